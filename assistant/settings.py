@@ -1,0 +1,59 @@
+"""One settings object. Every field has a description; unknown keys are refused.
+
+Values come from (highest first): explicit keyword arguments / CLI flags,
+environment variables prefixed ``TLKH_`` (e.g. ``TLKH_EMBEDDER=st:/models/x``),
+then the defaults below.  Paths are relative to the current directory.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "load_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TLKH_", extra="forbid", validate_assignment=True)
+
+    # --- where things live ---------------------------------------------------
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of plans to index (.txt .md .pdf .docx).")
+    index_dir: Path = Field(Path("index"), description="Folder holding the built index (manifest.json + components).")
+    data_dir: Path = Field(Path("data"), description="Writable folder: embedding cache, feedback, uploads, locks.")
+
+    # --- indexing and retrieval ----------------------------------------------
+    embedder: str = Field("e5-small", description="Embedder id: 'e5-small' (bundled, offline), 'st:<hub name or local folder>', or 'fake' (tests).")
+    fusion: str = Field("minmax", description="How dense and lexical scores are fused: 'minmax' (weighted) or 'rrf'.")
+    dense_weight: float = Field(0.4, ge=0.0, le=1.0, description="Weight of the dense side in min-max fusion (lexical gets 1 - this).")
+    top_k: int = Field(8, ge=1, le=100, description="Passages retrieved per question.")
+    ann_threshold: int = Field(50_000, ge=1, description="Above this many passages the FAISS index switches from exact (IndexFlatIP) to HNSW.")
+    use_units: bool = Field(True, description="Use lead/partner unit metadata in retrieval and answers (turn off only for ablations).")
+
+    # --- answers -------------------------------------------------------------
+    refuse_below: float = Field(0.35, ge=0.0, le=1.0, description="Refuse when the calibrated evidence score of the best passage is below this.")
+    max_question_chars: int = Field(2000, ge=50, description="Longer questions are truncated (with a notice).")
+
+    # --- optional LLM --------------------------------------------------------
+    llm: str = Field("", description="'' (extractive only), 'openai:<model>' (OpenAI-compatible server at llm_base_url) or 'ollama:<model>'.")
+    llm_base_url: str = Field("", description="Base URL of the OpenAI-compatible or Ollama server, e.g. http://127.0.0.1:8000/v1.")
+    llm_api_key: str = Field("not-needed", description="API key sent to the LLM server (many local servers ignore it).")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the LLM before falling back to the extractive answer.")
+
+    # --- uploads -------------------------------------------------------------
+    max_upload_mb: float = Field(20.0, gt=0, description="Largest plan file accepted, in MiB.")
+
+    # --- server --------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the web app binds to.")
+    port: int = Field(7860, ge=1, le=65535, description="Port the web app binds to.")
+    api_keys: list[str] = Field(default_factory=list, description="API keys accepted in the X-API-Key header. With none, only loopback clients are served.")
+    cors_origins: list[str] = Field(default_factory=list, description="Portal origins allowed by CORS, e.g. https://portal.example.gov.vn.")
+    rate_limit_per_minute: int = Field(120, ge=1, description="Requests per minute allowed per API key (or per client address).")
+    admin_user: str = Field("admin", description="Administrator login for uploading and removing plans.")
+    admin_password: str = Field("", description="Administrator password. Empty disables upload/removal in the UI.")
+    concurrency: int = Field(4, ge=1, description="Gradio queue concurrency limit and API worker threads.")
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment, with explicit overrides (None values ignored)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

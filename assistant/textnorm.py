@@ -1,0 +1,70 @@
+"""Vietnamese text normalisation shared by every step that *matches* text.
+
+Displayed text is never changed by these functions' callers; they compute keys:
+- ``nfc``: Unicode NFC.
+- ``normalize_tones``: one spelling for tone-mark placement (hoà → hòa, thuỷ → thủy, khoá → khóa).
+- ``fold``: accent-folded lower case (NFD, marks stripped, đ → d): "Sở TT&TT" → "so tt&tt".
+- ``match_key``: NFC + tone placement + lower case, for accent-sensitive matching.
+- ``syllables``: word tokens of a text (letters/digits, keeps "&" inside abbreviations).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["NORMALISER_VERSION", "nfc", "normalize_tones", "fold", "match_key", "syllables"]
+
+NORMALISER_VERSION = 1
+
+_TONES = {
+    "\u0300": "grave", "\u0301": "acute", "\u0303": "tilde", "\u0309": "hook", "\u0323": "dot",
+}
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+_TONE_FIX = re.compile(r"(?i)(?<![a-zđ\u00c0-\u1ef9])(?:[a-zđ]*?)(?:q?u)?(o[aàáảãạeèéẻẽẹ]|u[yỳýỷỹỵ])(?![a-zđ\u00c0-\u1ef9])")
+
+
+def normalize_tones(text: str) -> str:
+    """Move the tone mark of syllable-final oa/oe/uy onto the first vowel (hoà → hòa).
+
+    Applied to NFC text; a syllable like "hoàng" or "quyết" is left alone because
+    the diphthong is not syllable-final there.
+    """
+    text = nfc(text)
+
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        diph = m.group(1)
+        head = word[: len(word) - len(diph)]
+        # "qu" + y/a: the u is part of the consonant, tone belongs on the next vowel
+        if head.lower().endswith("q"):
+            return word
+        dec = unicodedata.normalize("NFD", diph[1])
+        tone = "".join(c for c in dec[1:] if c in _TONES)
+        if not tone:
+            return word
+        bare = nfc(dec[0] + "".join(c for c in dec[1:] if c not in _TONES))
+        return head + nfc(diph[0] + tone) + bare
+
+    return _TONE_FIX.sub(fix, text)
+
+
+def fold(text: str) -> str:
+    """Accent-folded, lower-cased text: 'Đồng Tháp' → 'dong thap'."""
+    text = unicodedata.normalize("NFD", text.lower())
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return text.replace("đ", "d")
+
+
+def match_key(text: str) -> str:
+    return normalize_tones(nfc(text)).lower()
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:[&.,'][^\W_]+)*", re.UNICODE)
+
+
+def syllables(text: str) -> list[str]:
+    """Tokens of a text in their written case (abbreviations like TT&TT kept whole)."""
+    return _TOKEN.findall(nfc(text))
