@@ -1,0 +1,463 @@
+"""The one ``Assistant`` used by the CLI, the HTTP API, the UI and the eval.
+
+Loading is lazy (nothing happens until the first question). Readers take a
+snapshot of the loaded state (store, retriever, catalog) in one attribute read;
+writers (add/remove/reindex) serialize on a lock, build on disk (the indexing
+module swaps directories atomically), load the new store, and only then replace
+the snapshot — so a question in flight keeps answering from the old one.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from assistant.answer.evidence import Idf
+from assistant.answer.extractive import Evidence, compose, finalize, refusal
+from assistant.answer.intent import Catalog, Query, parse_question
+from assistant.errors import AssistantError, BadQuestion, DocumentError, FileTooLarge, IndexMissing, UnsafeFileName
+from assistant.records import Answer, DocMeta, Hit, Passage
+from assistant.settings import Settings
+from assistant.textnorm import fold, nfc
+
+__all__ = ["Assistant", "PassageNotFound", "FILTER_KEYS"]
+
+log = logging.getLogger(__name__)
+FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
+
+
+class PassageNotFound(AssistantError, LookupError):
+    code = "passage_not_found"
+    status = 404
+
+
+@dataclass
+class _State:
+    store: Any
+    retriever: Any
+    catalog: Catalog
+    idf: Idf
+    metadata: dict[str, Passage] = field(default_factory=dict)     # doc → metadata passage
+    order: dict[str, int] = field(default_factory=dict)            # passage id → position
+
+
+def _units_module():
+    try:
+        from assistant.ingest import units
+        return units
+    except ImportError:  # ingest not installed in a trimmed build: fall back to passage metadata
+        return None
+
+
+def _aliases() -> dict[str, list[str]]:
+    mod = _units_module()
+    if mod is None or not hasattr(mod, "unit_aliases"):
+        return {}
+    raw = mod.unit_aliases()
+    out: dict[str, list[str]] = {}
+    items = raw.items() if isinstance(raw, dict) else raw
+    for k, v in items:
+        if isinstance(v, str):  # alias → canonical
+            out.setdefault(v, []).append(k)
+        else:
+            out.setdefault(k, []).extend(list(v))
+    return out
+
+
+class Assistant:
+    """Ask questions over the indexed plans; add, remove and reindex plans."""
+
+    def __init__(self, settings: Settings | None = None, *, build_if_missing: bool = False, embedder=None):
+        self.settings = settings or Settings()
+        self.build_if_missing = build_if_missing
+        self._embedder = embedder
+        self._state: _State | None = None
+        self._load_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._llm = None
+        self._llm_loaded = False
+
+    # --- loading ---------------------------------------------------------------
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from assistant.indexing import get_embedder
+            self._embedder = get_embedder(self.settings.embedder)
+        return self._embedder
+
+    def _ensure(self) -> _State:
+        state = self._state
+        if state is not None:
+            return state
+        with self._load_lock:
+            if self._state is None:
+                self._state = self._load()
+            return self._state
+
+    def _load(self) -> _State:
+        from assistant.indexing import IndexStore, build_index
+
+        try:
+            store = IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
+        except IndexMissing:
+            if not self.build_if_missing:
+                raise
+            log.info("no index at %s: building from %s", self.settings.index_dir, self.settings.corpus_dir)
+            with self._write_lock:
+                build_index(self.settings, embedder=self.embedder)
+            store = IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
+        return self._state_for(store)
+
+    def _state_for(self, store) -> _State:
+        from assistant.retrieve import HybridRetriever
+
+        mod = _units_module()
+        matcher = getattr(mod, "match_unit_in_text", None) if mod else None
+        catalog = Catalog.build(store.docs, store.passages, unit_matcher=matcher, aliases=_aliases())
+        idf = Idf.build(p.embed_text or p.text for p in store.passages)
+        metadata = {}
+        for p in store.passages:
+            if p.kind == "metadata":
+                metadata.setdefault(p.doc, p)
+        return _State(store=store, retriever=HybridRetriever(store, self.embedder, self.settings),
+                      catalog=catalog, idf=idf, metadata=metadata,
+                      order={p.id: i for i, p in enumerate(store.passages)})
+
+    def _reload(self) -> _State:
+        from assistant.indexing import IndexStore
+
+        state = self._state_for(IndexStore.load(Path(self.settings.index_dir), self.embedder.id))
+        self._state = state  # one assignment: readers see the old or the new snapshot, never a mix
+        return state
+
+    # --- questions -------------------------------------------------------------
+    def _clean_filters(self, filters: dict | None, catalog: Catalog) -> dict[str, str]:
+        if not filters:
+            return {}
+        if not isinstance(filters, dict):
+            raise BadQuestion("Bộ lọc không hợp lệ.", "Filters must be an object.")
+        out: dict[str, str] = {}
+        for k, v in filters.items():
+            if v in (None, ""):
+                continue
+            if k not in FILTER_KEYS:
+                raise BadQuestion(f"Không biết bộ lọc '{k}'.", f"Unknown filter '{k}'.",
+                                  hint="dùng: " + ", ".join(FILTER_KEYS))
+            v = nfc(str(v)).strip()
+            if k == "doc":
+                v = catalog.resolve_doc(v) or v
+            elif k in ("province", "district"):
+                table = catalog.provinces if k == "province" else catalog.districts
+                v = table.get(fold(v), v)
+            out[k] = v
+        return out
+
+    def _question(self, question: Any) -> tuple[str, str | None]:
+        if not isinstance(question, str) or not question.strip():
+            raise BadQuestion("Hãy nhập câu hỏi.", "The question is empty.")
+        q = " ".join(nfc(question).split())
+        limit = self.settings.max_question_chars
+        if len(q) > limit:
+            cut = q.rfind(" ", 0, limit)
+            return q[: cut if cut > limit // 2 else limit], f"Câu hỏi dài quá {limit} ký tự nên đã được rút gọn."
+        return q, None
+
+    def _follow_up(self, query: Query, history, catalog: Catalog) -> Query:
+        """"Còn Đồng Nai thì sao?" after a question: the earlier question, in the new place."""
+        if not history or query.intent not in ("other", "compare"):
+            return query
+        f = fold(query.text)
+        if not re.match(r"^(con|vay con|the con)\b|.*\b(thi sao|the nao|ra sao)\s*\??$", f) or len(f.split()) > 10:
+            return query
+        prev = None
+        for turn in reversed(list(history)):
+            role, content = (turn.get("role"), turn.get("content")) if isinstance(turn, dict) else ("user", turn[0])
+            if role == "user" and content and content.strip() != query.text:
+                prev = content
+                break
+        if not prev:
+            return query
+        base = parse_question(prev, catalog)
+        if query.places or query.docs:
+            base.filters = dict(query.filters)
+            base.places, base.docs = query.places, query.docs
+            if base.intent == "compare" and len(query.places) <= 1:
+                base.intent = "other"
+        return base
+
+    def _evidence(self, state: _State, query: Query, filters: dict[str, str]) -> Evidence:
+        k = self.settings.top_k
+        hits = state.retriever.search(query.text, filters=filters or None, k=k)
+        ev = Evidence(hits=list(hits), metadata=state.metadata)
+        if query.intent == "compare":
+            docs = query.scope or sorted(state.store.docs)
+            for d in docs:
+                if filters.get("doc") and filters["doc"] != d:
+                    continue
+                ev.per_doc[d] = list(state.retriever.search(query.text, filters={**filters, "doc": d}, k=4))
+        elif query.intent == "unit_tasks" and query.units:
+            ev.unit_rows = self._unit_rows(state, query, filters, ev.hits)
+        if query.fact in ("signer", "doc_number", "issuer", "date"):
+            wanted = set(query.scope) or {filters.get("doc") or (hits[0].passage.doc if hits else None)}
+            for p in state.store.passages:
+                if p.doc in wanted:
+                    ev.doc_passages.setdefault(p.doc, []).append(p)
+        return ev
+
+    def _unit_rows(self, state: _State, query: Query, filters: dict[str, str], hits: list[Hit]):
+        from assistant.answer.evidence import coverage
+
+        unit = query.units[0]
+        score_of = {h.passage.id: h.score for h in hits}
+        unit_terms = set(fold(unit).split())
+        terms = [t for t in query.terms if t not in unit_terms]
+        rows = []
+        scope = set(query.scope)
+        for p in state.store.passages:
+            if not self._passes(p, filters, state) or (scope and p.doc not in scope):
+                continue
+            role = "lead" if unit in p.lead else "partner" if unit in p.partners else \
+                "requested" if unit in p.requested else None
+            if role is None:
+                continue
+            s = score_of.get(p.id, 0.0) + (coverage(terms, p.text, state.idf) if terms else 0.0)
+            rows.append((p, role, s - 1e-6 * state.order.get(p.id, 0)))
+        return rows
+
+    @staticmethod
+    def _passes(p: Passage, filters: dict[str, str], state: _State) -> bool:
+        if filters.get("doc") and p.doc != filters["doc"]:
+            return False
+        meta = state.store.docs.get(p.doc)
+        if filters.get("province") and (p.province or (meta.province if meta else None)) != filters["province"]:
+            return False
+        if filters.get("district") and (p.district or (meta.district if meta else None)) != filters["district"]:
+            return False
+        if filters.get("kind") and p.kind != filters["kind"]:
+            return False
+        return True
+
+    def _extractive(self, question: str, filters: dict | None, history) -> tuple[Answer, Query, Evidence, _State]:
+        q, notice = self._question(question)
+        state = self._ensure()
+        query = parse_question(q, state.catalog)
+        query = self._follow_up(query, history, state.catalog)
+        user = self._clean_filters(filters, state.catalog)
+        merged = {**query.filters, **user}
+        docs = state.store.docs
+        if query.missing:
+            hits = state.retriever.search(query.text, filters=user or None, k=3)
+            ans = finalize(refusal(query, list(hits), docs, state.idf,
+                                   notice=f"{query.missing}: kế hoạch này chưa được nạp vào hệ thống."))
+            return self._note(ans, notice), query, Evidence(hits=list(hits)), state
+        ev = self._evidence(state, query, merged)
+        ans = compose(query, ev, docs, idf=state.idf, refuse_below=self.settings.refuse_below)
+        ans.question = question if isinstance(question, str) else q
+        return self._note(ans, notice), query, ev, state
+
+    @staticmethod
+    def _note(ans: Answer, notice: str | None) -> Answer:
+        if notice:
+            ans.notice = f"{notice} {ans.notice}" if ans.notice else notice
+        return ans
+
+    def ask(self, question: str, filters: dict | None = None, history: list | None = None) -> Answer:
+        """Answer one question: the extractive answer, or the LLM's when configured and verified."""
+        ans, query, ev, state = self._extractive(question, filters, history)
+        llm = self._llm_answerer()
+        if llm is None or ans.refused:
+            return ans
+        return llm.answer(query, ev.hits, ans, state.store.docs)
+
+    def stream(self, question: str, filters: dict | None = None, history: list | None = None) -> Iterator[Any]:
+        """Yield text chunks, then the final ``Answer`` (authoritative: it may replace the streamed text)."""
+        ans, query, ev, state = self._extractive(question, filters, history)
+        llm = self._llm_answerer()
+        if llm is None or ans.refused:
+            yield ans.answer
+            yield ans
+            return
+        yield from llm.stream(query, ev.hits, ans, state.store.docs)
+
+    def _llm_answerer(self):
+        if not self.settings.llm:
+            return None
+        if not self._llm_loaded:
+            from assistant.answer.llm import LLMAnswerer
+            self._llm = LLMAnswerer.from_settings(self.settings)
+            self._llm_loaded = True
+        return self._llm
+
+    # --- browsing --------------------------------------------------------------
+    def plans(self) -> list[DocMeta]:
+        docs = self._ensure().store.docs
+        return [docs[d] for d in sorted(docs)]
+
+    def units(self) -> list[dict]:
+        """Every unit named in the plans: canonical name, province, aliases, task counts."""
+        state = self._ensure()
+        aliases = _aliases()
+        table: dict[tuple[str, str | None], dict] = {}
+        for p in state.store.passages:
+            meta = state.store.docs.get(p.doc)
+            prov = p.province or (meta.province if meta else None)
+            for role, names in (("lead", p.lead), ("partner", p.partners), ("requested", p.requested)):
+                for u in names:
+                    row = table.setdefault((u, prov), {"name": u, "province": prov,
+                                                       "aliases": sorted(set(aliases.get(u, []))),
+                                                       "lead_count": 0, "partner_count": 0, "requested_count": 0})
+                    row[f"{role}_count"] += 1
+        return sorted(table.values(), key=lambda r: (-(r["lead_count"] + r["partner_count"]), r["name"]))
+
+    def _canonical(self, unit: str, province: str | None, state: _State) -> str:
+        mod = _units_module()
+        if mod is not None and hasattr(mod, "canonical_unit"):
+            try:
+                name = mod.canonical_unit(unit, province)
+                if name:
+                    return name
+            except Exception:  # an unknown name is not an error: fall back to matching
+                pass
+        found = state.catalog.match_units(unit, province)
+        return found[0] if found else nfc(unit).strip()
+
+    def unit_tasks(self, unit: str, province: str | None = None) -> list[dict]:
+        """Every task a unit leads, coordinates or is requested to do, in plan order."""
+        if not isinstance(unit, str) or not unit.strip():
+            raise BadQuestion("Hãy chọn đơn vị.", "The unit name is empty.")
+        state = self._ensure()
+        name = self._canonical(unit, province, state)
+        docs = state.store.docs
+        out = []
+        for p in state.store.passages:
+            meta = docs.get(p.doc)
+            prov = p.province or (meta.province if meta else None)
+            if province and prov and fold(prov) != fold(province):
+                continue
+            role = "lead" if name in p.lead else "partner" if name in p.partners else \
+                "requested" if name in p.requested else None
+            if role is None:
+                continue
+            from assistant.answer.extractive import plan_label
+            out.append({"unit": name, "doc": p.doc, "plan": plan_label(p.doc, docs),
+                        "title": (meta.title if meta else "") or p.doc, "section": p.section_path,
+                        "text": p.text, "role": role, "passage_id": p.id, "province": prov})
+        return out
+
+    def passage(self, passage_id: str) -> Passage:
+        p = self._ensure().store.by_id.get(passage_id)
+        if p is None:
+            raise PassageNotFound(f"Không tìm thấy đoạn '{passage_id}'.", f"No passage '{passage_id}'.",
+                                  hint="chỉ mục có thể đã được lập lại; hãy hỏi lại")
+        return p
+
+    def context(self, passage_id: str) -> list[Passage]:
+        """The cited passage with its section: passages of the same plan under the same top heading."""
+        p = self.passage(passage_id)
+        state = self._ensure()
+        top = p.section[:1]
+        return [x for x in state.store.passages if x.doc == p.doc and x.section[:1] == top]
+
+    # --- managing plans ----------------------------------------------------------
+    def add_plan(self, filename: str, data: bytes, progress: Callable | None = None) -> DocMeta:
+        """Validate, store and index one uploaded plan; a broken upload never touches the index."""
+        from assistant.indexing import add_document
+        from assistant.ingest import parse_bytes
+
+        limit = int(self.settings.max_upload_mb * 1024 * 1024)
+        if len(data) > limit:
+            raise FileTooLarge(f"Tệp quá lớn: tối đa {self.settings.max_upload_mb:g} MB.",
+                               f"File too large: max {self.settings.max_upload_mb:g} MB.")
+        name = _safe_name(filename)
+        parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
+        with self._write_lock:
+            state = self._ensure_or_none()
+            digest = hashlib.sha256(data).hexdigest()
+            if state is not None:
+                for doc, sha in (state.store.manifest.get("sources") or {}).items():
+                    if sha == digest:
+                        raise DocumentError(f"Kế hoạch này đã được nạp ({doc}).", f"This plan is already loaded ({doc}).")
+            corpus = Path(self.settings.corpus_dir)
+            name = _unique(corpus, name)
+            uploads = Path(self.settings.data_dir) / "uploads"
+            uploads.mkdir(parents=True, exist_ok=True)
+            staged = uploads / name
+            staged.write_bytes(data)
+            dest = corpus / name
+            try:
+                add_document(self.settings, staged, progress=progress, embedder=self.embedder)
+            except BaseException:
+                dest.unlink(missing_ok=True)
+                raise
+            finally:
+                staged.unlink(missing_ok=True)
+            state = self._reload()
+        return state.store.docs[name]
+
+    def _ensure_or_none(self) -> _State | None:
+        try:
+            return self._ensure()
+        except IndexMissing:
+            return None
+
+    def remove_plan(self, doc: str) -> None:
+        from assistant.indexing import remove_document
+
+        with self._write_lock:
+            state = self._ensure()
+            name = state.catalog.resolve_doc(doc) or doc
+            remove_document(self.settings, name)
+            self._reload()
+
+    def reindex(self, progress: Callable | None = None):
+        from assistant.indexing import build_index
+
+        with self._write_lock:
+            report = build_index(self.settings, progress=progress, embedder=self.embedder)
+            self._reload()
+        return report
+
+    def health(self) -> dict:
+        info: dict[str, Any] = {"status": "ok", "embedder": self.settings.embedder, "llm": self.settings.llm or None,
+                                "index_dir": str(self.settings.index_dir), "corpus_dir": str(self.settings.corpus_dir)}
+        try:
+            state = self._ensure()
+        except AssistantError as e:
+            info.update(status="no_index", error=e.code, message=e.message_vi, hint=e.hint, plans=0, passages=0)
+            return info
+        info.update(plans=len(state.store.docs), passages=len(state.store.passages),
+                    built_at=state.store.manifest.get("built_at") or state.store.manifest.get("created"))
+        return info
+
+
+_SAFE = re.compile(r"[^a-z0-9._-]+")
+
+
+def _safe_name(filename: str) -> str:
+    """A plain, lower-case ASCII file name that cannot leave the corpus folder."""
+    if not isinstance(filename, str) or not filename.strip():
+        raise UnsafeFileName("Tên tệp trống.", "Empty file name.")
+    base = re.split(r"[\\/]", nfc(filename).strip())[-1]
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = _SAFE.sub("-", fold(stem)).strip("-._")[:80] or f"ke-hoach-{uuid.uuid4().hex[:6]}"
+    suffix = _SAFE.sub("", suffix.lower())
+    if not suffix:
+        raise UnsafeFileName(f"Tệp '{base}' không có phần mở rộng.", f"File '{base}' has no extension.",
+                             hint="dùng .pdf, .docx, .txt hoặc .md")
+    return f"{stem}.{suffix}"
+
+
+def _unique(folder: Path, name: str) -> str:
+    stem, _, suffix = name.rpartition(".")
+    candidate, i = name, 2
+    while (folder / candidate).exists():
+        candidate = f"{stem}-{i}.{suffix}"
+        i += 1
+    return candidate

@@ -1,0 +1,135 @@
+"""Embedding cache: (embedder id, sha256 of the text embedded) → vector.
+
+Stored under ``data_dir/cache/<embedder slug>/`` as shards: ``<name>.npy`` (float32,
+``allow_pickle=False``) plus ``<name>.json`` (the key list). A shard is written whole
+under a temporary name and renamed, the JSON last, so a killed build leaves either a
+complete shard or none; existing shards are never rewritten (compaction writes a new
+merged shard first, then deletes the ones it replaces).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+__all__ = ["EmbeddingCache", "text_key"]
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+COMPACT_ABOVE = 64  # shards; merged at the start of a build so lookups stay cheap
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _slug(embedder_id: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", embedder_id)[:48].strip("_")
+    return f"{safe}-{hashlib.sha256(embedder_id.encode()).hexdigest()[:10]}"
+
+
+def _atomic_write(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
+    with open(tmp, "wb") as f:
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+class EmbeddingCache:
+    """Append-only vector cache for one embedder. Not thread-safe: builds hold the index lock."""
+
+    def __init__(self, root: Path, embedder_id: str, dim: int) -> None:
+        self.dir = Path(root) / _slug(embedder_id)
+        self.embedder_id = embedder_id
+        self.dim = int(dim)
+        self._vecs: dict[str, np.ndarray] = {}
+        self._shards: list[Path] = []
+        self._loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        meta = self.dir / "meta.json"
+        if meta.is_file():
+            try:
+                m = json.loads(meta.read_text(encoding="utf-8"))
+                if m.get("embedder") != self.embedder_id or int(m.get("dim", -1)) != self.dim \
+                        or m.get("version") != CACHE_VERSION:
+                    log.warning("embedding cache %s belongs to another embedder/version; ignored", self.dir)
+                    return
+            except (ValueError, OSError):
+                return
+        for kpath in sorted(self.dir.glob("shard-*.json")):
+            vpath = kpath.with_suffix(".npy")
+            try:
+                keys = json.loads(kpath.read_text(encoding="utf-8"))
+                arr = np.load(vpath, allow_pickle=False)
+                if arr.dtype != np.float32 or arr.shape != (len(keys), self.dim):
+                    raise ValueError(f"shape {arr.shape} for {len(keys)} keys")
+            except (ValueError, OSError) as e:
+                # a damaged shard only costs re-embedding its texts
+                log.warning("skipping damaged cache shard %s: %s", kpath.name, e)
+                continue
+            self._shards.append(kpath)
+            for k, v in zip(keys, arr):
+                self._vecs[k] = v
+
+    def __len__(self) -> int:
+        self._load()
+        return len(self._vecs)
+
+    def get(self, key: str) -> np.ndarray | None:
+        self._load()
+        return self._vecs.get(key)
+
+    def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        """Persist a new shard (one file pair per call) and remember the vectors."""
+        self._load()
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if len(keys) == 0:
+            return
+        assert vectors.shape == (len(keys), self.dim), (vectors.shape, len(keys), self.dim)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        meta = self.dir / "meta.json"
+        if not meta.is_file():
+            body = json.dumps({"embedder": self.embedder_id, "dim": self.dim, "version": CACHE_VERSION})
+            _atomic_write(meta, lambda f: f.write(body.encode()))
+        name = f"shard-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        _atomic_write(self.dir / f"{name}.npy", lambda f: np.save(f, vectors, allow_pickle=False))
+        body = json.dumps(list(keys)).encode()
+        _atomic_write(self.dir / f"{name}.json", lambda f: f.write(body))
+        self._shards.append(self.dir / f"{name}.json")
+        for k, v in zip(keys, vectors):
+            self._vecs[k] = v
+
+    def compact(self) -> None:
+        """Merge many small shards into one (new file first, then delete the old ones)."""
+        self._load()
+        if len(self._shards) <= COMPACT_ABOVE:
+            return
+        old = list(self._shards)
+        self._shards = []
+        keys = list(self._vecs)
+        self.add(keys, np.stack([self._vecs[k] for k in keys]))
+        for kpath in old:
+            for p in (kpath, kpath.with_suffix(".npy")):
+                try:
+                    p.unlink()
+                except OSError:
+                    pass
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        self._load()
+        return {k: self._vecs[k] for k in keys if k in self._vecs}

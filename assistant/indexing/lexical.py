@@ -1,0 +1,308 @@
+"""Vietnamese-aware BM25: our tokenizer, bm25s for the scoring.
+
+Officials type with or without diacritics, with the plan's abbreviations or without,
+so one text yields several token families (separate namespaces, so that an
+unaccented query never collides with an accented word that happens to be spelled
+the same):
+
+- ``w``            syllable, tone placement normalised, lower case ("hòa")
+- ``w1_w2``        syllable bigram within one phrase ("chủ_trì", "video_clip")
+- ``~f``, ``~f1_f2`` the same, accent-folded ("~hoa", "~chu_tri")
+- ``≡concept``     an abbreviation or its long form (UBND ↔ Ủy ban nhân dân), plus the
+                   other side's tokens, so either spelling finds the other.
+
+A query typed entirely without diacritics is matched on the folded family only.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..textnorm import fold, match_key, nfc
+
+__all__ = ["LEXICAL_VERSION", "lexical_tokens", "lexical_version", "has_diacritics",
+           "LexicalIndex", "abbreviation_entries", "top_positive", "expand_abbreviations"]
+
+LEXICAL_VERSION = 1  # bump when the token families change (the manifest records it)
+
+ABBREVIATIONS_PATH = Path(__file__).resolve().parent.parent / "data" / "abbreviations.json"
+
+# same token shape as textnorm.syllables (keeps "TT&TT", "VH,TT&DL" whole), with spans
+_TOKEN = re.compile(r"[^\W_]+(?:[&.,'][^\W_]+)*", re.UNICODE)
+_JOINERS = re.compile(r"[&.,']")
+_BREAK = re.compile(r"[.;:!?()\[\]\n]")
+# a folded string that could be an ordinary Vietnamese syllable ("ca", "so"): such
+# abbreviations only count when written in capitals, or "so sánh" would become "Sở"
+_SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+                       r"[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
+
+
+def has_diacritics(text: str) -> bool:
+    return any(unicodedata.category(c) == "Mn" for c in unicodedata.normalize("NFD", text)) \
+        or "đ" in text.lower()
+
+
+def _key(token: str) -> str:
+    """Folded, joiner-free: 'TT&TT' → 'tttt', 'VH,TT&DL' → 'vhttdl'."""
+    return _JOINERS.sub("", fold(token))
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    keys: tuple[str, ...]
+    entry: int
+    is_short: bool
+    caps_only: bool
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    concepts: tuple[str, ...]                  # entry → concept token
+    longs: tuple[str, ...]                     # entry → long form text
+    shorts: tuple[tuple[str, ...], ...]        # entry → folded short keys
+    by_first: dict[str, tuple[_Phrase, ...]]   # first key → candidate phrases, longest first
+    digest: str
+
+
+def abbreviation_entries(path: Path | None = None) -> list[dict]:
+    """The abbreviation list, or [] when the data file is absent (tokens then carry no expansion)."""
+    p = path or ABBREVIATIONS_PATH
+    if not p.is_file():
+        return []
+    data = json.loads(p.read_text(encoding="utf-8"))
+    return list(data.get("abbreviations", []))
+
+
+def _lexicon(path: str | None = None) -> _Lexicon:
+    # keyed on mtime/size so a data file that appears or changes is picked up
+    p = Path(path) if path else ABBREVIATIONS_PATH
+    try:
+        st = p.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = (0, -1)
+    return _load_lexicon(str(p), stamp)
+
+
+@lru_cache(maxsize=8)
+def _load_lexicon(path: str, stamp: tuple[int, int]) -> _Lexicon:
+    p = Path(path)
+    raw = p.read_bytes() if p.is_file() else b""
+    entries = abbreviation_entries(p) if raw else []
+    concepts, longs, shorts, phrases = [], [], [], []
+    for i, e in enumerate(entries):
+        long_forms = e.get("long") or []
+        long_forms = [long_forms] if isinstance(long_forms, str) else list(long_forms)
+        short_forms = e.get("short") or []
+        short_forms = [short_forms] if isinstance(short_forms, str) else list(short_forms)
+        if not long_forms:
+            continue
+        long_keys = [tuple(_key(t) for t in _TOKEN.findall(nfc(lf))) for lf in long_forms]
+        concepts.append("≡" + "_".join(long_keys[0]))
+        longs.append(long_forms[0])
+        skeys = []
+        for s in short_forms:
+            ks = tuple(_key(t) for t in _TOKEN.findall(nfc(s)))
+            if not ks or not all(ks):
+                continue
+            if len(ks) == 1:  # multi-word shorts ("TT và TT") are matched, not emitted
+                skeys.append(ks[0])
+            caps = len(ks) == 1 and bool(_SYLLABLE.match(ks[0]))
+            phrases.append(_Phrase(ks, len(concepts) - 1, True, caps))
+        shorts.append(tuple(dict.fromkeys(skeys)))
+        phrases += [_Phrase(k, len(concepts) - 1, False, False) for k in long_keys if k]
+    by_first: dict[str, list[_Phrase]] = {}
+    for ph in phrases:
+        by_first.setdefault(ph.keys[0], []).append(ph)
+    frozen = {k: tuple(sorted(v, key=lambda ph: -len(ph.keys))) for k, v in by_first.items()}
+    return _Lexicon(tuple(concepts), tuple(longs), tuple(shorts), frozen,
+                    hashlib.sha256(raw).hexdigest()[:12] if raw else "none")
+
+
+def lexical_version(abbreviations: Path | None = None) -> str:
+    """Tokenizer version + abbreviation data digest; an index built with another is refused."""
+    return f"{LEXICAL_VERSION}:{_lexicon(str(abbreviations) if abbreviations else None).digest}"
+
+
+def _word_tokens(words: Sequence[str], joined: Sequence[bool], *, accented: bool) -> list[str]:
+    """Unigrams and bigrams of one token run; ``joined[i]`` says word i follows word i-1 in a phrase."""
+    keys = [match_key(w) for w in words]
+    folded = [fold(k) for k in keys]
+    out: list[str] = []
+    for i, (k, f) in enumerate(zip(keys, folded)):
+        if accented:
+            out.append(k)
+        out.append("~" + f)
+        bare = _JOINERS.sub("", f)
+        if bare != f and bare:
+            out.append("~" + bare)
+        if i and joined[i]:
+            if accented:
+                out.append(keys[i - 1] + "_" + k)
+            out.append("~" + folded[i - 1] + "_" + f)
+    return out
+
+
+def _in_number(text: str, start: int, end: int) -> bool:
+    """True for the parts of a document number ("183/KH-UBND", "57-KL/TW"): not names."""
+    return (start > 0 and text[start - 1] in "/-") or (end < len(text) and text[end] in "/-")
+
+
+def _abbreviation_hits(text: str, matches: list[re.Match], lex: _Lexicon):
+    """(first token, token count, phrase) of every abbreviation or long form in the text."""
+    words = [m.group(0) for m in matches]
+    keys = [_key(w) for w in words]
+    # a phrase may span commas ("Văn hóa, Thể thao và Du lịch") but not a sentence or bracket
+    breaks = [False] + [bool(_BREAK.search(text[matches[i - 1].end():matches[i].start()]))
+                        for i in range(1, len(matches))]
+    i = 0
+    while i < len(words):
+        hit = None
+        for ph in lex.by_first.get(keys[i], ()):
+            n = len(ph.keys)
+            if tuple(keys[i:i + n]) != ph.keys:
+                continue
+            if ph.caps_only and not words[i].isupper():
+                continue
+            if n > 1 and any(breaks[i + 1:i + n]):
+                continue
+            if ph.is_short and _in_number(text, matches[i].start(), matches[i + n - 1].end()):
+                continue
+            hit = ph
+            break
+        if hit is None:
+            i += 1
+            continue
+        yield i, len(hit.keys), hit
+        i += len(hit.keys)
+
+
+def lexical_tokens(text: str, *, query: bool = False, abbreviations: Path | None = None) -> list[str]:
+    """BM25 tokens of a passage (or, with ``query=True``, of a question).
+
+    Passages always get both the accented and the folded families; a question gets the
+    accented family only when it was typed with diacritics.
+    """
+    text = nfc(text or "")
+    matches = list(_TOKEN.finditer(text))
+    if not matches:
+        return []
+    words = [m.group(0) for m in matches]
+    # a bigram only inside one phrase: nothing but spaces between the two words
+    joined = [False] + [text[matches[i - 1].end():matches[i].start()].strip() == ""
+                        for i in range(1, len(matches))]
+    accented = (not query) or has_diacritics(text)
+    out = _word_tokens(words, joined, accented=accented)
+
+    lex = _lexicon(str(abbreviations) if abbreviations else None)
+    if not lex.by_first:
+        return out
+    seen: set[int] = set()
+    for _, _, hit in _abbreviation_hits(text, matches, lex):
+        out.append(lex.concepts[hit.entry])
+        if hit.entry in seen:
+            continue
+        seen.add(hit.entry)
+        if hit.is_short:
+            lw = _TOKEN.findall(lex.longs[hit.entry])
+            out += _word_tokens(lw, [False] + [True] * (len(lw) - 1), accented=True)
+        else:
+            out += ["~" + s for s in lex.shorts[hit.entry]]
+    return out
+
+
+def expand_abbreviations(text: str, *, abbreviations: Path | None = None) -> str:
+    """The text with every known abbreviation written out ("Sở TT&TT" → "Sở Thông tin và Truyền thông").
+
+    Plans mostly write names in full, so the dense side embeds questions this way.
+    """
+    text = nfc(text or "")
+    lex = _lexicon(str(abbreviations) if abbreviations else None)
+    matches = list(_TOKEN.finditer(text))
+    if not lex.by_first or not matches:
+        return text
+    out, last = [], 0
+    for i, n, hit in _abbreviation_hits(text, matches, lex):
+        if not hit.is_short:
+            continue
+        out += [text[last:matches[i].start()], lex.longs[hit.entry]]
+        last = matches[i + n - 1].end()
+    return "".join(out) + text[last:]
+
+
+class LexicalIndex:
+    """A bm25s index over pre-tokenised passages; saved as .npy (no pickle) + JSON."""
+
+    FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy",
+             "vocab.index.json", "params.index.json")
+
+    def __init__(self, bm25, n_docs: int) -> None:
+        self._bm25 = bm25
+        self.n_docs = n_docs
+
+    @classmethod
+    def build(cls, token_lists: Iterable[list[str]]) -> "LexicalIndex":
+        import bm25s
+
+        docs = [list(t) for t in token_lists]
+        if not any(docs):  # bm25s cannot index a field that is empty everywhere
+            return cls(None, len(docs))
+        bm25 = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
+        bm25.index(docs, show_progress=False)
+        return cls(bm25, len(docs))
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every passage (zeros when no query token is in the vocabulary)."""
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        if self._bm25 is None:
+            return out
+        ids = self._bm25.get_tokens_ids([t for t in query_tokens if t])
+        if not ids:
+            return out
+        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def search(self, query_tokens: Sequence[str], k: int,
+               mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        s = self.scores(query_tokens)
+        if mask is not None:
+            s = np.where(mask, s, 0.0)
+        return top_positive(s, k)
+
+    def save(self, directory: Path) -> list[str]:
+        """Write the arrays and vocabulary; returns the file names written."""
+        directory.mkdir(parents=True, exist_ok=True)
+        if self._bm25 is None:
+            (directory / "params.index.json").write_text(json.dumps({"num_docs": self.n_docs, "empty": True}))
+            return ["params.index.json"]
+        # bm25s writes np.save(..., allow_pickle=False) and JSON only; no corpus file
+        self._bm25.save(str(directory), allow_pickle=False, show_progress=False)
+        return [f for f in self.FILES if (directory / f).is_file()]
+
+    @classmethod
+    def load(cls, directory: Path) -> "LexicalIndex":
+        import bm25s
+
+        params = json.loads((directory / "params.index.json").read_text())
+        if params.get("empty") or int(params.get("num_docs", 0)) == 0:
+            return cls(None, int(params.get("num_docs", 0)))
+        bm25 = bm25s.BM25.load(str(directory), allow_pickle=False, load_corpus=False,
+                               mmap=False, show_progress=False)
+        return cls(bm25, int(params["num_docs"]))
+
+
+def top_positive(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """(position, score) of the k best strictly positive scores, best first."""
+    if k <= 0 or scores.size == 0:
+        return []
+    k = min(k, scores.size)
+    idx = np.argpartition(-scores, k - 1)[:k]
+    idx = idx[np.argsort(-scores[idx], kind="stable")]
+    return [(int(i), float(scores[i])) for i in idx if scores[i] > 0]

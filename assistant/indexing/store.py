@@ -1,0 +1,305 @@
+"""The on-disk index: one directory, plain formats, checked before use.
+
+Layout (every file's size and sha256 are in the manifest)::
+
+    manifest.json        format/normaliser/lexical versions, embedder id+dim, source hashes, checksums
+    passages.jsonl       one Passage per line (position = FAISS id = BM25 document id)
+    docs.json            DocMeta of every plan
+    dense.faiss          faiss.write_index: IndexFlatIP, or IndexHNSWFlat above ann_threshold
+    lexical/             bm25s arrays (.npy, allow_pickle=False) + vocabulary JSON, text field
+    lexical_units/       the same for lead/partner unit names (dropped when use_units is off)
+
+Nothing here is ever unpickled: JSON, ``np.load(allow_pickle=False)``, ``faiss.read_index``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .. import __version__
+from ..errors import IndexCorrupt, IndexMismatch, IndexMissing
+from ..records import SCHEMA_VERSION, DocMeta, Passage
+from ..textnorm import NORMALISER_VERSION
+from .lexical import LexicalIndex, lexical_tokens, lexical_version, top_positive
+
+__all__ = ["FORMAT_VERSION", "IndexStore", "write_index", "lexical_text", "unit_text",
+           "INDEX_COMMAND", "HNSW_M", "HNSW_EF_CONSTRUCTION", "HNSW_EF_SEARCH"]
+
+FORMAT_VERSION = 1
+INDEX_COMMAND = "python -m assistant index"
+MANIFEST, PASSAGES, DOCS, DENSE = "manifest.json", "passages.jsonl", "docs.json", "dense.faiss"
+LEX_TEXT, LEX_UNITS = "lexical", "lexical_units"
+HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 64, 96
+# below this many allowed passages a filtered dense search is done exactly on their vectors:
+# HNSW with a restrictive selector can miss most of a small allowed set
+EXACT_FILTER_LIMIT = 4096
+
+
+def lexical_text(p: Passage) -> str:
+    """What the BM25 text field sees: title + heading path + text (as the embedder does)."""
+    return p.embed_text or " \n".join([*p.section, p.text])
+
+
+def unit_text(p: Passage) -> str:
+    return " ; ".join([*p.lead, *p.partners])
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _rebuild_hint() -> str:
+    return f"chạy `{INDEX_COMMAND}` để xây lại chỉ mục"
+
+
+def _corrupt(what_vi: str, what_en: str) -> IndexCorrupt:
+    return IndexCorrupt(f"Chỉ mục bị hỏng: {what_vi}.", f"Index is corrupt: {what_en}.",
+                        hint=_rebuild_hint())
+
+
+def _mismatch(what_vi: str, what_en: str, hint: str | None = None) -> IndexMismatch:
+    return IndexMismatch(f"Chỉ mục không khớp với phần mềm/cấu hình hiện tại: {what_vi}.",
+                         f"Index does not match the current software/configuration: {what_en}.",
+                         hint=hint or _rebuild_hint())
+
+
+def write_index(directory: Path, passages: Sequence[Passage], docs: Sequence[DocMeta],
+                vectors: np.ndarray, *, embedder_id: str, dim: int, sources: dict[str, str],
+                ann_threshold: int, build_seconds: float = 0.0,
+                extra: dict[str, Any] | None = None) -> dict:
+    """Write every component into ``directory`` (a fresh temp dir), manifest last; returns it."""
+    import faiss
+
+    directory.mkdir(parents=True, exist_ok=True)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(passages), dim)
+    with open(directory / PASSAGES, "w", encoding="utf-8") as f:
+        for p in passages:
+            f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    (directory / DOCS).write_text(
+        json.dumps({"docs": [d.to_dict() for d in docs]}, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    if len(passages) > ann_threshold:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+        faiss_info = {"type": "IndexHNSWFlat", "metric": "inner_product", "M": HNSW_M,
+                      "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH}
+    else:
+        index = faiss.IndexFlatIP(dim)
+        faiss_info = {"type": "IndexFlatIP", "metric": "inner_product"}
+    if len(passages):
+        index.add(vectors)
+    faiss.write_index(index, str(directory / DENSE))
+
+    written = [PASSAGES, DOCS, DENSE]
+    for sub, text_of in ((LEX_TEXT, lexical_text), (LEX_UNITS, unit_text)):
+        lex = LexicalIndex.build(lexical_tokens(text_of(p)) for p in passages)
+        written += [f"{sub}/{name}" for name in lex.save(directory / sub)]
+
+    files = {}
+    for rel in written:
+        path = directory / rel
+        _fsync(path)
+        files[rel] = {"sha256": _sha256(path), "bytes": path.stat().st_size}
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "package_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "normaliser_version": NORMALISER_VERSION,
+        "lexical_version": lexical_version(),
+        "embedder": {"id": embedder_id, "dim": int(dim)},
+        "faiss": faiss_info,
+        "ann_threshold": int(ann_threshold),
+        "passage_count": len(passages),
+        "doc_count": len(docs),
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(build_seconds, 3),
+        "sources": dict(sorted(sources.items())),
+        "files": files,
+        **(extra or {}),
+    }
+    tmp = directory / (MANIFEST + ".part")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    _fsync(tmp)
+    os.replace(tmp, directory / MANIFEST)
+    return manifest
+
+
+def _swap_in_progress(index_dir: Path) -> bool:
+    parent = index_dir.parent
+    return parent.is_dir() and any(parent.glob(f".{index_dir.name}.old-*"))
+
+
+@dataclass
+class IndexStore:
+    directory: Path
+    manifest: dict
+    passages: list[Passage]
+    docs: dict[str, DocMeta]
+    dense: Any                       # a faiss index
+    lexical: LexicalIndex
+    lexical_units: LexicalIndex
+    by_id: dict[str, Passage] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # per-store derived data (filters …)
+
+    def __post_init__(self) -> None:
+        if not self.by_id:
+            self.by_id = {p.id: p for p in self.passages}
+
+    # loading ---------------------------------------------------------------
+    @classmethod
+    def load(cls, index_dir: Path, embedder_id: str | None = None, *, verify: bool = True) -> "IndexStore":
+        """Open an index, refusing anything built differently or damaged (never unpickles)."""
+        index_dir = Path(index_dir)
+        manifest_path = index_dir / MANIFEST
+        # a build swaps directories with two renames; wait out that instant
+        for _ in range(40):
+            if manifest_path.is_file() or not _swap_in_progress(index_dir):
+                break
+            time.sleep(0.05)
+        if not manifest_path.is_file():
+            raise IndexMissing(
+                f"Chưa có chỉ mục tại {index_dir}.", f"No index at {index_dir}.",
+                hint=f"chạy `{INDEX_COMMAND}` để lập chỉ mục các kế hoạch")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            fv = manifest["format_version"]
+            emb = manifest["embedder"]
+            files = manifest["files"]
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+            raise _corrupt("manifest.json không đọc được", f"manifest.json unreadable ({e})") from e
+
+        if fv != FORMAT_VERSION:
+            raise _mismatch(f"định dạng chỉ mục là {fv}, phần mềm cần {FORMAT_VERSION}",
+                            f"index format {fv}, software needs {FORMAT_VERSION}")
+        if manifest.get("normaliser_version") != NORMALISER_VERSION:
+            raise _mismatch(
+                f"bộ chuẩn hóa văn bản phiên bản {manifest.get('normaliser_version')}, phần mềm dùng {NORMALISER_VERSION}",
+                f"text normaliser version {manifest.get('normaliser_version')}, software uses {NORMALISER_VERSION}")
+        if manifest.get("lexical_version") != lexical_version():
+            raise _mismatch(
+                f"bộ tách từ/bảng viết tắt {manifest.get('lexical_version')}, hiện tại {lexical_version()}",
+                f"lexical tokenizer/abbreviations {manifest.get('lexical_version')}, current {lexical_version()}")
+        if embedder_id is not None and emb.get("id") != embedder_id:
+            raise _mismatch(
+                f"chỉ mục được xây bằng mô hình nhúng '{emb.get('id')}', cấu hình hiện dùng '{embedder_id}'",
+                f"index was built with embedder '{emb.get('id')}', configuration uses '{embedder_id}'",
+                hint=f"chạy `{INDEX_COMMAND}` để xây lại với '{embedder_id}', "
+                     f"hoặc đặt TLKH_EMBEDDER={emb.get('id')} để dùng chỉ mục cũ")
+
+        if verify:
+            for rel, info in files.items():
+                path = index_dir / rel
+                if not path.is_file():
+                    raise _corrupt(f"thiếu tệp {rel}", f"missing file {rel}")
+                if path.stat().st_size != info.get("bytes") or _sha256(path) != info.get("sha256"):
+                    raise _corrupt(f"tệp {rel} bị cắt cụt hoặc bị sửa (sai mã kiểm tra)",
+                                   f"file {rel} is truncated or altered (checksum mismatch)")
+        try:
+            return cls._read(index_dir, manifest)
+        except (IndexCorrupt, IndexMismatch):
+            raise
+        except Exception as e:  # any reader failure on verified files is still damage
+            raise _corrupt(f"không đọc được thành phần ({type(e).__name__})",
+                           f"component unreadable ({type(e).__name__}: {e})") from e
+
+    @classmethod
+    def _read(cls, index_dir: Path, manifest: dict) -> "IndexStore":
+        import faiss
+
+        with open(index_dir / PASSAGES, encoding="utf-8") as f:
+            passages = [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
+        docs_raw = json.loads((index_dir / DOCS).read_text(encoding="utf-8"))["docs"]
+        docs = {d["doc"]: DocMeta.from_dict(d) for d in docs_raw}
+        dense = faiss.read_index(str(index_dir / DENSE))
+        if hasattr(dense, "hnsw"):
+            dense.hnsw.efSearch = int(manifest.get("faiss", {}).get("efSearch", HNSW_EF_SEARCH))
+        lex = LexicalIndex.load(index_dir / LEX_TEXT)
+        lex_units = LexicalIndex.load(index_dir / LEX_UNITS)
+        n = int(manifest.get("passage_count", -1))
+        counts = {"passages.jsonl": len(passages), "dense.faiss": int(dense.ntotal),
+                  "lexical": lex.n_docs, "lexical_units": lex_units.n_docs}
+        if any(c != n for c in counts.values()):
+            raise _corrupt(f"số đoạn không khớp ({counts}, manifest {n})",
+                           f"passage counts disagree ({counts}, manifest {n})")
+        if int(dense.d) != int(manifest["embedder"]["dim"]):
+            raise _corrupt("số chiều vector không khớp", "vector dimension mismatch")
+        return cls(index_dir, manifest, passages, docs, dense, lex, lex_units)
+
+    # searching -------------------------------------------------------------
+    @property
+    def embedder_id(self) -> str:
+        return self.manifest["embedder"]["id"]
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def dense_search(self, qvec: np.ndarray, k: int,
+                     allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(position, cosine) of the k nearest passages; ``allowed``: positions to keep."""
+        import faiss
+
+        n = len(self.passages)
+        if n == 0 or k <= 0:
+            return []
+        q = np.ascontiguousarray(np.asarray(qvec, dtype=np.float32).reshape(1, -1))
+        if allowed is not None:
+            allowed = np.asarray(allowed, dtype=np.int64)
+            if allowed.size == 0:
+                return []
+            if allowed.size <= EXACT_FILTER_LIMIT:
+                vecs = self.dense.reconstruct_batch(allowed)
+                sims = vecs @ q[0]
+                order = np.argsort(-sims, kind="stable")[:k]
+                return [(int(allowed[i]), float(sims[i])) for i in order]
+            sel = faiss.IDSelectorBatch(allowed)
+            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(self.dense.hnsw.efSearch, k))
+                      if hasattr(self.dense, "hnsw") else faiss.SearchParameters(sel=sel))
+            scores, ids = self.dense.search(q, min(k, n), params=params)
+        else:
+            if hasattr(self.dense, "hnsw") and self.dense.hnsw.efSearch < k:
+                self.dense.hnsw.efSearch = k
+            scores, ids = self.dense.search(q, min(k, n))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def lexical_scores(self, query: str, *, use_units: bool = True) -> np.ndarray:
+        """BM25 of every passage: text field, plus the unit-name field when ``use_units``."""
+        toks = lexical_tokens(query, query=True)
+        s = self.lexical.scores(toks)
+        if use_units:
+            s = s + self.lexical_units.scores(toks)
+        return s
+
+    def lexical_search(self, query: str, k: int, *, use_units: bool = True,
+                       mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        s = self.lexical_scores(query, use_units=use_units)
+        if mask is not None:
+            s = np.where(mask, s, 0.0)
+        return top_positive(s, k)
+
+    def vectors(self, positions: Sequence[int] | None = None) -> np.ndarray:
+        """Stored passage vectors (all, or at ``positions``), read back from FAISS."""
+        if positions is None:
+            return self.dense.reconstruct_n(0, int(self.dense.ntotal)) if len(self) else \
+                np.zeros((0, int(self.dense.d)), np.float32)
+        return self.dense.reconstruct_batch(np.asarray(positions, dtype=np.int64))

@@ -1,0 +1,131 @@
+"""Line shapes of Vietnamese administrative documents, shared by clean/metadata/structure.
+
+Everything here looks at one block's display text; nothing is keyed to a particular
+plan.  Patterns follow Nghị định 30/2020/NĐ-CP conventions (header, "Số:", place and
+date line, document type, "Nơi nhận", signature with TM./KT./Q./TL.).
+"""
+from __future__ import annotations
+
+import re
+
+from ..textnorm import fold
+
+__all__ = [
+    "ROMAN", "NUMBERED", "LETTERED", "ARTICLE", "BULLET", "UNIT_LINE", "SUPERSCRIPT_MARK",
+    "FOOTNOTE_DEF", "is_motto", "is_separator", "is_issuer_line", "is_number_line", "DATE_LINE",
+    "doc_type_of", "DOC_TYPES", "is_authority", "is_position", "is_person_name", "is_recipients_head",
+    "is_upper", "roman_value", "is_closing_paragraph", "is_enacting", "ends_sentence",
+]
+
+ROMAN = re.compile(r"^(?:PHẦN\s+)?(?P<m>[IVXL]{1,6})\s*[.)]\s*(?P<t>\S.*)$")
+# "1." "1.2." "2.3)" — and "1.2 Text" without the final dot; a bare "3 ngành" is not a heading
+NUMBERED = re.compile(r"^(?P<m>\d{1,2}(?:\.\d{1,2}){0,3})(?P<p>[.)]|(?<=\.\d)|(?<=\.\d\d))\s*(?P<t>[^\W\d].*)$")
+LETTERED = re.compile(r"^(?P<m>[a-zđ])\s?\)\s*(?P<t>\S.*)$")
+ARTICLE = re.compile(r"^Điều\s+(?P<m>\d{1,3})\s*[.:]\s*(?P<t>.*)$")
+BULLET = re.compile(r"^[-+•*–—]\s*(?=\S)")
+# "Đơn vị chủ trì: …", "- Cơ quan phối hợp: …", "Chủ trì: …"
+UNIT_LINE = re.compile(
+    r"^[-+•*–]?\s*(?:(?:đơn vị|cơ quan|bộ phận)\s+)?(?P<role>chủ trì(?:,? thực hiện)?|thực hiện|phối hợp(?: thực hiện)?|"
+    r"tham mưu|đầu mối|chịu trách nhiệm)(?:\s*\([^)]*\))?\s*:\s*(?P<units>.+)$", re.I)
+SUPERSCRIPT_MARK = re.compile(r"⁽?[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾?")
+FOOTNOTE_DEF = re.compile(r"^(?P<m>⁽?[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾?)\s*(?=\S)")
+DATE_LINE = re.compile(
+    r"^(?P<place>[^\W\d][^,\n]{0,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})?\s*(?:năm|/)\s*(?P<y>\d{4})\s*\.?$",
+    re.I)
+DOC_TYPES = ("KẾ HOẠCH", "QUYẾT ĐỊNH", "PHỤ LỤC", "CHƯƠNG TRÌNH", "HƯỚNG DẪN", "ĐỀ ÁN", "CHỈ THỊ",
+             "THÔNG BÁO", "BÁO CÁO", "NGHỊ QUYẾT", "CÔNG VĂN", "KẾ HOẠCH LIÊN TỊCH")
+_POSITIONS = ("CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN",
+              "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "BÍ THƯ",
+              "PHÓ BÍ THƯ", "THỦ TRƯỞNG", "ỦY VIÊN", "TỔNG GIÁM ĐỐC", "CHỦ NHIỆM")
+_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+
+
+def is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+def is_separator(text: str) -> bool:
+    return bool(re.fullmatch(r"[-_=~*.·—–\s]{3,}", text))
+
+
+def is_motto(text: str) -> bool:
+    if len(text) > 80:
+        return False  # a sentence may name the Republic; the motto line stands alone
+    f = fold(text)
+    return "cong hoa xa hoi chu nghia viet nam" in f or re.search(r"doc lap\s*-\s*tu do\s*-\s*hanh phuc", f) is not None
+
+
+def is_issuer_line(text: str) -> bool:
+    """An upper-case issuing-body line of the header ("ỦY BAN NHÂN DÂN", "TỈNH ĐỒNG NAI")."""
+    if not is_upper(text) or len(text) > 90:
+        return False
+    f = fold(text)
+    return bool(re.match(r"(uy ban nhan dan|ubnd|hoi dong nhan dan|so |bo |ban |phong |cong an|van phong|"
+                         r"tinh uy|huyen uy|thanh uy|tinh |huyen |thanh pho |thi xa |xa |phuong |"
+                         r"chu tich uy ban nhan dan)", f))
+
+
+def is_number_line(text: str) -> bool:
+    return bool(re.match(r"^Số\s*:\s*\S*", text)) and len(text) < 60
+
+
+def doc_type_of(text: str) -> tuple[str, str] | None:
+    """("KẾ HOẠCH", rest) when a block opens with a document type written in capitals.
+
+    "Phụ lục" is also accepted in normal case, as appendices often write it so.
+    """
+    t = text.strip()
+    for dt in sorted(DOC_TYPES, key=len, reverse=True):
+        if t.startswith(dt) and (len(t) == len(dt) or not t[len(dt)].isalpha()):
+            rest = t[len(dt):].strip(" :")
+            if t[len(dt):].lstrip().startswith(":") and not rest:
+                return None  # "QUYẾT ĐỊNH:" is the enacting formula, not a title
+            if rest and is_upper(rest) and len(rest.split()) > 25:
+                return None
+            return dt, rest
+    m = re.match(r"^Phụ lục(?:\s+(?P<n>[IVX\d]+))?\s*[.:]?\s*(?P<rest>.*)$", t)
+    if m and len(t) < 200:
+        return "PHỤ LỤC", m.group("rest")
+    return None
+
+
+def is_enacting(text: str) -> bool:
+    return bool(re.fullmatch(r"(QUYẾT ĐỊNH|QUYẾT NGHỊ|CHỈ THỊ|BAN HÀNH)\s*:", text.strip()))
+
+
+def is_authority(text: str) -> bool:
+    return bool(re.match(r"^(TM|KT|Q|TL|TUQ|T/M|K/T)\.?\s+\S", text)) and is_upper(text) and len(text) < 60
+
+
+def is_position(text: str) -> bool:
+    t = re.sub(r"\s+", " ", text.strip(" .:"))
+    return t in _POSITIONS or (is_upper(t) and any(t.startswith(p) for p in _POSITIONS) and len(t) < 50)
+
+
+def is_person_name(text: str) -> bool:
+    words = text.strip().strip(".").split()
+    return 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
+
+
+def is_recipients_head(text: str) -> bool:
+    return bool(re.fullmatch(r"Nơi nhận\s*:?", text.strip()))
+
+
+def roman_value(s: str) -> int:
+    vals = {"I": 1, "V": 5, "X": 10, "L": 50}
+    total = 0
+    for i, c in enumerate(s):
+        v = vals[c]
+        total += -v if i + 1 < len(s) and vals[s[i + 1]] > v else v
+    return total
+
+
+def is_closing_paragraph(text: str) -> bool:
+    """The plan's closing words ("Trên đây là Kế hoạch …", "…./." )."""
+    t = text.strip()
+    return t.endswith("./.") or bool(re.match(r"^Trên đây là\b", t))
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?;:…»”\")]\s*$", text.rstrip("*_ ")))

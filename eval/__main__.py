@@ -1,0 +1,93 @@
+"""python -m eval [--embedder SPEC] [--questions PATH] [--out DIR] [--fast] [--alqac PATH] [--write-baseline]"""
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .alqac import DEFAULT_BUDGET
+    from .run import EVAL_DIR, QUESTIONS
+
+    p = argparse.ArgumentParser(prog="python -m eval",
+                                description="Evaluate the assistant on the gold questions, beside its peers.")
+    p.add_argument("--embedder", help="embedder spec for ours and the peers (default: settings, e5-small)")
+    p.add_argument("--questions", type=Path, default=QUESTIONS, help="gold questions (JSONL)")
+    p.add_argument("--out", type=Path, default=EVAL_DIR, help="where report.md/json and chart.png go")
+    p.add_argument("--fast", action="store_true", help="fake embedder (for tests: figures are not meaningful)")
+    p.add_argument("--no-peers", action="store_true", help="skip the LangChain and BM25 peers")
+    p.add_argument("--configs", help="comma-separated subset of: ours,dense_only,lexical_only,no_units,"
+                                     "fusion_rrf (default: all)")
+    p.add_argument("--alqac", type=Path, help="ALQAC 2022/2023 folder (read in place; skipped when absent)")
+    p.add_argument("--alqac-budget", type=int, default=DEFAULT_BUDGET,
+                   help="characters of law text to index (0 = every law with questions)")
+    p.add_argument("--corpus", type=Path, help="plans folder (default: settings.corpus_dir)")
+    p.add_argument("--work", type=Path, help="keep indexes here instead of a temporary folder")
+    p.add_argument("--write-baseline", action="store_true",
+                   help="record this run's figures in eval/baseline.json (a deliberate commit)")
+    p.add_argument("--gate", action="store_true", help="exit 1 when ours falls below eval/baseline.json")
+    p.add_argument("--margin", type=float, default=0.03, help="gate margin (default 0.03)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser().parse_args(argv)
+    from assistant.errors import AssistantError
+    from assistant.indexing.embedders import get_embedder
+    from assistant.settings import load_settings
+
+    from .alqac import run_alqac
+    from .report import format_table, write_outputs
+    from .run import BASELINE, check_gate, run_suite, write_baseline
+    from .systems import CachedEmbedder
+
+    command = "python -m eval" + (" " + shlex.join(argv) if argv else "")
+    try:
+        settings = load_settings(embedder="fake" if args.fast else args.embedder, corpus_dir=args.corpus)
+        emb = CachedEmbedder(get_embedder(settings.embedder))
+        with tempfile.TemporaryDirectory(prefix="tlkh-eval-") as tmp:
+            work = args.work or Path(tmp)
+            print(f"Evaluating with embedder {emb.id} on {args.questions} …", flush=True)
+            report = run_suite(settings, args.questions, peers=not args.no_peers, work=work, embedder=emb,
+                               configs=args.configs.split(",") if args.configs else None,
+                               log=lambda m: print(m, flush=True))
+            if args.alqac is not None:
+                t = time.perf_counter()
+                report["alqac"] = run_alqac(args.alqac, settings, emb, work, budget=args.alqac_budget,
+                                            peers=not args.no_peers, log=lambda m: print(m, flush=True))
+                report["meta"]["alqac_seconds"] = round(time.perf_counter() - t, 1)
+        report["meta"]["command"] = command
+        print()
+        print(format_table(report))
+        paths = write_outputs(report, args.out, command)
+        print("\nWrote " + ", ".join(str(p) for p in paths.values()))
+        if args.write_baseline:
+            if args.fast:
+                print("Not writing a baseline from a --fast run (fake embedder).", file=sys.stderr)
+                return 2
+            write_baseline(report, BASELINE, command)
+            print(f"Recorded the baseline in {BASELINE}")
+        if args.gate and "ours" in report["configs"]:
+            import json
+
+            problems = check_gate(report["configs"]["ours"]["answers"],
+                                  json.loads(BASELINE.read_text(encoding="utf-8")), args.margin)
+            for p in problems:
+                print("REGRESSION: " + p, file=sys.stderr)
+            return 1 if problems else 0
+        return 0
+    except AssistantError as e:
+        print(e.user_message(), file=sys.stderr)
+        print(e.message_en, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

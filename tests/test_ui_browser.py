@@ -1,0 +1,245 @@
+"""Real-browser end-to-end: Debian's Chromium, driven by Playwright, against the real app.
+
+The app runs in-process under uvicorn on a free loopback port, over a tmp copy of the
+corpus (uploads are written into corpus_dir) with the real embedder (e5-small).
+Screenshots go to $ARTIFACTS_DIR (or a tmp folder printed in the log).
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from _live import LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+ADMIN_PASSWORD = "mật-khẩu-trình-duyệt"
+QUESTION = "Đơn vị nào chủ trì thực hiện video clip quảng bá hình ảnh tỉnh Đồng Tháp?"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
+                                                     "(apt-get install chromium; scripts/test.sh does it)"),
+]
+
+
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory) -> Path:
+    d = Path(os.environ["ARTIFACTS_DIR"]) if os.environ.get("ARTIFACTS_DIR") else tmp_path_factory.mktemp("shots")
+    d.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots: {d}")
+    return d
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, real_assistant, real_settings):
+    from assistant.api import create_app
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+    base = tmp_path_factory.mktemp("browser")
+    shutil.copytree(CORPUS, base / "corpus")
+    if Path(real_settings.data_dir).exists():  # reuse the session's embedding cache: same texts, same vectors
+        shutil.copytree(real_settings.data_dir, base / "data")
+    settings = Settings(corpus_dir=base / "corpus", index_dir=base / "index", data_dir=base / "data",
+                        embedder="e5-small", admin_password=ADMIN_PASSWORD)
+    assistant = Assistant(settings, build_if_missing=True)
+    assistant.plans()
+    with LiveServer(create_app(assistant, settings)) as url:
+        yield url, assistant, settings
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.set_default_timeout(60_000)
+    pg.goto(app[0] + "/", wait_until="load")
+    pg.wait_for_selector("#tlkh-question textarea")
+    yield pg
+    ctx.close()
+
+
+def ask(pg, question: str) -> None:
+    before = pg.locator("#tlkh-chat .message").count()
+    pg.fill("#tlkh-question textarea", question)
+    pg.click("#tlkh-ask")
+    pg.wait_for_function(
+        "n => document.querySelectorAll('#tlkh-chat .message').length >= n + 2 && "
+        "!document.querySelector('#tlkh-chat .message:last-of-type')?.innerText.trim().startsWith('…')", arg=before)
+    pg.wait_for_function("q => document.querySelector('#tlkh-copy textarea')?.value.length > 0", arg=question)
+
+
+def current_sources(pg) -> list[dict]:
+    return pg.eval_on_selector_all("#tlkh-sources .tlkh-src", """els => els.map(e => ({
+        pid: e.dataset.pid, title: e.querySelector('.tlkh-title').innerText,
+        text: e.querySelector('.tlkh-text').innerText, mark: e.querySelector('mark')?.innerText || '',
+        doc: e.querySelector('.tlkh-doc').innerText}))""")
+
+
+def upload(pg, path: Path, password: str = ADMIN_PASSWORD) -> str:
+    pg.get_by_role("tab", name="Kế hoạch đã nạp").click()
+    pg.fill("#tlkh-admin-pw input", password)
+    pg.set_input_files("#tlkh-upload input[type=file]", str(path))
+    pg.wait_for_selector(f"#tlkh-upload >> text={path.name}")
+    pg.click("#tlkh-upload-btn")
+    pg.wait_for_function("""name => {
+        const v = document.querySelector('#tlkh-admin-status textarea')?.value || '';
+        return (v.startsWith('Đã nạp') && v.includes(name)) || v.startsWith('Không nạp');
+    }""", arg=path.name)
+    return pg.input_value("#tlkh-admin-status textarea")
+
+
+def test_ask_see_sources_and_open_one(page, app, artifacts):
+    ask(page, QUESTION)
+    answer = page.locator("#tlkh-chat .message").last.inner_text()
+    assert answer.strip() and "Không tìm thấy" not in answer
+    # unit names are bold in the bubble
+    assert page.locator("#tlkh-chat .message").last.locator("strong").count() >= 1
+    sources = current_sources(page)
+    assert sources and all(s["text"] for s in sources)
+    assert any("video clip" in s["text"] for s in sources)
+    assert sources[0]["mark"] and sources[0]["mark"] in sources[0]["text"]
+    page.screenshot(path=str(artifacts / "1-answer.png"), full_page=True)
+
+    page.locator("#tlkh-sources .tlkh-src").first.click()
+    page.wait_for_selector("#tlkh-context .tlkh-cited")
+    cited = page.locator("#tlkh-context .tlkh-cited")
+    assert cited.get_attribute("data-pid") == sources[0]["pid"]
+    assert " ".join(sources[0]["text"].split()) in " ".join(cited.inner_text().split())
+    assert page.locator("#tlkh-context .tlkh-ctx").count() >= 1
+    page.screenshot(path=str(artifacts / "2-source-opened.png"), full_page=True)
+
+    # the copy box holds the answer and its sources as plain text
+    copy = page.input_value("#tlkh-copy textarea")
+    assert "Nguồn:" in copy and "[1]" in copy
+
+    # feedback on this answer lands in the append-only log
+    page.get_by_text("Góp ý về câu trả lời đang xem").click()
+    page.get_by_role("button", name="Sai nguồn").click()
+    page.wait_for_selector("text=Đã ghi góp ý: Sai nguồn")
+    from assistant.feedback import FeedbackStore
+
+    recs = FeedbackStore.for_settings(app[2]).read().records
+    assert recs[-1]["rating"] == "wrong_source" and recs[-1]["question"] == QUESTION
+    assert [c["passage_id"] for c in recs[-1]["citations"]] == [s["pid"] for s in sources]
+    assert not page.dialogs
+
+
+def test_admin_upload_then_answer_cites_it(page, app, artifacts, tmp_path):
+    token = "Vx" + uuid.uuid4().hex[:6]
+    plan = tmp_path / f"ke-hoach-{token.lower()}.txt"
+    plan.write_text(
+        "ỦY BAN NHÂN DÂN HUYỆN THỬ NGHIỆM\nSố: 88/KH-UBND\n\nKẾ HOẠCH\n"
+        f"Số hóa hồ sơ di tích {token}\n\nI. NHIỆM VỤ\n1. Số hóa hồ sơ di tích {token}\n"
+        f"Phòng Văn hóa và Thông tin huyện chủ trì số hóa toàn bộ hồ sơ di tích {token} "
+        "trước ngày 15/8/2025.\n", encoding="utf-8")
+    # a wrong password is refused and nothing is added
+    page.get_by_role("tab", name="Kế hoạch đã nạp").click()
+    page.fill("#tlkh-admin-pw input", "sai-mat-khau")
+    page.set_input_files("#tlkh-upload input[type=file]", str(plan))
+    page.wait_for_selector(f"#tlkh-upload >> text={plan.name}")
+    page.click("#tlkh-upload-btn")
+    page.wait_for_function(
+        "() => document.querySelector('#tlkh-admin-status textarea')?.value === 'Sai mật khẩu quản trị.'")
+    assert plan.name not in [m.doc for m in app[1].plans()]
+
+    status = upload(page, plan)
+    assert status.startswith("Đã nạp"), status
+    page.wait_for_selector(f"#tlkh-plans >> text={plan.name}")
+    page.screenshot(path=str(artifacts / "3-plan-uploaded.png"), full_page=True)
+
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    ask(page, f"Ai chủ trì số hóa hồ sơ di tích {token}?")
+    sources = current_sources(page)
+    assert sources and plan.name in sources[0]["doc"] and token in sources[0]["text"]
+    page.screenshot(path=str(artifacts / "4-answer-from-upload.png"), full_page=True)
+
+
+def test_plan_html_shows_as_text(page, app, artifacts, tmp_path):
+    token = "Hx" + uuid.uuid4().hex[:6]
+    payload = "<script>alert(1)</script> <img src=x onerror=alert(2)> <b>in đậm</b>"
+    plan = tmp_path / f"ke-hoach-html-{token.lower()}.txt"
+    plan.write_text(
+        "ỦY BAN NHÂN DÂN HUYỆN THỬ NGHIỆM\nSố: 99/KH-UBND\n\nKẾ HOẠCH\n"
+        f"Kiểm thử hiển thị {token}\n\nI. NHIỆM VỤ\n1. Nội dung kiểm thử {token}\n"
+        f"Phòng Nội vụ huyện chủ trì rà soát mã {token}: {payload} trước ngày 1/9/2025.\n", encoding="utf-8")
+    assert upload(page, plan).startswith("Đã nạp")
+    page.get_by_role("tab", name="Hỏi đáp").click()
+    ask(page, f"Ai chủ trì rà soát mã {token}? <i>{token}</i>")
+    sources = current_sources(page)
+    hit = next(s for s in sources if token in s["text"])
+    assert "<script>alert(1)</script>" in hit["text"] and "<b>in đậm</b>" in hit["text"]
+    page.locator(f"#tlkh-sources .tlkh-src[data-pid='{hit['pid']}']").click()
+    page.wait_for_selector("#tlkh-context .tlkh-cited")
+    for area in ("#tlkh-sources", "#tlkh-context", "#tlkh-chat"):
+        assert page.locator(f"{area} script").count() == 0
+        assert page.locator(f"{area} img[src='x']").count() == 0
+        assert page.locator(f"{area} b").count() == 0
+    assert page.locator("#tlkh-chat i").count() == 0
+    assert f"<i>{token}</i>" in page.locator("#tlkh-chat").inner_text()
+    assert "<script>alert(1)</script>" in page.locator("#tlkh-context .tlkh-cited").inner_text()
+    page.screenshot(path=str(artifacts / "5-html-as-text.png"), full_page=True)
+    assert not page.dialogs
+
+
+def test_unit_lookup_and_exports(page, app, artifacts):
+    url, assistant, _ = app
+    unit = next(u for u in assistant.units() if u["lead_count"] >= 2)
+    page.get_by_role("tab", name="Tra cứu theo đơn vị").click()
+    box = page.locator("#tlkh-unit input")
+    box.click()
+    box.fill(unit["name"])
+    page.locator("[role=option]", has_text=unit["name"]).first.click()
+    page.wait_for_function("() => document.querySelectorAll('#tlkh-tasks tbody tr').length > 0")
+    expected = assistant.unit_tasks(unit["name"], unit["province"])
+    assert page.locator("#tlkh-tasks tbody tr").count() == len(expected)
+    links = page.eval_on_selector_all("a[download]", "els => els.map(e => e.href)")
+    xlsx = next(h for h in links if h.endswith(".xlsx"))
+    csv_link = next(h for h in links if h.endswith(".csv"))
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(httpx.get(xlsx).content))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert rows[0] == ("Kế hoạch", "Mục", "Nhiệm vụ", "Vai trò") and len(rows) == len(expected) + 1
+    assert [r[2] for r in rows[1:]] == [t["text"] for t in expected]
+    csv_text = httpx.get(csv_link).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0] == "Kế hoạch,Mục,Nhiệm vụ,Vai trò"
+    page.screenshot(path=str(artifacts / "6-unit-lookup.png"), full_page=True)
+
+
+def test_embeddable_widget(browser, app, artifacts):
+    pg = browser.new_page(viewport={"width": 480, "height": 760})
+    pg.goto(app[0] + "/widget", wait_until="load")
+    pg.fill("#q", QUESTION)
+    pg.click("#send")
+    pg.wait_for_selector("details.src", timeout=60_000)
+    pg.locator("details.src summary").first.click()
+    first = pg.locator("details.src").first
+    assert first.locator("mark").inner_text() in first.locator(".txt").inner_text()
+    api = httpx.post(app[0] + "/api/v1/ask", json={"question": QUESTION}, timeout=60).json()
+    assert pg.locator("details.src").count() == len(api["citations"])
+    assert pg.locator(".turn .a").first.inner_text().strip() == api["answer"].strip()
+    pg.screenshot(path=str(artifacts / "7-widget.png"), full_page=True)
+    pg.close()
