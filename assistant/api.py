@@ -168,6 +168,21 @@ class FeedbackRequest(BaseModel):
     filters: dict[str, str | list[str]] | None = None
 
 
+class _Basic(HTTPBasic):
+    """HTTP Basic that reads UTF-8 credentials (RFC 7617): Vietnamese passwords have diacritics,
+    and FastAPI's own HTTPBasic only accepts ASCII. Missing or malformed → None."""
+
+    async def __call__(self, request: Request) -> HTTPBasicCredentials | None:  # type: ignore[override]
+        scheme, _, param = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            user, sep, password = base64.b64decode(param, validate=True).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return HTTPBasicCredentials(username=user, password=password) if sep else None
+
+
 def _error_response(exc: AssistantError) -> JSONResponse:
     return JSONResponse(exc.to_dict(), status_code=exc.status, headers=getattr(exc, "headers", None))
 
@@ -197,7 +212,7 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
     workers = anyio.CapacityLimiter(settings.concurrency)
     feedback = FeedbackStore.for_settings(settings)
     max_upload = int(settings.max_upload_mb * 1024 * 1024)
-    basic = HTTPBasic(auto_error=False, realm="tro-ly-ke-hoach",
+    basic = _Basic(auto_error=False, realm="tro-ly-ke-hoach",
                       description="Quản trị viên: settings.admin_user / admin_password.")
 
     async def run(fn, *args, **kw):

@@ -210,8 +210,10 @@ class HybridRetriever(BaseRetriever):
         kept: list[tuple[str, set]] = []
         for j in order:
             p = store.passages[int(pos[j])]
-            key = " ".join(syllables(fold(p.text)))
-            sh = _shingles(p.text)
+            # same heading and (nearly) same text: a repeated page or a plan loaded twice
+            body = " ".join([*p.section, p.text])
+            key = " ".join(syllables(fold(body)))
+            sh = _shingles(body)
             if any(key == k0 or (sh and len(sh & s0) / len(sh | s0) >= DUP_JACCARD) for k0, s0 in kept):
                 continue
             kept.append((key, sh))

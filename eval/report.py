@@ -99,6 +99,10 @@ def render_markdown(report: dict, command: str = "") -> str:
           "answer columns only for our configurations (peers retrieve, they do not answer). "
           "Units = passages (ours) or chunks (peers).", "",
           _md_table(HEAD, _rows(report)), ""]
+    unresolved = [f"{c['label']}: {', '.join(c['unresolved_ids'])}" for c in cfgs.values() if c.get("unresolved_ids")]
+    if unresolved:
+        L += ["Questions whose gold quote no unit of the system holds (they count as retrieval misses): "
+              + "; ".join(unresolved) + ".", ""]
     for axis, title in (("kind", "by kind"), ("tag", "by tag")):
         if not ours:
             break
@@ -204,8 +208,9 @@ def write_chart(report: dict, path: Path) -> None:
         ax.grid(axis="y", alpha=0.3)
         ax.legend(fontsize=7, loc="upper left" if cats == ks else "lower left")
 
+    n_ret = next(iter(cfgs.values()))["retrieval"]["n"] if cfgs else 0
     bars(axes[0], [(c["label"], c["retrieval"]) for c in cfgs.values()], ks,
-         f"Retrieval on {report['meta']['n_questions']} gold questions", "% of answerable questions")
+         f"Retrieval: gold passage in top k ({n_ret} answerable questions)", "% of questions")
     answering = [(c["label"], {k: (e.get("answers") or {}).get("accuracy")
                                for k, e in c["breakdown"]["kind"].items()})
                  for c in cfgs.values() if c.get("answers")]

@@ -19,7 +19,7 @@ from .systems import OUR_CONFIGS, CachedEmbedder, Config, open_assistant, passag
 
 __all__ = [
     "EVAL_DIR", "QUESTIONS", "BASELINE", "KINDS", "TAGS", "GATE_KEYS",
-    "load_questions", "run_suite", "check_gate", "baseline_from", "write_baseline",
+    "load_questions", "passage_view", "run_suite", "check_gate", "baseline_from", "write_baseline",
 ]
 
 EVAL_DIR = Path(__file__).resolve().parent
@@ -98,9 +98,23 @@ def _raw_corpus(corpus_dir: Path) -> dict[str, str]:
             if p.suffix.lower() in CORPUS_SUFFIXES}
 
 
+def passage_view(p) -> str:
+    """A passage as its citation shows it: heading path, responsible units, text.
+
+    The parser moves a table row's unit cells into ``lead``/``partners`` and headings
+    into ``section``; a gold quote of a heading or a unit cell is still held there.
+    """
+    units = []
+    if p.lead:
+        units.append("Đơn vị chủ trì: " + "; ".join(p.lead))
+    if p.partners:
+        units.append("Đơn vị phối hợp: " + "; ".join(p.partners))
+    return "\n".join([*p.section, *units, p.text])
+
+
 def _run_ours(assistant, questions, judge: AnswerJudge, log, raw: dict[str, str]) -> dict:
     passages = passages_of(assistant)
-    matcher = QuoteMatcher([(p.id, p.text, p.doc) for p in passages], raw)
+    matcher = QuoteMatcher([(p.id, passage_view(p), p.doc) for p in passages], raw)
     gold = _gold(questions, matcher)
     ids = {p.id for p in passages}
     rankings, outcomes = {}, []
@@ -135,6 +149,7 @@ def _run_peer(search: Callable[[str], list], matcher, questions) -> dict:
 def _config_entry(label, kind, overrides, res, questions) -> dict:
     entry: dict[str, Any] = {"label": label, "kind": kind, "settings": overrides, "units": res.get("units")}
     entry["retrieval"] = retrieval_figures(res["rankings"], res["gold"])["figures"]
+    entry["unresolved_ids"] = sorted(qid for qid, rel in res["gold"].items() if not rel)
     outcomes = res.get("outcomes")
     entry["answers"] = answer_figures(outcomes) if outcomes is not None else None
     entry["breakdown"] = _breakdown(questions, res["gold"], res["rankings"], outcomes)

@@ -24,6 +24,7 @@ QUESTIONS = [
 def app_url(real_assistant, real_settings):
     from assistant.api import create_app
 
+    real_assistant.plans()  # build the lazy index before the server starts answering
     with LiveServer(create_app(real_assistant, real_settings)) as url:
         yield url
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -41,13 +42,24 @@ class Counting(FakeEmbedder):
         return super()._encode(texts, is_query)
 
 
+@pytest.fixture(scope="session")
+def parsed_once(tmp_path_factory, corpus_files) -> Path:
+    """One real build, so each test starts with the corpus already parsed (parsing is the slow part)."""
+    base = tmp_path_factory.mktemp("parsed-once")
+    build_index(Settings(corpus_dir=corpus_files[0].parent, index_dir=base / "index", data_dir=base / "data",
+                         embedder="fake"), embedder=FakeEmbedder())
+    return base / "data" / "cache" / "parsed"
+
+
 @pytest.fixture
-def corpus(tmp_path, monkeypatch, corpus_files):
+def corpus(tmp_path, monkeypatch, corpus_files, parsed_once):
     d = tmp_path / "corpus"
     d.mkdir()
     for f in corpus_files:
         shutil.copy(f, d / f.name)
     monkeypatch.setenv("TLKH_CORPUS_DIR", str(d))
+    # seed only the parse cache: every embedding still has to be computed (and counted)
+    shutil.copytree(parsed_once, tmp_path / "data" / "cache" / "parsed")
     return d
 
 
@@ -174,7 +186,8 @@ _SCRIPT = textwrap.dedent("""
 def _spawn(tmp_path, *args) -> subprocess.Popen:
     script = tmp_path / "build_script.py"
     script.write_text(_SCRIPT, encoding="utf-8")
-    return subprocess.Popen([sys.executable, str(script), *map(str, args)], cwd=ROOT,
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, str(script), *map(str, args)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -151,9 +151,9 @@ def test_admin_upload_then_answer_cites_it(page, app, artifacts, tmp_path):
     token = "Vx" + uuid.uuid4().hex[:6]
     plan = tmp_path / f"ke-hoach-{token.lower()}.txt"
     plan.write_text(
-        "ỦY BAN NHÂN DÂN HUYỆN THỬ NGHIỆM\nSố: 88/KH-UBND\n\nKẾ HOẠCH\n"
+        "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 88/KH-UBND\n\nKẾ HOẠCH\n"
         f"Số hóa hồ sơ di tích {token}\n\nI. NHIỆM VỤ\n1. Số hóa hồ sơ di tích {token}\n"
-        f"Phòng Văn hóa và Thông tin huyện chủ trì số hóa toàn bộ hồ sơ di tích {token} "
+        f"Sở Văn hóa, Thể thao và Du lịch chủ trì số hóa toàn bộ hồ sơ di tích {token} "
         "trước ngày 15/8/2025.\n", encoding="utf-8")
     # a wrong password is refused and nothing is added
     page.get_by_role("tab", name="Kế hoạch đã nạp").click()
@@ -182,9 +182,9 @@ def test_plan_html_shows_as_text(page, app, artifacts, tmp_path):
     payload = "<script>alert(1)</script> <img src=x onerror=alert(2)> <b>in đậm</b>"
     plan = tmp_path / f"ke-hoach-html-{token.lower()}.txt"
     plan.write_text(
-        "ỦY BAN NHÂN DÂN HUYỆN THỬ NGHIỆM\nSố: 99/KH-UBND\n\nKẾ HOẠCH\n"
+        "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 99/KH-UBND\n\nKẾ HOẠCH\n"
         f"Kiểm thử hiển thị {token}\n\nI. NHIỆM VỤ\n1. Nội dung kiểm thử {token}\n"
-        f"Phòng Nội vụ huyện chủ trì rà soát mã {token}: {payload} trước ngày 1/9/2025.\n", encoding="utf-8")
+        f"Sở Nội vụ chủ trì rà soát mã {token}: {payload} trước ngày 1/9/2025.\n", encoding="utf-8")
     assert upload(page, plan).startswith("Đã nạp")
     page.get_by_role("tab", name="Hỏi đáp").click()
     ask(page, f"Ai chủ trì rà soát mã {token}? <i>{token}</i>")

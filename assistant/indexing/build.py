@@ -8,12 +8,14 @@ embedding cache (or, failing that, from the live index) so only new text is embe
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -22,7 +24,7 @@ import numpy as np
 from ..errors import (AssistantError, ConfigError, DocumentError, IndexBusy, IndexCorrupt,
                       IndexMismatch, IndexMissing)
 from ..records import DocMeta, ParsedDoc, Passage
-from .cache import EmbeddingCache, text_key
+from .cache import EmbeddingCache, atomic_write, text_key
 from .embedders import Embedder, get_embedder
 from .store import IndexStore, write_index
 
@@ -85,6 +87,54 @@ def _parse(path: Path) -> ParsedDoc:
         raise DocumentError(f"Không tách được đoạn nào từ {path.name}.",
                             f"No passages could be extracted from {path.name}.")
     return doc
+
+
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """Hash of the code and data that turn a file into passages: a parse cached under
+    another fingerprint is stale (parsing, not embedding, dominates a warm rebuild)."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "ingest").rglob("*.py")) + sorted((root / "data").glob("*.json")) + \
+        [root / "textnorm.py", root / "records.py"]
+    h = hashlib.sha256()
+    for f in files:
+        if f.is_file():
+            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def _parsed_dir(settings) -> Path:
+    return Path(settings.data_dir) / "cache" / "parsed"
+
+
+def _parse_key(name: str, sha: str) -> str:
+    return hashlib.sha256(f"{name}\0{sha}\0{parser_fingerprint()}".encode()).hexdigest()[:32] + ".json"
+
+
+def _parse_cached(settings, path: Path, sha: str) -> ParsedDoc:
+    """``parse_file`` through a JSON cache keyed by (file name, content hash, parser fingerprint)."""
+    f = _parsed_dir(settings) / _parse_key(path.name, sha)
+    if f.is_file():
+        try:
+            raw = json.loads(f.read_text(encoding="utf-8"))
+            return ParsedDoc(DocMeta.from_dict(raw["meta"]), [Passage.from_dict(p) for p in raw["passages"]])
+        except (ValueError, KeyError, TypeError) as e:
+            log.warning("ignoring damaged parse cache %s: %s", f.name, e)
+    doc = _parse(path)
+    body = json.dumps({"meta": doc.meta.to_dict(), "passages": [p.to_dict() for p in doc.passages]},
+                      ensure_ascii=False).encode("utf-8")
+    f.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(f, lambda fh: fh.write(body))
+    return doc
+
+
+def _prune_parsed(settings, keep_names: set[str]) -> None:
+    """After a full build, drop cached parses of files that are no longer in the corpus as they were."""
+    d = _parsed_dir(settings)
+    if d.is_dir():
+        for f in d.glob("*.json"):
+            if f.name not in keep_names:
+                f.unlink(missing_ok=True)
 
 
 def _file_sha256(path: Path) -> str:
@@ -243,9 +293,12 @@ def _full_build(settings, embedder: Embedder, progress: Progress | None, t0: flo
                 report: BuildReport) -> BuildReport:
     files = corpus_files(Path(settings.corpus_dir))
     parsed: list[tuple[Path, ParsedDoc]] = []
+    sources: dict[str, str] = {}
     for f in files:
         try:
-            parsed.append((f, _parse(f)))
+            sha = _file_sha256(f)
+            parsed.append((f, _parse_cached(settings, f, sha)))
+            sources[f.name] = sha
         except Exception as e:  # one bad plan must not stop the others
             log.warning("not indexed: %s: %s", f.name, e)
             report.errors.append((f.name, _error_text(e)))
@@ -256,10 +309,10 @@ def _full_build(settings, embedder: Embedder, progress: Progress | None, t0: flo
                           hint="chép các kế hoạch (.txt .md .pdf .docx) vào thư mục rồi chạy lại")
     passages = _dedupe([p for _, d in parsed for p in d.passages])
     docs = [d.meta for _, d in parsed]
-    sources = {f.name: _file_sha256(f) for f, _ in parsed}
     vectors = _vectors_for(passages, embedder, _cache(settings, embedder), report, progress)
     _write_and_swap(settings, passages, docs, vectors, embedder.id, embedder.dim, sources, t0,
                     report, progress)
+    _prune_parsed(settings, {_parse_key(n, h) for n, h in sources.items()})
     return report
 
 
@@ -302,7 +355,7 @@ def add_document(settings, path: Path, *, progress: Progress | None = None,
     with _Locked(settings):
         index_dir = Path(settings.index_dir)
         _tidy(index_dir)
-        parsed = _parse(path)
+        parsed = _parse_cached(settings, path, _file_sha256(path))
         corpus = Path(settings.corpus_dir)
         dest = corpus / path.name
         if not dest.exists() or dest.resolve() != path.resolve():

@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["EmbeddingCache", "text_key"]
+__all__ = ["EmbeddingCache", "text_key", "atomic_write"]
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,8 @@ def _slug(embedder_id: str) -> str:
     return f"{safe}-{hashlib.sha256(embedder_id.encode()).hexdigest()[:10]}"
 
 
-def _atomic_write(path: Path, write) -> None:
+def atomic_write(path: Path, write) -> None:
+    """Write through a temp file + rename: readers see the old file or the whole new one."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
     with open(tmp, "wb") as f:
         write(f)
@@ -105,11 +106,11 @@ class EmbeddingCache:
         meta = self.dir / "meta.json"
         if not meta.is_file():
             body = json.dumps({"embedder": self.embedder_id, "dim": self.dim, "version": CACHE_VERSION})
-            _atomic_write(meta, lambda f: f.write(body.encode()))
+            atomic_write(meta, lambda f: f.write(body.encode()))
         name = f"shard-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        _atomic_write(self.dir / f"{name}.npy", lambda f: np.save(f, vectors, allow_pickle=False))
+        atomic_write(self.dir / f"{name}.npy", lambda f: np.save(f, vectors, allow_pickle=False))
         body = json.dumps(list(keys)).encode()
-        _atomic_write(self.dir / f"{name}.json", lambda f: f.write(body))
+        atomic_write(self.dir / f"{name}.json", lambda f: f.write(body))
         self._shards.append(self.dir / f"{name}.json")
         for k, v in zip(keys, vectors):
             self._vecs[k] = v

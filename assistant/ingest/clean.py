@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from ..records import Block
 from ..textnorm import fold, match_key
-from .patterns import (ARTICLE, BULLET, FOOTNOTE_DEF, LETTERED, NUMBERED, ROMAN, UNIT_LINE, doc_type_of,
+from .patterns import (FOOTNOTE_DEF, doc_type_of, is_structural,
                        ends_sentence, is_issuer_line, is_upper, is_motto, is_number_line, is_separator)
 
 __all__ = ["Footnote", "Cleaned", "clean", "is_header_start", "is_structural"]
@@ -55,12 +55,6 @@ def is_header_start(b: Block) -> bool:
     t = b.text
     return (is_motto(t) or is_number_line(t) or (is_issuer_line(t) and len(t) < 60)
             or (doc_type_of(t) is not None and b.kind != "table_row"))
-
-
-def is_structural(text: str) -> bool:
-    """Starts like a heading, a numbered/lettered point, a bullet or a unit line."""
-    return bool(ROMAN.match(text) or NUMBERED.match(text) or LETTERED.match(text) or ARTICLE.match(text)
-                or BULLET.match(text) or UNIT_LINE.match(text) or FOOTNOTE_DEF.match(text))
 
 
 def _is_chrome(b: Block, repeated: Counter) -> bool:

@@ -32,10 +32,14 @@ class Loaded:
     source_format: str      # txt | md | pdf | docx
 
 
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} byte"
+
+
 def check_size(name: str, size: int, max_bytes: int | None) -> None:
     if max_bytes is not None and size > max_bytes:
         raise FileTooLarge(
-            f"Tệp «{name}» quá lớn ({size / 1048576:.1f} MB, tối đa {max_bytes / 1048576:.1f} MB).",
+            f"Tệp «{name}» quá lớn ({_size(size)}, tối đa {_size(max_bytes)}).",
             f"File '{name}' is too large ({size} bytes, limit {max_bytes}).",
             hint="Tách kế hoạch thành tệp nhỏ hơn hoặc tăng TLKH_MAX_UPLOAD_MB.")
 
@@ -104,13 +108,16 @@ def decode_text(name: str, data: bytes) -> str:
         enc = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
         try:
             text = data.decode(enc)
-            if "\x00" not in text:
+            if _plausible(text):
                 return text
         except UnicodeDecodeError:
             pass
         raise _undecodable(name, "binary data (NUL bytes)")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
+        if _plausible(text):
+            return text
+        raise _undecodable(name, "control characters: binary data, not text")
     except UnicodeDecodeError:
         pass
     try:
@@ -120,6 +127,12 @@ def decode_text(name: str, data: bytes) -> str:
     if text and _looks_vietnamese(text):
         return text
     raise _undecodable(name, "not UTF-8/UTF-16, and not Windows-1258 Vietnamese (maybe TCVN3/VNI)")
+
+
+def _plausible(text: str) -> bool:
+    """Text, not binary: control characters (other than line breaks and tabs) are rare."""
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+    return controls <= max(2, len(text) // 1000)
 
 
 def _undecodable(name: str, why: str) -> UndecodableText:

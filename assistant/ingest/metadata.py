@@ -17,7 +17,8 @@ from pathlib import Path
 
 from ..records import Block
 from ..textnorm import fold
-from .clean import is_header_start, is_structural
+from .clean import is_header_start
+from .patterns import is_structural
 from .patterns import (DATE_LINE, doc_type_of, is_authority, is_enacting, is_issuer_line, is_motto,
                        is_number_line, is_person_name, is_position, is_recipients_head, is_separator, is_upper)
 from .units import canonical_province, province_in, provinces
@@ -208,6 +209,10 @@ def locate(parts: list[Part], all_text: str) -> dict:
     if lines:
         header = " ".join(ln for ln in lines if not ln.startswith(("CHỦ TỊCH",)))
         issuer = smart_case(header)
+        # the place name after the level word keeps its capitals: "UBND HUYỆN THANH BÌNH"
+        issuer = re.sub(r"\b(tỉnh|huyện|thành phố|thị xã|xã|phường|thị trấn) (.+)$",
+                        lambda m: m.group(1) + " " + " ".join(w[:1].upper() + w[1:] for w in m.group(2).split()),
+                        issuer)
     place = next((p.place for p in parts if p.place), None)
     if issuer is None:
         for p in parts:

@@ -14,7 +14,7 @@ __all__ = [
     "ROMAN", "NUMBERED", "LETTERED", "ARTICLE", "BULLET", "UNIT_LINE", "SUPERSCRIPT_MARK",
     "FOOTNOTE_DEF", "is_motto", "is_separator", "is_issuer_line", "is_number_line", "DATE_LINE",
     "doc_type_of", "DOC_TYPES", "is_authority", "is_position", "is_person_name", "is_recipients_head",
-    "is_upper", "roman_value", "is_closing_paragraph", "is_enacting", "ends_sentence",
+    "is_upper", "roman_value", "is_structural", "is_closing_paragraph", "is_enacting", "ends_sentence",
 ]
 
 ROMAN = re.compile(r"^(?:PHẦN\s+)?(?P<m>[IVXL]{1,6})\s*[.)]\s*(?P<t>\S.*)$")
@@ -129,3 +129,9 @@ def is_closing_paragraph(text: str) -> bool:
 
 def ends_sentence(text: str) -> bool:
     return bool(re.search(r"[.!?;:…»”\")]\s*$", text.rstrip("*_ ")))
+
+
+def is_structural(text: str) -> bool:
+    """Starts like a heading, a numbered/lettered point, a bullet or a unit line."""
+    return bool(ROMAN.match(text) or NUMBERED.match(text) or LETTERED.match(text) or ARTICLE.match(text)
+                or BULLET.match(text) or UNIT_LINE.match(text) or FOOTNOTE_DEF.match(text))

@@ -65,6 +65,14 @@ def text_roles(text: str, province: str | None = None) -> TextRoles:
         r.requested += units
     for m in _SUBJECT.finditer(text):
         r.subjects += units_before(text, m.start(), province)
+    # a task that opens with unit names has them as its subject ("Các cơ quan báo chí … tăng cường …"),
+    # unless they are the ones asking or assigning ("Ủy ban nhân dân huyện đề nghị …")
+    for line in text.split("\n"):
+        line = strip_marker(line)
+        units, end = units_after(line, 0, province)
+        if units and not re.match(r"\s*(?:đề nghị|yêu cầu|giao|ban hành|quyết định|phê duyệt|chỉ đạo|:)",
+                                  line[end:], re.I):
+            r.subjects += units
     for name in ("subjects", "requested", "partners", "flip"):
         setattr(r, name, list(dict.fromkeys(getattr(r, name))))
     return r

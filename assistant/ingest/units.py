@@ -34,6 +34,7 @@ _CONNECTORS = {"va", "cac", "voi", "cung", "gom", "giao", "dc"}
 _LOWER_TAIL = {"tỉnh", "huyện", "thị xã", "thành phố", "xã", "thị trấn"}
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
     d = unicodedata.normalize("NFD", c.lower())
     base = "".join(x for x in d if unicodedata.category(x) != "Mn")
@@ -53,14 +54,18 @@ class _Tok:
     fold: str
     key: str       # match_key (accent-sensitive)
     marked: bool   # written with diacritics
+    joined: bool = False   # only spaces separate it from the previous token
 
 
 def _tokens(text: str) -> list[_Tok]:
     out = []
+    prev_end = None
     for m in _TOKEN.finditer(text):
         raw = re.sub(r"\s+", "", m.group(0))
+        joined = prev_end is not None and not text[prev_end:m.start()].strip()
         out.append(_Tok(m.start(), m.end(), raw, "".join(_fold_char(c) for c in raw),
-                        match_key(raw), _has_marks(raw)))
+                        match_key(raw), _has_marks(raw), joined))
+        prev_end = m.end()
     return out
 
 
@@ -179,7 +184,9 @@ def _match_at(toks: list[_Tok], i: int, idx) -> _Alias | None:
     return None
 
 
-def _scan(text: str, province: str | None) -> tuple[list[_Tok], list[_Match]]:
+@lru_cache(maxsize=1024)
+def _scan(text: str, province: str | None) -> tuple[tuple[_Tok, ...], tuple[_Match, ...]]:
+    """Tokens and known-unit matches of a text (cached: roles ask about the same text often)."""
     text = normalize_tones(nfc(text))
     toks = _tokens(text)
     idx = _index(province)
@@ -202,7 +209,7 @@ def _scan(text: str, province: str | None) -> tuple[list[_Tok], list[_Match]]:
         j = i + len(a.toks)
         out.append(_Match(toks[i].start, toks[j - 1].end, i, j, a.canonical, a.vague))
         i = j
-    return toks, out
+    return tuple(toks), tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -254,7 +261,7 @@ def parse_unit_list(text: str, province: str | None = None, *, whole: bool = Tru
     text = normalize_tones(nfc(text)).strip()
     requested = bool(re.match(r"(?i)^\W*đề\s+nghị\b", text))
     text = re.sub(r"(?i)^\W*đề\s+nghị\s+", "", text)
-    if _starts_with(_tokens(text), 0, [_alias("Người phát ngôn", "").toks]):
+    if re.match(r"(?i)^người phát ngôn\b", text):
         u = _tidy(text)
         return UnitList((u,), True, (u,) if requested else ())
     toks, matches = _scan(text, province)
@@ -290,18 +297,28 @@ def parse_unit_list(text: str, province: str | None = None, *, whole: bool = Tru
     return UnitList(tuple(units), complete and bool(units), tuple(units) if requested else ())
 
 
-def _admin_ubnd(toks: list[_Tok], i: int) -> int:
+@lru_cache(maxsize=1)
+def _admin_words() -> tuple[tuple, tuple]:
+    ubnd = (_alias("Ủy ban nhân dân", "").toks, _alias("UBND", "").toks)
+    return ubnd, tuple(_alias(a, "").toks for a in sorted(_ADMIN, key=len, reverse=True))
+
+
+def _admin_ubnd(toks, i: int) -> int:
     """Token length of "UBND/Ủy ban nhân dân <huyện|thành phố|…> <Capitalised Name>" at i."""
-    n = _starts_with(toks, i, [_alias("Ủy ban nhân dân", "").toks, _alias("UBND", "").toks])
+    ubnd, admin = _admin_words()
+    if toks[i].fold not in ("uy", "ubnd"):
+        return 0
+    n = _starts_with(toks, i, ubnd)
     if not n:
         return 0
     j = i + n
-    k = _starts_with(toks, j, [_alias(a, "").toks for a in sorted(_ADMIN, key=len, reverse=True)])
+    k = _starts_with(toks, j, admin)
     if not k:
         return 0
     j += k
     start = j
-    while j < len(toks) and toks[j].raw[:1].isupper() and toks[j].fold not in ("va",):
+    # the name: capitalised words, up to the first punctuation ("huyện Cao Lãnh, Sở …")
+    while j < len(toks) and toks[j].raw[:1].isupper() and (j == start or toks[j].joined):
         j += 1
     return j - i if j > start else 0
 

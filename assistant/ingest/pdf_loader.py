@@ -1,0 +1,167 @@
+"""PDF → blocks through pypdf, page numbers kept.
+
+pypdf's layout mode keeps vertical gaps as blank lines and columns as runs of
+spaces, so paragraphs (gaps, or a line that starts a numbered point after a line
+that ended a sentence) and the two-column header (issuer | national motto) can be
+told apart.  Lines repeated at the top or bottom of most pages (running headers,
+page numbers) are dropped.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+
+from ..errors import CorruptDocument, EncryptedDocument, FileTooLarge, NeedsOCR
+from ..records import Block
+from ..textnorm import nfc
+from .loaders import Loaded
+from .patterns import ends_sentence, is_structural  # noqa: F401
+
+__all__ = ["load_pdf", "MAX_PAGES"]
+
+MAX_PAGES = 2000
+_COLUMNS = re.compile(r"\s{6,}")
+
+
+def _corrupt(name: str, why: str) -> CorruptDocument:
+    return CorruptDocument(f"Tệp PDF «{name}» bị hỏng hoặc không phải PDF.",
+                           f"'{name}' is not a readable PDF ({why}).",
+                           hint="Mở tệp bằng trình đọc PDF để kiểm tra, hoặc xuất lại PDF từ Word.")
+
+
+def _open(name: str, data: bytes):
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, PdfReadError
+
+    if b"%PDF-" not in data[:1024]:
+        raise _corrupt(name, "no %PDF- header")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        encrypted = reader.is_encrypted
+    except Exception as e:  # pypdf raises many types on garbage
+        raise _corrupt(name, f"{type(e).__name__}: {e}") from e
+    if encrypted:
+        locked = EncryptedDocument(
+            f"Tệp PDF «{name}» được đặt mật khẩu nên không đọc được.",
+            f"'{name}' is password-protected.",
+            hint="Gỡ mật khẩu (in lại ra PDF hoặc lưu bản không mật khẩu) rồi tải lên lại.")
+        try:
+            if not reader.decrypt(""):
+                raise locked
+        except (DependencyError, NotImplementedError, PdfReadError) as e:
+            raise locked from e
+    try:
+        n = len(reader.pages)
+    except Exception as e:
+        raise _corrupt(name, f"{type(e).__name__}: {e}") from e
+    if n > MAX_PAGES:
+        raise FileTooLarge(f"Tệp PDF «{name}» có {n} trang, vượt giới hạn {MAX_PAGES} trang.",
+                           f"'{name}' has {n} pages (limit {MAX_PAGES}).",
+                           hint="Tách tệp thành các phần nhỏ hơn.")
+    return reader
+
+
+def _page_lines(page) -> list[str]:
+    try:
+        text = page.extract_text(extraction_mode="layout")
+    except Exception:
+        text = page.extract_text() or ""
+    return [nfc(ln.rstrip()) for ln in (text or "").split("\n")]
+
+
+def _running(pages: list[list[str]]) -> set[str]:
+    """Lines found first or last on at least half of the pages (3 pages or more)."""
+    if len(pages) < 3:
+        return set()
+    edges: Counter = Counter()
+    for lines in pages:
+        body = [ln.strip() for ln in lines if ln.strip()]
+        for ln in {*body[:2], *body[-2:]}:
+            edges[re.sub(r"\d+", "#", ln)] += 1
+    return {k for k, v in edges.items() if v >= max(3, len(pages) // 2)}
+
+
+def _paragraphs(lines: list[str], running: set[str]) -> list[str]:
+    width = max((len(ln.strip()) for ln in lines), default=0)
+    paras: list[str] = []
+    cur: list[str] = []
+    prev = ""
+    for raw in lines:
+        if not raw.strip():
+            if cur:
+                paras.append(" ".join(cur))
+                cur = []
+            prev = ""
+            continue
+        for seg in _COLUMNS.split(raw.strip()):
+            seg = seg.strip()
+            if not seg or re.sub(r"\d+", "#", seg) in running:
+                continue
+            short_prev = len(prev) < 0.7 * width
+            new = (not cur or _COLUMNS.search(raw.strip()) is not None
+                   or (_starts_point(seg) and (ends_sentence(prev) or short_prev))
+                   or (short_prev and ends_sentence(prev)))
+            if new and cur:
+                paras.append(" ".join(cur))
+                cur = []
+            cur.append(seg)
+            prev = seg
+    if cur:
+        paras.append(" ".join(cur))
+    return paras
+
+
+def _starts_point(seg: str) -> bool:
+    """A line that opens a point; a wrapped "- 2030, …" (a dash then a number) does not."""
+    if re.match(r"^[-+•–]\s*\S", seg):
+        return bool(re.match(r"^[-+•–]\s*[A-ZĐÀ-Ỹ\"“(]", seg))
+    return is_structural(seg)
+
+
+def _continues_page(last: str, first: str) -> bool:
+    return not ends_sentence(last) and not _starts_point(first) and not first.isupper() and len(last) > 40
+
+
+def load_pdf(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded:
+    # pypdf logs repairs of damaged files ("EOF marker not found"); the user gets our error instead
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        return _load(name, data)
+    finally:
+        log.setLevel(level)
+
+
+def _load(name: str, data: bytes) -> Loaded:
+    reader = _open(name, data)
+    try:
+        pages = [_page_lines(p) for p in reader.pages]
+    except Exception as e:
+        raise _corrupt(name, f"{type(e).__name__}: {e}") from e
+    if sum(len(ln.strip()) for lines in pages for ln in lines) < 20:
+        raise NeedsOCR(
+            f"Tệp PDF «{name}» không có lớp chữ (bản quét ảnh), cần nhận dạng chữ (OCR) trước.",
+            f"'{name}' has no text layer (scanned images); it needs OCR.",
+            hint="Dùng phần mềm OCR (ví dụ: ocrmypdf -l vie) hoặc tải lên bản Word/PDF gốc.")
+    running = _running(pages)
+    blocks: list[Block] = []
+    text_parts: list[str] = []
+    pos = 0
+    for pno, lines in enumerate(pages, start=1):
+        for i, para in enumerate(_paragraphs(lines, running)):
+            para = re.sub(r"\s{2,}", " ", para).strip()
+            if i == 0 and blocks and _continues_page(blocks[-1].text, para):
+                # a paragraph running over the page break: one block, on the page it starts
+                text_parts[-1] += " " + para
+                blocks[-1] = Block(text_parts[-1], kind=blocks[-1].kind, page=blocks[-1].page,
+                                   start=blocks[-1].start, end=blocks[-1].start + len(text_parts[-1]))
+                pos = blocks[-1].end + 2
+                continue
+            blocks.append(Block(para, kind="list_item" if re.match(r"^[-+•]\s", para) else "para",
+                                page=pno, start=pos, end=pos + len(para)))
+            text_parts.append(para)
+            pos += len(para) + 2
+    return Loaded("\n\n".join(text_parts), blocks, "pdf")
