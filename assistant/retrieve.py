@@ -20,15 +20,17 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from .errors import BadQuestion, ConfigError
-from .indexing.lexical import expand_abbreviations, top_positive
+from .indexing.lexical import DiacriticRestorer, expand_abbreviations, has_diacritics, top_positive
 from .records import Hit, Passage
-from .textnorm import fold, match_key, syllables
+from .textnorm import fold, match_key, nfc, syllables
 
 __all__ = ["HybridRetriever", "FILTER_KEYS", "RRF_K", "passage_document"]
 
 FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 RRF_K = 60
 DUP_JACCARD = 0.9   # word-trigram overlap above which two passages count as the same text
+_PLAN_NUMBER = re.compile(r"(?<!\w)(?:ke hoach|kh|quyet dinh|qd)\s*(?:so\s*)?(\d+)(?!\d)")
+SCOPE_BONUS = 0.15  # share of the best fused score added to passages of the plans a question names
 _PLACE_PREFIX = re.compile(r"^(tinh|thanh pho|tp\.?|huyen|quan|thi xa|thi tran|xa|phuong)\s+")
 
 
@@ -120,6 +122,49 @@ def _mask(store, filters: dict | None) -> np.ndarray | None:
     return mask if active else None
 
 
+class _Scope:
+    """Which plans a question names: by province/district (from the plans' metadata) or plan number."""
+
+    def __init__(self, store) -> None:
+        places: dict[str, set[str]] = {}
+        numbers: dict[str, set[str]] = {}
+        for name, m in store.docs.items():
+            for place in (m.province, m.district):
+                if place:
+                    places.setdefault(_place_key(place), set()).add(name)
+            num = re.match(r"\s*(\d+)", m.number or "")
+            if num:
+                numbers.setdefault(num.group(1), set()).add(name)
+        self.places = sorted(((re.compile(rf"(?<![\w]){re.escape(k)}(?![\w])"), v) for k, v in places.items() if k),
+                             key=lambda kv: -len(kv[0].pattern))
+        self.numbers = numbers
+
+    def find(self, query: str) -> tuple[set[str], str]:
+        """(named plans, the question without the place names) — place names say which plan,
+        not what the passage is about, and passages that repeat them would otherwise win."""
+        q = nfc(query)
+        fq = fold(q)
+        same_len = len(fq) == len(q)
+        docs: set[str] = set()
+        cut: list[tuple[int, int]] = []
+        for rx, names in self.places:
+            for m in rx.finditer(fq):
+                docs |= names
+                cut.append(m.span())
+        for m in _PLAN_NUMBER.finditer(fq):
+            docs |= self.numbers.get(m.group(1), set())
+        if not cut or not same_len:
+            return docs, query
+        keep, last = [], 0
+        for a, b in sorted(cut):
+            if a >= last:
+                keep.append(q[last:a])
+                last = b
+        keep.append(q[last:])
+        rest = " ".join("".join(keep).split())
+        return docs, rest if syllables(rest) else query
+
+
 def _minmax(x: np.ndarray) -> np.ndarray:
     lo, hi = float(x.min()), float(x.max())
     if hi - lo < 1e-9:
@@ -149,6 +194,9 @@ class HybridRetriever(BaseRetriever):
     settings: Any
     filters: dict | None = None   # defaults for LangChain calls
     k: int | None = None
+    scope_bonus: float = SCOPE_BONUS  # 0 turns off the plan-naming boost (ablation)
+    drop_places: bool = True          # take plan place names out of the lexical query
+    restore_diacritics: bool = True   # embed unaccented questions with their marks restored
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     def __init__(self, store=None, embedder=None, settings=None, **kw: Any) -> None:
@@ -179,9 +227,19 @@ class HybridRetriever(BaseRetriever):
         n_cand = max(50, 5 * k)
 
         # plans mostly write unit names in full; the embedder sees the question that way too
-        qvec = self._qvec(expand_abbreviations(query))
+        dense_text = expand_abbreviations(query)
+        if self.restore_diacritics and not has_diacritics(query):
+            restorer = store.cache.get("restorer")
+            if restorer is None:
+                restorer = store.cache["restorer"] = DiacriticRestorer(store.lexical)
+            dense_text = restorer.restore(dense_text)
+        qvec = self._qvec(dense_text)
         dense = store.dense_search(qvec, n_cand, allowed)
-        lex_all = store.lexical_scores(query, use_units=s.use_units)
+        scope = store.cache.get("scope")
+        if scope is None:
+            scope = store.cache["scope"] = _Scope(store)
+        named, lex_query = scope.find(query)
+        lex_all = store.lexical_scores(lex_query if self.drop_places else query, use_units=s.use_units)
         if mask is not None:
             lex_all = np.where(mask, lex_all, 0.0)
         lex = top_positive(lex_all, n_cand)
@@ -204,6 +262,9 @@ class HybridRetriever(BaseRetriever):
         else:
             raise ConfigError(f"Cách kết hợp '{s.fusion}' không hợp lệ.", f"Unknown fusion '{s.fusion}'.",
                               hint="TLKH_FUSION=minmax hoặc rrf")
+        if named and self.scope_bonus > 0:
+            in_scope = np.array([store.passages[i].doc in named for i in cand])
+            fused = fused + self.scope_bonus * float(fused.max()) * in_scope
         order = np.argsort(-fused, kind="stable")
 
         hits: list[Hit] = []

@@ -45,10 +45,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from .alqac import run_alqac
     from .report import format_table, write_outputs
-    from .run import BASELINE, check_gate, run_suite, write_baseline
+    from .run import BASELINE, QUESTIONS, check_gate, run_suite, write_baseline
     from .systems import CachedEmbedder
 
     command = "python -m eval" + (" " + shlex.join(argv) if argv else "")
+    if args.write_baseline and (args.fast or args.configs or args.questions != QUESTIONS):
+        print("The baseline is recorded only from a full run on eval/questions.jsonl with a real embedder "
+              "(not with --fast, --configs or --questions).", file=sys.stderr)
+        return 2
     try:
         settings = load_settings(embedder="fake" if args.fast else args.embedder, corpus_dir=args.corpus)
         emb = CachedEmbedder(get_embedder(settings.embedder))
@@ -69,9 +73,6 @@ def main(argv: list[str] | None = None) -> int:
         paths = write_outputs(report, args.out, command)
         print("\nWrote " + ", ".join(str(p) for p in paths.values()))
         if args.write_baseline:
-            if args.fast:
-                print("Not writing a baseline from a --fast run (fake embedder).", file=sys.stderr)
-                return 2
             write_baseline(report, BASELINE, command)
             print(f"Recorded the baseline in {BASELINE}")
         if args.gate and "ours" in report["configs"]:

@@ -99,7 +99,11 @@ def render_markdown(report: dict, command: str = "") -> str:
           "answer columns only for our configurations (peers retrieve, they do not answer). "
           "Units = passages (ours) or chunks (peers).", "",
           _md_table(HEAD, _rows(report)), ""]
-    unresolved = [f"{c['label']}: {', '.join(c['unresolved_ids'])}" for c in cfgs.values() if c.get("unresolved_ids")]
+    groups: dict[tuple, list[str]] = {}
+    for c in cfgs.values():
+        if c.get("unresolved_ids"):
+            groups.setdefault(tuple(c["unresolved_ids"]), []).append(c["label"])
+    unresolved = [f"{', '.join(labels)}: {', '.join(ids)}" for ids, labels in groups.items()]
     if unresolved:
         L += ["Questions whose gold quote no unit of the system holds (they count as retrieval misses): "
               + "; ".join(unresolved) + ".", ""]
@@ -129,14 +133,17 @@ def render_markdown(report: dict, command: str = "") -> str:
         L += [f"### Every system {title}: accuracy / hit@5 (peers: hit@5)", "", _md_table(head, rows), ""]
     L += _alqac_md(report.get("alqac"))
     L += ["## How the figures are computed", "",
-          "- **Gold passages**: a unit (our passage or a peer's chunk) is relevant when the gold quote of a "
-          "source, with markup stripped and accents folded, shares 4-token runs with it covering ≥ 60 % of the "
-          "shorter of the two (and ≥ 20 characters); a quote that straddles a boundary falls back to every "
-          "unit covering ≥ 30 % of it.",
+          "- **Gold passages**: a unit (our passage shown as its citation card: heading path, units, text; or a "
+          "peer's chunk) of the quote's own plan is relevant when the gold quote, with markup stripped and accents "
+          "folded, is aligned with it in order (common runs of ≥ 4 words, only footnote numbers or item letters "
+          "between them) over ≥ 60 % of the shorter of the two (90 % for quotes under 100 letters; ≥ 20 letters). "
+          "A quote that straddles unit boundaries falls back to every unit aligned with ≥ 30 % of it; a formulaic "
+          "quote contained in several units is placed by its raw surroundings (250 characters either side).",
           "- **hit@k, MRR, nDCG@10**: `ir_measures` Success@k, RR@10 and nDCG@10 per question, averaged over all "
           "answerable questions (a question with no relevant unit retrieved, or none in the index, scores 0). "
           "Ours is ranked by the hybrid retriever alone (`retriever.search(question, k=10)`), before the answer layer.",
-          "- **Answer accuracy**: on folded, abbreviation-contracted text of the answer and its units, every "
+          "- **Answer accuracy**: on accent-folded, lower-cased text of the answer and its units, with the short "
+          "forms of `assistant/data/abbreviations.json` expanded on both sides, every "
           "`expected_all` and at least one `expected_any` appear; an unanswerable question is correct when refused, "
           "an answerable one is wrong when refused.",
           "- **Citation accuracy**: among answered answerable questions, a non-\"related only\" citation's passage "
@@ -179,6 +186,10 @@ def _alqac_md(al: dict | None) -> list[str]:
     return L + [_md_table(head, rows), ""]
 
 
+_COLOURS = {"ours": "#1f4e9c", "dense_only": "#6fa8dc", "lexical_only": "#a4c8e8", "no_units": "#8e7cc3",
+            "fusion_rrf": "#c2b5e0", "fusion_minmax": "#c2b5e0", "langchain": "#e69138", "bm25": "#cc4125"}
+
+
 def write_chart(report: dict, path: Path) -> None:
     import matplotlib
 
@@ -189,39 +200,44 @@ def write_chart(report: dict, path: Path) -> None:
     cfgs = report["configs"]
     al = report.get("alqac") or {}
     panels = 2 + (1 if "systems" in al else 0)
-    fig, axes = plt.subplots(1, panels, figsize=(6.2 * panels, 4.8))
+    fig, axes = plt.subplots(1, panels, figsize=(6.0 * panels, 5.2))
     ks = ["hit@1", "hit@3", "hit@5", "hit@10"]
+    spare = iter(plt.cm.tab20.colors)
+    colour = {name: _COLOURS.get(name) or next(spare) for name in [*cfgs, "langchain", "bm25"]}
 
     def bars(ax, systems: list[tuple[str, dict]], cats: list[str], title: str, ylabel: str):
         x = np.arange(len(cats))
-        w = 0.8 / max(1, len(systems))
-        for i, (label, vals) in enumerate(systems):
+        w = 0.84 / max(1, len(systems))
+        for i, (name, vals) in enumerate(systems):
             ys = [100 * (vals.get(c) or 0) for c in cats]
-            b = ax.bar(x + (i - (len(systems) - 1) / 2) * w, ys, w, label=label,
-                       color=plt.cm.tab10(i), edgecolor="black" if i == 0 else None, linewidth=0.6)
-            if i == 0:
+            b = ax.bar(x + (i - (len(systems) - 1) / 2) * w, ys, w, color=colour[name],
+                       edgecolor="black" if name == "ours" else "none", linewidth=0.6)
+            if name == "ours":
                 ax.bar_label(b, fmt="%.0f", fontsize=7, padding=1)
         ax.set_xticks(x, cats, fontsize=8)
         ax.set_ylim(0, 105)
         ax.set_ylabel(ylabel)
         ax.set_title(title, fontsize=10)
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(fontsize=7, loc="upper left" if cats == ks else "lower left")
+        ax.set_axisbelow(True)
 
     n_ret = next(iter(cfgs.values()))["retrieval"]["n"] if cfgs else 0
-    bars(axes[0], [(c["label"], c["retrieval"]) for c in cfgs.values()], ks,
-         f"Retrieval: gold passage in top k ({n_ret} answerable questions)", "% of questions")
-    answering = [(c["label"], {k: (e.get("answers") or {}).get("accuracy")
-                               for k, e in c["breakdown"]["kind"].items()})
-                 for c in cfgs.values() if c.get("answers")]
+    bars(axes[0], [(n, c["retrieval"]) for n, c in cfgs.items()], ks,
+         f"Gold passage in the top k ({n_ret} answerable questions)", "% of questions")
+    answering = [(n, {k: (e.get("answers") or {}).get("accuracy") for k, e in c["breakdown"]["kind"].items()})
+                 for n, c in cfgs.items() if c.get("answers")]
     kinds = list(next(iter(cfgs.values()))["breakdown"]["kind"]) if cfgs else []
-    bars(axes[1], answering, kinds, "Answer accuracy by kind", "% correct")
+    bars(axes[1], answering, kinds, "Answer accuracy by kind (ours and ablations)", "% correct")
     axes[1].tick_params(axis="x", labelrotation=20)
     if "systems" in al:
-        bars(axes[2], [(v["label"], v) for v in al["systems"].values()], ks,
-             f"ALQAC: gold article ({al['sample']['questions']} questions)", "% of questions")
+        bars(axes[2], [(n, v) for n, v in al["systems"].items()], ks,
+             f"ALQAC: gold article in the top k ({al['sample']['questions']} questions)", "% of questions")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colour[n], ec="black" if n == "ours" else "none")
+               for n in cfgs]
+    fig.legend(handles, [c["label"] for c in cfgs.values()], loc="lower center", ncol=4, fontsize=8,
+               frameon=False)
     fig.suptitle(f"Trợ lý Kế hoạch evaluation · embedder {report['meta']['embedder']}", fontsize=11)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 

@@ -182,6 +182,14 @@ def _failures(questions, res) -> list[dict]:
     return out
 
 
+def _shown(path: Path) -> str:
+    """A path as the report shows it: relative to the repository when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(EVAL_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -254,7 +262,7 @@ def run_suite(settings, questions_path: Path = QUESTIONS, *, configs: Sequence[s
     for q in questions:
         kinds[q["kind"]] += 1
     report["meta"] = {
-        "embedder": emb.id, "questions": str(questions_path), "questions_sha256": _sha256(questions_path),
+        "embedder": emb.id, "questions": _shown(questions_path), "questions_sha256": _sha256(questions_path),
         "n_questions": len(questions), "by_kind": dict(kinds),
         "by_tag": {t: sum(1 for q in questions if q.get(t)) for t in TAGS},
         "corpus": sorted(p.name for p in Path(settings.corpus_dir).iterdir()

@@ -22,7 +22,7 @@ class LiveServer:
     def __init__(self, app, host: str = "127.0.0.1", port: int | None = None):
         self.host, self.port = host, port or free_port(host)
         self.server = uvicorn.Server(uvicorn.Config(app, host=self.host, port=self.port, log_level="warning",
-                                                    lifespan="on"))
+                                                    lifespan="on", timeout_graceful_shutdown=3))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

@@ -225,6 +225,19 @@ def test_cli_fast_writes_every_output(tmp_path):
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "## Headline (ours)" in md and f"## Failed questions (ours): {len(failed)}" in md
     assert (out / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # a baseline recorded from this run holds; the same run with a lower accuracy does not
+    from eval.run import baseline_from
+
+    base = baseline_from(report, "python -m eval --write-baseline")
+    assert check_gate(ours["answers"], base) == []
+    worse = dict(ours["answers"], accuracy=ours["answers"]["accuracy"] - 0.05)
+    assert [p.split(":")[0] for p in check_gate(worse, base)] == ["accuracy"]
+
+
+def test_cli_refuses_a_baseline_from_a_fast_run(tmp_path):
+    r = _run_cli("--fast", "--write-baseline", "--out", str(tmp_path), timeout=120)
+    assert r.returncode == 2 and "baseline" in r.stderr
+    assert not (tmp_path / "report.json").exists()
 
 
 def _law_set(tmp_path: Path) -> Path:
@@ -271,15 +284,54 @@ def test_alqac_layout_is_indexed_by_our_pipeline_and_the_peers(tmp_path):
 MARGIN = 0.03
 
 
-@pytest.fixture(scope="module")
-def gate_report(real_assistant):
-    """Ours as shipped, plus two deliberate regressions, on the gold questions (one run)."""
-    from eval.run import run_suite
-    from eval.systems import Config
+class _NeverRefuses:
+    """A deliberately broken answerer: whatever the evidence, it answers from the best passage."""
 
-    configs = ["ours", Config("no_units", "regression: unit metadata off", {"use_units": False}),
-               Config("never_refuse", "regression: refusal threshold 0", {"refuse_below": 0.0})]
-    return run_suite(None, QUESTIONS, configs=configs, peers=False, ours=real_assistant, log=lambda m: None)
+    def __init__(self, assistant):
+        self.inner = assistant
+        self.settings = assistant.settings
+
+    @property
+    def store(self):
+        return self.inner._ensure().store
+
+    @property
+    def retriever(self):
+        return self.inner._ensure().retriever
+
+    def ask(self, question, filters=None):
+        ans = self.inner.ask(question, filters)
+        if ans.refused and ans.citations:
+            ans.refused = False
+            ans.answer = ans.citations[0].quote or ans.citations[0].text
+            for c in ans.citations:
+                c.related_only = False
+        return ans
+
+
+@pytest.fixture(scope="module")
+def gate_reports(real_settings):
+    """Ours as shipped and two deliberate regressions, on the gold questions.
+
+    One cached embedder serves every configuration, so each question is embedded once.
+    (Unit metadata off is not used as the regression: measured on this corpus it
+    *raises* retrieval, see eval/report.md, so it cannot demonstrate the gate.)
+    """
+    from assistant.core import Assistant
+    from assistant.indexing.embedders import get_embedder
+
+    from eval.run import run_suite
+    from eval.systems import CachedEmbedder, Config
+
+    emb = CachedEmbedder(get_embedder(real_settings.embedder))
+    ours = Assistant(real_settings, build_if_missing=True, embedder=emb)
+    quiet = dict(peers=False, embedder=emb, log=lambda m: None)
+    shipped = run_suite(None, QUESTIONS, ours=ours, configs=[
+        "ours", Config("no_lexical", "regression: lexical side dropped", {"fusion": "minmax", "dense_weight": 1.0})],
+        **quiet)
+    never = run_suite(None, QUESTIONS, ours=_NeverRefuses(ours), configs=["ours"], **quiet)
+    return {"ours": shipped["configs"]["ours"], "no_lexical": shipped["configs"]["no_lexical"],
+            "never_refuse": never["configs"]["ours"], "meta": shipped["meta"]}
 
 
 def _baseline() -> dict:
@@ -287,19 +339,20 @@ def _baseline() -> dict:
 
 
 @pytest.mark.slow
-def test_gate_ours_holds_the_recorded_figures(gate_report):
-    assert gate_report["meta"]["embedder"] == _baseline()["embedder"]
-    problems = check_gate(gate_report["configs"]["ours"]["answers"], _baseline(), MARGIN)
+def test_gate_ours_holds_the_recorded_figures(gate_reports):
+    assert gate_reports["meta"]["embedder"] == _baseline()["embedder"]
+    problems = check_gate(gate_reports["ours"]["answers"], _baseline(), MARGIN)
     assert problems == [], "quality regression:\n" + "\n".join(problems)
 
 
 @pytest.mark.slow
-def test_gate_fails_when_unit_metadata_is_disabled(gate_report):
-    problems = check_gate(gate_report["configs"]["no_units"]["answers"], _baseline(), MARGIN)
+def test_gate_fails_when_the_retriever_loses_its_lexical_side(gate_reports):
+    problems = check_gate(gate_reports["no_lexical"]["answers"], _baseline(), MARGIN)
     assert any(p.startswith("accuracy:") for p in problems), problems
 
 
 @pytest.mark.slow
-def test_gate_fails_when_refusals_are_disabled(gate_report):
-    problems = check_gate(gate_report["configs"]["never_refuse"]["answers"], _baseline(), MARGIN)
+def test_gate_fails_when_the_answerer_never_refuses(gate_reports):
+    answers = gate_reports["never_refuse"]["answers"]
+    problems = check_gate(answers, _baseline(), MARGIN)
     assert any(p.startswith("refusal_recall:") for p in problems), problems

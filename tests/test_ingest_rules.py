@@ -113,6 +113,14 @@ def test_table_rows_continuations_and_task_split():
     assert first.section == ("PHÂN CÔNG NHIỆM VỤ", "01. Sở Tư pháp; Hội Doanh nhân trẻ Tỉnh")
 
 
+def test_markdown_pipe_table_is_a_table():
+    body = ("| STT | Đơn vị chủ trì | Nội dung thực hiện | Đơn vị phối hợp |\n|---|---|---|---|\n"
+            "| 1 | Sở Y tế | Việc một. | Sở Nội vụ |\n|  |  | Việc hai. |  |\n")
+    d = parse(body, header="")
+    rows = [(p.row, p.text, p.lead, p.partners) for p in d.passages if p.kind == "table_row"]
+    assert rows == [("1", "Việc một.", ("Sở Y tế",), ("Sở Nội vụ",)), ("1", "Việc hai.", ("Sở Y tế",), ("Sở Nội vụ",))]
+
+
 def test_boilerplate_is_dropped_but_repeated_plan_lines_stay():
     chrome_top = "Đăng nhập\n\nĐang tải văn bản...\n\nSố hiệu: 12/KH-UBND Loại văn bản: Kế hoạch\n\n"
     chrome_end = "\n\nBạn Chưa Đăng Nhập Thành Viên!\n\nBạn Chưa Đăng Nhập Thành Viên!\n\n" \
@@ -135,6 +143,16 @@ def test_metadata_header_variants():
     assert m.issuer == "Ủy ban nhân dân huyện Thanh Bình" and m.district == "Thanh Bình"
     assert m.province == "Đồng Tháp" and m.title == "Tuyên truyền năm 2024"
     assert "Người ký: KT. CHỦ TỊCH, PHÓ CHỦ TỊCH Nguyễn Văn An." in d.passages[0].text
+
+
+def test_signature_printed_before_the_recipients():
+    footer = "\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n(Đã ký)\n\nLê Thị Bình\n\nNơi nhận:\n- Sở Nội vụ;\n- Lưu: VT.\n\n" \
+             "Bạn Chưa Đăng Nhập Thành Viên!\n"
+    d = parse("I. NỘI DUNG\n\n1. Việc một.\n", footer=footer)
+    m = d.meta
+    assert (m.signer, m.signer_authority, m.signer_position) == ("Lê Thị Bình", "TM.", "CHỦ TỊCH")
+    assert m.recipients == ["Sở Nội vụ", "Lưu: VT"]
+    assert [p.text for p in d.passages if p.kind == "article"] == ["1. Việc một."]
 
 
 def _cp1258(text: str) -> bytes:

@@ -82,13 +82,20 @@ def page(browser, app):
 
 
 def ask(pg, question: str) -> None:
-    before = pg.locator("#tlkh-chat .message").count()
+    """Type a question, send it, wait until its answer bubble and its sources are shown."""
+    rows = pg.locator("#tlkh-chat .message-row").count()
     pg.fill("#tlkh-question textarea", question)
     pg.click("#tlkh-ask")
-    pg.wait_for_function(
-        "n => document.querySelectorAll('#tlkh-chat .message').length >= n + 2 && "
-        "!document.querySelector('#tlkh-chat .message:last-of-type')?.innerText.trim().startsWith('…')", arg=before)
-    pg.wait_for_function("q => document.querySelector('#tlkh-copy textarea')?.value.length > 0", arg=question)
+    pg.wait_for_function("""n => {
+        const rows = document.querySelectorAll('#tlkh-chat .message-row');
+        const last = rows[rows.length - 1];
+        return rows.length >= n + 2 && last.classList.contains('bot-row') && last.innerText.trim() !== '…';
+    }""", arg=rows)
+    pg.wait_for_selector("#tlkh-sources .tlkh-src, #tlkh-sources .tlkh-empty")
+
+
+def last_answer(pg):
+    return pg.locator("#tlkh-chat .message-row.bot-row").last
 
 
 def current_sources(pg) -> list[dict]:
@@ -113,10 +120,10 @@ def upload(pg, path: Path, password: str = ADMIN_PASSWORD) -> str:
 
 def test_ask_see_sources_and_open_one(page, app, artifacts):
     ask(page, QUESTION)
-    answer = page.locator("#tlkh-chat .message").last.inner_text()
+    answer = last_answer(page).inner_text()
     assert answer.strip() and "Không tìm thấy" not in answer
     # unit names are bold in the bubble
-    assert page.locator("#tlkh-chat .message").last.locator("strong").count() >= 1
+    assert last_answer(page).locator("strong").count() >= 1
     sources = current_sources(page)
     assert sources and all(s["text"] for s in sources)
     assert any("video clip" in s["text"] for s in sources)
@@ -132,6 +139,7 @@ def test_ask_see_sources_and_open_one(page, app, artifacts):
     page.screenshot(path=str(artifacts / "2-source-opened.png"), full_page=True)
 
     # the copy box holds the answer and its sources as plain text
+    page.get_by_text("Sao chép câu trả lời kèm nguồn").click()
     copy = page.input_value("#tlkh-copy textarea")
     assert "Nguồn:" in copy and "[1]" in copy
 

@@ -100,16 +100,22 @@ def coverage(terms: list[str], text: str, idf: Idf | None = None) -> float:
     return got / total if total else 0.0
 
 
-# A segment ends at a line break, a "; " clause break, a sentence end followed by a
-# capital, or just before an inline bullet ("... - Tổ chức ..."), which table cells
-# use instead of line breaks.
-_SEG_CAND = re.compile(r"\n+|(?<=;)\s+|(?<=[.!?])\s+|\s+(?=[-–•*+]\s)")
+# A segment ends at a line break, a "; " clause break, or a sentence end followed by a
+# capital (possibly behind an inline bullet: table cells write "… này. - Tổ chức …").
+# A dash inside a sentence ("Lấp Vò - Địa phương khởi nghiệp") does not end it.
+_SEG_CAND = re.compile(r"\n+|(?<=;)\s+|(?<=[.!?])\s+")
 
 
 def _opens_sentence(text: str, pos: int) -> bool:
+    bullet = False
     while pos < len(text) and text[pos] in " -–•*+":
+        bullet = bullet or text[pos] != " "
         pos += 1
-    return pos < len(text) and (text[pos].isupper() or text[pos].isdigit() or text[pos] in "“\"(")
+    if pos >= len(text):
+        return False
+    if bullet:  # "2021 - 2025" is a range, "… - Tổ chức" an inline bullet
+        return text[pos].isupper()
+    return text[pos].isupper() or text[pos].isdigit() or text[pos] in "“\"("
 
 
 def segments(text: str) -> list[tuple[int, int]]:

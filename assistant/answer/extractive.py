@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer.evidence import Idf, best_segment, coverage, segments, shorten, verbatim_quote
+from assistant.answer.facts import fact_rule, is_meta_question
 from assistant.answer.intent import Query
 from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
 
@@ -20,12 +21,7 @@ __all__ = ["Evidence", "compose", "refusal", "finalize", "evidence_score", "plan
 MAX_LINES = 6          # the answer is a few lines; the evidence lives in the citations
 _NEAR = 0.88           # a second plan's passage joins the answer only when this close to the best
 
-_DATE_RE = re.compile(r"\b(ngày\s+\d{1,2}(\s*[/-]\s*\d{1,2}|\s+tháng\s+\d{1,2})|\d{1,2}/\d{1,2}(/\d{2,4})?|tháng\s+\d{1,2}|"
-                      r"năm\s+\d{4}|hàng\s+năm|hằng\s+năm|hàng\s+tháng|hằng\s+tháng|định kỳ)", re.I)
-_NUM_RE = re.compile(r"\d+(?:[.,]\d+)?\s*(%|km|lần|tỷ|triệu|đồng)?|\bTOP\s*\d+", re.I)
 _QUOTE_RE = re.compile(r"[“\"«]([^”\"»]{3,200})[”\"»]")
-_BUDGET_RE = re.compile(r"kinh phí|ngân sách|dự toán|nguồn", re.I)
-_TARGET_RE = re.compile(r"TOP\s*\d+|\d+\s*%|phấn đấu|mục tiêu|chỉ tiêu", re.I)
 
 
 @dataclass
@@ -97,7 +93,9 @@ def _norm_scores(hits: list[Hit]) -> list[float]:
 def _relevance(query: Query, hits: list[Hit], idf: Idf | None) -> list[float]:
     """Per hit: retrieval score blended with how much of the question the passage covers."""
     ns = _norm_scores(hits)
-    return [0.45 * n + 0.55 * coverage(query.terms, _haystack(h.passage), idf) for h, n in zip(hits, ns)]
+    # a heading that names the question's topic ("III. KINH PHÍ") marks the passage about it
+    return [0.45 * n + 0.55 * coverage(query.terms, _haystack(h.passage), idf)
+            + 0.15 * coverage(query.terms, " ".join(h.passage.section[-2:]), idf) for h, n in zip(hits, ns)]
 
 
 def evidence_score(query: Query, hits: list[Hit], idf: Idf | None = None, depth: int = 3) -> float:
@@ -272,29 +270,40 @@ def _find_value(text: str, value: str | None) -> str:
     return ""
 
 
-_FACT_PATTERNS = {"deadline": _DATE_RE, "date": _DATE_RE, "number": _NUM_RE, "target": _TARGET_RE,
-                  "slogan": _QUOTE_RE, "budget": _BUDGET_RE}
+def _is_meta(query: Query) -> bool:
+    """Signer, issuer, or the plan's own number/date (not a date or number the plan cites)."""
+    return query.fact in ("signer", "issuer") or (
+        query.fact in ("date", "doc_number") and is_meta_question(query.terms))
 
 
 def _compose_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
-    if query.fact in ("signer", "doc_number", "issuer", "date"):
+    """The sentence that holds the asked-for value; a refusal when no sentence holds one."""
+    meta = _is_meta(query)
+    if meta:
         ans = _meta_fact(query, ev, docs)
-        if ans is not None or query.fact != "date":
+        if ans is not None:
             return ans
-    pattern = _FACT_PATTERNS.get(query.fact or "")
-    rel = _relevance(query, ev.hits[:6], idf)
+    rule = fact_rule(query.text, query.fact, query.terms)
+    hits = ev.hits[:6]
+    rel = _relevance(query, hits, idf)
+    top_rel = max(rel, default=0.0)
     best = None
-    for r, h in zip(rel, ev.hits[:6]):
+    for r, h in zip(rel, hits):
         p = h.passage
+        if r < 0.5 * top_rel or p.kind == "metadata":
+            continue  # a value in an unrelated passage (or the header card) is not the answer
+        bonus = 0.15 if query.units and set(query.units) & set(p.lead) else 0.0
         for a, b in segments(p.text):
             seg = p.text[a:b]
-            s = coverage(query.terms, seg, idf) + 0.6 * r
-            if pattern is not None and pattern.search(seg):
+            if rule.require is not None and not rule.require(seg):
+                continue
+            s = coverage(query.terms, seg, idf) + 0.6 * r + bonus
+            if rule.prefer is not None and rule.prefer(seg):
                 s += 0.35
             if best is None or s > best[0] + 1e-9:
                 best = (s, h, seg)
     if best is None:
-        return None
+        return refusal(query, hits, docs, idf) if rule.require is not None else None
     _, h, seg = best
     cites = _Cites(docs)
     n = cites.add(h.passage, seg, h.score)
@@ -353,7 +362,7 @@ def _compare_meta(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answe
 
 
 def _compose_compare(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
-    if query.fact in ("signer", "doc_number", "issuer", "date"):
+    if _is_meta(query):
         ans = _compare_meta(query, ev, docs)
         if ans is not None:
             return ans
@@ -464,7 +473,7 @@ def compose(query: Query, ev: Evidence, docs: dict[str, DocMeta], *, idf: Idf | 
     if query.intent == "unit_tasks":
         ans = _compose_unit_tasks(query, ev, docs, idf)
         return finalize(ans) if ans else refusal(query, ev.hits, docs, idf)
-    meta_fact = query.intent in ("fact", "compare") and query.fact in ("signer", "doc_number", "issuer", "date")
+    meta_fact = query.intent in ("fact", "compare") and _is_meta(query)
     if not meta_fact and evidence_score(query, ev.hits, idf) < refuse_below:
         return finalize(refusal(query, ev.hits, docs, idf))
     builders = {

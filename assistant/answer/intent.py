@@ -285,8 +285,9 @@ _LIST = re.compile(r"\b(nhung( [a-z0-9]+){0,4} (gi|nao)|nhung (hinh thuc|noi dun
 def _fact_kind(f: str) -> str | None:
     if _SIGNER.search(f) or (re.search(r"\bky\b", _NOT_SIGN.sub(" ", f)) and re.search(r"\b(ai|nguoi nao)\b", f)):
         return "signer"
-    if _DOCNUM.search(f):
-        return "doc_number"
+    if _DOCNUM.search(f) and (re.search(r"\b(so hieu|so ky hieu|mang so)\b", f) or not re.search(
+            r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)):
+        return "doc_number"  # the plan's own number, not one it implements or cites
     if _ISSUER.search(f) and re.search(r"\b(ke hoach|quyet dinh|van ban)\b", f) and not re.search(r"\btham muu\b", f):
         return "issuer"
     if _SLOGAN.search(f):

@@ -29,7 +29,8 @@ import numpy as np
 from ..textnorm import fold, match_key, nfc
 
 __all__ = ["LEXICAL_VERSION", "lexical_tokens", "lexical_version", "has_diacritics",
-           "LexicalIndex", "abbreviation_entries", "top_positive", "expand_abbreviations"]
+           "LexicalIndex", "abbreviation_entries", "top_positive", "expand_abbreviations",
+           "DiacriticRestorer"]
 
 LEXICAL_VERSION = 1  # bump when the token families change (the manifest records it)
 
@@ -296,6 +297,68 @@ class LexicalIndex:
         bm25 = bm25s.BM25.load(str(directory), allow_pickle=False, load_corpus=False,
                                mmap=False, show_progress=False)
         return cls(bm25, int(params["num_docs"]))
+
+
+_QUESTION_WORDS = ("nào", "gì", "đâu", "mấy", "nhiêu", "sao", "hỏi", "không", "được", "những")
+
+
+class DiacriticRestorer:
+    """Puts the diacritics back on a question typed without them, from the index's own words.
+
+    The multilingual embedder reads "so nao chu tri" poorly, while the plans spell every
+    word with its marks; the accented unigrams and bigrams of the lexical vocabulary
+    (weighted by how many passages use them) pick, word by word, the reading the indexed
+    plans make likeliest ("so thong tin" → "sở thông tin", "so 183" → "số 183").
+    """
+
+    def __init__(self, lex: "LexicalIndex") -> None:
+        self.uni: dict[str, list[tuple[str, int]]] = {}
+        self.bi: dict[str, int] = {}
+        if lex._bm25 is None:
+            return
+        df = np.diff(np.asarray(lex._bm25.scores["indptr"]))
+        for tok, i in lex._bm25.vocab_dict.items():
+            if not tok or tok[0] in "~≡" or i >= len(df):
+                continue
+            if "_" in tok:
+                self.bi[tok] = int(df[i])
+            else:
+                self.uni.setdefault(fold(tok), []).append((tok, int(df[i])))
+        # question words are rare in plans but common in questions
+        for w in _QUESTION_WORDS:
+            self.uni.setdefault(fold(w), []).append((w, 3))
+        for v in self.uni.values():
+            v.sort(key=lambda x: -x[1])
+
+    def restore(self, text: str) -> str:
+        text = nfc(text)
+        matches = list(_TOKEN.finditer(text))
+        if not matches or not self.uni:
+            return text
+        cands = []
+        for m in matches:
+            w = m.group(0)
+            opts = self.uni.get(fold(w).lower(), [])[:8]
+            cands.append(opts or [(w, 0)])
+        # Viterbi over the readings: passages using the bigram count far more than the unigram
+        best = [(0.5 * np.log1p(df), [c]) for c, df in cands[0]]
+        for i in range(1, len(cands)):
+            joined = text[matches[i - 1].end():matches[i].start()].strip() == ""
+            nxt = []
+            for c, df in cands[i]:
+                def step(prev):
+                    s, path = prev
+                    bi = self.bi.get(f"{path[-1]}_{c}", 0) if joined else 0
+                    return s + 2.0 * np.log1p(bi) + 0.5 * np.log1p(df)
+                prev = max(best, key=step)
+                nxt.append((step(prev), prev[1] + [c]))
+            best = nxt
+        words = max(best, key=lambda x: x[0])[1]
+        out, last = [], 0
+        for m, w in zip(matches, words):
+            out += [text[last:m.start()], w if fold(w) == fold(m.group(0)).lower() else m.group(0)]
+            last = m.end()
+        return "".join(out) + text[last:]
 
 
 def top_positive(scores: np.ndarray, k: int) -> list[tuple[int, float]]:

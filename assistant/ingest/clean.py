@@ -69,7 +69,7 @@ def _is_chrome(b: Block, repeated: Counter) -> bool:
     if _WEB.search(f):
         return True
     # a short line repeated 3+ times that is not a "Label: value" line of the plan
-    return repeated[f] >= 3 and not re.match(r"^[^:]{3,40}:\s", t)
+    return repeated[f] >= 3 and not re.match(r"^[^:]{3,40}:(\s|$)", t)
 
 
 def clean(blocks: list[Block]) -> Cleaned:

@@ -13,7 +13,7 @@ from .clean import Footnote, clean
 from .loaders import Loaded
 from .metadata import Part, locate, smart_case, split_parts
 from .patterns import SUPERSCRIPT_MARK
-from .structure import Draft, build_tree, drafts
+from .structure import build_tree, drafts
 
 __all__ = ["build_document", "doc_slug", "metadata_text"]
 

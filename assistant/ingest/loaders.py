@@ -227,6 +227,11 @@ def load_text(name: str, text: str, fmt: str = "txt") -> Loaded:
 
 def _line_block(line: str, start: int, para_bold: bool) -> Block | None:
     end = start + len(line)
+    pipe = line.strip()
+    if pipe.startswith("|") and pipe.endswith("|") and pipe.count("|") >= 3:
+        if re.fullmatch(r"[|:\-\s]+", pipe):
+            return None   # the |---|---| rule under a markdown table header
+        line = "\t".join(pipe[1:-1].split("|"))   # a markdown table row reads like a tab row
     if "\t" in line.strip(" \u00a0") or line.startswith("\t"):
         cells = tuple(inline_to_text(c, keep_lines=True)[0] for c in line.rstrip("\n").split("\t"))
         if sum(1 for c in cells if c) >= 1 and len(cells) >= 2:

@@ -102,6 +102,7 @@ def split_parts(blocks: list[Block]) -> tuple[list[Part], list[Block]]:
     cur = Part(start=blocks[0].start if blocks else 0)
     state = "header"
     title_open = False
+    listing = False      # inside the "Nơi nhận:" list
     for b in blocks:
         t = b.text.strip()
         if state in ("trailer", "after") and (is_header_start(b) or b.kind == "table_row") \
@@ -118,24 +119,29 @@ def split_parts(blocks: list[Block]) -> tuple[list[Part], list[Block]]:
             state = "body"
         if state == "body":
             if is_recipients_head(t) or is_authority(t):
-                state = "trailer"
+                state, listing = "trailer", False
             elif is_enacting(t):
                 continue
             else:
                 cur.body.append(b)
                 continue
+        if state == "after" and is_recipients_head(t):
+            state = "trailer"   # "Nơi nhận" printed after the signature column
         if state == "trailer":
             if is_recipients_head(t):
+                listing = True
                 continue
-            if b.kind == "list_item" and not cur.signer:
+            if b.kind == "list_item" and listing:
                 cur.recipients.append(re.sub(r"^[-+•*]\s*", "", t).rstrip(";.").strip())
-            elif is_authority(t):
+                continue
+            listing = False
+            if is_authority(t):
                 cur.authority.append(t)
             elif is_position(t):
                 cur.position = t
             elif re.fullmatch(r"\(?\s*(Đã ký|đã ký|Ký tên|Ký)\s*\)?", t):
                 continue
-            elif is_person_name(t) and (cur.authority or cur.position):
+            elif is_person_name(t) and (cur.authority or cur.position) and not cur.signer:
                 cur.signer = t
                 state = "after"
             else:

@@ -1,0 +1,116 @@
+"""What a fact question asks for, and whether a sentence can answer it.
+
+"bao nhiêu tỷ đồng" needs a number next to "tỷ"; "trước ngày nào" needs a day; "khẩu
+hiệu là gì" needs a quoted phrase. A passage that talks about the topic without the
+asked-for value does not answer the question: the composer refuses instead of
+quoting a sentence that only looks related. Rules are about Vietnamese question
+forms, not about any one plan.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from assistant.answer.evidence import STOPWORDS, folded_tokens
+from assistant.textnorm import fold
+
+__all__ = ["FactRule", "fact_rule", "is_meta_question"]
+
+_ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
+_RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\btop\b")
+_PERCENT = re.compile(r"\bphan tram\b|%")
+_DOCNUM_ASK = re.compile(r"\bso (may|bao nhieu|gi)\b")
+_ASK_DAY = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b")
+_SLOGAN_WORDS = {"thong", "diep", "slogan", "khau", "hieu", "phuong", "cham", "logo"}
+
+_DAY_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b")
+_LOOSE_DATE = re.compile(r"\b(ngay\s+\d{1,2}|\d{1,2}/\d{1,2}|thang\s+\d{1,2}|nam\s+\d{4}|hang\s+nam|hang\s+thang|"
+                         r"dinh ky|ke tu|\d{4}\s*-\s*\d{4})\b")
+_QUOTED = re.compile(r"[“\"«][^”\"»]{3,200}[”\"»]")
+_RANK_RE = re.compile(r"\b(top|thu|hang|vi tri)\s*0*\d+")
+_REFNUM_RE = re.compile(r"\bso\s*\d+\s*[/-]")
+_BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
+_TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
+
+
+@dataclass
+class FactRule:
+    """``require``: a segment must pass it to answer (None: any segment may);
+    ``prefer``: a bonus for segments that look like the asked-for value."""
+
+    require: Callable[[str], bool] | None = None
+    prefer: Callable[[str], bool] | None = None
+    name: str = ""
+
+
+def _anchor_after(f: str) -> list[str]:
+    """The words the number should stand next to: "bao nhiêu lượt khách" → ["luot", "khach"]."""
+    m = re.search(r"\b(bao nhieu|may)\b((?:\s+[a-z0-9%&]+){0,3})", f)
+    if not m:
+        return []
+    words = [w for w in m.group(2).split() if w not in STOPWORDS and w not in ("nam", "ca", "nuoc", "thi")]
+    if not words:  # "... là bao nhiêu": the noun came before
+        before = [w for w in f[: m.start()].split() if w not in STOPWORDS][-2:]
+        words = before[-1:]
+    return words[:1]
+
+
+def _number_near(anchor: str) -> Callable[[str], bool]:
+    def ok(seg: str) -> bool:
+        toks = folded_tokens(seg)
+        for i, t in enumerate(toks):
+            if any(c.isdigit() for c in t) and anchor in toks[max(0, i - 2): i + 3]:
+                return True
+        return False
+    return ok
+
+
+def is_meta_question(query_terms: list[str]) -> bool:
+    """An issue-date/signer question about the plan itself names little else."""
+    rest = [t for t in query_terms if t not in ("ban", "hanh", "ngay", "ky", "nam", "thang", "kem", "theo", "hieu",
+                                                 "luc", "ten", "nguoi", "chu")]
+    return len(rest) <= 1
+
+
+def fact_rule(question: str, kind: str | None, terms: list[str]) -> FactRule:
+    f = fold(question)
+    if kind == "slogan":
+        other = [t for t in terms if t not in _SLOGAN_WORDS]
+
+        def slogan(seg: str) -> bool:
+            if not _QUOTED.search(seg):
+                return False
+            have = set(folded_tokens(seg))
+            return not other or sum(t in have for t in other) / len(other) >= 0.34
+        return FactRule(require=slogan, prefer=slogan, name="slogan")
+    if _DOCNUM_ASK.search(f):
+        def refnum(seg: str) -> bool:
+            return bool(_REFNUM_RE.search(fold(seg)))
+        return FactRule(require=refnum, prefer=refnum, name="refnum")
+    if kind in ("deadline", "date"):
+        if _ASK_DAY.search(f):
+            def day(seg: str) -> bool:
+                return bool(_DAY_RE.search(fold(seg)))
+            return FactRule(require=day, prefer=day, name="day")
+        return FactRule(prefer=lambda s: bool(_LOOSE_DATE.search(fold(s))), name="when")
+    if _ASK_NUMBER.search(f):
+        if _PERCENT.search(f):
+            def pct(seg: str) -> bool:
+                return bool(re.search(r"\d\s*%", seg))
+            return FactRule(require=pct, prefer=pct, name="percent")
+        if _RANK.search(f):
+            def rank(seg: str) -> bool:
+                return bool(_RANK_RE.search(fold(seg)))
+            return FactRule(require=rank, prefer=rank, name="rank")
+        anchor = _anchor_after(f)
+        if anchor:
+            near = _number_near(anchor[0])
+            return FactRule(require=near, prefer=near, name=f"number:{anchor[0]}")
+        digit = lambda s: bool(re.search(r"\d", s))  # noqa: E731 - a one-line predicate
+        return FactRule(require=digit, prefer=digit, name="number")
+    if kind == "budget":
+        return FactRule(prefer=lambda s: bool(_BUDGET_RE.search(fold(s))), name="budget")
+    if kind == "target":
+        return FactRule(prefer=lambda s: bool(_TARGET_RE.search(fold(s))), name="target")
+    return FactRule(name="any")
