@@ -30,7 +30,6 @@ import ipaddress
 import logging
 import math
 import re
-import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -40,17 +39,19 @@ import anyio
 from fastapi import APIRouter, Depends, FastAPI, File, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from fastapi.security import HTTPBasicCredentials
 from pydantic import BaseModel, Field
 from starlette.middleware.cors import CORSMiddleware
 
+from .api_access import (
+    LOOPBACK_NETWORKS, AccessDenied, BodyLimit, RateLimited, RateLimiter, Unauthorized, UTF8Basic, error_response,
+    is_loopback, match_key,
+)
 from .errors import AssistantError, FileTooLarge
 from .feedback import FeedbackStore, make_record
 
 __all__ = [
     "LOOPBACK_NETWORKS",
-    "RateLimiter",
-    "AccessDenied",
     "create_api",
     "create_app",
     "serve",
@@ -59,92 +60,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-LOOPBACK_NETWORKS: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
-MAX_JSON_BYTES = 1 << 20  # questions are short; this bounds memory per request
 WIDGET = Path(__file__).parent / "web" / "widget.html"
-
-
-class AccessDenied(AssistantError):
-    code = "forbidden"
-    status = 403
-
-
-class Unauthorized(AssistantError):
-    code = "unauthorized"
-    status = 401
-
-
-class RateLimited(AssistantError):
-    code = "rate_limited"
-    status = 429
-
-
-class PayloadTooLarge(AssistantError):
-    code = "payload_too_large"
-    status = 413
-
-
-class RateLimiter:
-    """Token bucket per client identity: ``per_minute`` burst, refilled continuously.
-
-    Buckets live in memory (one process); when there are too many identities the
-    full ones are dropped first, which loses nothing since a full bucket is the
-    same as a new one.
-    """
-
-    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic,
-                 max_clients: int = 10_000):
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.clock = clock
-        self.max_clients = max_clients
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def acquire(self, identity: str) -> float:
-        """Take one token; return 0 when allowed, else the seconds to wait."""
-        now = self.clock()
-        with self._lock:
-            tokens, last = self._buckets.get(identity, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[identity] = (tokens - 1.0, now)
-                wait = 0.0
-            else:
-                self._buckets[identity] = (tokens, now)
-                wait = (1.0 - tokens) / self.rate
-            if len(self._buckets) > self.max_clients:
-                self._prune(now)
-        return wait
-
-    def _prune(self, now: float) -> None:
-        for ident, (tokens, last) in list(self._buckets.items()):
-            if tokens + (now - last) * self.rate >= self.capacity:
-                del self._buckets[ident]
-        while len(self._buckets) > self.max_clients:  # all busy: drop the oldest
-            self._buckets.pop(next(iter(self._buckets)))
-
-
-def _is_loopback(host: str | None, networks: Sequence[ipaddress._BaseNetwork]) -> bool:
-    if not host:
-        return False
-    try:
-        addr = ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
-    return any(addr.version == net.version and addr in net for net in networks)
-
-
-def _match_key(given: str, keys: Sequence[str]) -> int | None:
-    """Index of the matching key; every key is compared so timing says nothing."""
-    found = None
-    g = given.encode("utf-8")
-    for i, key in enumerate(keys):
-        if hmac.compare_digest(g, key.encode("utf-8")) and found is None:
-            found = i
-    return found
 
 
 # --- request bodies ----------------------------------------------------------
@@ -168,40 +84,6 @@ class FeedbackRequest(BaseModel):
     filters: dict[str, str | list[str]] | None = None
 
 
-class _Basic(HTTPBasic):
-    """HTTP Basic that reads UTF-8 credentials (RFC 7617): Vietnamese passwords have diacritics,
-    and FastAPI's own HTTPBasic only accepts ASCII. Missing or malformed → None."""
-
-    async def __call__(self, request: Request) -> HTTPBasicCredentials | None:  # type: ignore[override]
-        scheme, _, param = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            user, sep, password = base64.b64decode(param, validate=True).decode("utf-8").partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        return HTTPBasicCredentials(username=user, password=password) if sep else None
-
-
-def _error_response(exc: AssistantError) -> JSONResponse:
-    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=getattr(exc, "headers", None))
-
-
-def _body_limit_middleware(app: FastAPI, upload_bytes: int) -> None:
-    @app.middleware("http")
-    async def limit(request: Request, call_next):
-        if request.url.path.startswith("/api/"):
-            cap = upload_bytes + 64 * 1024 if request.method == "POST" and request.url.path.rstrip("/") == "/api/v1/plans" \
-                else MAX_JSON_BYTES
-            declared = request.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > cap:
-                return _error_response(PayloadTooLarge(
-                    f"Yêu cầu quá lớn (tối đa {cap // 1024} KiB).",
-                    f"Request body too large (max {cap // 1024} KiB).",
-                    hint="Rút gọn câu hỏi hoặc tăng TLKH_MAX_UPLOAD_MB cho tệp kế hoạch."))
-        return await call_next(request)
-
-
 def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBACK_NETWORKS,
                clock: Callable[[], float] = time.monotonic) -> FastAPI:
     """The FastAPI app with the /api/v1 routes, /healthz and /widget (no UI mounted)."""
@@ -212,7 +94,7 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
     workers = anyio.CapacityLimiter(settings.concurrency)
     feedback = FeedbackStore.for_settings(settings)
     max_upload = int(settings.max_upload_mb * 1024 * 1024)
-    basic = _Basic(auto_error=False, realm="tro-ly-ke-hoach",
+    basic = UTF8Basic(auto_error=False, realm="tro-ly-ke-hoach",
                       description="Quản trị viên: settings.admin_user / admin_password.")
 
     async def run(fn, *args, **kw):
@@ -231,12 +113,12 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
                     "Thiếu khóa API: gửi khóa trong header X-API-Key.",
                     "Missing API key: send it in the X-API-Key header.",
                     hint="Xin khóa API từ quản trị viên hệ thống.")
-            idx = _match_key(given, keys)
+            idx = match_key(given, keys)
             if idx is None:
                 raise Unauthorized("Khóa API không hợp lệ.", "Invalid API key.",
                                    hint="Kiểm tra lại header X-API-Key.")
             identity = f"key#{idx}"
-        elif _is_loopback(host, networks):
+        elif is_loopback(host, networks):
             identity = f"ip:{host}"
         else:
             raise AccessDenied(
@@ -284,7 +166,7 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):
-        return _error_response(exc)
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -302,7 +184,6 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
                              "message_en": "Internal server error; it has been logged.", "hint": None},
                             status_code=500)
 
-    _body_limit_middleware(app, max_upload)
 
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(gate)])
 
@@ -381,7 +262,8 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
         return HTMLResponse(widget_html, headers={"Content-Security-Policy": csp,
                                                   "X-Content-Type-Options": "nosniff"})
 
-    app.add_middleware(
+    app.add_middleware(BodyLimit, upload_bytes=max_upload)
+    app.add_middleware(  # outermost: preflights answered before anything else, headers on every reply
         CORSMiddleware, allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "DELETE"], allow_headers=["X-API-Key", "Content-Type", "Authorization"],
         expose_headers=["Retry-After"], max_age=600)

@@ -202,6 +202,11 @@ class Assistant:
                 ev.per_doc[d] = list(state.retriever.search(query.text, filters={**filters, "doc": d}, k=4))
         elif query.intent == "unit_tasks" and query.units:
             ev.unit_rows = self._unit_rows(state, query, filters, ev.hits)
+        if query.intent == "list":
+            wanted = {h.passage.doc for h in hits[:3]}
+            for p in state.store.passages:
+                if p.doc in wanted:
+                    ev.doc_passages.setdefault(p.doc, []).append(p)
         if query.fact in ("signer", "doc_number", "issuer", "date"):
             wanted = set(query.scope) or {filters.get("doc") or (hits[0].passage.doc if hits else None)}
             for p in state.store.passages:

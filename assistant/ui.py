@@ -12,12 +12,12 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 
+from .api_access import RateLimiter
 from .errors import AssistantError
-from .feedback import RATING_LABELS, FeedbackStore, make_record
+from .feedback import RATING_LABELS, FeedbackStore
 from .ui_render import (
     PLAN_HEADERS, TASK_HEADERS, answer_markdown, context_html, copy_text, example_questions, filters_from,
     md_escape, plan_choices, plan_rows, scope_choices, sources_html, task_rows, unit_choices, write_csv,
@@ -55,6 +55,11 @@ element.addEventListener('click', open);
 element.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') open(ev); });
 """
 
+# Bring the cited passage into view each time a source is opened.
+_CONTEXT_JS = """
+watch('value', () => element.querySelector('.tlkh-cited')?.scrollIntoView({block: 'nearest'}));
+"""
+
 
 def _error_text(e: AssistantError) -> str:
     return e.user_message()
@@ -64,8 +69,6 @@ def build_ui(assistant, settings) -> gr.Blocks:
     store = FeedbackStore.for_settings(settings)
     export_dir = Path(tempfile.mkdtemp(prefix="tlkh-export-"))
     streaming = bool(getattr(settings, "llm", ""))
-    from .api import RateLimiter  # local: api imports this module lazily too
-
     admin_fails = RateLimiter(10)
 
     def admin_refusal(password: str, request: gr.Request | None) -> str | None:
@@ -127,10 +130,9 @@ def build_ui(assistant, settings) -> gr.Blocks:
         pid = str(getattr(evt, "_data", {}).get("pid", "")) if evt else ""
         if not pid:
             return gr.skip()
-        quote = next((c.get("quote", "") for c in (current or {}).get("citations", [])
-                      if c.get("passage_id") == pid), "")
+        cite = next((c for c in (current or {}).get("citations", []) if c.get("passage_id") == pid), {})
         try:
-            return context_html(assistant.context(pid), pid, quote)
+            return context_html(assistant.context(pid), pid, cite.get("quote", ""), cite.get("title", ""))
         except (AssistantError, KeyError, LookupError):
             return context_html([], pid)
 
@@ -252,7 +254,7 @@ def build_ui(assistant, settings) -> gr.Blocks:
                     sources = gr.HTML(sources_html(None), js_on_load=_SOURCES_JS, elem_id="tlkh-sources")
                     gr.Markdown("### Đoạn trong kế hoạch")
                     ctx = gr.HTML("<div class='tlkh-empty'>Bấm vào một nguồn để xem đoạn đó trong kế hoạch.</div>",
-                                  js_on_load=None, elem_id="tlkh-context", max_height=420)
+                                  js_on_load=_CONTEXT_JS, elem_id="tlkh-context", max_height=420)
                     with gr.Accordion("Góp ý về câu trả lời đang xem", open=False):
                         comment = gr.Textbox(label="Góp ý thêm (không bắt buộc)", lines=2, max_length=2000)
                         with gr.Row():
@@ -265,7 +267,8 @@ def build_ui(assistant, settings) -> gr.Blocks:
                         answer_json = gr.JSON(label="Answer (schema 1)")
         with gr.Tab("Kế hoạch đã nạp", id="plans"):
             plans_table = gr.Dataframe(plan_rows(metas), headers=PLAN_HEADERS, interactive=False, wrap=True,
-                                       elem_id="tlkh-plans")
+                                       elem_id="tlkh-plans",
+                                       column_widths=["17%", "33%", "10%", "8%", "14%", "12%", "6%"])
             gr.Markdown("**Quản trị viên**: nạp hoặc gỡ kế hoạch cần mật khẩu quản trị."
                         + ("" if settings.admin_password else " _(Đang tắt: chưa đặt mật khẩu quản trị.)_"))
             password = gr.Textbox(label="Mật khẩu quản trị", type="password", elem_id="tlkh-admin-pw")

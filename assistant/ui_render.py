@@ -121,17 +121,29 @@ def sources_html(answer: dict[str, Any] | None) -> str:
     return "\n".join(out)
 
 
-def context_html(passages: Sequence[Any], cited_id: str, quote: str = "") -> str:
-    """A plan's surrounding passages with the cited one marked (passages are records.Passage)."""
+def context_html(passages: Sequence[Any], cited_id: str, quote: str = "", title: str = "",
+                 window: int = 3) -> str:
+    """The cited passage among its neighbours in the plan (passages are records.Passage).
+
+    Only ``window`` passages either side are shown: an appendix section can hold dozens of
+    rows, and the official wants the cited one with what surrounds it, not the whole table.
+    """
     if not passages:
         return "<div class='tlkh-empty'>Không mở được đoạn này trong kế hoạch.</div>"
-    out = [f"<div class='tlkh-ctx-doc'>{_e(passages[0].doc)}</div>"]
-    for p in passages:
+    at = next((i for i, p in enumerate(passages) if p.id == cited_id), 0)
+    lo, hi = max(0, at - window), min(len(passages), at + window + 1)
+    head = f"{_e(title)} <span class='tlkh-doc'>({_e(passages[0].doc)})</span>" if title else _e(passages[0].doc)
+    out = [f"<div class='tlkh-ctx-doc'>{head}</div>"]
+    if lo:
+        out.append(f"<div class='tlkh-note'>… {lo} đoạn phía trước trong mục này</div>")
+    for p in passages[lo:hi]:
         cited = p.id == cited_id
         body = highlight(p.text, quote) if cited else _e(p.text)
         out.append(
             f"<div class='tlkh-ctx{' tlkh-cited' if cited else ''}' data-pid='{_e(p.id)}'>"
             f"<div class='tlkh-sec'>{_e(p.section_path)}</div><div class='tlkh-text'>{body}</div></div>")
+    if hi < len(passages):
+        out.append(f"<div class='tlkh-note'>… {len(passages) - hi} đoạn phía sau trong mục này</div>")
     return "\n".join(out)
 
 
@@ -257,7 +269,9 @@ def write_xlsx(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 def example_questions(units: Sequence[dict[str, Any]], metas: Sequence[Any], n: int = 4) -> list[str]:
     """Examples built from what is loaded, so they work for any set of plans."""
     out: list[str] = []
-    top = sorted(units, key=lambda u: -(u.get("lead_count", 0) + u.get("partner_count", 0)))
+    # A named body ("Sở Nội vụ") makes a better example than a collective ("Các sở, ban, ngành").
+    named = [u for u in units if u.get("lead_count", 0) and not re.search(r"(?i)\bcác\b", u["name"])]
+    top = sorted(named, key=lambda u: -u.get("lead_count", 0))
     for u in top[:2]:
         out.append(f"Nhiệm vụ của {u['name']} là gì?")
     for m in metas:

@@ -156,9 +156,29 @@ def test_unit_tasks_grouped_by_plan(cat, idf):
     rows = [(Y_TASK, "lead", 1.0), (ROW, "partner", 0.5)]
     ans = compose(q, Evidence(hits=hits(Y_TASK), unit_rows=rows), DOCS, idf=idf)
     assert ans.answer.splitlines() == [
-        f"Nhiệm vụ của {SO_A}:",
-        "• Kế hoạch Y 2024: Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện. [1]"]
+        f"Nhiệm vụ của {SO_A} (Kế hoạch Y 2024):",
+        "• Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện. [1]"]
     assert ans.units == {"lead": [SO_A], "partners": []}
+    # with tasks in two plans: one line per plan; a partner role is said as such
+    rows = [(Y_TASK, "lead", 1.0), (ROW, "lead", 0.5), (POINT, "partner", 0.4)]
+    ans = compose(q, Evidence(hits=hits(Y_TASK), unit_rows=rows), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        f"Nhiệm vụ của {SO_A}:",
+        "• Kế hoạch Y 2024: Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện. [1]",
+        "• Kế hoạch 12/KH-UBND (Tỉnh X): Tổ chức các sự kiện xúc tiến thương mại và đầu tư. [2]"]
+
+
+def test_unit_named_only_in_text_is_quoted_from_that_text(cat, idf):
+    row19 = Passage(id="x-row-19", doc="x.txt", kind="table_row", lead=("UBND các huyện, thành phố",),
+                    text="Căn cứ Kế hoạch xây dựng kế hoạch cụ thể. * UBND huyện Q: Xây dựng làng văn hóa; "
+                         "định kỳ tổ chức Lễ hội Sen.")
+    q = parse_question("UBND huyện Q phải làm gì?", cat)
+    q.intent, q.units = "unit_tasks", ["UBND huyện Q"]
+    ans = compose(q, Evidence(hits=hits(FORMS, row19), unit_rows=[]), DOCS, idf=idf)
+    assert not ans.refused and ans.citations[0].passage_id == row19.id
+    assert ans.citations[0].quote == "UBND huyện Q: Xây dựng làng văn hóa; định kỳ tổ chức Lễ hội Sen."
+    q.units = ["Sở Y tế"]  # named nowhere: refused, never someone else's tasks
+    assert compose(q, Evidence(hits=hits(FORMS, ROW), unit_rows=[]), DOCS, idf=idf).refused
 
 
 def test_unit_without_tasks_is_refused(cat, idf):

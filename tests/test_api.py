@@ -22,7 +22,8 @@ import httpx
 import pytest
 
 from _live import LiveServer
-from assistant.api import RateLimiter, create_api
+from assistant.api import create_api
+from assistant.api_access import RateLimiter
 from assistant.settings import Settings
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -93,6 +94,14 @@ def test_errors_are_json_with_vietnamese_message(fast):
         assert r.status_code == 404 and r.json()["error"] == "passage_not_found"
         r = httpx.post(f"{url}/api/v1/ask", content=b'{"question": "' + b"a" * (2 << 20) + b'"}',
                        headers={"content-type": "application/json"})
+        assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
+
+        def chunked():  # no Content-Length: counted as it arrives
+            yield b'{"question": "'
+            for _ in range(40):
+                yield b"a" * 65536
+            yield b'"}'
+        r = httpx.post(f"{url}/api/v1/ask", content=chunked(), headers={"content-type": "application/json"})
         assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
         assert httpx.get(f"{url}/healthz").json()["status"] == "ok"
         spec = httpx.get(f"{url}/openapi.json").json()

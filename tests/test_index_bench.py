@@ -7,7 +7,7 @@ from eval.bench import main
 
 
 def test_bench_prints_build_latency_recall_and_memory(capsys, tmp_path, monkeypatch):
-    monkeypatch.setenv("TLKH_ANN_THRESHOLD", "500")  # so the ×2 scale switches to HNSW
+    monkeypatch.setenv("TLKH_ANN_THRESHOLD", "1")  # every scale also runs (and builds) HNSW
     assert main(["--embedder", "fake", "--scales", "1,2", "--queries", "8", "--work", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     for row in ("cold build (empty cache)", "warm build (cached)", "add it back", "question embedding",

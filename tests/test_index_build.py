@@ -119,6 +119,23 @@ def test_adding_one_plan_embeds_only_its_passages(settings, corpus, tmp_path):
     assert build_index(settings, embedder=emb).embedded_new == 0 and emb.texts == []
 
 
+def test_editing_one_plan_reembeds_only_the_passages_that_changed(settings, corpus):
+    emb = Counting()
+    build_index(settings, embedder=emb)
+    f = sorted(corpus.iterdir())[2]
+    text = f.read_text(encoding="utf-8")
+    passages = parse_file(f).passages
+    target = max((p for p in passages if p.kind == "article"), key=lambda p: len(p.text))
+    line = next(ln for ln in target.text.splitlines() if len(ln) > 60 and ln in text)
+    f.write_text(text.replace(line, line.replace(" ", "  ", 1).upper(), 1), encoding="utf-8")
+    emb.texts.clear()
+    report = build_index(settings, embedder=emb)
+    assert 1 <= len(emb.texts) <= 3 < len(passages)  # the file was re-parsed, the rest came from the cache
+    store = IndexStore.load(settings.index_dir, "fake-v1")
+    assert any(line.upper().split()[0] in p.text for p in store.passages if p.doc == f.name)
+    assert report.embedded_new == len(emb.texts)
+
+
 def test_remove_document(settings, corpus):
     build_index(settings, embedder=FakeEmbedder())
     victim = sorted(corpus.iterdir())[0].name

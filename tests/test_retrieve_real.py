@@ -24,7 +24,7 @@ QUESTIONS = [
     "Đơn vị nào chủ trì xây dựng bộ từ khóa truyền thông cho tỉnh?",
     "Ai quản lý, vận hành Cụm thông tin điện tử tại Công viên Văn Miếu?",
     "Ban Chỉ huy Quân sự huyện chủ trì nhiệm vụ tuyên truyền gì?",
-    "Sở Tài chính thẩm định dự toán kinh phí thế nào?",
+    "Đơn vị nào tổ chức giao lưu hữu nghị quốc phòng biên giới với tỉnh Preyveng?",
     "Sản xuất video clip quảng bá giá trị đặc sắc của địa phương để đăng ở đâu?",
 ]
 ABBREVIATED = [
@@ -147,3 +147,19 @@ def test_langchain_retriever_interface(built):
     docs = r.invoke(QUESTIONS[1], k=3)
     assert len(docs) == 3 and docs[0].metadata["rank"] == 1
     assert docs[0].page_content == r.search(QUESTIONS[1], k=1)[0].passage.text
+
+
+def test_unit_filter_accepts_the_abbreviated_name(built):
+    _, store, _, r = built
+    full = [h.passage.id for h in _top(r, "nhiệm vụ", k=10, filters={"unit": "Sở Thông tin và Truyền thông"})]
+    assert full and [h.passage.id for h in _top(r, "nhiệm vụ", k=10, filters={"unit": "Sở TT&TT"})] == full
+
+
+def test_a_question_naming_a_plan_number_is_answered_from_that_plan(built):
+    _, store, _, r = built
+    numbered = {m.number.split("/")[0]: d for d, m in store.docs.items() if m.number}
+    assert numbered
+    for num, doc in numbered.items():
+        kind = "Quyết định" if store.docs[doc].doc_type == "Quyết định" else "Kế hoạch"
+        hits = _top(r, f"{kind} {num} do ai ký?", k=3)
+        assert hits[0].passage.doc == doc

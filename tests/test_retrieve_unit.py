@@ -161,3 +161,25 @@ def test_hnsw_above_threshold_agrees_with_exact(tmp_path):
         allowed = np.array([i for i, p in enumerate(many) if p.province == "Đồng Nai"])
         filtered = approx.dense_search(qv, 5, allowed)
         assert len(filtered) == 5 and all(many[i].province == "Đồng Nai" for i, _ in filtered)
+
+
+def test_diacritics_are_restored_from_the_indexed_words(tmp_path):
+    from assistant.indexing.lexical import DiacriticRestorer
+
+    r = DiacriticRestorer(_store(tmp_path).lexical)
+    assert r.restore("san xuat video clip quang ba du lich") == "sản xuất video clip quảng bá du lịch"
+    assert r.restore("ai to chuc hoi nghi nao?") == "ai tổ chức hội nghị nào?"
+    assert r.restore("Đã có dấu") == "Đã có dấu"  # words it does not know stay as typed
+
+
+def test_a_question_naming_a_plan_place_prefers_that_plan(tmp_path):
+    store = _store(tmp_path)
+    q = "sản xuất video clip quảng bá Lấp Vò"
+    named = HybridRetriever(store, FakeEmbedder(), Settings(embedder="fake"))
+    plain = HybridRetriever(store, FakeEmbedder(), Settings(embedder="fake"), scope_bonus=0.0, drop_places=False)
+    assert named.search(q, k=1)[0].passage.doc == LV
+    hits = named.search("video clip Đồng Nai", k=3)
+    assert hits[0].passage.doc == DN
+    # without the scope the place words are ordinary terms: scores differ
+    assert [round(h.score, 4) for h in plain.search("video clip Đồng Nai", k=3)] != \
+        [round(h.score, 4) for h in hits]

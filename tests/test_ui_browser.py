@@ -105,16 +105,21 @@ def current_sources(pg) -> list[dict]:
         doc: e.querySelector('.tlkh-doc').innerText}))""")
 
 
-def upload(pg, path: Path, password: str = ADMIN_PASSWORD) -> str:
+def upload(pg, path: Path, password: str | None = None, *, choose_file: bool = True) -> str:
+    """Upload a plan from the "Kế hoạch đã nạp" tab; returns the status line shown.
+
+    With the right password it waits for the outcome of this file; with a wrong one, for the refusal.
+    """
     pg.get_by_role("tab", name="Kế hoạch đã nạp").click()
-    pg.fill("#tlkh-admin-pw input", password)
-    pg.set_input_files("#tlkh-upload input[type=file]", str(path))
-    pg.wait_for_selector(f"#tlkh-upload >> text={path.name}")
+    pg.fill("#tlkh-admin-pw input", password or ADMIN_PASSWORD)
+    if choose_file:
+        pg.set_input_files("#tlkh-upload input[type=file]", str(path))
+        pg.wait_for_selector(f"#tlkh-upload >> text={path.name}")
     pg.click("#tlkh-upload-btn")
-    pg.wait_for_function("""name => {
+    pg.wait_for_function("""([name, refusal]) => {
         const v = document.querySelector('#tlkh-admin-status textarea')?.value || '';
-        return (v.startsWith('Đã nạp') && v.includes(name)) || v.startsWith('Không nạp');
-    }""", arg=path.name)
+        return refusal ? v.startsWith('Sai') : (v.startsWith('Đã nạp') && v.includes(name)) || v.startsWith('Không nạp');
+    }""", arg=[path.name, password is not None and password != ADMIN_PASSWORD])
     return pg.input_value("#tlkh-admin-status textarea")
 
 
@@ -164,16 +169,9 @@ def test_admin_upload_then_answer_cites_it(page, app, artifacts, tmp_path):
         f"Sở Văn hóa, Thể thao và Du lịch chủ trì số hóa toàn bộ hồ sơ di tích {token} "
         "trước ngày 15/8/2025.\n", encoding="utf-8")
     # a wrong password is refused and nothing is added
-    page.get_by_role("tab", name="Kế hoạch đã nạp").click()
-    page.fill("#tlkh-admin-pw input", "sai-mat-khau")
-    page.set_input_files("#tlkh-upload input[type=file]", str(plan))
-    page.wait_for_selector(f"#tlkh-upload >> text={plan.name}")
-    page.click("#tlkh-upload-btn")
-    page.wait_for_function(
-        "() => document.querySelector('#tlkh-admin-status textarea')?.value === 'Sai mật khẩu quản trị.'")
+    assert upload(page, plan, "sai-mat-khau") == "Sai mật khẩu quản trị."
     assert plan.name not in [m.doc for m in app[1].plans()]
-
-    status = upload(page, plan)
+    status = upload(page, plan, choose_file=False)  # the chosen file is still there
     assert status.startswith("Đã nạp"), status
     page.wait_for_selector(f"#tlkh-plans >> text={plan.name}")
     page.screenshot(path=str(artifacts / "3-plan-uploaded.png"), full_page=True)
@@ -186,43 +184,56 @@ def test_admin_upload_then_answer_cites_it(page, app, artifacts, tmp_path):
 
 
 def test_plan_html_shows_as_text(page, app, artifacts, tmp_path):
+    """A Word plan whose text holds markup: every place that shows it shows the characters."""
+    import docx
+
     token = "Hx" + uuid.uuid4().hex[:6]
-    payload = "<script>alert(1)</script> <img src=x onerror=alert(2)> <b>in đậm</b>"
-    plan = tmp_path / f"ke-hoach-html-{token.lower()}.txt"
-    plan.write_text(
-        "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 99/KH-UBND\n\nKẾ HOẠCH\n"
-        f"Kiểm thử hiển thị {token}\n\nI. NHIỆM VỤ\n1. Nội dung kiểm thử {token}\n"
-        f"Sở Nội vụ chủ trì rà soát mã {token}: {payload} trước ngày 1/9/2025.\n", encoding="utf-8")
+    payload = "<script>alert(1)</script> <img src=x onerror=alert(2)> <b>in đậm</b> **sao** a < b"
+    title = f"Kiểm thử <img src=x onerror=alert(3)><b>hiển thị</b> {token}"
+    doc = docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "Số: 99/KH-UBND", "KẾ HOẠCH", title, "I. NHIỆM VỤ",
+                 f"1. Nội dung kiểm thử {token}",
+                 f"Sở Nội vụ chủ trì rà soát mã {token}: {payload} trước ngày 1/9/2025."):
+        doc.add_paragraph(line)
+    plan = tmp_path / f"ke-hoach-html-{token.lower()}.docx"
+    doc.save(plan)
     assert upload(page, plan).startswith("Đã nạp")
+    page.wait_for_selector(f"#tlkh-plans >> text={title}")  # the title, tags and all, as text
+    assert page.locator("#tlkh-plans img, #tlkh-plans b, #tlkh-plans script").count() == 0
+
     page.get_by_role("tab", name="Hỏi đáp").click()
     ask(page, f"Ai chủ trì rà soát mã {token}? <i>{token}</i>")
     sources = current_sources(page)
     hit = next(s for s in sources if token in s["text"])
-    assert "<script>alert(1)</script>" in hit["text"] and "<b>in đậm</b>" in hit["text"]
+    assert payload in hit["text"]
     page.locator(f"#tlkh-sources .tlkh-src[data-pid='{hit['pid']}']").click()
     page.wait_for_selector("#tlkh-context .tlkh-cited")
     for area in ("#tlkh-sources", "#tlkh-context", "#tlkh-chat"):
-        assert page.locator(f"{area} script").count() == 0
-        assert page.locator(f"{area} img[src='x']").count() == 0
-        assert page.locator(f"{area} b").count() == 0
-    assert page.locator("#tlkh-chat i").count() == 0
+        assert page.locator(f"{area} script, {area} img[src='x'], {area} b, {area} i").count() == 0, area
     assert f"<i>{token}</i>" in page.locator("#tlkh-chat").inner_text()
-    assert "<script>alert(1)</script>" in page.locator("#tlkh-context .tlkh-cited").inner_text()
+    assert payload in page.locator("#tlkh-context .tlkh-cited").inner_text()
     page.screenshot(path=str(artifacts / "5-html-as-text.png"), full_page=True)
     assert not page.dialogs
 
 
 def test_unit_lookup_and_exports(page, app, artifacts):
+    from assistant.ui_render import unit_choices
+
     url, assistant, _ = app
-    unit = next(u for u in assistant.units() if u["lead_count"] >= 2)
+    units = assistant.units()
+    unit = next((u for u in units if u["name"].startswith("Sở") and u["lead_count"] >= 2), units[0])
+    label = unit_choices([unit])[0][0]
     page.get_by_role("tab", name="Tra cứu theo đơn vị").click()
     box = page.locator("#tlkh-unit input")
     box.click()
     box.fill(unit["name"])
-    page.locator("[role=option]", has_text=unit["name"]).first.click()
-    page.wait_for_function("() => document.querySelectorAll('#tlkh-tasks tbody tr').length > 0")
+    page.get_by_role("option", name=label, exact=True).click()
     expected = assistant.unit_tasks(unit["name"], unit["province"])
-    assert page.locator("#tlkh-tasks tbody tr").count() == len(expected)
+    # the table shows the unit's tasks in plan order (it renders lazily: check the first row)
+    page.wait_for_function("""want => {
+        const row = document.querySelector('#tlkh-tasks tbody tr');
+        return row && row.innerText.replace(/\\s+/g, ' ').includes(want);
+    }""", arg=" ".join(expected[0]["text"].split())[:60])
     links = page.eval_on_selector_all("a[download]", "els => els.map(e => e.href)")
     xlsx = next(h for h in links if h.endswith(".xlsx"))
     csv_link = next(h for h in links if h.endswith(".csv"))

@@ -106,6 +106,9 @@ def coverage(terms: list[str], text: str, idf: Idf | None = None) -> float:
 _SEG_CAND = re.compile(r"\n+|(?<=;)\s+|(?<=[.!?])\s+")
 
 
+_ENUM = re.compile(r"^\s*[-–•*+]?\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
+
+
 def _opens_sentence(text: str, pos: int) -> bool:
     bullet = False
     while pos < len(text) and text[pos] in " -–•*+":
@@ -126,6 +129,8 @@ def segments(text: str) -> list[tuple[int, int]]:
         sep = m.group(0)
         if "\n" not in sep and not text[m.start() - 1:m.start()] == ";" and not _opens_sentence(text, m.end()):
             continue
+        if "\n" not in sep and _ENUM.match(text[pos:m.start()]):
+            continue  # "2. Sở Tài chính …": the item number belongs to its sentence
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))

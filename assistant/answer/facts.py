@@ -12,10 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from assistant.answer.evidence import STOPWORDS, folded_tokens
+from assistant.answer.evidence import STOPWORDS, Idf, coverage, folded_tokens, segments, shorten
+from assistant.answer.common import QUOTE_RE, Cites, Evidence, plan_label, refusal, relevance
+from assistant.answer.intent import Query
+from assistant.records import Answer, DocMeta
 from assistant.textnorm import fold
 
-__all__ = ["FactRule", "fact_rule", "is_meta_question"]
+__all__ = ["FactRule", "fact_rule", "is_meta_question", "is_meta", "compose_fact", "meta_fact"]
 
 _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
 _RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\btop\b")
@@ -114,3 +117,121 @@ def fact_rule(question: str, kind: str | None, terms: list[str]) -> FactRule:
     if kind == "target":
         return FactRule(prefer=lambda s: bool(_TARGET_RE.search(fold(s))), name="target")
     return FactRule(name="any")
+
+
+def _doc_of(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> str | None:
+    f = query.filters
+    if f.get("doc"):
+        return f["doc"]
+    cand = [d for d, m in docs.items()
+            if (not f.get("district") or m.district == f["district"])
+            and (not f.get("province") or m.province == f["province"])]
+    if f and len(cand) == 1:
+        return cand[0]
+    if ev.hits:
+        return ev.hits[0].passage.doc
+    return cand[0] if len(cand) == 1 else None
+
+
+def meta_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer | None:
+    doc = _doc_of(query, ev, docs)
+    m = docs.get(doc or "")
+    if m is None:
+        return None
+    label = plan_label(doc, docs)
+    if query.fact == "signer":
+        if not m.signer:
+            return None
+        role = " ".join(x for x in (m.signer_authority, (m.signer_position or "").capitalize()) if x)
+        text, value = f"{label} do {m.signer}" + (f" ({role})" if role else "") + " ký", m.signer
+    elif query.fact == "doc_number":
+        if m.number:
+            text, value = f"Số ký hiệu: {m.number}", m.number.split("/")[0]
+        elif m.number_text:
+            text, value = f"{label} để trống số (ghi: “{m.number_text}”)", m.number_text
+        else:
+            return None
+    elif query.fact == "issuer":
+        if not m.issuer:
+            return None
+        text, value = f"{label} do {m.issuer} ban hành", m.issuer
+    else:  # date
+        if m.date and len(m.date) == 10:
+            text = f"{label} ban hành {m.date_text or m.date}"
+        elif m.date_text:
+            text = f"{label} không ghi đủ ngày ban hành (ghi: “{m.date_text}”)"
+        else:
+            return None
+        value = m.date_text or m.date
+    cites = Cites(docs)
+    holders = [ev.metadata[doc]] if doc in ev.metadata else []
+    holders += [h.passage for h in ev.hits if h.passage.doc == doc]
+    holders += ev.doc_passages.get(doc, [])
+    n = None
+    for p in holders:
+        q = _find_value(p.text, value)
+        if q:
+            n = cites.add(p, q, 1.0)
+            break
+    if n is None and holders:
+        n = cites.add(holders[0], "", 1.0)
+    answer = text + (f" [{n}]." if n else ".")
+    return Answer(question=query.text, answer=answer, intent="fact", citations=cites.items)
+
+
+def _find_value(text: str, value: str | None) -> str:
+    """The segment of ``text`` holding ``value`` (accent- and spacing-tolerant), or ""."""
+    if not value:
+        return ""
+    key = " ".join(value.split()).lower()
+    for a, b in segments(text):
+        seg = text[a:b]
+        if key in " ".join(seg.split()).lower():
+            return seg
+    return ""
+
+
+def is_meta(query: Query) -> bool:
+    """Signer, issuer, or the plan's own number/date (not a date or number the plan cites)."""
+    return query.fact in ("signer", "issuer") or (
+        query.fact in ("date", "doc_number") and is_meta_question(query.terms))
+
+
+def compose_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+    """The sentence that holds the asked-for value; a refusal when no sentence holds one."""
+    meta = is_meta(query)
+    if meta:
+        ans = meta_fact(query, ev, docs)
+        if ans is not None:
+            return ans
+    rule = fact_rule(query.text, query.fact, query.terms)
+    hits = ev.hits[:6]
+    rel = relevance(query, hits, idf)
+    top_rel = max(rel, default=0.0)
+    best = None
+    for r, h in zip(rel, hits):
+        p = h.passage
+        if r < 0.5 * top_rel or p.kind == "metadata":
+            continue  # a value in an unrelated passage (or the header card) is not the answer
+        bonus = 0.15 if query.units and set(query.units) & set(p.lead) else 0.0
+        for a, b in segments(p.text):
+            seg = p.text[a:b]
+            if rule.require is not None and not rule.require(seg):
+                continue
+            s = coverage(query.terms, seg, idf) + 0.6 * r + bonus
+            if rule.prefer is not None and rule.prefer(seg):
+                s += 0.35
+            if best is None or s > best[0] + 1e-9:
+                best = (s, h, seg)
+    if best is None:
+        return refusal(query, hits, docs, idf) if rule.require is not None else None
+    _, h, seg = best
+    cites = Cites(docs)
+    n = cites.add(h.passage, seg, h.score)
+    body = seg
+    if query.fact == "slogan":
+        m = QUOTE_RE.search(seg)
+        if m:
+            body = f"“{m.group(1).strip()}”"
+    text = f"{shorten(body, 300)} [{n}] — {plan_label(h.passage.doc, docs)}."
+    return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)

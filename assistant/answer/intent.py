@@ -56,6 +56,7 @@ class Query:
     missing: str | None = None                  # a plan/place named in the question that is not loaded
     role: str | None = None                     # unit_tasks: "lead" | "partner" when the question says so
     scope: list[str] = field(default_factory=list)      # plans a multi-plan question names (no filter then)
+    folded: str = ""                            # the question folded, places and numbers blanked
 
 
 @dataclass
@@ -271,8 +272,8 @@ _COMPARE = re.compile(r"\b(so sanh|moi tinh|moi ke hoach|moi dia phuong|tung tin
                       r"hai ke hoach|hai tinh)\b")
 _LEAD = re.compile(r"\b(chu tri|phu trach|dau moi|dam nhiem|dam nhan|chiu trach nhiem|duoc giao|giao cho|"
                    r"giao (ai|don vi nao|co quan nao|so nao|nganh nao))\b")
-_WHO = re.compile(r"\b(ai|(so|don vi|co quan|(?<!van )ban|phong|nganh|to chuc|cap|luc luong|bo phan|trung tam|"
-                  r"hoi|doan the|tap the)\s+(nao|gi))\b")
+_WHO = re.compile(r"\b(ai|(so|don vi|co quan|(?<!van )ban|phong|to chuc|cap|luc luong|bo phan|trung tam|"
+                  r"doan the|tap the)\s+(nao|gi))\b")
 _PARTNER = re.compile(r"\bphoi hop\b|\b(hop tac|trao doi|lien he|bao|lien ket) (voi|cho) (ai|don vi nao|co quan nao|nhung ai)\b")
 _TASKS = re.compile(r"\b(nhiem vu|lam gi|can lam|phai lam|lam nhung gi|trach nhiem|vai tro|cong viec|phan cong|"
                     r"duoc giao (gi|nhung)|giao (gi|nhung gi)|nhung viec|viec gi|hoat dong gi|noi dung gi|"
@@ -329,7 +330,8 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         if fact in ("date", "deadline", "number", "target", "budget", "slogan") and not _LEAD.search(f):
             return "fact", fact, None
         return "lead_unit", None, None
-    if _LEAD.search(f) and re.search(r"\b(nao|gi)\b", f) and re.search(r"\b(don vi|co quan|so)\s+(chu tri|phu trach)\b", f):
+    if _LEAD.search(f) and re.search(r"\b(nao|gi)\b", f) and \
+            re.search(r"\b(don vi|co quan|so|nganh|ban|phong)\s+(nao\s+)?(chu tri|phu trach)\b", f):
         return "lead_unit", None, None
     if _PARTNER.search(f) and re.search(r"\b(don vi|co quan)\s+phoi hop\b", f):
         return "partner_unit", None, None
@@ -367,7 +369,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     rest = _strip_spans(folded, spans)
     intent, fact, role = _intent(rest, units, len(mentions) >= 2)
     query = Query(text=q, intent=intent, fact=fact, filters=filters, units=units, places=places,
-                  docs=list(dict.fromkeys(docs)), role=role, scope=scope)
+                  docs=list(dict.fromkeys(docs)), role=role, scope=scope, folded=rest)
     query.terms = content_terms(rest)
     if missing_doc and not docs:
         query.missing = missing_doc

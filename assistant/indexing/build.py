@@ -8,14 +8,12 @@ embedding cache (or, failing that, from the live index) so only new text is embe
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import shutil
 import time
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -24,7 +22,7 @@ import numpy as np
 from ..errors import (AssistantError, ConfigError, DocumentError, IndexBusy, IndexCorrupt,
                       IndexMismatch, IndexMissing)
 from ..records import DocMeta, ParsedDoc, Passage
-from .cache import EmbeddingCache, atomic_write, text_key
+from .cache import EmbeddingCache, ParseCache, text_key
 from .embedders import Embedder, get_embedder
 from .store import IndexStore, write_index
 
@@ -89,52 +87,14 @@ def _parse(path: Path) -> ParsedDoc:
     return doc
 
 
-@lru_cache(maxsize=1)
-def parser_fingerprint() -> str:
-    """Hash of the code and data that turn a file into passages: a parse cached under
-    another fingerprint is stale (parsing, not embedding, dominates a warm rebuild)."""
-    root = Path(__file__).resolve().parent.parent
-    files = sorted((root / "ingest").rglob("*.py")) + sorted((root / "data").glob("*.json")) + \
-        [root / "textnorm.py", root / "records.py"]
-    h = hashlib.sha256()
-    for f in files:
-        if f.is_file():
-            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()[:16]
-
-
-def _parsed_dir(settings) -> Path:
-    return Path(settings.data_dir) / "cache" / "parsed"
-
-
-def _parse_key(name: str, sha: str) -> str:
-    return hashlib.sha256(f"{name}\0{sha}\0{parser_fingerprint()}".encode()).hexdigest()[:32] + ".json"
-
-
 def _parse_cached(settings, path: Path, sha: str) -> ParsedDoc:
-    """``parse_file`` through a JSON cache keyed by (file name, content hash, parser fingerprint)."""
-    f = _parsed_dir(settings) / _parse_key(path.name, sha)
-    if f.is_file():
-        try:
-            raw = json.loads(f.read_text(encoding="utf-8"))
-            return ParsedDoc(DocMeta.from_dict(raw["meta"]), [Passage.from_dict(p) for p in raw["passages"]])
-        except (ValueError, KeyError, TypeError) as e:
-            log.warning("ignoring damaged parse cache %s: %s", f.name, e)
-    doc = _parse(path)
-    body = json.dumps({"meta": doc.meta.to_dict(), "passages": [p.to_dict() for p in doc.passages]},
-                      ensure_ascii=False).encode("utf-8")
-    f.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(f, lambda fh: fh.write(body))
+    """``parse_file`` through the parse cache (parsing, not embedding, dominates a warm rebuild)."""
+    pc = ParseCache(Path(settings.data_dir) / "cache" / "parsed")
+    doc = pc.get(path.name, sha)
+    if doc is None:
+        doc = _parse(path)
+        pc.put(path.name, sha, doc)
     return doc
-
-
-def _prune_parsed(settings, keep_names: set[str]) -> None:
-    """After a full build, drop cached parses of files that are no longer in the corpus as they were."""
-    d = _parsed_dir(settings)
-    if d.is_dir():
-        for f in d.glob("*.json"):
-            if f.name not in keep_names:
-                f.unlink(missing_ok=True)
 
 
 def _file_sha256(path: Path) -> str:
@@ -312,7 +272,7 @@ def _full_build(settings, embedder: Embedder, progress: Progress | None, t0: flo
     vectors = _vectors_for(passages, embedder, _cache(settings, embedder), report, progress)
     _write_and_swap(settings, passages, docs, vectors, embedder.id, embedder.dim, sources, t0,
                     report, progress)
-    _prune_parsed(settings, {_parse_key(n, h) for n, h in sources.items()})
+    ParseCache(Path(settings.data_dir) / "cache" / "parsed").prune(sources.items())
     return report
 
 

@@ -1,4 +1,4 @@
-"""Embedding cache: (embedder id, sha256 of the text embedded) → vector.
+"""Build caches. Embedding cache: (embedder id, sha256 of the text embedded) → vector.
 
 Stored under ``data_dir/cache/<embedder slug>/`` as shards: ``<name>.npy`` (float32,
 ``allow_pickle=False``) plus ``<name>.json`` (the key list). A shard is written whole
@@ -15,12 +15,15 @@ import os
 import re
 import time
 import uuid
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["EmbeddingCache", "text_key", "atomic_write"]
+from ..records import DocMeta, ParsedDoc, Passage
+
+__all__ = ["EmbeddingCache", "ParseCache", "parser_fingerprint", "text_key", "atomic_write"]
 
 log = logging.getLogger(__name__)
 
@@ -134,3 +137,53 @@ class EmbeddingCache:
     def lookup(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
         self._load()
         return {k: self._vecs[k] for k in keys if k in self._vecs}
+
+
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """Hash of the code and data that turn a file into passages: a cached parse made
+    under another fingerprint is stale and ignored."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "ingest").rglob("*.py")) + sorted((root / "data").glob("*.json")) + \
+        [root / "textnorm.py", root / "records.py"]
+    h = hashlib.sha256()
+    for f in files:
+        if f.is_file():
+            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+class ParseCache:
+    """Parsed plans as JSON, keyed by (file name, content sha256, parser fingerprint)."""
+
+    def __init__(self, root: Path) -> None:
+        self.dir = Path(root)
+
+    @staticmethod
+    def key(name: str, sha: str) -> str:
+        return hashlib.sha256(f"{name}\0{sha}\0{parser_fingerprint()}".encode()).hexdigest()[:32] + ".json"
+
+    def get(self, name: str, sha: str) -> ParsedDoc | None:
+        f = self.dir / self.key(name, sha)
+        if not f.is_file():
+            return None
+        try:
+            raw = json.loads(f.read_text(encoding="utf-8"))
+            return ParsedDoc(DocMeta.from_dict(raw["meta"]), [Passage.from_dict(p) for p in raw["passages"]])
+        except (ValueError, KeyError, TypeError, OSError) as e:
+            log.warning("ignoring damaged parse cache %s: %s", f.name, e)
+            return None
+
+    def put(self, name: str, sha: str, doc: ParsedDoc) -> None:
+        body = json.dumps({"meta": doc.meta.to_dict(), "passages": [p.to_dict() for p in doc.passages]},
+                          ensure_ascii=False).encode("utf-8")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.dir / self.key(name, sha), lambda fh: fh.write(body))
+
+    def prune(self, keep: Iterable[tuple[str, str]]) -> None:
+        """Drop parses of files no longer in the corpus as they are now (after a full build)."""
+        names = {self.key(n, s) for n, s in keep}
+        if self.dir.is_dir():
+            for f in self.dir.glob("*.json"):
+                if f.name not in names:
+                    f.unlink(missing_ok=True)

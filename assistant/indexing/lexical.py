@@ -338,8 +338,9 @@ class DiacriticRestorer:
         cands = []
         for m in matches:
             w = m.group(0)
-            opts = self.uni.get(fold(w).lower(), [])[:8]
-            cands.append(opts or [(w, 0)])
+            # a word typed with its marks is kept; only bare words get candidates
+            opts = [] if has_diacritics(w) else self.uni.get(fold(w), [])[:8]
+            cands.append(opts or [(match_key(w), 0)])
         # Viterbi over the readings: passages using the bigram count far more than the unigram
         best = [(0.5 * np.log1p(df), [c]) for c, df in cands[0]]
         for i in range(1, len(cands)):
@@ -356,7 +357,8 @@ class DiacriticRestorer:
         words = max(best, key=lambda x: x[0])[1]
         out, last = [], 0
         for m, w in zip(matches, words):
-            out += [text[last:m.start()], w if fold(w) == fold(m.group(0)).lower() else m.group(0)]
+            typed = m.group(0)
+            out += [text[last:m.start()], typed if has_diacritics(typed) or fold(w) != fold(typed) else w]
             last = m.end()
         return "".join(out) + text[last:]
 

@@ -1,0 +1,135 @@
+"""Shared pieces of the extractive composers: evidence bundle, citations, relevance.
+
+Every quote a ``Cites`` records goes through ``evidence.verbatim_quote``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answer.evidence import Idf, best_segment, coverage, verbatim_quote
+from assistant.answer.intent import Query
+from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
+from assistant.textnorm import fold
+
+__all__ = ["Evidence", "Cites", "plan_label", "title_of", "haystack", "relevance", "evidence_score",
+           "quote_for", "refusal", "units_line", "fold_", "QUOTE_RE"]
+
+QUOTE_RE = re.compile(r"[“\"«]([^”\"»]{3,200})[”\"»]")
+
+
+@dataclass
+class Evidence:
+    """What the core retrieved for one question."""
+
+    hits: list[Hit] = field(default_factory=list)                       # main retrieval, best first
+    per_doc: dict[str, list[Hit]] = field(default_factory=dict)         # compare: hits per plan
+    unit_rows: list[tuple[Passage, str, float]] = field(default_factory=list)  # unit_tasks: (passage, role, score)
+    metadata: dict[str, Passage] = field(default_factory=dict)          # doc → its metadata passage
+    doc_passages: dict[str, list[Passage]] = field(default_factory=dict)  # fact: passages of the asked plan
+
+
+def plan_label(doc: str, docs: dict[str, DocMeta]) -> str:
+    """A short name an official recognises: "Kế hoạch 183/KH-UBND (Đồng Nai)"."""
+    m = docs.get(doc)
+    if m is None:
+        return doc
+    kind = m.doc_type or "Kế hoạch"
+    place = m.district or m.province
+    year = (m.date or "")[:4]
+    if m.number:
+        return f"{kind} {m.number}" + (f" ({place})" if place else "")
+    bits = [b for b in (place, year) if b]
+    return f"{kind} " + (" ".join(bits) if bits else doc)
+
+
+def title_of(doc: str, docs: dict[str, DocMeta]) -> str:
+    m = docs.get(doc)
+    return (m.title if m and m.title else None) or plan_label(doc, docs)
+
+
+class Cites:
+    """Numbered citations, one per passage, in order of first use."""
+
+    def __init__(self, docs: dict[str, DocMeta]):
+        self.docs = docs
+        self.items: list[Citation] = []
+        self._by_id: dict[str, Citation] = {}
+
+    def add(self, p: Passage, quote: str = "", score: float = 0.0, related_only: bool = False) -> int:
+        if p.id in self._by_id:
+            c = self._by_id[p.id]
+            if not c.quote and quote:
+                c.quote = verbatim_quote(p.text, quote)
+            return c.n
+        c = Citation(n=len(self.items) + 1, passage_id=p.id, doc=p.doc, title=title_of(p.doc, self.docs),
+                     section=p.section_path, text=p.text, quote=verbatim_quote(p.text, quote),
+                     score=round(float(score), 4), related_only=related_only, page=p.page, kind=p.kind)
+        self.items.append(c)
+        self._by_id[p.id] = c
+        return c.n
+
+
+def haystack(p: Passage) -> str:
+    return p.embed_text or " ".join((*p.section, p.text))
+
+
+def norm_scores(hits: list[Hit]) -> list[float]:
+    if not hits:
+        return []
+    top = max(h.score for h in hits)
+    low = min(h.score for h in hits)
+    if top <= 0 or top == low:
+        return [1.0 / (1 + 0.15 * i) for i in range(len(hits))]
+    return [max(0.0, (h.score - low) / (top - low)) * 0.8 + 0.2 for h in hits]
+
+
+def relevance(query: Query, hits: list[Hit], idf: Idf | None) -> list[float]:
+    """Per hit: retrieval score blended with how much of the question the passage covers."""
+    ns = norm_scores(hits)
+    # a heading that names the question's topic ("III. KINH PHÍ") marks the passage about it
+    return [0.45 * n + 0.55 * coverage(query.terms, haystack(h.passage), idf)
+            + 0.15 * coverage(query.terms, " ".join(h.passage.section[-2:]), idf) for h, n in zip(hits, ns)]
+
+
+def evidence_score(query: Query, hits: list[Hit], idf: Idf | None = None, depth: int = 3) -> float:
+    """How well the best passages support an answer: coverage of the question's key terms.
+
+    Coverage is IDF-weighted, so a question whose rare words appear in no passage scores
+    low even when common words match. Dense similarity, when the retriever reports it,
+    breaks ties between passages that cover the same words.
+    """
+    if not hits:
+        return 0.0
+    if not query.terms:
+        return 0.5
+    best = 0.0
+    for h in hits[:depth]:
+        cov = coverage(query.terms, haystack(h.passage), idf)
+        dense = h.dense if h.dense is not None else 0.8
+        best = max(best, 0.85 * cov + 0.15 * max(0.0, min(1.0, (dense - 0.7) / 0.2)))
+    return best
+
+
+def quote_for(p: Passage, query: Query, idf: Idf | None, pattern: re.Pattern | None = None) -> str:
+    span = best_segment(p.text, query.terms, idf=idf, pattern=pattern)
+    return p.text[span[0]:span[1]] if span else ""
+
+
+def refusal(query: Query, hits: list[Hit], docs: dict[str, DocMeta], idf: Idf | None = None,
+            notice: str | None = None, depth: int = 3) -> Answer:
+    """The honest answer: not found, with the closest passages marked as possibly related."""
+    cites = Cites(docs)
+    for h in hits[:depth]:
+        cites.add(h.passage, quote_for(h.passage, query, idf), h.score, related_only=True)
+    return Answer(question=query.text, answer=REFUSAL_TEXT, refused=True, intent=query.intent,
+                  citations=cites.items, notice=notice)
+
+
+def units_line(units: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(units)
+
+
+
+def fold_(text: str) -> str:
+    return fold(text)

@@ -1,0 +1,183 @@
+"""List and comparison answers: a few items from one plan, or one line per plan."""
+from __future__ import annotations
+
+import re
+
+from assistant.answer.evidence import Idf, coverage, folded_tokens, segments, shorten
+from assistant.answer.common import Cites, Evidence, fold_, haystack, plan_label, quote_for, relevance, units_line
+from assistant.answer.facts import is_meta, meta_fact
+from assistant.answer.intent import Query
+from assistant.records import Answer, DocMeta
+
+__all__ = ["compose_list", "compose_compare"]
+
+
+_LIST_FUNCTION = frozenset("nhung nao gi cac co la gom bao ke ten cua ve va duoc o tai cho mot the ra sao".split())
+_ENUM_ONLY = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
+
+
+def _heading_terms(query: Query) -> list[str]:
+    """Words a section heading may share with the question ("nhiệm vụ trọng tâm" included)."""
+    return [t for t in dict.fromkeys(folded_tokens(query.folded or query.text))
+            if t not in _LIST_FUNCTION and not t.isdigit()]
+
+
+def _item_label(text: str, max_chars: int = 110) -> str:
+    """A list item as an official would name it: the part before ":" when it is short."""
+    line = text.strip().lstrip("-–•*+ ").strip()
+    head, colon, _ = line.partition(":")
+    if colon and 8 <= len(head) <= 90:
+        line = head
+    return shorten(line, max_chars)
+
+
+def _lines(text: str) -> list[str]:
+    return [ln for ln in (x.strip() for x in text.split("\n")) if len(ln) > 3]
+
+
+def _format_items(items: list[str], head: str) -> str:
+    """Up to five items one per line; more are packed two or three to a line."""
+    if len(items) <= 5:
+        return "\n".join([head, *(f"• {x}" for x in items)])
+    per = -(-len(items) // 4)
+    rows = ["; ".join(items[i:i + per]) for i in range(0, len(items), per)]
+    return "\n".join([head, *(f"• {r}" for r in rows)])
+
+
+def _section_children(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+    """The question names a section ("nhiệm vụ trọng tâm"): list its sub-sections, in order."""
+    terms = _heading_terms(query)
+    hits = ev.hits[:6]
+    rel = relevance(query, hits, idf)
+    best = None
+    for r, h in zip(rel, hits):
+        p = h.passage
+        for depth in range(1, len(p.section) + 1):
+            cov = coverage(terms, p.section[depth - 1], idf)
+            score = cov + 0.3 * r - 0.02 * depth
+            if cov >= 0.3 and (best is None or score > best[0]):
+                best = (score, p.doc, p.section[:depth], h)
+    if best is None:
+        return None
+    _, doc, prefix, hit = best
+    children: dict[str, list] = {}
+    for p in ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]:
+        if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[:len(prefix)]) == tuple(prefix):
+            children.setdefault(p.section[len(prefix)], []).append(p)
+    if len(children) < 2:
+        return None
+    cites = Cites(docs)
+    items = []
+    for title, ps in list(children.items())[:10]:
+        first = ps[0]
+        label = title if not _ENUM_ONLY.match(title) else (_lines(first.text) or [first.text])[0]
+        n = cites.add(first, _lines(first.text)[0] if _lines(first.text) else "", hit.score)
+        items.append(f"{_item_label(label)} [{n}]")
+    head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
+    return Answer(question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items)
+
+
+def compose_list(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+    """A section's sub-sections, else the items (lines, bullets) of the best passage."""
+    ans = _section_children(query, ev, docs, idf)
+    if ans is not None:
+        return ans
+    rel = relevance(query, ev.hits[:6], idf)
+    ranked = sorted(zip(rel, ev.hits[:6]), key=lambda x: -x[0])
+    if not ranked:
+        return None
+    best_r = ranked[0][0]
+    # among the close passages, the one written as a list
+    pick = max((x for x in ranked if x[0] >= 0.8 * best_r), key=lambda x: (len(_lines(x[1].passage.text)) >= 3, x[0]))
+    top, hit = pick[1].passage, pick[1]
+    cites = Cites(docs)
+    lines = _lines(top.text)
+    if len(lines) >= 3:
+        body = [ln for ln in lines if not ln.endswith(":") or len(lines) < 4] or lines
+        items = [_item_label(x) for x in body[:8]]
+        n = cites.add(top, body[0], hit.score)
+        items[-1] += f" [{n}]"
+    else:
+        segs = segments(top.text)
+        if len(segs) >= 3:
+            n = cites.add(top, top.text[segs[0][0]:segs[0][1]], hit.score)
+            items = [shorten(top.text[a:b], 140) for a, b in segs[:5]]
+            items[-1] += f" [{n}]"
+        else:
+            items = []
+            for r, h in ranked[:4]:
+                if r < best_r * 0.7:
+                    break
+                q = quote_for(h.passage, query, idf)
+                n = cites.add(h.passage, q, h.score)
+                items.append(f"{shorten(q or h.passage.text, 160)} [{n}]")
+    return Answer(question=query.text, answer=_format_items(items, f"Theo {plan_label(top.doc, docs)}:"),
+                  intent="list", citations=cites.items)
+
+
+def compare_meta(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer | None:
+    """Signer, date or number of each plan compared: one metadata line per plan."""
+    from dataclasses import replace
+
+    lines, cites = [], []
+    for doc in (query.scope or list(ev.per_doc)):
+        one = meta_fact(replace(query, filters={"doc": doc}), ev, docs)
+        if one is None:
+            continue
+        shift = len(cites)
+        for c in one.citations:
+            c.n += shift
+        cites += one.citations
+        lines.append("• " + re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + shift}]", one.answer))
+    if not lines:
+        return None
+    return Answer(question=query.text, answer="\n".join(lines), intent="compare", citations=cites)
+
+
+def compose_compare(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+    if is_meta(query):
+        ans = compare_meta(query, ev, docs)
+        if ans is not None:
+            return ans
+    per_doc = ev.per_doc or {}
+    if not per_doc:
+        for h in ev.hits:
+            per_doc.setdefault(h.passage.doc, []).append(h)
+    wants_units = bool(re.search(r"\b(chu tri|dau moi|phu trach|so nao|don vi nao|co quan nao|ai)\b",
+                                 " ".join(query.terms) + " " + fold_(query.text)))
+    rows = []
+    for doc, hits in per_doc.items():
+        if not hits:
+            continue
+        rel = relevance(query, hits[:4], idf)
+        cov = [coverage(query.terms, haystack(h.passage), idf) for h in hits[:4]]
+        if wants_units:
+            # prefer the passage that names a lead unit when it covers the question as well
+            order = sorted(range(len(rel)), key=lambda i: -(rel[i] + (0.1 if hits[i].passage.lead else 0)))
+        else:
+            order = sorted(range(len(rel)), key=lambda i: -rel[i])
+        i = order[0]
+        rows.append((cov[i], doc, hits[i]))
+    rows.sort(key=lambda x: -x[0])
+    if not rows:
+        return None
+    best_cov = rows[0][0]
+    cites = Cites(docs)
+    lines, leads, partners = [], [], []
+    for cov, doc, h in rows[:5]:
+        if cov < max(0.25, best_cov * 0.5):
+            continue
+        p = h.passage
+        q = quote_for(p, query, idf)
+        n = cites.add(p, q, h.score)
+        if wants_units and (p.lead or p.requested):
+            units = list(p.lead or p.requested)
+            leads += [u for u in units if u not in leads]
+            partners += [u for u in p.partners if u not in partners]
+            lines.append(f"• {plan_label(doc, docs)}: {units_line(units)} chủ trì [{n}]")
+        else:
+            lines.append(f"• {plan_label(doc, docs)}: {shorten(q or p.text, 170)} [{n}]")
+    if not lines:
+        return None
+    return Answer(question=query.text, answer="\n".join(lines), intent="compare",
+                  units={"lead": leads, "partners": partners}, citations=cites.items)

@@ -1,0 +1,131 @@
+"""A unit's tasks: what the plans give a unit to lead, coordinate or do on request."""
+from __future__ import annotations
+
+import re
+
+from assistant.answer.evidence import STOPWORDS, Idf, best_segment, coverage, folded_tokens, segments, shorten
+from assistant.answer.common import Cites, Evidence, fold_, plan_label
+from assistant.answer.intent import Query
+from assistant.records import Answer, DocMeta, Passage
+
+__all__ = ["compose_unit_tasks", "unit_fallback"]
+
+
+def _task_segment(p: Passage, unit_terms: set[str], task_terms: list[str], idf: Idf | None) -> str:
+    """The task as written: the best sentence for the question, else the first real one.
+
+    A passage often opens with its heading ("4. Công an Huyện"); that line names the
+    unit, it is not the task.
+    """
+    if task_terms:
+        span = best_segment(p.text, task_terms, idf=idf)
+        if span:
+            seg = p.text[span[0]:span[1]]
+            if coverage(task_terms, seg, idf) > 0:
+                return seg
+    for a, b in segments(p.text):
+        seg = p.text[a:b]
+        words = [t for t in folded_tokens(seg) if not _ENUM_TOKEN.fullmatch(t)]
+        if len(words) >= 3 and set(words) - unit_terms - STOPWORDS:
+            return seg
+    return p.text
+
+
+def _paragraphs(text: str, first: str, unit_terms: set[str]) -> list[str]:
+    """The other paragraphs of a passage (after ``first``), headings naming the unit skipped."""
+    out = []
+    start = text.find(first)
+    for para in text[start + len(first):].split("\n") if start >= 0 else []:
+        para = para.strip()
+        words = [t for t in folded_tokens(para) if not _ENUM_TOKEN.fullmatch(t)]
+        if len(words) >= 3 and set(words) - unit_terms - STOPWORDS:
+            out.append(para)
+    return out
+
+
+_ENUM_TOKEN = re.compile(r"\d{1,3}|[ivxlc]{1,6}|[a-z]")
+
+
+def compose_unit_tasks(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+    rows = ev.unit_rows
+    if not rows:
+        return None
+    unit = query.units[0] if query.units else ""
+    want = query.role
+    if want:
+        picked = [r for r in rows if r[1] == want] or rows
+    else:
+        leads = [r for r in rows if r[1] == "lead"]
+        picked = leads or rows
+    by_doc: dict[str, list[tuple[Passage, str, float]]] = {}
+    for r in sorted(picked, key=lambda r: -r[2]):
+        by_doc.setdefault(r[0].doc, []).append(r)
+    cites = Cites(docs)
+    unit_terms = set(folded_tokens(unit))
+    task_terms = [t for t in query.terms if t not in unit_terms]
+    head = f"Nhiệm vụ của {unit}" if unit else "Nhiệm vụ được giao"
+    # one plan: a few tasks, one per line; several plans: one line per plan
+    per_doc = 4 if len(by_doc) == 1 else 2
+    body = []
+    for doc, items in list(by_doc.items())[:4]:
+        parts = []
+        used = 0
+        for p, role, score in items:
+            if len(parts) >= per_doc:
+                break
+            used += 1
+            seg = _task_segment(p, unit_terms, task_terms, idf)
+            n = cites.add(p, seg, score)
+            tag = "" if role == "lead" else f" ({'phối hợp' if role == 'partner' else 'được đề nghị'})"
+            parts.append(f"{shorten(seg, 150 if per_doc == 2 else 200)}{tag} [{n}]")
+            if per_doc == 4:
+                # a unit's section is often one passage of several paragraphs: one line each
+                for para in _paragraphs(p.text, seg, unit_terms)[: per_doc - len(parts)]:
+                    parts.append(f"{shorten(para, 200)}{tag} [{n}]")
+        more = f" (và {len(items) - used} nhiệm vụ khác)" if len(items) > used else ""
+        if per_doc == 4:
+            body = [f"{head} ({plan_label(doc, docs)}):", *(f"• {x}" for x in parts)]
+            body[-1] += more
+        else:
+            body.append(f"• {plan_label(doc, docs)}: " + "; ".join(parts) + more)
+    if per_doc == 2:
+        body.insert(0, f"{head}:")
+    units = {"lead": [unit] if any(r[1] == "lead" for r in picked) else [],
+             "partners": [unit] if any(r[1] == "partner" for r in picked) else []}
+    return Answer(question=query.text, answer="\n".join(body), intent="unit_tasks",
+                  units=units, citations=cites.items)
+
+
+def _unit_span(text: str, key: str, max_chars: int = 320) -> str:
+    """From the sentence naming the unit, as far as its item goes (to the next bullet)."""
+    segs = segments(text)
+    for i, (a, b) in enumerate(segs):
+        if key in fold_(text[a:b]):
+            end = b
+            for a2, b2 in segs[i + 1:]:
+                if b2 - a > max_chars or text[a2 - 2:a2].strip() in ("*", "-", "•", "+"):
+                    break
+                end = b2
+            return text[a:end]
+    return ""
+
+
+def unit_fallback(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+    """No passage lists the unit as lead/partner: answer only from passages that name it.
+
+    ("UBND huyện Tháp Mười" inside a row for all districts.) A unit the plans never
+    name gets a refusal, not someone else's tasks.
+    """
+    names = [fold_(u) for u in query.units]
+    hits = [h for h in ev.hits if any(n and n in fold_(h.passage.text) for n in names)]
+    if not hits:
+        return None
+    unit_terms = set(folded_tokens(" ".join(query.units)))
+    cites = Cites(docs)
+    lines = []
+    for h in hits[:2]:
+        p = h.passage
+        seg = _unit_span(p.text, names[0]) or _task_segment(p, unit_terms, [], idf)
+        n = cites.add(p, seg, h.score)
+        lines.append(f"• {shorten(seg, 260)} [{n}] — {plan_label(p.doc, docs)}")
+    return Answer(question=query.text, answer="\n".join(lines), intent="unit_tasks", citations=cites.items)

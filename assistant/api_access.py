@@ -1,0 +1,186 @@
+"""Access control for the HTTP API: API keys, loopback rule, rate limits, admin login, body limits.
+
+Kept apart from the routes so each can be read (and tested) on its own.
+"""
+from __future__ import annotations
+
+import base64
+import hmac
+import ipaddress
+import threading
+import time
+from typing import Callable, Sequence
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+
+from .errors import AssistantError
+
+__all__ = [
+    "LOOPBACK_NETWORKS",
+    "MAX_JSON_BYTES",
+    "AccessDenied",
+    "Unauthorized",
+    "RateLimited",
+    "PayloadTooLarge",
+    "RateLimiter",
+    "is_loopback",
+    "match_key",
+    "UTF8Basic",
+    "BodyLimit",
+    "error_response",
+]
+
+LOOPBACK_NETWORKS: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+MAX_JSON_BYTES = 1 << 20  # questions are short; this bounds memory per request
+
+
+class AccessDenied(AssistantError):
+    code = "forbidden"
+    status = 403
+
+
+class Unauthorized(AssistantError):
+    code = "unauthorized"
+    status = 401
+
+
+class RateLimited(AssistantError):
+    code = "rate_limited"
+    status = 429
+
+
+class PayloadTooLarge(AssistantError):
+    code = "payload_too_large"
+    status = 413
+
+
+class RateLimiter:
+    """Token bucket per client identity: ``per_minute`` burst, refilled continuously.
+
+    Buckets live in memory (one process); when there are too many identities the
+    full ones are dropped first, which loses nothing since a full bucket is the
+    same as a new one.
+    """
+
+    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic,
+                 max_clients: int = 10_000):
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self.max_clients = max_clients
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, identity: str) -> float:
+        """Take one token; return 0 when allowed, else the seconds to wait."""
+        now = self.clock()
+        with self._lock:
+            tokens, last = self._buckets.get(identity, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens >= 1.0:
+                self._buckets[identity] = (tokens - 1.0, now)
+                wait = 0.0
+            else:
+                self._buckets[identity] = (tokens, now)
+                wait = (1.0 - tokens) / self.rate
+            if len(self._buckets) > self.max_clients:
+                self._prune(now)
+        return wait
+
+    def _prune(self, now: float) -> None:
+        for ident, (tokens, last) in list(self._buckets.items()):
+            if tokens + (now - last) * self.rate >= self.capacity:
+                del self._buckets[ident]
+        while len(self._buckets) > self.max_clients:  # all busy: drop the oldest
+            self._buckets.pop(next(iter(self._buckets)))
+
+
+def is_loopback(host: str | None, networks: Sequence[ipaddress._BaseNetwork]) -> bool:
+    if not host:
+        return False
+    try:
+        addr = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    return any(addr.version == net.version and addr in net for net in networks)
+
+
+def match_key(given: str, keys: Sequence[str]) -> int | None:
+    """Index of the matching key; every key is compared so timing says nothing."""
+    found = None
+    g = given.encode("utf-8")
+    for i, key in enumerate(keys):
+        if hmac.compare_digest(g, key.encode("utf-8")) and found is None:
+            found = i
+    return found
+
+
+class UTF8Basic(HTTPBasic):
+    """HTTP Basic that reads UTF-8 credentials (RFC 7617): Vietnamese passwords have diacritics,
+    and FastAPI's own HTTPBasic only accepts ASCII. Missing or malformed → None."""
+
+    async def __call__(self, request: Request) -> HTTPBasicCredentials | None:  # type: ignore[override]
+        scheme, _, param = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            user, sep, password = base64.b64decode(param, validate=True).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return HTTPBasicCredentials(username=user, password=password) if sep else None
+
+
+def error_response(exc: AssistantError) -> JSONResponse:
+    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=getattr(exc, "headers", None))
+
+
+class BodyLimit:
+    """Refuse oversized request bodies under /api/ with 413 before they fill memory.
+
+    uvicorn sets no body limit. A declared Content-Length is checked up front; a chunked
+    body is counted as it arrives, and once over the cap the app's own (parse-error)
+    response is replaced by ours.
+    """
+
+    def __init__(self, app, upload_bytes: int):
+        self.app = app
+        self.upload_bytes = upload_bytes
+
+    def _cap(self, scope) -> int:
+        if scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/v1/plans":
+            return self.upload_bytes + 64 * 1024  # the multipart envelope around the file
+        return MAX_JSON_BYTES
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            return await self.app(scope, receive, send)
+        cap = self._cap(scope)
+        err = PayloadTooLarge(f"Yêu cầu quá lớn (tối đa {cap // 1024} KiB).",
+                              f"Request body too large (max {cap // 1024} KiB).",
+                              hint="Rút gọn câu hỏi, hoặc tăng TLKH_MAX_UPLOAD_MB cho tệp kế hoạch.")
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > cap:
+            return await error_response(err)(scope, receive, send)
+        seen, over = 0, False
+
+        async def counted():
+            nonlocal seen, over
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > cap:
+                    over = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded(message):
+            if not over:
+                return await send(message)
+            if message["type"] == "http.response.start":
+                await error_response(err)(scope, receive, send)
+
+        await self.app(scope, counted, guarded)
