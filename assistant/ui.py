@@ -55,6 +55,9 @@ element.addEventListener('click', open);
 element.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') open(ev); });
 """
 
+# The context panel always belongs to the answer whose sources are shown: reset with them.
+CONTEXT_HINT = "<div class='tlkh-empty'>Bấm vào một nguồn để xem đoạn đó trong kế hoạch.</div>"
+
 # Bring the cited passage into view each time a source is opened.
 _CONTEXT_JS = """
 watch('value', () => element.querySelector('.tlkh-cited')?.scrollIntoView({block: 'nearest'}));
@@ -89,7 +92,7 @@ def build_ui(assistant, settings) -> gr.Blocks:
         turns = list(turns or [])
         question = (message or "").strip()
         if not question:  # an empty submit is a slip of the Enter key, not an error
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield (gr.skip(),) * 8
             return
         filters = filters_from(scope, plan)
         history = [t for turn in turns[-5:] for t in (
@@ -103,28 +106,28 @@ def build_ui(assistant, settings) -> gr.Blocks:
                     if isinstance(item, str):
                         acc += item
                         chat[-1] = {"role": "assistant", "content": md_escape(acc)}
-                        yield "", chat, gr.skip(), gr.skip(), gr.skip(), turns, gr.skip()
+                        yield "", chat, gr.skip(), gr.skip(), gr.skip(), gr.skip(), turns, gr.skip()
                     else:
                         answer = item
             else:
                 answer = assistant.ask(question, filters=filters, history=history or None)
         except AssistantError as e:
             chat[-1] = {"role": "assistant", "content": md_escape(_error_text(e))}
-            yield "", chat, e.to_dict(), sources_html(None), "", turns, None
+            yield "", chat, e.to_dict(), sources_html(None), CONTEXT_HINT, "", turns, None
             return
         data = answer.to_dict()
         chat[-1] = {"role": "assistant", "content": answer_markdown(data)}
         turns.append({"msg": len(chat) - 1, "question": question, "answer": data.get("answer", ""),
                       "data": data, "filters": filters})
-        yield "", chat, data, sources_html(data), copy_text(data), turns, data
+        yield "", chat, data, sources_html(data), CONTEXT_HINT, copy_text(data), turns, data
 
     def select_answer(turns: list, evt: gr.SelectData):
         """Clicking an answer in the chat shows its own sources."""
         idx = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         for t in turns or []:
             if t["msg"] == idx or t["msg"] == idx + 1:
-                return sources_html(t["data"]), copy_text(t["data"]), t["data"]
-        return gr.skip(), gr.skip(), gr.skip()
+                return sources_html(t["data"]), CONTEXT_HINT, copy_text(t["data"]), t["data"]
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
 
     def open_source(current: dict | None, evt: gr.EventData):
         pid = str(getattr(evt, "_data", {}).get("pid", "")) if evt else ""
@@ -253,7 +256,7 @@ def build_ui(assistant, settings) -> gr.Blocks:
                     gr.Markdown("### Nguồn")
                     sources = gr.HTML(sources_html(None), js_on_load=_SOURCES_JS, elem_id="tlkh-sources")
                     gr.Markdown("### Đoạn trong kế hoạch")
-                    ctx = gr.HTML("<div class='tlkh-empty'>Bấm vào một nguồn để xem đoạn đó trong kế hoạch.</div>",
+                    ctx = gr.HTML(CONTEXT_HINT,
                                   js_on_load=_CONTEXT_JS, elem_id="tlkh-context", max_height=420)
                     with gr.Accordion("Góp ý về câu trả lời đang xem", open=False):
                         comment = gr.Textbox(label="Góp ý thêm (không bắt buộc)", lines=2, max_length=2000)
@@ -291,14 +294,14 @@ def build_ui(assistant, settings) -> gr.Blocks:
                 csv_file = gr.File(label="Tải CSV", interactive=False)
                 xlsx_file = gr.File(label="Tải Excel (XLSX)", interactive=False)
 
-        chat_outputs = [msg, chat, answer_json, sources, copy_box, turns, current]
+        chat_outputs = [msg, chat, answer_json, sources, ctx, copy_box, turns, current]
         for trigger in (msg.submit, ask_btn.click):
             trigger(respond, [msg, chat, scope, plan, turns], chat_outputs,
                     api_name="ask" if trigger == msg.submit else None,
                     api_visibility="public" if trigger == msg.submit else "private")
-        clear.click(lambda: ([], [], None, sources_html(None), "", None), None,
-                    [chat, turns, answer_json, sources, copy_box, current], api_visibility="private")
-        chat.select(select_answer, [turns], [sources, copy_box, current], api_visibility="private")
+        clear.click(lambda: ([], [], None, sources_html(None), CONTEXT_HINT, "", None), None,
+                    [chat, turns, answer_json, sources, ctx, copy_box, current], api_visibility="private")
+        chat.select(select_answer, [turns], [sources, ctx, copy_box, current], api_visibility="private")
         chat.like(quick_feedback, [turns], [fb_status], api_visibility="private")
         sources.click(open_source, [current], [ctx], api_visibility="private")
         for rating, btn in fb_buttons.items():

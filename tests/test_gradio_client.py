@@ -39,7 +39,7 @@ def test_gradio_client_gets_the_api_citations(app_url, real_assistant):
     scopes = dict(scope_choices(real_assistant.plans()))
     for question, province in QUESTIONS:
         scope = scopes[province] if province else ""
-        msg, chat, answer, sources_html, copy = client.predict(question, [], scope, "", api_name="/ask")
+        msg, chat, answer, sources_html, context, copy = client.predict(question, [], scope, "", api_name="/ask")
         body = {"question": question, **({"filters": {"province": province}} if province else {})}
         api = httpx.post(f"{app_url}/api/v1/ask", json=body, timeout=60).json()
         assert answer["schema"] == 1 and answer["citations"], answer
@@ -48,5 +48,5 @@ def test_gradio_client_gets_the_api_citations(app_url, real_assistant):
         assert answer["answer"] == api["answer"]
         # what the official sees is built from the same JSON
         assert all(f"data-pid='{html.escape(c['passage_id'])}'" in sources_html for c in api["citations"])
-        assert chat[-1]["role"] == "assistant" and msg == ""
+        assert chat[-1]["role"] == "assistant" and msg == "" and "Bấm vào một nguồn" in context
         assert copy.startswith(api["answer"].strip())

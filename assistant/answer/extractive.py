@@ -15,7 +15,7 @@ from assistant.answer.common import (Cites, Evidence, evidence_score, plan_label
 from assistant.answer.evidence import Idf, shorten, verbatim_quote
 from assistant.answer.facts import compose_fact, is_meta
 from assistant.answer.intent import Query
-from assistant.answer.lists import compose_compare, compose_list
+from assistant.answer.lists import MAX_CHILDREN, compose_compare, compose_list, section_children
 from assistant.answer.tasks import compose_unit_tasks, unit_fallback
 from assistant.records import Answer, DocMeta, Hit
 
@@ -111,6 +111,10 @@ def compose(query: Query, ev: Evidence, docs: dict[str, DocMeta], *, idf: Idf | 
         ans = compose_unit_tasks(query, ev, docs, idf) or unit_fallback(query, ev, docs, idf)
         return finalize(ans or refusal(query, ev.hits, docs, idf))
     meta_fact = query.intent in ("fact", "compare") and is_meta(query)
+    if query.intent == "list":
+        listed, heading_cov = section_children(query, ev, docs, idf)
+        if listed is not None and heading_cov >= 0.5:
+            return finalize(listed)  # the question names a section of the plan: that is evidence enough
     if not meta_fact and evidence_score(query, ev.hits, idf) < refuse_below:
         return finalize(refusal(query, ev.hits, docs, idf))
     builders = {
@@ -121,6 +125,8 @@ def compose(query: Query, ev: Evidence, docs: dict[str, DocMeta], *, idf: Idf | 
         "compare": lambda: compose_compare(query, ev, docs, idf),
     }
     ans = builders.get(query.intent, lambda: None)()
+    if ans is not None and ans.refused and query.intent == "fact" and re.search(r"\b(may|bao nhieu)\b", query.folded):
+        ans = _count_sections(query, ev, docs, idf) or ans
     if ans is None and query.intent in ("lead_unit", "partner_unit", "fact", "list", "compare"):
         ans = _compose_other(query, ev, docs, idf)
         if ans is not None:
@@ -128,6 +134,17 @@ def compose(query: Query, ev: Evidence, docs: dict[str, DocMeta], *, idf: Idf | 
     if ans is None:
         ans = _compose_other(query, ev, docs, idf)
     return finalize(ans or refusal(query, ev.hits, docs, idf))
+
+
+def _count_sections(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+    """"Có mấy giải pháp?" when no sentence says a number: count the section's sub-sections."""
+    listed, cov = section_children(query, ev, docs, idf)
+    if listed is None or cov < 0.5 or len(listed.citations) >= MAX_CHILDREN:
+        return None
+    head, *items = listed.answer.splitlines()
+    listed.answer = "\n".join([f"{len(listed.citations)} mục — {head}", *items])
+    listed.intent = "fact"
+    return listed
 
 
 def finalize(ans: Answer) -> Answer:

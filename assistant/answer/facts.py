@@ -15,13 +15,14 @@ from typing import Callable
 from assistant.answer.evidence import STOPWORDS, Idf, coverage, folded_tokens, segments, shorten
 from assistant.answer.common import QUOTE_RE, Cites, Evidence, plan_label, refusal, relevance
 from assistant.answer.intent import Query
-from assistant.records import Answer, DocMeta
+from assistant.records import Answer, DocMeta, Hit
 from assistant.textnorm import fold
 
-__all__ = ["FactRule", "fact_rule", "is_meta_question", "is_meta", "compose_fact", "meta_fact"]
+__all__ = ["FactRule", "fact_rule", "is_meta_question", "is_meta", "compose_fact", "meta_fact",
+           "best_fact_segment"]
 
 _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
-_RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\btop\b")
+_RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\b(top|xep hang|thu hang)\b")
 _PERCENT = re.compile(r"\bphan tram\b|%")
 _DOCNUM_ASK = re.compile(r"\bso (may|bao nhieu|gi)\b")
 _ASK_DAY = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b")
@@ -97,7 +98,7 @@ def fact_rule(question: str, kind: str | None, terms: list[str]) -> FactRule:
                 return bool(_DAY_RE.search(fold(seg)))
             return FactRule(require=day, prefer=day, name="day")
         return FactRule(prefer=lambda s: bool(_LOOSE_DATE.search(fold(s))), name="when")
-    if _ASK_NUMBER.search(f):
+    if _ASK_NUMBER.search(f) or _RANK.search(f):
         if _PERCENT.search(f):
             def pct(seg: str) -> bool:
                 return bool(re.search(r"\d\s*%", seg))
@@ -197,15 +198,8 @@ def is_meta(query: Query) -> bool:
         query.fact in ("date", "doc_number") and is_meta_question(query.terms))
 
 
-def compose_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
-    """The sentence that holds the asked-for value; a refusal when no sentence holds one."""
-    meta = is_meta(query)
-    if meta:
-        ans = meta_fact(query, ev, docs)
-        if ans is not None:
-            return ans
-    rule = fact_rule(query.text, query.fact, query.terms)
-    hits = ev.hits[:6]
+def best_fact_segment(query: Query, hits: list[Hit], idf: Idf | None, rule: FactRule) -> tuple | None:
+    """(score, hit, sentence) holding the asked-for value, from passages close to the best one."""
     rel = relevance(query, hits, idf)
     top_rel = max(rel, default=0.0)
     best = None
@@ -223,6 +217,19 @@ def compose_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf 
                 s += 0.35
             if best is None or s > best[0] + 1e-9:
                 best = (s, h, seg)
+    return best
+
+
+def compose_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+    """The sentence that holds the asked-for value; a refusal when no sentence holds one."""
+    meta = is_meta(query)
+    if meta:
+        ans = meta_fact(query, ev, docs)
+        if ans is not None:
+            return ans
+    rule = fact_rule(query.text, query.fact, query.terms)
+    hits = ev.hits[:6]
+    best = best_fact_segment(query, hits, idf, rule)
     if best is None:
         return refusal(query, hits, docs, idf) if rule.require is not None else None
     _, h, seg = best

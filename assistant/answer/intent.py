@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from assistant.answer.evidence import content_terms
 from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, nfc
 
-__all__ = ["Query", "Catalog", "parse_question", "VN_PROVINCES"]
+__all__ = ["Query", "Catalog", "parse_question", "expand_abbreviations", "VN_PROVINCES"]
 
 # Generic knowledge, not the loaded collection: lets "kế hoạch của Cần Thơ" be recognised
 # as a place that has no plan here. Loaded places always come from DocMeta.
@@ -259,14 +260,16 @@ _NOT_SIGN = re.compile(r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky t
 _ISSUER = re.compile(r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b")
 _DOCNUM = re.compile(r"\b(so hieu|so ky hieu|so van ban|(ke hoach|quyet dinh|van ban) (co )?so (may|bao nhieu|gi)|mang so)\b")
 _DATE = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|"
+                   r"ban hanh (truoc|sau|som|muon)|"
                    r"ngay ban hanh|ban hanh ngay|ban hanh (vao )?(ngay|khi|luc|nam)|ngay ky|ky ngay|thoi gian)\b")
 _DEADLINE = re.compile(r"\b(thoi han|han chot|han cuoi|truoc ngay|cham nhat|han bao cao|thoi gian thuc hien|"
+                       r"som hon|muon hon|som nhat|"
                        r"bao cao .*(khi nao|ngay nao|truoc)|(khi nao|ngay nao).*bao cao|hang nam|thoi gian)\b")
 _SLOGAN = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo)\b")
 _BUDGET = re.compile(r"\b(kinh phi|ngan sach|nguon von|chi phi|nguon tien)\b")
 _TARGET = re.compile(r"\b(muc tieu|chi tieu|phan dau|top \d+|top|vi tri|xep hang)\b")
 _NUMBER = re.compile(r"\b(bao nhieu|so luong|ty le|phan tram|may (nam|thang|ngay|km|lan|nhiem vu|tinh|xa)|"
-                     r"dai bao|chieu dai|it nhat|(co|gom|la) may|thu may|hang may|top may)\b|%")
+                     r"dai bao|chieu dai|it nhat|(co|gom|la|cho|dat|duoc) may|thu may|hang may|top may)\b|%")
 _COMPARE = re.compile(r"\b(so sanh|moi tinh|moi ke hoach|moi dia phuong|tung tinh|tung ke hoach|ben nao|tinh nao|"
                       r"ke hoach nao|dia phuong nao|khac nhau|giong nhau|khac gi|giong gi|ca hai|"
                       r"hai ke hoach|hai tinh)\b")
@@ -289,6 +292,8 @@ def _fact_kind(f: str) -> str | None:
     if _DOCNUM.search(f) and (re.search(r"\b(so hieu|so ky hieu|mang so)\b", f) or not re.search(
             r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)):
         return "doc_number"  # the plan's own number, not one it implements or cites
+    if _DOCNUM.search(f):
+        return "refnum"
     if _ISSUER.search(f) and re.search(r"\b(ke hoach|quyet dinh|van ban)\b", f) and not re.search(r"\btham muu\b", f):
         return "issuer"
     if _SLOGAN.search(f):
@@ -344,10 +349,32 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
     return "other", None, None
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[tuple[re.Pattern, str], ...]:
+    """(short-form pattern, long form) from the shared abbreviation list, longest first."""
+    try:
+        from assistant.indexing.lexical import abbreviation_entries
+        entries = abbreviation_entries()
+    except Exception:  # no data file: questions are read as written
+        return ()
+    # two-letter forms ("KH", "TU") are too ambiguous: "KH 183" is a plan number, not an expansion
+    pairs = [(short, e["long"]) for e in entries for short in e.get("short", []) if len(short) >= 3]
+    pairs.sort(key=lambda x: -len(x[0]))
+    return tuple((re.compile(rf"(?<![\w&]){re.escape(short)}(?![\w&])"), long) for short, long in pairs)
+
+
+def expand_abbreviations(text: str) -> str:
+    """"KH TTĐN" → "KH Thông tin đối ngoại": short forms as written (case-sensitive) to long forms."""
+    for pat, long in _abbreviations():
+        text = pat.sub(long, text)
+    return text
+
+
 def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     """Understand ``text``. Without a catalog, places, numbers and units are not resolved."""
     cat = catalog or Catalog()
-    q = " ".join(nfc(text).split())
+    original = " ".join(nfc(text).split())
+    q = expand_abbreviations(original)
     folded, idx = _fold_map(q)
     found_places, missing_place = _find_places(q, folded, idx, cat)
     numbered, missing_doc = _find_docs(folded, cat)
@@ -368,7 +395,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered]
     rest = _strip_spans(folded, spans)
     intent, fact, role = _intent(rest, units, len(mentions) >= 2)
-    query = Query(text=q, intent=intent, fact=fact, filters=filters, units=units, places=places,
+    query = Query(text=original, intent=intent, fact=fact, filters=filters, units=units, places=places,
                   docs=list(dict.fromkeys(docs)), role=role, scope=scope, folded=rest)
     query.terms = content_terms(rest)
     if missing_doc and not docs:

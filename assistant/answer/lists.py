@@ -5,14 +5,17 @@ import re
 
 from assistant.answer.evidence import Idf, coverage, folded_tokens, segments, shorten
 from assistant.answer.common import Cites, Evidence, fold_, haystack, plan_label, quote_for, relevance, units_line
-from assistant.answer.facts import is_meta, meta_fact
+from assistant.answer.facts import best_fact_segment, fact_rule, is_meta, meta_fact
 from assistant.answer.intent import Query
 from assistant.records import Answer, DocMeta
 
-__all__ = ["compose_list", "compose_compare"]
+__all__ = ["compose_list", "compose_compare", "section_children", "MAX_CHILDREN"]
+
+MAX_CHILDREN = 12  # sub-sections listed; a section with more is summarised, not counted
 
 
-_LIST_FUNCTION = frozenset("nhung nao gi cac co la gom bao ke ten cua ve va duoc o tai cho mot the ra sao".split())
+_LIST_FUNCTION = frozenset("nhung nao gi cac co la gom bao ke ten cua ve va duoc o tai cho mot the ra sao hoach "
+                           "quyet dinh kh qd nhom".split())
 _ENUM_ONLY = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
 
 
@@ -44,73 +47,92 @@ def _format_items(items: list[str], head: str) -> str:
     return "\n".join([head, *(f"• {r}" for r in rows)])
 
 
-def _section_children(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
-    """The question names a section ("nhiệm vụ trọng tâm"): list its sub-sections, in order."""
+def section_children(query: Query, ev: Evidence, docs: dict[str, DocMeta],
+                     idf: Idf | None) -> tuple[Answer | None, float]:
+    """The question names a section ("nhiệm vụ trọng tâm"): its sub-sections, in order.
+
+    Returns the answer (None when no named section has sub-sections) and how well the
+    heading matches the question (coverage of the question's words).
+    """
     terms = _heading_terms(query)
+    tset = set(terms)
     hits = ev.hits[:6]
     rel = relevance(query, hits, idf)
     best = None
     for r, h in zip(rel, hits):
         p = h.passage
         for depth in range(1, len(p.section) + 1):
-            cov = coverage(terms, p.section[depth - 1], idf)
-            score = cov + 0.3 * r - 0.02 * depth
+            heading = p.section[depth - 1]
+            cov = coverage(terms, heading, idf)
+            words = [t for t in folded_tokens(heading) if t not in _LIST_FUNCTION and not _ENUM_ONLY.match(t)]
+            precision = sum(t in tset for t in words) / len(words) if words else 0.0
+            score = cov + 0.3 * precision + 0.3 * r
             if cov >= 0.3 and (best is None or score > best[0]):
-                best = (score, p.doc, p.section[:depth], h)
+                best = (score, p.doc, p.section[:depth], h, cov)
     if best is None:
-        return None
-    _, doc, prefix, hit = best
+        return None, 0.0
+    _, doc, prefix, hit, cov = best
     children: dict[str, list] = {}
     for p in ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]:
         if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[:len(prefix)]) == tuple(prefix):
             children.setdefault(p.section[len(prefix)], []).append(p)
     if len(children) < 2:
-        return None
+        return None, cov
     cites = Cites(docs)
     items = []
-    for title, ps in list(children.items())[:10]:
+    for title, ps in list(children.items())[:MAX_CHILDREN]:
         first = ps[0]
         label = title if not _ENUM_ONLY.match(title) else (_lines(first.text) or [first.text])[0]
         n = cites.add(first, _lines(first.text)[0] if _lines(first.text) else "", hit.score)
         items.append(f"{_item_label(label)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
-    return Answer(question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items)
+    return Answer(question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items), cov
+
+
+def _continued(top, ev: Evidence) -> list:
+    """A passage ending "… gồm:" continues in the next passages of its section."""
+    same = [p for p in ev.doc_passages.get(top.doc, []) if p.section == top.section]
+    ids = [p.id for p in same]
+    if top.id not in ids:
+        return [top]
+    return [top, *same[ids.index(top.id) + 1: ids.index(top.id) + 4]]
 
 
 def compose_list(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
     """A section's sub-sections, else the items (lines, bullets) of the best passage."""
-    ans = _section_children(query, ev, docs, idf)
+    ans, _ = section_children(query, ev, docs, idf)
     if ans is not None:
         return ans
     rel = relevance(query, ev.hits[:6], idf)
     ranked = sorted(zip(rel, ev.hits[:6]), key=lambda x: -x[0])
     if not ranked:
         return None
-    best_r = ranked[0][0]
-    # among the close passages, the one written as a list
-    pick = max((x for x in ranked if x[0] >= 0.8 * best_r), key=lambda x: (len(_lines(x[1].passage.text)) >= 3, x[0]))
-    top, hit = pick[1].passage, pick[1]
+    hit = ranked[0][1]
+    top = hit.passage
     cites = Cites(docs)
     lines = _lines(top.text)
+    if lines and lines[-1].endswith(":"):
+        group = _continued(top, ev)
+        lines = [ln for p in group for ln in _lines(p.text)]
+    else:
+        group = [top]
     if len(lines) >= 3:
-        body = [ln for ln in lines if not ln.endswith(":") or len(lines) < 4] or lines
+        body = [ln for ln in lines if not ln.endswith(":")] or lines
         items = [_item_label(x) for x in body[:8]]
-        n = cites.add(top, body[0], hit.score)
-        items[-1] += f" [{n}]"
+        n = cites.add(top, lines[0], hit.score)
+        for p in group[1:]:
+            cites.add(p, _lines(p.text)[0] if _lines(p.text) else "", hit.score)
+        items[-1] += " " + "".join(f"[{c.n}]" for c in cites.items)
     else:
         segs = segments(top.text)
+        n = cites.add(top, quote_for(top, query, idf), hit.score)
         if len(segs) >= 3:
-            n = cites.add(top, top.text[segs[0][0]:segs[0][1]], hit.score)
-            items = [shorten(top.text[a:b], 140) for a, b in segs[:5]]
-            items[-1] += f" [{n}]"
+            # the segments that cover the question, in the plan's order
+            scored = sorted(segs, key=lambda ab: -coverage(query.terms, top.text[ab[0]:ab[1]], idf))[:4]
+            items = [shorten(top.text[a:b], 160) for a, b in sorted(scored)]
         else:
-            items = []
-            for r, h in ranked[:4]:
-                if r < best_r * 0.7:
-                    break
-                q = quote_for(h.passage, query, idf)
-                n = cites.add(h.passage, q, h.score)
-                items.append(f"{shorten(q or h.passage.text, 160)} [{n}]")
+            items = [shorten(top.text, 450)]
+        items[-1] += f" [{n}]"
     return Answer(question=query.text, answer=_format_items(items, f"Theo {plan_label(top.doc, docs)}:"),
                   intent="list", citations=cites.items)
 
@@ -161,6 +183,7 @@ def compose_compare(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: I
     rows.sort(key=lambda x: -x[0])
     if not rows:
         return None
+    rule = fact_rule(query.text, query.fact, query.terms) if query.fact else None
     best_cov = rows[0][0]
     cites = Cites(docs)
     lines, leads, partners = [], [], []
@@ -169,8 +192,14 @@ def compose_compare(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: I
             continue
         p = h.passage
         q = quote_for(p, query, idf)
+        if rule is not None:
+            # a fact compared across plans: each plan's sentence holding the value
+            found = best_fact_segment(query, per_doc[doc][:4], idf, rule)
+            if found is not None:
+                _, h, q = found
+                p = h.passage
         n = cites.add(p, q, h.score)
-        if wants_units and (p.lead or p.requested):
+        if wants_units and (p.lead or p.requested) and rule is None:
             units = list(p.lead or p.requested)
             leads += [u for u in units if u not in leads]
             partners += [u for u in p.partners if u not in partners]

@@ -21,7 +21,7 @@ def _task_segment(p: Passage, unit_terms: set[str], task_terms: list[str], idf: 
         span = best_segment(p.text, task_terms, idf=idf)
         if span:
             seg = p.text[span[0]:span[1]]
-            if coverage(task_terms, seg, idf) > 0:
+            if coverage(task_terms, seg, idf) >= 0.34:
                 return seg
     for a, b in segments(p.text):
         seg = p.text[a:b]
@@ -62,7 +62,7 @@ def compose_unit_tasks(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf
         by_doc.setdefault(r[0].doc, []).append(r)
     cites = Cites(docs)
     unit_terms = set(folded_tokens(unit))
-    task_terms = [t for t in query.terms if t not in unit_terms]
+    task_terms = [t for t in query.terms if t not in unit_terms and not t.isdigit()]
     head = f"Nhiệm vụ của {unit}" if unit else "Nhiệm vụ được giao"
     # one plan: a few tasks, one per line; several plans: one line per plan
     per_doc = 4 if len(by_doc) == 1 else 2
