@@ -205,7 +205,7 @@ def best_fact_segment(query: Query, hits: list[Hit], idf: Idf | None, rule: Fact
     best = None
     for r, h in zip(rel, hits):
         p = h.passage
-        if r < 0.5 * top_rel or p.kind == "metadata":
+        if r < 0.5 * top_rel or (p.kind == "metadata" and rule.name != "refnum"):
             continue  # a value in an unrelated passage (or the header card) is not the answer
         bonus = 0.15 if query.units and set(query.units) & set(p.lead) else 0.0
         for a, b in segments(p.text):

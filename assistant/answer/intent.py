@@ -360,7 +360,8 @@ def _abbreviations() -> tuple[tuple[re.Pattern, str], ...]:
     # two-letter forms ("KH", "TU") are too ambiguous: "KH 183" is a plan number, not an expansion
     pairs = [(short, e["long"]) for e in entries for short in e.get("short", []) if len(short) >= 3]
     pairs.sort(key=lambda x: -len(x[0]))
-    return tuple((re.compile(rf"(?<![\w&]){re.escape(short)}(?![\w&])"), long) for short, long in pairs)
+    # not inside a document number ("183/KH-UBND" keeps its UBND)
+    return tuple((re.compile(rf"(?<![\w&/-]){re.escape(short)}(?![\w&])"), long) for short, long in pairs)
 
 
 def expand_abbreviations(text: str) -> str:

@@ -117,15 +117,22 @@ def unit_fallback(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf
     name gets a refusal, not someone else's tasks.
     """
     names = [fold_(u) for u in query.units]
-    hits = [h for h in ev.hits if any(n and n in fold_(h.passage.text) for n in names)]
-    if not hits:
-        return None
     unit_terms = set(folded_tokens(" ".join(query.units)))
+    rest = [t for t in query.terms if t not in unit_terms and not t.isdigit()]
+    found = []
+    for h in ev.hits:
+        if h.passage.kind == "metadata" or not any(n and n in fold_(h.passage.text) for n in names):
+            continue
+        seg = _unit_span(h.passage.text, names[0])
+        # the sentence naming the unit must also be about what was asked
+        if seg and (not rest or coverage(rest, seg, idf) >= 0.34):
+            found.append((h, seg))
+    if not found:
+        return None
     cites = Cites(docs)
     lines = []
-    for h in hits[:2]:
+    for h, seg in found[:2]:
         p = h.passage
-        seg = _unit_span(p.text, names[0]) or _task_segment(p, unit_terms, [], idf)
         n = cites.add(p, seg, h.score)
         lines.append(f"• {shorten(seg, 260)} [{n}] — {plan_label(p.doc, docs)}")
     return Answer(question=query.text, answer="\n".join(lines), intent="unit_tasks", citations=cites.items)

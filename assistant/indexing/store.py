@@ -38,6 +38,8 @@ INDEX_COMMAND = "python -m assistant index"
 MANIFEST, PASSAGES, DOCS, DENSE = "manifest.json", "passages.jsonl", "docs.json", "dense.faiss"
 LEX_TEXT, LEX_UNITS = "lexical", "lexical_units"
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 64, 96
+# the unit-name field is short and its words rare, so its BM25 is steep: damped when added
+UNIT_FIELD_WEIGHT = 0.3
 # below this many allowed passages a filtered dense search is done exactly on their vectors:
 # HNSW with a restrictive selector can miss most of a small allowed set
 EXACT_FILTER_LIMIT = 4096
@@ -287,7 +289,7 @@ class IndexStore:
         toks = lexical_tokens(query, query=True)
         s = self.lexical.scores(toks)
         if use_units:
-            s = s + self.lexical_units.scores(toks)
+            s = s + UNIT_FIELD_WEIGHT * self.lexical_units.scores(toks)
         return s
 
     def lexical_search(self, query: str, k: int, *, use_units: bool = True,
