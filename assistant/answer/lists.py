@@ -5,7 +5,7 @@ import re
 
 from assistant.answer.evidence import Idf, coverage, folded_tokens, segments, shorten
 from assistant.answer.common import Cites, Evidence, fold_, haystack, plan_label, quote_for, relevance, units_line
-from assistant.answer.facts import best_fact_segment, fact_rule, is_meta, meta_fact
+from assistant.answer.facts import best_fact_segment, fact_body, fact_rule, is_meta, meta_fact
 from assistant.answer.intent import Query
 from assistant.records import Answer, DocMeta
 
@@ -205,7 +205,8 @@ def compose_compare(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: I
             partners += [u for u in p.partners if u not in partners]
             lines.append(f"• {plan_label(doc, docs)}: {units_line(units)} chủ trì [{n}]")
         else:
-            lines.append(f"• {plan_label(doc, docs)}: {shorten(q or p.text, 170)} [{n}]")
+            body = fact_body(query, q) if rule is not None else q
+            lines.append(f"• {plan_label(doc, docs)}: {shorten(body or p.text, 170)} [{n}]")
     if not lines:
         return None
     return Answer(question=query.text, answer="\n".join(lines), intent="compare",
