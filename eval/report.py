@@ -20,7 +20,7 @@ def _fmt(key: str, v: Any) -> str:
         return "—"
     if key in _PCT:
         return f"{100 * v:.1f}"
-    if key == "median_answer_chars":
+    if key in ("median_answer_chars", "seconds"):
         return f"{v:.0f}"
     if isinstance(v, float):
         return f"{v:.3f}"
@@ -182,7 +182,7 @@ def _alqac_md(al: dict | None) -> list[str]:
           "article by at least half of the shorter of the two.", ""]
     head = ["System", "Units", "hit@1", "hit@3", "hit@5", "hit@10", "MRR", "Index s"]
     rows = [[v["label"], str(v["units"]), *(_fmt(k, v.get(k)) for k in ("hit@1", "hit@3", "hit@5", "hit@10", "mrr")),
-             _fmt("x", v.get("index_seconds"))] for v in al["systems"].values()]
+             _fmt("seconds", v.get("index_seconds"))] for v in al["systems"].values()]
     return L + [_md_table(head, rows), ""]
 
 
