@@ -30,6 +30,7 @@ __all__ = [
     "match_tokens",
     "QuoteMatcher",
     "AnswerJudge",
+    "Outcome",
     "load_abbreviations",
     "retrieval_figures",
     "answer_figures",

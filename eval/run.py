@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 from .metrics import AnswerJudge, Outcome, QuoteMatcher, answer_figures, retrieval_figures
 from .peers import PEER_NAMES, BM25Chunks, DenseChunks, raw_text, split_chunks
-from .systems import OUR_CONFIGS, CachedEmbedder, Config, open_assistant, passages_of, search_ids
+from .systems import OUR_CONFIGS, CachedEmbedder, open_assistant, passages_of, search_ids
 
 __all__ = [
     "EVAL_DIR", "QUESTIONS", "BASELINE", "KINDS", "TAGS", "GATE_KEYS",

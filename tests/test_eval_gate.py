@@ -8,7 +8,6 @@ test shows it does fail when a regression is introduced on purpose.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
