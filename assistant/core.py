@@ -18,17 +18,18 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from assistant.answer.evidence import Idf
-from assistant.answer.extractive import Evidence, compose, finalize, refusal
+from assistant.answer.common import Evidence, plan_label, refusal
+from assistant.answer.extractive import compose, finalize
+from assistant.answer.gather import FILTER_KEYS, clean_filters, follow_up, gather
 from assistant.answer.intent import Catalog, Query, parse_question
 from assistant.errors import AssistantError, BadQuestion, DocumentError, FileTooLarge, IndexMissing, UnsafeFileName
-from assistant.records import Answer, DocMeta, Hit, Passage
+from assistant.records import Answer, DocMeta, Passage
 from assistant.settings import Settings
 from assistant.textnorm import fold, nfc
 
 __all__ = ["Assistant", "PassageNotFound", "FILTER_KEYS"]
 
 log = logging.getLogger(__name__)
-FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 
 
 class PassageNotFound(AssistantError, LookupError):
@@ -108,8 +109,9 @@ class Assistant:
             if not self.build_if_missing:
                 raise
             log.info("no index at %s: building from %s", self.settings.index_dir, self.settings.corpus_dir)
-            with self._write_lock:
-                build_index(self.settings, embedder=self.embedder)
+            # build_index serializes on its own file lock; taking _write_lock here could deadlock
+            # with an add_plan() that waits for this load
+            build_index(self.settings, embedder=self.embedder)
             store = IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
         return self._state_for(store)
 
@@ -136,27 +138,6 @@ class Assistant:
         return state
 
     # --- questions -------------------------------------------------------------
-    def _clean_filters(self, filters: dict | None, catalog: Catalog) -> dict[str, str]:
-        if not filters:
-            return {}
-        if not isinstance(filters, dict):
-            raise BadQuestion("Bộ lọc không hợp lệ.", "Filters must be an object.")
-        out: dict[str, str] = {}
-        for k, v in filters.items():
-            if v in (None, ""):
-                continue
-            if k not in FILTER_KEYS:
-                raise BadQuestion(f"Không biết bộ lọc '{k}'.", f"Unknown filter '{k}'.",
-                                  hint="dùng: " + ", ".join(FILTER_KEYS))
-            v = nfc(str(v)).strip()
-            if k == "doc":
-                v = catalog.resolve_doc(v) or v
-            elif k in ("province", "district"):
-                table = catalog.provinces if k == "province" else catalog.districts
-                v = table.get(fold(v), v)
-            out[k] = v
-        return out
-
     def _question(self, question: Any) -> tuple[str, str | None]:
         if not isinstance(question, str) or not question.strip():
             raise BadQuestion("Hãy nhập câu hỏi.", "The question is empty.")
@@ -167,92 +148,12 @@ class Assistant:
             return q[: cut if cut > limit // 2 else limit], f"Câu hỏi dài quá {limit} ký tự nên đã được rút gọn."
         return q, None
 
-    def _follow_up(self, query: Query, history, catalog: Catalog) -> Query:
-        """"Còn Đồng Nai thì sao?" after a question: the earlier question, in the new place."""
-        if not history or query.intent not in ("other", "compare"):
-            return query
-        f = fold(query.text)
-        if not re.match(r"^(con|vay con|the con)\b|.*\b(thi sao|the nao|ra sao)\s*\??$", f) or len(f.split()) > 10:
-            return query
-        prev = None
-        for turn in reversed(list(history)):
-            role, content = (turn.get("role"), turn.get("content")) if isinstance(turn, dict) else ("user", turn[0])
-            if role == "user" and content and content.strip() != query.text:
-                prev = content
-                break
-        if not prev:
-            return query
-        base = parse_question(prev, catalog)
-        if query.places or query.docs:
-            base.filters = dict(query.filters)
-            base.places, base.docs = query.places, query.docs
-            if base.intent == "compare" and len(query.places) <= 1:
-                base.intent = "other"
-        return base
-
-    def _evidence(self, state: _State, query: Query, filters: dict[str, str]) -> Evidence:
-        k = self.settings.top_k
-        hits = state.retriever.search(query.text, filters=filters or None, k=k)
-        ev = Evidence(hits=list(hits), metadata=state.metadata)
-        if query.intent == "compare":
-            docs = query.scope or sorted(state.store.docs)
-            for d in docs:
-                if filters.get("doc") and filters["doc"] != d:
-                    continue
-                ev.per_doc[d] = list(state.retriever.search(query.text, filters={**filters, "doc": d}, k=4))
-        elif query.intent == "unit_tasks" and query.units:
-            ev.unit_rows = self._unit_rows(state, query, filters, ev.hits)
-        if query.intent == "list":
-            wanted = {h.passage.doc for h in hits[:3]}
-            for p in state.store.passages:
-                if p.doc in wanted:
-                    ev.doc_passages.setdefault(p.doc, []).append(p)
-        if query.fact in ("signer", "doc_number", "issuer", "date"):
-            wanted = set(query.scope) or {filters.get("doc") or (hits[0].passage.doc if hits else None)}
-            for p in state.store.passages:
-                if p.doc in wanted:
-                    ev.doc_passages.setdefault(p.doc, []).append(p)
-        return ev
-
-    def _unit_rows(self, state: _State, query: Query, filters: dict[str, str], hits: list[Hit]):
-        from assistant.answer.evidence import coverage
-
-        unit = query.units[0]
-        score_of = {h.passage.id: h.score for h in hits}
-        unit_terms = set(fold(unit).split())
-        terms = [t for t in query.terms if t not in unit_terms]
-        rows = []
-        scope = set(query.scope)
-        for p in state.store.passages:
-            if not self._passes(p, filters, state) or (scope and p.doc not in scope):
-                continue
-            role = "lead" if unit in p.lead else "partner" if unit in p.partners else \
-                "requested" if unit in p.requested else None
-            if role is None:
-                continue
-            s = score_of.get(p.id, 0.0) + (coverage(terms, p.text, state.idf) if terms else 0.0)
-            rows.append((p, role, s - 1e-6 * state.order.get(p.id, 0)))
-        return rows
-
-    @staticmethod
-    def _passes(p: Passage, filters: dict[str, str], state: _State) -> bool:
-        if filters.get("doc") and p.doc != filters["doc"]:
-            return False
-        meta = state.store.docs.get(p.doc)
-        if filters.get("province") and (p.province or (meta.province if meta else None)) != filters["province"]:
-            return False
-        if filters.get("district") and (p.district or (meta.district if meta else None)) != filters["district"]:
-            return False
-        if filters.get("kind") and p.kind != filters["kind"]:
-            return False
-        return True
-
     def _extractive(self, question: str, filters: dict | None, history) -> tuple[Answer, Query, Evidence, _State]:
         q, notice = self._question(question)
         state = self._ensure()
         query = parse_question(q, state.catalog)
-        query = self._follow_up(query, history, state.catalog)
-        user = self._clean_filters(filters, state.catalog)
+        query = follow_up(query, history, state.catalog)
+        user = clean_filters(filters, state.catalog)
         merged = {**query.filters, **user}
         docs = state.store.docs
         if query.missing:
@@ -260,7 +161,7 @@ class Assistant:
             ans = finalize(refusal(query, list(hits), docs, state.idf,
                                    notice=f"{query.missing}: kế hoạch này chưa được nạp vào hệ thống."))
             return self._note(ans, notice), query, Evidence(hits=list(hits)), state
-        ev = self._evidence(state, query, merged)
+        ev = gather(state, query, merged, self.settings.top_k)
         ans = compose(query, ev, docs, idf=state.idf, refuse_below=self.settings.refuse_below)
         ans.question = question if isinstance(question, str) else q
         return self._note(ans, notice), query, ev, state
@@ -348,7 +249,6 @@ class Assistant:
                 "requested" if name in p.requested else None
             if role is None:
                 continue
-            from assistant.answer.extractive import plan_label
             out.append({"unit": name, "doc": p.doc, "plan": plan_label(p.doc, docs),
                         "title": (meta.title if meta else "") or p.doc, "section": p.section_path,
                         "text": p.text, "role": role, "passage_id": p.id, "province": prov})
@@ -428,10 +328,17 @@ class Assistant:
         return report
 
     def health(self) -> dict:
+        """Status for /healthz: never builds an index (that can take minutes), only loads one."""
         info: dict[str, Any] = {"status": "ok", "embedder": self.settings.embedder, "llm": self.settings.llm or None,
                                 "index_dir": str(self.settings.index_dir), "corpus_dir": str(self.settings.corpus_dir)}
         try:
-            state = self._ensure()
+            state = self._state
+            if state is None:
+                with self._load_lock:
+                    if self._state is None:
+                        from assistant.indexing import IndexStore
+                        self._state = self._state_for(IndexStore.load(Path(self.settings.index_dir), self.embedder.id))
+                    state = self._state
         except AssistantError as e:
             info.update(status="no_index", error=e.code, message=e.message_vi, hint=e.hint, plans=0, passages=0)
             return info

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     use_units: bool = Field(True, description="Use lead/partner unit metadata in retrieval and answers (turn off only for ablations).")
 
     # --- answers -------------------------------------------------------------
-    refuse_below: float = Field(0.25, ge=0.0, le=1.0, description="Refuse when the calibrated evidence score of the best passage is below this (0.25: upper end of the plateau measured on eval/questions.jsonl).")
+    refuse_below: float = Field(0.3, ge=0.0, le=1.0, description="Refuse when the evidence score (IDF-weighted coverage of the question's key terms by the best passages) is below this; 0.3 is mid-plateau on eval/questions.jsonl.")
     max_question_chars: int = Field(2000, ge=50, description="Longer questions are truncated (with a notice).")
 
     # --- optional LLM --------------------------------------------------------

@@ -102,18 +102,19 @@ def test_unit_tasks_listing(real_assistant):
 
 
 # --- facts ---------------------------------------------------------------------------
-@pytest.mark.parametrize("question, needle", [
-    ("Ai ký Kế hoạch 183?", "Nguyễn Sơn Hùng"),                          # signature block of dong-nai-…
-    ("QĐ 1899 ban hành ngày nào?", "12 tháng 12 năm 2023"),             # "Trà Vinh, ngày 12 tháng 12 năm 2023"
-    ("Lấp Vò yêu cầu báo cáo kết quả thực hiện kế hoạch chậm nhất ngày nào?", "10/12/2024"),
-    ("Kè đường tuần tra biên giới giai đoạn 2 của Đồng Tháp dài bao nhiêu km?", "11,144 km"),
-    ("Thông điệp năm 2024 của huyện Lấp Vò là gì?", "Chính quyền kiến tạo, Công dân số"),
+@pytest.mark.parametrize("question, needle, in_quote", [
+    ("Ai ký Kế hoạch 183?", "Nguyễn Sơn Hùng", "Nguyễn Sơn Hùng"),       # signature block of dong-nai-…
+    # "Trà Vinh, ngày 12 tháng 12 năm 2023"; the header card writes it 12/12/2023
+    ("QĐ 1899 ban hành ngày nào?", "12 tháng 12 năm 2023", "12/12/2023"),
+    ("Lấp Vò yêu cầu báo cáo kết quả thực hiện kế hoạch chậm nhất ngày nào?", "10/12/2024", "10/12/2024"),
+    ("Kè đường tuần tra biên giới giai đoạn 2 của Đồng Tháp dài bao nhiêu km?", "11,144 km", "11,144 km"),
+    ("Thông điệp năm 2024 của huyện Lấp Vò là gì?", "Chính quyền kiến tạo, Công dân số", "Chính quyền kiến tạo"),
 ])
-def test_facts(ask, question, needle):
+def test_facts(ask, question, needle, in_quote):
     ans = ask(question)
     assert ans.intent == "fact" and not ans.refused
     assert needle in ans.answer
-    assert any(needle.split(",")[0] in c.quote for c in ans.citations), [c.quote for c in ans.citations]
+    assert any(in_quote in c.quote for c in ans.citations), [c.quote for c in ans.citations]
 
 
 def test_blank_plan_number_is_said_as_blank(ask):

@@ -219,3 +219,33 @@ def test_server_down_gives_extractive_answer_and_clear_notice(extractive):
     q, ext = extractive()
     out = list(llm.stream(q, HITS, ext, DOCS))
     assert len(out) == 1 and out[0].notice.startswith("Không kết nối được")
+
+
+# --- through the Assistant, on the real corpus -------------------------------------
+@pytest.mark.slow
+def test_assistant_with_llm_on_loopback(server, real_assistant, real_settings):
+    from assistant.core import Assistant
+
+    real_assistant.plans()  # the session index exists
+    url = f"http://127.0.0.1:{server.server_port}/v1"
+    llm = Assistant(real_settings.model_copy(update={"llm": "openai:test-model", "llm_base_url": url,
+                                                      "llm_timeout": 5}), embedder=real_assistant.embedder)
+    q = "Đơn vị nào chủ trì thực hiện video clip quảng bá hình ảnh tỉnh Đồng Tháp?"
+    ans = llm.ask(q)
+    assert ans.generator == "llm:openai:test-model", ans.notice
+    assert ans.answer.endswith("[1].") and all(c.quote in c.text for c in ans.citations)
+    user = server.requests[-1]["messages"][-1]["content"]
+    assert "video clip quảng bá hình ảnh tỉnh Đồng Tháp" in user  # the extractive evidence was given
+    out = list(llm.stream(q))
+    assert isinstance(out[-1], Answer) and out[-1].generator.startswith("llm:")
+    # a refusal never reaches the model
+    n = len(server.requests)
+    assert llm.ask("Kế hoạch có hỗ trợ vốn vay ưu đãi cho nông dân nuôi tôm không?").refused
+    assert len(server.requests) == n
+    # the server goes away: the extractive answer, with the reason
+    server.shutdown()
+    server.server_close()
+    down = llm.ask(q)
+    assert down.generator == "extractive" and not down.refused
+    assert down.notice.startswith("Không kết nối được máy chủ mô hình ngôn ngữ")
+    assert down.units["lead"][0].startswith("Trung tâm Xúc tiến Thương mại")

@@ -9,6 +9,7 @@ leaves this module.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.answer.common import (Cites, Evidence, evidence_score, plan_label, quote_for, refusal, relevance,
                                      units_line)
@@ -137,9 +138,15 @@ def compose(query: Query, ev: Evidence, docs: dict[str, DocMeta], *, idf: Idf | 
 
 
 def _count_sections(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
-    """"Có mấy giải pháp?" when no sentence says a number: count the section's sub-sections."""
-    listed, cov = section_children(query, ev, docs, idf)
-    if listed is None or cov < 0.5 or len(listed.citations) >= MAX_CHILDREN:
+    """"Có mấy giải pháp?" when no sentence says a number: count the section's sub-sections.
+
+    Only a heading that holds every word counted ("giải pháp") qualifies.
+    """
+    m = re.search(r"\b(?:may|bao nhieu)\s+([a-z]+(?:\s+[a-z]+)?)", query.folded)
+    if not m:
+        return None
+    listed, cov = section_children(replace(query, folded=m.group(1)), ev, docs, idf)
+    if listed is None or cov < 0.99 or len(listed.citations) >= MAX_CHILDREN:
         return None
     head, *items = listed.answer.splitlines()
     listed.answer = "\n".join([f"{len(listed.citations)} mục — {head}", *items])

@@ -164,13 +164,14 @@ def meta_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer | 
         else:
             return None
         value = m.date_text or m.date
+    values = [value, *_date_forms(m.date)] if query.fact == "date" else [value]
     cites = Cites(docs)
     holders = [ev.metadata[doc]] if doc in ev.metadata else []
     holders += [h.passage for h in ev.hits if h.passage.doc == doc]
     holders += ev.doc_passages.get(doc, [])
     n = None
     for p in holders:
-        q = _find_value(p.text, value)
+        q = next((x for x in (_find_value(p.text, v) for v in values) if x), "")
         if q:
             n = cites.add(p, q, 1.0)
             break
@@ -178,6 +179,16 @@ def meta_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer | 
         n = cites.add(holders[0], "", 1.0)
     answer = text + (f" [{n}]." if n else ".")
     return Answer(question=query.text, answer=answer, intent="fact", citations=cites.items)
+
+
+def _date_forms(iso: str | None) -> list[str]:
+    """How a plan may write an ISO date: 12/12/2023, 23/05/2024, ngày 23 tháng 5 năm 2024."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not m:
+        return []
+    y, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
+    return [f"{d}/{mo}/{y}", f"{d:02d}/{mo:02d}/{y}", f"{d}/{mo:02d}/{y}", f"{d:02d}/{mo}/{y}",
+            f"ngày {d} tháng {mo} năm {y}", f"ngày {d:02d} tháng {mo:02d} năm {y}"]
 
 
 def _find_value(text: str, value: str | None) -> str:
@@ -194,6 +205,8 @@ def _find_value(text: str, value: str | None) -> str:
 
 def is_meta(query: Query) -> bool:
     """Signer, issuer, or the plan's own number/date (not a date or number the plan cites)."""
+    if query.fact == "doc_number" and re.search(r"\b(so hieu|so ky hieu|mang so)\b", query.folded):
+        return True  # "số hiệu" is always the plan's own number
     return query.fact in ("signer", "issuer") or (
         query.fact in ("date", "doc_number") and is_meta_question(query.terms))
 

@@ -5,7 +5,7 @@ import re
 
 from assistant.answer.evidence import STOPWORDS, Idf, best_segment, coverage, folded_tokens, segments, shorten
 from assistant.answer.common import Cites, Evidence, fold_, plan_label
-from assistant.answer.intent import Query
+from assistant.answer.intent import Query, expand_abbreviations
 from assistant.records import Answer, DocMeta, Passage
 
 __all__ = ["compose_unit_tasks", "unit_fallback"]
@@ -100,7 +100,7 @@ def _unit_span(text: str, key: str, max_chars: int = 320) -> str:
     """From the sentence naming the unit, as far as its item goes (to the next bullet)."""
     segs = segments(text)
     for i, (a, b) in enumerate(segs):
-        if key in fold_(text[a:b]):
+        if key in fold_(expand_abbreviations(text[a:b])):
             end = b
             for a2, b2 in segs[i + 1:]:
                 if b2 - a > max_chars or text[a2 - 2:a2].strip() in ("*", "-", "•", "+"):
@@ -116,12 +116,14 @@ def unit_fallback(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf
     ("UBND huyện Tháp Mười" inside a row for all districts.) A unit the plans never
     name gets a refusal, not someone else's tasks.
     """
-    names = [fold_(u) for u in query.units]
+    names = [fold_(expand_abbreviations(u)) for u in query.units]
     unit_terms = set(folded_tokens(" ".join(query.units)))
     rest = [t for t in query.terms if t not in unit_terms and not t.isdigit()]
     found = []
     for h in ev.hits:
-        if h.passage.kind == "metadata" or not any(n and n in fold_(h.passage.text) for n in names):
+        # "UBND huyện Tháp Mười" in the text is "Ủy ban nhân dân huyện" once short forms are read
+        text = expand_abbreviations(h.passage.text)
+        if h.passage.kind == "metadata" or not any(n and n in fold_(text) for n in names):
             continue
         seg = _unit_span(h.passage.text, names[0])
         # the sentence naming the unit must also be about what was asked
