@@ -414,8 +414,6 @@ def test_runtime_and_optional_dependencies_have_lower_and_upper_bounds():
     assert not bad, bad
 
 
-@pytest.mark.xfail(strict=True, reason="bug: pyproject [build-system].requires has 'setuptools>=65' (no upper "
-                                       "bound) and 'wheel' (no bounds)")
 def test_build_requirements_have_lower_and_upper_bounds():
     bad = [r for r in _requirements()["build-system"] if _bounded(r) != (True, True)]
     assert not bad, bad
