@@ -217,3 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as e:
+        # disk full, file too large, permission: the build already rolled back; say so plainly
+        sys.stderr.write(f"Lỗi: không ghi được tệp ({e.strerror or e}; {getattr(e, 'filename', '') or ''}). "
+                         "Chỉ mục cũ vẫn được giữ nguyên; giải phóng dung lượng đĩa rồi chạy lại "
+                         "`python -m assistant index`.\n")
+        return EXIT_ERROR

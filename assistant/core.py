@@ -142,6 +142,10 @@ class Assistant:
         if not isinstance(question, str) or not question.strip():
             raise BadQuestion("Hãy nhập câu hỏi.", "The question is empty.")
         q = " ".join(nfc(question).split())
+        if not any(ch.isalnum() for ch in q):
+            # punctuation or emoji only: nothing to search for, say so instead of citing noise
+            raise BadQuestion("Câu hỏi không có chữ hay số nào; hãy hỏi bằng lời, ví dụ: \"Sở nào chủ trì quảng bá video clip?\"",
+                              "The question has no letters or digits; ask in words.")
         limit = self.settings.max_question_chars
         if len(q) > limit:
             cut = q.rfind(" ", 0, limit)

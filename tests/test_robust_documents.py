@@ -640,8 +640,6 @@ def test_llm_citing_the_planted_line_cannot_name_another_lead_unit(built, tmp_pa
         assert set(ans.units["lead"]) == set(clean.units["lead"])
 
 
-@pytest.mark.xfail(strict=True, reason="bug: core.Assistant.add_plan holds _write_lock while _load builds a "
-                                       "missing index under the same (non-reentrant) lock: deadlock")
 def test_first_upload_on_a_fresh_install_does_not_hang(tmp_path):
     base = tmp_path / "fresh"
     (base / "corpus").mkdir(parents=True)

@@ -447,8 +447,6 @@ def test_disk_full_during_build_keeps_the_old_index_rlimit(tmp_path):
     _consistent(settings)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an OSError (ENOSPC/EFBIG) during a build reaches the CLI as a "
-                                       "Python traceback instead of a clear message (cli.main / build)")
 def test_disk_full_is_reported_without_a_stack_trace(tmp_path):
     settings = _workspace(tmp_path, 2)
     build_index(settings, embedder=FakeEmbedder())

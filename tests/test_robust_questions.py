@@ -64,8 +64,6 @@ def test_empty_question_is_a_clear_bad_question(real_assistant, question):
 NO_WORDS = ["???", "...!!! ---", "😀🙏🔥", "“”…—«»", "\u200b\u200b", "🇻🇳 ❤️"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a question without any letter or digit is answered with an arbitrary "
-                                       "cited passage instead of a refusal or BadQuestion (core._question)")
 @pytest.mark.parametrize("question", NO_WORDS)
 def test_question_without_words_is_refused_or_rejected(real_assistant, question):
     try:
@@ -241,8 +239,6 @@ def test_api_bad_questions_get_clear_json_errors(api_url, body, status, code, ne
     assert data["message_en"] and "Traceback" not in r.text
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a question without any letter or digit is answered with an arbitrary "
-                                       "cited passage instead of a refusal or BadQuestion (core._question)")
 @pytest.mark.parametrize("question", NO_WORDS[:3])
 def test_api_question_without_words_is_refused_or_rejected(api_url, question):
     r = httpx.post(f"{api_url}/api/v1/ask", json={"question": question}, timeout=60)
