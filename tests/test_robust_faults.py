@@ -241,8 +241,6 @@ def test_kill_9_during_reindex_keeps_the_previous_index(tmp_path, point):
     _consistent(settings)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: killed between the two renames of build._swap, the live index sits in "
-                                       ".index.old-*; IndexStore.load raises IndexMissing until the next build")
 def test_kill_9_half_way_through_the_swap_keeps_the_previous_index(tmp_path):
     settings, before, answer = _kill_during_reindex(tmp_path, "mid-swap")
     assert _answer(settings) == answer

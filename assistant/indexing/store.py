@@ -152,6 +152,25 @@ def _swap_in_progress(index_dir: Path) -> bool:
     return parent.is_dir() and any(parent.glob(f".{index_dir.name}.old-*"))
 
 
+def _restore_after_crashed_swap(index_dir: Path) -> None:
+    """A build killed between its two renames leaves the live index as ``.<name>.old-*``.
+
+    Still missing after the wait above means no build is finishing that swap, so put the
+    newest complete old index back (one atomic rename); the next build removes the rest.
+    """
+    parent = index_dir.parent
+    if not parent.is_dir():
+        return
+    olds = [d for d in parent.glob(f".{index_dir.name}.old-*") if (d / MANIFEST).is_file()]
+    for old in sorted(olds, key=lambda d: (d / MANIFEST).stat().st_mtime, reverse=True):
+        try:
+            os.rename(old, index_dir)
+            return
+        except OSError:  # another process restored it first, or the directory reappeared
+            if (index_dir / MANIFEST).is_file():
+                return
+
+
 @dataclass
 class IndexStore:
     directory: Path
@@ -179,6 +198,8 @@ class IndexStore:
             if manifest_path.is_file() or not _swap_in_progress(index_dir):
                 break
             time.sleep(0.05)
+        if not manifest_path.is_file():
+            _restore_after_crashed_swap(index_dir)
         if not manifest_path.is_file():
             raise IndexMissing(
                 f"Chưa có chỉ mục tại {index_dir}.", f"No index at {index_dir}.",
