@@ -283,14 +283,17 @@ class Assistant:
             raise FileTooLarge(f"Tệp quá lớn: tối đa {self.settings.max_upload_mb:g} MB.",
                                f"File too large: max {self.settings.max_upload_mb:g} MB.")
         name = _safe_name(filename)
-        parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
+        parsed = parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
         with self._write_lock:
             state = self._ensure_or_none()
             digest = hashlib.sha256(data).hexdigest()
             if state is not None:
-                for doc, sha in (state.store.manifest.get("sources") or {}).items():
-                    if sha == digest:
-                        raise DocumentError(f"Kế hoạch này đã được nạp ({doc}).", f"This plan is already loaded ({doc}).")
+                same = {doc for doc, sha in (state.store.manifest.get("sources") or {}).items() if sha == digest}
+                # the same plan re-saved (CRLF, BOM, another encoding) has other bytes but the same passages
+                same |= _docs_with_same_content(state.store.passages, parsed.passages)
+                if same:
+                    doc = sorted(same)[0]
+                    raise DocumentError(f"Kế hoạch này đã được nạp ({doc}).", f"This plan is already loaded ({doc}).")
             corpus = Path(self.settings.corpus_dir)
             name = _unique(corpus, name)
             uploads = Path(self.settings.data_dir) / "uploads"
@@ -352,6 +355,20 @@ class Assistant:
 
 
 _SAFE = re.compile(r"[^a-z0-9._-]+")
+
+
+def _content_key(passages) -> str:
+    texts = sorted(" ".join(p.text.split()) for p in passages if p.kind != "metadata")
+    return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
+
+
+def _docs_with_same_content(existing, new) -> set[str]:
+    """Loaded plans whose passages (metadata card aside) are exactly the new plan's."""
+    key = _content_key(new)
+    by_doc: dict[str, list] = {}
+    for p in existing:
+        by_doc.setdefault(p.doc, []).append(p)
+    return {doc for doc, ps in by_doc.items() if _content_key(ps) == key}
 
 
 def _safe_name(filename: str) -> str:

@@ -478,8 +478,6 @@ def test_same_plan_uploaded_twice(work):
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: core.add_plan detects duplicates by file sha256 only; the same plan "
-                                       "re-saved (CRLF, BOM) is indexed again with duplicate passages")
 @pytest.mark.parametrize("resave", [lambda b: b.replace(b"\n", b"\r\n"), lambda b: b"\xef\xbb\xbf" + b],
                          ids=["crlf", "bom"])
 def test_same_plan_resaved_is_not_indexed_twice(work, resave):
