@@ -396,8 +396,6 @@ def test_zip_bomb_is_refused_without_inflating_it(tmp_path):
     assert out["grew_mb"] < 64, out
 
 
-@pytest.mark.xfail(strict=True, reason="bug: docx_loader._check_zip trusts the declared member sizes; "
-                                       "python-docx's zipfile read() then inflates the whole lying member")
 def test_zip_bomb_lying_about_its_size_is_refused_without_inflating_it(tmp_path):
     out = _probe_bomb(tmp_path, zip_bomb_docx(256 * 1024 * 1024, claim=1 << 20))
     assert out["error"] in ("corrupt_document", "file_too_large"), out
@@ -549,8 +547,6 @@ def test_instructions_in_a_plan_do_not_change_extractive_answers(built, tmp_path
         assert _view(i) == _view(c), q["question"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: ingest/roles.text_roles reads 'Sở Tài chính chủ trì' inside an "
-                                       "instruction addressed to an AI as a lead assignment")
 @pytest.mark.parametrize("plant", [_targeted, _inline], ids=["targeted-paragraph", "inline-in-task"])
 def test_planted_instructions_do_not_invent_a_lead_unit(built, tmp_path, plant):
     questions = [q for q in _lead_questions(UPLOAD_PLAN.name)][:3]
@@ -626,8 +622,6 @@ def test_llm_obeying_planted_instructions_falls_back(built, tmp_path, obedient_l
         assert "toàn bộ nhiệm vụ" not in ans.answer
 
 
-@pytest.mark.xfail(strict=True, reason="bug: llm.LLMAnswerer._accept checks word overlap only, so a reply naming "
-                                       "a lead unit the plan does not assign passes when it cites the planted line")
 def test_llm_citing_the_planted_line_cannot_name_another_lead_unit(built, tmp_path, obedient_llm):
     for q, clean, ans in _llm_run(built, tmp_path, obedient_llm, "cites_planted"):
         if ans.generator.startswith("llm:"):

@@ -339,8 +339,6 @@ def test_two_reindexes_at_once_are_serialized(tmp_path):
     assert not _leftovers(settings)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: IndexStore.load reads manifest and components by path at different "
-                                       "moments; a swap in between gives a reader a mixed index (IndexCorrupt)")
 def test_reader_during_reindexes_never_sees_a_mixed_index(tmp_path):
     settings = _workspace(tmp_path, len(PLANS))
     build_index(settings, embedder=FakeEmbedder())

@@ -74,7 +74,7 @@ def page(browser, app):
     pg = ctx.new_page()
     pg.dialogs = []
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    pg.set_default_timeout(60_000)
+    pg.set_default_timeout(180_000)  # generous: CI shares 2 cores; uploads embed while other tests run
     pg.goto(app[0] + "/", wait_until="load")
     pg.wait_for_selector("#tlkh-question textarea")
     yield pg
@@ -263,7 +263,7 @@ def test_embeddable_widget(browser, app, artifacts):
     pg.goto(app[0] + "/widget", wait_until="load")
     pg.fill("#q", QUESTION)
     pg.click("#send")
-    pg.wait_for_selector("details.src", timeout=60_000)
+    pg.wait_for_selector("details.src", timeout=180_000)
     pg.locator("details.src summary").first.click()
     first = pg.locator("details.src").first
     assert first.locator("mark").inner_text() in first.locator(".txt").inner_text()

@@ -159,6 +159,14 @@ class LLMAnswerer:
             return self._fallback(extractive, "Mô hình ngôn ngữ không tìm thấy câu trả lời trong các đoạn được "
                                               "cung cấp; hiển thị câu trả lời trích xuất từ kế hoạch.")
         ok, reason = check_citations(text, passages)
+        if ok and extractive.intent in ("lead_unit", "partner_unit"):
+            # the model may word a unit its own way, but may not put another unit in charge
+            from assistant.ingest.units import canonical_unit, find_units
+            given = [*extractive.units.get("lead", []), *extractive.units.get("partners", [])]
+            allowed = {*given, *(canonical_unit(u) for u in given)}
+            extra = [u for u in find_units(text) if u not in allowed]
+            if extra:
+                ok, reason = False, f"nêu đơn vị không được giao trong kế hoạch: {', '.join(extra)}"
         if not ok:
             log.info("LLM answer rejected (%s): %r", reason, text[:200])
             return self._fallback(extractive, f"Câu trả lời của mô hình ngôn ngữ bị loại ({reason}); "

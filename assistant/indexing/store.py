@@ -147,6 +147,14 @@ def write_index(directory: Path, passages: Sequence[Passage], docs: Sequence[Doc
     return manifest
 
 
+def _dir_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _swap_in_progress(index_dir: Path) -> bool:
     parent = index_dir.parent
     return parent.is_dir() and any(parent.glob(f".{index_dir.name}.old-*"))
@@ -190,7 +198,27 @@ class IndexStore:
     # loading ---------------------------------------------------------------
     @classmethod
     def load(cls, index_dir: Path, embedder_id: str | None = None, *, verify: bool = True) -> "IndexStore":
-        """Open an index, refusing anything built differently or damaged (never unpickles)."""
+        """Open an index, refusing anything built differently or damaged (never unpickles).
+
+        Components are read by path one after the other, so a build that swaps the
+        directory meanwhile could hand us a mix: when the directory changed during the
+        read, read again, so a reader gets the old index or the new one, never both.
+        """
+        index_dir = Path(index_dir)
+        for attempt in range(5):
+            before = _dir_id(index_dir)
+            try:
+                store = cls._load_once(index_dir, embedder_id, verify=verify)
+            except IndexCorrupt:
+                if attempt < 4 and _dir_id(index_dir) != before:
+                    continue
+                raise
+            if _dir_id(index_dir) == before:
+                return store
+        return cls._load_once(index_dir, embedder_id, verify=verify)
+
+    @classmethod
+    def _load_once(cls, index_dir: Path, embedder_id: str | None, *, verify: bool) -> "IndexStore":
         index_dir = Path(index_dir)
         manifest_path = index_dir / MANIFEST
         # a build swaps directories with two renames; wait out that instant

@@ -48,6 +48,20 @@ def _check_zip(name: str, data: bytes) -> None:
                 hint="Lưu lại tài liệu từ Word, bỏ hình ảnh/đối tượng nhúng quá lớn.")
     if "word/document.xml" not in {i.filename for i in infos}:
         raise _corrupt(name, "no word/document.xml")
+    # headers can lie about sizes: inflate in bounded chunks so the CRC check stops a liar early
+    total = 0
+    try:
+        for info in infos:
+            with zf.open(info) as member:
+                while chunk := member.read(1 << 20):
+                    total += len(chunk)
+                    if total > MAX_UNZIPPED:
+                        raise FileTooLarge(
+                            f"Tệp Word «{name}» khi giải nén quá lớn (có thể là tệp độc hại «zip bomb»), không xử lý.",
+                            f"'{name}' inflates beyond {MAX_UNZIPPED} bytes; refusing a possible zip bomb.",
+                            hint="Lưu lại tài liệu từ Word, bỏ hình ảnh/đối tượng nhúng quá lớn.")
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as e:
+        raise _corrupt(name, f"{type(e).__name__}: {e}") from e
 
 
 def _paragraph(p) -> tuple[str, bool, int | None]:

@@ -24,6 +24,20 @@ _SUBJECT = re.compile(r"\s*(?:có trách nhiệm|chịu trách nhiệm|chủ tr�
 _COTRI = re.compile(r"chủ trì\s*,?\s*(?:và\s+)?phối hợp\s+(?:với\s+)?", re.I)
 _FLIP = re.compile(r"^(?:tham gia\s*,?\s*)?phối hợp\s+(?:với\s+)?", re.I)
 _REQUEST = re.compile(r"\bđề nghị\s+", re.I)
+# text addressed to an assistant/model is not an assignment, whatever units it names
+_TO_AI = re.compile(r"bỏ qua (?:mọi|tất cả|các|toàn bộ)(?: các)? (?:hướng dẫn|chỉ dẫn|chỉ thị|lệnh)|"
+                    r"ignore (?:all |any )?(?:the )?(?:previous |prior |above )?instructions|"
+                    r"(?:dành cho|gửi|đối với) (?:trợ lý|mô hình|chatbot|AI\b)|hãy trả lời (?:rằng|là)", re.I)
+
+
+def _without_instructions(text: str) -> str:
+    """The text without instructions to an assistant: from the sentence naming it to the end of its line."""
+    m = _TO_AI.search(text)
+    if not m:
+        return text
+    start = max(text.rfind(c, 0, m.start()) for c in ".;:!?\n") + 1
+    end = text.find("\n", m.end())
+    return _without_instructions(text[:start] + ("" if end < 0 else text[end:]))
 
 
 @dataclass
@@ -53,6 +67,7 @@ def strip_marker(text: str) -> str:
 
 def text_roles(text: str, province: str | None = None) -> TextRoles:
     r = TextRoles()
+    text = _without_instructions(text)
     body = strip_marker(text)
     m = _FLIP.match(body)
     if m:
