@@ -12,6 +12,7 @@ import sys
 from typing import Any, Sequence
 
 from assistant.errors import AssistantError, BadQuestion, ConfigError
+from assistant.ui_render import sources_lines
 
 __all__ = ["main", "build_parser", "format_answer"]
 
@@ -76,15 +77,7 @@ def format_answer(data: dict[str, Any]) -> str:
     lines = [data.get("answer", "").strip()]
     if data.get("notice"):
         lines += ["", f"Lưu ý: {data['notice']}"]
-    cites = data.get("citations") or []
-    if cites:
-        lines += ["", "Nguồn có thể liên quan:" if data.get("refused") else "Nguồn:"]
-        for c in cites:
-            where = " › ".join(x for x in (c.get("title") or c.get("doc"), c.get("section")) if x)
-            lines.append(f"[{c['n']}] {where} ({c.get('doc')})")
-            if c.get("quote"):
-                lines.append(f"    “{c['quote']}”")
-    return "\n".join(lines)
+    return "\n".join(lines + sources_lines(data))
 
 
 def _filters(args) -> dict[str, str]:

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 
 __all__ = [
     "md_escape",
+    "sources_lines",
     "answer_markdown",
     "highlight",
     "sources_html",
@@ -152,16 +153,21 @@ def copy_text(answer: dict[str, Any] | None) -> str:
     if not answer:
         return ""
     lines = [answer.get("answer", "").strip()]
+    return "\n".join(lines + sources_lines(answer))
+
+
+def sources_lines(answer: dict[str, Any]) -> list[str]:
+    """The sources block of a plain-text answer (shared by the CLI and the copy action)."""
     cites = answer.get("citations") or []
-    if cites:
-        lines.append("")
-        lines.append("Nguồn có thể liên quan:" if answer.get("refused") else "Nguồn:")
-        for c in cites:
-            where = " › ".join(x for x in (c.get("title") or c.get("doc"), c.get("section")) if x)
-            lines.append(f"[{c.get('n')}] {where} ({c.get('doc')})")
-            if c.get("quote"):
-                lines.append(f"    “{c['quote']}”")
-    return "\n".join(lines)
+    if not cites:
+        return []
+    lines = ["", "Nguồn có thể liên quan:" if answer.get("refused") else "Nguồn:"]
+    for c in cites:
+        where = " › ".join(x for x in (c.get("title") or c.get("doc"), c.get("section")) if x)
+        lines.append(f"[{c.get('n')}] {where} ({c.get('doc')})")
+        if c.get("quote"):
+            lines.append(f"    “{c['quote']}”")
+    return lines
 
 
 PLAN_HEADERS = ["Tệp", "Tên kế hoạch", "Số", "Ngày", "Cơ quan ban hành", "Người ký", "Số đoạn"]

@@ -7,7 +7,6 @@ embedding cache (or, failing that, from the live index) so only new text is embe
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -24,7 +23,7 @@ from ..errors import (AssistantError, ConfigError, DocumentError, IndexBusy, Ind
 from ..records import DocMeta, ParsedDoc, Passage
 from .cache import EmbeddingCache, ParseCache, text_key
 from .embedders import Embedder, get_embedder
-from .store import IndexStore, write_index
+from .store import IndexStore, file_sha256, write_index
 
 __all__ = ["BuildReport", "Progress", "build_index", "add_document", "remove_document",
            "corpus_files", "tqdm_progress", "LOCK_TIMEOUT", "EMBED_BATCH"]
@@ -95,14 +94,6 @@ def _parse_cached(settings, path: Path, sha: str) -> ParsedDoc:
         doc = _parse(path)
         pc.put(path.name, sha, doc)
     return doc
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _error_text(e: Exception) -> str:
@@ -256,7 +247,7 @@ def _full_build(settings, embedder: Embedder, progress: Progress | None, t0: flo
     sources: dict[str, str] = {}
     for f in files:
         try:
-            sha = _file_sha256(f)
+            sha = file_sha256(f)
             parsed.append((f, _parse_cached(settings, f, sha)))
             sources[f.name] = sha
         except Exception as e:  # one bad plan must not stop the others
@@ -315,7 +306,7 @@ def add_document(settings, path: Path, *, progress: Progress | None = None,
     with _Locked(settings):
         index_dir = Path(settings.index_dir)
         _tidy(index_dir)
-        parsed = _parse_cached(settings, path, _file_sha256(path))
+        parsed = _parse_cached(settings, path, file_sha256(path))
         corpus = Path(settings.corpus_dir)
         dest = corpus / path.name
         if not dest.exists() or dest.resolve() != path.resolve():
@@ -336,7 +327,7 @@ def add_document(settings, path: Path, *, progress: Progress | None = None,
         passages = _dedupe([live.passages[i] for i in keep] + list(parsed.passages))
         docs = [m for d, m in live.docs.items() if d != name] + [parsed.meta]
         sources = {k: v for k, v in live.manifest.get("sources", {}).items() if k != name}
-        sources[name] = _file_sha256(dest)
+        sources[name] = file_sha256(dest)
         vectors = _vectors_for(passages, embedder, _cache(settings, embedder), report, progress,
                                fallback=_live_vectors(live, keep))
         _write_and_swap(settings, passages, docs, vectors, embedder.id, embedder.dim, sources, t0,

@@ -30,7 +30,7 @@ from ..records import SCHEMA_VERSION, DocMeta, Passage
 from ..textnorm import NORMALISER_VERSION
 from .lexical import LexicalIndex, lexical_tokens, lexical_version, top_positive
 
-__all__ = ["FORMAT_VERSION", "IndexStore", "write_index", "lexical_text", "unit_text",
+__all__ = ["FORMAT_VERSION", "IndexStore", "file_sha256", "write_index", "lexical_text", "unit_text",
            "INDEX_COMMAND", "HNSW_M", "HNSW_EF_CONSTRUCTION", "HNSW_EF_SEARCH"]
 
 FORMAT_VERSION = 1
@@ -54,7 +54,7 @@ def unit_text(p: Passage) -> str:
     return " ; ".join([*p.lead, *p.partners])
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -122,7 +122,7 @@ def write_index(directory: Path, passages: Sequence[Passage], docs: Sequence[Doc
     for rel in written:
         path = directory / rel
         _fsync(path)
-        files[rel] = {"sha256": _sha256(path), "bytes": path.stat().st_size}
+        files[rel] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
     manifest = {
         "format_version": FORMAT_VERSION,
         "package_version": __version__,
@@ -263,7 +263,7 @@ class IndexStore:
                 path = index_dir / rel
                 if not path.is_file():
                     raise _corrupt(f"thiếu tệp {rel}", f"missing file {rel}")
-                if path.stat().st_size != info.get("bytes") or _sha256(path) != info.get("sha256"):
+                if path.stat().st_size != info.get("bytes") or file_sha256(path) != info.get("sha256"):
                     raise _corrupt(f"tệp {rel} bị cắt cụt hoặc bị sửa (sai mã kiểm tra)",
                                    f"file {rel} is truncated or altered (checksum mismatch)")
         try:
