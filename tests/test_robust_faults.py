@@ -354,12 +354,13 @@ def test_reader_during_reindexes_never_sees_a_mixed_index(tmp_path):
             except Exception as e:  # the old index or the new one must load, never neither
                 reads["errors"].append(repr(e)[:300])
 
-    t = threading.Thread(target=reader, daemon=True)
-    t.start()
+    readers = [threading.Thread(target=reader, daemon=True) for _ in range(2)]
+    for t in readers:
+        t.start()
     spare = Path(settings.corpus_dir) / PLANS[-1]
     aside = tmp_path / PLANS[-1]
     try:
-        for i in range(8):  # every build differs from the last: a plan leaves, then comes back
+        for i in range(12):  # every build differs from the last: a plan leaves, then comes back
             if i % 2 == 0:
                 shutil.move(spare, aside)
             else:
@@ -367,7 +368,8 @@ def test_reader_during_reindexes_never_sees_a_mixed_index(tmp_path):
             build_index(settings, embedder=FakeEmbedder())
     finally:
         stop.set()
-        t.join(60)
+        for t in readers:
+            t.join(60)
     assert reads["ok"] > 0
     assert not reads["errors"], f"{len(reads['errors'])} failed loads, e.g. {reads['errors'][:2]}"
 

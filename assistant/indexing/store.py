@@ -25,7 +25,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import __version__
-from ..errors import IndexCorrupt, IndexMismatch, IndexMissing
+from ..errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
 from ..records import SCHEMA_VERSION, DocMeta, Passage
 from ..textnorm import NORMALISER_VERSION
 from .lexical import LexicalIndex, lexical_tokens, lexical_version, top_positive
@@ -205,17 +205,27 @@ class IndexStore:
         read, read again, so a reader gets the old index or the new one, never both.
         """
         index_dir = Path(index_dir)
-        for attempt in range(5):
+        attempts = 20
+        for attempt in range(attempts):
             before = _dir_id(index_dir)
             try:
                 store = cls._load_once(index_dir, embedder_id, verify=verify)
-            except IndexCorrupt:
-                if attempt < 4 and _dir_id(index_dir) != before:
+            except (IndexCorrupt, OSError) as e:
+                # a path that vanished mid-read (the instant between a build's two renames)
+                # or a checksum that no longer matches means the directory moved under us
+                moved = _dir_id(index_dir) != before or _swap_in_progress(index_dir)
+                if attempt < attempts - 1 and (moved or isinstance(e, FileNotFoundError)):
+                    time.sleep(0.02 * (attempt + 1))
                     continue
+                if isinstance(e, OSError):
+                    raise _corrupt(f"không đọc được tệp chỉ mục ({e.strerror or e})",
+                                   f"index file unreadable ({e})") from e
                 raise
             if _dir_id(index_dir) == before:
                 return store
-        return cls._load_once(index_dir, embedder_id, verify=verify)
+        raise IndexBusy(f"Chỉ mục tại {index_dir} đang được thay liên tục, chưa đọc được.",
+                        f"The index at {index_dir} kept changing while it was read.",
+                        hint="thử lại sau khi việc lập chỉ mục kết thúc")
 
     @classmethod
     def _load_once(cls, index_dir: Path, embedder_id: str | None, *, verify: bool) -> "IndexStore":
