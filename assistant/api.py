@@ -19,6 +19,10 @@ address the ASGI server reports (uvicorn applies X-Forwarded-For only from
 of :func:`create_api` so tests can declare 127.0.0.1 remote.  Admin routes need
 HTTP Basic credentials ``settings.admin_user`` / ``settings.admin_password`` in
 addition, and are disabled while the password is empty.
+
+The mounted UI (pages and Gradio's /gradio_api) follows the same rule through
+:class:`UIGate`: loopback, an API key, or an HTTP Basic login (``ui_users`` or the
+administrator). /healthz shows folder paths to loopback clients only.
 """
 from __future__ import annotations
 
@@ -44,8 +48,8 @@ from pydantic import BaseModel, Field
 from starlette.middleware.cors import CORSMiddleware
 
 from .api_access import (
-    LOOPBACK_NETWORKS, AccessDenied, BodyLimit, RateLimited, RateLimiter, Unauthorized, UTF8Basic, error_response,
-    is_loopback, match_key,
+    LOOPBACK_NETWORKS, AccessDenied, BodyLimit, RateLimited, RateLimiter, UIGate, Unauthorized, UTF8Basic,
+    error_response, is_loopback, match_key,
 )
 from .errors import AssistantError, FileTooLarge
 from .feedback import FeedbackStore, make_record
@@ -242,8 +246,10 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
     app.include_router(v1)
 
     @app.get("/healthz", summary="Tình trạng dịch vụ")
-    async def healthz():
+    async def healthz(request: Request):
         info = await run(assistant.health)
+        if isinstance(info, dict) and not is_loopback(client_host(request), networks):
+            info = {k: v for k, v in info.items() if k not in ("index_dir", "corpus_dir")}
         bad = isinstance(info, dict) and (info.get("ok") is False or info.get("status") not in (None, "ok"))
         return JSONResponse(info, status_code=503 if bad else 200)
 
@@ -278,6 +284,8 @@ def create_app(assistant, settings, **kw) -> FastAPI:
 
     app = create_api(assistant, settings, **kw)
     blocks = build_ui(assistant, settings)
+    networks = [ipaddress.ip_network(n) for n in kw.get("loopback_networks", LOOPBACK_NETWORKS)]
+    app.add_middleware(UIGate, networks=networks, api_keys=settings.api_keys, users=settings.ui_logins())
     return gr.mount_gradio_app(app, blocks, path="/", css=CSS, server_name=settings.host,
                                server_port=settings.port, max_file_size=f"{settings.max_upload_mb:g}mb",
                                footer_links=["api"])

@@ -29,6 +29,7 @@ __all__ = [
     "match_key",
     "UTF8Basic",
     "BodyLimit",
+    "UIGate",
     "error_response",
 ]
 
@@ -184,3 +185,61 @@ class BodyLimit:
                 await error_response(err)(scope, receive, send)
 
         await self.app(scope, counted, guarded)
+
+
+class UIGate:
+    """The web UI (and Gradio's own /gradio_api) under the same rule as the API.
+
+    A browser cannot send X-API-Key, so off loopback the UI asks for HTTP Basic: a
+    ``ui_users`` login or the administrator's. A portal's gradio_client may send its API
+    key instead. Routes with their own gate (``/api/``), and the public ``/healthz``,
+    ``/widget`` and API docs, pass through untouched.
+    """
+
+    OPEN_PREFIXES = ("/api/", "/healthz", "/widget", "/docs", "/redoc", "/openapi.json")
+
+    def __init__(self, app, *, networks, api_keys: Sequence[str], users: Sequence[tuple[str, str]]):
+        self.app = app
+        self.networks = networks
+        self.api_keys = [k for k in api_keys if k]
+        self.users = [(u.encode("utf-8"), p.encode("utf-8")) for u, p in users if u and p]
+
+    def _allowed(self, scope) -> bool:
+        client = scope.get("client")
+        if is_loopback(client[0] if client else None, self.networks):
+            return True
+        headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", [])}
+        key = headers.get("x-api-key")
+        if key and self.api_keys and match_key(key.decode("utf-8", "replace"), self.api_keys) is not None:
+            return True
+        scheme, _, param = headers.get("authorization", b"").decode("latin-1").partition(" ")
+        if scheme.lower() != "basic" or not self.users:
+            return False
+        try:
+            user, sep, password = base64.b64decode(param, validate=True).decode("utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return False
+        ok = False
+        for u, p in self.users:  # every login compared: timing says nothing
+            match = hmac.compare_digest(user.encode("utf-8"), u) & hmac.compare_digest(password.encode("utf-8"), p)
+            ok = ok or (match and bool(sep))
+        return ok
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket") or scope["path"].startswith(self.OPEN_PREFIXES) \
+                or self._allowed(scope):
+            return await self.app(scope, receive, send)
+        if scope["type"] == "websocket":
+            return await send({"type": "websocket.close", "code": 1008})
+        if self.users:
+            exc: AssistantError = Unauthorized(
+                "Cần đăng nhập để dùng giao diện từ máy khác.",
+                "Log in to use the web UI from another machine.",
+                hint="Dùng tài khoản do quản trị viên cấp (TLKH_UI_USERS).")
+            exc.headers = {"WWW-Authenticate": 'Basic realm="tro-ly-ke-hoach", charset="UTF-8"'}
+        else:
+            exc = AccessDenied(
+                "Giao diện chỉ phục vụ máy cục bộ vì chưa cấu hình tài khoản.",
+                "The web UI serves loopback clients only: no UI login is configured.",
+                hint="Quản trị viên đặt TLKH_UI_USERS='[\"tên:mật khẩu\"]' rồi khởi động lại.")
+        await error_response(exc)(scope, receive, send)

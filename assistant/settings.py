@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "load_settings"]
@@ -49,9 +49,25 @@ class Settings(BaseSettings):
     api_keys: list[str] = Field(default_factory=list, description="API keys accepted in the X-API-Key header. With none, only loopback clients are served.")
     cors_origins: list[str] = Field(default_factory=list, description="Portal origins allowed by CORS, e.g. https://portal.example.gov.vn.")
     rate_limit_per_minute: int = Field(120, ge=1, description="Requests per minute allowed per API key (or per client address).")
+    ui_users: list[str] = Field(default_factory=list, description="'name:password' logins for the web UI from other machines (HTTP Basic). With none, the UI serves loopback clients only, or callers holding an API key.")
     admin_user: str = Field("admin", description="Administrator login for uploading and removing plans.")
     admin_password: str = Field("", description="Administrator password. Empty disables upload/removal in the UI.")
     concurrency: int = Field(4, ge=1, description="Gradio queue concurrency limit and API worker threads.")
+
+    @field_validator("ui_users")
+    @classmethod
+    def _logins_have_a_password(cls, v: list[str]) -> list[str]:
+        bad = [u.split(":", 1)[0] or "(trống)" for u in v if ":" not in u or not u.split(":", 1)[1]]
+        if bad:
+            raise ValueError(f"ui_users entries must be 'name:password' (missing for: {', '.join(bad)})")
+        return v
+
+    def ui_logins(self) -> list[tuple[str, str]]:
+        """UI logins as (name, password): the ui_users, plus the administrator when one is set."""
+        logins = [tuple(u.split(":", 1)) for u in self.ui_users]
+        if self.admin_password:
+            logins.append((self.admin_user, self.admin_password))
+        return logins  # type: ignore[return-value]
 
 
 def load_settings(**overrides) -> Settings:

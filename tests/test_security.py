@@ -125,6 +125,55 @@ def test_with_api_keys_a_valid_key_is_required(work, outside):
         assert httpx.get(f"{url}/api/v1/plans", timeout=30).status_code == 401
 
 
+# --- the web UI off loopback ---------------------------------------------------------------------------
+VIEWER = ("can-bo", "Mật-khẩu-Xem-1")
+UI_PATHS = ["/", "/config", "/gradio_api/info"]
+
+
+def test_the_ui_off_loopback_needs_a_login_or_a_key(work, outside):
+    from gradio_client import Client
+
+    from assistant.api import create_app
+
+    a, settings, base = work
+    no_logins = settings.model_copy(update={"admin_password": ""})
+    with LiveServer(create_app(a, no_logins), host=outside) as url:  # no UI login configured
+        for path in UI_PATHS:
+            r = httpx.get(f"{url}{path}", timeout=60)
+            assert r.status_code == 403 and r.json()["error"] == "forbidden", (path, r.text[:200])
+            assert "TLKH_UI_USERS" in r.json()["hint"]
+        r = httpx.post(f"{url}/gradio_api/call/ask", json={"data": ["Ai ký kế hoạch 183?", [], "", ""]}, timeout=60)
+        assert r.status_code == 403  # Gradio's own endpoint is no way around the API rule
+        health = httpx.get(f"{url}/healthz", timeout=60)
+        assert health.status_code == 200 and not {"index_dir", "corpus_dir"} & set(health.json())
+    logins = settings.model_copy(update={"ui_users": [":".join(VIEWER)], "api_keys": [KEY]})
+    with LiveServer(create_app(a, logins), host=outside) as url:
+        for path in UI_PATHS:
+            r = httpx.get(f"{url}{path}", timeout=60)
+            assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Basic"), path
+            for wrong in [(VIEWER[0], "sai"), ("khac", VIEWER[1]), (VIEWER[0], VIEWER[1] + " ")]:
+                assert httpx.get(f"{url}{path}", auth=wrong, timeout=60).status_code == 401, (path, wrong)
+            for good in (VIEWER, ADMIN):  # a viewer's login, or the administrator's
+                assert httpx.get(f"{url}{path}", auth=good, timeout=60).status_code == 200, (path, good)
+            assert httpx.get(f"{url}{path}", headers={"X-API-Key": KEY}, timeout=60).status_code == 200
+        # a portal's gradio_client gets through with its key and asks as usual
+        client = Client(url + "/", headers={"X-API-Key": KEY}, verbose=False)
+        _msg, _chat, answer, *_ = client.predict("Ai ký kế hoạch 183?", [], "", "", api_name="/ask")
+        assert answer["schema"] == 1 and answer["question"] == "Ai ký kế hoạch 183?"
+    with LiveServer(create_app(a, settings)) as url:  # loopback: the UI as before, health with paths
+        assert httpx.get(f"{url}/", timeout=60).status_code == 200
+        assert "index_dir" in httpx.get(f"{url}/healthz", timeout=60).json()
+
+
+def test_ui_logins_without_a_password_are_refused_at_startup(tmp_path):
+    from pydantic import ValidationError
+
+    for bad in (["chi-ten"], ["ten:"], [":"]):
+        with pytest.raises(ValidationError, match="name:password"):
+            Settings(corpus_dir=tmp_path, ui_users=bad)
+    assert Settings(corpus_dir=tmp_path, ui_users=["an:mật:khẩu"]).ui_logins() == [("an", "mật:khẩu")]
+
+
 # --- administrator login for uploads and removals ---------------------------------------------------------
 def test_api_upload_and_removal_require_the_administrator(work):
     a, settings, base = work

@@ -272,3 +272,33 @@ def test_embeddable_widget(browser, app, artifacts):
     assert pg.locator(".turn .a").first.inner_text().strip() == api["answer"].strip()
     pg.screenshot(path=str(artifacts / "7-widget.png"), full_page=True)
     pg.close()
+
+
+def test_remote_official_logs_in_and_asks(browser, app, artifacts):
+    """From another machine the UI asks for a login (HTTP Basic); with it, chat works as on loopback."""
+    from test_security import _outside_address
+
+    from assistant.api import create_app
+
+    host = _outside_address()
+    if host is None:
+        pytest.skip("no non-loopback IPv4 address on this machine")
+    _, assistant, settings = app
+    remote = settings.model_copy(update={"ui_users": ["can-bo:Mật-khẩu-Xem-1"]})
+    with LiveServer(create_app(assistant, remote), host=host) as url:
+        from playwright.sync_api import Error
+
+        anon = browser.new_context(locale="vi-VN")
+        with pytest.raises(Error, match="AUTH"):  # headless Chromium cannot show the login prompt
+            anon.new_page().goto(url + "/")
+        anon.close()
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN",
+                                  http_credentials={"username": "can-bo", "password": "Mật-khẩu-Xem-1"})
+        pg = ctx.new_page()
+        pg.set_default_timeout(180_000)
+        pg.goto(url + "/", wait_until="load")
+        pg.wait_for_selector("#tlkh-question textarea")
+        ask(pg, QUESTION)
+        assert current_sources(pg) and "Không tìm thấy" not in last_answer(pg).inner_text()
+        pg.screenshot(path=str(artifacts / "8-remote-login.png"), full_page=True)
+        ctx.close()
