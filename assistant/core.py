@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import shutil
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,8 +299,11 @@ class Assistant:
             corpus = Path(self.settings.corpus_dir)
             name = _unique(corpus, name)
             uploads = Path(self.settings.data_dir) / "uploads"
-            uploads.mkdir(parents=True, exist_ok=True)
-            staged = uploads / name
+            _sweep_stale_uploads(uploads)
+            # one folder per upload: the plan keeps its name, and a crash leaves a folder the sweep removes
+            box = uploads / uuid.uuid4().hex
+            box.mkdir(parents=True)
+            staged = box / name
             staged.write_bytes(data)
             dest = corpus / name
             try:
@@ -307,7 +312,7 @@ class Assistant:
                 dest.unlink(missing_ok=True)
                 raise
             finally:
-                staged.unlink(missing_ok=True)
+                shutil.rmtree(box, ignore_errors=True)
             state = self._reload()
         return state.store.docs[name]
 
@@ -355,6 +360,20 @@ class Assistant:
 
 
 _SAFE = re.compile(r"[^a-z0-9._-]+")
+STALE_UPLOAD_SECONDS = 24 * 3600  # far longer than any upload takes, even of a huge PDF
+
+
+def _sweep_stale_uploads(uploads: Path) -> None:
+    """Remove what uploads killed mid-way left behind (staged files, per-upload folders)."""
+    if not uploads.is_dir():
+        return
+    cutoff = time.time() - STALE_UPLOAD_SECONDS
+    for p in uploads.iterdir():
+        try:
+            if p.stat().st_mtime < cutoff:
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+        except OSError:  # another process swept it first
+            continue
 
 
 def _content_key(passages) -> str:

@@ -34,6 +34,23 @@ def test_lazy_and_missing_index(small):
     assert not (small.index_dir / "manifest.json").exists()  # health never builds
 
 
+def test_leftovers_of_killed_uploads_are_swept(small, corpus_dir):
+    import os
+    import time
+
+    uploads = small.data_dir / "uploads"
+    (uploads / "0a1b").mkdir(parents=True)
+    (uploads / "0a1b" / "ke-hoach.txt").write_text("một lần nạp bị ngắt", encoding="utf-8")
+    (uploads / "cu.txt").write_text("bản dàn dựng của phiên bản cũ", encoding="utf-8")
+    (uploads / "dang-nap").mkdir()  # another process's upload in progress: fresh, left alone
+    old = time.time() - 2 * 24 * 3600
+    for p in (uploads / "0a1b", uploads / "cu.txt"):
+        os.utime(p, (old, old))
+    a = Assistant(small, build_if_missing=True)
+    a.add_plan("tra-vinh.txt", (corpus_dir / TRA_VINH).read_bytes())
+    assert sorted(p.name for p in uploads.iterdir()) == ["dang-nap"]
+
+
 def test_add_and_remove_plan(small, corpus_dir):
     a = Assistant(small, build_if_missing=True)
     assert [m.doc for m in a.plans()] == ["dong-nai-2024-183-kh-ubnd.txt", "lap-vo-2024-truyen-thong-chinh-sach.txt"]
