@@ -27,7 +27,7 @@ __all__ = [
 SCHEMA_VERSION = 1
 PASSAGE_KINDS = ("article", "table_row", "footnote", "metadata")
 INTENTS = ("lead_unit", "partner_unit", "unit_tasks", "fact", "list", "compare", "other")
-REFUSAL_TEXT = "Không tìm thấy thông tin này trong các kế hoạch đã nạp."
+REFUSAL_TEXT = "Thông tin này không có trong các kế hoạch đã nạp."  # says "không có trong các kế hoạch", as officials expect
 
 
 def _from_dict(cls, data: dict[str, Any]):

@@ -126,7 +126,7 @@ def upload(pg, path: Path, password: str | None = None, *, choose_file: bool = T
 def test_ask_see_sources_and_open_one(page, app, artifacts):
     ask(page, QUESTION)
     answer = last_answer(page).inner_text()
-    assert answer.strip() and "Không tìm thấy" not in answer
+    assert answer.strip() and "không có trong các kế hoạch" not in answer
     # unit names are bold in the bubble
     assert last_answer(page).locator("strong").count() >= 1
     sources = current_sources(page)
@@ -299,6 +299,6 @@ def test_remote_official_logs_in_and_asks(browser, app, artifacts):
         pg.goto(url + "/", wait_until="load")
         pg.wait_for_selector("#tlkh-question textarea")
         ask(pg, QUESTION)
-        assert current_sources(pg) and "Không tìm thấy" not in last_answer(pg).inner_text()
+        assert current_sources(pg) and "không có trong các kế hoạch" not in last_answer(pg).inner_text()
         pg.screenshot(path=str(artifacts / "8-remote-login.png"), full_page=True)
         ctx.close()

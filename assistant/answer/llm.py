@@ -18,6 +18,7 @@ from assistant.answer.extractive import finalize, plan_label
 from assistant.answer.intent import Query
 from assistant.errors import ConfigError
 from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
+from assistant.textnorm import fold
 
 __all__ = ["PROMPTS_DIR", "load_prompt", "make_chat_model", "LLMAnswerer", "check_citations", "MAX_PASSAGES"]
 
@@ -103,6 +104,13 @@ def _connection_error(e: BaseException) -> bool:
                          "ReadTimeout", "TimeoutException", "ConnectionError", "TimeoutError"})
 
 
+def _is_refusal(text: str) -> bool:
+    """The model declined: our sentence, or one close to it (models rarely copy it exactly)."""
+    folded = fold(text)
+    return text.startswith(REFUSAL_TEXT[:30]) or (len(text) < 200 and any(
+        p in folded for p in ("khong co trong cac ke hoach", "khong tim thay", "khong co thong tin")))
+
+
 class LLMAnswerer:
     """Generate with a chat model, verify the citations, fall back to the extractive answer."""
 
@@ -155,7 +163,7 @@ class LLMAnswerer:
     # --- answers -----------------------------------------------------------------
     def _accept(self, text: str, passages: list[Passage], extractive: Answer, docs: dict[str, DocMeta]) -> Answer:
         text = text.strip()
-        if text.startswith(REFUSAL_TEXT[:30]) and not _MARK.search(text):
+        if not _MARK.search(text) and _is_refusal(text):
             return self._fallback(extractive, "Mô hình ngôn ngữ không tìm thấy câu trả lời trong các đoạn được "
                                               "cung cấp; hiển thị câu trả lời trích xuất từ kế hoạch.")
         ok, reason = check_citations(text, passages)
