@@ -1,14 +1,21 @@
-"""Cleaning: web-page boilerplate out, footnotes out of the text flow, broken paragraphs rejoined.
+"""Cleaning: web-page boilerplate out, footnotes out of the text flow, broken lines rejoined.
 
 All rules are generic (no file is special-cased):
 - site chrome *before* the document header (national motto, issuer, "Số:", document
   type) is dropped when such a header exists near the top;
-- short lines made of web vocabulary (login prompts, "Đang tải…", counters, IP
-  lines) and short lines repeated three times or more are dropped anywhere;
+- anywhere else only lines that are *nothing but* web UI are dropped: a bare UI phrase
+  ("Đăng nhập", "Tải về", "Lượt xem: 120", "Đang tải…"), a line speaking to the site's
+  reader ("Bạn chưa đăng nhập…"), a URL or IP line, a page counter, and short lines
+  repeated three times or more.  A sentence of the plan that merely *uses* these words
+  ("kết nối, chia sẻ dữ liệu", "hướng dẫn đăng ký khai sinh") is content;
 - footnote blocks (starting with a superscript marker) and the ``---`` separators a
   page break leaves are taken out, and a sentence they interrupted is rejoined;
-- a paragraph cut by a page break (no final punctuation, next block starts in lower
-  case or the cut ends on a connecting word or a hyphen) is rejoined.
+- a line cut by a page break or by the page width (web pages wrap at ~80 characters,
+  PDF text at the column) is joined to the line before when that line does not end a
+  sentence and the next one does not start a heading, a point or a bullet: a lower-case
+  start, a cut after a comma or a connecting word, a number completing "ngày"/"năm"…,
+  or the upper-case rest of an upper-case heading ("I. MỤC ĐÍCH," + "YÊU CẦU").
+  Header and signature lines, and table lines, are never joined here.
 Trailing chrome after the signature is dropped by the metadata step, which knows
 where a signature ends and whether another part (an attached plan) follows.
 """
@@ -20,22 +27,50 @@ from dataclasses import dataclass, field, replace
 
 from ..records import Block
 from ..textnorm import fold, match_key
-from .patterns import (FOOTNOTE_DEF, doc_type_of, is_structural,
-                       ends_sentence, is_issuer_line, is_upper, is_motto, is_number_line, is_separator)
+from .patterns import (DATE_LINE, FOOTNOTE_DEF, doc_type_of, ends_sentence, is_authority, is_enacting,
+                       is_issuer_line, is_motto, is_number_line, is_position, is_recipients_head,
+                       is_separator, is_structural, is_upper)
 
-__all__ = ["Footnote", "Cleaned", "clean", "is_header_start", "is_structural"]
+__all__ = ["Footnote", "Cleaned", "clean", "is_header_start", "is_structural", "is_division"]
 
-_WEB = re.compile(
-    r"\b(dang nhap|dang ky|thanh vien|dang tai|tai ve|download|login|log in|dmca|copyright|ban quyen|"
-    r"luot xem|luot truy cap|cookie|trang chu|chia se|in van ban|tu khoa|ho tro ban|hay de chung toi|"
-    r"chua cap nhat|dang cap nhat|protection status|xem them|lien he quang cao|tieng anh|"
-    r"van ban lien quan|van ban goc|van ban thay the|thuoc tinh)\b|https?://|www\.|\bip\s*:\s*\d")
+# A line that is only a web UI element (compared on match_key: accents matter, "Đăng tải
+# thông tin" is a plan's wording, "Đang tải…" a page still loading).
+_UI_LINE = re.compile(
+    r"(?:đăng nhập|đăng xuất|đăng ký|đăng kí|đăng ký thành viên|quên mật khẩu|tải về|tải xuống|tải file|"
+    r"download|login|log in|chia sẻ|in văn bản|bản in|trang chủ|tìm kiếm|xem thêm|xem chi tiết|quay lại|"
+    r"lên đầu trang|thuộc tính|văn bản gốc|văn bản liên quan|văn bản thay thế|lược đồ|tiếng anh|"
+    r"đang tải\b.*|(?:số )?lượt (?:xem|truy cập|tải)\s*:?\s*[\d.,]*|từ khóa\s*:.*|"
+    r"(?:copyright|©|bản quyền thuộc)\b.*)")
+# Sentences only a web site writes: addressing its reader ("Bạn", "vui lòng") about its account/download
+_READER = re.compile(r"\b(?:bạn|vui lòng|quý khách)\b")
+_SITE_WORDS = re.compile(r"đăng nhập|đăng ký|thành viên|tải ngay|tải về|bản rút gọn|bản đầy đủ|hỗ trợ bạn|"
+                         r"xem được|gói cước|giây lát")
+_SITE_PHRASES = re.compile(r"protection status|dmca\.com|chưa cập nhật nội dung tiếng anh")
+_URL_LINE = re.compile(r"[\W_]*(?:https?://|www\.)\S+[\W_]*", re.I)
 _COUNTER = re.compile(r"^\W*(?:trang\s*)?\d{1,6}(?:\s*/\s*\d{1,6})?\W*$", re.I)
 _IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 # function words a sentence cannot end on (compared with tone marks: "mới" is not "mọi")
 _CONNECTING = {"của", "và", "các", "với", "trong", "về", "cho", "tại", "theo", "từ", "đến", "ở", "những", "một",
                "là", "để", "thuộc", "như", "trên", "dưới", "giữa", "hoặc", "bằng", "do", "cùng", "phải", "được",
-               "khi", "nếu", "mà", "mọi", "nhằm", "sau", "trước", "qua", "này", "gồm", "hoặc"}
+               "khi", "nếu", "mà", "mọi", "nhằm", "sau", "trước", "qua", "này", "gồm", "hoặc",
+               "phối", "chịu", "đối"}  # bound halves of "phối hợp", "chịu trách nhiệm", "đối với"
+# words a number completes: "ngày" + "29/3/2012", "giai đoạn 2011 -" + "2020;"
+_BEFORE_NUMBER = {"ngày", "tháng", "năm", "số", "đoạn", "khóa", "kỳ", "quý", "điều", "khoản", "điểm", "lần",
+                  "trên", "dưới", "đạt", "khoảng"}
+# "PHẦN I", "Phần thứ hai", "Chương II", "Mục 1": divisions above the I./II. sections
+_DIVISION = re.compile(
+    r"^(?P<kw>PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)\s+(?P<m>[IVXL]{1,6}|\d{1,2}|(?:thứ|THỨ)\s+\w+)"
+    r"(?=$|\s*[.:\-–]|\s+[A-ZĐÀ-Ỹ])\s*[.:\-–]?\s*(?P<t>.*)$")
+
+
+def is_division(text: str) -> re.Match | None:
+    """A "PHẦN I. …" / "Chương II" / "Mục 1" line (a "Mục" needs an upper-case or empty title)."""
+    m = _DIVISION.match(text.strip())
+    if not m or len(text) > 200:
+        return None
+    if m.group("kw").lower() == "mục" and m.group("t") and not is_upper(m.group("t")):
+        return None
+    return m
 
 
 @dataclass
@@ -57,19 +92,29 @@ def is_header_start(b: Block) -> bool:
             or (doc_type_of(t) is not None and b.kind != "table_row"))
 
 
+def _ui_key(t: str) -> str:
+    """match_key of a line without its surrounding punctuation and extra spaces."""
+    return re.sub(r"\s+", " ", match_key(t)).strip(" .…!?:;,-–|*_()[]\"'")
+
+
 def _is_chrome(b: Block, repeated: Counter) -> bool:
+    """Web-page chrome: lines that are *only* UI, never a plan sentence that uses the same words."""
     if b.kind == "table_row":
         return False
     t = b.text.strip()
-    f = fold(t)
-    if _COUNTER.match(t) or (_IP.search(t) and len(t) < 40):
+    if (_IP.search(t) and len(t) < 40) or _URL_LINE.fullmatch(t):
         return True
-    if len(t) > 120 or t.endswith("./.") or is_structural(t):
+    if len(t) > 200 or t.endswith("./.") or is_structural(t):
         return False
-    if _WEB.search(f):
+    key = _ui_key(t)
+    if _SITE_PHRASES.search(key) or (_READER.search(key) and _SITE_WORDS.search(key)):
+        return True
+    if len(t) > 120:
+        return False
+    if _UI_LINE.fullmatch(key):
         return True
     # a short line repeated 3+ times that is not a "Label: value" line of the plan
-    return repeated[f] >= 3 and not re.match(r"^[^:]{3,40}:(\s|$)", t)
+    return repeated[fold(t)] >= 3 and not re.match(r"^[^:]{3,40}:(\s|$)", t)
 
 
 def clean(blocks: list[Block]) -> Cleaned:
@@ -82,7 +127,11 @@ def clean(blocks: list[Block]) -> Cleaned:
     kept, footnotes = [], []
     cut = False          # something was taken out since the last kept block
     for b in blocks:
-        if is_separator(b.text) or _is_chrome(b, repeated):
+        if kept and _COUNTER.match(b.text.strip()) and _number_continues(kept[-1], b):
+            kept[-1] = _join(kept[-1], b)   # "… giai đoạn 2011 -" + "2020;" is a wrapped line, not a counter
+            cut = False
+            continue
+        if is_separator(b.text) or _COUNTER.match(b.text.strip()) or _is_chrome(b, repeated):
             dropped.append(b)
             cut = True
             continue
@@ -102,24 +151,62 @@ def clean(blocks: list[Block]) -> Cleaned:
 _UNSUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
 
 
+def _last_word(text: str) -> str:
+    words = text.rstrip(" *_").split()
+    return match_key(words[-1]) if words else ""
+
+
+def _number_continues(a: Block, b: Block) -> bool:
+    """Is a number-only line ("2020;", "2025.") the end of the sentence before it, not a page number?"""
+    if not _joinable(a) or ends_sentence(a.text):
+        return False
+    t = b.text.strip()
+    # a bare "5" after "… của" is a page number between two halves of a sentence; "5;" or "năm" + "2030" is not
+    return bool(re.search(r"\d[;,.:)]$", t)) or bool(re.search(r"[-–/]$", a.text.rstrip())) \
+        or _last_word(a.text) in _BEFORE_NUMBER
+
+
+def _fixed_line(t: str) -> bool:
+    """Header/signature lines: they have their own shapes, the metadata step reads them one by one."""
+    return bool(is_motto(t) or is_number_line(t) or is_issuer_line(t) or DATE_LINE.match(t)
+                or is_authority(t) or is_position(t) or is_recipients_head(t) or is_enacting(t)
+                or (doc_type_of(t) is not None and is_upper(t.split(":")[0])))
+
+
+def _joinable(b: Block) -> bool:
+    t = b.text.strip()
+    return b.kind in ("para", "list_item") and "|" not in t and "\t" not in t and not _fixed_line(t)
+
+
+def _heading_like(t: str) -> bool:
+    return bool(is_structural(t) or is_division(t))
+
+
 def _continues(a: Block, b: Block, cut: bool) -> bool:
-    """Is ``b`` the rest of paragraph ``a``, split by a page break or a footnote block?"""
-    if a.kind not in ("para", "list_item") or b.kind not in ("para", "list_item"):
+    """Is ``b`` the rest of the line ``a``, cut by the page width, a page break or a footnote block?
+
+    ``a`` must not end a sentence and ``b`` must not open a heading, a point or a
+    bullet; then ``b`` continues ``a`` when it starts in lower case, when ``a`` was cut
+    after a comma, a hyphen or a word that cannot end a phrase, when ``b`` is the
+    number a word like "ngày" asks for, or when both are the upper-case pieces of one
+    heading.  A short heading followed by a capitalised sentence stays apart.
+    """
+    if not (_joinable(a) and _joinable(b)) or ends_sentence(a.text) or _heading_like(b.text):
         return False
-    if is_structural(b.text) or ends_sentence(a.text):
-        return False
-    if len(a.text) < 50 and not a.text.endswith("-"):
-        return False
-    first = b.text.lstrip("(“\"'")[:1]
+    text_b = b.text.strip()
+    first = text_b.lstrip("(“\"'")[:1]
+    a_upper, b_upper = is_upper(a.text), is_upper(text_b)
+    if a_upper and not _heading_like(a.text):
+        return False      # title/header lines in capitals: the metadata step assembles them
+    if a_upper or b_upper:
+        return a_upper and b_upper and len(a.text) + len(text_b) < 250  # "I. MỤC ĐÍCH," + "YÊU CẦU"
     if first.islower():
         return True
-    last_word = match_key(a.text.rstrip().split()[-1]) if a.text.split() else ""
-    hyphen = bool(re.search(r"\w-$", a.text))
-    if is_structural(a.text) and len(a.text) < 200:
-        return False  # a short heading is followed by capitalised text by design
-    if is_upper(b.text):
-        return False
-    return first.isupper() and (hyphen or a.text.rstrip().endswith(",") or last_word in _CONNECTING)
+    last = _last_word(a.text)
+    cut_mark = bool(re.search(r"(\w-|,)$", a.text.rstrip(" *_")))
+    if first.isdigit():
+        return cut_mark or last in _CONNECTING or last in _BEFORE_NUMBER or a.text.rstrip().endswith(("-", "–", "/"))
+    return first.isupper() and (cut_mark or last in _CONNECTING)
 
 
 def _join(a: Block, b: Block) -> Block:

@@ -12,7 +12,7 @@ from ..textnorm import fold
 from .clean import Footnote, clean
 from .loaders import Loaded
 from .metadata import Part, locate, smart_case, split_parts
-from .patterns import SUPERSCRIPT_MARK
+from .patterns import CENTRAL_CITIES, SUPERSCRIPT_MARK
 from .structure import build_tree, drafts
 
 __all__ = ["build_document", "doc_slug", "metadata_text"]
@@ -70,13 +70,37 @@ def _att(part: Part, key: str):
     return (part.attached_to or {}).get(key)
 
 
+def _province_label(province: str | None, date: str | None) -> str | None:
+    """"tỉnh Đồng Tháp", but "Thành phố Hồ Chí Minh" (centrally-run cities; Huế since 2025)."""
+    if not province:
+        return None
+    if province in CENTRAL_CITIES:
+        return f"Thành phố {province}"
+    if province in ("Huế", "Thừa Thiên Huế") and (date or "")[:4] >= "2025":
+        return "Thành phố Huế"
+    return f"tỉnh {province}"
+
+
+def _subject(doc_type: str | None, title: str) -> str:
+    """" về việc …" for a decision or a letter — once, even when the title already says "Về việc"/"V/v"."""
+    if doc_type not in ("Quyết định", "Công văn"):
+        return f": {title}"
+    rest = re.sub(r"^(?:Về việc|V/v|V/V|Về)\s*:?\s*", "", title)
+    if not rest:
+        return f": {title}"
+    words = rest.split()
+    if len(words) > 1 and words[1][:1].islower():
+        rest = rest[:1].lower() + rest[1:]   # "về việc ban hành …"; a name ("Đồng Tháp …") keeps its capital
+    return f" về {rest}" if title.startswith("Về ") and not title.startswith("Về việc") else f" về việc {rest}"
+
+
 def metadata_text(meta: DocMeta, parts: list[Part]) -> str:
     """The metadata card as a Vietnamese paragraph, citable like any passage."""
     first = parts[0]
     ref = _ref(meta.doc_type, meta.number, meta.number_text, meta.date, meta.date_text)
     s = ref + (f" của {meta.issuer}" if meta.issuer else "")
     if meta.title:
-        s += f" về việc {meta.title}" if meta.doc_type == "Quyết định" else f": {meta.title}"
+        s += _subject(meta.doc_type, meta.title)
     s += "."
     for p in parts[1:]:
         s += f" Kèm theo: {p.doc_type or 'văn bản'} {smart_case(p.title)}."
@@ -87,7 +111,7 @@ def metadata_text(meta: DocMeta, parts: list[Part]) -> str:
     if meta.place:
         s += f" Nơi ban hành: {meta.place}."
     where = ", ".join(x for x in (f"huyện {meta.district}" if meta.district else None,
-                                  f"tỉnh {meta.province}" if meta.province else None) if x)
+                                  _province_label(meta.province, meta.date)) if x)
     if where:
         s += f" Địa bàn: {where}."
     signer = next((p for p in parts if p.signer), None)

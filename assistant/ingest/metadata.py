@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,15 +19,21 @@ from ..records import Block
 from ..textnorm import fold
 from .clean import is_header_start
 from .patterns import is_structural
-from .patterns import (DATE_LINE, doc_type_of, is_authority, is_enacting, is_issuer_line, is_motto,
-                       is_number_line, is_person_name, is_position, is_recipients_head, is_separator, is_upper)
+from .patterns import (CENTRAL_CITIES, DATE_LINE, doc_type_from_number, doc_type_of, is_authority, is_enacting,
+                       is_enacting_authority, is_issuer_line, is_motto, is_number_line, is_person_name,
+                       is_pipe_only, is_position, is_recipients_head, is_separator, is_upper)
 from .units import canonical_province, province_in, provinces
 
-__all__ = ["Part", "split_parts", "smart_case", "parse_date", "parse_number", "locate"]
+__all__ = ["Part", "split_parts", "smart_case", "parse_date", "parse_number", "locate", "normalise_header"]
 
 _ATTACHED = re.compile(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\s+(?P<what>.+?)\)?\s*$")
 _DATE_IN = re.compile(r"ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})?\s*(?:năm|/)\s*(?P<y>\d{4})", re.I)
-_NUMBER_IN = re.compile(r"\bsố\s*:?\s*(?P<num>(?:\d[\d.]*)?\s*/\s*[A-ZĐ][\wĐđ.&]*(?:\s*-\s*[\wĐđ.&]+)*)", re.I)
+# "Số: 183/KH-UBND", "Số : 62/2006/QĐ-UBND" (documents before 2021 put the year in the number)
+_NUMBER_IN = re.compile(r"\bsố\s*:?\s*(?P<num>(?:\d[\d.]*)?\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][\wĐđ.&]*"
+                        r"(?:\s*-\s*[\wĐđ.&]+)*)", re.I)
+# "V/v hưởng ứng …": the subject line of a công văn, printed under its number
+_SUBJECT = re.compile(r"^(?:V/v|V/V|Về việc)\s*:?\s*(?P<t>\S.*)$")
+_ADDRESSEES = re.compile(r"^Kính gửi\s*:?\s*(?P<rest>.*)$")
 
 
 @dataclass
@@ -47,6 +53,7 @@ class Part:
     position: str | None = None
     signer: str | None = None
     start: int = 0
+    addressing: bool = False    # reading the "Kính gửi:" list of a letter
 
 
 def parse_date(text: str) -> tuple[str | None, str | None]:
@@ -80,7 +87,9 @@ def smart_case(text: str) -> str:
     s = " ".join(out)
     # proper names: provinces and the country keep their capitals
     for name in sorted(set(provinces().values()) | {"Việt Nam", "Hồ Chí Minh"}, key=len, reverse=True):
-        s = re.sub(rf"(?<!\w){re.escape(name.lower())}(?!\w)", name, s)
+        # "Bà Rịa - Vũng Tàu" is also written with an en dash
+        pat = r"\s*[-–—]\s*".join(re.escape(x.strip()) for x in name.lower().split("-"))
+        s = re.sub(rf"(?<!\w){pat}(?!\w)", lambda m: name if "–" not in m.group(0) else name.replace("-", "–"), s)
     s = re.sub(r"\b(kế hoạch|quyết định|nghị quyết|kết luận|chỉ thị)(?= số \d)", lambda m: m.group(1).capitalize(), s)
     return s[:1].upper() + s[1:]
 
@@ -97,6 +106,7 @@ def _doc_type_name(dt: str) -> str:
 
 def split_parts(blocks: list[Block]) -> tuple[list[Part], list[Block]]:
     """Split cleaned blocks into parts; returns the parts and the chrome dropped after signatures."""
+    blocks = normalise_header(blocks)
     parts: list[Part] = []
     dropped: list[Block] = []
     cur = Part(start=blocks[0].start if blocks else 0)
@@ -104,7 +114,7 @@ def split_parts(blocks: list[Block]) -> tuple[list[Part], list[Block]]:
     title_open = False
     listing = False      # inside the "Nơi nhận:" list
     for b in blocks:
-        t = b.text.strip()
+        t = b.text.strip() if state in ("header", "body") else _bare(b.text)
         if state in ("trailer", "after") and (is_header_start(b) or b.kind == "table_row") \
                 and not is_authority(t) and not is_position(t):
             parts.append(cur)
@@ -116,6 +126,7 @@ def split_parts(blocks: list[Block]) -> tuple[list[Part], list[Block]]:
             if b.kind != "table_row" and _header_line(cur, b, title_open):
                 title_open = cur.doc_type is not None and not cur.attached_to and title_open_after(cur, b)
                 continue
+            _end_header(cur)
             state = "body"
         if state == "body":
             if is_recipients_head(t) or is_authority(t):
@@ -134,26 +145,168 @@ def split_parts(blocks: list[Block]) -> tuple[list[Part], list[Block]]:
             if b.kind == "list_item" and listing:
                 cur.recipients.append(re.sub(r"^[-+•*]\s*", "", t).rstrip(";.").strip())
                 continue
-            listing = False
+            # the signature column may be read between recipient lines (a two-column table row by row)
             if is_authority(t):
                 cur.authority.append(t)
             elif is_position(t):
                 cur.position = t
-            elif re.fullmatch(r"\(?\s*(Đã ký|đã ký|Ký tên|Ký)\s*\)?", t):
+            elif re.fullmatch(r"\(?\s*(Đã ký|đã ký|Ký tên|Ký)\s*\)?", t) or is_pipe_only(t):
                 continue
             elif is_person_name(t) and (cur.authority or cur.position) and not cur.signer:
                 cur.signer = t
                 state = "after"
             else:
+                listing = False
                 dropped.append(b)
             continue
         dropped.append(b)  # state "after": chrome after the signature
+    if state == "header":
+        _end_header(cur)
     parts.append(cur)
     return [p for p in parts if p.body or p.doc_type or p.signer], dropped
 
 
+def _end_header(cur: Part) -> None:
+    """No "KẾ HOẠCH" line: the type code of the number says what the document is ("/KH-" → Kế hoạch)."""
+    if cur.doc_type is None:
+        cur.doc_type = doc_type_from_number(cur.number or cur.number_text)
+
+
+# ---- header normalisation -------------------------------------------------------------------------
+# Web pages print the header table cell by cell, wrap cells at ~80 characters and leave lone "|"
+# between cells; PDF text puts the two header columns on one line.  Before the header is read, each
+# header field is made one block again.  Only blocks that are (or join into) a header field are
+# touched, so body text passes through unchanged.
+
+def _bare(text: str) -> str:
+    return text.strip().strip("|").strip()
+
+
+def _field(text: str) -> str | None:
+    """Which header field a line is, if it is one whole field."""
+    t = _bare(text)
+    if not t or len(t) > 120:
+        return None
+    if is_motto(t):
+        return "motto"
+    if is_number_line(t) and _NUMBER_IN.search(t):
+        return "number"
+    if DATE_LINE.match(t):
+        return "date"
+    if is_authority(t) or is_position(t) or is_recipients_head(t):
+        return "signature"
+    if is_issuer_line(t) and len(t) < 60:
+        return "issuer"
+    dt = doc_type_of(t)
+    if dt and not dt[1]:
+        return "doc_type"
+    return None
+
+
+def normalise_header(blocks: list[Block]) -> list[Block]:
+    """Header fields one block each: table cells split, two PDF columns split, wrapped fields joined."""
+    out: list[Block] = []
+    for b in blocks:
+        for c in _split_cells(b):
+            out.extend(_pdf_columns(c))
+    return _join_wrapped(out)
+
+
+def _split_cells(b: Block) -> list[Block]:
+    """"Số: 194/KH-UBND | Ninh Bình, ngày 15 …|" → one block per cell, when the cells are header fields."""
+    if "|" not in b.text or is_pipe_only(b.text):
+        return [b]
+    cells = [c.strip() for c in b.text.split("|") if c.strip()]
+    if not cells or not any(_field(c) for c in cells) or any(len(c) > 120 for c in cells):
+        return [b]
+    if b.kind == "table_row" and not all(_field(c) or is_upper(c) or is_person_name(c) for c in cells):
+        return [b]   # a real table that happens to hold a date or a name
+    return [replace(b, text=c, kind="list_item" if re.match(r"^[-+•*]\s", c) else "para", cells=())
+            for c in cells]
+
+
+def _pdf_columns(b: Block) -> list[Block]:
+    """"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI …" or "Số: 476/UBND Châu Thành, ngày …": left and right header cells."""
+    words = b.text.split()
+    if b.kind == "table_row" or len(words) < 3 or len(b.text) > 160 or \
+            not (re.search(r"cong hoa|doc lap", fold(b.text)) or is_number_line(b.text)):
+        return [b]
+    for i in range(1, len(words)):
+        left, right = " ".join(words[:i]), " ".join(words[i:])
+        starts_motto = is_motto(right) and re.match(r"(cong hoa|doc lap)", fold(right))
+        if (starts_motto and (is_issuer_line(left) or is_number_line(left))) or \
+                (is_number_line(left) and _NUMBER_IN.search(left) and DATE_LINE.match(right)):
+            return [replace(b, text=left), replace(b, text=right)]
+    return [b]
+
+
+def _join_wrapped(blocks: list[Block]) -> list[Block]:
+    """"Số:" + "488/KH-UBND", "Hải Dương, ngày" + "05 tháng 6 năm 2023", "CỘNG HÒA XÃ HỘI" + "CHỦ NGHĨA …"."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        joined = _wrapped_field(blocks, i)
+        if joined:
+            b, n = joined
+            out.append(b)
+            i += n
+        else:
+            out.append(blocks[i])
+            i += 1
+    return out
+
+
+def _wrapped_field(blocks: list[Block], i: int) -> tuple[Block, int] | None:
+    first = blocks[i]
+    if first.kind == "table_row" or _field(first.text):
+        return None
+    if re.match(r"^\((?:Ban hành\s+)?$|^\((?:Ban hành\s+)?kèm theo\b", _bare(first.text), re.I) \
+            and ")" not in first.text:
+        return _wrapped_attachment(blocks, i)
+    for n in (2, 3):
+        group = blocks[i:i + n]
+        if len(group) < n or any(g.kind == "table_row" or len(_bare(g.text)) > 80 or not _bare(g.text)
+                                 for g in group):
+            return None
+        text = " ".join(_bare(g.text) for g in group)
+        kind = _field(text)
+        if kind not in ("motto", "number", "date"):
+            continue
+        inner = [_field(g.text) for g in group[1:]]
+        # "Bắc" + "Kạn, ngày …": the last line alone reads as a date, but the place lost its first word
+        if all(k is None for k in inner) or (kind == "date" and n == 2 and inner == [kind]
+                                             and len(_bare(first.text).split()) <= 4 and "," not in first.text):
+            return replace(first, text=text, end=group[-1].end), n
+        return None   # each line is a field of its own
+    return None
+
+
+def _wrapped_attachment(blocks: list[Block], i: int) -> tuple[Block, int] | None:
+    """"(Ban hành" / "kèm theo Quyết định số …" / "… của Ủy ban nhân dân xã" / "Xuân Phú)" as one line."""
+    texts = []
+    for n, b in enumerate(blocks[i:i + 6], start=1):
+        if b.kind == "table_row" or len(b.text) > 200:
+            return None
+        texts.append(_bare(b.text))
+        if texts[-1].endswith(")"):
+            return replace(blocks[i], text=" ".join(texts), end=b.end), n
+    return None
+
+
 def title_open_after(cur: Part, b: Block) -> bool:
     return bool(cur.title) and (b.bold or is_upper(b.text)) and len(cur.title) < 400
+
+
+def _title_continues(title: str, b: Block) -> bool:
+    """Is this line more of the title, or the first sentence of the body (no "Căn cứ" before it)?"""
+    t = b.text.strip()
+    if is_upper(title) and not is_upper(t):
+        return False   # mixed case after an all-capitals title
+    if re.match(r"^(Năm|Ngày|Tháng|Quý)\s+[\dIV]", t) and "," in t[:20]:
+        return False   # "Năm 2017, tình hình …"
+    if t.endswith(":") or (t.endswith(".") and len(t) > 60):
+        return False   # a sentence, not a heading
+    return True
 
 
 def _new_appendix(t: str) -> bool:
@@ -163,8 +316,10 @@ def _new_appendix(t: str) -> bool:
 
 def _header_line(cur: Part, b: Block, title_open: bool) -> bool:
     """Consume one header block into ``cur``; False when the body starts here."""
-    t = b.text.strip()
-    if is_separator(t) or is_motto(t):
+    t = _bare(b.text)
+    if not t or is_separator(t) or is_motto(t):
+        return True
+    if _addressees(cur, b, t):
         return True
     if is_number_line(t):
         cur.number, cur.number_text = parse_number(t)
@@ -177,41 +332,81 @@ def _header_line(cur: Part, b: Block, title_open: bool) -> bool:
         return True
     a = _ATTACHED.match(t)
     if a and cur.doc_type:
-        what = a.group("what")
-        num, num_text = parse_number(what)
-        date, date_text = parse_date(what)
-        dt = re.match(r"(Kế hoạch|Quyết định|Nghị quyết|Chương trình|Công văn|Thông báo)", what, re.I)
-        issuer = re.search(r"\bcủa\s+(.+?)\)?$", what)
-        cur.attached_to = {"doc_type": dt.group(1).capitalize() if dt else None, "number": num,
-                           "number_text": num_text, "date": date, "date_text": date_text,
-                           "issuer": issuer.group(1).strip() if issuer else None, "text": t.strip("()")}
+        cur.attached_to = _attached(t, a.group("what"))
         return True
     if cur.doc_type is None:
-        dt = doc_type_of(t)
-        if dt:
-            cur.doc_type = _doc_type_name(dt[0])
-            cur.title = dt[1]
-            return True
-        if is_issuer_line(t):
-            cur.issuer_lines.append(t)
-            return True
-        return False
-    if is_issuer_line(t) and len(t) < 90:
-        cur.issuer_lines.append(t)   # the enacting authority line of a decision
+        return _before_doc_type(cur, b, t)
+    if is_enacting_authority(t):
+        # "ỦY BAN NHÂN DÂN TỈNH X" under a decision's title repeats the issuer; it completes a header
+        # that lost its second line ("ỦY BAN NHÂN DÂN" alone)
+        name = re.sub(r"^CHỦ TỊCH\s+", "", t)
+        if not cur.issuer_lines or (fold(name).startswith(fold(" ".join(cur.issuer_lines)))
+                                    and len(name) > len(" ".join(cur.issuer_lines))):
+            cur.issuer_lines = [name]
         return True
     if is_structural(t) or re.match(r"^(Căn cứ|Thực hiện|Theo|Xét|Trên cơ sở|Nhằm)\b", t):
         return False
-    if not cur.title or title_open:
-        cur.title = (cur.title + " " + t).strip()
+    if not cur.title:
+        cur.title = t
+        return True
+    if title_open and _title_continues(cur.title, b):
+        cur.title = cur.title + " " + t
         return True
     return False
+
+
+def _before_doc_type(cur: Part, b: Block, t: str) -> bool:
+    dt = doc_type_of(t)
+    if dt:
+        cur.doc_type = _doc_type_name(dt[0])
+        cur.title = dt[1]
+        return True
+    s = _SUBJECT.match(t)
+    if s and (cur.number_text or cur.date):
+        subject = s.group("t")
+        cur.doc_type, cur.title = "Công văn", subject[:1].upper() + subject[1:]   # the letter's subject line
+        return True
+    if cur.date is None and is_issuer_line(t):
+        cur.issuer_lines.append(t)   # the issuer stands left of (before) the number and the date
+        return True
+    code_type = doc_type_from_number(cur.number or cur.number_text)
+    if code_type and (cur.date or cur.number) and (b.bold or is_upper(t)) and not is_structural(t):
+        cur.doc_type, cur.title = code_type, t   # no "KẾ HOẠCH" line: the capitals line is the title
+        return True
+    return False
+
+
+def _addressees(cur: Part, b: Block, t: str) -> bool:
+    """"Kính gửi: …" names the recipients of a letter, in the header."""
+    m = _ADDRESSEES.match(t)
+    if m:
+        if m.group("rest").strip():
+            cur.recipients.append(m.group("rest").rstrip(";.").strip())
+        cur.addressing = True
+        return True
+    if cur.addressing and b.kind == "list_item":
+        cur.recipients.append(re.sub(r"^[-+•*]\s*", "", t).rstrip(";.").strip())
+        return True
+    cur.addressing = False
+    return False
+
+
+def _attached(t: str, what: str) -> dict:
+    num, num_text = parse_number(what)
+    date, date_text = parse_date(what)
+    dt = re.match(r"(Kế hoạch|Quyết định|Nghị quyết|Chương trình|Công văn|Thông báo)", what, re.I)
+    issuer = re.search(r"\bcủa\s+(.+?)\)?$", what)
+    return {"doc_type": dt.group(1).capitalize() if dt else None, "number": num,
+            "number_text": num_text, "date": date, "date_text": date_text,
+            "issuer": issuer.group(1).strip() if issuer else None, "text": t.strip("()")}
 
 
 def locate(parts: list[Part], all_text: str) -> dict:
     """Issuer, province, district and place for the document, derived from its own text."""
     first = parts[0] if parts else Part()
     issuer = None
-    lines = [ln for p in parts for ln in p.issuer_lines]
+    # the issuer of the first part; an attached plan repeats it (or names its own unit)
+    lines = next((p.issuer_lines for p in parts if p.issuer_lines), [])
     if lines:
         header = " ".join(ln for ln in lines if not ln.startswith(("CHỦ TỊCH",)))
         issuer = smart_case(header)
@@ -220,6 +415,10 @@ def locate(parts: list[Part], all_text: str) -> dict:
                         lambda m: m.group(1) + " " + " ".join(w[:1].upper() + w[1:] for w in m.group(2).split()),
                         issuer)
     place = next((p.place for p in parts if p.place), None)
+    if issuer and fold(issuer) in ("uy ban nhan dan", "hoi dong nhan dan") and place and canonical_province(place):
+        # the header lost its second line ("TỈNH …"); a document dated in the province's name is provincial
+        name = canonical_province(place)
+        issuer += (" thành phố " if name in CENTRAL_CITIES else " tỉnh ") + name
     if issuer is None:
         for p in parts:
             if p.attached_to and p.attached_to.get("issuer"):

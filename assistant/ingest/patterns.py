@@ -15,7 +15,11 @@ __all__ = [
     "FOOTNOTE_DEF", "is_motto", "is_separator", "is_issuer_line", "is_number_line", "DATE_LINE",
     "doc_type_of", "DOC_TYPES", "is_authority", "is_position", "is_person_name", "is_recipients_head",
     "is_upper", "roman_value", "is_structural", "is_closing_paragraph", "is_enacting", "ends_sentence",
+    "is_enacting_authority", "doc_type_from_number", "is_pipe_only", "CENTRAL_CITIES",
 ]
+
+# thành phố trực thuộc trung ương: called "thành phố", never "tỉnh" (Huế joined them in 2025)
+CENTRAL_CITIES = frozenset({"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ"})
 
 ROMAN = re.compile(r"^(?:PHẦN\s+)?(?P<m>[IVXL]{1,6})\s*[.)]\s*(?P<t>\S.*)$")
 # "1." "1.2." "2.3)" — and "1.2 Text" without the final dot; a bare "3 ngành" is not a heading
@@ -33,11 +37,16 @@ DATE_LINE = re.compile(
     r"^(?P<place>[^\W\d][^,\n]{0,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})?\s*(?:năm|/)\s*(?P<y>\d{4})\s*\.?$",
     re.I)
 DOC_TYPES = ("KẾ HOẠCH", "QUYẾT ĐỊNH", "PHỤ LỤC", "CHƯƠNG TRÌNH", "HƯỚNG DẪN", "ĐỀ ÁN", "CHỈ THỊ",
-             "THÔNG BÁO", "BÁO CÁO", "NGHỊ QUYẾT", "CÔNG VĂN", "KẾ HOẠCH LIÊN TỊCH")
+             "THÔNG BÁO", "BÁO CÁO", "NGHỊ QUYẾT", "CÔNG VĂN", "KẾ HOẠCH LIÊN TỊCH", "QUY CHẾ", "QUY ĐỊNH")
+# type codes of document numbers (Nghị định 30/2020/NĐ-CP, Phụ lục III): "183/KH-UBND" is a Kế hoạch
+_TYPE_CODES = {"KH": "Kế hoạch", "QĐ": "Quyết định", "CT": "Chỉ thị", "NQ": "Nghị quyết", "TB": "Thông báo",
+               "BC": "Báo cáo", "HD": "Hướng dẫn", "CTR": "Chương trình", "ĐA": "Đề án", "TTR": "Tờ trình",
+               "KL": "Kết luận", "QC": "Quy chế", "QYĐ": "Quy định", "KHLT": "Kế hoạch liên tịch"}
 _POSITIONS = ("CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN",
               "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "BÍ THƯ",
               "PHÓ BÍ THƯ", "THỦ TRƯỞNG", "ỦY VIÊN", "TỔNG GIÁM ĐỐC", "CHỦ NHIỆM")
-_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+# a name word is capitalised; one-letter particles ("Y" in Ê Đê names) and apostrophes (H'Hen) occur
+_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ](?:'?[a-zđà-ỹ]+)?$")
 
 
 def is_upper(text: str) -> bool:
@@ -49,11 +58,18 @@ def is_separator(text: str) -> bool:
     return bool(re.fullmatch(r"[-_=~*.·—–\s]{3,}", text))
 
 
+def is_pipe_only(text: str) -> bool:
+    """A lone "|" left between header table cells by a web page."""
+    return bool(re.fullmatch(r"[|\s]+", text))
+
+
 def is_motto(text: str) -> bool:
+    """The national name or motto; any dash (or none, when a PDF lost it) between the three words."""
     if len(text) > 80:
         return False  # a sentence may name the Republic; the motto line stands alone
     f = fold(text)
-    return "cong hoa xa hoi chu nghia viet nam" in f or re.search(r"doc lap\s*-\s*tu do\s*-\s*hanh phuc", f) is not None
+    return (re.search(r"cong hoa\s*xa\s*hoi\s*chu nghia\s*viet nam", f) is not None
+            or re.search(r"doc lap\W*tu do\W*hanh phuc", f) is not None)
 
 
 def is_issuer_line(text: str) -> bool:
@@ -61,9 +77,27 @@ def is_issuer_line(text: str) -> bool:
     if not is_upper(text) or len(text) > 90:
         return False
     f = fold(text)
+    if re.fullmatch(r"uy(?: ban(?: nhan)?)?", f.strip()):
+        return True   # "ỦY" / "BAN NHÂN DÂN": the issuer's name wrapped by a narrow header cell
     return bool(re.match(r"(uy ban nhan dan|ubnd|hoi dong nhan dan|so |bo |ban |phong |cong an|van phong|"
                          r"tinh uy|huyen uy|thanh uy|tinh |huyen |thanh pho |thi xa |xa |phuong |"
                          r"chu tich uy ban nhan dan)", f))
+
+
+def is_enacting_authority(text: str) -> bool:
+    """The authority line a decision prints under its title ("ỦY BAN NHÂN DÂN TỈNH X", "CHỦ TỊCH …")."""
+    if not is_upper(text) or len(text) > 90:
+        return False
+    return bool(re.match(r"(uy ban nhan dan|ubnd|hoi dong nhan dan|chu tich|bo truong|giam doc|truong ban)\b",
+                         fold(text)))
+
+
+def doc_type_from_number(number: str | None) -> str | None:
+    """"488/KH-UBND" → "Kế hoạch"; "62/2006/QĐ-UBND" → "Quyết định"; a number without a type code → None."""
+    if not number:
+        return None
+    m = re.search(r"/\s*(?:\d{4}\s*/\s*)?([A-Za-zĐđ]+)\s*-", number)
+    return _TYPE_CODES.get(m.group(1).upper()) if m else None
 
 
 def is_number_line(text: str) -> bool:
@@ -95,7 +129,8 @@ def is_enacting(text: str) -> bool:
 
 
 def is_authority(text: str) -> bool:
-    return bool(re.match(r"^(TM|KT|Q|TL|TUQ|T/M|K/T)\.?\s+\S", text)) and is_upper(text) and len(text) < 60
+    # "KT. CHỦ TỊCH", "KT.CHỦ TỊCH" and "KT CHỦ TỊCH" are all written
+    return bool(re.match(r"^(TM|KT|Q|TL|TUQ|T/M|K/T)(?:\.\s*|\s+)\S", text)) and is_upper(text) and len(text) < 60
 
 
 def is_position(text: str) -> bool:
@@ -105,7 +140,8 @@ def is_position(text: str) -> bool:
 
 def is_person_name(text: str) -> bool:
     words = text.strip().strip(".").split()
-    return 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
+    return (2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
+            and sum(len(w) > 1 for w in words) >= 2)
 
 
 def is_recipients_head(text: str) -> bool:

@@ -19,11 +19,15 @@ from .units import units_after, units_before
 
 __all__ = ["TextRoles", "text_roles", "Units", "resolve", "strip_marker"]
 
-_SUBJECT = re.compile(r"\s*(?:có trách nhiệm|chịu trách nhiệm|chủ trì\b|là cơ quan (?:đầu mối|thường trực|chủ trì)|"
-                      r"là đơn vị (?:đầu mối|chủ trì))", re.I)
-_COTRI = re.compile(r"chủ trì\s*,?\s*(?:và\s+)?phối hợp\s+(?:với\s+)?", re.I)
-_FLIP = re.compile(r"^(?:tham gia\s*,?\s*)?phối hợp\s+(?:với\s+)?", re.I)
-_REQUEST = re.compile(r"\bđề nghị\s+", re.I)
+# role phrases are matched with \s+ between words: pages cut them by line breaks and double spaces
+_SUBJECT = re.compile(r"\s*(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|chủ\s+trì\b|"
+                      r"là\s+cơ\s+quan\s+(?:đầu\s+mối|thường\s+trực|chủ\s+trì)|là\s+đơn\s+vị\s+(?:đầu\s+mối|chủ\s+trì))", re.I)
+# "chủ trì, phối hợp (với) Y", "X phối hợp với Y": Y is a partner wherever the phrase stands
+_COTRI = re.compile(r"\bphối\s+hợp\s*:?\s+(?:với\s+)?", re.I)
+# "X chủ trì; Y phối hợp." — Y, written before a "phối hợp" that introduces nobody, is a partner
+_POST_PARTNER = re.compile(r"\bphối\s+hợp\b(?!\s+với)(?=\s*(?:[.;,]|$|thực\s+hiện|triển\s+khai|tổ\s+chức))", re.I | re.M)
+_FLIP = re.compile(r"^(?:tham\s+gia\s*,?\s*)?phối\s+hợp\s+(?:với\s+)?", re.I)
+_REQUEST = re.compile(r"\bđề\s+nghị\s+", re.I)
 # text addressed to an assistant/model is not an assignment, whatever units it names
 _TO_AI = re.compile(r"bỏ qua (?:mọi|tất cả|các|toàn bộ)(?: các)? (?:hướng dẫn|chỉ dẫn|chỉ thị|lệnh)|"
                     r"ignore (?:all |any )?(?:the )?(?:previous |prior |above )?instructions|"
@@ -74,20 +78,24 @@ def text_roles(text: str, province: str | None = None) -> TextRoles:
         r.flip, _ = units_after(body, m.end(), province)
     for m in _COTRI.finditer(text):
         units, _ = units_after(text, m.end(), province)
-        r.partners += units
+        r.partners += [u for u in units if u not in r.flip]
+    for m in _POST_PARTNER.finditer(text):
+        r.partners += units_before(text, m.start(), province)
     for m in _REQUEST.finditer(text):
         units, _ = units_after(text, m.end(), province)
         r.requested += units
     for m in _SUBJECT.finditer(text):
         r.subjects += units_before(text, m.start(), province)
     # a task that opens with unit names has them as its subject ("Các cơ quan báo chí … tăng cường …"),
-    # unless they are the ones asking or assigning ("Ủy ban nhân dân huyện đề nghị …")
+    # unless they are the ones asking or assigning ("Ủy ban nhân dân huyện đề nghị …") or only
+    # coordinating ("Sở Nội vụ phối hợp.")
     for line in text.split("\n"):
         line = strip_marker(line)
         units, end = units_after(line, 0, province)
-        if units and not re.match(r"\s*(?:đề nghị|yêu cầu|giao|ban hành|quyết định|phê duyệt|chỉ đạo|:)",
-                                  line[end:], re.I):
+        if units and not re.match(r"\s*(?:đề\s+nghị|yêu\s+cầu|giao|ban\s+hành|quyết\s+định|phê\s+duyệt|chỉ\s+đạo|:)",
+                                  line[end:], re.I) and not _POST_PARTNER.match(line[end:].lstrip()):
             r.subjects += units
+    r.partners = [u for u in r.partners if u not in r.subjects]
     for name in ("subjects", "requested", "partners", "flip"):
         setattr(r, name, list(dict.fromkeys(getattr(r, name))))
     return r

@@ -1,6 +1,8 @@
 """Heading tree and passages of one document part.
 
-Headings: Roman sections (I., II. — also "### I." or bold), "Điều N.", numbered items
+Headings: divisions ("PHẦN I.", "Phần thứ hai", "Chương II", "Mục 1") above everything
+else, each restarting the numbering below it; Roman sections (I., II. — also "### I." or
+bold), "Điều N.", numbered items
 (1., 1.1., 2.3.), lettered points (a), b), đ) … also "*c)*" / "**a)**" once markup is
 gone).  Bullets are content.  A numbered "1." met inside a lettered point restarts a
 nested list, not the plan's numbering, and stays content.
@@ -18,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..records import Block
+from ..textnorm import fold
+from .clean import is_division
 from .patterns import (ARTICLE, LETTERED, NUMBERED, ROMAN, UNIT_LINE, is_closing_paragraph, is_structural,
                        is_upper, roman_value)
 from .roles import Units, resolve, text_roles
@@ -30,6 +34,10 @@ TARGET_CHARS = 900     # a passage grows up to about this many characters …
 HARD_CHARS = 1600      # … and a single paragraph longer than this is cut at sentence ends
 _LEAD_ROLES = ("chủ trì", "thực hiện", "tham mưu", "đầu mối", "chịu trách nhiệm")
 _SHORT_LABEL = re.compile(r"^[-+•]?\s*[^:]{3,40}:\s")
+# divisions sit between the root (0) and Roman sections / articles (1): Phần > Chương > Mục
+_DIVISION_RANK = {"phần": 0.25, "chương": 0.5, "mục": 0.75}
+_ORDINALS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+             "chín": 9, "mười": 10}
 
 
 @dataclass
@@ -40,10 +48,10 @@ class Table:
 
 @dataclass(eq=False)
 class Node:
-    kind: str                    # root | roman | article | num | letter
-    key: str                     # short id part: "II", "4", "b", "d3"
+    kind: str                    # root | division | roman | article | num | letter
+    key: str                     # short id part: "II", "4", "b", "d3", "phan2"
     label: str                   # shown in the heading path
-    rank: int
+    rank: float
     parent: "Node | None" = None
     head: Block | None = None    # the heading block itself
     items: list = field(default_factory=list)        # Block | Node | Table, in order
@@ -54,6 +62,7 @@ class Node:
     last_closed: int = -1
     last_num: dict[int, int] = field(default_factory=dict)
     nested: int = 0              # last number of a numbered list nested in this node's text
+    bare: bool = False           # a division printed without its title ("Chương I"): next lines give it
 
     def chain(self) -> list["Node"]:
         out, n = [], self
@@ -104,20 +113,52 @@ def _label(prefix: str, title: str) -> tuple[str, str]:
     return (prefix.strip() + (" " + head if head else "")).strip(), unit_part
 
 
+def _division_value(numeral: str) -> int:
+    n = numeral.lower().split()[-1]
+    if n.isdigit():
+        return int(n)
+    return _ORDINALS.get(n) or roman_value(numeral.upper())
+
+
+def _division(b: Block) -> tuple[Node, int] | None:
+    """"PHẦN II. NHIỆM VỤ", "Chương I", "Phần thứ hai": a node above the Roman sections."""
+    m = is_division(b.text)
+    if not m:
+        return None
+    kw = m.group("kw").lower()
+    value = _division_value(m.group("m"))
+    prefix = b.text.strip()[:m.start("t")]
+    bare = not m.group("t").strip()
+    label = prefix.strip(" .:-–") if bare else _label(prefix, m.group("t"))[0]
+    return Node("division", f"{fold(kw)}{value}", label, _DIVISION_RANK[kw], head=b, bare=bare), value
+
+
+def _continues_title(node: Node, b: Block) -> bool:
+    t = b.text.strip()
+    return (b.kind in ("para", "heading") and is_upper(t) and not is_structural(t) and not is_division(t)
+            and len(node.label) + len(t) < 200)
+
+
 def _heading(b: Block, stack: list[Node], province: str | None) -> tuple[Node, int] | None:
     """A new node for a heading block, with the numeric value used for continuity checks."""
     if b.kind in ("list_item", "table_row"):
         return None
     t = b.text.strip()
+    division = _division(b)
+    if division:
+        return division
     m = ARTICLE.match(t)
     if m:
         n = int(m.group("m"))
-        node = Node("article", f"d{n}", f"Điều {n}", 1, head=b)
+        head, _ = _label("", m.group("t"))   # "Điều 1. Phạm vi điều chỉnh" keeps its title; a sentence does not
+        node = Node("article", f"d{n}", f"Điều {n}" + (f". {head}" if head else ""), 1, head=b)
         return node, n
     m = ROMAN.match(t)
     if m:
         value = roman_value(m.group("m"))
-        last = stack[0].last_num.get(1, 0)
+        # Roman sections are counted inside the innermost division: "I." after "PHẦN II." starts again
+        host = next(x for x in reversed(stack) if x.rank < 1)
+        last = host.last_num.get(1, 0)
         title = m.group("t")
         # sections follow each other (a plan may be an excerpt starting at "II."), never go back
         if (value == last + 1 or (last == 0 and is_upper(title))) and (is_upper(title) or b.bold or len(title) < 120):
@@ -181,6 +222,7 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
     stack = [root]
     rows: list[Block] = []
     closing: list[tuple[Node, bool]] | None = None
+    untitled: Node | None = None     # a division whose title is printed on the next line(s)
 
     def attach_table() -> None:
         nonlocal rows
@@ -209,6 +251,7 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
             found = parse_unit_list(u.group("units"), province)
             is_lead = u.group("role").lower().startswith(_LEAD_ROLES)
             lead, partners = (list(found.units), []) if is_lead else ([], list(found.units))
+            partners += [x for x in found.partners if x not in partners]  # "X chủ trì, phối hợp Y"
             for node, own in closing:
                 if own:
                     node.own_explicit = _merge(node.own_explicit, lead, partners)
@@ -221,6 +264,13 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
             continue
         if not (closing and _SHORT_LABEL.match(t) and len(t) < 120):
             closing = None
+        if untitled is not None and _continues_title(untitled, b):
+            # "Chương I" ¶ "NHỮNG QUY ĐỊNH" ¶ "CHUNG": the upper-case lines are the division's title
+            untitled.label += (". " if untitled.bare else " ") + t
+            untitled.bare = False
+            stack[-1].items.append(b)
+            continue
+        untitled = None
         h = _heading(b, stack, province)
         if h:
             node, n = h
@@ -233,6 +283,8 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
             parent.last_num[node.rank] = n
             node.items.append(b)
             stack.append(node)
+            if node.bare:
+                untitled = node
             continue
         if is_closing_paragraph(t) and len(stack) > 1:
             del stack[1:]
@@ -294,12 +346,17 @@ def _chunks(run: list[Block], head: Block | None, province: str | None) -> list[
     return chunks
 
 
+def _head_in_label(node: Node) -> bool:
+    """Does the heading path show the whole heading line? A long one is cut (or reduced to its number)."""
+    return not node.label.endswith("…") and len(node.head.text.strip(" :.")) <= len(node.label) + 2
+
+
 def drafts(root: Node, province: str | None) -> list[Draft]:
     out: list[Draft] = []
 
     def flush(node: Node, run: list[Block], before_children: bool) -> None:
-        if not run or (len(run) == 1 and run[0] is node.head and node.children):
-            return
+        if not run or (len(run) == 1 and run[0] is node.head and node.children and _head_in_label(node)):
+            return   # a bare heading over its children: the heading path already says it
         for chunk in _chunks(run, node.head, province):
             text = "\n".join(b.text for b in chunk)
             explicit, heading = _nearest(node, own=before_children)
@@ -312,7 +369,7 @@ def drafts(root: Node, province: str | None) -> list[Draft]:
         rows, roles = read_table(tab.rows, province)
         for row in rows:
             label = (f"{row.num}. {row.lead_text}" if row.lead_text else row.num).strip()
-            section = node.section + tuple(x for x in (tab.caption, label) if x)
+            section = node.section + tuple(x for x in (tab.caption, *row.groups, label) if x)
             key = f"{node.keypath}.row-{row.num or len(out)}"
             if not row.tasks:
                 text = "\n".join(row.task_texts) or " | ".join(c for c in row.blocks[0].cells if c)

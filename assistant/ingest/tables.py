@@ -1,9 +1,13 @@
 """Task tables (STT | Đơn vị chủ trì | Nội dung thực hiện | Đơn vị phối hợp) → one record per task.
 
-Columns are recognised from the header row by their names, in any order.  A row
-whose STT is empty (or repeats the row above, as merged Word cells do) continues
-the row above: its tasks join the parent's, and text in its unit cells continues
-the parent's unit names ("Hội Doanh" + "nhân trẻ Tỉnh; …").
+Columns are recognised from the header row by their names, in any order, and
+whatever the wording around the role ("Đơn vị\\nchủ trì", "Cơ quan, đơn vị chủ
+trì thực hiện", "Thời gian thực hiện/hoàn thành").  A row whose STT is empty
+(or repeats the row above, as merged Word cells do) continues the row above:
+its tasks join the parent's, and text in its unit cells continues the parent's
+unit names ("Hội Doanh" + "nhân trẻ Tỉnh; …").  A group row ("I | CÔNG TÁC
+TUYÊN TRUYỀN | | |": a Roman/letter STT, or a title alone in its row) is not a
+task: it heads the rows under it (``TaskRow.groups``).
 """
 from __future__ import annotations
 
@@ -12,21 +16,32 @@ from dataclasses import dataclass, field
 
 from ..records import Block
 from ..textnorm import fold
+from .patterns import is_upper
 from .roles import Units, resolve, text_roles
 from .units import parse_unit_list
 
-__all__ = ["TaskRow", "Task", "read_table", "is_header_row"]
+__all__ = ["TaskRow", "Task", "read_table", "is_header_row", "header_roles", "is_header_cells",
+           "is_row_number"]
 
+# Strongest cue first, so the role word wins over the words around it: "Thời gian thực
+# hiện" is a time and "Kết quả thực hiện" a product although "thực hiện" names the lead,
+# "Đơn vị chủ trì thực hiện nhiệm vụ" a lead although "nhiệm vụ" names the content.
 _ROLE_WORDS = (
     ("partners", r"phoi hop"),
     ("num", r"^(stt|tt|so tt|so thu tu)$"),
-    ("content", r"noi dung|nhiem vu|cong viec|hoat dong|giai phap"),
-    ("lead", r"chu tri|thuc hien|co quan|don vi|trach nhiem"),
-    ("time", r"thoi gian|thoi han|tien do"),
+    ("time", r"thoi gian|thoi han|tien do|thoi diem"),
     ("product", r"san pham|ket qua"),
+    ("budget", r"kinh phi|nguon von|du toan"),
     ("note", r"ghi chu"),
+    ("lead", r"chu tri"),
+    ("content", r"noi dung|nhiem vu|cong viec|hoat dong|giai phap|chi tieu"),
+    ("lead", r"thuc hien|co quan|don vi|trach nhiem|phan cong"),
 )
+_EXTRA_ROLES = ("time", "product", "budget", "note")
 _INLINE_BULLET = re.compile(r"(?<=[.;:!?])\s+[-–+•*]\s+(?=\S)")
+# STT of a row: 1, 01, 1.1, 2.3.1, I, IV, a, B (with an optional closing "." or ")")
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}|[IVXL]{1,6}|[A-Za-zĐđ])[.)]?$")
+_ROMAN = re.compile(r"^[IVXL]{1,6}$")
 
 
 @dataclass
@@ -42,8 +57,9 @@ class TaskRow:
     partners_text: str
     blocks: list[Block] = field(default_factory=list)
     task_texts: list[str] = field(default_factory=list)
-    extra: dict[str, str] = field(default_factory=dict)   # time, product, note …
+    extra: dict[str, str] = field(default_factory=dict)   # time, product, budget, note …
     tasks: list[Task] = field(default_factory=list)
+    groups: tuple[str, ...] = ()   # group rows above it, outermost first: ("I. CÔNG TÁC TUYÊN TRUYỀN",)
 
     @property
     def start(self) -> int:
@@ -54,20 +70,49 @@ class TaskRow:
         return self.blocks[-1].end
 
 
-def _roles(cells: tuple[str, ...]) -> dict[int, str]:
+def _cell_role(cell: str) -> str | None:
+    f = re.sub(r"\s+", " ", fold(cell)).strip(" .:*")
+    for role, rx in _ROLE_WORDS:
+        if re.search(rx, f):
+            return role
+    return None
+
+
+def header_roles(cells) -> dict[int, str]:
+    """Column index → role (num, content, lead, partners, time, product, budget, note).
+
+    Only the first column of a role keeps it, except content: a table may describe
+    its task in two columns ("Nhiệm vụ" | "Nội dung cụ thể").
+    """
     roles: dict[int, str] = {}
     for i, c in enumerate(cells):
-        f = fold(c).strip(" .:")
-        for role, rx in _ROLE_WORDS:
-            if re.search(rx, f) and role not in roles.values():
-                roles[i] = role
-                break
+        role = _cell_role(c) if c.strip() else None
+        if role and (role == "content" or role not in roles.values()):
+            roles[i] = role
     return roles
 
 
-def is_header_row(b: Block) -> bool:
-    r = set(_roles(b.cells).values())
+def _is_header(roles: dict[int, str]) -> bool:
+    r = set(roles.values())
     return "content" in r and ("lead" in r or "partners" in r or "num" in r)
+
+
+def is_header_row(b: Block) -> bool:
+    return _is_header(header_roles(b.cells))
+
+
+def is_header_cells(cells) -> bool:
+    """Stricter than ``is_header_row``, for text that is not yet known to be a table:
+    every cell is a short column name."""
+    filled = [c for c in cells if c.strip()]
+    if len(filled) < 2 or any(len(c) > 70 for c in filled):
+        return False
+    roles = header_roles(cells)
+    return len(roles) == len(filled) and _is_header(roles)
+
+
+def is_row_number(cell: str) -> bool:
+    return bool(_ROW_NUMBER.match(cell.strip()))
 
 
 def _split_tasks(cell: str) -> list[str]:
@@ -91,44 +136,160 @@ def _continue_name(prev: str, more: str) -> str:
     return prev.rstrip(" ;,") + "; " + more.lstrip()
 
 
+@dataclass
+class _Cells:
+    """One body row read through the header's roles."""
+    num: str
+    lead: str
+    partners: str
+    tasks: list[str]
+    extra: dict[str, str]
+
+    @property
+    def only_content(self) -> bool:
+        return not (self.lead or self.partners or self.extra) and bool(self.tasks)
+
+
+def _read_cells(b: Block, roles: dict[int, str]) -> _Cells:
+    cells = list(b.cells) + [""] * 8
+    num_col = next((i for i, r in roles.items() if r == "num"), None)
+    others = {c.strip() for i, c in enumerate(b.cells) if i != num_col and c.strip()}
+    if len(others) == 1 and sum(1 for i, c in enumerate(b.cells) if i != num_col and c.strip()) > 1:
+        # a title merged across the row repeats in every cell it spans (Word, HTML exports)
+        title = others.pop()
+        cells = [c if i == num_col else "" for i, c in enumerate(b.cells)] + [""] * 8
+        content = next((i for i, r in roles.items() if r == "content"), None)
+        if content is not None:
+            cells[content] = title
+    col = {}
+    for i, r in roles.items():
+        col.setdefault(r, i)
+    get = (lambda r: cells[col[r]].strip() if r in col else "")
+    content_cols = [i for i, r in roles.items() if r == "content"] or \
+                   [i for i in range(len(b.cells)) if i not in roles]
+    tasks = [t for i in content_cols for t in _split_tasks(cells[i])]
+    extra = {r: cells[i].strip() for i, r in roles.items() if r in _EXTRA_ROLES and cells[i].strip()}
+    return _Cells(get("num").rstrip(".)") if get("num") else "", get("lead"), get("partners"), tasks, extra)
+
+
+def _group_kind(num: str, title: str, next_num: str, stack: list[tuple[str, str]]) -> str | None:
+    """The kind of group a row heads (roman, letter, LETTER, title, num1 …), or None for a task row."""
+    if num and next_num.startswith(num + "."):
+        return f"num{num.count('.')}"            # "1 | CÔNG TÁC …" over "1.1 | …"
+    if _ROMAN.match(num):
+        # "C" after "B" is a letter, not a hundred
+        prev = next((n for k, n in reversed(stack) if k == "LETTER"), "")
+        if not (len(num) == 1 and prev and ord(num) == ord(prev) + 1):
+            return "roman"
+    if re.fullmatch(r"[A-ZĐ]", num):
+        return "LETTER"
+    if re.fullmatch(r"[a-zđ]", num):
+        return "letter"
+    if not num and is_upper(title) and len(title) < 200:
+        return "title"
+    return None
+
+
+@dataclass
+class _Group:
+    kind: str
+    label: str
+    row: TaskRow          # the group row itself, kept as a row when no task comes under it
+    lead: str = ""        # a group titled by a unit ("II | SỞ Y TẾ | | |") leads the rows under it
+    used: bool = False
+
+
+def _enter_group(stack: list[_Group], group: _Group, out: list[TaskRow]) -> None:
+    """A group closes the open group of its own kind (and everything inside it), or nests."""
+    for i, g in enumerate(stack):
+        if g.kind == group.kind:
+            _close_groups(stack[i:], out)
+            del stack[i:]
+            break
+    stack.append(group)
+
+
+def _close_groups(groups: list[_Group], out: list[TaskRow]) -> None:
+    out.extend(g.row for g in groups if not g.used)   # no text is lost
+
+
+def _new_group(c: _Cells, b: Block, kind: str, stack: list[_Group], province: str | None) -> _Group:
+    title = " ".join(c.tasks)
+    label = f"{c.num}. {title}" if c.num else title
+    named = parse_unit_list(title, province)
+    lead = title if named.units and named.complete else ""
+    return _Group(kind, label, TaskRow(c.num, "", "", [b], [title], groups=tuple(g.label for g in stack)), lead)
+
+
 def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], dict[int, str]]:
     """Task rows with their units; returns (rows, column roles).  No header → no roles."""
     header = next((i for i, b in enumerate(rows[:3]) if is_header_row(b)), None)
-    roles = _roles(rows[header].cells) if header is not None else {}
-    col = {v: k for k, v in roles.items()}
+    roles = header_roles(rows[header].cells) if header is not None else {}
+    body = rows[header + 1 if header is not None else 0:]
+    if not roles:
+        out = [TaskRow("", "", "", [b], [" | ".join(c for c in b.cells if c)]) for b in body]
+        for row in out:
+            _assign_units(row, province, False)
+        return out, roles
+    read = [_read_cells(b, roles) for b in body]
     out: list[TaskRow] = []
-    for b in rows[header + 1 if header is not None else 0:]:
-        cells = list(b.cells) + [""] * 8
-        if not roles:
-            out.append(TaskRow("", "", "", [b], [" | ".join(c for c in b.cells if c)]))
+    stack: list[_Group] = []
+    barrier = 0      # a row never continues a row from before the last group row
+    for i, (b, c) in enumerate(zip(body, read)):
+        next_num = next((r.num for r in read[i + 1:] if r.num), "")
+        kind = _group_kind(c.num, " ".join(c.tasks), next_num, [(g.kind, g.row.num) for g in stack]) \
+            if c.only_content else None
+        if kind:
+            _enter_group(stack, _new_group(c, b, kind, stack, province), out)
+            barrier = len(out)
             continue
-        num = cells[col["num"]].strip() if "num" in col else ""
-        lead = cells[col["lead"]].strip() if "lead" in col else ""
-        partners = cells[col["partners"]].strip() if "partners" in col else ""
-        content_cols = [i for i, r in roles.items() if r == "content"] or \
-                       [i for i in range(len(b.cells)) if i not in roles]
-        tasks = [t for i in content_cols for t in _split_tasks(cells[i])]
-        extra = {r: cells[i].strip() for i, r in roles.items() if r in ("time", "product", "note") and cells[i].strip()}
-        if out and (not num or num == out[-1].num):
-            prev = out[-1]
-            prev.blocks.append(b)
-            prev.lead_text = _continue_name(prev.lead_text, "" if lead == prev.lead_text else lead)
-            prev.partners_text = _continue_name(prev.partners_text, "" if partners == prev.partners_text else partners)
-            prev.task_texts += tasks
-            for k, v in extra.items():
-                prev.extra[k] = (prev.extra.get(k, "") + " " + v).strip()
+        if len(out) > barrier and (not c.num or c.num == out[-1].num):
+            _continue_row(out[-1], b, c)
             continue
-        out.append(TaskRow(num, lead, partners, [b], tasks, extra))
+        lead = c.lead or next((g.lead for g in reversed(stack) if g.lead), "")
+        out.append(TaskRow(c.num, lead, c.partners, [b], c.tasks, c.extra, groups=tuple(g.label for g in stack)))
+        for g in stack:
+            g.used = True
+    _close_groups(stack, out)
     for row in out:
-        _assign_units(row, province, bool(roles))
+        _assign_units(row, province, True)
     return out, roles
 
 
+def _continue_row(prev: TaskRow, b: Block, c: _Cells) -> None:
+    prev.blocks.append(b)
+    prev.lead_text = _continue_name(prev.lead_text, "" if c.lead == prev.lead_text else c.lead)
+    prev.partners_text = _continue_name(prev.partners_text, "" if c.partners == prev.partners_text else c.partners)
+    prev.task_texts += c.tasks
+    for k, v in c.extra.items():
+        prev.extra[k] = (prev.extra.get(k, "") + " " + v).strip()
+
+
+def _row_units(row: TaskRow, province: str | None) -> Units:
+    """Units from the row's lead and partner cells.
+
+    A lead cell may itself split the roles ("Sở TT&TT chủ trì, phối hợp Sở Nội vụ",
+    "Sở Y tế (chủ trì); Sở Tài chính (phối hợp)"): the units it names as subjects
+    lead, the others in it coordinate.
+    """
+    # a unit column holds nothing but units: keep unknown names as written
+    lead = parse_unit_list(row.lead_text, province, cell=True) if row.lead_text else None
+    partners = parse_unit_list(row.partners_text, province, cell=True) if row.partners_text else None
+    lead_units = list(lead.units) if lead else []
+    # the unit-list reader splits "X chủ trì, phối hợp Y"; roles.py's subjects catch the rest
+    more_partners: list[str] = list(getattr(lead, "partners", ()) or ())
+    if lead and not more_partners and "phoi hop" in fold(row.lead_text):
+        subjects = [u for u in text_roles(row.lead_text, province).subjects if u in lead_units]
+        if subjects:
+            more_partners = [u for u in lead_units if u not in subjects]
+            lead_units = subjects
+    partner_units = list(dict.fromkeys([*more_partners, *(partners.units if partners else ())]))
+    return Units(lead_units, [u for u in partner_units if u not in lead_units],
+                 list(lead.requested) if lead else [])
+
+
 def _assign_units(row: TaskRow, province: str | None, has_roles: bool) -> None:
-    lead = parse_unit_list(row.lead_text, province) if row.lead_text else None
-    partners = parse_unit_list(row.partners_text, province) if row.partners_text else None
-    row_units = Units(list(lead.units) if lead else [], list(partners.units) if partners else [],
-                      list(lead.requested) if lead else [])
+    row_units = _row_units(row, province)
     for text in row.task_texts or [""]:
         if not text:
             continue

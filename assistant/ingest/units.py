@@ -32,6 +32,23 @@ _ADMIN = ("thành phố", "huyện", "thị xã", "xã", "phường", "thị tr�
 # words that may sit between the units of a list without making it "not a unit list"
 _CONNECTORS = {"va", "cac", "voi", "cung", "gom", "giao", "dc"}
 _LOWER_TAIL = {"tỉnh", "huyện", "thị xã", "thành phố", "xã", "thị trấn"}
+_SCOPE = ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "xã", "phường", "tỉnh")
+# verbs that follow a unit name ("Sở Y tế chủ trì", "UBND huyện Xây dựng kế hoạch"): never part of a name
+_ROLE_VERBS = (
+    "chủ trì", "phối hợp", "thực hiện", "tham mưu", "tổ chức", "triển khai", "xây dựng", "chịu trách nhiệm",
+    "có trách nhiệm", "hướng dẫn", "theo dõi", "tổng hợp", "báo cáo", "đôn đốc", "chỉ đạo", "tuyên truyền",
+    "đề nghị", "phụ trách", "ban hành", "tiếp tục", "rà soát", "giao", "căn cứ", "quyết định", "phê duyệt",
+    "yêu cầu", "đảm bảo", "bảo đảm", "nghiên cứu", "cung cấp", "hỗ trợ", "tăng cường", "đẩy mạnh", "trình",
+    "phát huy", "nâng cao", "chủ động", "thường xuyên", "tích cực",
+)
+# ordinary lower-case words that end a name written without punctuation ("Sở Y tế và các đơn vị")
+_STOP_WORDS = {
+    "và", "với", "các", "của", "cho", "trên", "tại", "theo", "về", "trong", "để", "được", "có", "đã", "sẽ",
+    "thuộc", "cùng", "là", "những", "một", "nhằm", "khi", "nếu", "hoặc", "đến", "từ", "tới", "đối", "này",
+    "đó", "năm", "ngày", "tháng", "làm", "gì", "nào", "thì", "mà", "phải", "liên", "quan", "như", "sau",
+}
+# a generic name reads at most this many tokens before its scope word
+_MAX_NAME = 12
 
 
 @lru_cache(maxsize=4096)
@@ -91,6 +108,8 @@ class UnitList:
     units: tuple[str, ...]
     complete: bool          # every part of the text was a unit (or a connector / vague phrase)
     requested: tuple[str, ...] = ()
+    # "X chủ trì, phối hợp (với) Y", "X chủ trì; Y phối hợp": Y coordinates, it is not in ``units``
+    partners: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -194,14 +213,19 @@ def _scan(text: str, province: str | None) -> tuple[tuple[_Tok, ...], tuple[_Mat
     while i < len(toks):
         a = _match_at(toks, i, idx)
         n = _admin_ubnd(toks, i)
-        if n and (a is None or n > len(a.toks)):
+        g = _generic_unit(text, toks, i)
+        if n and (a is None or n > len(a.toks)) and n >= g:
             # "UBND huyện Cao Lãnh" is a named unit, longer than the generic "UBND huyện"
-            name = _tidy(text[toks[i].start:toks[i + n - 1].end])
-            m = re.match(r"Ủy ban nhân dân tỉnh (.+)$", name)
-            if m and province and canonical_province(m.group(1)) == province:
-                name = "Ủy ban nhân dân tỉnh"  # the plan's own province: same unit as "UBND tỉnh"
-            out.append(_Match(toks[i].start, toks[i + n - 1].end, i, i + n, name, False))
+            out.append(_Match(toks[i].start, toks[i + n - 1].end, i, i + n,
+                              _named_ubnd(text[toks[i].start:toks[i + n - 1].end], province), False))
             i += n
+            continue
+        if g and (a is None or g > len(a.toks) and _adds_name(toks, i + len(a.toks), i + g)):
+            # an alias only counts as a whole name: "Sở Nông nghiệp" inside "Sở Nông nghiệp và Môi
+            # trường" is a different (newer) body, while "Sở Y tế tỉnh Đồng Tháp" is still "Sở Y tế"
+            name = _generic_name(text, toks, i, g, a, province)
+            out.append(_Match(toks[i].start, toks[i + g - 1].end, i, i + g, name, False))
+            i += g
             continue
         if a is None:
             i += 1
@@ -212,10 +236,131 @@ def _scan(text: str, province: str | None) -> tuple[tuple[_Tok, ...], tuple[_Mat
     return tuple(toks), tuple(out)
 
 
+def _adds_name(toks, j: int, k: int) -> bool:
+    """Whether tokens [j, k) after an alias make a longer name: a capitalised word or a scope word.
+    Lower-case words only ("Đài PTTH Đồng Tháp sản xuất …") are the sentence going on."""
+    return any(_caps(toks[x]) or _scope_at(toks, x) for x in range(j, k))
+
+
+def _named_ubnd(name: str, province: str | None) -> str:
+    name = _tidy(name)
+    m = re.match(r"Ủy ban nhân dân tỉnh (.+)$", name)
+    if m and province and canonical_province(m.group(1)) == province:
+        return "Ủy ban nhân dân tỉnh"  # the plan's own province: same unit as "UBND tỉnh"
+    return name
+
+
+def _generic_name(text: str, toks, i: int, g: int, a: _Alias | None, province: str | None) -> str:
+    """Name of a generic match of g tokens at i; ``a`` is the (shorter) alias that starts there."""
+    if a is not None and not a.vague:
+        rest = toks[i + len(a.toks):i + g]
+        s = _scope_at(rest, 0)
+        place = rest[s:]
+        if s:
+            return a.canonical          # "Sở Y tế tỉnh", "Công an huyện Lấp Vò": the scope word makes the rest a place
+        if place:
+            # "Sở Nông nghiệp| và Môi trường", "Phòng Văn hóa| - Xã hội": a connector carries the name
+            # on (a newer, different body); capitalised words straight after it name the place
+            # ("Phòng TC-KH Lấp Vò", "Sở Y tế Đồng Tháp", "Sở Tài chính ĐT")
+            between = text[toks[i + len(a.toks) - 1].end:place[0].start] + text[place[0].start:place[0].end]
+            if not re.match(r"\s*(?:[-–,&/]|và\b|\(|và$)", between, flags=re.I):
+                return a.canonical
+    return _tidy(text[toks[i].start:toks[i + g - 1].end])
+
+
 @lru_cache(maxsize=1)
 def _heads() -> tuple[tuple[tuple[str, str], ...], ...]:
     hs = [_alias(h, h) for h in _data()["heads"]]
     return tuple(sorted((h.toks for h in hs if h), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _generic_heads() -> tuple[tuple[tuple[str, str], ...], ...]:
+    hs = [_alias(h, h) for h in [*_data()["heads"], *_data().get("generic_heads", [])]]
+    return tuple(sorted({h.toks for h in hs if h}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> tuple[tuple[tuple[str, str], ...], ...]:
+    return tuple(sorted((_alias(v, "").toks for v in _ROLE_VERBS), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _scopes() -> tuple[tuple[tuple[str, str], ...], ...]:
+    return tuple(_alias(a, "").toks for a in _SCOPE)
+
+
+def _scope_at(toks, j: int) -> int:
+    """Length of a scope word (tỉnh, huyện, thị xã …) at j; "xã hội" is not the scope "xã"."""
+    n = _starts_with(toks, j, _scopes())
+    if n == 1 and toks[j].key == "xã" and j + 1 < len(toks) and toks[j + 1].key == "hội" and toks[j + 1].joined:
+        return 0
+    return n
+
+
+def _caps(t: _Tok) -> bool:
+    return t.raw[:1].isupper()
+
+
+def _shouting(t: _Tok) -> bool:
+    return len(t.raw) > 1 and t.raw.isupper()
+
+
+def _place(toks, j: int, limit: int = 4) -> int:
+    """Capitalised words of a place name right after a scope word ("huyện Cao Lãnh"), up to punctuation."""
+    k = j
+    while (k < len(toks) and k - j < limit and toks[k].joined and _caps(toks[k])
+           and not _starts_with(toks, k, _verbs()) and not _scope_at(toks, k)):
+        k += 1
+    return k - j
+
+
+def _generic_unit(text: str, toks, i: int) -> int:
+    """Token length of a unit name not in the data file, read from its head word, else 0.
+
+    "Trung tâm Y tế huyện", "Bảo hiểm xã hội tỉnh", "Văn phòng - Thống kê xã", "Viễn thông Đồng
+    Tháp": a capitalised head, then capitalised words (each may carry one lower-case syllable:
+    "Y tế", "Văn hóa"), up to a scope word and its place name.  Punctuation, a verb ("chủ trì")
+    or an ordinary lower-case word ends it; a longer lower-case run is kept only when a scope
+    word, a verb or a capitalised word follows it ("Trung tâm Kiểm soát bệnh tật tỉnh").
+    """
+    h = _starts_with(toks, i, _generic_heads())
+    if not h or not _caps(toks[i]):
+        return 0
+    if _shouting(toks[i]) and i + h < len(toks) and _shouting(toks[i + h]):
+        return 0   # "SỞ Y TẾ" in a letterhead: capitals say nothing there
+    j, lower, cut = i + h, 0, None
+    while j < len(toks) and j - i < _MAX_NAME:
+        t = toks[j]
+        sep = text[toks[j - 1].end:t.start].strip()
+        if sep not in ("", "-", "–") or (sep and not _caps(t)):
+            break
+        s = _scope_at(toks, j) if not sep else 0
+        if s:
+            return j + s + _place(toks, j + s) - i
+        if _starts_with(toks, j, _verbs()) and (not _caps(t) or j > i + h):
+            # "… Lấp Vò Phát huy vai trò" (a lost full stop); "Ban Tổ chức" right after its head is a name
+            return j - i if j > i + h else 0
+        if _caps(t):
+            lower = 0   # "Trang Thông tin điện tử Lấp Vò": a capitalised word confirms the lower-case run
+            j += 1
+            continue
+        if t.key == "các" and not sep and _scope_at(toks, j + 1):
+            j += 1   # "UBND các xã": a plural scope
+            continue
+        if t.key == "và" and j + 1 < len(toks) and _caps(toks[j + 1]) \
+                and not _starts_with(toks, j + 1, _generic_heads()):
+            j += 1   # "Sở Nông nghiệp và Môi trường"; "Sở Y tế và Sở Nội vụ" are two
+            continue
+        if t.key in _STOP_WORDS or (j == i + h and h == 1) or lower >= 4:
+            break   # "Ban hành", "Phòng chống", "Hội nghị": a lower-case word right after a one-word head is no name
+        if lower == 0:
+            cut = j if j == i + h else j + 1   # keep "tế" of "Y tế", not a run straight after the head
+        lower += 1
+        j += 1
+    if lower >= 2 and cut is not None:
+        j = cut
+    return j - i if j > i + h else 0
 
 
 @lru_cache(maxsize=1)
@@ -249,14 +394,71 @@ def _tidy(name: str) -> str:
     return s[:1].upper() + s[1:] if s else s
 
 
-def parse_unit_list(text: str, province: str | None = None, *, whole: bool = True) -> UnitList:
+# role words inside a unit list; "với" after "phối hợp" always introduces the partner
+_LIST_ROLE = re.compile(r"(?i)\bchủ\s+trì\b|\bphối\s+hợp\b(?P<voi>\s+với\b)?")
+
+
+def _piece_is_unit(ptoks, cell: bool) -> bool:
+    """An unlisted name in a list: it starts with a head word followed by a name ("Trung tâm Y tế"),
+    or, in a table's unit column, it is any short item that is not an ordinary phrase."""
+    h = _starts_with(ptoks, 0, _generic_heads())
+    if h and _caps(ptoks[0]) and len(ptoks) > h and (h > 1 or _caps(ptoks[h]) or _scope_at(ptoks, h)
+                                                         or ptoks[h].key == "các"):
+        return True
+    if not cell or len(ptoks) > _MAX_NAME or _starts_with(ptoks, 0, _verbs()):
+        return False
+    return not all(t.key in _STOP_WORDS or t.fold in _CONNECTORS for t in ptoks)
+
+
+def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tuple[int, str, object]], bool]:
+    """Units and role words of a list in reading order: (offset, "unit" | "role", name | is_pre)."""
+    events: list[tuple[int, str, object]] = []
+    complete = True
+    pos = 0
+    spans = [(m.start, m.end, m) for m in matches] + [(len(text), len(text), None)]
+    for start, end, m in spans:
+        gap = text[pos:start]
+        cuts = [pos]
+        for r in _LIST_ROLE.finditer(gap):
+            if r.group(0).lower().startswith("chủ"):
+                pre = None
+            else:
+                # "phối hợp (với) Sở Nội vụ" introduces a partner; "Sở Nội vụ phối hợp" names one
+                after = gap[r.end():].strip(" :\t\n")
+                pre = bool(r.group("voi")) or (after[:1].isupper() if after else m is not None)
+            events.append((pos + r.start(), "role", pre))
+            cuts += [pos + r.start(), pos + r.end()]
+        cuts.append(start)
+        for a, b in zip(cuts[::2], cuts[1::2]):
+            for part in re.split(r"[,;]|\s+và\s+|\s+hoặc\s+|\(|\)", text[a:b]):
+                ptoks = _tokens(part)
+                if not ptoks:
+                    continue
+                rest = ptoks[_starts_with(ptoks, 0, _roles()):]
+                if not rest or all(t.fold in _CONNECTORS for t in rest):
+                    continue
+                if _piece_is_unit(rest, cell):
+                    events.append((a + 1, "unit", _tidy(part[rest[0].start:])))
+                elif whole:
+                    complete = False
+        if m is not None:
+            if not m.vague:
+                events.append((m.start, "unit", m.canonical))
+            pos = end
+    return sorted(events, key=lambda e: e[0]), complete
+
+
+def parse_unit_list(text: str, province: str | None = None, *, whole: bool = True, cell: bool = False) -> UnitList:
     """Units named in a list such as a "Đơn vị chủ trì: …" line, a table cell or a heading.
 
     Known names (and their aliases) are matched first, longest first, so commas and
     "và" inside names ("Sở Văn hóa, Thể thao và Du lịch") do not split them.  Text
     between known names is split on , ; and "và" and kept when it starts with a
-    unit head word ("Phòng", "Trung tâm", …).  ``complete`` says whether nothing but
-    units, connectors and vague phrases ("các đơn vị liên quan") was found.
+    unit head word ("Phòng", "Trung tâm", …) — or, with ``cell`` (a table's unit
+    column), whenever it is a short item that is not an ordinary phrase.  Units
+    after "phối hợp (với)" or before a closing "phối hợp" go to ``partners``.
+    ``complete`` says whether nothing but units, connectors, role words and vague
+    phrases ("các đơn vị liên quan") was found.
     """
     text = normalize_tones(nfc(text)).strip()
     requested = bool(re.match(r"(?i)^\W*đề\s+nghị\b", text))
@@ -264,37 +466,30 @@ def parse_unit_list(text: str, province: str | None = None, *, whole: bool = Tru
     if re.match(r"(?i)^người phát ngôn\b", text):
         u = _tidy(text)
         return UnitList((u,), True, (u,) if requested else ())
-    toks, matches = _scan(text, province)
-    units: list[str] = []
-    complete = True
-    pos = 0
-    pieces: list[tuple[int, int, _Match | None]] = []
-    for m in matches:
-        if m.start > pos:
-            pieces.append((pos, m.start, None))
-        pieces.append((m.start, m.end, m))
-        pos = m.end
-    if pos < len(text):
-        pieces.append((pos, len(text), None))
-    for start, end, m in pieces:
-        if m is not None:
-            if not m.vague:
-                units.append(m.canonical)
+    _, matches = _scan(text, province)
+    events, complete = _list_events(text, matches, cell, whole)
+    lead: list[str] = []
+    partners: list[str] = []
+    pending: list[str] = []     # units since the last role word, in the current mode
+    partner_mode = False
+    for _, kind, val in events:
+        if kind == "unit":
+            pending.append(val)
             continue
-        for part in re.split(r"[,;]|\s+và\s+|\s+hoặc\s+|\(|\)", text[start:end]):
-            ptoks = _tokens(part)
-            if not ptoks:
-                continue
-            skip = _starts_with(ptoks, 0, _roles())
-            rest = ptoks[skip:]
-            if not rest or all(t.fold in _CONNECTORS for t in rest):
-                continue
-            if _starts_with(rest, 0, _heads()) and rest[0].raw[:1].isupper():
-                units.append(_tidy(part[rest[0].start:]))
-            elif whole:
-                complete = False
-    units = list(dict.fromkeys(u for u in units if u))
-    return UnitList(tuple(units), complete and bool(units), tuple(units) if requested else ())
+        if val is None:                      # "chủ trì": what was pending leads
+            lead += pending
+            partner_mode = False
+        elif val:                            # "phối hợp (với) Y": Y and what follows coordinate
+            (partners if partner_mode else lead).extend(pending)
+            partner_mode = True
+        else:                                # "Y phối hợp": Y coordinates
+            partners += pending
+        pending = []
+    (partners if partner_mode else lead).extend(pending)
+    lead = list(dict.fromkeys(u for u in lead if u))
+    partners = [u for u in dict.fromkeys(partners) if u and u not in lead]
+    found = bool(lead or partners)
+    return UnitList(tuple(lead), complete and found, tuple(lead) if requested else (), tuple(partners))
 
 
 @lru_cache(maxsize=1)
@@ -316,11 +511,10 @@ def _admin_ubnd(toks, i: int) -> int:
     if not k:
         return 0
     j += k
-    start = j
-    # the name: capitalised words, up to the first punctuation ("huyện Cao Lãnh, Sở …")
-    while j < len(toks) and toks[j].raw[:1].isupper() and (j == start or toks[j].joined):
-        j += 1
-    return j - i if j > start else 0
+    # the name: capitalised words, up to the first punctuation ("huyện Cao Lãnh, Sở …") or verb
+    # ("UBND huyện Xây dựng kế hoạch"); "UBND huyện, Công an huyện" names no place
+    n = _place(toks, j)
+    return j + n - i if n else 0
 
 
 def units_after(text: str, pos: int = 0, province: str | None = None) -> tuple[list[str], int]:
@@ -342,8 +536,8 @@ def units_after(text: str, pos: int = 0, province: str | None = None) -> tuple[l
                 units.append(m.canonical)
             i, end = m.t1, m.end
             continue
-        if toks[i].fold in _CONNECTORS:
-            i += 1
+        if toks[i].fold in _CONNECTORS and not (units and toks[i].fold == "giao"):
+            i += 1   # "Giao X, Y"; but in "UBND huyện giao X" the units before "giao" assign, X does
             continue
         break
     return list(dict.fromkeys(units)), end
@@ -402,7 +596,8 @@ def units_before(text: str, pos: int, province: str | None = None) -> list[str]:
     nxt = len(toks)
     for m in reversed(matches):
         gap = toks[m.t1:nxt]
-        if any(t.fold not in _CONNECTORS and t.fold not in roles for t in gap):
+        # "UBND tỉnh giao Sở Y tế chủ trì": the one who assigns is not the subject
+        if any((t.fold not in _CONNECTORS or t.fold == "giao") and t.fold not in roles for t in gap):
             break
         run.append(m)
         nxt = m.t0

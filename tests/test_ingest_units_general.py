@@ -1,0 +1,80 @@
+"""Unit names not in the data file, whole-name alias matching, and lead/partner wording (small plans written here)."""
+from __future__ import annotations
+
+from assistant.ingest import parse_bytes
+from assistant.ingest.roles import text_roles
+from assistant.ingest.units import canonical_unit, find_units, parse_unit_list
+
+HEADER = "ỦY BAN NHÂN DÂN\nHUYỆN TAM NÔNG\n\nSố: 7/KH-UBND\n\nTam Nông, ngày 2 tháng 4 năm 2024\n\nKẾ HOẠCH\n\nThử đơn vị\n\n"
+FOOTER = "\n\nNơi nhận:\n- Lưu: VT.\n\nCHỦ TỊCH\n\nLê Văn Ba\n"
+
+
+def parse(body: str):
+    return parse_bytes("donvi.txt", (HEADER + body + FOOTER).encode("utf-8"))
+
+
+def test_ubnd_place_name_stops_at_punctuation_and_verbs():
+    assert find_units("Đơn vị phối hợp: UBND huyện, Công an huyện, Trung tâm Y tế huyện.") == [
+        "Ủy ban nhân dân huyện", "Công an huyện", "Trung tâm Y tế huyện"]
+    assert find_units("Giao UBND tỉnh; Chủ tịch UBND các huyện") == ["Ủy ban nhân dân tỉnh", "Ủy ban nhân dân các huyện"]
+    assert find_units("UBND huyện Xây dựng Kế hoạch chi tiết") == ["Ủy ban nhân dân huyện"]
+    assert find_units("UBND huyện Tam Nông chủ trì") == ["Ủy ban nhân dân huyện Tam Nông"]
+
+
+def test_unlisted_units_are_read_from_their_head_word():
+    assert find_units("Giao Trung tâm Y tế huyện chủ trì tổ chức tiêm chủng") == ["Trung tâm Y tế huyện"]
+    assert find_units("phối hợp với Trung tâm Văn hóa - Thể thao huyện tổ chức giải") == [
+        "Trung tâm Văn hóa - Thể thao huyện"]
+    assert find_units("Văn phòng - Thống kê xã chủ trì tham mưu:") == ["Văn phòng - Thống kê xã"]
+    assert find_units("Bảo hiểm xã hội tỉnh; Ngân hàng Chính sách xã hội huyện") == [
+        "Bảo hiểm xã hội tỉnh", "Ngân hàng Chính sách xã hội huyện"]
+    # ordinary words that start like a head are not units
+    for text in ("Ban hành Kế hoạch này", "Phòng, chống dịch bệnh", "Hội nghị sơ kết", "Báo cáo kết quả"):
+        assert find_units(text) == [], text
+
+
+def test_alias_must_be_the_whole_name():
+    assert canonical_unit("Sở Nông nghiệp và Môi trường") == "Sở Nông nghiệp và Môi trường"
+    assert canonical_unit("Sở Nông nghiệp") == "Sở Nông nghiệp và Phát triển nông thôn"
+    assert canonical_unit("Phòng Văn hóa - Xã hội") == "Phòng Văn hóa - Xã hội"
+    assert canonical_unit("Phòng VH-XH") == "Phòng Văn hóa - Xã hội"
+    assert canonical_unit("Sở Dân tộc và Tôn giáo") == "Sở Dân tộc và Tôn giáo"
+    assert canonical_unit("Phòng Kinh tế, Hạ tầng và Đô thị") == "Phòng Kinh tế, Hạ tầng và Đô thị"
+    assert canonical_unit("Sở Y tế tỉnh Đồng Tháp", "Đồng Tháp") == "Sở Y tế"
+    assert find_units("Sở Nông nghiệp và Sở Y tế") == ["Sở Nông nghiệp và Phát triển nông thôn", "Sở Y tế"]
+
+
+def test_partner_inside_a_lead_list():
+    got = parse_unit_list("Sở TT&TT chủ trì, phối hợp Sở Nội vụ")
+    assert (got.units, got.partners) == (("Sở Thông tin và Truyền thông",), ("Sở Nội vụ",))
+    got = parse_unit_list("Sở Y tế chủ trì; Sở Tư pháp phối hợp")
+    assert (got.units, got.partners) == (("Sở Y tế",), ("Sở Tư pháp",))
+    got = parse_unit_list("Sở Y tế phối hợp với Công an tỉnh")
+    assert (got.units, got.partners) == (("Sở Y tế",), ("Công an tỉnh",))
+
+
+def test_unit_cell_keeps_unknown_items():
+    got = parse_unit_list("Viễn thông Đồng Tháp; Bưu điện tỉnh", "Đồng Tháp", cell=True)
+    assert got.units == ("Viễn thông Đồng Tháp", "Bưu điện tỉnh")
+    got = parse_unit_list("Sở Y tế; Điểm bưu điện văn hóa xã", cell=True)
+    assert got.units == ("Sở Y tế", "Điểm bưu điện văn hóa xã")
+
+
+def test_role_phrases_across_line_breaks_and_spaces():
+    r = text_roles("Sở Tư pháp chịu trách\nnhiệm hướng dẫn, phối  hợp với Sở Y tế.")
+    assert r.subjects == ["Sở Tư pháp"] and r.partners == ["Sở Y tế"]
+    r = text_roles("UBND huyện giao Phòng Nội vụ chủ trì, phối hợp với Trung tâm Y tế huyện tổ chức.")
+    assert r.subjects == ["Phòng Nội vụ"] and r.partners == ["Trung tâm Y tế huyện"]
+    r = text_roles("Đề nghị Hội Nông dân huyện vận động hội viên.")
+    assert r.requested == ["Hội Nông dân huyện"]
+
+
+def test_plan_assigns_unlisted_units():
+    d = parse("I. NHIỆM VỤ\n\n1. Tổ chức ngày hội.\n\n- Đơn vị chủ trì: Phòng Văn hóa - Xã hội.\n\n"
+              "- Đơn vị phối hợp: UBND huyện, Công an huyện, Trung tâm Y tế huyện.\n\n"
+              "2. Giao Trung tâm Văn hóa - Thể thao huyện chủ trì, phối hợp với Bảo hiểm xã hội huyện "
+              "tuyên truyền chính sách.\n")
+    got = {p.section[-1]: (p.lead, p.partners) for p in d.passages if p.kind == "article"}
+    assert got["1."] == (("Phòng Văn hóa - Xã hội",),
+                         ("Ủy ban nhân dân huyện", "Công an huyện", "Trung tâm Y tế huyện"))
+    assert got["2."] == (("Trung tâm Văn hóa - Thể thao huyện",), ("Bảo hiểm xã hội huyện",))
