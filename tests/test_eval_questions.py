@@ -4,10 +4,13 @@ from __future__ import annotations
 import json
 import re
 import statistics
+from pathlib import Path
 
 import pytest
 
-from eval.validate import DEFAULT, KINDS, QUOTAS, TAGS, fold, load_questions, summary, validate
+from eval.validate import DEFAULT, KINDS, PROBE_QUOTAS, QUOTAS, TAGS, fold, load_questions, summary, validate
+
+PROBE = Path(DEFAULT).parent / "probe"
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +21,13 @@ def questions() -> list[dict]:
 def test_gold_set_is_clean(corpus_dir):
     problems = validate(DEFAULT, corpus_dir)
     assert problems == [], "\n".join(problems)
+
+
+def test_probe_set_is_clean():
+    problems = validate(PROBE / "questions.jsonl", PROBE / "plans", quotas=PROBE_QUOTAS)
+    assert problems == [], "\n".join(problems)
+    probe = load_questions(PROBE / "questions.jsonl")
+    assert set(summary(probe)["by_plan"]) == {p.name for p in (PROBE / "plans").iterdir()}
 
 
 def test_quotas(questions, corpus_files):
