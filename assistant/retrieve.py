@@ -49,6 +49,17 @@ def _place_key(name: str | None) -> str:
     return _PLACE_PREFIX.sub("", k)
 
 
+_LOCAL_ISSUER = re.compile(r"\b(?:xa|phuong|thi tran|dac khu|thanh pho|thi xa)\s+([a-z0-9][a-z0-9 '-]*)$")
+
+
+def _locality_key(issuer: str | None) -> str:
+    """The commune/ward/city named by a plan's issuer ("Ủy ban nhân dân xã Đồng Tâm Phú" →
+    "dong tam phu"): since 2025 a xã plan has no district, its issuer is its place."""
+    m = _LOCAL_ISSUER.search(" ".join(fold(issuer or "").replace(",", " ").split()))
+    name = m.group(1).strip(" -") if m else ""
+    return name if len(name.split()) >= 2 else ""
+
+
 def _unit_key(name: str) -> str:
     return " ".join(syllables(fold(match_key(name))))
 
@@ -133,7 +144,8 @@ def _mask(store, filters: dict | None) -> np.ndarray | None:
 
 
 class _Scope:
-    """Which plans a question names: by province/district (from the plans' metadata) or plan number."""
+    """Which plans a question names: by province/district/issuing commune (from the plans'
+    metadata) or plan number."""
 
     def __init__(self, store) -> None:
         places: dict[str, set[str]] = {}
@@ -142,6 +154,9 @@ class _Scope:
             for place in (m.province, m.district):
                 if place:
                     places.setdefault(_place_key(place), set()).add(name)
+            local = _locality_key(m.issuer)
+            if local:  # the same name as a district: one place, the plans merge
+                places.setdefault(local, set()).add(name)
             num = re.match(r"\s*(\d+)", m.number or "")
             if num:
                 numbers.setdefault(num.group(1), set()).add(name)

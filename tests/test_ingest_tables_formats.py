@@ -76,10 +76,15 @@ Sở Nội vụ
 """
 
 
-@pytest.mark.parametrize("body", [INNER_PIPES, MD_NO_OUTER, ONE_CELL_PER_LINE, BLANK_ROWS],
+TIMED = [(n, f"{t} | Thời gian: {q}", lead, partners) for (n, t, lead, partners), q in zip(ROWS, ("Quý II", "Quý III"))]
+
+
+@pytest.mark.parametrize("body, expected", [(INNER_PIPES, TIMED), (MD_NO_OUTER, ROWS), (ONE_CELL_PER_LINE, TIMED),
+                                            (BLANK_ROWS, ROWS)],
                          ids=["inner-pipes", "markdown-rule", "cell-per-line", "blank-line-rows"])
-def test_each_text_shape_gives_one_row_per_task(body):
-    assert _got(_rows(body)) == ROWS
+def test_each_text_shape_gives_one_row_per_task(body, expected):
+    # every column beyond the task and the units stays in the passage, labelled ("Thời gian: Quý II")
+    assert _got(_rows(body)) == expected
 
 
 def test_cell_per_line_header_and_rows_are_not_left_as_text():

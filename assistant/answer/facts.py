@@ -18,7 +18,7 @@ from assistant.answer.intent import Query
 from assistant.records import Answer, DocMeta, Hit
 from assistant.textnorm import fold
 
-__all__ = ["FactRule", "fact_rule", "is_meta_question", "is_meta", "compose_fact", "meta_fact",
+__all__ = ["FactRule", "fact_rule", "QUANTITY_NOUNS", "about_plan", "is_meta_question", "is_meta", "compose_fact", "meta_fact",
            "best_fact_segment", "fact_body"]
 
 _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
@@ -26,6 +26,8 @@ _RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\b(top|xep hang|th
 _PERCENT = re.compile(r"\bphan tram\b|%")
 _DOCNUM_ASK = re.compile(r"\bso (may|bao nhieu|gi)\b")
 _ASK_DAY = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b")
+_NOT_SIGN = re.compile(r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky hop|ky yen|ky vong|"
+                       r"ky so|chu ky so|moi ky|tung ky|ky bao cao)\b")
 _SLOGAN_WORDS = {"thong", "diep", "slogan", "khau", "hieu", "phuong", "cham", "logo"}
 
 _DAY_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b")
@@ -48,26 +50,82 @@ class FactRule:
     name: str = ""
 
 
+# Nouns a "bao nhiêu" question counts or measures. The value may sit anywhere in the
+# clause that names them ("Tổng kinh phí dự kiến: 18,6 tỷ đồng").
+QUANTITY_NOUNS = ("kinh phi", "ngan sach", "nguon von", "chi phi", "du toan", "tong von", "von",
+                  "chi tieu", "muc tieu", "so luong", "ty le", "dien tich", "quy mo", "san luong",
+                  "doanh thu", "so tien", "muc ho tro", "muc chi", "thoi gian", "so lop", "so nguoi")
+_QUANTITY_RE = re.compile(r"\b(" + "|".join(QUANTITY_NOUNS) + r")\b")
+# after "bao nhiêu": a unit of measure or the counted noun ("lượt khách", "tỷ đồng")
+_AFTER_SKIP = frozenset(("nam", "ca", "nuoc", "thi", "tat"))
+
+
 def _anchor_after(f: str) -> list[str]:
-    """The words the number should stand next to: "bao nhiêu lượt khách" → ["luot", "khach"]."""
+    """The words the number should stand with, from the folded question (places and
+    plan numbers already blanked, see ``Query.folded``).
+
+    "bao nhiêu lượt khách" → ["luot"] (the number stands next to it); "tổng kinh phí
+    là bao nhiêu" → ["kinh phi"] (anywhere in the same clause). A place or plan number
+    is never an anchor: it says which plan, not what is counted.
+    """
     m = re.search(r"\b(bao nhieu|may)\b((?:\s+[a-z0-9%&]+){0,3})", f)
     if not m:
         return []
-    words = [w for w in m.group(2).split() if w not in STOPWORDS and w not in ("nam", "ca", "nuoc", "thi")]
-    if not words:  # "... là bao nhiêu": the noun came before
-        before = [w for w in f[: m.start()].split() if w not in STOPWORDS][-2:]
-        words = before[-1:]
-    return words[:1]
+    after = " ".join(m.group(2).split())
+    q_after = _QUANTITY_RE.match(after)
+    if q_after:
+        return [q_after.group(1)]
+    words = [w for w in after.split() if w not in STOPWORDS and w not in _AFTER_SKIP and not _NUMERIC.search(w)]
+    if words:
+        return words[:1]
+    nouns = list(_QUANTITY_RE.finditer(f[: m.start()]))
+    if nouns:  # "... kinh phí (của kế hoạch X) là bao nhiêu": the closest quantity noun
+        return [nouns[-1].group(1)]
+    before = [w for w in f[: m.start()].split() if w not in STOPWORDS and not _NUMERIC.search(w)]
+    return before[-1:]
+
+
+_NUMERIC = re.compile(r"\d")
+# digits that are not an amount: a document number ("142/kh-ubnd") or a full date
+_NOT_AMOUNT = re.compile(r"^\d+/[a-z]|^\d{1,2}/\d{1,2}/\d{2,4}$")
 
 
 def _number_near(anchor: str) -> Callable[[str], bool]:
+    """A number beside the anchor (a unit after "bao nhiêu"), or, for a quantity noun,
+    an amount anywhere in the same clause."""
+    words = anchor.split()
+    in_clause = anchor in QUANTITY_NOUNS
+
     def ok(seg: str) -> bool:
         toks = folded_tokens(seg)
+        starts = [i for i in range(len(toks)) if toks[i:i + len(words)] == words]
+        if not starts:
+            return False
         for i, t in enumerate(toks):
-            if any(c.isdigit() for c in t) and anchor in toks[max(0, i - 2): i + 3]:
+            if not _NUMERIC.search(t) or _NOT_AMOUNT.search(t):
+                continue
+            if in_clause or any(abs(i - s) <= 2 or s <= i <= s + len(words) + 1 for s in starts):
                 return True
         return False
     return ok
+
+
+# a year, not part of a date ("12/2024"), an amount ("2.025", "2024,5") or a longer number;
+# punctuation after it ("năm 2024, …") is just the sentence going on
+_YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(19[5-9]\d|20\d\d)(?![\d/])(?![.,]\d)")
+
+
+def _same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]:
+    """"kinh phí năm 2025" is not answered by "giai đoạn 2024 - 2026 là 4,2 tỷ": a clause
+    that dates its amount by other years only gives a different figure."""
+    asked = set(_YEAR.findall(question))
+    if not asked:
+        return ok
+
+    def dated(seg: str) -> bool:
+        years = set(_YEAR.findall(seg))
+        return ok(seg) and (not years or bool(years & asked))
+    return dated
 
 
 def is_meta_question(query_terms: list[str]) -> bool:
@@ -77,8 +135,11 @@ def is_meta_question(query_terms: list[str]) -> bool:
     return len(rest) <= 1
 
 
-def fact_rule(question: str, kind: str | None, terms: list[str]) -> FactRule:
+def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | None = None) -> FactRule:
+    """``folded``: the question with places and plan numbers blanked (``Query.folded``);
+    anchors are taken from it so "Đức Trọng" or "142/KH-UBND" never become one."""
     f = fold(question)
+    anchor_text = folded if folded else f
     if kind == "slogan":
         other = [t for t in terms if t not in _SLOGAN_WORDS]
 
@@ -88,6 +149,12 @@ def fact_rule(question: str, kind: str | None, terms: list[str]) -> FactRule:
             have = set(folded_tokens(seg))
             return not other or sum(t in have for t in other) / len(other) >= 0.34
         return FactRule(require=slogan, prefer=slogan, name="slogan")
+    if kind == "signer":
+        # a signer is written with the verb: "… do đồng chí X ký", "ký ban hành"
+        def signed(seg: str) -> bool:
+            g = _NOT_SIGN.sub(" ", fold(seg))
+            return bool(re.search(r"\bky\b", g))
+        return FactRule(require=signed, prefer=signed, name="signer")
     if _DOCNUM_ASK.search(f):
         def refnum(seg: str) -> bool:
             return bool(_REFNUM_RE.search(fold(seg)))
@@ -107,9 +174,9 @@ def fact_rule(question: str, kind: str | None, terms: list[str]) -> FactRule:
             def rank(seg: str) -> bool:
                 return bool(_RANK_RE.search(fold(seg)))
             return FactRule(require=rank, prefer=rank, name="rank")
-        anchor = _anchor_after(f)
+        anchor = _anchor_after(anchor_text)
         if anchor:
-            near = _number_near(anchor[0])
+            near = _same_year(anchor_text, _number_near(anchor[0]))
             return FactRule(require=near, prefer=near, name=f"number:{anchor[0]}")
         digit = lambda s: bool(re.search(r"\d", s))  # noqa: E731 - a one-line predicate
         return FactRule(require=digit, prefer=digit, name="number")
@@ -134,10 +201,26 @@ def _doc_of(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> str | None:
     return cand[0] if len(cand) == 1 else None
 
 
+_META_WORDS = frozenset("ban hanh ngay ky nam thang kem theo hieu luc ten nguoi chu tich pho so".split())
+
+
+def about_plan(query: Query, m: DocMeta) -> bool:
+    """Does a signer/issuer/date question ask about this plan, or about a document it only
+    mentions ("ai ký quyết định thành lập Ban Chỉ huy …")? The plan is meant when it is
+    named by number, or when the question's other words are (nearly) all in its title."""
+    if query.docs:
+        return True
+    other = [t for t in query.terms if t not in _META_WORDS and not t.isdigit()]
+    if len(other) <= 1:
+        return True
+    card = " ".join(x or "" for x in (m.title, m.issuer, m.doc_type, m.number, m.province, m.district))
+    return coverage(other, card) >= 0.75
+
+
 def meta_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer | None:
     doc = _doc_of(query, ev, docs)
     m = docs.get(doc or "")
-    if m is None:
+    if m is None or not about_plan(query, m):
         return None
     label = plan_label(doc, docs)
     if query.fact == "signer":
@@ -249,7 +332,7 @@ def compose_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf 
         ans = meta_fact(query, ev, docs)
         if ans is not None:
             return ans
-    rule = fact_rule(query.text, query.fact, query.terms)
+    rule = fact_rule(query.text, query.fact, query.terms, query.folded)
     hits = ev.hits[:6]
     best = best_fact_segment(query, hits, idf, rule)
     if best is None:

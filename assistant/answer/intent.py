@@ -20,7 +20,7 @@ from assistant.answer.evidence import content_terms
 from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, nfc
 
-__all__ = ["Query", "Catalog", "parse_question", "expand_abbreviations", "VN_PROVINCES"]
+__all__ = ["Query", "Catalog", "parse_question", "expand_abbreviations", "locality_of", "VN_PROVINCES"]
 
 # Generic knowledge, not the loaded collection: lets "kế hoạch của Cần Thơ" be recognised
 # as a place that has no plan here. Loaded places always come from DocMeta.
@@ -49,10 +49,10 @@ class Query:
     text: str                                   # the question, NFC, trimmed
     intent: str = "other"
     terms: list[str] = field(default_factory=list)      # folded key terms (filter words removed)
-    filters: dict[str, str] = field(default_factory=dict)  # province / district / doc
+    filters: dict[str, str] = field(default_factory=dict)  # province / district / doc (a commune → its plan)
     units: list[str] = field(default_factory=list)      # canonical units named in the question
     fact: str | None = None                     # date|deadline|number|target|signer|issuer|doc_number|slogan|budget
-    places: list[tuple[str, str]] = field(default_factory=list)  # every loaded place named: (key, value)
+    places: list[tuple[str, str]] = field(default_factory=list)  # every loaded place named: (key, value); key "commune" for localities
     docs: list[str] = field(default_factory=list)       # loaded docs named by number
     missing: str | None = None                  # a plan/place named in the question that is not loaded
     role: str | None = None                     # unit_tasks: "lead" | "partner" when the question says so
@@ -68,6 +68,9 @@ class Catalog:
     provinces: dict[str, str] = field(default_factory=dict)   # folded → canonical
     districts: dict[str, str] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)       # folded name/alias → canonical
+    # communes, wards, towns, cities that issue loaded plans: folded name → those plans. Since
+    # the 2025 reorganisation a xã/phường plan has no district, so its place is its issuer.
+    localities: dict[str, set[str]] = field(default_factory=dict)
     corpus_folded: str = ""                                    # all passage text, folded (existence checks)
     unit_matcher: Callable[[str, str | None], list[str]] | None = None
 
@@ -77,7 +80,10 @@ class Catalog:
               aliases: dict[str, Iterable[str]] | None = None) -> "Catalog":
         cat = cls(docs=dict(docs), unit_matcher=unit_matcher)
         texts = []
-        for m in docs.values():
+        for d, m in docs.items():
+            name = locality_of(m)
+            if name:
+                cat.localities.setdefault(name, set()).add(d)
             if m.province:
                 cat.provinces[fold(m.province)] = m.province
             if m.district:
@@ -95,6 +101,9 @@ class Catalog:
                 if len(fold(n)) >= 4:
                     cat.units.setdefault(fold(n), canon)
         cat.corpus_folded = " \n ".join(texts)
+        # a locality that is also a loaded province or district is already scoped by that name
+        for name in [n for n in cat.localities if n in cat.provinces or n in cat.districts]:
+            del cat.localities[name]
         return cat
 
     def docs_numbered(self, num: str) -> list[str]:
@@ -139,6 +148,21 @@ class Catalog:
         return out
 
 
+_LOCALITY = re.compile(r"\b(?:xa|phuong|thi tran|dac khu|thanh pho|thi xa|tp\.?)\s+([a-z0-9][a-z0-9 '-]*)$")
+
+
+def locality_of(meta: DocMeta) -> str | None:
+    """The folded name of the commune/ward/town/city that issued a plan ("Ủy ban nhân dân xã
+    Đồng Tâm Phú" → "dong tam phu"), or None for a province or district issuer."""
+    issuer = " ".join(fold(meta.issuer or "").replace(",", " ").split())
+    m = _LOCALITY.search(issuer)
+    if not m:
+        return None
+    name = m.group(1).strip(" -")
+    # one syllable ("xã Tân") is too common a word to scope a question by
+    return name if len(name.split()) >= 2 else None
+
+
 def _fold_map(text: str) -> tuple[str, list[int]]:
     """Folded text and, for each folded char, the index of the original char it came from."""
     out, idx = [], []
@@ -156,10 +180,13 @@ def _find_places(q: str, folded: str, idx: list[int], cat: Catalog) -> tuple[lis
         for name, canon in table.items():
             for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", folded):
                 found.append((m.start(), m.end(), key, canon))
+    for name in cat.localities:
+        for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", folded):
+            found.append((m.start(), m.end(), "commune", name))
     found.sort()
 
     missing = None
-    known = set(cat.provinces) | set(cat.districts)
+    known = set(cat.provinces) | set(cat.districts) | set(cat.localities)
     for name in VN_PROVINCES:
         f = fold(name)
         if any(f in k or k in f for k in known):
@@ -228,7 +255,11 @@ def _mentions(folded: str, places: list, numbered: list, cat: Catalog) -> list[t
     for a, b, docs in numbered:
         raw.append((a, b, "doc", docs[0] if len(docs) == 1 else docs[0], frozenset(docs)))
     for a, b, key, canon in places:
-        docs = frozenset(d for d, m in cat.docs.items() if (m.district if key == "district" else m.province) == canon)
+        if key == "commune":
+            docs = frozenset(cat.localities.get(canon, ()))
+        else:
+            docs = frozenset(d for d, m in cat.docs.items()
+                             if (m.district if key == "district" else m.province) == canon)
         raw.append((a, b, key, canon, docs or frozenset({f"{key}:{canon}"})))
     raw.sort()
     keep = list(raw)
@@ -371,6 +402,13 @@ def expand_abbreviations(text: str) -> str:
     return text
 
 
+def _drop_issuers(units: list[str], cat: Catalog) -> list[str]:
+    """"UBND xã X đề nghị Sở Y hỗ trợ gì?": the plan's issuer is the speaker, Sở Y the subject."""
+    issuers = {fold(m.issuer) for m in cat.docs.values() if m.issuer}
+    rest = [u for u in units if fold(u) not in issuers]
+    return rest if rest else units
+
+
 def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     """Understand ``text``. Without a catalog, places, numbers and units are not resolved."""
     cat = catalog or Catalog()
@@ -388,11 +426,14 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
 
     filters: dict[str, str] = {}
     if len(mentions) == 1:
-        key, value, _ = mentions[0]
-        filters[key] = value
+        key, value, in_scope = mentions[0]
+        if key != "commune":
+            filters[key] = value
+        elif len(in_scope) == 1:  # a commune is not a retrieval filter: its one plan is
+            filters["doc"] = next(iter(in_scope))
     scope = sorted({d for _, _, ds in mentions for d in ds if d in cat.docs}) if len(mentions) >= 2 else []
 
-    units = cat.match_units(q, filters.get("province"))
+    units = _drop_issuers(cat.match_units(q, filters.get("province")), cat)
     spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered]
     rest = _strip_spans(folded, spans)
     intent, fact, role = _intent(rest, units, len(mentions) >= 2)

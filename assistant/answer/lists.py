@@ -183,7 +183,7 @@ def compose_compare(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: I
     rows.sort(key=lambda x: -x[0])
     if not rows:
         return None
-    rule = fact_rule(query.text, query.fact, query.terms) if query.fact else None
+    rule = fact_rule(query.text, query.fact, query.terms, query.folded) if query.fact else None
     best_cov = rows[0][0]
     cites = Cites(docs)
     lines, leads, partners = [], [], []

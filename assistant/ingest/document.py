@@ -15,7 +15,7 @@ from .metadata import Part, locate, smart_case, split_parts
 from .patterns import CENTRAL_CITIES, SUPERSCRIPT_MARK
 from .structure import build_tree, drafts
 
-__all__ = ["build_document", "doc_slug", "metadata_text"]
+__all__ = ["build_document", "doc_slug", "metadata_text", "province_label"]
 
 _UNSUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
 
@@ -70,7 +70,7 @@ def _att(part: Part, key: str):
     return (part.attached_to or {}).get(key)
 
 
-def _province_label(province: str | None, date: str | None) -> str | None:
+def province_label(province: str | None, date: str | None) -> str | None:
     """"tỉnh Đồng Tháp", but "Thành phố Hồ Chí Minh" (centrally-run cities; Huế since 2025)."""
     if not province:
         return None
@@ -111,7 +111,7 @@ def metadata_text(meta: DocMeta, parts: list[Part]) -> str:
     if meta.place:
         s += f" Nơi ban hành: {meta.place}."
     where = ", ".join(x for x in (f"huyện {meta.district}" if meta.district else None,
-                                  _province_label(meta.province, meta.date)) if x)
+                                  province_label(meta.province, meta.date)) if x)
     if where:
         s += f" Địa bàn: {where}."
     signer = next((p for p in parts if p.signer), None)
@@ -154,7 +154,7 @@ def build_document(name: str, loaded: Loaded, data: bytes) -> ParsedDoc:
         raise EmptyDocument(f"Tệp «{name}» không có nội dung kế hoạch đọc được.",
                             f"File '{name}' has no readable plan content.",
                             hint="Kiểm tra tệp có đúng là văn bản kế hoạch không.")
-    parts, _chrome = split_parts(cleaned.blocks)
+    parts, _chrome = split_parts(cleaned.blocks, loaded.text)
     if not parts or not any(p.body for p in parts):
         raise EmptyDocument(f"Tệp «{name}» không có phần nội dung (chỉ có tiêu đề/chữ ký).",
                             f"File '{name}' has a header but no body text.",

@@ -93,6 +93,18 @@ def _cell_text(cell) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
+def _row_cells(row) -> list[str]:
+    """One text per grid column, so every cell stays under its header: a cell merged
+    across columns gives its text once, at its first column, and "" for the others it
+    spans; grid columns a row skips before its first cell are empty cells."""
+    cells = [""] * (getattr(row, "grid_cols_before", 0) or 0)
+    prev = None
+    for c in row.cells:
+        cells.append("" if c._tc is prev else _cell_text(c))
+        prev = c._tc
+    return cells
+
+
 def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded:
     _check_zip(name, data)
     try:
@@ -124,12 +136,7 @@ def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded
                     add(line, kind=kind, bold=bold, level=level)
         elif isinstance(item, Table):
             for row in item.rows:
-                cells, seen = [], []
-                for c in row.cells:
-                    if any(c._tc is s for s in seen):   # a cell merged across columns appears once
-                        continue
-                    seen.append(c._tc)
-                    cells.append(_cell_text(c))
+                cells = _row_cells(row)
                 if any(cells):
                     add(" | ".join(c.replace("\n", " ") for c in cells if c), kind="table_row", cells=tuple(cells))
     return Loaded("\n\n".join(texts), blocks, "docx")

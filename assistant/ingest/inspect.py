@@ -5,6 +5,7 @@ from collections import Counter
 from typing import Any
 
 from ..records import ParsedDoc
+from .document import province_label
 
 __all__ = ["render", "to_json"]
 
@@ -27,7 +28,9 @@ def render(parsed: ParsedDoc, *, width: int = 160) -> str:
         f"{m.doc}  [{m.source_format}]",
         f"  {m.doc_type or '?'} số {m.number or '(trống)'}  ({m.number_text or ''})  ngày {m.date or '?'} ({m.date_text or ''})",
         f"  Tiêu đề: {m.title}",
-        f"  Cơ quan ban hành: {m.issuer or '?'} — tỉnh {m.province or '?'}" + (f", huyện {m.district}" if m.district else ""),
+        # "Thành phố Hồ Chí Minh", never "tỉnh Hồ Chí Minh" (document.province_label)
+        f"  Cơ quan ban hành: {m.issuer or '?'} — {province_label(m.province, m.date) or 'tỉnh ?'}"
+        + (f", huyện {m.district}" if m.district else ""),
         f"  Người ký: {m.signer_authority or ''} {m.signer_position or ''} {m.signer or '(không có)'}",
         f"  Nơi nhận: {len(m.recipients)} — Phần: {', '.join(str(x.get('doc_type')) for x in m.parts)}",
         f"  Đoạn: {len(parsed.passages)} ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))})",

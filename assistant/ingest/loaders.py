@@ -198,7 +198,7 @@ _BULLET = re.compile(r"^[-+•*–]\s+\S")
 
 
 def load_text(name: str, text: str, fmt: str = "txt") -> Loaded:
-    """Text/markdown with embedded HTML → blocks; one block per line, tab lines as table rows.
+    """Text/markdown with embedded HTML → blocks; one block per line, tab table lines as table rows.
 
     A paragraph (lines without a blank line between them) wrapped as a whole in
     ``**…**`` spreads its bold over every line, as in signature blocks.
@@ -232,11 +232,10 @@ def _line_block(line: str, start: int, para_bold: bool) -> Block | None:
     if pipe.startswith("|") and pipe.endswith("|") and pipe.count("|") >= 3:
         if re.fullmatch(r"[|:\-\s]+", pipe):
             return None   # the |---|---| rule under a markdown table header
-        line = "\t".join(pipe[1:-1].split("|"))   # a markdown table row reads like a tab row
-    if "\t" in line.strip(" \u00a0") or line.startswith("\t"):
-        row = _row_block(line.rstrip("\n").split("\t"), start, end)
+        row = _row_block(pipe[1:-1].split("|"), start, end)   # a markdown row: the pipes say it
         if row is not None:
             return row
+    # tab rows were found by _tab_rows; a tab left here is indentation or a gap ("1.\tText")
     raw = line.strip()
     level = None
     m = _MD_HEADING.match(raw)
@@ -280,9 +279,70 @@ def _text_tables(text: str) -> dict[int, Block | None]:
         lines.append((pos, line))
         pos += len(line) + 1
     found: dict[int, Block | None] = {}
+    _tab_rows(lines, found)
     _pipe_rows(lines, found)
     _cell_per_line(lines, found)
     return found
+
+
+# Word exports write a table as one line per row with tabs between cells, but they also
+# indent paragraphs with leading tabs and put a tab after a list number ("1.\tText").
+# A line is a row when a tab separates two filled cells that are not a list marker and
+# its text; rows make a table when ≥ 2 of them have the same number of cells, or when
+# the first names table columns.  Inside a table, leading tabs are empty cells again
+# ("\t\t- Việc ba.\t" continues the row above it).
+_WS = " \t\u00a0\u3000"
+_LIST_MARK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|[a-zđ][.)]|[IVXL]{1,6}[.)]|[-–+•*]|Điều \d+\.?)$", re.I)
+
+
+def _tab_cells(line: str) -> list[str]:
+    return line.rstrip(" \u00a0\u3000").split("\t")
+
+
+def _is_tab_row(line: str) -> bool:
+    """A tab between filled cells, and not "1.\tText" (a list number and its text)."""
+    filled = [c.strip(_WS) for c in line.split("\t") if c.strip(_WS)]
+    return len(filled) >= 2 and not (len(filled) == 2 and _LIST_MARK.match(filled[0]))
+
+
+def _tab_groups(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Runs of lines holding a tab; blank lines between them do not end a run."""
+    groups, cur = [], []
+    for start, line in lines:
+        if not line.strip(_WS):
+            continue
+        if "\t" in line:
+            cur.append((start, line))
+        elif cur:
+            groups.append(cur)
+            cur = []
+    if cur:
+        groups.append(cur)
+    return groups
+
+
+def _tab_rows(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> None:
+    from .tables import is_header_cells, is_label_row
+    for group in _tab_groups(lines):
+        i = 0
+        while i < len(group):
+            if not _is_tab_row(group[i][1]):
+                i += 1     # an indented paragraph
+                continue
+            width = len(_tab_cells(group[i][1]))
+            filled = [c.strip(_WS) for c in _tab_cells(group[i][1]) if c.strip(_WS)]
+            j = i + 1
+            # a line with only edge tabs continues the table when it has its cells (≥ 3: a
+            # 2-cell "\tText" is an indented paragraph)
+            while j < len(group) and (_is_tab_row(group[j][1]) or
+                                      (width >= 3 and len(_tab_cells(group[j][1])) == width)):
+                j += 1
+            run = group[i:j]
+            same = sum(1 for _, ln in run if _is_tab_row(ln) and len(_tab_cells(ln)) == width)
+            if same >= 2 or (len(run) >= 2 and (is_header_cells(filled) or is_label_row(filled))):
+                for start, line in run:
+                    found[start] = _row_block(_tab_cells(line), start, start + len(line))
+            i = j
 
 
 def _pipe_cells(line: str) -> list[str] | str | None:

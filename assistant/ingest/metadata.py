@@ -19,9 +19,11 @@ from ..records import Block
 from ..textnorm import fold
 from .clean import is_header_start
 from .patterns import is_structural
-from .patterns import (CENTRAL_CITIES, DATE_LINE, doc_type_from_number, doc_type_of, is_authority, is_enacting,
-                       is_enacting_authority, is_issuer_line, is_motto, is_number_line, is_person_name,
-                       is_pipe_only, is_position, is_recipients_head, is_separator, is_upper)
+from .loaders import inline_to_text
+from .patterns import (CENTRAL_CITIES, DATE_LINE, doc_type_from_number, doc_type_of, is_authority,
+                       is_enacting, is_enacting_authority, is_issuer_line, is_motto, is_number_line, is_person_name,
+                       is_pipe_only, is_position, is_recipients_head, is_separator, is_signature_line,
+                       is_signed_mark, is_table_rule, is_upper)
 from .units import canonical_province, province_in, provinces
 
 __all__ = ["Part", "split_parts", "smart_case", "parse_date", "parse_number", "locate", "normalise_header"]
@@ -104,21 +106,26 @@ def _doc_type_name(dt: str) -> str:
     return dt.capitalize()
 
 
-def split_parts(blocks: list[Block]) -> tuple[list[Part], list[Block]]:
-    """Split cleaned blocks into parts; returns the parts and the chrome dropped after signatures."""
-    blocks = normalise_header(blocks)
+def split_parts(blocks: list[Block], source: str | None = None) -> tuple[list[Part], list[Block]]:
+    """Split cleaned blocks into parts; returns the parts and the chrome dropped after signatures.
+
+    ``source`` is the loader's text (block offsets point into it): its runs of spaces tell
+    the two columns of a "Nơi nhận" / signature line apart after the loader collapsed them.
+    """
+    blocks = normalise_header(blocks, source)
     parts: list[Part] = []
     dropped: list[Block] = []
     cur = Part(start=blocks[0].start if blocks else 0)
     state = "header"
     title_open = False
     listing = False      # inside the "Nơi nhận:" list
+    beside = False       # the signature column is read between the recipients (two columns, line by line)
     for b in blocks:
         t = b.text.strip() if state in ("header", "body") else _bare(b.text)
         if state in ("trailer", "after") and (is_header_start(b) or b.kind == "table_row") \
                 and not is_authority(t) and not is_position(t):
             parts.append(cur)
-            cur, state, title_open = Part(start=b.start), "header", False
+            cur, state, title_open, listing, beside = Part(start=b.start), "header", False, False, False
         if state == "body" and (is_motto(t) or _new_appendix(t)) and cur.body:
             parts.append(cur)
             cur, state, title_open = Part(start=b.start), "header", False
@@ -136,34 +143,62 @@ def split_parts(blocks: list[Block]) -> tuple[list[Part], list[Block]]:
             else:
                 cur.body.append(b)
                 continue
-        if state == "after" and is_recipients_head(t):
-            state = "trailer"   # "Nơi nhận" printed after the signature column
+        if state == "after" and (is_recipients_head(t) or (listing and b.kind == "list_item")):
+            state = "trailer"   # "Nơi nhận" printed after the signature column, or its list going on beside it
         if state == "trailer":
             if is_recipients_head(t):
                 listing = True
                 continue
             if b.kind == "list_item" and listing:
-                cur.recipients.append(re.sub(r"^[-+•*]\s*", "", t).rstrip(";.").strip())
-                continue
-            # the signature column may be read between recipient lines (a two-column table row by row)
-            if is_authority(t):
-                cur.authority.append(t)
-            elif is_position(t):
-                cur.position = t
-            elif re.fullmatch(r"\(?\s*(Đã ký|đã ký|Ký tên|Ký)\s*\)?", t) or is_pipe_only(t):
-                continue
-            elif is_person_name(t) and (cur.authority or cur.position) and not cur.signer:
-                cur.signer = t
-                state = "after"
+                item, right = _beside(t)
+                cur.recipients.append(re.sub(r"^[-+•*]\s*", "", item).rstrip(";.").strip())
+                beside = beside or bool(right or cur.authority or cur.position)
+                if right is None or _signature_line(cur, right) != "signer":
+                    continue
             else:
-                listing = False
-                dropped.append(b)
+                read = _signature_line(cur, t)
+                if read is None:
+                    listing = False
+                    dropped.append(b)
+                if read != "signer":
+                    continue
+            # the name closes the signature; a list read beside it may still go on below the name
+            state, listing = "after", listing and beside
             continue
         dropped.append(b)  # state "after": chrome after the signature
     if state == "header":
         _end_header(cur)
     parts.append(cur)
     return [p for p in parts if p.body or p.doc_type or p.signer], dropped
+
+
+def _signature_line(cur: Part, t: str) -> str | None:
+    """Read one line of the signature column into ``cur``: "authority", "position", "mark", "signer" or None."""
+    if is_authority(t):
+        cur.authority.append(t)
+        return "authority"
+    if is_position(t):
+        cur.position = t
+        return "position"
+    if is_signed_mark(t) or is_pipe_only(t) or is_table_rule(t):
+        return "mark"   # "(đã ký)" stands where the signature was; it is not the signer
+    if is_person_name(t) and (cur.authority or cur.position) and not cur.signer:
+        cur.signer = t
+        return "signer"
+    return None
+
+
+def _beside(t: str) -> tuple[str, str | None]:
+    """"- Bộ Y tế; PHÓ CHỦ TỊCH": a recipient with the signature column printed on its line.
+
+    The loader joined the two columns with one space; the recipient ends at its ";" or "."
+    and what follows is an authority, a position, a signed mark or a name.
+    """
+    for m in reversed(list(re.finditer(r"[;.]\s+", t))):
+        right = t[m.end():].strip()
+        if right and is_signature_line(right):
+            return t[:m.start() + 1], right
+    return t, None
 
 
 def _end_header(cur: Part) -> None:
@@ -203,26 +238,104 @@ def _field(text: str) -> str | None:
     return None
 
 
-def normalise_header(blocks: list[Block]) -> list[Block]:
-    """Header fields one block each: table cells split, two PDF columns split, wrapped fields joined."""
+def normalise_header(blocks: list[Block], source: str | None = None) -> list[Block]:
+    """Header and signature fields one block each: table cells (and their "<br>" lines) split, two
+    columns split (PDF text, wide gaps in ``source``, "Nơi nhận: KT. CHỦ TỊCH"), wrapped fields joined."""
     out: list[Block] = []
     for b in blocks:
         for c in _split_cells(b):
-            out.extend(_pdf_columns(c))
+            for d in _gap_columns(c, source):
+                for e in _head_beside(d):
+                    out.extend(_pdf_columns(e))
     return _join_wrapped(out)
+
+
+def _line_block(b: Block, text: str) -> Block:
+    return replace(b, text=text, kind="list_item" if _ITEM.match(text) else "para", cells=())
+
+
+_ITEM = re.compile(r"^[-+•*–]\s")
+_HEAD_BESIDE = re.compile(r"^(?P<head>Nơi nhận\s*:)\s*(?P<right>\S.*)$")
+
+
+def _head_beside(b: Block) -> list[Block]:
+    """"Nơi nhận: KT. CHỦ TỊCH": the head of the list with the signature column on its line."""
+    m = _HEAD_BESIDE.match(_bare(b.text)) if b.kind != "table_row" else None
+    if not m or not is_signature_line(m.group("right")):
+        return [b]
+    return [_line_block(b, m.group("head")), _line_block(b, m.group("right"))]
 
 
 def _split_cells(b: Block) -> list[Block]:
     """"Số: 194/KH-UBND | Ninh Bình, ngày 15 …|" → one block per cell, when the cells are header fields."""
+    if b.kind == "table_row" and b.cells:
+        return _table_cells(b)
     if "|" not in b.text or is_pipe_only(b.text):
         return [b]
     cells = [c.strip() for c in b.text.split("|") if c.strip()]
     if not cells or not any(_field(c) for c in cells) or any(len(c) > 120 for c in cells):
         return [b]
-    if b.kind == "table_row" and not all(_field(c) or is_upper(c) or is_person_name(c) for c in cells):
-        return [b]   # a real table that happens to hold a date or a name
-    return [replace(b, text=c, kind="list_item" if re.match(r"^[-+•*]\s", c) else "para", cells=())
-            for c in cells]
+    return [_line_block(b, c) for c in cells]
+
+
+def _cell_lines(cell: str) -> list[str]:
+    """A cell's lines: "<br>" (left as written, or turned into a line break by the loader) splits them."""
+    return [ln.strip() for ln in re.split(r"\n|<br\s*/?>", cell, flags=re.I) if ln.strip()]
+
+
+def _table_cells(b: Block) -> list[Block]:
+    """A header or signature laid out as a table row → one block per line of each cell, left cell first.
+
+    Header rows hold fields ("Số: …", the motto, "Đức Trọng, ngày …"); the signature row holds the
+    "Nơi nhận:" list on the left and "TM. ỦY BAN NHÂN DÂN<br>CHỦ TỊCH<br>…<br>Name" on the right.
+    A row with any other line (a task, a number column) is a real table and stays whole.
+    """
+    cells = [_cell_lines(c) for c in b.cells]
+    lines = [ln for c in cells for ln in c]
+    if not lines or any(len(ln) > 120 for ln in lines):
+        return [b]
+    recipients = {id(ln) for c in cells if c and is_recipients_head(c[0]) for ln in c}
+    ok = all(id(ln) in recipients or _field(ln) or is_upper(ln) or is_signature_line(ln) for ln in lines)
+    # a lone cell ("" | "Hoàng Thị Nguyệt") is an indented line, not a table, when it is a signature line
+    lone = sum(bool(c) for c in cells) == 1 and len(lines) == 1 and is_signature_line(lines[0])
+    # "- Bộ Y tế;<tab><tab>PHÓ CHỦ TỊCH": a recipient and the signature column, one line each
+    beside = len(lines) == sum(bool(c) for c in cells) and _recipient_beside_signature(lines)
+    if not beside and (not ok or not (recipients or lone or any(_field(ln) for ln in lines))):
+        return [b]
+    return [_line_block(b, ln) for ln in lines]
+
+
+def _recipient_beside_signature(texts: list[str]) -> bool:
+    """A recipient (or the "Nơi nhận:" head) on the left, signature lines on the right."""
+    left, right = texts[0], texts[1:]
+    return bool(right) and bool(is_recipients_head(left) or _ITEM.match(left)) \
+        and all(is_signature_line(r) for r in right)
+
+
+# two columns side by side, as pdftotext -layout or a Word export prints the header and the signature
+_GAP = re.compile(r"\t+|[ \u00a0]{3,}")
+
+
+def _gap_columns(b: Block, source: str | None) -> list[Block]:
+    """"- Bộ Y tế;      PHÓ CHỦ TỊCH" → the recipient and the signature line, from the source's spacing.
+
+    Split only when the right side is a signature line and the left a recipient (or the "Nơi nhận:"
+    head), or when every side is a header field: a wide gap inside a body sentence is left alone.
+    """
+    if not source or b.kind == "table_row" or not (0 <= b.start < b.end <= len(source)):
+        return [b]
+    raw = source[b.start:b.end]
+    if "\n" in raw.strip("\n"):
+        return [b]   # the block was joined from several lines by the cleaner
+    pieces = [p for p in (x.strip() for x in _GAP.split(raw.strip())) if p]
+    if len(pieces) < 2:
+        return [b]
+    texts = [inline_to_text(re.sub(r"^#{1,6}\s+", "", p))[0] for p in pieces]
+    if re.sub(r"\s+", "", "".join(texts)) != re.sub(r"\s+", "", b.text):
+        return [b]   # the block is not this line as written (markup, repairs): keep it
+    if not (_recipient_beside_signature(texts) or all(_field(x) for x in texts)):
+        return [b]
+    return [_line_block(b, x) for x in texts]
 
 
 def _pdf_columns(b: Block) -> list[Block]:
@@ -317,7 +430,7 @@ def _new_appendix(t: str) -> bool:
 def _header_line(cur: Part, b: Block, title_open: bool) -> bool:
     """Consume one header block into ``cur``; False when the body starts here."""
     t = _bare(b.text)
-    if not t or is_separator(t) or is_motto(t):
+    if not t or is_separator(t) or is_motto(t) or is_table_rule(b.text):
         return True
     if _addressees(cur, b, t):
         return True

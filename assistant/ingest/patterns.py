@@ -15,7 +15,8 @@ __all__ = [
     "FOOTNOTE_DEF", "is_motto", "is_separator", "is_issuer_line", "is_number_line", "DATE_LINE",
     "doc_type_of", "DOC_TYPES", "is_authority", "is_position", "is_person_name", "is_recipients_head",
     "is_upper", "roman_value", "is_structural", "is_closing_paragraph", "is_enacting", "ends_sentence",
-    "is_enacting_authority", "doc_type_from_number", "is_pipe_only", "CENTRAL_CITIES",
+    "is_enacting_authority", "doc_type_from_number", "is_pipe_only", "CENTRAL_CITIES", "is_signed_mark",
+    "is_signature_line", "is_table_rule",
 ]
 
 # thành phố trực thuộc trung ương: called "thành phố", never "tỉnh" (Huế joined them in 2025)
@@ -138,10 +139,37 @@ def is_position(text: str) -> bool:
     return t in _POSITIONS or (is_upper(t) and any(t.startswith(p) for p in _POSITIONS) and len(t) < 50)
 
 
+# a body in Title Case ("Sở Giáo Dục", "Văn Phòng") starts with one of these words; a surname never does
+_BODY_WORDS = frozenset({"Sở", "Ban", "Phòng", "Bộ", "Ủy", "Uỷ", "Hội", "Trung", "Đài", "Báo", "Cục", "Chi", "Trường",
+                         "Viện", "Tòa", "Công", "Các", "Thường", "Đảng", "Huyện", "Tỉnh", "Xã", "Phường", "Thành",
+                         "Mặt", "Liên", "Kho", "Bệnh", "Quỹ", "Văn", "Lưu", "Như", "Cổng", "Tổng", "Ngân", "Kiểm"})
+
+
 def is_person_name(text: str) -> bool:
     words = text.strip().strip(".").split()
     return (2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
-            and sum(len(w) > 1 for w in words) >= 2)
+            and sum(len(w) > 1 for w in words) >= 2 and words[0] not in _BODY_WORDS)
+
+
+# "(đã ký)", "[Đã ký]", "đã ký và đóng dấu", "(Ký, ghi rõ họ tên)", "(Chữ ký số)": a published copy
+# prints a mark where the signature was; it is never the signer's name
+_SIGNED_MARK = re.compile(r"[(\[]?\s*(?:da ky|ky|ky ten|ky so|da ky so|chu ky so)"
+                          r"(?:\s*(?:va|,)\s*dong dau)?(?:\s*,?\s*ghi ro ho(?: va)? ten)?\s*[)\]]?\s*\.?")
+
+
+def is_signed_mark(text: str) -> bool:
+    return len(text) < 40 and _SIGNED_MARK.fullmatch(fold(text).strip()) is not None
+
+
+def is_signature_line(text: str) -> bool:
+    """A line of the signature column: authority, position, signed mark or the signer's name."""
+    t = text.strip()
+    return is_authority(t) or is_position(t) or is_signed_mark(t) or is_person_name(t)
+
+
+def is_table_rule(text: str) -> bool:
+    """The "|---|---|" line under a markdown table header."""
+    return "-" in text and bool(re.fullmatch(r"[|:\-\s]+", text.strip())) and "|" in text
 
 
 def is_recipients_head(text: str) -> bool:

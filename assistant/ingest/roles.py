@@ -2,7 +2,8 @@
 
 Sources, strongest first:
 1. explicit lists: "Đơn vị chủ trì: …" lines closing a group, a table row's columns;
-2. the nearest heading that *is* a unit ("4. Công an Huyện" under "TỔ CHỨC THỰC HIỆN");
+2. the nearest heading that *is* a unit ("4. Công an Huyện" under "TỔ CHỨC THỰC HIỆN"), or the
+   unit a bullet / point opens with ("- Sở Y tế: …", see ``opening_units``);
 3. the sentence itself: "X có trách nhiệm / chịu trách nhiệm / chủ trì …" (X leads),
    "Đề nghị X …" (X leads, flagged as requested), "Chủ trì, phối hợp với Y" (Y is a
    partner), and a task that *starts* with "Phối hợp với Y …" (Y leads that task; the
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from .patterns import ARTICLE, BULLET, LETTERED, NUMBERED, ROMAN
 from .units import units_after, units_before
 
-__all__ = ["TextRoles", "text_roles", "Units", "resolve", "strip_marker"]
+__all__ = ["TextRoles", "text_roles", "Units", "resolve", "strip_marker", "opening_units", "Opening"]
 
 # role phrases are matched with \s+ between words: pages cut them by line breaks and double spaces
 _SUBJECT = re.compile(r"\s*(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|chủ\s+trì\b|"
@@ -28,6 +29,17 @@ _COTRI = re.compile(r"\bphối\s+hợp\s*:?\s+(?:với\s+)?", re.I)
 _POST_PARTNER = re.compile(r"\bphối\s+hợp\b(?!\s+với)(?=\s*(?:[.;,]|$|thực\s+hiện|triển\s+khai|tổ\s+chức))", re.I | re.M)
 _FLIP = re.compile(r"^(?:tham\s+gia\s*,?\s*)?phối\s+hợp\s+(?:với\s+)?", re.I)
 _REQUEST = re.compile(r"\bđề\s+nghị\s+", re.I)
+# what follows the unit that opens an assignment ("- Sở Y tế: …", "- Sở Công Thương chủ trì …",
+# "- Sở NN&PTNT (cơ quan thường trực): …"): a colon or dash, or a verb of doing — never one of
+# assigning or asking ("UBND tỉnh giao …", "Sở X đề nghị …"), which makes the unit the assigner
+_OPENING_TAIL = re.compile(
+    r"\s*(?:\([^()]{0,200}\)\s*)?(?P<sep>[:–]|-(?=\s))|\s*(?:\([^()]{0,200}\)\s*)?(?=(?:"
+    r"là\s+cơ\s+quan|là\s+đơn\s+vị|(?:có|chịu)\s+trách\s+nhiệm|chủ\s+trì|phối\s+hợp|thực\s+hiện|tham\s+mưu|"
+    r"tổ\s+chức|triển\s+khai|xây\s+dựng|hướng\s+dẫn|theo\s+dõi|tổng\s+hợp|đôn\s+đốc|tuyên\s+truyền|"
+    r"phụ\s+trách|tiếp\s+tục|rà\s+soát|bảo\s+đảm|đảm\s+bảo|nghiên\s+cứu|cung\s+cấp|hỗ\s+trợ|tăng\s+cường|"
+    r"đẩy\s+mạnh|phát\s+huy|nâng\s+cao|chủ\s+động|thường\s+xuyên|tích\s+cực|kiểm\s+tra|bố\s+trí|quản\s+lý|"
+    r"vận\s+động|phổ\s+biến|căn\s+cứ\s+chức\s+năng|lập|cập\s+nhật|kịp\s+thời|sẵn\s+sàng|duy\s+trì)\b)",
+    re.I)
 # text addressed to an assistant/model is not an assignment, whatever units it names
 _TO_AI = re.compile(r"bỏ qua (?:mọi|tất cả|các|toàn bộ)(?: các)? (?:hướng dẫn|chỉ dẫn|chỉ thị|lệnh)|"
                     r"ignore (?:all |any )?(?:the )?(?:previous |prior |above )?instructions|"
@@ -67,6 +79,37 @@ def strip_marker(text: str) -> str:
         if m:
             return m.group("t").strip()
     return BULLET.sub("", t).strip()
+
+
+@dataclass
+class Opening:
+    """A point or bullet that opens with the units it assigns ("- Sở Tài chính: tham mưu …")."""
+    units: list[str]
+    task_start: int          # offset in the text where the task wording begins (after a colon)
+    requested: bool = False  # "- Đề nghị Ủy ban MTTQ tỉnh: …"
+
+
+def opening_units(text: str, province: str | None = None) -> Opening | None:
+    """The units an assignment opens with, when it reads "<units>: task" or "<units> <verb> …".
+
+    Plans hand out tasks one unit per bullet or lettered point; the unit written first is
+    the one the task is for, whatever the heading above says ("Các sở, ngành" over
+    "- Sở Y tế: …").  A text whose first words are a unit followed by anything else
+    ("Các cơ quan báo chí trong tỉnh …", "Sở X đề nghị …") is not one.
+    """
+    body = strip_marker(text)
+    offset = text.find(body) if body else -1
+    if offset < 0:
+        return None
+    req = re.match(r"đề\s+nghị\s+", body, re.I)
+    start = req.end() if req else 0
+    units, end = units_after(body, start, province)
+    if not units or end <= start:
+        return None
+    m = _OPENING_TAIL.match(body, end)
+    if not m:
+        return None
+    return Opening(units, offset + m.end() if m.group("sep") else 0, bool(req))
 
 
 def text_roles(text: str, province: str | None = None) -> TextRoles:

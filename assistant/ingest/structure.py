@@ -5,7 +5,14 @@ else, each restarting the numbering below it; Roman sections (I., II. — also "
 bold), "Điều N.", numbered items
 (1., 1.1., 2.3.), lettered points (a), b), đ) … also "*c)*" / "**a)**" once markup is
 gone).  Bullets are content.  A numbered "1." met inside a lettered point restarts a
-nested list, not the plan's numbering, and stays content.
+nested list, not the plan's numbering, and stays content — unless markup makes it a heading
+("### 1."; "## III." is a section whatever the count says).  A document attached inside the
+part (a decision's plan: "KẾ HOẠCH" after the signature, "(Ban hành kèm theo …)") restarts
+the tree.
+
+Passages: a bullet (or point) that opens with the unit it assigns ("- Sở Y tế: …", "- Sở
+Công Thương chủ trì …") is a passage of its own, with its wrapped lines and sub-bullets,
+led by that unit; other content is grouped up to TARGET_CHARS.
 
 Units: an "Đơn vị chủ trì / phối hợp" line closes a *group*: at the level of
 lettered points (or 1.1-style sub-items) it applies to every point since the
@@ -22,9 +29,9 @@ from dataclasses import dataclass, field
 from ..records import Block
 from ..textnorm import fold
 from .clean import is_division
-from .patterns import (ARTICLE, LETTERED, NUMBERED, ROMAN, UNIT_LINE, is_closing_paragraph, is_structural,
-                       is_upper, roman_value)
-from .roles import Units, resolve, text_roles
+from .patterns import (ARTICLE, BULLET, LETTERED, NUMBERED, ROMAN, UNIT_LINE, doc_type_of, ends_sentence,
+                       is_authority, is_closing_paragraph, is_recipients_head, is_structural, is_upper, roman_value)
+from .roles import Opening, Units, opening_units, resolve, text_roles
 from .tables import read_table
 from .units import parse_unit_list
 
@@ -63,6 +70,7 @@ class Node:
     last_num: dict[int, int] = field(default_factory=dict)
     nested: int = 0              # last number of a numbered list nested in this node's text
     bare: bool = False           # a division printed without its title ("Chương I"): next lines give it
+    task_from: int = 0           # where the task wording of the heading line starts (past a unit label)
 
     def chain(self) -> list["Node"]:
         out, n = [], self
@@ -160,8 +168,11 @@ def _heading(b: Block, stack: list[Node], province: str | None) -> tuple[Node, i
         host = next(x for x in reversed(stack) if x.rank < 1)
         last = host.last_num.get(1, 0)
         title = m.group("t")
-        # sections follow each other (a plan may be an excerpt starting at "II."), never go back
-        if (value == last + 1 or (last == 0 and is_upper(title))) and (is_upper(title) or b.bold or len(title) < 120):
+        # sections follow each other (a plan may be an excerpt starting at "II."), never go back — unless
+        # the line is marked as a heading ("## III. KINH PHÍ", "**II. NHIỆM VỤ**"): markup says what it is
+        marked = b.kind == "heading" or (b.bold and len(title) < 200)
+        if marked or ((value == last + 1 or (last == 0 and is_upper(title)))
+                      and (is_upper(title) or b.bold or len(title) < 120)):
             label, unit_part = _label(t[:m.start("t")], title)
             return _with_units(Node("roman", m.group("m"), label, 1, head=b), unit_part, province), value
         return None
@@ -172,16 +183,18 @@ def _heading(b: Block, stack: list[Node], province: str | None) -> tuple[Node, i
         parent = next(x for x in reversed(stack) if x.rank < rank)
         last = parent.last_num.get(rank, 0)
         top = stack[-1]
-        if top.rank > rank and ((n == 1 and last != 0) or (top.nested and n == top.nested + 1)):
+        if top.rank > rank and b.kind != "heading" and ((n == 1 and last != 0) or (top.nested and n == top.nested + 1)):
             top.nested = n  # "1." "2." inside a lettered point: a nested list, not the plan's numbering
             return None
         label, unit_part = _label(t[:m.start("t")], m.group("t"))
-        return _with_units(Node("num", m.group("m"), label, rank, head=b), unit_part, province), n
+        return _opening(_with_units(Node("num", m.group("m"), label, rank, head=b), unit_part, province),
+                        province), n
     m = LETTERED.match(t)
     if m:
         letter = m.group("m")
         _, unit_part = _label(t[:m.start("t")], m.group("t"))
-        return _with_units(Node("letter", letter, f"{letter})", 10, head=b), unit_part, province), 0
+        return _opening(_with_units(Node("letter", letter, f"{letter})", 10, head=b), unit_part, province),
+                        province), 0
     return None
 
 
@@ -190,6 +203,26 @@ def _with_units(node: Node, unit_part: str, province: str | None) -> Node:
         found = parse_unit_list(unit_part, province)
         if found.complete and found.units:
             node.heading_units = Units(list(found.units), [], list(found.requested))
+            node.task_from = _past_label(node.head.text, unit_part)
+    return node
+
+
+def _past_label(text: str, label: str) -> int:
+    """Where a heading's own wording starts after its unit label: "1. Sở Nội vụ: tham mưu …" → "tham mưu"."""
+    at = text.find(label)
+    if at < 0:
+        return len(text)
+    end = at + len(label)
+    return end + len(re.match(r"[\s:.*]*", text[end:]).group(0))
+
+
+def _opening(node: Node, province: str | None) -> Node:
+    """A point that opens with the unit it assigns ("a) Sở Y tế chủ trì …") has that unit as its own."""
+    if node.heading_units is None:
+        op = opening_units(node.head.text, province)
+        if op:
+            node.heading_units = Units(list(op.units), [], list(op.units) if op.requested else [])
+            node.task_from = op.task_start
     return node
 
 
@@ -217,6 +250,46 @@ def _group(stack: list[Node]) -> list[tuple[Node, bool]]:
     return [(n, False)]
 
 
+_ATTACHED = re.compile(r"^[(*_\s]*(?:ban\s+hành\s+)?kèm\s+theo\b", re.I)
+
+
+def _is_doc_title(b: Block) -> bool:
+    t = b.text.strip()
+    return len(t) < 200 and doc_type_of(t) is not None and (b.kind == "heading" or is_upper(t.split(":")[0]))
+
+
+def _signed(blocks: list[Block]) -> bool:
+    """Do these blocks end a document: a "Nơi nhận" list or a "TM./KT. …" signature line (or a table of them)?"""
+    for b in blocks:
+        t = b.text.strip()
+        if is_recipients_head(t) or is_authority(t) or re.match(r"^(?:Nơi nhận\s*:|(?:TM|KT|Q|TL)\.\s*[A-ZĐ])", t):
+            return True
+    return False
+
+
+def _part_starts(body: list[Block]) -> set[int]:
+    """Indices where a second document starts inside one part's body.
+
+    Split_parts cuts a file into its documents by their headers; when it misses one (a
+    decision whose signature sits in a table, then "KẾ HOẠCH" and "(Ban hành kèm theo
+    Quyết định …)"), the attached document still starts a new section tree: at a document
+    title after a signature, or at the title just above a "(Ban hành) kèm theo …" line.
+    """
+    out: set[int] = set()
+    for i, b in enumerate(body):
+        if i == 0:
+            continue
+        if _ATTACHED.match(b.text) and len(b.text) < 300:
+            j = next((k for k in range(i - 1, max(i - 4, 0) - 1, -1) if _is_doc_title(body[k])), None)
+            if j:
+                out.add(j)
+            elif j is None and re.search(r"quyết\s+định", b.text, re.I):
+                out.add(i)   # "(Ban hành kèm theo Quyết định …)" under a title not in capitals
+        elif _is_doc_title(b) and _signed(body[max(0, i - 12):i]):
+            out.add(i)
+    return out
+
+
 def build_tree(body: list[Block], province: str | None, caption: str | None = None) -> Node:
     root = Node("root", "root", "", 0)
     stack = [root]
@@ -238,7 +311,17 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
         host.items.append(Table(rows, cap))
         rows = []
 
-    for b in body:
+    starts = _part_starts(body)
+    for i, b in enumerate(body):
+        if i in starts:
+            # a document attached inside this part (the plan a decision issues): its sections
+            # are numbered from I. again and belong to no article of the decision
+            if rows:
+                attach_table()
+            del stack[1:]
+            root.last_num.clear()
+            root.nested = 0
+            closing = untitled = None
         if b.kind == "table_row":
             rows.append(b)
             continue
@@ -280,7 +363,9 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
             node.parent = parent
             parent.children.append(node)
             parent.items.append(node)
-            parent.last_num[node.rank] = n
+            # "Điều 3" and "III." share a rank but not a count: a decision's articles say nothing
+            # about the numbering of the plan it issues
+            parent.last_num[node.rank if node.kind != "article" else -1] = n
             node.items.append(b)
             stack.append(node)
             if node.bare:
@@ -325,15 +410,30 @@ def _starts_flip(text: str, province: str | None) -> bool:
     return bool(text_roles(text, province).flip)
 
 
+def _continues(prev: Block, b: Block) -> bool:
+    """Is ``b`` a hard-wrapped line of ``prev`` (PDF text, plain text cut at 80 columns)?
+
+    It carries no marker of its own, and either starts in lower case or follows a line that
+    did not end a sentence ("… Đài Phát thanh - Truyền hình tỉnh, Báo" ¶ "Quảng Ngãi và …").
+    """
+    t = b.text.strip()
+    if not t or b.kind in ("heading", "table_row") or is_structural(t):
+        return False
+    return t[0].islower() or not ends_sentence(prev.text)
+
+
 def _chunks(run: list[Block], head: Block | None, province: str | None) -> list[list[Block]]:
     chunks: list[list[Block]] = []
     cur: list[Block] = []
     size = 0
     cur_flip = False
+    prev: Block | None = None
     for b in run:
         for p in _split_long(b):
-            sticky = bool(UNIT_LINE.match(p.text)) or (bool(_SHORT_LABEL.match(p.text)) and len(p.text) < 120)
-            flip = _starts_flip(p.text, province)
+            # a wrapped line stays with its item, and a line that starts "phối hợp với …" there is no new task
+            cont = prev is not None and p is b and _continues(prev, p)
+            sticky = cont or bool(UNIT_LINE.match(p.text)) or (bool(_SHORT_LABEL.match(p.text)) and len(p.text) < 120)
+            flip = not cont and _starts_flip(p.text, province)
             only_head = len(cur) == 1 and cur[0] is head
             if cur and not sticky and not only_head and (size + len(p.text) > TARGET_CHARS or flip or cur_flip):
                 chunks.append(cur)
@@ -341,9 +441,83 @@ def _chunks(run: list[Block], head: Block | None, province: str | None) -> list[
             cur.append(p)
             size += len(p.text) + 1
             cur_flip = flip if not sticky else cur_flip
+            prev = p
     if cur:
         chunks.append(cur)
     return chunks
+
+
+def _marker(b: Block) -> str | None:
+    """The kind of list marker a content block starts with ("-", "+", "•", "n" for "1.", "l" for "a)")."""
+    t = b.text.lstrip()
+    if BULLET.match(t):
+        return t[0]
+    if NUMBERED.match(t):
+        return "n"
+    if LETTERED.match(t):
+        return "l"
+    return "li" if b.kind == "list_item" else None
+
+
+@dataclass
+class _Segment:
+    blocks: list[Block]
+    opening: Opening | None = None     # the unit the segment's first bullet assigns
+    marker: str | None = None
+
+
+def _segments(run: list[Block], head: Block | None, province: str | None) -> list[_Segment]:
+    """A run cut at the bullets that open with a unit ("- Sở Y tế: …", "+ UBND các huyện chủ trì …").
+
+    Each such bullet keeps its wrapped lines, the sub-points under it (bullets with another
+    marker: "- Sở Y tế:" ¶ "+ …" ¶ "+ …") and the lines after a closing colon; everything
+    else stays together, to be cut by size as before.
+    """
+    segs: list[_Segment] = []
+    for b in run:
+        mk = _marker(b) if b is not head else None
+        op = opening_units(b.text, province) if mk and not UNIT_LINE.match(b.text.strip()) else None
+        if op:
+            segs.append(_Segment([b], op, mk))
+            continue
+        last = segs[-1] if segs else None
+        if last and last.opening and (_continues(last.blocks[-1], b) or last.blocks[-1].text.rstrip().endswith(":")
+                                      or (mk and mk != last.marker)):
+            last.blocks.append(b)
+        elif last and last.opening is None:
+            last.blocks.append(b)
+        else:
+            segs.append(_Segment([b]))
+    return segs
+
+
+def _size_chunks(blocks: list[Block]) -> list[list[Block]]:
+    """One unit's task as one passage, cut only when it is very long."""
+    chunks: list[list[Block]] = [[]]
+    size = 0
+    for b in blocks:
+        for p in _split_long(b):
+            if chunks[-1] and size + len(p.text) > HARD_CHARS:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(p)
+            size += len(p.text) + 1
+    return chunks
+
+
+def _role_text(chunk: list[Block], skip: Block | None, skip_to: int) -> str:
+    """The wording roles are read from: past the unit label of ``skip`` (a heading or an opening
+    bullet), wrapped lines joined back into their sentence (a wrapped line that happens to start
+    with a unit name is not a new subject)."""
+    out = ""
+    prev = None
+    for b in chunk:
+        t = b.text[skip_to:] if b is skip else b.text
+        if prev is not None:
+            out += " " if _continues(prev, b) else "\n"
+        out += t
+        prev = b
+    return out.strip()
 
 
 def _head_in_label(node: Node) -> bool:
@@ -354,16 +528,35 @@ def _head_in_label(node: Node) -> bool:
 def drafts(root: Node, province: str | None) -> list[Draft]:
     out: list[Draft] = []
 
+    def emit(node: Node, chunk: list[Block], units: Units) -> None:
+        out.append(Draft("article", "\n".join(b.text for b in chunk), node.section, node.keypath, chunk, units))
+
     def flush(node: Node, run: list[Block], before_children: bool) -> None:
         if not run or (len(run) == 1 and run[0] is node.head and node.children and _head_in_label(node)):
             return   # a bare heading over its children: the heading path already says it
-        for chunk in _chunks(run, node.head, province):
-            text = "\n".join(b.text for b in chunk)
-            explicit, heading = _nearest(node, own=before_children)
-            # a unit heading is not part of the task: "Sở Nội vụ ¶ Phối hợp với …" starts with "Phối hợp"
-            task = chunk[1:] if chunk[0] is node.head and len(chunk) > 1 and node.heading_units else chunk
-            units = resolve(explicit, heading, text_roles("\n".join(b.text for b in task), province))
-            out.append(Draft("article", text, node.section, node.keypath, chunk, units))
+        explicit, heading = _nearest(node, own=before_children)
+        segs = _segments(run, node.head, province)
+        lead_in: Block | None = None     # a heading line the path does not show, put before the first unit's task
+        for seg in segs:
+            if seg.opening is None:
+                if len(segs) > 1 and seg.blocks == [node.head]:
+                    # "1. Các sở, ban, ngành" over one passage per unit: the path says it; "a) Truyền
+                    # thông trên báo chí" (labelled "a)") is shown with the first unit's task
+                    lead_in = None if _head_in_label(node) else node.head
+                    continue
+                for chunk in _chunks(seg.blocks, node.head, province):
+                    # a unit heading is not part of the task: "Sở Nội vụ ¶ Phối hợp với …" starts with "Phối hợp"
+                    roles = text_roles(_role_text(chunk, node.head, node.task_from), province)
+                    emit(node, chunk, resolve(explicit, heading, roles))
+                continue
+            # the unit a bullet opens with is the one the task is for, whatever the heading groups
+            op = seg.opening
+            own = Units(list(op.units), [], list(op.units) if op.requested else [])
+            for k, chunk in enumerate(_size_chunks(seg.blocks)):
+                first = chunk[0] if k == 0 else None
+                roles = text_roles(_role_text(chunk, first, op.task_start), province)
+                emit(node, [lead_in, *chunk] if lead_in is not None and k == 0 else chunk, resolve(None, own, roles))
+            lead_in = None
 
     def table(node: Node, tab: Table) -> None:
         rows, roles = read_table(tab.rows, province)
@@ -375,7 +568,7 @@ def drafts(root: Node, province: str | None) -> list[Draft]:
                 text = "\n".join(row.task_texts) or " | ".join(c for c in row.blocks[0].cells if c)
                 out.append(Draft("table_row", text, section, key, row.blocks, Units(), row.num or None, tab.caption))
             for task in row.tasks:
-                out.append(Draft("table_row", task.text, section, key, row.blocks, task.units,
+                out.append(Draft("table_row", task.passage or task.text, section, key, row.blocks, task.units,
                                  row.num or None, tab.caption))
 
     def walk(node: Node) -> None:

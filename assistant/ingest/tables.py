@@ -8,6 +8,13 @@ its tasks join the parent's, and text in its unit cells continues the parent's
 unit names ("Hội Doanh" + "nhân trẻ Tỉnh; …").  A group row ("I | CÔNG TÁC
 TUYÊN TRUYỀN | | |": a Roman/letter STT, or a title alone in its row) is not a
 task: it heads the rows under it (``TaskRow.groups``).
+
+No cell is lost: the cells that are neither the task nor a unit column (time,
+product, budget, unit of measure, target value, note, unnamed columns) follow the
+task in the row's text, each named by its column ("… | Thời gian hoàn thành:
+30/6/2025").  A table without unit columns ("Chỉ tiêu | Đơn vị tính | Kết quả")
+names every cell, the first one too; only a header naming a unit *role* (chủ trì,
+phối hợp, thực hiện …) gives units — "Đơn vị tính" is a unit of measure.
 """
 from __future__ import annotations
 
@@ -21,12 +28,13 @@ from .roles import Units, resolve, text_roles
 from .units import parse_unit_list
 
 __all__ = ["TaskRow", "Task", "read_table", "is_header_row", "header_roles", "is_header_cells",
-           "is_row_number"]
+           "is_label_row", "is_row_number", "row_text"]
 
 # Strongest cue first, so the role word wins over the words around it: "Thời gian thực
 # hiện" is a time and "Kết quả thực hiện" a product although "thực hiện" names the lead,
 # "Đơn vị chủ trì thực hiện nhiệm vụ" a lead although "nhiệm vụ" names the content.
 _ROLE_WORDS = (
+    ("measure", r"don vi tinh|^dvt$"),     # unit of measure (%, hộ, km), never a unit that acts
     ("partners", r"phoi hop"),
     ("num", r"^(stt|tt|so tt|so thu tu)$"),
     ("time", r"thoi gian|thoi han|tien do|thoi diem"),
@@ -37,7 +45,10 @@ _ROLE_WORDS = (
     ("content", r"noi dung|nhiem vu|cong viec|hoat dong|giai phap|chi tieu"),
     ("lead", r"thuc hien|co quan|don vi|trach nhiem|phan cong"),
 )
-_EXTRA_ROLES = ("time", "product", "budget", "note")
+_EXTRA_ROLES = ("time", "product", "budget", "note", "measure")
+_UNIT_ROLES = ("lead", "partners")
+# between labelled cells: not "; ", which the answer's quote segmenter reads as a clause break
+_CELL_SEP = " | "
 _INLINE_BULLET = re.compile(r"(?<=[.;:!?])\s+[-–+•*]\s+(?=\S)")
 # STT of a row: 1, 01, 1.1, 2.3.1, I, IV, a, B (with an optional closing "." or ")")
 _ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}|[IVXL]{1,6}|[A-Za-zĐđ])[.)]?$")
@@ -46,8 +57,9 @@ _ROMAN = re.compile(r"^[IVXL]{1,6}$")
 
 @dataclass
 class Task:
-    text: str
+    text: str            # the task as written in its cell
     units: Units
+    passage: str = ""    # the row's passage text: the task and the row's other cells (``row_text``)
 
 
 @dataclass
@@ -58,6 +70,7 @@ class TaskRow:
     blocks: list[Block] = field(default_factory=list)
     task_texts: list[str] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)   # time, product, budget, note …
+    cells: list[tuple[str, str]] = field(default_factory=list)   # (column name, text) the task text lacks
     tasks: list[Task] = field(default_factory=list)
     groups: tuple[str, ...] = ()   # group rows above it, outermost first: ("I. CÔNG TÁC TUYÊN TRUYỀN",)
 
@@ -144,13 +157,32 @@ class _Cells:
     partners: str
     tasks: list[str]
     extra: dict[str, str]
+    other: list[tuple[str, str]] = field(default_factory=list)   # (column name, text), in column order
 
     @property
     def only_content(self) -> bool:
-        return not (self.lead or self.partners or self.extra) and bool(self.tasks)
+        return not (self.lead or self.partners or self.extra or self.other) and bool(self.tasks)
 
 
-def _read_cells(b: Block, roles: dict[int, str]) -> _Cells:
+def _name(cell: str) -> str:
+    """A header cell as a label: "Thời gian\nhoàn thành" → "Thời gian hoàn thành"."""
+    return re.sub(r"\s+", " ", cell).strip(" :*")
+
+
+def _other_cells(cells: list[str], roles: dict[int, str], names: list[str], content_cols: list[int],
+                 width: int) -> list[tuple[str, str]]:
+    """The cells the row's task and units do not hold, with their column names."""
+    out = []
+    for i in range(width):
+        if i in content_cols or roles.get(i) in ("num", *_UNIT_ROLES):
+            continue
+        text = re.sub(r"\s*\n\s*", " ", cells[i]).strip()
+        if text:
+            out.append((_name(names[i]) if i < len(names) else "", text))
+    return out
+
+
+def _read_cells(b: Block, roles: dict[int, str], names: list[str]) -> _Cells:
     cells = list(b.cells) + [""] * 8
     num_col = next((i for i, r in roles.items() if r == "num"), None)
     others = {c.strip() for i, c in enumerate(b.cells) if i != num_col and c.strip()}
@@ -169,7 +201,18 @@ def _read_cells(b: Block, roles: dict[int, str]) -> _Cells:
                    [i for i in range(len(b.cells)) if i not in roles]
     tasks = [t for i in content_cols for t in _split_tasks(cells[i])]
     extra = {r: cells[i].strip() for i, r in roles.items() if r in _EXTRA_ROLES and cells[i].strip()}
-    return _Cells(get("num").rstrip(".)") if get("num") else "", get("lead"), get("partners"), tasks, extra)
+    other = _other_cells(cells, roles, names, content_cols, max(len(b.cells), len(names)))
+    return _Cells(get("num").rstrip(".)") if get("num") else "", get("lead"), get("partners"), tasks, extra, other)
+
+
+def row_text(task: str, row: TaskRow, content_name: str = "") -> str:
+    """The passage text of one task of a row: the task, then the row's other cells by column name.
+
+    ``content_name`` labels the task itself, for tables without unit columns, where the
+    first column is a target or an item rather than a task ("Chỉ tiêu: … | Kết quả: 80").
+    """
+    head = f"{content_name}: {task}" if content_name and task else task
+    return _CELL_SEP.join([head, *(f"{n}: {v}" if n else v for n, v in row.cells)]) if row.cells else head
 
 
 def _group_kind(num: str, title: str, next_num: str, stack: list[tuple[str, str]]) -> str | None:
@@ -222,16 +265,27 @@ def _new_group(c: _Cells, b: Block, kind: str, stack: list[_Group], province: st
 
 
 def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], dict[int, str]]:
-    """Task rows with their units; returns (rows, column roles).  No header → no roles."""
+    """Task rows with their units; returns (rows, column roles).  No header → no roles.
+
+    A first row that only names columns ("Chỉ tiêu | Đơn vị tính | Kết quả năm 2025")
+    is a header too, although no task is assigned in that table: its names label the cells.
+    """
     header = next((i for i, b in enumerate(rows[:3]) if is_header_row(b)), None)
+    if header is None and rows and len(rows) > 1 and is_label_row(rows[0].cells):
+        header = 0
     roles = header_roles(rows[header].cells) if header is not None else {}
+    names = list(rows[header].cells) if header is not None else []
     body = rows[header + 1 if header is not None else 0:]
-    if not roles:
-        out = [TaskRow("", "", "", [b], [" | ".join(c for c in b.cells if c)]) for b in body]
+    if "content" not in roles.values():
+        out = [TaskRow("", "", "", [b], [_plain_row(b.cells, names)]) for b in body]
         for row in out:
             _assign_units(row, province, False)
-        return out, roles
-    read = [_read_cells(b, roles) for b in body]
+        return out, {}
+    # a table naming no unit column lists targets or items, not tasks: its first column is named too
+    content_name = "" if set(roles.values()) & set(_UNIT_ROLES) else \
+        _name(names[next(i for i, r in roles.items() if r == "content")])
+    read = [_read_cells(b, roles, names) for b in body]
+    has_num = "num" in roles.values()
     out: list[TaskRow] = []
     stack: list[_Group] = []
     barrier = 0      # a row never continues a row from before the last group row
@@ -243,17 +297,40 @@ def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], 
             _enter_group(stack, _new_group(c, b, kind, stack, province), out)
             barrier = len(out)
             continue
-        if len(out) > barrier and (not c.num or c.num == out[-1].num):
+        # without an STT column nothing marks a continuation row: every row is its own
+        if len(out) > barrier and has_num and (not c.num or c.num == out[-1].num):
             _continue_row(out[-1], b, c)
             continue
         lead = c.lead or next((g.lead for g in reversed(stack) if g.lead), "")
-        out.append(TaskRow(c.num, lead, c.partners, [b], c.tasks, c.extra, groups=tuple(g.label for g in stack)))
+        out.append(TaskRow(c.num, lead, c.partners, [b], c.tasks, c.extra, list(c.other),
+                           groups=tuple(g.label for g in stack)))
         for g in stack:
             g.used = True
     _close_groups(stack, out)
     for row in out:
-        _assign_units(row, province, True)
+        _assign_units(row, province, True, content_name)
     return out, roles
+
+
+def _plain_row(cells, names: list[str]) -> str:
+    """A row of a table without task columns: every cell, named by its column when there is a header."""
+    parts = []
+    for i, c in enumerate(cells):
+        text = re.sub(r"\s*\n\s*", " ", c).strip()
+        if text:
+            name = _name(names[i]) if i < len(names) else ""
+            parts.append(f"{name}: {text}" if name else text)
+    return _CELL_SEP.join(parts)
+
+
+def is_label_row(cells) -> bool:
+    """A first row that names the columns of a table which assigns no task: short names, no
+    values, and at least half of them known column names ("Chỉ tiêu", "Đơn vị tính", "Kết quả")."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if len(filled) < 2 or any(len(c) > 60 or re.fullmatch(r"[\d.,/%\s]+", c) for c in filled):
+        return False
+    known = sum(1 for c in filled if _cell_role(c))
+    return known >= 1 and 2 * known >= len(filled)
 
 
 def _continue_row(prev: TaskRow, b: Block, c: _Cells) -> None:
@@ -263,6 +340,13 @@ def _continue_row(prev: TaskRow, b: Block, c: _Cells) -> None:
     prev.task_texts += c.tasks
     for k, v in c.extra.items():
         prev.extra[k] = (prev.extra.get(k, "") + " " + v).strip()
+    for name, text in c.other:
+        # a merged cell repeats its text down the rows it spans: keep it once
+        at = next((i for i, (n, _) in enumerate(prev.cells) if n == name), None)
+        if at is None:
+            prev.cells.append((name, text))
+        elif text not in prev.cells[at][1]:
+            prev.cells[at] = (name, prev.cells[at][1] + " " + text)
 
 
 def _row_units(row: TaskRow, province: str | None) -> Units:
@@ -288,7 +372,7 @@ def _row_units(row: TaskRow, province: str | None) -> Units:
                  list(lead.requested) if lead else [])
 
 
-def _assign_units(row: TaskRow, province: str | None, has_roles: bool) -> None:
+def _assign_units(row: TaskRow, province: str | None, has_roles: bool, content_name: str = "") -> None:
     row_units = _row_units(row, province)
     for text in row.task_texts or [""]:
         if not text:
@@ -308,4 +392,5 @@ def _assign_units(row: TaskRow, province: str | None, has_roles: bool) -> None:
                 units = resolve(None, Units(units.lead, [], units.requested), roles)
             else:
                 units = resolve(units, None, roles)
-        row.tasks.append(Task(text, units))
+        # units come from the task as written; the passage text carries the row's other cells too
+        row.tasks.append(Task(text, units, row_text(text, row, content_name)))

@@ -329,12 +329,17 @@ def _generic_unit(text: str, toks, i: int) -> int:
         return 0
     if _shouting(toks[i]) and i + h < len(toks) and _shouting(toks[i + h]):
         return 0   # "SỞ Y TẾ" in a letterhead: capitals say nothing there
-    j, lower, cut = i + h, 0, None
+    j, lower, cut, joined_at = i + h, 0, None, None
     while j < len(toks) and j - i < _MAX_NAME:
         t = toks[j]
         sep = text[toks[j - 1].end:t.start].strip()
         if sep not in ("", "-", "–") or (sep and not _caps(t)):
             break
+        c = _council_pair(toks, j)
+        if c:
+            j += c   # "Văn phòng HĐND và UBND xã": the joint office is one unit, not two
+            lower = 0
+            continue
         s = _scope_at(toks, j) if not sep else 0
         if s:
             return j + s + _place(toks, j + s) - i
@@ -350,6 +355,7 @@ def _generic_unit(text: str, toks, i: int) -> int:
             continue
         if t.key == "và" and j + 1 < len(toks) and _caps(toks[j + 1]) \
                 and not _starts_with(toks, j + 1, _generic_heads()):
+            joined_at = j
             j += 1   # "Sở Nông nghiệp và Môi trường"; "Sở Y tế và Sở Nội vụ" are two
             continue
         if t.key in _STOP_WORDS or (j == i + h and h == 1) or lower >= 4:
@@ -359,8 +365,27 @@ def _generic_unit(text: str, toks, i: int) -> int:
         lower += 1
         j += 1
     if lower >= 2 and cut is not None:
-        j = cut
+        # a lower-case run is cut to one syllable ("Y tế"); when the run follows a "và", the name
+        # never went on past it ("Hợp tác xã X và Tổ công nghệ số …" are two, not "… và Tổ công")
+        j = joined_at if joined_at is not None and cut > joined_at else cut
     return j - i if j > i + h else 0
+
+
+@lru_cache(maxsize=1)
+def _councils() -> tuple[tuple, tuple]:
+    return (tuple(_alias(a, "").toks for a in ("Hội đồng nhân dân", "HĐND")),
+            tuple(_alias(a, "").toks for a in ("Ủy ban nhân dân", "UBND")))
+
+
+def _council_pair(toks, j: int) -> int:
+    """Token length of "HĐND và UBND" / "Hội đồng nhân dân và Ủy ban nhân dân" (also "HĐND - UBND") at j."""
+    councils, committees = _councils()
+    n = _starts_with(toks, j, councils)
+    if not n:
+        return 0
+    k = j + n + (1 if j + n < len(toks) and toks[j + n].key == "và" else 0)
+    m = _starts_with(toks, k, committees)
+    return k + m - j if m else 0
 
 
 @lru_cache(maxsize=1)
@@ -386,6 +411,9 @@ def _tidy(name: str) -> str:
     s = re.sub(r"^(?:UBND|Ubnd)\b", "Ủy ban nhân dân", s)
     s = re.sub(r"\bUBND\b", "Ủy ban nhân dân", s)
     s = re.sub(r"^HĐND\b", "Hội đồng nhân dân", s)
+    # the joint office, written out as in the data file ("Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện")
+    s = re.sub(r"\bHĐND(?:\s*-\s*|\s+và\s+)Ủy ban nhân dân\b", "Hội đồng nhân dân và Ủy ban nhân dân", s)
+    s = re.sub(r"\bHội đồng nhân dân\s*-\s*Ủy ban nhân dân\b", "Hội đồng nhân dân và Ủy ban nhân dân", s)
     s = re.sub(r"\s+(?:có\s+)?liên quan$", "", s)
     for tail in sorted(_LOWER_TAIL, key=len, reverse=True):
         if s.lower().endswith(" " + tail) and s[-len(tail):] != tail:

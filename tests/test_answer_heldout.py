@@ -1,0 +1,148 @@
+"""Answer-layer rules seen failing on unseen plans: "bao nhiêu" anchors, commune scoping,
+place words in the refusal score, question-side abbreviations, signer precision."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.evidence import Idf
+from assistant.answer.extractive import Evidence, compose
+from assistant.answer.intent import Catalog, expand_abbreviations, locality_of, parse_question
+from assistant.records import REFUSAL_TEXT, DocMeta, Hit, Passage
+
+NNMT = "Sở Nông nghiệp và Môi trường"
+VHXH = "Phòng Văn hóa - Xã hội"
+
+DOCS = {
+    "tinh.txt": DocMeta(doc="tinh.txt", title="Phòng, chống thiên tai năm 2024", number="77/KH-UBND",
+                        doc_type="Kế hoạch", issuer="Ủy ban nhân dân tỉnh Hà Nam", province="Hà Nam",
+                        date="2024-05-02", signer="Trần Văn B", signer_authority="KT.",
+                        signer_position="PHÓ CHỦ TỊCH"),
+    "huyen.txt": DocMeta(doc="huyen.txt", title="Phát triển du lịch nông nghiệp giai đoạn 2024 - 2026",
+                         number="905/QĐ-UBND", doc_type="Quyết định", issuer="Ủy ban nhân dân huyện An Phú",
+                         province="An Giang", district="An Phú", date="2024-10-01"),
+    "xa.txt": DocMeta(doc="xa.txt", title="Chuyển đổi số năm 2025", number="31/KH-UBND", doc_type="Kế hoạch",
+                      issuer="Ủy ban nhân dân xã Tân Hòa Đông", province="Tây Ninh", date="2025-08-01"),
+}
+BUDGET = Passage(id="t-kp", doc="tinh.txt", kind="article", section=("IV. KINH PHÍ", "1."),
+                 text="1. Tổng kinh phí dự kiến: 18,6 tỷ đồng, trong đó ngân sách tỉnh 12,4 tỷ đồng và Quỹ phòng, "
+                      "chống thiên tai tỉnh 6,2 tỷ đồng.")
+T_REPORT = Passage(id="t-bc", doc="tinh.txt", kind="article", section=("V. TỔ CHỨC THỰC HIỆN",),
+                   lead=("Sở Nông nghiệp và Phát triển nông thôn",),
+                   text="Sở Nông nghiệp và Phát triển nông thôn tổng hợp, báo cáo kết quả thực hiện trước "
+                        "ngày 15/12/2024.")
+T_BAN = Passage(id="t-ban", doc="tinh.txt", kind="article", section=("III. NHIỆM VỤ", "a)"),
+                text="a) Kiện toàn Ban Chỉ huy phòng, chống thiên tai các cấp; phân công thành viên phụ trách địa bàn.")
+H_BUDGET = Passage(id="h-kp", doc="huyen.txt", kind="article", section=("III. KINH PHÍ",),
+                   text="Tổng kinh phí thực hiện giai đoạn 2024 - 2026 là 4,2 tỷ đồng từ ngân sách huyện.")
+H_ROW = Passage(id="h-r1", doc="huyen.txt", kind="table_row", section=("Phân công", "1."),
+                lead=(VHXH,), text="Lập danh mục điểm du lịch nông nghiệp")
+X_STANDING = Passage(id="x-tt", doc="xa.txt", kind="article", section=("V. TỔ CHỨC THỰC HIỆN", "1."),
+                     lead=(VHXH,),
+                     text="- Là cơ quan thường trực, tham mưu UBND xã triển khai Kế hoạch; báo cáo kết quả "
+                          "trước ngày 05/12/2025.")
+X_ASK = Passage(id="x-dn", doc="xa.txt", kind="article", section=("VI. KIẾN NGHỊ",), requested=(NNMT,),
+                text="1. Đề nghị Sở Nông nghiệp và Môi trường hỗ trợ cấp mã số vùng trồng chè.")
+X_ISSUER = Passage(id="x-ub", doc="xa.txt", kind="article", section=("V. TỔ CHỨC THỰC HIỆN", "2."),
+                   lead=("Ủy ban nhân dân xã Tân Hòa Đông",), text="Ủy ban nhân dân xã Tân Hòa Đông chỉ đạo chung.")
+ALL = [BUDGET, T_REPORT, T_BAN, H_BUDGET, H_ROW, X_STANDING, X_ASK, X_ISSUER]
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return Catalog.build(DOCS, ALL)
+
+
+@pytest.fixture(scope="module")
+def idf() -> Idf:
+    return Idf.build(p.text for p in ALL)
+
+
+def hits(*ps: Passage) -> list[Hit]:
+    return [Hit(passage=p, score=1.0 - 0.1 * i, dense=0.85, rank=i + 1) for i, p in enumerate(ps)]
+
+
+@pytest.mark.parametrize("question", [
+    "Kế hoạch phòng, chống thiên tai tỉnh Hà Nam năm 2024 có tổng kinh phí bao nhiêu?",
+    "Tổng kinh phí thực hiện Kế hoạch 77/KH-UBND là bao nhiêu?",
+])
+def test_budget_noun_is_the_anchor_not_the_place_or_number(cat, idf, question):
+    q = parse_question(question, cat)
+    ans = compose(q, Evidence(hits=hits(BUDGET, T_REPORT)), DOCS, idf=idf)
+    assert not ans.refused
+    assert ans.answer.startswith("1. Tổng kinh phí dự kiến: 18,6 tỷ đồng")
+    assert ans.citations[0].passage_id == "t-kp"
+
+
+def test_unaccented_district_is_not_the_anchor(cat, idf):
+    q = parse_question("kinh phi ke hoach du lich nong nghiep an phu la bao nhieu", cat)
+    assert q.filters == {"district": "An Phú"}
+    ans = compose(q, Evidence(hits=hits(H_BUDGET, H_ROW)), DOCS, idf=idf)
+    assert not ans.refused
+    assert "4,2 tỷ đồng" in ans.answer
+
+
+def test_amount_dated_by_other_years_does_not_answer_one_year(cat, idf):
+    q = parse_question("Kế hoạch du lịch nông nghiệp An Phú bố trí bao nhiêu kinh phí cho năm 2025?", cat)
+    ans = compose(q, Evidence(hits=hits(H_BUDGET, H_ROW)), DOCS, idf=idf)
+    assert ans.refused and ans.answer == REFUSAL_TEXT
+
+
+def test_commune_issuer_scopes_to_its_plan(cat):
+    assert locality_of(DOCS["xa.txt"]) == "tan hoa dong"
+    assert locality_of(DOCS["huyen.txt"]) is None
+    q = parse_question("Phòng nào là cơ quan thường trực của xã Tân Hòa Đông?", cat)
+    assert q.filters == {"doc": "xa.txt"}
+    assert q.places == [("commune", "tan hoa dong")]
+    assert q.missing is None
+    assert not {"tan", "hoa", "dong"} & set(q.terms)
+
+
+def test_place_words_are_not_key_terms(cat):
+    q = parse_question("Phòng Văn hóa - Xã hội huyện An Phú được giao những nhiệm vụ gì?", cat)
+    assert q.filters == {"district": "An Phú"}
+    assert "an" not in q.terms and "phu" not in q.terms
+
+
+def test_province_and_commune_make_a_comparison_scope(cat):
+    q = parse_question("Hạn báo cáo kết quả của tỉnh Hà Nam và của xã Tân Hòa Đông khác nhau thế nào?", cat)
+    assert q.intent == "compare"
+    assert q.filters == {}
+    assert q.scope == ["tinh.txt", "xa.txt"]
+
+
+@pytest.mark.parametrize("short, long", [
+    ("Sở NN&MT", NNMT), ("Sở DT&TG", "Sở Dân tộc và Tôn giáo"), ("Phòng TC-KH", "Phòng Tài chính - Kế hoạch"),
+    ("TTPVHCC xã", "Trung tâm Phục vụ hành chính công xã"), ("Phòng VH-XH", VHXH),
+    ("Phòng KT-HT&ĐT", "Phòng Kinh tế, Hạ tầng và Đô thị"), ("Phòng VH&TT", "Phòng Văn hóa và Thông tin"),
+])
+def test_new_abbreviations_expand(short, long):
+    assert expand_abbreviations(short) == long
+
+
+def test_issuer_is_the_speaker_not_the_unit_asked_about(cat, idf):
+    q = parse_question("UBND xã Tân Hòa Đông đề nghị Sở NN&MT hỗ trợ gì?", cat)
+    assert q.units == [NNMT]
+    assert q.filters == {"doc": "xa.txt"}
+
+
+def test_signer_of_another_document_is_refused(cat, idf):
+    q = parse_question("Ai ký quyết định thành lập Ban Chỉ huy phòng, chống thiên tai tỉnh Hà Nam?", cat)
+    assert q.fact == "signer"
+    ans = compose(q, Evidence(hits=hits(T_BAN, BUDGET)), DOCS, idf=idf)
+    assert ans.refused and ans.answer == REFUSAL_TEXT
+
+
+def test_signer_of_the_plan_itself_is_answered(cat, idf):
+    q = parse_question("Ai ký Kế hoạch 77/KH-UBND?", cat)
+    ans = compose(q, Evidence(hits=hits(T_BAN, BUDGET)), DOCS, idf=idf)
+    assert not ans.refused
+    assert ans.answer.startswith("Kế hoạch 77/KH-UBND (Hà Nam) do Trần Văn B (KT. Phó chủ tịch) ký")
+
+
+def test_a_year_followed_by_a_comma_still_dates_the_clause():
+    from assistant.answer.facts import fact_rule
+
+    q = "le hoi nam 2024 la lan thu bao nhieu"
+    rule = fact_rule(q, "number", [], q)
+    assert rule.require("Lễ hội kỷ niệm lần thứ 168, Hội khỏe Phù Đổng năm 2024, Lễ hội giao thừa Xuân 2025")
+    assert not rule.require("Lễ hội kỷ niệm lần thứ 167, tổ chức năm 2023.")
