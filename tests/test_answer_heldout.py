@@ -146,3 +146,40 @@ def test_a_year_followed_by_a_comma_still_dates_the_clause():
     rule = fact_rule(q, "number", [], q)
     assert rule.require("Lễ hội kỷ niệm lần thứ 168, Hội khỏe Phù Đổng năm 2024, Lễ hội giao thừa Xuân 2025")
     assert not rule.require("Lễ hội kỷ niệm lần thứ 167, tổ chức năm 2023.")
+
+
+TARGET_PLAN = """ỦY BAN NHÂN DÂN
+XÃ AN PHÚ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 12/KH-UBND
+An Phú, ngày 02 tháng 3 năm 2025
+KẾ HOẠCH
+Phát triển thương mại điện tử xã An Phú năm 2025
+I. MỤC ĐÍCH
+Đưa sản phẩm nông nghiệp của xã lên sàn thương mại điện tử.
+II. CHỈ TIÊU NĂM 2025
+Chỉ tiêu\tĐơn vị tính\tKết quả
+Hộ kinh doanh có gian hàng trên sàn thương mại điện tử\thộ\t120
+Sản phẩm OCOP bán trực tuyến\tsản phẩm\t8
+Hợp tác xã dùng thanh toán không dùng tiền mặt\t%\t90
+III. TỔ CHỨC THỰC HIỆN
+- Phòng Kinh tế: chủ trì hướng dẫn hộ kinh doanh mở gian hàng trực tuyến.
+"""
+
+
+@pytest.mark.parametrize("question", ["Liệt kê các chỉ tiêu năm 2025 của xã An Phú",
+                                      "Kế hoạch của xã An Phú có những chỉ tiêu nào?"])
+def test_a_target_table_is_listed_row_by_row(tmp_path, question):
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "an-phu.txt").write_text(TARGET_PLAN, encoding="utf-8")
+    a = Assistant(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index",
+                           data_dir=tmp_path / "data", embedder="fake"), build_if_missing=True)
+    ans = a.ask(question)
+    assert ans.intent == "list" and not ans.refused, ans.answer
+    for value in ("120", "8", "90", "Sản phẩm OCOP bán trực tuyến"):
+        assert value in ans.answer
+    assert len(ans.citations) == 3 and all(c.kind == "table_row" for c in ans.citations)

@@ -109,3 +109,14 @@ def test_units_are_matched_without_diacritics(catalog):
     q = parse_question("nhiem vu cua so noi vu la gi", catalog)
     assert q.intent == "unit_tasks"
     assert q.units == ["Sở Nội vụ"]
+
+
+@pytest.mark.parametrize("question, intent, fact", [
+    ("Ai chủ trì hướng dẫn nông dân đăng ký mã số vùng trồng chè?", "lead_unit", None),   # "đăng ký" is not signing
+    ("Ai chịu trách nhiệm ký kết thỏa thuận hợp tác?", "lead_unit", None),
+    ("Ai ký kế hoạch bình dân học vụ số?", "fact", "signer"),
+    ("ke hoach 58 do ai ky", "fact", "signer"),
+])
+def test_signing_words_that_are_not_a_signer(question, intent, fact):
+    q = parse_question(question)
+    assert (q.intent, q.fact) == (intent, fact)

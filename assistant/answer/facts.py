@@ -14,7 +14,7 @@ from typing import Callable
 
 from assistant.answer.evidence import STOPWORDS, Idf, coverage, folded_tokens, segments, shorten
 from assistant.answer.common import QUOTE_RE, Cites, Evidence, plan_label, refusal, relevance
-from assistant.answer.intent import Query
+from assistant.answer.intent import NOT_SIGN, Query
 from assistant.records import Answer, DocMeta, Hit
 from assistant.textnorm import fold
 
@@ -26,8 +26,6 @@ _RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\b(top|xep hang|th
 _PERCENT = re.compile(r"\bphan tram\b|%")
 _DOCNUM_ASK = re.compile(r"\bso (may|bao nhieu|gi)\b")
 _ASK_DAY = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b")
-_NOT_SIGN = re.compile(r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky hop|ky yen|ky vong|"
-                       r"ky so|chu ky so|moi ky|tung ky|ky bao cao)\b")
 _SLOGAN_WORDS = {"thong", "diep", "slogan", "khau", "hieu", "phuong", "cham", "logo"}
 
 _DAY_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b")
@@ -152,7 +150,7 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
     if kind == "signer":
         # a signer is written with the verb: "… do đồng chí X ký", "ký ban hành"
         def signed(seg: str) -> bool:
-            g = _NOT_SIGN.sub(" ", fold(seg))
+            g = NOT_SIGN.sub(" ", fold(seg))
             return bool(re.search(r"\bky\b", g))
         return FactRule(require=signed, prefer=signed, name="signer")
     if _DOCNUM_ASK.search(f):

@@ -20,7 +20,7 @@ from assistant.answer.evidence import content_terms
 from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, nfc
 
-__all__ = ["Query", "Catalog", "parse_question", "expand_abbreviations", "locality_of", "VN_PROVINCES"]
+__all__ = ["Query", "Catalog", "parse_question", "expand_abbreviations", "locality_of", "VN_PROVINCES", "NOT_SIGN"]
 
 # Generic knowledge, not the loaded collection: lets "kế hoạch của Cần Thơ" be recognised
 # as a place that has no plan here. Loaded places always come from DocMeta.
@@ -287,7 +287,10 @@ def _strip_spans(folded: str, spans: list[tuple[int, int]]) -> str:
 
 
 _SIGNER = re.compile(r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|chu ky|ky ban hanh|ky ke hoach|ky quyet dinh|ky van ban)\b")
-_NOT_SIGN = re.compile(r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky ket|ky hop|ky yen|ky vong)\b")
+# "ký"/"kỳ"/"kỷ" all fold to "ky": these words are not someone signing the plan
+NOT_SIGN = re.compile(r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky ket|ky hop|ky yen|ky vong|"
+                      r"dang ky|ky hieu|ky han|ky thi|ky dai hoi|ky so|chu ky so|moi ky|tung ky|hang ky|cac ky|"
+                      r"ky bao cao|ky cuoi|ky dau)\b")
 _ISSUER = re.compile(r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b")
 _DOCNUM = re.compile(r"\b(so hieu|so ky hieu|so van ban|(ke hoach|quyet dinh|van ban) (co )?so (may|bao nhieu|gi)|mang so)\b")
 _DATE = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|"
@@ -318,7 +321,9 @@ _LIST = re.compile(r"\b(nhung( [a-z0-9]+){0,4} (gi|nao)|nhung (hinh thuc|noi dun
 
 
 def _fact_kind(f: str) -> str | None:
-    if _SIGNER.search(f) or (re.search(r"\bky\b", _NOT_SIGN.sub(" ", f)) and re.search(r"\b(ai|nguoi nao)\b", f)):
+    loose_sign = re.search(r"\bky\b", NOT_SIGN.sub(" ", f)) and re.search(r"\b(ai|nguoi nao)\b", f) \
+        and not _LEAD.search(f)  # "ai chủ trì … ký kết …" asks who leads
+    if _SIGNER.search(NOT_SIGN.sub(" ", f)) or loose_sign:
         return "signer"
     if _DOCNUM.search(f) and (re.search(r"\b(so hieu|so ky hieu|mang so)\b", f) or not re.search(
             r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)):
@@ -371,6 +376,8 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "lead_unit", None, None
     if _PARTNER.search(f) and re.search(r"\b(don vi|co quan)\s+phoi hop\b", f):
         return "partner_unit", None, None
+    if re.search(r"\b(liet ke|ke ten|ke ra)\b", f) or (fact == "target" and _LIST.search(f)):
+        return "list", None, None  # "liệt kê / những chỉ tiêu nào": every target, not one fact
     if fact or _PLACE_FACT.search(f):
         return "fact", fact, None
     if _LIST.search(f):

@@ -77,7 +77,7 @@ def section_children(query: Query, ev: Evidence, docs: dict[str, DocMeta],
         if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[:len(prefix)]) == tuple(prefix):
             children.setdefault(p.section[len(prefix)], []).append(p)
     if len(children) < 2:
-        return None, cov
+        return _section_rows(query, doc, prefix, hit, ev, docs), cov
     cites = Cites(docs)
     items = []
     for title, ps in list(children.items())[:MAX_CHILDREN]:
@@ -87,6 +87,22 @@ def section_children(query: Query, ev: Evidence, docs: dict[str, DocMeta],
         items.append(f"{_item_label(label)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items), cov
+
+
+def _section_rows(query: Query, doc: str, prefix: tuple, hit, ev: Evidence,
+                  docs: dict[str, DocMeta]) -> Answer | None:
+    """The named section is a table (targets, tasks): its rows, each with its values."""
+    rows = [p for p in ev.doc_passages.get(doc) or [] if p.kind == "table_row" and tuple(p.section) == tuple(prefix)]
+    if len(rows) < 2:
+        return None
+    cites = Cites(docs)
+    items = []
+    for p in rows[:MAX_CHILDREN]:
+        first = _lines(p.text)[0] if _lines(p.text) else p.text
+        n = cites.add(p, first, hit.score)
+        items.append(f"{shorten(first, 200)} [{n}]")
+    head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
+    return Answer(question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items)
 
 
 def _continued(top, ev: Evidence) -> list:
