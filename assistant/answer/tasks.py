@@ -26,9 +26,15 @@ def _task_segment(p: Passage, unit_terms: set[str], task_terms: list[str], idf: 
     for a, b in segments(p.text):
         seg = p.text[a:b]
         words = [t for t in folded_tokens(seg) if not _ENUM_TOKEN.fullmatch(t)]
-        if len(words) >= 3 and set(words) - unit_terms - STOPWORDS:
+        if len(words) >= 3 and set(words) - unit_terms - STOPWORDS and not _is_heading(seg):
             return seg
     return p.text
+
+
+def _is_heading(seg: str) -> bool:
+    """"IV. TỔ CHỨC THỰC HIỆN": a section title in capitals names where the task sits, not the task."""
+    letters = [c for c in seg if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def _paragraphs(text: str, first: str, unit_terms: set[str]) -> list[str]:
@@ -38,11 +44,13 @@ def _paragraphs(text: str, first: str, unit_terms: set[str]) -> list[str]:
     for para in text[start + len(first):].split("\n") if start >= 0 else []:
         para = para.strip()
         words = [t for t in folded_tokens(para) if not _ENUM_TOKEN.fullmatch(t)]
-        if len(words) >= 3 and set(words) - unit_terms - STOPWORDS:
+        if len(words) >= 3 and set(words) - unit_terms - STOPWORDS and not _is_heading(para):
             out.append(para)
     return out
 
 
+# tasks listed when the answer comes from one plan; the rest are counted ("và 3 nhiệm vụ khác")
+PER_PLAN = 6
 _ENUM_TOKEN = re.compile(r"\d{1,3}|[ivxlc]{1,6}|[a-z]")
 
 
@@ -65,7 +73,7 @@ def compose_unit_tasks(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf
     task_terms = [t for t in query.terms if t not in unit_terms and not t.isdigit()]
     head = f"Nhiệm vụ của {unit}" if unit else "Nhiệm vụ được giao"
     # one plan: a few tasks, one per line; several plans: one line per plan
-    per_doc = 4 if len(by_doc) == 1 else 2
+    per_doc = PER_PLAN if len(by_doc) == 1 else 2
     body = []
     for doc, items in list(by_doc.items())[:4]:
         parts = []
@@ -78,12 +86,12 @@ def compose_unit_tasks(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf
             n = cites.add(p, seg, score)
             tag = "" if role == "lead" else f" ({'phối hợp' if role == 'partner' else 'được đề nghị'})"
             parts.append(f"{shorten(seg, 150 if per_doc == 2 else 200)}{tag} [{n}]")
-            if per_doc == 4:
+            if per_doc > 2:
                 # a unit's section is often one passage of several paragraphs: one line each
                 for para in _paragraphs(p.text, seg, unit_terms)[: per_doc - len(parts)]:
                     parts.append(f"{shorten(para, 200)}{tag} [{n}]")
         more = f" (và {len(items) - used} nhiệm vụ khác)" if len(items) > used else ""
-        if per_doc == 4:
+        if per_doc > 2:
             body = [f"{head} ({plan_label(doc, docs)}):", *(f"• {x}" for x in parts)]
             body[-1] += more
         else:
