@@ -355,3 +355,25 @@ def test_gate_fails_when_the_answerer_never_refuses(gate_reports):
     answers = gate_reports["never_refuse"]["answers"]
     problems = check_gate(answers, _baseline(), MARGIN)
     assert any(p.startswith("refusal_recall:") for p in problems), problems
+
+
+# --- the probe set: plans in other layouts (eval/probe) -----------------------------------
+PROBE = ROOT / "eval" / "probe"
+
+
+@pytest.mark.slow
+def test_gate_probe_layouts_hold_their_recorded_figures(real_settings, tmp_path):
+    """The parser fixes for other layouts (PDF text, markdown QĐ, Word export) stay fixed."""
+    from assistant.indexing.embedders import get_embedder
+
+    from eval.run import run_suite
+    from eval.systems import CachedEmbedder
+
+    settings = real_settings.model_copy(update={"corpus_dir": PROBE / "plans"})
+    emb = CachedEmbedder(get_embedder(settings.embedder))
+    report = run_suite(settings, PROBE / "questions.jsonl", configs=["ours"], peers=False, work=tmp_path,
+                       embedder=emb, log=lambda m: None)
+    baseline = json.loads((PROBE / "baseline.json").read_text(encoding="utf-8"))
+    assert report["meta"]["embedder"] == baseline["embedder"]
+    problems = check_gate(report["configs"]["ours"]["answers"], baseline, MARGIN)
+    assert problems == [], "quality regression on the probe layouts:\n" + "\n".join(problems)
