@@ -183,3 +183,14 @@ def test_a_target_table_is_listed_row_by_row(tmp_path, question):
     for value in ("120", "8", "90", "Sản phẩm OCOP bán trực tuyến"):
         assert value in ans.answer
     assert len(ans.citations) == 3 and all(c.kind == "table_row" for c in ans.citations)
+
+
+def test_a_commune_plan_is_labelled_by_its_commune():
+    from assistant.answer.common import plan_label
+
+    docs = {"x.txt": DocMeta(doc="x.txt", title="Bình dân học vụ số", number="58/KH-UBND", doc_type="Kế hoạch",
+                             issuer="Ủy ban nhân dân xã Đồng Tâm Phú", province="Thái Nguyên"),
+            "t.txt": DocMeta(doc="t.txt", title="T", number="12/KH-UBND", doc_type="Kế hoạch",
+                             issuer="Ủy ban nhân dân tỉnh Thái Nguyên", province="Thái Nguyên")}
+    assert plan_label("x.txt", docs) == "Kế hoạch 58/KH-UBND (xã Đồng Tâm Phú)"
+    assert plan_label("t.txt", docs) == "Kế hoạch 12/KH-UBND (Thái Nguyên)"

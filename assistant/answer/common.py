@@ -35,12 +35,29 @@ def plan_label(doc: str, docs: dict[str, DocMeta]) -> str:
     if m is None:
         return doc
     kind = m.doc_type or "Kế hoạch"
-    place = m.district or m.province
+    place = _commune(m.issuer) or m.district or m.province
     year = (m.date or "")[:4]
     if m.number:
         return f"{kind} {m.number}" + (f" ({place})" if place else "")
     bits = [b for b in (place, year) if b]
     return f"{kind} " + (" ".join(bits) if bits else doc)
+
+
+_COMMUNE = re.compile(r"\b(xã|phường|thị trấn|đặc khu)\s+(.+)", re.I)
+
+
+def _commune(issuer: str | None) -> str | None:
+    """A commune-level issuer names the plan's place better than its province:
+    "Ủy ban nhân dân xã Đồng Tâm Phú" → "xã Đồng Tâm Phú"."""
+    m = _COMMUNE.search(issuer or "")
+    if not m:
+        return None
+    name = []
+    for word in m.group(2).split():
+        if not (word[:1].isupper() or word[:1].isdigit()):
+            break  # the name ends where the sentence goes on ("xã Tân Phú thực hiện")
+        name.append(word.strip(",;.:"))
+    return f"{m.group(1)} {' '.join(name)}" if name else None
 
 
 def title_of(doc: str, docs: dict[str, DocMeta]) -> str:
