@@ -194,3 +194,16 @@ def test_a_commune_plan_is_labelled_by_its_commune():
                              issuer="Ủy ban nhân dân tỉnh Thái Nguyên", province="Thái Nguyên")}
     assert plan_label("x.txt", docs) == "Kế hoạch 58/KH-UBND (xã Đồng Tâm Phú)"
     assert plan_label("t.txt", docs) == "Kế hoạch 12/KH-UBND (Thái Nguyên)"
+
+
+def test_issue_date_of_a_plan_named_by_its_title(tmp_path):
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+    (tmp_path / "corpus").mkdir()
+    plan = TARGET_PLAN.replace("I. MỤC ĐÍCH\n", "Căn cứ Tờ trình số 45/TTr-PKT ngày 20/02/2025 của Phòng Kinh tế;\nI. MỤC ĐÍCH\n")
+    (tmp_path / "corpus" / "an-phu.txt").write_text(plan, encoding="utf-8")
+    a = Assistant(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index",
+                           data_dir=tmp_path / "data", embedder="fake"), build_if_missing=True)
+    ans = a.ask("Kế hoạch phát triển thương mại điện tử xã An Phú ban hành ngày nào?")
+    assert "02 tháng 3 năm 2025" in ans.answer and "20/02/2025" not in ans.answer, ans.answer

@@ -1,6 +1,8 @@
 """Unit names not in the data file, whole-name alias matching, and lead/partner wording (small plans written here)."""
 from __future__ import annotations
 
+import pytest
+
 from assistant.ingest import parse_bytes
 from assistant.ingest.roles import text_roles
 from assistant.ingest.units import canonical_unit, find_units, parse_unit_list
@@ -78,3 +80,17 @@ def test_plan_assigns_unlisted_units():
     assert got["1."] == (("Phòng Văn hóa - Xã hội",),
                          ("Ủy ban nhân dân huyện", "Công an huyện", "Trung tâm Y tế huyện"))
     assert got["2."] == (("Trung tâm Văn hóa - Thể thao huyện",), ("Bảo hiểm xã hội huyện",))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a field of work after a short known name makes another body, not a place
+    ("Trung tâm Xúc tiến Du lịch chủ trì", ["Trung tâm Xúc tiến Du lịch"]),
+    ("Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư chủ trì", ["Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư"]),
+    # a place after it is still the same body
+    ("Sở Y tế Đồng Tháp phối hợp", ["Sở Y tế"]),
+    # provinces that split culture and tourism: two bodies, neither is Sở VHTTDL
+    ("Sở VH&TT Nghệ An chủ trì", ["Sở Văn hóa và Thể thao"]),
+    ("Sở Văn hóa và Thể thao, Sở Du lịch phối hợp", ["Sở Văn hóa và Thể thao", "Sở Du lịch"]),
+])
+def test_sector_words_and_split_departments(text, expected):
+    assert find_units(text) == expected

@@ -288,6 +288,8 @@ def is_meta(query: Query) -> bool:
     """Signer, issuer, or the plan's own number/date (not a date or number the plan cites)."""
     if query.fact == "doc_number" and re.search(r"\b(so hieu|so ky hieu|mang so)\b", query.folded):
         return True  # "số hiệu" is always the plan's own number
+    if query.fact == "date" and re.search(r"\bban hanh\b", query.folded) and not re.search(r"\d", query.text):
+        return True  # "Kế hoạch phát triển du lịch … ban hành ngày nào?": meta_fact checks the title
     return query.fact in ("signer", "issuer") or (
         query.fact in ("date", "doc_number") and is_meta_question(query.terms))
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..textnorm import match_key, nfc, normalize_tones
+from ..textnorm import fold, match_key, nfc, normalize_tones
 
 __all__ = [
     "canonical_unit", "unit_aliases", "find_units", "match_unit_in_text", "parse_unit_list",
@@ -263,9 +263,23 @@ def _generic_name(text: str, toks, i: int, g: int, a: _Alias | None, province: s
             # on (a newer, different body); capitalised words straight after it name the place
             # ("Phòng TC-KH Lấp Vò", "Sở Y tế Đồng Tháp", "Sở Tài chính ĐT")
             between = text[toks[i + len(a.toks) - 1].end:place[0].start] + text[place[0].start:place[0].end]
-            if not re.match(r"\s*(?:[-–,&/]|và\b|\(|và$)", between, flags=re.I):
+            words = fold(text[place[0].start:place[-1].end]).split()
+            # ... unless they name a field of work: "Trung tâm Xúc tiến| Du lịch" is another body
+            sector = any(" ".join(words[k:k + 2]) in _SECTORS for k in range(min(len(words), 3)))
+            if not sector and not re.match(r"\s*(?:[-–,&/]|và\b|\(|và$)", between, flags=re.I):
                 return a.canonical
     return _tidy(text[toks[i].start:toks[i + g - 1].end])
+
+
+# Fields of work in unit names (folded): after a short known name they make a longer, different
+# name ("Trung tâm Xúc tiến Du lịch"), never a place.
+_SECTORS = frozenset((
+    "du lich", "thuong mai", "dau tu", "van hoa", "the thao", "y te", "giao duc", "dao tao", "nong nghiep",
+    "cong nghe", "khoa hoc", "moi truong", "tai nguyen", "tai chinh", "ke hoach", "xa hoi", "thong tin",
+    "truyen thong", "truyen thanh", "truyen hinh", "phat thanh", "dan toc", "ton giao", "noi vu", "tu phap",
+    "xay dung", "giao thong", "van tai", "cong thuong", "lao dong", "thuong binh", "ngoai vu", "an ninh",
+    "quoc phong", "hanh chinh", "kinh te", "ha tang", "do thi", "thuy loi", "lam nghiep", "thuy san",
+    "khuyen nong", "dich vu", "viec lam", "chuyen doi", "du lieu", "ngan sach", "thi truong"))
 
 
 @lru_cache(maxsize=1)
