@@ -207,3 +207,11 @@ def test_issue_date_of_a_plan_named_by_its_title(tmp_path):
                            data_dir=tmp_path / "data", embedder="fake"), build_if_missing=True)
     ans = a.ask("Kế hoạch phát triển thương mại điện tử xã An Phú ban hành ngày nào?")
     assert "02 tháng 3 năm 2025" in ans.answer and "20/02/2025" not in ans.answer, ans.answer
+
+
+def test_vh_tt_reads_by_level():
+    from assistant.answer.intent import expand_abbreviations
+
+    # a district's Phòng VH&TT is Văn hóa và Thông tin; a province's Sở VH&TT is Văn hóa và Thể thao
+    assert expand_abbreviations("Phòng VH&TT huyện") == "Phòng Văn hóa và Thông tin huyện"
+    assert expand_abbreviations("Sở VH&TT tỉnh") == "Sở Văn hóa và Thể thao tỉnh"
