@@ -26,7 +26,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
-                                                     "(apt-get install chromium; scripts/test.sh does it)"),
+                                                     "(apt-get install chromium; scripts/setup.sh --test does it)"),
 ]
 
 
