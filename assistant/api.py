@@ -167,6 +167,7 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
 
     app = FastAPI(title="Trợ lý Kế hoạch API", version="1",
                   description="Hỏi đáp có trích dẫn trên các kế hoạch đã nạp. Khóa API: header X-API-Key.")
+    app.state.loopback_networks = networks  # the mounted UI's gate applies the same rule
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):
@@ -284,8 +285,8 @@ def create_app(assistant, settings, **kw) -> FastAPI:
 
     app = create_api(assistant, settings, **kw)
     blocks = build_ui(assistant, settings)
-    networks = [ipaddress.ip_network(n) for n in kw.get("loopback_networks", LOOPBACK_NETWORKS)]
-    app.add_middleware(UIGate, networks=networks, api_keys=settings.api_keys, users=settings.ui_logins())
+    app.add_middleware(UIGate, networks=app.state.loopback_networks, api_keys=settings.api_keys,
+                       users=settings.ui_logins())
     return gr.mount_gradio_app(app, blocks, path="/", css=CSS, server_name=settings.host,
                                server_port=settings.port, max_file_size=f"{settings.max_upload_mb:g}mb",
                                footer_links=["api"])

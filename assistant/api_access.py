@@ -28,6 +28,7 @@ __all__ = [
     "is_loopback",
     "match_key",
     "UTF8Basic",
+    "basic_credentials",
     "BodyLimit",
     "UIGate",
     "error_response",
@@ -125,14 +126,20 @@ class UTF8Basic(HTTPBasic):
     and FastAPI's own HTTPBasic only accepts ASCII. Missing or malformed → None."""
 
     async def __call__(self, request: Request) -> HTTPBasicCredentials | None:  # type: ignore[override]
-        scheme, _, param = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            user, sep, password = base64.b64decode(param, validate=True).decode("utf-8").partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        return HTTPBasicCredentials(username=user, password=password) if sep else None
+        creds = basic_credentials(request.headers.get("authorization", ""))
+        return HTTPBasicCredentials(username=creds[0], password=creds[1]) if creds else None
+
+
+def basic_credentials(authorization: str) -> tuple[str, str] | None:
+    """(user, password) from an ``Authorization: Basic …`` value, read as UTF-8; None if absent or malformed."""
+    scheme, _, param = authorization.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, sep, password = base64.b64decode(param, validate=True).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return (user, password) if sep else None
 
 
 def error_response(exc: AssistantError) -> JSONResponse:
@@ -212,17 +219,13 @@ class UIGate:
         key = headers.get("x-api-key")
         if key and self.api_keys and match_key(key.decode("utf-8", "replace"), self.api_keys) is not None:
             return True
-        scheme, _, param = headers.get("authorization", b"").decode("latin-1").partition(" ")
-        if scheme.lower() != "basic" or not self.users:
+        creds = basic_credentials(headers.get("authorization", b"").decode("latin-1"))
+        if creds is None:
             return False
-        try:
-            user, sep, password = base64.b64decode(param, validate=True).decode("utf-8").partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return False
+        user, password = (x.encode("utf-8") for x in creds)
         ok = False
         for u, p in self.users:  # every login compared: timing says nothing
-            match = hmac.compare_digest(user.encode("utf-8"), u) & hmac.compare_digest(password.encode("utf-8"), p)
-            ok = ok or (match and bool(sep))
+            ok |= hmac.compare_digest(user, u) & hmac.compare_digest(password, p)
         return ok
 
     async def __call__(self, scope, receive, send):
