@@ -145,7 +145,7 @@ def _count_sections(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: I
     m = re.search(r"\b(?:may|bao nhieu)\s+([a-z]+(?:\s+[a-z]+)?)", query.folded)
     if not m:
         return None
-    listed, cov = section_children(replace(query, folded=m.group(1)), ev, docs, idf)
+    listed, cov = section_children(query, ev, docs, idf, heading=m.group(1))
     if listed is None or cov < 0.99 or len(listed.citations) >= MAX_CHILDREN:
         return None
     head, *items = listed.answer.splitlines()

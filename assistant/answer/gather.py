@@ -13,11 +13,11 @@ from assistant.answer.evidence import coverage
 from assistant.answer.intent import Catalog, Query, parse_question
 from assistant.errors import BadQuestion
 from assistant.records import Hit, Passage
+from assistant.retrieve import FILTER_KEYS
 from assistant.textnorm import fold, nfc
 
 __all__ = ["FILTER_KEYS", "clean_filters", "follow_up", "gather"]
 
-FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 
 
 def clean_filters(filters: dict | None, catalog: Catalog) -> dict[str, str]:

@@ -71,6 +71,7 @@ class Catalog:
     # communes, wards, towns, cities that issue loaded plans: folded name → those plans. Since
     # the 2025 reorganisation a xã/phường plan has no district, so its place is its issuer.
     localities: dict[str, set[str]] = field(default_factory=dict)
+    issuers: frozenset[str] = frozenset()                      # folded issuers of the loaded plans
     corpus_folded: str = ""                                    # all passage text, folded (existence checks)
     unit_matcher: Callable[[str, str | None], list[str]] | None = None
 
@@ -78,7 +79,8 @@ class Catalog:
     def build(cls, docs: dict[str, DocMeta], passages: Iterable[Passage], *,
               unit_matcher: Callable[[str, str | None], list[str]] | None = None,
               aliases: dict[str, Iterable[str]] | None = None) -> "Catalog":
-        cat = cls(docs=dict(docs), unit_matcher=unit_matcher)
+        cat = cls(docs=dict(docs), unit_matcher=unit_matcher,
+                  issuers=frozenset(fold(m.issuer) for m in docs.values() if m.issuer))
         texts = []
         for d, m in docs.items():
             name = locality_of(m)
@@ -411,8 +413,7 @@ def expand_abbreviations(text: str) -> str:
 
 def _drop_issuers(units: list[str], cat: Catalog) -> list[str]:
     """"UBND xã X đề nghị Sở Y hỗ trợ gì?": the plan's issuer is the speaker, Sở Y the subject."""
-    issuers = {fold(m.issuer) for m in cat.docs.values() if m.issuer}
-    rest = [u for u in units if fold(u) not in issuers]
+    rest = [u for u in units if fold(u) not in cat.issuers]
     return rest if rest else units
 
 

@@ -19,10 +19,9 @@ _LIST_FUNCTION = frozenset("nhung nao gi cac co la gom bao ke ten cua ve va duoc
 _ENUM_ONLY = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
 
 
-def _heading_terms(query: Query) -> list[str]:
+def _heading_terms(text: str) -> list[str]:
     """Words a section heading may share with the question ("nhiệm vụ trọng tâm" included)."""
-    return [t for t in dict.fromkeys(folded_tokens(query.folded or query.text))
-            if t not in _LIST_FUNCTION and not t.isdigit()]
+    return [t for t in dict.fromkeys(folded_tokens(text)) if t not in _LIST_FUNCTION and not t.isdigit()]
 
 
 def _item_label(text: str, max_chars: int = 110) -> str:
@@ -48,13 +47,14 @@ def _format_items(items: list[str], head: str) -> str:
 
 
 def section_children(query: Query, ev: Evidence, docs: dict[str, DocMeta],
-                     idf: Idf | None) -> tuple[Answer | None, float]:
+                     idf: Idf | None, heading: str | None = None) -> tuple[Answer | None, float]:
     """The question names a section ("nhiệm vụ trọng tâm"): its sub-sections, in order.
 
     Returns the answer (None when no named section has sub-sections) and how well the
-    heading matches the question (coverage of the question's words).
+    heading matches the question (coverage of the question's words, or of ``heading``'s
+    when the caller knows the words the heading must hold).
     """
-    terms = _heading_terms(query)
+    terms = _heading_terms(heading if heading is not None else query.folded or query.text)
     tset = set(terms)
     hits = ev.hits[:6]
     rel = relevance(query, hits, idf)

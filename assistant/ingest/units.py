@@ -284,13 +284,8 @@ _SECTORS = frozenset((
 
 @lru_cache(maxsize=1)
 def _heads() -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The head words of unit names (data file "heads"), longest first."""
     hs = [_alias(h, h) for h in _data()["heads"]]
-    return tuple(sorted((h.toks for h in hs if h), key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _generic_heads() -> tuple[tuple[tuple[str, str], ...], ...]:
-    hs = [_alias(h, h) for h in [*_data()["heads"], *_data().get("generic_heads", [])]]
     return tuple(sorted({h.toks for h in hs if h}, key=len, reverse=True))
 
 
@@ -338,8 +333,10 @@ def _generic_unit(text: str, toks, i: int) -> int:
     or an ordinary lower-case word ends it; a longer lower-case run is kept only when a scope
     word, a verb or a capitalised word follows it ("Trung tâm Kiểm soát bệnh tật tỉnh").
     """
-    h = _starts_with(toks, i, _generic_heads())
-    if not h or not _caps(toks[i]):
+    if not _caps(toks[i]):
+        return 0   # cheap test first: _scan asks at every token
+    h = _starts_with(toks, i, _heads())
+    if not h:
         return 0
     if _shouting(toks[i]) and i + h < len(toks) and _shouting(toks[i + h]):
         return 0   # "SỞ Y TẾ" in a letterhead: capitals say nothing there
@@ -368,7 +365,7 @@ def _generic_unit(text: str, toks, i: int) -> int:
             j += 1   # "UBND các xã": a plural scope
             continue
         if t.key == "và" and j + 1 < len(toks) and _caps(toks[j + 1]) \
-                and not _starts_with(toks, j + 1, _generic_heads()):
+                and not _starts_with(toks, j + 1, _heads()):
             joined_at = j
             j += 1   # "Sở Nông nghiệp và Môi trường"; "Sở Y tế và Sở Nội vụ" are two
             continue
@@ -443,7 +440,7 @@ _LIST_ROLE = re.compile(r"(?i)\bchủ\s+trì\b|\bphối\s+hợp\b(?P<voi>\s+vớ
 def _piece_is_unit(ptoks, cell: bool) -> bool:
     """An unlisted name in a list: it starts with a head word followed by a name ("Trung tâm Y tế"),
     or, in a table's unit column, it is any short item that is not an ordinary phrase."""
-    h = _starts_with(ptoks, 0, _generic_heads())
+    h = _starts_with(ptoks, 0, _heads())
     if h and _caps(ptoks[0]) and len(ptoks) > h and (h > 1 or _caps(ptoks[h]) or _scope_at(ptoks, h)
                                                          or ptoks[h].key == "các"):
         return True
