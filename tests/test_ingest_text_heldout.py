@@ -120,3 +120,10 @@ def test_chapters_take_their_title_from_the_next_lines():
         ("Chương II. TRÁCH NHIỆM",),
         ("Chương II. TRÁCH NHIỆM", "Điều 2"),
     ]
+
+
+def test_copyright_line_with_a_space_after_the_sign_is_site_chrome():
+    from assistant.ingest.clean import _UI_LINE, _ui_key
+
+    assert _UI_LINE.fullmatch(_ui_key("© 2024 Thư viện pháp luật"))
+    assert _UI_LINE.fullmatch(_ui_key("©2024"))

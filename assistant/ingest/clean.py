@@ -40,7 +40,7 @@ _UI_LINE = re.compile(
     r"download|login|log in|chia sẻ|in văn bản|bản in|trang chủ|tìm kiếm|xem thêm|xem chi tiết|quay lại|"
     r"lên đầu trang|thuộc tính|văn bản gốc|văn bản liên quan|văn bản thay thế|lược đồ|tiếng anh|"
     r"đang tải\b.*|(?:số )?lượt (?:xem|truy cập|tải)\s*:?\s*[\d.,]*|từ khóa\s*:.*|"
-    r"(?:copyright|©|bản quyền thuộc)\b.*)")
+    r"(?:copyright\b|©|bản quyền thuộc\b).*)")
 # Sentences only a web site writes: addressing its reader ("Bạn", "vui lòng") about its account/download
 _READER = re.compile(r"\b(?:bạn|vui lòng|quý khách)\b")
 _SITE_WORDS = re.compile(r"đăng nhập|đăng ký|thành viên|tải ngay|tải về|bản rút gọn|bản đầy đủ|hỗ trợ bạn|"
