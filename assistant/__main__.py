@@ -1,4 +1,5 @@
 """``python -m assistant``: see assistant/cli.py."""
+
 from assistant.cli import main
 
 __all__: list[str] = []

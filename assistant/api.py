@@ -24,6 +24,7 @@ The mounted UI (pages and Gradio's /gradio_api) follows the same rule through
 :class:`UIGate`: loopback, an API key, or an HTTP Basic login (``ui_users`` or the
 administrator). /healthz shows folder paths to loopback clients only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,10 @@ import logging
 import math
 import re
 import time
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, File, Request, UploadFile
@@ -48,8 +50,17 @@ from pydantic import BaseModel, Field
 from starlette.middleware.cors import CORSMiddleware
 
 from .api_access import (
-    LOOPBACK_NETWORKS, AccessDenied, BodyLimit, RateLimited, RateLimiter, UIGate, Unauthorized, UTF8Basic,
-    error_response, is_loopback, match_key,
+    LOOPBACK_NETWORKS,
+    AccessDenied,
+    BodyLimit,
+    RateLimited,
+    RateLimiter,
+    UIGate,
+    Unauthorized,
+    UTF8Basic,
+    error_response,
+    is_loopback,
+    match_key,
 )
 from .errors import AssistantError, FileTooLarge
 from .feedback import FeedbackStore, make_record
@@ -76,7 +87,8 @@ class HistoryTurn(BaseModel):
 class AskRequest(BaseModel):
     question: str = Field(max_length=100_000, examples=["Sở nào chủ trì quảng bá video clip?"])
     filters: dict[str, str | list[str]] | None = Field(
-        None, description="e.g. {\"province\": \"Đồng Tháp\", \"district\": \"Lấp Vò\", \"doc\": \"<tệp kế hoạch>\"}")
+        None, description='e.g. {"province": "Đồng Tháp", "district": "Lấp Vò", "doc": "<tệp kế hoạch>"}'
+    )
     history: list[HistoryTurn] | None = Field(None, max_length=50)
 
 
@@ -88,8 +100,13 @@ class FeedbackRequest(BaseModel):
     filters: dict[str, str | list[str]] | None = None
 
 
-def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBACK_NETWORKS,
-               clock: Callable[[], float] = time.monotonic) -> FastAPI:
+def create_api(
+    assistant,
+    settings,
+    *,
+    loopback_networks: Sequence[str] = LOOPBACK_NETWORKS,
+    clock: Callable[[], float] = time.monotonic,
+) -> FastAPI:
     """The FastAPI app with the /api/v1 routes, /healthz and /widget (no UI mounted)."""
     networks = [ipaddress.ip_network(n) for n in loopback_networks]
     keys = [k for k in settings.api_keys if k]
@@ -98,8 +115,11 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
     workers = anyio.CapacityLimiter(settings.concurrency)
     feedback = FeedbackStore.for_settings(settings)
     max_upload = int(settings.max_upload_mb * 1024 * 1024)
-    basic = UTF8Basic(auto_error=False, realm="tro-ly-ke-hoach",
-                      description="Quản trị viên: settings.admin_user / admin_password.")
+    basic = UTF8Basic(
+        auto_error=False,
+        realm="tro-ly-ke-hoach",
+        description="Quản trị viên: settings.admin_user / admin_password.",
+    )
 
     async def run(fn, *args, **kw):
         return await anyio.to_thread.run_sync(partial(fn, *args, **kw), limiter=workers)
@@ -116,11 +136,13 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
                 raise Unauthorized(
                     "Thiếu khóa API: gửi khóa trong header X-API-Key.",
                     "Missing API key: send it in the X-API-Key header.",
-                    hint="Xin khóa API từ quản trị viên hệ thống.")
+                    hint="Xin khóa API từ quản trị viên hệ thống.",
+                )
             idx = match_key(given, keys)
             if idx is None:
-                raise Unauthorized("Khóa API không hợp lệ.", "Invalid API key.",
-                                   hint="Kiểm tra lại header X-API-Key.")
+                raise Unauthorized(
+                    "Khóa API không hợp lệ.", "Invalid API key.", hint="Kiểm tra lại header X-API-Key."
+                )
             identity = f"key#{idx}"
         elif is_loopback(host, networks):
             identity = f"ip:{host}"
@@ -128,7 +150,8 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
             raise AccessDenied(
                 "API chỉ phục vụ máy cục bộ vì chưa cấu hình khóa API.",
                 "The API serves loopback clients only: no API key is configured.",
-                hint="Quản trị viên đặt TLKH_API_KEYS='[\"<khóa>\"]', rồi gửi khóa trong header X-API-Key.")
+                hint="Quản trị viên đặt TLKH_API_KEYS='[\"<khóa>\"]', rồi gửi khóa trong header X-API-Key.",
+            )
         wait = limiter.acquire(identity)
         if wait > 0:
             exc = RateLimited(
@@ -136,7 +159,8 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
                 f"Thử lại sau {math.ceil(wait)} giây.",
                 f"Too many requests: at most {settings.rate_limit_per_minute} per minute. "
                 f"Retry in {math.ceil(wait)} s.",
-                hint="Giảm tần suất gọi hoặc xin thêm hạn mức.")
+                hint="Giảm tần suất gọi hoặc xin thêm hạn mức.",
+            )
             exc.headers = {"Retry-After": str(math.ceil(wait))}
             raise exc
         return identity
@@ -146,7 +170,8 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
             raise AccessDenied(
                 "Chức năng quản trị đang tắt (chưa đặt mật khẩu quản trị).",
                 "Administration is disabled: no admin password is configured.",
-                hint="Đặt TLKH_ADMIN_PASSWORD rồi khởi động lại.")
+                hint="Đặt TLKH_ADMIN_PASSWORD rồi khởi động lại.",
+            )
         ident = f"admin:{client_host(request)}"
         ok = False
         if creds is not None:
@@ -155,9 +180,11 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
             ok = user_ok and pw_ok
         if not ok:
             wait = admin_fails.acquire(ident)
-            exc = Unauthorized("Cần đăng nhập quản trị (HTTP Basic) với tài khoản đúng.",
-                               "Administrator credentials (HTTP Basic) required or wrong.",
-                               hint="Dùng tài khoản TLKH_ADMIN_USER / TLKH_ADMIN_PASSWORD.")
+            exc = Unauthorized(
+                "Cần đăng nhập quản trị (HTTP Basic) với tài khoản đúng.",
+                "Administrator credentials (HTTP Basic) required or wrong.",
+                hint="Dùng tài khoản TLKH_ADMIN_USER / TLKH_ADMIN_PASSWORD.",
+            )
             exc.headers = {"WWW-Authenticate": 'Basic realm="tro-ly-ke-hoach"'}
             if wait > 0:
                 exc = RateLimited("Sai mật khẩu quá nhiều lần, hãy đợi.", "Too many failed logins, wait.")
@@ -165,8 +192,11 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
             raise exc
         return creds.username
 
-    app = FastAPI(title="Trợ lý Kế hoạch API", version="1",
-                  description="Hỏi đáp có trích dẫn trên các kế hoạch đã nạp. Khóa API: header X-API-Key.")
+    app = FastAPI(
+        title="Trợ lý Kế hoạch API",
+        version="1",
+        description="Hỏi đáp có trích dẫn trên các kế hoạch đã nạp. Khóa API: header X-API-Key.",
+    )
     app.state.loopback_networks = networks  # the mounted UI's gate applies the same rule
 
     @app.exception_handler(AssistantError)
@@ -175,20 +205,30 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
-        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
-                  for e in exc.errors()][:20]
-        body = {"error": "bad_request", "message": "Yêu cầu không hợp lệ: kiểm tra các trường gửi lên.",
-                "message_en": "Invalid request body or parameters.", "hint": "Xem tài liệu API tại /docs.",
-                "detail": detail}
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()
+        ][:20]
+        body = {
+            "error": "bad_request",
+            "message": "Yêu cầu không hợp lệ: kiểm tra các trường gửi lên.",
+            "message_en": "Invalid request body or parameters.",
+            "hint": "Xem tài liệu API tại /docs.",
+            "detail": detail,
+        }
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)
-        return JSONResponse({"error": "internal", "message": "Lỗi nội bộ máy chủ; đã ghi vào nhật ký.",
-                             "message_en": "Internal server error; it has been logged.", "hint": None},
-                            status_code=500)
-
+        return JSONResponse(
+            {
+                "error": "internal",
+                "message": "Lỗi nội bộ máy chủ; đã ghi vào nhật ký.",
+                "message_en": "Internal server error; it has been logged.",
+                "hint": None,
+            },
+            status_code=500,
+        )
 
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(gate)])
 
@@ -212,7 +252,8 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
                 raise FileTooLarge(
                     f"Tệp quá lớn: tối đa {settings.max_upload_mb:g} MB.",
                     f"File too large: max {settings.max_upload_mb:g} MB.",
-                    hint="Tách tệp hoặc tăng TLKH_MAX_UPLOAD_MB.")
+                    hint="Tách tệp hoặc tăng TLKH_MAX_UPLOAD_MB.",
+                )
         meta = await run(assistant.add_plan, file.filename or "", bytes(data))
         log.info("plan %s added by %s", meta.doc, user)
         return meta.to_dict()
@@ -239,8 +280,9 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
 
     @v1.post("/feedback", status_code=201, summary="Góp ý về một câu trả lời")
     async def post_feedback(body: FeedbackRequest) -> dict:
-        rec = make_record(body.rating, body.question, body.answer, comment=body.comment,
-                          filters=body.filters, origin="api")
+        rec = make_record(
+            body.rating, body.question, body.answer, comment=body.comment, filters=body.filters, origin="api"
+        )
         await anyio.to_thread.run_sync(feedback.append, rec)
         return {"schema": 1, "id": rec["id"]}
 
@@ -258,22 +300,33 @@ def create_api(assistant, settings, *, loopback_networks: Sequence[str] = LOOPBA
     frame_from = " ".join(["'self'", *settings.cors_origins])
     # Only the page's own inline script may run (pinned by hash), and only our origin is fetched.
     scripts = re.findall(r"<script>(.*?)</script>", widget_html, flags=re.S)
-    script_src = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
-                          for s in scripts) or "'none'"
-    csp = (f"default-src 'none'; script-src {script_src}; style-src 'unsafe-inline'; "
-           f"connect-src 'self'; frame-ancestors {frame_from}; base-uri 'none'; form-action 'none'")
+    script_src = (
+        " ".join(
+            f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts
+        )
+        or "'none'"
+    )
+    csp = (
+        f"default-src 'none'; script-src {script_src}; style-src 'unsafe-inline'; "
+        f"connect-src 'self'; frame-ancestors {frame_from}; base-uri 'none'; form-action 'none'"
+    )
 
     @app.get("/widget", response_class=HTMLResponse, include_in_schema=False)
     async def widget():
         # Portals put this page in an iframe: exactly the configured origins may frame it.
-        return HTMLResponse(widget_html, headers={"Content-Security-Policy": csp,
-                                                  "X-Content-Type-Options": "nosniff"})
+        return HTMLResponse(
+            widget_html, headers={"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff"}
+        )
 
     app.add_middleware(BodyLimit, upload_bytes=max_upload)
     app.add_middleware(  # outermost: preflights answered before anything else, headers on every reply
-        CORSMiddleware, allow_origins=list(settings.cors_origins),
-        allow_methods=["GET", "POST", "DELETE"], allow_headers=["X-API-Key", "Content-Type", "Authorization"],
-        expose_headers=["Retry-After"], max_age=600)
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["X-API-Key", "Content-Type", "Authorization"],
+        expose_headers=["Retry-After"],
+        max_age=600,
+    )
     return app
 
 
@@ -285,11 +338,19 @@ def create_app(assistant, settings, **kw) -> FastAPI:
 
     app = create_api(assistant, settings, **kw)
     blocks = build_ui(assistant, settings)
-    app.add_middleware(UIGate, networks=app.state.loopback_networks, api_keys=settings.api_keys,
-                       users=settings.ui_logins())
-    return gr.mount_gradio_app(app, blocks, path="/", css=CSS, server_name=settings.host,
-                               server_port=settings.port, max_file_size=f"{settings.max_upload_mb:g}mb",
-                               footer_links=["api"])
+    app.add_middleware(
+        UIGate, networks=app.state.loopback_networks, api_keys=settings.api_keys, users=settings.ui_logins()
+    )
+    return gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        css=CSS,
+        server_name=settings.host,
+        server_port=settings.port,
+        max_file_size=f"{settings.max_upload_mb:g}mb",
+        footer_links=["api"],
+    )
 
 
 def serve(settings, assistant=None) -> None:

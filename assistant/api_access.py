@@ -2,6 +2,7 @@
 
 Kept apart from the routes so each can be read (and tested) on its own.
 """
+
 from __future__ import annotations
 
 import base64
@@ -9,7 +10,7 @@ import hmac
 import ipaddress
 import threading
 import time
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -66,8 +67,9 @@ class RateLimiter:
     same as a new one.
     """
 
-    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic,
-                 max_clients: int = 10_000):
+    def __init__(
+        self, per_minute: int, *, clock: Callable[[], float] = time.monotonic, max_clients: int = 10_000
+    ):
         self.capacity = float(per_minute)
         self.rate = per_minute / 60.0
         self.clock = clock
@@ -167,9 +169,11 @@ class BodyLimit:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             return await self.app(scope, receive, send)
         cap = self._cap(scope)
-        err = PayloadTooLarge(f"Yêu cầu quá lớn (tối đa {cap // 1024} KiB).",
-                              f"Request body too large (max {cap // 1024} KiB).",
-                              hint="Rút gọn câu hỏi, hoặc tăng TLKH_MAX_UPLOAD_MB cho tệp kế hoạch.")
+        err = PayloadTooLarge(
+            f"Yêu cầu quá lớn (tối đa {cap // 1024} KiB).",
+            f"Request body too large (max {cap // 1024} KiB).",
+            hint="Rút gọn câu hỏi, hoặc tăng TLKH_MAX_UPLOAD_MB cho tệp kế hoạch.",
+        )
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > cap:
             return await error_response(err)(scope, receive, send)
@@ -229,8 +233,11 @@ class UIGate:
         return ok
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] not in ("http", "websocket") or scope["path"].startswith(self.OPEN_PREFIXES) \
-                or self._allowed(scope):
+        if (
+            scope["type"] not in ("http", "websocket")
+            or scope["path"].startswith(self.OPEN_PREFIXES)
+            or self._allowed(scope)
+        ):
             return await self.app(scope, receive, send)
         if scope["type"] == "websocket":
             return await send({"type": "websocket.close", "code": 1008})
@@ -238,11 +245,13 @@ class UIGate:
             exc: AssistantError = Unauthorized(
                 "Cần đăng nhập để dùng giao diện từ máy khác.",
                 "Log in to use the web UI from another machine.",
-                hint="Dùng tài khoản do quản trị viên cấp (TLKH_UI_USERS).")
+                hint="Dùng tài khoản do quản trị viên cấp (TLKH_UI_USERS).",
+            )
             exc.headers = {"WWW-Authenticate": 'Basic realm="tro-ly-ke-hoach", charset="UTF-8"'}
         else:
             exc = AccessDenied(
                 "Giao diện chỉ phục vụ máy cục bộ vì chưa cấu hình tài khoản.",
                 "The web UI serves loopback clients only: no UI login is configured.",
-                hint="Quản trị viên đặt TLKH_UI_USERS='[\"tên:mật khẩu\"]' rồi khởi động lại.")
+                hint="Quản trị viên đặt TLKH_UI_USERS='[\"tên:mật khẩu\"]' rồi khởi động lại.",
+            )
         await error_response(exc)(scope, receive, send)

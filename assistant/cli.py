@@ -4,12 +4,14 @@ Readable Vietnamese by default, the JSON answer contract with ``--json``. Exit c
 0 for an answer or a refusal; 1 for an AssistantError (message + hint, no
 traceback); 2 for bad usage (argparse's own convention).
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from assistant.errors import AssistantError, BadQuestion, ConfigError
 from assistant.ui_render import sources_lines
@@ -27,12 +29,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m assistant",
-                description="Trợ lý Kế hoạch: hỏi đáp có trích dẫn trên các kế hoạch đã nạp.")
-    p.add_argument("--corpus", metavar="DIR", help="thư mục kế hoạch (mặc định: TLKH_CORPUS_DIR hoặc corpus/)")
+    p = _Parser(
+        prog="python -m assistant",
+        description="Trợ lý Kế hoạch: hỏi đáp có trích dẫn trên các kế hoạch đã nạp.",
+    )
+    p.add_argument(
+        "--corpus", metavar="DIR", help="thư mục kế hoạch (mặc định: TLKH_CORPUS_DIR hoặc corpus/)"
+    )
     p.add_argument("--index", metavar="DIR", help="thư mục chỉ mục (mặc định: TLKH_INDEX_DIR hoặc index/)")
     p.add_argument("--embedder", metavar="ID", help="mô hình nhúng: e5-small | st:<mô hình> | fake")
-    p.add_argument("--llm", metavar="SPEC", help="tuỳ chọn: openai:<mô hình> | ollama:<mô hình> (mặc định: không dùng)")
+    p.add_argument(
+        "--llm", metavar="SPEC", help="tuỳ chọn: openai:<mô hình> | ollama:<mô hình> (mặc định: không dùng)"
+    )
     sub = p.add_subparsers(dest="command", metavar="{index,ingest,ask,plans}", parser_class=_Parser)
     sub.required = True
 
@@ -48,9 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--district", metavar="HUYỆN", help="chỉ tìm trong kế hoạch của huyện này")
     ask.add_argument("--plan", metavar="DOC", help="chỉ tìm trong kế hoạch này (tên tệp hoặc số, ví dụ 183)")
     ask.add_argument("--json", action="store_true", help="in câu trả lời theo hợp đồng JSON (schema 1)")
-    ask.add_argument("--stdin", action="store_true",
-                     help="chế độ lô: mỗi dòng vào là câu hỏi hoặc JSON {\"question\", \"filters\"}; "
-                          "mỗi dòng ra là một câu trả lời JSON")
+    ask.add_argument(
+        "--stdin",
+        action="store_true",
+        help='chế độ lô: mỗi dòng vào là câu hỏi hoặc JSON {"question", "filters"}; '
+        "mỗi dòng ra là một câu trả lời JSON",
+    )
 
     pl = sub.add_parser("plans", help="liệt kê các kế hoạch đã nạp")
     pl.add_argument("--json", action="store_true", help="in JSON")
@@ -63,13 +74,17 @@ def _settings(args):
     from assistant.settings import load_settings
 
     try:
-        return load_settings(corpus_dir=args.corpus, index_dir=args.index, embedder=args.embedder, llm=args.llm)
+        return load_settings(
+            corpus_dir=args.corpus, index_dir=args.index, embedder=args.embedder, llm=args.llm
+        )
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first.get("loc", ())) or "?"
-        raise ConfigError(f"Cấu hình không hợp lệ ({where}): {first.get('msg')}",
-                          f"Invalid configuration ({where}): {first.get('msg')}",
-                          hint="kiểm tra các biến môi trường TLKH_* và tham số dòng lệnh") from None
+        raise ConfigError(
+            f"Cấu hình không hợp lệ ({where}): {first.get('msg')}",
+            f"Invalid configuration ({where}): {first.get('msg')}",
+            hint="kiểm tra các biến môi trường TLKH_* và tham số dòng lệnh",
+        ) from None
 
 
 def format_answer(data: dict[str, Any]) -> str:
@@ -123,9 +138,11 @@ def _batch(assistant, default_filters: dict[str, str]) -> int:
                 try:
                     item = json.loads(line)
                 except json.JSONDecodeError as e:
-                    raise BadQuestion(f"Dòng {n} không phải JSON hợp lệ.", f"Line {n} is not valid JSON: {e}") from None
+                    raise BadQuestion(
+                        f"Dòng {n} không phải JSON hợp lệ.", f"Line {n} is not valid JSON: {e}"
+                    ) from None
                 if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-                    raise BadQuestion(f"Dòng {n} thiếu trường \"question\".", f"Line {n} has no \"question\".")
+                    raise BadQuestion(f'Dòng {n} thiếu trường "question".', f'Line {n} has no "question".')
                 filters.update(item.get("filters") or {})
                 question = item["question"]
             else:
@@ -138,7 +155,7 @@ def _batch(assistant, default_filters: dict[str, str]) -> int:
             out = {"schema": 1, "line": n, **e.to_dict()}
         print(_dump(out), flush=True)
     if failed:
-        sys.stderr.write(f"{failed} dòng không trả lời được (xem các dòng có \"error\").\n")
+        sys.stderr.write(f'{failed} dòng không trả lời được (xem các dòng có "error").\n')
     return EXIT_ERROR if failed else EXIT_OK
 
 
@@ -147,9 +164,11 @@ def _cmd_index(args) -> int:
 
     settings = _settings(args)
     rep = build_index(settings, progress=tqdm_progress())
-    print(f"Đã lập chỉ mục {rep.docs} kế hoạch, {rep.passages} đoạn trong {rep.seconds:.1f} giây "
-          f"({rep.passages_per_second:.1f} đoạn/giây; nhúng mới {rep.embedded_new}, dùng lại {rep.cache_hits}) "
-          f"→ {settings.index_dir}")
+    print(
+        f"Đã lập chỉ mục {rep.docs} kế hoạch, {rep.passages} đoạn trong {rep.seconds:.1f} giây "
+        f"({rep.passages_per_second:.1f} đoạn/giây; nhúng mới {rep.embedded_new}, dùng lại {rep.cache_hits}) "
+        f"→ {settings.index_dir}"
+    )
     for name, msg in rep.errors:
         print(f"  Bỏ qua {name}: {msg}", file=sys.stderr)
     return EXIT_OK
@@ -178,7 +197,9 @@ def _cmd_plans(args) -> int:
         return EXIT_OK
     for m in metas:
         bits = [b for b in (m.number or m.number_text, m.date_text or m.date, m.province, m.district) if b]
-        print(f"{m.doc}\n    {m.title or '(không có tiêu đề)'}\n    {' · '.join(bits)} · {m.passage_count} đoạn")
+        print(
+            f"{m.doc}\n    {m.title or '(không có tiêu đề)'}\n    {' · '.join(bits)} · {m.passage_count} đoạn"
+        )
     print(f"Tổng: {len(metas)} kế hoạch.")
     return EXIT_OK
 
@@ -212,7 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as e:
         # disk full, file too large, permission: the build already rolled back; say so plainly
-        sys.stderr.write(f"Lỗi: không ghi được tệp ({e.strerror or e}; {getattr(e, 'filename', '') or ''}). "
-                         "Chỉ mục cũ vẫn được giữ nguyên; giải phóng dung lượng đĩa rồi chạy lại "
-                         "`python -m assistant index`.\n")
+        sys.stderr.write(
+            f"Lỗi: không ghi được tệp ({e.strerror or e}; {getattr(e, 'filename', '') or ''}). "
+            "Chỉ mục cũ vẫn được giữ nguyên; giải phóng dung lượng đĩa rồi chạy lại "
+            "`python -m assistant index`.\n"
+        )
         return EXIT_ERROR

@@ -6,6 +6,7 @@ writers (add/remove/reindex) serialize on a lock, build on disk (the indexing
 module swaps directories atomically), load the new store, and only then replace
 the snapshot — so a question in flight keeps answering from the old one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,16 +16,24 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from assistant.answer.evidence import Idf
 from assistant.answer.common import Evidence, plan_label, refusal
+from assistant.answer.evidence import Idf
 from assistant.answer.extractive import compose, finalize
 from assistant.answer.gather import FILTER_KEYS, clean_filters, follow_up, gather
 from assistant.answer.intent import Catalog, Query, parse_question
-from assistant.errors import AssistantError, BadQuestion, DocumentError, FileTooLarge, IndexMissing, UnsafeFileName
+from assistant.errors import (
+    AssistantError,
+    BadQuestion,
+    DocumentError,
+    FileTooLarge,
+    IndexMissing,
+    UnsafeFileName,
+)
 from assistant.records import Answer, DocMeta, Passage
 from assistant.settings import Settings
 from assistant.textnorm import fold, nfc
@@ -45,13 +54,14 @@ class _State:
     retriever: Any
     catalog: Catalog
     idf: Idf
-    metadata: dict[str, Passage] = field(default_factory=dict)     # doc → metadata passage
-    order: dict[str, int] = field(default_factory=dict)            # passage id → position
+    metadata: dict[str, Passage] = field(default_factory=dict)  # doc → metadata passage
+    order: dict[str, int] = field(default_factory=dict)  # passage id → position
 
 
 def _units_module():
     try:
         from assistant.ingest import units
+
         return units
     except ImportError:  # ingest not installed in a trimmed build: fall back to passage metadata
         return None
@@ -90,6 +100,7 @@ class Assistant:
     def embedder(self):
         if self._embedder is None:
             from assistant.indexing import get_embedder
+
             self._embedder = get_embedder(self.settings.embedder)
         return self._embedder
 
@@ -128,9 +139,14 @@ class Assistant:
         for p in store.passages:
             if p.kind == "metadata":
                 metadata.setdefault(p.doc, p)
-        return _State(store=store, retriever=HybridRetriever(store, self.embedder, self.settings),
-                      catalog=catalog, idf=idf, metadata=metadata,
-                      order={p.id: i for i, p in enumerate(store.passages)})
+        return _State(
+            store=store,
+            retriever=HybridRetriever(store, self.embedder, self.settings),
+            catalog=catalog,
+            idf=idf,
+            metadata=metadata,
+            order={p.id: i for i, p in enumerate(store.passages)},
+        )
 
     def _reload(self) -> _State:
         from assistant.indexing import IndexStore
@@ -146,15 +162,21 @@ class Assistant:
         q = " ".join(nfc(question).split())
         if not any(ch.isalnum() for ch in q):
             # punctuation or emoji only: nothing to search for, say so instead of citing noise
-            raise BadQuestion("Câu hỏi không có chữ hay số nào; hãy hỏi bằng lời, ví dụ: \"Sở nào chủ trì quảng bá video clip?\"",
-                              "The question has no letters or digits; ask in words.")
+            raise BadQuestion(
+                'Câu hỏi không có chữ hay số nào; hãy hỏi bằng lời, ví dụ: "Sở nào chủ trì quảng bá video clip?"',
+                "The question has no letters or digits; ask in words.",
+            )
         limit = self.settings.max_question_chars
         if len(q) > limit:
             cut = q.rfind(" ", 0, limit)
-            return q[: cut if cut > limit // 2 else limit], f"Câu hỏi dài quá {limit} ký tự nên đã được rút gọn."
+            return q[
+                : cut if cut > limit // 2 else limit
+            ], f"Câu hỏi dài quá {limit} ký tự nên đã được rút gọn."
         return q, None
 
-    def _extractive(self, question: str, filters: dict | None, history) -> tuple[Answer, Query, Evidence, _State]:
+    def _extractive(
+        self, question: str, filters: dict | None, history
+    ) -> tuple[Answer, Query, Evidence, _State]:
         q, notice = self._question(question)
         state = self._ensure()
         query = parse_question(q, state.catalog)
@@ -164,8 +186,15 @@ class Assistant:
         docs = state.store.docs
         if query.missing:
             hits = state.retriever.search(query.text, filters=user or None, k=3)
-            ans = finalize(refusal(query, list(hits), docs, state.idf,
-                                   notice=f"{query.missing}: kế hoạch này chưa được nạp vào hệ thống."))
+            ans = finalize(
+                refusal(
+                    query,
+                    list(hits),
+                    docs,
+                    state.idf,
+                    notice=f"{query.missing}: kế hoạch này chưa được nạp vào hệ thống.",
+                )
+            )
             return self._note(ans, notice), query, Evidence(hits=list(hits)), state
         ev = gather(state, query, merged, self.settings.top_k)
         ans = compose(query, ev, docs, idf=state.idf, refuse_below=self.settings.refuse_below)
@@ -186,7 +215,9 @@ class Assistant:
             return ans
         return llm.answer(query, ev.hits, ans, state.store.docs)
 
-    def stream(self, question: str, filters: dict | None = None, history: list | None = None) -> Iterator[Any]:
+    def stream(
+        self, question: str, filters: dict | None = None, history: list | None = None
+    ) -> Iterator[Any]:
         """Yield text chunks, then the final ``Answer`` (authoritative: it may replace the streamed text)."""
         ans, query, ev, state = self._extractive(question, filters, history)
         llm = self._llm_answerer()
@@ -201,6 +232,7 @@ class Assistant:
             return None
         if not self._llm_loaded:
             from assistant.answer.llm import LLMAnswerer
+
             self._llm = LLMAnswerer.from_settings(self.settings)
             self._llm_loaded = True
         return self._llm
@@ -220,9 +252,17 @@ class Assistant:
             prov = p.province or (meta.province if meta else None)
             for role, names in (("lead", p.lead), ("partner", p.partners), ("requested", p.requested)):
                 for u in names:
-                    row = table.setdefault((u, prov), {"name": u, "province": prov,
-                                                       "aliases": sorted(set(aliases.get(u, []))),
-                                                       "lead_count": 0, "partner_count": 0, "requested_count": 0})
+                    row = table.setdefault(
+                        (u, prov),
+                        {
+                            "name": u,
+                            "province": prov,
+                            "aliases": sorted(set(aliases.get(u, []))),
+                            "lead_count": 0,
+                            "partner_count": 0,
+                            "requested_count": 0,
+                        },
+                    )
                     row[f"{role}_count"] += 1
         return sorted(table.values(), key=lambda r: (-(r["lead_count"] + r["partner_count"]), r["name"]))
 
@@ -251,20 +291,40 @@ class Assistant:
             prov = p.province or (meta.province if meta else None)
             if province and prov and fold(prov) != fold(province):
                 continue
-            role = "lead" if name in p.lead else "partner" if name in p.partners else \
-                "requested" if name in p.requested else None
+            role = (
+                "lead"
+                if name in p.lead
+                else "partner"
+                if name in p.partners
+                else "requested"
+                if name in p.requested
+                else None
+            )
             if role is None:
                 continue
-            out.append({"unit": name, "doc": p.doc, "plan": plan_label(p.doc, docs),
-                        "title": (meta.title if meta else "") or p.doc, "section": p.section_path,
-                        "text": p.text, "role": role, "passage_id": p.id, "province": prov})
+            out.append(
+                {
+                    "unit": name,
+                    "doc": p.doc,
+                    "plan": plan_label(p.doc, docs),
+                    "title": (meta.title if meta else "") or p.doc,
+                    "section": p.section_path,
+                    "text": p.text,
+                    "role": role,
+                    "passage_id": p.id,
+                    "province": prov,
+                }
+            )
         return out
 
     def passage(self, passage_id: str) -> Passage:
         p = self._ensure().store.by_id.get(passage_id)
         if p is None:
-            raise PassageNotFound(f"Không tìm thấy đoạn '{passage_id}'.", f"No passage '{passage_id}'.",
-                                  hint="chỉ mục có thể đã được lập lại; hãy hỏi lại")
+            raise PassageNotFound(
+                f"Không tìm thấy đoạn '{passage_id}'.",
+                f"No passage '{passage_id}'.",
+                hint="chỉ mục có thể đã được lập lại; hãy hỏi lại",
+            )
         return p
 
     def context(self, passage_id: str) -> list[Passage]:
@@ -282,20 +342,26 @@ class Assistant:
 
         limit = int(self.settings.max_upload_mb * 1024 * 1024)
         if len(data) > limit:
-            raise FileTooLarge(f"Tệp quá lớn: tối đa {self.settings.max_upload_mb:g} MB.",
-                               f"File too large: max {self.settings.max_upload_mb:g} MB.")
+            raise FileTooLarge(
+                f"Tệp quá lớn: tối đa {self.settings.max_upload_mb:g} MB.",
+                f"File too large: max {self.settings.max_upload_mb:g} MB.",
+            )
         name = _safe_name(filename)
         parsed = parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
         with self._write_lock:
             state = self._ensure_or_none()
             digest = hashlib.sha256(data).hexdigest()
             if state is not None:
-                same = {doc for doc, sha in (state.store.manifest.get("sources") or {}).items() if sha == digest}
+                same = {
+                    doc for doc, sha in (state.store.manifest.get("sources") or {}).items() if sha == digest
+                }
                 # the same plan re-saved (CRLF, BOM, another encoding) has other bytes but the same passages
                 same |= _docs_with_same_content(state.store.passages, parsed.passages)
                 if same:
                     doc = sorted(same)[0]
-                    raise DocumentError(f"Kế hoạch này đã được nạp ({doc}).", f"This plan is already loaded ({doc}).")
+                    raise DocumentError(
+                        f"Kế hoạch này đã được nạp ({doc}).", f"This plan is already loaded ({doc})."
+                    )
             corpus = Path(self.settings.corpus_dir)
             name = _unique(corpus, name)
             uploads = Path(self.settings.data_dir) / "uploads"
@@ -341,21 +407,34 @@ class Assistant:
 
     def health(self) -> dict:
         """Status for /healthz: never builds an index (that can take minutes), only loads one."""
-        info: dict[str, Any] = {"status": "ok", "embedder": self.settings.embedder, "llm": self.settings.llm or None,
-                                "index_dir": str(self.settings.index_dir), "corpus_dir": str(self.settings.corpus_dir)}
+        info: dict[str, Any] = {
+            "status": "ok",
+            "embedder": self.settings.embedder,
+            "llm": self.settings.llm or None,
+            "index_dir": str(self.settings.index_dir),
+            "corpus_dir": str(self.settings.corpus_dir),
+        }
         try:
             state = self._state
             if state is None:
                 with self._load_lock:
                     if self._state is None:
                         from assistant.indexing import IndexStore
-                        self._state = self._state_for(IndexStore.load(Path(self.settings.index_dir), self.embedder.id))
+
+                        self._state = self._state_for(
+                            IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
+                        )
                     state = self._state
         except AssistantError as e:
-            info.update(status="no_index", error=e.code, message=e.message_vi, hint=e.hint, plans=0, passages=0)
+            info.update(
+                status="no_index", error=e.code, message=e.message_vi, hint=e.hint, plans=0, passages=0
+            )
             return info
-        info.update(plans=len(state.store.docs), passages=len(state.store.passages),
-                    built_at=state.store.manifest.get("built_at") or state.store.manifest.get("created"))
+        info.update(
+            plans=len(state.store.docs),
+            passages=len(state.store.passages),
+            built_at=state.store.manifest.get("built_at") or state.store.manifest.get("created"),
+        )
         return info
 
 
@@ -401,8 +480,11 @@ def _safe_name(filename: str) -> str:
     stem = _SAFE.sub("-", fold(stem)).strip("-._")[:80] or f"ke-hoach-{uuid.uuid4().hex[:6]}"
     suffix = _SAFE.sub("", suffix.lower())
     if not suffix:
-        raise UnsafeFileName(f"Tệp '{base}' không có phần mở rộng.", f"File '{base}' has no extension.",
-                             hint="dùng .pdf, .docx, .txt hoặc .md")
+        raise UnsafeFileName(
+            f"Tệp '{base}' không có phần mở rộng.",
+            f"File '{base}' has no extension.",
+            hint="dùng .pdf, .docx, .txt hoặc .md",
+        )
     return f"{stem}.{suffix}"
 
 

@@ -3,6 +3,7 @@
 Every error carries a Vietnamese message (shown to officials) and an English
 one (logs, API ``detail``), plus a stable ``code`` for programs.
 """
+
 from __future__ import annotations
 
 __all__ = [
@@ -44,8 +45,12 @@ class AssistantError(Exception):
         return msg
 
     def to_dict(self) -> dict:
-        return {"error": self.code, "message": self.message_vi, "message_en": self.message_en,
-                "hint": self.hint}
+        return {
+            "error": self.code,
+            "message": self.message_vi,
+            "message_en": self.message_en,
+            "hint": self.hint,
+        }
 
 
 # --- documents -------------------------------------------------------------

@@ -11,6 +11,7 @@ lines shaped like ``eval/questions.jsonl`` (id, question, kind, province, answer
 expected_any, expected_all, sources) plus a ``review`` block.  They are
 *candidates*: a maintainer checks each one before it joins the gold set.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,10 +22,11 @@ import os
 import sys
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import AssistantError
 
@@ -61,7 +63,7 @@ class FeedbackError(AssistantError):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _text(value: Any, limit: int, name: str) -> str:
@@ -77,9 +79,15 @@ def _text(value: Any, limit: int, name: str) -> str:
     return value
 
 
-def make_record(rating: str, question: str, answer: dict[str, Any] | None = None, *,
-                comment: str = "", filters: dict[str, Any] | None = None,
-                origin: str = "ui") -> dict[str, Any]:
+def make_record(
+    rating: str,
+    question: str,
+    answer: dict[str, Any] | None = None,
+    *,
+    comment: str = "",
+    filters: dict[str, Any] | None = None,
+    origin: str = "ui",
+) -> dict[str, Any]:
     """Validate one piece of feedback and return the record to store.
 
     ``answer`` is the ``Answer.to_dict()`` the official saw (or None); only what the
@@ -97,7 +105,9 @@ def make_record(rating: str, question: str, answer: dict[str, Any] | None = None
     comment = _text(comment, MAX_COMMENT, "comment").strip()
     answer = answer or {}
     if not isinstance(answer, dict):
-        raise FeedbackError("Trường 'answer' phải là đối tượng JSON.", "Field 'answer' must be a JSON object.")
+        raise FeedbackError(
+            "Trường 'answer' phải là đối tượng JSON.", "Field 'answer' must be a JSON object."
+        )
     cites_in = answer.get("citations") or []
     if not isinstance(cites_in, list) or len(cites_in) > MAX_CITATIONS:
         raise FeedbackError(
@@ -108,13 +118,15 @@ def make_record(rating: str, question: str, answer: dict[str, Any] | None = None
     for c in cites_in:
         if not isinstance(c, dict):
             raise FeedbackError("Mỗi nguồn phải là đối tượng JSON.", "Each citation must be a JSON object.")
-        citations.append({
-            "n": c.get("n") if isinstance(c.get("n"), int) else None,
-            "passage_id": _text(c.get("passage_id"), 500, "passage_id"),
-            "doc": _text(c.get("doc"), 500, "doc"),
-            "quote": _text(c.get("quote"), MAX_QUOTE, "quote"),
-            "related_only": bool(c.get("related_only", False)),
-        })
+        citations.append(
+            {
+                "n": c.get("n") if isinstance(c.get("n"), int) else None,
+                "passage_id": _text(c.get("passage_id"), 500, "passage_id"),
+                "doc": _text(c.get("doc"), 500, "doc"),
+                "quote": _text(c.get("quote"), MAX_QUOTE, "quote"),
+                "related_only": bool(c.get("related_only", False)),
+            }
+        )
     units = answer.get("units") if isinstance(answer.get("units"), dict) else {}
     return {
         "v": FEEDBACK_VERSION,
@@ -127,8 +139,10 @@ def make_record(rating: str, question: str, answer: dict[str, Any] | None = None
         "answer": _text(answer.get("answer"), MAX_ANSWER, "answer"),
         "refused": bool(answer.get("refused", False)),
         "intent": str(answer.get("intent") or "other")[:40],
-        "units": {"lead": [str(u)[:300] for u in (units.get("lead") or [])][:50],
-                  "partners": [str(u)[:300] for u in (units.get("partners") or [])][:50]},
+        "units": {
+            "lead": [str(u)[:300] for u in (units.get("lead") or [])][:50],
+            "partners": [str(u)[:300] for u in (units.get("partners") or [])][:50],
+        },
         "generator": str(answer.get("generator") or "")[:100],
         "filters": {str(k)[:50]: v for k, v in (filters or {}).items() if isinstance(v, (str, int, list))},
         "citations": citations,
@@ -138,9 +152,9 @@ def make_record(rating: str, question: str, answer: dict[str, Any] | None = None
 @dataclass
 class ReadResult:
     records: list[dict[str, Any]]
-    truncated: int = 0         # a half-written last line (crash mid-write)
-    malformed: int = 0         # a damaged line elsewhere (kept out, file untouched)
-    unknown_version: int = 0   # written by a newer version of the assistant
+    truncated: int = 0  # a half-written last line (crash mid-write)
+    malformed: int = 0  # a damaged line elsewhere (kept out, file untouched)
+    unknown_version: int = 0  # written by a newer version of the assistant
     problems: list[str] = field(default_factory=list)
 
 
@@ -153,7 +167,7 @@ class FeedbackStore:
         self._lock = threading.Lock()
 
     @classmethod
-    def for_settings(cls, settings) -> "FeedbackStore":
+    def for_settings(cls, settings) -> FeedbackStore:
         return cls(Path(settings.data_dir) / "feedback.jsonl")
 
     def append(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -253,30 +267,42 @@ def to_eval_lines(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             expected = list(best["units"].get("partners", []))
         sources = []
         if gold_ok:
-            sources = [{"doc": c["doc"], "quote": c["quote"]} for c in best.get("citations", [])
-                       if not c.get("related_only") and c.get("doc") and c.get("quote")][:3]
+            sources = [
+                {"doc": c["doc"], "quote": c["quote"]}
+                for c in best.get("citations", [])
+                if not c.get("related_only") and c.get("doc") and c.get("quote")
+            ][:3]
         ratings = {r: sum(1 for x in recs if x.get("rating") == r) for r in RATINGS}
-        wrong = sorted({c["passage_id"] for r in recs if r.get("rating") == "wrong_source"
-                        for c in r.get("citations", []) if c.get("passage_id")})
-        out.append({
-            "id": "fb-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10],
-            "question": best["question"],
-            "kind": kind,
-            "province": _province(best),
-            "answer": best.get("answer", "") if (useful or kind == "unanswerable") else "",
-            "expected_any": expected,
-            "expected_all": [],
-            "sources": sources,
-            "review": {
-                "status": "needs_review",
-                "ratings": ratings,
-                "comments": [r["comment"] for r in recs if r.get("comment")],
-                "wrong_source_passages": wrong,
-                "generator": best.get("generator", ""),
-                "first_seen": recs[0].get("ts"),
-                "last_seen": recs[-1].get("ts"),
-            },
-        })
+        wrong = sorted(
+            {
+                c["passage_id"]
+                for r in recs
+                if r.get("rating") == "wrong_source"
+                for c in r.get("citations", [])
+                if c.get("passage_id")
+            }
+        )
+        out.append(
+            {
+                "id": "fb-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10],
+                "question": best["question"],
+                "kind": kind,
+                "province": _province(best),
+                "answer": best.get("answer", "") if (useful or kind == "unanswerable") else "",
+                "expected_any": expected,
+                "expected_all": [],
+                "sources": sources,
+                "review": {
+                    "status": "needs_review",
+                    "ratings": ratings,
+                    "comments": [r["comment"] for r in recs if r.get("comment")],
+                    "wrong_source_passages": wrong,
+                    "generator": best.get("generator", ""),
+                    "first_seen": recs[0].get("ts"),
+                    "last_seen": recs[-1].get("ts"),
+                },
+            }
+        )
     return out
 
 
@@ -288,8 +314,10 @@ def _export(args: argparse.Namespace) -> int:
 
         path = Path(Settings().data_dir) / "feedback.jsonl"
     if not path.exists():
-        print(f"Chưa có góp ý nào: không thấy tệp {path}.\nNo feedback yet: {path} does not exist.",
-              file=sys.stderr)
+        print(
+            f"Chưa có góp ý nào: không thấy tệp {path}.\nNo feedback yet: {path} does not exist.",
+            file=sys.stderr,
+        )
         return 1
     res = FeedbackStore(path).read()
     lines = to_eval_lines(res.records)
@@ -299,15 +327,20 @@ def _export(args: argparse.Namespace) -> int:
         for line in lines:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
     os.replace(tmp, out)
-    print(f"Đã xuất {len(lines)} câu hỏi (từ {len(res.records)} góp ý) vào {out}; "
-          f"bỏ qua: {res.truncated} dòng dở dang, {res.malformed} dòng hỏng, "
-          f"{res.unknown_version} dòng phiên bản lạ.", file=sys.stderr)
+    print(
+        f"Đã xuất {len(lines)} câu hỏi (từ {len(res.records)} góp ý) vào {out}; "
+        f"bỏ qua: {res.truncated} dòng dở dang, {res.malformed} dòng hỏng, "
+        f"{res.unknown_version} dòng phiên bản lạ.",
+        file=sys.stderr,
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant.feedback",
-                                     description="Góp ý của cán bộ → câu hỏi đánh giá (eval) để rà soát.")
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant.feedback",
+        description="Góp ý của cán bộ → câu hỏi đánh giá (eval) để rà soát.",
+    )
     sub = parser.add_subparsers(dest="cmd", required=True)
     exp = sub.add_parser("export", help="Xuất góp ý thành các dòng dạng eval/questions.jsonl.")
     exp.add_argument("out", help="Tệp JSONL đầu ra.")

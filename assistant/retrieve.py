@@ -18,10 +18,12 @@ Two things the plans' own metadata make possible, both general (nothing keyed to
 - a question typed entirely without diacritics is embedded with them restored from the
   index's vocabulary (``DiacriticRestorer``): e5 reads bare Vietnamese poorly.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -38,7 +40,7 @@ __all__ = ["HybridRetriever", "FILTER_KEYS", "RRF_K", "passage_document"]
 
 FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 RRF_K = 60
-DUP_JACCARD = 0.9   # word-trigram overlap above which two passages count as the same text
+DUP_JACCARD = 0.9  # word-trigram overlap above which two passages count as the same text
 _PLAN_NUMBER = re.compile(r"(?<!\w)(?:ke hoach|kh|quyet dinh|qd)\s*(?:so\s*)?(\d+)(?!\d)")
 SCOPE_BONUS = 0.15  # share of the best fused score added to passages of the plans a question names
 _PLACE_PREFIX = re.compile(r"^(tinh|thanh pho|tp\.?|huyen|quan|thi xa|thi tran|xa|phuong)\s+")
@@ -99,8 +101,12 @@ class _FilterData:
             m = docs.get(p.doc)
             return getattr(m, a, None) if m is not None else None
 
-        self.province = np.array([_place_key(p.province or doc_attr(p, "province")) for p in ps], dtype=object)
-        self.district = np.array([_place_key(p.district or doc_attr(p, "district")) for p in ps], dtype=object)
+        self.province = np.array(
+            [_place_key(p.province or doc_attr(p, "province")) for p in ps], dtype=object
+        )
+        self.district = np.array(
+            [_place_key(p.district or doc_attr(p, "district")) for p in ps], dtype=object
+        )
         self.doc = np.array([p.doc for p in ps], dtype=object)
         self.kind = np.array([p.kind for p in ps], dtype=object)
         self.units: dict[str, list[int]] = {}
@@ -114,17 +120,23 @@ def _mask(store, filters: dict | None) -> np.ndarray | None:
         return None
     unknown = set(filters) - set(FILTER_KEYS)
     if unknown:
-        raise BadQuestion(f"Bộ lọc không hỗ trợ: {', '.join(sorted(unknown))}.",
-                          f"Unsupported filter(s): {', '.join(sorted(unknown))}.",
-                          hint=f"dùng: {', '.join(FILTER_KEYS)}")
+        raise BadQuestion(
+            f"Bộ lọc không hỗ trợ: {', '.join(sorted(unknown))}.",
+            f"Unsupported filter(s): {', '.join(sorted(unknown))}.",
+            hint=f"dùng: {', '.join(FILTER_KEYS)}",
+        )
     fd = store.cache.get("filters")
     if fd is None:
         fd = store.cache["filters"] = _FilterData(store)
     n = len(store.passages)
     mask = np.ones(n, dtype=bool)
     active = False
-    for key, arr, norm in (("province", fd.province, _place_key), ("district", fd.district, _place_key),
-                           ("doc", fd.doc, str), ("kind", fd.kind, str)):
+    for key, arr, norm in (
+        ("province", fd.province, _place_key),
+        ("district", fd.district, _place_key),
+        ("doc", fd.doc, str),
+        ("kind", fd.kind, str),
+    ):
         vals = _values(filters.get(key))
         if vals:
             active = True
@@ -160,8 +172,10 @@ class _Scope:
             num = re.match(r"\s*(\d+)", m.number or "")
             if num:
                 numbers.setdefault(num.group(1), set()).add(name)
-        self.places = sorted(((re.compile(rf"(?<![\w]){re.escape(k)}(?![\w])"), v) for k, v in places.items() if k),
-                             key=lambda kv: -len(kv[0].pattern))
+        self.places = sorted(
+            ((re.compile(rf"(?<![\w]){re.escape(k)}(?![\w])"), v) for k, v in places.items() if k),
+            key=lambda kv: -len(kv[0].pattern),
+        )
         self.numbers = numbers
 
     def find(self, query: str) -> tuple[set[str], str]:
@@ -199,16 +213,32 @@ def _minmax(x: np.ndarray) -> np.ndarray:
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
     w = syllables(fold(text))
-    return {tuple(w[i:i + 3]) for i in range(max(1, len(w) - 2))}
+    return {tuple(w[i : i + 3]) for i in range(max(1, len(w) - 2))}
 
 
 def passage_document(hit: Hit, title: str = "") -> Document:
     p = hit.passage
-    return Document(page_content=p.text, id=p.id, metadata={
-        "id": p.id, "doc": p.doc, "title": title, "kind": p.kind, "section": list(p.section),
-        "lead": list(p.lead), "partners": list(p.partners), "province": p.province,
-        "district": p.district, "page": p.page, "row": p.row, "score": hit.score,
-        "dense": hit.dense, "lexical": hit.lexical, "rank": hit.rank})
+    return Document(
+        page_content=p.text,
+        id=p.id,
+        metadata={
+            "id": p.id,
+            "doc": p.doc,
+            "title": title,
+            "kind": p.kind,
+            "section": list(p.section),
+            "lead": list(p.lead),
+            "partners": list(p.partners),
+            "province": p.province,
+            "district": p.district,
+            "page": p.page,
+            "row": p.row,
+            "score": hit.score,
+            "dense": hit.dense,
+            "lexical": hit.lexical,
+            "rank": hit.rank,
+        },
+    )
 
 
 class HybridRetriever(BaseRetriever):
@@ -217,19 +247,21 @@ class HybridRetriever(BaseRetriever):
     store: Any
     embedder: Any
     settings: Any
-    filters: dict | None = None   # defaults for LangChain calls
+    filters: dict | None = None  # defaults for LangChain calls
     k: int | None = None
     scope_bonus: float = SCOPE_BONUS  # 0 turns off the plan-naming boost (ablation)
-    drop_places: bool = True          # take plan place names out of the lexical query
-    restore_diacritics: bool = True   # embed unaccented questions with their marks restored
+    drop_places: bool = True  # take plan place names out of the lexical query
+    restore_diacritics: bool = True  # embed unaccented questions with their marks restored
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     def __init__(self, store=None, embedder=None, settings=None, **kw: Any) -> None:
         super().__init__(store=store, embedder=embedder, settings=settings, **kw)
         if getattr(embedder, "id", None) and store.embedder_id != embedder.id:
-            raise ConfigError("Mô hình nhúng không khớp với chỉ mục.",
-                              f"Embedder {embedder.id} does not match index ({store.embedder_id}).",
-                              hint="chạy `python -m assistant index`")
+            raise ConfigError(
+                "Mô hình nhúng không khớp với chỉ mục.",
+                f"Embedder {embedder.id} does not match index ({store.embedder_id}).",
+                hint="chạy `python -m assistant index`",
+            )
 
     def _qvec(self, query: str) -> np.ndarray:
         enc = getattr(self.embedder, "encode_query", None)
@@ -280,13 +312,21 @@ class HybridRetriever(BaseRetriever):
             w = s.dense_weight
             rd = {i: r for r, (i, _) in enumerate(dense, 1)}
             rl = {i: r for r, (i, _) in enumerate(lex, 1)}
-            fused = np.array([(w / (RRF_K + rd[i]) if i in rd else 0.0)
-                              + ((1 - w) / (RRF_K + rl[i]) if i in rl else 0.0) for i in cand])
+            fused = np.array(
+                [
+                    (w / (RRF_K + rd[i]) if i in rd else 0.0)
+                    + ((1 - w) / (RRF_K + rl[i]) if i in rl else 0.0)
+                    for i in cand
+                ]
+            )
         elif s.fusion == "minmax":
             fused = s.dense_weight * _minmax(dense_raw) + (1 - s.dense_weight) * _minmax(lex_raw)
         else:
-            raise ConfigError(f"Cách kết hợp '{s.fusion}' không hợp lệ.", f"Unknown fusion '{s.fusion}'.",
-                              hint="TLKH_FUSION=minmax hoặc rrf")
+            raise ConfigError(
+                f"Cách kết hợp '{s.fusion}' không hợp lệ.",
+                f"Unknown fusion '{s.fusion}'.",
+                hint="TLKH_FUSION=minmax hoặc rrf",
+            )
         if named and self.scope_bonus > 0:
             in_scope = np.array([store.passages[i].doc in named for i in cand])
             fused = fused + self.scope_bonus * float(fused.max()) * in_scope
@@ -303,14 +343,29 @@ class HybridRetriever(BaseRetriever):
             if any(key == k0 or (sh and len(sh & s0) / len(sh | s0) >= DUP_JACCARD) for k0, s0 in kept):
                 continue
             kept.append((key, sh))
-            hits.append(Hit(passage=p, score=float(fused[j]), dense=float(dense_raw[j]),
-                            lexical=float(lex_raw[j]), rank=len(hits) + 1))
+            hits.append(
+                Hit(
+                    passage=p,
+                    score=float(fused[j]),
+                    dense=float(dense_raw[j]),
+                    lexical=float(lex_raw[j]),
+                    rank=len(hits) + 1,
+                )
+            )
             if len(hits) >= k:
                 break
         return hits
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                filters: dict | None = None, k: int | None = None) -> list[Document]:
+    def _get_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        filters: dict | None = None,
+        k: int | None = None,
+    ) -> list[Document]:
         docs = self.store.docs
-        return [passage_document(h, getattr(docs.get(h.passage.doc), "title", "") or "")
-                for h in self.search(query, filters=filters, k=k)]
+        return [
+            passage_document(h, getattr(docs.get(h.passage.doc), "title", "") or "")
+            for h in self.search(query, filters=filters, k=k)
+        ]

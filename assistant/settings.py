@@ -4,6 +4,7 @@ Values come from (highest first): explicit keyword arguments / CLI flags,
 environment variables prefixed ``TLKH_`` (e.g. ``TLKH_EMBEDDER=st:/models/x``),
 then the defaults below.  Paths are relative to the current directory.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,26 +20,60 @@ class Settings(BaseSettings):
 
     # --- where things live ---------------------------------------------------
     corpus_dir: Path = Field(Path("corpus"), description="Folder of plans to index (.txt .md .pdf .docx).")
-    index_dir: Path = Field(Path("index"), description="Folder holding the built index (manifest.json + components).")
-    data_dir: Path = Field(Path("data"), description="Writable folder: embedding cache, feedback, uploads, locks.")
+    index_dir: Path = Field(
+        Path("index"), description="Folder holding the built index (manifest.json + components)."
+    )
+    data_dir: Path = Field(
+        Path("data"), description="Writable folder: embedding cache, feedback, uploads, locks."
+    )
 
     # --- indexing and retrieval ----------------------------------------------
-    embedder: str = Field("e5-small", description="Embedder id: 'e5-small' (bundled, offline), 'st:<hub name or local folder>', or 'fake' (tests).")
-    fusion: str = Field("minmax", description="How dense and lexical scores are fused: 'minmax' (weighted) or 'rrf'.")
-    dense_weight: float = Field(0.4, ge=0.0, le=1.0, description="Weight of the dense side in min-max fusion (lexical gets 1 - this).")
+    embedder: str = Field(
+        "e5-small",
+        description="Embedder id: 'e5-small' (bundled, offline), 'st:<hub name or local folder>', or 'fake' (tests).",
+    )
+    fusion: str = Field(
+        "minmax", description="How dense and lexical scores are fused: 'minmax' (weighted) or 'rrf'."
+    )
+    dense_weight: float = Field(
+        0.4, ge=0.0, le=1.0, description="Weight of the dense side in min-max fusion (lexical gets 1 - this)."
+    )
     top_k: int = Field(8, ge=1, le=100, description="Passages retrieved per question.")
-    ann_threshold: int = Field(50_000, ge=1, description="Above this many passages the FAISS index switches from exact (IndexFlatIP) to HNSW.")
-    use_units: bool = Field(True, description="Use lead/partner unit metadata in retrieval and answers (turn off only for ablations).")
+    ann_threshold: int = Field(
+        50_000,
+        ge=1,
+        description="Above this many passages the FAISS index switches from exact (IndexFlatIP) to HNSW.",
+    )
+    use_units: bool = Field(
+        True,
+        description="Use lead/partner unit metadata in retrieval and answers (turn off only for ablations).",
+    )
 
     # --- answers -------------------------------------------------------------
-    refuse_below: float = Field(0.3, ge=0.0, le=1.0, description="Refuse when the evidence score (IDF-weighted coverage of the question's key terms by the best passages) is below this; 0.3 is mid-plateau on eval/questions.jsonl.")
-    max_question_chars: int = Field(2000, ge=50, description="Longer questions are truncated (with a notice).")
+    refuse_below: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Refuse when the evidence score (IDF-weighted coverage of the question's key terms by the best passages) is below this; 0.3 is mid-plateau on eval/questions.jsonl.",
+    )
+    max_question_chars: int = Field(
+        2000, ge=50, description="Longer questions are truncated (with a notice)."
+    )
 
     # --- optional LLM --------------------------------------------------------
-    llm: str = Field("", description="'' (extractive only), 'openai:<model>' (OpenAI-compatible server at llm_base_url) or 'ollama:<model>'.")
-    llm_base_url: str = Field("", description="Base URL of the OpenAI-compatible or Ollama server, e.g. http://127.0.0.1:8000/v1.")
-    llm_api_key: str = Field("not-needed", description="API key sent to the LLM server (many local servers ignore it).")
-    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the LLM before falling back to the extractive answer.")
+    llm: str = Field(
+        "",
+        description="'' (extractive only), 'openai:<model>' (OpenAI-compatible server at llm_base_url) or 'ollama:<model>'.",
+    )
+    llm_base_url: str = Field(
+        "", description="Base URL of the OpenAI-compatible or Ollama server, e.g. http://127.0.0.1:8000/v1."
+    )
+    llm_api_key: str = Field(
+        "not-needed", description="API key sent to the LLM server (many local servers ignore it)."
+    )
+    llm_timeout: float = Field(
+        60.0, gt=0, description="Seconds to wait for the LLM before falling back to the extractive answer."
+    )
 
     # --- uploads -------------------------------------------------------------
     max_upload_mb: float = Field(20.0, gt=0, description="Largest plan file accepted, in MiB.")
@@ -46,12 +81,25 @@ class Settings(BaseSettings):
     # --- server --------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address the web app binds to.")
     port: int = Field(7860, ge=1, le=65535, description="Port the web app binds to.")
-    api_keys: list[str] = Field(default_factory=list, description="API keys accepted in the X-API-Key header. With none, only loopback clients are served.")
-    cors_origins: list[str] = Field(default_factory=list, description="Portal origins allowed by CORS, e.g. https://portal.example.gov.vn.")
-    rate_limit_per_minute: int = Field(120, ge=1, description="Requests per minute allowed per API key (or per client address).")
-    ui_users: list[str] = Field(default_factory=list, description="'name:password' logins for the web UI from other machines (HTTP Basic). With none, the UI serves loopback clients only, or callers holding an API key.")
+    api_keys: list[str] = Field(
+        default_factory=list,
+        description="API keys accepted in the X-API-Key header. With none, only loopback clients are served.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Portal origins allowed by CORS, e.g. https://portal.example.gov.vn.",
+    )
+    rate_limit_per_minute: int = Field(
+        120, ge=1, description="Requests per minute allowed per API key (or per client address)."
+    )
+    ui_users: list[str] = Field(
+        default_factory=list,
+        description="'name:password' logins for the web UI from other machines (HTTP Basic). With none, the UI serves loopback clients only, or callers holding an API key.",
+    )
     admin_user: str = Field("admin", description="Administrator login for uploading and removing plans.")
-    admin_password: str = Field("", description="Administrator password. Empty disables upload/removal in the UI.")
+    admin_password: str = Field(
+        "", description="Administrator password. Empty disables upload/removal in the UI."
+    )
     concurrency: int = Field(4, ge=1, description="Gradio queue concurrency limit and API worker threads.")
 
     @field_validator("ui_users")

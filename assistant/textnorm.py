@@ -7,6 +7,7 @@ Displayed text is never changed by these functions' callers; they compute keys:
 - ``match_key``: NFC + tone placement + lower case, for accent-sensitive matching.
 - ``syllables``: word tokens of a text (letters/digits, keeps "&" inside abbreviations).
 """
+
 from __future__ import annotations
 
 import re
@@ -17,13 +18,21 @@ __all__ = ["NORMALISER_VERSION", "nfc", "normalize_tones", "fold", "match_key", 
 NORMALISER_VERSION = 1
 
 _TONES = {
-    "\u0300": "grave", "\u0301": "acute", "\u0303": "tilde", "\u0309": "hook", "\u0323": "dot",
+    "\u0300": "grave",
+    "\u0301": "acute",
+    "\u0303": "tilde",
+    "\u0309": "hook",
+    "\u0323": "dot",
 }
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-_TONE_FIX = re.compile(r"(?i)(?<![a-zđ\u00c0-\u1ef9])(?:[a-zđ]*?)(?:q?u)?(o[aàáảãạeèéẻẽẹ]|u[yỳýỷỹỵ])(?![a-zđ\u00c0-\u1ef9])")
+_TONE_FIX = re.compile(
+    r"(?i)(?<![a-zđ\u00c0-\u1ef9])(?:[a-zđ]*?)(?:q?u)?(o[aàáảãạeèéẻẽẹ]|u[yỳýỷỹỵ])(?![a-zđ\u00c0-\u1ef9])"
+)
 
 
 def normalize_tones(text: str) -> str:

@@ -4,6 +4,7 @@ Every handler calls the one ``Assistant`` and formats its result with
 ``assistant.ui_render`` (which escapes everything from plans and users).
 Public Gradio endpoint for API clients: ``/ask`` (the chat submit itself).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -19,8 +20,21 @@ from .api_access import RateLimiter
 from .errors import AssistantError
 from .feedback import RATING_LABELS, FeedbackStore
 from .ui_render import (
-    PLAN_HEADERS, TASK_HEADERS, answer_markdown, context_html, copy_text, example_questions, filters_from,
-    md_escape, plan_choices, plan_rows, scope_choices, sources_html, task_rows, unit_choices, write_csv,
+    PLAN_HEADERS,
+    TASK_HEADERS,
+    answer_markdown,
+    context_html,
+    copy_text,
+    example_questions,
+    filters_from,
+    md_escape,
+    plan_choices,
+    plan_rows,
+    scope_choices,
+    sources_html,
+    task_rows,
+    unit_choices,
+    write_csv,
     write_xlsx,
 )
 
@@ -95,8 +109,14 @@ def build_ui(assistant, settings) -> gr.Blocks:
             yield (gr.skip(),) * 8
             return
         filters = filters_from(scope, plan)
-        history = [t for turn in turns[-5:] for t in (
-            {"role": "user", "content": turn["question"]}, {"role": "assistant", "content": turn["answer"]})]
+        history = [
+            t
+            for turn in turns[-5:]
+            for t in (
+                {"role": "user", "content": turn["question"]},
+                {"role": "assistant", "content": turn["answer"]},
+            )
+        ]
         chat.append({"role": "user", "content": md_escape(question)})
         chat.append({"role": "assistant", "content": "…"})
         try:
@@ -117,8 +137,15 @@ def build_ui(assistant, settings) -> gr.Blocks:
             return
         data = answer.to_dict()
         chat[-1] = {"role": "assistant", "content": answer_markdown(data)}
-        turns.append({"msg": len(chat) - 1, "question": question, "answer": data.get("answer", ""),
-                      "data": data, "filters": filters})
+        turns.append(
+            {
+                "msg": len(chat) - 1,
+                "question": question,
+                "answer": data.get("answer", ""),
+                "data": data,
+                "filters": filters,
+            }
+        )
         yield "", chat, data, sources_html(data), CONTEXT_HINT, copy_text(data), turns, data
 
     def select_answer(turns: list, evt: gr.SelectData):
@@ -144,8 +171,14 @@ def build_ui(assistant, settings) -> gr.Blocks:
             return "Chưa có câu trả lời nào để góp ý.", gr.skip()
         turn = next((t for t in reversed(turns or []) if t["data"] is current or t["data"] == current), None)
         try:
-            store.add(rating, current.get("question", ""), current, comment=comment or "",
-                      filters=(turn or {}).get("filters"), origin="ui")
+            store.add(
+                rating,
+                current.get("question", ""),
+                current,
+                comment=comment or "",
+                filters=(turn or {}).get("filters"),
+                origin="ui",
+            )
         except AssistantError as e:
             return _error_text(e), gr.skip()
         return f"Đã ghi góp ý: {RATING_LABELS[rating]}. Cảm ơn!", ""
@@ -163,9 +196,13 @@ def build_ui(assistant, settings) -> gr.Blocks:
     def plans_view():
         metas = assistant.plans()
         docs = [(f"{m.doc} — {m.title}"[:120], m.doc) for m in metas]
-        return (plan_rows(metas), gr.Dropdown(choices=scope_choices(metas)),
-                gr.Dropdown(choices=plan_choices(metas)), gr.Dropdown(choices=docs, value=None),
-                gr.Dropdown(choices=unit_choices(assistant.units())))
+        return (
+            plan_rows(metas),
+            gr.Dropdown(choices=scope_choices(metas)),
+            gr.Dropdown(choices=plan_choices(metas)),
+            gr.Dropdown(choices=docs, value=None),
+            gr.Dropdown(choices=unit_choices(assistant.units())),
+        )
 
     def refused(message: str):
         return (message,) + (gr.skip(),) * 6
@@ -233,8 +270,10 @@ def build_ui(assistant, settings) -> gr.Blocks:
 
     # delete_cache: uploaded plans and exports do not linger in Gradio's cache folder.
     with gr.Blocks(title="Trợ lý Kế hoạch", delete_cache=(3600, 3600)) as demo:
-        gr.Markdown("## Trợ lý Kế hoạch\nHỏi đáp có trích dẫn trên các kế hoạch đã nạp. "
-                    "Mỗi câu trả lời đều kèm nguồn; bấm vào nguồn để mở đoạn đó trong kế hoạch.")
+        gr.Markdown(
+            "## Trợ lý Kế hoạch\nHỏi đáp có trích dẫn trên các kế hoạch đã nạp. "
+            "Mỗi câu trả lời đều kèm nguồn; bấm vào nguồn để mở đoạn đó trong kế hoạch."
+        )
         turns = gr.State([])
         current = gr.State(None)
         with gr.Tab("Hỏi đáp", id="chat"):
@@ -243,12 +282,23 @@ def build_ui(assistant, settings) -> gr.Blocks:
                 plan = gr.Dropdown(plan_choices(metas), value="", label="Kế hoạch", scale=2)
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3):
-                    chat = gr.Chatbot(label="Hội thoại", height=480, latex_delimiters=[], elem_id="tlkh-chat",
-                                      feedback_options=("Like", "Dislike"), buttons=["copy"],
-                                      placeholder="Đặt câu hỏi về các kế hoạch đã nạp.")
+                    chat = gr.Chatbot(
+                        label="Hội thoại",
+                        height=480,
+                        latex_delimiters=[],
+                        elem_id="tlkh-chat",
+                        feedback_options=("Like", "Dislike"),
+                        buttons=["copy"],
+                        placeholder="Đặt câu hỏi về các kế hoạch đã nạp.",
+                    )
                     with gr.Row():
-                        msg = gr.Textbox(placeholder="Ví dụ: Sở nào chủ trì …?", show_label=False, scale=5,
-                                         elem_id="tlkh-question", max_length=settings.max_question_chars * 10)
+                        msg = gr.Textbox(
+                            placeholder="Ví dụ: Sở nào chủ trì …?",
+                            show_label=False,
+                            scale=5,
+                            elem_id="tlkh-question",
+                            max_length=settings.max_question_chars * 10,
+                        )
                         ask_btn = gr.Button("Hỏi", variant="primary", scale=1, elem_id="tlkh-ask")
                     gr.Examples(example_questions(units, metas), inputs=msg, label="Câu hỏi mẫu")
                     clear = gr.Button("Cuộc hội thoại mới", size="sm")
@@ -256,62 +306,116 @@ def build_ui(assistant, settings) -> gr.Blocks:
                     gr.Markdown("### Nguồn")
                     sources = gr.HTML(sources_html(None), js_on_load=_SOURCES_JS, elem_id="tlkh-sources")
                     gr.Markdown("### Đoạn trong kế hoạch")
-                    ctx = gr.HTML(CONTEXT_HINT,
-                                  js_on_load=_CONTEXT_JS, elem_id="tlkh-context", max_height=420)
+                    ctx = gr.HTML(
+                        CONTEXT_HINT, js_on_load=_CONTEXT_JS, elem_id="tlkh-context", max_height=420
+                    )
                     with gr.Accordion("Góp ý về câu trả lời đang xem", open=False):
                         comment = gr.Textbox(label="Góp ý thêm (không bắt buộc)", lines=2, max_length=2000)
                         with gr.Row():
-                            fb_buttons = {r: gr.Button(label, size="sm") for r, label in RATING_LABELS.items()}
+                            fb_buttons = {
+                                r: gr.Button(label, size="sm") for r, label in RATING_LABELS.items()
+                            }
                         fb_status = gr.Markdown()
                     with gr.Accordion("Sao chép câu trả lời kèm nguồn", open=False):
-                        copy_box = gr.Textbox(label="Câu trả lời kèm nguồn", lines=8, buttons=["copy"],
-                                              interactive=False, elem_id="tlkh-copy")
+                        copy_box = gr.Textbox(
+                            label="Câu trả lời kèm nguồn",
+                            lines=8,
+                            buttons=["copy"],
+                            interactive=False,
+                            elem_id="tlkh-copy",
+                        )
                     with gr.Accordion("JSON (cho lập trình viên)", open=False):
                         answer_json = gr.JSON(label="Answer (schema 1)")
         with gr.Tab("Kế hoạch đã nạp", id="plans"):
-            plans_table = gr.Dataframe(plan_rows(metas), headers=PLAN_HEADERS, interactive=False, wrap=True,
-                                       elem_id="tlkh-plans",
-                                       column_widths=["17%", "33%", "10%", "8%", "14%", "12%", "6%"])
-            gr.Markdown("**Quản trị viên**: nạp hoặc gỡ kế hoạch cần mật khẩu quản trị."
-                        + ("" if settings.admin_password else " _(Đang tắt: chưa đặt mật khẩu quản trị.)_"))
+            plans_table = gr.Dataframe(
+                plan_rows(metas),
+                headers=PLAN_HEADERS,
+                interactive=False,
+                wrap=True,
+                elem_id="tlkh-plans",
+                column_widths=["17%", "33%", "10%", "8%", "14%", "12%", "6%"],
+            )
+            gr.Markdown(
+                "**Quản trị viên**: nạp hoặc gỡ kế hoạch cần mật khẩu quản trị."
+                + ("" if settings.admin_password else " _(Đang tắt: chưa đặt mật khẩu quản trị.)_")
+            )
             password = gr.Textbox(label="Mật khẩu quản trị", type="password", elem_id="tlkh-admin-pw")
             with gr.Row():
                 with gr.Column():
-                    up_file = gr.File(label="Tệp kế hoạch (PDF, DOCX, TXT, MD)", type="filepath",
-                                      file_types=[".pdf", ".docx", ".txt", ".md"], elem_id="tlkh-upload")
+                    up_file = gr.File(
+                        label="Tệp kế hoạch (PDF, DOCX, TXT, MD)",
+                        type="filepath",
+                        file_types=[".pdf", ".docx", ".txt", ".md"],
+                        elem_id="tlkh-upload",
+                    )
                     up_btn = gr.Button("Nạp kế hoạch", variant="primary", elem_id="tlkh-upload-btn")
                 with gr.Column():
-                    rm_doc = gr.Dropdown([(f"{m.doc} — {m.title}"[:120], m.doc) for m in metas], value=None,
-                                         label="Kế hoạch cần gỡ")
+                    rm_doc = gr.Dropdown(
+                        [(f"{m.doc} — {m.title}"[:120], m.doc) for m in metas],
+                        value=None,
+                        label="Kế hoạch cần gỡ",
+                    )
                     rm_btn = gr.Button("Gỡ kế hoạch", variant="stop")
             admin_status = gr.Textbox(label="Kết quả", interactive=False, elem_id="tlkh-admin-status")
         with gr.Tab("Tra cứu theo đơn vị", id="units"):
-            unit = gr.Dropdown(unit_choices(units), value=None, label="Đơn vị (tên chuẩn — tỉnh (tên khác))",
-                               filterable=True, elem_id="tlkh-unit")
-            tasks_table = gr.Dataframe(headers=TASK_HEADERS, interactive=False, wrap=True, elem_id="tlkh-tasks",
-                                       column_widths=["20%", "22%", "48%", "10%"])
+            unit = gr.Dropdown(
+                unit_choices(units),
+                value=None,
+                label="Đơn vị (tên chuẩn — tỉnh (tên khác))",
+                filterable=True,
+                elem_id="tlkh-unit",
+            )
+            tasks_table = gr.Dataframe(
+                headers=TASK_HEADERS,
+                interactive=False,
+                wrap=True,
+                elem_id="tlkh-tasks",
+                column_widths=["20%", "22%", "48%", "10%"],
+            )
             with gr.Row():
                 csv_file = gr.File(label="Tải CSV", interactive=False)
                 xlsx_file = gr.File(label="Tải Excel (XLSX)", interactive=False)
 
         chat_outputs = [msg, chat, answer_json, sources, ctx, copy_box, turns, current]
         for trigger in (msg.submit, ask_btn.click):
-            trigger(respond, [msg, chat, scope, plan, turns], chat_outputs,
-                    api_name="ask" if trigger == msg.submit else None,
-                    api_visibility="public" if trigger == msg.submit else "private")
-        clear.click(lambda: ([], [], None, sources_html(None), CONTEXT_HINT, "", None), None,
-                    [chat, turns, answer_json, sources, ctx, copy_box, current], api_visibility="private")
+            trigger(
+                respond,
+                [msg, chat, scope, plan, turns],
+                chat_outputs,
+                api_name="ask" if trigger == msg.submit else None,
+                api_visibility="public" if trigger == msg.submit else "private",
+            )
+        clear.click(
+            lambda: ([], [], None, sources_html(None), CONTEXT_HINT, "", None),
+            None,
+            [chat, turns, answer_json, sources, ctx, copy_box, current],
+            api_visibility="private",
+        )
         chat.select(select_answer, [turns], [sources, ctx, copy_box, current], api_visibility="private")
         chat.like(quick_feedback, [turns], [fb_status], api_visibility="private")
         sources.click(open_source, [current], [ctx], api_visibility="private")
         for rating, btn in fb_buttons.items():
-            btn.click(lambda c, cur, t, r=rating: send_feedback(r, c, cur, t), [comment, current, turns],
-                      [fb_status, comment], api_visibility="private")
+            btn.click(
+                lambda c, cur, t, r=rating: send_feedback(r, c, cur, t),
+                [comment, current, turns],
+                [fb_status, comment],
+                api_visibility="private",
+            )
         admin_outputs = [admin_status, up_file, plans_table, scope, plan, rm_doc, unit]
-        up_btn.click(upload, [password, up_file], admin_outputs, api_visibility="private",
-                     show_progress_on=[admin_status])
-        rm_btn.click(remove, [password, rm_doc], admin_outputs, api_visibility="private",
-                     show_progress_on=[admin_status])
+        up_btn.click(
+            upload,
+            [password, up_file],
+            admin_outputs,
+            api_visibility="private",
+            show_progress_on=[admin_status],
+        )
+        rm_btn.click(
+            remove,
+            [password, rm_doc],
+            admin_outputs,
+            api_visibility="private",
+            show_progress_on=[admin_status],
+        )
         unit.change(unit_view, [unit], [tasks_table, csv_file, xlsx_file], api_visibility="private")
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo

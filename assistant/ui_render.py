@@ -6,14 +6,16 @@ ASCII punctuation mark (CommonMark renders ``\\<`` as a literal ``<``), so a pla
 containing ``<script>`` or ``**`` shows exactly those characters.  The only markup
 in the output is ours.
 """
+
 from __future__ import annotations
 
 import csv
 import html
 import json
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 __all__ = [
     "md_escape",
@@ -106,7 +108,9 @@ def sources_html(answer: dict[str, Any] | None) -> str:
         return "<div class='tlkh-empty'>Không có đoạn trích nào.</div>"
     out = []
     if answer.get("refused"):
-        out.append("<div class='tlkh-note'>Không tìm thấy câu trả lời; các đoạn dưới đây chỉ có thể liên quan.</div>")
+        out.append(
+            "<div class='tlkh-note'>Không tìm thấy câu trả lời; các đoạn dưới đây chỉ có thể liên quan.</div>"
+        )
     for c in cites:
         related = " tlkh-related" if c.get("related_only") else ""
         page = f" · trang {_e(c.get('page'))}" if c.get("page") else ""
@@ -118,12 +122,14 @@ def sources_html(answer: dict[str, Any] | None) -> str:
             f"<div class='tlkh-sec'>{_e(c.get('section'))}{page}</div>"
             f"<div class='tlkh-text'>{highlight(c.get('text') or '', c.get('quote') or '')}</div>"
             f"<div class='tlkh-doc'>{_e(c.get('doc'))} · <span class='tlkh-open'>Mở trong kế hoạch ›</span></div>"
-            f"</div>")
+            f"</div>"
+        )
     return "\n".join(out)
 
 
-def context_html(passages: Sequence[Any], cited_id: str, quote: str = "", title: str = "",
-                 window: int = 3) -> str:
+def context_html(
+    passages: Sequence[Any], cited_id: str, quote: str = "", title: str = "", window: int = 3
+) -> str:
     """The cited passage among its neighbours in the plan (passages are records.Passage).
 
     Only ``window`` passages either side are shown: an appendix section can hold dozens of
@@ -133,7 +139,9 @@ def context_html(passages: Sequence[Any], cited_id: str, quote: str = "", title:
         return "<div class='tlkh-empty'>Không mở được đoạn này trong kế hoạch.</div>"
     at = next((i for i, p in enumerate(passages) if p.id == cited_id), 0)
     lo, hi = max(0, at - window), min(len(passages), at + window + 1)
-    head = f"{_e(title)} <span class='tlkh-doc'>({_e(passages[0].doc)})</span>" if title else _e(passages[0].doc)
+    head = (
+        f"{_e(title)} <span class='tlkh-doc'>({_e(passages[0].doc)})</span>" if title else _e(passages[0].doc)
+    )
     out = [f"<div class='tlkh-ctx-doc'>{head}</div>"]
     if lo:
         out.append(f"<div class='tlkh-note'>… {lo} đoạn phía trước trong mục này</div>")
@@ -142,7 +150,8 @@ def context_html(passages: Sequence[Any], cited_id: str, quote: str = "", title:
         body = highlight(p.text, quote) if cited else _e(p.text)
         out.append(
             f"<div class='tlkh-ctx{' tlkh-cited' if cited else ''}' data-pid='{_e(p.id)}'>"
-            f"<div class='tlkh-sec'>{_e(p.section_path)}</div><div class='tlkh-text'>{body}</div></div>")
+            f"<div class='tlkh-sec'>{_e(p.section_path)}</div><div class='tlkh-text'>{body}</div></div>"
+        )
     if hi < len(passages):
         out.append(f"<div class='tlkh-note'>… {len(passages) - hi} đoạn phía sau trong mục này</div>")
     return "\n".join(out)
@@ -177,8 +186,17 @@ def plan_rows(metas: Sequence[Any]) -> list[list[Any]]:
     rows = []
     for m in metas:
         signer = " ".join(x for x in (m.signer_authority, m.signer_position, m.signer) if x)
-        rows.append([m.doc, m.title, m.number or m.number_text or "—", m.date or m.date_text or "—",
-                     m.issuer or "—", signer or "—", m.passage_count])
+        rows.append(
+            [
+                m.doc,
+                m.title,
+                m.number or m.number_text or "—",
+                m.date or m.date_text or "—",
+                m.issuer or "—",
+                signer or "—",
+                m.passage_count,
+            ]
+        )
     return rows
 
 
@@ -189,14 +207,17 @@ def scope_choices(metas: Sequence[Any]) -> list[tuple[str, str]]:
         if m.province:
             seen.setdefault(m.province, json.dumps({"province": m.province}, ensure_ascii=False))
             if m.district:
-                seen.setdefault(f"{m.province} › {m.district}",
-                                json.dumps({"province": m.province, "district": m.district}, ensure_ascii=False))
+                seen.setdefault(
+                    f"{m.province} › {m.district}",
+                    json.dumps({"province": m.province, "district": m.district}, ensure_ascii=False),
+                )
     return [("Tất cả tỉnh, huyện", "")] + sorted(seen.items())
 
 
 def plan_choices(metas: Sequence[Any]) -> list[tuple[str, str]]:
     return [("Tất cả kế hoạch", "")] + [
-        (f"{m.number or m.doc_type or ''} {m.title or m.doc}".strip()[:120], m.doc) for m in metas]
+        (f"{m.number or m.doc_type or ''} {m.title or m.doc}".strip()[:120], m.doc) for m in metas
+    ]
 
 
 def filters_from(scope: str | None, plan: str | None) -> dict[str, str] | None:
@@ -230,8 +251,15 @@ TASK_HEADERS = ["Kế hoạch", "Mục", "Nhiệm vụ", "Vai trò"]
 
 
 def task_rows(tasks: Sequence[dict[str, Any]]) -> list[list[str]]:
-    return [[t.get("plan") or t.get("title") or t.get("doc", ""), t.get("section", ""), t.get("text", ""),
-             ROLE_VI.get(t.get("role", ""), t.get("role", ""))] for t in tasks]
+    return [
+        [
+            t.get("plan") or t.get("title") or t.get("doc", ""),
+            t.get("section", ""),
+            t.get("text", ""),
+            ROLE_VI.get(t.get("role", ""), t.get("role", "")),
+        ]
+        for t in tasks
+    ]
 
 
 def _csv_safe(value: Any) -> str:
@@ -250,7 +278,9 @@ def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]])
     return path
 
 
-def write_xlsx(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Nhiệm vụ") -> Path:
+def write_xlsx(
+    path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Nhiệm vụ"
+) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 

@@ -1,4 +1,5 @@
 """python -m eval [--embedder SPEC] [--questions PATH] [--out DIR] [--fast] [--alqac PATH] [--write-baseline]"""
+
 from __future__ import annotations
 
 import argparse
@@ -15,22 +16,34 @@ def _parser() -> argparse.ArgumentParser:
     from .alqac import DEFAULT_BUDGET
     from .run import EVAL_DIR, QUESTIONS
 
-    p = argparse.ArgumentParser(prog="python -m eval",
-                                description="Evaluate the assistant on the gold questions, beside its peers.")
+    p = argparse.ArgumentParser(
+        prog="python -m eval", description="Evaluate the assistant on the gold questions, beside its peers."
+    )
     p.add_argument("--embedder", help="embedder spec for ours and the peers (default: settings, e5-small)")
     p.add_argument("--questions", type=Path, default=QUESTIONS, help="gold questions (JSONL)")
     p.add_argument("--out", type=Path, default=EVAL_DIR, help="where report.md/json and chart.png go")
-    p.add_argument("--fast", action="store_true", help="fake embedder (for tests: figures are not meaningful)")
+    p.add_argument(
+        "--fast", action="store_true", help="fake embedder (for tests: figures are not meaningful)"
+    )
     p.add_argument("--no-peers", action="store_true", help="skip the LangChain and BM25 peers")
-    p.add_argument("--configs", help="comma-separated subset of: ours,dense_only,lexical_only,no_units,"
-                                     "fusion_rrf (default: all)")
+    p.add_argument(
+        "--configs",
+        help="comma-separated subset of: ours,dense_only,lexical_only,no_units,fusion_rrf (default: all)",
+    )
     p.add_argument("--alqac", type=Path, help="ALQAC 2022/2023 folder (read in place; skipped when absent)")
-    p.add_argument("--alqac-budget", type=int, default=DEFAULT_BUDGET,
-                   help="characters of law text to index (0 = every law with questions)")
+    p.add_argument(
+        "--alqac-budget",
+        type=int,
+        default=DEFAULT_BUDGET,
+        help="characters of law text to index (0 = every law with questions)",
+    )
     p.add_argument("--corpus", type=Path, help="plans folder (default: settings.corpus_dir)")
     p.add_argument("--work", type=Path, help="keep indexes here instead of a temporary folder")
-    p.add_argument("--write-baseline", action="store_true",
-                   help="record this run's figures in eval/baseline.json (a deliberate commit)")
+    p.add_argument(
+        "--write-baseline",
+        action="store_true",
+        help="record this run's figures in eval/baseline.json (a deliberate commit)",
+    )
     p.add_argument("--gate", action="store_true", help="exit 1 when ours falls below eval/baseline.json")
     p.add_argument("--margin", type=float, default=0.03, help="gate margin (default 0.03)")
     return p
@@ -50,8 +63,11 @@ def main(argv: list[str] | None = None) -> int:
 
     command = "python -m eval" + (" " + shlex.join(argv) if argv else "")
     if args.write_baseline and (args.fast or args.configs or args.questions != QUESTIONS):
-        print("The baseline is recorded only from a full run on eval/questions.jsonl with a real embedder "
-              "(not with --fast, --configs or --questions).", file=sys.stderr)
+        print(
+            "The baseline is recorded only from a full run on eval/questions.jsonl with a real embedder "
+            "(not with --fast, --configs or --questions).",
+            file=sys.stderr,
+        )
         return 2
     try:
         settings = load_settings(embedder="fake" if args.fast else args.embedder, corpus_dir=args.corpus)
@@ -59,13 +75,26 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="tlkh-eval-") as tmp:
             work = args.work or Path(tmp)
             print(f"Evaluating with embedder {emb.id} on {args.questions} …", flush=True)
-            report = run_suite(settings, args.questions, peers=not args.no_peers, work=work, embedder=emb,
-                               configs=args.configs.split(",") if args.configs else None,
-                               log=lambda m: print(m, flush=True))
+            report = run_suite(
+                settings,
+                args.questions,
+                peers=not args.no_peers,
+                work=work,
+                embedder=emb,
+                configs=args.configs.split(",") if args.configs else None,
+                log=lambda m: print(m, flush=True),
+            )
             if args.alqac is not None:
                 t = time.perf_counter()
-                report["alqac"] = run_alqac(args.alqac, settings, emb, work, budget=args.alqac_budget,
-                                            peers=not args.no_peers, log=lambda m: print(m, flush=True))
+                report["alqac"] = run_alqac(
+                    args.alqac,
+                    settings,
+                    emb,
+                    work,
+                    budget=args.alqac_budget,
+                    peers=not args.no_peers,
+                    log=lambda m: print(m, flush=True),
+                )
                 report["meta"]["alqac_seconds"] = round(time.perf_counter() - t, 1)
         report["meta"]["command"] = command
         print()
@@ -78,8 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.gate and "ours" in report["configs"]:
             import json
 
-            problems = check_gate(report["configs"]["ours"]["answers"],
-                                  json.loads(BASELINE.read_text(encoding="utf-8")), args.margin)
+            problems = check_gate(
+                report["configs"]["ours"]["answers"],
+                json.loads(BASELINE.read_text(encoding="utf-8")),
+                args.margin,
+            )
             for p in problems:
                 print("REGRESSION: " + p, file=sys.stderr)
             return 1 if problems else 0

@@ -13,15 +13,16 @@ of the shorter of the two (a chunk holding the whole short article, or lying ins
 a long one) — a fairer rule for the peers than "contains the 'Điều N.' start", since
 the best chunk of a long article may be its middle.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from assistant.textnorm import fold
 
@@ -31,8 +32,10 @@ from .systems import open_assistant, passages_of, search_ids
 
 __all__ = ["ALQAC_FILES", "run_alqac", "DEFAULT_BUDGET"]
 
-ALQAC_FILES = {2022: ("alqac2022_law.json", "alqac2022_question.json"),
-               2023: ("alqac2023_law.json", "alqac2023_train.json")}
+ALQAC_FILES = {
+    2022: ("alqac2022_law.json", "alqac2022_question.json"),
+    2023: ("alqac2023_law.json", "alqac2023_train.json"),
+}
 # Characters of law text indexed by default. Ours and the LangChain peer each embed it
 # once: 62 k characters took 125 s + 71 s on 2 shared cores (e5-small, 4-bit), so 120 k
 # (two whole laws, ~100 questions) keeps the check within a few minutes.
@@ -47,7 +50,7 @@ class Law:
     law_id: str
     doc: str
     text: str
-    spans: dict[str, tuple[int, int]]   # article id → [start, end) in text
+    spans: dict[str, tuple[int, int]]  # article id → [start, end) in text
     n_questions: int = 0
 
 
@@ -87,12 +90,14 @@ def load(path: Path) -> tuple[dict[tuple[int, str], Law], list[dict]]:
             continue
         for law in json.loads((path / law_file).read_text(encoding="utf-8")):
             text, spans = _law_text(year, law["id"], _as_list(law["articles"]))
-            laws[(year, law["id"])] = Law(year, law["id"], f"alqac{year}-{_slug(law['id'])[:60]}.txt",
-                                          text, spans)
+            laws[(year, law["id"])] = Law(
+                year, law["id"], f"alqac{year}-{_slug(law['id'])[:60]}.txt", text, spans
+            )
         for q in json.loads((path / q_file).read_text(encoding="utf-8")):
             gold = [(year, r["law_id"], str(r["article_id"])) for r in _as_list(q["relevant_articles"])]
-            questions.append({"id": f"{year}:{q.get('id') or q.get('question_id')}",
-                              "text": _nfc(q["text"]), "gold": gold})
+            questions.append(
+                {"id": f"{year}:{q.get('id') or q.get('question_id')}", "text": _nfc(q["text"]), "gold": gold}
+            )
     for q in questions:
         for y, lid, _ in q["gold"]:
             if (y, lid) in laws:
@@ -102,8 +107,11 @@ def load(path: Path) -> tuple[dict[tuple[int, str], Law], list[dict]]:
 
 def select(laws: dict[tuple[int, str], Law], budget: int) -> list[Law]:
     """Laws with questions, densest in questions per character first, within ``budget`` chars."""
-    cands = sorted((law for law in laws.values() if law.n_questions),
-                   key=lambda law: law.n_questions / max(1, len(law.text)), reverse=True)
+    cands = sorted(
+        (law for law in laws.values() if law.n_questions),
+        key=lambda law: law.n_questions / max(1, len(law.text)),
+        reverse=True,
+    )
     if budget <= 0:
         return cands
     chosen, total = [], 0
@@ -128,8 +136,16 @@ def _passage_article(p, law_by_doc: dict[str, Law]) -> str | None:
     return None
 
 
-def run_alqac(path: Path, settings, embedder, work: Path, *, budget: int = DEFAULT_BUDGET,
-              peers: bool = True, log: Callable[[str], None] = print) -> dict:
+def run_alqac(
+    path: Path,
+    settings,
+    embedder,
+    work: Path,
+    *,
+    budget: int = DEFAULT_BUDGET,
+    peers: bool = True,
+    log: Callable[[str], None] = print,
+) -> dict:
     """hit@1/3/5/10 and MRR of the gold article for ours and the two peers."""
     path = Path(path)
     if not path.is_dir() or not any((path / f[0]).exists() for f in ALQAC_FILES.values()):
@@ -148,28 +164,41 @@ def run_alqac(path: Path, settings, embedder, work: Path, *, budget: int = DEFAU
     law_by_doc = {law.doc: law for law in chosen}
     doc_of = {(law.year, law.law_id): law.doc for law in chosen}
     golds = {q["id"]: {(doc_of[(y, lid)], art) for y, lid, art in q["gold"]} for q in qs}
-    sample = {"laws": len(chosen), "laws_total": len(laws),
-              "articles": sum(len(law.spans) for law in chosen),
-              "articles_total": sum(len(law.spans) for law in laws.values()),
-              "chars": sum(len(law.text) for law in chosen), "questions": len(qs),
-              "questions_total": len(questions), "budget_chars": budget,
-              "by_year": {str(y): sum(1 for q in qs if q["id"].startswith(f"{y}:")) for y in ALQAC_FILES}}
+    sample = {
+        "laws": len(chosen),
+        "laws_total": len(laws),
+        "articles": sum(len(law.spans) for law in chosen),
+        "articles_total": sum(len(law.spans) for law in laws.values()),
+        "chars": sum(len(law.text) for law in chosen),
+        "questions": len(qs),
+        "questions_total": len(questions),
+        "budget_chars": budget,
+        "by_year": {str(y): sum(1 for q in qs if q["id"].startswith(f"{y}:")) for y in ALQAC_FILES},
+    }
     log(f"  ALQAC: {sample['laws']} laws, {sample['articles']} articles, {sample['questions']} questions")
     out: dict = {"sample": sample, "systems": {}}
 
     t = time.perf_counter()
-    s = settings.model_copy(update={"corpus_dir": corpus, "index_dir": Path(work) / "alqac-index",
-                                    "data_dir": Path(work) / "alqac-data"})
+    s = settings.model_copy(
+        update={
+            "corpus_dir": corpus,
+            "index_dir": Path(work) / "alqac-index",
+            "data_dir": Path(work) / "alqac-data",
+        }
+    )
     assistant = open_assistant(s, embedder)
     passages = passages_of(assistant)
     art = {p.id: (p.doc, _passage_article(p, law_by_doc)) for p in passages}
     gold = {qid: {pid for pid, key in art.items() if key in g} for qid, g in golds.items()}
     t_index = time.perf_counter() - t
     rankings = {q["id"]: search_ids(assistant, q["text"], K) for q in qs}
-    out["systems"]["ours"] = {"label": "Ours (hybrid)", "units": len(passages),
-                              "units_with_article": sum(1 for _, a in art.values() if a),
-                              "index_seconds": round(t_index, 1),
-                              **retrieval_figures(rankings, gold)["figures"]}
+    out["systems"]["ours"] = {
+        "label": "Ours (hybrid)",
+        "units": len(passages),
+        "units_with_article": sum(1 for _, a in art.values() if a),
+        "index_seconds": round(t_index, 1),
+        **retrieval_figures(rankings, gold)["figures"],
+    }
     if peers:
         t = time.perf_counter()
         chunks = split_chunks([(law.doc, law.text) for law in chosen])
@@ -177,16 +206,24 @@ def run_alqac(path: Path, settings, embedder, work: Path, *, budget: int = DEFAU
         for c in chunks:
             law = law_by_doc[c.doc]
             a, b = c.start, c.start + len(c.text)
-            spans[c.id] = {(c.doc, art_id) for art_id, (s0, e0) in law.spans.items()
-                           if min(b, e0) - max(a, s0) >= 0.5 * min(b - a, e0 - s0)}
+            spans[c.id] = {
+                (c.doc, art_id)
+                for art_id, (s0, e0) in law.spans.items()
+                if min(b, e0) - max(a, s0) >= 0.5 * min(b - a, e0 - s0)
+            }
         cgold = {qid: {cid for cid, keys in spans.items() if keys & g} for qid, g in golds.items()}
         dense = DenseChunks(chunks, embedder)
         t_index = time.perf_counter() - t
-        for name, label, index in (("langchain", "LangChain tutorial (1000/200 + FAISS)", dense),
-                                   ("bm25", "BM25 over the same chunks", BM25Chunks(chunks))):
+        for name, label, index in (
+            ("langchain", "LangChain tutorial (1000/200 + FAISS)", dense),
+            ("bm25", "BM25 over the same chunks", BM25Chunks(chunks)),
+        ):
             rk = {q["id"]: [c.id for c in index.search(q["text"], K)] for q in qs}
-            out["systems"][name] = {"label": label, "units": len(chunks),
-                                    **retrieval_figures(rk, cgold)["figures"]}
+            out["systems"][name] = {
+                "label": label,
+                "units": len(chunks),
+                **retrieval_figures(rk, cgold)["figures"],
+            }
         out["systems"]["langchain"]["index_seconds"] = round(t_index, 1)
     out["seconds"] = round(time.perf_counter() - t0, 1)
     return out

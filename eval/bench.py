@@ -15,6 +15,7 @@ noise (cosine ≈ 0.85 to its original) and is re-normalised; every copy of a pa
 BM25 row loses ~15 % of its terms and has the rest re-weighted by ±20 %. Nothing new is
 embedded, so ×1000 stays feasible on two cores.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ import numpy as np
 
 __all__ = ["main", "synthetic_store"]
 
-NOISE = 0.6          # ‖noise‖ relative to a unit vector: cosine to the original ≈ 0.86
+NOISE = 0.6  # ‖noise‖ relative to a unit vector: cosine to the original ≈ 0.86
 TERM_DROP = 0.15
 QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
 FALLBACK_QUESTIONS = [
@@ -52,8 +53,11 @@ def _pct(xs: list[float], q: float) -> float:
 
 def _questions(limit: int) -> list[str]:
     if QUESTIONS.is_file():
-        qs = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
-              if line.strip()]
+        qs = [
+            json.loads(line)["question"]
+            for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
         if qs:
             return qs[:limit]
     return FALLBACK_QUESTIONS[:limit]
@@ -96,13 +100,33 @@ def _build_figures(settings, embedder) -> tuple[list[list], object]:
     cold_s = time.perf_counter() - t
     store = IndexStore.load(settings.index_dir, embedder.id)
     toks = tokens_of(store)
-    rows.append(["cold build (empty cache)", cold.passages, cold.embedded_new, round(cold_s, 2),
-                 cold.passages / cold_s, toks / cold_s, 1.0, round(_peak_mb())])
+    rows.append(
+        [
+            "cold build (empty cache)",
+            cold.passages,
+            cold.embedded_new,
+            round(cold_s, 2),
+            cold.passages / cold_s,
+            toks / cold_s,
+            1.0,
+            round(_peak_mb()),
+        ]
+    )
     t = time.perf_counter()
     warm = build_index(settings, embedder=embedder)
     warm_s = time.perf_counter() - t
-    rows.append(["warm build (cached)", warm.passages, warm.embedded_new, round(warm_s, 2),
-                 warm.passages / warm_s, "-", cold_s / warm_s, round(_peak_mb())])
+    rows.append(
+        [
+            "warm build (cached)",
+            warm.passages,
+            warm.embedded_new,
+            round(warm_s, 2),
+            warm.passages / warm_s,
+            "-",
+            cold_s / warm_s,
+            round(_peak_mb()),
+        ]
+    )
     plan = corpus_files(Path(settings.corpus_dir))[-1]
     held = Path(settings.data_dir) / "bench-held" / plan.name
     held.parent.mkdir(parents=True, exist_ok=True)
@@ -110,13 +134,33 @@ def _build_figures(settings, embedder) -> tuple[list[list], object]:
     t = time.perf_counter()
     rem = remove_document(settings, plan.name)
     rem_s = time.perf_counter() - t
-    rows.append([f"remove one plan ({plan.name})", rem.passages, 0, round(rem_s, 2),
-                 rem.passages / rem_s, "-", cold_s / rem_s, round(_peak_mb())])
+    rows.append(
+        [
+            f"remove one plan ({plan.name})",
+            rem.passages,
+            0,
+            round(rem_s, 2),
+            rem.passages / rem_s,
+            "-",
+            cold_s / rem_s,
+            round(_peak_mb()),
+        ]
+    )
     t = time.perf_counter()
     add = add_document(settings, held, embedder=embedder)
     add_s = time.perf_counter() - t
-    rows.append(["add it back (cached vectors)", add.passages, add.embedded_new, round(add_s, 2),
-                 add.passages / add_s, "-", cold_s / add_s, round(_peak_mb())])
+    rows.append(
+        [
+            "add it back (cached vectors)",
+            add.passages,
+            add.embedded_new,
+            round(add_s, 2),
+            add.passages / add_s,
+            "-",
+            cold_s / add_s,
+            round(_peak_mb()),
+        ]
+    )
     return rows, IndexStore.load(settings.index_dir, embedder.id)
 
 
@@ -141,8 +185,12 @@ def _tile_lexical(lex, scale: int, rng):
         blocks.append(b)
     m = sp.vstack(blocks, format="csc")
     bm = bm25s.BM25(method=lex._bm25.method, k1=lex._bm25.k1, b=lex._bm25.b)
-    bm.scores = {"data": m.data.astype(np.float32), "indices": m.indices.astype(np.int32),
-                 "indptr": m.indptr, "num_docs": n * scale}
+    bm.scores = {
+        "data": m.data.astype(np.float32),
+        "indices": m.indices.astype(np.int32),
+        "indptr": m.indptr,
+        "num_docs": n * scale,
+    }
     bm.vocab_dict = lex._bm25.vocab_dict
     bm.unique_token_ids_set = set(bm.vocab_dict.values())
     bm.nonoccurrence_array = None
@@ -175,10 +223,20 @@ def synthetic_store(store, scale: int, *, hnsw: bool, seed: int = 0, vectors: np
     passages = list(store.passages)
     for c in range(1, scale):
         passages += [replace(p, id=f"{p.id}~{c}", text=_perturb_text(p.text, rng)) for p in store.passages]
-    manifest = dict(store.manifest, passage_count=len(passages),
-                    faiss={"type": "IndexHNSWFlat" if hnsw else "IndexFlatIP"})
-    return IndexStore(store.directory, manifest, passages, store.docs, index,
-                      _tile_lexical(store.lexical, scale, rng), _tile_lexical(store.lexical_units, scale, rng))
+    manifest = dict(
+        store.manifest,
+        passage_count=len(passages),
+        faiss={"type": "IndexHNSWFlat" if hnsw else "IndexFlatIP"},
+    )
+    return IndexStore(
+        store.directory,
+        manifest,
+        passages,
+        store.docs,
+        index,
+        _tile_lexical(store.lexical, scale, rng),
+        _tile_lexical(store.lexical_units, scale, rng),
+    )
 
 
 def _tile_vectors(base: np.ndarray, scale: int, rng) -> np.ndarray:
@@ -187,7 +245,7 @@ def _tile_vectors(base: np.ndarray, scale: int, rng) -> np.ndarray:
     out[:n] = base
     for c in range(1, scale):
         noisy = base + NOISE * rng.standard_normal((n, d)).astype(np.float32) / np.sqrt(d)
-        out[c * n:(c + 1) * n] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+        out[c * n : (c + 1) * n] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
     return out
 
 
@@ -227,8 +285,18 @@ def _scale_figures(store, embedder, settings, scales, questions, k) -> tuple[lis
     for q in questions:
         r1.search(q, k=k)
     qv = np.stack(list(pre._v.values()))
-    lat_rows: list[list] = [["question embedding", len(store), "-", _pct(pre.embed_ms, 50),
-                             _pct(pre.embed_ms, 95), "-", "-", round(_peak_mb())]]
+    lat_rows: list[list] = [
+        [
+            "question embedding",
+            len(store),
+            "-",
+            _pct(pre.embed_ms, 50),
+            _pct(pre.embed_ms, 95),
+            "-",
+            "-",
+            round(_peak_mb()),
+        ]
+    ]
     rec_rows: list[list] = []
     rng = np.random.default_rng(0)
     base = store.vectors()
@@ -255,12 +323,30 @@ def _scale_figures(store, embedder, settings, scales, questions, k) -> tuple[lis
             if not hnsw:
                 exact_p50, exact_ids, exact_dense = p50, ids, _pct(dense_ms, 50)
             ratio = p50 / exact_p50 if exact_p50 else 1.0
-            lat_rows.append([f"×{scale} hybrid search, {kind}", n, round(build_s, 1), p50, _pct(lat, 95),
-                             _pct(dense_ms, 50), ratio, round(_peak_mb())])
+            lat_rows.append(
+                [
+                    f"×{scale} hybrid search, {kind}",
+                    n,
+                    round(build_s, 1),
+                    p50,
+                    _pct(lat, 95),
+                    _pct(dense_ms, 50),
+                    ratio,
+                    round(_peak_mb()),
+                ]
+            )
             if hnsw:
                 recall = np.mean([len(set(a) & set(b)) / max(1, len(b)) for a, b in zip(ids, exact_ids)])
-                rec_rows.append([f"×{scale}", n, st.dense.hnsw.efSearch, float(recall),
-                                 _pct(dense_ms, 50), _pct(dense_ms, 50) / exact_dense])
+                rec_rows.append(
+                    [
+                        f"×{scale}",
+                        n,
+                        st.dense.hnsw.efSearch,
+                        float(recall),
+                        _pct(dense_ms, 50),
+                        _pct(dense_ms, 50) / exact_dense,
+                    ]
+                )
             del st, r
         del vecs
         print(f"  ×{scale} done ({time.perf_counter() - t0:.0f}s)", file=sys.stderr, flush=True)
@@ -282,25 +368,58 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="tlkh-bench-") as tmp:
         work = a.work or Path(tmp)
-        settings = load_settings(corpus_dir=a.corpus, embedder=a.embedder,
-                                 index_dir=work / "index", data_dir=work / "data")
+        settings = load_settings(
+            corpus_dir=a.corpus, embedder=a.embedder, index_dir=work / "index", data_dir=work / "data"
+        )
         embedder = get_embedder(settings.embedder)
         questions = _questions(a.queries)
         scales = [int(s) for s in a.scales.split(",") if s.strip()]
-        print(f"embedder {embedder.id}, corpus {settings.corpus_dir}, {len(questions)} questions, "
-              f"ann_threshold {settings.ann_threshold}", flush=True)
+        print(
+            f"embedder {embedder.id}, corpus {settings.corpus_dir}, {len(questions)} questions, "
+            f"ann_threshold {settings.ann_threshold}",
+            flush=True,
+        )
         build_rows, store = _build_figures(settings, embedder)
-        print(_table("Index build (ratio = speed-up against the cold build)",
-                     ["operation", "passages", "embedded", "seconds", "passages/s", "embedded tokens/s",
-                      "ratio", "peak MB"], build_rows), flush=True)
+        print(
+            _table(
+                "Index build (ratio = speed-up against the cold build)",
+                [
+                    "operation",
+                    "passages",
+                    "embedded",
+                    "seconds",
+                    "passages/s",
+                    "embedded tokens/s",
+                    "ratio",
+                    "peak MB",
+                ],
+                build_rows,
+            ),
+            flush=True,
+        )
         lat_rows, rec_rows = _scale_figures(store, embedder, settings, scales, questions, a.k)
-        print(_table(f"Query latency, ms (k={a.k}; ratio = p50 against exact search at the same scale)",
-                     ["search", "passages", "index build s", "p50", "p95", "dense-only p50", "ratio",
-                      "peak MB"], lat_rows))
+        print(
+            _table(
+                f"Query latency, ms (k={a.k}; ratio = p50 against exact search at the same scale)",
+                ["search", "passages", "index build s", "p50", "p95", "dense-only p50", "ratio", "peak MB"],
+                lat_rows,
+            )
+        )
         if rec_rows:
-            print(_table("Approximate search (HNSW) against exact, dense top-10",
-                         ["scale", "passages", "efSearch", "recall@10", "dense p50 ms", "ratio to exact dense p50"],
-                         rec_rows))
+            print(
+                _table(
+                    "Approximate search (HNSW) against exact, dense top-10",
+                    [
+                        "scale",
+                        "passages",
+                        "efSearch",
+                        "recall@10",
+                        "dense p50 ms",
+                        "ratio to exact dense p50",
+                    ],
+                    rec_rows,
+                )
+            )
         print(f"\npeak resident memory: {_peak_mb():,.0f} MB", flush=True)
     return 0
 

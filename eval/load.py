@@ -15,6 +15,7 @@ one address), and ``--concurrency`` sets ``TLKH_CONCURRENCY`` (API worker thread
 the Gradio queue's ``default_concurrency_limit``).  Exit status 1 when any request
 failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -125,7 +126,7 @@ def start_server(args, log_path: Path) -> tuple[subprocess.Popen, str]:
     env = dict(os.environ)
     env["TLKH_API_KEYS"] = "[]"  # loopback clients are served without a key
     if not args.keep_rate_limit:
-        env["TLKH_RATE_LIMIT_PER_MINUTE"] = str(10 ** 9)
+        env["TLKH_RATE_LIMIT_PER_MINUTE"] = str(10**9)
     if args.concurrency:
         env["TLKH_CONCURRENCY"] = str(args.concurrency)
     log = open(log_path, "wb")
@@ -164,8 +165,16 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 # --- the clients --------------------------------------------------------------------------------------
-async def _drive(url: str, questions: list[str], clients: int, total: int, timeout: float, server,
-                 report_every: int, quiet: bool) -> tuple[list[float], Counter, float, list[tuple[int, float]], list[float]]:
+async def _drive(
+    url: str,
+    questions: list[str],
+    clients: int,
+    total: int,
+    timeout: float,
+    server,
+    report_every: int,
+    quiet: bool,
+) -> tuple[list[float], Counter, float, list[tuple[int, float]], list[float]]:
     import httpx
 
     latencies: list[float] = []
@@ -184,7 +193,7 @@ async def _drive(url: str, questions: list[str], clients: int, total: int, timeo
                     samples.append(v)
             try:
                 await asyncio.wait_for(stop.wait(), 0.25)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def progress() -> None:
@@ -197,8 +206,11 @@ async def _drive(url: str, questions: list[str], clients: int, total: int, timeo
         if not quiet:
             el = time.perf_counter() - t_start
             mem = f"{rss:8.1f} MiB" if rss is not None else "     n/a"
-            print(f"  [{done:>6}/{total}] {done / el:7.1f} req/s  errors {sum(errors.values()):>4}  "
-                  f"server RSS {mem}", flush=True)
+            print(
+                f"  [{done:>6}/{total}] {done / el:7.1f} req/s  errors {sum(errors.values()):>4}  "
+                f"server RSS {mem}",
+                flush=True,
+            )
 
     async def client(http: httpx.AsyncClient) -> None:
         while True:
@@ -231,8 +243,17 @@ async def _drive(url: str, questions: list[str], clients: int, total: int, timeo
     return latencies, errors, time.perf_counter() - t_start, timeline, samples
 
 
-def run_load(url: str, *, clients: int = 50, requests: int = 2000, questions: list[str] | None = None,
-             timeout: float = 120.0, warmup: int = 20, server=None, quiet: bool = False) -> LoadResult:
+def run_load(
+    url: str,
+    *,
+    clients: int = 50,
+    requests: int = 2000,
+    questions: list[str] | None = None,
+    timeout: float = 120.0,
+    warmup: int = 20,
+    server=None,
+    quiet: bool = False,
+) -> LoadResult:
     """Drive ``POST /api/v1/ask`` at ``url`` and measure; ``server`` is a psutil.Process or None."""
     import httpx
 
@@ -244,22 +265,39 @@ def run_load(url: str, *, clients: int = 50, requests: int = 2000, questions: li
         httpx.post(f"{url}/api/v1/ask", json={"question": q}, timeout=timeout)
     rss_before = _rss(server) if server is not None else None
     if not quiet:
-        print(f"→ {requests} requests, {clients} concurrent clients, {len(questions)} distinct questions, "
-              f"{url}/api/v1/ask", flush=True)
+        print(
+            f"→ {requests} requests, {clients} concurrent clients, {len(questions)} distinct questions, "
+            f"{url}/api/v1/ask",
+            flush=True,
+        )
     latencies, errors, seconds, timeline, samples = asyncio.run(
-        _drive(url, questions, clients, requests, timeout, server, max(1, requests // 10), quiet))
+        _drive(url, questions, clients, requests, timeout, server, max(1, requests // 10), quiet)
+    )
     ms = sorted(latencies)
     rss_end = _rss(server) if server is not None else None
     return LoadResult(
-        url=url, clients=clients, requests=requests, seconds=round(seconds, 2), ok=len(latencies),
-        errors=sum(errors.values()), error_kinds=dict(errors),
+        url=url,
+        clients=clients,
+        requests=requests,
+        seconds=round(seconds, 2),
+        ok=len(latencies),
+        errors=sum(errors.values()),
+        error_kinds=dict(errors),
         requests_per_second=round(requests / seconds, 2) if seconds else 0.0,
-        latency_ms={"p50": round(_percentile(ms, 50), 1), "p95": round(_percentile(ms, 95), 1),
-                    "p99": round(_percentile(ms, 99), 1), "max": round(ms[-1], 1) if ms else float("nan"),
-                    "mean": round(statistics.fmean(ms), 1) if ms else float("nan")},
-        rss_mib={"after_warmup": _round(rss_before), "peak": _round(max(samples) if samples else None),
-                 "end": _round(rss_end)},
-        rss_timeline=timeline)
+        latency_ms={
+            "p50": round(_percentile(ms, 50), 1),
+            "p95": round(_percentile(ms, 95), 1),
+            "p99": round(_percentile(ms, 99), 1),
+            "max": round(ms[-1], 1) if ms else float("nan"),
+            "mean": round(statistics.fmean(ms), 1) if ms else float("nan"),
+        },
+        rss_mib={
+            "after_warmup": _round(rss_before),
+            "peak": _round(max(samples) if samples else None),
+            "end": _round(rss_end),
+        },
+        rss_timeline=timeline,
+    )
 
 
 def _round(v: float | None) -> float | None:
@@ -272,16 +310,22 @@ def _print(res: LoadResult) -> None:
     print()
     print(f"requests      {res.requests}  ({res.clients} concurrent clients, {res.seconds:.1f} s)")
     print(f"throughput    {res.requests_per_second:.1f} requests/s")
-    print(f"latency (ms)  p50 {lat['p50']:.0f}  p95 {lat['p95']:.0f}  p99 {lat['p99']:.0f}  "
-          f"max {lat['max']:.0f}  mean {lat['mean']:.0f}")
+    print(
+        f"latency (ms)  p50 {lat['p50']:.0f}  p95 {lat['p95']:.0f}  p99 {lat['p99']:.0f}  "
+        f"max {lat['max']:.0f}  mean {lat['mean']:.0f}"
+    )
     print(f"errors        {res.errors}" + (f"  {res.error_kinds}" if res.errors else ""))
     if rss["peak"] is not None:
-        print(f"server RSS    after warm-up {rss['after_warmup']} MiB, peak {rss['peak']} MiB, end {rss['end']} MiB")
+        print(
+            f"server RSS    after warm-up {rss['after_warmup']} MiB, peak {rss['peak']} MiB, end {rss['end']} MiB"
+        )
         tl = res.rss_timeline
         if len(tl) >= 3:
             first = tl[0][1]
-            print(f"memory        {first} MiB at {tl[0][0]} requests → {tl[-1][1]} MiB at {tl[-1][0]} "
-                  f"({tl[-1][1] - first:+.1f} MiB)")
+            print(
+                f"memory        {first} MiB at {tl[0][0]} requests → {tl[-1][1]} MiB at {tl[-1][0]} "
+                f"({tl[-1][1] - first:+.1f} MiB)"
+            )
     else:
         print("server RSS    n/a (server process not visible)")
     if res.server:
@@ -302,7 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
     p.add_argument("--warmup", type=int, default=20, help="sequential requests before measuring")
     p.add_argument("--startup-timeout", type=float, default=1800.0, help="seconds to wait for /healthz")
-    p.add_argument("--keep-rate-limit", action="store_true", help="do not lift the started server's rate limit")
+    p.add_argument(
+        "--keep-rate-limit", action="store_true", help="do not lift the started server's rate limit"
+    )
     p.add_argument("--json", type=Path, help="also write the result as JSON here")
     args = p.parse_args(argv)
     if args.clients < 1 or args.requests < 1:
@@ -323,12 +369,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"starting app.py (log: {log_path}) …", flush=True)
             proc, url = start_server(args, log_path)
             import psutil
+
             server = psutil.Process(proc.pid)
-            info = {"started": True, "startup_s": round(time.perf_counter() - t0, 1), "log": str(log_path),
-                    "concurrency": args.concurrency or "settings default"}
+            info = {
+                "started": True,
+                "startup_s": round(time.perf_counter() - t0, 1),
+                "log": str(log_path),
+                "concurrency": args.concurrency or "settings default",
+            }
             print(f"server up at {url} after {info['startup_s']} s", flush=True)
-        res = run_load(url, clients=args.clients, requests=args.requests, questions=_questions(args.questions),
-                       timeout=args.timeout, warmup=args.warmup, server=server)
+        res = run_load(
+            url,
+            clients=args.clients,
+            requests=args.requests,
+            questions=_questions(args.questions),
+            timeout=args.timeout,
+            warmup=args.warmup,
+            server=server,
+        )
         res.server = info
     finally:
         if proc is not None:

@@ -9,15 +9,16 @@ Retrieval figures come from ``ir_measures`` (Success@k, RR, nDCG@10), computed p
 question and averaged here with 0 for a question the system returned nothing
 relevant for, so no question can silently drop out of the denominator.
 """
+
 from __future__ import annotations
 
 import html
 import json
 import re
 import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import ir_measures
 from ir_measures import RR, Qrel, ScoredDoc, Success, nDCG
@@ -39,8 +40,12 @@ __all__ = [
 
 # Hit@k is ir_measures' Success@k (1 when a relevant passage is in the top k).
 RETRIEVAL_MEASURES = {
-    "hit@1": Success @ 1, "hit@3": Success @ 3, "hit@5": Success @ 5, "hit@10": Success @ 10,
-    "mrr": RR @ 10, "ndcg@10": nDCG @ 10,
+    "hit@1": Success @ 1,
+    "hit@3": Success @ 3,
+    "hit@5": Success @ 5,
+    "hit@10": Success @ 10,
+    "mrr": RR @ 10,
+    "ndcg@10": nDCG @ 10,
 }
 
 _TAG = re.compile(r"<[^>]{0,400}>")
@@ -62,13 +67,13 @@ def match_tokens(text: str) -> list[str]:
 # Why 4-grams: a run of four folded syllables is specific to its sentence in these
 # plans, while single words or 2-grams ("uy ban", "cac so") occur everywhere.
 _N = 4
-_SHARE = 0.6          # the brief's threshold: overlap ≥ 60 % of the quote
-_SHORT = 100         # letters: below this, 60 % of a quote is a couple of formulaic words …
-_SHARE_SHORT = 0.9    # … so a short quote must be (nearly) whole in the unit
-_STRADDLE = 0.3       # fallback when the quote straddles unit boundaries (see QuoteMatcher)
-_MIN_CHARS = 20       # a 2-word heading inside a quote is not evidence by itself
-_CONTEXT = 250        # raw characters either side of an ambiguous quote (QuoteMatcher._disambiguate)
-_GAP = 3              # marker tokens one side may have inside a quote and the other not
+_SHARE = 0.6  # the brief's threshold: overlap ≥ 60 % of the quote
+_SHORT = 100  # letters: below this, 60 % of a quote is a couple of formulaic words …
+_SHARE_SHORT = 0.9  # … so a short quote must be (nearly) whole in the unit
+_STRADDLE = 0.3  # fallback when the quote straddles unit boundaries (see QuoteMatcher)
+_MIN_CHARS = 20  # a 2-word heading inside a quote is not evidence by itself
+_CONTEXT = 250  # raw characters either side of an ambiguous quote (QuoteMatcher._disambiguate)
+_GAP = 3  # marker tokens one side may have inside a quote and the other not
 
 
 class _Unit:
@@ -80,7 +85,7 @@ class _Unit:
         self.chars = sum(map(len, self.tokens))
         self.grams: dict[tuple[str, ...], list[int]] = {}
         for i in range(len(self.tokens) - _N + 1):
-            self.grams.setdefault(tuple(self.tokens[i:i + _N]), []).append(i)
+            self.grams.setdefault(tuple(self.tokens[i : i + _N]), []).append(i)
         self.joined = " " + " ".join(self.tokens) + " "
 
 
@@ -103,17 +108,20 @@ def _aligned_chars(q: list[str], u: _Unit) -> int:
     """
     runs = []
     for i in range(len(q) - _N + 1):
-        for p in u.grams.get(tuple(q[i:i + _N]), ()):
+        for p in u.grams.get(tuple(q[i : i + _N]), ()):
             if i > 0 and p > 0 and q[i - 1] == u.tokens[p - 1]:
                 continue  # not the start of a maximal run
             n = _N
             while i + n < len(q) and p + n < len(u.tokens) and q[i + n] == u.tokens[p + n]:
                 n += 1
-            runs.append((i, p, n, sum(len(t) for t in q[i:i + n])))
+            runs.append((i, p, n, sum(len(t) for t in q[i : i + n])))
     best: list[int] = []
-    for r, (i, p, n, c) in enumerate(runs):
-        prev = [best[j] for j, (i2, p2, n2, _) in enumerate(runs[:r])
-                if i2 + n2 <= i and p2 + n2 <= p and _markers(q[i2 + n2:i]) and _markers(u.tokens[p2 + n2:p])]
+    for r, (i, p, _n, c) in enumerate(runs):
+        prev = [
+            best[j]
+            for j, (i2, p2, n2, _) in enumerate(runs[:r])
+            if i2 + n2 <= i and p2 + n2 <= p and _markers(q[i2 + n2 : i]) and _markers(u.tokens[p2 + n2 : p])
+        ]
         best.append(c + max(prev, default=0))
     return max(best, default=0)
 
@@ -155,8 +163,11 @@ class QuoteMatcher:
 
     def relevant(self, quote: str, doc: str | None = None) -> list[str]:
         cov = self.coverage(quote, doc)
-        strict = [uid for uid, ov, qc, uc in cov
-                  if ov >= max(min(_MIN_CHARS, qc), (_SHARE if qc >= _SHORT else _SHARE_SHORT) * min(qc, uc))]
+        strict = [
+            uid
+            for uid, ov, qc, uc in cov
+            if ov >= max(min(_MIN_CHARS, qc), (_SHARE if qc >= _SHORT else _SHARE_SHORT) * min(qc, uc))
+        ]
         if strict:
             whole = [uid for uid, ov, qc, _ in cov if uid in strict and ov >= 0.98 * qc]
             if len(whole) > 1:
@@ -177,7 +188,7 @@ class QuoteMatcher:
         if not raw or raw.count(quote) != 1:
             return strict
         at = raw.index(quote)
-        ctx = match_tokens(raw[max(0, at - _CONTEXT):at + len(quote) + _CONTEXT])
+        ctx = match_tokens(raw[max(0, at - _CONTEXT) : at + len(quote) + _CONTEXT])
         qc = sum(map(len, match_tokens(quote)))
         by_id = {u.id: u for u in self.units}
         score = {uid: _aligned_chars(ctx, by_id[uid]) - qc for uid in whole}
@@ -236,8 +247,11 @@ class AnswerJudge:
         abbr = load_abbreviations() if abbreviations is None else abbreviations
         self._long = {k: v[0] for k, v in abbr.items() if v}
         shorts = sorted(self._long, key=len, reverse=True)
-        self._re = (re.compile(r"(?<![\w&])(?:" + "|".join(re.escape(k) for k in shorts) + r")(?![\w&])")
-                    if shorts else None)
+        self._re = (
+            re.compile(r"(?<![\w&])(?:" + "|".join(re.escape(k) for k in shorts) + r")(?![\w&])")
+            if shorts
+            else None
+        )
 
     def key(self, text: str) -> str:
         text = markup_free(nfc(text or ""))
@@ -281,8 +295,12 @@ def retrieval_figures(rankings: dict[str, list[str]], gold: dict[str, set[str]])
     qrels = [Qrel(qid, uid, 1) for qid, rel in gold.items() for uid in rel]
     # scores from the rank, not the system's score: ties would otherwise be broken
     # by pytrec_eval on doc id, not in the order the system returned
-    run = [ScoredDoc(qid, uid, float(len(ids) - r)) for qid, ids in rankings.items() if qid in gold
-           for r, uid in enumerate(dict.fromkeys(ids))]
+    run = [
+        ScoredDoc(qid, uid, float(len(ids) - r))
+        for qid, ids in rankings.items()
+        if qid in gold
+        for r, uid in enumerate(dict.fromkeys(ids))
+    ]
     per: dict[str, dict[str, float]] = {qid: {name: 0.0 for name in RETRIEVAL_MEASURES} for qid in gold}
     by_measure = {m: name for name, m in RETRIEVAL_MEASURES.items()}
     if qrels and run:
@@ -305,7 +323,7 @@ class Outcome:
     answerable: bool
     refused: bool
     correct: bool
-    cited_ok: bool | None          # None when not judged (unanswerable or refused)
+    cited_ok: bool | None  # None when not judged (unanswerable or refused)
     length: int
     why: str = ""
     answer: str = ""

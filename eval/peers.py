@@ -9,11 +9,12 @@
 2. BM25 (``bm25s``) over those same chunks, whitespace + lower-case tokens, as a
    tutorial would write it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -27,7 +28,7 @@ class Chunk:
     id: str
     doc: str
     text: str
-    start: int   # character offset in the loaded text (LangChain's add_start_index)
+    start: int  # character offset in the loaded text (LangChain's add_start_index)
 
 
 def raw_text(path: Path) -> str:
@@ -48,8 +49,9 @@ def split_chunks(docs: Sequence[tuple[str, str]], chunk_size: int = 1000, overla
     """Split (doc name, text) pairs exactly as the tutorial does."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    splitter = RecursiveCharacterTextSplitter(chunk_size=chunk_size, chunk_overlap=overlap,
-                                              add_start_index=True)
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=chunk_size, chunk_overlap=overlap, add_start_index=True
+    )
     out: list[Chunk] = []
     for name, text in docs:
         for i, d in enumerate(splitter.create_documents([text], metadatas=[{"source": name}])):
@@ -98,6 +100,7 @@ class BM25Chunks:
         toks = [t for t in _tokens(query) if t in self.vocab]
         if not toks or not self.chunks:
             return []
-        docs, scores = self.bm25.retrieve([toks], k=min(k, len(self.chunks)), show_progress=False,
-                                          n_threads=1)
+        docs, scores = self.bm25.retrieve(
+            [toks], k=min(k, len(self.chunks)), show_progress=False, n_threads=1
+        )
         return [self.chunks[int(i)] for i, s in zip(docs[0], scores[0]) if s > 0]

@@ -3,6 +3,7 @@
 ``run_suite`` returns one JSON-able dict holding every figure (what ``report.json``
 stores); ``check_gate`` compares its headline figures with ``eval/baseline.json``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -10,16 +11,27 @@ import json
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from .metrics import AnswerJudge, Outcome, QuoteMatcher, answer_figures, retrieval_figures
 from .peers import PEER_NAMES, BM25Chunks, DenseChunks, raw_text, split_chunks
 from .systems import OUR_CONFIGS, CachedEmbedder, open_assistant, passages_of, search_ids
 
 __all__ = [
-    "EVAL_DIR", "QUESTIONS", "BASELINE", "KINDS", "TAGS", "GATE_KEYS",
-    "load_questions", "passage_view", "run_suite", "check_gate", "baseline_from", "write_baseline",
+    "EVAL_DIR",
+    "QUESTIONS",
+    "BASELINE",
+    "KINDS",
+    "TAGS",
+    "GATE_KEYS",
+    "load_questions",
+    "passage_view",
+    "run_suite",
+    "check_gate",
+    "baseline_from",
+    "write_baseline",
 ]
 
 EVAL_DIR = Path(__file__).resolve().parent
@@ -66,8 +78,10 @@ def _groups(questions: Sequence[dict]) -> dict[str, dict[str, list[str]]]:
         for t in tags_of(q):
             tags[t].append(q["id"])
     order = {k: i for i, k in enumerate(KINDS)}
-    return {"kind": dict(sorted(kinds.items(), key=lambda kv: order.get(kv[0], 99))),
-            "tag": {t: tags[t] for t in TAGS if t in tags}}
+    return {
+        "kind": dict(sorted(kinds.items(), key=lambda kv: order.get(kv[0], 99))),
+        "tag": {t: tags[t] for t in TAGS if t in tags},
+    }
 
 
 def _breakdown(questions, gold, rankings, outcomes=None) -> dict:
@@ -88,14 +102,18 @@ def _breakdown(questions, gold, rankings, outcomes=None) -> dict:
 
 
 def _gold(questions, matcher: QuoteMatcher) -> dict[str, set[str]]:
-    return {q["id"]: matcher.relevant_to_sources(q.get("sources") or [])
-            for q in questions if _answerable(q) and q.get("sources")}
+    return {
+        q["id"]: matcher.relevant_to_sources(q.get("sources") or [])
+        for q in questions
+        if _answerable(q) and q.get("sources")
+    }
 
 
 def _raw_corpus(corpus_dir: Path) -> dict[str, str]:
     """doc → raw text: where each gold quote sits tells apart repeated formulaic lines."""
-    return {p.name: raw_text(p) for p in sorted(Path(corpus_dir).iterdir())
-            if p.suffix.lower() in CORPUS_SUFFIXES}
+    return {
+        p.name: raw_text(p) for p in sorted(Path(corpus_dir).iterdir()) if p.suffix.lower() in CORPUS_SUFFIXES
+    }
 
 
 def passage_view(p) -> str:
@@ -127,14 +145,27 @@ def _run_ours(assistant, questions, judge: AnswerJudge, log, raw: dict[str, str]
         if _answerable(q) and not ans.refused:
             cites = [c for c in ans.citations if not c.related_only]
             cited_ok = any(c.passage_id in gold.get(q["id"], ()) for c in cites if c.passage_id in ids)
-            stray = [c for c in cites if c.passage_id not in ids]   # not from the index: judge its text
+            stray = [c for c in cites if c.passage_id not in ids]  # not from the index: judge its text
             if not cited_ok and stray:
                 cm = QuoteMatcher([(c.passage_id, c.text, c.doc) for c in stray], raw)
                 cited_ok = bool(cm.relevant_to_sources(q.get("sources") or []))
             if not cited_ok:
                 why = (why + " | " if why else "") + "no citation holds a gold quote"
-        outcomes.append(Outcome(q["id"], q["kind"], tags_of(q), _answerable(q), ans.refused, correct,
-                                cited_ok, len(ans.answer or ""), why, ans.answer or "", units))
+        outcomes.append(
+            Outcome(
+                q["id"],
+                q["kind"],
+                tags_of(q),
+                _answerable(q),
+                ans.refused,
+                correct,
+                cited_ok,
+                len(ans.answer or ""),
+                why,
+                ans.answer or "",
+                units,
+            )
+        )
         if (i + 1) % 25 == 0:
             log(f"    {i + 1}/{len(questions)}")
     return {"gold": gold, "rankings": rankings, "outcomes": outcomes, "units": len(passages)}
@@ -157,8 +188,11 @@ def _config_entry(label, kind, overrides, res, questions) -> dict:
     per = {}
     for q in questions:
         ranked, rel = res["rankings"].get(q["id"], []), res["gold"].get(q["id"])
-        row: dict[str, Any] = {"first_relevant_rank": next((i + 1 for i, u in enumerate(ranked) if u in rel), None)
-                               if rel is not None else None}
+        row: dict[str, Any] = {
+            "first_relevant_rank": next((i + 1 for i, u in enumerate(ranked) if u in rel), None)
+            if rel is not None
+            else None
+        }
         o = by_id.get(q["id"])
         if o is not None:
             row.update(correct=o.correct, refused=o.refused, cited_ok=o.cited_ok)
@@ -174,11 +208,23 @@ def _failures(questions, res) -> list[dict]:
         if o.correct and o.cited_ok is not False:
             continue
         q = by_q[o.qid]
-        out.append({"id": o.qid, "kind": o.kind, "tags": list(o.tags), "question": q["question"],
-                    "gold": q.get("answer", ""), "expected_all": q.get("expected_all") or [],
-                    "expected_any": q.get("expected_any") or [], "refused": o.refused,
-                    "correct": o.correct, "cited_ok": o.cited_ok, "why": o.why,
-                    "answered": o.answer[:400], "units": o.units})
+        out.append(
+            {
+                "id": o.qid,
+                "kind": o.kind,
+                "tags": list(o.tags),
+                "question": q["question"],
+                "gold": q.get("answer", ""),
+                "expected_all": q.get("expected_all") or [],
+                "expected_any": q.get("expected_any") or [],
+                "refused": o.refused,
+                "correct": o.correct,
+                "cited_ok": o.cited_ok,
+                "why": o.why,
+                "answered": o.answer[:400],
+                "units": o.units,
+            }
+        )
     return out
 
 
@@ -194,9 +240,17 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def run_suite(settings, questions_path: Path = QUESTIONS, *, configs: Sequence[str] | None = None,
-              peers: bool = True, work: Path | None = None, embedder=None, ours=None,
-              log: Callable[[str], None] = print) -> dict:
+def run_suite(
+    settings,
+    questions_path: Path = QUESTIONS,
+    *,
+    configs: Sequence[str] | None = None,
+    peers: bool = True,
+    work: Path | None = None,
+    embedder=None,
+    ours=None,
+    log: Callable[[str], None] = print,
+) -> dict:
     """Run every configuration on the gold questions; return every figure as one dict.
 
     ``configs`` selects among ours and its ablations by name (all when None), or adds
@@ -215,8 +269,9 @@ def run_suite(settings, questions_path: Path = QUESTIONS, *, configs: Sequence[s
         own_tmp = tempfile.TemporaryDirectory(prefix="tlkh-eval-")
         work = Path(own_tmp.name)
     if ours is None:
-        settings = settings.model_copy(update={"index_dir": Path(work) / "index",
-                                               "data_dir": Path(work) / "data"})
+        settings = settings.model_copy(
+            update={"index_dir": Path(work) / "index", "data_dir": Path(work) / "data"}
+        )
     emb = embedder or CachedEmbedder(get_embedder(settings.embedder))
     wanted = OUR_CONFIGS(settings.fusion)
     if configs is not None:
@@ -235,11 +290,16 @@ def run_suite(settings, questions_path: Path = QUESTIONS, *, configs: Sequence[s
             if cfg.name == "ours" and ours is not None and not cfg.overrides:
                 a = ours
             else:
-                a = open_assistant(settings, emb, cfg.overrides,
-                                   own_index=(Path(work) / f"index-{cfg.name}") if work else None)
+                a = open_assistant(
+                    settings,
+                    emb,
+                    cfg.overrides,
+                    own_index=(Path(work) / f"index-{cfg.name}") if work else None,
+                )
             res = results[cfg.name] = _run_ours(a, questions, judge, log, raw)
-            report["configs"][cfg.name] = _config_entry(cfg.label, "ours" if cfg.name == "ours" else "ablation",
-                                                        cfg.overrides, res, questions)
+            report["configs"][cfg.name] = _config_entry(
+                cfg.label, "ours" if cfg.name == "ours" else "ablation", cfg.overrides, res, questions
+            )
             report["configs"][cfg.name]["seconds"] = round(time.perf_counter() - t, 1)
         if peers:
             t = time.perf_counter()
@@ -262,15 +322,24 @@ def run_suite(settings, questions_path: Path = QUESTIONS, *, configs: Sequence[s
     for q in questions:
         kinds[q["kind"]] += 1
     report["meta"] = {
-        "embedder": emb.id, "questions": _shown(questions_path), "questions_sha256": _sha256(questions_path),
-        "n_questions": len(questions), "by_kind": dict(kinds),
+        "embedder": emb.id,
+        "questions": _shown(questions_path),
+        "questions_sha256": _sha256(questions_path),
+        "n_questions": len(questions),
+        "by_kind": dict(kinds),
         "by_tag": {t: sum(1 for q in questions if q.get(t)) for t in TAGS},
-        "corpus": sorted(p.name for p in Path(settings.corpus_dir).iterdir()
-                         if p.suffix.lower() in CORPUS_SUFFIXES),
-        "default_settings": {"fusion": settings.fusion, "dense_weight": settings.dense_weight,
-                             "use_units": settings.use_units, "refuse_below": settings.refuse_below,
-                             "top_k": settings.top_k},
-        "k": K, "texts_embedded": getattr(emb, "encoded", None),
+        "corpus": sorted(
+            p.name for p in Path(settings.corpus_dir).iterdir() if p.suffix.lower() in CORPUS_SUFFIXES
+        ),
+        "default_settings": {
+            "fusion": settings.fusion,
+            "dense_weight": settings.dense_weight,
+            "use_units": settings.use_units,
+            "refuse_below": settings.refuse_below,
+            "top_k": settings.top_k,
+        },
+        "k": K,
+        "texts_embedded": getattr(emb, "encoded", None),
         "seconds": round(time.perf_counter() - t0, 1),
     }
     return report
@@ -292,8 +361,9 @@ def check_gate(figures: dict, baseline: dict, margin: float = 0.03) -> list[str]
         if got is None:
             problems.append(f"{key}: not measured (baseline {want:.3f})")
         elif got < want - margin:
-            problems.append(f"{key}: {got:.3f} is below the baseline {want:.3f} by {want - got:.3f} "
-                            f"(margin {margin:.3f})")
+            problems.append(
+                f"{key}: {got:.3f} is below the baseline {want:.3f} by {want - got:.3f} (margin {margin:.3f})"
+            )
     return problems
 
 
@@ -301,14 +371,17 @@ def baseline_from(report: dict, command: str = "") -> dict:
     ours = report["configs"]["ours"]
     return {
         "note": "Recorded figures the CI gate (tests/test_eval_gate.py) compares against. "
-                "Raise them only in a deliberate commit, with `python -m eval --write-baseline`.",
+        "Raise them only in a deliberate commit, with `python -m eval --write-baseline`.",
         "command": command,
         "embedder": report["meta"]["embedder"],
         "questions_sha256": report["meta"]["questions_sha256"],
         "n_questions": report["meta"]["n_questions"],
         "figures": {k: ours["answers"][k] for k in GATE_KEYS},
-        "informational": {"hit@5": ours["retrieval"]["hit@5"], "mrr": ours["retrieval"]["mrr"],
-                          "refusal_precision": ours["answers"]["refusal_precision"]},
+        "informational": {
+            "hit@5": ours["retrieval"]["hit@5"],
+            "mrr": ours["retrieval"]["mrr"],
+            "refusal_precision": ours["answers"]["refusal_precision"],
+        },
     }
 
 

@@ -4,6 +4,7 @@ Every configuration shares one embedder object wrapped in ``CachedEmbedder``, so
 passages and questions are embedded once per run however many configurations
 read them; the ablations differ only in query-time settings.
 """
+
 from __future__ import annotations
 
 import threading
@@ -46,14 +47,17 @@ class CachedEmbedder(Embedder):
         self.dim = inner.dim
         self._cache: dict[tuple[bool, str], np.ndarray] = {}
         self._lock = threading.Lock()
-        self.encoded = 0   # texts actually sent to the model (for the report)
+        self.encoded = 0  # texts actually sent to the model (for the report)
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         with self._lock:
             todo = list(dict.fromkeys(t for t in texts if (is_query, t) not in self._cache))
         if todo:
-            vecs = (np.stack([self.inner.encode_query(t) for t in todo]) if is_query
-                    else self.inner.encode_passages(todo))
+            vecs = (
+                np.stack([self.inner.encode_query(t) for t in todo])
+                if is_query
+                else self.inner.encode_passages(todo)
+            )
             with self._lock:
                 self.encoded += len(todo)
                 for t, v in zip(todo, vecs):
@@ -66,8 +70,9 @@ class CachedEmbedder(Embedder):
         return self.inner.count_tokens(text)
 
 
-def open_assistant(settings, embedder: Embedder, overrides: dict[str, Any] | None = None,
-                   own_index: Path | None = None):
+def open_assistant(
+    settings, embedder: Embedder, overrides: dict[str, Any] | None = None, own_index: Path | None = None
+):
     """An Assistant for ``settings`` + ``overrides`` over the shared index.
 
     Query-time ablations load the index the first configuration built. Should the
@@ -84,8 +89,9 @@ def open_assistant(settings, embedder: Embedder, overrides: dict[str, Any] | Non
     except IndexMismatch:
         if own_index is None:
             raise
-        return Assistant(s.model_copy(update={"index_dir": own_index}), build_if_missing=True,
-                         embedder=embedder)
+        return Assistant(
+            s.model_copy(update={"index_dir": own_index}), build_if_missing=True, embedder=embedder
+        )
 
 
 def _state(assistant):

@@ -9,6 +9,7 @@ carry the score. ``validate`` returns the problems (empty list = clean);
 Quotes are compared with the *raw* plan text, byte for byte after UTF-8 decoding:
 no normalisation, so a retyped diacritic or a curly quote turned straight is caught.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,7 @@ QUOTAS: dict[str, float] = {
     "min_questions": 130,
     "min_per_kind": 8,
     "min_per_plan": 15,
-    "min_tag_share": 0.15,          # each of TAGS
+    "min_tag_share": 0.15,  # each of TAGS
     "min_unanswerable_share": 0.10,
 }
 
@@ -61,9 +62,17 @@ PROBE_QUOTAS: dict[str, float] = {
 }
 
 _FIELDS: dict[str, Any] = {
-    "id": str, "question": str, "kind": str, "province": (str, type(None)), "answer": str,
-    "expected_any": list, "expected_all": list, "sources": list,
-    "no_diacritics": bool, "abbreviation": bool, "paraphrase": bool,
+    "id": str,
+    "question": str,
+    "kind": str,
+    "province": (str, type(None)),
+    "answer": str,
+    "expected_any": list,
+    "expected_all": list,
+    "sources": list,
+    "no_diacritics": bool,
+    "abbreviation": bool,
+    "paraphrase": bool,
 }
 _ID = re.compile(r"^q\d{3,}$")
 _QUOTE_MIN, _QUOTE_MAX = 30, 200
@@ -72,8 +81,29 @@ _QUOTE_MIN, _QUOTE_MAX = 30, 200
 _MARKUP = re.compile(r"[<>*\t\r\n|]")
 # Abbreviation tokens officials type: UBND, TT&TT, QĐ, KH, BCHQS, PT-TH, ĐT …
 _ABBR_TOKEN = re.compile(r"(?<![\w&])([A-ZĐ]{2,}(?:[&\-][A-ZĐ]+)*|[A-Za-zĐđ]+&[A-Za-zĐđ]+)(?![\w&])")
-_ABBR_LOWER = {"ubnd", "kh", "qd", "tttt", "tt&tt", "vhttdl", "bchqs", "ttdn", "hdnd", "mttq", "ubmttq",
-               "nn&ptnt", "kh&dt", "kh&cn", "gtvt", "tn&mt", "bdbp", "tc-kh", "pt-th", "pvhtt", "mxh"}
+_ABBR_LOWER = {
+    "ubnd",
+    "kh",
+    "qd",
+    "tttt",
+    "tt&tt",
+    "vhttdl",
+    "bchqs",
+    "ttdn",
+    "hdnd",
+    "mttq",
+    "ubmttq",
+    "nn&ptnt",
+    "kh&dt",
+    "kh&cn",
+    "gtvt",
+    "tn&mt",
+    "bdbp",
+    "tc-kh",
+    "pt-th",
+    "pvhtt",
+    "mxh",
+}
 
 
 def fold(text: str) -> str:
@@ -155,10 +185,14 @@ def _check_line(q: dict, where: str, texts: dict[str, str | None], corpus: Path)
 
     unanswerable = q["kind"] == "unanswerable"
     if unanswerable != (not q["sources"]):
-        bad.append(f"{where}: unanswerable ⇔ sources rỗng / unanswerable iff sources is empty "
-                   f"(kind={q['kind']}, {len(q['sources'])} sources)")
+        bad.append(
+            f"{where}: unanswerable ⇔ sources rỗng / unanswerable iff sources is empty "
+            f"(kind={q['kind']}, {len(q['sources'])} sources)"
+        )
     if unanswerable and (q["expected_any"] or q["expected_all"]):
-        bad.append(f"{where}: câu không trả lời được không có chuỗi kỳ vọng / unanswerable has no expected strings")
+        bad.append(
+            f"{where}: câu không trả lời được không có chuỗi kỳ vọng / unanswerable has no expected strings"
+        )
     if not unanswerable:
         if not (q["expected_any"] or q["expected_all"]):
             bad.append(f"{where}: cần expected_any hoặc expected_all / needs expected_any or expected_all")
@@ -168,45 +202,66 @@ def _check_line(q: dict, where: str, texts: dict[str, str | None], corpus: Path)
         if missing:
             bad.append(f"{where}: đáp án thiếu expected_all / gold answer lacks {missing}")
         if q["expected_any"] and not any(fold(s) in ans for s in q["expected_any"]):
-            bad.append(f"{where}: đáp án không chứa chuỗi nào của expected_any / gold answer holds none of {q['expected_any']}")
+            bad.append(
+                f"{where}: đáp án không chứa chuỗi nào của expected_any / gold answer holds none of {q['expected_any']}"
+            )
 
     docs = set()
     for i, src in enumerate(q["sources"]):
-        if not (isinstance(src, dict) and set(src) == {"doc", "quote"}
-                and isinstance(src["doc"], str) and isinstance(src["quote"], str)):
+        if not (
+            isinstance(src, dict)
+            and set(src) == {"doc", "quote"}
+            and isinstance(src["doc"], str)
+            and isinstance(src["quote"], str)
+        ):
             bad.append(f"{where}: sources[{i}] phải là {{doc, quote}} / must be {{doc, quote}}: {src!r}")
             continue
         doc, quote = src["doc"], src["quote"]
         docs.add(doc)
         if doc not in texts:
             path = corpus / doc
-            texts[doc] = path.read_text(encoding="utf-8") if path.is_file() and path.parent == corpus else None
+            texts[doc] = (
+                path.read_text(encoding="utf-8") if path.is_file() and path.parent == corpus else None
+            )
         text = texts[doc]
         if text is None:
             bad.append(f"{where}: không có văn bản / no such plan in corpus/: {doc!r}")
             continue
         if _MARKUP.search(quote):
-            bad.append(f"{where}: trích dẫn chứa thẻ/markup hoặc xuống dòng / quote holds markup or a line break: «{quote}»")
+            bad.append(
+                f"{where}: trích dẫn chứa thẻ/markup hoặc xuống dòng / quote holds markup or a line break: «{quote}»"
+            )
         if not (_QUOTE_MIN <= len(quote) <= _QUOTE_MAX) and not _is_whole_short_line(quote, text):
-            bad.append(f"{where}: trích dẫn dài {len(quote)} ký tự, cần {_QUOTE_MIN}–{_QUOTE_MAX} / "
-                       f"quote length out of range: «{quote}»")
+            bad.append(
+                f"{where}: trích dẫn dài {len(quote)} ký tự, cần {_QUOTE_MIN}–{_QUOTE_MAX} / "
+                f"quote length out of range: «{quote}»"
+            )
         if quote not in text:
-            bad.append(f"{where}: trích dẫn không có nguyên văn trong {doc} / quote not verbatim in {doc}: «{quote}»")
+            bad.append(
+                f"{where}: trích dẫn không có nguyên văn trong {doc} / quote not verbatim in {doc}: «{quote}»"
+            )
     if q["kind"] == "compare" and len(docs) < 2:
-        bad.append(f"{where}: câu so sánh cần nguồn từ ≥2 kế hoạch / compare needs sources from two or more plans")
+        bad.append(
+            f"{where}: câu so sánh cần nguồn từ ≥2 kế hoạch / compare needs sources from two or more plans"
+        )
 
     question = q["question"]
     ascii_only = all(ord(c) < 128 for c in unicodedata.normalize("NFC", question))
     if q["no_diacritics"] != ascii_only:
-        bad.append(f"{where}: no_diacritics={q['no_diacritics']} nhưng câu hỏi {'không ' if ascii_only else ''}có dấu / "
-                   f"tag disagrees with the text")
+        bad.append(
+            f"{where}: no_diacritics={q['no_diacritics']} nhưng câu hỏi {'không ' if ascii_only else ''}có dấu / "
+            f"tag disagrees with the text"
+        )
     if q["abbreviation"] and not _has_abbreviation(question):
-        bad.append(f"{where}: gắn abbreviation nhưng không thấy chữ viết tắt / tagged abbreviation, none found")
+        bad.append(
+            f"{where}: gắn abbreviation nhưng không thấy chữ viết tắt / tagged abbreviation, none found"
+        )
     return bad
 
 
-def validate(path: Path | str = DEFAULT, corpus_dir: Path | str = CORPUS,
-             quotas: dict[str, float] | None = None) -> list[str]:
+def validate(
+    path: Path | str = DEFAULT, corpus_dir: Path | str = CORPUS, quotas: dict[str, float] | None = None
+) -> list[str]:
     """Every problem of the gold set at ``path`` against the plans in ``corpus_dir``; [] when clean.
 
     ``quotas`` replaces :data:`QUOTAS` for a smaller set (the probe set of ``eval/probe``).
@@ -250,13 +305,17 @@ def validate(path: Path | str = DEFAULT, corpus_dir: Path | str = CORPUS,
     for plan in plans:
         c = s["by_plan"].get(plan, 0)
         if c < quota["min_per_plan"]:
-            problems.append(f"kế hoạch {plan}: {c} câu dẫn nguồn, cần ≥{quota['min_per_plan']} / too few questions cite it")
+            problems.append(
+                f"kế hoạch {plan}: {c} câu dẫn nguồn, cần ≥{quota['min_per_plan']} / too few questions cite it"
+            )
     for tag, share in s["tag_share"].items():
         if share < quota["min_tag_share"]:
             problems.append(f"tag {tag}: {share:.1%} < {quota['min_tag_share']:.0%} / tag quota not met")
     if s["unanswerable_share"] < quota["min_unanswerable_share"]:
-        problems.append(f"unanswerable: {s['unanswerable_share']:.1%} < {quota['min_unanswerable_share']:.0%} "
-                        f"/ unanswerable quota not met")
+        problems.append(
+            f"unanswerable: {s['unanswerable_share']:.1%} < {quota['min_unanswerable_share']:.0%} "
+            f"/ unanswerable quota not met"
+        )
     return problems
 
 
@@ -273,8 +332,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"OK: {s['n']} câu hỏi / questions in {path}")
     print("theo loại / by kind:", json.dumps(s["by_kind"], ensure_ascii=False))
     print("theo kế hoạch / by plan:", json.dumps(s["by_plan"], ensure_ascii=False))
-    print("theo nhãn / by tag:", json.dumps(s["by_tag"], ensure_ascii=False),
-          "| unanswerable:", f"{s['unanswerable_share']:.1%}")
+    print(
+        "theo nhãn / by tag:",
+        json.dumps(s["by_tag"], ensure_ascii=False),
+        "| unanswerable:",
+        f"{s['unanswerable_share']:.1%}",
+    )
     return 0
 
 

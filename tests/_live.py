@@ -1,4 +1,5 @@
 """A real uvicorn server on a free loopback port, in a thread, for HTTP and browser tests."""
+
 from __future__ import annotations
 
 import socket
@@ -21,8 +22,16 @@ class LiveServer:
 
     def __init__(self, app, host: str = "127.0.0.1", port: int | None = None):
         self.host, self.port = host, port or free_port(host)
-        self.server = uvicorn.Server(uvicorn.Config(app, host=self.host, port=self.port, log_level="warning",
-                                                    lifespan="on", timeout_graceful_shutdown=3))
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host=self.host,
+                port=self.port,
+                log_level="warning",
+                lifespan="on",
+                timeout_graceful_shutdown=3,
+            )
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

@@ -1,4 +1,5 @@
 """Shared fixtures. Every writable path goes to tmp; nothing touches index/ or data/ of the repo."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The Assistant's plan management and thread safety, on a tmp copy of two plans (fake embedder)."""
+
 from __future__ import annotations
 
 import shutil
@@ -19,13 +20,14 @@ def small(tmp_path, corpus_dir):
     corpus.mkdir()
     for name in ("dong-nai-2024-183-kh-ubnd.txt", "lap-vo-2024-truyen-thong-chinh-sach.txt"):
         shutil.copy(corpus_dir / name, corpus / name)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data",
-                        embedder="fake")
+    settings = Settings(
+        corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data", embedder="fake"
+    )
     return settings
 
 
 def test_lazy_and_missing_index(small):
-    a = Assistant(small)               # nothing loaded or built yet
+    a = Assistant(small)  # nothing loaded or built yet
     assert a._state is None
     with pytest.raises(IndexMissing):
         a.plans()
@@ -53,7 +55,10 @@ def test_leftovers_of_killed_uploads_are_swept(small, corpus_dir):
 
 def test_add_and_remove_plan(small, corpus_dir):
     a = Assistant(small, build_if_missing=True)
-    assert [m.doc for m in a.plans()] == ["dong-nai-2024-183-kh-ubnd.txt", "lap-vo-2024-truyen-thong-chinh-sach.txt"]
+    assert [m.doc for m in a.plans()] == [
+        "dong-nai-2024-183-kh-ubnd.txt",
+        "lap-vo-2024-truyen-thong-chinh-sach.txt",
+    ]
     assert a.ask("Ai ký quyết định 1899?").refused  # not loaded yet: says so
     data = (corpus_dir / TRA_VINH).read_bytes()
     meta = a.add_plan("Quyết định 1899 (Trà Vinh).txt", data)
@@ -73,11 +78,15 @@ def test_add_and_remove_plan(small, corpus_dir):
     with pytest.raises(FileTooLarge):
         Assistant(small.model_copy(update={"max_upload_mb": 0.001})).add_plan("big.txt", data)
     assert sorted(p.name for p in small.corpus_dir.iterdir()) == sorted(
-        ["dong-nai-2024-183-kh-ubnd.txt", "lap-vo-2024-truyen-thong-chinh-sach.txt", meta.doc])
+        ["dong-nai-2024-183-kh-ubnd.txt", "lap-vo-2024-truyen-thong-chinh-sach.txt", meta.doc]
+    )
     assert len(a.plans()) == 3
     # remove by number: gone from answers and from the corpus folder (kept in data_dir/removed)
     a.remove_plan("1899")
-    assert [m.doc for m in a.plans()] == ["dong-nai-2024-183-kh-ubnd.txt", "lap-vo-2024-truyen-thong-chinh-sach.txt"]
+    assert [m.doc for m in a.plans()] == [
+        "dong-nai-2024-183-kh-ubnd.txt",
+        "lap-vo-2024-truyen-thong-chinh-sach.txt",
+    ]
     assert not (small.corpus_dir / meta.doc).exists()
     assert a.reindex().docs == 2
 
@@ -135,4 +144,7 @@ def test_questions_keep_working_while_plans_change(small, corpus_dir):
             t.join(timeout=60)
     assert not errors, errors[0]
     assert len(answers) >= 3
-    assert [m.doc for m in a.plans()] == ["dong-nai-2024-183-kh-ubnd.txt", "lap-vo-2024-truyen-thong-chinh-sach.txt"]
+    assert [m.doc for m in a.plans()] == [
+        "dong-nai-2024-183-kh-ubnd.txt",
+        "lap-vo-2024-truyen-thong-chinh-sach.txt",
+    ]

@@ -1,4 +1,5 @@
 """Extractive composition on hand-made passages and hits: exact, checkable outputs."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,37 +14,86 @@ SO_B = "Sở Thông tin và Truyền thông"
 TT = "Trung tâm Xúc tiến Thương mại"
 
 DOCS = {
-    "x.txt": DocMeta(doc="x.txt", title="KẾ HOẠCH Quảng bá hình ảnh tỉnh X", number="12/KH-UBND", doc_type="Kế hoạch",
-                     province="Tỉnh X", date="2024-03-05", date_text="ngày 05 tháng 3 năm 2024",
-                     signer="Nguyễn Văn A", signer_authority="KT.", signer_position="PHÓ CHỦ TỊCH"),
-    "y.txt": DocMeta(doc="y.txt", title="KẾ HOẠCH Thông tin đối ngoại huyện Y", doc_type="Kế hoạch",
-                     province="Tỉnh Z", district="Y", date="2024", date_text="ngày tháng năm 2024"),
+    "x.txt": DocMeta(
+        doc="x.txt",
+        title="KẾ HOẠCH Quảng bá hình ảnh tỉnh X",
+        number="12/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Tỉnh X",
+        date="2024-03-05",
+        date_text="ngày 05 tháng 3 năm 2024",
+        signer="Nguyễn Văn A",
+        signer_authority="KT.",
+        signer_position="PHÓ CHỦ TỊCH",
+    ),
+    "y.txt": DocMeta(
+        doc="y.txt",
+        title="KẾ HOẠCH Thông tin đối ngoại huyện Y",
+        doc_type="Kế hoạch",
+        province="Tỉnh Z",
+        district="Y",
+        date="2024",
+        date_text="ngày tháng năm 2024",
+    ),
 }
 ROW = Passage(
-    id="x-row-04", doc="x.txt", kind="table_row", section=("Phụ lục", "04"), row="04", lead=(TT,),
+    id="x-row-04",
+    doc="x.txt",
+    kind="table_row",
+    section=("Phụ lục", "04"),
+    row="04",
+    lead=(TT,),
     partners=("Các sở, ban, ngành tỉnh",),
     text="- Tổ chức các sự kiện xúc tiến thương mại và đầu tư. - Chủ trì, phối hợp với các đơn vị liên quan "
-         "thực hiện video clip quảng bá hình ảnh tỉnh tới các thị trường trong và ngoài nước. - Tham gia Lễ hội Xoài.")
+    "thực hiện video clip quảng bá hình ảnh tỉnh tới các thị trường trong và ngoài nước. - Tham gia Lễ hội Xoài.",
+)
 POINT = Passage(
-    id="x-2b", doc="x.txt", kind="article", section=("II. NHIỆM VỤ", "2. Tuyên truyền", "b)"), lead=(SO_B,),
+    id="x-2b",
+    doc="x.txt",
+    kind="article",
+    section=("II. NHIỆM VỤ", "2. Tuyên truyền", "b)"),
+    lead=(SO_B,),
     partners=("Ban Tuyên giáo Tỉnh ủy",),
-    text="b) Xây dựng bộ từ khóa truyền thông cho tỉnh nhằm tối ưu hóa trên các công cụ tìm kiếm số.")
+    text="b) Xây dựng bộ từ khóa truyền thông cho tỉnh nhằm tối ưu hóa trên các công cụ tìm kiếm số.",
+)
 REPORT = Passage(
-    id="y-v", doc="y.txt", kind="article", section=("V. TỔ CHỨC THỰC HIỆN",), lead=("Phòng Văn hóa và Thông tin",),
+    id="y-v",
+    doc="y.txt",
+    kind="article",
+    section=("V. TỔ CHỨC THỰC HIỆN",),
+    lead=("Phòng Văn hóa và Thông tin",),
     text="Các đơn vị triển khai thực hiện kế hoạch này; chậm nhất đến ngày 10/12/2024, báo cáo kết quả thực hiện "
-         "gửi về Phòng Văn hóa và Thông tin để tổng hợp.")
+    "gửi về Phòng Văn hóa và Thông tin để tổng hợp.",
+)
 SLOGAN = Passage(
-    id="y-5a", doc="y.txt", kind="article", section=("II. NỘI DUNG", "5. Hình ảnh chính quyền", "a)"),
+    id="y-5a",
+    doc="y.txt",
+    kind="article",
+    section=("II. NỘI DUNG", "5. Hình ảnh chính quyền", "a)"),
     text="a) Truyền thông hình ảnh chính quyền kiến tạo, phục vụ Nhân dân trong năm 2024 với thông điệp "
-         "“Chính quyền kiến tạo, Công dân số”.")
+    "“Chính quyền kiến tạo, Công dân số”.",
+)
 FORMS = Passage(
-    id="y-3", doc="y.txt", kind="article", section=("III. HÌNH THỨC TRUYỀN THÔNG",),
-    text="- Báo chí và phát thanh.\n- Mạng xã hội Facebook, Zalo.\n- Hệ thống thông tin cơ sở.\n- Pa-nô, áp phích.")
+    id="y-3",
+    doc="y.txt",
+    kind="article",
+    section=("III. HÌNH THỨC TRUYỀN THÔNG",),
+    text="- Báo chí và phát thanh.\n- Mạng xã hội Facebook, Zalo.\n- Hệ thống thông tin cơ sở.\n- Pa-nô, áp phích.",
+)
 Y_TASK = Passage(
-    id="y-vh", doc="y.txt", kind="article", section=("V. TỔ CHỨC THỰC HIỆN", "3."), lead=(SO_A,),
-    text="Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện.")
-META_X = Passage(id="x-meta", doc="x.txt", kind="metadata",
-                 text="Số: 12/KH-UBND. Tỉnh X, ngày 05 tháng 3 năm 2024. KT. CHỦ TỊCH, PHÓ CHỦ TỊCH Nguyễn Văn A")
+    id="y-vh",
+    doc="y.txt",
+    kind="article",
+    section=("V. TỔ CHỨC THỰC HIỆN", "3."),
+    lead=(SO_A,),
+    text="Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện.",
+)
+META_X = Passage(
+    id="x-meta",
+    doc="x.txt",
+    kind="metadata",
+    text="Số: 12/KH-UBND. Tỉnh X, ngày 05 tháng 3 năm 2024. KT. CHỦ TỊCH, PHÓ CHỦ TỊCH Nguyễn Văn A",
+)
 ALL = [ROW, POINT, REPORT, SLOGAN, FORMS, Y_TASK, META_X]
 
 
@@ -73,8 +123,10 @@ def test_lead_question_names_the_row_lead_first(cat, idf):
     assert ans.answer.startswith(f"{TT} chủ trì [1]")
     assert ans.units == {"lead": [TT], "partners": ["Các sở, ban, ngành tỉnh"]}
     assert ans.citations[0].passage_id == ROW.id
-    assert ans.citations[0].quote == ("Chủ trì, phối hợp với các đơn vị liên quan thực hiện video clip quảng bá "
-                                      "hình ảnh tỉnh tới các thị trường trong và ngoài nước.")
+    assert ans.citations[0].quote == (
+        "Chủ trì, phối hợp với các đơn vị liên quan thực hiện video clip quảng bá "
+        "hình ảnh tỉnh tới các thị trường trong và ngoài nước."
+    )
     _check_quotes(ans)
 
 
@@ -82,7 +134,9 @@ def test_partner_question_lists_partners_first(cat, idf):
     q = parse_question("Đơn vị nào phối hợp xây dựng bộ từ khóa truyền thông?", cat)
     ans = compose(q, Evidence(hits=hits(POINT, ROW)), DOCS, idf=idf)
     assert ans.intent == "partner_unit"
-    assert ans.answer.startswith("Phối hợp: Ban Tuyên giáo Tỉnh ủy [1]; chủ trì: Sở Thông tin và Truyền thông")
+    assert ans.answer.startswith(
+        "Phối hợp: Ban Tuyên giáo Tỉnh ủy [1]; chủ trì: Sở Thông tin và Truyền thông"
+    )
     assert ans.units["partners"] == ["Ban Tuyên giáo Tỉnh ủy"]
 
 
@@ -121,8 +175,10 @@ def test_deadline_quotes_the_sentence_with_the_date(cat, idf):
     ans = compose(q, Evidence(hits=hits(SLOGAN, REPORT)), DOCS, idf=idf)
     c = ans.citations[0]
     assert c.passage_id == REPORT.id
-    assert c.quote == ("chậm nhất đến ngày 10/12/2024, báo cáo kết quả thực hiện gửi về Phòng Văn hóa và Thông tin "
-                       "để tổng hợp.")
+    assert c.quote == (
+        "chậm nhất đến ngày 10/12/2024, báo cáo kết quả thực hiện gửi về Phòng Văn hóa và Thông tin "
+        "để tổng hợp."
+    )
 
 
 def test_slogan_answer_is_the_quoted_span(cat, idf):
@@ -135,8 +191,12 @@ def test_list_gives_a_few_items_from_the_passage(cat, idf):
     q = parse_question("Các hình thức truyền thông gồm những gì?", cat)
     ans = compose(q, Evidence(hits=hits(FORMS, SLOGAN)), DOCS, idf=idf)
     assert ans.intent == "list"
-    assert ans.answer.splitlines()[1:] == ["• Báo chí và phát thanh.", "• Mạng xã hội Facebook, Zalo.",
-                                           "• Hệ thống thông tin cơ sở.", "• Pa-nô, áp phích. [1]"]
+    assert ans.answer.splitlines()[1:] == [
+        "• Báo chí và phát thanh.",
+        "• Mạng xã hội Facebook, Zalo.",
+        "• Hệ thống thông tin cơ sở.",
+        "• Pa-nô, áp phích. [1]",
+    ]
 
 
 def test_compare_gives_one_line_per_plan(cat, idf):
@@ -146,7 +206,10 @@ def test_compare_gives_one_line_per_plan(cat, idf):
     ans = compose(q, ev, DOCS, idf=idf)
     lines = ans.answer.splitlines()
     # the plan whose passage covers the question best comes first
-    assert lines == [f"• Kế hoạch Y 2024: {SO_A} chủ trì [1]", f"• Kế hoạch 12/KH-UBND (Tỉnh X): {TT} chủ trì [2]"]
+    assert lines == [
+        f"• Kế hoạch Y 2024: {SO_A} chủ trì [1]",
+        f"• Kế hoạch 12/KH-UBND (Tỉnh X): {TT} chủ trì [2]",
+    ]
     assert ans.units["lead"] == [SO_A, TT]
 
 
@@ -157,7 +220,8 @@ def test_unit_tasks_grouped_by_plan(cat, idf):
     ans = compose(q, Evidence(hits=hits(Y_TASK), unit_rows=rows), DOCS, idf=idf)
     assert ans.answer.splitlines() == [
         f"Nhiệm vụ của {SO_A} (Kế hoạch Y 2024):",
-        "• Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện. [1]"]
+        "• Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện. [1]",
+    ]
     assert ans.units == {"lead": [SO_A], "partners": []}
     # with tasks in two plans: one line per plan; a partner role is said as such
     rows = [(Y_TASK, "lead", 1.0), (ROW, "lead", 0.5), (POINT, "partner", 0.4)]
@@ -165,13 +229,19 @@ def test_unit_tasks_grouped_by_plan(cat, idf):
     assert ans.answer.splitlines() == [
         f"Nhiệm vụ của {SO_A}:",
         "• Kế hoạch Y 2024: Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện. [1]",
-        "• Kế hoạch 12/KH-UBND (Tỉnh X): Tổ chức các sự kiện xúc tiến thương mại và đầu tư. [2]"]
+        "• Kế hoạch 12/KH-UBND (Tỉnh X): Tổ chức các sự kiện xúc tiến thương mại và đầu tư. [2]",
+    ]
 
 
 def test_unit_named_only_in_text_is_quoted_from_that_text(cat, idf):
-    row19 = Passage(id="x-row-19", doc="x.txt", kind="table_row", lead=("UBND các huyện, thành phố",),
-                    text="Căn cứ Kế hoạch xây dựng kế hoạch cụ thể. * UBND huyện Q: Xây dựng làng văn hóa; "
-                         "định kỳ tổ chức Lễ hội Sen.")
+    row19 = Passage(
+        id="x-row-19",
+        doc="x.txt",
+        kind="table_row",
+        lead=("UBND các huyện, thành phố",),
+        text="Căn cứ Kế hoạch xây dựng kế hoạch cụ thể. * UBND huyện Q: Xây dựng làng văn hóa; "
+        "định kỳ tổ chức Lễ hội Sen.",
+    )
     q = parse_question("UBND huyện Q phải làm gì?", cat)
     q.intent, q.units = "unit_tasks", ["UBND huyện Q"]
     ans = compose(q, Evidence(hits=hits(FORMS, row19), unit_rows=[]), DOCS, idf=idf)
@@ -188,11 +258,15 @@ def test_unit_without_tasks_is_refused(cat, idf):
 
 def test_finalize_repairs_or_drops_non_verbatim_quotes():
     text = "Chủ trì, phối hợp với các đơn vị\nliên quan thực hiện video clip."
-    cites = [Citation(1, "p1", "x.txt", "t", "s", text, "phối hợp với các đơn vị liên quan", 1.0),
-             Citation(2, "p2", "x.txt", "t", "s", text, "một câu không có trong đoạn", 0.5)]
-    ans = finalize(Answer(question="q", answer="Trả lời [1] [2] [7].\n" + "\n".join("x" * 8), citations=cites))
-    assert cites[0].quote == "phối hợp với các đơn vị\nliên quan"       # whitespace-insensitive repair, verbatim
-    assert cites[1].quote == ""                                        # dropped, never invented
+    cites = [
+        Citation(1, "p1", "x.txt", "t", "s", text, "phối hợp với các đơn vị liên quan", 1.0),
+        Citation(2, "p2", "x.txt", "t", "s", text, "một câu không có trong đoạn", 0.5),
+    ]
+    ans = finalize(
+        Answer(question="q", answer="Trả lời [1] [2] [7].\n" + "\n".join("x" * 8), citations=cites)
+    )
+    assert cites[0].quote == "phối hợp với các đơn vị\nliên quan"  # whitespace-insensitive repair, verbatim
+    assert cites[1].quote == ""  # dropped, never invented
     assert "[7]" not in ans.answer and len(ans.answer.splitlines()) <= 6
     assert verbatim_quote("abc", None) == "" and verbatim_quote("abc def", " abc ") == "abc"
 

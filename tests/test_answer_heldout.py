@@ -1,5 +1,6 @@
 """Answer-layer rules seen failing on unseen plans: "bao nhiêu" anchors, commune scoping,
 place words in the refusal score, question-side abbreviations, signer precision."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,37 +14,101 @@ NNMT = "Sở Nông nghiệp và Môi trường"
 VHXH = "Phòng Văn hóa - Xã hội"
 
 DOCS = {
-    "tinh.txt": DocMeta(doc="tinh.txt", title="Phòng, chống thiên tai năm 2024", number="77/KH-UBND",
-                        doc_type="Kế hoạch", issuer="Ủy ban nhân dân tỉnh Hà Nam", province="Hà Nam",
-                        date="2024-05-02", signer="Trần Văn B", signer_authority="KT.",
-                        signer_position="PHÓ CHỦ TỊCH"),
-    "huyen.txt": DocMeta(doc="huyen.txt", title="Phát triển du lịch nông nghiệp giai đoạn 2024 - 2026",
-                         number="905/QĐ-UBND", doc_type="Quyết định", issuer="Ủy ban nhân dân huyện An Phú",
-                         province="An Giang", district="An Phú", date="2024-10-01"),
-    "xa.txt": DocMeta(doc="xa.txt", title="Chuyển đổi số năm 2025", number="31/KH-UBND", doc_type="Kế hoạch",
-                      issuer="Ủy ban nhân dân xã Tân Hòa Đông", province="Tây Ninh", date="2025-08-01"),
+    "tinh.txt": DocMeta(
+        doc="tinh.txt",
+        title="Phòng, chống thiên tai năm 2024",
+        number="77/KH-UBND",
+        doc_type="Kế hoạch",
+        issuer="Ủy ban nhân dân tỉnh Hà Nam",
+        province="Hà Nam",
+        date="2024-05-02",
+        signer="Trần Văn B",
+        signer_authority="KT.",
+        signer_position="PHÓ CHỦ TỊCH",
+    ),
+    "huyen.txt": DocMeta(
+        doc="huyen.txt",
+        title="Phát triển du lịch nông nghiệp giai đoạn 2024 - 2026",
+        number="905/QĐ-UBND",
+        doc_type="Quyết định",
+        issuer="Ủy ban nhân dân huyện An Phú",
+        province="An Giang",
+        district="An Phú",
+        date="2024-10-01",
+    ),
+    "xa.txt": DocMeta(
+        doc="xa.txt",
+        title="Chuyển đổi số năm 2025",
+        number="31/KH-UBND",
+        doc_type="Kế hoạch",
+        issuer="Ủy ban nhân dân xã Tân Hòa Đông",
+        province="Tây Ninh",
+        date="2025-08-01",
+    ),
 }
-BUDGET = Passage(id="t-kp", doc="tinh.txt", kind="article", section=("IV. KINH PHÍ", "1."),
-                 text="1. Tổng kinh phí dự kiến: 18,6 tỷ đồng, trong đó ngân sách tỉnh 12,4 tỷ đồng và Quỹ phòng, "
-                      "chống thiên tai tỉnh 6,2 tỷ đồng.")
-T_REPORT = Passage(id="t-bc", doc="tinh.txt", kind="article", section=("V. TỔ CHỨC THỰC HIỆN",),
-                   lead=("Sở Nông nghiệp và Phát triển nông thôn",),
-                   text="Sở Nông nghiệp và Phát triển nông thôn tổng hợp, báo cáo kết quả thực hiện trước "
-                        "ngày 15/12/2024.")
-T_BAN = Passage(id="t-ban", doc="tinh.txt", kind="article", section=("III. NHIỆM VỤ", "a)"),
-                text="a) Kiện toàn Ban Chỉ huy phòng, chống thiên tai các cấp; phân công thành viên phụ trách địa bàn.")
-H_BUDGET = Passage(id="h-kp", doc="huyen.txt", kind="article", section=("III. KINH PHÍ",),
-                   text="Tổng kinh phí thực hiện giai đoạn 2024 - 2026 là 4,2 tỷ đồng từ ngân sách huyện.")
-H_ROW = Passage(id="h-r1", doc="huyen.txt", kind="table_row", section=("Phân công", "1."),
-                lead=(VHXH,), text="Lập danh mục điểm du lịch nông nghiệp")
-X_STANDING = Passage(id="x-tt", doc="xa.txt", kind="article", section=("V. TỔ CHỨC THỰC HIỆN", "1."),
-                     lead=(VHXH,),
-                     text="- Là cơ quan thường trực, tham mưu UBND xã triển khai Kế hoạch; báo cáo kết quả "
-                          "trước ngày 05/12/2025.")
-X_ASK = Passage(id="x-dn", doc="xa.txt", kind="article", section=("VI. KIẾN NGHỊ",), requested=(NNMT,),
-                text="1. Đề nghị Sở Nông nghiệp và Môi trường hỗ trợ cấp mã số vùng trồng chè.")
-X_ISSUER = Passage(id="x-ub", doc="xa.txt", kind="article", section=("V. TỔ CHỨC THỰC HIỆN", "2."),
-                   lead=("Ủy ban nhân dân xã Tân Hòa Đông",), text="Ủy ban nhân dân xã Tân Hòa Đông chỉ đạo chung.")
+BUDGET = Passage(
+    id="t-kp",
+    doc="tinh.txt",
+    kind="article",
+    section=("IV. KINH PHÍ", "1."),
+    text="1. Tổng kinh phí dự kiến: 18,6 tỷ đồng, trong đó ngân sách tỉnh 12,4 tỷ đồng và Quỹ phòng, "
+    "chống thiên tai tỉnh 6,2 tỷ đồng.",
+)
+T_REPORT = Passage(
+    id="t-bc",
+    doc="tinh.txt",
+    kind="article",
+    section=("V. TỔ CHỨC THỰC HIỆN",),
+    lead=("Sở Nông nghiệp và Phát triển nông thôn",),
+    text="Sở Nông nghiệp và Phát triển nông thôn tổng hợp, báo cáo kết quả thực hiện trước ngày 15/12/2024.",
+)
+T_BAN = Passage(
+    id="t-ban",
+    doc="tinh.txt",
+    kind="article",
+    section=("III. NHIỆM VỤ", "a)"),
+    text="a) Kiện toàn Ban Chỉ huy phòng, chống thiên tai các cấp; phân công thành viên phụ trách địa bàn.",
+)
+H_BUDGET = Passage(
+    id="h-kp",
+    doc="huyen.txt",
+    kind="article",
+    section=("III. KINH PHÍ",),
+    text="Tổng kinh phí thực hiện giai đoạn 2024 - 2026 là 4,2 tỷ đồng từ ngân sách huyện.",
+)
+H_ROW = Passage(
+    id="h-r1",
+    doc="huyen.txt",
+    kind="table_row",
+    section=("Phân công", "1."),
+    lead=(VHXH,),
+    text="Lập danh mục điểm du lịch nông nghiệp",
+)
+X_STANDING = Passage(
+    id="x-tt",
+    doc="xa.txt",
+    kind="article",
+    section=("V. TỔ CHỨC THỰC HIỆN", "1."),
+    lead=(VHXH,),
+    text="- Là cơ quan thường trực, tham mưu UBND xã triển khai Kế hoạch; báo cáo kết quả "
+    "trước ngày 05/12/2025.",
+)
+X_ASK = Passage(
+    id="x-dn",
+    doc="xa.txt",
+    kind="article",
+    section=("VI. KIẾN NGHỊ",),
+    requested=(NNMT,),
+    text="1. Đề nghị Sở Nông nghiệp và Môi trường hỗ trợ cấp mã số vùng trồng chè.",
+)
+X_ISSUER = Passage(
+    id="x-ub",
+    doc="xa.txt",
+    kind="article",
+    section=("V. TỔ CHỨC THỰC HIỆN", "2."),
+    lead=("Ủy ban nhân dân xã Tân Hòa Đông",),
+    text="Ủy ban nhân dân xã Tân Hòa Đông chỉ đạo chung.",
+)
 ALL = [BUDGET, T_REPORT, T_BAN, H_BUDGET, H_ROW, X_STANDING, X_ASK, X_ISSUER]
 
 
@@ -61,10 +126,13 @@ def hits(*ps: Passage) -> list[Hit]:
     return [Hit(passage=p, score=1.0 - 0.1 * i, dense=0.85, rank=i + 1) for i, p in enumerate(ps)]
 
 
-@pytest.mark.parametrize("question", [
-    "Kế hoạch phòng, chống thiên tai tỉnh Hà Nam năm 2024 có tổng kinh phí bao nhiêu?",
-    "Tổng kinh phí thực hiện Kế hoạch 77/KH-UBND là bao nhiêu?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kế hoạch phòng, chống thiên tai tỉnh Hà Nam năm 2024 có tổng kinh phí bao nhiêu?",
+        "Tổng kinh phí thực hiện Kế hoạch 77/KH-UBND là bao nhiêu?",
+    ],
+)
 def test_budget_noun_is_the_anchor_not_the_place_or_number(cat, idf, question):
     q = parse_question(question, cat)
     ans = compose(q, Evidence(hits=hits(BUDGET, T_REPORT)), DOCS, idf=idf)
@@ -110,11 +178,18 @@ def test_province_and_commune_make_a_comparison_scope(cat):
     assert q.scope == ["tinh.txt", "xa.txt"]
 
 
-@pytest.mark.parametrize("short, long", [
-    ("Sở NN&MT", NNMT), ("Sở DT&TG", "Sở Dân tộc và Tôn giáo"), ("Phòng TC-KH", "Phòng Tài chính - Kế hoạch"),
-    ("TTPVHCC xã", "Trung tâm Phục vụ hành chính công xã"), ("Phòng VH-XH", VHXH),
-    ("Phòng KT-HT&ĐT", "Phòng Kinh tế, Hạ tầng và Đô thị"), ("Phòng VH&TT", "Phòng Văn hóa và Thông tin"),
-])
+@pytest.mark.parametrize(
+    "short, long",
+    [
+        ("Sở NN&MT", NNMT),
+        ("Sở DT&TG", "Sở Dân tộc và Tôn giáo"),
+        ("Phòng TC-KH", "Phòng Tài chính - Kế hoạch"),
+        ("TTPVHCC xã", "Trung tâm Phục vụ hành chính công xã"),
+        ("Phòng VH-XH", VHXH),
+        ("Phòng KT-HT&ĐT", "Phòng Kinh tế, Hạ tầng và Đô thị"),
+        ("Phòng VH&TT", "Phòng Văn hóa và Thông tin"),
+    ],
+)
 def test_new_abbreviations_expand(short, long):
     assert expand_abbreviations(short) == long
 
@@ -168,16 +243,25 @@ III. TỔ CHỨC THỰC HIỆN
 """
 
 
-@pytest.mark.parametrize("question", ["Liệt kê các chỉ tiêu năm 2025 của xã An Phú",
-                                      "Kế hoạch của xã An Phú có những chỉ tiêu nào?"])
+@pytest.mark.parametrize(
+    "question",
+    ["Liệt kê các chỉ tiêu năm 2025 của xã An Phú", "Kế hoạch của xã An Phú có những chỉ tiêu nào?"],
+)
 def test_a_target_table_is_listed_row_by_row(tmp_path, question):
     from assistant.core import Assistant
     from assistant.settings import Settings
 
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "an-phu.txt").write_text(TARGET_PLAN, encoding="utf-8")
-    a = Assistant(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index",
-                           data_dir=tmp_path / "data", embedder="fake"), build_if_missing=True)
+    a = Assistant(
+        Settings(
+            corpus_dir=tmp_path / "corpus",
+            index_dir=tmp_path / "index",
+            data_dir=tmp_path / "data",
+            embedder="fake",
+        ),
+        build_if_missing=True,
+    )
     ans = a.ask(question)
     assert ans.intent == "list" and not ans.refused, ans.answer
     for value in ("120", "8", "90", "Sản phẩm OCOP bán trực tuyến"):
@@ -188,10 +272,24 @@ def test_a_target_table_is_listed_row_by_row(tmp_path, question):
 def test_a_commune_plan_is_labelled_by_its_commune():
     from assistant.answer.common import plan_label
 
-    docs = {"x.txt": DocMeta(doc="x.txt", title="Bình dân học vụ số", number="58/KH-UBND", doc_type="Kế hoạch",
-                             issuer="Ủy ban nhân dân xã Đồng Tâm Phú", province="Thái Nguyên"),
-            "t.txt": DocMeta(doc="t.txt", title="T", number="12/KH-UBND", doc_type="Kế hoạch",
-                             issuer="Ủy ban nhân dân tỉnh Thái Nguyên", province="Thái Nguyên")}
+    docs = {
+        "x.txt": DocMeta(
+            doc="x.txt",
+            title="Bình dân học vụ số",
+            number="58/KH-UBND",
+            doc_type="Kế hoạch",
+            issuer="Ủy ban nhân dân xã Đồng Tâm Phú",
+            province="Thái Nguyên",
+        ),
+        "t.txt": DocMeta(
+            doc="t.txt",
+            title="T",
+            number="12/KH-UBND",
+            doc_type="Kế hoạch",
+            issuer="Ủy ban nhân dân tỉnh Thái Nguyên",
+            province="Thái Nguyên",
+        ),
+    }
     assert plan_label("x.txt", docs) == "Kế hoạch 58/KH-UBND (xã Đồng Tâm Phú)"
     assert plan_label("t.txt", docs) == "Kế hoạch 12/KH-UBND (Thái Nguyên)"
 
@@ -201,10 +299,19 @@ def test_issue_date_of_a_plan_named_by_its_title(tmp_path):
     from assistant.settings import Settings
 
     (tmp_path / "corpus").mkdir()
-    plan = TARGET_PLAN.replace("I. MỤC ĐÍCH\n", "Căn cứ Tờ trình số 45/TTr-PKT ngày 20/02/2025 của Phòng Kinh tế;\nI. MỤC ĐÍCH\n")
+    plan = TARGET_PLAN.replace(
+        "I. MỤC ĐÍCH\n", "Căn cứ Tờ trình số 45/TTr-PKT ngày 20/02/2025 của Phòng Kinh tế;\nI. MỤC ĐÍCH\n"
+    )
     (tmp_path / "corpus" / "an-phu.txt").write_text(plan, encoding="utf-8")
-    a = Assistant(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index",
-                           data_dir=tmp_path / "data", embedder="fake"), build_if_missing=True)
+    a = Assistant(
+        Settings(
+            corpus_dir=tmp_path / "corpus",
+            index_dir=tmp_path / "index",
+            data_dir=tmp_path / "data",
+            embedder="fake",
+        ),
+        build_if_missing=True,
+    )
     ans = a.ask("Kế hoạch phát triển thương mại điện tử xã An Phú ban hành ngày nào?")
     assert "02 tháng 3 năm 2025" in ans.answer and "20/02/2025" not in ans.answer, ans.answer
 

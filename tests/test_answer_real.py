@@ -3,6 +3,7 @@
 Expected values were read from the plan files themselves (the sentence each test
 names), not from the assistant's output.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -24,6 +25,7 @@ def ask(real_assistant):
         assert ans.intent in INTENTS
         assert len(ans.answer.splitlines()) <= 6, ans.answer
         return ans
+
     return _ask
 
 
@@ -35,8 +37,10 @@ def has(text: str, needle: str) -> bool:
 def test_lead_of_an_appendix_row(ask, real_assistant):
     # dong-thap-2023-…: row 04 "Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư Tỉnh" —
     # "Chủ trì, phối hợp … thực hiện video clip quảng bá hình ảnh tỉnh Đồng Tháp tới các thị trường …"
-    ans = ask("Đơn vị nào chủ trì thực hiện video clip quảng bá hình ảnh tỉnh Đồng Tháp tới các thị trường "
-              "trong và ngoài nước?")
+    ans = ask(
+        "Đơn vị nào chủ trì thực hiện video clip quảng bá hình ảnh tỉnh Đồng Tháp tới các thị trường "
+        "trong và ngoài nước?"
+    )
     assert ans.intent == "lead_unit" and not ans.refused
     assert ans.units["lead"][0].startswith("Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư")
     assert ans.answer.startswith("Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư")
@@ -48,9 +52,14 @@ def test_lead_of_an_appendix_row(ask, real_assistant):
 def test_lead_given_by_a_group_closing_line(ask, real_assistant):
     # dong-thap-2024-…, II.3: points a)–e), then "Đơn vị chủ trì: Ban Tuyên giáo Tỉnh ủy,
     # Bộ Chỉ huy Bộ đội Biên phòng Tỉnh." closes the group; d) is the Preyveng exchange.
-    ans = ask("Đơn vị nào chủ trì tổ chức giao lưu hữu nghị quốc phòng biên giới giữa tỉnh Đồng Tháp và "
-              "tỉnh Preyveng?")
-    assert [fold(u) for u in ans.units["lead"]] == ["ban tuyen giao tinh uy", "bo chi huy bo doi bien phong tinh"]
+    ans = ask(
+        "Đơn vị nào chủ trì tổ chức giao lưu hữu nghị quốc phòng biên giới giữa tỉnh Đồng Tháp và "
+        "tỉnh Preyveng?"
+    )
+    assert [fold(u) for u in ans.units["lead"]] == [
+        "ban tuyen giao tinh uy",
+        "bo chi huy bo doi bien phong tinh",
+    ]
     cited = real_assistant.passage(ans.citations[0].passage_id)
     assert cited.text.startswith("d) Tổ chức giao lưu hữu nghị quốc phòng biên giới")
     assert "Đơn vị chủ trì" not in cited.text  # the lead came from the closing line, not this passage
@@ -62,7 +71,10 @@ def test_lead_given_by_a_group_closing_line(ask, real_assistant):
 
 def test_question_without_diacritics(ask):
     ans = ask("don vi nao chu tri to chuc giao luu huu nghi quoc phong bien gioi voi tinh Preyveng")
-    assert [fold(u) for u in ans.units["lead"]] == ["ban tuyen giao tinh uy", "bo chi huy bo doi bien phong tinh"]
+    assert [fold(u) for u in ans.units["lead"]] == [
+        "ban tuyen giao tinh uy",
+        "bo chi huy bo doi bien phong tinh",
+    ]
     # dong-nai-…, III.3: "Đơn vị chủ trì: Sở Văn hóa Thể thao và Du lịch."
     ans = ask("so nao chu tri xay dung he thong nhan dien, logo, slogan cua dong nai")
     assert ans.units["lead"] == ["Sở Văn hóa, Thể thao và Du lịch"]
@@ -102,14 +114,21 @@ def test_unit_tasks_listing(real_assistant):
 
 
 # --- facts ---------------------------------------------------------------------------
-@pytest.mark.parametrize("question, needle, in_quote", [
-    ("Ai ký Kế hoạch 183?", "Nguyễn Sơn Hùng", "Nguyễn Sơn Hùng"),       # signature block of dong-nai-…
-    # "Trà Vinh, ngày 12 tháng 12 năm 2023"; the header card writes it 12/12/2023
-    ("QĐ 1899 ban hành ngày nào?", "12 tháng 12 năm 2023", "12/12/2023"),
-    ("Lấp Vò yêu cầu báo cáo kết quả thực hiện kế hoạch chậm nhất ngày nào?", "10/12/2024", "10/12/2024"),
-    ("Kè đường tuần tra biên giới giai đoạn 2 của Đồng Tháp dài bao nhiêu km?", "11,144 km", "11,144 km"),
-    ("Thông điệp năm 2024 của huyện Lấp Vò là gì?", "Chính quyền kiến tạo, Công dân số", "Chính quyền kiến tạo"),
-])
+@pytest.mark.parametrize(
+    "question, needle, in_quote",
+    [
+        ("Ai ký Kế hoạch 183?", "Nguyễn Sơn Hùng", "Nguyễn Sơn Hùng"),  # signature block of dong-nai-…
+        # "Trà Vinh, ngày 12 tháng 12 năm 2023"; the header card writes it 12/12/2023
+        ("QĐ 1899 ban hành ngày nào?", "12 tháng 12 năm 2023", "12/12/2023"),
+        ("Lấp Vò yêu cầu báo cáo kết quả thực hiện kế hoạch chậm nhất ngày nào?", "10/12/2024", "10/12/2024"),
+        ("Kè đường tuần tra biên giới giai đoạn 2 của Đồng Tháp dài bao nhiêu km?", "11,144 km", "11,144 km"),
+        (
+            "Thông điệp năm 2024 của huyện Lấp Vò là gì?",
+            "Chính quyền kiến tạo, Công dân số",
+            "Chính quyền kiến tạo",
+        ),
+    ],
+)
 def test_facts(ask, question, needle, in_quote):
     ans = ask(question)
     assert ans.intent == "fact" and not ans.refused
@@ -127,7 +146,10 @@ def test_list_of_a_sections_items(ask):
     # dong-nai-…, III. NHIỆM VỤ TRỌNG TÂM has items 1 to 7
     ans = ask("Kế hoạch 183 Đồng Nai có những nhiệm vụ trọng tâm nào?")
     assert ans.intent == "list"
-    for item in ("Tham mưu quy chế quản lý hoạt động thông tin đối ngoại", "Tuyên truyền về Đồng Nai trên báo chí"):
+    for item in (
+        "Tham mưu quy chế quản lý hoạt động thông tin đối ngoại",
+        "Tuyên truyền về Đồng Nai trên báo chí",
+    ):
         assert item in ans.answer
     assert len(ans.citations) == 7
 
@@ -151,11 +173,14 @@ def test_other_question_is_answered_from_the_text(ask):
 
 
 # --- refusals -------------------------------------------------------------------------
-@pytest.mark.parametrize("question", [
-    "Kế hoạch có hỗ trợ vốn vay ưu đãi cho nông dân nuôi tôm không?",
-    "Tổng kinh phí thực hiện Kế hoạch 183 là bao nhiêu tỷ đồng?",      # only the budgeting procedure is given
-    "Sở Y tế Trà Vinh được giao nhiệm vụ gì?",                          # named in no plan
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kế hoạch có hỗ trợ vốn vay ưu đãi cho nông dân nuôi tôm không?",
+        "Tổng kinh phí thực hiện Kế hoạch 183 là bao nhiêu tỷ đồng?",  # only the budgeting procedure is given
+        "Sở Y tế Trà Vinh được giao nhiệm vụ gì?",  # named in no plan
+    ],
+)
 def test_unanswerable_is_refused_with_related_passages(ask, question):
     ans = ask(question)
     assert ans.refused and ans.answer == REFUSAL_TEXT
@@ -170,8 +195,10 @@ def test_plan_not_loaded_says_so(ask):
 
 # --- filters, history, streaming, errors -------------------------------------------------
 def test_filters_restrict_the_plans(ask):
-    ans = ask("Ai chủ trì tập huấn nghiệp vụ phát ngôn và cung cấp thông tin cho báo chí?",
-              filters={"province": "Đồng Nai"})
+    ans = ask(
+        "Ai chủ trì tập huấn nghiệp vụ phát ngôn và cung cấp thông tin cho báo chí?",
+        filters={"province": "Đồng Nai"},
+    )
     assert {c.doc for c in ans.citations} == {"dong-nai-2024-183-kh-ubnd.txt"}
     assert ans.units["lead"] == ["Sở Thông tin và Truyền thông"]
     ans = ask("Ai ký kế hoạch này?", filters={"doc": "1899"})  # a number resolves to the plan
@@ -179,8 +206,10 @@ def test_filters_restrict_the_plans(ask):
 
 
 def test_follow_up_uses_history(ask):
-    history = [{"role": "user", "content": "Ai ký Kế hoạch 183?"},
-               {"role": "assistant", "content": "Nguyễn Sơn Hùng"}]
+    history = [
+        {"role": "user", "content": "Ai ký Kế hoạch 183?"},
+        {"role": "assistant", "content": "Nguyễn Sơn Hùng"},
+    ]
     ans = ask("Còn Quyết định 1899 thì sao?", history=history)
     assert "Lê Văn Hân" in ans.answer
 
@@ -200,7 +229,9 @@ def test_bad_input_is_a_clear_error(real_assistant):
 
 
 def test_context_is_the_surrounding_section(real_assistant):
-    ans = real_assistant.ask("Ai chủ trì bảo dưỡng, bảo trì Cụm thông tin điện tử ở khu vực biên giới Đồng Tháp?")
+    ans = real_assistant.ask(
+        "Ai chủ trì bảo dưỡng, bảo trì Cụm thông tin điện tử ở khu vực biên giới Đồng Tháp?"
+    )
     pid = ans.citations[0].passage_id
     ctx = real_assistant.context(pid)
     assert pid in [p.id for p in ctx]

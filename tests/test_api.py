@@ -8,6 +8,7 @@ Two Assistants are used:
   retrieval quality (the upload check asks for a token that only the new plan contains,
   which the lexical side finds whatever the embedder).
 """
+
 from __future__ import annotations
 
 import base64
@@ -20,16 +21,38 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-
 from _live import LiveServer
+
 from assistant.api import create_api
 from assistant.api_access import RateLimiter
 from assistant.settings import Settings
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ADMIN = ("admin", "mật-khẩu-quản-trị")
-ANSWER_KEYS = {"schema", "question", "answer", "refused", "intent", "units", "citations", "notice", "generator"}
-CITATION_KEYS = {"n", "passage_id", "doc", "title", "section", "text", "quote", "score", "related_only", "page", "kind"}
+ANSWER_KEYS = {
+    "schema",
+    "question",
+    "answer",
+    "refused",
+    "intent",
+    "units",
+    "citations",
+    "notice",
+    "generator",
+}
+CITATION_KEYS = {
+    "n",
+    "passage_id",
+    "doc",
+    "title",
+    "section",
+    "text",
+    "quote",
+    "score",
+    "related_only",
+    "page",
+    "kind",
+}
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +61,14 @@ def fast(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("api")
     shutil.copytree(CORPUS, base / "corpus")  # uploads land in corpus_dir: never the repo's
-    settings = Settings(corpus_dir=base / "corpus", index_dir=base / "index", data_dir=base / "data",
-                        embedder="fake", admin_user=ADMIN[0], admin_password=ADMIN[1])
+    settings = Settings(
+        corpus_dir=base / "corpus",
+        index_dir=base / "index",
+        data_dir=base / "data",
+        embedder="fake",
+        admin_user=ADMIN[0],
+        admin_password=ADMIN[1],
+    )
     assistant = Assistant(settings, build_if_missing=True)
     assert assistant.plans()  # build the index once for the module
     return assistant, settings
@@ -73,8 +102,15 @@ def test_ask_contract_matches_the_assistant(real_assistant, real_settings):
         ctx = httpx.get(f"{url}/api/v1/passages/{quote(pid, safe='')}/context", timeout=30).json()
         assert pid in [p["id"] for p in ctx["passages"]]
         # filters and history travel to the Assistant
-        r = httpx.post(f"{url}/api/v1/ask", json={"question": question, "filters": {"province": "Đồng Nai"},
-                                                   "history": [{"role": "user", "content": "xin chào"}]}, timeout=60)
+        r = httpx.post(
+            f"{url}/api/v1/ask",
+            json={
+                "question": question,
+                "filters": {"province": "Đồng Nai"},
+                "history": [{"role": "user", "content": "xin chào"}],
+            },
+            timeout=60,
+        )
         assert r.status_code == 200
         assert all(c["doc"].startswith("dong-nai") for c in r.json()["citations"]), r.json()["citations"]
 
@@ -92,8 +128,11 @@ def test_errors_are_json_with_vietnamese_message(fast):
         assert body["detail"][0]["loc"][-1] == "question"
         r = httpx.get(f"{url}/api/v1/passages/khong-co-doan-nay/context")
         assert r.status_code == 404 and r.json()["error"] == "passage_not_found"
-        r = httpx.post(f"{url}/api/v1/ask", content=b'{"question": "' + b"a" * (2 << 20) + b'"}',
-                       headers={"content-type": "application/json"})
+        r = httpx.post(
+            f"{url}/api/v1/ask",
+            content=b'{"question": "' + b"a" * (2 << 20) + b'"}',
+            headers={"content-type": "application/json"},
+        )
         assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
 
         def chunked():  # no Content-Length: counted as it arrives
@@ -101,12 +140,19 @@ def test_errors_are_json_with_vietnamese_message(fast):
             for _ in range(40):
                 yield b"a" * 65536
             yield b'"}'
+
         r = httpx.post(f"{url}/api/v1/ask", content=chunked(), headers={"content-type": "application/json"})
         assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
         assert httpx.get(f"{url}/healthz").json()["status"] == "ok"
         spec = httpx.get(f"{url}/openapi.json").json()
-        assert {"/api/v1/ask", "/api/v1/plans", "/api/v1/units", "/api/v1/units/{unit}/tasks",
-                "/api/v1/feedback", "/healthz"} <= set(spec["paths"])
+        assert {
+            "/api/v1/ask",
+            "/api/v1/plans",
+            "/api/v1/units",
+            "/api/v1/units/{unit}/tasks",
+            "/api/v1/feedback",
+            "/healthz",
+        } <= set(spec["paths"])
         assert httpx.get(f"{url}/docs").status_code == 200
 
 
@@ -150,7 +196,10 @@ def test_cors_allow_list(fast):
         assert r.status_code == 200 and r.headers["access-control-allow-origin"] == portal
         r = httpx.get(f"{url}/api/v1/units", headers={"Origin": other})
         assert "access-control-allow-origin" not in r.headers
-        pre = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "x-api-key, content-type"}
+        pre = {
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "x-api-key, content-type",
+        }
         r = httpx.options(f"{url}/api/v1/ask", headers={"Origin": portal, **pre})
         assert r.status_code == 200 and r.headers["access-control-allow-origin"] == portal
         assert "x-api-key" in r.headers["access-control-allow-headers"].lower()
@@ -163,7 +212,9 @@ def test_cors_allow_list(fast):
 
 def test_rate_limit_429_per_key(fast):
     assistant, settings = fast
-    with serve(assistant, settings, rate_limit_per_minute=3, api_keys=["a", "b"], cors_origins=["https://p.vn"]) as url:
+    with serve(
+        assistant, settings, rate_limit_per_minute=3, api_keys=["a", "b"], cors_origins=["https://p.vn"]
+    ) as url:
         ok = [httpx.get(f"{url}/api/v1/plans", headers={"X-API-Key": "a"}).status_code for _ in range(3)]
         assert ok == [200, 200, 200]
         r = httpx.get(f"{url}/api/v1/plans", headers={"X-API-Key": "a", "Origin": "https://p.vn"})
@@ -194,9 +245,11 @@ def test_token_bucket_refills():
 def test_upload_lists_answers_and_removes_plan(fast):
     assistant, settings = fast
     token = "Zq" + uuid.uuid4().hex[:8]  # a word no plan contains
-    plan = (f"ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 77/KH-UBND\n\nKẾ HOẠCH\nThử nghiệm nạp kế hoạch {token}\n\n"
-            f"I. NHIỆM VỤ\n1. Xây dựng kho dữ liệu {token} về di tích\n"
-            f"Sở Văn hóa, Thể thao và Du lịch chủ trì xây dựng kho dữ liệu {token} trước ngày 30/6/2025.\n")
+    plan = (
+        f"ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 77/KH-UBND\n\nKẾ HOẠCH\nThử nghiệm nạp kế hoạch {token}\n\n"
+        f"I. NHIỆM VỤ\n1. Xây dựng kho dữ liệu {token} về di tích\n"
+        f"Sở Văn hóa, Thể thao và Du lịch chủ trì xây dựng kho dữ liệu {token} trước ngày 30/6/2025.\n"
+    )
     files = {"file": ("ke-hoach-thu.txt", plan.encode("utf-8"), "text/plain")}
     with serve(assistant, settings) as url:
         r = httpx.post(f"{url}/api/v1/plans", files=files)
@@ -209,15 +262,20 @@ def test_upload_lists_answers_and_removes_plan(fast):
         assert r.json()["passage_count"] > 0
         listed = {p["doc"]: p for p in httpx.get(f"{url}/api/v1/plans").json()["plans"]}
         assert doc in listed and len(listed) == 6
-        ans = httpx.post(f"{url}/api/v1/ask", json={"question": f"Kho dữ liệu {token} phải xong trước ngày nào?"},
-                         timeout=60).json()
+        ans = httpx.post(
+            f"{url}/api/v1/ask",
+            json={"question": f"Kho dữ liệu {token} phải xong trước ngày nào?"},
+            timeout=60,
+        ).json()
         assert ans["citations"] and ans["citations"][0]["doc"] == doc and token in ans["citations"][0]["text"]
         assert "30/6/2025" in ans["answer"]
         r = httpx.delete(f"{url}/api/v1/plans/{doc}", auth=ADMIN, timeout=120)
         assert r.status_code == 200 and r.json()["removed"] == doc
         assert doc not in {p["doc"] for p in httpx.get(f"{url}/api/v1/plans").json()["plans"]}
         # a bad file is refused with the document error, and the plans stay as they were
-        r = httpx.post(f"{url}/api/v1/plans", auth=ADMIN, files={"file": ("rong.pdf", b"", "application/pdf")})
+        r = httpx.post(
+            f"{url}/api/v1/plans", auth=ADMIN, files={"file": ("rong.pdf", b"", "application/pdf")}
+        )
         assert r.status_code == 422 and r.json()["message"]
         assert len(httpx.get(f"{url}/api/v1/plans").json()["plans"]) == 5
     with serve(assistant, settings, max_upload_mb=0.01) as url:
@@ -233,12 +291,16 @@ def test_unit_task_lookup(fast):
     assistant, settings = fast
     with serve(assistant, settings) as url:
         units = httpx.get(f"{url}/api/v1/units").json()["units"]
-        assert units and all({"name", "province", "aliases", "lead_count", "partner_count"} <= set(u) for u in units)
+        assert units and all(
+            {"name", "province", "aliases", "lead_count", "partner_count"} <= set(u) for u in units
+        )
         # a name with a comma and "và" travels in the path, percent-encoded
         leads = [u for u in units if u["lead_count"] > 0]
         unit = next((u for u in leads if "," in u["name"]), leads[0])
-        r = httpx.get(f"{url}/api/v1/units/{quote(unit['name'], safe='')}/tasks",
-                      params={"province": unit["province"]} if unit["province"] else None)
+        r = httpx.get(
+            f"{url}/api/v1/units/{quote(unit['name'], safe='')}/tasks",
+            params={"province": unit["province"]} if unit["province"] else None,
+        )
         body = r.json()
         assert r.status_code == 200 and body["unit"] == unit["name"]
         roles = [t["role"] for t in body["tasks"]]
@@ -254,8 +316,15 @@ def test_feedback_endpoint_appends(fast):
 
     with serve(assistant, settings) as url:
         ans = httpx.post(f"{url}/api/v1/ask", json={"question": "Ai ký kế hoạch 183?"}, timeout=60).json()
-        r = httpx.post(f"{url}/api/v1/feedback", json={"rating": "wrong_source", "question": ans["question"],
-                                                       "answer": ans, "comment": "nguồn không đúng"})
+        r = httpx.post(
+            f"{url}/api/v1/feedback",
+            json={
+                "rating": "wrong_source",
+                "question": ans["question"],
+                "answer": ans,
+                "comment": "nguồn không đúng",
+            },
+        )
         assert r.status_code == 201
         r2 = httpx.post(f"{url}/api/v1/feedback", json={"rating": "tuyệt", "question": "x"})
         assert r2.status_code == 422

@@ -1,4 +1,5 @@
 """The command line, run as a real subprocess: `python -m assistant …`."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(args: list[str], *, stdin: str | None = None, env: dict | None = None, timeout: float = 300):
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, capture_output=True,
-                          text=True, encoding="utf-8", timeout=timeout, cwd=ROOT, env=full_env)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        cwd=ROOT,
+        env=full_env,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,11 +73,18 @@ def test_refusal_exits_zero(built):
 @pytest.mark.slow
 def test_batch_stdin_one_answer_per_line_in_order(built):
     base, env = built
-    lines = [json.dumps({"question": "Ai ký kế hoạch này?", "filters": {"doc": "1899"}}, ensure_ascii=False),
-             "",
-             "Ai ký Kế hoạch 183?",
-             json.dumps({"question": "Đơn vị nào phối hợp xây dựng bộ từ khóa truyền thông?",
-                         "filters": {"province": "Đồng Nai"}}, ensure_ascii=False)]
+    lines = [
+        json.dumps({"question": "Ai ký kế hoạch này?", "filters": {"doc": "1899"}}, ensure_ascii=False),
+        "",
+        "Ai ký Kế hoạch 183?",
+        json.dumps(
+            {
+                "question": "Đơn vị nào phối hợp xây dựng bộ từ khóa truyền thông?",
+                "filters": {"province": "Đồng Nai"},
+            },
+            ensure_ascii=False,
+        ),
+    ]
     r = run([*base, "ask", "--json", "--stdin"], stdin="\n".join(lines) + "\n", env=env)
     assert r.returncode == 0, r.stderr
     out = [json.loads(x) for x in r.stdout.splitlines()]
@@ -100,12 +116,15 @@ def test_plans(built):
     assert "Tổng: 5 kế hoạch." in r.stdout and "183/KH-UBND" in r.stdout
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["ask"], "thiếu câu hỏi"),
-    (["ask", "--stdin", "câu hỏi"], "--stdin"),
-    (["frobnicate"], "invalid choice"),
-    (["ask", "--no-such-flag", "x"], "unrecognized arguments"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["ask"], "thiếu câu hỏi"),
+        (["ask", "--stdin", "câu hỏi"], "--stdin"),
+        (["frobnicate"], "invalid choice"),
+        (["ask", "--no-such-flag", "x"], "unrecognized arguments"),
+    ],
+)
 def test_bad_usage_exits_2_without_traceback(args, needle):
     r = run(args)
     assert r.returncode == 2
@@ -152,8 +171,19 @@ def test_ingest_prints_structure(tmp_path):
 
 
 def test_format_answer_marks_refusals_as_possibly_related():
-    data = {"answer": "Không tìm thấy.", "refused": True, "notice": "Kế hoạch X chưa được nạp.",
-            "citations": [{"n": 1, "doc": "a.txt", "title": "T", "section": "I", "quote": "q", "text": "q"}]}
+    data = {
+        "answer": "Không tìm thấy.",
+        "refused": True,
+        "notice": "Kế hoạch X chưa được nạp.",
+        "citations": [{"n": 1, "doc": "a.txt", "title": "T", "section": "I", "quote": "q", "text": "q"}],
+    }
     text = format_answer(data)
-    assert text.splitlines() == ["Không tìm thấy.", "", "Lưu ý: Kế hoạch X chưa được nạp.", "",
-                                 "Nguồn có thể liên quan:", "[1] T › I (a.txt)", "    “q”"]
+    assert text.splitlines() == [
+        "Không tìm thấy.",
+        "",
+        "Lưu ý: Kế hoạch X chưa được nạp.",
+        "",
+        "Nguồn có thể liên quan:",
+        "[1] T › I (a.txt)",
+        "    “q”",
+    ]

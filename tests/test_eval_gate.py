@@ -5,6 +5,7 @@ The gate (``test_gate_*``) runs the gold questions through the real assistant
 refusal recall falls more than a margin below ``eval/baseline.json``; a companion
 test shows it does fail when a regression is introduced on purpose.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,8 @@ from eval.peers import BM25Chunks, DenseChunks, raw_text, split_chunks  # noqa: 
 from eval.run import BASELINE, GATE_KEYS, QUESTIONS, check_gate, load_questions  # noqa: E402
 
 CORPUS = ROOT / "corpus"
-TABLE_PLAN = CORPUS / "dong-thap-2023-phan-cong-tao-dung-hinh-anh.txt"   # HTML inside table rows
-MD_PLAN = CORPUS / "dong-thap-2024-thong-tin-doi-ngoai.txt"               # markdown headings, bold, <sup>
+TABLE_PLAN = CORPUS / "dong-thap-2023-phan-cong-tao-dung-hinh-anh.txt"  # HTML inside table rows
+MD_PLAN = CORPUS / "dong-thap-2024-thong-tin-doi-ngoai.txt"  # markdown headings, bold, <sup>
 
 
 def _paragraph_units(path: Path) -> list[tuple[str, str]]:
@@ -37,7 +38,7 @@ def _paragraph_units(path: Path) -> list[tuple[str, str]]:
 def test_quote_with_html_finds_the_markup_free_row():
     raw = raw_text(TABLE_PLAN)
     line = next(x for x in raw.splitlines() if "<b>Sở Nội vụ</b>" in x)
-    quote = line[line.index("<b>Sở Nội vụ"):line.index("</li> </ul>")]   # raw, with <b>, <ul>, <li>
+    quote = line[line.index("<b>Sở Nội vụ") : line.index("</li> </ul>")]  # raw, with <b>, <ul>, <li>
     units = _paragraph_units(TABLE_PLAN) + _paragraph_units(MD_PLAN)
     rel = QuoteMatcher(units).relevant(quote)
     assert len(rel) == 1
@@ -47,7 +48,7 @@ def test_quote_with_html_finds_the_markup_free_row():
 def test_quote_with_markdown_and_footnote_marker():
     raw = raw_text(MD_PLAN)
     start = raw.index("**a)** Tăng cường công tác thông tin")
-    quote = raw[start:start + 420]          # holds **bold**, <sup>(2)</sup> and *italics*
+    quote = raw[start : start + 420]  # holds **bold**, <sup>(2)</sup> and *italics*
     assert "<sup>" in quote and "**" in quote
     units = _paragraph_units(MD_PLAN)
     rel = QuoteMatcher(units).relevant(quote)
@@ -68,7 +69,9 @@ def test_quote_straddling_two_units_marks_both_and_nothing_else():
 def test_formulaic_quote_is_placed_by_its_raw_surroundings():
     raw = raw_text(MD_PLAN)
     lines = _paragraph_units(MD_PLAN)
-    blocks = [(f"b{i}", "\n".join(t for _, t in lines[i:i + 4]), MD_PLAN.name) for i in range(0, len(lines), 4)]
+    blocks = [
+        (f"b{i}", "\n".join(t for _, t in lines[i : i + 4]), MD_PLAN.name) for i in range(0, len(lines), 4)
+    ]
     # a raw line written once in the plan whose words recur inside other blocks
     for _, line in lines:
         if raw.count(line) != 1 or len(line) > 90:
@@ -80,14 +83,14 @@ def test_formulaic_quote_is_placed_by_its_raw_surroundings():
     else:
         pytest.fail("the plan has no repeated formulaic line")
     own = next(b for b, t, _ in blocks if line in t.split("\n"))
-    assert QuoteMatcher(blocks).relevant(line, MD_PLAN.name) == holders          # no raw text: all
+    assert QuoteMatcher(blocks).relevant(line, MD_PLAN.name) == holders  # no raw text: all
     assert QuoteMatcher(blocks, {MD_PLAN.name: raw}).relevant(line, MD_PLAN.name) == [own]
 
 
 def test_quote_from_another_plan_is_not_relevant():
     units = _paragraph_units(MD_PLAN)
     raw = raw_text(TABLE_PLAN)
-    quote = raw[raw.index("Phát triển hoàn thiện sản phẩm du lịch đặc trưng"):][:200]
+    quote = raw[raw.index("Phát triển hoàn thiện sản phẩm du lịch đặc trưng") :][:200]
     assert QuoteMatcher(units).relevant(quote) == []
 
 
@@ -104,8 +107,11 @@ def test_match_tokens_fold_and_strip():
 
 
 # --- answer correctness ----------------------------------------------------------------------
-ABBR = {"UBND": ["Ủy ban nhân dân"], "TT&TT": ["Thông tin và Truyền thông"],
-        "VHTTDL": ["Văn hóa, Thể thao và Du lịch"]}
+ABBR = {
+    "UBND": ["Ủy ban nhân dân"],
+    "TT&TT": ["Thông tin và Truyền thông"],
+    "VHTTDL": ["Văn hóa, Thể thao và Du lịch"],
+}
 
 
 def _q(kind="lead_unit", any_=(), all_=()):
@@ -127,7 +133,7 @@ def test_judge_units_count_and_refusals():
     j = AnswerJudge(ABBR)
     q = _q(any_=["Sở VHTTDL"])
     assert j.judge(q, "Đơn vị chủ trì:", ["Sở Văn hóa, Thể thao và Du lịch"], False)[0]
-    assert not j.judge(q, "Sở Văn hóa, Thể thao và Du lịch", [], True)[0]        # refused
+    assert not j.judge(q, "Sở Văn hóa, Thể thao và Du lịch", [], True)[0]  # refused
     assert j.judge(_q(kind="unanswerable"), "Không tìm thấy", [], True)[0]
     assert not j.judge(_q(kind="unanswerable"), "Sở Nội vụ", [], False)[0]
 
@@ -155,8 +161,8 @@ def test_peers_split_like_the_tutorial_and_search(corpus_files):
     docs = [(p.name, raw_text(p)) for p in corpus_files]
     chunks = split_chunks(docs)
     assert all(len(c.text) <= 1000 for c in chunks)
-    for c in chunks:   # start offsets point into the raw file text
-        assert dict(docs)[c.doc][c.start:c.start + len(c.text)] == c.text
+    for c in chunks:  # start offsets point into the raw file text
+        assert dict(docs)[c.doc][c.start : c.start + len(c.text)] == c.text
     bm25 = BM25Chunks(chunks)
     top = bm25.search("sở nội vụ quy chế xét tặng danh hiệu công dân tiêu biểu", 3)
     assert top and "Công dân tiêu biểu" in top[0].text
@@ -195,14 +201,22 @@ def test_judge_reads_the_project_abbreviations():
 
 # --- the CLI, end to end (fake embedder: checks the machinery, not the quality) --------------
 def _run_cli(*args, timeout=900):
-    return subprocess.run([sys.executable, "-m", "eval", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "eval", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_cli_fast_writes_every_output(tmp_path):
     out = tmp_path / "out"
-    r = _run_cli("--fast", "--configs", "ours,lexical_only", "--out", str(out),
-                 "--alqac", str(tmp_path / "no-such-folder"))
+    r = _run_cli(
+        "--fast",
+        "--configs",
+        "ours,lexical_only",
+        "--out",
+        str(out),
+        "--alqac",
+        str(tmp_path / "no-such-folder"),
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     assert "LangChain tutorial" in r.stdout and "BM25" in r.stdout
     assert "ALQAC skipped" in r.stdout
@@ -210,7 +224,7 @@ def test_cli_fast_writes_every_output(tmp_path):
     questions = load_questions(QUESTIONS)
     assert report["meta"]["n_questions"] == len(questions)
     assert set(report["configs"]) == {"ours", "lexical_only", "langchain", "bm25"}
-    for name, cfg in report["configs"].items():
+    for cfg in report["configs"].values():
         r_ = cfg["retrieval"]
         assert r_["n"] == sum(1 for q in questions if q["kind"] != "unanswerable" and q.get("sources"))
         assert 0 <= r_["hit@1"] <= r_["hit@3"] <= r_["hit@5"] <= r_["hit@10"] <= 1
@@ -243,17 +257,33 @@ def _law_set(tmp_path: Path) -> Path:
     """A small legal set in ALQAC's JSON layout, built from the corpus plans' own paragraphs."""
     units = _paragraph_units(MD_PLAN) + _paragraph_units(TABLE_PLAN)
     paras = [t for _, t in units if 200 <= len(t) <= 1500][:40]
-    laws = [{"id": "Luật Thử nghiệm A", "articles": [{"id": str(i + 1), "text": f"Tiêu đề {i + 1}\n\n{t}"}
-                                                    for i, t in enumerate(paras[:20])]},
-            {"id": "99/2020/QH14", "articles": [{"id": str(i + 1), "text": f"Quy định {i + 1}\n\n{t}"}
-                                               for i, t in enumerate(paras[20:])]}]
+    laws = [
+        {
+            "id": "Luật Thử nghiệm A",
+            "articles": [
+                {"id": str(i + 1), "text": f"Tiêu đề {i + 1}\n\n{t}"} for i, t in enumerate(paras[:20])
+            ],
+        },
+        {
+            "id": "99/2020/QH14",
+            "articles": [
+                {"id": str(i + 1), "text": f"Quy định {i + 1}\n\n{t}"} for i, t in enumerate(paras[20:])
+            ],
+        },
+    ]
     questions = []
     for li, law in enumerate(laws):
         for a in law["articles"][::3]:
             body = a["text"].split("\n\n", 1)[1]
-            questions.append({"question_id": f"T-{li}-{a['id']}", "question_type": "Tự luận",
-                              "text": body[40:160], "answer": "",
-                              "relevant_articles": [{"law_id": law["id"], "article_id": a["id"]}]})
+            questions.append(
+                {
+                    "question_id": f"T-{li}-{a['id']}",
+                    "question_type": "Tự luận",
+                    "text": body[40:160],
+                    "answer": "",
+                    "relevant_articles": [{"law_id": law["id"], "article_id": a["id"]}],
+                }
+            )
     d = tmp_path / "alqac"
     d.mkdir()
     (d / "alqac2023_law.json").write_text(json.dumps(laws, ensure_ascii=False), encoding="utf-8")
@@ -264,13 +294,18 @@ def _law_set(tmp_path: Path) -> Path:
 def test_alqac_layout_is_indexed_by_our_pipeline_and_the_peers(tmp_path):
     from assistant.indexing.embedders import get_embedder
     from assistant.settings import Settings
-
     from eval.alqac import run_alqac
     from eval.systems import CachedEmbedder
 
     folder = _law_set(tmp_path)
-    res = run_alqac(folder, Settings(embedder="fake"), CachedEmbedder(get_embedder("fake")),
-                    tmp_path / "work", budget=0, log=lambda m: None)
+    res = run_alqac(
+        folder,
+        Settings(embedder="fake"),
+        CachedEmbedder(get_embedder("fake")),
+        tmp_path / "work",
+        budget=0,
+        log=lambda m: None,
+    )
     assert res["sample"]["laws"] == 2 and res["sample"]["questions"] == 14
     ours = res["systems"]["ours"]
     assert ours["units_with_article"] >= 0.9 * ours["units"]
@@ -318,19 +353,31 @@ def gate_reports(real_settings):
     """
     from assistant.core import Assistant
     from assistant.indexing.embedders import get_embedder
-
     from eval.run import run_suite
     from eval.systems import CachedEmbedder, Config
 
     emb = CachedEmbedder(get_embedder(real_settings.embedder))
     ours = Assistant(real_settings, build_if_missing=True, embedder=emb)
     quiet = dict(peers=False, embedder=emb, log=lambda m: None)
-    shipped = run_suite(None, QUESTIONS, ours=ours, configs=[
-        "ours", Config("no_lexical", "regression: lexical side dropped", {"fusion": "minmax", "dense_weight": 1.0})],
-        **quiet)
+    shipped = run_suite(
+        None,
+        QUESTIONS,
+        ours=ours,
+        configs=[
+            "ours",
+            Config(
+                "no_lexical", "regression: lexical side dropped", {"fusion": "minmax", "dense_weight": 1.0}
+            ),
+        ],
+        **quiet,
+    )
     never = run_suite(None, QUESTIONS, ours=_NeverRefuses(ours), configs=["ours"], **quiet)
-    return {"ours": shipped["configs"]["ours"], "no_lexical": shipped["configs"]["no_lexical"],
-            "never_refuse": never["configs"]["ours"], "meta": shipped["meta"]}
+    return {
+        "ours": shipped["configs"]["ours"],
+        "no_lexical": shipped["configs"]["no_lexical"],
+        "never_refuse": never["configs"]["ours"],
+        "meta": shipped["meta"],
+    }
 
 
 def _baseline() -> dict:
@@ -365,14 +412,20 @@ PROBE = ROOT / "eval" / "probe"
 def test_gate_probe_layouts_hold_their_recorded_figures(real_settings, tmp_path):
     """The parser fixes for other layouts (PDF text, markdown QĐ, Word export) stay fixed."""
     from assistant.indexing.embedders import get_embedder
-
     from eval.run import run_suite
     from eval.systems import CachedEmbedder
 
     settings = real_settings.model_copy(update={"corpus_dir": PROBE / "plans"})
     emb = CachedEmbedder(get_embedder(settings.embedder))
-    report = run_suite(settings, PROBE / "questions.jsonl", configs=["ours"], peers=False, work=tmp_path,
-                       embedder=emb, log=lambda m: None)
+    report = run_suite(
+        settings,
+        PROBE / "questions.jsonl",
+        configs=["ours"],
+        peers=False,
+        work=tmp_path,
+        embedder=emb,
+        log=lambda m: None,
+    )
     baseline = json.loads((PROBE / "baseline.json").read_text(encoding="utf-8"))
     assert report["meta"]["embedder"] == baseline["embedder"]
     problems = check_gate(report["configs"]["ours"]["answers"], baseline, MARGIN)

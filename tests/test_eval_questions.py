@@ -1,4 +1,5 @@
 """The gold question set is valid, verbatim against the plans, and wide enough to mean something."""
+
 from __future__ import annotations
 
 import json
@@ -56,6 +57,7 @@ def _tokens(text: str) -> set[str]:
 
 def test_paraphrase_tag_means_fewer_shared_words(questions):
     """Paraphrased questions share clearly fewer words with their gold quotes than the rest."""
+
     def overlap(q):
         qt = _tokens(q["question"])
         st = set().union(*(_tokens(s["quote"]) for s in q["sources"]))
@@ -64,7 +66,10 @@ def test_paraphrase_tag_means_fewer_shared_words(questions):
     answerable = [q for q in questions if q["sources"]]
     para = [overlap(q) for q in answerable if q["paraphrase"]]
     plain = [overlap(q) for q in answerable if not q["paraphrase"]]
-    assert statistics.mean(para) < 0.8 * statistics.mean(plain), (statistics.mean(para), statistics.mean(plain))
+    assert statistics.mean(para) < 0.8 * statistics.mean(plain), (
+        statistics.mean(para),
+        statistics.mean(plain),
+    )
     assert max(para) < 0.6
 
 
@@ -73,7 +78,9 @@ def test_validator_reports_each_kind_of_defect(tmp_path, corpus_dir, questions):
     rows = [dict(q) for q in questions]
     fact = next(q for q in rows if q["kind"] == "fact" and "ngày" in q["sources"][0]["quote"])
     # a diacritic lost in retyping: the kind of drift only an exact comparison catches
-    fact["sources"] = [{"doc": fact["sources"][0]["doc"], "quote": fact["sources"][0]["quote"].replace("ngày", "ngay", 1)}]
+    fact["sources"] = [
+        {"doc": fact["sources"][0]["doc"], "quote": fact["sources"][0]["quote"].replace("ngày", "ngay", 1)}
+    ]
     comp = next(q for q in rows if q["kind"] == "compare")
     comp["sources"] = comp["sources"][:1]
     una = next(q for q in rows if q["kind"] == "unanswerable")
@@ -83,13 +90,15 @@ def test_validator_reports_each_kind_of_defect(tmp_path, corpus_dir, questions):
     html = next(q for q in rows if q["sources"] and q is not fact and q is not comp and q is not nd)
     html["sources"] = [{"doc": html["sources"][0]["doc"], "quote": "<b>" + html["sources"][0]["quote"]}]
     del rows[-1]["answer"]
-    rows.append(dict(rows[0]))                         # duplicate id and question
+    rows.append(dict(rows[0]))  # duplicate id and question
     path = tmp_path / "q.jsonl"
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{broken\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{broken\n", encoding="utf-8"
+    )
 
     problems = "\n".join(validate(path, corpus_dir))
     assert f"{fact['id']}: trích dẫn không có nguyên văn" in problems
-    assert fact["sources"][0]["quote"] in problems       # the failing quote is shown
+    assert fact["sources"][0]["quote"] in problems  # the failing quote is shown
     assert f"{comp['id']}: câu so sánh cần nguồn" in problems
     assert f"{una['id']}: unanswerable ⇔ sources rỗng" in problems
     assert f"{una['id']}: không có văn bản" in problems

@@ -1,4 +1,5 @@
 """Feedback store: append-only JSONL that survives crashes and concurrent writers; export to eval lines."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,18 @@ def _answer(**kw) -> dict:
         answer="Sở Thông tin và Truyền thông chủ trì [1].",
         intent="lead_unit",
         units={"lead": ["Sở Thông tin và Truyền thông"], "partners": ["Sở Văn hóa, Thể thao và Du lịch"]},
-        citations=[Citation(n=1, passage_id="kh-a#1", doc="kh-a.txt", title="Kế hoạch A", section="II › 4",
-                            text="Sở Thông tin và Truyền thông chủ trì quảng bá video clip về địa phương.",
-                            quote="chủ trì quảng bá video clip", score=0.8)],
+        citations=[
+            Citation(
+                n=1,
+                passage_id="kh-a#1",
+                doc="kh-a.txt",
+                title="Kế hoạch A",
+                section="II › 4",
+                text="Sở Thông tin và Truyền thông chủ trì quảng bá video clip về địa phương.",
+                quote="chủ trì quảng bá video clip",
+                score=0.8,
+            )
+        ],
     )
     base.update(kw)
     return Answer(**base).to_dict()
@@ -33,8 +43,13 @@ def _answer(**kw) -> dict:
 
 def test_append_and_read_round_trip(tmp_path):
     store = FeedbackStore(tmp_path / "fb" / "feedback.jsonl")
-    rec = store.add("useful", "Sở nào chủ trì quảng bá video clip?", _answer(), comment=" rất đúng ",
-                    filters={"province": "Đồng Tháp"})
+    rec = store.add(
+        "useful",
+        "Sở nào chủ trì quảng bá video clip?",
+        _answer(),
+        comment=" rất đúng ",
+        filters={"province": "Đồng Tháp"},
+    )
     store.add("wrong_source", "Câu khác?", _answer(question="Câu khác?"))
     raw = store.path.read_bytes()
     assert raw.endswith(b"\n") and raw.count(b"\n") == 2
@@ -44,8 +59,15 @@ def test_append_and_read_round_trip(tmp_path):
     assert first == rec and first["v"] == FEEDBACK_VERSION and first["comment"] == "rất đúng"
     assert first["filters"] == {"province": "Đồng Tháp"}
     # the passage text is not copied into the feedback log, only what locates and quotes it
-    assert first["citations"] == [{"n": 1, "passage_id": "kh-a#1", "doc": "kh-a.txt",
-                                   "quote": "chủ trì quảng bá video clip", "related_only": False}]
+    assert first["citations"] == [
+        {
+            "n": 1,
+            "passage_id": "kh-a#1",
+            "doc": "kh-a.txt",
+            "quote": "chủ trì quảng bá video clip",
+            "related_only": False,
+        }
+    ]
     assert (res.truncated, res.malformed, res.unknown_version) == (0, 0, 0)
 
 
@@ -55,12 +77,15 @@ def test_store_path_comes_from_settings_data_dir(tmp_path):
     assert store.path == tmp_path / "data" / "feedback.jsonl"
 
 
-@pytest.mark.parametrize("kw, needle", [
-    (dict(rating="great"), "Đánh giá không hợp lệ"),
-    (dict(question="   "), "Thiếu câu hỏi"),
-    (dict(comment="x" * 2001), "quá dài"),
-    (dict(answer={"citations": "nope"}), "Danh sách nguồn"),
-])
+@pytest.mark.parametrize(
+    "kw, needle",
+    [
+        (dict(rating="great"), "Đánh giá không hợp lệ"),
+        (dict(question="   "), "Thiếu câu hỏi"),
+        (dict(comment="x" * 2001), "quá dài"),
+        (dict(answer={"citations": "nope"}), "Danh sách nguồn"),
+    ],
+)
 def test_bad_feedback_is_refused_and_writes_nothing(tmp_path, kw, needle):
     store = FeedbackStore(tmp_path / "feedback.jsonl")
     store.add("useful", "Câu hợp lệ?", _answer())
@@ -134,29 +159,64 @@ def test_concurrent_processes_never_interleave(tmp_path):
 
 
 def test_eval_lines_take_gold_only_from_useful_answers():
-    refusal = _answer(question="Ngân sách năm 2030 là bao nhiêu?", answer="Không tìm thấy thông tin này.",
-                      refused=True, intent="fact", units={"lead": [], "partners": []},
-                      citations=[Citation(n=1, passage_id="p9", doc="kh-b.txt", title="B", section="", text="t",
-                                          quote="t", score=0.1, related_only=True)])
+    refusal = _answer(
+        question="Ngân sách năm 2030 là bao nhiêu?",
+        answer="Không tìm thấy thông tin này.",
+        refused=True,
+        intent="fact",
+        units={"lead": [], "partners": []},
+        citations=[
+            Citation(
+                n=1,
+                passage_id="p9",
+                doc="kh-b.txt",
+                title="B",
+                section="",
+                text="t",
+                quote="t",
+                score=0.1,
+                related_only=True,
+            )
+        ],
+    )
     recs = [
-        make_record("useful", "Sở nào chủ trì quảng bá video clip?", _answer(), filters={"province": "Đồng Tháp"}),
+        make_record(
+            "useful", "Sở nào chủ trì quảng bá video clip?", _answer(), filters={"province": "Đồng Tháp"}
+        ),
         make_record("useful", "  sở nào CHỦ TRÌ quảng bá video clip? ", _answer(), comment="đúng"),
-        make_record("wrong_source", "Ai ký kế hoạch B?", _answer(question="Ai ký kế hoạch B?", intent="fact"),
-                    comment="nguồn là phụ lục"),
+        make_record(
+            "wrong_source",
+            "Ai ký kế hoạch B?",
+            _answer(question="Ai ký kế hoạch B?", intent="fact"),
+            comment="nguồn là phụ lục",
+        ),
         make_record("useful", "Ngân sách năm 2030 là bao nhiêu?", refusal),
     ]
     lines = {line["question"].strip().casefold(): line for line in to_eval_lines(recs)}
     assert len(lines) == 3  # the two spellings of the first question are one candidate
     for line in lines.values():
-        assert {"id", "question", "kind", "province", "answer", "expected_any", "expected_all",
-                "sources", "review"} <= set(line)
+        assert {
+            "id",
+            "question",
+            "kind",
+            "province",
+            "answer",
+            "expected_any",
+            "expected_all",
+            "sources",
+            "review",
+        } <= set(line)
         assert line["id"].startswith("fb-") and line["review"]["status"] == "needs_review"
     lead = lines["sở nào chủ trì quảng bá video clip?"]
     assert lead["kind"] == "lead_unit" and lead["expected_any"] == ["Sở Thông tin và Truyền thông"]
     assert lead["sources"] == [{"doc": "kh-a.txt", "quote": "chủ trì quảng bá video clip"}]
     assert lead["review"]["ratings"]["useful"] == 2 and lead["review"]["comments"] == ["đúng"]
     wrong = lines["ai ký kế hoạch b?"]
-    assert wrong["sources"] == [] and wrong["answer"] == "" and wrong["review"]["wrong_source_passages"] == ["kh-a#1"]
+    assert (
+        wrong["sources"] == []
+        and wrong["answer"] == ""
+        and wrong["review"]["wrong_source_passages"] == ["kh-a#1"]
+    )
     unans = lines["ngân sách năm 2030 là bao nhiêu?"]
     assert unans["kind"] == "unanswerable" and unans["sources"] == []
 
@@ -170,13 +230,31 @@ def test_export_command(tmp_path):
         fh.write(b'{"v": 1, "rating": "use')  # torn last line
     out = tmp_path / "candidates.jsonl"
     env = {**os.environ, "TLKH_DATA_DIR": str(tmp_path / "data")}
-    proc = subprocess.run([sys.executable, "-m", "assistant.feedback", "export", str(out)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant.feedback", "export", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Đã xuất 2 câu hỏi" in proc.stderr and "1 dòng dở dang" in proc.stderr
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [x["question"] for x in lines] == ["Sở nào chủ trì quảng bá video clip?", "Ai ký?"]
-    missing = subprocess.run([sys.executable, "-m", "assistant.feedback", "export", str(out),
-                              "--feedback", str(tmp_path / "none.jsonl")],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+    missing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.feedback",
+            "export",
+            str(out),
+            "--feedback",
+            str(tmp_path / "none.jsonl"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert missing.returncode == 1 and "Chưa có góp ý" in missing.stderr

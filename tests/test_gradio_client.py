@@ -3,13 +3,13 @@
 Real app (API + Gradio UI) under uvicorn on loopback, over the real corpus with the real
 embedder (session fixture ``real_assistant``): nothing is uploaded, so the repo corpus is safe.
 """
+
 from __future__ import annotations
 
 import html
 
 import httpx
 import pytest
-
 from _live import LiveServer
 
 pytestmark = pytest.mark.slow
@@ -39,7 +39,9 @@ def test_gradio_client_gets_the_api_citations(app_url, real_assistant):
     scopes = dict(scope_choices(real_assistant.plans()))
     for question, province in QUESTIONS:
         scope = scopes[province] if province else ""
-        msg, chat, answer, sources_html, context, copy = client.predict(question, [], scope, "", api_name="/ask")
+        msg, chat, answer, sources_html, context, copy = client.predict(
+            question, [], scope, "", api_name="/ask"
+        )
         body = {"question": question, **({"filters": {"province": province}} if province else {})}
         api = httpx.post(f"{app_url}/api/v1/ask", json=body, timeout=60).json()
         assert answer["schema"] == 1 and answer["citations"], answer

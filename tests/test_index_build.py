@@ -1,4 +1,5 @@
 """Building on the real corpus with the fake embedder: cache reuse, add/remove, failures, kills, locks."""
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,15 @@ class Counting(FakeEmbedder):
 def parsed_once(tmp_path_factory, corpus_files) -> Path:
     """One real build, so each test starts with the corpus already parsed (parsing is the slow part)."""
     base = tmp_path_factory.mktemp("parsed-once")
-    build_index(Settings(corpus_dir=corpus_files[0].parent, index_dir=base / "index", data_dir=base / "data",
-                         embedder="fake"), embedder=FakeEmbedder())
+    build_index(
+        Settings(
+            corpus_dir=corpus_files[0].parent,
+            index_dir=base / "index",
+            data_dir=base / "data",
+            embedder="fake",
+        ),
+        embedder=FakeEmbedder(),
+    )
     return base / "data" / "cache" / "parsed"
 
 
@@ -203,9 +211,18 @@ _SCRIPT = textwrap.dedent("""
 def _spawn(tmp_path, *args) -> subprocess.Popen:
     script = tmp_path / "build_script.py"
     script.write_text(_SCRIPT, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen([sys.executable, str(script), *map(str, args)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    return subprocess.Popen(
+        [sys.executable, str(script), *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_killed_build_leaves_the_previous_index_loadable(settings, corpus, tmp_path):
@@ -265,8 +282,9 @@ def test_missing_index(settings):
     assert "python -m assistant index" in e.value.user_message()
 
 
-@pytest.mark.parametrize("damage", ["truncate-faiss", "edit-passages", "delete-vocab", "garbage-manifest",
-                                    "flip-npy"])
+@pytest.mark.parametrize(
+    "damage", ["truncate-faiss", "edit-passages", "delete-vocab", "garbage-manifest", "flip-npy"]
+)
 def test_damaged_component_is_refused_with_the_rebuild_command(settings, corpus, damage):
     build_index(settings, embedder=FakeEmbedder())
     idx = Path(settings.index_dir)
@@ -292,12 +310,15 @@ def test_damaged_component_is_refused_with_the_rebuild_command(settings, corpus,
     IndexStore.load(idx, "fake-v1")
 
 
-@pytest.mark.parametrize("field, value, words", [
-    ("embedder", {"id": "st:/models/other", "dim": 256}, ["st:/models/other", "fake-v1"]),
-    ("normaliser_version", 999, ["999"]),
-    ("format_version", 999, ["999"]),
-    ("lexical_version", "0:old", ["0:old"]),
-])
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("embedder", {"id": "st:/models/other", "dim": 256}, ["st:/models/other", "fake-v1"]),
+        ("normaliser_version", 999, ["999"]),
+        ("format_version", 999, ["999"]),
+        ("lexical_version", "0:old", ["0:old"]),
+    ],
+)
 def test_index_built_differently_is_refused(settings, corpus, field, value, words):
     build_index(settings, embedder=FakeEmbedder())
     m = _manifest(settings)

@@ -1,4 +1,5 @@
 """The embedding cache: plain .npy + JSON shards, append-only, tolerant of damage."""
+
 from __future__ import annotations
 
 import numpy as np

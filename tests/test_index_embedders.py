@@ -1,4 +1,5 @@
 """Embedders: LangChain interface, prefixes, determinism, the optional sentence-transformers path."""
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,12 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import ConfigError
-from assistant.indexing.embedders import (E5SmallEmbedder, FakeEmbedder, SentenceTransformerEmbedder,
-                                          get_embedder)
+from assistant.indexing.embedders import (
+    E5SmallEmbedder,
+    FakeEmbedder,
+    SentenceTransformerEmbedder,
+    get_embedder,
+)
 
 
 def test_fake_is_a_langchain_embeddings_and_normalised():
@@ -25,10 +30,20 @@ def test_fake_is_a_langchain_embeddings_and_normalised():
 
 
 def test_fake_is_deterministic_across_processes():
-    code = ("from assistant.indexing.embedders import FakeEmbedder;"
-            "print(FakeEmbedder().encode_query('Ủy ban nhân dân tỉnh')[:8].round(6).tolist())")
-    out = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    code = (
+        "from assistant.indexing.embedders import FakeEmbedder;"
+        "print(FakeEmbedder().encode_query('Ủy ban nhân dân tỉnh')[:8].round(6).tolist())"
+    )
+    out = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
     assert len(out) == 1
     assert str(FakeEmbedder().encode_query("Ủy ban nhân dân tỉnh")[:8].round(6).tolist()) == out.pop().strip()
 
@@ -72,8 +87,7 @@ def test_st_loads_a_local_model_offline(monkeypatch):
     emb = get_embedder(f"st:{path}")
     assert isinstance(emb, Embeddings) and emb.id == f"st:{path}" and emb.dim == 384
     assert emb._prefixes == ("", "")  # not an e5 model: no prefixes
-    docs = np.array(emb.embed_documents(["The committee approves the budget.",
-                                         "Fishermen sail at dawn."]))
+    docs = np.array(emb.embed_documents(["The committee approves the budget.", "Fishermen sail at dawn."]))
     q = np.array(emb.embed_query("Who approves the budget?"))
     assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-4)
     assert q @ docs[0] > q @ docs[1]

@@ -1,4 +1,5 @@
 """The Vietnamese BM25 side: tokens, abbreviation expansion, bm25s persistence without pickle."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,13 @@ import json
 import numpy as np
 import pytest
 
-from assistant.indexing.lexical import (ABBREVIATIONS_PATH, LexicalIndex, has_diacritics,
-                                        lexical_tokens, lexical_version)
+from assistant.indexing.lexical import (
+    ABBREVIATIONS_PATH,
+    LexicalIndex,
+    has_diacritics,
+    lexical_tokens,
+    lexical_version,
+)
 from assistant.textnorm import fold
 
 PASSAGES = [
@@ -51,15 +57,20 @@ def test_unaccented_question_uses_folded_tokens_only():
 
 
 def test_tone_placement_is_normalised():
-    assert set(lexical_tokens("hoà giải, thuỷ lợi, khoá học")) == set(lexical_tokens("hòa giải, thủy lợi, khóa học"))
+    assert set(lexical_tokens("hoà giải, thuỷ lợi, khoá học")) == set(
+        lexical_tokens("hòa giải, thủy lợi, khóa học")
+    )
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("Sở nào chủ trì sản xuất video clip?", 0),
-    ("so nao chu tri san xuat video clip", 0),
-    ("le hoi thu hut khach du lich", 1),
-    ("hoà giải ở cơ sở", 5),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Sở nào chủ trì sản xuất video clip?", 0),
+        ("so nao chu tri san xuat video clip", 0),
+        ("le hoi thu hut khach du lich", 1),
+        ("hoà giải ở cơ sở", 5),
+    ],
+)
 def test_bm25_finds_the_passage_with_and_without_diacritics(index, query, expected):
     assert _rank(index, query)[0] == expected
 
@@ -76,17 +87,20 @@ def test_abbreviation_data_file_is_the_shared_one():
     assert lexical_version().split(":")[1] != "none"
 
 
-@pytest.mark.parametrize("short, long_form", [
-    ("UBND", "Ủy ban nhân dân"),
-    ("Sở TT&TT", "Sở Thông tin và Truyền thông"),
-    ("Sở TTTT", "Sở Thông tin và Truyền thông"),
-    ("Sở VH,TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
-    ("Sở VHTTDL", "Sở Văn hóa, Thể thao và Du lịch"),
-])
+@pytest.mark.parametrize(
+    "short, long_form",
+    [
+        ("UBND", "Ủy ban nhân dân"),
+        ("Sở TT&TT", "Sở Thông tin và Truyền thông"),
+        ("Sở TTTT", "Sở Thông tin và Truyền thông"),
+        ("Sở VH,TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("Sở VHTTDL", "Sở Văn hóa, Thể thao và Du lịch"),
+    ],
+)
 def test_abbreviations_expand_both_ways(short, long_form):
     s, l_ = set(lexical_tokens(short)), set(lexical_tokens(long_form))
     concept = {t for t in s if t.startswith("≡")}
-    assert concept and concept <= l_              # short → the long form's concept
+    assert concept and concept <= l_  # short → the long form's concept
     assert {"~" + fold(w) for w in long_form.replace(",", " ").split()} <= s  # short brings the long words
     # and the long form brings the short spelling (folded, joiners dropped)
     short_word = short.split()[-1]
@@ -137,9 +151,13 @@ def test_empty_and_unknown_queries(index):
 def test_expand_abbreviations_for_the_dense_side():
     from assistant.indexing.lexical import expand_abbreviations
 
-    assert expand_abbreviations("Sở TT&TT chủ trì việc gì?") == "Sở Thông tin và Truyền thông chủ trì việc gì?"
+    assert (
+        expand_abbreviations("Sở TT&TT chủ trì việc gì?") == "Sở Thông tin và Truyền thông chủ trì việc gì?"
+    )
     assert expand_abbreviations("UBND huyện") == "Ủy ban nhân dân huyện"
     # parts of document numbers are not names
-    assert expand_abbreviations("Kế hoạch số 183/KH-UBND, Kết luận 57-KL/TW") == \
-        "Kế hoạch số 183/KH-UBND, Kết luận 57-KL/TW"
+    assert (
+        expand_abbreviations("Kế hoạch số 183/KH-UBND, Kết luận 57-KL/TW")
+        == "Kế hoạch số 183/KH-UBND, Kết luận 57-KL/TW"
+    )
     assert not any(t.startswith("≡") for t in lexical_tokens("số 183/KH-UBND"))

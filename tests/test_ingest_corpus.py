@@ -1,4 +1,5 @@
 """The five corpus plans, parsed for real: structure, units, metadata, no web chrome."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -29,8 +30,11 @@ def _in(doc: ParsedDoc, *path: str, kind: str = "article") -> list[Passage]:
     """Passages whose heading path starts with labels that start with the given prefixes."""
     out = []
     for p in doc.passages:
-        if p.kind == kind and len(p.section) >= len(path) and all(
-                s.startswith(x) for s, x in zip(p.section, path)):
+        if (
+            p.kind == kind
+            and len(p.section) >= len(path)
+            and all(s.startswith(x) for s, x in zip(p.section, path))
+        ):
             out.append(p)
     return out
 
@@ -67,13 +71,26 @@ def test_all_five_plans_parse_into_consistent_passages(docs):
 
 def test_ids_are_stable_across_parses(docs):
     again = parse_file(CORPUS / "dong-thap-2024-thong-tin-doi-ngoai.txt")
-    assert [p.id for p in again.passages] == [p.id for p in docs["dong-thap-2024-thong-tin-doi-ngoai"].passages]
+    assert [p.id for p in again.passages] == [
+        p.id for p in docs["dong-thap-2024-thong-tin-doi-ngoai"].passages
+    ]
 
 
 def test_no_web_boilerplate_survives(docs):
-    chrome = ["Đăng nhập", "Đăng Nhập", "Thành Viên", "Đang tải văn bản", "IP: 3.144.15.87", "DMCA",
-              "Hãy để chúng tôi hỗ trợ bạn", "Văn bản này chưa cập nhật", "Từ khoá: Số Hiệu", "Tình trạng: Đã biết",
-              "Loại văn bản:", "Ngày công báo"]
+    chrome = [
+        "Đăng nhập",
+        "Đăng Nhập",
+        "Thành Viên",
+        "Đang tải văn bản",
+        "IP: 3.144.15.87",
+        "DMCA",
+        "Hãy để chúng tôi hỗ trợ bạn",
+        "Văn bản này chưa cập nhật",
+        "Từ khoá: Số Hiệu",
+        "Tình trạng: Đã biết",
+        "Loại văn bản:",
+        "Ngày công báo",
+    ]
     for name, d in docs.items():
         for p in d.passages:
             for c in chrome:
@@ -86,7 +103,7 @@ def test_no_web_boilerplate_survives(docs):
     src = (CORPUS / "dong-nai-2024-183-kh-ubnd.txt").read_text(encoding="utf-8").splitlines()
     head = next(i for i, ln in enumerate(src) if ln.startswith("ỦY BAN NHÂN DÂN"))
     tail = next(i for i, ln in enumerate(src) if ln.strip() == "Nguyễn Sơn Hùng")
-    outside = [ln.strip() for ln in src[:head] + src[tail + 1:] if len(ln.strip()) > 3]
+    outside = [ln.strip() for ln in src[:head] + src[tail + 1 :] if len(ln.strip()) > 3]
     assert len(outside) > 15
     for ln in outside:
         assert all(ln not in p.text for p in dn.passages), ln
@@ -116,8 +133,10 @@ def test_metadata_dong_nai_183(docs):
 
 
 def test_metadata_blank_number_and_partial_date(docs):
-    for name, signer, district in (("dong-thap-2024-thong-tin-doi-ngoai", "Huỳnh Minh Tuấn", None),
-                                   ("lap-vo-2024-truyen-thong-chinh-sach", "Trần Hoàng Nam", "Lấp Vò")):
+    for name, signer, district in (
+        ("dong-thap-2024-thong-tin-doi-ngoai", "Huỳnh Minh Tuấn", None),
+        ("lap-vo-2024-truyen-thong-chinh-sach", "Trần Hoàng Nam", "Lấp Vò"),
+    ):
         m = docs[name].meta
         assert m.number is None and m.number_text == "Số: /KH-UBND"
         assert (m.date, m.date_text) == ("2024", "ngày tháng năm 2024")
@@ -156,20 +175,36 @@ def test_decision_carries_its_plan(docs):
     articles = [p for p in d.passages if p.section and p.section[0].startswith("Điều")]
     assert [p.section[0] for p in articles] == ["Điều 1", "Điều 2", "Điều 3"]
     assert _one(d, "Điều 2").lead == (TTTT,)
-    assert set(_one(d, "Điều 3").lead) == {"Văn phòng Ủy ban nhân dân tỉnh", SBN,
-                                          "Ủy ban nhân dân các huyện, thị xã, thành phố"}
+    assert set(_one(d, "Điều 3").lead) == {
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        SBN,
+        "Ủy ban nhân dân các huyện, thị xã, thành phố",
+    }
 
 
 # --- appendix table -----------------------------------------------------------------------
 EXPECTED_ROW_LEADS = {
-    "01": ("Ban Tuyên giáo Tỉnh ủy",), "02": (VHTTDL,), "03": (TTTT,),
+    "01": ("Ban Tuyên giáo Tỉnh ủy",),
+    "02": (VHTTDL,),
+    "03": (TTTT,),
     "04": ("Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư",),
-    "05": ("Sở Nông nghiệp và Phát triển nông thôn",), "06": ("Sở Công Thương",), "07": ("Sở Nội vụ",),
-    "08": ("Sở Tài chính",), "09": ("Sở Kế hoạch và Đầu tư",), "10": ("Sở Tài nguyên và Môi trường",),
-    "11": ("Sở Giao thông vận tải",), "12": ("Sở Khoa học và Công nghệ",), "13": ("Sở Ngoại vụ",),
-    "14": ("Sở Giáo dục và Đào tạo",), "15": ("Công an tỉnh",),
+    "05": ("Sở Nông nghiệp và Phát triển nông thôn",),
+    "06": ("Sở Công Thương",),
+    "07": ("Sở Nội vụ",),
+    "08": ("Sở Tài chính",),
+    "09": ("Sở Kế hoạch và Đầu tư",),
+    "10": ("Sở Tài nguyên và Môi trường",),
+    "11": ("Sở Giao thông vận tải",),
+    "12": ("Sở Khoa học và Công nghệ",),
+    "13": ("Sở Ngoại vụ",),
+    "14": ("Sở Giáo dục và Đào tạo",),
+    "15": ("Công an tỉnh",),
     "16": ("Báo Đồng Tháp", "Đài Phát thanh và Truyền hình Đồng Tháp", "Cổng Thông tin điện tử Đồng Tháp"),
-    "17": ("Hiệp hội Doanh nghiệp tỉnh", "Hội Doanh nhân trẻ tỉnh", "Đoàn Thanh niên Cộng sản Hồ Chí Minh tỉnh"),
+    "17": (
+        "Hiệp hội Doanh nghiệp tỉnh",
+        "Hội Doanh nhân trẻ tỉnh",
+        "Đoàn Thanh niên Cộng sản Hồ Chí Minh tỉnh",
+    ),
     "18": ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", CTXH),
     "19": (UBND_HTP,),
 }
@@ -197,13 +232,14 @@ def test_appendix_rows_and_their_lead_units(docs):
 def test_appendix_continuation_rows_are_merged(docs):
     rows = [p for p in docs["dong-thap-2023-phan-cong-tao-dung-hinh-anh"].passages if p.kind == "table_row"]
     r02 = [p for p in rows if p.row == "02"]
-    assert len(r02) == 12   # 7 tasks in the row + 5 in its continuation line
+    assert len(r02) == 12  # 7 tasks in the row + 5 in its continuation line
     cont = [p for p in r02 if p.text.startswith("Chủ trì, phối hợp thực hiện công tác bảo tồn")]
     assert cont and cont[0].lead == (VHTTDL,)
     # a continuation that carries the rest of a unit's name: "Hội Doanh" + "nhân trẻ Tỉnh; …"
     r17 = [p for p in rows if p.row == "17"]
-    assert r17[0].section[-1] == ("17. Hiệp hội Doanh nghiệp Tỉnh; Hội Doanh nhân trẻ Tỉnh; "
-                                  "Đoàn Thanh niên Cộng sản Hồ Chí Minh Tỉnh")
+    assert r17[0].section[-1] == (
+        "17. Hiệp hội Doanh nghiệp Tỉnh; Hội Doanh nhân trẻ Tỉnh; Đoàn Thanh niên Cộng sản Hồ Chí Minh Tỉnh"
+    )
     last = [p for p in r17 if p.text.startswith("Tạo điều kiện kết nối")]
     assert last and last[0].lead == EXPECTED_ROW_LEADS["17"]
     assert not any("nhân trẻ" == p.text[:8] for p in rows)
@@ -212,7 +248,11 @@ def test_appendix_continuation_rows_are_merged(docs):
 def test_appendix_task_wording_assigns_units(docs):
     rows = [p for p in docs["dong-thap-2023-phan-cong-tao-dung-hinh-anh"].passages if p.kind == "table_row"]
     flip = [p for p in rows if p.text.startswith("Phối hợp với Đài Phát thanh và Truyền hình Đồng Tháp")][0]
-    assert flip.row == "02" and flip.lead == ("Đài Phát thanh và Truyền hình Đồng Tháp",) and VHTTDL in flip.partners
+    assert (
+        flip.row == "02"
+        and flip.lead == ("Đài Phát thanh và Truyền hình Đồng Tháp",)
+        and VHTTDL in flip.partners
+    )
     cotri = [p for p in rows if p.row == "06"][0]
     assert cotri.lead == ("Sở Công Thương",)
     assert {"Sở Nông nghiệp và Phát triển nông thôn", "Sở Khoa học và Công nghệ"} <= set(cotri.partners)
@@ -241,16 +281,26 @@ def test_group_closing_lines_apply_to_their_group_only(docs):
     assert _one(d, "II.", "4. Truyền thông", "a)").lead == (VHTTDL,)
     assert _one(d, "II.", "4. Truyền thông", "b)").lead == (VHTTDL,)
     c = _in(d, "II.", "4. Truyền thông", "c)")
-    assert len(c) >= 1 and all(p.lead == ("Sở Công Thương", "Sở Nông nghiệp và Phát triển nông thôn",
-                                          "Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư") for p in c)
+    assert len(c) >= 1 and all(
+        p.lead
+        == (
+            "Sở Công Thương",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+            "Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư",
+        )
+        for p in c
+    )
     assert VHTTDL not in c[0].lead
     # items whose own bullets carry the lines (Đồng Nai III): each item its own units
     dn = docs["dong-nai-2024-183-kh-ubnd"]
     assert _one(dn, "III.", "1. Tham mưu").lead == (TTTT,)
     assert _one(dn, "III.", "3. Tổ chức xây dựng").lead == (VHTTDL,)
     assert _one(dn, "III.", "4. Xây dựng các chuyên trang").lead == (
-        "Báo Đồng Nai", "Đài Phát thanh và Truyền hình Đồng Nai", "Tạp chí Văn nghệ Đồng Nai",
-        "Cổng Thông tin điện tử Đồng Nai")
+        "Báo Đồng Nai",
+        "Đài Phát thanh và Truyền hình Đồng Nai",
+        "Tạp chí Văn nghệ Đồng Nai",
+        "Cổng Thông tin điện tử Đồng Nai",
+    )
     assert not _one(dn, "II.", "1. Nội dung", "1.1.").lead
 
 
@@ -270,18 +320,21 @@ def test_unit_headed_sections(docs):
     assert noi_vu.lead == (TTTT,) and noi_vu.partners == ("Sở Nội vụ",)
     dt = docs["dong-thap-2024-thong-tin-doi-ngoai"]
     assert _one(dt, "IV.", "1. Sở Thông tin và Truyền thông").lead == (TTTT,)
-    assert _one(dt, "IV.", "4. Các cơ quan báo chí").lead == ("Các cơ quan báo chí", "Cổng Thông tin điện tử Đồng Tháp")
+    assert _one(dt, "IV.", "4. Các cơ quan báo chí").lead == (
+        "Các cơ quan báo chí",
+        "Cổng Thông tin điện tử Đồng Tháp",
+    )
 
 
 def test_wording_in_text(docs):
     dn = docs["dong-nai-2024-183-kh-ubnd"]
-    assert _one(dn, "V.", "2.").lead == ("Sở Tài chính",)          # "Sở Tài chính có trách nhiệm …"
-    assert _one(dn, "V.", "4.").lead == (TTTT,)                     # "Giao Sở TT&TT chủ trì …"
-    five = _one(dn, "V.", "5.")                                     # "Đề nghị Ban Tuyên giáo Tỉnh ủy …"
+    assert _one(dn, "V.", "2.").lead == ("Sở Tài chính",)  # "Sở Tài chính có trách nhiệm …"
+    assert _one(dn, "V.", "4.").lead == (TTTT,)  # "Giao Sở TT&TT chủ trì …"
+    five = _one(dn, "V.", "5.")  # "Đề nghị Ban Tuyên giáo Tỉnh ủy …"
     assert five.lead == five.requested == ("Ban Tuyên giáo Tỉnh ủy",)
     tv = docs["tra-vinh-2023-1899-qd-ubnd"]
     sttt = _in(tv, "III.", "2. Sở Thông tin và Truyền thông")
-    assert sttt[0].lead == (TTTT,) and SBN in sttt[0].partners    # "Chủ trì, phối hợp với các sở, ban, ngành …"
+    assert sttt[0].lead == (TTTT,) and SBN in sttt[0].partners  # "Chủ trì, phối hợp với các sở, ban, ngành …"
     assert all(not p.lead for p in dn.passages if not p.section and p.kind == "article")
 
 

@@ -1,6 +1,7 @@
 """Word automatic numbering (numbering.xml) rendered into the DOCX text: plans whose "I.",
 "1.", "a)", "-" come from Word, not from typed text, keep their section tree and unit bullets.
 Small plans written here with python-docx."""
+
 from __future__ import annotations
 
 import io
@@ -10,13 +11,19 @@ import pytest
 from assistant.ingest import parse_bytes, parse_file
 from assistant.ingest.docx_loader import load_docx
 
-docx = pytest.importorskip("docx")
+pytest.importorskip("docx")
 import docx.enum.style  # noqa: E402
 from docx.oxml import parse_xml  # noqa: E402
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-HEADER = ["ỦY BAN NHÂN DÂN", "TỈNH BẾN TRE", "Số: 9/KH-UBND", "Bến Tre, ngày 3 tháng 5 năm 2024",
-          "KẾ HOẠCH", "Phòng chống dịch bệnh"]
+HEADER = [
+    "ỦY BAN NHÂN DÂN",
+    "TỈNH BẾN TRE",
+    "Số: 9/KH-UBND",
+    "Bến Tre, ngày 3 tháng 5 năm 2024",
+    "KẾ HOẠCH",
+    "Phòng chống dịch bệnh",
+]
 FOOTER = ["Nơi nhận:", "- Lưu: VT.", "CHỦ TỊCH", "Lê Văn Ba"]
 
 # (typed label, Word level, text): level 0 Roman sections, 1 numbered items, 2 lettered points, "b" bullets
@@ -44,9 +51,16 @@ def _save(d) -> bytes:
     return out.getvalue()
 
 
-def _add_list(d, abstract_id: int, num_id: int, levels: list[tuple[str, str]], *,
-              restart: dict[int, int] | None = None, start: dict[int, int] | None = None,
-              overrides: dict[int, int] | None = None) -> int:
+def _add_list(
+    d,
+    abstract_id: int,
+    num_id: int,
+    levels: list[tuple[str, str]],
+    *,
+    restart: dict[int, int] | None = None,
+    start: dict[int, int] | None = None,
+    overrides: dict[int, int] | None = None,
+) -> int:
     """A numbering definition in the document's numbering part, as Word writes one:
     levels are (numFmt, lvlText); returns its numId."""
     numbering = d.part.numbering_part.element
@@ -54,9 +68,12 @@ def _add_list(d, abstract_id: int, num_id: int, levels: list[tuple[str, str]], *
         f'<w:lvl w:ilvl="{i}"><w:start w:val="{(start or {}).get(i, 1)}"/><w:numFmt w:val="{fmt}"/>'
         + (f'<w:lvlRestart w:val="{restart[i]}"/>' if restart and i in restart else "")
         + f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>'
-        for i, (fmt, text) in enumerate(levels))
-    abstract = parse_xml(f'<w:abstractNum {W} w:abstractNumId="{abstract_id}">'
-                         f'<w:multiLevelType w:val="multilevel"/>{lvls}</w:abstractNum>')
+        for i, (fmt, text) in enumerate(levels)
+    )
+    abstract = parse_xml(
+        f'<w:abstractNum {W} w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="multilevel"/>{lvls}</w:abstractNum>'
+    )
     first_num = numbering.find(numbering[0].tag.replace("abstractNum", "num"))
     (first_num.addprevious if first_num is not None else numbering.append)(abstract)
     _add_num(d, num_id, abstract_id, overrides)
@@ -64,10 +81,13 @@ def _add_list(d, abstract_id: int, num_id: int, levels: list[tuple[str, str]], *
 
 
 def _add_num(d, num_id: int, abstract_id: int, overrides: dict[int, int] | None = None) -> int:
-    ov = "".join(f'<w:lvlOverride w:ilvl="{i}"><w:startOverride w:val="{v}"/></w:lvlOverride>'
-                 for i, v in (overrides or {}).items())
-    d.part.numbering_part.element.append(parse_xml(
-        f'<w:num {W} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{ov}</w:num>'))
+    ov = "".join(
+        f'<w:lvlOverride w:ilvl="{i}"><w:startOverride w:val="{v}"/></w:lvlOverride>'
+        for i, v in (overrides or {}).items()
+    )
+    d.part.numbering_part.element.append(
+        parse_xml(f'<w:num {W} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{ov}</w:num>')
+    )
     return num_id
 
 
@@ -82,7 +102,7 @@ def _plan_docx(numbered: bool) -> bytes:
     for line in HEADER:
         d.add_paragraph(line)
     num = _add_list(d, 90, 90, [("upperRoman", "%1."), ("decimal", "%2."), ("lowerLetter", "%3)")])
-    dash = _add_list(d, 89, 89, [("bullet", "\uf02d")])   # Word's dash bullet: a Symbol-font glyph, not "-"
+    dash = _add_list(d, 89, 89, [("bullet", "\uf02d")])  # Word's dash bullet: a Symbol-font glyph, not "-"
     for label, level, text in PLAN:
         if not numbered or label is None:
             d.add_paragraph(text if label is None else f"{label} {text}")
@@ -110,17 +130,23 @@ def test_word_numbered_plan_has_the_section_tree_of_the_typed_one(tmp_path):
     ref, got = parse_file(typed), parse_file(numbered)
     assert _sig(got) == _sig(ref)
     assert [p.section for p in got.passages if p.kind == "article"] == [
-        ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích"), ("I. MỤC ĐÍCH, YÊU CẦU", "2. Yêu cầu"),
-        ("II. NHIỆM VỤ", "1. Tuyên truyền", "a)"), ("II. NHIỆM VỤ", "1. Tuyên truyền", "b)"),
+        ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích"),
+        ("I. MỤC ĐÍCH, YÊU CẦU", "2. Yêu cầu"),
+        ("II. NHIỆM VỤ", "1. Tuyên truyền", "a)"),
+        ("II. NHIỆM VỤ", "1. Tuyên truyền", "b)"),
         ("II. NHIỆM VỤ", "2. Kiểm tra, giám sát", "a)"),
-        ("III. TỔ CHỨC THỰC HIỆN",), ("III. TỔ CHỨC THỰC HIỆN",)]
+        ("III. TỔ CHỨC THỰC HIỆN",),
+        ("III. TỔ CHỨC THỰC HIỆN",),
+    ]
 
 
 def test_unit_under_a_word_bullet_leads_its_passage():
     doc = parse_bytes("plan.docx", _plan_docx(numbered=True))
     bullets = [(p.text, p.lead) for p in doc.passages if p.kind == "article" and p.text.startswith("- ")]
-    assert bullets == [("- Sở Y tế: chủ trì, phối hợp với Sở Tài chính triển khai kế hoạch.", ("Sở Y tế",)),
-                       ("- Công an tỉnh: bảo đảm an ninh trật tự.", ("Công an tỉnh",))]
+    assert bullets == [
+        ("- Sở Y tế: chủ trì, phối hợp với Sở Tài chính triển khai kế hoạch.", ("Sở Y tế",)),
+        ("- Công an tỉnh: bảo đảm an ninh trật tự.", ("Công an tỉnh",)),
+    ]
 
 
 def test_list_number_style_with_restart_and_roman_headings_from_numbering_part():
@@ -138,25 +164,49 @@ def test_list_number_style_with_restart_and_roman_headings_from_numbering_part()
             p = d.add_paragraph(f"{item} {text.lower()}", style="List Number")
             if k == 1 and j == 0:
                 _number(p, restart, None)
-        d.add_paragraph("Tổng kết", style="List Number 2")   # a list of its own: continues
-    assert _lines(_save(d)) == ["I. MỤC ĐÍCH", "1. Rà soát mục đích", "2. Báo cáo mục đích", "1. Tổng kết",
-                                "II. NHIỆM VỤ", "1. Rà soát nhiệm vụ", "2. Báo cáo nhiệm vụ", "2. Tổng kết"]
+        d.add_paragraph("Tổng kết", style="List Number 2")  # a list of its own: continues
+    assert _lines(_save(d)) == [
+        "I. MỤC ĐÍCH",
+        "1. Rà soát mục đích",
+        "2. Báo cáo mục đích",
+        "1. Tổng kết",
+        "II. NHIỆM VỤ",
+        "1. Rà soát nhiệm vụ",
+        "2. Báo cáo nhiệm vụ",
+        "2. Tổng kết",
+    ]
 
 
 def test_multilevel_text_start_and_level_restart():
     d = docx.Document()
     # level 1 "%1.%2." restarts under each level 0; level 2 never restarts (lvlRestart 0)
-    num = _add_list(d, 93, 93, [("decimal", "%1."), ("decimal", "%1.%2."), ("lowerLetter", "%3)")],
-                    restart={2: 0}, start={0: 3})
+    num = _add_list(
+        d,
+        93,
+        93,
+        [("decimal", "%1."), ("decimal", "%1.%2."), ("lowerLetter", "%3)")],
+        restart={2: 0},
+        start={0: 3},
+    )
     for text, lvl in [("A", 0), ("B", 1), ("C", 2), ("D", 1), ("E", 0), ("F", 1), ("G", 2)]:
         _number(d.add_paragraph(text), num, lvl)
     bullets = _add_list(d, 94, 94, [("bullet", "\uf0b7"), ("bullet", "+")])
     _number(d.add_paragraph("Sở Y tế: chủ trì"), bullets, 0)
     _number(d.add_paragraph("Bố trí kinh phí"), bullets, 1)
     _number(d.add_paragraph("- Đã gõ gạch đầu dòng"), bullets, 0)
-    _number(d.add_paragraph(""), bullets, 0)                    # empty numbered paragraph: nothing
-    assert _lines(_save(d)) == ["3. A", "3.1. B", "a) C", "3.2. D", "4. E", "4.1. F", "b) G",
-                                "- Sở Y tế: chủ trì", "+ Bố trí kinh phí", "- Đã gõ gạch đầu dòng"]
+    _number(d.add_paragraph(""), bullets, 0)  # empty numbered paragraph: nothing
+    assert _lines(_save(d)) == [
+        "3. A",
+        "3.1. B",
+        "a) C",
+        "3.2. D",
+        "4. E",
+        "4.1. F",
+        "b) G",
+        "- Sở Y tế: chủ trì",
+        "+ Bố trí kinh phí",
+        "- Đã gõ gạch đầu dòng",
+    ]
 
 
 def test_auto_numbered_stt_cells_keep_their_number():
@@ -173,37 +223,63 @@ def test_auto_numbered_stt_cells_keep_their_number():
 def test_odd_numbering_xml_falls_back_to_plain_text():
     d = docx.Document()
     good = _add_list(d, 96, 96, [("upperRoman", "%1."), ("decimal", "%9.")])
-    _add_num(d, 97, 999)                                        # num → missing abstractNum
+    _add_num(d, 97, 999)  # num → missing abstractNum
     _number(d.add_paragraph("Thiếu định nghĩa"), 97, 0)
-    _number(d.add_paragraph("Cấp lạ"), good, None)              # no ilvl: level 0
+    _number(d.add_paragraph("Cấp lạ"), good, None)  # no ilvl: level 0
     p = d.add_paragraph("Cấp không phải số")
-    p._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {W}><w:ilvl w:val="x"/><w:numId w:val="{good}"/></w:numPr>'))
+    p._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {W}><w:ilvl w:val="x"/><w:numId w:val="{good}"/></w:numPr>')
+    )
     _number(d.add_paragraph("Cấp không có"), good, 7)
-    _number(d.add_paragraph("Mức chưa định nghĩa"), good, 1)     # "%9." names a level that does not exist
-    _number(d.add_paragraph("Tắt đánh số"), 0, 0)                # numId 0 switches numbering off
+    _number(d.add_paragraph("Mức chưa định nghĩa"), good, 1)  # "%9." names a level that does not exist
+    _number(d.add_paragraph("Tắt đánh số"), 0, 0)  # numId 0 switches numbering off
     _number(d.add_paragraph("Mã số lạ"), 12345, 0)
-    assert _lines(_save(d)) == ["Thiếu định nghĩa", "I. Cấp lạ", "Cấp không phải số", "Cấp không có",
-                                "1. Mức chưa định nghĩa", "Tắt đánh số", "Mã số lạ"]
+    assert _lines(_save(d)) == [
+        "Thiếu định nghĩa",
+        "I. Cấp lạ",
+        "Cấp không phải số",
+        "Cấp không có",
+        "1. Mức chưa định nghĩa",
+        "Tắt đánh số",
+        "Mã số lạ",
+    ]
 
 
 def test_numbering_from_styles_linked_to_list_levels():
     """Headings numbered by their style: the list's levels name the styles (w:pStyle), the
     styles carry only the numId; a style based on "List Number" inherits its numbering."""
     d = docx.Document()
-    d.part.numbering_part.element.insert(0, parse_xml(
-        f'<w:abstractNum {W} w:abstractNumId="80">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:pStyle w:val="Heading1"/>'
-        '<w:lvlText w:val="%1."/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading2"/>'
-        '<w:lvlText w:val="%2."/></w:lvl></w:abstractNum>'))
+    d.part.numbering_part.element.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {W} w:abstractNumId="80">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:pStyle w:val="Heading1"/>'
+            '<w:lvlText w:val="%1."/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading2"/>'
+            '<w:lvlText w:val="%2."/></w:lvl></w:abstractNum>'
+        ),
+    )
     _add_num(d, 80, 80)
     for name in ("Heading 1", "Heading 2"):
         d.styles[name].element.get_or_add_pPr().append(
-            parse_xml(f'<w:numPr {W}><w:numId w:val="80"/></w:numPr>'))
+            parse_xml(f'<w:numPr {W}><w:numId w:val="80"/></w:numPr>')
+        )
     item = d.styles.add_style("Muc", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
     item.base_style = d.styles["List Number"]
-    for text, style in [("MỤC ĐÍCH", "Heading 1"), ("Mục đích", "Heading 2"), ("Yêu cầu", "Heading 2"),
-                        ("NHIỆM VỤ", "Heading 1"), ("Tuyên truyền", "Heading 2"), ("Rà soát", "Muc")]:
+    for text, style in [
+        ("MỤC ĐÍCH", "Heading 1"),
+        ("Mục đích", "Heading 2"),
+        ("Yêu cầu", "Heading 2"),
+        ("NHIỆM VỤ", "Heading 1"),
+        ("Tuyên truyền", "Heading 2"),
+        ("Rà soát", "Muc"),
+    ]:
         d.add_paragraph(text, style=style)
-    assert _lines(_save(d)) == ["I. MỤC ĐÍCH", "1. Mục đích", "2. Yêu cầu", "II. NHIỆM VỤ", "1. Tuyên truyền",
-                                "1. Rà soát"]
+    assert _lines(_save(d)) == [
+        "I. MỤC ĐÍCH",
+        "1. Mục đích",
+        "2. Yêu cầu",
+        "II. NHIỆM VỤ",
+        "1. Tuyên truyền",
+        "1. Rà soát",
+    ]

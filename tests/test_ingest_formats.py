@@ -1,5 +1,6 @@
 """PDF and DOCX written here by real writers (fpdf2 + DejaVu, python-docx) from corpus plans,
 and bad files that must each raise their own clear error."""
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import (CorruptDocument, DocumentError, EmptyDocument, EncryptedDocument, FileTooLarge,
-                              NeedsOCR, UndecodableText, UnsupportedFormat)
+from assistant.errors import (
+    CorruptDocument,
+    DocumentError,
+    EmptyDocument,
+    EncryptedDocument,
+    FileTooLarge,
+    NeedsOCR,
+    UndecodableText,
+    UnsupportedFormat,
+)
 from assistant.ingest import parse_bytes, parse_file
 from assistant.ingest.loaders import decode_text, load_text
 from assistant.ingest.patterns import SUPERSCRIPT_MARK
@@ -64,8 +73,8 @@ def _docx_of(stem: str) -> bytes:
         table = None
         p = d.add_paragraph()
         pos = 0
-        for m in SUPERSCRIPT_MARK.finditer(b.text):   # footnote markers as real superscript runs
-            p.add_run(b.text[pos:m.start()]).bold = b.bold
+        for m in SUPERSCRIPT_MARK.finditer(b.text):  # footnote markers as real superscript runs
+            p.add_run(b.text[pos : m.start()]).bold = b.bold
             sup = p.add_run(m.group(0).translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")))
             sup.font.superscript = True
             pos = m.end()
@@ -79,7 +88,9 @@ def _sig(doc):
     return [(p.kind, p.section, p.lead, p.partners, p.requested, p.row) for p in doc.passages]
 
 
-@pytest.mark.parametrize("stem", ["lap-vo-2024-truyen-thong-chinh-sach", "dong-thap-2024-thong-tin-doi-ngoai"])
+@pytest.mark.parametrize(
+    "stem", ["lap-vo-2024-truyen-thong-chinh-sach", "dong-thap-2024-thong-tin-doi-ngoai"]
+)
 def test_pdf_gives_the_same_structure_as_text(stem, tmp_path):
     ref = parse_file(CORPUS / f"{stem}.txt")
     path = tmp_path / f"{stem}.pdf"
@@ -88,16 +99,27 @@ def test_pdf_gives_the_same_structure_as_text(stem, tmp_path):
     assert got.meta.source_format == "pdf"
     assert _sig(got) == _sig(ref)
     assert [p.text for p in got.passages] == [p.text for p in ref.passages]
-    assert (got.meta.number, got.meta.date, got.meta.signer, got.meta.province, got.meta.district) == \
-           (ref.meta.number, ref.meta.date, ref.meta.signer, ref.meta.province, ref.meta.district)
+    assert (got.meta.number, got.meta.date, got.meta.signer, got.meta.province, got.meta.district) == (
+        ref.meta.number,
+        ref.meta.date,
+        ref.meta.signer,
+        ref.meta.province,
+        ref.meta.district,
+    )
     pages = [p.page for p in got.passages if p.kind != "metadata"]
     assert all(isinstance(n, int) and n >= 1 for n in pages)
     articles = [p.page for p in got.passages if p.kind == "article"]
-    assert articles == sorted(articles) and articles[0] == 1 and max(pages) >= 5   # passages in page order
+    assert articles == sorted(articles) and articles[0] == 1 and max(pages) >= 5  # passages in page order
 
 
-@pytest.mark.parametrize("stem", ["dong-thap-2023-phan-cong-tao-dung-hinh-anh", "dong-thap-2024-thong-tin-doi-ngoai",
-                                  "tra-vinh-2023-1899-qd-ubnd"])
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "dong-thap-2023-phan-cong-tao-dung-hinh-anh",
+        "dong-thap-2024-thong-tin-doi-ngoai",
+        "tra-vinh-2023-1899-qd-ubnd",
+    ],
+)
 def test_docx_gives_the_same_structure_as_text(stem):
     ref = parse_file(CORPUS / f"{stem}.txt")
     got = parse_bytes(f"{stem}.docx", _docx_of(stem))
@@ -105,13 +127,16 @@ def test_docx_gives_the_same_structure_as_text(stem):
     assert _sig(got) == _sig(ref)
     assert [p.text for p in got.passages] == [p.text for p in ref.passages]
     assert got.meta.to_dict() | {"sha256": "", "source_format": ""} == ref.meta.to_dict() | {
-        "doc": got.meta.doc, "sha256": "", "source_format": ""}
+        "doc": got.meta.doc,
+        "sha256": "",
+        "source_format": "",
+    }
 
 
 def test_docx_table_rows_come_from_a_real_word_table():
     data = _docx_of("dong-thap-2023-phan-cong-tao-dung-hinh-anh")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert z.read("word/document.xml").count(b"<w:tr") == 24   # header + 19 rows + 4 continuation rows
+        assert z.read("word/document.xml").count(b"<w:tr") == 24  # header + 19 rows + 4 continuation rows
     rows = [p for p in parse_bytes("pl.docx", data).passages if p.kind == "table_row"]
     assert len(rows) == 65 and len({p.row for p in rows}) == 19
 
@@ -122,7 +147,9 @@ def _plain_pdf() -> bytes:
     pdf.add_page()
     pdf.add_font("dv", "", FONT)
     pdf.set_font("dv", size=11)
-    pdf.multi_cell(0, 6, "KẾ HOẠCH\n\nI. MỤC ĐÍCH\n\n1. Sở Nội vụ có trách nhiệm thực hiện kế hoạch này trong năm 2024.")
+    pdf.multi_cell(
+        0, 6, "KẾ HOẠCH\n\nI. MỤC ĐÍCH\n\n1. Sở Nội vụ có trách nhiệm thực hiện kế hoạch này trong năm 2024."
+    )
     return bytes(pdf.output())
 
 
@@ -147,10 +174,13 @@ def _small_docx() -> bytes:
 
 def _zip_bomb() -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(_small_docx())) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    with (
+        zipfile.ZipFile(io.BytesIO(_small_docx())) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
         for info in zin.infolist():
             z.writestr(info, zin.read(info.filename))
-        with z.open("word/media/image1.bin", "w") as f:   # 30 MiB of zeros: a few dozen KB compressed
+        with z.open("word/media/image1.bin", "w") as f:  # 30 MiB of zeros: a few dozen KB compressed
             for _ in range(30):
                 f.write(b"\0" * (1 << 20))
     return out.getvalue()
@@ -159,7 +189,7 @@ def _zip_bomb() -> bytes:
 def _no_text_layer() -> bytes:
     pdf = fpdf.FPDF()
     pdf.add_page()
-    pdf.rect(20, 20, 120, 80, style="F")     # a scan would be an image; a drawing has no text either
+    pdf.rect(20, 20, 120, 80, style="F")  # a scan would be an image; a drawing has no text either
     return bytes(pdf.output())
 
 
@@ -172,8 +202,11 @@ BAD = [
     ("truncated.pdf", lambda: _plain_pdf()[:700], CorruptDocument),
     ("truncated.docx", lambda: _small_docx()[: len(_small_docx()) // 2], CorruptDocument),
     ("undecodable.txt", lambda: bytes(range(128, 256)) * 40, UndecodableText),
-    ("vni.txt", lambda: "Keá hoaïch soá 5 veà vieäc thöïc hieän, ñôn vò chuû trì laø Sôû Noäi vuï.".encode("cp1252"),
-     UndecodableText),
+    (
+        "vni.txt",
+        lambda: "Keá hoaïch soá 5 veà vieäc thöïc hieän, ñôn vò chuû trì laø Sôû Noäi vuï.".encode("cp1252"),
+        UndecodableText,
+    ),
     ("binary.txt", lambda: b"\x00\x01\x02" * 500, UndecodableText),
     ("scan.pdf", _no_text_layer, NeedsOCR),
     ("locked.pdf", lambda: _encrypted("mat-khau", "chu-so-huu"), EncryptedDocument),
@@ -188,7 +221,7 @@ def test_bad_files_raise_their_specific_error(name, make, error):
         parse_bytes(name, make())
     err = e.value
     assert isinstance(err, DocumentError)
-    assert name in err.message_vi and name in err.message_en      # both messages name the file
+    assert name in err.message_vi and name in err.message_en  # both messages name the file
     assert err.message_vi != err.message_en and err.hint
 
 
@@ -216,10 +249,26 @@ def test_plan_without_body_is_empty():
 def test_module_cli_reports_errors_without_traceback(tmp_path):
     bad = tmp_path / "hong.pdf"
     bad.write_bytes(os.urandom(2048))
-    r = subprocess.run([sys.executable, "-m", "assistant.ingest", str(bad)], capture_output=True, text=True,
-                       cwd=ROOT, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "assistant.ingest", str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "hong.pdf" in r.stderr and "bị hỏng" in r.stderr
-    ok = subprocess.run([sys.executable, "-m", "assistant.ingest", str(CORPUS / "lap-vo-2024-truyen-thong-chinh-sach.txt"),
-                         "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.ingest",
+            str(CORPUS / "lap-vo-2024-truyen-thong-chinh-sach.txt"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert ok.returncode == 0 and re.search(r'"district": "Lấp Vò"', ok.stdout)

@@ -1,4 +1,5 @@
 """Small plans written here, with exact expected sections and units, to pin each rule."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -18,13 +19,17 @@ def parse(body: str, header: str = HEADER, footer: str = FOOTER, name: str = "th
 
 
 def table(doc):
-    return {(p.section, p.text): (p.lead, p.partners, p.requested) for p in doc.passages if p.kind == "article"}
+    return {
+        (p.section, p.text): (p.lead, p.partners, p.requested) for p in doc.passages if p.kind == "article"
+    }
 
 
 def test_group_closing_lines_close_lettered_points():
-    d = parse("II. NHIỆM VỤ\n\n1. Nhóm một\n\na) Việc A.\n\nb) Việc B.\n\n"
-              "Đơn vị chủ trì: Sở Tư pháp.\n\nĐơn vị phối hợp: Sở Y tế.\n\n"
-              "c) Việc C.\n\nĐơn vị chủ trì: Sở Xây dựng.\n\n2. Nhóm hai\n\nViệc D.\n")
+    d = parse(
+        "II. NHIỆM VỤ\n\n1. Nhóm một\n\na) Việc A.\n\nb) Việc B.\n\n"
+        "Đơn vị chủ trì: Sở Tư pháp.\n\nĐơn vị phối hợp: Sở Y tế.\n\n"
+        "c) Việc C.\n\nĐơn vị chủ trì: Sở Xây dựng.\n\n2. Nhóm hai\n\nViệc D.\n"
+    )
     got = {p.section: (p.lead, p.partners) for p in d.passages if p.kind == "article"}
     assert got == {
         ("II. NHIỆM VỤ", "1. Nhóm một", "a)"): (("Sở Tư pháp",), ("Sở Y tế",)),
@@ -37,24 +42,31 @@ def test_group_closing_lines_close_lettered_points():
 
 
 def test_item_with_its_own_unit_bullets_does_not_leak_to_siblings():
-    d = parse("III. NHIỆM VỤ TRỌNG TÂM\n\n1. Việc một:\n\n- Thời gian thực hiện: Năm 2024.\n\n"
-              "- Đơn vị chủ trì: Sở TT&TT.\n\n- Đơn vị phối hợp: Các sở, ban, ngành.\n\n"
-              "2. Việc hai:\n\n- Thời gian thực hiện: Hàng năm.\n\n- Đơn vị thực hiện: Sở VHTTDL.\n\n"
-              "3. Việc ba không ghi đơn vị.\n")
+    d = parse(
+        "III. NHIỆM VỤ TRỌNG TÂM\n\n1. Việc một:\n\n- Thời gian thực hiện: Năm 2024.\n\n"
+        "- Đơn vị chủ trì: Sở TT&TT.\n\n- Đơn vị phối hợp: Các sở, ban, ngành.\n\n"
+        "2. Việc hai:\n\n- Thời gian thực hiện: Hàng năm.\n\n- Đơn vị thực hiện: Sở VHTTDL.\n\n"
+        "3. Việc ba không ghi đơn vị.\n"
+    )
     got = {p.section: (p.lead, p.partners) for p in d.passages if p.kind == "article"}
     assert got == {
-        ("III. NHIỆM VỤ TRỌNG TÂM", "1. Việc một"): (("Sở Thông tin và Truyền thông",), ("Các sở, ban, ngành",)),
+        ("III. NHIỆM VỤ TRỌNG TÂM", "1. Việc một"): (
+            ("Sở Thông tin và Truyền thông",),
+            ("Các sở, ban, ngành",),
+        ),
         ("III. NHIỆM VỤ TRỌNG TÂM", "2. Việc hai"): (("Sở Văn hóa, Thể thao và Du lịch",), ()),
         ("III. NHIỆM VỤ TRỌNG TÂM", "3."): ((), ()),
     }
 
 
 def test_unit_headings_and_task_wording():
-    d = parse("V. TỔ CHỨC THỰC HIỆN\n\n1. Công an Huyện\n\nPhối hợp các ngành thực hiện truyền thông.\n\n"
-              "2. Phòng Tư pháp\n\nPhối hợp với Phòng Văn hóa và Thông tin tổ chức hội nghị.\n\n"
-              "3. Sở Y tế\n\nChủ trì, phối hợp với Sở Xây dựng kiểm tra an toàn.\n\n"
-              "4. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh tuyên truyền, vận động Nhân dân.\n\n"
-              "5. Sở Tài chính có trách nhiệm bố trí kinh phí.\n")
+    d = parse(
+        "V. TỔ CHỨC THỰC HIỆN\n\n1. Công an Huyện\n\nPhối hợp các ngành thực hiện truyền thông.\n\n"
+        "2. Phòng Tư pháp\n\nPhối hợp với Phòng Văn hóa và Thông tin tổ chức hội nghị.\n\n"
+        "3. Sở Y tế\n\nChủ trì, phối hợp với Sở Xây dựng kiểm tra an toàn.\n\n"
+        "4. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh tuyên truyền, vận động Nhân dân.\n\n"
+        "5. Sở Tài chính có trách nhiệm bố trí kinh phí.\n"
+    )
     got = {p.section[-1]: (p.lead, p.partners, p.requested) for p in d.passages if p.kind == "article"}
     assert got["1. Công an Huyện"] == (("Công an huyện",), (), ())
     assert got["2. Phòng Tư pháp"] == (("Phòng Văn hóa và Thông tin",), ("Phòng Tư pháp",), ())
@@ -65,18 +77,26 @@ def test_unit_headings_and_task_wording():
 
 
 def test_markdown_and_html_forms_of_headings():
-    d = parse("### **I. MỤC TIÊU**\n\n#### 1. Nội dung\n\n**a)** Việc một.\n\n*b)* Việc hai.\n\n"
-              "*c) Việc ba nghiêng cả dòng.*\n\n<p><b>Điều 4.</b> Điều khoản.</p>\n")
+    d = parse(
+        "### **I. MỤC TIÊU**\n\n#### 1. Nội dung\n\n**a)** Việc một.\n\n*b)* Việc hai.\n\n"
+        "*c) Việc ba nghiêng cả dòng.*\n\n<p><b>Điều 4.</b> Điều khoản.</p>\n"
+    )
     sections = [p.section for p in d.passages if p.kind == "article"]
-    assert sections == [("I. MỤC TIÊU", "1. Nội dung", "a)"), ("I. MỤC TIÊU", "1. Nội dung", "b)"),
-                        ("I. MỤC TIÊU", "1. Nội dung", "c)"), ("Điều 4",)]
+    assert sections == [
+        ("I. MỤC TIÊU", "1. Nội dung", "a)"),
+        ("I. MỤC TIÊU", "1. Nội dung", "b)"),
+        ("I. MỤC TIÊU", "1. Nội dung", "c)"),
+        ("Điều 4",),
+    ]
     texts = [p.text for p in d.passages if p.kind == "article"]
     assert texts[2] == "c) Việc ba nghiêng cả dòng." and texts[3] == "Điều 4. Điều khoản."
 
 
 def test_nested_numbering_inside_a_point_stays_content():
-    d = parse("I. NHIỆM VỤ\n\n1. Việc lớn\n\na) Gồm các bước:\n\n1. Bước một.\n\n2. Bước hai.\n\n"
-              "b) Việc khác.\n\n2. Việc lớn thứ hai\n\nNội dung.\n")
+    d = parse(
+        "I. NHIỆM VỤ\n\n1. Việc lớn\n\na) Gồm các bước:\n\n1. Bước một.\n\n2. Bước hai.\n\n"
+        "b) Việc khác.\n\n2. Việc lớn thứ hai\n\nNội dung.\n"
+    )
     got = [(p.section, p.text) for p in d.passages if p.kind == "article"]
     assert got[0] == (("I. NHIỆM VỤ", "1. Việc lớn", "a)"), "a) Gồm các bước:\n1. Bước một.\n2. Bước hai.")
     assert got[1][0] == ("I. NHIỆM VỤ", "1. Việc lớn", "b)")
@@ -84,8 +104,10 @@ def test_nested_numbering_inside_a_point_stays_content():
 
 
 def test_footnote_inside_a_sentence_is_moved_out_and_linked():
-    d = parse("I. NỘI DUNG\n\na) Câu đầu nói về việc tuyên truyền<sup>(1)</sup> và quảng bá hình ảnh địa\n\n"
-              "---\n\n<sup>(1)</sup> Chú thích thứ nhất.\n\nphương trong năm 2024.\n\nb) Việc sau.\n")
+    d = parse(
+        "I. NỘI DUNG\n\na) Câu đầu nói về việc tuyên truyền<sup>(1)</sup> và quảng bá hình ảnh địa\n\n"
+        "---\n\n<sup>(1)</sup> Chú thích thứ nhất.\n\nphương trong năm 2024.\n\nb) Việc sau.\n"
+    )
     a = [p for p in d.passages if p.section[-1:] == ("a)",)][0]
     fn = [p for p in d.passages if p.kind == "footnote"]
     assert a.text == "a) Câu đầu nói về việc tuyên truyền⁽¹⁾ và quảng bá hình ảnh địa phương trong năm 2024."
@@ -94,10 +116,12 @@ def test_footnote_inside_a_sentence_is_moved_out_and_linked():
 
 
 def test_table_rows_continuations_and_task_split():
-    body = ("**PHÂN CÔNG NHIỆM VỤ**\n\nSTT\tĐơn vị chủ trì\tNội dung thực hiện\tĐơn vị phối hợp\n"
-            "01\t<b>Sở Tư pháp; Hội Doanh</b>\t<ul><li>- Việc một.</li> <li>- Phối hợp với Sở Y tế làm việc hai.</li></ul>"
-            "\tSở Nội vụ\n\n\t<b>nhân trẻ Tỉnh</b>\t- Việc ba.\t\n"
-            "02\t<b>Đề nghị Ban Tuyên giáo Tỉnh ủy</b>\t- Việc bốn. - Việc năm.\tCác sở, ban, ngành tỉnh\n")
+    body = (
+        "**PHÂN CÔNG NHIỆM VỤ**\n\nSTT\tĐơn vị chủ trì\tNội dung thực hiện\tĐơn vị phối hợp\n"
+        "01\t<b>Sở Tư pháp; Hội Doanh</b>\t<ul><li>- Việc một.</li> <li>- Phối hợp với Sở Y tế làm việc hai.</li></ul>"
+        "\tSở Nội vụ\n\n\t<b>nhân trẻ Tỉnh</b>\t- Việc ba.\t\n"
+        "02\t<b>Đề nghị Ban Tuyên giáo Tỉnh ủy</b>\t- Việc bốn. - Việc năm.\tCác sở, ban, ngành tỉnh\n"
+    )
     d = parse(body, header="")
     rows = [(p.row, p.text, p.lead, p.partners, p.requested) for p in d.passages if p.kind == "table_row"]
     both = ("Sở Tư pháp", "Hội Doanh nhân trẻ tỉnh")
@@ -105,8 +129,20 @@ def test_table_rows_continuations_and_task_split():
         ("01", "Việc một.", both, ("Sở Nội vụ",), ()),
         ("01", "Phối hợp với Sở Y tế làm việc hai.", ("Sở Y tế",), both, ()),
         ("01", "Việc ba.", both, ("Sở Nội vụ",), ()),
-        ("02", "Việc bốn.", ("Ban Tuyên giáo Tỉnh ủy",), ("Các sở, ban, ngành",), ("Ban Tuyên giáo Tỉnh ủy",)),
-        ("02", "Việc năm.", ("Ban Tuyên giáo Tỉnh ủy",), ("Các sở, ban, ngành",), ("Ban Tuyên giáo Tỉnh ủy",)),
+        (
+            "02",
+            "Việc bốn.",
+            ("Ban Tuyên giáo Tỉnh ủy",),
+            ("Các sở, ban, ngành",),
+            ("Ban Tuyên giáo Tỉnh ủy",),
+        ),
+        (
+            "02",
+            "Việc năm.",
+            ("Ban Tuyên giáo Tỉnh ủy",),
+            ("Các sở, ban, ngành",),
+            ("Ban Tuyên giáo Tỉnh ủy",),
+        ),
     ]
     first = [p for p in d.passages if p.kind == "table_row"][0]
     assert first.caption == "PHÂN CÔNG NHIỆM VỤ"
@@ -114,17 +150,24 @@ def test_table_rows_continuations_and_task_split():
 
 
 def test_markdown_pipe_table_is_a_table():
-    body = ("| STT | Đơn vị chủ trì | Nội dung thực hiện | Đơn vị phối hợp |\n|---|---|---|---|\n"
-            "| 1 | Sở Y tế | Việc một. | Sở Nội vụ |\n|  |  | Việc hai. |  |\n")
+    body = (
+        "| STT | Đơn vị chủ trì | Nội dung thực hiện | Đơn vị phối hợp |\n|---|---|---|---|\n"
+        "| 1 | Sở Y tế | Việc một. | Sở Nội vụ |\n|  |  | Việc hai. |  |\n"
+    )
     d = parse(body, header="")
     rows = [(p.row, p.text, p.lead, p.partners) for p in d.passages if p.kind == "table_row"]
-    assert rows == [("1", "Việc một.", ("Sở Y tế",), ("Sở Nội vụ",)), ("1", "Việc hai.", ("Sở Y tế",), ("Sở Nội vụ",))]
+    assert rows == [
+        ("1", "Việc một.", ("Sở Y tế",), ("Sở Nội vụ",)),
+        ("1", "Việc hai.", ("Sở Y tế",), ("Sở Nội vụ",)),
+    ]
 
 
 def test_boilerplate_is_dropped_but_repeated_plan_lines_stay():
     chrome_top = "Đăng nhập\n\nĐang tải văn bản...\n\nSố hiệu: 12/KH-UBND Loại văn bản: Kế hoạch\n\n"
-    chrome_end = "\n\nBạn Chưa Đăng Nhập Thành Viên!\n\nBạn Chưa Đăng Nhập Thành Viên!\n\n" \
-                 "Bạn Chưa Đăng Nhập Thành Viên!\n\n1234\n\nIP: 10.0.0.7\n"
+    chrome_end = (
+        "\n\nBạn Chưa Đăng Nhập Thành Viên!\n\nBạn Chưa Đăng Nhập Thành Viên!\n\n"
+        "Bạn Chưa Đăng Nhập Thành Viên!\n\n1234\n\nIP: 10.0.0.7\n"
+    )
     body = "".join(f"{i}. Việc số {i}.\n\nĐơn vị chủ trì: Sở Tư pháp.\n\n" for i in range(1, 5))
     d = parse("I. NHIỆM VỤ\n\n" + body, header=chrome_top + HEADER, footer=FOOTER + chrome_end)
     texts = "\n".join(p.text for p in d.passages)
@@ -135,8 +178,10 @@ def test_boilerplate_is_dropped_but_repeated_plan_lines_stay():
 
 
 def test_metadata_header_variants():
-    hdr = "UBND HUYỆN THANH BÌNH\n\nSố: /KH-UBND\n\nThanh Bình, ngày    tháng 3 năm 2024\n\nKẾ HOẠCH\n\n" \
-          "Tuyên truyền năm 2024\n\nThực hiện Kế hoạch của Ủy ban nhân dân tỉnh Đồng Tháp, UBND huyện ban hành:\n\n"
+    hdr = (
+        "UBND HUYỆN THANH BÌNH\n\nSố: /KH-UBND\n\nThanh Bình, ngày    tháng 3 năm 2024\n\nKẾ HOẠCH\n\n"
+        "Tuyên truyền năm 2024\n\nThực hiện Kế hoạch của Ủy ban nhân dân tỉnh Đồng Tháp, UBND huyện ban hành:\n\n"
+    )
     d = parse("I. NỘI DUNG\n\n1. Việc một.\n", header=hdr)
     m = d.meta
     assert (m.number, m.number_text, m.date, m.place) == (None, "Số: /KH-UBND", "2024-03", "Thanh Bình")
@@ -146,8 +191,10 @@ def test_metadata_header_variants():
 
 
 def test_signature_printed_before_the_recipients():
-    footer = "\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n(Đã ký)\n\nLê Thị Bình\n\nNơi nhận:\n- Sở Nội vụ;\n- Lưu: VT.\n\n" \
-             "Bạn Chưa Đăng Nhập Thành Viên!\n"
+    footer = (
+        "\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n(Đã ký)\n\nLê Thị Bình\n\nNơi nhận:\n- Sở Nội vụ;\n- Lưu: VT.\n\n"
+        "Bạn Chưa Đăng Nhập Thành Viên!\n"
+    )
     d = parse("I. NỘI DUNG\n\n1. Việc một.\n", footer=footer)
     m = d.meta
     assert (m.signer, m.signer_authority, m.signer_position) == ("Lê Thị Bình", "TM.", "CHỦ TỊCH")
@@ -165,12 +212,23 @@ def _cp1258(text: str) -> bytes:
     return "".join(out).encode("cp1258")
 
 
-@pytest.mark.parametrize("encode", [
-    lambda s: s.encode("utf-8-sig"), lambda s: s.encode("utf-16"), lambda s: s.encode("utf-16-le"),
-    lambda s: s.replace("\n", "\r\n").encode("utf-8"), _cp1258,
-], ids=["utf8-bom", "utf16-bom", "utf16le-no-bom", "crlf", "cp1258"])
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda s: s.encode("utf-8-sig"),
+        lambda s: s.encode("utf-16"),
+        lambda s: s.encode("utf-16-le"),
+        lambda s: s.replace("\n", "\r\n").encode("utf-8"),
+        _cp1258,
+    ],
+    ids=["utf8-bom", "utf16-bom", "utf16le-no-bom", "crlf", "cp1258"],
+)
 def test_text_encodings_give_the_same_passages(encode):
-    text = HEADER + "I. NỘI DUNG\n\n1. Sở Thông tin và Truyền thông chủ trì, phối hợp với Sở Nội vụ thực hiện.\n" + FOOTER
+    text = (
+        HEADER
+        + "I. NỘI DUNG\n\n1. Sở Thông tin và Truyền thông chủ trì, phối hợp với Sở Nội vụ thực hiện.\n"
+        + FOOTER
+    )
     ref = parse_bytes("a.txt", text.encode("utf-8"))
     other = parse_bytes("a.txt", encode(text))
     sig = [(p.kind, p.section, p.text, p.lead, p.partners) for p in ref.passages]
@@ -178,7 +236,9 @@ def test_text_encodings_give_the_same_passages(encode):
     assert ref.passages[1].lead == ("Sở Thông tin và Truyền thông",)
 
 
-@pytest.mark.parametrize("name", ["../../x.txt", "a/b.txt", "..\\x.txt", ".hidden.txt", "", "a\x00.txt", " x.txt"])
+@pytest.mark.parametrize(
+    "name", ["../../x.txt", "a/b.txt", "..\\x.txt", ".hidden.txt", "", "a\x00.txt", " x.txt"]
+)
 def test_unsafe_upload_names_are_refused(name):
     with pytest.raises(UnsafeFileName) as e:
         parse_bytes(name, b"I. A\n\n1. B.\n")
@@ -194,7 +254,12 @@ def test_upload_name_becomes_the_doc_id():
 # --- units ---------------------------------------------------------------------------------
 def test_canonical_unit_aliases():
     assert canonical_unit("Sở TT&TT") == canonical_unit("Sở TTTT") == "Sở Thông tin và Truyền thông"
-    for v in ("Sở VHTTDL", "Sở VH,TT&DL", "Sở Văn hóa Thể thao và Du lịch", "sở văn hoá, thể thao và du lịch"):
+    for v in (
+        "Sở VHTTDL",
+        "Sở VH,TT&DL",
+        "Sở Văn hóa Thể thao và Du lịch",
+        "sở văn hoá, thể thao và du lịch",
+    ):
         assert canonical_unit(v) == "Sở Văn hóa, Thể thao và Du lịch", v
     assert canonical_unit("Công an Tỉnh") == canonical_unit("Công an tỉnh") == "Công an tỉnh"
     assert canonical_unit("UBND các huyện, thành phố") == "Ủy ban nhân dân các huyện, thành phố"
@@ -218,13 +283,20 @@ def test_match_unit_in_free_questions():
     assert match_unit_in_text("Công an huyện làm gì trong kế hoạch Lấp Vò?") == ["Công an huyện"]
     assert match_unit_in_text("cong an tinh va so noi vu") == ["Công an tỉnh", "Sở Nội vụ"]
     # the longest alias wins: the full name is one unit, not "Sở Văn hóa" + leftovers
-    assert match_unit_in_text("Sở Văn hóa, Thể thao và Du lịch có nhiệm vụ gì") == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert match_unit_in_text("Sở Văn hóa, Thể thao và Du lịch có nhiệm vụ gì") == [
+        "Sở Văn hóa, Thể thao và Du lịch"
+    ]
     # written with diacritics, "số" is not "Sở"
     assert match_unit_in_text("cung cấp một số thông tin cho báo chí") == []
-    assert match_unit_in_text("Đài PTTH ĐT phát sóng", "Đồng Tháp") == ["Đài Phát thanh và Truyền hình Đồng Tháp"]
+    assert match_unit_in_text("Đài PTTH ĐT phát sóng", "Đồng Tháp") == [
+        "Đài Phát thanh và Truyền hình Đồng Tháp"
+    ]
 
 
 def test_find_units_in_text():
     t = "Tham gia, phối hợp Ủy ban nhân dân thành phố Cao Lãnh và UBND huyện Cao Lãnh, Sở KH&ĐT tổ chức Lễ hội."
-    assert find_units(t) == ["Ủy ban nhân dân thành phố Cao Lãnh", "Ủy ban nhân dân huyện Cao Lãnh",
-                             "Sở Kế hoạch và Đầu tư"]
+    assert find_units(t) == [
+        "Ủy ban nhân dân thành phố Cao Lãnh",
+        "Ủy ban nhân dân huyện Cao Lãnh",
+        "Sở Kế hoạch và Đầu tư",
+    ]

@@ -1,6 +1,7 @@
 """Signature blocks as exports print them: the "Nơi nhận" list and the signature column side by side
 (spaces, tabs, or collapsed into one line), or a header and a signature laid out as a markdown table.
 Plans written here, a few lines each."""
+
 from __future__ import annotations
 
 from assistant.ingest import parse_bytes
@@ -8,10 +9,14 @@ from assistant.ingest.document import province_label
 from assistant.ingest.inspect import render
 from assistant.ingest.patterns import is_person_name, is_signed_mark, is_table_rule
 
-HEAD = ("ỦY BAN NHÂN DÂN\nTỈNH KON TUM\nSố: 7/KH-UBND\nKon Tum, ngày 9 tháng 4 năm 2024\nKẾ HOẠCH\n"
-        "PHÒNG CHỐNG SỐT XUẤT HUYẾT NĂM 2024\n")
-BODY = ("I. NHIỆM VỤ\n1. Sở Y tế chủ trì giám sát dịch bệnh.\n"
-        "Trong quá trình thực hiện, các đơn vị báo cáo về Sở Y tế./.\n")
+HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH KON TUM\nSố: 7/KH-UBND\nKon Tum, ngày 9 tháng 4 năm 2024\nKẾ HOẠCH\n"
+    "PHÒNG CHỐNG SỐT XUẤT HUYẾT NĂM 2024\n"
+)
+BODY = (
+    "I. NHIỆM VỤ\n1. Sở Y tế chủ trì giám sát dịch bệnh.\n"
+    "Trong quá trình thực hiện, các đơn vị báo cáo về Sở Y tế./.\n"
+)
 RECIPIENTS = ["Bộ Y tế", "TT Tỉnh ủy", "Sở Giáo dục và Đào tạo", "Lưu: VT"]
 
 
@@ -34,11 +39,13 @@ def no_recipient_units(doc):
 
 
 def test_two_columns_with_spaces_pdftotext_layout():
-    sign = ("Nơi nhận:                                   KT. CHỦ TỊCH\n"
-            "- Bộ Y tế;                                  PHÓ CHỦ TỊCH\n"
-            "- TT Tỉnh ủy;\n"
-            "- Sở Giáo dục và Đào tạo;                   (đã ký)\n"
-            "- Lưu: VT.                                  Lê Văn Hòa\n")
+    sign = (
+        "Nơi nhận:                                   KT. CHỦ TỊCH\n"
+        "- Bộ Y tế;                                  PHÓ CHỦ TỊCH\n"
+        "- TT Tỉnh ủy;\n"
+        "- Sở Giáo dục và Đào tạo;                   (đã ký)\n"
+        "- Lưu: VT.                                  Lê Văn Hòa\n"
+    )
     d = parse(HEAD + BODY + "\n" + sign)
     assert signature(d) == ("Lê Văn Hòa", "KT.", "PHÓ CHỦ TỊCH")
     assert d.meta.recipients == RECIPIENTS
@@ -48,11 +55,13 @@ def test_two_columns_with_spaces_pdftotext_layout():
 
 
 def test_two_columns_name_printed_before_the_last_recipients():
-    sign = ("Nơi nhận:                         TM. ỦY BAN NHÂN DÂN\n"
-            "- Bộ Y tế;                        CHỦ TỊCH\n"
-            "- TT Tỉnh ủy;                     [đã ký]\n"
-            "- Sở Giáo dục và Đào tạo;         Nguyễn Thị Mai\n"
-            "- Lưu: VT.\n")
+    sign = (
+        "Nơi nhận:                         TM. ỦY BAN NHÂN DÂN\n"
+        "- Bộ Y tế;                        CHỦ TỊCH\n"
+        "- TT Tỉnh ủy;                     [đã ký]\n"
+        "- Sở Giáo dục và Đào tạo;         Nguyễn Thị Mai\n"
+        "- Lưu: VT.\n"
+    )
     d = parse(HEAD + BODY + "\n" + sign)
     assert signature(d) == ("Nguyễn Thị Mai", "TM.", "CHỦ TỊCH")
     assert d.meta.recipients == RECIPIENTS
@@ -60,8 +69,10 @@ def test_two_columns_name_printed_before_the_last_recipients():
 
 def test_two_columns_collapsed_into_one_line():
     # a Word export (or a loader) that kept one space between the columns
-    sign = ("Nơi nhận: KT. CHỦ TỊCH\n- Bộ Y tế; PHÓ CHỦ TỊCH\n- TT Tỉnh ủy;\n"
-            "- Sở Giáo dục và Đào tạo; đã ký và đóng dấu\n- Lưu: VT. Lê Văn Hòa\n")
+    sign = (
+        "Nơi nhận: KT. CHỦ TỊCH\n- Bộ Y tế; PHÓ CHỦ TỊCH\n- TT Tỉnh ủy;\n"
+        "- Sở Giáo dục và Đào tạo; đã ký và đóng dấu\n- Lưu: VT. Lê Văn Hòa\n"
+    )
     d = parse(HEAD + BODY + "\n" + sign)
     assert signature(d) == ("Lê Văn Hòa", "KT.", "PHÓ CHỦ TỊCH")
     assert d.meta.recipients == RECIPIENTS
@@ -69,12 +80,14 @@ def test_two_columns_collapsed_into_one_line():
 
 
 def test_two_columns_with_tabs():
-    sign = ("Nơi nhận:\t\tKT. CHỦ TỊCH\n- Bộ Y tế;\t\tPHÓ CHỦ TỊCH\n- TT Tỉnh ủy;\n"
-            "- Sở Giáo dục và Đào tạo;\t\t(Đã ký)\n- Lưu: VT.\t\tLê Văn Hòa\n")
+    sign = (
+        "Nơi nhận:\t\tKT. CHỦ TỊCH\n- Bộ Y tế;\t\tPHÓ CHỦ TỊCH\n- TT Tỉnh ủy;\n"
+        "- Sở Giáo dục và Đào tạo;\t\t(Đã ký)\n- Lưu: VT.\t\tLê Văn Hòa\n"
+    )
     d = parse(HEAD + BODY + "\n" + sign)
     assert signature(d) == ("Lê Văn Hòa", "KT.", "PHÓ CHỦ TỊCH")
     assert d.meta.recipients == RECIPIENTS
-    assert [p["doc_type"] for p in d.meta.parts] == ["Kế hoạch"]   # no part started by a signature row
+    assert [p["doc_type"] for p in d.meta.parts] == ["Kế hoạch"]  # no part started by a signature row
 
 
 def test_signature_column_indented_with_tabs_after_the_list():
@@ -98,31 +111,43 @@ PIPE_DECISION = (
     "|---|---|\n\n"
     "# KẾ HOẠCH\n\nTrồng cây xanh năm 2024\n\n"
     "*(Ban hành kèm theo Quyết định số 55/QĐ-UBND ngày 02/5/2024 của UBND huyện Đăk Hà)*\n\n"
-    "## I. MỤC TIÊU\n\n1. Trồng 5.000 cây xanh tại các xã.\n")
+    "## I. MỤC TIÊU\n\n1. Trồng 5.000 cây xanh tại các xã.\n"
+)
 
 
 def test_header_and_signature_as_a_markdown_table():
     d = parse(PIPE_DECISION, "qd.md")
     m = d.meta
-    assert (m.doc_type, m.number, m.date, m.title) == ("Quyết định", "55/QĐ-UBND", "2024-05-02",
-                                                        "Về việc ban hành Kế hoạch trồng cây xanh năm 2024")
+    assert (m.doc_type, m.number, m.date, m.title) == (
+        "Quyết định",
+        "55/QĐ-UBND",
+        "2024-05-02",
+        "Về việc ban hành Kế hoạch trồng cây xanh năm 2024",
+    )
     assert m.issuer == "Ủy ban nhân dân huyện Đăk Hà"
     assert signature(d) == ("Đinh Văn Tú", "TM.", "CHỦ TỊCH")
     assert m.recipients == ["Như Điều 2", "Sở Y tế", "Lưu: VT"]
     assert [p["doc_type"] for p in m.parts] == ["Quyết định", "Kế hoạch"]
-    assert not any(p.kind == "table_row" for p in d.passages)   # neither the header nor the signature is a table
+    assert not any(
+        p.kind == "table_row" for p in d.passages
+    )  # neither the header nor the signature is a table
 
 
 def test_inspect_names_a_central_city_as_a_city():
-    head = ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐÀ NẴNG\nSố: 3/KH-UBND\nĐà Nẵng, ngày 5 tháng 3 năm 2024\n"
-            "KẾ HOẠCH\nPHỔ BIẾN PHÁP LUẬT\n")
+    head = (
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐÀ NẴNG\nSố: 3/KH-UBND\nĐà Nẵng, ngày 5 tháng 3 năm 2024\n"
+        "KẾ HOẠCH\nPHỔ BIẾN PHÁP LUẬT\n"
+    )
     out = render(parse(head + BODY))
     assert "— Thành phố Đà Nẵng" in out and "tỉnh Đà Nẵng" not in out
     assert province_label("Kon Tum", "2024-01-01") == "tỉnh Kon Tum"
 
 
 def test_pattern_helpers():
-    assert all(is_signed_mark(t) for t in ("(đã ký)", "(Đã ký)", "[đã ký]", "đã ký và đóng dấu", "(Ký, ghi rõ họ tên)"))
+    assert all(
+        is_signed_mark(t)
+        for t in ("(đã ký)", "(Đã ký)", "[đã ký]", "đã ký và đóng dấu", "(Ký, ghi rõ họ tên)")
+    )
     assert not is_signed_mark("Kỳ họp thứ 5") and not is_signed_mark("Lê Văn Hòa")
     assert is_table_rule("|---|---|") and is_table_rule("| :--- | ---: |") and not is_table_rule("---")
     assert is_person_name("Lê Văn Hòa") and not is_person_name("Sở Giáo Dục Đào Tạo")

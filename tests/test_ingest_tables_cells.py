@@ -7,19 +7,21 @@
 - Word tables keep every cell under its own column, merged cells included.
 Small plans written here, exact expectations.
 """
+
 from __future__ import annotations
 
 import io
 
 import pytest
 
-from assistant.ingest import parse_bytes
+from assistant.ingest import parse_bytes, tables
 from assistant.ingest.loaders import load_text
-from assistant.ingest import tables
 from assistant.ingest.tables import header_roles, read_table
 
-HEADER = ("ỦY BAN NHÂN DÂN\nXÃ AN PHÚ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
-          "Số: 12/KH-UBND\n\nAn Phú, ngày 5 tháng 3 năm 2025\n\nKẾ HOẠCH\n\nChuyển đổi số xã An Phú năm 2025\n\n")
+HEADER = (
+    "ỦY BAN NHÂN DÂN\nXÃ AN PHÚ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+    "Số: 12/KH-UBND\n\nAn Phú, ngày 5 tháng 3 năm 2025\n\nKẾ HOẠCH\n\nChuyển đổi số xã An Phú năm 2025\n\n"
+)
 FOOTER = "\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\tKT. CHỦ TỊCH\n\tPHÓ CHỦ TỊCH\n\n\n\tLê Văn Tâm\n"
 
 
@@ -32,9 +34,11 @@ def rows(doc):
 
 
 # --- tabs that indent ----------------------------------------------------------------------
-INDENTED = ("\tCăn cứ tình hình thực tế, Ủy ban nhân dân xã xây dựng Kế hoạch như sau:\n\n"
-            "I. MỤC ĐÍCH\n\t1. Phổ cập kỹ năng số cho người dân.\n\t2. Bảo đảm an toàn thông tin.\n\n"
-            "II. TỔ CHỨC THỰC HIỆN\n\t1. Công an xã\n\t- Chủ trì hướng dẫn kích hoạt tài khoản định danh điện tử.\n")
+INDENTED = (
+    "\tCăn cứ tình hình thực tế, Ủy ban nhân dân xã xây dựng Kế hoạch như sau:\n\n"
+    "I. MỤC ĐÍCH\n\t1. Phổ cập kỹ năng số cho người dân.\n\t2. Bảo đảm an toàn thông tin.\n\n"
+    "II. TỔ CHỨC THỰC HIỆN\n\t1. Công an xã\n\t- Chủ trì hướng dẫn kích hoạt tài khoản định danh điện tử.\n"
+)
 
 
 def test_leading_tabs_indent_paragraphs_they_are_not_table_rows():
@@ -42,34 +46,46 @@ def test_leading_tabs_indent_paragraphs_they_are_not_table_rows():
     assert rows(d) == []
     assert [(p.section, p.text) for p in d.passages if p.kind == "article"][-1] == (
         ("II. TỔ CHỨC THỰC HIỆN", "1. Công an xã"),
-        "1. Công an xã\n- Chủ trì hướng dẫn kích hoạt tài khoản định danh điện tử.")
+        "1. Công an xã\n- Chủ trì hướng dẫn kích hoạt tài khoản định danh điện tử.",
+    )
     assert d.passages[-1].lead == ("Công an xã",)
     assert d.meta.signer == "Lê Văn Tâm"
 
 
 def test_a_list_number_and_its_text_split_by_a_tab_are_one_line():
-    blocks = load_text("x.txt", "1.\tTuyên truyền kỹ năng số.\n2.\tHướng dẫn người dân.\na)\tNội dung một.\n").blocks
-    assert [(b.kind, b.text) for b in blocks] == [("para", "1. Tuyên truyền kỹ năng số."),
-                                                 ("para", "2. Hướng dẫn người dân."),
-                                                 ("para", "a) Nội dung một.")]
+    blocks = load_text(
+        "x.txt", "1.\tTuyên truyền kỹ năng số.\n2.\tHướng dẫn người dân.\na)\tNội dung một.\n"
+    ).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("para", "1. Tuyên truyền kỹ năng số."),
+        ("para", "2. Hướng dẫn người dân."),
+        ("para", "a) Nội dung một."),
+    ]
 
 
 def test_one_line_with_an_inner_tab_is_not_a_table_but_two_are():
     one = load_text("x.txt", "Ghi chú\tkhông có\n\nđoạn văn\n").blocks
     assert [b.kind for b in one] == ["para", "para"]
     two = load_text("x.txt", "Huyện\tSố hồ sơ\nAn Phú\t120\n").blocks
-    assert [(b.kind, b.cells) for b in two] == [("table_row", ("Huyện", "Số hồ sơ")), ("table_row", ("An Phú", "120"))]
+    assert [(b.kind, b.cells) for b in two] == [
+        ("table_row", ("Huyện", "Số hồ sơ")),
+        ("table_row", ("An Phú", "120")),
+    ]
 
 
 def test_inside_a_tab_table_leading_tabs_are_empty_cells():
-    body = ("\tPhân công cụ thể như sau:\n"       # indented, right above the table: still text
-            "STT\tĐơn vị chủ trì\tNội dung thực hiện\tĐơn vị phối hợp\n"
-            "1\tSở Y tế\t- Việc một.\tSở Nội vụ\n\n\t\t- Việc hai.\t\n")
+    body = (
+        "\tPhân công cụ thể như sau:\n"  # indented, right above the table: still text
+        "STT\tĐơn vị chủ trì\tNội dung thực hiện\tĐơn vị phối hợp\n"
+        "1\tSở Y tế\t- Việc một.\tSở Nội vụ\n\n\t\t- Việc hai.\t\n"
+    )
     blocks = load_text("x.txt", body).blocks
     assert (blocks[0].kind, blocks[0].text) == ("para", "Phân công cụ thể như sau:")
-    assert [b.cells for b in blocks[1:]] == [("STT", "Đơn vị chủ trì", "Nội dung thực hiện", "Đơn vị phối hợp"),
-                                         ("1", "Sở Y tế", "- Việc một.", "Sở Nội vụ"),
-                                         ("", "", "- Việc hai.", "")]
+    assert [b.cells for b in blocks[1:]] == [
+        ("STT", "Đơn vị chủ trì", "Nội dung thực hiện", "Đơn vị phối hợp"),
+        ("1", "Sở Y tế", "- Việc một.", "Sở Nội vụ"),
+        ("", "", "- Việc hai.", ""),
+    ]
 
 
 # --- every cell kept, named by its column -----------------------------------------------------
@@ -79,9 +95,11 @@ def _table(body: str):
     return read_table(blocks, None)
 
 
-TARGETS = ("II. CHỈ TIÊU\nChỉ tiêu\tĐơn vị tính\tKết quả năm 2025\n"
-           "Hộ dùng thanh toán không tiền mặt\t%\t60\n"
-           "Thôn có Tổ công nghệ số\tthôn\t12/12\n")
+TARGETS = (
+    "II. CHỈ TIÊU\nChỉ tiêu\tĐơn vị tính\tKết quả năm 2025\n"
+    "Hộ dùng thanh toán không tiền mặt\t%\t60\n"
+    "Thôn có Tổ công nghệ số\tthôn\t12/12\n"
+)
 
 
 def test_target_table_keeps_every_cell_and_gives_no_units():
@@ -90,56 +108,78 @@ def test_target_table_keeps_every_cell_and_gives_no_units():
         ("Chỉ tiêu: Hộ dùng thanh toán không tiền mặt | Đơn vị tính: % | Kết quả năm 2025: 60", [], []),
         ("Chỉ tiêu: Thôn có Tổ công nghệ số | Đơn vị tính: thôn | Kết quả năm 2025: 12/12", [], []),
     ]
-    assert [r.lead_text for r in got] == ["", ""]      # the section label names no unit
+    assert [r.lead_text for r in got] == ["", ""]  # the section label names no unit
 
 
 def test_table_without_task_column_names_every_cell():
     body = "Năm\tKết quả\tKinh phí\n2024\t80%\t100 triệu\n2025\t90%\t120 triệu\n"
     got, roles = _table(body)
     assert roles == {}
-    assert [t.passage for r in got for t in r.tasks] == ["Năm: 2024 | Kết quả: 80% | Kinh phí: 100 triệu",
-                                                        "Năm: 2025 | Kết quả: 90% | Kinh phí: 120 triệu"]
+    assert [t.passage for r in got for t in r.tasks] == [
+        "Năm: 2024 | Kết quả: 80% | Kinh phí: 100 triệu",
+        "Năm: 2025 | Kết quả: 90% | Kinh phí: 120 triệu",
+    ]
 
 
 def test_unit_of_measure_is_not_a_unit_role():
     assert header_roles(["Chỉ tiêu", "Đơn vị tính", "ĐVT", "Đơn vị thực hiện"]) == {
-        0: "content", 1: "measure", 3: "lead"}
+        0: "content",
+        1: "measure",
+        3: "lead",
+    }
     assert tables.is_label_row(["Chỉ tiêu", "Đơn vị tính", "Kết quả năm 2025"])
     assert not tables.is_label_row(["Hộ dùng thanh toán không tiền mặt", "%", "60"])
 
 
-TASKS = ("| STT | Nội dung nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành | Kinh phí |\n"
-         "|---|---|---|---|---|---|\n"
-         "| 1 | Xây dựng bản đồ số du lịch | Phòng Văn hóa - Xã hội | Công an xã | 30/6/2025 | 50 triệu đồng |\n"
-         "| 2 | Tập huấn kỹ năng số | Đoàn Thanh niên xã | | Quý III/2025 | |\n")
+TASKS = (
+    "| STT | Nội dung nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành | Kinh phí |\n"
+    "|---|---|---|---|---|---|\n"
+    "| 1 | Xây dựng bản đồ số du lịch | Phòng Văn hóa - Xã hội | Công an xã | 30/6/2025 | 50 triệu đồng |\n"
+    "| 2 | Tập huấn kỹ năng số | Đoàn Thanh niên xã | | Quý III/2025 | |\n"
+)
 
 
 def test_task_rows_carry_their_deadline_and_budget():
     got, roles = _table(TASKS)
     assert [(t.text, t.passage, t.units.lead, t.units.partners) for r in got for t in r.tasks] == [
-        ("Xây dựng bản đồ số du lịch",
-         "Xây dựng bản đồ số du lịch | Thời gian hoàn thành: 30/6/2025 | Kinh phí: 50 triệu đồng",
-         ["Phòng Văn hóa - Xã hội"], ["Công an xã"]),
-        ("Tập huấn kỹ năng số", "Tập huấn kỹ năng số | Thời gian hoàn thành: Quý III/2025",
-         ["Đoàn Thanh niên xã"], []),
+        (
+            "Xây dựng bản đồ số du lịch",
+            "Xây dựng bản đồ số du lịch | Thời gian hoàn thành: 30/6/2025 | Kinh phí: 50 triệu đồng",
+            ["Phòng Văn hóa - Xã hội"],
+            ["Công an xã"],
+        ),
+        (
+            "Tập huấn kỹ năng số",
+            "Tập huấn kỹ năng số | Thời gian hoàn thành: Quý III/2025",
+            ["Đoàn Thanh niên xã"],
+            [],
+        ),
     ]
 
 
 def test_continuation_row_joins_its_cells_once():
-    body = ("| STT | Nội dung | Đơn vị chủ trì | Thời gian |\n|---|---|---|---|\n"
-            "| 1 | Việc một. | Công an xã | Quý I |\n|  | Việc hai. |  | Quý I |\n|  | Việc ba. |  | và Quý II |\n")
+    body = (
+        "| STT | Nội dung | Đơn vị chủ trì | Thời gian |\n|---|---|---|---|\n"
+        "| 1 | Việc một. | Công an xã | Quý I |\n|  | Việc hai. |  | Quý I |\n|  | Việc ba. |  | và Quý II |\n"
+    )
     got, _ = _table(body)
-    assert [t.passage for r in got for t in r.tasks] == ["Việc một. | Thời gian: Quý I và Quý II",
-                                                        "Việc hai. | Thời gian: Quý I và Quý II",
-                                                        "Việc ba. | Thời gian: Quý I và Quý II"]
+    assert [t.passage for r in got for t in r.tasks] == [
+        "Việc một. | Thời gian: Quý I và Quý II",
+        "Việc hai. | Thời gian: Quý I và Quý II",
+        "Việc ba. | Thời gian: Quý I và Quý II",
+    ]
 
 
 def test_without_an_stt_column_every_row_is_its_own():
-    body = ("| Nội dung | Đơn vị chủ trì | Thời gian |\n|---|---|---|\n"
-            "| Việc một. | Công an xã | Quý I |\n| Việc hai. | Đoàn Thanh niên xã | Quý II |\n")
+    body = (
+        "| Nội dung | Đơn vị chủ trì | Thời gian |\n|---|---|---|\n"
+        "| Việc một. | Công an xã | Quý I |\n| Việc hai. | Đoàn Thanh niên xã | Quý II |\n"
+    )
     got, _ = _table(body)
     assert [(t.passage, t.units.lead) for r in got for t in r.tasks] == [
-        ("Việc một. | Thời gian: Quý I", ["Công an xã"]), ("Việc hai. | Thời gian: Quý II", ["Đoàn Thanh niên xã"])]
+        ("Việc một. | Thời gian: Quý I", ["Công an xã"]),
+        ("Việc hai. | Thời gian: Quý II", ["Đoàn Thanh niên xã"]),
+    ]
 
 
 # --- Word tables -----------------------------------------------------------------------------
@@ -152,9 +192,11 @@ def _word_plan() -> bytes:
         if line.strip():
             d.add_paragraph(line)
     t = d.add_table(rows=0, cols=5)
-    for values in (("STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"),
-                   ("1", "Tập huấn kỹ năng số", "Đoàn Thanh niên xã", "Công an xã", "Quý II/2025"),
-                   ("2", "Rà soát hồ sơ trực tuyến", "Công an xã", "", "Tháng 9/2025")):
+    for values in (
+        ("STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"),
+        ("1", "Tập huấn kỹ năng số", "Đoàn Thanh niên xã", "Công an xã", "Quý II/2025"),
+        ("2", "Rà soát hồ sơ trực tuyến", "Công an xã", "", "Tháng 9/2025"),
+    ):
         cells = t.add_row().cells
         for c, v in zip(cells, values):
             c.text = v
@@ -171,6 +213,7 @@ def _word_plan() -> bytes:
 
 def test_word_table_cells_stay_under_their_columns():
     from assistant.ingest.docx_loader import load_docx
+
     blocks = [b for b in load_docx("kh.docx", _word_plan()).blocks if b.kind == "table_row"]
     assert blocks[2].cells == ("2", "Rà soát hồ sơ trực tuyến", "Công an xã", "", "Tháng 9/2025")
     got, _ = read_table(blocks, None)

@@ -1,6 +1,7 @@
 """Appendix task tables in the shapes text exports give them: pipe rows without outer
 pipes, one cell per line between lone "|" lines, group rows, role words inside cells
 and header names with extra words.  Small plans written here, exact expectations."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,10 @@ Cải cách hành chính năm 2025
 PHỤ LỤC NHIỆM VỤ
 """
 
-ROWS = [("1", "Tuyên truyền về cải cách hành chính", ["Sở Nội vụ"], ["Sở Tư pháp"]),
-        ("2", "Tổ chức cuộc thi tìm hiểu", ["Sở Tư pháp"], ["Sở Nội vụ"])]
+ROWS = [
+    ("1", "Tuyên truyền về cải cách hành chính", ["Sở Nội vụ"], ["Sở Tư pháp"]),
+    ("2", "Tổ chức cuộc thi tìm hiểu", ["Sở Tư pháp"], ["Sở Nội vụ"]),
+]
 
 
 def _rows(body: str):
@@ -44,10 +47,28 @@ MD_NO_OUTER = """STT | Nội dung | Đơn vị chủ trì | Đơn vị phối h�
 2 | Tổ chức cuộc thi tìm hiểu | Sở Tư pháp | Sở Nội vụ
 """
 
-ONE_CELL_PER_LINE = "\n|\n".join([
-    "STT", "Nội dung", "Đơn vị\nchủ trì", "Đơn vị phối hợp", "Thời gian",
-    "1", "Tuyên truyền về cải cách hành chính", "Sở Nội vụ", "Sở Tư pháp", "Quý II",
-    "2", "Tổ chức cuộc thi tìm hiểu", "Sở Tư pháp", "Sở Nội vụ", "Quý III"]) + "\n|\nNơi nhận:\n- Lưu: VT.\n"
+ONE_CELL_PER_LINE = (
+    "\n|\n".join(
+        [
+            "STT",
+            "Nội dung",
+            "Đơn vị\nchủ trì",
+            "Đơn vị phối hợp",
+            "Thời gian",
+            "1",
+            "Tuyên truyền về cải cách hành chính",
+            "Sở Nội vụ",
+            "Sở Tư pháp",
+            "Quý II",
+            "2",
+            "Tổ chức cuộc thi tìm hiểu",
+            "Sở Tư pháp",
+            "Sở Nội vụ",
+            "Quý III",
+        ]
+    )
+    + "\n|\nNơi nhận:\n- Lưu: VT.\n"
+)
 
 # rows closed by a blank line instead of a lone "|"
 BLANK_ROWS = """STT
@@ -76,12 +97,17 @@ Sở Nội vụ
 """
 
 
-TIMED = [(n, f"{t} | Thời gian: {q}", lead, partners) for (n, t, lead, partners), q in zip(ROWS, ("Quý II", "Quý III"))]
+TIMED = [
+    (n, f"{t} | Thời gian: {q}", lead, partners)
+    for (n, t, lead, partners), q in zip(ROWS, ("Quý II", "Quý III"))
+]
 
 
-@pytest.mark.parametrize("body, expected", [(INNER_PIPES, TIMED), (MD_NO_OUTER, ROWS), (ONE_CELL_PER_LINE, TIMED),
-                                            (BLANK_ROWS, ROWS)],
-                         ids=["inner-pipes", "markdown-rule", "cell-per-line", "blank-line-rows"])
+@pytest.mark.parametrize(
+    "body, expected",
+    [(INNER_PIPES, TIMED), (MD_NO_OUTER, ROWS), (ONE_CELL_PER_LINE, TIMED), (BLANK_ROWS, ROWS)],
+    ids=["inner-pipes", "markdown-rule", "cell-per-line", "blank-line-rows"],
+)
 def test_each_text_shape_gives_one_row_per_task(body, expected):
     # every column beyond the task and the units stays in the passage, labelled ("Thời gian: Quý II")
     assert _got(_rows(body)) == expected
@@ -96,13 +122,28 @@ def test_cell_per_line_header_and_rows_are_not_left_as_text():
 
 def test_cell_per_line_out_of_step_stays_text_without_merged_units():
     # row 1 lost its partner cell (a merged cell): which cell is whose is unknown
-    cells = ["STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian",
-             "1", "Tuyên truyền về cải cách hành chính", "Sở Nội vụ", "Quý II",
-             "2", "Tổ chức cuộc thi tìm hiểu", "Sở Tư pháp", "Sở Nội vụ", "Quý III"]
+    cells = [
+        "STT",
+        "Nội dung",
+        "Đơn vị chủ trì",
+        "Đơn vị phối hợp",
+        "Thời gian",
+        "1",
+        "Tuyên truyền về cải cách hành chính",
+        "Sở Nội vụ",
+        "Quý II",
+        "2",
+        "Tổ chức cuộc thi tìm hiểu",
+        "Sở Tư pháp",
+        "Sở Nội vụ",
+        "Quý III",
+    ]
     doc = parse_bytes("kh.txt", (HEAD + "\n|\n".join(cells) + "\n|\n").encode())
     rows = [p for p in doc.passages if p.kind == "table_row"]
-    assert [p.text for p in rows] == ["1 | Tuyên truyền về cải cách hành chính | Sở Nội vụ | Quý II",
-                                      "2 | Tổ chức cuộc thi tìm hiểu | Sở Tư pháp | Sở Nội vụ | Quý III"]
+    assert [p.text for p in rows] == [
+        "1 | Tuyên truyền về cải cách hành chính | Sở Nội vụ | Quý II",
+        "2 | Tổ chức cuộc thi tìm hiểu | Sở Tư pháp | Sở Nội vụ | Quý III",
+    ]
     assert all(not p.lead and not p.partners for p in doc.passages)
 
 
@@ -114,8 +155,10 @@ def test_lines_with_a_closing_pipe_or_a_single_pipe_are_not_tables():
 
 def test_same_cell_count_on_two_lines_is_a_table_without_header():
     blocks = load_text("x.txt", "Huyện | Số hồ sơ | Tỷ lệ\nChâu Thành | 120 | 98%\n").blocks
-    assert [(b.kind, b.cells) for b in blocks] == [("table_row", ("Huyện", "Số hồ sơ", "Tỷ lệ")),
-                                                   ("table_row", ("Châu Thành", "120", "98%"))]
+    assert [(b.kind, b.cells) for b in blocks] == [
+        ("table_row", ("Huyện", "Số hồ sơ", "Tỷ lệ")),
+        ("table_row", ("Châu Thành", "120", "98%")),
+    ]
 
 
 GROUPED = """| TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Sản phẩm |
@@ -136,10 +179,23 @@ def _table(body: str):
 
 def test_group_rows_head_the_rows_under_them_and_are_not_tasks():
     rows, _ = _table(GROUPED)
-    assert [(r.num, r.groups, r.tasks[0].text, r.tasks[0].units.lead, r.tasks[0].units.partners)
-            for r in rows] == [
-        ("1", ("I. CÔNG TÁC TUYÊN TRUYỀN",), "Tuyên truyền về cải cách hành chính", ["Sở Nội vụ"], ["Sở Tư pháp"]),
-        ("1.1", ("II. CẢI CÁCH THỂ CHẾ", "1. Xây dựng văn bản"), "Rà soát văn bản", ["Sở Tư pháp"], ["Sở Nội vụ"]),
+    assert [
+        (r.num, r.groups, r.tasks[0].text, r.tasks[0].units.lead, r.tasks[0].units.partners) for r in rows
+    ] == [
+        (
+            "1",
+            ("I. CÔNG TÁC TUYÊN TRUYỀN",),
+            "Tuyên truyền về cải cách hành chính",
+            ["Sở Nội vụ"],
+            ["Sở Tư pháp"],
+        ),
+        (
+            "1.1",
+            ("II. CẢI CÁCH THỂ CHẾ", "1. Xây dựng văn bản"),
+            "Rà soát văn bản",
+            ["Sở Tư pháp"],
+            ["Sở Nội vụ"],
+        ),
         # a group titled by a unit leads the rows under it
         ("1", ("III. SỞ Y TẾ",), "Kiểm tra cơ sở y tế", ["Sở Y tế"], ["Sở Nội vụ"]),
     ]
@@ -156,27 +212,55 @@ def test_group_row_with_nothing_under_it_keeps_its_text():
 
 
 def test_title_merged_across_a_word_row_is_a_group():
-    rows, _ = _table("STT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\n"
-                     "A\tNHIỆM VỤ CHUNG\tNHIỆM VỤ CHUNG\tNHIỆM VỤ CHUNG\n"
-                     "1\tTuyên truyền\tSở Nội vụ\tSở Tư pháp\n")
+    rows, _ = _table(
+        "STT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\n"
+        "A\tNHIỆM VỤ CHUNG\tNHIỆM VỤ CHUNG\tNHIỆM VỤ CHUNG\n"
+        "1\tTuyên truyền\tSở Nội vụ\tSở Tư pháp\n"
+    )
     assert [(r.num, r.groups) for r in rows] == [("1", ("A. NHIỆM VỤ CHUNG",))]
 
 
 def test_lead_cell_naming_its_partner():
-    rows = _rows("STT | Nội dung | Đơn vị thực hiện | Thời gian\n"
-                 "1 | Tổ chức hội nghị | Sở Tư pháp chủ trì, phối hợp Sở Nội vụ | Quý II\n"
-                 "2 | Kiểm tra | Sở Y tế (chủ trì); Sở Nội vụ (phối hợp) | Quý III\n")
-    assert [(list(p.lead), list(p.partners)) for p in rows] == [(["Sở Tư pháp"], ["Sở Nội vụ"]),
-                                                               (["Sở Y tế"], ["Sở Nội vụ"])]
+    rows = _rows(
+        "STT | Nội dung | Đơn vị thực hiện | Thời gian\n"
+        "1 | Tổ chức hội nghị | Sở Tư pháp chủ trì, phối hợp Sở Nội vụ | Quý II\n"
+        "2 | Kiểm tra | Sở Y tế (chủ trì); Sở Nội vụ (phối hợp) | Quý III\n"
+    )
+    assert [(list(p.lead), list(p.partners)) for p in rows] == [
+        (["Sở Tư pháp"], ["Sở Nội vụ"]),
+        (["Sở Y tế"], ["Sở Nội vụ"]),
+    ]
 
 
-@pytest.mark.parametrize("names, roles", [
-    (["TT", "Nội dung công việc", "Cơ quan, đơn vị chủ trì thực hiện", "Cơ quan phối hợp",
-      "Thời gian thực hiện/hoàn thành"], ["num", "content", "lead", "partners", "time"]),
-    (["STT", "Đơn vị\nchủ trì", "Nội dung thực hiện", "Đơn vị\nphối hợp", "Kết quả thực hiện", "Ghi chú"],
-     ["num", "lead", "content", "partners", "product", "note"]),
-    (["Số TT", "Đơn vị chủ trì thực hiện nhiệm vụ", "Nhiệm vụ", "Kinh phí", "Thời hạn hoàn thành"],
-     ["num", "lead", "content", "budget", "time"]),
-])
+@pytest.mark.parametrize(
+    "names, roles",
+    [
+        (
+            [
+                "TT",
+                "Nội dung công việc",
+                "Cơ quan, đơn vị chủ trì thực hiện",
+                "Cơ quan phối hợp",
+                "Thời gian thực hiện/hoàn thành",
+            ],
+            ["num", "content", "lead", "partners", "time"],
+        ),
+        (
+            [
+                "STT",
+                "Đơn vị\nchủ trì",
+                "Nội dung thực hiện",
+                "Đơn vị\nphối hợp",
+                "Kết quả thực hiện",
+                "Ghi chú",
+            ],
+            ["num", "lead", "content", "partners", "product", "note"],
+        ),
+        (
+            ["Số TT", "Đơn vị chủ trì thực hiện nhiệm vụ", "Nhiệm vụ", "Kinh phí", "Thời hạn hoàn thành"],
+            ["num", "lead", "content", "budget", "time"],
+        ),
+    ],
+)
 def test_header_names_with_extra_words_map_to_their_role(names, roles):
     assert list(header_roles(names).values()) == roles

@@ -1,4 +1,5 @@
 """Unit names not in the data file, whole-name alias matching, and lead/partner wording (small plans written here)."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,14 @@ def parse(body: str):
 
 def test_ubnd_place_name_stops_at_punctuation_and_verbs():
     assert find_units("Đơn vị phối hợp: UBND huyện, Công an huyện, Trung tâm Y tế huyện.") == [
-        "Ủy ban nhân dân huyện", "Công an huyện", "Trung tâm Y tế huyện"]
-    assert find_units("Giao UBND tỉnh; Chủ tịch UBND các huyện") == ["Ủy ban nhân dân tỉnh", "Ủy ban nhân dân các huyện"]
+        "Ủy ban nhân dân huyện",
+        "Công an huyện",
+        "Trung tâm Y tế huyện",
+    ]
+    assert find_units("Giao UBND tỉnh; Chủ tịch UBND các huyện") == [
+        "Ủy ban nhân dân tỉnh",
+        "Ủy ban nhân dân các huyện",
+    ]
     assert find_units("UBND huyện Xây dựng Kế hoạch chi tiết") == ["Ủy ban nhân dân huyện"]
     assert find_units("UBND huyện Tam Nông chủ trì") == ["Ủy ban nhân dân huyện Tam Nông"]
 
@@ -26,10 +33,13 @@ def test_ubnd_place_name_stops_at_punctuation_and_verbs():
 def test_unlisted_units_are_read_from_their_head_word():
     assert find_units("Giao Trung tâm Y tế huyện chủ trì tổ chức tiêm chủng") == ["Trung tâm Y tế huyện"]
     assert find_units("phối hợp với Trung tâm Văn hóa - Thể thao huyện tổ chức giải") == [
-        "Trung tâm Văn hóa - Thể thao huyện"]
+        "Trung tâm Văn hóa - Thể thao huyện"
+    ]
     assert find_units("Văn phòng - Thống kê xã chủ trì tham mưu:") == ["Văn phòng - Thống kê xã"]
     assert find_units("Bảo hiểm xã hội tỉnh; Ngân hàng Chính sách xã hội huyện") == [
-        "Bảo hiểm xã hội tỉnh", "Ngân hàng Chính sách xã hội huyện"]
+        "Bảo hiểm xã hội tỉnh",
+        "Ngân hàng Chính sách xã hội huyện",
+    ]
     # ordinary words that start like a head are not units
     for text in ("Ban hành Kế hoạch này", "Phòng, chống dịch bệnh", "Hội nghị sơ kết", "Báo cáo kết quả"):
         assert find_units(text) == [], text
@@ -72,25 +82,35 @@ def test_role_phrases_across_line_breaks_and_spaces():
 
 
 def test_plan_assigns_unlisted_units():
-    d = parse("I. NHIỆM VỤ\n\n1. Tổ chức ngày hội.\n\n- Đơn vị chủ trì: Phòng Văn hóa - Xã hội.\n\n"
-              "- Đơn vị phối hợp: UBND huyện, Công an huyện, Trung tâm Y tế huyện.\n\n"
-              "2. Giao Trung tâm Văn hóa - Thể thao huyện chủ trì, phối hợp với Bảo hiểm xã hội huyện "
-              "tuyên truyền chính sách.\n")
+    d = parse(
+        "I. NHIỆM VỤ\n\n1. Tổ chức ngày hội.\n\n- Đơn vị chủ trì: Phòng Văn hóa - Xã hội.\n\n"
+        "- Đơn vị phối hợp: UBND huyện, Công an huyện, Trung tâm Y tế huyện.\n\n"
+        "2. Giao Trung tâm Văn hóa - Thể thao huyện chủ trì, phối hợp với Bảo hiểm xã hội huyện "
+        "tuyên truyền chính sách.\n"
+    )
     got = {p.section[-1]: (p.lead, p.partners) for p in d.passages if p.kind == "article"}
-    assert got["1."] == (("Phòng Văn hóa - Xã hội",),
-                         ("Ủy ban nhân dân huyện", "Công an huyện", "Trung tâm Y tế huyện"))
+    assert got["1."] == (
+        ("Phòng Văn hóa - Xã hội",),
+        ("Ủy ban nhân dân huyện", "Công an huyện", "Trung tâm Y tế huyện"),
+    )
     assert got["2."] == (("Trung tâm Văn hóa - Thể thao huyện",), ("Bảo hiểm xã hội huyện",))
 
 
-@pytest.mark.parametrize("text, expected", [
-    # a field of work after a short known name makes another body, not a place
-    ("Trung tâm Xúc tiến Du lịch chủ trì", ["Trung tâm Xúc tiến Du lịch"]),
-    ("Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư chủ trì", ["Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư"]),
-    # a place after it is still the same body
-    ("Sở Y tế Đồng Tháp phối hợp", ["Sở Y tế"]),
-    # provinces that split culture and tourism: two bodies, neither is Sở VHTTDL
-    ("Sở VH&TT Nghệ An chủ trì", ["Sở Văn hóa và Thể thao"]),
-    ("Sở Văn hóa và Thể thao, Sở Du lịch phối hợp", ["Sở Văn hóa và Thể thao", "Sở Du lịch"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a field of work after a short known name makes another body, not a place
+        ("Trung tâm Xúc tiến Du lịch chủ trì", ["Trung tâm Xúc tiến Du lịch"]),
+        (
+            "Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư chủ trì",
+            ["Trung tâm Xúc tiến Thương mại, Du lịch và Đầu tư"],
+        ),
+        # a place after it is still the same body
+        ("Sở Y tế Đồng Tháp phối hợp", ["Sở Y tế"]),
+        # provinces that split culture and tourism: two bodies, neither is Sở VHTTDL
+        ("Sở VH&TT Nghệ An chủ trì", ["Sở Văn hóa và Thể thao"]),
+        ("Sở Văn hóa và Thể thao, Sở Du lịch phối hợp", ["Sở Văn hóa và Thể thao", "Sở Du lịch"]),
+    ],
+)
 def test_sector_words_and_split_departments(text, expected):
     assert find_units(text) == expected

@@ -1,4 +1,5 @@
 """End to end on the five real plans with the real e5-small embedder (one build for the module)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,12 +29,18 @@ QUESTIONS = [
     "Sản xuất video clip quảng bá giá trị đặc sắc của địa phương để đăng ở đâu?",
 ]
 ABBREVIATED = [
-    ("Sở Thông tin và Truyền thông chủ trì quản lý, vận hành Cụm thông tin điện tử nào?",
-     "Sở TT&TT chủ trì quản lý, vận hành Cụm thông tin điện tử nào?"),
-    ("Ủy ban nhân dân huyện bố trí ngân sách thực hiện kế hoạch thế nào?",
-     "UBND huyện bố trí ngân sách thực hiện kế hoạch thế nào?"),
-    ("Sở Văn hóa, Thể thao và Du lịch chủ trì xây dựng hệ thống nhận diện, logo nào?",
-     "Sở VHTTDL chủ trì xây dựng hệ thống nhận diện, logo nào?"),
+    (
+        "Sở Thông tin và Truyền thông chủ trì quản lý, vận hành Cụm thông tin điện tử nào?",
+        "Sở TT&TT chủ trì quản lý, vận hành Cụm thông tin điện tử nào?",
+    ),
+    (
+        "Ủy ban nhân dân huyện bố trí ngân sách thực hiện kế hoạch thế nào?",
+        "UBND huyện bố trí ngân sách thực hiện kế hoạch thế nào?",
+    ),
+    (
+        "Sở Văn hóa, Thể thao và Du lịch chủ trì xây dựng hệ thống nhận diện, logo nào?",
+        "Sở VHTTDL chủ trì xây dựng hệ thống nhận diện, logo nào?",
+    ),
     ("Bộ Chỉ huy Quân sự tỉnh phối hợp tuyên truyền gì?", "BCHQS tỉnh phối hợp tuyên truyền gì?"),
 ]
 
@@ -66,8 +73,10 @@ def test_question_without_diacritics_finds_the_same_passage(built, question):
     *_, r = built
     written, typed = _top(r, question), _top(r, fold(question))
     assert fold(question) != question.lower()
-    assert typed[0].passage.id == written[0].passage.id, (written[0].passage.text[:120],
-                                                           typed[0].passage.text[:120])
+    assert typed[0].passage.id == written[0].passage.id, (
+        written[0].passage.text[:120],
+        typed[0].passage.text[:120],
+    )
 
 
 @pytest.mark.parametrize("full, short", ABBREVIATED)
@@ -111,13 +120,17 @@ def test_index_round_trips(built, real_settings, corpus_files):
     # the saved BM25 scores are those of an index built in memory now
     mem = LexicalIndex.build(lexical_tokens(lexical_text(p)) for p in parsed)
     q = QUESTIONS[0]
-    assert np.allclose(store.lexical.scores(lexical_tokens(q, query=True)),
-                       mem.scores(lexical_tokens(q, query=True)), rtol=1e-5)
+    assert np.allclose(
+        store.lexical.scores(lexical_tokens(q, query=True)),
+        mem.scores(lexical_tokens(q, query=True)),
+        rtol=1e-5,
+    )
     # and a second load answers exactly like the first
     again = HybridRetriever(IndexStore.load(real_settings.index_dir, emb.id), emb, real_settings)
     for q in QUESTIONS:
-        assert [(h.passage.id, round(h.score, 6)) for h in again.search(q)] == \
-            [(h.passage.id, round(h.score, 6)) for h in r.search(q)]
+        assert [(h.passage.id, round(h.score, 6)) for h in again.search(q)] == [
+            (h.passage.id, round(h.score, 6)) for h in r.search(q)
+        ]
 
 
 def test_index_built_with_another_embedder_is_refused(built, real_settings):

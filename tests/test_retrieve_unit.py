@@ -1,4 +1,5 @@
 """HybridRetriever over a small hand-made store (fake embedder): fusion, filters, dedupe, ablation."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,36 +20,83 @@ CA = "Công an tỉnh"
 
 
 def _p(i, doc, text, province, district=None, kind="article", lead=(), partners=()):
-    return Passage(id=f"{doc}-{i}", doc=doc, kind=kind, text=text, province=province, district=district,
-                   lead=tuple(lead), partners=tuple(partners), embed_text=text)
+    return Passage(
+        id=f"{doc}-{i}",
+        doc=doc,
+        kind=kind,
+        text=text,
+        province=province,
+        district=district,
+        lead=tuple(lead),
+        partners=tuple(partners),
+        embed_text=text,
+    )
 
 
 PASSAGES = [
     _p(0, DN, "Sản xuất video clip quảng bá hình ảnh tỉnh trên mạng xã hội.", "Đồng Nai", lead=[STT]),
     _p(1, DN, "Tổ chức lễ hội văn hóa, thu hút khách du lịch đến tỉnh.", "Đồng Nai", lead=[SVH]),
-    _p(2, DN, "Bảo vệ hệ thống mạng, xử lý tin giả.", "Đồng Nai", kind="table_row", lead=[CA], partners=[STT]),
-    _p(3, DT, "Sản xuất video clip giới thiệu sản phẩm OCOP của tỉnh.", "Đồng Tháp", kind="table_row",
-       lead=[SVH], partners=[STT]),
+    _p(
+        2, DN, "Bảo vệ hệ thống mạng, xử lý tin giả.", "Đồng Nai", kind="table_row", lead=[CA], partners=[STT]
+    ),
+    _p(
+        3,
+        DT,
+        "Sản xuất video clip giới thiệu sản phẩm OCOP của tỉnh.",
+        "Đồng Tháp",
+        kind="table_row",
+        lead=[SVH],
+        partners=[STT],
+    ),
     _p(4, DT, "Tổ chức hội nghị xúc tiến đầu tư với doanh nghiệp nước ngoài.", "Đồng Tháp"),
-    _p(5, DT, "Bồi dưỡng kỹ năng phát ngôn cho cán bộ làm công tác thông tin đối ngoại.", "Đồng Tháp",
-       lead=[STT]),
-    _p(6, LV, "Sản xuất video clip quảng bá du lịch huyện Lấp Vò.", "Đồng Tháp", district="Lấp Vò",
-       kind="table_row", lead=["Phòng Văn hóa và Thông tin huyện"]),
+    _p(
+        5,
+        DT,
+        "Bồi dưỡng kỹ năng phát ngôn cho cán bộ làm công tác thông tin đối ngoại.",
+        "Đồng Tháp",
+        lead=[STT],
+    ),
+    _p(
+        6,
+        LV,
+        "Sản xuất video clip quảng bá du lịch huyện Lấp Vò.",
+        "Đồng Tháp",
+        district="Lấp Vò",
+        kind="table_row",
+        lead=["Phòng Văn hóa và Thông tin huyện"],
+    ),
     # near-identical copy of 6 (a page repeated in a scan): must not appear twice
-    _p(7, LV, "Sản xuất video clip quảng bá du lịch huyện Lấp Vò .", "Đồng Tháp", district="Lấp Vò",
-       kind="table_row", lead=["Phòng Văn hóa và Thông tin huyện"]),
+    _p(
+        7,
+        LV,
+        "Sản xuất video clip quảng bá du lịch huyện Lấp Vò .",
+        "Đồng Tháp",
+        district="Lấp Vò",
+        kind="table_row",
+        lead=["Phòng Văn hóa và Thông tin huyện"],
+    ),
     _p(8, LV, "Kinh phí thực hiện từ ngân sách huyện năm 2024.", "Đồng Tháp", district="Lấp Vò"),
 ]
-DOCS = [DocMeta(doc=DN, title="Kế hoạch truyền thông Đồng Nai", province="Đồng Nai"),
-        DocMeta(doc=DT, title="Kế hoạch thông tin đối ngoại Đồng Tháp", province="Đồng Tháp"),
-        DocMeta(doc=LV, title="Kế hoạch truyền thông Lấp Vò", province="Đồng Tháp", district="Lấp Vò")]
+DOCS = [
+    DocMeta(doc=DN, title="Kế hoạch truyền thông Đồng Nai", province="Đồng Nai"),
+    DocMeta(doc=DT, title="Kế hoạch thông tin đối ngoại Đồng Tháp", province="Đồng Tháp"),
+    DocMeta(doc=LV, title="Kế hoạch truyền thông Lấp Vò", province="Đồng Tháp", district="Lấp Vò"),
+]
 
 
 def _store(tmp_path, ann_threshold=50_000, passages=PASSAGES) -> IndexStore:
     emb = FakeEmbedder()
     vecs = emb.encode_passages([p.embed_text for p in passages])
-    write_index(tmp_path / "idx", passages, DOCS, vecs, embedder_id=emb.id, dim=emb.dim,
-                sources={}, ann_threshold=ann_threshold)
+    write_index(
+        tmp_path / "idx",
+        passages,
+        DOCS,
+        vecs,
+        embedder_id=emb.id,
+        dim=emb.dim,
+        sources={},
+        ann_threshold=ann_threshold,
+    )
     return IndexStore.load(tmp_path / "idx", emb.id)
 
 
@@ -82,13 +130,16 @@ def test_province_filter_keeps_other_provinces_out(retriever):
     hits = retriever.search(q, filters={"province": "Đồng Nai"}, k=6)
     assert hits and {h.passage.province for h in hits} == {"Đồng Nai"}
     # written as officials write it: prefix and no diacritics
-    assert [h.passage.id for h in retriever.search(q, filters={"province": "tinh dong nai"}, k=6)] == \
-        [h.passage.id for h in hits]
+    assert [h.passage.id for h in retriever.search(q, filters={"province": "tinh dong nai"}, k=6)] == [
+        h.passage.id for h in hits
+    ]
 
 
 def test_district_doc_kind_filters(retriever):
     q = "video clip"
-    assert {h.passage.district for h in retriever.search(q, filters={"district": "huyện Lấp Vò"})} == {"Lấp Vò"}
+    assert {h.passage.district for h in retriever.search(q, filters={"district": "huyện Lấp Vò"})} == {
+        "Lấp Vò"
+    }
     assert {h.passage.doc for h in retriever.search(q, filters={"doc": [DN, LV]})} <= {DN, LV}
     kinds = {h.passage.kind for h in retriever.search(q, filters={"kind": "table_row"})}
     assert kinds == {"table_row"}
@@ -100,8 +151,10 @@ def test_unit_filter_matches_lead_or_partner(retriever):
     for h in hits:
         assert STT in h.passage.lead + h.passage.partners
     # case/diacritics-insensitive comparison of the canonical name
-    assert {h.passage.id for h in retriever.search("nhiệm vụ", filters={"unit": "so thong tin va truyen thong"},
-                                                   k=10)} == {h.passage.id for h in hits}
+    assert {
+        h.passage.id
+        for h in retriever.search("nhiệm vụ", filters={"unit": "so thong tin va truyen thong"}, k=10)
+    } == {h.passage.id for h in hits}
 
 
 def test_filters_that_match_nothing_and_bad_input(retriever):
@@ -118,6 +171,7 @@ def test_use_units_off_drops_the_unit_field(tmp_path):
     on = store.lexical_scores(q, use_units=True)
     off = store.lexical_scores(q, use_units=False)
     assert on[2] > 0 and off[2] == 0
+
     def lexical_of_2(use_units):
         r = HybridRetriever(store, FakeEmbedder(), Settings(embedder="fake", use_units=use_units))
         return {h.passage.id: h.lexical for h in r.search(q, k=len(PASSAGES))}.get(f"{DN}-2")
@@ -146,10 +200,29 @@ def test_retriever_refuses_an_embedder_the_index_was_not_built_with(tmp_path):
 def test_hnsw_above_threshold_agrees_with_exact(tmp_path):
     many = [
         _p(100 + i, DT, f"Nhiệm vụ số {i}: {w} {v} trên địa bàn tỉnh.", "Đồng Tháp" if i % 2 else "Đồng Nai")
-        for i, (w, v) in enumerate((w, v) for w in ("tuyên truyền", "quảng bá", "tập huấn", "kiểm tra",
-                                                    "báo cáo", "xây dựng", "phát triển", "hỗ trợ")
-                                   for v in ("du lịch", "đầu tư", "nông sản", "văn hóa", "thể thao",
-                                             "giáo dục", "y tế", "môi trường"))
+        for i, (w, v) in enumerate(
+            (w, v)
+            for w in (
+                "tuyên truyền",
+                "quảng bá",
+                "tập huấn",
+                "kiểm tra",
+                "báo cáo",
+                "xây dựng",
+                "phát triển",
+                "hỗ trợ",
+            )
+            for v in (
+                "du lịch",
+                "đầu tư",
+                "nông sản",
+                "văn hóa",
+                "thể thao",
+                "giáo dục",
+                "y tế",
+                "môi trường",
+            )
+        )
     ]
     exact = _store(tmp_path / "a", passages=many)
     approx = _store(tmp_path / "b", passages=many, ann_threshold=10)
@@ -179,10 +252,13 @@ def test_a_question_naming_a_plan_place_prefers_that_plan(tmp_path):
     store = _store(tmp_path)
     q = "sản xuất video clip quảng bá Lấp Vò"
     named = HybridRetriever(store, FakeEmbedder(), Settings(embedder="fake"))
-    plain = HybridRetriever(store, FakeEmbedder(), Settings(embedder="fake"), scope_bonus=0.0, drop_places=False)
+    plain = HybridRetriever(
+        store, FakeEmbedder(), Settings(embedder="fake"), scope_bonus=0.0, drop_places=False
+    )
     assert named.search(q, k=1)[0].passage.doc == LV
     hits = named.search("video clip Đồng Nai", k=3)
     assert hits[0].passage.doc == DN
     # without the scope the place words are ordinary terms: scores differ
-    assert [round(h.score, 4) for h in plain.search("video clip Đồng Nai", k=3)] != \
-        [round(h.score, 4) for h in hits]
+    assert [round(h.score, 4) for h in plain.search("video clip Đồng Nai", k=3)] != [
+        round(h.score, 4) for h in hits
+    ]

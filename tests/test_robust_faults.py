@@ -8,6 +8,7 @@ or pauses right after the new index is written / half-way through the directory 
 and logs what the child is doing.  Nothing in the package is patched for the test
 process itself.
 """
+
 from __future__ import annotations
 
 import errno
@@ -26,8 +27,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from _live import LiveServer
+
 from assistant.api import create_api
 from assistant.core import Assistant
 from assistant.errors import IndexCorrupt
@@ -107,7 +108,9 @@ _HOOK = textwrap.dedent('''
 
 # --- helpers ------------------------------------------------------------------------------------
 def _settings(base: Path) -> Settings:
-    return Settings(corpus_dir=base / "corpus", index_dir=base / "index", data_dir=base / "data", embedder="fake")
+    return Settings(
+        corpus_dir=base / "corpus", index_dir=base / "index", data_dir=base / "data", embedder="fake"
+    )
 
 
 def _workspace(tmp_path: Path, plans: int) -> Settings:
@@ -129,8 +132,12 @@ def _env(tmp_path: Path, settings: Settings, log: Path | None = None, **extra: s
     hooks.mkdir(exist_ok=True)
     (hooks / "sitecustomize.py").write_text(_HOOK, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TLKH_", "ROBUST_"))}
-    env.update(PYTHONPATH=os.pathsep.join([str(hooks), str(ROOT)]), TLKH_DATA_DIR=str(settings.data_dir),
-               TLKH_EMBEDDER="fake", PYTHONUNBUFFERED="1")
+    env.update(
+        PYTHONPATH=os.pathsep.join([str(hooks), str(ROOT)]),
+        TLKH_DATA_DIR=str(settings.data_dir),
+        TLKH_EMBEDDER="fake",
+        PYTHONUNBUFFERED="1",
+    )
     if log is not None:
         env["ROBUST_LOG"] = str(log)
     env.update(extra)
@@ -138,13 +145,26 @@ def _env(tmp_path: Path, settings: Settings, log: Path | None = None, **extra: s
 
 
 def _cli(settings: Settings, *args: str) -> list[str]:
-    return [sys.executable, "-m", "assistant", "--corpus", str(settings.corpus_dir), "--index",
-            str(settings.index_dir), "--embedder", "fake", *args]
+    return [
+        sys.executable,
+        "-m",
+        "assistant",
+        "--corpus",
+        str(settings.corpus_dir),
+        "--index",
+        str(settings.index_dir),
+        "--embedder",
+        "fake",
+        *args,
+    ]
 
 
-def _run(settings: Settings, env: dict, *args: str, timeout: float = 300, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run(_cli(settings, *args), cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout, **kw)
+def _run(
+    settings: Settings, env: dict, *args: str, timeout: float = 300, **kw
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        _cli(settings, *args), cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, **kw
+    )
 
 
 def _events(log: Path) -> list[dict]:
@@ -186,15 +206,20 @@ def _consistent(settings: Settings) -> None:
     index = Path(settings.index_dir)
     manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
     n = manifest["passage_count"]
-    lines = [line for line in (index / "passages.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [
+        line for line in (index / "passages.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     assert len(lines) == n
     assert faiss.read_index(str(index / "dense.faiss")).ntotal == n
     assert LexicalIndex.load(index / "lexical").n_docs == n
     assert LexicalIndex.load(index / "lexical_units").n_docs == n
     for rel, info in manifest["files"].items():
         assert hashlib.sha256((index / rel).read_bytes()).hexdigest() == info["sha256"], rel
-    corpus = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in Path(settings.corpus_dir).iterdir()
-              if p.is_file() and not p.name.startswith(".")}
+    corpus = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in Path(settings.corpus_dir).iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    }
     assert manifest["sources"] == corpus
     assert len({json.loads(line)["id"] for line in lines}) == n
 
@@ -214,8 +239,14 @@ def _kill_during_reindex(tmp_path: Path, point: str) -> tuple[Settings, dict, di
     _add_plans(settings)  # the re-index has new plans to embed
     log = tmp_path / "child.jsonl"
     extra, ready = KILL_POINTS[point]
-    proc = subprocess.Popen(_cli(settings, "index"), cwd=ROOT, env=_env(tmp_path, settings, log, **extra),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        _cli(settings, "index"),
+        cwd=ROOT,
+        env=_env(tmp_path, settings, log, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_for(log, proc, ready)
         os.kill(proc.pid, signal.SIGKILL)
@@ -280,8 +311,14 @@ def _damage(index: Path, how: str) -> None:
         raise ValueError(how)
 
 
-DAMAGE = ["truncate-faiss", "flip-byte-passages", "empty-passages", "truncate-manifest", "delete-lexical",
-          "garbage-npy"]
+DAMAGE = [
+    "truncate-faiss",
+    "flip-byte-passages",
+    "empty-passages",
+    "truncate-manifest",
+    "delete-lexical",
+    "garbage-npy",
+]
 
 
 @pytest.mark.parametrize("how", DAMAGE)
@@ -317,8 +354,17 @@ def test_two_reindexes_at_once_are_serialized(tmp_path):
     _add_plans(settings)
     log = tmp_path / "children.jsonl"
     env = _env(tmp_path, settings, log, ROBUST_SLOW_EMBED="0.1")
-    procs = [subprocess.Popen(_cli(settings, "index"), cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            _cli(settings, "index"),
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     try:
         outs = [p.communicate(timeout=600) for p in procs]
     finally:
@@ -380,7 +426,9 @@ def small_disk(tmp_path):
     """A real 4 MiB tmpfs (needs root/CAP_SYS_ADMIN, as in CI's container); skipped where mount is refused."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True, text=True)
+    r = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True, text=True
+    )
     if r.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
     try:
@@ -398,7 +446,9 @@ def _fill(disk: Path, leave: int) -> Path:
     return filler
 
 
-def _disk_full_build(tmp_path: Path, settings: Settings, **popen) -> tuple[subprocess.CompletedProcess, dict, dict]:
+def _disk_full_build(
+    tmp_path: Path, settings: Settings, **popen
+) -> tuple[subprocess.CompletedProcess, dict, dict]:
     before, answer = _state(settings), _answer(settings)
     _add_plans(settings)
     r = _run(settings, _env(tmp_path, settings), "index", **popen)
@@ -409,8 +459,9 @@ def test_disk_full_during_build_keeps_the_old_index_tmpfs(tmp_path, small_disk):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / PLANS[0], corpus / PLANS[0])
-    settings = Settings(corpus_dir=corpus, index_dir=small_disk / "index", data_dir=small_disk / "data",
-                        embedder="fake")
+    settings = Settings(
+        corpus_dir=corpus, index_dir=small_disk / "index", data_dir=small_disk / "data", embedder="fake"
+    )
     build_index(settings, embedder=FakeEmbedder())
     filler = _fill(small_disk, 256 * 1024)
     r, before, answer = _disk_full_build(tmp_path, settings)
@@ -428,6 +479,7 @@ def _fsize_limit(limit: int):
     def apply():  # in the child, before exec: writes past ``limit`` fail with EFBIG
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     return apply
 
 
@@ -476,8 +528,14 @@ def test_feedback_survives_a_process_killed_mid_write(tmp_path):
     line = len((json.dumps(sample, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
     # the child is killed by the kernel (SIGXFSZ) inside its third append(), half of that line on disk
     limit = size + 2 * line + line // 2
-    r = subprocess.run([sys.executable, "-c", _APPENDER, str(path), "50"], cwd=ROOT, capture_output=True, text=True,
-                       timeout=120, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    r = subprocess.run(
+        [sys.executable, "-c", _APPENDER, str(path), "50"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )
     assert r.returncode == -signal.SIGXFSZ, (r.returncode, r.stderr[-2000:])
     acked = r.stdout.split()
     assert len(acked) == 2
@@ -512,10 +570,23 @@ def test_upload_killed_mid_indexing_loses_nothing(tmp_path):
     before, answer = _state(settings), _answer(settings)
     upload = CORPUS / PLANS[-1]
     log = tmp_path / "child.jsonl"
-    proc = subprocess.Popen([sys.executable, "-c", _UPLOADER, str(settings.corpus_dir), str(settings.index_dir),
-                             str(settings.data_dir), "ke-hoach-moi.txt", str(upload)], cwd=ROOT,
-                            env=_env(tmp_path, settings, log, ROBUST_SLOW_EMBED="0.3"), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _UPLOADER,
+            str(settings.corpus_dir),
+            str(settings.index_dir),
+            str(settings.data_dir),
+            "ke-hoach-moi.txt",
+            str(upload),
+        ],
+        cwd=ROOT,
+        env=_env(tmp_path, settings, log, ROBUST_SLOW_EMBED="0.3"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_for(log, proc, lambda ev: sum(e["event"] == "embed" for e in ev) >= 2)
         os.kill(proc.pid, signal.SIGKILL)
@@ -542,10 +613,34 @@ def test_load_script_runs_against_a_real_server(tmp_path):
     settings = _workspace(tmp_path, 2)
     out = tmp_path / "load.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TLKH_")}
-    r = subprocess.run([sys.executable, "-m", "eval.load", "--clients", "8", "--requests", "60", "--warmup", "2",
-                        "--embedder", "fake", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir),
-                        "--data", str(settings.data_dir), "--json", str(out)],
-                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "eval.load",
+            "--clients",
+            "8",
+            "--requests",
+            "60",
+            "--warmup",
+            "2",
+            "--embedder",
+            "fake",
+            "--corpus",
+            str(settings.corpus_dir),
+            "--index",
+            str(settings.index_dir),
+            "--data",
+            str(settings.data_dir),
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-2000:])
     res = json.loads(out.read_text(encoding="utf-8"))
     assert res["requests"] == 60 and res["ok"] == 60 and res["errors"] == 0
@@ -553,6 +648,12 @@ def test_load_script_runs_against_a_real_server(tmp_path):
     assert res["rss_mib"]["peak"] and res["rss_mib"]["peak"] > 50
     assert "requests/s" in r.stdout and "p95" in r.stdout
     # and it never points at anything but loopback
-    bad = subprocess.run([sys.executable, "-m", "eval.load", "--url", "http://192.0.2.1:7860", "--requests", "1"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "eval.load", "--url", "http://192.0.2.1:7860", "--requests", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode != 0 and "loopback" in bad.stderr

@@ -6,6 +6,7 @@ words is refused (or a ``BadQuestion``); a 20,000-character question is truncate
 a notice; markup and SQL are just text; instructions typed into the question change
 nothing the answer claims without a citation.
 """
+
 from __future__ import annotations
 
 import html.parser
@@ -15,8 +16,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from _live import LiveServer
+
 from assistant.api import create_api
 from assistant.errors import BadQuestion
 from assistant.records import REFUSAL_TEXT
@@ -208,7 +209,9 @@ def test_prompt_injection_in_the_question_has_no_effect(real_assistant, real_set
     assert_well_formed(ans, real_assistant)  # still cited, or refused
     assert_units_grounded(ans, real_assistant)  # no unit it cannot cite
     assert ans.generator == "extractive"
-    system_prompt = (ROOT / "prompts" / "answer_system.md").read_text(encoding="utf-8").strip().splitlines()[0]
+    system_prompt = (
+        (ROOT / "prompts" / "answer_system.md").read_text(encoding="utf-8").strip().splitlines()[0]
+    )
     for secret in (system_prompt, str(real_settings.data_dir), str(real_settings.index_dir)):
         assert secret not in ans.answer
 
@@ -220,17 +223,25 @@ def api_url(real_assistant, real_settings):
         yield url
 
 
-@pytest.mark.parametrize("body,status,code,needle", [
-    ({"question": ""}, 400, "bad_question", "câu hỏi"),
-    ({"question": " \n\t "}, 400, "bad_question", "câu hỏi"),
-    ({}, 422, "bad_request", "không hợp lệ"),
-    ({"question": None}, 422, "bad_request", "không hợp lệ"),
-    ({"question": 123}, 422, "bad_request", "không hợp lệ"),
-    ({"question": ["a", "b"]}, 422, "bad_request", "không hợp lệ"),
-    ({"question": "x" * 200_000}, 422, "bad_request", "không hợp lệ"),
-    ({"question": VIDEO, "filters": {"tinh": "Đồng Tháp"}}, 400, "bad_question", "bộ lọc"),
-    ({"question": VIDEO, "history": [{"role": "hacker", "content": "x"}]}, 422, "bad_request", "không hợp lệ"),
-])
+@pytest.mark.parametrize(
+    "body,status,code,needle",
+    [
+        ({"question": ""}, 400, "bad_question", "câu hỏi"),
+        ({"question": " \n\t "}, 400, "bad_question", "câu hỏi"),
+        ({}, 422, "bad_request", "không hợp lệ"),
+        ({"question": None}, 422, "bad_request", "không hợp lệ"),
+        ({"question": 123}, 422, "bad_request", "không hợp lệ"),
+        ({"question": ["a", "b"]}, 422, "bad_request", "không hợp lệ"),
+        ({"question": "x" * 200_000}, 422, "bad_request", "không hợp lệ"),
+        ({"question": VIDEO, "filters": {"tinh": "Đồng Tháp"}}, 400, "bad_question", "bộ lọc"),
+        (
+            {"question": VIDEO, "history": [{"role": "hacker", "content": "x"}]},
+            422,
+            "bad_request",
+            "không hợp lệ",
+        ),
+    ],
+)
 def test_api_bad_questions_get_clear_json_errors(api_url, body, status, code, needle):
     r = httpx.post(f"{api_url}/api/v1/ask", json=body, timeout=60)
     assert r.status_code == status, r.text[:500]
@@ -249,19 +260,37 @@ def test_api_question_without_words_is_refused_or_rejected(api_url, question):
 
 
 def test_api_body_that_is_not_json_or_too_big(api_url):
-    r = httpx.post(f"{api_url}/api/v1/ask", content=b"{not json", headers={"content-type": "application/json"},
-                   timeout=30)
+    r = httpx.post(
+        f"{api_url}/api/v1/ask",
+        content=b"{not json",
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
     assert r.status_code == 422 and r.json()["error"] == "bad_request"
-    r = httpx.post(f"{api_url}/api/v1/ask", content=b"\xff\xfe\x00garbage", headers={"content-type": "application/json"},
-                   timeout=30)
+    r = httpx.post(
+        f"{api_url}/api/v1/ask",
+        content=b"\xff\xfe\x00garbage",
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
     assert r.status_code == 422 and r.json()["error"] == "bad_request"
     big = json.dumps({"question": "a" * (2 * 1024 * 1024)}).encode()
-    r = httpx.post(f"{api_url}/api/v1/ask", content=big, headers={"content-type": "application/json"}, timeout=60)
+    r = httpx.post(
+        f"{api_url}/api/v1/ask", content=big, headers={"content-type": "application/json"}, timeout=60
+    )
     assert r.status_code == 413 and r.json()["error"] == "payload_too_large" and "KiB" in r.json()["message"]
 
 
-@pytest.mark.parametrize("question", [VIDEO * 400, *HOSTILE, *INJECTIONS, "What is the weather in London tomorrow?",
-                                      "Sở nào chủ trì video clip 宣传 видео Đồng Tháp?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        VIDEO * 400,
+        *HOSTILE,
+        *INJECTIONS,
+        "What is the weather in London tomorrow?",
+        "Sở nào chủ trì video clip 宣传 видео Đồng Tháp?",
+    ],
+)
 def test_api_answers_odd_questions_with_the_contract(api_url, real_assistant, question):
     question = question[:20_000]
     r = httpx.post(f"{api_url}/api/v1/ask", json={"question": question}, timeout=120)

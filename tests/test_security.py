@@ -5,12 +5,12 @@ HTTP checks use a real uvicorn server.  "Off loopback" is real too: the server b
 this machine's own non-loopback address and the test connects to it, so the server
 sees a non-loopback peer (skipped on a machine without one).
 """
+
 from __future__ import annotations
 
 import ast
 import html.parser
 import io
-import json
 import re
 import shutil
 import tokenize
@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-
 from _live import LiveServer
+
 from assistant.api import create_api
 from assistant.core import Assistant
 from assistant.indexing import IndexStore
@@ -46,8 +46,15 @@ def built(tmp_path_factory) -> Path:
 
 
 def _settings(base: Path, **kw) -> Settings:
-    return Settings(corpus_dir=base / "corpus", index_dir=base / "index", data_dir=base / "data", embedder="fake",
-                    admin_user=ADMIN[0], admin_password=ADMIN[1], **kw)
+    return Settings(
+        corpus_dir=base / "corpus",
+        index_dir=base / "index",
+        data_dir=base / "data",
+        embedder="fake",
+        admin_user=ADMIN[0],
+        admin_password=ADMIN[1],
+        **kw,
+    )
 
 
 @pytest.fixture()
@@ -76,9 +83,12 @@ def _outside_address() -> str | None:
 
 
 # --- API keys off loopback -----------------------------------------------------------------------------
-CALLS = [("post", "/api/v1/ask", {"json": {"question": "Ai ký kế hoạch 183?"}}),
-         ("get", "/api/v1/plans", {}), ("get", "/api/v1/units", {}),
-         ("post", "/api/v1/feedback", {"json": {"rating": "useful", "question": "x"}})]
+CALLS = [
+    ("post", "/api/v1/ask", {"json": {"question": "Ai ký kế hoạch 183?"}}),
+    ("get", "/api/v1/plans", {}),
+    ("get", "/api/v1/units", {}),
+    ("post", "/api/v1/feedback", {"json": {"rating": "useful", "question": "x"}}),
+]
 
 
 @pytest.fixture()
@@ -97,8 +107,12 @@ def test_without_api_keys_only_loopback_is_served(work, outside):
             assert r.status_code == 403, (path, r.status_code, r.text[:200])
             assert r.json()["error"] == "forbidden" and "khóa API" in r.json()["message"]
         # a forged proxy header from an untrusted peer changes nothing
-        r = httpx.post(f"{url}/api/v1/ask", json={"question": "x"}, timeout=30,
-                       headers={"X-Forwarded-For": "127.0.0.1", "X-Real-IP": "127.0.0.1"})
+        r = httpx.post(
+            f"{url}/api/v1/ask",
+            json={"question": "x"},
+            timeout=30,
+            headers={"X-Forwarded-For": "127.0.0.1", "X-Real-IP": "127.0.0.1"},
+        )
         assert r.status_code == 403
         assert httpx.get(f"{url}/healthz", timeout=30).status_code == 200  # health stays open for monitors
     with LiveServer(create_api(a, settings)) as url:  # the same app on loopback serves loopback
@@ -142,7 +156,9 @@ def test_the_ui_off_loopback_needs_a_login_or_a_key(work, outside):
             r = httpx.get(f"{url}{path}", timeout=60)
             assert r.status_code == 403 and r.json()["error"] == "forbidden", (path, r.text[:200])
             assert "TLKH_UI_USERS" in r.json()["hint"]
-        r = httpx.post(f"{url}/gradio_api/call/ask", json={"data": ["Ai ký kế hoạch 183?", [], "", ""]}, timeout=60)
+        r = httpx.post(
+            f"{url}/gradio_api/call/ask", json={"data": ["Ai ký kế hoạch 183?", [], "", ""]}, timeout=60
+        )
         assert r.status_code == 403  # Gradio's own endpoint is no way around the API rule
         health = httpx.get(f"{url}/healthz", timeout=60)
         assert health.status_code == 200 and not {"index_dir", "corpus_dir"} & set(health.json())
@@ -180,18 +196,29 @@ def test_api_upload_and_removal_require_the_administrator(work):
     before = _index_files(settings)
     files = {"file": ("ke-hoach-moi.txt", UPLOAD.read_bytes(), "text/plain")}
     with LiveServer(create_api(a, settings)) as url:
-        for auth in (None, ("admin", ADMIN[1]), (ADMIN[0], "sai"), (ADMIN[0], ADMIN[1].lower()), (ADMIN[0], "")):
+        for auth in (
+            None,
+            ("admin", ADMIN[1]),
+            (ADMIN[0], "sai"),
+            (ADMIN[0], ADMIN[1].lower()),
+            (ADMIN[0], ""),
+        ):
             r = httpx.post(f"{url}/api/v1/plans", files=files, auth=auth, timeout=60)
             assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Basic"), (auth, r.text)
             r = httpx.delete(f"{url}/api/v1/plans/{BASE_PLANS[0]}", auth=auth, timeout=60)
             assert r.status_code in (401, 429), (auth, r.text)
         # guessing is throttled per client
-        codes = [httpx.delete(f"{url}/api/v1/plans/{BASE_PLANS[0]}", auth=(ADMIN[0], f"doan-{i}"), timeout=30)
-                 .status_code for i in range(12)]
+        codes = [
+            httpx.delete(
+                f"{url}/api/v1/plans/{BASE_PLANS[0]}", auth=(ADMIN[0], f"doan-{i}"), timeout=30
+            ).status_code
+            for i in range(12)
+        ]
         assert codes[-1] == 429 and set(codes) <= {401, 429}
         assert _index_files(settings) == before
-        assert sorted(p["doc"] for p in httpx.get(f"{url}/api/v1/plans", timeout=30).json()["plans"]) == \
-            sorted(BASE_PLANS)
+        assert sorted(
+            p["doc"] for p in httpx.get(f"{url}/api/v1/plans", timeout=30).json()["plans"]
+        ) == sorted(BASE_PLANS)
     with LiveServer(create_api(a, settings.model_copy(update={"admin_password": ""}))) as url:
         r = httpx.post(f"{url}/api/v1/plans", files=files, auth=(ADMIN[0], ""), timeout=60)
         assert r.status_code == 403 and "quản trị đang tắt" in r.json()["message"]
@@ -213,7 +240,11 @@ def ui_handlers(work):
 
     def handlers(s: Settings):
         demo = build_ui(a, s)
-        return {f.fn.__name__: f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") in ("upload", "remove")}
+        return {
+            f.fn.__name__: f.fn
+            for f in demo.fns.values()
+            if getattr(f.fn, "__name__", "") in ("upload", "remove")
+        }
 
     return a, settings, base, handlers
 
@@ -256,8 +287,17 @@ def test_ui_upload_and_removal_require_the_administrator(ui_handlers, tmp_path):
 
 
 # --- uploaded files: generated names, inside the data folders only ---------------------------------------
-@pytest.mark.parametrize("name", ["../../Kế hoạch <script>.txt", "..\\x.txt", "ke hoach; rm -rf.txt",
-                                  "CON.txt", ".htaccess.txt", "a" * 300 + ".txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../Kế hoạch <script>.txt",
+        "..\\x.txt",
+        "ke hoach; rm -rf.txt",
+        "CON.txt",
+        ".htaccess.txt",
+        "a" * 300 + ".txt",
+    ],
+)
 def test_uploaded_files_get_safe_generated_names_inside_the_data_folders(work, tmp_path, name):
     a, settings, base = work
     outside_before = {p for p in tmp_path.rglob("*") if "ws" not in p.relative_to(tmp_path).parts}
@@ -282,8 +322,11 @@ def pickle_problems(source: str, where: str = "<src>") -> list[str]:
     tree = ast.parse(source)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            problems += [f"{where}:{node.lineno} import {a.name}" for a in node.names
-                         if a.name.split(".")[0] in _BANNED_MODULES]
+            problems += [
+                f"{where}:{node.lineno} import {a.name}"
+                for a in node.names
+                if a.name.split(".")[0] in _BANNED_MODULES
+            ]
         elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _BANNED_MODULES:
             problems.append(f"{where}:{node.lineno} from {node.module} import …")
         elif isinstance(node, ast.Call):
@@ -305,8 +348,11 @@ def pickle_problems(source: str, where: str = "<src>") -> list[str]:
                 if v is not None and not (isinstance(v, ast.Constant) and v.value is expected):
                     problems.append(f"{where}:{node.lineno} {flag}={ast.unparse(v)}")
     # and a plain grep of the code (comments and strings removed) for the same calls
-    code = " ".join(t.string for t in tokenize.generate_tokens(io.StringIO(source).readline)
-                    if t.type in (tokenize.NAME, tokenize.OP))
+    code = " ".join(
+        t.string
+        for t in tokenize.generate_tokens(io.StringIO(source).readline)
+        if t.type in (tokenize.NAME, tokenize.OP)
+    )
     for pat in (r"\bpickle \. loads?\b", r"\bjoblib \. load\b", r"\btorch \. load\b", r"\bUnpickler\b"):
         if re.search(pat, code):
             problems.append(f"{where}: matches {pat}")
@@ -314,15 +360,28 @@ def pickle_problems(source: str, where: str = "<src>") -> list[str]:
 
 
 def _sources() -> list[Path]:
-    files = [*sorted((ROOT / "assistant").rglob("*.py")), *sorted((ROOT / "eval").rglob("*.py")), ROOT / "app.py"]
+    files = [
+        *sorted((ROOT / "assistant").rglob("*.py")),
+        *sorted((ROOT / "eval").rglob("*.py")),
+        ROOT / "app.py",
+    ]
     return [p for p in files if p.is_file()]
 
 
 def test_the_pickle_check_catches_what_it_should():
-    bad = ["import pickle", "from joblib import load", "import numpy as np\nnp.load('x.npy')",
-           "import numpy\nnumpy.load('x', allow_pickle=True)", "import torch\ntorch.load('m.pt')",
-           "import pandas as pd\npd.read_pickle('x')", "FAISS.load_local('d', e, allow_dangerous_deserialization=True)",
-           "import dill", "bm25s.BM25.load('d', allow_pickle=True)", "import shelve", "p = pickle.loads(b)"]
+    bad = [
+        "import pickle",
+        "from joblib import load",
+        "import numpy as np\nnp.load('x.npy')",
+        "import numpy\nnumpy.load('x', allow_pickle=True)",
+        "import torch\ntorch.load('m.pt')",
+        "import pandas as pd\npd.read_pickle('x')",
+        "FAISS.load_local('d', e, allow_dangerous_deserialization=True)",
+        "import dill",
+        "bm25s.BM25.load('d', allow_pickle=True)",
+        "import shelve",
+        "p = pickle.loads(b)",
+    ]
     for src in bad:
         assert pickle_problems(src), src
     ok = "import numpy as np\nnp.load('x.npy', allow_pickle=False, mmap_mode=None)\nimport json\njson.loads('{}')"
@@ -332,7 +391,9 @@ def test_the_pickle_check_catches_what_it_should():
 def test_no_pickle_anywhere_in_the_package_and_eval():
     sources = _sources()
     assert len(sources) > 20 and any(p.name == "store.py" for p in sources)
-    problems = [x for p in sources for x in pickle_problems(p.read_text(encoding="utf-8"), str(p.relative_to(ROOT)))]
+    problems = [
+        x for p in sources for x in pickle_problems(p.read_text(encoding="utf-8"), str(p.relative_to(ROOT)))
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -353,8 +414,15 @@ def test_built_index_and_cache_hold_no_pickle(work):
 
 
 # --- escaping in the UI ---------------------------------------------------------------------------------------
-EVIL = ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>", "\" onmouseover=\"alert(1)",
-        "' onfocus='alert(1)' autofocus='", "</div><iframe src=javascript:alert(1)>", "&lt;b&gt;", "**đậm** [x](javascript:alert(1))"]
+EVIL = [
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    '" onmouseover="alert(1)',
+    "' onfocus='alert(1)' autofocus='",
+    "</div><iframe src=javascript:alert(1)>",
+    "&lt;b&gt;",
+    "**đậm** [x](javascript:alert(1))",
+]
 
 
 class _Tags(html.parser.HTMLParser):
@@ -378,11 +446,30 @@ def _parse(fragment: str) -> _Tags:
 
 
 def _answer(evil: str) -> dict:
-    return {"schema": 1, "question": evil, "answer": f"{evil} chủ trì [1]", "refused": False, "intent": "lead_unit",
-            "units": {"lead": [evil], "partners": [evil + "2"]}, "notice": evil,
-            "citations": [{"n": 1, "passage_id": evil, "doc": evil, "title": evil, "section": evil,
-                           "text": f"Trước {evil} sau", "quote": evil, "score": 1.0, "related_only": False,
-                           "page": 3, "kind": "article"}]}
+    return {
+        "schema": 1,
+        "question": evil,
+        "answer": f"{evil} chủ trì [1]",
+        "refused": False,
+        "intent": "lead_unit",
+        "units": {"lead": [evil], "partners": [evil + "2"]},
+        "notice": evil,
+        "citations": [
+            {
+                "n": 1,
+                "passage_id": evil,
+                "doc": evil,
+                "title": evil,
+                "section": evil,
+                "text": f"Trước {evil} sau",
+                "quote": evil,
+                "score": 1.0,
+                "related_only": False,
+                "page": 3,
+                "kind": "article",
+            }
+        ],
+    }
 
 
 @pytest.mark.parametrize("evil", EVIL)
@@ -417,12 +504,15 @@ class _Passage:
 def test_a_plan_with_markup_is_shown_as_text_end_to_end(work):
     a, settings, base = work
     token = "Zq7kd"
-    plan = ("ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 12/KH-UBND\n\nKẾ HOẠCH\nThử nghiệm hiển thị\n\nI. NHIỆM VỤ\n"
-            f"1. Kiểm tra chuỗi {token} &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;\n"
-            f"Sở Tư pháp chủ trì kiểm tra chuỗi {token} trước ngày 30/6/2025.\n")
+    plan = (
+        "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 12/KH-UBND\n\nKẾ HOẠCH\nThử nghiệm hiển thị\n\nI. NHIỆM VỤ\n"
+        f"1. Kiểm tra chuỗi {token} &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;\n"
+        f"Sở Tư pháp chủ trì kiểm tra chuỗi {token} trước ngày 30/6/2025.\n"
+    )
     meta = a.add_plan("hien-thi.txt", plan.encode("utf-8"))
-    text = " ".join(p.text for p in IndexStore.load(Path(settings.index_dir), "fake-v1").passages
-                    if p.doc == meta.doc)
+    text = " ".join(
+        p.text for p in IndexStore.load(Path(settings.index_dir), "fake-v1").passages if p.doc == meta.doc
+    )
     assert "<script>alert(1)</script>" in text  # the plan really carries markup into a passage
     ans = a.ask(f"Ai chủ trì kiểm tra chuỗi {token}?").to_dict()
     hit = [c for c in ans["citations"] if "<script>" in c["text"]]
@@ -451,15 +541,21 @@ def _bounded(req: str) -> tuple[bool, bool]:
     ops = [s.operator for s in spec]
     lower = any(op in (">=", ">", "==", "~=", "===") for op in ops)
     upper = any(op in ("<", "<=", "~=", "===") for op in ops) or any(
-        s.operator == "==" and "*" not in s.version for s in spec)
+        s.operator == "==" and "*" not in s.version for s in spec
+    )
     return lower, upper
 
 
 def test_runtime_and_optional_dependencies_have_lower_and_upper_bounds():
     groups = _requirements()
     assert groups["dependencies"]
-    bad = [f"{g}: {r}" for g, reqs in groups.items() if g != "build-system" for r in reqs
-           if _bounded(r) != (True, True)]
+    bad = [
+        f"{g}: {r}"
+        for g, reqs in groups.items()
+        if g != "build-system"
+        for r in reqs
+        if _bounded(r) != (True, True)
+    ]
     assert not bad, bad
 
 
@@ -470,5 +566,9 @@ def test_build_requirements_have_lower_and_upper_bounds():
 
 def test_bound_check_rejects_unbounded_specs():
     assert _bounded("x>=1,<2") == (True, True) and _bounded("torch==2.13.0") == (True, True)
-    assert _bounded("x>=1") == (True, False) and _bounded("x<2") == (False, True) and _bounded("x") == (False, False)
+    assert (
+        _bounded("x>=1") == (True, False)
+        and _bounded("x<2") == (False, True)
+        and _bounded("x") == (False, False)
+    )
     assert _bounded("x~=1.4") == (True, True)

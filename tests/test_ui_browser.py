@@ -4,6 +4,7 @@ The app runs in-process under uvicorn on a free loopback port, over a tmp copy o
 corpus (uploads are written into corpus_dir) with the real embedder (e5-small).
 Screenshots go to $ARTIFACTS_DIR (or a tmp folder printed in the log).
 """
+
 from __future__ import annotations
 
 import io
@@ -14,7 +15,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from _live import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,14 +25,21 @@ QUESTION = "Đơn vị nào chủ trì thực hiện video clip quảng bá hìn
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
-                                                     "(apt-get install chromium; scripts/setup.sh --test does it)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's Chromium at /usr/bin/chromium "
+        "(apt-get install chromium; scripts/setup.sh --test does it)",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def artifacts(tmp_path_factory) -> Path:
-    d = Path(os.environ["ARTIFACTS_DIR"]) if os.environ.get("ARTIFACTS_DIR") else tmp_path_factory.mktemp("shots")
+    d = (
+        Path(os.environ["ARTIFACTS_DIR"])
+        if os.environ.get("ARTIFACTS_DIR")
+        else tmp_path_factory.mktemp("shots")
+    )
     d.mkdir(parents=True, exist_ok=True)
     print(f"screenshots: {d}")
     return d
@@ -48,8 +55,13 @@ def app(tmp_path_factory, real_assistant, real_settings):
     shutil.copytree(CORPUS, base / "corpus")
     if Path(real_settings.data_dir).exists():  # reuse the session's embedding cache: same texts, same vectors
         shutil.copytree(real_settings.data_dir, base / "data")
-    settings = Settings(corpus_dir=base / "corpus", index_dir=base / "index", data_dir=base / "data",
-                        embedder="e5-small", admin_password=ADMIN_PASSWORD)
+    settings = Settings(
+        corpus_dir=base / "corpus",
+        index_dir=base / "index",
+        data_dir=base / "data",
+        embedder="e5-small",
+        admin_password=ADMIN_PASSWORD,
+    )
     assistant = Assistant(settings, build_if_missing=True)
     assistant.plans()
     with LiveServer(create_app(assistant, settings)) as url:
@@ -61,9 +73,17 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -86,11 +106,14 @@ def ask(pg, question: str) -> None:
     rows = pg.locator("#tlkh-chat .message-row").count()
     pg.fill("#tlkh-question textarea", question)
     pg.click("#tlkh-ask")
-    pg.wait_for_function("""n => {
+    pg.wait_for_function(
+        """n => {
         const rows = document.querySelectorAll('#tlkh-chat .message-row');
         const last = rows[rows.length - 1];
         return rows.length >= n + 2 && last.classList.contains('bot-row') && last.innerText.trim() !== '…';
-    }""", arg=rows)
+    }""",
+        arg=rows,
+    )
     pg.wait_for_selector("#tlkh-sources .tlkh-src, #tlkh-sources .tlkh-empty")
 
 
@@ -99,10 +122,13 @@ def last_answer(pg):
 
 
 def current_sources(pg) -> list[dict]:
-    return pg.eval_on_selector_all("#tlkh-sources .tlkh-src", """els => els.map(e => ({
+    return pg.eval_on_selector_all(
+        "#tlkh-sources .tlkh-src",
+        """els => els.map(e => ({
         pid: e.dataset.pid, title: e.querySelector('.tlkh-title').innerText,
         text: e.querySelector('.tlkh-text').innerText, mark: e.querySelector('mark')?.innerText || '',
-        doc: e.querySelector('.tlkh-doc').innerText}))""")
+        doc: e.querySelector('.tlkh-doc').innerText}))""",
+    )
 
 
 def upload(pg, path: Path, password: str | None = None, *, choose_file: bool = True) -> str:
@@ -116,10 +142,13 @@ def upload(pg, path: Path, password: str | None = None, *, choose_file: bool = T
         pg.set_input_files("#tlkh-upload input[type=file]", str(path))
         pg.wait_for_selector(f"#tlkh-upload >> text={path.name}")
     pg.click("#tlkh-upload-btn")
-    pg.wait_for_function("""([name, refusal]) => {
+    pg.wait_for_function(
+        """([name, refusal]) => {
         const v = document.querySelector('#tlkh-admin-status textarea')?.value || '';
         return refusal ? v.startsWith('Sai') : (v.startsWith('Đã nạp') && v.includes(name)) || v.startsWith('Không nạp');
-    }""", arg=[path.name, password is not None and password != ADMIN_PASSWORD])
+    }""",
+        arg=[path.name, password is not None and password != ADMIN_PASSWORD],
+    )
     return pg.input_value("#tlkh-admin-status textarea")
 
 
@@ -165,8 +194,9 @@ def test_ask_see_sources_and_open_one(page, app, artifacts):
     assert page.locator("#tlkh-context .tlkh-cited").count() == 0
     # clicking the first answer in the chat brings its sources back
     page.locator("#tlkh-chat .message-row.bot-row").first.locator(".message-content").click()
-    page.wait_for_function("pid => document.querySelector('#tlkh-sources .tlkh-src')?.dataset.pid === pid",
-                           arg=sources[0]["pid"])
+    page.wait_for_function(
+        "pid => document.querySelector('#tlkh-sources .tlkh-src')?.dataset.pid === pid", arg=sources[0]["pid"]
+    )
     assert not page.dialogs
 
 
@@ -177,7 +207,9 @@ def test_admin_upload_then_answer_cites_it(page, app, artifacts, tmp_path):
         "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 88/KH-UBND\n\nKẾ HOẠCH\n"
         f"Số hóa hồ sơ di tích {token}\n\nI. NHIỆM VỤ\n1. Số hóa hồ sơ di tích {token}\n"
         f"Sở Văn hóa, Thể thao và Du lịch chủ trì số hóa toàn bộ hồ sơ di tích {token} "
-        "trước ngày 15/8/2025.\n", encoding="utf-8")
+        "trước ngày 15/8/2025.\n",
+        encoding="utf-8",
+    )
     # a wrong password is refused and nothing is added
     assert upload(page, plan, "sai-mat-khau") == "Sai mật khẩu quản trị."
     assert plan.name not in [m.doc for m in app[1].plans()]
@@ -201,9 +233,15 @@ def test_plan_html_shows_as_text(page, app, artifacts, tmp_path):
     payload = "<script>alert(1)</script> <img src=x onerror=alert(2)> <b>in đậm</b> **sao** a < b"
     title = f"Kiểm thử <img src=x onerror=alert(3)><b>hiển thị</b> {token}"
     doc = docx.Document()
-    for line in ("ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP", "Số: 99/KH-UBND", "KẾ HOẠCH", title, "I. NHIỆM VỤ",
-                 f"1. Nội dung kiểm thử {token}",
-                 f"Sở Nội vụ chủ trì rà soát mã {token}: {payload} trước ngày 1/9/2025."):
+    for line in (
+        "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP",
+        "Số: 99/KH-UBND",
+        "KẾ HOẠCH",
+        title,
+        "I. NHIỆM VỤ",
+        f"1. Nội dung kiểm thử {token}",
+        f"Sở Nội vụ chủ trì rà soát mã {token}: {payload} trước ngày 1/9/2025.",
+    ):
         doc.add_paragraph(line)
     plan = tmp_path / f"ke-hoach-html-{token.lower()}.docx"
     doc.save(plan)
@@ -240,10 +278,13 @@ def test_unit_lookup_and_exports(page, app, artifacts):
     page.get_by_role("option", name=label, exact=True).click()
     expected = assistant.unit_tasks(unit["name"], unit["province"])
     # the table shows the unit's tasks (it renders rows lazily: look for the first task's text)
-    page.wait_for_function("""want => {
+    page.wait_for_function(
+        """want => {
         const table = document.querySelector('#tlkh-tasks');
         return table && table.innerText.replace(/\\s+/g, ' ').includes(want);
-    }""", arg=" ".join(expected[0]["text"].split())[:60])
+    }""",
+        arg=" ".join(expected[0]["text"].split())[:60],
+    )
     links = page.eval_on_selector_all("a[download]", "els => els.map(e => e.href)")
     xlsx = next(h for h in links if h.endswith(".xlsx"))
     csv_link = next(h for h in links if h.endswith(".csv"))
@@ -292,8 +333,11 @@ def test_remote_official_logs_in_and_asks(browser, app, artifacts):
         with pytest.raises(Error, match="AUTH"):  # headless Chromium cannot show the login prompt
             anon.new_page().goto(url + "/")
         anon.close()
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN",
-                                  http_credentials={"username": "can-bo", "password": "Mật-khẩu-Xem-1"})
+        ctx = browser.new_context(
+            viewport={"width": 1400, "height": 1000},
+            locale="vi-VN",
+            http_credentials={"username": "can-bo", "password": "Mật-khẩu-Xem-1"},
+        )
         pg = ctx.new_page()
         pg.set_default_timeout(180_000)
         pg.goto(url + "/", wait_until="load")

@@ -2,6 +2,7 @@
 
 Pure functions over real records; the browser test checks the same in Chromium.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,8 +14,17 @@ from markdown_it import MarkdownIt
 
 from assistant.records import Answer, Citation, DocMeta, Passage
 from assistant.ui_render import (
-    answer_markdown, context_html, copy_text, filters_from, highlight, md_escape, plan_choices, scope_choices,
-    sources_html, write_csv, write_xlsx,
+    answer_markdown,
+    context_html,
+    copy_text,
+    filters_from,
+    highlight,
+    md_escape,
+    plan_choices,
+    scope_choices,
+    sources_html,
+    write_csv,
+    write_xlsx,
 )
 
 NASTY = [
@@ -38,11 +48,24 @@ def test_md_escape_renders_the_exact_characters(text):
 
 def _answer(text="Sở Văn hóa, Thể thao và Du lịch chủ trì [1].", **kw) -> dict:
     passage = "Giao Sở Văn hóa, Thể thao và Du lịch chủ trì <b>tổ chức</b> lễ hội; hạn 30/6."
-    base = dict(question="Ai chủ trì lễ hội?", answer=text, intent="lead_unit",
-                units={"lead": ["Sở Văn hóa, Thể thao và Du lịch"], "partners": ["Công an tỉnh"]},
-                citations=[Citation(n=1, passage_id="kh-x:ii.1:ab12", doc="kh-x.txt", title="Kế hoạch <X>",
-                                    section="II › 1", text=passage, quote="chủ trì <b>tổ chức</b> lễ hội",
-                                    score=0.9)])
+    base = dict(
+        question="Ai chủ trì lễ hội?",
+        answer=text,
+        intent="lead_unit",
+        units={"lead": ["Sở Văn hóa, Thể thao và Du lịch"], "partners": ["Công an tỉnh"]},
+        citations=[
+            Citation(
+                n=1,
+                passage_id="kh-x:ii.1:ab12",
+                doc="kh-x.txt",
+                title="Kế hoạch <X>",
+                section="II › 1",
+                text=passage,
+                quote="chủ trì <b>tổ chức</b> lễ hội",
+                score=0.9,
+            )
+        ],
+    )
     base.update(kw)
     return Answer(**base).to_dict()
 
@@ -53,8 +76,12 @@ def test_answer_markdown_bolds_units_and_lists_missing_ones():
     assert "Phối hợp: **Công an tỉnh**" in md  # not named in the text: shown beside it
     assert "Chủ trì:" not in md  # the lead is already bold in the text
     # a unit name inside a longer one is not bolded twice
-    md2 = answer_markdown(_answer("Sở Văn hóa, Thể thao và Du lịch và Sở Văn hóa phối hợp.",
-                                  units={"lead": ["Sở Văn hóa", "Sở Văn hóa, Thể thao và Du lịch"], "partners": []}))
+    md2 = answer_markdown(
+        _answer(
+            "Sở Văn hóa, Thể thao và Du lịch và Sở Văn hóa phối hợp.",
+            units={"lead": ["Sở Văn hóa", "Sở Văn hóa, Thể thao và Du lịch"], "partners": []},
+        )
+    )
     assert md2.count("**") == 4
 
 
@@ -81,8 +108,12 @@ def test_copy_text_has_answer_and_each_source():
 
 
 def test_context_window_around_the_cited_passage():
-    ps = [Passage(id=f"p{i}", doc="kh.txt", kind="table_row", text=f"Dòng {i} <i>", section=("Phụ lục", f"{i:02d}"))
-          for i in range(20)]
+    ps = [
+        Passage(
+            id=f"p{i}", doc="kh.txt", kind="table_row", text=f"Dòng {i} <i>", section=("Phụ lục", f"{i:02d}")
+        )
+        for i in range(20)
+    ]
     out = context_html(ps, "p10", quote="Dòng 10", title="Phụ lục <A>", window=2)
     assert len(re.findall(r"class='tlkh-ctx( tlkh-cited)?'", out)) == 5  # p8 … p12
     assert "… 8 đoạn phía trước" in out and "… 7 đoạn phía sau" in out
@@ -91,12 +122,17 @@ def test_context_window_around_the_cited_passage():
 
 
 def test_filters_and_choices_from_plan_metadata():
-    metas = [DocMeta(doc="a.txt", title="A", number="1/KH", province="Đồng Tháp", district="Lấp Vò"),
-             DocMeta(doc="b.txt", title="B", province="Đồng Nai")]
+    metas = [
+        DocMeta(doc="a.txt", title="A", number="1/KH", province="Đồng Tháp", district="Lấp Vò"),
+        DocMeta(doc="b.txt", title="B", province="Đồng Nai"),
+    ]
     scopes = dict(scope_choices(metas))
     assert set(scopes) == {"Tất cả tỉnh, huyện", "Đồng Nai", "Đồng Tháp", "Đồng Tháp › Lấp Vò"}
-    assert filters_from(scopes["Đồng Tháp › Lấp Vò"], "a.txt") == {"province": "Đồng Tháp", "district": "Lấp Vò",
-                                                                   "doc": "a.txt"}
+    assert filters_from(scopes["Đồng Tháp › Lấp Vò"], "a.txt") == {
+        "province": "Đồng Tháp",
+        "district": "Lấp Vò",
+        "doc": "a.txt",
+    }
     assert filters_from("", "") is None and filters_from("không phải json", None) is None
     assert [v for _, v in plan_choices(metas)] == ["", "a.txt", "b.txt"]
 
@@ -104,13 +140,16 @@ def test_filters_and_choices_from_plan_metadata():
 def test_exports_keep_text_and_defuse_formulas(tmp_path):
     from openpyxl import load_workbook
 
-    rows = [["KH <1>", "II › 1", "=HYPERLINK(\"http://x\")", "Chủ trì"], ["KH 2", "", "- gạch đầu dòng", "Phối hợp"]]
+    rows = [
+        ["KH <1>", "II › 1", '=HYPERLINK("http://x")', "Chủ trì"],
+        ["KH 2", "", "- gạch đầu dòng", "Phối hợp"],
+    ]
     headers = ["Kế hoạch", "Mục", "Nhiệm vụ", "Vai trò"]
     wb = load_workbook(write_xlsx(tmp_path / "t.xlsx", headers, rows))
     ws = wb.active
     assert [c.value for c in ws[1]] == headers
-    assert ws["C2"].value == "=HYPERLINK(\"http://x\")" and ws["C2"].data_type == "s"  # text, not a formula
+    assert ws["C2"].value == '=HYPERLINK("http://x")' and ws["C2"].data_type == "s"  # text, not a formula
     with open(write_csv(tmp_path / "t.csv", headers, rows), encoding="utf-8-sig", newline="") as fh:
         got = list(csv.reader(fh))
-    assert got[0] == headers and got[1][2] == "'=HYPERLINK(\"http://x\")" and got[2][2] == "'- gạch đầu dòng"
+    assert got[0] == headers and got[1][2] == '\'=HYPERLINK("http://x")' and got[2][2] == "'- gạch đầu dòng"
     assert got[1][0] == "KH <1>"

@@ -2,6 +2,7 @@
 
 Every quote a ``Cites`` records goes through ``evidence.verbatim_quote``.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,20 @@ from assistant.answer.intent import Query
 from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
 from assistant.textnorm import fold
 
-__all__ = ["Evidence", "Cites", "plan_label", "title_of", "haystack", "relevance", "evidence_score",
-           "quote_for", "refusal", "units_line", "fold_", "QUOTE_RE"]
+__all__ = [
+    "Evidence",
+    "Cites",
+    "plan_label",
+    "title_of",
+    "haystack",
+    "relevance",
+    "evidence_score",
+    "quote_for",
+    "refusal",
+    "units_line",
+    "fold_",
+    "QUOTE_RE",
+]
 
 QUOTE_RE = re.compile(r"[“\"«]([^”\"»]{3,200})[”\"»]")
 
@@ -22,10 +35,12 @@ QUOTE_RE = re.compile(r"[“\"«]([^”\"»]{3,200})[”\"»]")
 class Evidence:
     """What the core retrieved for one question."""
 
-    hits: list[Hit] = field(default_factory=list)                       # main retrieval, best first
-    per_doc: dict[str, list[Hit]] = field(default_factory=dict)         # compare: hits per plan
-    unit_rows: list[tuple[Passage, str, float]] = field(default_factory=list)  # unit_tasks: (passage, role, score)
-    metadata: dict[str, Passage] = field(default_factory=dict)          # doc → its metadata passage
+    hits: list[Hit] = field(default_factory=list)  # main retrieval, best first
+    per_doc: dict[str, list[Hit]] = field(default_factory=dict)  # compare: hits per plan
+    unit_rows: list[tuple[Passage, str, float]] = field(
+        default_factory=list
+    )  # unit_tasks: (passage, role, score)
+    metadata: dict[str, Passage] = field(default_factory=dict)  # doc → its metadata passage
     doc_passages: dict[str, list[Passage]] = field(default_factory=dict)  # fact: passages of the asked plan
 
 
@@ -79,9 +94,19 @@ class Cites:
             if not c.quote and quote:
                 c.quote = verbatim_quote(p.text, quote)
             return c.n
-        c = Citation(n=len(self.items) + 1, passage_id=p.id, doc=p.doc, title=title_of(p.doc, self.docs),
-                     section=p.section_path, text=p.text, quote=verbatim_quote(p.text, quote),
-                     score=round(float(score), 4), related_only=related_only, page=p.page, kind=p.kind)
+        c = Citation(
+            n=len(self.items) + 1,
+            passage_id=p.id,
+            doc=p.doc,
+            title=title_of(p.doc, self.docs),
+            section=p.section_path,
+            text=p.text,
+            quote=verbatim_quote(p.text, quote),
+            score=round(float(score), 4),
+            related_only=related_only,
+            page=p.page,
+            kind=p.kind,
+        )
         self.items.append(c)
         self._by_id[p.id] = c
         return c.n
@@ -105,8 +130,12 @@ def relevance(query: Query, hits: list[Hit], idf: Idf | None) -> list[float]:
     """Per hit: retrieval score blended with how much of the question the passage covers."""
     ns = norm_scores(hits)
     # a heading that names the question's topic ("III. KINH PHÍ") marks the passage about it
-    return [0.45 * n + 0.55 * coverage(query.terms, haystack(h.passage), idf)
-            + 0.15 * coverage(query.terms, " ".join(h.passage.section[-2:]), idf) for h, n in zip(hits, ns)]
+    return [
+        0.45 * n
+        + 0.55 * coverage(query.terms, haystack(h.passage), idf)
+        + 0.15 * coverage(query.terms, " ".join(h.passage.section[-2:]), idf)
+        for h, n in zip(hits, ns)
+    ]
 
 
 def evidence_score(query: Query, hits: list[Hit], idf: Idf | None = None, depth: int = 3) -> float:
@@ -126,22 +155,33 @@ def evidence_score(query: Query, hits: list[Hit], idf: Idf | None = None, depth:
 
 def quote_for(p: Passage, query: Query, idf: Idf | None, pattern: re.Pattern | None = None) -> str:
     span = best_segment(p.text, query.terms, idf=idf, pattern=pattern)
-    return p.text[span[0]:span[1]] if span else ""
+    return p.text[span[0] : span[1]] if span else ""
 
 
-def refusal(query: Query, hits: list[Hit], docs: dict[str, DocMeta], idf: Idf | None = None,
-            notice: str | None = None, depth: int = 3) -> Answer:
+def refusal(
+    query: Query,
+    hits: list[Hit],
+    docs: dict[str, DocMeta],
+    idf: Idf | None = None,
+    notice: str | None = None,
+    depth: int = 3,
+) -> Answer:
     """The honest answer: not found, with the closest passages marked as possibly related."""
     cites = Cites(docs)
     for h in hits[:depth]:
         cites.add(h.passage, quote_for(h.passage, query, idf), h.score, related_only=True)
-    return Answer(question=query.text, answer=REFUSAL_TEXT, refused=True, intent=query.intent,
-                  citations=cites.items, notice=notice)
+    return Answer(
+        question=query.text,
+        answer=REFUSAL_TEXT,
+        refused=True,
+        intent=query.intent,
+        citations=cites.items,
+        notice=notice,
+    )
 
 
 def units_line(units: tuple[str, ...] | list[str]) -> str:
     return ", ".join(units)
-
 
 
 def fold_(text: str) -> str:

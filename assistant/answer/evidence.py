@@ -4,13 +4,14 @@ Everything here matches on *folded* keys (``textnorm.fold``) but returns spans o
 the original text, so a quote shown to an official is always the plan's own
 words. ``verbatim_quote`` is the last gate every quote goes through.
 """
+
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from assistant.textnorm import fold, nfc
 
@@ -36,7 +37,9 @@ STOP_PHRASES = tuple(
     |thuc hien|trach nhiem|duoc giao|giao cho|dam nhan|dam nhiem|la gi|la ai|nhu the nao|the nao
     |bao nhieu|bao gio|bao gom|khi nao|o dau|tai sao|vi sao|cau hoi|tra loi|thanh pho|thi tran|thi xa
     |cho biet|cho toi|hay cho|liet ke|so nao|ban nao|nganh nao|phong nao|cac so|ban nganh|so sanh
-    |moi tinh|moi ke hoach|ben nao|lam gi|can lam|phai lam|nhung gi|cai gi|dieu gi""".replace("\n", "").split("|")
+    |moi tinh|moi ke hoach|ben nao|lam gi|can lam|phai lam|nhung gi|cai gi|dieu gi""".replace("\n", "").split(
+        "|"
+    )
 )
 STOPWORDS = frozenset(
     """ai bi cac cai chua chung co cua da den do duoc gi gom ha hay hoac het hon khong kia la lam len may
@@ -77,7 +80,7 @@ class Idf:
     n: int = 0
 
     @classmethod
-    def build(cls, texts: Iterable[str]) -> "Idf":
+    def build(cls, texts: Iterable[str]) -> Idf:
         df: Counter = Counter()
         n = 0
         for t in texts:
@@ -118,7 +121,7 @@ def _opens_sentence(text: str, pos: int) -> bool:
         return False
     if bullet:  # "2021 - 2025" is a range, "… - Tổ chức" an inline bullet
         return text[pos].isupper()
-    return text[pos].isupper() or text[pos].isdigit() or text[pos] in "“\"("
+    return text[pos].isupper() or text[pos].isdigit() or text[pos] in '“"('
 
 
 def segments(text: str) -> list[tuple[int, int]]:
@@ -127,9 +130,13 @@ def segments(text: str) -> list[tuple[int, int]]:
     pos = 0
     for m in _SEG_CAND.finditer(text):
         sep = m.group(0)
-        if "\n" not in sep and not text[m.start() - 1:m.start()] == ";" and not _opens_sentence(text, m.end()):
+        if (
+            "\n" not in sep
+            and not text[m.start() - 1 : m.start()] == ";"
+            and not _opens_sentence(text, m.end())
+        ):
             continue
-        if "\n" not in sep and _ENUM.match(text[pos:m.start()]):
+        if "\n" not in sep and _ENUM.match(text[pos : m.start()]):
             continue  # "2. Sở Tài chính …": the item number belongs to its sentence
         if "\n" not in sep and text.count("“", pos, m.start()) > text.count("”", pos, m.start()):
             continue  # inside a quotation: “Công dân số. Kinh tế tuần hoàn” is one phrase
@@ -147,8 +154,14 @@ def segments(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def best_segment(text: str, terms: list[str], *, idf: Idf | None = None,
-                 pattern: re.Pattern | None = None, bonus_terms: Iterable[str] = ()) -> tuple[int, int] | None:
+def best_segment(
+    text: str,
+    terms: list[str],
+    *,
+    idf: Idf | None = None,
+    pattern: re.Pattern | None = None,
+    bonus_terms: Iterable[str] = (),
+) -> tuple[int, int] | None:
     """The segment of ``text`` that holds most of ``terms`` (and ``pattern`` when given).
 
     Ties go to the earlier segment: in a plan the task usually comes first.

@@ -6,13 +6,21 @@ metadata and the task is quoted as written. Every quote goes through
 ``evidence.verbatim_quote``; ``finalize`` re-checks all of them before an Answer
 leaves this module.
 """
+
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from assistant.answer.common import (Cites, Evidence, evidence_score, plan_label, quote_for, refusal, relevance,
-                                     units_line)
+from assistant.answer.common import (
+    Cites,
+    Evidence,
+    evidence_score,
+    plan_label,
+    quote_for,
+    refusal,
+    relevance,
+    units_line,
+)
 from assistant.answer.evidence import Idf, shorten, verbatim_quote
 from assistant.answer.facts import compose_fact, is_meta
 from assistant.answer.intent import Query
@@ -22,8 +30,8 @@ from assistant.records import Answer, DocMeta, Hit
 
 __all__ = ["Evidence", "compose", "refusal", "finalize", "evidence_score", "plan_label", "MAX_LINES"]
 
-MAX_LINES = 6          # the answer is a few lines; the evidence lives in the citations
-_NEAR = 0.88           # a second plan's passage joins the answer only when this close to the best
+MAX_LINES = 6  # the answer is a few lines; the evidence lives in the citations
+_NEAR = 0.88  # a second plan's passage joins the answer only when this close to the best
 
 
 def _lead_candidates(query: Query, hits: list[Hit], idf: Idf | None, need: str) -> list[tuple[float, Hit]]:
@@ -38,7 +46,9 @@ def _lead_candidates(query: Query, hits: list[Hit], idf: Idf | None, need: str) 
     return out
 
 
-def _compose_units(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None, need: str) -> Answer | None:
+def _compose_units(
+    query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None, need: str
+) -> Answer | None:
     cands = _lead_candidates(query, ev.hits[:8], idf, need)
     if not cands:
         return None
@@ -84,8 +94,13 @@ def _compose_units(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Id
     first = chosen[0].passage
     task = cites.items[0].quote or shorten(first.text, 160)
     lines.append(f"Nhiệm vụ: “{shorten(task, 220)}”")
-    return Answer(question=query.text, answer="\n".join(lines), intent=query.intent,
-                  units={"lead": leads, "partners": partners}, citations=cites.items)
+    return Answer(
+        question=query.text,
+        answer="\n".join(lines),
+        intent=query.intent,
+        units={"lead": leads, "partners": partners},
+        citations=cites.items,
+    )
 
 
 def _compose_other(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
@@ -105,8 +120,14 @@ def _compose_other(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Id
     return Answer(question=query.text, answer="\n".join(lines), intent=query.intent, citations=cites.items)
 
 
-def compose(query: Query, ev: Evidence, docs: dict[str, DocMeta], *, idf: Idf | None = None,
-            refuse_below: float = 0.35) -> Answer:
+def compose(
+    query: Query,
+    ev: Evidence,
+    docs: dict[str, DocMeta],
+    *,
+    idf: Idf | None = None,
+    refuse_below: float = 0.35,
+) -> Answer:
     """The extractive answer for ``query`` from ``ev``; a refusal when evidence is weak."""
     if query.intent == "unit_tasks":
         ans = compose_unit_tasks(query, ev, docs, idf) or unit_fallback(query, ev, docs, idf)
@@ -126,7 +147,12 @@ def compose(query: Query, ev: Evidence, docs: dict[str, DocMeta], *, idf: Idf | 
         "compare": lambda: compose_compare(query, ev, docs, idf),
     }
     ans = builders.get(query.intent, lambda: None)()
-    if ans is not None and ans.refused and query.intent == "fact" and re.search(r"\b(may|bao nhieu)\b", query.folded):
+    if (
+        ans is not None
+        and ans.refused
+        and query.intent == "fact"
+        and re.search(r"\b(may|bao nhieu)\b", query.folded)
+    ):
         ans = _count_sections(query, ev, docs, idf) or ans
     if ans is None and query.intent in ("lead_unit", "partner_unit", "fact", "list", "compare"):
         ans = _compose_other(query, ev, docs, idf)
@@ -138,7 +164,7 @@ def compose(query: Query, ev: Evidence, docs: dict[str, DocMeta], *, idf: Idf | 
 
 
 def _count_sections(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
-    """"Có mấy giải pháp?" when no sentence says a number: count the section's sub-sections.
+    """ "Có mấy giải pháp?" when no sentence says a number: count the section's sub-sections.
 
     Only a heading that holds every word counted ("giải pháp") qualifies.
     """

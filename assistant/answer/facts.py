@@ -6,31 +6,46 @@ asked-for value does not answer the question: the composer refuses instead of
 quoting a sentence that only looks related. Rules are about Vietnamese question
 forms, not about any one plan.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from assistant.answer.evidence import STOPWORDS, Idf, coverage, folded_tokens, segments, shorten
 from assistant.answer.common import QUOTE_RE, Cites, Evidence, plan_label, refusal, relevance
+from assistant.answer.evidence import STOPWORDS, Idf, coverage, folded_tokens, segments, shorten
 from assistant.answer.intent import NOT_SIGN, Query
 from assistant.records import Answer, DocMeta, Hit
 from assistant.textnorm import fold
 
-__all__ = ["FactRule", "fact_rule", "QUANTITY_NOUNS", "about_plan", "is_meta_question", "is_meta", "compose_fact", "meta_fact",
-           "best_fact_segment", "fact_body"]
+__all__ = [
+    "FactRule",
+    "fact_rule",
+    "QUANTITY_NOUNS",
+    "about_plan",
+    "is_meta_question",
+    "is_meta",
+    "compose_fact",
+    "meta_fact",
+    "best_fact_segment",
+    "fact_body",
+]
 
 _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
 _RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\b(top|xep hang|thu hang)\b")
 _PERCENT = re.compile(r"\bphan tram\b|%")
 _DOCNUM_ASK = re.compile(r"\bso (may|bao nhieu|gi)\b")
-_ASK_DAY = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b")
+_ASK_DAY = re.compile(
+    r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b"
+)
 _SLOGAN_WORDS = {"thong", "diep", "slogan", "khau", "hieu", "phuong", "cham", "logo"}
 
 _DAY_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b")
-_LOOSE_DATE = re.compile(r"\b(ngay\s+\d{1,2}|\d{1,2}/\d{1,2}|thang\s+\d{1,2}|nam\s+\d{4}|hang\s+nam|hang\s+thang|"
-                         r"dinh ky|ke tu|\d{4}\s*-\s*\d{4})\b")
+_LOOSE_DATE = re.compile(
+    r"\b(ngay\s+\d{1,2}|\d{1,2}/\d{1,2}|thang\s+\d{1,2}|nam\s+\d{4}|hang\s+nam|hang\s+thang|"
+    r"dinh ky|ke tu|\d{4}\s*-\s*\d{4})\b"
+)
 _QUOTED = re.compile(r"[“\"«][^”\"»]{3,200}[”\"»]")
 _RANK_RE = re.compile(r"\b(top|thu|hang|vi tri)\s*0*\d+")
 _REFNUM_RE = re.compile(r"\bso\s*\d+\s*[/-]")
@@ -50,9 +65,29 @@ class FactRule:
 
 # Nouns a "bao nhiêu" question counts or measures. The value may sit anywhere in the
 # clause that names them ("Tổng kinh phí dự kiến: 18,6 tỷ đồng").
-QUANTITY_NOUNS = ("kinh phi", "ngan sach", "nguon von", "chi phi", "du toan", "tong von", "von",
-                  "chi tieu", "muc tieu", "so luong", "ty le", "dien tich", "quy mo", "san luong",
-                  "doanh thu", "so tien", "muc ho tro", "muc chi", "thoi gian", "so lop", "so nguoi")
+QUANTITY_NOUNS = (
+    "kinh phi",
+    "ngan sach",
+    "nguon von",
+    "chi phi",
+    "du toan",
+    "tong von",
+    "von",
+    "chi tieu",
+    "muc tieu",
+    "so luong",
+    "ty le",
+    "dien tich",
+    "quy mo",
+    "san luong",
+    "doanh thu",
+    "so tien",
+    "muc ho tro",
+    "muc chi",
+    "thoi gian",
+    "so lop",
+    "so nguoi",
+)
 _QUANTITY_RE = re.compile(r"\b(" + "|".join(QUANTITY_NOUNS) + r")\b")
 # after "bao nhiêu": a unit of measure or the counted noun ("lượt khách", "tỷ đồng")
 _AFTER_SKIP = frozenset(("nam", "ca", "nuoc", "thi", "tat"))
@@ -73,7 +108,9 @@ def _anchor_after(f: str) -> list[str]:
     q_after = _QUANTITY_RE.match(after)
     if q_after:
         return [q_after.group(1)]
-    words = [w for w in after.split() if w not in STOPWORDS and w not in _AFTER_SKIP and not _NUMERIC.search(w)]
+    words = [
+        w for w in after.split() if w not in STOPWORDS and w not in _AFTER_SKIP and not _NUMERIC.search(w)
+    ]
     if words:
         return words[:1]
     nouns = list(_QUANTITY_RE.finditer(f[: m.start()]))
@@ -96,7 +133,7 @@ def _number_near(anchor: str) -> Callable[[str], bool]:
 
     def ok(seg: str) -> bool:
         toks = folded_tokens(seg)
-        starts = [i for i in range(len(toks)) if toks[i:i + len(words)] == words]
+        starts = [i for i in range(len(toks)) if toks[i : i + len(words)] == words]
         if not starts:
             return False
         for i, t in enumerate(toks):
@@ -105,6 +142,7 @@ def _number_near(anchor: str) -> Callable[[str], bool]:
             if in_clause or any(abs(i - s) <= 2 or s <= i <= s + len(words) + 1 for s in starts):
                 return True
         return False
+
     return ok
 
 
@@ -114,7 +152,7 @@ _YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(19[5-9]\d|20\d\d)(?![\d/])(?![.,]\d)"
 
 
 def _same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]:
-    """"kinh phí năm 2025" is not answered by "giai đoạn 2024 - 2026 là 4,2 tỷ": a clause
+    """ "kinh phí năm 2025" is not answered by "giai đoạn 2024 - 2026 là 4,2 tỷ": a clause
     that dates its amount by other years only gives a different figure."""
     asked = set(_YEAR.findall(question))
     if not asked:
@@ -123,13 +161,32 @@ def _same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool
     def dated(seg: str) -> bool:
         years = set(_YEAR.findall(seg))
         return ok(seg) and (not years or bool(years & asked))
+
     return dated
 
 
 def is_meta_question(query_terms: list[str]) -> bool:
     """An issue-date/signer question about the plan itself names little else."""
-    rest = [t for t in query_terms if t not in ("ban", "hanh", "ngay", "ky", "nam", "thang", "kem", "theo", "hieu",
-                                                 "luc", "ten", "nguoi", "chu")]
+    rest = [
+        t
+        for t in query_terms
+        if t
+        not in (
+            "ban",
+            "hanh",
+            "ngay",
+            "ky",
+            "nam",
+            "thang",
+            "kem",
+            "theo",
+            "hieu",
+            "luc",
+            "ten",
+            "nguoi",
+            "chu",
+        )
+    ]
     return len(rest) <= 1
 
 
@@ -146,31 +203,41 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
                 return False
             have = set(folded_tokens(seg))
             return not other or sum(t in have for t in other) / len(other) >= 0.34
+
         return FactRule(require=slogan, prefer=slogan, name="slogan")
     if kind == "signer":
         # a signer is written with the verb: "… do đồng chí X ký", "ký ban hành"
         def signed(seg: str) -> bool:
             g = NOT_SIGN.sub(" ", fold(seg))
             return bool(re.search(r"\bky\b", g))
+
         return FactRule(require=signed, prefer=signed, name="signer")
     if _DOCNUM_ASK.search(f):
+
         def refnum(seg: str) -> bool:
             return bool(_REFNUM_RE.search(fold(seg)))
+
         return FactRule(require=refnum, prefer=refnum, name="refnum")
     if kind in ("deadline", "date"):
         if _ASK_DAY.search(f):
+
             def day(seg: str) -> bool:
                 return bool(_DAY_RE.search(fold(seg)))
+
             return FactRule(require=day, prefer=day, name="day")
         return FactRule(prefer=lambda s: bool(_LOOSE_DATE.search(fold(s))), name="when")
     if _ASK_NUMBER.search(f) or _RANK.search(f):
         if _PERCENT.search(f):
+
             def pct(seg: str) -> bool:
                 return bool(re.search(r"\d\s*%", seg))
+
             return FactRule(require=pct, prefer=pct, name="percent")
         if _RANK.search(f):
+
             def rank(seg: str) -> bool:
                 return bool(_RANK_RE.search(fold(seg)))
+
             return FactRule(require=rank, prefer=rank, name="rank")
         anchor = _anchor_after(anchor_text)
         if anchor:
@@ -189,9 +256,12 @@ def _doc_of(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> str | None:
     f = query.filters
     if f.get("doc"):
         return f["doc"]
-    cand = [d for d, m in docs.items()
-            if (not f.get("district") or m.district == f["district"])
-            and (not f.get("province") or m.province == f["province"])]
+    cand = [
+        d
+        for d, m in docs.items()
+        if (not f.get("district") or m.district == f["district"])
+        and (not f.get("province") or m.province == f["province"])
+    ]
     if f and len(cand) == 1:
         return cand[0]
     if ev.hits:
@@ -268,8 +338,14 @@ def _date_forms(iso: str | None) -> list[str]:
     if not m:
         return []
     y, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
-    return [f"{d}/{mo}/{y}", f"{d:02d}/{mo:02d}/{y}", f"{d}/{mo:02d}/{y}", f"{d:02d}/{mo}/{y}",
-            f"ngày {d} tháng {mo} năm {y}", f"ngày {d:02d} tháng {mo:02d} năm {y}"]
+    return [
+        f"{d}/{mo}/{y}",
+        f"{d:02d}/{mo:02d}/{y}",
+        f"{d}/{mo:02d}/{y}",
+        f"{d:02d}/{mo}/{y}",
+        f"ngày {d} tháng {mo} năm {y}",
+        f"ngày {d:02d} tháng {mo:02d} năm {y}",
+    ]
 
 
 def _find_value(text: str, value: str | None) -> str:
@@ -291,7 +367,8 @@ def is_meta(query: Query) -> bool:
     if query.fact == "date" and re.search(r"\bban hanh\b", query.folded) and not re.search(r"\d", query.text):
         return True  # "Kế hoạch phát triển du lịch … ban hành ngày nào?": meta_fact checks the title
     return query.fact in ("signer", "issuer") or (
-        query.fact in ("date", "doc_number") and is_meta_question(query.terms))
+        query.fact in ("date", "doc_number") and is_meta_question(query.terms)
+    )
 
 
 def fact_body(query: Query, seg: str) -> str:

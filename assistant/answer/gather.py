@@ -4,6 +4,7 @@
 again per plan (comparisons), over a unit's passages (its tasks) or over one plan's
 passages (facts from the header card, lists of a section's items).
 """
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,6 @@ from assistant.textnorm import fold, nfc
 __all__ = ["FILTER_KEYS", "clean_filters", "follow_up", "gather"]
 
 
-
 def clean_filters(filters: dict | None, catalog: Catalog) -> dict[str, str]:
     """User filters checked and normalised: a plan number becomes its file, a place its canonical name."""
     if not filters:
@@ -31,8 +31,9 @@ def clean_filters(filters: dict | None, catalog: Catalog) -> dict[str, str]:
         if v in (None, ""):
             continue
         if k not in FILTER_KEYS:
-            raise BadQuestion(f"Không biết bộ lọc '{k}'.", f"Unknown filter '{k}'.",
-                              hint="dùng: " + ", ".join(FILTER_KEYS))
+            raise BadQuestion(
+                f"Không biết bộ lọc '{k}'.", f"Unknown filter '{k}'.", hint="dùng: " + ", ".join(FILTER_KEYS)
+            )
         v = nfc(str(v)).strip()
         if k == "doc":
             v = catalog.resolve_doc(v) or v
@@ -44,15 +45,20 @@ def clean_filters(filters: dict | None, catalog: Catalog) -> dict[str, str]:
 
 
 def follow_up(query: Query, history, catalog: Catalog) -> Query:
-    """"Còn Đồng Nai thì sao?" after a question: the earlier question, in the new place."""
+    """ "Còn Đồng Nai thì sao?" after a question: the earlier question, in the new place."""
     if not history or query.intent not in ("other", "compare"):
         return query
     f = fold(query.text)
-    if not re.match(r"^(con|vay con|the con)\b|.*\b(thi sao|the nao|ra sao)\s*\??$", f) or len(f.split()) > 10:
+    if (
+        not re.match(r"^(con|vay con|the con)\b|.*\b(thi sao|the nao|ra sao)\s*\??$", f)
+        or len(f.split()) > 10
+    ):
         return query
     prev = None
     for turn in reversed(list(history)):
-        role, content = (turn.get("role"), turn.get("content")) if isinstance(turn, dict) else ("user", turn[0])
+        role, content = (
+            (turn.get("role"), turn.get("content")) if isinstance(turn, dict) else ("user", turn[0])
+        )
         if role == "user" and content and content.strip() != query.text:
             prev = content
             break
@@ -102,13 +108,21 @@ def _unit_rows(state, query: Query, filters: dict[str, str], hits: list[Hit]) ->
     for p in state.store.passages:
         if not _passes(p, filters, state) or (scope and p.doc not in scope):
             continue
-        role = "lead" if unit in p.lead else "partner" if unit in p.partners else \
-            "requested" if unit in p.requested else None
+        role = (
+            "lead"
+            if unit in p.lead
+            else "partner"
+            if unit in p.partners
+            else "requested"
+            if unit in p.requested
+            else None
+        )
         if role is None:
             continue
         s = score_of.get(p.id, 0.0) + (coverage(terms, p.text, state.idf) if terms else 0.0)
         rows.append((p, role, s - 1e-6 * state.order.get(p.id, 0)))
     return rows
+
 
 def _passes(p: Passage, filters: dict[str, str], state) -> bool:
     if filters.get("doc") and p.doc != filters["doc"]:

@@ -9,30 +9,96 @@ Everything the parser knows about the collection (places, numbers, unit names)
 comes from a ``Catalog`` built from the loaded ``DocMeta`` and passages; nothing
 here is specific to one plan.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable
 
 from assistant.answer.evidence import content_terms
 from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, nfc
 
-__all__ = ["Query", "Catalog", "parse_question", "expand_abbreviations", "locality_of", "VN_PROVINCES", "NOT_SIGN"]
+__all__ = [
+    "Query",
+    "Catalog",
+    "parse_question",
+    "expand_abbreviations",
+    "locality_of",
+    "VN_PROVINCES",
+    "NOT_SIGN",
+]
 
 # Generic knowledge, not the loaded collection: lets "kế hoạch của Cần Thơ" be recognised
 # as a place that has no plan here. Loaded places always come from DocMeta.
 VN_PROVINCES = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre",
-    "Bình Dương", "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng",
-    "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội",
-    "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa", "Kiên Giang",
-    "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An", "Nam Định", "Nghệ An", "Ninh Bình",
-    "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị",
-    "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Huế",
-    "Tiền Giang", "Hồ Chí Minh", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+    "An Giang",
+    "Bà Rịa - Vũng Tàu",
+    "Vũng Tàu",
+    "Bạc Liêu",
+    "Bắc Giang",
+    "Bắc Kạn",
+    "Bắc Ninh",
+    "Bến Tre",
+    "Bình Dương",
+    "Bình Định",
+    "Bình Phước",
+    "Bình Thuận",
+    "Cà Mau",
+    "Cao Bằng",
+    "Cần Thơ",
+    "Đà Nẵng",
+    "Đắk Lắk",
+    "Đắk Nông",
+    "Điện Biên",
+    "Đồng Nai",
+    "Đồng Tháp",
+    "Gia Lai",
+    "Hà Giang",
+    "Hà Nam",
+    "Hà Nội",
+    "Hà Tĩnh",
+    "Hải Dương",
+    "Hải Phòng",
+    "Hậu Giang",
+    "Hòa Bình",
+    "Hưng Yên",
+    "Khánh Hòa",
+    "Kiên Giang",
+    "Kon Tum",
+    "Lai Châu",
+    "Lâm Đồng",
+    "Lạng Sơn",
+    "Lào Cai",
+    "Long An",
+    "Nam Định",
+    "Nghệ An",
+    "Ninh Bình",
+    "Ninh Thuận",
+    "Phú Thọ",
+    "Phú Yên",
+    "Quảng Bình",
+    "Quảng Nam",
+    "Quảng Ngãi",
+    "Quảng Ninh",
+    "Quảng Trị",
+    "Sóc Trăng",
+    "Sơn La",
+    "Tây Ninh",
+    "Thái Bình",
+    "Thái Nguyên",
+    "Thanh Hóa",
+    "Thừa Thiên Huế",
+    "Huế",
+    "Tiền Giang",
+    "Hồ Chí Minh",
+    "Trà Vinh",
+    "Tuyên Quang",
+    "Vĩnh Long",
+    "Vĩnh Phúc",
+    "Yên Bái",
 )
 
 _PLACE_MARKER = r"(?:tinh|thanh pho|tp\.?|huyen|quan|thi xa|o|tai|cua)"
@@ -46,18 +112,20 @@ _NUMBERED = re.compile(
 class Query:
     """What the answer layer needs to know about a question."""
 
-    text: str                                   # the question, NFC, trimmed
+    text: str  # the question, NFC, trimmed
     intent: str = "other"
-    terms: list[str] = field(default_factory=list)      # folded key terms (filter words removed)
+    terms: list[str] = field(default_factory=list)  # folded key terms (filter words removed)
     filters: dict[str, str] = field(default_factory=dict)  # province / district / doc (a commune → its plan)
-    units: list[str] = field(default_factory=list)      # canonical units named in the question
-    fact: str | None = None                     # date|deadline|number|target|signer|issuer|doc_number|slogan|budget
-    places: list[tuple[str, str]] = field(default_factory=list)  # every loaded place named: (key, value); key "commune" for localities
-    docs: list[str] = field(default_factory=list)       # loaded docs named by number
-    missing: str | None = None                  # a plan/place named in the question that is not loaded
-    role: str | None = None                     # unit_tasks: "lead" | "partner" when the question says so
-    scope: list[str] = field(default_factory=list)      # plans a multi-plan question names (no filter then)
-    folded: str = ""                            # the question folded, places and numbers blanked
+    units: list[str] = field(default_factory=list)  # canonical units named in the question
+    fact: str | None = None  # date|deadline|number|target|signer|issuer|doc_number|slogan|budget
+    places: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # every loaded place named: (key, value); key "commune" for localities
+    docs: list[str] = field(default_factory=list)  # loaded docs named by number
+    missing: str | None = None  # a plan/place named in the question that is not loaded
+    role: str | None = None  # unit_tasks: "lead" | "partner" when the question says so
+    scope: list[str] = field(default_factory=list)  # plans a multi-plan question names (no filter then)
+    folded: str = ""  # the question folded, places and numbers blanked
 
 
 @dataclass
@@ -65,22 +133,30 @@ class Catalog:
     """The loaded collection as the parser sees it: places, document numbers, unit names."""
 
     docs: dict[str, DocMeta] = field(default_factory=dict)
-    provinces: dict[str, str] = field(default_factory=dict)   # folded → canonical
+    provinces: dict[str, str] = field(default_factory=dict)  # folded → canonical
     districts: dict[str, str] = field(default_factory=dict)
-    units: dict[str, str] = field(default_factory=dict)       # folded name/alias → canonical
+    units: dict[str, str] = field(default_factory=dict)  # folded name/alias → canonical
     # communes, wards, towns, cities that issue loaded plans: folded name → those plans. Since
     # the 2025 reorganisation a xã/phường plan has no district, so its place is its issuer.
     localities: dict[str, set[str]] = field(default_factory=dict)
-    issuers: frozenset[str] = frozenset()                      # folded issuers of the loaded plans
-    corpus_folded: str = ""                                    # all passage text, folded (existence checks)
+    issuers: frozenset[str] = frozenset()  # folded issuers of the loaded plans
+    corpus_folded: str = ""  # all passage text, folded (existence checks)
     unit_matcher: Callable[[str, str | None], list[str]] | None = None
 
     @classmethod
-    def build(cls, docs: dict[str, DocMeta], passages: Iterable[Passage], *,
-              unit_matcher: Callable[[str, str | None], list[str]] | None = None,
-              aliases: dict[str, Iterable[str]] | None = None) -> "Catalog":
-        cat = cls(docs=dict(docs), unit_matcher=unit_matcher,
-                  issuers=frozenset(fold(m.issuer) for m in docs.values() if m.issuer))
+    def build(
+        cls,
+        docs: dict[str, DocMeta],
+        passages: Iterable[Passage],
+        *,
+        unit_matcher: Callable[[str, str | None], list[str]] | None = None,
+        aliases: dict[str, Iterable[str]] | None = None,
+    ) -> Catalog:
+        cat = cls(
+            docs=dict(docs),
+            unit_matcher=unit_matcher,
+            issuers=frozenset(fold(m.issuer) for m in docs.values() if m.issuer),
+        )
         texts = []
         for d, m in docs.items():
             name = locality_of(m)
@@ -175,7 +251,9 @@ def _fold_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), idx
 
 
-def _find_places(q: str, folded: str, idx: list[int], cat: Catalog) -> tuple[list[tuple[int, int, str, str]], str | None]:
+def _find_places(
+    q: str, folded: str, idx: list[int], cat: Catalog
+) -> tuple[list[tuple[int, int, str, str]], str | None]:
     """Loaded places named in the question as (start, end, key, value), and an unloaded place if any."""
     found: list[tuple[int, int, str, str]] = []
     for key, table in (("district", cat.districts), ("province", cat.provinces)):
@@ -194,7 +272,7 @@ def _find_places(q: str, folded: str, idx: list[int], cat: Catalog) -> tuple[lis
         if any(f in k or k in f for k in known):
             continue
         for m in re.finditer(rf"(?<![a-z0-9]){re.escape(f)}(?![a-z0-9])", folded):
-            orig = q[idx[m.start()]: idx[m.end() - 1] + 1]
+            orig = q[idx[m.start()] : idx[m.end() - 1] + 1]
             marker = re.search(rf"\b{_PLACE_MARKER}\s*$", folded[: m.start()])
             titled = all(w[:1].isupper() for w in orig.replace("-", " ").split())
             if not (marker or titled):
@@ -210,8 +288,11 @@ def _find_places(q: str, folded: str, idx: list[int], cat: Catalog) -> tuple[lis
             break
     if missing is None:
         # "huyện Châu Thành", "tỉnh Preyveng": a place marker followed by a capitalised name
-        for m in re.finditer(r"\b(tỉnh|Tỉnh|huyện|Huyện|thành phố|Thành phố|TP\.?|thị xã|Thị xã|quận|Quận)\s+"
-                             r"((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s?){1,3})", q):
+        for m in re.finditer(
+            r"\b(tỉnh|Tỉnh|huyện|Huyện|thành phố|Thành phố|TP\.?|thị xã|Thị xã|quận|Quận)\s+"
+            r"((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s?){1,3})",
+            q,
+        ):
             name = m.group(2).strip()
             f = fold(name)
             if f in known or not name[:1].isupper():
@@ -260,8 +341,9 @@ def _mentions(folded: str, places: list, numbered: list, cat: Catalog) -> list[t
         if key == "commune":
             docs = frozenset(cat.localities.get(canon, ()))
         else:
-            docs = frozenset(d for d, m in cat.docs.items()
-                             if (m.district if key == "district" else m.province) == canon)
+            docs = frozenset(
+                d for d, m in cat.docs.items() if (m.district if key == "district" else m.province) == canon
+            )
         raw.append((a, b, key, canon, docs or frozenset({f"{key}:{canon}"})))
     raw.sort()
     keep = list(raw)
@@ -271,7 +353,7 @@ def _mentions(folded: str, places: list, numbered: list, cat: Catalog) -> list[t
                 continue
             if y[4] <= x[4] and (y[4] != x[4] or raw.index(y) < raw.index(x)):
                 lo, hi = sorted((x, y))
-                if not _APART.search(folded[lo[1]:hi[0]]) or x[4] == y[4]:
+                if not _APART.search(folded[lo[1] : hi[0]]) or x[4] == y[4]:
                     keep.remove(x)
     out: list[tuple[str, str, frozenset]] = []
     for _, _, key, value, docs in keep:
@@ -288,56 +370,93 @@ def _strip_spans(folded: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-_SIGNER = re.compile(r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|chu ky|ky ban hanh|ky ke hoach|ky quyet dinh|ky van ban)\b")
+_SIGNER = re.compile(
+    r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|chu ky|ky ban hanh|ky ke hoach|ky quyet dinh|ky van ban)\b"
+)
 # "ký"/"kỳ"/"kỷ" all fold to "ky": these words are not someone signing the plan
-NOT_SIGN = re.compile(r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky ket|ky hop|ky yen|ky vong|"
-                      r"dang ky|ky hieu|ky han|ky thi|ky dai hoi|ky so|chu ky so|moi ky|tung ky|hang ky|cac ky|"
-                      r"ky bao cao|ky cuoi|ky dau)\b")
-_ISSUER = re.compile(r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b")
-_DOCNUM = re.compile(r"\b(so hieu|so ky hieu|so van ban|(ke hoach|quyet dinh|van ban) (co )?so (may|bao nhieu|gi)|mang so)\b")
-_DATE = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|"
-                   r"ban hanh (truoc|sau|som|muon)|"
-                   r"ngay ban hanh|ban hanh ngay|ban hanh (vao )?(ngay|khi|luc|nam)|ngay ky|ky ngay|thoi gian)\b")
-_DEADLINE = re.compile(r"\b(thoi han|han chot|han cuoi|truoc ngay|cham nhat|han bao cao|thoi gian thuc hien|"
-                       r"som hon|muon hon|som nhat|"
-                       r"bao cao .*(khi nao|ngay nao|truoc)|(khi nao|ngay nao).*bao cao|hang nam|thoi gian)\b")
+NOT_SIGN = re.compile(
+    r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky ket|ky hop|ky yen|ky vong|"
+    r"dang ky|ky hieu|ky han|ky thi|ky dai hoi|ky so|chu ky so|moi ky|tung ky|hang ky|cac ky|"
+    r"ky bao cao|ky cuoi|ky dau)\b"
+)
+_ISSUER = re.compile(
+    r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b"
+)
+_DOCNUM = re.compile(
+    r"\b(so hieu|so ky hieu|so van ban|(ke hoach|quyet dinh|van ban) (co )?so (may|bao nhieu|gi)|mang so)\b"
+)
+_DATE = re.compile(
+    r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|"
+    r"ban hanh (truoc|sau|som|muon)|"
+    r"ngay ban hanh|ban hanh ngay|ban hanh (vao )?(ngay|khi|luc|nam)|ngay ky|ky ngay|thoi gian)\b"
+)
+_DEADLINE = re.compile(
+    r"\b(thoi han|han chot|han cuoi|truoc ngay|cham nhat|han bao cao|thoi gian thuc hien|"
+    r"som hon|muon hon|som nhat|"
+    r"bao cao .*(khi nao|ngay nao|truoc)|(khi nao|ngay nao).*bao cao|hang nam|thoi gian)\b"
+)
 _SLOGAN = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo)\b")
 _BUDGET = re.compile(r"\b(kinh phi|ngan sach|nguon von|chi phi|nguon tien)\b")
 _TARGET = re.compile(r"\b(muc tieu|chi tieu|phan dau|top \d+|top|vi tri|xep hang)\b")
-_NUMBER = re.compile(r"\b(bao nhieu|so luong|ty le|phan tram|may (nam|thang|ngay|km|lan|nhiem vu|tinh|xa)|"
-                     r"dai bao|chieu dai|it nhat|(co|gom|la|cho|dat|duoc) may|thu may|hang may|top may)\b|%")
-_COMPARE = re.compile(r"\b(so sanh|moi tinh|moi ke hoach|moi dia phuong|tung tinh|tung ke hoach|ben nao|tinh nao|"
-                      r"ke hoach nao|dia phuong nao|khac nhau|giong nhau|khac gi|giong gi|ca hai|"
-                      r"hai ke hoach|hai tinh)\b")
-_LEAD = re.compile(r"\b(chu tri|phu trach|dau moi|dam nhiem|dam nhan|chiu trach nhiem|duoc giao|giao cho|"
-                   r"giao (ai|don vi nao|co quan nao|so nao|nganh nao))\b")
-_WHO = re.compile(r"\b(ai|(so|don vi|co quan|(?<!van )ban|phong|to chuc|cap|luc luong|bo phan|trung tam|"
-                  r"doan the|tap the)\s+(nao|gi))\b")
-_PARTNER = re.compile(r"\bphoi hop\b|\b(hop tac|trao doi|lien he|bao|lien ket) (voi|cho) (ai|don vi nao|co quan nao|nhung ai)\b")
-_TASKS = re.compile(r"\b(nhiem vu|lam gi|can lam|phai lam|lam nhung gi|trach nhiem|vai tro|cong viec|phan cong|"
-                    r"duoc giao (gi|nhung)|giao (gi|nhung gi)|nhung viec|viec gi|hoat dong gi|noi dung gi|"
-                    r"chu tri (nhung|cac|gi|viec)|phoi hop (nhung|cac|gi|viec))\b")
-_LIST = re.compile(r"\b(nhung( [a-z0-9]+){0,4} (gi|nao)|nhung (hinh thuc|noi dung|hoat dong|nhiem vu|giai phap|kenh)|"
-                   r"cac .{1,40}\bnao\b|"
-                   r"liet ke|gom (nhung )?gi|bao gom|ke ten|nhung ai|nao khac|hinh thuc nao)\b")
+_NUMBER = re.compile(
+    r"\b(bao nhieu|so luong|ty le|phan tram|may (nam|thang|ngay|km|lan|nhiem vu|tinh|xa)|"
+    r"dai bao|chieu dai|it nhat|(co|gom|la|cho|dat|duoc) may|thu may|hang may|top may)\b|%"
+)
+_COMPARE = re.compile(
+    r"\b(so sanh|moi tinh|moi ke hoach|moi dia phuong|tung tinh|tung ke hoach|ben nao|tinh nao|"
+    r"ke hoach nao|dia phuong nao|khac nhau|giong nhau|khac gi|giong gi|ca hai|"
+    r"hai ke hoach|hai tinh)\b"
+)
+_LEAD = re.compile(
+    r"\b(chu tri|phu trach|dau moi|dam nhiem|dam nhan|chiu trach nhiem|duoc giao|giao cho|"
+    r"giao (ai|don vi nao|co quan nao|so nao|nganh nao))\b"
+)
+_WHO = re.compile(
+    r"\b(ai|(so|don vi|co quan|(?<!van )ban|phong|to chuc|cap|luc luong|bo phan|trung tam|"
+    r"doan the|tap the)\s+(nao|gi))\b"
+)
+_PARTNER = re.compile(
+    r"\bphoi hop\b|\b(hop tac|trao doi|lien he|bao|lien ket) (voi|cho) (ai|don vi nao|co quan nao|nhung ai)\b"
+)
+_TASKS = re.compile(
+    r"\b(nhiem vu|lam gi|can lam|phai lam|lam nhung gi|trach nhiem|vai tro|cong viec|phan cong|"
+    r"duoc giao (gi|nhung)|giao (gi|nhung gi)|nhung viec|viec gi|hoat dong gi|noi dung gi|"
+    r"chu tri (nhung|cac|gi|viec)|phoi hop (nhung|cac|gi|viec))\b"
+)
+_LIST = re.compile(
+    r"\b(nhung( [a-z0-9]+){0,4} (gi|nao)|nhung (hinh thuc|noi dung|hoat dong|nhiem vu|giai phap|kenh)|"
+    r"cac .{1,40}\bnao\b|"
+    r"liet ke|gom (nhung )?gi|bao gom|ke ten|nhung ai|nao khac|hinh thuc nao)\b"
+)
 
 
 def _fact_kind(f: str) -> str | None:
-    loose_sign = re.search(r"\bky\b", NOT_SIGN.sub(" ", f)) and re.search(r"\b(ai|nguoi nao)\b", f) \
-        and not _LEAD.search(f)  # "ai chủ trì … ký kết …" asks who leads
+    loose_sign = (
+        re.search(r"\bky\b", NOT_SIGN.sub(" ", f))
+        and re.search(r"\b(ai|nguoi nao)\b", f)
+        and not _LEAD.search(f)
+    )  # "ai chủ trì … ký kết …" asks who leads
     if _SIGNER.search(NOT_SIGN.sub(" ", f)) or loose_sign:
         return "signer"
-    if _DOCNUM.search(f) and (re.search(r"\b(so hieu|so ky hieu|mang so)\b", f) or not re.search(
-            r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)):
+    if _DOCNUM.search(f) and (
+        re.search(r"\b(so hieu|so ky hieu|mang so)\b", f)
+        or not re.search(r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)
+    ):
         return "doc_number"  # the plan's own number, not one it implements or cites
     if _DOCNUM.search(f):
         return "refnum"
-    if _ISSUER.search(f) and re.search(r"\b(ke hoach|quyet dinh|van ban)\b", f) and not re.search(r"\btham muu\b", f):
+    if (
+        _ISSUER.search(f)
+        and re.search(r"\b(ke hoach|quyet dinh|van ban)\b", f)
+        and not re.search(r"\btham muu\b", f)
+    ):
         return "issuer"
     if _SLOGAN.search(f):
         return "slogan"
     if _DATE.search(f) or _DEADLINE.search(f):
-        issue = re.search(r"\b(ban hanh|ky)\b", f) and not re.search(r"\b(bao cao|thuc hien|hoan thanh|gui)\b", f)
+        issue = re.search(r"\b(ban hanh|ky)\b", f) and not re.search(
+            r"\b(bao cao|thuc hien|hoan thanh|gui)\b", f
+        )
         return "date" if issue else "deadline"
     if _BUDGET.search(f):
         return "budget"
@@ -357,9 +476,14 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
     """(intent, fact kind, unit role) from the folded question (places and numbers blanked out)."""
     fact = _fact_kind(f)
     who = bool(_WHO.search(f))
-    if units and (_TASKS.search(f) or _UNIT_ABOUT.search(f)) \
-            and not (who and not re.search(r"\b(cua|chu tri|phoi hop) .*\b(gi|nhung|nao)\b", f)):
-        role = "lead" if re.search(r"\bchu tri\b", f) else "partner" if re.search(r"\bphoi hop\b", f) else None
+    if (
+        units
+        and (_TASKS.search(f) or _UNIT_ABOUT.search(f))
+        and not (who and not re.search(r"\b(cua|chu tri|phoi hop) .*\b(gi|nhung|nao)\b", f))
+    ):
+        role = (
+            "lead" if re.search(r"\bchu tri\b", f) else "partner" if re.search(r"\bphoi hop\b", f) else None
+        )
         return "unit_tasks", None, role
     if several or _COMPARE.search(f):
         return "compare", fact, None
@@ -373,8 +497,11 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         if fact in ("date", "deadline", "number", "target", "budget", "slogan") and not _LEAD.search(f):
             return "fact", fact, None
         return "lead_unit", None, None
-    if _LEAD.search(f) and re.search(r"\b(nao|gi)\b", f) and \
-            re.search(r"\b(don vi|co quan|so|nganh|ban|phong)\s+(nao\s+)?(chu tri|phu trach)\b", f):
+    if (
+        _LEAD.search(f)
+        and re.search(r"\b(nao|gi)\b", f)
+        and re.search(r"\b(don vi|co quan|so|nganh|ban|phong)\s+(nao\s+)?(chu tri|phu trach)\b", f)
+    ):
         return "lead_unit", None, None
     if _PARTNER.search(f) and re.search(r"\b(don vi|co quan)\s+phoi hop\b", f):
         return "partner_unit", None, None
@@ -394,6 +521,7 @@ def _abbreviations() -> tuple[tuple[re.Pattern, str], ...]:
     """(short-form pattern, long form) from the shared abbreviation list, longest first."""
     try:
         from assistant.indexing.lexical import abbreviation_entries
+
         entries = abbreviation_entries()
     except Exception:  # no data file: questions are read as written
         return ()
@@ -405,14 +533,14 @@ def _abbreviations() -> tuple[tuple[re.Pattern, str], ...]:
 
 
 def expand_abbreviations(text: str) -> str:
-    """"KH TTĐN" → "KH Thông tin đối ngoại": short forms as written (case-sensitive) to long forms."""
+    """ "KH TTĐN" → "KH Thông tin đối ngoại": short forms as written (case-sensitive) to long forms."""
     for pat, long in _abbreviations():
         text = pat.sub(long, text)
     return text
 
 
 def _drop_issuers(units: list[str], cat: Catalog) -> list[str]:
-    """"UBND xã X đề nghị Sở Y hỗ trợ gì?": the plan's issuer is the speaker, Sở Y the subject."""
+    """ "UBND xã X đề nghị Sở Y hỗ trợ gì?": the plan's issuer is the speaker, Sở Y the subject."""
     rest = [u for u in units if fold(u) not in cat.issuers]
     return rest if rest else units
 
@@ -445,8 +573,18 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered]
     rest = _strip_spans(folded, spans)
     intent, fact, role = _intent(rest, units, len(mentions) >= 2)
-    query = Query(text=original, intent=intent, fact=fact, filters=filters, units=units, places=places,
-                  docs=list(dict.fromkeys(docs)), role=role, scope=scope, folded=rest)
+    query = Query(
+        text=original,
+        intent=intent,
+        fact=fact,
+        filters=filters,
+        units=units,
+        places=places,
+        docs=list(dict.fromkeys(docs)),
+        role=role,
+        scope=scope,
+        folded=rest,
+    )
     query.terms = content_terms(rest)
     if missing_doc and not docs:
         query.missing = missing_doc

@@ -1,10 +1,20 @@
 """List and comparison answers: a few items from one plan, or one line per plan."""
+
 from __future__ import annotations
 
 import re
 
+from assistant.answer.common import (
+    Cites,
+    Evidence,
+    fold_,
+    haystack,
+    plan_label,
+    quote_for,
+    relevance,
+    units_line,
+)
 from assistant.answer.evidence import Idf, coverage, folded_tokens, segments, shorten
-from assistant.answer.common import Cites, Evidence, fold_, haystack, plan_label, quote_for, relevance, units_line
 from assistant.answer.facts import best_fact_segment, fact_body, fact_rule, is_meta, meta_fact
 from assistant.answer.intent import Query
 from assistant.records import Answer, DocMeta
@@ -14,8 +24,10 @@ __all__ = ["compose_list", "compose_compare", "section_children", "MAX_CHILDREN"
 MAX_CHILDREN = 12  # sub-sections listed; a section with more is summarised, not counted
 
 
-_LIST_FUNCTION = frozenset("nhung nao gi cac co la gom bao ke ten cua ve va duoc o tai cho mot the ra sao hoach "
-                           "quyet dinh kh qd nhom".split())
+_LIST_FUNCTION = frozenset(
+    "nhung nao gi cac co la gom bao ke ten cua ve va duoc o tai cho mot the ra sao hoach "
+    "quyet dinh kh qd nhom".split()
+)
 _ENUM_ONLY = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
 
 
@@ -42,12 +54,13 @@ def _format_items(items: list[str], head: str) -> str:
     if len(items) <= 5:
         return "\n".join([head, *(f"• {x}" for x in items)])
     per = -(-len(items) // 4)
-    rows = ["; ".join(items[i:i + per]) for i in range(0, len(items), per)]
+    rows = ["; ".join(items[i : i + per]) for i in range(0, len(items), per)]
     return "\n".join([head, *(f"• {r}" for r in rows)])
 
 
-def section_children(query: Query, ev: Evidence, docs: dict[str, DocMeta],
-                     idf: Idf | None, heading: str | None = None) -> tuple[Answer | None, float]:
+def section_children(
+    query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None, heading: str | None = None
+) -> tuple[Answer | None, float]:
     """The question names a section ("nhiệm vụ trọng tâm"): its sub-sections, in order.
 
     Returns the answer (None when no named section has sub-sections) and how well the
@@ -74,7 +87,7 @@ def section_children(query: Query, ev: Evidence, docs: dict[str, DocMeta],
     _, doc, prefix, hit, cov = best
     children: dict[str, list] = {}
     for p in ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]:
-        if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[:len(prefix)]) == tuple(prefix):
+        if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[: len(prefix)]) == tuple(prefix):
             children.setdefault(p.section[len(prefix)], []).append(p)
     if len(children) < 2:
         return _section_rows(query, doc, prefix, hit, ev, docs), cov
@@ -86,13 +99,20 @@ def section_children(query: Query, ev: Evidence, docs: dict[str, DocMeta],
         n = cites.add(first, _lines(first.text)[0] if _lines(first.text) else "", hit.score)
         items.append(f"{_item_label(label)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
-    return Answer(question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items), cov
+    return Answer(
+        question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
+    ), cov
 
 
-def _section_rows(query: Query, doc: str, prefix: tuple, hit, ev: Evidence,
-                  docs: dict[str, DocMeta]) -> Answer | None:
+def _section_rows(
+    query: Query, doc: str, prefix: tuple, hit, ev: Evidence, docs: dict[str, DocMeta]
+) -> Answer | None:
     """The named section is a table (targets, tasks): its rows, each with its values."""
-    rows = [p for p in ev.doc_passages.get(doc) or [] if p.kind == "table_row" and tuple(p.section) == tuple(prefix)]
+    rows = [
+        p
+        for p in ev.doc_passages.get(doc) or []
+        if p.kind == "table_row" and tuple(p.section) == tuple(prefix)
+    ]
     if len(rows) < 2:
         return None
     cites = Cites(docs)
@@ -102,7 +122,9 @@ def _section_rows(query: Query, doc: str, prefix: tuple, hit, ev: Evidence,
         n = cites.add(p, first, hit.score)
         items.append(f"{shorten(first, 200)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
-    return Answer(question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items)
+    return Answer(
+        question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
+    )
 
 
 def _continued(top, ev: Evidence) -> list:
@@ -111,7 +133,7 @@ def _continued(top, ev: Evidence) -> list:
     ids = [p.id for p in same]
     if top.id not in ids:
         return [top]
-    return [top, *same[ids.index(top.id) + 1: ids.index(top.id) + 4]]
+    return [top, *same[ids.index(top.id) + 1 : ids.index(top.id) + 4]]
 
 
 def compose_list(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
@@ -144,13 +166,17 @@ def compose_list(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf 
         n = cites.add(top, quote_for(top, query, idf), hit.score)
         if len(segs) >= 3:
             # the segments that cover the question, in the plan's order
-            scored = sorted(segs, key=lambda ab: -coverage(query.terms, top.text[ab[0]:ab[1]], idf))[:4]
+            scored = sorted(segs, key=lambda ab: -coverage(query.terms, top.text[ab[0] : ab[1]], idf))[:4]
             items = [shorten(top.text[a:b], 160) for a, b in sorted(scored)]
         else:
             items = [shorten(top.text, 450)]
         items[-1] += f" [{n}]"
-    return Answer(question=query.text, answer=_format_items(items, f"Theo {plan_label(top.doc, docs)}:"),
-                  intent="list", citations=cites.items)
+    return Answer(
+        question=query.text,
+        answer=_format_items(items, f"Theo {plan_label(top.doc, docs)}:"),
+        intent="list",
+        citations=cites.items,
+    )
 
 
 def compare_meta(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer | None:
@@ -158,7 +184,7 @@ def compare_meta(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer
     from dataclasses import replace
 
     lines, cites = [], []
-    for doc in (query.scope or list(ev.per_doc)):
+    for doc in query.scope or list(ev.per_doc):
         one = meta_fact(replace(query, filters={"doc": doc}), ev, docs)
         if one is None:
             continue
@@ -181,8 +207,12 @@ def compose_compare(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: I
     if not per_doc:
         for h in ev.hits:
             per_doc.setdefault(h.passage.doc, []).append(h)
-    wants_units = bool(re.search(r"\b(chu tri|dau moi|phu trach|so nao|don vi nao|co quan nao|ai)\b",
-                                 " ".join(query.terms) + " " + fold_(query.text)))
+    wants_units = bool(
+        re.search(
+            r"\b(chu tri|dau moi|phu trach|so nao|don vi nao|co quan nao|ai)\b",
+            " ".join(query.terms) + " " + fold_(query.text),
+        )
+    )
     rows = []
     for doc, hits in per_doc.items():
         if not hits:
@@ -225,5 +255,10 @@ def compose_compare(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: I
             lines.append(f"• {plan_label(doc, docs)}: {shorten(body or p.text, 170)} [{n}]")
     if not lines:
         return None
-    return Answer(question=query.text, answer="\n".join(lines), intent="compare",
-                  units={"lead": leads, "partners": partners}, citations=cites.items)
+    return Answer(
+        question=query.text,
+        answer="\n".join(lines),
+        intent="compare",
+        units={"lead": leads, "partners": partners},
+        citations=cites.items,
+    )

@@ -6,12 +6,14 @@ accepted only if every [n] names a passage it was given and the sentence citing
 it shares content with that passage; otherwise — or when the server is down —
 the extractive answer is returned, with a notice saying why.
 """
+
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from assistant.answer.evidence import best_segment, content_terms, folded_tokens, verbatim_quote
 from assistant.answer.extractive import finalize, plan_label
@@ -34,8 +36,11 @@ def load_prompt(name: str, directory: Path | None = None) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as e:
-        raise ConfigError(f"Không đọc được tệp lời nhắc {path}.", f"Cannot read prompt file {path}: {e}",
-                          hint="kiểm tra thư mục prompts/ của bản cài đặt") from e
+        raise ConfigError(
+            f"Không đọc được tệp lời nhắc {path}.",
+            f"Cannot read prompt file {path}: {e}",
+            hint="kiểm tra thư mục prompts/ của bản cài đặt",
+        ) from e
 
 
 def make_chat_model(settings) -> tuple[Any, str]:
@@ -43,8 +48,11 @@ def make_chat_model(settings) -> tuple[Any, str]:
     spec = (settings.llm or "").strip()
     kind, _, model = spec.partition(":")
     if kind not in ("openai", "ollama") or not model.strip():
-        raise ConfigError(f"Cấu hình LLM '{spec}' không hợp lệ.", f"Invalid LLM setting '{spec}'.",
-                          hint="dùng 'openai:<tên mô hình>' hoặc 'ollama:<tên mô hình>', hoặc để trống")
+        raise ConfigError(
+            f"Cấu hình LLM '{spec}' không hợp lệ.",
+            f"Invalid LLM setting '{spec}'.",
+            hint="dùng 'openai:<tên mô hình>' hoặc 'ollama:<tên mô hình>', hoặc để trống",
+        )
     from langchain_openai import ChatOpenAI
 
     base_url = settings.llm_base_url or None
@@ -53,11 +61,20 @@ def make_chat_model(settings) -> tuple[Any, str]:
         # keeps one client (and one streaming/timeout behaviour) for every local server.
         base_url = base_url or OLLAMA_DEFAULT_URL
     elif not base_url:
-        raise ConfigError("Chưa đặt địa chỉ máy chủ LLM.", "llm_base_url is not set.",
-                          hint="đặt TLKH_LLM_BASE_URL, ví dụ http://127.0.0.1:8000/v1")
+        raise ConfigError(
+            "Chưa đặt địa chỉ máy chủ LLM.",
+            "llm_base_url is not set.",
+            hint="đặt TLKH_LLM_BASE_URL, ví dụ http://127.0.0.1:8000/v1",
+        )
     model = model.strip()
-    chat = ChatOpenAI(model=model, base_url=base_url, api_key=settings.llm_api_key or "not-needed",
-                      timeout=settings.llm_timeout, max_retries=0, temperature=0)
+    chat = ChatOpenAI(
+        model=model,
+        base_url=base_url,
+        api_key=settings.llm_api_key or "not-needed",
+        timeout=settings.llm_timeout,
+        max_retries=0,
+        temperature=0,
+    )
     return chat, f"{kind}:{model}"
 
 
@@ -72,7 +89,9 @@ def _sentences_with_marks(text: str) -> list[tuple[str, list[int]]]:
     return out
 
 
-def check_citations(text: str, passages: list[Passage], *, min_shared: int = 2, min_ratio: float = 0.4) -> tuple[bool, str]:
+def check_citations(
+    text: str, passages: list[Passage], *, min_shared: int = 2, min_ratio: float = 0.4
+) -> tuple[bool, str]:
     """(ok, reason). Every [n] must exist and its sentence must share content with passage n."""
     if not text.strip():
         return False, "câu trả lời rỗng"
@@ -100,22 +119,42 @@ def check_citations(text: str, passages: list[Passage], *, min_shared: int = 2, 
 
 def _connection_error(e: BaseException) -> bool:
     names = {c.__name__ for c in type(e).__mro__}
-    return bool(names & {"APIConnectionError", "APITimeoutError", "ConnectError", "ConnectTimeout",
-                         "ReadTimeout", "TimeoutException", "ConnectionError", "TimeoutError"})
+    return bool(
+        names
+        & {
+            "APIConnectionError",
+            "APITimeoutError",
+            "ConnectError",
+            "ConnectTimeout",
+            "ReadTimeout",
+            "TimeoutException",
+            "ConnectionError",
+            "TimeoutError",
+        }
+    )
 
 
 def _is_refusal(text: str) -> bool:
     """The model declined: our sentence, or one close to it (models rarely copy it exactly)."""
     folded = fold(text)
-    return text.startswith(REFUSAL_TEXT[:30]) or (len(text) < 200 and any(
-        p in folded for p in ("khong co trong cac ke hoach", "khong tim thay", "khong co thong tin")))
+    return text.startswith(REFUSAL_TEXT[:30]) or (
+        len(text) < 200
+        and any(p in folded for p in ("khong co trong cac ke hoach", "khong tim thay", "khong co thong tin"))
+    )
 
 
 class LLMAnswerer:
     """Generate with a chat model, verify the citations, fall back to the extractive answer."""
 
-    def __init__(self, model: Any, name: str, *, max_passages: int = MAX_PASSAGES, prompts: Path | None = None,
-                 base_url: str | None = None):
+    def __init__(
+        self,
+        model: Any,
+        name: str,
+        *,
+        max_passages: int = MAX_PASSAGES,
+        prompts: Path | None = None,
+        base_url: str | None = None,
+    ):
         self.model = model
         self.name = name
         self.max_passages = max_passages
@@ -125,7 +164,7 @@ class LLMAnswerer:
         self.passage_tpl = load_prompt("passage.md", prompts)
 
     @classmethod
-    def from_settings(cls, settings) -> "LLMAnswerer":
+    def from_settings(cls, settings) -> LLMAnswerer:
         model, name = make_chat_model(settings)
         return cls(model, name, base_url=getattr(model, "openai_api_base", None) or settings.llm_base_url)
 
@@ -137,8 +176,14 @@ class LLMAnswerer:
         for c in extractive.citations:
             p = by_id.get(c.passage_id)
             if p is None:
-                p = Passage(id=c.passage_id, doc=c.doc, kind=c.kind, text=c.text,
-                            section=tuple(s for s in c.section.split(" › ") if s), page=c.page)
+                p = Passage(
+                    id=c.passage_id,
+                    doc=c.doc,
+                    kind=c.kind,
+                    text=c.text,
+                    section=tuple(s for s in c.section.split(" › ") if s),
+                    page=c.page,
+                )
             if p.id not in {x.id for x in out}:
                 out.append(p)
         for h in hits:
@@ -154,22 +199,31 @@ class LLMAnswerer:
         def clean(s: str) -> str:  # a plan cannot close our data tag and speak as the user
             return re.sub(r"</?\s*doan\b[^>]*>", " ", s, flags=re.I)
 
-        blocks = [self.passage_tpl.format(n=i, plan=clean(plan_label(p.doc, docs)), section=clean(p.section_path),
-                                          text=clean(p.text)).strip()
-                  for i, p in enumerate(passages, 1)]
+        blocks = [
+            self.passage_tpl.format(
+                n=i, plan=clean(plan_label(p.doc, docs)), section=clean(p.section_path), text=clean(p.text)
+            ).strip()
+            for i, p in enumerate(passages, 1)
+        ]
         user = self.user.format(passages="\n\n".join(blocks), question=clean(question))
         return [SystemMessage(content=self.system.strip()), HumanMessage(content=user)]
 
     # --- answers -----------------------------------------------------------------
-    def _accept(self, text: str, passages: list[Passage], extractive: Answer, docs: dict[str, DocMeta]) -> Answer:
+    def _accept(
+        self, text: str, passages: list[Passage], extractive: Answer, docs: dict[str, DocMeta]
+    ) -> Answer:
         text = text.strip()
         if not _MARK.search(text) and _is_refusal(text):
-            return self._fallback(extractive, "Mô hình ngôn ngữ không tìm thấy câu trả lời trong các đoạn được "
-                                              "cung cấp; hiển thị câu trả lời trích xuất từ kế hoạch.")
+            return self._fallback(
+                extractive,
+                "Mô hình ngôn ngữ không tìm thấy câu trả lời trong các đoạn được "
+                "cung cấp; hiển thị câu trả lời trích xuất từ kế hoạch.",
+            )
         ok, reason = check_citations(text, passages)
         if ok and extractive.intent in ("lead_unit", "partner_unit"):
             # the model may word a unit its own way, but may not put another unit in charge
             from assistant.ingest.units import canonical_unit, find_units
+
             given = [*extractive.units.get("lead", []), *extractive.units.get("partners", [])]
             allowed = {*given, *(canonical_unit(u) for u in given)}
             extra = [u for u in find_units(text) if u not in allowed]
@@ -177,8 +231,11 @@ class LLMAnswerer:
                 ok, reason = False, f"nêu đơn vị không được giao trong kế hoạch: {', '.join(extra)}"
         if not ok:
             log.info("LLM answer rejected (%s): %r", reason, text[:200])
-            return self._fallback(extractive, f"Câu trả lời của mô hình ngôn ngữ bị loại ({reason}); "
-                                              "hiển thị câu trả lời trích xuất từ kế hoạch.")
+            return self._fallback(
+                extractive,
+                f"Câu trả lời của mô hình ngôn ngữ bị loại ({reason}); "
+                "hiển thị câu trả lời trích xuất từ kế hoạch.",
+            )
         # renumber [n] in order of first use so citations read 1, 2, 3 …
         order: list[int] = []
         for m in _MARK.finditer(text):
@@ -186,7 +243,9 @@ class LLMAnswerer:
                 if int(x) not in order:
                     order.append(int(x))
         new = {old: i for i, old in enumerate(order, 1)}
-        text = _MARK.sub(lambda m: "".join(f"[{new[int(x)]}]" for x in re.split(r"\s*[,;]\s*", m.group(1))), text)
+        text = _MARK.sub(
+            lambda m: "".join(f"[{new[int(x)]}]" for x in re.split(r"\s*[,;]\s*", m.group(1))), text
+        )
         sentences = _sentences_with_marks(text)
         score = {c.passage_id: c.score for c in extractive.citations}
         cites = []
@@ -195,13 +254,30 @@ class LLMAnswerer:
             n = new[old]
             said = [t for body, nums in sentences if n in nums for t in content_terms(body)]
             span = best_segment(p.text, said)
-            quote = verbatim_quote(p.text, p.text[span[0]:span[1]] if span else "")
-            cites.append(Citation(n=n, passage_id=p.id, doc=p.doc, title=(docs.get(p.doc).title if docs.get(p.doc)
-                                                                             else "") or plan_label(p.doc, docs),
-                                  section=p.section_path, text=p.text, quote=quote, score=score.get(p.id, 0.0),
-                                  page=p.page, kind=p.kind))
-        ans = Answer(question=extractive.question, answer=text, intent=extractive.intent, units=extractive.units,
-                     citations=cites, notice=extractive.notice, generator=f"llm:{self.name}")
+            quote = verbatim_quote(p.text, p.text[span[0] : span[1]] if span else "")
+            cites.append(
+                Citation(
+                    n=n,
+                    passage_id=p.id,
+                    doc=p.doc,
+                    title=(docs.get(p.doc).title if docs.get(p.doc) else "") or plan_label(p.doc, docs),
+                    section=p.section_path,
+                    text=p.text,
+                    quote=quote,
+                    score=score.get(p.id, 0.0),
+                    page=p.page,
+                    kind=p.kind,
+                )
+            )
+        ans = Answer(
+            question=extractive.question,
+            answer=text,
+            intent=extractive.intent,
+            units=extractive.units,
+            citations=cites,
+            notice=extractive.notice,
+            generator=f"llm:{self.name}",
+        )
         return finalize(ans)
 
     @staticmethod
@@ -214,11 +290,15 @@ class LLMAnswerer:
         log.warning("LLM call failed: %s: %s", type(e).__name__, e)
         if _connection_error(e):
             where = f" ({self.base_url})" if self.base_url else ""
-            msg = (f"Không kết nối được máy chủ mô hình ngôn ngữ{where}; "
-                   "đây là câu trả lời trích xuất trực tiếp từ kế hoạch.")
+            msg = (
+                f"Không kết nối được máy chủ mô hình ngôn ngữ{where}; "
+                "đây là câu trả lời trích xuất trực tiếp từ kế hoạch."
+            )
         else:
-            msg = (f"Máy chủ mô hình ngôn ngữ báo lỗi ({type(e).__name__}); "
-                   "đây là câu trả lời trích xuất trực tiếp từ kế hoạch.")
+            msg = (
+                f"Máy chủ mô hình ngôn ngữ báo lỗi ({type(e).__name__}); "
+                "đây là câu trả lời trích xuất trực tiếp từ kế hoạch."
+            )
         return self._fallback(extractive, msg)
 
     def answer(self, query: Query, hits: list[Hit], extractive: Answer, docs: dict[str, DocMeta]) -> Answer:
@@ -231,7 +311,9 @@ class LLMAnswerer:
             return self._error(extractive, e)
         return self._accept(_text(reply), passages, extractive, docs)
 
-    def stream(self, query: Query, hits: list[Hit], extractive: Answer, docs: dict[str, DocMeta]) -> Iterator[Any]:
+    def stream(
+        self, query: Query, hits: list[Hit], extractive: Answer, docs: dict[str, DocMeta]
+    ) -> Iterator[Any]:
         """Yield text chunks as they arrive, then the verified (or fallback) Answer."""
         passages = self.select(hits, extractive)
         if not passages:

@@ -1,10 +1,11 @@
 """A unit's tasks: what the plans give a unit to lead, coordinate or do on request."""
+
 from __future__ import annotations
 
 import re
 
-from assistant.answer.evidence import STOPWORDS, Idf, best_segment, coverage, folded_tokens, segments, shorten
 from assistant.answer.common import Cites, Evidence, fold_, plan_label
+from assistant.answer.evidence import STOPWORDS, Idf, best_segment, coverage, folded_tokens, segments, shorten
 from assistant.answer.intent import Query, expand_abbreviations
 from assistant.records import Answer, DocMeta, Passage
 
@@ -20,7 +21,7 @@ def _task_segment(p: Passage, unit_terms: set[str], task_terms: list[str], idf: 
     if task_terms:
         span = best_segment(p.text, task_terms, idf=idf)
         if span:
-            seg = p.text[span[0]:span[1]]
+            seg = p.text[span[0] : span[1]]
             if coverage(task_terms, seg, idf) >= 0.34:
                 return seg
     for a, b in segments(p.text):
@@ -32,7 +33,7 @@ def _task_segment(p: Passage, unit_terms: set[str], task_terms: list[str], idf: 
 
 
 def _is_heading(seg: str) -> bool:
-    """"IV. TỔ CHỨC THỰC HIỆN": a section title in capitals names where the task sits, not the task."""
+    """ "IV. TỔ CHỨC THỰC HIỆN": a section title in capitals names where the task sits, not the task."""
     letters = [c for c in seg if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
@@ -41,7 +42,7 @@ def _paragraphs(text: str, first: str, unit_terms: set[str]) -> list[str]:
     """The other paragraphs of a passage (after ``first``), headings naming the unit skipped."""
     out = []
     start = text.find(first)
-    for para in text[start + len(first):].split("\n") if start >= 0 else []:
+    for para in text[start + len(first) :].split("\n") if start >= 0 else []:
         para = para.strip()
         words = [t for t in folded_tokens(para) if not _ENUM_TOKEN.fullmatch(t)]
         if len(words) >= 3 and set(words) - unit_terms - STOPWORDS and not _is_heading(para):
@@ -54,7 +55,9 @@ PER_PLAN = 6
 _ENUM_TOKEN = re.compile(r"\d{1,3}|[ivxlc]{1,6}|[a-z]")
 
 
-def compose_unit_tasks(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+def compose_unit_tasks(
+    query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None
+) -> Answer | None:
     rows = ev.unit_rows
     if not rows:
         return None
@@ -98,10 +101,13 @@ def compose_unit_tasks(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf
             body.append(f"• {plan_label(doc, docs)}: " + "; ".join(parts) + more)
     if per_doc == 2:
         body.insert(0, f"{head}:")
-    units = {"lead": [unit] if any(r[1] == "lead" for r in picked) else [],
-             "partners": [unit] if any(r[1] == "partner" for r in picked) else []}
-    return Answer(question=query.text, answer="\n".join(body), intent="unit_tasks",
-                  units=units, citations=cites.items)
+    units = {
+        "lead": [unit] if any(r[1] == "lead" for r in picked) else [],
+        "partners": [unit] if any(r[1] == "partner" for r in picked) else [],
+    }
+    return Answer(
+        question=query.text, answer="\n".join(body), intent="unit_tasks", units=units, citations=cites.items
+    )
 
 
 def _unit_span(text: str, key: str, max_chars: int = 320) -> str:
@@ -110,8 +116,8 @@ def _unit_span(text: str, key: str, max_chars: int = 320) -> str:
     for i, (a, b) in enumerate(segs):
         if key in fold_(expand_abbreviations(text[a:b])):
             end = b
-            for a2, b2 in segs[i + 1:]:
-                if b2 - a > max_chars or text[a2 - 2:a2].strip() in ("*", "-", "•", "+"):
+            for a2, b2 in segs[i + 1 :]:
+                if b2 - a > max_chars or text[a2 - 2 : a2].strip() in ("*", "-", "•", "+"):
                     break
                 end = b2
             return text[a:end]

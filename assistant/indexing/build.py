@@ -5,6 +5,7 @@ into a temporary directory beside ``index_dir`` and swaps it in with renames: a 
 that fails or is killed leaves the previous index serving. Vectors come from the
 embedding cache (or, failing that, from the live index) so only new text is embedded.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,38 +13,54 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
-from ..errors import (AssistantError, ConfigError, DocumentError, IndexBusy, IndexCorrupt,
-                      IndexMismatch, IndexMissing)
+from ..errors import (
+    AssistantError,
+    ConfigError,
+    DocumentError,
+    IndexBusy,
+    IndexCorrupt,
+    IndexMismatch,
+    IndexMissing,
+)
 from ..records import DocMeta, ParsedDoc, Passage
 from .cache import EmbeddingCache, ParseCache, text_key
 from .embedders import Embedder, get_embedder
 from .store import IndexStore, file_sha256, write_index
 
-__all__ = ["BuildReport", "Progress", "build_index", "add_document", "remove_document",
-           "corpus_files", "tqdm_progress", "LOCK_TIMEOUT", "EMBED_BATCH"]
+__all__ = [
+    "BuildReport",
+    "Progress",
+    "build_index",
+    "add_document",
+    "remove_document",
+    "corpus_files",
+    "tqdm_progress",
+    "LOCK_TIMEOUT",
+    "EMBED_BATCH",
+]
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
-LOCK_TIMEOUT = 1800.0   # seconds a build waits for another build before IndexBusy
-EMBED_BATCH = 16        # texts per embedder call: small enough for a lively progress bar
-FLUSH_EVERY = 128       # new vectors per cache shard: a killed build keeps most of its work
+LOCK_TIMEOUT = 1800.0  # seconds a build waits for another build before IndexBusy
+EMBED_BATCH = 16  # texts per embedder call: small enough for a lively progress bar
+FLUSH_EVERY = 128  # new vectors per cache shard: a killed build keeps most of its work
 DEFAULT_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 
 
 @dataclass
 class BuildReport:
-    action: str = "build"            # "build" | "add" | "remove"
-    docs: int = 0                    # plans in the index after the operation
-    passages: int = 0                # passages in the index after the operation
-    embedded_new: int = 0            # texts sent to the embedder
-    cache_hits: int = 0              # vectors reused (cache or live index)
+    action: str = "build"  # "build" | "add" | "remove"
+    docs: int = 0  # plans in the index after the operation
+    passages: int = 0  # passages in the index after the operation
+    embedded_new: int = 0  # texts sent to the embedder
+    cache_hits: int = 0  # vectors reused (cache or live index)
     seconds: float = 0.0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, message) not indexed
     faiss_type: str = ""
@@ -57,6 +74,7 @@ class BuildReport:
 def _suffixes() -> tuple[str, ...]:
     try:
         from ..ingest import SUPPORTED_SUFFIXES
+
         return tuple(SUPPORTED_SUFFIXES)
     except ImportError:
         return DEFAULT_SUFFIXES
@@ -65,24 +83,31 @@ def _suffixes() -> tuple[str, ...]:
 def corpus_files(corpus_dir: Path) -> list[Path]:
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
-        raise ConfigError(f"Không thấy thư mục kế hoạch {corpus_dir}.",
-                          f"Plan folder {corpus_dir} not found.",
-                          hint="đặt TLKH_CORPUS_DIR hoặc tạo thư mục và chép các kế hoạch vào")
+        raise ConfigError(
+            f"Không thấy thư mục kế hoạch {corpus_dir}.",
+            f"Plan folder {corpus_dir} not found.",
+            hint="đặt TLKH_CORPUS_DIR hoặc tạo thư mục và chép các kế hoạch vào",
+        )
     suf = _suffixes()
-    return sorted(p for p in corpus_dir.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suf)
+    return sorted(
+        p
+        for p in corpus_dir.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suf
+    )
 
 
 def _parse(path: Path) -> ParsedDoc:
     try:
         from ..ingest import parse_file
     except ImportError as e:  # pragma: no cover - the package ships ingest
-        raise ConfigError("Thiếu mô-đun đọc kế hoạch (assistant.ingest).",
-                          "assistant.ingest is not available.") from e
+        raise ConfigError(
+            "Thiếu mô-đun đọc kế hoạch (assistant.ingest).", "assistant.ingest is not available."
+        ) from e
     doc = parse_file(path)
     if not doc.passages:
-        raise DocumentError(f"Không tách được đoạn nào từ {path.name}.",
-                            f"No passages could be extracted from {path.name}.")
+        raise DocumentError(
+            f"Không tách được đoạn nào từ {path.name}.", f"No passages could be extracted from {path.name}."
+        )
     return doc
 
 
@@ -115,8 +140,10 @@ class _Locked:
         try:
             self._lock.acquire()
         except self._timeout as e:
-            raise IndexBusy("Một tiến trình khác đang lập chỉ mục; hãy thử lại sau.",
-                            "Another process is building the index; try again later.") from e
+            raise IndexBusy(
+                "Một tiến trình khác đang lập chỉ mục; hãy thử lại sau.",
+                "Another process is building the index; try again later.",
+            ) from e
         return self
 
     def __exit__(self, *exc) -> None:
@@ -146,16 +173,33 @@ def _swap(tmp: Path, index_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_and_swap(settings, passages: list[Passage], docs: list[DocMeta], vectors: np.ndarray,
-                    embedder_id: str, dim: int, sources: dict[str, str], t0: float,
-                    report: BuildReport, progress: Progress | None) -> None:
+def _write_and_swap(
+    settings,
+    passages: list[Passage],
+    docs: list[DocMeta],
+    vectors: np.ndarray,
+    embedder_id: str,
+    dim: int,
+    sources: dict[str, str],
+    t0: float,
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
     index_dir = Path(settings.index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = index_dir.with_name(f".{index_dir.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
-        manifest = write_index(tmp, passages, docs, vectors, embedder_id=embedder_id, dim=dim,
-                               sources=sources, ann_threshold=settings.ann_threshold,
-                               build_seconds=time.perf_counter() - t0)
+        manifest = write_index(
+            tmp,
+            passages,
+            docs,
+            vectors,
+            embedder_id=embedder_id,
+            dim=dim,
+            sources=sources,
+            ann_threshold=settings.ann_threshold,
+            build_seconds=time.perf_counter() - t0,
+        )
         # check what we wrote the way a reader will, before it goes live
         IndexStore.load(tmp, embedder_id)
         _swap(tmp, index_dir)
@@ -171,9 +215,14 @@ def _write_and_swap(settings, passages: list[Passage], docs: list[DocMeta], vect
 
 
 # --- embedding -------------------------------------------------------------------
-def _vectors_for(passages: Sequence[Passage], embedder: Embedder, cache: EmbeddingCache,
-                 report: BuildReport, progress: Progress | None,
-                 fallback: dict[str, np.ndarray] | None = None) -> np.ndarray:
+def _vectors_for(
+    passages: Sequence[Passage],
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    report: BuildReport,
+    progress: Progress | None,
+    fallback: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
     """Vectors of all passages: cached, then ``fallback`` (live index), then embedded."""
     texts = [p.embed_text or p.text for p in passages]
     keys = [text_key(t) for t in texts]
@@ -198,11 +247,13 @@ def _vectors_for(passages: Sequence[Passage], embedder: Embedder, cache: Embeddi
     for k in keys:
         per_key[k] = per_key.get(k, 0) + 1
     for i in range(0, len(missing), EMBED_BATCH):
-        batch = missing[i:i + EMBED_BATCH]
+        batch = missing[i : i + EMBED_BATCH]
         vecs = embedder.encode_passages([text_of[k] for k in batch])
         if vecs.shape != (len(batch), embedder.dim):
-            raise ConfigError("Mô hình nhúng trả về kích thước sai.",
-                              f"Embedder returned shape {vecs.shape}, expected ({len(batch)}, {embedder.dim}).")
+            raise ConfigError(
+                "Mô hình nhúng trả về kích thước sai.",
+                f"Embedder returned shape {vecs.shape}, expected ({len(batch)}, {embedder.dim}).",
+            )
         report.embedded_new += len(batch)
         for k, v in zip(batch, vecs):
             found[k] = v
@@ -240,8 +291,9 @@ def _dedupe(passages: list[Passage]) -> list[Passage]:
 
 
 # --- public operations ---------------------------------------------------------
-def _full_build(settings, embedder: Embedder, progress: Progress | None, t0: float,
-                report: BuildReport) -> BuildReport:
+def _full_build(
+    settings, embedder: Embedder, progress: Progress | None, t0: float, report: BuildReport
+) -> BuildReport:
     files = corpus_files(Path(settings.corpus_dir))
     parsed: list[tuple[Path, ParsedDoc]] = []
     sources: dict[str, str] = {}
@@ -255,20 +307,24 @@ def _full_build(settings, embedder: Embedder, progress: Progress | None, t0: flo
             report.errors.append((f.name, _error_text(e)))
     if not parsed:
         detail = "; ".join(f"{n}: {m}" for n, m in report.errors) or "thư mục trống"
-        raise ConfigError(f"Không có kế hoạch nào lập chỉ mục được trong {settings.corpus_dir} ({detail}).",
-                          f"No plan in {settings.corpus_dir} could be indexed ({detail}).",
-                          hint="chép các kế hoạch (.txt .md .pdf .docx) vào thư mục rồi chạy lại")
+        raise ConfigError(
+            f"Không có kế hoạch nào lập chỉ mục được trong {settings.corpus_dir} ({detail}).",
+            f"No plan in {settings.corpus_dir} could be indexed ({detail}).",
+            hint="chép các kế hoạch (.txt .md .pdf .docx) vào thư mục rồi chạy lại",
+        )
     passages = _dedupe([p for _, d in parsed for p in d.passages])
     docs = [d.meta for _, d in parsed]
     vectors = _vectors_for(passages, embedder, _cache(settings, embedder), report, progress)
-    _write_and_swap(settings, passages, docs, vectors, embedder.id, embedder.dim, sources, t0,
-                    report, progress)
+    _write_and_swap(
+        settings, passages, docs, vectors, embedder.id, embedder.dim, sources, t0, report, progress
+    )
     ParseCache(Path(settings.data_dir) / "cache" / "parsed").prune(sources.items())
     return report
 
 
-def build_index(settings, *, progress: Progress | None = None,
-                embedder: Embedder | None = None) -> BuildReport:
+def build_index(
+    settings, *, progress: Progress | None = None, embedder: Embedder | None = None
+) -> BuildReport:
     """Index every plan in ``settings.corpus_dir``; plans that fail to parse are reported, not fatal."""
     t0 = time.perf_counter()
     embedder = embedder or get_embedder(settings.embedder)
@@ -289,12 +345,14 @@ def _live_vectors(store: IndexStore, positions: list[int]) -> dict[str, np.ndarr
     if not positions:
         return {}
     vecs = store.vectors(positions)
-    return {text_key(store.passages[i].embed_text or store.passages[i].text): v
-            for i, v in zip(positions, vecs)}
+    return {
+        text_key(store.passages[i].embed_text or store.passages[i].text): v for i, v in zip(positions, vecs)
+    }
 
 
-def add_document(settings, path: Path, *, progress: Progress | None = None,
-                 embedder: Embedder | None = None) -> BuildReport:
+def add_document(
+    settings, path: Path, *, progress: Progress | None = None, embedder: Embedder | None = None
+) -> BuildReport:
     """Index one plan (new, or a new version of one already indexed) without re-embedding the others.
 
     The file is copied into ``settings.corpus_dir`` when it is elsewhere, so later full
@@ -316,8 +374,10 @@ def add_document(settings, path: Path, *, progress: Progress | None = None,
                 shutil.copyfile(path, tmp)
                 os.replace(tmp, dest)
             except OSError as e:
-                raise ConfigError(f"Không chép được {path.name} vào thư mục kế hoạch {corpus}.",
-                                  f"Could not copy {path.name} into the plan folder {corpus}: {e}") from e
+                raise ConfigError(
+                    f"Không chép được {path.name} vào thư mục kế hoạch {corpus}.",
+                    f"Could not copy {path.name} into the plan folder {corpus}: {e}",
+                ) from e
         report = BuildReport("add")
         live = _live(settings, embedder.id)
         if live is None:
@@ -328,10 +388,17 @@ def add_document(settings, path: Path, *, progress: Progress | None = None,
         docs = [m for d, m in live.docs.items() if d != name] + [parsed.meta]
         sources = {k: v for k, v in live.manifest.get("sources", {}).items() if k != name}
         sources[name] = file_sha256(dest)
-        vectors = _vectors_for(passages, embedder, _cache(settings, embedder), report, progress,
-                               fallback=_live_vectors(live, keep))
-        _write_and_swap(settings, passages, docs, vectors, embedder.id, embedder.dim, sources, t0,
-                        report, progress)
+        vectors = _vectors_for(
+            passages,
+            embedder,
+            _cache(settings, embedder),
+            report,
+            progress,
+            fallback=_live_vectors(live, keep),
+        )
+        _write_and_swap(
+            settings, passages, docs, vectors, embedder.id, embedder.dim, sources, t0, report, progress
+        )
         return report
 
 
@@ -343,17 +410,29 @@ def remove_document(settings, doc_name: str) -> BuildReport:
         _tidy(index_dir)
         live = IndexStore.load(index_dir)
         if doc_name not in live.docs and not any(p.doc == doc_name for p in live.passages):
-            raise DocumentError(f"Không có kế hoạch '{doc_name}' trong chỉ mục.",
-                                f"Plan '{doc_name}' is not in the index.",
-                                hint="xem danh sách kế hoạch đã nạp")
+            raise DocumentError(
+                f"Không có kế hoạch '{doc_name}' trong chỉ mục.",
+                f"Plan '{doc_name}' is not in the index.",
+                hint="xem danh sách kế hoạch đã nạp",
+            )
         keep = [i for i, p in enumerate(live.passages) if p.doc != doc_name]
         passages = [live.passages[i] for i in keep]
         docs = [m for d, m in live.docs.items() if d != doc_name]
         sources = {k: v for k, v in live.manifest.get("sources", {}).items() if k != doc_name}
         vectors = live.vectors(keep) if keep else np.zeros((0, live.dense.d), np.float32)
         report = BuildReport("remove", cache_hits=len(keep))
-        _write_and_swap(settings, passages, docs, vectors, live.embedder_id,
-                        int(live.manifest["embedder"]["dim"]), sources, t0, report, None)
+        _write_and_swap(
+            settings,
+            passages,
+            docs,
+            vectors,
+            live.embedder_id,
+            int(live.manifest["embedder"]["dim"]),
+            sources,
+            t0,
+            report,
+            None,
+        )
         src = Path(settings.corpus_dir) / doc_name
         if src.is_file():
             # keep the file (nothing is lost), but out of the corpus so a rebuild does not re-add it
@@ -372,8 +451,9 @@ def tqdm_progress(desc: str = "Lập chỉ mục") -> Progress:
     def cb(done: int, total: int, note: str) -> None:
         bar = state.get("bar")
         if bar is None:
-            bar = state["bar"] = tqdm(total=total, desc=desc, unit="đoạn", unit_scale=False,
-                                      dynamic_ncols=True)
+            bar = state["bar"] = tqdm(
+                total=total, desc=desc, unit="đoạn", unit_scale=False, dynamic_ncols=True
+            )
         if bar.total != total:
             bar.total = total
         bar.set_postfix_str(note, refresh=False)

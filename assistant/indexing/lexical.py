@@ -13,24 +13,33 @@ the same):
 
 A query typed entirely without diacritics is matched on the folded family only.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
 from ..textnorm import fold, match_key, nfc
 
-__all__ = ["LEXICAL_VERSION", "lexical_tokens", "lexical_version", "has_diacritics",
-           "LexicalIndex", "abbreviation_entries", "top_positive", "expand_abbreviations",
-           "DiacriticRestorer"]
+__all__ = [
+    "LEXICAL_VERSION",
+    "lexical_tokens",
+    "lexical_version",
+    "has_diacritics",
+    "LexicalIndex",
+    "abbreviation_entries",
+    "top_positive",
+    "expand_abbreviations",
+    "DiacriticRestorer",
+]
 
 LEXICAL_VERSION = 1  # bump when the token families change (the manifest records it)
 
@@ -42,13 +51,17 @@ _JOINERS = re.compile(r"[&.,']")
 _BREAK = re.compile(r"[.;:!?()\[\]\n]")
 # a folded string that could be an ordinary Vietnamese syllable ("ca", "so"): such
 # abbreviations only count when written in capitals, or "so sánh" would become "Sở"
-_SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
-                       r"[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
+_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+    r"[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$"
+)
 
 
 def has_diacritics(text: str) -> bool:
-    return any(unicodedata.category(c) == "Mn" for c in unicodedata.normalize("NFD", text)) \
+    return (
+        any(unicodedata.category(c) == "Mn" for c in unicodedata.normalize("NFD", text))
         or "đ" in text.lower()
+    )
 
 
 def _key(token: str) -> str:
@@ -66,10 +79,10 @@ class _Phrase:
 
 @dataclass(frozen=True)
 class _Lexicon:
-    concepts: tuple[str, ...]                  # entry → concept token
-    longs: tuple[str, ...]                     # entry → long form text
-    shorts: tuple[tuple[str, ...], ...]        # entry → folded short keys
-    by_first: dict[str, tuple[_Phrase, ...]]   # first key → candidate phrases, longest first
+    concepts: tuple[str, ...]  # entry → concept token
+    longs: tuple[str, ...]  # entry → long form text
+    shorts: tuple[tuple[str, ...], ...]  # entry → folded short keys
+    by_first: dict[str, tuple[_Phrase, ...]]  # first key → candidate phrases, longest first
     digest: str
 
 
@@ -99,7 +112,7 @@ def _load_lexicon(path: str, stamp: tuple[int, int]) -> _Lexicon:
     raw = p.read_bytes() if p.is_file() else b""
     entries = abbreviation_entries(p) if raw else []
     concepts, longs, shorts, phrases = [], [], [], []
-    for i, e in enumerate(entries):
+    for e in entries:
         long_forms = e.get("long") or []
         long_forms = [long_forms] if isinstance(long_forms, str) else list(long_forms)
         short_forms = e.get("short") or []
@@ -124,8 +137,13 @@ def _load_lexicon(path: str, stamp: tuple[int, int]) -> _Lexicon:
     for ph in phrases:
         by_first.setdefault(ph.keys[0], []).append(ph)
     frozen = {k: tuple(sorted(v, key=lambda ph: -len(ph.keys))) for k, v in by_first.items()}
-    return _Lexicon(tuple(concepts), tuple(longs), tuple(shorts), frozen,
-                    hashlib.sha256(raw).hexdigest()[:12] if raw else "none")
+    return _Lexicon(
+        tuple(concepts),
+        tuple(longs),
+        tuple(shorts),
+        frozen,
+        hashlib.sha256(raw).hexdigest()[:12] if raw else "none",
+    )
 
 
 def lexical_version(abbreviations: Path | None = None) -> str:
@@ -162,18 +180,19 @@ def _abbreviation_hits(text: str, matches: list[re.Match], lex: _Lexicon):
     words = [m.group(0) for m in matches]
     keys = [_key(w) for w in words]
     # a phrase may span commas ("Văn hóa, Thể thao và Du lịch") but not a sentence or bracket
-    breaks = [False] + [bool(_BREAK.search(text[matches[i - 1].end():matches[i].start()]))
-                        for i in range(1, len(matches))]
+    breaks = [False] + [
+        bool(_BREAK.search(text[matches[i - 1].end() : matches[i].start()])) for i in range(1, len(matches))
+    ]
     i = 0
     while i < len(words):
         hit = None
         for ph in lex.by_first.get(keys[i], ()):
             n = len(ph.keys)
-            if tuple(keys[i:i + n]) != ph.keys:
+            if tuple(keys[i : i + n]) != ph.keys:
                 continue
             if ph.caps_only and not words[i].isupper():
                 continue
-            if n > 1 and any(breaks[i + 1:i + n]):
+            if n > 1 and any(breaks[i + 1 : i + n]):
                 continue
             if ph.is_short and _in_number(text, matches[i].start(), matches[i + n - 1].end()):
                 continue
@@ -198,8 +217,9 @@ def lexical_tokens(text: str, *, query: bool = False, abbreviations: Path | None
         return []
     words = [m.group(0) for m in matches]
     # a bigram only inside one phrase: nothing but spaces between the two words
-    joined = [False] + [text[matches[i - 1].end():matches[i].start()].strip() == ""
-                        for i in range(1, len(matches))]
+    joined = [False] + [
+        text[matches[i - 1].end() : matches[i].start()].strip() == "" for i in range(1, len(matches))
+    ]
     accented = (not query) or has_diacritics(text)
     out = _word_tokens(words, joined, accented=accented)
 
@@ -234,7 +254,7 @@ def expand_abbreviations(text: str, *, abbreviations: Path | None = None) -> str
     for i, n, hit in _abbreviation_hits(text, matches, lex):
         if not hit.is_short:
             continue
-        out += [text[last:matches[i].start()], lex.longs[hit.entry]]
+        out += [text[last : matches[i].start()], lex.longs[hit.entry]]
         last = matches[i + n - 1].end()
     return "".join(out) + text[last:]
 
@@ -242,15 +262,20 @@ def expand_abbreviations(text: str, *, abbreviations: Path | None = None) -> str
 class LexicalIndex:
     """A bm25s index over pre-tokenised passages; saved as .npy (no pickle) + JSON."""
 
-    FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy",
-             "vocab.index.json", "params.index.json")
+    FILES = (
+        "data.csc.index.npy",
+        "indices.csc.index.npy",
+        "indptr.csc.index.npy",
+        "vocab.index.json",
+        "params.index.json",
+    )
 
     def __init__(self, bm25, n_docs: int) -> None:
         self._bm25 = bm25
         self.n_docs = n_docs
 
     @classmethod
-    def build(cls, token_lists: Iterable[list[str]]) -> "LexicalIndex":
+    def build(cls, token_lists: Iterable[list[str]]) -> LexicalIndex:
         import bm25s
 
         docs = [list(t) for t in token_lists]
@@ -270,8 +295,9 @@ class LexicalIndex:
             return out
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
 
-    def search(self, query_tokens: Sequence[str], k: int,
-               mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def search(
+        self, query_tokens: Sequence[str], k: int, mask: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         s = self.scores(query_tokens)
         if mask is not None:
             s = np.where(mask, s, 0.0)
@@ -288,14 +314,15 @@ class LexicalIndex:
         return [f for f in self.FILES if (directory / f).is_file()]
 
     @classmethod
-    def load(cls, directory: Path) -> "LexicalIndex":
+    def load(cls, directory: Path) -> LexicalIndex:
         import bm25s
 
         params = json.loads((directory / "params.index.json").read_text())
         if params.get("empty") or int(params.get("num_docs", 0)) == 0:
             return cls(None, int(params.get("num_docs", 0)))
-        bm25 = bm25s.BM25.load(str(directory), allow_pickle=False, load_corpus=False,
-                               mmap=False, show_progress=False)
+        bm25 = bm25s.BM25.load(
+            str(directory), allow_pickle=False, load_corpus=False, mmap=False, show_progress=False
+        )
         return cls(bm25, int(params["num_docs"]))
 
 
@@ -311,7 +338,7 @@ class DiacriticRestorer:
     plans make likeliest ("so thong tin" → "sở thông tin", "so 183" → "số 183").
     """
 
-    def __init__(self, lex: "LexicalIndex") -> None:
+    def __init__(self, lex: LexicalIndex) -> None:
         self.uni: dict[str, list[tuple[str, int]]] = {}
         self.bi: dict[str, int] = {}
         if lex._bm25 is None:
@@ -344,13 +371,15 @@ class DiacriticRestorer:
         # Viterbi over the readings: passages using the bigram count far more than the unigram
         best = [(0.5 * np.log1p(df), [c]) for c, df in cands[0]]
         for i in range(1, len(cands)):
-            joined = text[matches[i - 1].end():matches[i].start()].strip() == ""
+            joined = text[matches[i - 1].end() : matches[i].start()].strip() == ""
             nxt = []
             for c, df in cands[i]:
+
                 def step(prev):
                     s, path = prev
                     bi = self.bi.get(f"{path[-1]}_{c}", 0) if joined else 0
                     return s + 2.0 * np.log1p(bi) + 0.5 * np.log1p(df)
+
                 prev = max(best, key=step)
                 nxt.append((step(prev), prev[1] + [c]))
             best = nxt
@@ -358,7 +387,7 @@ class DiacriticRestorer:
         out, last = [], 0
         for m, w in zip(matches, words):
             typed = m.group(0)
-            out += [text[last:m.start()], typed if has_diacritics(typed) or fold(w) != fold(typed) else w]
+            out += [text[last : m.start()], typed if has_diacritics(typed) or fold(w) != fold(typed) else w]
             last = m.end()
         return "".join(out) + text[last:]
 

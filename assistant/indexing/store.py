@@ -11,16 +11,18 @@ Layout (every file's size and sha256 are in the manifest)::
 
 Nothing here is ever unpickled: JSON, ``np.load(allow_pickle=False)``, ``faiss.read_index``.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -30,8 +32,18 @@ from ..records import SCHEMA_VERSION, DocMeta, Passage
 from ..textnorm import NORMALISER_VERSION
 from .lexical import LexicalIndex, lexical_tokens, lexical_version, top_positive
 
-__all__ = ["FORMAT_VERSION", "IndexStore", "file_sha256", "write_index", "lexical_text", "unit_text",
-           "INDEX_COMMAND", "HNSW_M", "HNSW_EF_CONSTRUCTION", "HNSW_EF_SEARCH"]
+__all__ = [
+    "FORMAT_VERSION",
+    "IndexStore",
+    "file_sha256",
+    "write_index",
+    "lexical_text",
+    "unit_text",
+    "INDEX_COMMAND",
+    "HNSW_M",
+    "HNSW_EF_CONSTRUCTION",
+    "HNSW_EF_SEARCH",
+]
 
 FORMAT_VERSION = 1
 INDEX_COMMAND = "python -m assistant index"
@@ -75,20 +87,30 @@ def _rebuild_hint() -> str:
 
 
 def _corrupt(what_vi: str, what_en: str) -> IndexCorrupt:
-    return IndexCorrupt(f"Chỉ mục bị hỏng: {what_vi}.", f"Index is corrupt: {what_en}.",
-                        hint=_rebuild_hint())
+    return IndexCorrupt(f"Chỉ mục bị hỏng: {what_vi}.", f"Index is corrupt: {what_en}.", hint=_rebuild_hint())
 
 
 def _mismatch(what_vi: str, what_en: str, hint: str | None = None) -> IndexMismatch:
-    return IndexMismatch(f"Chỉ mục không khớp với phần mềm/cấu hình hiện tại: {what_vi}.",
-                         f"Index does not match the current software/configuration: {what_en}.",
-                         hint=hint or _rebuild_hint())
+    return IndexMismatch(
+        f"Chỉ mục không khớp với phần mềm/cấu hình hiện tại: {what_vi}.",
+        f"Index does not match the current software/configuration: {what_en}.",
+        hint=hint or _rebuild_hint(),
+    )
 
 
-def write_index(directory: Path, passages: Sequence[Passage], docs: Sequence[DocMeta],
-                vectors: np.ndarray, *, embedder_id: str, dim: int, sources: dict[str, str],
-                ann_threshold: int, build_seconds: float = 0.0,
-                extra: dict[str, Any] | None = None) -> dict:
+def write_index(
+    directory: Path,
+    passages: Sequence[Passage],
+    docs: Sequence[DocMeta],
+    vectors: np.ndarray,
+    *,
+    embedder_id: str,
+    dim: int,
+    sources: dict[str, str],
+    ann_threshold: int,
+    build_seconds: float = 0.0,
+    extra: dict[str, Any] | None = None,
+) -> dict:
     """Write every component into ``directory`` (a fresh temp dir), manifest last; returns it."""
     import faiss
 
@@ -98,14 +120,20 @@ def write_index(directory: Path, passages: Sequence[Passage], docs: Sequence[Doc
         for p in passages:
             f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
     (directory / DOCS).write_text(
-        json.dumps({"docs": [d.to_dict() for d in docs]}, ensure_ascii=False, indent=1), encoding="utf-8")
+        json.dumps({"docs": [d.to_dict() for d in docs]}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
     if len(passages) > ann_threshold:
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         index.hnsw.efSearch = HNSW_EF_SEARCH
-        faiss_info = {"type": "IndexHNSWFlat", "metric": "inner_product", "M": HNSW_M,
-                      "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH}
+        faiss_info = {
+            "type": "IndexHNSWFlat",
+            "metric": "inner_product",
+            "M": HNSW_M,
+            "efConstruction": HNSW_EF_CONSTRUCTION,
+            "efSearch": HNSW_EF_SEARCH,
+        }
     else:
         index = faiss.IndexFlatIP(dim)
         faiss_info = {"type": "IndexFlatIP", "metric": "inner_product"}
@@ -134,7 +162,7 @@ def write_index(directory: Path, passages: Sequence[Passage], docs: Sequence[Doc
         "ann_threshold": int(ann_threshold),
         "passage_count": len(passages),
         "doc_count": len(docs),
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(build_seconds, 3),
         "sources": dict(sorted(sources.items())),
         "files": files,
@@ -185,7 +213,7 @@ class IndexStore:
     manifest: dict
     passages: list[Passage]
     docs: dict[str, DocMeta]
-    dense: Any                       # a faiss index
+    dense: Any  # a faiss index
     lexical: LexicalIndex
     lexical_units: LexicalIndex
     by_id: dict[str, Passage] = field(default_factory=dict)
@@ -197,7 +225,7 @@ class IndexStore:
 
     # loading ---------------------------------------------------------------
     @classmethod
-    def load(cls, index_dir: Path, embedder_id: str | None = None, *, verify: bool = True) -> "IndexStore":
+    def load(cls, index_dir: Path, embedder_id: str | None = None, *, verify: bool = True) -> IndexStore:
         """Open an index, refusing anything built differently or damaged (never unpickles).
 
         Components are read by path one after the other, so a build that swaps the
@@ -218,17 +246,20 @@ class IndexStore:
                     time.sleep(0.02 * (attempt + 1))
                     continue
                 if isinstance(e, OSError):
-                    raise _corrupt(f"không đọc được tệp chỉ mục ({e.strerror or e})",
-                                   f"index file unreadable ({e})") from e
+                    raise _corrupt(
+                        f"không đọc được tệp chỉ mục ({e.strerror or e})", f"index file unreadable ({e})"
+                    ) from e
                 raise
             if _dir_id(index_dir) == before:
                 return store
-        raise IndexBusy(f"Chỉ mục tại {index_dir} đang được thay liên tục, chưa đọc được.",
-                        f"The index at {index_dir} kept changing while it was read.",
-                        hint="thử lại sau khi việc lập chỉ mục kết thúc")
+        raise IndexBusy(
+            f"Chỉ mục tại {index_dir} đang được thay liên tục, chưa đọc được.",
+            f"The index at {index_dir} kept changing while it was read.",
+            hint="thử lại sau khi việc lập chỉ mục kết thúc",
+        )
 
     @classmethod
-    def _load_once(cls, index_dir: Path, embedder_id: str | None, *, verify: bool) -> "IndexStore":
+    def _load_once(cls, index_dir: Path, embedder_id: str | None, *, verify: bool) -> IndexStore:
         index_dir = Path(index_dir)
         manifest_path = index_dir / MANIFEST
         # a build swaps directories with two renames; wait out that instant
@@ -240,8 +271,10 @@ class IndexStore:
             _restore_after_crashed_swap(index_dir)
         if not manifest_path.is_file():
             raise IndexMissing(
-                f"Chưa có chỉ mục tại {index_dir}.", f"No index at {index_dir}.",
-                hint=f"chạy `{INDEX_COMMAND}` để lập chỉ mục các kế hoạch")
+                f"Chưa có chỉ mục tại {index_dir}.",
+                f"No index at {index_dir}.",
+                hint=f"chạy `{INDEX_COMMAND}` để lập chỉ mục các kế hoạch",
+            )
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             fv = manifest["format_version"]
@@ -251,22 +284,27 @@ class IndexStore:
             raise _corrupt("manifest.json không đọc được", f"manifest.json unreadable ({e})") from e
 
         if fv != FORMAT_VERSION:
-            raise _mismatch(f"định dạng chỉ mục là {fv}, phần mềm cần {FORMAT_VERSION}",
-                            f"index format {fv}, software needs {FORMAT_VERSION}")
+            raise _mismatch(
+                f"định dạng chỉ mục là {fv}, phần mềm cần {FORMAT_VERSION}",
+                f"index format {fv}, software needs {FORMAT_VERSION}",
+            )
         if manifest.get("normaliser_version") != NORMALISER_VERSION:
             raise _mismatch(
                 f"bộ chuẩn hóa văn bản phiên bản {manifest.get('normaliser_version')}, phần mềm dùng {NORMALISER_VERSION}",
-                f"text normaliser version {manifest.get('normaliser_version')}, software uses {NORMALISER_VERSION}")
+                f"text normaliser version {manifest.get('normaliser_version')}, software uses {NORMALISER_VERSION}",
+            )
         if manifest.get("lexical_version") != lexical_version():
             raise _mismatch(
                 f"bộ tách từ/bảng viết tắt {manifest.get('lexical_version')}, hiện tại {lexical_version()}",
-                f"lexical tokenizer/abbreviations {manifest.get('lexical_version')}, current {lexical_version()}")
+                f"lexical tokenizer/abbreviations {manifest.get('lexical_version')}, current {lexical_version()}",
+            )
         if embedder_id is not None and emb.get("id") != embedder_id:
             raise _mismatch(
                 f"chỉ mục được xây bằng mô hình nhúng '{emb.get('id')}', cấu hình hiện dùng '{embedder_id}'",
                 f"index was built with embedder '{emb.get('id')}', configuration uses '{embedder_id}'",
                 hint=f"chạy `{INDEX_COMMAND}` để xây lại với '{embedder_id}', "
-                     f"hoặc đặt TLKH_EMBEDDER={emb.get('id')} để dùng chỉ mục cũ")
+                f"hoặc đặt TLKH_EMBEDDER={emb.get('id')} để dùng chỉ mục cũ",
+            )
 
         if verify:
             for rel, info in files.items():
@@ -274,18 +312,22 @@ class IndexStore:
                 if not path.is_file():
                     raise _corrupt(f"thiếu tệp {rel}", f"missing file {rel}")
                 if path.stat().st_size != info.get("bytes") or file_sha256(path) != info.get("sha256"):
-                    raise _corrupt(f"tệp {rel} bị cắt cụt hoặc bị sửa (sai mã kiểm tra)",
-                                   f"file {rel} is truncated or altered (checksum mismatch)")
+                    raise _corrupt(
+                        f"tệp {rel} bị cắt cụt hoặc bị sửa (sai mã kiểm tra)",
+                        f"file {rel} is truncated or altered (checksum mismatch)",
+                    )
         try:
             return cls._read(index_dir, manifest)
         except (IndexCorrupt, IndexMismatch):
             raise
         except Exception as e:  # any reader failure on verified files is still damage
-            raise _corrupt(f"không đọc được thành phần ({type(e).__name__})",
-                           f"component unreadable ({type(e).__name__}: {e})") from e
+            raise _corrupt(
+                f"không đọc được thành phần ({type(e).__name__})",
+                f"component unreadable ({type(e).__name__}: {e})",
+            ) from e
 
     @classmethod
-    def _read(cls, index_dir: Path, manifest: dict) -> "IndexStore":
+    def _read(cls, index_dir: Path, manifest: dict) -> IndexStore:
         import faiss
 
         with open(index_dir / PASSAGES, encoding="utf-8") as f:
@@ -298,11 +340,17 @@ class IndexStore:
         lex = LexicalIndex.load(index_dir / LEX_TEXT)
         lex_units = LexicalIndex.load(index_dir / LEX_UNITS)
         n = int(manifest.get("passage_count", -1))
-        counts = {"passages.jsonl": len(passages), "dense.faiss": int(dense.ntotal),
-                  "lexical": lex.n_docs, "lexical_units": lex_units.n_docs}
+        counts = {
+            "passages.jsonl": len(passages),
+            "dense.faiss": int(dense.ntotal),
+            "lexical": lex.n_docs,
+            "lexical_units": lex_units.n_docs,
+        }
         if any(c != n for c in counts.values()):
-            raise _corrupt(f"số đoạn không khớp ({counts}, manifest {n})",
-                           f"passage counts disagree ({counts}, manifest {n})")
+            raise _corrupt(
+                f"số đoạn không khớp ({counts}, manifest {n})",
+                f"passage counts disagree ({counts}, manifest {n})",
+            )
         if int(dense.d) != int(manifest["embedder"]["dim"]):
             raise _corrupt("số chiều vector không khớp", "vector dimension mismatch")
         return cls(index_dir, manifest, passages, docs, dense, lex, lex_units)
@@ -315,8 +363,9 @@ class IndexStore:
     def __len__(self) -> int:
         return len(self.passages)
 
-    def dense_search(self, qvec: np.ndarray, k: int,
-                     allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def dense_search(
+        self, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         """(position, cosine) of the k nearest passages; ``allowed``: positions to keep."""
         import faiss
 
@@ -334,8 +383,11 @@ class IndexStore:
                 order = np.argsort(-sims, kind="stable")[:k]
                 return [(int(allowed[i]), float(sims[i])) for i in order]
             sel = faiss.IDSelectorBatch(allowed)
-            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(self.dense.hnsw.efSearch, k))
-                      if hasattr(self.dense, "hnsw") else faiss.SearchParameters(sel=sel))
+            params = (
+                faiss.SearchParametersHNSW(sel=sel, efSearch=max(self.dense.hnsw.efSearch, k))
+                if hasattr(self.dense, "hnsw")
+                else faiss.SearchParameters(sel=sel)
+            )
             scores, ids = self.dense.search(q, min(k, n), params=params)
         else:
             if hasattr(self.dense, "hnsw") and self.dense.hnsw.efSearch < k:
@@ -351,8 +403,9 @@ class IndexStore:
             s = s + UNIT_FIELD_WEIGHT * self.lexical_units.scores(toks)
         return s
 
-    def lexical_search(self, query: str, k: int, *, use_units: bool = True,
-                       mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def lexical_search(
+        self, query: str, k: int, *, use_units: bool = True, mask: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         s = self.lexical_scores(query, use_units=use_units)
         if mask is not None:
             s = np.where(mask, s, 0.0)
@@ -361,6 +414,9 @@ class IndexStore:
     def vectors(self, positions: Sequence[int] | None = None) -> np.ndarray:
         """Stored passage vectors (all, or at ``positions``), read back from FAISS."""
         if positions is None:
-            return self.dense.reconstruct_n(0, int(self.dense.ntotal)) if len(self) else \
-                np.zeros((0, int(self.dense.d)), np.float32)
+            return (
+                self.dense.reconstruct_n(0, int(self.dense.ntotal))
+                if len(self)
+                else np.zeros((0, int(self.dense.d)), np.float32)
+            )
         return self.dense.reconstruct_batch(np.asarray(positions, dtype=np.int64))

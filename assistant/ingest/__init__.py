@@ -6,6 +6,7 @@ passages (articles, table rows, footnotes, and the metadata card), each with its
 heading path and its lead / partner units.  Every failure is a ``DocumentError``
 with a Vietnamese and an English message naming the file.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,14 +25,20 @@ def safe_name(name: str) -> str:
     Refusing (rather than silently keeping the last path component) means a client
     that sends "../../x.txt" learns it did something wrong.
     """
-    ok = (isinstance(name, str) and name == name.strip() and 0 < len(name) <= 200
-          and not re.search(r"[/\\\x00-\x1f:*?\"<>|]", name) and not name.startswith(".")
-          and name not in (".", ".."))
+    ok = (
+        isinstance(name, str)
+        and name == name.strip()
+        and 0 < len(name) <= 200
+        and not re.search(r"[/\\\x00-\x1f:*?\"<>|]", name)
+        and not name.startswith(".")
+        and name not in (".", "..")
+    )
     if not ok:
         raise UnsafeFileName(
             f"Tên tệp không hợp lệ: «{name!s:.80}». Tên tệp không được chứa đường dẫn hoặc ký tự đặc biệt.",
             f"Unsafe file name: {name!r:.80} (no paths, control or reserved characters).",
-            hint="Đổi tên tệp, ví dụ: ke-hoach-183-2024.docx")
+            hint="Đổi tên tệp, ví dụ: ke-hoach-183-2024.docx",
+        )
     return name
 
 
@@ -51,9 +58,11 @@ def parse_file(path: Path, *, max_bytes: int | None = None) -> ParsedDoc:
         check_size(path.name, path.stat().st_size, max_bytes)
         data = path.read_bytes()
     except OSError as e:
-        raise CorruptDocument(f"Không đọc được tệp «{path.name}»: {e.strerror or e}.",
-                              f"Cannot read file '{path.name}': {e}.",
-                              hint="Kiểm tra đường dẫn và quyền đọc tệp.") from e
+        raise CorruptDocument(
+            f"Không đọc được tệp «{path.name}»: {e.strerror or e}.",
+            f"Cannot read file '{path.name}': {e}.",
+            hint="Kiểm tra đường dẫn và quyền đọc tệp.",
+        ) from e
     from .document import build_document
 
     loaded = load_bytes(path.name, data, max_bytes=max_bytes)

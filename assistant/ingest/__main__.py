@@ -1,4 +1,5 @@
 """`python -m assistant.ingest FILE [--json]` — check how a plan is read (for developers)."""
+
 from __future__ import annotations
 
 import argparse

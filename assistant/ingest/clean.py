@@ -19,6 +19,7 @@ All rules are generic (no file is special-cased):
 Trailing chrome after the signature is dropped by the metadata step, which knows
 where a signature ends and whether another part (an attached plan) follows.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,9 +28,22 @@ from dataclasses import dataclass, field, replace
 
 from ..records import Block
 from ..textnorm import fold, match_key
-from .patterns import (DATE_LINE, FOOTNOTE_DEF, doc_type_of, ends_sentence, is_authority, is_enacting,
-                       is_issuer_line, is_motto, is_number_line, is_position, is_recipients_head,
-                       is_separator, is_structural, is_upper)
+from .patterns import (
+    DATE_LINE,
+    FOOTNOTE_DEF,
+    doc_type_of,
+    ends_sentence,
+    is_authority,
+    is_enacting,
+    is_issuer_line,
+    is_motto,
+    is_number_line,
+    is_position,
+    is_recipients_head,
+    is_separator,
+    is_structural,
+    is_upper,
+)
 
 __all__ = ["Footnote", "Cleaned", "clean", "is_header_start", "is_structural", "is_division"]
 
@@ -40,27 +54,85 @@ _UI_LINE = re.compile(
     r"download|login|log in|chia sẻ|in văn bản|bản in|trang chủ|tìm kiếm|xem thêm|xem chi tiết|quay lại|"
     r"lên đầu trang|thuộc tính|văn bản gốc|văn bản liên quan|văn bản thay thế|lược đồ|tiếng anh|"
     r"đang tải\b.*|(?:số )?lượt (?:xem|truy cập|tải)\s*:?\s*[\d.,]*|từ khóa\s*:.*|"
-    r"(?:copyright\b|©|bản quyền thuộc\b).*)")
+    r"(?:copyright\b|©|bản quyền thuộc\b).*)"
+)
 # Sentences only a web site writes: addressing its reader ("Bạn", "vui lòng") about its account/download
 _READER = re.compile(r"\b(?:bạn|vui lòng|quý khách)\b")
-_SITE_WORDS = re.compile(r"đăng nhập|đăng ký|thành viên|tải ngay|tải về|bản rút gọn|bản đầy đủ|hỗ trợ bạn|"
-                         r"xem được|gói cước|giây lát")
+_SITE_WORDS = re.compile(
+    r"đăng nhập|đăng ký|thành viên|tải ngay|tải về|bản rút gọn|bản đầy đủ|hỗ trợ bạn|"
+    r"xem được|gói cước|giây lát"
+)
 _SITE_PHRASES = re.compile(r"protection status|dmca\.com|chưa cập nhật nội dung tiếng anh")
 _URL_LINE = re.compile(r"[\W_]*(?:https?://|www\.)\S+[\W_]*", re.I)
 _COUNTER = re.compile(r"^\W*(?:trang\s*)?\d{1,6}(?:\s*/\s*\d{1,6})?\W*$", re.I)
 _IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 # function words a sentence cannot end on (compared with tone marks: "mới" is not "mọi")
-_CONNECTING = {"của", "và", "các", "với", "trong", "về", "cho", "tại", "theo", "từ", "đến", "ở", "những", "một",
-               "là", "để", "thuộc", "như", "trên", "dưới", "giữa", "hoặc", "bằng", "do", "cùng", "phải", "được",
-               "khi", "nếu", "mà", "mọi", "nhằm", "sau", "trước", "qua", "này", "gồm", "hoặc",
-               "phối", "chịu", "đối"}  # bound halves of "phối hợp", "chịu trách nhiệm", "đối với"
+_CONNECTING = {
+    "của",
+    "và",
+    "các",
+    "với",
+    "trong",
+    "về",
+    "cho",
+    "tại",
+    "theo",
+    "từ",
+    "đến",
+    "ở",
+    "những",
+    "một",
+    "là",
+    "để",
+    "thuộc",
+    "như",
+    "trên",
+    "dưới",
+    "giữa",
+    "hoặc",
+    "bằng",
+    "do",
+    "cùng",
+    "phải",
+    "được",
+    "khi",
+    "nếu",
+    "mà",
+    "mọi",
+    "nhằm",
+    "sau",
+    "trước",
+    "qua",
+    "này",
+    "gồm",
+    "phối",
+    "chịu",
+    "đối",
+}  # bound halves of "phối hợp", "chịu trách nhiệm", "đối với"
 # words a number completes: "ngày" + "29/3/2012", "giai đoạn 2011 -" + "2020;"
-_BEFORE_NUMBER = {"ngày", "tháng", "năm", "số", "đoạn", "khóa", "kỳ", "quý", "điều", "khoản", "điểm", "lần",
-                  "trên", "dưới", "đạt", "khoảng"}
+_BEFORE_NUMBER = {
+    "ngày",
+    "tháng",
+    "năm",
+    "số",
+    "đoạn",
+    "khóa",
+    "kỳ",
+    "quý",
+    "điều",
+    "khoản",
+    "điểm",
+    "lần",
+    "trên",
+    "dưới",
+    "đạt",
+    "khoảng",
+}
 # "PHẦN I", "Phần thứ hai", "Chương II", "Mục 1": divisions above the I./II. sections
 _DIVISION = re.compile(
     r"^(?P<kw>PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)\s+(?P<m>[IVXL]{1,6}|\d{1,2}|(?:thứ|THỨ)\s+\w+)"
-    r"(?=$|\s*[.:\-–]|\s+[A-ZĐÀ-Ỹ])\s*[.:\-–]?\s*(?P<t>.*)$")
+    r"(?=$|\s*[.:\-–]|\s+[A-ZĐÀ-Ỹ])\s*[.:\-–]?\s*(?P<t>.*)$"
+)
 
 
 def is_division(text: str) -> re.Match | None:
@@ -75,7 +147,7 @@ def is_division(text: str) -> re.Match | None:
 
 @dataclass
 class Footnote:
-    marker: str            # digits of the marker, e.g. "2"
+    marker: str  # digits of the marker, e.g. "2"
     block: Block
 
 
@@ -88,8 +160,12 @@ class Cleaned:
 
 def is_header_start(b: Block) -> bool:
     t = b.text
-    return (is_motto(t) or is_number_line(t) or (is_issuer_line(t) and len(t) < 60)
-            or (doc_type_of(t) is not None and b.kind != "table_row"))
+    return (
+        is_motto(t)
+        or is_number_line(t)
+        or (is_issuer_line(t) and len(t) < 60)
+        or (doc_type_of(t) is not None and b.kind != "table_row")
+    )
 
 
 def _ui_key(t: str) -> str:
@@ -125,10 +201,10 @@ def clean(blocks: list[Block]) -> Cleaned:
         blocks = blocks[head:]
     repeated = Counter(fold(b.text.strip()) for b in blocks if b.kind != "table_row" and len(b.text) <= 120)
     kept, footnotes = [], []
-    cut = False          # something was taken out since the last kept block
+    cut = False  # something was taken out since the last kept block
     for b in blocks:
         if kept and _COUNTER.match(b.text.strip()) and _number_continues(kept[-1], b):
-            kept[-1] = _join(kept[-1], b)   # "… giai đoạn 2011 -" + "2020;" is a wrapped line, not a counter
+            kept[-1] = _join(kept[-1], b)  # "… giai đoạn 2011 -" + "2020;" is a wrapped line, not a counter
             cut = False
             continue
         if is_separator(b.text) or _COUNTER.match(b.text.strip()) or _is_chrome(b, repeated):
@@ -162,15 +238,26 @@ def _number_continues(a: Block, b: Block) -> bool:
         return False
     t = b.text.strip()
     # a bare "5" after "… của" is a page number between two halves of a sentence; "5;" or "năm" + "2030" is not
-    return bool(re.search(r"\d[;,.:)]$", t)) or bool(re.search(r"[-–/]$", a.text.rstrip())) \
+    return (
+        bool(re.search(r"\d[;,.:)]$", t))
+        or bool(re.search(r"[-–/]$", a.text.rstrip()))
         or _last_word(a.text) in _BEFORE_NUMBER
+    )
 
 
 def _fixed_line(t: str) -> bool:
     """Header/signature lines: they have their own shapes, the metadata step reads them one by one."""
-    return bool(is_motto(t) or is_number_line(t) or is_issuer_line(t) or DATE_LINE.match(t)
-                or is_authority(t) or is_position(t) or is_recipients_head(t) or is_enacting(t)
-                or (doc_type_of(t) is not None and is_upper(t.split(":")[0])))
+    return bool(
+        is_motto(t)
+        or is_number_line(t)
+        or is_issuer_line(t)
+        or DATE_LINE.match(t)
+        or is_authority(t)
+        or is_position(t)
+        or is_recipients_head(t)
+        or is_enacting(t)
+        or (doc_type_of(t) is not None and is_upper(t.split(":")[0]))
+    )
 
 
 def _joinable(b: Block) -> bool:
@@ -197,7 +284,7 @@ def _continues(a: Block, b: Block, cut: bool) -> bool:
     first = text_b.lstrip("(“\"'")[:1]
     a_upper, b_upper = is_upper(a.text), is_upper(text_b)
     if a_upper and not _heading_like(a.text):
-        return False      # title/header lines in capitals: the metadata step assembles them
+        return False  # title/header lines in capitals: the metadata step assembles them
     if a_upper or b_upper:
         return a_upper and b_upper and len(a.text) + len(text_b) < 250  # "I. MỤC ĐÍCH," + "YÊU CẦU"
     if first.islower():
@@ -205,11 +292,21 @@ def _continues(a: Block, b: Block, cut: bool) -> bool:
     last = _last_word(a.text)
     cut_mark = bool(re.search(r"(\w-|,)$", a.text.rstrip(" *_")))
     if first.isdigit():
-        return cut_mark or last in _CONNECTING or last in _BEFORE_NUMBER or a.text.rstrip().endswith(("-", "–", "/"))
+        return (
+            cut_mark
+            or last in _CONNECTING
+            or last in _BEFORE_NUMBER
+            or a.text.rstrip().endswith(("-", "–", "/"))
+        )
     return first.isupper() and (cut_mark or last in _CONNECTING)
 
 
 def _join(a: Block, b: Block) -> Block:
     sep = "" if re.search(r"\w-$", a.text) else " "
-    return replace(a, text=a.text.rstrip() + sep + b.text.lstrip(), end=b.end,
-                   italic=a.italic and b.italic, bold=a.bold and b.bold)
+    return replace(
+        a,
+        text=a.text.rstrip() + sep + b.text.lstrip(),
+        end=b.end,
+        italic=a.italic and b.italic,
+        bold=a.bold and b.bold,
+    )

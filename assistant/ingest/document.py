@@ -1,4 +1,5 @@
 """Loaded blocks → ParsedDoc: clean, split into parts, structure, passages with stable ids."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,9 +41,10 @@ def _date_display(iso: str | None, text: str | None) -> str | None:
     return f"năm {parts[0]}"
 
 
-def _ref(doc_type: str | None, number: str | None, number_text: str | None, date: str | None,
-         date_text: str | None) -> str:
-    """"Kế hoạch số 183/KH-UBND ngày 23/5/2024" — a blank number is said to be blank."""
+def _ref(
+    doc_type: str | None, number: str | None, number_text: str | None, date: str | None, date_text: str | None
+) -> str:
+    """ "Kế hoạch số 183/KH-UBND ngày 23/5/2024" — a blank number is said to be blank."""
     s = doc_type or "Văn bản"
     if number:
         s += f" số {number}"
@@ -53,14 +55,19 @@ def _ref(doc_type: str | None, number: str | None, number_text: str | None, date
 
 
 def _part_title_line(part: Part) -> str:
-    """"Kế hoạch số 183/KH-UBND ngày 23/5/2024: Triển khai …" — the first line of every embedding."""
+    """ "Kế hoạch số 183/KH-UBND ngày 23/5/2024: Triển khai …" — the first line of every embedding."""
     title = smart_case(part.title)
     if len(title) > 180:
         title = title[:180].rsplit(" ", 1)[0] + "…"
     if part.attached_to:
         att = part.attached_to
-        parent = _ref(att.get("doc_type"), att.get("number"), att.get("number_text"), att.get("date"),
-                      att.get("date_text"))
+        parent = _ref(
+            att.get("doc_type"),
+            att.get("number"),
+            att.get("number_text"),
+            att.get("date"),
+            att.get("date_text"),
+        )
         return f"{part.doc_type or 'Văn bản'}: {title} (kèm theo {parent})"
     ref = _ref(part.doc_type, part.number, part.number_text, part.date, part.date_text)
     return f"{ref}: {title}" if title else ref
@@ -71,7 +78,7 @@ def _att(part: Part, key: str):
 
 
 def province_label(province: str | None, date: str | None) -> str | None:
-    """"tỉnh Đồng Tháp", but "Thành phố Hồ Chí Minh" (centrally-run cities; Huế since 2025)."""
+    """ "tỉnh Đồng Tháp", but "Thành phố Hồ Chí Minh" (centrally-run cities; Huế since 2025)."""
     if not province:
         return None
     if province in CENTRAL_CITIES:
@@ -82,7 +89,7 @@ def province_label(province: str | None, date: str | None) -> str | None:
 
 
 def _subject(doc_type: str | None, title: str) -> str:
-    """" về việc …" for a decision or a letter — once, even when the title already says "Về việc"/"V/v"."""
+    """ " về việc …" for a decision or a letter — once, even when the title already says "Về việc"/"V/v"."""
     if doc_type not in ("Quyết định", "Công văn"):
         return f": {title}"
     rest = re.sub(r"^(?:Về việc|V/v|V/V|Về)\s*:?\s*", "", title)
@@ -90,8 +97,10 @@ def _subject(doc_type: str | None, title: str) -> str:
         return f": {title}"
     words = rest.split()
     if len(words) > 1 and words[1][:1].islower():
-        rest = rest[:1].lower() + rest[1:]   # "về việc ban hành …"; a name ("Đồng Tháp …") keeps its capital
-    return f" về {rest}" if title.startswith("Về ") and not title.startswith("Về việc") else f" về việc {rest}"
+        rest = rest[:1].lower() + rest[1:]  # "về việc ban hành …"; a name ("Đồng Tháp …") keeps its capital
+    return (
+        f" về {rest}" if title.startswith("Về ") and not title.startswith("Về việc") else f" về việc {rest}"
+    )
 
 
 def metadata_text(meta: DocMeta, parts: list[Part]) -> str:
@@ -107,16 +116,22 @@ def metadata_text(meta: DocMeta, parts: list[Part]) -> str:
     if first.attached_to:
         att = first.attached_to
         s += f" Kèm theo {_ref(att.get('doc_type'), att.get('number'), att.get('number_text'), att.get('date'), att.get('date_text'))}"
-        s += (f" của {att['issuer']}." if att.get("issuer") else ".")
+        s += f" của {att['issuer']}." if att.get("issuer") else "."
     if meta.place:
         s += f" Nơi ban hành: {meta.place}."
-    where = ", ".join(x for x in (f"huyện {meta.district}" if meta.district else None,
-                                  province_label(meta.province, meta.date)) if x)
+    where = ", ".join(
+        x
+        for x in (
+            f"huyện {meta.district}" if meta.district else None,
+            province_label(meta.province, meta.date),
+        )
+        if x
+    )
     if where:
         s += f" Địa bàn: {where}."
     signer = next((p for p in parts if p.signer), None)
     if signer:
-        who = ", ".join([*signer.authority, *( [signer.position] if signer.position else [])])
+        who = ", ".join([*signer.authority, *([signer.position] if signer.position else [])])
         s += f" Người ký: {who} {signer.signer}." if who else f" Người ký: {signer.signer}."
     else:
         s += " Văn bản không ghi người ký."
@@ -133,32 +148,60 @@ def _meta(name: str, parts: list[Part], located: dict, data: bytes, fmt: str) ->
         date, date_text = first.attached_to.get("date"), first.attached_to.get("date_text")
     signer = next((p for p in parts if p.signer), None)
     auth = signer.authority[-1].split(".")[0] + "." if signer and signer.authority else None
-    info = [{"doc_type": p.doc_type, "title": smart_case(p.title), "number": p.number or _att(p, "number"),
-             "number_text": p.number_text, "date": p.date or _att(p, "date"),
-             "date_text": p.date_text or _att(p, "date_text"), "attached_to": p.attached_to,
-             "signer": p.signer} for p in parts]
+    info = [
+        {
+            "doc_type": p.doc_type,
+            "title": smart_case(p.title),
+            "number": p.number or _att(p, "number"),
+            "number_text": p.number_text,
+            "date": p.date or _att(p, "date"),
+            "date_text": p.date_text or _att(p, "date_text"),
+            "attached_to": p.attached_to,
+            "signer": p.signer,
+        }
+        for p in parts
+    ]
     return DocMeta(
-        doc=name, title=smart_case(first.title), number=number, number_text=number_text,
-        doc_type=first.doc_type, issuer=located["issuer"], province=located["province"],
-        district=located["district"], place=located["place"], date=date, date_text=date_text,
-        signer=signer.signer if signer else None, signer_authority=auth,
-        signer_position=(signer.position or (re.sub(r"^\S+\s*", "", signer.authority[-1]) if signer.authority else None))
-        if signer else None,
-        recipients=[r for p in parts for r in p.recipients], parts=info,
-        sha256=hashlib.sha256(data).hexdigest(), source_format=fmt)
+        doc=name,
+        title=smart_case(first.title),
+        number=number,
+        number_text=number_text,
+        doc_type=first.doc_type,
+        issuer=located["issuer"],
+        province=located["province"],
+        district=located["district"],
+        place=located["place"],
+        date=date,
+        date_text=date_text,
+        signer=signer.signer if signer else None,
+        signer_authority=auth,
+        signer_position=(
+            signer.position or (re.sub(r"^\S+\s*", "", signer.authority[-1]) if signer.authority else None)
+        )
+        if signer
+        else None,
+        recipients=[r for p in parts for r in p.recipients],
+        parts=info,
+        sha256=hashlib.sha256(data).hexdigest(),
+        source_format=fmt,
+    )
 
 
 def build_document(name: str, loaded: Loaded, data: bytes) -> ParsedDoc:
     cleaned = clean(loaded.blocks)
     if not cleaned.blocks:
-        raise EmptyDocument(f"Tệp «{name}» không có nội dung kế hoạch đọc được.",
-                            f"File '{name}' has no readable plan content.",
-                            hint="Kiểm tra tệp có đúng là văn bản kế hoạch không.")
+        raise EmptyDocument(
+            f"Tệp «{name}» không có nội dung kế hoạch đọc được.",
+            f"File '{name}' has no readable plan content.",
+            hint="Kiểm tra tệp có đúng là văn bản kế hoạch không.",
+        )
     parts, _chrome = split_parts(cleaned.blocks, loaded.text)
     if not parts or not any(p.body for p in parts):
-        raise EmptyDocument(f"Tệp «{name}» không có phần nội dung (chỉ có tiêu đề/chữ ký).",
-                            f"File '{name}' has a header but no body text.",
-                            hint="Kiểm tra tệp có đúng là văn bản kế hoạch không.")
+        raise EmptyDocument(
+            f"Tệp «{name}» không có phần nội dung (chỉ có tiêu đề/chữ ký).",
+            f"File '{name}' has a header but no body text.",
+            hint="Kiểm tra tệp có đúng là văn bản kế hoạch không.",
+        )
     located = locate(parts, "\n".join(b.text for b in cleaned.blocks))
     meta = _meta(name, parts, located, data, loaded.source_format)
     province, district = located["province"], located["district"]
@@ -166,8 +209,19 @@ def build_document(name: str, loaded: Loaded, data: bytes) -> ParsedDoc:
     passages: list[Passage] = []
     ids: Counter = Counter()
 
-    def make(kind: str, text: str, section: tuple[str, ...], key: str, title_line: str, *,
-             units=None, row=None, caption=None, page=None, span=None) -> Passage:
+    def make(
+        kind: str,
+        text: str,
+        section: tuple[str, ...],
+        key: str,
+        title_line: str,
+        *,
+        units=None,
+        row=None,
+        caption=None,
+        page=None,
+        span=None,
+    ) -> Passage:
         base = f"{slug}:{key}:{_hash(text)}"
         ids[base] += 1
         pid = base if ids[base] == 1 else f"{base}-{ids[base]}"
@@ -181,9 +235,23 @@ def build_document(name: str, loaded: Loaded, data: bytes) -> ParsedDoc:
             if partners:
                 lines.append("Đơn vị phối hợp: " + "; ".join(partners))
         lines.append(text)
-        return Passage(id=pid, doc=name, kind=kind, text=text, section=section, lead=lead, partners=partners,
-                       requested=tuple(units.requested) if units else (), row=row, caption=caption, page=page,
-                       span=span, province=province, district=district, embed_text="\n".join(lines))
+        return Passage(
+            id=pid,
+            doc=name,
+            kind=kind,
+            text=text,
+            section=section,
+            lead=lead,
+            partners=partners,
+            requested=tuple(units.requested) if units else (),
+            row=row,
+            caption=caption,
+            page=page,
+            span=span,
+            province=province,
+            district=district,
+            embed_text="\n".join(lines),
+        )
 
     meta_text = metadata_text(meta, parts)
     passages.append(make("metadata", meta_text, (), "meta", _part_title_line(parts[0])))
@@ -193,9 +261,20 @@ def build_document(name: str, loaded: Loaded, data: bytes) -> ParsedDoc:
         root = build_tree(part.body, province, caption)
         for d in drafts(root, province):
             key = d.keypath if i == 0 else f"p{i + 1}.{d.keypath}"
-            passages.append(make(d.kind, d.text, d.section, key, title_line, units=d.units, row=d.row,
-                                 caption=d.caption, page=d.blocks[0].page,
-                                 span=(d.blocks[0].start, d.blocks[-1].end)))
+            passages.append(
+                make(
+                    d.kind,
+                    d.text,
+                    d.section,
+                    key,
+                    title_line,
+                    units=d.units,
+                    row=d.row,
+                    caption=d.caption,
+                    page=d.blocks[0].page,
+                    span=(d.blocks[0].start, d.blocks[-1].end),
+                )
+            )
     passages = _footnotes(passages, cleaned.footnotes, make, _part_title_line(parts[0]))
     meta.passage_count = len(passages)
     return ParsedDoc(meta=meta, passages=passages)
@@ -211,11 +290,23 @@ def _footnotes(passages: list[Passage], footnotes: list[Footnote], make, title_l
         return passages
     out = list(passages)
     for fn in footnotes:
-        citing = [i for i, p in enumerate(out) if p.kind != "footnote" and fn.marker in _markers(p.text)
-                  and not p.text.lstrip().startswith(fn.block.text[:3])]
+        citing = [
+            i
+            for i, p in enumerate(out)
+            if p.kind != "footnote"
+            and fn.marker in _markers(p.text)
+            and not p.text.lstrip().startswith(fn.block.text[:3])
+        ]
         section = out[citing[0]].section if citing else ()
-        p = make("footnote", fn.block.text, section, f"fn{fn.marker}", title_line,
-                 page=fn.block.page, span=(fn.block.start, fn.block.end))
+        p = make(
+            "footnote",
+            fn.block.text,
+            section,
+            f"fn{fn.marker}",
+            title_line,
+            page=fn.block.page,
+            span=(fn.block.start, fn.block.end),
+        )
         out.append(p)
         for i in citing:
             out[i] = replace(out[i], footnotes=(*out[i].footnotes, p.id))

@@ -9,6 +9,7 @@ is rendered into the paragraph text as Word displays it, because the structure s
 recognises headings and unit bullets by those labels.  Odd numbering XML never fails
 the load: the paragraph keeps its text without a label.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,15 +24,17 @@ from .loaders import SUPERSCRIPT, Loaded
 
 __all__ = ["load_docx", "number_labels", "MAX_UNZIPPED", "MAX_RATIO"]
 
-MAX_UNZIPPED = 200 * 1024 * 1024   # all members together, inflated
-MAX_RATIO = 100                    # inflated / compressed, for members above 10 MiB
+MAX_UNZIPPED = 200 * 1024 * 1024  # all members together, inflated
+MAX_RATIO = 100  # inflated / compressed, for members above 10 MiB
 MAX_MEMBERS = 5000
 
 
 def _corrupt(name: str, why: str) -> CorruptDocument:
-    return CorruptDocument(f"Tệp Word «{name}» bị hỏng hoặc không phải .docx.",
-                           f"'{name}' is not a readable .docx ({why}).",
-                           hint="Mở tệp bằng Word và lưu lại dưới dạng .docx (không phải .doc).")
+    return CorruptDocument(
+        f"Tệp Word «{name}» bị hỏng hoặc không phải .docx.",
+        f"'{name}' is not a readable .docx ({why}).",
+        hint="Mở tệp bằng Word và lưu lại dưới dạng .docx (không phải .doc).",
+    )
 
 
 def _check_zip(name: str, data: bytes) -> None:
@@ -51,7 +54,8 @@ def _check_zip(name: str, data: bytes) -> None:
                 f"Tệp Word «{name}» khi giải nén quá lớn (có thể là tệp độc hại «zip bomb»), không xử lý.",
                 f"'{name}' inflates to more than allowed (member {info.filename}: {info.file_size} bytes, "
                 f"ratio {ratio:.0f}); refusing a possible zip bomb.",
-                hint="Lưu lại tài liệu từ Word, bỏ hình ảnh/đối tượng nhúng quá lớn.")
+                hint="Lưu lại tài liệu từ Word, bỏ hình ảnh/đối tượng nhúng quá lớn.",
+            )
     if "word/document.xml" not in {i.filename for i in infos}:
         raise _corrupt(name, "no word/document.xml")
     # headers can lie about sizes: inflate in bounded chunks so the CRC check stops a liar early
@@ -65,7 +69,8 @@ def _check_zip(name: str, data: bytes) -> None:
                         raise FileTooLarge(
                             f"Tệp Word «{name}» khi giải nén quá lớn (có thể là tệp độc hại «zip bomb»), không xử lý.",
                             f"'{name}' inflates beyond {MAX_UNZIPPED} bytes; refusing a possible zip bomb.",
-                            hint="Lưu lại tài liệu từ Word, bỏ hình ảnh/đối tượng nhúng quá lớn.")
+                            hint="Lưu lại tài liệu từ Word, bỏ hình ảnh/đối tượng nhúng quá lớn.",
+                        )
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as e:
         raise _corrupt(name, f"{type(e).__name__}: {e}") from e
 
@@ -73,9 +78,22 @@ def _check_zip(name: str, data: bytes) -> None:
 # --- Word automatic numbering ------------------------------------------------------------------
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-_BULLETS_KEPT = {"+"}     # "+" marks a sub-bullet in Vietnamese plans; every other glyph reads as "-"
+_ROMAN = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
+_BULLETS_KEPT = {"+"}  # "+" marks a sub-bullet in Vietnamese plans; every other glyph reads as "-"
 
 
 def _val(el, tag: str) -> str | None:
@@ -113,7 +131,7 @@ def _format(n: int, fmt: str) -> str:
         return _letters(n).upper() if fmt == "upperLetter" else _letters(n)
     if fmt == "decimalZero":
         return f"{n:02d}"
-    return str(n)   # decimal, and formats we do not draw (ordinal words, CJK counting) read as decimal
+    return str(n)  # decimal, and formats we do not draw (ordinal words, CJK counting) read as decimal
 
 
 @dataclass(frozen=True)
@@ -121,15 +139,20 @@ class _Level:
     fmt: str
     text: str
     start: int
-    restart: int | None   # w:lvlRestart: restart after levels below this one-based index; 0 = never
-    legal: bool           # w:isLgl: every %n in decimal
+    restart: int | None  # w:lvlRestart: restart after levels below this one-based index; 0 = never
+    legal: bool  # w:isLgl: every %n in decimal
 
 
 def _level(lvl) -> _Level:
     start = _int(_val(lvl, "start"))
     legal = lvl.find(_W + "isLgl") is not None and _val(lvl, "isLgl") not in ("0", "false")
-    return _Level(fmt=_val(lvl, "numFmt") or "decimal", text=_val(lvl, "lvlText") or "",
-                  start=1 if start is None else start, restart=_int(_val(lvl, "lvlRestart")), legal=legal)
+    return _Level(
+        fmt=_val(lvl, "numFmt") or "decimal",
+        text=_val(lvl, "lvlText") or "",
+        start=1 if start is None else start,
+        restart=_int(_val(lvl, "lvlRestart")),
+        legal=legal,
+    )
 
 
 def _levels(parent) -> dict[int, _Level]:
@@ -146,7 +169,7 @@ class _Numbering:
 
     def __init__(self, numbering, styles):
         self.abstract: dict[str, dict[int, _Level]] = {}
-        self.abstract_link: dict[str, str] = {}          # abstractNum → numbering style it borrows from
+        self.abstract_link: dict[str, str] = {}  # abstractNum → numbering style it borrows from
         self.level_style: dict[tuple[str, str], int] = {}  # (abstractNum, paragraph style) → level
         for an in numbering.findall(_W + "abstractNum"):
             aid = an.get(_W + "abstractNumId")
@@ -169,9 +192,17 @@ class _Numbering:
                 if lvl is not None:
                     levels[ilvl] = _level(lvl)
             self.nums[num.get(_W + "numId")] = (_val(num, "abstractNumId"), starts, levels)
-        self.styles = {st.get(_W + "styleId"): st for st in styles.findall(_W + "style")} if styles is not None else {}
-        self.default_style = next((sid for sid, st in self.styles.items() if st.get(_W + "type") == "paragraph"
-                                   and st.get(_W + "default") in ("1", "true")), None)
+        self.styles = (
+            {st.get(_W + "styleId"): st for st in styles.findall(_W + "style")} if styles is not None else {}
+        )
+        self.default_style = next(
+            (
+                sid
+                for sid, st in self.styles.items()
+                if st.get(_W + "type") == "paragraph" and st.get(_W + "default") in ("1", "true")
+            ),
+            None,
+        )
         # counters are shared by every w:num of one abstractNum, as in Word; a num that
         # overrides a start restarts those levels the first time it is used
         self.counters: dict[str, dict[int, int]] = {}
@@ -207,7 +238,7 @@ class _Numbering:
         s_num, s_ilvl, s_style = self._style_numpr(style)
         if num_id is None:
             num_id, ilvl = s_num, ilvl if ilvl is not None else s_ilvl
-        if num_id is None or num_id == "0" or num_id not in self.nums:   # numId 0 switches numbering off
+        if num_id is None or num_id == "0" or num_id not in self.nums:  # numId 0 switches numbering off
             return None
         if ilvl is None:
             aid = self._abstract_of(num_id)
@@ -236,7 +267,7 @@ class _Numbering:
         state[ilvl] = state[ilvl] + 1 if ilvl in state else start(ilvl)
         for deeper in [k for k in state if k > ilvl]:
             restart = levels[deeper].restart if deeper in levels else None
-            if restart is None or ilvl < restart:   # default: any higher level restarts it
+            if restart is None or ilvl < restart:  # default: any higher level restarts it
                 del state[deeper]
         return self._render(levels, ilvl, state, start)
 
@@ -246,7 +277,7 @@ class _Numbering:
         if level.fmt == "bullet" or "%" not in level.text:
             glyph = level.text.strip()
             if level.fmt != "bullet" and len(glyph) > 1:
-                return glyph              # a literal label ("Ghi chú:") stays as written
+                return glyph  # a literal label ("Ghi chú:") stays as written
             return glyph if glyph in _BULLETS_KEPT else ("-" if glyph or level.fmt == "bullet" else "")
 
         def one(m: re.Match) -> str:
@@ -262,7 +293,7 @@ class _Numbering:
 def _part_element(document, reltype: str):
     try:
         return document.part.part_related_by(reltype).element
-    except Exception:   # no such part (KeyError) or an unreadable one: no numbering, not a broken file
+    except Exception:  # no such part (KeyError) or an unreadable one: no numbering, not a broken file
         return None
 
 
@@ -277,16 +308,16 @@ def number_labels(document) -> dict:
         return {}
     try:
         state = _Numbering(numbering, _part_element(document, RT.STYLES))
-    except Exception:   # malformed numbering definitions: text without labels
+    except Exception:  # malformed numbering definitions: text without labels
         return {}
     labels = {}
     for p in document.element.body.iter(_W + "p"):
         if any(a.tag == _MC_FALLBACK for a in p.iterancestors()):
-            continue   # a text box's second copy for old readers: Word counts it once
+            continue  # a text box's second copy for old readers: Word counts it once
         try:
             if label := state.label(p):
                 labels[p] = label
-        except Exception:   # one odd paragraph must not cost the others their labels
+        except Exception:  # one odd paragraph must not cost the others their labels
             continue
     return labels
 
@@ -315,7 +346,7 @@ def _paragraph(p, labels: dict | None = None, *, bare_label: bool = False) -> tu
     m = re.match(r"(?i)heading\s*(\d)", style)
     label = (labels or {}).get(p._p, "")
     if label in ("-", "+") and re.match(r"^[-+•–]\s", text):
-        label = ""   # the author also typed the bullet: Word would show it twice, a reader once
+        label = ""  # the author also typed the bullet: Word would show it twice, a reader once
     if label and (text or bare_label):
         text = f"{label} {text}".strip()
     elif style.lower().startswith("list bullet") and text and not re.match(r"^[-+•*]", text):
@@ -374,5 +405,9 @@ def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded
             for row in item.rows:
                 cells = _row_cells(row, labels)
                 if any(cells):
-                    add(" | ".join(c.replace("\n", " ") for c in cells if c), kind="table_row", cells=tuple(cells))
+                    add(
+                        " | ".join(c.replace("\n", " ") for c in cells if c),
+                        kind="table_row",
+                        cells=tuple(cells),
+                    )
     return Loaded("\n\n".join(texts), blocks, "docx")

@@ -1,4 +1,5 @@
 """Human check of a parsed plan: the heading tree and every passage with its units."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -47,7 +48,9 @@ def render(parsed: ParsedDoc, *, width: int = 160) -> str:
     lines += ["", "Đoạn văn:"]
     for p in parsed.passages:
         where = f"p.{p.page} " if p.page else ""
-        lines.append(f"- [{p.kind}] {where}{p.section_path or '(đầu văn bản)'}" + (f"  (STT {p.row})" if p.row else ""))
+        lines.append(
+            f"- [{p.kind}] {where}{p.section_path or '(đầu văn bản)'}" + (f"  (STT {p.row})" if p.row else "")
+        )
         u = _units(p)
         if u:
             lines.append(f"    {u}")

@@ -5,6 +5,7 @@ offsets into the loader's normalised text), so the steps after it never look at
 the source format.  Guards run before any parser sees the bytes: size, empty
 files, encodings that cannot be decoded reliably.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -17,8 +18,16 @@ from ..errors import EmptyDocument, FileTooLarge, UndecodableText, UnsupportedFo
 from ..records import Block
 from ..textnorm import nfc
 
-__all__ = ["SUPPORTED_SUFFIXES", "Loaded", "load_bytes", "decode_text", "load_text",
-           "inline_to_text", "SUPERSCRIPT", "check_size"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "Loaded",
+    "load_bytes",
+    "decode_text",
+    "load_text",
+    "inline_to_text",
+    "SUPERSCRIPT",
+    "check_size",
+]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 
@@ -27,9 +36,9 @@ SUPERSCRIPT = str.maketrans("0123456789()+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾
 
 @dataclass
 class Loaded:
-    text: str               # the loader's normalised text; Block offsets point into it
+    text: str  # the loader's normalised text; Block offsets point into it
     blocks: list[Block]
-    source_format: str      # txt | md | pdf | docx
+    source_format: str  # txt | md | pdf | docx
 
 
 def _size(n: int) -> str:
@@ -41,7 +50,8 @@ def check_size(name: str, size: int, max_bytes: int | None) -> None:
         raise FileTooLarge(
             f"Tệp «{name}» quá lớn ({_size(size)}, tối đa {_size(max_bytes)}).",
             f"File '{name}' is too large ({size} bytes, limit {max_bytes}).",
-            hint="Tách kế hoạch thành tệp nhỏ hơn hoặc tăng TLKH_MAX_UPLOAD_MB.")
+            hint="Tách kế hoạch thành tệp nhỏ hơn hoặc tăng TLKH_MAX_UPLOAD_MB.",
+        )
 
 
 def load_bytes(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded:
@@ -52,15 +62,19 @@ def load_bytes(name: str, data: bytes, *, max_bytes: int | None = None) -> Loade
         raise UnsupportedFormat(
             f"Không đọc được tệp «{name}»: chỉ hỗ trợ {', '.join(SUPPORTED_SUFFIXES)}.",
             f"Unsupported file type for '{name}'; supported: {', '.join(SUPPORTED_SUFFIXES)}.",
-            hint="Lưu kế hoạch dưới dạng .docx, .pdf (có lớp chữ) hoặc .txt (UTF-8).")
+            hint="Lưu kế hoạch dưới dạng .docx, .pdf (có lớp chữ) hoặc .txt (UTF-8).",
+        )
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise EmptyDocument(f"Tệp «{name}» rỗng.", f"File '{name}' is empty.",
-                            hint="Kiểm tra lại tệp đã tải lên.")
+        raise EmptyDocument(
+            f"Tệp «{name}» rỗng.", f"File '{name}' is empty.", hint="Kiểm tra lại tệp đã tải lên."
+        )
     if suffix == ".pdf":
         from .pdf_loader import load_pdf
+
         return load_pdf(name, data, max_bytes=max_bytes)
     if suffix == ".docx":
         from .docx_loader import load_docx
+
         return load_docx(name, data, max_bytes=max_bytes)
     return load_text(name, decode_text(name, data), suffix.lstrip("."))
 
@@ -95,9 +109,13 @@ def _looks_vietnamese(text: str) -> bool:
 
 def decode_text(name: str, data: bytes) -> str:
     """Decode a text plan: BOMs, UTF-8, UTF-16 without BOM, then Windows-1258 if it reads as Vietnamese."""
-    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(enc)
@@ -139,7 +157,8 @@ def _undecodable(name: str, why: str) -> UndecodableText:
     return UndecodableText(
         f"Không đọc được bảng mã chữ của tệp «{name}» (không phải UTF-8/UTF-16; có thể là TCVN3/VNI).",
         f"Cannot decode the text of '{name}': {why}.",
-        hint="Mở tệp bằng Word hoặc dùng UniKey (Công cụ chuyển mã) để lưu lại dưới dạng Unicode UTF-8, rồi tải lên lại.")
+        hint="Mở tệp bằng Word hoặc dùng UniKey (Công cụ chuyển mã) để lưu lại dưới dạng Unicode UTF-8, rồi tải lên lại.",
+    )
 
 
 # --- inline markup ----------------------------------------------------------
@@ -154,8 +173,11 @@ def inline_to_text(s: str, *, keep_lines: bool = False) -> tuple[str, bool, bool
     unambiguous ("ngoại⁽¹⁾"); list items and paragraphs inside HTML become lines
     when ``keep_lines`` (table cells), spaces otherwise.
     """
-    s = re.sub(r"(?is)<sup[^>]*>(.*?)</sup>",
-               lambda m: re.sub(r"<[^>]+>", "", m.group(1)).strip().translate(SUPERSCRIPT), s)
+    s = re.sub(
+        r"(?is)<sup[^>]*>(.*?)</sup>",
+        lambda m: re.sub(r"<[^>]+>", "", m.group(1)).strip().translate(SUPERSCRIPT),
+        s,
+    )
     s = re.sub(r"(?i)<br\s*/?>|</?(?:li|p|ul|ol|div|tr)(?:\s[^>]*)?>", "\n", s)
     s = re.sub(r"(?i)<(?:b|strong)(?:\s[^>]*)?>", _B0, s)
     s = re.sub(r"(?i)</(?:b|strong)>", _B1, s)
@@ -231,8 +253,8 @@ def _line_block(line: str, start: int, para_bold: bool) -> Block | None:
     pipe = line.strip()
     if pipe.startswith("|") and pipe.endswith("|") and pipe.count("|") >= 3:
         if re.fullmatch(r"[|:\-\s]+", pipe):
-            return None   # the |---|---| rule under a markdown table header
-        row = _row_block(pipe[1:-1].split("|"), start, end)   # a markdown row: the pipes say it
+            return None  # the |---|---| rule under a markdown table header
+        row = _row_block(pipe[1:-1].split("|"), start, end)  # a markdown row: the pipes say it
         if row is not None:
             return row
     # tab rows were found by _tab_rows; a tab left here is indentation or a gap ("1.\tText")
@@ -241,7 +263,7 @@ def _line_block(line: str, start: int, para_bold: bool) -> Block | None:
     m = _MD_HEADING.match(raw)
     if m:
         level = len(m.group(1))
-        raw = raw[m.end():]
+        raw = raw[m.end() :]
     if para_bold:
         raw = raw.strip("*").strip()
         txt, _, italic = inline_to_text(raw)
@@ -268,8 +290,13 @@ def _row_block(cells, start: int, end: int) -> Block | None:
     cells = tuple(inline_to_text(c, keep_lines=True)[0] for c in cells)
     if len(cells) < 2 or not any(cells):
         return None
-    return Block(" | ".join(c.replace("\n", " ") for c in cells if c), kind="table_row",
-                 cells=cells, start=start, end=end)
+    return Block(
+        " | ".join(c.replace("\n", " ") for c in cells if c),
+        kind="table_row",
+        cells=cells,
+        start=start,
+        end=end,
+    )
 
 
 def _text_tables(text: str) -> dict[int, Block | None]:
@@ -292,7 +319,9 @@ def _text_tables(text: str) -> dict[int, Block | None]:
 # the first names table columns.  Inside a table, leading tabs are empty cells again
 # ("\t\t- Việc ba.\t" continues the row above it).
 _WS = " \t\u00a0\u3000"
-_LIST_MARK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|[a-zđ][.)]|[IVXL]{1,6}[.)]|[-–+•*]|Điều \d+\.?)$", re.I)
+_LIST_MARK = re.compile(
+    r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|[a-zđ][.)]|[IVXL]{1,6}[.)]|[-–+•*]|Điều \d+\.?)$", re.I
+)
 
 
 def _tab_cells(line: str) -> list[str]:
@@ -323,19 +352,21 @@ def _tab_groups(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
 
 def _tab_rows(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> None:
     from .tables import is_header_cells, is_label_row
+
     for group in _tab_groups(lines):
         i = 0
         while i < len(group):
             if not _is_tab_row(group[i][1]):
-                i += 1     # an indented paragraph
+                i += 1  # an indented paragraph
                 continue
             width = len(_tab_cells(group[i][1]))
             filled = [c.strip(_WS) for c in _tab_cells(group[i][1]) if c.strip(_WS)]
             j = i + 1
             # a line with only edge tabs continues the table when it has its cells (≥ 3: a
             # 2-cell "\tText" is an indented paragraph)
-            while j < len(group) and (_is_tab_row(group[j][1]) or
-                                      (width >= 3 and len(_tab_cells(group[j][1])) == width)):
+            while j < len(group) and (
+                _is_tab_row(group[j][1]) or (width >= 3 and len(_tab_cells(group[j][1])) == width)
+            ):
                 j += 1
             run = group[i:j]
             same = sum(1 for _, ln in run if _is_tab_row(ln) and len(_tab_cells(ln)) == width)
@@ -349,11 +380,11 @@ def _pipe_cells(line: str) -> list[str] | str | None:
     """Cells of a row written with inner pipes only; "rule" for a |---|---| line."""
     s = line.strip(" \t\u00a0")
     if "|" not in s or "\t" in s or (s.startswith("|") and s.endswith("|") and s.count("|") >= 3):
-        return None    # no pipes, a tab row, or a markdown row: one line is enough (_line_block)
+        return None  # no pipes, a tab row, or a markdown row: one line is enough (_line_block)
     if re.fullmatch(r"[|:\-\s]+", s):
         return "rule" if "-" in s else None
     s = s[1:] if s.startswith("|") else s
-    s = s[:-1] if s.endswith("|") else s   # "ỦY BAN NHÂN DÂN |": a closing pipe, not an empty cell
+    s = s[:-1] if s.endswith("|") else s  # "ỦY BAN NHÂN DÂN |": a closing pipe, not an empty cell
     cells = [c.strip() for c in s.split("|")]
     return cells if len(cells) >= 2 else None
 
@@ -362,6 +393,7 @@ def _pipe_rows(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> 
     """A header line naming table columns and the pipe rows under it, or ≥ 2 consecutive
     lines cut into the same number (≥ 3) of cells."""
     from .tables import is_header_cells
+
     i = 0
     while i < len(lines):
         first = _pipe_cells(lines[i][1])
@@ -381,7 +413,9 @@ def _pipe_rows(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> 
         if header or (len(first) >= 3 and len(rows) >= 2):
             width = len(first) if header else 0
             for (start, line), cells in run:
-                found[start] = None if cells == "rule" else _row_block(_fit(cells, width), start, start + len(line))
+                found[start] = (
+                    None if cells == "rule" else _row_block(_fit(cells, width), start, start + len(line))
+                )
         i = j
 
 
@@ -398,8 +432,9 @@ def _fit(cells: list[str], width: int) -> list[str]:
 @dataclass
 class _Seg:
     """Text between two cell separators (a lone "|" line, or a blank line not next to one)."""
+
     lines: list[tuple[int, str]]
-    end: str                     # pipe | blank | eof
+    end: str  # pipe | blank | eof
     pipe: tuple[int, str] | None = None
 
     @property
@@ -413,7 +448,7 @@ def _segments(lines: list[tuple[int, str]]) -> list[_Seg]:
     for start, line in lines:
         if _LONE_PIPE.fullmatch(line):
             if not cur and segs and segs[-1].end == "blank":
-                segs[-1].end, segs[-1].pipe = "pipe", (start, line)   # "cell ¶ ¶ |": one separator
+                segs[-1].end, segs[-1].pipe = "pipe", (start, line)  # "cell ¶ ¶ |": one separator
             else:
                 segs.append(_Seg(cur, "pipe", (start, line)))
             cur = []
@@ -442,16 +477,24 @@ def _cell_per_line(lines: list[tuple[int, str]], found: dict[int, Block | None])
 
 def _is_name(text: str) -> bool:
     from .tables import header_roles
+
     return len(text) <= 70 and text.count("\n") <= 3 and bool(header_roles([text]))
 
 
 def _cell_header(segs: list[_Seg], k: int) -> tuple[list[str], list[tuple[int, str]]] | None:
     """Column names starting at segment ``k``: its last line(s), then whole segments."""
     from .tables import header_roles, is_header_cells
+
     if segs[k].end != "pipe":
         return None
-    first_lines = next((segs[k].lines[-n:] for n in (1, 2) if len(segs[k].lines) >= n
-                        and _is_name("\n".join(ln.strip() for _, ln in segs[k].lines[-n:]))), None)
+    first_lines = next(
+        (
+            segs[k].lines[-n:]
+            for n in (1, 2)
+            if len(segs[k].lines) >= n and _is_name("\n".join(ln.strip() for _, ln in segs[k].lines[-n:]))
+        ),
+        None,
+    )
     if first_lines is None:
         return None
     names = ["\n".join(ln.strip() for _, ln in first_lines)]
@@ -459,8 +502,16 @@ def _cell_header(segs: list[_Seg], k: int) -> tuple[list[str], list[tuple[int, s
     while j < len(segs) and segs[j - 1].end == "pipe" and segs[j].lines:
         t = segs[j].text
         # an unknown column name is taken when a known one follows it
-        if not (_is_name(t) or (len(t) <= 40 and not re.search(r"\d", t) and j + 1 < len(segs)
-                                and segs[j].end == "pipe" and _is_name(segs[j + 1].text))):
+        if not (
+            _is_name(t)
+            or (
+                len(t) <= 40
+                and not re.search(r"\d", t)
+                and j + 1 < len(segs)
+                and segs[j].end == "pipe"
+                and _is_name(segs[j + 1].text)
+            )
+        ):
             break
         names.append(t)
         j += 1
@@ -470,16 +521,26 @@ def _cell_header(segs: list[_Seg], k: int) -> tuple[list[str], list[tuple[int, s
     return names, first_lines
 
 
-def _read_cell_table(segs: list[_Seg], k: int, names: list[str], first_lines: list[tuple[int, str]],
-                     found: dict[int, Block | None]) -> int:
+def _read_cell_table(
+    segs: list[_Seg],
+    k: int,
+    names: list[str],
+    first_lines: list[tuple[int, str]],
+    found: dict[int, Block | None],
+) -> int:
     """Rows of the cells after a header; returns the index of the first segment after the table."""
     from .tables import header_roles
+
     n = len(names)
     roles = header_roles(names)
     rows, stop = _cell_rows(segs, k + n, n, next((i for i, r in roles.items() if r == "num"), None))
     if not rows:
         return k + 1
-    head_lines = first_lines + [ln for s in segs[k + 1:k + n] for ln in s.lines] + [s.pipe for s in segs[k:k + n] if s.pipe]
+    head_lines = (
+        first_lines
+        + [ln for s in segs[k + 1 : k + n] for ln in s.lines]
+        + [s.pipe for s in segs[k : k + n] if s.pipe]
+    )
     aligned = _aligned(rows, n, roles, segs, stop)
     if aligned:
         _emit(found, head_lines, _row_block(names, *_span(head_lines)))
@@ -487,8 +548,11 @@ def _read_cell_table(segs: list[_Seg], k: int, names: list[str], first_lines: li
         # too uncertain to say which cell is whose: the header stays text and the rows have
         # no column roles, so no cell's units spread to the others
         start, end = _span(head_lines)
-        _emit(found, head_lines, Block(" | ".join(x.replace("\n", " ") for x in names), kind="para",
-                                       start=start, end=end))
+        _emit(
+            found,
+            head_lines,
+            Block(" | ".join(x.replace("\n", " ") for x in names), kind="para", start=start, end=end),
+        )
     for row in rows:
         cells = [s.text for s in row] + ([""] * (n - len(row)) if aligned else [])
         lines = _row_lines(row)
@@ -501,23 +565,31 @@ def _cell_rows(segs: list[_Seg], j: int, n: int, num_col: int | None) -> tuple[l
     """Cells from segment ``j`` on, cut into rows: a row is full at ``n`` cells, and a
     cell holding the next row number starts a row early (a merged cell left a row short)."""
     from .tables import is_row_number
+
     rows: list[list[_Seg]] = []
     cur: list[_Seg] = []
     while j < len(segs):
         seg, nxt = segs[j], segs[j + 1] if j + 1 < len(segs) else None
         starts_row = is_row_number(seg.text)
         next_starts_row = nxt is not None and is_row_number(nxt.text)
-        if cur and (len(cur) == n or (num_col == 0 and starts_row and (
-                segs[j - 1].end == "blank" or _follows(cur[0].text, seg.text)))):
+        if cur and (
+            len(cur) == n
+            or (
+                num_col == 0
+                and starts_row
+                and (segs[j - 1].end == "blank" or _follows(cur[0].text, seg.text))
+            )
+        ):
             rows.append(cur)
             cur = []
         if not cur and num_col == 0 and not starts_row and (seg.text or next_starts_row):
             if seg.text or not rows:
-                break                   # not a row: the table ended
-            j += 1                      # an empty cell closing a row ("… ¶ | ¶ | ¶ 2"): a row mark
+                break  # not a row: the table ended
+            j += 1  # an empty cell closing a row ("… ¶ | ¶ | ¶ 2"): a row mark
             continue
-        if len(seg.lines) > _MAX_CELL_LINES or \
-                (seg.end != "pipe" and not (len(cur) == n - 1 and len(seg.lines) <= 3) and not next_starts_row):
+        if len(seg.lines) > _MAX_CELL_LINES or (
+            seg.end != "pipe" and not (len(cur) == n - 1 and len(seg.lines) <= 3) and not next_starts_row
+        ):
             break
         cur.append(seg)
         j += 1
@@ -529,14 +601,15 @@ def _cell_rows(segs: list[_Seg], j: int, n: int, num_col: int | None) -> tuple[l
 def _follows(a: str, b: str) -> bool:
     """``b`` is the row number right after ``a``: 2 after 1, 1.3 after 1.2, 2 after 1.4, II after I, b after a."""
     from .patterns import roman_value
+
     a, b = a.strip().rstrip(".)"), b.strip().rstrip(".)")
     if re.fullmatch(r"[\d.]+", a) and re.fullmatch(r"[\d.]+", b):
         pa, pb = [int(x) for x in a.split(".") if x], [int(x) for x in b.split(".") if x]
         if not pa or not pb or len(pb) > len(pa) + 1:
             return False
         if len(pb) == len(pa) + 1:
-            return pb[:-1] == pa and pb[-1] == 1            # 1.1 after 1
-        return pb[:-1] == pa[:len(pb) - 1] and pb[-1] == pa[len(pb) - 1] + 1
+            return pb[:-1] == pa and pb[-1] == 1  # 1.1 after 1
+        return pb[:-1] == pa[: len(pb) - 1] and pb[-1] == pa[len(pb) - 1] + 1
     if re.fullmatch(r"[IVXL]+", a) and re.fullmatch(r"[IVXL]+", b):
         return roman_value(b) == roman_value(a) + 1
     return len(a) == len(b) == 1 and a.isalpha() and ord(b) == ord(a) + 1
@@ -546,6 +619,7 @@ def _aligned(rows: list[list[_Seg]], n: int, roles: dict[int, str], segs: list[_
     """Every row has its n cells, its content, an STT that is a row number (or empty), and
     no row number waits in the cells right after the table (the rows went out of step)."""
     from .tables import is_row_number
+
     content = next(i for i, r in roles.items() if r == "content")
     num = next((i for i, r in roles.items() if r == "num"), None)
     for row in rows:
@@ -555,7 +629,7 @@ def _aligned(rows: list[list[_Seg]], n: int, roles: dict[int, str], segs: list[_
             return False
         if num is not None and num < len(row) and row[num].text and not is_row_number(row[num].text):
             return False
-    after = segs[stop:stop + 2 * len(roles)]
+    after = segs[stop : stop + 2 * len(roles)]
     return not any(is_row_number(s.text) and s.end == "pipe" for s in after)
 
 

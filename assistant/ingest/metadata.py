@@ -6,6 +6,7 @@ or a plan followed by its Phụ lục.  Each part has its own header (motto, iss
 nhận", signature).  Whatever follows a signature and does not start a new part is
 web-page chrome and is dropped.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,21 +19,43 @@ from pathlib import Path
 from ..records import Block
 from ..textnorm import fold
 from .clean import is_header_start
-from .patterns import is_structural
 from .loaders import inline_to_text
-from .patterns import (CENTRAL_CITIES, DATE_LINE, doc_type_from_number, doc_type_of, is_authority,
-                       is_enacting, is_enacting_authority, is_issuer_line, is_motto, is_number_line, is_person_name,
-                       is_pipe_only, is_position, is_recipients_head, is_separator, is_signature_line,
-                       is_signed_mark, is_table_rule, is_upper)
+from .patterns import (
+    CENTRAL_CITIES,
+    DATE_LINE,
+    doc_type_from_number,
+    doc_type_of,
+    is_authority,
+    is_enacting,
+    is_enacting_authority,
+    is_issuer_line,
+    is_motto,
+    is_number_line,
+    is_person_name,
+    is_pipe_only,
+    is_position,
+    is_recipients_head,
+    is_separator,
+    is_signature_line,
+    is_signed_mark,
+    is_structural,
+    is_table_rule,
+    is_upper,
+)
 from .units import canonical_province, province_in, provinces
 
 __all__ = ["Part", "split_parts", "smart_case", "parse_date", "parse_number", "locate", "normalise_header"]
 
 _ATTACHED = re.compile(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\s+(?P<what>.+?)\)?\s*$")
-_DATE_IN = re.compile(r"ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})?\s*(?:năm|/)\s*(?P<y>\d{4})", re.I)
+_DATE_IN = re.compile(
+    r"ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})?\s*(?:năm|/)\s*(?P<y>\d{4})", re.I
+)
 # "Số: 183/KH-UBND", "Số : 62/2006/QĐ-UBND" (documents before 2021 put the year in the number)
-_NUMBER_IN = re.compile(r"\bsố\s*:?\s*(?P<num>(?:\d[\d.]*)?\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][\wĐđ.&]*"
-                        r"(?:\s*-\s*[\wĐđ.&]+)*)", re.I)
+_NUMBER_IN = re.compile(
+    r"\bsố\s*:?\s*(?P<num>(?:\d[\d.]*)?\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][\wĐđ.&]*"
+    r"(?:\s*-\s*[\wĐđ.&]+)*)",
+    re.I,
+)
 # "V/v hưởng ứng …": the subject line of a công văn, printed under its number
 _SUBJECT = re.compile(r"^(?:V/v|V/V|Về việc)\s*:?\s*(?P<t>\S.*)$")
 _ADDRESSEES = re.compile(r"^Kính gửi\s*:?\s*(?P<rest>.*)$")
@@ -48,14 +71,14 @@ class Part:
     date_text: str | None = None
     place: str | None = None
     issuer_lines: list[str] = field(default_factory=list)
-    attached_to: dict | None = None     # from "(Kèm theo Quyết định số … ngày …)"
+    attached_to: dict | None = None  # from "(Kèm theo Quyết định số … ngày …)"
     body: list[Block] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
-    authority: list[str] = field(default_factory=list)   # "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"
+    authority: list[str] = field(default_factory=list)  # "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"
     position: str | None = None
     signer: str | None = None
     start: int = 0
-    addressing: bool = False    # reading the "Kính gửi:" list of a letter
+    addressing: bool = False  # reading the "Kính gửi:" list of a letter
 
 
 def parse_date(text: str) -> tuple[str | None, str | None]:
@@ -83,7 +106,7 @@ def smart_case(text: str) -> str:
         return text
     out = []
     for w in text.split():
-        core = w.strip(",.;:()\"“”")
+        core = w.strip(',.;:()"“”')
         keep = re.search(r"[\d/&]", core) or core in _abbreviations()
         out.append(w if keep else w.lower())
     s = " ".join(out)
@@ -91,14 +114,20 @@ def smart_case(text: str) -> str:
     for name in sorted(set(provinces().values()) | {"Việt Nam", "Hồ Chí Minh"}, key=len, reverse=True):
         # "Bà Rịa - Vũng Tàu" is also written with an en dash
         pat = r"\s*[-–—]\s*".join(re.escape(x.strip()) for x in name.lower().split("-"))
-        s = re.sub(rf"(?<!\w){pat}(?!\w)", lambda m: name if "–" not in m.group(0) else name.replace("-", "–"), s)
-    s = re.sub(r"\b(kế hoạch|quyết định|nghị quyết|kết luận|chỉ thị)(?= số \d)", lambda m: m.group(1).capitalize(), s)
+        s = re.sub(
+            rf"(?<!\w){pat}(?!\w)", lambda m: name if "–" not in m.group(0) else name.replace("-", "–"), s
+        )
+    s = re.sub(
+        r"\b(kế hoạch|quyết định|nghị quyết|kết luận|chỉ thị)(?= số \d)", lambda m: m.group(1).capitalize(), s
+    )
     return s[:1].upper() + s[1:]
 
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
-    data = json.loads((Path(__file__).resolve().parent.parent / "data" / "abbreviations.json").read_text("utf-8"))
+    data = json.loads(
+        (Path(__file__).resolve().parent.parent / "data" / "abbreviations.json").read_text("utf-8")
+    )
     return frozenset(s for e in data["abbreviations"] for s in e["short"]) | {"UBND", "HĐND", "TW", "XHCN"}
 
 
@@ -118,12 +147,16 @@ def split_parts(blocks: list[Block], source: str | None = None) -> tuple[list[Pa
     cur = Part(start=blocks[0].start if blocks else 0)
     state = "header"
     title_open = False
-    listing = False      # inside the "Nơi nhận:" list
-    beside = False       # the signature column is read between the recipients (two columns, line by line)
+    listing = False  # inside the "Nơi nhận:" list
+    beside = False  # the signature column is read between the recipients (two columns, line by line)
     for b in blocks:
         t = b.text.strip() if state in ("header", "body") else _bare(b.text)
-        if state in ("trailer", "after") and (is_header_start(b) or b.kind == "table_row") \
-                and not is_authority(t) and not is_position(t):
+        if (
+            state in ("trailer", "after")
+            and (is_header_start(b) or b.kind == "table_row")
+            and not is_authority(t)
+            and not is_position(t)
+        ):
             parts.append(cur)
             cur, state, title_open, listing, beside = Part(start=b.start), "header", False, False, False
         if state == "body" and (is_motto(t) or _new_appendix(t)) and cur.body:
@@ -144,7 +177,7 @@ def split_parts(blocks: list[Block], source: str | None = None) -> tuple[list[Pa
                 cur.body.append(b)
                 continue
         if state == "after" and (is_recipients_head(t) or (listing and b.kind == "list_item")):
-            state = "trailer"   # "Nơi nhận" printed after the signature column, or its list going on beside it
+            state = "trailer"  # "Nơi nhận" printed after the signature column, or its list going on beside it
         if state == "trailer":
             if is_recipients_head(t):
                 listing = True
@@ -181,7 +214,7 @@ def _signature_line(cur: Part, t: str) -> str | None:
         cur.position = t
         return "position"
     if is_signed_mark(t) or is_pipe_only(t) or is_table_rule(t):
-        return "mark"   # "(đã ký)" stands where the signature was; it is not the signer
+        return "mark"  # "(đã ký)" stands where the signature was; it is not the signer
     if is_person_name(t) and (cur.authority or cur.position) and not cur.signer:
         cur.signer = t
         return "signer"
@@ -189,15 +222,15 @@ def _signature_line(cur: Part, t: str) -> str | None:
 
 
 def _beside(t: str) -> tuple[str, str | None]:
-    """"- Bộ Y tế; PHÓ CHỦ TỊCH": a recipient with the signature column printed on its line.
+    """ "- Bộ Y tế; PHÓ CHỦ TỊCH": a recipient with the signature column printed on its line.
 
     The loader joined the two columns with one space; the recipient ends at its ";" or "."
     and what follows is an authority, a position, a signed mark or a name.
     """
     for m in reversed(list(re.finditer(r"[;.]\s+", t))):
-        right = t[m.end():].strip()
+        right = t[m.end() :].strip()
         if right and is_signature_line(right):
-            return t[:m.start() + 1], right
+            return t[: m.start() + 1], right
     return t, None
 
 
@@ -212,6 +245,7 @@ def _end_header(cur: Part) -> None:
 # between cells; PDF text puts the two header columns on one line.  Before the header is read, each
 # header field is made one block again.  Only blocks that are (or join into) a header field are
 # touched, so body text passes through unchanged.
+
 
 def _bare(text: str) -> str:
     return text.strip().strip("|").strip()
@@ -259,7 +293,7 @@ _HEAD_BESIDE = re.compile(r"^(?P<head>Nơi nhận\s*:)\s*(?P<right>\S.*)$")
 
 
 def _head_beside(b: Block) -> list[Block]:
-    """"Nơi nhận: KT. CHỦ TỊCH": the head of the list with the signature column on its line."""
+    """ "Nơi nhận: KT. CHỦ TỊCH": the head of the list with the signature column on its line."""
     m = _HEAD_BESIDE.match(_bare(b.text)) if b.kind != "table_row" else None
     if not m or not is_signature_line(m.group("right")):
         return [b]
@@ -267,7 +301,7 @@ def _head_beside(b: Block) -> list[Block]:
 
 
 def _split_cells(b: Block) -> list[Block]:
-    """"Số: 194/KH-UBND | Ninh Bình, ngày 15 …|" → one block per cell, when the cells are header fields."""
+    """ "Số: 194/KH-UBND | Ninh Bình, ngày 15 …|" → one block per cell, when the cells are header fields."""
     if b.kind == "table_row" and b.cells:
         return _table_cells(b)
     if "|" not in b.text or is_pipe_only(b.text):
@@ -308,8 +342,11 @@ def _table_cells(b: Block) -> list[Block]:
 def _recipient_beside_signature(texts: list[str]) -> bool:
     """A recipient (or the "Nơi nhận:" head) on the left, signature lines on the right."""
     left, right = texts[0], texts[1:]
-    return bool(right) and bool(is_recipients_head(left) or _ITEM.match(left)) \
+    return (
+        bool(right)
+        and bool(is_recipients_head(left) or _ITEM.match(left))
         and all(is_signature_line(r) for r in right)
+    )
 
 
 # two columns side by side, as pdftotext -layout or a Word export prints the header and the signature
@@ -317,44 +354,49 @@ _GAP = re.compile(r"\t+|[ \u00a0]{3,}")
 
 
 def _gap_columns(b: Block, source: str | None) -> list[Block]:
-    """"- Bộ Y tế;      PHÓ CHỦ TỊCH" → the recipient and the signature line, from the source's spacing.
+    """ "- Bộ Y tế;      PHÓ CHỦ TỊCH" → the recipient and the signature line, from the source's spacing.
 
     Split only when the right side is a signature line and the left a recipient (or the "Nơi nhận:"
     head), or when every side is a header field: a wide gap inside a body sentence is left alone.
     """
     if not source or b.kind == "table_row" or not (0 <= b.start < b.end <= len(source)):
         return [b]
-    raw = source[b.start:b.end]
+    raw = source[b.start : b.end]
     if "\n" in raw.strip("\n"):
-        return [b]   # the block was joined from several lines by the cleaner
+        return [b]  # the block was joined from several lines by the cleaner
     pieces = [p for p in (x.strip() for x in _GAP.split(raw.strip())) if p]
     if len(pieces) < 2:
         return [b]
     texts = [inline_to_text(re.sub(r"^#{1,6}\s+", "", p))[0] for p in pieces]
     if re.sub(r"\s+", "", "".join(texts)) != re.sub(r"\s+", "", b.text):
-        return [b]   # the block is not this line as written (markup, repairs): keep it
+        return [b]  # the block is not this line as written (markup, repairs): keep it
     if not (_recipient_beside_signature(texts) or all(_field(x) for x in texts)):
         return [b]
     return [_line_block(b, x) for x in texts]
 
 
 def _pdf_columns(b: Block) -> list[Block]:
-    """"ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI …" or "Số: 476/UBND Châu Thành, ngày …": left and right header cells."""
+    """ "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI …" or "Số: 476/UBND Châu Thành, ngày …": left and right header cells."""
     words = b.text.split()
-    if b.kind == "table_row" or len(words) < 3 or len(b.text) > 160 or \
-            not (re.search(r"cong hoa|doc lap", fold(b.text)) or is_number_line(b.text)):
+    if (
+        b.kind == "table_row"
+        or len(words) < 3
+        or len(b.text) > 160
+        or not (re.search(r"cong hoa|doc lap", fold(b.text)) or is_number_line(b.text))
+    ):
         return [b]
     for i in range(1, len(words)):
         left, right = " ".join(words[:i]), " ".join(words[i:])
         starts_motto = is_motto(right) and re.match(r"(cong hoa|doc lap)", fold(right))
-        if (starts_motto and (is_issuer_line(left) or is_number_line(left))) or \
-                (is_number_line(left) and _NUMBER_IN.search(left) and DATE_LINE.match(right)):
+        if (starts_motto and (is_issuer_line(left) or is_number_line(left))) or (
+            is_number_line(left) and _NUMBER_IN.search(left) and DATE_LINE.match(right)
+        ):
             return [replace(b, text=left), replace(b, text=right)]
     return [b]
 
 
 def _join_wrapped(blocks: list[Block]) -> list[Block]:
-    """"Số:" + "488/KH-UBND", "Hải Dương, ngày" + "05 tháng 6 năm 2023", "CỘNG HÒA XÃ HỘI" + "CHỦ NGHĨA …"."""
+    """ "Số:" + "488/KH-UBND", "Hải Dương, ngày" + "05 tháng 6 năm 2023", "CỘNG HÒA XÃ HỘI" + "CHỦ NGHĨA …"."""
     out: list[Block] = []
     i = 0
     while i < len(blocks):
@@ -373,13 +415,16 @@ def _wrapped_field(blocks: list[Block], i: int) -> tuple[Block, int] | None:
     first = blocks[i]
     if first.kind == "table_row" or _field(first.text):
         return None
-    if re.match(r"^\((?:Ban hành\s+)?$|^\((?:Ban hành\s+)?kèm theo\b", _bare(first.text), re.I) \
-            and ")" not in first.text:
+    if (
+        re.match(r"^\((?:Ban hành\s+)?$|^\((?:Ban hành\s+)?kèm theo\b", _bare(first.text), re.I)
+        and ")" not in first.text
+    ):
         return _wrapped_attachment(blocks, i)
     for n in (2, 3):
-        group = blocks[i:i + n]
-        if len(group) < n or any(g.kind == "table_row" or len(_bare(g.text)) > 80 or not _bare(g.text)
-                                 for g in group):
+        group = blocks[i : i + n]
+        if len(group) < n or any(
+            g.kind == "table_row" or len(_bare(g.text)) > 80 or not _bare(g.text) for g in group
+        ):
             return None
         text = " ".join(_bare(g.text) for g in group)
         kind = _field(text)
@@ -387,17 +432,22 @@ def _wrapped_field(blocks: list[Block], i: int) -> tuple[Block, int] | None:
             continue
         inner = [_field(g.text) for g in group[1:]]
         # "Bắc" + "Kạn, ngày …": the last line alone reads as a date, but the place lost its first word
-        if all(k is None for k in inner) or (kind == "date" and n == 2 and inner == [kind]
-                                             and len(_bare(first.text).split()) <= 4 and "," not in first.text):
+        if all(k is None for k in inner) or (
+            kind == "date"
+            and n == 2
+            and inner == [kind]
+            and len(_bare(first.text).split()) <= 4
+            and "," not in first.text
+        ):
             return replace(first, text=text, end=group[-1].end), n
-        return None   # each line is a field of its own
+        return None  # each line is a field of its own
     return None
 
 
 def _wrapped_attachment(blocks: list[Block], i: int) -> tuple[Block, int] | None:
-    """"(Ban hành" / "kèm theo Quyết định số …" / "… của Ủy ban nhân dân xã" / "Xuân Phú)" as one line."""
+    """ "(Ban hành" / "kèm theo Quyết định số …" / "… của Ủy ban nhân dân xã" / "Xuân Phú)" as one line."""
     texts = []
-    for n, b in enumerate(blocks[i:i + 6], start=1):
+    for n, b in enumerate(blocks[i : i + 6], start=1):
         if b.kind == "table_row" or len(b.text) > 200:
             return None
         texts.append(_bare(b.text))
@@ -414,11 +464,11 @@ def _title_continues(title: str, b: Block) -> bool:
     """Is this line more of the title, or the first sentence of the body (no "Căn cứ" before it)?"""
     t = b.text.strip()
     if is_upper(title) and not is_upper(t):
-        return False   # mixed case after an all-capitals title
+        return False  # mixed case after an all-capitals title
     if re.match(r"^(Năm|Ngày|Tháng|Quý)\s+[\dIV]", t) and "," in t[:20]:
-        return False   # "Năm 2017, tình hình …"
+        return False  # "Năm 2017, tình hình …"
     if t.endswith(":") or (t.endswith(".") and len(t) > 60):
-        return False   # a sentence, not a heading
+        return False  # a sentence, not a heading
     return True
 
 
@@ -453,8 +503,10 @@ def _header_line(cur: Part, b: Block, title_open: bool) -> bool:
         # "ỦY BAN NHÂN DÂN TỈNH X" under a decision's title repeats the issuer; it completes a header
         # that lost its second line ("ỦY BAN NHÂN DÂN" alone)
         name = re.sub(r"^CHỦ TỊCH\s+", "", t)
-        if not cur.issuer_lines or (fold(name).startswith(fold(" ".join(cur.issuer_lines)))
-                                    and len(name) > len(" ".join(cur.issuer_lines))):
+        if not cur.issuer_lines or (
+            fold(name).startswith(fold(" ".join(cur.issuer_lines)))
+            and len(name) > len(" ".join(cur.issuer_lines))
+        ):
             cur.issuer_lines = [name]
         return True
     if is_structural(t) or re.match(r"^(Căn cứ|Thực hiện|Theo|Xét|Trên cơ sở|Nhằm)\b", t):
@@ -477,20 +529,20 @@ def _before_doc_type(cur: Part, b: Block, t: str) -> bool:
     s = _SUBJECT.match(t)
     if s and (cur.number_text or cur.date):
         subject = s.group("t")
-        cur.doc_type, cur.title = "Công văn", subject[:1].upper() + subject[1:]   # the letter's subject line
+        cur.doc_type, cur.title = "Công văn", subject[:1].upper() + subject[1:]  # the letter's subject line
         return True
     if cur.date is None and is_issuer_line(t):
-        cur.issuer_lines.append(t)   # the issuer stands left of (before) the number and the date
+        cur.issuer_lines.append(t)  # the issuer stands left of (before) the number and the date
         return True
     code_type = doc_type_from_number(cur.number or cur.number_text)
     if code_type and (cur.date or cur.number) and (b.bold or is_upper(t)) and not is_structural(t):
-        cur.doc_type, cur.title = code_type, t   # no "KẾ HOẠCH" line: the capitals line is the title
+        cur.doc_type, cur.title = code_type, t  # no "KẾ HOẠCH" line: the capitals line is the title
         return True
     return False
 
 
 def _addressees(cur: Part, b: Block, t: str) -> bool:
-    """"Kính gửi: …" names the recipients of a letter, in the header."""
+    """ "Kính gửi: …" names the recipients of a letter, in the header."""
     m = _ADDRESSEES.match(t)
     if m:
         if m.group("rest").strip():
@@ -509,14 +561,19 @@ def _attached(t: str, what: str) -> dict:
     date, date_text = parse_date(what)
     dt = re.match(r"(Kế hoạch|Quyết định|Nghị quyết|Chương trình|Công văn|Thông báo)", what, re.I)
     issuer = re.search(r"\bcủa\s+(.+?)\)?$", what)
-    return {"doc_type": dt.group(1).capitalize() if dt else None, "number": num,
-            "number_text": num_text, "date": date, "date_text": date_text,
-            "issuer": issuer.group(1).strip() if issuer else None, "text": t.strip("()")}
+    return {
+        "doc_type": dt.group(1).capitalize() if dt else None,
+        "number": num,
+        "number_text": num_text,
+        "date": date,
+        "date_text": date_text,
+        "issuer": issuer.group(1).strip() if issuer else None,
+        "text": t.strip("()"),
+    }
 
 
 def locate(parts: list[Part], all_text: str) -> dict:
     """Issuer, province, district and place for the document, derived from its own text."""
-    first = parts[0] if parts else Part()
     issuer = None
     # the issuer of the first part; an attached plan repeats it (or names its own unit)
     lines = next((p.issuer_lines for p in parts if p.issuer_lines), [])
@@ -524,11 +581,18 @@ def locate(parts: list[Part], all_text: str) -> dict:
         header = " ".join(ln for ln in lines if not ln.startswith(("CHỦ TỊCH",)))
         issuer = smart_case(header)
         # the place name after the level word keeps its capitals: "UBND HUYỆN THANH BÌNH"
-        issuer = re.sub(r"\b(tỉnh|huyện|thành phố|thị xã|xã|phường|thị trấn) (.+)$",
-                        lambda m: m.group(1) + " " + " ".join(w[:1].upper() + w[1:] for w in m.group(2).split()),
-                        issuer)
+        issuer = re.sub(
+            r"\b(tỉnh|huyện|thành phố|thị xã|xã|phường|thị trấn) (.+)$",
+            lambda m: m.group(1) + " " + " ".join(w[:1].upper() + w[1:] for w in m.group(2).split()),
+            issuer,
+        )
     place = next((p.place for p in parts if p.place), None)
-    if issuer and fold(issuer) in ("uy ban nhan dan", "hoi dong nhan dan") and place and canonical_province(place):
+    if (
+        issuer
+        and fold(issuer) in ("uy ban nhan dan", "hoi dong nhan dan")
+        and place
+        and canonical_province(place)
+    ):
         # the header lost its second line ("TỈNH …"); a document dated in the province's name is provincial
         name = canonical_province(place)
         issuer += (" thành phố " if name in CENTRAL_CITIES else " tỉnh ") + name
@@ -539,8 +603,11 @@ def locate(parts: list[Part], all_text: str) -> dict:
                 break
     body_text = " ".join(b.text for p in parts for b in p.body[:3])
     if issuer is None:
-        m = re.search(r"((?:Chủ tịch\s+)?(?:Ủy ban nhân dân|UBND))(?:\s*\(UBND\))?\s+(tỉnh|huyện|thành phố|thị xã|Tỉnh|Huyện)"
-                      r"((?:\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*)*)\s+ban hành", body_text)
+        m = re.search(
+            r"((?:Chủ tịch\s+)?(?:Ủy ban nhân dân|UBND))(?:\s*\(UBND\))?\s+(tỉnh|huyện|thành phố|thị xã|Tỉnh|Huyện)"
+            r"((?:\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*)*)\s+ban hành",
+            body_text,
+        )
         if m:
             level = m.group(2).lower()
             name = m.group(3).strip() or (place or "")
@@ -562,7 +629,13 @@ def locate(parts: list[Part], all_text: str) -> dict:
         counts = Counter(province_in(all_text))
         if counts:
             province = counts.most_common(1)[0][0]
-    if district is None and place and not canonical_province(place) and issuer and \
-            re.search(r"\b(huyện|thị xã)\b", issuer) and fold(place) in fold(all_text):
+    if (
+        district is None
+        and place
+        and not canonical_province(place)
+        and issuer
+        and re.search(r"\b(huyện|thị xã)\b", issuer)
+        and fold(place) in fold(all_text)
+    ):
         district = place
     return {"issuer": issuer, "province": province, "district": district, "place": place}

@@ -4,6 +4,7 @@ Everything here looks at one block's display text; nothing is keyed to a particu
 plan.  Patterns follow Nghị định 30/2020/NĐ-CP conventions (header, "Số:", place and
 date line, document type, "Nơi nhận", signature with TM./KT./Q./TL.).
 """
+
 from __future__ import annotations
 
 import re
@@ -11,12 +12,38 @@ import re
 from ..textnorm import fold
 
 __all__ = [
-    "ROMAN", "NUMBERED", "LETTERED", "ARTICLE", "BULLET", "UNIT_LINE", "SUPERSCRIPT_MARK",
-    "FOOTNOTE_DEF", "is_motto", "is_separator", "is_issuer_line", "is_number_line", "DATE_LINE",
-    "doc_type_of", "DOC_TYPES", "is_authority", "is_position", "is_person_name", "is_recipients_head",
-    "is_upper", "roman_value", "is_structural", "is_closing_paragraph", "is_enacting", "ends_sentence",
-    "is_enacting_authority", "doc_type_from_number", "is_pipe_only", "CENTRAL_CITIES", "is_signed_mark",
-    "is_signature_line", "is_table_rule",
+    "ROMAN",
+    "NUMBERED",
+    "LETTERED",
+    "ARTICLE",
+    "BULLET",
+    "UNIT_LINE",
+    "SUPERSCRIPT_MARK",
+    "FOOTNOTE_DEF",
+    "is_motto",
+    "is_separator",
+    "is_issuer_line",
+    "is_number_line",
+    "DATE_LINE",
+    "doc_type_of",
+    "DOC_TYPES",
+    "is_authority",
+    "is_position",
+    "is_person_name",
+    "is_recipients_head",
+    "is_upper",
+    "roman_value",
+    "is_structural",
+    "is_closing_paragraph",
+    "is_enacting",
+    "ends_sentence",
+    "is_enacting_authority",
+    "doc_type_from_number",
+    "is_pipe_only",
+    "CENTRAL_CITIES",
+    "is_signed_mark",
+    "is_signature_line",
+    "is_table_rule",
 ]
 
 # thành phố trực thuộc trung ương: called "thành phố", never "tỉnh" (Huế joined them in 2025)
@@ -24,28 +51,75 @@ CENTRAL_CITIES = frozenset({"Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà
 
 ROMAN = re.compile(r"^(?:PHẦN\s+)?(?P<m>[IVXL]{1,6})\s*[.)]\s*(?P<t>\S.*)$")
 # "1." "1.2." "2.3)" — and "1.2 Text" without the final dot; a bare "3 ngành" is not a heading
-NUMBERED = re.compile(r"^(?P<m>\d{1,2}(?:\.\d{1,2}){0,3})(?P<p>[.)]|(?<=\.\d)|(?<=\.\d\d))\s*(?P<t>[^\W\d].*)$")
+NUMBERED = re.compile(
+    r"^(?P<m>\d{1,2}(?:\.\d{1,2}){0,3})(?P<p>[.)]|(?<=\.\d)|(?<=\.\d\d))\s*(?P<t>[^\W\d].*)$"
+)
 LETTERED = re.compile(r"^(?P<m>[a-zđ])\s?\)\s*(?P<t>\S.*)$")
 ARTICLE = re.compile(r"^Điều\s+(?P<m>\d{1,3})\s*[.:]\s*(?P<t>.*)$")
 BULLET = re.compile(r"^[-+•*–—]\s*(?=\S)")
 # "Đơn vị chủ trì: …", "- Cơ quan phối hợp: …", "Chủ trì: …"
 UNIT_LINE = re.compile(
     r"^[-+•*–]?\s*(?:(?:đơn vị|cơ quan|bộ phận)\s+)?(?P<role>chủ trì(?:,? thực hiện)?|thực hiện|phối hợp(?: thực hiện)?|"
-    r"tham mưu|đầu mối|chịu trách nhiệm)(?:\s*\([^)]*\))?\s*:\s*(?P<units>.+)$", re.I)
+    r"tham mưu|đầu mối|chịu trách nhiệm)(?:\s*\([^)]*\))?\s*:\s*(?P<units>.+)$",
+    re.I,
+)
 SUPERSCRIPT_MARK = re.compile(r"⁽?[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾?")
 FOOTNOTE_DEF = re.compile(r"^(?P<m>⁽?[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾?)\s*(?=\S)")
 DATE_LINE = re.compile(
     r"^(?P<place>[^\W\d][^,\n]{0,40}),\s*ngày\s*(?P<d>\d{1,2})?\s*(?:tháng|/)\s*(?P<m>\d{1,2})?\s*(?:năm|/)\s*(?P<y>\d{4})\s*\.?$",
-    re.I)
-DOC_TYPES = ("KẾ HOẠCH", "QUYẾT ĐỊNH", "PHỤ LỤC", "CHƯƠNG TRÌNH", "HƯỚNG DẪN", "ĐỀ ÁN", "CHỈ THỊ",
-             "THÔNG BÁO", "BÁO CÁO", "NGHỊ QUYẾT", "CÔNG VĂN", "KẾ HOẠCH LIÊN TỊCH", "QUY CHẾ", "QUY ĐỊNH")
+    re.I,
+)
+DOC_TYPES = (
+    "KẾ HOẠCH",
+    "QUYẾT ĐỊNH",
+    "PHỤ LỤC",
+    "CHƯƠNG TRÌNH",
+    "HƯỚNG DẪN",
+    "ĐỀ ÁN",
+    "CHỈ THỊ",
+    "THÔNG BÁO",
+    "BÁO CÁO",
+    "NGHỊ QUYẾT",
+    "CÔNG VĂN",
+    "KẾ HOẠCH LIÊN TỊCH",
+    "QUY CHẾ",
+    "QUY ĐỊNH",
+)
 # type codes of document numbers (Nghị định 30/2020/NĐ-CP, Phụ lục III): "183/KH-UBND" is a Kế hoạch
-_TYPE_CODES = {"KH": "Kế hoạch", "QĐ": "Quyết định", "CT": "Chỉ thị", "NQ": "Nghị quyết", "TB": "Thông báo",
-               "BC": "Báo cáo", "HD": "Hướng dẫn", "CTR": "Chương trình", "ĐA": "Đề án", "TTR": "Tờ trình",
-               "KL": "Kết luận", "QC": "Quy chế", "QYĐ": "Quy định", "KHLT": "Kế hoạch liên tịch"}
-_POSITIONS = ("CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN",
-              "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "BÍ THƯ",
-              "PHÓ BÍ THƯ", "THỦ TRƯỞNG", "ỦY VIÊN", "TỔNG GIÁM ĐỐC", "CHỦ NHIỆM")
+_TYPE_CODES = {
+    "KH": "Kế hoạch",
+    "QĐ": "Quyết định",
+    "CT": "Chỉ thị",
+    "NQ": "Nghị quyết",
+    "TB": "Thông báo",
+    "BC": "Báo cáo",
+    "HD": "Hướng dẫn",
+    "CTR": "Chương trình",
+    "ĐA": "Đề án",
+    "TTR": "Tờ trình",
+    "KL": "Kết luận",
+    "QC": "Quy chế",
+    "QYĐ": "Quy định",
+    "KHLT": "Kế hoạch liên tịch",
+}
+_POSITIONS = (
+    "CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+    "GIÁM ĐỐC",
+    "PHÓ GIÁM ĐỐC",
+    "TRƯỞNG BAN",
+    "PHÓ TRƯỞNG BAN",
+    "CHÁNH VĂN PHÒNG",
+    "PHÓ CHÁNH VĂN PHÒNG",
+    "TRƯỞNG PHÒNG",
+    "PHÓ TRƯỞNG PHÒNG",
+    "BÍ THƯ",
+    "PHÓ BÍ THƯ",
+    "THỦ TRƯỞNG",
+    "ỦY VIÊN",
+    "TỔNG GIÁM ĐỐC",
+    "CHỦ NHIỆM",
+)
 # a name word is capitalised; one-letter particles ("Y" in Ê Đê names) and apostrophes (H'Hen) occur
 _NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ](?:'?[a-zđà-ỹ]+)?$")
 
@@ -69,8 +143,10 @@ def is_motto(text: str) -> bool:
     if len(text) > 80:
         return False  # a sentence may name the Republic; the motto line stands alone
     f = fold(text)
-    return (re.search(r"cong hoa\s*xa\s*hoi\s*chu nghia\s*viet nam", f) is not None
-            or re.search(r"doc lap\W*tu do\W*hanh phuc", f) is not None)
+    return (
+        re.search(r"cong hoa\s*xa\s*hoi\s*chu nghia\s*viet nam", f) is not None
+        or re.search(r"doc lap\W*tu do\W*hanh phuc", f) is not None
+    )
 
 
 def is_issuer_line(text: str) -> bool:
@@ -79,22 +155,30 @@ def is_issuer_line(text: str) -> bool:
         return False
     f = fold(text)
     if re.fullmatch(r"uy(?: ban(?: nhan)?)?", f.strip()):
-        return True   # "ỦY" / "BAN NHÂN DÂN": the issuer's name wrapped by a narrow header cell
-    return bool(re.match(r"(uy ban nhan dan|ubnd|hoi dong nhan dan|so |bo |ban |phong |cong an|van phong|"
-                         r"tinh uy|huyen uy|thanh uy|tinh |huyen |thanh pho |thi xa |xa |phuong |"
-                         r"chu tich uy ban nhan dan)", f))
+        return True  # "ỦY" / "BAN NHÂN DÂN": the issuer's name wrapped by a narrow header cell
+    return bool(
+        re.match(
+            r"(uy ban nhan dan|ubnd|hoi dong nhan dan|so |bo |ban |phong |cong an|van phong|"
+            r"tinh uy|huyen uy|thanh uy|tinh |huyen |thanh pho |thi xa |xa |phuong |"
+            r"chu tich uy ban nhan dan)",
+            f,
+        )
+    )
 
 
 def is_enacting_authority(text: str) -> bool:
     """The authority line a decision prints under its title ("ỦY BAN NHÂN DÂN TỈNH X", "CHỦ TỊCH …")."""
     if not is_upper(text) or len(text) > 90:
         return False
-    return bool(re.match(r"(uy ban nhan dan|ubnd|hoi dong nhan dan|chu tich|bo truong|giam doc|truong ban)\b",
-                         fold(text)))
+    return bool(
+        re.match(
+            r"(uy ban nhan dan|ubnd|hoi dong nhan dan|chu tich|bo truong|giam doc|truong ban)\b", fold(text)
+        )
+    )
 
 
 def doc_type_from_number(number: str | None) -> str | None:
-    """"488/KH-UBND" → "Kế hoạch"; "62/2006/QĐ-UBND" → "Quyết định"; a number without a type code → None."""
+    """ "488/KH-UBND" → "Kế hoạch"; "62/2006/QĐ-UBND" → "Quyết định"; a number without a type code → None."""
     if not number:
         return None
     m = re.search(r"/\s*(?:\d{4}\s*/\s*)?([A-Za-zĐđ]+)\s*-", number)
@@ -113,8 +197,8 @@ def doc_type_of(text: str) -> tuple[str, str] | None:
     t = text.strip()
     for dt in sorted(DOC_TYPES, key=len, reverse=True):
         if t.startswith(dt) and (len(t) == len(dt) or not t[len(dt)].isalpha()):
-            rest = t[len(dt):].strip(" :")
-            if t[len(dt):].lstrip().startswith(":") and not rest:
+            rest = t[len(dt) :].strip(" :")
+            if t[len(dt) :].lstrip().startswith(":") and not rest:
                 return None  # "QUYẾT ĐỊNH:" is the enacting formula, not a title
             if rest and is_upper(rest) and len(rest.split()) > 25:
                 return None
@@ -131,7 +215,11 @@ def is_enacting(text: str) -> bool:
 
 def is_authority(text: str) -> bool:
     # "KT. CHỦ TỊCH", "KT.CHỦ TỊCH" and "KT CHỦ TỊCH" are all written
-    return bool(re.match(r"^(TM|KT|Q|TL|TUQ|T/M|K/T)(?:\.\s*|\s+)\S", text)) and is_upper(text) and len(text) < 60
+    return (
+        bool(re.match(r"^(TM|KT|Q|TL|TUQ|T/M|K/T)(?:\.\s*|\s+)\S", text))
+        and is_upper(text)
+        and len(text) < 60
+    )
 
 
 def is_position(text: str) -> bool:
@@ -140,21 +228,64 @@ def is_position(text: str) -> bool:
 
 
 # a body in Title Case ("Sở Giáo Dục", "Văn Phòng") starts with one of these words; a surname never does
-_BODY_WORDS = frozenset({"Sở", "Ban", "Phòng", "Bộ", "Ủy", "Uỷ", "Hội", "Trung", "Đài", "Báo", "Cục", "Chi", "Trường",
-                         "Viện", "Tòa", "Công", "Các", "Thường", "Đảng", "Huyện", "Tỉnh", "Xã", "Phường", "Thành",
-                         "Mặt", "Liên", "Kho", "Bệnh", "Quỹ", "Văn", "Lưu", "Như", "Cổng", "Tổng", "Ngân", "Kiểm"})
+_BODY_WORDS = frozenset(
+    {
+        "Sở",
+        "Ban",
+        "Phòng",
+        "Bộ",
+        "Ủy",
+        "Uỷ",
+        "Hội",
+        "Trung",
+        "Đài",
+        "Báo",
+        "Cục",
+        "Chi",
+        "Trường",
+        "Viện",
+        "Tòa",
+        "Công",
+        "Các",
+        "Thường",
+        "Đảng",
+        "Huyện",
+        "Tỉnh",
+        "Xã",
+        "Phường",
+        "Thành",
+        "Mặt",
+        "Liên",
+        "Kho",
+        "Bệnh",
+        "Quỹ",
+        "Văn",
+        "Lưu",
+        "Như",
+        "Cổng",
+        "Tổng",
+        "Ngân",
+        "Kiểm",
+    }
+)
 
 
 def is_person_name(text: str) -> bool:
     words = text.strip().strip(".").split()
-    return (2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
-            and sum(len(w) > 1 for w in words) >= 2 and words[0] not in _BODY_WORDS)
+    return (
+        2 <= len(words) <= 6
+        and all(_NAME_WORD.match(w) for w in words)
+        and sum(len(w) > 1 for w in words) >= 2
+        and words[0] not in _BODY_WORDS
+    )
 
 
 # "(đã ký)", "[Đã ký]", "đã ký và đóng dấu", "(Ký, ghi rõ họ tên)", "(Chữ ký số)": a published copy
 # prints a mark where the signature was; it is never the signer's name
-_SIGNED_MARK = re.compile(r"[(\[]?\s*(?:da ky|ky|ky ten|ky so|da ky so|chu ky so)"
-                          r"(?:\s*(?:va|,)\s*dong dau)?(?:\s*,?\s*ghi ro ho(?: va)? ten)?\s*[)\]]?\s*\.?")
+_SIGNED_MARK = re.compile(
+    r"[(\[]?\s*(?:da ky|ky|ky ten|ky so|da ky so|chu ky so)"
+    r"(?:\s*(?:va|,)\s*dong dau)?(?:\s*,?\s*ghi ro ho(?: va)? ten)?\s*[)\]]?\s*\.?"
+)
 
 
 def is_signed_mark(text: str) -> bool:
@@ -197,5 +328,12 @@ def ends_sentence(text: str) -> bool:
 
 def is_structural(text: str) -> bool:
     """Starts like a heading, a numbered/lettered point, a bullet or a unit line."""
-    return bool(ROMAN.match(text) or NUMBERED.match(text) or LETTERED.match(text) or ARTICLE.match(text)
-                or BULLET.match(text) or UNIT_LINE.match(text) or FOOTNOTE_DEF.match(text))
+    return bool(
+        ROMAN.match(text)
+        or NUMBERED.match(text)
+        or LETTERED.match(text)
+        or ARTICLE.match(text)
+        or BULLET.match(text)
+        or UNIT_LINE.match(text)
+        or FOOTNOTE_DEF.match(text)
+    )

@@ -6,6 +6,7 @@ that ended a sentence) and the two-column header (issuer | national motto) can b
 told apart.  Lines repeated at the top or bottom of most pages (running headers,
 page numbers) are dropped.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,9 +27,11 @@ _COLUMNS = re.compile(r"\s{6,}")
 
 
 def _corrupt(name: str, why: str) -> CorruptDocument:
-    return CorruptDocument(f"Tệp PDF «{name}» bị hỏng hoặc không phải PDF.",
-                           f"'{name}' is not a readable PDF ({why}).",
-                           hint="Mở tệp bằng trình đọc PDF để kiểm tra, hoặc xuất lại PDF từ Word.")
+    return CorruptDocument(
+        f"Tệp PDF «{name}» bị hỏng hoặc không phải PDF.",
+        f"'{name}' is not a readable PDF ({why}).",
+        hint="Mở tệp bằng trình đọc PDF để kiểm tra, hoặc xuất lại PDF từ Word.",
+    )
 
 
 def _open(name: str, data: bytes):
@@ -46,7 +49,8 @@ def _open(name: str, data: bytes):
         locked = EncryptedDocument(
             f"Tệp PDF «{name}» được đặt mật khẩu nên không đọc được.",
             f"'{name}' is password-protected.",
-            hint="Gỡ mật khẩu (in lại ra PDF hoặc lưu bản không mật khẩu) rồi tải lên lại.")
+            hint="Gỡ mật khẩu (in lại ra PDF hoặc lưu bản không mật khẩu) rồi tải lên lại.",
+        )
         try:
             if not reader.decrypt(""):
                 raise locked
@@ -57,9 +61,11 @@ def _open(name: str, data: bytes):
     except Exception as e:
         raise _corrupt(name, f"{type(e).__name__}: {e}") from e
     if n > MAX_PAGES:
-        raise FileTooLarge(f"Tệp PDF «{name}» có {n} trang, vượt giới hạn {MAX_PAGES} trang.",
-                           f"'{name}' has {n} pages (limit {MAX_PAGES}).",
-                           hint="Tách tệp thành các phần nhỏ hơn.")
+        raise FileTooLarge(
+            f"Tệp PDF «{name}» có {n} trang, vượt giới hạn {MAX_PAGES} trang.",
+            f"'{name}' has {n} pages (limit {MAX_PAGES}).",
+            hint="Tách tệp thành các phần nhỏ hơn.",
+        )
     return reader
 
 
@@ -100,9 +106,12 @@ def _paragraphs(lines: list[str], running: set[str]) -> list[str]:
             if not seg or re.sub(r"\d+", "#", seg) in running:
                 continue
             short_prev = len(prev) < 0.7 * width
-            new = (not cur or _COLUMNS.search(raw.strip()) is not None
-                   or (_starts_point(seg) and (ends_sentence(prev) or short_prev))
-                   or (short_prev and ends_sentence(prev)))
+            new = (
+                not cur
+                or _COLUMNS.search(raw.strip()) is not None
+                or (_starts_point(seg) and (ends_sentence(prev) or short_prev))
+                or (short_prev and ends_sentence(prev))
+            )
             if new and cur:
                 paras.append(" ".join(cur))
                 cur = []
@@ -145,7 +154,8 @@ def _load(name: str, data: bytes) -> Loaded:
         raise NeedsOCR(
             f"Tệp PDF «{name}» không có lớp chữ (bản quét ảnh), cần nhận dạng chữ (OCR) trước.",
             f"'{name}' has no text layer (scanned images); it needs OCR.",
-            hint="Dùng phần mềm OCR (ví dụ: ocrmypdf -l vie) hoặc tải lên bản Word/PDF gốc.")
+            hint="Dùng phần mềm OCR (ví dụ: ocrmypdf -l vie) hoặc tải lên bản Word/PDF gốc.",
+        )
     running = _running(pages)
     blocks: list[Block] = []
     text_parts: list[str] = []
@@ -156,12 +166,24 @@ def _load(name: str, data: bytes) -> Loaded:
             if i == 0 and blocks and _continues_page(blocks[-1].text, para):
                 # a paragraph running over the page break: one block, on the page it starts
                 text_parts[-1] += " " + para
-                blocks[-1] = Block(text_parts[-1], kind=blocks[-1].kind, page=blocks[-1].page,
-                                   start=blocks[-1].start, end=blocks[-1].start + len(text_parts[-1]))
+                blocks[-1] = Block(
+                    text_parts[-1],
+                    kind=blocks[-1].kind,
+                    page=blocks[-1].page,
+                    start=blocks[-1].start,
+                    end=blocks[-1].start + len(text_parts[-1]),
+                )
                 pos = blocks[-1].end + 2
                 continue
-            blocks.append(Block(para, kind="list_item" if re.match(r"^[-+•]\s", para) else "para",
-                                page=pno, start=pos, end=pos + len(para)))
+            blocks.append(
+                Block(
+                    para,
+                    kind="list_item" if re.match(r"^[-+•]\s", para) else "para",
+                    page=pno,
+                    start=pos,
+                    end=pos + len(para),
+                )
+            )
             text_parts.append(para)
             pos += len(para) + 2
     return Loaded("\n\n".join(text_parts), blocks, "pdf")

@@ -10,6 +10,7 @@ Sources, strongest first:
    unit of the heading or row becomes its partner — unless an explicit list said
    otherwise, in which case Y is only added as a partner).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,12 +22,17 @@ from .units import units_after, units_before
 __all__ = ["TextRoles", "text_roles", "Units", "resolve", "strip_marker", "opening_units", "Opening"]
 
 # role phrases are matched with \s+ between words: pages cut them by line breaks and double spaces
-_SUBJECT = re.compile(r"\s*(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|chủ\s+trì\b|"
-                      r"là\s+cơ\s+quan\s+(?:đầu\s+mối|thường\s+trực|chủ\s+trì)|là\s+đơn\s+vị\s+(?:đầu\s+mối|chủ\s+trì))", re.I)
+_SUBJECT = re.compile(
+    r"\s*(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|chủ\s+trì\b|"
+    r"là\s+cơ\s+quan\s+(?:đầu\s+mối|thường\s+trực|chủ\s+trì)|là\s+đơn\s+vị\s+(?:đầu\s+mối|chủ\s+trì))",
+    re.I,
+)
 # "chủ trì, phối hợp (với) Y", "X phối hợp với Y": Y is a partner wherever the phrase stands
 _COTRI = re.compile(r"\bphối\s+hợp\s*:?\s+(?:với\s+)?", re.I)
 # "X chủ trì; Y phối hợp." — Y, written before a "phối hợp" that introduces nobody, is a partner
-_POST_PARTNER = re.compile(r"\bphối\s+hợp\b(?!\s+với)(?=\s*(?:[.;,]|$|thực\s+hiện|triển\s+khai|tổ\s+chức))", re.I | re.M)
+_POST_PARTNER = re.compile(
+    r"\bphối\s+hợp\b(?!\s+với)(?=\s*(?:[.;,]|$|thực\s+hiện|triển\s+khai|tổ\s+chức))", re.I | re.M
+)
 _FLIP = re.compile(r"^(?:tham\s+gia\s*,?\s*)?phối\s+hợp\s+(?:với\s+)?", re.I)
 _REQUEST = re.compile(r"\bđề\s+nghị\s+", re.I)
 # what follows the unit that opens an assignment ("- Sở Y tế: …", "- Sở Công Thương chủ trì …",
@@ -39,11 +45,15 @@ _OPENING_TAIL = re.compile(
     r"phụ\s+trách|tiếp\s+tục|rà\s+soát|bảo\s+đảm|đảm\s+bảo|nghiên\s+cứu|cung\s+cấp|hỗ\s+trợ|tăng\s+cường|"
     r"đẩy\s+mạnh|phát\s+huy|nâng\s+cao|chủ\s+động|thường\s+xuyên|tích\s+cực|kiểm\s+tra|bố\s+trí|quản\s+lý|"
     r"vận\s+động|phổ\s+biến|căn\s+cứ\s+chức\s+năng|lập|cập\s+nhật|kịp\s+thời|sẵn\s+sàng|duy\s+trì)\b)",
-    re.I)
+    re.I,
+)
 # text addressed to an assistant/model is not an assignment, whatever units it names
-_TO_AI = re.compile(r"bỏ qua (?:mọi|tất cả|các|toàn bộ)(?: các)? (?:hướng dẫn|chỉ dẫn|chỉ thị|lệnh)|"
-                    r"ignore (?:all |any )?(?:the )?(?:previous |prior |above )?instructions|"
-                    r"(?:dành cho|gửi|đối với) (?:trợ lý|mô hình|chatbot|AI\b)|hãy trả lời (?:rằng|là)", re.I)
+_TO_AI = re.compile(
+    r"bỏ qua (?:mọi|tất cả|các|toàn bộ)(?: các)? (?:hướng dẫn|chỉ dẫn|chỉ thị|lệnh)|"
+    r"ignore (?:all |any )?(?:the )?(?:previous |prior |above )?instructions|"
+    r"(?:dành cho|gửi|đối với) (?:trợ lý|mô hình|chatbot|AI\b)|hãy trả lời (?:rằng|là)",
+    re.I,
+)
 
 
 def _without_instructions(text: str) -> str:
@@ -58,10 +68,10 @@ def _without_instructions(text: str) -> str:
 
 @dataclass
 class TextRoles:
-    subjects: list[str] = field(default_factory=list)   # X có trách nhiệm / chủ trì
+    subjects: list[str] = field(default_factory=list)  # X có trách nhiệm / chủ trì
     requested: list[str] = field(default_factory=list)  # Đề nghị X
-    partners: list[str] = field(default_factory=list)   # Chủ trì, phối hợp với Y
-    flip: list[str] = field(default_factory=list)       # the task starts "Phối hợp với Y"
+    partners: list[str] = field(default_factory=list)  # Chủ trì, phối hợp với Y
+    flip: list[str] = field(default_factory=list)  # the task starts "Phối hợp với Y"
 
 
 @dataclass
@@ -84,8 +94,9 @@ def strip_marker(text: str) -> str:
 @dataclass
 class Opening:
     """A point or bullet that opens with the units it assigns ("- Sở Tài chính: tham mưu …")."""
+
     units: list[str]
-    task_start: int          # offset in the text where the task wording begins (after a colon)
+    task_start: int  # offset in the text where the task wording begins (after a colon)
     requested: bool = False  # "- Đề nghị Ủy ban MTTQ tỉnh: …"
 
 
@@ -135,8 +146,15 @@ def text_roles(text: str, province: str | None = None) -> TextRoles:
     for line in text.split("\n"):
         line = strip_marker(line)
         units, end = units_after(line, 0, province)
-        if units and not re.match(r"\s*(?:đề\s+nghị|yêu\s+cầu|giao|ban\s+hành|quyết\s+định|phê\s+duyệt|chỉ\s+đạo|:)",
-                                  line[end:], re.I) and not _POST_PARTNER.match(line[end:].lstrip()):
+        if (
+            units
+            and not re.match(
+                r"\s*(?:đề\s+nghị|yêu\s+cầu|giao|ban\s+hành|quyết\s+định|phê\s+duyệt|chỉ\s+đạo|:)",
+                line[end:],
+                re.I,
+            )
+            and not _POST_PARTNER.match(line[end:].lstrip())
+        ):
             r.subjects += units
     r.partners = [u for u in r.partners if u not in r.subjects]
     for name in ("subjects", "requested", "partners", "flip"):

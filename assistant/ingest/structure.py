@@ -21,6 +21,7 @@ when nothing was closed before); at other levels to the item it ends.  Headings
 that are unit names make their unit lead everything below them.  Sentences add
 what roles.py recognises.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,22 +30,48 @@ from dataclasses import dataclass, field
 from ..records import Block
 from ..textnorm import fold
 from .clean import is_division
-from .patterns import (ARTICLE, BULLET, LETTERED, NUMBERED, ROMAN, UNIT_LINE, doc_type_of, ends_sentence,
-                       is_authority, is_closing_paragraph, is_recipients_head, is_structural, is_upper, roman_value)
+from .patterns import (
+    ARTICLE,
+    BULLET,
+    LETTERED,
+    NUMBERED,
+    ROMAN,
+    UNIT_LINE,
+    doc_type_of,
+    ends_sentence,
+    is_authority,
+    is_closing_paragraph,
+    is_recipients_head,
+    is_structural,
+    is_upper,
+    roman_value,
+)
 from .roles import Opening, Units, opening_units, resolve, text_roles
 from .tables import read_table
 from .units import parse_unit_list
 
 __all__ = ["Node", "Draft", "build_tree", "drafts", "TARGET_CHARS", "HARD_CHARS"]
 
-TARGET_CHARS = 900     # a passage grows up to about this many characters …
-HARD_CHARS = 1600      # … and a single paragraph longer than this is cut at sentence ends
+TARGET_CHARS = 900  # a passage grows up to about this many characters …
+HARD_CHARS = 1600  # … and a single paragraph longer than this is cut at sentence ends
 _LEAD_ROLES = ("chủ trì", "thực hiện", "tham mưu", "đầu mối", "chịu trách nhiệm")
 _SHORT_LABEL = re.compile(r"^[-+•]?\s*[^:]{3,40}:\s")
 # divisions sit between the root (0) and Roman sections / articles (1): Phần > Chương > Mục
 _DIVISION_RANK = {"phần": 0.25, "chương": 0.5, "mục": 0.75}
-_ORDINALS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
-             "chín": 9, "mười": 10}
+_ORDINALS = {
+    "nhất": 1,
+    "một": 1,
+    "hai": 2,
+    "ba": 3,
+    "tư": 4,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+}
 
 
 @dataclass
@@ -55,24 +82,24 @@ class Table:
 
 @dataclass(eq=False)
 class Node:
-    kind: str                    # root | division | roman | article | num | letter
-    key: str                     # short id part: "II", "4", "b", "d3", "phan2"
-    label: str                   # shown in the heading path
+    kind: str  # root | division | roman | article | num | letter
+    key: str  # short id part: "II", "4", "b", "d3", "phan2"
+    label: str  # shown in the heading path
     rank: float
-    parent: "Node | None" = None
-    head: Block | None = None    # the heading block itself
-    items: list = field(default_factory=list)        # Block | Node | Table, in order
-    children: list["Node"] = field(default_factory=list)
+    parent: Node | None = None
+    head: Block | None = None  # the heading block itself
+    items: list = field(default_factory=list)  # Block | Node | Table, in order
+    children: list[Node] = field(default_factory=list)
     heading_units: Units | None = None
-    explicit: Units | None = None        # from closing lines, for the whole subtree
-    own_explicit: Units | None = None    # for the node's own introduction only
+    explicit: Units | None = None  # from closing lines, for the whole subtree
+    own_explicit: Units | None = None  # for the node's own introduction only
     last_closed: int = -1
     last_num: dict[int, int] = field(default_factory=dict)
-    nested: int = 0              # last number of a numbered list nested in this node's text
-    bare: bool = False           # a division printed without its title ("Chương I"): next lines give it
-    task_from: int = 0           # where the task wording of the heading line starts (past a unit label)
+    nested: int = 0  # last number of a numbered list nested in this node's text
+    bare: bool = False  # a division printed without its title ("Chương I"): next lines give it
+    task_from: int = 0  # where the task wording of the heading line starts (past a unit label)
 
-    def chain(self) -> list["Node"]:
+    def chain(self) -> list[Node]:
         out, n = [], self
         while n is not None and n.kind != "root":
             out.append(n)
@@ -129,13 +156,13 @@ def _division_value(numeral: str) -> int:
 
 
 def _division(b: Block) -> tuple[Node, int] | None:
-    """"PHẦN II. NHIỆM VỤ", "Chương I", "Phần thứ hai": a node above the Roman sections."""
+    """ "PHẦN II. NHIỆM VỤ", "Chương I", "Phần thứ hai": a node above the Roman sections."""
     m = is_division(b.text)
     if not m:
         return None
     kw = m.group("kw").lower()
     value = _division_value(m.group("m"))
-    prefix = b.text.strip()[:m.start("t")]
+    prefix = b.text.strip()[: m.start("t")]
     bare = not m.group("t").strip()
     label = prefix.strip(" .:-–") if bare else _label(prefix, m.group("t"))[0]
     return Node("division", f"{fold(kw)}{value}", label, _DIVISION_RANK[kw], head=b, bare=bare), value
@@ -143,8 +170,13 @@ def _division(b: Block) -> tuple[Node, int] | None:
 
 def _continues_title(node: Node, b: Block) -> bool:
     t = b.text.strip()
-    return (b.kind in ("para", "heading") and is_upper(t) and not is_structural(t) and not is_division(t)
-            and len(node.label) + len(t) < 200)
+    return (
+        b.kind in ("para", "heading")
+        and is_upper(t)
+        and not is_structural(t)
+        and not is_division(t)
+        and len(node.label) + len(t) < 200
+    )
 
 
 def _heading(b: Block, stack: list[Node], province: str | None) -> tuple[Node, int] | None:
@@ -158,7 +190,9 @@ def _heading(b: Block, stack: list[Node], province: str | None) -> tuple[Node, i
     m = ARTICLE.match(t)
     if m:
         n = int(m.group("m"))
-        head, _ = _label("", m.group("t"))   # "Điều 1. Phạm vi điều chỉnh" keeps its title; a sentence does not
+        head, _ = _label(
+            "", m.group("t")
+        )  # "Điều 1. Phạm vi điều chỉnh" keeps its title; a sentence does not
         node = Node("article", f"d{n}", f"Điều {n}" + (f". {head}" if head else ""), 1, head=b)
         return node, n
     m = ROMAN.match(t)
@@ -171,9 +205,11 @@ def _heading(b: Block, stack: list[Node], province: str | None) -> tuple[Node, i
         # sections follow each other (a plan may be an excerpt starting at "II."), never go back — unless
         # the line is marked as a heading ("## III. KINH PHÍ", "**II. NHIỆM VỤ**"): markup says what it is
         marked = b.kind == "heading" or (b.bold and len(title) < 200)
-        if marked or ((value == last + 1 or (last == 0 and is_upper(title)))
-                      and (is_upper(title) or b.bold or len(title) < 120)):
-            label, unit_part = _label(t[:m.start("t")], title)
+        if marked or (
+            (value == last + 1 or (last == 0 and is_upper(title)))
+            and (is_upper(title) or b.bold or len(title) < 120)
+        ):
+            label, unit_part = _label(t[: m.start("t")], title)
             return _with_units(Node("roman", m.group("m"), label, 1, head=b), unit_part, province), value
         return None
     m = NUMBERED.match(t)
@@ -183,18 +219,24 @@ def _heading(b: Block, stack: list[Node], province: str | None) -> tuple[Node, i
         parent = next(x for x in reversed(stack) if x.rank < rank)
         last = parent.last_num.get(rank, 0)
         top = stack[-1]
-        if top.rank > rank and b.kind != "heading" and ((n == 1 and last != 0) or (top.nested and n == top.nested + 1)):
+        if (
+            top.rank > rank
+            and b.kind != "heading"
+            and ((n == 1 and last != 0) or (top.nested and n == top.nested + 1))
+        ):
             top.nested = n  # "1." "2." inside a lettered point: a nested list, not the plan's numbering
             return None
-        label, unit_part = _label(t[:m.start("t")], m.group("t"))
-        return _opening(_with_units(Node("num", m.group("m"), label, rank, head=b), unit_part, province),
-                        province), n
+        label, unit_part = _label(t[: m.start("t")], m.group("t"))
+        return _opening(
+            _with_units(Node("num", m.group("m"), label, rank, head=b), unit_part, province), province
+        ), n
     m = LETTERED.match(t)
     if m:
         letter = m.group("m")
-        _, unit_part = _label(t[:m.start("t")], m.group("t"))
-        return _opening(_with_units(Node("letter", letter, f"{letter})", 10, head=b), unit_part, province),
-                        province), 0
+        _, unit_part = _label(t[: m.start("t")], m.group("t"))
+        return _opening(
+            _with_units(Node("letter", letter, f"{letter})", 10, head=b), unit_part, province), province
+        ), 0
     return None
 
 
@@ -243,7 +285,7 @@ def _group(stack: list[Node]) -> list[tuple[Node, bool]]:
         idx = p.children.index(n)
         first = p.last_closed + 1
         p.last_closed = idx
-        group = [(c, False) for c in p.children[first:idx + 1]]
+        group = [(c, False) for c in p.children[first : idx + 1]]
         if first == 0:
             group.append((p, True))
         return group
@@ -262,7 +304,11 @@ def _signed(blocks: list[Block]) -> bool:
     """Do these blocks end a document: a "Nơi nhận" list or a "TM./KT. …" signature line (or a table of them)?"""
     for b in blocks:
         t = b.text.strip()
-        if is_recipients_head(t) or is_authority(t) or re.match(r"^(?:Nơi nhận\s*:|(?:TM|KT|Q|TL)\.\s*[A-ZĐ])", t):
+        if (
+            is_recipients_head(t)
+            or is_authority(t)
+            or re.match(r"^(?:Nơi nhận\s*:|(?:TM|KT|Q|TL)\.\s*[A-ZĐ])", t)
+        ):
             return True
     return False
 
@@ -284,8 +330,8 @@ def _part_starts(body: list[Block]) -> set[int]:
             if j:
                 out.add(j)
             elif j is None and re.search(r"quyết\s+định", b.text, re.I):
-                out.add(i)   # "(Ban hành kèm theo Quyết định …)" under a title not in capitals
-        elif _is_doc_title(b) and _signed(body[max(0, i - 12):i]):
+                out.add(i)  # "(Ban hành kèm theo Quyết định …)" under a title not in capitals
+        elif _is_doc_title(b) and _signed(body[max(0, i - 12) : i]):
             out.add(i)
     return out
 
@@ -295,16 +341,20 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
     stack = [root]
     rows: list[Block] = []
     closing: list[tuple[Node, bool]] | None = None
-    untitled: Node | None = None     # a division whose title is printed on the next line(s)
+    untitled: Node | None = None  # a division whose title is printed on the next line(s)
 
     def attach_table() -> None:
         nonlocal rows
         host = stack[-1]
         cap = None
         prev = host.items[-1] if host.items else None
-        if isinstance(prev, Block) and prev is not host.head and len(prev.text) < 150 \
-                and not is_structural(prev.text) and (prev.bold or is_upper(prev.text)
-                                                      or re.match(r"^(Bảng|Biểu|Phụ lục)\b", prev.text)):
+        if (
+            isinstance(prev, Block)
+            and prev is not host.head
+            and len(prev.text) < 150
+            and not is_structural(prev.text)
+            and (prev.bold or is_upper(prev.text) or re.match(r"^(Bảng|Biểu|Phụ lục)\b", prev.text))
+        ):
             cap = host.items.pop().text
         elif not any(isinstance(i, Table) for i in root.items) and host is root:
             cap = caption
@@ -432,10 +482,19 @@ def _chunks(run: list[Block], head: Block | None, province: str | None) -> list[
         for p in _split_long(b):
             # a wrapped line stays with its item, and a line that starts "phối hợp với …" there is no new task
             cont = prev is not None and p is b and _continues(prev, p)
-            sticky = cont or bool(UNIT_LINE.match(p.text)) or (bool(_SHORT_LABEL.match(p.text)) and len(p.text) < 120)
+            sticky = (
+                cont
+                or bool(UNIT_LINE.match(p.text))
+                or (bool(_SHORT_LABEL.match(p.text)) and len(p.text) < 120)
+            )
             flip = not cont and _starts_flip(p.text, province)
             only_head = len(cur) == 1 and cur[0] is head
-            if cur and not sticky and not only_head and (size + len(p.text) > TARGET_CHARS or flip or cur_flip):
+            if (
+                cur
+                and not sticky
+                and not only_head
+                and (size + len(p.text) > TARGET_CHARS or flip or cur_flip)
+            ):
                 chunks.append(cur)
                 cur, size = [], 0
             cur.append(p)
@@ -462,7 +521,7 @@ def _marker(b: Block) -> str | None:
 @dataclass
 class _Segment:
     blocks: list[Block]
-    opening: Opening | None = None     # the unit the segment's first bullet assigns
+    opening: Opening | None = None  # the unit the segment's first bullet assigns
     marker: str | None = None
 
 
@@ -481,8 +540,15 @@ def _segments(run: list[Block], head: Block | None, province: str | None) -> lis
             segs.append(_Segment([b], op, mk))
             continue
         last = segs[-1] if segs else None
-        if last and last.opening and (_continues(last.blocks[-1], b) or last.blocks[-1].text.rstrip().endswith(":")
-                                      or (mk and mk != last.marker)):
+        if (
+            last
+            and last.opening
+            and (
+                _continues(last.blocks[-1], b)
+                or last.blocks[-1].text.rstrip().endswith(":")
+                or (mk and mk != last.marker)
+            )
+        ):
             last.blocks.append(b)
         elif last and last.opening is None:
             last.blocks.append(b)
@@ -529,14 +595,18 @@ def drafts(root: Node, province: str | None) -> list[Draft]:
     out: list[Draft] = []
 
     def emit(node: Node, chunk: list[Block], units: Units) -> None:
-        out.append(Draft("article", "\n".join(b.text for b in chunk), node.section, node.keypath, chunk, units))
+        out.append(
+            Draft("article", "\n".join(b.text for b in chunk), node.section, node.keypath, chunk, units)
+        )
 
     def flush(node: Node, run: list[Block], before_children: bool) -> None:
         if not run or (len(run) == 1 and run[0] is node.head and node.children and _head_in_label(node)):
-            return   # a bare heading over its children: the heading path already says it
+            return  # a bare heading over its children: the heading path already says it
         explicit, heading = _nearest(node, own=before_children)
         segs = _segments(run, node.head, province)
-        lead_in: Block | None = None     # a heading line the path does not show, put before the first unit's task
+        lead_in: Block | None = (
+            None  # a heading line the path does not show, put before the first unit's task
+        )
         for seg in segs:
             if seg.opening is None:
                 if len(segs) > 1 and seg.blocks == [node.head]:
@@ -555,7 +625,11 @@ def drafts(root: Node, province: str | None) -> list[Draft]:
             for k, chunk in enumerate(_size_chunks(seg.blocks)):
                 first = chunk[0] if k == 0 else None
                 roles = text_roles(_role_text(chunk, first, op.task_start), province)
-                emit(node, [lead_in, *chunk] if lead_in is not None and k == 0 else chunk, resolve(None, own, roles))
+                emit(
+                    node,
+                    [lead_in, *chunk] if lead_in is not None and k == 0 else chunk,
+                    resolve(None, own, roles),
+                )
             lead_in = None
 
     def table(node: Node, tab: Table) -> None:
@@ -566,10 +640,22 @@ def drafts(root: Node, province: str | None) -> list[Draft]:
             key = f"{node.keypath}.row-{row.num or len(out)}"
             if not row.tasks:
                 text = "\n".join(row.task_texts) or " | ".join(c for c in row.blocks[0].cells if c)
-                out.append(Draft("table_row", text, section, key, row.blocks, Units(), row.num or None, tab.caption))
+                out.append(
+                    Draft("table_row", text, section, key, row.blocks, Units(), row.num or None, tab.caption)
+                )
             for task in row.tasks:
-                out.append(Draft("table_row", task.passage or task.text, section, key, row.blocks, task.units,
-                                 row.num or None, tab.caption))
+                out.append(
+                    Draft(
+                        "table_row",
+                        task.passage or task.text,
+                        section,
+                        key,
+                        row.blocks,
+                        task.units,
+                        row.num or None,
+                        tab.caption,
+                    )
+                )
 
     def walk(node: Node) -> None:
         run: list[Block] = []

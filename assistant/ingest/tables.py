@@ -16,6 +16,7 @@ task in the row's text, each named by its column ("… | Thời gian hoàn thàn
 names every cell, the first one too; only a header naming a unit *role* (chủ trì,
 phối hợp, thực hiện …) gives units — "Đơn vị tính" is a unit of measure.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,14 +28,23 @@ from .patterns import is_upper
 from .roles import Units, resolve, text_roles
 from .units import parse_unit_list
 
-__all__ = ["TaskRow", "Task", "read_table", "is_header_row", "header_roles", "is_header_cells",
-           "is_label_row", "is_row_number", "row_text"]
+__all__ = [
+    "TaskRow",
+    "Task",
+    "read_table",
+    "is_header_row",
+    "header_roles",
+    "is_header_cells",
+    "is_label_row",
+    "is_row_number",
+    "row_text",
+]
 
 # Strongest cue first, so the role word wins over the words around it: "Thời gian thực
 # hiện" is a time and "Kết quả thực hiện" a product although "thực hiện" names the lead,
 # "Đơn vị chủ trì thực hiện nhiệm vụ" a lead although "nhiệm vụ" names the content.
 _ROLE_WORDS = (
-    ("measure", r"don vi tinh|^dvt$"),     # unit of measure (%, hộ, km), never a unit that acts
+    ("measure", r"don vi tinh|^dvt$"),  # unit of measure (%, hộ, km), never a unit that acts
     ("partners", r"phoi hop"),
     ("num", r"^(stt|tt|so tt|so thu tu)$"),
     ("time", r"thoi gian|thoi han|tien do|thoi diem"),
@@ -57,9 +67,9 @@ _ROMAN = re.compile(r"^[IVXL]{1,6}$")
 
 @dataclass
 class Task:
-    text: str            # the task as written in its cell
+    text: str  # the task as written in its cell
     units: Units
-    passage: str = ""    # the row's passage text: the task and the row's other cells (``row_text``)
+    passage: str = ""  # the row's passage text: the task and the row's other cells (``row_text``)
 
 
 @dataclass
@@ -69,10 +79,10 @@ class TaskRow:
     partners_text: str
     blocks: list[Block] = field(default_factory=list)
     task_texts: list[str] = field(default_factory=list)
-    extra: dict[str, str] = field(default_factory=dict)   # time, product, budget, note …
-    cells: list[tuple[str, str]] = field(default_factory=list)   # (column name, text) the task text lacks
+    extra: dict[str, str] = field(default_factory=dict)  # time, product, budget, note …
+    cells: list[tuple[str, str]] = field(default_factory=list)  # (column name, text) the task text lacks
     tasks: list[Task] = field(default_factory=list)
-    groups: tuple[str, ...] = ()   # group rows above it, outermost first: ("I. CÔNG TÁC TUYÊN TRUYỀN",)
+    groups: tuple[str, ...] = ()  # group rows above it, outermost first: ("I. CÔNG TÁC TUYÊN TRUYỀN",)
 
     @property
     def start(self) -> int:
@@ -152,12 +162,13 @@ def _continue_name(prev: str, more: str) -> str:
 @dataclass
 class _Cells:
     """One body row read through the header's roles."""
+
     num: str
     lead: str
     partners: str
     tasks: list[str]
     extra: dict[str, str]
-    other: list[tuple[str, str]] = field(default_factory=list)   # (column name, text), in column order
+    other: list[tuple[str, str]] = field(default_factory=list)  # (column name, text), in column order
 
     @property
     def only_content(self) -> bool:
@@ -169,8 +180,9 @@ def _name(cell: str) -> str:
     return re.sub(r"\s+", " ", cell).strip(" :*")
 
 
-def _other_cells(cells: list[str], roles: dict[int, str], names: list[str], content_cols: list[int],
-                 width: int) -> list[tuple[str, str]]:
+def _other_cells(
+    cells: list[str], roles: dict[int, str], names: list[str], content_cols: list[int], width: int
+) -> list[tuple[str, str]]:
     """The cells the row's task and units do not hold, with their column names."""
     out = []
     for i in range(width):
@@ -196,13 +208,19 @@ def _read_cells(b: Block, roles: dict[int, str], names: list[str]) -> _Cells:
     col = {}
     for i, r in roles.items():
         col.setdefault(r, i)
-    get = (lambda r: cells[col[r]].strip() if r in col else "")
-    content_cols = [i for i, r in roles.items() if r == "content"] or \
-                   [i for i in range(len(b.cells)) if i not in roles]
+
+    def get(r):
+        return cells[col[r]].strip() if r in col else ""
+
+    content_cols = [i for i, r in roles.items() if r == "content"] or [
+        i for i in range(len(b.cells)) if i not in roles
+    ]
     tasks = [t for i in content_cols for t in _split_tasks(cells[i])]
     extra = {r: cells[i].strip() for i, r in roles.items() if r in _EXTRA_ROLES and cells[i].strip()}
     other = _other_cells(cells, roles, names, content_cols, max(len(b.cells), len(names)))
-    return _Cells(get("num").rstrip(".)") if get("num") else "", get("lead"), get("partners"), tasks, extra, other)
+    return _Cells(
+        get("num").rstrip(".)") if get("num") else "", get("lead"), get("partners"), tasks, extra, other
+    )
 
 
 def row_text(task: str, row: TaskRow, content_name: str = "") -> str:
@@ -218,7 +236,7 @@ def row_text(task: str, row: TaskRow, content_name: str = "") -> str:
 def _group_kind(num: str, title: str, next_num: str, stack: list[tuple[str, str]]) -> str | None:
     """The kind of group a row heads (roman, letter, LETTER, title, num1 …), or None for a task row."""
     if num and next_num.startswith(num + "."):
-        return f"num{num.count('.')}"            # "1 | CÔNG TÁC …" over "1.1 | …"
+        return f"num{num.count('.')}"  # "1 | CÔNG TÁC …" over "1.1 | …"
     if _ROMAN.match(num):
         # "C" after "B" is a letter, not a hundred
         prev = next((n for k, n in reversed(stack) if k == "LETTER"), "")
@@ -237,8 +255,8 @@ def _group_kind(num: str, title: str, next_num: str, stack: list[tuple[str, str]
 class _Group:
     kind: str
     label: str
-    row: TaskRow          # the group row itself, kept as a row when no task comes under it
-    lead: str = ""        # a group titled by a unit ("II | SỞ Y TẾ | | |") leads the rows under it
+    row: TaskRow  # the group row itself, kept as a row when no task comes under it
+    lead: str = ""  # a group titled by a unit ("II | SỞ Y TẾ | | |") leads the rows under it
     used: bool = False
 
 
@@ -253,7 +271,7 @@ def _enter_group(stack: list[_Group], group: _Group, out: list[TaskRow]) -> None
 
 
 def _close_groups(groups: list[_Group], out: list[TaskRow]) -> None:
-    out.extend(g.row for g in groups if not g.used)   # no text is lost
+    out.extend(g.row for g in groups if not g.used)  # no text is lost
 
 
 def _new_group(c: _Cells, b: Block, kind: str, stack: list[_Group], province: str | None) -> _Group:
@@ -261,7 +279,9 @@ def _new_group(c: _Cells, b: Block, kind: str, stack: list[_Group], province: st
     label = f"{c.num}. {title}" if c.num else title
     named = parse_unit_list(title, province)
     lead = title if named.units and named.complete else ""
-    return _Group(kind, label, TaskRow(c.num, "", "", [b], [title], groups=tuple(g.label for g in stack)), lead)
+    return _Group(
+        kind, label, TaskRow(c.num, "", "", [b], [title], groups=tuple(g.label for g in stack)), lead
+    )
 
 
 def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], dict[int, str]]:
@@ -275,24 +295,30 @@ def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], 
         header = 0
     roles = header_roles(rows[header].cells) if header is not None else {}
     names = list(rows[header].cells) if header is not None else []
-    body = rows[header + 1 if header is not None else 0:]
+    body = rows[header + 1 if header is not None else 0 :]
     if "content" not in roles.values():
         out = [TaskRow("", "", "", [b], [_plain_row(b.cells, names)]) for b in body]
         for row in out:
             _assign_units(row, province, False)
         return out, {}
     # a table naming no unit column lists targets or items, not tasks: its first column is named too
-    content_name = "" if set(roles.values()) & set(_UNIT_ROLES) else \
-        _name(names[next(i for i, r in roles.items() if r == "content")])
+    content_name = (
+        ""
+        if set(roles.values()) & set(_UNIT_ROLES)
+        else _name(names[next(i for i, r in roles.items() if r == "content")])
+    )
     read = [_read_cells(b, roles, names) for b in body]
     has_num = "num" in roles.values()
     out: list[TaskRow] = []
     stack: list[_Group] = []
-    barrier = 0      # a row never continues a row from before the last group row
+    barrier = 0  # a row never continues a row from before the last group row
     for i, (b, c) in enumerate(zip(body, read)):
-        next_num = next((r.num for r in read[i + 1:] if r.num), "")
-        kind = _group_kind(c.num, " ".join(c.tasks), next_num, [(g.kind, g.row.num) for g in stack]) \
-            if c.only_content else None
+        next_num = next((r.num for r in read[i + 1 :] if r.num), "")
+        kind = (
+            _group_kind(c.num, " ".join(c.tasks), next_num, [(g.kind, g.row.num) for g in stack])
+            if c.only_content
+            else None
+        )
         if kind:
             _enter_group(stack, _new_group(c, b, kind, stack, province), out)
             barrier = len(out)
@@ -302,8 +328,18 @@ def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], 
             _continue_row(out[-1], b, c)
             continue
         lead = c.lead or next((g.lead for g in reversed(stack) if g.lead), "")
-        out.append(TaskRow(c.num, lead, c.partners, [b], c.tasks, c.extra, list(c.other),
-                           groups=tuple(g.label for g in stack)))
+        out.append(
+            TaskRow(
+                c.num,
+                lead,
+                c.partners,
+                [b],
+                c.tasks,
+                c.extra,
+                list(c.other),
+                groups=tuple(g.label for g in stack),
+            )
+        )
         for g in stack:
             g.used = True
     _close_groups(stack, out)
@@ -336,7 +372,9 @@ def is_label_row(cells) -> bool:
 def _continue_row(prev: TaskRow, b: Block, c: _Cells) -> None:
     prev.blocks.append(b)
     prev.lead_text = _continue_name(prev.lead_text, "" if c.lead == prev.lead_text else c.lead)
-    prev.partners_text = _continue_name(prev.partners_text, "" if c.partners == prev.partners_text else c.partners)
+    prev.partners_text = _continue_name(
+        prev.partners_text, "" if c.partners == prev.partners_text else c.partners
+    )
     prev.task_texts += c.tasks
     for k, v in c.extra.items():
         prev.extra[k] = (prev.extra.get(k, "") + " " + v).strip()
@@ -368,8 +406,9 @@ def _row_units(row: TaskRow, province: str | None) -> Units:
             more_partners = [u for u in lead_units if u not in subjects]
             lead_units = subjects
     partner_units = list(dict.fromkeys([*more_partners, *(partners.units if partners else ())]))
-    return Units(lead_units, [u for u in partner_units if u not in lead_units],
-                 list(lead.requested) if lead else [])
+    return Units(
+        lead_units, [u for u in partner_units if u not in lead_units], list(lead.requested) if lead else []
+    )
 
 
 def _assign_units(row: TaskRow, province: str | None, has_roles: bool, content_name: str = "") -> None:
@@ -384,8 +423,11 @@ def _assign_units(row: TaskRow, province: str | None, has_roles: bool, content_n
             if m:
                 specific = parse_unit_list(m.group(1), province)
             if specific and specific.complete:
-                units = Units(list(dict.fromkeys([*specific.units, *row_units.lead])), row_units.partners,
-                              row_units.requested)
+                units = Units(
+                    list(dict.fromkeys([*specific.units, *row_units.lead])),
+                    row_units.partners,
+                    row_units.requested,
+                )
             # the row's columns are explicit, but a task that starts "Phối hợp với Y" is Y's task
             roles = text_roles(text, province)
             if roles.flip:

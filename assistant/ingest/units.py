@@ -9,6 +9,7 @@ Matching is word-based, case- and tone-placement-insensitive; a word written wit
 any diacritic also matches accent-insensitively ("so van hoa" finds "Sở Văn hóa"),
 while a word with diacritics must match them ("số thông tin" is not "Sở Thông tin").
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,17 @@ from pathlib import Path
 from ..textnorm import fold, match_key, nfc, normalize_tones
 
 __all__ = [
-    "canonical_unit", "unit_aliases", "find_units", "match_unit_in_text", "parse_unit_list",
-    "units_after", "units_before", "provinces", "canonical_province", "province_in", "UnitList",
+    "canonical_unit",
+    "unit_aliases",
+    "find_units",
+    "match_unit_in_text",
+    "parse_unit_list",
+    "units_after",
+    "units_before",
+    "provinces",
+    "canonical_province",
+    "province_in",
+    "UnitList",
 ]
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "units.json"
@@ -35,17 +45,91 @@ _LOWER_TAIL = {"tỉnh", "huyện", "thị xã", "thành phố", "xã", "thị t
 _SCOPE = ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "xã", "phường", "tỉnh")
 # verbs that follow a unit name ("Sở Y tế chủ trì", "UBND huyện Xây dựng kế hoạch"): never part of a name
 _ROLE_VERBS = (
-    "chủ trì", "phối hợp", "thực hiện", "tham mưu", "tổ chức", "triển khai", "xây dựng", "chịu trách nhiệm",
-    "có trách nhiệm", "hướng dẫn", "theo dõi", "tổng hợp", "báo cáo", "đôn đốc", "chỉ đạo", "tuyên truyền",
-    "đề nghị", "phụ trách", "ban hành", "tiếp tục", "rà soát", "giao", "căn cứ", "quyết định", "phê duyệt",
-    "yêu cầu", "đảm bảo", "bảo đảm", "nghiên cứu", "cung cấp", "hỗ trợ", "tăng cường", "đẩy mạnh", "trình",
-    "phát huy", "nâng cao", "chủ động", "thường xuyên", "tích cực",
+    "chủ trì",
+    "phối hợp",
+    "thực hiện",
+    "tham mưu",
+    "tổ chức",
+    "triển khai",
+    "xây dựng",
+    "chịu trách nhiệm",
+    "có trách nhiệm",
+    "hướng dẫn",
+    "theo dõi",
+    "tổng hợp",
+    "báo cáo",
+    "đôn đốc",
+    "chỉ đạo",
+    "tuyên truyền",
+    "đề nghị",
+    "phụ trách",
+    "ban hành",
+    "tiếp tục",
+    "rà soát",
+    "giao",
+    "căn cứ",
+    "quyết định",
+    "phê duyệt",
+    "yêu cầu",
+    "đảm bảo",
+    "bảo đảm",
+    "nghiên cứu",
+    "cung cấp",
+    "hỗ trợ",
+    "tăng cường",
+    "đẩy mạnh",
+    "trình",
+    "phát huy",
+    "nâng cao",
+    "chủ động",
+    "thường xuyên",
+    "tích cực",
 )
 # ordinary lower-case words that end a name written without punctuation ("Sở Y tế và các đơn vị")
 _STOP_WORDS = {
-    "và", "với", "các", "của", "cho", "trên", "tại", "theo", "về", "trong", "để", "được", "có", "đã", "sẽ",
-    "thuộc", "cùng", "là", "những", "một", "nhằm", "khi", "nếu", "hoặc", "đến", "từ", "tới", "đối", "này",
-    "đó", "năm", "ngày", "tháng", "làm", "gì", "nào", "thì", "mà", "phải", "liên", "quan", "như", "sau",
+    "và",
+    "với",
+    "các",
+    "của",
+    "cho",
+    "trên",
+    "tại",
+    "theo",
+    "về",
+    "trong",
+    "để",
+    "được",
+    "có",
+    "đã",
+    "sẽ",
+    "thuộc",
+    "cùng",
+    "là",
+    "những",
+    "một",
+    "nhằm",
+    "khi",
+    "nếu",
+    "hoặc",
+    "đến",
+    "từ",
+    "tới",
+    "đối",
+    "này",
+    "đó",
+    "năm",
+    "ngày",
+    "tháng",
+    "làm",
+    "gì",
+    "nào",
+    "thì",
+    "mà",
+    "phải",
+    "liên",
+    "quan",
+    "như",
+    "sau",
 }
 # a generic name reads at most this many tokens before its scope word
 _MAX_NAME = 12
@@ -60,7 +144,10 @@ def _fold_char(c: str) -> str:
 
 
 def _has_marks(word: str) -> bool:
-    return any(unicodedata.category(x) == "Mn" for x in unicodedata.normalize("NFD", word)) or "đ" in word.lower()
+    return (
+        any(unicodedata.category(x) == "Mn" for x in unicodedata.normalize("NFD", word))
+        or "đ" in word.lower()
+    )
 
 
 @dataclass(frozen=True)
@@ -69,9 +156,9 @@ class _Tok:
     end: int
     raw: str
     fold: str
-    key: str       # match_key (accent-sensitive)
-    marked: bool   # written with diacritics
-    joined: bool = False   # only spaces separate it from the previous token
+    key: str  # match_key (accent-sensitive)
+    marked: bool  # written with diacritics
+    joined: bool = False  # only spaces separate it from the previous token
 
 
 def _tokens(text: str) -> list[_Tok]:
@@ -79,25 +166,34 @@ def _tokens(text: str) -> list[_Tok]:
     prev_end = None
     for m in _TOKEN.finditer(text):
         raw = re.sub(r"\s+", "", m.group(0))
-        joined = prev_end is not None and not text[prev_end:m.start()].strip()
-        out.append(_Tok(m.start(), m.end(), raw, "".join(_fold_char(c) for c in raw),
-                        match_key(raw), _has_marks(raw), joined))
+        joined = prev_end is not None and not text[prev_end : m.start()].strip()
+        out.append(
+            _Tok(
+                m.start(),
+                m.end(),
+                raw,
+                "".join(_fold_char(c) for c in raw),
+                match_key(raw),
+                _has_marks(raw),
+                joined,
+            )
+        )
         prev_end = m.end()
     return out
 
 
 @dataclass(frozen=True)
 class _Alias:
-    toks: tuple[tuple[str, str], ...]   # (fold, key) per word
+    toks: tuple[tuple[str, str], ...]  # (fold, key) per word
     canonical: str
     vague: bool = False
 
 
 @dataclass(frozen=True)
 class _Match:
-    start: int      # char offsets
+    start: int  # char offsets
     end: int
-    t0: int         # token indices [t0, t1)
+    t0: int  # token indices [t0, t1)
     t1: int
     canonical: str
     vague: bool
@@ -106,7 +202,7 @@ class _Match:
 @dataclass(frozen=True)
 class UnitList:
     units: tuple[str, ...]
-    complete: bool          # every part of the text was a unit (or a connector / vague phrase)
+    complete: bool  # every part of the text was a unit (or a connector / vague phrase)
     requested: tuple[str, ...] = ()
     # "X chủ trì, phối hợp (với) Y", "X chủ trì; Y phối hợp": Y coordinates, it is not in ``units``
     partners: tuple[str, ...] = ()
@@ -143,9 +239,9 @@ def province_in(text: str) -> list[str]:
         if t.key not in ("tỉnh", "phố"):
             continue
         for n in (4, 3, 2, 1):
-            key = " ".join(x.fold for x in toks[i + 1:i + 1 + n])
+            key = " ".join(x.fold for x in toks[i + 1 : i + 1 + n])
             # province names are written capitalised; "tỉnh và huyện" must not match
-            if key in provinces() and all(x.raw[:1].isupper() for x in toks[i + 1:i + 1 + n]):
+            if key in provinces() and all(x.raw[:1].isupper() for x in toks[i + 1 : i + 1 + n]):
                 found.append(provinces()[key])
                 break
     return found
@@ -177,8 +273,12 @@ def _index(province: str | None) -> dict[str, tuple[_Alias, ...]]:
                 # unqualified or initials-only forms are only safe inside their own province
                 if not local and ("{P}" not in n):
                     continue
-                aliases.append(_alias(n.replace("{P}", pname).replace("{I}", _initials(pname)),
-                                      tpl["name"].replace("{P}", pname)))
+                aliases.append(
+                    _alias(
+                        n.replace("{P}", pname).replace("{I}", _initials(pname)),
+                        tpl["name"].replace("{P}", pname),
+                    )
+                )
     for u in data.get("scoped", {}).get(province or "", []):
         for n in (u["name"], *u.get("aliases", [])):
             aliases.append(_alias(n, u["name"]))
@@ -216,8 +316,16 @@ def _scan(text: str, province: str | None) -> tuple[tuple[_Tok, ...], tuple[_Mat
         g = _generic_unit(text, toks, i)
         if n and (a is None or n > len(a.toks)) and n >= g:
             # "UBND huyện Cao Lãnh" is a named unit, longer than the generic "UBND huyện"
-            out.append(_Match(toks[i].start, toks[i + n - 1].end, i, i + n,
-                              _named_ubnd(text[toks[i].start:toks[i + n - 1].end], province), False))
+            out.append(
+                _Match(
+                    toks[i].start,
+                    toks[i + n - 1].end,
+                    i,
+                    i + n,
+                    _named_ubnd(text[toks[i].start : toks[i + n - 1].end], province),
+                    False,
+                )
+            )
             i += n
             continue
         if g and (a is None or g > len(a.toks) and _adds_name(toks, i + len(a.toks), i + g)):
@@ -253,33 +361,82 @@ def _named_ubnd(name: str, province: str | None) -> str:
 def _generic_name(text: str, toks, i: int, g: int, a: _Alias | None, province: str | None) -> str:
     """Name of a generic match of g tokens at i; ``a`` is the (shorter) alias that starts there."""
     if a is not None and not a.vague:
-        rest = toks[i + len(a.toks):i + g]
+        rest = toks[i + len(a.toks) : i + g]
         s = _scope_at(rest, 0)
         place = rest[s:]
         if s:
-            return a.canonical          # "Sở Y tế tỉnh", "Công an huyện Lấp Vò": the scope word makes the rest a place
+            return (
+                a.canonical
+            )  # "Sở Y tế tỉnh", "Công an huyện Lấp Vò": the scope word makes the rest a place
         if place:
             # "Sở Nông nghiệp| và Môi trường", "Phòng Văn hóa| - Xã hội": a connector carries the name
             # on (a newer, different body); capitalised words straight after it name the place
             # ("Phòng TC-KH Lấp Vò", "Sở Y tế Đồng Tháp", "Sở Tài chính ĐT")
-            between = text[toks[i + len(a.toks) - 1].end:place[0].start] + text[place[0].start:place[0].end]
-            words = fold(text[place[0].start:place[-1].end]).split()
+            between = (
+                text[toks[i + len(a.toks) - 1].end : place[0].start] + text[place[0].start : place[0].end]
+            )
+            words = fold(text[place[0].start : place[-1].end]).split()
             # ... unless they name a field of work: "Trung tâm Xúc tiến| Du lịch" is another body
-            sector = any(" ".join(words[k:k + 2]) in _SECTORS for k in range(min(len(words), 3)))
+            sector = any(" ".join(words[k : k + 2]) in _SECTORS for k in range(min(len(words), 3)))
             if not sector and not re.match(r"\s*(?:[-–,&/]|và\b|\(|và$)", between, flags=re.I):
                 return a.canonical
-    return _tidy(text[toks[i].start:toks[i + g - 1].end])
+    return _tidy(text[toks[i].start : toks[i + g - 1].end])
 
 
 # Fields of work in unit names (folded): after a short known name they make a longer, different
 # name ("Trung tâm Xúc tiến Du lịch"), never a place.
-_SECTORS = frozenset((
-    "du lich", "thuong mai", "dau tu", "van hoa", "the thao", "y te", "giao duc", "dao tao", "nong nghiep",
-    "cong nghe", "khoa hoc", "moi truong", "tai nguyen", "tai chinh", "ke hoach", "xa hoi", "thong tin",
-    "truyen thong", "truyen thanh", "truyen hinh", "phat thanh", "dan toc", "ton giao", "noi vu", "tu phap",
-    "xay dung", "giao thong", "van tai", "cong thuong", "lao dong", "thuong binh", "ngoai vu", "an ninh",
-    "quoc phong", "hanh chinh", "kinh te", "ha tang", "do thi", "thuy loi", "lam nghiep", "thuy san",
-    "khuyen nong", "dich vu", "viec lam", "chuyen doi", "du lieu", "ngan sach", "thi truong"))
+_SECTORS = frozenset(
+    (
+        "du lich",
+        "thuong mai",
+        "dau tu",
+        "van hoa",
+        "the thao",
+        "y te",
+        "giao duc",
+        "dao tao",
+        "nong nghiep",
+        "cong nghe",
+        "khoa hoc",
+        "moi truong",
+        "tai nguyen",
+        "tai chinh",
+        "ke hoach",
+        "xa hoi",
+        "thong tin",
+        "truyen thong",
+        "truyen thanh",
+        "truyen hinh",
+        "phat thanh",
+        "dan toc",
+        "ton giao",
+        "noi vu",
+        "tu phap",
+        "xay dung",
+        "giao thong",
+        "van tai",
+        "cong thuong",
+        "lao dong",
+        "thuong binh",
+        "ngoai vu",
+        "an ninh",
+        "quoc phong",
+        "hanh chinh",
+        "kinh te",
+        "ha tang",
+        "do thi",
+        "thuy loi",
+        "lam nghiep",
+        "thuy san",
+        "khuyen nong",
+        "dich vu",
+        "viec lam",
+        "chuyen doi",
+        "du lieu",
+        "ngan sach",
+        "thi truong",
+    )
+)
 
 
 @lru_cache(maxsize=1)
@@ -302,7 +459,13 @@ def _scopes() -> tuple[tuple[tuple[str, str], ...], ...]:
 def _scope_at(toks, j: int) -> int:
     """Length of a scope word (tỉnh, huyện, thị xã …) at j; "xã hội" is not the scope "xã"."""
     n = _starts_with(toks, j, _scopes())
-    if n == 1 and toks[j].key == "xã" and j + 1 < len(toks) and toks[j + 1].key == "hội" and toks[j + 1].joined:
+    if (
+        n == 1
+        and toks[j].key == "xã"
+        and j + 1 < len(toks)
+        and toks[j + 1].key == "hội"
+        and toks[j + 1].joined
+    ):
         return 0
     return n
 
@@ -318,8 +481,14 @@ def _shouting(t: _Tok) -> bool:
 def _place(toks, j: int, limit: int = 4) -> int:
     """Capitalised words of a place name right after a scope word ("huyện Cao Lãnh"), up to punctuation."""
     k = j
-    while (k < len(toks) and k - j < limit and toks[k].joined and _caps(toks[k])
-           and not _starts_with(toks, k, _verbs()) and not _scope_at(toks, k)):
+    while (
+        k < len(toks)
+        and k - j < limit
+        and toks[k].joined
+        and _caps(toks[k])
+        and not _starts_with(toks, k, _verbs())
+        and not _scope_at(toks, k)
+    ):
         k += 1
     return k - j
 
@@ -334,21 +503,21 @@ def _generic_unit(text: str, toks, i: int) -> int:
     word, a verb or a capitalised word follows it ("Trung tâm Kiểm soát bệnh tật tỉnh").
     """
     if not _caps(toks[i]):
-        return 0   # cheap test first: _scan asks at every token
+        return 0  # cheap test first: _scan asks at every token
     h = _starts_with(toks, i, _heads())
     if not h:
         return 0
     if _shouting(toks[i]) and i + h < len(toks) and _shouting(toks[i + h]):
-        return 0   # "SỞ Y TẾ" in a letterhead: capitals say nothing there
+        return 0  # "SỞ Y TẾ" in a letterhead: capitals say nothing there
     j, lower, cut, joined_at = i + h, 0, None, None
     while j < len(toks) and j - i < _MAX_NAME:
         t = toks[j]
-        sep = text[toks[j - 1].end:t.start].strip()
+        sep = text[toks[j - 1].end : t.start].strip()
         if sep not in ("", "-", "–") or (sep and not _caps(t)):
             break
         c = _council_pair(toks, j)
         if c:
-            j += c   # "Văn phòng HĐND và UBND xã": the joint office is one unit, not two
+            j += c  # "Văn phòng HĐND và UBND xã": the joint office is one unit, not two
             lower = 0
             continue
         s = _scope_at(toks, j) if not sep else 0
@@ -358,21 +527,25 @@ def _generic_unit(text: str, toks, i: int) -> int:
             # "… Lấp Vò Phát huy vai trò" (a lost full stop); "Ban Tổ chức" right after its head is a name
             return j - i if j > i + h else 0
         if _caps(t):
-            lower = 0   # "Trang Thông tin điện tử Lấp Vò": a capitalised word confirms the lower-case run
+            lower = 0  # "Trang Thông tin điện tử Lấp Vò": a capitalised word confirms the lower-case run
             j += 1
             continue
         if t.key == "các" and not sep and _scope_at(toks, j + 1):
-            j += 1   # "UBND các xã": a plural scope
+            j += 1  # "UBND các xã": a plural scope
             continue
-        if t.key == "và" and j + 1 < len(toks) and _caps(toks[j + 1]) \
-                and not _starts_with(toks, j + 1, _heads()):
+        if (
+            t.key == "và"
+            and j + 1 < len(toks)
+            and _caps(toks[j + 1])
+            and not _starts_with(toks, j + 1, _heads())
+        ):
             joined_at = j
-            j += 1   # "Sở Nông nghiệp và Môi trường"; "Sở Y tế và Sở Nội vụ" are two
+            j += 1  # "Sở Nông nghiệp và Môi trường"; "Sở Y tế và Sở Nội vụ" are two
             continue
         if t.key in _STOP_WORDS or (j == i + h and h == 1) or lower >= 4:
-            break   # "Ban hành", "Phòng chống", "Hội nghị": a lower-case word right after a one-word head is no name
+            break  # "Ban hành", "Phòng chống", "Hội nghị": a lower-case word right after a one-word head is no name
         if lower == 0:
-            cut = j if j == i + h else j + 1   # keep "tế" of "Y tế", not a run straight after the head
+            cut = j if j == i + h else j + 1  # keep "tế" of "Y tế", not a run straight after the head
         lower += 1
         j += 1
     if lower >= 2 and cut is not None:
@@ -384,8 +557,10 @@ def _generic_unit(text: str, toks, i: int) -> int:
 
 @lru_cache(maxsize=1)
 def _councils() -> tuple[tuple, tuple]:
-    return (tuple(_alias(a, "").toks for a in ("Hội đồng nhân dân", "HĐND")),
-            tuple(_alias(a, "").toks for a in ("Ủy ban nhân dân", "UBND")))
+    return (
+        tuple(_alias(a, "").toks for a in ("Hội đồng nhân dân", "HĐND")),
+        tuple(_alias(a, "").toks for a in ("Ủy ban nhân dân", "UBND")),
+    )
 
 
 def _council_pair(toks, j: int) -> int:
@@ -427,7 +602,7 @@ def _tidy(name: str) -> str:
     s = re.sub(r"\bHội đồng nhân dân\s*-\s*Ủy ban nhân dân\b", "Hội đồng nhân dân và Ủy ban nhân dân", s)
     s = re.sub(r"\s+(?:có\s+)?liên quan$", "", s)
     for tail in sorted(_LOWER_TAIL, key=len, reverse=True):
-        if s.lower().endswith(" " + tail) and s[-len(tail):] != tail:
+        if s.lower().endswith(" " + tail) and s[-len(tail) :] != tail:
             s = s[: -len(tail)] + tail
             break
     return s[:1].upper() + s[1:] if s else s
@@ -441,8 +616,12 @@ def _piece_is_unit(ptoks, cell: bool) -> bool:
     """An unlisted name in a list: it starts with a head word followed by a name ("Trung tâm Y tế"),
     or, in a table's unit column, it is any short item that is not an ordinary phrase."""
     h = _starts_with(ptoks, 0, _heads())
-    if h and _caps(ptoks[0]) and len(ptoks) > h and (h > 1 or _caps(ptoks[h]) or _scope_at(ptoks, h)
-                                                         or ptoks[h].key == "các"):
+    if (
+        h
+        and _caps(ptoks[0])
+        and len(ptoks) > h
+        and (h > 1 or _caps(ptoks[h]) or _scope_at(ptoks, h) or ptoks[h].key == "các")
+    ):
         return True
     if not cell or len(ptoks) > _MAX_NAME or _starts_with(ptoks, 0, _verbs()):
         return False
@@ -463,7 +642,7 @@ def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tupl
                 pre = None
             else:
                 # "phối hợp (với) Sở Nội vụ" introduces a partner; "Sở Nội vụ phối hợp" names one
-                after = gap[r.end():].strip(" :\t\n")
+                after = gap[r.end() :].strip(" :\t\n")
                 pre = bool(r.group("voi")) or (after[:1].isupper() if after else m is not None)
             events.append((pos + r.start(), "role", pre))
             cuts += [pos + r.start(), pos + r.end()]
@@ -473,11 +652,11 @@ def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tupl
                 ptoks = _tokens(part)
                 if not ptoks:
                     continue
-                rest = ptoks[_starts_with(ptoks, 0, _roles()):]
+                rest = ptoks[_starts_with(ptoks, 0, _roles()) :]
                 if not rest or all(t.fold in _CONNECTORS for t in rest):
                     continue
                 if _piece_is_unit(rest, cell):
-                    events.append((a + 1, "unit", _tidy(part[rest[0].start:])))
+                    events.append((a + 1, "unit", _tidy(part[rest[0].start :])))
                 elif whole:
                     complete = False
         if m is not None:
@@ -487,7 +666,9 @@ def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tupl
     return sorted(events, key=lambda e: e[0]), complete
 
 
-def parse_unit_list(text: str, province: str | None = None, *, whole: bool = True, cell: bool = False) -> UnitList:
+def parse_unit_list(
+    text: str, province: str | None = None, *, whole: bool = True, cell: bool = False
+) -> UnitList:
     """Units named in a list such as a "Đơn vị chủ trì: …" line, a table cell or a heading.
 
     Known names (and their aliases) are matched first, longest first, so commas and
@@ -509,19 +690,19 @@ def parse_unit_list(text: str, province: str | None = None, *, whole: bool = Tru
     events, complete = _list_events(text, matches, cell, whole)
     lead: list[str] = []
     partners: list[str] = []
-    pending: list[str] = []     # units since the last role word, in the current mode
+    pending: list[str] = []  # units since the last role word, in the current mode
     partner_mode = False
     for _, kind, val in events:
         if kind == "unit":
             pending.append(val)
             continue
-        if val is None:                      # "chủ trì": what was pending leads
+        if val is None:  # "chủ trì": what was pending leads
             lead += pending
             partner_mode = False
-        elif val:                            # "phối hợp (với) Y": Y and what follows coordinate
+        elif val:  # "phối hợp (với) Y": Y and what follows coordinate
             (partners if partner_mode else lead).extend(pending)
             partner_mode = True
-        else:                                # "Y phối hợp": Y coordinates
+        else:  # "Y phối hợp": Y coordinates
             partners += pending
         pending = []
     (partners if partner_mode else lead).extend(pending)
@@ -576,7 +757,7 @@ def units_after(text: str, pos: int = 0, province: str | None = None) -> tuple[l
             i, end = m.t1, m.end
             continue
         if toks[i].fold in _CONNECTORS and not (units and toks[i].fold == "giao"):
-            i += 1   # "Giao X, Y"; but in "UBND huyện giao X" the units before "giao" assign, X does
+            i += 1  # "Giao X, Y"; but in "UBND huyện giao X" the units before "giao" assign, X does
             continue
         break
     return list(dict.fromkeys(units)), end
@@ -616,7 +797,8 @@ def unit_aliases(province: str | None = None) -> dict[str, list[str]]:
         for tpl in data.get("templates", []):
             name = tpl["name"].replace("{P}", province)
             out.setdefault(name, []).extend(
-                a.replace("{P}", province).replace("{I}", _initials(province)) for a in tpl.get("aliases", []))
+                a.replace("{P}", province).replace("{I}", _initials(province)) for a in tpl.get("aliases", [])
+            )
         for u in data.get("scoped", {}).get(province, []):
             out.setdefault(u["name"], []).extend(u.get("aliases", []))
     return {k: list(dict.fromkeys(v)) for k, v in out.items()}
@@ -634,7 +816,7 @@ def units_before(text: str, pos: int, province: str | None = None) -> list[str]:
     run: list[_Match] = []
     nxt = len(toks)
     for m in reversed(matches):
-        gap = toks[m.t1:nxt]
+        gap = toks[m.t1 : nxt]
         # "UBND tỉnh giao Sở Y tế chủ trì": the one who assigns is not the subject
         if any((t.fold not in _CONNECTORS or t.fold == "giao") and t.fold not in roles for t in gap):
             break
