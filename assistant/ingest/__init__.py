@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..errors import CorruptDocument, UnsafeFileName
 from ..records import ParsedDoc
-from .loaders import SUPPORTED_SUFFIXES, check_size, load_bytes
+from .base import SUPPORTED_SUFFIXES, check_size
+from .loaders import load_bytes
 
 __all__ = ["SUPPORTED_SUFFIXES", "parse_file", "parse_bytes", "safe_name"]
 

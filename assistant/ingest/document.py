@@ -10,8 +10,8 @@ from dataclasses import replace
 from ..errors import EmptyDocument
 from ..records import DocMeta, ParsedDoc, Passage
 from ..textnorm import fold
+from .base import Loaded
 from .clean import Footnote, clean
-from .loaders import Loaded
 from .metadata import Part, locate, smart_case, split_parts
 from .patterns import CENTRAL_CITIES, SUPERSCRIPT_MARK
 from .structure import build_tree, drafts

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ..errors import CorruptDocument, FileTooLarge
 from ..records import Block
 from ..textnorm import nfc
-from .loaders import SUPERSCRIPT, Loaded
+from .base import SUPERSCRIPT, Loaded
 
 __all__ = ["load_docx", "number_labels", "MAX_UNZIPPED", "MAX_RATIO"]
 

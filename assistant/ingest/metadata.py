@@ -19,7 +19,7 @@ from pathlib import Path
 from ..records import Block
 from ..textnorm import fold
 from .clean import is_header_start
-from .loaders import inline_to_text
+from .inline import inline_to_text
 from .patterns import (
     CENTRAL_CITIES,
     DATE_LINE,

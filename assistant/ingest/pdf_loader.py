@@ -17,7 +17,7 @@ from collections import Counter
 from ..errors import CorruptDocument, EncryptedDocument, FileTooLarge, NeedsOCR
 from ..records import Block
 from ..textnorm import nfc
-from .loaders import Loaded
+from .base import Loaded
 from .patterns import ends_sentence, is_structural
 
 __all__ = ["load_pdf", "MAX_PAGES"]

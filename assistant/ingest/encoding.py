@@ -1,0 +1,95 @@
+"""Decoding a text plan's bytes: byte order marks, UTF-8, UTF-16 without BOM, Windows-1258.
+
+Legacy Vietnamese encodings (TCVN3, VNI) cannot be told apart reliably, so they are
+refused with a hint to convert the file rather than decoded into mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+from ..errors import UndecodableText
+from ..textnorm import nfc
+
+__all__ = ["decode_text"]
+
+_VI_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _vietnamese_letter(c: str) -> bool:
+    d = unicodedata.normalize("NFD", c)
+    if d[0].lower() == "đ":
+        return len(d) == 1
+    return "a" <= d[0].lower() <= "z" and all(m in _VI_MARKS for m in d[1:])
+
+
+def _looks_vietnamese(text: str) -> bool:
+    """A reliable-enough test that a legacy decoding produced Vietnamese, not mojibake.
+
+    Every letter must belong to the Vietnamese alphabet (VNI/TCVN3 bytes decoded as
+    cp1258 give ä, µ, ¸ … instead), and tone marks must be frequent, as they are in
+    any Vietnamese sentence.
+    """
+    letters = [c for c in nfc(text) if c.isalpha()]
+    if len(letters) < 20:
+        return False
+    if sum(not _vietnamese_letter(c) for c in letters) > len(letters) * 0.002:
+        return False
+    tones = sum(1 for c in unicodedata.normalize("NFD", text) if c in _TONE_MARKS)
+    return tones >= len(letters) * 0.05
+
+
+def decode_text(name: str, data: bytes) -> str:
+    """Decode a text plan: BOMs, UTF-8, UTF-16 without BOM, then Windows-1258 if it reads as Vietnamese."""
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError as e:
+                raise _undecodable(name, f"{enc} byte order mark but invalid {enc} ({e.reason})") from e
+    if data.count(b"\x00") > len(data) // 4:
+        # UTF-16 without BOM: ASCII-range characters put their zero byte on one side
+        enc = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
+        try:
+            text = data.decode(enc)
+            if _plausible(text):
+                return text
+        except UnicodeDecodeError:
+            pass
+        raise _undecodable(name, "binary data (NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+        if _plausible(text):
+            return text
+        raise _undecodable(name, "control characters: binary data, not text")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1258")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _looks_vietnamese(text):
+        return text
+    raise _undecodable(name, "not UTF-8/UTF-16, and not Windows-1258 Vietnamese (maybe TCVN3/VNI)")
+
+
+def _plausible(text: str) -> bool:
+    """Text, not binary: control characters (other than line breaks and tabs) are rare."""
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+    return controls <= max(2, len(text) // 1000)
+
+
+def _undecodable(name: str, why: str) -> UndecodableText:
+    return UndecodableText(
+        f"Không đọc được bảng mã chữ của tệp «{name}» (không phải UTF-8/UTF-16; có thể là TCVN3/VNI).",
+        f"Cannot decode the text of '{name}': {why}.",
+        hint="Mở tệp bằng Word hoặc dùng UniKey (Công cụ chuyển mã) để lưu lại dưới dạng Unicode UTF-8, rồi tải lên lại.",
+    )

@@ -1,0 +1,73 @@
+"""Text and markdown plans → blocks: one block per line, table lines as table rows."""
+
+from __future__ import annotations
+
+import re
+
+from ..records import Block
+from ..textnorm import nfc
+from .base import Loaded
+from .inline import inline_to_text
+from .text_tables import row_block, text_tables
+
+__all__ = ["load_text"]
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+")
+_BULLET = re.compile(r"^[-+•*–]\s+\S")
+
+
+def load_text(name: str, text: str, fmt: str = "txt") -> Loaded:
+    """Text/markdown with embedded HTML → blocks; one block per line, tab table lines as table rows.
+
+    A paragraph (lines without a blank line between them) wrapped as a whole in
+    ``**…**`` spreads its bold over every line, as in signature blocks.
+    """
+    text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    blocks: list[Block] = []
+    tables = text_tables(text)
+    pos = 0
+    for para in re.split(r"(\n[ \t\u00a0\u3000]*\n)", text):
+        if para.startswith("\n") and not para.strip(" \t\u00a0\u3000\n"):
+            pos += len(para)
+            continue
+        stripped = para.strip()
+        para_bold = stripped.startswith("**") and stripped.endswith("**") and "\t" not in para
+        off = pos
+        for line in para.split("\n"):
+            start = off
+            off += len(line) + 1
+            if not line.strip(" \t\u00a0\u3000"):
+                continue
+            blk = tables[start] if start in tables else _line_block(line, start, para_bold)
+            if blk is not None:
+                blocks.append(blk)
+        pos += len(para)
+    return Loaded(text, blocks, fmt)
+
+
+def _line_block(line: str, start: int, para_bold: bool) -> Block | None:
+    end = start + len(line)
+    pipe = line.strip()
+    if pipe.startswith("|") and pipe.endswith("|") and pipe.count("|") >= 3:
+        if re.fullmatch(r"[|:\-\s]+", pipe):
+            return None  # the |---|---| rule under a markdown table header
+        row = row_block(pipe[1:-1].split("|"), start, end)  # a markdown row: the pipes say it
+        if row is not None:
+            return row
+    # tab rows were found by _tab_rows; a tab left here is indentation or a gap ("1.\tText")
+    raw = line.strip()
+    level = None
+    m = _MD_HEADING.match(raw)
+    if m:
+        level = len(m.group(1))
+        raw = raw[m.end() :]
+    if para_bold:
+        raw = raw.strip("*").strip()
+        txt, _, italic = inline_to_text(raw)
+        bold = True
+    else:
+        txt, bold, italic = inline_to_text(raw)
+    if not txt:
+        return None
+    kind = "heading" if level else ("list_item" if _BULLET.match(txt) else "para")
+    return Block(txt, kind=kind, level=level, bold=bold, italic=italic, start=start, end=end)

@@ -1,0 +1,374 @@
+"""Tables written in plain text: tab rows, inner-pipe rows, and one cell per line.
+
+``text_tables`` maps each line's start offset to the table-row ``Block`` that line
+starts (or None when the line is part of a row that starts earlier); ``load_text``
+uses it so the rest of the pipeline sees the same table rows as from a DOCX.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..records import Block
+from .inline import inline_to_text
+from .patterns import roman_value
+from .tables import header_roles, is_header_cells, is_label_row, is_row_number
+
+__all__ = ["text_tables", "row_block"]
+
+# Besides tab rows and "| a | b |" markdown rows (one line each, see text_loader._line_block), text
+# exports of web pages write tables two more ways, recognised over several lines:
+# rows without outer pipes ("1 | Nội dung | Sở Y tế | …"), and one cell per line with a
+# lone "|" line closing each cell (rows are not marked: the header tells how many
+# cells a row has, and a row starts at a cell holding a row number).
+_LONE_PIPE = re.compile(r"[ \t\u00a0]*\|[ \t\u00a0]*")
+_MAX_CELL_LINES = 15
+
+
+def row_block(cells, start: int, end: int) -> Block | None:
+    cells = tuple(inline_to_text(c, keep_lines=True)[0] for c in cells)
+    if len(cells) < 2 or not any(cells):
+        return None
+    return Block(
+        " | ".join(c.replace("\n", " ") for c in cells if c),
+        kind="table_row",
+        cells=cells,
+        start=start,
+        end=end,
+    )
+
+
+def text_tables(text: str) -> dict[int, Block | None]:
+    """Line start offset → the table row block that line starts (None: the line is part of one)."""
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    found: dict[int, Block | None] = {}
+    _tab_rows(lines, found)
+    _pipe_rows(lines, found)
+    _cell_per_line(lines, found)
+    return found
+
+
+# Word exports write a table as one line per row with tabs between cells, but they also
+# indent paragraphs with leading tabs and put a tab after a list number ("1.\tText").
+# A line is a row when a tab separates two filled cells that are not a list marker and
+# its text; rows make a table when ≥ 2 of them have the same number of cells, or when
+# the first names table columns.  Inside a table, leading tabs are empty cells again
+# ("\t\t- Việc ba.\t" continues the row above it).
+_WS = " \t\u00a0\u3000"
+_LIST_MARK = re.compile(
+    r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?|[a-zđ][.)]|[IVXL]{1,6}[.)]|[-–+•*]|Điều \d+\.?)$", re.I
+)
+
+
+def _tab_cells(line: str) -> list[str]:
+    return line.rstrip(" \u00a0\u3000").split("\t")
+
+
+def _is_tab_row(line: str) -> bool:
+    """A tab between filled cells, and not "1.\tText" (a list number and its text)."""
+    filled = [c.strip(_WS) for c in line.split("\t") if c.strip(_WS)]
+    return len(filled) >= 2 and not (len(filled) == 2 and _LIST_MARK.match(filled[0]))
+
+
+def _tab_groups(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Runs of lines holding a tab; blank lines between them do not end a run."""
+    groups, cur = [], []
+    for start, line in lines:
+        if not line.strip(_WS):
+            continue
+        if "\t" in line:
+            cur.append((start, line))
+        elif cur:
+            groups.append(cur)
+            cur = []
+    if cur:
+        groups.append(cur)
+    return groups
+
+
+def _tab_rows(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> None:
+    for group in _tab_groups(lines):
+        i = 0
+        while i < len(group):
+            if not _is_tab_row(group[i][1]):
+                i += 1  # an indented paragraph
+                continue
+            width = len(_tab_cells(group[i][1]))
+            filled = [c.strip(_WS) for c in _tab_cells(group[i][1]) if c.strip(_WS)]
+            j = i + 1
+            # a line with only edge tabs continues the table when it has its cells (≥ 3: a
+            # 2-cell "\tText" is an indented paragraph)
+            while j < len(group) and (
+                _is_tab_row(group[j][1]) or (width >= 3 and len(_tab_cells(group[j][1])) == width)
+            ):
+                j += 1
+            run = group[i:j]
+            same = sum(1 for _, ln in run if _is_tab_row(ln) and len(_tab_cells(ln)) == width)
+            if same >= 2 or (len(run) >= 2 and (is_header_cells(filled) or is_label_row(filled))):
+                for start, line in run:
+                    found[start] = row_block(_tab_cells(line), start, start + len(line))
+            i = j
+
+
+def _pipe_cells(line: str) -> list[str] | str | None:
+    """Cells of a row written with inner pipes only; "rule" for a |---|---| line."""
+    s = line.strip(" \t\u00a0")
+    if "|" not in s or "\t" in s or (s.startswith("|") and s.endswith("|") and s.count("|") >= 3):
+        return None  # no pipes, a tab row, or a markdown row: one line is enough (_line_block)
+    if re.fullmatch(r"[|:\-\s]+", s):
+        return "rule" if "-" in s else None
+    s = s[1:] if s.startswith("|") else s
+    s = s[:-1] if s.endswith("|") else s  # "ỦY BAN NHÂN DÂN |": a closing pipe, not an empty cell
+    cells = [c.strip() for c in s.split("|")]
+    return cells if len(cells) >= 2 else None
+
+
+def _pipe_rows(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> None:
+    """A header line naming table columns and the pipe rows under it, or ≥ 2 consecutive
+    lines cut into the same number (≥ 3) of cells."""
+    i = 0
+    while i < len(lines):
+        first = _pipe_cells(lines[i][1])
+        if not isinstance(first, list):
+            i += 1
+            continue
+        header = is_header_cells(first)
+        run = [(lines[i], first)]
+        j = i + 1
+        while j < len(lines):
+            cells = _pipe_cells(lines[j][1])
+            if cells is None or (isinstance(cells, list) and not header and len(cells) != len(first)):
+                break
+            run.append((lines[j], cells))
+            j += 1
+        rows = [r for r in run if r[1] != "rule"]
+        if header or (len(first) >= 3 and len(rows) >= 2):
+            width = len(first) if header else 0
+            for (start, line), cells in run:
+                found[start] = (
+                    None if cells == "rule" else row_block(_fit(cells, width), start, start + len(line))
+                )
+        i = j
+
+
+def _fit(cells: list[str], width: int) -> list[str]:
+    """Cells padded to the header's width; empty cells past it dropped."""
+    if not width:
+        return cells
+    cells = cells + [""] * (width - len(cells))
+    while len(cells) > width and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+@dataclass
+class _Seg:
+    """Text between two cell separators (a lone "|" line, or a blank line not next to one)."""
+
+    lines: list[tuple[int, str]]
+    end: str  # pipe | blank | eof
+    pipe: tuple[int, str] | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.strip() for _, line in self.lines)
+
+
+def _segments(lines: list[tuple[int, str]]) -> list[_Seg]:
+    segs: list[_Seg] = []
+    cur: list[tuple[int, str]] = []
+    for start, line in lines:
+        if _LONE_PIPE.fullmatch(line):
+            if not cur and segs and segs[-1].end == "blank":
+                segs[-1].end, segs[-1].pipe = "pipe", (start, line)  # "cell ¶ ¶ |": one separator
+            else:
+                segs.append(_Seg(cur, "pipe", (start, line)))
+            cur = []
+        elif not line.strip(" \t\u00a0\u3000"):
+            if cur:
+                segs.append(_Seg(cur, "blank"))
+            cur = []
+        else:
+            cur.append((start, line))
+    if cur:
+        segs.append(_Seg(cur, "eof"))
+    return segs
+
+
+def _cell_per_line(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> None:
+    segs = _segments(lines)
+    k = 0
+    while k < len(segs):
+        header = _cell_header(segs, k)
+        if header is None:
+            k += 1
+            continue
+        names, first_lines = header
+        k = _read_cell_table(segs, k, names, first_lines, found)
+
+
+def _is_name(text: str) -> bool:
+    return len(text) <= 70 and text.count("\n") <= 3 and bool(header_roles([text]))
+
+
+def _cell_header(segs: list[_Seg], k: int) -> tuple[list[str], list[tuple[int, str]]] | None:
+    """Column names starting at segment ``k``: its last line(s), then whole segments."""
+    if segs[k].end != "pipe":
+        return None
+    first_lines = next(
+        (
+            segs[k].lines[-n:]
+            for n in (1, 2)
+            if len(segs[k].lines) >= n and _is_name("\n".join(ln.strip() for _, ln in segs[k].lines[-n:]))
+        ),
+        None,
+    )
+    if first_lines is None:
+        return None
+    names = ["\n".join(ln.strip() for _, ln in first_lines)]
+    j = k + 1
+    while j < len(segs) and segs[j - 1].end == "pipe" and segs[j].lines:
+        t = segs[j].text
+        # an unknown column name is taken when a known one follows it
+        if not (
+            _is_name(t)
+            or (
+                len(t) <= 40
+                and not re.search(r"\d", t)
+                and j + 1 < len(segs)
+                and segs[j].end == "pipe"
+                and _is_name(segs[j + 1].text)
+            )
+        ):
+            break
+        names.append(t)
+        j += 1
+    known = header_roles(names)
+    if len(names) < 3 or len(known) < len(names) - 1 or not is_header_cells([names[i] for i in known]):
+        return None
+    return names, first_lines
+
+
+def _read_cell_table(
+    segs: list[_Seg],
+    k: int,
+    names: list[str],
+    first_lines: list[tuple[int, str]],
+    found: dict[int, Block | None],
+) -> int:
+    """Rows of the cells after a header; returns the index of the first segment after the table."""
+    n = len(names)
+    roles = header_roles(names)
+    rows, stop = _cell_rows(segs, k + n, n, next((i for i, r in roles.items() if r == "num"), None))
+    if not rows:
+        return k + 1
+    head_lines = (
+        first_lines
+        + [ln for s in segs[k + 1 : k + n] for ln in s.lines]
+        + [s.pipe for s in segs[k : k + n] if s.pipe]
+    )
+    aligned = _aligned(rows, n, roles, segs, stop)
+    if aligned:
+        _emit(found, head_lines, row_block(names, *_span(head_lines)))
+    else:
+        # too uncertain to say which cell is whose: the header stays text and the rows have
+        # no column roles, so no cell's units spread to the others
+        start, end = _span(head_lines)
+        _emit(
+            found,
+            head_lines,
+            Block(" | ".join(x.replace("\n", " ") for x in names), kind="para", start=start, end=end),
+        )
+    for row in rows:
+        cells = [s.text for s in row] + ([""] * (n - len(row)) if aligned else [])
+        lines = _row_lines(row)
+        if lines:
+            _emit(found, lines, row_block(cells, *_span(lines)))
+    return stop
+
+
+def _cell_rows(segs: list[_Seg], j: int, n: int, num_col: int | None) -> tuple[list[list[_Seg]], int]:
+    """Cells from segment ``j`` on, cut into rows: a row is full at ``n`` cells, and a
+    cell holding the next row number starts a row early (a merged cell left a row short)."""
+    rows: list[list[_Seg]] = []
+    cur: list[_Seg] = []
+    while j < len(segs):
+        seg, nxt = segs[j], segs[j + 1] if j + 1 < len(segs) else None
+        starts_row = is_row_number(seg.text)
+        next_starts_row = nxt is not None and is_row_number(nxt.text)
+        if cur and (
+            len(cur) == n
+            or (
+                num_col == 0
+                and starts_row
+                and (segs[j - 1].end == "blank" or _follows(cur[0].text, seg.text))
+            )
+        ):
+            rows.append(cur)
+            cur = []
+        if not cur and num_col == 0 and not starts_row and (seg.text or next_starts_row):
+            if seg.text or not rows:
+                break  # not a row: the table ended
+            j += 1  # an empty cell closing a row ("… ¶ | ¶ | ¶ 2"): a row mark
+            continue
+        if len(seg.lines) > _MAX_CELL_LINES or (
+            seg.end != "pipe" and not (len(cur) == n - 1 and len(seg.lines) <= 3) and not next_starts_row
+        ):
+            break
+        cur.append(seg)
+        j += 1
+    if cur:
+        rows.append(cur)
+    return rows, j
+
+
+def _follows(a: str, b: str) -> bool:
+    """``b`` is the row number right after ``a``: 2 after 1, 1.3 after 1.2, 2 after 1.4, II after I, b after a."""
+    a, b = a.strip().rstrip(".)"), b.strip().rstrip(".)")
+    if re.fullmatch(r"[\d.]+", a) and re.fullmatch(r"[\d.]+", b):
+        pa, pb = [int(x) for x in a.split(".") if x], [int(x) for x in b.split(".") if x]
+        if not pa or not pb or len(pb) > len(pa) + 1:
+            return False
+        if len(pb) == len(pa) + 1:
+            return pb[:-1] == pa and pb[-1] == 1  # 1.1 after 1
+        return pb[:-1] == pa[: len(pb) - 1] and pb[-1] == pa[len(pb) - 1] + 1
+    if re.fullmatch(r"[IVXL]+", a) and re.fullmatch(r"[IVXL]+", b):
+        return roman_value(b) == roman_value(a) + 1
+    return len(a) == len(b) == 1 and a.isalpha() and ord(b) == ord(a) + 1
+
+
+def _aligned(rows: list[list[_Seg]], n: int, roles: dict[int, str], segs: list[_Seg], stop: int) -> bool:
+    """Every row has its n cells, its content, an STT that is a row number (or empty), and
+    no row number waits in the cells right after the table (the rows went out of step)."""
+    content = next(i for i, r in roles.items() if r == "content")
+    num = next((i for i, r in roles.items() if r == "num"), None)
+    for row in rows:
+        if len(row) != n:
+            return False
+        if content >= len(row) or not row[content].text:
+            return False
+        if num is not None and num < len(row) and row[num].text and not is_row_number(row[num].text):
+            return False
+    after = segs[stop : stop + 2 * len(roles)]
+    return not any(is_row_number(s.text) and s.end == "pipe" for s in after)
+
+
+def _row_lines(row: list[_Seg]) -> list[tuple[int, str]]:
+    return [ln for s in row for ln in s.lines] + [s.pipe for s in row if s.pipe]
+
+
+def _span(lines: list[tuple[int, str]]) -> tuple[int, int]:
+    return min(s for s, _ in lines), max(s + len(ln) for s, ln in lines)
+
+
+def _emit(found: dict[int, Block | None], lines: list[tuple[int, str]], block: Block | None) -> None:
+    """The block stands at its first line; the other lines are part of it."""
+    if not lines:
+        return
+    for start, _ in lines:
+        found[start] = None
+    found[min(s for s, _ in lines)] = block
