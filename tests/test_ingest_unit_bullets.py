@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assistant.ingest import parse_bytes
-from assistant.ingest.structure import build_tree, drafts
+from assistant.ingest.passages import drafts
+from assistant.ingest.structure import build_tree
 from assistant.ingest.units import find_units
 from assistant.records import Block
 

@@ -13,8 +13,9 @@ from ..textnorm import fold
 from .base import Loaded
 from .clean import Footnote, clean
 from .metadata import Part, locate, smart_case, split_parts
+from .passages import drafts
 from .patterns import CENTRAL_CITIES, SUPERSCRIPT_MARK
-from .structure import build_tree, drafts
+from .structure import build_tree
 
 __all__ = ["build_document", "doc_slug", "metadata_text", "province_label"]
 
