@@ -12,7 +12,9 @@ from ..records import DocMeta, ParsedDoc, Passage
 from ..textnorm import fold
 from .base import Loaded
 from .clean import Footnote, clean
-from .metadata import Part, locate, smart_case, split_parts
+from .header import smart_case
+from .locality import locate
+from .metadata import Part, split_parts
 from .passages import drafts
 from .patterns import CENTRAL_CITIES, SUPERSCRIPT_MARK
 from .structure import build_tree

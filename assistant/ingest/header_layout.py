@@ -1,0 +1,237 @@
+"""Header and signature fields one block each, before the header is read.
+
+Web pages print the header table cell by cell, wrap cells at ~80 characters and leave lone "|"
+between cells; PDF text puts the two header columns on one line.  Before the header is read, each
+header field is made one block again.  Only blocks that are (or join into) a header field are
+touched, so body text passes through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..records import Block
+from ..textnorm import fold
+from .header import NUMBER_IN, bare
+from .inline import inline_to_text
+from .patterns import (
+    DATE_LINE,
+    doc_type_of,
+    is_authority,
+    is_issuer_line,
+    is_motto,
+    is_number_line,
+    is_pipe_only,
+    is_position,
+    is_recipients_head,
+    is_signature_line,
+    is_upper,
+)
+
+__all__ = ["normalise_header"]
+
+
+def _field(text: str) -> str | None:
+    """Which header field a line is, if it is one whole field."""
+    t = bare(text)
+    if not t or len(t) > 120:
+        return None
+    if is_motto(t):
+        return "motto"
+    if is_number_line(t) and NUMBER_IN.search(t):
+        return "number"
+    if DATE_LINE.match(t):
+        return "date"
+    if is_authority(t) or is_position(t) or is_recipients_head(t):
+        return "signature"
+    if is_issuer_line(t) and len(t) < 60:
+        return "issuer"
+    dt = doc_type_of(t)
+    if dt and not dt[1]:
+        return "doc_type"
+    return None
+
+
+def normalise_header(blocks: list[Block], source: str | None = None) -> list[Block]:
+    """Header and signature fields one block each: table cells (and their "<br>" lines) split, two
+    columns split (PDF text, wide gaps in ``source``, "Nơi nhận: KT. CHỦ TỊCH"), wrapped fields joined."""
+    out: list[Block] = []
+    for b in blocks:
+        for c in _split_cells(b):
+            for d in _gap_columns(c, source):
+                for e in _head_beside(d):
+                    out.extend(_pdf_columns(e))
+    return _join_wrapped(out)
+
+
+def _line_block(b: Block, text: str) -> Block:
+    return replace(b, text=text, kind="list_item" if _ITEM.match(text) else "para", cells=())
+
+
+_ITEM = re.compile(r"^[-+•*–]\s")
+_HEAD_BESIDE = re.compile(r"^(?P<head>Nơi nhận\s*:)\s*(?P<right>\S.*)$")
+
+
+def _head_beside(b: Block) -> list[Block]:
+    """ "Nơi nhận: KT. CHỦ TỊCH": the head of the list with the signature column on its line."""
+    m = _HEAD_BESIDE.match(bare(b.text)) if b.kind != "table_row" else None
+    if not m or not is_signature_line(m.group("right")):
+        return [b]
+    return [_line_block(b, m.group("head")), _line_block(b, m.group("right"))]
+
+
+def _split_cells(b: Block) -> list[Block]:
+    """ "Số: 194/KH-UBND | Ninh Bình, ngày 15 …|" → one block per cell, when the cells are header fields."""
+    if b.kind == "table_row" and b.cells:
+        return _table_cells(b)
+    if "|" not in b.text or is_pipe_only(b.text):
+        return [b]
+    cells = [c.strip() for c in b.text.split("|") if c.strip()]
+    if not cells or not any(_field(c) for c in cells) or any(len(c) > 120 for c in cells):
+        return [b]
+    return [_line_block(b, c) for c in cells]
+
+
+def _cell_lines(cell: str) -> list[str]:
+    """A cell's lines: "<br>" (left as written, or turned into a line break by the loader) splits them."""
+    return [ln.strip() for ln in re.split(r"\n|<br\s*/?>", cell, flags=re.I) if ln.strip()]
+
+
+def _table_cells(b: Block) -> list[Block]:
+    """A header or signature laid out as a table row → one block per line of each cell, left cell first.
+
+    Header rows hold fields ("Số: …", the motto, "Đức Trọng, ngày …"); the signature row holds the
+    "Nơi nhận:" list on the left and "TM. ỦY BAN NHÂN DÂN<br>CHỦ TỊCH<br>…<br>Name" on the right.
+    A row with any other line (a task, a number column) is a real table and stays whole.
+    """
+    cells = [_cell_lines(c) for c in b.cells]
+    lines = [ln for c in cells for ln in c]
+    if not lines or any(len(ln) > 120 for ln in lines):
+        return [b]
+    recipients = {id(ln) for c in cells if c and is_recipients_head(c[0]) for ln in c}
+    ok = all(id(ln) in recipients or _field(ln) or is_upper(ln) or is_signature_line(ln) for ln in lines)
+    # a lone cell ("" | "Hoàng Thị Nguyệt") is an indented line, not a table, when it is a signature line
+    lone = sum(bool(c) for c in cells) == 1 and len(lines) == 1 and is_signature_line(lines[0])
+    # "- Bộ Y tế;<tab><tab>PHÓ CHỦ TỊCH": a recipient and the signature column, one line each
+    beside = len(lines) == sum(bool(c) for c in cells) and _recipient_beside_signature(lines)
+    if not beside and (not ok or not (recipients or lone or any(_field(ln) for ln in lines))):
+        return [b]
+    return [_line_block(b, ln) for ln in lines]
+
+
+def _recipient_beside_signature(texts: list[str]) -> bool:
+    """A recipient (or the "Nơi nhận:" head) on the left, signature lines on the right."""
+    left, right = texts[0], texts[1:]
+    return (
+        bool(right)
+        and bool(is_recipients_head(left) or _ITEM.match(left))
+        and all(is_signature_line(r) for r in right)
+    )
+
+
+# two columns side by side, as pdftotext -layout or a Word export prints the header and the signature
+_GAP = re.compile(r"\t+|[ \u00a0]{3,}")
+
+
+def _gap_columns(b: Block, source: str | None) -> list[Block]:
+    """ "- Bộ Y tế;      PHÓ CHỦ TỊCH" → the recipient and the signature line, from the source's spacing.
+
+    Split only when the right side is a signature line and the left a recipient (or the "Nơi nhận:"
+    head), or when every side is a header field: a wide gap inside a body sentence is left alone.
+    """
+    if not source or b.kind == "table_row" or not (0 <= b.start < b.end <= len(source)):
+        return [b]
+    raw = source[b.start : b.end]
+    if "\n" in raw.strip("\n"):
+        return [b]  # the block was joined from several lines by the cleaner
+    pieces = [p for p in (x.strip() for x in _GAP.split(raw.strip())) if p]
+    if len(pieces) < 2:
+        return [b]
+    texts = [inline_to_text(re.sub(r"^#{1,6}\s+", "", p))[0] for p in pieces]
+    if re.sub(r"\s+", "", "".join(texts)) != re.sub(r"\s+", "", b.text):
+        return [b]  # the block is not this line as written (markup, repairs): keep it
+    if not (_recipient_beside_signature(texts) or all(_field(x) for x in texts)):
+        return [b]
+    return [_line_block(b, x) for x in texts]
+
+
+def _pdf_columns(b: Block) -> list[Block]:
+    """ "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI …" or "Số: 476/UBND Châu Thành, ngày …": left and right header cells."""
+    words = b.text.split()
+    if (
+        b.kind == "table_row"
+        or len(words) < 3
+        or len(b.text) > 160
+        or not (re.search(r"cong hoa|doc lap", fold(b.text)) or is_number_line(b.text))
+    ):
+        return [b]
+    for i in range(1, len(words)):
+        left, right = " ".join(words[:i]), " ".join(words[i:])
+        starts_motto = is_motto(right) and re.match(r"(cong hoa|doc lap)", fold(right))
+        if (starts_motto and (is_issuer_line(left) or is_number_line(left))) or (
+            is_number_line(left) and NUMBER_IN.search(left) and DATE_LINE.match(right)
+        ):
+            return [replace(b, text=left), replace(b, text=right)]
+    return [b]
+
+
+def _join_wrapped(blocks: list[Block]) -> list[Block]:
+    """ "Số:" + "488/KH-UBND", "Hải Dương, ngày" + "05 tháng 6 năm 2023", "CỘNG HÒA XÃ HỘI" + "CHỦ NGHĨA …"."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        joined = _wrapped_field(blocks, i)
+        if joined:
+            b, n = joined
+            out.append(b)
+            i += n
+        else:
+            out.append(blocks[i])
+            i += 1
+    return out
+
+
+def _wrapped_field(blocks: list[Block], i: int) -> tuple[Block, int] | None:
+    first = blocks[i]
+    if first.kind == "table_row" or _field(first.text):
+        return None
+    if (
+        re.match(r"^\((?:Ban hành\s+)?$|^\((?:Ban hành\s+)?kèm theo\b", bare(first.text), re.I)
+        and ")" not in first.text
+    ):
+        return _wrapped_attachment(blocks, i)
+    for n in (2, 3):
+        group = blocks[i : i + n]
+        if len(group) < n or any(
+            g.kind == "table_row" or len(bare(g.text)) > 80 or not bare(g.text) for g in group
+        ):
+            return None
+        text = " ".join(bare(g.text) for g in group)
+        kind = _field(text)
+        if kind not in ("motto", "number", "date"):
+            continue
+        inner = [_field(g.text) for g in group[1:]]
+        # "Bắc" + "Kạn, ngày …": the last line alone reads as a date, but the place lost its first word
+        if all(k is None for k in inner) or (
+            kind == "date"
+            and n == 2
+            and inner == [kind]
+            and len(bare(first.text).split()) <= 4
+            and "," not in first.text
+        ):
+            return replace(first, text=text, end=group[-1].end), n
+        return None  # each line is a field of its own
+    return None
+
+
+def _wrapped_attachment(blocks: list[Block], i: int) -> tuple[Block, int] | None:
+    """ "(Ban hành" / "kèm theo Quyết định số …" / "… của Ủy ban nhân dân xã" / "Xuân Phú)" as one line."""
+    texts = []
+    for n, b in enumerate(blocks[i : i + 6], start=1):
+        if b.kind == "table_row" or len(b.text) > 200:
+            return None
+        texts.append(bare(b.text))
+        if texts[-1].endswith(")"):
+            return replace(blocks[i], text=" ".join(texts), end=b.end), n
+    return None

@@ -1,0 +1,82 @@
+"""Issuer, province, district and place of a document, derived from its own text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..textnorm import fold
+from .header import Part, smart_case
+from .patterns import CENTRAL_CITIES
+from .units import canonical_province, province_in
+
+__all__ = ["locate"]
+
+
+def locate(parts: list[Part], all_text: str) -> dict:
+    """Issuer, province, district and place for the document, derived from its own text."""
+    issuer = None
+    # the issuer of the first part; an attached plan repeats it (or names its own unit)
+    lines = next((p.issuer_lines for p in parts if p.issuer_lines), [])
+    if lines:
+        header = " ".join(ln for ln in lines if not ln.startswith(("CHỦ TỊCH",)))
+        issuer = smart_case(header)
+        # the place name after the level word keeps its capitals: "UBND HUYỆN THANH BÌNH"
+        issuer = re.sub(
+            r"\b(tỉnh|huyện|thành phố|thị xã|xã|phường|thị trấn) (.+)$",
+            lambda m: m.group(1) + " " + " ".join(w[:1].upper() + w[1:] for w in m.group(2).split()),
+            issuer,
+        )
+    place = next((p.place for p in parts if p.place), None)
+    if (
+        issuer
+        and fold(issuer) in ("uy ban nhan dan", "hoi dong nhan dan")
+        and place
+        and canonical_province(place)
+    ):
+        # the header lost its second line ("TỈNH …"); a document dated in the province's name is provincial
+        name = canonical_province(place)
+        issuer += (" thành phố " if name in CENTRAL_CITIES else " tỉnh ") + name
+    if issuer is None:
+        for p in parts:
+            if p.attached_to and p.attached_to.get("issuer"):
+                issuer = p.attached_to["issuer"]
+                break
+    body_text = " ".join(b.text for p in parts for b in p.body[:3])
+    if issuer is None:
+        m = re.search(
+            r"((?:Chủ tịch\s+)?(?:Ủy ban nhân dân|UBND))(?:\s*\(UBND\))?\s+(tỉnh|huyện|thành phố|thị xã|Tỉnh|Huyện)"
+            r"((?:\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*)*)\s+ban hành",
+            body_text,
+        )
+        if m:
+            level = m.group(2).lower()
+            name = m.group(3).strip() or (place or "")
+            issuer = f"Ủy ban nhân dân {level} {name}".strip()
+    issuer = re.sub(r"\bUBND\b", "Ủy ban nhân dân", issuer) if issuer else None
+    if issuer:
+        issuer = re.sub(r"\b(Tỉnh|Huyện|Thành phố|Thị xã)\b", lambda m: m.group(1).lower(), issuer)
+    province = district = None
+    if issuer:
+        m = re.search(r"\b(tỉnh|thành phố)\s+(.+)$", issuer)
+        if m and canonical_province(m.group(2)):
+            province = canonical_province(m.group(2))
+        m = re.search(r"\b(huyện|thị xã|thành phố)\s+(.+)$", issuer)
+        if m and not canonical_province(m.group(2)):
+            district = m.group(2).strip()
+    if province is None and place and canonical_province(place):
+        province = canonical_province(place)
+    if province is None:
+        counts = Counter(province_in(all_text))
+        if counts:
+            province = counts.most_common(1)[0][0]
+    if (
+        district is None
+        and place
+        and not canonical_province(place)
+        and issuer
+        and re.search(r"\b(huyện|thị xã)\b", issuer)
+        and fold(place) in fold(all_text)
+    ):
+        district = place
+    return {"issuer": issuer, "province": province, "district": district, "place": place}
