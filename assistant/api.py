@@ -217,6 +217,8 @@ def create_api(
         }
         return JSONResponse(body, status_code=422)
 
+    # the process boundary: whatever escaped a handler (a bug) is logged with its traceback and the
+    # client gets the JSON error shape, never a stack trace
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)

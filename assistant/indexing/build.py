@@ -28,6 +28,7 @@ from ..errors import (
     IndexMismatch,
     IndexMissing,
 )
+from ..ingest import SUPPORTED_SUFFIXES, parse_file
 from ..records import DocMeta, ParsedDoc, Passage
 from .cache import EmbeddingCache, ParseCache, text_key
 from .embedders import Embedder, get_embedder
@@ -51,7 +52,6 @@ Progress = Callable[[int, int, str], None]
 LOCK_TIMEOUT = 1800.0  # seconds a build waits for another build before IndexBusy
 EMBED_BATCH = 16  # texts per embedder call: small enough for a lively progress bar
 FLUSH_EVERY = 128  # new vectors per cache shard: a killed build keeps most of its work
-DEFAULT_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 
 
 @dataclass
@@ -71,15 +71,6 @@ class BuildReport:
         return self.passages / self.seconds if self.seconds > 0 else 0.0
 
 
-def _suffixes() -> tuple[str, ...]:
-    try:
-        from ..ingest import SUPPORTED_SUFFIXES
-
-        return tuple(SUPPORTED_SUFFIXES)
-    except ImportError:
-        return DEFAULT_SUFFIXES
-
-
 def corpus_files(corpus_dir: Path) -> list[Path]:
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -88,7 +79,7 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
             f"Plan folder {corpus_dir} not found.",
             hint="đặt TLKH_CORPUS_DIR hoặc tạo thư mục và chép các kế hoạch vào",
         )
-    suf = _suffixes()
+    suf = SUPPORTED_SUFFIXES
     return sorted(
         p
         for p in corpus_dir.iterdir()
@@ -97,12 +88,6 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 
 def _parse(path: Path) -> ParsedDoc:
-    try:
-        from ..ingest import parse_file
-    except ImportError as e:  # pragma: no cover - the package ships ingest
-        raise ConfigError(
-            "Thiếu mô-đun đọc kế hoạch (assistant.ingest).", "assistant.ingest is not available."
-        ) from e
     doc = parse_file(path)
     if not doc.passages:
         raise DocumentError(
@@ -302,7 +287,7 @@ def _full_build(
             sha = file_sha256(f)
             parsed.append((f, _parse_cached(settings, f, sha)))
             sources[f.name] = sha
-        except Exception as e:  # one bad plan must not stop the others
+        except (AssistantError, OSError) as e:  # one unreadable plan must not stop the others
             log.warning("not indexed: %s: %s", f.name, e)
             report.errors.append((f.name, _error_text(e)))
     if not parsed:

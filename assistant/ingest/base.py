@@ -6,16 +6,39 @@ dispatcher can import them without an import cycle.
 
 from __future__ import annotations
 
+import struct
+import zlib
 from dataclasses import dataclass
 
 from ..errors import FileTooLarge
 from ..records import Block
 
-__all__ = ["SUPPORTED_SUFFIXES", "SUPERSCRIPT", "Loaded", "check_size"]
+__all__ = ["SUPPORTED_SUFFIXES", "SUPERSCRIPT", "PARSER_ERRORS", "Loaded", "check_size"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 
 SUPERSCRIPT = str.maketrans("0123456789()+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻")
+
+# What a third-party parser (pypdf, python-docx and lxml, zipfile) lets through on a damaged or
+# hostile file besides its own error classes: bad numbers, missing keys, wrong object types, failed
+# asserts, truncated or too deeply nested streams, unreadable members.  Listed, not caught as
+# ``Exception``, so that a bug in our own code (NameError, ImportError …) surfaces as a bug and
+# not as "this file is damaged".
+PARSER_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,  # also UnicodeError, binascii.Error, lxml's XMLSyntaxError is a SyntaxError (below)
+    LookupError,
+    TypeError,
+    AttributeError,
+    AssertionError,
+    ArithmeticError,
+    RecursionError,
+    NotImplementedError,
+    EOFError,
+    OSError,
+    SyntaxError,
+    zlib.error,
+    struct.error,
+)
 
 
 @dataclass

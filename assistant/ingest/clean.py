@@ -200,7 +200,8 @@ def clean(blocks: list[Block]) -> Cleaned:
         dropped += blocks[:head]
         blocks = blocks[head:]
     repeated = Counter(fold(b.text.strip()) for b in blocks if b.kind != "table_row" and len(b.text) <= 120)
-    kept, footnotes = [], []
+    kept: list[Block] = []
+    footnotes: list[Footnote] = []
     cut = False  # something was taken out since the last kept block
     for b in blocks:
         if kept and _COUNTER.match(b.text.strip()) and _number_continues(kept[-1], b):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ..errors import CorruptDocument, FileTooLarge
 from ..records import Block
 from ..textnorm import nfc
-from .base import SUPERSCRIPT, Loaded
+from .base import PARSER_ERRORS, SUPERSCRIPT, Loaded
 
 __all__ = ["load_docx", "number_labels", "MAX_UNZIPPED", "MAX_RATIO"]
 
@@ -167,21 +167,23 @@ def _levels(parent) -> dict[int, _Level]:
 class _Numbering:
     """numbering.xml + styles.xml, and the running counters of one pass over the body."""
 
+    # ids are attribute values, None when a malformed file leaves one out
     def __init__(self, numbering, styles):
-        self.abstract: dict[str, dict[int, _Level]] = {}
-        self.abstract_link: dict[str, str] = {}  # abstractNum → numbering style it borrows from
-        self.level_style: dict[tuple[str, str], int] = {}  # (abstractNum, paragraph style) → level
+        self.abstract: dict[str | None, dict[int, _Level]] = {}
+        self.abstract_link: dict[str | None, str] = {}  # abstractNum → numbering style it borrows from
+        self.level_style: dict[tuple[str | None, str | None], int] = {}  # (abstractNum, style) → level
         for an in numbering.findall(_W + "abstractNum"):
             aid = an.get(_W + "abstractNumId")
             self.abstract[aid] = _levels(an)
             if link := _val(an, "numStyleLink"):
                 self.abstract_link[aid] = link
             for lvl in an.findall(_W + "lvl"):
-                if (style := _val(lvl, "pStyle")) and _int(lvl.get(_W + "ilvl")) is not None:
-                    self.level_style[(aid, style)] = _int(lvl.get(_W + "ilvl"))
-        self.nums: dict[str, tuple[str, dict[int, int], dict[int, _Level]]] = {}
+                if (style := _val(lvl, "pStyle")) and (ilvl := _int(lvl.get(_W + "ilvl"))) is not None:
+                    self.level_style[(aid, style)] = ilvl
+        self.nums: dict[str | None, tuple[str | None, dict[int, int], dict[int, _Level]]] = {}
         for num in numbering.findall(_W + "num"):
-            starts, levels = {}, {}
+            starts: dict[int, int] = {}
+            levels: dict[int, _Level] = {}
             for ov in num.findall(_W + "lvlOverride"):
                 ilvl = _int(ov.get(_W + "ilvl"))
                 if ilvl is None:
@@ -205,7 +207,7 @@ class _Numbering:
         )
         # counters are shared by every w:num of one abstractNum, as in Word; a num that
         # overrides a start restarts those levels the first time it is used
-        self.counters: dict[str, dict[int, int]] = {}
+        self.counters: dict[str | None, dict[int, int]] = {}
         self.used: set[str] = set()
 
     def _style_numpr(self, style_id: str | None) -> tuple[str | None, str | None, str | None]:
@@ -241,8 +243,7 @@ class _Numbering:
         if num_id is None or num_id == "0" or num_id not in self.nums:  # numId 0 switches numbering off
             return None
         if ilvl is None:
-            aid = self._abstract_of(num_id)
-            ilvl = self.level_style.get((aid, s_style or style), 0)
+            return num_id, self.level_style.get((self._abstract_of(num_id), s_style or style), 0)
         return num_id, int(ilvl)
 
     def label(self, p) -> str:
@@ -293,7 +294,10 @@ class _Numbering:
 def _part_element(document, reltype: str):
     try:
         return document.part.part_related_by(reltype).element
-    except Exception:  # no such part (KeyError) or an unreadable one: no numbering, not a broken file
+    except (
+        KeyError,
+        AttributeError,
+    ):  # no such part, or one not parsed as XML: no numbering, not a broken file
         return None
 
 
@@ -308,7 +312,7 @@ def number_labels(document) -> dict:
         return {}
     try:
         state = _Numbering(numbering, _part_element(document, RT.STYLES))
-    except Exception:  # malformed numbering definitions: text without labels
+    except (ValueError, LookupError):  # malformed numbering definitions: text without labels
         return {}
     labels = {}
     for p in document.element.body.iter(_W + "p"):
@@ -317,7 +321,7 @@ def number_labels(document) -> dict:
         try:
             if label := state.label(p):
                 labels[p] = label
-        except Exception:  # one odd paragraph must not cost the others their labels
+        except (ValueError, LookupError):  # one odd paragraph (a level that is not a number) keeps no label
             continue
     return labels
 
@@ -371,6 +375,14 @@ def _row_cells(row, labels: dict | None = None) -> list[str]:
     return cells
 
 
+def _docx_errors() -> tuple[type[Exception], ...]:
+    """python-docx's and lxml's own errors, a broken zip, and the built-in ones they let through."""
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
+
+    return (OpcError, LxmlError, zipfile.BadZipFile, zipfile.LargeZipFile, *PARSER_ERRORS)
+
+
 def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded:
     _check_zip(name, data)
     try:
@@ -381,7 +393,7 @@ def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded
         document = docx.Document(io.BytesIO(data))
         body = list(document.iter_inner_content())
         labels = number_labels(document)
-    except Exception as e:  # python-docx/lxml raise many types on broken parts
+    except _docx_errors() as e:
         raise _corrupt(name, f"{type(e).__name__}: {e}") from e
     blocks: list[Block] = []
     texts: list[str] = []

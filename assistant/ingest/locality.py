@@ -28,15 +28,10 @@ def locate(parts: list[Part], all_text: str) -> dict:
             issuer,
         )
     place = next((p.place for p in parts if p.place), None)
-    if (
-        issuer
-        and fold(issuer) in ("uy ban nhan dan", "hoi dong nhan dan")
-        and place
-        and canonical_province(place)
-    ):
+    place_province = canonical_province(place) if place else None
+    if issuer and fold(issuer) in ("uy ban nhan dan", "hoi dong nhan dan") and place_province:
         # the header lost its second line ("TỈNH …"); a document dated in the province's name is provincial
-        name = canonical_province(place)
-        issuer += (" thành phố " if name in CENTRAL_CITIES else " tỉnh ") + name
+        issuer += (" thành phố " if place_province in CENTRAL_CITIES else " tỉnh ") + place_province
     if issuer is None:
         for p in parts:
             if p.attached_to and p.attached_to.get("issuer"):

@@ -38,7 +38,7 @@ class Draft:
 def _nearest(node: Node, own: bool) -> tuple[Units | None, Units | None]:
     explicit = node.own_explicit if own and node.own_explicit else None
     heading = None
-    n = node
+    n: Node | None = node
     while n is not None:
         if explicit is None and n.explicit:
             explicit = n.explicit
@@ -194,7 +194,7 @@ def _role_text(chunk: list[Block], skip: Block | None, skip_to: int) -> str:
 
 def _head_in_label(node: Node) -> bool:
     """Does the heading path show the whole heading line? A long one is cut (or reduced to its number)."""
-    return not node.label.endswith("…") and len(node.head.text.strip(" :.")) <= len(node.label) + 2
+    return not node.label.endswith("…") and len(node.head_text.strip(" :.")) <= len(node.label) + 2
 
 
 def drafts(root: Node, province: str | None) -> list[Draft]:

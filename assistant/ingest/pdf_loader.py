@@ -17,7 +17,7 @@ from collections import Counter
 from ..errors import CorruptDocument, EncryptedDocument, FileTooLarge, NeedsOCR
 from ..records import Block
 from ..textnorm import nfc
-from .base import Loaded
+from .base import PARSER_ERRORS, Loaded
 from .patterns import ends_sentence, is_structural
 
 __all__ = ["load_pdf", "MAX_PAGES"]
@@ -34,6 +34,13 @@ def _corrupt(name: str, why: str) -> CorruptDocument:
     )
 
 
+def _pypdf_errors() -> tuple[type[Exception], ...]:
+    """pypdf's own errors and the built-in ones its parsers let through on garbage."""
+    from pypdf.errors import PyPdfError
+
+    return (PyPdfError, *PARSER_ERRORS)
+
+
 def _open(name: str, data: bytes):
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, PdfReadError
@@ -43,7 +50,7 @@ def _open(name: str, data: bytes):
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
-    except Exception as e:  # pypdf raises many types on garbage
+    except _pypdf_errors() as e:
         raise _corrupt(name, f"{type(e).__name__}: {e}") from e
     if encrypted:
         locked = EncryptedDocument(
@@ -58,7 +65,7 @@ def _open(name: str, data: bytes):
             raise locked from e
     try:
         n = len(reader.pages)
-    except Exception as e:
+    except _pypdf_errors() as e:
         raise _corrupt(name, f"{type(e).__name__}: {e}") from e
     if n > MAX_PAGES:
         raise FileTooLarge(
@@ -72,7 +79,7 @@ def _open(name: str, data: bytes):
 def _page_lines(page) -> list[str]:
     try:
         text = page.extract_text(extraction_mode="layout")
-    except Exception:
+    except _pypdf_errors():  # the layout mode fails on some fonts; the plain mode reads them
         text = page.extract_text() or ""
     return [nfc(ln.rstrip()) for ln in (text or "").split("\n")]
 
@@ -148,7 +155,7 @@ def _load(name: str, data: bytes) -> Loaded:
     reader = _open(name, data)
     try:
         pages = [_page_lines(p) for p in reader.pages]
-    except Exception as e:
+    except _pypdf_errors() as e:
         raise _corrupt(name, f"{type(e).__name__}: {e}") from e
     if sum(len(ln.strip()) for lines in pages for ln in lines) < 20:
         raise NeedsOCR(

@@ -88,13 +88,18 @@ class Node:
     explicit: Units | None = None  # from closing lines, for the whole subtree
     own_explicit: Units | None = None  # for the node's own introduction only
     last_closed: int = -1
-    last_num: dict[int, int] = field(default_factory=dict)
+    last_num: dict[float, int] = field(default_factory=dict)  # rank (-1: articles) → last number
     nested: int = 0  # last number of a numbered list nested in this node's text
     bare: bool = False  # a division printed without its title ("Chương I"): next lines give it
     task_from: int = 0  # where the task wording of the heading line starts (past a unit label)
 
+    @property
+    def head_text(self) -> str:
+        return self.head.text if self.head is not None else ""
+
     def chain(self) -> list[Node]:
-        out, n = [], self
+        out: list[Node] = []
+        n: Node | None = self
         while n is not None and n.kind != "root":
             out.append(n)
             n = n.parent
@@ -227,7 +232,7 @@ def _with_units(node: Node, unit_part: str, province: str | None) -> Node:
         found = parse_unit_list(unit_part, province)
         if found.complete and found.units:
             node.heading_units = Units(list(found.units), [], list(found.requested))
-            node.task_from = _past_label(node.head.text, unit_part)
+            node.task_from = _past_label(node.head_text, unit_part)
     return node
 
 
@@ -237,13 +242,14 @@ def _past_label(text: str, label: str) -> int:
     if at < 0:
         return len(text)
     end = at + len(label)
-    return end + len(re.match(r"[\s:.*]*", text[end:]).group(0))
+    gap = re.match(r"[\s:.*]*", text[end:])
+    return end + (len(gap.group(0)) if gap else 0)
 
 
 def _opening(node: Node, province: str | None) -> Node:
     """A point that opens with the unit it assigns ("a) Sở Y tế chủ trì …") has that unit as its own."""
     if node.heading_units is None:
-        op = opening_units(node.head.text, province)
+        op = opening_units(node.head_text, province)
         if op:
             node.heading_units = Units(list(op.units), [], list(op.units) if op.requested else [])
             node.task_from = op.task_start
@@ -262,8 +268,8 @@ def _group(stack: list[Node]) -> list[tuple[Node, bool]]:
     n = stack[-1]
     if n.kind == "root":
         return [(n, True)]
-    if n.kind == "letter" or (n.kind == "num" and n.rank >= 3):
-        p = n.parent
+    p = n.parent
+    if p is not None and (n.kind == "letter" or (n.kind == "num" and n.rank >= 3)):
         idx = p.children.index(n)
         first = p.last_closed + 1
         p.last_closed = idx
@@ -369,11 +375,10 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
             partners += [x for x in found.partners if x not in partners]  # "X chủ trì, phối hợp Y"
             for node, own in closing:
                 if own:
-                    node.own_explicit = _merge(node.own_explicit, lead, partners)
+                    node.own_explicit = target = _merge(node.own_explicit, lead, partners)
                 else:
-                    node.explicit = _merge(node.explicit, lead, partners)
+                    node.explicit = target = _merge(node.explicit, lead, partners)
                 if is_lead and found.requested:
-                    target = node.own_explicit if own else node.explicit
                     target.requested = list(dict.fromkeys([*target.requested, *found.requested]))
             stack[-1].items.append(b)
             continue

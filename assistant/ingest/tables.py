@@ -205,7 +205,7 @@ def _read_cells(b: Block, roles: dict[int, str], names: list[str]) -> _Cells:
         content = next((i for i, r in roles.items() if r == "content"), None)
         if content is not None:
             cells[content] = title
-    col = {}
+    col: dict[str, int] = {}
     for i, r in roles.items():
         col.setdefault(r, i)
 
@@ -297,10 +297,10 @@ def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], 
     names = list(rows[header].cells) if header is not None else []
     body = rows[header + 1 if header is not None else 0 :]
     if "content" not in roles.values():
-        out = [TaskRow("", "", "", [b], [_plain_row(b.cells, names)]) for b in body]
-        for row in out:
+        plain = [TaskRow("", "", "", [b], [_plain_row(b.cells, names)]) for b in body]
+        for row in plain:
             _assign_units(row, province, False)
-        return out, {}
+        return plain, {}
     # a table naming no unit column lists targets or items, not tasks: its first column is named too
     content_name = (
         ""

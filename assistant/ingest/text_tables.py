@@ -137,7 +137,7 @@ def _pipe_rows(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> 
             i += 1
             continue
         header = is_header_cells(first)
-        run = [(lines[i], first)]
+        run: list[tuple[tuple[int, str], list[str] | str]] = [(lines[i], first)]
         j = i + 1
         while j < len(lines):
             cells = _pipe_cells(lines[j][1])
@@ -150,7 +150,9 @@ def _pipe_rows(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> 
             width = len(first) if header else 0
             for (start, line), cells in run:
                 found[start] = (
-                    None if cells == "rule" else row_block(_fit(cells, width), start, start + len(line))
+                    None
+                    if isinstance(cells, str)
+                    else row_block(_fit(cells, width), start, start + len(line))
                 )
         i = j
 
