@@ -178,9 +178,9 @@ def create_api(
             user_ok = hmac.compare_digest(creds.username.encode(), settings.admin_user.encode())
             pw_ok = hmac.compare_digest(creds.password.encode(), settings.admin_password.encode())
             ok = user_ok and pw_ok
-        if not ok:
+        if not ok or creds is None:
             wait = admin_fails.acquire(ident)
-            exc = Unauthorized(
+            exc: AssistantError = Unauthorized(
                 "Cần đăng nhập quản trị (HTTP Basic) với tài khoản đúng.",
                 "Administrator credentials (HTTP Basic) required or wrong.",
                 hint="Dùng tài khoản TLKH_ADMIN_USER / TLKH_ADMIN_PASSWORD.",

@@ -210,9 +210,11 @@ class _Usage(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # a replaced stream may not have it
         try:
-            stream.reconfigure(encoding="utf-8")
-        except (AttributeError, ValueError):
+            if reconfigure is not None:
+                reconfigure(encoding="utf-8")
+        except ValueError:
             pass
     parser = build_parser()
     args = parser.parse_args(argv)

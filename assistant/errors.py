@@ -31,6 +31,7 @@ __all__ = [
 class AssistantError(Exception):
     code = "error"
     status = 400  # HTTP status the API uses
+    headers: dict[str, str] | None = None  # HTTP headers sent with it (Retry-After, WWW-Authenticate)
 
     def __init__(self, message_vi: str, message_en: str | None = None, *, hint: str | None = None):
         self.message_vi = message_vi

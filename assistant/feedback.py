@@ -127,7 +127,8 @@ def make_record(
                 "related_only": bool(c.get("related_only", False)),
             }
         )
-    units = answer.get("units") if isinstance(answer.get("units"), dict) else {}
+    raw_units = answer.get("units")
+    units: dict[str, Any] = raw_units if isinstance(raw_units, dict) else {}
     return {
         "v": FEEDBACK_VERSION,
         "id": uuid.uuid4().hex,

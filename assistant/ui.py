@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -131,6 +132,7 @@ def build_ui(assistant, settings) -> gr.Blocks:
                         answer = item
             else:
                 answer = assistant.ask(question, filters=filters, history=history or None)
+            assert answer is not None, "Assistant.stream ends with its Answer"
         except AssistantError as e:
             chat[-1] = {"role": "assistant", "content": md_escape(_error_text(e))}
             yield "", chat, e.to_dict(), sources_html(None), CONTEXT_HINT, "", turns, None
@@ -160,7 +162,9 @@ def build_ui(assistant, settings) -> gr.Blocks:
         pid = str(getattr(evt, "_data", {}).get("pid", "")) if evt else ""
         if not pid:
             return gr.skip()
-        cite = next((c for c in (current or {}).get("citations", []) if c.get("passage_id") == pid), {})
+        cite: dict[str, Any] = next(
+            (c for c in (current or {}).get("citations", []) if c.get("passage_id") == pid), {}
+        )
         try:
             return context_html(assistant.context(pid), pid, cite.get("quote", ""), cite.get("title", ""))
         except (AssistantError, KeyError, LookupError):

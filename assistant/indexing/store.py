@@ -123,6 +123,7 @@ def write_index(
         json.dumps({"docs": [d.to_dict() for d in docs]}, ensure_ascii=False, indent=1), encoding="utf-8"
     )
 
+    index: faiss.Index
     if len(passages) > ann_threshold:
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
@@ -385,10 +386,11 @@ class IndexStore:
                 order = np.argsort(-sims, kind="stable")[:k]
                 return [(int(allowed[i]), float(sims[i])) for i in order]
             sel = faiss.IDSelectorBatch(allowed)
+            # faiss's bundled stubs lag behind its runtime API: both classes take these keywords
             params = (
-                faiss.SearchParametersHNSW(sel=sel, efSearch=max(self.dense.hnsw.efSearch, k))
+                faiss.SearchParametersHNSW(sel=sel, efSearch=max(self.dense.hnsw.efSearch, k))  # type: ignore[attr-defined]
                 if hasattr(self.dense, "hnsw")
-                else faiss.SearchParameters(sel=sel)
+                else faiss.SearchParameters(sel=sel)  # type: ignore[call-arg]
             )
             scores, ids = self.dense.search(q, min(k, n), params=params)
         else:
