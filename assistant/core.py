@@ -17,15 +17,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.common import Evidence, plan_label, refusal
-from assistant.answer.evidence import Idf
-from assistant.answer.extractive import compose, finalize
-from assistant.answer.gather import FILTER_KEYS, clean_filters, follow_up, gather
-from assistant.answer.intent import Catalog, Query, parse_question
+from assistant.answer.common import AnswerContext, Evidence, plan_label, refusal
+from assistant.answer.extractive import finalize
+from assistant.answer.registry import answer
 from assistant.errors import (
     AssistantError,
     BadQuestion,
@@ -34,8 +32,12 @@ from assistant.errors import (
     IndexMissing,
     UnsafeFileName,
 )
+from assistant.ingest.units import canonical_unit
+from assistant.query.catalog import FILTER_KEYS
+from assistant.query.parse import follow_up
 from assistant.records import Answer, DocMeta, Passage
 from assistant.settings import Settings
+from assistant.snapshot import IndexSnapshot, aliases_by_unit
 from assistant.textnorm import fold, nfc
 
 __all__ = ["Assistant", "PassageNotFound", "FILTER_KEYS"]
@@ -48,40 +50,6 @@ class PassageNotFound(AssistantError, LookupError):
     status = 404
 
 
-@dataclass
-class _State:
-    store: Any
-    retriever: Any
-    catalog: Catalog
-    idf: Idf
-    metadata: dict[str, Passage] = field(default_factory=dict)  # doc → metadata passage
-    order: dict[str, int] = field(default_factory=dict)  # passage id → position
-
-
-def _units_module():
-    try:
-        from assistant.ingest import units
-
-        return units
-    except ImportError:  # ingest not installed in a trimmed build: fall back to passage metadata
-        return None
-
-
-def _aliases() -> dict[str, list[str]]:
-    mod = _units_module()
-    if mod is None or not hasattr(mod, "unit_aliases"):
-        return {}
-    raw = mod.unit_aliases()
-    out: dict[str, list[str]] = {}
-    items = raw.items() if isinstance(raw, dict) else raw
-    for k, v in items:
-        if isinstance(v, str):  # alias → canonical
-            out.setdefault(v, []).append(k)
-        else:
-            out.setdefault(k, []).extend(list(v))
-    return out
-
-
 class Assistant:
     """Ask questions over the indexed plans; add, remove and reindex plans."""
 
@@ -89,7 +57,7 @@ class Assistant:
         self.settings = settings or Settings()
         self.build_if_missing = build_if_missing
         self._embedder = embedder
-        self._state: _State | None = None
+        self._snapshot: IndexSnapshot | None = None
         self._load_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._llm = None
@@ -104,16 +72,22 @@ class Assistant:
             self._embedder = get_embedder(self.settings.embedder)
         return self._embedder
 
-    def _ensure(self) -> _State:
-        state = self._state
-        if state is not None:
-            return state
-        with self._load_lock:
-            if self._state is None:
-                self._state = self._load()
-            return self._state
+    @property
+    def loaded(self) -> bool:
+        """Whether an index is loaded (loading is lazy: the first question loads it)."""
+        return self._snapshot is not None
 
-    def _load(self) -> _State:
+    def snapshot(self) -> IndexSnapshot:
+        """The loaded index (loaded now if need be): what retrieval and answering read."""
+        snap = self._snapshot
+        if snap is not None:
+            return snap
+        with self._load_lock:
+            if self._snapshot is None:
+                self._snapshot = self._load()
+            return self._snapshot
+
+    def _load(self) -> IndexSnapshot:
         from assistant.indexing import IndexStore, build_index
 
         try:
@@ -126,34 +100,17 @@ class Assistant:
             # with an add_plan() that waits for this load
             build_index(self.settings, embedder=self.embedder)
             store = IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
-        return self._state_for(store)
+        return self._snapshot_of(store)
 
-    def _state_for(self, store) -> _State:
-        from assistant.retrieve import HybridRetriever
+    def _snapshot_of(self, store: Any) -> IndexSnapshot:
+        return IndexSnapshot.build(store).with_retriever(self.embedder, self.settings)
 
-        mod = _units_module()
-        matcher = getattr(mod, "match_unit_in_text", None) if mod else None
-        catalog = Catalog.build(store.docs, store.passages, unit_matcher=matcher, aliases=_aliases())
-        idf = Idf.build(p.embed_text or p.text for p in store.passages)
-        metadata = {}
-        for p in store.passages:
-            if p.kind == "metadata":
-                metadata.setdefault(p.doc, p)
-        return _State(
-            store=store,
-            retriever=HybridRetriever(store, self.embedder, self.settings),
-            catalog=catalog,
-            idf=idf,
-            metadata=metadata,
-            order={p.id: i for i, p in enumerate(store.passages)},
-        )
-
-    def _reload(self) -> _State:
+    def _reload(self) -> IndexSnapshot:
         from assistant.indexing import IndexStore
 
-        state = self._state_for(IndexStore.load(Path(self.settings.index_dir), self.embedder.id))
-        self._state = state  # one assignment: readers see the old or the new snapshot, never a mix
-        return state
+        snap = self._snapshot_of(IndexStore.load(Path(self.settings.index_dir), self.embedder.id))
+        self._snapshot = snap  # one assignment: readers see the old or the new snapshot, never a mix
+        return snap
 
     # --- questions -------------------------------------------------------------
     def _question(self, question: Any) -> tuple[str, str | None]:
@@ -174,32 +131,22 @@ class Assistant:
             ], f"Câu hỏi dài quá {limit} ký tự nên đã được rút gọn."
         return q, None
 
-    def _extractive(
-        self, question: str, filters: dict | None, history
-    ) -> tuple[Answer, Query, Evidence, _State]:
+    def _extractive(self, question: str, filters: dict | None, history) -> tuple[Answer, AnswerContext]:
         q, notice = self._question(question)
-        state = self._ensure()
-        query = parse_question(q, state.catalog)
-        query = follow_up(query, history, state.catalog)
-        user = clean_filters(filters, state.catalog)
-        merged = {**query.filters, **user}
-        docs = state.store.docs
+        snap = self.snapshot()
+        # the one reading of the question (and of the turn it follows up on)
+        query = follow_up(snap.read(q), history, snap.catalog)
+        user = snap.catalog.clean_filters(filters)
+        query.filters = {**query.filters, **user}
         if query.missing:
-            hits = state.retriever.search(query.text, filters=user or None, k=3)
-            ans = finalize(
-                refusal(
-                    query,
-                    list(hits),
-                    docs,
-                    state.idf,
-                    notice=f"{query.missing}: kế hoạch này chưa được nạp vào hệ thống.",
-                )
-            )
-            return self._note(ans, notice), query, Evidence(hits=list(hits)), state
-        ev = gather(state, query, merged, self.settings.top_k)
-        ans = compose(query, ev, docs, idf=state.idf, refuse_below=self.settings.refuse_below)
+            assert snap.retriever is not None
+            hits = list(snap.retriever.search(replace(query, filters=user), filters=user or None, k=3))
+            ctx = AnswerContext(query, Evidence(hits=hits), snap.docs, snap.idf, self.settings.refuse_below)
+            ans = finalize(refusal(ctx, notice=f"{query.missing}: kế hoạch này chưa được nạp vào hệ thống."))
+            return self._note(ans, notice), ctx
+        ans, ctx = answer(query, snap, self.settings.refuse_below)
         ans.question = question if isinstance(question, str) else q
-        return self._note(ans, notice), query, ev, state
+        return self._note(ans, notice), ctx
 
     @staticmethod
     def _note(ans: Answer, notice: str | None) -> Answer:
@@ -209,23 +156,23 @@ class Assistant:
 
     def ask(self, question: str, filters: dict | None = None, history: list | None = None) -> Answer:
         """Answer one question: the extractive answer, or the LLM's when configured and verified."""
-        ans, query, ev, state = self._extractive(question, filters, history)
+        ans, ctx = self._extractive(question, filters, history)
         llm = self._llm_answerer()
         if llm is None or ans.refused:
             return ans
-        return llm.answer(query, ev.hits, ans, state.store.docs)
+        return llm.answer(ctx, ans)
 
     def stream(
         self, question: str, filters: dict | None = None, history: list | None = None
     ) -> Iterator[Any]:
         """Yield text chunks, then the final ``Answer`` (authoritative: it may replace the streamed text)."""
-        ans, query, ev, state = self._extractive(question, filters, history)
+        ans, ctx = self._extractive(question, filters, history)
         llm = self._llm_answerer()
         if llm is None or ans.refused:
             yield ans.answer
             yield ans
             return
-        yield from llm.stream(query, ev.hits, ans, state.store.docs)
+        yield from llm.stream(ctx, ans)
 
     def _llm_answerer(self):
         if not self.settings.llm:
@@ -239,16 +186,16 @@ class Assistant:
 
     # --- browsing --------------------------------------------------------------
     def plans(self) -> list[DocMeta]:
-        docs = self._ensure().store.docs
+        docs = self.snapshot().docs
         return [docs[d] for d in sorted(docs)]
 
     def units(self) -> list[dict]:
         """Every unit named in the plans: canonical name, province, aliases, task counts."""
-        state = self._ensure()
-        aliases = _aliases()
+        snap = self.snapshot()
+        aliases = aliases_by_unit()
         table: dict[tuple[str, str | None], dict] = {}
-        for p in state.store.passages:
-            meta = state.store.docs.get(p.doc)
+        for p in snap.passages:
+            meta = snap.docs.get(p.doc)
             prov = p.province or (meta.province if meta else None)
             for role, names in (("lead", p.lead), ("partner", p.partners), ("requested", p.requested)):
                 for u in names:
@@ -266,41 +213,27 @@ class Assistant:
                     row[f"{role}_count"] += 1
         return sorted(table.values(), key=lambda r: (-(r["lead_count"] + r["partner_count"]), r["name"]))
 
-    def _canonical(self, unit: str, province: str | None, state: _State) -> str:
-        mod = _units_module()
-        if mod is not None and hasattr(mod, "canonical_unit"):
-            try:
-                name = mod.canonical_unit(unit, province)
-                if name:
-                    return name
-            except Exception:  # an unknown name is not an error: fall back to matching
-                pass
-        found = state.catalog.match_units(unit, province)
+    @staticmethod
+    def _canonical(unit: str, province: str | None, snap: IndexSnapshot) -> str:
+        """The unit's canonical name: the data file's, else the loaded units' reading of it."""
+        name = canonical_unit(unit, province)
+        if name:
+            return name
+        found = snap.catalog.match_units(unit, province)
         return found[0] if found else nfc(unit).strip()
 
     def unit_tasks(self, unit: str, province: str | None = None) -> list[dict]:
         """Every task a unit leads, coordinates or is requested to do, in plan order."""
         if not isinstance(unit, str) or not unit.strip():
             raise BadQuestion("Hãy chọn đơn vị.", "The unit name is empty.")
-        state = self._ensure()
-        name = self._canonical(unit, province, state)
-        docs = state.store.docs
+        snap = self.snapshot()
+        name = self._canonical(unit, province, snap)
+        docs = snap.docs
         out = []
-        for p in state.store.passages:
+        for p, role in snap.unit_rows(name):
             meta = docs.get(p.doc)
             prov = p.province or (meta.province if meta else None)
             if province and prov and fold(prov) != fold(province):
-                continue
-            role = (
-                "lead"
-                if name in p.lead
-                else "partner"
-                if name in p.partners
-                else "requested"
-                if name in p.requested
-                else None
-            )
-            if role is None:
                 continue
             out.append(
                 {
@@ -310,7 +243,7 @@ class Assistant:
                     "title": (meta.title if meta else "") or p.doc,
                     "section": p.section_path,
                     "text": p.text,
-                    "role": role,
+                    "role": str(role),
                     "passage_id": p.id,
                     "province": prov,
                 }
@@ -318,7 +251,7 @@ class Assistant:
         return out
 
     def passage(self, passage_id: str) -> Passage:
-        p = self._ensure().store.by_id.get(passage_id)
+        p = self.snapshot().store.by_id.get(passage_id)
         if p is None:
             raise PassageNotFound(
                 f"Không tìm thấy đoạn '{passage_id}'.",
@@ -330,9 +263,8 @@ class Assistant:
     def context(self, passage_id: str) -> list[Passage]:
         """The cited passage with its section: passages of the same plan under the same top heading."""
         p = self.passage(passage_id)
-        state = self._ensure()
         top = p.section[:1]
-        return [x for x in state.store.passages if x.doc == p.doc and x.section[:1] == top]
+        return [x for x in self.snapshot().passages if x.doc == p.doc and x.section[:1] == top]
 
     # --- managing plans ----------------------------------------------------------
     def add_plan(self, filename: str, data: bytes, progress: Callable | None = None) -> DocMeta:
@@ -349,14 +281,14 @@ class Assistant:
         name = _safe_name(filename)
         parsed = parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
         with self._write_lock:
-            state = self._ensure_or_none()
+            snap = self._snapshot_or_none()
             digest = hashlib.sha256(data).hexdigest()
-            if state is not None:
+            if snap is not None:
                 same = {
-                    doc for doc, sha in (state.store.manifest.get("sources") or {}).items() if sha == digest
+                    doc for doc, sha in (snap.store.manifest.get("sources") or {}).items() if sha == digest
                 }
                 # the same plan re-saved (CRLF, BOM, another encoding) has other bytes but the same passages
-                same |= _docs_with_same_content(state.store.passages, parsed.passages)
+                same |= _docs_with_same_content(snap.passages, parsed.passages)
                 if same:
                     doc = sorted(same)[0]
                     raise DocumentError(
@@ -379,12 +311,12 @@ class Assistant:
                 raise
             finally:
                 shutil.rmtree(box, ignore_errors=True)
-            state = self._reload()
-        return state.store.docs[name]
+            snap = self._reload()
+        return snap.docs[name]
 
-    def _ensure_or_none(self) -> _State | None:
+    def _snapshot_or_none(self) -> IndexSnapshot | None:
         try:
-            return self._ensure()
+            return self.snapshot()
         except IndexMissing:
             return None
 
@@ -392,8 +324,7 @@ class Assistant:
         from assistant.indexing import remove_document
 
         with self._write_lock:
-            state = self._ensure()
-            name = state.catalog.resolve_doc(doc) or doc
+            name = self.snapshot().catalog.resolve_doc(doc) or doc
             remove_document(self.settings, name)
             self._reload()
 
@@ -415,25 +346,25 @@ class Assistant:
             "corpus_dir": str(self.settings.corpus_dir),
         }
         try:
-            state = self._state
-            if state is None:
+            snap = self._snapshot
+            if snap is None:
                 with self._load_lock:
-                    if self._state is None:
+                    if self._snapshot is None:
                         from assistant.indexing import IndexStore
 
-                        self._state = self._state_for(
+                        self._snapshot = self._snapshot_of(
                             IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
                         )
-                    state = self._state
+                    snap = self._snapshot
         except AssistantError as e:
             info.update(
                 status="no_index", error=e.code, message=e.message_vi, hint=e.hint, plans=0, passages=0
             )
             return info
         info.update(
-            plans=len(state.store.docs),
-            passages=len(state.store.passages),
-            built_at=state.store.manifest.get("built_at") or state.store.manifest.get("created"),
+            plans=len(snap.docs),
+            passages=len(snap.passages),
+            built_at=snap.store.manifest.get("built_at") or snap.store.manifest.get("created"),
         )
         return info
 

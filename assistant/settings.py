@@ -8,6 +8,7 @@ then the defaults below.  Paths are relative to the current directory.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,7 +33,8 @@ class Settings(BaseSettings):
         "e5-small",
         description="Embedder id: 'e5-small' (bundled, offline), 'st:<hub name or local folder>', or 'fake' (tests).",
     )
-    fusion: str = Field(
+    # checked when the settings load, not at the first question
+    fusion: Literal["minmax", "rrf"] = Field(
         "minmax", description="How dense and lexical scores are fused: 'minmax' (weighted) or 'rrf'."
     )
     dense_weight: float = Field(

@@ -5,7 +5,7 @@ Displayed text is never changed by these functions' callers; they compute keys:
 - ``normalize_tones``: one spelling for tone-mark placement (hoà → hòa, thuỷ → thủy, khoá → khóa).
 - ``fold``: accent-folded lower case (NFD, marks stripped, đ → d): "Sở TT&TT" → "so tt&tt".
 - ``match_key``: NFC + tone placement + lower case, for accent-sensitive matching.
-- ``syllables``: word tokens of a text (letters/digits, keeps "&" inside abbreviations).
+Tokens are ``assistant.vocab.tokens``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["NORMALISER_VERSION", "nfc", "normalize_tones", "fold", "match_key", "syllables"]
+__all__ = ["NORMALISER_VERSION", "nfc", "normalize_tones", "fold", "match_key"]
 
 NORMALISER_VERSION = 1
 
@@ -69,11 +69,3 @@ def fold(text: str) -> str:
 
 def match_key(text: str) -> str:
     return normalize_tones(nfc(text)).lower()
-
-
-_TOKEN = re.compile(r"[^\W_]+(?:[&.,'][^\W_]+)*", re.UNICODE)
-
-
-def syllables(text: str) -> list[str]:
-    """Tokens of a text in their written case (abbreviations like TT&TT kept whole)."""
-    return _TOKEN.findall(nfc(text))

@@ -98,7 +98,7 @@ def _state(assistant):
     """The loaded index and retriever (Assistant keeps them in one snapshot, loaded lazily)."""
     if hasattr(assistant, "store") and hasattr(assistant, "retriever"):
         return assistant
-    return assistant._ensure()  # no public accessor yet; the snapshot is what ask() reads
+    return assistant.snapshot()  # the loaded index: what ask() reads
 
 
 def passages_of(assistant) -> list:

@@ -28,7 +28,7 @@ def small(tmp_path, corpus_dir):
 
 def test_lazy_and_missing_index(small):
     a = Assistant(small)  # nothing loaded or built yet
-    assert a._state is None
+    assert not a.loaded
     with pytest.raises(IndexMissing):
         a.plans()
     h = a.health()

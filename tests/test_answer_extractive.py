@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.common import Evidence, plan_label
 from assistant.answer.evidence import Idf, segments, verbatim_quote
-from assistant.answer.extractive import Evidence, compose, finalize, plan_label
-from assistant.answer.intent import Catalog, parse_question
+from assistant.answer.extractive import finalize
+from assistant.answer.registry import compose
+from assistant.query import Catalog, parse_question
 from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
 
 SO_A = "Sở Văn hóa, Thể thao và Du lịch"

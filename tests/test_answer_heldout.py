@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
-from assistant.answer.extractive import Evidence, compose
-from assistant.answer.intent import Catalog, expand_abbreviations, locality_of, parse_question
+from assistant.answer.registry import compose
+from assistant.query import Catalog, parse_question
+from assistant.query.parse import locality_of
 from assistant.records import REFUSAL_TEXT, DocMeta, Hit, Passage
+from assistant.vocab import expand_abbreviations
 
 NNMT = "Sở Nông nghiệp và Môi trường"
 VHXH = "Phòng Văn hóa - Xã hội"
@@ -317,7 +320,6 @@ def test_issue_date_of_a_plan_named_by_its_title(tmp_path):
 
 
 def test_vh_tt_reads_by_level():
-    from assistant.answer.intent import expand_abbreviations
 
     # a district's Phòng VH&TT is Văn hóa và Thông tin; a province's Sở VH&TT is Văn hóa và Thể thao
     assert expand_abbreviations("Phòng VH&TT huyện") == "Phòng Văn hóa và Thông tin huyện"

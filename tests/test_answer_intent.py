@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.evidence import content_terms
-from assistant.answer.intent import Catalog, parse_question
+from assistant.query import Catalog, parse_question
 from assistant.records import INTENTS, DocMeta, Passage
+from assistant.vocab.tokens import content_terms
 
 SO_TTTT = "Sở Thông tin và Truyền thông"
 SO_VH = "Sở Văn hóa, Thể thao và Du lịch"

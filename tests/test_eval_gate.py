@@ -327,11 +327,11 @@ class _NeverRefuses:
 
     @property
     def store(self):
-        return self.inner._ensure().store
+        return self.inner.snapshot().store
 
     @property
     def retriever(self):
-        return self.inner._ensure().retriever
+        return self.inner.snapshot().retriever
 
     def ask(self, question, filters=None):
         ans = self.inner.ask(question, filters)

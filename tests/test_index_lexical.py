@@ -7,14 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from assistant.indexing.lexical import (
-    ABBREVIATIONS_PATH,
-    LexicalIndex,
-    has_diacritics,
-    lexical_tokens,
-    lexical_version,
-)
+from assistant.indexing.lexical import LexicalIndex, lexical_tokens, lexical_version
 from assistant.textnorm import fold
+from assistant.vocab.data import ABBREVIATIONS_PATH
+from assistant.vocab.tokens import has_diacritics
 
 PASSAGES = [
     "Sở Thông tin và Truyền thông chủ trì, phối hợp với Đài Phát thanh và Truyền hình sản xuất video clip quảng bá.",
@@ -149,7 +145,7 @@ def test_empty_and_unknown_queries(index):
 
 
 def test_expand_abbreviations_for_the_dense_side():
-    from assistant.indexing.lexical import expand_abbreviations
+    from assistant.vocab import expand_abbreviations
 
     assert (
         expand_abbreviations("Sở TT&TT chủ trì việc gì?") == "Sở Thông tin và Truyền thông chủ trì việc gì?"

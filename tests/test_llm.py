@@ -12,10 +12,11 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answer.extractive import Evidence, compose
-from assistant.answer.intent import Catalog, parse_question
+from assistant.answer.common import AnswerContext, Evidence
 from assistant.answer.llm import LLMAnswerer, check_citations, make_chat_model
+from assistant.answer.registry import compose_context
 from assistant.errors import ConfigError
+from assistant.query import Catalog, parse_question
 from assistant.records import Answer, DocMeta, Hit, Passage
 from assistant.settings import Settings
 
@@ -57,8 +58,10 @@ QUESTION = "Đơn vị nào chủ trì làm video clip quảng bá hình ảnh t
 @pytest.fixture()
 def extractive():
     def make() -> tuple:
+        # the context the registry answers from is the one the model is given
         q = parse_question(QUESTION, Catalog.build(DOCS, [ROW, BUDGET, EVIL]))
-        return q, compose(q, Evidence(hits=HITS), DOCS)
+        ctx = AnswerContext(q, Evidence(hits=HITS), DOCS)
+        return ctx, compose_context(ctx)
 
     return make
 
@@ -74,7 +77,7 @@ def test_grounded_reply_is_accepted_and_renumbered(extractive):
         "Theo kế hoạch, Trung tâm Xúc tiến chủ trì thực hiện video clip quảng bá hình ảnh tỉnh [1]. "
         "Kinh phí lấy từ ngân sách nhà nước theo phân cấp [2]."
     )
-    ans = answerer(FakeListChatModel(responses=[reply])).answer(q, HITS, ext, DOCS)
+    ans = answerer(FakeListChatModel(responses=[reply])).answer(q, ext)
     assert ans.generator == "llm:test:fake" and ans.notice is None
     assert [c.passage_id for c in ans.citations] == [ROW.id, BUDGET.id]
     assert ans.citations[0].quote.startswith("Chủ trì thực hiện video clip")
@@ -85,7 +88,7 @@ def test_grounded_reply_is_accepted_and_renumbered(extractive):
 def test_citation_to_missing_passage_falls_back(extractive):
     q, ext = extractive()
     expected = ext.answer
-    ans = answerer(FakeListChatModel(responses=[GOOD.replace("[1]", "[9]")])).answer(q, HITS, ext, DOCS)
+    ans = answerer(FakeListChatModel(responses=[GOOD.replace("[1]", "[9]")])).answer(q, ext)
     assert ans.generator == "extractive" and ans.answer == expected
     assert "[9]" in ans.notice and "trích xuất" in ans.notice
 
@@ -102,14 +105,14 @@ def test_citation_to_missing_passage_falls_back(extractive):
 )
 def test_unsupported_replies_fall_back(extractive, reply, reason):
     q, ext = extractive()
-    ans = answerer(FakeListChatModel(responses=[reply])).answer(q, HITS, ext, DOCS)
+    ans = answerer(FakeListChatModel(responses=[reply])).answer(q, ext)
     assert ans.generator == "extractive" and reason in ans.notice
 
 
 def test_prompt_treats_passages_as_data(extractive):
     q, ext = extractive()
     llm = answerer(FakeListChatModel(responses=[GOOD]))
-    msgs = llm.messages(q.text, llm.select(HITS, ext), DOCS)
+    msgs = llm.messages(q.query.text, llm.select(HITS, ext), DOCS)
     system, user = msgs[0].content, msgs[1].content
     assert "DỮ LIỆU" in system and "[n]" in system
     # the plan text cannot close or open our tags: exactly one pair per passage
@@ -120,7 +123,7 @@ def test_prompt_treats_passages_as_data(extractive):
 def test_streaming_yields_chunks_then_the_verified_answer(extractive):
     q, ext = extractive()
     model = GenericFakeChatModel(messages=iter([AIMessage(content=GOOD)]))
-    out = list(answerer(model).stream(q, HITS, ext, DOCS))
+    out = list(answerer(model).stream(q, ext))
     chunks, final = out[:-1], out[-1]
     assert len(chunks) > 3 and all(isinstance(c, str) for c in chunks)
     assert "".join(chunks) == GOOD
@@ -236,7 +239,7 @@ def _llm_for(url: str) -> LLMAnswerer:
 
 def test_loopback_non_streaming(server, extractive):
     q, ext = extractive()
-    ans = _llm_for(f"http://127.0.0.1:{server.server_port}/v1").answer(q, HITS, ext, DOCS)
+    ans = _llm_for(f"http://127.0.0.1:{server.server_port}/v1").answer(q, ext)
     assert ans.generator == "llm:openai:test-model", ans.notice
     assert ans.answer == "Theo kế hoạch: Tổ chức sự kiện xúc tiến đầu tư [1]."
     req = server.requests[0]
@@ -246,7 +249,7 @@ def test_loopback_non_streaming(server, extractive):
 
 def test_loopback_streaming_sse(server, extractive):
     q, ext = extractive()
-    out = list(_llm_for(f"http://127.0.0.1:{server.server_port}/v1").stream(q, HITS, ext, DOCS))
+    out = list(_llm_for(f"http://127.0.0.1:{server.server_port}/v1").stream(q, ext))
     assert server.requests[0]["stream"] is True
     assert (
         "".join(x for x in out if isinstance(x, str)) == "Theo kế hoạch: Tổ chức sự kiện xúc tiến đầu tư [1]."
@@ -259,10 +262,10 @@ def test_loopback_reply_citing_missing_passage_falls_back(server, extractive):
     q, ext = extractive()
     expected = ext.answer
     llm = _llm_for(f"http://127.0.0.1:{server.server_port}/v1")
-    ans = llm.answer(q, HITS, ext, DOCS)
+    ans = llm.answer(q, ext)
     assert ans.generator == "extractive" and ans.answer == expected and "[9]" in ans.notice
     q, ext = extractive()
-    final = list(llm.stream(q, HITS, ext, DOCS))[-1]
+    final = list(llm.stream(q, ext))[-1]
     assert final.generator == "extractive" and final.answer == expected
 
 
@@ -273,11 +276,11 @@ def test_server_down_gives_extractive_answer_and_clear_notice(extractive):
     q, ext = extractive()
     expected = ext.answer
     llm = _llm_for(f"http://127.0.0.1:{port}/v1")
-    ans = llm.answer(q, HITS, ext, DOCS)
+    ans = llm.answer(q, ext)
     assert ans.generator == "extractive" and ans.answer == expected and not ans.refused
     assert ans.notice.startswith("Không kết nối được máy chủ mô hình ngôn ngữ") and str(port) in ans.notice
     q, ext = extractive()
-    out = list(llm.stream(q, HITS, ext, DOCS))
+    out = list(llm.stream(q, ext))
     assert len(out) == 1 and out[0].notice.startswith("Không kết nối được")
 
 

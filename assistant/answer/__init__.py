@@ -1,20 +1,20 @@
-"""Answer step: question understanding, extractive composition, optional LLM.
+"""Answer step: handlers per question family, extractive composition, optional LLM.
 
 Importing loads no model; ``llm`` imports LangChain only when an LLM is configured.
 """
 
-from assistant.answer.common import Evidence, evidence_score, plan_label, refusal
-from assistant.answer.extractive import compose, finalize
-from assistant.answer.intent import Catalog, Query, parse_question
+from assistant.answer.common import AnswerContext, Evidence, evidence_score, plan_label, refusal
+from assistant.answer.extractive import finalize
+from assistant.answer.registry import answer, compose, handler_for
 
 __all__ = [
-    "Catalog",
-    "Query",
-    "parse_question",
+    "AnswerContext",
     "Evidence",
+    "answer",
     "compose",
     "evidence_score",
     "finalize",
+    "handler_for",
     "plan_label",
     "refusal",
 ]

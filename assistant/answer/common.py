@@ -6,15 +6,20 @@ Every quote a ``Cites`` records goes through ``evidence.verbatim_quote``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from assistant.answer.evidence import Idf, best_segment, coverage, verbatim_quote
-from assistant.answer.intent import Query
+from assistant.query.model import Query
 from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
+from assistant.settings import Settings
 from assistant.textnorm import fold
+from assistant.vocab.places import locality_label
 
 __all__ = [
     "Evidence",
+    "AnswerContext",
+    "REFUSE_BELOW",
     "Cites",
     "plan_label",
     "title_of",
@@ -44,35 +49,41 @@ class Evidence:
     doc_passages: dict[str, list[Passage]] = field(default_factory=dict)  # fact: passages of the asked plan
 
 
+# the one default: the settings' (a composer called without settings refuses like the app does)
+REFUSE_BELOW: float = Settings.model_fields["refuse_below"].default
+
+
+@dataclass
+class AnswerContext:
+    """Everything a handler composes from: the question, its evidence, the plans, the IDF table."""
+
+    query: Query
+    evidence: Evidence
+    docs: dict[str, DocMeta]
+    idf: Idf | None = None
+    refuse_below: float = REFUSE_BELOW
+
+    @property
+    def hits(self) -> list[Hit]:
+        return self.evidence.hits
+
+    def with_query(self, **changes: Any) -> AnswerContext:
+        """The same evidence for a narrowed question (one plan of a comparison)."""
+        return replace(self, query=replace(self.query, **changes))
+
+
 def plan_label(doc: str, docs: dict[str, DocMeta]) -> str:
     """A short name an official recognises: "Kế hoạch 183/KH-UBND (Đồng Nai)"."""
     m = docs.get(doc)
     if m is None:
         return doc
     kind = m.doc_type or "Kế hoạch"
-    place = _commune(m.issuer) or m.district or m.province
+    place = locality_label(m.issuer) or m.district or m.province
     year = (m.date or "")[:4]
     if m.number:
         return f"{kind} {m.number}" + (f" ({place})" if place else "")
     bits = [b for b in (place, year) if b]
     return f"{kind} " + (" ".join(bits) if bits else doc)
-
-
-_COMMUNE = re.compile(r"\b(xã|phường|thị trấn|đặc khu)\s+(.+)", re.I)
-
-
-def _commune(issuer: str | None) -> str | None:
-    """A commune-level issuer names the plan's place better than its province:
-    "Ủy ban nhân dân xã Đồng Tâm Phú" → "xã Đồng Tâm Phú"."""
-    m = _COMMUNE.search(issuer or "")
-    if not m:
-        return None
-    name = []
-    for word in m.group(2).split():
-        if not (word[:1].isupper() or word[:1].isdigit()):
-            break  # the name ends where the sentence goes on ("xã Tân Phú thực hiện")
-        name.append(word.strip(",;.:"))
-    return f"{m.group(1)} {' '.join(name)}" if name else None
 
 
 def title_of(doc: str, docs: dict[str, DocMeta]) -> str:
@@ -159,15 +170,12 @@ def quote_for(p: Passage, query: Query, idf: Idf | None, pattern: re.Pattern | N
 
 
 def refusal(
-    query: Query,
-    hits: list[Hit],
-    docs: dict[str, DocMeta],
-    idf: Idf | None = None,
-    notice: str | None = None,
-    depth: int = 3,
+    ctx: AnswerContext, hits: list[Hit] | None = None, *, notice: str | None = None, depth: int = 3
 ) -> Answer:
     """The honest answer: not found, with the closest passages marked as possibly related."""
-    cites = Cites(docs)
+    query, idf = ctx.query, ctx.idf
+    hits = ctx.hits if hits is None else hits
+    cites = Cites(ctx.docs)
     for h in hits[:depth]:
         cites.add(h.passage, quote_for(h.passage, query, idf), h.score, related_only=True)
     return Answer(

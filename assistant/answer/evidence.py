@@ -7,19 +7,12 @@ words. ``verbatim_quote`` is the last gate every quote goes through.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from assistant.textnorm import fold, nfc
+from assistant.vocab.tokens import Idf, folded_tokens
 
 __all__ = [
-    "STOPWORDS",
-    "STOP_PHRASES",
-    "folded_tokens",
-    "content_terms",
     "Idf",
     "coverage",
     "segments",
@@ -27,69 +20,6 @@ __all__ = [
     "verbatim_quote",
     "shorten",
 ]
-
-# Folded function words, question words and words every plan uses. They carry no
-# evidence: a passage "covering" them says nothing about the question. Folding merges
-# words ("tài"/"tại", "du"/"dù", "đầu"/"đâu"), so ambiguous ones are removed only as
-# phrases ("nhiệm vụ", "bao nhiêu"), never as single syllables.
-STOP_PHRASES = tuple(
-    """ke hoach|quyet dinh|van ban|uy ban nhan dan|don vi|co quan|chu tri|phoi hop|phu trach|nhiem vu
-    |thuc hien|trach nhiem|duoc giao|giao cho|dam nhan|dam nhiem|la gi|la ai|nhu the nao|the nao
-    |bao nhieu|bao gio|bao gom|khi nao|o dau|tai sao|vi sao|cau hoi|tra loi|thanh pho|thi tran|thi xa
-    |cho biet|cho toi|hay cho|liet ke|so nao|ban nao|nganh nao|phong nao|cac so|ban nganh|so sanh
-    |moi tinh|moi ke hoach|ben nao|lam gi|can lam|phai lam|nhung gi|cai gi|dieu gi""".replace("\n", "").split(
-        "|"
-    )
-)
-STOPWORDS = frozenset(
-    """ai bi cac cai chua chung co cua da den do duoc gi gom ha hay hoac het hon khong kia la lam len may
-    mot muon nao ne neu nay nhe nhieu nhu nhung o oi phai ra rang roi sao se so theo thuoc trong tung va
-    vao ve vi viec voi xin cho tinh huyen xa ubnd nganh gia gium""".split()
-)
-_STOP_PHRASE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p.strip()) for p in STOP_PHRASES) + r")\b")
-
-_WORD = re.compile(r"[0-9a-z]+(?:[&.,/'-][0-9a-z]+)*")
-
-
-def folded_tokens(text: str) -> list[str]:
-    """Folded word tokens: 'Sở TT&TT, 183/KH' → ['so', 'tt&tt', '183/kh']."""
-    return _WORD.findall(fold(nfc(text)))
-
-
-def content_terms(text: str, extra_stop: Iterable[str] = ()) -> list[str]:
-    """Folded tokens that carry meaning (stopwords and 1-letter tokens dropped), in order, unique."""
-    stop = STOPWORDS | set(extra_stop)
-    seen: dict[str, None] = {}
-    folded = _STOP_PHRASE_RE.sub(" | ", fold(nfc(text)))
-    for t in _WORD.findall(folded):
-        if t in stop or (len(t) < 2 and not t.isdigit()):
-            continue
-        seen.setdefault(t, None)
-    return list(seen)
-
-
-@dataclass
-class Idf:
-    """Inverse document frequency of folded tokens over the loaded passages.
-
-    A term no passage contains gets the highest weight: a question about "vốn vay"
-    should lose most of its coverage when no plan mentions "vay".
-    """
-
-    df: Counter = field(default_factory=Counter)
-    n: int = 0
-
-    @classmethod
-    def build(cls, texts: Iterable[str]) -> Idf:
-        df: Counter = Counter()
-        n = 0
-        for t in texts:
-            n += 1
-            df.update(set(folded_tokens(t)))
-        return cls(df, n)
-
-    def __call__(self, term: str) -> float:
-        return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5)) + 0.1
 
 
 def coverage(terms: list[str], text: str, idf: Idf | None = None) -> float:

@@ -1,4 +1,5 @@
-"""Compose a short, cited answer from retrieved passages — no language model.
+"""Extractive composers shared by the handlers: who leads/coordinates, the best passages
+quoted, and ``finalize`` — the last gate of every answer.  No language model.
 
 The plans are structured: passages carry the units that lead (``lead``), coordinate
 (``partners``) or are requested (``requested``), so "who leads X" is answered from
@@ -12,23 +13,18 @@ from __future__ import annotations
 import re
 
 from assistant.answer.common import (
+    AnswerContext,
     Cites,
-    Evidence,
-    evidence_score,
     plan_label,
     quote_for,
-    refusal,
     relevance,
     units_line,
 )
 from assistant.answer.evidence import Idf, shorten, verbatim_quote
-from assistant.answer.facts import compose_fact, is_meta
-from assistant.answer.intent import Query
-from assistant.answer.lists import MAX_CHILDREN, compose_compare, compose_list, section_children
-from assistant.answer.tasks import compose_unit_tasks, unit_fallback
-from assistant.records import Answer, DocMeta, Hit
+from assistant.query.model import Query
+from assistant.records import Answer, Hit
 
-__all__ = ["Evidence", "compose", "refusal", "finalize", "evidence_score", "plan_label", "MAX_LINES"]
+__all__ = ["compose_units", "compose_passages", "finalize", "MAX_LINES"]
 
 MAX_LINES = 6  # the answer is a few lines; the evidence lives in the citations
 _NEAR = 0.88  # a second plan's passage joins the answer only when this close to the best
@@ -46,9 +42,9 @@ def _lead_candidates(query: Query, hits: list[Hit], idf: Idf | None, need: str) 
     return out
 
 
-def _compose_units(
-    query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None, need: str
-) -> Answer | None:
+def compose_units(ctx: AnswerContext, need: str) -> Answer | None:
+    """Who leads (``need="lead"``) or coordinates (``"partners"``) the asked task, per plan."""
+    query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
     cands = _lead_candidates(query, ev.hits[:8], idf, need)
     if not cands:
         return None
@@ -103,13 +99,15 @@ def _compose_units(
     )
 
 
-def _compose_other(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+def compose_passages(ctx: AnswerContext) -> Answer | None:
+    """The best passages, quoted: the answer when no question family has a better one."""
+    query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
     rel = relevance(query, ev.hits[:6], idf)
     ranked = sorted(zip(rel, ev.hits[:6]), key=lambda x: -x[0])
     if not ranked:
         return None
     cites = Cites(docs)
-    lines = []
+    lines: list[str] = []
     best_r = ranked[0][0]
     for r, h in ranked[:2]:
         if r < best_r * _NEAR and lines:
@@ -118,66 +116,6 @@ def _compose_other(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Id
         n = cites.add(h.passage, q, h.score)
         lines.append(f"{shorten(q or h.passage.text, 260)} [{n}] — {plan_label(h.passage.doc, docs)}.")
     return Answer(question=query.text, answer="\n".join(lines), intent=query.intent, citations=cites.items)
-
-
-def compose(
-    query: Query,
-    ev: Evidence,
-    docs: dict[str, DocMeta],
-    *,
-    idf: Idf | None = None,
-    refuse_below: float = 0.35,
-) -> Answer:
-    """The extractive answer for ``query`` from ``ev``; a refusal when evidence is weak."""
-    if query.intent == "unit_tasks":
-        ans = compose_unit_tasks(query, ev, docs, idf) or unit_fallback(query, ev, docs, idf)
-        return finalize(ans or refusal(query, ev.hits, docs, idf))
-    meta_fact = query.intent in ("fact", "compare") and is_meta(query)
-    if query.intent == "list":
-        listed, heading_cov = section_children(query, ev, docs, idf)
-        if listed is not None and heading_cov >= 0.5:
-            return finalize(listed)  # the question names a section of the plan: that is evidence enough
-    if not meta_fact and evidence_score(query, ev.hits, idf) < refuse_below:
-        return finalize(refusal(query, ev.hits, docs, idf))
-    builders = {
-        "lead_unit": lambda: _compose_units(query, ev, docs, idf, "lead"),
-        "partner_unit": lambda: _compose_units(query, ev, docs, idf, "partners"),
-        "fact": lambda: compose_fact(query, ev, docs, idf),
-        "list": lambda: compose_list(query, ev, docs, idf),
-        "compare": lambda: compose_compare(query, ev, docs, idf),
-    }
-    ans = builders.get(query.intent, lambda: None)()
-    if (
-        ans is not None
-        and ans.refused
-        and query.intent == "fact"
-        and re.search(r"\b(may|bao nhieu)\b", query.folded)
-    ):
-        ans = _count_sections(query, ev, docs, idf) or ans
-    if ans is None and query.intent in ("lead_unit", "partner_unit", "fact", "list", "compare"):
-        ans = _compose_other(query, ev, docs, idf)
-        if ans is not None:
-            ans.intent = query.intent
-    if ans is None:
-        ans = _compose_other(query, ev, docs, idf)
-    return finalize(ans or refusal(query, ev.hits, docs, idf))
-
-
-def _count_sections(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
-    """ "Có mấy giải pháp?" when no sentence says a number: count the section's sub-sections.
-
-    Only a heading that holds every word counted ("giải pháp") qualifies.
-    """
-    m = re.search(r"\b(?:may|bao nhieu)\s+([a-z]+(?:\s+[a-z]+)?)", query.folded)
-    if not m:
-        return None
-    listed, cov = section_children(query, ev, docs, idf, heading=m.group(1))
-    if listed is None or cov < 0.99 or len(listed.citations) >= MAX_CHILDREN:
-        return None
-    head, *items = listed.answer.splitlines()
-    listed.answer = "\n".join([f"{len(listed.citations)} mục — {head}", *items])
-    listed.intent = "fact"
-    return listed
 
 
 def finalize(ans: Answer) -> Answer:

@@ -13,11 +13,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer.common import QUOTE_RE, Cites, Evidence, plan_label, refusal, relevance
-from assistant.answer.evidence import STOPWORDS, Idf, coverage, folded_tokens, segments, shorten
-from assistant.answer.intent import NOT_SIGN, Query
+from assistant.answer.common import QUOTE_RE, AnswerContext, Cites, Evidence, plan_label, refusal, relevance
+from assistant.answer.evidence import Idf, coverage, segments, shorten
+from assistant.query.model import Query
+from assistant.query.rules import NOT_SIGN
 from assistant.records import Answer, DocMeta, Hit
 from assistant.textnorm import fold
+from assistant.vocab.tokens import STOPWORDS, folded_tokens
 
 __all__ = [
     "FactRule",
@@ -285,10 +287,12 @@ def about_plan(query: Query, m: DocMeta) -> bool:
     return coverage(other, card) >= 0.75
 
 
-def meta_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer | None:
+def meta_fact(ctx: AnswerContext) -> Answer | None:
+    """The signer, issuer, number or issue date of the asked plan, from its header card."""
+    query, ev, docs = ctx.query, ctx.evidence, ctx.docs
     doc = _doc_of(query, ev, docs)
     m = docs.get(doc or "")
-    if m is None or not about_plan(query, m):
+    if doc is None or m is None or not about_plan(query, m):
         return None
     label = plan_label(doc, docs)
     if query.fact == "signer":
@@ -314,7 +318,7 @@ def meta_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer | 
             text = f"{label} không ghi đủ ngày ban hành (ghi: “{m.date_text}”)"
         else:
             return None
-        value = m.date_text or m.date
+        value = m.date_text or m.date or ""
     values = [value, *_date_forms(m.date)] if query.fact == "date" else [value]
     cites = Cites(docs)
     holders = [ev.metadata[doc]] if doc in ev.metadata else []
@@ -402,18 +406,19 @@ def best_fact_segment(query: Query, hits: list[Hit], idf: Idf | None, rule: Fact
     return best
 
 
-def compose_fact(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+def compose_fact(ctx: AnswerContext) -> Answer | None:
     """The sentence that holds the asked-for value; a refusal when no sentence holds one."""
+    query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
     meta = is_meta(query)
     if meta:
-        ans = meta_fact(query, ev, docs)
+        ans = meta_fact(ctx)
         if ans is not None:
             return ans
     rule = fact_rule(query.text, query.fact, query.terms, query.folded)
     hits = ev.hits[:6]
     best = best_fact_segment(query, hits, idf, rule)
     if best is None:
-        return refusal(query, hits, docs, idf) if rule.require is not None else None
+        return refusal(ctx, hits) if rule.require is not None else None
     _, h, seg = best
     cites = Cites(docs)
     n = cites.add(h.passage, seg, h.score)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.common import (
+    AnswerContext,
     Cites,
     Evidence,
     fold_,
@@ -14,10 +15,11 @@ from assistant.answer.common import (
     relevance,
     units_line,
 )
-from assistant.answer.evidence import Idf, coverage, folded_tokens, segments, shorten
+from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.facts import best_fact_segment, fact_body, fact_rule, is_meta, meta_fact
-from assistant.answer.intent import Query
-from assistant.records import Answer, DocMeta
+from assistant.query.model import Query
+from assistant.records import Answer, Citation, DocMeta
+from assistant.vocab.tokens import folded_tokens
 
 __all__ = ["compose_list", "compose_compare", "section_children", "MAX_CHILDREN"]
 
@@ -58,15 +60,14 @@ def _format_items(items: list[str], head: str) -> str:
     return "\n".join([head, *(f"• {r}" for r in rows)])
 
 
-def section_children(
-    query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None, heading: str | None = None
-) -> tuple[Answer | None, float]:
+def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[Answer | None, float]:
     """The question names a section ("nhiệm vụ trọng tâm"): its sub-sections, in order.
 
     Returns the answer (None when no named section has sub-sections) and how well the
     heading matches the question (coverage of the question's words, or of ``heading``'s
     when the caller knows the words the heading must hold).
     """
+    query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
     terms = _heading_terms(heading if heading is not None else query.folded or query.text)
     tset = set(terms)
     hits = ev.hits[:6]
@@ -136,9 +137,10 @@ def _continued(top, ev: Evidence) -> list:
     return [top, *same[ids.index(top.id) + 1 : ids.index(top.id) + 4]]
 
 
-def compose_list(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+def compose_list(ctx: AnswerContext) -> Answer | None:
     """A section's sub-sections, else the items (lines, bullets) of the best passage."""
-    ans, _ = section_children(query, ev, docs, idf)
+    query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
+    ans, _ = section_children(ctx)
     if ans is not None:
         return ans
     rel = relevance(query, ev.hits[:6], idf)
@@ -179,13 +181,13 @@ def compose_list(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf 
     )
 
 
-def compare_meta(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer | None:
+def compare_meta(ctx: AnswerContext) -> Answer | None:
     """Signer, date or number of each plan compared: one metadata line per plan."""
-    from dataclasses import replace
-
-    lines, cites = [], []
+    query, ev = ctx.query, ctx.evidence
+    lines: list[str] = []
+    cites: list[Citation] = []
     for doc in query.scope or list(ev.per_doc):
-        one = meta_fact(replace(query, filters={"doc": doc}), ev, docs)
+        one = meta_fact(ctx.with_query(filters={"doc": doc}))
         if one is None:
             continue
         shift = len(cites)
@@ -198,9 +200,11 @@ def compare_meta(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> Answer
     return Answer(question=query.text, answer="\n".join(lines), intent="compare", citations=cites)
 
 
-def compose_compare(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+def compose_compare(ctx: AnswerContext) -> Answer | None:
+    """One line per plan: the passage (or the fact) each compared plan gives."""
+    query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
     if is_meta(query):
-        ans = compare_meta(query, ev, docs)
+        ans = compare_meta(ctx)
         if ans is not None:
             return ans
     per_doc = ev.per_doc or {}
@@ -233,8 +237,8 @@ def compose_compare(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: I
     best_cov = rows[0][0]
     cites = Cites(docs)
     lines, leads, partners = [], [], []
-    for cov, doc, h in rows[:5]:
-        if cov < max(0.25, best_cov * 0.5):
+    for row_cov, doc, h in rows[:5]:
+        if row_cov < max(0.25, best_cov * 0.5):
             continue
         p = h.passage
         q = quote_for(p, query, idf)

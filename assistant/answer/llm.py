@@ -15,12 +15,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.evidence import best_segment, content_terms, folded_tokens, verbatim_quote
-from assistant.answer.extractive import finalize, plan_label
-from assistant.answer.intent import Query
+from assistant.answer.common import AnswerContext, plan_label
+from assistant.answer.evidence import best_segment, verbatim_quote
+from assistant.answer.extractive import finalize
 from assistant.errors import ConfigError
+from assistant.ingest.units import canonical_unit, find_units
+from assistant.query.model import Intent
 from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
 from assistant.textnorm import fold
+from assistant.vocab.tokens import content_terms, folded_tokens
 
 __all__ = ["PROMPTS_DIR", "load_prompt", "make_chat_model", "LLMAnswerer", "check_citations", "MAX_PASSAGES"]
 
@@ -54,6 +57,7 @@ def make_chat_model(settings) -> tuple[Any, str]:
             hint="dùng 'openai:<tên mô hình>' hoặc 'ollama:<tên mô hình>', hoặc để trống",
         )
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
     base_url = settings.llm_base_url or None
     if kind == "ollama":
@@ -70,7 +74,7 @@ def make_chat_model(settings) -> tuple[Any, str]:
     chat = ChatOpenAI(
         model=model,
         base_url=base_url,
-        api_key=settings.llm_api_key or "not-needed",
+        api_key=SecretStr(settings.llm_api_key or "not-needed"),
         timeout=settings.llm_timeout,
         max_retries=0,
         temperature=0,
@@ -220,9 +224,8 @@ class LLMAnswerer:
                 "cung cấp; hiển thị câu trả lời trích xuất từ kế hoạch.",
             )
         ok, reason = check_citations(text, passages)
-        if ok and extractive.intent in ("lead_unit", "partner_unit"):
+        if ok and extractive.intent in (Intent.LEAD_UNIT, Intent.PARTNER_UNIT):
             # the model may word a unit its own way, but may not put another unit in charge
-            from assistant.ingest.units import canonical_unit, find_units
 
             given = [*extractive.units.get("lead", []), *extractive.units.get("partners", [])]
             allowed = {*given, *(canonical_unit(u) for u in given)}
@@ -260,7 +263,7 @@ class LLMAnswerer:
                     n=n,
                     passage_id=p.id,
                     doc=p.doc,
-                    title=(docs.get(p.doc).title if docs.get(p.doc) else "") or plan_label(p.doc, docs),
+                    title=getattr(docs.get(p.doc), "title", "") or plan_label(p.doc, docs),
                     section=p.section_path,
                     text=p.text,
                     quote=quote,
@@ -301,33 +304,34 @@ class LLMAnswerer:
             )
         return self._fallback(extractive, msg)
 
-    def answer(self, query: Query, hits: list[Hit], extractive: Answer, docs: dict[str, DocMeta]) -> Answer:
-        passages = self.select(hits, extractive)
+    def answer(self, ctx: AnswerContext, extractive: Answer) -> Answer:
+        """The model's answer from the handler's evidence (``ctx``), verified; else ``extractive``."""
+        docs = ctx.docs
+        passages = self.select(ctx.hits, extractive)
         if not passages:
             return extractive
         try:
-            reply = self.model.invoke(self.messages(query.text, passages, docs))
+            reply = self.model.invoke(self.messages(ctx.query.text, passages, docs))
         except Exception as e:  # any client/server failure: the extractive answer still stands
             return self._error(extractive, e)
         return self._accept(_text(reply), passages, extractive, docs)
 
-    def stream(
-        self, query: Query, hits: list[Hit], extractive: Answer, docs: dict[str, DocMeta]
-    ) -> Iterator[Any]:
+    def stream(self, ctx: AnswerContext, extractive: Answer) -> Iterator[Any]:
         """Yield text chunks as they arrive, then the verified (or fallback) Answer."""
-        passages = self.select(hits, extractive)
+        docs = ctx.docs
+        passages = self.select(ctx.hits, extractive)
         if not passages:
             yield extractive.answer
             yield extractive
             return
         acc = []
         try:
-            for chunk in self.model.stream(self.messages(query.text, passages, docs)):
+            for chunk in self.model.stream(self.messages(ctx.query.text, passages, docs)):
                 piece = _text(chunk)
                 if piece:
                     acc.append(piece)
                     yield piece
-        except Exception as e:
+        except Exception as e:  # the model client's failure (third-party code): fall back, say why
             yield self._error(extractive, e)
             return
         yield self._accept("".join(acc), passages, extractive, docs)

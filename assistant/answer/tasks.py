@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.common import Cites, Evidence, fold_, plan_label
-from assistant.answer.evidence import STOPWORDS, Idf, best_segment, coverage, folded_tokens, segments, shorten
-from assistant.answer.intent import Query, expand_abbreviations
-from assistant.records import Answer, DocMeta, Passage
+from assistant.answer.common import AnswerContext, Cites, fold_, plan_label
+from assistant.answer.evidence import Idf, best_segment, coverage, segments, shorten
+from assistant.records import Answer, Passage
+from assistant.vocab.abbreviations import expand_abbreviations
+from assistant.vocab.tokens import STOPWORDS, folded_tokens
 
 __all__ = ["compose_unit_tasks", "unit_fallback"]
 
@@ -55,9 +56,9 @@ PER_PLAN = 6
 _ENUM_TOKEN = re.compile(r"\d{1,3}|[ivxlc]{1,6}|[a-z]")
 
 
-def compose_unit_tasks(
-    query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None
-) -> Answer | None:
+def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
+    """The unit's tasks, grouped by plan: those it leads first (or the role asked for)."""
+    query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
     rows = ev.unit_rows
     if not rows:
         return None
@@ -79,7 +80,7 @@ def compose_unit_tasks(
     per_doc = PER_PLAN if len(by_doc) == 1 else 2
     body = []
     for doc, items in list(by_doc.items())[:4]:
-        parts = []
+        parts: list[str] = []
         used = 0
         for p, role, score in items:
             if len(parts) >= per_doc:
@@ -114,7 +115,7 @@ def _unit_span(text: str, key: str, max_chars: int = 320) -> str:
     """From the sentence naming the unit, as far as its item goes (to the next bullet)."""
     segs = segments(text)
     for i, (a, b) in enumerate(segs):
-        if key in fold_(expand_abbreviations(text[a:b])):
+        if key in fold_(expand_abbreviations(text[a:b], min_chars=3, as_written=True)):
             end = b
             for a2, b2 in segs[i + 1 :]:
                 if b2 - a > max_chars or text[a2 - 2 : a2].strip() in ("*", "-", "•", "+"):
@@ -124,19 +125,20 @@ def _unit_span(text: str, key: str, max_chars: int = 320) -> str:
     return ""
 
 
-def unit_fallback(query: Query, ev: Evidence, docs: dict[str, DocMeta], idf: Idf | None) -> Answer | None:
+def unit_fallback(ctx: AnswerContext) -> Answer | None:
     """No passage lists the unit as lead/partner: answer only from passages that name it.
 
     ("UBND huyện Tháp Mười" inside a row for all districts.) A unit the plans never
     name gets a refusal, not someone else's tasks.
     """
-    names = [fold_(expand_abbreviations(u)) for u in query.units]
+    query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
+    names = [fold_(expand_abbreviations(u, min_chars=3, as_written=True)) for u in query.units]
     unit_terms = set(folded_tokens(" ".join(query.units)))
     rest = [t for t in query.terms if t not in unit_terms and not t.isdigit()]
     found = []
     for h in ev.hits:
         # "UBND huyện Tháp Mười" in the text is "Ủy ban nhân dân huyện" once short forms are read
-        text = expand_abbreviations(h.passage.text)
+        text = expand_abbreviations(h.passage.text, min_chars=3, as_written=True)
         if h.passage.kind == "metadata" or not any(n and n in fold_(text) for n in names):
             continue
         seg = _unit_span(h.passage.text, names[0])

@@ -25,7 +25,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from ..errors import ConfigError
-from ..textnorm import fold, match_key, syllables
+from ..textnorm import fold, match_key
+from ..vocab.tokens import syllables
 
 __all__ = [
     "Embedder",

@@ -16,139 +16,35 @@ A query typed entirely without diacritics is matched on the folded family only.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from ..textnorm import fold, match_key, nfc
+from ..vocab.abbreviations import abbreviation_hits, lexicon
+from ..vocab.tokens import JOINERS, TOKEN, has_diacritics
 
 __all__ = [
     "LEXICAL_VERSION",
     "lexical_tokens",
     "lexical_version",
-    "has_diacritics",
     "LexicalIndex",
-    "abbreviation_entries",
     "top_positive",
-    "expand_abbreviations",
     "DiacriticRestorer",
 ]
 
 LEXICAL_VERSION = 1  # bump when the token families change (the manifest records it)
 
-ABBREVIATIONS_PATH = Path(__file__).resolve().parent.parent / "data" / "abbreviations.json"
-
-# same token shape as textnorm.syllables (keeps "TT&TT", "VH,TT&DL" whole), with spans
-_TOKEN = re.compile(r"[^\W_]+(?:[&.,'][^\W_]+)*", re.UNICODE)
-_JOINERS = re.compile(r"[&.,']")
-_BREAK = re.compile(r"[.;:!?()\[\]\n]")
-# a folded string that could be an ordinary Vietnamese syllable ("ca", "so"): such
-# abbreviations only count when written in capitals, or "so sánh" would become "Sở"
-_SYLLABLE = re.compile(
-    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
-    r"[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$"
-)
-
-
-def has_diacritics(text: str) -> bool:
-    return (
-        any(unicodedata.category(c) == "Mn" for c in unicodedata.normalize("NFD", text))
-        or "đ" in text.lower()
-    )
-
-
-def _key(token: str) -> str:
-    """Folded, joiner-free: 'TT&TT' → 'tttt', 'VH,TT&DL' → 'vhttdl'."""
-    return _JOINERS.sub("", fold(token))
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    keys: tuple[str, ...]
-    entry: int
-    is_short: bool
-    caps_only: bool
-
-
-@dataclass(frozen=True)
-class _Lexicon:
-    concepts: tuple[str, ...]  # entry → concept token
-    longs: tuple[str, ...]  # entry → long form text
-    shorts: tuple[tuple[str, ...], ...]  # entry → folded short keys
-    by_first: dict[str, tuple[_Phrase, ...]]  # first key → candidate phrases, longest first
-    digest: str
-
-
-def abbreviation_entries(path: Path | None = None) -> list[dict]:
-    """The abbreviation list, or [] when the data file is absent (tokens then carry no expansion)."""
-    p = path or ABBREVIATIONS_PATH
-    if not p.is_file():
-        return []
-    data = json.loads(p.read_text(encoding="utf-8"))
-    return list(data.get("abbreviations", []))
-
-
-def _lexicon(path: str | None = None) -> _Lexicon:
-    # keyed on mtime/size so a data file that appears or changes is picked up
-    p = Path(path) if path else ABBREVIATIONS_PATH
-    try:
-        st = p.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        stamp = (0, -1)
-    return _load_lexicon(str(p), stamp)
-
-
-@lru_cache(maxsize=8)
-def _load_lexicon(path: str, stamp: tuple[int, int]) -> _Lexicon:
-    p = Path(path)
-    raw = p.read_bytes() if p.is_file() else b""
-    entries = abbreviation_entries(p) if raw else []
-    concepts, longs, shorts, phrases = [], [], [], []
-    for e in entries:
-        long_forms = e.get("long") or []
-        long_forms = [long_forms] if isinstance(long_forms, str) else list(long_forms)
-        short_forms = e.get("short") or []
-        short_forms = [short_forms] if isinstance(short_forms, str) else list(short_forms)
-        if not long_forms:
-            continue
-        long_keys = [tuple(_key(t) for t in _TOKEN.findall(nfc(lf))) for lf in long_forms]
-        concepts.append("≡" + "_".join(long_keys[0]))
-        longs.append(long_forms[0])
-        skeys = []
-        for s in short_forms:
-            ks = tuple(_key(t) for t in _TOKEN.findall(nfc(s)))
-            if not ks or not all(ks):
-                continue
-            if len(ks) == 1:  # multi-word shorts ("TT và TT") are matched, not emitted
-                skeys.append(ks[0])
-            caps = len(ks) == 1 and bool(_SYLLABLE.match(ks[0]))
-            phrases.append(_Phrase(ks, len(concepts) - 1, True, caps))
-        shorts.append(tuple(dict.fromkeys(skeys)))
-        phrases += [_Phrase(k, len(concepts) - 1, False, False) for k in long_keys if k]
-    by_first: dict[str, list[_Phrase]] = {}
-    for ph in phrases:
-        by_first.setdefault(ph.keys[0], []).append(ph)
-    frozen = {k: tuple(sorted(v, key=lambda ph: -len(ph.keys))) for k, v in by_first.items()}
-    return _Lexicon(
-        tuple(concepts),
-        tuple(longs),
-        tuple(shorts),
-        frozen,
-        hashlib.sha256(raw).hexdigest()[:12] if raw else "none",
-    )
+# the tokeniser and the abbreviation list are the vocabulary module's (one of each)
+_TOKEN = TOKEN
+_JOINERS = JOINERS
 
 
 def lexical_version(abbreviations: Path | None = None) -> str:
     """Tokenizer version + abbreviation data digest; an index built with another is refused."""
-    return f"{LEXICAL_VERSION}:{_lexicon(str(abbreviations) if abbreviations else None).digest}"
+    return f"{LEXICAL_VERSION}:{lexicon(abbreviations).digest}"
 
 
 def _word_tokens(words: Sequence[str], joined: Sequence[bool], *, accented: bool) -> list[str]:
@@ -170,41 +66,6 @@ def _word_tokens(words: Sequence[str], joined: Sequence[bool], *, accented: bool
     return out
 
 
-def _in_number(text: str, start: int, end: int) -> bool:
-    """True for the parts of a document number ("183/KH-UBND", "57-KL/TW"): not names."""
-    return (start > 0 and text[start - 1] in "/-") or (end < len(text) and text[end] in "/-")
-
-
-def _abbreviation_hits(text: str, matches: list[re.Match], lex: _Lexicon):
-    """(first token, token count, phrase) of every abbreviation or long form in the text."""
-    words = [m.group(0) for m in matches]
-    keys = [_key(w) for w in words]
-    # a phrase may span commas ("Văn hóa, Thể thao và Du lịch") but not a sentence or bracket
-    breaks = [False] + [
-        bool(_BREAK.search(text[matches[i - 1].end() : matches[i].start()])) for i in range(1, len(matches))
-    ]
-    i = 0
-    while i < len(words):
-        hit = None
-        for ph in lex.by_first.get(keys[i], ()):
-            n = len(ph.keys)
-            if tuple(keys[i : i + n]) != ph.keys:
-                continue
-            if ph.caps_only and not words[i].isupper():
-                continue
-            if n > 1 and any(breaks[i + 1 : i + n]):
-                continue
-            if ph.is_short and _in_number(text, matches[i].start(), matches[i + n - 1].end()):
-                continue
-            hit = ph
-            break
-        if hit is None:
-            i += 1
-            continue
-        yield i, len(hit.keys), hit
-        i += len(hit.keys)
-
-
 def lexical_tokens(text: str, *, query: bool = False, abbreviations: Path | None = None) -> list[str]:
     """BM25 tokens of a passage (or, with ``query=True``, of a question).
 
@@ -223,11 +84,11 @@ def lexical_tokens(text: str, *, query: bool = False, abbreviations: Path | None
     accented = (not query) or has_diacritics(text)
     out = _word_tokens(words, joined, accented=accented)
 
-    lex = _lexicon(str(abbreviations) if abbreviations else None)
+    lex = lexicon(abbreviations)
     if not lex.by_first:
         return out
     seen: set[int] = set()
-    for _, _, hit in _abbreviation_hits(text, matches, lex):
+    for _, _, hit in abbreviation_hits(text, matches, lex):
         out.append(lex.concepts[hit.entry])
         if hit.entry in seen:
             continue
@@ -238,25 +99,6 @@ def lexical_tokens(text: str, *, query: bool = False, abbreviations: Path | None
         else:
             out += ["~" + s for s in lex.shorts[hit.entry]]
     return out
-
-
-def expand_abbreviations(text: str, *, abbreviations: Path | None = None) -> str:
-    """The text with every known abbreviation written out ("Sở TT&TT" → "Sở Thông tin và Truyền thông").
-
-    Plans mostly write names in full, so the dense side embeds questions this way.
-    """
-    text = nfc(text or "")
-    lex = _lexicon(str(abbreviations) if abbreviations else None)
-    matches = list(_TOKEN.finditer(text))
-    if not lex.by_first or not matches:
-        return text
-    out, last = [], 0
-    for i, n, hit in _abbreviation_hits(text, matches, lex):
-        if not hit.is_short:
-            continue
-        out += [text[last : matches[i].start()], lex.longs[hit.entry]]
-        last = matches[i + n - 1].end()
-    return "".join(out) + text[last:]
 
 
 class LexicalIndex:

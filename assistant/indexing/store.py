@@ -218,7 +218,6 @@ class IndexStore:
     lexical: LexicalIndex
     lexical_units: LexicalIndex
     by_id: dict[str, Passage] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)  # per-store derived data (filters …)
 
     def __post_init__(self) -> None:
         if not self.by_id:

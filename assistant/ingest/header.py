@@ -9,14 +9,13 @@ attached document "(Kèm theo Quyết định số … ngày …)".  A letter (c
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from ..records import Block
 from ..textnorm import fold
+from ..vocab.data import abbreviation_entries
 from .patterns import (
     DATE_LINE,
     doc_type_from_number,
@@ -123,10 +122,8 @@ def smart_case(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
-    data = json.loads(
-        (Path(__file__).resolve().parent.parent / "data" / "abbreviations.json").read_text("utf-8")
-    )
-    return frozenset(s for e in data["abbreviations"] for s in e["short"]) | {"UBND", "HĐND", "TW", "XHCN"}
+    entries = abbreviation_entries()
+    return frozenset(s for e in entries for s in e["short"]) | {"UBND", "HĐND", "TW", "XHCN"}
 
 
 def _doc_type_name(dt: str) -> str:

@@ -1,25 +1,37 @@
-"""Unit names: recognition in text and lists, canonicalisation through data/units.json.
+"""Unit names: recognition in text and lists, canonicalisation.
 
+The vocabulary (names, aliases, head words, role words, provinces) is
+``assistant.vocab.units``; this module reads units in running text and lists.
 A unit is identified by its canonical name *and* the province of the plan that names
 it (Passage.province): "Sở Thông tin và Truyền thông" of Đồng Tháp is not the one of
-Đồng Nai.  Aliases that only make sense inside one province ("Báo ĐT", "Đài PTTH
-Đồng Nai") are expanded from templates for that province only.
-
-Matching is word-based, case- and tone-placement-insensitive; a word written without
-any diacritic also matches accent-insensitively ("so van hoa" finds "Sở Văn hóa"),
-while a word with diacritics must match them ("số thông tin" is not "Sở Thông tin").
+Đồng Nai.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from ..textnorm import fold, match_key, nfc, normalize_tones
+from ..textnorm import fold, nfc, normalize_tones
+from ..vocab.units import CONNECTORS as _CONNECTORS
+from ..vocab.units import LOWER_TAIL as _LOWER_TAIL
+from ..vocab.units import MAX_NAME as _MAX_NAME
+from ..vocab.units import NAME_STOP_WORDS as _STOP_WORDS
+from ..vocab.units import SECTORS as _SECTORS
+from ..vocab.units import Alias as _Alias
+from ..vocab.units import Tok as _Tok
+from ..vocab.units import admin_words as _admin_words
+from ..vocab.units import alias_index as _index
+from ..vocab.units import canonical_province, province_in, provinces, unit_aliases
+from ..vocab.units import councils as _councils
+from ..vocab.units import heads as _heads
+from ..vocab.units import name_tokens as _tokens
+from ..vocab.units import roles as _roles
+from ..vocab.units import scopes as _scopes
+from ..vocab.units import starts_with as _starts_with
+from ..vocab.units import verbs as _verbs
+from ..vocab.units import word_eq as _word_eq
 
 __all__ = [
     "canonical_unit",
@@ -34,159 +46,6 @@ __all__ = [
     "province_in",
     "UnitList",
 ]
-
-DATA = Path(__file__).resolve().parent.parent / "data" / "units.json"
-
-_TOKEN = re.compile(r"[^\W_]+(?:\s*&\s*[^\W_]+)*", re.UNICODE)
-_ADMIN = ("thành phố", "huyện", "thị xã", "xã", "phường", "thị trấn", "tỉnh")
-# words that may sit between the units of a list without making it "not a unit list"
-_CONNECTORS = {"va", "cac", "voi", "cung", "gom", "giao", "dc"}
-_LOWER_TAIL = {"tỉnh", "huyện", "thị xã", "thành phố", "xã", "thị trấn"}
-_SCOPE = ("thành phố", "thị xã", "thị trấn", "huyện", "quận", "xã", "phường", "tỉnh")
-# verbs that follow a unit name ("Sở Y tế chủ trì", "UBND huyện Xây dựng kế hoạch"): never part of a name
-_ROLE_VERBS = (
-    "chủ trì",
-    "phối hợp",
-    "thực hiện",
-    "tham mưu",
-    "tổ chức",
-    "triển khai",
-    "xây dựng",
-    "chịu trách nhiệm",
-    "có trách nhiệm",
-    "hướng dẫn",
-    "theo dõi",
-    "tổng hợp",
-    "báo cáo",
-    "đôn đốc",
-    "chỉ đạo",
-    "tuyên truyền",
-    "đề nghị",
-    "phụ trách",
-    "ban hành",
-    "tiếp tục",
-    "rà soát",
-    "giao",
-    "căn cứ",
-    "quyết định",
-    "phê duyệt",
-    "yêu cầu",
-    "đảm bảo",
-    "bảo đảm",
-    "nghiên cứu",
-    "cung cấp",
-    "hỗ trợ",
-    "tăng cường",
-    "đẩy mạnh",
-    "trình",
-    "phát huy",
-    "nâng cao",
-    "chủ động",
-    "thường xuyên",
-    "tích cực",
-)
-# ordinary lower-case words that end a name written without punctuation ("Sở Y tế và các đơn vị")
-_STOP_WORDS = {
-    "và",
-    "với",
-    "các",
-    "của",
-    "cho",
-    "trên",
-    "tại",
-    "theo",
-    "về",
-    "trong",
-    "để",
-    "được",
-    "có",
-    "đã",
-    "sẽ",
-    "thuộc",
-    "cùng",
-    "là",
-    "những",
-    "một",
-    "nhằm",
-    "khi",
-    "nếu",
-    "hoặc",
-    "đến",
-    "từ",
-    "tới",
-    "đối",
-    "này",
-    "đó",
-    "năm",
-    "ngày",
-    "tháng",
-    "làm",
-    "gì",
-    "nào",
-    "thì",
-    "mà",
-    "phải",
-    "liên",
-    "quan",
-    "như",
-    "sau",
-}
-# a generic name reads at most this many tokens before its scope word
-_MAX_NAME = 12
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(c: str) -> str:
-    d = unicodedata.normalize("NFD", c.lower())
-    base = "".join(x for x in d if unicodedata.category(x) != "Mn")
-    base = base.replace("đ", "d")
-    return base if len(base) == 1 else c.lower()
-
-
-def _has_marks(word: str) -> bool:
-    return (
-        any(unicodedata.category(x) == "Mn" for x in unicodedata.normalize("NFD", word))
-        or "đ" in word.lower()
-    )
-
-
-@dataclass(frozen=True)
-class _Tok:
-    start: int
-    end: int
-    raw: str
-    fold: str
-    key: str  # match_key (accent-sensitive)
-    marked: bool  # written with diacritics
-    joined: bool = False  # only spaces separate it from the previous token
-
-
-def _tokens(text: str) -> list[_Tok]:
-    out = []
-    prev_end = None
-    for m in _TOKEN.finditer(text):
-        raw = re.sub(r"\s+", "", m.group(0))
-        joined = prev_end is not None and not text[prev_end : m.start()].strip()
-        out.append(
-            _Tok(
-                m.start(),
-                m.end(),
-                raw,
-                "".join(_fold_char(c) for c in raw),
-                match_key(raw),
-                _has_marks(raw),
-                joined,
-            )
-        )
-        prev_end = m.end()
-    return out
-
-
-@dataclass(frozen=True)
-class _Alias:
-    toks: tuple[tuple[str, str], ...]  # (fold, key) per word
-    canonical: str
-    vague: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,93 +65,6 @@ class UnitList:
     requested: tuple[str, ...] = ()
     # "X chủ trì, phối hợp (với) Y", "X chủ trì; Y phối hợp": Y coordinates, it is not in ``units``
     partners: tuple[str, ...] = ()
-
-
-@lru_cache(maxsize=1)
-def _data() -> dict:
-    return json.loads(DATA.read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def provinces() -> dict[str, str]:
-    """folded alias → canonical province name."""
-    out = {}
-    for p in _data()["provinces"]:
-        for n in (p["name"], *p.get("aliases", [])):
-            out[" ".join(t.fold for t in _tokens(nfc(n)))] = p["name"]
-    return out
-
-
-def canonical_province(name: str | None) -> str | None:
-    if not name:
-        return None
-    key = " ".join(t.fold for t in _tokens(nfc(name)))
-    key = re.sub(r"^(tinh|thanh pho|tp) ", "", key)
-    return provinces().get(key)
-
-
-def province_in(text: str) -> list[str]:
-    """Provinces named in a text after 'tỉnh'/'thành phố', in order of appearance."""
-    toks = _tokens(nfc(text))
-    found = []
-    for i, t in enumerate(toks):
-        if t.key not in ("tỉnh", "phố"):
-            continue
-        for n in (4, 3, 2, 1):
-            key = " ".join(x.fold for x in toks[i + 1 : i + 1 + n])
-            # province names are written capitalised; "tỉnh và huyện" must not match
-            if key in provinces() and all(x.raw[:1].isupper() for x in toks[i + 1 : i + 1 + n]):
-                found.append(provinces()[key])
-                break
-    return found
-
-
-def _initials(name: str) -> str:
-    return "".join(w[0].upper() for w in name.split() if w[0].isalpha())
-
-
-def _alias(text: str, canonical: str, vague: bool = False) -> _Alias | None:
-    toks = _tokens(nfc(text))
-    if not toks:
-        return None
-    return _Alias(tuple((t.fold, t.key) for t in toks), canonical, vague)
-
-
-@lru_cache(maxsize=64)
-def _index(province: str | None) -> dict[str, tuple[_Alias, ...]]:
-    data = _data()
-    aliases: list[_Alias] = []
-    for u in data["units"]:
-        for n in (u["name"], *u.get("aliases", [])):
-            aliases.append(_alias(n, u["name"]))
-    names = [p["name"] for p in data["provinces"]]
-    for tpl in data.get("templates", []):
-        for pname in names:
-            local = pname == province
-            for n in (tpl["name"], *tpl.get("aliases", [])):
-                # unqualified or initials-only forms are only safe inside their own province
-                if not local and ("{P}" not in n):
-                    continue
-                aliases.append(
-                    _alias(
-                        n.replace("{P}", pname).replace("{I}", _initials(pname)),
-                        tpl["name"].replace("{P}", pname),
-                    )
-                )
-    for u in data.get("scoped", {}).get(province or "", []):
-        for n in (u["name"], *u.get("aliases", [])):
-            aliases.append(_alias(n, u["name"]))
-    for v in data.get("vague", []):
-        aliases.append(_alias(v, v, vague=True))
-    idx: dict[str, list[_Alias]] = {}
-    for a in aliases:
-        if a is not None:
-            idx.setdefault(a.toks[0][0], []).append(a)
-    return {k: tuple(sorted(v, key=lambda a: -len(a.toks))) for k, v in idx.items()}
-
-
-def _word_eq(t: _Tok, alias_word: tuple[str, str]) -> bool:
-    return t.key == alias_word[1] if t.marked else t.fold == alias_word[0]
 
 
 def _match_at(toks: list[_Tok], i: int, idx) -> _Alias | None:
@@ -381,79 +153,6 @@ def _generic_name(text: str, toks, i: int, g: int, a: _Alias | None, province: s
             if not sector and not re.match(r"\s*(?:[-–,&/]|và\b|\(|và$)", between, flags=re.I):
                 return a.canonical
     return _tidy(text[toks[i].start : toks[i + g - 1].end])
-
-
-# Fields of work in unit names (folded): after a short known name they make a longer, different
-# name ("Trung tâm Xúc tiến Du lịch"), never a place.
-_SECTORS = frozenset(
-    (
-        "du lich",
-        "thuong mai",
-        "dau tu",
-        "van hoa",
-        "the thao",
-        "y te",
-        "giao duc",
-        "dao tao",
-        "nong nghiep",
-        "cong nghe",
-        "khoa hoc",
-        "moi truong",
-        "tai nguyen",
-        "tai chinh",
-        "ke hoach",
-        "xa hoi",
-        "thong tin",
-        "truyen thong",
-        "truyen thanh",
-        "truyen hinh",
-        "phat thanh",
-        "dan toc",
-        "ton giao",
-        "noi vu",
-        "tu phap",
-        "xay dung",
-        "giao thong",
-        "van tai",
-        "cong thuong",
-        "lao dong",
-        "thuong binh",
-        "ngoai vu",
-        "an ninh",
-        "quoc phong",
-        "hanh chinh",
-        "kinh te",
-        "ha tang",
-        "do thi",
-        "thuy loi",
-        "lam nghiep",
-        "thuy san",
-        "khuyen nong",
-        "dich vu",
-        "viec lam",
-        "chuyen doi",
-        "du lieu",
-        "ngan sach",
-        "thi truong",
-    )
-)
-
-
-@lru_cache(maxsize=1)
-def _heads() -> tuple[tuple[tuple[str, str], ...], ...]:
-    """The head words of unit names (data file "heads"), longest first."""
-    hs = [_alias(h, h) for h in _data()["heads"]]
-    return tuple(sorted({h.toks for h in hs if h}, key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _verbs() -> tuple[tuple[tuple[str, str], ...], ...]:
-    return tuple(sorted((_alias(v, "").toks for v in _ROLE_VERBS), key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _scopes() -> tuple[tuple[tuple[str, str], ...], ...]:
-    return tuple(_alias(a, "").toks for a in _SCOPE)
 
 
 def _scope_at(toks, j: int) -> int:
@@ -555,14 +254,6 @@ def _generic_unit(text: str, toks, i: int) -> int:
     return j - i if j > i + h else 0
 
 
-@lru_cache(maxsize=1)
-def _councils() -> tuple[tuple, tuple]:
-    return (
-        tuple(_alias(a, "").toks for a in ("Hội đồng nhân dân", "HĐND")),
-        tuple(_alias(a, "").toks for a in ("Ủy ban nhân dân", "UBND")),
-    )
-
-
 def _council_pair(toks, j: int) -> int:
     """Token length of "HĐND và UBND" / "Hội đồng nhân dân và Ủy ban nhân dân" (also "HĐND - UBND") at j."""
     councils, committees = _councils()
@@ -572,21 +263,6 @@ def _council_pair(toks, j: int) -> int:
     k = j + n + (1 if j + n < len(toks) and toks[j + n].key == "và" else 0)
     m = _starts_with(toks, k, committees)
     return k + m - j if m else 0
-
-
-@lru_cache(maxsize=1)
-def _roles() -> tuple[tuple[tuple[str, str], ...], ...]:
-    rs = [_alias(r, r) for r in [*_data().get("roles", []), "Chánh", "Đề nghị"]]
-    return tuple(sorted((r.toks for r in rs if r), key=len, reverse=True))
-
-
-def _starts_with(toks: list[_Tok], i: int, seqs) -> int:
-    """Length (in tokens) of the first of ``seqs`` that starts at token i, else 0."""
-    for s in seqs:
-        n = len(s)
-        if i + n <= len(toks) and all(_word_eq(toks[i + k], s[k]) for k in range(n)):
-            return n
-    return 0
 
 
 def _tidy(name: str) -> str:
@@ -694,7 +370,7 @@ def parse_unit_list(
     partner_mode = False
     for _, kind, val in events:
         if kind == "unit":
-            pending.append(val)
+            pending.append(str(val))
             continue
         if val is None:  # "chủ trì": what was pending leads
             lead += pending
@@ -710,12 +386,6 @@ def parse_unit_list(
     partners = [u for u in dict.fromkeys(partners) if u and u not in lead]
     found = bool(lead or partners)
     return UnitList(tuple(lead), complete and found, tuple(lead) if requested else (), tuple(partners))
-
-
-@lru_cache(maxsize=1)
-def _admin_words() -> tuple[tuple, tuple]:
-    ubnd = (_alias("Ủy ban nhân dân", "").toks, _alias("UBND", "").toks)
-    return ubnd, tuple(_alias(a, "").toks for a in sorted(_ADMIN, key=len, reverse=True))
 
 
 def _admin_ubnd(toks, i: int) -> int:
@@ -785,23 +455,6 @@ def canonical_unit(name: str, province: str | None = None) -> str:
     if len(found.units) == 1 and found.complete:
         return found.units[0]
     return _tidy(name)
-
-
-def unit_aliases(province: str | None = None) -> dict[str, list[str]]:
-    """canonical name → aliases as written in the data file (templates expanded for ``province``)."""
-    data = _data()
-    out: dict[str, list[str]] = {}
-    for u in data["units"]:
-        out.setdefault(u["name"], []).extend(u.get("aliases", []))
-    if province:
-        for tpl in data.get("templates", []):
-            name = tpl["name"].replace("{P}", province)
-            out.setdefault(name, []).extend(
-                a.replace("{P}", province).replace("{I}", _initials(province)) for a in tpl.get("aliases", [])
-            )
-        for u in data.get("scoped", {}).get(province, []):
-            out.setdefault(u["name"], []).extend(u.get("aliases", []))
-    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
 
 
 def units_before(text: str, pos: int, province: str | None = None) -> list[str]:

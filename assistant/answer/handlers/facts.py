@@ -1,0 +1,65 @@
+"""A fact: a date, deadline, number, target, budget or slogan in a plan — or the plan's own
+signer, issuer, number or issue date, read from its header card."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assistant.answer.common import AnswerContext, Evidence, refusal
+from assistant.answer.facts import compose_fact, is_meta
+from assistant.answer.handler import Handler, add_plan_passages, search, weak
+from assistant.answer.lists import MAX_CHILDREN, section_children
+from assistant.query.model import FactKind, Intent, Query
+from assistant.records import Answer
+
+if TYPE_CHECKING:
+    from assistant.snapshot import IndexSnapshot
+
+__all__ = ["FactHandler", "META_FACTS", "asked_plans"]
+
+# facts on the plan's header card: the plan asked about must be in the evidence whole
+META_FACTS = frozenset({FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.ISSUER, FactKind.DATE})
+
+
+def asked_plans(query: Query, ev: Evidence) -> set[str | None]:
+    """The plans a header-card fact is asked of: those named, else the filtered one, else the best hit's."""
+    if query.fact not in META_FACTS:
+        return set()
+    return set(query.scope) or {query.filters.get("doc") or (ev.hits[0].passage.doc if ev.hits else None)}
+
+
+class FactHandler(Handler):
+    name = "fact"
+    intents = frozenset({Intent.FACT})
+
+    def gather(self, query: Query, snapshot: IndexSnapshot) -> Evidence:
+        ev = search(query, snapshot)
+        # "có mấy …" may be answered by counting a section of the best plans
+        docs: set[str | None] = {h.passage.doc for h in ev.hits[:3]}
+        return add_plan_passages(ev, snapshot, docs | asked_plans(query, ev))
+
+    def compose(self, ctx: AnswerContext) -> Answer | None:
+        if not is_meta(ctx.query) and weak(ctx):
+            return refusal(ctx)
+        ans = compose_fact(ctx)
+        if ans is not None and ans.refused and re.search(r"\b(may|bao nhieu)\b", ctx.query.folded):
+            ans = count_sections(ctx) or ans
+        return ans
+
+
+def count_sections(ctx: AnswerContext) -> Answer | None:
+    """ "Có mấy giải pháp?" when no sentence says a number: count the section's sub-sections.
+
+    Only a heading that holds every word counted ("giải pháp") qualifies.
+    """
+    m = re.search(r"\b(?:may|bao nhieu)\s+([a-z]+(?:\s+[a-z]+)?)", ctx.query.folded)
+    if not m:
+        return None
+    listed, cov = section_children(ctx, heading=m.group(1))
+    if listed is None or cov < 0.99 or len(listed.citations) >= MAX_CHILDREN:
+        return None
+    head, *items = listed.answer.splitlines()
+    listed.answer = "\n".join([f"{len(listed.citations)} mục — {head}", *items])
+    listed.intent = Intent.FACT
+    return listed

@@ -1,0 +1,13 @@
+"""Question understanding: one typed ``Query`` per question.
+
+- ``model``: ``Query``, ``Intent``, ``FactKind``, ``Role``, ``SectionKind``;
+- ``catalog``: the loaded collection as the parser sees it (places, numbers, units);
+- ``rules``: the question-form rules that pick the intent and fact kind;
+- ``parse``: ``parse_question`` (and ``follow_up`` for conversation turns).
+"""
+
+from assistant.query.catalog import Catalog
+from assistant.query.model import FactKind, Intent, Query, Role, SectionKind
+from assistant.query.parse import follow_up, parse_question
+
+__all__ = ["Catalog", "FactKind", "Intent", "Query", "Role", "SectionKind", "follow_up", "parse_question"]

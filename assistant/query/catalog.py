@@ -1,0 +1,152 @@
+"""The loaded collection as the question parser sees it: places, document numbers, unit names.
+
+Built once per index load (``snapshot.IndexSnapshot``) from the plans' ``DocMeta`` and
+passages; nothing in it is specific to one plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from assistant.errors import BadQuestion
+from assistant.records import DocMeta, Passage
+from assistant.textnorm import fold, nfc
+from assistant.vocab.places import locality_of, place_key
+
+__all__ = ["Catalog", "FILTER_KEYS"]
+
+FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
+
+
+@dataclass
+class Catalog:
+    """The loaded collection as the parser sees it: places, document numbers, unit names."""
+
+    docs: dict[str, DocMeta] = field(default_factory=dict)
+    provinces: dict[str, str] = field(default_factory=dict)  # folded → canonical
+    districts: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)  # folded name/alias → canonical
+    # communes, wards, towns, cities that issue loaded plans: folded name → those plans. Since
+    # the 2025 reorganisation a xã/phường plan has no district, so its place is its issuer.
+    localities: dict[str, set[str]] = field(default_factory=dict)
+    place_keys: frozenset[str] = frozenset()  # plans' places as compared by name (level word dropped)
+    issuers: frozenset[str] = frozenset()  # folded issuers of the loaded plans
+    corpus_folded: str = ""  # all passage text, folded (existence checks)
+    unit_matcher: Callable[[str, str | None], list[str]] | None = None
+
+    @classmethod
+    def build(
+        cls,
+        docs: dict[str, DocMeta],
+        passages: Iterable[Passage],
+        *,
+        unit_matcher: Callable[[str, str | None], list[str]] | None = None,
+        aliases: dict[str, Iterable[str]] | None = None,
+    ) -> Catalog:
+        cat = cls(
+            docs=dict(docs),
+            unit_matcher=unit_matcher,
+            issuers=frozenset(fold(m.issuer) for m in docs.values() if m.issuer),
+        )
+        texts = []
+        for d, m in docs.items():
+            name = locality_of(m.issuer)
+            if name:
+                cat.localities.setdefault(name, set()).add(d)
+            if m.province:
+                cat.provinces[fold(m.province)] = m.province
+            if m.district:
+                cat.districts[fold(m.district)] = m.district
+        for p in passages:
+            texts.append(fold(p.text))
+            if p.province:
+                cat.provinces.setdefault(fold(p.province), p.province)
+            if p.district:
+                cat.districts.setdefault(fold(p.district), p.district)
+            for u in (*p.lead, *p.partners, *p.requested):
+                cat.units.setdefault(fold(u), u)
+        for canon, names in (aliases or {}).items():
+            for n in (canon, *names):
+                if len(fold(n)) >= 4:
+                    cat.units.setdefault(fold(n), canon)
+        cat.corpus_folded = " \n ".join(texts)
+        keys = {place_key(x) for m in docs.values() for x in (m.province, m.district) if x}
+        cat.place_keys = frozenset(k for k in keys | set(cat.localities) if k)
+        # a locality that is also a loaded province or district is already scoped by that name
+        for name in [n for n in cat.localities if n in cat.provinces or n in cat.districts]:
+            del cat.localities[name]
+        return cat
+
+    def clean_filters(self, filters: object) -> dict[str, str]:
+        """User filters checked and normalised: a plan number becomes its file, a place its canonical name."""
+        if not filters:
+            return {}
+        if not isinstance(filters, dict):
+            raise BadQuestion("Bộ lọc không hợp lệ.", "Filters must be an object.")
+        out: dict[str, str] = {}
+        for k, v in filters.items():
+            if v in (None, ""):
+                continue
+            if k not in FILTER_KEYS:
+                raise BadQuestion(
+                    f"Không biết bộ lọc '{k}'.",
+                    f"Unknown filter '{k}'.",
+                    hint="dùng: " + ", ".join(FILTER_KEYS),
+                )
+            v = nfc(str(v)).strip()
+            if k == "doc":
+                v = self.resolve_doc(v) or v
+            elif k in ("province", "district"):
+                table = self.provinces if k == "province" else self.districts
+                v = table.get(fold(v), v)
+            out[k] = v
+        return out
+
+    def docs_of_place(self, key: str, value: str) -> frozenset[str]:
+        """The loaded plans of a place named in a question (key: province, district or commune)."""
+        if key == "commune":
+            return frozenset(self.localities.get(value, ()))
+        attr = "district" if key == "district" else "province"
+        return frozenset(d for d, m in self.docs.items() if getattr(m, attr) == value)
+
+    def docs_numbered(self, num: str) -> list[str]:
+        return [d for d, m in self.docs.items() if m.number and re.match(rf"0*{int(num)}\s*/", m.number)]
+
+    def resolve_doc(self, value: str) -> str | None:
+        """A doc file name from a file name, a stem, or a document number ("183", "183/KH-UBND")."""
+        if value in self.docs:
+            return value
+        key = fold(value).strip()
+        for d in self.docs:
+            if fold(d) == key or fold(d.rsplit(".", 1)[0]) == key:
+                return d
+        m = re.match(r"\s*(\d{1,5})", key)
+        if m:
+            hits = self.docs_numbered(m.group(1))
+            if len(hits) == 1:
+                return hits[0]
+        return None
+
+    def match_units(self, text: str, province: str | None = None) -> list[str]:
+        """Units named in ``text``: the ingest matcher's reading first (aliases, generic names),
+        else the loaded units' names and aliases as whole words."""
+        if self.unit_matcher is not None:
+            named = list(self.unit_matcher(text, province))
+            if named:
+                return named
+        key = fold(text)
+        found: list[tuple[int, int, str]] = []
+        for name, canon in self.units.items():
+            for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", key):
+                found.append((m.start(), -len(name), canon))
+        found.sort()
+        out: list[str] = []
+        taken_until = -1
+        for start, neg_len, canon in found:
+            if start < taken_until or canon in out:
+                continue
+            out.append(canon)
+            taken_until = start - neg_len
+        return out

@@ -1,0 +1,91 @@
+"""The typed understanding of one question: ``Query``.
+
+Built once per question (and per conversation turn, from the history) by
+``query.parse.parse_question``; retrieval takes its filters and boosts, every
+answer handler reads its intent and slots.  Nothing after the parser reads the
+question text for meaning again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from assistant.vocab.documents import DocMention
+
+__all__ = ["Intent", "FactKind", "Role", "SectionKind", "Query"]
+
+
+class Intent(StrEnum):
+    """What the question asks for (the values are ``records.INTENTS``, the API's words)."""
+
+    LEAD_UNIT = "lead_unit"  # who leads a task
+    PARTNER_UNIT = "partner_unit"  # who coordinates
+    UNIT_TASKS = "unit_tasks"  # what a unit must do
+    FACT = "fact"  # a date, number, signer … of a plan or a task
+    LIST = "list"  # the items of a section
+    COMPARE = "compare"  # the same thing across several plans
+    OTHER = "other"  # anything else: answered from the best passages
+
+
+class FactKind(StrEnum):
+    DATE = "date"  # the plan's issue date
+    DEADLINE = "deadline"  # a task's or report's deadline
+    NUMBER = "number"
+    TARGET = "target"
+    SIGNER = "signer"
+    ISSUER = "issuer"
+    DOC_NUMBER = "doc_number"  # the plan's own number
+    REFNUM = "refnum"  # the number of a document the plan cites
+    SLOGAN = "slogan"
+    BUDGET = "budget"
+
+
+class Role(StrEnum):
+    LEAD = "lead"
+    PARTNER = "partner"
+    REQUESTED = "requested"
+
+
+class SectionKind(StrEnum):
+    """The plan sections a question may name (Vietnamese plans share this outline)."""
+
+    PURPOSE = "muc dich"  # I. MỤC ĐÍCH, YÊU CẦU
+    REQUIREMENT = "yeu cau"
+    TASKS = "nhiem vu"  # II. NHIỆM VỤ, GIẢI PHÁP
+    SOLUTIONS = "giai phap"
+    BUDGET = "kinh phi"  # III. KINH PHÍ
+    ORGANISATION = "to chuc thuc hien"  # IV. TỔ CHỨC THỰC HIỆN
+
+
+@dataclass
+class Query:
+    """What the question asks (intent, slots) and where (scope)."""
+
+    text: str  # the question, NFC, trimmed
+    intent: Intent = Intent.OTHER
+    terms: list[str] = field(default_factory=list)  # folded key terms (filter words removed)
+    folded: str = ""  # the question folded, places and numbers blanked
+    # slots
+    units: list[str] = field(default_factory=list)  # canonical units named in the question
+    role: Role | None = None  # unit_tasks: lead/partner when the question says so
+    fact: FactKind | None = None
+    section: SectionKind | None = None
+    # scope
+    filters: dict[str, str] = field(default_factory=dict)  # province / district / doc (+ the user's)
+    places: list[tuple[str, str]] = field(default_factory=list)  # loaded places named: (key, value)
+    docs: list[str] = field(default_factory=list)  # loaded docs named by number
+    numbers: list[DocMention] = field(default_factory=list)  # every document number named
+    scope: list[str] = field(default_factory=list)  # plans a multi-plan question names (no filter then)
+    named: frozenset[str] = frozenset()  # every loaded plan the question names: a retrieval boost
+    lexical_text: str = ""  # the question with place names taken out (what BM25 reads)
+    missing: str | None = None  # a plan/place named in the question that is not loaded
+
+    @property
+    def unit(self) -> str | None:
+        return self.units[0] if self.units else None
+
+    @classmethod
+    def plain(cls, text: str) -> Query:
+        """A question read for nothing but its words (no collection to resolve places against)."""
+        return cls(text=text, lexical_text=text)

@@ -1,0 +1,182 @@
+"""Which question family a (folded) question belongs to, and which fact it asks for.
+
+Rules are Vietnamese question forms ("ai chủ trì", "bao nhiêu", "khi nào"), checked in
+one order (``intent_of``): a unit's tasks before comparisons before facts before lists.
+The answer handlers (``answer.registry``) then claim a ``Query`` by its intent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.query.model import FactKind, Intent, Role, SectionKind
+
+__all__ = ["NOT_SIGN", "fact_kind", "intent_of", "section_of"]
+
+_SIGNER = re.compile(
+    r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|chu ky|ky ban hanh|ky ke hoach|ky quyet dinh|ky van ban)\b"
+)
+# "ký"/"kỳ"/"kỷ" all fold to "ky": these words are not someone signing the plan
+NOT_SIGN = re.compile(
+    r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky ket|ky hop|ky yen|ky vong|"
+    r"dang ky|ky hieu|ky han|ky thi|ky dai hoi|ky so|chu ky so|moi ky|tung ky|hang ky|cac ky|"
+    r"ky bao cao|ky cuoi|ky dau)\b"
+)
+_ISSUER = re.compile(
+    r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b"
+)
+_DOCNUM = re.compile(
+    r"\b(so hieu|so ky hieu|so van ban|(ke hoach|quyet dinh|van ban) (co )?so (may|bao nhieu|gi)|mang so)\b"
+)
+_DATE = re.compile(
+    r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|"
+    r"ban hanh (truoc|sau|som|muon)|"
+    r"ngay ban hanh|ban hanh ngay|ban hanh (vao )?(ngay|khi|luc|nam)|ngay ky|ky ngay|thoi gian)\b"
+)
+_DEADLINE = re.compile(
+    r"\b(thoi han|han chot|han cuoi|truoc ngay|cham nhat|han bao cao|thoi gian thuc hien|"
+    r"som hon|muon hon|som nhat|"
+    r"bao cao .*(khi nao|ngay nao|truoc)|(khi nao|ngay nao).*bao cao|hang nam|thoi gian)\b"
+)
+_SLOGAN = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo)\b")
+_BUDGET = re.compile(r"\b(kinh phi|ngan sach|nguon von|chi phi|nguon tien)\b")
+_TARGET = re.compile(r"\b(muc tieu|chi tieu|phan dau|top \d+|top|vi tri|xep hang)\b")
+_NUMBER = re.compile(
+    r"\b(bao nhieu|so luong|ty le|phan tram|may (nam|thang|ngay|km|lan|nhiem vu|tinh|xa)|"
+    r"dai bao|chieu dai|it nhat|(co|gom|la|cho|dat|duoc) may|thu may|hang may|top may)\b|%"
+)
+_COMPARE = re.compile(
+    r"\b(so sanh|moi tinh|moi ke hoach|moi dia phuong|tung tinh|tung ke hoach|ben nao|tinh nao|"
+    r"ke hoach nao|dia phuong nao|khac nhau|giong nhau|khac gi|giong gi|ca hai|"
+    r"hai ke hoach|hai tinh)\b"
+)
+_LEAD = re.compile(
+    r"\b(chu tri|phu trach|dau moi|dam nhiem|dam nhan|chiu trach nhiem|duoc giao|giao cho|"
+    r"giao (ai|don vi nao|co quan nao|so nao|nganh nao))\b"
+)
+_WHO = re.compile(
+    r"\b(ai|(so|don vi|co quan|(?<!van )ban|phong|to chuc|cap|luc luong|bo phan|trung tam|"
+    r"doan the|tap the)\s+(nao|gi))\b"
+)
+_PARTNER = re.compile(
+    r"\bphoi hop\b|\b(hop tac|trao doi|lien he|bao|lien ket) (voi|cho) (ai|don vi nao|co quan nao|nhung ai)\b"
+)
+_TASKS = re.compile(
+    r"\b(nhiem vu|lam gi|can lam|phai lam|lam nhung gi|trach nhiem|vai tro|cong viec|phan cong|"
+    r"duoc giao (gi|nhung)|giao (gi|nhung gi)|nhung viec|viec gi|hoat dong gi|noi dung gi|"
+    r"chu tri (nhung|cac|gi|viec)|phoi hop (nhung|cac|gi|viec))\b"
+)
+_LIST = re.compile(
+    r"\b(nhung( [a-z0-9]+){0,4} (gi|nao)|nhung (hinh thuc|noi dung|hoat dong|nhiem vu|giai phap|kenh)|"
+    r"cac .{1,40}\bnao\b|"
+    r"liet ke|gom (nhung )?gi|bao gom|ke ten|nhung ai|nao khac|hinh thuc nao)\b"
+)
+
+
+def _fact_kind(f: str) -> str | None:
+    loose_sign = (
+        re.search(r"\bky\b", NOT_SIGN.sub(" ", f))
+        and re.search(r"\b(ai|nguoi nao)\b", f)
+        and not _LEAD.search(f)
+    )  # "ai chủ trì … ký kết …" asks who leads
+    if _SIGNER.search(NOT_SIGN.sub(" ", f)) or loose_sign:
+        return "signer"
+    if _DOCNUM.search(f) and (
+        re.search(r"\b(so hieu|so ky hieu|mang so)\b", f)
+        or not re.search(r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)
+    ):
+        return "doc_number"  # the plan's own number, not one it implements or cites
+    if _DOCNUM.search(f):
+        return "refnum"
+    if (
+        _ISSUER.search(f)
+        and re.search(r"\b(ke hoach|quyet dinh|van ban)\b", f)
+        and not re.search(r"\btham muu\b", f)
+    ):
+        return "issuer"
+    if _SLOGAN.search(f):
+        return "slogan"
+    if _DATE.search(f) or _DEADLINE.search(f):
+        issue = re.search(r"\b(ban hanh|ky)\b", f) and not re.search(
+            r"\b(bao cao|thuc hien|hoan thanh|gui)\b", f
+        )
+        return "date" if issue else "deadline"
+    if _BUDGET.search(f):
+        return "budget"
+    if _TARGET.search(f):
+        return "target"
+    if _NUMBER.search(f):
+        return "number"
+    return None
+
+
+_UNIT_ABOUT = re.compile(r"\b(gop phan|gop suc|dong gop|ky vong|chuan bi|the nao|ra sao|lam sao|o dau)\b")
+_SOURCE_FACT = re.compile(r"\b(theo de nghi cua|can cu (vao )?(van ban|ke hoach|nghi quyet|ket luan) nao)\b")
+_PLACE_FACT = re.compile(r"\b(xa nao|huyen nao|o dau|tai dau|dia diem nao)\b")
+
+
+def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, str | None]:  # noqa: C901
+    """(intent, fact kind, unit role) from the folded question (places and numbers blanked out)."""
+    fact = _fact_kind(f)
+    who = bool(_WHO.search(f))
+    if (
+        units
+        and (_TASKS.search(f) or _UNIT_ABOUT.search(f))
+        and not (who and not re.search(r"\b(cua|chu tri|phoi hop) .*\b(gi|nhung|nao)\b", f))
+    ):
+        role = (
+            "lead" if re.search(r"\bchu tri\b", f) else "partner" if re.search(r"\bphoi hop\b", f) else None
+        )
+        return "unit_tasks", None, role
+    if several or _COMPARE.search(f):
+        return "compare", fact, None
+    if fact in ("signer", "doc_number", "issuer"):
+        return "fact", fact, None
+    if _SOURCE_FACT.search(f):
+        return "fact", fact, None
+    if who or re.search(r"\bdo (ai|don vi nao|co quan nao|so nao)\b", f):
+        if _PARTNER.search(f) and not re.search(r"\bchu tri\b", f):
+            return "partner_unit", None, None
+        if fact in ("date", "deadline", "number", "target", "budget", "slogan") and not _LEAD.search(f):
+            return "fact", fact, None
+        return "lead_unit", None, None
+    if (
+        _LEAD.search(f)
+        and re.search(r"\b(nao|gi)\b", f)
+        and re.search(r"\b(don vi|co quan|so|nganh|ban|phong)\s+(nao\s+)?(chu tri|phu trach)\b", f)
+    ):
+        return "lead_unit", None, None
+    if _PARTNER.search(f) and re.search(r"\b(don vi|co quan)\s+phoi hop\b", f):
+        return "partner_unit", None, None
+    if re.search(r"\b(liet ke|ke ten|ke ra)\b", f) or (fact == "target" and _LIST.search(f)):
+        return "list", None, None  # "liệt kê / những chỉ tiêu nào": every target, not one fact
+    if fact or _PLACE_FACT.search(f):
+        return "fact", fact, None
+    if _LIST.search(f):
+        return "list", None, None
+    if units:
+        return "unit_tasks", None, None
+    return "other", None, None
+
+
+def fact_kind(folded: str) -> FactKind | None:
+    kind = _fact_kind(folded)
+    return FactKind(kind) if kind else None
+
+
+def intent_of(folded: str, units: list[str], several: bool) -> tuple[Intent, FactKind | None, Role | None]:
+    """(intent, fact kind, unit role) of a folded question, places and numbers blanked;
+    ``several``: the question names two or more plan scopes."""
+    intent, fact, role = _intent(folded, units, several)
+    return Intent(intent), FactKind(fact) if fact else None, Role(role) if role else None
+
+
+_SECTIONS = [(k, re.compile(rf"\b{k.value}\b")) for k in SectionKind]
+
+
+def section_of(folded: str) -> SectionKind | None:
+    """The plan section a question names ("mục đích của kế hoạch", "kinh phí thực hiện")."""
+    for kind, rx in _SECTIONS:
+        if rx.search(folded):
+            return kind
+    return None

@@ -1,0 +1,68 @@
+"""The one reader of the vocabulary data files (``assistant/data/*.json``).
+
+Every other module asks here: ``units_data()`` for unit names, provinces, head words
+and roles (``units.json``), ``abbreviation_entries()`` for short forms and their long
+forms (``abbreviations.json``).  Each file is read once per process (and again only
+when it changes on disk, which lets a test or an operator swap the list in place).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DATA_DIR",
+    "UNITS_PATH",
+    "ABBREVIATIONS_PATH",
+    "units_data",
+    "abbreviation_entries",
+    "file_stamp",
+    "read_bytes",
+]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+UNITS_PATH = DATA_DIR / "units.json"
+ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.json"
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """(mtime, size) of a data file, (0, -1) when absent: the cache key of what was read."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read(path: str, stamp: tuple[int, int]) -> bytes:
+    p = Path(path)
+    return p.read_bytes() if p.is_file() else b""
+
+
+def read_bytes(path: Path) -> bytes:
+    """The raw bytes of a data file (b"" when absent), read once per version of the file."""
+    return _read(str(path), file_stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: str, stamp: tuple[int, int]) -> Any:
+    raw = _read(path, stamp)
+    return json.loads(raw.decode("utf-8")) if raw else {}
+
+
+def units_data() -> dict[str, Any]:
+    """``units.json``: units (name, aliases), provinces, templates, scoped units, heads, roles."""
+    data = _parsed(str(UNITS_PATH), file_stamp(UNITS_PATH))
+    return data if isinstance(data, dict) else {}
+
+
+def abbreviation_entries(path: Path | None = None) -> list[dict[str, Any]]:
+    """The abbreviation list (``{"short": [...], "long": ...}``), or [] when the file is absent
+    (tokens then carry no expansion)."""
+    p = path or ABBREVIATIONS_PATH
+    data = _parsed(str(p), file_stamp(p))
+    return list(data.get("abbreviations", [])) if isinstance(data, dict) else []

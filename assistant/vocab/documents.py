@@ -1,0 +1,75 @@
+"""Vietnamese administrative documents: their kinds and how their numbers are written.
+
+Convention (Decree 30/2020/NĐ-CP on document formats): a document's number is
+"<số>/<kind code>-<issuer code>" — "183/KH-UBND", "1899/QĐ-UBND", "12/UBND-KT" (a công
+văn carries no kind code), "05/KH-ĐKT"; Party documents put the kind first and the
+body after a slash: "05-CT/TU", "57-KL/TW".  In a question people write "KH 183",
+"kế hoạch số 183", "quyết định 1899", "183/KH".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["DOC_KINDS", "DocMention", "doc_mentions", "leading_number", "kind_label"]
+
+# kind → its folded spellings in a question (long form first, then the code)
+DOC_KINDS: dict[str, tuple[str, ...]] = {
+    "Kế hoạch": ("ke hoach", "kh"),
+    "Quyết định": ("quyet dinh", "qd"),
+    "Công văn": ("cong van", "cv"),
+    "Thông báo": ("thong bao", "tb"),
+    "Chỉ thị": ("chi thi", "ct"),
+}
+_BY_FORM = {form: kind for kind, forms in DOC_KINDS.items() for form in forms}
+_FORMS = "|".join(sorted(_BY_FORM, key=len, reverse=True))
+# "kế hoạch số 183/KH-UBND", "KH 183", "quyết định: 1899"; or "183/KH", "05-CT/TU" (number first)
+_NUMBERED = re.compile(
+    rf"\b(?P<kind>{_FORMS})\s*(?P<so>so\s*)?[:.]?\s*(?P<num>\d{{1,5}})(?!\d)"
+    r"(?:\s*[/-]\s*(?P<suffix>[a-z]+(?:[-/][a-z]+)*))?"
+    rf"|\b(?P<num2>\d{{1,5}})\s*[/-]\s*(?P<kind2>{_FORMS})\b(?:[-/][a-z]+)*"
+)
+
+
+@dataclass(frozen=True)
+class DocMention:
+    """A document named by number in a (folded) question."""
+
+    start: int
+    end: int
+    number: str  # digits as written ("183")
+    kind: str  # "Kế hoạch", "Quyết định" …
+    explicit: bool  # written as a number for sure: "số 183", "183/KH-UBND", "183/KH"
+
+    @property
+    def is_period(self) -> bool:
+        """ "kế hoạch 2024" names a year, not plan no. 2024 (a year is never written "số 2024/KH")."""
+        return 1990 <= int(self.number) <= 2100 and not self.explicit
+
+
+def doc_mentions(folded: str) -> list[DocMention]:
+    """Documents named by number in a folded question, in order."""
+    out = []
+    for m in _NUMBERED.finditer(folded):
+        if m.group("num"):
+            # a bare two-letter code before a number ("ct 5") is too weak unless it is KH/QĐ
+            form = m.group("kind")
+            if len(form) == 2 and form not in ("kh", "qd") and not (m.group("so") or m.group("suffix")):
+                continue
+            explicit = bool(m.group("so") or m.group("suffix"))
+            out.append(DocMention(m.start(), m.end(), m.group("num"), _BY_FORM[form], explicit))
+        else:
+            form = m.group("kind2")
+            out.append(DocMention(m.start(), m.end(), m.group("num2"), _BY_FORM[form], True))
+    return out
+
+
+def leading_number(number: str | None) -> str | None:
+    """The digits a document number starts with ("0183/KH-UBND" → "183"), or None."""
+    m = re.match(r"\s*0*(\d+)", number or "")
+    return m.group(1) if m else None
+
+
+def kind_label(kind: str | None) -> str:
+    return kind if kind in DOC_KINDS else "Kế hoạch"
