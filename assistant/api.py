@@ -219,14 +219,23 @@ def create_api(
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         # Starlette's own errors (unknown route, wrong method, unparsable multipart) in our shape
-        known = {404: ("not_found", "Không có địa chỉ này.", "No such route.")}
-        code, vi, en = known.get(
-            exc.status_code,
-            ("bad_request", "Yêu cầu không đọc được.", f"Unreadable request: {exc.detail}"),
-        )
-        if exc.status_code == 405:
+        detail = str(exc.detail)[:200]
+        hint = "Xem tài liệu API tại /docs."
+        if exc.status_code == 404:
+            code, vi, en = "not_found", "Không có địa chỉ này.", "No such route."
+        elif exc.status_code == 405:
             code, vi, en = "method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed."
-        body = {"error": code, "message": vi, "message_en": en, "hint": "Xem tài liệu API tại /docs."}
+        elif "multipart" in detail.lower():
+            code = "bad_upload"
+            vi = "Không đọc được tệp gửi lên: dữ liệu multipart hỏng, hoặc tên tệp quá dài."
+            en = f"Unreadable upload: {detail}"
+            hint = "Gửi lại tệp trong trường 'file' (multipart/form-data), tên tệp ngắn hơn 200 ký tự."
+        elif exc.status_code == 400 and "pars" in detail.lower():
+            code, vi = "bad_json", "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)."
+            en = f"The request body is not valid JSON (UTF-8): {detail}"
+        else:
+            code, vi, en = "bad_request", "Yêu cầu không đọc được.", f"Unreadable request: {detail}"
+        body = {"error": code, "message": vi, "message_en": en, "hint": hint}
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
