@@ -97,7 +97,7 @@ def staging_box(data_dir: Path) -> Path:
 
 
 def _sweep_uploads(uploads: Path) -> list[str]:
-    removed = []
+    removed: list[str] = []
     if not uploads.is_dir():
         return removed
     cutoff = time.time() - STALE_UPLOAD_SECONDS

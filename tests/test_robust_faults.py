@@ -702,7 +702,9 @@ def test_server_killed_mid_upload_leaves_no_stray_plan_file(tmp_path, point):
     try:
         assert _hidden(settings) == []
         assert list((Path(settings.data_dir) / "uploads").iterdir()) == []
-        docs = sorted(p["doc"] for p in httpx.get(f"http://127.0.0.1:{port}/api/v1/plans", timeout=30).json()["plans"])
+        docs = sorted(
+            p["doc"] for p in httpx.get(f"http://127.0.0.1:{port}/api/v1/plans", timeout=30).json()["plans"]
+        )
         if point == "embedding":  # the swap never happened: rolled back, the old index serves
             assert _state(settings) == before and docs == PLANS[:2]
             _upload(port, "Kế hoạch mới.txt", upload, out)  # the retry gets the plain name
