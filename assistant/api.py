@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import hashlib
-import hmac
 import ipaddress
 import logging
 import math
@@ -47,12 +47,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPBasicCredentials
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from .api_access import (
     LOOPBACK_NETWORKS,
     AccessDenied,
     BodyLimit,
+    ClientAddress,
     RateLimited,
     RateLimiter,
     UIGate,
@@ -61,9 +63,14 @@ from .api_access import (
     error_response,
     is_loopback,
     match_key,
+    parse_networks,
 )
+from .audit import audit
 from .errors import AssistantError, FileTooLarge
 from .feedback import FeedbackStore, make_record
+from .login_guard import AdminGate, Lockout, locked_out
+from .uploads import ui_blocked_paths
+from .watch import IndexWatcher
 
 __all__ = [
     "LOOPBACK_NETWORKS",
@@ -111,7 +118,9 @@ def create_api(
     networks = [ipaddress.ip_network(n) for n in loopback_networks]
     keys = [k for k in settings.api_keys if k]
     limiter = RateLimiter(settings.rate_limit_per_minute, clock=clock)
-    admin_fails = RateLimiter(10, clock=clock)  # wrong admin passwords per client per minute
+    admin_gate = AdminGate(settings, clock=clock)  # the one administrator check, shared with the UI
+    key_fails = Lockout(settings.key_max_failures, settings.lockout_seconds, clock=clock)
+    trusted = parse_networks(settings.trusted_proxies)
     workers = anyio.CapacityLimiter(settings.concurrency)
     feedback = FeedbackStore.for_settings(settings)
     max_upload = int(settings.max_upload_mb * 1024 * 1024)
@@ -132,6 +141,9 @@ def create_api(
         given = request.headers.get("x-api-key")
         host = client_host(request)
         if keys:
+            wait = key_fails.wait(f"key:{host}")
+            if wait > 0:
+                raise locked_out(wait, "Sai khóa API", "wrong API keys")
             if not given:
                 raise Unauthorized(
                     "Thiếu khóa API: gửi khóa trong header X-API-Key.",
@@ -140,6 +152,10 @@ def create_api(
                 )
             idx = match_key(given, keys)
             if idx is None:
+                locked = key_fails.fail(f"key:{host}")
+                log.warning("wrong API key from %s%s", host, " -> locked out" if locked else "")
+                if locked:
+                    raise locked_out(locked, "Sai khóa API", "wrong API keys")
                 raise Unauthorized(
                     "Khóa API không hợp lệ.", "Invalid API key.", hint="Kiểm tra lại header X-API-Key."
                 )
@@ -166,48 +182,77 @@ def create_api(
         return identity
 
     def admin(request: Request, creds: HTTPBasicCredentials | None = Depends(basic)) -> str:
-        if not settings.admin_password:
-            raise AccessDenied(
-                "Chức năng quản trị đang tắt (chưa đặt mật khẩu quản trị).",
-                "Administration is disabled: no admin password is configured.",
-                hint="Đặt TLKH_ADMIN_PASSWORD rồi khởi động lại.",
-            )
-        ident = f"admin:{client_host(request)}"
-        ok = False
-        if creds is not None:
-            user_ok = hmac.compare_digest(creds.username.encode(), settings.admin_user.encode())
-            pw_ok = hmac.compare_digest(creds.password.encode(), settings.admin_password.encode())
-            ok = user_ok and pw_ok
-        if not ok or creds is None:
-            wait = admin_fails.acquire(ident)
-            exc: AssistantError = Unauthorized(
-                "Cần đăng nhập quản trị (HTTP Basic) với tài khoản đúng.",
-                "Administrator credentials (HTTP Basic) required or wrong.",
-                hint="Dùng tài khoản TLKH_ADMIN_USER / TLKH_ADMIN_PASSWORD.",
-            )
-            exc.headers = {"WWW-Authenticate": 'Basic realm="tro-ly-ke-hoach"'}
-            if wait > 0:
-                exc = RateLimited("Sai mật khẩu quá nhiều lần, hãy đợi.", "Too many failed logins, wait.")
-                exc.headers = {"Retry-After": str(math.ceil(wait))}
-            raise exc
-        return creds.username
+        host = client_host(request) or "?"
+        return admin_gate.check(
+            host, creds.password if creds else None, creds.username if creds else "", via="api"
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        # a rebuild made elsewhere (python -m assistant index) is picked up within watch_seconds
+        watcher = IndexWatcher(assistant, settings.watch_seconds) if settings.watch_seconds > 0 else None
+        if watcher:
+            watcher.start()
+        try:
+            yield
+        finally:
+            if watcher:
+                watcher.stop()
+            closer = getattr(assistant, "close_workers", None)
+            if closer:
+                closer()
 
     app = FastAPI(
         title="Trợ lý Kế hoạch API",
         version="1",
         description="Hỏi đáp có trích dẫn trên các kế hoạch đã nạp. Khóa API: header X-API-Key.",
+        lifespan=lifespan,
     )
     app.state.loopback_networks = networks  # the mounted UI's gate applies the same rule
+    app.state.admin_gate = admin_gate
+    app.state.trusted_proxies = trusted
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):
         return error_response(exc)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        # Starlette's own errors (unknown route, wrong method, unparsable multipart) in our shape
+        detail = str(exc.detail)[:200]
+        hint = "Xem tài liệu API tại /docs."
+        if exc.status_code == 404:
+            code, vi, en = "not_found", "Không có địa chỉ này.", "No such route."
+        elif exc.status_code == 405:
+            code, vi, en = "method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed."
+        elif "multipart" in detail.lower():
+            code = "bad_upload"
+            vi = "Không đọc được tệp gửi lên: dữ liệu multipart hỏng, hoặc tên tệp quá dài."
+            en = f"Unreadable upload: {detail}"
+            hint = "Gửi lại tệp trong trường 'file' (multipart/form-data), tên tệp ngắn hơn 200 ký tự."
+        elif exc.status_code == 400 and "pars" in detail.lower():
+            code, vi = "bad_json", "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)."
+            en = f"The request body is not valid JSON (UTF-8): {detail}"
+        else:
+            code, vi, en = "bad_request", "Yêu cầu không đọc được.", f"Unreadable request: {detail}"
+        body = {"error": code, "message": vi, "message_en": en, "hint": hint}
+        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         detail = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg"))[:300], "type": e.get("type")}
+            for e in exc.errors()
         ][:20]
+        if any(d["type"] == "json_invalid" for d in detail):
+            body = {
+                "error": "bad_json",
+                "message": "Nội dung gửi lên không phải JSON hợp lệ (UTF-8).",
+                "message_en": "The request body is not valid JSON (UTF-8).",
+                "hint": 'Gửi JSON với Content-Type: application/json, ví dụ {"question": "..."}.',
+                "detail": detail,
+            }
+            return JSONResponse(body, status_code=400)
         body = {
             "error": "bad_request",
             "message": "Yêu cầu không hợp lệ: kiểm tra các trường gửi lên.",
@@ -246,7 +291,7 @@ def create_api(
         return {"schema": 1, "plans": [m.to_dict() for m in metas]}
 
     @v1.post("/plans", status_code=201, summary="Nạp kế hoạch (quản trị viên, HTTP Basic)")
-    async def upload(file: UploadFile = File(...), user: str = Depends(admin)) -> dict:
+    async def upload(request: Request, file: UploadFile = File(...), user: str = Depends(admin)) -> dict:
         data = bytearray()
         while chunk := await file.read(1 << 16):
             data += chunk
@@ -256,14 +301,24 @@ def create_api(
                     f"File too large: max {settings.max_upload_mb:g} MB.",
                     hint="Tách tệp hoặc tăng TLKH_MAX_UPLOAD_MB.",
                 )
-        meta = await run(assistant.add_plan, file.filename or "", bytes(data))
-        log.info("plan %s added by %s", meta.doc, user)
+        try:
+            meta = await run(assistant.add_plan, file.filename or "", bytes(data))
+        except AssistantError as e:
+            audit(
+                "upload", who=user, client=client_host(request), what=file.filename, result=e.code, via="api"
+            )
+            raise
+        audit("upload", who=user, client=client_host(request), what=file.filename, result="ok", doc=meta.doc)
         return meta.to_dict()
 
     @v1.delete("/plans/{doc}", summary="Gỡ kế hoạch (quản trị viên, HTTP Basic)")
-    async def remove(doc: str, user: str = Depends(admin)) -> dict:
-        await run(assistant.remove_plan, doc)
-        log.info("plan %s removed by %s", doc, user)
+    async def remove(request: Request, doc: str, user: str = Depends(admin)) -> dict:
+        try:
+            await run(assistant.remove_plan, doc)
+        except AssistantError as e:
+            audit("remove", who=user, client=client_host(request), what=doc, result=e.code, via="api")
+            raise
+        audit("remove", who=user, client=client_host(request), what=doc, result="ok", via="api")
         return {"schema": 1, "removed": doc}
 
     @v1.get("/units", summary="Các đơn vị (tên chuẩn, bí danh, số nhiệm vụ)")
@@ -321,6 +376,7 @@ def create_api(
         )
 
     app.add_middleware(BodyLimit, upload_bytes=max_upload)
+    app.add_middleware(ClientAddress, trusted=trusted)  # before every gate and limiter
     app.add_middleware(  # outermost: preflights answered before anything else, headers on every reply
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
@@ -339,11 +395,16 @@ def create_app(assistant, settings, **kw) -> FastAPI:
     from .ui import CSS, build_ui
 
     app = create_api(assistant, settings, **kw)
-    blocks = build_ui(assistant, settings)
+    blocks = build_ui(assistant, settings, admin_gate=app.state.admin_gate)
     app.add_middleware(
-        UIGate, networks=app.state.loopback_networks, api_keys=settings.api_keys, users=settings.ui_logins()
+        UIGate,
+        networks=app.state.loopback_networks,
+        api_keys=settings.api_keys,
+        users=settings.ui_logins(),
+        lockout=app.state.admin_gate.lockout,
     )
-    return gr.mount_gradio_app(
+    app.add_middleware(ClientAddress, trusted=app.state.trusted_proxies)  # the UI gate sees the client too
+    mounted = gr.mount_gradio_app(
         app,
         blocks,
         path="/",
@@ -352,7 +413,14 @@ def create_app(assistant, settings, **kw) -> FastAPI:
         server_port=settings.port,
         max_file_size=f"{settings.max_upload_mb:g}mb",
         footer_links=["api"],
+        allowed_paths=[],
+        blocked_paths=ui_blocked_paths(settings),
     )
+    # Gradio checks that an event's input files were uploaded by the client only once the app
+    # "has launched", which launch() marks and mount_gradio_app does not: without this any
+    # server path sent to /gradio_api/queue/join would be copied into Gradio's cache.
+    blocks.has_launched = True
+    return mounted
 
 
 def serve(settings, assistant=None) -> None:
@@ -363,7 +431,8 @@ def serve(settings, assistant=None) -> None:
     assistant = assistant or Assistant(settings, build_if_missing=True)
     app = create_app(assistant, settings)
     log.warning("Trợ lý Kế hoạch: http://%s:%s  (API docs: /docs)", settings.host, settings.port)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # proxy_headers off: ClientAddress applies X-Forwarded-For from settings.trusted_proxies only
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hmac
 import ipaddress
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from .errors import AssistantError
+from .login_guard import AccessDenied, Lockout, RateLimited, Unauthorized, locked_out
 
 __all__ = [
     "LOOPBACK_NETWORKS",
@@ -27,6 +29,9 @@ __all__ = [
     "PayloadTooLarge",
     "RateLimiter",
     "is_loopback",
+    "parse_networks",
+    "forwarded_client",
+    "ClientAddress",
     "match_key",
     "UTF8Basic",
     "basic_credentials",
@@ -35,23 +40,10 @@ __all__ = [
     "error_response",
 ]
 
+log = logging.getLogger(__name__)
+
 LOOPBACK_NETWORKS: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
 MAX_JSON_BYTES = 1 << 20  # questions are short; this bounds memory per request
-
-
-class AccessDenied(AssistantError):
-    code = "forbidden"
-    status = 403
-
-
-class Unauthorized(AssistantError):
-    code = "unauthorized"
-    status = 401
-
-
-class RateLimited(AssistantError):
-    code = "rate_limited"
-    status = 429
 
 
 class PayloadTooLarge(AssistantError):
@@ -111,6 +103,63 @@ def is_loopback(host: str | None, networks: Sequence[ipaddress._BaseNetwork]) ->
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
         addr = addr.ipv4_mapped
     return any(addr.version == net.version and addr in net for net in networks)
+
+
+def parse_networks(items: Sequence[str]) -> list[ipaddress._BaseNetwork]:
+    """Networks from settings strings ("10.0.0.5", "10.0.0.0/24", "::1")."""
+    return [ipaddress.ip_network(x.strip(), strict=False) for x in items if x and x.strip()]
+
+
+def forwarded_client(
+    peer: str | None, forwarded_for: str, trusted: Sequence[ipaddress._BaseNetwork]
+) -> str | None:
+    """The client address: the peer, unless the peer is a trusted proxy.
+
+    Behind trusted proxies, X-Forwarded-For is read from the right (each proxy appends
+    the address it saw) and the first hop that is not itself a trusted proxy is the
+    client. Anything left of it was written by the client and is ignored, so a client
+    cannot choose its own address. With no trusted proxy (the default) the header is
+    never read.
+    """
+    if not trusted or not is_loopback(peer, trusted):
+        return peer
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    client = peer
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop.split("%", 1)[0])
+        except ValueError:
+            break  # a malformed hop: stop at the last address a trusted proxy vouched for
+        client = hop
+        if not is_loopback(hop, trusted):
+            break
+    return client
+
+
+class ClientAddress:
+    """Sets the ASGI ``client`` to the real client address before any gate or limiter sees it.
+
+    uvicorn's own proxy-header handling is turned off (``proxy_headers=False`` in
+    ``api.serve``) because by default it believes X-Forwarded-For from 127.0.0.1, which lets
+    any local client pick a fresh address, and a fresh rate-limit budget, per request.
+    Idempotent: mounted twice (API and UI gate), it resolves once.
+    """
+
+    def __init__(self, app, trusted: Sequence[ipaddress._BaseNetwork]):
+        self.app = app
+        self.trusted = list(trusted)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket") and not scope.get("tlkh_client"):
+            client = scope.get("client")
+            peer = client[0] if client else None
+            forwarded = b",".join(v for k, v in scope.get("headers", []) if k.lower() == b"x-forwarded-for")
+            host = forwarded_client(peer, forwarded.decode("latin-1"), self.trusted)
+            scope = dict(scope)
+            scope["tlkh_client"] = host or "?"
+            if host != peer:
+                scope["client"] = (host, 0)
+        return await self.app(scope, receive, send)
 
 
 def match_key(given: str, keys: Sequence[str]) -> int | None:
@@ -209,13 +258,25 @@ class UIGate:
 
     OPEN_PREFIXES = ("/api/", "/healthz", "/widget", "/docs", "/redoc", "/openapi.json")
 
-    def __init__(self, app, *, networks, api_keys: Sequence[str], users: Sequence[tuple[str, str]]):
+    def __init__(
+        self,
+        app,
+        *,
+        networks,
+        api_keys: Sequence[str],
+        users: Sequence[tuple[str, str]],
+        lockout: Lockout | None = None,
+    ):
         self.app = app
         self.networks = networks
         self.api_keys = [k for k in api_keys if k]
         self.users = [(u.encode("utf-8"), p.encode("utf-8")) for u, p in users if u and p]
+        # the administrator's lockout: the admin password is one of these logins, so guessing it
+        # here counts (and is stopped) exactly as guessing it at the admin routes
+        self.lockout = lockout
 
-    def _allowed(self, scope) -> bool:
+    def _allowed(self, scope) -> bool | None:
+        """True: let in; False: no credentials; None: wrong credentials."""
         client = scope.get("client")
         if is_loopback(client[0] if client else None, self.networks):
             return True
@@ -225,22 +286,31 @@ class UIGate:
             return True
         creds = basic_credentials(headers.get("authorization", b"").decode("latin-1"))
         if creds is None:
-            return False
+            return None if key else False
         user, password = (x.encode("utf-8") for x in creds)
         ok = False
         for u, p in self.users:  # every login compared: timing says nothing
             ok |= hmac.compare_digest(user, u) & hmac.compare_digest(password, p)
-        return ok
+        return True if ok else None
 
     async def __call__(self, scope, receive, send):
-        if (
-            scope["type"] not in ("http", "websocket")
-            or scope["path"].startswith(self.OPEN_PREFIXES)
-            or self._allowed(scope)
-        ):
+        if scope["type"] not in ("http", "websocket") or scope["path"].startswith(self.OPEN_PREFIXES):
             return await self.app(scope, receive, send)
+        client = scope.get("client")
+        ident = f"admin:{client[0] if client else '?'}"
+        wait = self.lockout.wait(ident) if self.lockout and not is_loopback(ident[6:], self.networks) else 0
+        allowed = False if wait > 0 else self._allowed(scope)
+        if allowed is True:
+            return await self.app(scope, receive, send)
+        if allowed is None and self.lockout is not None:
+            wait = self.lockout.fail(ident)
+            log.warning("wrong UI login from %s%s", ident[6:], " -> locked out" if wait else "")
         if scope["type"] == "websocket":
             return await send({"type": "websocket.close", "code": 1008})
+        if wait > 0:
+            return await error_response(locked_out(wait, "Sai đăng nhập", "failed logins"))(
+                scope, receive, send
+            )
         if self.users:
             exc: AssistantError = Unauthorized(
                 "Cần đăng nhập để dùng giao diện từ máy khác.",

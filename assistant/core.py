@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import shutil
 import threading
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -30,15 +27,18 @@ from assistant.errors import (
     DocumentError,
     FileTooLarge,
     IndexMissing,
-    UnsafeFileName,
+    PlanNotFound,
 )
 from assistant.ingest.units import canonical_unit
+from assistant.publish import staging_box
 from assistant.query.catalog import FILTER_KEYS
 from assistant.query.parse import follow_up
 from assistant.records import Answer, DocMeta, Passage
 from assistant.settings import Settings
 from assistant.snapshot import IndexSnapshot, aliases_by_unit
 from assistant.textnorm import fold, nfc
+from assistant.uploads import check_plan_content, stored_name
+from assistant.watch import manifest_mark, recover_at_start
 
 __all__ = ["Assistant", "PassageNotFound", "FILTER_KEYS"]
 
@@ -58,10 +58,12 @@ class Assistant:
         self.build_if_missing = build_if_missing
         self._embedder = embedder
         self._snapshot: IndexSnapshot | None = None
+        self._mark: tuple | None = None  # the published manifest the snapshot came from (assistant.watch)
         self._load_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._llm = None
         self._llm_loaded = False
+        self._uploader = None  # what uploads embed with (assistant.embed_worker), made on first upload
 
     # --- loading ---------------------------------------------------------------
     @property
@@ -90,6 +92,8 @@ class Assistant:
     def _load(self) -> IndexSnapshot:
         from assistant.indexing import IndexStore, build_index
 
+        recover_at_start(self.settings)  # an upload killed mid-way leaves nothing behind
+        mark = manifest_mark(Path(self.settings.index_dir))
         try:
             store = IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
         except IndexMissing:
@@ -99,8 +103,11 @@ class Assistant:
             # build_index serializes on its own file lock; taking _write_lock here could deadlock
             # with an add_plan() that waits for this load
             build_index(self.settings, embedder=self.embedder)
+            mark = manifest_mark(Path(self.settings.index_dir))
             store = IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
-        return self._snapshot_of(store)
+        snap = self._snapshot_of(store)
+        self._mark = mark
+        return snap
 
     def _snapshot_of(self, store: Any) -> IndexSnapshot:
         return IndexSnapshot.build(store).with_retriever(self.embedder, self.settings)
@@ -108,8 +115,11 @@ class Assistant:
     def _reload(self) -> IndexSnapshot:
         from assistant.indexing import IndexStore
 
-        snap = self._snapshot_of(IndexStore.load(Path(self.settings.index_dir), self.embedder.id))
+        index_dir = Path(self.settings.index_dir)
+        mark = manifest_mark(index_dir)  # taken before loading: a swap meanwhile is seen next time
+        snap = self._snapshot_of(IndexStore.load(index_dir, self.embedder.id))
         self._snapshot = snap  # one assignment: readers see the old or the new snapshot, never a mix
+        self._mark = mark
         return snap
 
     # --- questions -------------------------------------------------------------
@@ -268,7 +278,12 @@ class Assistant:
 
     # --- managing plans ----------------------------------------------------------
     def add_plan(self, filename: str, data: bytes, progress: Callable | None = None) -> DocMeta:
-        """Validate, store and index one uploaded plan; a broken upload never touches the index."""
+        """Validate, store and index one uploaded plan; a broken upload never touches the index.
+
+        The plan is staged under ``data_dir/uploads`` and published into the plan folder
+        together with the new index (``assistant.publish``); its passages are embedded by
+        the upload worker process (``assistant.embed_worker``) so questions keep their pace.
+        """
         from assistant.indexing import add_document
         from assistant.ingest import parse_bytes
 
@@ -278,9 +293,11 @@ class Assistant:
                 f"Tệp quá lớn: tối đa {self.settings.max_upload_mb:g} MB.",
                 f"File too large: max {self.settings.max_upload_mb:g} MB.",
             )
-        name = _safe_name(filename)
+        name = stored_name(filename)
         parsed = parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
+        check_plan_content(parsed, name)
         with self._write_lock:
+            self.reload_if_changed()  # a CLI rebuild since: check duplicates against what is published
             snap = self._snapshot_or_none()
             digest = hashlib.sha256(data).hexdigest()
             if snap is not None:
@@ -296,23 +313,48 @@ class Assistant:
                     )
             corpus = Path(self.settings.corpus_dir)
             name = _unique(corpus, name)
-            uploads = Path(self.settings.data_dir) / "uploads"
-            _sweep_stale_uploads(uploads)
             # one folder per upload: the plan keeps its name, and a crash leaves a folder the sweep removes
-            box = uploads / uuid.uuid4().hex
-            box.mkdir(parents=True)
+            box = staging_box(Path(self.settings.data_dir))
             staged = box / name
             staged.write_bytes(data)
-            dest = corpus / name
             try:
-                add_document(self.settings, staged, progress=progress, embedder=self.embedder)
-            except BaseException:
-                dest.unlink(missing_ok=True)
-                raise
+                add_document(self.settings, staged, progress=progress, embedder=self._upload_embedder())
             finally:
                 shutil.rmtree(box, ignore_errors=True)
             snap = self._reload()
         return snap.docs[name]
+
+    def _upload_embedder(self):
+        from assistant.embed_worker import upload_embedder
+
+        if self._uploader is None:
+            self._uploader = upload_embedder(self.settings, self.embedder)
+        return self._uploader
+
+    def close_workers(self) -> None:
+        """Stop the upload embedding worker (the server calls this at shutdown)."""
+        uploader, self._uploader = self._uploader, None
+        closer = getattr(uploader, "close", None)
+        if closer is not None and uploader is not self._embedder:
+            closer()
+
+    def reload_if_changed(self) -> bool:
+        """Load the published index again when its manifest changed (a rebuild by another process).
+
+        Returns True when a new index was swapped in. Cheap when nothing changed: one stat.
+        """
+        if self._snapshot is None:
+            return False
+        mark = manifest_mark(Path(self.settings.index_dir))
+        if mark is None or mark == self._mark:
+            return False
+        try:
+            self._reload()
+        except AssistantError as e:  # half-written by a process that died: keep serving the old one
+            log.warning("published index changed but cannot be loaded yet: %s", e.message_en)
+            return False
+        log.warning("published index changed on disk: reloaded (%s)", self.settings.index_dir)
+        return True
 
     def _snapshot_or_none(self) -> IndexSnapshot | None:
         try:
@@ -321,11 +363,23 @@ class Assistant:
             return None
 
     def remove_plan(self, doc: str) -> None:
+        """Remove exactly the plan whose document id is ``doc``; anything else is PlanNotFound (404).
+
+        No fuzzy matching here: "471-some-OTHER-plan.pdf" must never remove plan 471.
+        """
         from assistant.indexing import remove_document
 
         with self._write_lock:
-            name = self.snapshot().catalog.resolve_doc(doc) or doc
-            remove_document(self.settings, name)
+            self.reload_if_changed()
+            snap = self.snapshot()
+            if not isinstance(doc, str) or doc not in snap.docs:
+                shown = str(doc)[:120]
+                raise PlanNotFound(
+                    f"Không có kế hoạch mang mã «{shown}» trong các kế hoạch đã nạp.",
+                    f"No loaded plan has the document id '{shown}'.",
+                    hint="Dùng đúng mã tệp (trường doc) trong GET /api/v1/plans.",
+                )
+            remove_document(self.settings, doc)
             self._reload()
 
     def reindex(self, progress: Callable | None = None):
@@ -369,23 +423,6 @@ class Assistant:
         return info
 
 
-_SAFE = re.compile(r"[^a-z0-9._-]+")
-STALE_UPLOAD_SECONDS = 24 * 3600  # far longer than any upload takes, even of a huge PDF
-
-
-def _sweep_stale_uploads(uploads: Path) -> None:
-    """Remove what uploads killed mid-way left behind (staged files, per-upload folders)."""
-    if not uploads.is_dir():
-        return
-    cutoff = time.time() - STALE_UPLOAD_SECONDS
-    for p in uploads.iterdir():
-        try:
-            if p.stat().st_mtime < cutoff:
-                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
-        except OSError:  # another process swept it first
-            continue
-
-
 def _content_key(passages) -> str:
     texts = sorted(" ".join(p.text.split()) for p in passages if p.kind != "metadata")
     return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
@@ -400,23 +437,7 @@ def _docs_with_same_content(existing, new) -> set[str]:
     return {doc for doc, ps in by_doc.items() if _content_key(ps) == key}
 
 
-def _safe_name(filename: str) -> str:
-    """A plain, lower-case ASCII file name that cannot leave the corpus folder."""
-    if not isinstance(filename, str) or not filename.strip():
-        raise UnsafeFileName("Tên tệp trống.", "Empty file name.")
-    base = re.split(r"[\\/]", nfc(filename).strip())[-1]
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        stem, suffix = base, ""
-    stem = _SAFE.sub("-", fold(stem)).strip("-._")[:80] or f"ke-hoach-{uuid.uuid4().hex[:6]}"
-    suffix = _SAFE.sub("", suffix.lower())
-    if not suffix:
-        raise UnsafeFileName(
-            f"Tệp '{base}' không có phần mở rộng.",
-            f"File '{base}' has no extension.",
-            hint="dùng .pdf, .docx, .txt hoặc .md",
-        )
-    return f"{stem}.{suffix}"
+_safe_name = stored_name  # the one upload-name policy lives in assistant.uploads
 
 
 def _unique(folder: Path, name: str) -> str:

@@ -17,6 +17,8 @@ __all__ = [
     "CorruptDocument",
     "FileTooLarge",
     "UnsafeFileName",
+    "NoPlanContent",
+    "PlanNotFound",
     "IndexError_",
     "IndexMissing",
     "IndexMismatch",
@@ -91,6 +93,15 @@ class FileTooLarge(DocumentError):
 
 class UnsafeFileName(DocumentError):
     code = "unsafe_file_name"
+
+
+class NoPlanContent(DocumentError):
+    code = "no_plan_content"
+
+
+class PlanNotFound(AssistantError, LookupError):
+    code = "plan_not_found"
+    status = 404
 
 
 # --- index -----------------------------------------------------------------

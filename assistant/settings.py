@@ -103,6 +103,30 @@ class Settings(BaseSettings):
         "", description="Administrator password. Empty disables upload/removal in the UI."
     )
     concurrency: int = Field(4, ge=1, description="Gradio queue concurrency limit and API worker threads.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For is believed (e.g. 10.0.0.5/32). Empty: the peer address is the client, forwarded headers are ignored.",
+    )
+    admin_max_failures: int = Field(
+        10,
+        ge=1,
+        description="Wrong administrator passwords from one client before every attempt from it (right or wrong) waits lockout_seconds.",
+    )
+    key_max_failures: int = Field(
+        20, ge=1, description="Wrong API keys from one client address before it is locked out the same way."
+    )
+    lockout_seconds: float = Field(
+        60.0, gt=0, description="How long a client that hit admin_max_failures or key_max_failures waits."
+    )
+    watch_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="How often the server looks at the published index's manifest to pick up a rebuild made elsewhere (CLI); 0 turns watching off.",
+    )
+    embed_worker: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="Embed uploaded plans in a separate low-priority process so questions keep their latency: 'auto' (on for real models, off for 'fake'), 'on', 'off'.",
+    )
 
     @field_validator("ui_users")
     @classmethod

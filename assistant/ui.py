@@ -7,7 +7,6 @@ Public Gradio endpoint for API clients: ``/ask`` (the chat submit itself).
 
 from __future__ import annotations
 
-import hmac
 import json
 import shutil
 import tempfile
@@ -17,7 +16,7 @@ from typing import Any
 
 import gradio as gr
 
-from .api_access import RateLimiter
+from .audit import audit
 from .errors import AssistantError
 from .feedback import RATING_LABELS, FeedbackStore
 from .ui_render import (
@@ -83,22 +82,29 @@ def _error_text(e: AssistantError) -> str:
     return e.user_message()
 
 
-def build_ui(assistant, settings) -> gr.Blocks:
+def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
+    """The UI; ``admin_gate`` is the server's one administrator check (``create_app`` passes the API's)."""
+    from .login_guard import AdminGate
+
     store = FeedbackStore.for_settings(settings)
     export_dir = Path(tempfile.mkdtemp(prefix="tlkh-export-"))
     streaming = bool(getattr(settings, "llm", ""))
-    admin_fails = RateLimiter(10)
+    gate = admin_gate or AdminGate(settings)
+
+    def client_of(request: gr.Request | None) -> str:
+        return getattr(getattr(request, "client", None), "host", None) or "?"
 
     def admin_refusal(password: str, request: gr.Request | None) -> str | None:
         """None when the administrator password is right, else the message to show."""
         if not settings.admin_password:
             return "Chức năng quản trị đang tắt: chưa đặt mật khẩu quản trị (TLKH_ADMIN_PASSWORD)."
-        if hmac.compare_digest((password or "").encode(), settings.admin_password.encode()):
-            return None
-        host = getattr(getattr(request, "client", None), "host", "?")
-        if admin_fails.acquire(f"ui:{host}") > 0:
-            return "Sai mật khẩu quá nhiều lần. Vui lòng đợi một phút rồi thử lại."
-        return "Sai mật khẩu quản trị."
+        try:
+            gate.check(client_of(request), password, via="ui")
+        except AssistantError as e:
+            if e.code == "rate_limited":
+                return e.message_vi
+            return "Sai mật khẩu quản trị."
+        return None
 
     # --- chat -------------------------------------------------------------------
     def respond(message: str, chat: list, scope: str, plan: str, turns: list):
@@ -211,12 +217,27 @@ def build_ui(assistant, settings) -> gr.Blocks:
     def refused(message: str):
         return (message,) + (gr.skip(),) * 6
 
-    def upload(password: str, file_path: str | None, request: gr.Request, progress=gr.Progress()):
+    def upload(password: str, file_data, request: gr.Request, progress=gr.Progress()):
+        # preprocess=False: Gradio hands over the client's FileData untouched, so nothing on disk is
+        # read or copied before the password is checked, and only a file the client itself sent to
+        # /gradio_api/upload (inside Gradio's upload folder) is accepted.
         if problem := admin_refusal(password, request):
+            audit("upload", who=None, client=client_of(request), what=None, result="unauthorized", via="ui")
             return refused(problem)
-        if not file_path:
+        if not file_data:
             return refused("Hãy chọn tệp kế hoạch (PDF, DOCX, TXT, MD).")
-        path = Path(file_path)
+        found = uploaded_file(file_data)
+        if found is None:
+            audit(
+                "upload",
+                who=settings.admin_user,
+                client=client_of(request),
+                what=None,
+                result="not_uploaded",
+                via="ui",
+            )
+            return refused("Tệp không hợp lệ: chỉ nhận tệp vừa được tải lên từ máy của bạn.")
+        path, original = found
         limit = int(settings.max_upload_mb * 1024 * 1024)
         if path.stat().st_size > limit:
             return refused(f"Tệp quá lớn: tối đa {settings.max_upload_mb:g} MB.")
@@ -236,21 +257,34 @@ def build_ui(assistant, settings) -> gr.Blocks:
 
         data = path.read_bytes()
         path.unlink(missing_ok=True)  # the plan now lives in the corpus; no stray copy in Gradio's cache
+        who, client = settings.admin_user, client_of(request)
         try:
-            meta = assistant.add_plan(_original_name(path), data, progress=report)
+            meta = assistant.add_plan(original, data, progress=report)
         except AssistantError as e:
+            audit("upload", who=who, client=client, what=original, result=e.code, via="ui")
             return (f"Không nạp được: {_error_text(e)}", None) + plans_view()
+        audit("upload", who=who, client=client, what=original, result="ok", via="ui", doc=meta.doc)
         return (f"Đã nạp {meta.doc}: {meta.passage_count} đoạn.", None) + plans_view()
 
     def remove(password: str, doc: str | None, request: gr.Request):
         if problem := admin_refusal(password, request):
+            audit("remove", who=None, client=client_of(request), what=doc, result="unauthorized", via="ui")
             return refused(problem)
         if not doc:
             return refused("Hãy chọn kế hoạch cần gỡ.")
         try:
             assistant.remove_plan(doc)
         except AssistantError as e:
+            audit(
+                "remove",
+                who=settings.admin_user,
+                client=client_of(request),
+                what=doc,
+                result=e.code,
+                via="ui",
+            )
             return (f"Không gỡ được: {_error_text(e)}", gr.skip()) + plans_view()
+        audit("remove", who=settings.admin_user, client=client_of(request), what=doc, result="ok", via="ui")
         return (f"Đã gỡ {doc}.", gr.skip()) + plans_view()
 
     # --- units ------------------------------------------------------------------
@@ -412,6 +446,7 @@ def build_ui(assistant, settings) -> gr.Blocks:
             admin_outputs,
             api_visibility="private",
             show_progress_on=[admin_status],
+            preprocess=False,  # see upload(): the password first, then only the client's own bytes
         )
         rm_btn.click(
             remove,
@@ -425,6 +460,31 @@ def build_ui(assistant, settings) -> gr.Blocks:
     return demo
 
 
-def _original_name(path: Path) -> str:
-    # Gradio keeps the uploaded file's own name as the last path component.
-    return path.name
+def uploaded_file(file_data) -> tuple[Path, str] | None:
+    """(path, the client's file name) for a file the client uploaded, else None.
+
+    Accepted only inside Gradio's upload folder, as a regular file (no symlink), so a
+    FileData naming any other server path is refused without being read.
+    """
+    from gradio.utils import get_upload_folder
+
+    if isinstance(file_data, dict):
+        raw, original = file_data.get("path"), file_data.get("orig_name")
+    else:  # a plain path (direct calls, older clients)
+        raw, original = file_data, None
+    if not isinstance(raw, str) or not raw:
+        return None
+    folder = Path(get_upload_folder()).resolve()
+    given = Path(raw)
+    if not given.is_absolute():
+        given = folder / given
+    try:
+        if given.is_symlink():
+            return None
+        path = given.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if folder not in path.parents or not path.is_file():
+        return None
+    name = original if isinstance(original, str) and original.strip() else path.name
+    return path, name

@@ -30,6 +30,7 @@ class LiveServer:
                 log_level="warning",
                 lifespan="on",
                 timeout_graceful_shutdown=3,
+                proxy_headers=False,  # as api.serve: forwarded headers are the app's business (trusted_proxies)
             )
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)

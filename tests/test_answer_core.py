@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from assistant.core import Assistant, PassageNotFound, _safe_name
-from assistant.errors import DocumentError, FileTooLarge, IndexMissing, UnsafeFileName
+from assistant.errors import DocumentError, FileTooLarge, IndexMissing, PlanNotFound, UnsafeFileName
 from assistant.settings import Settings
 
 TRA_VINH = "tra-vinh-2023-1899-qd-ubnd.txt"
@@ -81,8 +81,13 @@ def test_add_and_remove_plan(small, corpus_dir):
         ["dong-nai-2024-183-kh-ubnd.txt", "lap-vo-2024-truyen-thong-chinh-sach.txt", meta.doc]
     )
     assert len(a.plans()) == 3
-    # remove by number: gone from answers and from the corpus folder (kept in data_dir/removed)
-    a.remove_plan("1899")
+    # only the exact document id removes a plan (a number or a look-alike name is not one)
+    for near in ("1899", meta.doc.upper(), meta.doc + "x", "1899-" + meta.doc):
+        with pytest.raises(PlanNotFound):
+            a.remove_plan(near)
+    assert len(a.plans()) == 3
+    # removed: gone from answers and from the corpus folder (kept in data_dir/removed)
+    a.remove_plan(meta.doc)
     assert [m.doc for m in a.plans()] == [
         "dong-nai-2024-183-kh-ubnd.txt",
         "lap-vo-2024-truyen-thong-chinh-sach.txt",

@@ -103,6 +103,15 @@ _HOOK = textwrap.dedent('''
                         time.sleep(600)
 
             build.os = _Os()
+        elif _pause == "before-commit":  # the new index is live, the upload's file not yet renamed
+            _commit = build.commit_pending
+
+            def _wait_then_commit(*a, **kw):
+                _note("swapped")
+                time.sleep(600)
+                return _commit(*a, **kw)
+
+            build.commit_pending = _wait_then_commit
 ''')
 
 
@@ -606,6 +615,113 @@ def test_upload_killed_mid_indexing_loses_nothing(tmp_path):
     _consistent(settings)
     docs = set(_state(settings)["manifest"]["sources"])
     assert docs == set(visible)
+
+
+# --- kill -9 of the real server mid-upload (issue 13, item 4) --------------------------------------------
+ADMIN_PW = "mat-khau-quan-tri"
+
+
+def _start_server(tmp_path: Path, settings: Settings, log: Path, port: int, **extra: str) -> subprocess.Popen:
+    env = _env(tmp_path, settings, log, TLKH_ADMIN_PASSWORD=ADMIN_PW, TLKH_WATCH_SECONDS="0", **extra)
+    args = ["--host", "127.0.0.1", "--port", str(port), "--corpus", str(settings.corpus_dir)]
+    args += ["--index", str(settings.index_dir), "--data", str(settings.data_dir), "--embedder", "fake"]
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server ended ({proc.returncode}): {proc.stderr.read()[-3000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise AssertionError("server did not start")
+
+
+def _upload(port: int, name: str, data: bytes, out: dict) -> None:
+    try:
+        out["r"] = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/plans",
+            files={"file": (name, data, "text/plain")},
+            auth=("admin", ADMIN_PW),
+            timeout=300,
+        )
+    except httpx.HTTPError as e:  # the server was killed under it
+        out["error"] = e
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def _hidden(settings: Settings) -> list[str]:
+    return sorted(p.name for p in Path(settings.corpus_dir).iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("point", ["embedding", "before-commit"])
+def test_server_killed_mid_upload_leaves_no_stray_plan_file(tmp_path, point):
+    from _live import free_port
+
+    settings = _workspace(tmp_path, 2)
+    build_index(settings, embedder=FakeEmbedder())
+    before = _state(settings)
+    upload = (CORPUS / PLANS[-1]).read_bytes()
+    log, port = tmp_path / "server.jsonl", free_port()
+    extra = {"ROBUST_SLOW_EMBED": "0.3"} if point == "embedding" else {"ROBUST_PAUSE_AT": "before-commit"}
+    server = _start_server(tmp_path, settings, log, port, **extra)
+    out: dict = {}
+    t = threading.Thread(target=_upload, args=(port, "Kế hoạch mới.txt", upload, out))
+    try:
+        t.start()
+        if point == "embedding":
+            _wait_for(log, server, lambda ev: sum(e["event"] == "embed" for e in ev) >= 2)
+        else:
+            _wait_for(log, server, lambda ev: any(e["event"] == "swapped" for e in ev))
+        _kill(server)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    t.join(60)
+    assert "r" not in out  # the client never got an answer
+    visible = sorted(p.name for p in Path(settings.corpus_dir).iterdir() if not p.name.startswith("."))
+    assert visible == PLANS[:2]  # nothing under a plan's name yet: a rebuild now would not see it
+    assert _hidden(settings)  # the pending copy a kill leaves (never indexed: hidden)
+    # restart: the leftovers are settled before anything is served
+    server = _start_server(tmp_path, settings, tmp_path / "server2.jsonl", port)
+    try:
+        assert _hidden(settings) == []
+        assert list((Path(settings.data_dir) / "uploads").iterdir()) == []
+        docs = sorted(
+            p["doc"] for p in httpx.get(f"http://127.0.0.1:{port}/api/v1/plans", timeout=30).json()["plans"]
+        )
+        if point == "embedding":  # the swap never happened: rolled back, the old index serves
+            assert _state(settings) == before and docs == PLANS[:2]
+            _upload(port, "Kế hoạch mới.txt", upload, out)  # the retry gets the plain name
+            assert out["r"].status_code == 201, out["r"].text
+            assert out["r"].json()["doc"] == "ke-hoach-moi.txt"
+        else:  # the new index was live: the file is published under its name (rolled forward)
+            assert docs == sorted([*PLANS[:2], "ke-hoach-moi.txt"])
+        assert (Path(settings.corpus_dir) / "ke-hoach-moi.txt").read_bytes() == upload
+    finally:
+        server.terminate()
+        server.wait(30)
+    # and the next CLI build indexes the plan exactly once
+    r = _run(settings, _env(tmp_path, settings), "index")
+    assert r.returncode == 0, r.stderr[-3000:]
+    _consistent(settings)
+    sources = _state(settings)["manifest"]["sources"]
+    assert sorted(sources) == sorted([*PLANS[:2], "ke-hoach-moi.txt"])
 
 
 # --- load (smoke): the load script drives a real server it starts, and reports -----------------------------

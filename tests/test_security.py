@@ -250,8 +250,11 @@ def ui_handlers(work):
 
 
 def _gradio_file(tmp_path: Path, name: str, data: bytes) -> str:
-    folder = tmp_path / "gradio-upload"
-    folder.mkdir(exist_ok=True)
+    """Where Gradio's /gradio_api/upload puts a client's file: a fresh folder in its upload folder."""
+    from gradio.utils import get_upload_folder
+
+    folder = Path(get_upload_folder()) / f"tlkh-test-{tmp_path.name}"
+    folder.mkdir(parents=True, exist_ok=True)
     p = folder / name
     p.write_bytes(data)
     return str(p)

@@ -27,8 +27,10 @@ from ..errors import (
     IndexCorrupt,
     IndexMismatch,
     IndexMissing,
+    PlanNotFound,
 )
 from ..ingest import SUPPORTED_SUFFIXES, parse_file
+from ..publish import commit_pending, place_pending, recover
 from ..records import DocMeta, ParsedDoc, Passage
 from .cache import EmbeddingCache, ParseCache, text_key
 from .embedders import Embedder, get_embedder
@@ -277,9 +279,16 @@ def _dedupe(passages: list[Passage]) -> list[Passage]:
 
 # --- public operations ---------------------------------------------------------
 def _full_build(
-    settings, embedder: Embedder, progress: Progress | None, t0: float, report: BuildReport
+    settings,
+    embedder: Embedder,
+    progress: Progress | None,
+    t0: float,
+    report: BuildReport,
+    extra: Sequence[Path] = (),
 ) -> BuildReport:
-    files = corpus_files(Path(settings.corpus_dir))
+    """Index every plan of the corpus, plus ``extra`` files (an upload being published)."""
+    names = {p.name for p in extra}
+    files = [f for f in corpus_files(Path(settings.corpus_dir)) if f.name not in names] + list(extra)
     parsed: list[tuple[Path, ParsedDoc]] = []
     sources: dict[str, str] = {}
     for f in files:
@@ -315,6 +324,7 @@ def build_index(
     embedder = embedder or get_embedder(settings.embedder)
     with _Locked(settings):
         _tidy(Path(settings.index_dir))
+        recover(settings)
         return _full_build(settings, embedder, progress, t0, BuildReport("build"))
 
 
@@ -340,8 +350,10 @@ def add_document(
 ) -> BuildReport:
     """Index one plan (new, or a new version of one already indexed) without re-embedding the others.
 
-    The file is copied into ``settings.corpus_dir`` when it is elsewhere, so later full
-    builds keep it. Parse errors are raised (nothing changes).
+    A file from elsewhere (an upload's staging folder) is published into
+    ``settings.corpus_dir`` together with the index (see ``assistant.publish``): a kill
+    at any point leaves either the old index and no file, or the new index and the file.
+    Parse errors are raised (nothing changes).
     """
     t0 = time.perf_counter()
     path = Path(path)
@@ -349,41 +361,51 @@ def add_document(
     with _Locked(settings):
         index_dir = Path(settings.index_dir)
         _tidy(index_dir)
-        parsed = _parse_cached(settings, path, file_sha256(path))
+        recover(settings)
+        sha = file_sha256(path)
+        parsed = _parse_cached(settings, path, sha)
         corpus = Path(settings.corpus_dir)
-        dest = corpus / path.name
-        if not dest.exists() or dest.resolve() != path.resolve():
-            try:
-                corpus.mkdir(parents=True, exist_ok=True)
-                tmp = corpus / f".{path.name}.{uuid.uuid4().hex[:8]}.part"
-                shutil.copyfile(path, tmp)
-                os.replace(tmp, dest)
-            except OSError as e:
-                raise ConfigError(
-                    f"Không chép được {path.name} vào thư mục kế hoạch {corpus}.",
-                    f"Could not copy {path.name} into the plan folder {corpus}: {e}",
-                ) from e
+        name = path.name
+        dest = corpus / name
+        outside = not dest.exists() or dest.resolve() != path.resolve()
         report = BuildReport("add")
         live = _live(settings, embedder.id)
-        if live is None:
-            return _full_build(settings, embedder, progress, t0, report)
-        name = path.name
-        keep = [i for i, p in enumerate(live.passages) if p.doc != name]
-        passages = _dedupe([live.passages[i] for i in keep] + list(parsed.passages))
-        docs = [m for d, m in live.docs.items() if d != name] + [parsed.meta]
-        sources = {k: v for k, v in live.manifest.get("sources", {}).items() if k != name}
-        sources[name] = file_sha256(dest)
-        vectors = _vectors_for(
-            passages,
-            embedder,
-            _cache(settings, embedder),
-            report,
-            progress,
-            fallback=_live_vectors(live, keep),
-        )
-        _write_and_swap(
-            settings, passages, docs, vectors, embedder.id, embedder.dim, sources, t0, report, progress
-        )
+        try:
+            if outside:
+                place_pending(corpus, name, path)
+            if live is None:
+                _full_build(settings, embedder, progress, t0, report, extra=[path] if outside else [])
+            else:
+                keep = [i for i, p in enumerate(live.passages) if p.doc != name]
+                passages = _dedupe([live.passages[i] for i in keep] + list(parsed.passages))
+                docs = [m for d, m in live.docs.items() if d != name] + [parsed.meta]
+                sources = {k: v for k, v in live.manifest.get("sources", {}).items() if k != name}
+                sources[name] = sha
+                vectors = _vectors_for(
+                    passages,
+                    embedder,
+                    _cache(settings, embedder),
+                    report,
+                    progress,
+                    fallback=_live_vectors(live, keep),
+                )
+                _write_and_swap(
+                    settings,
+                    passages,
+                    docs,
+                    vectors,
+                    embedder.id,
+                    embedder.dim,
+                    sources,
+                    t0,
+                    report,
+                    progress,
+                )
+            if outside:
+                commit_pending(corpus, name)
+        except BaseException:
+            recover(settings)  # the pending copy goes, or is published if the swap made it
+            raise
         return report
 
 
@@ -393,9 +415,10 @@ def remove_document(settings, doc_name: str) -> BuildReport:
     with _Locked(settings):
         index_dir = Path(settings.index_dir)
         _tidy(index_dir)
+        recover(settings)
         live = IndexStore.load(index_dir)
         if doc_name not in live.docs and not any(p.doc == doc_name for p in live.passages):
-            raise DocumentError(
+            raise PlanNotFound(
                 f"Không có kế hoạch '{doc_name}' trong chỉ mục.",
                 f"Plan '{doc_name}' is not in the index.",
                 hint="xem danh sách kế hoạch đã nạp",
