@@ -64,6 +64,7 @@ from .api_access import (
 )
 from .errors import AssistantError, FileTooLarge
 from .feedback import FeedbackStore, make_record
+from .web.docs import install_offline_docs
 
 __all__ = [
     "LOOPBACK_NETWORKS",
@@ -196,7 +197,10 @@ def create_api(
         title="Trợ lý Kế hoạch API",
         version="1",
         description="Hỏi đáp có trích dẫn trên các kế hoạch đã nạp. Khóa API: header X-API-Key.",
+        docs_url=None,  # served offline below, not from a CDN
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.state.loopback_networks = networks  # the mounted UI's gate applies the same rule
 
     @app.exception_handler(AssistantError)
@@ -334,7 +338,7 @@ def create_app(assistant, settings, **kw) -> FastAPI:
     """API + the Gradio UI mounted at "/" (one process, one Assistant)."""
     import gradio as gr
 
-    from .ui import CSS, build_ui
+    from .ui import build_ui, mount_options
 
     app = create_api(assistant, settings, **kw)
     blocks = build_ui(assistant, settings)
@@ -345,11 +349,10 @@ def create_app(assistant, settings, **kw) -> FastAPI:
         app,
         blocks,
         path="/",
-        css=CSS,
         server_name=settings.host,
         server_port=settings.port,
         max_file_size=f"{settings.max_upload_mb:g}mb",
-        footer_links=["api"],
+        **mount_options(),  # style, page script, Vietnamese for Gradio's strings, no English footer
     )
 
 

@@ -1,0 +1,79 @@
+// Trợ lý Kế hoạch: page-level behaviour the Gradio components do not offer.
+// Loaded in <head> of the UI page; touches only our own elements and Gradio's locale.
+(() => {
+  "use strict";
+
+  // 1. Vietnamese everywhere. Gradio ships no "vi" bundle, so its own locale pick falls back to
+  //    English whatever the browser says; our translations are registered under "vi" (gr.I18n)
+  //    and the page switches to that locale once Gradio's i18n is set up (it sets <html lang>).
+  let core = null;
+  const findCore = () => {
+    if (core) return core;
+    const url = performance
+      .getEntriesByType("resource")
+      .map((e) => e.name)
+      .find((n) => /\/assets\/core-[\w-]+\.js$/.test(n));
+    if (url) core = import(url);
+    return core;
+  };
+  const toVietnamese = () => {
+    if (document.documentElement.lang === "vi") return;
+    const mod = findCore();
+    if (mod) mod.then((m) => m.changeLocale && m.changeLocale("vi")).catch(() => {});
+  };
+  new MutationObserver(toVietnamese).observe(document.documentElement, {
+    attributes: true,
+    attributeFilter: ["lang"],
+  });
+  document.documentElement.lang = "vi";
+
+  // 2. The chat's copy icon copies the message's raw markdown (escaped for display). Each answer
+  //    carries its clean text with sources in a hidden data-tlkh-copy attribute (base64 UTF-8);
+  //    when that text is what is being copied, the clean version goes to the clipboard instead.
+  const decode = (b64) => new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+  const clean = (text) => {
+    const m = /data-tlkh-copy="([A-Za-z0-9+/=]+)"/.exec(text || "");
+    return m ? decode(m[1]) : text;
+  };
+  if (navigator.clipboard && navigator.clipboard.writeText) {
+    const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+    navigator.clipboard.writeText = (text) => write(clean(text));
+  }
+  document.addEventListener(
+    "copy",
+    (ev) => {
+      // the same for a fallback copy through a hidden <textarea> (non-secure origins)
+      const el = document.activeElement;
+      if (el && el.tagName === "TEXTAREA" && /data-tlkh-copy=/.test(el.value)) {
+        ev.clipboardData.setData("text/plain", clean(el.value));
+        ev.preventDefault();
+      }
+    },
+    true
+  );
+
+  // 3. A [n] marker in an answer opens that source: its card and its passage in the plan. The link
+  //    is "#tlkh-pid-<passage id>"; clicking an older answer first brings its sources back (the
+  //    chat's select event), so the card is looked for until it appears.
+  const openCard = (pid, tries) => {
+    const card = [...document.querySelectorAll("#tlkh-sources [data-pid]")].find((c) => c.dataset.pid === pid);
+    if (card) {
+      card.scrollIntoView({ behavior: "smooth", block: "nearest" });
+      card.click();
+    } else if (tries > 0) {
+      setTimeout(() => openCard(pid, tries - 1), 150);
+    }
+  };
+  document.addEventListener(
+    "click",
+    (ev) => {
+      const a = ev.target.closest && ev.target.closest('a[href^="#tlkh-"]');
+      if (!a) return;
+      ev.preventDefault(); // no navigation; the chat still sees the click and selects this answer
+      const href = a.getAttribute("href");
+      if (href.startsWith("#tlkh-pid-")) openCard(decodeURIComponent(href.slice(10)), 40);
+      else document.getElementById(href.slice(1))?.scrollIntoView({ behavior: "smooth", block: "start" });
+    },
+    true
+  );
+})();
