@@ -171,9 +171,14 @@ def sources_html(answer: dict[str, Any] | None, plans: dict[str, str] | None = N
         related = " tlkh-related" if c.get("related_only") else ""
         page = f" · trang {_e(c.get('page'))}" if c.get("page") else ""
         quote = c.get("quote") or ""
+        # the card names its plan ("Kế hoạch 183/KH-UBND (Đồng Nai)"), with the plan's title under
+        # it unless the label already is that title
         plan = (plans or {}).get(c.get("doc") or "", "")
-        title = c.get("title") or c.get("doc")
-        plan_line = f"<div class='tlkh-plan'>{_e(plan)}</div>" if plan and plan != title else ""
+        title = c.get("title") or c.get("doc") or ""
+        if plan and title and title not in plan:
+            title, plan_line = plan, f"<div class='tlkh-plan'>{_e(title)}</div>"
+        else:
+            title, plan_line = plan or title, ""
         out.append(
             f"<div class='tlkh-src{related}' id='tlkh-src-{_e(c.get('n'))}' data-pid='{_e(c.get('passage_id'))}' "
             f"role='button' tabindex='0' title='Bấm để mở trong kế hoạch'>"

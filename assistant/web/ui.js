@@ -4,28 +4,32 @@
   "use strict";
 
   // 1. Vietnamese everywhere. Gradio ships no "vi" bundle, so its own locale pick falls back to
-  //    English whatever the browser says; our translations are registered under "vi" (gr.I18n)
-  //    and the page switches to that locale once Gradio's i18n is set up (it sets <html lang>).
-  let core = null;
-  const findCore = () => {
-    if (core) return core;
-    const url = performance
+  //    English whatever the browser says. Our translations are registered under "vi" (gr.I18n,
+  //    before this script runs: Gradio injects <head> content after its i18n setup); switch to
+  //    that locale through Gradio's own changeLocale, which also sets <html lang>.
+  const coreUrl = () =>
+    performance
       .getEntriesByType("resource")
       .map((e) => e.name)
       .find((n) => /\/assets\/core-[\w-]+\.js$/.test(n));
-    if (url) core = import(url);
-    return core;
+  const toVietnamese = (tries) => {
+    const url = coreUrl();
+    if (!url) {
+      if (tries > 0) setTimeout(() => toVietnamese(tries - 1), 50);
+      return;
+    }
+    import(url)
+      .then((m) => m.changeLocale && m.changeLocale("vi"))
+      .catch(() => {})
+      .finally(() => {
+        document.documentElement.lang = "vi";
+      });
   };
-  const toVietnamese = () => {
-    if (document.documentElement.lang === "vi") return;
-    const mod = findCore();
-    if (mod) mod.then((m) => m.changeLocale && m.changeLocale("vi")).catch(() => {});
-  };
-  new MutationObserver(toVietnamese).observe(document.documentElement, {
-    attributes: true,
-    attributeFilter: ["lang"],
-  });
-  document.documentElement.lang = "vi";
+  toVietnamese(100);
+  // Gradio's settings panel could switch back; an official reading Vietnamese keeps Vietnamese.
+  new MutationObserver(() => {
+    if (document.documentElement.lang !== "vi") toVietnamese(0);
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
 
   // 2. The chat's copy icon copies the message's raw markdown (escaped for display). Each answer
   //    carries its clean text with sources in a hidden data-tlkh-copy attribute (base64 UTF-8);
