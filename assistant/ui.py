@@ -323,6 +323,7 @@ def build_ui(assistant, settings) -> gr.Blocks:
                             value="",
                             label="Tỉnh / huyện",
                             scale=1,
+                            elem_id="tlkh-scope",
                             info="Chỉ tìm trong kế hoạch của tỉnh, huyện này.",
                         )
                         plan = gr.Dropdown(
@@ -330,6 +331,7 @@ def build_ui(assistant, settings) -> gr.Blocks:
                             value="",
                             label="Kế hoạch",
                             scale=2,
+                            elem_id="tlkh-plan",
                             info="Khi chọn một kế hoạch, chỉ tìm trong kế hoạch đó (bỏ qua lọc tỉnh).",
                         )
                     chat = gr.Chatbot(
