@@ -334,14 +334,18 @@ def create_api(
     return app
 
 
-def create_app(assistant, settings, **kw) -> FastAPI:
-    """API + the Gradio UI mounted at "/" (one process, one Assistant)."""
+def create_app(assistant, settings, *, preload_ui: bool = True, **kw) -> FastAPI:
+    """API + the Gradio UI mounted at "/" (one process, one Assistant).
+
+    ``preload_ui=False`` builds the UI without touching the index (its lists load with each page),
+    so the server can listen while a first start is still indexing.
+    """
     import gradio as gr
 
     from .ui import build_ui, mount_options
 
     app = create_api(assistant, settings, **kw)
-    blocks = build_ui(assistant, settings)
+    blocks = build_ui(assistant, settings, preload=preload_ui)
     app.add_middleware(
         UIGate, networks=app.state.loopback_networks, api_keys=settings.api_keys, users=settings.ui_logins()
     )
@@ -360,11 +364,16 @@ def serve(settings, assistant=None) -> None:
     import uvicorn
 
     from .core import Assistant
+    from .web.starting import IndexingGate, warm_up
 
     assistant = assistant or Assistant(settings, build_if_missing=True)
-    app = create_app(assistant, settings)
-    log.warning("Trợ lý Kế hoạch: http://%s:%s  (API docs: /docs)", settings.host, settings.port)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # listen at once: while the index is built or loaded, pages say so (web/starting.py)
+    gate = IndexingGate(create_app(assistant, settings, preload_ui=False))
+    warm_up(assistant, settings, gate)
+    print(f"Trợ lý Kế hoạch: http://{settings.host}:{settings.port}  (tài liệu API: /docs)", flush=True)
+    print("Dừng: Ctrl+C. Chi tiết kỹ thuật: thêm -v (hoặc -vv).", flush=True)
+    level = "info" if logging.getLogger().level <= logging.INFO else "warning"
+    uvicorn.run(gate, host=settings.host, port=settings.port, log_level=level)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -377,10 +386,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", dest="index_dir", help="Thư mục chỉ mục.")
     p.add_argument("--data", dest="data_dir", help="Thư mục dữ liệu ghi được.")
     p.add_argument("--embedder", help="Mô hình nhúng, ví dụ e5-small.")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="Nhật ký chi tiết (-vv: mọi thư viện).")
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO)
+    from .web.starting import quiet_logging
+
+    quiet_logging(args.verbose)
+    options = {k: v for k, v in vars(args).items() if k != "verbose"}
     try:
-        settings = load_settings(**vars(args))
+        settings = load_settings(**options)
         serve(settings)
     except AssistantError as e:
         print(e.user_message())

@@ -29,6 +29,7 @@ from .ui_render import (
     example_questions,
     filters_from,
     md_escape,
+    more_tasks_unit,
     plan_choices,
     plan_label,
     plan_rows,
@@ -41,30 +42,9 @@ from .ui_render import (
     write_csv,
     write_xlsx,
 )
+from .web.page import CSS, HEAD, I18N, mount_options
 
 __all__ = ["build_ui", "mount_options", "CSS", "HEAD", "I18N"]
-
-WEB = Path(__file__).parent / "web"
-CSS = (WEB / "ui.css").read_text(encoding="utf-8")
-# Page script: Vietnamese locale for Gradio's own strings, clean copy, clickable [n] markers.
-HEAD = "<script>\n" + (WEB / "ui.js").read_text(encoding="utf-8") + "\n</script>"
-_VI = {
-    k: v
-    for k, v in json.loads((WEB / "gradio_vi.json").read_text(encoding="utf-8")).items()
-    if k != "_comment"
-}
-# Gradio ships no Vietnamese; these replace its English (upload area, chat icons, footer …).
-I18N = gr.I18n(vi=_VI)
-
-
-def mount_options() -> dict:
-    """Keyword arguments for ``gr.mount_gradio_app``: style, page script, translations, no footer.
-
-    The footer's only entries are Gradio's English "Use via API" / "Built with Gradio" links;
-    the API's own documentation is at /docs.
-    """
-    return {"css": CSS, "head": HEAD, "i18n": I18N, "footer_links": []}
-
 
 # Event delegation: one listener survives every re-render of the sources panel.
 _SOURCES_JS = """
@@ -89,7 +69,7 @@ def _error_text(e: AssistantError) -> str:
     return e.user_message()
 
 
-def build_ui(assistant, settings) -> gr.Blocks:
+def build_ui(assistant, settings, *, preload: bool = True) -> gr.Blocks:
     store = FeedbackStore.for_settings(settings)
     export_dir = Path(tempfile.mkdtemp(prefix="tlkh-export-"))
     streaming = bool(getattr(settings, "llm", ""))
@@ -284,8 +264,9 @@ def build_ui(assistant, settings) -> gr.Blocks:
         xlsx_path = write_xlsx(out / f"{stem}.xlsx", TASK_HEADERS, rows)
         return rows, str(csv_path), str(xlsx_path)
 
-    metas = assistant.plans()
-    units = assistant.units()
+    # Without preload (a first start still indexing) the lists start empty; each page load fills them.
+    metas = assistant.plans() if preload else []
+    units = assistant.units() if preload else []
 
     # delete_cache: uploaded plans and exports do not linger in Gradio's cache folder.
     with gr.Blocks(title="Trợ lý Kế hoạch", delete_cache=(3600, 3600)) as demo:
@@ -428,6 +409,12 @@ def build_ui(assistant, settings) -> gr.Blocks:
                 xlsx_file = gr.File(label="Tải Excel (XLSX)", interactive=False)
 
         chat_outputs = [msg, chat, answer_json, sources, ctx, copy_box, turns, current]
+
+        def unit_for(answer: dict | None):
+            """An answer that shortened a unit's task list prepares the unit tab for that unit."""
+            unit_name = more_tasks_unit(answer)
+            return unit_name if unit_name is not None else gr.skip()
+
         for trigger in (msg.submit, ask_btn.click):
             trigger(
                 respond,
@@ -435,10 +422,10 @@ def build_ui(assistant, settings) -> gr.Blocks:
                 chat_outputs,
                 api_name="ask" if trigger == msg.submit else None,
                 api_visibility="public" if trigger == msg.submit else "private",
-            )
+            ).then(unit_for, [current], [unit_query], api_visibility="private")
         examples.click(lambda sample: sample[0], [examples], [msg], api_visibility="private").then(
             respond, [msg, chat, scope, plan, turns], chat_outputs, api_visibility="private"
-        )
+        ).then(unit_for, [current], [unit_query], api_visibility="private")
 
         def new_conversation():
             return [], [], None, sources_html(None), CONTEXT_HINT, "", None, ""
@@ -496,12 +483,13 @@ def build_ui(assistant, settings) -> gr.Blocks:
             api_visibility="private",
             show_progress_on=[admin_status],
         )
-        unit_query.change(
-            lambda q: gr.Dropdown(choices=unit_choices(assistant.units(), q), value=None),
-            [unit_query],
-            [unit],
-            api_visibility="private",
-        )
+
+        def find_units(query: str):
+            choices = unit_choices(assistant.units(), query)
+            # one match: choose it, so its tasks show at once (also when the chat sent us here)
+            return gr.Dropdown(choices=choices, value=choices[0][1] if len(choices) == 1 and query else None)
+
+        unit_query.change(find_units, [unit_query], [unit], api_visibility="private")
         unit.change(unit_view, [unit], [tasks_table, csv_file, xlsx_file], api_visibility="private")
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo

@@ -28,6 +28,7 @@ __all__ = [
     "context_html",
     "copy_text",
     "copy_tag",
+    "more_tasks_unit",
     "plan_rows",
     "PLAN_HEADERS",
     "scope_choices",
@@ -111,11 +112,26 @@ def answer_markdown(answer: dict[str, Any]) -> str:
         lines.append(" · ".join(parts))
     if answer.get("notice"):
         lines.append(f"_{md_escape(answer['notice'])}_")
+    if (unit := more_tasks_unit(answer)) is not None:
+        lines.append(f"[Xem đủ nhiệm vụ của {md_escape(unit)} ở thẻ Đơn vị ›](#tlkh-units)")
     if cites and not answer.get("refused"):
         lines.append(f"_Nguồn: {len(cites)} đoạn trích — [xem khung Nguồn ↓](#tlkh-sources)_")
     elif cites:
         lines.append("_Các đoạn có thể liên quan: [xem khung Nguồn ↓](#tlkh-sources)_")
     return "\n\n".join(lines) + copy_tag(copy_text(answer))
+
+
+def more_tasks_unit(answer: dict[str, Any] | None) -> str | None:
+    """The unit whose task list the answer shortened ("(và 10 nhiệm vụ khác)"), if any.
+
+    The unit tab lists them all; the chat links there with this unit chosen.
+    """
+    if not answer or answer.get("refused"):
+        return None
+    lead = list((answer.get("units") or {}).get("lead") or [])
+    if len(lead) != 1 or not re.search(r"\(và \d+ nhiệm vụ khác\)", answer.get("answer") or ""):
+        return None
+    return lead[0]
 
 
 def copy_tag(text: str) -> str:

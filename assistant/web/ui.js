@@ -76,6 +76,11 @@
       ev.preventDefault(); // no navigation; the chat still sees the click and selects this answer
       const href = a.getAttribute("href");
       if (href.startsWith("#tlkh-pid-")) openCard(decodeURIComponent(href.slice(10)), 40);
+      else if (href === "#tlkh-units") {
+        const tab = [...document.querySelectorAll("[role=tab]")].find((t) => t.innerText.trim() === "Đơn vị");
+        tab?.click();
+        window.scrollTo({ top: 0, behavior: "smooth" });
+      }
       else document.getElementById(href.slice(1))?.scrollIntoView({ behavior: "smooth", block: "start" });
     },
     true
