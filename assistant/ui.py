@@ -39,6 +39,7 @@ from .ui_render import (
     sources_html,
     task_rows,
     unit_choices,
+    unit_search,
     write_csv,
     write_xlsx,
 )
@@ -413,7 +414,9 @@ def build_ui(assistant, settings, *, preload: bool = True) -> gr.Blocks:
         def unit_for(answer: dict | None):
             """An answer that shortened a unit's task list prepares the unit tab for that unit."""
             unit_name = more_tasks_unit(answer)
-            return unit_name if unit_name is not None else gr.skip()
+            if unit_name is None:
+                return gr.skip(), gr.skip()
+            return unit_name, find_units(unit_name)
 
         for trigger in (msg.submit, ask_btn.click):
             trigger(
@@ -422,10 +425,10 @@ def build_ui(assistant, settings, *, preload: bool = True) -> gr.Blocks:
                 chat_outputs,
                 api_name="ask" if trigger == msg.submit else None,
                 api_visibility="public" if trigger == msg.submit else "private",
-            ).then(unit_for, [current], [unit_query], api_visibility="private")
+            ).then(unit_for, [current], [unit_query, unit], api_visibility="private")
         examples.click(lambda sample: sample[0], [examples], [msg], api_visibility="private").then(
             respond, [msg, chat, scope, plan, turns], chat_outputs, api_visibility="private"
-        ).then(unit_for, [current], [unit_query], api_visibility="private")
+        ).then(unit_for, [current], [unit_query, unit], api_visibility="private")
 
         def new_conversation():
             return [], [], None, sources_html(None), CONTEXT_HINT, "", None, ""
@@ -470,12 +473,8 @@ def build_ui(assistant, settings, *, preload: bool = True) -> gr.Blocks:
         rm_btn.click(
             ask_removal, [rm_doc], [confirm_box, confirm_text, admin_status], api_visibility="private"
         )
-        rm_no.click(
-            lambda: (gr.Group(visible=False), "Đã hủy, không gỡ kế hoạch nào."),
-            None,
-            [confirm_box, admin_status],
-            api_visibility="private",
-        )
+        cancelled = (gr.Group(visible=False), "Đã hủy, không gỡ kế hoạch nào.")
+        rm_no.click(lambda: cancelled, None, [confirm_box, admin_status], api_visibility="private")
         rm_yes.click(lambda: gr.Group(visible=False), None, [confirm_box], api_visibility="private").then(
             remove,
             [password, rm_doc],
@@ -485,9 +484,8 @@ def build_ui(assistant, settings, *, preload: bool = True) -> gr.Blocks:
         )
 
         def find_units(query: str):
-            choices = unit_choices(assistant.units(), query)
-            # one match: choose it, so its tasks show at once (also when the chat sent us here)
-            return gr.Dropdown(choices=choices, value=choices[0][1] if len(choices) == 1 and query else None)
+            choices, value = unit_search(assistant.units(), query)
+            return gr.Dropdown(choices=choices, value=value)
 
         unit_query.change(find_units, [unit_query], [unit], api_visibility="private")
         unit.change(unit_view, [unit], [tasks_table, csv_file, xlsx_file], api_visibility="private")

@@ -36,6 +36,7 @@ __all__ = [
     "removal_choices",
     "filters_from",
     "unit_choices",
+    "unit_search",
     "task_rows",
     "TASK_HEADERS",
     "write_csv",
@@ -370,6 +371,21 @@ def unit_choices(units: Sequence[dict[str, Any]], query: str = "") -> list[tuple
         label += f" · {u.get('lead_count', 0)} chủ trì, {u.get('partner_count', 0)} phối hợp"
         out.append((label, json.dumps([u["name"], u.get("province")], ensure_ascii=False)))
     return out
+
+
+def unit_search(units: Sequence[dict[str, Any]], query: str) -> tuple[list[tuple[str, str]], str | None]:
+    """Choices for a unit search and the one to select (None: let the official choose).
+
+    One unit found in several provinces gets a first "mọi tỉnh" entry (province None), chosen
+    at once, so the chat's "xem đủ nhiệm vụ" link lands on that unit's full list.
+    """
+    choices = unit_choices(units, query)
+    names = {json.loads(v)[0] for _, v in choices}
+    if query and len(choices) > 1 and len(names) == 1:
+        name = names.pop()
+        choices.insert(0, (f"{name} — mọi tỉnh", json.dumps([name, None], ensure_ascii=False)))
+        return choices, choices[0][1]
+    return choices, choices[0][1] if query and len(choices) == 1 else None
 
 
 TASK_HEADERS = ["Kế hoạch", "Mục", "Nhiệm vụ", "Vai trò"]
