@@ -188,6 +188,8 @@ def sources_html(answer: dict[str, Any] | None, plans: dict[str, str] | None = N
         related = " tlkh-related" if c.get("related_only") else ""
         page = f" · trang {_e(c.get('page'))}" if c.get("page") else ""
         quote = c.get("quote") or ""
+        # a refusal's "related" passage is only a hint: a short preview, the rest in the plan view
+        shown = clip_around(c.get("text") or "", quote, 300 if related else 700)
         # the card names its plan ("Kế hoạch 183/KH-UBND (Đồng Nai)"), with the plan's title under
         # it unless the label already is that title
         plan = (plans or {}).get(c.get("doc") or "", "")
@@ -202,7 +204,7 @@ def sources_html(answer: dict[str, Any] | None, plans: dict[str, str] | None = N
             f"<div class='tlkh-src-head'><span class='tlkh-n'>[{_e(c.get('n'))}]</span> "
             f"<span class='tlkh-title'>{_e(title)}</span></div>{plan_line}"
             f"<div class='tlkh-sec'>{_e(c.get('section'))}{page}</div>"
-            f"<div class='tlkh-text'>{highlight(clip_around(c.get('text') or '', quote), quote)}</div>"
+            f"<div class='tlkh-text'>{highlight(shown, quote)}</div>"
             f"<div class='tlkh-doc'>{_e(c.get('doc'))} · <span class='tlkh-open'>Mở trong kế hoạch ›</span></div>"
             f"</div>"
         )

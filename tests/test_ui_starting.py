@@ -24,7 +24,10 @@ def test_indexing_page_then_the_app(tmp_path):
 
     shutil.copytree(CORPUS, tmp_path / "corpus")
     settings = Settings(
-        corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", data_dir=tmp_path / "data", embedder="fake"
+        corpus_dir=tmp_path / "corpus",
+        index_dir=tmp_path / "index",
+        data_dir=tmp_path / "data",
+        embedder="fake",
     )
     assistant = Assistant(settings, build_if_missing=True)
     gate = IndexingGate(create_app(assistant, settings, preload_ui=False))
@@ -33,7 +36,9 @@ def test_indexing_page_then_the_app(tmp_path):
         gate.progress(40, 235, "nhúng")
         page = httpx.get(url + "/")
         assert page.status_code == 503 and page.headers["retry-after"] == "3"
-        assert 'lang="vi"' in page.text and "Đang lập chỉ mục" in page.text and "40/235 đoạn (17 %)" in page.text
+        assert (
+            'lang="vi"' in page.text and "Đang lập chỉ mục" in page.text and "40/235 đoạn (17 %)" in page.text
+        )
         health = httpx.get(url + "/healthz").json()
         assert health["status"] == "indexing" and (health["done"], health["total"]) == (40, 235)
 
