@@ -31,6 +31,47 @@
     if (document.documentElement.lang !== "vi") toVietnamese(0);
   }).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
 
+  // Some of Gradio's icon buttons carry fixed English aria-labels/titles outside its i18n
+  // (table toolbar, file list); name them in Vietnamese as they appear.
+  const LABELS = {
+    Copy: "Sao chép",
+    "Copy table": "Sao chép bảng",
+    Copied: "Đã sao chép",
+    Fullscreen: "Toàn màn hình",
+    "Exit fullscreen": "Thoát toàn màn hình",
+    "Exit fullscreen mode": "Thoát toàn màn hình",
+    "Enter fullscreen mode": "Toàn màn hình",
+    Download: "Tải về",
+    Clear: "Xóa",
+    Remove: "Bỏ",
+    "Open cell menu": "Mở menu ô",
+    "File upload": "Tải tệp lên",
+    "Select all": "Chọn tất cả",
+    "Sort column": "Sắp xếp cột",
+    Search: "Tìm",
+    Share: "Chia sẻ",
+    Close: "Đóng",
+  };
+  const relabel = (root) => {
+    for (const el of root.querySelectorAll ? root.querySelectorAll("[aria-label],[title]") : []) {
+      for (const attr of ["aria-label", "title"]) {
+        const v = el.getAttribute(attr);
+        if (v && LABELS[v]) el.setAttribute(attr, LABELS[v]);
+      }
+    }
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === "attributes") relabel(r.target.parentNode || document);
+      else r.addedNodes.forEach((n) => n.nodeType === 1 && relabel(n.parentNode || n));
+    }
+  }).observe(document.documentElement, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: ["aria-label", "title"],
+  });
+
   // 2. The chat's copy icon copies the message's raw markdown (escaped for display). Each answer
   //    carries its clean text with sources in a hidden data-tlkh-copy attribute (base64 UTF-8);
   //    when that text is what is being copied, the clean version goes to the clipboard instead.
