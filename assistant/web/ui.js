@@ -36,6 +36,13 @@
   const LABELS = {
     Copy: "Sao chép",
     "Copy table": "Sao chép bảng",
+    "Copy table data": "Sao chép dữ liệu bảng",
+    "Empty value": "Trống",
+    "Click to upload or drop files": "Bấm để chọn tệp hoặc thả tệp vào đây",
+    Dataframe: "Bảng",
+    "More tabs": "Các thẻ khác",
+    "Table actions": "Thao tác với bảng",
+    "chatbot conversation": "Hội thoại",
     Copied: "Đã sao chép",
     Fullscreen: "Toàn màn hình",
     "Exit fullscreen": "Thoát toàn màn hình",
@@ -56,7 +63,10 @@
     for (const el of root.querySelectorAll ? root.querySelectorAll("[aria-label],[title]") : []) {
       for (const attr of ["aria-label", "title"]) {
         const v = el.getAttribute(attr);
-        if (v && LABELS[v]) el.setAttribute(attr, LABELS[v]);
+        if (!v) continue;
+        // a message's label repeats its raw markdown after an English prefix: name its role only
+        const t = LABELS[v] || (v.startsWith("bot's message:") ? "Câu trả lời" : v.startsWith("user's message:") ? "Câu hỏi" : null);
+        if (t) el.setAttribute(attr, t);
       }
     }
   };
