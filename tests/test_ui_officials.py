@@ -113,7 +113,7 @@ def test_plan_uploaded_through_the_api_shows_in_a_fresh_page_and_removal_asks_fi
     pg.get_by_role("option", name=re.compile(re.escape(name))).click()
     pg.click("#tlkh-rm-btn")
     pg.wait_for_selector("#tlkh-confirm >> text=Xác nhận gỡ")
-    assert name in pg.locator("#tlkh-confirm").inner_text()
+    assert name in pg.locator("#tlkh-confirm").first.inner_text()
     pg.click("#tlkh-rm-no")
     pg.wait_for_function(
         "() => (document.querySelector('#tlkh-admin-status textarea')?.value || '').startsWith('Đã hủy')"
