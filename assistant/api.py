@@ -71,6 +71,7 @@ from .feedback import FeedbackStore, make_record
 from .login_guard import AdminGate, Lockout, locked_out
 from .uploads import ui_blocked_paths
 from .watch import IndexWatcher
+from .web.docs import install_offline_docs
 
 __all__ = [
     "LOOPBACK_NETWORKS",
@@ -207,7 +208,10 @@ def create_api(
         version="1",
         description="Hỏi đáp có trích dẫn trên các kế hoạch đã nạp. Khóa API: header X-API-Key.",
         lifespan=lifespan,
+        docs_url=None,  # served offline below, not from a CDN
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.state.loopback_networks = networks  # the mounted UI's gate applies the same rule
     app.state.admin_gate = admin_gate
     app.state.trusted_proxies = trusted
@@ -388,14 +392,18 @@ def create_api(
     return app
 
 
-def create_app(assistant, settings, **kw) -> FastAPI:
-    """API + the Gradio UI mounted at "/" (one process, one Assistant)."""
+def create_app(assistant, settings, *, preload_ui: bool = True, **kw) -> FastAPI:
+    """API + the Gradio UI mounted at "/" (one process, one Assistant).
+
+    ``preload_ui=False`` builds the UI without touching the index (its lists load with each page),
+    so the server can listen while a first start is still indexing.
+    """
     import gradio as gr
 
-    from .ui import CSS, build_ui
+    from .ui import build_ui, mount_options
 
     app = create_api(assistant, settings, **kw)
-    blocks = build_ui(assistant, settings, admin_gate=app.state.admin_gate)
+    blocks = build_ui(assistant, settings, admin_gate=app.state.admin_gate, preload=preload_ui)
     app.add_middleware(
         UIGate,
         networks=app.state.loopback_networks,
@@ -408,11 +416,10 @@ def create_app(assistant, settings, **kw) -> FastAPI:
         app,
         blocks,
         path="/",
-        css=CSS,
         server_name=settings.host,
         server_port=settings.port,
         max_file_size=f"{settings.max_upload_mb:g}mb",
-        footer_links=["api"],
+        **mount_options(),  # style, page script, Vietnamese for Gradio's strings, no English footer
         allowed_paths=[],
         blocked_paths=ui_blocked_paths(settings),
     )
@@ -427,12 +434,17 @@ def serve(settings, assistant=None) -> None:
     import uvicorn
 
     from .core import Assistant
+    from .web.starting import IndexingGate, warm_up
 
     assistant = assistant or Assistant(settings, build_if_missing=True)
-    app = create_app(assistant, settings)
-    log.warning("Trợ lý Kế hoạch: http://%s:%s  (API docs: /docs)", settings.host, settings.port)
+    # listen at once: while the index is built or loaded, pages say so (web/starting.py)
+    gate = IndexingGate(create_app(assistant, settings, preload_ui=False))
+    warm_up(assistant, settings, gate)
+    print(f"Trợ lý Kế hoạch: http://{settings.host}:{settings.port}  (tài liệu API: /docs)", flush=True)
+    print("Dừng: Ctrl+C. Chi tiết kỹ thuật: thêm -v (hoặc -vv).", flush=True)
+    level = "info" if logging.getLogger().level <= logging.INFO else "warning"
     # proxy_headers off: ClientAddress applies X-Forwarded-For from settings.trusted_proxies only
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
+    uvicorn.run(gate, host=settings.host, port=settings.port, log_level=level, proxy_headers=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -445,10 +457,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", dest="index_dir", help="Thư mục chỉ mục.")
     p.add_argument("--data", dest="data_dir", help="Thư mục dữ liệu ghi được.")
     p.add_argument("--embedder", help="Mô hình nhúng, ví dụ e5-small.")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="Nhật ký chi tiết (-vv: mọi thư viện).")
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO)
+    from .web.starting import quiet_logging
+
+    quiet_logging(args.verbose)
+    options = {k: v for k, v in vars(args).items() if k != "verbose"}
     try:
-        settings = load_settings(**vars(args))
+        settings = load_settings(**options)
         serve(settings)
     except AssistantError as e:
         print(e.user_message())

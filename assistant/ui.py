@@ -24,40 +24,28 @@ from .ui_render import (
     TASK_HEADERS,
     answer_markdown,
     context_html,
+    copy_tag,
     copy_text,
     example_questions,
     filters_from,
     md_escape,
+    more_tasks_unit,
     plan_choices,
+    plan_label,
     plan_rows,
+    plans_line,
+    removal_choices,
     scope_choices,
     sources_html,
     task_rows,
     unit_choices,
+    unit_search,
     write_csv,
     write_xlsx,
 )
+from .web.page import CSS, HEAD, I18N, mount_options
 
-__all__ = ["build_ui", "CSS"]
-
-CSS = """
-.tlkh-src{border:1px solid var(--border-color-primary);border-radius:8px;padding:8px 10px;margin:0 0 8px;cursor:pointer}
-.tlkh-src:hover,.tlkh-src:focus{border-color:var(--color-accent);outline:none}
-.tlkh-related{opacity:.8;border-style:dashed}
-.tlkh-n{font-weight:700;color:var(--color-accent)}
-.tlkh-title{font-weight:600}
-.tlkh-sec{font-size:.85em;color:var(--body-text-color-subdued);margin:2px 0 4px}
-.tlkh-text{white-space:pre-wrap;line-height:1.45}
-.tlkh-doc{font-size:.8em;color:var(--body-text-color-subdued);margin-top:4px}
-.tlkh-open{color:var(--color-accent)}
-.tlkh-ctx{padding:6px 8px;border-left:3px solid transparent;margin-bottom:6px}
-.tlkh-cited{border-left-color:var(--color-accent);background:var(--color-accent-soft)}
-.tlkh-ctx-doc{font-weight:600;margin-bottom:6px}
-.tlkh-note,.tlkh-empty{color:var(--body-text-color-subdued);font-style:italic;margin-bottom:6px}
-mark{background:#fde68a;color:inherit;padding:0 1px}
-/* the monospace default mangles Vietnamese stacked diacritics in table cells */
-#tlkh-plans,#tlkh-tasks{--font-mono:var(--font)}
-"""
+__all__ = ["build_ui", "mount_options", "CSS", "HEAD", "I18N"]
 
 # Event delegation: one listener survives every re-render of the sources panel.
 _SOURCES_JS = """
@@ -82,7 +70,7 @@ def _error_text(e: AssistantError) -> str:
     return e.user_message()
 
 
-def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
+def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> gr.Blocks:
     """The UI; ``admin_gate`` is the server's one administrator check (``create_app`` passes the API's)."""
     from .login_guard import AdminGate
 
@@ -140,7 +128,7 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
                 answer = assistant.ask(question, filters=filters, history=history or None)
             assert answer is not None, "Assistant.stream ends with its Answer"
         except AssistantError as e:
-            chat[-1] = {"role": "assistant", "content": md_escape(_error_text(e))}
+            chat[-1] = {"role": "assistant", "content": md_escape(_error_text(e)) + copy_tag(_error_text(e))}
             yield "", chat, e.to_dict(), sources_html(None), CONTEXT_HINT, "", turns, None
             return
         data = answer.to_dict()
@@ -154,14 +142,20 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
                 "filters": filters,
             }
         )
-        yield "", chat, data, sources_html(data), CONTEXT_HINT, copy_text(data), turns, data
+        yield "", chat, data, sources_html(data, plan_labels()), CONTEXT_HINT, copy_text(data), turns, data
 
-    def select_answer(turns: list, evt: gr.SelectData):
+    def plan_labels() -> dict[str, str]:
+        return {m.doc: plan_label(m) for m in assistant.plans()}
+
+    def select_answer(turns: list, current: dict | None, evt: gr.SelectData):
         """Clicking an answer in the chat shows its own sources."""
         idx = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         for t in turns or []:
             if t["msg"] == idx or t["msg"] == idx + 1:
-                return sources_html(t["data"]), CONTEXT_HINT, copy_text(t["data"]), t["data"]
+                if t["data"] is current or t["data"] == current:
+                    break  # already shown: keep the passage the official may have opened
+                html = sources_html(t["data"], plan_labels())
+                return html, CONTEXT_HINT, copy_text(t["data"]), t["data"]
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
 
     def open_source(current: dict | None, evt: gr.EventData):
@@ -195,7 +189,8 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
 
     def quick_feedback(turns: list, evt: gr.LikeData):
         idx = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        turn = next((t for t in turns or [] if t["msg"] == idx), None)
+        # the newest turn at that position: a cleared chat starts counting positions again
+        turn = next((t for t in reversed(turns or []) if t["msg"] == idx), None)
         if turn is None or evt.liked is None:
             return gr.skip()
         rating = "useful" if evt.liked is True else "not_useful"
@@ -204,18 +199,23 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
 
     # --- plans ------------------------------------------------------------------
     def plans_view():
+        """Every list built from the loaded plans, read afresh: on page load, upload and removal."""
         metas = assistant.plans()
-        docs = [(f"{m.doc} — {m.title}"[:120], m.doc) for m in metas]
+        units = assistant.units()
         return (
             plan_rows(metas),
             gr.Dropdown(choices=scope_choices(metas)),
             gr.Dropdown(choices=plan_choices(metas)),
-            gr.Dropdown(choices=docs, value=None),
-            gr.Dropdown(choices=unit_choices(assistant.units())),
+            gr.Dropdown(choices=removal_choices(metas), value=None),
+            gr.Dropdown(choices=unit_choices(units), value=None),
+            gr.Dataset(samples=[[q] for q in example_questions(units, metas)]),
+            plans_line(metas),
         )
 
+    n_lists = 7  # len(plans_view())
+
     def refused(message: str):
-        return (message,) + (gr.skip(),) * 6
+        return (message,) + (gr.skip(),) * (1 + n_lists)
 
     def upload(password: str, file_data, request: gr.Request, progress=gr.Progress()):
         # preprocess=False: Gradio hands over the client's FileData untouched, so nothing on disk is
@@ -303,8 +303,9 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
         xlsx_path = write_xlsx(out / f"{stem}.xlsx", TASK_HEADERS, rows)
         return rows, str(csv_path), str(xlsx_path)
 
-    metas = assistant.plans()
-    units = assistant.units()
+    # Without preload (a first start still indexing) the lists start empty; each page load fills them.
+    metas = assistant.plans() if preload else []
+    units = assistant.units() if preload else []
 
     # delete_cache: uploaded plans and exports do not linger in Gradio's cache folder.
     with gr.Blocks(title="Trợ lý Kế hoạch", delete_cache=(3600, 3600)) as demo:
@@ -312,22 +313,18 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
             "## Trợ lý Kế hoạch\nHỏi đáp có trích dẫn trên các kế hoạch đã nạp. "
             "Mỗi câu trả lời đều kèm nguồn; bấm vào nguồn để mở đoạn đó trong kế hoạch."
         )
+        loaded = gr.Markdown(plans_line(metas), elem_id="tlkh-loaded", elem_classes="tlkh-loaded")
         turns = gr.State([])
         current = gr.State(None)
         with gr.Tab("Hỏi đáp", id="chat"):
-            with gr.Row():
-                scope = gr.Dropdown(scope_choices(metas), value="", label="Tỉnh / huyện", scale=1)
-                plan = gr.Dropdown(plan_choices(metas), value="", label="Kế hoạch", scale=2)
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3):
-                    chat = gr.Chatbot(
-                        label="Hội thoại",
-                        height=480,
-                        latex_delimiters=[],
-                        elem_id="tlkh-chat",
-                        feedback_options=("Like", "Dislike"),
-                        buttons=["copy"],
-                        placeholder="Đặt câu hỏi về các kế hoạch đã nạp.",
+                    examples = gr.Dataset(
+                        components=["textbox"],
+                        samples=[[q] for q in example_questions(units, metas)],
+                        label="Câu hỏi mẫu (bấm để hỏi)",
+                        elem_id="tlkh-examples",
+                        samples_per_page=6,
                     )
                     with gr.Row():
                         msg = gr.Textbox(
@@ -337,11 +334,39 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
                             elem_id="tlkh-question",
                             max_length=settings.max_question_chars * 10,
                         )
-                        ask_btn = gr.Button("Hỏi", variant="primary", scale=1, elem_id="tlkh-ask")
-                    gr.Examples(example_questions(units, metas), inputs=msg, label="Câu hỏi mẫu")
+                        ask_btn = gr.Button(
+                            "Hỏi", variant="primary", scale=1, elem_id="tlkh-ask", min_width=80
+                        )
+                    with gr.Row():
+                        scope = gr.Dropdown(
+                            scope_choices(metas),
+                            value="",
+                            label="Tỉnh / huyện",
+                            scale=1,
+                            elem_id="tlkh-scope",
+                            info="Chỉ tìm trong kế hoạch của tỉnh, huyện này.",
+                        )
+                        plan = gr.Dropdown(
+                            plan_choices(metas),
+                            value="",
+                            label="Kế hoạch",
+                            scale=2,
+                            elem_id="tlkh-plan",
+                            info="Khi chọn một kế hoạch, chỉ tìm trong kế hoạch đó (bỏ qua lọc tỉnh).",
+                        )
+                    chat = gr.Chatbot(
+                        label="Hội thoại",
+                        height=460,
+                        latex_delimiters=[],
+                        elem_id="tlkh-chat",
+                        feedback_options=("Like", "Dislike"),
+                        buttons=["copy"],
+                        placeholder="Đặt câu hỏi về các kế hoạch đã nạp, hoặc bấm một câu hỏi mẫu.",
+                    )
+                    like_status = gr.Markdown(elem_id="tlkh-like-status")
                     clear = gr.Button("Cuộc hội thoại mới", size="sm")
                 with gr.Column(scale=2):
-                    gr.Markdown("### Nguồn")
+                    gr.Markdown("### Nguồn", elem_id="tlkh-sources-title")
                     sources = gr.HTML(sources_html(None), js_on_load=_SOURCES_JS, elem_id="tlkh-sources")
                     gr.Markdown("### Đoạn trong kế hoạch")
                     ctx = gr.HTML(
@@ -363,8 +388,8 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
                             elem_id="tlkh-copy",
                         )
                     with gr.Accordion("JSON (cho lập trình viên)", open=False):
-                        answer_json = gr.JSON(label="Answer (schema 1)")
-        with gr.Tab("Kế hoạch đã nạp", id="plans"):
+                        answer_json = gr.JSON(label="Câu trả lời (schema 1)")
+        with gr.Tab("Kế hoạch", id="plans"):
             plans_table = gr.Dataframe(
                 plan_rows(metas),
                 headers=PLAN_HEADERS,
@@ -389,17 +414,25 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
                     up_btn = gr.Button("Nạp kế hoạch", variant="primary", elem_id="tlkh-upload-btn")
                 with gr.Column():
                     rm_doc = gr.Dropdown(
-                        [(f"{m.doc} — {m.title}"[:120], m.doc) for m in metas],
-                        value=None,
-                        label="Kế hoạch cần gỡ",
+                        removal_choices(metas), value=None, label="Kế hoạch cần gỡ", elem_id="tlkh-rm-doc"
                     )
-                    rm_btn = gr.Button("Gỡ kế hoạch", variant="stop")
+                    rm_btn = gr.Button("Gỡ kế hoạch", variant="stop", elem_id="tlkh-rm-btn")
+                    with gr.Group(visible=False, elem_id="tlkh-confirm") as confirm_box:
+                        confirm_text = gr.Markdown()
+                        with gr.Row():
+                            rm_yes = gr.Button("Xác nhận gỡ", variant="stop", elem_id="tlkh-rm-yes")
+                            rm_no = gr.Button("Hủy", elem_id="tlkh-rm-no")
             admin_status = gr.Textbox(label="Kết quả", interactive=False, elem_id="tlkh-admin-status")
-        with gr.Tab("Tra cứu theo đơn vị", id="units"):
+        with gr.Tab("Đơn vị", id="units"):
+            unit_query = gr.Textbox(
+                label="Tìm đơn vị (gõ có dấu hoặc không dấu)",
+                placeholder="Ví dụ: van hoa",
+                elem_id="tlkh-unit-query",
+            )
             unit = gr.Dropdown(
                 unit_choices(units),
                 value=None,
-                label="Đơn vị (tên chuẩn — tỉnh (tên khác))",
+                label="Đơn vị (tên chuẩn — tỉnh · số nhiệm vụ)",
                 filterable=True,
                 elem_id="tlkh-unit",
             )
@@ -415,6 +448,14 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
                 xlsx_file = gr.File(label="Tải Excel (XLSX)", interactive=False)
 
         chat_outputs = [msg, chat, answer_json, sources, ctx, copy_box, turns, current]
+
+        def unit_for(answer: dict | None):
+            """An answer that shortened a unit's task list prepares the unit tab for that unit."""
+            unit_name = more_tasks_unit(answer)
+            if unit_name is None:
+                return gr.skip(), gr.skip()
+            return unit_name, find_units(unit_name)
+
         for trigger in (msg.submit, ask_btn.click):
             trigger(
                 respond,
@@ -422,15 +463,22 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
                 chat_outputs,
                 api_name="ask" if trigger == msg.submit else None,
                 api_visibility="public" if trigger == msg.submit else "private",
-            )
-        clear.click(
-            lambda: ([], [], None, sources_html(None), CONTEXT_HINT, "", None),
-            None,
-            [chat, turns, answer_json, sources, ctx, copy_box, current],
-            api_visibility="private",
+            ).then(unit_for, [current], [unit_query, unit], api_visibility="private")
+        examples.click(lambda sample: sample[0], [examples], [msg], api_visibility="private").then(
+            respond, [msg, chat, scope, plan, turns], chat_outputs, api_visibility="private"
+        ).then(unit_for, [current], [unit_query, unit], api_visibility="private")
+
+        def new_conversation():
+            return [], [], None, sources_html(None), CONTEXT_HINT, "", None, ""
+
+        reset_outputs = [chat, turns, answer_json, sources, ctx, copy_box, current, like_status]
+        clear.click(new_conversation, None, reset_outputs, api_visibility="private")
+        # the chat's own trash icon: the same reset, or a later 👍 lands on a cleared question
+        chat.clear(new_conversation, None, reset_outputs, api_visibility="private")
+        chat.select(
+            select_answer, [turns, current], [sources, ctx, copy_box, current], api_visibility="private"
         )
-        chat.select(select_answer, [turns], [sources, ctx, copy_box, current], api_visibility="private")
-        chat.like(quick_feedback, [turns], [fb_status], api_visibility="private")
+        chat.like(quick_feedback, [turns], [like_status], api_visibility="private")
         sources.click(open_source, [current], [ctx], api_visibility="private")
         for rating, btn in fb_buttons.items():
             btn.click(
@@ -439,7 +487,10 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
                 [fb_status, comment],
                 api_visibility="private",
             )
-        admin_outputs = [admin_status, up_file, plans_table, scope, plan, rm_doc, unit]
+        lists = [plans_table, scope, plan, rm_doc, unit, examples, loaded]
+        # read when each page loads: a plan added or removed since (UI, API or CLI) shows at once
+        demo.load(plans_view, None, lists, api_visibility="private")
+        admin_outputs = [admin_status, up_file, *lists]
         up_btn.click(
             upload,
             [password, up_file],
@@ -448,13 +499,34 @@ def build_ui(assistant, settings, admin_gate=None) -> gr.Blocks:
             show_progress_on=[admin_status],
             preprocess=False,  # see upload(): the password first, then only the client's own bytes
         )
+
+        def ask_removal(doc: str | None):
+            """First step of "Gỡ kế hoạch": say what will be removed and wait for a second click."""
+            if not doc:
+                return gr.Group(visible=False), "", "Hãy chọn kế hoạch cần gỡ."
+            text = (
+                f"Gỡ **{md_escape(doc)}** khỏi kho kế hoạch? Các câu trả lời sẽ không còn dùng kế hoạch này."
+            )
+            return gr.Group(visible=True), text, ""
+
         rm_btn.click(
+            ask_removal, [rm_doc], [confirm_box, confirm_text, admin_status], api_visibility="private"
+        )
+        cancelled = (gr.Group(visible=False), "Đã hủy, không gỡ kế hoạch nào.")
+        rm_no.click(lambda: cancelled, None, [confirm_box, admin_status], api_visibility="private")
+        rm_yes.click(lambda: gr.Group(visible=False), None, [confirm_box], api_visibility="private").then(
             remove,
             [password, rm_doc],
             admin_outputs,
             api_visibility="private",
             show_progress_on=[admin_status],
         )
+
+        def find_units(query: str):
+            choices, value = unit_search(assistant.units(), query)
+            return gr.Dropdown(choices=choices, value=value)
+
+        unit_query.change(find_units, [unit_query], [unit], api_visibility="private")
         unit.change(unit_view, [unit], [tasks_table, csv_file, xlsx_file], api_visibility="private")
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo

@@ -9,10 +9,12 @@ in the output is ours.
 
 from __future__ import annotations
 
+import base64
 import csv
 import html
 import json
 import re
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,17 +27,25 @@ __all__ = [
     "sources_html",
     "context_html",
     "copy_text",
+    "copy_tag",
+    "more_tasks_unit",
     "plan_rows",
     "PLAN_HEADERS",
     "scope_choices",
     "plan_choices",
+    "removal_choices",
     "filters_from",
     "unit_choices",
+    "unit_search",
     "task_rows",
     "TASK_HEADERS",
     "write_csv",
     "write_xlsx",
     "example_questions",
+    "plan_label",
+    "plans_line",
+    "vi_date",
+    "clip_around",
 ]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~$=:\"'])")
@@ -62,12 +72,36 @@ def _bold_units(escaped: str, units: Iterable[str]) -> tuple[str, set[str]]:
     return pattern.sub(bold, escaped), found
 
 
+def _link_markers(escaped: str, cites: Sequence[dict[str, Any]]) -> str:
+    """``\\[n\\]`` → a link the page script turns into "open source n" (web/ui.js)."""
+    by_n = {str(c.get("n")): str(c.get("passage_id") or "") for c in cites}
+
+    def link(m: re.Match) -> str:
+        pid = by_n.get(m.group(1))
+        return f"[{m.group(0)}](#tlkh-pid-{urllib.parse.quote(pid, safe='')})" if pid else m.group(0)
+
+    return re.sub(r"\\\[(\d{1,3})\\\]", link, escaped)
+
+
+def _sentence_start(text: str) -> str:
+    # An extractive answer can begin inside a sentence of the plan (a quoted clause); an
+    # ellipsis says so instead of showing a lower-case start as if it were the sentence.
+    t = text.lstrip()
+    return "… " + t if t[:1].islower() else t
+
+
 def answer_markdown(answer: dict[str, Any]) -> str:
-    """The chat bubble: the answer with unit names in bold, plus units not named in the text."""
+    """The chat bubble: the answer with unit names in bold, plus units not named in the text.
+
+    It ends with a hidden ``data-tlkh-copy`` span holding :func:`copy_text` (base64 UTF-8): the
+    chat's copy icon copies the message's raw markdown, and web/ui.js swaps in this clean text.
+    """
     units = answer.get("units") or {}
     lead, partners = list(units.get("lead") or []), list(units.get("partners") or [])
-    body, found = _bold_units(md_escape(answer.get("answer", "")), lead + partners)
-    lines = [body]
+    cites = answer.get("citations") or []
+    text = _sentence_start(answer.get("answer", ""))
+    body, found = _bold_units(md_escape(text), lead + partners)
+    lines = [_link_markers(body, cites) if not answer.get("refused") else body]
     missing_lead = [u for u in lead if u not in found]
     missing_partners = [u for u in partners if u not in found]
     if missing_lead or missing_partners:
@@ -79,12 +113,32 @@ def answer_markdown(answer: dict[str, Any]) -> str:
         lines.append(" · ".join(parts))
     if answer.get("notice"):
         lines.append(f"_{md_escape(answer['notice'])}_")
-    cites = answer.get("citations") or []
+    if (unit := more_tasks_unit(answer)) is not None:
+        lines.append(f"[Xem đủ nhiệm vụ của {md_escape(unit)} ở thẻ Đơn vị ›](#tlkh-units)")
     if cites and not answer.get("refused"):
-        lines.append(f"_Nguồn: {len(cites)} đoạn trích — xem khung Nguồn bên cạnh._")
+        lines.append(f"_Nguồn: {len(cites)} đoạn trích — [xem khung Nguồn ↓](#tlkh-sources)_")
     elif cites:
-        lines.append("_Các đoạn có thể liên quan ở khung Nguồn bên cạnh._")
-    return "\n\n".join(lines)
+        lines.append("_Các đoạn có thể liên quan: [xem khung Nguồn ↓](#tlkh-sources)_")
+    return "\n\n".join(lines) + copy_tag(copy_text(answer))
+
+
+def more_tasks_unit(answer: dict[str, Any] | None) -> str | None:
+    """The unit whose task list the answer shortened ("(và 10 nhiệm vụ khác)"), if any.
+
+    The unit tab lists them all; the chat links there with this unit chosen.
+    """
+    if not answer or answer.get("refused"):
+        return None
+    lead = list((answer.get("units") or {}).get("lead") or [])
+    if len(lead) != 1 or not re.search(r"\(và \d+ nhiệm vụ khác\)", answer.get("answer") or ""):
+        return None
+    return lead[0]
+
+
+def copy_tag(text: str) -> str:
+    """Hidden markup carrying ``text`` for the chat's copy icon (base64: nothing to escape)."""
+    packed = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return f'\n\n<span hidden data-tlkh-copy="{packed}"></span>'
 
 
 def highlight(text: str, quote: str) -> str:
@@ -100,7 +154,26 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def sources_html(answer: dict[str, Any] | None) -> str:
+def clip_around(text: str, quote: str, limit: int = 700) -> str:
+    """At most ``limit`` characters of ``text``, keeping the quote in view (… marks the cuts).
+
+    A card is a preview: a long table row (thousands of characters of figures) is cut, and the
+    whole passage opens in the plan view with one click.
+    """
+    if len(text) <= limit:
+        return text
+    i = text.find(quote) if quote else -1
+    if i < 0 or len(quote) >= limit:
+        start = 0 if i < 0 else i
+    else:
+        start = max(0, i - (limit - len(quote)) // 2)
+    end = min(len(text), start + limit)
+    start = max(0, end - limit)
+    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
+
+
+def sources_html(answer: dict[str, Any] | None, plans: dict[str, str] | None = None) -> str:
+    """The source cards; ``plans`` maps a file name to its plan label (:func:`plan_label`)."""
     if not answer:
         return "<div class='tlkh-empty'>Nguồn của câu trả lời sẽ hiện ở đây.</div>"
     cites = answer.get("citations") or []
@@ -114,13 +187,24 @@ def sources_html(answer: dict[str, Any] | None) -> str:
     for c in cites:
         related = " tlkh-related" if c.get("related_only") else ""
         page = f" · trang {_e(c.get('page'))}" if c.get("page") else ""
+        quote = c.get("quote") or ""
+        # a refusal's "related" passage is only a hint: a short preview, the rest in the plan view
+        shown = clip_around(c.get("text") or "", quote, 300 if related else 700)
+        # the card names its plan ("Kế hoạch 183/KH-UBND (Đồng Nai)"), with the plan's title under
+        # it unless the label already is that title
+        plan = (plans or {}).get(c.get("doc") or "", "")
+        title = c.get("title") or c.get("doc") or ""
+        if plan and title and title not in plan:
+            title, plan_line = plan, f"<div class='tlkh-plan'>{_e(title)}</div>"
+        else:
+            title, plan_line = plan or title, ""
         out.append(
-            f"<div class='tlkh-src{related}' data-pid='{_e(c.get('passage_id'))}' role='button' tabindex='0' "
-            f"title='Bấm để mở trong kế hoạch'>"
+            f"<div class='tlkh-src{related}' id='tlkh-src-{_e(c.get('n'))}' data-pid='{_e(c.get('passage_id'))}' "
+            f"role='button' tabindex='0' title='Bấm để mở trong kế hoạch'>"
             f"<div class='tlkh-src-head'><span class='tlkh-n'>[{_e(c.get('n'))}]</span> "
-            f"<span class='tlkh-title'>{_e(c.get('title') or c.get('doc'))}</span></div>"
+            f"<span class='tlkh-title'>{_e(title)}</span></div>{plan_line}"
             f"<div class='tlkh-sec'>{_e(c.get('section'))}{page}</div>"
-            f"<div class='tlkh-text'>{highlight(c.get('text') or '', c.get('quote') or '')}</div>"
+            f"<div class='tlkh-text'>{highlight(shown, quote)}</div>"
             f"<div class='tlkh-doc'>{_e(c.get('doc'))} · <span class='tlkh-open'>Mở trong kế hoạch ›</span></div>"
             f"</div>"
         )
@@ -182,6 +266,39 @@ def sources_lines(answer: dict[str, Any]) -> list[str]:
 PLAN_HEADERS = ["Tệp", "Tên kế hoạch", "Số", "Ngày", "Cơ quan ban hành", "Người ký", "Số đoạn"]
 
 
+def vi_date(iso: str | None, text: str | None = None) -> str:
+    """ISO (possibly partial) → the Vietnamese dd/mm/yyyy; "—" when the plan gives no date."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", iso or "")
+    if not m:
+        return text or "—"
+    y, mo, d = m.groups()
+    return "/".join(x for x in (d, mo, y) if x)
+
+
+def _number(m: Any) -> str:
+    # "Số: /KH-UBND" (the number left blank for the clerk to fill in) carries no number at all.
+    if m.number:
+        return m.number
+    return "chưa ghi số"
+
+
+def plan_label(m: Any) -> str:
+    """How an official names a plan: "Kế hoạch 183/KH-UBND (Đồng Tháp)" or its title when unnumbered."""
+    kind = m.doc_type or "Kế hoạch"
+    where = m.district or m.province
+    head = f"{kind} {m.number}" if m.number else (m.title or m.doc)
+    return f"{head} ({where})" if where and where not in head else head
+
+
+def plans_line(metas: Sequence[Any]) -> str:
+    """One line naming what is loaded, for the top of the page (markdown, escaped)."""
+    if not metas:
+        return "Chưa có kế hoạch nào được nạp."
+    names = [md_escape(plan_label(m)) for m in metas]
+    shown = "; ".join(names[:6]) + (f"; và {len(names) - 6} kế hoạch khác" if len(names) > 6 else "")
+    return f"Đang tra cứu {len(metas)} kế hoạch: {shown}."
+
+
 def plan_rows(metas: Sequence[Any]) -> list[list[Any]]:
     rows = []
     for m in metas:
@@ -190,8 +307,8 @@ def plan_rows(metas: Sequence[Any]) -> list[list[Any]]:
             [
                 m.doc,
                 m.title,
-                m.number or m.number_text or "—",
-                m.date or m.date_text or "—",
+                _number(m),
+                vi_date(m.date, m.date_text),
                 m.issuer or "—",
                 signer or "—",
                 m.passage_count,
@@ -220,6 +337,11 @@ def plan_choices(metas: Sequence[Any]) -> list[tuple[str, str]]:
     ]
 
 
+def removal_choices(metas: Sequence[Any]) -> list[tuple[str, str]]:
+    """The "Kế hoạch cần gỡ" entries: file name and title, value the file name."""
+    return [(f"{m.doc} — {m.title}"[:120], m.doc) for m in metas]
+
+
 def filters_from(scope: str | None, plan: str | None) -> dict[str, str] | None:
     f: dict[str, str] = {}
     if scope:
@@ -232,19 +354,40 @@ def filters_from(scope: str | None, plan: str | None) -> dict[str, str] | None:
     return f or None
 
 
-def unit_choices(units: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
-    """Dropdown entries "name — province (aliases)", value = JSON [name, province]."""
+def unit_choices(units: Sequence[dict[str, Any]], query: str = "") -> list[tuple[str, str]]:
+    """Dropdown entries "name — province · counts", value = JSON [name, province].
+
+    ``query`` keeps the units whose name or any alias contains it, compared without
+    diacritics or case (``textnorm.fold``), as the chat compares questions.
+    """
+    from .textnorm import fold
+
+    want = fold(query).strip()
     out = []
     for u in units:
+        if want and not any(want in fold(n) for n in [u["name"], *(u.get("aliases") or [])]):
+            continue
         label = u["name"]
         if u.get("province"):
             label += f" — {u['province']}"
-        aliases = [a for a in (u.get("aliases") or []) if a != u["name"]]
-        if aliases:
-            label += f" ({', '.join(aliases[:4])}{'…' if len(aliases) > 4 else ''})"
         label += f" · {u.get('lead_count', 0)} chủ trì, {u.get('partner_count', 0)} phối hợp"
         out.append((label, json.dumps([u["name"], u.get("province")], ensure_ascii=False)))
     return out
+
+
+def unit_search(units: Sequence[dict[str, Any]], query: str) -> tuple[list[tuple[str, str]], str | None]:
+    """Choices for a unit search and the one to select (None: let the official choose).
+
+    One unit found in several provinces gets a first "mọi tỉnh" entry (province None), chosen
+    at once, so the chat's "xem đủ nhiệm vụ" link lands on that unit's full list.
+    """
+    choices = unit_choices(units, query)
+    names = {json.loads(v)[0] for _, v in choices}
+    if query and len(choices) > 1 and len(names) == 1:
+        name = names.pop()
+        choices.insert(0, (f"{name} — mọi tỉnh", json.dumps([name, None], ensure_ascii=False)))
+        return choices, choices[0][1]
+    return choices, choices[0][1] if query and len(choices) == 1 else None
 
 
 TASK_HEADERS = ["Kế hoạch", "Mục", "Nhiệm vụ", "Vai trò"]
@@ -303,13 +446,21 @@ def write_xlsx(
 
 
 def example_questions(units: Sequence[dict[str, Any]], metas: Sequence[Any], n: int = 4) -> list[str]:
-    """Examples built from what is loaded, so they work for any set of plans."""
+    """Examples built from what is loaded, so they work for any set of plans.
+
+    A unit name found in several provinces ("Sở Thông tin và Truyền thông") is asked with its
+    province, so the example is not ambiguous when several provinces' plans are loaded.
+    """
     out: list[str] = []
     # A named body ("Sở Nội vụ") makes a better example than a collective ("Các sở, ban, ngành").
     named = [u for u in units if u.get("lead_count", 0) and not re.search(r"(?i)\bcác\b", u["name"])]
+    provinces: dict[str, set[str]] = {}
+    for u in units:
+        provinces.setdefault(u["name"], set()).add(u.get("province") or "")
     top = sorted(named, key=lambda u: -u.get("lead_count", 0))
     for u in top[:2]:
-        out.append(f"Nhiệm vụ của {u['name']} là gì?")
+        shared = len(provinces.get(u["name"], ())) > 1 and u.get("province")
+        out.append(f"Nhiệm vụ của {u['name']}{' tỉnh ' + u['province'] if shared else ''} là gì?")
     for m in metas:
         if m.number and len(out) < n:
             out.append(f"Ai ký văn bản {m.number}?")

@@ -136,7 +136,7 @@ def upload(pg, path: Path, password: str | None = None, *, choose_file: bool = T
 
     With the right password it waits for the outcome of this file; with a wrong one, for the refusal.
     """
-    pg.get_by_role("tab", name="Kế hoạch đã nạp").click()
+    pg.get_by_role("tab", name="Kế hoạch", exact=True).click()
     pg.fill("#tlkh-admin-pw input", password or ADMIN_PASSWORD)
     if choose_file:
         pg.set_input_files("#tlkh-upload input[type=file]", str(path))
@@ -218,7 +218,7 @@ def test_admin_upload_then_answer_cites_it(page, app, artifacts, tmp_path):
     page.wait_for_selector(f"#tlkh-plans >> text={plan.name}")
     page.screenshot(path=str(artifacts / "3-plan-uploaded.png"), full_page=True)
 
-    page.get_by_role("tab", name="Hỏi đáp").click()
+    page.get_by_role("tab", name="Hỏi đáp", exact=True).click()
     ask(page, f"Ai chủ trì số hóa hồ sơ di tích {token}?")
     sources = current_sources(page)
     assert sources and plan.name in sources[0]["doc"] and token in sources[0]["text"]
@@ -249,7 +249,7 @@ def test_plan_html_shows_as_text(page, app, artifacts, tmp_path):
     page.wait_for_selector(f"#tlkh-plans >> text={title}")  # the title, tags and all, as text
     assert page.locator("#tlkh-plans img, #tlkh-plans b, #tlkh-plans script").count() == 0
 
-    page.get_by_role("tab", name="Hỏi đáp").click()
+    page.get_by_role("tab", name="Hỏi đáp", exact=True).click()
     ask(page, f"Ai chủ trì rà soát mã {token}? <i>{token}</i>")
     sources = current_sources(page)
     hit = next(s for s in sources if token in s["text"])
@@ -271,7 +271,7 @@ def test_unit_lookup_and_exports(page, app, artifacts):
     units = assistant.units()
     unit = next((u for u in units if u["name"].startswith("Sở") and u["lead_count"] >= 2), units[0])
     label = unit_choices([unit])[0][0]
-    page.get_by_role("tab", name="Tra cứu theo đơn vị").click()
+    page.get_by_role("tab", name="Đơn vị", exact=True).click()
     box = page.locator("#tlkh-unit input")
     box.click()
     box.fill(unit["name"])

@@ -153,3 +153,47 @@ def test_exports_keep_text_and_defuse_formulas(tmp_path):
         got = list(csv.reader(fh))
     assert got[0] == headers and got[1][2] == '\'=HYPERLINK("http://x")' and got[2][2] == "'- gạch đầu dòng"
     assert got[1][0] == "KH <1>"
+
+
+def test_answer_markdown_links_markers_and_carries_its_clean_copy():
+    import base64
+
+    data = _answer()
+    md = answer_markdown(data)
+    assert "[\\[1\\]](#tlkh-pid-kh-x%3Aii.1%3Aab12)" in md  # [1] opens passage kh-x:ii.1:ab12
+    assert "(#tlkh-sources)" in md
+    packed = re.search(r'data-tlkh-copy="([A-Za-z0-9+/=]+)"', md).group(1)
+    assert base64.b64decode(packed).decode("utf-8") == copy_text(data)
+    rendered = MarkdownIt("commonmark", {"html": True}).render(md)
+    assert "<b>" not in rendered  # the plan's markup stays text; only our span is HTML
+    # an answer that starts inside a sentence says so
+    assert answer_markdown(_answer("phối hợp với Sở Nội vụ [1].")).startswith("… phối hợp")
+
+
+def test_cards_name_the_plan_and_clip_long_rows():
+    from assistant.ui_render import clip_around, plan_label, plans_line, vi_date
+
+    meta = DocMeta(doc="kh-x.txt", title="Truyền thông chính sách", number="12/KH-UBND", province="Đồng Tháp")
+    assert plan_label(meta) == "Kế hoạch 12/KH-UBND (Đồng Tháp)"
+    unnumbered = DocMeta(doc="y.txt", title="Phân công nhiệm vụ", number=None, number_text="Số: /KH-UBND")
+    assert plan_label(unnumbered) == "Phân công nhiệm vụ" and "Số: /" not in plans_line([meta, unnumbered])
+    out = sources_html(_answer(), {"kh-x.txt": plan_label(meta)})
+    assert "Kế hoạch 12/KH-UBND (Đồng Tháp)" in out and "Kế hoạch &lt;X&gt;" in out
+    assert (vi_date("2024-05-23"), vi_date("2023-02"), vi_date(None, None)) == ("23/05/2024", "02/2023", "—")
+    numbers = " ".join(str(i) for i in range(600))  # a table row of figures, ~2,300 characters
+    clipped = clip_around(numbers, "300 301", 300)
+    assert len(clipped) <= 304 and "300 301" in clipped and clipped.startswith("… ")
+
+
+def test_unit_search_without_diacritics():
+    from assistant.ui_render import unit_search
+
+    units = [
+        {"name": "Sở Văn hóa, Thể thao và Du lịch", "province": "Đồng Tháp", "aliases": ["Sở VHTTDL"]},
+        {"name": "Sở Văn hóa, Thể thao và Du lịch", "province": "Đồng Nai", "aliases": []},
+        {"name": "Sở Nội vụ", "province": "Đồng Nai", "aliases": []},
+    ]
+    choices, value = unit_search(units, "van hoa")
+    assert len(choices) == 3 and choices[0][0].endswith("mọi tỉnh") and value == choices[0][1]
+    assert all("(" not in label for label, _ in choices)  # no alias lists in the labels
+    assert unit_search(units, "vhttdl")[1] is not None and unit_search(units, "")[1] is None
