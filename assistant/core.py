@@ -34,7 +34,7 @@ from assistant.errors import (
     IndexMissing,
     UnsafeFileName,
 )
-from assistant.records import Answer, DocMeta, Passage
+from assistant.records import Answer, DocMeta, Hit, Passage
 from assistant.settings import Settings
 from assistant.textnorm import fold, nfc
 
@@ -326,6 +326,11 @@ class Assistant:
                 hint="chỉ mục có thể đã được lập lại; hãy hỏi lại",
             )
         return p
+
+    def search(self, query: str, filters: dict | None = None, k: int | None = None) -> list[Hit]:
+        """Retrieved passages with scores, no answer composed (for agents that read for themselves)."""
+        state = self._ensure()
+        return state.retriever.search(query, filters=clean_filters(filters, state.catalog) or None, k=k)
 
     def context(self, passage_id: str) -> list[Passage]:
         """The cited passage with its section: passages of the same plan under the same top heading."""
