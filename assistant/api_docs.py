@@ -134,8 +134,7 @@ class MethodGuard:
             "hint": "Xem tài liệu API tại /docs.",
         }
         if scope["path"].startswith("/v1/"):  # the OpenAI door answers in OpenAI's error shape
-            body = {
-                "error": {**body, "code": body.pop("error"), "type": "invalid_request_error", "param": None}
-            }
+            code = body.pop("error")
+            body = {"error": {**body, "code": code, "type": "invalid_request_error", "param": None}}
         resp = JSONResponse(body, status_code=405, headers={"Allow": allow})
         await resp(scope, receive, send)
