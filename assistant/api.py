@@ -47,6 +47,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPBasicCredentials
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from .api_access import (
@@ -62,7 +63,7 @@ from .api_access import (
     is_loopback,
     match_key,
 )
-from .api_docs import HAS_WORD, NOT_BLANK, FilterDict, MethodGuard, responses
+from .api_docs import HAS_WORD, NOT_BLANK, FilterDict, MethodGuard, http_error, responses
 from .api_openai import BearerKeys, openai_router
 from .errors import AssistantError, FileTooLarge
 from .feedback import FeedbackStore, make_record
@@ -227,6 +228,8 @@ def create_api(
     )
     app.state.loopback_networks = networks  # the mounted UI's gate applies the same rule
     unit_param = Path(description="Unit name or alias; not blank.", json_schema_extra={"pattern": NOT_BLANK})
+
+    app.add_exception_handler(StarletteHTTPException, http_error)  # unparsable body, unknown path
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):

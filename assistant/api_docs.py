@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 from fastapi.responses import JSONResponse
 from pydantic import WithJsonSchema
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.routing import Match, Mount
 
 from .api_access import MAX_JSON_BYTES
@@ -27,6 +29,7 @@ __all__ = [
     "ERRORS",
     "responses",
     "MethodGuard",
+    "http_error",
 ]
 
 # The assistant's own test for "a question": at least one letter or digit (str.isalnum); in
@@ -138,3 +141,20 @@ class MethodGuard:
             body = {"error": {**body, "code": code, "type": "invalid_request_error", "param": None}}
         resp = JSONResponse(body, status_code=405, headers={"Allow": allow})
         await resp(scope, receive, send)
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own errors (an unparsable body: 400; an unknown path: 404) in the API's error
+    shape, so one schema describes every error the API returns."""
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    detail = exc.detail if isinstance(exc.detail, str) else "HTTP error"
+    vi = {
+        400: "Không đọc được nội dung yêu cầu (JSON hỏng hoặc sai mã hóa).",
+        404: "Không có đường dẫn này.",
+    }.get(status, f"Lỗi HTTP {status}.")
+    body: dict[str, Any] = {"error": f"http_{status}", "message": vi, "message_en": detail, "hint": None}
+    if request.url.path.startswith("/v1/"):
+        code = body.pop("error")
+        body = {"error": {**body, "code": code, "type": "invalid_request_error", "param": None}}
+    return JSONResponse(body, status_code=status, headers=getattr(exc, "headers", None))

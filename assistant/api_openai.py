@@ -32,7 +32,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat
+from starlette.exceptions import HTTPException
 
 from .api_access import MAX_JSON_BYTES
 from .api_docs import HAS_WORD, FilterDict
@@ -115,11 +116,11 @@ class ChatRequest(BaseModel):
         "the user/assistant turns before it are the conversation.",
         json_schema_extra={"contains": {"properties": {"role": {"const": "user"}}, "required": ["role"]}},
     )
-    stream: bool = Field(False, description="Server-Sent Events of chat.completion.chunk, then [DONE].")
+    stream: StrictBool = Field(False, description="Server-Sent Events of chat.completion.chunk, then [DONE].")
     filters: FilterDict | None = Field(
         None, description='Extension: {"province", "district", "doc"}, as in /api/v1/ask.'
     )
-    temperature: float | None = Field(None, description="Accepted and ignored (answers are extracted).")
+    temperature: StrictFloat | None = Field(None, description="Accepted and ignored (answers are extracted).")
 
 
 def message_content(msg: UserMessage | OtherMessage) -> str:
@@ -251,6 +252,13 @@ class OpenAIRoute(APIRoute):
                 return await handler(request)
             except AssistantError as exc:
                 return _from_exc(exc)
+            except HTTPException as exc:  # e.g. a body that is not JSON
+                return openai_error(
+                    exc.status_code,
+                    "invalid_request",
+                    "Không đọc được nội dung yêu cầu (JSON hỏng hoặc sai mã hóa).",
+                    str(exc.detail),
+                )
             except RequestValidationError as exc:
                 first = exc.errors()[0] if exc.errors() else {}
                 where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
