@@ -283,7 +283,15 @@ def create_api(
         "/plans",
         status_code=201,
         summary="Nạp kế hoạch (quản trị viên, HTTP Basic)",
-        responses=responses(409, 422, 503, r413="File over max_upload_mb.", r422="Not a readable plan."),
+        responses=responses(
+            400,
+            409,
+            422,
+            503,
+            r400="Malformed multipart body.",
+            r413="File over max_upload_mb.",
+            r422="Not a readable plan.",
+        ),
     )
     async def upload(file: UploadFile = File(...), user: str = Depends(admin)) -> dict:
         data = bytearray()

@@ -74,14 +74,24 @@ class TextPart(BaseModel):
     text: str = Field(max_length=100_000)
 
 
-def _wordy(schema: dict[str, Any]) -> None:
-    """State the question rule on both forms of a user message's content (the handler enforces it)."""
-    for branch in schema.get("anyOf", []):
-        if branch.get("type") == "string":
-            branch["pattern"] = HAS_WORD
-        elif branch.get("type") == "array":
-            branch["minItems"] = 1
-            branch["contains"] = {"type": "object", "properties": {"text": {"pattern": HAS_WORD}}}
+def _one_type(question: bool) -> Callable[[dict[str, Any]], None]:
+    """Content as one schema with a list of types instead of anyOf string/array: each keyword then
+    applies to its own type, which generators and fuzzers read unambiguously. For the question,
+    state the handler's rule: a letter or digit in the text (else 400)."""
+
+    def edit(schema: dict[str, Any]) -> None:
+        merged: dict[str, Any] = {"type": []}
+        for branch in schema.pop("anyOf", []):
+            merged["type"].append(branch["type"])
+            if branch["type"] == "array":
+                merged["items"] = branch["items"]
+        if question:
+            merged.update(
+                pattern=HAS_WORD, minItems=1, contains={"properties": {"text": {"pattern": HAS_WORD}}}
+            )
+        schema.update(merged)
+
+    return edit
 
 
 class UserMessage(BaseModel):
@@ -89,7 +99,7 @@ class UserMessage(BaseModel):
     role: Literal["user"]
     content: str | list[TextPart] = Field(
         description="A question: at least one letter or digit (else 400).",
-        json_schema_extra=_wordy,
+        json_schema_extra=_one_type(question=True),
     )
 
 
@@ -98,7 +108,9 @@ class OtherMessage(BaseModel):
     role: Literal["system", "developer", "assistant", "tool", "function"] = Field(
         description="assistant turns are the conversation; the others are accepted and ignored."
     )
-    content: str | list[TextPart] | None = Field(None, description="Text, or OpenAI text parts.")
+    content: str | list[TextPart] | None = Field(
+        None, description="Text, or OpenAI text parts.", json_schema_extra=_one_type(question=False)
+    )
 
 
 ChatMessage = Annotated[UserMessage | OtherMessage, Field(discriminator="role")]

@@ -25,7 +25,7 @@ from _live import LiveServer
 from langchain_openai import ChatOpenAI
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
-from mcp.client.streamable_http import streamablehttp_client
+from mcp.client.streamable_http import streamable_http_client
 
 from assistant.api import create_api
 from assistant.settings import Settings
@@ -280,12 +280,10 @@ def test_mcp_over_stdio(real_settings, expected, real_assistant):
 
 def test_mcp_over_http_behind_the_keys(live, expected):
     async def main():
+        auth = httpx.AsyncClient(headers={"Authorization": f"Bearer {KEY}"}, timeout=120)
         async with (
-            streamablehttp_client(f"{live}/mcp", headers={"Authorization": f"Bearer {KEY}"}) as (
-                read,
-                write,
-                _,
-            ),
+            auth,
+            streamable_http_client(f"{live}/mcp", http_client=auth) as (read, write, _),
             ClientSession(read, write) as session,
         ):
             await _exercise(session, expected)
