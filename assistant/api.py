@@ -63,7 +63,7 @@ from .api_access import (
     is_loopback,
     match_key,
 )
-from .api_docs import HAS_WORD, NOT_BLANK, FilterDict, MethodGuard, http_error, responses
+from .api_docs import HAS_WORD, NOT_BLANK, FilterDict, MethodGuard, check_question, http_error, responses
 from .api_openai import BearerKeys, openai_router
 from .errors import AssistantError, FileTooLarge
 from .feedback import FeedbackStore, make_record
@@ -208,7 +208,7 @@ def create_api(
             pw_ok = hmac.compare_digest(creds.password.encode(), settings.admin_password.encode())
             ok = user_ok and pw_ok
         if not ok:
-            wait = admin_fails.acquire(ident)
+            wait = admin_fails.acquire(ident) if creds is not None else 0.0  # a guess, not a missing header
             exc = Unauthorized(
                 "Cần đăng nhập quản trị (HTTP Basic) với tài khoản đúng.",
                 "Administrator credentials (HTTP Basic) required or wrong.",
@@ -270,6 +270,7 @@ def create_api(
         responses=responses(400, 409, 422, 503),
     )
     async def ask(body: AskRequest) -> dict:
+        check_question(body.question)  # the schema's pattern, so the description is the rule
         history = [t.model_dump() for t in body.history] if body.history else None
         answer = await run(assistant.ask, body.question, filters=body.filters, history=history)
         return answer.to_dict()

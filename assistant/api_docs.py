@@ -12,6 +12,7 @@ Vietnamese message, rather than by a generic 422: the message says what to do.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi.responses import JSONResponse
@@ -21,9 +22,11 @@ from starlette.requests import Request
 from starlette.routing import Match, Mount
 
 from .api_access import MAX_JSON_BYTES
+from .errors import BadQuestion
 
 __all__ = [
     "HAS_WORD",
+    "check_question",
     "NOT_BLANK",
     "FilterDict",
     "ERRORS",
@@ -32,10 +35,26 @@ __all__ = [
     "http_error",
 ]
 
-# The assistant's own test for "a question": at least one letter or digit (str.isalnum); in
-# Python's regex dialect [^\W_] is exactly that set.
-HAS_WORD = r"[^\W_]"
-NOT_BLANK = r"\S"  # feedback questions and unit names: not only whitespace
+# JSON Schema patterns are ECMA-262 regexes, where \w and \s do not mean what they mean in Python;
+# so both patterns spell their characters out, and mean the same in both dialects.
+# A question needs a Latin letter (Vietnamese letters included: Latin-1, Latin Extended-A/B and
+# Latin Extended Additional, where the letters with two diacritics live) or a digit: nothing else
+# can match a plan. The API checks it with this very pattern (check_question).
+HAS_WORD = "[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"
+# Not blank: a character that str.strip() keeps (every str.isspace() character is listed).
+NOT_BLANK = "[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_WORD = re.compile(HAS_WORD)
+
+
+def check_question(text: str) -> None:
+    """400 (bad_question) unless the text has a letter or digit the plans could match."""
+    if not _WORD.search(text):
+        raise BadQuestion(
+            'Câu hỏi cần có chữ hoặc số; hãy hỏi bằng lời, ví dụ: "Sở nào chủ trì quảng bá video clip?"',
+            "The question needs a letter or a digit; ask in words.",
+            hint="Hãy nhập câu hỏi bằng tiếng Việt.",
+        )
+
 
 _FILTER_KEYS = (
     "province",

@@ -23,6 +23,7 @@ client send the key as ``Authorization: Bearer <key>``, which is what OpenAI cli
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 MODEL_ID = "tro-ly-ke-hoach"
+_WORD = re.compile(HAS_WORD)
 CREATED = 1_767_225_600  # 2026-01-01: a fixed "created" so /v1/models is stable between restarts
 
 # OpenAI's error "type" per HTTP status, so clients map them to their own exception classes.
@@ -147,7 +149,7 @@ def history_and_question(messages: list[UserMessage | OtherMessage]) -> tuple[li
     """(history, question): the last user message is the question, the turns before it the history."""
     turns = [(m.role, message_content(m)) for m in messages if m.role in ("user", "assistant")]
     asked = [i for i, (role, _) in enumerate(turns) if role == "user"]
-    wordless = [i for i in asked if not any(ch.isalnum() for ch in turns[i][1])]
+    wordless = [i for i in asked if not _WORD.search(turns[i][1])]
     if not asked or wordless:
         raise BadQuestion(
             "Cần ít nhất một tin nhắn của người dùng, và mỗi tin nhắn của người dùng phải có chữ hoặc số.",
