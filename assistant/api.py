@@ -38,11 +38,11 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
-from pathlib import Path
-from typing import Any, Literal
+from pathlib import Path as FilePath
+from typing import Literal
 
 import anyio
-from fastapi import APIRouter, Depends, FastAPI, File, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Path, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPBasicCredentials
@@ -65,10 +65,13 @@ from .api_access import (
     match_key,
     parse_networks,
 )
+from .api_docs import HAS_WORD, NOT_BLANK, FilterDict, MethodGuard, check_question, http_error, responses
+from .api_openai import BearerKeys, openai_router
 from .audit import audit
 from .errors import AssistantError, FileTooLarge
 from .feedback import FeedbackStore, make_record
 from .login_guard import AdminGate, Lockout, locked_out
+from .mcp_server import mount_mcp
 from .uploads import ui_blocked_paths
 from .watch import IndexWatcher
 from .web.docs import install_offline_docs
@@ -83,7 +86,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-WIDGET = Path(__file__).parent / "web" / "widget.html"
+WIDGET = FilePath(__file__).parent / "web" / "widget.html"
 
 
 # --- request bodies ----------------------------------------------------------
@@ -93,17 +96,42 @@ class HistoryTurn(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: str = Field(max_length=100_000, examples=["Sở nào chủ trì quảng bá video clip?"])
-    filters: dict[str, str | list[str]] | None = Field(
+    question: str = Field(
+        max_length=100_000,
+        examples=["Sở nào chủ trì quảng bá video clip?"],
+        description="At least one letter or digit (else 400 bad_question); cut at max_question_chars.",
+        json_schema_extra={"pattern": HAS_WORD},
+    )
+    filters: FilterDict | None = Field(
         None, description='e.g. {"province": "Đồng Tháp", "district": "Lấp Vò", "doc": "<tệp kế hoạch>"}'
     )
     history: list[HistoryTurn] | None = Field(None, max_length=50)
 
 
+class FeedbackCitation(BaseModel, extra="allow"):
+    # the fields feedback.make_record keeps, with its limits; other citation fields are ignored
+    passage_id: str | None = Field(None, max_length=500)
+    doc: str | None = Field(None, max_length=500)
+    quote: str | None = Field(None, max_length=2000)
+
+
+class FeedbackUnits(BaseModel, extra="allow"):
+    lead: list[str] = Field(default_factory=list)
+    partners: list[str] = Field(default_factory=list)
+
+
+class FeedbackAnswer(BaseModel, extra="allow"):
+    answer: str | None = Field(None, max_length=20_000)
+    units: FeedbackUnits | None = None
+    citations: list[FeedbackCitation] | None = Field(None, max_length=50)
+
+
 class FeedbackRequest(BaseModel):
     rating: Literal["useful", "not_useful", "wrong_source"]
-    question: str = Field(max_length=4000)
-    answer: dict[str, Any] | None = Field(None, description="The Answer JSON that was rated.")
+    question: str = Field(
+        max_length=4000, description="Not blank (else 400).", json_schema_extra={"pattern": NOT_BLANK}
+    )
+    answer: FeedbackAnswer | None = Field(None, description="The Answer JSON that was rated.")
     comment: str = Field("", max_length=2000)
     filters: dict[str, str | list[str]] | None = None
 
@@ -215,6 +243,9 @@ def create_api(
     app.state.loopback_networks = networks  # the mounted UI's gate applies the same rule
     app.state.admin_gate = admin_gate
     app.state.trusted_proxies = trusted
+    unit_param = Path(description="Unit name or alias; not blank.", json_schema_extra={"pattern": NOT_BLANK})
+
+    app.add_exception_handler(StarletteHTTPException, http_error)  # unparsable body, unknown path
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):
@@ -283,18 +314,36 @@ def create_api(
 
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(gate)])
 
-    @v1.post("/ask", summary="Hỏi một câu; trả về câu trả lời kèm trích dẫn (schema 1)")
+    @v1.post(
+        "/ask",
+        summary="Hỏi một câu; trả về câu trả lời kèm trích dẫn (schema 1)",
+        responses=responses(400, 409, 422, 503),
+    )
     async def ask(body: AskRequest) -> dict:
+        check_question(body.question)  # the schema's pattern, so the description is the rule
         history = [t.model_dump() for t in body.history] if body.history else None
         answer = await run(assistant.ask, body.question, filters=body.filters, history=history)
         return answer.to_dict()
 
-    @v1.get("/plans", summary="Các kế hoạch đã nạp")
+    @v1.get("/plans", summary="Các kế hoạch đã nạp", responses=responses(409, 503))
     async def plans() -> dict:
         metas = await run(assistant.plans)
         return {"schema": 1, "plans": [m.to_dict() for m in metas]}
 
-    @v1.post("/plans", status_code=201, summary="Nạp kế hoạch (quản trị viên, HTTP Basic)")
+    @v1.post(
+        "/plans",
+        status_code=201,
+        summary="Nạp kế hoạch (quản trị viên, HTTP Basic)",
+        responses=responses(
+            400,
+            409,
+            422,
+            503,
+            r400="Malformed multipart body.",
+            r413="File over max_upload_mb.",
+            r422="Not a readable plan.",
+        ),
+    )
     async def upload(request: Request, file: UploadFile = File(...), user: str = Depends(admin)) -> dict:
         data = bytearray()
         while chunk := await file.read(1 << 16):
@@ -315,7 +364,11 @@ def create_api(
         audit("upload", who=user, client=client_host(request), what=file.filename, result="ok", doc=meta.doc)
         return meta.to_dict()
 
-    @v1.delete("/plans/{doc}", summary="Gỡ kế hoạch (quản trị viên, HTTP Basic)")
+    @v1.delete(
+        "/plans/{doc}",
+        summary="Gỡ kế hoạch (quản trị viên, HTTP Basic)",
+        responses=responses(400, 404, 409, 503, r404="No such plan."),
+    )
     async def remove(request: Request, doc: str, user: str = Depends(admin)) -> dict:
         try:
             await run(assistant.remove_plan, doc)
@@ -325,31 +378,48 @@ def create_api(
         audit("remove", who=user, client=client_host(request), what=doc, result="ok", via="api")
         return {"schema": 1, "removed": doc}
 
-    @v1.get("/units", summary="Các đơn vị (tên chuẩn, bí danh, số nhiệm vụ)")
+    @v1.get("/units", summary="Các đơn vị (tên chuẩn, bí danh, số nhiệm vụ)", responses=responses(409, 503))
     async def units() -> dict:
         return {"schema": 1, "units": await run(assistant.units)}
 
-    @v1.get("/units/{unit}/tasks", summary="Mọi nhiệm vụ đơn vị chủ trì hoặc phối hợp")
-    async def unit_tasks(unit: str, province: str | None = None) -> dict:
+    @v1.get(
+        "/units/{unit}/tasks",
+        summary="Mọi nhiệm vụ đơn vị chủ trì hoặc phối hợp",
+        responses=responses(400, 409, 422, 503, r400="Blank unit name."),
+    )
+    async def unit_tasks(unit: str = unit_param, province: str | None = None) -> dict:
         tasks = await run(assistant.unit_tasks, unit, province)
         return {"schema": 1, "unit": unit, "province": province, "tasks": tasks}
 
-    @v1.get("/passages/{passage_id}/context", summary="Đoạn trích trong ngữ cảnh kế hoạch")
+    @v1.get(
+        "/passages/{passage_id}/context",
+        summary="Đoạn trích trong ngữ cảnh kế hoạch",
+        responses=responses(404, 409, 503, r404="No such passage (the index may have been rebuilt)."),
+    )
     async def context(passage_id: str) -> dict:
         passages = await run(assistant.context, passage_id)
         return {"schema": 1, "passage_id": passage_id, "passages": [p.to_dict() for p in passages]}
 
-    @v1.post("/feedback", status_code=201, summary="Góp ý về một câu trả lời")
+    @v1.post("/feedback", status_code=201, summary="Góp ý về một câu trả lời", responses=responses(400, 422))
     async def post_feedback(body: FeedbackRequest) -> dict:
+        answer = body.answer.model_dump() if body.answer else None
         rec = make_record(
-            body.rating, body.question, body.answer, comment=body.comment, filters=body.filters, origin="api"
+            body.rating, body.question, answer, comment=body.comment, filters=body.filters, origin="api"
         )
         await anyio.to_thread.run_sync(feedback.append, rec)
         return {"schema": 1, "id": rec["id"]}
 
     app.include_router(v1)
+    app.include_router(
+        openai_router(assistant, gate, run)
+    )  # the OpenAI door: /v1/models, /v1/chat/completions
+    mount_mcp(app, assistant, settings, gate)  # the agents' door: MCP over streamable HTTP at /mcp
 
-    @app.get("/healthz", summary="Tình trạng dịch vụ")
+    @app.get(
+        "/healthz",
+        summary="Tình trạng dịch vụ",
+        responses={503: {"description": "Index missing or unreadable.", "content": {"application/json": {}}}},
+    )
     async def healthz(request: Request):
         info = await run(assistant.health)
         if isinstance(info, dict) and not is_loopback(client_host(request), networks):
@@ -380,6 +450,8 @@ def create_api(
         )
 
     app.add_middleware(BodyLimit, upload_bytes=max_upload)
+    app.add_middleware(BearerKeys)  # /v1 and /mcp: "Authorization: Bearer <key>" counts as X-API-Key
+    app.add_middleware(MethodGuard, router=app.router)  # 405, not the UI's 404, for a wrong method
     app.add_middleware(ClientAddress, trusted=trusted)  # before every gate and limiter
     app.add_middleware(  # outermost: preflights answered before anything else, headers on every reply
         CORSMiddleware,

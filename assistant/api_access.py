@@ -252,11 +252,11 @@ class UIGate:
 
     A browser cannot send X-API-Key, so off loopback the UI asks for HTTP Basic: a
     ``ui_users`` login or the administrator's. A portal's gradio_client may send its API
-    key instead. Routes with their own gate (``/api/``), and the public ``/healthz``,
+    key instead. Routes with their own gate (``/api/``, ``/v1/``, ``/mcp``), and the public ``/healthz``,
     ``/widget`` and API docs, pass through untouched.
     """
 
-    OPEN_PREFIXES = ("/api/", "/healthz", "/widget", "/docs", "/redoc", "/openapi.json")
+    OPEN_PREFIXES = ("/api/", "/v1/", "/mcp", "/healthz", "/widget", "/docs", "/redoc", "/openapi.json")
 
     def __init__(
         self,

@@ -1,4 +1,4 @@
-"""Command line: ``python -m assistant {index,ingest,ask,plans}``.
+"""Command line: ``python -m assistant {index,ingest,ask,plans,mcp}``.
 
 Readable Vietnamese by default, the JSON answer contract with ``--json``. Exit code
 0 for an answer or a refusal; 1 for an AssistantError (message + hint, no
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--llm", metavar="SPEC", help="tuỳ chọn: openai:<mô hình> | ollama:<mô hình> (mặc định: không dùng)"
     )
-    sub = p.add_subparsers(dest="command", metavar="{index,ingest,ask,plans}", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="{index,ingest,ask,plans,mcp}", parser_class=_Parser)
     sub.required = True
 
     sub.add_parser("index", help="lập (lại) chỉ mục cho mọi kế hoạch trong thư mục kế hoạch")
@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     pl = sub.add_parser("plans", help="liệt kê các kế hoạch đã nạp")
     pl.add_argument("--json", action="store_true", help="in JSON")
+
+    sub.add_parser("mcp", help="máy chủ MCP qua stdio cho các tác tử AI (Claude Desktop, IDE …)")
     return p
 
 
@@ -204,6 +206,14 @@ def _cmd_plans(args) -> int:
     return EXIT_OK
 
 
+def _cmd_mcp(args) -> int:
+    from assistant.core import Assistant
+    from assistant.mcp_server import run_stdio
+
+    run_stdio(Assistant(_settings(args)))  # stdout carries the protocol: nothing else is printed there
+    return EXIT_OK
+
+
 class _Usage(Exception):
     pass
 
@@ -218,7 +228,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"index": _cmd_index, "ingest": _cmd_ingest, "ask": _cmd_ask, "plans": _cmd_plans}
+    handlers = {
+        "index": _cmd_index,
+        "ingest": _cmd_ingest,
+        "ask": _cmd_ask,
+        "plans": _cmd_plans,
+        "mcp": _cmd_mcp,
+    }
     try:
         return handlers[args.command](args)
     except _Usage as e:

@@ -33,7 +33,7 @@ from assistant.ingest.units import canonical_unit
 from assistant.publish import staging_box
 from assistant.query.catalog import FILTER_KEYS
 from assistant.query.parse import follow_up
-from assistant.records import Answer, DocMeta, Passage
+from assistant.records import Answer, DocMeta, Hit, Passage
 from assistant.settings import Settings
 from assistant.snapshot import IndexSnapshot, aliases_by_unit
 from assistant.textnorm import fold, nfc
@@ -269,6 +269,12 @@ class Assistant:
                 hint="chỉ mục có thể đã được lập lại; hãy hỏi lại",
             )
         return p
+
+    def search(self, query: str, filters: dict | None = None, k: int | None = None) -> list[Hit]:
+        """Retrieved passages with scores, no answer composed (for agents that read for themselves)."""
+        snap = self.snapshot()
+        assert snap.retriever is not None, "snapshot() attaches the retriever"
+        return snap.retriever.search(query, filters=snap.catalog.clean_filters(filters) or None, k=k)
 
     def context(self, passage_id: str) -> list[Passage]:
         """The cited passage with its section: passages of the same plan under the same top heading."""
