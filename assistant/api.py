@@ -374,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", dest="index_dir", help="Thư mục chỉ mục.")
     p.add_argument("--data", dest="data_dir", help="Thư mục dữ liệu ghi được.")
     p.add_argument("--embedder", help="Mô hình nhúng, ví dụ e5-small.")
+    p.add_argument("--store", help="Kho PostgreSQL (postgresql://…) dùng chung cho nhiều bản sao.")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     try:

@@ -94,6 +94,7 @@ class Assistant:
         self._write_lock = threading.Lock()
         self._llm = None
         self._llm_loaded = False
+        self._watching: threading.Event | None = None  # set when a shared store is watched
 
     # --- loading ---------------------------------------------------------------
     @property
@@ -114,19 +115,35 @@ class Assistant:
             return self._state
 
     def _load(self) -> _State:
-        from assistant.indexing import IndexStore, build_index
+        from assistant.indexing import backend
 
         try:
-            store = IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
+            store = backend.load(self.settings, self.embedder.id)
         except IndexMissing:
             if not self.build_if_missing:
                 raise
             log.info("no index at %s: building from %s", self.settings.index_dir, self.settings.corpus_dir)
             # build_index serializes on its own file lock; taking _write_lock here could deadlock
             # with an add_plan() that waits for this load
-            build_index(self.settings, embedder=self.embedder)
-            store = IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
+            backend.build(self.settings, embedder=self.embedder)
+            store = backend.load(self.settings, self.embedder.id)
+        self._watch()
         return self._state_for(store)
+
+    def _watch(self) -> None:
+        """With a shared store, reload when another replica publishes a new generation."""
+        from assistant.indexing import backend
+
+        if self._watching is None:
+            self._watching = backend.watch(self.settings, self._on_generation)
+
+    def _on_generation(self, generation: int) -> None:
+        state = self._state
+        if state is None or state.store.manifest.get("generation") == generation:
+            return
+        with self._load_lock:
+            self._reload()
+        log.info("serving generation %s", generation)
 
     def _state_for(self, store) -> _State:
         from assistant.retrieve import HybridRetriever
@@ -149,9 +166,9 @@ class Assistant:
         )
 
     def _reload(self) -> _State:
-        from assistant.indexing import IndexStore
+        from assistant.indexing import backend
 
-        state = self._state_for(IndexStore.load(Path(self.settings.index_dir), self.embedder.id))
+        state = self._state_for(backend.load(self.settings, self.embedder.id))
         self._state = state  # one assignment: readers see the old or the new snapshot, never a mix
         return state
 
@@ -348,6 +365,8 @@ class Assistant:
             )
         name = _safe_name(filename)
         parsed = parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
+        if self._shared_store():
+            return self._add_to_store(name, data, parsed, progress)
         with self._write_lock:
             state = self._ensure_or_none()
             digest = hashlib.sha256(data).hexdigest()
@@ -382,6 +401,26 @@ class Assistant:
             state = self._reload()
         return state.store.docs[name]
 
+    def _shared_store(self) -> bool:
+        from assistant.indexing import backend
+
+        return backend.uses_pg(self.settings)
+
+    def _add_to_store(self, name: str, data: bytes, parsed, progress: Callable | None) -> DocMeta:
+        """Upload into the shared store: its checks run under the store's writers' lock."""
+        from assistant.indexing import backend
+        from assistant.ingest import parse_bytes
+
+        def parse(final: str, raw: bytes):
+            return parsed if final == name else parse_bytes(final, raw)
+
+        with self._write_lock:
+            served = backend.add_upload(
+                self.settings, name, data, parse, embedder=self.embedder, progress=progress
+            )
+            state = self._reload()
+        return state.store.docs[served]
+
     def _ensure_or_none(self) -> _State | None:
         try:
             return self._ensure()
@@ -389,19 +428,19 @@ class Assistant:
             return None
 
     def remove_plan(self, doc: str) -> None:
-        from assistant.indexing import remove_document
+        from assistant.indexing import backend
 
         with self._write_lock:
             state = self._ensure()
             name = state.catalog.resolve_doc(doc) or doc
-            remove_document(self.settings, name)
+            backend.remove(self.settings, name, embedder_id=self.embedder.id, dim=self.embedder.dim)
             self._reload()
 
     def reindex(self, progress: Callable | None = None):
-        from assistant.indexing import build_index
+        from assistant.indexing import backend
 
         with self._write_lock:
-            report = build_index(self.settings, progress=progress, embedder=self.embedder)
+            report = backend.build(self.settings, progress=progress, embedder=self.embedder)
             self._reload()
         return report
 
@@ -419,11 +458,10 @@ class Assistant:
             if state is None:
                 with self._load_lock:
                     if self._state is None:
-                        from assistant.indexing import IndexStore
+                        from assistant.indexing import backend
 
-                        self._state = self._state_for(
-                            IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
-                        )
+                        self._state = self._state_for(backend.load(self.settings, self.embedder.id))
+                        self._watch()
                     state = self._state
         except AssistantError as e:
             info.update(
@@ -435,6 +473,8 @@ class Assistant:
             passages=len(state.store.passages),
             built_at=state.store.manifest.get("built_at") or state.store.manifest.get("created"),
         )
+        if "generation" in state.store.manifest:  # the shared PostgreSQL store
+            info.update(store="postgresql", generation=state.store.manifest["generation"])
         return info
 
 
