@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 _STORES: dict[tuple[str, str], Any] = {}
 _STORES_LOCK = threading.Lock()
 _PUBLISHED: dict[str, int] = {}  # url → the newest generation this process wrote
+_WATCHERS: list[threading.Event] = []
 
 
 def uses_pg(settings) -> bool:
@@ -57,6 +58,10 @@ def pg_store(settings):
 
 
 def close_all() -> None:
+    """Stop the watchers and close the pools (tests; a server process keeps them for its life)."""
+    for stop in _WATCHERS:
+        stop.set()
+    _WATCHERS.clear()
     with _STORES_LOCK:
         for st in _STORES.values():
             st.close()
@@ -203,4 +208,5 @@ def watch(settings, on_change: Callable[[int], None]) -> threading.Event | None:
         return None
     stop = threading.Event()
     pg_store(settings).watch(on_change, stop)
+    _WATCHERS.append(stop)
     return stop
