@@ -27,7 +27,7 @@ FAKE_ID = "fake-v1"
 
 
 @pytest.fixture
-def pg_settings(fresh_db, tmp_path, corpus_dir):
+def pg_settings(fresh_db, tmp_path, corpus_dir):  # noqa: F811  (the fixture)
     s = Settings(
         store=fresh_db,
         embedder="fake",
@@ -147,7 +147,7 @@ def test_readers_never_see_a_mix(pg_settings, corpus_dir):
     assert len(seen) >= 2  # the reader really ran across several generations
 
 
-def test_schema_version_is_checked(fresh_db):
+def test_schema_version_is_checked(fresh_db):  # noqa: F811
     from assistant.indexing.pgstore import PgStore
 
     st = PgStore(fresh_db)
