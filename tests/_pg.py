@@ -47,12 +47,20 @@ class PgServer:
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory):
+def pg_server():
+    """One server per session, outside pytest's 0700 tmp tree: when the tests run as root the
+    server runs as the wheel's ``pgserver`` user, which must reach its data folder."""
+    import shutil
+    import tempfile
+
     pytest.importorskip("psycopg")
     pytest.importorskip("pgvector")
-    srv = PgServer(tmp_path_factory.mktemp("pg") / "data")
+    base = Path(tempfile.mkdtemp(prefix="tlkh-pg-"))
+    base.chmod(0o755)
+    srv = PgServer(base / "data")
     yield srv
     srv.close()
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture
