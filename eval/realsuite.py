@@ -45,6 +45,7 @@ __all__ = [
     "BASELINE",
     "DATA_DIR",
     "SPLIT_SEED",
+    "SPLITS",
     "SOURCES",
     "ORIGINALS",
     "KINDS",
