@@ -147,7 +147,7 @@ def _realplans(args, command: str) -> int:
     from .systems import CachedEmbedder
 
     if not data_dir().is_dir():
-        print(f"No real plans at {data_dir()} (set TLKH_REAL_PLANS to another copy).", file=sys.stderr)
+        print(f"No real plans at {data_dir()} (set REAL_PLANS_DIR to another copy).", file=sys.stderr)
         return 2
     splits = SPLITS if args.split == "all" else (args.split,)
     if args.write_baseline and (args.fast or args.split != "all" or args.corpora):

@@ -145,9 +145,9 @@ def corpora() -> tuple[CorpusSpec, ...]:
 
 
 def data_dir() -> Path:
-    """``<repo>/../shared/external/real-plans``; ``TLKH_REAL_PLANS`` names another copy (a git
+    """``<repo>/../shared/external/real-plans``; ``REAL_PLANS_DIR`` names another copy (not a TLKH_ setting: the tests clear those; a git
     worktree sits one level deeper than a clone, so its ``..`` is not the clone's)."""
-    override = os.environ.get("TLKH_REAL_PLANS")
+    override = os.environ.get("REAL_PLANS_DIR")
     return Path(override).resolve() if override else DATA_DIR.resolve()
 
 
