@@ -44,6 +44,16 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="record this run's figures in eval/baseline.json (a deliberate commit)",
     )
+    p.add_argument(
+        "--suite",
+        choices=["realplans"],
+        help="run a suite of its own instead: realplans = the real plans in ../shared/external/real-plans "
+        "(eval/realplans; its questions, baseline and report/ folder)",
+    )
+    p.add_argument("--split", choices=["dev", "test", "all"], default="all", help="realplans: which split")
+    p.add_argument(
+        "--corpora", help="realplans: comma-separated subset of provinces,laocai,originals (default: all)"
+    )
     p.add_argument("--gate", action="store_true", help="exit 1 when ours falls below eval/baseline.json")
     p.add_argument("--margin", type=float, default=0.03, help="gate margin (default 0.03)")
     return p
@@ -62,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     from .systems import CachedEmbedder
 
     command = "python -m eval" + (" " + shlex.join(argv) if argv else "")
+    if args.suite == "realplans":
+        return _realplans(args, command)
     if args.write_baseline and (args.fast or args.configs or args.questions != QUESTIONS):
         print(
             "The baseline is recorded only from a full run on eval/questions.jsonl with a real embedder "
@@ -120,6 +132,55 @@ def main(argv: list[str] | None = None) -> int:
         print(e.user_message(), file=sys.stderr)
         print(e.message_en, file=sys.stderr)
         return 2
+
+
+def _realplans(args, command: str) -> int:
+    """``--suite realplans``: each corpus of eval/realplans over its own index, figures per split."""
+    import json
+
+    from assistant.errors import AssistantError
+    from assistant.indexing.embedders import get_embedder
+    from assistant.settings import load_settings
+
+    from .realrun import check_real_gate, run_realplans, write_baseline, write_report
+    from .realsuite import BASELINE, SPLITS, SUITE_DIR, data_dir
+    from .systems import CachedEmbedder
+
+    if not data_dir().is_dir():
+        print(f"No real plans at {data_dir()} (set REAL_PLANS_DIR to another copy).", file=sys.stderr)
+        return 2
+    splits = SPLITS if args.split == "all" else (args.split,)
+    if args.write_baseline and (args.fast or args.split != "all" or args.corpora):
+        print("The baseline is recorded only from a full run (both splits, every corpus).", file=sys.stderr)
+        return 2
+    out = args.out if args.out != _parser().get_default("out") else SUITE_DIR / "report"
+    try:
+        settings = load_settings(embedder="fake" if args.fast else args.embedder)
+        emb = CachedEmbedder(get_embedder(settings.embedder))
+        report = run_realplans(
+            settings,
+            names=args.corpora.split(",") if args.corpora else None,
+            splits=splits,
+            peers=not args.no_peers,
+            work=args.work,
+            embedder=emb,
+            log=lambda m: print(m, flush=True),
+        )
+    except AssistantError as e:
+        print(e.user_message(), file=sys.stderr)
+        return 2
+    paths = write_report(report, out, command)
+    print(paths[0].read_text(encoding="utf-8"))
+    print("Wrote " + ", ".join(str(p) for p in paths))
+    if args.write_baseline:
+        write_baseline(report, BASELINE, command)
+        print(f"Recorded the baseline in {BASELINE}")
+    if args.gate:
+        problems = check_real_gate(report, json.loads(BASELINE.read_text(encoding="utf-8")), args.margin)
+        for p in problems:
+            print("REGRESSION: " + p, file=sys.stderr)
+        return 1 if problems else 0
+    return 0
 
 
 if __name__ == "__main__":

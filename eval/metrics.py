@@ -328,6 +328,8 @@ class Outcome:
     why: str = ""
     answer: str = ""
     units: list[str] = field(default_factory=list)
+    # a gold passage among the first 3 (non-"related") citations; None when not judged
+    cited_top3: bool | None = None
 
 
 def answer_figures(outcomes: Sequence[Outcome]) -> dict:
@@ -349,4 +351,11 @@ def answer_figures(outcomes: Sequence[Outcome]) -> dict:
         "refusal_recall": ratio(tp, tp + fn),
         "false_refusals": fp,
         "median_answer_chars": statistics.median(lengths) if lengths else None,
+        # issue 12's columns: the right passage in the first 3 citations, over every answerable
+        # question (a refusal counts as a miss); refusals counted on each side
+        "citation_top3": ratio(sum(bool(o.cited_top3) for o in ans), len(ans)),
+        "unanswerable_refused": tp,
+        "unanswerable_n": tp + fn,
+        "answerable_refused": fp,
+        "answerable_n": len(ans),
     }

@@ -138,17 +138,20 @@ def _run_ours(assistant, questions, judge: AnswerJudge, log, raw: dict[str, str]
     rankings, outcomes = {}, []
     for i, q in enumerate(questions):
         rankings[q["id"]] = search_ids(assistant, q["question"], K)
-        ans = assistant.ask(q["question"])
+        ans = assistant.ask(q["question"], history=_history(assistant, q.get("history")))
         units = [u for v in (ans.units or {}).values() for u in (v if isinstance(v, (list, tuple)) else [v])]
         correct, why = judge.judge(q, ans.answer, units, ans.refused)
-        cited_ok = None
+        cited_ok = top3 = None
         if _answerable(q) and not ans.refused:
             cites = [c for c in ans.citations if not c.related_only]
             cited_ok = any(c.passage_id in gold.get(q["id"], ()) for c in cites if c.passage_id in ids)
+            top3 = any(c.passage_id in gold.get(q["id"], ()) for c in cites[:3] if c.passage_id in ids)
             stray = [c for c in cites if c.passage_id not in ids]  # not from the index: judge its text
             if not cited_ok and stray:
                 cm = QuoteMatcher([(c.passage_id, c.text, c.doc) for c in stray], raw)
-                cited_ok = bool(cm.relevant_to_sources(q.get("sources") or []))
+                held = cm.relevant_to_sources(q.get("sources") or [])
+                cited_ok = bool(held)
+                top3 = top3 or any(c.passage_id in held for c in cites[:3])
             if not cited_ok:
                 why = (why + " | " if why else "") + "no citation holds a gold quote"
         outcomes.append(
@@ -164,11 +167,23 @@ def _run_ours(assistant, questions, judge: AnswerJudge, log, raw: dict[str, str]
                 why,
                 ans.answer or "",
                 units,
+                top3,
             )
         )
         if (i + 1) % 25 == 0:
             log(f"    {i + 1}/{len(questions)}")
     return {"gold": gold, "rankings": rankings, "outcomes": outcomes, "units": len(passages)}
+
+
+def _history(assistant, turns) -> list[dict] | None:
+    """A follow-up's earlier user turns, each asked in order, as the chat history ask() reads."""
+    if not turns:
+        return None
+    out: list[dict] = []
+    for turn in turns:
+        earlier = assistant.ask(turn, history=out or None)
+        out += [{"role": "user", "content": turn}, {"role": "assistant", "content": earlier.answer or ""}]
+    return out
 
 
 def _run_peer(search: Callable[[str], list], matcher, questions) -> dict:
@@ -195,7 +210,7 @@ def _config_entry(label, kind, overrides, res, questions) -> dict:
         }
         o = by_id.get(q["id"])
         if o is not None:
-            row.update(correct=o.correct, refused=o.refused, cited_ok=o.cited_ok)
+            row.update(correct=o.correct, refused=o.refused, cited_ok=o.cited_ok, cited_top3=o.cited_top3)
         per[q["id"]] = row
     entry["per_question"] = per
     return entry
