@@ -14,9 +14,9 @@ Routes (all JSON; errors are ``{error, message, message_en, hint}``):
 Access to /api/v1: with ``settings.api_keys`` set, every client must send one of
 them in ``X-API-Key`` (compared in constant time over all keys).  With no key
 configured only loopback clients are served.  "Loopback" is decided on the
-address the ASGI server reports (uvicorn applies X-Forwarded-For only from
-``forwarded_allow_ips``, by default 127.0.0.1), and the networks are a parameter
-of :func:`create_api` so tests can declare 127.0.0.1 remote.  Admin routes need
+client address that :class:`ClientAddress` decides once per request (X-Forwarded-For
+is read only from the proxies in ``settings.trusted_proxies``, empty by default), and
+the networks are a parameter of :func:`create_api` so tests can declare 127.0.0.1 remote.  Admin routes need
 HTTP Basic credentials ``settings.admin_user`` / ``settings.admin_password`` in
 addition, and are disabled while the password is empty.
 
@@ -39,14 +39,12 @@ import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path as FilePath
-from typing import Literal
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, File, Path, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPBasicCredentials
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
@@ -65,7 +63,8 @@ from .api_access import (
     match_key,
     parse_networks,
 )
-from .api_docs import HAS_WORD, NOT_BLANK, FilterDict, MethodGuard, check_question, http_error, responses
+from .api_docs import NOT_BLANK, MethodGuard, check_question, http_error, responses
+from .api_models import AskRequest, FeedbackRequest
 from .api_openai import BearerKeys, openai_router
 from .audit import audit
 from .errors import AssistantError, FileTooLarge
@@ -87,53 +86,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 WIDGET = FilePath(__file__).parent / "web" / "widget.html"
-
-
-# --- request bodies ----------------------------------------------------------
-class HistoryTurn(BaseModel):
-    role: Literal["user", "assistant"]
-    content: str = Field(max_length=20_000)
-
-
-class AskRequest(BaseModel):
-    question: str = Field(
-        max_length=100_000,
-        examples=["Sở nào chủ trì quảng bá video clip?"],
-        description="At least one letter or digit (else 400 bad_question); cut at max_question_chars.",
-        json_schema_extra={"pattern": HAS_WORD},
-    )
-    filters: FilterDict | None = Field(
-        None, description='e.g. {"province": "Đồng Tháp", "district": "Lấp Vò", "doc": "<tệp kế hoạch>"}'
-    )
-    history: list[HistoryTurn] | None = Field(None, max_length=50)
-
-
-class FeedbackCitation(BaseModel, extra="allow"):
-    # the fields feedback.make_record keeps, with its limits; other citation fields are ignored
-    passage_id: str | None = Field(None, max_length=500)
-    doc: str | None = Field(None, max_length=500)
-    quote: str | None = Field(None, max_length=2000)
-
-
-class FeedbackUnits(BaseModel, extra="allow"):
-    lead: list[str] = Field(default_factory=list)
-    partners: list[str] = Field(default_factory=list)
-
-
-class FeedbackAnswer(BaseModel, extra="allow"):
-    answer: str | None = Field(None, max_length=20_000)
-    units: FeedbackUnits | None = None
-    citations: list[FeedbackCitation] | None = Field(None, max_length=50)
-
-
-class FeedbackRequest(BaseModel):
-    rating: Literal["useful", "not_useful", "wrong_source"]
-    question: str = Field(
-        max_length=4000, description="Not blank (else 400).", json_schema_extra={"pattern": NOT_BLANK}
-    )
-    answer: FeedbackAnswer | None = Field(None, description="The Answer JSON that was rated.")
-    comment: str = Field("", max_length=2000)
-    filters: dict[str, str | list[str]] | None = None
 
 
 def create_api(

@@ -149,7 +149,7 @@ class MethodGuard:
             return await self.app(scope, receive, send)
         allowed = {m for m in _METHODS if served(m)}
         allow = ", ".join(sorted(allowed))
-        body = {
+        body: dict[str, Any] = {
             "error": "method_not_allowed",
             "message": f"Đường dẫn này không nhận phương thức {scope['method']}; chỉ nhận: {allow}.",
             "message_en": f"Method {scope['method']} not allowed here; allowed: {allow}.",

@@ -61,7 +61,7 @@ class Assistant:
         self._mark: tuple | None = None  # the published manifest the snapshot came from (assistant.watch)
         self._load_lock = threading.Lock()
         self._write_lock = threading.Lock()
-        self._llm = None
+        self._llm: Any = None
         self._llm_loaded = False
         self._uploader = None  # what uploads embed with (assistant.embed_worker), made on first upload
         self._watching: threading.Event | None = None  # set when a shared store is watched
@@ -373,6 +373,13 @@ class Assistant:
         mark = manifest_mark(Path(self.settings.index_dir))
         if mark is None or mark == self._mark:
             return False
+        try:
+            self._reload()
+        except AssistantError as e:  # half-written by a process that died: keep serving the old one
+            log.warning("published index changed but cannot be loaded yet: %s", e.message_en)
+            return False
+        log.warning("published index changed on disk: reloaded (%s)", self.settings.index_dir)
+        return True
 
     def _shared_store(self) -> bool:
         from assistant.indexing import backend
@@ -393,14 +400,6 @@ class Assistant:
             )
             snap = self._reload()
         return snap.docs[served]
-
-        try:
-            self._reload()
-        except AssistantError as e:  # half-written by a process that died: keep serving the old one
-            log.warning("published index changed but cannot be loaded yet: %s", e.message_en)
-            return False
-        log.warning("published index changed on disk: reloaded (%s)", self.settings.index_dir)
-        return True
 
     def _snapshot_or_none(self) -> IndexSnapshot | None:
         try:

@@ -48,7 +48,7 @@ def locked_out(wait: float, what_vi: str, what_en: str) -> RateLimited:
         f"Too many {what_en} from this client: every attempt is refused for {secs} more seconds.",
         hint="Đợi hết thời gian rồi thử lại; nếu quên mật khẩu/khóa, hỏi quản trị viên.",
     )
-    exc.headers = {"Retry-After": str(secs)}  # type: ignore[attr-defined]  # read by error_response
+    exc.headers = {"Retry-After": str(secs)}  # read by error_response
     return exc
 
 
@@ -153,5 +153,5 @@ class AdminGate:
             "Administrator credentials (HTTP Basic) required or wrong.",
             hint="Dùng tài khoản TLKH_ADMIN_USER / TLKH_ADMIN_PASSWORD.",
         )
-        exc.headers = {"WWW-Authenticate": 'Basic realm="tro-ly-ke-hoach", charset="UTF-8"'}  # type: ignore[attr-defined]
+        exc.headers = {"WWW-Authenticate": 'Basic realm="tro-ly-ke-hoach", charset="UTF-8"'}
         raise exc

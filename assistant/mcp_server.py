@@ -174,7 +174,7 @@ class _PlansMCP(FastMCP):
         for m in metas:
             listed.append(
                 Resource(
-                    uri=f"plan://{quote(m.doc, safe='')}",  # type: ignore[arg-type]
+                    uri=f"plan://{quote(m.doc, safe='')}",
                     name=m.doc,
                     title=m.title or m.doc,
                     description=" · ".join(x for x in (m.number, m.date, m.province, m.district) if x)
@@ -354,7 +354,7 @@ def mount_mcp(app, assistant, settings, gate: Callable) -> None:
                 return await error_response(exc)(scope, receive, send)
             await manager.handle_request(scope, receive, send)
 
-    app.add_route("/mcp", Gated(), include_in_schema=False)  # type: ignore[arg-type]
+    app.add_route("/mcp", Gated(), include_in_schema=False)
     outer = app.router.lifespan_context
 
     @contextlib.asynccontextmanager

@@ -8,9 +8,7 @@ Public Gradio endpoint for API clients: ``/ask`` (the chat submit itself).
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from .ui_render import (
     copy_tag,
     copy_text,
     example_questions,
+    export_tasks,
     filters_from,
     md_escape,
     more_tasks_unit,
@@ -35,39 +34,17 @@ from .ui_render import (
     plan_rows,
     plans_line,
     removal_choices,
+    removal_question,
     scope_choices,
     sources_html,
     task_rows,
     unit_choices,
     unit_search,
-    write_csv,
-    write_xlsx,
 )
-from .web.page import CSS, HEAD, I18N, mount_options
+from .uploads import uploaded_file
+from .web.page import CONTEXT_HINT, CONTEXT_JS, CSS, HEAD, I18N, SOURCES_JS, mount_options
 
-__all__ = ["build_ui", "mount_options", "CSS", "HEAD", "I18N"]
-
-# Event delegation: one listener survives every re-render of the sources panel.
-_SOURCES_JS = """
-const open = (ev) => {
-  const card = ev.target.closest('[data-pid]');
-  if (card && element.contains(card)) trigger('click', {pid: card.dataset.pid});
-};
-element.addEventListener('click', open);
-element.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') open(ev); });
-"""
-
-# The context panel always belongs to the answer whose sources are shown: reset with them.
-CONTEXT_HINT = "<div class='tlkh-empty'>Bấm vào một nguồn để xem đoạn đó trong kế hoạch.</div>"
-
-# Bring the cited passage into view each time a source is opened.
-_CONTEXT_JS = """
-watch('value', () => element.querySelector('.tlkh-cited')?.scrollIntoView({block: 'nearest'}));
-"""
-
-
-def _error_text(e: AssistantError) -> str:
-    return e.user_message()
+__all__ = ["build_ui", "mount_options", "uploaded_file", "CSS", "HEAD", "I18N"]
 
 
 def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> gr.Blocks:
@@ -128,7 +105,10 @@ def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> g
                 answer = assistant.ask(question, filters=filters, history=history or None)
             assert answer is not None, "Assistant.stream ends with its Answer"
         except AssistantError as e:
-            chat[-1] = {"role": "assistant", "content": md_escape(_error_text(e)) + copy_tag(_error_text(e))}
+            chat[-1] = {
+                "role": "assistant",
+                "content": md_escape(e.user_message()) + copy_tag(e.user_message()),
+            }
             yield "", chat, e.to_dict(), sources_html(None), CONTEXT_HINT, "", turns, None
             return
         data = answer.to_dict()
@@ -184,7 +164,7 @@ def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> g
                 origin="ui",
             )
         except AssistantError as e:
-            return _error_text(e), gr.skip()
+            return e.user_message(), gr.skip()
         return f"Đã ghi góp ý: {RATING_LABELS[rating]}. Cảm ơn!", ""
 
     def quick_feedback(turns: list, evt: gr.LikeData):
@@ -262,7 +242,7 @@ def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> g
             meta = assistant.add_plan(original, data, progress=report)
         except AssistantError as e:
             audit("upload", who=who, client=client, what=original, result=e.code, via="ui")
-            return (f"Không nạp được: {_error_text(e)}", None) + plans_view()
+            return (f"Không nạp được: {e.user_message()}", None) + plans_view()
         audit("upload", who=who, client=client, what=original, result="ok", via="ui", doc=meta.doc)
         return (f"Đã nạp {meta.doc}: {meta.passage_count} đoạn.", None) + plans_view()
 
@@ -283,7 +263,7 @@ def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> g
                 result=e.code,
                 via="ui",
             )
-            return (f"Không gỡ được: {_error_text(e)}", gr.skip()) + plans_view()
+            return (f"Không gỡ được: {e.user_message()}", gr.skip()) + plans_view()
         audit("remove", who=settings.admin_user, client=client_of(request), what=doc, result="ok", via="ui")
         return (f"Đã gỡ {doc}.", gr.skip()) + plans_view()
 
@@ -293,14 +273,7 @@ def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> g
             return [], None, None
         name, province = json.loads(choice)
         rows = task_rows(assistant.unit_tasks(name, province))
-        old = sorted(export_dir.iterdir(), key=lambda d: d.stat().st_mtime)
-        for d in old[:-20]:  # Gradio has copied them into its cache already; keep the folder small
-            shutil.rmtree(d, ignore_errors=True)
-        out = export_dir / uuid.uuid4().hex[:8]
-        out.mkdir()
-        stem = "nhiem-vu-" + "".join(ch if ch.isalnum() else "-" for ch in name)[:60].strip("-")
-        csv_path = write_csv(out / f"{stem}.csv", TASK_HEADERS, rows)
-        xlsx_path = write_xlsx(out / f"{stem}.xlsx", TASK_HEADERS, rows)
+        csv_path, xlsx_path = export_tasks(export_dir, name, rows)
         return rows, str(csv_path), str(xlsx_path)
 
     # Without preload (a first start still indexing) the lists start empty; each page load fills them.
@@ -367,11 +340,9 @@ def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> g
                     clear = gr.Button("Cuộc hội thoại mới", size="sm")
                 with gr.Column(scale=2):
                     gr.Markdown("### Nguồn", elem_id="tlkh-sources-title")
-                    sources = gr.HTML(sources_html(None), js_on_load=_SOURCES_JS, elem_id="tlkh-sources")
+                    sources = gr.HTML(sources_html(None), js_on_load=SOURCES_JS, elem_id="tlkh-sources")
                     gr.Markdown("### Đoạn trong kế hoạch")
-                    ctx = gr.HTML(
-                        CONTEXT_HINT, js_on_load=_CONTEXT_JS, elem_id="tlkh-context", max_height=420
-                    )
+                    ctx = gr.HTML(CONTEXT_HINT, js_on_load=CONTEXT_JS, elem_id="tlkh-context", max_height=420)
                     with gr.Accordion("Góp ý về câu trả lời đang xem", open=False):
                         comment = gr.Textbox(label="Góp ý thêm (không bắt buộc)", lines=2, max_length=2000)
                         with gr.Row():
@@ -502,12 +473,8 @@ def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> g
 
         def ask_removal(doc: str | None):
             """First step of "Gỡ kế hoạch": say what will be removed and wait for a second click."""
-            if not doc:
-                return gr.Group(visible=False), "", "Hãy chọn kế hoạch cần gỡ."
-            text = (
-                f"Gỡ **{md_escape(doc)}** khỏi kho kế hoạch? Các câu trả lời sẽ không còn dùng kế hoạch này."
-            )
-            return gr.Group(visible=True), text, ""
+            question = removal_question(doc)
+            return gr.Group(visible=bool(doc)), question, "" if doc else "Hãy chọn kế hoạch cần gỡ."
 
         rm_btn.click(
             ask_removal, [rm_doc], [confirm_box, confirm_text, admin_status], api_visibility="private"
@@ -530,33 +497,3 @@ def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> g
         unit.change(unit_view, [unit], [tasks_table, csv_file, xlsx_file], api_visibility="private")
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo
-
-
-def uploaded_file(file_data) -> tuple[Path, str] | None:
-    """(path, the client's file name) for a file the client uploaded, else None.
-
-    Accepted only inside Gradio's upload folder, as a regular file (no symlink), so a
-    FileData naming any other server path is refused without being read.
-    """
-    from gradio.utils import get_upload_folder
-
-    if isinstance(file_data, dict):
-        raw, original = file_data.get("path"), file_data.get("orig_name")
-    else:  # a plain path (direct calls, older clients)
-        raw, original = file_data, None
-    if not isinstance(raw, str) or not raw:
-        return None
-    folder = Path(get_upload_folder()).resolve()
-    given = Path(raw)
-    if not given.is_absolute():
-        given = folder / given
-    try:
-        if given.is_symlink():
-            return None
-        path = given.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-    if folder not in path.parents or not path.is_file():
-        return None
-    name = original if isinstance(original, str) and original.strip() else path.name
-    return path, name

@@ -14,7 +14,9 @@ import csv
 import html
 import json
 import re
+import shutil
 import urllib.parse
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,8 @@ __all__ = [
     "plans_line",
     "vi_date",
     "clip_around",
+    "export_tasks",
+    "removal_question",
 ]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~$=:\"'])")
@@ -467,3 +471,23 @@ def example_questions(units: Sequence[dict[str, Any]], metas: Sequence[Any], n: 
         if m.number and len(out) < n:
             out.append(f"Văn bản {m.number} ban hành ngày nào?")
     return out[:n]
+
+
+def export_tasks(export_dir: Path, unit: str, rows: list) -> tuple[Path, Path]:
+    """A unit's task table as CSV and XLSX in a fresh folder under ``export_dir``."""
+    old = sorted(export_dir.iterdir(), key=lambda d: d.stat().st_mtime)
+    for d in old[:-20]:  # Gradio has copied them into its cache already; keep the folder small
+        shutil.rmtree(d, ignore_errors=True)
+    out = export_dir / uuid.uuid4().hex[:8]
+    out.mkdir()
+    stem = "nhiem-vu-" + "".join(ch if ch.isalnum() else "-" for ch in unit)[:60].strip("-")
+    return write_csv(out / f"{stem}.csv", TASK_HEADERS, rows), write_xlsx(
+        out / f"{stem}.xlsx", TASK_HEADERS, rows
+    )
+
+
+def removal_question(doc: str | None) -> str:
+    """The confirmation asked before "Gỡ kế hoạch" removes ``doc`` ("" when nothing is chosen)."""
+    if not doc:
+        return ""
+    return f"Gỡ **{md_escape(doc)}** khỏi kho kế hoạch? Các câu trả lời sẽ không còn dùng kế hoạch này."

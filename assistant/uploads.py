@@ -20,7 +20,7 @@ from .errors import NoPlanContent, UnsafeFileName
 from .records import ParsedDoc
 from .textnorm import fold, nfc
 
-__all__ = ["stored_name", "check_plan_content", "ui_blocked_paths", "MAX_STEM"]
+__all__ = ["stored_name", "check_plan_content", "ui_blocked_paths", "MAX_STEM", "uploaded_file"]
 
 MAX_STEM = 80  # characters kept of the name's stem: enough to recognise a plan, short for every file system
 _SAFE = re.compile(r"[^a-z0-9._-]+")
@@ -115,3 +115,33 @@ def ui_blocked_paths(settings) -> list[str]:
         if str(c) not in out:
             out.append(str(c))
     return out
+
+
+def uploaded_file(file_data) -> tuple[Path, str] | None:
+    """(path, the client's file name) for a file the client uploaded, else None.
+
+    Accepted only inside Gradio's upload folder, as a regular file (no symlink), so a
+    FileData naming any other server path is refused without being read.
+    """
+    from gradio.utils import get_upload_folder
+
+    if isinstance(file_data, dict):
+        raw, original = file_data.get("path"), file_data.get("orig_name")
+    else:  # a plain path (direct calls, older clients)
+        raw, original = file_data, None
+    if not isinstance(raw, str) or not raw:
+        return None
+    folder = Path(get_upload_folder()).resolve()
+    given = Path(raw)
+    if not given.is_absolute():
+        given = folder / given
+    try:
+        if given.is_symlink():
+            return None
+        path = given.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if folder not in path.parents or not path.is_file():
+        return None
+    name = original if isinstance(original, str) and original.strip() else path.name
+    return path, name

@@ -72,7 +72,7 @@ def load(settings, embedder_id: str | None) -> IndexStore:
     """The index being served: from the folder, or the current PostgreSQL generation."""
     if not uses_pg(settings):
         return IndexStore.load(Path(settings.index_dir), embedder_id)
-    from .pgstore import wait_for_generation
+    from .pg_support import wait_for_generation
 
     st = pg_store(settings)
     mine = _PUBLISHED.get(settings.store)
@@ -92,7 +92,8 @@ def build(settings, *, progress: Progress | None = None, embedder: Embedder | No
     embedder = embedder or get_embedder(settings.embedder)
     if not uses_pg(settings):
         return build_index(settings, progress=progress, embedder=embedder)
-    from .pgstore import NewPlan, PgEmbeddingCache
+    from .pg_support import PgEmbeddingCache
+    from .pgstore import NewPlan
 
     t0 = time.perf_counter()
     st = pg_store(settings)
@@ -151,7 +152,8 @@ def add_upload(
     passages re-saved, are refused; a name already taken gets a ``-2`` suffix (as a file
     of that name in the corpus folder does), and the plan is parsed under that name.
     """
-    from .pgstore import NewPlan, PgEmbeddingCache, content_key
+    from .pg_support import PgEmbeddingCache
+    from .pgstore import NewPlan, content_key
 
     st = pg_store(settings)
     final = _unique(name, st.served_docs())

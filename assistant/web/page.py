@@ -7,7 +7,7 @@ from pathlib import Path
 
 import gradio as gr
 
-__all__ = ["CSS", "HEAD", "I18N", "mount_options"]
+__all__ = ["CSS", "HEAD", "I18N", "mount_options", "SOURCES_JS", "CONTEXT_JS", "CONTEXT_HINT"]
 
 WEB = Path(__file__).parent
 CSS = (WEB / "ui.css").read_text(encoding="utf-8")
@@ -29,3 +29,22 @@ def mount_options() -> dict:
     the API's own documentation is at /docs.
     """
     return {"css": CSS, "head": HEAD, "i18n": I18N, "footer_links": []}
+
+
+# Event delegation: one listener survives every re-render of the sources panel.
+SOURCES_JS = """
+const open = (ev) => {
+  const card = ev.target.closest('[data-pid]');
+  if (card && element.contains(card)) trigger('click', {pid: card.dataset.pid});
+};
+element.addEventListener('click', open);
+element.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') open(ev); });
+"""
+
+# The context panel always belongs to the answer whose sources are shown: reset with them.
+CONTEXT_HINT = "<div class='tlkh-empty'>Bấm vào một nguồn để xem đoạn đó trong kế hoạch.</div>"
+
+# Bring the cited passage into view each time a source is opened.
+CONTEXT_JS = """
+watch('value', () => element.querySelector('.tlkh-cited')?.scrollIntoView({block: 'nearest'}));
+"""
