@@ -99,7 +99,7 @@ class HybridRetriever(BaseRetriever):
 
     def __init__(self, store=None, embedder=None, settings=None, **kw: Any) -> None:
         # the fields are this class's (pydantic); mypy only sees BaseRetriever's signature
-        super().__init__(store=store, embedder=embedder, settings=settings, **kw)  # type: ignore[call-arg]
+        super().__init__(store=store, embedder=embedder, settings=settings, **kw)
         if self.snapshot is None:
             self.snapshot = IndexSnapshot.build(store)
         if getattr(embedder, "id", None) and store.embedder_id != embedder.id:
