@@ -333,8 +333,8 @@ class _NeverRefuses:
     def retriever(self):
         return self.inner.snapshot().retriever
 
-    def ask(self, question, filters=None):
-        ans = self.inner.ask(question, filters)
+    def ask(self, question, filters=None, history=None):
+        ans = self.inner.ask(question, filters, history=history)
         if ans.refused and ans.citations:
             ans.refused = False
             ans.answer = ans.citations[0].quote or ans.citations[0].text
