@@ -482,7 +482,8 @@ def test_answers_and_sources_are_escaped(evil):
     data = _answer(evil)
     src = _parse(sources_html(data))
     assert set(src.tags) <= {"div", "span", "mark"}, src.tags
-    assert all(k in ("class", "data-pid", "role", "tabindex", "title") for k, _ in src.attrs), src.attrs
+    assert all(k in ("class", "data-pid", "id", "role", "tabindex", "title") for k, _ in src.attrs), src.attrs
+    assert all(v.startswith("tlkh-src-") and v[9:].isdigit() for k, v in src.attrs if k == "id"), src.attrs
     assert evil in "".join(src.text)  # shown as the characters it is made of
     assert dict(src.attrs)["data-pid"] == evil
     ctx = _parse(context_html([_Passage(evil)], evil, evil))
