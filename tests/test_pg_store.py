@@ -16,7 +16,7 @@ import pytest
 from _pg import fresh_db, pg_server, plan_text  # noqa: F401  (fixtures)
 
 from assistant.core import Assistant
-from assistant.errors import DocumentError, StoreUnavailable
+from assistant.errors import DocumentError, PlanNotFound, StoreUnavailable
 from assistant.indexing import IndexStore, backend, build_index, get_embedder
 from assistant.indexing.pg_schema import SCHEMA_VERSION
 from assistant.indexing.pgstore import KEEP_GENERATIONS
@@ -73,8 +73,8 @@ def test_original_bytes_audit_and_generations(pg_settings, corpus_dir):
     g1 = a.health()["generation"]
     a.remove_plan(name)
     assert name not in {m.doc for m in a.plans()} and a.health()["generation"] == g1 + 1
-    with pytest.raises(DocumentError):
-        a.remove_plan(name)  # the writers' check runs in the store: nothing to remove
+    with pytest.raises(PlanNotFound):
+        a.remove_plan(name)  # removed already: an exact id that is not served is a 404, not a no-op
     meta = a.add_plan(name, (corpus_dir / name).read_bytes())
     assert meta.doc == name and a.health()["generation"] == g1 + 2
     # the same bytes, or the same plan re-saved with CRLF, are refused through the store's check
