@@ -48,8 +48,14 @@ def quiet_logging(verbose: int = 0) -> None:
 
 
 def index_present(settings: Any) -> bool:
-    """Whether an index was built before (its manifest is written last, so it marks a whole one)."""
-    return (Path(settings.index_dir) / "manifest.json").exists()
+    """Whether an index was built before (its manifest is written last, so it marks a whole one).
+
+    With a shared PostgreSQL store there is no local index: loading it builds a first generation
+    if the store has none (``Assistant(build_if_missing=True)``), so nothing is built here.
+    """
+    from assistant.indexing.backend import uses_pg
+
+    return uses_pg(settings) or (Path(settings.index_dir) / "manifest.json").exists()
 
 
 _PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
