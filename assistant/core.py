@@ -127,7 +127,11 @@ class Assistant:
         log.info("serving generation %s", generation)
 
     def _snapshot_of(self, store: Any) -> IndexSnapshot:
-        return IndexSnapshot.build(store).with_retriever(self.embedder, self.settings)
+        from assistant.retrieve import HybridRetriever
+
+        return IndexSnapshot.build(store).with_retriever(
+            lambda snap: HybridRetriever(store, self.embedder, self.settings, snapshot=snap)
+        )
 
     def _reload(self) -> IndexSnapshot:
         from assistant.indexing import backend

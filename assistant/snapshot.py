@@ -11,7 +11,7 @@ answer handlers both use it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,6 @@ from assistant.vocab.tokens import Idf, syllables
 
 if TYPE_CHECKING:
     from assistant.indexing.lexical import DiacriticRestorer
-    from assistant.retrieve import HybridRetriever
 
 __all__ = ["FILTER_KEYS", "IndexSnapshot", "UnitIndex", "unit_key", "aliases_by_unit"]
 
@@ -117,7 +116,7 @@ class IndexSnapshot:
     metadata: dict[str, Passage] = field(default_factory=dict)  # doc → its metadata passage
     order: dict[str, int] = field(default_factory=dict)  # passage id → position
     columns: _Columns | None = None
-    retriever: HybridRetriever | None = None  # set by ``with_retriever``
+    retriever: Any = None  # the HybridRetriever over this snapshot, set by ``with_retriever``
 
     @classmethod
     def build(cls, store: Any) -> IndexSnapshot:
@@ -156,14 +155,15 @@ class IndexSnapshot:
             columns=columns,
         )
 
-    def with_retriever(self, embedder: Any, settings: Any) -> IndexSnapshot:
-        """This snapshot with its hybrid retriever (which reads the snapshot back)."""
+    def with_retriever(self, make: Callable[[IndexSnapshot], Any]) -> IndexSnapshot:
+        """This snapshot with the retriever ``make(snapshot)`` builds (it reads the snapshot back).
+
+        Retrieval imports this module, not the other way round: the caller names the retriever.
+        """
         from dataclasses import replace
 
-        from assistant.retrieve import HybridRetriever
-
         snap = replace(self)
-        object.__setattr__(snap, "retriever", HybridRetriever(self.store, embedder, settings, snapshot=snap))
+        object.__setattr__(snap, "retriever", make(snap))
         return snap
 
     # --- reading questions -------------------------------------------------------

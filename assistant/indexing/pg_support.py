@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -16,9 +16,6 @@ from ..errors import StoreUnavailable
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
 from .store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, IndexStore, lexical_text, unit_text
-
-if TYPE_CHECKING:
-    from .pgstore import PgStore
 
 __all__ = ["PgEmbeddingCache", "wait_for_generation"]
 
@@ -35,7 +32,7 @@ class PgEmbeddingCache:
     The same ``lookup``/``add`` interface as the folder cache.
     """
 
-    def __init__(self, store: PgStore, embedder_id: str) -> None:
+    def __init__(self, store: Any, embedder_id: str) -> None:
         self.store, self.embedder_id = store, embedder_id
 
     def lookup(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
@@ -88,7 +85,7 @@ def _in_memory(
     return IndexStore(Path("."), manifest, passages, docs, dense, lex, units)
 
 
-def wait_for_generation(store: PgStore, gen: int, timeout: float = 30.0) -> None:
+def wait_for_generation(store: Any, gen: int, timeout: float = 30.0) -> None:
     """Block until the read side serves ``gen`` or later (a standby replays the primary's WAL)."""
     deadline = time.monotonic() + timeout
     while True:
