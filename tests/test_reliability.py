@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 from _live import LiveServer
+from _small import ADMIN, BASE_PLANS, KEY, build_small, small_settings
 
 from assistant.api import create_api, create_app
 from assistant.core import Assistant
@@ -33,34 +34,14 @@ from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-BASE_PLANS = ("dong-nai-2024-183-kh-ubnd.txt", "lap-vo-2024-truyen-thong-chinh-sach.txt")
 UPLOAD = CORPUS / "dong-thap-2024-thong-tin-doi-ngoai.txt"
 THIRD = CORPUS / "tra-vinh-2023-1899-qd-ubnd.txt"
-ADMIN = ("quan-tri", "Mật-khẩu-Đúng-123")
-KEY = "khoa-api-bi-mat-0123456789"
 ERROR_KEYS = {"error", "message", "message_en", "hint"}
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("rel-base")
-    (base / "corpus").mkdir()
-    for name in BASE_PLANS:
-        shutil.copy(CORPUS / name, base / "corpus" / name)
-    Assistant(_settings(base), build_if_missing=True).plans()
-    return base
-
-
-def _settings(base: Path, **kw) -> Settings:
-    return Settings(
-        corpus_dir=base / "corpus",
-        index_dir=base / "index",
-        data_dir=base / "data",
-        embedder="fake",
-        admin_user=ADMIN[0],
-        admin_password=ADMIN[1],
-        **kw,
-    )
+    return build_small(tmp_path_factory.mktemp("rel-base"))
 
 
 @pytest.fixture()
@@ -71,7 +52,7 @@ def work(built, tmp_path):
 
 
 def _assistant(base: Path, **kw) -> tuple[Assistant, Settings]:
-    s = _settings(base, **kw)
+    s = small_settings(base, **kw)
     a = Assistant(s)
     a.plans()
     return a, s

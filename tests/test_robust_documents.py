@@ -28,6 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 from _live import LiveServer
+from _small import ADMIN, build_small, small_settings
 
 from assistant.api import create_api
 from assistant.core import Assistant
@@ -49,31 +50,12 @@ CORPUS = ROOT / "corpus"
 BASE_PLANS = ("dong-thap-2024-thong-tin-doi-ngoai.txt", "tra-vinh-2023-1899-qd-ubnd.txt")
 UPLOAD_PLAN = CORPUS / "lap-vo-2024-truyen-thong-chinh-sach.txt"  # not in the base index
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-ADMIN = ("quan-tri", "mật-khẩu-thử")
 
 
 # --- a small live index, built once, copied per test -----------------------------------
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("docs-base")
-    (base / "corpus").mkdir()
-    for name in BASE_PLANS:
-        shutil.copy(CORPUS / name, base / "corpus" / name)
-    a = Assistant(_settings(base), build_if_missing=True)
-    assert len(a.plans()) == len(BASE_PLANS)
-    return base
-
-
-def _settings(base: Path, **kw) -> Settings:
-    return Settings(
-        corpus_dir=base / "corpus",
-        index_dir=base / "index",
-        data_dir=base / "data",
-        embedder="fake",
-        admin_user=ADMIN[0],
-        admin_password=ADMIN[1],
-        **kw,
-    )
+    return build_small(tmp_path_factory.mktemp("docs-base"), BASE_PLANS)
 
 
 @pytest.fixture()
@@ -81,7 +63,7 @@ def work(built, tmp_path):
     """(Assistant, Settings, base dir) over a private copy of the built index."""
     base = tmp_path / "ws"
     shutil.copytree(built, base)
-    settings = _settings(base)
+    settings = small_settings(base)
     a = Assistant(settings)
     a.plans()  # loaded before the upload, as in a running server
     return a, settings, base
@@ -684,7 +666,7 @@ def _view(ans) -> tuple:
 
 def _answers(built: Path, where: Path, text: str, questions: list[dict], **kw) -> list:
     shutil.copytree(built, where)
-    a = Assistant(_settings(where, **kw))
+    a = Assistant(small_settings(where, **kw))
     a.plans()
     a.add_plan(UPLOAD_PLAN.name, text.encode("utf-8"))
     return [a.ask(q["question"]) for q in questions]
@@ -815,7 +797,7 @@ def test_first_upload_on_a_fresh_install_does_not_hang(tmp_path):
     base = tmp_path / "fresh"
     (base / "corpus").mkdir(parents=True)
     shutil.copy(CORPUS / BASE_PLANS[0], base / "corpus" / BASE_PLANS[0])
-    a = Assistant(_settings(base), build_if_missing=True)  # as the server creates it; no index yet
+    a = Assistant(small_settings(base), build_if_missing=True)  # as the server creates it; no index yet
     result = {}
 
     def upload():

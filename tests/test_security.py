@@ -20,6 +20,7 @@ import httpx
 import numpy as np
 import pytest
 from _live import LiveServer
+from _small import ADMIN, BASE_PLANS, KEY, build_small, small_settings
 
 from assistant.api import create_api
 from assistant.core import Assistant
@@ -29,39 +30,19 @@ from assistant.ui_render import answer_markdown, context_html, copy_text, highli
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-BASE_PLANS = ("dong-nai-2024-183-kh-ubnd.txt", "lap-vo-2024-truyen-thong-chinh-sach.txt")
 UPLOAD = CORPUS / "dong-thap-2024-thong-tin-doi-ngoai.txt"
-ADMIN = ("quan-tri", "Mật-khẩu-Đúng-123")
-KEY = "khoa-api-bi-mat-0123456789"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("sec-base")
-    (base / "corpus").mkdir()
-    for name in BASE_PLANS:
-        shutil.copy(CORPUS / name, base / "corpus" / name)
-    Assistant(_settings(base), build_if_missing=True).plans()
-    return base
-
-
-def _settings(base: Path, **kw) -> Settings:
-    return Settings(
-        corpus_dir=base / "corpus",
-        index_dir=base / "index",
-        data_dir=base / "data",
-        embedder="fake",
-        admin_user=ADMIN[0],
-        admin_password=ADMIN[1],
-        **kw,
-    )
+    return build_small(tmp_path_factory.mktemp("sec-base"))
 
 
 @pytest.fixture()
 def work(built, tmp_path):
     base = tmp_path / "ws"
     shutil.copytree(built, base)
-    settings = _settings(base)
+    settings = small_settings(base)
     a = Assistant(settings)
     a.plans()
     return a, settings, base
