@@ -1,7 +1,9 @@
 """Decoding a text plan's bytes: byte order marks, UTF-8, UTF-16 without BOM, Windows-1258.
 
-Legacy Vietnamese encodings (TCVN3, VNI) cannot be told apart reliably, so they are
-refused with a hint to convert the file rather than decoded into mojibake.
+Legacy Vietnamese encodings (TCVN3/ABC, VNI; ``legacy.py``) are decoded when the converted
+text reads as Vietnamese and the text as read does not; otherwise the file is refused with a
+hint to convert it rather than decoded into mojibake.  Text already in Unicode is never
+converted.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import unicodedata
 
 from ..errors import UndecodableText
 from ..textnorm import nfc
+from .legacy import decode_legacy, detect_legacy
 
 __all__ = ["decode_text"]
 
@@ -68,7 +71,9 @@ def decode_text(name: str, data: bytes) -> str:
     try:
         text = data.decode("utf-8")
         if _plausible(text):
-            return text
+            # a legacy-font file once converted byte for byte to UTF-8 ("KÕ ho¹ch")
+            enc = detect_legacy(text)
+            return decode_legacy(text, enc) if enc is not None else text
         raise _undecodable(name, "control characters: binary data, not text")
     except UnicodeDecodeError:
         pass
@@ -78,6 +83,11 @@ def decode_text(name: str, data: bytes) -> str:
         text = ""
     if text and _looks_vietnamese(text):
         return text
+    # a file typed in a TCVN3 or VNI font and saved as plain text: its bytes are the legacy codes
+    latin = data.decode("latin-1")
+    enc = detect_legacy(latin) if _plausible(latin) else None
+    if enc is not None:
+        return decode_legacy(latin, enc)
     raise _undecodable(name, "not UTF-8/UTF-16, and not Windows-1258 Vietnamese (maybe TCVN3/VNI)")
 
 
