@@ -100,7 +100,7 @@ def _candidate(found: dict[int, _Font], ref, font) -> _Font | None:
     subtype = font.get("/Subtype")
     legacy = legacy_of_font(str(font.get("/BaseFont", "")))
     if subtype == "/Type0":
-        if "/ToUnicode" in font or str(font.get("/Encoding")) != "/Identity-H":
+        if legacy is None and ("/ToUnicode" in font or str(font.get("/Encoding")) != "/Identity-H"):
             return None
         entry = _Font(font, two_byte=True)
     elif subtype in ("/TrueType", "/Type1"):
@@ -247,17 +247,18 @@ def _decipher(words: Counter[tuple[int, ...]], known: dict[int, str], unknown: s
 
 
 def _cased(words: Counter[tuple[int, ...]], m: dict[int, str], resolved: dict[int, str]) -> dict[int, str]:
-    """Capitals: a glyph inside capitalised words, or the second glyph read as the same letter."""
-    evidence: dict[int, list[int]] = {c: [0, 0] for c in resolved}  # [capital, lowercase]
+    """Capital or small: a glyph inside a word's tail of capitals ("TRƯỞNG") is a capital, in a
+    tail of small letters ("trưởng", "Trưởng") a small one; a word's first letter says nothing
+    (titles capitalise it).  Without evidence, the second glyph read as a letter is its capital."""
+    evidence: dict[int, list[int]] = {c: [0, 0] for c in resolved}  # [capital, small]
     for w, n in words.items():
-        letters = [m.get(x, "") for x in w]
         for i, c in enumerate(w):
             if c not in resolved:
                 continue
-            others = [ch for j, ch in enumerate(letters) if j != i and ch.isalpha() and w[j] not in resolved]
-            if others and all(ch.isupper() for ch in others):
+            tail = [m[x] for j, x in enumerate(w) if j >= 1 and j != i and x not in resolved and x in m and m[x].isalpha()]
+            if tail and all(ch.isupper() for ch in tail):
                 evidence[c][0] += n
-            elif others and any(ch.islower() for ch in others[: max(i, 1)]) and i > 0:
+            elif tail and i > 0 and all(ch.islower() for ch in tail):
                 evidence[c][1] += n
     out = {}
     by_letter: dict[str, list[int]] = defaultdict(list)
@@ -269,7 +270,8 @@ def _cased(words: Counter[tuple[int, ...]], m: dict[int, str], resolved: dict[in
             continue
         ranked = sorted(cs, key=lambda c: evidence[c][1] - evidence[c][0], reverse=True)
         for k, c in enumerate(ranked):
-            upper = evidence[c][0] > evidence[c][1] or (k > 0 and evidence[c][1] == 0)
+            cap, small = evidence[c]
+            upper = cap > small or (cap == small and k > 0)
             out[c] = ch.upper() if upper else ch
     return out
 
@@ -310,12 +312,32 @@ def _family(font: _Font) -> str:
     return re.sub(r"(?:PS)?(?:MT)?$", "", base) or name
 
 
+def _unicode_map(font: _Font) -> dict[int, str]:
+    """The font's own /ToUnicode map, code -> text, as pypdf parses it ({} when it has none)."""
+    if "/ToUnicode" not in font.obj:  # type: ignore[operator]
+        return {}
+    try:
+        from pypdf._cmap import get_encoding
+
+        parsed = get_encoding(font.obj)[1]  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - a private helper of pypdf: without it the font stays as read
+        return {}
+    return {int.from_bytes(k.encode("latin-1"), "big"): v for k, v in parsed.items() if isinstance(k, str) and isinstance(v, str)}
+
+
 def _legacy_map(font: _Font, codes: set[int]) -> dict[int, str] | None:
+    """A font named as a TCVN3 or VNI font: its codes (or the Latin-1 characters its own
+    /ToUnicode gives them, as Word writes it) are the legacy table's bytes."""
     legacy = legacy_of_font(str(font.obj.get("/BaseFont", "")))  # type: ignore[attr-defined]
-    if legacy is None or font.two_byte:
+    if legacy is None:
         return None
     enc, capitals = legacy
     table = code_map(enc, capitals)
+    own = _unicode_map(font)
+    if own:
+        return {c: "".join(table.get(ord(ch), ch) if ord(ch) <= 0xFF else ch for ch in v) for c, v in own.items()}
+    if font.two_byte:
+        return None  # glyph numbers, not legacy codes: read like any composite font
     return {c: table.get(c, chr(c).upper() if capitals else chr(c)) for c in codes}
 
 
