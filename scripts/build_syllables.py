@@ -27,7 +27,11 @@ def main() -> None:
         raw = (root / "assistant" / "data" / name).read_text(encoding="utf-8")
         text = unicodedata.normalize("NFC", raw).lower()
         counts.update(w for w in re.findall(r"[^\W\d_]+", text) if len(w) <= 7)
-    out = {"version": VERSION, "source": "corpus/*.txt, units.json, abbreviations.json", "counts": dict(counts.most_common())}
+    out = {
+        "version": VERSION,
+        "source": "corpus/*.txt, units.json, abbreviations.json",
+        "counts": dict(counts.most_common()),
+    }
     dest = root / "assistant" / "data" / "syllables.json"
     dest.write_text(json.dumps(out, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
     print(f"{len(counts)} syllables, {sum(counts.values())} tokens -> {dest}")

@@ -28,7 +28,9 @@ SERIF = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
 SENTENCE = "Kế hoạch kiểm tra việc chấp hành quy định pháp luật trong sử dụng vật liệu nổ công nghiệp"
 # the same sentence as typed in the legacy fonts (TCVN 5712:1993 VN3 bytes; VNI-Windows bytes)
 SENTENCE_TCVN3 = "KÕ ho¹ch kiÓm tra viÖc chÊp hµnh quy ®Þnh ph¸p luËt trong sö dông vËt liÖu næ c«ng nghiÖp"
-SENTENCE_VNI = "Keá hoaïch kieåm tra vieäc chaáp haønh quy ñònh phaùp luaät trong söû duïng vaät lieäu noå coâng nghieäp"
+SENTENCE_VNI = (
+    "Keá hoaïch kieåm tra vieäc chaáp haønh quy ñònh phaùp luaät trong söû duïng vaät lieäu noå coâng nghieäp"
+)
 TITLE = "KẾ HOẠCH"
 TITLE_TCVN3_CAPS = "KÕ HO¹CH"  # typed in .VnTimeH: the capitals font draws the lowercase codes as capitals
 
@@ -37,7 +39,9 @@ def test_tables_convert_the_known_spellings():
     assert decode_legacy(SENTENCE_TCVN3, LegacyEncoding.TCVN3) == SENTENCE
     assert decode_legacy(SENTENCE_VNI, LegacyEncoding.VNI) == SENTENCE
     assert decode_legacy(TITLE_TCVN3_CAPS, LegacyEncoding.TCVN3, capitals=True) == TITLE
-    assert decode_legacy("§iÒu 1. Së C«ng Th­¬ng", LegacyEncoding.TCVN3) == "Điều 1. Sở Công Thương"  # ư is 0xAD, a soft hyphen in Latin-1
+    assert (
+        decode_legacy("§iÒu 1. Së C«ng Th­¬ng", LegacyEncoding.TCVN3) == "Điều 1. Sở Công Thương"
+    )  # ư is 0xAD, a soft hyphen in Latin-1
 
 
 @pytest.mark.parametrize(
@@ -72,7 +76,11 @@ def test_unicode_text_is_never_taken_for_legacy():
     "encoding,legacy", [("tcvn3", SENTENCE_TCVN3), ("vni", SENTENCE_VNI)], ids=["tcvn3", "vni"]
 )
 def test_text_file_typed_in_a_legacy_font(encoding, legacy):
-    text = f"{legacy}.\n{legacy} trªn ®Þa bµn tØnh." if encoding == "tcvn3" else f"{legacy}.\n{legacy} treân ñòa baøn tænh."
+    text = (
+        f"{legacy}.\n{legacy} trªn ®Þa bµn tØnh."
+        if encoding == "tcvn3"
+        else f"{legacy}.\n{legacy} treân ñòa baøn tænh."
+    )
     got = decode_text("cu.txt", text.encode("cp1252"))
     assert got == f"{SENTENCE}.\n{SENTENCE} trên địa bàn tỉnh."
     # the same legacy characters once saved as UTF-8 (a byte-for-byte conversion)
@@ -153,7 +161,9 @@ def test_unicode_pdf_is_unchanged(tmp_path):
 
     from assistant.ingest.pdf_glyphs import repair_fonts
 
-    data = _legacy_pdf(tmp_path, "LiberationSerif", ["Thuc hien ke hoach so 15 cua UBND tinh."], "LiberationSerif", TITLE)
+    data = _legacy_pdf(
+        tmp_path, "LiberationSerif", ["Thuc hien ke hoach so 15 cua UBND tinh."], "LiberationSerif", TITLE
+    )
     reader = PdfReader(io.BytesIO(data))
     assert repair_fonts(reader) == 0
 

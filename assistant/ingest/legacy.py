@@ -21,7 +21,14 @@ from functools import lru_cache
 from ..textnorm import nfc
 from ..vocab.data import LEGACY_FONTS_PATH, SYLLABLES_PATH, file_stamp, legacy_font_tables, syllable_counts
 
-__all__ = ["LegacyEncoding", "legacy_of_font", "decode_legacy", "code_map", "looks_vietnamese", "detect_legacy"]
+__all__ = [
+    "LegacyEncoding",
+    "legacy_of_font",
+    "decode_legacy",
+    "code_map",
+    "looks_vietnamese",
+    "detect_legacy",
+]
 
 
 class LegacyEncoding(Enum):

@@ -255,7 +255,11 @@ def _cased(words: Counter[tuple[int, ...]], m: dict[int, str], resolved: dict[in
         for i, c in enumerate(w):
             if c not in resolved:
                 continue
-            tail = [m[x] for j, x in enumerate(w) if j >= 1 and j != i and x not in resolved and x in m and m[x].isalpha()]
+            tail = [
+                m[x]
+                for j, x in enumerate(w)
+                if j >= 1 and j != i and x not in resolved and x in m and m[x].isalpha()
+            ]
             if tail and all(ch.isupper() for ch in tail):
                 evidence[c][0] += n
             elif tail and i > 0 and all(ch.islower() for ch in tail):
@@ -322,7 +326,11 @@ def _unicode_map(font: _Font) -> dict[int, str]:
         parsed = get_encoding(font.obj)[1]  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - a private helper of pypdf: without it the font stays as read
         return {}
-    return {int.from_bytes(k.encode("latin-1"), "big"): v for k, v in parsed.items() if isinstance(k, str) and isinstance(v, str)}
+    return {
+        int.from_bytes(k.encode("latin-1"), "big"): v
+        for k, v in parsed.items()
+        if isinstance(k, str) and isinstance(v, str)
+    }
 
 
 def _legacy_map(font: _Font, codes: set[int]) -> dict[int, str] | None:
@@ -335,7 +343,9 @@ def _legacy_map(font: _Font, codes: set[int]) -> dict[int, str] | None:
     table = code_map(enc, capitals)
     own = _unicode_map(font)
     if own:
-        return {c: "".join(table.get(ord(ch), ch) if ord(ch) <= 0xFF else ch for ch in v) for c, v in own.items()}
+        return {
+            c: "".join(table.get(ord(ch), ch) if ord(ch) <= 0xFF else ch for ch in v) for c, v in own.items()
+        }
     if font.two_byte:
         return None  # glyph numbers, not legacy codes: read like any composite font
     return {c: table.get(c, chr(c).upper() if capitals else chr(c)) for c in codes}

@@ -78,7 +78,9 @@ def abbreviation_entries(path: Path | None = None) -> list[dict[str, Any]]:
 def _versioned(path: Path, version: int) -> dict[str, Any]:
     data = _parsed(str(path), file_stamp(path))
     if not isinstance(data, dict) or data.get("version") != version:
-        raise ValueError(f"{path.name}: expected version {version}, found {data.get('version') if isinstance(data, dict) else None}")
+        raise ValueError(
+            f"{path.name}: expected version {version}, found {data.get('version') if isinstance(data, dict) else None}"
+        )
     return data
 
 
