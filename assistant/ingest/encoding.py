@@ -12,36 +12,9 @@ import codecs
 import unicodedata
 
 from ..errors import UndecodableText
-from ..textnorm import nfc
-from .legacy import decode_legacy, detect_legacy
+from .legacy import decode_legacy, detect_legacy, looks_vietnamese
 
 __all__ = ["decode_text"]
-
-_VI_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
-_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def _vietnamese_letter(c: str) -> bool:
-    d = unicodedata.normalize("NFD", c)
-    if d[0].lower() == "đ":
-        return len(d) == 1
-    return "a" <= d[0].lower() <= "z" and all(m in _VI_MARKS for m in d[1:])
-
-
-def _looks_vietnamese(text: str) -> bool:
-    """A reliable-enough test that a legacy decoding produced Vietnamese, not mojibake.
-
-    Every letter must belong to the Vietnamese alphabet (VNI/TCVN3 bytes decoded as
-    cp1258 give ä, µ, ¸ … instead), and tone marks must be frequent, as they are in
-    any Vietnamese sentence.
-    """
-    letters = [c for c in nfc(text) if c.isalpha()]
-    if len(letters) < 20:
-        return False
-    if sum(not _vietnamese_letter(c) for c in letters) > len(letters) * 0.002:
-        return False
-    tones = sum(1 for c in unicodedata.normalize("NFD", text) if c in _TONE_MARKS)
-    return tones >= len(letters) * 0.05
 
 
 def decode_text(name: str, data: bytes) -> str:
@@ -72,8 +45,8 @@ def decode_text(name: str, data: bytes) -> str:
         text = data.decode("utf-8")
         if _plausible(text):
             # a legacy-font file once converted byte for byte to UTF-8 ("KÕ ho¹ch")
-            enc = detect_legacy(text)
-            return decode_legacy(text, enc) if enc is not None else text
+            legacy = detect_legacy(text)
+            return decode_legacy(text, legacy) if legacy is not None else text
         raise _undecodable(name, "control characters: binary data, not text")
     except UnicodeDecodeError:
         pass
@@ -81,13 +54,13 @@ def decode_text(name: str, data: bytes) -> str:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
         text = ""
-    if text and _looks_vietnamese(text):
+    if text and looks_vietnamese(text):
         return text
     # a file typed in a TCVN3 or VNI font and saved as plain text: its bytes are the legacy codes
     latin = data.decode("latin-1")
-    enc = detect_legacy(latin) if _plausible(latin) else None
-    if enc is not None:
-        return decode_legacy(latin, enc)
+    legacy = detect_legacy(latin) if _plausible(latin) else None
+    if legacy is not None:
+        return decode_legacy(latin, legacy)
     raise _undecodable(name, "not UTF-8/UTF-16, and not Windows-1258 Vietnamese (maybe TCVN3/VNI)")
 
 

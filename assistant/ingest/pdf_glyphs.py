@@ -25,10 +25,11 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..vocab.data import SYLLABLES_PATH, file_stamp, syllable_counts
+from ..vocab.data import SYLLABLES_PATH, file_stamp, syllable_counts, syllable_pairs
 from .legacy import code_map, legacy_of_font
 
 __all__ = ["repair_fonts"]
@@ -40,6 +41,7 @@ _PUNCT = "“”‘’–—…•"
 _CANDIDATES = _VI_LETTERS + _PUNCT
 _PUNCT_COST = -9.0
 _SHAPE_BONUS = 4.0
+_PAIR_WEIGHT = 2.0
 _PER_LETTER = 4  # a letter's glyphs: lower and capital, in a regular and a bold subset at most
 _ASCII_GLYPHS = range(3, 98)  # Apple standard order: glyph 3 is space … glyph 97 is "~"
 
@@ -59,11 +61,13 @@ def _fonts_of(resources) -> dict:
         return {}
 
 
-def _collect(reader) -> dict[int, _Font]:
-    """Every font without /ToUnicode (or with a legacy name) and the byte strings drawn in it."""
+def _collect(reader) -> tuple[dict[int, _Font], list[list[tuple[_Font | None, bytes]]]]:
+    """Every font without /ToUnicode (or with a legacy name) and the byte strings drawn in it;
+    and each page's strings in the order drawn, with their font (None: a font that reads)."""
     from pypdf.generic import ArrayObject, ContentStream
 
     found: dict[int, _Font] = {}
+    streams: list[list[tuple[_Font | None, bytes]]] = []
     for page in reader.pages:
         fonts = _fonts_of(page.get("/Resources"))
         if not fonts:
@@ -72,18 +76,22 @@ def _collect(reader) -> dict[int, _Font]:
         if contents is None:
             continue
         current: _Font | None = None
+        stream: list[tuple[_Font | None, bytes]] = []
+        streams.append(stream)
         for operands, op in ContentStream(contents, reader).operations:
             if op == b"Tf" and operands:
                 ref = fonts.get(operands[0])
                 font = ref.get_object() if ref is not None else None
                 current = _candidate(found, ref, font) if font is not None else None
-            elif current is not None and op in (b"Tj", b"'", b'"', b"TJ") and operands:
+            elif op in (b"Tj", b"'", b'"', b"TJ") and operands:
                 arg = operands[-1]
                 items = arg if isinstance(arg, ArrayObject) else [arg]
                 raw = b"".join(_raw(x) for x in items if not isinstance(x, (int, float)))
-                if raw:
+                if raw and current is not None:
                     current.runs.append(raw)
-    return found
+                if raw:
+                    stream.append((current, raw))
+    return found, streams
 
 
 def _raw(s) -> bytes:
@@ -153,8 +161,9 @@ def _shaped(word: str) -> bool:
     return not (_STOP_FINAL.search(bare) and tones and tones[0] not in "\u0301\u0323")
 
 
+@lru_cache(maxsize=65536)
 def _syllable_score(word: str) -> float:
-    table, floor = _log_freq(file_stamp(SYLLABLES_PATH))
+    table, floor = _log_freq(_STAMP[0])
     if word.isalpha():
         known = table.get(word)
         if known is not None:
@@ -166,13 +175,24 @@ def _syllable_score(word: str) -> float:
     return marks * _PUNCT_COST + sum(table.get(p, floor) for p in re.split(r"[^\w]+", word) if p)
 
 
-def _words(runs: list[list[int]], known: dict[int, str]) -> Counter[tuple[int, ...]]:
+# the version of syllables.json read by this run of repair_fonts (its cache key), set there
+_STAMP: list[tuple[int, int]] = [(0, -1)]
+
+# a code of the font being read (int), or a character another font of the page already gives (str)
+Token = int | str
+
+
+def _char(t: Token, m: dict[int, str]) -> str | None:
+    return t if isinstance(t, str) else m.get(t)
+
+
+def _words(runs: Sequence[Sequence[Token]], known: dict[int, str]) -> Counter[tuple[Token, ...]]:
     """Words as tuples of codes, split at known non-letters (spaces, digits, punctuation)."""
-    words: Counter[tuple[int, ...]] = Counter()
+    words: Counter[tuple[Token, ...]] = Counter()
     for run in runs:
-        cur: list[int] = []
+        cur: list[Token] = []
         for c in run:
-            ch = known.get(c)
+            ch = _char(c, known)
             if ch is not None and not ch.isalpha():
                 if cur:
                     words[tuple(cur)] += 1
@@ -184,43 +204,98 @@ def _words(runs: list[list[int]], known: dict[int, str]) -> Counter[tuple[int, .
     return words
 
 
-def _spell(word: tuple[int, ...], m: dict[int, str]) -> str | None:
+_Word = tuple[Token, ...]
+_Context = tuple[_Word | None, _Word, _Word | None]
+
+
+def _contexts(runs: Sequence[Sequence[Token]], known: dict[int, str]) -> Counter[_Context]:
+    """Each word with the words just before and after it (one space apart, else None)."""
+    out: Counter[_Context] = Counter()
+    for run in runs:
+        seq: list[_Word | None] = []  # words, None for a break other than one space
+        cur: list[Token] = []
+        gap = ""
+        for c in [*run, "\n"]:
+            ch = _char(c, known)
+            if ch is not None and not ch.isalpha():
+                if cur:
+                    if gap and gap != " ":
+                        seq.append(None)
+                    seq.append(tuple(cur))
+                    cur, gap = [], ""
+                gap += ch
+            else:
+                cur.append(c)
+        for i, w in enumerate(seq):
+            if w is not None:
+                prev = seq[i - 1] if i > 0 else None
+                nxt = seq[i + 1] if i + 1 < len(seq) else None
+                out[(prev, w, nxt)] += 1
+    return out
+
+
+def _spell(word: _Word | None, m: dict[int, str]) -> str | None:
+    if word is None:
+        return None
     out = []
     for c in word:
-        ch = m.get(c)
+        ch = _char(c, m)
         if ch is None:
             return None
         out.append(ch)
     return unicodedata.normalize("NFC", "".join(out)).lower()
 
 
-def _decipher(words: Counter[tuple[int, ...]], known: dict[int, str], unknown: set[int]) -> dict[int, str]:
+def _pair_score(a: str | None, b: str | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    return _PAIR_WEIGHT * math.log1p(_pairs(_STAMP[0]).get(f"{a} {b}", 0))
+
+
+@lru_cache(maxsize=2)
+def _pairs(stamp: tuple[int, int]) -> dict[str, int]:
+    return syllable_pairs()
+
+
+def _decipher(contexts: Counter[_Context], known: dict[int, str], unknown: set[int]) -> dict[int, str]:
     """Read each unknown code as the letter (or punctuation) whose words score best, most sure first.
 
-    A font draws each letter with one glyph per case, so a letter already read for two codes
-    is not a candidate any more.
+    A word scores by how often it is a syllable and how often it stands beside its
+    neighbours ("sử dụng", not "sở dụng").  A font draws each letter with a glyph per case
+    (and per weight, when its styles are read together), so a letter already read for that
+    many codes is not a candidate any more.
     """
     m = dict(known)
-    with_code: dict[int, list[tuple[int, ...]]] = defaultdict(list)
-    for w in words:
-        for c in set(w):
+    with_code: dict[int, list[_Context]] = defaultdict(list)
+    for ctx in contexts:
+        for c in {x for w in ctx if w is not None for x in w if isinstance(x, int)}:
             if c in unknown:
-                with_code[c].append(w)
+                with_code[c].append(ctx)
     taken: Counter[str] = Counter()
     cache: dict[int, tuple[float, str] | None] = {}
     left = set(unknown)
 
     def judge(c: int) -> tuple[float, str] | None:
-        ready = [w for w in with_code[c] if all(x in m or x == c for x in w)]
+        ready = [ctx for ctx in with_code[c] if all(isinstance(x, str) or x in m or x == c for x in ctx[1])]
         if not ready:
             return None
+        # each context once: the word's other letters, and its neighbours when they do not hold c
+        grouped: Counter[tuple[tuple[str | None, ...], str | None, str | None]] = Counter()
+        for ctx in ready:
+            parts = tuple(None if x == c else _char(x, m) for x in ctx[1])
+            prev = _spell(ctx[0], m) if ctx[0] is not None and c not in ctx[0] else None
+            nxt = _spell(ctx[2], m) if ctx[2] is not None and c not in ctx[2] else None
+            grouped[(parts, prev, nxt)] += contexts[ctx]
+        prepared = [(n, parts, prev, nxt) for (parts, prev, nxt), n in grouped.items()]
         scores = []
         for cand in _CANDIDATES:
             if cand.isalpha() and taken[cand] >= _PER_LETTER:
                 continue
-            m[c] = cand
-            scores.append((sum(words[w] * _syllable_score(_spell(w, m) or "") for w in ready), cand))
-        del m[c]
+            total = 0.0
+            for n, parts, prev, nxt in prepared:
+                word = unicodedata.normalize("NFC", "".join(cand if p is None else p for p in parts)).lower()
+                total += n * (_syllable_score(word) + _pair_score(prev, word) + _pair_score(word, nxt))
+            scores.append((total, cand))
         scores.sort(reverse=True)
         return scores[0][0] - scores[1][0], scores[0][1]
 
@@ -235,10 +310,12 @@ def _decipher(words: Counter[tuple[int, ...]], known: dict[int, str], unknown: s
         m[code] = letter
         left.discard(code)
         taken[letter] += 1
-        # the codes that share a word with this one, or hoped for a letter now used up, are judged again
-        for w in with_code[code]:
-            for x in w:
-                cache.pop(x, None)
+        # the codes that share a word or a neighbour with this one, or hoped for a letter now used up, are judged again
+        for ctx in with_code[code]:
+            for w in ctx:
+                for x in w or ():
+                    if isinstance(x, int):
+                        cache.pop(x, None)
         if taken[letter] >= _PER_LETTER:
             for x, v in list(cache.items()):
                 if v is not None and v[1] == letter:
@@ -246,7 +323,7 @@ def _decipher(words: Counter[tuple[int, ...]], known: dict[int, str], unknown: s
     return {c: m[c] for c in unknown if c in m}
 
 
-def _cased(words: Counter[tuple[int, ...]], m: dict[int, str], resolved: dict[int, str]) -> dict[int, str]:
+def _cased(words: Counter[_Word], m: dict[int, str], resolved: dict[int, str]) -> dict[int, str]:
     """Capital or small: a glyph inside a word's tail of capitals ("TRƯỞNG") is a capital, in a
     tail of small letters ("trưởng", "Trưởng") a small one; a word's first letter says nothing
     (titles capitalise it).  Without evidence, the second glyph read as a letter is its capital."""
@@ -256,9 +333,9 @@ def _cased(words: Counter[tuple[int, ...]], m: dict[int, str], resolved: dict[in
             if c not in resolved:
                 continue
             tail = [
-                m[x]
+                ch
                 for j, x in enumerate(w)
-                if j >= 1 and j != i and x not in resolved and x in m and m[x].isalpha()
+                if j >= 1 and j != i and x not in resolved and (ch := _char(x, m) or "").isalpha()
             ]
             if tail and all(ch.isupper() for ch in tail):
                 evidence[c][0] += n
@@ -280,7 +357,7 @@ def _cased(words: Counter[tuple[int, ...]], m: dict[int, str], resolved: dict[in
     return out
 
 
-def _reads_better(words: Counter[tuple[int, ...]], new: dict[int, str], old: dict[int, str]) -> bool:
+def _reads_better(words: Counter[_Word], new: dict[int, str], old: dict[int, str]) -> bool:
     """The repaired map makes more of the font's words Vietnamese syllables than pypdf's reading."""
     table, _ = _log_freq(file_stamp(SYLLABLES_PATH))
 
@@ -366,21 +443,44 @@ def _simple_map(font: _Font, runs: list[list[int]], codes: set[int]) -> dict[int
     return best
 
 
-def _glyph_maps(fonts: list[_Font]) -> dict[int, dict[int, str]]:
+def _page_tokens(
+    streams: list[list[tuple[_Font | None, bytes]]], members: list[_Font], readings: dict[int, dict[int, str]]
+) -> list[list[Token]]:
+    """Each page's text in drawing order: the family's codes, the characters other fonts give,
+    a line break for a font whose text is not ours to read.  Word draws a line's letters of
+    Windows-1252 in a simple font and the others in a composite one, so a word's neighbours
+    are often in another font."""
+    ids = {id(f) for f in members}
+    pages: list[list[Token]] = []
+    for stream in streams:
+        tokens: list[Token] = []
+        for font, raw in stream:
+            if font is not None and id(font) in ids:
+                tokens.extend(raw[i] << 8 | raw[i + 1] for i in range(0, len(raw) - 1, 2))
+            elif font is not None and id(font) in readings and not font.two_byte:
+                tokens.extend(readings[id(font)].get(b, "\n") for b in raw)
+            else:
+                tokens.append("\n")
+        pages.append(tokens)
+    return pages
+
+
+def _glyph_maps(runs: list[list[Token]]) -> dict[int, str]:
     """Composite fonts of one family: glyph numbers read from all their words at once."""
-    runs = [r for f in fonts for r in _codes(f)]
-    codes = {c for r in runs for c in r}
+    codes = {c for r in runs for c in r if isinstance(c, int)}
     known = {c: chr(c + 29) for c in codes if c in _ASCII_GLYPHS}
-    words = _words(runs, known)
-    resolved = _decipher(words, known, codes - set(known))
+    resolved = _decipher(_contexts(runs, known), known, codes - set(known))
     m = {**known, **resolved}
-    m.update(_cased(words, m, resolved))
-    return {id(f): m for f in fonts}
+    m.update(_cased(_words(runs, m), m, resolved))
+    return m
 
 
-def _maps(fonts: list[_Font]) -> list[tuple[_Font, dict[int, str]]]:
+def _maps(
+    fonts: list[_Font], streams: list[list[tuple[_Font | None, bytes]]]
+) -> list[tuple[_Font, dict[int, str]]]:
     out: list[tuple[_Font, dict[int, str]]] = []
     families: dict[str, list[_Font]] = defaultdict(list)
+    readings: dict[int, dict[int, str]] = {}  # what each simple font's codes say, repaired or not
     for font in fonts:
         runs = _codes(font)
         codes = {c for r in runs for c in r}
@@ -389,18 +489,23 @@ def _maps(fonts: list[_Font]) -> list[tuple[_Font, dict[int, str]]]:
         legacy = _legacy_map(font, codes)
         if legacy is not None:
             out.append((font, legacy))  # the font's name says the table: no reading needed
+            readings[id(font)] = legacy
         elif font.two_byte:
             families[_family(font)].append(font)
         else:
             m = _simple_map(font, runs, codes)
-            if m is not None and _reads_better(_words(runs, m), m, _pypdf_reading(font, codes)):
+            own = _pypdf_reading(font, codes)
+            if m is not None and _reads_better(_words(runs, m), m, own):
                 out.append((font, m))
+                readings[id(font)] = m
+            else:
+                readings[id(font)] = own
     for members in families.values():
-        shared = _glyph_maps(members)
+        shared = _glyph_maps(_page_tokens(streams, members, readings))
         for font in members:
             runs = _codes(font)
             codes = {c for r in runs for c in r}
-            m = {c: ch for c, ch in shared[id(font)].items() if c in codes}
+            m = {c: ch for c, ch in shared.items() if c in codes}
             if _reads_better(_words(runs, m), m, _pypdf_reading(font, codes)):
                 out.append((font, m))
     return out
@@ -432,7 +537,12 @@ def repair_fonts(reader) -> int:
     from pypdf.generic import NameObject
 
     repaired = 0
-    for font, mapping in _maps(list(_collect(reader).values())):
+    stamp = file_stamp(SYLLABLES_PATH)
+    if stamp != _STAMP[0]:
+        _STAMP[0] = stamp
+        _syllable_score.cache_clear()
+    found, streams = _collect(reader)
+    for font, mapping in _maps(list(found.values()), streams):
         font.obj[NameObject("/ToUnicode")] = _cmap_stream(mapping, font.two_byte)  # type: ignore[index]
         repaired += 1
     return repaired

@@ -21,6 +21,7 @@ __all__ = [
     "abbreviation_entries",
     "legacy_font_tables",
     "syllable_counts",
+    "syllable_pairs",
     "file_stamp",
     "read_bytes",
 ]
@@ -32,7 +33,7 @@ LEGACY_FONTS_PATH = DATA_DIR / "legacy_fonts.json"
 SYLLABLES_PATH = DATA_DIR / "syllables.json"
 # the versions of the two font-recovery files this code reads; another version is refused
 _LEGACY_VERSION = 1
-_SYLLABLES_VERSION = 1
+_SYLLABLES_VERSION = 2
 
 
 def file_stamp(path: Path) -> tuple[int, int]:
@@ -94,3 +95,9 @@ def syllable_counts() -> dict[str, int]:
     """``syllables.json``: how often each lowercase Vietnamese syllable occurs in the corpus plans."""
     data = _versioned(SYLLABLES_PATH, _SYLLABLES_VERSION)
     return {str(k): int(v) for k, v in data["counts"].items()}
+
+
+def syllable_pairs() -> dict[str, int]:
+    """``syllables.json``: how often two syllables stand side by side ("sử dụng") in the corpus plans."""
+    data = _versioned(SYLLABLES_PATH, _SYLLABLES_VERSION)
+    return {str(k): int(v) for k, v in data["pairs"].items()}
