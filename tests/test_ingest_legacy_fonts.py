@@ -212,3 +212,33 @@ def test_real_plan_1105_reads_as_unicode():
     assert "Trưởng đoàn kiểm tra lập kế hoạch tiến hành kiểm tra như sau" in text
     assert "Hoàn thành nội dung kiểm tra theo" in text
     assert "Ông Đ" in text and "Mạnh Cường" in text
+
+
+def _parse_all(paths: list[Path]) -> dict[str, list[str]]:
+    out = {}
+    for path in paths:
+        parsed = parse_file(path)
+        out[path.name] = [parsed.meta.title or "", *(p.text for p in parsed.passages)]
+    return out
+
+
+def test_no_plan_in_unicode_is_changed(monkeypatch):
+    """Every corpus plan and every real plan but the 1105 PDF parses exactly as it does with
+    the legacy decoding and the font repair switched off: no false detection."""
+    import assistant.ingest.docx_loader as docx_loader
+    import assistant.ingest.encoding as encoding
+    import assistant.ingest.pdf_loader as pdf_loader
+
+    paths = sorted(CORPUS.glob("*.txt"))
+    real = _real_plans()
+    if real.is_dir():
+        paths += sorted(p for p in real.rglob("*") if p.suffix in (".txt", ".md", ".pdf", ".docx"))
+    paths = [
+        p for p in paths if p.name.lower() != "readme.md" and not (p.suffix == ".pdf" and "1105" in p.name)
+    ]
+    on = _parse_all(paths)
+    monkeypatch.setattr(pdf_loader, "repair_fonts", lambda reader: 0)
+    monkeypatch.setattr(docx_loader, "legacy_of_font", lambda name: None)
+    monkeypatch.setattr(encoding, "detect_legacy", lambda text: None)
+    off = _parse_all(paths)
+    assert on == off
