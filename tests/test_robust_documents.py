@@ -39,7 +39,6 @@ from assistant.errors import (
     EncryptedDocument,
     FileTooLarge,
     NeedsOCR,
-    UndecodableText,
 )
 from assistant.indexing import IndexStore
 from assistant.ingest import parse_bytes
@@ -535,22 +534,23 @@ def test_windows_1258_vietnamese_is_converted(work):
 
 
 @pytest.mark.parametrize("encoder", [to_tcvn3, to_vni], ids=["tcvn3", "vni"])
-def test_tcvn3_and_vni_are_refused_clearly(work, encoder):
-    """These cannot be told apart from Windows-1258 mojibake reliably, so they are refused, naming them."""
+def test_tcvn3_and_vni_are_converted(work, encoder):
+    """A plan typed in the legacy fonts is read in Unicode (legacy.py), like its Unicode version."""
     a, settings, base = work
-    legacy = encoder(UPLOAD_PLAN.read_text(encoding="utf-8"))
-    err = refuse(
-        a,
-        base,
-        settings,
-        "ke-hoach-cu.txt",
-        legacy,
-        UndecodableText,
-        "undecodable_text",
-        "TCVN3/VNI",
-        "ke-hoach-cu.txt",
+    text = UPLOAD_PLAN.read_text(encoding="utf-8").lower()
+    legacy = encoder(text)
+    with pytest.raises(UnicodeDecodeError):
+        legacy.decode("utf-8")  # really not UTF-8
+    # the Unicode plan itself, less the characters the legacy table has no code for (written as spaces)
+    unicode_text = "".join(
+        ch if ch == " " or encoder(ch) != b" " else " " for ch in unicodedata.normalize("NFC", text)
     )
-    assert "Unicode" in (err.hint or "")
+    want = parse_bytes("ke-hoach.txt", unicode_text.encode("utf-8"))
+    meta = a.add_plan("ke-hoach-cu.txt", legacy)
+    store = IndexStore.load(Path(settings.index_dir), "fake-v1")
+    got = [p.text for p in store.passages if p.doc == meta.doc]
+    assert got == [p.text for p in want.passages]
+    assert "kế hoạch" in " ".join(got) and "ủy ban nhân dân" in " ".join(got)
 
 
 # --- names and duplicates ----------------------------------------------------------------------
@@ -829,7 +829,7 @@ def test_first_upload_on_a_fresh_install_does_not_hang(tmp_path):
         ("quet.pdf", scanned_pdf, 422, "needs_ocr"),
         ("cut.docx", lambda: docx_bytes(_plan_lines(n=10))[:3000], 422, "corrupt_document"),
         ("bom.docx", lambda: zip_bomb_docx(32 * 1024 * 1024), 413, "file_too_large"),
-        ("cu.txt", lambda: to_tcvn3(UPLOAD_PLAN.read_text(encoding="utf-8")), 422, "undecodable_text"),
+        ("cu.txt", lambda: bytes(range(128, 256)) * 40, 422, "undecodable_text"),
         ("ke-hoach", lambda: UPLOAD_PLAN.read_bytes(), 422, "unsafe_file_name"),
         ("ke-hoach.exe", lambda: UPLOAD_PLAN.read_bytes(), 422, "unsupported_format"),
     ],

@@ -21,6 +21,7 @@ from ..errors import CorruptDocument, FileTooLarge
 from ..records import Block
 from ..textnorm import nfc
 from .base import PARSER_ERRORS, SUPERSCRIPT, Loaded
+from .legacy import decode_legacy, legacy_of_font
 
 __all__ = ["load_docx", "number_labels", "MAX_UNZIPPED", "MAX_RATIO"]
 
@@ -338,6 +339,9 @@ def _paragraph(p, labels: dict | None = None, *, bare_label: bool = False) -> tu
         runs = [item] if isinstance(item, Run) else list(getattr(item, "runs", []))
         for r in runs:
             t = r.text or ""
+            legacy = legacy_of_font(_run_font(r, p))
+            if legacy is not None:
+                t = decode_legacy(t, *legacy)
             if r.font.superscript:
                 t = t.strip().translate(SUPERSCRIPT)
             parts.append(t)
@@ -356,6 +360,27 @@ def _paragraph(p, labels: dict | None = None, *, bare_label: bool = False) -> tu
     elif style.lower().startswith("list bullet") and text and not re.match(r"^[-+•*]", text):
         text = "- " + text
     return text, chars > 0 and bold_chars == chars, int(m.group(1)) if m else None
+
+
+def _run_font(run, p) -> str | None:
+    """The font a run is typed in: its own, else its paragraph style's (up the base styles).
+
+    A run typed in a legacy font (".VnTime", "VNI-Times") stores its legacy codes as Latin-1
+    characters; the font's name says which table converts them (``legacy.py``)."""
+    from docx.oxml.ns import qn
+
+    rfonts = run._r.rPr.rFonts if run._r.rPr is not None else None
+    if rfonts is not None:
+        for attr in ("w:hAnsi", "w:ascii"):
+            name = rfonts.get(qn(attr))
+            if name:
+                return name
+    style = p.style
+    while style is not None:
+        if style.font is not None and style.font.name:
+            return style.font.name
+        style = style.base_style
+    return None
 
 
 def _cell_text(cell, labels: dict | None = None) -> str:

@@ -1,7 +1,9 @@
 """Decoding a text plan's bytes: byte order marks, UTF-8, UTF-16 without BOM, Windows-1258.
 
-Legacy Vietnamese encodings (TCVN3, VNI) cannot be told apart reliably, so they are
-refused with a hint to convert the file rather than decoded into mojibake.
+Legacy Vietnamese encodings (TCVN3/ABC, VNI; ``legacy.py``) are decoded when the converted
+text reads as Vietnamese and the text as read does not; otherwise the file is refused with a
+hint to convert it rather than decoded into mojibake.  Text already in Unicode is never
+converted.
 """
 
 from __future__ import annotations
@@ -10,35 +12,9 @@ import codecs
 import unicodedata
 
 from ..errors import UndecodableText
-from ..textnorm import nfc
+from .legacy import decode_legacy, detect_legacy, looks_vietnamese
 
 __all__ = ["decode_text"]
-
-_VI_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
-_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def _vietnamese_letter(c: str) -> bool:
-    d = unicodedata.normalize("NFD", c)
-    if d[0].lower() == "đ":
-        return len(d) == 1
-    return "a" <= d[0].lower() <= "z" and all(m in _VI_MARKS for m in d[1:])
-
-
-def _looks_vietnamese(text: str) -> bool:
-    """A reliable-enough test that a legacy decoding produced Vietnamese, not mojibake.
-
-    Every letter must belong to the Vietnamese alphabet (VNI/TCVN3 bytes decoded as
-    cp1258 give ä, µ, ¸ … instead), and tone marks must be frequent, as they are in
-    any Vietnamese sentence.
-    """
-    letters = [c for c in nfc(text) if c.isalpha()]
-    if len(letters) < 20:
-        return False
-    if sum(not _vietnamese_letter(c) for c in letters) > len(letters) * 0.002:
-        return False
-    tones = sum(1 for c in unicodedata.normalize("NFD", text) if c in _TONE_MARKS)
-    return tones >= len(letters) * 0.05
 
 
 def decode_text(name: str, data: bytes) -> str:
@@ -68,7 +44,9 @@ def decode_text(name: str, data: bytes) -> str:
     try:
         text = data.decode("utf-8")
         if _plausible(text):
-            return text
+            # a legacy-font file once converted byte for byte to UTF-8 ("KÕ ho¹ch")
+            legacy = detect_legacy(text)
+            return decode_legacy(text, legacy) if legacy is not None else text
         raise _undecodable(name, "control characters: binary data, not text")
     except UnicodeDecodeError:
         pass
@@ -76,8 +54,13 @@ def decode_text(name: str, data: bytes) -> str:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
         text = ""
-    if text and _looks_vietnamese(text):
+    if text and looks_vietnamese(text):
         return text
+    # a file typed in a TCVN3 or VNI font and saved as plain text: its bytes are the legacy codes
+    latin = data.decode("latin-1")
+    legacy = detect_legacy(latin) if _plausible(latin) else None
+    if legacy is not None:
+        return decode_legacy(latin, legacy)
     raise _undecodable(name, "not UTF-8/UTF-16, and not Windows-1258 Vietnamese (maybe TCVN3/VNI)")
 
 

@@ -1,6 +1,6 @@
 """PDF → blocks through pypdf, page numbers kept.
 
-pypdf's layout mode keeps vertical gaps as blank lines and columns as runs of
+Fonts that lack a Unicode map are given one first (``pdf_glyphs.py``).  pypdf's layout mode keeps vertical gaps as blank lines and columns as runs of
 spaces, so paragraphs (gaps, or a line that starts a numbered point after a line
 that ended a sentence) and the two-column header (issuer | national motto) can be
 told apart.  Lines repeated at the top or bottom of most pages (running headers,
@@ -19,6 +19,7 @@ from ..records import Block
 from ..textnorm import nfc
 from .base import PARSER_ERRORS, Loaded
 from .patterns import ends_sentence, is_structural
+from .pdf_glyphs import repair_fonts
 
 __all__ = ["load_pdf", "MAX_PAGES"]
 
@@ -153,6 +154,12 @@ def load_pdf(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded:
 
 def _load(name: str, data: bytes) -> Loaded:
     reader = _open(name, data)
+    try:
+        # fonts without a Unicode map (legacy TCVN3/VNI fonts, fonts re-embedded without
+        # /ToUnicode) get one before extraction; a font it cannot read is left as pypdf reads it
+        repair_fonts(reader)
+    except _pypdf_errors():
+        pass
     try:
         pages = [_page_lines(p) for p in reader.pages]
     except _pypdf_errors() as e:

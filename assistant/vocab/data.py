@@ -19,6 +19,9 @@ __all__ = [
     "ABBREVIATIONS_PATH",
     "units_data",
     "abbreviation_entries",
+    "legacy_font_tables",
+    "syllable_counts",
+    "syllable_pairs",
     "file_stamp",
     "read_bytes",
 ]
@@ -26,6 +29,11 @@ __all__ = [
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 UNITS_PATH = DATA_DIR / "units.json"
 ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.json"
+LEGACY_FONTS_PATH = DATA_DIR / "legacy_fonts.json"
+SYLLABLES_PATH = DATA_DIR / "syllables.json"
+# the versions of the two font-recovery files this code reads; another version is refused
+_LEGACY_VERSION = 1
+_SYLLABLES_VERSION = 2
 
 
 def file_stamp(path: Path) -> tuple[int, int]:
@@ -66,3 +74,30 @@ def abbreviation_entries(path: Path | None = None) -> list[dict[str, Any]]:
     p = path or ABBREVIATIONS_PATH
     data = _parsed(str(p), file_stamp(p))
     return list(data.get("abbreviations", [])) if isinstance(data, dict) else []
+
+
+def _versioned(path: Path, version: int) -> dict[str, Any]:
+    data = _parsed(str(path), file_stamp(path))
+    if not isinstance(data, dict) or data.get("version") != version:
+        raise ValueError(
+            f"{path.name}: expected version {version}, found {data.get('version') if isinstance(data, dict) else None}"
+        )
+    return data
+
+
+def legacy_font_tables() -> dict[str, dict[int, str]]:
+    """``legacy_fonts.json``: per legacy encoding ("tcvn3", "vni"), byte code -> Unicode text."""
+    data = _versioned(LEGACY_FONTS_PATH, _LEGACY_VERSION)
+    return {enc: {int(k, 16): v for k, v in data[enc].items()} for enc in ("tcvn3", "vni")}
+
+
+def syllable_counts() -> dict[str, int]:
+    """``syllables.json``: how often each lowercase Vietnamese syllable occurs in the corpus plans."""
+    data = _versioned(SYLLABLES_PATH, _SYLLABLES_VERSION)
+    return {str(k): int(v) for k, v in data["counts"].items()}
+
+
+def syllable_pairs() -> dict[str, int]:
+    """``syllables.json``: how often two syllables stand side by side ("sử dụng") in the corpus plans."""
+    data = _versioned(SYLLABLES_PATH, _SYLLABLES_VERSION)
+    return {str(k): int(v) for k, v in data["pairs"].items()}
