@@ -27,6 +27,7 @@ __all__ = [
     "relevance",
     "evidence_score",
     "quote_for",
+    "own_heading",
     "refusal",
     "units_line",
     "fold_",
@@ -164,9 +165,25 @@ def evidence_score(query: Query, hits: list[Hit], idf: Idf | None = None, depth:
     return max(coverage(query.terms, haystack(h.passage), idf) for h in hits[:depth])
 
 
+def own_heading(p: Passage, seg: str) -> bool:
+    """The segment is the passage's heading repeated as its first line ("1. Mục đích")."""
+    key = fold(seg).strip(" .:;")
+    return bool(p.section) and bool(key) and key == fold(p.section[-1]).strip(" .:;")
+
+
 def quote_for(p: Passage, query: Query, idf: Idf | None, pattern: re.Pattern | None = None) -> str:
+    """The passage's segment that holds most of the question; never the passage's own heading
+    when it has content under it (the heading names the section, its lines answer)."""
     span = best_segment(p.text, query.terms, idf=idf, pattern=pattern)
-    return p.text[span[0] : span[1]] if span else ""
+    if not span:
+        return ""
+    seg = p.text[span[0] : span[1]]
+    if own_heading(p, seg):
+        rest = p.text[span[1] :]
+        inner = best_segment(rest, query.terms, idf=idf, pattern=pattern)
+        if inner and rest[inner[0] : inner[1]].strip():
+            return rest[inner[0] : inner[1]]
+    return seg
 
 
 def refusal(

@@ -21,7 +21,7 @@ from assistant.query.model import Query
 from assistant.records import Answer, Citation, DocMeta
 from assistant.vocab.tokens import folded_tokens
 
-__all__ = ["compose_list", "compose_compare", "section_children", "MAX_CHILDREN"]
+__all__ = ["compose_list", "compose_compare", "section_children", "asked_heading", "MAX_CHILDREN"]
 
 MAX_CHILDREN = 12  # sub-sections listed; a section with more is summarised, not counted
 
@@ -31,6 +31,24 @@ _LIST_FUNCTION = frozenset(
     "quyet dinh kh qd nhom".split()
 )
 _ENUM_ONLY = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
+
+
+# "những mục tiêu cụ thể nào", "các nhóm nhiệm vụ gì", "gồm những thành viên nào": the noun
+# phrase after the plural marker names the heading whose items are asked; it ends where the
+# question goes on to name the plan or the place ("của kế hoạch …", "trong", "ở", "là gì")
+_PLURAL_PHRASE = re.compile(
+    r"\b(?:nhung|cac)\s+((?:(?!(?:cua|trong|o|tai|la|nao|gi|duoc|ma|theo|do|nhu|ve|ke|kh)\b)[a-z0-9]+\s*){1,6})"
+)
+
+
+def asked_heading(folded: str) -> str | None:
+    """The heading words of a plural question ("những mục tiêu chủ yếu nào" → "muc tieu chu
+    yeu"), or None when the question does not ask for the items of something."""
+    for m in _PLURAL_PHRASE.finditer(folded):
+        words = [w for w in m.group(1).split() if w not in _LIST_FUNCTION and not w.isdigit()]
+        if words:
+            return " ".join(words)
+    return None
 
 
 def _heading_terms(text: str) -> list[str]:
@@ -91,7 +109,8 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
         if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[: len(prefix)]) == tuple(prefix):
             children.setdefault(p.section[len(prefix)], []).append(p)
     if len(children) < 2:
-        return _section_rows(query, doc, prefix, hit, ev, docs), cov
+        rows = _section_rows(query, doc, prefix, hit, ev, docs)
+        return (rows or _section_lines(query, doc, prefix, hit, ev, docs)), cov
     cites = Cites(docs)
     items = []
     for title, ps in list(children.items())[:MAX_CHILDREN]:
@@ -122,6 +141,37 @@ def _section_rows(
         first = _lines(p.text)[0] if _lines(p.text) else p.text
         n = cites.add(p, first, hit.score)
         items.append(f"{shorten(first, 200)} [{n}]")
+    head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
+    return Answer(
+        question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
+    )
+
+
+def _section_lines(
+    query: Query, doc: str, prefix: tuple, hit, ev: Evidence, docs: dict[str, DocMeta]
+) -> Answer | None:
+    """The named section has no sub-headings: its own lines ("- Hoàn thành …", "a) …") are its
+    items, in the plan's order, the heading line itself left out."""
+    own = [p for p in ev.doc_passages.get(doc) or [] if tuple(p.section) == tuple(prefix)]
+    if not own:
+        own = [
+            h.passage for h in ev.hits if h.passage.doc == doc and tuple(h.passage.section) == tuple(prefix)
+        ]
+    heading = fold_(prefix[-1]).strip() if prefix else ""
+    cites = Cites(docs)
+    found: list[tuple[str, int]] = []
+    for p in own:
+        for ln in _lines(p.text):
+            if fold_(ln).strip() == heading or (ln.endswith(":") and len(ln) < 60):
+                continue  # the heading repeated as the passage's first line, or a lead-in
+            found.append((_item_label(ln, 160), cites.add(p, ln, hit.score)))
+    if len(found) < 2:
+        return None
+    # one [n] after the last item each passage gives, not after every item
+    items = [
+        t + (f" [{n}]" if i + 1 == len(found) or found[i + 1][1] != n else "")
+        for i, (t, n) in enumerate(found)
+    ]
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(
         question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items

@@ -51,9 +51,20 @@ def _paragraphs(text: str, first: str, unit_terms: set[str]) -> list[str]:
     return out
 
 
-# tasks listed when the answer comes from one plan; the rest are counted ("và 3 nhiệm vụ khác")
-PER_PLAN = 6
+# An answer holds every task it found (issue 12: a list cut at two hid the rest). Up to SHOWN
+# tasks are written out, packed several to a line; beyond that the answer gives the count,
+# every task is still a citation, and the chat links to the unit tab.
+SHOWN = 12
+_LINES = 4  # lines of tasks under the heading (finalize keeps six lines in all)
 _ENUM_TOKEN = re.compile(r"\d{1,3}|[ivxlc]{1,6}|[a-z]")
+
+
+def _pack(items: list[str], rows: int) -> list[str]:
+    """``items`` joined "; " into at most ``rows`` lines, in order."""
+    if len(items) <= rows:
+        return items
+    per = -(-len(items) // rows)
+    return ["; ".join(items[i : i + per]) for i in range(0, len(items), per)]
 
 
 def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
@@ -76,31 +87,34 @@ def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
     unit_terms = set(folded_tokens(unit))
     task_terms = [t for t in query.terms if t not in unit_terms and not t.isdigit()]
     head = f"Nhiệm vụ của {unit}" if unit else "Nhiệm vụ được giao"
-    # one plan: a few tasks, one per line; several plans: one line per plan
-    per_doc = PER_PLAN if len(by_doc) == 1 else 2
+    plans = list(by_doc.items())[:4]
+    one = len(plans) == 1
+    width = 200 if one else 110  # several plans share the lines: each task shorter
     body = []
-    for doc, items in list(by_doc.items())[:4]:
+    for doc, items in plans:
         parts: list[str] = []
-        used = 0
         for p, role, score in items:
-            if len(parts) >= per_doc:
-                break
-            used += 1
             seg = _task_segment(p, unit_terms, task_terms, idf)
             n = cites.add(p, seg, score)
+            if len(parts) >= SHOWN:
+                continue  # counted and cited, not written out
             tag = "" if role == "lead" else f" ({'phối hợp' if role == 'partner' else 'được đề nghị'})"
-            parts.append(f"{shorten(seg, 150 if per_doc == 2 else 200)}{tag} [{n}]")
-            if per_doc > 2:
-                # a unit's section is often one passage of several paragraphs: one line each
-                for para in _paragraphs(p.text, seg, unit_terms)[: per_doc - len(parts)]:
-                    parts.append(f"{shorten(para, 200)}{tag} [{n}]")
-        more = f" (và {len(items) - used} nhiệm vụ khác)" if len(items) > used else ""
-        if per_doc > 2:
-            body = [f"{head} ({plan_label(doc, docs)}):", *(f"• {x}" for x in parts)]
+            parts.append(f"{shorten(seg, width)}{tag} [{n}]")
+            if one:
+                # a unit's section is often one passage of several paragraphs: each is a task
+                for para in _paragraphs(p.text, seg, unit_terms):
+                    if len(parts) < SHOWN:
+                        parts.append(f"{shorten(para, width)}{tag} [{n}]")
+        # the marker the chat links to the unit tab with (ui_render.more_tasks_unit); every
+        # task is a citation as well
+        written = len({m for x in parts for m in re.findall(r"\[(\d+)\]", x)})
+        more = f" (và {len(items) - written} nhiệm vụ khác)" if len(items) > written else ""
+        if one:
+            body = [f"{head} ({plan_label(doc, docs)}):", *(f"• {x}" for x in _pack(parts, _LINES))]
             body[-1] += more
         else:
             body.append(f"• {plan_label(doc, docs)}: " + "; ".join(parts) + more)
-    if per_doc == 2:
+    if not one:
         body.insert(0, f"{head}:")
     units = {
         "lead": [unit] if any(r[1] == "lead" for r in picked) else [],
