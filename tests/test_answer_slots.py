@@ -158,3 +158,22 @@ def test_every_task_of_a_unit_is_given(cat, idf):
     assert [c.passage_id for c in ans.citations] == [p.id for p in TASKS]
     for i in range(1, 9):
         assert f"Nhiệm vụ số {i} " in ans.answer
+
+
+def test_issue_date_missing_from_the_card_is_read_from_the_place_date_line(idf):
+    docs = {"r.md": DocMeta(doc="r.md", number="7/KH-UBND", doc_type="Kế hoạch", province="Tỉnh R")}
+    title = Passage(
+        id="r-title",
+        doc="r.md",
+        kind="article",
+        # hard-wrapped as in markdown taken from a web page
+        text="*Tỉnh R, ngày 20\ntháng 11 năm 2025*\nKẾ HOẠCH\nNÂNG CAO NĂNG LỰC\nCăn cứ Quyết định số 5/QĐ-UBND "
+        "ngày 01 tháng 3 năm 2024 của UBND tỉnh;",
+    )
+    body = Passage(id="r-1", doc="r.md", kind="article", section=("I. MỤC ĐÍCH",), text="Nâng cao năng lực.")
+    cat = Catalog.build(docs, [title, body])
+    q = parse_question("Kế hoạch 7/KH-UBND về nâng cao năng lực của tỉnh R ban hành ngày nào?", cat)
+    ev = Evidence(hits=hits(title, body), doc_passages={"r.md": [title, body]})
+    ans = compose(q, ev, docs, idf=idf)
+    assert ans.answer == "Kế hoạch 7/KH-UBND (Tỉnh R) ban hành ngày 20 tháng 11 năm 2025 [1]."
+    assert ans.citations[0].passage_id == "r-title"

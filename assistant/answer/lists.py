@@ -150,13 +150,12 @@ def _section_rows(
 def _section_lines(
     query: Query, doc: str, prefix: tuple, hit, ev: Evidence, docs: dict[str, DocMeta]
 ) -> Answer | None:
-    """The named section has no sub-headings: its own lines ("- Hoàn thành …", "a) …") are its
-    items, in the plan's order, the heading line itself left out."""
-    own = [p for p in ev.doc_passages.get(doc) or [] if tuple(p.section) == tuple(prefix)]
-    if not own:
-        own = [
-            h.passage for h in ev.hits if h.passage.doc == doc and tuple(h.passage.section) == tuple(prefix)
-        ]
+    """The named section has (at most one) sub-heading: its lines ("- Hoàn thành …", "a) …",
+    "4. …") are its items, in the plan's order, the heading line itself left out."""
+    n = len(prefix)
+    pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+    # the section's own passages and those of a lone sub-heading under it, in the plan's order
+    own = [p for p in pool if tuple(p.section[:n]) == tuple(prefix)]
     heading = fold_(prefix[-1]).strip() if prefix else ""
     cites = Cites(docs)
     found: list[tuple[str, int]] = []
@@ -195,6 +194,9 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         return ans
     rel = relevance(query, ev.hits[:6], idf)
     ranked = sorted(zip(rel, ev.hits[:6]), key=lambda x: -x[0])
+    # the text before a plan's first heading is its title block and preamble ("KẾ HOẠCH …",
+    # "Căn cứ …"): never the items of a list when a passage under a heading is at hand
+    ranked = [x for x in ranked if x[1].passage.section and x[1].passage.kind != "metadata"] or ranked
     if not ranked:
         return None
     hit = ranked[0][1]

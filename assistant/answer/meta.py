@@ -7,11 +7,12 @@ the date of a decision the plan cites ("Căn cứ Quyết định số … ngày
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label
 from assistant.answer.evidence import coverage, segments
 from assistant.query.model import FactKind, Query
-from assistant.records import Answer, Citation, DocMeta
+from assistant.records import Answer, Citation, DocMeta, Passage
 
 __all__ = ["YEAR", "about_plan", "is_meta", "is_meta_question", "meta_fact", "meta_slots", "merge_answers"]
 
@@ -102,8 +103,11 @@ def meta_fact(ctx: AnswerContext) -> Answer | None:
             return None
         text, value = f"{label} do {m.issuer} ban hành", m.issuer
     else:  # date
+        written = None if m.date and len(m.date) == 10 else _header_date(ev.doc_passages.get(doc, []))
         if m.date and len(m.date) == 10:
             text = f"{label} ban hành {m.date_text or m.date}"
+        elif written:
+            text, m = f"{label} ban hành {written}", replace(m, date_text=written)
         elif m.date_text:
             text = f"{label} không ghi đủ ngày ban hành (ghi: “{m.date_text}”)"
         else:
@@ -124,6 +128,25 @@ def meta_fact(ctx: AnswerContext) -> Answer | None:
         n = cites.add(holders[0], "", 1.0)
     answer = text + (f" [{n}]." if n else ".")
     return Answer(question=query.text, answer=answer, intent="fact", citations=cites.items)
+
+
+# The plan's own date line, under the national motto: "Bắc Ninh, ngày 20 tháng 11 năm 2025"
+# (địa danh, ngày … tháng … năm …, Nghị định 30/2020/NĐ-CP, Phụ lục I). It opens a line with
+# a place name and a comma; a cited document's date follows its number instead.
+_PLACE_DATE = re.compile(
+    r"(?m)^[\s*_]*[A-ZĐÀ-Ỹ][^\n,;:.]{1,40},\s*(ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+)
+
+
+def _header_date(passages: list[Passage]) -> str | None:
+    """The place-and-date line of the plan's opening passages, when the header card lacks it."""
+    for p in passages[:4]:
+        if p.section:
+            break  # past the title block
+        m = _PLACE_DATE.search(p.text)
+        if m:
+            return " ".join(m.group(1).split())
+    return None
 
 
 def _date_forms(iso: str | None) -> list[str]:
