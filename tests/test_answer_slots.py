@@ -177,3 +177,21 @@ def test_issue_date_missing_from_the_card_is_read_from_the_place_date_line(idf):
     ans = compose(q, ev, docs, idf=idf)
     assert ans.answer == "Kế hoạch 7/KH-UBND (Tỉnh R) ban hành ngày 20 tháng 11 năm 2025 [1]."
     assert ans.citations[0].passage_id == "r-title"
+
+
+def test_a_numbered_regional_office_is_not_answered_by_another_number(idf):
+    docs = {"s.md": DocMeta(doc="s.md", number="9/KH-UBND", doc_type="Kế hoạch", province="Tỉnh S")}
+    other = Passage(
+        id="s-nh",
+        doc="s.md",
+        kind="article",
+        section=("IV. TỔ CHỨC THỰC HIỆN",),
+        text="Ngân hàng Nhà nước Chi nhánh Khu vực 14 chỉ đạo các ngân hàng thương mại mở tài khoản cho đối tượng.",
+    )
+    cat = Catalog.build(docs, [other])
+    q = parse_question("Ngân hàng Nhà nước Chi nhánh Khu vực 1 phải làm gì?", cat)
+    ans = compose(q, Evidence(hits=hits(other)), docs, idf=idf)
+    assert ans.refused, ans.answer
+    q14 = parse_question("Ngân hàng Nhà nước Chi nhánh Khu vực 14 phải làm gì?", cat)
+    ans14 = compose(q14, Evidence(hits=hits(other)), docs, idf=idf)
+    assert not ans14.refused and "mở tài khoản" in ans14.answer

@@ -129,7 +129,7 @@ def _unit_span(text: str, key: str, max_chars: int = 320) -> str:
     """From the sentence naming the unit, as far as its item goes (to the next bullet)."""
     segs = segments(text)
     for i, (a, b) in enumerate(segs):
-        if key in fold_(expand_abbreviations(text[a:b], min_chars=3, as_written=True)):
+        if _names(key, fold_(expand_abbreviations(text[a:b], min_chars=3, as_written=True))):
             end = b
             for a2, b2 in segs[i + 1 :]:
                 if b2 - a > max_chars or text[a2 - 2 : a2].strip() in ("*", "-", "•", "+"):
@@ -137,6 +137,12 @@ def _unit_span(text: str, key: str, max_chars: int = 320) -> str:
                 end = b2
             return text[a:end]
     return ""
+
+
+def _names(name: str, folded: str) -> bool:
+    """The unit is named as a whole: "Chi nhánh Khu vực 1" is not named by "… Khu vực 14"
+    (numbered regional offices), only by the same words with a boundary on each side."""
+    return re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", folded) is not None
 
 
 def unit_fallback(ctx: AnswerContext) -> Answer | None:
@@ -153,7 +159,7 @@ def unit_fallback(ctx: AnswerContext) -> Answer | None:
     for h in ev.hits:
         # "UBND huyện Tháp Mười" in the text is "Ủy ban nhân dân huyện" once short forms are read
         text = expand_abbreviations(h.passage.text, min_chars=3, as_written=True)
-        if h.passage.kind == "metadata" or not any(n and n in fold_(text) for n in names):
+        if h.passage.kind == "metadata" or not any(n and _names(n, fold_(text)) for n in names):
             continue
         seg = _unit_span(h.passage.text, names[0])
         # the sentence naming the unit must also be about what was asked
