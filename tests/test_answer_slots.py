@@ -195,3 +195,23 @@ def test_a_numbered_regional_office_is_not_answered_by_another_number(idf):
     q14 = parse_question("Ngân hàng Nhà nước Chi nhánh Khu vực 14 phải làm gì?", cat)
     ans14 = compose(q14, Evidence(hits=hits(other)), docs, idf=idf)
     assert not ans14.refused and "mở tài khoản" in ans14.answer
+
+
+def test_signer_of_the_plan_whose_title_block_the_question_names(idf):
+    # two plans of one province, header cards without titles (markdown from web pages)
+    docs = {
+        d: DocMeta(doc=d, number=f"{n}/KH-UBND", doc_type="Kế hoạch", province="Tỉnh T", signer=who)
+        for d, n, who in (("t1.md", 157, "Lê Văn C"), ("t2.md", 160, "Trần Chí D"))
+    }
+    t1 = Passage(id="t1-0", doc="t1.md", kind="article", text="KẾ HOẠCH\nThi đua chi trả không dùng tiền mặt")
+    t2 = Passage(
+        id="t2-0",
+        doc="t2.md",
+        kind="article",
+        text="KẾ HOẠCH\nGiám sát, đánh giá chương trình giảm nghèo bền vững",
+    )
+    cat = Catalog.build(docs, [t1, t2])
+    q = parse_question("Ai ký kế hoạch giám sát chương trình giảm nghèo của tỉnh T?", cat)
+    ev = Evidence(hits=hits(t1, t2), doc_passages={"t1.md": [t1], "t2.md": [t2]})
+    ans = compose(q, ev, docs, idf=idf)
+    assert ans.answer == "Kế hoạch 160/KH-UBND (Tỉnh T) do Trần Chí D ký [1]."

@@ -75,6 +75,8 @@ _CITED_DATE = re.compile(
 _TIME_CELL = re.compile(
     r"(?:^|\|)\s*((?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:|\n]{0,30}):\s*([^|\n]+)", re.IGNORECASE
 )
+# more words where "kỷ/kỳ" is not signing: "kỷ nguyên", "kỷ lục", "kỳ tích", "kỷ cương"
+_NOT_SIGN_MORE = re.compile(r"\bky (nguyen|luc|tich|cuong|thuat)\b")
 _SLOGAN_WORDS = {"thong", "diep", "slogan", "khau", "hieu", "phuong", "cham", "logo"}
 
 _DAY_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b")
@@ -230,7 +232,7 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
     if kind == "signer":
         # a signer is written with the verb: "… do đồng chí X ký", "ký ban hành"
         def signed(seg: str) -> bool:
-            g = NOT_SIGN.sub(" ", fold(seg))
+            g = _NOT_SIGN_MORE.sub(" ", NOT_SIGN.sub(" ", fold(seg)))
             return bool(re.search(r"\bky\b", g))
 
         return FactRule(require=signed, prefer=signed, name="signer")

@@ -65,7 +65,7 @@ def _doc_of(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> str | None:
 _META_WORDS = frozenset("ban hanh ngay ky nam thang kem theo hieu luc ten nguoi chu tich pho so".split())
 
 
-def about_plan(query: Query, m: DocMeta) -> bool:
+def about_plan(query: Query, m: DocMeta, title_block: str = "") -> bool:
     """Does a signer/issuer/date question ask about this plan, or about a document it only
     mentions ("ai ký quyết định thành lập Ban Chỉ huy …")? The plan is meant when it is
     named by number, or when the question's other words are (nearly) all in its title."""
@@ -74,16 +74,43 @@ def about_plan(query: Query, m: DocMeta) -> bool:
     other = [t for t in query.terms if t not in _META_WORDS and not t.isdigit()]
     if len(other) <= 1:
         return True
-    card = " ".join(x or "" for x in (m.title, m.issuer, m.doc_type, m.number, m.province, m.district))
+    # the title as the header card read it, else as the plan writes it above its first heading
+    card = " ".join(
+        x or "" for x in (m.title or title_block, m.issuer, m.doc_type, m.number, m.province, m.district)
+    )
     return coverage(other, card) >= 0.75
+
+
+def _title_block(passages: list[Passage]) -> str:
+    """The plan's opening text, before its first heading (the title block and preamble)."""
+    out = []
+    for p in passages[:4]:
+        if p.section:
+            break
+        if p.kind != "metadata":
+            out.append(p.text[:600])
+    return " ".join(out)
 
 
 def meta_fact(ctx: AnswerContext) -> Answer | None:
     """The signer, issuer, number or issue date of the asked plan, from its header card."""
     query, ev, docs = ctx.query, ctx.evidence, ctx.docs
-    doc = _doc_of(query, ev, docs)
+    first = _doc_of(query, ev, docs)
+    # the best hit's plan first, then the other retrieved plans: the one the question's words
+    # name ("kế hoạch giám sát chương trình giảm nghèo của Cần Thơ" among four Cần Thơ plans)
+    order = [first] if first else []
+    if not query.docs and not query.filters.get("doc"):
+        order += [h.passage.doc for h in ev.hits if h.passage.doc not in order]
+    doc = next(
+        (
+            d
+            for d in order
+            if d in docs and about_plan(query, docs[d], _title_block(ev.doc_passages.get(d, [])))
+        ),
+        None,
+    )
     m = docs.get(doc or "")
-    if doc is None or m is None or not about_plan(query, m):
+    if doc is None or m is None:
         return None
     label = plan_label(doc, docs)
     if query.fact == "signer":
