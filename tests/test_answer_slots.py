@@ -215,3 +215,23 @@ def test_signer_of_the_plan_whose_title_block_the_question_names(idf):
     ev = Evidence(hits=hits(t1, t2), doc_passages={"t1.md": [t1], "t2.md": [t2]})
     ans = compose(q, ev, docs, idf=idf)
     assert ans.answer == "Kế hoạch 160/KH-UBND (Tỉnh T) do Trần Chí D ký [1]."
+
+
+def test_steps_of_the_group_the_question_names(cat, idf):
+    steps = Passage(
+        id="q-steps",
+        doc="q.md",
+        kind="article",
+        section=("IV. CÁC BƯỚC GIÁM SÁT", "2. Các bước giám sát"),
+        text="2. Các bước giám sát\n- Cấp tỉnh\n+ Thông báo cho địa phương về kế hoạch giám sát.\n"
+        "+ Thu thập các thông tin về chỉ đạo.\n- Cấp xã\n+ Chọn ngẫu nhiên ấp để giám sát.\n"
+        "+ Thu thập các tài liệu liên quan.\n+ Tham vấn trực tiếp đối tượng hưởng lợi.",
+    )
+    q = parse_question("Giám sát cấp xã ở tỉnh Q theo những bước nào?", cat)
+    ans = compose(q, Evidence(hits=hits(steps, CAN_CU), doc_passages={"q.md": [*ALL, steps]}), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        "2. Các bước giám sát — Kế hoạch 45/KH-UBND (Tỉnh Q):",
+        "• Chọn ngẫu nhiên ấp để giám sát.",
+        "• Thu thập các tài liệu liên quan.",
+        "• Tham vấn trực tiếp đối tượng hưởng lợi. [1]",
+    ]

@@ -104,10 +104,16 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     if best is None:
         return None, 0.0
     _, doc, prefix, hit, cov = best
-    children: dict[str, list] = {}
-    for p in ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]:
-        if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[: len(prefix)]) == tuple(prefix):
-            children.setdefault(p.section[len(prefix)], []).append(p)
+    pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+    asked = set(folded_tokens(query.folded or query.text))
+    for _ in range(3):
+        children = _children(pool, doc, prefix)
+        # "Giám sát cấp xã theo những bước nào?": one sub-heading ("Cấp xã") is named by the
+        # question as well: its items are asked, not the list of sub-headings
+        named = [t for t in children if (w := _heading_words(t)) and all(x in asked for x in w)]
+        if len(named) != 1:
+            break
+        prefix = (*prefix, named[0])
     if len(children) < 2:
         rows = _section_rows(query, doc, prefix, hit, ev, docs)
         return (rows or _section_lines(query, doc, prefix, hit, ev, docs)), cov
@@ -122,6 +128,19 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     return Answer(
         question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
     ), cov
+
+
+def _heading_words(title: str) -> list[str]:
+    return [t for t in folded_tokens(title) if t not in _LIST_FUNCTION and not _ENUM_ONLY.match(t)]
+
+
+def _children(pool: list, doc: str, prefix: tuple) -> dict[str, list]:
+    """The sub-headings right under ``prefix``, each with its passages, in the plan's order."""
+    children: dict[str, list] = {}
+    for p in pool:
+        if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[: len(prefix)]) == tuple(prefix):
+            children.setdefault(p.section[len(prefix)], []).append(p)
+    return children
 
 
 def _section_rows(
@@ -157,13 +176,16 @@ def _section_lines(
     # the section's own passages and those of a lone sub-heading under it, in the plan's order
     own = [p for p in pool if tuple(p.section[:n]) == tuple(prefix)]
     heading = fold_(prefix[-1]).strip() if prefix else ""
+    lines = [
+        (p, ln)
+        for p in own
+        for ln in _lines(p.text)
+        # the heading repeated as the passage's first line, or a lead-in, is not an item
+        if fold_(ln).strip() != heading and not (ln.endswith(":") and len(ln) < 60)
+    ]
+    lines = _named_group(lines, set(folded_tokens(query.folded or query.text)))
     cites = Cites(docs)
-    found: list[tuple[str, int]] = []
-    for p in own:
-        for ln in _lines(p.text):
-            if fold_(ln).strip() == heading or (ln.endswith(":") and len(ln) < 60):
-                continue  # the heading repeated as the passage's first line, or a lead-in
-            found.append((_item_label(ln, 160), cites.add(p, ln, hit.score)))
+    found = [(_item_label(ln, 160), cites.add(p, ln, hit.score)) for p, ln in lines]
     if len(found) < 2:
         return None
     # one [n] after the last item each passage gives, not after every item
@@ -175,6 +197,26 @@ def _section_lines(
     return Answer(
         question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
     )
+
+
+def _named_group(lines: list[tuple], asked: set[str]) -> list[tuple]:
+    """Nested bullets ("- Cấp xã" over "+ Chọn ngẫu nhiên …"): when the question names exactly
+    one "-" group, its "+" items are the answer, not every group's."""
+    groups: list[tuple[int, list[str]]] = [
+        (i, w)
+        for i, (_, ln) in enumerate(lines)
+        if ln.lstrip().startswith(("-", "–")) and (w := _heading_words(ln))
+    ]
+    named = [i for i, w in groups if len(w) <= 6 and all(x in asked for x in w)]
+    if len(named) != 1:
+        return lines
+    i = named[0]
+    sub = []
+    for p, ln in lines[i + 1 :]:
+        if not ln.lstrip().startswith("+"):
+            break
+        sub.append((p, ln))
+    return sub if len(sub) >= 2 else lines
 
 
 def _continued(top, ev: Evidence) -> list:
