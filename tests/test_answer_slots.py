@@ -126,7 +126,13 @@ def test_when_is_answered_by_the_rows_time_cell(cat, idf):
 
 def test_a_cited_documents_date_is_not_a_tasks_time(cat, idf):
     q = parse_question("Hạn chót hoàn thành đánh giá hiện trạng hạ tầng giao thông là khi nào?", cat)
-    ans = compose(q, Evidence(hits=hits(CAN_CU, GOALS)), DOCS, idf=idf)
+    title = Passage(
+        id="q-title",
+        doc="q.md",
+        kind="article",
+        text="*Tỉnh Q, ngày 20 tháng 11 năm 2025*\nKẾ HOẠCH\nĐánh giá hiện trạng hạ tầng giao thông",
+    )
+    ans = compose(q, Evidence(hits=hits(CAN_CU, title, GOALS)), DOCS, idf=idf)
     assert ans.refused
 
 

@@ -24,6 +24,7 @@ from assistant.answer.common import (
 )
 from assistant.answer.evidence import Idf, coverage, segments, shorten
 from assistant.answer.meta import (
+    PLACE_DATE,
     YEAR,
     about_plan,
     is_meta,
@@ -91,9 +92,10 @@ _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
 
-def cited_dates_removed(folded: str) -> str:
-    """The folded text without the dates of the documents it cites ("số 21/CT-TTg ngày …")."""
-    return _CITED_DATE.sub(" ", folded)
+def cited_dates_removed(seg: str) -> str:
+    """``seg`` folded, without the dates that are not a task's time: those of the documents it
+    cites ("số 21/CT-TTg ngày …") and the plan's own place-and-date line ("Cần Thơ, ngày …")."""
+    return _CITED_DATE.sub(" ", fold(PLACE_DATE.sub(" ", seg)))
 
 
 def time_cell(text: str) -> tuple[str, str] | None:
@@ -246,12 +248,12 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
         if _ASK_DAY.search(f):
 
             def day(seg: str) -> bool:
-                return bool(time_cell(seg)) or bool(_DAY_RE.search(cited_dates_removed(fold(seg))))
+                return bool(time_cell(seg)) or bool(_DAY_RE.search(cited_dates_removed(seg)))
 
             return FactRule(require=day, prefer=day, name="day")
 
         def when(seg: str) -> bool:
-            return bool(time_cell(seg)) or bool(_LOOSE_DATE.search(cited_dates_removed(fold(seg))))
+            return bool(time_cell(seg)) or bool(_LOOSE_DATE.search(cited_dates_removed(seg)))
 
         return FactRule(prefer=when, name="when")
     if _ASK_NUMBER.search(f) or _RANK.search(f):

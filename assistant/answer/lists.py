@@ -69,12 +69,17 @@ def _lines(text: str) -> list[str]:
     return [ln for ln in (x.strip() for x in text.split("\n")) if len(ln) > 3]
 
 
+_CLOSING = re.compile(r"\s*[.;]+((?:\s*\[\d+\])*)$")
+
+
 def _format_items(items: list[str], head: str) -> str:
     """Up to five items one per line; more are packed two or three to a line."""
     if len(items) <= 5:
         return "\n".join([head, *(f"• {x}" for x in items)])
     per = -(-len(items) // 4)
-    rows = ["; ".join(items[i : i + per]) for i in range(0, len(items), per)]
+    # packed items are joined by "; ": an item's own closing "." or ";" would double it
+    bare = [_CLOSING.sub(r"\1", x) for x in items]
+    rows = ["; ".join(bare[i : i + per]) for i in range(0, len(bare), per)]
     return "\n".join([head, *(f"• {r}" for r in rows)])
 
 

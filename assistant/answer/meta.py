@@ -14,7 +14,16 @@ from assistant.answer.evidence import coverage, segments
 from assistant.query.model import FactKind, Query
 from assistant.records import Answer, Citation, DocMeta, Passage
 
-__all__ = ["YEAR", "about_plan", "is_meta", "is_meta_question", "meta_fact", "meta_slots", "merge_answers"]
+__all__ = [
+    "YEAR",
+    "PLACE_DATE",
+    "about_plan",
+    "is_meta",
+    "is_meta_question",
+    "meta_fact",
+    "meta_slots",
+    "merge_answers",
+]
 
 # punctuation after it ("năm 2024, …") is just the sentence going on
 YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(19[5-9]\d|20\d\d)(?![\d/])(?![.,]\d)")
@@ -160,7 +169,7 @@ def meta_fact(ctx: AnswerContext) -> Answer | None:
 # The plan's own date line, under the national motto: "Bắc Ninh, ngày 20 tháng 11 năm 2025"
 # (địa danh, ngày … tháng … năm …, Nghị định 30/2020/NĐ-CP, Phụ lục I). It opens a line with
 # a place name and a comma; a cited document's date follows its number instead.
-_PLACE_DATE = re.compile(
+PLACE_DATE = re.compile(
     r"(?m)^[\s*_]*[A-ZĐÀ-Ỹ][^\n,;:.]{1,40},\s*(ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
 )
 
@@ -170,7 +179,7 @@ def _header_date(passages: list[Passage]) -> str | None:
     for p in passages[:4]:
         if p.section:
             break  # past the title block
-        m = _PLACE_DATE.search(p.text)
+        m = PLACE_DATE.search(p.text)
         if m:
             return " ".join(m.group(1).split())
     return None
