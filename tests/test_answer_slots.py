@@ -241,3 +241,24 @@ def test_steps_of_the_group_the_question_names(cat, idf):
         "• Thu thập các tài liệu liên quan.",
         "• Tham vấn trực tiếp đối tượng hưởng lợi. [1]",
     ]
+
+
+def test_a_units_tasks_end_where_the_next_units_block_begins(idf):
+    # one passage holding several units' blocks (each opened by the unit's name)
+    block = Passage(
+        id="q-v",
+        doc="q.md",
+        kind="article",
+        section=("V. TỔ CHỨC THỰC HIỆN",),
+        lead=("Sở Y tế",),
+        text="Sở Y tế:\n- Chủ trì triển khai kế hoạch; hướng dẫn chuyên môn.\n- Tổ chức xử lý môi trường sau lũ.\n"
+        "Sở Tài chính:\n- Tham mưu nguồn kinh phí khắc phục môi trường.",
+    )
+    q = parse_question("Sở Y tế tỉnh Q phải làm gì?", Catalog.build(DOCS, [*ALL, block]))
+    assert q.intent == "unit_tasks"
+    ans = compose(q, Evidence(hits=hits(block), unit_rows=[(block, "lead", 1.0)]), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        "Nhiệm vụ của Sở Y tế (Kế hoạch 45/KH-UBND (Tỉnh Q)):",
+        "• Chủ trì triển khai kế hoạch; hướng dẫn chuyên môn",
+        "• Tổ chức xử lý môi trường sau lũ [1]",
+    ]

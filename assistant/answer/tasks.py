@@ -39,14 +39,28 @@ def _is_heading(seg: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _paragraphs(text: str, first: str, unit_terms: set[str]) -> list[str]:
-    """The other paragraphs of a passage (after ``first``), headings naming the unit skipped."""
-    out = []
-    start = text.find(first)
-    for para in text[start + len(first) :].split("\n") if start >= 0 else []:
-        para = para.strip()
+def _paragraphs(text: str, unit_terms: set[str]) -> list[str]:
+    """The paragraphs of a passage, in order, that are the unit's tasks.
+
+    In "Tổ chức thực hiện" each unit opens its block with its name ("1. Sở Y tế:"); a
+    heading naming this unit is skipped, and a short line naming another ("Sở Tài chính:",
+    "Sở Nông nghiệp và Môi trường") ends the unit's block: what follows is someone else's.
+    """
+    out: list[str] = []
+    # a list flattened into one line keeps its bullets: "… đầu tư. - Chủ trì, phối hợp …"
+    for raw in (x for line in text.split("\n") for x in _INLINE_BULLET.split(line)):
+        para = raw.strip()
         words = [t for t in folded_tokens(para) if not _ENUM_TOKEN.fullmatch(t)]
-        if len(words) >= 3 and set(words) - unit_terms - STOPWORDS and not _is_heading(para):
+        if not words or _is_heading(para):
+            continue
+        if not set(words) - unit_terms - STOPWORDS:
+            continue  # the unit's own heading
+        opens_block = not para.startswith(("-", "+", "•", "*")) and len(para) <= 80
+        if opens_block and (para.endswith(":") or not para.endswith((".", ";", ","))) and len(words) <= 10:
+            if out:
+                break  # another unit's block begins
+            continue
+        if len(words) >= 3:
             out.append(para)
     return out
 
@@ -56,6 +70,7 @@ def _paragraphs(text: str, first: str, unit_terms: set[str]) -> list[str]:
 # every task is still a citation, and the chat links to the unit tab.
 SHOWN = 12
 _LINES = 4  # lines of tasks under the heading (finalize keeps six lines in all)
+_INLINE_BULLET = re.compile(r"(?<=[.;:])\s+(?=[-–+•]\s)")
 _ENUM_TOKEN = re.compile(r"\d{1,3}|[ivxlc]{1,6}|[a-z]")
 
 
@@ -92,28 +107,34 @@ def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
     width = 200 if one else 110  # several plans share the lines: each task shorter
     body = []
     for doc, items in plans:
-        parts: list[str] = []
+        parts: list[tuple[str, int]] = []
         for p, role, score in items:
             seg = _task_segment(p, unit_terms, task_terms, idf)
             n = cites.add(p, seg, score)
             if len(parts) >= SHOWN:
                 continue  # counted and cited, not written out
             tag = "" if role == "lead" else f" ({'phối hợp' if role == 'partner' else 'được đề nghị'})"
-            parts.append(f"{shorten(seg, width)}{tag} [{n}]")
-            if one:
-                # a unit's section is often one passage of several paragraphs: each is a task
-                for para in _paragraphs(p.text, seg, unit_terms):
-                    if len(parts) < SHOWN:
-                        parts.append(f"{shorten(para, width)}{tag} [{n}]")
+            # a unit's section is often one passage of several paragraphs: each is a task
+            paras = _paragraphs(p.text, unit_terms)
+            if not any(seg.strip() in x or x in seg for x in paras):
+                paras = [seg, *paras]
+            for para in paras[: SHOWN - len(parts)]:
+                # joined by "; ": the task's own closing "." or ";" would double it
+                parts.append((f"{shorten(para.lstrip('-–+•* ').rstrip(' .;'), width)}{tag}", n))
         # the marker the chat links to the unit tab with (ui_render.more_tasks_unit); every
         # task is a citation as well
-        written = len({m for x in parts for m in re.findall(r"\[(\d+)\]", x)})
+        written = len({n for _, n in parts})
         more = f" (và {len(items) - written} nhiệm vụ khác)" if len(items) > written else ""
+        # one [n] after the last task a passage gives, not after each of its paragraphs
+        marked = [
+            t + (f" [{n}]" if i + 1 == len(parts) or parts[i + 1][1] != n else "")
+            for i, (t, n) in enumerate(parts)
+        ]
         if one:
-            body = [f"{head} ({plan_label(doc, docs)}):", *(f"• {x}" for x in _pack(parts, _LINES))]
+            body = [f"{head} ({plan_label(doc, docs)}):", *(f"• {x}" for x in _pack(marked, _LINES))]
             body[-1] += more
         else:
-            body.append(f"• {plan_label(doc, docs)}: " + "; ".join(parts) + more)
+            body.append(f"• {plan_label(doc, docs)}: " + "; ".join(marked) + more)
     if not one:
         body.insert(0, f"{head}:")
     units = {
