@@ -262,3 +262,26 @@ def test_a_units_tasks_end_where_the_next_units_block_begins(idf):
         "• Chủ trì triển khai kế hoạch; hướng dẫn chuyên môn",
         "• Tổ chức xử lý môi trường sau lũ [1]",
     ]
+
+
+def test_units_of_the_organisation_section_are_its_sub_headings(idf):
+    org = [
+        Passage(
+            id=f"q-org-{i}",
+            doc="q.md",
+            kind="article",
+            section=("IV. TỔ CHỨC THỰC HIỆN", f"{i}. {u}"),
+            lead=(u,),
+            text=f"{i}. {u}\n- Chủ trì triển khai nhiệm vụ số {i}.",
+        )
+        for i, u in enumerate(("Sở Y tế", "Sở Tài chính", "Ủy ban nhân dân các xã, phường"), start=1)
+    ]
+    cat = Catalog.build(DOCS, [*ALL, *org])
+    q = parse_question("Các đơn vị trong phần Tổ chức thực hiện của kế hoạch 45 gồm những đơn vị nào?", cat)
+    ans = compose(q, Evidence(hits=hits(org[1], CAN_CU), doc_passages={"q.md": [*ALL, *org]}), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        "IV. TỔ CHỨC THỰC HIỆN — Kế hoạch 45/KH-UBND (Tỉnh Q):",
+        "• 1. Sở Y tế [1]",
+        "• 2. Sở Tài chính [2]",
+        "• 3. Ủy ban nhân dân các xã, phường [3]",
+    ]

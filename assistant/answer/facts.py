@@ -74,7 +74,8 @@ _CITED_DATE = re.compile(
 # A labelled time cell of a plan's task table ("… | Thời gian thực hiện: Xong trong tháng
 # 5/2026"), as the loader writes a row: the column header, then its cell (ingest/tables.py).
 _TIME_CELL = re.compile(
-    r"(?:^|\|)\s*((?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:|\n]{0,30}):\s*([^|\n]+)", re.IGNORECASE
+    r"(?:^|\|)\s*(?:\d{1,2}[.)]\s*)?((?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:|\n]{0,30}):\s*([^|\n]+)",
+    re.IGNORECASE,
 )
 # more words where "kỷ/kỳ" is not signing: "kỷ nguyên", "kỷ lục", "kỳ tích", "kỷ cương"
 _NOT_SIGN_MORE = re.compile(r"\bky (nguyen|luc|tich|cuong|thuat)\b")

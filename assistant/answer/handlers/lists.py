@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from assistant.answer.common import AnswerContext, Evidence, refusal
@@ -18,15 +19,24 @@ __all__ = ["ListHandler", "heading_items"]
 # the asked noun phrase must be (nearly) all in the heading: "những mục tiêu cụ thể nào"
 # lists "2. Mục tiêu cụ thể đến năm 2030", not any heading sharing one word
 HEADING_MATCH = 0.75
+_PART = re.compile(
+    r"\b(?:trong|o|tai|thuoc) (?:phan|muc|noi dung) ((?:(?!(?:cua|gom|co|la|nao|gi)\b)[a-z0-9]+\s*){1,6})"
+)
 
 
 def heading_items(ctx: AnswerContext) -> Answer | None:
     """ "Những mục tiêu chủ yếu nào?": the items under the heading the plural phrase names."""
-    phrase = asked_heading(ctx.query.folded or ctx.query.text.lower())
-    if not phrase:
-        return None
-    listed, cov = section_children(ctx, heading=phrase)
-    return listed if listed is not None and cov >= HEADING_MATCH else None
+    folded = ctx.query.folded or ctx.query.text.lower()
+    # "các đơn vị trong phần Tổ chức thực hiện": the section named after "phần/mục" holds the
+    # items; else the plural phrase itself names the heading ("những mục tiêu chủ yếu nào")
+    part = _PART.search(folded)
+    for phrase in (part.group(1) if part else None, asked_heading(folded)):
+        if not phrase:
+            continue
+        listed, cov = section_children(ctx, heading=phrase)
+        if listed is not None and cov >= HEADING_MATCH:
+            return listed
+    return None
 
 
 class ListHandler(Handler):
