@@ -233,8 +233,8 @@ def test_unit_tasks_grouped_by_plan(cat, idf):
         "• Kế hoạch Y 2024: Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện [1]",
         # every task of the row, its flattened bullets split (issue 12: never cut at one or two)
         "• Kế hoạch 12/KH-UBND (Tỉnh X): Tổ chức các sự kiện xúc tiến thương mại và đầu tư; Chủ trì, phối hợp "
-        "với các đơn vị liên quan thực hiện video clip quảng bá hình ảnh tỉnh tới các thị trường …; Tham gia "
-        "Lễ hội Xoài [2]",
+        "với các đơn vị liên quan thực hiện video clip quảng bá hình ảnh tỉnh tới các thị trường trong và ngoài "
+        "nước; Tham gia Lễ hội Xoài [2]",
     ]
 
 

@@ -72,9 +72,10 @@ _CITED_DATE = re.compile(
     r"ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}\s*/\s*\d{4}|\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
 )
 # A labelled time cell of a plan's task table ("… | Thời gian thực hiện: Xong trong tháng
-# 5/2026"), as the loader writes a row: the column header, then its cell (ingest/tables.py).
+# 5/2026"), as the loader writes a row: the column header, then its cell (ingest/tables.py),
+# or a labelled line of the body ("1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 …)").
 _TIME_CELL = re.compile(
-    r"(?:^|\|)\s*(?:\d{1,2}[.)]\s*)?((?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:|\n]{0,30}):\s*([^|\n]+)",
+    r"(?:^|\|)\s*(?:\d{1,2}[.)]\s*)?((?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:|\n]{0,30}):\s*([^|\n]+(?:\n(?![ \t]*(?:[-+•]|\d{1,2}[.)]\s))[^|\n]+)?)",
     re.IGNORECASE,
 )
 # more words where "kỷ/kỳ" is not signing: "kỷ nguyên", "kỷ lục", "kỳ tích", "kỷ cương"
@@ -102,9 +103,11 @@ def cited_dates_removed(seg: str) -> str:
 def time_cell(text: str) -> tuple[str, str] | None:
     """(label, value) of a task row's time cell ("Thời gian thực hiện", "Xong trong Quý II/2026")."""
     m = _TIME_CELL.search(text)
-    if not m or len(m.group(2).strip()) < 3:
+    if not m:
         return None
-    return m.group(1).strip(), m.group(2).strip()
+    # a hard-wrapped cell goes on for one more line; "*…*" is markdown emphasis, not text
+    value = " ".join(m.group(2).replace("*", " ").split())
+    return (m.group(1).strip(), value) if len(value) >= 3 else None
 
 
 @dataclass

@@ -104,7 +104,7 @@ def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
     head = f"Nhiệm vụ của {unit}" if unit else "Nhiệm vụ được giao"
     plans = list(by_doc.items())[:4]
     one = len(plans) == 1
-    width = 200 if one else 110  # several plans share the lines: each task shorter
+    width = 200 if one else 160  # several plans share the lines: each task shorter
     body = []
     for doc, items in plans:
         parts: list[tuple[str, int]] = []
