@@ -101,9 +101,14 @@ def _title_block(passages: list[Passage]) -> str:
     return " ".join(out)
 
 
+_SECRETARY = re.compile(r"\bthu ky\b")
+
+
 def meta_fact(ctx: AnswerContext) -> Answer | None:
     """The signer, issuer, number or issue date of the asked plan, from its header card."""
     query, ev, docs = ctx.query, ctx.evidence, ctx.docs
+    if query.fact == "signer" and _SECRETARY.search(query.folded):
+        return None  # "ai là Thư ký đoàn" asks a member's role: "ký" there is no signing
     first = _doc_of(query, ev, docs)
     # the best hit's plan first, then the other retrieved plans: the one the question's words
     # name ("kế hoạch giám sát chương trình giảm nghèo của Cần Thơ" among four Cần Thơ plans)
