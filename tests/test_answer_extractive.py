@@ -222,7 +222,7 @@ def test_unit_tasks_grouped_by_plan(cat, idf):
     ans = compose(q, Evidence(hits=hits(Y_TASK), unit_rows=rows), DOCS, idf=idf)
     assert ans.answer.splitlines() == [
         f"Nhiệm vụ của {SO_A} (Kế hoạch Y 2024):",
-        "• Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện. [1]",
+        "• Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện [1]",
     ]
     assert ans.units == {"lead": [SO_A], "partners": []}
     # with tasks in two plans: one line per plan; a partner role is said as such
@@ -230,8 +230,11 @@ def test_unit_tasks_grouped_by_plan(cat, idf):
     ans = compose(q, Evidence(hits=hits(Y_TASK), unit_rows=rows), DOCS, idf=idf)
     assert ans.answer.splitlines() == [
         f"Nhiệm vụ của {SO_A}:",
-        "• Kế hoạch Y 2024: Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện. [1]",
-        "• Kế hoạch 12/KH-UBND (Tỉnh X): Tổ chức các sự kiện xúc tiến thương mại và đầu tư. [2]",
+        "• Kế hoạch Y 2024: Tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện [1]",
+        # every task of the row, its flattened bullets split (issue 12: never cut at one or two)
+        "• Kế hoạch 12/KH-UBND (Tỉnh X): Tổ chức các sự kiện xúc tiến thương mại và đầu tư; Chủ trì, phối hợp "
+        "với các đơn vị liên quan thực hiện video clip quảng bá hình ảnh tỉnh tới các thị trường trong và ngoài "
+        "nước; Tham gia Lễ hội Xoài [2]",
     ]
 
 

@@ -253,3 +253,12 @@ def test_every_quote_is_verbatim():
         if not ans.refused:
             assert ans.citations and ans.citations[0].quote, ans.question
         assert ans.to_dict()["schema"] == 1
+
+
+def test_issue_date_and_signer_asked_together(ask):
+    # dong-nai-…: "Đồng Nai, ngày 23 tháng 5 năm 2024" under the motto, signed by Nguyễn Sơn Hùng;
+    # both slots asked in one question are both answered, from the plan's own header
+    ans = ask("Kế hoạch 183 của Đồng Nai ban hành ngày nào, ai ký?")
+    assert ans.intent == "fact" and not ans.refused
+    assert "Nguyễn Sơn Hùng" in ans.answer and "23 tháng 5 năm 2024" in ans.answer
+    assert {c.doc for c in ans.citations} == {"dong-nai-2024-183-kh-ubnd.txt"}

@@ -27,6 +27,8 @@ __all__ = [
     "relevance",
     "evidence_score",
     "quote_for",
+    "own_heading",
+    "other_numbered_unit",
     "refusal",
     "units_line",
     "fold_",
@@ -164,9 +166,42 @@ def evidence_score(query: Query, hits: list[Hit], idf: Idf | None = None, depth:
     return max(coverage(query.terms, haystack(h.passage), idf) for h in hits[:depth])
 
 
+def own_heading(p: Passage, seg: str) -> bool:
+    """The segment is the passage's heading repeated as its first line ("1. Mục đích")."""
+    key = fold(seg).strip(" .:;")
+    return bool(p.section) and bool(key) and key == fold(p.section[-1]).strip(" .:;")
+
+
+# Numbered offices and groups: "Chi nhánh Khu vực 14", "Đội 3", "Tổ 2", "Cụm thi
+# đua 5". The number is part of the name: a passage about number 14 says nothing of number 1.
+_NUMBERED = re.compile(r"\b(khu vuc|chi nhanh|doi|to|cum|vung)\s+0*(\d{1,3})\b")
+
+
+def other_numbered_unit(question: str, text: str) -> bool:
+    """The question names a numbered unit and the passage names the same kind of unit with
+    other numbers only ("Khu vực 1" asked, "Khu vực 14" written)."""
+    asked = {(m.group(1), m.group(2)) for m in _NUMBERED.finditer(fold(question))}
+    if not asked:
+        return False
+    written: dict[str, set[str]] = {}
+    for m in _NUMBERED.finditer(fold(text)):
+        written.setdefault(m.group(1), set()).add(m.group(2))
+    return any(noun in written and num not in written[noun] for noun, num in asked)
+
+
 def quote_for(p: Passage, query: Query, idf: Idf | None, pattern: re.Pattern | None = None) -> str:
+    """The passage's segment that holds most of the question; never the passage's own heading
+    when it has content under it (the heading names the section, its lines answer)."""
     span = best_segment(p.text, query.terms, idf=idf, pattern=pattern)
-    return p.text[span[0] : span[1]] if span else ""
+    if not span:
+        return ""
+    seg = p.text[span[0] : span[1]]
+    if own_heading(p, seg):
+        rest = p.text[span[1] :]
+        inner = best_segment(rest, query.terms, idf=idf, pattern=pattern)
+        if inner and rest[inner[0] : inner[1]].strip():
+            return rest[inner[0] : inner[1]]
+    return seg
 
 
 def refusal(

@@ -15,6 +15,7 @@ import re
 from assistant.answer.common import (
     AnswerContext,
     Cites,
+    other_numbered_unit,
     plan_label,
     quote_for,
     relevance,
@@ -36,7 +37,7 @@ def _lead_candidates(query: Query, hits: list[Hit], idf: Idf | None, need: str) 
     for r, h in zip(rel, hits):
         p = h.passage
         has = (p.lead or p.requested) if need == "lead" else p.partners
-        if has:
+        if has and not other_numbered_unit(query.text, " ".join((*has, p.text))):
             out.append((r, h))
     out.sort(key=lambda x: -x[0])
     return out
@@ -104,6 +105,7 @@ def compose_passages(ctx: AnswerContext) -> Answer | None:
     query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
     rel = relevance(query, ev.hits[:6], idf)
     ranked = sorted(zip(rel, ev.hits[:6]), key=lambda x: -x[0])
+    ranked = [x for x in ranked if not other_numbered_unit(query.text, x[1].passage.text)]
     if not ranked:
         return None
     cites = Cites(docs)

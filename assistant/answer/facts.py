@@ -13,11 +13,29 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answer.common import QUOTE_RE, AnswerContext, Cites, Evidence, plan_label, refusal, relevance
+from assistant.answer.common import (
+    QUOTE_RE,
+    AnswerContext,
+    Cites,
+    own_heading,
+    plan_label,
+    refusal,
+    relevance,
+)
 from assistant.answer.evidence import Idf, coverage, segments, shorten
+from assistant.answer.meta import (
+    PLACE_DATE,
+    YEAR,
+    about_plan,
+    is_meta,
+    is_meta_question,
+    merge_answers,
+    meta_fact,
+    meta_slots,
+)
 from assistant.query.model import Query
 from assistant.query.rules import NOT_SIGN
-from assistant.records import Answer, DocMeta, Hit
+from assistant.records import Answer, Hit
 from assistant.textnorm import fold
 from assistant.vocab.tokens import STOPWORDS, folded_tokens
 
@@ -32,6 +50,9 @@ __all__ = [
     "meta_fact",
     "best_fact_segment",
     "fact_body",
+    "time_cell",
+    "cited_dates_removed",
+    "meta_slots",
 ]
 
 _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
@@ -41,6 +62,24 @@ _DOCNUM_ASK = re.compile(r"\bso (may|bao nhieu|gi)\b")
 _ASK_DAY = re.compile(
     r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b"
 )
+# "khi nào", "bao giờ", "thời gian/thời hạn … là gì", "từ ngày nào": the asked slot is a time
+_ASK_WHEN = re.compile(r"\b(khi nao|bao gio|luc nao|thoi gian|thoi han|tien do|tu ngay nao|den ngay nao)\b")
+# A cited document is dated where it is named: "Chỉ thị số 21/CT-TTg ngày 25 tháng 11 năm 2022",
+# "Văn bản số 1230/MĐV-ATMT ngày 20/5/2026" (the citation form of Vietnamese administrative
+# documents, Nghị định 30/2020/NĐ-CP). That date belongs to the cited document, never to a task.
+_CITED_DATE = re.compile(
+    r"\b(?:so\s*)?\d+[a-z0-9./-]*/[a-z0-9/.-]+\s*,?\s*(?:cua\s+[^,;.]{0,60}?\s*)?"
+    r"ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}\s*/\s*\d{4}|\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
+)
+# A labelled time cell of a plan's task table ("… | Thời gian thực hiện: Xong trong tháng
+# 5/2026"), as the loader writes a row: the column header, then its cell (ingest/tables.py),
+# or a labelled line of the body ("1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 …)").
+_TIME_CELL = re.compile(
+    r"(?:^|\|)\s*(?:\d{1,2}[.)]\s*)?((?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:|\n]{0,30}):\s*([^|\n]+(?:\n(?![ \t]*(?:[-+•]|\d{1,2}[.)]\s))[^|\n]+)?)",
+    re.IGNORECASE,
+)
+# more words where "kỷ/kỳ" is not signing: "kỷ nguyên", "kỷ lục", "kỳ tích", "kỷ cương"
+_NOT_SIGN_MORE = re.compile(r"\bky (nguyen|luc|tich|cuong|thuat)\b")
 _SLOGAN_WORDS = {"thong", "diep", "slogan", "khau", "hieu", "phuong", "cham", "logo"}
 
 _DAY_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b")
@@ -53,6 +92,22 @@ _RANK_RE = re.compile(r"\b(top|thu|hang|vi tri)\s*0*\d+")
 _REFNUM_RE = re.compile(r"\bso\s*\d+\s*[/-]")
 _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
+
+
+def cited_dates_removed(seg: str) -> str:
+    """``seg`` folded, without the dates that are not a task's time: those of the documents it
+    cites ("số 21/CT-TTg ngày …") and the plan's own place-and-date line ("Cần Thơ, ngày …")."""
+    return _CITED_DATE.sub(" ", fold(PLACE_DATE.sub(" ", seg)))
+
+
+def time_cell(text: str) -> tuple[str, str] | None:
+    """(label, value) of a task row's time cell ("Thời gian thực hiện", "Xong trong Quý II/2026")."""
+    m = _TIME_CELL.search(text)
+    if not m:
+        return None
+    # a hard-wrapped cell goes on for one more line; "*…*" is markdown emphasis, not text
+    value = " ".join(m.group(2).replace("*", " ").split())
+    return (m.group(1).strip(), value) if len(value) >= 3 else None
 
 
 @dataclass
@@ -149,47 +204,20 @@ def _number_near(anchor: str) -> Callable[[str], bool]:
 
 
 # a year, not part of a date ("12/2024"), an amount ("2.025", "2024,5") or a longer number;
-# punctuation after it ("năm 2024, …") is just the sentence going on
-_YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(19[5-9]\d|20\d\d)(?![\d/])(?![.,]\d)")
 
 
 def _same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]:
     """ "kinh phí năm 2025" is not answered by "giai đoạn 2024 - 2026 là 4,2 tỷ": a clause
     that dates its amount by other years only gives a different figure."""
-    asked = set(_YEAR.findall(question))
+    asked = set(YEAR.findall(question))
     if not asked:
         return ok
 
     def dated(seg: str) -> bool:
-        years = set(_YEAR.findall(seg))
+        years = set(YEAR.findall(seg))
         return ok(seg) and (not years or bool(years & asked))
 
     return dated
-
-
-def is_meta_question(query_terms: list[str]) -> bool:
-    """An issue-date/signer question about the plan itself names little else."""
-    rest = [
-        t
-        for t in query_terms
-        if t
-        not in (
-            "ban",
-            "hanh",
-            "ngay",
-            "ky",
-            "nam",
-            "thang",
-            "kem",
-            "theo",
-            "hieu",
-            "luc",
-            "ten",
-            "nguoi",
-            "chu",
-        )
-    ]
-    return len(rest) <= 1
 
 
 def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | None = None) -> FactRule:
@@ -210,7 +238,7 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
     if kind == "signer":
         # a signer is written with the verb: "… do đồng chí X ký", "ký ban hành"
         def signed(seg: str) -> bool:
-            g = NOT_SIGN.sub(" ", fold(seg))
+            g = _NOT_SIGN_MORE.sub(" ", NOT_SIGN.sub(" ", fold(seg)))
             return bool(re.search(r"\bky\b", g))
 
         return FactRule(require=signed, prefer=signed, name="signer")
@@ -220,14 +248,18 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return bool(_REFNUM_RE.search(fold(seg)))
 
         return FactRule(require=refnum, prefer=refnum, name="refnum")
-    if kind in ("deadline", "date"):
+    if kind in ("deadline", "date") or (_ASK_WHEN.search(f) and not _ASK_NUMBER.search(f)):
         if _ASK_DAY.search(f):
 
             def day(seg: str) -> bool:
-                return bool(_DAY_RE.search(fold(seg)))
+                return bool(time_cell(seg)) or bool(_DAY_RE.search(cited_dates_removed(seg)))
 
             return FactRule(require=day, prefer=day, name="day")
-        return FactRule(prefer=lambda s: bool(_LOOSE_DATE.search(fold(s))), name="when")
+
+        def when(seg: str) -> bool:
+            return bool(time_cell(seg)) or bool(_LOOSE_DATE.search(cited_dates_removed(seg)))
+
+        return FactRule(prefer=when, name="when")
     if _ASK_NUMBER.search(f) or _RANK.search(f):
         if _PERCENT.search(f):
 
@@ -254,127 +286,6 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
     return FactRule(name="any")
 
 
-def _doc_of(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> str | None:
-    f = query.filters
-    if f.get("doc"):
-        return f["doc"]
-    cand = [
-        d
-        for d, m in docs.items()
-        if (not f.get("district") or m.district == f["district"])
-        and (not f.get("province") or m.province == f["province"])
-    ]
-    if f and len(cand) == 1:
-        return cand[0]
-    if ev.hits:
-        return ev.hits[0].passage.doc
-    return cand[0] if len(cand) == 1 else None
-
-
-_META_WORDS = frozenset("ban hanh ngay ky nam thang kem theo hieu luc ten nguoi chu tich pho so".split())
-
-
-def about_plan(query: Query, m: DocMeta) -> bool:
-    """Does a signer/issuer/date question ask about this plan, or about a document it only
-    mentions ("ai ký quyết định thành lập Ban Chỉ huy …")? The plan is meant when it is
-    named by number, or when the question's other words are (nearly) all in its title."""
-    if query.docs:
-        return True
-    other = [t for t in query.terms if t not in _META_WORDS and not t.isdigit()]
-    if len(other) <= 1:
-        return True
-    card = " ".join(x or "" for x in (m.title, m.issuer, m.doc_type, m.number, m.province, m.district))
-    return coverage(other, card) >= 0.75
-
-
-def meta_fact(ctx: AnswerContext) -> Answer | None:
-    """The signer, issuer, number or issue date of the asked plan, from its header card."""
-    query, ev, docs = ctx.query, ctx.evidence, ctx.docs
-    doc = _doc_of(query, ev, docs)
-    m = docs.get(doc or "")
-    if doc is None or m is None or not about_plan(query, m):
-        return None
-    label = plan_label(doc, docs)
-    if query.fact == "signer":
-        if not m.signer:
-            return None
-        role = " ".join(x for x in (m.signer_authority, (m.signer_position or "").capitalize()) if x)
-        text, value = f"{label} do {m.signer}" + (f" ({role})" if role else "") + " ký", m.signer
-    elif query.fact == "doc_number":
-        if m.number:
-            text, value = f"Số ký hiệu: {m.number}", m.number.split("/")[0]
-        elif m.number_text:
-            text, value = f"{label} để trống số (ghi: “{m.number_text}”)", m.number_text
-        else:
-            return None
-    elif query.fact == "issuer":
-        if not m.issuer:
-            return None
-        text, value = f"{label} do {m.issuer} ban hành", m.issuer
-    else:  # date
-        if m.date and len(m.date) == 10:
-            text = f"{label} ban hành {m.date_text or m.date}"
-        elif m.date_text:
-            text = f"{label} không ghi đủ ngày ban hành (ghi: “{m.date_text}”)"
-        else:
-            return None
-        value = m.date_text or m.date or ""
-    values = [value, *_date_forms(m.date)] if query.fact == "date" else [value]
-    cites = Cites(docs)
-    holders = [ev.metadata[doc]] if doc in ev.metadata else []
-    holders += [h.passage for h in ev.hits if h.passage.doc == doc]
-    holders += ev.doc_passages.get(doc, [])
-    n = None
-    for p in holders:
-        q = next((x for x in (_find_value(p.text, v) for v in values) if x), "")
-        if q:
-            n = cites.add(p, q, 1.0)
-            break
-    if n is None and holders:
-        n = cites.add(holders[0], "", 1.0)
-    answer = text + (f" [{n}]." if n else ".")
-    return Answer(question=query.text, answer=answer, intent="fact", citations=cites.items)
-
-
-def _date_forms(iso: str | None) -> list[str]:
-    """How a plan may write an ISO date: 12/12/2023, 23/05/2024, ngày 23 tháng 5 năm 2024."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
-    if not m:
-        return []
-    y, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
-    return [
-        f"{d}/{mo}/{y}",
-        f"{d:02d}/{mo:02d}/{y}",
-        f"{d}/{mo:02d}/{y}",
-        f"{d:02d}/{mo}/{y}",
-        f"ngày {d} tháng {mo} năm {y}",
-        f"ngày {d:02d} tháng {mo:02d} năm {y}",
-    ]
-
-
-def _find_value(text: str, value: str | None) -> str:
-    """The segment of ``text`` holding ``value`` (accent- and spacing-tolerant), or ""."""
-    if not value:
-        return ""
-    key = " ".join(value.split()).lower()
-    for a, b in segments(text):
-        seg = text[a:b]
-        if key in " ".join(seg.split()).lower():
-            return seg
-    return ""
-
-
-def is_meta(query: Query) -> bool:
-    """Signer, issuer, or the plan's own number/date (not a date or number the plan cites)."""
-    if query.fact == "doc_number" and re.search(r"\b(so hieu|so ky hieu|mang so)\b", query.folded):
-        return True  # "số hiệu" is always the plan's own number
-    if query.fact == "date" and re.search(r"\bban hanh\b", query.folded) and not re.search(r"\d", query.text):
-        return True  # "Kế hoạch phát triển du lịch … ban hành ngày nào?": meta_fact checks the title
-    return query.fact in ("signer", "issuer") or (
-        query.fact in ("date", "doc_number") and is_meta_question(query.terms)
-    )
-
-
 def fact_body(query: Query, seg: str) -> str:
     """What the answer line shows: the quoted slogan itself, else the sentence."""
     if query.fact == "slogan":
@@ -396,6 +307,8 @@ def best_fact_segment(query: Query, hits: list[Hit], idf: Idf | None, rule: Fact
         bonus = 0.15 if query.units and set(query.units) & set(p.lead) else 0.0
         for a, b in segments(p.text):
             seg = p.text[a:b]
+            if own_heading(p, seg):
+                continue  # a heading names what follows, it holds no value
             if rule.require is not None and not rule.require(seg):
                 continue
             s = coverage(query.terms, seg, idf) + 0.6 * r + bonus
@@ -411,9 +324,9 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
     query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
     meta = is_meta(query)
     if meta:
-        ans = meta_fact(ctx)
-        if ans is not None:
-            return ans
+        found = [a for a in (meta_fact(ctx.with_query(fact=k)) for k in meta_slots(query)) if a is not None]
+        if found:
+            return found[0] if len(found) == 1 else merge_answers(found)
     rule = fact_rule(query.text, query.fact, query.terms, query.folded)
     hits = ev.hits[:6]
     best = best_fact_segment(query, hits, idf, rule)
@@ -422,5 +335,11 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
     _, h, seg = best
     cites = Cites(docs)
     n = cites.add(h.passage, seg, h.score)
-    text = f"{shorten(fact_body(query, seg), 300)} [{n}] — {plan_label(h.passage.doc, docs)}."
+    cell = time_cell(seg) or (time_cell(h.passage.text) if h.passage.kind == "table_row" else None)
+    if rule.name in ("day", "when") and cell is not None:
+        # the row's time cell is the answer; the task (its first cell) says which row
+        task = h.passage.text.split(" | ")[0]
+        text = f"{cell[0]}: {cell[1]} [{n}] — {plan_label(h.passage.doc, docs)}. Nhiệm vụ: “{shorten(task, 200)}”"
+    else:
+        text = f"{shorten(fact_body(query, seg), 300)} [{n}] — {plan_label(h.passage.doc, docs)}."
     return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)

@@ -21,7 +21,7 @@ from assistant.query.model import Query
 from assistant.records import Answer, Citation, DocMeta
 from assistant.vocab.tokens import folded_tokens
 
-__all__ = ["compose_list", "compose_compare", "section_children", "MAX_CHILDREN"]
+__all__ = ["compose_list", "compose_compare", "section_children", "asked_heading", "MAX_CHILDREN"]
 
 MAX_CHILDREN = 12  # sub-sections listed; a section with more is summarised, not counted
 
@@ -31,6 +31,24 @@ _LIST_FUNCTION = frozenset(
     "quyet dinh kh qd nhom".split()
 )
 _ENUM_ONLY = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
+
+
+# "những mục tiêu cụ thể nào", "các nhóm nhiệm vụ gì", "gồm những thành viên nào": the noun
+# phrase after the plural marker names the heading whose items are asked; it ends where the
+# question goes on to name the plan or the place ("của kế hoạch …", "trong", "ở", "là gì")
+_PLURAL_PHRASE = re.compile(
+    r"\b(?:nhung|cac)\s+((?:(?!(?:cua|trong|o|tai|la|nao|gi|duoc|ma|theo|do|nhu|ve|ke|kh)\b)[a-z0-9]+\s*){1,6})"
+)
+
+
+def asked_heading(folded: str) -> str | None:
+    """The heading words of a plural question ("những mục tiêu chủ yếu nào" → "muc tieu chu
+    yeu"), or None when the question does not ask for the items of something."""
+    for m in _PLURAL_PHRASE.finditer(folded):
+        words = [w for w in m.group(1).split() if w not in _LIST_FUNCTION and not w.isdigit()]
+        if words:
+            return " ".join(words)
+    return None
 
 
 def _heading_terms(text: str) -> list[str]:
@@ -51,12 +69,17 @@ def _lines(text: str) -> list[str]:
     return [ln for ln in (x.strip() for x in text.split("\n")) if len(ln) > 3]
 
 
+_CLOSING = re.compile(r"\s*[.;]+((?:\s*\[\d+\])*)$")
+
+
 def _format_items(items: list[str], head: str) -> str:
     """Up to five items one per line; more are packed two or three to a line."""
     if len(items) <= 5:
         return "\n".join([head, *(f"• {x}" for x in items)])
     per = -(-len(items) // 4)
-    rows = ["; ".join(items[i : i + per]) for i in range(0, len(items), per)]
+    # packed items are joined by "; ": an item's own closing "." or ";" would double it
+    bare = [_CLOSING.sub(r"\1", x) for x in items]
+    rows = ["; ".join(bare[i : i + per]) for i in range(0, len(bare), per)]
     return "\n".join([head, *(f"• {r}" for r in rows)])
 
 
@@ -86,12 +109,19 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     if best is None:
         return None, 0.0
     _, doc, prefix, hit, cov = best
-    children: dict[str, list] = {}
-    for p in ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]:
-        if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[: len(prefix)]) == tuple(prefix):
-            children.setdefault(p.section[len(prefix)], []).append(p)
+    pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+    asked = set(folded_tokens(query.folded or query.text))
+    for _ in range(3):
+        children = _children(pool, doc, prefix)
+        # "Giám sát cấp xã theo những bước nào?": one sub-heading ("Cấp xã") is named by the
+        # question as well: its items are asked, not the list of sub-headings
+        named = [t for t in children if (w := _heading_words(t)) and all(x in asked for x in w)]
+        if len(named) != 1:
+            break
+        prefix = (*prefix, named[0])
     if len(children) < 2:
-        return _section_rows(query, doc, prefix, hit, ev, docs), cov
+        rows = _section_rows(query, doc, prefix, hit, ev, docs)
+        return (rows or _section_lines(query, doc, prefix, hit, ev, docs)), cov
     cites = Cites(docs)
     items = []
     for title, ps in list(children.items())[:MAX_CHILDREN]:
@@ -103,6 +133,19 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     return Answer(
         question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
     ), cov
+
+
+def _heading_words(title: str) -> list[str]:
+    return [t for t in folded_tokens(title) if t not in _LIST_FUNCTION and not _ENUM_ONLY.match(t)]
+
+
+def _children(pool: list, doc: str, prefix: tuple) -> dict[str, list]:
+    """The sub-headings right under ``prefix``, each with its passages, in the plan's order."""
+    children: dict[str, list] = {}
+    for p in pool:
+        if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[: len(prefix)]) == tuple(prefix):
+            children.setdefault(p.section[len(prefix)], []).append(p)
+    return children
 
 
 def _section_rows(
@@ -128,6 +171,59 @@ def _section_rows(
     )
 
 
+def _section_lines(
+    query: Query, doc: str, prefix: tuple, hit, ev: Evidence, docs: dict[str, DocMeta]
+) -> Answer | None:
+    """The named section has (at most one) sub-heading: its lines ("- Hoàn thành …", "a) …",
+    "4. …") are its items, in the plan's order, the heading line itself left out."""
+    n = len(prefix)
+    pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+    # the section's own passages and those of a lone sub-heading under it, in the plan's order
+    own = [p for p in pool if tuple(p.section[:n]) == tuple(prefix)]
+    heading = fold_(prefix[-1]).strip() if prefix else ""
+    lines = [
+        (p, ln)
+        for p in own
+        for ln in _lines(p.text)
+        # the heading repeated as the passage's first line, or a lead-in, is not an item
+        if fold_(ln).strip() != heading and not (ln.endswith(":") and len(ln) < 60)
+    ]
+    lines = _named_group(lines, set(folded_tokens(query.folded or query.text)))
+    cites = Cites(docs)
+    found = [(_item_label(ln, 160), cites.add(p, ln, hit.score)) for p, ln in lines]
+    if len(found) < 2:
+        return None
+    # one [n] after the last item each passage gives, not after every item
+    items = [
+        t + (f" [{n}]" if i + 1 == len(found) or found[i + 1][1] != n else "")
+        for i, (t, n) in enumerate(found)
+    ]
+    head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
+    return Answer(
+        question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
+    )
+
+
+def _named_group(lines: list[tuple], asked: set[str]) -> list[tuple]:
+    """Nested bullets ("- Cấp xã" over "+ Chọn ngẫu nhiên …"): when the question names exactly
+    one "-" group, its "+" items are the answer, not every group's."""
+    groups: list[tuple[int, list[str]]] = [
+        (i, w)
+        for i, (_, ln) in enumerate(lines)
+        if ln.lstrip().startswith(("-", "–")) and (w := _heading_words(ln))
+    ]
+    named = [i for i, w in groups if len(w) <= 6 and all(x in asked for x in w)]
+    if len(named) != 1:
+        return lines
+    i = named[0]
+    sub = []
+    for p, ln in lines[i + 1 :]:
+        if not ln.lstrip().startswith("+"):
+            break
+        sub.append((p, ln))
+    return sub if len(sub) >= 2 else lines
+
+
 def _continued(top, ev: Evidence) -> list:
     """A passage ending "… gồm:" continues in the next passages of its section."""
     same = [p for p in ev.doc_passages.get(top.doc, []) if p.section == top.section]
@@ -145,6 +241,9 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         return ans
     rel = relevance(query, ev.hits[:6], idf)
     ranked = sorted(zip(rel, ev.hits[:6]), key=lambda x: -x[0])
+    # the text before a plan's first heading is its title block and preamble ("KẾ HOẠCH …",
+    # "Căn cứ …"): never the items of a list when a passage under a heading is at hand
+    ranked = [x for x in ranked if x[1].passage.section and x[1].passage.kind != "metadata"] or ranked
     if not ranked:
         return None
     hit = ranked[0][1]

@@ -39,21 +39,47 @@ def _is_heading(seg: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-def _paragraphs(text: str, first: str, unit_terms: set[str]) -> list[str]:
-    """The other paragraphs of a passage (after ``first``), headings naming the unit skipped."""
-    out = []
-    start = text.find(first)
-    for para in text[start + len(first) :].split("\n") if start >= 0 else []:
-        para = para.strip()
+def _paragraphs(text: str, unit_terms: set[str]) -> list[str]:
+    """The paragraphs of a passage, in order, that are the unit's tasks.
+
+    In "Tổ chức thực hiện" each unit opens its block with its name ("1. Sở Y tế:"); a
+    heading naming this unit is skipped, and a short line naming another ("Sở Tài chính:",
+    "Sở Nông nghiệp và Môi trường") ends the unit's block: what follows is someone else's.
+    """
+    out: list[str] = []
+    # a list flattened into one line keeps its bullets: "… đầu tư. - Chủ trì, phối hợp …"
+    for raw in (x for line in text.split("\n") for x in _INLINE_BULLET.split(line)):
+        para = raw.strip()
         words = [t for t in folded_tokens(para) if not _ENUM_TOKEN.fullmatch(t)]
-        if len(words) >= 3 and set(words) - unit_terms - STOPWORDS and not _is_heading(para):
+        if not words or _is_heading(para):
+            continue
+        if not set(words) - unit_terms - STOPWORDS:
+            continue  # the unit's own heading
+        opens_block = not para.startswith(("-", "+", "•", "*")) and len(para) <= 80
+        if opens_block and (para.endswith(":") or not para.endswith((".", ";", ","))) and len(words) <= 10:
+            if out:
+                break  # another unit's block begins
+            continue
+        if len(words) >= 3:
             out.append(para)
     return out
 
 
-# tasks listed when the answer comes from one plan; the rest are counted ("và 3 nhiệm vụ khác")
-PER_PLAN = 6
+# An answer holds every task it found (issue 12: a list cut at two hid the rest). Up to SHOWN
+# tasks are written out, packed several to a line; beyond that the answer gives the count,
+# every task is still a citation, and the chat links to the unit tab.
+SHOWN = 12
+_LINES = 4  # lines of tasks under the heading (finalize keeps six lines in all)
+_INLINE_BULLET = re.compile(r"(?<=[.;:])\s+(?=[-–+•]\s)")
 _ENUM_TOKEN = re.compile(r"\d{1,3}|[ivxlc]{1,6}|[a-z]")
+
+
+def _pack(items: list[str], rows: int) -> list[str]:
+    """``items`` joined "; " into at most ``rows`` lines, in order."""
+    if len(items) <= rows:
+        return items
+    per = -(-len(items) // rows)
+    return ["; ".join(items[i : i + per]) for i in range(0, len(items), per)]
 
 
 def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
@@ -76,31 +102,40 @@ def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
     unit_terms = set(folded_tokens(unit))
     task_terms = [t for t in query.terms if t not in unit_terms and not t.isdigit()]
     head = f"Nhiệm vụ của {unit}" if unit else "Nhiệm vụ được giao"
-    # one plan: a few tasks, one per line; several plans: one line per plan
-    per_doc = PER_PLAN if len(by_doc) == 1 else 2
+    plans = list(by_doc.items())[:4]
+    one = len(plans) == 1
+    width = 200 if one else 160  # several plans share the lines: each task shorter
     body = []
-    for doc, items in list(by_doc.items())[:4]:
-        parts: list[str] = []
-        used = 0
+    for doc, items in plans:
+        parts: list[tuple[str, int]] = []
         for p, role, score in items:
-            if len(parts) >= per_doc:
-                break
-            used += 1
             seg = _task_segment(p, unit_terms, task_terms, idf)
             n = cites.add(p, seg, score)
+            if len(parts) >= SHOWN:
+                continue  # counted and cited, not written out
             tag = "" if role == "lead" else f" ({'phối hợp' if role == 'partner' else 'được đề nghị'})"
-            parts.append(f"{shorten(seg, 150 if per_doc == 2 else 200)}{tag} [{n}]")
-            if per_doc > 2:
-                # a unit's section is often one passage of several paragraphs: one line each
-                for para in _paragraphs(p.text, seg, unit_terms)[: per_doc - len(parts)]:
-                    parts.append(f"{shorten(para, 200)}{tag} [{n}]")
-        more = f" (và {len(items) - used} nhiệm vụ khác)" if len(items) > used else ""
-        if per_doc > 2:
-            body = [f"{head} ({plan_label(doc, docs)}):", *(f"• {x}" for x in parts)]
+            # a unit's section is often one passage of several paragraphs: each is a task
+            paras = _paragraphs(p.text, unit_terms)
+            if not any(seg.strip() in x or x in seg for x in paras):
+                paras = [seg, *paras]
+            for para in paras[: SHOWN - len(parts)]:
+                # joined by "; ": the task's own closing "." or ";" would double it
+                parts.append((f"{shorten(para.lstrip('-–+•* ').rstrip(' .;'), width)}{tag}", n))
+        # the marker the chat links to the unit tab with (ui_render.more_tasks_unit); every
+        # task is a citation as well
+        written = len({n for _, n in parts})
+        more = f" (và {len(items) - written} nhiệm vụ khác)" if len(items) > written else ""
+        # one [n] after the last task a passage gives, not after each of its paragraphs
+        marked = [
+            t + (f" [{n}]" if i + 1 == len(parts) or parts[i + 1][1] != n else "")
+            for i, (t, n) in enumerate(parts)
+        ]
+        if one:
+            body = [f"{head} ({plan_label(doc, docs)}):", *(f"• {x}" for x in _pack(marked, _LINES))]
             body[-1] += more
         else:
-            body.append(f"• {plan_label(doc, docs)}: " + "; ".join(parts) + more)
-    if per_doc == 2:
+            body.append(f"• {plan_label(doc, docs)}: " + "; ".join(marked) + more)
+    if not one:
         body.insert(0, f"{head}:")
     units = {
         "lead": [unit] if any(r[1] == "lead" for r in picked) else [],
@@ -115,7 +150,7 @@ def _unit_span(text: str, key: str, max_chars: int = 320) -> str:
     """From the sentence naming the unit, as far as its item goes (to the next bullet)."""
     segs = segments(text)
     for i, (a, b) in enumerate(segs):
-        if key in fold_(expand_abbreviations(text[a:b], min_chars=3, as_written=True)):
+        if _names(key, fold_(expand_abbreviations(text[a:b], min_chars=3, as_written=True))):
             end = b
             for a2, b2 in segs[i + 1 :]:
                 if b2 - a > max_chars or text[a2 - 2 : a2].strip() in ("*", "-", "•", "+"):
@@ -123,6 +158,12 @@ def _unit_span(text: str, key: str, max_chars: int = 320) -> str:
                 end = b2
             return text[a:end]
     return ""
+
+
+def _names(name: str, folded: str) -> bool:
+    """The unit is named as a whole: "Chi nhánh Khu vực 1" is not named by "… Khu vực 14"
+    (numbered regional offices), only by the same words with a boundary on each side."""
+    return re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", folded) is not None
 
 
 def unit_fallback(ctx: AnswerContext) -> Answer | None:
@@ -139,7 +180,7 @@ def unit_fallback(ctx: AnswerContext) -> Answer | None:
     for h in ev.hits:
         # "UBND huyện Tháp Mười" in the text is "Ủy ban nhân dân huyện" once short forms are read
         text = expand_abbreviations(h.passage.text, min_chars=3, as_written=True)
-        if h.passage.kind == "metadata" or not any(n and n in fold_(text) for n in names):
+        if h.passage.kind == "metadata" or not any(n and _names(n, fold_(text)) for n in names):
             continue
         seg = _unit_span(h.passage.text, names[0])
         # the sentence naming the unit must also be about what was asked

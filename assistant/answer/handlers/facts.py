@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from assistant.answer.common import AnswerContext, Evidence, refusal
 from assistant.answer.facts import compose_fact, is_meta
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
+from assistant.answer.handlers.lists import heading_items
 from assistant.answer.lists import MAX_CHILDREN, section_children
 from assistant.query.model import FactKind, Intent, Query
 from assistant.records import Answer
@@ -40,6 +41,11 @@ class FactHandler(Handler):
         return add_plan_passages(ev, snapshot, docs | asked_plans(query, ev))
 
     def compose(self, ctx: AnswerContext) -> Answer | None:
+        if ctx.query.fact in (None, FactKind.TARGET):
+            # "những mục tiêu cụ thể … là gì": a target asked in the plural is a list of them
+            listed = heading_items(ctx)
+            if listed is not None:
+                return listed
         if not is_meta(ctx.query) and weak(ctx):
             return refusal(ctx)
         ans = compose_fact(ctx)

@@ -1,0 +1,273 @@
+"""The plan's own header card: its signer, issuer, number and issue date.
+
+"Kế hoạch 141/KH-UBND ban hành ngày nào, ai ký?" asks the card, not a sentence of the body:
+the date of a decision the plan cites ("Căn cứ Quyết định số … ngày …") is never the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label
+from assistant.answer.evidence import coverage, segments
+from assistant.query.model import FactKind, Query
+from assistant.records import Answer, Citation, DocMeta, Passage
+
+__all__ = [
+    "YEAR",
+    "PLACE_DATE",
+    "about_plan",
+    "is_meta",
+    "is_meta_question",
+    "meta_fact",
+    "meta_slots",
+    "merge_answers",
+]
+
+# punctuation after it ("năm 2024, …") is just the sentence going on
+YEAR = re.compile(r"(?<![\d/])(?<!\d[.,])(19[5-9]\d|20\d\d)(?![\d/])(?![.,]\d)")
+
+
+def is_meta_question(query_terms: list[str]) -> bool:
+    """An issue-date/signer question about the plan itself names little else."""
+    rest = [
+        t
+        for t in query_terms
+        if t
+        not in (
+            "ban",
+            "hanh",
+            "ngay",
+            "ky",
+            "nam",
+            "thang",
+            "kem",
+            "theo",
+            "hieu",
+            "luc",
+            "ten",
+            "nguoi",
+            "chu",
+        )
+    ]
+    return len(rest) <= 1
+
+
+def _doc_of(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> str | None:
+    f = query.filters
+    if f.get("doc"):
+        return f["doc"]
+    cand = [
+        d
+        for d, m in docs.items()
+        if (not f.get("district") or m.district == f["district"])
+        and (not f.get("province") or m.province == f["province"])
+    ]
+    if f and len(cand) == 1:
+        return cand[0]
+    if ev.hits:
+        return ev.hits[0].passage.doc
+    return cand[0] if len(cand) == 1 else None
+
+
+_META_WORDS = frozenset("ban hanh ngay ky nam thang kem theo hieu luc ten nguoi chu tich pho so".split())
+
+
+def about_plan(query: Query, m: DocMeta, title_block: str = "") -> bool:
+    """Does a signer/issuer/date question ask about this plan, or about a document it only
+    mentions ("ai ký quyết định thành lập Ban Chỉ huy …")? The plan is meant when it is
+    named by number, or when the question's other words are (nearly) all in its title."""
+    if query.docs:
+        return True
+    other = [t for t in query.terms if t not in _META_WORDS and not t.isdigit()]
+    if len(other) <= 1:
+        return True
+    # the title as the header card read it, else as the plan writes it above its first heading
+    card = " ".join(
+        x or "" for x in (m.title or title_block, m.issuer, m.doc_type, m.number, m.province, m.district)
+    )
+    return coverage(other, card) >= 0.75
+
+
+def _title_block(passages: list[Passage]) -> str:
+    """The plan's opening text, before its first heading (the title block and preamble)."""
+    out = []
+    for p in passages[:4]:
+        if p.section:
+            break
+        if p.kind != "metadata":
+            out.append(p.text[:600])
+    return " ".join(out)
+
+
+_SECRETARY = re.compile(r"\bthu ky\b")
+
+
+def meta_fact(ctx: AnswerContext) -> Answer | None:
+    """The signer, issuer, number or issue date of the asked plan, from its header card."""
+    query, ev, docs = ctx.query, ctx.evidence, ctx.docs
+    if query.fact == "signer" and _SECRETARY.search(query.folded):
+        return None  # "ai là Thư ký đoàn" asks a member's role: "ký" there is no signing
+    first = _doc_of(query, ev, docs)
+    # the best hit's plan first, then the other retrieved plans: the one the question's words
+    # name ("kế hoạch giám sát chương trình giảm nghèo của Cần Thơ" among four Cần Thơ plans)
+    order = [first] if first else []
+    if not query.docs and not query.filters.get("doc"):
+        order += [h.passage.doc for h in ev.hits if h.passage.doc not in order]
+    doc = next(
+        (
+            d
+            for d in order
+            if d in docs and about_plan(query, docs[d], _title_block(ev.doc_passages.get(d, [])))
+        ),
+        None,
+    )
+    m = docs.get(doc or "")
+    if doc is None or m is None:
+        return None
+    label = plan_label(doc, docs)
+    if query.fact == "signer":
+        if not m.signer:
+            return None
+        role = " ".join(x for x in (m.signer_authority, (m.signer_position or "").capitalize()) if x)
+        text, value = f"{label} do {m.signer}" + (f" ({role})" if role else "") + " ký", m.signer
+    elif query.fact == "doc_number":
+        if m.number:
+            text, value = f"Số ký hiệu: {m.number}", m.number.split("/")[0]
+        elif m.number_text:
+            text, value = f"{label} để trống số (ghi: “{m.number_text}”)", m.number_text
+        else:
+            return None
+    elif query.fact == "issuer":
+        if not m.issuer:
+            return None
+        text, value = f"{label} do {m.issuer} ban hành", m.issuer
+    else:  # date
+        written = None if m.date and len(m.date) == 10 else _header_date(ev.doc_passages.get(doc, []))
+        if m.date and len(m.date) == 10:
+            text = f"{label} ban hành {m.date_text or m.date}"
+        elif written:
+            text, m = f"{label} ban hành {written}", replace(m, date_text=written)
+        elif m.date_text:
+            text = f"{label} không ghi đủ ngày ban hành (ghi: “{m.date_text}”)"
+        else:
+            return None
+        value = m.date_text or m.date or ""
+    values = [value, *_date_forms(m.date)] if query.fact == "date" else [value]
+    cites = Cites(docs)
+    holders = [ev.metadata[doc]] if doc in ev.metadata else []
+    holders += [h.passage for h in ev.hits if h.passage.doc == doc]
+    holders += ev.doc_passages.get(doc, [])
+    n = None
+    for p in holders:
+        q = next((x for x in (_find_value(p.text, v) for v in values) if x), "")
+        if q:
+            n = cites.add(p, q, 1.0)
+            break
+    if n is None and holders:
+        n = cites.add(holders[0], "", 1.0)
+    answer = text + (f" [{n}]." if n else ".")
+    return Answer(question=query.text, answer=answer, intent="fact", citations=cites.items)
+
+
+# The plan's own date line, under the national motto: "Bắc Ninh, ngày 20 tháng 11 năm 2025"
+# (địa danh, ngày … tháng … năm …, Nghị định 30/2020/NĐ-CP, Phụ lục I). It opens a line with
+# a place name and a comma; a cited document's date follows its number instead.
+PLACE_DATE = re.compile(
+    r"(?m)^[\s*_]*[A-ZĐÀ-Ỹ][^\n,;:.]{1,40},\s*(ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+)
+
+
+def _header_date(passages: list[Passage]) -> str | None:
+    """The place-and-date line of the plan's opening passages, when the header card lacks it."""
+    for p in passages[:4]:
+        if p.section:
+            break  # past the title block
+        m = PLACE_DATE.search(p.text)
+        if m:
+            return " ".join(m.group(1).split())
+    return None
+
+
+def _date_forms(iso: str | None) -> list[str]:
+    """How a plan may write an ISO date: 12/12/2023, 23/05/2024, ngày 23 tháng 5 năm 2024."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not m:
+        return []
+    y, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
+    return [
+        f"{d}/{mo}/{y}",
+        f"{d:02d}/{mo:02d}/{y}",
+        f"{d}/{mo:02d}/{y}",
+        f"{d:02d}/{mo}/{y}",
+        f"ngày {d} tháng {mo} năm {y}",
+        f"ngày {d:02d} tháng {mo:02d} năm {y}",
+    ]
+
+
+def _find_value(text: str, value: str | None) -> str:
+    """The segment of ``text`` holding ``value`` (accent- and spacing-tolerant), or ""."""
+    if not value:
+        return ""
+    key = " ".join(value.split()).lower()
+    for a, b in segments(text):
+        seg = text[a:b]
+        if key in " ".join(seg.split()).lower():
+            return seg
+    return ""
+
+
+def _names_no_other_document(query: Query) -> bool:
+    """The question's numbers are the loaded plan's own number or a year, nothing else
+    ("Quyết định 2797 ban hành ngày nào" asks about a cited document, not the plan)."""
+    if query.docs:
+        return True
+    return not re.search(r"\d", YEAR.sub(" ", query.folded))
+
+
+# the slots of the header card a question may ask together ("ban hành ngày nào, ai ký")
+_ASK_SIGNER = re.compile(r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten)\b")
+_ASK_ISSUE_DATE = re.compile(r"\b(ban hanh (vao )?(ngay|thoi gian|luc) nao|ngay ban hanh|ban hanh khi nao)\b")
+
+
+def meta_slots(query: Query) -> list[FactKind]:
+    """Every header-card slot the question asks, the parsed one first."""
+    out = [FactKind(query.fact)] if query.fact else []
+    if _ASK_SIGNER.search(query.folded):
+        out.append(FactKind.SIGNER)
+    if _ASK_ISSUE_DATE.search(query.folded):
+        out.append(FactKind.DATE)
+    return list(dict.fromkeys(out))
+
+
+def merge_answers(answers: list[Answer]) -> Answer:
+    """Several header-card answers as one: citations renumbered, one line each."""
+    first = answers[0]
+    cites: list[Citation] = []
+    by_id: dict[str, int] = {}
+    lines = []
+    for a in answers:
+        remap: dict[str, int] = {}
+        for c in a.citations:  # a composer numbers its citations 1, 2, … in order
+            old_n = str(c.n)
+            if c.passage_id not in by_id:
+                c.n = len(cites) + 1
+                by_id[c.passage_id] = c.n
+                cites.append(c)
+            remap[old_n] = by_id[c.passage_id]
+        lines.append(re.sub(r"\[(\d+)\]", lambda m: f"[{remap.get(m.group(1), m.group(1))}]", a.answer))
+    return Answer(question=first.question, answer="\n".join(lines), intent=first.intent, citations=cites)
+
+
+def is_meta(query: Query) -> bool:
+    """Signer, issuer, or the plan's own number/date (not a date or number the plan cites)."""
+    if query.fact == "doc_number" and re.search(r"\b(so hieu|so ky hieu|mang so)\b", query.folded):
+        return True  # "số hiệu" is always the plan's own number
+    if query.fact == "date" and re.search(r"\bban hanh\b", query.folded) and _names_no_other_document(query):
+        # "Kế hoạch 141/KH-UBND … ban hành ngày nào?": the plan's own date (its header), not
+        # the date of a document it cites; meta_fact checks the plan is the one asked about
+        return True
+    return query.fact in ("signer", "issuer") or (
+        query.fact in ("date", "doc_number") and is_meta_question(query.terms)
+    )
