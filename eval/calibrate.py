@@ -40,9 +40,20 @@ def _plan_of(q: dict) -> str:
     return docs[0]
 
 
+def _judged(judge, q: dict, ans) -> bool:
+    """Is ``ans`` (None: a refusal) a correct reply to ``q``, by the suite's judge."""
+    if ans is None or ans.refused:
+        return q["kind"] == "unanswerable"
+    units = [u for v in (ans.units or {}).values() for u in (v if isinstance(v, (list, tuple)) else [v])]
+    return bool(judge.judge(q, ans.answer, units, False)[0])
+
+
 def _ask_all(assistant, qs: Sequence[dict], corpus: str, log) -> list[dict]:
     from assistant.answer.confidence import recording
 
+    from .metrics import AnswerJudge
+
+    judge = AnswerJudge()
     rows = []
     for i, q in enumerate(qs):
         history = _history(assistant, q.get("history"))
@@ -50,6 +61,13 @@ def _ask_all(assistant, qs: Sequence[dict], corpus: str, log) -> list[dict]:
             ans = assistant.ask(q["question"], history=history)
         if not rec:  # the plan named is not loaded: refused before any evidence is weighed
             continue
+        old, candidate = rec[-1].pop("answers")
+        # judged once here, so any threshold's answers can be scored without asking again
+        rec[-1].update(
+            old_refused=old is None or old.refused,
+            old_correct=_judged(judge, q, old),
+            candidate_correct=_judged(judge, q, candidate) if candidate is not None else None,
+        )
         if q.get("split") == "test":
             rec[-1].pop("question", None)  # held out: its figures are reported, its text is not kept
         rows.append(
@@ -183,6 +201,32 @@ def render(points: Sequence[dict], chosen: float, title: str) -> str:
     return "\n".join(lines)
 
 
+def before_after(rows: Sequence[dict], probs: Sequence[float], threshold: float) -> str:
+    """Per corpus: answer correct, unanswerable refused and answerable refused, under the rule the
+    scorer replaced (before) and under the scorer at ``threshold`` (after), from the judged answers."""
+    lines = [
+        "| corpus | n | answer correct before → after | unanswerable refused before → after "
+        "| answerable refused before → after |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for corpus in dict.fromkeys(r["corpus"] for r in rows):
+        sel = [(r, p) for r, p in zip(rows, probs) if r["corpus"] == corpus]
+        after_ref = [p < threshold or r["candidate_correct"] is None for r, p in sel]
+        after_ok = [
+            (not r["answerable"]) if ref else bool(r["candidate_correct"])
+            for (r, _), ref in zip(sel, after_ref)
+        ]
+        un = [i for i, (r, _) in enumerate(sel) if not r["answerable"]]
+        an = [i for i, (r, _) in enumerate(sel) if r["answerable"]]
+        n = len(sel)
+        lines.append(
+            f"| {corpus} | {n} | {100 * sum(r['old_correct'] for r, _ in sel) / n:.1f} → {100 * sum(after_ok) / n:.1f} "
+            f"| {sum(sel[i][0]['old_refused'] for i in un)}/{len(un)} → {sum(after_ref[i] for i in un)}/{len(un)} "
+            f"| {sum(sel[i][0]['old_refused'] for i in an)}/{len(an)} → {sum(after_ref[i] for i in an)}/{len(an)} |"
+        )
+    return "\n".join(lines)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__.split("\n\n")[0])
     p.add_argument("--work", type=Path, default=Path("data/calibrate"), help="indexes and recorded features")
@@ -221,18 +265,16 @@ def main(argv: list[str] | None = None) -> int:
             points, chosen, f"Dev (out-of-fold by plan, {len(dev)} questions), chosen threshold {chosen:.2f}:"
         )
     )
-    now_a = sum(1 for r in dev if r["answerable"] and r["refused_now"])
-    now_u = sum(1 for r in dev if not r["answerable"] and r["refused_now"])
-    n_a = sum(1 for r in dev if r["answerable"])
-    print(
-        f"\nThe scorer in use when recorded, dev: answerable refused {_pct(now_a, n_a)}, "
-        f"unanswerable refused {_pct(now_u, len(dev) - n_a)}"
-    )
     mean, scale, w, b = fit(dev, c=args.c)
     scorer = Scorer(FEATURES, tuple(mean), tuple(scale), tuple(w), b, chosen)
+    print("\nDev, out-of-fold probabilities (each plan scored by a model that never saw it):\n")
+    print(before_after(dev, oof, chosen))
+    print("\nDev, the model written (trained on all of dev; in-sample):\n")
+    print(before_after(dev, [scorer.prob(r["features"]) for r in dev], chosen))
     if test:
         tp = [scorer.prob(r["features"]) for r in test]
         print("\n" + render(curve(test, tp), chosen, f"Test (figures only, {len(test)} questions):"))
+        print("\n" + before_after(test, tp, chosen))
     for name, wt in sorted(zip(FEATURES, w), key=lambda t: -abs(t[1]))[:10]:
         print(f"  {name:>16} {wt:+.2f}")
     if not args.no_write:

@@ -32,6 +32,7 @@ from assistant.answer.common import AnswerContext, evidence_score, refusal
 from assistant.answer.evidence import coverage
 from assistant.answer.extractive import compose_passages
 from assistant.answer.facts import is_meta
+from assistant.answer.handler import weak
 from assistant.errors import AssistantError
 from assistant.records import Answer, DocMeta, Hit, Passage
 from assistant.textnorm import fold, nfc
@@ -77,8 +78,10 @@ FEATURES: tuple[str, ...] = (
     # what the question names, found or not in the evidence
     "asks_year",
     "year_missing",
+    "year_missing_cited",  # …from the passages the answer cites (the figure must sit beside it)
     "asks_number",
     "number_missing",
+    "number_missing_cited",
     "asks_unit",
     "unit_missing",
     "asks_place",
@@ -260,9 +263,12 @@ def features(
     years = _years_in(query.text)
     x["asks_year"] = float(bool(years))
     x["year_missing"] = float(bool(years - _years_in(evidence)))
+    near = "\n".join(cited_views) if cited_views else evidence
+    x["year_missing_cited"] = float(bool(years - _years_in(near)))
     nums = _numbers(query.text)
     x["asks_number"] = float(bool(nums))
     x["number_missing"] = 1.0 - _share(nums, _numbers(evidence)) if nums else 0.0
+    x["number_missing_cited"] = 1.0 - _share(nums, _numbers(near)) if nums else 0.0
     folded_ev = " ".join(folded_tokens(evidence))
     if query.units:
         named = {u for h in top for u in (*h.passage.lead, *h.passage.partners, *h.passage.requested)}
@@ -313,7 +319,17 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
     sc = scorer or default_scorer()
     p = sc.prob(x)
     if _RECORD is not None:
-        _RECORD.append({"question": ctx.query.text, "handler": handler, "features": x, "p": p})
+        # the rule this scorer replaced: the handler's answer, else the passages unless weak
+        old = own if own is not None else (None if weak(ctx) else candidate)
+        _RECORD.append(
+            {
+                "question": ctx.query.text,
+                "handler": handler,
+                "features": x,
+                "p": p,
+                "answers": (old, candidate),
+            }
+        )
     if p >= sc.threshold and candidate is not None:
         if not answered:
             candidate.intent = ctx.query.intent
