@@ -132,3 +132,16 @@ def test_handler_slot_and_citation_features(cat):
     assert sum(x[f"handler_{n}"] for n in ("fact", "list", "passages")) == 0.0
     assert x["fused_top1"] == 0.9 and x["fused_margin"] == pytest.approx((0.9 - 0.6) / 0.9)
     assert x["dense_margin"] == pytest.approx(0.04)
+
+
+# --- end to end, on a corpus plan (the real embedder) ------------------------------------------
+@pytest.mark.slow
+def test_a_year_the_plan_does_not_cover_is_refused_and_its_own_year_answered(real_assistant):
+    # lap-vo-2024-…: "Kinh phí thực hiện Kế hoạch truyền thông chính sách, quảng bá hình ảnh huyện
+    # Lập Vò năm 2024 từ nguồn ngân sách nhà nước theo phân cấp, …" — the plan is for 2024 only
+    asked = "Kinh phí thực hiện kế hoạch truyền thông chính sách của huyện Lấp Vò năm {} lấy từ nguồn nào?"
+    own = real_assistant.ask(asked.format(2024))
+    assert not own.refused, own.answer
+    assert any("nguồn ngân sách nhà nước theo phân cấp" in c.text for c in own.citations)
+    other = real_assistant.ask(asked.format(2018))
+    assert other.refused, other.answer
