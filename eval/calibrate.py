@@ -204,6 +204,8 @@ def render(points: Sequence[dict], chosen: float, title: str) -> str:
 def before_after(rows: Sequence[dict], probs: Sequence[float], threshold: float) -> str:
     """Per corpus: answer correct, unanswerable refused and answerable refused, under the rule the
     scorer replaced (before) and under the scorer at ``threshold`` (after), from the judged answers."""
+    from assistant.answer.common import REFUSE_BELOW
+
     lines = [
         "| corpus | n | answer correct before → after | unanswerable refused before → after "
         "| answerable refused before → after |",
@@ -211,7 +213,13 @@ def before_after(rows: Sequence[dict], probs: Sequence[float], threshold: float)
     ]
     for corpus in dict.fromkeys(r["corpus"] for r in rows):
         sel = [(r, p) for r, p in zip(rows, probs) if r["corpus"] == corpus]
-        after_ref = [p < threshold or r["candidate_correct"] is None for r, p in sel]
+        # as decide(): passages stand in for a declining handler only above the coverage floor
+        floor = [
+            r["features"]["own_answered"] > 0 or r["features"]["cov_top3"] >= REFUSE_BELOW for r, _ in sel
+        ]
+        after_ref = [
+            p < threshold or r["candidate_correct"] is None or not f for (r, p), f in zip(sel, floor)
+        ]
         after_ok = [
             (not r["answerable"]) if ref else bool(r["candidate_correct"])
             for (r, _), ref in zip(sel, after_ref)

@@ -330,7 +330,10 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
                 "answers": (old, candidate),
             }
         )
-    if p >= sc.threshold and candidate is not None:
+    # the passages may stand in for a handler that declined only when they cover the question
+    # (``refuse_below``, the settings' floor); below it the scorer can refuse, never answer
+    floor_ok = answered or x["cov_top3"] >= ctx.refuse_below
+    if p >= sc.threshold and candidate is not None and floor_ok:
         if not answered:
             candidate.intent = ctx.query.intent
         return candidate
