@@ -32,6 +32,7 @@ from .run import _history, load_questions
 __all__ = ["collect", "fit", "curve", "choose_threshold", "main"]
 
 TARGET_ANSWERABLE_REFUSED = 0.05  # issue 12: answerable refused ≤ 5 %
+TARGET_UNANSWERABLE_REFUSED = 0.85  # issue 12: unanswerable refused ≥ 85 %
 GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))
 
 
@@ -128,6 +129,8 @@ def _matrix(rows: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
 
     x = np.array([[r["features"][f] for f in FEATURES] for r in rows], dtype=float)
     y = np.array([1 if r["answerable"] else 0 for r in rows])
+    # a score the retriever did not give counts as the average one (as Scorer.prob does)
+    x = np.where(np.isnan(x), np.nanmean(np.where(np.isnan(x), np.nan, x), axis=0, keepdims=True), x)
     return x, y
 
 
@@ -177,11 +180,15 @@ def curve(rows: Sequence[dict], probs: Sequence[float]) -> list[dict[str, Any]]:
 
 
 def choose_threshold(points: Sequence[dict]) -> float:
-    """The threshold refusing most unanswerable questions while refusing ≤ 5 % of answerable ones
-    (the lowest such threshold on a tie: fewer refusals)."""
+    """The lowest threshold meeting both targets of the issue (≥ 85 % unanswerable refused, ≤ 5 %
+    answerable refused); else the one refusing most unanswerable questions within the 5 %."""
     ok = [p for p in points if p["answerable_refused"] <= TARGET_ANSWERABLE_REFUSED * p["answerable_n"]]
     if not ok:
         return points[0]["threshold"]
+    # the issue's target met: the lowest threshold meeting it (answer whenever the evidence allows)
+    enough = [p for p in ok if p["unanswerable_refused"] >= TARGET_UNANSWERABLE_REFUSED * p["unanswerable_n"]]
+    if enough:
+        return min(p["threshold"] for p in enough)
     best = max(p["unanswerable_refused"] for p in ok)
     return min(p["threshold"] for p in ok if p["unanswerable_refused"] == best)
 

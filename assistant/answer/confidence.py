@@ -121,7 +121,9 @@ class Scorer:
     def prob(self, x: dict[str, float]) -> float:
         z = self.bias
         for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights):
-            z += w * (x.get(n, 0.0) - m) / s
+            v = x.get(n, 0.0)
+            if not math.isnan(v):  # a score the retriever did not give counts as the average one
+                z += w * (v - m) / s
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     def to_json(self, **meta: Any) -> dict[str, Any]:
@@ -224,11 +226,11 @@ def _retrieval(hits: list[Hit]) -> dict[str, float]:
     return {
         "fused_top1": fused[0] if fused else 0.0,
         "fused_margin": _margin(fused),
-        "dense_top1": dense[0] if dense else 0.0,
+        "dense_top1": dense[0] if dense else math.nan,
         # e5 cosines sit in a narrow band: the gap to the next ones says more than the level
-        "dense_margin": dense[0] - sum(dense[1:5]) / len(dense[1:5]) if len(dense) > 1 else 0.0,
-        "lexical_top1": math.log1p(lexical[0]) if lexical else 0.0,
-        "lexical_margin": _margin(lexical),
+        "dense_margin": dense[0] - sum(dense[1:5]) / len(dense[1:5]) if len(dense) > 1 else math.nan,
+        "lexical_top1": math.log1p(lexical[0]) if lexical else math.nan,
+        "lexical_margin": _margin(lexical) if lexical else math.nan,
     }
 
 
