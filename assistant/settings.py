@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         0.3,
         ge=0.0,
         le=1.0,
-        description="Refuse when the evidence score (IDF-weighted coverage of the question's key terms by the best passages) is below this; 0.3 is mid-plateau on eval/questions.jsonl.",
+        description="A handler's own weak-evidence check: below this IDF-weighted coverage of the question's key terms it declines; the final refusal is then the calibrated scorer's (answer.confidence, assistant/data/refusal_scorer.json).",
     )
     max_question_chars: int = Field(
         2000, ge=50, description="Longer questions are truncated (with a notice)."

@@ -26,6 +26,9 @@ class Handler(ABC):
 
     name: ClassVar[str]
     intents: ClassVar[frozenset[Intent]] = frozenset()
+    # whether the refusal scorer (answer.confidence) judges this family's answers; a family whose
+    # evidence is not retrieved passages (the list of loaded plans) sets it False
+    calibrated: ClassVar[bool] = True
 
     def detect(self, query: Query) -> float:
         """Confidence (0–1) that this handler answers ``query``; by default, its intents."""

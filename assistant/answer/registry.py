@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assistant.answer.common import REFUSE_BELOW, AnswerContext, Evidence, refusal
+from assistant.answer.confidence import decide
 from assistant.answer.evidence import Idf
 from assistant.answer.extractive import finalize
 from assistant.answer.handler import Handler
@@ -63,14 +64,13 @@ def gather(query: Query, snapshot: IndexSnapshot) -> Evidence:
 
 
 def compose_context(ctx: AnswerContext) -> Answer:
-    """The handler's answer; the fallback's when the handler has none; a refusal at worst."""
+    """The handler's answer, the best passages quoted, or a refusal: the calibrated scorer
+    (``answer.confidence``) decides which, from the evidence and what the handler found."""
     handler = handler_for(ctx.query)
-    ans = handler.compose(ctx)
-    if ans is None and handler is not FALLBACK:
-        ans = FALLBACK.compose(ctx)
-        if ans is not None:
-            ans.intent = ctx.query.intent
-    return finalize(ans or refusal(ctx))
+    own = handler.compose(ctx)
+    if not handler.calibrated:
+        return finalize(own or refusal(ctx))
+    return finalize(decide(ctx, handler.name, own))
 
 
 def compose(

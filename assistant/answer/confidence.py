@@ -1,0 +1,344 @@
+"""Is this answer supported by the plans? A small learned scorer decides whether to refuse.
+
+Refusing used to be one hand-set rule (IDF coverage of the question's terms by the best
+passages below ``refuse_below``).  That rule refused answers sitting in a table cell or a
+numbered line typed without diacritics, and answered questions about a year or a figure the
+plan never names.  Here the decision is a logistic regression over structural and lexical
+features of the question, the retrieved passages and the handler's answer, trained by
+``python -m eval.calibrate`` on the development questions only and stored as JSON
+(``assistant/data/refusal_scorer.json``, a format version checked on load; never a pickle).
+
+``decide`` is the one place that turns the handler's answer into the final one:
+
+- score ≥ threshold and the handler answered: its answer;
+- score ≥ threshold and the handler refused: the best passages with their quotes (issue 12:
+  "when no handler is confident, answer from the best passages rather than refuse");
+- score < threshold: the refusal, with the closest passages marked as possibly related.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from assistant.answer.common import AnswerContext, evidence_score, refusal
+from assistant.answer.evidence import coverage
+from assistant.answer.extractive import compose_passages
+from assistant.answer.facts import is_meta
+from assistant.answer.handler import weak
+from assistant.errors import AssistantError
+from assistant.records import Answer, DocMeta, Hit, Passage
+from assistant.textnorm import fold, nfc
+from assistant.vocab.tokens import folded_tokens
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "FEATURES",
+    "HANDLER_NAMES",
+    "SCORER_PATH",
+    "ScorerFileError",
+    "Scorer",
+    "load_scorer",
+    "default_scorer",
+    "features",
+    "decide",
+    "recording",
+]
+
+FORMAT = "tlkh-refusal-scorer"
+VERSION = 1
+SCORER_PATH = Path(__file__).resolve().parent.parent / "data" / "refusal_scorer.json"
+
+# the handlers of answer.registry (a handler not listed gets no indicator: the others decide)
+HANDLER_NAMES = ("unit_tasks", "lead_unit", "partner_unit", "fact", "list", "compare", "passages")
+
+FEATURES: tuple[str, ...] = (
+    # lexical: the question's content terms in the evidence
+    "cov_top3",  # IDF-weighted coverage by the best of the top 3 passages (the old refusal rule)
+    "cov_top1",
+    "cov_cited",  # by the passages the answer cites (heading path and unit cells included)
+    "cov_accented",  # the question's words as typed, diacritics kept (equals cov_top3 when typed without)
+    "typed_plain",  # the question has no diacritics at all
+    "n_terms",
+    # retrieval scores and margins
+    "fused_top1",
+    "fused_margin",
+    "dense_top1",
+    "dense_margin",
+    "lexical_top1",
+    "lexical_margin",
+    # what the question names, found or not in the evidence
+    "asks_year",
+    "year_missing",
+    "year_missing_cited",  # …from the passages the answer cites (the figure must sit beside it)
+    "asks_number",
+    "number_missing",
+    "number_missing_cited",
+    "asks_unit",
+    "unit_missing",
+    "asks_place",
+    "place_missing",
+    "names_plan",  # the question names a loaded plan (by number, kind or subject)
+    "plan_missing",  # …and none of the best passages is from it
+    # the handler
+    "own_answered",  # the question's handler answered itself (did not refuse, no fallback)
+    "slot_matched",  # …and filled the slot asked (a unit for who-leads questions)
+    "meta_fact",  # signer / issuer / the plan's own number or date: read from the header card
+    "n_citations",
+    *(f"handler_{n}" for n in HANDLER_NAMES),
+)
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
+# "giai đoạn 2021 - 2025", "2021-2025": a plan's period covers every year inside it
+_RANGE = re.compile(r"((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class ScorerFileError(AssistantError):
+    """The refusal scorer's JSON is missing, of another format or version, or malformed."""
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Logistic regression over standardised ``FEATURES``; ``threshold`` chosen on the dev split."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def prob(self, x: dict[str, float]) -> float:
+        z = self.bias
+        for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights):
+            v = x.get(n, 0.0)
+            if not math.isnan(v):  # a score the retriever did not give counts as the average one
+                z += w * (v - m) / s
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def to_json(self, **meta: Any) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "features": list(self.names),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+            "bias": self.bias,
+            "threshold": self.threshold,
+            **meta,
+        }
+
+
+def load_scorer(path: Path = SCORER_PATH) -> Scorer:
+    """The scorer stored at ``path``; a clear error for another format, version or feature set."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ScorerFileError(
+            "Không đọc được tệp mô hình từ chối trả lời.",
+            f"cannot read the refusal scorer {path}: {e}",
+            hint="Run `python -m eval.calibrate` to retrain it.",
+        ) from e
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
+        found = (data.get("format"), data.get("version")) if isinstance(data, dict) else type(data).__name__
+        raise ScorerFileError(
+            "Tệp mô hình từ chối trả lời không đúng phiên bản.",
+            f"{path} is {found}, expected ({FORMAT!r}, {VERSION})",
+            hint="Run `python -m eval.calibrate` to retrain it for this version.",
+        )
+    names = tuple(data.get("features", ()))
+    cols = [data.get(k) for k in ("mean", "scale", "weights")]
+    if names != FEATURES or any(not isinstance(c, list) or len(c) != len(names) for c in cols):
+        raise ScorerFileError(
+            "Tệp mô hình từ chối trả lời không khớp với mã nguồn.",
+            f"{path}: its features differ from confidence.FEATURES",
+            hint="Run `python -m eval.calibrate` to retrain it.",
+        )
+    mean, scale, weights = (tuple(float(v) for v in c) for c in cols)  # type: ignore[union-attr]
+    return Scorer(
+        names, mean, tuple(s or 1.0 for s in scale), weights, float(data["bias"]), float(data["threshold"])
+    )
+
+
+@cache
+def default_scorer() -> Scorer:
+    return load_scorer(SCORER_PATH)
+
+
+# --- features ------------------------------------------------------------------------------
+def _view(p: Passage, docs: dict[str, DocMeta]) -> str:
+    """A passage as evidence: heading path, unit cells, caption, text, and its plan's header
+    card (title, number, date, signer), where a question's year or number is usually named."""
+    m = docs.get(p.doc)
+    card = [m.title, m.number or "", m.date or "", m.date_text or "", m.signer or ""] if m else []
+    return "\n".join([*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text, *card])
+
+
+def _years_in(text: str) -> set[int]:
+    years = {int(y) for y in _YEAR.findall(text)}
+    for a, b in _RANGE.findall(text):
+        lo, hi = int(a), int(b)
+        if 0 < hi - lo <= 30:
+            years.update(range(lo, hi + 1))
+    return years
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers written in ``text`` other than years, as digits ("1.500" → "1500")."""
+    out = set()
+    for n in _NUMBER.findall(text):
+        d = re.sub(r"[.,]", "", n)
+        if not _YEAR.fullmatch(d):
+            out.add(d.lstrip("0") or "0")
+    return out
+
+
+def _accented_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(nfc(text).lower()) if fold(w) != w}
+
+
+def _share(asked: set[str], have: set[str]) -> float:
+    return sum(1 for a in asked if a in have) / len(asked) if asked else 0.0
+
+
+def _margin(vals: list[float]) -> float:
+    if len(vals) < 2:
+        return 1.0 if vals else 0.0
+    top = vals[0]
+    return (top - vals[1]) / top if top > 0 else 0.0
+
+
+def _retrieval(hits: list[Hit]) -> dict[str, float]:
+    fused = [h.score for h in hits[:5]]
+    dense = sorted((h.dense for h in hits[:10] if h.dense is not None), reverse=True)
+    lexical = sorted((h.lexical for h in hits[:10] if h.lexical is not None), reverse=True)
+    return {
+        "fused_top1": fused[0] if fused else 0.0,
+        "fused_margin": _margin(fused),
+        "dense_top1": dense[0] if dense else math.nan,
+        # e5 cosines sit in a narrow band: the gap to the next ones says more than the level
+        "dense_margin": dense[0] - sum(dense[1:5]) / len(dense[1:5]) if len(dense) > 1 else math.nan,
+        "lexical_top1": math.log1p(lexical[0]) if lexical else math.nan,
+        "lexical_margin": _margin(lexical) if lexical else math.nan,
+    }
+
+
+def features(
+    ctx: AnswerContext, handler: str, own: Answer | None, candidate: Answer | None
+) -> dict[str, float]:
+    """The scorer's inputs for one question: ``own`` is the handler's answer (None or refused when
+    it had none), ``candidate`` the answer that would be given (own, else the best passages)."""
+    query, hits, docs = ctx.query, ctx.hits, ctx.docs
+    top = hits[:5]
+    by_id = {h.passage.id: h.passage for h in hits}
+    cited = [c for c in (candidate.citations if candidate else []) if not c.related_only]
+    cited_views = [_view(by_id[c.passage_id], docs) if c.passage_id in by_id else c.text for c in cited]
+    views = [_view(h.passage, docs) for h in top] + cited_views
+    evidence = "\n".join(views)
+    x: dict[str, float] = dict.fromkeys(FEATURES, 0.0)
+    cov3 = evidence_score(query, hits, ctx.idf)
+    x["cov_top3"] = cov3
+    x["cov_top1"] = (
+        coverage(query.terms, _view(top[0].passage, docs), ctx.idf) if top and query.terms else 0.0
+    )
+    x["cov_cited"] = coverage(query.terms, "\n".join(cited_views), ctx.idf) if cited and query.terms else 0.0
+    # the content terms as typed: only those whose folded form is a key term of the question
+    terms = set(query.terms)
+    asked_acc = {w for w in _accented_words(query.text) if fold(w) in terms}
+    x["typed_plain"] = 0.0 if _accented_words(query.text) else 1.0
+    x["cov_accented"] = _share(asked_acc, _accented_words(evidence)) if asked_acc else cov3
+    x["n_terms"] = min(len(query.terms), 12) / 12
+    x.update(_retrieval(hits))
+    # a year, a figure, a unit or a place the question names and the evidence never does is the
+    # mark of an unanswerable question ("kế hoạch năm 2030", "bao nhiêu tỷ đồng" for a plan silent on it)
+    years = _years_in(query.text)
+    x["asks_year"] = float(bool(years))
+    x["year_missing"] = float(bool(years - _years_in(evidence)))
+    near = "\n".join(cited_views) if cited_views else evidence
+    x["year_missing_cited"] = float(bool(years - _years_in(near)))
+    nums = _numbers(query.text)
+    x["asks_number"] = float(bool(nums))
+    x["number_missing"] = 1.0 - _share(nums, _numbers(evidence)) if nums else 0.0
+    x["number_missing_cited"] = 1.0 - _share(nums, _numbers(near)) if nums else 0.0
+    folded_ev = " ".join(folded_tokens(evidence))
+    if query.units:
+        named = {u for h in top for u in (*h.passage.lead, *h.passage.partners, *h.passage.requested)}
+        found = [u in named or " ".join(folded_tokens(u)) in folded_ev for u in query.units]
+        x["asks_unit"], x["unit_missing"] = 1.0, 1.0 - sum(found) / len(found)
+    if query.places:
+        seen = {fold(v) for h in top for v in (h.passage.province or "", h.passage.district or "") if v}
+        seen |= {
+            fold(v) for h in top if (m := docs.get(h.passage.doc)) for v in (m.province, m.district) if v
+        }
+        found = [fold(v) in seen or " ".join(folded_tokens(v)) in folded_ev for _k, v in query.places]
+        x["asks_place"], x["place_missing"] = 1.0, 1.0 - sum(found) / len(found)
+    if query.named:
+        x["names_plan"] = 1.0
+        x["plan_missing"] = float(not any(h.passage.doc in query.named for h in top))
+    answered = own is not None and not own.refused
+    x["own_answered"] = float(answered)
+    needs_unit = handler in ("lead_unit", "partner_unit")
+    has_unit = bool(own and any(own.units.get(k) for k in ("lead", "partners")))
+    x["slot_matched"] = float(answered and (has_unit or not needs_unit))
+    x["meta_fact"] = float(is_meta(query))
+    x["n_citations"] = min(len(cited), 6) / 6
+    if handler in HANDLER_NAMES:
+        x[f"handler_{handler}"] = 1.0
+    return x
+
+
+# --- the decision --------------------------------------------------------------------------
+_RECORD: list[dict[str, Any]] | None = None
+
+
+@contextmanager
+def recording() -> Iterator[list[dict[str, Any]]]:
+    """Collect every decision's features (``eval.calibrate`` trains on them)."""
+    global _RECORD
+    saved, _RECORD = _RECORD, []
+    try:
+        yield _RECORD
+    finally:
+        _RECORD = saved
+
+
+def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer | None = None) -> Answer:
+    """The final answer: the handler's, the best passages quoted, or a refusal, by the scorer."""
+    answered = own is not None and not own.refused
+    candidate = own if answered else compose_passages(ctx)
+    x = features(ctx, handler, own, candidate)
+    sc = scorer or default_scorer()
+    p = sc.prob(x)
+    if _RECORD is not None:
+        # the rule this scorer replaced: the handler's answer, else the passages unless weak
+        old = own if own is not None else (None if weak(ctx) else candidate)
+        _RECORD.append(
+            {
+                "question": ctx.query.text,
+                "handler": handler,
+                "features": x,
+                "p": p,
+                "answers": (old, candidate),
+            }
+        )
+    # the passages may stand in for a handler that declined only when they cover the question
+    # (``refuse_below``, the settings' floor); below it the scorer can refuse, never answer
+    floor_ok = answered or x["cov_top3"] >= ctx.refuse_below
+    if p >= sc.threshold and candidate is not None and floor_ok:
+        if not answered:
+            candidate.intent = ctx.query.intent
+        return candidate
+    if own is not None and own.refused:
+        return own  # the handler's own refusal keeps its notice and its related passages
+    return refusal(ctx)

@@ -1,0 +1,303 @@
+"""Train the refusal scorer (``assistant/answer/confidence.py``) and print its refusal curve.
+
+``python -m eval.calibrate`` asks every development question (the real-plan suite's ``dev``
+split, all three corpora, and the corpus questions ``eval/questions.jsonl``; never
+``eval/probe`` nor the real-plan ``test`` split) through the assistant, records the features
+of each refusal decision, fits a logistic regression (label: the question is answerable),
+chooses the threshold on out-of-fold predictions grouped by plan (so the curve is not the
+training fit), and writes ``assistant/data/refusal_scorer.json``.
+
+``--test`` also asks the test split and prints its curve as figures only (issue 12's held-out
+discipline: its questions and misses are not read).  ``--reuse`` retrains from the features
+recorded by the last run (``<work>/rows-*.jsonl``) without asking again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .realsuite import QUESTIONS as REAL_QUESTIONS
+from .realsuite import corpora, data_dir, load_suite, questions_for
+from .run import QUESTIONS as CORPUS_QUESTIONS
+from .run import _history, load_questions
+
+__all__ = ["collect", "fit", "curve", "choose_threshold", "main"]
+
+TARGET_ANSWERABLE_REFUSED = 0.05  # issue 12: answerable refused ≤ 5 %
+TARGET_UNANSWERABLE_REFUSED = 0.85  # issue 12: unanswerable refused ≥ 85 %
+GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))
+
+
+def _plan_of(q: dict) -> str:
+    docs = [s["doc"] for s in q.get("sources") or []] or [q.get("plan") or q.get("province") or q["id"]]
+    return docs[0]
+
+
+def _judged(judge, q: dict, ans) -> bool:
+    """Is ``ans`` (None: a refusal) a correct reply to ``q``, by the suite's judge."""
+    if ans is None or ans.refused:
+        return q["kind"] == "unanswerable"
+    units = [u for v in (ans.units or {}).values() for u in (v if isinstance(v, (list, tuple)) else [v])]
+    return bool(judge.judge(q, ans.answer, units, False)[0])
+
+
+def _ask_all(assistant, qs: Sequence[dict], corpus: str, log) -> list[dict]:
+    from assistant.answer.confidence import recording
+
+    from .metrics import AnswerJudge
+
+    judge = AnswerJudge()
+    rows = []
+    for i, q in enumerate(qs):
+        history = _history(assistant, q.get("history"))
+        with recording() as rec:
+            ans = assistant.ask(q["question"], history=history)
+        if not rec:  # the plan named is not loaded: refused before any evidence is weighed
+            continue
+        old, candidate = rec[-1].pop("answers")
+        # judged once here, so any threshold's answers can be scored without asking again
+        rec[-1].update(
+            old_refused=old is None or old.refused,
+            old_correct=_judged(judge, q, old),
+            candidate_correct=_judged(judge, q, candidate) if candidate is not None else None,
+        )
+        if q.get("split") == "test":
+            rec[-1].pop("question", None)  # held out: its figures are reported, its text is not kept
+        rows.append(
+            {
+                "id": q["id"],
+                "corpus": corpus,
+                "split": q.get("split", "dev"),
+                "plan": _plan_of(q),
+                "answerable": q["kind"] != "unanswerable",
+                "refused_now": bool(ans.refused),
+                **rec[-1],
+            }
+        )
+        if (i + 1) % 25 == 0:
+            log(f"    {i + 1}/{len(qs)}")
+    return rows
+
+
+def collect(work: Path, splits: Sequence[str], names: Sequence[str], log=print) -> list[dict]:
+    """Ask the questions of each corpus (its own index under ``work``) and record the features."""
+    from assistant.indexing.embedders import get_embedder
+    from assistant.settings import load_settings
+
+    from .systems import CachedEmbedder, open_assistant
+
+    settings = load_settings()
+    emb = CachedEmbedder(get_embedder(settings.embedder))
+    jobs: list[tuple[str, Path | None, list[dict]]] = []
+    if "corpus" in names:
+        jobs.append(("corpus", None, load_questions(CORPUS_QUESTIONS)))
+    allq = load_suite(REAL_QUESTIONS)
+    for spec in corpora():
+        if spec.name in names:
+            qs = [q for q in questions_for(spec, allq) if q["split"] in splits]
+            jobs.append((spec.name, data_dir() / spec.folder, qs))
+    rows: list[dict] = []
+    for name, folder, qs in jobs:
+        t = time.perf_counter()
+        log(f"[{name}] {len(qs)} questions …")
+        s = settings.model_copy(
+            update={
+                "index_dir": work / name / "index",
+                "data_dir": work / name / "data",
+                **({"corpus_dir": folder} if folder else {}),
+            }
+        )
+        got = _ask_all(open_assistant(s, emb), qs, name, log)
+        (work / f"rows-{name}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
+        )
+        log(f"[{name}] {len(got)} decisions in {time.perf_counter() - t:.0f} s")
+        rows += got
+    return rows
+
+
+def _matrix(rows: Sequence[dict]) -> tuple[np.ndarray, np.ndarray]:
+    from assistant.answer.confidence import FEATURES
+
+    x = np.array([[r["features"][f] for f in FEATURES] for r in rows], dtype=float)
+    y = np.array([1 if r["answerable"] else 0 for r in rows])
+    # a score the retriever did not give counts as the average one (as Scorer.prob does)
+    x = np.where(np.isnan(x), np.nanmean(np.where(np.isnan(x), np.nan, x), axis=0, keepdims=True), x)
+    return x, y
+
+
+def fit(rows: Sequence[dict], c: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """(mean, scale, weights, bias) of a class-balanced, L2-regularised logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = _matrix(rows)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+    lr.fit((x - mean) / scale, y)
+    return mean, scale, lr.coef_[0], float(lr.intercept_[0])
+
+
+def out_of_fold(rows: Sequence[dict], folds: int = 5, c: float = 0.5) -> np.ndarray:
+    """Each row's probability from a model trained without its plan (grouped k-fold)."""
+    from sklearn.model_selection import GroupKFold
+
+    x, y = _matrix(rows)
+    groups = [f"{r['corpus']}:{r['plan']}" for r in rows]
+    p = np.zeros(len(rows))
+    for tr, te in GroupKFold(n_splits=folds).split(x, y, groups):
+        mean, scale, w, b = fit([rows[i] for i in tr], c)
+        z = ((x[te] - mean) / scale) @ w + b
+        p[te] = 1 / (1 + np.exp(-z))
+    return p
+
+
+def curve(rows: Sequence[dict], probs: Sequence[float]) -> list[dict[str, Any]]:
+    """At each threshold: answerable refused and unanswerable refused (counts and shares)."""
+    ans = [p for r, p in zip(rows, probs) if r["answerable"]]
+    un = [p for r, p in zip(rows, probs) if not r["answerable"]]
+    out = []
+    for t in GRID:
+        a, u = sum(1 for p in ans if p < t), sum(1 for p in un if p < t)
+        out.append(
+            {
+                "threshold": t,
+                "answerable_refused": a,
+                "answerable_n": len(ans),
+                "unanswerable_refused": u,
+                "unanswerable_n": len(un),
+            }
+        )
+    return out
+
+
+def choose_threshold(points: Sequence[dict]) -> float:
+    """The lowest threshold meeting both targets of the issue (≥ 85 % unanswerable refused, ≤ 5 %
+    answerable refused); else the one refusing most unanswerable questions within the 5 %."""
+    ok = [p for p in points if p["answerable_refused"] <= TARGET_ANSWERABLE_REFUSED * p["answerable_n"]]
+    if not ok:
+        return points[0]["threshold"]
+    # the issue's target met: the lowest threshold meeting it (answer whenever the evidence allows)
+    enough = [p for p in ok if p["unanswerable_refused"] >= TARGET_UNANSWERABLE_REFUSED * p["unanswerable_n"]]
+    if enough:
+        return min(p["threshold"] for p in enough)
+    best = max(p["unanswerable_refused"] for p in ok)
+    return min(p["threshold"] for p in ok if p["unanswerable_refused"] == best)
+
+
+def _pct(a: int, n: int) -> str:
+    return f"{a}/{n} ({100 * a / n:.1f} %)" if n else "—"
+
+
+def render(points: Sequence[dict], chosen: float, title: str) -> str:
+    lines = [f"{title}", "", "| threshold | answerable refused | unanswerable refused |", "|---:|---:|---:|"]
+    for p in points:
+        mark = " ←" if p["threshold"] == chosen else ""
+        lines.append(
+            f"| {p['threshold']:.2f}{mark} | {_pct(p['answerable_refused'], p['answerable_n'])} "
+            f"| {_pct(p['unanswerable_refused'], p['unanswerable_n'])} |"
+        )
+    return "\n".join(lines)
+
+
+def before_after(rows: Sequence[dict], probs: Sequence[float], threshold: float) -> str:
+    """Per corpus: answer correct, unanswerable refused and answerable refused, under the rule the
+    scorer replaced (before) and under the scorer at ``threshold`` (after), from the judged answers."""
+    from assistant.answer.common import REFUSE_BELOW
+
+    lines = [
+        "| corpus | n | answer correct before → after | unanswerable refused before → after "
+        "| answerable refused before → after |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for corpus in dict.fromkeys(r["corpus"] for r in rows):
+        sel = [(r, p) for r, p in zip(rows, probs) if r["corpus"] == corpus]
+        # as decide(): passages stand in for a declining handler only above the coverage floor
+        floor = [
+            r["features"]["own_answered"] > 0 or r["features"]["cov_top3"] >= REFUSE_BELOW for r, _ in sel
+        ]
+        after_ref = [
+            p < threshold or r["candidate_correct"] is None or not f for (r, p), f in zip(sel, floor)
+        ]
+        after_ok = [
+            (not r["answerable"]) if ref else bool(r["candidate_correct"])
+            for (r, _), ref in zip(sel, after_ref)
+        ]
+        un = [i for i, (r, _) in enumerate(sel) if not r["answerable"]]
+        an = [i for i, (r, _) in enumerate(sel) if r["answerable"]]
+        n = len(sel)
+        lines.append(
+            f"| {corpus} | {n} | {100 * sum(r['old_correct'] for r, _ in sel) / n:.1f} → {100 * sum(after_ok) / n:.1f} "
+            f"| {sum(sel[i][0]['old_refused'] for i in un)}/{len(un)} → {sum(after_ref[i] for i in un)}/{len(un)} "
+            f"| {sum(sel[i][0]['old_refused'] for i in an)}/{len(an)} → {sum(after_ref[i] for i in an)}/{len(an)} |"
+        )
+    return "\n".join(lines)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__.split("\n\n")[0])
+    p.add_argument("--work", type=Path, default=Path("data/calibrate"), help="indexes and recorded features")
+    p.add_argument("--corpora", default="corpus,provinces,laocai,originals")
+    p.add_argument("--reuse", action="store_true", help="retrain from the recorded features")
+    p.add_argument("--test", action="store_true", help="also print the test split's curve (figures only)")
+    p.add_argument("--no-write", action="store_true", help="print the curve, keep the stored scorer")
+    p.add_argument("--c", type=float, default=0.5, help="inverse L2 strength")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    from assistant.answer.confidence import FEATURES, SCORER_PATH, Scorer
+
+    names = args.corpora.split(",")
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    splits = ("dev", "test") if args.test else ("dev",)
+    if args.reuse:
+        rows = [
+            json.loads(line)
+            for n in names
+            if (work / f"rows-{n}.jsonl").exists()
+            for line in (work / f"rows-{n}.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+    else:
+        rows = collect(work, splits, names)
+    dev = [r for r in rows if r["split"] == "dev"]
+    test = [r for r in rows if r["split"] == "test"]
+    oof = out_of_fold(dev, c=args.c)
+    points = curve(dev, oof)
+    chosen = choose_threshold(points)
+    print(
+        render(
+            points, chosen, f"Dev (out-of-fold by plan, {len(dev)} questions), chosen threshold {chosen:.2f}:"
+        )
+    )
+    mean, scale, w, b = fit(dev, c=args.c)
+    scorer = Scorer(FEATURES, tuple(mean), tuple(scale), tuple(w), b, chosen)
+    print("\nDev, out-of-fold probabilities (each plan scored by a model that never saw it):\n")
+    print(before_after(dev, oof, chosen))
+    print("\nDev, the model written (trained on all of dev; in-sample):\n")
+    print(before_after(dev, [scorer.prob(r["features"]) for r in dev], chosen))
+    if test:
+        tp = [scorer.prob(r["features"]) for r in test]
+        print("\n" + render(curve(test, tp), chosen, f"Test (figures only, {len(test)} questions):"))
+        print("\n" + before_after(test, tp, chosen))
+    for name, wt in sorted(zip(FEATURES, w), key=lambda t: -abs(t[1]))[:10]:
+        print(f"  {name:>16} {wt:+.2f}")
+    if not args.no_write:
+        meta = {"trained_on": sorted({r["corpus"] for r in dev}), "n": len(dev), "c": args.c}
+        SCORER_PATH.write_text(json.dumps(scorer.to_json(**meta), indent=1) + "\n", encoding="utf-8")
+        print(f"\nWrote {SCORER_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
