@@ -304,8 +304,13 @@ class Assistant:
         return [x for x in self.snapshot().passages if x.doc == p.doc and x.section[:1] == top]
 
     # --- managing plans ----------------------------------------------------------
-    def add_plan(self, filename: str, data: bytes, progress: Callable | None = None) -> DocMeta:
+    def add_plan(
+        self, filename: str, data: bytes, progress: Callable | None = None, *, actor: str | None = None
+    ) -> DocMeta:
         """Validate, store and index one uploaded plan; a broken upload never touches the index.
+
+        ``actor``: the authenticated administrator (API/UI); the shared store records them as the
+        plan's uploader and in its audit (default: the configured ``admin_user``).
 
         The plan is staged under ``data_dir/uploads`` and published into the plan folder
         together with the new index (``assistant.publish``); its passages are embedded by
@@ -324,7 +329,7 @@ class Assistant:
         parsed = parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
         check_plan_content(parsed, name)
         if self._shared_store():
-            return self._add_to_store(name, data, parsed, progress)
+            return self._add_to_store(name, data, parsed, progress, actor)
         with self._write_lock:
             self.reload_if_changed()  # a CLI rebuild since: check duplicates against what is published
             snap = self._snapshot_or_none()
@@ -390,7 +395,9 @@ class Assistant:
 
         return backend.uses_pg(self.settings)
 
-    def _add_to_store(self, name: str, data: bytes, parsed, progress: Callable | None) -> DocMeta:
+    def _add_to_store(
+        self, name: str, data: bytes, parsed, progress: Callable | None, actor: str | None = None
+    ) -> DocMeta:
         """Upload into the shared store: its checks run under the store's writers' lock."""
         from assistant.indexing import backend
         from assistant.ingest import parse_bytes
@@ -400,7 +407,7 @@ class Assistant:
 
         with self._write_lock:
             served = backend.add_upload(
-                self.settings, name, data, parse, embedder=self.embedder, progress=progress
+                self.settings, name, data, parse, embedder=self.embedder, progress=progress, actor=actor
             )
             snap = self._reload()
         return snap.docs[served]
@@ -411,8 +418,10 @@ class Assistant:
         except IndexMissing:
             return None
 
-    def remove_plan(self, doc: str) -> None:
+    def remove_plan(self, doc: str, *, actor: str | None = None) -> None:
         """Remove exactly the plan whose document id is ``doc``; anything else is PlanNotFound (404).
+
+        ``actor``: the authenticated administrator, recorded in the shared store's audit.
 
         No fuzzy matching here: "471-some-OTHER-plan.pdf" must never remove plan 471.
         """
@@ -428,7 +437,9 @@ class Assistant:
                     f"No loaded plan has the document id '{shown}'.",
                     hint="Dùng đúng mã tệp (trường doc) trong GET /api/v1/plans.",
                 )
-            backend.remove(self.settings, doc, embedder_id=self.embedder.id, dim=self.embedder.dim)
+            backend.remove(
+                self.settings, doc, embedder_id=self.embedder.id, dim=self.embedder.dim, actor=actor
+            )
             self._reload()
 
     def reindex(self, progress: Callable | None = None):
