@@ -121,8 +121,11 @@ CREATE TABLE passage_terms (                          -- the inverted index: one
     plan_version bigint NOT NULL REFERENCES plan_versions ON DELETE CASCADE,
     pos          int NOT NULL,
     tf           real NOT NULL,
-    dl           int NOT NULL                          -- the passage's length in this field
+    dl           int NOT NULL,                         -- the passage's length in this field
+    impact       real NOT NULL                         -- tf / (tf + k1 (1 - b + b dl / the plan's mean length))
 );
+-- a term's postings best first: a query reads the head of each term's list, never all of a common term
+CREATE INDEX passage_terms_impact ON passage_terms (field, term, impact DESC) INCLUDE (plan_version, pos, tf, dl);
 -- a query reads the postings of its terms for the served plans: index-only, by (field, term)
 CREATE UNIQUE INDEX passage_terms_key ON passage_terms (field, term, plan_version, pos) INCLUDE (tf, dl);
 CREATE INDEX passage_terms_version ON passage_terms (plan_version);

@@ -35,11 +35,57 @@ from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
 from .store import INDEX_COMMAND, UNIT_FIELD_WEIGHT, IndexStore, lexical_text, unit_text
 
-__all__ = ["PG_EF_SEARCH", "K1", "B", "write_postings", "PgIndexStore", "SqlTerms", "in_database"]
+__all__ = [
+    "PG_EF_SEARCH",
+    "K1",
+    "B",
+    "write_passages",
+    "write_postings",
+    "PgIndexStore",
+    "SqlTerms",
+    "in_database",
+]
 
 K1, B = 1.2, 0.75  # as LexicalIndex.build (bm25s, method "lucene")
 PG_EF_SEARCH = 100  # HNSW candidate list per search (at least k); recall measured in eval/bench_pg.py
 TEXT, UNITS = 0, 1  # passage_terms.field
+
+
+def _tsvector(tokens: Sequence[str]) -> str:
+    """A ``tsvector`` literal of our terms (no PostgreSQL parser or dictionary touches Vietnamese):
+    each lexeme quoted, quotes doubled and backslashes escaped, as ``tsvector`` input reads them."""
+    terms = dict.fromkeys(t for t in tokens if t)
+    return " ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
+
+
+def write_passages(
+    conn,
+    plan_version: int,
+    passages: Sequence[Passage],
+    vectors: np.ndarray,
+    tokens: Sequence[tuple[Sequence[str], Sequence[str]]] | None = None,
+) -> None:
+    """One plan version's passages (COPY: a national collection is written in minutes, not hours),
+    their ``tsvector`` terms and their BM25 postings; every text is tokenised once."""
+    import json
+
+    if tokens is None:
+        tokens = [(lexical_tokens(lexical_text(p)), lexical_tokens(unit_text(p))) for p in passages]
+    with conn.cursor() as cur:
+        with cur.copy("COPY passages (plan_version, pos, id, data, embedding, lex, units) FROM STDIN") as cp:
+            for i, (p, (lex, units)) in enumerate(zip(passages, tokens)):
+                cp.write_row(
+                    (
+                        plan_version,
+                        i,
+                        p.id,
+                        json.dumps(p.to_dict(), ensure_ascii=False),
+                        np.asarray(vectors[i], dtype=np.float32),
+                        _tsvector(lex),
+                        _tsvector(units),
+                    )
+                )
+    write_postings(conn, plan_version, tokens)
 
 
 def write_postings(conn, plan_version: int, tokens: Sequence[tuple[Sequence[str], Sequence[str]]]) -> None:
@@ -48,17 +94,18 @@ def write_postings(conn, plan_version: int, tokens: Sequence[tuple[Sequence[str]
     ``tokens``: per passage (in ``pos`` order), its text-field and unit-field BM25 tokens.
     """
     df: list[Counter[str]] = [Counter(), Counter()]
-    lens = [0, 0]
+    counted = [[Counter(t for t in toks if t) for toks in fields] for fields in tokens]
+    lens = [sum(sum(c[f].values()) for c in counted) for f in (TEXT, UNITS)]
+    avgdl = [max(n / max(len(tokens), 1), 1e-9) for n in lens]
     with conn.cursor() as cur:
-        with cur.copy("COPY passage_terms (field, term, plan_version, pos, tf, dl) FROM STDIN") as cp:
-            for pos, fields in enumerate(tokens):
-                for field, toks in enumerate(fields):
-                    counts = Counter(t for t in toks if t)
+        with cur.copy("COPY passage_terms (field, term, plan_version, pos, tf, dl, impact) FROM STDIN") as cp:
+            for pos, fields in enumerate(counted):
+                for field, counts in enumerate(fields):
                     dl = sum(counts.values())
-                    lens[field] += dl
                     df[field].update(counts.keys())
+                    norm = K1 * (1 - B + B * dl / avgdl[field])
                     for term, tf in counts.items():
-                        cp.write_row((field, term, plan_version, pos, tf, dl))
+                        cp.write_row((field, term, plan_version, pos, tf, dl, tf / (tf + norm)))
         with cur.copy("COPY plan_terms (field, term, plan_version, df) FROM STDIN") as cp:
             for field, counts in enumerate(df):
                 for term, n in counts.items():
@@ -99,6 +146,29 @@ FROM w JOIN passage_terms p ON p.field = w.field AND p.term = w.term AND p.plan_
 {keys}
 GROUP BY p.plan_version, p.pos
 """
+# the top k: each term's postings read from the head of its impact-ordered list only (``depth`` rows),
+# then scored exactly as above; a passage outside every head can reach the top only through terms it
+# holds with a low impact: the max-score argument, with the cut made per term (agreement measured)
+_TOP_SQL = """
+WITH q AS (
+    SELECT * FROM unnest(%(f)s::int2[], %(t)s::text[], %(c)s::float8[], %(a)s::float8[], %(bc)s::float8[])
+        AS q(field, term, c, a, bc)
+), w AS (
+    SELECT q.field, q.term, q.a, q.bc,
+           q.c * ln(1 + (%(n)s - sum(pt.df) + 0.5) / (sum(pt.df) + 0.5)) AS idf
+    FROM q JOIN plan_terms pt ON pt.field = q.field AND pt.term = q.term AND pt.plan_version = ANY(%(v)s)
+    GROUP BY q.field, q.term, q.c, q.a, q.bc
+)
+SELECT h.plan_version, h.pos, sum(w.idf * h.tf / (h.tf + w.a + w.bc * h.dl)) AS s
+FROM w CROSS JOIN LATERAL (
+    SELECT p.plan_version, p.pos, p.tf, p.dl FROM passage_terms p
+    WHERE p.field = w.field AND p.term = w.term AND p.plan_version = ANY(%(v)s)
+    ORDER BY p.impact DESC LIMIT %(depth)s
+) h
+GROUP BY h.plan_version, h.pos ORDER BY s DESC, 1, 2 LIMIT %(k)s
+"""
+LEX_DEPTH = 400  # postings read per query term for the lexical top k
+EXACT_LIMIT = 4096  # a filter allowing at most this many passages is scored exactly, passage by passage
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
 
 
@@ -213,7 +283,7 @@ class PgIndexStore(IndexStore):
                 out.bc.append(K1 * B / avgdl)
         return out
 
-    def _lex_rows(self, terms: SqlTerms, tail: str, extra: dict[str, Any], keys: bool) -> list:
+    def _lex_rows(self, terms: SqlTerms, tail: str, extra: dict[str, Any], keys: bool, sql: str = "") -> list:
         args = {
             "f": terms.fields,
             "t": terms.terms,
@@ -224,7 +294,7 @@ class PgIndexStore(IndexStore):
             "v": self._versions,
             **extra,
         }
-        sql = _LEX_SQL.format(keys=_KEYS if keys else "") + tail
+        sql = sql or _LEX_SQL.format(keys=_KEYS if keys else "") + tail
         with self._pool.connection() as conn:
             return conn.execute(sql, args).fetchall()
 
@@ -243,12 +313,20 @@ class PgIndexStore(IndexStore):
         if allowed is None and mask is not None:
             allowed = np.flatnonzero(mask)
         extra: dict[str, Any] = {"k": int(k)}
-        if allowed is not None:
+        if allowed is not None and len(allowed) <= EXACT_LIMIT:  # few passages: score them all
             if not len(allowed):
                 return []
             extra.update(self._key_args(allowed))
-        rows = self._lex_rows(terms, "ORDER BY s DESC, 1, 2 LIMIT %(k)s", extra, allowed is not None)
-        return self._positions(rows)
+            return self._positions(self._lex_rows(terms, "ORDER BY s DESC, 1, 2 LIMIT %(k)s", extra, True))
+        extra["depth"] = max(LEX_DEPTH, 4 * int(k))
+        if allowed is None:
+            return self._positions(self._lex_rows(terms, "", extra, False, sql=_TOP_SQL))
+        # a wide filter: read deeper and keep the allowed passages
+        ok = np.zeros(len(self.passages), dtype=bool)
+        ok[np.asarray(allowed, dtype=np.int64)] = True
+        extra.update(k=4 * int(k), depth=4 * extra["depth"])
+        hits = self._positions(self._lex_rows(terms, "", extra, False, sql=_TOP_SQL))
+        return [h for h in hits if ok[h[0]]][:k]
 
     def lexical_at(self, terms: SqlTerms, positions: Sequence[int]) -> np.ndarray:  # type: ignore[override]
         """The full BM25 score of the passages at ``positions`` (0 where no query term occurs)."""

@@ -29,15 +29,13 @@ import numpy as np
 
 from ..errors import DocumentError, IndexMismatch, IndexMissing, StoreUnavailable
 from ..records import DocMeta, Passage
-from .lexical import lexical_tokens, lexical_version
+from .lexical import lexical_version
 from .pg_schema import MIGRATIONS, NOTIFY_CHANNEL, SCHEMA_VERSION, hnsw_index_sql
-from .pg_search import write_postings
+from .pg_search import write_passages
 from .pg_support import _in_memory, _np
 from .store import (
     INDEX_COMMAND,
     IndexStore,
-    lexical_text,
-    unit_text,
 )
 
 __all__ = ["PgStore", "NewPlan", "content_key", "KEEP_GENERATIONS", "POLL_SECONDS"]
@@ -55,11 +53,6 @@ def content_key(passages: Iterable[Passage]) -> str:
     return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
 
 
-def _terms(text: str) -> list[str]:
-    # array_to_tsvector refuses empty lexemes; our tokens are already normalised, so no parser runs
-    return [t for t in dict.fromkeys(lexical_tokens(text)) if t]
-
-
 @dataclass
 class NewPlan:
     """One parsed plan to publish: its original bytes, metadata, passages and their vectors."""
@@ -69,6 +62,7 @@ class NewPlan:
     meta: DocMeta
     passages: list[Passage]
     vectors: np.ndarray
+    tokens: list[tuple[list[str], list[str]]] | None = None  # BM25 tokens per passage (text, units), if known
 
     @property
     def sha256(self) -> str:
@@ -387,26 +381,7 @@ class PgStore:
             ),
         ).fetchone()[0]
         vecs = np.asarray(plan.vectors, dtype=np.float32).reshape(len(plan.passages), dim)
-        write_postings(
-            conn, pv, [(lexical_tokens(lexical_text(p)), lexical_tokens(unit_text(p))) for p in plan.passages]
-        )
-        with conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO passages (plan_version, pos, id, data, embedding, lex, units) VALUES "
-                "(%s, %s, %s, %s, %s, array_to_tsvector(%s::text[]), array_to_tsvector(%s::text[]))",
-                [
-                    (
-                        pv,
-                        i,
-                        p.id,
-                        json.dumps(p.to_dict(), ensure_ascii=False),
-                        vecs[i],
-                        _terms(lexical_text(p)),
-                        _terms(unit_text(p)),
-                    )
-                    for i, p in enumerate(plan.passages)
-                ],
-            )
+        write_passages(conn, pv, plan.passages, vecs, plan.tokens)
         return int(pv)
 
     @staticmethod
