@@ -122,3 +122,31 @@ def test_feedback_and_uploader_go_to_the_store(pg_settings):
     # an actor handed down by the caller is the one recorded (not the configured default)
     a.remove_plan("ke-hoach-moi.txt", actor="nguoi-go")
     assert backend.pg_store(pg_settings).audit(1)[0]["actor"] == "nguoi-go"
+
+
+def test_langchain_interfaces_over_the_store(pg_settings):
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.vectorstores import VectorStore
+
+    from assistant.pg_langchain import PlanVectorStore, store_retriever
+
+    backend.build(pg_settings)
+    emb = get_embedder("fake")
+    vs = PlanVectorStore(pg_settings, emb)
+    assert isinstance(vs, VectorStore)
+    mem = backend.load(pg_settings, FAKE_ID)
+    q = "Sở Văn hóa chủ trì quảng bá video clip"
+    want = [mem.passages[i].id for i, _ in mem.dense_search(emb.encode_query(q), 4)]
+    docs = vs.similarity_search(q, k=4)
+    assert [d.id for d in docs] == want and all(d.page_content for d in docs)
+    doc = sorted(mem.docs)[1]
+    scored = vs.similarity_search_with_score(q, k=3, filter={"doc": doc})
+    assert scored and all(d.metadata["doc"] == doc for d, _ in scored)
+    assert [d.id for d in vs.get_by_ids([want[1], "khong-co"])] == [want[1]]
+    assert [d.id for d in vs.as_retriever(search_kwargs={"k": 2}).invoke(q)] == want[:2]
+    with pytest.raises(NotImplementedError, match="add_plan"):
+        vs.add_texts(["một đoạn rời"])
+    r = store_retriever(pg_settings, emb)
+    assert isinstance(r, BaseRetriever)
+    mem_r = HybridRetriever(mem, emb, pg_settings)
+    assert [d.id for d in r.invoke(q)] == [h.passage.id for h in mem_r.search(q)]
