@@ -170,7 +170,25 @@ def measure(
                 r.search(questions[0], k=k)  # warm-up
                 hybrid = _ms(lambda q: r.search(q, k=k), questions)
                 dense = _ms(lambda v: served.dense_search(v, 50), qv)
-                lexical = _ms(lambda q: served.lexical_search(q, 50), questions)
+                terms = [served.lexical_terms(q) for q in questions]
+                lexical = _ms(lambda t: served.lexical_search(t, 50), terms)
+                # the candidates' other-side scores, as the fusion asks for them (~100 passages)
+                cands = [
+                    [i for i, _ in served.dense_search(v, 50)] + [i for i, _ in served.lexical_search(t, 50)]
+                    for v, t in zip(qv, terms)
+                ]
+                at = _ms(
+                    lambda x: (served.lexical_at(x[0], x[1]), served.vectors(x[1])), list(zip(terms, cands))
+                )
+                # the lexical top-50 read from the postings' heads against exact BM25 over all postings
+                exact_sql = "ORDER BY s DESC, 1, 2 LIMIT %(k)s"
+                overlap = []
+                for t in terms[:30]:
+                    exact = {
+                        i for i, _ in served._positions(served._lex_rows(t, exact_sql, {"k": 50}, False))
+                    }
+                    got = {i for i, _ in served.lexical_search(t, 50)}
+                    overlap.append(len(exact & got) / max(1, len(exact)))
                 # recall@10 of HNSW against exact inner product over the same vectors
                 vecs = syn.vectors()
                 row_of = {p.id: i for i, p in enumerate(syn.passages)}
@@ -195,6 +213,8 @@ def measure(
                         "dense_p50_ms": round(_pct(dense, 50), 2),
                         "lexical_p50_ms": round(_pct(lexical, 50), 2),
                         "lexical_p95_ms": round(_pct(lexical, 95), 2),
+                        "candidates_p50_ms": round(_pct(at, 50), 2),
+                        "lexical_top50_overlap": round(float(np.mean(overlap)), 3),
                         "recall_at_10": round(float(np.mean(rec)), 3),
                     }
                 )

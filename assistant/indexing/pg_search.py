@@ -135,11 +135,13 @@ _LEX_SQL = """
 WITH q AS (
     SELECT * FROM unnest(%(f)s::int2[], %(t)s::text[], %(c)s::float8[], %(a)s::float8[], %(bc)s::float8[])
         AS q(field, term, c, a, bc)
-), w AS (
-    SELECT q.field, q.term, q.a, q.bc,
-           q.c * ln(1 + (%(n)s - sum(pt.df) + 0.5) / (sum(pt.df) + 0.5)) AS idf
-    FROM q JOIN plan_terms pt ON pt.field = q.field AND pt.term = q.term AND pt.plan_version = ANY(%(v)s)
-    GROUP BY q.field, q.term, q.c, q.a, q.bc
+), w AS (  -- per term: its df summed over the generation's plans (one index probe per term), its idf
+    SELECT q.field, q.term, q.a, q.bc, q.c * ln(1 + (%(n)s::float8 - d.df + 0.5) / (d.df + 0.5)) AS idf
+    FROM q CROSS JOIN LATERAL (
+        SELECT sum(pt.df)::float8 AS df FROM plan_terms pt
+        WHERE pt.field = q.field AND pt.term = q.term AND pt.plan_version = ANY(%(v)s)
+    ) d
+    WHERE d.df > 0
 )
 SELECT p.plan_version, p.pos, sum(w.idf * p.tf / (p.tf + w.a + w.bc * p.dl)) AS s
 FROM w JOIN passage_terms p ON p.field = w.field AND p.term = w.term AND p.plan_version = ANY(%(v)s)
@@ -153,11 +155,13 @@ _TOP_SQL = """
 WITH q AS (
     SELECT * FROM unnest(%(f)s::int2[], %(t)s::text[], %(c)s::float8[], %(a)s::float8[], %(bc)s::float8[])
         AS q(field, term, c, a, bc)
-), w AS (
-    SELECT q.field, q.term, q.a, q.bc,
-           q.c * ln(1 + (%(n)s - sum(pt.df) + 0.5) / (sum(pt.df) + 0.5)) AS idf
-    FROM q JOIN plan_terms pt ON pt.field = q.field AND pt.term = q.term AND pt.plan_version = ANY(%(v)s)
-    GROUP BY q.field, q.term, q.c, q.a, q.bc
+), w AS (  -- per term: its df summed over the generation's plans (one index probe per term), its idf
+    SELECT q.field, q.term, q.a, q.bc, q.c * ln(1 + (%(n)s::float8 - d.df + 0.5) / (d.df + 0.5)) AS idf
+    FROM q CROSS JOIN LATERAL (
+        SELECT sum(pt.df)::float8 AS df FROM plan_terms pt
+        WHERE pt.field = q.field AND pt.term = q.term AND pt.plan_version = ANY(%(v)s)
+    ) d
+    WHERE d.df > 0
 )
 SELECT h.plan_version, h.pos, sum(w.idf * h.tf / (h.tf + w.a + w.bc * h.dl)) AS s
 FROM w CROSS JOIN LATERAL (
@@ -167,7 +171,7 @@ FROM w CROSS JOIN LATERAL (
 ) h
 GROUP BY h.plan_version, h.pos ORDER BY s DESC, 1, 2 LIMIT %(k)s
 """
-LEX_DEPTH = 400  # postings read per query term for the lexical top k
+LEX_DEPTH = 200  # postings read per query term for the lexical top k (overlap with exact: eval/bench_pg.py)
 EXACT_LIMIT = 4096  # a filter allowing at most this many passages is scored exactly, passage by passage
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
 
