@@ -135,7 +135,7 @@ _LEX_SQL = """
 WITH q AS (
     SELECT * FROM unnest(%(f)s::int2[], %(t)s::text[], %(c)s::float8[], %(a)s::float8[], %(bc)s::float8[])
         AS q(field, term, c, a, bc)
-), w AS (  -- per term: its df summed over the generation's plans (one index probe per term), its idf
+), w AS MATERIALIZED (  -- per term: its df summed over the generation's plans (one index probe per term), its idf
     SELECT q.field, q.term, q.a, q.bc, q.c * ln(1 + (%(n)s::float8 - d.df + 0.5) / (d.df + 0.5)) AS idf
     FROM q CROSS JOIN LATERAL (
         SELECT sum(pt.df)::float8 AS df FROM plan_terms pt
@@ -155,7 +155,7 @@ _TOP_SQL = """
 WITH q AS (
     SELECT * FROM unnest(%(f)s::int2[], %(t)s::text[], %(c)s::float8[], %(a)s::float8[], %(bc)s::float8[])
         AS q(field, term, c, a, bc)
-), w AS (  -- per term: its df summed over the generation's plans (one index probe per term), its idf
+), w AS MATERIALIZED (  -- per term: its df summed over the generation's plans (one index probe per term), its idf
     SELECT q.field, q.term, q.a, q.bc, q.c * ln(1 + (%(n)s::float8 - d.df + 0.5) / (d.df + 0.5)) AS idf
     FROM q CROSS JOIN LATERAL (
         SELECT sum(pt.df)::float8 AS df FROM plan_terms pt
@@ -173,6 +173,19 @@ GROUP BY h.plan_version, h.pos ORDER BY s DESC, 1, 2 LIMIT %(k)s
 """
 LEX_DEPTH = 200  # postings read per query term for the lexical top k (overlap with exact: eval/bench_pg.py)
 EXACT_LIMIT = 4096  # a filter allowing at most this many passages is scored exactly, passage by passage
+# the scores of given passages: one probe of the (field, term, plan_version, pos) key per term and
+# passage, so the cost follows the candidates (about a hundred), not the common terms' postings
+_AT_SQL = (
+    _LEX_SQL.split("SELECT p.plan_version")[0]
+    + """, k AS MATERIALIZED (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]) AS k(plan_version, pos))
+SELECT k.plan_version, k.pos, sum(w.idf * p.tf / (p.tf + w.a + w.bc * p.dl)) AS s
+FROM w CROSS JOIN k CROSS JOIN LATERAL (
+    SELECT p.tf, p.dl FROM passage_terms p
+    WHERE p.field = w.field AND p.term = w.term AND p.plan_version = k.plan_version AND p.pos = k.pos
+) p
+GROUP BY k.plan_version, k.pos
+"""
+)
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
 
 
@@ -337,7 +350,7 @@ class PgIndexStore(IndexStore):
         out = np.zeros(len(positions), dtype=np.float32)
         if not terms or not len(positions):
             return out
-        rows = self._lex_rows(terms, "", self._key_args(positions), True)
+        rows = self._lex_rows(terms, "", self._key_args(positions), True, sql=_AT_SQL)
         where = {int(p): j for j, p in enumerate(positions)}
         for i, s in self._positions(rows):
             out[where[i]] = s
