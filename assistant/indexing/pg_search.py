@@ -208,7 +208,7 @@ class PgIndexStore(IndexStore):
         self._avgdl = (float(stats["lex_len"]) / max(self._n, 1), float(stats["units_len"]) / max(self._n, 1))
 
     # the diacritic restorer reads the text field's vocabulary: built from the passages on first use
-    @property  # type: ignore[override]
+    @property
     def lexical(self) -> LexicalIndex:
         if self._lex is None:
             self._lex = LexicalIndex.build(lexical_tokens(lexical_text(p)) for p in self.passages)
@@ -218,7 +218,7 @@ class PgIndexStore(IndexStore):
     def lexical(self, value: LexicalIndex | None) -> None:
         self._lex = value
 
-    @property  # type: ignore[override]
+    @property
     def lexical_units(self) -> LexicalIndex:
         if self._lex_units is None:
             self._lex_units = LexicalIndex.build(lexical_tokens(unit_text(p)) for p in self.passages)
@@ -285,7 +285,7 @@ class PgIndexStore(IndexStore):
         return out
 
     # --- lexical ----------------------------------------------------------------------------
-    def lexical_terms(self, query: str, *, use_units: bool = True) -> SqlTerms:  # type: ignore[override]
+    def lexical_terms(self, query: str, *, use_units: bool = True) -> SqlTerms:
         counts = Counter(t for t in lexical_tokens(query, query=True) if t)
         out = SqlTerms([], [], [], [], [])
         for field, weight in ((TEXT, 1.0), (UNITS, UNIT_FIELD_WEIGHT if use_units else 0.0)):
@@ -315,7 +315,7 @@ class PgIndexStore(IndexStore):
         with self._pool.connection() as conn:
             return conn.execute(sql, args).fetchall()
 
-    def lexical_search(  # type: ignore[override]
+    def lexical_search(
         self,
         query: str | SqlTerms,
         k: int,
@@ -345,7 +345,7 @@ class PgIndexStore(IndexStore):
         hits = self._positions(self._lex_rows(terms, "", extra, False, sql=_TOP_SQL))
         return [h for h in hits if ok[h[0]]][:k]
 
-    def lexical_at(self, terms: SqlTerms, positions: Sequence[int]) -> np.ndarray:  # type: ignore[override]
+    def lexical_at(self, terms: SqlTerms, positions: Sequence[int]) -> np.ndarray:
         """The full BM25 score of the passages at ``positions`` (0 where no query term occurs)."""
         out = np.zeros(len(positions), dtype=np.float32)
         if not terms or not len(positions):
