@@ -304,13 +304,8 @@ class Assistant:
         return [x for x in self.snapshot().passages if x.doc == p.doc and x.section[:1] == top]
 
     # --- managing plans ----------------------------------------------------------
-    def add_plan(
-        self, filename: str, data: bytes, progress: Callable | None = None, *, actor: str | None = None
-    ) -> DocMeta:
+    def add_plan(self, filename: str, data: bytes, progress: Callable | None = None, actor=None) -> DocMeta:
         """Validate, store and index one uploaded plan; a broken upload never touches the index.
-
-        ``actor``: the authenticated administrator (API/UI); the shared store records them as the
-        plan's uploader and in its audit (default: the configured ``admin_user``).
 
         The plan is staged under ``data_dir/uploads`` and published into the plan folder
         together with the new index (``assistant.publish``); its passages are embedded by
@@ -328,7 +323,7 @@ class Assistant:
         name = stored_name(filename)
         parsed = parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
         check_plan_content(parsed, name)
-        if self._shared_store():
+        if self._shared_store():  # ``actor``: the authenticated admin, recorded as the uploader
             return self._add_to_store(name, data, parsed, progress, actor)
         with self._write_lock:
             self.reload_if_changed()  # a CLI rebuild since: check duplicates against what is published
@@ -395,9 +390,7 @@ class Assistant:
 
         return backend.uses_pg(self.settings)
 
-    def _add_to_store(
-        self, name: str, data: bytes, parsed, progress: Callable | None, actor: str | None = None
-    ) -> DocMeta:
+    def _add_to_store(self, name: str, data: bytes, parsed, progress: Callable | None, actor=None) -> DocMeta:
         """Upload into the shared store: its checks run under the store's writers' lock."""
         from assistant.indexing import backend
         from assistant.ingest import parse_bytes
@@ -421,8 +414,6 @@ class Assistant:
     def remove_plan(self, doc: str, *, actor: str | None = None) -> None:
         """Remove exactly the plan whose document id is ``doc``; anything else is PlanNotFound (404).
 
-        ``actor``: the authenticated administrator, recorded in the shared store's audit.
-
         No fuzzy matching here: "471-some-OTHER-plan.pdf" must never remove plan 471.
         """
         from assistant.indexing import backend
@@ -437,9 +428,8 @@ class Assistant:
                     f"No loaded plan has the document id '{shown}'.",
                     hint="Dùng đúng mã tệp (trường doc) trong GET /api/v1/plans.",
                 )
-            backend.remove(
-                self.settings, doc, embedder_id=self.embedder.id, dim=self.embedder.dim, actor=actor
-            )
+            emb = self.embedder
+            backend.remove(self.settings, doc, embedder_id=emb.id, dim=emb.dim, actor=actor)
             self._reload()
 
     def reindex(self, progress: Callable | None = None):
