@@ -103,7 +103,7 @@ def create_api(
     key_fails = Lockout(settings.key_max_failures, settings.lockout_seconds, clock=clock)
     trusted = parse_networks(settings.trusted_proxies)
     workers = anyio.CapacityLimiter(settings.concurrency)
-    feedback = FeedbackStore.for_settings(settings)
+    feedback = FeedbackStore.for_settings(settings)  # the store's table when the store is PostgreSQL
     max_upload = int(settings.max_upload_mb * 1024 * 1024)
     basic = UTF8Basic(
         auto_error=False,
@@ -307,7 +307,7 @@ def create_api(
                     hint="Tách tệp hoặc tăng TLKH_MAX_UPLOAD_MB.",
                 )
         try:
-            meta = await run(assistant.add_plan, file.filename or "", bytes(data))
+            meta = await run(assistant.add_plan, file.filename or "", bytes(data), actor=user)
         except AssistantError as e:
             audit(
                 "upload", who=user, client=client_host(request), what=file.filename, result=e.code, via="api"
@@ -323,7 +323,7 @@ def create_api(
     )
     async def remove(request: Request, doc: str, user: str = Depends(admin)) -> dict:
         try:
-            await run(assistant.remove_plan, doc)
+            await run(assistant.remove_plan, doc, actor=user)
         except AssistantError as e:
             audit("remove", who=user, client=client_host(request), what=doc, result=e.code, via="api")
             raise

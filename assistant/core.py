@@ -304,7 +304,7 @@ class Assistant:
         return [x for x in self.snapshot().passages if x.doc == p.doc and x.section[:1] == top]
 
     # --- managing plans ----------------------------------------------------------
-    def add_plan(self, filename: str, data: bytes, progress: Callable | None = None) -> DocMeta:
+    def add_plan(self, filename: str, data: bytes, progress: Callable | None = None, actor=None) -> DocMeta:
         """Validate, store and index one uploaded plan; a broken upload never touches the index.
 
         The plan is staged under ``data_dir/uploads`` and published into the plan folder
@@ -323,8 +323,8 @@ class Assistant:
         name = stored_name(filename)
         parsed = parse_bytes(name, data)  # raises a DocumentError with the reason; nothing written yet
         check_plan_content(parsed, name)
-        if self._shared_store():
-            return self._add_to_store(name, data, parsed, progress)
+        if self._shared_store():  # ``actor``: the authenticated admin, recorded as the uploader
+            return self._add_to_store(name, data, parsed, progress, actor)
         with self._write_lock:
             self.reload_if_changed()  # a CLI rebuild since: check duplicates against what is published
             snap = self._snapshot_or_none()
@@ -390,7 +390,7 @@ class Assistant:
 
         return backend.uses_pg(self.settings)
 
-    def _add_to_store(self, name: str, data: bytes, parsed, progress: Callable | None) -> DocMeta:
+    def _add_to_store(self, name: str, data: bytes, parsed, progress: Callable | None, actor=None) -> DocMeta:
         """Upload into the shared store: its checks run under the store's writers' lock."""
         from assistant.indexing import backend
         from assistant.ingest import parse_bytes
@@ -400,7 +400,7 @@ class Assistant:
 
         with self._write_lock:
             served = backend.add_upload(
-                self.settings, name, data, parse, embedder=self.embedder, progress=progress
+                self.settings, name, data, parse, embedder=self.embedder, progress=progress, actor=actor
             )
             snap = self._reload()
         return snap.docs[served]
@@ -411,7 +411,7 @@ class Assistant:
         except IndexMissing:
             return None
 
-    def remove_plan(self, doc: str) -> None:
+    def remove_plan(self, doc: str, *, actor: str | None = None) -> None:
         """Remove exactly the plan whose document id is ``doc``; anything else is PlanNotFound (404).
 
         No fuzzy matching here: "471-some-OTHER-plan.pdf" must never remove plan 471.
@@ -428,7 +428,8 @@ class Assistant:
                     f"No loaded plan has the document id '{shown}'.",
                     hint="Dùng đúng mã tệp (trường doc) trong GET /api/v1/plans.",
                 )
-            backend.remove(self.settings, doc, embedder_id=self.embedder.id, dim=self.embedder.dim)
+            emb = self.embedder
+            backend.remove(self.settings, doc, embedder_id=emb.id, dim=emb.dim, actor=actor)
             self._reload()
 
     def reindex(self, progress: Callable | None = None):

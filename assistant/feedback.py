@@ -36,6 +36,7 @@ __all__ = [
     "RATING_LABELS",
     "FeedbackError",
     "FeedbackStore",
+    "StoreFeedback",
     "ReadResult",
     "make_record",
     "to_eval_lines",
@@ -168,7 +169,11 @@ class FeedbackStore:
         self._lock = threading.Lock()
 
     @classmethod
-    def for_settings(cls, settings) -> FeedbackStore:
+    def for_settings(cls, settings) -> FeedbackStore | StoreFeedback:
+        """The JSONL file in ``data_dir``; with a PostgreSQL store its ``feedback`` table, so every
+        replica's feedback lands in one place (a replica's data folder is its own)."""
+        if getattr(settings, "store", ""):
+            return StoreFeedback(settings)
         return cls(Path(settings.data_dir) / "feedback.jsonl")
 
     def append(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -227,6 +232,33 @@ class FeedbackStore:
             result.records.append(rec)
         if result.problems:
             log.warning("feedback %s: skipped %s", self.path, "; ".join(result.problems[:5]))
+        return result
+
+
+class StoreFeedback:
+    """Feedback in the PostgreSQL store's ``feedback`` table: the same records and interface."""
+
+    def __init__(self, settings) -> None:
+        self.settings = settings
+
+    def append(self, record: dict[str, Any]) -> dict[str, Any]:
+        from .indexing import backend
+
+        backend.pg_store(self.settings).add_feedback(record)
+        return record
+
+    def add(self, rating: str, question: str, answer: dict[str, Any] | None = None, **kw) -> dict[str, Any]:
+        return self.append(make_record(rating, question, answer, **kw))
+
+    def read(self) -> ReadResult:
+        from .indexing import backend
+
+        result = ReadResult(records=[])
+        for rec in backend.pg_store(self.settings).feedback():
+            if not isinstance(rec, dict) or rec.get("v") != FEEDBACK_VERSION:
+                result.unknown_version += 1
+                continue
+            result.records.append(rec)
         return result
 
 
@@ -308,19 +340,20 @@ def to_eval_lines(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _export(args: argparse.Namespace) -> int:
-    if args.feedback:
-        path = Path(args.feedback)
-    else:
-        from .settings import Settings
+    from .settings import Settings
 
-        path = Path(Settings().data_dir) / "feedback.jsonl"
-    if not path.exists():
-        print(
-            f"Chưa có góp ý nào: không thấy tệp {path}.\nNo feedback yet: {path} does not exist.",
-            file=sys.stderr,
-        )
-        return 1
-    res = FeedbackStore(path).read()
+    settings = None if args.feedback else Settings()
+    if settings is not None and settings.store:  # the PostgreSQL store's table (TLKH_STORE)
+        res = StoreFeedback(settings).read()
+    else:
+        path = Path(args.feedback) if args.feedback else Path(Settings().data_dir) / "feedback.jsonl"
+        if not path.exists():
+            print(
+                f"Chưa có góp ý nào: không thấy tệp {path}.\nNo feedback yet: {path} does not exist.",
+                file=sys.stderr,
+            )
+            return 1
+        res = FeedbackStore(path).read()
     lines = to_eval_lines(res.records)
     out = Path(args.out)
     tmp = out.with_name(out.name + ".tmp")

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
         "",
         description="Optional PostgreSQL URL of a read replica (streaming standby) for reads; writes go to 'store'.",
     )
+    store_search: Literal["memory", "database"] = Field(
+        "memory",
+        description="With a PostgreSQL store, where search runs: 'memory' (each replica loads the served "
+        "generation's vectors and BM25 and searches in process) or 'database' (each search is asked of "
+        "PostgreSQL: HNSW top-k and BM25 over the in-database postings; the replica keeps only passages).",
+    )
     data_dir: Path = Field(
         Path("data"), description="Writable folder: embedding cache, feedback, uploads, locks."
     )

@@ -239,7 +239,7 @@ def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> g
         path.unlink(missing_ok=True)  # the plan now lives in the corpus; no stray copy in Gradio's cache
         who, client = settings.admin_user, client_of(request)
         try:
-            meta = assistant.add_plan(original, data, progress=report)
+            meta = assistant.add_plan(original, data, progress=report, actor=who)
         except AssistantError as e:
             audit("upload", who=who, client=client, what=original, result=e.code, via="ui")
             return (f"Không nạp được: {e.user_message()}", None) + plans_view()
@@ -253,7 +253,7 @@ def build_ui(assistant, settings, admin_gate=None, *, preload: bool = True) -> g
         if not doc:
             return refused("Hãy chọn kế hoạch cần gỡ.")
         try:
-            assistant.remove_plan(doc)
+            assistant.remove_plan(doc, actor=settings.admin_user)  # the password checked is this admin's
         except AssistantError as e:
             audit(
                 "remove",

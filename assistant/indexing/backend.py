@@ -78,11 +78,13 @@ def load(settings, embedder_id: str | None) -> IndexStore:
     mine = _PUBLISHED.get(settings.store)
     if mine is not None:  # a read replica may lag our own write: wait for it
         wait_for_generation(st, mine)
-    return st.load(embedder_id, settings.ann_threshold)
+    return st.load(embedder_id, settings.ann_threshold, getattr(settings, "store_search", "memory"))
 
 
-def _actor(settings) -> str:
-    return getattr(settings, "admin_user", "") or "admin"
+def _actor(settings, actor: str | None = None) -> str:
+    """Who publishes: the authenticated administrator the API/UI hands down, else the configured
+    one (a CLI build runs as ``admin_user``)."""
+    return actor or getattr(settings, "admin_user", "") or "admin"
 
 
 def build(settings, *, progress: Progress | None = None, embedder: Embedder | None = None) -> BuildReport:
@@ -144,6 +146,7 @@ def add_upload(
     *,
     embedder: Embedder,
     progress: Progress | None = None,
+    actor: str | None = None,
 ) -> str:
     """Publish one uploaded plan (PostgreSQL store); returns the name it is served under.
 
@@ -178,7 +181,7 @@ def add_upload(
 
     st.ensure_hnsw(embedder.dim)
     gen = st.publish(
-        "add", [plan], embedder_id=embedder.id, dim=embedder.dim, actor=_actor(settings), check=check
+        "add", [plan], embedder_id=embedder.id, dim=embedder.dim, actor=_actor(settings, actor), check=check
     )
     _PUBLISHED[settings.store] = gen
     return final
@@ -193,7 +196,7 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def remove(settings, doc: str, *, embedder_id: str, dim: int) -> None:
+def remove(settings, doc: str, *, embedder_id: str, dim: int, actor: str | None = None) -> None:
     """Remove one plan: from the folder index, or as a new PostgreSQL generation without it."""
     if not uses_pg(settings):
         from .build import remove_document
@@ -201,7 +204,9 @@ def remove(settings, doc: str, *, embedder_id: str, dim: int) -> None:
         remove_document(settings, doc)
         return
     st = pg_store(settings)
-    _PUBLISHED[settings.store] = st.remove(doc, embedder_id=embedder_id, dim=dim, actor=_actor(settings))
+    _PUBLISHED[settings.store] = st.remove(
+        doc, embedder_id=embedder_id, dim=dim, actor=_actor(settings, actor)
+    )
 
 
 def watch(settings, on_change: Callable[[int], None]) -> threading.Event | None:

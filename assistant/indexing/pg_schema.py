@@ -104,8 +104,44 @@ CREATE TABLE audit (
 );
 """
 
+# Search inside the database (``store_search = database``): BM25 needs each term's frequency in a
+# passage, the passage's length, and per generation the passage count, the mean length and each
+# term's document frequency. Weights cannot be stored ready-made: idf and the mean length belong to
+# the generation, and a generation shares its plans' rows with the others. So the rows keep what is
+# the plan's own (tf, length; per plan: passage count, summed lengths, df per term) and a query sums
+# the generation's plans: the same Lucene BM25 bm25s computes in process.
+_V2 = """
+ALTER TABLE plan_versions ADD COLUMN n_passages int NOT NULL DEFAULT 0;
+ALTER TABLE plan_versions ADD COLUMN lex_len bigint NOT NULL DEFAULT 0;     -- summed text-field lengths
+ALTER TABLE plan_versions ADD COLUMN units_len bigint NOT NULL DEFAULT 0;   -- summed unit-field lengths
+
+CREATE TABLE passage_terms (                          -- the inverted index: one row per (field, term, passage)
+    field        smallint NOT NULL,                   -- 0 text, 1 lead/partner unit names
+    term         text NOT NULL,
+    plan_version bigint NOT NULL REFERENCES plan_versions ON DELETE CASCADE,
+    pos          int NOT NULL,
+    tf           real NOT NULL,
+    dl           int NOT NULL,                         -- the passage's length in this field
+    impact       real NOT NULL                         -- tf / (tf + k1 (1 - b + b dl / the plan's mean length))
+);
+-- a term's postings best first: a query reads the head of each term's list, never all of a common term
+CREATE INDEX passage_terms_impact ON passage_terms (field, term, impact DESC) INCLUDE (plan_version, pos, tf, dl);
+-- a query reads the postings of its terms for the served plans: index-only, by (field, term)
+CREATE UNIQUE INDEX passage_terms_key ON passage_terms (field, term, plan_version, pos) INCLUDE (tf, dl);
+CREATE INDEX passage_terms_version ON passage_terms (plan_version);
+
+CREATE TABLE plan_terms (                             -- document frequency of a term inside one plan
+    field        smallint NOT NULL,
+    term         text NOT NULL,
+    plan_version bigint NOT NULL REFERENCES plan_versions ON DELETE CASCADE,
+    df           int NOT NULL,
+    PRIMARY KEY (field, term, plan_version)
+);
+CREATE INDEX plan_terms_version ON plan_terms (plan_version);
+"""
+
 # (version, SQL): applied in order, each in the transaction that records its number
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1)]
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

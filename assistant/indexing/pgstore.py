@@ -29,14 +29,13 @@ import numpy as np
 
 from ..errors import DocumentError, IndexMismatch, IndexMissing, StoreUnavailable
 from ..records import DocMeta, Passage
-from .lexical import lexical_tokens, lexical_version
+from .lexical import lexical_version
 from .pg_schema import MIGRATIONS, NOTIFY_CHANNEL, SCHEMA_VERSION, hnsw_index_sql
+from .pg_search import write_passages
 from .pg_support import _in_memory, _np
 from .store import (
     INDEX_COMMAND,
     IndexStore,
-    lexical_text,
-    unit_text,
 )
 
 __all__ = ["PgStore", "NewPlan", "content_key", "KEEP_GENERATIONS", "POLL_SECONDS"]
@@ -54,11 +53,6 @@ def content_key(passages: Iterable[Passage]) -> str:
     return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
 
 
-def _terms(text: str) -> list[str]:
-    # array_to_tsvector refuses empty lexemes; our tokens are already normalised, so no parser runs
-    return [t for t in dict.fromkeys(lexical_tokens(text)) if t]
-
-
 @dataclass
 class NewPlan:
     """One parsed plan to publish: its original bytes, metadata, passages and their vectors."""
@@ -68,6 +62,7 @@ class NewPlan:
     meta: DocMeta
     passages: list[Passage]
     vectors: np.ndarray
+    tokens: list[tuple[list[str], list[str]]] | None = None  # BM25 tokens per passage (text, units), if known
 
     @property
     def sha256(self) -> str:
@@ -181,8 +176,13 @@ class PgStore:
             row = conn.execute("SELECT generation FROM current_generation").fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
-    def load(self, embedder_id: str | None, ann_threshold: int) -> IndexStore:
-        """The served generation as an in-memory ``IndexStore`` (one consistent snapshot)."""
+    def load(self, embedder_id: str | None, ann_threshold: int, search: str = "memory") -> IndexStore:
+        """The served generation as an ``IndexStore`` (one consistent snapshot).
+
+        ``search = "memory"``: vectors and BM25 in memory, searched in process; ``"database"``:
+        only passages and metadata, each search asked of PostgreSQL (``pg_search.PgIndexStore``).
+        """
+        in_db = search == "database"
         with self._pools["read"].connection() as conn:
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -208,39 +208,46 @@ class PgStore:
                     "JOIN plan_versions pv ON pv.id = gp.plan_version WHERE gp.generation = %s ORDER BY gp.seq",
                     (gen,),
                 ).fetchall()
+                stats = conn.execute(
+                    "SELECT coalesce(sum(pv.n_passages), 0), coalesce(sum(pv.lex_len), 0), "
+                    "coalesce(sum(pv.units_len), 0), count(*) FILTER (WHERE pv.n_passages = 0) "
+                    "FROM generation_plans gp JOIN plan_versions pv ON pv.id = gp.plan_version "
+                    "WHERE gp.generation = %s",
+                    (gen,),
+                ).fetchone()
                 rows = conn.execute(
-                    "SELECT p.id, p.data, p.embedding FROM generation_plans gp "
+                    f"SELECT p.id, p.data, {'p.plan_version, p.pos' if in_db else 'p.embedding'} "
+                    "FROM generation_plans gp "
                     "JOIN passages p ON p.plan_version = gp.plan_version "
                     "WHERE gp.generation = %s ORDER BY gp.seq, p.pos",
                     (gen,),
                 ).fetchall()
         passages: list[Passage] = []
-        vecs: list[np.ndarray] = []
+        vecs: list[Any] = []
         seen: set[str] = set()
-        for pid, data, vec in rows:
+        for pid, data, *rest in rows:
             if pid in seen:  # as the folder build: a repeated passage id keeps its first plan's
                 continue
             seen.add(pid)
             passages.append(Passage.from_dict(data))
-            vecs.append(_np(vec))
-        matrix = np.stack(vecs) if vecs else np.zeros((0, int(dim)), np.float32)
+            vecs.append(rest)
         docs = {d: DocMeta.from_dict(m) for d, m, _ in plans}
-        return _in_memory(
-            passages,
-            docs,
-            matrix,
-            manifest={
-                "store": "postgresql",
-                "generation": int(gen),
-                "embedder": {"id": emb, "dim": int(dim)},
-                "lexical_version": lexical_version(),
-                "passage_count": len(passages),
-                "doc_count": len(docs),
-                "built_at": created.astimezone(UTC).isoformat(timespec="seconds"),
-                "sources": {d: sha for d, _, sha in plans},
-            },
-            ann_threshold=ann_threshold,
-        )
+        manifest = {
+            "store": "postgresql",
+            "generation": int(gen),
+            "embedder": {"id": emb, "dim": int(dim)},
+            "lexical_version": lexical_version(),
+            "passage_count": len(passages),
+            "doc_count": len(docs),
+            "built_at": created.astimezone(UTC).isoformat(timespec="seconds"),
+            "sources": {d: sha for d, _, sha in plans},
+        }
+        if in_db:
+            from .pg_search import in_database
+
+            return in_database(self._pools["read"], manifest, passages, docs, vecs, stats)
+        matrix = np.stack([_np(v[0]) for v in vecs]) if vecs else np.zeros((0, int(dim)), np.float32)
+        return _in_memory(passages, docs, matrix, manifest=manifest, ann_threshold=ann_threshold)
 
     def served_docs(self) -> set[str]:
         """Names of the plans in the current generation, read on the primary (for writers)."""
@@ -374,23 +381,7 @@ class PgStore:
             ),
         ).fetchone()[0]
         vecs = np.asarray(plan.vectors, dtype=np.float32).reshape(len(plan.passages), dim)
-        with conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO passages (plan_version, pos, id, data, embedding, lex, units) VALUES "
-                "(%s, %s, %s, %s, %s, array_to_tsvector(%s::text[]), array_to_tsvector(%s::text[]))",
-                [
-                    (
-                        pv,
-                        i,
-                        p.id,
-                        json.dumps(p.to_dict(), ensure_ascii=False),
-                        vecs[i],
-                        _terms(lexical_text(p)),
-                        _terms(unit_text(p)),
-                    )
-                    for i, p in enumerate(plan.passages)
-                ],
-            )
+        write_passages(conn, pv, plan.passages, vecs, plan.tokens)
         return int(pv)
 
     @staticmethod
@@ -432,6 +423,11 @@ class PgStore:
             conn.execute(
                 "INSERT INTO feedback (record) VALUES (%s)", (json.dumps(record, ensure_ascii=False),)
             )
+
+    def feedback(self) -> list[dict[str, Any]]:
+        """Every feedback record, oldest first (the export reads them as it reads the JSONL file)."""
+        with self._pools["read"].connection() as conn:
+            return [r[0] for r in conn.execute("SELECT record FROM feedback ORDER BY id").fetchall()]
 
     # --- watching -------------------------------------------------------------------
     def watch(self, on_change: Callable[[int], None], stop: threading.Event) -> threading.Thread:

