@@ -85,15 +85,15 @@ def signature_lines(text: str) -> list[str] | None:
     while k > 0 and not is_upper(words[k - 1]):
         k -= 1
     head, name = " ".join(words[:k]), " ".join(words[k:])
-    if not name or not is_person_name(name) or not is_upper(head):
+    if (name and not is_person_name(name)) or not is_upper(head):
         return None
     starts = [m.start() for m in _MARK.finditer(head)]
     lines = [head[a:b].strip() for a, b in zip(starts, [*starts[1:], len(head)])]
     last = [x.strip() for x in _DEPUTY.split(lines[-1]) if x.strip()]
     lines[-1:] = [last[0], " ".join(last[1:])] if len(last) > 1 else last
-    if not all(is_authority(x) or is_position(x) for x in lines):
+    if not all(is_authority(x) or is_position(x) for x in lines) or (not name and len(lines) < 2):
         return None
-    return [*lines, name]
+    return [*lines, name] if name else lines
 
 
 def _flat_signature(b: Block) -> list[Block]:
