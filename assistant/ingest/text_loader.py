@@ -68,7 +68,8 @@ def _logical_lines(para: str, pos: int, tables: dict, *, join: bool = True) -> l
         off += len(line) + 1
         if carry is not None and start not in tables and line.strip() and not line.strip().startswith("|"):
             c_start, c_line, n = carry
-            joined = c_line.rstrip() + " " + line.strip()
+            # a closing mark padded by the converter ("…năm 2025 *", a lone "**") closes the span
+            joined = re.sub(r"\s+(\*{1,2})$", r"\1", c_line.rstrip() + " " + line.strip())
             out[-1] = (c_start, joined)
             # closed now, or give up after a few lines (a stray "*" must not swallow a page)
             more = _open_emphasis(joined) and n < 4 and not line.endswith(("  ", "\\"))
