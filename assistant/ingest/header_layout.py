@@ -58,7 +58,13 @@ def normalise_header(blocks: list[Block], source: str | None = None) -> list[Blo
     """Header and signature fields one block each: table cells (and their "<br>" lines) split, two
     columns split (PDF text, wide gaps in ``source``, "Nơi nhận: KT. CHỦ TỊCH"), wrapped fields joined."""
     out = list(blocks)
-    for step in (_flat_signature, _split_cells, lambda b: _gap_columns(b, source), _head_beside, _pdf_columns):
+    for step in (
+        _flat_signature,
+        _split_cells,
+        lambda b: _gap_columns(b, source),
+        _head_beside,
+        _pdf_columns,
+    ):
         out = [c for b in out for c in step(b)]
     return _join_wrapped(out)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..textnorm import fold
+from ..textnorm import fold, normalize_tones
 from .header import Part, smart_case
 from .patterns import CENTRAL_CITIES
 from .units import canonical_province, canonical_unit, province_in
@@ -39,21 +39,21 @@ def _issuing_body(lines: list[str]) -> str:
         else:
             bodies[-1].append(ln)
     if len(bodies) < 2:
-        return " ".join(bodies[0]) if bodies else " ".join(lines)
+        return normalize_tones(" ".join(bodies[0]) if bodies else " ".join(lines))
     own, parent = _named(" ".join(bodies[-1])), _named(" ".join(bodies[-2]))
     fp = fold(parent)
     if re.match(r"(doan|to) ", fold(own)):
         return f"{own} {parent}"
     place = re.search(r"\b(tinh|thanh pho)\s", fp)
     if place and re.match(r"(uy ban nhan dan|ubnd)", fp):
-        return f"{own} {parent[place.start():]}"  # "SỞ CÔNG THƯƠNG" + "TỈNH LÀO CAI"
+        return f"{own} {parent[place.start() :]}"  # "SỞ CÔNG THƯƠNG" + "TỈNH LÀO CAI"
     return own
 
 
 def _named(body: str) -> str:
     """A body's name as written in running text: "SỞ CÔNG THƯƠNG" → "Sở Công Thương" (a known unit keeps
     its proper-noun capitals), other capitals in sentence case."""
-    cased = smart_case(body)
+    cased = normalize_tones(smart_case(body))  # "Uỷ ban" (old tone placement) is "Ủy ban"
     known = canonical_unit(cased)
     return known if fold(known) == fold(cased) else cased
 

@@ -77,7 +77,11 @@ def _logical_lines(para: str, pos: int, tables: dict, *, join: bool = True) -> l
             continue
         out.append((start, line))
         hard_break = line.endswith(("  ", "\\"))
-        carry = (start, line, 1) if join and not hard_break and start not in tables and _open_emphasis(line) else None
+        carry = (
+            (start, line, 1)
+            if join and not hard_break and start not in tables and _open_emphasis(line)
+            else None
+        )
     return out
 
 
