@@ -215,3 +215,32 @@ def test_real_lao_cai_plans_of_a_department_and_an_inspection_team():
             ("Các sở, ban, ngành", "Các tổ chức, cá nhân hoạt động khoáng sản"),
         )
     ]
+
+
+def test_running_text_names_commune_kinds_as_one_unit():
+    from assistant.ingest.units import find_units
+
+    assert find_units("Phối hợp UBND các xã, phường cập nhật thiệt hại", "Đắk Lắk") == [
+        "Ủy ban nhân dân các xã, phường"
+    ]
+    # a kind followed by its name is a unit of its own
+    assert find_units("UBND các xã, phường An Hòa thực hiện", "Cần Thơ") == ["Ủy ban nhân dân các xã"]
+
+
+WRAPPED_UNIT_HEADINGS = (
+    "**KẾ HOẠCH**\n\nHỖ TRỢ NHU YẾU PHẨM\n\n**IV.\nPHÂN CÔNG NHIỆM VỤ**\n\n**1.\nSở Công Thương:**\n\n"
+    "- Chủ trì điều phối toàn\nbộ nguồn hàng hỗ trợ.\n\n**2. Sở\nKhoa học và Công nghệ:**\n\n"
+    "Chỉ đạo các doanh nghiệp\nviễn thông bảo đảm thông tin liên lạc.\n\n"
+    "**3.\nĐề nghị Công ty Điện lực Đắk Lắk:** Khắc phục sự cố lưới điện.\n"
+)
+
+
+def test_unit_headings_wrapped_inside_bold_give_the_lead_to_their_items():
+    """ "**1.\\nSở Công Thương:**": the heading is the unit; its items are its tasks, not a neighbour's."""
+    doc = parse(WRAPPED_UNIT_HEADINGS)
+    leads = {p.section[-1]: (p.lead, p.requested) for p in doc.passages if p.kind == "article" and p.lead}
+    assert leads == {
+        "1. Sở Công Thương": (("Sở Công Thương",), ()),
+        "2. Sở Khoa học và Công nghệ": (("Sở Khoa học và Công nghệ",), ()),
+        "3. Đề nghị Công ty Điện lực Đắk Lắk": (("Công ty Điện lực Đắk Lắk",), ("Công ty Điện lực Đắk Lắk",)),
+    }

@@ -32,7 +32,7 @@ def load_text(name: str, text: str, fmt: str = "txt") -> Loaded:
             continue
         stripped = para.strip()
         para_bold = stripped.startswith("**") and stripped.endswith("**") and "\t" not in para
-        for start, line in _logical_lines(para, pos, tables, join=not para_bold):
+        for start, line in _logical_lines(para, pos, tables):
             if not line.strip(" \t\u00a0\u3000"):
                 continue
             blk = tables[start] if start in tables else _line_block(line, start, para_bold)
@@ -51,15 +51,15 @@ def _open_emphasis(line: str) -> bool:
     return body.replace("**", "").count("*") % 2 == 1
 
 
-def _logical_lines(para: str, pos: int, tables: dict, *, join: bool = True) -> list[tuple[int, str]]:
+def _logical_lines(para: str, pos: int, tables: dict) -> list[tuple[int, str]]:
     """The paragraph's lines with their offsets, a hard-wrapped emphasis span re-joined.
 
     Markdown converted from web pages hard-wraps long lines inside an emphasis span
     ("*Bắc Ninh, ngày 20" / "tháng 11 năm 2025*", "**ỦY BAN NHÂN" / "DÂN**"): by the
     markdown convention a span never crosses a paragraph, so an unclosed span means the
     next line continues the same line of the document (date line, issuer, heading).  A line ending
-    in a markdown hard break ("  " or "\\") ends there, and a paragraph bold as a whole (a
-    signature block) keeps its lines: ``_line_block`` spreads the bold over each.
+    in a markdown hard break ("  " or "\\") ends there: a bold signature block written
+    "**TM. ỦY BAN NHÂN DÂN␣␣" / "KT. CHỦ TỊCH␣␣" / "PHÓ CHỦ TỊCH**" keeps its lines.
     """
     out: list[tuple[int, str]] = []
     off, carry = pos, None
@@ -77,11 +77,7 @@ def _logical_lines(para: str, pos: int, tables: dict, *, join: bool = True) -> l
             continue
         out.append((start, line))
         hard_break = line.endswith(("  ", "\\"))
-        carry = (
-            (start, line, 1)
-            if join and not hard_break and start not in tables and _open_emphasis(line)
-            else None
-        )
+        carry = (start, line, 1) if not hard_break and start not in tables and _open_emphasis(line) else None
     return out
 
 

@@ -114,7 +114,38 @@ def _scan(text: str, province: str | None) -> tuple[tuple[_Tok, ...], tuple[_Mat
         j = i + len(a.toks)
         out.append(_Match(toks[i].start, toks[j - 1].end, i, j, a.canonical, a.vague))
         i = j
-    return tuple(toks), tuple(out)
+    return tuple(toks), tuple(_local_kinds(text, toks, out))
+
+
+def _local_kinds(text: str, toks, matches: list[_Match]) -> list[_Match]:
+    """ "UBND các xã, phường, đặc khu" in running text: one unit named over its kinds of commune.
+
+    A match ending in a kind of local unit takes the bare kinds that follow it after a comma; a
+    kind followed by a capitalised name ("phường An Hòa") is a unit of its own and stops it.
+    """
+    out: list[_Match] = []
+    skip_to = -1
+    for m in matches:
+        if m.t0 < skip_to:
+            continue
+        if m.vague or not any(fold(m.canonical).endswith(" " + k) for k in _LOCAL_KINDS):
+            out.append(m)
+            continue
+        k, name, end = m.t1, m.canonical, m.end
+        while k < len(toks) and text[toks[k - 1].end : toks[k].start].strip() == ",":
+            n = 2 if k + 1 < len(toks) and f"{toks[k].fold} {toks[k + 1].fold}" == "dac khu" else 0
+            n = n or (_scope_at(toks, k) if toks[k].fold in _LOCAL_KINDS else 0)
+            if not n or (
+                k + n < len(toks)
+                and _caps(toks[k + n])
+                and text[toks[k + n - 1].end : toks[k + n].start] == " "
+            ):
+                break
+            name, end = f"{name}, {text[toks[k].start : toks[k + n - 1].end]}", toks[k + n - 1].end
+            k += n
+        out.append(_Match(m.start, end, m.t0, k, name, m.vague))
+        skip_to = k
+    return out
 
 
 def _adds_name(toks, j: int, k: int) -> bool:
