@@ -75,6 +75,8 @@ class Passage:
     lead: tuple[str, ...] = ()  # canonical unit names that lead (chủ trì)
     partners: tuple[str, ...] = ()  # canonical unit names that coordinate (phối hợp)
     requested: tuple[str, ...] = ()  # units named with "Đề nghị" (requested, not assigned)
+    # people the task is assigned to ("Nhiệm vụ | Người thực hiện" rows, "Ông X - Trưởng đoàn" items)
+    persons: tuple[str, ...] = ()
     row: str | None = None  # table rows: the STT as written ("01")
     caption: str | None = None  # table rows: the table caption
     page: int | None = None  # PDF page of the passage start

@@ -283,5 +283,6 @@ def test_segments_split_inline_bullets_and_clauses():
 
 def test_plan_label():
     assert plan_label("x.txt", DOCS) == "Kế hoạch 12/KH-UBND (Tỉnh X)"
-    assert plan_label("y.txt", DOCS) == "Kế hoạch Y 2024"
+    # unnumbered: named by its title and date, not "Kế hoạch Y 2024" like every draft of the place
+    assert plan_label("y.txt", DOCS) == "Kế hoạch thông tin đối ngoại huyện Y (Y, 2024)"
     assert plan_label("z.txt", DOCS) == "z.txt"

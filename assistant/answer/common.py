@@ -14,6 +14,7 @@ from assistant.query.model import Query
 from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
 from assistant.settings import Settings
 from assistant.textnorm import fold
+from assistant.vocab.documents import document_label
 from assistant.vocab.places import locality_label
 
 __all__ = [
@@ -79,13 +80,13 @@ def plan_label(doc: str, docs: dict[str, DocMeta]) -> str:
     m = docs.get(doc)
     if m is None:
         return doc
-    kind = m.doc_type or "Kế hoạch"
     place = locality_label(m.issuer) or m.district or m.province
-    year = (m.date or "")[:4]
-    if m.number:
-        return f"{kind} {m.number}" + (f" ({place})" if place else "")
-    bits = [b for b in (place, year) if b]
-    return f"{kind} " + (" ".join(bits) if bits else doc)
+    # by number, else by title (vocab.documents.document_label): never "Kế hoạch Lào Cai 2026" for every draft
+    return (
+        document_label(m.doc_type, m.number, m.title, place, m.date)
+        if (m.number or m.title or place or m.date)
+        else f"{m.doc_type or 'Kế hoạch'} {doc}"
+    )
 
 
 def title_of(doc: str, docs: dict[str, DocMeta]) -> str:

@@ -17,6 +17,7 @@ from .locality import locate
 from .metadata import Part, split_parts
 from .passages import drafts
 from .patterns import CENTRAL_CITIES, SUPERSCRIPT_MARK
+from .persons import person_names, persons_of
 from .structure import build_tree
 
 __all__ = ["build_document", "doc_slug", "metadata_text", "province_label"]
@@ -230,6 +231,9 @@ def build_document(name: str, loaded: Loaded, data: bytes) -> ParsedDoc:
         pid = base if ids[base] == 1 else f"{base}-{ids[base]}"
         lead = tuple(units.lead) if units else ()
         partners = tuple(units.partners) if units else ()
+        persons = persons_of(lead, section, text) if kind != "metadata" else ()
+        # a person cell run together ("Vũ Việt Linh Nguyễn Thị Loan") names each person who does the task
+        lead = tuple(dict.fromkeys(n for u in lead for n in (person_names(u) or [u])))
         lines = [title_line]
         if section:
             lines.append(" › ".join(section))
@@ -237,6 +241,8 @@ def build_document(name: str, loaded: Loaded, data: bytes) -> ParsedDoc:
             lines.append("Đơn vị chủ trì: " + "; ".join(lead))
             if partners:
                 lines.append("Đơn vị phối hợp: " + "; ".join(partners))
+        if persons:
+            lines.append("Người thực hiện: " + "; ".join(persons))
         lines.append(text)
         return Passage(
             id=pid,
@@ -247,6 +253,7 @@ def build_document(name: str, loaded: Loaded, data: bytes) -> ParsedDoc:
             lead=lead,
             partners=partners,
             requested=tuple(units.requested) if units else (),
+            persons=persons,
             row=row,
             caption=caption,
             page=page,

@@ -22,6 +22,7 @@ from .patterns import (
     is_issuer_line,
     is_motto,
     is_number_line,
+    is_person_name,
     is_pipe_only,
     is_position,
     is_recipients_head,
@@ -29,7 +30,7 @@ from .patterns import (
     is_upper,
 )
 
-__all__ = ["normalise_header"]
+__all__ = ["normalise_header", "signature_lines"]
 
 
 def _field(text: str) -> str | None:
@@ -56,13 +57,72 @@ def _field(text: str) -> str | None:
 def normalise_header(blocks: list[Block], source: str | None = None) -> list[Block]:
     """Header and signature fields one block each: table cells (and their "<br>" lines) split, two
     columns split (PDF text, wide gaps in ``source``, "Nơi nhận: KT. CHỦ TỊCH"), wrapped fields joined."""
-    out: list[Block] = []
-    for b in blocks:
-        for c in _split_cells(b):
-            for d in _gap_columns(c, source):
-                for e in _head_beside(d):
-                    out.extend(_pdf_columns(e))
+    out = list(blocks)
+    for step in (
+        _flat_signature,
+        _split_cells,
+        lambda b: _gap_columns(b, source),
+        _head_beside,
+        _pdf_columns,
+    ):
+        out = [c for b in out for c in step(b)]
     return _join_wrapped(out)
+
+
+# the signature block's authority marks (Nghị định 30/2020/NĐ-CP, Điều 13): "TM." for a collective
+# body, "KT." for a deputy signing for the head, "Q.", "TL.", "TUQ."
+_MARK = re.compile(r"(?<!\S)(?:TM|KT|Q|TL|TUQ|T/M|K/T)\.\s*")
+# a deputy signs as "PHÓ <head>" right under "KT. <head>"; a Word export may glue the two lines
+_DEPUTY = re.compile(r"(?<=[A-ZÀ-ỸĐ])(?=PHÓ\s)|\s+(?=PHÓ\s)")
+
+
+def signature_lines(text: str) -> list[str] | None:
+    """A signature block flattened onto one line → its lines, or None when it is not one.
+
+    "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Thành Sinh" (a markdown paragraph, or a
+    table cell whose line breaks were lost) → "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
+    "Nguyễn Thành Sinh": authority marks, then the position in capitals, then the name in Title Case.
+    """
+    t = re.sub(r"\s+", " ", bare(text)).strip()
+    if not _MARK.match(t):
+        return None
+    words = t.split(" ")
+    k = len(words)
+    while k > 0 and not is_upper(words[k - 1]):
+        k -= 1
+    head, name = " ".join(words[:k]), " ".join(words[k:])
+    if (name and not is_person_name(name)) or not is_upper(head):
+        return None
+    starts = [m.start() for m in _MARK.finditer(head)]
+    lines = [head[a:b].strip() for a, b in zip(starts, [*starts[1:], len(head)])]
+    last = [x.strip() for x in _DEPUTY.split(lines[-1]) if x.strip()]
+    lines[-1:] = [last[0], " ".join(last[1:])] if len(last) > 1 else last
+    if not all(is_authority(x) or is_position(x) for x in lines) or (not name and len(lines) < 2):
+        return None
+    return [*lines, name] if name else lines
+
+
+def _flat_signature(b: Block) -> list[Block]:
+    """ "Nơi nhận: - A; - B. | | KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Hoàng Văn Thuân": the signature table row
+    (recipients left, signature right) exported as one line, or a signature block as one paragraph."""
+    if b.kind == "table_row":
+        return [b]
+    cells = [c.strip() for c in b.text.split("|") if c.strip()]
+    sig = signature_lines(cells[-1]) if cells else None
+    if sig is None:
+        return [b]
+    left = cells[:-1]
+    if left and not re.match(r"Nơi nhận\s*:", left[0]):
+        return [b]
+    out: list[str] = []
+    for cell in left:
+        m = re.match(r"(Nơi nhận\s*:)\s*(.*)$", cell)
+        if m:
+            out.append(m.group(1))
+            cell = m.group(2)
+        # the recipients are "- A; - B;" items, one per line in the printed list
+        out += ["- " + x.strip() for x in re.split(r"(?:^|(?<=[;.,)]))\s*-\s+", cell) if x.strip()]
+    return [_line_block(b, x) for x in [*out, *sig]]
 
 
 def _line_block(b: Block, text: str) -> Block:

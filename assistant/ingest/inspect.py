@@ -19,6 +19,8 @@ def _units(p) -> str:
         out.append("phối hợp: " + "; ".join(p.partners))
     if p.requested:
         out.append("đề nghị: " + "; ".join(p.requested))
+    if p.persons:
+        out.append("người thực hiện: " + "; ".join(p.persons))
     return " | ".join(out)
 
 

@@ -5,12 +5,57 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..textnorm import fold
+from ..textnorm import fold, normalize_tones
 from .header import Part, smart_case
 from .patterns import CENTRAL_CITIES
-from .units import canonical_province, province_in
+from .units import canonical_province, canonical_unit, province_in
 
 __all__ = ["locate"]
+
+
+# a line that starts a body's name; "TỈNH LÀO CAI" under "ỦY BAN NHÂN DÂN" goes on with the same one
+_BODY_START = re.compile(
+    r"(uy ban nhan dan|ubnd|hoi dong|so |bo |ban |phong |cong an|van phong|tinh uy|huyen uy|thanh uy|doan |to )"
+)
+# "THEO QUYẾT ĐỊNH SỐ 1050/QĐ-SCT": the decision that formed an ad-hoc body, not part of its name
+_FORMED_BY = re.compile(r"(\(?theo quyet dinh\b|so\s*\d)")
+
+
+def _issuing_body(lines: list[str]) -> str:
+    """The issuer from the header's left column (Nghị định 30/2020/NĐ-CP, Phụ lục I): the superior
+    body's name on top ("UBND TỈNH LÀO CAI"), the issuing body's under it ("SỞ CÔNG THƯƠNG").
+
+    The issuer is the lowest body; a provincial department keeps its province ("Sở Công Thương tỉnh
+    Lào Cai") and an ad-hoc team its parent ("Đoàn kiểm tra Sở Công Thương"), so two documents of the
+    same kind from different bodies are never merged into "Ủy ban nhân dân tỉnh Lào Cai Sở Công Thương".
+    """
+    bodies: list[list[str]] = []
+    for ln in lines:
+        f = fold(ln).strip()
+        if ln.startswith("CHỦ TỊCH") or _FORMED_BY.match(f):
+            continue
+        if not bodies or _BODY_START.match(f):
+            bodies.append([ln])
+        else:
+            bodies[-1].append(ln)
+    if len(bodies) < 2:
+        return normalize_tones(" ".join(bodies[0]) if bodies else " ".join(lines))
+    own, parent = _named(" ".join(bodies[-1])), _named(" ".join(bodies[-2]))
+    fp = fold(parent)
+    if re.match(r"(doan|to) ", fold(own)):
+        return f"{own} {parent}"
+    place = re.search(r"\b(tinh|thanh pho)\s", fp)
+    if place and re.match(r"(uy ban nhan dan|ubnd)", fp):
+        return f"{own} {parent[place.start() :]}"  # "SỞ CÔNG THƯƠNG" + "TỈNH LÀO CAI"
+    return own
+
+
+def _named(body: str) -> str:
+    """A body's name as written in running text: "SỞ CÔNG THƯƠNG" → "Sở Công Thương" (a known unit keeps
+    its proper-noun capitals), other capitals in sentence case."""
+    cased = normalize_tones(smart_case(body))  # "Uỷ ban" (old tone placement) is "Ủy ban"
+    known = canonical_unit(cased)
+    return known if fold(known) == fold(cased) else cased
 
 
 def locate(parts: list[Part], all_text: str) -> dict:
@@ -19,8 +64,7 @@ def locate(parts: list[Part], all_text: str) -> dict:
     # the issuer of the first part; an attached plan repeats it (or names its own unit)
     lines = next((p.issuer_lines for p in parts if p.issuer_lines), [])
     if lines:
-        header = " ".join(ln for ln in lines if not ln.startswith(("CHỦ TỊCH",)))
-        issuer = smart_case(header)
+        issuer = smart_case(_issuing_body(lines))
         # the place name after the level word keeps its capitals: "UBND HUYỆN THANH BÌNH"
         issuer = re.sub(
             r"\b(tỉnh|huyện|thành phố|thị xã|xã|phường|thị trấn) (.+)$",

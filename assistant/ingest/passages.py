@@ -241,7 +241,7 @@ def drafts(root: Node, province: str | None) -> list[Draft]:
     def table(node: Node, tab: Table) -> None:
         rows, roles = read_table(tab.rows, province)
         for row in rows:
-            label = (f"{row.num}. {row.lead_text}" if row.lead_text else row.num).strip()
+            label = ". ".join(x for x in (row.num, row.lead_text) if x).strip()
             section = node.section + tuple(x for x in (tab.caption, *row.groups, label) if x)
             key = f"{node.keypath}.row-{row.num or len(out)}"
             if not row.tasks:

@@ -160,7 +160,10 @@ def is_issuer_line(text: str) -> bool:
         re.match(
             r"(uy ban nhan dan|ubnd|hoi dong nhan dan|so |bo |ban |phong |cong an|van phong|"
             r"tinh uy|huyen uy|thanh uy|tinh |huyen |thanh pho |thi xa |xa |phuong |"
-            r"chu tich uy ban nhan dan)",
+            r"chu tich uy ban nhan dan|"
+            # an ad-hoc body formed by a decision prints its name and that decision under its parent:
+            # "SỞ CÔNG THƯƠNG / ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT"
+            r"doan |to |hoi dong |theo quyet dinh)",
             f,
         )
     )

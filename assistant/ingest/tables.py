@@ -36,6 +36,7 @@ __all__ = [
     "header_roles",
     "is_header_cells",
     "is_label_row",
+    "is_column_numbers",
     "is_row_number",
     "row_text",
 ]
@@ -296,6 +297,8 @@ def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], 
     roles = header_roles(rows[header].cells) if header is not None else {}
     names = list(rows[header].cells) if header is not None else []
     body = rows[header + 1 if header is not None else 0 :]
+    if header is not None:
+        body = [b for k, b in enumerate(body) if k > 1 or not is_column_numbers(b.cells)]
     if "content" not in roles.values():
         plain = [TaskRow("", "", "", [b], [_plain_row(b.cells, names)]) for b in body]
         for row in plain:
@@ -308,7 +311,8 @@ def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], 
         else _name(names[next(i for i, r in roles.items() if r == "content")])
     )
     read = [_read_cells(b, roles, names) for b in body]
-    has_num = "num" in roles.values()
+    # an STT column left blank in every row (a working table) marks no continuation: each row is its own
+    has_num = "num" in roles.values() and any(c.num for c in read)
     out: list[TaskRow] = []
     stack: list[_Group] = []
     barrier = 0  # a row never continues a row from before the last group row
@@ -357,6 +361,19 @@ def _plain_row(cells, names: list[str]) -> str:
             name = _name(names[i]) if i < len(names) else ""
             parts.append(f"{name}: {text}" if name else text)
     return _CELL_SEP.join(parts)
+
+
+def is_column_numbers(cells) -> bool:
+    """ "(1) | (2) | (3) | (4) | (5)" under a table's header: the columns numbered, as official forms
+    do so that later rows can refer to them ("(4) = (2) + (3)"); a row of labels, not a task."""
+    filled = [re.sub(r"\s+", "", c) for c in cells if c.strip()]
+    if len(filled) < 3:
+        return False
+    nums = [re.fullmatch(r"\(?(\d{1,2})\)?", c) for c in filled]
+    if not all(nums):
+        return False
+    values = [int(m.group(1)) for m in nums if m]
+    return values == list(range(values[0], values[0] + len(values))) and values[0] <= 1
 
 
 def is_label_row(cells) -> bool:

@@ -32,10 +32,7 @@ def load_text(name: str, text: str, fmt: str = "txt") -> Loaded:
             continue
         stripped = para.strip()
         para_bold = stripped.startswith("**") and stripped.endswith("**") and "\t" not in para
-        off = pos
-        for line in para.split("\n"):
-            start = off
-            off += len(line) + 1
+        for start, line in _logical_lines(para, pos, tables):
             if not line.strip(" \t\u00a0\u3000"):
                 continue
             blk = tables[start] if start in tables else _line_block(line, start, para_bold)
@@ -43,6 +40,45 @@ def load_text(name: str, text: str, fmt: str = "txt") -> Loaded:
                 blocks.append(blk)
         pos += len(para)
     return Loaded(text, blocks, fmt)
+
+
+def _open_emphasis(line: str) -> bool:
+    """True when a markdown emphasis span opens on this line and is not closed on it."""
+    body = re.sub(r"\\\*", "", line.strip())
+    body = re.sub(r"^[*+-]\s+", "", body)  # a "* item" bullet is not emphasis
+    if body.count("**") % 2:
+        return True
+    return body.replace("**", "").count("*") % 2 == 1
+
+
+def _logical_lines(para: str, pos: int, tables: dict) -> list[tuple[int, str]]:
+    """The paragraph's lines with their offsets, a hard-wrapped emphasis span re-joined.
+
+    Markdown converted from web pages hard-wraps long lines inside an emphasis span
+    ("*Bắc Ninh, ngày 20" / "tháng 11 năm 2025*", "**ỦY BAN NHÂN" / "DÂN**"): by the
+    markdown convention a span never crosses a paragraph, so an unclosed span means the
+    next line continues the same line of the document (date line, issuer, heading).  A line ending
+    in a markdown hard break ("  " or "\\") ends there: a bold signature block written
+    "**TM. ỦY BAN NHÂN DÂN␣␣" / "KT. CHỦ TỊCH␣␣" / "PHÓ CHỦ TỊCH**" keeps its lines.
+    """
+    out: list[tuple[int, str]] = []
+    off, carry = pos, None
+    for line in para.split("\n"):
+        start = off
+        off += len(line) + 1
+        if carry is not None and start not in tables and line.strip() and not line.strip().startswith("|"):
+            c_start, c_line, n = carry
+            # a closing mark padded by the converter ("…năm 2025 *", a lone "**") closes the span
+            joined = re.sub(r"\s+(\*{1,2})$", r"\1", c_line.rstrip() + " " + line.strip())
+            out[-1] = (c_start, joined)
+            # closed now, or give up after a few lines (a stray "*" must not swallow a page)
+            more = _open_emphasis(joined) and n < 4 and not line.endswith(("  ", "\\"))
+            carry = (c_start, joined, n + 1) if more else None
+            continue
+        out.append((start, line))
+        hard_break = line.endswith(("  ", "\\"))
+        carry = (start, line, 1) if not hard_break and start not in tables and _open_emphasis(line) else None
+    return out
 
 
 def _line_block(line: str, start: int, para_bold: bool) -> Block | None:

@@ -127,6 +127,17 @@ def _pipe_cells(line: str) -> list[str] | str | None:
     return cells if len(cells) >= 2 else None
 
 
+def _outer_pipe_row(line: str, width: int) -> list[str] | None:
+    """ " | Rà soát hồ sơ | Vũ Việt Linh | " under a header written without outer pipes ("TT | Nhiệm
+    vụ | Người thực hiện | Ghi chú"): the export writes an empty cell as nothing between two pipes,
+    so a leading pipe is an empty first cell (the STT left blank) and not markdown's outer pipe."""
+    s = line.strip(" \t\u00a0")
+    if not s.startswith("|") or "\t" in s:
+        return None
+    cells = [c.strip() for c in s.split("|")]
+    return cells if len(cells) == width and any(cells) else None
+
+
 def _pipe_rows(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> None:
     """A header line naming table columns and the pipe rows under it, or ≥ 2 consecutive
     lines cut into the same number (≥ 3) of cells."""
@@ -141,6 +152,8 @@ def _pipe_rows(lines: list[tuple[int, str]], found: dict[int, Block | None]) -> 
         j = i + 1
         while j < len(lines):
             cells = _pipe_cells(lines[j][1])
+            if cells is None and header and not lines[i][1].strip().startswith("|"):
+                cells = _outer_pipe_row(lines[j][1], len(first))
             if cells is None or (isinstance(cells, list) and not header and len(cells) != len(first)):
                 break
             run.append((lines[j], cells))

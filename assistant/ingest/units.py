@@ -18,6 +18,7 @@ from ..vocab.units import CONNECTORS as _CONNECTORS
 from ..vocab.units import LOWER_TAIL as _LOWER_TAIL
 from ..vocab.units import MAX_NAME as _MAX_NAME
 from ..vocab.units import NAME_STOP_WORDS as _STOP_WORDS
+from ..vocab.units import SCOPE_WORDS as _SCOPE_WORDS
 from ..vocab.units import SECTORS as _SECTORS
 from ..vocab.units import Alias as _Alias
 from ..vocab.units import Tok as _Tok
@@ -113,7 +114,38 @@ def _scan(text: str, province: str | None) -> tuple[tuple[_Tok, ...], tuple[_Mat
         j = i + len(a.toks)
         out.append(_Match(toks[i].start, toks[j - 1].end, i, j, a.canonical, a.vague))
         i = j
-    return tuple(toks), tuple(out)
+    return tuple(toks), tuple(_local_kinds(text, toks, out))
+
+
+def _local_kinds(text: str, toks, matches: list[_Match]) -> list[_Match]:
+    """ "UBND các xã, phường, đặc khu" in running text: one unit named over its kinds of commune.
+
+    A match ending in a kind of local unit takes the bare kinds that follow it after a comma; a
+    kind followed by a capitalised name ("phường An Hòa") is a unit of its own and stops it.
+    """
+    out: list[_Match] = []
+    skip_to = -1
+    for m in matches:
+        if m.t0 < skip_to:
+            continue
+        if m.vague or not any(fold(m.canonical).endswith(" " + k) for k in _LOCAL_KINDS):
+            out.append(m)
+            continue
+        k, name, end = m.t1, m.canonical, m.end
+        while k < len(toks) and text[toks[k - 1].end : toks[k].start].strip() == ",":
+            n = 2 if k + 1 < len(toks) and f"{toks[k].fold} {toks[k + 1].fold}" == "dac khu" else 0
+            n = n or (_scope_at(toks, k) if toks[k].fold in _LOCAL_KINDS else 0)
+            if not n or (
+                k + n < len(toks)
+                and _caps(toks[k + n])
+                and text[toks[k + n - 1].end : toks[k + n].start] == " "
+            ):
+                break
+            name, end = f"{name}, {text[toks[k].start : toks[k + n - 1].end]}", toks[k + n - 1].end
+            k += n
+        out.append(_Match(m.start, end, m.t0, k, name, m.vague))
+        skip_to = k
+    return out
 
 
 def _adds_name(toks, j: int, k: int) -> bool:
@@ -310,8 +342,25 @@ def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tupl
     complete = True
     pos = 0
     spans = [(m.start, m.end, m) for m in matches] + [(len(text), len(text), None)]
+    qualified: _Match | None = None  # a vague party right before this gap ("các tổ chức, cá nhân")
     for start, end, m in spans:
         gap = text[pos:start]
+        q = re.match(r"[ \t]+([^\W\d_][^,;()]*)", gap) if qualified is not None and (cell or whole) else None
+        qtoks = _tokens(q.group(1)) if q and q.group(1)[:1].islower() else []
+        if (
+            q
+            and qtoks
+            and not _starts_with(qtoks, 0, _verbs())
+            and not all(t.key in _STOP_WORDS or t.fold in _CONNECTORS for t in qtoks)
+            and "lien quan" not in fold(q.group(1))
+        ):
+            # "Các tổ chức, cá nhân hoạt động khoáng sản": a lower-case qualifier right after a vague
+            # party (no comma between) narrows it to a party of its own; it is not a unit "Hoạt động …"
+            assert qualified is not None
+            events.append((qualified.start, "unit", _tidy(text[qualified.start : pos + q.end()])))
+            pos += q.end()
+            gap = text[pos:start]
+        qualified = None
         cuts = [pos]
         for r in _LIST_ROLE.finditer(gap):
             if r.group(0).lower().startswith("chủ"):
@@ -328,6 +377,8 @@ def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tupl
                 ptoks = _tokens(part)
                 if not ptoks:
                     continue
+                if _scopes_only(part) and _extend_scope(events, part):
+                    continue  # "UBND các xã, phường": one unit named over its kinds of commune
                 rest = ptoks[_starts_with(ptoks, 0, _roles()) :]
                 if not rest or all(t.fold in _CONNECTORS for t in rest):
                     continue
@@ -338,8 +389,33 @@ def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tupl
         if m is not None:
             if not m.vague:
                 events.append((m.start, "unit", m.canonical))
+            else:
+                qualified = m
             pos = end
     return sorted(events, key=lambda e: e[0]), complete
+
+
+_LOCAL_KINDS = frozenset(fold(w) for w in (*_SCOPE_WORDS, "đặc khu"))
+
+
+def _scopes_only(part: str) -> bool:
+    """ "phường", "thị trấn", "đặc khu": a piece that is only a kind of local unit."""
+    return " ".join(fold(part).split()) in _LOCAL_KINDS
+
+
+def _extend_scope(events: list, part: str) -> bool:
+    """Append a bare kind of local unit to the unit just before it when that unit ends with one.
+
+    Convention: "UBND các xã, phường, đặc khu" names the People's Committees of every commune-level
+    unit, one party over its kinds; split on the comma it would read as "UBND các xã" and "Phường".
+    """
+    if not events or events[-1][1] != "unit":
+        return False
+    off, _, name = events[-1]
+    if not any(fold(str(name)).endswith(" " + w) for w in _LOCAL_KINDS):
+        return False
+    events[-1] = (off, "unit", f"{name}, {part.strip()}")
+    return True
 
 
 def parse_unit_list(

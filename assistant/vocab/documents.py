@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["DOC_KINDS", "DocMention", "doc_mentions", "leading_number", "kind_label"]
+__all__ = ["DOC_KINDS", "DocMention", "doc_mentions", "leading_number", "kind_label", "document_label"]
 
 # kind → its folded spellings in a question (long form first, then the code)
 DOC_KINDS: dict[str, tuple[str, ...]] = {
@@ -73,3 +73,46 @@ def leading_number(number: str | None) -> str | None:
 
 def kind_label(kind: str | None) -> str:
     return kind if kind in DOC_KINDS else "Kế hoạch"
+
+
+def _when(date: str | None) -> str | None:
+    """ "2026-04" → "tháng 4/2026", "2026-03-10" → "10/3/2026", "2026" → "2026" (ISO, possibly partial)."""
+    parts = [int(x) for x in re.findall(r"\d+", date or "")]
+    if len(parts) >= 3:
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    if len(parts) == 2:
+        return f"tháng {parts[1]}/{parts[0]}"
+    return str(parts[0]) if parts else None
+
+
+def document_label(
+    kind: str | None, number: str | None, title: str | None, place: str | None, date: str | None = None
+) -> str:
+    """How an official names a document: by kind and number ("Kế hoạch 174/KH-UBND (Hồ Chí Minh)").
+
+    A draft or a plan whose number was left blank ("Số:   /KH-SCT") is named by its title and its
+    date, as officials do ("Kế hoạch huấn luyện, kiểm tra, cấp Giấy chứng nhận … (Lào Cai, tháng
+    6/2026)"): a label of the place and the year alone would be the same for every such plan of one
+    province, and two rounds of one plan share a title but not a month.
+    """
+    kind = kind or "Kế hoạch"
+    if number:
+        return f"{kind} {number}" + (f" ({place})" if place else "")
+    where = ", ".join(b for b in (place, _when(date)) if b)
+    where = f" ({where})" if where else ""
+    short = re.sub(r"[\s|]+$", "", title or "")
+    if short.lower().startswith(kind.lower() + " "):
+        short = short[len(kind) + 1 :]  # "KẾ HOẠCH Thông tin …": the kind is said once
+    if not short:
+        return f"{kind}{where}" if where else kind
+    cut = ""
+    for w in short.split():
+        if len(cut) + len(w) > 80:
+            cut += " …"
+            break
+        cut = f"{cut} {w}".strip()
+    # "Kế hoạch Huấn luyện …" reads "Kế hoạch huấn luyện …" unless the title opens with a name
+    first = cut.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower():
+        cut = cut[:1].lower() + cut[1:]
+    return f"{kind} {cut}{where}"
