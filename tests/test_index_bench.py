@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from eval.bench import main
 
 
@@ -19,7 +17,7 @@ def test_bench_prints_build_latency_recall_and_memory(capsys, tmp_path, monkeypa
         if line.startswith("| ×") and (cells := [c.strip() for c in line.strip("|").split("|")])
     }
     assert set(rows) == {"×1", "×2"}
-    for scale, cells in rows.items():
+    for cells in rows.values():
         assert cells[2] == "HNSW"  # above ann_threshold: each scale in its own process, HNSW built
         p50, p95 = float(cells[4]), float(cells[5])
         assert 0 < p50 <= p95

@@ -149,8 +149,8 @@ class _CountingEmbedder:
 
 def test_a_comparison_question_is_embedded_once(tmp_path, monkeypatch):
     from assistant.core import Assistant
-    from assistant.retrieve import HybridRetriever
     from assistant.indexing.embedders import FakeEmbedder
+    from assistant.retrieve import HybridRetriever
     from assistant.settings import Settings
 
     corpus = Path(__file__).resolve().parent.parent / "corpus"
