@@ -21,8 +21,9 @@ def test_bench_prints_build_latency_recall_and_memory(capsys, tmp_path, monkeypa
         assert cells[2] == "HNSW"  # above ann_threshold: each scale in its own process, HNSW built
         p50, p95 = float(cells[4]), float(cells[5])
         assert 0 < p50 <= p95
-        assert 0.5 <= float(cells[7]) <= 1.0  # recall@10 against the exact search
-        assert float(cells[9].replace(",", "")) > 0  # the child's peak memory
+        assert 0 < float(cells[6]) <= float(cells[7])  # CPU time of the same searches
+        assert 0.5 <= float(cells[9]) <= 1.0  # recall@10 against the exact search
+        assert float(cells[11].replace(",", "")) > 0  # the child's peak memory
     assert rows["×2"][1] == f"{2 * int(rows['×1'][1].replace(',', '')):,}"
     warm = next(line for line in out.splitlines() if "warm build" in line)
     assert warm.split("|")[3].strip() == "0"  # nothing embedded the second time
