@@ -253,9 +253,26 @@ def top_k(
         if cand.size >= k:
             theta = float(np.partition(acc, cand.size - k)[cand.size - k])
         j += 1
+    if j < len(order):
+        # a candidate that cannot reach the k-th score even with every remaining term is dropped
+        # before the lookups (ties kept)
+        keep = acc + rest[j] >= theta
+        cand, acc = cand[keep], acc[keep]
     for t in order[j:]:
-        _add_at(acc, cand, t)
+        _add_sorted(acc, cand, t)
     return _best(cand, acc, k)
+
+
+def _add_sorted(acc: np.ndarray, cand: np.ndarray, t: TermPostings) -> None:
+    """``_add_at`` for ascending ``cand``: the shorter side is binary-searched in the longer."""
+    if t.docs.size >= cand.size:
+        _add_at(acc, cand, t)
+        return
+    if not cand.size:
+        return
+    j = np.minimum(np.searchsorted(cand, t.docs), cand.size - 1)
+    hit = cand[j] == t.docs
+    acc[j[hit]] += t.weights[hit].astype(np.float64) * t.scale
 
 
 def _merge(cand: np.ndarray, acc: np.ndarray, d: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
