@@ -22,16 +22,17 @@ Two things the plans' own metadata make possible, both general (nothing keyed to
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
 from .errors import BadQuestion, ConfigError
-from .indexing.lexical import top_positive
 from .query.model import Query
 from .records import Hit
 from .snapshot import FILTER_KEYS, IndexSnapshot
@@ -44,6 +45,7 @@ __all__ = ["HybridRetriever", "FILTER_KEYS", "RRF_K", "passage_document"]
 RRF_K = 60
 DUP_JACCARD = 0.9  # word-trigram overlap above which two passages count as the same text
 SCOPE_BONUS = 0.15  # share of the best fused score added to passages of the plans a question names
+QVEC_CACHE = 256  # question vectors kept (by the text embedded), least recently used dropped
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:
@@ -96,6 +98,8 @@ class HybridRetriever(BaseRetriever):
     drop_places: bool = True  # take plan place names out of the lexical query
     restore_diacritics: bool = True  # embed unaccented questions with their marks restored
     model_config = ConfigDict(arbitrary_types_allowed=True)
+    _qcache: OrderedDict[str, np.ndarray] = PrivateAttr(default_factory=OrderedDict)
+    _qlock: Any = PrivateAttr(default_factory=threading.Lock)
 
     def __init__(self, store=None, embedder=None, settings=None, **kw: Any) -> None:
         # the fields are this class's (pydantic); mypy only sees BaseRetriever's signature
@@ -110,9 +114,22 @@ class HybridRetriever(BaseRetriever):
             )
 
     def _qvec(self, query: str) -> np.ndarray:
+        """The question's vector, embedded once: one ask searches several times with the same text
+        (a comparison: once overall, once per plan), and a repeated question costs nothing."""
+        with self._qlock:
+            v = self._qcache.get(query)
+            if v is not None:
+                self._qcache.move_to_end(query)
+                return v
         enc = getattr(self.embedder, "encode_query", None)
         v = enc(query) if enc else np.asarray(self.embedder.embed_query(query), dtype=np.float32)
-        return np.asarray(v, dtype=np.float32)
+        v = np.asarray(v, dtype=np.float32)
+        v.setflags(write=False)  # shared between searches
+        with self._qlock:
+            self._qcache[query] = v
+            while len(self._qcache) > QVEC_CACHE:
+                self._qcache.popitem(last=False)
+        return v
 
     def search(self, query: Query | str, filters: dict | None = None, k: int | None = None) -> list[Hit]:
         """The k best passages for ``query``, restricted by ``filters``, near-duplicates removed.
@@ -148,10 +165,9 @@ class HybridRetriever(BaseRetriever):
         dense = store.dense_search(qvec, n_cand, allowed)
         named = query.named
         lex_text = (query.lexical_text or query.text) if self.drop_places else query.text
-        lex_all = store.lexical_scores(lex_text, use_units=s.use_units)
-        if mask is not None:
-            lex_all = np.where(mask, lex_all, 0.0)
-        lex = top_positive(lex_all, n_cand)
+        # the lexical top candidates from the query's postings only, never every passage's score
+        terms = store.lexical_terms(lex_text, use_units=s.use_units)
+        lex = store.lexical_search(terms, n_cand, mask=mask, allowed=allowed)
 
         cand = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in lex]))
         if not cand:
@@ -159,7 +175,7 @@ class HybridRetriever(BaseRetriever):
         pos = np.array(cand, dtype=np.int64)
         # both raw scores for every candidate, so neither side's absences read as zeros
         dense_raw = store.vectors(pos) @ qvec
-        lex_raw = lex_all[pos].astype(np.float32)
+        lex_raw = store.lexical_at(terms, pos)
         if s.fusion == "rrf":
             w = s.dense_weight
             rd = {i: r for r, (i, _) in enumerate(dense, 1)}

@@ -21,18 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["main", "synthetic_store"]
+__all__ = ["main"]
 
-NOISE = 0.6  # ‖noise‖ relative to a unit vector: cosine to the original ≈ 0.86
-TERM_DROP = 0.15
 QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
 FALLBACK_QUESTIONS = [
     "Sở nào chủ trì tham mưu quy chế quản lý hoạt động thông tin đối ngoại?",
@@ -164,97 +162,13 @@ def _build_figures(settings, embedder) -> tuple[list[list], object]:
     return rows, IndexStore.load(settings.index_dir, embedder.id)
 
 
-# --- synthetic scales --------------------------------------------------------------
-def _tile_lexical(lex, scale: int, rng):
-    """A bm25s index whose documents are perturbed copies of ``lex``'s (same vocabulary)."""
-    import bm25s
-    import scipy.sparse as sp
-
-    from assistant.indexing.lexical import LexicalIndex
-
-    if lex._bm25 is None or scale == 1:
-        return lex if scale == 1 else LexicalIndex(None, lex.n_docs * scale)
-    sc = lex._bm25.scores
-    n, vocab = int(sc["num_docs"]), len(sc["indptr"]) - 1
-    base = sp.csc_matrix((sc["data"], sc["indices"], sc["indptr"]), shape=(n, vocab)).tocsr()
-    blocks = [base]
-    for _ in range(scale - 1):
-        b = base.copy()
-        b.data = (b.data * rng.uniform(0.8, 1.2, b.nnz) * (rng.random(b.nnz) > TERM_DROP)).astype(np.float32)
-        b.eliminate_zeros()
-        blocks.append(b)
-    m = sp.vstack(blocks, format="csc")
-    bm = bm25s.BM25(method=lex._bm25.method, k1=lex._bm25.k1, b=lex._bm25.b)
-    bm.scores = {
-        "data": m.data.astype(np.float32),
-        "indices": m.indices.astype(np.int32),
-        "indptr": m.indptr,
-        "num_docs": n * scale,
-    }
-    bm.vocab_dict = lex._bm25.vocab_dict
-    bm.unique_token_ids_set = set(bm.vocab_dict.values())
-    bm.nonoccurrence_array = None
-    return LexicalIndex(bm, n * scale)
-
-
-def _perturb_text(text: str, rng) -> str:
-    words = text.split()
-    keep = rng.random(len(words)) > TERM_DROP
-    return " ".join(w for w, k in zip(words, keep) if k) or text
-
-
-def synthetic_store(store, scale: int, *, hnsw: bool, seed: int = 0, vectors: np.ndarray | None = None):
-    """An in-memory IndexStore of ``scale`` × the passages (perturbed copies; nothing embedded)."""
-    import faiss
-
-    from assistant.indexing.store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, IndexStore
-
-    rng = np.random.default_rng(seed)
-    base = store.vectors()
-    n, d = base.shape
-    vecs = vectors if vectors is not None else _tile_vectors(base, scale, rng)
-    if hnsw:
-        index = faiss.IndexHNSWFlat(d, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    else:
-        index = faiss.IndexFlatIP(d)
-    index.add(vecs)
-    passages = list(store.passages)
-    for c in range(1, scale):
-        passages += [replace(p, id=f"{p.id}~{c}", text=_perturb_text(p.text, rng)) for p in store.passages]
-    manifest = dict(
-        store.manifest,
-        passage_count=len(passages),
-        faiss={"type": "IndexHNSWFlat" if hnsw else "IndexFlatIP"},
-    )
-    return IndexStore(
-        store.directory,
-        manifest,
-        passages,
-        store.docs,
-        index,
-        _tile_lexical(store.lexical, scale, rng),
-        _tile_lexical(store.lexical_units, scale, rng),
-    )
-
-
-def _tile_vectors(base: np.ndarray, scale: int, rng) -> np.ndarray:
-    n, d = base.shape
-    out = np.empty((n * scale, d), dtype=np.float32)
-    out[:n] = base
-    for c in range(1, scale):
-        noisy = base + NOISE * rng.standard_normal((n, d)).astype(np.float32) / np.sqrt(d)
-        out[c * n : (c + 1) * n] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
-    return out
-
-
+# --- synthetic scales (one child process per scale, so each peak memory is its own) ---------
 class _Precomputed:
     """Question vectors computed once (timed), so latencies measure retrieval, not the embedder."""
 
-    def __init__(self, embedder):
+    def __init__(self, embedder, vectors: dict[str, np.ndarray] | None = None):
         self.id, self.dim, self._inner = embedder.id, embedder.dim, embedder
-        self._v: dict[str, np.ndarray] = {}
+        self._v: dict[str, np.ndarray] = dict(vectors or {})
         self.embed_ms: list[float] = []
 
     def encode_query(self, text):
@@ -265,115 +179,247 @@ class _Precomputed:
         return self._v[text]
 
 
-def _latencies(retriever, questions, k) -> list[float]:
-    out = []
-    for q in questions:
-        t = time.perf_counter()
-        retriever.search(q, k=k)
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
-def _scale_figures(store, embedder, settings, scales, questions, k) -> tuple[list[list], list[list]]:
+def _measure_scale(settings, scale: int, k: int, hnsw_from: int) -> dict:
+    """One scale, in this process: build, latency of the retrieval step, HNSW recall, peak memory."""
+    from assistant.indexing.lexical import DiacriticRestorer
+    from assistant.indexing.store import IndexStore
     from assistant.retrieve import HybridRetriever
 
-    t0 = time.perf_counter()
+    from .synthetic import exact_top, synthetic_store
+
+    work = Path(settings.data_dir).parent
+    texts = json.loads((work / "bench-questions.json").read_text(encoding="utf-8"))
+    qv = np.load(work / "bench-qvecs.npy", allow_pickle=False)
+    store = IndexStore.load(settings.index_dir)
+    pre = _Precomputed(_Stub(store.embedder_id, qv.shape[1]), dict(zip(texts["embedded"], qv)))
+    n = len(store) * scale
+    hnsw = n > settings.ann_threshold or scale >= hnsw_from
+    t = time.perf_counter()
+    st = synthetic_store(store, scale, hnsw=hnsw)
+    build_s = time.perf_counter() - t
+    t = time.perf_counter()
+    r = HybridRetriever(st, pre, settings)
+    snapshot_s = time.perf_counter() - t
+    # the copies add no words: unaccented questions are restored as on the real index, so the
+    # text embedded (and its precomputed vector) is the same at every scale
+    r.snapshot.__dict__["restorer"] = DiacriticRestorer(store.lexical)
+    t_parse, queries = [], []
+    for q in texts["questions"]:
+        t = time.perf_counter()
+        queries.append(r.snapshot.read(q))
+        t_parse.append((time.perf_counter() - t) * 1000)
+    r.search(queries[0], k=k)  # warm-up
+    lat, cpu = [], []
+    for q in queries:
+        t, c = time.perf_counter(), time.process_time()
+        r.search(q, k=k)  # the question's vector is precomputed: retrieval only
+        lat.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+    dense_ms, ids = [], []
+    for v in qv:
+        t = time.perf_counter()
+        ids.append([i for i, _ in st.dense_search(v, 10)])
+        dense_ms.append((time.perf_counter() - t) * 1000)
+    recall = float("nan")
+    if hnsw:
+        exact = exact_top(store.vectors(), scale, qv, 10)
+        recall = float(np.mean([len(set(a) & set(b.tolist())) / 10 for a, b in zip(ids, exact)]))
+    return {
+        "scale": scale,
+        "passages": n,
+        "index": "HNSW" if hnsw else "exact",
+        "build_s": build_s,
+        "snapshot_s": snapshot_s,
+        "p50_ms": _pct(lat, 50),
+        "p95_ms": _pct(lat, 95),
+        "cpu_p50_ms": _pct(cpu, 50),
+        "cpu_p95_ms": _pct(cpu, 95),
+        "dense_p50_ms": _pct(dense_ms, 50),
+        "parse_p50_ms": _pct(t_parse, 50),
+        "recall10": recall,
+        "postings": int(st.lexical.postings.docs.size + st.lexical_units.postings.docs.size)
+        if st.lexical.postings is not None and st.lexical_units.postings is not None
+        else 0,
+        "peak_mb": _peak_mb(),
+    }
+
+
+class _Stub:
+    """The embedder's identity without its model (a child process never embeds)."""
+
+    def __init__(self, embedder_id: str, dim: int) -> None:
+        self.id, self.dim = embedder_id, dim
+
+    def encode_query(self, text):
+        raise KeyError(f"question vector not precomputed: {text!r}")
+
+
+def _run_child(work: Path, settings_args: list[str], scale: int, k: int, hnsw_from: int) -> dict:
+    cmd = [sys.executable, "-m", "eval.bench", "--child-scale", str(scale), "--work", str(work)]
+    cmd += [*settings_args, "--k", str(k), "--hnsw-from", str(hnsw_from)]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        why = "killed (out of memory?)" if out.returncode < 0 else out.stderr.strip().splitlines()[-1:]
+        return {"scale": scale, "error": f"exit {out.returncode}: {why}"}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _scale_figures(store, embedder, settings, a, questions, work: Path) -> list[dict]:
+    from assistant.retrieve import HybridRetriever
+
     pre = _Precomputed(embedder)
     # one pass over the real index fills the question vectors (the text the retriever embeds:
     # abbreviations expanded, diacritics restored) and times their embedding
     r1 = HybridRetriever(store, pre, settings)
     for q in questions:
-        r1.search(q, k=k)
-    qv = np.stack(list(pre._v.values()))
-    lat_rows: list[list] = [
-        [
-            "question embedding",
-            len(store),
-            "-",
-            _pct(pre.embed_ms, 50),
-            _pct(pre.embed_ms, 95),
-            "-",
-            "-",
-            round(_peak_mb()),
-        ]
-    ]
-    rec_rows: list[list] = []
-    rng = np.random.default_rng(0)
-    base = store.vectors()
-    for scale in scales:
-        n = len(store) * scale
-        vecs = _tile_vectors(base, scale, rng)
-        variants = [False] + ([True] if (n > settings.ann_threshold or scale >= 100) else [])
-        exact_p50 = exact_ids = exact_dense = None
-        for hnsw in variants:
-            t = time.perf_counter()
-            st = synthetic_store(store, scale, hnsw=hnsw, vectors=vecs)
-            build_s = time.perf_counter() - t
-            r = HybridRetriever(st, pre, settings)
-            r.search(questions[0], k=k)  # warm-up
-            lat = _latencies(r, questions, k)
-            dense_ms = []
-            ids = []
-            for v in qv:
-                t = time.perf_counter()
-                ids.append([i for i, _ in st.dense_search(v, 10)])
-                dense_ms.append((time.perf_counter() - t) * 1000)
-            kind = "HNSW" if hnsw else "exact"
-            p50 = _pct(lat, 50)
-            if not hnsw:
-                exact_p50, exact_ids, exact_dense = p50, ids, _pct(dense_ms, 50)
-            ratio = p50 / exact_p50 if exact_p50 else 1.0
-            lat_rows.append(
-                [
-                    f"×{scale} hybrid search, {kind}",
-                    n,
-                    round(build_s, 1),
-                    p50,
-                    _pct(lat, 95),
-                    _pct(dense_ms, 50),
-                    ratio,
-                    round(_peak_mb()),
-                ]
-            )
-            if hnsw:
-                recall = np.mean([len(set(a) & set(b)) / max(1, len(b)) for a, b in zip(ids, exact_ids)])
-                rec_rows.append(
-                    [
-                        f"×{scale}",
-                        n,
-                        st.dense.hnsw.efSearch,
-                        float(recall),
-                        _pct(dense_ms, 50),
-                        _pct(dense_ms, 50) / exact_dense,
-                    ]
+        r1.search(q, k=a.k)
+    (work / "bench-questions.json").write_text(
+        json.dumps({"questions": questions, "embedded": list(pre._v)}, ensure_ascii=False), encoding="utf-8"
+    )
+    np.save(work / "bench-qvecs.npy", np.stack(list(pre._v.values())).astype(np.float32), allow_pickle=False)
+    print(
+        f"question embedding p50 {_pct(pre.embed_ms, 50):.1f} ms, p95 {_pct(pre.embed_ms, 95):.1f} ms "
+        "(excluded from the latencies below)",
+        flush=True,
+    )
+    settings_args = ["--embedder", settings.embedder] + (["--corpus", str(a.corpus)] if a.corpus else [])
+    rows: list[dict] = []
+    budget = a.mem_budget_gb * 1024
+    for scale in a.scales:
+        grown = [r for r in rows if "peak_mb" in r]
+        if len(grown) >= 2:
+            # peak memory grows linearly with the passages: extrapolate from the two largest so far
+            (s1, m1), (s2, m2) = [(r["scale"], r["peak_mb"]) for r in grown[-2:]]
+            est = m2 + (m2 - m1) / max(1, s2 - s1) * (scale - s2)
+            if est > budget:
+                rows.append(
+                    {"scale": scale, "error": f"skipped: estimated peak {est / 1024:.1f} GB > budget"}
                 )
-            del st, r
-        del vecs
-        print(f"  ×{scale} done ({time.perf_counter() - t0:.0f}s)", file=sys.stderr, flush=True)
-    return lat_rows, rec_rows
+                break
+        t = time.perf_counter()
+        row = _run_child(work, settings_args, scale, a.k, a.hnsw_from)
+        rows.append(row)
+        print(f"  ×{scale} done ({time.perf_counter() - t:.0f}s)", file=sys.stderr, flush=True)
+        if "error" in row:
+            break
+    return rows
+
+
+def _scale_table(rows: list[dict], k: int) -> str:
+    base = next((r for r in rows if "p50_ms" in r), None)
+    body = []
+    for r in rows:
+        if "error" in r:
+            body.append([f"×{r['scale']}", r["error"], *["-"] * 12])
+            continue
+        body.append(
+            [
+                f"×{r['scale']}",
+                r["passages"],
+                r["index"],
+                r["build_s"],
+                r["p50_ms"],
+                r["p95_ms"],
+                r["cpu_p50_ms"],
+                r["cpu_p95_ms"],
+                r["dense_p50_ms"],
+                r["recall10"],
+                r["parse_p50_ms"],
+                round(r["peak_mb"]),
+                r["passages"] / base["passages"] if base else "-",
+                r["p95_ms"] / base["p95_ms"] if base else "-",
+            ]
+        )
+    return _table(
+        f"In-process hybrid search, ms (k={k}; retrieval only: the question's embedding and parsing excluded; "
+        "ratios against the first scale)",
+        [
+            "scale",
+            "passages",
+            "index",
+            "build s",
+            "p50",
+            "p95",
+            "CPU p50",
+            "CPU p95",
+            "dense p50",
+            "recall@10",
+            "parse p50",
+            "peak MB",
+            "× passages",
+            "× p95",
+        ],
+        body,
+    )
+
+
+def _pg_table(rows: list[dict], pg_rows: list[dict]) -> str:
+    """In-process and PostgreSQL side by side (``eval.bench_pg.measure``'s rows, by scale)."""
+    by_scale = {r.get("scale"): r for r in pg_rows}
+    body = []
+    for r in rows:
+        g = by_scale.get(r["scale"], {})
+        body.append(
+            [
+                f"×{r['scale']}",
+                r.get("passages", "-"),
+                r.get("p50_ms", "-"),
+                r.get("p95_ms", "-"),
+                r.get("recall10", "-"),
+                g.get("p50_ms", "-"),
+                g.get("p95_ms", "-"),
+                g.get("recall10", "-"),
+                g.get("build_s", "-"),
+            ]
+        )
+    return _table(
+        "In process vs PostgreSQL (ms)",
+        [
+            "scale",
+            "passages",
+            "in-proc p50",
+            "in-proc p95",
+            "recall@10",
+            "pg p50",
+            "pg p95",
+            "pg recall@10",
+            "pg build s",
+        ],
+        body,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    from assistant.indexing.embedders import get_embedder
     from assistant.settings import load_settings
 
     p = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.split("\n")[0])
     p.add_argument("--embedder", help="embedder spec (default: settings, e5-small)")
     p.add_argument("--corpus", type=Path, help="plans folder (default: settings.corpus_dir)")
-    p.add_argument("--scales", default="1,10,100,1000", help="comma-separated multiples of the corpus")
+    p.add_argument("--scales", default="1,100,1000", help="comma-separated multiples of the corpus")
     p.add_argument("--queries", type=int, default=100, help="questions timed per scale")
     p.add_argument("--k", type=int, default=8, help="passages per question")
     p.add_argument("--work", type=Path, help="keep the index and cache here (default: a temp folder)")
+    p.add_argument("--hnsw-from", type=int, default=100, help="HNSW (and its recall) from this scale on")
+    p.add_argument(
+        "--mem-budget-gb", type=float, default=16.0, help="stop before a scale estimated above this"
+    )
+    p.add_argument("--pg", nargs="?", const="", help="also measure PostgreSQL (eval.bench_pg), optional URL")
+    p.add_argument("--child-scale", type=int, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
+    a.scales = [int(s) for s in a.scales.split(",") if s.strip()]
 
     with tempfile.TemporaryDirectory(prefix="tlkh-bench-") as tmp:
         work = a.work or Path(tmp)
         settings = load_settings(
             corpus_dir=a.corpus, embedder=a.embedder, index_dir=work / "index", data_dir=work / "data"
         )
+        if a.child_scale:
+            print(json.dumps(_measure_scale(settings, a.child_scale, a.k, a.hnsw_from)))
+            return 0
+        from assistant.indexing.embedders import get_embedder
+
         embedder = get_embedder(settings.embedder)
         questions = _questions(a.queries)
-        scales = [int(s) for s in a.scales.split(",") if s.strip()]
         print(
             f"embedder {embedder.id}, corpus {settings.corpus_dir}, {len(questions)} questions, "
             f"ann_threshold {settings.ann_threshold}",
@@ -397,30 +443,15 @@ def main(argv: list[str] | None = None) -> int:
             ),
             flush=True,
         )
-        lat_rows, rec_rows = _scale_figures(store, embedder, settings, scales, questions, a.k)
-        print(
-            _table(
-                f"Query latency, ms (k={a.k}; ratio = p50 against exact search at the same scale)",
-                ["search", "passages", "index build s", "p50", "p95", "dense-only p50", "ratio", "peak MB"],
-                lat_rows,
-            )
-        )
-        if rec_rows:
-            print(
-                _table(
-                    "Approximate search (HNSW) against exact, dense top-10",
-                    [
-                        "scale",
-                        "passages",
-                        "efSearch",
-                        "recall@10",
-                        "dense p50 ms",
-                        "ratio to exact dense p50",
-                    ],
-                    rec_rows,
-                )
-            )
-        print(f"\npeak resident memory: {_peak_mb():,.0f} MB", flush=True)
+        rows = _scale_figures(store, embedder, settings, a, questions, work)
+        print(_scale_table(rows, a.k), flush=True)
+        if a.pg is not None:
+            try:
+                from . import bench_pg  # type: ignore[attr-defined]  # another helper's module
+            except ImportError:
+                print("\n--pg: eval/bench_pg.py is not here", flush=True)
+            else:
+                print(_pg_table(rows, bench_pg.measure(a.scales, store_url=a.pg or None)), flush=True)
     return 0
 
 

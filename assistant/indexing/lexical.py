@@ -1,4 +1,4 @@
-"""Vietnamese-aware BM25: our tokenizer, bm25s for the scoring.
+"""Vietnamese-aware BM25: our tokenizer, bm25s for the weights, our inverted index for search.
 
 Officials type with or without diacritics, with the plan's abbreviations or without,
 so one text yields several token families (separate namespaces, so that an
@@ -16,7 +16,6 @@ A query typed entirely without diacritics is matched on the folded family only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import numpy as np
 from ..textnorm import fold, match_key, nfc
 from ..vocab.abbreviations import abbreviation_hits, lexicon
 from ..vocab.tokens import JOINERS, TOKEN, has_diacritics
+from .postings import Postings, TermPostings, query_terms, top_k
 
 __all__ = [
     "LEXICAL_VERSION",
@@ -102,18 +102,13 @@ def lexical_tokens(text: str, *, query: bool = False, abbreviations: Path | None
 
 
 class LexicalIndex:
-    """A bm25s index over pre-tokenised passages; saved as .npy (no pickle) + JSON."""
+    """BM25 over pre-tokenised passages: bm25s computes the weights, ``Postings`` holds and searches them.
 
-    FILES = (
-        "data.csc.index.npy",
-        "indices.csc.index.npy",
-        "indptr.csc.index.npy",
-        "vocab.index.json",
-        "params.index.json",
-    )
+    Saved as ``.npy`` (no pickle) + JSON with a format version (``postings.POSTINGS_VERSION``).
+    """
 
-    def __init__(self, bm25, n_docs: int) -> None:
-        self._bm25 = bm25
+    def __init__(self, postings: Postings | None, n_docs: int) -> None:
+        self.postings = postings
         self.n_docs = n_docs
 
     @classmethod
@@ -125,47 +120,49 @@ class LexicalIndex:
             return cls(None, len(docs))
         bm25 = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
         bm25.index(docs, show_progress=False)
-        return cls(bm25, len(docs))
+        sc = bm25.scores
+        # only the weight matrix is kept (bm25s's object and its token lists are dropped)
+        post = Postings.from_csc(
+            bm25.vocab_dict,
+            sc["data"],
+            sc["indices"],
+            sc["indptr"],
+            len(docs),
+            {"method": "lucene", "k1": 1.2, "b": 0.75},
+        )
+        return cls(post, len(docs))
+
+    def terms(self, query_tokens: Sequence[str], weight: float = 1.0) -> list[TermPostings]:
+        """The postings ``query_tokens`` read, counted with ``weight`` (a field's share)."""
+        return query_terms([(self.postings, weight)], query_tokens)
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        """BM25 score of every passage (zeros when no query token is in the vocabulary)."""
-        out = np.zeros(self.n_docs, dtype=np.float32)
-        if self._bm25 is None:
-            return out
-        ids = self._bm25.get_tokens_ids([t for t in query_tokens if t])
-        if not ids:
-            return out
-        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+        """BM25 score of every passage (zeros when no query token is in the vocabulary).
+
+        The full array, for tests and ablations; search reads only the query's postings (``search``).
+        """
+        out = np.zeros(self.n_docs, dtype=np.float64)
+        for t in self.terms(query_tokens):
+            out[t.docs] += t.weights.astype(np.float64) * t.scale
+        return out.astype(np.float32)
 
     def search(
         self, query_tokens: Sequence[str], k: int, mask: np.ndarray | None = None
     ) -> list[tuple[int, float]]:
-        s = self.scores(query_tokens)
-        if mask is not None:
-            s = np.where(mask, s, 0.0)
-        return top_positive(s, k)
+        return top_k(self.terms(query_tokens), k, mask=mask)
 
     def save(self, directory: Path) -> list[str]:
         """Write the arrays and vocabulary; returns the file names written."""
         directory.mkdir(parents=True, exist_ok=True)
-        if self._bm25 is None:
-            (directory / "params.index.json").write_text(json.dumps({"num_docs": self.n_docs, "empty": True}))
-            return ["params.index.json"]
-        # bm25s writes np.save(..., allow_pickle=False) and JSON only; no corpus file
-        self._bm25.save(str(directory), allow_pickle=False, show_progress=False)
-        return [f for f in self.FILES if (directory / f).is_file()]
+        if self.postings is None:
+            post = Postings.from_csc({}, np.zeros(0), np.zeros(0), np.zeros(1), self.n_docs)
+            return post.save(directory)
+        return self.postings.save(directory)
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
-        import bm25s
-
-        params = json.loads((directory / "params.index.json").read_text())
-        if params.get("empty") or int(params.get("num_docs", 0)) == 0:
-            return cls(None, int(params.get("num_docs", 0)))
-        bm25 = bm25s.BM25.load(
-            str(directory), allow_pickle=False, load_corpus=False, mmap=False, show_progress=False
-        )
-        return cls(bm25, int(params["num_docs"]))
+        post = Postings.load(directory)
+        return cls(post if post.docs.size else None, post.n_docs)
 
 
 _QUESTION_WORDS = ("nào", "gì", "đâu", "mấy", "nhiêu", "sao", "hỏi", "không", "được", "những")
@@ -183,10 +180,10 @@ class DiacriticRestorer:
     def __init__(self, lex: LexicalIndex) -> None:
         self.uni: dict[str, list[tuple[str, int]]] = {}
         self.bi: dict[str, int] = {}
-        if lex._bm25 is None:
+        if lex.postings is None:
             return
-        df = np.diff(np.asarray(lex._bm25.scores["indptr"]))
-        for tok, i in lex._bm25.vocab_dict.items():
+        df = lex.postings.df
+        for tok, i in lex.postings.vocab.items():
             if not tok or tok[0] in "~≡" or i >= len(df):
                 continue
             if "_" in tok:

@@ -6,7 +6,8 @@ Layout (every file's size and sha256 are in the manifest)::
     passages.jsonl       one Passage per line (position = FAISS id = BM25 document id)
     docs.json            DocMeta of every plan
     dense.faiss          faiss.write_index: IndexFlatIP, or IndexHNSWFlat above ann_threshold
-    lexical/             bm25s arrays (.npy, allow_pickle=False) + vocabulary JSON, text field
+    lexical/             inverted index of the text field: postings arrays (.npy, allow_pickle=False),
+                         vocabulary and a versioned manifest (JSON); ``postings.py``
     lexical_units/       the same for lead/partner unit names (dropped when use_units is off)
 
 Nothing here is ever unpickled: JSON, ``np.load(allow_pickle=False)``, ``faiss.read_index``.
@@ -30,7 +31,8 @@ from .. import __version__
 from ..errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
 from ..records import SCHEMA_VERSION, DocMeta, Passage
 from ..textnorm import NORMALISER_VERSION
-from .lexical import LexicalIndex, lexical_tokens, lexical_version, top_positive
+from .lexical import LexicalIndex, lexical_tokens, lexical_version
+from .postings import TermPostings, score_positions, top_k
 
 __all__ = [
     "FORMAT_VERSION",
@@ -45,7 +47,7 @@ __all__ = [
     "HNSW_EF_SEARCH",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the lexical fields are our postings (were bm25s files)
 INDEX_COMMAND = "python -m assistant index"
 MANIFEST, PASSAGES, DOCS, DENSE = "manifest.json", "passages.jsonl", "docs.json", "dense.faiss"
 LEX_TEXT, LEX_UNITS = "lexical", "lexical_units"
@@ -398,8 +400,16 @@ class IndexStore:
             scores, ids = self.dense.search(q, min(k, n))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
+    def lexical_terms(self, query: str, *, use_units: bool = True) -> list[TermPostings]:
+        """The postings a query reads: text field, plus the unit-name field (damped) when ``use_units``."""
+        toks = lexical_tokens(query, query=True)
+        terms = self.lexical.terms(toks)
+        if use_units:
+            terms += self.lexical_units.terms(toks, UNIT_FIELD_WEIGHT)
+        return terms
+
     def lexical_scores(self, query: str, *, use_units: bool = True) -> np.ndarray:
-        """BM25 of every passage: text field, plus the unit-name field when ``use_units``."""
+        """BM25 of every passage (tests, ablations): text field, plus the unit-name field when ``use_units``."""
         toks = lexical_tokens(query, query=True)
         s = self.lexical.scores(toks)
         if use_units:
@@ -407,12 +417,30 @@ class IndexStore:
         return s
 
     def lexical_search(
-        self, query: str, k: int, *, use_units: bool = True, mask: np.ndarray | None = None
+        self,
+        query: str | list[TermPostings],
+        k: int,
+        *,
+        use_units: bool = True,
+        mask: np.ndarray | None = None,
+        allowed: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
-        s = self.lexical_scores(query, use_units=use_units)
-        if mask is not None:
-            s = np.where(mask, s, 0.0)
-        return top_positive(s, k)
+        """The k best BM25 passages, reading only the query's postings (``postings.top_k``).
+
+        A small filtered subset (``allowed`` of at most ``EXACT_FILTER_LIMIT`` positions) is scored
+        directly; a larger one is applied as ``mask`` to the postings read.
+        """
+        terms = self.lexical_terms(query, use_units=use_units) if isinstance(query, str) else query
+        if allowed is not None and len(allowed) <= EXACT_FILTER_LIMIT:
+            return top_k(terms, k, allowed=allowed)
+        if allowed is not None and mask is None:
+            mask = np.zeros(len(self), dtype=bool)
+            mask[np.asarray(allowed, dtype=np.int64)] = True
+        return top_k(terms, k, mask=mask)
+
+    def lexical_at(self, terms: list[TermPostings], positions: Sequence[int]) -> np.ndarray:
+        """The full BM25 score of the passages at ``positions``."""
+        return score_positions(terms, np.asarray(positions, dtype=np.int64))
 
     def vectors(self, positions: Sequence[int] | None = None) -> np.ndarray:
         """Stored passage vectors (all, or at ``positions``), read back from FAISS."""

@@ -1,0 +1,175 @@
+"""Search that reads only the query's postings (issue 15): the same top results as scoring every
+passage, filters honoured, the inverted index persisted with a checked version, one embedding per ask."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.errors import IndexMismatch
+from assistant.indexing.lexical import LexicalIndex, lexical_tokens, top_positive
+from assistant.indexing.postings import Postings, query_terms, score_positions, top_k
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+
+
+def _questions() -> list[str]:
+    return [
+        json.loads(x)["question"] for x in QUESTIONS.read_text(encoding="utf-8").splitlines() if x.strip()
+    ]
+
+
+def _same_top(fast: list[tuple[int, float]], full: np.ndarray, k: int) -> None:
+    """``fast`` is the top k of ``full``: the same scores in the same order, every position's
+    score its full score (positions may differ only among exactly tied scores)."""
+    want = top_positive(full, k)
+    assert len(fast) == len(want)
+    assert np.allclose([s for _, s in fast], [s for _, s in want], rtol=1e-5, atol=1e-5)
+    for i, s in fast:
+        assert abs(full[i] - s) <= 1e-4 * max(1.0, abs(s))
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory):
+    """The bundled corpus indexed with the fake embedder (the lexical side is the real one)."""
+    from assistant.indexing.build import build_index
+    from assistant.indexing.embedders import FakeEmbedder
+    from assistant.indexing.store import IndexStore
+    from assistant.settings import Settings
+
+    base = tmp_path_factory.mktemp("topk")
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    s = Settings(corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data", embedder="fake")
+    build_index(s, embedder=FakeEmbedder())
+    return IndexStore.load(s.index_dir, "fake-v1")
+
+
+def test_topk_equals_full_scoring_on_every_eval_question(corpus_store):
+    st = corpus_store
+    qs = _questions()
+    assert len(qs) > 100
+    for q in qs:
+        for units in (True, False):
+            full = st.lexical_scores(q, use_units=units)
+            for k in (8, 50):
+                _same_top(st.lexical_search(q, k, use_units=units), full, k)
+            # the candidates' scores looked up in the postings equal the full scores
+            pos = np.arange(0, len(st), 7)
+            terms = st.lexical_terms(q, use_units=units)
+            assert np.allclose(st.lexical_at(terms, pos), full[pos], atol=1e-4)
+
+
+def test_filters_are_honoured_by_both_filtered_paths(corpus_store):
+    st = corpus_store
+    docs = sorted(st.docs)
+    rng = np.random.default_rng(1)
+    for q in _questions()[:60]:
+        full = st.lexical_scores(q)
+        mask = np.array([p.doc == docs[int(rng.integers(len(docs)))] for p in st.passages])
+        if not mask.any():
+            continue
+        allowed = np.flatnonzero(mask)
+        masked = np.where(mask, full, 0.0)
+        by_mask = st.lexical_search(q, 20, mask=mask)  # the mask applied to the postings read
+        by_subset = st.lexical_search(q, 20, allowed=allowed)  # the subset scored directly
+        _same_top(by_mask, masked, 20)
+        assert [i for i, _ in by_mask] == [i for i, _ in by_subset]
+        assert all(mask[i] for i, _ in by_mask)
+
+
+def test_maxscore_cut_is_exact_on_random_postings():
+    """Many documents, Zipf-like term frequencies, repeated query terms, two weighted fields."""
+    rng = np.random.default_rng(7)
+    n, vocab = 3000, 400
+    fields = []
+    for _ in range(2):
+        docs = []
+        for _ in range(n):
+            ln = int(rng.integers(1, 40))
+            docs.append([f"t{int(x)}" for x in rng.zipf(1.3, ln) % vocab])
+        fields.append(LexicalIndex.build(docs))
+    for trial in range(200):
+        toks = [f"t{int(x)}" for x in rng.zipf(1.2, int(rng.integers(1, 25))) % vocab]
+        terms = query_terms([(fields[0].postings, 1.0), (fields[1].postings, 0.3)], toks)
+        full = fields[0].scores(toks) + 0.3 * fields[1].scores(toks)
+        k = int(rng.integers(1, 60))
+        _same_top(top_k(terms, k), full, k)
+        mask = rng.random(n) < (0.5 if trial % 2 else 0.02)
+        _same_top(top_k(terms, k, mask=mask), np.where(mask, full, 0.0), k)
+        pos = rng.permutation(n)[:100]
+        assert np.allclose(score_positions(terms, pos), full[pos], atol=1e-4)
+
+
+def test_inverted_index_round_trip_and_version(tmp_path):
+    texts = ["Sở Tài chính bố trí kinh phí", "UBND huyện chỉ đạo", "UBND huyện bố trí kinh phí"]
+    ix = LexicalIndex.build(lexical_tokens(t) for t in texts)
+    files = ix.save(tmp_path / "lex")
+    assert {"postings.json", "vocab.json", "docs.npy", "weights.npy", "indptr.npy"} == set(files)
+    back = LexicalIndex.load(tmp_path / "lex")
+    q = lexical_tokens("kinh phí UBND", query=True)
+    assert back.search(q, 2) == ix.search(q, 2) and back.search(q, 2)
+    man = tmp_path / "lex" / "postings.json"
+    m = json.loads(man.read_text())
+    man.write_text(json.dumps({**m, "version": m["version"] + 1}))
+    with pytest.raises(IndexMismatch):
+        Postings.load(tmp_path / "lex")
+    man.write_text(json.dumps(m))
+    # a postings list out of order is damage, not a silently wrong score
+    d = np.load(tmp_path / "lex" / "docs.npy")
+    ptr = np.load(tmp_path / "lex" / "indptr.npy")
+    a = int(ptr[:-1][np.diff(ptr) >= 2][0])  # the first term two passages hold
+    d[a], d[a + 1] = d[a + 1], d[a]
+    np.save(tmp_path / "lex" / "docs.npy", d, allow_pickle=False)
+    with pytest.raises(ValueError):
+        Postings.load(tmp_path / "lex")
+
+
+def test_bm25s_files_of_format_1_are_refused(tmp_path):
+    """An index folder from before the postings (bm25s's own files) asks for a rebuild."""
+    (tmp_path / "lex").mkdir()
+    (tmp_path / "lex" / "params.index.json").write_text(json.dumps({"num_docs": 2}))
+    with pytest.raises(IndexMismatch):
+        LexicalIndex.load(tmp_path / "lex")
+
+
+class _CountingEmbedder:
+    def __init__(self, inner):
+        self.inner, self.id, self.dim, self.calls = inner, inner.id, inner.dim, []
+
+    def encode_query(self, text):
+        self.calls.append(text)
+        return self.inner.encode_query(text)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_a_comparison_question_is_embedded_once(tmp_path, monkeypatch):
+    from assistant.core import Assistant
+    from assistant.indexing.embedders import FakeEmbedder
+    from assistant.retrieve import HybridRetriever
+    from assistant.settings import Settings
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    s = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data", embedder="fake")
+    emb = _CountingEmbedder(FakeEmbedder())
+    a = Assistant(s, build_if_missing=True, embedder=emb)
+    emb.calls.clear()
+    searches = []
+    search = HybridRetriever.search
+
+    def counting(self, query, filters=None, k=None):
+        searches.append(filters)
+        return search(self, query, filters, k)
+
+    monkeypatch.setattr(HybridRetriever, "search", counting)
+    q = "Đồng Nai và Đồng Tháp, tỉnh nào yêu cầu báo cáo kết quả thực hiện kế hoạch sớm hơn trong năm?"
+    ans = a.ask(q)
+    assert ans.intent == "compare"
+    assert len(searches) >= 3  # once overall, once per compared plan
+    assert len(emb.calls) == 1, emb.calls
+    a.ask(q)  # asked again: the vector is reused
+    assert len(emb.calls) == 1
