@@ -295,11 +295,11 @@ def test_damaged_component_is_refused_with_the_rebuild_command(settings, corpus,
         text = (idx / "passages.jsonl").read_text(encoding="utf-8")
         (idx / "passages.jsonl").write_text(text.replace("video", "vidéo", 1), encoding="utf-8")
     elif damage == "delete-vocab":
-        (idx / "lexical" / "vocab.index.json").unlink()
+        (idx / "lexical" / "vocab.json").unlink()
     elif damage == "garbage-manifest":
         (idx / "manifest.json").write_text("{not json", encoding="utf-8")
     else:
-        f = idx / "lexical" / "data.csc.index.npy"
+        f = idx / "lexical" / "weights.npy"
         raw = bytearray(f.read_bytes())
         raw[-1] ^= 0xFF
         f.write_bytes(bytes(raw))
