@@ -20,6 +20,28 @@ __all__ = ["Catalog", "FILTER_KEYS"]
 FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 
 
+# word pairs every plan title holds ("kế hoạch triển khai … trên địa bàn tỉnh"): no evidence
+_TITLE_COMMON = frozenset(
+    {
+        "ke hoach",
+        "thuc hien",
+        "trien khai",
+        "tren dia",
+        "dia ban",
+        "ban tinh",
+        "ban thanh",
+        "thanh pho",
+        "nam 2025",
+        "nam 2026",
+    }
+)
+
+
+def _pairs(folded: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", folded)
+    return {f"{a} {b}" for a, b in zip(words, words[1:])} - _TITLE_COMMON
+
+
 @dataclass
 class Catalog:
     """The loaded collection as the parser sees it: places, document numbers, unit names."""
@@ -110,6 +132,25 @@ class Catalog:
             return frozenset(self.localities.get(value, ()))
         attr = "district" if key == "district" else "province"
         return frozenset(d for d, m in self.docs.items() if getattr(m, attr) == value)
+
+    def docs_of_kind(self, kind: str) -> frozenset[str]:
+        """The loaded documents of one kind ("Công văn", "Kế hoạch"), from their header."""
+        return frozenset(d for d, m in self.docs.items() if (m.doc_type or "Kế hoạch") == kind)
+
+    def docs_titled(self, folded: str) -> frozenset[str]:
+        """The plan whose title the question repeats ("kế hoạch kiểm tra 28 đơn vị", "kế hoạch
+        huấn luyện"): a plan is named by its trích yếu when it is not named by number. Two
+        shared word pairs at least, and more than any other plan shares (twins name none)."""
+        asked = _pairs(folded)
+        if not asked:
+            return frozenset()
+        scored = sorted(
+            ((len(asked & _pairs(fold(m.title))), d) for d, m in self.docs.items() if m.title),
+            reverse=True,
+        )
+        if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+            return frozenset()
+        return frozenset({scored[0][1]})
 
     def docs_numbered(self, num: str) -> list[str]:
         return [d for d, m in self.docs.items() if m.number and re.match(rf"0*{int(num)}\s*/", m.number)]
