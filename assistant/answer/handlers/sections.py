@@ -149,7 +149,10 @@ class SectionHandler(Handler):
         lines = []
         for p in found.passages[: MAX_ITEMS * 3]:
             n = cites.add(p, p.text, 1.0)
-            lines.append(f"{shorten(p.text, ITEM_CHARS)} [{n}]")
+            text = p.text.strip()
+            if text.startswith(found.heading.strip()):
+                text = text[len(found.heading.strip()) :].strip(" :-–\n") or text  # said in the head line
+            lines.append(f"{shorten(text, ITEM_CHARS)} [{n}]")
         if len(lines) > MAX_ITEMS:
             # more items than lines: pack them, the citations hold every item whole
             per = -(-len(lines) // MAX_ITEMS)
