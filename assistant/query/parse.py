@@ -107,9 +107,10 @@ def _find_places(
 
 
 def _find_docs(
-    folded: str, cat: Catalog
+    folded: str, cat: Catalog, citing: set[str] | None = None
 ) -> tuple[list[tuple[int, int, list[str]]], list[DocMention], str | None]:
-    """Loaded plans named by number as (start, end, docs), every number named, and an unloaded one."""
+    """Loaded plans named by number as (start, end, docs), every number named, and an unloaded
+    one; ``citing`` collects the loaded plans that cite a named document that is not loaded."""
     found: list[tuple[int, int, list[str]]] = []
     numbers: list[DocMention] = []
     missing = None
@@ -122,7 +123,11 @@ def _find_docs(
             found.append((m.start, m.end, hits))
             continue
         if re.search(rf"(?<![0-9]){int(m.number)}\s*[/-]|so\s+{int(m.number)}(?![0-9])", cat.corpus_folded):
-            continue  # a document the loaded plans cite: questions about it are answerable
+            # a document the loaded plans cite: questions about it are answerable, from the
+            # plans that cite it ("theo Quyết định 1050/QĐ-SCT", "kế hoạch thực hiện Chỉ thị 27")
+            if citing is not None:
+                citing |= cat.docs_citing(m.number, DOC_KINDS.get(m.kind, ()))
+            continue
         missing = missing or f"{kind_label(m.kind)} số {m.number}"
     return found, numbers, missing
 
@@ -205,7 +210,8 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     q = expand_abbreviations(original, min_chars=3, as_written=True)
     folded, idx = _fold_map(q)
     found_places, missing_place = _find_places(q, folded, idx, cat)
-    numbered, numbers, missing_doc = _find_docs(folded, cat)
+    citing: set[str] = set()
+    numbered, numbers, missing_doc = _find_docs(folded, cat, citing)
     mentions = _mentions(folded, found_places, numbered, cat)
     docs = [d for _, _, ds in numbered for d in ds]
     places: list[tuple[str, str]] = []
@@ -247,11 +253,17 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     query.catalogue = is_catalogue(rest)
     query.years = _years(folded)
     query.doc_kind = _kind_named(folded)
-    if query.doc_kind and not docs:
+    if not mentions:
+        named_in_text = cat.docs_naming(_proper_names(original, cat))
+        if named_in_text:
+            query.named = query.named | named_in_text
+    if query.doc_kind and query.doc_kind != "Kế hoạch" and not docs:
         # "công văn về …", "chỉ thị …": the loaded documents of that kind are the ones asked about
         of_kind = cat.docs_of_kind(query.doc_kind)
         if of_kind and len(of_kind) < len(cat.docs):
             query.named = query.named | of_kind
+    if citing and len(citing) < len(cat.docs):
+        query.named = query.named | citing
     if not query.catalogue and not mentions and not units:
         titled = cat.docs_titled(rest)
         if titled:
@@ -278,13 +290,32 @@ _HEADER_WORDS = frozenset(
 )
 
 
+# a proper name: two or more capitalised syllables ("Sin Quyền", "Đá quý và Vàng" keeps "Vàng")
+_PROPER = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)+)")
+
+
+def _proper_names(text: str, cat: Catalog) -> list[str]:
+    """Proper names in the question that are not a loaded place or unit (those route already)."""
+    out = []
+    for m in _PROPER.finditer(text):
+        name = m.group(1)
+        f = fold(name)
+        if f in cat.provinces or f in cat.districts or f in cat.units or f in cat.localities:
+            continue
+        if re.match(r"(ubnd|uy ban|so |ke hoach|quyet dinh|cong van|chi thi)", f):
+            continue  # an issuer or a document, not a name
+        out.append(name)
+    return out
+
+
 def _years(folded: str) -> list[str]:
     """Years named ("năm 2024", "kế hoạch 2025"): a plan's period or issue year."""
     return list(dict.fromkeys(re.findall(r"(?<![0-9/.-])((?:19|20)[0-9]{2})(?![0-9/])", folded)))
 
 
 def _kind_named(folded: str) -> str | None:
-    """The kind of document the question is about when it says one ("công văn về …").
+    """The kind of document the question is about when it says one ("công văn về …"); every
+    plan is loosely called a "kế hoạch", so only another kind narrows the plans.
 
     The first kind word names the document asked about: "kế hoạch triển khai Chỉ thị 11" is a
     Kế hoạch (the Chỉ thị is its subject). Two-letter codes count only beside a number."""
