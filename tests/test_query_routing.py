@@ -112,7 +112,7 @@ Lào Cai, ngày 11 tháng 6 năm 2026
 
 Kính gửi: Sở Nông nghiệp và Môi trường.
 
-Ủy ban nhân dân tỉnh yêu cầu Sở Nông nghiệp và Môi trường chủ trì kiểm tra các mỏ đá làm vật liệu xây dựng thông thường, báo cáo kết quả trước ngày 30 tháng 9 năm 2026.
+Ủy ban nhân dân tỉnh yêu cầu Sở Nông nghiệp và Môi trường chủ trì kiểm tra các mỏ đá làm vật liệu xây dựng thông thường tại Bản Vược, báo cáo kết quả trước ngày 30 tháng 9 năm 2026.
 
 Nơi nhận:
 - Như trên;
@@ -238,6 +238,18 @@ def test_a_document_named_by_kind_is_the_one_answered(assistant):
     ans = assistant.ask("Công văn yêu cầu báo cáo kết quả trước ngày nào?")
     assert ans.citations and ans.citations[0].doc == CV, ans.answer
     assert has(ans.answer, "30 tháng 9 năm 2026")
+
+
+def test_a_plan_is_routed_by_the_document_it_cites_or_a_name_only_it_holds(assistant):
+    snap = assistant.snapshot()
+    # Quyết định 12/QĐ-UBND is not loaded; the Đồng Tháp plan cites it ("Căn cứ Quyết định số 12/QĐ-UBND")
+    q = snap.read("Kế hoạch theo Quyết định 12/QĐ-UBND giao ai tổ chức lễ hội?")
+    assert q.missing is None and q.named == {DT}
+    # "Bản Vược" is named by the công văn alone
+    assert snap.read("Ai kiểm tra mỏ đá ở Bản Vược?").named == {CV}
+    # "công văn" names the one document of that kind; "kế hoạch" narrows nothing
+    assert snap.read("Công văn yêu cầu báo cáo trước ngày nào?").named == {CV}
+    assert snap.read("Kế hoạch yêu cầu báo cáo trước ngày nào?").named == frozenset()
 
 
 # --- conversation ---------------------------------------------------------------------------

@@ -290,20 +290,27 @@ _HEADER_WORDS = frozenset(
 )
 
 
-# a proper name: two or more capitalised syllables ("Sin Quyền", "Đá quý và Vàng" keeps "Vàng")
-_PROPER = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)+)")
-
-
 def _proper_names(text: str, cat: Catalog) -> list[str]:
-    """Proper names in the question that are not a loaded place or unit (those route already)."""
+    """Proper names in the question ("Sin Quyền", "Bản Vược": two or more capitalised words
+    together, the question's first word aside) that are not a loaded place or unit (those
+    route already) nor an issuer or a document."""
+    words = [w.strip(',.;:?!()"“”') for w in text.split()]
+    runs: list[list[str]] = [[]]
+    for i, w in enumerate(words):
+        if i > 0 and w[:1].isupper() and w[:1].isalpha():
+            runs[-1].append(w)
+        elif runs[-1]:
+            runs.append([])
     out = []
-    for m in _PROPER.finditer(text):
-        name = m.group(1)
+    for run in runs:
+        if len(run) < 2:
+            continue
+        name = " ".join(run)
         f = fold(name)
         if f in cat.provinces or f in cat.districts or f in cat.units or f in cat.localities:
             continue
-        if re.match(r"(ubnd|uy ban|so |ke hoach|quyet dinh|cong van|chi thi)", f):
-            continue  # an issuer or a document, not a name
+        if re.match(r"(ubnd|uy ban|so |ke hoach|quyet dinh|cong van|chi thi|thong bao)", f):
+            continue
         out.append(name)
     return out
 
