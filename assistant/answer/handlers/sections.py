@@ -81,6 +81,20 @@ def _opens_with(text: str, forms: tuple[str, ...]) -> str | None:
     return None
 
 
+def _heading_line(text: str, forms: tuple[str, ...] | None) -> bool:
+    """A passage that is a heading alone: one short line with no sentence, in capitals or
+    numbered ("V. KINH PHÍ THỰC HIỆN"), holding the section's words when ``forms`` are given."""
+    t = " ".join(text.split())
+    if not t or len(t) > 80 or t.endswith((".", ";", ":")) and not t.isupper():
+        return False
+    if not (t.isupper() or _ENUM.match(fold(t))):
+        return False
+    if forms is None:
+        return t.isupper()
+    f = _ENUM.sub("", fold(t))
+    return any(re.match(rf"{form}\b", f) for form in forms)
+
+
 def find_section(
     query: Query, plans: list[str], by_doc: dict[str, list[Passage]], idf
 ) -> SectionMatch | None:
@@ -98,14 +112,26 @@ def find_section(
                     candidates.setdefault(tuple(p.section[:depth]), [])
             if _opens_with(p.text, forms):
                 candidates.setdefault((*p.section, p.id), [p])
+        for i, p in enumerate(passages):
+            if _heading_line(p.text, forms):
+                # a heading the loader kept as a line of text ("V. KINH PHÍ THỰC HIỆN" hard-wrapped
+                # in bold): the section is the passages after it, while they sit under one heading
+                after = passages[i + 1 : i + 1 + MAX_ITEMS * 2]
+                top = after[0].section[:1] if after else ()
+                run = [p]
+                for q in after:
+                    if q.section[:1] != top or _heading_line(q.text, None):
+                        break
+                    run.append(q)
+                candidates.setdefault((*p.section, p.id), run)
         for prefix, inline in candidates.items():
             if inline:
                 under = inline
-                heading = inline[0].text.split(":", 1)[0]
+                heading = " ".join(inline[0].text.split(":", 1)[0].split())
             else:
                 n = len(prefix)
                 under = [p for p in passages if tuple(p.section[:n]) == prefix and p.kind != "metadata"]
-                heading = prefix[-1]
+                heading = " ".join(prefix[-1].split())
             body = " ".join(p.text for p in under)
             if len(fold(body)) - len(fold(heading)) < 20:
                 continue  # a bare heading: nothing under it to answer with
@@ -148,10 +174,12 @@ class SectionHandler(Handler):
         cites = Cites(ctx.docs)
         lines = []
         for p in found.passages[: MAX_ITEMS * 3]:
+            text = " ".join(p.text.split())
+            if text.startswith(found.heading):
+                text = text[len(found.heading) :].strip(" :-–")  # said in the head line
+            if not text:
+                continue
             n = cites.add(p, p.text, 1.0)
-            text = p.text.strip()
-            if text.startswith(found.heading.strip()):
-                text = text[len(found.heading.strip()) :].strip(" :-–\n") or text  # said in the head line
             lines.append(f"{shorten(text, ITEM_CHARS)} [{n}]")
         if len(lines) > MAX_ITEMS:
             # more items than lines: pack them, the citations hold every item whole
