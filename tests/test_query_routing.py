@@ -329,3 +329,20 @@ def test_corpus_budget_sections(corpus_assistant):
     # dong-nai-2024-183: "I. MỤC ĐÍCH, YÊU CẦU" / "Đảm bảo công tác truyền thông quảng bá hình ảnh của tỉnh …"
     ans = corpus_assistant.ask("Mục đích, yêu cầu của kế hoạch 183 là gì?")
     assert has(ans.answer, "Đảm bảo công tác truyền thông quảng bá hình ảnh của tỉnh"), ans.answer
+
+
+def test_the_plan_of_the_last_answer_is_the_conversation_s_plan(assistant):
+    # the question named no plan (two plans give Sở Nội vụ a task); the answer named one
+    history = [
+        {"role": "user", "content": "Sở Nội vụ chủ trì tổng hợp kết quả thi đua gì?"},
+        {
+            "role": "assistant",
+            "content": "Chủ trì tổng hợp kết quả thi đua … [1] — Kế hoạch 982/KH-UBND (Nghệ An).",
+        },
+    ]
+    ans = assistant.ask("Kế hoạch đó do ai ký?", history=history)
+    assert "Lê Hồng Vinh" in ans.answer and "Nguyễn Văn Dương" not in ans.answer, ans.answer
+    # a reply drawn from two plans names none: each plan is answered
+    history[1]["content"] = "… — Kế hoạch 982/KH-UBND (Nghệ An). … — Kế hoạch 57/KH-UBND (Đồng Tháp)."
+    ans = assistant.ask("Kế hoạch đó do ai ký?", history=history)
+    assert "Lê Hồng Vinh" in ans.answer and "Nguyễn Văn Dương" in ans.answer, ans.answer

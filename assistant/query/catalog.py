@@ -180,6 +180,16 @@ class Catalog:
             return frozenset()
         return frozenset({scored[0][1]})
 
+    def docs_of_place_filters(self, filters: dict[str, str]) -> frozenset[str]:
+        """The loaded plans a province / district / doc filter keeps (by the plans' headers)."""
+        keep = set(self.docs)
+        for key in ("province", "district"):
+            if filters.get(key):
+                keep &= {d for d, m in self.docs.items() if getattr(m, key) == filters[key]}
+        if filters.get("doc"):
+            keep &= {filters["doc"]}
+        return frozenset(keep)
+
     def docs_numbered(self, num: str) -> list[str]:
         return [d for d, m in self.docs.items() if m.number and re.match(rf"0*{int(num)}\s*/", m.number)]
 

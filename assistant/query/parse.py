@@ -343,16 +343,27 @@ _FOLLOW_WORDS = frozenset(
 _SCOPE_KEYS = ("province", "district", "doc")
 
 
-def _previous_user_turn(history: list[Any], text: str) -> tuple[str | None, list[Any]]:
-    """The last user turn before this one, and the turns before it."""
+def _previous_user_turn(history: list[Any], text: str) -> tuple[str | None, str, list[Any]]:
+    """The last user turn before this one, the assistant's reply to it, and the turns before it."""
     for i in range(len(history) - 1, -1, -1):
         turn = history[i]
-        role, content = (
-            (turn.get("role"), turn.get("content")) if isinstance(turn, dict) else ("user", turn[0])
-        )
+        if isinstance(turn, dict):
+            role, content = turn.get("role"), turn.get("content")
+            nxt = history[i + 1] if i + 1 < len(history) else None
+            reply = nxt.get("content") if isinstance(nxt, dict) and nxt.get("role") == "assistant" else ""
+        else:
+            role, content = "user", turn[0]
+            reply = turn[1] if len(turn) > 1 else ""
         if role == "user" and isinstance(content, str) and content.strip() and content.strip() != text:
-            return content, history[:i]
-    return None, []
+            return content, reply if isinstance(reply, str) else "", history[:i]
+    return None, "", []
+
+
+def _answered_plan(reply: str, catalog: Catalog) -> str | None:
+    """The one plan the assistant's reply was drawn from: every answer names its plan by label
+    ("— Kế hoạch 160/KH-UBND (Cần Thơ)"); several plans, or none, name no plan."""
+    docs = {d for m in doc_mentions(fold(reply)) if not m.is_period for d in catalog.docs_numbered(m.number)}
+    return next(iter(docs)) if len(docs) == 1 else None
 
 
 def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _depth: int = 0) -> Query:
@@ -369,12 +380,17 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
     """
     if not history or query.catalogue:
         return query
-    prev, earlier = _previous_user_turn(list(history), query.text)
+    prev, reply, earlier = _previous_user_turn(list(history), query.text)
     if prev is None:
         return query
     base = parse_question(prev, catalog)
     if _depth < 2:
         base = follow_up(base, earlier, catalog, _depth + 1)
+    answered = _answered_plan(reply, catalog)
+    if answered and not base.scope and base.filters.get("doc") in (None, answered):
+        # the plan the conversation is about is the one the last answer came from
+        if not base.filters or answered in catalog.docs_of_place_filters(base.filters):
+            base.filters = {**base.filters, "doc": answered}
     names_scope = bool(query.places or query.docs or query.scope)
     f = fold(query.text)
     unit_words = {w for u in query.units for w in fold(u).split()}
