@@ -169,6 +169,8 @@ def turn(question: str) -> list[dict]:
         ("Tổng kinh phí thực hiện KH 183 Đồng Nai là bao nhiêu tỷ đồng?", None),
         ("Dự toán kinh phí của các đơn vị thực hiện KH 183 gửi về đâu?", None),
         ("UBND tỉnh yêu cầu các sở báo cáo trước ngày nào?", None),
+        ("Yêu cầu nộp báo cáo kết quả thực hiện kế hoạch trước ngày nào", None),
+        ("Thời gian thực hiện nhiệm vụ xây dựng bộ từ khóa truyền thông là khi nào?", None),
     ],
 )
 def test_a_section_is_asked_whole_only_when_the_question_names_it_alone(question, section):

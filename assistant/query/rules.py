@@ -225,8 +225,8 @@ def section_of(folded: str) -> SectionKind | None:
                 before, after = f[: m.start()].split(), f[m.end() :]
                 if re.match(rf"{_QUALIFIER}\s*({_PLAN_WORD}\b|{_ASK}\s*\??\s*$|\??\s*$)", after):
                     return kind  # "mục đích của kế hoạch …", "yêu cầu là gì?", "… kinh phí?"
-                if not before or before[-1] in ("nhung", "cac") and re.match(rf"\s*{_ASK}\b", after):
-                    return kind  # "mục đích kế hoạch …" (a heading typed as a question), "những yêu cầu gì"
+                if before and before[-1] in ("nhung", "cac") and re.match(rf"\s*{_ASK}\b", after):
+                    return kind  # "có những yêu cầu gì"
                 if kind is SectionKind.BUDGET and _BUDGET_SOURCE.search(after):
                     return kind
     return None
