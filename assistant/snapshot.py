@@ -216,6 +216,29 @@ class IndexSnapshot:
             mask &= um
         return mask if active else None
 
+    def plans(
+        self, filters: Mapping[str, Any] | None = None, *, kind: str | None = None, years: Iterable[str] = ()
+    ) -> list[str]:
+        """The loaded plans within ``filters`` (province / district / doc), of a document kind
+        ("Công văn") and issued in one of ``years`` when given, in catalogue order (place,
+        then date). The one document filter: the catalogue, section and every-plan answers use it."""
+        wanted = {k: v for k, v in (filters or {}).items() if k in ("province", "district", "doc")}
+        mask = self.mask(wanted) if wanted else None
+        keep = set(self.docs) if mask is None else {p.doc for p, ok in zip(self.passages, mask) if ok}
+        if mask is not None and wanted.get("doc") in self.docs:
+            keep.add(str(wanted["doc"]))  # a plan filtered by name, even one without passages
+        ys = set(years)
+        out = []
+        for d, m in self.docs.items():
+            if d not in keep:
+                continue
+            if kind and (m.doc_type or "Kế hoạch") != kind:
+                continue
+            if ys and (m.date or "")[:4] not in ys and not any(y in fold(m.title or "") for y in ys):
+                continue  # a plan "năm 2024" is issued in 2024 or says 2024 in its title
+            out.append(d)
+        return sorted(out, key=lambda d: (fold(self.docs[d].province or ""), self.docs[d].date or "", d))
+
     def unit_rows(self, unit: str, filters: Mapping[str, Any] | None = None) -> list[tuple[Passage, Role]]:
         """Every passage naming ``unit`` as lead, partner or requested (within ``filters``)."""
         mask = self.mask(filters)

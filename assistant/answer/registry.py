@@ -14,10 +14,12 @@ from assistant.answer.confidence import decide
 from assistant.answer.evidence import Idf
 from assistant.answer.extractive import finalize
 from assistant.answer.handler import Handler
+from assistant.answer.handlers.catalogue import CatalogueHandler
 from assistant.answer.handlers.compare import CompareHandler
 from assistant.answer.handlers.facts import FactHandler
 from assistant.answer.handlers.lists import ListHandler
 from assistant.answer.handlers.passages import PassagesHandler
+from assistant.answer.handlers.sections import SectionHandler
 from assistant.answer.handlers.unit_tasks import UnitTasksHandler
 from assistant.answer.handlers.units import LeadUnitHandler, PartnerUnitHandler
 from assistant.query.model import Query
@@ -38,6 +40,7 @@ __all__ = [
 ]
 
 HANDLERS: tuple[Handler, ...] = (
+    *(CatalogueHandler(), SectionHandler()),  # before the families they take questions from
     UnitTasksHandler(),
     LeadUnitHandler(),
     PartnerUnitHandler(),

@@ -20,6 +20,28 @@ __all__ = ["Catalog", "FILTER_KEYS"]
 FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 
 
+# word pairs every plan title holds ("kế hoạch triển khai … trên địa bàn tỉnh"): no evidence
+_TITLE_COMMON = frozenset(
+    {
+        "ke hoach",
+        "thuc hien",
+        "trien khai",
+        "tren dia",
+        "dia ban",
+        "ban tinh",
+        "ban thanh",
+        "thanh pho",
+        "nam 2025",
+        "nam 2026",
+    }
+)
+
+
+def _pairs(folded: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", folded)
+    return {f"{a} {b}" for a, b in zip(words, words[1:])} - _TITLE_COMMON
+
+
 @dataclass
 class Catalog:
     """The loaded collection as the parser sees it: places, document numbers, unit names."""
@@ -34,6 +56,7 @@ class Catalog:
     place_keys: frozenset[str] = frozenset()  # plans' places as compared by name (level word dropped)
     issuers: frozenset[str] = frozenset()  # folded issuers of the loaded plans
     corpus_folded: str = ""  # all passage text, folded (existence checks)
+    doc_folded: dict[str, str] = field(default_factory=dict)  # each plan's text, folded
     unit_matcher: Callable[[str, str | None], list[str]] | None = None
 
     @classmethod
@@ -59,8 +82,10 @@ class Catalog:
                 cat.provinces[fold(m.province)] = m.province
             if m.district:
                 cat.districts[fold(m.district)] = m.district
+        by_doc: dict[str, list[str]] = {}
         for p in passages:
             texts.append(fold(p.text))
+            by_doc.setdefault(p.doc, []).append(texts[-1])
             if p.province:
                 cat.provinces.setdefault(fold(p.province), p.province)
             if p.district:
@@ -72,6 +97,7 @@ class Catalog:
                 if len(fold(n)) >= 4:
                     cat.units.setdefault(fold(n), canon)
         cat.corpus_folded = " \n ".join(texts)
+        cat.doc_folded = {d: " \n ".join(t) for d, t in by_doc.items()}
         keys = {place_key(x) for m in docs.values() for x in (m.province, m.district) if x}
         cat.place_keys = frozenset(k for k in keys | set(cat.localities) if k)
         # a locality that is also a loaded province or district is already scoped by that name
@@ -110,6 +136,59 @@ class Catalog:
             return frozenset(self.localities.get(value, ()))
         attr = "district" if key == "district" else "province"
         return frozenset(d for d, m in self.docs.items() if getattr(m, attr) == value)
+
+    def docs_citing(self, num: str, forms: tuple[str, ...]) -> frozenset[str]:
+        """The loaded plans that cite document no. ``num`` of a kind written ``forms``
+        ("quyết định số 1050/QĐ-SCT", "Chỉ thị số 11-CT/TU"): a plan "theo / thực hiện Quyết
+        định 1050" is the plan asked about when that decision itself is not loaded."""
+        n = int(num)
+        kinds = "|".join(re.escape(f) for f in forms)
+        rx = re.compile(rf"\b(?:{kinds})\s*(?:so\s*)?:?\s*0*{n}\s*[/-]|(?<![0-9]){n}\s*[/-]\s*(?:{kinds})\b")
+        # a plan whose title names it ("Kế hoạch triển khai Chỉ thị số 11-CT/TU") is about it;
+        # the others merely cite it among their grounds
+        titled = frozenset(d for d, m in self.docs.items() if rx.search(fold(m.title or "")))
+        return titled or frozenset(d for d, text in self.doc_folded.items() if rx.search(text))
+
+    def docs_naming(self, names: list[str]) -> frozenset[str]:
+        """The plans whose text holds a proper name the question gives ("Sin Quyền", "Đá quý
+        và Vàng"): a mine, a company, a project belongs to the plans that name it. Names
+        every plan holds, or half of them, are no evidence."""
+        out: set[str] = set()
+        for name in names:
+            rx = re.compile(rf"(?<![a-z0-9]){re.escape(fold(name))}(?![a-z0-9])")
+            hits = {d for d, text in self.doc_folded.items() if rx.search(text)}
+            if hits and len(hits) * 2 <= len(self.doc_folded):
+                out |= hits
+        return frozenset(out)
+
+    def docs_of_kind(self, kind: str) -> frozenset[str]:
+        """The loaded documents of one kind ("Công văn", "Kế hoạch"), from their header."""
+        return frozenset(d for d, m in self.docs.items() if (m.doc_type or "Kế hoạch") == kind)
+
+    def docs_titled(self, folded: str) -> frozenset[str]:
+        """The plan whose title the question repeats ("kế hoạch kiểm tra 28 đơn vị", "kế hoạch
+        huấn luyện"): a plan is named by its trích yếu when it is not named by number. Two
+        shared word pairs at least, and more than any other plan shares (twins name none)."""
+        asked = _pairs(folded)
+        if not asked:
+            return frozenset()
+        scored = sorted(
+            ((len(asked & _pairs(fold(m.title))), d) for d, m in self.docs.items() if m.title),
+            reverse=True,
+        )
+        if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+            return frozenset()
+        return frozenset({scored[0][1]})
+
+    def docs_of_place_filters(self, filters: dict[str, str]) -> frozenset[str]:
+        """The loaded plans a province / district / doc filter keeps (by the plans' headers)."""
+        keep = set(self.docs)
+        for key in ("province", "district"):
+            if filters.get(key):
+                keep &= {d for d, m in self.docs.items() if getattr(m, key) == filters[key]}
+        if filters.get("doc"):
+            keep &= {filters["doc"]}
+        return frozenset(keep)
 
     def docs_numbered(self, num: str) -> list[str]:
         return [d for d, m in self.docs.items() if m.number and re.match(rf"0*{int(num)}\s*/", m.number)]

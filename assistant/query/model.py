@@ -48,13 +48,20 @@ class Role(StrEnum):
 
 
 class SectionKind(StrEnum):
-    """The plan sections a question may name (Vietnamese plans share this outline)."""
+    """The plan sections a question may name: the outline Vietnamese plans share (Decree
+    30/2020 leaves it free, but plans write "I. MỤC ĐÍCH, YÊU CẦU", "II. MỤC TIÊU",
+    "II. NHIỆM VỤ, GIẢI PHÁP", "IV. KINH PHÍ THỰC HIỆN", "V. TỔ CHỨC THỰC HIỆN"; inspection
+    plans "Đối tượng, phạm vi", "Thời gian kiểm tra"). The value is the folded heading word."""
 
     PURPOSE = "muc dich"  # I. MỤC ĐÍCH, YÊU CẦU
     REQUIREMENT = "yeu cau"
+    TARGET = "muc tieu"  # II. MỤC TIÊU (chung / cụ thể)
     TASKS = "nhiem vu"  # II. NHIỆM VỤ, GIẢI PHÁP
     SOLUTIONS = "giai phap"
     BUDGET = "kinh phi"  # III. KINH PHÍ
+    SCOPE = "pham vi"  # phạm vi (điều chỉnh / kiểm tra)
+    SUBJECTS = "doi tuong"  # đối tượng (áp dụng / kiểm tra)
+    TIME = "thoi gian thuc hien"  # thời gian thực hiện / thời gian kiểm tra
     ORGANISATION = "to chuc thuc hien"  # IV. TỔ CHỨC THỰC HIỆN
 
 
@@ -70,7 +77,16 @@ class Query:
     units: list[str] = field(default_factory=list)  # canonical units named in the question
     role: Role | None = None  # unit_tasks: lead/partner when the question says so
     fact: FactKind | None = None
+    # the section the question asks for as a whole ("Mục đích của kế hoạch X là gì?",
+    # "Kinh phí lấy từ đâu?"): its text is the answer, not a sentence that names it
     section: SectionKind | None = None
+    # "Các kế hoạch đã nạp?", "có bao nhiêu văn bản": the loaded plans themselves are asked
+    catalogue: bool = False
+    # a header-card fact (signer, date, number) asked with no plan named while several are
+    # loaded: answered for each plan in scope, never for one picked silently
+    every_plan: bool = False
+    years: list[str] = field(default_factory=list)  # years named ("năm 2024")
+    doc_kind: str | None = None  # the kind of document named ("Công văn"), ``vocab.documents``
     # scope
     filters: dict[str, str] = field(default_factory=dict)  # province / district / doc (+ the user's)
     places: list[tuple[str, str]] = field(default_factory=list)  # loaded places named: (key, value)

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from assistant.query.catalog import Catalog
-from assistant.query.model import Intent, Query
-from assistant.query.rules import intent_of, section_of
+from assistant.query.model import FactKind, Intent, Query
+from assistant.query.rules import intent_of, is_catalogue, section_of
 from assistant.records import DocMeta
 from assistant.textnorm import fold, nfc
 from assistant.vocab.abbreviations import expand_abbreviations
-from assistant.vocab.documents import DocMention, doc_mentions, kind_label
-from assistant.vocab.places import PLACE_MARKER, province_names
+from assistant.vocab.documents import DOC_KINDS, DocMention, doc_mentions, kind_label
+from assistant.vocab.places import PLACE_MARKER, merged_into, province_names
 from assistant.vocab.places import locality_of as issuer_locality
 from assistant.vocab.tokens import content_terms, syllables
 
@@ -76,6 +77,13 @@ def _find_places(
             phrase = f"{marker.group(0).strip()} {f}" if marker else f
             if re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", cat.corpus_folded):
                 continue
+            # Resolution 202/2025/QH15 merged provinces: "Hậu Giang" is now part of Cần Thơ,
+            # so a plan of the new province is the one asked about
+            merged = cat.provinces.get(fold(merged_into(name) or ""))
+            if merged:
+                found.append((m.start(), m.end(), "province", merged))
+                found.sort()
+                break
             missing = name
             break
         if missing:
@@ -99,9 +107,10 @@ def _find_places(
 
 
 def _find_docs(
-    folded: str, cat: Catalog
+    folded: str, cat: Catalog, citing: set[str] | None = None
 ) -> tuple[list[tuple[int, int, list[str]]], list[DocMention], str | None]:
-    """Loaded plans named by number as (start, end, docs), every number named, and an unloaded one."""
+    """Loaded plans named by number as (start, end, docs), every number named, and an unloaded
+    one; ``citing`` collects the loaded plans that cite a named document that is not loaded."""
     found: list[tuple[int, int, list[str]]] = []
     numbers: list[DocMention] = []
     missing = None
@@ -114,7 +123,11 @@ def _find_docs(
             found.append((m.start, m.end, hits))
             continue
         if re.search(rf"(?<![0-9]){int(m.number)}\s*[/-]|so\s+{int(m.number)}(?![0-9])", cat.corpus_folded):
-            continue  # a document the loaded plans cite: questions about it are answerable
+            # a document the loaded plans cite: questions about it are answerable, from the
+            # plans that cite it ("theo Quyết định 1050/QĐ-SCT", "kế hoạch thực hiện Chỉ thị 27")
+            if citing is not None:
+                citing |= cat.docs_citing(m.number, DOC_KINDS.get(m.kind, ()))
+            continue
         missing = missing or f"{kind_label(m.kind)} số {m.number}"
     return found, numbers, missing
 
@@ -197,7 +210,8 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     q = expand_abbreviations(original, min_chars=3, as_written=True)
     folded, idx = _fold_map(q)
     found_places, missing_place = _find_places(q, folded, idx, cat)
-    numbered, numbers, missing_doc = _find_docs(folded, cat)
+    citing: set[str] = set()
+    numbered, numbers, missing_doc = _find_docs(folded, cat, citing)
     mentions = _mentions(folded, found_places, numbered, cat)
     docs = [d for _, _, ds in numbered for d in ds]
     places: list[tuple[str, str]] = []
@@ -236,6 +250,31 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         lexical_text=_without_places(original, cat),
     )
     query.terms = content_terms(rest)
+    query.catalogue = is_catalogue(rest)
+    query.years = _years(folded)
+    query.doc_kind = _kind_named(folded)
+    if not mentions:
+        named_in_text = cat.docs_naming(_proper_names(original, cat))
+        if named_in_text:
+            query.named = query.named | named_in_text
+    if query.doc_kind and query.doc_kind != "Kế hoạch" and not docs:
+        # "công văn về …", "chỉ thị …": the loaded documents of that kind are the ones asked about
+        of_kind = cat.docs_of_kind(query.doc_kind)
+        if of_kind and len(of_kind) < len(cat.docs):
+            query.named = query.named | of_kind
+    if citing and len(citing) < len(cat.docs):
+        query.named = query.named | citing
+    if not query.catalogue and not mentions and not units:
+        titled = cat.docs_titled(rest)
+        if titled:
+            query.named = query.named | titled  # "kế hoạch kiểm tra 28 đơn vị": its title words
+    query.every_plan = (
+        query.fact in _HEADER_FACTS
+        and not mentions
+        and not units
+        and len(cat.docs) > 1
+        and not set(query.terms) - _HEADER_WORDS
+    )
     if missing_doc and not docs:
         query.missing = missing_doc
     elif missing_place and not mentions:
@@ -243,34 +282,146 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     return query
 
 
-_FOLLOW_UP = re.compile(r"^(con|vay con|the con)\b|.*\b(thi sao|the nao|ra sao)\s*\??$")
+# header-card facts: the plan's own signer, number, issue date, issuer (Decree 30/2020 layout)
+_HEADER_FACTS = frozenset({FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.DATE, FactKind.ISSUER})
+# words a header-card question may hold when it names no plan at all ("Kế hoạch đó do ai ký?")
+_HEADER_WORDS = frozenset(
+    "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day".split()
+)
 
 
-def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog) -> Query:
-    """ "Còn Đồng Nai thì sao?" after a question: the earlier question, in the new place.
+def _proper_names(text: str, cat: Catalog) -> list[str]:
+    """Proper names in the question ("Sin Quyền", "Bản Vược": two or more capitalised words
+    together, the question's first word aside) that are not a loaded place or unit (those
+    route already) nor an issuer or a document."""
+    words = [w.strip(',.;:?!()"“”') for w in text.split()]
+    runs: list[list[str]] = [[]]
+    for i, w in enumerate(words):
+        if i > 0 and w[:1].isupper() and w[:1].isalpha():
+            runs[-1].append(w)
+        elif runs[-1]:
+            runs.append([])
+    out = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        name = " ".join(run)
+        f = fold(name)
+        if f in cat.provinces or f in cat.districts or f in cat.units or f in cat.localities:
+            continue
+        if re.match(r"(ubnd|uy ban|so |ke hoach|quyet dinh|cong van|chi thi|thong bao)", f):
+            continue
+        out.append(name)
+    return out
+
+
+def _years(folded: str) -> list[str]:
+    """Years named ("năm 2024", "kế hoạch 2025"): a plan's period or issue year."""
+    return list(dict.fromkeys(re.findall(r"(?<![0-9/.-])((?:19|20)[0-9]{2})(?![0-9/])", folded)))
+
+
+def _kind_named(folded: str) -> str | None:
+    """The kind of document the question is about when it says one ("công văn về …"); every
+    plan is loosely called a "kế hoạch", so only another kind narrows the plans.
+
+    The first kind word names the document asked about: "kế hoạch triển khai Chỉ thị 11" is a
+    Kế hoạch (the Chỉ thị is its subject). Two-letter codes count only beside a number."""
+    m = re.search(r"\b(ke hoach|quyet dinh|cong van|thong bao|chi thi)\b", folded)
+    if not m:
+        return None
+    return {form: kind for kind, forms in DOC_KINDS.items() for form in forms}[m.group(1)]
+
+
+# "Còn … thì sao?", "Vậy còn …", "… thế nào?": a turn that asks the earlier question again
+# with one thing changed (the place, the plan, the unit or the role)
+_FOLLOW_UP = re.compile(r"^(con|vay con|the con|con ve)\b|.*\b(thi sao|the nao|ra sao)\s*\??$")
+# the words of such a turn that carry no topic of their own
+_FOLLOW_WORDS = frozenset(
+    "con vay the thi sao nao ra ve don vi co quan phoi hop chu tri cung lien quan ai gi nhung cac "
+    "ke hoach van ban do nay".split()
+)
+_SCOPE_KEYS = ("province", "district", "doc")
+
+
+def _previous_user_turn(history: list[Any], text: str) -> tuple[str | None, str, list[Any]]:
+    """The last user turn before this one, the assistant's reply to it, and the turns before it."""
+    for i in range(len(history) - 1, -1, -1):
+        turn = history[i]
+        if isinstance(turn, dict):
+            role, content = turn.get("role"), turn.get("content")
+            nxt = history[i + 1] if i + 1 < len(history) else None
+            reply = nxt.get("content") if isinstance(nxt, dict) and nxt.get("role") == "assistant" else ""
+        else:
+            role, content = "user", turn[0]
+            reply = turn[1] if len(turn) > 1 else ""
+        if role == "user" and isinstance(content, str) and content.strip() and content.strip() != text:
+            return content, reply if isinstance(reply, str) else "", history[:i]
+    return None, "", []
+
+
+def _answered_plan(reply: str, catalog: Catalog) -> str | None:
+    """The one plan the assistant's reply was drawn from: every answer names its plan by label
+    ("— Kế hoạch 160/KH-UBND (Cần Thơ)"); several plans, or none, name no plan."""
+    docs = {d for m in doc_mentions(fold(reply)) if not m.is_period for d in catalog.docs_numbered(m.number)}
+    return next(iter(docs)) if len(docs) == 1 else None
+
+
+def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _depth: int = 0) -> Query:
+    """A conversation turn read with the turns before it.
+
+    - "Còn Đồng Nai thì sao?", "Còn Sở Nội vụ thì sao?", "Còn đơn vị phối hợp thì sao?": a turn
+      with no topic of its own asks the earlier question again, with what it names replacing
+      the earlier place/plan, unit or role;
+    - any other turn that names no plan or place ("Phó Trưởng đoàn là ai?", "Kế hoạch đó do ai
+      ký?") keeps the plan the conversation is about: an official goes on about one plan until
+      naming another.
 
     ``history``: chat turns, as {"role", "content"} dicts or (user, assistant) pairs.
     """
-    if not history or query.intent not in (Intent.OTHER, Intent.COMPARE):
+    if not history or query.catalogue:
         return query
-    f = fold(query.text)
-    if not _FOLLOW_UP.match(f) or len(f.split()) > 10:
-        return query
-    prev = None
-    for turn in reversed(list(history)):
-        role, content = (
-            (turn.get("role"), turn.get("content")) if isinstance(turn, dict) else ("user", turn[0])
-        )
-        if role == "user" and content and content.strip() != query.text:
-            prev = content
-            break
-    if not prev:
+    prev, reply, earlier = _previous_user_turn(list(history), query.text)
+    if prev is None:
         return query
     base = parse_question(prev, catalog)
-    if query.places or query.docs:
-        base.filters = dict(query.filters)
-        base.places, base.docs = query.places, query.docs
-        base.named = query.named
-        if base.intent == Intent.COMPARE and len(query.places) <= 1:
-            base.intent = Intent.OTHER
-    return base
+    if _depth < 2:
+        base = follow_up(base, earlier, catalog, _depth + 1)
+    answered = _answered_plan(reply, catalog)
+    if answered and not base.scope and base.filters.get("doc") in (None, answered):
+        # the plan the conversation is about is the one the last answer came from
+        if not base.filters or answered in catalog.docs_of_place_filters(base.filters):
+            base.filters = {**base.filters, "doc": answered}
+    names_scope = bool(query.places or query.docs or query.scope)
+    f = fold(query.text)
+    unit_words = {w for u in query.units for w in fold(u).split()}
+    own_topic = [t for t in query.terms if t not in _FOLLOW_WORDS and t not in unit_words]
+    if _FOLLOW_UP.match(f) and len(f.split()) <= 12 and not own_topic:
+        return _ask_again(query, base, names_scope)
+    if not names_scope and (base.places or base.docs or base.scope or base.filters):
+        query.filters = {**{k: v for k, v in base.filters.items() if k in _SCOPE_KEYS}, **query.filters}
+        query.places, query.docs, query.scope = base.places, base.docs, base.scope
+        query.named = query.named | base.named
+        query.every_plan = False
+    return query
+
+
+def _ask_again(query: Query, base: Query, names_scope: bool) -> Query:
+    """The earlier question with what this turn names put in place of the earlier one's."""
+    out = replace(base, text=base.text, terms=list(base.terms))
+    if names_scope:
+        out.filters = dict(query.filters)
+        out.places, out.docs, out.scope, out.named = query.places, query.docs, query.scope, query.named
+        if out.intent == Intent.COMPARE and len(query.places) <= 1:
+            out.intent = Intent.OTHER
+    if query.units and query.units != base.units:
+        # "Còn Sở Nội vụ thì sao?": the same question about another unit, in the same plan
+        old = {w for u in base.units for w in fold(u).split()}
+        out.units = list(query.units)
+        out.text = f"{query.text} {base.text}"
+        out.terms = list(dict.fromkeys([*query.terms, *(t for t in base.terms if t not in old)]))
+        if out.intent not in (Intent.UNIT_TASKS, Intent.LEAD_UNIT, Intent.PARTNER_UNIT):
+            out.intent = Intent.UNIT_TASKS
+    elif query.intent in (Intent.LEAD_UNIT, Intent.PARTNER_UNIT, Intent.UNIT_TASKS):
+        # "Còn đơn vị phối hợp thì sao?": the earlier task, the role this turn asks for
+        out.intent, out.role = query.intent, query.role or base.role
+    return out

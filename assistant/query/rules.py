@@ -11,7 +11,15 @@ import re
 
 from assistant.query.model import FactKind, Intent, Role, SectionKind
 
-__all__ = ["NOT_SIGN", "fact_kind", "intent_of", "section_of"]
+__all__ = [
+    "NOT_SIGN",
+    "SECTION_FORMS",
+    "WHOLE_SECTIONS",
+    "fact_kind",
+    "intent_of",
+    "is_catalogue",
+    "section_of",
+]
 
 _SIGNER = re.compile(
     r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|chu ky|ky ban hanh|ky ke hoach|ky quyet dinh|ky van ban)\b"
@@ -171,12 +179,78 @@ def intent_of(folded: str, units: list[str], several: bool) -> tuple[Intent, Fac
     return Intent(intent), FactKind(fact) if fact else None, Role(role) if role else None
 
 
-_SECTIONS = [(k, re.compile(rf"\b{k.value}\b")) for k in SectionKind]
+# How each section's heading is written (folded), longest first: "Nguồn kinh phí", "Kinh phí
+# thực hiện"; the enum value is the heading word itself.
+SECTION_FORMS: dict[SectionKind, tuple[str, ...]] = {
+    SectionKind.PURPOSE: ("muc dich",),
+    SectionKind.REQUIREMENT: ("yeu cau",),
+    SectionKind.TARGET: ("muc tieu",),
+    SectionKind.TASKS: ("nhiem vu",),
+    SectionKind.SOLUTIONS: ("giai phap",),
+    SectionKind.BUDGET: ("nguon kinh phi", "kinh phi", "nguon von"),
+    SectionKind.SCOPE: ("pham vi",),
+    SectionKind.SUBJECTS: ("doi tuong",),
+    SectionKind.TIME: ("thoi gian thuc hien", "thoi gian kiem tra"),
+    SectionKind.ORGANISATION: ("to chuc thuc hien",),
+}
+# sections asked for as a whole; tasks, solutions and organisation are lists (``lists``)
+WHOLE_SECTIONS = frozenset(SectionKind) - {SectionKind.TASKS, SectionKind.SOLUTIONS, SectionKind.ORGANISATION}
+_PLAN_WORD = (
+    r"(ke hoach|kh|van ban|cong van|chi thi|quyet dinh|de an|chuong trinh|dot kiem tra|doan kiem tra)"
+)
+_QUALIFIER = r"(?:\s+(?:chung|cu the|chu yeu|tong quat|dat ra|de ra|thuc hien|trien khai|cua|trong|tai|o))*"
+_ASK = r"(la gi|la nhung gi|gom( nhung)? gi|gom nhung (nguon|noi dung) nao|nhu the nao|the nao|ra sao|nao|gi)"
+_WHOLE_NUMBER = re.compile(r"\b(bao nhieu|may|ty le|phan tram|top|xep hang|hang thu)\b|%")
+# "lấy từ đâu", "từ nguồn nào", "được bố trí từ đâu": the source of the money is the budget section
+_BUDGET_SOURCE = re.compile(
+    r"\b(tu dau|nguon nao|tu nguon|lay tu|bo tri tu|do ai chi tra|tu ngan sach nao)\b"
+)
 
 
 def section_of(folded: str) -> SectionKind | None:
-    """The plan section a question names ("mục đích của kế hoạch", "kinh phí thực hiện")."""
-    for kind, rx in _SECTIONS:
-        if rx.search(folded):
-            return kind
+    """The plan section a question asks for as a whole ("Mục đích của kế hoạch X là gì?",
+    "kinh phí thực hiện kế hoạch … lấy từ đâu", "Kế hoạch … có những yêu cầu gì?"), or None.
+
+    A section word followed by other content ("mục tiêu xếp hạng thế nào", "UBND yêu cầu các
+    sở báo cáo") names a sentence inside a section, not the section: the fact handlers answer.
+    """
+    f = " ".join(folded.split())
+    if _WHOLE_NUMBER.search(f):
+        return None  # "kinh phí bao nhiêu", "mục tiêu đạt bao nhiêu %": one figure, a fact
+    for kind in SectionKind:
+        if kind not in WHOLE_SECTIONS:
+            continue
+        for form in SECTION_FORMS[kind]:
+            for m in re.finditer(rf"(?<![a-z0-9]){form}(?![a-z0-9])", f):
+                before, after = f[: m.start()].split(), f[m.end() :]
+                if re.match(rf"{_QUALIFIER}\s*({_PLAN_WORD}\b|{_ASK}\s*\??\s*$|\??\s*$)", after):
+                    return kind  # "mục đích của kế hoạch …", "yêu cầu là gì?", "… kinh phí?"
+                if before and before[-1] in ("nhung", "cac") and re.match(rf"\s*{_ASK}\b", after):
+                    return kind  # "có những yêu cầu gì"
+                if kind is SectionKind.BUDGET and _BUDGET_SOURCE.search(after):
+                    return kind
     return None
+
+
+# "Các kế hoạch đã nạp?", "có bao nhiêu văn bản", "những kế hoạch nào của Nghệ An": the
+# collection itself. The words below are all such a question may hold besides places and years.
+_CATALOGUE = re.compile(
+    r"\b(da nap|duoc nap|dang co|hien co|co trong he thong|danh sach|liet ke|bao nhieu|nhung|cac|nao|gi)\b"
+)
+_CATALOGUE_NOUN = re.compile(r"\b(ke hoach|van ban|tai lieu|cong van|quyet dinh|chi thi|kh|cv)\b")
+_CATALOGUE_WORDS = frozenset(
+    "ke hoach van ban tai lieu cong van quyet dinh chi thi thong bao kh cv da duoc nap dang hien co "
+    "trong he thong danh sach liet ke bao nhieu nhung cac nao gi gom cua o tai tinh thanh pho nam "
+    "xa phuong huyen ban hanh nay hien nay ubnd uy nhan dan so la hay cho toi biet the".split()
+)
+
+
+def is_catalogue(folded: str) -> bool:
+    """The question asks which plans are loaded (possibly of a place, kind or year named)."""
+    f = " ".join(folded.split())
+    if not (_CATALOGUE_NOUN.search(f) and _CATALOGUE.search(f)):
+        return False
+    if not re.search(r"\b(da nap|duoc nap|dang co|hien co|he thong|danh sach|liet ke|bao nhieu|nao|gi)\b", f):
+        return False
+    words = [w for w in re.findall(r"[a-z0-9]+", f) if not w.isdigit()]
+    return bool(words) and all(w in _CATALOGUE_WORDS for w in words)

@@ -1,0 +1,194 @@
+"""A section asked for as a whole: "Mục đích / mục tiêu / yêu cầu / kinh phí / phạm vi / đối
+tượng / thời gian thực hiện của kế hoạch X" is answered with that section's text.
+
+Vietnamese plans head these parts in many ways ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "II. MỤC
+TIÊU", "IV. KINH PHÍ THỰC HIỆN", "5.1. Kinh phí cho hoạt động kiểm tra"), or open a paragraph
+with the word and a colon ("a) Mục đích: …"). A heading is matched by the section's words in
+``query.rules.SECTION_FORMS`` (folded, so without diacritics too); the answer is the text under
+it (its sub-items), never the heading alone, the preamble or a "Căn cứ" line that merely
+names the section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label
+from assistant.answer.evidence import coverage, shorten
+from assistant.answer.handler import Handler, add_plan_passages
+from assistant.answer.handlers.facts import FactHandler
+from assistant.answer.handlers.lists import ListHandler
+from assistant.answer.handlers.passages import PassagesHandler
+from assistant.query.model import Intent, Query
+from assistant.query.rules import SECTION_FORMS
+from assistant.records import Answer, Passage
+from assistant.textnorm import fold
+
+if TYPE_CHECKING:
+    from assistant.snapshot import IndexSnapshot
+
+__all__ = ["SectionHandler", "SectionMatch", "find_section"]
+
+PLANS_TRIED = 3  # the best-ranked plans whose outline is searched for the section
+MAX_ITEMS = 5  # lines of the answer (``extractive.MAX_LINES`` less the heading line)
+ITEM_CHARS = 320
+# the enumerators a heading starts with: "I.", "1.", "1.1.", "a)", "-"
+_ENUM = re.compile(r"^\s*(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])[.)/]*\s+|^\s*[-–•*+]\s*")
+# words a heading adds to the section's own without changing what it holds
+_HEADING_FILLER = frozenset("va cua cho thuc hien ke hoach hoat dong kiem tra chung cu the chu yeu".split())
+
+# who answers when no heading of the section is found: the family the question would go to
+_DELEGATES: dict[Intent, Handler] = {
+    Intent.FACT: FactHandler(),
+    Intent.LIST: ListHandler(),
+    Intent.OTHER: PassagesHandler(),
+}
+
+
+@dataclass(frozen=True)
+class SectionMatch:
+    """A heading of the asked section in one plan, and the passages under it, in plan order."""
+
+    doc: str
+    heading: str
+    passages: tuple[Passage, ...]
+    score: float
+
+
+def _heading_words(heading: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", _ENUM.sub("", fold(heading)))
+
+
+def _precision(heading: str, forms: tuple[str, ...]) -> float:
+    """Share of the heading's words that are the section's ("1. Mục đích" 1.0, "I. MỤC ĐÍCH,
+    YÊU CẦU" 0.5): the narrower heading holds only what was asked."""
+    words = _heading_words(heading)
+    if not words:
+        return 0.0
+    form = next(f for f in forms if re.search(rf"(?<![a-z0-9]){f}(?![a-z0-9])", " ".join(words)))
+    rest = [w for w in words if w not in form.split() and w not in _HEADING_FILLER]
+    return len(form.split()) / (len(form.split()) + len(rest))
+
+
+def _opens_with(text: str, forms: tuple[str, ...]) -> str | None:
+    """The section word a paragraph opens with ("a) Mục đích: …", "Kinh phí thực hiện: …")."""
+    head = _ENUM.sub("", fold(text[:80]))
+    for f in forms:
+        if re.match(rf"{f}\b[^.;]{{0,40}}[:\-–]", head) or re.match(rf"{f}\s*$", head):
+            return f
+    return None
+
+
+def _heading_line(text: str, forms: tuple[str, ...] | None) -> bool:
+    """A passage that is a heading alone: one short line with no sentence, in capitals or
+    numbered ("V. KINH PHÍ THỰC HIỆN"), holding the section's words when ``forms`` are given."""
+    t = " ".join(text.split())
+    if not t or len(t) > 80 or t.endswith((".", ";", ":")) and not t.isupper():
+        return False
+    if not (t.isupper() or _ENUM.match(fold(t))):
+        return False
+    if forms is None:
+        return t.isupper()
+    f = _ENUM.sub("", fold(t))
+    return any(re.match(rf"{form}\b", f) for form in forms)
+
+
+def find_section(
+    query: Query, plans: list[str], by_doc: dict[str, list[Passage]], idf
+) -> SectionMatch | None:
+    """The best heading of the asked section among ``plans`` (best ranked first)."""
+    assert query.section is not None
+    forms = SECTION_FORMS[query.section]
+    best: SectionMatch | None = None
+    for rank, doc in enumerate(plans[:PLANS_TRIED]):
+        passages = by_doc.get(doc, [])
+        candidates: dict[tuple[str, ...], list[Passage]] = {}
+        for p in passages:
+            for depth in range(1, len(p.section) + 1):
+                h = fold(p.section[depth - 1])
+                if any(re.search(rf"(?<![a-z0-9]){f}(?![a-z0-9])", h) for f in forms):
+                    candidates.setdefault(tuple(p.section[:depth]), [])
+            if _opens_with(p.text, forms):
+                candidates.setdefault((*p.section, p.id), [p])
+        for i, p in enumerate(passages):
+            if _heading_line(p.text, forms):
+                # a heading the loader kept as a line of text ("V. KINH PHÍ THỰC HIỆN" hard-wrapped
+                # in bold): the section is the passages after it, while they sit under one heading
+                after = passages[i + 1 : i + 1 + MAX_ITEMS * 2]
+                top = after[0].section[:1] if after else ()
+                run = [p]
+                for q in after:
+                    if q.section[:1] != top or _heading_line(q.text, None):
+                        break
+                    run.append(q)
+                candidates.setdefault((*p.section, p.id), run)
+        for prefix, inline in candidates.items():
+            if inline:
+                under = inline
+                heading = " ".join(inline[0].text.split(":", 1)[0].split())
+            else:
+                n = len(prefix)
+                under = [p for p in passages if tuple(p.section[:n]) == prefix and p.kind != "metadata"]
+                heading = " ".join(prefix[-1].split())
+            body = " ".join(p.text for p in under)
+            if len(fold(body)) - len(fold(heading)) < 20:
+                continue  # a bare heading: nothing under it to answer with
+            cov = coverage(query.terms, body, idf) if query.terms else 0.0
+            score = _precision(heading, forms) + 0.3 * cov - 0.05 * len(prefix) - 0.25 * rank
+            if best is None or score > best.score:
+                best = SectionMatch(doc, heading, tuple(under), score)
+    return best
+
+
+def _plans(ev: Evidence, query: Query) -> list[str]:
+    """The plans the question is about: the one filtered, else the best-ranked distinct plans."""
+    if query.filters.get("doc"):
+        return [query.filters["doc"]]
+    out: list[str] = []
+    for h in ev.hits:
+        if h.passage.doc not in out:
+            out.append(h.passage.doc)
+    return out
+
+
+class SectionHandler(Handler):
+    name = "section"
+
+    def detect(self, query: Query) -> float:
+        # a section asked whole ("Mục đích của kế hoạch X là gì?"), not a unit's part in it
+        if query.section is None or query.intent not in _DELEGATES or query.catalogue:
+            return 0.0
+        return 1.0
+
+    def gather(self, query: Query, snapshot: IndexSnapshot) -> Evidence:
+        ev = _DELEGATES[query.intent].gather(query, snapshot)
+        return add_plan_passages(ev, snapshot, set(_plans(ev, query)[:PLANS_TRIED]))
+
+    def compose(self, ctx: AnswerContext) -> Answer | None:
+        query = ctx.query
+        found = find_section(query, _plans(ctx.evidence, query), ctx.evidence.doc_passages, ctx.idf)
+        if found is None:
+            return _DELEGATES[query.intent].compose(ctx)
+        cites = Cites(ctx.docs)
+        lines = []
+        for p in found.passages[: MAX_ITEMS * 3]:
+            text = " ".join(p.text.split())
+            if text.startswith(found.heading):
+                text = text[len(found.heading) :].strip(" :-–")  # said in the head line
+            if not text:
+                continue
+            n = cites.add(p, p.text, 1.0)
+            lines.append(f"{shorten(text, ITEM_CHARS)} [{n}]")
+        if len(lines) > MAX_ITEMS:
+            # more items than lines: pack them, the citations hold every item whole
+            per = -(-len(lines) // MAX_ITEMS)
+            lines = ["; ".join(lines[i : i + per]) for i in range(0, len(lines), per)]
+        head = f"{found.heading.strip().rstrip(':')} — {plan_label(found.doc, ctx.docs)}:"
+        return Answer(
+            question=query.text,
+            answer="\n".join([head, *(f"• {x}" for x in lines)]),
+            intent=str(query.intent),
+            citations=cites.items,
+        )
