@@ -335,6 +335,10 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
     # the passages may stand in for a handler that declined only when they cover the question
     # (``refuse_below``, the settings' floor); below it the scorer can refuse, never answer
     floor_ok = answered or x["cov_top3"] >= ctx.refuse_below
+    # a document's signer, issue date and number stand in its header and signature block (the
+    # header card), never in body passages: when the handler found none for the document asked,
+    # a passage quoted in its place would answer another question
+    floor_ok = floor_ok and (answered or not x["meta_fact"])
     if p >= sc.threshold and candidate is not None and floor_ok:
         if not answered:
             candidate.intent = ctx.query.intent

@@ -30,6 +30,11 @@ class Handler(ABC):
     # evidence is not retrieved passages (the list of loaded plans) sets it False
     calibrated: ClassVar[bool] = True
 
+    def scored_as(self, ctx: AnswerContext) -> str:
+        """The family the refusal scorer weighs this handler's answer as (its features name the
+        families it was trained on); by default the handler's own name."""
+        return self.name
+
     def detect(self, query: Query) -> float:
         """Confidence (0–1) that this handler answers ``query``; by default, its intents."""
         return 1.0 if query.intent in self.intents else 0.0

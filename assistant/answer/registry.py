@@ -73,7 +73,7 @@ def compose_context(ctx: AnswerContext) -> Answer:
     own = handler.compose(ctx)
     if not handler.calibrated:
         return finalize(own or refusal(ctx))
-    return finalize(decide(ctx, handler.name, own))
+    return finalize(decide(ctx, handler.scored_as(ctx), own))
 
 
 def compose(

@@ -78,6 +78,9 @@ def header_fact(fact: FactKind | None, m: DocMeta) -> str:
 
 class CatalogueHandler(Handler):
     name = "catalogue"
+    # the answer is the loaded plans' header cards, not retrieved passages: the refusal scorer,
+    # which weighs retrieval evidence, has nothing to judge here
+    calibrated = False
 
     def detect(self, query: Query) -> float:
         return 1.0 if query.catalogue or query.every_plan else 0.0

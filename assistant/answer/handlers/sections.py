@@ -166,6 +166,14 @@ class SectionHandler(Handler):
         ev = _DELEGATES[query.intent].gather(query, snapshot)
         return add_plan_passages(ev, snapshot, set(_plans(ev, query)[:PLANS_TRIED]))
 
+    def scored_as(self, ctx: AnswerContext) -> str:
+        # a section found is answered as the list of its lines (the list family's answer to "những
+        # … nào" under a heading); else the family the question was handed to answered it
+        query = ctx.query
+        if find_section(query, _plans(ctx.evidence, query), ctx.evidence.doc_passages, ctx.idf):
+            return ListHandler.name
+        return _DELEGATES[query.intent].scored_as(ctx)
+
     def compose(self, ctx: AnswerContext) -> Answer | None:
         query = ctx.query
         found = find_section(query, _plans(ctx.evidence, query), ctx.evidence.doc_passages, ctx.idf)
