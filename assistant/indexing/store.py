@@ -400,10 +400,13 @@ class IndexStore:
             scores, ids = self.dense.search(q, min(k, n))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
-    def lexical_terms(self, query: str, *, use_units: bool = True) -> list[TermPostings]:
+    # What ``lexical_terms`` returns is the store's own handle, handed back unchanged to
+    # ``lexical_search``/``lexical_at``: here the postings in memory, in the PostgreSQL store the
+    # terms and BM25 factors its SQL reads (``pg_search.SqlTerms``); callers never look inside.
+    def lexical_terms(self, query: str, *, use_units: bool = True) -> Any:
         """The postings a query reads: text field, plus the unit-name field (damped) when ``use_units``."""
         toks = lexical_tokens(query, query=True)
-        terms = self.lexical.terms(toks)
+        terms: list[TermPostings] = self.lexical.terms(toks)
         if use_units:
             terms += self.lexical_units.terms(toks, UNIT_FIELD_WEIGHT)
         return terms
@@ -418,7 +421,7 @@ class IndexStore:
 
     def lexical_search(
         self,
-        query: str | list[TermPostings],
+        query: Any,
         k: int,
         *,
         use_units: bool = True,
@@ -438,7 +441,7 @@ class IndexStore:
             mask[np.asarray(allowed, dtype=np.int64)] = True
         return top_k(terms, k, mask=mask)
 
-    def lexical_at(self, terms: list[TermPostings], positions: Sequence[int]) -> np.ndarray:
+    def lexical_at(self, terms: Any, positions: Sequence[int]) -> np.ndarray:
         """The full BM25 score of the passages at ``positions``."""
         return score_positions(terms, np.asarray(positions, dtype=np.int64))
 
