@@ -138,7 +138,9 @@ def test_facts(ask, question, needle, in_quote):
 
 def test_blank_plan_number_is_said_as_blank(ask):
     ans = ask("Kế hoạch truyền thông chính sách của Lấp Vò có số hiệu là gì?")
-    assert ans.answer.startswith("Kế hoạch Lấp Vò 2024 để trống số")
+    assert ans.answer.startswith(
+        "Kế hoạch truyền thông chính sách, quảng bá hình ảnh huyện Lấp Vò năm 2024 để trống số"
+    )
 
 
 # --- lists and comparisons ----------------------------------------------------------

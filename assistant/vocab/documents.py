@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..textnorm import fold
+
 __all__ = ["DOC_KINDS", "DocMention", "doc_mentions", "leading_number", "kind_label", "document_label"]
 
 # kind → its folded spellings in a question (long form first, then the code)
@@ -98,9 +100,13 @@ def document_label(
     kind = kind or "Kế hoạch"
     if number:
         return f"{kind} {number}" + (f" ({place})" if place else "")
-    where = ", ".join(b for b in (place, _when(date)) if b)
-    where = f" ({where})" if where else ""
     short = re.sub(r"[\s|]+$", "", title or "")
+    # what the title already says ("… huyện Lấp Vò năm 2024") is not said again in brackets
+    said = fold(short)
+    where = ", ".join(
+        b for b in (place, _when(date)) if b and not re.search(rf"\b{re.escape(fold(b))}\b", said)
+    )
+    where = f" ({where})" if where else ""
     if short.lower().startswith(kind.lower() + " "):
         short = short[len(kind) + 1 :]  # "KẾ HOẠCH Thông tin …": the kind is said once
     if not short:
