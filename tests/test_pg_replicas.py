@@ -158,7 +158,8 @@ def test_kill_9_during_an_upload_leaves_the_store_whole(replicas):
     with psycopg.connect(url, autocommit=True) as conn:
         caught, _ = _until(
             lambda: conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO passages%%' "
+                "SELECT count(*) FROM pg_stat_activity WHERE (query LIKE 'COPY passages%%' "
+                "OR query LIKE 'COPY passage_terms%%' OR query LIKE 'INSERT INTO passages%%') "
                 "AND state <> 'idle' AND datname = current_database()"
             ).fetchone()[0],
             120,

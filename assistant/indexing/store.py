@@ -240,9 +240,10 @@ class IndexStore:
             before = _dir_id(index_dir)
             try:
                 store = cls._load_once(index_dir, embedder_id, verify=verify)
-            except (IndexCorrupt, OSError) as e:
-                # a path that vanished mid-read (the instant between a build's two renames)
-                # or a checksum that no longer matches means the directory moved under us
+            except (IndexCorrupt, IndexMismatch, OSError) as e:
+                # a path that vanished mid-read (the instant between a build's two renames), a
+                # checksum that no longer matches or a component's manifest missing means the
+                # directory moved under us; a mismatch in a directory that stood still is real
                 moved = _dir_id(index_dir) != before or _swap_in_progress(index_dir)
                 if attempt < attempts - 1 and (moved or isinstance(e, FileNotFoundError)):
                     time.sleep(0.02 * (attempt + 1))
