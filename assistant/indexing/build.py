@@ -151,12 +151,23 @@ def _tidy(index_dir: Path) -> None:
 
 
 def _swap(tmp: Path, index_dir: Path) -> None:
-    old = None
-    if index_dir.exists():
-        old = index_dir.with_name(f".{index_dir.name}.old-{uuid.uuid4().hex[:8]}")
-        os.rename(index_dir, old)
-    os.rename(tmp, index_dir)
-    if old is not None:
+    olds: list[Path] = []
+    for _ in range(5):
+        if index_dir.exists():
+            olds.append(index_dir.with_name(f".{index_dir.name}.old-{uuid.uuid4().hex[:8]}"))
+            os.rename(index_dir, olds[-1])
+        try:
+            os.rename(tmp, index_dir)
+            break
+        except OSError:
+            # a reader that waited out our two renames too long (a loaded machine) took the old
+            # index back as after a crashed build (store._restore_after_crashed_swap): move it
+            # aside again and finish the swap
+            if not index_dir.exists():
+                raise
+    else:
+        raise OSError(f"could not swap {tmp} into {index_dir}")
+    for old in olds:
         shutil.rmtree(old, ignore_errors=True)
 
 
