@@ -130,8 +130,8 @@ class SqlTerms:
         return bool(self.terms)
 
 
-# the lexical score of the postings read; {keys} narrows them to given passages
-_LEX_SQL = """
+# the query's terms and their BM25 idf over the served generation: the head of every lexical query
+_TERMS_CTE = """
 WITH q AS (
     SELECT * FROM unnest(%(f)s::int2[], %(t)s::text[], %(c)s::float8[], %(a)s::float8[], %(bc)s::float8[])
         AS q(field, term, c, a, bc)
@@ -143,27 +143,22 @@ WITH q AS (
     ) d
     WHERE d.df > 0
 )
-SELECT p.plan_version, p.pos, sum(w.idf * p.tf / (p.tf + w.a + w.bc * p.dl)) AS s
+"""
+# the lexical score of the postings read; {keys} narrows them to given passages
+_LEX_SQL = (
+    _TERMS_CTE
+    + """SELECT p.plan_version, p.pos, sum(w.idf * p.tf / (p.tf + w.a + w.bc * p.dl)) AS s
 FROM w JOIN passage_terms p ON p.field = w.field AND p.term = w.term AND p.plan_version = ANY(%(v)s)
 {keys}
 GROUP BY p.plan_version, p.pos
 """
+)
 # the top k: each term's postings read from the head of its impact-ordered list only (``depth`` rows),
 # then scored exactly as above; a passage outside every head can reach the top only through terms it
 # holds with a low impact: the max-score argument, with the cut made per term (agreement measured)
-_TOP_SQL = """
-WITH q AS (
-    SELECT * FROM unnest(%(f)s::int2[], %(t)s::text[], %(c)s::float8[], %(a)s::float8[], %(bc)s::float8[])
-        AS q(field, term, c, a, bc)
-), w AS MATERIALIZED (  -- per term: its df summed over the generation's plans (one index probe per term), its idf
-    SELECT q.field, q.term, q.a, q.bc, q.c * ln(1 + (%(n)s::float8 - d.df + 0.5) / (d.df + 0.5)) AS idf
-    FROM q CROSS JOIN LATERAL (
-        SELECT sum(pt.df)::float8 AS df FROM plan_terms pt
-        WHERE pt.field = q.field AND pt.term = q.term AND pt.plan_version = ANY(%(v)s)
-    ) d
-    WHERE d.df > 0
-)
-SELECT h.plan_version, h.pos, sum(w.idf * h.tf / (h.tf + w.a + w.bc * h.dl)) AS s
+_TOP_SQL = (
+    _TERMS_CTE
+    + """SELECT h.plan_version, h.pos, sum(w.idf * h.tf / (h.tf + w.a + w.bc * h.dl)) AS s
 FROM w CROSS JOIN LATERAL (
     SELECT p.plan_version, p.pos, p.tf, p.dl FROM passage_terms p
     WHERE p.field = w.field AND p.term = w.term AND p.plan_version = ANY(%(v)s)
@@ -171,12 +166,13 @@ FROM w CROSS JOIN LATERAL (
 ) h
 GROUP BY h.plan_version, h.pos ORDER BY s DESC, 1, 2 LIMIT %(k)s
 """
+)
 LEX_DEPTH = 200  # postings read per query term for the lexical top k (overlap with exact: eval/bench_pg.py)
 EXACT_LIMIT = 4096  # a filter allowing at most this many passages is scored exactly, passage by passage
 # the scores of given passages: one probe of the (field, term, plan_version, pos) key per term and
 # passage, so the cost follows the candidates (about a hundred), not the common terms' postings
 _AT_SQL = (
-    _LEX_SQL.split("SELECT p.plan_version")[0]
+    _TERMS_CTE
     + """, k AS MATERIALIZED (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]) AS k(plan_version, pos))
 SELECT k.plan_version, k.pos, sum(w.idf * p.tf / (p.tf + w.a + w.bc * p.dl)) AS s
 FROM w CROSS JOIN k CROSS JOIN LATERAL (
