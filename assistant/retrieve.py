@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,7 @@ __all__ = ["HybridRetriever", "FILTER_KEYS", "RRF_K", "passage_document"]
 RRF_K = 60
 DUP_JACCARD = 0.9  # word-trigram overlap above which two passages count as the same text
 SCOPE_BONUS = 0.15  # share of the best fused score added to passages of the plans a question names
+DEDUP_CACHE = 16_384  # passage bodies whose dedup keys are kept (least recently used dropped)
 QVEC_CACHE = 256  # question vectors kept (by the text embedded), least recently used dropped
 
 
@@ -55,9 +57,15 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     return (x - lo) / (hi - lo)
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    w = syllables(fold(text))
-    return {tuple(w[i : i + 3]) for i in range(max(1, len(w) - 2))}
+@lru_cache(maxsize=DEDUP_CACHE)
+def _dedup_key(body: str) -> tuple[str, frozenset[tuple[str, ...]]]:
+    """A passage body's folded syllables and its word trigrams, for near-duplicate removal.
+
+    Cached by the body's text: folding is most of a search's own time on a small index, and the
+    same passages come back question after question.
+    """
+    w = syllables(fold(body))
+    return " ".join(w), frozenset(tuple(w[i : i + 3]) for i in range(max(1, len(w) - 2)))
 
 
 def passage_document(hit: Hit, title: str = "") -> Document:
@@ -195,13 +203,11 @@ class HybridRetriever(BaseRetriever):
         order = np.argsort(-fused, kind="stable")
 
         hits: list[Hit] = []
-        kept: list[tuple[str, set]] = []
+        kept: list[tuple[str, frozenset]] = []
         for j in order:
             p = store.passages[int(pos[j])]
             # same heading and (nearly) same text: a repeated page or a plan loaded twice
-            body = " ".join([*p.section, p.text])
-            key = " ".join(syllables(fold(body)))
-            sh = _shingles(body)
+            key, sh = _dedup_key(" ".join([*p.section, p.text]))
             if any(key == k0 or (sh and len(sh & s0) / len(sh | s0) >= DUP_JACCARD) for k0, s0 in kept):
                 continue
             kept.append((key, sh))

@@ -47,8 +47,33 @@ def corpus_store(tmp_path_factory):
     return IndexStore.load(s.index_dir, "fake-v1")
 
 
-def test_topk_equals_full_scoring_on_every_eval_question(corpus_store):
+# the three ways ``top_k`` may run: one pass over every posting (a small index), the max-score
+# cut with binary-searched lookups, and the cut with dense columns for the common terms
+PATHS = {
+    "scan": {},
+    "cut": {"SCAN_POSTINGS": 0, "DENSE_MIN_DOCS": 10**12},
+    "cut+columns": {"SCAN_POSTINGS": 0, "DENSE_MIN_DOCS": 0, "DENSE_SHARE": 0.05},
+}
+
+
+@pytest.fixture(params=list(PATHS))
+def search_path(request, monkeypatch):
+    from assistant.indexing import postings
+
+    for name, value in PATHS[request.param].items():
+        monkeypatch.setattr(postings, name, value)
+    return request.param
+
+
+def _fresh_columns(*posts) -> None:
+    for p in posts:
+        if p is not None:
+            p.__dict__.pop("columns", None)  # derived at first use under the current settings
+
+
+def test_topk_equals_full_scoring_on_every_eval_question(corpus_store, search_path):
     st = corpus_store
+    _fresh_columns(st.lexical.postings, st.lexical_units.postings)
     qs = _questions()
     assert len(qs) > 100
     for q in qs:
@@ -62,8 +87,9 @@ def test_topk_equals_full_scoring_on_every_eval_question(corpus_store):
             assert np.allclose(st.lexical_at(terms, pos), full[pos], atol=1e-4)
 
 
-def test_filters_are_honoured_by_both_filtered_paths(corpus_store):
+def test_filters_are_honoured_by_both_filtered_paths(corpus_store, search_path):
     st = corpus_store
+    _fresh_columns(st.lexical.postings, st.lexical_units.postings)
     docs = sorted(st.docs)
     rng = np.random.default_rng(1)
     for q in _questions()[:60]:
@@ -80,7 +106,7 @@ def test_filters_are_honoured_by_both_filtered_paths(corpus_store):
         assert all(mask[i] for i, _ in by_mask)
 
 
-def test_maxscore_cut_is_exact_on_random_postings():
+def test_maxscore_cut_is_exact_on_random_postings(search_path):
     """Many documents, Zipf-like term frequencies, repeated query terms, two weighted fields."""
     rng = np.random.default_rng(7)
     n, vocab = 3000, 400

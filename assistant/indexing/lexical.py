@@ -149,7 +149,7 @@ class LexicalIndex:
     def search(
         self, query_tokens: Sequence[str], k: int, mask: np.ndarray | None = None
     ) -> list[tuple[int, float]]:
-        return top_k(self.terms(query_tokens), k, mask=mask)
+        return top_k(self.terms(query_tokens), k, mask=mask, n_docs=self.n_docs)
 
     def save(self, directory: Path) -> list[str]:
         """Write the arrays and vocabulary; returns the file names written."""
@@ -162,6 +162,7 @@ class LexicalIndex:
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
         post = Postings.load(directory)
+        _ = post.columns  # derived now, so the first question does not wait for them
         return cls(post if post.docs.size else None, post.n_docs)
 
 

@@ -10,12 +10,20 @@ what is kept is its column-compressed matrix as three arrays, one entry per (ter
 plus each term's largest weight (``maxw``, the bound the max-score cut needs). Saved as ``.npy``
 (``allow_pickle=False``) and a JSON manifest carrying ``POSTINGS_VERSION``, checked on load.
 
-``top_k`` is the max-score evaluation of Turtle & Flood (1995), vectorised: the query's terms are
-read from the most to the least selective (largest bound first), each merging its postings into the
-candidates; once the bounds of the terms not yet read sum below the k-th best candidate score, no
-passage outside the candidates can enter the top k, and the remaining (common, long) terms are only
-looked up for the candidates (binary search in their postings). The result is the exact top k of the
-full BM25 scores; its cost follows the postings of the rare terms, not the collection's size.
+``top_k`` is the max-score evaluation of Turtle & Flood (1995), term at a time, in four steps:
+1. a lower bound of the k-th best score: the full scores of the passages the most selective terms
+   rank first;
+2. the query's terms split at that bound: the lowest-bound terms whose bounds together stay below
+   it cannot lift a passage into the top k on their own, so only the other ("essential") terms are
+   read whole, into an accumulator, and only their passages are candidates;
+3. the candidates the essential terms rank first are scored in full: their k-th score is a tight
+   bound;
+4. every other candidate that can still reach it is scored, the largest non-essential bound first,
+   dropping a candidate as soon as the bounds left cannot lift it.
+The result is the exact top k of the full BM25 scores; its cost follows the selective terms'
+postings, not the common words most passages hold. Those common terms (``DENSE_SHARE`` of the
+passages or more) are also kept as dense columns, so looking a candidate up is one read, not a
+binary search. A small index (``SCAN_POSTINGS``) is simply scored whole.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +42,12 @@ from ..errors import IndexMismatch
 __all__ = ["POSTINGS_VERSION", "Postings", "TermPostings", "query_terms", "score_positions", "top_k"]
 
 POSTINGS_VERSION = 1
+LOWER_BOUND_POSTINGS = 16_384  # postings of the most selective terms read to seed the cut
+LOWER_BOUND_PROBES = 4  # passages fully scored per result wanted, to seed it
+DENSE_SHARE = 0.25  # a term in this share of the passages gets a dense column
+DENSE_MIN_DOCS = 4096  # below this many passages, binary search is as cheap
+SCAN_POSTINGS = 32_768  # at most this many postings in all: score every passage, no cut
+SEARCH_COST = 16  # one binary-search lookup costs about as much as this many sequential postings
 MANIFEST = "postings.json"
 ARRAYS = ("indptr", "docs", "weights")
 VOCAB = "vocab.json"
@@ -77,12 +92,24 @@ class Postings:
         """How many passages hold each term."""
         return np.diff(self.indptr)
 
-    def term(self, token: str) -> tuple[np.ndarray, np.ndarray, float] | None:
-        i = self.vocab.get(token)
-        if i is None:
-            return None
-        a, b = int(self.indptr[i]), int(self.indptr[i + 1])
-        return (self.docs[a:b], self.weights[a:b], float(self.maxw[i])) if b > a else None
+    @cached_property
+    def columns(self) -> dict[int, np.ndarray]:
+        """The common terms' weights as dense columns (one float32 per passage, 0 where absent).
+
+        A term held by at least ``DENSE_SHARE`` of the passages is looked up for many candidates;
+        a column answers each in one read instead of a binary search, and for such a term it
+        costs at most twice its postings' memory. Derived once (at load or first use), never saved.
+        """
+        out: dict[int, np.ndarray] = {}
+        if self.n_docs < DENSE_MIN_DOCS:
+            return out
+        for i in np.flatnonzero(self.df >= DENSE_SHARE * self.n_docs):
+            a, b = int(self.indptr[i]), int(self.indptr[i + 1])
+            col = np.zeros(self.n_docs, dtype=np.float32)
+            col[self.docs[a:b]] = self.weights[a:b]
+            col.setflags(write=False)
+            out[int(i)] = col
+        return out
 
     def save(self, directory: Path) -> list[str]:
         directory.mkdir(parents=True, exist_ok=True)
@@ -179,6 +206,7 @@ class TermPostings:
     weights: np.ndarray
     scale: float  # field weight × how often the query repeats the term
     bound: float  # scale × the term's largest weight: no passage gets more from it
+    column: np.ndarray | None = None  # the weights as one value per passage (a common term), or None
 
 
 def query_terms(fields: Iterable[tuple[Postings | None, float]], tokens: Sequence[str]) -> list[TermPostings]:
@@ -193,16 +221,22 @@ def query_terms(fields: Iterable[tuple[Postings | None, float]], tokens: Sequenc
         if post is None or field_weight == 0:
             continue
         for tok, c in counts.items():
-            hit = post.term(tok)
-            if hit is not None:
-                docs, w, mx = hit
-                out.append(TermPostings(docs, w, field_weight * c, field_weight * c * mx))
+            i = post.vocab.get(tok)
+            if i is None or post.indptr[i + 1] == post.indptr[i]:
+                continue
+            a, b = int(post.indptr[i]), int(post.indptr[i + 1])
+            f = field_weight * c
+            col = post.columns.get(i)
+            out.append(TermPostings(post.docs[a:b], post.weights[a:b], f, f * float(post.maxw[i]), col))
     return out
 
 
 def score_positions(terms: Sequence[TermPostings], positions: np.ndarray) -> np.ndarray:
-    """The full BM25 score of the passages at ``positions`` (any order): binary search per term."""
+    """The full BM25 score of the passages at ``positions`` (any order): binary search per term,
+    or one pass over every posting when they are few (``SCAN_POSTINGS``)."""
     positions = np.asarray(positions, dtype=np.int64)
+    if positions.size and sum(t.docs.size for t in terms) <= SCAN_POSTINGS:
+        return _scan(terms, 1 + int(positions.max()))[positions].astype(np.float32)
     out = np.zeros(positions.size, dtype=np.float64)
     for t in terms:
         _add_at(out, positions, t)
@@ -210,7 +244,11 @@ def score_positions(terms: Sequence[TermPostings], positions: np.ndarray) -> np.
 
 
 def _add_at(acc: np.ndarray, positions: np.ndarray, t: TermPostings) -> None:
+    """``acc[i] +=`` term ``t``'s weight of the passage ``positions[i]`` (ascending or not)."""
     if not positions.size:
+        return
+    if t.column is not None:
+        acc += t.column[positions].astype(np.float64) * t.scale
         return
     j = np.minimum(np.searchsorted(t.docs, positions), t.docs.size - 1)
     hit = t.docs[j] == positions
@@ -223,68 +261,132 @@ def top_k(
     *,
     mask: np.ndarray | None = None,
     allowed: np.ndarray | None = None,
+    n_docs: int | None = None,
 ) -> list[tuple[int, float]]:
     """(position, score) of the k best strictly positive BM25 scores, best first (ties: lower position).
 
     ``mask`` (a boolean per passage) keeps only the passages it marks; ``allowed`` (positions),
     meant for a small filtered subset, scores exactly those passages and nothing else.
+    ``n_docs`` is the collection's size (default: one past the largest position read).
     """
     if k <= 0 or not terms:
         return []
     if allowed is not None:
         pos = np.unique(np.asarray(allowed, dtype=np.int64))
         return _best(pos, score_positions(terms, pos).astype(np.float64), k)
-    order = sorted(terms, key=lambda t: -t.bound)
-    # rest[j]: the most any passage can still gain from the terms order[j:]
-    rest = np.cumsum([t.bound for t in order][::-1])[::-1]
-    cand = np.empty(0, dtype=np.int64)
-    acc = np.empty(0, dtype=np.float64)
-    theta = 0.0
-    j = 0
-    while j < len(order):
-        if cand.size >= k and rest[j] < theta:
-            break  # a passage outside ``cand`` scores below the k-th candidate: the cut
-        t = order[j]
-        d, w = t.docs, t.weights.astype(np.float64) * t.scale
-        if mask is not None:
-            keep = mask[d]
-            d, w = d[keep], w[keep]
-        cand, acc = _merge(cand, acc, d, w)
-        if cand.size >= k:
-            theta = float(np.partition(acc, cand.size - k)[cand.size - k])
-        j += 1
-    if j < len(order):
-        # a candidate that cannot reach the k-th score even with every remaining term is dropped
-        # before the lookups (ties kept)
-        keep = acc + rest[j] >= theta
-        cand, acc = cand[keep], acc[keep]
-    for t in order[j:]:
-        _add_sorted(acc, cand, t)
-    return _best(cand, acc, k)
+    if n_docs is not None:
+        n = int(n_docs)
+    else:
+        sizes = [1 + int(t.docs[-1]) for t in terms if t.docs.size]
+        sizes += [t.column.size for t in terms if t.column is not None]
+        n = max(sizes + [0 if mask is None else mask.size])
+    if sum(t.docs.size for t in terms) <= SCAN_POSTINGS:
+        # a small index: one pass over every posting costs less than any cut
+        acc = _scan(terms, n)
+        pos = np.flatnonzero(acc if mask is None else np.where(mask, acc, 0.0))
+        return _best(pos, acc[pos], k)
+    theta = _lower_bound(terms, k, mask)
+    # max-score split: the lowest-bound terms whose bounds together stay below ``theta`` cannot
+    # lift a passage into the top k on their own, so only the others ("essential") make candidates
+    order = sorted(terms, key=lambda t: t.bound)
+    bounds = np.cumsum([t.bound for t in order])
+    ne = int(np.searchsorted(bounds, theta, side="left")) if theta > 0 else 0
+    rest = float(bounds[ne - 1]) if ne else 0.0
+    essential = order[ne:]
+    acc = np.zeros(n, dtype=np.float64)
+    read = 0
+    for t in essential:
+        if t.column is not None:
+            acc += t.column.astype(np.float64) * t.scale
+        else:
+            acc[t.docs] += t.weights.astype(np.float64) * t.scale
+        read += t.docs.size
+    # the candidates: passages of an essential term (the union, sorted), read from the postings
+    # when they are few against the collection, else from the accumulator
+    if read * 8 < n:
+        cand = np.unique(np.concatenate([t.docs for t in essential]).astype(np.int64))
+    else:
+        cand = np.flatnonzero(acc)
+    if mask is not None:
+        cand = cand[mask[cand]]
+    nonessential = order[:ne]
+    if not nonessential:
+        return _best(cand, acc[cand], k)
+    # the most promising candidates first, scored in full: their k-th score is a tight bound
+    m = min(cand.size, LOWER_BOUND_PROBES * k)
+    if m < cand.size:
+        lead = cand[np.argpartition(-acc[cand], m - 1)[:m]]
+        lead.sort()
+    else:
+        lead = cand
+    lead_score = acc[lead]  # a copy: the pass below may add whole postings to ``acc``
+    for t in nonessential:
+        _add_at(lead_score, lead, t)
+    if m < k or m == cand.size:
+        return _best(lead, lead_score, k)
+    theta = max(theta, float(np.partition(lead_score, m - k)[m - k]) * (1 - 1e-6))
+    # every other candidate that could still reach it (its essential part plus every
+    # non-essential bound) is scored the same way, the largest bound first; after each term a
+    # candidate that cannot reach ``theta`` with the bounds still unread is dropped
+    rest_c = np.setdiff1d(cand, lead, assume_unique=True)
+    rest_c = rest_c[acc[rest_c] + rest >= theta]
+    for j in range(ne - 1, -1, -1):
+        if not rest_c.size:
+            break
+        _add_sorted_into(acc, rest_c, order[j])
+        if j:
+            rest_c = rest_c[acc[rest_c] + float(bounds[j - 1]) >= theta]
+    return _best(np.concatenate([lead, rest_c]), np.concatenate([lead_score, acc[rest_c]]), k)
 
 
-def _add_sorted(acc: np.ndarray, cand: np.ndarray, t: TermPostings) -> None:
-    """``_add_at`` for ascending ``cand``: the shorter side is binary-searched in the longer."""
-    if t.docs.size >= cand.size:
-        _add_at(acc, cand, t)
-        return
-    if not cand.size:
-        return
-    j = np.minimum(np.searchsorted(cand, t.docs), cand.size - 1)
-    hit = cand[j] == t.docs
-    acc[j[hit]] += t.weights[hit].astype(np.float64) * t.scale
+def _scan(terms: Sequence[TermPostings], n: int) -> np.ndarray:
+    """Every passage's score, ``n`` of them (float64), from every posting of ``terms``."""
+    acc = np.zeros(n, dtype=np.float64)
+    for t in terms:
+        d = t.docs[t.docs < n] if t.docs.size and int(t.docs[-1]) >= n else t.docs
+        acc[d] += t.weights[: d.size].astype(np.float64) * t.scale
+    return acc
 
 
-def _merge(cand: np.ndarray, acc: np.ndarray, d: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Two sorted (position, score) runs summed by position (a stable sort merges two runs linearly)."""
-    if not cand.size:
-        return d.astype(np.int64), w
-    allp = np.concatenate([cand, d.astype(np.int64)])
-    allw = np.concatenate([acc, w])
-    o = np.argsort(allp, kind="stable")
-    allp, allw = allp[o], allw[o]
-    starts = np.flatnonzero(np.concatenate([[True], allp[1:] != allp[:-1]]))
-    return allp[starts], np.add.reduceat(allw, starts)
+def _add_sorted_into(acc: np.ndarray, cand: np.ndarray, t: TermPostings) -> None:
+    """Add term ``t`` to ``acc`` at the ascending positions ``cand``: its postings whole when they are
+    few against the candidates (a sequential pass), else the candidates binary-searched in them
+    (random reads, each about ``SEARCH_COST`` sequential postings' worth)."""
+    if t.column is not None:
+        acc[cand] += t.column[cand].astype(np.float64) * t.scale
+    elif t.docs.size < SEARCH_COST * cand.size:
+        acc[t.docs] += t.weights.astype(np.float64) * t.scale
+    elif cand.size:
+        i = np.minimum(np.searchsorted(t.docs, cand), t.docs.size - 1)
+        hit = t.docs[i] == cand
+        acc[cand[hit]] += t.weights[i[hit]].astype(np.float64) * t.scale
+
+
+def _lower_bound(terms: Sequence[TermPostings], k: int, mask: np.ndarray | None) -> float:
+    """A score the k-th best passage reaches at least: the k-th best full score among the passages
+    the most selective terms rank first (the passages that carry rare query words usually lead,
+    so the bound lands near the true k-th score; 0 when fewer than k such passages exist)."""
+    first = sorted(terms, key=lambda t: -t.bound)
+    picked, size = [], 0
+    for t in first:
+        if picked and size + t.docs.size > LOWER_BOUND_POSTINGS:
+            break
+        picked.append(t)
+        size += t.docs.size
+    docs = np.concatenate([t.docs for t in picked]).astype(np.int64)
+    w = np.concatenate([t.weights.astype(np.float64) * t.scale for t in picked])
+    if mask is not None:
+        keep = mask[docs]
+        docs, w = docs[keep], w[keep]
+    pos, inv = np.unique(docs, return_inverse=True)
+    if pos.size < k:
+        return 0.0
+    part = np.bincount(inv, weights=w)
+    m = min(pos.size, LOWER_BOUND_PROBES * k)
+    top = pos[np.argpartition(-part, m - 1)[:m]] if m < pos.size else pos
+    full = score_positions(terms, np.sort(top)).astype(np.float64)
+    # float rounding between summation orders: a hair below so no exact tie is cut
+    return float(np.partition(full, full.size - k)[full.size - k]) * (1 - 1e-6)
 
 
 def _best(pos: np.ndarray, score: np.ndarray, k: int) -> list[tuple[int, float]]:

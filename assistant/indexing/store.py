@@ -436,11 +436,11 @@ class IndexStore:
         """
         terms = self.lexical_terms(query, use_units=use_units) if isinstance(query, str) else query
         if allowed is not None and len(allowed) <= EXACT_FILTER_LIMIT:
-            return top_k(terms, k, allowed=allowed)
+            return top_k(terms, k, allowed=allowed, n_docs=len(self))
         if allowed is not None and mask is None:
             mask = np.zeros(len(self), dtype=bool)
             mask[np.asarray(allowed, dtype=np.int64)] = True
-        return top_k(terms, k, mask=mask)
+        return top_k(terms, k, mask=mask, n_docs=len(self))
 
     def lexical_at(self, terms: Any, positions: Sequence[int]) -> np.ndarray:
         """The full BM25 score of the passages at ``positions``."""
