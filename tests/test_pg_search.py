@@ -70,6 +70,10 @@ def test_database_search_equals_in_process_search(pg_settings, monkeypatch):
         assert np.allclose([s for _, s in got], [s for _, s in want], atol=1e-4), q
         full = mem.lexical_scores(q)
         assert all(abs(full[i] - s) < 1e-4 for i, s in got), q
+        # the candidates' scores (idf from the database, counts from the passages held) = in process
+        pos = np.arange(0, len(mem), 5)
+        got_at = db.lexical_at(db.lexical_terms(q), pos)
+        assert np.allclose(got_at, mem.lexical_at(mem.lexical_terms(q), pos), atol=1e-4), q
         v = emb.encode_query(q)
         assert [i for i, _ in db.dense_search(v, 10)] == [i for i, _ in mem.dense_search(v, 10)], q
     # a filter restricts both sides to the allowed passages

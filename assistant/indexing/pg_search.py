@@ -22,7 +22,8 @@ calls as the in-memory ``IndexStore`` (positions in, positions out) from SQL.
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,19 +170,9 @@ GROUP BY h.plan_version, h.pos ORDER BY s DESC, 1, 2 LIMIT %(k)s
 )
 LEX_DEPTH = 200  # postings read per query term for the lexical top k (overlap with exact: eval/bench_pg.py)
 EXACT_LIMIT = 4096  # a filter allowing at most this many passages is scored exactly, passage by passage
-# the scores of given passages: one probe of the (field, term, plan_version, pos) key per term and
-# passage, so the cost follows the candidates (about a hundred), not the common terms' postings
-_AT_SQL = (
-    _TERMS_CTE
-    + """, k AS MATERIALIZED (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]) AS k(plan_version, pos))
-SELECT k.plan_version, k.pos, sum(w.idf * p.tf / (p.tf + w.a + w.bc * p.dl)) AS s
-FROM w CROSS JOIN k CROSS JOIN LATERAL (
-    SELECT p.tf, p.dl FROM passage_terms p
-    WHERE p.field = w.field AND p.term = w.term AND p.plan_version = k.plan_version AND p.pos = k.pos
-) p
-GROUP BY k.plan_version, k.pos
-"""
-)
+# the query terms' idf alone: the candidates' scores are computed from the passages the replica holds
+_IDF_SQL = _TERMS_CTE + "SELECT field, term, idf FROM w"
+COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
 
 
@@ -197,6 +188,8 @@ class PgIndexStore(IndexStore):
         self._lex_units: LexicalIndex | None = None
         super().__init__(*args, **kw)
         self._pool, self._keys = pool, keys  # keys: int64 (n, 2)
+        self._counts_cache: OrderedDict[int, Any] = OrderedDict()
+        self._counts_lock = threading.Lock()
         self._row = {(int(v), int(p)): i for i, (v, p) in enumerate(keys)}
         self._versions = sorted({int(v) for v in keys[:, 0]}) if len(keys) else []
         self._dim = int(self.manifest["embedder"]["dim"])
@@ -342,14 +335,46 @@ class PgIndexStore(IndexStore):
         return [h for h in hits if ok[h[0]]][:k]
 
     def lexical_at(self, terms: SqlTerms, positions: Sequence[int]) -> np.ndarray:
-        """The full BM25 score of the passages at ``positions`` (0 where no query term occurs)."""
+        """The full BM25 score of the passages at ``positions`` (0 where no query term occurs).
+
+        The idf comes from the database (the generation's document frequencies, one probe per
+        term); tf and length from the passages this replica holds, tokenised as when they were
+        written (``write_postings``): one round trip, where a probe per (term, candidate) cost
+        thousands of index reads per question.
+        """
         out = np.zeros(len(positions), dtype=np.float32)
         if not terms or not len(positions):
             return out
-        rows = self._lex_rows(terms, "", self._key_args(positions), True, sql=_AT_SQL)
-        where = {int(p): j for j, p in enumerate(positions)}
-        for i, s in self._positions(rows):
-            out[where[i]] = s
+        idf = {(int(f), t): float(w) for f, t, w in self._lex_rows(terms, "", {}, False, sql=_IDF_SQL)}
+        query = [
+            (f, t, idf[(f, t)], a, bc)
+            for f, t, a, bc in zip(terms.fields, terms.terms, terms.a, terms.bc)
+            if (f, t) in idf
+        ]
+        for j, i in enumerate(positions):
+            counts = self._counts(int(i))
+            s = 0.0
+            for f, t, w, a, bc in query:
+                tf = counts[f][0].get(t)
+                if tf:
+                    s += w * tf / (tf + a + bc * counts[f][1])
+            out[j] = s
+        return out
+
+    def _counts(self, i: int) -> tuple[tuple[Counter[str], int], tuple[Counter[str], int]]:
+        """Passage ``i``'s term counts and length per field (text, units), cached."""
+        with self._counts_lock:
+            hit = self._counts_cache.get(i)
+            if hit is not None:
+                self._counts_cache.move_to_end(i)
+                return hit
+        p = self.passages[i]
+        fields = tuple(Counter(t for t in lexical_tokens(x) if t) for x in (lexical_text(p), unit_text(p)))
+        out = ((fields[0], sum(fields[0].values())), (fields[1], sum(fields[1].values())))
+        with self._counts_lock:
+            self._counts_cache[i] = out
+            while len(self._counts_cache) > COUNTS_CACHE:
+                self._counts_cache.popitem(last=False)
         return out
 
     def lexical_scores(self, query: str, *, use_units: bool = True) -> np.ndarray:
