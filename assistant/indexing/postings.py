@@ -304,7 +304,9 @@ def top_k(
     # the candidates: passages of an essential term (the union, sorted), read from the postings
     # when they are few against the collection, else from the accumulator
     if read * 8 < n:
-        cand = np.unique(np.concatenate([t.docs for t in essential]).astype(np.int64))
+        docs = np.concatenate([t.docs for t in essential]).astype(np.int64)
+        docs.sort()
+        cand, _ = _runs(docs)
     else:
         cand = np.flatnonzero(acc)
     if mask is not None:
@@ -328,7 +330,9 @@ def top_k(
     # every other candidate that could still reach it (its essential part plus every
     # non-essential bound) is scored the same way, the largest bound first; after each term a
     # candidate that cannot reach ``theta`` with the bounds still unread is dropped
-    rest_c = np.setdiff1d(cand, lead, assume_unique=True)
+    is_lead = np.zeros(cand.size, dtype=bool)
+    is_lead[np.searchsorted(cand, lead)] = True  # ``lead`` is drawn from ``cand``, both ascending
+    rest_c = cand[~is_lead]
     rest_c = rest_c[acc[rest_c] + rest >= theta]
     for j in range(ne - 1, -1, -1):
         if not rest_c.size:
@@ -337,6 +341,15 @@ def top_k(
         if j:
             rest_c = rest_c[acc[rest_c] + float(bounds[j - 1]) >= theta]
     return _best(np.concatenate([lead, rest_c]), np.concatenate([lead_score, acc[rest_c]]), k)
+
+
+def _runs(sorted_docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of an ascending array and where each run of equal values starts
+    (a sort and a pass: numpy's ``unique`` hashes, slower on these sizes)."""
+    if not sorted_docs.size:
+        return sorted_docs, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], sorted_docs[1:] != sorted_docs[:-1]]))
+    return sorted_docs[starts], starts
 
 
 def _scan(terms: Sequence[TermPostings], n: int) -> np.ndarray:
@@ -378,10 +391,11 @@ def _lower_bound(terms: Sequence[TermPostings], k: int, mask: np.ndarray | None)
     if mask is not None:
         keep = mask[docs]
         docs, w = docs[keep], w[keep]
-    pos, inv = np.unique(docs, return_inverse=True)
+    order = np.argsort(docs, kind="stable")
+    pos, starts = _runs(docs[order])
     if pos.size < k:
         return 0.0
-    part = np.bincount(inv, weights=w)
+    part = np.add.reduceat(w[order], starts)
     m = min(pos.size, LOWER_BOUND_PROBES * k)
     top = pos[np.argpartition(-part, m - 1)[:m]] if m < pos.size else pos
     full = score_positions(terms, np.sort(top)).astype(np.float64)
