@@ -1,6 +1,6 @@
 """Search inside PostgreSQL at scale: ``python -m eval.bench_pg [--scales 1,100,1000] [--store URL]``.
 
-For each scale the corpus index is copied ``scale`` times with ``eval.bench.synthetic_store`` (the
+For each scale the corpus index is copied ``scale`` times with ``eval.synthetic.synthetic_store`` (the
 same noisy vectors and term-dropped texts the in-process bench uses), published into an empty
 database through the store's own path (``PgStore.publish``: COPY of the passages, their postings and
 per-plan document frequencies), the HNSW index built after the rows (as a first build should), then
@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from eval.bench import TERM_DROP, _pct, _Precomputed, _questions, _table, synthetic_store
+from eval.bench import _pct, _Precomputed, _questions, _table
+from eval.synthetic import TERM_DROP, synthetic_store
 
 __all__ = ["measure", "main"]
 
