@@ -145,6 +145,7 @@ def measure(
     from assistant.indexing.pgstore import PgStore
     from assistant.retrieve import HybridRetriever
     from assistant.settings import load_settings
+    from assistant.textnorm import fold
 
     settings = settings or load_settings()
     embedder = get_embedder(settings.embedder)
@@ -168,7 +169,10 @@ def measure(
                 load_s = time.perf_counter() - t
                 s = settings.model_copy(update={"store": db, "store_search": "database"})
                 r = HybridRetriever(served, pre, s)
-                r.search(questions[0], k=k)  # warm-up
+                # warm-up: an accented and an unaccented question (the latter builds the diacritic
+                # restorer, once per replica, from the passages)
+                r.search(questions[0], k=k)
+                r.search(fold(questions[0]), k=k)
                 hybrid = _ms(lambda q: r.search(q, k=k), questions)
                 dense = _ms(lambda v: served.dense_search(v, 50), qv)
                 terms = [served.lexical_terms(q) for q in questions]

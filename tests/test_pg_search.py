@@ -164,15 +164,18 @@ def test_langchain_interfaces_over_the_store(pg_settings):
     assert [d.id for d in r.invoke(q)] == [h.passage.id for h in mem_r.search(q)]
 
 
-def test_bench_pg_measures_a_real_store(pg_server, tmp_path, corpus_dir):  # noqa: F811  (the fixture)
-    """``python -m eval.bench_pg`` at 1× on the session's server: the corpus published through the
-    store's own path, searched in the database; at 1× HNSW finds the exact top 10."""
-    from eval.bench_pg import measure
+def test_bench_pg_measures_a_real_store(pg_server, tmp_path, capsys):  # noqa: F811  (the fixture)
+    """``python -m eval.bench --pg URL`` at 1× on the session's server: the corpus published through
+    the store's own path, searched in the database, printed beside the in-process figures."""
+    from eval.bench import main
 
-    s = Settings(
-        embedder="fake", corpus_dir=corpus_dir, data_dir=tmp_path / "data", index_dir=tmp_path / "ix"
-    )
-    (row,) = measure([1], pg_server.url(), settings=s, queries=5)
-    assert row["scale"] == 1 and row["passages"] > 200
-    assert row["hybrid_p50_ms"] > 0 and row["lexical_p50_ms"] > 0 and row["candidates_p50_ms"] > 0
-    assert row["recall_at_10"] == 1.0 and row["lexical_top50_overlap"] >= 0.9
+    args = ["--embedder", "fake", "--scales", "1", "--queries", "5", "--work", str(tmp_path)]
+    assert main([*args, "--pg", pg_server.url()]) == 0
+    out = capsys.readouterr().out
+    table = out[out.index("In process vs PostgreSQL") :].splitlines()
+    header = [c.strip() for c in table[1].strip("|").split("|")]
+    row = dict(zip(header, (c.strip().replace(",", "") for c in table[3].strip("|").split("|"))))
+    assert row["scale"] == "×1" and int(row["passages"]) > 200
+    assert 0 < float(row["in-proc p50"]) <= float(row["in-proc p95"])
+    assert 0 < float(row["pg p50"]) <= float(row["pg p95"])
+    assert float(row["pg recall@10"]) == 1.0 and float(row["pg insert s"]) > 0
