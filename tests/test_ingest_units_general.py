@@ -114,3 +114,32 @@ def test_plan_assigns_unlisted_units():
 )
 def test_sector_words_and_split_departments(text, expected):
     assert find_units(text) == expected
+
+
+def test_a_numbered_regional_office_keeps_its_number():
+    # "Chi nhánh Khu vực 14" is one office, "Khu vực 1" another: the number is part of the name
+    want = "Ngân hàng Nhà nước Chi nhánh Khu vực 14"
+    assert find_units("3. Ngân hàng Nhà nước chi nhánh khu vực 14") == [want]
+    assert find_units("Ngân hàng Nhà nước Chi nhánh Khu vực 14 chỉ đạo các ngân hàng") == [want]
+    assert find_units("Ngân hàng Nhà nước chi nhánh khu vực 1 phối hợp") == [
+        "Ngân hàng Nhà nước Chi nhánh Khu vực 1"
+    ]
+    assert find_units("Sở Y tế khu vực này") == ["Sở Y tế"]  # no number: no office of a region
+
+
+def test_a_task_under_a_unit_heading_is_that_units_even_when_it_opens_with_phoi_hop():
+    d = parse(
+        "V. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\na) Chủ trì triển khai Kế hoạch này.\n\n"
+        "b) Phối hợp với Sở Tư pháp rà soát văn bản.\n\n"
+        "2. Ngân hàng Nhà nước chi nhánh khu vực 14\n\na) Chỉ đạo các ngân hàng thương mại mở tài khoản.\n"
+    )
+    got = [(p.section[-2:], p.lead, p.partners) for p in d.passages if p.kind == "article" and p.section]
+    assert got == [
+        (("1. Sở Y tế", "a)"), ("Sở Y tế",), ()),
+        (("1. Sở Y tế", "b)"), ("Sở Y tế",), ("Sở Tư pháp",)),
+        (
+            ("2. Ngân hàng Nhà nước chi nhánh khu vực 14", "a)"),
+            ("Ngân hàng Nhà nước Chi nhánh Khu vực 14",),
+            (),
+        ),
+    ]

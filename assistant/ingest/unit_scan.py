@@ -108,7 +108,44 @@ def _scan(text: str, province: str | None) -> tuple[tuple[_Tok, ...], tuple[_Mat
         j = i + len(a.toks)
         out.append(_Match(toks[i].start, toks[j - 1].end, i, j, a.canonical, a.vague))
         i = j
-    return tuple(toks), tuple(_local_kinds(text, toks, out))
+    return tuple(toks), tuple(_local_kinds(text, toks, [_numbered(text, toks, m) for m in out]))
+
+
+# Regional offices numbered after the 2025 reorganisation of the state apparatus: "Ngân hàng Nhà
+# nước chi nhánh Khu vực 14", "Kiểm toán nhà nước khu vực V", "Thuế cơ sở 3", "Chi cục Hải quan
+# khu vực VIII". The number is part of the name (Khu vực 14 is not Khu vực 1), so the branch
+# words and the number after a unit name belong to it, written the one way the office writes it.
+_BRANCH_WORDS = (("chi", "nhanh"), ("khu", "vuc"), ("co", "so"))
+_BRANCH_SPELLING = {"chi nhanh": "Chi nhánh", "khu vuc": "Khu vực", "co so": "cơ sở"}
+_NUMBER_TOKEN = re.compile(r"\d{1,3}|[IVXLC]{1,6}")
+
+
+def _numbered(text: str, toks, m: _Match) -> _Match:
+    """``m`` with a following "[chi nhánh] khu vực 14" / "cơ sở 3" taken into the name."""
+    if m.vague:
+        return m
+    words = fold(m.canonical).split()
+    j, tail = m.t1, []
+    # the generic scan may already hold the capitalised branch words ("… Chi nhánh Khu vực")
+    k = len(words)
+    while k >= 2 and tuple(words[k - 2 : k]) in _BRANCH_WORDS:
+        k -= 2
+    have = [" ".join(words[x : x + 2]) for x in range(k, len(words), 2)]
+    while j + 1 < len(toks) and (toks[j].fold, toks[j + 1].fold) in _BRANCH_WORDS and toks[j].joined:
+        tail.append(f"{toks[j].fold} {toks[j + 1].fold}")
+        j += 2
+    pairs = have + tail
+    if (
+        not pairs
+        or pairs[-1] == "chi nhanh"
+        or j >= len(toks)
+        or not toks[j].joined
+        or not _NUMBER_TOKEN.fullmatch(toks[j].raw)
+    ):
+        return m
+    head = " ".join(m.canonical.split()[: len(m.canonical.split()) - 2 * len(have)])
+    name = " ".join([head, *(_BRANCH_SPELLING[x] for x in pairs), toks[j].raw])
+    return _Match(m.start, toks[j].end, m.t0, j + 1, name, False)
 
 
 def _local_kinds(text: str, toks, matches: list[_Match]) -> list[_Match]:
