@@ -143,3 +143,19 @@ def test_a_task_under_a_unit_heading_is_that_units_even_when_it_opens_with_phoi_
             (),
         ),
     ]
+
+
+def test_a_lead_in_line_hands_the_points_below_to_its_unit():
+    # a Sở's own plan names its department in lower case and hands it the numbered points
+    d = parse(
+        "III. TỔ CHỨC THỰC HIỆN\n\nGiao phòng Quản lý Công nghiệp triển khai, thực hiện các công việc:\n\n"
+        "1. Tổ chức kiểm tra kỹ thuật an toàn.\n\n2. Chuẩn bị các điều kiện cần thiết.\n"
+    )
+    got = [(p.section, p.lead) for p in d.passages if p.kind == "article" and p.section]
+    office = ("Phòng Quản lý Công nghiệp",)
+    assert got == [
+        (("III. TỔ CHỨC THỰC HIỆN",), office),
+        (("III. TỔ CHỨC THỰC HIỆN", "1."), office),
+        (("III. TỔ CHỨC THỰC HIỆN", "2."), office),
+    ]
+    assert find_units("cơ sở Dữ liệu quốc gia về dân cư") == []  # "sở" inside "cơ sở" heads nothing

@@ -264,7 +264,7 @@ def _generic_unit(text: str, toks, i: int) -> int:
     or an ordinary lower-case word ends it; a longer lower-case run is kept only when a scope
     word, a verb or a capitalised word follows it ("Trung tâm Kiểm soát bệnh tật tỉnh").
     """
-    if not _caps(toks[i]):
+    if not _caps(toks[i]) and not _inner_office(toks, i):
         return 0  # cheap test first: _scan asks at every token
     h = _starts_with(toks, i, _heads())
     if not h:
@@ -315,6 +315,22 @@ def _generic_unit(text: str, toks, i: int) -> int:
         # never went on past it ("Hợp tác xã X và Tổ công nghệ số …" are two, not "… và Tổ công")
         j = joined_at if joined_at is not None and cut > joined_at else cut
     return j - i if j > i + h else 0
+
+
+# A Sở's own plans name its departments with the head in lower case: "Giao phòng Quản lý Công
+# nghiệp triển khai …", "chi cục Quản lý thị trường". Only these office heads, and only before two
+# capitalised words, so "cơ sở Dữ liệu", "ban hành", "phòng, chống" are never read as units.
+_INNER_OFFICES = frozenset({"phong", "chi cuc", "trung tam"})
+
+
+def _inner_office(toks, i: int) -> bool:
+    for n in (1, 2):
+        if i + n + 1 < len(toks) and " ".join(t.fold for t in toks[i : i + n]) in _INNER_OFFICES:
+            nxt = toks[i + n : i + n + 2]
+            return all(t.joined for t in toks[i + 1 : i + n + 1]) and _caps(nxt[0]) and (
+                _caps(nxt[1]) or (i + n + 2 < len(toks) and _caps(toks[i + n + 2]))
+            )
+    return False
 
 
 def _council_pair(toks, j: int) -> int:

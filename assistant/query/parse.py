@@ -283,10 +283,13 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
 
 
 # header-card facts: the plan's own signer, number, issue date, issuer (Decree 30/2020 layout)
-_HEADER_FACTS = frozenset({FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.DATE, FactKind.ISSUER})
+_HEADER_FACTS = frozenset(
+    {FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.DATE, FactKind.ISSUER, FactKind.RECIPIENT}
+)
 # words a header-card question may hold when it names no plan at all ("Kế hoạch đó do ai ký?")
 _HEADER_WORDS = frozenset(
-    "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day".split()
+    "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day gui kinh noi nhan "
+    "toi den cho".split()
 )
 
 

@@ -30,6 +30,11 @@ NOT_SIGN = re.compile(
     r"dang ky|ky hieu|ky han|ky thi|ky dai hoi|ky so|chu ky so|moi ky|tung ky|hang ky|cac ky|"
     r"ky bao cao|ky cuoi|ky dau)\b"
 )
+# "gửi tới cơ quan nào", "kính gửi ai", "nơi nhận": the addressees ("Kính gửi:") and the "Nơi
+# nhận:" list of the header card (Decree 30/2020, Appendix I), not a sentence of the body
+_RECIPIENT = re.compile(
+    r"\b(kinh gui|noi nhan|(duoc |de )?gui (toi|den|cho|ve)? ?(ai|co quan nao|don vi nao|nhung (ai|co quan nao|don vi nao)|dau|noi nao))\b"
+)
 _ISSUER = re.compile(
     r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b"
 )
@@ -89,6 +94,8 @@ def _fact_kind(f: str) -> str | None:
     )  # "ai chủ trì … ký kết …" asks who leads
     if _SIGNER.search(NOT_SIGN.sub(" ", f)) or loose_sign:
         return "signer"
+    if _RECIPIENT.search(f) and not re.search(r"\b(bao cao|de xuat|ho so|danh sach)\b", f):
+        return "recipient"  # "báo cáo gửi về đâu" asks where a report goes: a task, not the card
     if _DOCNUM.search(f) and (
         re.search(r"\b(so hieu|so ky hieu|mang so)\b", f)
         or not re.search(r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)
@@ -138,7 +145,7 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "unit_tasks", None, role
     if several or _COMPARE.search(f):
         return "compare", fact, None
-    if fact in ("signer", "doc_number", "issuer"):
+    if fact in ("signer", "doc_number", "issuer", "recipient"):
         return "fact", fact, None
     if _SOURCE_FACT.search(f):
         return "fact", fact, None
