@@ -327,8 +327,10 @@ def _inner_office(toks, i: int) -> bool:
     for n in (1, 2):
         if i + n + 1 < len(toks) and " ".join(t.fold for t in toks[i : i + n]) in _INNER_OFFICES:
             nxt = toks[i + n : i + n + 2]
-            return all(t.joined for t in toks[i + 1 : i + n + 1]) and _caps(nxt[0]) and (
-                _caps(nxt[1]) or (i + n + 2 < len(toks) and _caps(toks[i + n + 2]))
+            return (
+                all(t.joined for t in toks[i + 1 : i + n + 1])
+                and _caps(nxt[0])
+                and (_caps(nxt[1]) or (i + n + 2 < len(toks) and _caps(toks[i + n + 2])))
             )
     return False
 

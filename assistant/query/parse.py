@@ -99,6 +99,8 @@ def _find_places(
             f = fold(name)
             if f in known or not name[:1].isupper():
                 continue
+            if any(idx[a] <= m.start(2) <= idx[b - 1] for a, b, _, _ in found):
+                continue  # "TP HCM": the name is a loaded place's alias, found above
             if fold(m.group(0).strip()) in cat.corpus_folded or f in cat.corpus_folded:
                 continue
             missing = name

@@ -71,6 +71,8 @@ _WHO = re.compile(
     r"\b(ai|(so|don vi|co quan|(?<!van )ban|phong|to chuc|cap|luc luong|bo phan|trung tam|"
     r"doan the|tap the)\s+(nao|gi))\b"
 )
+# a unit asked for by name of its kind ("cơ quan nào", "đơn vị nào", "sở nào"), not "ai" (a person)
+_WHO_UNIT = re.compile(r"\b(co quan|don vi|so|nganh|phong|bo phan|luc luong) nao\b")
 _PARTNER = re.compile(
     r"\bphoi hop\b|\b(hop tac|trao doi|lien he|bao|lien ket) (voi|cho) (ai|don vi nao|co quan nao|nhung ai)\b"
 )
@@ -152,7 +154,13 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
     if who or re.search(r"\bdo (ai|don vi nao|co quan nao|so nao)\b", f):
         if _PARTNER.search(f) and not re.search(r"\bchu tri\b", f):
             return "partner_unit", None, None
-        if fact in ("date", "deadline", "number", "target", "budget", "slogan") and not _LEAD.search(f):
+        # "khi nào", "bao nhiêu" ask a value of their own; "thông điệp", "kinh phí", "mục tiêu" are
+        # only the topic of a task when a unit is asked ("Cơ quan nào đăng thông điệp …?",
+        # "Sở nào bố trí kinh phí?"): the unit is the answer
+        topic_only = fact in ("slogan", "budget", "target") and _WHO_UNIT.search(f)
+        if fact in ("date", "deadline", "number", "target", "budget", "slogan") and not (
+            _LEAD.search(f) or topic_only
+        ):
             return "fact", fact, None
         return "lead_unit", None, None
     if (
