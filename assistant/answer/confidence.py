@@ -185,6 +185,20 @@ def _view(p: Passage, docs: dict[str, DocMeta]) -> str:
     return "\n".join([*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text, *card])
 
 
+def _stated_years(p: Passage, docs: dict[str, DocMeta]) -> set[int]:
+    """The years a passage's figures are given for: those its own text and heading state, else the
+    nearest heading above that states some, else its plan's card. "II. DỰ BÁO … 03 NĂM 2026 - 2028"
+    over "1. Dự báo … đến năm 2026": the figures under the sub-heading are for 2026, not 2028."""
+    m = docs.get(p.doc)
+    card = " ".join(x or "" for x in (m.title, m.date)) if m else ""
+    levels = [" ".join((p.text, *p.section[-1:])), *reversed(p.section[:-1]), card]
+    for level in levels:
+        years = _years_in(level)
+        if years:
+            return years
+    return set()
+
+
 def _years_in(text: str) -> set[int]:
     years = {int(y) for y in _YEAR.findall(text)}
     for a, b in _RANGE.findall(text):
@@ -266,7 +280,18 @@ def features(
     x["asks_year"] = float(bool(years))
     x["year_missing"] = float(bool(years - _years_in(evidence)))
     near = "\n".join(cited_views) if cited_views else evidence
-    x["year_missing_cited"] = float(bool(years - _years_in(near)))
+    stated = (
+        {
+            y
+            for c in cited
+            for y in (
+                _stated_years(by_id[c.passage_id], docs) if c.passage_id in by_id else _years_in(c.text)
+            )
+        }
+        if cited
+        else _years_in(evidence)
+    )
+    x["year_missing_cited"] = float(bool(years - stated))
     nums = _numbers(query.text)
     x["asks_number"] = float(bool(nums))
     x["number_missing"] = 1.0 - _share(nums, _numbers(evidence)) if nums else 0.0
