@@ -146,8 +146,8 @@ def meta_fact(ctx: AnswerContext) -> Answer | None:
         text, value = f"{label} do {m.issuer} ban hành", m.issuer
     elif query.fact == "recipient":
         # the "Kính gửi:" addressees come first, then the "Nơi nhận:" list; "Lưu: VT" is the
-        # issuer's own file copy, nobody the document is sent to
-        sent = [r for r in m.recipients if not re.match(r"(?i)lưu\b", r)]
+        # issuer's own file copy and "Như trên" repeats the addressees: neither is another recipient
+        sent = [r for r in m.recipients if not re.match(r"(?i)(lưu|như trên)\b", r)]
         if not sent:
             return None
         more = f" và {len(sent) - _RECIPIENTS_SHOWN} nơi khác" if len(sent) > _RECIPIENTS_SHOWN else ""
