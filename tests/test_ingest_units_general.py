@@ -159,3 +159,11 @@ def test_a_lead_in_line_hands_the_points_below_to_its_unit():
         (("III. TỔ CHỨC THỰC HIỆN", "2."), office),
     ]
     assert find_units("cơ sở Dữ liệu quốc gia về dân cư") == []  # "sở" inside "cơ sở" heads nothing
+
+
+def test_a_partner_cell_keeps_its_vague_parties_as_written():
+    # a table's partner column: every party it lists is an answer to "đơn vị nào phối hợp"
+    got = parse_unit_list("Các Sở, ban, ngành và các địa phương liên quan", cell=True)
+    assert got.units == ("Các sở, ban, ngành", "Các địa phương liên quan")
+    # in running text the vague party names no one in particular
+    assert parse_unit_list("Các Sở, ban, ngành và các địa phương liên quan").units == ("Các sở, ban, ngành",)
