@@ -199,6 +199,9 @@ def test_a_figure_for_the_sub_headings_year_does_not_answer_another_year(assista
         ("Kế hoạch 0204/KH-UBND được gửi tới cơ quan nào?", Intent.FACT, FactKind.RECIPIENT),
         ("ke hoach nay kinh gui ai", Intent.FACT, FactKind.RECIPIENT),
         ("Báo cáo kết quả gửi về đâu?", Intent.OTHER, None),
+        # "số" (a number) folds like "sở" (a department)
+        ("Đợt 1 kiểm tra thợ nổ mìn từ số thứ tự nào đến số nào?", Intent.FACT, FactKind.NUMBER),
+        ("Sở nào chủ trì kiểm tra thợ nổ mìn?", Intent.LEAD_UNIT, None),
     ],
 )
 def test_what_is_asked(question, intent, fact):

@@ -159,6 +159,8 @@ def test_a_lead_in_line_hands_the_points_below_to_its_unit():
         (("III. TỔ CHỨC THỰC HIỆN", "2."), office),
     ]
     assert find_units("cơ sở Dữ liệu quốc gia về dân cư") == []  # "sở" inside "cơ sở" heads nothing
+    assert find_units("1. Giao phòng Quản lý công nghiệp tổ chức huấn luyện") == ["Phòng Quản lý công nghiệp"]
+    assert find_units("phòng, chống tham nhũng") == []
 
 
 def test_a_partner_cell_keeps_its_vague_parties_as_written():

@@ -318,20 +318,16 @@ def _generic_unit(text: str, toks, i: int) -> int:
 
 
 # A Sở's own plans name its departments with the head in lower case: "Giao phòng Quản lý Công
-# nghiệp triển khai …", "chi cục Quản lý thị trường". Only these office heads, and only before two
-# capitalised words, so "cơ sở Dữ liệu", "ban hành", "phòng, chống" are never read as units.
+# nghiệp triển khai …", "chi cục Quản lý thị trường". Only these office heads, and only before a
+# capitalised word (the generic scan then reads the name as for "Phòng …"), so "cơ sở Dữ liệu",
+# "ban hành", "phòng, chống" are never read as units.
 _INNER_OFFICES = frozenset({"phong", "chi cuc", "trung tam"})
 
 
 def _inner_office(toks, i: int) -> bool:
     for n in (1, 2):
-        if i + n + 1 < len(toks) and " ".join(t.fold for t in toks[i : i + n]) in _INNER_OFFICES:
-            nxt = toks[i + n : i + n + 2]
-            return (
-                all(t.joined for t in toks[i + 1 : i + n + 1])
-                and _caps(nxt[0])
-                and (_caps(nxt[1]) or (i + n + 2 < len(toks) and _caps(toks[i + n + 2])))
-            )
+        if i + n < len(toks) and " ".join(t.fold for t in toks[i : i + n]) in _INNER_OFFICES:
+            return all(t.joined for t in toks[i + 1 : i + n + 1]) and _caps(toks[i + n])
     return False
 
 

@@ -56,7 +56,8 @@ _BUDGET = re.compile(r"\b(kinh phi|ngan sach|nguon von|chi phi|nguon tien)\b")
 _TARGET = re.compile(r"\b(muc tieu|chi tieu|phan dau|top \d+|top|vi tri|xep hang)\b")
 _NUMBER = re.compile(
     r"\b(bao nhieu|so luong|ty le|phan tram|may (nam|thang|ngay|km|lan|nhiem vu|tinh|xa)|"
-    r"dai bao|chieu dai|it nhat|(co|gom|la|cho|dat|duoc) may|thu may|hang may|top may)\b|%"
+    r"dai bao|chieu dai|it nhat|(co|gom|la|cho|dat|duoc) may|thu may|hang may|top may|"
+    r"so thu tu|(tu|den) so nao)\b|%"
 )
 _COMPARE = re.compile(
     r"\b(so sanh|moi tinh|moi ke hoach|moi dia phuong|tung tinh|tung ke hoach|ben nao|tinh nao|"
@@ -71,6 +72,7 @@ _WHO = re.compile(
     r"\b(ai|(so|don vi|co quan|(?<!van )ban|phong|to chuc|cap|luc luong|bo phan|trung tam|"
     r"doan the|tap the)\s+(nao|gi))\b"
 )
+_ORDINAL = re.compile(r"\b(so thu tu|(tu|den) so)\b")
 # a unit asked for by name of its kind ("cơ quan nào", "đơn vị nào", "sở nào"), not "ai" (a person)
 _WHO_UNIT = re.compile(r"\b(co quan|don vi|so|nganh|phong|bo phan|luc luong) nao\b")
 _PARTNER = re.compile(
@@ -135,7 +137,8 @@ _PLACE_FACT = re.compile(r"\b(xa nao|huyen nao|o dau|tai dau|dia diem nao)\b")
 def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, str | None]:  # noqa: C901
     """(intent, fact kind, unit role) from the folded question (places and numbers blanked out)."""
     fact = _fact_kind(f)
-    who = bool(_WHO.search(f))
+    # "từ số thứ tự nào đến số nào": "số" (a number) folds like "sở" (a department)
+    who = bool(_WHO.search(_ORDINAL.sub(" ", f)))
     if (
         units
         and (_TASKS.search(f) or _UNIT_ABOUT.search(f))
