@@ -291,12 +291,15 @@ def features(
         if cited
         else _years_in(evidence)
     )
-    # "Kế hoạch tài chính 03 năm 2026 - 2028 …": a period the question quotes from the plan's title
-    # names the plan; a year of its own ("GRDP năm 2028") asks for that year's figure
-    titles = " ".join(m.title or "" for c in cited if (m := docs.get(c.doc)))
+    # "Kế hoạch tài chính 03 năm 2026 - 2028 …", "kế hoạch kiểm tra tháng 5/2026": a period the
+    # question quotes from the plan's title, or the plan's issue year, names the plan; a year of
+    # its own ("GRDP năm 2028") asks for that year's figure
+    cards = [m for c in cited if (m := docs.get(c.doc))]
+    titles = " ".join(m.title or "" for m in cards)
     named_periods = {r for r in _RANGE.findall(query.text) if r in set(_RANGE.findall(titles))}
     asked = _years_in(_RANGE.sub(lambda r: "" if r.groups() in named_periods else r.group(0), query.text))
-    x["year_missing_cited"] = float(bool(asked - stated))
+    issued = {int(m.date[:4]) for m in cards if m.date and m.date[:4].isdigit()}
+    x["year_missing_cited"] = float(bool(asked - stated - issued))
     nums = _numbers(query.text)
     x["asks_number"] = float(bool(nums))
     x["number_missing"] = 1.0 - _share(nums, _numbers(evidence)) if nums else 0.0
