@@ -69,7 +69,8 @@ def test_unit_headings_and_task_wording():
     )
     got = {p.section[-1]: (p.lead, p.partners, p.requested) for p in d.passages if p.kind == "article"}
     assert got["1. Công an Huyện"] == (("Công an huyện",), (), ())
-    assert got["2. Phòng Tư pháp"] == (("Phòng Văn hóa và Thông tin",), ("Phòng Tư pháp",), ())
+    # "Phối hợp với Y …" under the heading of X is X's task, Y its partner (issue 12)
+    assert got["2. Phòng Tư pháp"] == (("Phòng Tư pháp",), ("Phòng Văn hóa và Thông tin",), ())
     assert got["3. Sở Y tế"] == (("Sở Y tế",), ("Sở Xây dựng",), ())
     mt = "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"
     assert got["4."] == ((mt,), (), (mt,))
@@ -127,7 +128,8 @@ def test_table_rows_continuations_and_task_split():
     both = ("Sở Tư pháp", "Hội Doanh nhân trẻ tỉnh")
     assert rows == [
         ("01", "Việc một.", both, ("Sở Nội vụ",), ()),
-        ("01", "Phối hợp với Sở Y tế làm việc hai.", ("Sở Y tế",), both, ()),
+        # the row's lead column keeps the task; "phối hợp với Sở Y tế" adds a partner
+        ("01", "Phối hợp với Sở Y tế làm việc hai.", both, ("Sở Nội vụ", "Sở Y tế"), ()),
         ("01", "Việc ba.", both, ("Sở Nội vụ",), ()),
         (
             "02",

@@ -77,8 +77,8 @@ def test_lettered_point_opening_with_a_unit_leads_over_the_heading_group():
     ps = articles(parse(body), "TỔ CHỨC")
     assert [(p.section[-1], p.lead, p.partners) for p in ps] == [
         ("a)", ("Sở Y tế",), ("Sở Nội vụ",)),
-        # "X: phối hợp với Y …" — Y leads that task, X coordinates (as under a unit heading)
-        ("b)", ("Công an tỉnh",), ("Sở Công Thương",)),
+        # "X: phối hợp với Y …" — the task is X's, Y its partner (as under a unit heading)
+        ("b)", ("Sở Công Thương",), ("Công an tỉnh",)),
     ]
 
 

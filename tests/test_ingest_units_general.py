@@ -114,3 +114,58 @@ def test_plan_assigns_unlisted_units():
 )
 def test_sector_words_and_split_departments(text, expected):
     assert find_units(text) == expected
+
+
+def test_a_numbered_regional_office_keeps_its_number():
+    # "Chi nhánh Khu vực 14" is one office, "Khu vực 1" another: the number is part of the name
+    want = "Ngân hàng Nhà nước Chi nhánh Khu vực 14"
+    assert find_units("3. Ngân hàng Nhà nước chi nhánh khu vực 14") == [want]
+    assert find_units("Ngân hàng Nhà nước Chi nhánh Khu vực 14 chỉ đạo các ngân hàng") == [want]
+    assert find_units("Ngân hàng Nhà nước chi nhánh khu vực 1 phối hợp") == [
+        "Ngân hàng Nhà nước Chi nhánh Khu vực 1"
+    ]
+    assert find_units("Sở Y tế khu vực này") == ["Sở Y tế"]  # no number: no office of a region
+
+
+def test_a_task_under_a_unit_heading_is_that_units_even_when_it_opens_with_phoi_hop():
+    d = parse(
+        "V. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\na) Chủ trì triển khai Kế hoạch này.\n\n"
+        "b) Phối hợp với Sở Tư pháp rà soát văn bản.\n\n"
+        "2. Ngân hàng Nhà nước chi nhánh khu vực 14\n\na) Chỉ đạo các ngân hàng thương mại mở tài khoản.\n"
+    )
+    got = [(p.section[-2:], p.lead, p.partners) for p in d.passages if p.kind == "article" and p.section]
+    assert got == [
+        (("1. Sở Y tế", "a)"), ("Sở Y tế",), ()),
+        (("1. Sở Y tế", "b)"), ("Sở Y tế",), ("Sở Tư pháp",)),
+        (
+            ("2. Ngân hàng Nhà nước chi nhánh khu vực 14", "a)"),
+            ("Ngân hàng Nhà nước Chi nhánh Khu vực 14",),
+            (),
+        ),
+    ]
+
+
+def test_a_lead_in_line_hands_the_points_below_to_its_unit():
+    # a Sở's own plan names its department in lower case and hands it the numbered points
+    d = parse(
+        "III. TỔ CHỨC THỰC HIỆN\n\nGiao phòng Quản lý Công nghiệp triển khai, thực hiện các công việc:\n\n"
+        "1. Tổ chức kiểm tra kỹ thuật an toàn.\n\n2. Chuẩn bị các điều kiện cần thiết.\n"
+    )
+    got = [(p.section, p.lead) for p in d.passages if p.kind == "article" and p.section]
+    office = ("Phòng Quản lý Công nghiệp",)
+    assert got == [
+        (("III. TỔ CHỨC THỰC HIỆN",), office),
+        (("III. TỔ CHỨC THỰC HIỆN", "1."), office),
+        (("III. TỔ CHỨC THỰC HIỆN", "2."), office),
+    ]
+    assert find_units("cơ sở Dữ liệu quốc gia về dân cư") == []  # "sở" inside "cơ sở" heads nothing
+    assert find_units("1. Giao phòng Quản lý công nghiệp tổ chức huấn luyện") == ["Phòng Quản lý công nghiệp"]
+    assert find_units("phòng, chống tham nhũng") == []
+
+
+def test_a_partner_cell_keeps_its_vague_parties_as_written():
+    # a table's partner column: every party it lists is an answer to "đơn vị nào phối hợp"
+    got = parse_unit_list("Các Sở, ban, ngành và các địa phương liên quan", cell=True)
+    assert got.units == ("Các sở, ban, ngành", "Các địa phương liên quan")
+    # in running text the vague party names no one in particular
+    assert parse_unit_list("Các Sở, ban, ngành và các địa phương liên quan").units == ("Các sở, ban, ngành",)

@@ -185,6 +185,20 @@ def _view(p: Passage, docs: dict[str, DocMeta]) -> str:
     return "\n".join([*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text, *card])
 
 
+def _stated_years(p: Passage, docs: dict[str, DocMeta]) -> set[int]:
+    """The years a passage's figures are given for: those its own text and heading state, else the
+    nearest heading above that states some, else its plan's card. "II. DỰ BÁO … 03 NĂM 2026 - 2028"
+    over "1. Dự báo … đến năm 2026": the figures under the sub-heading are for 2026, not 2028."""
+    m = docs.get(p.doc)
+    card = " ".join(x or "" for x in (m.title, m.date)) if m else ""
+    levels = [" ".join((p.text, *p.section[-1:])), *reversed(p.section[:-1]), card]
+    for level in levels:
+        years = _years_in(level)
+        if years:
+            return years
+    return set()
+
+
 def _years_in(text: str) -> set[int]:
     years = {int(y) for y in _YEAR.findall(text)}
     for a, b in _RANGE.findall(text):
@@ -266,7 +280,26 @@ def features(
     x["asks_year"] = float(bool(years))
     x["year_missing"] = float(bool(years - _years_in(evidence)))
     near = "\n".join(cited_views) if cited_views else evidence
-    x["year_missing_cited"] = float(bool(years - _years_in(near)))
+    stated = (
+        {
+            y
+            for c in cited
+            for y in (
+                _stated_years(by_id[c.passage_id], docs) if c.passage_id in by_id else _years_in(c.text)
+            )
+        }
+        if cited
+        else _years_in(evidence)
+    )
+    # "Kế hoạch tài chính 03 năm 2026 - 2028 …", "kế hoạch kiểm tra tháng 5/2026": a period the
+    # question quotes from the plan's title, or the plan's issue year, names the plan; a year of
+    # its own ("GRDP năm 2028") asks for that year's figure
+    cards = [m for c in cited if (m := docs.get(c.doc))]
+    titles = " ".join(m.title or "" for m in cards)
+    named_periods = {r for r in _RANGE.findall(query.text) if r in set(_RANGE.findall(titles))}
+    asked = _years_in(_RANGE.sub(lambda r: "" if r.groups() in named_periods else r.group(0), query.text))
+    issued = {int(m.date[:4]) for m in cards if m.date and m.date[:4].isdigit()}
+    x["year_missing_cited"] = float(bool(asked - stated - issued))
     nums = _numbers(query.text)
     x["asks_number"] = float(bool(nums))
     x["number_missing"] = 1.0 - _share(nums, _numbers(evidence)) if nums else 0.0

@@ -40,7 +40,10 @@ def _lead_candidates(query: Query, hits: list[Hit], idf: Idf | None, need: str) 
         if has and not other_numbered_unit(query.text, " ".join((*has, p.text))):
             out.append((r, h))
     out.sort(key=lambda x: -x[0])
-    return out
+    # a question that names its document (by number, kind, subject or place) is answered from
+    # it: "kế hoạch kiểm tra cho Mỏ tuyển đồng Sin Quyền" is not answered by another plan's row
+    named = [x for x in out if x[1].passage.doc in query.named]
+    return named or out
 
 
 def compose_units(ctx: AnswerContext, need: str) -> Answer | None:
@@ -51,12 +54,14 @@ def compose_units(ctx: AnswerContext, need: str) -> Answer | None:
         return None
     best_r = cands[0][0]
     chosen: list[Hit] = []
+    support: list[Hit] = []  # the same unit for the same task, written again (a text and its table)
     seen_units: set[tuple[str, ...]] = set()
     for r, h in cands:
         if r < best_r * _NEAR or len(chosen) >= 3:
             break
         key = tuple(h.passage.lead or h.passage.requested) if need == "lead" else tuple(h.passage.partners)
         if key in seen_units and any(c.passage.doc == h.passage.doc for c in chosen):
+            support.append(h)
             continue
         seen_units.add(key)
         chosen.append(h)
@@ -88,6 +93,9 @@ def compose_units(ctx: AnswerContext, need: str) -> Answer | None:
             if lead or requested:
                 line += f"; chủ trì: {units_line(lead or requested)}"
         lines.append(f"{line} — {where}.")
+    # a plan often gives a task twice, in its text and in its annex table: both are evidence
+    for h in support:
+        cites.add(h.passage, quote_for(h.passage, query, idf), h.score)
     first = chosen[0].passage
     task = cites.items[0].quote or shorten(first.text, 160)
     lines.append(f"Nhiệm vụ: “{shorten(task, 220)}”")

@@ -102,6 +102,7 @@ def _title_block(passages: list[Passage]) -> str:
 
 
 _SECRETARY = re.compile(r"\bthu ky\b")
+_RECIPIENTS_SHOWN = 8
 
 
 def meta_fact(ctx: AnswerContext) -> Answer | None:
@@ -143,6 +144,15 @@ def meta_fact(ctx: AnswerContext) -> Answer | None:
         if not m.issuer:
             return None
         text, value = f"{label} do {m.issuer} ban hành", m.issuer
+    elif query.fact == "recipient":
+        # the "Kính gửi:" addressees come first, then the "Nơi nhận:" list; "Lưu: VT" is the
+        # issuer's own file copy and "Như trên" repeats the addressees: neither is another recipient
+        sent = [r for r in m.recipients if not re.match(r"(?i)(lưu|như trên)\b", r)]
+        if not sent:
+            return None
+        more = f" và {len(sent) - _RECIPIENTS_SHOWN} nơi khác" if len(sent) > _RECIPIENTS_SHOWN else ""
+        text = f"{label} gửi: {'; '.join(sent[:_RECIPIENTS_SHOWN])}{more}"
+        value = sent[0]
     else:  # date
         written = None if m.date and len(m.date) == 10 else _header_date(ev.doc_passages.get(doc, []))
         if m.date and len(m.date) == 10:
@@ -268,6 +278,6 @@ def is_meta(query: Query) -> bool:
         # "Kế hoạch 141/KH-UBND … ban hành ngày nào?": the plan's own date (its header), not
         # the date of a document it cites; meta_fact checks the plan is the one asked about
         return True
-    return query.fact in ("signer", "issuer") or (
+    return query.fact in ("signer", "issuer", "recipient") or (
         query.fact in ("date", "doc_number") and is_meta_question(query.terms)
     )

@@ -186,7 +186,8 @@ def _role_text(chunk: list[Block], skip: Block | None, skip_to: int) -> str:
     for b in chunk:
         t = b.text[skip_to:] if b is skip else b.text
         if prev is not None:
-            out += " " if _continues(prev, b) else "\n"
+            # a heading is a line of its own: the line under it starts a sentence
+            out += " " if prev.kind != "heading" and _continues(prev, b) else "\n"
         out += t
         prev = b
     return out.strip()

@@ -6,9 +6,10 @@ Sources, strongest first:
    unit a bullet / point opens with ("- Sở Y tế: …", see ``opening_units``);
 3. the sentence itself: "X có trách nhiệm / chịu trách nhiệm / chủ trì …" (X leads),
    "Đề nghị X …" (X leads, flagged as requested), "Chủ trì, phối hợp với Y" (Y is a
-   partner), and a task that *starts* with "Phối hợp với Y …" (Y leads that task; the
-   unit of the heading or row becomes its partner — unless an explicit list said
-   otherwise, in which case Y is only added as a partner).
+   partner), and a task that *starts* with "Phối hợp với Y …": Y is a partner, and the unit
+   of the heading, bullet or row the task is written under stays its lead (issue 12: a
+   passage's units come from its own structure; under "1. Sở Y tế" every line is a task the
+   plan gives Sở Y tế, "Phối hợp với Sở Tư pháp …" included — Sở Tư pháp is not its lead).
 """
 
 from __future__ import annotations
@@ -173,14 +174,14 @@ def resolve(explicit: Units | None, heading: Units | None, roles: TextRoles) -> 
         partners = _uniq(explicit.partners, roles.partners, roles.flip)
         requested = _uniq(explicit.requested, [u for u in roles.requested if u in lead])
     elif heading and heading.lead:
-        if roles.flip:
-            lead, partners = list(roles.flip), _uniq(heading.lead, roles.partners)
-        else:
-            lead, partners = _uniq(heading.lead, roles.subjects), list(roles.partners)
+        # the heading's (or opening bullet's) unit is the one the task is given to, also when
+        # the task reads "Phối hợp với Y …": Y coordinates with it
+        lead = _uniq(heading.lead, roles.subjects)
+        partners = _uniq(roles.flip, roles.partners)
         requested = _uniq(heading.requested, roles.requested)
     else:
         lead = _uniq(roles.requested, roles.subjects)
-        partners = list(roles.partners)
+        partners = _uniq(roles.partners, roles.flip)
         requested = list(roles.requested)
     partners = [u for u in partners if u not in lead]
     return Units(lead, partners, requested)

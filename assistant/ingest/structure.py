@@ -256,6 +256,26 @@ def _opening(node: Node, province: str | None) -> Node:
     return node
 
 
+# "Giao phòng Quản lý Công nghiệp triển khai, thực hiện các công việc:", "Đề nghị Công an tỉnh thực
+# hiện các nhiệm vụ sau:": a line under a heading that hands the points below it to a unit. The
+# points that follow are that unit's tasks, as if it headed them (Decree 30/2020 plans assign by
+# heading, by a lead-in line or by a row's columns).
+_LEAD_IN = re.compile(
+    r"^(?:giao|đề\s+nghị)\s+.{3,120}?\b(?:các|những)\s+(?:công\s+việc|nhiệm\s+vụ|nội\s+dung)"
+    r"(?:\s+(?:sau|cụ\s+thể|sau\s+đây))?\s*:\s*$",
+    re.I,
+)
+
+
+def _lead_in(node: Node, text: str, province: str | None) -> None:
+    """Give ``node`` the unit of a lead-in line written under its heading, before its points."""
+    if node.heading_units is not None or node.children or node.head is None or not _LEAD_IN.match(text):
+        return
+    op = opening_units(re.sub(r"(?i)^giao\s+", "", text), province)
+    if op:
+        node.heading_units = Units(list(op.units), [], list(op.units) if op.requested else [])
+
+
 def _merge(target: Units | None, lead: list[str], partners: list[str]) -> Units:
     u = target or Units()
     u.lead = list(dict.fromkeys([*u.lead, *lead]))
@@ -410,6 +430,7 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
             continue
         if is_closing_paragraph(t) and len(stack) > 1:
             del stack[1:]
+        _lead_in(stack[-1], t, province)
         stack[-1].items.append(b)
     if rows:
         attach_table()

@@ -445,11 +445,8 @@ def _assign_units(row: TaskRow, province: str | None, has_roles: bool, content_n
                     row_units.partners,
                     row_units.requested,
                 )
-            # the row's columns are explicit, but a task that starts "Phối hợp với Y" is Y's task
-            roles = text_roles(text, province)
-            if roles.flip:
-                units = resolve(None, Units(units.lead, [], units.requested), roles)
-            else:
-                units = resolve(units, None, roles)
+            # the row's columns are explicit: a task that starts "Phối hợp với Y" in the row of
+            # unit X is X's task, coordinated with Y (``roles.resolve`` adds Y as a partner)
+            units = resolve(units, None, text_roles(text, province))
         # units come from the task as written; the passage text carries the row's other cells too
         row.tasks.append(Task(text, units, row_text(text, row, content_name)))

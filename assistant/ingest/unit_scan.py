@@ -108,7 +108,44 @@ def _scan(text: str, province: str | None) -> tuple[tuple[_Tok, ...], tuple[_Mat
         j = i + len(a.toks)
         out.append(_Match(toks[i].start, toks[j - 1].end, i, j, a.canonical, a.vague))
         i = j
-    return tuple(toks), tuple(_local_kinds(text, toks, out))
+    return tuple(toks), tuple(_local_kinds(text, toks, [_numbered(text, toks, m) for m in out]))
+
+
+# Regional offices numbered after the 2025 reorganisation of the state apparatus: "Ngân hàng Nhà
+# nước chi nhánh Khu vực 14", "Kiểm toán nhà nước khu vực V", "Thuế cơ sở 3", "Chi cục Hải quan
+# khu vực VIII". The number is part of the name (Khu vực 14 is not Khu vực 1), so the branch
+# words and the number after a unit name belong to it, written the one way the office writes it.
+_BRANCH_WORDS = (("chi", "nhanh"), ("khu", "vuc"), ("co", "so"))
+_BRANCH_SPELLING = {"chi nhanh": "Chi nhánh", "khu vuc": "Khu vực", "co so": "cơ sở"}
+_NUMBER_TOKEN = re.compile(r"\d{1,3}|[IVXLC]{1,6}")
+
+
+def _numbered(text: str, toks, m: _Match) -> _Match:
+    """``m`` with a following "[chi nhánh] khu vực 14" / "cơ sở 3" taken into the name."""
+    if m.vague:
+        return m
+    words = fold(m.canonical).split()
+    j, tail = m.t1, []
+    # the generic scan may already hold the capitalised branch words ("… Chi nhánh Khu vực")
+    k = len(words)
+    while k >= 2 and tuple(words[k - 2 : k]) in _BRANCH_WORDS:
+        k -= 2
+    have = [" ".join(words[x : x + 2]) for x in range(k, len(words), 2)]
+    while j + 1 < len(toks) and (toks[j].fold, toks[j + 1].fold) in _BRANCH_WORDS and toks[j].joined:
+        tail.append(f"{toks[j].fold} {toks[j + 1].fold}")
+        j += 2
+    pairs = have + tail
+    if (
+        not pairs
+        or pairs[-1] == "chi nhanh"
+        or j >= len(toks)
+        or not toks[j].joined
+        or not _NUMBER_TOKEN.fullmatch(toks[j].raw)
+    ):
+        return m
+    head = " ".join(m.canonical.split()[: len(m.canonical.split()) - 2 * len(have)])
+    name = " ".join([head, *(_BRANCH_SPELLING[x] for x in pairs), toks[j].raw])
+    return _Match(m.start, toks[j].end, m.t0, j + 1, name, False)
 
 
 def _local_kinds(text: str, toks, matches: list[_Match]) -> list[_Match]:
@@ -227,7 +264,7 @@ def _generic_unit(text: str, toks, i: int) -> int:
     or an ordinary lower-case word ends it; a longer lower-case run is kept only when a scope
     word, a verb or a capitalised word follows it ("Trung tâm Kiểm soát bệnh tật tỉnh").
     """
-    if not _caps(toks[i]):
+    if not _caps(toks[i]) and not _inner_office(toks, i):
         return 0  # cheap test first: _scan asks at every token
     h = _starts_with(toks, i, _heads())
     if not h:
@@ -278,6 +315,20 @@ def _generic_unit(text: str, toks, i: int) -> int:
         # never went on past it ("Hợp tác xã X và Tổ công nghệ số …" are two, not "… và Tổ công")
         j = joined_at if joined_at is not None and cut > joined_at else cut
     return j - i if j > i + h else 0
+
+
+# A Sở's own plans name its departments with the head in lower case: "Giao phòng Quản lý Công
+# nghiệp triển khai …", "chi cục Quản lý thị trường". Only these office heads, and only before a
+# capitalised word (the generic scan then reads the name as for "Phòng …"), so "cơ sở Dữ liệu",
+# "ban hành", "phòng, chống" are never read as units.
+_INNER_OFFICES = frozenset({"phong", "chi cuc", "trung tam"})
+
+
+def _inner_office(toks, i: int) -> bool:
+    for n in (1, 2):
+        if i + n < len(toks) and " ".join(t.fold for t in toks[i : i + n]) in _INNER_OFFICES:
+            return all(t.joined for t in toks[i + 1 : i + n + 1]) and _caps(toks[i + n])
+    return False
 
 
 def _council_pair(toks, j: int) -> int:

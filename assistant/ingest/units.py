@@ -98,6 +98,16 @@ def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tupl
             events.append((qualified.start, "unit", _tidy(text[qualified.start : pos + q.end()])))
             pos += q.end()
             gap = text[pos:start]
+        elif qualified is not None and cell:
+            # a table's partner column lists every party it names, the vague ones too: "Các Sở,
+            # ban, ngành và các địa phương liên quan" is answered as written, not cut to its first
+            # party ("liên quan" kept: it is what narrows "các địa phương")
+            rel = re.match(r"\s+(?:có\s+)?liên\s+quan\b", gap)
+            name = text[qualified.start : pos + (rel.end() if rel else 0)]
+            events.append((qualified.start, "unit", _vague_name(name)))
+            if rel:
+                pos += rel.end()
+                gap = text[pos:start]
         qualified = None
         cuts = [pos]
         for r in _LIST_ROLE.finditer(gap):
@@ -131,6 +141,12 @@ def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tupl
                 qualified = m
             pos = end
     return sorted(events, key=lambda e: e[0]), complete
+
+
+def _vague_name(name: str) -> str:
+    """A vague party of a table cell as written, first letter capitalised ("Các địa phương liên quan")."""
+    s = " ".join(name.split()).strip(" ,;.")
+    return s[:1].upper() + s[1:]
 
 
 def _scopes_only(part: str) -> bool:

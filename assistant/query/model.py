@@ -35,6 +35,7 @@ class FactKind(StrEnum):
     TARGET = "target"
     SIGNER = "signer"
     ISSUER = "issuer"
+    RECIPIENT = "recipient"  # "Kính gửi" / "Nơi nhận": whom the document is sent to
     DOC_NUMBER = "doc_number"  # the plan's own number
     REFNUM = "refnum"  # the number of a document the plan cites
     SLOGAN = "slogan"

@@ -99,6 +99,8 @@ def _find_places(
             f = fold(name)
             if f in known or not name[:1].isupper():
                 continue
+            if any(idx[a] <= m.start(2) <= idx[b - 1] for a, b, _, _ in found):
+                continue  # "TP HCM": the name is a loaded place's alias, found above
             if fold(m.group(0).strip()) in cat.corpus_folded or f in cat.corpus_folded:
                 continue
             missing = name
@@ -283,10 +285,13 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
 
 
 # header-card facts: the plan's own signer, number, issue date, issuer (Decree 30/2020 layout)
-_HEADER_FACTS = frozenset({FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.DATE, FactKind.ISSUER})
+_HEADER_FACTS = frozenset(
+    {FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.DATE, FactKind.ISSUER, FactKind.RECIPIENT}
+)
 # words a header-card question may hold when it names no plan at all ("Kế hoạch đó do ai ký?")
 _HEADER_WORDS = frozenset(
-    "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day".split()
+    "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day gui kinh noi nhan "
+    "toi den cho".split()
 )
 
 

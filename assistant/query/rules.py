@@ -30,6 +30,11 @@ NOT_SIGN = re.compile(
     r"dang ky|ky hieu|ky han|ky thi|ky dai hoi|ky so|chu ky so|moi ky|tung ky|hang ky|cac ky|"
     r"ky bao cao|ky cuoi|ky dau)\b"
 )
+# "gửi tới cơ quan nào", "kính gửi ai", "nơi nhận": the addressees ("Kính gửi:") and the "Nơi
+# nhận:" list of the header card (Decree 30/2020, Appendix I), not a sentence of the body
+_RECIPIENT = re.compile(
+    r"\b(kinh gui|noi nhan|(duoc |de )?gui (toi|den|cho|ve)? ?(ai|co quan nao|don vi nao|nhung (ai|co quan nao|don vi nao)|dau|noi nao))\b"
+)
 _ISSUER = re.compile(
     r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b"
 )
@@ -51,7 +56,8 @@ _BUDGET = re.compile(r"\b(kinh phi|ngan sach|nguon von|chi phi|nguon tien)\b")
 _TARGET = re.compile(r"\b(muc tieu|chi tieu|phan dau|top \d+|top|vi tri|xep hang)\b")
 _NUMBER = re.compile(
     r"\b(bao nhieu|so luong|ty le|phan tram|may (nam|thang|ngay|km|lan|nhiem vu|tinh|xa)|"
-    r"dai bao|chieu dai|it nhat|(co|gom|la|cho|dat|duoc) may|thu may|hang may|top may)\b|%"
+    r"dai bao|chieu dai|it nhat|(co|gom|la|cho|dat|duoc) may|thu may|hang may|top may|"
+    r"so thu tu|(tu|den) so nao)\b|%"
 )
 _COMPARE = re.compile(
     r"\b(so sanh|moi tinh|moi ke hoach|moi dia phuong|tung tinh|tung ke hoach|ben nao|tinh nao|"
@@ -66,6 +72,9 @@ _WHO = re.compile(
     r"\b(ai|(so|don vi|co quan|(?<!van )ban|phong|to chuc|cap|luc luong|bo phan|trung tam|"
     r"doan the|tap the)\s+(nao|gi))\b"
 )
+_ORDINAL = re.compile(r"\b(so thu tu|(tu|den) so)\b")
+# a unit asked for by name of its kind ("cơ quan nào", "đơn vị nào", "sở nào"), not "ai" (a person)
+_WHO_UNIT = re.compile(r"\b(co quan|don vi|so|nganh|phong|bo phan|luc luong) nao\b")
 _PARTNER = re.compile(
     r"\bphoi hop\b|\b(hop tac|trao doi|lien he|bao|lien ket) (voi|cho) (ai|don vi nao|co quan nao|nhung ai)\b"
 )
@@ -89,6 +98,8 @@ def _fact_kind(f: str) -> str | None:
     )  # "ai chủ trì … ký kết …" asks who leads
     if _SIGNER.search(NOT_SIGN.sub(" ", f)) or loose_sign:
         return "signer"
+    if _RECIPIENT.search(f) and not re.search(r"\b(bao cao|de xuat|ho so|danh sach)\b", f):
+        return "recipient"  # "báo cáo gửi về đâu" asks where a report goes: a task, not the card
     if _DOCNUM.search(f) and (
         re.search(r"\b(so hieu|so ky hieu|mang so)\b", f)
         or not re.search(r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)
@@ -126,7 +137,8 @@ _PLACE_FACT = re.compile(r"\b(xa nao|huyen nao|o dau|tai dau|dia diem nao)\b")
 def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, str | None]:  # noqa: C901
     """(intent, fact kind, unit role) from the folded question (places and numbers blanked out)."""
     fact = _fact_kind(f)
-    who = bool(_WHO.search(f))
+    # "từ số thứ tự nào đến số nào": "số" (a number) folds like "sở" (a department)
+    who = bool(_WHO.search(_ORDINAL.sub(" ", f)))
     if (
         units
         and (_TASKS.search(f) or _UNIT_ABOUT.search(f))
@@ -138,14 +150,20 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "unit_tasks", None, role
     if several or _COMPARE.search(f):
         return "compare", fact, None
-    if fact in ("signer", "doc_number", "issuer"):
+    if fact in ("signer", "doc_number", "issuer", "recipient"):
         return "fact", fact, None
     if _SOURCE_FACT.search(f):
         return "fact", fact, None
     if who or re.search(r"\bdo (ai|don vi nao|co quan nao|so nao)\b", f):
         if _PARTNER.search(f) and not re.search(r"\bchu tri\b", f):
             return "partner_unit", None, None
-        if fact in ("date", "deadline", "number", "target", "budget", "slogan") and not _LEAD.search(f):
+        # "khi nào", "bao nhiêu" ask a value of their own; "thông điệp", "kinh phí", "mục tiêu" are
+        # only the topic of a task when a unit is asked ("Cơ quan nào đăng thông điệp …?",
+        # "Sở nào bố trí kinh phí?"): the unit is the answer
+        topic_only = fact in ("slogan", "budget", "target") and _WHO_UNIT.search(f)
+        if fact in ("date", "deadline", "number", "target", "budget", "slogan") and not (
+            _LEAD.search(f) or topic_only
+        ):
             return "fact", fact, None
         return "lead_unit", None, None
     if (

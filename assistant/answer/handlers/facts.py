@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["FactHandler", "META_FACTS", "asked_plans"]
 
 # facts on the plan's header card: the plan asked about must be in the evidence whole
-META_FACTS = frozenset({FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.ISSUER, FactKind.DATE})
+META_FACTS = frozenset(
+    {FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.ISSUER, FactKind.DATE, FactKind.RECIPIENT}
+)
 
 
 def asked_plans(query: Query, ev: Evidence) -> set[str | None]:
