@@ -24,6 +24,7 @@ __all__ = [
     "place_key",
     "locality_of",
     "locality_label",
+    "province_of_alias",
 ]
 
 # words that introduce a place in a question (folded): "tỉnh X", "ở X", "của X"
@@ -45,6 +46,16 @@ def province_names() -> tuple[str, ...]:
     for p in units_data().get("provinces", []):
         out += [p["name"], *p.get("aliases", [])]
     return tuple(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1)
+def province_of_alias() -> dict[str, str]:
+    """Each province name or alias (folded) → the province's name ("tp hcm" → "Hồ Chí Minh")."""
+    return {
+        fold(n): p["name"]
+        for p in units_data().get("provinces", [])
+        for n in [p["name"], *p.get("aliases", [])]
+    }
 
 
 @lru_cache(maxsize=1)
