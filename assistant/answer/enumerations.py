@@ -27,6 +27,7 @@ from assistant.vocab.tokens import folded_tokens
 __all__ = ["Enumeration", "enumerations", "inline_list", "member_list", "PERSON_NOUNS"]
 
 ITEM_CHARS = 200
+LINE_CHARS = 160  # a line of short names
 MAX_ITEMS = 20  # an enumeration longer than this is a paragraph, not a list of names
 # an item of a comma enumeration is a name or a noun phrase ("tay chân miệng", "Gò Công Đông"),
 # not a clause: a longer piece means the commas separate clauses of a sentence
@@ -98,8 +99,19 @@ def _answer(ctx: AnswerContext, head: str, parts: list[tuple[Passage, str, str]]
         for i, (t, n) in enumerate(found)
     ]
     if len(items) > 5:
-        per = -(-len(items) // 5)
-        items = ["; ".join(items[i : i + per]) for i in range(0, len(items), per)]
+        # short names ("sốt xuất huyết", "Gia Thuận") share lines up to ``LINE_CHARS``; longer
+        # items are packed evenly into five lines
+        if max(len(t) for t in items) <= COMMA_ITEM_CHARS:
+            rows: list[str] = []
+            for t in items:
+                if rows and len(rows[-1]) + len(t) + 2 <= LINE_CHARS:
+                    rows[-1] += ", " + t
+                else:
+                    rows.append(t)
+            items = rows
+        else:
+            per = -(-len(items) // 5)
+            items = ["; ".join(items[i : i + per]) for i in range(0, len(items), per)]
     return Answer(
         question=ctx.query.text,
         answer="\n".join([head, *(f"• {x}" for x in items)]),

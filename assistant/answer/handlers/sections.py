@@ -167,7 +167,7 @@ def section_items(text: str, heading: str = "") -> list[str]:
         if items and _CONTINUATION.match(line) and not items[-1].endswith((".", ";", ":", "!", "?")):
             items[-1] += " " + line
             continue
-        items.append(line)
+        items.append(line.lstrip("-–•*+ ") or line)  # the answer writes its own bullets
     return items
 
 
