@@ -250,3 +250,25 @@ def test_tp_hcm_is_the_loaded_ho_chi_minh_not_a_missing_place():
     for question in ("Kế hoạch của TP HCM đặt chỉ tiêu gì?", "Ở TP HCM, cơ quan nào đăng thông điệp?"):
         q = parse_question(question, cat)
         assert q.missing is None, (question, q.missing)
+
+
+def test_a_long_list_is_written_whole_not_cut(idf):
+    # fifteen sub-sections: every one is in the answer (shortened to share the lines), none dropped
+    docs = {"w.md": DocMeta(doc="w.md", number="9/KH-UBND", doc_type="Kế hoạch", province="Tỉnh W")}
+    parts = [
+        Passage(
+            id=f"w-{i}",
+            doc="w.md",
+            kind="article",
+            section=("II. NHIỆM VỤ, GIẢI PHÁP", f"{i}. Giải pháp số {i} về chuyển đổi số"),
+            text=f"{i}. Giải pháp số {i} về chuyển đổi số\n- Triển khai nội dung {i}.",
+        )
+        for i in range(1, 16)
+    ]
+    cat = Catalog.build(docs, parts)
+    q = parse_question("Kế hoạch 9 có những nhiệm vụ, giải pháp nào?", cat)
+    ans = compose(q, Evidence(hits=hits(*parts[:4]), doc_passages={"w.md": parts}), docs, idf=idf)
+    assert len(ans.answer.splitlines()) <= 6
+    for i in range(1, 16):
+        assert f"{i}. Giải pháp số {i} về chuyển đổi số [{i}]" in ans.answer, ans.answer
+    assert "khác)" not in ans.answer

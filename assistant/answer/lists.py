@@ -30,7 +30,17 @@ __all__ = [
     "MAX_CHILDREN",
 ]
 
-MAX_CHILDREN = 12  # sub-sections listed; a section with more is summarised, not counted
+MAX_CHILDREN = 12  # sub-sections a count is read from (``count_sections``); more are listed, not counted
+# every item of a list is written (issue 12: a list cut short hid the rest); a long list shares
+# this many characters, each item shortened to its share (never below ``LEAST_ITEM``), and the
+# citations hold every item whole
+LIST_CHARS = 1400
+LEAST_ITEM = 50
+
+
+def _share(n: int, most: int) -> int:
+    """The characters each of ``n`` items may take."""
+    return max(LEAST_ITEM, min(most, LIST_CHARS // max(n, 1)))
 
 
 _LIST_FUNCTION = frozenset(
@@ -151,11 +161,12 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
         return (rows or _section_lines(query, doc, prefix, hit, ev, docs)), cov
     cites = Cites(docs)
     items = []
-    for title, ps in list(children.items())[:MAX_CHILDREN]:
+    width = _share(len(children), 110)
+    for title, ps in children.items():
         first = ps[0]
         label = title if not _ENUM_ONLY.match(title) else (_lines(first.text) or [first.text])[0]
         n = cites.add(first, _lines(first.text)[0] if _lines(first.text) else "", hit.score)
-        items.append(f"{_item_label(label)} [{n}]")
+        items.append(f"{_item_label(label, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(
         question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
@@ -188,10 +199,11 @@ def _section_rows(
         return None
     cites = Cites(docs)
     items = []
-    for p in rows[:MAX_CHILDREN]:
+    width = _share(len(rows), 200)
+    for p in rows:
         first = _lines(p.text)[0] if _lines(p.text) else p.text
         n = cites.add(p, first, hit.score)
-        items.append(f"{shorten(first, 200)} [{n}]")
+        items.append(f"{shorten(first, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(
         question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
@@ -218,7 +230,8 @@ def _section_lines(
     ]
     lines = _named_group(lines, set(folded_tokens(query.folded or query.text)))
     cites = Cites(docs)
-    found = [(_item_label(ln, 160), cites.add(p, ln, hit.score)) for p, ln in lines]
+    width = _share(len(lines), 160)
+    found = [(_item_label(ln, width), cites.add(p, ln, hit.score)) for p, ln in lines]
     if len(found) < 2:
         return None
     # one [n] after the last item each passage gives, not after every item
@@ -303,7 +316,7 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         group = [top]
     if len(lines) >= 3:
         body = [ln for ln in lines if not ln.endswith(":")] or lines
-        items = [_item_label(x) for x in body[:8]]
+        items = [_item_label(x, _share(len(body), 110)) for x in body]
         cites.add(top, lines[0], hit.score)
         for p in group[1:]:
             cites.add(p, _lines(p.text)[0] if _lines(p.text) else "", hit.score)
