@@ -106,8 +106,8 @@ def _find_places(
                 continue
             f = fold(name)
             alias = province_of_alias()
-            own = alias.get(fold(f"{m.group(1)} {name}")) or alias.get(f)
-            if f in known or not name[:1].isupper() or (own and fold(own) in known):
+            province = alias.get(fold(f"{m.group(1)} {name}")) or alias.get(f)
+            if f in known or not name[:1].isupper() or (province and fold(province) in known):
                 continue  # "TP HCM" is Hồ Chí Minh, loaded
             if fold(m.group(0).strip()) in cat.corpus_folded or f in cat.corpus_folded:
                 continue
