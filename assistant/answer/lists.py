@@ -18,12 +18,29 @@ from assistant.answer.common import (
 from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.facts import best_fact_segment, fact_body, fact_rule, is_meta, meta_fact
 from assistant.query.model import Query
-from assistant.records import Answer, Citation, DocMeta
+from assistant.records import Answer, Citation, DocMeta, Passage
 from assistant.vocab.tokens import folded_tokens
 
-__all__ = ["compose_list", "compose_compare", "section_children", "asked_heading", "MAX_CHILDREN"]
+__all__ = [
+    "compose_list",
+    "compose_compare",
+    "section_children",
+    "asked_heading",
+    "full_heading",
+    "MAX_CHILDREN",
+]
 
-MAX_CHILDREN = 12  # sub-sections listed; a section with more is summarised, not counted
+MAX_CHILDREN = 12  # sub-sections a count is read from (``count_sections``); more are listed, not counted
+# every item of a list is written (issue 12: a list cut short hid the rest); a long list shares
+# this many characters, each item shortened to its share (never below ``LEAST_ITEM``), and the
+# citations hold every item whole
+LIST_CHARS = 1400
+LEAST_ITEM = 50
+
+
+def _share(n: int, most: int) -> int:
+    """The characters each of ``n`` items may take."""
+    return max(LEAST_ITEM, min(most, LIST_CHARS // max(n, 1)))
 
 
 _LIST_FUNCTION = frozenset(
@@ -51,16 +68,34 @@ def asked_heading(folded: str) -> str | None:
     return None
 
 
+def full_heading(title: str, p: Passage) -> str:
+    """A heading as the plan writes it on the passage's first line: the loader keeps the title
+    before a colon ("1.4. Mục tiêu 4"), the line goes on with what the part is about ("1.4. Mục
+    tiêu 4: Trong lĩnh vực y tế", "12. Ủy ban nhân dân các xã: Gia Thuận, Tân Điền")."""
+    first = p.text.lstrip().split("\n", 1)[0].strip()
+    if len(first) <= 200 and fold_(first).startswith(fold_(title).strip()):
+        return first
+    return title
+
+
 def _heading_terms(text: str) -> list[str]:
     """Words a section heading may share with the question ("nhiệm vụ trọng tâm" included)."""
     return [t for t in dict.fromkeys(folded_tokens(text)) if t not in _LIST_FUNCTION and not t.isdigit()]
 
 
+# "Ủy ban nhân dân các xã: Gia Thuận, Tân Điền, Gò Công Đông": after the colon, names separated
+# by commas are the members of the group the heading names, not its duties: they stay
+_NAMES = re.compile(r"^[^,;.:]{2,40}(?:,\s*[^,;.:]{2,40})+\.?$")
+
+
 def _item_label(text: str, max_chars: int = 110) -> str:
-    """A list item as an official would name it: the part before ":" when it is short."""
+    """A list item as an official would name it: the part before ":" when it is short (unless
+    what follows is a list of names)."""
     line = text.strip().lstrip("-–•*+ ").strip()
-    head, colon, _ = line.partition(":")
-    if colon and 8 <= len(head) <= 90:
+    head, colon, rest = line.partition(":")
+    # "Chỉ tiêu 1: Tỷ số giới tính …": a numbered label names nothing, what follows is the item
+    numbered_label = bool(re.search(r"\d", head)) and len(head.split()) <= 3
+    if colon and 8 <= len(head) <= 90 and not _NAMES.match(rest.strip()) and not numbered_label:
         line = head
     return shorten(line, max_chars)
 
@@ -100,6 +135,8 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
         p = h.passage
         for depth in range(1, len(p.section) + 1):
             heading = p.section[depth - 1]
+            if depth == len(p.section):
+                heading = full_heading(heading, p)
             cov = coverage(terms, heading, idf)
             words = [t for t in folded_tokens(heading) if t not in _LIST_FUNCTION and not _ENUM_ONLY.match(t)]
             precision = sum(t in tset for t in words) / len(words) if words else 0.0
@@ -124,11 +161,12 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
         return (rows or _section_lines(query, doc, prefix, hit, ev, docs)), cov
     cites = Cites(docs)
     items = []
-    for title, ps in list(children.items())[:MAX_CHILDREN]:
+    width = _share(len(children), 110)
+    for title, ps in children.items():
         first = ps[0]
         label = title if not _ENUM_ONLY.match(title) else (_lines(first.text) or [first.text])[0]
         n = cites.add(first, _lines(first.text)[0] if _lines(first.text) else "", hit.score)
-        items.append(f"{_item_label(label)} [{n}]")
+        items.append(f"{_item_label(label, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(
         question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
@@ -161,10 +199,11 @@ def _section_rows(
         return None
     cites = Cites(docs)
     items = []
-    for p in rows[:MAX_CHILDREN]:
+    width = _share(len(rows), 200)
+    for p in rows:
         first = _lines(p.text)[0] if _lines(p.text) else p.text
         n = cites.add(p, first, hit.score)
-        items.append(f"{shorten(first, 200)} [{n}]")
+        items.append(f"{shorten(first, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(
         question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
@@ -180,7 +219,8 @@ def _section_lines(
     pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
     # the section's own passages and those of a lone sub-heading under it, in the plan's order
     own = [p for p in pool if tuple(p.section[:n]) == tuple(prefix)]
-    heading = fold_(prefix[-1]).strip() if prefix else ""
+    title = full_heading(prefix[-1], own[0]) if own and prefix and len(own[0].section) == n else ""
+    heading = fold_(title or (prefix[-1] if prefix else "")).strip()
     lines = [
         (p, ln)
         for p in own
@@ -190,7 +230,8 @@ def _section_lines(
     ]
     lines = _named_group(lines, set(folded_tokens(query.folded or query.text)))
     cites = Cites(docs)
-    found = [(_item_label(ln, 160), cites.add(p, ln, hit.score)) for p, ln in lines]
+    width = _share(len(lines), 160)
+    found = [(_item_label(ln, width), cites.add(p, ln, hit.score)) for p, ln in lines]
     if len(found) < 2:
         return None
     # one [n] after the last item each passage gives, not after every item
@@ -198,7 +239,7 @@ def _section_lines(
         t + (f" [{n}]" if i + 1 == len(found) or found[i + 1][1] != n else "")
         for i, (t, n) in enumerate(found)
     ]
-    head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
+    head = f"{(title or prefix[-1]).rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(
         question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
     )
@@ -233,6 +274,24 @@ def _continued(top, ev: Evidence) -> list:
     return [top, *same[ids.index(top.id) + 1 : ids.index(top.id) + 4]]
 
 
+def _unbroken(top: Passage, ev: Evidence) -> tuple[str, Passage | None]:
+    """A passage that stops mid-sentence ("… ưu tiên các địa bàn cấp độ") was cut by the loader
+    where a hard-wrapped line began with a number ("1. Cấp ngay mì tôm, …"): the sentence ends
+    on the first line of the plan's next passage, which is joined back (and that passage returned)."""
+    text = top.text.rstrip()
+    if not text or text[-1] in '.;:!?…)”"':
+        return top.text, None
+    same = ev.doc_passages.get(top.doc, [])
+    ids = [p.id for p in same]
+    if top.id not in ids or ids.index(top.id) + 1 >= len(same):
+        return top.text, None
+    after = same[ids.index(top.id) + 1]
+    first = _lines(after.text)[:1]
+    if not first:
+        return top.text, None
+    return f"{text} {first[0]}", after
+
+
 def compose_list(ctx: AnswerContext) -> Answer | None:
     """A section's sub-sections, else the items (lines, bullets) of the best passage."""
     query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
@@ -257,21 +316,24 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         group = [top]
     if len(lines) >= 3:
         body = [ln for ln in lines if not ln.endswith(":")] or lines
-        items = [_item_label(x) for x in body[:8]]
-        n = cites.add(top, lines[0], hit.score)
+        items = [_item_label(x, _share(len(body), 110)) for x in body]
+        cites.add(top, lines[0], hit.score)
         for p in group[1:]:
             cites.add(p, _lines(p.text)[0] if _lines(p.text) else "", hit.score)
         items[-1] += " " + "".join(f"[{c.n}]" for c in cites.items)
     else:
-        segs = segments(top.text)
-        n = cites.add(top, quote_for(top, query, idf), hit.score)
+        cites.add(top, quote_for(top, query, idf), hit.score)
+        text, after = _unbroken(top, ev)
+        if after is not None:
+            cites.add(after, _lines(after.text)[0], hit.score)
+        segs = segments(text)
         if len(segs) >= 3:
             # the segments that cover the question, in the plan's order
-            scored = sorted(segs, key=lambda ab: -coverage(query.terms, top.text[ab[0] : ab[1]], idf))[:4]
-            items = [shorten(top.text[a:b], 160) for a, b in sorted(scored)]
+            scored = sorted(segs, key=lambda ab: -coverage(query.terms, text[ab[0] : ab[1]], idf))[:4]
+            items = [shorten(text[a:b], 160) for a, b in sorted(scored)]
         else:
-            items = [shorten(top.text, 450)]
-        items[-1] += f" [{n}]"
+            items = [shorten(text, 450)]
+        items[-1] += " " + "".join(f"[{c.n}]" for c in cites.items)
     return Answer(
         question=query.text,
         answer=_format_items(items, f"Theo {plan_label(top.doc, docs)}:"),

@@ -24,7 +24,7 @@ from assistant.records import DocMeta
 from assistant.textnorm import fold, nfc
 from assistant.vocab.abbreviations import expand_abbreviations
 from assistant.vocab.documents import DOC_KINDS, DocMention, doc_mentions, kind_label
-from assistant.vocab.places import PLACE_MARKER, merged_into, province_names
+from assistant.vocab.places import PLACE_MARKER, merged_into, province_names, province_of_alias
 from assistant.vocab.places import locality_of as issuer_locality
 from assistant.vocab.tokens import content_terms, syllables
 
@@ -64,7 +64,9 @@ def _find_places(
     known = set(cat.provinces) | set(cat.districts) | set(cat.localities)
     for name in province_names():
         f = fold(name)
-        if any(f in k or k in f for k in known):
+        # "TP HCM" is loaded when "Hồ Chí Minh" is: an alias is its province
+        own = fold(province_of_alias().get(f, name))
+        if any(f in k or k in f or own in k or k in own for k in known):
             continue
         for m in re.finditer(rf"(?<![a-z0-9]){re.escape(f)}(?![a-z0-9])", folded):
             orig = q[idx[m.start()] : idx[m.end() - 1] + 1]
@@ -95,12 +97,20 @@ def _find_places(
             r"((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s?){1,3})",
             q,
         ):
-            name = m.group(2).strip()
-            f = fold(name)
-            if f in known or not name[:1].isupper():
+            # a name is the run of capitalised words ("Châu Thành"); "TP HCM đặt …" ends at "đặt"
+            # (the character range above holds lower-case letters with diacritics too)
+            words = m.group(2).split()
+            n = next((i for i, w in enumerate(words) if not w[:1].isupper()), len(words))
+            name = " ".join(words[:n])
+            if not name:
                 continue
             if any(idx[a] <= m.start(2) <= idx[b - 1] for a, b, _, _ in found):
                 continue  # "TP HCM": the name is a loaded place's alias, found above
+            f = fold(name)
+            alias = province_of_alias()
+            province = alias.get(fold(f"{m.group(1)} {name}")) or alias.get(f)
+            if f in known or not name[:1].isupper() or (province and fold(province) in known):
+                continue  # "TP HCM" is Hồ Chí Minh, loaded
             if fold(m.group(0).strip()) in cat.corpus_folded or f in cat.corpus_folded:
                 continue
             missing = name

@@ -129,6 +129,14 @@ def _fact_kind(f: str) -> str | None:
     return None
 
 
+# "các xã nào", "những công ty nào", "gồm những đơn vị nào": the plural marker before "nào/gì"
+# asks for every member, not one (Vietnamese marks plurality with "các/những"; "gồm" introduces
+# the members of a group)
+_PLURAL_ASK = re.compile(r"\b(cac|nhung) [a-z]+( [a-z]+){0,2} (nao|gi)\b")
+_MEMBERS = re.compile(r"\bgom (co )?(cac|nhung) [a-z]+( [a-z]+){0,2} (nao|gi)\b")
+# "đặt chỉ tiêu gì trong lĩnh vực y tế": a plan's targets are grouped under a heading per field;
+# the targets of one field are asked, not one figure
+_TARGETS_ASK = re.compile(r"\b(chi tieu|muc tieu) (gi|nao)\b(?!.*\b(bao nhieu|may)\b)")
 _UNIT_ABOUT = re.compile(r"\b(gop phan|gop suc|dong gop|ky vong|chuan bi|the nao|ra sao|lam sao|o dau)\b")
 _SOURCE_FACT = re.compile(r"\b(theo de nghi cua|can cu (vao )?(van ban|ke hoach|nghi quyet|ket luan) nao)\b")
 _PLACE_FACT = re.compile(r"\b(xa nao|huyen nao|o dau|tai dau|dia diem nao)\b")
@@ -152,8 +160,10 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "compare", fact, None
     if fact in ("signer", "doc_number", "issuer", "recipient"):
         return "fact", fact, None
-    if _SOURCE_FACT.search(f):
+    if _SOURCE_FACT.search(f) and not _PLURAL_ASK.search(f):
         return "fact", fact, None
+    if _MEMBERS.search(f) and not _LEAD.search(f) and not _PARTNER.search(f):
+        return "list", None, None  # "gồm những đơn vị nào": the group's members
     if who or re.search(r"\bdo (ai|don vi nao|co quan nao|so nao)\b", f):
         if _PARTNER.search(f) and not re.search(r"\bchu tri\b", f):
             return "partner_unit", None, None
@@ -174,8 +184,12 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "lead_unit", None, None
     if _PARTNER.search(f) and re.search(r"\b(don vi|co quan)\s+phoi hop\b", f):
         return "partner_unit", None, None
-    if re.search(r"\b(liet ke|ke ten|ke ra)\b", f) or (fact == "target" and _LIST.search(f)):
+    if re.search(r"\b(liet ke|ke ten|ke ra)\b", f) or (
+        fact == "target" and (_LIST.search(f) or _TARGETS_ASK.search(f))
+    ):
         return "list", None, None  # "liệt kê / những chỉ tiêu nào": every target, not one fact
+    if _SOURCE_FACT.search(f) or (_PLACE_FACT.search(f) and _PLURAL_ASK.search(f)):
+        return "list", None, None  # "theo đề nghị của những công ty nào", "các xã nào": every one
     if fact or _PLACE_FACT.search(f):
         return "fact", fact, None
     if _LIST.search(f):

@@ -25,6 +25,7 @@ __all__ = [
     "place_key",
     "locality_of",
     "locality_label",
+    "province_of_alias",
 ]
 
 # words that introduce a place in a question (folded): "tỉnh X", "ở X", "của X"
@@ -52,6 +53,16 @@ def province_names() -> tuple[str, ...]:
 def province_aliases() -> dict[str, tuple[str, ...]]:
     """folded province name → the other ways it is written ("Hồ Chí Minh" → "TP HCM", "TPHCM" …)."""
     return {fold(p["name"]): tuple(p.get("aliases", ())) for p in units_data().get("provinces", [])}
+
+
+@lru_cache(maxsize=1)
+def province_of_alias() -> dict[str, str]:
+    """Each province name or alias (folded) → the province's name ("tp hcm" → "Hồ Chí Minh")."""
+    return {
+        fold(n): p["name"]
+        for p in units_data().get("provinces", [])
+        for n in [p["name"], *p.get("aliases", [])]
+    }
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,8 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.answer.common import AnswerContext, Evidence, refusal
+from assistant.answer.enumerations import inline_list, member_list
+from assistant.answer.evidence import coverage
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.lists import asked_heading, compose_list, section_children
 from assistant.query.model import Intent, Query
@@ -19,24 +21,42 @@ __all__ = ["ListHandler", "heading_items"]
 # the asked noun phrase must be (nearly) all in the heading: "những mục tiêu cụ thể nào"
 # lists "2. Mục tiêu cụ thể đến năm 2030", not any heading sharing one word
 HEADING_MATCH = 0.75
+# "trong phần Tổ chức thực hiện", "trong lĩnh vực y tế": the part of the plan named after
+# "phần/mục/nội dung" holds the items; plans group their targets by field ("1.4. Mục tiêu 4:
+# Trong lĩnh vực y tế"), so "lĩnh vực X" names such a heading with its own words
 _PART = re.compile(
-    r"\b(?:trong|o|tai|thuoc) (?:phan|muc|noi dung) ((?:(?!(?:cua|gom|co|la|nao|gi)\b)[a-z0-9]+\s*){1,6})"
+    r"\b(?:trong|o|tai|thuoc) (?:phan |muc |noi dung )?((?:linh vuc )?(?:(?!(?:cua|gom|co|la|nao|gi)\b)"
+    r"[a-z0-9]+\s*){1,6})"
 )
+_NAMED_PART = re.compile(r"\b(?:trong|o|tai|thuoc) (?:phan|muc|noi dung|linh vuc)\b")
 
 
 def heading_items(ctx: AnswerContext) -> Answer | None:
     """ "Những mục tiêu chủ yếu nào?": the items under the heading the plural phrase names."""
+    return heading_match(ctx)[0]
+
+
+def heading_match(ctx: AnswerContext) -> tuple[Answer | None, float]:
+    """ "Những mục tiêu chủ yếu nào?": the items under the heading the plural phrase names, and
+    how much of the question that heading covers (0 when none is named)."""
     folded = ctx.query.folded or ctx.query.text.lower()
     # "các đơn vị trong phần Tổ chức thực hiện": the section named after "phần/mục" holds the
     # items; else the plural phrase itself names the heading ("những mục tiêu chủ yếu nào")
-    part = _PART.search(folded)
+    part = _PART.search(folded) if _NAMED_PART.search(folded) else None
     for phrase in (part.group(1) if part else None, asked_heading(folded)):
         if not phrase:
             continue
         listed, cov = section_children(ctx, heading=phrase)
         if listed is not None and cov >= HEADING_MATCH:
-            return listed
-    return None
+            return listed, _heading_cover(ctx, listed)
+    return None, 0.0
+
+
+def _heading_cover(ctx: AnswerContext, listed: Answer) -> float:
+    """How much of the question the listed section's heading path covers."""
+    if not listed.citations:
+        return 0.0
+    return coverage(ctx.query.terms, listed.citations[0].section, ctx.idf)
 
 
 class ListHandler(Handler):
@@ -49,7 +69,16 @@ class ListHandler(Handler):
         return add_plan_passages(ev, snapshot, {h.passage.doc for h in ev.hits[:3]})
 
     def compose(self, ctx: AnswerContext) -> Answer | None:
-        listed = heading_items(ctx)
+        asked = asked_heading(ctx.query.folded or ctx.query.text.lower())
+        members = member_list(ctx, asked)
+        if members is not None:
+            return members  # "gồm những thành viên nào": the people the plan names, one by one
+        listed, heading_cov = heading_match(ctx)
+        # an enumeration whose lead-in names the items asked and covers more of the question than
+        # the heading ("Giám sát trọng điểm các bệnh: …" under "3. Phòng chống dịch bệnh")
+        inline = inline_list(ctx, asked, heading_cov if listed is not None else 0.0)
+        if inline is not None:
+            return inline
         if listed is not None:
             return listed
         listed, heading_cov = section_children(ctx)

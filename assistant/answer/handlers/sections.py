@@ -29,11 +29,13 @@ from assistant.textnorm import fold
 if TYPE_CHECKING:
     from assistant.snapshot import IndexSnapshot
 
-__all__ = ["SectionHandler", "SectionMatch", "find_section"]
+__all__ = ["SectionHandler", "SectionMatch", "find_section", "section_items"]
 
 PLANS_TRIED = 3  # the best-ranked plans whose outline is searched for the section
 MAX_ITEMS = 5  # lines of the answer (``extractive.MAX_LINES`` less the heading line)
-ITEM_CHARS = 320
+ITEM_CHARS = 320  # one item at most; fewer when many items share the answer (``ANSWER_CHARS``)
+MIN_ITEM_CHARS = 160
+ANSWER_CHARS = 1600  # a section of many items: each is shortened, none is left out
 # the enumerators a heading starts with: "I.", "1.", "1.1.", "a)", "-"
 _ENUM = re.compile(r"^\s*(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])[.)/]*\s+|^\s*[-–•*+]\s*")
 # words a heading adds to the section's own without changing what it holds
@@ -61,14 +63,16 @@ def _heading_words(heading: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", _ENUM.sub("", fold(heading)))
 
 
-def _precision(heading: str, forms: tuple[str, ...]) -> float:
+def _precision(heading: str, forms: tuple[str, ...], asked: frozenset[str] = frozenset()) -> float:
     """Share of the heading's words that are the section's ("1. Mục đích" 1.0, "I. MỤC ĐÍCH,
-    YÊU CẦU" 0.5): the narrower heading holds only what was asked."""
+    YÊU CẦU" 0.5): the narrower heading holds only what was asked. Words the question names
+    itself are asked too: "Mục đích, yêu cầu của kế hoạch …" is answered by "I. MỤC ĐÍCH, YÊU
+    CẦU" whole, not by another plan's "2. Yêu cầu"."""
     words = _heading_words(heading)
     if not words:
         return 0.0
     form = next(f for f in forms if re.search(rf"(?<![a-z0-9]){f}(?![a-z0-9])", " ".join(words)))
-    rest = [w for w in words if w not in form.split() and w not in _HEADING_FILLER]
+    rest = [w for w in words if w not in form.split() and w not in _HEADING_FILLER and w not in asked]
     return len(form.split()) / (len(form.split()) + len(rest))
 
 
@@ -101,6 +105,7 @@ def find_section(
     """The best heading of the asked section among ``plans`` (best ranked first)."""
     assert query.section is not None
     forms = SECTION_FORMS[query.section]
+    asked = frozenset(re.findall(r"[a-z0-9]+", query.folded or fold(query.text)))
     best: SectionMatch | None = None
     for rank, doc in enumerate(plans[:PLANS_TRIED]):
         passages = by_doc.get(doc, [])
@@ -136,10 +141,34 @@ def find_section(
             if len(fold(body)) - len(fold(heading)) < 20:
                 continue  # a bare heading: nothing under it to answer with
             cov = coverage(query.terms, body, idf) if query.terms else 0.0
-            score = _precision(heading, forms) + 0.3 * cov - 0.05 * len(prefix) - 0.25 * rank
+            score = _precision(heading, forms, asked) + 0.3 * cov - 0.05 * len(prefix) - 0.25 * rank
             if best is None or score > best.score:
                 best = SectionMatch(doc, heading, tuple(under), score)
     return best
+
+
+# a bullet of a Vietnamese plan opens with a capital ("- Tổ chức …"); a line opening "- 2030 phấn
+# đấu …" is the rest of "giai đoạn 2026 - 2030" cut by a hard wrap, not an item of its own
+_CONTINUATION = re.compile(r"^[-–]\s*(?:\d|[a-zđà-ỹ])")
+
+
+def section_items(text: str, heading: str = "") -> list[str]:
+    """The items of a section's passage, one per line, in the plan's order: the heading said in
+    the answer's head line is left out, and a line broken by a hard wrap is joined again."""
+    items: list[str] = []
+    for raw in text.split("\n"):
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if not items and heading and line.startswith(heading):
+            line = line[len(heading) :].strip(" :-–")  # said in the head line
+            if not line:
+                continue
+        if items and _CONTINUATION.match(line) and not items[-1].endswith((".", ";", ":", "!", "?")):
+            items[-1] += " " + line
+            continue
+        items.append(line.lstrip("-–•*+ ") or line)  # the answer writes its own bullets
+    return items
 
 
 def _plans(ev: Evidence, query: Query) -> list[str]:
@@ -180,19 +209,26 @@ class SectionHandler(Handler):
         if found is None:
             return _DELEGATES[query.intent].compose(ctx)
         cites = Cites(ctx.docs)
-        lines = []
+        items: list[tuple[str, int]] = []
         for p in found.passages[: MAX_ITEMS * 3]:
-            text = " ".join(p.text.split())
-            if text.startswith(found.heading):
-                text = text[len(found.heading) :].strip(" :-–")  # said in the head line
-            if not text:
-                continue
             n = cites.add(p, p.text, 1.0)
-            lines.append(f"{shorten(text, ITEM_CHARS)} [{n}]")
+            items += [(x, n) for x in section_items(p.text, found.heading)]
+        if not items:
+            return _DELEGATES[query.intent].compose(ctx)
+        # every item is written, shortened to share the answer's room; the citations hold them whole
+        width = max(MIN_ITEM_CHARS, min(ITEM_CHARS, ANSWER_CHARS // len(items)))
+        # one [n] after the last item each passage gives, not after every item
+        lines = [
+            shorten(t, width) + (f" [{n}]" if i + 1 == len(items) or items[i + 1][1] != n else "")
+            for i, (t, n) in enumerate(items)
+        ]
         if len(lines) > MAX_ITEMS:
             # more items than lines: pack them, the citations hold every item whole
             per = -(-len(lines) // MAX_ITEMS)
-            lines = ["; ".join(lines[i : i + per]) for i in range(0, len(lines), per)]
+            lines = [
+                "; ".join(x.rstrip(" .;") if not x.endswith("]") else x for x in lines[i : i + per])
+                for i in range(0, len(lines), per)
+            ]
         head = f"{found.heading.strip().rstrip(':')} — {plan_label(found.doc, ctx.docs)}:"
         return Answer(
             question=query.text,

@@ -1,0 +1,167 @@
+"""Lists written inside one passage: an enumeration after a lead-in, and the members of a team.
+
+Vietnamese plans often give the items of a list in one sentence rather than under a heading:
+a lead-in naming the kind of item, then ":" or "gồm", then the items separated by "," or ";"
+("Giám sát trọng điểm các bệnh: sốt xuất huyết, tay chân miệng, …", "Xét đề nghị của 03 đơn vị
+gồm: Công ty A …; Công ty B …; Công ty C …", "Ủy ban nhân dân các xã: Gia Thuận, Tân Điền, …").
+A team (đoàn kiểm tra, tổ công tác, ban chỉ đạo) lists its members one per item, each opened by
+an honorific and closed by the member's role ("4.1. Ông Hoàng Văn Thuân - Trưởng đoàn: …"); the
+loader records those names as the passage's ``persons``.
+
+``inline_list`` answers "những X nào" from such an enumeration when its lead-in names the X
+asked (and covers more of the question than any heading does); ``member_list`` answers "gồm
+những thành viên nào" from the items naming people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer.common import AnswerContext, Cites, plan_label, relevance
+from assistant.answer.evidence import coverage, shorten
+from assistant.records import Answer, Passage
+from assistant.textnorm import fold
+from assistant.vocab.tokens import folded_tokens
+
+__all__ = ["Enumeration", "enumerations", "inline_list", "member_list", "PERSON_NOUNS"]
+
+ITEM_CHARS = 200
+LINE_CHARS = 160  # a line of short names
+MAX_ITEMS = 20  # an enumeration longer than this is a paragraph, not a list of names
+# an item of a comma enumeration is a name or a noun phrase ("tay chân miệng", "Gò Công Đông"),
+# not a clause: a longer piece means the commas separate clauses of a sentence
+COMMA_ITEM_CHARS = 60
+# the words a question uses for the people of a team ("đoàn kiểm tra gồm những thành viên nào",
+# "thành phần tổ công tác gồm những ai", "những cán bộ nào")
+PERSON_NOUNS = frozenset({"thanh vien", "thanh phan", "nguoi", "can bo", "ai"})
+
+# "4.1. Ông.", "Bà", "Đ/c", "Đồng chí" open a member's item (``ingest.persons`` reads the name)
+_HONORIFIC = re.compile(r"^(?:[-–•*+]\s*)?(?:\d+(?:\.\d+)*\.?\s+)?(?:Ông|Bà|Đ/c|Đồng chí)\.?\s+\S")
+# the lead-in ends at the first ":" or at "gồm"/"bao gồm" (with or without a colon)
+_LEAD_IN = re.compile(r"^(?P<lead>[^:\n]{3,160}?)(?:\s+(?:bao\s+)?gồm\s*:?|\s*:)\s+(?P<rest>\S.*)$")
+# the enumeration ends with its sentence: ". " before a capital (not "01.6/GĐN", not "dại...")
+_SENTENCE_END = re.compile(r"(?<![.\d])\.\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    """One lead-in and its items, in one passage."""
+
+    passage: Passage
+    lead: str
+    items: tuple[str, ...]
+    line: str  # the line the enumeration is written on (its quote)
+
+
+def _items(rest: str) -> list[str]:
+    body = _SENTENCE_END.split(rest, maxsplit=1)[0].strip()
+    semi = [x.strip(" .") for x in body.split(";") if x.strip(" .")]
+    if len(semi) >= 2:
+        return semi  # items that hold commas themselves are separated by ";"
+    commas = [x.strip(" .") for x in re.split(r",\s*|\s+và\s+(?=[^,]*$)", body) if x.strip(" .")]
+    if len(commas) >= 3 and all(len(x) <= COMMA_ITEM_CHARS for x in commas):
+        return commas
+    return []
+
+
+def enumerations(p: Passage) -> list[Enumeration]:
+    """The enumerations a passage writes, one per line that holds one."""
+    out = []
+    for raw in p.text.split("\n"):
+        line = " ".join(raw.split())
+        m = _LEAD_IN.match(line)
+        if not m:
+            continue
+        items = _items(m.group("rest"))
+        if 2 <= len(items) <= MAX_ITEMS:
+            out.append(Enumeration(p, m.group("lead").strip(" -–•*+"), tuple(items), line))
+    return out
+
+
+def _names_asked(enum: Enumeration, asked: list[str]) -> bool:
+    """The lead-in names the kind of item asked ("các bệnh", "các xã"), or the items open with it
+    ("Công ty cổ phần …" for "những công ty nào")."""
+    lead = set(folded_tokens(enum.lead))
+    if all(w in lead for w in asked):
+        return True
+    n = len(asked)
+    return all(folded_tokens(x)[:n] == asked for x in enum.items)
+
+
+def _answer(ctx: AnswerContext, head: str, parts: list[tuple[Passage, str, str]]) -> Answer:
+    """The items (passage, item, quote) one per line, packed five lines at most; one [n] per
+    passage after its last item. No item is left out: the answer is the whole list."""
+    cites = Cites(ctx.docs)
+    found = [(shorten(t, ITEM_CHARS), cites.add(p, quote, 1.0)) for p, t, quote in parts]
+    items = [
+        t + (f" [{n}]" if i + 1 == len(found) or found[i + 1][1] != n else "")
+        for i, (t, n) in enumerate(found)
+    ]
+    if len(items) > 5:
+        # short names ("sốt xuất huyết", "Gia Thuận") share lines up to ``LINE_CHARS``; longer
+        # items are packed evenly into five lines
+        if max(len(t) for t in items) <= COMMA_ITEM_CHARS:
+            rows: list[str] = []
+            for t in items:
+                if rows and len(rows[-1]) + len(t) + 2 <= LINE_CHARS:
+                    rows[-1] += ", " + t
+                else:
+                    rows.append(t)
+            items = rows
+        else:
+            per = -(-len(items) // 5)
+            items = ["; ".join(items[i : i + per]) for i in range(0, len(items), per)]
+    return Answer(
+        question=ctx.query.text,
+        answer="\n".join([head, *(f"• {x}" for x in items)]),
+        intent="list",
+        citations=cites.items,
+    )
+
+
+def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | None:
+    """The enumeration among the best passages whose lead-in names the items asked, when its
+    lead-in and heading cover more of the question than ``beat`` (the best heading's cover)."""
+    if not asked:
+        return None
+    query, hits = ctx.query, ctx.hits[:6]
+    words = asked.split()
+    best: tuple[float, Enumeration] | None = None
+    for r, h in zip(relevance(query, hits, ctx.idf), hits):
+        for e in enumerations(h.passage):
+            if not _names_asked(e, words):
+                continue
+            cov = coverage(query.terms, " ".join((e.lead, *h.passage.section[-1:])), ctx.idf)
+            score = cov + 0.1 * r
+            if best is None or score > best[0]:
+                best = (score, e)
+    if best is None or best[0] <= beat:
+        return None
+    e = best[1]
+    head = f"{e.lead.rstrip(':')} — {plan_label(e.passage.doc, ctx.docs)}:"
+    return _answer(ctx, head, [(e.passage, x, e.line) for x in e.items])
+
+
+def member_list(ctx: AnswerContext, asked: str | None) -> Answer | None:
+    """ "Đoàn kiểm tra gồm những thành viên nào": the items of the best plan naming people,
+    each as the plan writes it ("Ông Hoàng Văn Thuân - Trưởng đoàn")."""
+    if not asked or fold(asked) not in PERSON_NOUNS:
+        return None
+    docs = list(dict.fromkeys(h.passage.doc for h in ctx.hits[:3]))
+    for doc in docs:
+        pool = ctx.evidence.doc_passages.get(doc) or [h.passage for h in ctx.hits if h.passage.doc == doc]
+        people = [p for p in pool if p.persons]
+        if len(people) < 2:
+            continue
+        parts = [
+            # the member and the role: the part before the duties (": Phụ trách chung …")
+            (p, ln.split(":", 1)[0].strip(), ln)
+            for p in people
+            for ln in (x.strip() for x in p.text.split("\n"))
+            if _HONORIFIC.match(ln)
+        ]
+        if len(parts) < 2:
+            continue
+        return _answer(ctx, f"Thành viên — {plan_label(doc, ctx.docs)}:", parts)
+    return None

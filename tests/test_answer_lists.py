@@ -1,0 +1,274 @@
+"""Lists and sections (issue 12, classes 3 and 9): every item of the list asked, whether the plan
+writes it under a heading, inside one sentence ("các bệnh: a, b, c"), as a team's members or as a
+section of numbered lines. Tiny inline plans written the way Vietnamese plans are, exact answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.common import Evidence
+from assistant.answer.evidence import Idf
+from assistant.answer.registry import compose
+from assistant.query import Catalog, parse_question
+from assistant.query.model import Intent
+from assistant.records import DocMeta, Hit, Passage
+
+DOCS = {
+    "l.md": DocMeta(doc="l.md", number="30/KH-UBND", doc_type="Kế hoạch", province="Tỉnh L"),
+    "k.md": DocMeta(doc="k.md", number="1105/KH-ĐKT", doc_type="Kế hoạch", province="Tỉnh L"),
+}
+HEALTH = Passage(
+    id="l-health",
+    doc="l.md",
+    kind="article",
+    section=("IV. NỘI DUNG", "3. Công tác phòng chống dịch bệnh truyền nhiễm", "a)"),
+    text="a) Giám sát dịch bệnh\n- Thiết lập chế độ báo cáo nhanh hàng ngày trong thời gian lũ lụt.\n"
+    "- Giám sát trọng điểm các bệnh: sốt xuất huyết, tay chân miệng, tiêu chảy cấp, tả, lỵ, cúm mùa, "
+    "Leptospira, dại...",
+)
+INTESTINE = Passage(
+    id="l-intestine",
+    doc="l.md",
+    kind="article",
+    section=("IV. NỘI DUNG", "3. Công tác phòng chống dịch bệnh truyền nhiễm", "b)"),
+    text="b) Phòng chống bệnh đường ruột\n- Hướng dẫn người dân ăn chín, uống chín.",
+)
+# the loader keeps a heading's title before its colon; the line goes on with the field
+TARGETS = Passage(
+    id="l-targets",
+    doc="l.md",
+    kind="article",
+    section=("II. MỤC TIÊU", "1.4. Mục tiêu 4"),
+    text="1.4. Mục tiêu 4: Trong lĩnh vực y tế\n"
+    "- Chỉ tiêu 1: Tỷ số giới tính khi sinh ở mức 107 trẻ trai/100 trẻ gái.\n"
+    "- Chỉ tiêu 2: Tỷ lệ tử vong bà mẹ dưới 4/100.000 trẻ sinh ra sống.",
+)
+OTHER_TARGETS = Passage(
+    id="l-targets-5",
+    doc="l.md",
+    kind="article",
+    section=("II. MỤC TIÊU", "1.5. Mục tiêu 5"),
+    text="1.5. Mục tiêu 5: Trong lĩnh vực giáo dục\n- Chỉ tiêu 1: Nội dung về giới được đưa vào chương trình.",
+)
+# a section of five numbered lines in two passages (the loader took "4. Trong giai đoạn 2026" for
+# a heading where "- 2030" was hard-wrapped)
+GOALS = Passage(
+    id="l-goals",
+    doc="l.md",
+    kind="article",
+    section=("III. MỤC TIÊU CHỦ YẾU",),
+    text="III. MỤC TIÊU CHỦ YẾU\n1. 100% cán bộ có trình độ đại học Luật trở lên.\n"
+    "2. 100% các Sở, ngành bố trí công chức làm công tác xây dựng pháp luật.\n"
+    "3. 100% các xã, phường bố trí công chức xây dựng chính sách, pháp luật.",
+)
+GOALS_2 = Passage(
+    id="l-goals-4",
+    doc="l.md",
+    kind="article",
+    section=("III. MỤC TIÊU CHỦ YẾU", "4. Trong giai đoạn 2026"),
+    text="4. Trong giai đoạn 2026\n- 2030 phấn đấu có ít nhất 10% cán bộ từ nguồn thu hút người có tài năng.\n"
+    "5. 100% cán bộ được tập huấn, bồi dưỡng kỹ năng xây dựng pháp luật.",
+)
+TEAM = [
+    Passage(
+        id=f"k-4.{i}",
+        doc="k.md",
+        kind="article",
+        section=("4. Phân công nhiệm vụ", f"4.{i}. Ông. {name} - {role}"),
+        persons=(name,),
+        text=f"4.{i}. Ông. {name} - {role}: {duty}",
+    )
+    for i, (name, role, duty) in enumerate(
+        [
+            ("Hoàng Văn Thuân", "Trưởng đoàn", "Phụ trách chung; chỉ đạo toàn diện hoạt động của Đoàn."),
+            ("Đỗ Mạnh Cường", "Phó Trưởng đoàn", "Chủ trì kiểm tra hồ sơ pháp lý."),
+            ("Vũ Việt Linh", "Thư ký đoàn", "Lập biên bản kiểm tra."),
+        ],
+        start=1,
+    )
+]
+TEAM_DUTY = Passage(
+    id="k-6.1",
+    doc="k.md",
+    kind="article",
+    section=("6. Những vấn đề khác",),
+    text="6.1. Đối với Đoàn kiểm tra: Các thành viên Đoàn thực hiện nghiêm túc Kế hoạch và nhiệm vụ được phân công.",
+)
+ALL = [HEALTH, INTESTINE, TARGETS, OTHER_TARGETS, GOALS, GOALS_2, *TEAM, TEAM_DUTY]
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return Catalog.build(DOCS, ALL)
+
+
+@pytest.fixture(scope="module")
+def idf() -> Idf:
+    return Idf.build(p.text for p in ALL)
+
+
+def hits(*ps: Passage) -> list[Hit]:
+    return [Hit(passage=p, score=1.0 - 0.1 * i, dense=0.85 - 0.02 * i, rank=i + 1) for i, p in enumerate(ps)]
+
+
+def ev(*ps: Passage) -> Evidence:
+    return Evidence(hits=hits(*ps), doc_passages={d: [p for p in ALL if p.doc == d] for d in DOCS})
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Các xã nào được giao nhiệm vụ trong kế hoạch bảo vệ môi trường biển?",
+        "Kế hoạch được lập theo đề nghị của những công ty nào?",
+        "Các đơn vị được kiểm tra gồm những đơn vị nào?",
+        "Kế hoạch đặt chỉ tiêu gì trong lĩnh vực y tế?",
+        "doan kiem tra gom nhung thanh vien nao",
+    ],
+)
+def test_plural_questions_ask_for_a_list(cat, question):
+    assert parse_question(question, cat).intent is Intent.LIST
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Kế hoạch được lập theo đề nghị của đơn vị nào?", Intent.FACT),  # one, not a list
+        ("Lễ phát động tổ chức ở xã nào?", Intent.FACT),
+        ("Các đơn vị nào chủ trì tuyên truyền?", Intent.LEAD_UNIT),
+    ],
+)
+def test_singular_and_lead_questions_keep_their_family(cat, question, intent):
+    assert parse_question(question, cat).intent is intent
+
+
+def test_an_enumeration_inside_a_sentence_is_the_list(cat, idf):
+    q = parse_question("Kế hoạch 30 giám sát trọng điểm những bệnh nào?", cat)
+    ans = compose(q, ev(HEALTH, INTESTINE), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        "Giám sát trọng điểm các bệnh — Kế hoạch 30/KH-UBND (Tỉnh L):",
+        "• sốt xuất huyết, tay chân miệng, tiêu chảy cấp, tả, lỵ, cúm mùa, Leptospira, dại [1]",
+    ]
+    assert ans.citations[0].passage_id == HEALTH.id
+
+
+def test_the_targets_of_a_field_named_after_the_headings_colon(cat, idf):
+    q = parse_question("Kế hoạch 30 đặt chỉ tiêu gì trong lĩnh vực y tế?", cat)
+    ans = compose(q, ev(OTHER_TARGETS, TARGETS), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        "1.4. Mục tiêu 4: Trong lĩnh vực y tế — Kế hoạch 30/KH-UBND (Tỉnh L):",
+        "• Chỉ tiêu 1: Tỷ số giới tính khi sinh ở mức 107 trẻ trai/100 trẻ gái.",
+        "• Chỉ tiêu 2: Tỷ lệ tử vong bà mẹ dưới 4/100.000 trẻ sinh ra sống. [1]",
+    ]
+
+
+def test_a_section_asked_whole_gives_every_item_uncut(cat, idf):
+    q = parse_question("Kế hoạch 30 đặt ra những mục tiêu chủ yếu nào?", cat)
+    ans = compose(q, ev(GOALS, GOALS_2), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        "III. MỤC TIÊU CHỦ YẾU — Kế hoạch 30/KH-UBND (Tỉnh L):",
+        "• 1. 100% cán bộ có trình độ đại học Luật trở lên.",
+        "• 2. 100% các Sở, ngành bố trí công chức làm công tác xây dựng pháp luật.",
+        "• 3. 100% các xã, phường bố trí công chức xây dựng chính sách, pháp luật. [1]",
+        "• 4. Trong giai đoạn 2026 - 2030 phấn đấu có ít nhất 10% cán bộ từ nguồn thu hút người có tài năng.",
+        "• 5. 100% cán bộ được tập huấn, bồi dưỡng kỹ năng xây dựng pháp luật. [2]",
+    ]
+
+
+def test_a_teams_members_are_the_people_it_names(cat, idf):
+    q = parse_question("Đoàn kiểm tra 1105 gồm những thành viên nào?", cat)
+    ans = compose(q, ev(TEAM_DUTY, *TEAM), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        "Thành viên — Kế hoạch 1105/KH-ĐKT (Tỉnh L):",
+        "• 4.1. Ông. Hoàng Văn Thuân - Trưởng đoàn [1]",
+        "• 4.2. Ông. Đỗ Mạnh Cường - Phó Trưởng đoàn [2]",
+        "• 4.3. Ông. Vũ Việt Linh - Thư ký đoàn [3]",
+    ]
+
+
+def test_a_heading_that_names_a_group_keeps_its_members(idf):
+    docs = {"m.md": DocMeta(doc="m.md", number="556/KH-UBND", doc_type="Kế hoạch", province="Tỉnh M")}
+    communes = Passage(
+        id="m-12",
+        doc="m.md",
+        kind="article",
+        section=("IV. TỔ CHỨC THỰC HIỆN", "12. Ủy ban nhân dân các xã"),
+        text="12. Ủy ban nhân dân các xã: Gia Thuận, Tân Điền, Gò Công Đông, Tân Phú Đông\n"
+        "- Xây dựng kế hoạch cụ thể hóa các nhiệm vụ bảo vệ môi trường biển.",
+    )
+    cat = Catalog.build(docs, [communes])
+    q = parse_question("Các xã nào được giao nhiệm vụ trong kế hoạch 556?", cat)
+    ans = compose(q, Evidence(hits=hits(communes), doc_passages={"m.md": [communes]}), docs, idf=idf)
+    assert ans.answer.splitlines() == [
+        "12. Ủy ban nhân dân các xã — Kế hoạch 556/KH-UBND (Tỉnh M):",
+        "• Gia Thuận",
+        "• Tân Điền",
+        "• Gò Công Đông",
+        "• Tân Phú Đông [1]",
+    ]
+
+
+def test_purpose_and_requirement_asked_together_is_the_heading_holding_both(idf):
+    docs = {
+        d: DocMeta(doc=d, number=f"{n}/KH-SCT", doc_type="Kế hoạch", province="Tỉnh N", title=t)
+        for d, n, t in (
+            ("n1.md", 3024, "Kế hoạch kiểm tra kỹ thuật an toàn vật liệu nổ"),
+            ("n2.md", 3898, "Kế hoạch huấn luyện người quản lý vật liệu nổ"),
+        )
+    }
+    req = Passage(
+        id="n1-req",
+        doc="n1.md",
+        kind="article",
+        section=("I. MỤC ĐÍCH, YÊU CẦU", "2. Yêu cầu"),
+        text="2. Yêu cầu\n- Đối tượng tham gia kiểm tra đầy đủ, đúng thành phần.",
+    )
+    both = Passage(
+        id="n2-md",
+        doc="n2.md",
+        kind="article",
+        section=("I. MỤC ĐÍCH, YÊU CẦU",),
+        text="I. MỤC ĐÍCH, YÊU CẦU\n1. Huấn luyện kỹ thuật an toàn cho Người quản lý vật liệu nổ.\n"
+        "2. Kỳ huấn luyện được tổ chức nghiêm túc, khách quan.",
+    )
+    cat = Catalog.build(docs, [req, both])
+    q = parse_question("Mục đích, yêu cầu của kế hoạch huấn luyện người quản lý vật liệu nổ là gì?", cat)
+    # the plan asked ranks first; the other plan's narrower "2. Yêu cầu" must not win over it
+    ans = compose(
+        q, Evidence(hits=hits(both, req), doc_passages={"n1.md": [req], "n2.md": [both]}), docs, idf=idf
+    )
+    assert ans.answer.splitlines() == [
+        "I. MỤC ĐÍCH, YÊU CẦU — Kế hoạch 3898/KH-SCT (Tỉnh N):",
+        "• 1. Huấn luyện kỹ thuật an toàn cho Người quản lý vật liệu nổ.",
+        "• 2. Kỳ huấn luyện được tổ chức nghiêm túc, khách quan. [1]",
+    ]
+
+
+def test_tp_hcm_is_the_loaded_ho_chi_minh_not_a_missing_place():
+    docs = {"h.md": DocMeta(doc="h.md", number="174/KH-UBND", doc_type="Kế hoạch", province="Hồ Chí Minh")}
+    p = Passage(id="h-1", doc="h.md", kind="article", section=("I. MỤC ĐÍCH",), text="Bình đẳng giới.")
+    cat = Catalog.build(docs, [p])
+    for question in ("Kế hoạch của TP HCM đặt chỉ tiêu gì?", "Ở TP HCM, cơ quan nào đăng thông điệp?"):
+        q = parse_question(question, cat)
+        assert q.missing is None, (question, q.missing)
+
+
+def test_a_long_list_is_written_whole_not_cut(idf):
+    # fifteen sub-sections: every one is in the answer (shortened to share the lines), none dropped
+    docs = {"w.md": DocMeta(doc="w.md", number="9/KH-UBND", doc_type="Kế hoạch", province="Tỉnh W")}
+    parts = [
+        Passage(
+            id=f"w-{i}",
+            doc="w.md",
+            kind="article",
+            section=("II. NHIỆM VỤ, GIẢI PHÁP", f"{i}. Giải pháp số {i} về chuyển đổi số"),
+            text=f"{i}. Giải pháp số {i} về chuyển đổi số\n- Triển khai nội dung {i}.",
+        )
+        for i in range(1, 16)
+    ]
+    cat = Catalog.build(docs, parts)
+    q = parse_question("Kế hoạch 9 có những nhiệm vụ, giải pháp nào?", cat)
+    ans = compose(q, Evidence(hits=hits(*parts[:4]), doc_passages={"w.md": parts}), docs, idf=idf)
+    assert len(ans.answer.splitlines()) <= 6
+    for i in range(1, 16):
+        assert f"{i}. Giải pháp số {i} về chuyển đổi số [{i}]" in ans.answer, ans.answer
+    assert "khác)" not in ans.answer
