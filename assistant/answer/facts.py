@@ -90,6 +90,14 @@ _LOOSE_DATE = re.compile(
 _QUOTED = re.compile(r"[“\"«][^”\"»]{3,200}[”\"»]")
 _RANK_RE = re.compile(r"\b(top|thu|hang|vi tri)\s*0*\d+")
 _REFNUM_RE = re.compile(r"\bso\s*\d+\s*[/-]")
+# an amount of time: "1,5 ngày", "02 ngày làm việc", "3 tháng" (not "ngày 06/7", not a date's
+# "26 tháng 8": a date's day and month are followed by another number)
+_DURATION_RE = re.compile(r"(?<!ngay )(?<!thang )\b\d+(?:[,.]\d+)?\s*(ngay|thang|nam|gio|tuan|buoi)\b(?!\s*\d)")
+# the venue of an activity ("Địa điểm: …", "địa chỉ: Số 165 …", "tại trụ sở …")
+_VENUE_RE = re.compile(r"\b(dia diem|dia chi|tru so|hoi truong)\b")
+_VENUE_LOOSE = re.compile(r"\b(dia diem|dia chi|tru so|hoi truong|tai|o)\b")
+# a request a plan answers: "Xét đề nghị của <đơn vị> tại Văn bản số …", "theo đề nghị của …"
+_REQUEST_RE = re.compile(r"\b(xet de nghi|theo de nghi|de nghi cua)\b")
 _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
@@ -148,6 +156,8 @@ QUANTITY_NOUNS = (
 _QUANTITY_RE = re.compile(r"\b(" + "|".join(QUANTITY_NOUNS) + r")\b")
 # after "bao nhiêu": a unit of measure or the counted noun ("lượt khách", "tỷ đồng")
 _AFTER_SKIP = frozenset(("nam", "ca", "nuoc", "thi", "tat"))
+# "mỗi năm", "hằng năm", "hàng tháng" after "bao nhiêu" say per what period, not what is counted
+_PER_PERIOD = re.compile(r"\b(moi|hang)\s+(nam|thang|quy|tuan|ngay|dot|ky)\b")
 
 
 def _anchor_after(f: str) -> list[str]:
@@ -161,7 +171,7 @@ def _anchor_after(f: str) -> list[str]:
     m = re.search(r"\b(bao nhieu|may)\b((?:\s+[a-z0-9%&]+){0,3})", f)
     if not m:
         return []
-    after = " ".join(m.group(2).split())
+    after = " ".join(_PER_PERIOD.sub(" ", m.group(2)).split())
     q_after = _QUANTITY_RE.match(after)
     if q_after:
         return [q_after.group(1)]
@@ -242,6 +252,26 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return bool(re.search(r"\bky\b", g))
 
         return FactRule(require=signed, prefer=signed, name="signer")
+    if kind == "duration":
+
+        def duration(seg: str) -> bool:
+            return bool(_DURATION_RE.search(cited_dates_removed(seg)))
+
+        return FactRule(require=duration, prefer=duration, name="duration")
+    if kind == "place":
+
+        def venue(seg: str) -> bool:
+            return bool(_VENUE_RE.search(fold(seg)))
+
+        return FactRule(
+            require=lambda seg: bool(_VENUE_LOOSE.search(fold(seg))), prefer=venue, name="place"
+        )
+    if kind == "source":
+
+        def request(seg: str) -> bool:
+            return bool(_REQUEST_RE.search(fold(seg)))
+
+        return FactRule(require=request, prefer=request, name="source")
     if _DOCNUM_ASK.search(f):
 
         def refnum(seg: str) -> bool:

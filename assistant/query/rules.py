@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.query.model import FactKind, Intent, Role, SectionKind
+from assistant.query.model import FactKind, Intent, Role, SectionKind, TeamRole
 
 __all__ = [
     "NOT_SIGN",
+    "team_role_of",
     "SECTION_FORMS",
     "WHOLE_SECTIONS",
     "fact_kind",
@@ -28,7 +29,7 @@ _SIGNER = re.compile(
 NOT_SIGN = re.compile(
     r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky ket|ky hop|ky yen|ky vong|"
     r"dang ky|ky hieu|ky han|ky thi|ky dai hoi|ky so|chu ky so|moi ky|tung ky|hang ky|cac ky|"
-    r"ky bao cao|ky cuoi|ky dau)\b"
+    r"ky bao cao|ky cuoi|ky dau|thu ky)\b"
 )
 _ISSUER = re.compile(
     r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b"
@@ -46,7 +47,17 @@ _DEADLINE = re.compile(
     r"som hon|muon hon|som nhat|"
     r"bao cao .*(khi nao|ngay nao|truoc)|(khi nao|ngay nao).*bao cao|hang nam|thoi gian)\b"
 )
-_SLOGAN = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo)\b")
+# "chủ đề" of a campaign month is written in quotes like a slogan ("Chủ đề: “…”")
+_SLOGAN = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo|chu de)\b")
+# how long something lasts: an amount of time ("1,5 ngày", "02 ngày làm việc"), not a date
+_DURATION = re.compile(
+    r"\b(bao lau|keo dai (bao nhieu|may|trong bao nhieu) (ngay|thang|nam|gio|tuan|buoi)|"
+    r"trong (bao nhieu|may) (ngay|thang|gio|tuan|buoi)|mat (bao nhieu|may) (ngay|thang|gio|tuan|buoi))\b"
+)
+# where: the venue or address a plan names ("2. Địa điểm: …, địa chỉ: …")
+_PLACE = re.compile(r"\b(o dau|tai dau|dia diem|dia chi|noi nao|cho nao|tru so)\b")
+# on whose request: a Sở's plan made "Xét đề nghị của <company> tại Văn bản số …"
+_SOURCE = re.compile(r"\b(theo de nghi cua|xet de nghi|de nghi cua (ai|don vi nao|co quan nao|cong ty nao))\b")
 _BUDGET = re.compile(r"\b(kinh phi|ngan sach|nguon von|chi phi|nguon tien)\b")
 _TARGET = re.compile(r"\b(muc tieu|chi tieu|phan dau|top \d+|top|vi tri|xep hang)\b")
 _NUMBER = re.compile(
@@ -104,6 +115,12 @@ def _fact_kind(f: str) -> str | None:
         return "issuer"
     if _SLOGAN.search(f):
         return "slogan"
+    if _SOURCE.search(f):
+        return "source"
+    if _DURATION.search(f):
+        return "duration"
+    if _PLACE.search(f) and not re.search(r"\b(khi nao|ngay nao|bao gio|thoi gian)\b", f):
+        return "place"
     if _DATE.search(f) or _DEADLINE.search(f):
         issue = re.search(r"\b(ban hanh|ky)\b", f) and not re.search(
             r"\b(bao cao|thuc hien|hoan thanh|gui)\b", f
@@ -123,8 +140,24 @@ _SOURCE_FACT = re.compile(r"\b(theo de nghi cua|can cu (vao )?(van ban|ke hoach|
 _PLACE_FACT = re.compile(r"\b(xa nao|huyen nao|o dau|tai dau|dia diem nao)\b")
 
 
+# "ai là Trưởng đoàn", "Thư ký đoàn kiểm tra là ai", "ông nào làm Phó Trưởng đoàn"
+_ASK_PERSON = re.compile(r"\b(ai|la ai|nguoi nao|ong nao|ba nao|ho ten|ten (la )?gi|ten nguoi)\b")
+_TEAM_ROLE = re.compile(r"\b(" + "|".join(r.value for r in TeamRole) + r")\b")
+
+
+def team_role_of(folded: str) -> TeamRole | None:
+    """The team role a "who is" question asks for, or None. A question about what the holder
+    does ("Phó Trưởng đoàn phụ trách việc gì") asks for tasks, not for the person."""
+    m = _TEAM_ROLE.search(folded)
+    if not m or not _ASK_PERSON.search(folded) or _TASKS.search(folded):
+        return None
+    return TeamRole(m.group(1))
+
+
 def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, str | None]:  # noqa: C901
     """(intent, fact kind, unit role) from the folded question (places and numbers blanked out)."""
+    if team_role_of(f) is not None and not several:
+        return "fact", "member", None
     fact = _fact_kind(f)
     who = bool(_WHO.search(f))
     if (
@@ -145,7 +178,7 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
     if who or re.search(r"\bdo (ai|don vi nao|co quan nao|so nao)\b", f):
         if _PARTNER.search(f) and not re.search(r"\bchu tri\b", f):
             return "partner_unit", None, None
-        if fact in ("date", "deadline", "number", "target", "budget", "slogan") and not _LEAD.search(f):
+        if fact in ("date", "deadline", "number", "target", "budget", "slogan", "duration", "place", "source") and not _LEAD.search(f):
             return "fact", fact, None
         return "lead_unit", None, None
     if (

@@ -11,6 +11,7 @@ from assistant.answer.facts import compose_fact, is_meta
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.handlers.lists import heading_items
 from assistant.answer.lists import MAX_CHILDREN, section_children
+from assistant.answer.members import compose_member
 from assistant.query.model import FactKind, Intent, Query
 from assistant.records import Answer
 
@@ -41,6 +42,11 @@ class FactHandler(Handler):
         return add_plan_passages(ev, snapshot, docs | asked_plans(query, ev))
 
     def compose(self, ctx: AnswerContext) -> Answer | None:
+        if ctx.query.fact is FactKind.MEMBER:
+            # "ai là Trưởng đoàn": the member item of that role, not a sentence naming the role
+            member = compose_member(ctx)
+            if member is not None:
+                return member
         if ctx.query.fact in (None, FactKind.TARGET):
             # "những mục tiêu cụ thể … là gì": a target asked in the plural is a list of them
             listed = heading_items(ctx)
