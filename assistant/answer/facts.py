@@ -95,11 +95,15 @@ _REFNUM_RE = re.compile(r"\bso\s*\d+\s*[/-]")
 _DURATION_RE = re.compile(r"(?<!ngay )(?<!thang )\b\d+(?:[,.]\d+)?\s*(ngay|thang|nam|gio|tuan|buoi)\b(?!\s*\d)")
 # the venue of an activity ("Địa điểm: …", "địa chỉ: Số 165 …", "tại trụ sở …")
 _VENUE_RE = re.compile(r"\b(dia diem|dia chi|tru so|hoi truong)\b")
-_VENUE_LOOSE = re.compile(r"\b(dia diem|dia chi|tru so|hoi truong|tai|o)\b")
 # a request a plan answers: "Xét đề nghị của <đơn vị> tại Văn bản số …", "theo đề nghị của …"
 _REQUEST_RE = re.compile(r"\b(xet de nghi|theo de nghi|de nghi cua)\b")
 _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
+
+
+# slots with a form of their own (an amount of time, a venue, a request): a segment of that form
+# in the plan asked about answers, even when retrieval did not rank its passage
+_SLOT_RULES = frozenset({"duration", "place", "source"})
 
 
 def cited_dates_removed(seg: str) -> str:
@@ -263,9 +267,7 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
         def venue(seg: str) -> bool:
             return bool(_VENUE_RE.search(fold(seg)))
 
-        return FactRule(
-            require=lambda seg: bool(_VENUE_LOOSE.search(fold(seg))), prefer=venue, name="place"
-        )
+        return FactRule(require=venue, prefer=venue, name="place")
     if kind == "source":
 
         def request(seg: str) -> bool:
@@ -325,14 +327,17 @@ def fact_body(query: Query, seg: str) -> str:
     return seg
 
 
-def best_fact_segment(query: Query, hits: list[Hit], idf: Idf | None, rule: FactRule) -> tuple | None:
-    """(score, hit, sentence) holding the asked-for value, from passages close to the best one."""
+def best_fact_segment(
+    query: Query, hits: list[Hit], idf: Idf | None, rule: FactRule, *, cutoff: bool = True
+) -> tuple | None:
+    """(score, hit, sentence) holding the asked-for value, from passages close to the best one
+    (``cutoff``; without it, from any of ``hits``: the passages of the one plan asked about)."""
     rel = relevance(query, hits, idf)
     top_rel = max(rel, default=0.0)
     best = None
     for r, h in zip(rel, hits):
         p = h.passage
-        if r < 0.5 * top_rel or (p.kind == "metadata" and rule.name != "refnum"):
+        if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
             continue  # a value in an unrelated passage (or the header card) is not the answer
         bonus = 0.15 if query.units and set(query.units) & set(p.lead) else 0.0
         for a, b in segments(p.text):
@@ -359,7 +364,20 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
             return found[0] if len(found) == 1 else merge_answers(found)
     rule = fact_rule(query.text, query.fact, query.terms, query.folded)
     hits = ev.hits[:6]
-    best = best_fact_segment(query, hits, idf, rule)
+    best = None
+    if rule.name == "when" and rule.prefer is not None:
+        # "khi nào": a sentence that gives a time answers before one that only names the topic
+        best = best_fact_segment(query, hits, idf, FactRule(require=rule.prefer, prefer=rule.prefer))
+    best = best or best_fact_segment(query, hits, idf, rule)
+    if best is None and rule.name in _SLOT_RULES:
+        # the slot's own line ("3.3. Thời gian kiểm tra: …", "2. Địa điểm: …") is often too short
+        # to be retrieved: read the rest of the plan the question is about
+        plan = query.filters.get("doc") or (hits[0].passage.doc if hits else None)
+        seen = {h.passage.id for h in hits}
+        rest = [p for p in ev.doc_passages.get(plan or "", []) if p.id not in seen and p.kind != "metadata"]
+        if rest:
+            more = [Hit(passage=p, score=0.0, rank=len(hits) + i + 1) for i, p in enumerate(rest)]
+            best = best_fact_segment(query, hits + more, idf, rule, cutoff=False)
     if best is None:
         return refusal(ctx, hits) if rule.require is not None else None
     _, h, seg = best

@@ -137,6 +137,8 @@ def _fact_kind(f: str) -> str | None:
 
 _UNIT_ABOUT = re.compile(r"\b(gop phan|gop suc|dong gop|ky vong|chuan bi|the nao|ra sao|lam sao|o dau)\b")
 _SOURCE_FACT = re.compile(r"\b(theo de nghi cua|can cu (vao )?(van ban|ke hoach|nghi quyet|ket luan) nao)\b")
+# the means an activity is given (vehicles, equipment), asked with "gì/nào"
+_MEANS = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu|xe)\s+(gi|nao)\b")
 _PLACE_FACT = re.compile(r"\b(xa nao|huyen nao|o dau|tai dau|dia diem nao)\b")
 
 
@@ -174,6 +176,10 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
     if fact in ("signer", "doc_number", "issuer"):
         return "fact", fact, None
     if _SOURCE_FACT.search(f):
+        return "fact", fact, None
+    if _MEANS.search(f):
+        # "đi bằng phương tiện gì, do ai bố trí": the thing provided is asked; who provides it is
+        # written in the same sentence ("Xe ô tô 7 chỗ do Văn phòng Sở bố trí")
         return "fact", fact, None
     if who or re.search(r"\bdo (ai|don vi nao|co quan nao|so nao)\b", f):
         if _PARTNER.search(f) and not re.search(r"\bchu tri\b", f):
