@@ -103,7 +103,9 @@ _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
 # slots with a form of their own (an amount of time, a venue, a request): a segment of that form
 # in the plan asked about answers, even when retrieval did not rank its passage
-_SLOT_RULES = frozenset({"duration", "place", "source"})
+_SLOT_RULES = frozenset({"duration", "place", "source", "means"})
+# the means an activity is given, asked with "gì/nào" (``query.rules._MEANS``)
+_MEANS_ASK = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu)\s+(gi|nao)\b")
 
 
 def cited_dates_removed(seg: str) -> str:
@@ -274,6 +276,15 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return bool(_REQUEST_RE.search(fold(seg)))
 
         return FactRule(require=request, prefer=request, name="source")
+    means = _MEANS_ASK.search(f)
+    if means:
+        # "đi bằng phương tiện gì": the sentence names the thing asked ("Phương tiện …: Xe ô tô …")
+        noun = means.group(1)
+
+        def names_it(seg: str) -> bool:
+            return bool(re.search(rf"\b{noun}\b", fold(seg)))
+
+        return FactRule(require=names_it, prefer=names_it, name="means")
     if _DOCNUM_ASK.search(f):
 
         def refnum(seg: str) -> bool:
