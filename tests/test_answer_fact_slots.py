@@ -115,7 +115,10 @@ def test_what_a_role_holder_does_asks_tasks_not_the_person(cat):
 
 
 def test_member_item_lines_are_read_with_their_role():
-    assert member_role("4.2. Ông. Đỗ Văn Chín - Phó Trưởng đoàn: Chủ trì …") == ("Đỗ Văn Chín", TeamRole.DEPUTY)
+    assert member_role("4.2. Ông. Đỗ Văn Chín - Phó Trưởng đoàn: Chủ trì …") == (
+        "Đỗ Văn Chín",
+        TeamRole.DEPUTY,
+    )
     assert member_role("4.1. Ông Lê Văn Tám - Trưởng đoàn") == ("Lê Văn Tám", TeamRole.HEAD)
     assert member_role("4.4. Ông Bùi Văn Hai - Thành viên: …") == ("Bùi Văn Hai", None)
     assert member_role("4. Phân công nhiệm vụ") is None
@@ -175,7 +178,11 @@ def test_the_header_card_quotes_the_plans_own_date_line():
     from assistant.ingest.header import Part
 
     meta = DocMeta(
-        doc=DOC, doc_type="Kế hoạch", number="77/KH-ĐKT", place="Lào Cai", date="2026-03-10",
+        doc=DOC,
+        doc_type="Kế hoạch",
+        number="77/KH-ĐKT",
+        place="Lào Cai",
+        date="2026-03-10",
         date_text="ngày 10 tháng 3 năm 2026",
     )
     assert "Nơi ban hành: Lào Cai. Lào Cai, ngày 10 tháng 3 năm 2026." in metadata_text(meta, [Part()])

@@ -92,7 +92,9 @@ _RANK_RE = re.compile(r"\b(top|thu|hang|vi tri)\s*0*\d+")
 _REFNUM_RE = re.compile(r"\bso\s*\d+\s*[/-]")
 # an amount of time: "1,5 ngày", "02 ngày làm việc", "3 tháng" (not "ngày 06/7", not a date's
 # "26 tháng 8": a date's day and month are followed by another number)
-_DURATION_RE = re.compile(r"(?<!ngay )(?<!thang )\b\d+(?:[,.]\d+)?\s*(ngay|thang|nam|gio|tuan|buoi)\b(?!\s*\d)")
+_DURATION_RE = re.compile(
+    r"(?<!ngay )(?<!thang )\b\d+(?:[,.]\d+)?\s*(ngay|thang|nam|gio|tuan|buoi)\b(?!\s*\d)"
+)
 # the venue of an activity ("Địa điểm: …", "địa chỉ: Số 165 …", "tại trụ sở …")
 _VENUE_RE = re.compile(r"\b(dia diem|dia chi|tru so|hoi truong)\b")
 # a request a plan answers: "Xét đề nghị của <đơn vị> tại Văn bản số …", "theo đề nghị của …"

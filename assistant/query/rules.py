@@ -57,7 +57,9 @@ _DURATION = re.compile(
 # where: the venue or address a plan names ("2. Địa điểm: …, địa chỉ: …")
 _PLACE = re.compile(r"\b(o dau|tai dau|dia diem|dia chi|noi nao|cho nao|tru so)\b")
 # on whose request: a Sở's plan made "Xét đề nghị của <company> tại Văn bản số …"
-_SOURCE = re.compile(r"\b(theo de nghi cua|xet de nghi|de nghi cua (ai|don vi nao|co quan nao|cong ty nao))\b")
+_SOURCE = re.compile(
+    r"\b(theo de nghi cua|xet de nghi|de nghi cua (ai|don vi nao|co quan nao|cong ty nao))\b"
+)
 _BUDGET = re.compile(r"\b(kinh phi|ngan sach|nguon von|chi phi|nguon tien)\b")
 _TARGET = re.compile(r"\b(muc tieu|chi tieu|phan dau|top \d+|top|vi tri|xep hang)\b")
 _NUMBER = re.compile(
@@ -142,6 +144,10 @@ _MEANS = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu|xe)\s+(gi|na
 _PLACE_FACT = re.compile(r"\b(xa nao|huyen nao|o dau|tai dau|dia diem nao)\b")
 
 
+# facts that are a value, not a unit: "do ai" before them asks the value ("trước ngày nào, do ai …")
+_VALUE_FACTS = frozenset(
+    ("date", "deadline", "number", "target", "budget", "slogan", "duration", "place", "source")
+)
 # "ai là Trưởng đoàn", "Thư ký đoàn kiểm tra là ai", "ông nào làm Phó Trưởng đoàn"
 _ASK_PERSON = re.compile(r"\b(ai|la ai|nguoi nao|ong nao|ba nao|ho ten|ten (la )?gi|ten nguoi)\b")
 _TEAM_ROLE = re.compile(r"\b(" + "|".join(r.value for r in TeamRole) + r")\b")
@@ -184,7 +190,7 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
     if who or re.search(r"\bdo (ai|don vi nao|co quan nao|so nao)\b", f):
         if _PARTNER.search(f) and not re.search(r"\bchu tri\b", f):
             return "partner_unit", None, None
-        if fact in ("date", "deadline", "number", "target", "budget", "slogan", "duration", "place", "source") and not _LEAD.search(f):
+        if fact in _VALUE_FACTS and not _LEAD.search(f):
             return "fact", fact, None
         return "lead_unit", None, None
     if (
