@@ -198,3 +198,21 @@ def test_the_means_provided_is_asked_not_who_provides_it(cat, idf):
     assert q.intent is Intent.FACT
     ans = compose(q, Evidence(hits=hits(PREAMBLE, car)), DOCS, idf=idf)
     assert ans.answer.startswith("5.2. Phương tiện cho hoạt động kiểm tra: Xe ô tô 7 chỗ do Văn phòng Sở")
+
+
+def test_a_theme_is_the_quote_under_its_label_not_another_quote(cat, idf):
+    intro = _p(
+        "k-intro",
+        (),
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch tổ chức “Tháng hành động vì an toàn vật liệu nổ công nghiệp” năm 2026.",
+    )
+    theme = _p(
+        "k-theme",
+        ("1. Chủ đề, thời gian", "a)"),
+        "a) Chủ đề Tháng hành động năm 2026\n“Kiểm tra chặt chẽ, sử dụng an toàn”.",
+    )
+    q = parse_question("Chủ đề Tháng hành động vì an toàn vật liệu nổ năm 2026 của kế hoạch 77 là gì?", cat)
+    assert q.fact is FactKind.SLOGAN
+    ans = compose(q, Evidence(hits=hits(intro, theme)), DOCS, idf=idf)
+    assert ans.answer == "“Kiểm tra chặt chẽ, sử dụng an toàn” [1] — Kế hoạch 77/KH-ĐKT (Tỉnh K)."
+    assert ans.citations[0].passage_id == theme.id

@@ -80,7 +80,8 @@ _TIME_CELL = re.compile(
 )
 # more words where "kỷ/kỳ" is not signing: "kỷ nguyên", "kỷ lục", "kỳ tích", "kỷ cương"
 _NOT_SIGN_MORE = re.compile(r"\bky (nguyen|luc|tich|cuong|thuat)\b")
-_SLOGAN_WORDS = {"thong", "diep", "slogan", "khau", "hieu", "phuong", "cham", "logo"}
+_SLOGAN_ASK = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo|chu de)\b")
+_SLOGAN_WORDS = {"thong", "diep", "slogan", "khau", "hieu", "phuong", "cham", "logo", "chu", "de"}
 
 _DAY_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b")
 _LOOSE_DATE = re.compile(
@@ -348,6 +349,8 @@ def best_fact_segment(
     rel = relevance(query, hits, idf)
     top_rel = max(rel, default=0.0)
     best = None
+    said = _SLOGAN_ASK.search(query.folded) if rule.name == "slogan" else None
+    asked_label = said.group(1) if said else ""
     for r, h in zip(rel, hits):
         p = h.passage
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
@@ -357,11 +360,17 @@ def best_fact_segment(
             seg = p.text[a:b]
             if own_heading(p, seg):
                 continue  # a heading names what follows, it holds no value
-            if rule.require is not None and not rule.require(seg):
+            # a quoted theme or slogan stands under its label line ("a) Chủ đề Tháng hành động
+            # năm 2025" / "“Bình đẳng giới và …”"): the label says what the quote is
+            label = p.text[:a].rstrip().rsplit("\n", 1)[-1] if rule.name == "slogan" and a else ""
+            judged = f"{label}\n{seg}" if label else seg
+            if rule.require is not None and not rule.require(judged):
                 continue
-            s = coverage(query.terms, seg, idf) + 0.6 * r + bonus
-            if rule.prefer is not None and rule.prefer(seg):
+            s = coverage(query.terms, judged, idf) + 0.6 * r + bonus
+            if rule.prefer is not None and rule.prefer(judged):
                 s += 0.35
+            if label and asked_label and asked_label in fold(label):
+                s += 0.35  # the label names what was asked ("Chủ đề" asked, "a) Chủ đề …" above)
             if best is None or s > best[0] + 1e-9:
                 best = (s, h, seg)
     return best
