@@ -75,8 +75,8 @@ def compose_member(ctx: AnswerContext) -> Answer | None:
         if role is TeamRole.HEAD and m and m.signer and "truong doan" in fold(m.signer_position or ""):
             meta = ev.metadata.get(doc)
             cites = Cites(docs)
-            n = cites.add(meta, m.signer, 1.0) if meta is not None else None
+            cited = cites.add(meta, m.signer, 1.0) if meta is not None else None
             who = f"{m.signer} ({(m.signer_position or '').capitalize()}, ký kế hoạch)"
-            text = f"{who}" + (f" [{n}]" if n else "") + f" — {plan_label(doc, docs)}."
+            text = f"{who}" + (f" [{cited}]" if cited else "") + f" — {plan_label(doc, docs)}."
             return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)
     return None
