@@ -118,8 +118,8 @@ def test_unit_tasks_listing(real_assistant):
     "question, needle, in_quote",
     [
         ("Ai ký Kế hoạch 183?", "Nguyễn Sơn Hùng", "Nguyễn Sơn Hùng"),  # signature block of dong-nai-…
-        # "Trà Vinh, ngày 12 tháng 12 năm 2023"; the header card writes it 12/12/2023
-        ("QĐ 1899 ban hành ngày nào?", "12 tháng 12 năm 2023", "12/12/2023"),
+        # the header card quotes the plan's own date line as written: "Trà Vinh, ngày 12 tháng 12 năm 2023"
+        ("QĐ 1899 ban hành ngày nào?", "12 tháng 12 năm 2023", "Trà Vinh, ngày 12 tháng 12 năm 2023"),
         ("Lấp Vò yêu cầu báo cáo kết quả thực hiện kế hoạch chậm nhất ngày nào?", "10/12/2024", "10/12/2024"),
         ("Kè đường tuần tra biên giới giai đoạn 2 của Đồng Tháp dài bao nhiêu km?", "11,144 km", "11,144 km"),
         (

@@ -80,7 +80,8 @@ _TIME_CELL = re.compile(
 )
 # more words where "kỷ/kỳ" is not signing: "kỷ nguyên", "kỷ lục", "kỳ tích", "kỷ cương"
 _NOT_SIGN_MORE = re.compile(r"\bky (nguyen|luc|tich|cuong|thuat)\b")
-_SLOGAN_WORDS = {"thong", "diep", "slogan", "khau", "hieu", "phuong", "cham", "logo"}
+_SLOGAN_ASK = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo|chu de)\b")
+_SLOGAN_WORDS = {"thong", "diep", "slogan", "khau", "hieu", "phuong", "cham", "logo", "chu", "de"}
 
 _DAY_RE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b")
 _LOOSE_DATE = re.compile(
@@ -90,8 +91,24 @@ _LOOSE_DATE = re.compile(
 _QUOTED = re.compile(r"[“\"«][^”\"»]{3,200}[”\"»]")
 _RANK_RE = re.compile(r"\b(top|thu|hang|vi tri)\s*0*\d+")
 _REFNUM_RE = re.compile(r"\bso\s*\d+\s*[/-]")
+# an amount of time: "1,5 ngày", "02 ngày làm việc", "3 tháng" (not "ngày 06/7", not a date's
+# "26 tháng 8": a date's day and month are followed by another number)
+_DURATION_RE = re.compile(
+    r"(?<!ngay )(?<!thang )\b\d+(?:[,.]\d+)?\s*(ngay|thang|nam|gio|tuan|buoi)\b(?!\s*\d)"
+)
+# the venue of an activity ("Địa điểm: …", "địa chỉ: Số 165 …", "tại trụ sở …")
+_VENUE_RE = re.compile(r"\b(dia diem|dia chi|tru so|hoi truong)\b")
+# a request a plan answers: "Xét đề nghị của <đơn vị> tại Văn bản số …", "theo đề nghị của …"
+_REQUEST_RE = re.compile(r"\b(xet de nghi|theo de nghi|de nghi cua)\b")
 _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
+
+
+# slots with a form of their own (an amount of time, a venue, a request): a segment of that form
+# in the plan asked about answers, even when retrieval did not rank its passage
+_SLOT_RULES = frozenset({"duration", "place", "source", "means"})
+# the means an activity is given, asked with "gì/nào" (``query.rules._MEANS``)
+_MEANS_ASK = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu)\s+(gi|nao)\b")
 
 
 def cited_dates_removed(seg: str) -> str:
@@ -148,6 +165,8 @@ QUANTITY_NOUNS = (
 _QUANTITY_RE = re.compile(r"\b(" + "|".join(QUANTITY_NOUNS) + r")\b")
 # after "bao nhiêu": a unit of measure or the counted noun ("lượt khách", "tỷ đồng")
 _AFTER_SKIP = frozenset(("nam", "ca", "nuoc", "thi", "tat"))
+# "mỗi năm", "hằng năm", "hàng tháng" after "bao nhiêu" say per what period, not what is counted
+_PER_PERIOD = re.compile(r"\b(moi|hang)\s+(nam|thang|quy|tuan|ngay|dot|ky)\b")
 
 
 def _anchor_after(f: str) -> list[str]:
@@ -161,7 +180,7 @@ def _anchor_after(f: str) -> list[str]:
     m = re.search(r"\b(bao nhieu|may)\b((?:\s+[a-z0-9%&]+){0,3})", f)
     if not m:
         return []
-    after = " ".join(m.group(2).split())
+    after = " ".join(_PER_PERIOD.sub(" ", m.group(2)).split())
     q_after = _QUANTITY_RE.match(after)
     if q_after:
         return [q_after.group(1)]
@@ -242,6 +261,33 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return bool(re.search(r"\bky\b", g))
 
         return FactRule(require=signed, prefer=signed, name="signer")
+    if kind == "duration":
+
+        def duration(seg: str) -> bool:
+            return bool(_DURATION_RE.search(cited_dates_removed(seg)))
+
+        return FactRule(require=duration, prefer=duration, name="duration")
+    if kind == "place":
+
+        def venue(seg: str) -> bool:
+            return bool(_VENUE_RE.search(fold(seg)))
+
+        return FactRule(require=venue, prefer=venue, name="place")
+    if kind == "source":
+
+        def request(seg: str) -> bool:
+            return bool(_REQUEST_RE.search(fold(seg)))
+
+        return FactRule(require=request, prefer=request, name="source")
+    means = _MEANS_ASK.search(f)
+    if means:
+        # "đi bằng phương tiện gì": the sentence names the thing asked ("Phương tiện …: Xe ô tô …")
+        noun = means.group(1)
+
+        def names_it(seg: str) -> bool:
+            return bool(re.search(rf"\b{noun}\b", fold(seg)))
+
+        return FactRule(require=names_it, prefer=names_it, name="means")
     if _DOCNUM_ASK.search(f):
 
         def refnum(seg: str) -> bool:
@@ -295,25 +341,36 @@ def fact_body(query: Query, seg: str) -> str:
     return seg
 
 
-def best_fact_segment(query: Query, hits: list[Hit], idf: Idf | None, rule: FactRule) -> tuple | None:
-    """(score, hit, sentence) holding the asked-for value, from passages close to the best one."""
+def best_fact_segment(
+    query: Query, hits: list[Hit], idf: Idf | None, rule: FactRule, *, cutoff: bool = True
+) -> tuple | None:
+    """(score, hit, sentence) holding the asked-for value, from passages close to the best one
+    (``cutoff``; without it, from any of ``hits``: the passages of the one plan asked about)."""
     rel = relevance(query, hits, idf)
     top_rel = max(rel, default=0.0)
     best = None
+    said = _SLOGAN_ASK.search(query.folded) if rule.name == "slogan" else None
+    asked_label = said.group(1) if said else ""
     for r, h in zip(rel, hits):
         p = h.passage
-        if r < 0.5 * top_rel or (p.kind == "metadata" and rule.name != "refnum"):
+        if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
             continue  # a value in an unrelated passage (or the header card) is not the answer
         bonus = 0.15 if query.units and set(query.units) & set(p.lead) else 0.0
         for a, b in segments(p.text):
             seg = p.text[a:b]
             if own_heading(p, seg):
                 continue  # a heading names what follows, it holds no value
-            if rule.require is not None and not rule.require(seg):
+            # a quoted theme or slogan stands under its label line ("a) Chủ đề Tháng hành động
+            # năm 2025" / "“Bình đẳng giới và …”"): the label says what the quote is
+            label = p.text[:a].rstrip().rsplit("\n", 1)[-1] if rule.name == "slogan" and a else ""
+            judged = f"{label}\n{seg}" if label else seg
+            if rule.require is not None and not rule.require(judged):
                 continue
-            s = coverage(query.terms, seg, idf) + 0.6 * r + bonus
-            if rule.prefer is not None and rule.prefer(seg):
+            s = coverage(query.terms, judged, idf) + 0.6 * r + bonus
+            if rule.prefer is not None and rule.prefer(judged):
                 s += 0.35
+            if label and asked_label and asked_label in fold(label):
+                s += 0.35  # the label names what was asked ("Chủ đề" asked, "a) Chủ đề …" above)
             if best is None or s > best[0] + 1e-9:
                 best = (s, h, seg)
     return best
@@ -329,7 +386,20 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
             return found[0] if len(found) == 1 else merge_answers(found)
     rule = fact_rule(query.text, query.fact, query.terms, query.folded)
     hits = ev.hits[:6]
-    best = best_fact_segment(query, hits, idf, rule)
+    best = None
+    if rule.name == "when" and rule.prefer is not None:
+        # "khi nào": a sentence that gives a time answers before one that only names the topic
+        best = best_fact_segment(query, hits, idf, FactRule(require=rule.prefer, prefer=rule.prefer))
+    best = best or best_fact_segment(query, hits, idf, rule)
+    if best is None and rule.name in _SLOT_RULES:
+        # the slot's own line ("3.3. Thời gian kiểm tra: …", "2. Địa điểm: …") is often too short
+        # to be retrieved: read the rest of the plan the question is about
+        plan = query.filters.get("doc") or (hits[0].passage.doc if hits else None)
+        seen = {h.passage.id for h in hits}
+        rest = [p for p in ev.doc_passages.get(plan or "", []) if p.id not in seen and p.kind != "metadata"]
+        if rest:
+            more = [Hit(passage=p, score=0.0, rank=len(hits) + i + 1) for i, p in enumerate(rest)]
+            best = best_fact_segment(query, hits + more, idf, rule, cutoff=False)
     if best is None:
         return refusal(ctx, hits) if rule.require is not None else None
     _, h, seg = best

@@ -19,12 +19,16 @@ from ..records import Block
 from ..textnorm import nfc
 from .base import PARSER_ERRORS, Loaded
 from .patterns import ends_sentence, is_structural
+from .pdf_fillins import fragments_of, place_fillins
 from .pdf_glyphs import repair_fonts
 
 __all__ = ["load_pdf", "MAX_PAGES"]
 
 MAX_PAGES = 2000
 _COLUMNS = re.compile(r"\s{6,}")
+# a line ending in digits glued to a word ("năm 202610", "/KH-ĐKT1105"): where pypdf's layout
+# mode leaves text drawn into the line afterwards (a stamped number or day)
+_GLUED_END = re.compile(r"(?:[^\W\d]\d+|\d{5,})$")
 
 
 def _corrupt(name: str, why: str) -> CorruptDocument:
@@ -82,7 +86,14 @@ def _page_lines(page) -> list[str]:
         text = page.extract_text(extraction_mode="layout")
     except _pypdf_errors():  # the layout mode fails on some fonts; the plain mode reads them
         text = page.extract_text() or ""
-    return [nfc(ln.rstrip()) for ln in (text or "").split("\n")]
+    lines = [ln.rstrip() for ln in (text or "").split("\n")]
+    if any(_GLUED_END.search(ln) for ln in lines):
+        # a number or day stamped into a blank is put at its line's end (``pdf_fillins``)
+        try:
+            lines = place_fillins(lines, fragments_of(page))
+        except _pypdf_errors():
+            pass
+    return [nfc(ln) for ln in lines]
 
 
 def _running(pages: list[list[str]]) -> set[str]:

@@ -7,7 +7,17 @@
 """
 
 from assistant.query.catalog import Catalog
-from assistant.query.model import FactKind, Intent, Query, Role, SectionKind
+from assistant.query.model import FactKind, Intent, Query, Role, SectionKind, TeamRole
 from assistant.query.parse import follow_up, parse_question
 
-__all__ = ["Catalog", "FactKind", "Intent", "Query", "Role", "SectionKind", "follow_up", "parse_question"]
+__all__ = [
+    "Catalog",
+    "FactKind",
+    "Intent",
+    "Query",
+    "Role",
+    "SectionKind",
+    "TeamRole",
+    "follow_up",
+    "parse_question",
+]

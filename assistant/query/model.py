@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from assistant.vocab.documents import DocMention
 
-__all__ = ["Intent", "FactKind", "Role", "SectionKind", "Query"]
+__all__ = ["Intent", "FactKind", "Role", "SectionKind", "TeamRole", "Query"]
 
 
 class Intent(StrEnum):
@@ -40,6 +40,23 @@ class FactKind(StrEnum):
     REFNUM = "refnum"  # the number of a document the plan cites
     SLOGAN = "slogan"
     BUDGET = "budget"
+    DURATION = "duration"  # how long ("bao lâu", "kéo dài mấy ngày"): an amount of time, not a date
+    PLACE = "place"  # where ("ở đâu", "địa điểm", "địa chỉ nào")
+    SOURCE = "source"  # on whose request the plan is made ("theo đề nghị của đơn vị nào")
+    MEMBER = "member"  # who holds a team role ("ai là Trưởng đoàn"): ``Query.member``
+
+
+class TeamRole(StrEnum):
+    """The roles of an inspection team or working group (Đoàn / Tổ kiểm tra), as its plan lists
+    them after each member's name: "Ông Hoàng Văn Thuân - Trưởng đoàn", "Bà X - Thư ký đoàn"
+    (the team set up by a Quyết định, Nghị định 217/2025/NĐ-CP on specialised inspection).
+    The value is the folded role word; a longer one is matched first ("phó trưởng đoàn")."""
+
+    DEPUTY = "pho truong doan"
+    HEAD = "truong doan"
+    SECRETARY = "thu ky"
+    GROUP_HEAD = "to truong"
+    GROUP_DEPUTY = "to pho"
 
 
 class Role(StrEnum):
@@ -78,6 +95,7 @@ class Query:
     units: list[str] = field(default_factory=list)  # canonical units named in the question
     role: Role | None = None  # unit_tasks: lead/partner when the question says so
     fact: FactKind | None = None
+    member: TeamRole | None = None  # the team role a "who is" question asks (fact MEMBER)
     # the section the question asks for as a whole ("Mục đích của kế hoạch X là gì?",
     # "Kinh phí lấy từ đâu?"): its text is the answer, not a sentence that names it
     section: SectionKind | None = None

@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant.query.catalog import Catalog
 from assistant.query.model import FactKind, Intent, Query
-from assistant.query.rules import intent_of, is_catalogue, section_of
+from assistant.query.rules import intent_of, is_catalogue, section_of, team_role_of
 from assistant.records import DocMeta
 from assistant.textnorm import fold, nfc
 from assistant.vocab.abbreviations import expand_abbreviations
@@ -262,6 +262,8 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         lexical_text=_without_places(original, cat),
     )
     query.terms = content_terms(rest)
+    if fact == FactKind.MEMBER:
+        query.member = team_role_of(rest)
     query.catalogue = is_catalogue(rest)
     query.years = _years(folded)
     query.doc_kind = _kind_named(folded)

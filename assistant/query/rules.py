@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.query.model import FactKind, Intent, Role, SectionKind
+from assistant.query.model import FactKind, Intent, Role, SectionKind, TeamRole
 
 __all__ = [
     "NOT_SIGN",
+    "team_role_of",
     "SECTION_FORMS",
     "WHOLE_SECTIONS",
     "fact_kind",
@@ -28,7 +29,7 @@ _SIGNER = re.compile(
 NOT_SIGN = re.compile(
     r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky ket|ky hop|ky yen|ky vong|"
     r"dang ky|ky hieu|ky han|ky thi|ky dai hoi|ky so|chu ky so|moi ky|tung ky|hang ky|cac ky|"
-    r"ky bao cao|ky cuoi|ky dau)\b"
+    r"ky bao cao|ky cuoi|ky dau|thu ky)\b"
 )
 # "gửi tới cơ quan nào", "kính gửi ai", "nơi nhận": the addressees ("Kính gửi:") and the "Nơi
 # nhận:" list of the header card (Decree 30/2020, Appendix I), not a sentence of the body
@@ -51,7 +52,19 @@ _DEADLINE = re.compile(
     r"som hon|muon hon|som nhat|"
     r"bao cao .*(khi nao|ngay nao|truoc)|(khi nao|ngay nao).*bao cao|hang nam|thoi gian)\b"
 )
-_SLOGAN = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo)\b")
+# "chủ đề" of a campaign month is written in quotes like a slogan ("Chủ đề: “…”")
+_SLOGAN = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo|chu de)\b")
+# how long something lasts: an amount of time ("1,5 ngày", "02 ngày làm việc"), not a date
+_DURATION = re.compile(
+    r"\b(bao lau|keo dai (bao nhieu|may|trong bao nhieu) (ngay|thang|nam|gio|tuan|buoi)|"
+    r"trong (bao nhieu|may) (ngay|thang|gio|tuan|buoi)|mat (bao nhieu|may) (ngay|thang|gio|tuan|buoi))\b"
+)
+# where: the venue or address a plan names ("2. Địa điểm: …, địa chỉ: …")
+_PLACE = re.compile(r"\b(o dau|tai dau|dia diem|dia chi|noi nao|cho nao|tru so)\b")
+# on whose request: a Sở's plan made "Xét đề nghị của <company> tại Văn bản số …"
+_SOURCE = re.compile(
+    r"\b(theo de nghi cua|xet de nghi|de nghi cua (ai|don vi nao|co quan nao|cong ty nao))\b"
+)
 _BUDGET = re.compile(r"\b(kinh phi|ngan sach|nguon von|chi phi|nguon tien)\b")
 _TARGET = re.compile(r"\b(muc tieu|chi tieu|phan dau|top \d+|top|vi tri|xep hang)\b")
 _NUMBER = re.compile(
@@ -115,6 +128,12 @@ def _fact_kind(f: str) -> str | None:
         return "issuer"
     if _SLOGAN.search(f):
         return "slogan"
+    if _SOURCE.search(f):
+        return "source"
+    if _DURATION.search(f):
+        return "duration"
+    if _PLACE.search(f) and not re.search(r"\b(khi nao|ngay nao|bao gio|thoi gian)\b", f):
+        return "place"
     if _DATE.search(f) or _DEADLINE.search(f):
         issue = re.search(r"\b(ban hanh|ky)\b", f) and not re.search(
             r"\b(bao cao|thuc hien|hoan thanh|gui)\b", f
@@ -139,11 +158,33 @@ _MEMBERS = re.compile(r"\bgom (co )?(cac|nhung) [a-z]+( [a-z]+){0,2} (nao|gi)\b"
 _TARGETS_ASK = re.compile(r"\b(chi tieu|muc tieu) (gi|nao)\b(?!.*\b(bao nhieu|may)\b)")
 _UNIT_ABOUT = re.compile(r"\b(gop phan|gop suc|dong gop|ky vong|chuan bi|the nao|ra sao|lam sao|o dau)\b")
 _SOURCE_FACT = re.compile(r"\b(theo de nghi cua|can cu (vao )?(van ban|ke hoach|nghi quyet|ket luan) nao)\b")
+# the means an activity is given (vehicles, equipment), asked with "gì/nào"
+_MEANS = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu|xe)\s+(gi|nao)\b")
 _PLACE_FACT = re.compile(r"\b(xa nao|huyen nao|o dau|tai dau|dia diem nao)\b")
+
+
+# facts that are a value, not a unit: "do ai" before them asks the value ("trước ngày nào, do ai …")
+_VALUE_FACTS = frozenset(
+    ("date", "deadline", "number", "target", "budget", "slogan", "duration", "place", "source")
+)
+# "ai là Trưởng đoàn", "Thư ký đoàn kiểm tra là ai", "ông nào làm Phó Trưởng đoàn"
+_ASK_PERSON = re.compile(r"\b(ai|la ai|nguoi nao|ong nao|ba nao|ho ten|ten (la )?gi|ten nguoi)\b")
+_TEAM_ROLE = re.compile(r"\b(" + "|".join(r.value for r in TeamRole) + r")\b")
+
+
+def team_role_of(folded: str) -> TeamRole | None:
+    """The team role a "who is" question asks for, or None. A question about what the holder
+    does ("Phó Trưởng đoàn phụ trách việc gì") asks for tasks, not for the person."""
+    m = _TEAM_ROLE.search(folded)
+    if not m or not _ASK_PERSON.search(folded) or _TASKS.search(folded):
+        return None
+    return TeamRole(m.group(1))
 
 
 def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, str | None]:  # noqa: C901
     """(intent, fact kind, unit role) from the folded question (places and numbers blanked out)."""
+    if team_role_of(f) is not None and not several:
+        return "fact", "member", None
     fact = _fact_kind(f)
     # "từ số thứ tự nào đến số nào": "số" (a number) folds like "sở" (a department)
     who = bool(_WHO.search(_ORDINAL.sub(" ", f)))
@@ -164,6 +205,10 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "fact", fact, None
     if _MEMBERS.search(f) and not _LEAD.search(f) and not _PARTNER.search(f):
         return "list", None, None  # "gồm những đơn vị nào": the group's members
+    if _MEANS.search(f):
+        # "đi bằng phương tiện gì, do ai bố trí": the thing provided is asked; who provides it is
+        # written in the same sentence ("Xe ô tô 7 chỗ do Văn phòng Sở bố trí")
+        return "fact", fact, None
     if who or re.search(r"\bdo (ai|don vi nao|co quan nao|so nao)\b", f):
         if _PARTNER.search(f) and not re.search(r"\bchu tri\b", f):
             return "partner_unit", None, None
@@ -171,9 +216,7 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         # only the topic of a task when a unit is asked ("Cơ quan nào đăng thông điệp …?",
         # "Sở nào bố trí kinh phí?"): the unit is the answer
         topic_only = fact in ("slogan", "budget", "target") and _WHO_UNIT.search(f)
-        if fact in ("date", "deadline", "number", "target", "budget", "slogan") and not (
-            _LEAD.search(f) or topic_only
-        ):
+        if fact in _VALUE_FACTS and not (_LEAD.search(f) or topic_only):
             return "fact", fact, None
         return "lead_unit", None, None
     if (

@@ -73,7 +73,7 @@ def folded_tokens(text: str) -> list[str]:
 STOP_PHRASES = tuple(
     """ke hoach|quyet dinh|van ban|uy ban nhan dan|don vi|co quan|chu tri|phoi hop|phu trach|nhiem vu
     |thuc hien|trach nhiem|duoc giao|giao cho|dam nhan|dam nhiem|la gi|la ai|nhu the nao|the nao
-    |bao nhieu|bao gio|bao gom|khi nao|o dau|tai sao|vi sao|cau hoi|tra loi|thanh pho|thi tran|thi xa
+    |bao nhieu|bao gio|bao lau|bao gom|khi nao|ngay nao|o dau|tai sao|vi sao|cau hoi|tra loi|thanh pho|thi tran|thi xa
     |cho biet|cho toi|hay cho|liet ke|so nao|ban nao|nganh nao|phong nao|cac so|ban nganh|so sanh
     |moi tinh|moi ke hoach|ben nao|lam gi|can lam|phai lam|nhung gi|cai gi|dieu gi""".replace("\n", "").split(
         "|"

@@ -11,14 +11,17 @@ from assistant.answer.facts import compose_fact, is_meta
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.handlers.lists import heading_items
 from assistant.answer.lists import MAX_CHILDREN, section_children
+from assistant.answer.members import compose_member
 from assistant.query.model import FactKind, Intent, Query
 from assistant.records import Answer
 
 if TYPE_CHECKING:
     from assistant.snapshot import IndexSnapshot
 
-__all__ = ["FactHandler", "META_FACTS", "asked_plans"]
+__all__ = ["FactHandler", "META_FACTS", "SLOT_FACTS", "asked_plans"]
 
+# slots with a form of their own, answered from the named plan's passages when retrieval missed them
+SLOT_FACTS = frozenset({FactKind.DURATION, FactKind.PLACE, FactKind.SOURCE, FactKind.MEMBER})
 # facts on the plan's header card: the plan asked about must be in the evidence whole
 META_FACTS = frozenset(
     {FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.ISSUER, FactKind.DATE, FactKind.RECIPIENT}
@@ -43,12 +46,20 @@ class FactHandler(Handler):
         return add_plan_passages(ev, snapshot, docs | asked_plans(query, ev))
 
     def compose(self, ctx: AnswerContext) -> Answer | None:
+        if ctx.query.fact is FactKind.MEMBER:
+            # "ai là Trưởng đoàn": the member item of that role, not a sentence naming the role
+            member = compose_member(ctx)
+            if member is not None:
+                return member
         if ctx.query.fact in (None, FactKind.TARGET):
             # "những mục tiêu cụ thể … là gì": a target asked in the plural is a list of them
             listed = heading_items(ctx)
             if listed is not None:
                 return listed
-        if not is_meta(ctx.query) and weak(ctx):
+        slot_in_plan = ctx.query.fact in SLOT_FACTS and bool(ctx.query.filters.get("doc"))
+        if not is_meta(ctx.query) and not slot_in_plan and weak(ctx):
+            # a slot of its own form (how long, where, on whose request) asked of a named plan is
+            # looked for in all of that plan (``compose_fact``): few of its words are the plan's
             return refusal(ctx)
         ans = compose_fact(ctx)
         if ans is not None and ans.refused and re.search(r"\b(may|bao nhieu)\b", ctx.query.folded):
