@@ -380,7 +380,8 @@ def _lower_bound(terms: Sequence[TermPostings], k: int, mask: np.ndarray | None)
     the most selective terms rank first (the passages that carry rare query words usually lead,
     so the bound lands near the true k-th score; 0 when fewer than k such passages exist)."""
     first = sorted(terms, key=lambda t: -t.bound)
-    picked, size = [], 0
+    picked: list[TermPostings] = []
+    size = 0
     for t in first:
         if picked and size + t.docs.size > LOWER_BOUND_POSTINGS:
             break
