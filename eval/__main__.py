@@ -144,6 +144,7 @@ def _realplans(args, command: str) -> int:
 
     from .realrun import check_real_gate, run_realplans, write_baseline, write_report
     from .realsuite import BASELINE, SPLITS, SUITE_DIR, data_dir
+    from .report import splice_realplans
     from .systems import CachedEmbedder
 
     if not data_dir().is_dir():
@@ -172,6 +173,10 @@ def _realplans(args, command: str) -> int:
     paths = write_report(report, out, command)
     print(paths[0].read_text(encoding="utf-8"))
     print("Wrote " + ", ".join(str(p) for p in paths))
+    # the corpus report (eval/report.md) carries this suite's figures too, beside ours and the peers
+    report_md = SUITE_DIR.parent / "report.md"
+    if out == SUITE_DIR / "report" and splice_realplans(report_md, paths[0]):
+        print(f"Updated its section of {report_md}")
     if args.write_baseline:
         write_baseline(report, BASELINE, command)
         print(f"Recorded the baseline in {BASELINE}")

@@ -207,6 +207,7 @@ def render_markdown(report: dict, command: str = "") -> str:
             rows.append(row)
         L += [f"### Every system {title}: accuracy / hit@5 (peers: hit@5)", "", _md_table(head, rows), ""]
     L += _alqac_md(report.get("alqac"))
+    L += realplans_md()
     L += [
         "## How the figures are computed",
         "",
@@ -249,6 +250,43 @@ def render_markdown(report: dict, command: str = "") -> str:
         L.append(f"  why: {_esc(f['why'])}")
     L.append("")
     return "\n".join(L)
+
+
+REALPLANS_REPORT = Path(__file__).resolve().parent / "realplans" / "report" / "report.md"
+_RP_START, _RP_END = "<!-- realplans -->", "<!-- /realplans -->"
+
+
+def realplans_md(source: Path = REALPLANS_REPORT) -> list[str]:
+    """The real-plan suite's figures (ours and the peers, per corpus and split) as a section of this
+    report, taken from the suite's own report (``python -m eval --suite realplans``)."""
+    L = [_RP_START, "## Real plans of other provinces (`eval/realplans`, ours and the peers)", ""]
+    if not source.is_file():
+        L += ["Not run (`python -m eval --suite realplans`).", ""]
+    else:
+        body = source.read_text(encoding="utf-8").splitlines()
+        L += [line for line in body if not line.startswith("# ")]
+        L += [
+            "",
+            "Dev misses: `eval/realplans/report/failures-dev.md`; the test part's are not written out.",
+            "",
+        ]
+    return L + [_RP_END, ""]
+
+
+def splice_realplans(report_md: Path, source: Path = REALPLANS_REPORT) -> bool:
+    """Replace the real-plan section of an existing ``report.md`` (or append one) after a suite run,
+    so the corpus report need not be re-run for it. False when there is no report to update."""
+    if not report_md.is_file():
+        return False
+    text = report_md.read_text(encoding="utf-8")
+    section = "\n".join(realplans_md(source))
+    if _RP_START in text and _RP_END in text:
+        a, b = text.index(_RP_START), text.index(_RP_END) + len(_RP_END) + 1
+        text = text[:a] + section + text[b:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    report_md.write_text(text, encoding="utf-8")
+    return True
 
 
 def _alqac_md(al: dict | None) -> list[str]:

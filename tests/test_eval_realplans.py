@@ -99,3 +99,24 @@ def test_gate_real_plans_hold_their_recorded_figures(real_settings, tmp_path):
     assert report["meta"]["embedder"] == baseline["embedder"]
     problems = check_real_gate(report, baseline, MARGIN)
     assert problems == [], "quality regression on the real plans:\n" + "\n".join(problems)
+
+
+def test_corpus_report_carries_the_real_plan_figures(tmp_path):
+    """``eval/report.md`` holds the suite's table (ours and the peers) in one marked section, replaced
+    on every suite run, never duplicated."""
+    from eval.report import REALPLANS_REPORT, splice_realplans
+
+    report = tmp_path / "report.md"
+    assert not splice_realplans(report)  # no corpus report yet: nothing written
+    report.write_text("# Evaluation report\n\nbody\n", encoding="utf-8")
+    source = tmp_path / "rp.md"
+    source.write_text(REALPLANS_REPORT.read_text(encoding="utf-8"), encoding="utf-8")
+    assert splice_realplans(report, source)
+    first = report.read_text(encoding="utf-8")
+    assert "| provinces | test | Ours (hybrid) |" in first and "| provinces | test | BM25 chunks |" in first
+    later = REALPLANS_REPORT.read_text(encoding="utf-8").replace("Ours (hybrid)", "Ours (later run)")
+    source.write_text(later, encoding="utf-8")
+    assert splice_realplans(report, source)
+    second = report.read_text(encoding="utf-8")
+    assert second.count("<!-- realplans -->") == 1 and "Ours (later run)" in second
+    assert "Ours (hybrid)" not in second and second.startswith("# Evaluation report\n\nbody\n")
