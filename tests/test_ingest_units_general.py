@@ -160,6 +160,9 @@ def test_a_lead_in_line_hands_the_points_below_to_its_unit():
     ]
     assert find_units("cơ sở Dữ liệu quốc gia về dân cư") == []  # "sở" inside "cơ sở" heads nothing
     assert find_units("1. Giao phòng Quản lý công nghiệp tổ chức huấn luyện") == ["Phòng Quản lý công nghiệp"]
+    # "biên phòng", "quốc phòng" end compounds: no department is read from them
+    assert "Phòng Đồng Tháp" not in " ".join(find_units("Bộ đội Biên phòng Đồng Tháp ký chương trình"))
+    assert not any("Phòng" in u for u in find_units("bảo đảm quốc phòng An ninh trên địa bàn"))
     assert find_units("phòng, chống tham nhũng") == []
 
 

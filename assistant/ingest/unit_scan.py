@@ -324,7 +324,15 @@ def _generic_unit(text: str, toks, i: int) -> int:
 _INNER_OFFICES = frozenset({"phong", "chi cuc", "trung tam"})
 
 
+# "phòng" also ends compounds that are no office: "biên phòng" (border guard), "quốc phòng"
+# (defence), "dự phòng" (reserve): after one of these ("Bộ đội Biên phòng Đồng Tháp") the word is
+# not a department's head
+_COMPOUND_FIRST = frozenset({"bien", "quoc", "du"})
+
+
 def _inner_office(toks, i: int) -> bool:
+    if i and toks[i].joined and toks[i - 1].fold in _COMPOUND_FIRST:
+        return False
     for n in (1, 2):
         if i + n < len(toks) and " ".join(t.fold for t in toks[i : i + n]) in _INNER_OFFICES:
             return all(t.joined for t in toks[i + 1 : i + n + 1]) and _caps(toks[i + n])
