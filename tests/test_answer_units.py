@@ -209,6 +209,14 @@ def test_what_is_asked(question, intent, fact):
     assert (q.intent, q.fact) == (intent, fact)
 
 
+def test_what_a_task_sends_is_not_the_addressees():
+    """An estimate or a result sent somewhere goes where its own sentence says, not to the plan's
+    addressees (the "Kính gửi" / "Nơi nhận" of the header card)."""
+    for question in ("Dự toán kinh phí của các đơn vị gửi về đâu?", "Kết quả kiểm tra gửi về đâu?"):
+        assert parse_question(question).fact is not FactKind.RECIPIENT, question
+    assert parse_question("Kế hoạch này được gửi tới cơ quan nào?").fact is FactKind.RECIPIENT
+
+
 def test_a_province_alias_names_the_loaded_province():
     cat = Catalog.build({"h.md": DocMeta(doc="h.md", province="Hồ Chí Minh", number="174/KH-UBND")}, [])
     for question in ("Ở TP HCM, cơ quan nào đăng thông điệp?", "Kế hoạch của TPHCM ban hành ngày nào?"):

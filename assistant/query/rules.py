@@ -111,7 +111,9 @@ def _fact_kind(f: str) -> str | None:
     )  # "ai chủ trì … ký kết …" asks who leads
     if _SIGNER.search(NOT_SIGN.sub(" ", f)) or loose_sign:
         return "signer"
-    if _RECIPIENT.search(f) and not re.search(r"\b(bao cao|de xuat|ho so|danh sach)\b", f):
+    if _RECIPIENT.search(f) and not re.search(
+        r"\b(bao cao|de xuat|ho so|danh sach|du toan|ket qua|tai lieu|y kien)\b", f
+    ):
         return "recipient"  # "báo cáo gửi về đâu" asks where a report goes: a task, not the card
     if _DOCNUM.search(f) and (
         re.search(r"\b(so hieu|so ky hieu|mang so)\b", f)
