@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from _inline import hits
 
 from assistant.answer.common import Evidence, plan_label
 from assistant.answer.evidence import Idf, segments, verbatim_quote
 from assistant.answer.extractive import finalize
 from assistant.answer.registry import compose
 from assistant.query import Catalog, parse_question
-from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
+from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Passage
 
 SO_A = "Sở Văn hóa, Thể thao và Du lịch"
 SO_B = "Sở Thông tin và Truyền thông"
@@ -107,10 +108,6 @@ def cat() -> Catalog:
 @pytest.fixture(scope="module")
 def idf() -> Idf:
     return Idf.build(p.text for p in ALL)
-
-
-def hits(*ps: Passage) -> list[Hit]:
-    return [Hit(passage=p, score=1.0 - 0.1 * i, dense=0.85 - 0.02 * i, rank=i + 1) for i, p in enumerate(ps)]
 
 
 def _check_quotes(ans: Answer) -> None:

@@ -5,6 +5,7 @@ inspection plans are, with exact expected answers and citations."""
 from __future__ import annotations
 
 import pytest
+from _inline import hits
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
@@ -12,7 +13,7 @@ from assistant.answer.members import member_role
 from assistant.answer.registry import compose
 from assistant.ingest.document import metadata_text
 from assistant.query import Catalog, FactKind, Intent, TeamRole, parse_question
-from assistant.records import DocMeta, Hit, Passage
+from assistant.records import DocMeta, Passage
 
 DOC = "k.txt"
 DOCS = {
@@ -83,10 +84,6 @@ def cat() -> Catalog:
 @pytest.fixture(scope="module")
 def idf() -> Idf:
     return Idf.build(p.text for p in ALL)
-
-
-def hits(*ps: Passage) -> list[Hit]:
-    return [Hit(passage=p, score=1.0 - 0.1 * i, dense=0.85 - 0.02 * i, rank=i + 1) for i, p in enumerate(ps)]
 
 
 def ask(cat, idf, question: str, *ps: Passage, plan: bool = False):

@@ -5,13 +5,14 @@ section of numbered lines. Tiny inline plans written the way Vietnamese plans ar
 from __future__ import annotations
 
 import pytest
+from _inline import hits
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
 from assistant.query import Catalog, parse_question
 from assistant.query.model import Intent
-from assistant.records import DocMeta, Hit, Passage
+from assistant.records import DocMeta, Passage
 
 DOCS = {
     "l.md": DocMeta(doc="l.md", number="30/KH-UBND", doc_type="Kế hoạch", province="Tỉnh L"),
@@ -105,10 +106,6 @@ def cat() -> Catalog:
 @pytest.fixture(scope="module")
 def idf() -> Idf:
     return Idf.build(p.text for p in ALL)
-
-
-def hits(*ps: Passage) -> list[Hit]:
-    return [Hit(passage=p, score=1.0 - 0.1 * i, dense=0.85 - 0.02 * i, rank=i + 1) for i, p in enumerate(ps)]
 
 
 def ev(*ps: Passage) -> Evidence:

@@ -5,12 +5,13 @@ written the way Vietnamese plans are, with exact expected answers."""
 from __future__ import annotations
 
 import pytest
+from _inline import hits
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
 from assistant.query import Catalog, parse_question
-from assistant.records import DocMeta, Hit, Passage
+from assistant.records import DocMeta, Passage
 
 SO_NN = "Sở Nông nghiệp và Môi trường"
 DOCS = {
@@ -88,10 +89,6 @@ def cat() -> Catalog:
 @pytest.fixture(scope="module")
 def idf() -> Idf:
     return Idf.build(p.text for p in ALL)
-
-
-def hits(*ps: Passage) -> list[Hit]:
-    return [Hit(passage=p, score=1.0 - 0.1 * i, dense=0.85 - 0.02 * i, rank=i + 1) for i, p in enumerate(ps)]
 
 
 def test_issue_date_is_the_plans_own_not_a_cited_documents(cat, idf):
