@@ -75,21 +75,16 @@ def _base_store(settings, embedder):
 
 def _publish(st, syn, embedder) -> tuple[float, float]:
     """``syn``'s passages as one plan version per (plan, copy); returns (insert s, HNSW index s)."""
-    from assistant.indexing.lexical import lexical_tokens
     from assistant.indexing.pg_schema import hnsw_index_sql
     from assistant.indexing.pgstore import NewPlan
-    from assistant.indexing.store import lexical_text, unit_text
+    from assistant.indexing.store import passage_tokens
 
     vecs = syn.vectors()
     # BM25 tokens: the corpus passages' own; a copy's are its original's with TERM_DROP of them
     # dropped, as synthetic_store drops words from its text and terms (re-tokenising every copy
     # would take longer than the whole insert)
     rng = np.random.default_rng(0)
-    own = {
-        p.id: (lexical_tokens(lexical_text(p)), lexical_tokens(unit_text(p)))
-        for p in syn.passages
-        if "~" not in p.id
-    }
+    own = {p.id: passage_tokens(p) for p in syn.passages if "~" not in p.id}
 
     def tokens_of(pid: str) -> tuple[list[str], list[str]]:
         text, units = own[pid.split("~", 1)[0]]

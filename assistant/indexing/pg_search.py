@@ -34,7 +34,7 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
-from .store import INDEX_COMMAND, UNIT_FIELD_WEIGHT, IndexStore, lexical_text, unit_text
+from .store import INDEX_COMMAND, UNIT_FIELD_WEIGHT, IndexStore, lexical_text, passage_tokens, unit_text
 
 __all__ = [
     "PG_EF_SEARCH",
@@ -71,7 +71,7 @@ def write_passages(
     import json
 
     if tokens is None:
-        tokens = [(lexical_tokens(lexical_text(p)), lexical_tokens(unit_text(p))) for p in passages]
+        tokens = [passage_tokens(p) for p in passages]
     with conn.cursor() as cur:
         with cur.copy("COPY passages (plan_version, pos, id, data, embedding, lex, units) FROM STDIN") as cp:
             for i, (p, (lex, units)) in enumerate(zip(passages, tokens)):
@@ -368,8 +368,7 @@ class PgIndexStore(IndexStore):
             if hit is not None:
                 self._counts_cache.move_to_end(i)
                 return hit
-        p = self.passages[i]
-        fields = tuple(Counter(t for t in lexical_tokens(x) if t) for x in (lexical_text(p), unit_text(p)))
+        fields = tuple(Counter(t for t in toks if t) for toks in passage_tokens(self.passages[i]))
         out = ((fields[0], sum(fields[0].values())), (fields[1], sum(fields[1].values())))
         with self._counts_lock:
             self._counts_cache[i] = out

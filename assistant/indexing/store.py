@@ -40,6 +40,7 @@ __all__ = [
     "file_sha256",
     "write_index",
     "lexical_text",
+    "passage_tokens",
     "unit_text",
     "INDEX_COMMAND",
     "HNSW_M",
@@ -66,6 +67,11 @@ def lexical_text(p: Passage) -> str:
 
 def unit_text(p: Passage) -> str:
     return " ; ".join([*p.lead, *p.partners])
+
+
+def passage_tokens(p: Passage) -> tuple[list[str], list[str]]:
+    """The BM25 tokens of a passage's two fields (text, unit names), as every store indexes them."""
+    return lexical_tokens(lexical_text(p)), lexical_tokens(unit_text(p))
 
 
 def file_sha256(path: Path) -> str:

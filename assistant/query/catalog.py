@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from assistant.errors import BadQuestion
 from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, nfc
-from assistant.vocab.places import locality_of, place_key, province_aliases
+from assistant.vocab.places import locality_of, place_key, province_of_alias
 
 __all__ = ["Catalog", "FILTER_KEYS"]
 
@@ -97,9 +97,10 @@ class Catalog:
                 if len(fold(n)) >= 4:
                     cat.units.setdefault(fold(n), canon)
         # a loaded province is also named by its aliases ("TP HCM", "TPHCM" for Hồ Chí Minh)
-        for key, canon in list(cat.provinces.items()):
-            for alias in province_aliases().get(key, ()):
-                cat.provinces.setdefault(fold(alias), canon)
+        for alias, name in province_of_alias().items():
+            loaded = cat.provinces.get(fold(name))
+            if loaded:
+                cat.provinces.setdefault(alias, loaded)
         cat.corpus_folded = " \n ".join(texts)
         cat.doc_folded = {d: " \n ".join(t) for d, t in by_doc.items()}
         keys = {place_key(x) for m in docs.values() for x in (m.province, m.district) if x}

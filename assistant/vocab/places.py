@@ -20,7 +20,6 @@ from assistant.vocab.data import units_data
 __all__ = [
     "PLACE_MARKER",
     "province_names",
-    "province_aliases",
     "merged_into",
     "place_key",
     "locality_of",
@@ -47,12 +46,6 @@ def province_names() -> tuple[str, ...]:
     for p in units_data().get("provinces", []):
         out += [p["name"], *p.get("aliases", [])]
     return tuple(dict.fromkeys(out))
-
-
-@lru_cache(maxsize=1)
-def province_aliases() -> dict[str, tuple[str, ...]]:
-    """folded province name → the other ways it is written ("Hồ Chí Minh" → "TP HCM", "TPHCM" …)."""
-    return {fold(p["name"]): tuple(p.get("aliases", ())) for p in units_data().get("provinces", [])}
 
 
 @lru_cache(maxsize=1)
