@@ -213,3 +213,40 @@ def test_a_theme_is_the_quote_under_its_label_not_another_quote(cat, idf):
     ans = compose(q, Evidence(hits=hits(intro, theme)), DOCS, idf=idf)
     assert ans.answer == "“Kiểm tra chặt chẽ, sử dụng an toàn” [1] — Kế hoạch 77/KH-ĐKT (Tỉnh K)."
     assert ans.citations[0].passage_id == theme.id
+
+
+@pytest.mark.parametrize(
+    ("question", "number", "kind"),
+    [
+        ("Kết luận 480-KL/TU ngày nào, về việc gì?", "480", "Kết luận"),
+        ("Chương trình phối hợp số 77 giữa hai sở ký ngày nào?", "77", "Chương trình"),
+        ("Nghị quyết số 57-NQ/TW ban hành khi nào?", "57", "Nghị quyết"),
+        # the year of "30/2020/NĐ-CP" is part of the number, not document no. 2020
+        ("Nghị định 30/2020/NĐ-CP quy định gì?", "30", "Nghị định"),
+    ],
+)
+def test_cited_document_kinds_are_read_by_number(question, number, kind):
+    from assistant.textnorm import fold
+    from assistant.vocab.documents import doc_mentions
+
+    assert [(m.number, m.kind) for m in doc_mentions(fold(question))] == [(number, kind)]
+
+
+def test_a_programme_named_without_so_is_not_an_unloaded_document(cat):
+    # "Chương trình 135" is a programme's name; only "số …" or a code makes it a document number
+    assert parse_question("Chương trình 135 hỗ trợ những gì?", cat).missing is None
+    assert parse_question("Nghị quyết số 99-NQ/TU giao việc gì?", cat).missing == "Nghị quyết số 99"
+
+
+def test_a_cited_kind_never_routes_to_a_loaded_plan_of_that_number(cat):
+    # Kế hoạch 77 is loaded; "Kết luận 77-KL/TU" is another document
+    assert parse_question("Kết luận số 77-KL/TU nói gì?", cat).docs == []
+    assert parse_question("Kế hoạch số 77 nói gì?", cat).docs == [DOC]
+
+
+def test_the_date_of_a_cited_document_is_where_it_is_cited(cat, idf):
+    # the plan's own date is not asked, nor a task's time: the cited decision's date is
+    q, ans = ask(cat, idf, "Quyết định số 50/QĐ-SCT ký ngày nào?", HEAD, PREAMBLE)
+    assert not ans.refused
+    assert "Quyết định số 50/QĐ-SCT ngày 06/3/2026" in ans.answer
+    assert ans.citations[0].passage_id == PREAMBLE.id

@@ -37,6 +37,7 @@ from assistant.query.model import Query
 from assistant.query.rules import NOT_SIGN
 from assistant.records import Answer, Hit
 from assistant.textnorm import fold
+from assistant.vocab.documents import doc_mentions
 from assistant.vocab.tokens import STOPWORDS, folded_tokens
 
 __all__ = [
@@ -294,7 +295,20 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return bool(_REFNUM_RE.search(fold(seg)))
 
         return FactRule(require=refnum, prefer=refnum, name="refnum")
-    if kind in ("deadline", "date") or (_ASK_WHEN.search(f) and not _ASK_NUMBER.search(f)):
+    asks_time = kind in ("deadline", "date") or (_ASK_WHEN.search(f) and not _ASK_NUMBER.search(f))
+    # a document the plans cite, named by number ("Kết luận 480-KL/TU ngày nào?"; the loaded
+    # plans' own numbers are blanked in ``folded``): its date is written where it is cited
+    cited = [m.number for m in doc_mentions(anchor_text) if m.explicit]
+    if asks_time and cited:
+        dated = re.compile(
+            rf"(?<![0-9])0*(?:{'|'.join(cited)})\s*[/-][a-z0-9/.-]*\s*,?\s*(?:cua\s+[^,;.]{{0,60}}?\s*)?ngay\s+\d"
+        )
+
+        def named_date(seg: str) -> bool:
+            return bool(dated.search(fold(seg)))
+
+        return FactRule(require=named_date, prefer=named_date, name="cited_date")
+    if asks_time:
         if _ASK_DAY.search(f):
 
             def day(seg: str) -> bool:

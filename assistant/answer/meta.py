@@ -278,6 +278,9 @@ def is_meta(query: Query) -> bool:
         # "Kế hoạch 141/KH-UBND … ban hành ngày nào?": the plan's own date (its header), not
         # the date of a document it cites; meta_fact checks the plan is the one asked about
         return True
+    # "Quyết định số 50/QĐ-SCT ký ngày nào?": a document named by number that is not a loaded
+    # plan is one the plans cite; its date is where it is cited, not on the plan's header
+    cites_other = not query.docs and any(m.explicit for m in query.numbers)
     return query.fact in ("signer", "issuer", "recipient") or (
-        query.fact in ("date", "doc_number") and is_meta_question(query.terms)
+        query.fact in ("date", "doc_number") and is_meta_question(query.terms) and not cites_other
     )

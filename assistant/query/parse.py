@@ -23,7 +23,7 @@ from assistant.query.rules import intent_of, is_catalogue, section_of, team_role
 from assistant.records import DocMeta
 from assistant.textnorm import fold, nfc
 from assistant.vocab.abbreviations import expand_abbreviations
-from assistant.vocab.documents import DOC_KINDS, DocMention, doc_mentions, kind_label
+from assistant.vocab.documents import CITED_KINDS, DOC_KINDS, DocMention, doc_mentions, kind_label
 from assistant.vocab.places import PLACE_MARKER, merged_into, province_names, province_of_alias
 from assistant.vocab.places import locality_of as issuer_locality
 from assistant.vocab.tokens import content_terms, syllables
@@ -131,6 +131,8 @@ def _find_docs(
             continue  # "kế hoạch 2024": a year, not plan no. 2024
         numbers.append(m)
         hits = cat.docs_numbered(m.number)
+        if m.kind in CITED_KINDS:  # "Kết luận 480" is not Kế hoạch 480: the kind must agree
+            hits = [d for d in hits if cat.docs[d].doc_type == m.kind]
         if hits:
             found.append((m.start, m.end, hits))
             continue
@@ -138,8 +140,10 @@ def _find_docs(
             # a document the loaded plans cite: questions about it are answerable, from the
             # plans that cite it ("theo Quyết định 1050/QĐ-SCT", "kế hoạch thực hiện Chỉ thị 27")
             if citing is not None:
-                citing |= cat.docs_citing(m.number, DOC_KINDS.get(m.kind, ()))
+                citing |= cat.docs_citing(m.number, DOC_KINDS.get(m.kind) or CITED_KINDS.get(m.kind, ()))
             continue
+        if m.kind in CITED_KINDS and not m.explicit:
+            continue  # "Chương trình 135" is a programme's name as often as a number
         missing = missing or f"{kind_label(m.kind)} số {m.number}"
     return found, numbers, missing
 

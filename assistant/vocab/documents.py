@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 from ..textnorm import fold
 
-__all__ = ["DOC_KINDS", "DocMention", "doc_mentions", "leading_number", "kind_label", "document_label"]
+__all__ = [
+    "DOC_KINDS",
+    "CITED_KINDS",
+    "DocMention",
+    "doc_mentions",
+    "leading_number",
+    "kind_label",
+    "document_label",
+]
 
 # kind → its folded spellings in a question (long form first, then the code)
 DOC_KINDS: dict[str, tuple[str, ...]] = {
@@ -24,13 +32,28 @@ DOC_KINDS: dict[str, tuple[str, ...]] = {
     "Thông báo": ("thong bao", "tb"),
     "Chỉ thị": ("chi thi", "ct"),
 }
-_BY_FORM = {form: kind for kind, forms in DOC_KINDS.items() for form in forms}
+# kinds a plan cites as its grounds but that are never a loaded plan themselves: a Party
+# Kết luận / Nghị quyết ("480-KL/TU", "57-NQ/TW"), a Nghị định or Thông tư of the Government,
+# a Chương trình (phối hợp) between agencies ("77/CTPH/STTTT-BCH-BĐBP"), a Hướng dẫn. Codes
+# from Nghị định 30/2020/NĐ-CP (Appendix III) and the Party's Hướng dẫn 36-HD/VPTW.
+CITED_KINDS: dict[str, tuple[str, ...]] = {
+    "Kết luận": ("ket luan", "kl"),
+    "Nghị quyết": ("nghi quyet", "nq"),
+    "Nghị định": ("nghi dinh", "nd"),
+    "Thông tư": ("thong tu",),
+    "Chương trình": ("chuong trinh phoi hop", "chuong trinh", "ctph", "ctr"),
+    "Hướng dẫn": ("huong dan", "hd"),
+}
+_BY_FORM = {
+    form: kind for kinds in (DOC_KINDS, CITED_KINDS) for kind, forms in kinds.items() for form in forms
+}
 _FORMS = "|".join(sorted(_BY_FORM, key=len, reverse=True))
 # "kế hoạch số 183/KH-UBND", "KH 183", "quyết định: 1899"; or "183/KH", "05-CT/TU" (number first)
 _NUMBERED = re.compile(
     rf"\b(?P<kind>{_FORMS})\s*(?P<so>so\s*)?[:.]?\s*(?P<num>\d{{1,5}})(?!\d)"
     r"(?:\s*[/-]\s*(?P<suffix>[a-z]+(?:[-/][a-z]+)*))?"
-    rf"|\b(?P<num2>\d{{1,5}})\s*[/-]\s*(?P<kind2>{_FORMS})\b(?:[-/][a-z]+)*"
+    # (not the year of "30/2020/NĐ-CP": a number after a slash is part of another number)
+    rf"|(?<!/)\b(?P<num2>\d{{1,5}})\s*[/-]\s*(?P<kind2>{_FORMS})\b(?:[-/][a-z]+)*"
 )
 
 
@@ -55,9 +78,9 @@ def doc_mentions(folded: str) -> list[DocMention]:
     out = []
     for m in _NUMBERED.finditer(folded):
         if m.group("num"):
-            # a bare two-letter code before a number ("ct 5") is too weak unless it is KH/QĐ
+            # a bare code before a number ("ct 5", "ctr 2") is too weak unless it is KH/QĐ
             form = m.group("kind")
-            if len(form) == 2 and form not in ("kh", "qd") and not (m.group("so") or m.group("suffix")):
+            if len(form) <= 4 and form not in ("kh", "qd") and not (m.group("so") or m.group("suffix")):
                 continue
             explicit = bool(m.group("so") or m.group("suffix"))
             out.append(DocMention(m.start(), m.end(), m.group("num"), _BY_FORM[form], explicit))
@@ -74,7 +97,7 @@ def leading_number(number: str | None) -> str | None:
 
 
 def kind_label(kind: str | None) -> str:
-    return kind if kind in DOC_KINDS else "Kế hoạch"
+    return kind if kind in DOC_KINDS or kind in CITED_KINDS else "Kế hoạch"
 
 
 def _when(date: str | None) -> str | None:
