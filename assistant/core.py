@@ -106,6 +106,19 @@ class Assistant:
             backend.build(self.settings, embedder=self.embedder)
             mark = manifest_mark(Path(self.settings.index_dir))
             store = backend.load(self.settings, self.embedder.id)
+        if getattr(store, "parser_stale", False):
+            if self.build_if_missing:
+                # an index of an older parser holds that parser's passages: rebuilt here, where
+                # building is allowed (cached parses of this parser and cached vectors make it quick)
+                log.warning("index at %s was built by another parser: rebuilding", self.settings.index_dir)
+                backend.build(self.settings, embedder=self.embedder)
+                mark = manifest_mark(Path(self.settings.index_dir))
+                store = backend.load(self.settings, self.embedder.id)
+            else:
+                log.warning(
+                    "index at %s was built by another parser; run `python -m assistant index`",
+                    self.settings.index_dir,
+                )
         snap = self._snapshot_of(store)
         self._mark = mark
         self._watch()
@@ -469,6 +482,12 @@ class Assistant:
             passages=len(snap.passages),
             built_at=snap.store.manifest.get("built_at") or snap.store.manifest.get("created"),
         )
+        if getattr(snap.store, "parser_stale", False):
+            info.update(
+                parser_stale=True,
+                hint="Chỉ mục do phiên bản bộ đọc kế hoạch khác xây: chạy `python -m assistant index` "
+                "để có các đoạn theo phiên bản này / built by another parser version: reindex",
+            )
         if "generation" in snap.store.manifest:  # the shared PostgreSQL store
             info.update(store="postgresql", generation=snap.store.manifest["generation"])
         return info

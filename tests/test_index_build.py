@@ -354,3 +354,28 @@ def test_no_pickle_in_index_or_cache(settings, corpus):
     build_index(settings, embedder=FakeEmbedder())
     assert _assert_no_pickle(Path(settings.index_dir)) >= 8
     assert _assert_no_pickle(Path(settings.data_dir) / "cache") >= 2
+
+
+def test_an_index_of_another_parser_serves_and_is_rebuilt_where_building_is_allowed(settings, corpus):
+    from assistant.core import Assistant
+    from assistant.indexing.cache import parser_fingerprint
+
+    build_index(settings, embedder=FakeEmbedder())
+    m = _manifest(settings)
+    assert m["parser_fingerprint"] == parser_fingerprint()
+    m["parser_fingerprint"] = "an-older-parser"
+    (Path(settings.index_dir) / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+
+    # a server that may not build keeps serving the old passages and says so
+    serving = Assistant(settings, embedder=FakeEmbedder())
+    assert not serving.ask(QUESTION).refused
+    health = serving.health()
+    assert health["status"] == "ok" and health["parser_stale"] is True
+    assert "python -m assistant index" in health["hint"]
+    assert _manifest(settings)["parser_fingerprint"] == "an-older-parser"
+
+    # where building is allowed (first run, the eval's work folders), the index is rebuilt
+    rebuilt = Assistant(settings, build_if_missing=True, embedder=FakeEmbedder())
+    assert not rebuilt.ask(QUESTION).refused
+    assert _manifest(settings)["parser_fingerprint"] == parser_fingerprint()
+    assert "parser_stale" not in rebuilt.health()

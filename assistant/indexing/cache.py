@@ -148,9 +148,12 @@ def parser_fingerprint() -> str:
     """Hash of the code and data that turn a file into passages: a cached parse made
     under another fingerprint is stale and ignored."""
     root = Path(__file__).resolve().parent.parent
+    # the vocabulary (units, places, document kinds) is read by the structurers: a new unit
+    # alias changes passages as surely as a new parser rule
     files = (
         sorted((root / "ingest").rglob("*.py"))
-        + sorted((root / "data").glob("*.json"))
+        + sorted((root / "vocab").glob("*.py"))
+        + sorted(f for f in (root / "data").glob("*.json") if f.name != "refusal_scorer.json")
         + [root / "textnorm.py", root / "records.py"]
     )
     h = hashlib.sha256()

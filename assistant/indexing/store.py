@@ -31,6 +31,7 @@ from .. import __version__
 from ..errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
 from ..records import SCHEMA_VERSION, DocMeta, Passage
 from ..textnorm import NORMALISER_VERSION
+from .cache import parser_fingerprint
 from .lexical import LexicalIndex, lexical_tokens, lexical_version
 from .postings import TermPostings, score_positions, top_k
 
@@ -166,6 +167,9 @@ def write_index(
         "schema_version": SCHEMA_VERSION,
         "normaliser_version": NORMALISER_VERSION,
         "lexical_version": lexical_version(),
+        # the parser that made these passages: an index of another parser still serves, but
+        # answers from it are that parser's (``IndexStore.parser_stale``)
+        "parser_fingerprint": parser_fingerprint(),
         "embedder": {"id": embedder_id, "dim": int(dim)},
         "faiss": faiss_info,
         "ann_threshold": int(ann_threshold),
@@ -370,6 +374,12 @@ class IndexStore:
     @property
     def embedder_id(self) -> str:
         return self.manifest["embedder"]["id"]
+
+    @property
+    def parser_stale(self) -> bool:
+        """Built by another parser (or before the manifest recorded one): its passages are
+        that parser's. It still serves; a rebuild gives this code's passages."""
+        return self.manifest.get("parser_fingerprint") != parser_fingerprint()
 
     def __len__(self) -> int:
         return len(self.passages)
