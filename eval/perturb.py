@@ -143,7 +143,9 @@ def _body(q: str) -> str:
 
 def polite_prefix(q: str) -> str | None:
     b = _body(q)
-    return f"Cho tôi hỏi {b[:1].lower()}{b[1:]}?" if has_diacritics(q) else f"cho toi hoi {b[:1].lower()}{b[1:]}"
+    return (
+        f"Cho tôi hỏi {b[:1].lower()}{b[1:]}?" if has_diacritics(q) else f"cho toi hoi {b[:1].lower()}{b[1:]}"
+    )
 
 
 def suffix_a(q: str) -> str | None:
@@ -283,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     out = args.work / f"flips-{args.label}.jsonl"
     out.write_text("".join(json.dumps(f, ensure_ascii=False) + "\n" for f in flips), encoding="utf-8")
-    (args.work / f"rows-{args.label}.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    (args.work / f"rows-{args.label}.json").write_text(
+        json.dumps(report, ensure_ascii=False), encoding="utf-8"
+    )
     print(render(report))
     print(f"\n{len(flips)} flips written to {out} ({time.perf_counter() - t:.0f} s)")
     return 0

@@ -13,6 +13,7 @@ from assistant.query.model import FactKind, Intent, Role, SectionKind, TeamRole
 
 __all__ = [
     "NOT_SIGN",
+    "courtesy_spans",
     "team_role_of",
     "SECTION_FORMS",
     "WHOLE_SECTIONS",
@@ -21,6 +22,37 @@ __all__ = [
     "is_catalogue",
     "section_of",
 ]
+
+# Courtesy framing (Vietnamese politeness register): a request frame opening the question ("cho
+# tôi hỏi", "xin hỏi", "vui lòng cho biết") and sentence-final modal particles closing it ("ạ",
+# "vậy", "nhé", "nhỉ", "thế", "hả"). They say how the question is asked, never what: the rules,
+# the key terms and the catalogue test read the question without them.
+_COURTESY_HEAD = re.compile(
+    r"^\s*(?:(?:xin|vui long|lam on|phien)\s+)?(?:(?:anh|chi|ban|em)\s+)?"
+    r"(?:(?:hay\s+)?cho\s+(?:(?:toi|em|minh|chau|hoi)\s+)?(?:hoi|biet)|xin\s+hoi|hoi)\b\s*(?:xem\b)?\s*[,:]?"
+)
+_PARTICLES = frozenset("a vay nhe nhi the ha".split())
+# words before which "vay"/"the" are not particles: "vốn vay", "cho vay", "như thế"
+_NOT_PARTICLE_AFTER = frozenset("von cho khoan tien muon di nhu".split())
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def courtesy_spans(folded: str) -> list[tuple[int, int]]:
+    """Spans of the courtesy frame and closing particles of a folded question."""
+    spans: list[tuple[int, int]] = []
+    head = _COURTESY_HEAD.match(folded)
+    if head and _WORD.search(folded, head.end()):
+        spans.append(head.span())
+    words = list(_WORD.finditer(folded, head.end() if head else 0))
+    while len(words) > 1:
+        last, prev = words[-1].group(0), words[-2].group(0)
+        if last not in _PARTICLES or (last != "a" and prev in _NOT_PARTICLE_AFTER):
+            break
+        if re.search(r"[^\s?.!,]", folded[words[-1].end() :]):
+            break  # the word is not the question's last
+        spans.append(words.pop().span())
+    return spans
+
 
 _SIGNER = re.compile(
     r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|chu ky|ky ban hanh|ky ke hoach|ky quyet dinh|ky van ban)\b"
@@ -98,7 +130,7 @@ _TASKS = re.compile(
 )
 _LIST = re.compile(
     r"\b(nhung( [a-z0-9]+){0,4} (gi|nao)|nhung (hinh thuc|noi dung|hoat dong|nhiem vu|giai phap|kenh)|"
-    r"cac .{1,40}\bnao\b|"
+    r"cac .{1,40}\bnao\b|cac( [a-z0-9]+){1,3} gi|"
     r"liet ke|gom (nhung )?gi|bao gom|ke ten|nhung ai|nao khac|hinh thuc nao)\b"
 )
 
@@ -126,6 +158,7 @@ def _fact_kind(f: str) -> str | None:
         _ISSUER.search(f)
         and re.search(r"\b(ke hoach|quyet dinh|van ban)\b", f)
         and not re.search(r"\btham muu\b", f)
+        and not _SOURCE.search(f)  # "lập theo đề nghị của cơ quan nào": who asked, not who issued
     ):
         return "issuer"
     if _SLOGAN.search(f):
