@@ -309,7 +309,7 @@ _PLAN_WORD = (
     r"(ke hoach|kh|van ban|cong van|chi thi|quyet dinh|de an|chuong trinh|dot kiem tra|doan kiem tra)"
 )
 _QUALIFIER = r"(?:\s+(?:chung|cu the|chu yeu|tong quat|dat ra|de ra|thuc hien|trien khai|cua|trong|tai|o))*"
-_ASK = r"(la gi|la nhung gi|gom( nhung)? gi|gom nhung (nguon|noi dung) nao|nhu the nao|the nao|ra sao|nao|gi)"
+_ASK = r"(la gi|la nhung gi|gom( nhung)? gi|gom (nhung|cac) (nguon|noi dung) (nao|gi)|nhu the nao|the nao|ra sao|nao|gi)"
 _WHOLE_NUMBER = re.compile(r"\b(bao nhieu|may|ty le|phan tram|top|xep hang|hang thu)\b|%")
 # "lấy từ đâu", "từ nguồn nào", "được bố trí từ đâu": the source of the money is the budget section
 _BUDGET_SOURCE = re.compile(
