@@ -33,7 +33,11 @@ def _blank(q: str) -> str:
         # "vay" after "vốn"/"cho" is a loan, "thế" after "như" is no particle
         ("Kế hoạch có nguồn vốn vay?", "ke hoach co nguon von vay?"),
         ("Kế hoạch bố trí kinh phí như thế", "ke hoach bo tri kinh phi nhu the"),
+        ("Mỗi xã được cấp bao nhiêu thẻ?", "moi xa duoc cap bao nhieu the?"),  # a card, not "thế"
+        ("Diện tích trồng rừng bao nhiêu ha?", "dien tich trong rung bao nhieu ha?"),  # hectares
         ("Hỏi", "hoi"),  # a frame with nothing after it is the question itself
+        ("Hỏi: ai ký?", "ai ky?"),
+        ("Hội đồng thi đua có nhiệm vụ gì ạ?", "hoi dong thi dua co nhiem vu gi ?"),  # "Hội" is no "hỏi"
     ],
 )
 def test_courtesy_frame_and_particles(question, left):
