@@ -19,11 +19,18 @@ from typing import Any
 
 from assistant.query.catalog import Catalog
 from assistant.query.model import FactKind, Intent, Query
-from assistant.query.rules import intent_of, is_catalogue, section_of, team_role_of
+from assistant.query.rules import courtesy_spans, intent_of, is_catalogue, section_of, team_role_of
 from assistant.records import DocMeta
 from assistant.textnorm import fold, nfc
 from assistant.vocab.abbreviations import expand_abbreviations
-from assistant.vocab.documents import CITED_KINDS, DOC_KINDS, DocMention, doc_mentions, kind_label
+from assistant.vocab.documents import (
+    CITED_KINDS,
+    DOC_KINDS,
+    DocMention,
+    doc_mentions,
+    kind_label,
+    spell_out_kinds,
+)
 from assistant.vocab.places import PLACE_MARKER, merged_into, province_names, province_of_alias
 from assistant.vocab.places import locality_of as issuer_locality
 from assistant.vocab.tokens import content_terms, syllables
@@ -212,6 +219,13 @@ def _strip_spans(folded: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _without_courtesy(text: str) -> str:
+    """``text`` without its courtesy frame and closing particles (``rules.courtesy_spans``)."""
+    folded, idx = _fold_map(text)
+    drop = {idx[i] for a, b in courtesy_spans(folded) for i in range(a, b)}
+    return " ".join("".join(c for i, c in enumerate(text) if i not in drop).split()) if drop else text
+
+
 def _drop_issuers(units: list[str], cat: Catalog) -> list[str]:
     """ "UBND xã X đề nghị Sở Y hỗ trợ gì?": the plan's issuer is the speaker, Sở Y the subject."""
     rest = [u for u in units if fold(u) not in cat.issuers]
@@ -245,8 +259,9 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     scope = sorted({d for _, _, ds in mentions for d in ds if d in cat.docs}) if len(mentions) >= 2 else []
 
     units = _drop_issuers(cat.match_units(q, filters.get("province")), cat)
-    spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered]
-    rest = _strip_spans(folded, spans)
+    courtesy = courtesy_spans(folded)
+    spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered] + courtesy
+    rest = spell_out_kinds(_strip_spans(folded, spans))
     intent, fact, role = intent_of(rest, units, len(mentions) >= 2)
     named = {d for _, _, key, canon in found_places for d in cat.docs_of_place(key, canon)} | set(docs)
     query = Query(
@@ -263,14 +278,14 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         scope=scope,
         folded=rest,
         named=frozenset(named),
-        lexical_text=_without_places(original, cat),
+        lexical_text=_without_places(_without_courtesy(original), cat),
     )
     query.terms = content_terms(rest)
     if fact == FactKind.MEMBER:
         query.member = team_role_of(rest)
     query.catalogue = is_catalogue(rest)
     query.years = _years(folded)
-    query.doc_kind = _kind_named(folded)
+    query.doc_kind = _kind_named(spell_out_kinds(folded))
     if not mentions:
         named_in_text = cat.docs_naming(_proper_names(original, cat))
         if named_in_text:
@@ -414,6 +429,7 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
             base.filters = {**base.filters, "doc": answered}
     names_scope = bool(query.places or query.docs or query.scope)
     f = fold(query.text)
+    f = " ".join(_strip_spans(f, courtesy_spans(f)).split())
     unit_words = {w for u in query.units for w in fold(u).split()}
     own_topic = [t for t in query.terms if t not in _FOLLOW_WORDS and t not in unit_words]
     if _FOLLOW_UP.match(f) and len(f.split()) <= 12 and not own_topic:

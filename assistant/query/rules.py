@@ -13,6 +13,7 @@ from assistant.query.model import FactKind, Intent, Role, SectionKind, TeamRole
 
 __all__ = [
     "NOT_SIGN",
+    "courtesy_spans",
     "team_role_of",
     "SECTION_FORMS",
     "WHOLE_SECTIONS",
@@ -21,6 +22,42 @@ __all__ = [
     "is_catalogue",
     "section_of",
 ]
+
+# Courtesy framing (Vietnamese politeness register): a request frame opening the question ("cho
+# tôi hỏi", "xin hỏi", "vui lòng cho biết") and sentence-final modal particles closing it ("ạ",
+# "vậy", "nhé", "nhỉ", "thế", "hả"). "Hỏi" alone is a frame only before a colon or comma ("Hỏi:
+# …"): "Hội đồng …" folds to the same letters. They say how the question is asked, never what: the rules,
+# the key terms and the catalogue test read the question without them.
+_COURTESY_HEAD = re.compile(
+    r"^\s*(?:(?:xin|vui long|lam on|phien)\s+)?(?:(?:anh|chi|ban|em)\s+)?"
+    r"(?:(?:hay\s+)?cho\s+(?:(?:toi|em|minh|chau)\s+)?(?:hoi|biet)|xin\s+hoi|hoi(?=\s*[,:]))\b\s*(?:xem\b)?\s*[,:]?"
+)
+_PARTICLES = frozenset("a vay nhe nhi the".split())
+# words before which "vay" is not a particle: "vốn vay", "cho vay"
+_NOT_PARTICLE_AFTER = frozenset("von cho khoan tien muon di nhu".split())
+# "the" is "thế" only after a question word ("là gì thế", "ở đâu thế"): "bao nhiêu thẻ" is a card
+_QUESTION_WORDS = frozenset("gi nao ai dau sao roi chua".split())
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def courtesy_spans(folded: str) -> list[tuple[int, int]]:
+    """Spans of the courtesy frame and closing particles of a folded question."""
+    spans: list[tuple[int, int]] = []
+    head = _COURTESY_HEAD.match(folded)
+    if head and _WORD.search(folded, head.end()):
+        spans.append(head.span())
+    words = list(_WORD.finditer(folded, head.end() if head else 0))
+    while len(words) > 1:
+        last, prev = words[-1].group(0), words[-2].group(0)
+        if last not in _PARTICLES or (last != "a" and prev in _NOT_PARTICLE_AFTER):
+            break
+        if last == "the" and prev not in _QUESTION_WORDS:
+            break
+        if re.search(r"[^\s?.!,]", folded[words[-1].end() :]):
+            break  # the word is not the question's last
+        spans.append(words.pop().span())
+    return spans
+
 
 _SIGNER = re.compile(
     r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|chu ky|ky ban hanh|ky ke hoach|ky quyet dinh|ky van ban)\b"
@@ -98,7 +135,7 @@ _TASKS = re.compile(
 )
 _LIST = re.compile(
     r"\b(nhung( [a-z0-9]+){0,4} (gi|nao)|nhung (hinh thuc|noi dung|hoat dong|nhiem vu|giai phap|kenh)|"
-    r"cac .{1,40}\bnao\b|"
+    r"cac .{1,40}\bnao\b|cac( [a-z0-9]+){1,3} gi|"
     r"liet ke|gom (nhung )?gi|bao gom|ke ten|nhung ai|nao khac|hinh thuc nao)\b"
 )
 
@@ -126,6 +163,7 @@ def _fact_kind(f: str) -> str | None:
         _ISSUER.search(f)
         and re.search(r"\b(ke hoach|quyet dinh|van ban)\b", f)
         and not re.search(r"\btham muu\b", f)
+        and not _SOURCE.search(f)  # "lập theo đề nghị của cơ quan nào": who asked, not who issued
     ):
         return "issuer"
     if _SLOGAN.search(f):
@@ -276,7 +314,7 @@ _PLAN_WORD = (
     r"(ke hoach|kh|van ban|cong van|chi thi|quyet dinh|de an|chuong trinh|dot kiem tra|doan kiem tra)"
 )
 _QUALIFIER = r"(?:\s+(?:chung|cu the|chu yeu|tong quat|dat ra|de ra|thuc hien|trien khai|cua|trong|tai|o))*"
-_ASK = r"(la gi|la nhung gi|gom( nhung)? gi|gom nhung (nguon|noi dung) nao|nhu the nao|the nao|ra sao|nao|gi)"
+_ASK = r"(la gi|la nhung gi|gom( nhung)? gi|gom (nhung|cac) (nguon|noi dung) (nao|gi)|nhu the nao|the nao|ra sao|nao|gi)"
 _WHOLE_NUMBER = re.compile(r"\b(bao nhieu|may|ty le|phan tram|top|xep hang|hang thu)\b|%")
 # "lấy từ đâu", "từ nguồn nào", "được bố trí từ đâu": the source of the money is the budget section
 _BUDGET_SOURCE = re.compile(

@@ -17,6 +17,7 @@ from ..textnorm import fold
 __all__ = [
     "DOC_KINDS",
     "CITED_KINDS",
+    "spell_out_kinds",
     "DocMention",
     "doc_mentions",
     "leading_number",
@@ -47,6 +48,18 @@ CITED_KINDS: dict[str, tuple[str, ...]] = {
 _BY_FORM = {
     form: kind for kinds in (DOC_KINDS, CITED_KINDS) for kind, forms in kinds.items() for form in forms
 }
+# The kind codes of Decree 30/2020 (Appendix III: "KH" Kế hoạch, "QĐ" Quyết định, "CV" for a Công
+# văn, "TB" Thông báo) written on their own, without a number: officials type "KH nào", "CV về
+# khoáng sản". "CT" is left alone: on its own it is as often "Chủ tịch" or "Công Thương".
+_BARE_CODE = re.compile(r"(?<![\w/-])(kh|qd|cv|tb)(?![\w/-])(?!\s*(?:so\s*)?[:.]?\s*\d)")
+
+
+def spell_out_kinds(folded: str) -> str:
+    """A folded question with bare kind codes written out: "thay the kh nao" → "thay the ke hoach nao"."""
+    return _BARE_CODE.sub(lambda m: DOC_KINDS_LONG[m.group(1)], folded)
+
+
+DOC_KINDS_LONG = {forms[1]: forms[0] for forms in DOC_KINDS.values()}
 _FORMS = "|".join(sorted(_BY_FORM, key=len, reverse=True))
 # "kế hoạch số 183/KH-UBND", "KH 183", "quyết định: 1899"; or "183/KH", "05-CT/TU" (number first)
 _NUMBERED = re.compile(
