@@ -227,8 +227,9 @@ def _drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]
 
 
 # "Theo kế hoạch huấn luyện … của Sở Công Thương, ai …?", "Trong KH kiểm tra Sin Quyền, …": the
-# clause that opens with the document's kind names the plan by its trích yếu; the rest is asked
-_DOC_CLAUSE = re.compile(r"\b(ke hoach|kh|van ban|cong van)\b([^,?;]*)")
+# clause that opens the question with the document's kind names the plan by its trích yếu; the
+# rest is asked. Further in, "kế hoạch đấu giá …" is a task's object, not the plan.
+_DOC_CLAUSE = re.compile(r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b([^,?;]*)")
 
 
 def parse_question(text: str, catalog: Catalog | None = None) -> Query:
@@ -344,11 +345,11 @@ def _titled_in_scope(rest: str, mentions: list, cat: Catalog) -> tuple[str, tupl
     in_scope = frozenset(d for d in mentions[0][2] if d in cat.docs)
     if len(in_scope) < 2:
         return None
-    for m in _DOC_CLAUSE.finditer(rest):
-        hit = cat.docs_titled(m.group(0), among=in_scope)
-        if len(hit) == 1:
-            return next(iter(hit)), m.span()
-    return None
+    m = _DOC_CLAUSE.search(rest)
+    if m is None:
+        return None
+    hit = cat.docs_titled(m.group(0), among=in_scope)
+    return (next(iter(hit)), m.span()) if len(hit) == 1 else None
 
 
 def _proper_names(text: str, cat: Catalog) -> list[str]:

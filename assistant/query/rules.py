@@ -51,7 +51,7 @@ _DOCNUM = re.compile(
 )
 _DATE = re.compile(
     r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|"
-    r"(luc )?may gio|gio nao|"
+    r"(luc )?may gio|"  # "mấy giờ"; not "gió nào" (wind), which folds like "giờ nào"
     r"ban hanh (truoc|sau|som|muon)|"
     r"ngay ban hanh|ban hanh ngay|ban hanh (vao )?(ngay|khi|luc|nam)|ngay ky|ky ngay|thoi gian)\b"
 )
@@ -63,9 +63,7 @@ _DEADLINE = re.compile(
 # "chủ đề" of a campaign month is written in quotes like a slogan ("Chủ đề: “…”")
 # "lực" (force) folds like "lúc" (moment): "chủ lực nào", "nguồn lực nào", "năng lực nào" ask a
 # thing, not a time ("lúc nào")
-_NOT_WHEN = re.compile(
-    r"\b(chu|no|nang|ap|dong|hieu|nguon|nhan|vat|tiem|the|suc|quyen|luc|trong|sinh|thuc) luc nao\b"
-)
+_NOT_WHEN = re.compile(r"\b(chu|no|nang|ap|dong|hieu|nguon|nhan|vat|tiem|the|suc|quyen|trong|sinh) luc nao\b")
 _SLOGAN = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo|chu de)\b")
 # how long something lasts: an amount of time ("1,5 ngày", "02 ngày làm việc"), not a date
 _DURATION = re.compile(
@@ -309,6 +307,9 @@ _BUDGET_SOURCE = re.compile(
 # gì" is its "Mục đích"; what a plan "đòi hỏi" of its work is its "Yêu cầu" (the two parts every
 # plan opens with, "I. MỤC ĐÍCH, YÊU CẦU"). The plan must be the subject: "Sở X bố trí kinh phí
 # để làm gì" asks a task's purpose (``section_of``'s ``of_plan``).
+_MEMBERS_ASKED = re.compile(
+    r"\b((gom|bao gom) (co )?(nhung |cac )?|la (nhung|cac) )(ai|gi|[a-z]+ nao)\s*\??$"
+)
 _PURPOSE_ASK = re.compile(r"\b(de lam gi|nham (muc dich )?gi)\b")
 _REQUIREMENT_ASK = re.compile(r"\bdoi hoi (nhung |cac )?(gi|dieu gi|yeu cau gi)\b")
 
@@ -325,6 +326,12 @@ def section_of(folded: str, of_plan: bool = False) -> SectionKind | None:
     f = " ".join(folded.split())
     if _WHOLE_NUMBER.search(f):
         return None  # "kinh phí bao nhiêu", "mục tiêu đạt bao nhiêu %": one figure, a fact
+    if _MEMBERS_ASKED.search(f):
+        # "Đối tượng thực hiện … gồm những ai?", "Thành phần … là những ai": the question opens
+        # with the section's heading words and asks its members: the section's items are them
+        for kind in (SectionKind.SUBJECTS, SectionKind.SCOPE):
+            if any(re.match(rf"(cac |nhung )?{form}\b", f) for form in SECTION_FORMS[kind]):
+                return kind
     if of_plan:
         if _PURPOSE_ASK.search(f):
             return SectionKind.PURPOSE
