@@ -321,15 +321,30 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return FactRule(require=rank, prefer=rank, name="rank")
         anchor = _anchor_after(anchor_text)
         if anchor:
-            near = _same_year(anchor_text, _number_near(anchor[0]))
+            same = _same_year(anchor_text, _number_near(anchor[0]))
+
+            def near(seg: str) -> bool:
+                return not _capitals(seg) and same(seg)
+
             return FactRule(require=near, prefer=near, name=f"number:{anchor[0]}")
-        digit = lambda s: bool(re.search(r"\d", s))  # noqa: E731 - a one-line predicate
-        return FactRule(require=digit, prefer=digit, name="number")
+        return FactRule(require=_quantity, prefer=_quantity, name="number")
     if kind == "budget":
         return FactRule(prefer=lambda s: bool(_BUDGET_RE.search(fold(s))), name="budget")
     if kind == "target":
         return FactRule(prefer=lambda s: bool(_TARGET_RE.search(fold(s))), name="target")
     return FactRule(name="any")
+
+
+def _capitals(seg: str) -> bool:
+    """A heading line in capitals ("II. DỰ BÁO … 03 NĂM 2026 - 2028"): plans write their headings
+    so; the years and periods of a heading name the part that follows, they are no figure."""
+    letters = [c for c in seg if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def _quantity(seg: str) -> bool:
+    """A segment that can answer "bao nhiêu": a digit, outside a heading in capitals."""
+    return not _capitals(seg) and bool(re.search(r"\d", seg))
 
 
 def fact_body(query: Query, seg: str) -> str:
