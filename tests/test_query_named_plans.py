@@ -199,3 +199,25 @@ def test_what_a_plan_is_issued_for_is_its_purpose_section(cat, idf):
     assert q.section is SectionKind.PURPOSE
     assert PURPOSE.id in [c.passage_id for c in ans.citations]
     assert "bảo đảm an toàn trong sử dụng vật liệu nổ" in ans.answer
+
+
+def test_a_report_sent_to_a_unit_is_the_sentence_that_sends_it_there(cat, idf):
+    """ "báo cáo kết quả về Sở X trước ngày nào": Sở X receives; its own report onward is no answer."""
+    onward = _p(
+        "t-onward",
+        TRAIN,
+        ("V. TỔ CHỨC THỰC HIỆN", "2. Chế độ báo cáo"),
+        "Sở Khoa học và Công nghệ tổng hợp kết quả thực hiện, báo cáo Ủy ban nhân dân tỉnh trước ngày 30/11 hằng năm.",
+    )
+    sent = _p(
+        "t-sent",
+        TRAIN,
+        ("V. TỔ CHỨC THỰC HIỆN", "2. Chế độ báo cáo"),
+        "Các sở, ngành gửi báo cáo trước ngày 20/11 về Sở Khoa học và Công nghệ.",
+    )
+    q, ans = ask(
+        cat, idf, "Theo KH 38, các sở ngành báo cáo kết quả về Sở KH&CN trước ngày nào?", onward, sent
+    )
+    assert q.fact is FactKind.DEADLINE
+    assert ans.citations[0].passage_id == sent.id
+    assert "20/11" in ans.answer

@@ -335,6 +335,26 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
     return FactRule(name="any")
 
 
+# an office written after the report verb's "về / gửi / lên": "về Sở Khoa học và Công nghệ trước …"
+_ADDRESSEE = re.compile(
+    r"\b(?:ve|gui|len|toi)\s+((?:so|uy ban nhan dan|ubnd|ban|phong|bo|cuc|van phong|cong an)\s[a-z&\s]+?)"
+    r"(?=\s+(?:truoc|trong|de|cham|hang|dinh ky|khi|vao|theo)\b|\s*[,?.;]|\s*$)"
+)
+
+
+def _addressees(query: Query) -> list[str]:
+    """The offices a question sends a report to ("báo cáo kết quả về Sở X trước ngày nào"),
+    folded: the units it names there, and any office phrase written after "về / gửi / lên"."""
+    out = [
+        fold(u)
+        for u in query.units
+        if re.search(rf"\b(ve|gui|len|toi|den) {re.escape(fold(u))}", query.folded)
+    ]
+    if re.search(r"\bbao cao\b", query.folded):
+        out += [" ".join(m.group(1).split()) for m in _ADDRESSEE.finditer(query.folded)]
+    return list(dict.fromkeys(out))
+
+
 def _capitals(seg: str) -> bool:
     """A heading line in capitals ("II. DỰ BÁO … 03 NĂM 2026 - 2028"): plans write their headings
     so; the years and periods of a heading name the part that follows, they are no figure."""
@@ -366,6 +386,10 @@ def best_fact_segment(
     best = None
     said = _SLOGAN_ASK.search(query.folded) if rule.name == "slogan" else None
     asked_label = said.group(1) if said else ""
+    # "báo cáo kết quả về Sở X trước ngày nào": a unit written after "về / gửi / lên" is where the
+    # report goes (Vietnamese reporting lines name the addressee so); the sentence that sends it
+    # there answers, not one where that unit reports on to someone else
+    to_unit = _addressees(query)
     for r, h in zip(rel, hits):
         p = h.passage
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
@@ -382,6 +406,12 @@ def best_fact_segment(
             if rule.require is not None and not rule.require(judged):
                 continue
             s = coverage(query.terms, judged, idf) + 0.6 * r + bonus
+            for u in to_unit:
+                fs = fold(seg)
+                if re.search(rf"\b(ve|gui|len|toi|den|cho) {re.escape(u)}", fs):
+                    s += 0.3
+                elif fs.lstrip(" -+•*").startswith(u):
+                    s -= 0.3
             if rule.prefer is not None and rule.prefer(judged):
                 s += 0.35
             if label and asked_label and asked_label in fold(label):
