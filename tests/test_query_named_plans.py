@@ -221,3 +221,13 @@ def test_a_report_sent_to_a_unit_is_the_sentence_that_sends_it_there(cat, idf):
     assert q.fact is FactKind.DEADLINE
     assert ans.citations[0].passage_id == sent.id
     assert "20/11" in ans.answer
+
+
+def test_a_heading_in_capitals_holds_no_figure():
+    """ "bao nhiêu": the years and period of a heading ("… 03 NĂM 2026 - 2028") are no figure."""
+    from assistant.answer.facts import fact_rule
+
+    q = parse_question("Tỉnh K dự báo tổng số doanh nghiệp năm 2028 là bao nhiêu?")
+    rule = fact_rule(q.text, q.fact, q.terms, q.folded)
+    assert not rule.require("II. DỰ BÁO CÁC CHỈ TIÊU KINH TẾ - XÃ HỘI 03 NĂM 2026 - 2028")
+    assert rule.require("Tổng số doanh nghiệp năm 2028 đạt khoảng 12.000 doanh nghiệp.")
