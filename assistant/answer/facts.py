@@ -335,15 +335,50 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return FactRule(require=rank, prefer=rank, name="rank")
         anchor = _anchor_after(anchor_text)
         if anchor:
-            near = _same_year(anchor_text, _number_near(anchor[0]))
+            same = _same_year(anchor_text, _number_near(anchor[0]))
+
+            def near(seg: str) -> bool:
+                return not _capitals(seg) and same(seg)
+
             return FactRule(require=near, prefer=near, name=f"number:{anchor[0]}")
-        digit = lambda s: bool(re.search(r"\d", s))  # noqa: E731 - a one-line predicate
-        return FactRule(require=digit, prefer=digit, name="number")
+        return FactRule(require=_quantity, prefer=_quantity, name="number")
     if kind == "budget":
         return FactRule(prefer=lambda s: bool(_BUDGET_RE.search(fold(s))), name="budget")
     if kind == "target":
         return FactRule(prefer=lambda s: bool(_TARGET_RE.search(fold(s))), name="target")
     return FactRule(name="any")
+
+
+# an office written after the report verb's "về / gửi / lên": "về Sở Khoa học và Công nghệ trước …"
+_ADDRESSEE = re.compile(
+    r"\b(?:ve|gui|len|toi)\s+((?:so|uy ban nhan dan|ubnd|ban|phong|bo|cuc|van phong|cong an)\s[a-z&\s]+?)"
+    r"(?=\s+(?:truoc|trong|de|cham|hang|dinh ky|khi|vao|theo)\b|\s*[,?.;]|\s*$)"
+)
+
+
+def _addressees(query: Query) -> list[str]:
+    """The offices a question sends a report to ("báo cáo kết quả về Sở X trước ngày nào"),
+    folded: the units it names there, and any office phrase written after "về / gửi / lên"."""
+    out = [
+        fold(u)
+        for u in query.units
+        if re.search(rf"\b(ve|gui|len|toi|den) {re.escape(fold(u))}", query.folded)
+    ]
+    if re.search(r"\bbao cao\b", query.folded):
+        out += [" ".join(m.group(1).split()) for m in _ADDRESSEE.finditer(query.folded)]
+    return list(dict.fromkeys(out))
+
+
+def _capitals(seg: str) -> bool:
+    """A heading line in capitals ("II. DỰ BÁO … 03 NĂM 2026 - 2028"): plans write their headings
+    so; the years and periods of a heading name the part that follows, they are no figure."""
+    letters = [c for c in seg if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def _quantity(seg: str) -> bool:
+    """A segment that can answer "bao nhiêu": a digit, outside a heading in capitals."""
+    return not _capitals(seg) and bool(re.search(r"\d", seg))
 
 
 def fact_body(query: Query, seg: str) -> str:
@@ -365,6 +400,10 @@ def best_fact_segment(
     best = None
     said = _SLOGAN_ASK.search(query.folded) if rule.name == "slogan" else None
     asked_label = said.group(1) if said else ""
+    # "báo cáo kết quả về Sở X trước ngày nào": a unit written after "về / gửi / lên" is where the
+    # report goes (Vietnamese reporting lines name the addressee so); the sentence that sends it
+    # there answers, not one where that unit reports on to someone else
+    to_unit = _addressees(query)
     for r, h in zip(rel, hits):
         p = h.passage
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
@@ -381,6 +420,12 @@ def best_fact_segment(
             if rule.require is not None and not rule.require(judged):
                 continue
             s = coverage(query.terms, judged, idf) + 0.6 * r + bonus
+            for u in to_unit:
+                fs = fold(seg)
+                if re.search(rf"\b(ve|gui|len|toi|den|cho) {re.escape(u)}", fs):
+                    s += 0.3
+                elif fs.lstrip(" -+•*").startswith(u):
+                    s -= 0.3
             if rule.prefer is not None and rule.prefer(judged):
                 s += 0.35
             if label and asked_label and asked_label in fold(label):

@@ -78,7 +78,9 @@ def about_plan(query: Query, m: DocMeta, title_block: str = "") -> bool:
     """Does a signer/issuer/date question ask about this plan, or about a document it only
     mentions ("ai ký quyết định thành lập Ban Chỉ huy …")? The plan is meant when it is
     named by number, or when the question's other words are (nearly) all in its title."""
-    if query.docs:
+    if query.docs or query.named == {m.doc}:
+        # named by number, or the one plan the question names by its title, subject or a
+        # document only it cites ("Kế hoạch của Đoàn kiểm tra theo Quyết định 1050/QĐ-SCT")
         return True
     other = [t for t in query.terms if t not in _META_WORDS and not t.isdigit()]
     if len(other) <= 1:
@@ -140,6 +142,10 @@ def meta_fact(ctx: AnswerContext) -> Answer | None:
             text, value = f"{label} để trống số (ghi: “{m.number_text}”)", m.number_text
         else:
             return None
+    elif query.fact == "title":
+        if not m.title:
+            return None
+        text, value = f"{label} về việc: {m.title}", m.title
     elif query.fact == "issuer":
         if not m.issuer:
             return None
@@ -236,9 +242,16 @@ def _names_no_other_document(query: Query) -> bool:
     return not re.search(r"\d", YEAR.sub(" ", query.folded))
 
 
-# the slots of the header card a question may ask together ("ban hành ngày nào, ai ký")
+# the slots of the header card a question may ask together ("ban hành ngày nào, ai ký", "do ai
+# ký, ngày nào", "ban hành ngày nào, về việc gì"): số, ngày, trích yếu and the signature are the
+# parts of the card (Decree 30/2020, Appendix I)
 _ASK_SIGNER = re.compile(r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten)\b")
-_ASK_ISSUE_DATE = re.compile(r"\b(ban hanh (vao )?(ngay|thoi gian|luc) nao|ngay ban hanh|ban hanh khi nao)\b")
+_ASK_ISSUE_DATE = re.compile(
+    r"\b(ban hanh (vao )?(ngay|thoi gian|luc) nao|ngay ban hanh|ban hanh khi nao|ky (vao )?ngay nao|ngay ky)\b"
+)
+# beside a signer, a bare "ngày nào" asks the date the plan was signed, which is its issue date
+_ASK_BARE_DATE = re.compile(r"\b(ngay nao|ngay bao nhieu|khi nao)\b")
+_ASK_TITLE = re.compile(r"\b(ve viec gi|ve (noi dung|van de|linh vuc) gi|trich yeu|ten (goi )?(la )?gi)\b")
 
 
 def meta_slots(query: Query) -> list[FactKind]:
@@ -246,8 +259,12 @@ def meta_slots(query: Query) -> list[FactKind]:
     out = [FactKind(query.fact)] if query.fact else []
     if _ASK_SIGNER.search(query.folded):
         out.append(FactKind.SIGNER)
-    if _ASK_ISSUE_DATE.search(query.folded):
+    if _ASK_ISSUE_DATE.search(query.folded) or (
+        FactKind.SIGNER in out and _ASK_BARE_DATE.search(query.folded)
+    ):
         out.append(FactKind.DATE)
+    if out and _ASK_TITLE.search(query.folded):
+        out.append(FactKind.TITLE)
     return list(dict.fromkeys(out))
 
 
@@ -272,8 +289,13 @@ def merge_answers(answers: list[Answer]) -> Answer:
 
 def is_meta(query: Query) -> bool:
     """Signer, issuer, or the plan's own number/date (not a date or number the plan cites)."""
-    if query.fact == "doc_number" and re.search(r"\b(so hieu|so ky hieu|mang so)\b", query.folded):
-        return True  # "số hiệu" is always the plan's own number
+    if query.fact == "doc_number" and re.search(
+        r"\b(so hieu|so ky hieu|mang so|(la )?(ke hoach|van ban|kh) (co )?so (may|bao nhieu|gi))\b",
+        query.folded,
+    ):
+        # "số hiệu" is always the plan's own number; so is "là kế hoạch số mấy" (the parser calls
+        # a number the plan implements or cites ``refnum``: "theo kế hoạch số mấy")
+        return True
     if query.fact == "date" and re.search(r"\bban hanh\b", query.folded) and _names_no_other_document(query):
         # "Kế hoạch 141/KH-UBND … ban hành ngày nào?": the plan's own date (its header), not
         # the date of a document it cites; meta_fact checks the plan is the one asked about

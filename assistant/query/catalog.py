@@ -170,15 +170,20 @@ class Catalog:
         """The loaded documents of one kind ("Công văn", "Kế hoạch"), from their header."""
         return frozenset(d for d, m in self.docs.items() if (m.doc_type or "Kế hoạch") == kind)
 
-    def docs_titled(self, folded: str) -> frozenset[str]:
+    def docs_titled(self, folded: str, among: frozenset[str] | None = None) -> frozenset[str]:
         """The plan whose title the question repeats ("kế hoạch kiểm tra 28 đơn vị", "kế hoạch
         huấn luyện"): a plan is named by its trích yếu when it is not named by number. Two
-        shared word pairs at least, and more than any other plan shares (twins name none)."""
+        shared word pairs at least, and more than any other plan shares (twins name none).
+        ``among``: only these plans compete (the plans of the place the question names)."""
         asked = _pairs(folded)
         if not asked:
             return frozenset()
         scored = sorted(
-            ((len(asked & _pairs(fold(m.title))), d) for d, m in self.docs.items() if m.title),
+            (
+                (len(asked & _pairs(fold(m.title))), d)
+                for d, m in self.docs.items()
+                if m.title and (among is None or d in among)
+            ),
             reverse=True,
         )
         if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):

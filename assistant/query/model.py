@@ -44,6 +44,7 @@ class FactKind(StrEnum):
     PLACE = "place"  # where ("ở đâu", "địa điểm", "địa chỉ nào")
     SOURCE = "source"  # on whose request the plan is made ("theo đề nghị của đơn vị nào")
     MEMBER = "member"  # who holds a team role ("ai là Trưởng đoàn"): ``Query.member``
+    TITLE = "title"  # what the plan is about ("về việc gì"): its trích yếu, on the header card
 
 
 class TeamRole(StrEnum):

@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant.query.catalog import Catalog
 from assistant.query.model import FactKind, Intent, Query
-from assistant.query.rules import courtesy_spans, intent_of, is_catalogue, section_of, team_role_of
+from assistant.query.rules import PLAN_WORD, courtesy_spans, intent_of, is_catalogue, section_of, team_role_of
 from assistant.records import DocMeta
 from assistant.textnorm import fold, nfc
 from assistant.vocab.abbreviations import expand_abbreviations
@@ -226,10 +226,28 @@ def _without_courtesy(text: str) -> str:
     return " ".join("".join(c for i, c in enumerate(text) if i not in drop).split()) if drop else text
 
 
-def _drop_issuers(units: list[str], cat: Catalog) -> list[str]:
-    """ "UBND xã X đề nghị Sở Y hỗ trợ gì?": the plan's issuer is the speaker, Sở Y the subject."""
+# "Kế hoạch 0130 của UBND tỉnh Đắk Lắk", "KH do Sở Công Thương ban hành": a unit written after
+# the document it issued is that document's author (the header's "cơ quan ban hành"), not a unit
+# the question asks about
+_AUTHOR = re.compile(
+    r"\b(ke hoach|kh|van ban|cong van|quyet dinh|chi thi|thong bao)\b(\s+(so\s+)?[0-9][^\s,]*)?\s+(cua|do)\s+"
+    r"(uy ban|ubnd|so|ban|doan|bo)\b"
+)
+
+
+def _drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]:
+    """ "UBND xã X đề nghị Sở Y hỗ trợ gì?": the plan's issuer is the speaker, Sở Y the subject;
+    "Kế hoạch 0130 của UBND tỉnh … ban hành ngày nào": the issuer only names the plan's author."""
     rest = [u for u in units if fold(u) not in cat.issuers]
+    if not rest and units and _AUTHOR.search(folded):
+        return []
     return rest if rest else units
+
+
+# "Theo kế hoạch huấn luyện … của Sở Công Thương, ai …?", "Trong KH kiểm tra Sin Quyền, …": the
+# clause that opens the question with the document's kind names the plan by its trích yếu; the
+# rest is asked. Further in, "kế hoạch đấu giá …" is a task's object, not the plan.
+_DOC_CLAUSE = re.compile(r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b([^,?;]*)")
 
 
 def parse_question(text: str, catalog: Catalog | None = None) -> Query:
@@ -258,7 +276,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
             filters["doc"] = next(iter(in_scope))
     scope = sorted({d for _, _, ds in mentions for d in ds if d in cat.docs}) if len(mentions) >= 2 else []
 
-    units = _drop_issuers(cat.match_units(q, filters.get("province")), cat)
+    units = _drop_issuers(cat.match_units(q, filters.get("province")), cat, folded)
     courtesy = courtesy_spans(folded)
     spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered] + courtesy
     rest = spell_out_kinds(_strip_spans(folded, spans))
@@ -268,7 +286,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         text=original,
         intent=intent,
         fact=fact,
-        section=section_of(rest),
+        section=section_of(rest, of_plan=bool(numbered or re.search(PLAN_WORD, rest)) and not units),
         filters=filters,
         units=units,
         places=places,
@@ -281,6 +299,17 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         lexical_text=_without_places(_without_courtesy(original), cat),
     )
     query.terms = content_terms(rest)
+    titled_doc = _titled_in_scope(rest, mentions, cat)
+    if titled_doc is not None:
+        # a place with several plans, one of them named by its title: that plan is asked, and the
+        # title's words said which plan, not what the passage is about
+        doc, (a, b) = titled_doc
+        query.filters = {**{k: v for k, v in query.filters.items() if k != "doc"}, "doc": doc}
+        query.named = frozenset({doc})
+        asked = content_terms(rest[:a] + " " + rest[b:])
+        if asked:
+            query.terms = asked
+            query.lexical_text = _without_places(q[: idx[a]] + " " + q[idx[b - 1] + 1 :], cat)
     if fact == FactKind.MEMBER:
         query.member = team_role_of(rest)
     query.catalogue = is_catalogue(rest)
@@ -324,6 +353,22 @@ _HEADER_WORDS = frozenset(
     "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day gui kinh noi nhan "
     "toi den cho".split()
 )
+
+
+def _titled_in_scope(rest: str, mentions: list, cat: Catalog) -> tuple[str, tuple[int, int]] | None:
+    """(plan, the clause's span): the one plan of the named place whose title a document clause of the
+    question repeats ("kế hoạch huấn luyện người quản lý … của SCT Lào Cai" among Lào Cai's
+    plans), or None when no place with several plans is named or no title stands out."""
+    if len(mentions) != 1 or mentions[0][0] not in ("province", "district"):
+        return None
+    in_scope = frozenset(d for d in mentions[0][2] if d in cat.docs)
+    if len(in_scope) < 2:
+        return None
+    m = _DOC_CLAUSE.search(rest)
+    if m is None:
+        return None
+    hit = cat.docs_titled(m.group(0), among=in_scope)
+    return (next(iter(hit)), m.span()) if len(hit) == 1 else None
 
 
 def _proper_names(text: str, cat: Catalog) -> list[str]:

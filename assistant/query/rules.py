@@ -14,6 +14,7 @@ from assistant.query.model import FactKind, Intent, Role, SectionKind, TeamRole
 __all__ = [
     "NOT_SIGN",
     "courtesy_spans",
+    "PLAN_WORD",
     "team_role_of",
     "SECTION_FORMS",
     "WHOLE_SECTIONS",
@@ -71,7 +72,13 @@ NOT_SIGN = re.compile(
 # "gửi tới cơ quan nào", "kính gửi ai", "nơi nhận": the addressees ("Kính gửi:") and the "Nơi
 # nhận:" list of the header card (Decree 30/2020, Appendix I), not a sentence of the body
 _RECIPIENT = re.compile(
-    r"\b(kinh gui|noi nhan|(duoc |de )?gui (toi|den|cho|ve)? ?(ai|co quan nao|don vi nao|nhung (ai|co quan nao|don vi nao)|dau|noi nao))\b"
+    r"\b(kinh gui|noi nhan|(duoc |de )?gui (toi|den|cho|ve)? ?(ai|co quan nao|don vi nao|"
+    r"(nhung|cac) (ai|co quan nao|don vi nao|noi nao|dau)|dau|noi nao))\b"
+)
+# "được gửi (để) báo cáo những cơ quan nào": the plan itself is sent to them "để báo cáo" — the
+# "(b/c)" marks of its "Nơi nhận:" list (Decree 30/2020, Appendix I) — not a report it asks for
+_SENT_TO_REPORT = re.compile(
+    r"\bgui (de )?bao cao (cho |toi |den |len )?(nhung |cac )?(ai|co quan nao|don vi nao|noi nao|cap nao)\b"
 )
 _ISSUER = re.compile(
     r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b"
@@ -81,6 +88,7 @@ _DOCNUM = re.compile(
 )
 _DATE = re.compile(
     r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|"
+    r"(luc )?may gio|"  # "mấy giờ"; not "gió nào" (wind), which folds like "giờ nào"
     r"ban hanh (truoc|sau|som|muon)|"
     r"ngay ban hanh|ban hanh ngay|ban hanh (vao )?(ngay|khi|luc|nam)|ngay ky|ky ngay|thoi gian)\b"
 )
@@ -90,6 +98,9 @@ _DEADLINE = re.compile(
     r"bao cao .*(khi nao|ngay nao|truoc)|(khi nao|ngay nao).*bao cao|hang nam|thoi gian)\b"
 )
 # "chủ đề" of a campaign month is written in quotes like a slogan ("Chủ đề: “…”")
+# "lực" (force) folds like "lúc" (moment): "chủ lực nào", "nguồn lực nào", "năng lực nào" ask a
+# thing, not a time ("lúc nào")
+_NOT_WHEN = re.compile(r"\b(chu|no|nang|ap|dong|hieu|nguon|nhan|vat|tiem|the|suc|quyen|trong|sinh) luc nao\b")
 _SLOGAN = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo|chu de)\b")
 # how long something lasts: an amount of time ("1,5 ngày", "02 ngày làm việc"), not a date
 _DURATION = re.compile(
@@ -134,7 +145,7 @@ _TASKS = re.compile(
     r"chu tri (nhung|cac|gi|viec)|phoi hop (nhung|cac|gi|viec))\b"
 )
 _LIST = re.compile(
-    r"\b(nhung( [a-z0-9]+){0,4} (gi|nao)|nhung (hinh thuc|noi dung|hoat dong|nhiem vu|giai phap|kenh)|"
+    r"\b(nhung( ,?[a-z0-9]+,?){0,5} (gi|nao)|nhung (hinh thuc|noi dung|hoat dong|nhiem vu|giai phap|kenh)|"
     r"cac .{1,40}\bnao\b|cac( [a-z0-9]+){1,3} gi|"
     r"liet ke|gom (nhung )?gi|bao gom|ke ten|nhung ai|nao khac|hinh thuc nao)\b"
 )
@@ -148,8 +159,9 @@ def _fact_kind(f: str) -> str | None:
     )  # "ai chủ trì … ký kết …" asks who leads
     if _SIGNER.search(NOT_SIGN.sub(" ", f)) or loose_sign:
         return "signer"
-    if _RECIPIENT.search(f) and not re.search(
-        r"\b(bao cao|de xuat|ho so|danh sach|du toan|ket qua|tai lieu|y kien)\b", f
+    if _SENT_TO_REPORT.search(f) or (
+        _RECIPIENT.search(f)
+        and not re.search(r"\b(bao cao|de xuat|ho so|danh sach|du toan|ket qua|tai lieu|y kien)\b", f)
     ):
         return "recipient"  # "báo cáo gửi về đâu" asks where a report goes: a task, not the card
     if _DOCNUM.search(f) and (
@@ -174,8 +186,10 @@ def _fact_kind(f: str) -> str | None:
         return "duration"
     if _PLACE.search(f) and not re.search(r"\b(khi nao|ngay nao|bao gio|thoi gian)\b", f):
         return "place"
-    if _DATE.search(f) or _DEADLINE.search(f):
-        issue = re.search(r"\b(ban hanh|ky)\b", f) and not re.search(
+    when = _NOT_WHEN.sub(" ", f)
+    if _DATE.search(when) or _DEADLINE.search(when):
+        # "ký" the signing, not "kỹ thuật", "định kỳ" (``NOT_SIGN``)
+        issue = re.search(r"\b(ban hanh|ky)\b", NOT_SIGN.sub(" ", f)) and not re.search(
             r"\b(bao cao|thuc hien|hoan thanh|gui)\b", f
         )
         return "date" if issue else "deadline"
@@ -192,7 +206,10 @@ def _fact_kind(f: str) -> str | None:
 # asks for every member, not one (Vietnamese marks plurality with "các/những"; "gồm" introduces
 # the members of a group)
 _PLURAL_ASK = re.compile(r"\b(cac|nhung) [a-z]+( [a-z]+){0,2} (nao|gi)\b")
-_MEMBERS = re.compile(r"\bgom (co )?(cac|nhung) [a-z]+( [a-z]+){0,2} (nao|gi)\b")
+_MEMBERS = re.compile(
+    r"\bgom (co )?(cac|nhung) [a-z]+( [a-z]+){0,2} (nao|gi)\b|\b(gom|bao gom|gom co) (cac |nhung )?ai\b|"
+    r"\bla (cac|nhung) ai\b"
+)
 # "đặt chỉ tiêu gì trong lĩnh vực y tế": a plan's targets are grouped under a heading per field;
 # the targets of one field are asked, not one figure
 _TARGETS_ASK = re.compile(r"\b(chi tieu|muc tieu) (gi|nao)\b(?!.*\b(bao nhieu|may)\b)")
@@ -313,6 +330,8 @@ WHOLE_SECTIONS = frozenset(SectionKind) - {SectionKind.TASKS, SectionKind.SOLUTI
 _PLAN_WORD = (
     r"(ke hoach|kh|van ban|cong van|chi thi|quyet dinh|de an|chuong trinh|dot kiem tra|doan kiem tra)"
 )
+# the words that name a plan as the subject of a question ("kế hoạch …", "KH …", "văn bản …")
+PLAN_WORD = re.compile(r"\b(ke hoach|kh|van ban|cong van|chi thi|de an)\b")
 _QUALIFIER = r"(?:\s+(?:chung|cu the|chu yeu|tong quat|dat ra|de ra|thuc hien|trien khai|cua|trong|tai|o))*"
 _ASK = r"(la gi|la nhung gi|gom( nhung)? gi|gom (nhung|cac) (nguon|noi dung) (nao|gi)|nhu the nao|the nao|ra sao|nao|gi)"
 _WHOLE_NUMBER = re.compile(r"\b(bao nhieu|may|ty le|phan tram|top|xep hang|hang thu)\b|%")
@@ -322,16 +341,40 @@ _BUDGET_SOURCE = re.compile(
 )
 
 
-def section_of(folded: str) -> SectionKind | None:
+# A plan's purpose and requirements asked without their heading words: "ban hành kế hoạch … để làm
+# gì" is its "Mục đích"; what a plan "đòi hỏi" of its work is its "Yêu cầu" (the two parts every
+# plan opens with, "I. MỤC ĐÍCH, YÊU CẦU"). The plan must be the subject: "Sở X bố trí kinh phí
+# để làm gì" asks a task's purpose (``section_of``'s ``of_plan``).
+_MEMBERS_ASKED = re.compile(
+    r"\b((gom|bao gom) (co )?(nhung |cac )?|la (nhung|cac) )(ai|gi|[a-z]+ nao)\s*\??$"
+)
+_PURPOSE_ASK = re.compile(r"\b(de lam gi|nham (muc dich )?gi)\b")
+_REQUIREMENT_ASK = re.compile(r"\bdoi hoi (nhung |cac )?(gi|dieu gi|yeu cau gi)\b")
+
+
+def section_of(folded: str, of_plan: bool = False) -> SectionKind | None:
     """The plan section a question asks for as a whole ("Mục đích của kế hoạch X là gì?",
     "kinh phí thực hiện kế hoạch … lấy từ đâu", "Kế hoạch … có những yêu cầu gì?"), or None.
 
     A section word followed by other content ("mục tiêu xếp hạng thế nào", "UBND yêu cầu các
     sở báo cáo") names a sentence inside a section, not the section: the fact handlers answer.
+    ``of_plan``: the question names a plan (by its kind or number) and no unit, so "… để làm gì"
+    and "đòi hỏi gì" ask the plan's purpose and requirements.
     """
     f = " ".join(folded.split())
     if _WHOLE_NUMBER.search(f):
         return None  # "kinh phí bao nhiêu", "mục tiêu đạt bao nhiêu %": one figure, a fact
+    if _MEMBERS_ASKED.search(f):
+        # "Đối tượng thực hiện … gồm những ai?", "Thành phần … là những ai": the question opens
+        # with the section's heading words and asks its members: the section's items are them
+        for kind in (SectionKind.SUBJECTS, SectionKind.SCOPE):
+            if any(re.match(rf"(cac |nhung )?{form}\b", f) for form in SECTION_FORMS[kind]):
+                return kind
+    if of_plan:
+        if _PURPOSE_ASK.search(f):
+            return SectionKind.PURPOSE
+        if _REQUIREMENT_ASK.search(f):
+            return SectionKind.REQUIREMENT
     for kind in SectionKind:
         if kind not in WHOLE_SECTIONS:
             continue

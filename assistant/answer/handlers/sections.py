@@ -175,6 +175,10 @@ def _plans(ev: Evidence, query: Query) -> list[str]:
     """The plans the question is about: the one filtered, else the best-ranked distinct plans."""
     if query.filters.get("doc"):
         return [query.filters["doc"]]
+    if len(query.named) == 1:
+        # the one plan the question names by a name only it holds ("Sin Quyền", its title words):
+        # its section is asked, not that of a better-ranked plan sharing the section's words
+        return list(query.named)
     out: list[str] = []
     for h in ev.hits:
         if h.passage.doc not in out:
