@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexMismatch
+from .twins import Twins, derive_twins, twin_key
 
 __all__ = ["POSTINGS_VERSION", "Postings", "TermPostings", "query_terms", "score_positions", "top_k"]
 
@@ -110,6 +111,11 @@ class Postings:
             col.setflags(write=False)
             out[int(i)] = col
         return out
+
+    @cached_property
+    def twins(self) -> Twins:
+        """Accented and folded twins paired into one list each (``twins``); derived, never saved."""
+        return derive_twins(self.vocab, self.indptr, self.docs, self.weights, self.n_docs, self.columns)
 
     def save(self, directory: Path) -> list[str]:
         directory.mkdir(parents=True, exist_ok=True)
@@ -209,25 +215,46 @@ class TermPostings:
     column: np.ndarray | None = None  # the weights as one value per passage (a common term), or None
 
 
-def query_terms(fields: Iterable[tuple[Postings | None, float]], tokens: Sequence[str]) -> list[TermPostings]:
+def query_terms(
+    fields: Iterable[tuple[Postings | None, float]], tokens: Sequence[str], *, pair_twins: bool = True
+) -> list[TermPostings]:
     """The postings a query reads: every (field, term) pair with at least one passage.
 
     A token the query repeats counts as often as it appears (as bm25s sums it), so its factor is
-    the repeat count, not a copy of its postings.
+    the repeat count, not a copy of its postings. With ``pair_twins`` an accented term and its
+    folded twin both in the query are read as their pair's one list (``twins``), at the smaller
+    of their counts; what either has left counts on its own.
     """
     counts = Counter(t for t in tokens if t)
     out = []
     for post, field_weight in fields:
         if post is None or field_weight == 0:
             continue
+        left: dict[int, int] = {}
         for tok, c in counts.items():
             i = post.vocab.get(tok)
-            if i is None or post.indptr[i + 1] == post.indptr[i]:
+            if i is not None and post.indptr[i + 1] > post.indptr[i]:
+                left[i] = left.get(i, 0) + c
+        if pair_twins:
+            tw = post.twins
+            for tok in counts:
+                key = twin_key(tok)
+                t, f = post.vocab.get(tok), post.vocab.get(key) if key else None
+                if f is None or t is None or tw.accented.get(f) != t or not left.get(t) or not left.get(f):
+                    continue
+                c = min(left[t], left[f])
+                left[t] -= c
+                left[f] -= c
+                d, w = tw.pair(f, post.docs[post.indptr[f] : post.indptr[f + 1]])
+                s = field_weight * c
+                out.append(TermPostings(d, w, s, s * tw.maxw[f], tw.columns.get(f)))
+        for i, c in left.items():
+            if not c:
                 continue
             a, b = int(post.indptr[i]), int(post.indptr[i + 1])
-            f = field_weight * c
+            sc = field_weight * c
             col = post.columns.get(i)
-            out.append(TermPostings(post.docs[a:b], post.weights[a:b], f, f * float(post.maxw[i]), col))
+            out.append(TermPostings(post.docs[a:b], post.weights[a:b], sc, sc * float(post.maxw[i]), col))
     return out
 
 
