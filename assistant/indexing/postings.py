@@ -320,13 +320,20 @@ def top_k(
     ne = int(np.searchsorted(bounds, theta, side="left")) if theta > 0 else 0
     rest = float(bounds[ne - 1]) if ne else 0.0
     essential = order[ne:]
-    acc = np.zeros(n, dtype=np.float64)
+    # the sparse essential terms in one ``bincount`` (one compiled pass, not a scatter per term)
+    sparse = [t for t in essential if t.column is None]
+    if sparse:
+        acc = np.bincount(
+            np.concatenate([t.docs for t in sparse]),
+            np.concatenate([t.weights.astype(np.float64) * t.scale for t in sparse]),
+            minlength=n,
+        )[:n]
+    else:
+        acc = np.zeros(n, dtype=np.float64)
     read = 0
     for t in essential:
         if t.column is not None:
             acc += t.column.astype(np.float64) * t.scale
-        else:
-            acc[t.docs] += t.weights.astype(np.float64) * t.scale
         read += t.docs.size
     # the candidates: passages of an essential term (the union, sorted), read from the postings
     # when they are few against the collection, else from the accumulator
