@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -26,8 +27,10 @@ from ..textnorm import fold
 __all__ = ["Twins", "derive_twins", "twin_key"]
 
 
+@lru_cache(maxsize=1 << 16)
 def twin_key(token: str) -> str | None:
-    """The folded twin of an accented token (``None`` for a folded or concept token)."""
+    """The folded twin of an accented token (``None`` for a folded or concept token); cached, as
+    folding is character by character and every question asks again for the same words."""
     if not token or token[0] in "~≡":
         return None
     return "~" + fold(token)
