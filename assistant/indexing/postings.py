@@ -23,7 +23,8 @@ plus each term's largest weight (``maxw``, the bound the max-score cut needs). S
 The result is the exact top k of the full BM25 scores; its cost follows the selective terms'
 postings, not the common words most passages hold. Those common terms (``DENSE_SHARE`` of the
 passages or more) are also kept as dense columns, so looking a candidate up is one read, not a
-binary search. A small index (``SCAN_POSTINGS``) is simply scored whole.
+binary search. A small index (``SCAN_POSTINGS``) is simply scored whole. An accented term and its
+folded twin both in a query are read as one list (``twins``): half the lists, one bound for two.
 """
 
 from __future__ import annotations
