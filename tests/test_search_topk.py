@@ -12,6 +12,7 @@ import pytest
 from assistant.errors import IndexMismatch
 from assistant.indexing.lexical import LexicalIndex, lexical_tokens, top_positive
 from assistant.indexing.postings import Postings, query_terms, score_positions, top_k
+from assistant.indexing.store import UNIT_FIELD_WEIGHT
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
 
@@ -79,12 +80,28 @@ def test_topk_equals_full_scoring_on_every_eval_question(corpus_store, search_pa
     for q in qs:
         for units in (True, False):
             full = st.lexical_scores(q, use_units=units)
+            fields = [(st.lexical.postings, 1.0)] + [(st.lexical_units.postings, UNIT_FIELD_WEIGHT)] * units
+            # the twin pairs change the lists read, not the scores (float32 rounding of a sum apart)
+            unpaired = _unpaired_scores(fields, lexical_tokens(q, query=True), len(st))
+            assert np.allclose(full, unpaired, rtol=1e-6, atol=1e-5)
             for k in (8, 50):
                 _same_top(st.lexical_search(q, k, use_units=units), full, k)
             # the candidates' scores looked up in the postings equal the full scores
             pos = np.arange(0, len(st), 7)
             terms = st.lexical_terms(q, use_units=units)
             assert np.allclose(st.lexical_at(terms, pos), full[pos], atol=1e-4)
+
+
+def test_twins_pair_as_the_tokeniser_promises(corpus_store):
+    """On the real corpus every accented term's passages are its folded twin's: each pair reuses
+    the folded list (no passages of its own) and a question with diacritics reads about half the lists."""
+    for post in (corpus_store.lexical.postings, corpus_store.lexical_units.postings):
+        assert len(post.twins.accented) > 0 and post.twins.docs.size == 0
+    toks = lexical_tokens("Sở Thông tin và Truyền thông chủ trì xây dựng kế hoạch", query=True)
+    post = corpus_store.lexical.postings
+    assert len(query_terms([(post, 1.0)], toks)) * 1.6 < len(
+        query_terms([(post, 1.0)], toks, pair_twins=False)
+    )
 
 
 def test_filters_are_honoured_by_both_filtered_paths(corpus_store, search_path):
@@ -106,27 +123,48 @@ def test_filters_are_honoured_by_both_filtered_paths(corpus_store, search_path):
         assert all(mask[i] for i, _ in by_mask)
 
 
+def _unpaired_scores(fields, toks: list[str], n: int) -> np.ndarray:
+    """Every passage's score from each term's own postings (no twin pairing): the reference."""
+    full = np.zeros(n, dtype=np.float64)
+    for t in query_terms(fields, toks, pair_twins=False):
+        full[t.docs] += t.weights.astype(np.float64) * t.scale
+    return full
+
+
 def test_maxscore_cut_is_exact_on_random_postings(search_path):
-    """Many documents, Zipf-like term frequencies, repeated query terms, two weighted fields."""
+    """Many documents, Zipf-like term frequencies, repeated query terms, two weighted fields, and
+    accented/folded twins ("t5" and "~t5") that mostly travel together but not always, so the
+    pairs are both the subset the tokeniser gives and the union of lists that drifted apart."""
     rng = np.random.default_rng(7)
     n, vocab = 3000, 400
     fields = []
-    for _ in range(2):
+    for f in range(2):
         docs = []
         for _ in range(n):
             ln = int(rng.integers(1, 40))
-            docs.append([f"t{int(x)}" for x in rng.zipf(1.3, ln) % vocab])
+            words = [f"t{int(x)}" for x in rng.zipf(1.3, ln) % vocab]
+            # field 0 keeps every twin (the subset), field 1 loses some and has lone folded ones
+            keep = np.ones(len(words), bool) if f == 0 else rng.random(len(words)) < 0.8
+            docs.append(words + ["~" + w for w, k in zip(words, keep) if k])
+            docs[-1] += [f"~t{int(x)}" for x in rng.zipf(1.3, 3) % vocab]
         fields.append(LexicalIndex.build(docs))
+    pairs = [len(fld.postings.twins.accented) for fld in fields]
+    assert min(pairs) > 50 and fields[1].postings.twins.docs.size > 0, pairs  # both pair kinds built
+    paired = 0
     for trial in range(200):
         toks = [f"t{int(x)}" for x in rng.zipf(1.2, int(rng.integers(1, 25))) % vocab]
-        terms = query_terms([(fields[0].postings, 1.0), (fields[1].postings, 0.3)], toks)
-        full = fields[0].scores(toks) + 0.3 * fields[1].scores(toks)
+        toks += ["~" + t for t in toks if rng.random() < 0.9] + ["~t1"] * int(rng.integers(0, 3))
+        posts = [(fields[0].postings, 1.0), (fields[1].postings, 0.3)]
+        terms = query_terms(posts, toks)
+        full = _unpaired_scores(posts, toks, n)
+        paired += len(terms) < len(query_terms(posts, toks, pair_twins=False))
         k = int(rng.integers(1, 60))
         _same_top(top_k(terms, k), full, k)
         mask = rng.random(n) < (0.5 if trial % 2 else 0.02)
         _same_top(top_k(terms, k, mask=mask), np.where(mask, full, 0.0), k)
         pos = rng.permutation(n)[:100]
         assert np.allclose(score_positions(terms, pos), full[pos], atol=1e-4)
+    assert paired > 150  # the twins were read as pairs
 
 
 def test_inverted_index_round_trip_and_version(tmp_path):

@@ -162,7 +162,7 @@ class LexicalIndex:
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
         post = Postings.load(directory)
-        _ = post.columns  # derived now, so the first question does not wait for them
+        _ = post.columns, post.twins  # derived now, so the first question does not wait for them
         return cls(post if post.docs.size else None, post.n_docs)
 
 

@@ -23,7 +23,8 @@ plus each term's largest weight (``maxw``, the bound the max-score cut needs). S
 The result is the exact top k of the full BM25 scores; its cost follows the selective terms'
 postings, not the common words most passages hold. Those common terms (``DENSE_SHARE`` of the
 passages or more) are also kept as dense columns, so looking a candidate up is one read, not a
-binary search. A small index (``SCAN_POSTINGS``) is simply scored whole.
+binary search. A small index (``SCAN_POSTINGS``) is simply scored whole. An accented term and its
+folded twin both in a query are read as one list (``twins``): half the lists, one bound for two.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexMismatch
+from .twins import Twins, derive_twins, twin_key
 
 __all__ = ["POSTINGS_VERSION", "Postings", "TermPostings", "query_terms", "score_positions", "top_k"]
 
@@ -110,6 +112,11 @@ class Postings:
             col.setflags(write=False)
             out[int(i)] = col
         return out
+
+    @cached_property
+    def twins(self) -> Twins:
+        """Accented and folded twins paired into one list each (``twins``); derived, never saved."""
+        return derive_twins(self.vocab, self.indptr, self.docs, self.weights, self.n_docs, self.columns)
 
     def save(self, directory: Path) -> list[str]:
         directory.mkdir(parents=True, exist_ok=True)
@@ -209,25 +216,46 @@ class TermPostings:
     column: np.ndarray | None = None  # the weights as one value per passage (a common term), or None
 
 
-def query_terms(fields: Iterable[tuple[Postings | None, float]], tokens: Sequence[str]) -> list[TermPostings]:
+def query_terms(
+    fields: Iterable[tuple[Postings | None, float]], tokens: Sequence[str], *, pair_twins: bool = True
+) -> list[TermPostings]:
     """The postings a query reads: every (field, term) pair with at least one passage.
 
     A token the query repeats counts as often as it appears (as bm25s sums it), so its factor is
-    the repeat count, not a copy of its postings.
+    the repeat count, not a copy of its postings. With ``pair_twins`` an accented term and its
+    folded twin both in the query are read as their pair's one list (``twins``), at the smaller
+    of their counts; what either has left counts on its own.
     """
     counts = Counter(t for t in tokens if t)
     out = []
     for post, field_weight in fields:
         if post is None or field_weight == 0:
             continue
+        left: dict[int, int] = {}
         for tok, c in counts.items():
             i = post.vocab.get(tok)
-            if i is None or post.indptr[i + 1] == post.indptr[i]:
+            if i is not None and post.indptr[i + 1] > post.indptr[i]:
+                left[i] = left.get(i, 0) + c
+        if pair_twins:
+            tw = post.twins
+            for tok in counts:
+                key = twin_key(tok)
+                t, f = post.vocab.get(tok), post.vocab.get(key) if key else None
+                if f is None or t is None or tw.accented.get(f) != t or not left.get(t) or not left.get(f):
+                    continue
+                c = min(left[t], left[f])
+                left[t] -= c
+                left[f] -= c
+                d, w = tw.pair(f, post.docs[post.indptr[f] : post.indptr[f + 1]])
+                s = field_weight * c
+                out.append(TermPostings(d, w, s, s * tw.maxw[f], tw.columns.get(f)))
+        for i, c in left.items():
+            if not c:
                 continue
             a, b = int(post.indptr[i]), int(post.indptr[i + 1])
-            f = field_weight * c
+            sc = field_weight * c
             col = post.columns.get(i)
-            out.append(TermPostings(post.docs[a:b], post.weights[a:b], f, f * float(post.maxw[i]), col))
+            out.append(TermPostings(post.docs[a:b], post.weights[a:b], sc, sc * float(post.maxw[i]), col))
     return out
 
 
@@ -293,13 +321,20 @@ def top_k(
     ne = int(np.searchsorted(bounds, theta, side="left")) if theta > 0 else 0
     rest = float(bounds[ne - 1]) if ne else 0.0
     essential = order[ne:]
-    acc = np.zeros(n, dtype=np.float64)
+    # the sparse essential terms in one ``bincount`` (one compiled pass, not a scatter per term)
+    sparse = [t for t in essential if t.column is None]
+    if sparse:
+        acc = np.bincount(
+            np.concatenate([t.docs for t in sparse]),
+            np.concatenate([t.weights.astype(np.float64) * t.scale for t in sparse]),
+            minlength=n,
+        )[:n]
+    else:
+        acc = np.zeros(n, dtype=np.float64)
     read = 0
     for t in essential:
         if t.column is not None:
             acc += t.column.astype(np.float64) * t.scale
-        else:
-            acc[t.docs] += t.weights.astype(np.float64) * t.scale
         read += t.docs.size
     # the candidates: passages of an essential term (the union, sorted), read from the postings
     # when they are few against the collection, else from the accumulator
