@@ -94,31 +94,12 @@ class Assistant:
         from assistant.indexing import backend
 
         recover_at_start(self.settings)  # an upload killed mid-way leaves nothing behind
+        # a build (index missing, or of another parser) serializes on its own file lock; taking
+        # _write_lock here could deadlock with an add_plan() that waits for this load
         mark = manifest_mark(Path(self.settings.index_dir))
-        try:
-            store = backend.load(self.settings, self.embedder.id)
-        except IndexMissing:
-            if not self.build_if_missing:
-                raise
-            log.info("no index at %s: building from %s", self.settings.index_dir, self.settings.corpus_dir)
-            # build_index serializes on its own file lock; taking _write_lock here could deadlock
-            # with an add_plan() that waits for this load
-            backend.build(self.settings, embedder=self.embedder)
+        store, built = backend.load_or_build(self.settings, self.embedder, may_build=self.build_if_missing)
+        if built:
             mark = manifest_mark(Path(self.settings.index_dir))
-            store = backend.load(self.settings, self.embedder.id)
-        if getattr(store, "parser_stale", False):
-            if self.build_if_missing:
-                # an index of an older parser holds that parser's passages: rebuilt here, where
-                # building is allowed (cached parses of this parser and cached vectors make it quick)
-                log.warning("index at %s was built by another parser: rebuilding", self.settings.index_dir)
-                backend.build(self.settings, embedder=self.embedder)
-                mark = manifest_mark(Path(self.settings.index_dir))
-                store = backend.load(self.settings, self.embedder.id)
-            else:
-                log.warning(
-                    "index at %s was built by another parser; run `python -m assistant index`",
-                    self.settings.index_dir,
-                )
         snap = self._snapshot_of(store)
         self._mark = mark
         self._watch()

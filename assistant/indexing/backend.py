@@ -18,13 +18,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, DocumentError, IndexBusy
+from ..errors import ConfigError, DocumentError, IndexBusy, IndexMissing
 from ..records import ParsedDoc
 from .build import BuildReport, Progress, _dedupe, _error_text, _parse_cached, _vectors_for, corpus_files
 from .embedders import Embedder, get_embedder
 from .store import IndexStore, file_sha256
 
-__all__ = ["uses_pg", "pg_store", "load", "build", "add_upload", "remove", "watch", "close_all"]
+__all__ = [
+    "uses_pg",
+    "pg_store",
+    "load",
+    "load_or_build",
+    "build",
+    "add_upload",
+    "remove",
+    "watch",
+    "close_all",
+]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +89,31 @@ def load(settings, embedder_id: str | None) -> IndexStore:
     if mine is not None:  # a read replica may lag our own write: wait for it
         wait_for_generation(st, mine)
     return st.load(embedder_id, settings.ann_threshold, getattr(settings, "store_search", "memory"))
+
+
+def load_or_build(settings, embedder: Embedder, *, may_build: bool) -> tuple[IndexStore, bool]:
+    """``load``; where building is allowed, a missing index is built and one of another parser
+    (``IndexStore.parser_stale``: it holds that parser's passages) rebuilt. Cached parses and
+    vectors make the rebuild quick. ``build`` serializes on its own file lock. Returns the store
+    and whether it was built here."""
+    try:
+        store = load(settings, embedder.id)
+    except IndexMissing:
+        if not may_build:
+            raise
+        log.info("no index at %s: building from %s", settings.index_dir, settings.corpus_dir)
+        build(settings, embedder=embedder)
+        return load(settings, embedder.id), True
+    if not getattr(store, "parser_stale", False):
+        return store, False
+    if not may_build:
+        log.warning(
+            "index at %s was built by another parser; run `python -m assistant index`", settings.index_dir
+        )
+        return store, False
+    log.warning("index at %s was built by another parser: rebuilding", settings.index_dir)
+    build(settings, embedder=embedder)
+    return load(settings, embedder.id), True
 
 
 def _actor(settings, actor: str | None = None) -> str:

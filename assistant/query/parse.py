@@ -29,7 +29,9 @@ from assistant.vocab.documents import (
     DocMention,
     doc_mentions,
     kind_label,
+    kind_named,
     spell_out_kinds,
+    years_named,
 )
 from assistant.vocab.places import PLACE_MARKER, merged_into, province_names, province_of_alias
 from assistant.vocab.places import locality_of as issuer_locality
@@ -313,8 +315,8 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     if fact == FactKind.MEMBER:
         query.member = team_role_of(rest)
     query.catalogue = is_catalogue(rest)
-    query.years = _years(folded)
-    query.doc_kind = _kind_named(spell_out_kinds(folded))
+    query.years = years_named(folded)
+    query.doc_kind = kind_named(spell_out_kinds(folded))
     if not mentions:
         named_in_text = cat.docs_naming(_proper_names(original, cat))
         if named_in_text:
@@ -394,23 +396,6 @@ def _proper_names(text: str, cat: Catalog) -> list[str]:
             continue
         out.append(name)
     return out
-
-
-def _years(folded: str) -> list[str]:
-    """Years named ("năm 2024", "kế hoạch 2025"): a plan's period or issue year."""
-    return list(dict.fromkeys(re.findall(r"(?<![0-9/.-])((?:19|20)[0-9]{2})(?![0-9/])", folded)))
-
-
-def _kind_named(folded: str) -> str | None:
-    """The kind of document the question is about when it says one ("công văn về …"); every
-    plan is loosely called a "kế hoạch", so only another kind narrows the plans.
-
-    The first kind word names the document asked about: "kế hoạch triển khai Chỉ thị 11" is a
-    Kế hoạch (the Chỉ thị is its subject). Two-letter codes count only beside a number."""
-    m = re.search(r"\b(ke hoach|quyet dinh|cong van|thong bao|chi thi)\b", folded)
-    if not m:
-        return None
-    return {form: kind for kind, forms in DOC_KINDS.items() for form in forms}[m.group(1)]
 
 
 # "Còn … thì sao?", "Vậy còn …", "… thế nào?": a turn that asks the earlier question again

@@ -22,6 +22,8 @@ __all__ = [
     "doc_mentions",
     "leading_number",
     "kind_label",
+    "kind_named",
+    "years_named",
     "document_label",
 ]
 
@@ -101,6 +103,23 @@ def doc_mentions(folded: str) -> list[DocMention]:
             form = m.group("kind2")
             out.append(DocMention(m.start(), m.end(), m.group("num2"), _BY_FORM[form], True))
     return out
+
+
+def kind_named(folded: str) -> str | None:
+    """The kind of document the question is about when it says one ("công văn về …"); every
+    plan is loosely called a "kế hoạch", so only another kind narrows the plans.
+
+    The first kind word names the document asked about: "kế hoạch triển khai Chỉ thị 11" is a
+    Kế hoạch (the Chỉ thị is its subject). Two-letter codes count only beside a number."""
+    m = re.search(r"\b(ke hoach|quyet dinh|cong van|thong bao|chi thi)\b", folded)
+    if not m:
+        return None
+    return _BY_FORM[m.group(1)]
+
+
+def years_named(folded: str) -> list[str]:
+    """Years named ("năm 2024", "kế hoạch 2025"): a plan's period or issue year."""
+    return list(dict.fromkeys(re.findall(r"(?<![0-9/.-])((?:19|20)[0-9]{2})(?![0-9/])", folded)))
 
 
 def leading_number(number: str | None) -> str | None:
