@@ -64,6 +64,21 @@ def test_store_serves_what_the_folder_index_serves(pg_settings, tmp_path):
     assert again.embedded_new == 0 and again.cache_hits == again.passages
 
 
+def test_store_says_when_another_parser_cut_its_passages(pg_settings, tmp_path):
+    backend.build(pg_settings)
+    store, built = backend.load_or_build(pg_settings, get_embedder("fake"), may_build=True)
+    assert not built and not store.parser_stale
+    # as if an older release had written these plans: reported, never rebuilt from this
+    # replica's corpus folder (the shared store holds every replica's uploads)
+    with psycopg.connect(pg_settings.store, autocommit=True) as conn:
+        conn.execute("UPDATE plan_versions SET parser = 'older-release'")
+    store, built = backend.load_or_build(pg_settings, get_embedder("fake"), may_build=True)
+    assert store.parser_stale and not built and len(store.docs) == 5
+    assert Assistant(pg_settings).health()["parser_stale"] is True
+    backend.build(pg_settings)  # `python -m assistant index` writes this parser's passages
+    assert not backend.load(pg_settings, FAKE_ID).parser_stale
+
+
 def test_original_bytes_audit_and_generations(pg_settings, corpus_dir):
     backend.build(pg_settings)
     st = backend.pg_store(pg_settings)

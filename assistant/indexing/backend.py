@@ -106,10 +106,11 @@ def load_or_build(settings, embedder: Embedder, *, may_build: bool) -> tuple[Ind
         return load(settings, embedder.id), True
     if not getattr(store, "parser_stale", False):
         return store, False
-    if not may_build:
-        log.warning(
-            "index at %s was built by another parser; run `python -m assistant index`", settings.index_dir
-        )
+    # a shared PostgreSQL store holds every replica's uploads, not this replica's corpus folder:
+    # rebuilding it from here would drop them, so it is only reported (``/healthz``)
+    if not may_build or uses_pg(settings):
+        where = "the PostgreSQL store" if uses_pg(settings) else settings.index_dir
+        log.warning("index at %s was built by another parser; run `python -m assistant index`", where)
         return store, False
     log.warning("index at %s was built by another parser: rebuilding", settings.index_dir)
     build(settings, embedder=embedder)

@@ -140,8 +140,15 @@ CREATE TABLE plan_terms (                             -- document frequency of a
 CREATE INDEX plan_terms_version ON plan_terms (plan_version);
 """
 
+# Each plan version records the parser that cut its passages (``cache.parser_fingerprint``), so a
+# replica running newer parsing code can say the store's passages are another parser's (``/healthz``
+# parser_stale) instead of serving them silently. Rows from before this step record '' (unknown).
+_V3 = """
+ALTER TABLE plan_versions ADD COLUMN parser text NOT NULL DEFAULT '';
+"""
+
 # (version, SQL): applied in order, each in the transaction that records its number
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2)]
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..errors import DocumentError, IndexMismatch, IndexMissing, StoreUnavailable
 from ..records import DocMeta, Passage
+from .cache import parser_fingerprint
 from .lexical import lexical_version
 from .pg_schema import MIGRATIONS, NOTIFY_CHANNEL, SCHEMA_VERSION, hnsw_index_sql
 from .pg_search import write_passages
@@ -204,7 +205,7 @@ class PgStore:
                         hint=f"chạy `{INDEX_COMMAND}` để xây lại, hoặc đặt TLKH_EMBEDDER={emb}",
                     )
                 plans = conn.execute(
-                    "SELECT pv.doc, pv.meta, pv.sha256 FROM generation_plans gp "
+                    "SELECT pv.doc, pv.meta, pv.sha256, pv.parser FROM generation_plans gp "
                     "JOIN plan_versions pv ON pv.id = gp.plan_version WHERE gp.generation = %s ORDER BY gp.seq",
                     (gen,),
                 ).fetchall()
@@ -231,7 +232,8 @@ class PgStore:
             seen.add(pid)
             passages.append(Passage.from_dict(data))
             vecs.append(rest)
-        docs = {d: DocMeta.from_dict(m) for d, m, _ in plans}
+        docs = {d: DocMeta.from_dict(m) for d, m, _, _ in plans}
+        parsers = {parser for *_, parser in plans}
         manifest = {
             "store": "postgresql",
             "generation": int(gen),
@@ -240,7 +242,9 @@ class PgStore:
             "passage_count": len(passages),
             "doc_count": len(docs),
             "built_at": created.astimezone(UTC).isoformat(timespec="seconds"),
-            "sources": {d: sha for d, _, sha in plans},
+            "sources": {d: sha for d, _, sha, _ in plans},
+            # one parser for every plan, else none (``IndexStore.parser_stale`` then says stale)
+            "parser_fingerprint": parsers.pop() if len(parsers) == 1 else "",
         }
         if in_db:
             from .pg_search import in_database
@@ -368,8 +372,8 @@ class PgStore:
             (plan.sha256, plan.data, len(plan.data)),
         )
         pv = conn.execute(
-            "INSERT INTO plan_versions (doc, sha256, meta, content_key, embedder, dim, uploaded_by) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            "INSERT INTO plan_versions (doc, sha256, meta, content_key, embedder, dim, uploaded_by, parser) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
             (
                 plan.doc,
                 plan.sha256,
@@ -378,6 +382,7 @@ class PgStore:
                 embedder_id,
                 dim,
                 actor,
+                parser_fingerprint(),
             ),
         ).fetchone()[0]
         vecs = np.asarray(plan.vectors, dtype=np.float32).reshape(len(plan.passages), dim)
