@@ -27,6 +27,7 @@ from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, match_key, nfc
 from assistant.vocab.places import place_key
 from assistant.vocab.tokens import Idf, syllables
+from assistant.vocab.units import local_tier
 
 if TYPE_CHECKING:
     from assistant.indexing.lexical import DiacriticRestorer
@@ -75,7 +76,13 @@ class UnitIndex:
         )
 
     def role_rows(self, unit: str) -> tuple[tuple[int, Role], ...]:
-        return self.rows.get(unit, ())
+        """The unit's rows; for the committees of a whole local tier, those of that tier however
+        each plan lists its kinds ("UBND các xã" asked, "UBND xã, phường" written)."""
+        tier = local_tier(unit)
+        if tier is None:
+            return self.rows.get(unit, ())
+        same = (r for name, rows in self.rows.items() if local_tier(name) == tier for r in rows)
+        return tuple(sorted(set(same), key=lambda r: r[0]))
 
     def positions(self, name: str, province: str | None) -> set[int]:
         """Passages a unit filter keeps: the unit as written and its canonical form."""

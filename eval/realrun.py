@@ -98,6 +98,7 @@ def run_realplans(
     if work is None:
         own = tempfile.TemporaryDirectory(prefix="tlkh-realplans-")
         work = Path(own.name)
+    Path(work).mkdir(parents=True, exist_ok=True)  # a --work folder named but not made yet
     try:
         for spec in corpora():
             if names and spec.name not in names:

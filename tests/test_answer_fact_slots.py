@@ -250,3 +250,19 @@ def test_the_date_of_a_cited_document_is_where_it_is_cited(cat, idf):
     assert not ans.refused
     assert "Quyết định số 50/QĐ-SCT ngày 06/3/2026" in ans.answer
     assert ans.citations[0].passage_id == PREAMBLE.id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kế hoạch kiểm tra vật liệu nổ công nghiệp ký ngày nào?",
+        "ke hoach kiem tra vat lieu no cong nghiep duoc ky vao ngay nao",
+        "Ngày ký kế hoạch kiểm tra vật liệu nổ công nghiệp?",
+    ],
+)
+def test_a_plan_named_by_its_subject_was_signed_on_its_issue_date(cat, idf, question):
+    # the preamble cites a decision with its own date; the plan named by subject was signed
+    # on the date of its header, not on the date of the decision it cites
+    q, ans = ask(cat, idf, question, PREAMBLE, TIME, plan=True)
+    assert q.named == frozenset({DOC}) and not ans.refused
+    assert "10 tháng 3 năm 2026" in ans.answer and "06/3/2026" not in ans.answer

@@ -93,6 +93,26 @@ def test_markdown_and_html_forms_of_headings():
     assert texts[2] == "c) Việc ba nghiêng cả dòng." and texts[3] == "Điều 4. Điều khoản."
 
 
+def test_marked_headings_keep_a_closing_full_stop_and_points_may_be_written_a_dot():
+    # "**IV. Tổ chức thực hiện.**", "*1.1. Vùng nuôi.*" close with a full stop; "a. Thời gian …"
+    # is a point as "a) …" is; an unmarked numbered sentence is still labelled by its number
+    d = parse(
+        "**IV. Tổ chức thực hiện.**\n\n*1. Vùng nuôi tôm hùm lồng, bè.*\n\n"
+        "a. Thời gian thực hiện: Từ tháng 3\nđến tháng 11 hằng năm.\n\n"
+        "b. Địa điểm: Vùng nuôi ven biển.\n\n"
+        "2. Sở Tài chính bố trí kinh phí thực hiện kế hoạch.\n",
+        name="thu.md",
+    )
+    sections = {p.section for p in d.passages if p.kind == "article"}
+    assert sections == {
+        ("IV. Tổ chức thực hiện", "1. Vùng nuôi tôm hùm lồng, bè", "a)"),
+        ("IV. Tổ chức thực hiện", "1. Vùng nuôi tôm hùm lồng, bè", "b)"),
+        ("IV. Tổ chức thực hiện", "2."),
+    }
+    a = next(p for p in d.passages if p.section[-1:] == ("a)",))
+    assert a.text.startswith("a. Thời gian thực hiện") and "b. Địa điểm" not in a.text
+
+
 def test_nested_numbering_inside_a_point_stays_content():
     d = parse(
         "I. NHIỆM VỤ\n\n1. Việc lớn\n\na) Gồm các bước:\n\n1. Bước một.\n\n2. Bước hai.\n\n"

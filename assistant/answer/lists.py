@@ -47,6 +47,7 @@ _LIST_FUNCTION = frozenset(
     "nhung nao gi cac co la gom bao ke ten cua ve va duoc o tai cho mot the ra sao hoach "
     "quyet dinh kh qd nhom".split()
 )
+_POINT = re.compile(r"^[a-zđ]\)$")  # a lettered point's label in the heading path
 _ENUM_ONLY = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
 
 
@@ -159,6 +160,11 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     if len(children) < 2:
         rows = _section_rows(query, doc, prefix, hit, ev, docs)
         return (rows or _section_lines(query, doc, prefix, hit, ev, docs)), cov
+    return _children_answer(query, doc, prefix, children, hit, docs), cov
+
+
+def _children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit, docs) -> Answer:
+    """The sub-headings (or points) under ``prefix``, one item each, in the plan's order."""
     cites = Cites(docs)
     items = []
     width = _share(len(children), 110)
@@ -170,7 +176,7 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(
         question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
-    ), cov
+    )
 
 
 def _heading_words(title: str) -> list[str]:
@@ -307,6 +313,13 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         return None
     hit = ranked[0][1]
     top = hit.passage
+    # the best passage is one point of an enumeration ("c. Kiểm tra thực tế …" under "3.5.
+    # Phương thức kiểm tra"): the items asked are that heading's points, not the one point
+    if len(top.section) >= 2 and _POINT.match(top.section[-1]):
+        pool = ev.doc_passages.get(top.doc) or [h.passage for h in ev.hits if h.passage.doc == top.doc]
+        points = _children(pool, top.doc, tuple(top.section[:-1]))
+        if len(points) >= 2 and all(_POINT.match(t) for t in points):
+            return _children_answer(query, top.doc, tuple(top.section[:-1]), points, hit, docs)
     cites = Cites(docs)
     lines = _lines(top.text)
     if lines and lines[-1].endswith(":"):

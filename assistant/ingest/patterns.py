@@ -54,7 +54,9 @@ ROMAN = re.compile(r"^(?:PHẦN\s+)?(?P<m>[IVXL]{1,6})\s*[.)]\s*(?P<t>\S.*)$")
 NUMBERED = re.compile(
     r"^(?P<m>\d{1,2}(?:\.\d{1,2}){0,3})(?P<p>[.)]|(?<=\.\d)|(?<=\.\d\d))\s*(?P<t>[^\W\d].*)$"
 )
-LETTERED = re.compile(r"^(?P<m>[a-zđ])\s?\)\s*(?P<t>\S.*)$")
+# "a) …" is the form of the regulation on administrative documents; many plans write "a. Thời gian …":
+# a lone letter, a full stop and a capitalised word is a point too (no Vietnamese sentence opens so)
+LETTERED = re.compile(r"^(?P<m>[a-zđ])(?:\s?\)|\.(?=\s+[A-ZĐÀ-Ỹ]))\s*(?P<t>\S.*)$")
 ARTICLE = re.compile(r"^Điều\s+(?P<m>\d{1,3})\s*[.:]\s*(?P<t>.*)$")
 BULLET = re.compile(r"^[-+•*–—]\s*(?=\S)")
 # "Đơn vị chủ trì: …", "- Cơ quan phối hợp: …", "Chủ trì: …"

@@ -114,17 +114,26 @@ class Node:
         return ".".join(n.key for n in self.chain()) or "root"
 
 
-def _label(prefix: str, title: str) -> tuple[str, str]:
+_MARKED_WORDS = 16  # a heading is a phrase; a sentence item set in bold runs longer
+
+
+def _label(prefix: str, title: str, marked: bool = False) -> tuple[str, str]:
     """(label for the heading path, the part of the title that may name a unit).
 
     A title that reads as a heading ("Tham mưu quy chế …:", "Sở Nội vụ") is kept,
     shortened past 120 characters; an item that is a full sentence ("Sở Tài chính có
-    trách nhiệm …. ") is labelled by its number only.
+    trách nhiệm …. ") is labelled by its number only. A short title set apart by markup
+    (bold, italic, a heading) keeps its title though it ends with a full stop: plans
+    often close headings with one ("**IV. Tổ chức thực hiện.**", "*1.1.2. Vùng nuôi
+    tôm hùm lồng, bè.*").
     """
     colon = title.find(":")
+    one_clause = not re.search(r"\.\s+[A-ZĐÀ-Ỹ]", title)
     if 0 < colon <= 100 and colon < len(title.rstrip()) - 1:
         head = title[:colon]
-    elif re.search(r"\.\s+[A-ZĐÀ-Ỹ]", title) or title.rstrip().endswith((".", ";")):
+    elif marked and one_clause and title.rstrip().endswith(".") and len(title.split()) <= _MARKED_WORDS:
+        head = title.rstrip().rstrip(".")
+    elif not one_clause or title.rstrip().endswith((".", ";")):
         head = ""
     else:
         head = title
@@ -196,7 +205,7 @@ def _heading(b: Block, stack: list[Node], province: str | None) -> tuple[Node, i
             (value == last + 1 or (last == 0 and is_upper(title)))
             and (is_upper(title) or b.bold or len(title) < 120)
         ):
-            label, unit_part = _label(t[: m.start("t")], title)
+            label, unit_part = _label(t[: m.start("t")], title, marked)
             return _with_units(Node("roman", m.group("m"), label, 1, head=b), unit_part, province), value
         return None
     m = NUMBERED.match(t)
@@ -213,7 +222,8 @@ def _heading(b: Block, stack: list[Node], province: str | None) -> tuple[Node, i
         ):
             top.nested = n  # "1." "2." inside a lettered point: a nested list, not the plan's numbering
             return None
-        label, unit_part = _label(t[: m.start("t")], m.group("t"))
+        emphasised = b.kind == "heading" or b.bold or b.italic
+        label, unit_part = _label(t[: m.start("t")], m.group("t"), emphasised)
         return _opening(
             _with_units(Node("num", m.group("m"), label, rank, head=b), unit_part, province), province
         ), n

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.errors import BadQuestion
 from assistant.records import DocMeta, Passage
-from assistant.textnorm import fold, nfc
+from assistant.textnorm import fold, match_key, nfc
 from assistant.vocab.places import locality_of, place_key, province_of_alias
 
 __all__ = ["Catalog", "FILTER_KEYS"]
@@ -50,6 +50,9 @@ class Catalog:
     provinces: dict[str, str] = field(default_factory=dict)  # folded → canonical
     districts: dict[str, str] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)  # folded name/alias → canonical
+    # folded name/alias → the names as written (lower case, with diacritics): "số giao thông"
+    # (digital transport) folds as "Sở Giao thông" does, and is not it
+    unit_forms: dict[str, set[str]] = field(default_factory=dict)
     # communes, wards, towns, cities that issue loaded plans: folded name → those plans. Since
     # the 2025 reorganisation a xã/phường plan has no district, so its place is its issuer.
     localities: dict[str, set[str]] = field(default_factory=dict)
@@ -92,10 +95,12 @@ class Catalog:
                 cat.districts.setdefault(fold(p.district), p.district)
             for u in (*p.lead, *p.partners, *p.requested):
                 cat.units.setdefault(fold(u), u)
+                cat.unit_forms.setdefault(fold(u), set()).add(match_key(u))
         for canon, names in (aliases or {}).items():
             for n in (canon, *names):
                 if len(fold(n)) >= 4:
                     cat.units.setdefault(fold(n), canon)
+                    cat.unit_forms.setdefault(fold(n), set()).add(match_key(n))
         # a loaded province is also named by its aliases ("TP HCM", "TPHCM" for Hồ Chí Minh)
         for alias, name in province_of_alias().items():
             loaded = cat.provinces.get(fold(name))
@@ -170,11 +175,14 @@ class Catalog:
         """The loaded documents of one kind ("Công văn", "Kế hoạch"), from their header."""
         return frozenset(d for d, m in self.docs.items() if (m.doc_type or "Kế hoạch") == kind)
 
-    def docs_titled(self, folded: str, among: frozenset[str] | None = None) -> frozenset[str]:
+    def docs_titled(
+        self, folded: str, among: frozenset[str] | None = None, min_pairs: int = 2
+    ) -> frozenset[str]:
         """The plan whose title the question repeats ("kế hoạch kiểm tra 28 đơn vị", "kế hoạch
         huấn luyện"): a plan is named by its trích yếu when it is not named by number. Two
         shared word pairs at least, and more than any other plan shares (twins name none).
-        ``among``: only these plans compete (the plans of the place the question names)."""
+        ``among``: only these plans compete (the plans of the place the question names);
+        ``min_pairs``: the shared word pairs that name a plan."""
         asked = _pairs(folded)
         if not asked:
             return frozenset()
@@ -186,7 +194,7 @@ class Catalog:
             ),
             reverse=True,
         )
-        if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+        if not scored or scored[0][0] < min_pairs or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
             return frozenset()
         return frozenset({scored[0][1]})
 
@@ -225,11 +233,15 @@ class Catalog:
             named = list(self.unit_matcher(text, province))
             if named:
                 return named
-        key = fold(text)
+        key, marked = fold(text), match_key(text)
+        same_length = len(key) == len(marked)
         found: list[tuple[int, int, str]] = []
         for name, canon in self.units.items():
             for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", key):
-                found.append((m.start(), -len(name), canon))
+                span = marked[m.start() : m.end()] if same_length else name
+                # typed without diacritics it matches any form; typed with them, as written
+                if span == name or span in self.unit_forms.get(name, {span}):
+                    found.append((m.start(), -len(name), canon))
         found.sort()
         out: list[str] = []
         taken_until = -1

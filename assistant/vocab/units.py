@@ -50,6 +50,7 @@ __all__ = [
     "canonical_province",
     "province_in",
     "unit_aliases",
+    "local_tier",
 ]
 
 
@@ -425,3 +426,31 @@ def unit_aliases(province: str | None = None) -> dict[str, list[str]]:
         for u in data.get("scoped", {}).get(province, []):
             out.setdefault(u["name"], []).extend(u.get("aliases", []))
     return {k: list(dict.fromkeys(v)) for k, v in out.items()}
+
+
+# The tiers of local government (Luật Tổ chức chính quyền địa phương): "cấp xã" is the xã, phường,
+# thị trấn and, since 2025, đặc khu; "cấp huyện" the huyện, quận, thị xã and thành phố of a tỉnh.
+# Plans name the People's Committees of a whole tier by listing its kinds, each plan its own way
+# ("UBND các xã", "UBND xã, phường", "UBND các xã, phường, đặc khu", "UBND cấp xã").
+_TIER_WORDS = {
+    "commune": ("xã", "phường", "thị trấn", "đặc khu"),
+    "district": ("huyện", "quận", "thị xã", "thành phố"),
+}
+_COLLECTIVE_PC = re.compile(r"^(ủy|uỷ) ban nhân dân (các |cấp )?(?P<kinds>[^()]+)$")
+
+
+def local_tier(name: str) -> str | None:
+    """``"commune"`` or ``"district"`` when ``name`` is the People's Committees of a whole tier
+    ("Ủy ban nhân dân các xã, phường"), else None (one named committee, or any other unit)."""
+    m = _COLLECTIVE_PC.match(match_key(name))
+    if not m:
+        return None
+    kinds = [k.strip() for k in re.split(r",|\bvà\b", m.group("kinds")) if k.strip()]
+    for tier, words in _TIER_WORDS.items():
+        if (
+            kinds
+            and all(k in words for k in kinds)
+            and ("các" in name.lower() or "cấp" in name.lower() or len(kinds) > 1)
+        ):
+            return tier
+    return None
