@@ -113,6 +113,17 @@ def test_marked_headings_keep_a_closing_full_stop_and_points_may_be_written_a_do
     assert a.text.startswith("a. Thời gian thực hiện") and "b. Địa điểm" not in a.text
 
 
+def test_a_wrapped_line_end_repeated_under_every_task_is_kept():
+    # markdown from a web page hard-wraps "Thời gian thực hiện: Thường xuyên." the same way under
+    # each task: the repeated "xuyên." ends a sentence of the plan, it is no page chrome
+    body = "II. NHIỆM VỤ\n\n" + "".join(
+        f"{i}. Nhiệm vụ số {i} của các sở.\n\n*Thời gian thực hiện: *Thường\nxuyên.\n\n" for i in (1, 2, 3, 4)
+    )
+    d = parse(body, name="thu.md")
+    tasks = [p for p in d.passages if p.kind == "article"]
+    assert len(tasks) == 4 and all(p.text.endswith("Thường xuyên.") for p in tasks)
+
+
 def test_nested_numbering_inside_a_point_stays_content():
     d = parse(
         "I. NHIỆM VỤ\n\n1. Việc lớn\n\na) Gồm các bước:\n\n1. Bước một.\n\n2. Bước hai.\n\n"

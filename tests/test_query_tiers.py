@@ -110,6 +110,7 @@ def test_a_tier_asked_finds_every_plans_way_of_listing_it():
     [
         ("Kế hoạch dân số Cần Thơ giao UBND các xã làm gì?", "ds.md"),
         ("ke hoach giam ngheo cua Can Tho do ai ky", "gn.md"),
+        ("Sở Y tế Cần Thơ làm gì trong kế hoạch dân số?", "ds.md"),
     ],
 )
 def test_the_words_after_the_kind_name_one_plan_of_the_city(cat, question, plan):

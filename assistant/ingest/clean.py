@@ -173,8 +173,9 @@ def _ui_key(t: str) -> str:
     return re.sub(r"\s+", " ", match_key(t)).strip(" .…!?:;,-–|*_()[]\"'")
 
 
-def _is_chrome(b: Block, repeated: Counter) -> bool:
-    """Web-page chrome: lines that are *only* UI, never a plan sentence that uses the same words."""
+def _is_chrome(b: Block, repeated: Counter, prev: Block | None = None) -> bool:
+    """Web-page chrome: lines that are *only* UI, never a plan sentence that uses the same words.
+    ``prev``: the line kept before; a repeated line that is the rest of it is no chrome."""
     if b.kind == "table_row":
         return False
     t = b.text.strip()
@@ -189,7 +190,10 @@ def _is_chrome(b: Block, repeated: Counter) -> bool:
         return False
     if _UI_LINE.fullmatch(key):
         return True
-    # a short line repeated 3+ times that is not a "Label: value" line of the plan
+    # a short line repeated 3+ times that is not a "Label: value" line of the plan, nor the end of
+    # a hard-wrapped one ("Thời gian thực hiện: Thường" ¶ "xuyên.", under each of a plan's tasks)
+    if prev is not None and _continues(prev, b, False):
+        return False
     return repeated[fold(t)] >= 3 and not re.match(r"^[^:]{3,40}:(\s|$)", t)
 
 
@@ -208,7 +212,11 @@ def clean(blocks: list[Block]) -> Cleaned:
             kept[-1] = _join(kept[-1], b)  # "… giai đoạn 2011 -" + "2020;" is a wrapped line, not a counter
             cut = False
             continue
-        if is_separator(b.text) or _COUNTER.match(b.text.strip()) or _is_chrome(b, repeated):
+        if (
+            is_separator(b.text)
+            or _COUNTER.match(b.text.strip())
+            or _is_chrome(b, repeated, kept[-1] if kept else None)
+        ):
             dropped.append(b)
             cut = True
             continue

@@ -250,7 +250,9 @@ def _drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]
 # clause that opens the question with the document's kind names the plan by its trích yếu; the
 # rest is asked. Further in, "kế hoạch đấu giá …" is a task's object, not the plan.
 _DOC_CLAUSE = re.compile(r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b([^,?;]*)")
-_SUBJECT_HEAD = re.compile(r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)(\s+[a-z]+){2,3}")
+_SUBJECT_HEAD = re.compile(
+    r"(^\s*|\b(theo|trong|cua|tai|o|voi)\s+)(ke hoach|kh|van ban|cong van)(?P<subject>(\s+[a-z]+){2,3})"
+)
 
 
 def parse_question(text: str, catalog: Catalog | None = None) -> Query:
@@ -368,15 +370,13 @@ def _titled_in_scope(rest: str, mentions: list, cat: Catalog) -> tuple[str, tupl
     if len(in_scope) < 2:
         return None
     m = _DOC_CLAUSE.search(rest)
-    if m is None:
-        return None
-    hit = cat.docs_titled(m.group(0), among=in_scope)
+    hit = cat.docs_titled(m.group(0), among=in_scope) if m else frozenset()
     if not hit:
-        # "kế hoạch dân số (của) Cần Thơ": the words right after the kind are the plan's subject;
-        # among one place's plans, one word pair of its title there that no other title shares names it
-        head = _SUBJECT_HEAD.match(m.group(0))
-        hit = cat.docs_titled(head.group(0), among=in_scope, min_pairs=1) if head else frozenset()
-    return (next(iter(hit)), m.span()) if len(hit) == 1 else None
+        # "kế hoạch dân số (của) Cần Thơ", "… trong kế hoạch quan trắc": the words right after the
+        # kind are the plan's subject; one word pair of a title no other of the place's shares names it
+        m = _SUBJECT_HEAD.search(rest)
+        hit = cat.docs_titled(m.group("subject"), among=in_scope, min_pairs=1) if m else frozenset()
+    return (next(iter(hit)), m.span()) if m and len(hit) == 1 else None
 
 
 def _proper_names(text: str, cat: Catalog) -> list[str]:
