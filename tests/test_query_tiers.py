@@ -133,3 +133,11 @@ def test_one_point_found_lists_every_point_of_its_heading(cat):
     ans = compose(q, ev, DOCS, idf=Idf.build(p.text for p in ALL))
     assert [c.passage_id for c in ans.citations] == ["cds-a", "cds-b", "cds-c"]
     assert "Số hóa hồ sơ" in ans.answer and "Kết nối cơ sở dữ liệu" in ans.answer
+
+
+def test_a_point_that_names_what_is_asked_is_the_answer_alone(cat):
+    # "những thiết bị bay nào": point c) names them; its siblings are not asked
+    q = parse_question("Kế hoạch 597 kiểm tra hiện trường bằng những thiết bị bay nào?", cat)
+    ev = Evidence(hits=hits(WAYS[2], HEALTH), doc_passages={"cds.md": list(WAYS)})
+    ans = compose(q, ev, DOCS, idf=Idf.build(p.text for p in ALL))
+    assert [c.passage_id for c in ans.citations] == ["cds-c"]

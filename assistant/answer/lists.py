@@ -314,8 +314,15 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
     hit = ranked[0][1]
     top = hit.passage
     # the best passage is one point of an enumeration ("c. Kiểm tra thực tế …" under "3.5.
-    # Phương thức kiểm tra"): the items asked are that heading's points, not the one point
-    if len(top.section) >= 2 and _POINT.match(top.section[-1]):
+    # Phương thức kiểm tra"): the items asked are that heading's points, not the one point,
+    # unless the point names what is asked ("những cụm thông tin điện tử nào": the point lists them)
+    asked = (asked_heading(query.folded) or "").split()
+    if (
+        asked
+        and len(top.section) >= 2
+        and _POINT.match(top.section[-1])
+        and not set(asked) <= set(folded_tokens(top.text))
+    ):
         pool = ev.doc_passages.get(top.doc) or [h.passage for h in ev.hits if h.passage.doc == top.doc]
         points = _children(pool, top.doc, tuple(top.section[:-1]))
         if len(points) >= 2 and all(_POINT.match(t) for t in points):
