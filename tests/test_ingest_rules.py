@@ -124,6 +124,15 @@ def test_a_wrapped_line_end_repeated_under_every_task_is_kept():
     assert len(tasks) == 4 and all(p.text.endswith("Thường xuyên.") for p in tasks)
 
 
+def test_a_title_word_in_capitals_is_not_chrome_repeated_in_other_case():
+    # "QUAN" ¶ "TRẮC, CẢNH BÁO …": a wrapped title; the wrapped cells below repeat "Quan" ¶ "trắc …"
+    header = HEADER.replace("Thử nghiệm quy tắc", "QUAN\nTRẮC, CẢNH BÁO MÔI TRƯỜNG VÙNG NUÔI")
+    body = "II. NỘI DUNG\n\n" + "".join(f"{i}. Điểm {i}\nQuan\ntrắc tác động.\n\n" for i in (1, 2, 3))
+    d = parse(body, header=header, name="thu.md")
+    assert d.meta.title == "Quan trắc, cảnh báo môi trường vùng nuôi"
+    assert all("Quan trắc tác động." in p.text for p in d.passages if p.kind == "article")
+
+
 def test_nested_numbering_inside_a_point_stays_content():
     d = parse(
         "I. NHIỆM VỤ\n\n1. Việc lớn\n\na) Gồm các bước:\n\n1. Bước một.\n\n2. Bước hai.\n\n"

@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..records import Block
-from ..textnorm import fold, match_key
+from ..textnorm import match_key
 from .patterns import (
     DATE_LINE,
     FOOTNOTE_DEF,
@@ -173,9 +173,9 @@ def _ui_key(t: str) -> str:
     return re.sub(r"\s+", " ", match_key(t)).strip(" .…!?:;,-–|*_()[]\"'")
 
 
-def _is_chrome(b: Block, repeated: Counter, prev: Block | None = None) -> bool:
+def _is_chrome(b: Block, repeated: Counter, prev: Block | None = None, nxt: Block | None = None) -> bool:
     """Web-page chrome: lines that are *only* UI, never a plan sentence that uses the same words.
-    ``prev``: the line kept before; a repeated line that is the rest of it is no chrome."""
+    ``prev``/``nxt``: the lines around; a repeated line wrapped with one of them is no chrome."""
     if b.kind == "table_row":
         return False
     t = b.text.strip()
@@ -192,9 +192,9 @@ def _is_chrome(b: Block, repeated: Counter, prev: Block | None = None) -> bool:
         return True
     # a short line repeated 3+ times that is not a "Label: value" line of the plan, nor the end of
     # a hard-wrapped one ("Thời gian thực hiện: Thường" ¶ "xuyên.", under each of a plan's tasks)
-    if prev is not None and _continues(prev, b, False):
+    if (prev is not None and _continues(prev, b, False)) or (nxt is not None and _continues(b, nxt, False)):
         return False
-    return repeated[fold(t)] >= 3 and not re.match(r"^[^:]{3,40}:(\s|$)", t)
+    return repeated[t] >= 3 and not re.match(r"^[^:]{3,40}:(\s|$)", t)
 
 
 def clean(blocks: list[Block]) -> Cleaned:
@@ -203,11 +203,13 @@ def clean(blocks: list[Block]) -> Cleaned:
     if head:
         dropped += blocks[:head]
         blocks = blocks[head:]
-    repeated = Counter(fold(b.text.strip()) for b in blocks if b.kind != "table_row" and len(b.text) <= 120)
+    # a site's template repeats its chrome verbatim; a plan's word in capitals ("QUAN" ¶ "TRẮC, CẢNH
+    # BÁO …", a wrapped title) is not its wrapped cells' "Quan" ¶ "trắc tác động"
+    repeated = Counter(b.text.strip() for b in blocks if b.kind != "table_row" and len(b.text) <= 120)
     kept: list[Block] = []
     footnotes: list[Footnote] = []
     cut = False  # something was taken out since the last kept block
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if kept and _COUNTER.match(b.text.strip()) and _number_continues(kept[-1], b):
             kept[-1] = _join(kept[-1], b)  # "… giai đoạn 2011 -" + "2020;" is a wrapped line, not a counter
             cut = False
@@ -215,7 +217,9 @@ def clean(blocks: list[Block]) -> Cleaned:
         if (
             is_separator(b.text)
             or _COUNTER.match(b.text.strip())
-            or _is_chrome(b, repeated, kept[-1] if kept else None)
+            or _is_chrome(
+                b, repeated, kept[-1] if kept else None, blocks[i + 1] if i + 1 < len(blocks) else None
+            )
         ):
             dropped.append(b)
             cut = True
