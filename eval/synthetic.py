@@ -1,8 +1,8 @@
 """Synthetic scales of a real index for ``eval.bench``: ``scale`` perturbed copies of every passage.
 
 Every copy of a passage vector gets Gaussian noise (cosine ≈ 0.86 to its original) and is
-re-normalised; every copy of a passage's postings loses ~15 % of its terms and has the rest
-re-weighted by ±20 %. Nothing new is embedded, so large scales stay feasible on two cores.
+re-normalised; every copy of a passage's postings loses ~15 % of its terms (an accented term
+with its folded twin, as the tokeniser pairs them) and has the rest re-weighted by ±20 %. Nothing new is embedded, so large scales stay feasible on two cores.
 
 Memory: each copy's vectors are generated from its own seed, added to FAISS and dropped, so the
 vectors exist once (inside the FAISS index); the exact search the recall is measured against
@@ -61,16 +61,17 @@ def tile_postings(post, scale: int, seed: int = 0):
         return post
     n, df = post.n_docs, post.df
     col = np.repeat(np.arange(df.size, dtype=np.int32), df)
+    twins = _twin_postings(post)
     # pass 1: how many postings of each term every copy keeps; pass 2 writes them in place
     kept = np.empty((scale, df.size), dtype=np.int32)
     for c in range(scale):
-        kept[c] = np.bincount(col[_keep(post, c, seed)[0]], minlength=df.size) if c else df
+        kept[c] = np.bincount(col[_keep(post, c, seed, twins)[0]], minlength=df.size) if c else df
     indptr = np.concatenate([[0], np.cumsum(kept.sum(0))]).astype(np.int64)
     before = np.cumsum(kept, axis=0, dtype=np.int32) - kept  # postings of earlier copies within each term
     docs = np.empty(int(indptr[-1]), dtype=np.int32)
     weights = np.empty(int(indptr[-1]), dtype=np.float32)
     for c in range(scale):
-        keep, factor = _keep(post, c, seed)
+        keep, factor = _keep(post, c, seed, twins)
         ck = np.cumsum(keep)
         start_ck = np.concatenate([[0], ck])[post.indptr[:-1]]
         rank = (ck - 1 - start_ck[col])[keep]
@@ -80,11 +81,40 @@ def tile_postings(post, scale: int, seed: int = 0):
     return Postings(post.vocab, indptr, docs, weights, _max_per_term(weights, indptr), n * scale, post.params)
 
 
-def _keep(post, c: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _twin_postings(post) -> tuple[np.ndarray, np.ndarray]:
+    """(accented posting, its folded twin's posting in the same passage), as indexes into ``docs``.
+
+    The tokeniser gives every accented term of a passage its folded twin there too, so on a real
+    index an accented term's passages are a subset of its twin's; the copies keep that (a copy
+    drops an accented posting with its twin's), or every pair would become a union of two lists
+    (``twins.derive_twins``), held in memory only by the benchmark.
+    """
+    from assistant.indexing.twins import twin_key
+
+    acc: list[np.ndarray] = []
+    fol: list[np.ndarray] = []
+    for tok, t in post.vocab.items():
+        key = twin_key(tok)
+        f = post.vocab.get(key) if key else None
+        if f is None or f == t:
+            continue
+        fd = post.docs[post.indptr[f] : post.indptr[f + 1]]
+        td = post.docs[post.indptr[t] : post.indptr[t + 1]]
+        pos = np.minimum(np.searchsorted(fd, td), max(fd.size - 1, 0))
+        ok = fd[pos] == td if fd.size else np.zeros(td.size, dtype=bool)
+        acc.append(post.indptr[t] + np.flatnonzero(ok))
+        fol.append(post.indptr[f] + pos[ok])
+    if not acc:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(acc).astype(np.int64), np.concatenate(fol).astype(np.int64)
+
+
+def _keep(post, c: int, seed: int, twins: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     if c == 0:
         return np.ones(post.docs.size, dtype=bool), np.ones(post.docs.size, dtype=np.float32)
     rng = np.random.default_rng((seed, 10_000 + c))
     keep = rng.random(post.docs.size) > TERM_DROP
+    keep[twins[0]] = keep[twins[1]]  # an accented posting goes with its folded twin's
     return keep, rng.uniform(0.8, 1.2, post.docs.size).astype(np.float32)
 
 

@@ -276,11 +276,11 @@ def _add_at(acc: np.ndarray, positions: np.ndarray, t: TermPostings) -> None:
     if not positions.size:
         return
     if t.column is not None:
-        acc += t.column[positions].astype(np.float64) * t.scale
+        acc += np.multiply(t.column[positions], t.scale, dtype=np.float64)
         return
-    j = np.minimum(np.searchsorted(t.docs, positions), t.docs.size - 1)
-    hit = t.docs[j] == positions
-    acc[hit] += t.weights[j[hit]].astype(np.float64) * t.scale
+    j = np.searchsorted(t.docs, positions)
+    hit = t.docs.take(j, mode="clip") == positions  # a position past the last posting: no hit
+    acc[hit] += np.multiply(t.weights[j[hit]], t.scale, dtype=np.float64)
 
 
 def top_k(
@@ -326,7 +326,7 @@ def top_k(
     if sparse:
         acc = np.bincount(
             np.concatenate([t.docs for t in sparse]),
-            np.concatenate([t.weights.astype(np.float64) * t.scale for t in sparse]),
+            np.concatenate([np.multiply(t.weights, t.scale, dtype=np.float64) for t in sparse]),
             minlength=n,
         )[:n]
     else:
@@ -334,16 +334,21 @@ def top_k(
     read = 0
     for t in essential:
         if t.column is not None:
-            acc += t.column.astype(np.float64) * t.scale
+            acc += np.multiply(t.column, t.scale, dtype=np.float64)
         read += t.docs.size
     # the candidates: passages of an essential term (the union, sorted), read from the postings
-    # when they are few against the collection, else from the accumulator
+    # when they are few against the collection, else from the accumulator; a passage whose
+    # essential part plus every non-essential bound stays below ``theta`` is left out at once
+    # (before the lead is picked: most of the candidates of a common essential term drop here)
+    cut = theta - rest
     if read * 8 < n:
         docs = np.concatenate([t.docs for t in essential]).astype(np.int64)
         docs.sort()
         cand, _ = _runs(docs)
+        if cut > 0:
+            cand = cand[acc[cand] >= cut]
     else:
-        cand = np.flatnonzero(acc)
+        cand = np.flatnonzero(acc >= cut if cut > 0 else acc)
     if mask is not None:
         cand = cand[mask[cand]]
     nonessential = order[:ne]
@@ -392,7 +397,7 @@ def _scan(terms: Sequence[TermPostings], n: int) -> np.ndarray:
     acc = np.zeros(n, dtype=np.float64)
     for t in terms:
         d = t.docs[t.docs < n] if t.docs.size and int(t.docs[-1]) >= n else t.docs
-        acc[d] += t.weights[: d.size].astype(np.float64) * t.scale
+        acc[d] += np.multiply(t.weights[: d.size], t.scale, dtype=np.float64)
     return acc
 
 
@@ -401,13 +406,13 @@ def _add_sorted_into(acc: np.ndarray, cand: np.ndarray, t: TermPostings) -> None
     few against the candidates (a sequential pass), else the candidates binary-searched in them
     (random reads, each about ``SEARCH_COST`` sequential postings' worth)."""
     if t.column is not None:
-        acc[cand] += t.column[cand].astype(np.float64) * t.scale
+        acc[cand] += np.multiply(t.column[cand], t.scale, dtype=np.float64)
     elif t.docs.size < SEARCH_COST * cand.size:
-        acc[t.docs] += t.weights.astype(np.float64) * t.scale
+        acc[t.docs] += np.multiply(t.weights, t.scale, dtype=np.float64)
     elif cand.size:
-        i = np.minimum(np.searchsorted(t.docs, cand), t.docs.size - 1)
-        hit = t.docs[i] == cand
-        acc[cand[hit]] += t.weights[i[hit]].astype(np.float64) * t.scale
+        i = np.searchsorted(t.docs, cand)
+        hit = t.docs.take(i, mode="clip") == cand
+        acc[cand[hit]] += np.multiply(t.weights[i[hit]], t.scale, dtype=np.float64)
 
 
 def _lower_bound(terms: Sequence[TermPostings], k: int, mask: np.ndarray | None) -> float:
@@ -423,7 +428,7 @@ def _lower_bound(terms: Sequence[TermPostings], k: int, mask: np.ndarray | None)
         picked.append(t)
         size += t.docs.size
     docs = np.concatenate([t.docs for t in picked]).astype(np.int64)
-    w = np.concatenate([t.weights.astype(np.float64) * t.scale for t in picked])
+    w = np.concatenate([np.multiply(t.weights, t.scale, dtype=np.float64) for t in picked])
     if mask is not None:
         keep = mask[docs]
         docs, w = docs[keep], w[keep]
