@@ -116,6 +116,7 @@ def test_a_unit_the_plan_never_names_is_a_missing_phrase_its_twin_is_not(cat):
     twin = _x("Kế hoạch 59 giao Sở Tài chính nhiệm vụ gì?", cat, FINANCE)
     assert absent["pairs_missing_plan"] > 0.0 and absent["terms_missing_plan"] > 0.0
     assert absent["unit_missing_plan"] == 1.0
+    assert twin["number_missing_plan"] == 0.0  # "kế hoạch 59" names the plan: no figure asked
     assert twin["pairs_missing_plan"] == twin["terms_missing_plan"] == twin["unit_missing_plan"] == 0.0
 
 

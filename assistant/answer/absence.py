@@ -75,6 +75,12 @@ def years_in(text: str) -> set[int]:
     return years
 
 
+def _every_number(text: str) -> set[str]:
+    """Every digit run of ``text`` as digits, those of dates and document numbers included
+    ("308/KH-UBND" writes 308): a plan that writes a number anywhere names it."""
+    return {re.sub(r"[.,]", "", n).lstrip("0") or "0" for n in re.findall(r"\d+(?:[.,]\d+)*", text)}
+
+
 def numbers_in(text: str) -> set[str]:
     """The numbers written in ``text`` other than years, as digits ("1.500" → "1500")."""
     out = set()
@@ -205,8 +211,10 @@ def absence_features(
     docs: Mapping[str, DocMeta],
     idf: Idf | None,
     candidate: Answer | None,
+    labels: Iterable[str] = (),
 ) -> dict[str, float]:
-    """The ``ABSENCE_FEATURES`` of one question against the plans its answer comes from."""
+    """The ``ABSENCE_FEATURES`` of one question against the plans its answer comes from;
+    ``labels`` are the plan names the answer's text carries ("Kế hoạch 308/KH-UBND (Hà Nội)")."""
     x = dict.fromkeys(ABSENCE_FEATURES, 0.0)
     vocab, known = vocabulary.plans, vocabulary.known
     have = [vocab[d] for d in plans if d in vocab]
@@ -230,7 +238,9 @@ def absence_features(
             int(m.date[:4]) for d in plans if (m := docs.get(d)) and m.date and m.date[:4].isdigit()
         }
         x["year_outside_period"] = float(bool(own) and bool(asked_years - own))
-        nums = numbers_in(query.text)
+        # the figures the question gives: its folded text has the document numbers it names blanked
+        # ("kế hoạch 308" names the plan, it is no figure of it)
+        nums = numbers_in(query.folded)
         if nums:
             x["number_missing_plan"] = sum(1 for n in nums if n not in numbers) / len(nums)
         if query.units:
@@ -238,8 +248,11 @@ def absence_features(
             named = [_pairs(folded_tokens(u)) <= pairs for u in query.units]
             x["unit_missing_plan"] = 1.0 - sum(named) / len(named)
     if candidate is not None and not candidate.refused:
-        # the quotes, not the answer's text: that names the plan ("Kế hoạch 308/KH-UBND"), whose
-        # number and date would fill any slot
+        # the answer's text and quotes without the plan's name: its number and date would fill
+        # any slot ("Kế hoạch 308/KH-UBND ngày 17/11/2025")
+        text = candidate.answer
+        for label in sorted(set(labels), key=len, reverse=True):
+            text = text.replace(label, " ") if label else text
         quotes = " ".join(c.quote for c in candidate.citations if not c.related_only)
-        x["slot_missing"] = _slot_missing(query, quotes)
+        x["slot_missing"] = _slot_missing(query, f"{text} {quotes}")
     return x

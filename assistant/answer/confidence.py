@@ -35,7 +35,7 @@ from assistant.answer.absence import (
     numbers_in,
     years_in,
 )
-from assistant.answer.common import AnswerContext, evidence_score, refusal
+from assistant.answer.common import AnswerContext, evidence_score, plan_label, refusal, title_of
 from assistant.answer.evidence import coverage
 from assistant.answer.extractive import compose_passages
 from assistant.answer.facts import is_meta
@@ -319,7 +319,9 @@ def features(
         sorted(query.named) or list(dict.fromkeys(c.doc for c in cited)) or [h.passage.doc for h in top[:1]]
     )
     vocabulary = ctx.vocabulary or build_vocabulary([h.passage for h in hits], docs)
-    x.update(absence_features(query, plans, vocabulary, docs, ctx.idf, candidate))
+    cited_docs = {c.doc for c in cited}
+    labels = [f(d, docs) for d in cited_docs for f in (plan_label, title_of)]
+    x.update(absence_features(query, plans, vocabulary, docs, ctx.idf, candidate, labels))
     return x
 
 
