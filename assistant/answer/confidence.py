@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 FORMAT = "tlkh-refusal-scorer"
-VERSION = 1
+VERSION = 2  # 2: the absence features (answer.absence) added
 SCORER_PATH = Path(__file__).resolve().parent.parent / "data" / "refusal_scorer.json"
 
 # the handlers of answer.registry (a handler not listed gets no indicator: the others decide)
