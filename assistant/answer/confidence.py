@@ -31,7 +31,6 @@ from typing import Any
 from assistant.answer.absence import (
     ABSENCE_FEATURES,
     absence_features,
-    build_vocabulary,
     numbers_in,
     years_in,
 )
@@ -318,10 +317,11 @@ def features(
     plans = (
         sorted(query.named) or list(dict.fromkeys(c.doc for c in cited)) or [h.passage.doc for h in top[:1]]
     )
-    vocabulary = ctx.vocabulary or build_vocabulary([h.passage for h in hits], docs)
-    cited_docs = {c.doc for c in cited}
-    labels = [f(d, docs) for d in cited_docs for f in (plan_label, title_of)]
-    x.update(absence_features(query, plans, vocabulary, docs, ctx.idf, candidate, labels))
+    # without the loaded plans' vocabulary (a composer called on hand-made evidence) nothing is
+    # known of what the plan never writes: a few passages would make every other word "absent"
+    if ctx.vocabulary is not None:
+        labels = [f(d, docs) for d in {c.doc for c in cited} for f in (plan_label, title_of)]
+        x.update(absence_features(query, plans, ctx.vocabulary, docs, ctx.idf, candidate, labels))
     return x
 
 
