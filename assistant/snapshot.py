@@ -30,6 +30,7 @@ from assistant.vocab.tokens import Idf, syllables
 from assistant.vocab.units import local_tier
 
 if TYPE_CHECKING:
+    from assistant.answer.absence import Vocabulary
     from assistant.indexing.lexical import DiacriticRestorer
 
 __all__ = ["FILTER_KEYS", "IndexSnapshot", "UnitIndex", "unit_key", "aliases_by_unit"]
@@ -177,6 +178,13 @@ class IndexSnapshot:
     def read(self, question: str) -> Query:
         """The question understood against this collection (the one parser)."""
         return parse_question(question, self.catalog)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """Each plan's words, pairs, years and numbers (the refusal scorer's absence features)."""
+        from assistant.answer.absence import build_vocabulary  # the answer layer imports this module
+
+        return build_vocabulary(self.passages, self.docs)
 
     @cached_property
     def restorer(self) -> DiacriticRestorer:

@@ -147,7 +147,8 @@ _HELD_AT_ZERO = ("fused_top1", "fused_margin", "dense_top1", "dense_margin", "le
 _NON_NEGATIVE = "cov_top3 cov_top1 cov_cited cov_accented own_answered slot_matched meta_fact".split()
 _NON_POSITIVE = (
     "year_missing year_missing_cited number_missing number_missing_cited unit_missing "
-    "place_missing plan_missing"
+    "place_missing plan_missing terms_missing_plan pairs_missing_plan year_missing_plan "
+    "number_missing_plan unit_missing_plan slot_missing year_outside_period"
 ).split()
 
 

@@ -103,7 +103,9 @@ QUOTAS: dict[str, float] = {
     "min_paraphrase": 0.27,
     "min_unanswerable": 0.10,
     "min_follow_ups": 4,
-    "min_test_share": 1 / 3,
+    # a quarter, not a third: the test part is held out, so it is never grown by reading its
+    # plans, while the dev part grows with the questions each session writes on its misses
+    "min_test_share": 0.25,
 }
 _FIELDS: dict[str, Any] = {
     "id": str,
@@ -357,5 +359,5 @@ def validate_suite(
     if s["follow_ups"] < QUOTAS["min_follow_ups"]:
         problems.append(f"{s['follow_ups']} follow-up questions, want ≥ {QUOTAS['min_follow_ups']}")
     if s["by_split"].get("test", 0) / n < QUOTAS["min_test_share"]:
-        problems.append(f"test share {s['by_split'].get('test', 0) / n:.2f} below a third")
+        problems.append(f"test share {s['by_split'].get('test', 0) / n:.2f} below a quarter")
     return problems

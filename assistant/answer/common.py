@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from assistant.answer.absence import Vocabulary
 from assistant.answer.evidence import Idf, best_segment, coverage, verbatim_quote
 from assistant.query.model import Query
 from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
@@ -65,6 +66,9 @@ class AnswerContext:
     docs: dict[str, DocMeta]
     idf: Idf | None = None
     refuse_below: float = REFUSE_BELOW
+    # every loaded plan's words (``IndexSnapshot.vocabulary``): what a question names that its
+    # plan never writes argues for refusing; None reads them from the retrieved passages only
+    vocabulary: Vocabulary | None = None
 
     @property
     def hits(self) -> list[Hit]:

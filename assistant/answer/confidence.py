@@ -28,7 +28,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.common import AnswerContext, evidence_score, refusal
+from assistant.answer.absence import (
+    ABSENCE_FEATURES,
+    absence_features,
+    numbers_in,
+    years_in,
+)
+from assistant.answer.common import AnswerContext, evidence_score, plan_label, refusal, title_of
 from assistant.answer.evidence import coverage
 from assistant.answer.extractive import compose_passages
 from assistant.answer.facts import is_meta
@@ -54,7 +60,7 @@ __all__ = [
 ]
 
 FORMAT = "tlkh-refusal-scorer"
-VERSION = 1
+VERSION = 2  # 2: the absence features (answer.absence) added
 SCORER_PATH = Path(__file__).resolve().parent.parent / "data" / "refusal_scorer.json"
 
 # the handlers of answer.registry (a handler not listed gets no indicator: the others decide)
@@ -94,10 +100,10 @@ FEATURES: tuple[str, ...] = (
     "meta_fact",  # signer / issuer / the plan's own number or date: read from the header card
     "n_citations",
     *(f"handler_{n}" for n in HANDLER_NAMES),
+    # what the question names that the plan the answer comes from never writes (answer.absence)
+    *ABSENCE_FEATURES,
 )
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
 # "giai đoạn 2021 - 2025", "2021-2025": a plan's period covers every year inside it
 _RANGE = re.compile(r"((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -193,29 +199,10 @@ def _stated_years(p: Passage, docs: dict[str, DocMeta]) -> set[int]:
     card = " ".join(x or "" for x in (m.title, m.date)) if m else ""
     levels = [" ".join((p.text, *p.section[-1:])), *reversed(p.section[:-1]), card]
     for level in levels:
-        years = _years_in(level)
+        years = years_in(level)
         if years:
             return years
     return set()
-
-
-def _years_in(text: str) -> set[int]:
-    years = {int(y) for y in _YEAR.findall(text)}
-    for a, b in _RANGE.findall(text):
-        lo, hi = int(a), int(b)
-        if 0 < hi - lo <= 30:
-            years.update(range(lo, hi + 1))
-    return years
-
-
-def _numbers(text: str) -> set[str]:
-    """The numbers written in ``text`` other than years, as digits ("1.500" → "1500")."""
-    out = set()
-    for n in _NUMBER.findall(text):
-        d = re.sub(r"[.,]", "", n)
-        if not _YEAR.fullmatch(d):
-            out.add(d.lstrip("0") or "0")
-    return out
 
 
 def _accented_words(text: str) -> set[str]:
@@ -276,20 +263,18 @@ def features(
     x.update(_retrieval(hits))
     # a year, a figure, a unit or a place the question names and the evidence never does is the
     # mark of an unanswerable question ("kế hoạch năm 2030", "bao nhiêu tỷ đồng" for a plan silent on it)
-    years = _years_in(query.text)
+    years = years_in(query.text)
     x["asks_year"] = float(bool(years))
-    x["year_missing"] = float(bool(years - _years_in(evidence)))
+    x["year_missing"] = float(bool(years - years_in(evidence)))
     near = "\n".join(cited_views) if cited_views else evidence
     stated = (
         {
             y
             for c in cited
-            for y in (
-                _stated_years(by_id[c.passage_id], docs) if c.passage_id in by_id else _years_in(c.text)
-            )
+            for y in (_stated_years(by_id[c.passage_id], docs) if c.passage_id in by_id else years_in(c.text))
         }
         if cited
-        else _years_in(evidence)
+        else years_in(evidence)
     )
     # "Kế hoạch tài chính 03 năm 2026 - 2028 …", "kế hoạch kiểm tra tháng 5/2026": a period the
     # question quotes from the plan's title, or the plan's issue year, names the plan; a year of
@@ -297,13 +282,13 @@ def features(
     cards = [m for c in cited if (m := docs.get(c.doc))]
     titles = " ".join(m.title or "" for m in cards)
     named_periods = {r for r in _RANGE.findall(query.text) if r in set(_RANGE.findall(titles))}
-    asked = _years_in(_RANGE.sub(lambda r: "" if r.groups() in named_periods else r.group(0), query.text))
+    asked = years_in(_RANGE.sub(lambda r: "" if r.groups() in named_periods else r.group(0), query.text))
     issued = {int(m.date[:4]) for m in cards if m.date and m.date[:4].isdigit()}
     x["year_missing_cited"] = float(bool(asked - stated - issued))
-    nums = _numbers(query.text)
+    nums = numbers_in(query.text)
     x["asks_number"] = float(bool(nums))
-    x["number_missing"] = 1.0 - _share(nums, _numbers(evidence)) if nums else 0.0
-    x["number_missing_cited"] = 1.0 - _share(nums, _numbers(near)) if nums else 0.0
+    x["number_missing"] = 1.0 - _share(nums, numbers_in(evidence)) if nums else 0.0
+    x["number_missing_cited"] = 1.0 - _share(nums, numbers_in(near)) if nums else 0.0
     folded_ev = " ".join(folded_tokens(evidence))
     if query.units:
         named = {u for h in top for u in (*h.passage.lead, *h.passage.partners, *h.passage.requested)}
@@ -328,6 +313,15 @@ def features(
     x["n_citations"] = min(len(cited), 6) / 6
     if handler in HANDLER_NAMES:
         x[f"handler_{handler}"] = 1.0
+    # the plan asked, else the plans the answer cites, else the best passage's
+    plans = (
+        sorted(query.named) or list(dict.fromkeys(c.doc for c in cited)) or [h.passage.doc for h in top[:1]]
+    )
+    # without the loaded plans' vocabulary (a composer called on hand-made evidence) nothing is
+    # known of what the plan never writes: a few passages would make every other word "absent"
+    if ctx.vocabulary is not None:
+        labels = [f(d, docs) for d in {c.doc for c in cited} for f in (plan_label, title_of)]
+        x.update(absence_features(query, plans, ctx.vocabulary, docs, ctx.idf, candidate, labels))
     return x
 
 

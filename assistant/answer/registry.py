@@ -93,5 +93,5 @@ def answer(
 ) -> tuple[Answer, AnswerContext]:
     """Gather and compose with the handler ``query`` belongs to; the context serves the LLM too."""
     ev = gather(query, snapshot)
-    ctx = AnswerContext(query, ev, snapshot.docs, snapshot.idf, refuse_below)
+    ctx = AnswerContext(query, ev, snapshot.docs, snapshot.idf, refuse_below, snapshot.vocabulary)
     return compose_context(ctx), ctx

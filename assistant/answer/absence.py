@@ -1,0 +1,258 @@
+"""What a question names that its plan never says: the mark of an unanswerable question.
+
+Issue 12, failure class 4: a question about another year, a project or a unit the plan never
+names, or a figure the plan never gives, is answered with the nearest passage. The passage
+covers most of the question's words (the plan's topic), so coverage of the *passages* does
+not tell it apart; what does is looking at the *whole plan* the answer comes from:
+
+- a content word or a two-word phrase of the question that occurs nowhere in that plan
+  ("Trung tâm dữ liệu tập trung", "Sở Giáo dục và Đào tạo" asked of a plan that never names
+  them), the phrase counted only when some loaded plan writes it, so a word pair across two
+  words of the question ("liệu tập") or a paraphrase nobody writes does not count;
+- a year the plan never writes, not even inside a period ("năm 2035" asked of a plan for
+  2026 - 2030);
+- the slot asked left empty by the answer: an amount of money asked ("bao nhiêu tỷ đồng") and
+  no amount in the answer, a figure asked ("bao nhiêu", "mấy") and no number, a time asked
+  ("khi nào", "trước ngày nào") and no date or period.
+
+The vocabulary of each plan (its folded tokens, adjacent token pairs, years and numbers) is
+read once per index snapshot (``snapshot.IndexSnapshot.plan_vocab``) with the project's one
+tokeniser (``vocab.tokens.folded_tokens``), so a question typed without diacritics is read the
+same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from assistant.query.model import FactKind, Query
+from assistant.records import Answer, DocMeta, Passage
+from assistant.textnorm import fold, nfc
+from assistant.vocab.tokens import STOP_PHRASES, STOPWORDS, Idf, folded_tokens
+
+__all__ = [
+    "ABSENCE_FEATURES",
+    "PlanVocab",
+    "Vocabulary",
+    "plan_vocab",
+    "build_vocabulary",
+    "question_pairs",
+    "years_in",
+    "numbers_in",
+    "absence_features",
+]
+
+ABSENCE_FEATURES: tuple[str, ...] = (
+    "terms_missing_plan",  # IDF-weighted share of the question's content terms its plan never writes
+    "pairs_missing_plan",  # share of its two-word phrases (written in some loaded plan) its plan lacks
+    "year_missing_plan",  # a year asked that the plan never writes, not even inside a period
+    # …or outside the plan's own period: the years of its title ("giai đoạn 2026 - 2030", "năm
+    # 2025") and its issue year. Plans cite strategies "đến năm 2030, tầm nhìn 2045" in their
+    # bodies, so a year written somewhere in the plan is not yet a year the plan is about
+    "year_outside_period",
+    "number_missing_plan",  # share of the figures asked that the plan never writes
+    "unit_missing_plan",  # share of the units asked ("Sở Giáo dục và Đào tạo") the plan never names
+    "slot_missing",  # the asked amount, figure or time is not in the answer given
+)
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_NUMBER = re.compile(r"(?<![\d/])\d+(?:[.,]\d+)*(?![\d/])")
+# "giai đoạn 2021 - 2025", "2021-2025": a plan's period covers every year inside it
+_RANGE = re.compile(r"((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)")
+_STOP = re.compile(r"\b(?:" + "|".join(re.escape(p.strip()) for p in STOP_PHRASES) + r")\b")
+_TOKEN = re.compile(r"[0-9a-z]+(?:[&.,/'-][0-9a-z]+)*|\|")
+
+
+def years_in(text: str) -> set[int]:
+    """Every year ``text`` writes, the years inside a written period included."""
+    years = {int(y) for y in _YEAR.findall(text)}
+    for a, b in _RANGE.findall(text):
+        lo, hi = int(a), int(b)
+        if 0 < hi - lo <= 30:
+            years.update(range(lo, hi + 1))
+    return years
+
+
+def _every_number(text: str) -> set[str]:
+    """Every digit run of ``text`` as digits, those of dates and document numbers included
+    ("308/KH-UBND" writes 308): a plan that writes a number anywhere names it."""
+    return {re.sub(r"[.,]", "", n).lstrip("0") or "0" for n in re.findall(r"\d+(?:[.,]\d+)*", text)}
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers written in ``text`` other than years, as digits ("1.500" → "1500")."""
+    out = set()
+    for n in _NUMBER.findall(text):
+        d = re.sub(r"[.,]", "", n)
+        if not _YEAR.fullmatch(d):
+            out.add(d.lstrip("0") or "0")
+    return out
+
+
+@dataclass(frozen=True)
+class PlanVocab:
+    """What one plan writes, folded: tokens, adjacent token pairs, years, numbers."""
+
+    terms: frozenset[str]
+    pairs: frozenset[str]
+    years: frozenset[int]
+    numbers: frozenset[str]
+
+
+def _pairs(tokens: list[str]) -> set[str]:
+    return {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
+
+
+def _texts(p: Passage) -> list[str]:
+    return [*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text]
+
+
+def plan_vocab(passages: Iterable[Passage], docs: Mapping[str, DocMeta]) -> dict[str, PlanVocab]:
+    """Each plan's vocabulary, from its passages and its header card (title, number, signer)."""
+    terms: dict[str, set[str]] = {}
+    pairs: dict[str, set[str]] = {}
+    raw: dict[str, list[str]] = {}
+    for p in passages:
+        for t in _texts(p):
+            if not t:
+                continue
+            toks = folded_tokens(t)
+            terms.setdefault(p.doc, set()).update(toks)
+            pairs.setdefault(p.doc, set()).update(_pairs(toks))
+            raw.setdefault(p.doc, []).append(t)
+    for doc, m in docs.items():
+        card = [m.title or "", m.number or "", m.date or "", m.date_text or "", m.signer or ""]
+        for t in card:
+            toks = folded_tokens(t)
+            terms.setdefault(doc, set()).update(toks)
+            pairs.setdefault(doc, set()).update(_pairs(toks))
+            raw.setdefault(doc, []).append(t)
+    out = {}
+    for doc in terms:
+        text = "\n".join(raw.get(doc, ()))
+        out[doc] = PlanVocab(
+            frozenset(terms[doc]),
+            frozenset(pairs[doc]),
+            frozenset(years_in(text)),
+            frozenset(numbers_in(text)),
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every loaded plan's vocabulary, and the token pairs some plan writes (the collection's
+    phrases: a question's word pair counts as a phrase only when one of them is)."""
+
+    plans: Mapping[str, PlanVocab]
+    known: frozenset[str]
+
+
+def build_vocabulary(passages: Iterable[Passage], docs: Mapping[str, DocMeta]) -> Vocabulary:
+    plans = plan_vocab(passages, docs)
+    known: frozenset[str] = frozenset().union(*(v.pairs for v in plans.values())) if plans else frozenset()
+    return Vocabulary(plans, known)
+
+
+def question_pairs(text: str) -> list[str]:
+    """Adjacent content tokens of a question ("giáo dục", "dữ liệu"), never across a stop phrase
+    ("bao nhiêu", "chủ trì") or a stopword, so a pair is a run of the question's own words."""
+    folded = _STOP.sub(" | ", fold(nfc(text)))
+    toks = [t if t not in STOPWORDS and (len(t) > 1 or t.isdigit()) else "|" for t in _TOKEN.findall(folded)]
+    return list(dict.fromkeys(f"{a} {b}" for a, b in zip(toks, toks[1:]) if "|" not in (a, b)))
+
+
+# --- the asked slot, and whether the answer fills it ------------------------------------------
+_ASKS_MONEY = re.compile(r"\b(?:bao nhieu|may) (?:tien|ty|trieu|dong)\b|\b(?:ty|trieu|nghin) dong\b")
+_ASKS_FIGURE = re.compile(r"\bbao nhieu\b|\bmay (?!gio\b)\w+|\bty le\b|\bphan tram\b")
+_ASKS_TIME = re.compile(
+    r"\b(?:khi nao|bao gio|ngay nao|thoi gian nao|luc nao|thang nao|nam nao|may gio|thoi han|han chot)\b"
+    r"|\btruoc ngay\b"
+)
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:ty|trieu|nghin|ngan)?\s*(?:dong|vnd)\b")
+# a figure: a number that is not part of a date or a document number ("02/6/2026", "308/KH-UBND"),
+# or a number written in words
+_FIGURE = re.compile(
+    r"(?<![\d/.,])\d+(?:[.,]\d+)*(?![\d/])|\b(?:hai|ba|bon|sau|bay|tam|chin|muoi|tram|mot nua|toan bo)\b"
+)
+# a time: a date, a year, an hour, a month or quarter, a duration, or a recurring period
+_TIME = re.compile(
+    r"\d{1,2}/\d{1,4}|(?<!\d)(?:19|20)\d\d(?!\d)|\d+\s*(?:h|gio|ngay|thang|nam|tuan|quy)\b"
+    r"|\b(?:thang|quy|nam|tuan)\s+(?:\d|[ivx]+\b)|thuong xuyen|hang (?:nam|thang|quy|tuan|ngay)|dinh ky"
+)
+
+
+def _slot_missing(query: Query, answer_text: str) -> float:
+    """1 when the question asks an amount, a figure or a time and the answer gives none."""
+    asked = fold(query.text)
+    given = fold(answer_text)
+    if _ASKS_MONEY.search(asked) or query.fact == FactKind.BUDGET and "bao nhieu" in asked:
+        return float(not _MONEY.search(given))
+    if query.fact in (FactKind.DEADLINE,) or _ASKS_TIME.search(asked):
+        return float(not _TIME.search(given))
+    if query.fact in (FactKind.NUMBER, FactKind.TARGET) or _ASKS_FIGURE.search(asked):
+        return float(not _FIGURE.search(given))
+    return 0.0
+
+
+def _asked_years(query: Query, titles: str) -> set[int]:
+    """The years the question asks about: a period it quotes from the plan's title names the
+    plan ("Kế hoạch … giai đoạn 2026 - 2030"), it does not ask for those years."""
+    named = {r for r in _RANGE.findall(query.text) if r in set(_RANGE.findall(titles))}
+    return years_in(_RANGE.sub(lambda r: "" if r.groups() in named else r.group(0), query.text))
+
+
+def absence_features(
+    query: Query,
+    plans: list[str],
+    vocabulary: Vocabulary,
+    docs: Mapping[str, DocMeta],
+    idf: Idf | None,
+    candidate: Answer | None,
+    labels: Iterable[str] = (),
+) -> dict[str, float]:
+    """The ``ABSENCE_FEATURES`` of one question against the plans its answer comes from;
+    ``labels`` are the plan names the answer's text carries ("Kế hoạch 308/KH-UBND (Hà Nội)")."""
+    x = dict.fromkeys(ABSENCE_FEATURES, 0.0)
+    vocab, known = vocabulary.plans, vocabulary.known
+    have = [vocab[d] for d in plans if d in vocab]
+    if have:
+        terms = frozenset().union(*(v.terms for v in have))
+        pairs = frozenset().union(*(v.pairs for v in have))
+        years = frozenset().union(*(v.years for v in have))
+        numbers = frozenset().union(*(v.numbers for v in have))
+        asked = [t for t in query.terms if not t.isdigit()]
+        w = idf or (lambda _t: 1.0)
+        total = sum(w(t) for t in asked)
+        if total:
+            x["terms_missing_plan"] = sum(w(t) for t in asked if t not in terms) / total
+        qp = [p for p in question_pairs(query.text) if p in known]
+        if qp:
+            x["pairs_missing_plan"] = sum(1 for p in qp if p not in pairs) / len(qp)
+        titles = " ".join(m.title or "" for d in plans if (m := docs.get(d)))
+        asked_years = _asked_years(query, titles)
+        x["year_missing_plan"] = float(bool(asked_years - years))
+        own = years_in(titles) | {
+            int(m.date[:4]) for d in plans if (m := docs.get(d)) and m.date and m.date[:4].isdigit()
+        }
+        x["year_outside_period"] = float(bool(own) and bool(asked_years - own))
+        # the figures the question gives: its folded text has the document numbers it names blanked
+        # ("kế hoạch 308" names the plan, it is no figure of it)
+        nums = numbers_in(query.folded)
+        if nums:
+            x["number_missing_plan"] = sum(1 for n in nums if n not in numbers) / len(nums)
+        if query.units:
+            # a unit is named when every word pair of its name is written ("so giao", "giao duc", …)
+            named = [_pairs(folded_tokens(u)) <= pairs for u in query.units]
+            x["unit_missing_plan"] = 1.0 - sum(named) / len(named)
+    if candidate is not None and not candidate.refused:
+        # the answer's text and quotes without the plan's name: its number and date would fill
+        # any slot ("Kế hoạch 308/KH-UBND ngày 17/11/2025")
+        text = candidate.answer
+        for label in sorted(set(labels), key=len, reverse=True):
+            text = text.replace(label, " ") if label else text
+        quotes = " ".join(c.quote for c in candidate.citations if not c.related_only)
+        x["slot_missing"] = _slot_missing(query, f"{text} {quotes}")
+    return x

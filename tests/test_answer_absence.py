@@ -1,0 +1,147 @@
+"""What a question names that its plan never writes (``answer.absence``): the features that tell an
+unanswerable question (another year, a project or unit the plan never names, a figure it never
+gives) from its answerable twin, on tiny inline plans."""
+
+from __future__ import annotations
+
+import pytest
+from _inline import hits
+
+from assistant.answer.absence import build_vocabulary, question_pairs
+from assistant.answer.common import AnswerContext, Evidence
+from assistant.answer.confidence import features
+from assistant.answer.evidence import Idf
+from assistant.query import Catalog, parse_question
+from assistant.records import Answer, Citation, DocMeta, Passage
+
+DOCS = {
+    "so.txt": DocMeta(
+        doc="so.txt",
+        title="KẾ HOẠCH Chuyển đổi số trong quản lý hạ tầng giao thông giai đoạn 2026 - 2030",
+        number="59/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Đồng Tháp",
+        date="2025-11-20",
+    ),
+    "yte.txt": DocMeta(
+        doc="yte.txt",
+        title="KẾ HOẠCH Phòng, chống dịch bệnh sau lũ năm 2025",
+        number="13/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Đắk Lắk",
+        date="2025-11-21",
+    ),
+}
+GOAL = Passage(
+    id="so-goal",
+    doc="so.txt",
+    kind="article",
+    section=("II. MỤC TIÊU", "2. Mục tiêu cụ thể đến năm 2030"),
+    text="Phấn đấu 100% thủ tục hành chính lĩnh vực giao thông được cung cấp dịch vụ công trực tuyến.",
+)
+POLICE = Passage(
+    id="so-ca",
+    doc="so.txt",
+    kind="article",
+    section=("V. TỔ CHỨC THỰC HIỆN", "5. Công an tỉnh"),
+    lead=("Công an tỉnh",),
+    text="Chủ trì triển khai ứng dụng công nghệ số trong giám sát, xử lý vi phạm trật tự an toàn giao thông.",
+)
+FINANCE = Passage(
+    id="so-tc",
+    doc="so.txt",
+    kind="article",
+    section=("V. TỔ CHỨC THỰC HIỆN", "3. Sở Tài chính"),
+    lead=("Sở Tài chính",),
+    text="Phân bổ ngân sách hợp lý cho các dự án ứng dụng công nghệ số trong quản lý hạ tầng giao thông.",
+)
+# another plan of the collection: it names "Sở Giáo dục và Đào tạo", which the first never does
+HEALTH = Passage(
+    id="yt-1",
+    doc="yte.txt",
+    kind="article",
+    section=("IV. NỘI DUNG",),
+    lead=("Sở Y tế",),
+    partners=("Sở Giáo dục và Đào tạo",),
+    text="Phối hợp với ngành giáo dục xử lý vệ sinh trường lớp; cấp Oresol cho trạm y tế xã.",
+)
+ALL = [GOAL, POLICE, FINANCE, HEALTH]
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return Catalog.build(DOCS, ALL)
+
+
+def _x(question: str, cat: Catalog, cited: Passage, quote: str | None = None) -> dict[str, float]:
+    ctx = AnswerContext(
+        parse_question(question, cat),
+        Evidence(hits=hits(cited, *(p for p in ALL if p is not cited))),
+        DOCS,
+        Idf.build(p.text for p in ALL),
+        vocabulary=build_vocabulary(ALL, DOCS),
+    )
+    c = Citation(
+        n=1,
+        passage_id=cited.id,
+        doc=cited.doc,
+        title="",
+        section="",
+        text=cited.text,
+        quote=cited.text if quote is None else quote,
+        score=0.9,
+    )
+    ans = Answer(question=question, answer="…", citations=[c])
+    return features(ctx, "fact", ans, ans)
+
+
+def test_a_year_the_plan_never_writes_is_missing_and_one_inside_its_period_is_not(cat):
+    far = _x(
+        "Đến năm 2035 bao nhiêu phần trăm thủ tục hành chính giao thông được cung cấp trực tuyến?", cat, GOAL
+    )
+    near = _x(
+        "Đến năm 2030 bao nhiêu phần trăm thủ tục hành chính giao thông được cung cấp trực tuyến?", cat, GOAL
+    )
+    inside = _x(
+        "Năm 2027 bao nhiêu phần trăm thủ tục hành chính giao thông được cung cấp trực tuyến?", cat, GOAL
+    )
+    assert far["year_missing_plan"] == far["year_outside_period"] == 1.0
+    assert near["year_missing_plan"] == inside["year_missing_plan"] == 0.0
+    assert near["year_outside_period"] == inside["year_outside_period"] == 0.0
+
+
+def test_a_unit_the_plan_never_names_is_a_missing_phrase_its_twin_is_not(cat):
+    # "giáo dục" is a phrase of the collection (the other plan writes it), never of this plan
+    absent = _x("Kế hoạch 59 giao Sở Giáo dục và Đào tạo nhiệm vụ gì?", cat, FINANCE)
+    twin = _x("Kế hoạch 59 giao Sở Tài chính nhiệm vụ gì?", cat, FINANCE)
+    assert absent["pairs_missing_plan"] > 0.0 and absent["terms_missing_plan"] > 0.0
+    assert absent["unit_missing_plan"] == 1.0
+    assert twin["number_missing_plan"] == 0.0  # "kế hoạch 59" names the plan: no figure asked
+    assert twin["pairs_missing_plan"] == twin["terms_missing_plan"] == twin["unit_missing_plan"] == 0.0
+
+
+def test_a_project_the_plan_never_names_is_missing_terms_without_diacritics_too(cat):
+    twin = "đơn vị nào chủ trì ứng dụng công nghệ số trong xử lý vi phạm trật tự an toàn giao thông"
+    absent = "đơn vị nào chủ trì đầu tư trạm sạc xe điện trên các tuyến giao thông"
+    for q in (absent, "don vi nao chu tri dau tu tram sac xe dien tren cac tuyen giao thong"):
+        assert _x(q, cat, POLICE)["terms_missing_plan"] > 0.3
+    assert _x(twin, cat, POLICE)["terms_missing_plan"] == 0.0
+
+
+def test_an_asked_amount_or_time_the_quote_does_not_give_is_a_missing_slot(cat):
+    money = _x("Kế hoạch 59 bố trí bao nhiêu tỷ đồng cho số hóa hạ tầng giao thông?", cat, FINANCE)
+    figure = _x("Bao nhiêu phần trăm thủ tục hành chính giao thông được cung cấp trực tuyến?", cat, GOAL)
+    when = _x("Sở Tài chính phải phân bổ ngân sách trước ngày nào?", cat, FINANCE)
+    assert money["slot_missing"] == 1.0 and when["slot_missing"] == 1.0
+    assert figure["slot_missing"] == 0.0  # "100%" is in the quote
+
+
+def test_question_pairs_stop_at_question_words_and_stopwords():
+    assert question_pairs("Sở nào chủ trì xây dựng trạm sạc xe điện?") == [
+        "xay dung",
+        "dung tram",
+        "tram sac",
+        "sac xe",
+        "xe dien",
+    ]
+    assert "bao nhieu" not in " ".join(question_pairs("Có bao nhiêu điểm quan trắc?"))
