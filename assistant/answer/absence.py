@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import chain
 
 from assistant.query.model import FactKind, Query
 from assistant.records import Answer, DocMeta, Passage
@@ -75,12 +76,6 @@ def years_in(text: str) -> set[int]:
     return years
 
 
-def _every_number(text: str) -> set[str]:
-    """Every digit run of ``text`` as digits, those of dates and document numbers included
-    ("308/KH-UBND" writes 308): a plan that writes a number anywhere names it."""
-    return {re.sub(r"[.,]", "", n).lstrip("0") or "0" for n in re.findall(r"\d+(?:[.,]\d+)*", text)}
-
-
 def numbers_in(text: str) -> set[str]:
     """The numbers written in ``text`` other than years, as digits ("1.500" → "1500")."""
     out = set()
@@ -114,17 +109,14 @@ def plan_vocab(passages: Iterable[Passage], docs: Mapping[str, DocMeta]) -> dict
     terms: dict[str, set[str]] = {}
     pairs: dict[str, set[str]] = {}
     raw: dict[str, list[str]] = {}
-    for p in passages:
-        for t in _texts(p):
+    cards = (
+        (d, [m.title or "", m.number or "", m.date or "", m.date_text or "", m.signer or ""])
+        for d, m in docs.items()
+    )
+    for doc, texts in chain(((p.doc, _texts(p)) for p in passages), cards):
+        for t in texts:
             if not t:
                 continue
-            toks = folded_tokens(t)
-            terms.setdefault(p.doc, set()).update(toks)
-            pairs.setdefault(p.doc, set()).update(_pairs(toks))
-            raw.setdefault(p.doc, []).append(t)
-    for doc, m in docs.items():
-        card = [m.title or "", m.number or "", m.date or "", m.date_text or "", m.signer or ""]
-        for t in card:
             toks = folded_tokens(t)
             terms.setdefault(doc, set()).update(toks)
             pairs.setdefault(doc, set()).update(_pairs(toks))
