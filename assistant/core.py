@@ -31,8 +31,8 @@ from assistant.errors import (
 )
 from assistant.ingest.units import canonical_unit
 from assistant.publish import staging_box
+from assistant.query import follow_up
 from assistant.query.catalog import FILTER_KEYS
-from assistant.query.parse import follow_up
 from assistant.records import Answer, DocMeta, Hit, Passage
 from assistant.settings import Settings
 from assistant.snapshot import IndexSnapshot, aliases_by_unit
@@ -160,9 +160,11 @@ class Assistant:
         q, notice = self._question(question)
         snap = self.snapshot()
         # the one reading of the question (and of the turn it follows up on)
-        query = follow_up(snap.read(q), history, snap.catalog)
         user = snap.catalog.clean_filters(filters)
+        query = snap.read(q)
         query.filters = {**query.filters, **user}
+        query = follow_up(query, history, snap.catalog)
+        query.filters = {**query.filters, **user}  # the scope the official chose always holds
         if query.missing:
             assert snap.retriever is not None
             hits = list(snap.retriever.search(replace(query, filters=user), filters=user or None, k=3))

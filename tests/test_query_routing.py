@@ -297,6 +297,18 @@ def test_a_turn_naming_no_plan_keeps_the_conversation_s_plan(assistant):
     assert "Lê Hồng Vinh" in ans.answer and "Nguyễn Văn Dương" not in ans.answer
 
 
+def test_a_turn_asked_within_another_chosen_scope_is_a_question_of_its_own(assistant):
+    # the official chose Nghệ An in the scope list after a turn about Đồng Tháp's plan: the
+    # earlier plan lies outside that scope, so it is not carried into this turn
+    history = turn("Ai chủ trì tổ chức lễ hội văn hóa và quảng bá du lịch của Đồng Tháp?")
+    ans = assistant.ask("Ai chủ trì tổng hợp kết quả thi đua?", filters={"province": "Nghệ An"}, history=history)
+    assert not ans.refused and {c.doc for c in ans.citations} == {NA}, ans.answer
+    assert ans.units["lead"] == ["Sở Nội vụ"], ans.answer
+    # within a scope that holds the earlier plan, the conversation's plan still holds
+    ans = assistant.ask("Kế hoạch đó do ai ký?", filters={"province": "Đồng Tháp"}, history=history)
+    assert "Nguyễn Văn Dương" in ans.answer and "Lê Hồng Vinh" not in ans.answer, ans.answer
+
+
 # --- on the five corpus plans ----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def corpus_assistant(tmp_path_factory, corpus_dir):

@@ -3,12 +3,13 @@
 - ``model``: ``Query``, ``Intent``, ``FactKind``, ``Role``, ``SectionKind``;
 - ``catalog``: the loaded collection as the parser sees it (places, numbers, units);
 - ``rules``: the question-form rules that pick the intent and fact kind;
-- ``parse``: ``parse_question`` (and ``follow_up`` for conversation turns).
+- ``parse``: ``parse_question``; ``conversation``: ``follow_up`` for conversation turns.
 """
 
 from assistant.query.catalog import Catalog
+from assistant.query.conversation import follow_up
 from assistant.query.model import FactKind, Intent, Query, Role, SectionKind, TeamRole
-from assistant.query.parse import follow_up, parse_question
+from assistant.query.parse import parse_question
 
 __all__ = [
     "Catalog",

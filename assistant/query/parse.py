@@ -13,12 +13,9 @@ here is specific to one plan.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import replace
-from typing import Any
 
 from assistant.query.catalog import Catalog
-from assistant.query.model import FactKind, Intent, Query
+from assistant.query.model import FactKind, Query
 from assistant.query.rules import PLAN_WORD, courtesy_spans, intent_of, is_catalogue, section_of, team_role_of
 from assistant.records import DocMeta
 from assistant.textnorm import fold, nfc
@@ -37,7 +34,7 @@ from assistant.vocab.places import PLACE_MARKER, merged_into, province_names, pr
 from assistant.vocab.places import locality_of as issuer_locality
 from assistant.vocab.tokens import content_terms, syllables
 
-__all__ = ["parse_question", "follow_up", "locality_of"]
+__all__ = ["parse_question", "locality_of", "strip_spans"]
 
 
 def locality_of(meta: DocMeta) -> str | None:
@@ -213,7 +210,8 @@ def _mentions(folded: str, places: list, numbered: list, cat: Catalog) -> list[t
     return out
 
 
-def _strip_spans(folded: str, spans: list[tuple[int, int]]) -> str:
+def strip_spans(folded: str, spans: list[tuple[int, int]]) -> str:
+    """The folded text with the given spans blanked (offsets stay those of the text)."""
     out = list(folded)
     for a, b in spans:
         for i in range(a, b):
@@ -284,7 +282,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     units = _drop_issuers(cat.match_units(q, filters.get("province")), cat, folded)
     courtesy = courtesy_spans(folded)
     spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered] + courtesy
-    rest = spell_out_kinds(_strip_spans(folded, spans))
+    rest = spell_out_kinds(strip_spans(folded, spans))
     intent, fact, role = intent_of(rest, units, len(mentions) >= 2)
     named = {d for _, _, key, canon in found_places for d in cat.docs_of_place(key, canon)} | set(docs)
     query = Query(
@@ -401,100 +399,4 @@ def _proper_names(text: str, cat: Catalog) -> list[str]:
         if re.match(r"(ubnd|uy ban|so |ke hoach|quyet dinh|cong van|chi thi|thong bao)", f):
             continue
         out.append(name)
-    return out
-
-
-# "Còn … thì sao?", "Vậy còn …", "… thế nào?": a turn that asks the earlier question again
-# with one thing changed (the place, the plan, the unit or the role)
-_FOLLOW_UP = re.compile(r"^(con|vay con|the con|con ve)\b|.*\b(thi sao|the nao|ra sao)\s*\??$")
-# the words of such a turn that carry no topic of their own
-_FOLLOW_WORDS = frozenset(
-    "con vay the thi sao nao ra ve don vi co quan phoi hop chu tri cung lien quan ai gi nhung cac "
-    "ke hoach van ban do nay".split()
-)
-_SCOPE_KEYS = ("province", "district", "doc")
-
-
-def _previous_user_turn(history: list[Any], text: str) -> tuple[str | None, str, list[Any]]:
-    """The last user turn before this one, the assistant's reply to it, and the turns before it."""
-    for i in range(len(history) - 1, -1, -1):
-        turn = history[i]
-        if isinstance(turn, dict):
-            role, content = turn.get("role"), turn.get("content")
-            nxt = history[i + 1] if i + 1 < len(history) else None
-            reply = nxt.get("content") if isinstance(nxt, dict) and nxt.get("role") == "assistant" else ""
-        else:
-            role, content = "user", turn[0]
-            reply = turn[1] if len(turn) > 1 else ""
-        if role == "user" and isinstance(content, str) and content.strip() and content.strip() != text:
-            return content, reply if isinstance(reply, str) else "", history[:i]
-    return None, "", []
-
-
-def _answered_plan(reply: str, catalog: Catalog) -> str | None:
-    """The one plan the assistant's reply was drawn from: every answer names its plan by label
-    ("— Kế hoạch 160/KH-UBND (Cần Thơ)"); several plans, or none, name no plan."""
-    docs = {d for m in doc_mentions(fold(reply)) if not m.is_period for d in catalog.docs_numbered(m.number)}
-    return next(iter(docs)) if len(docs) == 1 else None
-
-
-def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _depth: int = 0) -> Query:
-    """A conversation turn read with the turns before it.
-
-    - "Còn Đồng Nai thì sao?", "Còn Sở Nội vụ thì sao?", "Còn đơn vị phối hợp thì sao?": a turn
-      with no topic of its own asks the earlier question again, with what it names replacing
-      the earlier place/plan, unit or role;
-    - any other turn that names no plan or place ("Phó Trưởng đoàn là ai?", "Kế hoạch đó do ai
-      ký?") keeps the plan the conversation is about: an official goes on about one plan until
-      naming another.
-
-    ``history``: chat turns, as {"role", "content"} dicts or (user, assistant) pairs.
-    """
-    if not history or query.catalogue:
-        return query
-    prev, reply, earlier = _previous_user_turn(list(history), query.text)
-    if prev is None:
-        return query
-    base = parse_question(prev, catalog)
-    if _depth < 2:
-        base = follow_up(base, earlier, catalog, _depth + 1)
-    answered = _answered_plan(reply, catalog)
-    if answered and not base.scope and base.filters.get("doc") in (None, answered):
-        # the plan the conversation is about is the one the last answer came from
-        if not base.filters or answered in catalog.docs_of_place_filters(base.filters):
-            base.filters = {**base.filters, "doc": answered}
-    names_scope = bool(query.places or query.docs or query.scope)
-    f = fold(query.text)
-    f = " ".join(_strip_spans(f, courtesy_spans(f)).split())
-    unit_words = {w for u in query.units for w in fold(u).split()}
-    own_topic = [t for t in query.terms if t not in _FOLLOW_WORDS and t not in unit_words]
-    if _FOLLOW_UP.match(f) and len(f.split()) <= 12 and not own_topic:
-        return _ask_again(query, base, names_scope)
-    if not names_scope and (base.places or base.docs or base.scope or base.filters):
-        query.filters = {**{k: v for k, v in base.filters.items() if k in _SCOPE_KEYS}, **query.filters}
-        query.places, query.docs, query.scope = base.places, base.docs, base.scope
-        query.named = query.named | base.named
-        query.every_plan = False
-    return query
-
-
-def _ask_again(query: Query, base: Query, names_scope: bool) -> Query:
-    """The earlier question with what this turn names put in place of the earlier one's."""
-    out = replace(base, text=base.text, terms=list(base.terms))
-    if names_scope:
-        out.filters = dict(query.filters)
-        out.places, out.docs, out.scope, out.named = query.places, query.docs, query.scope, query.named
-        if out.intent == Intent.COMPARE and len(query.places) <= 1:
-            out.intent = Intent.OTHER
-    if query.units and query.units != base.units:
-        # "Còn Sở Nội vụ thì sao?": the same question about another unit, in the same plan
-        old = {w for u in base.units for w in fold(u).split()}
-        out.units = list(query.units)
-        out.text = f"{query.text} {base.text}"
-        out.terms = list(dict.fromkeys([*query.terms, *(t for t in base.terms if t not in old)]))
-        if out.intent not in (Intent.UNIT_TASKS, Intent.LEAD_UNIT, Intent.PARTNER_UNIT):
-            out.intent = Intent.UNIT_TASKS
-    elif query.intent in (Intent.LEAD_UNIT, Intent.PARTNER_UNIT, Intent.UNIT_TASKS):
-        # "Còn đơn vị phối hợp thì sao?": the earlier task, the role this turn asks for
-        out.intent, out.role = query.intent, query.role or base.role
     return out
