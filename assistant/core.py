@@ -151,9 +151,8 @@ class Assistant:
         limit = self.settings.max_question_chars
         if len(q) > limit:
             cut = q.rfind(" ", 0, limit)
-            return q[
-                : cut if cut > limit // 2 else limit
-            ], f"Câu hỏi dài quá {limit} ký tự nên đã được rút gọn."
+            cut = cut if cut > limit // 2 else limit
+            return q[:cut], f"Câu hỏi dài quá {limit} ký tự nên đã được rút gọn."
         return q, None
 
     def _extractive(self, question: str, filters: dict | None, history) -> tuple[Answer, AnswerContext]:
@@ -162,8 +161,7 @@ class Assistant:
         # the one reading of the question (and of the turn it follows up on)
         user = snap.catalog.clean_filters(filters)
         query = snap.read(q)
-        query.filters = {**query.filters, **user}
-        query = follow_up(query, history, snap.catalog)
+        query = follow_up(replace(query, filters={**query.filters, **user}), history, snap.catalog)
         query.filters = {**query.filters, **user}  # the scope the official chose always holds
         if query.missing:
             assert snap.retriever is not None

@@ -301,7 +301,9 @@ def test_a_turn_asked_within_another_chosen_scope_is_a_question_of_its_own(assis
     # the official chose Nghệ An in the scope list after a turn about Đồng Tháp's plan: the
     # earlier plan lies outside that scope, so it is not carried into this turn
     history = turn("Ai chủ trì tổ chức lễ hội văn hóa và quảng bá du lịch của Đồng Tháp?")
-    ans = assistant.ask("Ai chủ trì tổng hợp kết quả thi đua?", filters={"province": "Nghệ An"}, history=history)
+    ans = assistant.ask(
+        "Ai chủ trì tổng hợp kết quả thi đua?", filters={"province": "Nghệ An"}, history=history
+    )
     assert not ans.refused and {c.doc for c in ans.citations} == {NA}, ans.answer
     assert ans.units["lead"] == ["Sở Nội vụ"], ans.answer
     # within a scope that holds the earlier plan, the conversation's plan still holds
