@@ -41,6 +41,24 @@ def test_group_closing_lines_close_lettered_points():
     assert b.text == "b) Việc B.\nĐơn vị chủ trì: Sở Tư pháp.\nĐơn vị phối hợp: Sở Y tế."
 
 
+def test_bullet_tasks_closed_by_their_own_unit_lines_are_passages_of_their_own():
+    # several tasks under one item, each a bullet closed by its own "Đơn vị chủ trì …" lines; the
+    # closing line may say "chủ trì tham mưu thực hiện" and wrap its unit list onto the next line
+    d = parse(
+        "III. NHIỆM VỤ, GIẢI PHÁP\n\n7. Đẩy mạnh chuyển đổi số\n\n"
+        "- Ứng dụng công nghệ số trong xây dựng pháp luật.\n\n"
+        "Đơn vị chủ trì tham mưu thực hiện: Sở Khoa học và Công nghệ.\n\n"
+        "Đơn vị phối hợp thực hiện: Sở\n\nTư pháp.\n\nThời gian thực hiện: Thường xuyên.\n\n"
+        "- Ra mắt trợ lý pháp luật cho cán bộ.\n\nĐơn vị chủ trì thực hiện: Sở Tư pháp.\n\n"
+        "Đơn vị phối hợp: Sở Nội vụ.\n\nThời gian thực hiện: Tháng 12/2025.\n"
+    )
+    got = [(p.text.splitlines()[-1], p.lead, p.partners) for p in d.passages if p.kind == "article"]
+    assert got == [
+        ("Thời gian thực hiện: Thường xuyên.", ("Sở Khoa học và Công nghệ",), ("Sở Tư pháp",)),
+        ("Thời gian thực hiện: Tháng 12/2025.", ("Sở Tư pháp",), ("Sở Nội vụ",)),
+    ]
+
+
 def test_item_with_its_own_unit_bullets_does_not_leak_to_siblings():
     d = parse(
         "III. NHIỆM VỤ TRỌNG TÂM\n\n1. Việc một:\n\n- Thời gian thực hiện: Năm 2024.\n\n"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..records import Block
 from .patterns import BULLET, LETTERED, NUMBERED, UNIT_LINE, ends_sentence, is_structural
 from .roles import Opening, Units, opening_units, resolve, text_roles
-from .structure import SHORT_LABEL, Node, Table
+from .structure import SHORT_LABEL, Node, Table, closing_line
 from .tables import read_table
 
 __all__ = ["Draft", "drafts", "TARGET_CHARS", "HARD_CHARS"]
@@ -163,6 +163,52 @@ def _segments(run: list[Block], head: Block | None, province: str | None) -> lis
     return segs
 
 
+def _task_groups(run: list[Block], province: str | None) -> list[tuple[list[Block], Units | None]]:
+    """A run cut after each task's own closing lines, with the units those lines name.
+
+    Plans list several tasks under one item, each a bullet closed by its own "Đơn vị chủ trì: …"
+    ¶ "Đơn vị phối hợp: …" ¶ "Thời gian thực hiện: …" lines: a closing line ends the group of
+    content since the previous one, as it does at the level of lettered points (structure.py).
+    With fewer than two such groups the run is one group, its units those of the node.
+    """
+    groups: list[list[Block]] = [[]]
+    lines: list[list[str]] = [[]]  # each group's closing lines, a wrapped one joined back
+    closed = in_line = False
+    prev: Block | None = None
+    for b in run:
+        t = b.text.strip()
+        opens = UNIT_LINE.match(t) is not None
+        wrapped = closed and prev is not None and _continues(prev, b)
+        label = closed and bool(SHORT_LABEL.match(t)) and len(t) < 120
+        if closed and not (opens or wrapped or label):
+            groups.append([])
+            lines.append([])
+            closed = False
+        groups[-1].append(b)
+        if opens:
+            lines[-1].append(t)
+            closed = in_line = True
+        elif wrapped and in_line:
+            # "Đơn vị phối hợp: Sở" ¶ "Tư pháp; …": the unit list goes on on the next line
+            lines[-1][-1] += " " + t
+        else:
+            in_line = False
+        prev = b
+    out: list[tuple[list[Block], Units | None]] = []
+    for blocks, said in zip(groups, lines):
+        units = Units() if said else None
+        for line in said:
+            got = closing_line(line, province)
+            if units is not None and got is not None:
+                units.lead += [u for u in got.lead if u not in units.lead]
+                units.partners += [u for u in got.partners if u not in units.partners]
+                units.requested += [u for u in got.requested if u not in units.requested]
+        out.append((blocks, units))
+    if sum(1 for _, u in out if u is not None and u.lead) < 2:
+        return [(run, None)]
+    return out
+
+
 def _size_chunks(blocks: list[Block]) -> list[list[Block]]:
     """One unit's task as one passage, cut only when it is very long."""
     chunks: list[list[Block]] = [[]]
@@ -209,7 +255,12 @@ def drafts(root: Node, province: str | None) -> list[Draft]:
     def flush(node: Node, run: list[Block], before_children: bool) -> None:
         if not run or (len(run) == 1 and run[0] is node.head and node.children and _head_in_label(node)):
             return  # a bare heading over its children: the heading path already says it
+        for group, own in _task_groups(run, province):
+            emit_run(node, group, before_children, own)
+
+    def emit_run(node: Node, run: list[Block], before_children: bool, own: Units | None) -> None:
         explicit, heading = _nearest(node, own=before_children)
+        explicit = own or explicit  # a task closed by its own unit lines is theirs
         segs = _segments(run, node.head, province)
         lead_in: Block | None = (
             None  # a heading line the path does not show, put before the first unit's task

@@ -59,10 +59,11 @@ NUMBERED = re.compile(
 LETTERED = re.compile(r"^(?P<m>[a-zđ])(?:\s?\)|\.(?=\s+[A-ZĐÀ-Ỹ]))\s*(?P<t>\S.*)$")
 ARTICLE = re.compile(r"^Điều\s+(?P<m>\d{1,3})\s*[.:]\s*(?P<t>.*)$")
 BULLET = re.compile(r"^[-+•*–—]\s*(?=\S)")
-# "Đơn vị chủ trì: …", "- Cơ quan phối hợp: …", "Chủ trì: …"
+# "Đơn vị chủ trì: …", "- Cơ quan phối hợp: …", "Chủ trì: …", "Đơn vị chủ trì tham mưu thực hiện: …"
+# (a unit that advises the People's Committee on a task is written "chủ trì tham mưu")
 UNIT_LINE = re.compile(
-    r"^[-+•*–]?\s*(?:(?:đơn vị|cơ quan|bộ phận)\s+)?(?P<role>chủ trì(?:,? thực hiện)?|thực hiện|phối hợp(?: thực hiện)?|"
-    r"tham mưu|đầu mối|chịu trách nhiệm)(?:\s*\([^)]*\))?\s*:\s*(?P<units>.+)$",
+    r"^[-+•*–]?\s*(?:(?:đơn vị|cơ quan|bộ phận)\s+)?(?P<role>chủ trì(?:,?\s+(?:tham mưu|thực hiện)){0,2}|thực hiện|"
+    r"phối hợp(?: thực hiện)?|tham mưu(?: thực hiện)?|đầu mối|chịu trách nhiệm)(?:\s*\([^)]*\))?\s*:\s*(?P<units>.+)$",
     re.I,
 )
 SUPERSCRIPT_MARK = re.compile(r"⁽?[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾?")

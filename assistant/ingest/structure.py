@@ -45,7 +45,7 @@ from .patterns import (
 from .roles import Units, opening_units
 from .units import parse_unit_list
 
-__all__ = ["Node", "Table", "build_tree", "SHORT_LABEL"]
+__all__ = ["Node", "Table", "build_tree", "closing_line", "SHORT_LABEL"]
 
 _LEAD_ROLES = ("chủ trì", "thực hiện", "tham mưu", "đầu mối", "chịu trách nhiệm")
 # "Kinh phí: …", "Thời gian thực hiện: …": a short label line stays with the unit line it follows
@@ -286,6 +286,18 @@ def _lead_in(node: Node, text: str, province: str | None) -> None:
         node.heading_units = Units(list(op.units), [], list(op.units) if op.requested else [])
 
 
+def closing_line(text: str, province: str | None) -> Units | None:
+    """The units a closing line names ("Đơn vị chủ trì: Sở Y tế", "- Phối hợp: …"), or None."""
+    u = UNIT_LINE.match(text.strip())
+    if not u:
+        return None
+    found = parse_unit_list(u.group("units"), province)
+    is_lead = u.group("role").lower().startswith(_LEAD_ROLES)
+    lead, partners = (list(found.units), []) if is_lead else ([], list(found.units))
+    partners += [x for x in found.partners if x not in partners]  # "X chủ trì, phối hợp Y"
+    return Units(lead, partners, list(found.requested) if is_lead else [])
+
+
 def _merge(target: Units | None, lead: list[str], partners: list[str]) -> Units:
     u = target or Units()
     u.lead = list(dict.fromkeys([*u.lead, *lead]))
@@ -396,20 +408,15 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
         if rows:
             attach_table()
         t = b.text.strip()
-        u = UNIT_LINE.match(t)
-        if u:
+        said = closing_line(t, province)
+        if said is not None:
             closing = closing or _group(stack)
-            found = parse_unit_list(u.group("units"), province)
-            is_lead = u.group("role").lower().startswith(_LEAD_ROLES)
-            lead, partners = (list(found.units), []) if is_lead else ([], list(found.units))
-            partners += [x for x in found.partners if x not in partners]  # "X chủ trì, phối hợp Y"
             for node, own in closing:
                 if own:
-                    node.own_explicit = target = _merge(node.own_explicit, lead, partners)
+                    node.own_explicit = target = _merge(node.own_explicit, said.lead, said.partners)
                 else:
-                    node.explicit = target = _merge(node.explicit, lead, partners)
-                if is_lead and found.requested:
-                    target.requested = list(dict.fromkeys([*target.requested, *found.requested]))
+                    node.explicit = target = _merge(node.explicit, said.lead, said.partners)
+                target.requested = list(dict.fromkeys([*target.requested, *said.requested]))
             stack[-1].items.append(b)
             continue
         if not (closing and SHORT_LABEL.match(t) and len(t) < 120):
