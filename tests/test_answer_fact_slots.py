@@ -266,3 +266,27 @@ def test_a_plan_named_by_its_subject_was_signed_on_its_issue_date(cat, idf, ques
     q, ans = ask(cat, idf, question, PREAMBLE, TIME, plan=True)
     assert q.named == frozenset({DOC}) and not ans.refused
     assert "10 tháng 3 năm 2026" in ans.answer and "06/3/2026" not in ans.answer
+
+
+# a task written as points of one item: what, who, by when (Hà Nội's plans, among others)
+_ITEM = ("II. NHIỆM VỤ", "2. Về nguồn nhân lực")
+TASK = _p(
+    "k-task", (*_ITEM, "a)"), "a) Nhiệm vụ: Lựa chọn chuyên gia trưởng về an toàn vật liệu nổ của tỉnh."
+)
+WHO = _p("k-who", (*_ITEM, "b)"), "b) Cơ quan thực hiện: Đơn vị chủ trì: Sở Công Thương.")
+WHEN = _p("k-when", (*_ITEM, "c)"), "c) Thời gian thực hiện: Hoàn thành trong năm 2026.")
+
+
+def test_a_task_s_time_is_the_time_point_under_the_same_item(cat, idf):
+    q = parse_question(
+        "Nhiệm vụ lựa chọn chuyên gia trưởng về an toàn vật liệu nổ phải hoàn thành khi nào?", cat
+    )
+    ev = Evidence(
+        hits=hits(TASK, PREAMBLE), metadata={DOC: META}, doc_passages={DOC: [*ALL, TASK, WHO, WHEN]}
+    )
+    ans = compose(q, ev, DOCS, idf=idf)
+    assert ans.answer.startswith("Thời gian thực hiện: Hoàn thành trong năm 2026. [1]"), ans.answer
+    assert [c.passage_id for c in ans.citations] == [WHEN.id, TASK.id]
+    # the time point of another item is not this task's
+    ev = Evidence(hits=hits(TASK, PREAMBLE), metadata={DOC: META}, doc_passages={DOC: [*ALL, TASK, WHO]})
+    assert "năm 2026" not in compose(q, ev, DOCS, idf=idf).answer

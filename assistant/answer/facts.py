@@ -76,7 +76,7 @@ _CITED_DATE = re.compile(
 # 5/2026"), as the loader writes a row: the column header, then its cell (ingest/tables.py),
 # or a labelled line of the body ("1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 …)").
 _TIME_CELL = re.compile(
-    r"(?:^|\|)\s*(?:\d{1,2}[.)]\s*)?((?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:|\n]{0,30}):\s*([^|\n]+(?:\n(?![ \t]*(?:[-+•]|\d{1,2}[.)]\s))[^|\n]+)?)",
+    r"(?:^|\|)\s*(?:(?:\d{1,2}|[a-zđ])[.)]\s*)?((?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:|\n]{0,30}):\s*([^|\n]+(?:\n(?![ \t]*(?:[-+•]|\d{1,2}[.)]\s))[^|\n]+)?)",
     re.IGNORECASE,
 )
 # more words where "kỷ/kỳ" is not signing: "kỷ nguyên", "kỷ lục", "kỳ tích", "kỷ cương"

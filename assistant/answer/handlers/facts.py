@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.answer.common import AnswerContext, Evidence, refusal
-from assistant.answer.facts import compose_fact, is_meta
+from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label, refusal
+from assistant.answer.evidence import shorten
+from assistant.answer.facts import compose_fact, fact_rule, is_meta, time_cell
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.handlers.lists import heading_items
 from assistant.answer.lists import MAX_CHILDREN, section_children
@@ -18,7 +19,7 @@ from assistant.records import Answer
 if TYPE_CHECKING:
     from assistant.snapshot import IndexSnapshot
 
-__all__ = ["FactHandler", "META_FACTS", "SLOT_FACTS", "asked_plans"]
+__all__ = ["FactHandler", "META_FACTS", "SLOT_FACTS", "asked_plans", "task_time_point"]
 
 # slots with a form of their own, answered from the named plan's passages when retrieval missed them
 SLOT_FACTS = frozenset({FactKind.DURATION, FactKind.PLACE, FactKind.SOURCE, FactKind.MEMBER})
@@ -61,7 +62,7 @@ class FactHandler(Handler):
             # a slot of its own form (how long, where, on whose request) asked of a named plan is
             # looked for in all of that plan (``compose_fact``): few of its words are the plan's
             return refusal(ctx)
-        ans = compose_fact(ctx)
+        ans = task_time_point(ctx) or compose_fact(ctx)
         if ans is not None and ans.refused and re.search(r"\b(may|bao nhieu)\b", ctx.query.folded):
             ans = count_sections(ctx) or ans
         return ans
@@ -82,3 +83,38 @@ def count_sections(ctx: AnswerContext) -> Answer | None:
     listed.answer = "\n".join([f"{len(listed.citations)} mục — {head}", *items])
     listed.intent = Intent.FACT
     return listed
+
+
+_POINT = re.compile(r"^[a-zđ]\)$")
+
+
+def task_time_point(ctx: AnswerContext) -> Answer | None:
+    """ "… hoàn thành khi nào" where the plan writes each task as points of one item ("a) Nhiệm vụ:
+    …" ¶ "b) Cơ quan thực hiện: …" ¶ "c) Thời gian thực hiện: …"): the time is the point beside
+    the task's, under the same item, not a date in the task's own wording."""
+    query, ev = ctx.query, ctx.evidence
+    if not ev.hits or fact_rule(query.text, query.fact, query.terms, query.folded).name not in (
+        "when",
+        "day",
+    ):
+        return None
+    task = ev.hits[0].passage
+    if len(task.section) < 2 or not _POINT.match(task.section[-1]) or time_cell(task.text):
+        return None
+    points = [
+        p
+        for p in ev.doc_passages.get(task.doc, [])
+        if p.section[:-1] == task.section[:-1] and _POINT.match(p.section[-1]) and p.id != task.id
+    ]
+    timed = [(p, cell) for p in points if (cell := time_cell(p.text)) is not None]
+    if len(timed) != 1:
+        return None  # no time point, or one per sub-task: not this layout
+    point, (label, value) = timed[0]
+    cites = Cites(ctx.docs)
+    n = cites.add(point, point.text, ev.hits[0].score)
+    m = cites.add(task, task.text, ev.hits[0].score)
+    text = (
+        f"{label}: {value} [{n}] — {plan_label(task.doc, ctx.docs)}. "
+        f"Nhiệm vụ: “{shorten(task.text, 200)}” [{m}]"
+    )
+    return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)
