@@ -113,6 +113,18 @@ def test_numbers_are_compared_as_digits(cat):
     assert x["number_missing"] == 1.0
 
 
+def test_the_number_of_the_plan_named_is_no_figure_asked(cat):
+    # "kế hoạch 15" names the plan; its number is written in no passage and is not missing
+    x = features(
+        _ctx("Theo kế hoạch 15, doanh thu du lịch tăng bao nhiêu phần trăm?", cat), "fact", None, None
+    )
+    assert x["asks_number"] == 0.0 and x["number_missing"] == 0.0
+    x = features(
+        _ctx("Theo kế hoạch 15, chỉ tiêu 2700 nghìn lượt khách giao cho sở nào?", cat), "fact", None, None
+    )
+    assert x["asks_number"] == 1.0 and x["number_missing"] == 1.0
+
+
 def test_a_question_typed_without_diacritics_is_scored_on_its_folded_terms(cat):
     plain = features(_ctx("doanh thu du lich tang bao nhieu", cat), "fact", None, None)
     typed = features(_ctx("Doanh thu du lịch tăng bao nhiêu?", cat), "fact", None, None)

@@ -34,6 +34,14 @@ INTESTINE = Passage(
     section=("IV. NỘI DUNG", "3. Công tác phòng chống dịch bệnh truyền nhiễm", "b)"),
     text="b) Phòng chống bệnh đường ruột\n- Hướng dẫn người dân ăn chín, uống chín.",
 )
+ZOONOSIS = Passage(
+    id="l-zoonosis",
+    doc="l.md",
+    kind="article",
+    section=("IV. NỘI DUNG", "3. Công tác phòng chống dịch bệnh truyền nhiễm", "d)"),
+    text="d) Phòng chống bệnh lây từ động vật sang người\n- Thống kê đàn vật nuôi; xử lý động vật chết.\n"
+    "- Triển khai tiêm phòng bổ sung dại, cúm gia cầm tại vùng nguy cơ.",
+)
 # the loader keeps a heading's title before its colon; the line goes on with the field
 TARGETS = Passage(
     id="l-targets",
@@ -95,7 +103,7 @@ TEAM_DUTY = Passage(
     section=("6. Những vấn đề khác",),
     text="6.1. Đối với Đoàn kiểm tra: Các thành viên Đoàn thực hiện nghiêm túc Kế hoạch và nhiệm vụ được phân công.",
 )
-ALL = [HEALTH, INTESTINE, TARGETS, OTHER_TARGETS, GOALS, GOALS_2, *TEAM, TEAM_DUTY]
+ALL = [HEALTH, INTESTINE, ZOONOSIS, TARGETS, OTHER_TARGETS, GOALS, GOALS_2, *TEAM, TEAM_DUTY]
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +154,20 @@ def test_an_enumeration_inside_a_sentence_is_the_list(cat, idf):
         "• sốt xuất huyết, tay chân miệng, tiêu chảy cấp, tả, lỵ, cúm mùa, Leptospira, dại [1]",
     ]
     assert ans.citations[0].passage_id == HEALTH.id
+
+
+def test_items_written_in_one_sentence_of_a_point_are_that_sentence_not_the_headings(cat, idf):
+    # the points around share only "bệnh" with the question; one sentence holds all the rest
+    q = parse_question("ke hoach 30 tiem phong bo sung nhung benh gi", cat)
+    ans = compose(q, ev(ZOONOSIS, HEALTH, INTESTINE), DOCS, idf=idf)
+    assert (
+        ans.answer
+        == "Triển khai tiêm phòng bổ sung dại, cúm gia cầm tại vùng nguy cơ. [1] — Kế hoạch 30/KH-UBND (Tỉnh L)."
+    )
+    assert [c.passage_id for c in ans.citations] == [ZOONOSIS.id]
+    # a question the heading names keeps the heading's items
+    q = parse_question("Kế hoạch 30 phòng chống dịch bệnh truyền nhiễm gồm những nội dung nào?", cat)
+    assert compose(q, ev(ZOONOSIS, HEALTH, INTESTINE), DOCS, idf=idf).answer.count("•") >= 3
 
 
 def test_the_targets_of_a_field_named_after_the_headings_colon(cat, idf):

@@ -285,7 +285,9 @@ def features(
     asked = years_in(_RANGE.sub(lambda r: "" if r.groups() in named_periods else r.group(0), query.text))
     issued = {int(m.date[:4]) for m in cards if m.date and m.date[:4].isdigit()}
     x["year_missing_cited"] = float(bool(asked - stated - issued))
-    nums = numbers_in(query.text)
+    # the figures the question gives, not the numbers of the documents it names ("kế hoạch 174"):
+    # ``folded`` has those blanked
+    nums = numbers_in(query.folded or query.text)
     x["asks_number"] = float(bool(nums))
     x["number_missing"] = 1.0 - _share(nums, numbers_in(evidence)) if nums else 0.0
     x["number_missing_cited"] = 1.0 - _share(nums, numbers_in(near)) if nums else 0.0

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.answer.common import AnswerContext, Evidence, refusal
+from assistant.answer.common import AnswerContext, Cites, Evidence, own_heading, plan_label, refusal
 from assistant.answer.enumerations import inline_list, member_list
-from assistant.answer.evidence import coverage
+from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.lists import asked_heading, compose_list, section_children
 from assistant.query.model import Intent, Query
-from assistant.records import Answer
+from assistant.records import Answer, Hit
 
 if TYPE_CHECKING:
     from assistant.snapshot import IndexSnapshot
@@ -59,6 +59,35 @@ def _heading_cover(ctx: AnswerContext, listed: Answer) -> float:
     return coverage(ctx.query.terms, listed.citations[0].section, ctx.idf)
 
 
+# a sentence answers a list question in place of a heading's items when it holds (nearly) all the
+# question's words and clearly more of them than the heading path does
+SENTENCE_COVER = 0.75
+SENTENCE_MARGIN = 0.2
+
+
+def _named_in_a_sentence(ctx: AnswerContext, heading_cov: float) -> Answer | None:
+    """ "tiêm phòng bổ sung những bệnh gì": the items are written in one sentence of a point
+    ("Triển khai tiêm phòng bổ sung dại, cúm gia cầm tại vùng nguy cơ"), not the headings of
+    the points around it, which share only the kind of item asked ("bệnh") with the question."""
+    best: tuple[float, Hit, str] | None = None
+    for h in ctx.hits[:3]:
+        text = h.passage.text
+        for a, b in segments(text):
+            seg = text[a:b]
+            if own_heading(h.passage, seg):
+                continue
+            cov = coverage(ctx.query.terms, seg, ctx.idf)
+            if best is None or cov > best[0]:
+                best = (cov, h, seg)
+    if best is None or best[0] < max(SENTENCE_COVER, heading_cov + SENTENCE_MARGIN):
+        return None
+    _, h, seg = best
+    cites = Cites(ctx.docs)
+    n = cites.add(h.passage, seg, h.score)
+    text = f"{shorten(seg, 300)} [{n}] — {plan_label(h.passage.doc, ctx.docs)}."
+    return Answer(question=ctx.query.text, answer=text, intent=Intent.LIST, citations=cites.items)
+
+
 class ListHandler(Handler):
     name = "list"
     intents = frozenset({Intent.LIST})
@@ -80,7 +109,7 @@ class ListHandler(Handler):
         if inline is not None:
             return inline
         if listed is not None:
-            return listed
+            return _named_in_a_sentence(ctx, heading_cov) or listed
         listed, heading_cov = section_children(ctx)
         if listed is not None and heading_cov >= 0.5:
             return listed  # the question names a section of the plan: that is evidence enough
