@@ -7,10 +7,12 @@ import pytest
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
+from assistant.answer.facts import fact_rule
 from assistant.answer.registry import compose
 from assistant.query import Catalog, parse_question
 from assistant.query.parse import locality_of
 from assistant.records import REFUSAL_TEXT, DocMeta, Hit, Passage
+from assistant.textnorm import fold
 from assistant.vocab import expand_abbreviations
 
 NNMT = "Sở Nông nghiệp và Môi trường"
@@ -324,3 +326,25 @@ def test_vh_tt_reads_by_level():
     # a district's Phòng VH&TT is Văn hóa và Thông tin; a province's Sở VH&TT is Văn hóa và Thể thao
     assert expand_abbreviations("Phòng VH&TT huyện") == "Phòng Văn hóa và Thông tin huyện"
     assert expand_abbreviations("Sở VH&TT tỉnh") == "Sở Văn hóa và Thể thao tỉnh"
+
+
+@pytest.mark.parametrize(
+    ("question", "holds", "lacks"),
+    [
+        # folded "cơ sở" is two stop words ("có", "số") yet opens the noun counted
+        (
+            "Kế hoạch ưu tiên hoàn thiện bao nhiêu cơ sở dữ liệu quốc gia?",
+            "Trong đó, ưu tiên triển khai hoàn thiện 11 cơ sở dữ liệu quốc gia và chuyên ngành trọng yếu.",
+            "Xây dựng cơ sở dữ liệu quốc gia về dân cư trong 2 năm tới.",
+        ),
+        # the noun asked with its determiner, written without it beside the number
+        (
+            "Kế hoạch tập trung vào bao nhiêu các xã bị ảnh hưởng?",
+            "Trọng tâm là 40 xã, phường đã được công bố tình huống khẩn cấp.",
+            "Các xã bị ảnh hưởng được hỗ trợ trong 24 giờ đầu.",
+        ),
+    ],
+)
+def test_the_number_stands_beside_the_noun_counted(question, holds, lacks):
+    rule = fact_rule(question, "number", [], fold(question))
+    assert rule.require is not None and rule.require(holds) and not rule.require(lacks)

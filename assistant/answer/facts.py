@@ -166,6 +166,7 @@ QUANTITY_NOUNS = (
 _QUANTITY_RE = re.compile(r"\b(" + "|".join(QUANTITY_NOUNS) + r")\b")
 # after "bao nhiêu": a unit of measure or the counted noun ("lượt khách", "tỷ đồng")
 _AFTER_SKIP = frozenset(("nam", "ca", "nuoc", "thi", "tat"))
+_DETERMINERS = frozenset(("cac", "nhung", "moi", "tung"))
 # "mỗi năm", "hằng năm", "hàng tháng" after "bao nhiêu" say per what period, not what is counted
 _PER_PERIOD = re.compile(r"\b(moi|hang)\s+(nam|thang|quy|tuan|ngay|dot|ky)\b")
 
@@ -185,11 +186,23 @@ def _anchor_after(f: str) -> list[str]:
     q_after = _QUANTITY_RE.match(after)
     if q_after:
         return [q_after.group(1)]
-    words = [
-        w for w in after.split() if w not in STOPWORDS and w not in _AFTER_SKIP and not _NUMERIC.search(w)
+    toks = after.split()
+    content = [
+        i
+        for i, w in enumerate(toks)
+        if w not in STOPWORDS and w not in _AFTER_SKIP and not _NUMERIC.search(w)
     ]
-    if words:
-        return words[:1]
+    if content:
+        # "bao nhiêu cơ sở dữ liệu": folded "co so" are stop words ("có", "số") but open the noun
+        # counted; the number stands before the whole phrase ("11 cơ sở dữ liệu")
+        j = start = content[0]
+        while start > 0 and toks[start - 1] in STOPWORDS and toks[start - 1] not in _AFTER_SKIP:
+            start -= 1
+        return [" ".join(toks[start : j + 1])]
+    # "bao nhiêu xã, phường", "bao nhiêu huyện": the place words retrieval skips are what is counted
+    counted = [w for w in toks if w not in _DETERMINERS and w not in _AFTER_SKIP and not _NUMERIC.search(w)]
+    if counted:
+        return counted[:1]
     nouns = list(_QUANTITY_RE.finditer(f[: m.start()]))
     if nouns:  # "... kinh phí (của kế hoạch X) là bao nhiêu": the closest quantity noun
         return [nouns[-1].group(1)]
@@ -208,17 +221,19 @@ def _number_near(anchor: str) -> Callable[[str], bool]:
     words = anchor.split()
     in_clause = anchor in QUANTITY_NOUNS
 
-    def ok(seg: str) -> bool:
-        toks = folded_tokens(seg)
-        starts = [i for i in range(len(toks)) if toks[i : i + len(words)] == words]
-        if not starts:
-            return False
+    def near(toks: list[str], ws: list[str]) -> bool:
+        starts = [i for i in range(len(toks)) if toks[i : i + len(ws)] == ws]
         for i, t in enumerate(toks):
-            if not _NUMERIC.search(t) or _NOT_AMOUNT.search(t):
+            if not starts or not _NUMERIC.search(t) or _NOT_AMOUNT.search(t):
                 continue
-            if in_clause or any(abs(i - s) <= 2 or s <= i <= s + len(words) + 1 for s in starts):
+            if in_clause or any(abs(i - s) <= 2 or s <= i <= s + len(ws) + 1 for s in starts):
                 return True
         return False
+
+    def ok(seg: str) -> bool:
+        toks = folded_tokens(seg)
+        # the phrase as asked ("co so du"), else its last word alone ("bao nhiêu các xã" → "40 xã")
+        return near(toks, words) or (len(words) > 1 and near(toks, words[-1:]))
 
     return ok
 
