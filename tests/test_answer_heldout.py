@@ -348,3 +348,23 @@ def test_vh_tt_reads_by_level():
 def test_the_number_stands_beside_the_noun_counted(question, holds, lacks):
     rule = fact_rule(question, "number", [], fold(question))
     assert rule.require is not None and rule.require(holds) and not rule.require(lacks)
+
+
+FUNDS = Passage(
+    id="t-funds",
+    doc="tinh.txt",
+    kind="article",
+    section=("II. NHIỆM VỤ", "4.1. Kinh phí thực hiện", "a)"),
+    text="a) Nhiệm vụ: Các đơn vị lập dự toán kinh phí và chủ động cân đối kinh phí từ nguồn ngân sách đã giao. "
+    "Trường hợp không cân đối được kinh phí, các đơn vị có văn bản đề xuất gửi Sở Tài chính tổng hợp.",
+    province="Hà Nam",
+)
+
+
+def test_of_two_sentences_on_the_topic_the_one_that_says_it_as_asked_answers(cat, idf):
+    # "không", "được" are no search terms, yet "không cân đối được kinh phí" is what is asked
+    q = parse_question("Nếu các đơn vị không cân đối được kinh phí thì xử lý thế nào?", cat)
+    ans = compose(q, Evidence(hits=hits(FUNDS, BUDGET)), DOCS, idf=idf)
+    assert ans.answer.startswith("Trường hợp không cân đối được kinh phí, các đơn vị có văn bản đề xuất"), (
+        ans.answer
+    )

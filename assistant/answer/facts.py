@@ -396,6 +396,11 @@ def _quantity(seg: str) -> bool:
     return not _capitals(seg) and bool(re.search(r"\d", seg))
 
 
+def _word_pairs(folded: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", folded)
+    return {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
 def fact_body(query: Query, seg: str) -> str:
     """What the answer line shows: the quoted slogan itself, else the sentence."""
     if query.fact == "slogan":
@@ -419,6 +424,7 @@ def best_fact_segment(
     # report goes (Vietnamese reporting lines name the addressee so); the sentence that sends it
     # there answers, not one where that unit reports on to someone else
     to_unit = _addressees(query)
+    asked_pairs = _word_pairs(query.folded or fold(query.text))
     for r, h in zip(rel, hits):
         p = h.passage
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
@@ -443,6 +449,11 @@ def best_fact_segment(
                     s -= 0.3
             if rule.prefer is not None and rule.prefer(judged):
                 s += 0.35
+            if asked_pairs:
+                # of two sentences on the topic, the one that says it as asked: "nếu … không cân
+                # đối được kinh phí" is "Trường hợp không cân đối được kinh phí …", whose words
+                # retrieval drops ("không", "được") still stand in pairs with the topic's
+                s += 0.1 * len(asked_pairs & _word_pairs(fold(judged))) / len(asked_pairs)
             if label and asked_label and asked_label in fold(label):
                 s += 0.35  # the label names what was asked ("Chủ đề" asked, "a) Chủ đề …" above)
             if best is None or s > best[0] + 1e-9:
