@@ -170,6 +170,25 @@ def test_items_written_in_one_sentence_of_a_point_are_that_sentence_not_the_head
     assert compose(q, ev(ZOONOSIS, HEALTH, INTESTINE), DOCS, idf=idf).answer.count("•") >= 3
 
 
+def test_an_enumeration_after_a_long_target_sentence_is_the_list(cat, idf):
+    species = Passage(
+        id="l-species",
+        doc="l.md",
+        kind="article",
+        section=("I. MỤC TIÊU", "2. Mục tiêu cụ thể"),
+        text="2. Mục tiêu cụ thể:\n- Chủ động quan trắc, cảnh báo và giám sát môi trường vùng nuôi trồng thủy sản "
+        "tại một số vùng nuôi chính của tỉnh, vùng nuôi các đối tượng nuôi là sản phẩm chủ lực, có giá trị kinh "
+        "tế, sản lượng hàng hóa cao của tỉnh như: Tôm sú, tôm thẻ chân trắng, tôm hùm, cá tầm, cá rô phi và cá "
+        "nuôi lồng bè nước ngọt.",
+    )
+    q = parse_question("Kế hoạch 30 quan trắc môi trường vùng nuôi những đối tượng chủ lực nào?", cat)
+    ans = compose(q, ev(species, HEALTH), DOCS, idf=idf)
+    assert ans.answer.splitlines()[1:] == [
+        "• Tôm sú, tôm thẻ chân trắng, tôm hùm, cá tầm, cá rô phi, cá nuôi lồng bè nước ngọt [1]"
+    ], ans.answer
+    assert ans.citations[0].passage_id == species.id
+
+
 def test_the_targets_of_a_field_named_after_the_headings_colon(cat, idf):
     q = parse_question("Kế hoạch 30 đặt chỉ tiêu gì trong lĩnh vực y tế?", cat)
     ans = compose(q, ev(OTHER_TARGETS, TARGETS), DOCS, idf=idf)

@@ -38,8 +38,10 @@ PERSON_NOUNS = frozenset({"thanh vien", "thanh phan", "nguoi", "can bo", "ai"})
 
 # "4.1. Ông.", "Bà", "Đ/c", "Đồng chí" open a member's item (``ingest.persons`` reads the name)
 _HONORIFIC = re.compile(r"^(?:[-–•*+]\s*)?(?:\d+(?:\.\d+)*\.?\s+)?(?:Ông|Bà|Đ/c|Đồng chí)\.?\s+\S")
-# the lead-in ends at the first ":" or at "gồm"/"bao gồm" (with or without a colon)
-_LEAD_IN = re.compile(r"^(?P<lead>[^:\n]{3,160}?)(?:\s+(?:bao\s+)?gồm\s*:?|\s*:)\s+(?P<rest>\S.*)$")
+# the lead-in ends at the first ":" or at "gồm"/"bao gồm" (with or without a colon); a target
+# sentence may run long before its "như:" ("… vùng nuôi các đối tượng là sản phẩm chủ lực, có giá
+# trị kinh tế … của tỉnh như: Tôm sú, …")
+_LEAD_IN = re.compile(r"^(?P<lead>[^:\n]{3,300}?)(?:\s+(?:bao\s+)?gồm\s*:?|\s*:)\s+(?P<rest>\S.*)$")
 # the enumeration ends with its sentence: ". " before a capital (not "01.6/GĐN", not "dại...")
 _SENTENCE_END = re.compile(r"(?<![.\d])\.\s+(?=[A-ZĐÀ-Ỹ])")
 
@@ -139,7 +141,7 @@ def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | 
     if best is None or best[0] <= beat:
         return None
     e = best[1]
-    head = f"{e.lead.rstrip(':')} — {plan_label(e.passage.doc, ctx.docs)}:"
+    head = f"{shorten(e.lead.rstrip(':'), LINE_CHARS)} — {plan_label(e.passage.doc, ctx.docs)}:"
     return _answer(ctx, head, [(e.passage, x, e.line) for x in e.items])
 
 
