@@ -40,7 +40,8 @@ PERSON_NOUNS = frozenset({"thanh vien", "thanh phan", "nguoi", "can bo", "ai"})
 _HONORIFIC = re.compile(r"^(?:[-–•*+]\s*)?(?:\d+(?:\.\d+)*\.?\s+)?(?:Ông|Bà|Đ/c|Đồng chí)\.?\s+\S")
 # the lead-in ends at the first ":" or at "gồm"/"bao gồm" (with or without a colon); a target
 # sentence may run long before its "như:" ("… vùng nuôi các đối tượng là sản phẩm chủ lực, có giá
-# trị kinh tế … của tỉnh như: Tôm sú, …")
+# trị kinh tế … của tỉnh như: Tôm sú, …"), any other lead-in is short
+LEAD_CHARS = 160
 _LEAD_IN = re.compile(r"^(?P<lead>[^:\n]{3,300}?)(?:\s+(?:bao\s+)?gồm\s*:?|\s*:)\s+(?P<rest>\S.*)$")
 # the enumeration ends with its sentence: ". " before a capital (not "01.6/GĐN", not "dại...")
 _SENTENCE_END = re.compile(r"(?<![.\d])\.\s+(?=[A-ZĐÀ-Ỹ])")
@@ -74,6 +75,8 @@ def enumerations(p: Passage) -> list[Enumeration]:
         line = " ".join(raw.split())
         m = _LEAD_IN.match(line)
         if not m:
+            continue
+        if len(m.group("lead")) > LEAD_CHARS and not fold(m.group("lead")).rstrip().endswith(" nhu"):
             continue
         items = _items(m.group("rest"))
         if 2 <= len(items) <= MAX_ITEMS:

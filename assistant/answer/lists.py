@@ -36,6 +36,9 @@ MAX_CHILDREN = 12  # sub-sections a count is read from (``count_sections``); mor
 # citations hold every item whole
 LIST_CHARS = 1400
 LEAST_ITEM = 50
+# a bullet line of one passage is a whole target or task sentence ("Bảo đảm … được tiếp cận hỗ trợ
+# trong 24 giờ đầu"): shown whole up to this when the list is short
+LINE_ITEM = 240
 
 
 def _share(n: int, most: int) -> int:
@@ -336,7 +339,7 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         group = [top]
     if len(lines) >= 3:
         body = [ln for ln in lines if not ln.endswith(":")] or lines
-        items = [_item_label(x, _share(len(body), 110)) for x in body]
+        items = [_item_label(x, _share(len(body), LINE_ITEM)) for x in body]
         cites.add(top, lines[0], hit.score)
         for p in group[1:]:
             cites.add(p, _lines(p.text)[0] if _lines(p.text) else "", hit.score)
