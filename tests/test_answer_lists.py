@@ -310,3 +310,23 @@ def test_a_long_list_is_written_whole_not_cut(idf):
     for i in range(1, 16):
         assert f"{i}. Giải pháp số {i} về chuyển đổi số [{i}]" in ans.answer, ans.answer
     assert "khác)" not in ans.answer
+
+
+def test_a_labelled_item_of_a_list_is_not_a_sentence_answer(cat, idf):
+    from assistant.answer.common import AnswerContext
+    from assistant.answer.handlers.lists import _named_in_a_sentence
+
+    item = Passage(
+        id="l-media",
+        doc="l.md",
+        kind="article",
+        section=("II. NHIỆM VỤ", "4. Đổi mới phương thức thông tin đối ngoại"),
+        text="- Truyền thông quảng bá qua các phương tiện thông tin đại chúng: Xây dựng các chuyên mục, chuyên đề;",
+    )
+    q = parse_question("Kế hoạch 30 quảng bá qua những phương tiện truyền thông nào?", cat)
+    ctx = AnswerContext(q, ev(item), DOCS, idf)
+    assert _named_in_a_sentence(ctx, 0.0) is None  # the label names one item of the list
+    plain = Passage(
+        id="l-media-2", doc="l.md", kind="article", section=item.section, text=item.text.replace(":", ",")
+    )
+    assert _named_in_a_sentence(AnswerContext(q, ev(plain), DOCS, idf), 0.0) is not None

@@ -63,6 +63,7 @@ def _heading_cover(ctx: AnswerContext, listed: Answer) -> float:
 # question's words and clearly more of them than the heading path does
 SENTENCE_COVER = 0.75
 SENTENCE_MARGIN = 0.2
+_LABELLED = re.compile(r"^[-+•*]?\s*[^:]{3,100}:(\s|$)")
 
 
 def _named_in_a_sentence(ctx: AnswerContext, heading_cov: float) -> Answer | None:
@@ -74,8 +75,8 @@ def _named_in_a_sentence(ctx: AnswerContext, heading_cov: float) -> Answer | Non
         text = h.passage.text
         for a, b in segments(text):
             seg = text[a:b]
-            if own_heading(h.passage, seg):
-                continue
+            if own_heading(h.passage, seg) or _LABELLED.match(seg):
+                continue  # "- Truyền thông qua …: Xây dựng …" is one item of a list, named by its label
             cov = coverage(ctx.query.terms, seg, ctx.idf)
             if best is None or cov > best[0]:
                 best = (cov, h, seg)
