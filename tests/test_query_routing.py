@@ -254,6 +254,22 @@ def test_a_plan_is_routed_by_the_document_it_cites_or_a_name_only_it_holds(assis
     assert snap.read("Kế hoạch yêu cầu báo cáo trước ngày nào?").named == frozenset()
 
 
+def test_a_number_with_its_leading_zero_after_the_subject_names_that_plan():
+    from assistant.query import Catalog, parse_question
+    from assistant.records import DocMeta
+
+    docs = {
+        "a.md": DocMeta(doc="a.md", number="0129/KH-UBND", doc_type="Kế hoạch", province="Đắk Lắk"),
+        "b.md": DocMeta(doc="b.md", number="0134/KH-UBND", doc_type="Kế hoạch", province="Đắk Lắk"),
+    }
+    cat = Catalog.build(docs, [])
+    q = parse_question("Kế hoạch cứu trợ 0129 của Đắk Lắk tập trung vào bao nhiêu xã?", cat)
+    assert q.filters.get("doc") == "a.md" and "0129" not in q.folded
+    # a count after the subject is a figure, and an unloaded number is never said missing so
+    q = parse_question("Kế hoạch kiểm tra 028 đơn vị giao ai chủ trì?", cat)
+    assert "doc" not in q.filters and q.missing is None
+
+
 # --- conversation ---------------------------------------------------------------------------
 def test_who_signed_with_no_plan_named_answers_for_each_plan(assistant):
     for q in ("Ai ký?", "Kế hoạch đó do ai ký?"):
