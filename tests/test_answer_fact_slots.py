@@ -290,3 +290,14 @@ def test_a_task_s_time_is_the_time_point_under_the_same_item(cat, idf):
     # the time point of another item is not this task's
     ev = Evidence(hits=hits(TASK, PREAMBLE), metadata={DOC: META}, doc_passages={DOC: [*ALL, TASK, WHO]})
     assert "năm 2026" not in compose(q, ev, DOCS, idf=idf).answer
+
+
+ROUND = _p("k-round", ("1. Thời gian", "1.1. Đợt 1"), "1.1. Đợt 1: Từ 13h30’ ngày 02/6/2026 (Thứ Ba).")
+
+
+def test_the_end_of_a_span_is_not_its_start(cat, idf):
+    # the plan gives when round 1 starts, not when it ends: asked the end, it says it does not know
+    q, ans = ask(cat, idf, "Đợt 1 kiểm tra kết thúc lúc mấy giờ?", ROUND, PREAMBLE)
+    assert ans.refused, ans.answer
+    q, ans = ask(cat, idf, "Đợt 1 kiểm tra bắt đầu lúc mấy giờ?", ROUND, PREAMBLE)
+    assert not ans.refused and ans.answer.startswith("1.1. Đợt 1: Từ 13h30’ ngày 02/6/2026"), ans.answer

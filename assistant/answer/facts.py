@@ -24,7 +24,6 @@ from assistant.answer.common import (
 )
 from assistant.answer.evidence import Idf, coverage, segments, shorten
 from assistant.answer.meta import (
-    PLACE_DATE,
     YEAR,
     about_plan,
     is_meta,
@@ -33,6 +32,7 @@ from assistant.answer.meta import (
     meta_fact,
     meta_slots,
 )
+from assistant.answer.times import ASK_END, cited_dates_removed, starts_only, time_cell
 from assistant.query.model import Query
 from assistant.query.rules import NOT_SIGN
 from assistant.records import Answer, Hit
@@ -51,8 +51,6 @@ __all__ = [
     "meta_fact",
     "best_fact_segment",
     "fact_body",
-    "time_cell",
-    "cited_dates_removed",
     "meta_slots",
 ]
 
@@ -65,20 +63,6 @@ _ASK_DAY = re.compile(
 )
 # "khi nào", "bao giờ", "thời gian/thời hạn … là gì", "từ ngày nào": the asked slot is a time
 _ASK_WHEN = re.compile(r"\b(khi nao|bao gio|luc nao|thoi gian|thoi han|tien do|tu ngay nao|den ngay nao)\b")
-# A cited document is dated where it is named: "Chỉ thị số 21/CT-TTg ngày 25 tháng 11 năm 2022",
-# "Văn bản số 1230/MĐV-ATMT ngày 20/5/2026" (the citation form of Vietnamese administrative
-# documents, Nghị định 30/2020/NĐ-CP). That date belongs to the cited document, never to a task.
-_CITED_DATE = re.compile(
-    r"\b(?:so\s*)?\d+[a-z0-9./-]*/[a-z0-9/.-]+\s*,?\s*(?:cua\s+[^,;.]{0,60}?\s*)?"
-    r"ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}\s*/\s*\d{4}|\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
-)
-# A labelled time cell of a plan's task table ("… | Thời gian thực hiện: Xong trong tháng
-# 5/2026"), as the loader writes a row: the column header, then its cell (ingest/tables.py),
-# or a labelled line of the body ("1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 …)").
-_TIME_CELL = re.compile(
-    r"(?:^|\|)\s*(?:(?:\d{1,2}|[a-zđ])[.)]\s*)?((?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:|\n]{0,30}):\s*([^|\n]+(?:\n(?![ \t]*(?:[-+•]|\d{1,2}[.)]\s))[^|\n]+)?)",
-    re.IGNORECASE,
-)
 # more words where "kỷ/kỳ" is not signing: "kỷ nguyên", "kỷ lục", "kỳ tích", "kỷ cương"
 _NOT_SIGN_MORE = re.compile(r"\bky (nguyen|luc|tich|cuong|thuat)\b")
 _SLOGAN_ASK = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo|chu de)\b")
@@ -110,22 +94,6 @@ _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 _SLOT_RULES = frozenset({"duration", "place", "source", "means"})
 # the means an activity is given, asked with "gì/nào" (``query.rules._MEANS``)
 _MEANS_ASK = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu)\s+(gi|nao)\b")
-
-
-def cited_dates_removed(seg: str) -> str:
-    """``seg`` folded, without the dates that are not a task's time: those of the documents it
-    cites ("số 21/CT-TTg ngày …") and the plan's own place-and-date line ("Cần Thơ, ngày …")."""
-    return _CITED_DATE.sub(" ", fold(PLACE_DATE.sub(" ", seg)))
-
-
-def time_cell(text: str) -> tuple[str, str] | None:
-    """(label, value) of a task row's time cell ("Thời gian thực hiện", "Xong trong Quý II/2026")."""
-    m = _TIME_CELL.search(text)
-    if not m:
-        return None
-    # a hard-wrapped cell goes on for one more line; "*…*" is markdown emphasis, not text
-    value = " ".join(m.group(2).replace("*", " ").split())
-    return (m.group(1).strip(), value) if len(value) >= 3 else None
 
 
 @dataclass
@@ -334,6 +302,13 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
         def when(seg: str) -> bool:
             return bool(time_cell(seg)) or bool(_LOOSE_DATE.search(cited_dates_removed(seg)))
 
+        if ASK_END.search(f):
+            # "kết thúc lúc mấy giờ": a span's end answers; "Từ 13h30' ngày 02/6" is its start only
+
+            def ends(seg: str) -> bool:
+                return when(seg) and not starts_only(seg)
+
+            return FactRule(require=ends, prefer=ends, name="when")
         return FactRule(prefer=when, name="when")
     if _ASK_NUMBER.search(f) or _RANK.search(f):
         if _PERCENT.search(f):

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label, refusal
 from assistant.answer.evidence import shorten
-from assistant.answer.facts import compose_fact, fact_rule, is_meta, time_cell
+from assistant.answer.facts import compose_fact, fact_rule, is_meta
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.handlers.lists import heading_items
 from assistant.answer.lists import MAX_CHILDREN, section_children
 from assistant.answer.members import compose_member
+from assistant.answer.times import time_cell
 from assistant.query.model import FactKind, Intent, Query
 from assistant.records import Answer
 

@@ -1,0 +1,53 @@
+"""Times in a plan's text: a task's labelled time cell, the dates of cited documents (no task's
+time), and a time span's start written alone."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.meta import PLACE_DATE
+from assistant.textnorm import fold
+
+__all__ = ["cited_dates_removed", "starts_only", "time_cell", "ASK_END"]
+
+# A cited document is dated where it is named: "Chỉ thị số 21/CT-TTg ngày 25 tháng 11 năm 2022",
+# "Văn bản số 1230/MĐV-ATMT ngày 20/5/2026" (the citation form of Vietnamese administrative
+# documents, Nghị định 30/2020/NĐ-CP). That date belongs to the cited document, never to a task.
+_CITED_DATE = re.compile(
+    r"\b(?:so\s*)?\d+[a-z0-9./-]*/[a-z0-9/.-]+\s*,?\s*(?:cua\s+[^,;.]{0,60}?\s*)?"
+    r"ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}\s*/\s*\d{4}|\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
+)
+# A labelled time cell of a plan's task table ("… | Thời gian thực hiện: Xong trong tháng
+# 5/2026"), as the loader writes a row: the column header, then its cell (ingest/tables.py),
+# or a labelled line of the body ("1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 …)").
+_TIME_CELL = re.compile(
+    r"(?:^|\|)\s*(?:(?:\d{1,2}|[a-zđ])[.)]\s*)?((?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:|\n]{0,30}):\s*([^|\n]+(?:\n(?![ \t]*(?:[-+•]|\d{1,2}[.)]\s))[^|\n]+)?)",
+    re.IGNORECASE,
+)
+# "kết thúc lúc mấy giờ", "đến khi nào": the end of a span is asked
+ASK_END = re.compile(r"\b(ket thuc|den khi nao|den bao gio|den luc nao|den ngay nao|xong khi nao)\b")
+# a span written "Từ 13h30' ngày 02/6/2026" gives its start; its end is written "đến …", "kết thúc …"
+_FROM = re.compile(r"\btu\s+(?:\d|ngay|thang|nam|quy|luc)")
+_TO = re.compile(r"\b(den|toi|ket thuc|hoan thanh|xong|truoc)\b")
+
+
+def cited_dates_removed(seg: str) -> str:
+    """``seg`` folded, without the dates that are not a task's time: those of the documents it
+    cites ("số 21/CT-TTg ngày …") and the plan's own place-and-date line ("Cần Thơ, ngày …")."""
+    return _CITED_DATE.sub(" ", fold(PLACE_DATE.sub(" ", seg)))
+
+
+def time_cell(text: str) -> tuple[str, str] | None:
+    """(label, value) of a task row's time cell ("Thời gian thực hiện", "Xong trong Quý II/2026")."""
+    m = _TIME_CELL.search(text)
+    if not m:
+        return None
+    # a hard-wrapped cell goes on for one more line; "*…*" is markdown emphasis, not text
+    value = " ".join(m.group(2).replace("*", " ").split())
+    return (m.group(1).strip(), value) if len(value) >= 3 else None
+
+
+def starts_only(seg: str) -> bool:
+    """The segment dates the start of a span and says nothing of its end."""
+    f = cited_dates_removed(seg)
+    return bool(_FROM.search(f)) and not _TO.search(f)
