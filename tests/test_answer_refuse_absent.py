@@ -1,6 +1,6 @@
 """Issue 12, failure class 4, end to end: a question about a year, a project or a unit its plan
 never names is refused, and its answerable twin (same wording, what the plan does say) is
-answered. Two tiny inline plans in the layout of real ones (fake embedder); the second one names
+answered. Two tiny inline plans in the layout of real ones (the real embedder); the second one names
 what the first never does ("Sở Giáo dục và Đào tạo"), as a collection of plans does."""
 
 from __future__ import annotations
@@ -102,7 +102,10 @@ def assistant(tmp_path_factory) -> Assistant:
     corpus.mkdir()
     (corpus / "dong-thap-2025-59-kh-ubnd.txt").write_text(DONG_THAP, encoding="utf-8")
     (corpus / "dak-lak-2025-13-kh-ubnd.txt").write_text(DAK_LAK, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data", embedder="fake")
+    # the real embedder: the refusal scorer was fitted on its dense scores, a fake one's are noise
+    settings = Settings(
+        corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data", embedder="e5-small"
+    )
     return Assistant(settings, build_if_missing=True)
 
 
