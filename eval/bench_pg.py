@@ -75,7 +75,7 @@ def _base_store(settings, embedder):
 
 def _publish(st, syn, embedder) -> tuple[float, float]:
     """``syn``'s passages as one plan version per (plan, copy); returns (insert s, HNSW index s)."""
-    from assistant.indexing.pg_schema import hnsw_index_sql
+    from assistant.indexing.pg_schema import hnsw_index_sql, lex_hnsw_sql
     from assistant.indexing.pgstore import NewPlan
     from assistant.indexing.store import passage_tokens
 
@@ -111,6 +111,7 @@ def _publish(st, syn, embedder) -> tuple[float, float]:
         conn.execute("SET maintenance_work_mem = '2GB'")
         conn.execute("SET max_parallel_maintenance_workers = 1")  # two shared cores
         conn.execute(hnsw_index_sql(embedder.dim))
+        conn.execute(lex_hnsw_sql())
     index_s = time.perf_counter() - t
     with st._pools["write"].connection() as conn:
         conn.execute("VACUUM ANALYZE")  # the visibility map lets the postings be read index-only
