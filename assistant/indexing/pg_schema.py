@@ -235,8 +235,8 @@ def hnsw_index_sql(dim: int) -> str:
 def lex_hnsw_sql() -> str:
     """The HNSW index over the passages' BM25 weights (inner product: the query holds each term's idf).
 
-    Built after a first build's rows (``PgStore.ensure_hnsw``), as the dense one, not in the migration:
-    inserting into an existing HNSW index row by row is several times slower than building it once.
+    Created with the dense one (``PgStore.ensure_hnsw``), not in the migration: a migrated store's
+    first build or upload creates it, so the migration itself does not wait for the graph.
     """
     return (
         "CREATE INDEX IF NOT EXISTS passages_bm25_hnsw ON passages USING hnsw (bm25 sparsevec_ip_ops) "

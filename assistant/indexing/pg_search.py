@@ -4,17 +4,18 @@ Each side answers its own top k in SQL, restricted to the served generation's pl
 
 - dense: ``ORDER BY embedding::vector(d) <#> q LIMIT k`` over the HNSW index
   (``hnsw.ef_search``; ``hnsw.iterative_scan`` so a filter cannot leave fewer than k rows);
-- lexical: the query's terms' postings (``passage_terms``, a B-tree on (field, term) read
-  index-only), scored with the same Lucene BM25 bm25s computes in process (k1 1.2, b 0.75):
-  ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` with N, the mean length and df summed over the
-  generation's plans (``plan_versions``, ``plan_terms``), ``tf / (tf + k1 (1 - b + b dl / avgdl))``.
+- lexical: the same Lucene BM25 bm25s computes in process (k1 1.2, b 0.75),
+  ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` with N and the mean length summed over the
+  generation's plans (``plan_versions``) and df read from ``generation_terms`` (written when the
+  generation is published), ``tf / (tf + k1 (1 - b + b dl / avgdl))``. The top k (schema 4,
+  ``pg_lexical``): HNSW over each passage's weights as a ``sparsevec`` gives max(200, 4k)
+  candidates, which are scored exactly from their rows' tf and lengths; a filter allowing at most
+  EXACT_LIMIT passages, and ``lexical_scores``, read the query terms' postings (``passage_terms``).
 
-Why postings rows and not the GIN-indexed ``tsvector`` or a ``sparsevec`` of weights: BM25 needs
-each term's frequency and the passage's length (a ``tsvector`` built from our terms keeps neither;
-``ts_rank`` is not BM25), and ready-made weights depend on the generation (idf, mean length) while
-a generation shares its plans' rows with the others: stored weights would be rewritten for every
-plan on every upload. A posting row holds only what is the plan's own, so an upload writes its own
-rows and the scores still equal the in-process ones.
+A ``sparsevec`` row holds weights with the plan's own mean length, not the generation's (a
+generation shares its plans' rows with the others, so weights tied to it would be rewritten for
+every plan on every upload): its inner product only chooses the candidates, and the scores
+returned are computed with the generation's statistics, equal to the in-process ones.
 
 The fusion stays the retriever's (``retrieve.HybridRetriever``): ``PgIndexStore`` answers the same
 calls as the in-memory ``IndexStore`` (positions in, positions out) from SQL.
