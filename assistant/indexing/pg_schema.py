@@ -13,10 +13,20 @@ applied. A server with a newer schema than this software is refused (never downg
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA_VERSION", "MIGRATIONS", "NOTIFY_CHANNEL", "hnsw_index_sql"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "MIGRATIONS",
+    "NOTIFY_CHANNEL",
+    "LEX_DIM",
+    "LEX_MAX_NNZ",
+    "hnsw_index_sql",
+    "lex_hnsw_sql",
+]
 
 NOTIFY_CHANNEL = "tlkh_generation"
 HNSW_M, HNSW_EF_CONSTRUCTION = 16, 64
+LEX_DIM = 1_000_000_000  # sparsevec dimensions (pgvector's maximum): a term id is its index
+LEX_MAX_NNZ = 1000  # non-zero elements pgvector's HNSW indexes per sparsevec
 
 _V1 = """
 CREATE EXTENSION IF NOT EXISTS vector;
@@ -147,8 +157,63 @@ _V3 = """
 ALTER TABLE plan_versions ADD COLUMN parser text NOT NULL DEFAULT '';
 """
 
+# The lexical top k without reading every posting of a common term (issue 15): each passage's BM25
+# term weights as one pgvector ``sparsevec`` (index = the term's id in ``lex_terms``), searched by
+# inner product with the query's idf over an HNSW index (``lex_hnsw_sql``); the candidates are then
+# scored exactly from ``bm25_tf`` (tf per term id) and ``bm25_dl`` (the two field lengths), so what
+# the search returns is exact BM25, only the choice of candidates is approximate (measured in
+# eval/bench_pg.py). ``bm25`` holds tf / (tf + k1 (1 - b + b dl / the plan's mean length)): the
+# plan's own, as a generation shares its plans' rows; at most LEX_MAX_NNZ terms (HNSW's limit), the
+# passage's highest weight × the plan's idf first. ``generation_terms``: each term's document
+# frequency over a generation's plans, written when the generation is published, so a query reads
+# one row per term instead of summing over every plan. Existing rows are filled from the postings.
+_V4 = """
+CREATE TABLE lex_terms (
+    id    serial PRIMARY KEY,
+    field smallint NOT NULL,
+    term  text NOT NULL,
+    UNIQUE (field, term)
+);
+INSERT INTO lex_terms (field, term) SELECT field, term FROM plan_terms GROUP BY 1, 2 ORDER BY 1, 2;
+
+ALTER TABLE passages ADD COLUMN bm25 sparsevec(1000000000),
+    ADD COLUMN bm25_tf sparsevec(1000000000),
+    ADD COLUMN bm25_dl int[];
+UPDATE passages p SET bm25 = s.w, bm25_tf = s.tf, bm25_dl = s.dl FROM (
+    SELECT t.plan_version, t.pos,
+        ('{' || coalesce(string_agg(l.id || ':' || t.impact, ',' ORDER BY l.id) FILTER (WHERE t.rank <= 1000), '')
+            || '}/1000000000')::sparsevec AS w,
+        ('{' || string_agg(l.id || ':' || t.tf, ',' ORDER BY l.id) || '}/1000000000')::sparsevec AS tf,
+        ARRAY[coalesce(max(t.dl) FILTER (WHERE t.field = 0), 0), coalesce(max(t.dl) FILTER (WHERE t.field = 1), 0)] AS dl
+    FROM (
+        SELECT pt.*, row_number() OVER (
+            PARTITION BY pt.plan_version, pt.pos
+            ORDER BY pt.impact * ln(1 + (pv.n_passages - d.df + 0.5) / (d.df + 0.5)) DESC, pt.field, pt.term
+        ) AS rank
+        FROM passage_terms pt JOIN plan_versions pv ON pv.id = pt.plan_version
+        JOIN plan_terms d ON d.field = pt.field AND d.term = pt.term AND d.plan_version = pt.plan_version
+    ) t JOIN lex_terms l ON l.field = t.field AND l.term = t.term
+    GROUP BY 1, 2
+) s WHERE s.plan_version = p.plan_version AND s.pos = p.pos;
+UPDATE passages SET bm25 = '{}/1000000000', bm25_tf = '{}/1000000000', bm25_dl = '{0,0}' WHERE bm25 IS NULL;
+ALTER TABLE passages ALTER COLUMN bm25 SET NOT NULL, ALTER COLUMN bm25_tf SET NOT NULL,
+    ALTER COLUMN bm25_dl SET NOT NULL;
+
+CREATE TABLE generation_terms (
+    generation bigint NOT NULL REFERENCES generations ON DELETE CASCADE,
+    term       int NOT NULL,                          -- lex_terms.id
+    df         int NOT NULL,
+    PRIMARY KEY (generation, term)
+);
+INSERT INTO generation_terms (generation, term, df)
+SELECT gp.generation, l.id, sum(pt.df) FROM generation_plans gp
+JOIN plan_terms pt ON pt.plan_version = gp.plan_version
+JOIN lex_terms l ON l.field = pt.field AND l.term = pt.term
+GROUP BY 1, 2;
+"""
+
 # (version, SQL): applied in order, each in the transaction that records its number
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3)]
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
@@ -164,4 +229,16 @@ def hnsw_index_sql(dim: int) -> str:
         f"CREATE INDEX IF NOT EXISTS passages_hnsw_{d} ON passages USING hnsw "
         f"((embedding::vector({d})) vector_ip_ops) WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION}) "
         f"WHERE vector_dims(embedding) = {d}"
+    )
+
+
+def lex_hnsw_sql() -> str:
+    """The HNSW index over the passages' BM25 weights (inner product: the query holds each term's idf).
+
+    Created with the dense one (``PgStore.ensure_hnsw``), not in the migration: a migrated store's
+    first build or upload creates it, so the migration itself does not wait for the graph.
+    """
+    return (
+        "CREATE INDEX IF NOT EXISTS passages_bm25_hnsw ON passages USING hnsw (bm25 sparsevec_ip_ops) "
+        f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
     )

@@ -31,7 +31,8 @@ from ..errors import DocumentError, IndexMismatch, IndexMissing, StoreUnavailabl
 from ..records import DocMeta, Passage
 from .cache import parser_fingerprint
 from .lexical import lexical_version
-from .pg_schema import MIGRATIONS, NOTIFY_CHANNEL, SCHEMA_VERSION, hnsw_index_sql
+from .pg_lexical import write_generation_terms
+from .pg_schema import MIGRATIONS, NOTIFY_CHANNEL, SCHEMA_VERSION, hnsw_index_sql, lex_hnsw_sql
 from .pg_search import write_passages
 from .pg_support import _in_memory, _np
 from .store import (
@@ -170,6 +171,7 @@ class PgStore:
     def ensure_hnsw(self, dim: int) -> None:
         with self._pools["write"].connection() as conn:
             conn.execute(hnsw_index_sql(dim))
+            conn.execute(lex_hnsw_sql())
 
     # --- reading ----------------------------------------------------------------
     def current_generation(self) -> int | None:
@@ -346,6 +348,7 @@ class PgStore:
                     "INSERT INTO generation_plans (generation, seq, plan_version) VALUES (%s, %s, %s)",
                     [(gen, i, v) for i, v in enumerate(versions)],
                 )
+            write_generation_terms(conn, gen, versions, _old, [c.plan_version for c in current])
             conn.execute("UPDATE current_generation SET generation = %s", (gen,))
             for plan in new:
                 self._audit(conn, "upload" if action == "add" else action, plan.doc, plan.sha256, actor, gen)
