@@ -224,6 +224,8 @@ def test_real_plan_1105_reads_as_unicode():
     assert "Xe ô tô 7 chỗ" in text and "đóng dấu" in text and "tính từ ngày" in text
     # the signature column read line by line (pdf_loader, patterns: TRƯỞNG ĐOÀN)
     assert (parsed.meta.signer, parsed.meta.signer_position) == ("Hoàng Văn Thuân", "TRƯỞNG ĐOÀN")
+    # each appendix's name in capitals, apart from its "(Kèm theo Kế hoạch số 1105/KH-ĐKT …)" line
+    assert [x.get("doc_type") for x in parsed.meta.parts] == ["Kế hoạch", "Phụ lục", "Phụ lục"]
 
 
 def _parse_all(paths: list[Path]) -> dict[str, list[str]]:

@@ -109,10 +109,10 @@ def _running(pages: list[list[str]]) -> set[str]:
 
 
 def _paragraphs(lines: list[str], running: set[str]) -> list[str]:
-    """Lines → paragraphs.  Two short lines, one in capitals and one not, are two paragraphs: the
-    signature column of Nghị định 30/2020/NĐ-CP (Phụ lục I) prints the signer's name and the
-    position in capitals on lines of their own ("Hoàng Văn Thuân" / "PHÓ GIÁM ĐỐC"), as the
-    header prints the issuer over its name; neither line ends a sentence."""
+    """Lines → paragraphs.  A short line and the next, one in capitals and the other not, are two
+    paragraphs: Nghị định 30/2020/NĐ-CP (Phụ lục I) prints the signer's name and the position
+    in capitals on lines of their own ("Hoàng Văn Thuân" / "PHÓ GIÁM ĐỐC"), an appendix's name
+    in capitals over its "(Kèm theo Kế hoạch số …)" line; neither line ends a sentence."""
     width = max((len(ln.strip()) for ln in lines), default=0)
     paras: list[str] = []
     cur: list[str] = []
@@ -134,7 +134,7 @@ def _paragraphs(lines: list[str], running: set[str]) -> list[str]:
                 or _COLUMNS.search(raw.strip()) is not None
                 or (_starts_point(seg) and (ends_sentence(prev) or short_prev))
                 or (short_prev and ends_sentence(prev))
-                or (short_prev and len(seg) < 0.7 * width and is_upper(seg) != is_upper(prev))
+                or (short_prev and is_upper(seg) != is_upper(prev))
             )
             if new and cur:
                 paras.append(" ".join(cur))
