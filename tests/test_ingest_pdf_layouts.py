@@ -61,6 +61,19 @@ def test_head_of_a_team_signs_for_it():
     assert meta.recipients == ["Giám đốc Sở", "Lưu: VT"]
 
 
+def test_pdf_line_cut_inside_a_document_symbol_joins_without_a_space():
+    fpdf = pytest.importorskip("fpdf", reason="fpdf2 writes the PDF")
+    pdf = fpdf.FPDF(format="A4")
+    pdf.add_font("dv", "", FONT)
+    pdf.set_font("dv", size=11)
+    pdf.add_page()
+    # two lines of one paragraph, the first ending at the symbol's hyphen, as Word wraps it
+    pdf.text(20, 40, "1. Tổ chức kiểm tra đúng trình tự, thủ tục theo Nghị định số 217/2025/NĐ-")
+    pdf.text(20, 46, "CP ngày 05/8/2025 của Chính phủ và các quy định pháp luật có liên quan hiện hành.")
+    text = "\n".join(p.text for p in parse_bytes("ke-hoach.pdf", bytes(pdf.output())).passages)
+    assert "theo Nghị định số 217/2025/NĐ-CP ngày 05/8/2025 của Chính phủ" in text
+
+
 # --- glyph numbers read by their place ---------------------------------------------------------
 def test_glyphs_between_agreeing_letters_are_read_by_code_point():
     # Times New Roman draws Ạ ạ Ả ả Ấ ấ Ầ ầ … as glyphs 1188, 1189, …; the words read 1193 as "ỹ"

@@ -120,7 +120,7 @@ def _paragraphs(lines: list[str], running: set[str]) -> list[str]:
     for raw in lines:
         if not raw.strip():
             if cur:
-                paras.append(" ".join(cur))
+                paras.append(_joined(cur))
                 cur = []
             prev = ""
             continue
@@ -137,13 +137,26 @@ def _paragraphs(lines: list[str], running: set[str]) -> list[str]:
                 or (short_prev and is_upper(seg) != is_upper(prev))
             )
             if new and cur:
-                paras.append(" ".join(cur))
+                paras.append(_joined(cur))
                 cur = []
             cur.append(seg)
             prev = seg
     if cur:
-        paras.append(" ".join(cur))
+        paras.append(_joined(cur))
     return paras
+
+
+# a line that ends inside a document symbol ("Nghị định số 217/2025/NĐ-" ¶ "CP"): the symbols of
+# Nghị định 30/2020/NĐ-CP (Điều 8: "số/năm/KH-UBND") hold no space, and Vietnamese words are
+# never hyphenated at a line's end, so the line goes on without a space
+_SYMBOL_CUT = re.compile(r"[\w/]-$")
+
+
+def _joined(lines: list[str]) -> str:
+    out = lines[0]
+    for ln in lines[1:]:
+        out += ln if _SYMBOL_CUT.search(out) and ln[:1].isalnum() else " " + ln
+    return out
 
 
 def _starts_point(seg: str) -> bool:
