@@ -217,6 +217,15 @@ def test_real_plan_1105_reads_as_unicode():
     assert "Trưởng đoàn kiểm tra lập kế hoạch tiến hành kiểm tra như sau" in text
     assert "Hoàn thành nội dung kiểm tra theo" in text
     assert "Ông Đ" in text and "Mạnh Cường" in text
+    # rare glyphs read by their place in the font's glyph order (glyph_order.py), not as the
+    # syllable their one or two words make most often ("Định giá", "Đề Mạnh Cường", "7 chề")
+    for words in ("Đánh giá toàn diện", "đúng trình tự", "Ông. Đỗ Mạnh Cường", "Theo phụ lục đính kèm"):
+        assert words in text
+    assert "Xe ô tô 7 chỗ" in text and "đóng dấu" in text and "tính từ ngày" in text
+    # the signature column read line by line (pdf_loader, patterns: TRƯỞNG ĐOÀN)
+    assert (parsed.meta.signer, parsed.meta.signer_position) == ("Hoàng Văn Thuân", "TRƯỞNG ĐOÀN")
+    # each appendix's name in capitals, apart from its "(Kèm theo Kế hoạch số 1105/KH-ĐKT …)" line
+    assert [x.get("doc_type") for x in parsed.meta.parts] == ["Kế hoạch", "Phụ lục", "Phụ lục"]
 
 
 def _parse_all(paths: list[Path]) -> dict[str, list[str]]:

@@ -35,3 +35,18 @@ def test_text_drawn_in_reading_order_is_left_alone():
     lines = ["Tổng kinh phí dự kiến là 2026 triệu đồng, năm 2026"]
     frags = [Fragment(50, 700, "Tổng kinh phí dự kiến là 2026 triệu đồng,"), Fragment(400, 700, " năm 2026")]
     assert place_fillins(lines, frags) == lines
+
+
+def test_two_stamps_on_one_line_go_back_last_drawn_first():
+    # an appendix's "(Kèm theo Kế hoạch số      /KH-ĐKT ngày     /3/2026 …)": the number then the
+    # day stamped on one line, both appended to its end in drawing order ("…)110510")
+    lines = ["  (Kèm theo Kế hoạch số         /KH-ĐKT ngày     /3/2026 của Đoàn kiểm tra)110510"]
+    frags = [
+        Fragment(80, 700, "(Kèm theo Kế hoạch số"),
+        Fragment(200, 700, "/KH-ĐKT ngày"),
+        Fragment(270, 700, "/3/2026 của Đoàn kiểm tra)"),
+        Fragment(170, 701, "1105"),
+        Fragment(258, 701, "10"),
+    ]
+    out = place_fillins(lines, frags)
+    assert " ".join(out[0].split()) == "(Kèm theo Kế hoạch số 1105/KH-ĐKT ngày 10/3/2026 của Đoàn kiểm tra)"

@@ -221,3 +221,26 @@ def test_word_table_cells_stay_under_their_columns():
         ("Tập huấn kỹ năng số | Thời gian: Quý II/2025", ["Đoàn Thanh niên xã"], ["Công an xã"]),
         ("Rà soát hồ sơ trực tuyến | Thời gian: Tháng 9/2025", ["Công an xã"], []),
     ]
+
+
+def test_word_cell_of_one_person_a_paragraph_is_a_one_line_heading():
+    # "Người thực hiện" written one name per paragraph in its Word cell (the plans of a Sở's
+    # tổ công tác): the row's heading path is one line, as in the plan typed as text
+    d = docx.Document()
+    for line in (HEADER + "III. PHÂN CÔNG").split("\n"):
+        if line.strip():
+            d.add_paragraph(line)
+    t = d.add_table(rows=0, cols=3)
+    for values in (
+        ("TT", "Nhiệm vụ thực hiện", "Người thực hiện"),
+        ("1", "Rà soát vào điểm", "Vũ Việt Linh"),
+    ):
+        for c, v in zip(t.add_row().cells, values):
+            c.text = v
+    t.rows[1].cells[2].add_paragraph("Nguyễn Thị Loan")
+    bio = io.BytesIO()
+    d.save(bio)
+    rows = [p for p in parse_bytes("kh.docx", bio.getvalue()).passages if p.kind == "table_row"]
+    assert [(p.section[-1], p.persons) for p in rows] == [
+        ("1. Vũ Việt Linh Nguyễn Thị Loan", ("Vũ Việt Linh", "Nguyễn Thị Loan"))
+    ]

@@ -38,6 +38,9 @@ _PUNCT_COST = -9.0
 _SHAPE_BONUS = 4.0
 _PAIR_WEIGHT = 2.0
 _PER_LETTER = 4  # a letter's glyphs: lower and capital, in a regular and a bold subset at most
+# what a glyph's place in a standard glyph order says (``glyph_order.py``) is worth a few of its
+# words: it decides a glyph seen in one or two words, never one the text reads otherwise again and again
+_PRIOR_BONUS = 12.0
 
 
 @lru_cache(maxsize=2)
@@ -161,15 +164,19 @@ def _pairs(stamp: tuple[int, int]) -> dict[str, int]:
     return syllable_pairs()
 
 
-def _decipher(contexts: Counter[_Context], known: dict[int, str], unknown: set[int]) -> dict[int, str]:
+def _decipher(
+    contexts: Counter[_Context], known: dict[int, str], unknown: set[int], prior: dict[int, str] | None = None
+) -> dict[int, str]:
     """Read each unknown code as the letter (or punctuation) whose words score best, most sure first.
 
     A word scores by how often it is a syllable and how often it stands beside its
     neighbours ("sử dụng", not "sở dụng").  A font draws each letter with a glyph per case
     (and per weight, when its styles are read together), so a letter already read for that
-    many codes is not a candidate any more.
+    many codes is not a candidate any more.  ``prior``: the letter a code's place in a standard
+    glyph order gives, worth ``_PRIOR_BONUS`` to that candidate.
     """
     m = dict(known)
+    prior = {c: ch.lower() for c, ch in (prior or {}).items()}
     with_code: dict[int, list[_Context]] = defaultdict(list)
     for ctx in contexts:
         for c in {x for w in ctx if w is not None for x in w if isinstance(x, int)}:
@@ -199,6 +206,8 @@ def _decipher(contexts: Counter[_Context], known: dict[int, str], unknown: set[i
             for n, parts, prev, nxt in prepared:
                 word = unicodedata.normalize("NFC", "".join(cand if p is None else p for p in parts)).lower()
                 total += n * (_syllable_score(word) + _pair_score(prev, word) + _pair_score(word, nxt))
+            if prior.get(c) == cand:
+                total += _PRIOR_BONUS
             scores.append((total, cand))
         scores.sort(reverse=True)
         return scores[0][0] - scores[1][0], scores[0][1]

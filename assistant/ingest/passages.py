@@ -293,7 +293,8 @@ def drafts(root: Node, province: str | None) -> list[Draft]:
     def table(node: Node, tab: Table) -> None:
         rows, roles = read_table(tab.rows, province)
         for row in rows:
-            label = ". ".join(x for x in (row.num, row.lead_text) if x).strip()
+            # a Word cell lists its units or persons one paragraph each: a heading path is one line
+            label = ". ".join(x for x in (row.num, " ".join(row.lead_text.split())) if x).strip()
             section = node.section + tuple(x for x in (tab.caption, *row.groups, label) if x)
             key = f"{node.keypath}.row-{row.num or len(out)}"
             if not row.tasks:

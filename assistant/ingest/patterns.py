@@ -122,6 +122,10 @@ _POSITIONS = (
     "ỦY VIÊN",
     "TỔNG GIÁM ĐỐC",
     "CHỦ NHIỆM",
+    # the head of a team (đoàn kiểm tra, tổ công tác) signs "T/M. ĐOÀN KIỂM TRA" / "TRƯỞNG ĐOÀN"
+    "TRƯỞNG ĐOÀN",
+    "PHÓ TRƯỞNG ĐOÀN",
+    "TỔ TRƯỞNG",
 )
 # a name word is capitalised; one-letter particles ("Y" in Ê Đê names) and apostrophes (H'Hen) occur
 _NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ](?:'?[a-zđà-ỹ]+)?$")

@@ -75,7 +75,9 @@ def place_fillins(lines: list[str], frags: list[Fragment]) -> list[str]:
     """``lines`` (pypdf's layout text of the page) with each stamped fragment moved from the
     end of its line into the blank it was written in."""
     out = list(lines)
-    for f, before in _fillins(frags):
+    # stamps drawn one after another are appended to their line in drawing order ("…)110510": the
+    # number, then the day): the last drawn ends the line, so they are put back last first
+    for f, before in reversed(_fillins(frags)):
         word = f.text.strip()
         for i, line in enumerate(out):
             body = line.rstrip()

@@ -25,6 +25,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .glyph_order import MAC_STANDARD_LETTERS, in_code_point_order
 from .glyph_reading import (
     Token,
     cased,
@@ -225,9 +226,11 @@ def _glyph_maps(runs: list[list[Token]]) -> dict[int, str]:
     """Composite fonts of one family: glyph numbers read from all their words at once."""
     codes = {c for r in runs for c in r if isinstance(c, int)}
     known = {c: chr(c + 29) for c in codes if c in _ASCII_GLYPHS}
-    resolved = decipher(contexts_of(runs, known), known, codes - set(known))
-    m = {**known, **resolved}
-    m.update(cased(words_of(runs, m), m, resolved))
+    resolved = decipher(contexts_of(runs, known), known, codes - set(known), MAC_STANDARD_LETTERS)
+    # the Vietnamese letters lie in code point order: the place of a rare glyph between two
+    # surely read ones says more than its one or two words, and says its case (``glyph_order.py``)
+    m, placed = in_code_point_order({**known, **resolved})
+    m.update(cased(words_of(runs, m), m, {c: ch for c, ch in resolved.items() if c not in placed}))
     return m
 
 

@@ -18,7 +18,7 @@ from ..errors import CorruptDocument, EncryptedDocument, FileTooLarge, NeedsOCR
 from ..records import Block
 from ..textnorm import nfc
 from .base import PARSER_ERRORS, Loaded
-from .patterns import ends_sentence, is_structural
+from .patterns import ends_sentence, is_structural, is_upper
 from .pdf_fillins import fragments_of, place_fillins
 from .pdf_glyphs import repair_fonts
 
@@ -109,6 +109,10 @@ def _running(pages: list[list[str]]) -> set[str]:
 
 
 def _paragraphs(lines: list[str], running: set[str]) -> list[str]:
+    """Lines → paragraphs.  A short line and the next, one in capitals and the other not, are two
+    paragraphs: Nghị định 30/2020/NĐ-CP (Phụ lục I) prints the signer's name and the position
+    in capitals on lines of their own ("Hoàng Văn Thuân" / "PHÓ GIÁM ĐỐC"), an appendix's name
+    in capitals over its "(Kèm theo Kế hoạch số …)" line; neither line ends a sentence."""
     width = max((len(ln.strip()) for ln in lines), default=0)
     paras: list[str] = []
     cur: list[str] = []
@@ -116,7 +120,7 @@ def _paragraphs(lines: list[str], running: set[str]) -> list[str]:
     for raw in lines:
         if not raw.strip():
             if cur:
-                paras.append(" ".join(cur))
+                paras.append(_joined(cur))
                 cur = []
             prev = ""
             continue
@@ -130,15 +134,29 @@ def _paragraphs(lines: list[str], running: set[str]) -> list[str]:
                 or _COLUMNS.search(raw.strip()) is not None
                 or (_starts_point(seg) and (ends_sentence(prev) or short_prev))
                 or (short_prev and ends_sentence(prev))
+                or (short_prev and is_upper(seg) != is_upper(prev))
             )
             if new and cur:
-                paras.append(" ".join(cur))
+                paras.append(_joined(cur))
                 cur = []
             cur.append(seg)
             prev = seg
     if cur:
-        paras.append(" ".join(cur))
+        paras.append(_joined(cur))
     return paras
+
+
+# a line that ends inside a document symbol ("Nghị định số 217/2025/NĐ-" ¶ "CP"): the symbols of
+# Nghị định 30/2020/NĐ-CP (Điều 8: "số/năm/KH-UBND") hold no space, and Vietnamese words are
+# never hyphenated at a line's end, so the line goes on without a space
+_SYMBOL_CUT = re.compile(r"[\w/]-$")
+
+
+def _joined(lines: list[str]) -> str:
+    out = lines[0]
+    for ln in lines[1:]:
+        out += ln if _SYMBOL_CUT.search(out) and ln[:1].isalnum() else " " + ln
+    return out
 
 
 def _starts_point(seg: str) -> bool:
