@@ -36,7 +36,16 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
-from .pg_lexical import LEX_CANDIDATES, exact_scores, passage_vectors, plan_idf, term_ids, tf_arrays
+from .pg_lexical import (
+    LEX_CANDIDATES,
+    exact_scores,
+    passage_vectors,
+    plan_idf,
+    sparse_literal,
+    term_ids,
+    tf_arrays,
+)
+from .pg_schema import LEX_DIM
 from .store import INDEX_COMMAND, UNIT_FIELD_WEIGHT, IndexStore, lexical_text, passage_tokens, unit_text
 
 __all__ = [
@@ -198,7 +207,7 @@ _WEIGHTS_SQL = _TERMS_CTE + "SELECT id, field, idf, a, bc FROM w"
 # the candidates: HNSW over the passages' BM25 weights, inner product with the query's (factor × idf)
 _CANDIDATES_SQL = (
     "SELECT plan_version, pos FROM passages WHERE plan_version = ANY(%(v)s) "
-    "ORDER BY bm25 <#> %(q)s::sparsevec(1000000000) LIMIT %(n)s"
+    f"ORDER BY bm25 <#> %(q)s::sparsevec({LEX_DIM}) LIMIT %(n)s"
 )
 EXACT_LIMIT = 4096  # a filter allowing at most this many passages is scored exactly, passage by passage
 COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
@@ -371,7 +380,7 @@ class PgIndexStore(IndexStore):
             ok = np.zeros(len(self.passages), dtype=bool)
             ok[np.asarray(allowed, dtype=np.int64)] = True
             versions = sorted({int(v) for v in self._keys[np.asarray(allowed, dtype=np.int64), 0]})
-        q = "{" + ",".join(f"{i}:{w[1]:.9g}" for i, w in sorted(weights.items())) + "}/1000000000"
+        q = sparse_literal((i, w[1]) for i, w in weights.items())
         with self._pool.connection() as conn, conn.transaction():
             # the candidate list as long as the candidates asked for; an iterative scan goes on past
             # it when the generation's filter drops rows (other generations' plan versions)

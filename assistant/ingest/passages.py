@@ -200,9 +200,7 @@ def _task_groups(run: list[Block], province: str | None) -> list[tuple[list[Bloc
         for line in said:
             got = closing_line(line, province)
             if units is not None and got is not None:
-                units.lead += [u for u in got.lead if u not in units.lead]
-                units.partners += [u for u in got.partners if u not in units.partners]
-                units.requested += [u for u in got.requested if u not in units.requested]
+                units.absorb(got)
         out.append((blocks, units))
     if sum(1 for _, u in out if u is not None and u.lead) < 2:
         return [(run, None)]

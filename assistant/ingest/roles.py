@@ -81,6 +81,13 @@ class Units:
     partners: list[str] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
 
+    def absorb(self, other: Units) -> Units:
+        """This one with ``other``'s units added after its own (each once); returns self."""
+        self.lead = list(dict.fromkeys([*self.lead, *other.lead]))
+        self.partners = list(dict.fromkeys([*self.partners, *other.partners]))
+        self.requested = list(dict.fromkeys([*self.requested, *other.requested]))
+        return self
+
 
 def strip_marker(text: str) -> str:
     """The text of a point without its "b) ", "1.2. ", "Điều 3. " or bullet prefix."""

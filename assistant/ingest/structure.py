@@ -298,13 +298,6 @@ def closing_line(text: str, province: str | None) -> Units | None:
     return Units(lead, partners, list(found.requested) if is_lead else [])
 
 
-def _merge(target: Units | None, lead: list[str], partners: list[str]) -> Units:
-    u = target or Units()
-    u.lead = list(dict.fromkeys([*u.lead, *lead]))
-    u.partners = list(dict.fromkeys([*u.partners, *partners]))
-    return u
-
-
 def _group(stack: list[Node]) -> list[tuple[Node, bool]]:
     """Which nodes a closing "Đơn vị chủ trì" line applies to: [(node, own_content_only)]."""
     n = stack[-1]
@@ -413,10 +406,9 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
             closing = closing or _group(stack)
             for node, own in closing:
                 if own:
-                    node.own_explicit = target = _merge(node.own_explicit, said.lead, said.partners)
+                    node.own_explicit = (node.own_explicit or Units()).absorb(said)
                 else:
-                    node.explicit = target = _merge(node.explicit, said.lead, said.partners)
-                target.requested = list(dict.fromkeys([*target.requested, *said.requested]))
+                    node.explicit = (node.explicit or Units()).absorb(said)
             stack[-1].items.append(b)
             continue
         if not (closing and SHORT_LABEL.match(t) and len(t) < 120):
