@@ -172,3 +172,22 @@ def test_a_partner_cell_keeps_its_vague_parties_as_written():
     assert got.units == ("Các sở, ban, ngành", "Các địa phương liên quan")
     # in running text the vague party names no one in particular
     assert parse_unit_list("Các Sở, ban, ngành và các địa phương liên quan").units == ("Các sở, ban, ngành",)
+
+
+def test_the_merged_provincial_paper_and_broadcaster_is_one_unit():
+    # since the 2025 mergers a province's paper and its radio-television station are one body,
+    # "Báo và Phát thanh, Truyền hình <tỉnh>": the comma inside its name does not end it
+    text = "Đơn vị phối hợp: Sở Văn hóa, Thể thao và Du lịch, Báo và Phát thanh, Truyền hình Cần Thơ, UBND các quận, huyện."
+    assert parse_unit_list(text.split(": ", 1)[1], cell=True).units == (
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Báo và Phát thanh, Truyền hình Cần Thơ",
+        "Ủy ban nhân dân các quận, huyện",
+    )
+    assert find_units("Báo và Phát thanh, Truyền hình tỉnh Đắk Lắk chủ động phối hợp") == [
+        "Báo và Phát thanh, Truyền hình Đắk Lắk"
+    ]
+    # the bodies before the merger stay units of their own
+    assert find_units("Báo Cần Thơ, Đài Phát thanh và Truyền hình Cần Thơ") == [
+        "Báo Cần Thơ",
+        "Đài Phát thanh và Truyền hình Cần Thơ",
+    ]
