@@ -191,3 +191,23 @@ def test_the_merged_provincial_paper_and_broadcaster_is_one_unit():
         "Báo Cần Thơ",
         "Đài Phát thanh và Truyền hình Cần Thơ",
     ]
+
+
+def test_a_youth_union_after_a_provincial_body_is_a_unit_of_its_own():
+    # "Tỉnh đoàn" opens with a kind word: it is not a further kind of "Hội Nông dân tỉnh"
+    assert find_units("Hội Nông dân tỉnh, Tỉnh đoàn, Hội Cựu chiến binh tỉnh") == [
+        "Hội Nông dân tỉnh",
+        "Đoàn Thanh niên Cộng sản Hồ Chí Minh tỉnh",
+        "Hội Cựu chiến binh tỉnh",
+    ]
+    # bare kinds after a commune-level body still widen it
+    assert find_units("UBND các xã, phường, thị trấn") == ["Ủy ban nhân dân các xã, phường, thị trấn"]
+
+
+def test_the_office_of_the_national_assembly_delegation_and_the_council_is_one_unit():
+    # one office serves the province's National Assembly delegation and its People's Council
+    assert find_units("Văn phòng UBND tỉnh, Văn phòng Đoàn ĐBQH và HĐND tỉnh, Sở Nội vụ") == [
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh",
+        "Sở Nội vụ",
+    ]

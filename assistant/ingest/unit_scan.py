@@ -152,10 +152,12 @@ def _local_kinds(text: str, toks, matches: list[_Match]) -> list[_Match]:
     """ "UBND các xã, phường, đặc khu" in running text: one unit named over its kinds of commune.
 
     A match ending in a kind of local unit takes the bare kinds that follow it after a comma; a
-    kind followed by a capitalised name ("phường An Hòa") is a unit of its own and stops it.
+    kind followed by a capitalised name ("phường An Hòa") is a unit of its own and stops it, and so
+    does a known unit's name that opens with a kind word ("Tỉnh đoàn", "Huyện đoàn": the youth union).
     """
     out: list[_Match] = []
     skip_to = -1
+    starts = {m.t0 for m in matches}
     for m in matches:
         if m.t0 < skip_to:
             continue
@@ -166,7 +168,7 @@ def _local_kinds(text: str, toks, matches: list[_Match]) -> list[_Match]:
         while k < len(toks) and text[toks[k - 1].end : toks[k].start].strip() == ",":
             n = 2 if k + 1 < len(toks) and f"{toks[k].fold} {toks[k + 1].fold}" == "dac khu" else 0
             n = n or (_scope_at(toks, k) if toks[k].fold in _LOCAL_KINDS else 0)
-            if not n or (
+            if not n or k in starts or (
                 k + n < len(toks)
                 and _caps(toks[k + n])
                 and text[toks[k + n - 1].end : toks[k + n].start] == " "
