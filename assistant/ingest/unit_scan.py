@@ -168,10 +168,14 @@ def _local_kinds(text: str, toks, matches: list[_Match]) -> list[_Match]:
         while k < len(toks) and text[toks[k - 1].end : toks[k].start].strip() == ",":
             n = 2 if k + 1 < len(toks) and f"{toks[k].fold} {toks[k + 1].fold}" == "dac khu" else 0
             n = n or (_scope_at(toks, k) if toks[k].fold in _LOCAL_KINDS else 0)
-            if not n or k in starts or (
-                k + n < len(toks)
-                and _caps(toks[k + n])
-                and text[toks[k + n - 1].end : toks[k + n].start] == " "
+            if (
+                not n
+                or k in starts
+                or (
+                    k + n < len(toks)
+                    and _caps(toks[k + n])
+                    and text[toks[k + n - 1].end : toks[k + n].start] == " "
+                )
             ):
                 break
             name, end = f"{name}, {text[toks[k].start : toks[k + n - 1].end]}", toks[k + n - 1].end
