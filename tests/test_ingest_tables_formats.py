@@ -264,3 +264,60 @@ def test_lead_cell_naming_its_partner():
 )
 def test_header_names_with_extra_words_map_to_their_role(names, roles):
     assert list(header_roles(names).values()) == roles
+
+
+def _marked(rows: list[list[str]]) -> str:
+    """A web page's table as its text export writes it: every row opened and closed by a lone "|"."""
+    return "".join("|\n" + "\n|\n".join(r) + "\n|\n" for r in rows)
+
+
+def test_rows_marked_by_their_own_pipes_with_group_rows_and_wrapped_cells():
+    # "| ¶ c1 ¶ | ¶ … ¶ | ¶ | ¶ c1 …": an empty segment between two rows; a group row "I | NHÓM …"
+    # has fewer cells (merged); a task cell is hard-wrapped at a fixed width
+    body = (
+        "PHỤ LỤC\n\n"
+        + _marked(
+            [
+                ["**STT**", "**NHIỆM VỤ**", "**CHỦ TRÌ**", "**PHỐI HỢP**", "**THỜI GIAN**"],
+                ["**I**", "**NHÓM\nGIẢI PHÁP VỀ CHÍNH SÁCH**"],
+                [
+                    "1",
+                    "Rà soát, kịp thời cụ thể\nhoá các cơ chế, chính sách.",
+                    "Sở Tài chính",
+                    "Sở, ban, ngành có liên quan",
+                    "Thường xuyên",
+                ],
+                ["2", "Đề xuất giải pháp cải thiện\nmôi trường đầu tư.", "Sở Tài chính", "", "2026"],
+                ["**II**", "**PHÁT TRIỂN NHÂN LỰC**"],
+                [
+                    "1",
+                    "Đào tạo nhân lực\nkhoa học.",
+                    "Liên hiệp các Hội Khoa học và Kỹ thuật",
+                    "Sở Nội vụ",
+                    "2026",
+                ],
+            ]
+        )
+        + "\nNơi nhận:\n- Lưu: VT.\n"
+    )
+    rows = _rows(body)
+    assert [(p.section[-2:], p.text, list(p.lead), list(p.partners)) for p in rows] == [
+        (
+            ("I. NHÓM GIẢI PHÁP VỀ CHÍNH SÁCH", "1. Sở Tài chính"),
+            "Rà soát, kịp thời cụ thể hoá các cơ chế, chính sách. | THỜI GIAN: Thường xuyên",
+            ["Sở Tài chính"],
+            ["Các sở, ban, ngành"],
+        ),
+        (
+            ("I. NHÓM GIẢI PHÁP VỀ CHÍNH SÁCH", "2. Sở Tài chính"),
+            "Đề xuất giải pháp cải thiện môi trường đầu tư. | THỜI GIAN: 2026",
+            ["Sở Tài chính"],
+            [],
+        ),
+        (
+            ("II. PHÁT TRIỂN NHÂN LỰC", "1. Liên hiệp các Hội Khoa học và Kỹ thuật"),
+            "Đào tạo nhân lực khoa học. | THỜI GIAN: 2026",
+            ["Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh"],
+            ["Sở Nội vụ"],
+        ),
+    ]

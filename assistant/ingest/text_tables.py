@@ -219,7 +219,7 @@ def _cell_per_line(lines: list[tuple[int, str]], found: dict[int, Block | None])
     k = 0
     while k < len(segs):
         header = _cell_header(segs, k)
-        if header is None:
+        if header is None or _marked_next(segs, k, header):
             k += 1
             continue
         names, first_lines = header
@@ -278,7 +278,11 @@ def _read_cell_table(
     """Rows of the cells after a header; returns the index of the first segment after the table."""
     n = len(names)
     roles = header_roles(names)
-    rows, stop = _cell_rows(segs, k + n, n, next((i for i, r in roles.items() if r == "num"), None))
+    marked = _row_marks(segs, k, n, first_lines)
+    if marked:
+        rows, stop = _marked_rows(segs, k + n, n)
+    else:
+        rows, stop = _cell_rows(segs, k + n, n, next((i for i, r in roles.items() if r == "num"), None))
     if not rows:
         return k + 1
     head_lines = (
@@ -286,7 +290,7 @@ def _read_cell_table(
         + [ln for s in segs[k + 1 : k + n] for ln in s.lines]
         + [s.pipe for s in segs[k : k + n] if s.pipe]
     )
-    aligned = _aligned(rows, n, roles, segs, stop)
+    aligned = _aligned(rows, n, roles, segs, stop, short_ok=marked)
     if aligned:
         _emit(found, head_lines, row_block(names, *_span(head_lines)))
     else:
@@ -298,12 +302,35 @@ def _read_cell_table(
             head_lines,
             Block(" | ".join(x.replace("\n", " ") for x in names), kind="para", start=start, end=end),
         )
+    content = next((i for i, r in roles.items() if r == "content"), None) if aligned else None
     for row in rows:
         cells = [s.text for s in row] + ([""] * (n - len(row)) if aligned else [])
+        if content is not None and content < len(cells):
+            cells[content] = _unwrap(cells[content])
         lines = _row_lines(row)
         if lines:
             _emit(found, lines, row_block(cells, *_span(lines)))
     return stop
+
+
+_LIST_START = re.compile(r"^(?:[-–+•]|\*\s|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)])\s*")
+_SENTENCE_END = (".", ";", ":", "!", "?")
+
+
+def _unwrap(cell: str) -> str:
+    """A task cell of a web page's text export is hard-wrapped at a fixed width: a line that does
+    not open a list item ("- …", "a) …", "2. …") continues the line before it unless that line
+    ended its sentence, so the wrapped lines of one task are not read as several tasks."""
+    out: list[str] = []
+    for line in cell.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if out and not _LIST_START.match(line) and not out[-1].rstrip("*_ ").endswith(_SENTENCE_END):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _cell_rows(segs: list[_Seg], j: int, n: int, num_col: int | None) -> tuple[list[list[_Seg]], int]:
@@ -341,6 +368,59 @@ def _cell_rows(segs: list[_Seg], j: int, n: int, num_col: int | None) -> tuple[l
     return rows, j
 
 
+def _row_marks(segs: list[_Seg], k: int, n: int, first_lines: list[tuple[int, str]]) -> bool:
+    """Whether each row is opened and closed by its own lone "|" ("| ¶ STT ¶ | ¶ … ¶ | ¶ | ¶ 1 ¶ |"):
+    the converter of a web page's HTML table writes a row's two pipes, so an empty segment (the
+    mark) stands between rows. Seen when the header's first name opens right after a pipe and
+    an empty segment follows its last one."""
+    return (
+        k > 0
+        and segs[k - 1].end == "pipe"
+        and segs[k].lines == first_lines
+        and k + n < len(segs)
+        and not segs[k + n].lines
+        and segs[k + n].end == "pipe"
+    )
+
+
+def _marked_next(segs: list[_Seg], k: int, header: tuple[list[str], list[tuple[int, str]]]) -> bool:
+    """The header read from segment k is not marked but one read from k + 1 is: the lone "|"
+    after segment k opens the table, so k's last line ("PHỤ LỤC NHIỆM VỤ") is the text before it."""
+    if _row_marks(segs, k, len(header[0]), header[1]) or k + 1 >= len(segs):
+        return False
+    nxt = _cell_header(segs, k + 1)
+    return nxt is not None and _row_marks(segs, k + 1, len(nxt[0]), nxt[1])
+
+
+def _is_num(seg: _Seg) -> bool:
+    return is_row_number(seg.text.strip("*_ "))
+
+
+def _marked_rows(segs: list[_Seg], j: int, n: int) -> tuple[list[list[_Seg]], int]:
+    """Rows between marks (see ``_row_marks``). An empty segment is an empty cell too: it is the
+    mark when the row has its n cells, or when a row number follows it (a row of merged cells,
+    such as a group heading "I | NHÓM GIẢI PHÁP …", is shorter than the header)."""
+    rows: list[list[_Seg]] = []
+    cur: list[_Seg] = []
+    j += 1  # the mark closing the header row
+    while j < len(segs):
+        seg = segs[j]
+        if not seg.lines and cur and (len(cur) >= n or (j + 1 < len(segs) and _is_num(segs[j + 1]))):
+            rows.append(cur)
+            cur = []
+            j += 1
+            continue
+        if len(cur) >= n or len(seg.lines) > _MAX_CELL_LINES or seg.end != "pipe":
+            break  # a full row not followed by a mark, or text after the table: it ended
+        cur.append(seg)
+        j += 1
+    if cur and len(cur) >= n:
+        rows.append(cur)
+    elif cur:
+        j -= len(cur)  # an unfinished row is the text after the table
+    return rows, j
+
+
 def _follows(a: str, b: str) -> bool:
     """``b`` is the row number right after ``a``: 2 after 1, 1.3 after 1.2, 2 after 1.4, II after I, b after a."""
     a, b = a.strip().rstrip(".)"), b.strip().rstrip(".)")
@@ -356,17 +436,20 @@ def _follows(a: str, b: str) -> bool:
     return len(a) == len(b) == 1 and a.isalpha() and ord(b) == ord(a) + 1
 
 
-def _aligned(rows: list[list[_Seg]], n: int, roles: dict[int, str], segs: list[_Seg], stop: int) -> bool:
+def _aligned(
+    rows: list[list[_Seg]], n: int, roles: dict[int, str], segs: list[_Seg], stop: int, short_ok: bool = False
+) -> bool:
     """Every row has its n cells, its content, an STT that is a row number (or empty), and
-    no row number waits in the cells right after the table (the rows went out of step)."""
+    no row number waits in the cells right after the table (the rows went out of step). With
+    row marks a row may be shorter: its merged cells are the first ones."""
     content = next(i for i, r in roles.items() if r == "content")
     num = next((i for i, r in roles.items() if r == "num"), None)
     for row in rows:
-        if len(row) != n:
+        if len(row) > n or (len(row) < n and not short_ok):
             return False
         if content >= len(row) or not row[content].text:
             return False
-        if num is not None and num < len(row) and row[num].text and not is_row_number(row[num].text):
+        if num is not None and num < len(row) and row[num].text and not _is_num(row[num]):
             return False
     after = segs[stop : stop + 2 * len(roles)]
     return not any(is_row_number(s.text) and s.end == "pipe" for s in after)
