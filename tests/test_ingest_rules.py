@@ -360,3 +360,18 @@ def test_find_units_in_text():
         "Ủy ban nhân dân huyện Cao Lãnh",
         "Sở Kế hoạch và Đầu tư",
     ]
+
+
+def test_a_unit_name_broken_at_the_end_of_its_heading_line_is_read_whole():
+    # a web page's text export hard-wraps "3. Đề nghị Ủy ban Mặt trận ¶ Tổ quốc Việt Nam tỉnh …"
+    d = parse(
+        "IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Tư pháp\n\n- Là cơ quan thường trực, theo dõi việc thực hiện.\n\n"
+        "2. Đề nghị Ủy ban Mặt trận\n\nTổ quốc Việt Nam tỉnh vận động Nhân dân tham gia thực hiện Kế hoạch.\n"
+    )
+    got = {p.section[-1]: (p.lead, p.requested) for p in d.passages if p.kind == "article"}
+    # the bullet under "1. Sở Tư pháp" is a task, not the rest of the unit's name
+    assert got["1. Sở Tư pháp"] == (("Sở Tư pháp",), ())
+    assert got["2. Đề nghị Ủy ban Mặt trận"] == (
+        ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",),
+        ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",),
+    )

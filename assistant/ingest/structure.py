@@ -43,7 +43,7 @@ from .patterns import (
     roman_value,
 )
 from .roles import Units, opening_units
-from .units import parse_unit_list
+from .units import find_units, parse_unit_list
 
 __all__ = ["Node", "Table", "build_tree", "closing_line", "SHORT_LABEL"]
 
@@ -286,6 +286,31 @@ def _lead_in(node: Node, text: str, province: str | None) -> None:
         node.heading_units = Units(list(op.units), [], list(op.units) if op.requested else [])
 
 
+_ITEM_START = re.compile(r"^(?:[a-zđ]|\d{1,2}(?:\.\d{1,2})*)[.)]\s")
+
+
+def _cut_name(node: Node, text: str, province: str | None) -> None:
+    """A heading line broken inside its unit's name ("3. Đề nghị Ủy ban Mặt trận" ¶ "Tổ quốc Việt
+    Nam tỉnh và …"): web-page exports hard-wrap lines at a fixed width, so the last unit read from
+    the heading alone is cut short; the name read across the break replaces it."""
+    units = node.heading_units
+    if units is None or not units.lead or len(node.items) != 1 or node.head is None:
+        return
+    head = node.head_text.strip().rstrip("*_ ")
+    more = text.split("\n", 1)[0].strip("*_ ")
+    if not head or head[-1] in ".:;!?)" or not more[:1].isalpha() or _ITEM_START.match(more):
+        return  # the heading ended its sentence, or the next block is an item of its own
+    old = find_units(head, province)
+    new = find_units(head + " " + more, province)
+    if not old or len(new) < len(old) or new[: len(old) - 1] != old[:-1]:
+        return
+    cut, whole = old[-1], new[len(old) - 1]
+    if cut not in units.lead or whole == cut or not fold(whole).startswith(fold(cut) + " "):
+        return
+    units.lead = [whole if u == cut else u for u in units.lead]
+    units.requested = [whole if u == cut else u for u in units.requested]
+
+
 def closing_line(text: str, province: str | None) -> Units | None:
     """The units a closing line names ("Đơn vị chủ trì: Sở Y tế", "- Phối hợp: …"), or None."""
     u = UNIT_LINE.match(text.strip())
@@ -439,6 +464,7 @@ def build_tree(body: list[Block], province: str | None, caption: str | None = No
             continue
         if is_closing_paragraph(t) and len(stack) > 1:
             del stack[1:]
+        _cut_name(stack[-1], t, province)
         _lead_in(stack[-1], t, province)
         stack[-1].items.append(b)
     if rows:
