@@ -321,3 +321,33 @@ def test_rows_marked_by_their_own_pipes_with_group_rows_and_wrapped_cells():
             ["Sở Nội vụ"],
         ),
     ]
+
+
+def test_a_marked_table_without_task_columns_gives_one_labelled_row_each():
+    # a scoring table: no task or unit column, but its marks say where each row ends
+    body = (
+        "PHỤ LỤC\n\nThang điểm thi đua\n\n"
+        + _marked(
+            [
+                ["**STT**", "**TIÊU CHÍ THI ĐUA**", "**ĐIỂM CHUẨN**", "**HƯỚNG DẪN CHẤM ĐIỂM**"],
+                ["**I**", "**NHÓM XÃ, PHƯỜNG**", "**115**", ""],
+                [
+                    "1",
+                    "Tỷ lệ người hưởng trợ cấp\nđược tuyên truyền",
+                    "**20**",
+                    "- Có kế hoạch tuyên truyền.",
+                ],
+                ["2", "Tỷ lệ người mở mới tài khoản", "**30**", "- Theo báo cáo của xã."],
+            ]
+        )
+        + "\nNơi nhận:\n- Lưu: VT.\n"
+    )
+    doc = parse_bytes("kh.txt", (HEAD + body).encode())
+    rows = [p.text for p in doc.passages if p.kind == "table_row"]
+    assert rows == [
+        "STT: I | TIÊU CHÍ THI ĐUA: NHÓM XÃ, PHƯỜNG | ĐIỂM CHUẨN: 115",
+        "STT: 1 | TIÊU CHÍ THI ĐUA: Tỷ lệ người hưởng trợ cấp được tuyên truyền | ĐIỂM CHUẨN: 20"
+        " | HƯỚNG DẪN CHẤM ĐIỂM: - Có kế hoạch tuyên truyền.",
+        "STT: 2 | TIÊU CHÍ THI ĐUA: Tỷ lệ người mở mới tài khoản | ĐIỂM CHUẨN: 30"
+        " | HƯỚNG DẪN CHẤM ĐIỂM: - Theo báo cáo của xã.",
+    ]

@@ -292,7 +292,7 @@ def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], 
     is a header too, although no task is assigned in that table: its names label the cells.
     """
     header = next((i for i, b in enumerate(rows[:3]) if is_header_row(b)), None)
-    if header is None and rows and len(rows) > 1 and is_label_row(rows[0].cells):
+    if header is None and rows and len(rows) > 1 and (is_label_row(rows[0].cells) or _bold_names(rows[0])):
         header = 0
     roles = header_roles(rows[header].cells) if header is not None else {}
     names = list(rows[header].cells) if header is not None else []
@@ -374,6 +374,17 @@ def is_column_numbers(cells) -> bool:
         return False
     values = [int(m.group(1)) for m in nums if m]
     return values == list(range(values[0], values[0] + len(values))) and values[0] <= 1
+
+
+def _bold_names(b: Block) -> bool:
+    """A first row set in bold, of short names and no values: a header whatever its names
+    ("Tiêu chí thi đua | Điểm chuẩn | Hướng dẫn chấm điểm"); official tables bold their header."""
+    filled = [c.strip() for c in b.cells if c.strip()]
+    return (
+        b.bold
+        and len(filled) >= 3
+        and not any(len(c) > 60 or re.fullmatch(r"[\d.,/%()\s]+", c) for c in filled)
+    )
 
 
 def is_label_row(cells) -> bool:

@@ -8,7 +8,7 @@ uses it so the rest of the pipeline sees the same table rows as from a DOCX.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..records import Block
 from .inline import inline_to_text
@@ -219,11 +219,50 @@ def _cell_per_line(lines: list[tuple[int, str]], found: dict[int, Block | None])
     k = 0
     while k < len(segs):
         header = _cell_header(segs, k)
-        if header is None or _marked_next(segs, k, header):
+        if header is None:
+            k = _read_plain_marked(segs, k, found)
+            continue
+        if _marked_next(segs, k, header):
             k += 1
             continue
         names, first_lines = header
         k = _read_cell_table(segs, k, names, first_lines, found)
+
+
+def _read_plain_marked(segs: list[_Seg], k: int, found: dict[int, Block | None]) -> int:
+    """A table with row marks whose header names no task column ("STT | Tiêu chí thi đua | Điểm
+    chuẩn | Hướng dẫn chấm điểm", a budget or a monitoring table): the marks say where each row
+    ends, so its rows are read with the header's names as labels, not left as one block of text.
+    Returns the index of the next segment to look at."""
+    names: list[_Seg] = []
+    j = k
+    while j < len(segs) and segs[j].lines and segs[j].end == "pipe" and len(segs[j].text) <= 80:
+        names.append(segs[j])
+        j += 1
+    n = len(names)
+    if not (
+        k > 0
+        and segs[k - 1].end == "pipe"
+        and n >= 3
+        and j < len(segs)
+        and not segs[j].lines
+        and segs[j].end == "pipe"
+    ):
+        return k + 1
+    rows, stop = _marked_rows(segs, j, n, wider=True)
+    if len(rows) < 2:
+        return k + 1
+    head_lines = _row_lines(names)
+    head = row_block([x.text for x in names], *_span(head_lines))
+    if head is not None:
+        # the converter wraps a header's cells in emphasis ("**STT**"): the tables step reads it so
+        head = replace(head, bold=all(re.fullmatch(r"\*\*[^*]+\*\*", x.text.strip()) for x in names))
+    _emit(found, head_lines, head)
+    for row in rows:
+        lines = _row_lines(row)
+        if lines:
+            _emit(found, lines, row_block([x.text for x in row] + [""] * (n - len(row)), *_span(lines)))
+    return stop
 
 
 def _is_name(text: str) -> bool:
@@ -396,10 +435,12 @@ def _is_num(seg: _Seg) -> bool:
     return is_row_number(seg.text.strip("*_ "))
 
 
-def _marked_rows(segs: list[_Seg], j: int, n: int) -> tuple[list[list[_Seg]], int]:
+def _marked_rows(segs: list[_Seg], j: int, n: int, wider: bool = False) -> tuple[list[list[_Seg]], int]:
     """Rows between marks (see ``_row_marks``). An empty segment is an empty cell too: it is the
     mark when the row has its n cells, or when a row number follows it (a row of merged cells,
-    such as a group heading "I | NHÓM GIẢI PHÁP …", is shorter than the header)."""
+    such as a group heading "I | NHÓM GIẢI PHÁP …", is shorter than the header). ``wider``: rows
+    may have more cells than the header (a header cell spanning two columns of a second header
+    row, "Vị trí lấy mẫu" over "X | Y"), up to twice as many."""
     rows: list[list[_Seg]] = []
     cur: list[_Seg] = []
     j += 1  # the mark closing the header row
@@ -410,7 +451,7 @@ def _marked_rows(segs: list[_Seg], j: int, n: int) -> tuple[list[list[_Seg]], in
             cur = []
             j += 1
             continue
-        if len(cur) >= n or len(seg.lines) > _MAX_CELL_LINES or seg.end != "pipe":
+        if (len(cur) >= (2 * n if wider else n)) or len(seg.lines) > _MAX_CELL_LINES or seg.end != "pipe":
             break  # a full row not followed by a mark, or text after the table: it ended
         cur.append(seg)
         j += 1
