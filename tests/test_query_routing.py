@@ -270,6 +270,28 @@ def test_a_number_with_its_leading_zero_after_the_subject_names_that_plan():
     assert "doc" not in q.filters and q.missing is None
 
 
+def test_a_one_word_party_of_a_loaded_plan_is_not_read_as_a_unit_in_a_question():
+    from assistant.query import Catalog, parse_question
+    from assistant.records import DocMeta, Passage
+
+    docs = {"a.md": DocMeta(doc="a.md", number="552/KH-UBND", doc_type="Kế hoạch", province="Đồng Tháp")}
+    rows = [
+        Passage(
+            "a:1",
+            "a.md",
+            "table_row",
+            "Đào tạo nhân lực.",
+            lead=("Sở Khoa học và Công nghệ",),
+            partners=("Viện", "Trường"),
+        ),
+    ]
+    cat = Catalog.build(docs, rows)
+    # "Viện, Trường" in a partner cell are kinds of bodies: "truong" in "moi truong" is no unit
+    q = parse_question("cac xa nao duoc giao nhiem vu bao ve moi truong bien", cat)
+    assert q.units == []
+    assert parse_question("So Khoa hoc va Cong nghe phai lam gi", cat).units == ["Sở Khoa học và Công nghệ"]
+
+
 # --- conversation ---------------------------------------------------------------------------
 def test_who_signed_with_no_plan_named_answers_for_each_plan(assistant):
     for q in ("Ai ký?", "Kế hoạch đó do ai ký?"):

@@ -94,6 +94,10 @@ class Catalog:
             if p.district:
                 cat.districts.setdefault(fold(p.district), p.district)
             for u in (*p.lead, *p.partners, *p.requested):
+                if len(u.split()) < 2:
+                    # a one-word party ("Viện, Trường" in a partner cell) is a kind of body, not a
+                    # named unit; matched in a question it would be read inside "môi trường"
+                    continue
                 cat.units.setdefault(fold(u), u)
                 cat.unit_forms.setdefault(fold(u), set()).add(match_key(u))
         for canon, names in (aliases or {}).items():
