@@ -16,7 +16,15 @@ import re
 
 from assistant.query.catalog import Catalog
 from assistant.query.model import FactKind, Query
-from assistant.query.rules import PLAN_WORD, asks_destination, courtesy_spans, intent_of, is_catalogue, section_of, team_role_of
+from assistant.query.rules import (
+    PLAN_WORD,
+    asks_destination,
+    courtesy_spans,
+    intent_of,
+    is_catalogue,
+    section_of,
+    team_role_of,
+)
 from assistant.records import DocMeta
 from assistant.textnorm import fold, nfc
 from assistant.vocab.abbreviations import expand_abbreviations
