@@ -131,6 +131,11 @@ def test_where_a_proposal_is_sent_asks_the_receiving_office_not_the_senders_task
     assert q.intent == Intent.FACT and q.units == []
 
 
+def test_the_plan_s_own_recipients_stay_a_header_card_fact():
+    q = parse_question("Kế hoạch 0204/KH-UBND của Cà Mau được gửi tới cơ quan nào?")
+    assert q.intent == Intent.FACT and q.fact == FactKind.RECIPIENT
+
+
 # --- evidence helpers ----------------------------------------------------------------------
 def test_a_label_line_takes_the_content_under_it():
     text = "- Giai đoạn 48-72 giờ:\nTổ chức bếp ăn cộng đồng.\n- Giai đoạn sau 72 giờ:\nHỗ trợ tấm lợp."

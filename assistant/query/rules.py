@@ -253,8 +253,9 @@ _DESTINATION = re.compile(
 
 
 def asks_destination(folded: str) -> bool:
-    """Whether the question asks where a proposal or report is sent (``_DESTINATION``)."""
-    return bool(_DESTINATION.search(folded))
+    """Whether the question asks where a proposal or report is sent (``_DESTINATION``); "kế
+    hoạch được gửi tới cơ quan nào" asks the plan's own recipients (the header card) instead."""
+    return bool(_DESTINATION.search(folded)) and _fact_kind(folded) is None
 
 
 def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, str | None]:  # noqa: C901
@@ -262,7 +263,7 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
     if team_role_of(f) is not None and not several:
         return "fact", "member", None
     fact = _fact_kind(f)
-    if _DESTINATION.search(f) and not several and fact in (None, "recipient"):
+    if not several and asks_destination(f):
         return "fact", None, None
     # "từ số thứ tự nào đến số nào": "số" (a number) folds like "sở" (a department)
     who = bool(_WHO.search(_ORDINAL.sub(" ", f)))
