@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer.absence import Vocabulary
-from assistant.answer.evidence import Idf, best_segment, coverage, verbatim_quote
+from assistant.answer.evidence import Idf, best_segment, coverage, verbatim_quote, with_content
 from assistant.query.model import Query
 from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Hit, Passage
 from assistant.settings import Settings
@@ -206,7 +206,8 @@ def quote_for(p: Passage, query: Query, idf: Idf | None, pattern: re.Pattern | N
         inner = best_segment(rest, query.terms, idf=idf, pattern=pattern)
         if inner and rest[inner[0] : inner[1]].strip():
             return rest[inner[0] : inner[1]]
-    return seg
+    a, b = with_content(p.text, span)
+    return p.text[a:b]
 
 
 def refusal(

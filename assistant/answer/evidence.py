@@ -17,6 +17,8 @@ __all__ = [
     "coverage",
     "segments",
     "best_segment",
+    "with_content",
+    "list_lead_in",
     "verbatim_quote",
     "shorten",
 ]
@@ -82,6 +84,29 @@ def segments(text: str) -> list[tuple[int, int]]:
         if b - a >= 2:
             out.append((a, b))
     return out
+
+
+def with_content(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` extended by the segment after it when it is a label ending in a colon: plans
+    write "- Giai đoạn 48-72 giờ:" on a line and its content on the next, and the label alone
+    says nothing of what is done."""
+    a, b = span
+    if not text[a:b].rstrip().endswith(":"):
+        return span
+    nxt = next(((x, y) for x, y in segments(text) if x >= b), None)
+    return (a, nxt[1]) if nxt else span
+
+
+def list_lead_in(text: str, a: int) -> str:
+    """The lead-in of the inline list a segment starting at ``a`` belongs to, or "": plans run
+    their targets in one sentence ("… cụ thể: Phấn đấu tổng tỷ suất sinh đạt 2,1; tỷ lệ người từ
+    65 tuổi trở lên đạt khoảng 12%; …"), and every item after the first is governed by the words
+    before the colon, which only the first item's segment holds."""
+    start = max(text.rfind("\n", 0, a), text.rfind(". ", 0, a)) + 1
+    colon = text.rfind(":", start, a)
+    if colon < 0 or ";" not in text[colon:a]:
+        return ""
+    return text[start : colon + 1].strip()
 
 
 def best_segment(

@@ -22,7 +22,7 @@ from assistant.answer.common import (
     refusal,
     relevance,
 )
-from assistant.answer.evidence import Idf, coverage, segments, shorten
+from assistant.answer.evidence import Idf, coverage, list_lead_in, segments, shorten
 from assistant.answer.meta import (
     YEAR,
     about_plan,
@@ -415,20 +415,23 @@ def best_fact_segment(
             judged = f"{label}\n{seg}" if label else seg
             if rule.require is not None and not rule.require(judged):
                 continue
-            s = coverage(query.terms, judged, idf) + 0.6 * r + bonus
+            # an item of an inline list is read with the list's lead-in ("Phấn đấu … cụ thể:")
+            lead = list_lead_in(p.text, a)
+            scored = f"{lead} {judged}" if lead else judged
+            s = coverage(query.terms, scored, idf) + 0.6 * r + bonus
             for u in to_unit:
                 fs = fold(seg)
                 if re.search(rf"\b(ve|gui|len|toi|den|cho) {re.escape(u)}", fs):
                     s += 0.3
                 elif fs.lstrip(" -+•*").startswith(u):
                     s -= 0.3
-            if rule.prefer is not None and rule.prefer(judged):
+            if rule.prefer is not None and rule.prefer(scored):
                 s += 0.35
             if asked_pairs:
                 # of two sentences on the topic, the one that says it as asked: "nếu … không cân
                 # đối được kinh phí" is "Trường hợp không cân đối được kinh phí …", whose words
                 # retrieval drops ("không", "được") still stand in pairs with the topic's
-                s += 0.1 * len(asked_pairs & _word_pairs(fold(judged))) / len(asked_pairs)
+                s += 0.1 * len(asked_pairs & _word_pairs(fold(scored))) / len(asked_pairs)
             if label and asked_label and asked_label in fold(label):
                 s += 0.35  # the label names what was asked ("Chủ đề" asked, "a) Chủ đề …" above)
             if best is None or s > best[0] + 1e-9:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label
 from assistant.answer.evidence import coverage, segments
 from assistant.query.model import FactKind, Query
+from assistant.query.rules import PERSON_ASK
 from assistant.records import Answer, Citation, DocMeta, Passage
 
 __all__ = [
@@ -245,7 +246,7 @@ def _names_no_other_document(query: Query) -> bool:
 # the slots of the header card a question may ask together ("ban hành ngày nào, ai ký", "do ai
 # ký, ngày nào", "ban hành ngày nào, về việc gì"): số, ngày, trích yếu and the signature are the
 # parts of the card (Decree 30/2020, Appendix I)
-_ASK_SIGNER = re.compile(r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten)\b")
+_ASK_SIGNER = re.compile(rf"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|{PERSON_ASK} ky)\b")
 _ASK_ISSUE_DATE = re.compile(
     r"\b(ban hanh (vao )?(ngay|thoi gian|luc) nao|ngay ban hanh|ban hanh khi nao|ky (vao )?ngay nao|ngay ky)\b"
 )

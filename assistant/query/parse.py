@@ -16,7 +16,15 @@ import re
 
 from assistant.query.catalog import Catalog
 from assistant.query.model import FactKind, Query
-from assistant.query.rules import PLAN_WORD, courtesy_spans, intent_of, is_catalogue, section_of, team_role_of
+from assistant.query.rules import (
+    PLAN_WORD,
+    asks_destination,
+    courtesy_spans,
+    intent_of,
+    is_catalogue,
+    section_of,
+    team_role_of,
+)
 from assistant.records import DocMeta
 from assistant.textnorm import fold, nfc
 from assistant.vocab.abbreviations import expand_abbreviations
@@ -30,7 +38,7 @@ from assistant.vocab.documents import (
     spell_out_kinds,
     years_named,
 )
-from assistant.vocab.places import PLACE_MARKER, merged_into, province_names, province_of_alias
+from assistant.vocab.places import PLACE_MARKER, merged_into, place_key, province_names, province_of_alias
 from assistant.vocab.places import locality_of as issuer_locality
 from assistant.vocab.tokens import content_terms, syllables
 
@@ -247,10 +255,23 @@ _AUTHOR = re.compile(
 )
 
 
+def _issuer_key(name: str) -> str:
+    """An issuing authority compared by its place: the header writes it in full ("ỦY BAN NHÂN DÂN
+    THÀNH PHỐ HỒ CHÍ MINH"), a question in its short forms ("UBND TP HCM"); both are one body."""
+    f = " ".join(fold(name).split())
+    m = re.match(r"(uy ban nhan dan|ubnd)\s+(.+)$", f)
+    if not m:
+        return f
+    place = m.group(2)
+    province = province_of_alias().get(place) or province_of_alias().get(place_key(place))
+    return "uy ban nhan dan " + place_key(province or place)
+
+
 def _drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]:
     """ "UBND xã X đề nghị Sở Y hỗ trợ gì?": the plan's issuer is the speaker, Sở Y the subject;
     "Kế hoạch 0130 của UBND tỉnh … ban hành ngày nào": the issuer only names the plan's author."""
-    rest = [u for u in units if fold(u) not in cat.issuers]
+    issuers = {_issuer_key(i) for i in cat.issuers}
+    rest = [u for u in units if fold(u) not in cat.issuers and _issuer_key(u) not in issuers]
     if not rest and units and _AUTHOR.search(folded):
         return []
     return rest if rest else units
@@ -295,6 +316,8 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     courtesy = courtesy_spans(folded)
     spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered] + courtesy
     rest = spell_out_kinds(strip_spans(folded, spans))
+    if asks_destination(rest):
+        units = []  # the units named send the proposal; the office receiving it is asked
     intent, fact, role = intent_of(rest, units, len(mentions) >= 2)
     named = {d for _, _, key, canon in found_places for d in cat.docs_of_place(key, canon)} | set(docs)
     query = Query(

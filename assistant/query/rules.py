@@ -13,6 +13,8 @@ from assistant.query.model import FactKind, Intent, Role, SectionKind, TeamRole
 
 __all__ = [
     "NOT_SIGN",
+    "PERSON_ASK",
+    "asks_destination",
     "courtesy_spans",
     "PLAN_WORD",
     "team_role_of",
@@ -60,8 +62,12 @@ def courtesy_spans(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
+# the person asked for by rank, as officials speak of one another: "đồng chí nào", "lãnh đạo nào",
+# "ông/bà nào", "vị nào" stand for "ai" ("Văn bản … do đồng chí nào ký?")
+PERSON_ASK = r"(ai|nguoi nao|dong chi nao|lanh dao nao|ong nao|ba nao|vi nao)"
 _SIGNER = re.compile(
-    r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|chu ky|ky ban hanh|ky ke hoach|ky quyet dinh|ky van ban)\b"
+    r"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|chu ky|ky ban hanh|ky ke hoach|ky quyet dinh|ky van ban|"
+    r"(dong chi|lanh dao|ong|ba|vi) nao ky)\b"
 )
 # "ký"/"kỳ"/"kỷ" all fold to "ky": these words are not someone signing the plan
 NOT_SIGN = re.compile(
@@ -154,7 +160,7 @@ _LIST = re.compile(
 def _fact_kind(f: str) -> str | None:
     loose_sign = (
         re.search(r"\bky\b", NOT_SIGN.sub(" ", f))
-        and re.search(r"\b(ai|nguoi nao)\b", f)
+        and re.search(rf"\b{PERSON_ASK}\b", f)
         and not _LEAD.search(f)
     )  # "ai chủ trì … ký kết …" asks who leads
     if _SIGNER.search(NOT_SIGN.sub(" ", f)) or loose_sign:
@@ -238,11 +244,27 @@ def team_role_of(folded: str) -> TeamRole | None:
     return TeamRole(m.group(1))
 
 
+# "các sở gửi đề xuất về đâu", "vướng mắc phản ánh về cơ quan nào": the office that receives a
+# proposal or report (plans write "đề xuất gửi Sở Xây dựng tổng hợp", "phản ánh về Sở …"); the
+# units the question names are the senders, whose own tasks are not asked
+_DESTINATION = re.compile(
+    r"\b(gui|de xuat|bao cao|phan anh|kien nghi)\b.*\b(ve|len|toi|den|cho) (dau|noi nao|co quan nao|don vi nao)\b"
+)
+
+
+def asks_destination(folded: str) -> bool:
+    """Whether the question asks where a proposal or report is sent (``_DESTINATION``); "kế
+    hoạch được gửi tới cơ quan nào" asks the plan's own recipients (the header card) instead."""
+    return bool(_DESTINATION.search(folded)) and _fact_kind(folded) is None
+
+
 def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, str | None]:  # noqa: C901
     """(intent, fact kind, unit role) from the folded question (places and numbers blanked out)."""
     if team_role_of(f) is not None and not several:
         return "fact", "member", None
     fact = _fact_kind(f)
+    if not several and asks_destination(f):
+        return "fact", None, None
     # "từ số thứ tự nào đến số nào": "số" (a number) folds like "sở" (a department)
     who = bool(_WHO.search(_ORDINAL.sub(" ", f)))
     if (
