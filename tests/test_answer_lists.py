@@ -347,7 +347,10 @@ def test_words_of_the_plans_title_do_not_name_one_of_its_parts(cat, idf):
     groups = [
         ("1. Về dữ liệu", "1. Về dữ liệu\na) Nhiệm vụ: Rà soát, chuẩn hóa cơ sở dữ liệu của đơn vị."),
         ("2. Về các nền tảng số", "2. Về các nền tảng số\na) Nhiệm vụ: Sử dụng các nền tảng số quốc gia."),
-        ("3. Về đảm bảo an toàn thông tin", "3. Về đảm bảo an toàn thông tin\na) Nhiệm vụ: Bảo đảm an ninh mạng."),
+        (
+            "3. Về đảm bảo an toàn thông tin",
+            "3. Về đảm bảo an toàn thông tin\na) Nhiệm vụ: Bảo đảm an ninh mạng.",
+        ),
         ("4. Về nguồn lực", "4. Về nguồn lực\na) Nhiệm vụ: Lập dự toán kinh phí thực hiện."),
     ]
     ps = [

@@ -37,9 +37,7 @@ STRATEGY = _block(
     "1.1. Xây dựng các Chiến lược",
     "a) Nhiệm vụ: Tham mưu UBND\nThành phố rà soát, hoàn thiện Chiến lược dữ liệu thành\nphố đến năm 2030.",
 )
-ARCHITECT = _block(
-    "2", "4.2. Nguồn nhân lực", "a) Nhiệm vụ: Lựa chọn kiến trúc\nsư trưởng về Chuyển đổi số."
-)
+ARCHITECT = _block("2", "4.2. Nguồn nhân lực", "a) Nhiệm vụ: Lựa chọn kiến trúc\nsư trưởng về Chuyển đổi số.")
 TRAINING = _block(
     "3",
     "4.3. Về công tác đào tạo",
