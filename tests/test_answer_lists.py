@@ -330,3 +330,40 @@ def test_a_labelled_item_of_a_list_is_not_a_sentence_answer(cat, idf):
         id="l-media-2", doc="l.md", kind="article", section=item.section, text=item.text.replace(":", ",")
     )
     assert _named_in_a_sentence(AnswerContext(q, ev(plain), DOCS, idf), 0.0) is not None
+
+
+def test_words_of_the_plans_title_do_not_name_one_of_its_parts(cat, idf):
+    """ "Kế hoạch về tạo lập dữ liệu gồm những nhóm nhiệm vụ nào": "dữ liệu" names the plan by its
+    subject (its title), not the group "1. Về dữ liệu": every group of "II. NHIỆM VỤ" is listed."""
+    docs = {
+        "h.md": DocMeta(
+            doc="h.md",
+            number="308/KH-UBND",
+            doc_type="Kế hoạch",
+            province="Tỉnh H",
+            title="Triển khai Nghị quyết về thúc đẩy tạo lập dữ liệu phục vụ chuyển đổi số toàn diện",
+        )
+    }
+    groups = [
+        ("1. Về dữ liệu", "1. Về dữ liệu\na) Nhiệm vụ: Rà soát, chuẩn hóa cơ sở dữ liệu của đơn vị."),
+        ("2. Về các nền tảng số", "2. Về các nền tảng số\na) Nhiệm vụ: Sử dụng các nền tảng số quốc gia."),
+        (
+            "3. Về đảm bảo an toàn thông tin",
+            "3. Về đảm bảo an toàn thông tin\na) Nhiệm vụ: Bảo đảm an ninh mạng.",
+        ),
+        ("4. Về nguồn lực", "4. Về nguồn lực\na) Nhiệm vụ: Lập dự toán kinh phí thực hiện."),
+    ]
+    ps = [
+        Passage(id=f"h-{i}", doc="h.md", kind="article", section=("II. NHIỆM VỤ", title), text=text)
+        for i, (title, text) in enumerate(groups)
+    ]
+    q = parse_question("Kế hoạch 308 về tạo lập dữ liệu gồm những nhóm nhiệm vụ nào?", cat)
+    evidence = Evidence(hits=hits(*ps), doc_passages={"h.md": ps})
+    ans = compose(q, evidence, docs, idf=idf)
+    assert ans.answer.splitlines() == [
+        "II. NHIỆM VỤ — Kế hoạch 308/KH-UBND (Tỉnh H):",
+        "• 1. Về dữ liệu [1]",
+        "• 2. Về các nền tảng số [2]",
+        "• 3. Về đảm bảo an toàn thông tin [3]",
+        "• 4. Về nguồn lực [4]",
+    ], ans.answer

@@ -151,7 +151,11 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
         return None, 0.0
     _, doc, prefix, hit, cov = best
     pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
-    asked = set(folded_tokens(query.folded or query.text))
+    # an official names the plan by its subject ("kế hoạch về tạo lập dữ liệu … gồm những nhóm
+    # nhiệm vụ nào"): words of the plan's title (trích yếu) identify the plan, they do not name
+    # one of its parts ("1. Về dữ liệu"), so they never pick a sub-heading
+    title = set(folded_tokens(docs[doc].title)) if doc in docs and docs[doc].title else set()
+    asked = set(folded_tokens(query.folded or query.text)) - title
     for _ in range(3):
         children = _children(pool, doc, prefix)
         # "Giám sát cấp xã theo những bước nào?": one sub-heading ("Cấp xã") is named by the

@@ -48,7 +48,7 @@ def _paragraphs(text: str, unit_terms: set[str]) -> list[str]:
     """
     out: list[str] = []
     # a list flattened into one line keeps its bullets: "… đầu tư. - Chủ trì, phối hợp …"
-    for raw in (x for line in text.split("\n") for x in _INLINE_BULLET.split(line)):
+    for raw in (x for line in _unwrapped(text) for x in _INLINE_BULLET.split(line)):
         para = raw.strip()
         words = [t for t in folded_tokens(para) if not _ENUM_TOKEN.fullmatch(t)]
         if not words or _is_heading(para):
@@ -63,6 +63,43 @@ def _paragraphs(text: str, unit_terms: set[str]) -> list[str]:
         if len(words) >= 3:
             out.append(para)
     return out
+
+
+# Every paragraph or item of a Vietnamese plan opens with its mark ("-", "+", "a)", "1.", "1.1.")
+# or a capital; plans copied from web pages are hard-wrapped, so a line that opens with none of
+# these after a line not closed by ".", ";" or ":" goes on with the same sentence
+# ("a) Nhiệm vụ: Tham mưu UBND" / "Thành phố phối hợp với Bộ Công an …").
+_ITEM_MARK = re.compile(r"^\s*(?:[-–+•*]|[a-zđ]\)|\d{1,3}(?:\.\d{1,3})*[.)]\s|[IVXLC]{1,6}\.\s)")
+_OPEN_LINE = re.compile(r"[^.;:!?]\s*$")
+WRAPPED_LINE = 60  # web pages wrap near 80 characters: a line this long was cut, not ended
+
+
+def _unwrapped(text: str) -> list[str]:
+    """The passage's lines with hard-wrapped continuations joined back to their sentence."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and line.strip() and _OPEN_LINE.search(out[-1]) and not _ITEM_MARK.match(line):
+            # a short line closed by nothing is a heading ("1. Sở Y tế") unless it has begun its
+            # sentence after a label ("a) Nhiệm vụ: Tham mưu UBND") or what follows is lower case
+            prev = out[-1].strip()
+            if line.lstrip()[:1].islower() or len(prev) >= WRAPPED_LINE or re.search(r":\s+\S", prev):
+                out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+                continue
+        out.append(line)
+    return out
+
+
+# "b) Cơ quan thực hiện: - Đơn vị chủ trì: Sở X" names who does the task written beside it in
+# "a) Nhiệm vụ: …" (the plan's Nhiệm vụ / Cơ quan thực hiện / Thời gian thực hiện triple): it
+# assigns, it is no task of its own
+_ASSIGNMENT = re.compile(
+    r"^(?:[a-z]\)\s*)?[-+]?\s*(?:co quan|don vi) (?:thuc hien|chu tri|phoi hop)\b|^(?:[a-z]\)\s*)?thoi gian thuc hien\b"
+)
+
+
+def _assigns_only(p: Passage) -> bool:
+    lines = [fold_(x).strip() for x in _unwrapped(p.text) if x.strip()]
+    return bool(lines) and all(_ASSIGNMENT.match(x) for x in lines)
 
 
 # An answer holds every task it found (issue 12: a list cut at two hid the rest). Up to SHOWN
@@ -98,6 +135,10 @@ def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
     by_doc: dict[str, list[tuple[Passage, str, float]]] = {}
     for r in sorted(picked, key=lambda r: -r[2]):
         by_doc.setdefault(r[0].doc, []).append(r)
+    for doc, items in by_doc.items():
+        # the assignment line of a task written beside it is left out: the task itself is listed
+        tasks = {p.section[:-1] for p, _, _ in items if not _assigns_only(p)}
+        by_doc[doc] = [r for r in items if not (_assigns_only(r[0]) and r[0].section[:-1] in tasks)]
     cites = Cites(docs)
     unit_terms = set(folded_tokens(unit))
     task_terms = [t for t in query.terms if t not in unit_terms and not t.isdigit()]
