@@ -167,6 +167,49 @@ def test_maxscore_cut_is_exact_on_random_postings(search_path):
     assert paired > 150  # the twins were read as pairs
 
 
+def test_the_lead_holds_the_m_best_candidates():
+    """``_leaders`` (the candidates scored in full first) picks by a sampled threshold over a large
+    candidate set: it holds the m best (any of those tied at the m-th), and at most 2m without ties."""
+    from assistant.indexing.postings import _leaders
+
+    rng = np.random.default_rng(3)
+    for size, m, levels in [
+        (100, 8, 0),
+        (10_000, 50, 0),
+        (300_000, 200, 0),
+        (300_000, 200, 7),
+        (50_000, 400, 40),
+    ]:
+        score = rng.random(size) * 30
+        if levels:  # near-duplicates: many exactly equal partial scores
+            score = np.round(score / 30 * levels)
+        idx = _leaders(score, m)
+        assert idx.size >= m and np.all(np.diff(idx) > 0)
+        kth = np.sort(score)[-m]
+        assert np.isin(np.flatnonzero(score > kth), idx).all() and (score[idx] >= kth).sum() >= m
+        if not levels:
+            assert idx.size <= 2 * m
+
+
+def test_lookup_reads_each_candidates_weight():
+    """A term's weight at sorted candidate positions, through a dense column, the postings
+    searched in the candidates (fewer postings) and the candidates searched in the postings."""
+    from assistant.indexing.postings import TermPostings, _lookup
+
+    rng = np.random.default_rng(5)
+    n = 5000
+    for df, n_cand, scale in [(40, 2000, 1.0), (3000, 100, 0.3), (3000, 3000, 2.0), (2500, 0, 1.0)]:
+        docs = np.sort(rng.choice(n, df, replace=False)).astype(np.int32)
+        w = rng.random(df).astype(np.float32) + 0.1
+        dense = np.zeros(n, dtype=np.float32)
+        dense[docs] = w
+        cand = np.sort(rng.choice(n, n_cand, replace=False)).astype(np.int64)
+        want = dense[cand].astype(np.float64) * scale
+        for col in (None, dense):
+            got = _lookup(TermPostings(docs, w, scale, scale * float(w.max()), col), cand)
+            assert got.dtype == np.float64 and np.array_equal(got, want)
+
+
 def test_inverted_index_round_trip_and_version(tmp_path):
     texts = ["Sở Tài chính bố trí kinh phí", "UBND huyện chỉ đạo", "UBND huyện bố trí kinh phí"]
     ix = LexicalIndex.build(lexical_tokens(t) for t in texts)

@@ -49,7 +49,6 @@ LOWER_BOUND_PROBES = 4  # passages fully scored per result wanted, to seed it
 DENSE_SHARE = 0.25  # a term in this share of the passages gets a dense column
 DENSE_MIN_DOCS = 4096  # below this many passages, binary search is as cheap
 SCAN_POSTINGS = 32_768  # at most this many postings in all: score every passage, no cut
-SEARCH_COST = 16  # one binary-search lookup costs about as much as this many sequential postings
 MANIFEST = "postings.json"
 ARRAYS = ("indptr", "docs", "weights")
 VOCAB = "vocab.json"
@@ -332,9 +331,16 @@ def top_k(
     else:
         acc = np.zeros(n, dtype=np.float64)
     read = 0
+    tmp: np.ndarray | None = None
     for t in essential:
         if t.column is not None:
-            acc += np.multiply(t.column, t.scale, dtype=np.float64)
+            # in place: a temporary of ``n`` float64 per common term costs as much as the add
+            if t.scale == 1.0:
+                np.add(acc, t.column, out=acc)
+            else:
+                tmp = np.empty(n, dtype=np.float64) if tmp is None else tmp
+                np.multiply(t.column, t.scale, out=tmp, dtype=np.float64)
+                np.add(acc, tmp, out=acc)
         read += t.docs.size
     # the candidates: passages of an essential term (the union, sorted), read from the postings
     # when they are few against the collection, else from the accumulator; a passage whose
@@ -356,31 +362,29 @@ def top_k(
         return _best(cand, acc[cand], k)
     # the most promising candidates first, scored in full: their k-th score is a tight bound
     m = min(cand.size, LOWER_BOUND_PROBES * k)
-    if m < cand.size:
-        lead = cand[np.argpartition(-acc[cand], m - 1)[:m]]
-        lead.sort()
-    else:
-        lead = cand
-    lead_score = acc[lead]  # a copy: the pass below may add whole postings to ``acc``
+    cand_s = acc[cand]
+    lead = cand[_leaders(cand_s, m)] if m < cand.size else cand
+    lead_score = acc[lead]
     for t in nonessential:
         _add_at(lead_score, lead, t)
     if m < k or m == cand.size:
         return _best(lead, lead_score, k)
-    theta = max(theta, float(np.partition(lead_score, m - k)[m - k]) * (1 - 1e-6))
+    theta = max(theta, float(np.partition(lead_score, lead.size - k)[lead.size - k]) * (1 - 1e-6))
     # every other candidate that could still reach it (its essential part plus every
     # non-essential bound) is scored the same way, the largest bound first; after each term a
     # candidate that cannot reach ``theta`` with the bounds still unread is dropped
-    is_lead = np.zeros(cand.size, dtype=bool)
-    is_lead[np.searchsorted(cand, lead)] = True  # ``lead`` is drawn from ``cand``, both ascending
-    rest_c = cand[~is_lead]
-    rest_c = rest_c[acc[rest_c] + rest >= theta]
+    # (the candidates and their partial scores side by side, compact: no scatter into ``acc``)
+    keep = cand_s + rest >= theta
+    keep[np.searchsorted(cand, lead)] = False  # ``lead`` is drawn from ``cand``, both ascending
+    rest_c, rest_s = cand[keep], cand_s[keep]
     for j in range(ne - 1, -1, -1):
         if not rest_c.size:
             break
-        _add_sorted_into(acc, rest_c, order[j])
+        rest_s += _lookup(order[j], rest_c)
         if j:
-            rest_c = rest_c[acc[rest_c] + float(bounds[j - 1]) >= theta]
-    return _best(np.concatenate([lead, rest_c]), np.concatenate([lead_score, acc[rest_c]]), k)
+            keep = rest_s + float(bounds[j - 1]) >= theta
+            rest_c, rest_s = rest_c[keep], rest_s[keep]
+    return _best(np.concatenate([lead, rest_c]), np.concatenate([lead_score, rest_s]), k)
 
 
 def _runs(sorted_docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -401,18 +405,45 @@ def _scan(terms: Sequence[TermPostings], n: int) -> np.ndarray:
     return acc
 
 
-def _add_sorted_into(acc: np.ndarray, cand: np.ndarray, t: TermPostings) -> None:
-    """Add term ``t`` to ``acc`` at the ascending positions ``cand``: its postings whole when they are
-    few against the candidates (a sequential pass), else the candidates binary-searched in them
-    (random reads, each about ``SEARCH_COST`` sequential postings' worth)."""
+def _lookup(t: TermPostings, cand: np.ndarray) -> np.ndarray:
+    """Term ``t``'s weight × scale (float64) of each passage at the ascending positions ``cand``, 0
+    where it is absent: one read per candidate in a dense column, else a binary search of the
+    shorter list in the longer (the postings in the candidates when they are fewer)."""
     if t.column is not None:
-        acc[cand] += np.multiply(t.column[cand], t.scale, dtype=np.float64)
-    elif t.docs.size < SEARCH_COST * cand.size:
-        acc[t.docs] += np.multiply(t.weights, t.scale, dtype=np.float64)
-    elif cand.size:
-        i = np.searchsorted(t.docs, cand)
-        hit = t.docs.take(i, mode="clip") == cand
-        acc[cand[hit]] += np.multiply(t.weights[i[hit]], t.scale, dtype=np.float64)
+        w = t.column[cand]
+        return w.astype(np.float64) if t.scale == 1.0 else np.multiply(w, t.scale, dtype=np.float64)
+    if t.docs.size < cand.size:
+        j = np.searchsorted(cand, t.docs)
+        np.minimum(j, cand.size - 1, out=j)
+        hit = cand[j] == t.docs
+        out = np.zeros(cand.size, dtype=np.float64)
+        out[j[hit]] = np.multiply(t.weights[hit], t.scale, dtype=np.float64)
+        return out
+    i = np.searchsorted(t.docs, cand)
+    hit = t.docs.take(i, mode="clip") == cand  # a position past the last posting: no hit
+    return np.multiply(np.where(hit, t.weights.take(i, mode="clip"), 0), t.scale, dtype=np.float64)
+
+
+def _leaders(score: np.ndarray, m: int) -> np.ndarray:
+    """Indexes, ascending, of about the ``m`` largest of ``score`` (at least ``m``, at most ``2m``
+    unless ties hold more): the top of a strided sample sets a threshold, so the selection runs
+    over what passes it, not over every candidate. Any set is correct for the caller (its full
+    scores only seed a bound; every other candidate is still checked), so "about" suffices."""
+    step = score.size // (32 * m)
+    if step >= 2:
+        sample = score[::step]
+        r = sample.size - max(1, 3 * m // (2 * step))  # the sample's rank of about the 1.5 m-th largest
+        thr = float(np.partition(sample, r)[r])
+        idx = np.flatnonzero(score >= thr)
+        if m <= idx.size <= 2 * m:
+            return idx
+        if idx.size > 2 * m:
+            sel = idx[np.argpartition(-score[idx], m - 1)[:m]]
+            sel.sort()
+            return sel
+    sel = np.argpartition(-score, m - 1)[:m]
+    sel.sort()
+    return sel
 
 
 def _lower_bound(terms: Sequence[TermPostings], k: int, mask: np.ndarray | None) -> float:
