@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 
 from ..records import Block
 from ..textnorm import fold
+from .inline import inline_to_text
 from .patterns import is_upper
 from .roles import Units, resolve, text_roles
 from .units import parse_unit_list
 
 __all__ = [
+    "row_block",
     "TaskRow",
     "Task",
     "read_table",
@@ -461,3 +463,16 @@ def _assign_units(row: TaskRow, province: str | None, has_roles: bool, content_n
             units = resolve(units, None, text_roles(text, province))
         # units come from the task as written; the passage text carries the row's other cells too
         row.tasks.append(Task(text, units, row_text(text, row, content_name)))
+
+
+def row_block(cells, start: int, end: int) -> Block | None:
+    cells = tuple(inline_to_text(c, keep_lines=True)[0] for c in cells)
+    if len(cells) < 2 or not any(cells):
+        return None
+    return Block(
+        " | ".join(c.replace("\n", " ") for c in cells if c),
+        kind="table_row",
+        cells=cells,
+        start=start,
+        end=end,
+    )

@@ -8,7 +8,8 @@ from ..records import Block
 from ..textnorm import nfc
 from .base import Loaded
 from .inline import inline_to_text
-from .text_tables import row_block, text_tables
+from .tables import row_block
+from .text_tables import text_tables
 
 __all__ = ["load_text"]
 
