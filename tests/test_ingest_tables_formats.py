@@ -351,3 +351,65 @@ def test_a_marked_table_without_task_columns_gives_one_labelled_row_each():
         "STT: 2 | TIÊU CHÍ THI ĐUA: Tỷ lệ người mở mới tài khoản | ĐIỂM CHUẨN: 30"
         " | HƯỚNG DẪN CHẤM ĐIỂM: - Theo báo cáo của xã.",
     ]
+
+
+def test_estimate_table_group_rows_keep_their_amount_under_thanh_tien_and_dash_items_are_rows():
+    # a budget estimate (dự toán) exported one cell per line: a group row's name spans the
+    # quantity columns (the export drops the span), its amount stays under "Thành tiền"; the TT
+    # column marks line items "-"; an item may leave a quantity cell empty before its figures
+    body = (
+        "PHỤ LỤC II\n\nDỰ TOÁN KINH PHÍ QUAN TRẮC\n\n*(Kèm theo Kế hoạch số 45/KH-UBND)*\n\n"
+        + _marked(
+            [
+                [
+                    "**TT**",
+                    "**Chỉ tiêu**",
+                    "**Tần\nsuất** *(đợt/tháng)*",
+                    "**Số\nđiểm**",
+                    "**Số đợt\nquan trắc/năm**",
+                    "**Đơn\ngiá** *(đồng)*",
+                    "**Thành\ntiền** *(đồng)*",
+                    "**Ghi\nchú**",
+                ],
+                ["**I**", "**Quan trắc môi trường\nnuôi trồng thủy sản**", "**1.364.329.243**", ""],
+                [
+                    "*-*",
+                    "*Nhiệt độ nước (Quan trắc ngoài\nhiện trường)*",
+                    "*2*",
+                    "*6*",
+                    "*18*",
+                    "*95.614*",
+                    "*10.326.312*",
+                    "*STT 6, PL 6*",
+                ],
+                [
+                    "*-*",
+                    "*Oxy hòa tan (DO)*",
+                    "",
+                    "*6*",
+                    "*18*",
+                    "*109.451*",
+                    "*11.820.708*",
+                    "*STT 12, PL 6*",
+                ],
+                ["**II**", "**Thuê dịch vụ tin nhắn**", "**50.000.000**", ""],
+            ]
+        )
+        + "\nNơi nhận:\n- Lưu: VT.\n"
+    )
+    doc = parse_bytes("kh.txt", (HEAD + body).encode())
+    assert [(p.section[-1], p.text) for p in doc.passages if p.kind == "table_row"] == [
+        ("I", "Chỉ tiêu: Quan trắc môi trường nuôi trồng thủy sản | Thành tiền (đồng): 1.364.329.243"),
+        (
+            "-",
+            "Chỉ tiêu: Nhiệt độ nước (Quan trắc ngoài hiện trường) | Tần suất (đợt/tháng): 2 | Số điểm: 6"
+            " | Số đợt quan trắc/năm: 18 | Đơn giá (đồng): 95.614 | Thành tiền (đồng): 10.326.312"
+            " | Ghi chú: STT 6, PL 6",
+        ),
+        (
+            "-",
+            "Chỉ tiêu: Oxy hòa tan (DO) | Số điểm: 6 | Số đợt quan trắc/năm: 18 | Đơn giá (đồng): 109.451"
+            " | Thành tiền (đồng): 11.820.708 | Ghi chú: STT 12, PL 6",
+        ),
+        ("II", "Chỉ tiêu: Thuê dịch vụ tin nhắn | Thành tiền (đồng): 50.000.000"),
+    ]

@@ -98,11 +98,27 @@ def _read_plain_marked(segs: list[_Seg], k: int, found: dict[int, Block | None])
         # the converter wraps a header's cells in emphasis ("**STT**"): the tables step reads it so
         head = replace(head, bold=all(re.fullmatch(r"\*\*[^*]+\*\*", x.text.strip()) for x in names))
     _emit(found, head_lines, head)
+    roles = header_roles([x.text for x in names])
+    content = next((i for i, r in roles.items() if r == "content"), 1 if roles.get(0) == "num" else None)
     for row in rows:
         lines = _row_lines(row)
         if lines:
-            _emit(found, lines, row_block([x.text for x in row] + [""] * (n - len(row)), *_span(lines)))
+            cells = _placed([x.text for x in row], n, content)
+            if content is not None and content < len(cells):
+                cells[content] = _unwrap(cells[content])
+            _emit(found, lines, row_block(cells, *_span(lines)))
     return stop
+
+
+def _placed(cells: list[str], n: int, content: int | None) -> list[str]:
+    """A row's cells under the header's ``n`` columns. A row shorter than the header is a group
+    or subtotal row whose name cell spans the middle columns (an estimate table's "I | Quan trắc
+    … | 1.364.329.243 | (Ghi chú)"): the export drops the span, so the cells after the name
+    belong to the last columns ("Thành tiền", "Ghi chú"), not to the ones right after it."""
+    if content is None or len(cells) >= n or len(cells) <= content + 1:
+        return cells + [""] * (n - len(cells))
+    head, tail = cells[: content + 1], cells[content + 1 :]
+    return head + [""] * (n - len(head) - len(tail)) + tail
 
 
 def _is_name(text: str) -> bool:
@@ -275,6 +291,24 @@ def _is_num(seg: _Seg) -> bool:
     return is_row_number(seg.text.strip("*_ "))
 
 
+_ITEM_MARK = frozenset("-–+")
+
+
+def _opens_row(segs: list[_Seg], j: int) -> bool:
+    """Segment ``j`` opens a row: a row number, or the "-" (or "+") an estimate table (dự toán)
+    writes in its TT column for a line item under the numbered groups (I, 1, 1.1, a), when a
+    cell with words follows it (the item's name); a lone "-" before figures is a nil value."""
+    if j >= len(segs):
+        return False
+    if _is_num(segs[j]):
+        return True
+    return segs[j].text.strip("*_ ") in _ITEM_MARK and j + 1 < len(segs) and _has_words(segs[j + 1])
+
+
+def _has_words(seg: _Seg) -> bool:
+    return len(re.findall(r"[^\W\d_]", seg.text)) >= 3
+
+
 def _marked_rows(segs: list[_Seg], j: int, n: int, wider: bool = False) -> tuple[list[list[_Seg]], int]:
     """Rows between marks (see ``_row_marks``). An empty segment is an empty cell too: it is the
     mark when the row has its n cells, or when a row number follows it (a row of merged cells,
@@ -286,7 +320,11 @@ def _marked_rows(segs: list[_Seg], j: int, n: int, wider: bool = False) -> tuple
     j += 1  # the mark closing the header row
     while j < len(segs):
         seg = segs[j]
-        if not seg.lines and cur and (len(cur) >= n or (j + 1 < len(segs) and _is_num(segs[j + 1]))):
+        if (
+            not seg.lines
+            and cur
+            and (len(cur) >= n or (_opens_row(segs, j + 1) and not _fills(segs, j, n - len(cur))))
+        ):
             rows.append(cur)
             cur = []
             j += 1
@@ -295,11 +333,32 @@ def _marked_rows(segs: list[_Seg], j: int, n: int, wider: bool = False) -> tuple
             break  # a full row not followed by a mark, or text after the table: it ended
         cur.append(seg)
         j += 1
-    if cur and len(cur) >= n:
+    # the last row closed by its own pipe: a short one too when it is numbered (a group or total
+    # row, "II | Thuê dịch vụ tin nhắn | 50.000.000 |"), not text after the table
+    if cur and (
+        len(cur) >= n
+        or (rows and len(cur) >= 3 and _is_num(cur[0]) and (j >= len(segs) or segs[j].end != "pipe"))
+    ):
         rows.append(cur)
     elif cur:
         j -= len(cur)  # an unfinished row is the text after the table
     return rows, j
+
+
+def _fills(segs: list[_Seg], j: int, m: int) -> bool:
+    """The ``m`` segments from ``j`` (an empty one first) complete the row, a mark right after
+    them: the empty segment is an empty cell of the row ("- | Nhiệt độ nước | | 3 | 2 | 26"), not
+    a mark before a row numbered "3". A row of a figures table fills the header's columns."""
+    end = j + m
+    if end >= len(segs) or segs[end].lines or segs[end].end != "pipe":
+        return False
+    if any(s.end != "pipe" or len(s.lines) > _MAX_CELL_LINES for s in segs[j:end]):
+        return False
+    if any(
+        not segs[k - 1].lines and _opens_row(segs, k) and _has_words(segs[k + 1]) for k in range(j + 1, end)
+    ):
+        return False  # a row number and an item's name after an empty segment: a new row
+    return end + 1 >= len(segs) or not segs[end + 1].lines or _opens_row(segs, end + 1)
 
 
 def _follows(a: str, b: str) -> bool:

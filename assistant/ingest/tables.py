@@ -330,7 +330,9 @@ def read_table(rows: list[Block], province: str | None) -> tuple[list[TaskRow], 
             barrier = len(out)
             continue
         # without an STT column nothing marks a continuation row: every row is its own
-        if len(out) > barrier and has_num and (not c.num or c.num == out[-1].num):
+        # the "-" (or "+") an estimate table writes in its TT column for each line item is
+        # repeated on every item: a row of its own, not a merged cell repeated down the rows
+        if len(out) > barrier and has_num and (not c.num or (c.num == out[-1].num and c.num not in "-–+")):
             _continue_row(out[-1], b, c)
             continue
         lead = c.lead or next((g.lead for g in reversed(stack) if g.lead), "")
