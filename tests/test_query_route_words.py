@@ -192,3 +192,19 @@ def test_an_inline_target_is_the_item_asked(assistant):
 def test_where_proposals_are_sent(assistant):
     ans = assistant.ask("kh 174: nếu cần sửa đổi, bổ sung thì các sở ngành gửi đề xuất về đâu?")
     assert not ans.refused and has(ans.answer, "Sở Xây dựng"), ans.answer
+
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("Kế hoạch đặt ra những chỉ tiêu dân số nào cần phấn đấu?", Intent.LIST),
+        ("ke hoach phat trien nhung nen tang, ung dung so nao cho giao thong?", Intent.LIST),
+        ("Những dịch vụ chuyển đổi số nào được triển khai?", Intent.LIST),
+        ("Sở nào chủ trì kiểm tra công tác dân số?", Intent.LEAD_UNIT),
+        ("so nao chu tri xay dung trung tam cham soc nguoi cao tuoi", Intent.LEAD_UNIT),
+    ],
+)
+def test_so_of_dan_so_and_of_digital_compounds_is_not_a_department(question, intent):
+    # "số" (population, digital) folds like "sở" (a department): "dân số nào", "ứng dụng số
+    # nào" ask for items; "sở nào" alone still asks for the lead department
+    assert parse_question(question).intent == intent

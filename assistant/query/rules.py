@@ -135,13 +135,17 @@ _LEAD = re.compile(
     r"\b(chu tri|phu trach|dau moi|dam nhiem|dam nhan|chiu trach nhiem|duoc giao|giao cho|"
     r"giao (ai|don vi nao|co quan nao|so nao|nganh nao))\b"
 )
+# "số" of "dân số" (population) and of the digital-transformation compounds ("chuyển đổi số", "ứng
+# dụng số", "nền tảng số", "kinh tế số") folds like "sở" (a department): "những chỉ tiêu dân số
+# nào", "những ứng dụng số nào" ask for items, not for a department
+_NOT_DEPT = r"(?<!dan )(?<!doi )(?<!dung )(?<!tang )(?<!te )(?<!thuat )(?<!lieu )(?<!phu )(?<!hoi )"
 _WHO = re.compile(
-    r"\b(ai|(so|don vi|co quan|(?<!van )ban|phong|to chuc|cap|luc luong|bo phan|trung tam|"
+    r"\b(ai|(" + _NOT_DEPT + r"so|don vi|co quan|(?<!van )ban|phong|to chuc|cap|luc luong|bo phan|trung tam|"
     r"doan the|tap the)\s+(nao|gi))\b"
 )
 _ORDINAL = re.compile(r"\b(so thu tu|(tu|den) so)\b")
 # a unit asked for by name of its kind ("cơ quan nào", "đơn vị nào", "sở nào"), not "ai" (a person)
-_WHO_UNIT = re.compile(r"\b(co quan|don vi|so|nganh|phong|bo phan|luc luong) nao\b")
+_WHO_UNIT = re.compile(r"\b(co quan|don vi|" + _NOT_DEPT + r"so|nganh|phong|bo phan|luc luong) nao\b")
 _PARTNER = re.compile(
     r"\bphoi hop\b|\b(hop tac|trao doi|lien he|bao|lien ket) (voi|cho) (ai|don vi nao|co quan nao|nhung ai)\b"
 )
