@@ -148,7 +148,8 @@ _NON_NEGATIVE = "cov_top3 cov_top1 cov_cited cov_accented own_answered slot_matc
 _NON_POSITIVE = (
     "year_missing year_missing_cited number_missing number_missing_cited unit_missing "
     "place_missing plan_missing terms_missing_plan pairs_missing_plan year_missing_plan "
-    "number_missing_plan unit_missing_plan slot_missing year_outside_period"
+    "number_missing_plan unit_missing_plan slot_missing year_outside_period month_missing_plan "
+    "pairs_missing_cited"
 ).split()
 
 

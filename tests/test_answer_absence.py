@@ -145,3 +145,57 @@ def test_question_pairs_stop_at_question_words_and_stopwords():
         "xe dien",
     ]
     assert "bao nhieu" not in " ".join(question_pairs("Có bao nhiêu điểm quan trắc?"))
+
+
+def test_months_are_read_as_a_plan_dates_them():
+    from assistant.answer.absence import months_in
+
+    assert months_in("Thời gian: ngày 06/7/2026; báo cáo trước ngày 15/11 hằng năm") == {(7, 2026), (11, 0)}
+    assert months_in("từ tháng 6 đến tháng 8 năm 2026") == {(6, 2026), (7, 2026), (8, 2026)}
+    assert months_in("thang 9/2026") == months_in("tháng 9 năm 2026") == {(9, 2026)}
+    assert months_in("Nghị quyết số 02/2025/NQ-HĐND") == set()  # a document number, no month
+
+
+def test_a_month_the_plan_dates_nothing_in_is_missing(cat):
+    dated = Passage(
+        id="so-time",
+        doc="so.txt",
+        kind="article",
+        section=("IV. THỜI GIAN",),
+        text="Tổ chức hội nghị triển khai ngày 06/7/2026 tại trụ sở Sở Xây dựng.",
+    )
+    plans = [*ALL, dated]
+    q_far = "Hội nghị triển khai chuyển đổi số giao thông tháng 9/2026 tổ chức ở đâu?"
+    q_near = "Hội nghị triển khai chuyển đổi số giao thông tháng 7/2026 tổ chức ở đâu?"
+    got = {}
+    for q in (q_far, q_near):
+        ctx = AnswerContext(
+            parse_question(q, cat),
+            Evidence(hits=hits(dated, *ALL)),
+            DOCS,
+            Idf.build(p.text for p in plans),
+            vocabulary=build_vocabulary(plans, DOCS),
+        )
+        c = Citation(
+            n=1,
+            passage_id=dated.id,
+            doc=dated.doc,
+            title="",
+            section="",
+            text=dated.text,
+            quote=dated.text,
+            score=0.9,
+        )
+        ans = Answer(question=q, answer="…", citations=[c])
+        got[q] = features(ctx, "fact", ans, ans)
+    assert got[q_far]["month_missing_plan"] == 1.0
+    assert got[q_near]["month_missing_plan"] == 0.0
+
+
+def test_a_task_the_cited_row_never_names_is_a_missing_cited_phrase(cat):
+    # the plan writes the task, in another unit's row: the answer citing the police row names no such task
+    q = "Đơn vị nào chủ trì phân bổ ngân sách cho các dự án ứng dụng công nghệ số?"
+    wrong, right = _x(q, cat, POLICE), _x(q, cat, FINANCE)
+    assert wrong["pairs_missing_cited"] >= 0.5
+    assert right["pairs_missing_cited"] == 0.0
+    assert wrong["pairs_missing_plan"] == right["pairs_missing_plan"] == 0.0  # the plan does write it

@@ -42,6 +42,7 @@ __all__ = [
     "question_pairs",
     "years_in",
     "numbers_in",
+    "months_in",
     "absence_features",
 ]
 
@@ -53,9 +54,18 @@ ABSENCE_FEATURES: tuple[str, ...] = (
     # 2025") and its issue year. Plans cite strategies "đến năm 2030, tầm nhìn 2045" in their
     # bodies, so a year written somewhere in the plan is not yet a year the plan is about
     "year_outside_period",
+    # a month the question names ("tháng 9/2026") that the plan never dates anything in: a plan
+    # dates its events ("ngày 06/7/2026", "trong tháng 12 năm 2025"); a question about another
+    # month asks about an event the plan does not hold
+    "month_missing_plan",
     "number_missing_plan",  # share of the figures asked that the plan never writes
     "unit_missing_plan",  # share of the units asked ("Sở Giáo dục và Đào tạo") the plan never names
     "slot_missing",  # the asked amount, figure or time is not in the answer given
+    # share of the question's phrases (written in some loaded plan) that the passages the answer
+    # cites never write, their headings, unit cells and plan title included: "giao đơn vị nào
+    # chủ trì tổ chức hội thi …" answered with the row of "tổ chức hội nghị, hội thảo …"; a plan
+    # names each task in the row that assigns it, so the task asked must be in the row cited
+    "pairs_missing_cited",
 )
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -86,14 +96,43 @@ def numbers_in(text: str) -> set[str]:
     return out
 
 
+# the ways a Vietnamese document dates a month, folded: "ngày 06/7/2026", "tháng 9/2026",
+# "tháng 12 năm 2025", "từ tháng 6 đến tháng 9 năm 2026", "tháng 6 - 9/2026"; a month without its
+# year ("trước ngày 15/11", "tháng 11 hằng năm") is kept with year 0
+_Y = r"((?:19|20)\d\d)(?![\d/])"
+_DMY = re.compile(r"(?<![\d/])\d{1,2}/(\d{1,2})/" + _Y)
+_MY = re.compile(r"(?<![\d/])(\d{1,2})/" + _Y)
+_MONTH_SPAN = re.compile(
+    r"\bthang\s+(\d{1,2})\s*(?:-|–|den|toi)\s*(?:het\s+)?(?:thang\s+)?(\d{1,2})\s*(?:/|,?\s*nam\s+)" + _Y
+)
+_MONTH_YEAR = re.compile(r"\bthang\s+(\d{1,2})\s*,?\s*nam\s+" + _Y)
+_MONTH = re.compile(r"\bthang\s+(\d{1,2})(?![\d/])")
+_DM = re.compile(r"(?<![\d/])\d{1,2}/(\d{1,2})(?![\d/])")
+
+
+def months_in(text: str) -> set[tuple[int, int]]:
+    """The (month, year) pairs ``text`` dates, year 0 for a month written without its year."""
+    t = fold(nfc(text))
+    out: set[tuple[int, int]] = set()
+    for pattern in (_MONTH_SPAN, _DMY, _MONTH_YEAR, _MY):
+        for g in pattern.findall(t):
+            a, b, y = (g[0], g[0], g[1]) if len(g) == 2 else g
+            if 1 <= int(a) <= int(b) <= 12:
+                out.update((m, int(y)) for m in range(int(a), int(b) + 1))
+        t = pattern.sub(" ", t)  # dated: not read again as a month without its year
+    out.update((int(m), 0) for m in (*_MONTH.findall(t), *_DM.findall(t)) if 1 <= int(m) <= 12)
+    return out
+
+
 @dataclass(frozen=True)
 class PlanVocab:
-    """What one plan writes, folded: tokens, adjacent token pairs, years, numbers."""
+    """What one plan writes, folded: tokens, adjacent token pairs, years, numbers, months."""
 
     terms: frozenset[str]
     pairs: frozenset[str]
     years: frozenset[int]
     numbers: frozenset[str]
+    months: frozenset[tuple[int, int]] = frozenset()
 
 
 def _pairs(tokens: list[str]) -> set[str]:
@@ -129,6 +168,7 @@ def plan_vocab(passages: Iterable[Passage], docs: Mapping[str, DocMeta]) -> dict
             frozenset(pairs[doc]),
             frozenset(years_in(text)),
             frozenset(numbers_in(text)),
+            frozenset(months_in(text)),
         )
     return out
 
@@ -196,6 +236,15 @@ def _asked_years(query: Query, titles: str) -> set[int]:
     return years_in(_RANGE.sub(lambda r: "" if r.groups() in named else r.group(0), query.text))
 
 
+def _month_missing(asked: tuple[int, int], months: frozenset[tuple[int, int]]) -> bool:
+    """A month asked that the plan dates nothing in: "tháng 9/2026" against a plan dating its
+    events in June and July 2026. A month the plan writes without its year counts as written."""
+    m, y = asked
+    if y:
+        return (m, y) not in months and (m, 0) not in months
+    return all(mm != m for mm, _ in months)
+
+
 def absence_features(
     query: Query,
     plans: list[str],
@@ -204,10 +253,13 @@ def absence_features(
     idf: Idf | None,
     candidate: Answer | None,
     labels: Iterable[str] = (),
+    cited: Iterable[str] = (),
 ) -> dict[str, float]:
     """The ``ABSENCE_FEATURES`` of one question against the plans its answer comes from;
-    ``labels`` are the plan names the answer's text carries ("Kế hoạch 308/KH-UBND (Hà Nội)")."""
+    ``labels`` are the plan names the answer's text carries ("Kế hoạch 308/KH-UBND (Hà Nội)"),
+    ``cited`` the texts of the passages it cites (lines of text, headings, cells, plan title)."""
     x = dict.fromkeys(ABSENCE_FEATURES, 0.0)
+    cited = [t for t in cited if t]
     vocab, known = vocabulary.plans, vocabulary.known
     have = [vocab[d] for d in plans if d in vocab]
     if have:
@@ -230,6 +282,8 @@ def absence_features(
             int(m.date[:4]) for d in plans if (m := docs.get(d)) and m.date and m.date[:4].isdigit()
         }
         x["year_outside_period"] = float(bool(own) and bool(asked_years - own))
+        months = frozenset().union(*(v.months for v in have))
+        x["month_missing_plan"] = float(any(_month_missing(a, months) for a in months_in(query.text)))
         # the figures the question gives: its folded text has the document numbers it names blanked
         # ("kế hoạch 308" names the plan, it is no figure of it)
         nums = numbers_in(query.folded)
@@ -240,6 +294,10 @@ def absence_features(
             named = [_pairs(folded_tokens(u)) <= pairs for u in query.units]
             x["unit_missing_plan"] = 1.0 - sum(named) / len(named)
     if candidate is not None and not candidate.refused:
+        qp = [p for p in question_pairs(query.text) if p in known]
+        if qp and cited:
+            written = set().union(*(_pairs(folded_tokens(t)) for t in cited))
+            x["pairs_missing_cited"] = sum(1 for p in qp if p not in written) / len(qp)
         # the answer's text and quotes without the plan's name: its number and date would fill
         # any slot ("Kế hoạch 308/KH-UBND ngày 17/11/2025")
         text = candidate.answer

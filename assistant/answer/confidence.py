@@ -40,7 +40,7 @@ from assistant.answer.extractive import compose_passages
 from assistant.answer.facts import is_meta
 from assistant.answer.handler import weak
 from assistant.errors import AssistantError
-from assistant.records import Answer, DocMeta, Hit, Passage
+from assistant.records import Answer, Citation, DocMeta, Hit, Passage
 from assistant.textnorm import fold, nfc
 from assistant.vocab.tokens import folded_tokens
 
@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 FORMAT = "tlkh-refusal-scorer"
-VERSION = 2  # 2: the absence features (answer.absence) added
+VERSION = 3  # 2: the absence features (answer.absence) added; 3: month and cited-phrase ones
 SCORER_PATH = Path(__file__).resolve().parent.parent / "data" / "refusal_scorer.json"
 
 # the handlers of answer.registry (a handler not listed gets no indicator: the others decide)
@@ -189,6 +189,15 @@ def _view(p: Passage, docs: dict[str, DocMeta]) -> str:
     m = docs.get(p.doc)
     card = [m.title, m.number or "", m.date or "", m.date_text or "", m.signer or ""] if m else []
     return "\n".join([*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text, *card])
+
+
+def _cited_texts(c: Citation, by_id: dict[str, Passage], docs: dict[str, DocMeta]) -> list[str]:
+    """What a cited passage writes, line by line: its text, headings and unit cells, and its
+    plan's title (where the question's context, "kỳ huấn luyện …", is usually named)."""
+    p = by_id.get(c.passage_id)
+    m = docs.get(c.doc)
+    own = [*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text] if p else [c.text]
+    return [*own, m.title if m and m.title else ""]
 
 
 def _stated_years(p: Passage, docs: dict[str, DocMeta]) -> set[int]:
@@ -323,7 +332,8 @@ def features(
     # known of what the plan never writes: a few passages would make every other word "absent"
     if ctx.vocabulary is not None:
         labels = [f(d, docs) for d in {c.doc for c in cited} for f in (plan_label, title_of)]
-        x.update(absence_features(query, plans, ctx.vocabulary, docs, ctx.idf, candidate, labels))
+        texts = [t for c in cited for t in _cited_texts(c, by_id, docs)]
+        x.update(absence_features(query, plans, ctx.vocabulary, docs, ctx.idf, candidate, labels, texts))
     return x
 
 
