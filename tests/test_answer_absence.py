@@ -73,13 +73,15 @@ def cat() -> Catalog:
     return Catalog.build(DOCS, ALL)
 
 
-def _x(question: str, cat: Catalog, cited: Passage, quote: str | None = None) -> dict[str, float]:
+def _x(
+    question: str, cat: Catalog, cited: Passage, quote: str | None = None, plans: list[Passage] = ALL
+) -> dict[str, float]:
     ctx = AnswerContext(
         parse_question(question, cat),
-        Evidence(hits=hits(cited, *(p for p in ALL if p is not cited))),
+        Evidence(hits=hits(cited, *(p for p in plans if p is not cited))),
         DOCS,
-        Idf.build(p.text for p in ALL),
-        vocabulary=build_vocabulary(ALL, DOCS),
+        Idf.build(p.text for p in plans),
+        vocabulary=build_vocabulary(plans, DOCS),
     )
     c = Citation(
         n=1,
@@ -167,27 +169,7 @@ def test_a_month_the_plan_dates_nothing_in_is_missing(cat):
     plans = [*ALL, dated]
     q_far = "Hội nghị triển khai chuyển đổi số giao thông tháng 9/2026 tổ chức ở đâu?"
     q_near = "Hội nghị triển khai chuyển đổi số giao thông tháng 7/2026 tổ chức ở đâu?"
-    got = {}
-    for q in (q_far, q_near):
-        ctx = AnswerContext(
-            parse_question(q, cat),
-            Evidence(hits=hits(dated, *ALL)),
-            DOCS,
-            Idf.build(p.text for p in plans),
-            vocabulary=build_vocabulary(plans, DOCS),
-        )
-        c = Citation(
-            n=1,
-            passage_id=dated.id,
-            doc=dated.doc,
-            title="",
-            section="",
-            text=dated.text,
-            quote=dated.text,
-            score=0.9,
-        )
-        ans = Answer(question=q, answer="…", citations=[c])
-        got[q] = features(ctx, "fact", ans, ans)
+    got = {q: _x(q, cat, dated, plans=plans) for q in (q_far, q_near)}
     assert got[q_far]["month_missing_plan"] == 1.0
     assert got[q_near]["month_missing_plan"] == 0.0
 

@@ -188,7 +188,12 @@ def _view(p: Passage, docs: dict[str, DocMeta]) -> str:
     card (title, number, date, signer), where a question's year or number is usually named."""
     m = docs.get(p.doc)
     card = [m.title, m.number or "", m.date or "", m.date_text or "", m.signer or ""] if m else []
-    return "\n".join([*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text, *card])
+    return "\n".join([*_own_lines(p), *card])
+
+
+def _own_lines(p: Passage) -> list[str]:
+    """What a passage itself writes: heading path, unit cells, caption, text."""
+    return [*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text]
 
 
 def _cited_texts(c: Citation, by_id: dict[str, Passage], docs: dict[str, DocMeta]) -> list[str]:
@@ -196,7 +201,7 @@ def _cited_texts(c: Citation, by_id: dict[str, Passage], docs: dict[str, DocMeta
     plan's title (where the question's context, "kỳ huấn luyện …", is usually named)."""
     p = by_id.get(c.passage_id)
     m = docs.get(c.doc)
-    own = [*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text] if p else [c.text]
+    own = _own_lines(p) if p else [c.text]
     return [*own, m.title if m and m.title else ""]
 
 
