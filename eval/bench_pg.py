@@ -182,13 +182,10 @@ def measure(
                 at = _ms(
                     lambda x: (served.lexical_at(x[0], x[1]), served.vectors(x[1])), list(zip(terms, cands))
                 )
-                # the lexical top-50 (sparse-vector HNSW candidates) against exact BM25 over all postings
-                exact_sql = "ORDER BY s DESC, 1, 2 LIMIT %(k)s"
+                # the lexical top-50 against exact BM25 (every row holding a query term scored)
                 overlap = []
                 for t in terms[:30]:
-                    exact = {
-                        i for i, _ in served._positions(served._lex_rows(t, exact_sql, {"k": 50}, False))
-                    }
+                    exact = {i for i, _ in served.exact_top(t, 50)}
                     got = {i for i, _ in served.lexical_search(t, 50)}
                     overlap.append(len(exact & got) / max(1, len(exact)))
                 # recall@10 of HNSW against exact inner product over the same vectors

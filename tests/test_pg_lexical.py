@@ -1,9 +1,10 @@
-"""The lexical top k in PostgreSQL through the passages' BM25 sparse vectors (schema 4), real server.
+"""The lexical top k in PostgreSQL (schema 5: sparse-vector candidates, exact completion), real server.
 
 The HNSW index is forced (``enable_seqscan = off`` on the test's database: at 235 passages the
 planner would otherwise scan the table, which is exact by construction), and its top k must equal the
-exact BM25 top k over every posting; a filter must hold; a store written under schema 3 is migrated
-to the same vectors and document frequencies a fresh write gives.
+exact BM25 top k (every row holding a query term scored); so must it when the graph's candidates are
+poor; a filter must hold; a store written under schema 3 is migrated to the same vectors, document
+frequencies and term tsvectors a fresh write gives, without its postings table.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from _pg import fresh_db, pg_server  # noqa: F401  (fixtures)
 
 from assistant.indexing import backend
 from assistant.indexing import pg_search as ps
+from assistant.indexing.pg_write import B, K1
 from assistant.settings import Settings
 
 FAKE_ID = "fake-v1"
 QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
-EXACT = "ORDER BY s DESC, 1, 2 LIMIT %(k)s"
 
 
 @pytest.fixture
@@ -45,10 +46,7 @@ def _questions(n: int) -> list[str]:
 
 
 def _exact(db, terms, k: int, allowed=None) -> list[tuple[int, float]]:
-    extra: dict = {"k": k}
-    if allowed is not None:
-        extra.update(db._key_args(allowed))
-    return db._positions(db._lex_rows(terms, EXACT, extra, allowed is not None))
+    return db.exact_top(terms, k, allowed)
 
 
 def _same(got, want) -> bool:
@@ -107,24 +105,81 @@ def _decoded(url: str) -> tuple[dict, dict, dict]:
     return w, tf, {(g, names[t]): d for g, t, d in df}
 
 
-def test_a_schema_3_store_is_migrated_to_the_same_vectors(pg_settings, tmp_path):
+def _postings(url: str, tf: dict) -> list[tuple]:
+    """The schema-2 postings rows (field, term, plan_version, pos, tf, dl, impact) a store before
+    schema 5 held, rebuilt from the rows' term frequencies (``_decoded``) and the plans' lengths."""
+    with psycopg.connect(url) as conn:
+        plans = {
+            v: (n, a, b)
+            for v, n, a, b in conn.execute("SELECT id, n_passages, lex_len, units_len FROM plan_versions")
+        }
+    out = []
+    for (v, p), (counts, dl) in tf.items():
+        n, *lens = plans[v]
+        for (field, term), x in counts.items():
+            avgdl = max(lens[field] / max(n, 1), 1e-9)
+            out.append((field, term, v, p, x, dl[field], x / (x + K1 * (1 - B + B * dl[field] / avgdl))))
+    return out
+
+
+def _lexemes(url: str) -> dict:
+    with psycopg.connect(url) as conn:
+        return {
+            (v, p): (a, b)
+            for v, p, a, b in conn.execute("SELECT plan_version, pos, lex::text, units::text FROM passages")
+        }
+
+
+def test_a_schema_3_store_is_migrated_to_schema_5(pg_settings, tmp_path):
+    from assistant.indexing.pg_schema import _V2
     from assistant.indexing.pgstore import PgStore
 
     backend.build(pg_settings)
     backend.close_all()
-    before = _decoded(pg_settings.store)
-    # back to schema 3: the step-4 objects dropped, as a store written by the previous release
+    before, lexemes = _decoded(pg_settings.store), _lexemes(pg_settings.store)
+    postings = _postings(pg_settings.store, before[1])
+    # back to schema 3, as a store written by that release: its postings table, no step-4 objects,
+    # and tsvectors another tokeniser wrote (step 5 rewrites them from the postings)
     with psycopg.connect(pg_settings.store, autocommit=True) as conn:
+        conn.execute(_V2[_V2.index("CREATE TABLE passage_terms") : _V2.index("CREATE TABLE plan_terms")])
+        with conn.cursor().copy(
+            "COPY passage_terms (field, term, plan_version, pos, tf, dl, impact) FROM STDIN"
+        ) as cp:
+            for row in postings:
+                cp.write_row(row)
         conn.execute("DROP TABLE generation_terms, lex_terms")
         conn.execute("ALTER TABLE passages DROP COLUMN bm25, DROP COLUMN bm25_tf, DROP COLUMN bm25_dl")
-        conn.execute("DELETE FROM tlkh_schema WHERE version = 4")
-    PgStore(pg_settings.store).close()  # migrates on connect
+        conn.execute("UPDATE passages SET lex = 'ancien'::tsvector, units = ''::tsvector")
+        conn.execute("DELETE FROM tlkh_schema WHERE version >= 4")
+    PgStore(pg_settings.store).close()  # migrates on connect: 4, then 5
     after = _decoded(pg_settings.store)
     assert after[1] == before[1] and after[2] == before[2]
     assert after[0] == before[0]
+    assert _lexemes(pg_settings.store) == lexemes  # each row's GIN terms are its BM25 terms again
+    with psycopg.connect(pg_settings.store) as conn:
+        assert conn.execute("SELECT to_regclass('passage_terms')").fetchone() == (None,)  # no postings
     db = backend.load(pg_settings, FAKE_ID)
-    q = _questions(1)[0]
-    assert _same(db.lexical_search(q, 10), _exact(db, db.lexical_terms(q), 10))
+    for q in _questions(5):
+        assert _same(db.lexical_search(q, 10), _exact(db, db.lexical_terms(q), 10))
+
+
+def test_the_top_k_is_exact_when_the_graph_gives_poor_candidates(pg_settings, monkeypatch):
+    """The graph's candidates only seed the bound (near-duplicates make islands of the graph, session
+    14): here the candidates are the weakest rows holding a query term, and the top k is still exact."""
+    backend.build(pg_settings)
+    db = backend.load(pg_settings, FAKE_ID)
+    weakest = ps._CANDIDATES_SQL.replace(
+        "WHERE", "WHERE (bm25 <#> %(q)s::sparsevec(1000000000)) < 0 AND"
+    ).replace("LIMIT", "DESC LIMIT")
+    monkeypatch.setattr(ps, "_CANDIDATES_SQL", weakest)
+    monkeypatch.setattr(ps, "EXACT_LIMIT", 0)
+    doc = sorted(db.docs)[0]
+    allowed = np.array([i for i, p in enumerate(db.passages) if p.doc == doc])
+    for question in _questions(20):
+        terms = db.lexical_terms(question)
+        for k in (5, 50):
+            assert _same(db.lexical_search(terms, k), _exact(db, terms, k)), (question, k)
+        assert _same(db.lexical_search(terms, 10, allowed=allowed), _exact(db, terms, 10, allowed)), question
 
 
 def test_generation_document_frequencies_follow_uploads_and_removals(pg_settings, corpus_dir):

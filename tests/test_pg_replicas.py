@@ -159,7 +159,7 @@ def test_kill_9_during_an_upload_leaves_the_store_whole(replicas):
         caught, _ = _until(
             lambda: conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE (query LIKE 'COPY passages%%' "
-                "OR query LIKE 'COPY passage_terms%%' OR query LIKE 'INSERT INTO passages%%') "
+                "OR query LIKE 'COPY plan_terms%%' OR query LIKE 'INSERT INTO passages%%') "
                 "AND state <> 'idle' AND datname = current_database()"
             ).fetchone()[0],
             120,

@@ -212,8 +212,30 @@ JOIN lex_terms l ON l.field = pt.field AND l.term = pt.term
 GROUP BY 1, 2;
 """
 
+# No postings table (issue 15, ×1000 buildable): ``passage_terms`` held ~410 rows a passage (~96 M
+# rows, ~25 GB and 1.6 h of inserts at ×1000) for three uses, all answered from the passage rows
+# now: which rows hold a term (the ``lex`` / ``units`` tsvector GIN indexes, written since step 1),
+# a row's BM25 (``bm25_tf``, ``bm25_dl``, step 4) and the HNSW candidates' completion to the exact
+# top k (``pg_search``: max-score over the GIN rows of the terms that can still lift a passage).
+# The tsvectors are rewritten from the postings first where they differ, so every row's GIN terms
+# are exactly its BM25 terms whatever tokeniser wrote the row before (IS DISTINCT FROM: a store
+# already consistent is read, not rewritten).
+_V5 = """
+UPDATE passages p SET lex = s.lex, units = s.units FROM (
+    SELECT plan_version, pos,
+        coalesce(array_to_tsvector(array_agg(term) FILTER (WHERE field = 0)), ''::tsvector) AS lex,
+        coalesce(array_to_tsvector(array_agg(term) FILTER (WHERE field = 1)), ''::tsvector) AS units
+    FROM passage_terms GROUP BY 1, 2
+) s WHERE s.plan_version = p.plan_version AND s.pos = p.pos
+    AND (p.lex IS DISTINCT FROM s.lex OR p.units IS DISTINCT FROM s.units);
+UPDATE passages p SET lex = ''::tsvector, units = ''::tsvector
+WHERE (p.lex <> ''::tsvector OR p.units <> ''::tsvector)
+    AND NOT EXISTS (SELECT 1 FROM passage_terms t WHERE t.plan_version = p.plan_version AND t.pos = p.pos);
+DROP TABLE passage_terms;
+"""
+
 # (version, SQL): applied in order, each in the transaction that records its number
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4)]
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -7,10 +7,13 @@ Each side answers its own top k in SQL, restricted to the served generation's pl
 - lexical: the same Lucene BM25 bm25s computes in process (k1 1.2, b 0.75),
   ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` with N and the mean length summed over the
   generation's plans (``plan_versions``) and df read from ``generation_terms`` (written when the
-  generation is published), ``tf / (tf + k1 (1 - b + b dl / avgdl))``. The top k (schema 4,
-  ``pg_lexical``): HNSW over each passage's weights as a ``sparsevec`` gives max(200, 4k)
-  candidates, which are scored exactly from their rows' tf and lengths; a filter allowing at most
-  EXACT_LIMIT passages, and ``lexical_scores``, read the query terms' postings (``passage_terms``).
+  generation is published), ``tf / (tf + k1 (1 - b + b dl / avgdl))``. The top k (schema 5):
+  HNSW over each passage's weights as a ``sparsevec`` (``pg_lexical``) gives max(200, 4k)
+  candidates, scored exactly from their rows' tf and lengths (``bm25_tf``, ``bm25_dl``); their k-th
+  score then bounds a max-score completion (``_complete``): the rows holding a query term that
+  could still reach it, found by the GIN indexes of the rows' term ``tsvector`` s, are scored the
+  same way, so the top k is exact BM25. A filter allowing at most EXACT_LIMIT passages scores
+  them all; ``lexical_scores`` scores every row holding a query term. No postings table.
 
 A ``sparsevec`` row holds weights with the plan's own mean length, not the generation's (a
 generation shares its plans' rows with the others, so weights tied to it would be rewritten for
@@ -36,131 +39,14 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
-from .pg_lexical import (
-    LEX_CANDIDATES,
-    exact_scores,
-    passage_vectors,
-    plan_idf,
-    sparse_literal,
-    term_ids,
-    tf_arrays,
-)
+from .pg_lexical import LEX_CANDIDATES, exact_scores, sparse_literal, tf_arrays
 from .pg_schema import LEX_DIM
-from .store import INDEX_COMMAND, UNIT_FIELD_WEIGHT, IndexStore, lexical_text, passage_tokens, unit_text
+from .pg_write import K1, TEXT, UNITS, B, tsquery_any
+from .store import INDEX_COMMAND, UNIT_FIELD_WEIGHT, IndexStore, lexical_text, unit_text
 
-__all__ = [
-    "PG_EF_SEARCH",
-    "K1",
-    "B",
-    "write_passages",
-    "write_postings",
-    "PgIndexStore",
-    "SqlTerms",
-    "in_database",
-]
+__all__ = ["PG_EF_SEARCH", "PgIndexStore", "SqlTerms", "in_database"]
 
-K1, B = 1.2, 0.75  # as LexicalIndex.build (bm25s, method "lucene")
 PG_EF_SEARCH = 100  # HNSW candidate list per search (at least k); recall measured in eval/bench_pg.py
-TEXT, UNITS = 0, 1  # passage_terms.field
-
-
-def _tsvector(tokens: Sequence[str]) -> str:
-    """A ``tsvector`` literal of our terms (no PostgreSQL parser or dictionary touches Vietnamese):
-    each lexeme quoted, quotes doubled and backslashes escaped, as ``tsvector`` input reads them."""
-    terms = dict.fromkeys(t for t in tokens if t)
-    return " ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
-
-
-@dataclass
-class _PlanTerms:
-    """One plan's terms, counted once for the postings and the sparse vectors."""
-
-    counted: list[list[Counter[str]]]  # per passage, per field: term → tf
-    df: list[Counter[str]]  # per field: term → passages holding it
-    lens: list[int]  # per field: summed lengths
-    impacts: list[list[dict[str, float]]]  # per passage, per field: tf / (tf + k1 (1 - b + b dl / avgdl))
-
-
-def _plan_terms(tokens: Sequence[tuple[Sequence[str], Sequence[str]]]) -> _PlanTerms:
-    counted = [[Counter(t for t in toks if t) for toks in fields] for fields in tokens]
-    lens = [sum(sum(c[f].values()) for c in counted) for f in (TEXT, UNITS)]
-    avgdl = [max(n / max(len(tokens), 1), 1e-9) for n in lens]
-    df: list[Counter[str]] = [Counter(), Counter()]
-    impacts = []
-    for fields in counted:
-        row = []
-        for field, counts in enumerate(fields):
-            df[field].update(counts.keys())
-            norm = K1 * (1 - B + B * sum(counts.values()) / avgdl[field])
-            row.append({t: tf / (tf + norm) for t, tf in counts.items()})
-        impacts.append(row)
-    return _PlanTerms(counted, df, lens, impacts)
-
-
-def write_passages(
-    conn,
-    plan_version: int,
-    passages: Sequence[Passage],
-    vectors: np.ndarray,
-    tokens: Sequence[tuple[Sequence[str], Sequence[str]]] | None = None,
-) -> None:
-    """One plan version's passages (COPY: a national collection is written in minutes, not hours),
-    their ``tsvector`` terms, BM25 sparse vectors and postings; every text is tokenised once."""
-    import json
-
-    if tokens is None:
-        tokens = [passage_tokens(p) for p in passages]
-    plan = _plan_terms(tokens)
-    ids = term_ids(conn, ((f, t) for f, c in enumerate(plan.df) for t in c))
-    sparse = passage_vectors(plan.counted, ids, plan.impacts, plan_idf(len(tokens), plan.df))
-    with conn.cursor() as cur:
-        with cur.copy(
-            "COPY passages (plan_version, pos, id, data, embedding, lex, units, bm25, bm25_tf, bm25_dl) FROM STDIN"
-        ) as cp:
-            for i, (p, (lex, units), (w, tf, dl)) in enumerate(zip(passages, tokens, sparse)):
-                cp.write_row(
-                    (
-                        plan_version,
-                        i,
-                        p.id,
-                        json.dumps(p.to_dict(), ensure_ascii=False),
-                        np.asarray(vectors[i], dtype=np.float32),
-                        _tsvector(lex),
-                        _tsvector(units),
-                        w,
-                        tf,
-                        dl,
-                    )
-                )
-    write_postings(conn, plan_version, tokens, plan)
-
-
-def write_postings(
-    conn,
-    plan_version: int,
-    tokens: Sequence[tuple[Sequence[str], Sequence[str]]],
-    plan: _PlanTerms | None = None,
-) -> None:
-    """One plan version's postings, per-plan document frequencies and field lengths (COPY).
-
-    ``tokens``: per passage (in ``pos`` order), its text-field and unit-field BM25 tokens.
-    """
-    plan = plan or _plan_terms(tokens)
-    with conn.cursor() as cur:
-        with cur.copy("COPY passage_terms (field, term, plan_version, pos, tf, dl, impact) FROM STDIN") as cp:
-            for pos, (fields, weights) in enumerate(zip(plan.counted, plan.impacts)):
-                for field, counts in enumerate(fields):
-                    dl = sum(counts.values())
-                    for term, tf in counts.items():
-                        cp.write_row((field, term, plan_version, pos, tf, dl, weights[field][term]))
-        with cur.copy("COPY plan_terms (field, term, plan_version, df) FROM STDIN") as cp:
-            for field, counts in enumerate(plan.df):
-                for term, n in counts.items():
-                    cp.write_row((field, term, plan_version, n))
-    conn.execute(
-        "UPDATE plan_versions SET n_passages = %s, lex_len = %s, units_len = %s WHERE id = %s",
-        (len(tokens), plan.lens[0], plan.lens[1], plan_version),
-    )
 
 
 @dataclass(frozen=True)
@@ -176,34 +62,24 @@ class SqlTerms:
     weights: dict[int, tuple[int, float, float, float]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
+    names: dict[int, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)  # id → term
 
     def __bool__(self) -> bool:
         return bool(self.terms)
 
 
 # the query's terms and their BM25 idf over the served generation (``generation_terms``: one row per
-# term, written when the generation was published): the head of every exact lexical query
-_TERMS_CTE = """
+# term, written when the generation was published)
+_WEIGHTS_SQL = """
 WITH q AS (
     SELECT * FROM unnest(%(f)s::int2[], %(t)s::text[], %(c)s::float8[], %(a)s::float8[], %(bc)s::float8[])
         AS q(field, term, c, a, bc)
-), w AS MATERIALIZED (
-    SELECT q.field, q.term, l.id, q.a, q.bc, q.c * ln(1 + (%(n)s::float8 - g.df + 0.5) / (g.df + 0.5)) AS idf
-    FROM q JOIN lex_terms l ON l.field = q.field AND l.term = q.term
-    JOIN generation_terms g ON g.generation = %(g)s AND g.term = l.id
-    WHERE g.df > 0
 )
+SELECT l.id, q.field, q.c * ln(1 + (%(n)s::float8 - g.df + 0.5) / (g.df + 0.5)), q.a, q.bc, q.term
+FROM q JOIN lex_terms l ON l.field = q.field AND l.term = q.term
+JOIN generation_terms g ON g.generation = %(g)s AND g.term = l.id
+WHERE g.df > 0
 """
-# the exact lexical score of every passage holding a query term; {keys} narrows them to given passages
-_LEX_SQL = (
-    _TERMS_CTE
-    + """SELECT p.plan_version, p.pos, sum(w.idf * p.tf / (p.tf + w.a + w.bc * p.dl)) AS s
-FROM w JOIN passage_terms p ON p.field = w.field AND p.term = w.term AND p.plan_version = ANY(%(v)s)
-{keys}
-GROUP BY p.plan_version, p.pos
-"""
-)
-_WEIGHTS_SQL = _TERMS_CTE + "SELECT id, field, idf, a, bc FROM w"
 # the candidates: HNSW over the passages' BM25 weights, inner product with the query's (factor × idf)
 _CANDIDATES_SQL = (
     "SELECT plan_version, pos FROM passages WHERE plan_version = ANY(%(v)s) "
@@ -328,28 +204,76 @@ class PgIndexStore(IndexStore):
                 out.bc.append(K1 * B / avgdl)
         return out
 
-    def _lex_rows(self, terms: SqlTerms, tail: str, extra: dict[str, Any], keys: bool, sql: str = "") -> list:
-        args = {
-            "f": terms.fields,
-            "t": terms.terms,
-            "c": terms.factors,
-            "a": terms.a,
-            "bc": terms.bc,
-            "n": self._n,
-            "g": self._generation,
-            "v": self._versions,
-            **extra,
-        }
-        sql = sql or _LEX_SQL.format(keys=_KEYS if keys else "") + tail
-        with self._pool.connection() as conn:
-            return conn.execute(sql, args).fetchall()
-
     def _weights(self, terms: SqlTerms) -> dict[int, tuple[int, float, float, float]]:
         """The query's term ids and weights (one round trip, kept on ``terms`` for the next call)."""
         if not terms.weights:
-            rows = self._lex_rows(terms, "", {}, False, sql=_WEIGHTS_SQL)
-            terms.weights.update({int(i): (int(f), float(w), float(a), float(bc)) for i, f, w, a, bc in rows})
+            args = {"f": terms.fields, "t": terms.terms, "c": terms.factors, "a": terms.a, "bc": terms.bc}
+            with self._pool.connection() as conn:
+                rows = conn.execute(_WEIGHTS_SQL, {**args, "n": self._n, "g": self._generation}).fetchall()
+            for i, f, w, a, bc, term in rows:
+                terms.weights[int(i)] = (int(f), float(w), float(a), float(bc))
+                terms.names[int(i)] = term
         return terms.weights
+
+    def _holding(self, terms: SqlTerms, ids: Sequence[int], versions: Sequence[int]) -> list[int]:
+        """Positions of the served rows holding any of the term ids ``ids`` (the GIN indexes of the
+        rows' ``lex`` / ``units`` tsvectors, one per field: no postings table, schema 5)."""
+        by_field: dict[int, list[str]] = {TEXT: [], UNITS: []}
+        for i in ids:
+            by_field[terms.weights[i][0]].append(terms.names[i])
+        match = [
+            f"{col} @@ %({col})s::tsquery" for col, f in (("lex", TEXT), ("units", UNITS)) if by_field[f]
+        ]
+        if not match:
+            return []
+        args = {
+            "v": list(versions),
+            "lex": tsquery_any(by_field[TEXT]),
+            "units": tsquery_any(by_field[UNITS]),
+        }
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                f"SELECT plan_version, pos FROM passages WHERE plan_version = ANY(%(v)s) AND ({' OR '.join(match)})",
+                args,
+            ).fetchall()
+        return [i for i, _ in self._positions([(v, p, 0.0) for v, p in rows])]
+
+    def _scored(self, terms: SqlTerms, positions: Sequence[int]) -> list[tuple[int, float]]:
+        """``positions`` with their BM25, those scoring 0 dropped, best first (ties by position)."""
+        scores = self.lexical_at(terms, positions)
+        return sorted(
+            ((int(i), float(s)) for i, s in zip(positions, scores) if s > 0), key=lambda h: (-h[1], h[0])
+        )
+
+    def _complete(
+        self,
+        terms: SqlTerms,
+        hits: list[tuple[int, float]],
+        k: int,
+        versions: Sequence[int],
+        ok: np.ndarray | None,
+    ) -> list[tuple[int, float]]:
+        """The exact top k from ``hits`` (exactly scored candidates, best first): max-score (Turtle &
+        Flood). A term adds less than factor × idf to any passage (tf / (tf + k1 (1 - b + b dl /
+        avgdl)) < 1), so the query terms whose bounds sum to at most the k-th score so far cannot lift
+        a passage holding none of the others into the top k; only the rows holding one of those
+        others ("essential", the rare terms) are scored, from their ``bm25_tf``. With fewer than k
+        hits every term is essential: every row holding a query term (the graph ran dry)."""
+        weights = terms.weights
+        theta = hits[k - 1][1] if len(hits) >= k else 0.0
+        total, essential = 0.0, []
+        for i in sorted(weights, key=lambda i: (weights[i][1], i)):
+            if not essential and total + weights[i][1] <= theta:
+                total += weights[i][1]
+            else:
+                essential.append(i)
+        if not essential:
+            return hits[:k]
+        seen = {i for i, _ in hits}
+        rows = [
+            i for i in self._holding(terms, essential, versions) if i not in seen and (ok is None or ok[i])
+        ]
+        return sorted([*hits, *self._scored(terms, rows)], key=lambda h: (-h[1], h[0]))[:k]
 
     def lexical_search(
         self,
@@ -366,10 +290,7 @@ class PgIndexStore(IndexStore):
         if allowed is None and mask is not None:
             allowed = np.flatnonzero(mask)
         if allowed is not None and len(allowed) <= EXACT_LIMIT:  # few passages: score them all
-            if not len(allowed):
-                return []
-            extra = {"k": int(k), **self._key_args(allowed)}
-            return self._positions(self._lex_rows(terms, "ORDER BY s DESC, 1, 2 LIMIT %(k)s", extra, True))
+            return self._scored(terms, [int(i) for i in allowed])[:k]
         weights = self._weights(terms)
         if not weights:  # no query term occurs in the generation
             return []
@@ -393,16 +314,9 @@ class PgIndexStore(IndexStore):
             # for it then computed the inner product of every row (270 ms at ×100, 2 ms the graph)
             rows = conn.execute(_CANDIDATES_SQL, {"v": versions, "q": q, "n": n}, prepare=False).fetchall()
         pos = [i for i, _ in self._positions([(v, p, 0.0) for v, p in rows]) if ok is None or ok[i]]
-        scores = self.lexical_at(terms, pos)
-        hits = sorted(((i, float(s)) for i, s in zip(pos, scores) if s > 0), key=lambda h: (-h[1], h[0]))
-        if len(hits) < k and len(rows) < n:
-            # the graph ran out of rows before k passages holding a query term: score exactly
-            extra = {"k": int(k)}
-            if allowed is not None:
-                extra.update(self._key_args(allowed))
-            tail = "ORDER BY s DESC, 1, 2 LIMIT %(k)s"
-            return self._positions(self._lex_rows(terms, tail, extra, allowed is not None))
-        return hits[:k]
+        # the graph's candidates only seed the k-th score: near-duplicate passages fall into islands
+        # of the graph (session 14), so the top k is completed exactly
+        return self._complete(terms, self._scored(terms, pos), int(k), versions, ok)
 
     def lexical_at(self, terms: SqlTerms, positions: Sequence[int]) -> np.ndarray:
         """The full BM25 score of the passages at ``positions`` (0 where no query term occurs).
@@ -447,13 +361,24 @@ class PgIndexStore(IndexStore):
                     self._counts_cache.popitem(last=False)
         return out
 
+    def exact_top(
+        self, terms: SqlTerms, k: int, allowed: Sequence[int] | np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """The exact BM25 top k, every row holding a query term scored (no candidates, no bound): the
+        reference ``lexical_search`` is checked against (tests, ``eval/bench_pg.py``)."""
+        if not terms or not self._weights(terms):
+            return []
+        rows = self._holding(terms, list(terms.weights), self._versions)
+        if allowed is not None:
+            keep = {int(i) for i in allowed}
+            rows = [i for i in rows if i in keep]
+        return self._scored(terms, rows)[:k]
+
     def lexical_scores(self, query: str, *, use_units: bool = True) -> np.ndarray:
-        """BM25 of every passage: only the passages holding a query term are read and scored."""
+        """BM25 of every passage: only the rows holding a query term (GIN) are read and scored."""
         out = np.zeros(len(self.passages), dtype=np.float32)
-        terms = self.lexical_terms(query, use_units=use_units)
-        if terms:
-            for i, s in self._positions(self._lex_rows(terms, "", {}, False)):
-                out[i] = s
+        for i, s in self.exact_top(self.lexical_terms(query, use_units=use_units), len(self.passages)):
+            out[i] = s
         return out
 
 

@@ -33,8 +33,8 @@ from .cache import parser_fingerprint
 from .lexical import lexical_version
 from .pg_lexical import write_generation_terms
 from .pg_schema import MIGRATIONS, NOTIFY_CHANNEL, SCHEMA_VERSION, hnsw_index_sql, lex_hnsw_sql
-from .pg_search import write_passages
 from .pg_support import _in_memory, _np
+from .pg_write import write_passages
 from .store import (
     INDEX_COMMAND,
     IndexStore,
