@@ -12,7 +12,7 @@ Each side answers its own top k in SQL, restricted to the served generation's pl
   candidates, scored exactly from their rows' tf and lengths (``bm25_tf``, ``bm25_dl``); their k-th
   score then bounds a max-score completion (``_complete``): the rows holding a query term that
   could still reach it, found by the GIN indexes of the rows' term ``tsvector`` s, are scored the
-  same way, so the top k is exact BM25. A filter allowing at most EXACT_LIMIT passages scores
+  same way, rarest term first up to COMPLETE_ROWS rows (exact BM25 when they cover those terms). A filter allowing at most EXACT_LIMIT passages scores
   them all; ``lexical_scores`` scores every row holding a query term. No postings table.
 
 A ``sparsevec`` row holds weights with the plan's own mean length, not the generation's (a
@@ -62,7 +62,8 @@ class SqlTerms:
     weights: dict[int, tuple[int, float, float, float]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
-    names: dict[int, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)  # id → term
+    # term id → (the term, its document frequency in the generation)
+    names: dict[int, tuple[str, int]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -75,7 +76,7 @@ WITH q AS (
     SELECT * FROM unnest(%(f)s::int2[], %(t)s::text[], %(c)s::float8[], %(a)s::float8[], %(bc)s::float8[])
         AS q(field, term, c, a, bc)
 )
-SELECT l.id, q.field, q.c * ln(1 + (%(n)s::float8 - g.df + 0.5) / (g.df + 0.5)), q.a, q.bc, q.term
+SELECT l.id, q.field, q.c * ln(1 + (%(n)s::float8 - g.df + 0.5) / (g.df + 0.5)), q.a, q.bc, q.term, g.df
 FROM q JOIN lex_terms l ON l.field = q.field AND l.term = q.term
 JOIN generation_terms g ON g.generation = %(g)s AND g.term = l.id
 WHERE g.df > 0
@@ -86,6 +87,10 @@ _CANDIDATES_SQL = (
     f"ORDER BY bm25 <#> %(q)s::sparsevec({LEX_DIM}) LIMIT %(n)s"
 )
 EXACT_LIMIT = 4096  # a filter allowing at most this many passages is scored exactly, passage by passage
+# rows the completion of the lexical top k scores at most (their terms' summed document frequency):
+# ~15 µs a row (decoding and scoring its bm25_tf), so a few ms; exact whenever they cover every term
+# that can still lift a passage into the top k (``_complete``)
+COMPLETE_ROWS = 1024
 COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
 
@@ -210,9 +215,9 @@ class PgIndexStore(IndexStore):
             args = {"f": terms.fields, "t": terms.terms, "c": terms.factors, "a": terms.a, "bc": terms.bc}
             with self._pool.connection() as conn:
                 rows = conn.execute(_WEIGHTS_SQL, {**args, "n": self._n, "g": self._generation}).fetchall()
-            for i, f, w, a, bc, term in rows:
+            for i, f, w, a, bc, term, df in rows:
                 terms.weights[int(i)] = (int(f), float(w), float(a), float(bc))
-                terms.names[int(i)] = term
+                terms.names[int(i)] = (term, int(df))
         return terms.weights
 
     def _holding(self, terms: SqlTerms, ids: Sequence[int], versions: Sequence[int]) -> list[int]:
@@ -220,7 +225,7 @@ class PgIndexStore(IndexStore):
         rows' ``lex`` / ``units`` tsvectors, one per field: no postings table, schema 5)."""
         by_field: dict[int, list[str]] = {TEXT: [], UNITS: []}
         for i in ids:
-            by_field[terms.weights[i][0]].append(terms.names[i])
+            by_field[terms.weights[i][0]].append(terms.names[i][0])
         match = [
             f"{col} @@ %({col})s::tsquery" for col, f in (("lex", TEXT), ("units", UNITS)) if by_field[f]
         ]
@@ -253,12 +258,16 @@ class PgIndexStore(IndexStore):
         versions: Sequence[int],
         ok: np.ndarray | None,
     ) -> list[tuple[int, float]]:
-        """The exact top k from ``hits`` (exactly scored candidates, best first): max-score (Turtle &
-        Flood). A term adds less than factor × idf to any passage (tf / (tf + k1 (1 - b + b dl /
-        avgdl)) < 1), so the query terms whose bounds sum to at most the k-th score so far cannot lift
-        a passage holding none of the others into the top k; only the rows holding one of those
-        others ("essential", the rare terms) are scored, from their ``bm25_tf``. With fewer than k
-        hits every term is essential: every row holding a query term (the graph ran dry)."""
+        """The top k from ``hits`` (exactly scored candidates, best first) completed by max-score
+        (Turtle & Flood). A term adds less than factor × idf to any passage (tf / (tf + k1 (1 - b +
+        b dl / avgdl)) < 1), so the query terms whose bounds sum to at most the k-th score so far
+        cannot lift a passage holding none of the others into the top k; only the rows holding one
+        of those others ("essential") can enter it. They are scored from their ``bm25_tf``, rarest
+        term first, while their document frequencies sum to at most COMPLETE_ROWS: then the top k
+        is exact; past it (a long question's bounds leave most terms essential), the rows of its
+        rarest terms, the ones that decide BM25, still join the graph's candidates (the copies of
+        a passage the graph's islands hid, session 14), at a cost that does not grow with the rows.
+        With fewer than k hits every term is essential (the graph ran dry)."""
         weights = terms.weights
         theta = hits[k - 1][1] if len(hits) >= k else 0.0
         total, essential = 0.0, []
@@ -267,13 +276,17 @@ class PgIndexStore(IndexStore):
                 total += weights[i][1]
             else:
                 essential.append(i)
-        if not essential:
+        rows, budget = [], COMPLETE_ROWS
+        for i in reversed(essential):  # the largest bound (rarest term) first
+            budget -= terms.names[i][1]
+            if budget < 0:
+                break
+            rows.append(i)
+        if not rows:
             return hits[:k]
         seen = {i for i, _ in hits}
-        rows = [
-            i for i in self._holding(terms, essential, versions) if i not in seen and (ok is None or ok[i])
-        ]
-        return sorted([*hits, *self._scored(terms, rows)], key=lambda h: (-h[1], h[0]))[:k]
+        new = [i for i in self._holding(terms, rows, versions) if i not in seen and (ok is None or ok[i])]
+        return sorted([*hits, *self._scored(terms, new)], key=lambda h: (-h[1], h[0]))[:k]
 
     def lexical_search(
         self,
