@@ -19,7 +19,7 @@ from _pg import fresh_db, pg_server  # noqa: F401  (fixtures)
 
 from assistant.indexing import backend
 from assistant.indexing import pg_search as ps
-from assistant.indexing.pg_write import B, K1
+from assistant.indexing.pg_write import K1, B
 from assistant.settings import Settings
 
 FAKE_ID = "fake-v1"
