@@ -173,6 +173,7 @@ def test_the_top_k_is_exact_when_the_graph_gives_poor_candidates(pg_settings, mo
     ).replace("LIMIT", "DESC LIMIT")
     monkeypatch.setattr(ps, "_CANDIDATES_SQL", weakest)
     monkeypatch.setattr(ps, "EXACT_LIMIT", 0)
+    monkeypatch.setattr(ps, "COMPLETE_ROWS", 1024)  # above the corpus's rows: every essential term
     doc = sorted(db.docs)[0]
     allowed = np.array([i for i, p in enumerate(db.passages) if p.doc == doc])
     for question in _questions(20):
@@ -200,3 +201,17 @@ def test_generation_document_frequencies_follow_uploads_and_removals(pg_settings
         for g in gens:
             stored = dict(conn.execute("SELECT term, df FROM generation_terms WHERE generation = %s", (g,)))
             assert stored == dict(conn.execute(full, (g,))), g
+
+
+def test_a_dry_graph_is_completed_whatever_the_budget(pg_settings, monkeypatch):
+    """The graph gives no row holding a query term (islands, or a filter): with no completion budget
+    (the default) every row holding a query term is scored, so the top k is exact, not empty."""
+    backend.build(pg_settings)
+    db = backend.load(pg_settings, FAKE_ID)
+    dry = ps._CANDIDATES_SQL.replace("WHERE", "WHERE (bm25 <#> %(q)s::sparsevec(1000000000)) = 0 AND")
+    monkeypatch.setattr(ps, "_CANDIDATES_SQL", dry)
+    monkeypatch.setattr(ps, "COMPLETE_ROWS", 0)
+    for question in _questions(10):
+        terms = db.lexical_terms(question)
+        want = _exact(db, terms, 10)
+        assert want and _same(db.lexical_search(terms, 10), want), question

@@ -87,10 +87,12 @@ _CANDIDATES_SQL = (
     f"ORDER BY bm25 <#> %(q)s::sparsevec({LEX_DIM}) LIMIT %(n)s"
 )
 EXACT_LIMIT = 4096  # a filter allowing at most this many passages is scored exactly, passage by passage
-# rows the completion of the lexical top k scores at most (their terms' summed document frequency):
-# ~15 µs a row (decoding and scoring its bm25_tf), so a few ms; exact whenever they cover every term
-# that can still lift a passage into the top k (``_complete``)
-COMPLETE_ROWS = 1024
+# rows the completion of the lexical top k scores at most (their terms' summed document frequency),
+# ~15 µs a row (decoding and scoring its bm25_tf): exact whenever they cover every term that can still
+# lift a passage into the top k (``_complete``). 0: the graph's candidates alone, as schema 4 (the
+# completion made the lexical top 50 exact but the hybrid p95 slower at ×1 and ×10: docs/SCALING.md,
+# session 17); the graph running dry is completed whatever the budget
+COMPLETE_ROWS = 0
 COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
 
@@ -267,16 +269,19 @@ class PgIndexStore(IndexStore):
         is exact; past it (a long question's bounds leave most terms essential), the rows of its
         rarest terms, the ones that decide BM25, still join the graph's candidates (the copies of
         a passage the graph's islands hid, session 14), at a cost that does not grow with the rows.
-        With fewer than k hits every term is essential (the graph ran dry)."""
+        With fewer than k hits every term is essential and every row holding one is scored, whatever
+        the budget (the graph ran dry)."""
         weights = terms.weights
         theta = hits[k - 1][1] if len(hits) >= k else 0.0
-        total, essential = 0.0, []
+        total, essential = 0.0, list[int]()
         for i in sorted(weights, key=lambda i: (weights[i][1], i)):
             if not essential and total + weights[i][1] <= theta:
                 total += weights[i][1]
             else:
                 essential.append(i)
-        rows, budget = [], COMPLETE_ROWS
+        # the graph ran dry (fewer than k hits): every row holding a query term, so the top k is exact
+        budget = COMPLETE_ROWS if len(hits) >= k else sum(terms.names[i][1] for i in essential)
+        rows: list[int] = []
         for i in reversed(essential):  # the largest bound (rarest term) first
             budget -= terms.names[i][1]
             if budget < 0:
