@@ -12,8 +12,10 @@ Each side answers its own top k in SQL, restricted to the served generation's pl
   candidates, scored exactly from their rows' tf and lengths (``bm25_tf``, ``bm25_dl``); their k-th
   score then bounds a max-score completion (``_complete``): the rows holding a query term that
   could still reach it, found by the GIN indexes of the rows' term ``tsvector`` s, are scored the
-  same way, rarest term first up to COMPLETE_ROWS rows (exact BM25 when they cover those terms). A filter allowing at most EXACT_LIMIT passages scores
-  them all; ``lexical_scores`` scores every row holding a query term. No postings table.
+  same way, rarest term first up to COMPLETE_ROWS rows (exact BM25 when they cover those terms;
+  0 by default, so only when the graph runs dry: measured in docs/SCALING.md, session 17). A
+  filter allowing at most EXACT_LIMIT passages scores them all; ``lexical_scores`` scores every
+  row holding a query term. No postings table.
 
 A ``sparsevec`` row holds weights with the plan's own mean length, not the generation's (a
 generation shares its plans' rows with the others, so weights tied to it would be rewritten for
