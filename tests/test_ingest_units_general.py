@@ -213,11 +213,14 @@ def test_the_office_of_the_national_assembly_delegation_and_the_council_is_one_u
     ]
 
 
-
 def test_the_tax_bodies_of_the_2025_reorganisation_are_units():
     # since 2025 the provincial tax department is "Thuế tỉnh" (or "Thuế thành phố") and the
     # district one "Thuế cơ sở": new names of their own, not aliases of Cục Thuế / Chi cục Thuế
-    assert find_units("Thuế tỉnh, Sở Công Thương, Thuế cơ sở") == ["Thuế tỉnh", "Sở Công Thương", "Thuế cơ sở"]
+    assert find_units("Thuế tỉnh, Sở Công Thương, Thuế cơ sở") == [
+        "Thuế tỉnh",
+        "Sở Công Thương",
+        "Thuế cơ sở",
+    ]
     assert find_units("Cục Thuế tỉnh") == ["Cục Thuế tỉnh"]
     assert find_units("nộp thuế tài nguyên, phí bảo vệ môi trường") == []
     plan = (
