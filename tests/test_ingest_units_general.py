@@ -211,3 +211,23 @@ def test_the_office_of_the_national_assembly_delegation_and_the_council_is_one_u
         "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh",
         "Sở Nội vụ",
     ]
+
+
+def test_the_tax_bodies_of_the_2025_reorganisation_are_units():
+    # since 2025 the provincial tax department is "Thuế tỉnh" (or "Thuế thành phố") and the
+    # district one "Thuế cơ sở": new names of their own, not aliases of Cục Thuế / Chi cục Thuế
+    assert find_units("Thuế tỉnh, Sở Công Thương, Thuế cơ sở") == [
+        "Thuế tỉnh",
+        "Sở Công Thương",
+        "Thuế cơ sở",
+    ]
+    assert find_units("Cục Thuế tỉnh") == ["Cục Thuế tỉnh"]
+    assert find_units("nộp thuế tài nguyên, phí bảo vệ môi trường") == []
+    plan = (
+        "KẾ HOẠCH\nQuản lý khoáng sản\nIV. TỔ CHỨC THỰC HIỆN\n8. Thanh tra tỉnh\n"
+        "- Thanh tra việc chấp hành pháp luật về khoáng sản.\n9. Thuế tỉnh\n"
+        "- Tăng cường quản lý hóa đơn thuế đối với việc mua bán khoáng sản.\n"
+    )
+    doc = parse_bytes("kh-thue.txt", plan.encode())
+    tax = [p for p in doc.passages if "hóa đơn" in p.text]
+    assert [p.lead for p in tax] == [("Thuế tỉnh",)]

@@ -155,13 +155,17 @@ class Catalog:
         """The loaded plans that cite document no. ``num`` of a kind written ``forms``
         ("quyết định số 1050/QĐ-SCT", "Chỉ thị số 11-CT/TU"): a plan "theo / thực hiện Quyết
         định 1050" is the plan asked about when that decision itself is not loaded."""
-        n = int(num)
-        kinds = "|".join(re.escape(f) for f in forms)
-        rx = re.compile(rf"\b(?:{kinds})\s*(?:so\s*)?:?\s*0*{n}\s*[/-]|(?<![0-9]){n}\s*[/-]\s*(?:{kinds})\b")
-        # a plan whose title names it ("Kế hoạch triển khai Chỉ thị số 11-CT/TU") is about it;
-        # the others merely cite it among their grounds
-        titled = frozenset(d for d, m in self.docs.items() if rx.search(fold(m.title or "")))
-        return titled or frozenset(d for d, text in self.doc_folded.items() if rx.search(text))
+        rx = _cited_rx(num, forms)
+        return self.docs_implementing(num, forms) or frozenset(
+            d for d, text in self.doc_folded.items() if rx.search(text)
+        )
+
+    def docs_implementing(self, num: str, forms: tuple[str, ...]) -> frozenset[str]:
+        """The loaded plans whose title names document no. ``num`` ("Kế hoạch thực hiện Chỉ thị
+        số 27/CT-TTg …"): such a plan is about that document; the others merely cite it among
+        their grounds."""
+        rx = _cited_rx(num, forms)
+        return frozenset(d for d, m in self.docs.items() if rx.search(fold(m.title or "")))
 
     def docs_naming(self, names: list[str]) -> frozenset[str]:
         """The plans whose text holds a proper name the question gives ("Sin Quyền", "Đá quý
@@ -255,3 +259,11 @@ class Catalog:
             out.append(canon)
             taken_until = start - neg_len
         return out
+
+
+def _cited_rx(num: str, forms: tuple[str, ...]) -> re.Pattern[str]:
+    """Document no. ``num`` of a kind written ``forms``, as plans cite it: "chỉ thị số 27/CT-TTg",
+    "27/CT-TTg", "Quyết định 1050/QĐ-SCT" (folded)."""
+    n = int(num)
+    kinds = "|".join(re.escape(f) for f in forms)
+    return re.compile(rf"\b(?:{kinds})\s*(?:so\s*)?:?\s*0*{n}\s*[/-]|(?<![0-9]){n}\s*[/-]\s*(?:{kinds})\b")

@@ -133,10 +133,11 @@ def _find_places(
 
 
 def _find_docs(
-    folded: str, cat: Catalog, citing: set[str] | None = None
+    folded: str, cat: Catalog, citing: set[str] | None = None, implementing: set[str] | None = None
 ) -> tuple[list[tuple[int, int, list[str]]], list[DocMention], str | None]:
     """Loaded plans named by number as (start, end, docs), every number named, and an unloaded
-    one; ``citing`` collects the loaded plans that cite a named document that is not loaded."""
+    one; ``citing`` collects the loaded plans that cite a named document that is not loaded,
+    ``implementing`` those of them whose title names it."""
     found: list[tuple[int, int, list[str]]] = []
     numbers: list[DocMention] = []
     missing = None
@@ -154,7 +155,10 @@ def _find_docs(
             # a document the loaded plans cite: questions about it are answerable, from the
             # plans that cite it ("theo Quyết định 1050/QĐ-SCT", "kế hoạch thực hiện Chỉ thị 27")
             if citing is not None:
-                citing |= cat.docs_citing(m.number, DOC_KINDS.get(m.kind) or CITED_KINDS.get(m.kind, ()))
+                forms = DOC_KINDS.get(m.kind) or CITED_KINDS.get(m.kind, ())
+                citing |= cat.docs_citing(m.number, forms)
+                if implementing is not None:
+                    implementing |= cat.docs_implementing(m.number, forms)
             continue
         if m.kind in CITED_KINDS and not m.explicit:
             continue  # "Chương trình 135" is a programme's name as often as a number
@@ -295,7 +299,8 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     folded, idx = _fold_map(q)
     found_places, missing_place = _find_places(q, folded, idx, cat)
     citing: set[str] = set()
-    numbered, numbers, missing_doc = _find_docs(folded, cat, citing)
+    implementing: set[str] = set()
+    numbered, numbers, missing_doc = _find_docs(folded, cat, citing, implementing)
     mentions = _mentions(folded, found_places, numbered, cat)
     docs = [d for _, _, ds in numbered for d in ds]
     places: list[tuple[str, str]] = []
@@ -362,7 +367,15 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         of_kind = cat.docs_of_kind(query.doc_kind)
         if of_kind and len(of_kind) < len(cat.docs):
             query.named = query.named | of_kind
-    if citing and len(citing) < len(cat.docs):
+    own = implementing & query.named if len(mentions) == 1 and not docs else set()
+    if len(own) == 1 and "doc" not in query.filters:
+        # "UBND xã, phường ở Cần Thơ phải làm gì để thực hiện Chỉ thị 27": of the place's plans, the
+        # one whose title says it implements the named document ("Kế hoạch thực hiện Chỉ thị số
+        # 27/CT-TTg") is asked, as a plan named by number would be
+        doc = next(iter(own))
+        query.filters = {**query.filters, "doc": doc}
+        query.named = frozenset({doc})
+    elif citing and len(citing) < len(cat.docs):
         query.named = query.named | citing
     if not query.catalogue and not mentions and not units:
         titled = cat.docs_titled(rest)

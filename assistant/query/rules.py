@@ -358,7 +358,15 @@ _PLAN_WORD = (
 )
 # the words that name a plan as the subject of a question ("kế hoạch …", "KH …", "văn bản …")
 PLAN_WORD = re.compile(r"\b(ke hoach|kh|van ban|cong van|chi thi|de an)\b")
-_QUALIFIER = r"(?:\s+(?:chung|cu the|chu yeu|tong quat|dat ra|de ra|thuc hien|trien khai|cua|trong|tai|o))*"
+# the words a section's heading may carry after its own ("Mục tiêu cụ thể", "Mục tiêu chung"), and
+# the period a plan's targets are set for ("Mục tiêu cụ thể đến năm 2030", "giai đoạn 2026 - 2030"):
+# plans of a programme write their targets per period, so the period still names the section
+_PERIOD = r"(?:den|toi) nam \d{4}|giai doan \d{4}(?:\s*-\s*\d{4})?|nam \d{4}"
+_QUALIFIER = (
+    r"(?:\s+(?:chung|cu the|chu yeu|tong quat|dat ra|de ra|thuc hien|trien khai|cua|trong|tai|o|"
+    + _PERIOD
+    + r"))*"
+)
 _ASK = r"(la gi|la nhung gi|gom( nhung)? gi|gom (nhung|cac) (nguon|noi dung) (nao|gi)|nhu the nao|the nao|ra sao|nao|gi)"
 _WHOLE_NUMBER = re.compile(r"\b(bao nhieu|may|ty le|phan tram|top|xep hang|hang thu)\b|%")
 # "lấy từ đâu", "từ nguồn nào", "được bố trí từ đâu": the source of the money is the budget section

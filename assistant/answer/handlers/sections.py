@@ -76,6 +76,26 @@ def _precision(heading: str, forms: tuple[str, ...], asked: frozenset[str] = fro
     return len(form.split()) / (len(form.split()) + len(rest))
 
 
+# A plan's "MỤC TIÊU" splits into "1. Mục tiêu chung" (or "tổng quát") and "2. Mục tiêu cụ thể"
+# (the outline of Vietnamese plans and programmes): a question naming one of the two asks for
+# that sub-heading, not the whole section nor the other one
+_SCOPES = (("chung", "tong quat"), ("cu the",))
+
+
+def _scope_fit(heading: str, asked: str) -> float:
+    """+1 when the heading holds the scope the question names ("cụ thể"), -1 when it holds the
+    other one, 0 when either names none."""
+    words = " ".join(_heading_words(heading))
+    for scope in _SCOPES:
+        if any(re.search(rf"\b{w}\b", asked) for w in scope):
+            other = [w for s in _SCOPES if s is not scope for w in s]
+            if any(re.search(rf"\b{w}\b", words) for w in scope):
+                return 1.0
+            if any(re.search(rf"\b{w}\b", words) for w in other):
+                return -1.0
+    return 0.0
+
+
 def _opens_with(text: str, forms: tuple[str, ...]) -> str | None:
     """The section word a paragraph opens with ("a) Mục đích: …", "Kinh phí thực hiện: …")."""
     head = _ENUM.sub("", fold(text[:80]))
@@ -105,7 +125,8 @@ def find_section(
     """The best heading of the asked section among ``plans`` (best ranked first)."""
     assert query.section is not None
     forms = SECTION_FORMS[query.section]
-    asked = frozenset(re.findall(r"[a-z0-9]+", query.folded or fold(query.text)))
+    asked_text = query.folded or fold(query.text)
+    asked = frozenset(re.findall(r"[a-z0-9]+", asked_text))
     best: SectionMatch | None = None
     for rank, doc in enumerate(plans[:PLANS_TRIED]):
         passages = by_doc.get(doc, [])
@@ -141,7 +162,13 @@ def find_section(
             if len(fold(body)) - len(fold(heading)) < 20:
                 continue  # a bare heading: nothing under it to answer with
             cov = coverage(query.terms, body, idf) if query.terms else 0.0
-            score = _precision(heading, forms, asked) + 0.3 * cov - 0.05 * len(prefix) - 0.25 * rank
+            score = (
+                _precision(heading, forms, asked)
+                + 0.3 * cov
+                + 0.3 * _scope_fit(heading, asked_text)
+                - 0.05 * len(prefix)
+                - 0.25 * rank
+            )
             if best is None or score > best.score:
                 best = SectionMatch(doc, heading, tuple(under), score)
     return best
