@@ -13,7 +13,7 @@ import re
 
 from assistant.answer.common import AnswerContext, Cites, plan_label
 from assistant.answer.evidence import shorten
-from assistant.answer.lists import _children
+from assistant.answer.lists import _children, _format_items
 from assistant.records import Answer, Passage
 from assistant.textnorm import fold
 
@@ -42,10 +42,11 @@ def _label(title: str, ps: list[Passage]) -> str:
         return name
     first = ps[0].text.strip().split("\n", 1)[0]
     first = _ENUMERATOR.sub("", first)
-    for unit in (u for p in ps for u in p.lead):
-        at = fold(first).find(fold(unit).split(" ", 1)[0])
-        if 0 <= at <= 12:
-            return unit
+    # the item opens with its unit ("2. Sở Tài chính chủ trì, …", "5. UBND các xã, phường tăng
+    # cường …", "6. Giao Sở Tư pháp …"): the unit the loader read as leading it, as it names it
+    leads = [u for p in ps for u in p.lead]
+    if leads and _UNIT_OPENING.match(fold(first)):
+        return leads[0]
     return shorten(first, 60)
 
 
@@ -94,12 +95,15 @@ def assigned_units(ctx: AnswerContext) -> Answer | None:
             p, line = _gist(label, ps)
             n = cites.add(p, line, 1.0)
             task = _ENUMERATOR.sub("", line.lstrip("-–•+* ")).strip()
-            lines.append(f"{label}: {shorten(task, GIST_CHARS)} [{n}]")
+            # a few units each with its first task; more are named alone, packed a few to a line
+            # (an answer is a few lines: ``extractive.MAX_LINES``), each cited
+            lines.append(
+                f"{label}: {shorten(task, GIST_CHARS)} [{n}]" if len(items) <= 5 else f"{label} [{n}]"
+            )
         head = f"{top.rstrip(':')} — {plan_label(doc, ctx.docs)}:"
         return Answer(
             question=query.text,
-            # one line per unit: the units are what is asked, each with its own citation
-            answer="\n".join([head, *(f"• {x}" for x in lines)]),
+            answer=_format_items(lines, head),
             intent="list",
             citations=cites.items,
         )
