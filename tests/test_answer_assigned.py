@@ -178,3 +178,38 @@ def test_a_lead_in_naming_the_topic_asked_gives_its_shares(cat, idf):
         "• Công nghiệp, xây dựng chiếm khoảng 27,91%",
         "• Dịch vụ chiếm khoảng 40,94% [1]",
     ], ans.answer
+
+
+def test_the_items_after_the_gom_of_a_labelled_line(cat, idf):
+    # the line's label ("Địa điểm quan trắc:") comes first; its sentence announces the items itself
+    place = _p(
+        "f-1",
+        ("II. NỘI DUNG", "1. Quan trắc"),
+        "- Địa điểm quan trắc: Địa điểm thực hiện quan trắc được thực hiện tại 03 vùng nuôi chính của tỉnh, "
+        "bao gồm: Vùng nuôi quanh đầm Cù Mông; vùng nuôi quanh đầm Ô Loan; vùng nuôi hạ lưu sông Bàn Thạch.",
+    )
+    q = parse_question("Kế hoạch 30 quan trắc tại những vùng nuôi chính nào?", cat)
+    ans = compose(q, ev(place, pool=[place]), DOCS, idf=Idf.build(p.text for p in [*ALL, place]))
+    assert ans.answer.splitlines()[1:] == [
+        "• Vùng nuôi quanh đầm Cù Mông",
+        "• vùng nuôi quanh đầm Ô Loan",
+        "• vùng nuôi hạ lưu sông Bàn Thạch [1]",
+    ], ans.answer
+
+
+def test_a_hard_wrapped_enumeration_is_read_whole(cat, idf):
+    # markdown from a web page wraps the sentence; the items run over the wrapped lines
+    wrapped = _p(
+        "g-1",
+        ("III. GIÁM SÁT", "2. Nội dung đánh giá"),
+        "- Đánh giá công tác quản lý\nChương trình trong năm thực hiện gồm: Kết quả xây dựng chính sách, tổ\n"
+        "chức thực hiện; công tác điều phối, phối hợp; công tác chấp hành chế độ giám sát.\n"
+        "- Tình hình huy động nguồn vốn.",
+    )
+    q = parse_question("Kế hoạch 30 đánh giá công tác quản lý chương trình gồm những nội dung nào?", cat)
+    ans = compose(q, ev(wrapped, pool=[wrapped]), DOCS, idf=Idf.build(p.text for p in [*ALL, wrapped]))
+    assert ans.answer.splitlines()[1:] == [
+        "• Kết quả xây dựng chính sách, tổ chức thực hiện",
+        "• công tác điều phối, phối hợp",
+        "• công tác chấp hành chế độ giám sát [1]",
+    ], ans.answer

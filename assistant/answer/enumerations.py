@@ -49,7 +49,10 @@ _LEAD_IN = re.compile(r"^(?P<lead>[^:\n]{3,1500}?)(?:\s+(?:bao\s+)?gồm\s*:?|\s
 _ANNOUNCES = re.compile(r"\b(nhu|cu the|nhu sau|sau|gom|bao gom|cu the nhu sau)\s*$")
 # "Cơ cấu kinh tế: Ngư, nông, lâm nghiệp chiếm khoảng 27,31%; …" answers "cơ cấu kinh tế gồm
 # những khu vực nào": a lead-in of this many words or more, all of them the question's, names it
+# (or nearly all: "Đánh giá công tác quản lý Chương trình trong năm thực hiện gồm: …" for "đánh
+# giá công tác quản lý chương trình trong năm gồm những nội dung nào")
 LEAD_NAMED_WORDS = 3
+LEAD_NAMED_SHARE = 0.6
 # the enumeration ends with its sentence: ". " before a capital (not "01.6/GĐN", not "dại...")
 _SENTENCE_END = re.compile(r"(?<![.\d])\.\s+(?=[A-ZĐÀ-Ỹ])")
 
@@ -78,16 +81,41 @@ def _items(rest: str) -> list[str]:
 def enumerations(p: Passage) -> list[Enumeration]:
     """The enumerations a passage writes, one per line that holds one."""
     out = []
-    for raw in p.text.split("\n"):
-        line = " ".join(raw.split())
+    for line in _logical_lines(p.text):
         m = _LEAD_IN.match(line)
         if not m:
             continue
-        if len(m.group("lead")) > LEAD_CHARS and not _ANNOUNCES.search(fold(m.group("lead")).rstrip(" ,")):
+        lead, rest = m.group("lead"), m.group("rest")
+        # "- Địa điểm quan trắc: Địa điểm … tại 03 vùng nuôi chính của tỉnh, bao gồm: Vùng …; vùng …":
+        # a labelled line whose sentence announces the items itself; they follow its own "gồm:"
+        inner = _LEAD_IN.match(rest)
+        if inner and len(_items(inner.group("rest"))) >= 2:
+            lead, rest = f"{lead}: {inner.group('lead')}", inner.group("rest")
+        if len(lead) > LEAD_CHARS and not _ANNOUNCES.search(fold(lead).rstrip(" ,")):
             continue
-        items = _items(m.group("rest"))
+        items = _items(rest)
         if 2 <= len(items) <= MAX_ITEMS:
-            out.append(Enumeration(p, m.group("lead").strip(" -–•*+"), tuple(items), line))
+            out.append(Enumeration(p, lead.strip(" -–•*+,"), tuple(items), line))
+    return out
+
+
+# a new line of a plan opens with a bullet or a numbering ("- ", "+ ", "a) ", "2.1. "); any other
+# line is the same sentence hard-wrapped (markdown taken from web pages wraps at ~80 characters)
+_OPENS_ITEM = re.compile(r"^(?:[-–•*+]\s|\d{1,3}(?:\.\d{1,3})*[.)]\s|[a-zđ][.)]\s|[IVXLC]{1,6}\.\s)")
+
+
+def _logical_lines(text: str) -> list[str]:
+    """The passage's lines with hard-wrapped sentences joined back: a line that opens no item and
+    follows one not closed by "." ";" ":" continues it."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if out and not _OPENS_ITEM.match(line) and out[-1][-1] not in ".;:!?":
+            out[-1] += " " + line
+        else:
+            out.append(line)
     return out
 
 
@@ -99,7 +127,8 @@ def _names_asked(enum: Enumeration, asked: list[str], question: set[str]) -> boo
     lead = set(lead_words)
     if all(w in lead for w in asked):
         return True
-    if len(lead_words) >= LEAD_NAMED_WORDS and lead <= question:
+    shared = lead & question
+    if len(shared) >= LEAD_NAMED_WORDS and len(shared) >= LEAD_NAMED_SHARE * len(lead):
         return True
     n = len(asked)
     return all(folded_tokens(x)[:n] == asked for x in enum.items)
