@@ -206,7 +206,9 @@ def test_a_hard_wrapped_enumeration_is_read_whole(cat, idf):
         "chức thực hiện; công tác điều phối, phối hợp; công tác chấp hành chế độ giám sát.\n"
         "- Tình hình huy động nguồn vốn.",
     )
-    q = parse_question("Kế hoạch 30 đánh giá công tác quản lý chương trình gồm những nội dung nào?", cat)
+    q = parse_question(
+        "Kế hoạch 30 đánh giá công tác quản lý chương trình trong năm thực hiện gồm những nội dung nào?", cat
+    )
     ans = compose(q, ev(wrapped, pool=[wrapped]), DOCS, idf=Idf.build(p.text for p in [*ALL, wrapped]))
     assert ans.answer.splitlines()[1:] == [
         "• Kết quả xây dựng chính sách, tổ chức thực hiện",

@@ -49,10 +49,10 @@ _LEAD_IN = re.compile(r"^(?P<lead>[^:\n]{3,1500}?)(?:\s+(?:bao\s+)?gồm\s*:?|\s
 _ANNOUNCES = re.compile(r"\b(nhu|cu the|nhu sau|sau|gom|bao gom|cu the nhu sau)\s*$")
 # "Cơ cấu kinh tế: Ngư, nông, lâm nghiệp chiếm khoảng 27,31%; …" answers "cơ cấu kinh tế gồm
 # những khu vực nào": a lead-in of this many words or more, all of them the question's, names it
-# (or nearly all: "Đánh giá công tác quản lý Chương trình trong năm thực hiện gồm: …" for "đánh
-# giá công tác quản lý chương trình trong năm gồm những nội dung nào")
+# (every word: a lead-in sharing most words ("Truyền thông quảng bá qua phương tiện truyền thông
+# mới") names one kind among those asked ("quảng bá qua những phương thức truyền thông nào"))
 LEAD_NAMED_WORDS = 3
-LEAD_NAMED_SHARE = 0.6
+LEAD_NAMED_SHARE = 1.0
 # the enumeration ends with its sentence: ". " before a capital (not "01.6/GĐN", not "dại...")
 _SENTENCE_END = re.compile(r"(?<![.\d])\.\s+(?=[A-ZĐÀ-Ỹ])")
 
