@@ -42,7 +42,17 @@ _HONORIFIC = re.compile(r"^(?:[-–•*+]\s*)?(?:\d+(?:\.\d+)*\.?\s+)?(?:Ông|B�
 # sentence may run long before its "như:" ("… vùng nuôi các đối tượng là sản phẩm chủ lực, có giá
 # trị kinh tế … của tỉnh như: Tôm sú, …"), any other lead-in is short
 LEAD_CHARS = 160
-_LEAD_IN = re.compile(r"^(?P<lead>[^:\n]{3,300}?)(?:\s+(?:bao\s+)?gồm\s*:?|\s*:)\s+(?P<rest>\S.*)$")
+_LEAD_IN = re.compile(r"^(?P<lead>[^:\n]{3,1500}?)(?:\s+(?:bao\s+)?gồm\s*:?|\s*:)\s+(?P<rest>\S.*)$")
+# a paragraph of a unit's tasks may close on its targets, announced by "cụ thể:", "như sau:",
+# "như:", "sau:", "(bao) gồm:" ("… nâng cao chất lượng dân số, cụ thể: Phấn đấu tổng tỷ suất sinh
+# đạt 2,1 con/phụ nữ; …"): a lead-in of any length ending so announces an enumeration
+_ANNOUNCES = re.compile(r"\b(nhu|cu the|nhu sau|sau|gom|bao gom|cu the nhu sau)\s*$")
+# "Cơ cấu kinh tế: Ngư, nông, lâm nghiệp chiếm khoảng 27,31%; …" answers "cơ cấu kinh tế gồm
+# những khu vực nào": a lead-in of this many words or more, all of them the question's, names it
+# (every word: a lead-in sharing most words ("Truyền thông quảng bá qua phương tiện truyền thông
+# mới") names one kind among those asked ("quảng bá qua những phương thức truyền thông nào"))
+LEAD_NAMED_WORDS = 3
+LEAD_NAMED_SHARE = 1.0
 # the enumeration ends with its sentence: ". " before a capital (not "01.6/GĐN", not "dại...")
 _SENTENCE_END = re.compile(r"(?<![.\d])\.\s+(?=[A-ZĐÀ-Ỹ])")
 
@@ -71,24 +81,54 @@ def _items(rest: str) -> list[str]:
 def enumerations(p: Passage) -> list[Enumeration]:
     """The enumerations a passage writes, one per line that holds one."""
     out = []
-    for raw in p.text.split("\n"):
-        line = " ".join(raw.split())
+    for line in _logical_lines(p.text):
         m = _LEAD_IN.match(line)
         if not m:
             continue
-        if len(m.group("lead")) > LEAD_CHARS and not fold(m.group("lead")).rstrip().endswith(" nhu"):
+        lead, rest = m.group("lead"), m.group("rest")
+        # "- Địa điểm quan trắc: Địa điểm … tại 03 vùng nuôi chính của tỉnh, bao gồm: Vùng …; vùng …":
+        # a labelled line whose sentence announces the items itself; they follow its own "gồm:"
+        inner = _LEAD_IN.match(rest)
+        if inner and len(_items(inner.group("rest"))) >= 2:
+            lead, rest = f"{lead}: {inner.group('lead')}", inner.group("rest")
+        if len(lead) > LEAD_CHARS and not _ANNOUNCES.search(fold(lead).rstrip(" ,")):
             continue
-        items = _items(m.group("rest"))
+        items = _items(rest)
         if 2 <= len(items) <= MAX_ITEMS:
-            out.append(Enumeration(p, m.group("lead").strip(" -–•*+"), tuple(items), line))
+            out.append(Enumeration(p, lead.strip(" -–•*+,"), tuple(items), line))
     return out
 
 
-def _names_asked(enum: Enumeration, asked: list[str]) -> bool:
+# a new line of a plan opens with a bullet or a numbering ("- ", "+ ", "a) ", "2.1. "); any other
+# line is the same sentence hard-wrapped (markdown taken from web pages wraps at ~80 characters)
+_OPENS_ITEM = re.compile(r"^(?:[-–•*+]\s|\d{1,3}(?:\.\d{1,3})*[.)]\s|[a-zđ][.)]\s|[IVXLC]{1,6}\.\s)")
+
+
+def _logical_lines(text: str) -> list[str]:
+    """The passage's lines with hard-wrapped sentences joined back: a line that opens no item and
+    follows one not closed by "." ";" ":" continues it."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if out and not _OPENS_ITEM.match(line) and out[-1][-1] not in ".;:!?":
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return out
+
+
+def _names_asked(enum: Enumeration, asked: list[str], question: set[str]) -> bool:
     """The lead-in names the kind of item asked ("các bệnh", "các xã"), or the items open with it
-    ("Công ty cổ phần …" for "những công ty nào")."""
-    lead = set(folded_tokens(enum.lead))
+    ("Công ty cổ phần …" for "những công ty nào"), or the lead-in is the whole of what the
+    question asks about ("Cơ cấu kinh tế: …" for "cơ cấu kinh tế gồm những khu vực nào")."""
+    lead_words = folded_tokens(enum.lead)
+    lead = set(lead_words)
     if all(w in lead for w in asked):
+        return True
+    shared = lead & question
+    if len(shared) >= LEAD_NAMED_WORDS and len(shared) >= LEAD_NAMED_SHARE * len(lead):
         return True
     n = len(asked)
     return all(folded_tokens(x)[:n] == asked for x in enum.items)
@@ -135,7 +175,7 @@ def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | 
     best: tuple[float, Enumeration] | None = None
     for r, h in zip(relevance(query, hits, ctx.idf), hits):
         for e in enumerations(h.passage):
-            if not _names_asked(e, words):
+            if not _names_asked(e, words, set(folded_tokens(query.folded or query.text))):
                 continue
             cov = coverage(query.terms, " ".join((e.lead, *h.passage.section[-1:])), ctx.idf)
             score = cov + 0.1 * r
@@ -144,7 +184,10 @@ def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | 
     if best is None or best[0] <= beat:
         return None
     e = best[1]
-    head = f"{shorten(e.lead.rstrip(':'), LINE_CHARS)} — {plan_label(e.passage.doc, ctx.docs)}:"
+    # a long lead-in is a paragraph: its last sentence introduces the items
+    # (not after a numbering: "12. Ủy ban nhân dân các xã" is one heading)
+    lead = re.split(r"(?<=[^\d\s][.;])\s+(?=[A-ZĐÀ-Ỹ])", e.lead)[-1]
+    head = f"{shorten(lead.rstrip(':'), LINE_CHARS)} — {plan_label(e.passage.doc, ctx.docs)}:"
     return _answer(ctx, head, [(e.passage, x, e.line) for x in e.items])
 
 

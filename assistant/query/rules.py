@@ -14,6 +14,7 @@ from assistant.query.model import FactKind, Intent, Role, SectionKind, TeamRole
 __all__ = [
     "NOT_SIGN",
     "PERSON_ASK",
+    "asks_assigned_units",
     "asks_destination",
     "courtesy_spans",
     "PLAN_WORD",
@@ -106,7 +107,11 @@ _DEADLINE = re.compile(
 # "chủ đề" of a campaign month is written in quotes like a slogan ("Chủ đề: “…”")
 # "lực" (force) folds like "lúc" (moment): "chủ lực nào", "nguồn lực nào", "năng lực nào" ask a
 # thing, not a time ("lúc nào")
-_NOT_WHEN = re.compile(r"\b(chu|no|nang|ap|dong|hieu|nguon|nhan|vat|tiem|the|suc|quyen|trong|sinh) luc nao\b")
+_NOT_WHEN = re.compile(
+    r"\b(chu|no|nang|ap|dong|hieu|nguon|nhan|vat|tiem|the|suc|quyen|trong|sinh) luc nao\b|"
+    # "những chiến dịch hằng năm nào": "hằng/hàng năm" is "every year", the "nào" asks the things
+    r"\b(hang|moi) nam nao\b"
+)
 _SLOGAN = re.compile(r"\b(khau hieu|slogan|thong diep|phuong cham|logo|chu de)\b")
 # how long something lasts: an amount of time ("1,5 ngày", "02 ngày làm việc"), not a date
 _DURATION = re.compile(
@@ -154,8 +159,12 @@ _TASKS = re.compile(
     r"duoc giao (gi|nhung)|giao (gi|nhung gi)|nhung viec|viec gi|hoat dong gi|noi dung gi|"
     r"chu tri (nhung|cac|gi|viec)|phoi hop (nhung|cac|gi|viec))\b"
 )
+# "những bệnh lây qua đường tiêu hóa nào": the noun phrase between the plural marker and "nào"
+# may run long (a kind and what qualifies it), up to eight words; "Những mục tiêu cụ thể … là
+# gì?": a question opening on a plural noun phrase asks for its members
 _LIST = re.compile(
-    r"\b(nhung( ,?[a-z0-9]+,?){0,5} (gi|nao)|nhung (hinh thuc|noi dung|hoat dong|nhiem vu|giai phap|kenh)|"
+    r"^(nhung|cac) .*\bla (nhung )?gi\s*\??$|"
+    r"\b(nhung( ,?[a-z0-9]+,?){0,8} (gi|nao)|nhung (hinh thuc|noi dung|hoat dong|nhiem vu|giai phap|kenh)|"
     r"cac .{1,40}\bnao\b|cac( [a-z0-9]+){1,3} gi|"
     r"liet ke|gom (nhung )?gi|bao gom|ke ten|nhung ai|nao khac|hinh thuc nao)\b"
 )
@@ -230,6 +239,30 @@ _MEANS = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu|xe)\s+(gi|na
 _PLACE_FACT = re.compile(r"\b(xa nao|huyen nao|o dau|tai dau|dia diem nao)\b")
 
 
+# "Phần tổ chức thực hiện giao nhiệm vụ cho những đơn vị nào", "phân công những sở, ngành nào tổ
+# chức thực hiện": the plural ("những/các") asks every unit the plan assigns work to — a Decree
+# 30/2020 plan gives one item per unit in its "Tổ chức thực hiện" part ("1. Sở Xây dựng: …") —
+# not the one unit that leads a task. The assignment is asked alone (no task named after it:
+# "những đơn vị nào được giao nhiệm vụ tuyên truyền" asks the units of that task)
+_UNITS_ASK = re.compile(
+    r"\b(nhung|cac) (don vi|co quan|so|nganh|dia phuong|so,? (ban,? )?nganh|co quan,? don vi)"
+    r"(,? [a-z]+){0,2} nao\b"
+)
+_ASSIGN_ALONE = re.compile(
+    r"\b(giao|phan cong)( (nhiem vu|viec|thuc hien))?( cho (nhung|cac) [a-z ,]+ nao)?\s*(trong|cua|theo|o|\?|$)"
+)
+_ORGANISATION_PART = re.compile(r"\bto chuc thuc hien\b")
+
+
+def asks_assigned_units(folded: str) -> bool:
+    """Whether the question asks for every unit the plan assigns work to (``_UNITS_ASK``)."""
+    return (
+        bool(_UNITS_ASK.search(folded))
+        and bool(_ORGANISATION_PART.search(folded) or _ASSIGN_ALONE.search(folded))
+        and not re.search(r"\b(chu tri|phoi hop)\b", folded)
+    )
+
+
 # facts that are a value, not a unit: "do ai" before them asks the value ("trước ngày nào, do ai …")
 _VALUE_FACTS = frozenset(
     ("date", "deadline", "number", "target", "budget", "slogan", "duration", "place", "source")
@@ -282,6 +315,8 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "unit_tasks", None, role
     if several or _COMPARE.search(f):
         return "compare", fact, None
+    if asks_assigned_units(f):
+        return "list", None, None
     if fact in ("signer", "doc_number", "issuer", "recipient"):
         return "fact", fact, None
     if _SOURCE_FACT.search(f) and not _PLURAL_ASK.search(f):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.answer.assigned import assigned_units
 from assistant.answer.common import AnswerContext, Cites, Evidence, own_heading, plan_label, refusal
 from assistant.answer.enumerations import inline_list, member_list
 from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.lists import asked_heading, compose_list, section_children
 from assistant.query.model import Intent, Query
+from assistant.query.rules import asks_assigned_units
 from assistant.records import Answer, Hit
 
 if TYPE_CHECKING:
@@ -99,7 +101,14 @@ class ListHandler(Handler):
         return add_plan_passages(ev, snapshot, {h.passage.doc for h in ev.hits[:3]})
 
     def compose(self, ctx: AnswerContext) -> Answer | None:
-        asked = asked_heading(ctx.query.folded or ctx.query.text.lower())
+        folded = ctx.query.folded or ctx.query.text.lower()
+        if asks_assigned_units(folded):
+            # "giao nhiệm vụ cho những đơn vị nào": the units heading the items of the part that
+            # assigns the work (``assigned_units``)
+            units = assigned_units(ctx)
+            if units is not None:
+                return units
+        asked = asked_heading(folded)
         members = member_list(ctx, asked)
         if members is not None:
             return members  # "gồm những thành viên nào": the people the plan names, one by one
