@@ -278,7 +278,8 @@ def test_units_of_the_organisation_section_are_its_sub_headings(idf):
     ans = compose(q, Evidence(hits=hits(org[1], CAN_CU), doc_passages={"q.md": [*ALL, *org]}), DOCS, idf=idf)
     assert ans.answer.splitlines() == [
         "IV. TỔ CHỨC THỰC HIỆN — Kế hoạch 45/KH-UBND (Tỉnh Q):",
-        "• 1. Sở Y tế [1]",
-        "• 2. Sở Tài chính [2]",
-        "• 3. Ủy ban nhân dân các xã, phường [3]",
+        # each unit named as the loader read it, with its first task (answer/assigned.py)
+        "• Sở Y tế: Chủ trì triển khai nhiệm vụ số 1. [1]",
+        "• Sở Tài chính: Chủ trì triển khai nhiệm vụ số 2. [2]",
+        "• Ủy ban nhân dân các xã, phường: Chủ trì triển khai nhiệm vụ số 3. [3]",
     ]
