@@ -52,6 +52,7 @@ __all__ = [
     "best_fact_segment",
     "fact_body",
     "meta_slots",
+    "fact_line",
 ]
 
 _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
@@ -465,14 +466,19 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
             best = best_fact_segment(query, hits + more, idf, rule, cutoff=False)
     if best is None:
         return refusal(ctx, hits) if rule.require is not None else None
-    _, h, seg = best
     cites = Cites(docs)
+    text = fact_line(ctx, rule, best, cites)
+    return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)
+
+
+def fact_line(ctx: AnswerContext, rule: FactRule, best: tuple, cites: Cites) -> str:
+    """One answer line: the sentence that holds the value, or a table row's time cell."""
+    _, h, seg = best
     n = cites.add(h.passage, seg, h.score)
     cell = time_cell(seg) or (time_cell(h.passage.text) if h.passage.kind == "table_row" else None)
+    label = plan_label(h.passage.doc, ctx.docs)
     if rule.name in ("day", "when") and cell is not None:
         # the row's time cell is the answer; the task (its first cell) says which row
         task = h.passage.text.split(" | ")[0]
-        text = f"{cell[0]}: {cell[1]} [{n}] — {plan_label(h.passage.doc, docs)}. Nhiệm vụ: “{shorten(task, 200)}”"
-    else:
-        text = f"{shorten(fact_body(query, seg), 300)} [{n}] — {plan_label(h.passage.doc, docs)}."
-    return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)
+        return f"{cell[0]}: {cell[1]} [{n}] — {label}. Nhiệm vụ: “{shorten(task, 200)}”"
+    return f"{shorten(fact_body(ctx.query, seg), 300)} [{n}] — {label}."

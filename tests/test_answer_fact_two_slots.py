@@ -1,0 +1,78 @@
+"""Two slots asked in one fact question (issue 12, "the slot asked is not answered"): an official
+asks when a task must be done and by which day its report is due, joined by "và"; each clause is
+answered by the sentence that holds its own value. A tiny inline plan, exact answers."""
+
+from __future__ import annotations
+
+import pytest
+from _inline import hits
+
+from assistant.answer.common import Evidence
+from assistant.answer.evidence import Idf
+from assistant.answer.registry import compose
+from assistant.query import Catalog, parse_question
+from assistant.records import DocMeta, Passage
+
+DOC = "b.txt"
+DOCS = {
+    DOC: DocMeta(
+        doc=DOC,
+        title="Nâng cao năng lực đội ngũ xây dựng chính sách, pháp luật",
+        number="41/KH-UBND",
+        doc_type="Kế hoạch",
+        issuer="UBND tỉnh B",
+        province="Tỉnh B",
+        date="2025-11-20",
+        date_text="ngày 20 tháng 11 năm 2025",
+    )
+}
+ORG = Passage(
+    id="b-org",
+    doc=DOC,
+    kind="article",
+    section=("IV. TỔ CHỨC THỰC HIỆN",),
+    text="1. Các cơ quan, đơn vị, địa phương xây dựng Kế hoạch triển khai thực hiện phù hợp với chức năng, "
+    "nhiệm vụ của từng cơ quan, đơn vị xong trong tháng 12/2025. Định kỳ báo cáo UBND tỉnh (qua Sở Tư pháp) "
+    "kết quả thực hiện Kế hoạch hằng năm (trước ngày 15 tháng 11) hoặc theo đề nghị để tổng hợp.",
+)
+FUND = Passage(
+    id="b-fund",
+    doc=DOC,
+    kind="article",
+    section=("IV. TỔ CHỨC THỰC HIỆN",),
+    text="2. Sở Tài chính bố trí kinh phí chi thường xuyên trong dự toán ngân sách nhà nước hằng năm.",
+)
+META = Passage(id="b-meta", doc=DOC, kind="metadata", text="Kế hoạch số 41/KH-UBND.")
+ALL = [ORG, FUND, META]
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return Catalog.build(DOCS, ALL)
+
+
+@pytest.fixture(scope="module")
+def idf() -> Idf:
+    return Idf.build(p.text for p in ALL)
+
+
+def test_a_task_deadline_and_its_report_deadline_are_both_answered(cat, idf):
+    q = parse_question(
+        "Các cơ quan ở tỉnh B phải xây dựng kế hoạch triển khai xong khi nào, và báo cáo hằng năm trước ngày nào?",
+        cat,
+    )
+    ans = compose(q, Evidence(hits=hits(ORG, FUND), metadata={DOC: META}), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        "1. Các cơ quan, đơn vị, địa phương xây dựng Kế hoạch triển khai thực hiện phù hợp với chức năng, "
+        "nhiệm vụ của từng cơ quan, đơn vị xong trong tháng 12/2025. [1] — Kế hoạch 41/KH-UBND (Tỉnh B).",
+        "Định kỳ báo cáo UBND tỉnh (qua Sở Tư pháp) kết quả thực hiện Kế hoạch hằng năm (trước ngày 15 tháng 11) "
+        "hoặc theo đề nghị để tổng hợp. [1] — Kế hoạch 41/KH-UBND (Tỉnh B).",
+    ]
+    assert [c.passage_id for c in ans.citations] == [ORG.id]  # one passage, both sentences
+
+
+def test_a_span_from_one_day_to_another_is_one_slot(cat, idf):
+    # "từ ngày nào đến ngày nào" asks one span, not two slots: one sentence answers
+    q = parse_question("Báo cáo hằng năm của kế hoạch 41 tỉnh B từ ngày nào đến ngày nào?", cat)
+    ans = compose(q, Evidence(hits=hits(ORG, FUND), metadata={DOC: META}), DOCS, idf=idf)
+    assert len(ans.answer.splitlines()) == 1
