@@ -76,3 +76,30 @@ def test_a_span_from_one_day_to_another_is_one_slot(cat, idf):
     q = parse_question("Báo cáo hằng năm của kế hoạch 41 tỉnh B từ ngày nào đến ngày nào?", cat)
     ans = compose(q, Evidence(hits=hits(ORG, FUND), metadata={DOC: META}), DOCS, idf=idf)
     assert len(ans.answer.splitlines()) == 1
+
+
+ROW = Passage(
+    id="b-row",
+    doc=DOC,
+    kind="table_row",
+    section=("PHỤ LỤC", "II"),
+    text="Nội dung: Thuê dịch vụ quan trắc, tổng hợp kinh phí (I + II) | Thành tiền (đồng): 1.500.000.000",
+)
+SUM = Passage(
+    id="b-sum",
+    doc=DOC,
+    kind="article",
+    section=("V. KINH PHÍ",),
+    text="2. Dự toán kinh phí quan trắc môi trường từ năm 2026 - 2030: 1.500.000.000 đồng/năm x 05 năm "
+    "= 7.500.000.000 đồng. Trong đó: thu và phân tích mẫu 6.821.646.215 đồng.",
+)
+
+
+def test_a_total_asked_is_the_sum_the_text_works_out_not_a_rows_part():
+    docs = [ROW, SUM, META]
+    cat = Catalog.build(DOCS, docs)
+    idf = Idf.build(p.text for p in docs)
+    q = parse_question("tong kinh phi quan trac moi truong tinh B giai doan 2026-2030", cat)
+    ans = compose(q, Evidence(hits=hits(ROW, SUM), metadata={DOC: META}), DOCS, idf=idf)
+    assert "= 7.500.000.000 đồng" in ans.answer
+    assert ans.citations[0].passage_id == SUM.id

@@ -86,6 +86,10 @@ _DURATION_RE = re.compile(
 _VENUE_RE = re.compile(r"\b(dia diem|dia chi|tru so|hoi truong)\b")
 # a request a plan answers: "Xét đề nghị của <đơn vị> tại Văn bản số …", "theo đề nghị của …"
 _REQUEST_RE = re.compile(r"\b(xet de nghi|theo de nghi|de nghi cua)\b")
+# a total as a plan's text writes it: the sum or product worked out ("1.500.000.000 đồng/năm x 05
+# năm = 7.500.000.000 đồng") or named ("Tổng kinh phí: …", "tổng cộng …"); a table's row or a
+# per-year figure is a part of it
+_TOTAL_RE = re.compile(r"=\s*\d|\btong (?:cong|so|kinh phi|du toan|von|muc)\b[^.;|]*\d")
 _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
@@ -401,6 +405,7 @@ def best_fact_segment(
     # there answers, not one where that unit reports on to someone else
     to_unit = _addressees(query)
     asked_pairs = _word_pairs(query.folded or fold(query.text))
+    asks_total = bool(re.search(r"\btong\b", query.folded or fold(query.text)))
     for r, h in zip(rel, hits):
         p = h.passage
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
@@ -428,6 +433,8 @@ def best_fact_segment(
                     s -= 0.3
             if rule.prefer is not None and rule.prefer(scored):
                 s += 0.35
+            if asks_total and _TOTAL_RE.search(fold(seg)):
+                s += 0.3
             if asked_pairs:
                 # of two sentences on the topic, the one that says it as asked: "nếu … không cân
                 # đối được kinh phí" is "Trường hợp không cân đối được kinh phí …", whose words
