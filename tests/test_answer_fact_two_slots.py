@@ -9,6 +9,7 @@ from _inline import hits
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
+from assistant.answer.facts import fact_rule
 from assistant.answer.registry import compose
 from assistant.query import Catalog, parse_question
 from assistant.records import DocMeta, Passage
@@ -103,3 +104,65 @@ def test_a_total_asked_is_the_sum_the_text_works_out_not_a_rows_part():
     ans = compose(q, Evidence(hits=hits(ROW, SUM), metadata={DOC: META}), DOCS, idf=idf)
     assert "= 7.500.000.000 đồng" in ans.answer
     assert ans.citations[0].passage_id == SUM.id
+
+
+POP = "p.txt"
+POP_DOCS = {
+    POP: DocMeta(
+        doc=POP,
+        title="Thực hiện Chỉ thị số 27/CT-TTg về tăng cường thực hiện công tác dân số trong tình hình mới",
+        number="65/KH-UBND",
+        doc_type="Kế hoạch",
+        issuer="UBND tỉnh P",
+        province="Tỉnh P",
+        date="2025-11-21",
+        date_text="ngày 21 tháng 11 năm 2025",
+    )
+}
+BASIS = Passage(
+    id="p-basis",
+    doc=POP,
+    kind="article",
+    section=(),
+    text="Căn cứ Chỉ thị số 27/CT-TTg ngày 15 tháng 8 năm 2024 của Thủ tướng Chính phủ về việc tăng cường "
+    "thực hiện công tác dân số trong tình hình mới;",
+)
+RATES = Passage(
+    id="p-rates",
+    doc=POP,
+    kind="article",
+    section=("II. NHIỆM VỤ", "1. Sở Y tế"),
+    text="a) Phấn đấu tổng tỷ suất sinh đạt 2,1 con/phụ nữ; tỷ số giới tính khi sinh dưới 109 bé trai/100 bé gái "
+    "sinh ra sống; tỷ lệ người từ 65 tuổi trở lên đạt khoảng 12%.",
+)
+POP_META = Passage(id="p-meta", doc=POP, kind="metadata", text="Kế hoạch số 65/KH-UBND ngày 21/11/2025.")
+
+
+def _ask_pop(question: str, *found: Passage):
+    docs = [BASIS, RATES, POP_META]
+    cat = Catalog.build(POP_DOCS, docs)
+    idf = Idf.build(p.text for p in docs)
+    ev = Evidence(hits=hits(*found), metadata={POP: POP_META})
+    return compose(parse_question(question, cat), ev, POP_DOCS, idf=idf)
+
+
+def test_the_date_of_a_cited_directive_is_where_it_is_cited_not_the_plans_own():
+    # "Chỉ thị 27/CT-TTg … ban hành ngày nào": the document named by kind and number is one the
+    # plan cites, though the plan's title names it too; its date stands in the "Căn cứ" line
+    ans = _ask_pop(
+        "Chỉ thị 27/CT-TTg về tăng cường công tác dân số mà tỉnh P triển khai được ban hành ngày nào?",
+        BASIS,
+        RATES,
+    )
+    assert "15 tháng 8 năm 2024" in ans.answer and "21 tháng 11" not in ans.answer
+    assert ans.citations[0].passage_id == BASIS.id
+
+
+def test_a_rate_unit_names_the_noun_counted_before_its_slash():
+    # "2,1 con/phụ nữ", "109 bé trai/100 bé gái": the noun counted ("con") stands before the slash
+    cat = Catalog.build(POP_DOCS, [BASIS, RATES, POP_META])
+    q = parse_question("Theo kế hoạch 65, tỉnh P muốn mỗi phụ nữ sinh bình quân bao nhiêu con?", cat)
+    rule = fact_rule(q.text, q.fact, q.terms, q.folded)
+    assert rule.name == "number:con" and rule.require is not None
+    assert rule.require("a) Phấn đấu tổng tỷ suất sinh đạt 2,1 con/phụ nữ;")
+    assert not rule.require("tỷ lệ người từ 65 tuổi trở lên đạt khoảng 12%.")
