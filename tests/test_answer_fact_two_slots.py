@@ -166,3 +166,57 @@ def test_a_rate_unit_names_the_noun_counted_before_its_slash():
     assert rule.name == "number:con" and rule.require is not None
     assert rule.require("a) Phấn đấu tổng tỷ suất sinh đạt 2,1 con/phụ nữ;")
     assert not rule.require("tỷ lệ người từ 65 tuổi trở lên đạt khoảng 12%.")
+
+
+MONTH = "h.txt"
+MONTH_DOCS = {
+    MONTH: DocMeta(
+        doc=MONTH,
+        title="Triển khai Tháng hành động vì bình đẳng giới năm 2025",
+        number="74/KH-UBND",
+        doc_type="Kế hoạch",
+        issuer="UBND tỉnh H",
+        province="Tỉnh H",
+        date="2025-11-18",
+        date_text="ngày 18 tháng 11 năm 2025",
+    )
+}
+GUIDE = Passage(
+    id="h-guide",
+    doc=MONTH,
+    kind="article",
+    section=(),
+    text="Thực hiện hướng dẫn của Bộ Nội vụ tại Công văn số 8935/BNV-CTTN&BĐG ngày 03 tháng 10 năm 2025 về việc "
+    "hướng dẫn triển khai Tháng hành động vì bình đẳng giới năm 2025 diễn ra trên địa bàn tỉnh.",
+)
+THEME = Passage(
+    id="h-theme",
+    doc=MONTH,
+    kind="article",
+    section=("II. NỘI DUNG", "2. Tháng hành động"),
+    text="a) Chủ đề Tháng hành động năm 2025: “Bình đẳng giới và an toàn cho phụ nữ và trẻ em gái”.",
+)
+SPAN = Passage(
+    id="h-span",
+    doc=MONTH,
+    kind="article",
+    section=("II. NỘI DUNG", "2. Tháng hành động"),
+    text="b) Thời gian: Từ ngày 15/11/2025 đến ngày 15/12/2025.",
+)
+MONTH_META = Passage(id="h-meta", doc=MONTH, kind="metadata", text="Kế hoạch số 74/KH-UBND.")
+
+
+def test_a_span_asked_is_the_line_with_both_ends_not_a_cited_documents_date():
+    # the "Công văn số 8935/BNV-CTTN&BĐG ngày 03 tháng 10 năm 2025" date is the cited document's; the
+    # span's own short line ("b) Thời gian: Từ ngày … đến ngày …") is found in the plan asked about
+    docs = [GUIDE, THEME, SPAN, MONTH_META]
+    cat = Catalog.build(MONTH_DOCS, docs)
+    idf = Idf.build(p.text for p in docs)
+    q = parse_question(
+        "Tháng hành động vì bình đẳng giới năm 2025 của tỉnh H diễn ra từ ngày nào đến ngày nào?", cat
+    )
+    ev = Evidence(hits=hits(GUIDE, THEME), metadata={MONTH: MONTH_META})
+    ev.doc_passages[MONTH] = docs
+    ans = compose(q, ev, MONTH_DOCS, idf=idf)
+    assert "Từ ngày 15/11/2025 đến ngày 15/12/2025" in ans.answer
+    assert ans.citations[0].passage_id == SPAN.id

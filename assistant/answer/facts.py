@@ -32,7 +32,7 @@ from assistant.answer.meta import (
     meta_slots,
 )
 from assistant.answer.numbers import QUANTITY_NOUNS, anchor_after, number_near, same_year
-from assistant.answer.times import ASK_END, cited_dates_removed, starts_only, time_cell
+from assistant.answer.times import ASK_END, ASK_SPAN, cited_dates_removed, is_span, starts_only, time_cell
 from assistant.query.model import Query
 from assistant.query.rules import NOT_SIGN
 from assistant.records import Answer, Hit
@@ -97,7 +97,7 @@ _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
 # slots with a form of their own (an amount of time, a venue, a request): a segment of that form
 # in the plan asked about answers, even when retrieval did not rank its passage
-_SLOT_RULES = frozenset({"duration", "place", "source", "means"})
+_SLOT_RULES = frozenset({"duration", "place", "source", "means", "span"})
 # the means an activity is given, asked with "gì/nào" (``query.rules._MEANS``)
 _MEANS_ASK = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu)\s+(gi|nao)\b")
 
@@ -180,6 +180,10 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return bool(dated.search(fold(seg)))
 
         return FactRule(require=named_date, prefer=named_date, name="cited_date")
+    if asks_time and ASK_SPAN.search(f):
+        # "diễn ra từ ngày nào đến ngày nào": the sentence that gives both ends ("b) Thời gian: Từ
+        # ngày 15/11/2025 đến ngày 15/12/2025."), often a short labelled line retrieval misses
+        return FactRule(require=is_span, prefer=is_span, name="span")
     if asks_time:
         if _ASK_DAY.search(f):
 
