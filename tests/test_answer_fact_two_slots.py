@@ -220,3 +220,10 @@ def test_a_span_asked_is_the_line_with_both_ends_not_a_cited_documents_date():
     ans = compose(q, ev, MONTH_DOCS, idf=idf)
     assert "Từ ngày 15/11/2025 đến ngày 15/12/2025" in ans.answer
     assert ans.citations[0].passage_id == SPAN.id
+
+
+def test_a_cited_symbol_joining_two_offices_with_an_ampersand_still_dates_the_cited_document():
+    from assistant.answer.times import cited_dates_removed
+
+    seg = "hướng dẫn của Bộ Nội vụ tại Công văn số 8935/BNV-CTTN&BĐG ngày 03 tháng 10 năm 2025 về việc"
+    assert "03 thang 10" not in cited_dates_removed(seg)
