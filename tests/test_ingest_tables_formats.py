@@ -413,3 +413,33 @@ def test_estimate_table_group_rows_keep_their_amount_under_thanh_tien_and_dash_i
         ),
         ("II", "Chỉ tiêu: Thuê dịch vụ tin nhắn | Thành tiền (đồng): 50.000.000"),
     ]
+
+
+def test_estimate_group_row_at_full_width_puts_its_sum_under_thanh_tien_and_star_cells_are_empty():
+    # the web export writes an empty cell as emphasis around a space ("* *"); a group row written
+    # at full width has its one figure right after its name: the group's sum, not a "Tần suất"
+    body = (
+        "PHỤ LỤC II\n\nDỰ TOÁN KINH PHÍ QUAN TRẮC\n\n*(Kèm theo Kế hoạch số 45/KH-UBND)*\n\n"
+        + _marked(
+            [
+                [
+                    "**TT**",
+                    "**Chỉ tiêu**",
+                    "**Tần suất** *(đợt/tháng)*",
+                    "**Số điểm**",
+                    "**Thành tiền**",
+                    "**Ghi chú**",
+                ],
+                ["**1.1.2**", "**Mẫu nước trong ao nuôi**", "**72.313.308**", "", "* *", "* *"],
+                ["1", "Nhiệt độ nước", "2", "2", "3.442.104", "* *"],
+                ["2", "Oxy hòa tan (DO)", "2", "2", "3.940.236", "STT 12"],
+            ]
+        )
+        + "\nNơi nhận:\n- Lưu: VT.\n"
+    )
+    doc = parse_bytes("kh.txt", (HEAD + body).encode())
+    assert [p.text for p in doc.passages if p.kind == "table_row"] == [
+        "Chỉ tiêu: Mẫu nước trong ao nuôi | Thành tiền: 72.313.308",
+        "Chỉ tiêu: Nhiệt độ nước | Tần suất (đợt/tháng): 2 | Số điểm: 2 | Thành tiền: 3.442.104",
+        "Chỉ tiêu: Oxy hòa tan (DO) | Tần suất (đợt/tháng): 2 | Số điểm: 2 | Thành tiền: 3.940.236 | Ghi chú: STT 12",
+    ]

@@ -24,7 +24,6 @@ from assistant.answer.common import (
 )
 from assistant.answer.evidence import Idf, coverage, list_lead_in, segments, shorten
 from assistant.answer.meta import (
-    YEAR,
     about_plan,
     is_meta,
     is_meta_question,
@@ -32,13 +31,14 @@ from assistant.answer.meta import (
     meta_fact,
     meta_slots,
 )
-from assistant.answer.times import ASK_END, cited_dates_removed, starts_only, time_cell
+from assistant.answer.numbers import QUANTITY_NOUNS, anchor_after, number_near, same_year
+from assistant.answer.times import ASK_END, ASK_SPAN, cited_dates_removed, is_span, starts_only, time_cell
 from assistant.query.model import Query
 from assistant.query.rules import NOT_SIGN
 from assistant.records import Answer, Hit
 from assistant.textnorm import fold
 from assistant.vocab.documents import doc_mentions
-from assistant.vocab.tokens import STOPWORDS, folded_tokens
+from assistant.vocab.tokens import folded_tokens
 
 __all__ = [
     "FactRule",
@@ -52,6 +52,7 @@ __all__ = [
     "best_fact_segment",
     "fact_body",
     "meta_slots",
+    "fact_line",
 ]
 
 _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
@@ -85,13 +86,18 @@ _DURATION_RE = re.compile(
 _VENUE_RE = re.compile(r"\b(dia diem|dia chi|tru so|hoi truong)\b")
 # a request a plan answers: "Xét đề nghị của <đơn vị> tại Văn bản số …", "theo đề nghị của …"
 _REQUEST_RE = re.compile(r"\b(xet de nghi|theo de nghi|de nghi cua)\b")
+# a total as a plan's text writes it: the sum or product worked out ("1.500.000.000 đồng/năm x 05
+# năm = 7.500.000.000 đồng") or named ("Tổng kinh phí: …", "tổng cộng …"); a table's row or a
+# per-year figure is a part of it
+_TOTAL_RE = re.compile(r"=\s*\d|\btong (?:cong|so|kinh phi|du toan|von|muc)\b[^.;|]*\d")
+_TOTAL_ASK = re.compile(r"\btong (?:kinh phi|du toan|von|cong|so tien|chi phi|muc)\b")
 _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
 
 # slots with a form of their own (an amount of time, a venue, a request): a segment of that form
 # in the plan asked about answers, even when retrieval did not rank its passage
-_SLOT_RULES = frozenset({"duration", "place", "source", "means"})
+_SLOT_RULES = frozenset({"duration", "place", "source", "means", "span"})
 # the means an activity is given, asked with "gì/nào" (``query.rules._MEANS``)
 _MEANS_ASK = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu)\s+(gi|nao)\b")
 
@@ -104,123 +110,6 @@ class FactRule:
     require: Callable[[str], bool] | None = None
     prefer: Callable[[str], bool] | None = None
     name: str = ""
-
-
-# Nouns a "bao nhiêu" question counts or measures. The value may sit anywhere in the
-# clause that names them ("Tổng kinh phí dự kiến: 18,6 tỷ đồng").
-QUANTITY_NOUNS = (
-    "kinh phi",
-    "ngan sach",
-    "nguon von",
-    "chi phi",
-    "du toan",
-    "tong von",
-    "von",
-    "chi tieu",
-    "muc tieu",
-    "so luong",
-    "ty le",
-    "dien tich",
-    "quy mo",
-    "san luong",
-    "doanh thu",
-    "so tien",
-    "muc ho tro",
-    "muc chi",
-    "thoi gian",
-    "so lop",
-    "so nguoi",
-)
-_QUANTITY_RE = re.compile(r"\b(" + "|".join(QUANTITY_NOUNS) + r")\b")
-# after "bao nhiêu": a unit of measure or the counted noun ("lượt khách", "tỷ đồng")
-_AFTER_SKIP = frozenset(("nam", "ca", "nuoc", "thi", "tat"))
-_DETERMINERS = frozenset(("cac", "nhung", "moi", "tung"))
-# "mỗi năm", "hằng năm", "hàng tháng" after "bao nhiêu" say per what period, not what is counted
-_PER_PERIOD = re.compile(r"\b(moi|hang)\s+(nam|thang|quy|tuan|ngay|dot|ky)\b")
-
-
-def _anchor_after(f: str) -> list[str]:
-    """The words the number should stand with, from the folded question (places and
-    plan numbers already blanked, see ``Query.folded``).
-
-    "bao nhiêu lượt khách" → ["luot"] (the number stands next to it); "tổng kinh phí
-    là bao nhiêu" → ["kinh phi"] (anywhere in the same clause). A place or plan number
-    is never an anchor: it says which plan, not what is counted.
-    """
-    m = re.search(r"\b(bao nhieu|may)\b((?:\s+[a-z0-9%&]+){0,3})", f)
-    if not m:
-        return []
-    after = " ".join(_PER_PERIOD.sub(" ", m.group(2)).split())
-    q_after = _QUANTITY_RE.match(after)
-    if q_after:
-        return [q_after.group(1)]
-    toks = after.split()
-    content = [
-        i
-        for i, w in enumerate(toks)
-        if w not in STOPWORDS and w not in _AFTER_SKIP and not _NUMERIC.search(w)
-    ]
-    if content:
-        # "bao nhiêu cơ sở dữ liệu": folded "co so" are stop words ("có", "số") but open the noun
-        # counted; the number stands before the whole phrase ("11 cơ sở dữ liệu")
-        j = start = content[0]
-        while start > 0 and toks[start - 1] in STOPWORDS and toks[start - 1] not in _AFTER_SKIP:
-            start -= 1
-        return [" ".join(toks[start : j + 1])]
-    # "bao nhiêu xã, phường", "bao nhiêu huyện": the place words retrieval skips are what is counted
-    counted = [w for w in toks if w not in _DETERMINERS and w not in _AFTER_SKIP and not _NUMERIC.search(w)]
-    if counted:
-        return counted[:1]
-    nouns = list(_QUANTITY_RE.finditer(f[: m.start()]))
-    if nouns:  # "... kinh phí (của kế hoạch X) là bao nhiêu": the closest quantity noun
-        return [nouns[-1].group(1)]
-    before = [w for w in f[: m.start()].split() if w not in STOPWORDS and not _NUMERIC.search(w)]
-    return before[-1:]
-
-
-_NUMERIC = re.compile(r"\d")
-# digits that are not an amount: a document number ("142/kh-ubnd") or a full date
-_NOT_AMOUNT = re.compile(r"^\d+/[a-z]|^\d{1,2}/\d{1,2}/\d{2,4}$")
-
-
-def _number_near(anchor: str) -> Callable[[str], bool]:
-    """A number beside the anchor (a unit after "bao nhiêu"), or, for a quantity noun,
-    an amount anywhere in the same clause."""
-    words = anchor.split()
-    in_clause = anchor in QUANTITY_NOUNS
-
-    def near(toks: list[str], ws: list[str]) -> bool:
-        starts = [i for i in range(len(toks)) if toks[i : i + len(ws)] == ws]
-        for i, t in enumerate(toks):
-            if not starts or not _NUMERIC.search(t) or _NOT_AMOUNT.search(t):
-                continue
-            if in_clause or any(abs(i - s) <= 2 or s <= i <= s + len(ws) + 1 for s in starts):
-                return True
-        return False
-
-    def ok(seg: str) -> bool:
-        toks = folded_tokens(seg)
-        # the phrase as asked ("co so du"), else its last word alone ("bao nhiêu các xã" → "40 xã")
-        return near(toks, words) or (len(words) > 1 and near(toks, words[-1:]))
-
-    return ok
-
-
-# a year, not part of a date ("12/2024"), an amount ("2.025", "2024,5") or a longer number;
-
-
-def _same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]:
-    """ "kinh phí năm 2025" is not answered by "giai đoạn 2024 - 2026 là 4,2 tỷ": a clause
-    that dates its amount by other years only gives a different figure."""
-    asked = set(YEAR.findall(question))
-    if not asked:
-        return ok
-
-    def dated(seg: str) -> bool:
-        years = set(YEAR.findall(seg))
-        return ok(seg) and (not years or bool(years & asked))
-
-    return dated
 
 
 def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | None = None) -> FactRule:
@@ -291,6 +180,10 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return bool(dated.search(fold(seg)))
 
         return FactRule(require=named_date, prefer=named_date, name="cited_date")
+    if asks_time and ASK_SPAN.search(f):
+        # "diễn ra từ ngày nào đến ngày nào": the sentence that gives both ends ("b) Thời gian: Từ
+        # ngày 15/11/2025 đến ngày 15/12/2025."), often a short labelled line retrieval misses
+        return FactRule(require=is_span, prefer=is_span, name="span")
     if asks_time:
         if _ASK_DAY.search(f):
 
@@ -323,9 +216,9 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
                 return bool(_RANK_RE.search(fold(seg)))
 
             return FactRule(require=rank, prefer=rank, name="rank")
-        anchor = _anchor_after(anchor_text)
+        anchor = anchor_after(anchor_text)
         if anchor:
-            same = _same_year(anchor_text, _number_near(anchor[0]))
+            same = same_year(anchor_text, number_near(anchor[0]))
 
             def near(seg: str) -> bool:
                 return not _capitals(seg) and same(seg)
@@ -400,6 +293,7 @@ def best_fact_segment(
     # there answers, not one where that unit reports on to someone else
     to_unit = _addressees(query)
     asked_pairs = _word_pairs(query.folded or fold(query.text))
+    asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
     for r, h in zip(rel, hits):
         p = h.passage
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
@@ -427,6 +321,8 @@ def best_fact_segment(
                     s -= 0.3
             if rule.prefer is not None and rule.prefer(scored):
                 s += 0.35
+            if asks_total and _TOTAL_RE.search(fold(seg)):
+                s += 0.3
             if asked_pairs:
                 # of two sentences on the topic, the one that says it as asked: "nếu … không cân
                 # đối được kinh phí" is "Trường hợp không cân đối được kinh phí …", whose words
@@ -463,16 +359,40 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
         if rest:
             more = [Hit(passage=p, score=0.0, rank=len(hits) + i + 1) for i, p in enumerate(rest)]
             best = best_fact_segment(query, hits + more, idf, rule, cutoff=False)
+    if _TOTAL_ASK.search(query.folded or fold(query.text)) and not (best and _TOTAL_RE.search(fold(best[2]))):
+        # a total the retrieved passages only give in parts (a table's rows): the plan writes it
+        # once, worked out or named ("… x 05 năm = 7.500.000.000 đồng"), often in a short line
+        best = _plan_total(ctx, hits, rule) or best
     if best is None:
         return refusal(ctx, hits) if rule.require is not None else None
-    _, h, seg = best
     cites = Cites(docs)
+    text = fact_line(ctx, rule, best, cites)
+    return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)
+
+
+def _plan_total(ctx: AnswerContext, hits: list[Hit], rule: FactRule) -> tuple | None:
+    """The sentence of the plan asked about that writes a total of the asked thing."""
+    plan = ctx.query.filters.get("doc") or (hits[0].passage.doc if hits else None)
+    seen = {h.passage.id for h in hits}
+    rest = [
+        p for p in ctx.evidence.doc_passages.get(plan or "", []) if p.id not in seen and p.kind != "metadata"
+    ]
+    more = [Hit(passage=p, score=0.0, rank=len(hits) + i + 1) for i, p in enumerate(rest)]
+
+    def total(seg: str) -> bool:
+        return bool(_TOTAL_RE.search(fold(seg))) and (rule.require is None or rule.require(seg))
+
+    return best_fact_segment(ctx.query, hits + more, ctx.idf, FactRule(require=total), cutoff=False)
+
+
+def fact_line(ctx: AnswerContext, rule: FactRule, best: tuple, cites: Cites) -> str:
+    """One answer line: the sentence that holds the value, or a table row's time cell."""
+    _, h, seg = best
     n = cites.add(h.passage, seg, h.score)
     cell = time_cell(seg) or (time_cell(h.passage.text) if h.passage.kind == "table_row" else None)
+    label = plan_label(h.passage.doc, ctx.docs)
     if rule.name in ("day", "when") and cell is not None:
         # the row's time cell is the answer; the task (its first cell) says which row
         task = h.passage.text.split(" | ")[0]
-        text = f"{cell[0]}: {cell[1]} [{n}] — {plan_label(h.passage.doc, docs)}. Nhiệm vụ: “{shorten(task, 200)}”"
-    else:
-        text = f"{shorten(fact_body(query, seg), 300)} [{n}] — {plan_label(h.passage.doc, docs)}."
-    return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)
+        return f"{cell[0]}: {cell[1]} [{n}] — {label}. Nhiệm vụ: “{shorten(task, 200)}”"
+    return f"{shorten(fact_body(ctx.query, seg), 300)} [{n}] — {label}."

@@ -301,13 +301,13 @@ def is_meta(query: Query) -> bool:
         # "Kế hoạch 141/KH-UBND … ban hành ngày nào?": the plan's own date (its header), not
         # the date of a document it cites; meta_fact checks the plan is the one asked about
         return True
-    if query.fact == "date" and query.named and _ASK_ISSUE_DATE.search(query.folded):
-        # "Kế hoạch … về bình đẳng giới ký ngày nào?": a plan named (by number, subject or place)
-        # was signed on its issue date, which its header gives
-        return True
     # "Quyết định số 50/QĐ-SCT ký ngày nào?": a document named by number that is not a loaded
     # plan is one the plans cite; its date is where it is cited, not on the plan's header
     cites_other = not query.docs and any(m.explicit for m in query.numbers)
+    if query.fact == "date" and query.named and _ASK_ISSUE_DATE.search(query.folded) and not cites_other:
+        # "Kế hoạch … về bình đẳng giới ký ngày nào?": a plan named (by number, subject or place)
+        # was signed on its issue date, which its header gives
+        return True
     return query.fact in ("signer", "issuer", "recipient") or (
         query.fact in ("date", "doc_number") and is_meta_question(query.terms) and not cites_other
     )

@@ -8,13 +8,14 @@ import re
 from assistant.answer.meta import PLACE_DATE
 from assistant.textnorm import fold
 
-__all__ = ["cited_dates_removed", "starts_only", "time_cell", "ASK_END"]
+__all__ = ["cited_dates_removed", "starts_only", "time_cell", "ASK_END", "ASK_SPAN", "is_span"]
 
 # A cited document is dated where it is named: "Chỉ thị số 21/CT-TTg ngày 25 tháng 11 năm 2022",
 # "Văn bản số 1230/MĐV-ATMT ngày 20/5/2026" (the citation form of Vietnamese administrative
-# documents, Nghị định 30/2020/NĐ-CP). That date belongs to the cited document, never to a task.
+# documents, Nghị định 30/2020/NĐ-CP; a unit's symbol may join two offices with "&":
+# "Công văn số 8935/BNV-CTTN&BĐG"). That date belongs to the cited document, never to a task.
 _CITED_DATE = re.compile(
-    r"\b(?:so\s*)?\d+[a-z0-9./-]*/[a-z0-9/.-]+\s*,?\s*(?:cua\s+[^,;.]{0,60}?\s*)?"
+    r"\b(?:so\s*)?\d+[a-z0-9./-]*/[a-z0-9/.&-]+\s*,?\s*(?:cua\s+[^,;.]{0,60}?\s*)?"
     r"ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}\s*/\s*\d{4}|\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
 )
 # A labelled time cell of a plan's task table ("… | Thời gian thực hiện: Xong trong tháng
@@ -45,6 +46,19 @@ def time_cell(text: str) -> tuple[str, str] | None:
     # a hard-wrapped cell goes on for one more line; "*…*" is markdown emphasis, not text
     value = " ".join(m.group(2).replace("*", " ").split())
     return (m.group(1).strip(), value) if len(value) >= 3 else None
+
+
+# "từ ngày nào đến ngày nào": a span is asked, its start and its end
+ASK_SPAN = re.compile(r"\btu (?:ngay|thang|nam|luc|khi) nao\b.*\bden (?:ngay|thang|nam|luc|khi) nao\b")
+# a span as plans write it: "Từ ngày 15/11/2025 đến ngày 15/12/2025", "từ tháng 3 đến tháng 11"
+_SPAN = re.compile(
+    r"\btu\s+(?:ngay\s+|thang\s+|nam\s+)?\d[^;]{0,40}?\b(?:den|toi)\s+(?:het\s+)?(?:ngay\s+|thang\s+|nam\s+)?\d"
+)
+
+
+def is_span(seg: str) -> bool:
+    """The segment writes a span of time with its start and its end, not a cited document's date."""
+    return bool(_SPAN.search(cited_dates_removed(seg)))
 
 
 def starts_only(seg: str) -> bool:

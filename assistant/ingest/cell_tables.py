@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..records import Block
+from ..textnorm import fold
 from .patterns import roman_value
 from .tables import header_roles, is_header_cells, is_row_number, row_block
 
@@ -103,20 +104,47 @@ def _read_plain_marked(segs: list[_Seg], k: int, found: dict[int, Block | None])
     for row in rows:
         lines = _row_lines(row)
         if lines:
-            cells = _placed([x.text for x in row], n, content)
+            cells = _placed([x.text for x in row], [x.text for x in names], content)
             if content is not None and content < len(cells):
                 cells[content] = _unwrap(cells[content])
             _emit(found, lines, row_block(cells, *_span(lines)))
     return stop
 
 
-def _placed(cells: list[str], n: int, content: int | None) -> list[str]:
-    """A row's cells under the header's ``n`` columns. A row shorter than the header is a group
+# a cell of emphasis markers alone ("* *", "** **"): the converter wraps an empty cell's space
+# in emphasis, so the cell is empty (the web export of HTML tables writes every cell so)
+_EMPTY_MARKUP = re.compile(r"[*_\s]*")
+# the column an estimate table (dự toán) writes a group's sum in ("Thành tiền", "Kinh phí", "Tổng")
+_AMOUNT_NAME = re.compile(r"\b(thanh tien|kinh phi|tong cong|so tien|du toan)\b")
+
+
+def _placed(cells: list[str], names: list[str], content: int | None) -> list[str]:
+    """A row's cells under the header's columns. A row shorter than the header is a group
     or subtotal row whose name cell spans the middle columns (an estimate table's "I | Quan trắc
     … | 1.364.329.243 | (Ghi chú)"): the export drops the span, so the cells after the name
     belong to the last columns ("Thành tiền", "Ghi chú"), not to the ones right after it."""
-    if content is None or len(cells) >= n or len(cells) <= content + 1:
+    n = len(names)
+    cells = ["" if _EMPTY_MARKUP.fullmatch(c) else c for c in cells]
+    if content is None or len(cells) <= content + 1:
         return cells + [""] * (n - len(cells))
+    after = [i for i in range(content + 1, len(cells)) if cells[i].strip()]
+    amount = next((i for i, x in enumerate(names) if _AMOUNT_NAME.search(fold(x))), None)
+    if (
+        len(cells) == n
+        and len(after) == 1
+        and n - content > 3
+        and amount is not None
+        and after[0] < amount
+        and re.fullmatch(r"[\d.,]+", cells[after[0]].strip("*_ "))
+    ):
+        # a group row written at full width whose only figure stands right after its name, the
+        # rest empty ("1.1.2 | Mẫu nước trong ao nuôi | 72.313.308 | | * * | …"): a group row
+        # has no quantities of its own, its one figure is the group's sum, the amount column's
+        out = cells[: content + 1] + [""] * (n - content - 1)
+        out[amount] = cells[after[0]]
+        return out
+    if len(cells) >= n:
+        return cells
     head, tail = cells[: content + 1], cells[content + 1 :]
     return head + [""] * (n - len(head) - len(tail)) + tail
 

@@ -42,6 +42,10 @@ def inline_to_text(s: str, *, keep_lines: bool = False) -> tuple[str, bool, bool
     bold = _covered(s, _B0, _B1)
     italic = _covered(s, _I0, _I1)
     s = re.sub("[\x01-\x04]", "", s)
+    if not s.strip(" *_\n"):
+        # emphasis around nothing ("* *", "** **"): the web export wraps an empty cell's or an
+        # empty line's space in emphasis markers; there is no text
+        s = ""
     lines = [re.sub(r"[ ]{2,}", " ", ln).strip() for ln in s.split("\n")]
     s = "\n".join(ln for ln in lines if ln) if keep_lines else " ".join(ln for ln in lines if ln)
     return nfc(s), bold, italic

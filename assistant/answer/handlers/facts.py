@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label, refusal
 from assistant.answer.evidence import shorten
+from assistant.answer.fact_slots import two_slots
 from assistant.answer.facts import compose_fact, fact_rule, is_meta
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.handlers.lists import heading_items
@@ -63,7 +64,7 @@ class FactHandler(Handler):
             # a slot of its own form (how long, where, on whose request) asked of a named plan is
             # looked for in all of that plan (``compose_fact``): few of its words are the plan's
             return refusal(ctx)
-        ans = task_time_point(ctx) or compose_fact(ctx)
+        ans = task_time_point(ctx) or two_slots(ctx) or compose_fact(ctx)
         if ans is not None and ans.refused and re.search(r"\b(may|bao nhieu)\b", ctx.query.folded):
             ans = count_sections(ctx) or ans
         return ans

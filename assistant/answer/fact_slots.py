@@ -1,0 +1,54 @@
+"""Two slots asked in one fact question ("… xong khi nào, và báo cáo hằng năm trước ngày nào?")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.answer.common import AnswerContext, Cites
+from assistant.answer.facts import FactRule, best_fact_segment, fact_line, fact_rule, is_meta
+from assistant.records import Answer
+from assistant.textnorm import fold
+
+__all__ = ["two_slots"]
+
+# the words a fact question asks its slot with: a time ("khi nào", "trước ngày nào") or a number
+_ASK_SLOT = re.compile(r"\b(khi nao|luc nao|ngay nao|thoi han nao|bao gio|bao nhieu|bao lau)\b")
+# where a question joins its two asks: ", và …", "; …", "và …" after the first ask
+_JOINT = re.compile(r"\s*(?:[,;]\s*(?:va|con)?|\bva|\bcon)\s+")
+
+
+def two_slots(ctx: AnswerContext) -> Answer | None:
+    """Two slots asked in one question ("… xong khi nào, và báo cáo hằng năm trước ngày nào?"):
+    an official asks the deadline of a task and that of its report, or two figures, in one
+    sentence joined by "và"; each clause is answered by the sentence that holds its own value."""
+    query, hits = ctx.query, ctx.evidence.hits[:6]
+    if is_meta(query):
+        return None
+    f = fold(query.text)
+    asks = list(_ASK_SLOT.finditer(f))
+    if len(asks) != 2 or len(f) != len(query.text):
+        return None
+    joint = next((m for m in _JOINT.finditer(f, asks[0].end(), asks[1].start())), None)
+    if joint is None:
+        return None
+    found: list[tuple[FactRule, tuple]] = []
+    for part in (query.text[: joint.start()], query.text[joint.end() :]):
+        fp = fold(part)
+        terms = [t for t in query.terms if re.search(rf"\b{re.escape(t)}\b", fp)]
+        # a clause that asks a time is a deadline ("trước ngày nào" of a report, "xong khi nào")
+        asked = _ASK_SLOT.search(fp)
+        word = asked.group(1) if asked else ""
+        kind = "duration" if word == "bao lau" else None if word == "bao nhieu" else "deadline"
+        rule = fact_rule(part, kind, terms, fp)
+        if rule.require is None and rule.prefer is not None:
+            rule = FactRule(require=rule.prefer, prefer=rule.prefer, name=rule.name)
+        best = best_fact_segment(replace(query, terms=terms, folded=fp), hits, ctx.idf, rule)
+        if best is None or rule.require is None:
+            return None
+        found.append((rule, best))
+    if found[0][1][2] == found[1][1][2]:
+        return None  # one sentence holds both: the single answer says it
+    cites = Cites(ctx.docs)
+    lines = [fact_line(ctx, rule, best, cites) for rule, best in found]
+    return Answer(question=query.text, answer="\n".join(lines), intent="fact", citations=cites.items)

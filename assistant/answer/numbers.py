@@ -1,0 +1,133 @@
+"""The number a "bao nhiêu" question asks for, and where it stands: the noun it counts or
+measures ("bao nhiêu lượt khách" → a number beside "lượt"), or a quantity noun whose clause holds
+it ("tổng kinh phí là bao nhiêu"); a clause dated by other years gives another figure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.answer.meta import YEAR
+from assistant.vocab.tokens import STOPWORDS, folded_tokens
+
+__all__ = ["QUANTITY_NOUNS", "anchor_after", "number_near", "same_year"]
+
+
+# Nouns a "bao nhiêu" question counts or measures. The value may sit anywhere in the
+# clause that names them ("Tổng kinh phí dự kiến: 18,6 tỷ đồng").
+QUANTITY_NOUNS = (
+    "kinh phi",
+    "ngan sach",
+    "nguon von",
+    "chi phi",
+    "du toan",
+    "tong von",
+    "von",
+    "chi tieu",
+    "muc tieu",
+    "so luong",
+    "ty le",
+    "dien tich",
+    "quy mo",
+    "san luong",
+    "doanh thu",
+    "so tien",
+    "muc ho tro",
+    "muc chi",
+    "thoi gian",
+    "so lop",
+    "so nguoi",
+)
+_QUANTITY_RE = re.compile(r"\b(" + "|".join(QUANTITY_NOUNS) + r")\b")
+# after "bao nhiêu": a unit of measure or the counted noun ("lượt khách", "tỷ đồng")
+_AFTER_SKIP = frozenset(("nam", "ca", "nuoc", "thi", "tat"))
+_DETERMINERS = frozenset(("cac", "nhung", "moi", "tung"))
+# "mỗi năm", "hằng năm", "hàng tháng" after "bao nhiêu" say per what period, not what is counted
+_PER_PERIOD = re.compile(r"\b(moi|hang)\s+(nam|thang|quy|tuan|ngay|dot|ky)\b")
+
+
+def anchor_after(f: str) -> list[str]:
+    """The words the number should stand with, from the folded question (places and
+    plan numbers already blanked, see ``Query.folded``).
+
+    "bao nhiêu lượt khách" → ["luot"] (the number stands next to it); "tổng kinh phí
+    là bao nhiêu" → ["kinh phi"] (anywhere in the same clause). A place or plan number
+    is never an anchor: it says which plan, not what is counted.
+    """
+    m = re.search(r"\b(bao nhieu|may)\b((?:\s+[a-z0-9%&]+){0,3})", f)
+    if not m:
+        return []
+    after = " ".join(_PER_PERIOD.sub(" ", m.group(2)).split())
+    q_after = _QUANTITY_RE.match(after)
+    if q_after:
+        return [q_after.group(1)]
+    toks = after.split()
+    content = [
+        i
+        for i, w in enumerate(toks)
+        if w not in STOPWORDS and w not in _AFTER_SKIP and not _NUMERIC.search(w)
+    ]
+    if content:
+        # "bao nhiêu cơ sở dữ liệu": folded "co so" are stop words ("có", "số") but open the noun
+        # counted; the number stands before the whole phrase ("11 cơ sở dữ liệu")
+        j = start = content[0]
+        while start > 0 and toks[start - 1] in STOPWORDS and toks[start - 1] not in _AFTER_SKIP:
+            start -= 1
+        return [" ".join(toks[start : j + 1])]
+    # "bao nhiêu xã, phường", "bao nhiêu huyện": the place words retrieval skips are what is counted
+    counted = [w for w in toks if w not in _DETERMINERS and w not in _AFTER_SKIP and not _NUMERIC.search(w)]
+    if counted:
+        return counted[:1]
+    nouns = list(_QUANTITY_RE.finditer(f[: m.start()]))
+    if nouns:  # "... kinh phí (của kế hoạch X) là bao nhiêu": the closest quantity noun
+        return [nouns[-1].group(1)]
+    before = [w for w in f[: m.start()].split() if w not in STOPWORDS and not _NUMERIC.search(w)]
+    return before[-1:]
+
+
+_NUMERIC = re.compile(r"\d")
+_RATE_UNIT = re.compile(r"^[a-z]+/[a-z0-9]")
+# digits that are not an amount: a document number ("142/kh-ubnd") or a full date
+_NOT_AMOUNT = re.compile(r"^\d+/[a-z]|^\d{1,2}/\d{1,2}/\d{2,4}$")
+
+
+def number_near(anchor: str) -> Callable[[str], bool]:
+    """A number beside the anchor (a unit after "bao nhiêu"), or, for a quantity noun,
+    an amount anywhere in the same clause."""
+    words = anchor.split()
+    in_clause = anchor in QUANTITY_NOUNS
+
+    def near(toks: list[str], ws: list[str]) -> bool:
+        starts = [i for i in range(len(toks)) if toks[i : i + len(ws)] == ws]
+        for i, t in enumerate(toks):
+            if not starts or not _NUMERIC.search(t) or _NOT_AMOUNT.search(t):
+                continue
+            if in_clause or any(abs(i - s) <= 2 or s <= i <= s + len(ws) + 1 for s in starts):
+                return True
+        return False
+
+    def ok(seg: str) -> bool:
+        # a rate's unit is written "noun/noun" ("2,1 con/phụ nữ", "02 đợt/tháng", "109 bé trai/100
+        # bé gái"): the noun counted stands before the slash, a token of its own
+        toks = [w for t in folded_tokens(seg) for w in (t.split("/") if _RATE_UNIT.match(t) else (t,))]
+        # the phrase as asked ("co so du"), else its last word alone ("bao nhiêu các xã" → "40 xã")
+        return near(toks, words) or (len(words) > 1 and near(toks, words[-1:]))
+
+    return ok
+
+
+# a year, not part of a date ("12/2024"), an amount ("2.025", "2024,5") or a longer number;
+
+
+def same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]:
+    """ "kinh phí năm 2025" is not answered by "giai đoạn 2024 - 2026 là 4,2 tỷ": a clause
+    that dates its amount by other years only gives a different figure."""
+    asked = set(YEAR.findall(question))
+    if not asked:
+        return ok
+
+    def dated(seg: str) -> bool:
+        years = set(YEAR.findall(seg))
+        return ok(seg) and (not years or bool(years & asked))
+
+    return dated
