@@ -20,6 +20,7 @@ DOCS = {
         title="KẾ HOẠCH Chuyển đổi số trong quản lý hạ tầng giao thông giai đoạn 2026 - 2030",
         number="59/KH-UBND",
         doc_type="Kế hoạch",
+        issuer="Ủy ban nhân dân tỉnh Đồng Tháp",
         province="Đồng Tháp",
         date="2025-11-20",
     ),
@@ -181,3 +182,30 @@ def test_a_task_the_cited_row_never_names_is_a_missing_cited_phrase(cat):
     assert wrong["pairs_missing_cited"] >= 0.5
     assert right["pairs_missing_cited"] == 0.0
     assert wrong["pairs_missing_plan"] == right["pairs_missing_plan"] == 0.0  # the plan does write it
+
+
+def test_the_words_naming_the_plan_are_no_missing_cited_phrase(cat):
+    # another plan writes the province and its people's committee, so they are phrases of the
+    # collection; the plan asked names them in its header only, never in the row cited
+    helper = Passage(
+        id="yt-2",
+        doc="yte.txt",
+        kind="article",
+        section=("IV. NỘI DUNG",),
+        text="Phối hợp với Ủy ban nhân dân tỉnh Đồng Tháp vận chuyển thuốc cho các xã vùng lũ.",
+    )
+    plans = [*ALL, helper]
+    named = "Ủy ban nhân dân tỉnh Đồng Tháp giao đơn vị nào chủ trì phân bổ ngân sách cho các dự án ứng dụng công nghệ số?"
+    right, wrong = _x(named, cat, FINANCE, plans=plans), _x(named, cat, POLICE, plans=plans)
+    assert right["pairs_missing_cited"] == right["pairs_missing_plan"] == 0.0
+    assert wrong["pairs_missing_cited"] >= 0.5  # the task asked is still not in the police row
+    # without diacritics, and the plan named by kind and number
+    plain = "ke hoach 59 tinh dong thap giao don vi nao chu tri phan bo ngan sach cho cac du an ung dung cong nghe so"
+    assert _x(plain, cat, FINANCE, plans=plans)["pairs_missing_cited"] == 0.0
+
+
+def test_the_month_the_plan_was_issued_in_is_a_month_it_dates(cat):
+    # the header card dates the plan 20/11/2025 (ISO in the card, no date line in the passages)
+    q = "Kế hoạch ban hành tháng 11/2025 giao Sở Tài chính nhiệm vụ gì?"
+    assert _x(q, cat, FINANCE)["month_missing_plan"] == 0.0
+    assert _x(q.replace("11/2025", "3/2025"), cat, FINANCE)["month_missing_plan"] == 1.0

@@ -143,15 +143,31 @@ def _texts(p: Passage) -> list[str]:
     return [*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text]
 
 
+def _card(m: DocMeta) -> list[str]:
+    """What names a document in its header (Decree 30/2020 layout): kind, number, issuer, place,
+    title, signer. A question names its plan with these words ("kế hoạch 165 của UBND tỉnh Nghệ
+    An"); routing matches them against the card, and the plan's body passages do not repeat them."""
+    fields = (m.doc_type, m.number, m.issuer, m.province, m.district, m.place, m.title, m.signer)
+    return [f for f in fields if f]
+
+
+def _issued(date: str | None) -> str:
+    """The card's ISO issue date ("2025-09-12") as a plan writes it ("12/9/2025"): a question may
+    name the plan by its issue date, a month the plan then dates ("kế hoạch ban hành tháng 9/2025")."""
+    parts = (date or "").split("-")
+    if len(parts) == 3 and all(x.isdigit() for x in parts):
+        return f"{int(parts[2])}/{int(parts[1])}/{parts[0]}"
+    return (
+        f"{int(parts[1])}/{parts[0]}" if len(parts) == 2 and all(x.isdigit() for x in parts) else date or ""
+    )
+
+
 def plan_vocab(passages: Iterable[Passage], docs: Mapping[str, DocMeta]) -> dict[str, PlanVocab]:
     """Each plan's vocabulary, from its passages and its header card (title, number, signer)."""
     terms: dict[str, set[str]] = {}
     pairs: dict[str, set[str]] = {}
     raw: dict[str, list[str]] = {}
-    cards = (
-        (d, [m.title or "", m.number or "", m.date or "", m.date_text or "", m.signer or ""])
-        for d, m in docs.items()
-    )
+    cards = ((d, [*_card(m), _issued(m.date), m.date_text or ""]) for d, m in docs.items())
     for doc, texts in chain(((p.doc, _texts(p)) for p in passages), cards):
         for t in texts:
             if not t:
@@ -194,6 +210,23 @@ def question_pairs(text: str) -> list[str]:
     folded = _STOP.sub(" | ", fold(nfc(text)))
     toks = [t if t not in STOPWORDS and (len(t) > 1 or t.isdigit()) else "|" for t in _TOKEN.findall(folded)]
     return list(dict.fromkeys(f"{a} {b}" for a, b in zip(toks, toks[1:]) if "|" not in (a, b)))
+
+
+# a span the query parser blanked (a place, a document number, a courtesy phrase) is a run of
+# spaces in ``Query.folded``, whose offsets stay those of the question
+_BLANKED = re.compile(r" {2,}")
+
+
+def _asked_pairs(query: Query, known: frozenset[str], cards: Iterable[DocMeta]) -> list[str]:
+    """The phrases a question asks about (written in some loaded plan), without those naming the
+    plan: the places and document numbers it names are blanked by the parser (they route the
+    question, "kế hoạch 165 của Nghệ An"; a follow-up asked again of another plan keeps the first
+    turn's place in its text), and a phrase of the plan's header card (its kind, issuer, province,
+    title) names the plan, not what its passages say: a plan's body does not repeat the province
+    or its own number."""
+    text = _BLANKED.sub(" | ", query.folded) if query.folded.strip() else query.text
+    naming = set().union(*(_pairs(folded_tokens(t)) for m in cards for t in _card(m)))
+    return [p for p in question_pairs(text) if p in known and p not in naming]
 
 
 # --- the asked slot, and whether the answer fills it ------------------------------------------
@@ -272,7 +305,8 @@ def absence_features(
         total = sum(w(t) for t in asked)
         if total:
             x["terms_missing_plan"] = sum(w(t) for t in asked if t not in terms) / total
-        qp = [p for p in question_pairs(query.text) if p in known]
+        cards = [m for d in plans if (m := docs.get(d))]
+        qp = _asked_pairs(query, known, cards)
         if qp:
             x["pairs_missing_plan"] = sum(1 for p in qp if p not in pairs) / len(qp)
         titles = " ".join(m.title or "" for d in plans if (m := docs.get(d)))
@@ -294,7 +328,7 @@ def absence_features(
             named = [_pairs(folded_tokens(u)) <= pairs for u in query.units]
             x["unit_missing_plan"] = 1.0 - sum(named) / len(named)
     if candidate is not None and not candidate.refused:
-        qp = [p for p in question_pairs(query.text) if p in known]
+        qp = _asked_pairs(query, known, [m for d in plans if (m := docs.get(d))])
         if qp and cited:
             written = set().union(*(_pairs(folded_tokens(t)) for t in cited))
             x["pairs_missing_cited"] = sum(1 for p in qp if p not in written) / len(qp)
