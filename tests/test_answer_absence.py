@@ -209,3 +209,33 @@ def test_the_month_the_plan_was_issued_in_is_a_month_it_dates(cat):
     q = "Kế hoạch ban hành tháng 11/2025 giao Sở Tài chính nhiệm vụ gì?"
     assert _x(q, cat, FINANCE)["month_missing_plan"] == 0.0
     assert _x(q.replace("11/2025", "3/2025"), cat, FINANCE)["month_missing_plan"] == 1.0
+
+
+def _answer(question: str, quote: str) -> Answer:
+    c = Citation(n=1, passage_id="p", doc="so.txt", title="", section="", text=quote, quote=quote, score=0.9)
+    return Answer(question=question, answer=quote, citations=[c])
+
+
+def test_a_date_line_or_a_cited_documents_date_is_no_time_given(cat):
+    from assistant.answer.absence import slot_missing
+
+    q = parse_question("Hạn chót hoàn thành đánh giá hiện trạng hạ tầng giao thông là khi nào?", cat)
+    # the plan's own place-and-date line and a cited document's date do not fill the time asked
+    assert (
+        slot_missing(q, _answer(q.text, "Tỉnh Q, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH Đánh giá hạ tầng"))
+        == 1.0
+    )
+    cited = "Thực hiện Kế hoạch số 12/KH-UBND ngày 05/3/2025 của UBND tỉnh về đánh giá hạ tầng."
+    assert slot_missing(q, _answer(q.text, cited)) == 1.0
+    assert slot_missing(q, _answer(q.text, "Hoàn thành đánh giá hiện trạng trước ngày 30/6/2026.")) == 0.0
+
+
+def test_the_start_of_a_span_is_no_end_given(cat):
+    from assistant.answer.absence import slot_missing
+
+    start = "Đợt 1: Từ 13h30’ ngày 02/6/2026 (Thứ Ba)."
+    end = parse_question("Đợt 1 kiểm tra kết thúc lúc mấy giờ?", cat)
+    begin = parse_question("dot 1 kiem tra bat dau luc may gio", cat)
+    assert slot_missing(end, _answer(end.text, start)) == 1.0
+    assert slot_missing(begin, _answer(begin.text, start)) == 0.0
+    assert slot_missing(end, _answer(end.text, "Đợt 1: Từ 13h30’ đến 17h00 ngày 02/6/2026.")) == 0.0

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 
+from assistant.answer.times import ASK_END, cited_dates_removed, starts_only
 from assistant.query.model import FactKind, Query
 from assistant.records import Answer, DocMeta, Passage
 from assistant.textnorm import fold, nfc
@@ -44,6 +45,7 @@ __all__ = [
     "numbers_in",
     "months_in",
     "absence_features",
+    "slot_missing",
 ]
 
 ABSENCE_FEATURES: tuple[str, ...] = (
@@ -256,7 +258,12 @@ def _slot_missing(query: Query, answer_text: str) -> float:
     if _ASKS_MONEY.search(asked) or query.fact == FactKind.BUDGET and "bao nhieu" in asked:
         return float(not _MONEY.search(given))
     if query.fact in (FactKind.DEADLINE,) or _ASKS_TIME.search(asked):
-        return float(not _TIME.search(given))
+        # the date of a document the passage cites ("số 21/CT-TTg ngày …") and the plan's own
+        # place-and-date line ("Tỉnh Q, ngày 20 tháng 11 năm 2025") are no task's time; a span
+        # written "Từ 13h30' ngày 02/6/2026" gives its start, not the end asked ("kết thúc lúc")
+        if not _TIME.search(cited_dates_removed(answer_text)):
+            return 1.0
+        return float(bool(ASK_END.search(asked)) and starts_only(answer_text))
     if query.fact in (FactKind.NUMBER, FactKind.TARGET) or _ASKS_FIGURE.search(asked):
         return float(not _FIGURE.search(given))
     return 0.0
@@ -332,11 +339,18 @@ def absence_features(
         if qp and cited:
             written = set().union(*(_pairs(folded_tokens(t)) for t in cited))
             x["pairs_missing_cited"] = sum(1 for p in qp if p not in written) / len(qp)
-        # the answer's text and quotes without the plan's name: its number and date would fill
-        # any slot ("Kế hoạch 308/KH-UBND ngày 17/11/2025")
-        text = candidate.answer
-        for label in sorted(set(labels), key=len, reverse=True):
-            text = text.replace(label, " ") if label else text
-        quotes = " ".join(c.quote for c in candidate.citations if not c.related_only)
-        x["slot_missing"] = _slot_missing(query, f"{text} {quotes}")
+        x["slot_missing"] = slot_missing(query, candidate, labels)
     return x
+
+
+def slot_missing(query: Query, candidate: Answer, labels: Iterable[str] = ()) -> float:
+    """1 when the question asks an amount, a figure or a time the answer does not give. It reads
+    the answer alone, so it needs no plan's vocabulary (a composer called on hand-made evidence)."""
+    # the answer's text and quotes without the plan's name: its number and date would fill
+    # any slot ("Kế hoạch 308/KH-UBND ngày 17/11/2025")
+    text = candidate.answer
+    for label in sorted(set(labels), key=len, reverse=True):
+        text = text.replace(label, " ") if label else text
+    # one line each: the plan's place-and-date line is read at the start of a line
+    quotes = "\n".join(c.quote for c in candidate.citations if not c.related_only)
+    return _slot_missing(query, f"{text}\n{quotes}")
