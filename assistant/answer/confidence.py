@@ -61,7 +61,8 @@ __all__ = [
 ]
 
 FORMAT = "tlkh-refusal-scorer"
-VERSION = 3  # 2: the absence features (answer.absence) added; 3: month and cited-phrase ones
+VERSION = 4  # 2: the absence features (answer.absence) added; 3: month and cited-phrase ones;
+# 4: the phrases naming the plan are no missing phrase, a cited date or the date line no time given
 SCORER_PATH = Path(__file__).resolve().parent.parent / "data" / "refusal_scorer.json"
 
 # the handlers of answer.registry (a handler not listed gets no indicator: the others decide)
