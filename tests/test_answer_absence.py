@@ -239,3 +239,12 @@ def test_the_start_of_a_span_is_no_end_given(cat):
     assert slot_missing(end, _answer(end.text, start)) == 1.0
     assert slot_missing(begin, _answer(begin.text, start)) == 0.0
     assert slot_missing(end, _answer(end.text, "Đợt 1: Từ 13h30’ đến 17h00 ngày 02/6/2026.")) == 0.0
+
+
+def test_a_question_in_the_titles_words_keeps_them_in_its_share(cat):
+    # asked in the plan's title words plus one phrase no passage cited writes ("kéo dài", written
+    # by another plan): that one phrase is missing among all the phrases asked, not alone
+    other = Passage(id="yt-3", doc="yte.txt", kind="article", text="Đợt cao điểm kéo dài đến hết tháng 12.")
+    q = "Kế hoạch chuyển đổi số trong quản lý hạ tầng giao thông kéo dài đến năm nào?"
+    x = _x(q, cat, GOAL, plans=[*ALL, other])
+    assert 0.0 < x["pairs_missing_cited"] < 0.5

@@ -219,16 +219,20 @@ def question_pairs(text: str) -> list[str]:
 _BLANKED = re.compile(r" {2,}")
 
 
-def _asked_pairs(query: Query, known: frozenset[str], cards: Iterable[DocMeta]) -> list[str]:
-    """The phrases a question asks about (written in some loaded plan), without those naming the
-    plan: the places and document numbers it names are blanked by the parser (they route the
-    question, "kế hoạch 165 của Nghệ An"; a follow-up asked again of another plan keeps the first
-    turn's place in its text), and a phrase of the plan's header card (its kind, issuer, province,
-    title) names the plan, not what its passages say: a plan's body does not repeat the province
-    or its own number."""
+def _asked_pairs(query: Query, known: frozenset[str]) -> list[str]:
+    """The phrases a question asks about (written in some loaded plan), without the places and
+    document numbers it names: the parser blanks them, they route the question ("kế hoạch 165 của
+    Nghệ An"; a follow-up asked again of another plan keeps the first turn's place in its text)."""
     text = _BLANKED.sub(" | ", query.folded) if query.folded.strip() else query.text
-    naming = set().union(*(_pairs(folded_tokens(t)) for m in cards for t in _card(m)))
-    return [p for p in question_pairs(text) if p in known and p not in naming]
+    return [p for p in question_pairs(text) if p in known]
+
+
+def _naming(cards: Iterable[DocMeta]) -> set[str]:
+    """The phrases of the plans' header cards (kind, issuer, province, title): a question naming
+    its plan with them ("kế hoạch … của UBND tỉnh Bắc Ninh") names what the plan's body passages
+    do not repeat; they count as written, and still count in the share (a question asked in
+    the title's words has its other phrases weighed against all of them)."""
+    return set().union(*(_pairs(folded_tokens(t)) for m in cards for t in _card(m)))
 
 
 # --- the asked slot, and whether the answer fills it ------------------------------------------
@@ -312,8 +316,7 @@ def absence_features(
         total = sum(w(t) for t in asked)
         if total:
             x["terms_missing_plan"] = sum(w(t) for t in asked if t not in terms) / total
-        cards = [m for d in plans if (m := docs.get(d))]
-        qp = _asked_pairs(query, known, cards)
+        qp = _asked_pairs(query, known)
         if qp:
             x["pairs_missing_plan"] = sum(1 for p in qp if p not in pairs) / len(qp)
         titles = " ".join(m.title or "" for d in plans if (m := docs.get(d)))
@@ -335,9 +338,10 @@ def absence_features(
             named = [_pairs(folded_tokens(u)) <= pairs for u in query.units]
             x["unit_missing_plan"] = 1.0 - sum(named) / len(named)
     if candidate is not None and not candidate.refused:
-        qp = _asked_pairs(query, known, [m for d in plans if (m := docs.get(d))])
+        qp = _asked_pairs(query, known)
         if qp and cited:
-            written = set().union(*(_pairs(folded_tokens(t)) for t in cited))
+            written = _naming(m for d in plans if (m := docs.get(d)))
+            written |= set().union(*(_pairs(folded_tokens(t)) for t in cited))
             x["pairs_missing_cited"] = sum(1 for p in qp if p not in written) / len(qp)
         x["slot_missing"] = slot_missing(query, candidate, labels)
     return x
