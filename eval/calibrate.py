@@ -242,7 +242,16 @@ def choose_threshold(points: Sequence[dict]) -> float:
     # the target met: the lowest threshold meeting it (answer whenever the evidence allows)
     enough = [p for p in ok if p["unanswerable_refused"] >= TARGET_UNANSWERABLE_REFUSED * p["unanswerable_n"]]
     if enough:
-        return min(p["threshold"] for p in enough)
+        # …and above it, while no more answerable question is refused, the threshold refusing the
+        # most unanswerable ones: the same cost to the answerable questions, more refusals bought
+        low = min(enough, key=lambda p: p["threshold"])
+        same = [
+            p
+            for p in ok
+            if p["threshold"] >= low["threshold"] and p["answerable_refused"] == low["answerable_refused"]
+        ]
+        best = max(p["unanswerable_refused"] for p in same)
+        return min(p["threshold"] for p in same if p["unanswerable_refused"] == best)
     best = max(p["unanswerable_refused"] for p in ok)
     return min(p["threshold"] for p in ok if p["unanswerable_refused"] == best)
 

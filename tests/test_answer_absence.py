@@ -20,6 +20,7 @@ DOCS = {
         title="KẾ HOẠCH Chuyển đổi số trong quản lý hạ tầng giao thông giai đoạn 2026 - 2030",
         number="59/KH-UBND",
         doc_type="Kế hoạch",
+        issuer="Ủy ban nhân dân tỉnh Đồng Tháp",
         province="Đồng Tháp",
         date="2025-11-20",
     ),
@@ -181,3 +182,69 @@ def test_a_task_the_cited_row_never_names_is_a_missing_cited_phrase(cat):
     assert wrong["pairs_missing_cited"] >= 0.5
     assert right["pairs_missing_cited"] == 0.0
     assert wrong["pairs_missing_plan"] == right["pairs_missing_plan"] == 0.0  # the plan does write it
+
+
+def test_the_words_naming_the_plan_are_no_missing_cited_phrase(cat):
+    # another plan writes the province and its people's committee, so they are phrases of the
+    # collection; the plan asked names them in its header only, never in the row cited
+    helper = Passage(
+        id="yt-2",
+        doc="yte.txt",
+        kind="article",
+        section=("IV. NỘI DUNG",),
+        text="Phối hợp với Ủy ban nhân dân tỉnh Đồng Tháp vận chuyển thuốc cho các xã vùng lũ.",
+    )
+    plans = [*ALL, helper]
+    named = "Ủy ban nhân dân tỉnh Đồng Tháp giao đơn vị nào chủ trì phân bổ ngân sách cho các dự án ứng dụng công nghệ số?"
+    right, wrong = _x(named, cat, FINANCE, plans=plans), _x(named, cat, POLICE, plans=plans)
+    assert right["pairs_missing_cited"] == right["pairs_missing_plan"] == 0.0
+    assert wrong["pairs_missing_cited"] >= 0.5  # the task asked is still not in the police row
+    # without diacritics, and the plan named by kind and number
+    plain = "ke hoach 59 tinh dong thap giao don vi nao chu tri phan bo ngan sach cho cac du an ung dung cong nghe so"
+    assert _x(plain, cat, FINANCE, plans=plans)["pairs_missing_cited"] == 0.0
+
+
+def test_the_month_the_plan_was_issued_in_is_a_month_it_dates(cat):
+    # the header card dates the plan 20/11/2025 (ISO in the card, no date line in the passages)
+    q = "Kế hoạch ban hành tháng 11/2025 giao Sở Tài chính nhiệm vụ gì?"
+    assert _x(q, cat, FINANCE)["month_missing_plan"] == 0.0
+    assert _x(q.replace("11/2025", "3/2025"), cat, FINANCE)["month_missing_plan"] == 1.0
+
+
+def _answer(question: str, quote: str) -> Answer:
+    c = Citation(n=1, passage_id="p", doc="so.txt", title="", section="", text=quote, quote=quote, score=0.9)
+    return Answer(question=question, answer=quote, citations=[c])
+
+
+def test_a_date_line_or_a_cited_documents_date_is_no_time_given(cat):
+    from assistant.answer.absence import slot_missing
+
+    q = parse_question("Hạn chót hoàn thành đánh giá hiện trạng hạ tầng giao thông là khi nào?", cat)
+    # the plan's own place-and-date line and a cited document's date do not fill the time asked
+    assert (
+        slot_missing(q, _answer(q.text, "Tỉnh Q, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH Đánh giá hạ tầng"))
+        == 1.0
+    )
+    cited = "Thực hiện Kế hoạch số 12/KH-UBND ngày 05/3/2025 của UBND tỉnh về đánh giá hạ tầng."
+    assert slot_missing(q, _answer(q.text, cited)) == 1.0
+    assert slot_missing(q, _answer(q.text, "Hoàn thành đánh giá hiện trạng trước ngày 30/6/2026.")) == 0.0
+
+
+def test_the_start_of_a_span_is_no_end_given(cat):
+    from assistant.answer.absence import slot_missing
+
+    start = "Đợt 1: Từ 13h30’ ngày 02/6/2026 (Thứ Ba)."
+    end = parse_question("Đợt 1 kiểm tra kết thúc lúc mấy giờ?", cat)
+    begin = parse_question("dot 1 kiem tra bat dau luc may gio", cat)
+    assert slot_missing(end, _answer(end.text, start)) == 1.0
+    assert slot_missing(begin, _answer(begin.text, start)) == 0.0
+    assert slot_missing(end, _answer(end.text, "Đợt 1: Từ 13h30’ đến 17h00 ngày 02/6/2026.")) == 0.0
+
+
+def test_a_question_in_the_titles_words_keeps_them_in_its_share(cat):
+    # asked in the plan's title words plus one phrase no passage cited writes ("kéo dài", written
+    # by another plan): that one phrase is missing among all the phrases asked, not alone
+    other = Passage(id="yt-3", doc="yte.txt", kind="article", text="Đợt cao điểm kéo dài đến hết tháng 12.")
+    q = "Kế hoạch chuyển đổi số trong quản lý hạ tầng giao thông kéo dài đến năm nào?"
+    x = _x(q, cat, GOAL, plans=[*ALL, other])
+    assert 0.0 < x["pairs_missing_cited"] < 0.5

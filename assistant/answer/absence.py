@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 
+from assistant.answer.times import ASK_END, cited_dates_removed, starts_only
 from assistant.query.model import FactKind, Query
 from assistant.records import Answer, DocMeta, Passage
 from assistant.textnorm import fold, nfc
@@ -44,6 +45,7 @@ __all__ = [
     "numbers_in",
     "months_in",
     "absence_features",
+    "slot_missing",
 ]
 
 ABSENCE_FEATURES: tuple[str, ...] = (
@@ -143,15 +145,31 @@ def _texts(p: Passage) -> list[str]:
     return [*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text]
 
 
+def _card(m: DocMeta) -> list[str]:
+    """What names a document in its header (Decree 30/2020 layout): kind, number, issuer, place,
+    title, signer. A question names its plan with these words ("kế hoạch 165 của UBND tỉnh Nghệ
+    An"); routing matches them against the card, and the plan's body passages do not repeat them."""
+    fields = (m.doc_type, m.number, m.issuer, m.province, m.district, m.place, m.title, m.signer)
+    return [f for f in fields if f]
+
+
+def _issued(date: str | None) -> str:
+    """The card's ISO issue date ("2025-09-12") as a plan writes it ("12/9/2025"): a question may
+    name the plan by its issue date, a month the plan then dates ("kế hoạch ban hành tháng 9/2025")."""
+    parts = (date or "").split("-")
+    if len(parts) == 3 and all(x.isdigit() for x in parts):
+        return f"{int(parts[2])}/{int(parts[1])}/{parts[0]}"
+    return (
+        f"{int(parts[1])}/{parts[0]}" if len(parts) == 2 and all(x.isdigit() for x in parts) else date or ""
+    )
+
+
 def plan_vocab(passages: Iterable[Passage], docs: Mapping[str, DocMeta]) -> dict[str, PlanVocab]:
     """Each plan's vocabulary, from its passages and its header card (title, number, signer)."""
     terms: dict[str, set[str]] = {}
     pairs: dict[str, set[str]] = {}
     raw: dict[str, list[str]] = {}
-    cards = (
-        (d, [m.title or "", m.number or "", m.date or "", m.date_text or "", m.signer or ""])
-        for d, m in docs.items()
-    )
+    cards = ((d, [*_card(m), _issued(m.date), m.date_text or ""]) for d, m in docs.items())
     for doc, texts in chain(((p.doc, _texts(p)) for p in passages), cards):
         for t in texts:
             if not t:
@@ -196,6 +214,27 @@ def question_pairs(text: str) -> list[str]:
     return list(dict.fromkeys(f"{a} {b}" for a, b in zip(toks, toks[1:]) if "|" not in (a, b)))
 
 
+# a span the query parser blanked (a place, a document number, a courtesy phrase) is a run of
+# spaces in ``Query.folded``, whose offsets stay those of the question
+_BLANKED = re.compile(r" {2,}")
+
+
+def _asked_pairs(query: Query, known: frozenset[str]) -> list[str]:
+    """The phrases a question asks about (written in some loaded plan), without the places and
+    document numbers it names: the parser blanks them, they route the question ("kế hoạch 165 của
+    Nghệ An"; a follow-up asked again of another plan keeps the first turn's place in its text)."""
+    text = _BLANKED.sub(" | ", query.folded) if query.folded.strip() else query.text
+    return [p for p in question_pairs(text) if p in known]
+
+
+def _naming(cards: Iterable[DocMeta]) -> set[str]:
+    """The phrases of the plans' header cards (kind, issuer, province, title): a question naming
+    its plan with them ("kế hoạch … của UBND tỉnh Bắc Ninh") names what the plan's body passages
+    do not repeat; they count as written, and still count in the share (a question asked in
+    the title's words has its other phrases weighed against all of them)."""
+    return set().union(*(_pairs(folded_tokens(t)) for m in cards for t in _card(m)))
+
+
 # --- the asked slot, and whether the answer fills it ------------------------------------------
 _ASKS_MONEY = re.compile(r"\b(?:bao nhieu|may) (?:tien|ty|trieu|dong)\b|\b(?:ty|trieu|nghin) dong\b")
 _ASKS_FIGURE = re.compile(r"\bbao nhieu\b|\bmay (?!gio\b)\w+|\bty le\b|\bphan tram\b")
@@ -223,7 +262,12 @@ def _slot_missing(query: Query, answer_text: str) -> float:
     if _ASKS_MONEY.search(asked) or query.fact == FactKind.BUDGET and "bao nhieu" in asked:
         return float(not _MONEY.search(given))
     if query.fact in (FactKind.DEADLINE,) or _ASKS_TIME.search(asked):
-        return float(not _TIME.search(given))
+        # the date of a document the passage cites ("số 21/CT-TTg ngày …") and the plan's own
+        # place-and-date line ("Tỉnh Q, ngày 20 tháng 11 năm 2025") are no task's time; a span
+        # written "Từ 13h30' ngày 02/6/2026" gives its start, not the end asked ("kết thúc lúc")
+        if not _TIME.search(cited_dates_removed(answer_text)):
+            return 1.0
+        return float(bool(ASK_END.search(asked)) and starts_only(answer_text))
     if query.fact in (FactKind.NUMBER, FactKind.TARGET) or _ASKS_FIGURE.search(asked):
         return float(not _FIGURE.search(given))
     return 0.0
@@ -272,7 +316,7 @@ def absence_features(
         total = sum(w(t) for t in asked)
         if total:
             x["terms_missing_plan"] = sum(w(t) for t in asked if t not in terms) / total
-        qp = [p for p in question_pairs(query.text) if p in known]
+        qp = _asked_pairs(query, known)
         if qp:
             x["pairs_missing_plan"] = sum(1 for p in qp if p not in pairs) / len(qp)
         titles = " ".join(m.title or "" for d in plans if (m := docs.get(d)))
@@ -294,15 +338,23 @@ def absence_features(
             named = [_pairs(folded_tokens(u)) <= pairs for u in query.units]
             x["unit_missing_plan"] = 1.0 - sum(named) / len(named)
     if candidate is not None and not candidate.refused:
-        qp = [p for p in question_pairs(query.text) if p in known]
+        qp = _asked_pairs(query, known)
         if qp and cited:
-            written = set().union(*(_pairs(folded_tokens(t)) for t in cited))
+            written = _naming(m for d in plans if (m := docs.get(d)))
+            written |= set().union(*(_pairs(folded_tokens(t)) for t in cited))
             x["pairs_missing_cited"] = sum(1 for p in qp if p not in written) / len(qp)
-        # the answer's text and quotes without the plan's name: its number and date would fill
-        # any slot ("Kế hoạch 308/KH-UBND ngày 17/11/2025")
-        text = candidate.answer
-        for label in sorted(set(labels), key=len, reverse=True):
-            text = text.replace(label, " ") if label else text
-        quotes = " ".join(c.quote for c in candidate.citations if not c.related_only)
-        x["slot_missing"] = _slot_missing(query, f"{text} {quotes}")
+        x["slot_missing"] = slot_missing(query, candidate, labels)
     return x
+
+
+def slot_missing(query: Query, candidate: Answer, labels: Iterable[str] = ()) -> float:
+    """1 when the question asks an amount, a figure or a time the answer does not give. It reads
+    the answer alone, so it needs no plan's vocabulary (a composer called on hand-made evidence)."""
+    # the answer's text and quotes without the plan's name: its number and date would fill
+    # any slot ("Kế hoạch 308/KH-UBND ngày 17/11/2025")
+    text = candidate.answer
+    for label in sorted(set(labels), key=len, reverse=True):
+        text = text.replace(label, " ") if label else text
+    # one line each: the plan's place-and-date line is read at the start of a line
+    quotes = "\n".join(c.quote for c in candidate.citations if not c.related_only)
+    return _slot_missing(query, f"{text}\n{quotes}")

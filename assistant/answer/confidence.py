@@ -32,6 +32,7 @@ from assistant.answer.absence import (
     ABSENCE_FEATURES,
     absence_features,
     numbers_in,
+    slot_missing,
     years_in,
 )
 from assistant.answer.common import AnswerContext, evidence_score, plan_label, refusal, title_of
@@ -60,7 +61,8 @@ __all__ = [
 ]
 
 FORMAT = "tlkh-refusal-scorer"
-VERSION = 3  # 2: the absence features (answer.absence) added; 3: month and cited-phrase ones
+VERSION = 4  # 2: the absence features (answer.absence) added; 3: month and cited-phrase ones;
+# 4: the phrases naming the plan are no missing phrase, a cited date or the date line no time given
 SCORER_PATH = Path(__file__).resolve().parent.parent / "data" / "refusal_scorer.json"
 
 # the handlers of answer.registry (a handler not listed gets no indicator: the others decide)
@@ -335,10 +337,12 @@ def features(
     )
     # without the loaded plans' vocabulary (a composer called on hand-made evidence) nothing is
     # known of what the plan never writes: a few passages would make every other word "absent"
+    labels = [f(d, docs) for d in {c.doc for c in cited} for f in (plan_label, title_of)]
     if ctx.vocabulary is not None:
-        labels = [f(d, docs) for d in {c.doc for c in cited} for f in (plan_label, title_of)]
         texts = [t for c in cited for t in _cited_texts(c, by_id, docs)]
         x.update(absence_features(query, plans, ctx.vocabulary, docs, ctx.idf, candidate, labels, texts))
+    elif candidate is not None and not candidate.refused:
+        x["slot_missing"] = slot_missing(query, candidate, labels)  # read from the answer alone
     return x
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label
 from assistant.answer.evidence import coverage, segments
+from assistant.answer.times import PLACE_DATE
 from assistant.query.model import FactKind, Query
 from assistant.query.rules import PERSON_ASK
 from assistant.records import Answer, Citation, DocMeta, Passage
@@ -186,14 +187,6 @@ def meta_fact(ctx: AnswerContext) -> Answer | None:
         n = cites.add(holders[0], "", 1.0)
     answer = text + (f" [{n}]." if n else ".")
     return Answer(question=query.text, answer=answer, intent="fact", citations=cites.items)
-
-
-# The plan's own date line, under the national motto: "Bắc Ninh, ngày 20 tháng 11 năm 2025"
-# (địa danh, ngày … tháng … năm …, Nghị định 30/2020/NĐ-CP, Phụ lục I). It opens a line with
-# a place name and a comma; a cited document's date follows its number instead.
-PLACE_DATE = re.compile(
-    r"(?m)^[\s*_]*[A-ZĐÀ-Ỹ][^\n,;:.]{1,40},\s*(ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
-)
 
 
 def _header_date(passages: list[Passage]) -> str | None:

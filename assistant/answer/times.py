@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.meta import PLACE_DATE
 from assistant.textnorm import fold
 
-__all__ = ["cited_dates_removed", "starts_only", "time_cell", "ASK_END", "ASK_SPAN", "is_span"]
+__all__ = ["cited_dates_removed", "starts_only", "time_cell", "ASK_END", "ASK_SPAN", "is_span", "PLACE_DATE"]
+
+# The plan's own date line, under the national motto: "Bắc Ninh, ngày 20 tháng 11 năm 2025"
+# (địa danh, ngày … tháng … năm …, Nghị định 30/2020/NĐ-CP, Phụ lục I). It opens a line with
+# a place name and a comma; a cited document's date follows its number instead.
+PLACE_DATE = re.compile(
+    r"(?m)^[\s*_]*[A-ZĐÀ-Ỹ][^\n,;:.]{1,40},\s*(ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+)
 
 # A cited document is dated where it is named: "Chỉ thị số 21/CT-TTg ngày 25 tháng 11 năm 2022",
 # "Văn bản số 1230/MĐV-ATMT ngày 20/5/2026" (the citation form of Vietnamese administrative
