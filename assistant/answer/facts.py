@@ -353,11 +353,8 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
     if best is None and rule.name in _SLOT_RULES:
         # the slot's own line ("3.3. Thời gian kiểm tra: …", "2. Địa điểm: …") is often too short
         # to be retrieved: read the rest of the plan the question is about
-        plan = query.filters.get("doc") or (hits[0].passage.doc if hits else None)
-        seen = {h.passage.id for h in hits}
-        rest = [p for p in ev.doc_passages.get(plan or "", []) if p.id not in seen and p.kind != "metadata"]
-        if rest:
-            more = [Hit(passage=p, score=0.0, rank=len(hits) + i + 1) for i, p in enumerate(rest)]
+        more = _rest_of_plan(ctx, hits)
+        if more:
             best = best_fact_segment(query, hits + more, idf, rule, cutoff=False)
     if _TOTAL_ASK.search(query.folded or fold(query.text)) and not (best and _TOTAL_RE.search(fold(best[2]))):
         # a total the retrieved passages only give in parts (a table's rows): the plan writes it
@@ -370,14 +367,20 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
     return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)
 
 
-def _plan_total(ctx: AnswerContext, hits: list[Hit], rule: FactRule) -> tuple | None:
-    """The sentence of the plan asked about that writes a total of the asked thing."""
+def _rest_of_plan(ctx: AnswerContext, hits: list[Hit]) -> list[Hit]:
+    """The passages of the plan asked about (the one filtered, else the best hit's) that are not
+    among ``hits``, as hits ranked after them with no score."""
     plan = ctx.query.filters.get("doc") or (hits[0].passage.doc if hits else None)
     seen = {h.passage.id for h in hits}
     rest = [
         p for p in ctx.evidence.doc_passages.get(plan or "", []) if p.id not in seen and p.kind != "metadata"
     ]
-    more = [Hit(passage=p, score=0.0, rank=len(hits) + i + 1) for i, p in enumerate(rest)]
+    return [Hit(passage=p, score=0.0, rank=len(hits) + i + 1) for i, p in enumerate(rest)]
+
+
+def _plan_total(ctx: AnswerContext, hits: list[Hit], rule: FactRule) -> tuple | None:
+    """The sentence of the plan asked about that writes a total of the asked thing."""
+    more = _rest_of_plan(ctx, hits)
 
     def total(seg: str) -> bool:
         return bool(_TOTAL_RE.search(fold(seg))) and (rule.require is None or rule.require(seg))
