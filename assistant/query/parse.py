@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant.query.catalog import Catalog
-from assistant.query.model import FactKind, Query
+from assistant.query.model import FactKind, Intent, Query
 from assistant.query.rules import (
     PLAN_WORD,
     asks_destination,
@@ -281,6 +281,21 @@ def _drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]
     return rest if rest else units
 
 
+# "Sở Công Thương tỉnh Lào Cai": a department's issuer line (Decree 30/2020, the line under the
+# governing body) is the department and the province it serves; a question names the department
+_DEPARTMENT_OF = re.compile(r"^((?:so|ban|doan kiem tra|chi cuc) .+?) (?:tinh|thanh pho) .+$")
+
+
+def _names_author(unit: str, folded: str, cat: Catalog) -> bool:
+    """``unit`` is a loaded plan's issuer, written in the question after "của" (its activity)."""
+    u = fold(unit)
+    if not re.search(r"\bcua " + re.escape(u) + r"\b", folded):
+        return False
+    keys = {_issuer_key(i) for i in cat.issuers}
+    keys |= {m.group(1) for i in cat.issuers if (m := _DEPARTMENT_OF.match(i))}
+    return u in keys or _issuer_key(unit) in keys
+
+
 # "Theo kế hoạch huấn luyện … của Sở Công Thương, ai …?", "Trong KH kiểm tra Sin Quyền, …": the
 # clause that opens the question with the document's kind names the plan by its trích yếu; the
 # rest is asked. Further in, "kế hoạch đấu giá …" is a task's object, not the plan.
@@ -324,6 +339,13 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     if asks_destination(rest):
         units = []  # the units named send the proposal; the office receiving it is asked
     intent, fact, role = intent_of(rest, units, len(mentions) >= 2)
+    if intent == Intent.UNIT_TASKS and units and all(_names_author(u, folded, cat) for u in units):
+        # "Kỳ huấn luyện … của Sở Công Thương Lào Cai tổ chức ở đâu?": the issuer written after
+        # an activity with "của" owns it (the activity is its plan's), so the slot asked of the
+        # activity is asked, not the issuer's tasks
+        alone = intent_of(rest, [], len(mentions) >= 2)
+        if alone[0] == Intent.FACT and alone[1] is not None:
+            units, (intent, fact, role) = [], alone
     named = {d for _, _, key, canon in found_places for d in cat.docs_of_place(key, canon)} | set(docs)
     query = Query(
         text=original,
