@@ -56,12 +56,30 @@ def _opens_sentence(text: str, pos: int) -> bool:
     return text[pos].isupper() or text[pos].isdigit() or text[pos] in '“"('
 
 
+# Plans published as web pages keep the printed line breaks, and a line may break before a figure
+# that ends the sentence: "theo tiêu chuẩn TCVN\n14423:2025 về An ninh mạng", "Từ\n01/7/2025.",
+# "thành\n02 đợt". A break between a word and a number that is no item number ("2.", "1.1.",
+# "3)") continues the sentence; an item number opens one (Decree 30/2020 numbers parts so).
+_WRAPPED_FIGURE = re.compile(r"\d+(?:[.,:/%-]\d+)*(?:%|\s|[.,;:)]?$|[.,;:)]\s)")
+_ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*(?:\.|\))(?:\s|$)|\d{1,3}(?:\.\d{1,3})+\s*$")
+
+
+def _wrapped_before_figure(text: str, start: int, end: int) -> bool:
+    """Whether the line break at ``text[start:end]`` only wraps a sentence before a figure."""
+    if not (start > 0 and text[start - 1].isalnum() and set(text[start:end]) <= {"\n"}):
+        return False
+    line = text[end : text.find("\n", end) if "\n" in text[end:] else len(text)]
+    return bool(_WRAPPED_FIGURE.match(line)) and not _ITEM_NUMBER.match(line)
+
+
 def segments(text: str) -> list[tuple[int, int]]:
     """Spans of the sentence-like pieces of ``text`` (offsets into ``text``, stripped)."""
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _SEG_CAND.finditer(text):
         sep = m.group(0)
+        if "\n" in sep and _wrapped_before_figure(text, m.start(), m.end()):
+            continue
         if (
             "\n" not in sep
             and not text[m.start() - 1 : m.start()] == ";"

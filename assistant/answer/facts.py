@@ -59,6 +59,8 @@ _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
 _RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\b(top|xep hang|thu hang)\b")
 _PERCENT = re.compile(r"\bphan tram\b|%")
 _DOCNUM_ASK = re.compile(r"\bso (may|bao nhieu|gi)\b")
+# "thay thế văn bản nào" (``query.rules._REPLACED``): the document the plan supersedes
+_REPLACED_ASK = re.compile(r"\bthay (the|cho)\b.*\b(nao|gi|so may)\b")
 _ASK_DAY = re.compile(
     r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b"
 )
@@ -161,6 +163,13 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return bool(re.search(rf"\b{noun}\b", fold(seg)))
 
         return FactRule(require=names_it, prefer=names_it, name="means")
+    if _REPLACED_ASK.search(f):
+        # "thay thế văn bản nào": the closing sentence that names the document replaced
+        def replaced(seg: str) -> bool:
+            fs = fold(seg)
+            return bool(re.search(r"\bthay the\b", fs)) and bool(_REFNUM_RE.search(fs))
+
+        return FactRule(require=replaced, prefer=replaced, name="refnum")
     if _DOCNUM_ASK.search(f):
 
         def refnum(seg: str) -> bool:
@@ -398,4 +407,30 @@ def fact_line(ctx: AnswerContext, rule: FactRule, best: tuple, cites: Cites) -> 
         # the row's time cell is the answer; the task (its first cell) says which row
         task = h.passage.text.split(" | ")[0]
         return f"{cell[0]}: {cell[1]} [{n}] — {label}. Nhiệm vụ: “{shorten(task, 200)}”"
-    return f"{shorten(fact_body(ctx.query, seg), 300)} [{n}] — {label}."
+    return f"{_with_value(fact_body(ctx.query, seg), rule, ctx.query.folded)} [{n}] — {label}."
+
+
+# the value a figure question asks for: a percentage, else any number
+_VALUE_RE = {"percent": re.compile(r"\d+(?:[,.]\d+)?\s*%"), "number": re.compile(r"\d")}
+
+
+def _with_value(seg: str, rule: FactRule, folded: str = "", max_chars: int = 300) -> str:
+    """The sentence for the answer line, cut so that the asked figure stays in it. Plans write a
+    figure after the legal basis it rests on, often in a closing parenthesis ("… theo quy định tại
+    điểm a khoản 2 Điều 9 Quyết định số 10/2024/QĐ-UBND … (tỷ lệ không quá 10% tập thể, 5% cá
+    nhân …)"): cut at the end, the figure would go; the head and the clause holding it are kept."""
+    one = " ".join(seg.split())
+    short = shorten(one, max_chars)
+    # a rate ("tỷ lệ", "phần trăm") is written as a percentage
+    name = "percent" if re.search(r"\b(ty le|phan tram)\b|%", folded) else rule.name
+    rx = _VALUE_RE.get("number" if name.startswith("number") else name)
+    if rx is None or len(one) <= max_chars or rx.search(short.removesuffix(" …")):
+        return short
+    m = rx.search(one)
+    if m is None:
+        return short
+    # the clause that holds the figure: from the last opening bracket or clause break before it
+    start = max(one.rfind("(", 0, m.start()), one.rfind("; ", 0, m.start()), one.rfind(": ", 0, m.start()))
+    start = start if start >= 0 and m.start() - start < max_chars // 2 else max(0, m.start() - 60)
+    tail = shorten(one[start:], max_chars // 2)
+    return f"{shorten(one[:start], max_chars // 2).removesuffix(' …')} … {tail}"

@@ -206,6 +206,23 @@ class Catalog:
             return frozenset()
         return frozenset({scored[0][1]})
 
+    def docs_dated(self, year: int, month: int, among: frozenset[str] | None = None) -> frozenset[str]:
+        """The plans issued in that month (their header's date line, ISO ``DocMeta.date``)."""
+        key = f"{year:04d}-{month:02d}"
+        return frozenset(
+            d
+            for d, m in self.docs.items()
+            if (m.date or "").startswith(key) and (among is None or d in among)
+        )
+
+    def names_a_title(self, folded: str, min_pairs: int = 2) -> bool:
+        """Whether ``folded`` repeats ``min_pairs`` word pairs of some loaded plan's title (twins
+        included: which plan it is does not matter, only that a title is being said)."""
+        asked = _pairs(folded)
+        return bool(asked) and any(
+            len(asked & _pairs(fold(m.title))) >= min_pairs for m in self.docs.values() if m.title
+        )
+
     def docs_of_place_filters(self, filters: dict[str, str]) -> frozenset[str]:
         """The loaded plans a province / district / doc filter keeps (by the plans' headers)."""
         keep = set(self.docs)

@@ -259,6 +259,19 @@ _AUTHOR = re.compile(
 )
 
 
+# "Kế hoạch nâng cao năng lực … của UBND tỉnh Bắc Ninh", "Kế hoạch kiểm tra … tháng 5/2026 của Sở
+# Công Thương": the plan named by its trích yếu, then its issuing body after "của/do" — the header's
+# "cơ quan ban hành" (Decree 30/2020), not a unit the question asks about. The clause must open
+# the question (or follow "theo/trong"), repeat two word pairs of a loaded plan's title, and end
+# at a comma or the end of the unit's name.
+_TITLED_AUTHOR = re.compile(
+    r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b"
+    r"(?P<title>(?:(?!\b(?:nhiem vu|giao|trach nhiem|phan cong|cong viec|viec)\b)[^;?]){0,160}?)\s(cua|do)\s+"
+    r"(?P<unit>(uy ban nhan dan|ubnd|so)( [a-z0-9&]+){1,6}?)\s*(,|$|\s(dat|co|giao|yeu|de|duoc|ban|ky|"
+    r"gom|neu|quy|xac|thi|ve|nham|theo|trong|thuc)\b)"
+)
+
+
 def _issuer_key(name: str) -> str:
     """An issuing authority compared by its place: the header writes it in full ("ỦY BAN NHÂN DÂN
     THÀNH PHỐ HỒ CHÍ MINH"), a question in its short forms ("UBND TP HCM"); both are one body."""
@@ -276,9 +289,13 @@ def _drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]
     "Kế hoạch 0130 của UBND tỉnh … ban hành ngày nào": the issuer only names the plan's author."""
     issuers = {_issuer_key(i) for i in cat.issuers}
     rest = [u for u in units if fold(u) not in cat.issuers and _issuer_key(u) not in issuers]
+    authors = {
+        fold(m.group("unit")) for m in _TITLED_AUTHOR.finditer(folded) if cat.names_a_title(m.group("title"))
+    }
     if not rest and units and _AUTHOR.search(folded):
         return []
-    return rest if rest else units
+    rest = rest if rest else units
+    return [u for u in rest if not any(a == fold(u) or a.startswith(fold(u) + " ") for a in authors)]
 
 
 # "Sở Công Thương tỉnh Lào Cai": a department's issuer line (Decree 30/2020, the line under the
@@ -375,6 +392,11 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         if asked:
             query.terms = asked
             query.lexical_text = _without_places(q[: idx[a]] + " " + q[idx[b - 1] + 1 :], cat)
+    if titled_doc is None and "doc" not in query.filters:
+        dated = _dated_in_scope(rest, mentions, cat)
+        if dated is not None:
+            query.filters = {**query.filters, "doc": dated}
+            query.named = frozenset({dated})
     if fact == FactKind.MEMBER:
         query.member = team_role_of(rest)
     query.catalogue = is_catalogue(rest)
@@ -445,6 +467,27 @@ def _titled_in_scope(rest: str, mentions: list, cat: Catalog) -> tuple[str, tupl
         m = _SUBJECT_HEAD.search(rest)
         hit = cat.docs_titled(m.group("subject"), among=in_scope, min_pairs=1) if m else frozenset()
     return (next(iter(hit)), m.span()) if m and len(hit) == 1 else None
+
+
+# "Trong kế hoạch kiểm tra … tháng 5/2026 của Sở Công Thương": a document is identified by its
+# kind, number and date of issue (Decree 30/2020, art. 8); a plan whose number is left blank (a
+# Sở's plan published before numbering: "Số: /KH-SCT … ngày tháng 5 năm 2026") is named by the
+# month of its date line. Only in the clause that names the plan, not a month an activity is held.
+_DATED_CLAUSE = re.compile(
+    r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b[^,;?]{0,120}?"
+    r"\bthang (?P<month>\d{1,2})\s*(?:/|nam)\s*(?P<year>\d{4})\b"
+)
+
+
+def _dated_in_scope(rest: str, mentions: list, cat: Catalog) -> str | None:
+    """The one plan in scope (the place named, else all) issued in the month the question's plan
+    clause gives (``_DATED_CLAUSE``), or None when none or several were."""
+    m = _DATED_CLAUSE.search(rest)
+    in_scope = (
+        frozenset(d for d in mentions[0][2] if d in cat.docs) if len(mentions) == 1 else frozenset(cat.docs)
+    )
+    hit = cat.docs_dated(int(m.group("year")), int(m.group("month")), among=in_scope) if m else frozenset()
+    return next(iter(hit)) if len(hit) == 1 and len(in_scope) > 1 else None
 
 
 def _proper_names(text: str, cat: Catalog) -> list[str]:

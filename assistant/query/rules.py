@@ -87,6 +87,12 @@ _RECIPIENT = re.compile(
 _SENT_TO_REPORT = re.compile(
     r"\bgui (de )?bao cao (cho |toi |den |len )?(nhung |cac )?(ai|co quan nao|don vi nao|noi nao|cap nao)\b"
 )
+# "thay thế văn bản nào": a plan that supersedes another says so in its closing words ("Kế hoạch
+# này thay thế Kế hoạch số 076/KH-UBND ngày …", Decree 30/2020 on replacing a document): the
+# document replaced is asked, by its number — not the budget or targets its title words name
+_REPLACED = re.compile(
+    r"\bthay (the|cho) (cho )?((van ban|ke hoach|quyet dinh|cong van|chi thi|kh)( so)? )?(nao|gi|so (may|nao))\b"
+)
 _ISSUER = re.compile(
     r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b"
 )
@@ -183,6 +189,8 @@ def _fact_kind(f: str) -> str | None:
         and not re.search(r"\b(bao cao|de xuat|ho so|danh sach|du toan|ket qua|tai lieu|y kien)\b", f)
     ):
         return "recipient"  # "báo cáo gửi về đâu" asks where a report goes: a task, not the card
+    if _REPLACED.search(f):
+        return "refnum"  # the document the plan supersedes, not the plan's own number
     if _DOCNUM.search(f) and (
         re.search(r"\b(so hieu|so ky hieu|mang so)\b", f)
         or not re.search(r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)

@@ -17,6 +17,7 @@ from assistant.answer.members import compose_member
 from assistant.answer.times import time_cell
 from assistant.query.model import FactKind, Intent, Query
 from assistant.records import Answer
+from assistant.textnorm import fold
 
 if TYPE_CHECKING:
     from assistant.snapshot import IndexSnapshot
@@ -76,16 +77,28 @@ def count_sections(ctx: AnswerContext) -> Answer | None:
     Only a heading that holds every word counted ("giải pháp") qualifies.
     """
     m = re.search(r"\b(?:may|bao nhieu)\s+([a-z]+(?:\s+[a-z]+)?)", ctx.query.folded)
-    if not m:
+    if not m or _PER_PERIOD.search(ctx.query.folded):
         return None
     listed, cov = section_children(ctx, heading=m.group(1))
     if listed is None or cov < 0.99 or len(listed.citations) >= MAX_CHILDREN:
+        return None
+    if any(_TASK_FIELD.match(fold(line.lstrip("• "))) for line in listed.answer.splitlines()[1:]):
         return None
     head, *items = listed.answer.splitlines()
     listed.answer = "\n".join([f"{len(listed.citations)} mục — {head}", *items])
     listed.intent = Intent.FACT
     return listed
 
+
+# "mỗi năm / hằng năm … bao nhiêu": a number per period (how often, how many a year) — the count
+# of a section's parts is a fixed number, never one per period
+_PER_PERIOD = re.compile(r"\b(moi|hang|mot) (nam|thang|quy|tuan|dot|ky)\b")
+# the fields plans write under each task ("Đơn vị chủ trì: …", "Đơn vị phối hợp: …", "Thời gian
+# thực hiện: …", "Cơ quan thực hiện: …"): attributes of one task, not items to count
+_TASK_FIELD = re.compile(
+    r"[\s*_-]*(don vi (chu tri|phoi hop|thuc hien)|co quan (chu tri|phoi hop|thuc hien)|thoi gian thuc hien|"
+    r"san pham|kinh phi thuc hien)\b"
+)
 
 _POINT = re.compile(r"^[a-zđ]\)$")
 
