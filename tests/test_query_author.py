@@ -85,3 +85,18 @@ def test_the_same_department_asked_for_its_tasks_keeps_them(assistant, q):
     query = assistant.snapshot().read(q)
     assert query.intent == Intent.UNIT_TASKS and query.units == ["Sở Công Thương"]
     assert fold("sàn giao dịch thương mại điện tử") in fold(assistant.ask(q).answer)
+
+
+def test_the_plans_title_repeated_names_the_plan_and_leaves_the_topic_asked(assistant):
+    # the trích yếu run ("tập huấn kỹ thuật an toàn hóa chất") says which plan; the terms searched
+    # are what is asked of it ("chuẩn bị tài liệu")
+    query = assistant.snapshot().read("Ai chuẩn bị tài liệu cho đợt tập huấn kỹ thuật an toàn hóa chất?")
+    assert query.named == frozenset({"lao-cai-2026-412-kh-sct-tap-huan.txt"})
+    assert "tai" in query.terms and "lieu" in query.terms
+    assert not {"hoa", "chat", "huan"} & set(query.terms)
+    assert "hóa chất" not in query.lexical_text and "tài liệu" in query.lexical_text
+
+
+def test_a_plan_named_by_number_keeps_its_title_words_as_the_topic(assistant):
+    query = assistant.snapshot().read("Kế hoạch 412 yêu cầu gì về an toàn hóa chất?")
+    assert {"hoa", "chat"} <= set(query.terms)

@@ -298,6 +298,29 @@ def _drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]
     return [u for u in rest if not any(a == fold(u) or a.startswith(fold(u) + " ") for a in authors)]
 
 
+def _without_title_runs(text: str, title: str, min_pairs: int = 2) -> str:
+    """``text`` without each run of words that repeats ``title`` word for word, three words at
+    least (a plan's trích yếu quoted); ``text`` as written or folded."""
+    folded, idx = _fold_map(text)
+    pairs = _word_pairs(fold(title))
+    words = list(re.finditer(r"[a-z0-9]+", folded))
+    drop: set[int] = set()
+    i = 0
+    while i < len(words):
+        j = i
+        while j + 1 < len(words) and f"{words[j].group()} {words[j + 1].group()}" in pairs:
+            j += 1
+        if j - i >= min_pairs:
+            drop.update(idx[k] for k in range(words[i].start(), words[j].end()))
+        i = j + 1
+    return " ".join("".join(c for k, c in enumerate(text) if k not in drop).split()) if drop else text
+
+
+def _word_pairs(folded: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", folded)
+    return {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
 # "Sở Công Thương tỉnh Lào Cai": a department's issuer line (Decree 30/2020, the line under the
 # governing body) is the department and the province it serves; a question names the department
 _DEPARTMENT_OF = re.compile(r"^((?:so|ban|doan kiem tra|chi cuc) .+?) (?:tinh|thanh pho) .+$")
@@ -425,6 +448,15 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         titled = cat.docs_titled(rest)
         if titled:
             query.named = query.named | titled  # "kế hoạch kiểm tra 28 đơn vị": its title words
+        if len(titled) == 1 and not numbers:
+            # "Ai in ấn chứng chỉ cho kỳ huấn luyện người quản lý VLNCN?": the run of the plan's
+            # trích yếu the question repeats says which plan, not which of its passages (a plan
+            # named by a number is named already: its title words are then the topic asked)
+            title = cat.docs[next(iter(titled))].title or ""
+            asked = content_terms(_without_title_runs(rest, title))
+            if asked:
+                query.terms = asked
+                query.lexical_text = _without_title_runs(query.lexical_text, title)
     query.every_plan = (
         query.fact in _HEADER_FACTS
         and not mentions
