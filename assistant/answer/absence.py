@@ -255,8 +255,15 @@ _TIME = re.compile(
 )
 
 
+# the answer's citation markers ("… [1] — Kế hoạch 59/KH-UBND", "[1][2]", a model's "[1, 2]"):
+# the numbered-reference convention of the answer itself, pointing at a source; a marker's
+# number is no figure the plan gives
+_MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+
+
 def _slot_missing(query: Query, answer_text: str) -> float:
     """1 when the question asks an amount, a figure or a time and the answer gives none."""
+    answer_text = _MARKER.sub(" ", answer_text)
     asked = fold(query.text)
     given = fold(answer_text)
     if _ASKS_MONEY.search(asked) or query.fact == FactKind.BUDGET and "bao nhieu" in asked:
