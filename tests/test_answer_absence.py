@@ -280,3 +280,30 @@ def test_a_citation_marker_is_no_figure_given(cat):
     # a model's answer cites two passages in one marker
     q = parse_question("Công an tỉnh triển khai bao nhiêu ứng dụng công nghệ số?", cat)
     assert slot_missing(q, _answer(q.text, "Chủ trì triển khai ứng dụng công nghệ số [1, 2].")) == 1.0
+
+
+def test_a_year_asked_that_the_cited_figure_covers_only_inside_a_period(cat):
+    # "03 năm 2026 - 2028": a figure for the period, not the one of a year inside it
+    period = Passage(
+        id="so-kp",
+        doc="so.txt",
+        kind="article",
+        section=("IV. KINH PHÍ THỰC HIỆN",),
+        text="Tổng kinh phí chuyển đổi số hạ tầng giao thông 03 năm 2026 - 2028 khoảng 120 tỷ đồng.",
+    )
+    yearly = Passage(
+        id="so-kp26",
+        doc="so.txt",
+        kind="article",
+        section=("IV. KINH PHÍ THỰC HIỆN",),
+        text="Kinh phí chuyển đổi số hạ tầng giao thông năm 2027 khoảng 40 tỷ đồng.",
+    )
+    plans = [*ALL, period, yearly]
+    q = "Kinh phí chuyển đổi số hạ tầng giao thông năm 2027 là bao nhiêu tỷ đồng?"
+    assert _x(q, cat, period, plans=plans)["year_in_period_cited"] == 1.0
+    assert _x(q, cat, yearly, plans=plans)["year_in_period_cited"] == 0.0
+    # the period asked is what the passage gives; and a question asking no figure is not read
+    whole = "Tổng kinh phí chuyển đổi số hạ tầng giao thông 03 năm 2026 - 2028 là bao nhiêu?"
+    assert _x(whole, cat, period, plans=plans)["year_in_period_cited"] == 0.0
+    who = "Năm 2027 đơn vị nào chủ trì chuyển đổi số hạ tầng giao thông?"
+    assert _x(who, cat, period, plans=plans)["year_in_period_cited"] == 0.0

@@ -45,6 +45,7 @@ __all__ = [
     "numbers_in",
     "months_in",
     "absence_features",
+    "asks_figure",
     "slot_missing",
 ]
 
@@ -259,6 +260,16 @@ _TIME = re.compile(
 # the numbered-reference convention of the answer itself, pointing at a source; a marker's
 # number is no figure the plan gives
 _MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+
+
+def asks_figure(query: Query) -> bool:
+    """The question asks an amount or a figure ("bao nhiêu tỷ đồng", "bao nhiêu", "tỷ lệ")."""
+    asked = fold(query.text)
+    return bool(
+        _ASKS_MONEY.search(asked)
+        or _ASKS_FIGURE.search(asked)
+        or query.fact in (FactKind.BUDGET, FactKind.NUMBER, FactKind.TARGET)
+    )
 
 
 def _slot_missing(query: Query, answer_text: str) -> float:
