@@ -149,7 +149,7 @@ _NON_POSITIVE = (
     "year_missing year_missing_cited number_missing number_missing_cited unit_missing "
     "place_missing plan_missing terms_missing_plan pairs_missing_plan year_missing_plan "
     "number_missing_plan unit_missing_plan slot_missing year_outside_period month_missing_plan "
-    "pairs_missing_cited"
+    "pairs_missing_cited year_in_period_cited"
 ).split()
 
 

@@ -248,3 +248,62 @@ def test_a_question_in_the_titles_words_keeps_them_in_its_share(cat):
     q = "Kế hoạch chuyển đổi số trong quản lý hạ tầng giao thông kéo dài đến năm nào?"
     x = _x(q, cat, GOAL, plans=[*ALL, other])
     assert 0.0 < x["pairs_missing_cited"] < 0.5
+
+
+def test_a_citation_marker_is_no_figure_given(cat):
+    # the best passages quoted as the answer: "… [1] — Kế hoạch 59/KH-UBND (Đồng Tháp)."; the
+    # marker's "1" is the answer's own reference to its source, not a figure of the plan
+    from assistant.answer.absence import slot_missing
+    from assistant.answer.extractive import compose_passages
+
+    def answered(question: str, cited: Passage) -> tuple[Answer, dict[str, float]]:
+        ctx = AnswerContext(
+            parse_question(question, cat),
+            Evidence(hits=hits(cited)),
+            DOCS,
+            Idf.build(p.text for p in ALL),
+            vocabulary=build_vocabulary(ALL, DOCS),
+        )
+        ans = compose_passages(ctx)
+        assert ans is not None
+        return ans, features(ctx, "passages", None, ans)
+
+    asked = "Công an tỉnh triển khai bao nhiêu ứng dụng công nghệ số trong giám sát vi phạm giao thông?"
+    how_many, x = answered(asked, POLICE)
+    assert "[1]" in how_many.answer and not any(ch.isdigit() for ch in POLICE.text)
+    assert x["slot_missing"] == 1.0
+    _, when = answered("Công an tỉnh triển khai ứng dụng công nghệ số trong giám sát khi nào?", POLICE)
+    assert when["slot_missing"] == 1.0
+    # the answerable twin: the figure asked is in the quote
+    _, share = answered("Bao nhiêu phần trăm thủ tục hành chính giao thông được cung cấp trực tuyến?", GOAL)
+    assert share["slot_missing"] == 0.0
+    # a model's answer cites two passages in one marker
+    q = parse_question("Công an tỉnh triển khai bao nhiêu ứng dụng công nghệ số?", cat)
+    assert slot_missing(q, _answer(q.text, "Chủ trì triển khai ứng dụng công nghệ số [1, 2].")) == 1.0
+
+
+def test_a_year_asked_that_the_cited_figure_covers_only_inside_a_period(cat):
+    # "03 năm 2026 - 2028": a figure for the period, not the one of a year inside it
+    period = Passage(
+        id="so-kp",
+        doc="so.txt",
+        kind="article",
+        section=("IV. KINH PHÍ THỰC HIỆN",),
+        text="Tổng kinh phí chuyển đổi số hạ tầng giao thông 03 năm 2026 - 2028 khoảng 120 tỷ đồng.",
+    )
+    yearly = Passage(
+        id="so-kp26",
+        doc="so.txt",
+        kind="article",
+        section=("IV. KINH PHÍ THỰC HIỆN",),
+        text="Kinh phí chuyển đổi số hạ tầng giao thông năm 2027 khoảng 40 tỷ đồng.",
+    )
+    plans = [*ALL, period, yearly]
+    q = "Kinh phí chuyển đổi số hạ tầng giao thông năm 2027 là bao nhiêu tỷ đồng?"
+    assert _x(q, cat, period, plans=plans)["year_in_period_cited"] == 1.0
+    assert _x(q, cat, yearly, plans=plans)["year_in_period_cited"] == 0.0
+    # the period asked is what the passage gives; and a question asking no figure is not read
+    whole = "Tổng kinh phí chuyển đổi số hạ tầng giao thông 03 năm 2026 - 2028 là bao nhiêu?"
+    assert _x(whole, cat, period, plans=plans)["year_in_period_cited"] == 0.0
+    who = "Năm 2027 đơn vị nào chủ trì chuyển đổi số hạ tầng giao thông?"
+    assert _x(who, cat, period, plans=plans)["year_in_period_cited"] == 0.0

@@ -45,6 +45,7 @@ __all__ = [
     "numbers_in",
     "months_in",
     "absence_features",
+    "asks_figure",
     "slot_missing",
 ]
 
@@ -255,8 +256,25 @@ _TIME = re.compile(
 )
 
 
+# the answer's citation markers ("… [1] — Kế hoạch 59/KH-UBND", "[1][2]", a model's "[1, 2]"):
+# the numbered-reference convention of the answer itself, pointing at a source; a marker's
+# number is no figure the plan gives
+_MARKER = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+
+
+def asks_figure(query: Query) -> bool:
+    """The question asks an amount or a figure ("bao nhiêu tỷ đồng", "bao nhiêu", "tỷ lệ")."""
+    asked = fold(query.text)
+    return bool(
+        _ASKS_MONEY.search(asked)
+        or _ASKS_FIGURE.search(asked)
+        or query.fact in (FactKind.BUDGET, FactKind.NUMBER, FactKind.TARGET)
+    )
+
+
 def _slot_missing(query: Query, answer_text: str) -> float:
     """1 when the question asks an amount, a figure or a time and the answer gives none."""
+    answer_text = _MARKER.sub(" ", answer_text)
     asked = fold(query.text)
     given = fold(answer_text)
     if _ASKS_MONEY.search(asked) or query.fact == FactKind.BUDGET and "bao nhieu" in asked:

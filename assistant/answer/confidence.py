@@ -31,6 +31,7 @@ from typing import Any
 from assistant.answer.absence import (
     ABSENCE_FEATURES,
     absence_features,
+    asks_figure,
     numbers_in,
     slot_missing,
     years_in,
@@ -61,8 +62,9 @@ __all__ = [
 ]
 
 FORMAT = "tlkh-refusal-scorer"
-VERSION = 4  # 2: the absence features (answer.absence) added; 3: month and cited-phrase ones;
-# 4: the phrases naming the plan are no missing phrase, a cited date or the date line no time given
+VERSION = 5  # 2: the absence features (answer.absence) added; 3: month and cited-phrase ones;
+# 4: the phrases naming the plan are no missing phrase, a cited date or the date line no time given;
+# 5: a citation marker is no figure given (slot_missing), year_in_period_cited added
 SCORER_PATH = Path(__file__).resolve().parent.parent / "data" / "refusal_scorer.json"
 
 # the handlers of answer.registry (a handler not listed gets no indicator: the others decide)
@@ -87,6 +89,9 @@ FEATURES: tuple[str, ...] = (
     "asks_year",
     "year_missing",
     "year_missing_cited",  # …from the passages the answer cites (the figure must sit beside it)
+    # a figure asked for one year that the cited passages cover only inside a period ("03 năm
+    # 2026 - 2028"): a plan gives a period's figures year by year, a line or a column each
+    "year_in_period_cited",
     "asks_number",
     "number_missing",
     "number_missing_cited",
@@ -109,6 +114,7 @@ FEATURES: tuple[str, ...] = (
 # "giai đoạn 2021 - 2025", "2021-2025": a plan's period covers every year inside it
 _RANGE = re.compile(r"((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 class ScorerFileError(AssistantError):
@@ -207,18 +213,24 @@ def _cited_texts(c: Citation, by_id: dict[str, Passage], docs: dict[str, DocMeta
     return [*own, m.title if m and m.title else ""]
 
 
-def _stated_years(p: Passage, docs: dict[str, DocMeta]) -> set[int]:
-    """The years a passage's figures are given for: those its own text and heading state, else the
-    nearest heading above that states some, else its plan's card. "II. DỰ BÁO … 03 NĂM 2026 - 2028"
-    over "1. Dự báo … đến năm 2026": the figures under the sub-heading are for 2026, not 2028."""
+def _stated_level(p: Passage, docs: dict[str, DocMeta]) -> str:
+    """Where a passage's figures get their years: its own text and heading when they state some,
+    else the nearest heading above that does, else its plan's card. "II. DỰ BÁO … 03 NĂM 2026 -
+    2028" over "1. Dự báo … đến năm 2026": the figures under the sub-heading are for 2026."""
     m = docs.get(p.doc)
     card = " ".join(x or "" for x in (m.title, m.date)) if m else ""
     levels = [" ".join((p.text, *p.section[-1:])), *reversed(p.section[:-1]), card]
-    for level in levels:
-        years = years_in(level)
-        if years:
-            return years
-    return set()
+    return next((level for level in levels if years_in(level)), "")
+
+
+def _stated_years(p: Passage, docs: dict[str, DocMeta]) -> set[int]:
+    """The years a passage's figures are given for, the years inside a stated period included."""
+    return years_in(_stated_level(p, docs))
+
+
+def _single_years(text: str) -> set[int]:
+    """The years ``text`` writes on their own, not as an end of a period ("năm 2026", not "2026 - 2028")."""
+    return {int(y) for y in _YEAR.findall(_RANGE.sub(" ", text))}
 
 
 def _accented_words(text: str) -> set[str]:
@@ -301,6 +313,14 @@ def features(
     asked = years_in(_RANGE.sub(lambda r: "" if r.groups() in named_periods else r.group(0), query.text))
     issued = {int(m.date[:4]) for m in cards if m.date and m.date[:4].isdigit()}
     x["year_missing_cited"] = float(bool(asked - stated - issued))
+    # a year the question writes on its own, not a period it asks about ("giai đoạn 2026 - 2028")
+    one_year = _single_years(query.text) & stated
+    if one_year and cited and asks_figure(query):
+        levels = [
+            _stated_level(by_id[c.passage_id], docs) if c.passage_id in by_id else c.text for c in cited
+        ]
+        alone = set().union(*(_single_years(t) for t in levels))
+        x["year_in_period_cited"] = float(bool(one_year - alone - issued))
     # the figures the question gives, not the numbers of the documents it names ("kế hoạch 174"):
     # ``folded`` has those blanked
     nums = numbers_in(query.folded or query.text)
