@@ -180,3 +180,27 @@ def test_a_question_naming_its_kind_of_item_quotes_no_heading(cat, idf):
     assert quoted_heading(AnswerContext(q, ev(UNTIL_2030), DOCS, idf)) is None
     q = parse_question("Đến năm 2030 kế hoạch 218 làm những gì?", cat)
     assert quoted_heading(AnswerContext(q, ev(UNTIL_2030), DOCS, idf)) is not None
+
+
+def test_a_short_list_of_target_sentences_keeps_each_sentence_whole(idf):
+    # a target line holds two figures ("… tiểu học đạt trên 90% …; … trung học cơ sở đạt 85% …"):
+    # cut at 160 characters, the second figure was lost
+    docs = {"e.md": DocMeta(doc="e.md", number="5/KH-UBND", doc_type="Kế hoạch", province="Tỉnh E")}
+    line = (
+        "- Chỉ tiêu 2: Tỷ lệ trẻ em trai và trẻ em gái dân tộc thiểu số hoàn thành giáo dục tiểu học đạt "
+        "trên 90% vào năm 2025; tỷ lệ hoàn thành cấp trung học cơ sở đạt 85% vào năm 2025."
+    )
+    field = _p(
+        "e-1.5",
+        "e.md",
+        ("II. MỤC TIÊU", "1.5. Mục tiêu 5"),
+        "1.5. Mục tiêu 5: Trong lĩnh vực giáo dục, đào tạo\n"
+        "- Chỉ tiêu 1: Nội dung về giới được giảng dạy chính thức ở các trường sư phạm.\n" + line,
+    )
+    cat = Catalog.build(docs, [field])
+    q = parse_question("Chỉ tiêu trong lĩnh vực giáo dục, đào tạo của kế hoạch 5 gồm những gì?", cat)
+    ans = compose(q, Evidence(hits=hits(field), doc_passages={"e.md": [field]}), docs, idf=idf)
+    assert ans.answer.splitlines()[1:] == [
+        "• Chỉ tiêu 1: Nội dung về giới được giảng dạy chính thức ở các trường sư phạm.",
+        f"• {line[2:]} [1]",
+    ], ans.answer

@@ -342,7 +342,9 @@ def _section_lines(
         lines = lines[1:]
     lines = _named_group(lines, set(folded_tokens(query.folded or query.text)))
     cites = Cites(docs)
-    width = _share(len(lines), 160)
+    # each line is a whole target or task sentence ("Chỉ tiêu 2: Tỷ lệ … đạt trên 90%…; … đạt 85%"):
+    # shown whole up to ``LINE_ITEM`` while the list is short
+    width = _share(len(lines), LINE_ITEM)
     found = [(_item_label(ln, width), cites.add(p, ln, hit.score)) for p, ln in lines]
     if len(found) < 2:
         return None
