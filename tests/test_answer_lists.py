@@ -325,11 +325,11 @@ def test_a_labelled_item_of_a_list_is_not_a_sentence_answer(cat, idf):
     )
     q = parse_question("Kế hoạch 30 quảng bá qua những phương tiện truyền thông nào?", cat)
     ctx = AnswerContext(q, ev(item), DOCS, idf)
-    assert _named_in_a_sentence(ctx, 0.0) is None  # the label names one item of the list
+    assert _named_in_a_sentence(ctx, None) is None  # the label names one item of the list
     plain = Passage(
         id="l-media-2", doc="l.md", kind="article", section=item.section, text=item.text.replace(":", ",")
     )
-    assert _named_in_a_sentence(AnswerContext(q, ev(plain), DOCS, idf), 0.0) is not None
+    assert _named_in_a_sentence(AnswerContext(q, ev(plain), DOCS, idf), None) is not None
 
 
 def test_words_of_the_plans_title_do_not_name_one_of_its_parts(cat, idf):

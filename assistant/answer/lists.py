@@ -1,4 +1,4 @@
-"""List and comparison answers: a few items from one plan, or one line per plan."""
+"""List answers: the items of a section of one plan, or the lines of its best passage."""
 
 from __future__ import annotations
 
@@ -9,22 +9,20 @@ from assistant.answer.common import (
     Cites,
     Evidence,
     fold_,
-    haystack,
     plan_label,
     quote_for,
     relevance,
-    units_line,
 )
 from assistant.answer.evidence import coverage, segments, shorten
-from assistant.answer.facts import best_fact_segment, fact_body, fact_rule, is_meta, meta_fact
 from assistant.query.model import Query
-from assistant.records import Answer, Citation, DocMeta, Passage
+from assistant.records import Answer, DocMeta, Passage
 from assistant.vocab.tokens import folded_tokens
 
 __all__ = [
     "compose_list",
-    "compose_compare",
     "section_children",
+    "list_section",
+    "quoted_heading",
     "asked_heading",
     "full_heading",
     "MAX_CHILDREN",
@@ -51,25 +49,39 @@ _LIST_FUNCTION = frozenset(
     "quyet dinh kh qd nhom".split()
 )
 _POINT = re.compile(r"^[a-zđ]\)$")  # a lettered point's label in the heading path
+# "1.", "2.1.", "a)", "IV.": the enumerator opening an item or its heading
+_ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ]\)|[IVXLC]{1,6}\.)\s+", re.I)
 _ENUM_ONLY = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
 
 
 # "những mục tiêu cụ thể nào", "các nhóm nhiệm vụ gì", "gồm những thành viên nào": the noun
 # phrase after the plural marker names the heading whose items are asked; it ends where the
-# question goes on to name the plan or the place ("của kế hoạch …", "trong", "ở", "là gì")
+# question goes on to name the plan or the place ("của kế hoạch …", "trong", "ở", "là gì"), or
+# where another plural marker opens the next phrase ("các cơ quan phối hợp làm những hoạt động …")
 _PLURAL_PHRASE = re.compile(
-    r"\b(?:nhung|cac)\s+((?:(?!(?:cua|trong|o|tai|la|nao|gi|duoc|ma|theo|do|nhu|ve|ke|kh)\b)[a-z0-9]+\s*){1,6})"
+    r"\b(?:nhung|cac)\s+((?:(?!(?:cua|trong|o|tai|la|nao|gi|duoc|ma|theo|do|nhu|ve|ke|kh|nhung|cac)\b)"
+    r"[a-z0-9]+\s*){1,6})"
 )
+
+
+_CLOSED = re.compile(r"\s*(?:nao|gi)\b")
 
 
 def asked_heading(folded: str) -> str | None:
     """The heading words of a plural question ("những mục tiêu chủ yếu nào" → "muc tieu chu
-    yeu"), or None when the question does not ask for the items of something."""
+    yeu"), or None when the question does not ask for the items of something.
+
+    A Vietnamese question closes the noun phrase it asks with "nào"/"gì" ("các cơ quan … phối
+    hợp làm những hoạt động chính nào": the activities are asked; "các cơ quan" names who does
+    them): a plural phrase so closed is the one asked, else the first one."""
+    phrases = []
     for m in _PLURAL_PHRASE.finditer(folded):
         words = [w for w in m.group(1).split() if w not in _LIST_FUNCTION and not w.isdigit()]
         if words:
-            return " ".join(words)
-    return None
+            phrases.append((bool(_CLOSED.match(folded, m.end())), " ".join(words)))
+    closed = [p for c, p in phrases if c]
+    first = closed or [p for _, p in phrases]
+    return first[0] if first else None
 
 
 def full_heading(title: str, p: Passage) -> str:
@@ -98,7 +110,9 @@ def _item_label(text: str, max_chars: int = 110) -> str:
     line = text.strip().lstrip("-–•*+ ").strip()
     head, colon, rest = line.partition(":")
     # "Chỉ tiêu 1: Tỷ số giới tính …": a numbered label names nothing, what follows is the item
-    numbered_label = bool(re.search(r"\d", head)) and len(head.split()) <= 3
+    # ("1.4. Mục tiêu 4: Trong lĩnh vực y tế": the item's own enumerator does not count)
+    bare = _ENUMERATOR.sub("", head)
+    numbered_label = bool(re.search(r"\d", bare)) and len(bare.split()) <= 3
     if colon and 8 <= len(head) <= 90 and not _NAMES.match(rest.strip()) and not numbered_label:
         line = head
     return shorten(line, max_chars)
@@ -131,6 +145,7 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     """
     query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
     terms = _heading_terms(heading if heading is not None else query.folded or query.text)
+    noun = terms if heading is not None else []  # the words the caller knows the heading holds
     tset = set(terms)
     hits = ev.hits[:6]
     rel = relevance(query, hits, idf)
@@ -164,10 +179,87 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
         if len(named) != 1:
             break
         prefix = (*prefix, named[0])
+    if noun:
+        prefix = _numbered_by(pool, doc, prefix, noun)
+    return list_section(ctx, doc, prefix, hit), cov
+
+
+def list_section(ctx: AnswerContext, doc: str, prefix: tuple, hit) -> Answer | None:
+    """The items of the section ``prefix`` of ``doc``: its sub-headings, else its table rows,
+    else its lines (None when it has fewer than two)."""
+    query, ev, docs = ctx.query, ctx.evidence, ctx.docs
+    pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+    children = _children(pool, doc, prefix)
     if len(children) < 2:
         rows = _section_rows(query, doc, prefix, hit, ev, docs)
-        return (rows or _section_lines(query, doc, prefix, hit, ev, docs)), cov
-    return _children_answer(query, doc, prefix, children, hit, docs), cov
+        return rows or _section_lines(query, doc, prefix, hit, ev, docs)
+    return _children_answer(query, doc, prefix, children, hit, docs)
+
+
+# the nouns a question uses for "what is in it" ("tập trung vào những nội dung nào", "làm những
+# việc gì"): they name no heading of the plan, the rest of the question does
+_GENERIC_NOUNS = frozenset({"noi dung", "viec", "cong viec"})
+QUOTED_WORDS = 3  # a heading of fewer words ("1. Mục đích", "4. Về nguồn lực") is quoted by chance
+
+
+def quoted_heading(ctx: AnswerContext) -> Answer | None:
+    """ "Để bảo vệ khoáng sản chưa khai thác, kế hoạch … yêu cầu làm những gì?": the question
+    quotes a heading of the plan whole. A plan names each group of its tasks by what the group
+    achieves ("7. Bảo vệ khoáng sản chưa khai thác", "a) Đảm bảo nước sạch") or by its period
+    ("2. Giai đoạn 2031 - 2035"), and an official asking what is done for it names it so: its
+    items are the answer. Only when the question names no kind of item of its own ("những gì",
+    "những nội dung nào"), only a heading of ``QUOTED_WORDS`` words or more, every one of them
+    the question's (in any order: "bảo đảm" is "đảm bảo"), of the plan named or of the plans
+    the evidence holds; the heading of most words wins, then the plan retrieved first."""
+    query, ev = ctx.query, ctx.evidence
+    asked = asked_heading(query.folded or fold_(query.text))
+    if asked is not None and asked not in _GENERIC_NOUNS:
+        return None
+    named = query.filters.get("doc")
+    ranked = list(dict.fromkeys(h.passage.doc for h in ev.hits))
+    plans = [named] if named else ranked
+    question = set(folded_tokens(query.folded or query.text))
+    best: tuple[tuple[int, int, int], str, tuple] | None = None
+    for rank, doc in enumerate(plans):
+        # a plan gathered whole, else its passages retrieved
+        pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+        for p in pool:
+            for depth in range(1, len(p.section) + 1):
+                title = p.section[depth - 1]
+                text = full_heading(title, p) if depth == len(p.section) else title
+                words = {
+                    t for t in folded_tokens(text) if t not in _LIST_FUNCTION and not _ENUM_ONLY.match(t)
+                }
+                if len(words) < QUOTED_WORDS or not words <= question:
+                    continue
+                key = (len(words), -rank, depth)
+                if best is None or key > best[0]:
+                    best = (key, doc, tuple(p.section[:depth]))
+    if best is None:
+        return None
+    _, doc, prefix = best
+    hit = next((h for h in ev.hits if h.passage.doc == doc), ev.hits[0])
+    return list_section(ctx, doc, prefix, hit)
+
+
+def _numbered_by(pool: list, doc: str, prefix: tuple, noun: list[str]) -> tuple:
+    """A plan may number its items by the noun asked ("1.1. Mục tiêu 1. Lĩnh vực chính trị",
+    "1.2. Mục tiêu 2. …"), one level under the heading that holds the noun ("II. MỤC TIÊU" › "1.
+    Phấn đấu đến cuối năm 2025 đạt các mục tiêu, chỉ tiêu sau"): so numbered, they are the items
+    asked. The prefix whose sub-headings open with the noun (``prefix`` itself when its own do)."""
+
+    def numbered(children: dict) -> int:
+        opens = 0
+        for title, ps in children.items():
+            label = full_heading(title, ps[0]) if _ENUM_ONLY.match(title) else title
+            opens += folded_tokens(_ENUMERATOR.sub("", label))[: len(noun)] == noun
+        return opens
+
+    if not noun or numbered(_children(pool, doc, prefix)) >= 2:
+        return prefix
+    below = [(*prefix, t) for t in _children(pool, doc, prefix)]
+    found = [p for p in below if numbered(_children(pool, doc, p)) >= 2]
+    return found[0] if len(found) == 1 else prefix
 
 
 def _children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit, docs) -> Answer:
@@ -178,6 +270,9 @@ def _children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit,
     for title, ps in children.items():
         first = ps[0]
         label = title if not _ENUM_ONLY.match(title) else (_lines(first.text) or [first.text])[0]
+        if label == title and len(first.section) == len(prefix) + 1:
+            # "1.4. Mục tiêu 4" is the loader's title of "1.4. Mục tiêu 4: Trong lĩnh vực y tế"
+            label = full_heading(title, first)
         n = cites.add(first, _lines(first.text)[0] if _lines(first.text) else "", hit.score)
         items.append(f"{_item_label(label, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
@@ -241,9 +336,15 @@ def _section_lines(
         # the heading repeated as the passage's first line, or a lead-in, is not an item
         if fold_(ln).strip() != heading and not (ln.endswith(":") and len(ln) < 60)
     ]
+    if lines and lines[0][1].rstrip(" *_").endswith(":"):
+        # the section opens with the sentence that introduces its items ("Căn cứ tình hình thực
+        # tế, các cơ quan … phối hợp thực hiện các hoạt động sau:"): the heading names them already
+        lines = lines[1:]
     lines = _named_group(lines, set(folded_tokens(query.folded or query.text)))
     cites = Cites(docs)
-    width = _share(len(lines), 160)
+    # each line is a whole target or task sentence ("Chỉ tiêu 2: Tỷ lệ … đạt trên 90%…; … đạt 85%"):
+    # shown whole up to ``LINE_ITEM`` while the list is short
+    width = _share(len(lines), LINE_ITEM)
     found = [(_item_label(ln, width), cites.add(p, ln, hit.score)) for p, ln in lines]
     if len(found) < 2:
         return None
@@ -365,92 +466,5 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         question=query.text,
         answer=_format_items(items, f"Theo {plan_label(top.doc, docs)}:"),
         intent="list",
-        citations=cites.items,
-    )
-
-
-def compare_meta(ctx: AnswerContext) -> Answer | None:
-    """Signer, date or number of each plan compared: one metadata line per plan."""
-    query, ev = ctx.query, ctx.evidence
-    lines: list[str] = []
-    cites: list[Citation] = []
-    for doc in query.scope or list(ev.per_doc):
-        one = meta_fact(ctx.with_query(filters={"doc": doc}))
-        if one is None:
-            continue
-        shift = len(cites)
-        for c in one.citations:
-            c.n += shift
-        cites += one.citations
-        lines.append("• " + re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + shift}]", one.answer))
-    if not lines:
-        return None
-    return Answer(question=query.text, answer="\n".join(lines), intent="compare", citations=cites)
-
-
-def compose_compare(ctx: AnswerContext) -> Answer | None:
-    """One line per plan: the passage (or the fact) each compared plan gives."""
-    query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
-    if is_meta(query):
-        ans = compare_meta(ctx)
-        if ans is not None:
-            return ans
-    per_doc = ev.per_doc or {}
-    if not per_doc:
-        for h in ev.hits:
-            per_doc.setdefault(h.passage.doc, []).append(h)
-    wants_units = bool(
-        re.search(
-            r"\b(chu tri|dau moi|phu trach|so nao|don vi nao|co quan nao|ai)\b",
-            " ".join(query.terms) + " " + fold_(query.text),
-        )
-    )
-    rows = []
-    for doc, hits in per_doc.items():
-        if not hits:
-            continue
-        rel = relevance(query, hits[:4], idf)
-        cov = [coverage(query.terms, haystack(h.passage), idf) for h in hits[:4]]
-        if wants_units:
-            # prefer the passage that names a lead unit when it covers the question as well
-            order = sorted(range(len(rel)), key=lambda i: -(rel[i] + (0.1 if hits[i].passage.lead else 0)))
-        else:
-            order = sorted(range(len(rel)), key=lambda i: -rel[i])
-        i = order[0]
-        rows.append((cov[i], doc, hits[i]))
-    rows.sort(key=lambda x: -x[0])
-    if not rows:
-        return None
-    rule = fact_rule(query.text, query.fact, query.terms, query.folded) if query.fact else None
-    best_cov = rows[0][0]
-    cites = Cites(docs)
-    lines, leads, partners = [], [], []
-    for row_cov, doc, h in rows[:5]:
-        if row_cov < max(0.25, best_cov * 0.5):
-            continue
-        p = h.passage
-        q = quote_for(p, query, idf)
-        if rule is not None:
-            # a fact compared across plans: each plan's sentence holding the value
-            found = best_fact_segment(query, per_doc[doc][:4], idf, rule)
-            if found is not None:
-                _, h, q = found
-                p = h.passage
-        n = cites.add(p, q, h.score)
-        if wants_units and (p.lead or p.requested) and rule is None:
-            units = list(p.lead or p.requested)
-            leads += [u for u in units if u not in leads]
-            partners += [u for u in p.partners if u not in partners]
-            lines.append(f"• {plan_label(doc, docs)}: {units_line(units)} chủ trì [{n}]")
-        else:
-            body = fact_body(query, q) if rule is not None else q
-            lines.append(f"• {plan_label(doc, docs)}: {shorten(body or p.text, 170)} [{n}]")
-    if not lines:
-        return None
-    return Answer(
-        question=query.text,
-        answer="\n".join(lines),
-        intent="compare",
-        units={"lead": leads, "partners": partners},
         citations=cites.items,
     )

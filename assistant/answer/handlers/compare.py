@@ -6,10 +6,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.answer.common import AnswerContext, Evidence, refusal
+from assistant.answer.compare import compose_compare
 from assistant.answer.facts import is_meta
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.handlers.facts import asked_plans
-from assistant.answer.lists import compose_compare
 from assistant.query.model import Intent, Query
 from assistant.records import Answer
 

@@ -10,10 +10,11 @@ from assistant.answer.common import AnswerContext, Cites, Evidence, own_heading,
 from assistant.answer.enumerations import inline_list, member_list
 from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
-from assistant.answer.lists import asked_heading, compose_list, section_children
+from assistant.answer.lists import asked_heading, compose_list, quoted_heading, section_children
 from assistant.query.model import Intent, Query
 from assistant.query.rules import asks_assigned_units
 from assistant.records import Answer, Hit
+from assistant.vocab.tokens import folded_tokens
 
 if TYPE_CHECKING:
     from assistant.snapshot import IndexSnapshot
@@ -38,15 +39,20 @@ def heading_items(ctx: AnswerContext) -> Answer | None:
     return heading_match(ctx)[0]
 
 
-def heading_match(ctx: AnswerContext) -> tuple[Answer | None, float]:
+def heading_match(ctx: AnswerContext, subject_free: bool = False) -> tuple[Answer | None, float]:
     """ "Những mục tiêu chủ yếu nào?": the items under the heading the plural phrase names, and
-    how much of the question that heading covers (0 when none is named)."""
+    how much of the question that heading covers (0 when none is named). ``subject_free``: the
+    phrase is tried as well without the words of the plan's title (``_head_noun``)."""
     folded = ctx.query.folded or ctx.query.text.lower()
     # "các đơn vị trong phần Tổ chức thực hiện": the section named after "phần/mục" holds the
     # items; else the plural phrase itself names the heading ("những mục tiêu chủ yếu nào")
     part = _PART.search(folded) if _NAMED_PART.search(folded) else None
-    for phrase in (part.group(1) if part else None, asked_heading(folded)):
-        if not phrase:
+    asked = asked_heading(folded)
+    phrases = [part.group(1) if part else None, asked]
+    if subject_free and asked:
+        phrases.append(_head_noun(ctx, asked))
+    for i, phrase in enumerate(phrases):
+        if not phrase or phrase in phrases[:i]:
             continue
         listed, cov = section_children(ctx, heading=phrase)
         if listed is not None and cov >= HEADING_MATCH:
@@ -54,11 +60,33 @@ def heading_match(ctx: AnswerContext) -> tuple[Answer | None, float]:
     return None, 0.0
 
 
-def _heading_cover(ctx: AnswerContext, listed: Answer) -> float:
-    """How much of the question the listed section's heading path covers."""
+# a Vietnamese noun phrase opens with its head noun, most often of two syllables ("mục tiêu",
+# "giải pháp", "nhiệm vụ", "chỉ tiêu"), its modifiers follow ("mục tiêu bình đẳng giới")
+HEAD_SYLLABLES = 2
+
+
+def _head_noun(ctx: AnswerContext, phrase: str) -> str:
+    """ "những mục tiêu bình đẳng giới nào" of the plan on gender equality: the modifier is the
+    plan's subject, written in its title (trích yếu), and names no heading of it ("II. MỤC TIÊU");
+    the phrase less the title's words, its head noun kept."""
+    doc = ctx.query.filters.get("doc") or (ctx.hits[0].passage.doc if ctx.hits else None)
+    meta = ctx.docs.get(doc) if doc else None
+    if meta is None or not meta.title:
+        return phrase
+    title = set(folded_tokens(meta.title))
+    words = phrase.split()
+    return " ".join(words[:HEAD_SYLLABLES] + [w for w in words[HEAD_SYLLABLES:] if w not in title])
+
+
+def _heading_cover(ctx: AnswerContext, listed: Answer, terms: list[str] | None = None) -> float:
+    """How much of the question (or of ``terms``) the listed section's heading path covers."""
     if not listed.citations:
         return 0.0
-    return coverage(ctx.query.terms, listed.citations[0].section, ctx.idf)
+    # the answer's head names the heading as the plan writes it ("d) Các hoạt động chính"), where
+    # the path may hold its label alone ("d)")
+    head = listed.answer.split("\n", 1)[0].rsplit(" — ", 1)[0]
+    words = ctx.query.terms if terms is None else terms
+    return coverage(words, f"{listed.citations[0].section} {head}", ctx.idf) if words else 0.0
 
 
 # a sentence answers a list question in place of a heading's items when it holds (nearly) all the
@@ -68,18 +96,36 @@ SENTENCE_MARGIN = 0.2
 _LABELLED = re.compile(r"^[-+•*]?\s*[^:]{3,100}:(\s|$)")
 
 
-def _named_in_a_sentence(ctx: AnswerContext, heading_cov: float) -> Answer | None:
+def _untitled(ctx: AnswerContext, doc: str) -> list[str]:
+    """The question's terms less the words of the plan's title (trích yếu): an official names the
+    plan by its subject ("trong Tháng hành động vì bình đẳng giới"); those words name the plan,
+    so any of its sentences holds them, they do not tell which sentence or heading is asked."""
+    meta = ctx.docs.get(doc)
+    title = set(folded_tokens(meta.title)) if meta and meta.title else set()
+    return [t for t in ctx.query.terms if t not in title]
+
+
+def _named_in_a_sentence(ctx: AnswerContext, listed: Answer | None) -> Answer | None:
     """ "tiêm phòng bổ sung những bệnh gì": the items are written in one sentence of a point
     ("Triển khai tiêm phòng bổ sung dại, cúm gia cầm tại vùng nguy cơ"), not the headings of
-    the points around it, which share only the kind of item asked ("bệnh") with the question."""
+    the points around it, which share only the kind of item asked ("bệnh") with the question.
+    Both are weighed on the question's words less those of the plan's title (``_untitled``)."""
+    heading_cov = 0.0
+    if listed is not None and listed.citations:
+        heading_cov = _heading_cover(ctx, listed, _untitled(ctx, listed.citations[0].doc))
     best: tuple[float, Hit, str] | None = None
     for h in ctx.hits[:3]:
+        terms = _untitled(ctx, h.passage.doc)
         text = h.passage.text
         for a, b in segments(text):
             seg = text[a:b]
             if own_heading(h.passage, seg) or _LABELLED.match(seg):
                 continue  # "- Truyền thông qua …: Xây dựng …" is one item of a list, named by its label
-            cov = coverage(ctx.query.terms, seg, ctx.idf)
+            if seg.rstrip(" *_").endswith(":"):
+                # "… ban hành Kế hoạch … như sau:", "… thực hiện các hoạt động sau:": a sentence
+                # closed by a colon announces the items written after it, it is none of them
+                continue
+            cov = coverage(terms, seg, ctx.idf) if terms else 0.0
             if best is None or cov > best[0]:
                 best = (cov, h, seg)
     if best is None or best[0] < max(SENTENCE_COVER, heading_cov + SENTENCE_MARGIN):
@@ -112,14 +158,17 @@ class ListHandler(Handler):
         members = member_list(ctx, asked)
         if members is not None:
             return members  # "gồm những thành viên nào": the people the plan names, one by one
-        listed, heading_cov = heading_match(ctx)
+        listed, heading_cov = heading_match(ctx, subject_free=True)
         # an enumeration whose lead-in names the items asked and covers more of the question than
         # the heading ("Giám sát trọng điểm các bệnh: …" under "3. Phòng chống dịch bệnh")
         inline = inline_list(ctx, asked, heading_cov if listed is not None else 0.0)
         if inline is not None:
             return inline
         if listed is not None:
-            return _named_in_a_sentence(ctx, heading_cov) or listed
+            return _named_in_a_sentence(ctx, listed) or listed
+        quoted = quoted_heading(ctx)
+        if quoted is not None:
+            return quoted  # "Để bảo vệ khoáng sản chưa khai thác, … làm những gì?"
         listed, heading_cov = section_children(ctx)
         if listed is not None and heading_cov >= 0.5:
             return listed  # the question names a section of the plan: that is evidence enough
