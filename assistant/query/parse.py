@@ -16,6 +16,14 @@ import re
 
 from assistant.query.catalog import Catalog
 from assistant.query.model import FactKind, Intent, Query
+from assistant.query.naming import (
+    dated_in_scope,
+    drop_issuers,
+    fold_map,
+    names_author,
+    titled_in_scope,
+    without_title_runs,
+)
 from assistant.query.rules import (
     PLAN_WORD,
     asks_destination,
@@ -38,7 +46,7 @@ from assistant.vocab.documents import (
     spell_out_kinds,
     years_named,
 )
-from assistant.vocab.places import PLACE_MARKER, merged_into, place_key, province_names, province_of_alias
+from assistant.vocab.places import PLACE_MARKER, merged_into, province_names, province_of_alias
 from assistant.vocab.places import locality_of as issuer_locality
 from assistant.vocab.tokens import content_terms, syllables
 
@@ -48,16 +56,6 @@ __all__ = ["parse_question", "locality_of", "strip_spans"]
 def locality_of(meta: DocMeta) -> str | None:
     """The folded name of the commune/ward/town/city that issued a plan, or None."""
     return issuer_locality(meta.issuer)
-
-
-def _fold_map(text: str) -> tuple[str, list[int]]:
-    """Folded text and, for each folded char, the index of the original char it came from."""
-    out, idx = [], []
-    for i, ch in enumerate(text):
-        f = fold(ch)
-        out.append(f)
-        idx.extend([i] * len(f))
-    return "".join(out), idx
 
 
 def _find_places(
@@ -245,104 +243,9 @@ def strip_spans(folded: str, spans: list[tuple[int, int]]) -> str:
 
 def _without_courtesy(text: str) -> str:
     """``text`` without its courtesy frame and closing particles (``rules.courtesy_spans``)."""
-    folded, idx = _fold_map(text)
+    folded, idx = fold_map(text)
     drop = {idx[i] for a, b in courtesy_spans(folded) for i in range(a, b)}
     return " ".join("".join(c for i, c in enumerate(text) if i not in drop).split()) if drop else text
-
-
-# "Kế hoạch 0130 của UBND tỉnh Đắk Lắk", "KH do Sở Công Thương ban hành": a unit written after
-# the document it issued is that document's author (the header's "cơ quan ban hành"), not a unit
-# the question asks about
-_AUTHOR = re.compile(
-    r"\b(ke hoach|kh|van ban|cong van|quyet dinh|chi thi|thong bao)\b(\s+(so\s+)?[0-9][^\s,]*)?\s+(cua|do)\s+"
-    r"(uy ban|ubnd|so|ban|doan|bo)\b"
-)
-
-
-# "Kế hoạch nâng cao năng lực … của UBND tỉnh Bắc Ninh", "Kế hoạch kiểm tra … tháng 5/2026 của Sở
-# Công Thương": the plan named by its trích yếu, then its issuing body after "của/do" — the header's
-# "cơ quan ban hành" (Decree 30/2020), not a unit the question asks about. The clause must open
-# the question (or follow "theo/trong"), repeat two word pairs of a loaded plan's title, and end
-# at a comma or the end of the unit's name.
-_TITLED_AUTHOR = re.compile(
-    r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b"
-    r"(?P<title>(?:(?!\b(?:nhiem vu|giao|trach nhiem|phan cong|cong viec|viec)\b)[^;?]){0,160}?)\s(cua|do)\s+"
-    r"(?P<unit>(uy ban nhan dan|ubnd|so)( [a-z0-9&]+){1,6}?)\s*(,|$|\s(dat|co|giao|yeu|de|duoc|ban|ky|"
-    r"gom|neu|quy|xac|thi|ve|nham|theo|trong|thuc)\b)"
-)
-
-
-def _issuer_key(name: str) -> str:
-    """An issuing authority compared by its place: the header writes it in full ("ỦY BAN NHÂN DÂN
-    THÀNH PHỐ HỒ CHÍ MINH"), a question in its short forms ("UBND TP HCM"); both are one body."""
-    f = " ".join(fold(name).split())
-    m = re.match(r"(uy ban nhan dan|ubnd)\s+(.+)$", f)
-    if not m:
-        return f
-    place = m.group(2)
-    province = province_of_alias().get(place) or province_of_alias().get(place_key(place))
-    return "uy ban nhan dan " + place_key(province or place)
-
-
-def _drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]:
-    """ "UBND xã X đề nghị Sở Y hỗ trợ gì?": the plan's issuer is the speaker, Sở Y the subject;
-    "Kế hoạch 0130 của UBND tỉnh … ban hành ngày nào": the issuer only names the plan's author."""
-    issuers = {_issuer_key(i) for i in cat.issuers}
-    rest = [u for u in units if fold(u) not in cat.issuers and _issuer_key(u) not in issuers]
-    authors = {
-        fold(m.group("unit")) for m in _TITLED_AUTHOR.finditer(folded) if cat.names_a_title(m.group("title"))
-    }
-    if not rest and units and _AUTHOR.search(folded):
-        return []
-    rest = rest if rest else units
-    return [u for u in rest if not any(a == fold(u) or a.startswith(fold(u) + " ") for a in authors)]
-
-
-def _without_title_runs(text: str, title: str, min_pairs: int = 2) -> str:
-    """``text`` without each run of words that repeats ``title`` word for word, three words at
-    least (a plan's trích yếu quoted); ``text`` as written or folded."""
-    folded, idx = _fold_map(text)
-    pairs = _word_pairs(fold(title))
-    words = list(re.finditer(r"[a-z0-9]+", folded))
-    drop: set[int] = set()
-    i = 0
-    while i < len(words):
-        j = i
-        while j + 1 < len(words) and f"{words[j].group()} {words[j + 1].group()}" in pairs:
-            j += 1
-        if j - i >= min_pairs:
-            drop.update(idx[k] for k in range(words[i].start(), words[j].end()))
-        i = j + 1
-    return " ".join("".join(c for k, c in enumerate(text) if k not in drop).split()) if drop else text
-
-
-def _word_pairs(folded: str) -> set[str]:
-    words = re.findall(r"[a-z0-9]+", folded)
-    return {f"{a} {b}" for a, b in zip(words, words[1:])}
-
-
-# "Sở Công Thương tỉnh Lào Cai": a department's issuer line (Decree 30/2020, the line under the
-# governing body) is the department and the province it serves; a question names the department
-_DEPARTMENT_OF = re.compile(r"^((?:so|ban|doan kiem tra|chi cuc) .+?) (?:tinh|thanh pho) .+$")
-
-
-def _names_author(unit: str, folded: str, cat: Catalog) -> bool:
-    """``unit`` is a loaded plan's issuer, written in the question after "của" (its activity)."""
-    u = fold(unit)
-    if not re.search(r"\bcua " + re.escape(u) + r"\b", folded):
-        return False
-    keys = {_issuer_key(i) for i in cat.issuers}
-    keys |= {m.group(1) for i in cat.issuers if (m := _DEPARTMENT_OF.match(i))}
-    return u in keys or _issuer_key(unit) in keys
-
-
-# "Theo kế hoạch huấn luyện … của Sở Công Thương, ai …?", "Trong KH kiểm tra Sin Quyền, …": the
-# clause that opens the question with the document's kind names the plan by its trích yếu; the
-# rest is asked. Further in, "kế hoạch đấu giá …" is a task's object, not the plan.
-_DOC_CLAUSE = re.compile(r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b([^,?;]*)")
-_SUBJECT_HEAD = re.compile(
-    r"(^\s*|\b(theo|trong|cua|tai|o|voi)\s+)(ke hoach|kh|van ban|cong van)(?P<subject>(\s+[a-z]+){2,3})"
-)
 
 
 def parse_question(text: str, catalog: Catalog | None = None) -> Query:
@@ -351,7 +254,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     original = " ".join(nfc(text).split())
     # two-letter forms ("KH", "TU") stay: "KH 183" is a plan number, not an expansion
     q = expand_abbreviations(original, min_chars=3, as_written=True)
-    folded, idx = _fold_map(q)
+    folded, idx = fold_map(q)
     found_places, missing_place = _find_places(q, folded, idx, cat)
     citing: set[str] = set()
     implementing: set[str] = set()
@@ -372,14 +275,14 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
             filters["doc"] = next(iter(in_scope))
     scope = sorted({d for _, _, ds in mentions for d in ds if d in cat.docs}) if len(mentions) >= 2 else []
 
-    units = _drop_issuers(cat.match_units(q, filters.get("province")), cat, folded)
+    units = drop_issuers(cat.match_units(q, filters.get("province")), cat, folded)
     courtesy = courtesy_spans(folded)
     spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered] + courtesy
     rest = spell_out_kinds(strip_spans(folded, spans))
     if asks_destination(rest):
         units = []  # the units named send the proposal; the office receiving it is asked
     intent, fact, role = intent_of(rest, units, len(mentions) >= 2)
-    if intent == Intent.UNIT_TASKS and units and all(_names_author(u, folded, cat) for u in units):
+    if intent == Intent.UNIT_TASKS and units and all(names_author(u, folded, cat) for u in units):
         # "Kỳ huấn luyện … của Sở Công Thương Lào Cai tổ chức ở đâu?": the issuer written after
         # an activity with "của" owns it (the activity is its plan's), so the slot asked of the
         # activity is asked, not the issuer's tasks
@@ -404,7 +307,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         lexical_text=_without_places(_without_courtesy(original), cat),
     )
     query.terms = content_terms(rest)
-    titled_doc = _titled_in_scope(rest, mentions, cat)
+    titled_doc = titled_in_scope(rest, mentions, cat)
     if titled_doc is not None:
         # a place with several plans, one of them named by its title: that plan is asked, and the
         # title's words said which plan, not what the passage is about
@@ -416,7 +319,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
             query.terms = asked
             query.lexical_text = _without_places(q[: idx[a]] + " " + q[idx[b - 1] + 1 :], cat)
     if titled_doc is None and "doc" not in query.filters:
-        dated = _dated_in_scope(rest, mentions, cat)
+        dated = dated_in_scope(rest, mentions, cat)
         if dated is not None:
             query.filters = {**query.filters, "doc": dated}
             query.named = frozenset({dated})
@@ -453,10 +356,10 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
             # trích yếu the question repeats says which plan, not which of its passages (a plan
             # named by a number is named already: its title words are then the topic asked)
             title = cat.docs[next(iter(titled))].title or ""
-            asked = content_terms(_without_title_runs(rest, title))
+            asked = content_terms(without_title_runs(rest, title))
             if asked:
                 query.terms = asked
-                query.lexical_text = _without_title_runs(query.lexical_text, title)
+                query.lexical_text = without_title_runs(query.lexical_text, title)
     query.every_plan = (
         query.fact in _HEADER_FACTS
         and not mentions
@@ -480,46 +383,6 @@ _HEADER_WORDS = frozenset(
     "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day gui kinh noi nhan "
     "toi den cho".split()
 )
-
-
-def _titled_in_scope(rest: str, mentions: list, cat: Catalog) -> tuple[str, tuple[int, int]] | None:
-    """(plan, the clause's span): the one plan of the named place whose title a document clause of the
-    question repeats ("kế hoạch huấn luyện người quản lý … của SCT Lào Cai" among Lào Cai's
-    plans), or None when no place with several plans is named or no title stands out."""
-    if len(mentions) != 1 or mentions[0][0] not in ("province", "district"):
-        return None
-    in_scope = frozenset(d for d in mentions[0][2] if d in cat.docs)
-    if len(in_scope) < 2:
-        return None
-    m = _DOC_CLAUSE.search(rest)
-    hit = cat.docs_titled(m.group(0), among=in_scope) if m else frozenset()
-    if not hit:
-        # "kế hoạch dân số (của) Cần Thơ", "… trong kế hoạch quan trắc": the words right after the
-        # kind are the plan's subject; one word pair of a title no other of the place's shares names it
-        m = _SUBJECT_HEAD.search(rest)
-        hit = cat.docs_titled(m.group("subject"), among=in_scope, min_pairs=1) if m else frozenset()
-    return (next(iter(hit)), m.span()) if m and len(hit) == 1 else None
-
-
-# "Trong kế hoạch kiểm tra … tháng 5/2026 của Sở Công Thương": a document is identified by its
-# kind, number and date of issue (Decree 30/2020, art. 8); a plan whose number is left blank (a
-# Sở's plan published before numbering: "Số: /KH-SCT … ngày tháng 5 năm 2026") is named by the
-# month of its date line. Only in the clause that names the plan, not a month an activity is held.
-_DATED_CLAUSE = re.compile(
-    r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b[^,;?]{0,120}?"
-    r"\bthang (?P<month>\d{1,2})\s*(?:/|nam)\s*(?P<year>\d{4})\b"
-)
-
-
-def _dated_in_scope(rest: str, mentions: list, cat: Catalog) -> str | None:
-    """The one plan in scope (the place named, else all) issued in the month the question's plan
-    clause gives (``_DATED_CLAUSE``), or None when none or several were."""
-    m = _DATED_CLAUSE.search(rest)
-    in_scope = (
-        frozenset(d for d in mentions[0][2] if d in cat.docs) if len(mentions) == 1 else frozenset(cat.docs)
-    )
-    hit = cat.docs_dated(int(m.group("year")), int(m.group("month")), among=in_scope) if m else frozenset()
-    return next(iter(hit)) if len(hit) == 1 and len(in_scope) > 1 else None
 
 
 def _proper_names(text: str, cat: Catalog) -> list[str]:

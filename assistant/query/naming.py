@@ -1,0 +1,165 @@
+"""How a question names a plan rather than asks about it: by its issuing body (the header's "cơ
+quan ban hành", Decree 30/2020), by its trích yếu (title) or by the month of its date line. The
+parser (``parse.py``) takes these words out of what is asked."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.query.catalog import Catalog
+from assistant.textnorm import fold
+from assistant.vocab.places import place_key, province_of_alias
+
+__all__ = [
+    "fold_map",
+    "drop_issuers",
+    "names_author",
+    "without_title_runs",
+    "titled_in_scope",
+    "dated_in_scope",
+]
+
+
+def fold_map(text: str) -> tuple[str, list[int]]:
+    """Folded text and, for each folded char, the index of the original char it came from."""
+    out, idx = [], []
+    for i, ch in enumerate(text):
+        f = fold(ch)
+        out.append(f)
+        idx.extend([i] * len(f))
+    return "".join(out), idx
+
+
+# "Kế hoạch 0130 của UBND tỉnh Đắk Lắk", "KH do Sở Công Thương ban hành": a unit written after
+# the document it issued is that document's author (the header's "cơ quan ban hành"), not a unit
+# the question asks about
+_AUTHOR = re.compile(
+    r"\b(ke hoach|kh|van ban|cong van|quyet dinh|chi thi|thong bao)\b(\s+(so\s+)?[0-9][^\s,]*)?\s+(cua|do)\s+"
+    r"(uy ban|ubnd|so|ban|doan|bo)\b"
+)
+
+
+# "Kế hoạch nâng cao năng lực … của UBND tỉnh Bắc Ninh", "Kế hoạch kiểm tra … tháng 5/2026 của Sở
+# Công Thương": the plan named by its trích yếu, then its issuing body after "của/do" — the header's
+# "cơ quan ban hành" (Decree 30/2020), not a unit the question asks about. The clause must open
+# the question (or follow "theo/trong"), repeat two word pairs of a loaded plan's title, and end
+# at a comma or the end of the unit's name.
+_TITLED_AUTHOR = re.compile(
+    r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b"
+    r"(?P<title>(?:(?!\b(?:nhiem vu|giao|trach nhiem|phan cong|cong viec|viec)\b)[^;?]){0,160}?)\s(cua|do)\s+"
+    r"(?P<unit>(uy ban nhan dan|ubnd|so)( [a-z0-9&]+){1,6}?)\s*(,|$|\s(dat|co|giao|yeu|de|duoc|ban|ky|"
+    r"gom|neu|quy|xac|thi|ve|nham|theo|trong|thuc)\b)"
+)
+
+
+def _issuer_key(name: str) -> str:
+    """An issuing authority compared by its place: the header writes it in full ("ỦY BAN NHÂN DÂN
+    THÀNH PHỐ HỒ CHÍ MINH"), a question in its short forms ("UBND TP HCM"); both are one body."""
+    f = " ".join(fold(name).split())
+    m = re.match(r"(uy ban nhan dan|ubnd)\s+(.+)$", f)
+    if not m:
+        return f
+    place = m.group(2)
+    province = province_of_alias().get(place) or province_of_alias().get(place_key(place))
+    return "uy ban nhan dan " + place_key(province or place)
+
+
+def drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]:
+    """ "UBND xã X đề nghị Sở Y hỗ trợ gì?": the plan's issuer is the speaker, Sở Y the subject;
+    "Kế hoạch 0130 của UBND tỉnh … ban hành ngày nào": the issuer only names the plan's author."""
+    issuers = {_issuer_key(i) for i in cat.issuers}
+    rest = [u for u in units if fold(u) not in cat.issuers and _issuer_key(u) not in issuers]
+    authors = {
+        fold(m.group("unit")) for m in _TITLED_AUTHOR.finditer(folded) if cat.names_a_title(m.group("title"))
+    }
+    if not rest and units and _AUTHOR.search(folded):
+        return []
+    rest = rest if rest else units
+    return [u for u in rest if not any(a == fold(u) or a.startswith(fold(u) + " ") for a in authors)]
+
+
+def without_title_runs(text: str, title: str, min_pairs: int = 2) -> str:
+    """``text`` without each run of words that repeats ``title`` word for word, three words at
+    least (a plan's trích yếu quoted); ``text`` as written or folded."""
+    folded, idx = fold_map(text)
+    pairs = _word_pairs(fold(title))
+    words = list(re.finditer(r"[a-z0-9]+", folded))
+    drop: set[int] = set()
+    i = 0
+    while i < len(words):
+        j = i
+        while j + 1 < len(words) and f"{words[j].group()} {words[j + 1].group()}" in pairs:
+            j += 1
+        if j - i >= min_pairs:
+            drop.update(idx[k] for k in range(words[i].start(), words[j].end()))
+        i = j + 1
+    return " ".join("".join(c for k, c in enumerate(text) if k not in drop).split()) if drop else text
+
+
+def _word_pairs(folded: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", folded)
+    return {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
+# "Sở Công Thương tỉnh Lào Cai": a department's issuer line (Decree 30/2020, the line under the
+# governing body) is the department and the province it serves; a question names the department
+_DEPARTMENT_OF = re.compile(r"^((?:so|ban|doan kiem tra|chi cuc) .+?) (?:tinh|thanh pho) .+$")
+
+
+def names_author(unit: str, folded: str, cat: Catalog) -> bool:
+    """``unit`` is a loaded plan's issuer, written in the question after "của" (its activity)."""
+    u = fold(unit)
+    if not re.search(r"\bcua " + re.escape(u) + r"\b", folded):
+        return False
+    keys = {_issuer_key(i) for i in cat.issuers}
+    keys |= {m.group(1) for i in cat.issuers if (m := _DEPARTMENT_OF.match(i))}
+    return u in keys or _issuer_key(unit) in keys
+
+
+# "Theo kế hoạch huấn luyện … của Sở Công Thương, ai …?", "Trong KH kiểm tra Sin Quyền, …": the
+# clause that opens the question with the document's kind names the plan by its trích yếu; the
+# rest is asked. Further in, "kế hoạch đấu giá …" is a task's object, not the plan.
+_DOC_CLAUSE = re.compile(r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b([^,?;]*)")
+_SUBJECT_HEAD = re.compile(
+    r"(^\s*|\b(theo|trong|cua|tai|o|voi)\s+)(ke hoach|kh|van ban|cong van)(?P<subject>(\s+[a-z]+){2,3})"
+)
+
+
+def titled_in_scope(rest: str, mentions: list, cat: Catalog) -> tuple[str, tuple[int, int]] | None:
+    """(plan, the clause's span): the one plan of the named place whose title a document clause of the
+    question repeats ("kế hoạch huấn luyện người quản lý … của SCT Lào Cai" among Lào Cai's
+    plans), or None when no place with several plans is named or no title stands out."""
+    if len(mentions) != 1 or mentions[0][0] not in ("province", "district"):
+        return None
+    in_scope = frozenset(d for d in mentions[0][2] if d in cat.docs)
+    if len(in_scope) < 2:
+        return None
+    m = _DOC_CLAUSE.search(rest)
+    hit = cat.docs_titled(m.group(0), among=in_scope) if m else frozenset()
+    if not hit:
+        # "kế hoạch dân số (của) Cần Thơ", "… trong kế hoạch quan trắc": the words right after the
+        # kind are the plan's subject; one word pair of a title no other of the place's shares names it
+        m = _SUBJECT_HEAD.search(rest)
+        hit = cat.docs_titled(m.group("subject"), among=in_scope, min_pairs=1) if m else frozenset()
+    return (next(iter(hit)), m.span()) if m and len(hit) == 1 else None
+
+
+# "Trong kế hoạch kiểm tra … tháng 5/2026 của Sở Công Thương": a document is identified by its
+# kind, number and date of issue (Decree 30/2020, art. 8); a plan whose number is left blank (a
+# Sở's plan published before numbering: "Số: /KH-SCT … ngày tháng 5 năm 2026") is named by the
+# month of its date line. Only in the clause that names the plan, not a month an activity is held.
+_DATED_CLAUSE = re.compile(
+    r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b[^,;?]{0,120}?"
+    r"\bthang (?P<month>\d{1,2})\s*(?:/|nam)\s*(?P<year>\d{4})\b"
+)
+
+
+def dated_in_scope(rest: str, mentions: list, cat: Catalog) -> str | None:
+    """The one plan in scope (the place named, else all) issued in the month the question's plan
+    clause gives (``_DATED_CLAUSE``), or None when none or several were."""
+    m = _DATED_CLAUSE.search(rest)
+    in_scope = (
+        frozenset(d for d in mentions[0][2] if d in cat.docs) if len(mentions) == 1 else frozenset(cat.docs)
+    )
+    hit = cat.docs_dated(int(m.group("year")), int(m.group("month")), among=in_scope) if m else frozenset()
+    return next(iter(hit)) if len(hit) == 1 and len(in_scope) > 1 else None
