@@ -186,15 +186,18 @@ class PgIndexStore(IndexStore):
         out = np.zeros((len(pos), self._dim), dtype=np.float32)
         if not len(pos):
             return out
+        # pgvector's binary form (``vector_send``: int16 dim, int16 unused, big-endian float32s) read
+        # straight into the array: its text form, parsed into Python floats, cost ~0.25 ms a vector
+        # (24 ms for a question's ~100 candidates, the largest part of a hybrid search at ×1)
         with self._pool.connection() as conn:
             rows = conn.execute(
-                "SELECT p.plan_version, p.pos, p.embedding FROM passages p "
+                "SELECT p.plan_version, p.pos, vector_send(p.embedding) FROM passages p "
                 + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s) AND"),
                 {"v": self._versions, **self._key_args(pos)},
             ).fetchall()
         where = {(int(v), int(p)): j for j, (v, p) in enumerate(self._keys[pos].tolist())}
-        for v, p, e in rows:
-            out[where[(int(v), int(p))]] = np.asarray(e.to_numpy() if hasattr(e, "to_numpy") else e)
+        for v, p, raw in rows:
+            out[where[(int(v), int(p))]] = np.frombuffer(raw, dtype=">f4", count=self._dim, offset=4)
         return out
 
     # --- lexical ----------------------------------------------------------------------------
