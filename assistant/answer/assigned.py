@@ -13,7 +13,7 @@ import re
 
 from assistant.answer.common import AnswerContext, Cites, plan_label
 from assistant.answer.evidence import shorten
-from assistant.answer.lists import _children, _format_items
+from assistant.answer.lists import children_of, format_items
 from assistant.records import Answer, Passage
 from assistant.textnorm import fold
 
@@ -75,7 +75,7 @@ def assigned_units(ctx: AnswerContext) -> Answer | None:
         pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
         best: tuple[tuple[bool, int], str, list] | None = None
         for top in dict.fromkeys(p.section[0] for p in pool if len(p.section) >= 2):
-            items = [(_label(t, ps), ps) for t, ps in _children(pool, doc, (top,)).items()]
+            items = [(_label(t, ps), ps) for t, ps in children_of(pool, doc, (top,)).items()]
             units = sum(_is_unit(label, ps) for label, ps in items)
             # a part of the plan assigns work unit by unit when most of its items are units
             if units < 2 or 3 * units < 2 * len(items):
@@ -103,7 +103,7 @@ def assigned_units(ctx: AnswerContext) -> Answer | None:
         head = f"{top.rstrip(':')} — {plan_label(doc, ctx.docs)}:"
         return Answer(
             question=query.text,
-            answer=_format_items(lines, head),
+            answer=format_items(lines, head),
             intent="list",
             citations=cites.items,
         )

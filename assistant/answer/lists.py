@@ -26,6 +26,8 @@ __all__ = [
     "asked_heading",
     "full_heading",
     "MAX_CHILDREN",
+    "children_of",
+    "format_items",
 ]
 
 MAX_CHILDREN = 12  # sub-sections a count is read from (``count_sections``); more are listed, not counted
@@ -125,7 +127,7 @@ def _lines(text: str) -> list[str]:
 _CLOSING = re.compile(r"\s*[.;]+((?:\s*\[\d+\])*)$")
 
 
-def _format_items(items: list[str], head: str) -> str:
+def format_items(items: list[str], head: str) -> str:
     """Up to five items one per line; more are packed two or three to a line."""
     if len(items) <= 5:
         return "\n".join([head, *(f"• {x}" for x in items)])
@@ -172,7 +174,7 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     title = set(folded_tokens(docs[doc].title)) if doc in docs and docs[doc].title else set()
     asked = set(folded_tokens(query.folded or query.text)) - title
     for _ in range(3):
-        children = _children(pool, doc, prefix)
+        children = children_of(pool, doc, prefix)
         # "Giám sát cấp xã theo những bước nào?": one sub-heading ("Cấp xã") is named by the
         # question as well: its items are asked, not the list of sub-headings
         named = [t for t in children if (w := _heading_words(t)) and all(x in asked for x in w)]
@@ -189,7 +191,7 @@ def list_section(ctx: AnswerContext, doc: str, prefix: tuple, hit) -> Answer | N
     else its lines (None when it has fewer than two)."""
     query, ev, docs = ctx.query, ctx.evidence, ctx.docs
     pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
-    children = _children(pool, doc, prefix)
+    children = children_of(pool, doc, prefix)
     if len(children) < 2:
         rows = _section_rows(query, doc, prefix, hit, ev, docs)
         return rows or _section_lines(query, doc, prefix, hit, ev, docs)
@@ -255,10 +257,10 @@ def _numbered_by(pool: list, doc: str, prefix: tuple, noun: list[str]) -> tuple:
             opens += folded_tokens(_ENUMERATOR.sub("", label))[: len(noun)] == noun
         return opens
 
-    if not noun or numbered(_children(pool, doc, prefix)) >= 2:
+    if not noun or numbered(children_of(pool, doc, prefix)) >= 2:
         return prefix
-    below = [(*prefix, t) for t in _children(pool, doc, prefix)]
-    found = [p for p in below if numbered(_children(pool, doc, p)) >= 2]
+    below = [(*prefix, t) for t in children_of(pool, doc, prefix)]
+    found = [p for p in below if numbered(children_of(pool, doc, p)) >= 2]
     return found[0] if len(found) == 1 else prefix
 
 
@@ -276,16 +278,14 @@ def _children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit,
         n = cites.add(first, _lines(first.text)[0] if _lines(first.text) else "", hit.score)
         items.append(f"{_item_label(label, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
-    return Answer(
-        question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
-    )
+    return Answer(question=query.text, answer=format_items(items, head), intent="list", citations=cites.items)
 
 
 def _heading_words(title: str) -> list[str]:
     return [t for t in folded_tokens(title) if t not in _LIST_FUNCTION and not _ENUM_ONLY.match(t)]
 
 
-def _children(pool: list, doc: str, prefix: tuple) -> dict[str, list]:
+def children_of(pool: list, doc: str, prefix: tuple) -> dict[str, list]:
     """The sub-headings right under ``prefix``, each with its passages, in the plan's order."""
     children: dict[str, list] = {}
     for p in pool:
@@ -313,9 +313,7 @@ def _section_rows(
         n = cites.add(p, first, hit.score)
         items.append(f"{shorten(first, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
-    return Answer(
-        question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
-    )
+    return Answer(question=query.text, answer=format_items(items, head), intent="list", citations=cites.items)
 
 
 def _section_lines(
@@ -354,9 +352,7 @@ def _section_lines(
         for i, (t, n) in enumerate(found)
     ]
     head = f"{(title or prefix[-1]).rstrip(':')} — {plan_label(doc, docs)}:"
-    return Answer(
-        question=query.text, answer=_format_items(items, head), intent="list", citations=cites.items
-    )
+    return Answer(question=query.text, answer=format_items(items, head), intent="list", citations=cites.items)
 
 
 def _named_group(lines: list[tuple], asked: set[str]) -> list[tuple]:
@@ -432,7 +428,7 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         and not set(asked) <= set(folded_tokens(top.text))
     ):
         pool = ev.doc_passages.get(top.doc) or [h.passage for h in ev.hits if h.passage.doc == top.doc]
-        points = _children(pool, top.doc, tuple(top.section[:-1]))
+        points = children_of(pool, top.doc, tuple(top.section[:-1]))
         if len(points) >= 2 and all(_POINT.match(t) for t in points):
             return _children_answer(query, top.doc, tuple(top.section[:-1]), points, hit, docs)
     cites = Cites(docs)
@@ -464,7 +460,7 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         items[-1] += " " + "".join(f"[{c.n}]" for c in cites.items)
     return Answer(
         question=query.text,
-        answer=_format_items(items, f"Theo {plan_label(top.doc, docs)}:"),
+        answer=format_items(items, f"Theo {plan_label(top.doc, docs)}:"),
         intent="list",
         citations=cites.items,
     )
