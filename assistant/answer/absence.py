@@ -43,6 +43,7 @@ __all__ = [
     "question_pairs",
     "years_in",
     "numbers_in",
+    "single_years",
     "months_in",
     "absence_features",
     "asks_figure",
@@ -87,6 +88,11 @@ def years_in(text: str) -> set[int]:
         if 0 < hi - lo <= 30:
             years.update(range(lo, hi + 1))
     return years
+
+
+def single_years(text: str) -> set[int]:
+    """The years ``text`` writes on their own, not as an end of a period ("năm 2026", not "2026 - 2028")."""
+    return {int(y) for y in _YEAR.findall(_RANGE.sub(" ", text))}
 
 
 def numbers_in(text: str) -> set[str]:

@@ -52,6 +52,10 @@ class Evidence:
     metadata: dict[str, Passage] = field(default_factory=dict)  # doc → its metadata passage
     doc_passages: dict[str, list[Passage]] = field(default_factory=dict)  # fact: passages of the asked plan
 
+    def plan_pool(self, doc: str) -> list[Passage]:
+        """The plan's passages: gathered whole when they were, else those retrieved."""
+        return self.doc_passages.get(doc) or [h.passage for h in self.hits if h.passage.doc == doc]
+
 
 # the one default: the settings' (a composer called without settings refuses like the app does)
 REFUSE_BELOW: float = Settings.model_fields["refuse_below"].default

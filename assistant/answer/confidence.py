@@ -33,6 +33,7 @@ from assistant.answer.absence import (
     absence_features,
     asks_figure,
     numbers_in,
+    single_years,
     slot_missing,
     years_in,
 )
@@ -114,7 +115,6 @@ FEATURES: tuple[str, ...] = (
 # "giai đoạn 2021 - 2025", "2021-2025": a plan's period covers every year inside it
 _RANGE = re.compile(r"((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)")
 _WORD = re.compile(r"\w+", re.UNICODE)
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 class ScorerFileError(AssistantError):
@@ -228,11 +228,6 @@ def _stated_years(p: Passage, docs: dict[str, DocMeta]) -> set[int]:
     return years_in(_stated_level(p, docs))
 
 
-def _single_years(text: str) -> set[int]:
-    """The years ``text`` writes on their own, not as an end of a period ("năm 2026", not "2026 - 2028")."""
-    return {int(y) for y in _YEAR.findall(_RANGE.sub(" ", text))}
-
-
 def _accented_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(nfc(text).lower()) if fold(w) != w}
 
@@ -314,12 +309,12 @@ def features(
     issued = {int(m.date[:4]) for m in cards if m.date and m.date[:4].isdigit()}
     x["year_missing_cited"] = float(bool(asked - stated - issued))
     # a year the question writes on its own, not a period it asks about ("giai đoạn 2026 - 2028")
-    one_year = _single_years(query.text) & stated
+    one_year = single_years(query.text) & stated
     if one_year and cited and asks_figure(query):
         levels = [
             _stated_level(by_id[c.passage_id], docs) if c.passage_id in by_id else c.text for c in cited
         ]
-        alone = set().union(*(_single_years(t) for t in levels))
+        alone = set().union(*(single_years(t) for t in levels))
         x["year_in_period_cited"] = float(bool(one_year - alone - issued))
     # the figures the question gives, not the numbers of the documents it names ("kế hoạch 174"):
     # ``folded`` has those blanked

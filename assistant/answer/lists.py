@@ -167,7 +167,7 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     if best is None:
         return None, 0.0
     _, doc, prefix, hit, cov = best
-    pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+    pool = ev.plan_pool(doc)
     # an official names the plan by its subject ("kế hoạch về tạo lập dữ liệu … gồm những nhóm
     # nhiệm vụ nào"): words of the plan's title (trích yếu) identify the plan, they do not name
     # one of its parts ("1. Về dữ liệu"), so they never pick a sub-heading
@@ -190,7 +190,7 @@ def list_section(ctx: AnswerContext, doc: str, prefix: tuple, hit) -> Answer | N
     """The items of the section ``prefix`` of ``doc``: its sub-headings, else its table rows,
     else its lines (None when it has fewer than two)."""
     query, ev, docs = ctx.query, ctx.evidence, ctx.docs
-    pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+    pool = ev.plan_pool(doc)
     children = children_of(pool, doc, prefix)
     if len(children) < 2:
         rows = _section_rows(query, doc, prefix, hit, ev, docs)
@@ -224,7 +224,7 @@ def quoted_heading(ctx: AnswerContext) -> Answer | None:
     best: tuple[tuple[int, int, int], str, tuple] | None = None
     for rank, doc in enumerate(plans):
         # a plan gathered whole, else its passages retrieved
-        pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+        pool = ev.plan_pool(doc)
         for p in pool:
             for depth in range(1, len(p.section) + 1):
                 title = p.section[depth - 1]
@@ -322,7 +322,7 @@ def _section_lines(
     """The named section has (at most one) sub-heading: its lines ("- Hoàn thành …", "a) …",
     "4. …") are its items, in the plan's order, the heading line itself left out."""
     n = len(prefix)
-    pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+    pool = ev.plan_pool(doc)
     # the section's own passages and those of a lone sub-heading under it, in the plan's order
     own = [p for p in pool if tuple(p.section[:n]) == tuple(prefix)]
     title = full_heading(prefix[-1], own[0]) if own and prefix and len(own[0].section) == n else ""
@@ -427,7 +427,7 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         and _POINT.match(top.section[-1])
         and not set(asked) <= set(folded_tokens(top.text))
     ):
-        pool = ev.doc_passages.get(top.doc) or [h.passage for h in ev.hits if h.passage.doc == top.doc]
+        pool = ev.plan_pool(top.doc)
         points = children_of(pool, top.doc, tuple(top.section[:-1]))
         if len(points) >= 2 and all(_POINT.match(t) for t in points):
             return _children_answer(query, top.doc, tuple(top.section[:-1]), points, hit, docs)

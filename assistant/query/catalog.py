@@ -37,9 +37,14 @@ _TITLE_COMMON = frozenset(
 )
 
 
-def _pairs(folded: str) -> set[str]:
+def word_pairs(folded: str) -> set[str]:
+    """The neighbouring word pairs of a folded text ("ke hoach", "hoach kiem", …)."""
     words = re.findall(r"[a-z0-9]+", folded)
-    return {f"{a} {b}" for a, b in zip(words, words[1:])} - _TITLE_COMMON
+    return {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
+def _pairs(folded: str) -> set[str]:
+    return word_pairs(folded) - _TITLE_COMMON
 
 
 @dataclass

@@ -5,13 +5,15 @@ parser (``parse.py``) takes these words out of what is asked."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 
-from assistant.query.catalog import Catalog
+from assistant.query.catalog import Catalog, word_pairs
 from assistant.textnorm import fold
 from assistant.vocab.places import place_key, province_of_alias
 
 __all__ = [
     "fold_map",
+    "cut_folded",
     "drop_issuers",
     "names_author",
     "without_title_runs",
@@ -78,27 +80,30 @@ def drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]:
     return [u for u in rest if not any(a == fold(u) or a.startswith(fold(u) + " ") for a in authors)]
 
 
-def without_title_runs(text: str, title: str, min_pairs: int = 2) -> str:
-    """``text`` without each run of words that repeats ``title`` word for word, three words at
-    least (a plan's trích yếu quoted); ``text`` as written or folded."""
+def cut_folded(text: str, spans_of: Callable[[str], Iterable[tuple[int, int]]]) -> str:
+    """``text`` (as written) without the spans ``spans_of`` finds in its folded form."""
     folded, idx = fold_map(text)
-    pairs = _word_pairs(fold(title))
-    words = list(re.finditer(r"[a-z0-9]+", folded))
-    drop: set[int] = set()
-    i = 0
-    while i < len(words):
-        j = i
-        while j + 1 < len(words) and f"{words[j].group()} {words[j + 1].group()}" in pairs:
-            j += 1
-        if j - i >= min_pairs:
-            drop.update(idx[k] for k in range(words[i].start(), words[j].end()))
-        i = j + 1
+    drop = {idx[k] for a, b in spans_of(folded) for k in range(a, b)}
     return " ".join("".join(c for k, c in enumerate(text) if k not in drop).split()) if drop else text
 
 
-def _word_pairs(folded: str) -> set[str]:
-    words = re.findall(r"[a-z0-9]+", folded)
-    return {f"{a} {b}" for a, b in zip(words, words[1:])}
+def without_title_runs(text: str, title: str, min_pairs: int = 2) -> str:
+    """``text`` without each run of words that repeats ``title`` word for word, three words at
+    least (a plan's trích yếu quoted); ``text`` as written or folded."""
+    pairs = word_pairs(fold(title))
+
+    def runs(folded: str) -> Iterator[tuple[int, int]]:
+        words = list(re.finditer(r"[a-z0-9]+", folded))
+        i = 0
+        while i < len(words):
+            j = i
+            while j + 1 < len(words) and f"{words[j].group()} {words[j + 1].group()}" in pairs:
+                j += 1
+            if j - i >= min_pairs:
+                yield words[i].start(), words[j].end()
+            i = j + 1
+
+    return cut_folded(text, runs)
 
 
 # "Sở Công Thương tỉnh Lào Cai": a department's issuer line (Decree 30/2020, the line under the

@@ -17,6 +17,7 @@ import re
 from assistant.query.catalog import Catalog
 from assistant.query.model import FactKind, Intent, Query
 from assistant.query.naming import (
+    cut_folded,
     dated_in_scope,
     drop_issuers,
     fold_map,
@@ -243,9 +244,7 @@ def strip_spans(folded: str, spans: list[tuple[int, int]]) -> str:
 
 def _without_courtesy(text: str) -> str:
     """``text`` without its courtesy frame and closing particles (``rules.courtesy_spans``)."""
-    folded, idx = fold_map(text)
-    drop = {idx[i] for a, b in courtesy_spans(folded) for i in range(a, b)}
-    return " ".join("".join(c for i, c in enumerate(text) if i not in drop).split()) if drop else text
+    return cut_folded(text, courtesy_spans)
 
 
 def parse_question(text: str, catalog: Catalog | None = None) -> Query:
