@@ -103,10 +103,11 @@ QUOTAS: dict[str, float] = {
     "min_paraphrase": 0.27,
     "min_unanswerable": 0.10,
     "min_follow_ups": 4,
-    # a fifth of the questions (a third of the plans is the split's own rule, split_table): the
-    # test part is held out, so it is never grown by reading its plans, while the dev part grows
-    # with the questions each session writes (95 test questions; session 15 took dev to ~320)
-    "min_test_share": 0.20,
+    # the split's own rule is a third of the plans (split_table, issue 12); of the questions the
+    # test part keeps at least 15 %: it is held out, so it is never grown by reading its plans,
+    # while the dev part grows with the questions each session writes (95 test questions: room
+    # for 538 dev; a fifth until session 18, when the dev part reached 377)
+    "min_test_share": 0.15,
 }
 _FIELDS: dict[str, Any] = {
     "id": str,
@@ -360,5 +361,7 @@ def validate_suite(
     if s["follow_ups"] < QUOTAS["min_follow_ups"]:
         problems.append(f"{s['follow_ups']} follow-up questions, want ≥ {QUOTAS['min_follow_ups']}")
     if s["by_split"].get("test", 0) / n < QUOTAS["min_test_share"]:
-        problems.append(f"test share {s['by_split'].get('test', 0) / n:.2f} below a quarter")
+        problems.append(
+            f"test share {s['by_split'].get('test', 0) / n:.2f} below {QUOTAS['min_test_share']:.2f}"
+        )
     return problems
