@@ -7,6 +7,7 @@ names), not from the assistant's output.
 from __future__ import annotations
 
 import pytest
+from _small import has
 
 from assistant.errors import BadQuestion
 from assistant.records import INTENTS, REFUSAL_TEXT, Answer
@@ -27,10 +28,6 @@ def ask(real_assistant):
         return ans
 
     return _ask
-
-
-def has(text: str, needle: str) -> bool:
-    return fold(needle) in fold(text)
 
 
 # --- lead / partner ------------------------------------------------------------------

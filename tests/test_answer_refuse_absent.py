@@ -6,9 +6,9 @@ what the first never does ("Sở Giáo dục và Đào tạo"), as a collection 
 from __future__ import annotations
 
 import pytest
+from _small import inline_assistant
 
 from assistant.core import Assistant
-from assistant.settings import Settings
 
 DONG_THAP = """ỦY BAN NHÂN DÂN
 TỈNH ĐỒNG THÁP
@@ -97,16 +97,12 @@ Hồ Thị Nguyên Thảo
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Assistant:
-    base = tmp_path_factory.mktemp("absent")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    (corpus / "dong-thap-2025-59-kh-ubnd.txt").write_text(DONG_THAP, encoding="utf-8")
-    (corpus / "dak-lak-2025-13-kh-ubnd.txt").write_text(DAK_LAK, encoding="utf-8")
     # the real embedder: the refusal scorer was fitted on its dense scores, a fake one's are noise
-    settings = Settings(
-        corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data", embedder="e5-small"
+    return inline_assistant(
+        tmp_path_factory.mktemp("absent"),
+        {"dong-thap-2025-59-kh-ubnd.txt": DONG_THAP, "dak-lak-2025-13-kh-ubnd.txt": DAK_LAK},
+        embedder="e5-small",
     )
-    return Assistant(settings, build_if_missing=True)
 
 
 ONLINE = "Theo kế hoạch 59 của Đồng Tháp, đến năm {} bao nhiêu phần trăm thủ tục hành chính lĩnh vực giao thông được cung cấp dịch vụ công trực tuyến?"

@@ -11,12 +11,11 @@ section whose sub-heading names one year of the period. Every expected value is 
 from __future__ import annotations
 
 import pytest
+from _small import inline_assistant
 
-from assistant.core import Assistant
 from assistant.query import Catalog, parse_question
 from assistant.query.model import FactKind, Intent
 from assistant.records import DocMeta
-from assistant.settings import Settings
 
 CAN_THO = """ỦY BAN NHÂN DÂN
 THÀNH PHỐ CẦN THƠ
@@ -111,13 +110,7 @@ NHNN = "Ngân hàng Nhà nước Chi nhánh Khu vực 14"
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    base = tmp_path_factory.mktemp("units")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    for name, text in ((CT, CAN_THO), (LC, LAO_CAI)):
-        (corpus / name).write_text(text, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data", embedder="fake")
-    return Assistant(settings, build_if_missing=True)
+    return inline_assistant(tmp_path_factory.mktemp("units"), {CT: CAN_THO, LC: LAO_CAI})
 
 
 def turn(question: str) -> list[dict]:

@@ -8,10 +8,9 @@ a People's Committee's plan assigning that Sở a task), fake embedder, end to e
 from __future__ import annotations
 
 import pytest
+from _small import inline_assistant
 
-from assistant.core import Assistant
 from assistant.query.model import FactKind, Intent
-from assistant.settings import Settings
 from assistant.textnorm import fold
 
 SO_CONG_THUONG = """UBND TỈNH LÀO CAI
@@ -59,13 +58,10 @@ Trịnh Xuân Trường
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    base = tmp_path_factory.mktemp("author")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    (corpus / "lao-cai-2026-412-kh-sct-tap-huan.txt").write_text(SO_CONG_THUONG, encoding="utf-8")
-    (corpus / "lao-cai-2026-88-kh-ubnd.txt").write_text(UBND, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data", embedder="fake")
-    return Assistant(settings, build_if_missing=True)
+    return inline_assistant(
+        tmp_path_factory.mktemp("author"),
+        {"lao-cai-2026-412-kh-sct-tap-huan.txt": SO_CONG_THUONG, "lao-cai-2026-88-kh-ubnd.txt": UBND},
+    )
 
 
 def test_the_issuer_after_its_activity_owns_it_and_the_place_is_answered(assistant):

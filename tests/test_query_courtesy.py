@@ -6,15 +6,14 @@ tiny inline plans of ``test_query_routing`` (fake embedder), with exact expected
 from __future__ import annotations
 
 import pytest
+from _small import has, inline_assistant
 
-from assistant.core import Assistant
 from assistant.query.model import FactKind, Intent, SectionKind
 from assistant.query.parse import parse_question
 from assistant.query.rules import courtesy_spans
-from assistant.settings import Settings
 from assistant.textnorm import fold
 from assistant.vocab.documents import spell_out_kinds
-from tests.test_query_routing import CV, DT, NA, PLANS, has, turn
+from tests.test_query_routing import CV, DT, NA, PLANS, turn
 
 
 def _blank(q: str) -> str:
@@ -90,13 +89,7 @@ def test_question_word_variants(question, intent, fact, section):
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    base = tmp_path_factory.mktemp("courtesy")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    for name, text in PLANS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data", embedder="fake")
-    return Assistant(settings, build_if_missing=True)
+    return inline_assistant(tmp_path_factory.mktemp("courtesy"), PLANS)
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,15 @@ catalogue of hand-made headers, then end to end on one tiny inline plan (fake em
 from __future__ import annotations
 
 import pytest
+from _small import has, inline_assistant
 
 from assistant.answer.evidence import segments
 from assistant.answer.facts import FactRule, _with_value
-from assistant.core import Assistant
 from assistant.query import Catalog
 from assistant.query.model import FactKind
 from assistant.query.parse import parse_question
 from assistant.query.rules import fact_kind
 from assistant.records import DocMeta
-from assistant.settings import Settings
 from assistant.textnorm import fold
 
 PLAN = """ỦY BAN NHÂN DÂN
@@ -70,16 +69,7 @@ Nguyễn Văn A
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    base = tmp_path_factory.mktemp("fresh-classes")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    (corpus / "ca-mau-204-kh-ubnd.txt").write_text(PLAN, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data", embedder="fake")
-    return Assistant(settings, build_if_missing=True)
-
-
-def has(text: str, needle: str) -> bool:
-    return fold(needle) in fold(text)
+    return inline_assistant(tmp_path_factory.mktemp("fresh-classes"), {"ca-mau-204-kh-ubnd.txt": PLAN})
 
 
 # --- helpers on strings ---------------------------------------------------------------------

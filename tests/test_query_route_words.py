@@ -9,13 +9,12 @@ the layout of real ones (fake embedder), with exact expected values.
 from __future__ import annotations
 
 import pytest
+from _small import has, inline_assistant
 
 from assistant.answer.evidence import list_lead_in, with_content
-from assistant.core import Assistant
 from assistant.query.model import FactKind, Intent
 from assistant.query.parse import parse_question
 from assistant.query.rules import fact_kind
-from assistant.settings import Settings
 from assistant.textnorm import fold
 
 HCM = """ỦY BAN NHÂN DÂN
@@ -92,17 +91,7 @@ PLANS = {"ho-chi-minh-174-kh-ubnd.txt": HCM, "dong-thap-2024-57-kh-ubnd.txt": DO
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    base = tmp_path_factory.mktemp("route-words")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    for name, text in PLANS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data", embedder="fake")
-    return Assistant(settings, build_if_missing=True)
-
-
-def has(text: str, needle: str) -> bool:
-    return fold(needle) in fold(text)
+    return inline_assistant(tmp_path_factory.mktemp("route-words"), PLANS)
 
 
 # --- the parser's rules --------------------------------------------------------------------

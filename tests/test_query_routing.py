@@ -9,6 +9,7 @@ YÊU CẦU", a Công văn with no kind code in its number); every expected value
 from __future__ import annotations
 
 import pytest
+from _small import has, inline_assistant
 
 from assistant.core import Assistant
 from assistant.query.model import SectionKind
@@ -133,17 +134,7 @@ PLANS = {
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    base = tmp_path_factory.mktemp("routing")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    for name, text in PLANS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=base / "index", data_dir=base / "data", embedder="fake")
-    return Assistant(settings, build_if_missing=True)
-
-
-def has(text: str, needle: str) -> bool:
-    return fold(needle) in fold(text)
+    return inline_assistant(tmp_path_factory.mktemp("routing"), PLANS)
 
 
 DT, NA, CV = "dong-thap-2024-57-kh-ubnd.txt", "nghe-an-2025-982-kh-ubnd.txt", "lao-cai-2026-5973-cv-ubnd.txt"
