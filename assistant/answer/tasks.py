@@ -10,7 +10,7 @@ from assistant.records import Answer, Passage
 from assistant.vocab.abbreviations import expand_abbreviations
 from assistant.vocab.tokens import STOPWORDS, folded_tokens
 
-__all__ = ["compose_unit_tasks", "unit_fallback"]
+__all__ = ["TASK_FIELD", "compose_unit_tasks", "unit_fallback"]
 
 
 def _task_segment(p: Passage, unit_terms: set[str], task_terms: list[str], idf: Idf | None) -> str:
@@ -89,17 +89,19 @@ def _unwrapped(text: str) -> list[str]:
     return out
 
 
-# "b) Cơ quan thực hiện: - Đơn vị chủ trì: Sở X" names who does the task written beside it in
-# "a) Nhiệm vụ: …" (the plan's Nhiệm vụ / Cơ quan thực hiện / Thời gian thực hiện triple): it
-# assigns, it is no task of its own
-_ASSIGNMENT = re.compile(
-    r"^(?:[a-z]\)\s*)?[-+]?\s*(?:co quan|don vi) (?:thuc hien|chu tri|phoi hop)\b|^(?:[a-z]\)\s*)?thoi gian thuc hien\b"
+# The fields plans write under each task ("b) Cơ quan thực hiện: - Đơn vị chủ trì: Sở X", "Thời gian
+# thực hiện: …", "Sản phẩm: …", "Kinh phí thực hiện: …": the Nhiệm vụ / Cơ quan thực hiện / Thời gian
+# thực hiện layout) name who does the task written beside them, when and with what: attributes of
+# one task, never a task of their own nor an item to count. Matched on a folded line.
+TASK_FIELD = re.compile(
+    r"^(?:[a-z]\)\s*)?[\s*_+-]*(?:(?:co quan|don vi) (?:chu tri|phoi hop|thuc hien)|thoi gian thuc hien|"
+    r"san pham|kinh phi thuc hien)\b"
 )
 
 
 def _assigns_only(p: Passage) -> bool:
     lines = [fold_(x).strip() for x in _unwrapped(p.text) if x.strip()]
-    return bool(lines) and all(_ASSIGNMENT.match(x) for x in lines)
+    return bool(lines) and all(TASK_FIELD.match(x) for x in lines)
 
 
 # An answer holds every task it found (issue 12: a list cut at two hid the rest). Up to SHOWN

@@ -14,6 +14,7 @@ from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.handlers.lists import heading_items
 from assistant.answer.lists import MAX_CHILDREN, section_children
 from assistant.answer.members import compose_member
+from assistant.answer.tasks import TASK_FIELD
 from assistant.answer.times import time_cell
 from assistant.query.model import FactKind, Intent, Query
 from assistant.records import Answer
@@ -82,7 +83,7 @@ def count_sections(ctx: AnswerContext) -> Answer | None:
     listed, cov = section_children(ctx, heading=m.group(1))
     if listed is None or cov < 0.99 or len(listed.citations) >= MAX_CHILDREN:
         return None
-    if any(_TASK_FIELD.match(fold(line.lstrip("• "))) for line in listed.answer.splitlines()[1:]):
+    if any(TASK_FIELD.match(fold(line.lstrip("• "))) for line in listed.answer.splitlines()[1:]):
         return None
     head, *items = listed.answer.splitlines()
     listed.answer = "\n".join([f"{len(listed.citations)} mục — {head}", *items])
@@ -93,13 +94,6 @@ def count_sections(ctx: AnswerContext) -> Answer | None:
 # "mỗi năm / hằng năm … bao nhiêu": a number per period (how often, how many a year) — the count
 # of a section's parts is a fixed number, never one per period
 _PER_PERIOD = re.compile(r"\b(moi|hang|mot) (nam|thang|quy|tuan|dot|ky)\b")
-# the fields plans write under each task ("Đơn vị chủ trì: …", "Đơn vị phối hợp: …", "Thời gian
-# thực hiện: …", "Cơ quan thực hiện: …"): attributes of one task, not items to count
-_TASK_FIELD = re.compile(
-    r"[\s*_-]*(don vi (chu tri|phoi hop|thuc hien)|co quan (chu tri|phoi hop|thuc hien)|thoi gian thuc hien|"
-    r"san pham|kinh phi thuc hien)\b"
-)
-
 _POINT = re.compile(r"^[a-zđ]\)$")
 
 
