@@ -63,3 +63,21 @@ def test_old_search_modules_load_beside_the_new_ones():
     assert old["assistant.indexing.postings"].top_k is not postings.top_k
     assert sys.modules["assistant.indexing.store"] is store and store.top_k is postings.top_k
     assert set(old) <= set(SEARCH_MODULES)
+
+
+def test_lexical_bench_compares_variants_with_the_exact_top_k(capsys, tmp_path):
+    from eval.bench_lexical import main as lexical_main
+
+    argv = ["--scale", "30", "--queries", "20", "--rounds", "1", "--work", str(tmp_path)]
+    assert lexical_main([*argv, "--variants", "limit:8000,limit:1,static:20:10"]) == 0
+    rows = {
+        cells[0]: cells
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("| ") and (cells := [c.strip() for c in line.strip("|").split("|")])[1] != "p50"
+    }
+    rows.pop("---", None)
+    assert set(rows) == {"exact", "limit:8000", "limit:1", "static:20:10"}
+    assert rows["exact"][4:] == ["1.000"] * 5
+    # 7,050 passages: a limit above that is exact by construction, one of 1 candidate is not
+    assert rows["limit:8000"][7:] == ["1.000", "1.000"]
+    assert float(rows["limit:1"][8]) < 1.0 and float(rows["static:20:10"][8]) < 1.0
