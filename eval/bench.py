@@ -435,6 +435,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from assistant.indexing.embedders import get_embedder
 
+        if a.ab:
+            from .bench_ab import resolve
+
+            a.ab = resolve(a.ab)
         embedder = get_embedder(settings.embedder)
         questions = _questions(a.queries)
         print(

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SEARCH_MODULES", "ab_table", "load_old", "measure_ab", "old_store"]
+__all__ = ["SEARCH_MODULES", "ab_table", "load_old", "measure_ab", "old_store", "resolve"]
 
 # the in-process search, in import order: each is loaded old with the ones before it already old
 SEARCH_MODULES = (
@@ -37,6 +37,20 @@ SEARCH_MODULES = (
     "assistant.retrieve",
 )
 REPO = Path(__file__).resolve().parent.parent
+
+
+def resolve(rev: str, repo: Path = REPO) -> str:
+    """``rev`` as a commit id, fixed when the benchmark starts: a commit made during the run (a
+    child process at ×1000 runs for minutes) must not change what "old" is."""
+    out = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"--ab {rev}: not a commit ({out.stderr.strip()})")
+    return out.stdout.strip()
 
 
 def load_old(rev: str, repo: Path = REPO) -> dict[str, types.ModuleType]:
@@ -169,7 +183,7 @@ def ab_table(rows: list[dict], table) -> str:
                 ab["lex_overlap"],
             ]
         )
-    rev = rows[0]["ab"]["rev"] if rows and rows[0].get("ab") else "?"
+    rev = rows[0]["ab"]["rev"][:10] if rows and rows[0].get("ab") else "?"
     return table(
         f"Interleaved A/B, hybrid search CPU ms: old = {rev}, new = working tree, alternating per question",
         [
