@@ -24,11 +24,12 @@ plus each term's largest weight (``maxw``, the bound the max-score cut needs). S
 The result is the exact top k of the full BM25 scores in any index of at most ``STEP4_CANDIDATES``
 passages (by construction: step 4 never holds more); in a larger one, step 4's cost stops growing
 with the collection and the top k is that of the candidates it kept, each with its full score
-(at 1000× the corpus, 0.996 of the exact lexical top 50; docs/SCALING.md, session 19). Its cost
-follows the selective terms' postings, not the common words most passages hold. Those common terms (``DENSE_SHARE`` of the
-passages or more) are also kept as dense columns, so looking a candidate up is one read, not a
-binary search. A small index (``SCAN_POSTINGS``) is simply scored whole. An accented term and its
-folded twin both in a query are read as one list (``twins``): half the lists, one bound for two.
+(at 1000× the corpus, 0.996–0.997 of the exact lexical top 50; docs/SCALING.md, session 19). Its
+cost follows the selective terms' postings, not the common words most passages hold. Those common
+terms (``DENSE_SHARE`` of the passages or more) are also kept as dense columns, so looking a
+candidate up is one read, not a binary search. A small index (``SCAN_POSTINGS``) is simply scored
+whole. An accented term and its folded twin both in a query are read as one list (``twins``): half
+the lists, one bound for two.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ DENSE_MIN_DOCS = 4096  # below this many passages, binary search is as cheap
 SCAN_POSTINGS = 32_768  # at most this many postings in all: score every passage, no cut
 SCRATCH_RATIO = 8  # step 4 spreads a term into a scratch column when its postings < this × candidates
 # step 4 scores at most this many candidates, those whose essential part is highest: its cost no
-# longer grows with the collection. The result is then approximate, so an index of at most this many
-# passages (every plan set we know: 1,656 for the 20 provinces' plans) is exact by construction
+# longer grows with the collection. Beyond it the top k is approximate; an index of at most this many
+# passages never reaches it (every plan set we know: 1,656 for the 20 provinces' plans), so is exact
 STEP4_CANDIDATES = 4096
 MANIFEST = "postings.json"
 ARRAYS = ("indptr", "docs", "weights")
@@ -391,7 +392,7 @@ def top_k(
     if rest_c.size > STEP4_CANDIDATES:
         # only in a collection larger than ``STEP4_CANDIDATES``: the candidates whose essential part
         # is highest go on; one left out reaches the top k only if the common (non-essential) words
-        # lift it past all of these (at 1000× the corpus, lexical top 50 as exact: 0.996 overlap)
+        # lift it past all of these (at 1000× the corpus: 0.996–0.997 of the exact lexical top 50)
         sel = np.argpartition(-rest_s, STEP4_CANDIDATES - 1)[:STEP4_CANDIDATES]
         sel.sort()
         rest_c, rest_s = rest_c[sel], rest_s[sel]
