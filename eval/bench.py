@@ -179,7 +179,9 @@ class _Precomputed:
         return self._v[text]
 
 
-def _measure_scale(settings, scale: int, k: int, hnsw_from: int) -> dict:
+def _measure_scale(
+    settings, scale: int, k: int, hnsw_from: int, ab: str | None = None, rounds: int = 3
+) -> dict:
     """One scale, in this process: build, latency of the retrieval step, HNSW recall, peak memory."""
     from assistant.indexing.lexical import DiacriticRestorer
     from assistant.indexing.store import IndexStore
@@ -215,6 +217,11 @@ def _measure_scale(settings, scale: int, k: int, hnsw_from: int) -> dict:
         r.search(q, k=k)  # the question's vector is precomputed: retrieval only
         lat.append((time.perf_counter() - t) * 1000)
         cpu.append((time.process_time() - c) * 1000)
+    ab_row = None
+    if ab:  # old and new alternating per question, over this same store (``bench_ab``)
+        from .bench_ab import measure_ab
+
+        ab_row = measure_ab(r, st, ab, queries, k, rounds)
     dense_ms, ids = [], []
     for v in qv:
         t = time.perf_counter()
@@ -241,6 +248,7 @@ def _measure_scale(settings, scale: int, k: int, hnsw_from: int) -> dict:
         if st.lexical.postings is not None and st.lexical_units.postings is not None
         else 0,
         "peak_mb": _peak_mb(),
+        "ab": ab_row,
     }
 
 
@@ -254,9 +262,10 @@ class _Stub:
         raise KeyError(f"question vector not precomputed: {text!r}")
 
 
-def _run_child(work: Path, settings_args: list[str], scale: int, k: int, hnsw_from: int) -> dict:
+def _run_child(work: Path, settings_args: list[str], scale: int, a) -> dict:
     cmd = [sys.executable, "-m", "eval.bench", "--child-scale", str(scale), "--work", str(work)]
-    cmd += [*settings_args, "--k", str(k), "--hnsw-from", str(hnsw_from)]
+    cmd += [*settings_args, "--k", str(a.k), "--hnsw-from", str(a.hnsw_from)]
+    cmd += ["--ab", a.ab, "--ab-rounds", str(a.ab_rounds)] if a.ab else []
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
         why = "killed (out of memory?)" if out.returncode < 0 else out.stderr.strip().splitlines()[-1:]
@@ -297,7 +306,7 @@ def _scale_figures(store, embedder, settings, a, questions, work: Path) -> list[
                 )
                 break
         t = time.perf_counter()
-        row = _run_child(work, settings_args, scale, a.k, a.hnsw_from)
+        row = _run_child(work, settings_args, scale, a)
         rows.append(row)
         print(f"  ×{scale} done ({time.perf_counter() - t:.0f}s)", file=sys.stderr, flush=True)
         if "error" in row:
@@ -407,6 +416,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--pg-scales", help="scales for PostgreSQL (default: --scales; its writes are the slow part)"
     )
+    p.add_argument(
+        "--ab", metavar="REV", help="also time the search of git revision REV against this one, interleaved"
+    )
+    p.add_argument("--ab-rounds", type=int, default=3, help="passes over the questions in --ab")
     p.add_argument("--child-scale", type=int, help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     a.scales = [int(s) for s in a.scales.split(",") if s.strip()]
@@ -417,10 +430,15 @@ def main(argv: list[str] | None = None) -> int:
             corpus_dir=a.corpus, embedder=a.embedder, index_dir=work / "index", data_dir=work / "data"
         )
         if a.child_scale:
-            print(json.dumps(_measure_scale(settings, a.child_scale, a.k, a.hnsw_from)))
+            row = _measure_scale(settings, a.child_scale, a.k, a.hnsw_from, a.ab, a.ab_rounds)
+            print(json.dumps(row))
             return 0
         from assistant.indexing.embedders import get_embedder
 
+        if a.ab:
+            from .bench_ab import resolve
+
+            a.ab = resolve(a.ab)
         embedder = get_embedder(settings.embedder)
         questions = _questions(a.queries)
         print(
@@ -448,6 +466,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         rows = _scale_figures(store, embedder, settings, a, questions, work)
         print(_scale_table(rows, a.k), flush=True)
+        if a.ab:
+            from .bench_ab import ab_table
+
+            print(ab_table(rows, _table), flush=True)
         if a.pg is not None:
             from . import bench_pg
 

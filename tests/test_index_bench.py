@@ -27,3 +27,57 @@ def test_bench_prints_build_latency_recall_and_memory(capsys, tmp_path, monkeypa
     assert rows["×2"][1] == f"{2 * int(rows['×1'][1].replace(',', '')):,}"
     warm = next(line for line in out.splitlines() if "warm build" in line)
     assert warm.split("|")[3].strip() == "0"  # nothing embedded the second time
+
+
+def test_bench_ab_times_old_and_new_search_interleaved(capsys, tmp_path):
+    """``--ab REV``: the search of git revision REV and the working tree's, alternating per question
+    in one process, as ratios; on an index this small both are exact, so the same hits."""
+    argv = ["--embedder", "fake", "--scales", "1,2", "--queries", "6", "--work", str(tmp_path)]
+    assert main([*argv, "--ab", "HEAD", "--ab-rounds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Interleaved A/B" in out
+    table = out[out.index("Interleaved A/B") :]
+    rows = [
+        [c.strip() for c in line.strip("|").split("|")]
+        for line in table.splitlines()
+        if line.startswith("| ×")
+    ]
+    assert [r[0] for r in rows] == ["×1", "×2"]
+    for r in rows:
+        assert r[1] == "6 × 2"
+        assert all(float(x) > 0 for x in r[2:11])  # old and new p50 / p95 / mean, and their ratios
+        assert r[11] == "6/6" and float(r[12]) == 1.0 and float(r[13]) == 1.0
+
+
+def test_old_search_modules_load_beside_the_new_ones():
+    """The old modules are bound to each other (the old store calls the old postings), and the
+    real modules are back in ``sys.modules`` afterwards."""
+    import sys
+
+    import assistant.indexing.postings as postings
+    import assistant.indexing.store as store
+    from eval.bench_ab import SEARCH_MODULES, load_old
+
+    old = load_old("HEAD")
+    assert old["assistant.indexing.store"].top_k is old["assistant.indexing.postings"].top_k
+    assert old["assistant.indexing.postings"].top_k is not postings.top_k
+    assert sys.modules["assistant.indexing.store"] is store and store.top_k is postings.top_k
+    assert set(old) <= set(SEARCH_MODULES)
+
+
+def test_lexical_bench_compares_variants_with_the_exact_top_k(capsys, tmp_path):
+    from eval.bench_lexical import main as lexical_main
+
+    argv = ["--scale", "30", "--queries", "20", "--rounds", "1", "--work", str(tmp_path)]
+    assert lexical_main([*argv, "--variants", "limit:8000,limit:1,static:20:10"]) == 0
+    rows = {
+        cells[0]: cells
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("| ") and (cells := [c.strip() for c in line.strip("|").split("|")])[1] != "p50"
+    }
+    rows.pop("---", None)
+    assert set(rows) == {"exact", "limit:8000", "limit:1", "static:20:10"}
+    assert rows["exact"][4:] == ["1.000"] * 5
+    # 7,050 passages: a limit above that is exact by construction, one of 1 candidate is not
+    assert rows["limit:8000"][7:] == ["1.000", "1.000"]
+    assert float(rows["limit:1"][8]) < 1.0 and float(rows["static:20:10"][8]) < 1.0

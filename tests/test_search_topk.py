@@ -280,3 +280,42 @@ def test_a_comparison_question_is_embedded_once(tmp_path, monkeypatch):
     assert len(emb.calls) == 1, emb.calls
     a.ask(q)  # asked again: the vector is reused
     assert len(emb.calls) == 1
+
+
+def _near_copies(rng, n_base: int, copies: int, vocab: int) -> list[list[str]]:
+    """``copies`` perturbed copies of ``n_base`` Zipf-worded passages (each copy loses ~15 % of its
+    words), as a large collection of plans repeating one another's text: many passages tie closely."""
+    base = [[f"t{int(x)}" for x in rng.zipf(1.3, int(rng.integers(20, 60))) % vocab] for _ in range(n_base)]
+    return [[w for w in b if rng.random() > 0.15] or b for _ in range(copies) for b in base]
+
+
+def test_step4_limit_exact_up_to_it_and_close_beyond(monkeypatch):
+    """Step 4 scores at most ``STEP4_CANDIDATES`` candidates: a collection no larger than that is
+    exact by construction (every question, k 1–60); a larger one of near-copies, where the limit
+    bites, keeps the exact top 10 and top 50 at ≥ 0.95 overlap."""
+    from assistant.indexing import postings
+
+    monkeypatch.setattr(postings, "SCAN_POSTINGS", 0)  # the max-score cut, not one pass over all
+    rng = np.random.default_rng(11)
+    small = LexicalIndex.build(_near_copies(rng, 40, 10, 300))  # 400 passages
+    monkeypatch.setattr(postings, "STEP4_CANDIDATES", 400)
+    for _ in range(100):
+        toks = [f"t{int(x)}" for x in rng.zipf(1.2, int(rng.integers(5, 40))) % 300]
+        full = small.scores(toks).astype(np.float64)
+        k = int(rng.integers(1, 60))
+        _same_top(small.search(toks, k), full, k)
+
+    big = LexicalIndex.build(_near_copies(rng, 40, 150, 300))  # 6,000 passages
+    monkeypatch.setattr(postings, "STEP4_CANDIDATES", 600)
+    o10, o50 = [], []
+    for _ in range(60):
+        toks = [f"t{int(x)}" for x in rng.zipf(1.2, int(rng.integers(20, 50))) % 300]
+        exact = [i for i, _ in top_positive(big.scores(toks), 50)]
+        got = big.search(toks, 50)
+        full = big.scores(toks)
+        assert all(abs(full[i] - s) <= 1e-4 * max(1.0, s) for i, s in got)  # scores stay exact
+        ids = [i for i, _ in got]
+        o10.append(len(set(ids[:10]) & set(exact[:10])) / 10)
+        o50.append(len(set(ids) & set(exact)) / 50)
+    assert np.mean(o50) < 1  # the limit is reached: some top 50 is not the exact one
+    assert np.mean(o10) >= 0.95 and np.mean(o50) >= 0.95, (np.mean(o10), np.mean(o50))

@@ -19,12 +19,17 @@ plus each term's largest weight (``maxw``, the bound the max-score cut needs). S
 3. the candidates the essential terms rank first are scored in full: their k-th score is a tight
    bound;
 4. every other candidate that can still reach it is scored, the largest non-essential bound first,
-   dropping a candidate as soon as the bounds left cannot lift it.
-The result is the exact top k of the full BM25 scores; its cost follows the selective terms'
-postings, not the common words most passages hold. Those common terms (``DENSE_SHARE`` of the
-passages or more) are also kept as dense columns, so looking a candidate up is one read, not a
-binary search. A small index (``SCAN_POSTINGS``) is simply scored whole. An accented term and its
-folded twin both in a query are read as one list (``twins``): half the lists, one bound for two.
+   dropping a candidate as soon as the bounds left cannot lift it; at most ``STEP4_CANDIDATES``
+   of them, those whose essential part is highest.
+The result is the exact top k of the full BM25 scores in any index of at most ``STEP4_CANDIDATES``
+passages (by construction: step 4 never holds more); in a larger one, step 4's cost stops growing
+with the collection and the top k is that of the candidates it kept, each with its full score
+(at 1000× the corpus, 0.996–0.997 of the exact lexical top 50; docs/SCALING.md, session 19). Its
+cost follows the selective terms' postings, not the common words most passages hold. Those common
+terms (``DENSE_SHARE`` of the passages or more) are also kept as dense columns, so looking a
+candidate up is one read, not a binary search. A small index (``SCAN_POSTINGS``) is simply scored
+whole. An accented term and its folded twin both in a query are read as one list (``twins``): half
+the lists, one bound for two.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexMismatch
+from .selection import leaders as _leaders
 from .twins import Twins, derive_twins, twin_key
 
 __all__ = ["POSTINGS_VERSION", "Postings", "TermPostings", "query_terms", "score_positions", "top_k"]
@@ -50,6 +56,10 @@ DENSE_SHARE = 0.25  # a term in this share of the passages gets a dense column
 DENSE_MIN_DOCS = 4096  # below this many passages, binary search is as cheap
 SCAN_POSTINGS = 32_768  # at most this many postings in all: score every passage, no cut
 SCRATCH_RATIO = 8  # step 4 spreads a term into a scratch column when its postings < this × candidates
+# step 4 scores at most this many candidates, those whose essential part is highest: its cost no
+# longer grows with the collection. Beyond it the top k is approximate; an index of at most this many
+# passages never reaches it (every plan set we know: 1,656 for the 20 provinces' plans), so is exact
+STEP4_CANDIDATES = 4096
 MANIFEST = "postings.json"
 ARRAYS = ("indptr", "docs", "weights")
 VOCAB = "vocab.json"
@@ -379,6 +389,13 @@ def top_k(
     keep = cand_s + rest >= theta
     keep[np.searchsorted(cand, lead)] = False  # ``lead`` is drawn from ``cand``, both ascending
     rest_c, rest_s = cand[keep], cand_s[keep]
+    if rest_c.size > STEP4_CANDIDATES:
+        # only in a collection larger than ``STEP4_CANDIDATES``: the candidates whose essential part
+        # is highest go on; one left out reaches the top k only if the common (non-essential) words
+        # lift it past all of these (at 1000× the corpus: 0.996–0.997 of the exact lexical top 50)
+        sel = np.argpartition(-rest_s, STEP4_CANDIDATES - 1)[:STEP4_CANDIDATES]
+        sel.sort()
+        rest_c, rest_s = rest_c[sel], rest_s[sel]
     scratch: np.ndarray | None = None
     for j in range(ne - 1, -1, -1):
         if not rest_c.size:
@@ -435,28 +452,6 @@ def _lookup(t: TermPostings, cand: np.ndarray) -> np.ndarray:
     i = np.searchsorted(t.docs, cand.astype(t.docs.dtype, copy=False))  # no int64 copy of the postings
     hit = t.docs.take(i, mode="clip") == cand  # a position past the last posting: no hit
     return np.multiply(np.where(hit, t.weights.take(i, mode="clip"), 0), t.scale, dtype=np.float64)
-
-
-def _leaders(score: np.ndarray, m: int) -> np.ndarray:
-    """Indexes, ascending, of about the ``m`` largest of ``score`` (at least ``m``, at most ``2m``
-    unless ties hold more): the top of a strided sample sets a threshold, so the selection runs
-    over what passes it, not over every candidate. Any set is correct for the caller (its full
-    scores only seed a bound; every other candidate is still checked), so "about" suffices."""
-    step = score.size // (32 * m)
-    if step >= 2:
-        sample = score[::step]
-        r = sample.size - max(1, 3 * m // (2 * step))  # the sample's rank of about the 1.5 m-th largest
-        thr = float(np.partition(sample, r)[r])
-        idx = np.flatnonzero(score >= thr)
-        if m <= idx.size <= 2 * m:
-            return idx
-        if idx.size > 2 * m:
-            sel = idx[np.argpartition(-score[idx], m - 1)[:m]]
-            sel.sort()
-            return sel
-    sel = np.argpartition(-score, m - 1)[:m]
-    sel.sort()
-    return sel
 
 
 def _lower_bound(terms: Sequence[TermPostings], k: int, mask: np.ndarray | None) -> float:
