@@ -36,6 +36,9 @@ from assistant.records import DocMeta, Passage
         # the plan sent "để báo cáo" (the "(b/c)" of its Nơi nhận), and "những nơi nào"
         ("ke hoach tai chinh duoc gui bao cao nhung co quan nao", Intent.FACT, FactKind.RECIPIENT),
         ("ke hoach thi dua duoc gui toi nhung noi nao", Intent.FACT, FactKind.RECIPIENT),
+        # the "Nơi nhận" list names its addressees by office kind ("- Bộ Công an;", "- Các Sở: …")
+        ("ke hoach cua ubnd duoc gui toi nhung bo nao", Intent.FACT, FactKind.RECIPIENT),
+        ("ke hoach duoc gui cac so, nganh nao", Intent.FACT, FactKind.RECIPIENT),
         # the members of a group, not one leader
         ("doi tuong thuc hien giam sat gom nhung ai", Intent.LIST, None),
         ("thu ky doan la ai", Intent.FACT, FactKind.MEMBER),

@@ -77,10 +77,13 @@ NOT_SIGN = re.compile(
     r"ky bao cao|ky cuoi|ky dau|thu ky)\b"
 )
 # "gửi tới cơ quan nào", "kính gửi ai", "nơi nhận": the addressees ("Kính gửi:") and the "Nơi
-# nhận:" list of the header card (Decree 30/2020, Appendix I), not a sentence of the body
+# nhận:" list of the header card (Decree 30/2020, Appendix I), not a sentence of the body. That
+# list names its addressees by the kind of office ("- Bộ Công an;", "- Các Sở: XD, TC;", "- UBND
+# các xã, phường;"), so "gửi tới những bộ nào", "gửi các sở, ngành nào" ask it too
+_ADDRESSEE_KIND = r"(ai|co quan|don vi|noi|bo|so|nganh|cap|bo,? nganh|so,? (ban,? )?nganh|co quan,? don vi)"
 _RECIPIENT = re.compile(
     r"\b(kinh gui|noi nhan|(duoc |de )?gui (toi|den|cho|ve)? ?(ai|co quan nao|don vi nao|"
-    r"(nhung|cac) (ai|co quan nao|don vi nao|noi nao|dau)|dau|noi nao))\b"
+    r"(nhung|cac) (ai|" + _ADDRESSEE_KIND + r" nao|dau)|dau|noi nao))\b"
 )
 # "được gửi (để) báo cáo những cơ quan nào": the plan itself is sent to them "để báo cáo" — the
 # "(b/c)" marks of its "Nơi nhận:" list (Decree 30/2020, Appendix I) — not a report it asks for
