@@ -163,6 +163,16 @@ _WHO_UNIT = re.compile(r"\b(co quan|don vi|" + _NOT_DEPT + r"so|nganh|phong|bo p
 _PARTNER = re.compile(
     r"\bphoi hop\b|\b(hop tac|trao doi|lien he|bao|lien ket) (voi|cho) (ai|don vi nao|co quan nao|nhung ai)\b"
 )
+# the partner asked by who-word ("đơn vị nào phối hợp", "ai phối hợp"), not what a partner does
+# ("phối hợp làm gì", "phối hợp những việc nào": ``_PARTNER_TASKS``)
+_PARTNER_ASKED = re.compile(
+    r"\b(ai|(don vi|co quan|"
+    + _NOT_DEPT
+    + r"so|nganh|luc luong|bo phan) nao)( (se|duoc giao|cung|tham gia))? phoi hop\b"
+)
+_PARTNER_TASKS = re.compile(
+    r"\bphoi hop( voi [a-z ,]+)? (lam |thuc hien )?(gi|nhung gi|viec gi|nhung viec|nhiem vu gi)\b"
+)
 _TASKS = re.compile(
     r"\b(nhiem vu|lam gi|can lam|phai lam|lam nhung gi|trach nhiem|vai tro|cong viec|phan cong|"
     r"duoc giao (gi|nhung)|giao (gi|nhung gi)|nhung viec|viec gi|hoat dong gi|noi dung gi|"
@@ -315,6 +325,11 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "fact", None, None
     # "từ số thứ tự nào đến số nào": "số" (a number) folds like "sở" (a department)
     who = bool(_WHO.search(_ORDINAL.sub(" ", f)))
+    if not several and _PARTNER_ASKED.search(f) and not _PARTNER_TASKS.search(f):
+        # "Nhiệm vụ X do các Sở chủ trì, vậy đơn vị nào phối hợp?": a plan gives each task its
+        # "Đơn vị chủ trì: …" and "Đơn vị phối hợp: …" (or the columns of its annex table); the
+        # unit named is the task's lead, given to say which task, and its partners are asked
+        return "partner_unit", None, None
     if (
         units
         and (_TASKS.search(f) or _UNIT_ABOUT.search(f))
