@@ -1,0 +1,71 @@
+"""Classes found by session 19's fresh dev questions (r526–r550, written before the assistant was
+run on them): tiny inline plans written the way Vietnamese plans are, with exact expected answers."""
+
+from __future__ import annotations
+
+import pytest
+from _inline import hits
+
+from assistant.answer.common import Evidence
+from assistant.answer.evidence import Idf
+from assistant.answer.numbers import number_near
+from assistant.answer.registry import compose
+from assistant.query import Catalog, parse_question
+from assistant.records import DocMeta, Passage
+
+DOCS = {
+    "t.md": DocMeta(
+        doc="t.md",
+        title="KẾ HOẠCH Quan trắc môi trường nuôi trồng thủy sản tỉnh T",
+        number="34/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Tỉnh T",
+        date="2025-11-25",
+    )
+}
+# an outline part whose heading runs long: the section path keeps it cut ("…"), so the heading
+# line is not recognised as the section's own and is read as a segment like the others
+MEETINGS = Passage(
+    id="t-meetings",
+    doc="t.md",
+    kind="article",
+    section=(
+        "II. NỘI DUNG KẾ HOẠCH",
+        "3. Hội nghị phổ biến, tuyên truyền, vận động người dân, hướng dẫn biện pháp xử lý về môi trường và…",
+    ),
+    text="3. Hội nghị phổ biến, tuyên truyền, vận động người dân, hướng dẫn biện pháp xử lý về môi trường và "
+    "các quy định của pháp luật khác có liên quan\n- Nội dung: Phổ biến, tuyên truyền, hướng dẫn người dân.\n"
+    "- Số lượng: 02 hội nghị/năm × 50 đại biểu/hội nghị.\n- Thời gian: 01 ngày/hội nghị.",
+)
+ALL = [MEETINGS]
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return Catalog.build(DOCS, ALL)
+
+
+@pytest.fixture(scope="module")
+def idf() -> Idf:
+    return Idf.build(p.text for p in ALL)
+
+
+def test_an_outline_label_is_no_amount():
+    near = number_near("hoi nghi")
+    assert not near("3. Hội nghị phổ biến, tuyên truyền")
+    assert not near("1.2. Hội nghị tập huấn kỹ thuật nuôi")
+    assert near("- Số lượng: 02 hội nghị/năm × 50 đại biểu/hội nghị.")
+    assert near("Tổ chức 3 hội nghị mỗi năm")
+
+
+def test_how_many_meetings_is_the_count_line_not_the_parts_heading(cat, idf):
+    q = parse_question(
+        "Mỗi năm tỉnh T tổ chức mấy hội nghị tuyên truyền, mỗi hội nghị bao nhiêu đại biểu?", cat
+    )
+    # the sentence composed is under test, not the refusal scorer (a one-passage plan scores low)
+    ans = compose(
+        q, Evidence(hits=hits(MEETINGS), doc_passages={"t.md": ALL}), DOCS, idf=idf, refuse_below=0.0
+    )
+    assert (
+        ans.answer == "Số lượng: 02 hội nghị/năm × 50 đại biểu/hội nghị. [1] — Kế hoạch 34/KH-UBND (Tỉnh T)."
+    )
