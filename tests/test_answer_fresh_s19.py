@@ -7,6 +7,7 @@ import pytest
 from _inline import hits
 
 from assistant.answer.common import Evidence
+from assistant.answer.enumerations import enumerations
 from assistant.answer.evidence import Idf
 from assistant.answer.numbers import number_near
 from assistant.answer.registry import compose
@@ -69,3 +70,31 @@ def test_how_many_meetings_is_the_count_line_not_the_parts_heading(cat, idf):
     assert (
         ans.answer == "Số lượng: 02 hội nghị/năm × 50 đại biểu/hội nghị. [1] — Kế hoạch 34/KH-UBND (Tỉnh T)."
     )
+
+
+# markdown taken from web pages wraps at ~80 characters, also right after an item's ";"
+PLACES = Passage(
+    id="t-places",
+    doc="t.md",
+    kind="article",
+    section=("II. NỘI DUNG KẾ HOẠCH", "1.1.3. Đối với vùng nuôi trồng thủy sản nước ngọt", "b)"),
+    text="b. Địa điểm, số điểm quan trắc\n- Địa điểm quan trắc: Vùng nuôi cá rô phi tại phường Ea Kao; vùng nuôi cá "
+    "lồng, bè trên sông Krông Ana;\nvùng nuôi cá lồng, bè trên hồ thủy điện Srêpốk 3; khu vực nuôi cá tầm tại xã\n"
+    "Nam Ka.\n- Số điểm quan trắc: 07 điểm.",
+)
+
+
+def test_an_enumeration_wrapped_after_a_semicolon_keeps_every_item():
+    (enum,) = enumerations(PLACES)
+    assert enum.lead == "Địa điểm quan trắc"
+    assert enum.items == (
+        "Vùng nuôi cá rô phi tại phường Ea Kao",
+        "vùng nuôi cá lồng, bè trên sông Krông Ana",
+        "vùng nuôi cá lồng, bè trên hồ thủy điện Srêpốk 3",
+        "khu vực nuôi cá tầm tại xã Nam Ka",
+    )
+
+
+def test_a_new_item_after_a_semicolon_is_not_joined():
+    p = Passage(id="x", doc="t.md", kind="article", text="- Nội dung: A; B;\n- Số lượng: 02 hội nghị/năm.")
+    assert [e.line for e in enumerations(p)] == ["- Nội dung: A; B;"]
