@@ -98,3 +98,27 @@ def test_an_enumeration_wrapped_after_a_semicolon_keeps_every_item():
 def test_a_new_item_after_a_semicolon_is_not_joined():
     p = Passage(id="x", doc="t.md", kind="article", text="- Nội dung: A; B;\n- Số lượng: 02 hội nghị/năm.")
     assert [e.line for e in enumerations(p)] == ["- Nội dung: A; B;"]
+
+
+# a target item runs long and closes on its figure, in a sentence of its own
+TARGETS = Passage(
+    id="t-2035",
+    doc="t.md",
+    kind="article",
+    section=("II. MỤC TIÊU", "2.2. Định hướng đến năm 2035"),
+    text="2.2. Định hướng đến năm 2035\n- Tỉnh T trở thành địa phương thuộc top 03 của vùng về đổi mới công nghệ trong "
+    "nông nghiệp, công nghiệp chế biến và ứng dụng công nghệ số, làm hình mẫu trong phát triển kinh tế số, xã hội số "
+    "và nông nghiệp công nghệ cao của cả vùng. Quy mô kinh tế số đạt 40% GRDP.\n"
+    "- Tối thiểu 80% doanh nghiệp trên địa bàn tỉnh ứng dụng công nghệ tiên tiến.\n"
+    "- Mỗi năm có ít nhất 150 sản phẩm đổi mới sáng tạo được thương mại hoá.",
+)
+
+
+def test_a_long_target_item_keeps_its_figure(idf):
+    cat = Catalog.build(DOCS, [TARGETS])
+    q = parse_question("Định hướng đến năm 2035 của kế hoạch tỉnh T gồm những chỉ tiêu nào?", cat)
+    ans = compose(
+        q, Evidence(hits=hits(TARGETS), doc_passages={"t.md": [TARGETS]}), DOCS, idf=idf, refuse_below=0.0
+    )
+    assert ans.answer.splitlines()[1].endswith("… Quy mô kinh tế số đạt 40% GRDP."), ans.answer
+    assert "80% doanh nghiệp" in ans.answer and "150 sản phẩm" in ans.answer
