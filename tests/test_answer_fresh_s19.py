@@ -122,3 +122,32 @@ def test_a_long_target_item_keeps_its_figure(idf):
     )
     assert ans.answer.splitlines()[1].endswith("… Quy mô kinh tế số đạt 40% GRDP."), ans.answer
     assert "80% doanh nghiệp" in ans.answer and "150 sản phẩm" in ans.answer
+
+
+# two rates in one passage: one set with its figure, one named without any
+SEA = Passage(
+    id="t-sea",
+    doc="t.md",
+    kind="article",
+    section=("II. MỤC TIÊU", "2. Mục tiêu cụ thể đến năm 2030"),
+    text="2. Mục tiêu cụ thể đến năm 2030\n+ Ngăn ngừa, kiểm soát ô nhiễm môi trường biển; ở các khu đô thị ven biển, "
+    "đảm bảo 100% chất thải rắn sinh hoạt được phân loại, thu gom, xử lý.\n"
+    "+ Quản lý và bảo vệ tốt các hệ sinh thái biển; duy trì tỷ lệ che phủ rừng ven biển.",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("Kế hoạch tỉnh T đặt chỉ tiêu tỷ lệ che phủ rừng ven biển bao nhiêu phần trăm?", None),
+        ("Kế hoạch tỉnh T đảm bảo bao nhiêu phần trăm chất thải rắn sinh hoạt được thu gom, xử lý?", "100%"),
+    ],
+)
+def test_a_rate_the_plan_names_without_a_figure_is_not_given_anothers(idf, question, figure):
+    cat = Catalog.build(DOCS, [SEA])
+    q = parse_question(question, cat)
+    ans = compose(q, Evidence(hits=hits(SEA), doc_passages={"t.md": [SEA]}), DOCS, idf=idf, refuse_below=0.0)
+    if figure is None:
+        assert ans.refused, ans.answer
+    else:
+        assert not ans.refused and figure in ans.answer, ans.answer
