@@ -258,3 +258,34 @@ def test_the_partner_of_a_task_whose_lead_is_named(folded, units):
 def test_what_a_named_unit_does_as_partner_is_its_tasks():
     assert intent_of("so y te phoi hop lam gi", ["Sở Y tế"], False)[0] is Intent.UNIT_TASKS
     assert intent_of("so tai chinh chu tri nhiem vu gi", ["Sở Tài chính"], False)[0] is Intent.UNIT_TASKS
+
+
+def test_submitting_for_signature_is_a_task_not_the_signer():
+    # "trình ký chứng chỉ" is a row of the team's assignment table, not who signed the plan
+    assert intent_of("ai trinh ky chung chi trong ke hoach kiem tra", [], False) == (
+        Intent.LEAD_UNIT,
+        None,
+        None,
+    )
+    assert intent_of("ai ky ke hoach kiem tra", [], False)[1] is FactKind.SIGNER
+
+
+def test_twin_titles_are_told_apart_by_what_one_plans_text_alone_names():
+    title = "Kiểm tra, cấp Giấy chứng nhận huấn luyện kỹ thuật an toàn vật liệu nổ công nghiệp"
+    docs = {
+        d: DocMeta(doc=d, title=title, doc_type="Kế hoạch", province="Lào Cai") for d in ("a.txt", "b.txt")
+    }
+    body = {
+        "a.txt": "Xét đề nghị của Chi nhánh Mỏ tuyển đồng Sin Quyền. Trình ký chứng chỉ.",
+        "b.txt": "Xét đề nghị của Công ty cổ phần Khoáng sản Yên Phú. Trình ký chứng chỉ.",
+    }
+    cat = Catalog.build(docs, [Passage(id=d, doc=d, kind="article", text=t) for d, t in body.items()])
+    q = parse_question(
+        "ai trinh ky chung chi trong ke hoach kiem tra ky thuat an toan cho mo tuyen dong sin quyen", cat
+    )
+    assert q.named == frozenset({"a.txt"})
+    # the title's words alone name neither twin
+    assert (
+        parse_question("ai trinh ky chung chi trong ke hoach kiem tra ky thuat an toan", cat).named
+        == frozenset()
+    )

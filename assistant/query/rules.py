@@ -74,7 +74,7 @@ _SIGNER = re.compile(
 NOT_SIGN = re.compile(
     r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky ket|ky hop|ky yen|ky vong|"
     r"dang ky|ky hieu|ky han|ky thi|ky dai hoi|ky so|chu ky so|moi ky|tung ky|hang ky|cac ky|"
-    r"ky bao cao|ky cuoi|ky dau|thu ky)\b"
+    r"ky bao cao|ky cuoi|ky dau|thu ky|trinh ky)\b"
 )
 # "gửi tới cơ quan nào", "kính gửi ai", "nơi nhận": the addressees ("Kính gửi:") and the "Nơi
 # nhận:" list of the header card (Decree 30/2020, Appendix I), not a sentence of the body. That
