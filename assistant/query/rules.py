@@ -15,6 +15,7 @@ __all__ = [
     "NOT_SIGN",
     "PERSON_ASK",
     "asks_assigned_units",
+    "asks_tasks",
     "asks_destination",
     "courtesy_spans",
     "PLAN_WORD",
@@ -273,6 +274,11 @@ _ASSIGN_ALONE = re.compile(
     r"\b(giao|phan cong)( (nhiem vu|viec|thuc hien))?( cho (nhung|cac) [a-z ,]+ nao)?\s*(trong|cua|theo|o|\?|$)"
 )
 _ORGANISATION_PART = re.compile(r"\bto chuc thuc hien\b")
+
+
+def asks_tasks(folded: str) -> bool:
+    """Whether the question asks what a unit does ("nhiệm vụ gì", "làm gì", "góp phần gì")."""
+    return bool(_TASKS.search(folded) or _UNIT_ABOUT.search(folded))
 
 
 def asks_assigned_units(folded: str) -> bool:
