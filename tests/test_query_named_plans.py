@@ -268,24 +268,3 @@ def test_submitting_for_signature_is_a_task_not_the_signer():
         None,
     )
     assert intent_of("ai ky ke hoach kiem tra", [], False)[1] is FactKind.SIGNER
-
-
-def test_twin_titles_are_told_apart_by_what_one_plans_text_alone_names():
-    title = "Kiểm tra, cấp Giấy chứng nhận huấn luyện kỹ thuật an toàn vật liệu nổ công nghiệp"
-    docs = {
-        d: DocMeta(doc=d, title=title, doc_type="Kế hoạch", province="Lào Cai") for d in ("a.txt", "b.txt")
-    }
-    body = {
-        "a.txt": "Xét đề nghị của Chi nhánh Mỏ tuyển đồng Sin Quyền. Trình ký chứng chỉ.",
-        "b.txt": "Xét đề nghị của Công ty cổ phần Khoáng sản Yên Phú. Trình ký chứng chỉ.",
-    }
-    cat = Catalog.build(docs, [Passage(id=d, doc=d, kind="article", text=t) for d, t in body.items()])
-    q = parse_question(
-        "ai trinh ky chung chi trong ke hoach kiem tra ky thuat an toan cho mo tuyen dong sin quyen", cat
-    )
-    assert q.named == frozenset({"a.txt"})
-    # the title's words alone name neither twin
-    assert (
-        parse_question("ai trinh ky chung chi trong ke hoach kiem tra ky thuat an toan", cat).named
-        == frozenset()
-    )

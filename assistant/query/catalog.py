@@ -43,13 +43,8 @@ def word_pairs(folded: str) -> set[str]:
     return {f"{a} {b}" for a, b in zip(words, words[1:])}
 
 
-# the connectives of a trích yếu ("… an toàn cho Người quản lý …", "… của Ban Thường vụ …"): a pair
-# holding one says how the title is phrased, not what it is about, so it names no plan
-_CONNECTIVES = frozenset("cho cua va ve voi tai o tren trong theo de la duoc cac nhung".split())
-
-
 def _pairs(folded: str) -> set[str]:
-    return {p for p in word_pairs(folded) - _TITLE_COMMON if not _CONNECTIVES & set(p.split())}
+    return word_pairs(folded) - _TITLE_COMMON
 
 
 # a published file is named by its symbol and number ("KH-3024_27.5.2026_….docx", "…-2026-3024-kh-
@@ -225,21 +220,9 @@ class Catalog:
             ),
             reverse=True,
         )
-        if not scored or scored[0][0] < min_pairs:
+        if not scored or scored[0][0] < min_pairs or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
             return frozenset()
-        tied = [d for n, d in scored if n == scored[0][0]]
-        if len(tied) > 1:
-            return self._told_apart(asked, tied)
         return frozenset({scored[0][1]})
-
-    def _told_apart(self, asked: set[str], tied: list[str]) -> frozenset[str]:
-        """Of plans whose titles the question repeats alike (a Sở's rounds of one inspection share
-        their trích yếu), the one whose text alone holds the question's other word pairs ("mỏ
-        tuyển đồng Sin Quyền", the unit it is for), else none."""
-        title_pairs = set().union(*(_pairs(fold(self.docs[d].title or "")) for d in tied))
-        holders = {p: [d for d in tied if p in self.doc_folded.get(d, "")] for p in asked - title_pairs}
-        own = [d for d in tied if sum(h == [d] for h in holders.values()) >= 2]
-        return frozenset(own) if len(own) == 1 else frozenset()
 
     def docs_dated(self, year: int, month: int, among: frozenset[str] | None = None) -> frozenset[str]:
         """The plans issued in that month (their header's date line, ISO ``DocMeta.date``)."""
