@@ -96,3 +96,11 @@ def test_the_plans_title_repeated_names_the_plan_and_leaves_the_topic_asked(assi
 def test_a_plan_named_by_number_keeps_its_title_words_as_the_topic(assistant):
     query = assistant.snapshot().read("Kế hoạch 412 yêu cầu gì về an toàn hóa chất?")
     assert {"hoa", "chat"} <= set(query.terms)
+
+
+def test_the_author_named_with_no_task_word_is_not_asked_for_its_tasks(assistant):
+    # "Kế hoạch 412 của Sở Công Thương …" names the plan's author; what is asked is of the plan
+    query = assistant.snapshot().read(
+        "Kế hoạch 412 của Sở Công Thương Lào Cai tập huấn theo quy định tại điều nào?"
+    )
+    assert query.units == [] and query.intent != Intent.UNIT_TASKS

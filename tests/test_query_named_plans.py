@@ -36,6 +36,9 @@ from assistant.records import DocMeta, Passage
         # the plan sent "để báo cáo" (the "(b/c)" of its Nơi nhận), and "những nơi nào"
         ("ke hoach tai chinh duoc gui bao cao nhung co quan nao", Intent.FACT, FactKind.RECIPIENT),
         ("ke hoach thi dua duoc gui toi nhung noi nao", Intent.FACT, FactKind.RECIPIENT),
+        # the "Nơi nhận" list names its addressees by office kind ("- Bộ Công an;", "- Các Sở: …")
+        ("ke hoach cua ubnd duoc gui toi nhung bo nao", Intent.FACT, FactKind.RECIPIENT),
+        ("ke hoach duoc gui cac so, nganh nao", Intent.FACT, FactKind.RECIPIENT),
         # the members of a group, not one leader
         ("doi tuong thuc hien giam sat gom nhung ai", Intent.LIST, None),
         ("thu ky doan la ai", Intent.FACT, FactKind.MEMBER),
@@ -231,3 +234,37 @@ def test_a_heading_in_capitals_holds_no_figure():
     rule = fact_rule(q.text, q.fact, q.terms, q.folded)
     assert not rule.require("II. DỰ BÁO CÁC CHỈ TIÊU KINH TẾ - XÃ HỘI 03 NĂM 2026 - 2028")
     assert rule.require("Tổng số doanh nghiệp năm 2028 đạt khoảng 12.000 doanh nghiệp.")
+
+
+@pytest.mark.parametrize(
+    ("folded", "units"),
+    [
+        # the lead is named to say which task; its "Đơn vị phối hợp" cell is asked
+        (
+            "nhiem vu ve cac nen tang so do cac so, ban, nganh chu tri, vay don vi nao phoi hop",
+            ["Các sở, ban, ngành"],
+        ),
+        (
+            "viec dao tao do so khoa hoc va cong nghe chu tri thi co quan nao phoi hop",
+            ["Sở Khoa học và Công nghệ"],
+        ),
+        ("ai phoi hop voi so tai chinh de xuat giai phap cai thien moi truong dau tu", ["Sở Tài chính"]),
+    ],
+)
+def test_the_partner_of_a_task_whose_lead_is_named(folded, units):
+    assert intent_of(folded, units, False)[0] is Intent.PARTNER_UNIT
+
+
+def test_what_a_named_unit_does_as_partner_is_its_tasks():
+    assert intent_of("so y te phoi hop lam gi", ["Sở Y tế"], False)[0] is Intent.UNIT_TASKS
+    assert intent_of("so tai chinh chu tri nhiem vu gi", ["Sở Tài chính"], False)[0] is Intent.UNIT_TASKS
+
+
+def test_submitting_for_signature_is_a_task_not_the_signer():
+    # "trình ký chứng chỉ" is a row of the team's assignment table, not who signed the plan
+    assert intent_of("ai trinh ky chung chi trong ke hoach kiem tra", [], False) == (
+        Intent.LEAD_UNIT,
+        None,
+        None,
+    )
+    assert intent_of("ai ky ke hoach kiem tra", [], False)[1] is FactKind.SIGNER

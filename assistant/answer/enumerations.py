@@ -106,13 +106,16 @@ _OPENS_ITEM = re.compile(r"^(?:[-–•*+]\s|\d{1,3}(?:\.\d{1,3})*[.)]\s|[a-zđ]
 
 def _logical_lines(text: str) -> list[str]:
     """The passage's lines with hard-wrapped sentences joined back: a line that opens no item and
-    follows one not closed by "." ";" ":" continues it."""
+    follows one not closed by "." ";" ":" continues it; so does a line opening on a lower-case
+    letter after ";" "," or ":" — an enumeration's next item wrapped to a new line ("… sông Krông
+    Ana;" ¶ "vùng nuôi cá lồng, bè …"): a Vietnamese sentence or item opens on a capital or a bullet."""
     out: list[str] = []
     for raw in text.split("\n"):
         line = " ".join(raw.split())
         if not line:
             continue
-        if out and not _OPENS_ITEM.match(line) and out[-1][-1] not in ".;:!?":
+        wrapped = bool(out) and (out[-1][-1] not in ".;:!?" or (out[-1][-1] in ";:," and line[0].islower()))
+        if wrapped and not _OPENS_ITEM.match(line):
             out[-1] += " " + line
         else:
             out.append(line)

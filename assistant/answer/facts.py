@@ -371,9 +371,36 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
         best = _plan_total(ctx, hits, rule) or best
     if best is None:
         return refusal(ctx, hits) if rule.require is not None else None
+    if rule.name == "percent" and _rate_without_figure(query, hits, best[2]):
+        return refusal(ctx, hits)
     cites = Cites(docs)
     text = fact_line(ctx, rule, best, cites)
     return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)
+
+
+# the rate asked: "tỷ lệ <X> (là / đạt …) bao nhiêu", "bao nhiêu phần trăm <X>"
+_RATE_ASKED = re.compile(
+    r"\bty le ((?:[a-z0-9]+ ){2,8}?)(?:(?:la|dat|phai dat|duoc|cua|nam \d{4}) )*(?:bao nhieu|may|la gi)|"
+    r"\b(?:bao nhieu|may) phan tram ((?:[a-z0-9]+ ?){2,4})"
+)
+
+
+def _rate_without_figure(query: Query, hits: list[Hit], valued: str) -> bool:
+    """The rate asked ("tỷ lệ che phủ rừng ven biển bao nhiêu %") is one the retrieved passages
+    name without a figure ("duy trì tỷ lệ che phủ rừng ven biển"), and the sentence with a
+    percentage is about another rate: a plan that sets a rate writes its figure beside its name
+    ("tỷ lệ lao động nữ làm công hưởng lương đạt 50%"), so that figure is no answer."""
+    m = _RATE_ASKED.search(query.folded or fold(query.text))
+    if not m:
+        return False
+    rate = " ".join((m.group(1) or m.group(2) or "").split()[:4])
+    if len(rate.split()) < 2 or rate in " ".join(folded_tokens(valued)):
+        return False
+    return any(
+        rate in " ".join(folded_tokens(h.passage.text[a:b])) and not re.search(r"\d\s*%", h.passage.text[a:b])
+        for h in hits
+        for a, b in segments(h.passage.text)
+    )
 
 
 def _rest_of_plan(ctx: AnswerContext, hits: list[Hit]) -> list[Hit]:

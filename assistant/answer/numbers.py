@@ -87,6 +87,9 @@ def anchor_after(f: str) -> list[str]:
 
 _NUMERIC = re.compile(r"\d")
 _RATE_UNIT = re.compile(r"^[a-z]+/[a-z0-9]")
+# the label a plan's part opens with: "3. ", "1.2. ", "II. ", "a) " (plans number their parts so,
+# Decree 30/2020 on the body's layout); "02 hội nghị/năm" and "1.500.000.000 đồng" are amounts
+_OUTLINE_LABEL = re.compile(r"^[\s*_-]*(?:\d{1,2}(?:\.\d{1,2})*\.|[IVX]{1,4}\.|[a-zđ]\))\s+(?=\D)")
 # digits that are not an amount: a document number ("142/kh-ubnd") or a full date
 _NOT_AMOUNT = re.compile(r"^\d+/[a-z]|^\d{1,2}/\d{1,2}/\d{2,4}$")
 
@@ -108,7 +111,9 @@ def number_near(anchor: str) -> Callable[[str], bool]:
 
     def ok(seg: str) -> bool:
         # a rate's unit is written "noun/noun" ("2,1 con/phụ nữ", "02 đợt/tháng", "109 bé trai/100
-        # bé gái"): the noun counted stands before the slash, a token of its own
+        # bé gái"): the noun counted stands before the slash, a token of its own; the outline
+        # label a part opens with ("3. Hội nghị phổ biến …") is its place in the plan, no amount
+        seg = _OUTLINE_LABEL.sub("", seg, count=1)
         toks = [w for t in folded_tokens(seg) for w in (t.split("/") if _RATE_UNIT.match(t) else (t,))]
         # the phrase as asked ("co so du"), else its last word alone ("bao nhiêu các xã" → "40 xã")
         return near(toks, words) or (len(words) > 1 and near(toks, words[-1:]))

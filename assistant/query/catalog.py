@@ -47,6 +47,19 @@ def _pairs(folded: str) -> set[str]:
     return word_pairs(folded) - _TITLE_COMMON
 
 
+# a published file is named by its symbol and number ("KH-3024_27.5.2026_….docx", "…-2026-3024-kh-
+# sct-….txt"): the number the register gave it, which an unsigned copy's "Số:      /KH-SCT" leaves blank
+_FILE_NUMBER = re.compile(r"(?:^|[-_])(?:kh|qd|cv)-0*(\d{3,5})[_-]|[-_]0*(\d{3,5})-(?:kh|qd|cv)(?:[-_.]|$)")
+
+
+def _number_of(doc: str, number: str | None) -> str:
+    """The plan's number as its header writes it, else (no digit there) as its file name does."""
+    if number and re.search(r"\d", number):
+        return number
+    m = _FILE_NUMBER.search(doc.lower())
+    return f"{m.group(1) or m.group(2)}/" if m else ""
+
+
 @dataclass
 class Catalog:
     """The loaded collection as the parser sees it: places, document numbers, unit names."""
@@ -239,7 +252,7 @@ class Catalog:
         return frozenset(keep)
 
     def docs_numbered(self, num: str) -> list[str]:
-        return [d for d, m in self.docs.items() if m.number and re.match(rf"0*{int(num)}\s*/", m.number)]
+        return [d for d, m in self.docs.items() if re.match(rf"0*{int(num)}\s*/", _number_of(d, m.number))]
 
     def resolve_doc(self, value: str) -> str | None:
         """A doc file name from a file name, a stem, or a document number ("183", "183/KH-UBND")."""

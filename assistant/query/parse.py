@@ -28,6 +28,7 @@ from assistant.query.naming import (
 from assistant.query.rules import (
     PLAN_WORD,
     asks_destination,
+    asks_tasks,
     courtesy_spans,
     intent_of,
     is_catalogue,
@@ -286,7 +287,9 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         # an activity with "của" owns it (the activity is its plan's), so the slot asked of the
         # activity is asked, not the issuer's tasks
         alone = intent_of(rest, [], len(mentions) >= 2)
-        if alone[0] == Intent.FACT and alone[1] is not None:
+        # so is anything else asked of the plan when no task word is ("Kế hoạch 3024 của Sở Công
+        # Thương kiểm tra theo nội dung quy định tại điều nào?"): the author is not the subject
+        if (alone[0] == Intent.FACT and alone[1] is not None) or not asks_tasks(rest):
             units, (intent, fact, role) = [], alone
     named = {d for _, _, key, canon in found_places for d in cat.docs_of_place(key, canon)} | set(docs)
     query = Query(

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 
+from assistant.query.courtesy import courtesy_spans
 from assistant.query.model import FactKind, Intent, Role, SectionKind, TeamRole
 
 __all__ = [
     "NOT_SIGN",
     "PERSON_ASK",
     "asks_assigned_units",
+    "asks_tasks",
     "asks_destination",
     "courtesy_spans",
     "PLAN_WORD",
@@ -27,42 +29,6 @@ __all__ = [
     "section_of",
 ]
 
-# Courtesy framing (Vietnamese politeness register): a request frame opening the question ("cho
-# tôi hỏi", "xin hỏi", "vui lòng cho biết") and sentence-final modal particles closing it ("ạ",
-# "vậy", "nhé", "nhỉ", "thế", "hả"). "Hỏi" alone is a frame only before a colon or comma ("Hỏi:
-# …"): "Hội đồng …" folds to the same letters. They say how the question is asked, never what: the rules,
-# the key terms and the catalogue test read the question without them.
-_COURTESY_HEAD = re.compile(
-    r"^\s*(?:(?:xin|vui long|lam on|phien)\s+)?(?:(?:anh|chi|ban|em)\s+)?"
-    r"(?:(?:hay\s+)?cho\s+(?:(?:toi|em|minh|chau)\s+)?(?:hoi|biet)|xin\s+hoi|hoi(?=\s*[,:]))\b\s*(?:xem\b)?\s*[,:]?"
-)
-_PARTICLES = frozenset("a vay nhe nhi the".split())
-# words before which "vay" is not a particle: "vốn vay", "cho vay"
-_NOT_PARTICLE_AFTER = frozenset("von cho khoan tien muon di nhu".split())
-# "the" is "thế" only after a question word ("là gì thế", "ở đâu thế"): "bao nhiêu thẻ" is a card
-_QUESTION_WORDS = frozenset("gi nao ai dau sao roi chua".split())
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def courtesy_spans(folded: str) -> list[tuple[int, int]]:
-    """Spans of the courtesy frame and closing particles of a folded question."""
-    spans: list[tuple[int, int]] = []
-    head = _COURTESY_HEAD.match(folded)
-    if head and _WORD.search(folded, head.end()):
-        spans.append(head.span())
-    words = list(_WORD.finditer(folded, head.end() if head else 0))
-    while len(words) > 1:
-        last, prev = words[-1].group(0), words[-2].group(0)
-        if last not in _PARTICLES or (last != "a" and prev in _NOT_PARTICLE_AFTER):
-            break
-        if last == "the" and prev not in _QUESTION_WORDS:
-            break
-        if re.search(r"[^\s?.!,]", folded[words[-1].end() :]):
-            break  # the word is not the question's last
-        spans.append(words.pop().span())
-    return spans
-
-
 # the person asked for by rank, as officials speak of one another: "đồng chí nào", "lãnh đạo nào",
 # "ông/bà nào", "vị nào" stand for "ai" ("Văn bản … do đồng chí nào ký?")
 PERSON_ASK = r"(ai|nguoi nao|dong chi nao|lanh dao nao|ong nao|ba nao|vi nao)"
@@ -74,13 +40,16 @@ _SIGNER = re.compile(
 NOT_SIGN = re.compile(
     r"\b(dinh ky|nhiem ky|thoi ky|hoc ky|ky niem|ky nang|ky thuat|ky luat|ky ket|ky hop|ky yen|ky vong|"
     r"dang ky|ky hieu|ky han|ky thi|ky dai hoi|ky so|chu ky so|moi ky|tung ky|hang ky|cac ky|"
-    r"ky bao cao|ky cuoi|ky dau|thu ky)\b"
+    r"ky bao cao|ky cuoi|ky dau|thu ky|trinh ky)\b"
 )
 # "gửi tới cơ quan nào", "kính gửi ai", "nơi nhận": the addressees ("Kính gửi:") and the "Nơi
-# nhận:" list of the header card (Decree 30/2020, Appendix I), not a sentence of the body
+# nhận:" list of the header card (Decree 30/2020, Appendix I), not a sentence of the body. That
+# list names its addressees by the kind of office ("- Bộ Công an;", "- Các Sở: XD, TC;", "- UBND
+# các xã, phường;"), so "gửi tới những bộ nào", "gửi các sở, ngành nào" ask it too
+_ADDRESSEE_KIND = r"(ai|co quan|don vi|noi|bo|so|nganh|cap|bo,? nganh|so,? (ban,? )?nganh|co quan,? don vi)"
 _RECIPIENT = re.compile(
     r"\b(kinh gui|noi nhan|(duoc |de )?gui (toi|den|cho|ve)? ?(ai|co quan nao|don vi nao|"
-    r"(nhung|cac) (ai|co quan nao|don vi nao|noi nao|dau)|dau|noi nao))\b"
+    r"(nhung|cac) (ai|" + _ADDRESSEE_KIND + r" nao|dau)|dau|noi nao))\b"
 )
 # "được gửi (để) báo cáo những cơ quan nào": the plan itself is sent to them "để báo cáo" — the
 # "(b/c)" marks of its "Nơi nhận:" list (Decree 30/2020, Appendix I) — not a report it asks for
@@ -159,6 +128,16 @@ _ORDINAL = re.compile(r"\b(so thu tu|(tu|den) so)\b")
 _WHO_UNIT = re.compile(r"\b(co quan|don vi|" + _NOT_DEPT + r"so|nganh|phong|bo phan|luc luong) nao\b")
 _PARTNER = re.compile(
     r"\bphoi hop\b|\b(hop tac|trao doi|lien he|bao|lien ket) (voi|cho) (ai|don vi nao|co quan nao|nhung ai)\b"
+)
+# the partner asked by who-word ("đơn vị nào phối hợp", "ai phối hợp"), not what a partner does
+# ("phối hợp làm gì", "phối hợp những việc nào": ``_PARTNER_TASKS``)
+_PARTNER_ASKED = re.compile(
+    r"\b(ai|(don vi|co quan|"
+    + _NOT_DEPT
+    + r"so|nganh|luc luong|bo phan) nao)( (se|duoc giao|cung|tham gia))? phoi hop\b"
+)
+_PARTNER_TASKS = re.compile(
+    r"\bphoi hop( voi [a-z ,]+)? (lam |thuc hien )?(gi|nhung gi|viec gi|nhung viec|nhiem vu gi)\b"
 )
 _TASKS = re.compile(
     r"\b(nhiem vu|lam gi|can lam|phai lam|lam nhung gi|trach nhiem|vai tro|cong viec|phan cong|"
@@ -262,6 +241,11 @@ _ASSIGN_ALONE = re.compile(
 _ORGANISATION_PART = re.compile(r"\bto chuc thuc hien\b")
 
 
+def asks_tasks(folded: str) -> bool:
+    """Whether the question asks what a unit does ("nhiệm vụ gì", "làm gì", "góp phần gì")."""
+    return bool(_TASKS.search(folded) or _UNIT_ABOUT.search(folded))
+
+
 def asks_assigned_units(folded: str) -> bool:
     """Whether the question asks for every unit the plan assigns work to (``_UNITS_ASK``)."""
     return (
@@ -312,6 +296,11 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "fact", None, None
     # "từ số thứ tự nào đến số nào": "số" (a number) folds like "sở" (a department)
     who = bool(_WHO.search(_ORDINAL.sub(" ", f)))
+    if not several and _PARTNER_ASKED.search(f) and not _PARTNER_TASKS.search(f):
+        # "Nhiệm vụ X do các Sở chủ trì, vậy đơn vị nào phối hợp?": a plan gives each task its
+        # "Đơn vị chủ trì: …" and "Đơn vị phối hợp: …" (or the columns of its annex table); the
+        # unit named is the task's lead, given to say which task, and its partners are asked
+        return "partner_unit", None, None
     if (
         units
         and (_TASKS.search(f) or _UNIT_ABOUT.search(f))
