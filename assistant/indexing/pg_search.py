@@ -41,6 +41,7 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
+from .pg_heads import head_sums, row_key
 from .pg_lexical import LEX_CANDIDATES, exact_scores, sparse_literal, tf_arrays
 from .pg_schema import LEX_DIM
 from .pg_write import K1, TEXT, UNITS, B, tsquery_any
@@ -66,6 +67,9 @@ class SqlTerms:
     )
     # term id → (the term, its document frequency in the generation)
     names: dict[int, tuple[str, int]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    # term id → its impact-ordered list and rest (``pg_heads``, schema 6), read with the weights; their sums
+    heads: dict[int, tuple[bytes, float]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    sums: list[Any] = dataclasses.field(default_factory=list, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -83,6 +87,10 @@ FROM q JOIN lex_terms l ON l.field = q.field AND l.term = q.term
 JOIN generation_terms g ON g.generation = %(g)s AND g.term = l.id
 WHERE g.df > 0
 """
+# the same, with each term's impact-ordered list (schema 6): the lexical top k in this one round trip
+_HEADS_SQL = _WEIGHTS_SQL.replace(", g.df\nFROM", ", g.df, h.entries, h.rest\nFROM").replace(
+    "WHERE g.df", "LEFT JOIN term_heads h ON h.generation = %(g)s AND h.term = l.id\nWHERE g.df"
+)
 # the candidates: HNSW over the passages' BM25 weights, inner product with the query's (factor × idf)
 _CANDIDATES_SQL = (
     "SELECT plan_version, pos FROM passages WHERE plan_version = ANY(%(v)s) "
@@ -95,6 +103,10 @@ EXACT_LIMIT = 4096  # a filter allowing at most this many passages is scored exa
 # completion made the lexical top 50 exact but the hybrid p95 slower at ×1 and ×10: docs/SCALING.md,
 # session 17); the graph running dry is completed whatever the budget
 COMPLETE_ROWS = 0
+# schema 6 (``pg_heads``): the lexical top k from the terms' impact-ordered lists; False: the
+# sparse-vector HNSW as schema 5 (the benchmark alternates both)
+USE_HEADS = True
+HEAD_CANDIDATES = 200  # best list sums rescored exactly when a query term's list is cut (4 k above)
 COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
 
@@ -115,10 +127,20 @@ class PgIndexStore(IndexStore):
         self._counts_lock = threading.Lock()
         self._row = {(int(v), int(p)): i for i, (v, p) in enumerate(keys)}
         self._versions = sorted({int(v) for v in keys[:, 0]}) if len(keys) else []
+        # the versions as one int8[] literal: a Python list is adapted element by element per query
+        self._versions_lit = "{" + ",".join(map(str, self._versions)) + "}"
+        # the served rows' keys, sorted, and their positions: a head's entries mapped in numpy
+        rk = row_key(keys[:, 0], keys[:, 1]) if len(keys) else np.zeros(0, np.int64)
+        self._key_order = np.argsort(rk, kind="stable")
+        self._sorted_keys = rk[self._key_order]
+        self._heads: bool | None = None  # whether the generation has impact-ordered lists (schema 6)
         self._dim = int(self.manifest["embedder"]["dim"])
         self._generation = int(self.manifest.get("generation") or 0)
         self._n = int(stats["n"])
         self._avgdl = (float(stats["lex_len"]) / max(self._n, 1), float(stats["units_len"]) / max(self._n, 1))
+        # per field min(1, the smallest plan mean length / the generation's): bounds a cut list's rest
+        low = stats.get("min_avgdl", (0.0, 0.0))
+        self._ratio = tuple(min(1.0, float(m) / g) if g > 0 else 1.0 for m, g in zip(low, self._avgdl))
 
     # the diacritic restorer reads the text field's vocabulary: built from the passages on first use
     @property
@@ -163,20 +185,23 @@ class PgIndexStore(IndexStore):
         d = self._dim
         q = np.asarray(qvec, dtype=np.float32).reshape(-1)
         expr = f"(embedding::vector({d}))"
-        args: dict[str, Any] = {"q": q, "v": self._versions, "k": int(k)}
+        args: dict[str, Any] = {"q": q, "v": self._versions_lit, "k": int(k)}
         keys = ""
         if allowed is not None:  # a filter: score exactly the allowed rows (as the in-process path)
             keys = " AND " + _KEYS.replace("WHERE ", "").replace("p.", "")
             args.update(self._key_args(allowed))
         sql = (
             f"SELECT plan_version, pos, -({expr} <#> %(q)s::vector({d})) FROM passages "
-            f"WHERE vector_dims(embedding) = {d} AND plan_version = ANY(%(v)s){keys} "
+            f"WHERE vector_dims(embedding) = {d} AND plan_version = ANY(%(v)s::int8[]){keys} "
             f"ORDER BY {expr} <#> %(q)s::vector({d}) LIMIT %(k)s"
         )
-        with self._pool.connection() as conn, conn.transaction():
-            conn.execute(f"SET LOCAL hnsw.ef_search = {max(PG_EF_SEARCH, int(k))}")
-            conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-            rows = conn.execute(sql, args).fetchall()
+        if k <= PG_EF_SEARCH:  # the session's settings (``PgStore._configure``): one round trip
+            with self._pool.connection() as conn:
+                rows = conn.execute(sql, args).fetchall()
+        else:  # a longer candidate list for this search only (five round trips)
+            with self._pool.connection() as conn, conn.transaction():
+                conn.execute(f"SET LOCAL hnsw.ef_search = {int(k)}")
+                rows = conn.execute(sql, args).fetchall()
         hits = self._positions(rows)
         hits.sort(key=lambda x: -x[1])  # relaxed_order may hand rows slightly out of order
         return hits
@@ -192,8 +217,8 @@ class PgIndexStore(IndexStore):
         with self._pool.connection() as conn:
             rows = conn.execute(
                 "SELECT p.plan_version, p.pos, vector_send(p.embedding) FROM passages p "
-                + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s) AND"),
-                {"v": self._versions, **self._key_args(pos)},
+                + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s::int8[]) AND"),
+                {"v": self._versions_lit, **self._key_args(pos)},
             ).fetchall()
         where = {(int(v), int(p)): j for j, (v, p) in enumerate(self._keys[pos].tolist())}
         for v, p, raw in rows:
@@ -217,15 +242,60 @@ class PgIndexStore(IndexStore):
         return out
 
     def _weights(self, terms: SqlTerms) -> dict[int, tuple[int, float, float, float]]:
-        """The query's term ids and weights (one round trip, kept on ``terms`` for the next call)."""
+        """The query's term ids and weights, and their impact-ordered lists when the generation has
+        them (one round trip, kept on ``terms`` for the next call)."""
         if not terms.weights:
             args = {"f": terms.fields, "t": terms.terms, "c": terms.factors, "a": terms.a, "bc": terms.bc}
             with self._pool.connection() as conn:
-                rows = conn.execute(_WEIGHTS_SQL, {**args, "n": self._n, "g": self._generation}).fetchall()
-            for i, f, w, a, bc, term, df in rows:
+                if self._heads is None:
+                    self._heads = USE_HEADS and bool(
+                        conn.execute(
+                            "SELECT 1 FROM generation_heads WHERE generation = %s", (self._generation,)
+                        ).fetchone()
+                    )
+                sql = _HEADS_SQL if self._heads and USE_HEADS else _WEIGHTS_SQL
+                rows = conn.execute(sql, {**args, "n": self._n, "g": self._generation}).fetchall()
+            for i, f, w, a, bc, term, df, *head in rows:
                 terms.weights[int(i)] = (int(f), float(w), float(a), float(bc))
                 terms.names[int(i)] = (term, int(df))
+                if head and head[0] is not None:
+                    terms.heads[int(i)] = (head[0], float(head[1]))
         return terms.weights
+
+    def _head_sums(self, terms: SqlTerms) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """The query's BM25 summed over its terms' lists (``pg_heads.head_sums``), once per question;
+        None when the generation has no lists (written before schema 6, until the next publish)."""
+        if not self._weights(terms) or len(terms.heads) < len(terms.weights):
+            return None
+        if not terms.sums:
+            heads = (
+                (*terms.heads[i][:1], w[1], w[2], w[3], terms.heads[i][1], self._ratio[w[0]])
+                for i, w in terms.weights.items()
+            )
+            terms.sums.append(head_sums(heads, self._sorted_keys, self._key_order, len(self.passages)))
+        return terms.sums[0]
+
+    def _from_heads(
+        self, terms: SqlTerms, sums: tuple[np.ndarray, np.ndarray, float], k: int, ok: np.ndarray | None
+    ) -> list[tuple[int, float]]:
+        """The lexical top k from the lists' sums (max-score over the bounds of ``head_sums``): every
+        passage's BM25 lies in [sum, sum + lacking]; the k-th best sum is a floor θ, and only the
+        passages whose ceiling passes θ and whose sum is not exact are rescored from their rows, best
+        ceiling first, at most HEAD_CANDIDATES. Exact when no list is cut, or when the cut lists'
+        bounds sum to at most θ (a passage in no list cannot reach it) and the cap is not hit."""
+        scores, lacking, _most = sums
+        s = scores if ok is None else np.where(ok, scores, 0.0)
+        listed = np.flatnonzero(s > 0)
+        theta = float(np.partition(s[listed], len(listed) - k)[len(listed) - k]) if len(listed) >= k else 0.0
+        unsure = listed[(lacking[listed] > 0) & (s[listed] + lacking[listed] > theta)]
+        if len(unsure) > HEAD_CANDIDATES:
+            unsure = unsure[np.argpartition(-(s + lacking)[unsure], HEAD_CANDIDATES - 1)[:HEAD_CANDIDATES]]
+        exact = dict(zip(unsure.tolist(), self.lexical_at(terms, unsure).tolist()))
+        sure = listed[lacking[listed] == 0]
+        if len(sure) > k:
+            sure = sure[np.argpartition(-s[sure], k - 1)[:k]]
+        hits = [(int(i), float(s[i])) for i in sure] + [(i, x) for i, x in exact.items() if x > 0]
+        return sorted(hits, key=lambda h: (-h[1], h[0]))[:k]
 
     def _holding(self, terms: SqlTerms, ids: Sequence[int], versions: Sequence[int]) -> list[int]:
         """Positions of the served rows holding any of the term ids ``ids`` (the GIN indexes of the
@@ -324,6 +394,9 @@ class PgIndexStore(IndexStore):
             ok = np.zeros(len(self.passages), dtype=bool)
             ok[np.asarray(allowed, dtype=np.int64)] = True
             versions = sorted({int(v) for v in self._keys[np.asarray(allowed, dtype=np.int64), 0]})
+        sums = self._head_sums(terms)
+        if sums is not None:  # schema 6: the terms' impact-ordered lists, read with their weights
+            return self._from_heads(terms, sums, int(k), ok)
         q = sparse_literal((i, w[1]) for i, w in weights.items())
         with self._pool.connection() as conn, conn.transaction():
             # the candidate list as long as the candidates asked for; an iterative scan goes on past
@@ -355,8 +428,16 @@ class PgIndexStore(IndexStore):
         weights = self._weights(terms)
         if not weights:
             return out
-        rows = self._tf_rows([int(i) for i in positions])
-        out[:] = exact_scores([rows[int(i)] for i in positions], weights)
+        pos = np.asarray(positions, dtype=np.int64)
+        need = np.ones(len(pos), dtype=bool)
+        sums = self._head_sums(terms)
+        if sums is not None:  # exact from the lists where every cut list holds the passage
+            scores, lacking, _most = sums
+            need = lacking[pos] > 0
+            out[~need] = scores[pos[~need]]
+        if need.any():
+            rows = self._tf_rows([int(i) for i in pos[need]])
+            out[need] = exact_scores([rows[int(i)] for i in pos[need]], weights)
         return out
 
     def _tf_rows(self, positions: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -373,8 +454,8 @@ class PgIndexStore(IndexStore):
             with self._pool.connection() as conn:
                 rows = conn.execute(
                     "SELECT p.plan_version, p.pos, sparsevec_send(p.bm25_tf), p.bm25_dl FROM passages p "
-                    + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s) AND"),
-                    {"v": self._versions, **self._key_args(missing)},
+                    + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s::int8[]) AND"),
+                    {"v": self._versions_lit, **self._key_args(missing)},
                 ).fetchall()
             got = {self._row[(int(v), int(p))]: tf_arrays(raw, dl) for v, p, raw, dl in rows}
             out.update(got)
@@ -432,5 +513,5 @@ def in_database(
         None,
         pool=pool,
         keys=np.array(keys, dtype=np.int64).reshape(-1, 2),
-        stats={"n": stats[0], "lex_len": stats[1], "units_len": stats[2]},
+        stats={"n": stats[0], "lex_len": stats[1], "units_len": stats[2], "min_avgdl": tuple(stats[4:6])},
     )

@@ -1,0 +1,203 @@
+"""Impact-ordered truncated postings in PostgreSQL (schema 6, issue 15): the lexical top k from one read.
+
+Static index pruning (Carmel et al. 2001, "Static index pruning for information retrieval systems"):
+per generation and term one ``term_heads`` row holds that term's HEAD_LEN passages of highest BM25
+impact, best first, as one ``bytea`` of fixed-width entries (``ENTRY``: the row key
+``plan_version << 32 | pos``, tf, the field length, the plan's own impact). A question reads its
+terms' rows in the statement that reads their idf (one round trip), and sums
+``factor × idf × tf / (tf + k1 (1 - b + b dl / the generation's mean length))`` per passage in numpy:
+the generation's exact BM25 contribution of every listed passage. A term whose list holds its whole
+document frequency (df ≤ HEAD_LEN) is exact; a longer one's list is its head only, so a passage
+outside it lacks that term's share, and the best partial sums are rescored exactly from their rows
+(``pg_search``). HEAD_LEN is recorded per generation (``generation_heads``), so a reader knows
+which lists are whole by comparing a list's length with the generation's df.
+
+Why the plan's own impact orders a list (not the generation's): a passage's entry then never changes,
+so a new generation's list is the previous one's with the removed plans' entries dropped and the added
+plans' merged in (only the terms those plans hold are rewritten); the generation's mean length only
+moves the order within a head, and the scores read are the generation's anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .pg_lexical import tf_arrays
+from .pg_write import K1, B
+
+__all__ = ["HEAD_LEN", "ENTRY", "row_key", "write_term_heads", "head_sums"]
+
+# passages kept per (generation, term): a term held by at most this many is exact; a longer list costs
+# its read (20 bytes an entry) for every question naming the term. Measured in docs/SCALING.md, session 19
+HEAD_LEN = 1000
+# one entry, little-endian: the row key, tf, the field's length, tf / (tf + k1 (1 - b + b dl / the
+# plan's mean length)) (the plan's own impact, the list's order)
+ENTRY = np.dtype([("key", "<i8"), ("tf", "<f4"), ("dl", "<f4"), ("impact", "<f4")])
+_CHUNK = 4096  # passage rows read at a time when a generation's lists are built from its rows
+
+
+def row_key(plan_version: Any, pos: Any) -> Any:
+    """A row's key in an entry: plan_version << 32 | pos (works on ints and int64 arrays)."""
+    return (plan_version << 32) | pos
+
+
+def _top(
+    terms: np.ndarray, entries: np.ndarray, n: int, rest: dict[int, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The n entries of highest impact per term (ties: the smaller key), sorted by term, best first;
+    ``rest`` (term → the highest impact left out of its list) raised by the entries cut here."""
+    order = np.lexsort((entries["key"], -entries["impact"], terms))
+    t = terms[order]
+    if not len(t):
+        return t, entries[order]
+    start = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
+    rank = np.arange(len(t)) - np.repeat(start, np.diff(np.r_[start, len(t)]))
+    first_out = order[rank == n]  # each cut term's best entry left out
+    for term, x in zip(terms[first_out].tolist(), entries["impact"][first_out].tolist()):
+        rest[term] = max(rest.get(term, 0.0), float(x))
+    keep = order[rank < n]
+    return terms[keep], entries[keep]
+
+
+def _plan_entries(
+    conn, versions: Sequence[int], n: int, rest: dict[int, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (term, entry) of the passages of ``versions``, cut to the n best per term as it is read
+    (a ×1000 first build has ~96 M postings; this holds n per term plus one chunk)."""
+    units = np.array(sorted(i for (i,) in conn.execute("SELECT id FROM lex_terms WHERE field = 1")), np.int64)
+    plans = {
+        int(v): (max(int(c), 1), float(a), float(u))
+        for v, c, a, u in conn.execute(
+            "SELECT id, n_passages, lex_len, units_len FROM plan_versions WHERE id = ANY(%s)",
+            (list(versions),),
+        )
+    }
+    terms, entries = np.zeros(0, np.int64), np.zeros(0, ENTRY)
+    with conn.cursor(name="tlkh_term_heads") as cur:  # server-side: the rows stream in chunks
+        cur.execute(
+            "SELECT plan_version, pos, sparsevec_send(bm25_tf), bm25_dl FROM passages WHERE plan_version = ANY(%s)",
+            (list(versions),),
+        )
+        while rows := cur.fetchmany(_CHUNK):
+            parts = [tf_arrays(raw, dl) for _, _, raw, dl in rows]
+            ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+            e = np.zeros(len(ids), ENTRY)
+            sizes = [len(p[0]) for p in parts]
+            e["key"] = np.repeat([row_key(int(v), int(p)) for v, p, _, _ in rows], sizes)
+            e["tf"] = np.concatenate([p[1] for p in parts])
+            field = np.isin(ids, units).astype(np.int64)  # 0 text, 1 unit names
+            dls = np.repeat(np.stack([p[2] for p in parts]), sizes, axis=0)
+            e["dl"] = dls[np.arange(len(ids)), field]
+            stats = np.array([plans[int(v)] for v, *_ in rows], dtype=np.float64)
+            avgdl = np.repeat(stats[:, 1:] / stats[:, :1], sizes, axis=0)[np.arange(len(ids)), field]
+            e["impact"] = e["tf"] / (e["tf"] + K1 * (1 - B + B * e["dl"] / np.maximum(avgdl, 1e-9)))
+            terms, entries = _top(np.concatenate([terms, ids]), np.concatenate([entries, e]), n, rest)
+    return terms, entries
+
+
+def _copy(conn, gen: int, terms: np.ndarray, entries: np.ndarray, rest: dict[int, float]) -> None:
+    if not len(terms):
+        return
+    cut = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
+    with conn.cursor() as cur, cur.copy("COPY term_heads (generation, term, rest, entries) FROM STDIN") as cp:
+        for a, b in zip(cut, [*cut[1:], len(terms)]):
+            t = int(terms[a])
+            cp.write_row((gen, t, rest.get(t, 0.0), entries[a:b].tobytes()))
+
+
+def write_term_heads(
+    conn,
+    gen: int,
+    versions: Sequence[int],
+    previous: int | None,
+    previous_versions: Sequence[int],
+    n: int | None = None,
+) -> None:
+    """``term_heads`` of a new generation (in the publishing transaction): the previous generation's
+    lists with the removed plans' entries dropped and the added plans' merged in, only for the terms
+    those plans hold (the others' rows copied as they are); built from the rows of every plan when
+    there is no previous list of the same HEAD_LEN or most plans changed."""
+    n = int(n or HEAD_LEN)
+    added = sorted(set(versions) - set(previous_versions))
+    removed = sorted(set(previous_versions) - set(versions))
+    row = None
+    if previous is not None:
+        row = conn.execute(
+            "SELECT head_len FROM generation_heads WHERE generation = %s", (previous,)
+        ).fetchone()
+    conn.execute("INSERT INTO generation_heads (generation, head_len) VALUES (%s, %s)", (gen, n))
+    if row is None or int(row[0]) != n or len(added) + len(removed) >= len(versions):
+        rest: dict[int, float] = {}
+        _copy(conn, gen, *_plan_entries(conn, list(versions), n, rest), rest)
+        return
+    rest = {}
+    new_terms, new_entries = _plan_entries(conn, added, n, rest)
+    gone = [
+        int(i)
+        for (i,) in conn.execute(
+            "SELECT DISTINCT l.id FROM plan_terms pt JOIN lex_terms l ON l.field = pt.field AND l.term = pt.term "
+            "WHERE pt.plan_version = ANY(%s)",
+            (removed,),
+        )
+    ]
+    touched = sorted(set(new_terms.tolist()) | set(gone))
+    conn.execute(
+        "INSERT INTO term_heads (generation, term, rest, entries) SELECT %s, term, rest, entries FROM term_heads "
+        "WHERE generation = %s AND NOT (term = ANY(%s))",
+        (gen, previous, touched),
+    )
+    old = conn.execute(
+        "SELECT term, rest, entries FROM term_heads WHERE generation = %s AND term = ANY(%s)",
+        (previous, touched),
+    ).fetchall()
+    for t, x, _ in old:  # a removal leaves a list's rest as it was: what was left out stays out
+        rest[int(t)] = max(rest.get(int(t), 0.0), float(x))
+    parts = [np.frombuffer(b, dtype=ENTRY) for _, _, b in old]
+    old_terms = np.repeat([int(t) for t, _, _ in old], [len(p) for p in parts]).astype(np.int64)
+    old_entries = np.concatenate(parts) if parts else np.zeros(0, ENTRY)
+    keep = ~np.isin(old_entries["key"] >> 32, np.array(removed, dtype=np.int64))
+    merged = _top(
+        np.concatenate([old_terms[keep], new_terms]),
+        np.concatenate([old_entries[keep], new_entries]),
+        n,
+        rest,
+    )
+    _copy(conn, gen, *merged, rest)
+
+
+def head_sums(
+    heads: Iterable[tuple[bytes, float, float, float, float, float]],
+    keys: np.ndarray,
+    positions: np.ndarray,
+    size: int,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """The BM25 summed over the query's lists per served position, and how much a position may lack.
+
+    ``heads``: per query term its list (``entries``), factor × idf, k1 (1 - b), k1 b / the
+    generation's mean length, its ``rest`` and r = min(1, the smallest plan mean length in the field
+    / the generation's). ``keys`` (sorted) and ``positions``: the served rows' keys and their
+    positions. Returns (scores, lacking, most): a cut list (``rest`` > 0) leaves out passages whose
+    plan-local impact x is at most ``rest``, so their share of that term is at most factor × idf ×
+    x / (x + r (1 - x)) (the generation's impact of the same tf and length, its mean length at most
+    1 / r times the plan's); ``most`` sums that bound over the
+    cut lists, ``lacking`` is per position that sum over the cut lists not holding it: a position's
+    BM25 lies in [scores, scores + lacking], exact where lacking is 0.
+    """
+    scores = np.zeros(size, dtype=np.float64)
+    holding = np.zeros(size, dtype=np.float64)
+    most = 0.0
+    for raw, w, a, bc, x, r in heads:
+        e = np.frombuffer(raw, dtype=ENTRY)
+        at = np.minimum(np.searchsorted(keys, e["key"]), max(len(keys) - 1, 0))
+        ok = keys[at] == e["key"] if len(keys) else np.zeros(len(e), dtype=bool)
+        pos = positions[at[ok]]
+        tf, dl = e["tf"][ok].astype(np.float64), e["dl"][ok].astype(np.float64)
+        scores += np.bincount(pos, weights=w * tf / (tf + a + bc * dl), minlength=size)
+        if x > 0:  # a head only: passages outside it hold the term too
+            bound = w * x / (x + r * (1 - x))
+            most += bound
+            holding += np.bincount(pos, minlength=size) * bound
+    return scores, np.maximum(most - holding, 0.0), most
