@@ -28,7 +28,16 @@ import numpy as np
 from .pg_lexical import tf_arrays
 from .pg_write import K1, B
 
-__all__ = ["HEAD_LEN", "ENTRY", "row_key", "write_term_heads", "head_sums"]
+__all__ = [
+    "HEAD_LEN",
+    "HEAD_CANDIDATES",
+    "ENTRY",
+    "HeadsSearch",
+    "RowIndex",
+    "row_key",
+    "write_term_heads",
+    "head_sums",
+]
 
 # passages kept per (generation, term): a term held by at most this many is exact; a longer list costs
 # its read (20 bytes an entry) for every question naming the term. Measured in docs/SCALING.md, session 19
@@ -36,12 +45,40 @@ HEAD_LEN = 1000
 # one entry, little-endian: the row key, tf, the field's length, tf / (tf + k1 (1 - b + b dl / the
 # plan's mean length)) (the plan's own impact, the list's order)
 ENTRY = np.dtype([("key", "<i8"), ("tf", "<f4"), ("dl", "<f4"), ("impact", "<f4")])
+HEAD_CANDIDATES = 200  # listed passages rescored from their rows at most, best sum first
 _CHUNK = 4096  # passage rows read at a time when a generation's lists are built from its rows
 
 
 def row_key(plan_version: Any, pos: Any) -> Any:
     """A row's key in an entry: plan_version << 32 | pos (works on ints and int64 arrays)."""
     return (plan_version << 32) | pos
+
+
+class RowIndex:
+    """Entry keys → served positions by two gathers (a plan version's offset, then its pos): a
+    question's ~50,000 entries are located in well under a millisecond, where a binary search over
+    the served keys took several (×100, session 19)."""
+
+    def __init__(self, keys: np.ndarray) -> None:  # keys: int64 (n, 2) of the served positions
+        self.size = len(keys)
+        v, p = (keys[:, 0], keys[:, 1]) if len(keys) else (np.zeros(1, np.int64), np.zeros(1, np.int64))
+        self.low = int(v.min())
+        span = np.zeros(int(v.max()) - self.low + 1, dtype=np.int64)
+        np.maximum.at(span, v - self.low, p + 1)
+        self.span = span
+        self.offset = np.r_[0, np.cumsum(span)[:-1]]
+        self.flat = np.full(int(span.sum()), -1, dtype=np.int64)  # -1: a row not served (a repeated id)
+        if len(keys):
+            self.flat[self.offset[v - self.low] + p] = np.arange(len(keys))
+
+    def find(self, key: np.ndarray) -> np.ndarray:
+        """Each key's position, -1 for a row not served."""
+        v, p = (key >> 32) - self.low, key & 0xFFFFFFFF
+        ok = (v >= 0) & (v < len(self.span))
+        ok[ok] &= p[ok] < self.span[v[ok]]
+        out = np.full(len(key), -1, dtype=np.int64)
+        out[ok] = self.flat[self.offset[v[ok]] + p[ok]]
+        return out
 
 
 def _top(
@@ -99,13 +136,25 @@ def _plan_entries(
 
 
 def _copy(conn, gen: int, terms: np.ndarray, entries: np.ndarray, rest: dict[int, float]) -> None:
-    if not len(terms):
-        return
-    cut = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
+    """The lists as rows; a cut term left with no entry (a removal took its whole head) keeps an
+    empty list with its ``rest``, since passages outside it still hold the term."""
+    cut = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]]) if len(terms) else np.zeros(0, np.int64)
+    ends = [*cut[1:].tolist(), len(terms)]
+    empty = sorted(set(t for t, x in rest.items() if x > 0) - set(terms[cut].tolist()))
+    if empty:  # those the generation still holds (``generation_terms`` is written first)
+        empty = [
+            int(t)
+            for (t,) in conn.execute(
+                "SELECT term FROM generation_terms WHERE generation = %s AND term = ANY(%s) ORDER BY term",
+                (gen, empty),
+            )
+        ]
     with conn.cursor() as cur, cur.copy("COPY term_heads (generation, term, rest, entries) FROM STDIN") as cp:
-        for a, b in zip(cut, [*cut[1:], len(terms)]):
+        for a, b in zip(cut.tolist(), ends):
             t = int(terms[a])
             cp.write_row((gen, t, rest.get(t, 0.0), entries[a:b].tobytes()))
+        for t in empty:
+            cp.write_row((gen, t, rest[t], b""))
 
 
 def write_term_heads(
@@ -169,35 +218,108 @@ def write_term_heads(
 
 
 def head_sums(
-    heads: Iterable[tuple[bytes, float, float, float, float, float]],
-    keys: np.ndarray,
-    positions: np.ndarray,
-    size: int,
-) -> tuple[np.ndarray, np.ndarray, float]:
+    heads: Iterable[tuple[bytes, float, float, float, float, float]], rows: RowIndex
+) -> tuple[np.ndarray, np.ndarray, list[float]]:
     """The BM25 summed over the query's lists per served position, and how much a position may lack.
 
     ``heads``: per query term its list (``entries``), factor × idf, k1 (1 - b), k1 b / the
     generation's mean length, its ``rest`` and r = min(1, the smallest plan mean length in the field
-    / the generation's). ``keys`` (sorted) and ``positions``: the served rows' keys and their
-    positions. Returns (scores, lacking, most): a cut list (``rest`` > 0) leaves out passages whose
-    plan-local impact x is at most ``rest``, so their share of that term is at most factor × idf ×
-    x / (x + r (1 - x)) (the generation's impact of the same tf and length, its mean length at most
-    1 / r times the plan's); ``most`` sums that bound over the
-    cut lists, ``lacking`` is per position that sum over the cut lists not holding it: a position's
-    BM25 lies in [scores, scores + lacking], exact where lacking is 0.
+    / the generation's). ``rows``: the served rows' positions. Returns (scores, lacking, bounds): a cut list (``rest`` > 0) leaves out passages
+    whose plan-local impact x is at most ``rest``, so their share of that term is at most its bound
+    factor × idf × x / (x + r (1 - x)) (the generation's impact of the same tf and length, its mean
+    length at most 1 / r times the plan's; 0 for a whole list); ``lacking`` is per position the sum
+    of the bounds of the cut lists not holding it: a position's BM25 lies in [scores, scores +
+    lacking], exact where lacking is 0.
     """
-    scores = np.zeros(size, dtype=np.float64)
-    holding = np.zeros(size, dtype=np.float64)
-    most = 0.0
-    for raw, w, a, bc, x, r in heads:
-        e = np.frombuffer(raw, dtype=ENTRY)
-        at = np.minimum(np.searchsorted(keys, e["key"]), max(len(keys) - 1, 0))
-        ok = keys[at] == e["key"] if len(keys) else np.zeros(len(e), dtype=bool)
-        pos = positions[at[ok]]
-        tf, dl = e["tf"][ok].astype(np.float64), e["dl"][ok].astype(np.float64)
-        scores += np.bincount(pos, weights=w * tf / (tf + a + bc * dl), minlength=size)
-        if x > 0:  # a head only: passages outside it hold the term too
-            bound = w * x / (x + r * (1 - x))
-            most += bound
-            holding += np.bincount(pos, minlength=size) * bound
-    return scores, np.maximum(most - holding, 0.0), most
+    raws, params = [], []
+    for raw, *p in heads:
+        raws.append(np.frombuffer(raw, dtype=ENTRY))
+        params.append(p)
+    size = rows.size
+    if not raws or not size:
+        return np.zeros(size), np.zeros(size), [0.0] * len(raws)
+    w, a, bc, x, r = np.array(params, dtype=np.float64).reshape(-1, 5).T
+    bounds = np.where(x > 0, w * x / np.maximum(x + r * (1 - x), 1e-12), 0.0)  # x > 0: a head only
+    # every list at once (one searchsorted, one bincount: a question names 50-150 terms)
+    e = np.concatenate(raws)
+    term = np.repeat(np.arange(len(raws)), [len(v) for v in raws])
+    at = rows.find(e["key"])
+    ok = at >= 0
+    pos, term = at[ok], term[ok]
+    tf, dl = e["tf"][ok].astype(np.float64), e["dl"][ok].astype(np.float64)
+    scores = np.bincount(pos, weights=w[term] * tf / (tf + a[term] + bc[term] * dl), minlength=size)
+    holding = np.bincount(pos, weights=bounds[term], minlength=size)
+    return scores, np.maximum(bounds.sum() - holding, 0.0), bounds.tolist()
+
+
+class HeadsSearch:
+    """``PgIndexStore``'s lexical top k from the lists (its ``_weights`` reads them with the idf)."""
+
+    def _head_sums(self: Any, terms: Any) -> tuple[np.ndarray, np.ndarray, dict[int, float]] | None:
+        """The query's BM25 summed over its terms' lists (``head_sums``) and each cut term's bound,
+        once per question; None when the generation has no lists (written before schema 6)."""
+        if not self._weights(terms) or len(terms.heads) < len(terms.weights):
+            return None
+        if not terms.sums:
+            ids = list(terms.weights)
+            heads = (
+                (
+                    terms.heads[i][0],
+                    *terms.weights[i][1:],
+                    terms.heads[i][1],
+                    self._ratio[terms.weights[i][0]],
+                )
+                for i in ids
+            )
+            scores, lacking, bounds = head_sums(heads, self._rows)
+            terms.sums.append((scores, lacking, {i: b for i, b in zip(ids, bounds) if b > 0}))
+        return terms.sums[0]
+
+    def _from_heads(
+        self: Any,
+        terms: Any,
+        sums: tuple[np.ndarray, np.ndarray, dict[int, float]],
+        k: int,
+        ok: np.ndarray | None,
+        versions: Sequence[int],
+        budget: int,
+    ) -> list[tuple[int, float]]:
+        """The lexical top k from the lists' sums, max-score over ``head_sums``' bounds (Turtle &
+        Flood): a passage's BM25 lies in [sum, sum + lacking]; the k-th best sum is a floor θ, and
+        only the listed passages whose ceiling passes θ and whose sum is not exact are rescored from
+        their rows, best sum first, at most HEAD_CANDIDATES. A passage in no list holds only cut
+        terms, so it reaches θ only through the cut terms whose bounds do not fit under θ together
+        ("essential"); their rows (GIN, ``_holding``) are scored when their document frequencies sum
+        to at most ``budget`` (``COMPLETE_ROWS``), or whatever it is when fewer than k passages were
+        found. Exact when no list is cut, or when the cap is not hit and the essential rows are
+        scored or there are none."""
+        scores, lacking, cut = sums
+        s = scores if ok is None else np.where(ok, scores, 0.0)
+        listed = np.flatnonzero(s > 0)
+        theta = float(np.partition(s[listed], len(listed) - k)[len(listed) - k]) if len(listed) >= k else 0.0
+        unsure = listed[(lacking[listed] > 0) & (s[listed] + lacking[listed] > theta)]
+        if len(unsure) > HEAD_CANDIDATES:
+            # the best sums first, not the best ceilings: a passage holding few of the terms has a
+            # ceiling as high as the cut lists' bounds, which are loose (×100: every copy of a passage)
+            unsure = unsure[np.argpartition(-s[unsure], HEAD_CANDIDATES - 1)[:HEAD_CANDIDATES]]
+        exact = dict(zip(unsure.tolist(), self.lexical_at(terms, unsure).tolist()))
+        sure = listed[lacking[listed] == 0]
+        if len(sure) > k:
+            sure = sure[np.argpartition(-s[sure], k - 1)[:k]]
+        hits = [(int(i), float(s[i])) for i in sure] + [(i, x) for i, x in exact.items() if x > 0]
+        hits = sorted(hits, key=lambda h: (-h[1], h[0]))[:k]
+        theta = hits[k - 1][1] if len(hits) >= k else 0.0
+        total, essential = 0.0, []
+        for i in sorted(cut, key=lambda i: (cut[i], i)):
+            if not essential and total + cut[i] <= theta:
+                total += cut[i]
+            else:
+                essential.append(i)
+        # fewer than k hits (short lists, a filter): every essential row, whatever the budget
+        if not essential or (len(hits) >= k and sum(terms.names[i][1] for i in essential) > budget):
+            return hits
+        seen = set(listed.tolist())
+        new = [
+            i for i in self._holding(terms, essential, versions) if i not in seen and (ok is None or ok[i])
+        ]
+        return sorted([*hits, *self._scored(terms, new)], key=lambda h: (-h[1], h[0]))[:k]

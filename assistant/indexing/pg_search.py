@@ -41,7 +41,7 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
-from .pg_heads import head_sums, row_key
+from .pg_heads import HeadsSearch, RowIndex
 from .pg_lexical import LEX_CANDIDATES, exact_scores, sparse_literal, tf_arrays
 from .pg_schema import LEX_DIM
 from .pg_write import K1, TEXT, UNITS, B, tsquery_any
@@ -106,12 +106,11 @@ COMPLETE_ROWS = 0
 # schema 6 (``pg_heads``): the lexical top k from the terms' impact-ordered lists; False: the
 # sparse-vector HNSW as schema 5 (the benchmark alternates both)
 USE_HEADS = True
-HEAD_CANDIDATES = 200  # best list sums rescored exactly when a query term's list is cut (4 k above)
 COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
 
 
-class PgIndexStore(IndexStore):
+class PgIndexStore(HeadsSearch, IndexStore):
     """The served generation for ``store_search = database``: passages and metadata in memory (the
     snapshot, filters and answers read them), vectors and BM25 in PostgreSQL.
 
@@ -129,10 +128,8 @@ class PgIndexStore(IndexStore):
         self._versions = sorted({int(v) for v in keys[:, 0]}) if len(keys) else []
         # the versions as one int8[] literal: a Python list is adapted element by element per query
         self._versions_lit = "{" + ",".join(map(str, self._versions)) + "}"
-        # the served rows' keys, sorted, and their positions: a head's entries mapped in numpy
-        rk = row_key(keys[:, 0], keys[:, 1]) if len(keys) else np.zeros(0, np.int64)
-        self._key_order = np.argsort(rk, kind="stable")
-        self._sorted_keys = rk[self._key_order]
+        # a list entry's row → its position (``pg_heads.RowIndex``)
+        self._rows = RowIndex(keys)
         self._heads: bool | None = None  # whether the generation has impact-ordered lists (schema 6)
         self._dim = int(self.manifest["embedder"]["dim"])
         self._generation = int(self.manifest.get("generation") or 0)
@@ -219,6 +216,7 @@ class PgIndexStore(IndexStore):
                 "SELECT p.plan_version, p.pos, vector_send(p.embedding) FROM passages p "
                 + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s::int8[]) AND"),
                 {"v": self._versions_lit, **self._key_args(pos)},
+                binary=True,  # the vector bytes as they are, not hex
             ).fetchall()
         where = {(int(v), int(p)): j for j, (v, p) in enumerate(self._keys[pos].tolist())}
         for v, p, raw in rows:
@@ -248,54 +246,22 @@ class PgIndexStore(IndexStore):
             args = {"f": terms.fields, "t": terms.terms, "c": terms.factors, "a": terms.a, "bc": terms.bc}
             with self._pool.connection() as conn:
                 if self._heads is None:
-                    self._heads = USE_HEADS and bool(
+                    self._heads = bool(
                         conn.execute(
                             "SELECT 1 FROM generation_heads WHERE generation = %s", (self._generation,)
                         ).fetchone()
                     )
                 sql = _HEADS_SQL if self._heads and USE_HEADS else _WEIGHTS_SQL
-                rows = conn.execute(sql, {**args, "n": self._n, "g": self._generation}).fetchall()
+                # binary results: the lists' bytes as they are (text would send them as hex, twice the size)
+                rows = conn.execute(
+                    sql, {**args, "n": self._n, "g": self._generation}, binary=True
+                ).fetchall()
             for i, f, w, a, bc, term, df, *head in rows:
                 terms.weights[int(i)] = (int(f), float(w), float(a), float(bc))
                 terms.names[int(i)] = (term, int(df))
                 if head and head[0] is not None:
                     terms.heads[int(i)] = (head[0], float(head[1]))
         return terms.weights
-
-    def _head_sums(self, terms: SqlTerms) -> tuple[np.ndarray, np.ndarray, float] | None:
-        """The query's BM25 summed over its terms' lists (``pg_heads.head_sums``), once per question;
-        None when the generation has no lists (written before schema 6, until the next publish)."""
-        if not self._weights(terms) or len(terms.heads) < len(terms.weights):
-            return None
-        if not terms.sums:
-            heads = (
-                (*terms.heads[i][:1], w[1], w[2], w[3], terms.heads[i][1], self._ratio[w[0]])
-                for i, w in terms.weights.items()
-            )
-            terms.sums.append(head_sums(heads, self._sorted_keys, self._key_order, len(self.passages)))
-        return terms.sums[0]
-
-    def _from_heads(
-        self, terms: SqlTerms, sums: tuple[np.ndarray, np.ndarray, float], k: int, ok: np.ndarray | None
-    ) -> list[tuple[int, float]]:
-        """The lexical top k from the lists' sums (max-score over the bounds of ``head_sums``): every
-        passage's BM25 lies in [sum, sum + lacking]; the k-th best sum is a floor θ, and only the
-        passages whose ceiling passes θ and whose sum is not exact are rescored from their rows, best
-        ceiling first, at most HEAD_CANDIDATES. Exact when no list is cut, or when the cut lists'
-        bounds sum to at most θ (a passage in no list cannot reach it) and the cap is not hit."""
-        scores, lacking, _most = sums
-        s = scores if ok is None else np.where(ok, scores, 0.0)
-        listed = np.flatnonzero(s > 0)
-        theta = float(np.partition(s[listed], len(listed) - k)[len(listed) - k]) if len(listed) >= k else 0.0
-        unsure = listed[(lacking[listed] > 0) & (s[listed] + lacking[listed] > theta)]
-        if len(unsure) > HEAD_CANDIDATES:
-            unsure = unsure[np.argpartition(-(s + lacking)[unsure], HEAD_CANDIDATES - 1)[:HEAD_CANDIDATES]]
-        exact = dict(zip(unsure.tolist(), self.lexical_at(terms, unsure).tolist()))
-        sure = listed[lacking[listed] == 0]
-        if len(sure) > k:
-            sure = sure[np.argpartition(-s[sure], k - 1)[:k]]
-        hits = [(int(i), float(s[i])) for i in sure] + [(i, x) for i, x in exact.items() if x > 0]
-        return sorted(hits, key=lambda h: (-h[1], h[0]))[:k]
 
     def _holding(self, terms: SqlTerms, ids: Sequence[int], versions: Sequence[int]) -> list[int]:
         """Positions of the served rows holding any of the term ids ``ids`` (the GIN indexes of the
@@ -396,7 +362,7 @@ class PgIndexStore(IndexStore):
             versions = sorted({int(v) for v in self._keys[np.asarray(allowed, dtype=np.int64), 0]})
         sums = self._head_sums(terms)
         if sums is not None:  # schema 6: the terms' impact-ordered lists, read with their weights
-            return self._from_heads(terms, sums, int(k), ok)
+            return self._from_heads(terms, sums, int(k), ok, versions, COMPLETE_ROWS)
         q = sparse_literal((i, w[1]) for i, w in weights.items())
         with self._pool.connection() as conn, conn.transaction():
             # the candidate list as long as the candidates asked for; an iterative scan goes on past
@@ -456,6 +422,7 @@ class PgIndexStore(IndexStore):
                     "SELECT p.plan_version, p.pos, sparsevec_send(p.bm25_tf), p.bm25_dl FROM passages p "
                     + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s::int8[]) AND"),
                     {"v": self._versions_lit, **self._key_args(missing)},
+                    binary=True,  # the sparsevec bytes as they are, not hex
                 ).fetchall()
             got = {self._row[(int(v), int(p))]: tf_arrays(raw, dl) for v, p, raw, dl in rows}
             out.update(got)
