@@ -30,6 +30,7 @@ SHORT = 8  # entries a list keeps in these tests: most query terms' lists are cu
 @pytest.fixture
 def pg_settings(fresh_db, tmp_path, corpus_dir, monkeypatch):  # noqa: F811  (the fixture)
     monkeypatch.setattr(pg_heads, "HEAD_LEN", SHORT)
+    monkeypatch.setattr(pg_heads, "HEAD_PART", 3)  # a list in several rows
     s = Settings(
         store=fresh_db,
         store_search="database",
@@ -77,12 +78,13 @@ def _check_lists(url: str, gen: int, exact_heads: bool) -> None:
             "SELECT head_len FROM generation_heads WHERE generation = %s", (gen,)
         ).fetchone() == (SHORT,)
         want = _postings(conn, gen)
-        lists = {
-            t: (r, np.frombuffer(e, dtype=pg_heads.ENTRY))
-            for t, r, e in conn.execute(
-                "SELECT term, rest, entries FROM term_heads WHERE generation = %s", (gen,)
-            )
-        }
+        parts: dict[int, list] = {}
+        for t, r, e in conn.execute(
+            "SELECT term, rest, entries FROM term_heads WHERE generation = %s ORDER BY term, part", (gen,)
+        ):
+            parts.setdefault(t, []).append((r, np.frombuffer(e, dtype=pg_heads.ENTRY)))
+    assert all(len({r for r, _ in ps_}) == 1 for ps_ in parts.values())  # one rest for a list's parts
+    lists = {t: (ps_[0][0], np.concatenate([e for _, e in ps_])) for t, ps_ in parts.items()}
     assert set(lists) == set(want), gen
     cut = 0
     for term, rows in want.items():

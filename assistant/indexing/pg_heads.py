@@ -41,11 +41,12 @@ __all__ = [
 
 # passages kept per (generation, term): a term held by at most this many is exact; a longer list costs
 # its read (20 bytes an entry) for every question naming the term. Measured in docs/SCALING.md, session 19
-HEAD_LEN = 1000
+HEAD_LEN = 2000
 # one entry, little-endian: the row key, tf, the field's length, tf / (tf + k1 (1 - b + b dl / the
 # plan's mean length)) (the plan's own impact, the list's order)
 ENTRY = np.dtype([("key", "<i8"), ("tf", "<f4"), ("dl", "<f4"), ("impact", "<f4")])
 HEAD_CANDIDATES = 200  # listed passages rescored from their rows at most, best sum first
+HEAD_PART = 360  # entries a row holds (7,200 bytes: the row fits a page, stored PLAIN, no TOAST)
 _CHUNK = 4096  # passage rows read at a time when a generation's lists are built from its rows
 
 
@@ -149,12 +150,14 @@ def _copy(conn, gen: int, terms: np.ndarray, entries: np.ndarray, rest: dict[int
                 (gen, empty),
             )
         ]
-    with conn.cursor() as cur, cur.copy("COPY term_heads (generation, term, rest, entries) FROM STDIN") as cp:
+    sql = "COPY term_heads (generation, term, part, rest, entries) FROM STDIN"
+    with conn.cursor() as cur, cur.copy(sql) as cp:
         for a, b in zip(cut.tolist(), ends):
             t = int(terms[a])
-            cp.write_row((gen, t, rest.get(t, 0.0), entries[a:b].tobytes()))
+            for part, at in enumerate(range(a, b, HEAD_PART)):
+                cp.write_row((gen, t, part, rest.get(t, 0.0), entries[at : min(at + HEAD_PART, b)].tobytes()))
         for t in empty:
-            cp.write_row((gen, t, rest[t], b""))
+            cp.write_row((gen, t, 0, rest[t], b""))
 
 
 def write_term_heads(
@@ -194,7 +197,7 @@ def write_term_heads(
     ]
     touched = sorted(set(new_terms.tolist()) | set(gone))
     conn.execute(
-        "INSERT INTO term_heads (generation, term, rest, entries) SELECT %s, term, rest, entries FROM term_heads "
+        "INSERT INTO term_heads (generation, term, part, rest, entries) SELECT %s, term, part, rest, entries FROM term_heads "
         "WHERE generation = %s AND NOT (term = ANY(%s))",
         (gen, previous, touched),
     )

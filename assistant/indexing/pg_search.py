@@ -259,8 +259,9 @@ class PgIndexStore(HeadsSearch, IndexStore):
             for i, f, w, a, bc, term, df, *head in rows:
                 terms.weights[int(i)] = (int(f), float(w), float(a), float(bc))
                 terms.names[int(i)] = (term, int(df))
-                if head and head[0] is not None:
-                    terms.heads[int(i)] = (head[0], float(head[1]))
+                if head and head[0] is not None:  # a list comes in parts (rows), in any order
+                    got = terms.heads.get(int(i), (b"", 0.0))[0]
+                    terms.heads[int(i)] = (got + head[0], float(head[1]))
         return terms.weights
 
     def _holding(self, terms: SqlTerms, ids: Sequence[int], versions: Sequence[int]) -> list[int]:
