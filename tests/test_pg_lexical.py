@@ -67,6 +67,7 @@ def test_sparse_index_top_k_equals_exact_bm25(pg_settings, monkeypatch):
         conn.execute(
             "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET enable_seqscan = off', current_database()); END $$"
         )
+    backend.close_all()  # the build's pools predate the setting: new connections read it
     db = backend.load(pg_settings, FAKE_ID)
     assert isinstance(db, ps.PgIndexStore)
     with db._pool.connection() as conn:  # a new connection: the database's setting applies

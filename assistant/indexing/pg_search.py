@@ -3,12 +3,15 @@
 Each side answers its own top k in SQL, restricted to the served generation's plan versions:
 
 - dense: ``ORDER BY embedding::vector(d) <#> q LIMIT k`` over the HNSW index
-  (``hnsw.ef_search``; ``hnsw.iterative_scan`` so a filter cannot leave fewer than k rows);
+  (``hnsw.ef_search``; ``hnsw.iterative_scan`` so a filter cannot leave fewer than k rows; both set
+  per session by ``PgStore``, so a search is one statement);
 - lexical: the same Lucene BM25 bm25s computes in process (k1 1.2, b 0.75),
   ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` with N and the mean length summed over the
   generation's plans (``plan_versions``) and df read from ``generation_terms`` (written when the
-  generation is published), ``tf / (tf + k1 (1 - b + b dl / avgdl))``. The top k (schema 5):
-  HNSW over each passage's weights as a ``sparsevec`` (``pg_lexical``) gives max(200, 4k)
+  generation is published), ``tf / (tf + k1 (1 - b + b dl / avgdl))``. The top k (schema 6,
+  ``pg_heads``): the query's terms' impact-ordered lists, read with their idf in one statement and
+  summed in numpy, the listed passages a cut list may under-score rescored from their rows; a
+  generation without lists (published before schema 6) is searched as under schema 5: HNSW over each passage's weights as a ``sparsevec`` (``pg_lexical``) gives max(200, 4k)
   candidates, scored exactly from their rows' tf and lengths (``bm25_tf``, ``bm25_dl``); their k-th
   score then bounds a max-score completion (``_complete``): the rows holding a query term that
   could still reach it, found by the GIN indexes of the rows' term ``tsvector`` s, are scored the
