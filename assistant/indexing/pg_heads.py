@@ -312,7 +312,7 @@ class HeadsSearch:
         hits = [(int(i), float(s[i])) for i in sure] + [(i, x) for i, x in exact.items() if x > 0]
         hits = sorted(hits, key=lambda h: (-h[1], h[0]))[:k]
         theta = hits[k - 1][1] if len(hits) >= k else 0.0
-        total, essential = 0.0, []
+        total, essential = 0.0, list[int]()
         for i in sorted(cut, key=lambda i: (cut[i], i)):
             if not essential and total + cut[i] <= theta:
                 total += cut[i]
