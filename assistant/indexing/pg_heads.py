@@ -1,16 +1,17 @@
 """Impact-ordered truncated postings in PostgreSQL (schema 6, issue 15): the lexical top k from one read.
 
 Static index pruning (Carmel et al. 2001, "Static index pruning for information retrieval systems"):
-per generation and term one ``term_heads`` row holds that term's HEAD_LEN passages of highest BM25
-impact, best first, as one ``bytea`` of fixed-width entries (``ENTRY``: the row key
-``plan_version << 32 | pos``, tf, the field length, the plan's own impact). A question reads its
-terms' rows in the statement that reads their idf (one round trip), and sums
-``factor × idf × tf / (tf + k1 (1 - b + b dl / the generation's mean length))`` per passage in numpy:
-the generation's exact BM25 contribution of every listed passage. A term whose list holds its whole
-document frequency (df ≤ HEAD_LEN) is exact; a longer one's list is its head only, so a passage
-outside it lacks that term's share, and the best partial sums are rescored exactly from their rows
-(``pg_search``). HEAD_LEN is recorded per generation (``generation_heads``), so a reader knows
-which lists are whole by comparing a list's length with the generation's df.
+per generation and term ``term_heads`` holds that term's HEAD_LEN passages of highest BM25 impact,
+best first, as ``bytea`` rows of HEAD_PART fixed-width entries (``ENTRY``: the row key
+``plan_version << 32 | pos``, tf, the field length, the plan's own impact), and ``rest``, the highest
+impact left out (0: the list is whole). A question reads its terms' lists in the statement that reads
+their idf (one round trip), and sums ``factor × idf × tf / (tf + k1 (1 - b + b dl / the generation's
+mean length))`` per passage in numpy: the generation's exact BM25 contribution of every listed
+passage. A whole list (df ≤ HEAD_LEN) is exact; a cut one is its head only, so a passage outside it
+may lack that term's share, bounded through ``rest`` (``head_sums``); the listed passages that could
+still enter the top k are rescored exactly from their rows (``HeadsSearch``). HEAD_LEN is recorded
+per generation (``generation_heads``): a generation without it has no lists (published before
+schema 6) and is searched as under schema 5.
 
 Why the plan's own impact orders a list (not the generation's): a passage's entry then never changes,
 so a new generation's list is the previous one's with the removed plans' entries dropped and the added
