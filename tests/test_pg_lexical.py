@@ -1,5 +1,9 @@
 """The lexical top k in PostgreSQL (schema 5: sparse-vector candidates, exact completion), real server.
 
+Schema 6 answers from the terms' impact-ordered lists (``tests/test_pg_heads.py``); the path tested here
+serves a generation without them (written before schema 6, until the next publish), so these tests turn
+the lists off (``USE_HEADS``), except where both are checked.
+
 The HNSW index is forced (``enable_seqscan = off`` on the test's database: at 235 passages the
 planner would otherwise scan the table, which is exact by construction), and its top k must equal the
 exact BM25 top k (every row holding a query term scored); so must it when the graph's candidates are
@@ -63,6 +67,7 @@ def test_sparse_index_top_k_equals_exact_bm25(pg_settings, monkeypatch):
         conn.execute(
             "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET enable_seqscan = off', current_database()); END $$"
         )
+    backend.close_all()  # the build's pools predate the setting: new connections read it
     db = backend.load(pg_settings, FAKE_ID)
     assert isinstance(db, ps.PgIndexStore)
     with db._pool.connection() as conn:  # a new connection: the database's setting applies
@@ -74,7 +79,8 @@ def test_sparse_index_top_k_equals_exact_bm25(pg_settings, monkeypatch):
     monkeypatch.setattr(ps, "EXACT_LIMIT", 0)
     doc = sorted(db.docs)[0]
     allowed = np.array([i for i, p in enumerate(db.passages) if p.doc == doc])
-    for question in _questions(40):
+    for use_heads, question in [(u, q) for u in (False, True) for q in _questions(40)]:
+        monkeypatch.setattr(ps, "USE_HEADS", use_heads)  # the sparse index, then the lists (whole here)
         terms = db.lexical_terms(question)
         for k in (10, 50):
             assert _same(db.lexical_search(terms, k), _exact(db, terms, k)), (question, k)
@@ -131,6 +137,7 @@ def _lexemes(url: str) -> dict:
 
 
 def test_a_schema_3_store_is_migrated_to_schema_5(pg_settings, tmp_path):
+    """(then 6: its lists are written by the next publish, ``tests/test_pg_heads.py``)"""
     from assistant.indexing.pg_schema import _V2
     from assistant.indexing.pgstore import PgStore
 
@@ -147,11 +154,11 @@ def test_a_schema_3_store_is_migrated_to_schema_5(pg_settings, tmp_path):
         ) as cp:
             for row in postings:
                 cp.write_row(row)
-        conn.execute("DROP TABLE generation_terms, lex_terms")
+        conn.execute("DROP TABLE generation_terms, lex_terms, term_heads, generation_heads")
         conn.execute("ALTER TABLE passages DROP COLUMN bm25, DROP COLUMN bm25_tf, DROP COLUMN bm25_dl")
         conn.execute("UPDATE passages SET lex = 'ancien'::tsvector, units = ''::tsvector")
         conn.execute("DELETE FROM tlkh_schema WHERE version >= 4")
-    PgStore(pg_settings.store).close()  # migrates on connect: 4, then 5
+    PgStore(pg_settings.store).close()  # migrates on connect: 4, 5, then 6
     after = _decoded(pg_settings.store)
     assert after[1] == before[1] and after[2] == before[2]
     assert after[0] == before[0]
@@ -168,6 +175,7 @@ def test_the_top_k_is_exact_when_the_graph_gives_poor_candidates(pg_settings, mo
     14): here the candidates are the weakest rows holding a query term, and the top k is still exact."""
     backend.build(pg_settings)
     db = backend.load(pg_settings, FAKE_ID)
+    monkeypatch.setattr(ps, "USE_HEADS", False)
     weakest = ps._CANDIDATES_SQL.replace(
         "WHERE", "WHERE (bm25 <#> %(q)s::sparsevec(1000000000)) < 0 AND"
     ).replace("LIMIT", "DESC LIMIT")
@@ -208,6 +216,7 @@ def test_a_dry_graph_is_completed_whatever_the_budget(pg_settings, monkeypatch):
     (the default) every row holding a query term is scored, so the top k is exact, not empty."""
     backend.build(pg_settings)
     db = backend.load(pg_settings, FAKE_ID)
+    monkeypatch.setattr(ps, "USE_HEADS", False)
     dry = ps._CANDIDATES_SQL.replace("WHERE", "WHERE (bm25 <#> %(q)s::sparsevec(1000000000)) = 0 AND")
     monkeypatch.setattr(ps, "_CANDIDATES_SQL", dry)
     monkeypatch.setattr(ps, "COMPLETE_ROWS", 0)

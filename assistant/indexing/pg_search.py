@@ -3,12 +3,15 @@
 Each side answers its own top k in SQL, restricted to the served generation's plan versions:
 
 - dense: ``ORDER BY embedding::vector(d) <#> q LIMIT k`` over the HNSW index
-  (``hnsw.ef_search``; ``hnsw.iterative_scan`` so a filter cannot leave fewer than k rows);
+  (``hnsw.ef_search``; ``hnsw.iterative_scan`` so a filter cannot leave fewer than k rows; both set
+  per session by ``PgStore``, so a search is one statement);
 - lexical: the same Lucene BM25 bm25s computes in process (k1 1.2, b 0.75),
   ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` with N and the mean length summed over the
   generation's plans (``plan_versions``) and df read from ``generation_terms`` (written when the
-  generation is published), ``tf / (tf + k1 (1 - b + b dl / avgdl))``. The top k (schema 5):
-  HNSW over each passage's weights as a ``sparsevec`` (``pg_lexical``) gives max(200, 4k)
+  generation is published), ``tf / (tf + k1 (1 - b + b dl / avgdl))``. The top k (schema 6,
+  ``pg_heads``): the query's terms' impact-ordered lists, read with their idf in one statement and
+  summed in numpy, the listed passages a cut list may under-score rescored from their rows; a
+  generation without lists (published before schema 6) is searched as under schema 5: HNSW over each passage's weights as a ``sparsevec`` (``pg_lexical``) gives max(200, 4k)
   candidates, scored exactly from their rows' tf and lengths (``bm25_tf``, ``bm25_dl``); their k-th
   score then bounds a max-score completion (``_complete``): the rows holding a query term that
   could still reach it, found by the GIN indexes of the rows' term ``tsvector`` s, are scored the
@@ -41,6 +44,7 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
+from .pg_heads import HeadsSearch, RowIndex
 from .pg_lexical import LEX_CANDIDATES, exact_scores, sparse_literal, tf_arrays
 from .pg_schema import LEX_DIM
 from .pg_write import K1, TEXT, UNITS, B, tsquery_any
@@ -66,6 +70,9 @@ class SqlTerms:
     )
     # term id → (the term, its document frequency in the generation)
     names: dict[int, tuple[str, int]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    # term id → its impact-ordered list and rest (``pg_heads``, schema 6), read with the weights; their sums
+    heads: dict[int, tuple[bytes, float]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    sums: list[Any] = dataclasses.field(default_factory=list, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -83,6 +90,10 @@ FROM q JOIN lex_terms l ON l.field = q.field AND l.term = q.term
 JOIN generation_terms g ON g.generation = %(g)s AND g.term = l.id
 WHERE g.df > 0
 """
+# the same, with each term's impact-ordered list (schema 6): the lexical top k in this one round trip
+_HEADS_SQL = _WEIGHTS_SQL.replace(", g.df\nFROM", ", g.df, h.entries, h.rest\nFROM").replace(
+    "WHERE g.df", "LEFT JOIN term_heads h ON h.generation = %(g)s AND h.term = l.id\nWHERE g.df"
+)
 # the candidates: HNSW over the passages' BM25 weights, inner product with the query's (factor × idf)
 _CANDIDATES_SQL = (
     "SELECT plan_version, pos FROM passages WHERE plan_version = ANY(%(v)s) "
@@ -95,11 +106,14 @@ EXACT_LIMIT = 4096  # a filter allowing at most this many passages is scored exa
 # completion made the lexical top 50 exact but the hybrid p95 slower at ×1 and ×10: docs/SCALING.md,
 # session 17); the graph running dry is completed whatever the budget
 COMPLETE_ROWS = 0
+# schema 6 (``pg_heads``): the lexical top k from the terms' impact-ordered lists; False: the
+# sparse-vector HNSW as schema 5 (the benchmark alternates both)
+USE_HEADS = True
 COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
 
 
-class PgIndexStore(IndexStore):
+class PgIndexStore(HeadsSearch, IndexStore):
     """The served generation for ``store_search = database``: passages and metadata in memory (the
     snapshot, filters and answers read them), vectors and BM25 in PostgreSQL.
 
@@ -115,10 +129,18 @@ class PgIndexStore(IndexStore):
         self._counts_lock = threading.Lock()
         self._row = {(int(v), int(p)): i for i, (v, p) in enumerate(keys)}
         self._versions = sorted({int(v) for v in keys[:, 0]}) if len(keys) else []
+        # the versions as one int8[] literal: a Python list is adapted element by element per query
+        self._versions_lit = "{" + ",".join(map(str, self._versions)) + "}"
+        # a list entry's row → its position (``pg_heads.RowIndex``)
+        self._rows = RowIndex(keys)
+        self._heads: bool | None = None  # whether the generation has impact-ordered lists (schema 6)
         self._dim = int(self.manifest["embedder"]["dim"])
         self._generation = int(self.manifest.get("generation") or 0)
         self._n = int(stats["n"])
         self._avgdl = (float(stats["lex_len"]) / max(self._n, 1), float(stats["units_len"]) / max(self._n, 1))
+        # per field min(1, the smallest plan mean length / the generation's): bounds a cut list's rest
+        low = stats.get("min_avgdl", (0.0, 0.0))
+        self._ratio = tuple(min(1.0, float(m) / g) if g > 0 else 1.0 for m, g in zip(low, self._avgdl))
 
     # the diacritic restorer reads the text field's vocabulary: built from the passages on first use
     @property
@@ -163,20 +185,23 @@ class PgIndexStore(IndexStore):
         d = self._dim
         q = np.asarray(qvec, dtype=np.float32).reshape(-1)
         expr = f"(embedding::vector({d}))"
-        args: dict[str, Any] = {"q": q, "v": self._versions, "k": int(k)}
+        args: dict[str, Any] = {"q": q, "v": self._versions_lit, "k": int(k)}
         keys = ""
         if allowed is not None:  # a filter: score exactly the allowed rows (as the in-process path)
             keys = " AND " + _KEYS.replace("WHERE ", "").replace("p.", "")
             args.update(self._key_args(allowed))
         sql = (
             f"SELECT plan_version, pos, -({expr} <#> %(q)s::vector({d})) FROM passages "
-            f"WHERE vector_dims(embedding) = {d} AND plan_version = ANY(%(v)s){keys} "
+            f"WHERE vector_dims(embedding) = {d} AND plan_version = ANY(%(v)s::int8[]){keys} "
             f"ORDER BY {expr} <#> %(q)s::vector({d}) LIMIT %(k)s"
         )
-        with self._pool.connection() as conn, conn.transaction():
-            conn.execute(f"SET LOCAL hnsw.ef_search = {max(PG_EF_SEARCH, int(k))}")
-            conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-            rows = conn.execute(sql, args).fetchall()
+        if k <= PG_EF_SEARCH:  # the session's settings (``PgStore._configure``): one round trip
+            with self._pool.connection() as conn:
+                rows = conn.execute(sql, args).fetchall()
+        else:  # a longer candidate list for this search only (five round trips)
+            with self._pool.connection() as conn, conn.transaction():
+                conn.execute(f"SET LOCAL hnsw.ef_search = {int(k)}")
+                rows = conn.execute(sql, args).fetchall()
         hits = self._positions(rows)
         hits.sort(key=lambda x: -x[1])  # relaxed_order may hand rows slightly out of order
         return hits
@@ -192,8 +217,9 @@ class PgIndexStore(IndexStore):
         with self._pool.connection() as conn:
             rows = conn.execute(
                 "SELECT p.plan_version, p.pos, vector_send(p.embedding) FROM passages p "
-                + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s) AND"),
-                {"v": self._versions, **self._key_args(pos)},
+                + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s::int8[]) AND"),
+                {"v": self._versions_lit, **self._key_args(pos)},
+                binary=True,  # the vector bytes as they are, not hex
             ).fetchall()
         where = {(int(v), int(p)): j for j, (v, p) in enumerate(self._keys[pos].tolist())}
         for v, p, raw in rows:
@@ -217,14 +243,28 @@ class PgIndexStore(IndexStore):
         return out
 
     def _weights(self, terms: SqlTerms) -> dict[int, tuple[int, float, float, float]]:
-        """The query's term ids and weights (one round trip, kept on ``terms`` for the next call)."""
+        """The query's term ids and weights, and their impact-ordered lists when the generation has
+        them (one round trip, kept on ``terms`` for the next call)."""
         if not terms.weights:
             args = {"f": terms.fields, "t": terms.terms, "c": terms.factors, "a": terms.a, "bc": terms.bc}
             with self._pool.connection() as conn:
-                rows = conn.execute(_WEIGHTS_SQL, {**args, "n": self._n, "g": self._generation}).fetchall()
-            for i, f, w, a, bc, term, df in rows:
+                if self._heads is None:
+                    self._heads = bool(
+                        conn.execute(
+                            "SELECT 1 FROM generation_heads WHERE generation = %s", (self._generation,)
+                        ).fetchone()
+                    )
+                sql = _HEADS_SQL if self._heads and USE_HEADS else _WEIGHTS_SQL
+                # binary results: the lists' bytes as they are (text would send them as hex, twice the size)
+                rows = conn.execute(
+                    sql, {**args, "n": self._n, "g": self._generation}, binary=True
+                ).fetchall()
+            for i, f, w, a, bc, term, df, *head in rows:
                 terms.weights[int(i)] = (int(f), float(w), float(a), float(bc))
                 terms.names[int(i)] = (term, int(df))
+                if head and head[0] is not None:  # a list comes in parts (rows), in any order
+                    got = terms.heads.get(int(i), (b"", 0.0))[0]
+                    terms.heads[int(i)] = (got + head[0], float(head[1]))
         return terms.weights
 
     def _holding(self, terms: SqlTerms, ids: Sequence[int], versions: Sequence[int]) -> list[int]:
@@ -324,6 +364,9 @@ class PgIndexStore(IndexStore):
             ok = np.zeros(len(self.passages), dtype=bool)
             ok[np.asarray(allowed, dtype=np.int64)] = True
             versions = sorted({int(v) for v in self._keys[np.asarray(allowed, dtype=np.int64), 0]})
+        sums = self._head_sums(terms)
+        if sums is not None:  # schema 6: the terms' impact-ordered lists, read with their weights
+            return self._from_heads(terms, sums, int(k), ok, versions, COMPLETE_ROWS)
         q = sparse_literal((i, w[1]) for i, w in weights.items())
         with self._pool.connection() as conn, conn.transaction():
             # the candidate list as long as the candidates asked for; an iterative scan goes on past
@@ -355,8 +398,16 @@ class PgIndexStore(IndexStore):
         weights = self._weights(terms)
         if not weights:
             return out
-        rows = self._tf_rows([int(i) for i in positions])
-        out[:] = exact_scores([rows[int(i)] for i in positions], weights)
+        pos = np.asarray(positions, dtype=np.int64)
+        need = np.ones(len(pos), dtype=bool)
+        sums = self._head_sums(terms)
+        if sums is not None:  # exact from the lists where every cut list holds the passage
+            scores, lacking, _most = sums
+            need = lacking[pos] > 0
+            out[~need] = scores[pos[~need]]
+        if need.any():
+            rows = self._tf_rows([int(i) for i in pos[need]])
+            out[need] = exact_scores([rows[int(i)] for i in pos[need]], weights)
         return out
 
     def _tf_rows(self, positions: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -373,8 +424,9 @@ class PgIndexStore(IndexStore):
             with self._pool.connection() as conn:
                 rows = conn.execute(
                     "SELECT p.plan_version, p.pos, sparsevec_send(p.bm25_tf), p.bm25_dl FROM passages p "
-                    + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s) AND"),
-                    {"v": self._versions, **self._key_args(missing)},
+                    + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s::int8[]) AND"),
+                    {"v": self._versions_lit, **self._key_args(missing)},
+                    binary=True,  # the sparsevec bytes as they are, not hex
                 ).fetchall()
             got = {self._row[(int(v), int(p))]: tf_arrays(raw, dl) for v, p, raw, dl in rows}
             out.update(got)
@@ -432,5 +484,5 @@ def in_database(
         None,
         pool=pool,
         keys=np.array(keys, dtype=np.int64).reshape(-1, 2),
-        stats={"n": stats[0], "lex_len": stats[1], "units_len": stats[2]},
+        stats={"n": stats[0], "lex_len": stats[1], "units_len": stats[2], "min_avgdl": tuple(stats[4:6])},
     )

@@ -31,8 +31,10 @@ from ..errors import DocumentError, IndexMismatch, IndexMissing, StoreUnavailabl
 from ..records import DocMeta, Passage
 from .cache import parser_fingerprint
 from .lexical import lexical_version
+from .pg_heads import write_term_heads
 from .pg_lexical import write_generation_terms
 from .pg_schema import MIGRATIONS, NOTIFY_CHANNEL, SCHEMA_VERSION, hnsw_index_sql, lex_hnsw_sql
+from .pg_search import PG_EF_SEARCH
 from .pg_support import _in_memory, _np
 from .pg_write import write_passages
 from .store import (
@@ -119,6 +121,10 @@ class PgStore:
 
         register_vector(conn)
         conn.autocommit = True
+        # the dense search's HNSW settings for the session, so a search is one statement, not a
+        # transaction with two SET LOCAL (five round trips, most of its time under load: session 19)
+        conn.execute(f"SET hnsw.ef_search = {PG_EF_SEARCH}")
+        conn.execute("SET hnsw.iterative_scan = relaxed_order")
 
     def close(self) -> None:
         for p in self._pools.values():
@@ -213,7 +219,10 @@ class PgStore:
                 ).fetchall()
                 stats = conn.execute(
                     "SELECT coalesce(sum(pv.n_passages), 0), coalesce(sum(pv.lex_len), 0), "
-                    "coalesce(sum(pv.units_len), 0), count(*) FILTER (WHERE pv.n_passages = 0) "
+                    "coalesce(sum(pv.units_len), 0), count(*) FILTER (WHERE pv.n_passages = 0), "
+                    # each field's smallest plan mean length (``pg_heads.head_sums``' bound)
+                    "coalesce(min(pv.lex_len::float8 / pv.n_passages) FILTER (WHERE pv.n_passages > 0), 0), "
+                    "coalesce(min(pv.units_len::float8 / pv.n_passages) FILTER (WHERE pv.n_passages > 0), 0) "
                     "FROM generation_plans gp JOIN plan_versions pv ON pv.id = gp.plan_version "
                     "WHERE gp.generation = %s",
                     (gen,),
@@ -349,6 +358,7 @@ class PgStore:
                     [(gen, i, v) for i, v in enumerate(versions)],
                 )
             write_generation_terms(conn, gen, versions, _old, [c.plan_version for c in current])
+            write_term_heads(conn, gen, versions, _old, [c.plan_version for c in current])
             conn.execute("UPDATE current_generation SET generation = %s", (gen,))
             for plan in new:
                 self._audit(conn, "upload" if action == "add" else action, plan.doc, plan.sha256, actor, gen)
