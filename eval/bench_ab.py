@@ -53,11 +53,13 @@ def resolve(rev: str, repo: Path = REPO) -> str:
     return out.stdout.strip()
 
 
-def load_old(rev: str, repo: Path = REPO) -> dict[str, types.ModuleType]:
-    """``SEARCH_MODULES`` as they are at ``rev``, bound to each other; ``sys.modules`` restored.
-    A module that did not exist at ``rev`` is not loaded (nothing old imports it)."""
+def load_old(
+    rev: str, repo: Path = REPO, modules: tuple[str, ...] = SEARCH_MODULES
+) -> dict[str, types.ModuleType]:
+    """``modules`` (in import order) as they are at ``rev``, bound to each other; ``sys.modules``
+    restored. A module that did not exist at ``rev`` is not loaded (nothing old imports it)."""
     sources = {}
-    for name in SEARCH_MODULES:
+    for name in modules:
         path = name.replace(".", "/") + ".py"
         out = subprocess.run(
             ["git", "-C", str(repo), "show", f"{rev}:{path}"], capture_output=True, text=True, check=False
@@ -70,9 +72,9 @@ def load_old(rev: str, repo: Path = REPO) -> dict[str, types.ModuleType]:
         if out.returncode != 0:
             raise SystemExit(f"--ab {rev}: cannot read {path} ({out.stderr.strip()})")
         sources[name] = (path, out.stdout)
-    for name in SEARCH_MODULES:  # the real ones first: their packages initialised, then set aside
+    for name in modules:  # the real ones first: their packages initialised, then set aside
         importlib.import_module(name)
-    saved = {name: sys.modules.get(name) for name in SEARCH_MODULES}
+    saved = {name: sys.modules.get(name) for name in modules}
     old: dict[str, types.ModuleType] = {}
     try:
         for name, (path, src) in sources.items():

@@ -10,12 +10,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.errors import BadQuestion
 from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, match_key, nfc
 from assistant.vocab.places import locality_of, place_key, province_of_alias
 
-__all__ = ["Catalog", "FILTER_KEYS"]
+__all__ = ["Catalog", "FILTER_KEYS", "word_runs"]
 
 FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 
@@ -60,6 +62,43 @@ def _number_of(doc: str, number: str | None) -> str:
     return f"{m.group(1) or m.group(2)}/" if m else ""
 
 
+_RUN = re.compile(r"[a-z]+|[0-9]+")
+_NONE = np.zeros(0, dtype=np.int32)
+
+
+def word_runs(folded: str) -> set[str]:
+    """The runs of letters and of digits of a folded text, a number without its leading zeros
+    ("0124/kh-ubnd" → {"124", "kh", "ubnd"}): every word a match of a folded phrase or a document
+    number spans is one of its text's runs, whatever the punctuation around it."""
+    return {w.lstrip("0") or "0" if w[0].isdigit() else w for w in _RUN.findall(folded)}
+
+
+# how far a match may reach on either side of its anchor: a document's kind and "số" before its
+# number ("nghị quyết liên tịch số 03/…"), its issuer's symbol after it
+_REACH = 80
+
+
+def _found(rx: re.Pattern[str], anchor: str, text: str) -> bool:
+    """Whether ``rx``, each of whose matches holds ``anchor``, matches ``text``: tried only around
+    the anchor's occurrences (``str.find`` runs in C, a pattern of alternatives at every position
+    of a whole plan does not); the look-behinds still see the text before the window."""
+    i = text.find(anchor)
+    while i >= 0:
+        if rx.search(text, max(0, i - _REACH), i + len(anchor) + _REACH):
+            return True
+        i = text.find(anchor, i + 1)
+    return False
+
+
+def _word_index(doc_folded: dict[str, str]) -> dict[str, np.ndarray]:
+    """Folded word → positions (in ``doc_folded``'s order) of the plans whose text holds it."""
+    lists: dict[str, list[int]] = {}
+    for i, text in enumerate(doc_folded.values()):
+        for w in word_runs(text):
+            lists.setdefault(w, []).append(i)
+    return {w: np.asarray(docs, dtype=np.int32) for w, docs in lists.items()}
+
+
 @dataclass
 class Catalog:
     """The loaded collection as the parser sees it: places, document numbers, unit names."""
@@ -78,6 +117,13 @@ class Catalog:
     issuers: frozenset[str] = frozenset()  # folded issuers of the loaded plans
     corpus_folded: str = ""  # all passage text, folded (existence checks)
     doc_folded: dict[str, str] = field(default_factory=dict)  # each plan's text, folded
+    # folded word → the plans holding it (``word_runs``; positions in ``doc_folded``): a phrase or a
+    # number the question gives is looked for in the plans holding all its words, not in every
+    # plan's whole text (a province's or a nation's collection holds thousands of plans).
+    # None: no index, every plan's text is read (the benchmark's old path, eval.bench_parse)
+    word_docs: dict[str, np.ndarray] | None = field(default=None, compare=False, repr=False)
+    # each plan's title folded and its word pairs, made on first use (every question compares them)
+    _titles: dict[str, tuple[str, set[str]]] = field(default_factory=dict, compare=False, repr=False)
     unit_matcher: Callable[[str, str | None], list[str]] | None = None
 
     @classmethod
@@ -130,6 +176,7 @@ class Catalog:
                 cat.provinces.setdefault(alias, loaded)
         cat.corpus_folded = " \n ".join(texts)
         cat.doc_folded = {d: " \n ".join(t) for d, t in by_doc.items()}
+        cat.word_docs = _word_index(cat.doc_folded)
         keys = {place_key(x) for m in docs.values() for x in (m.province, m.district) if x}
         cat.place_keys = frozenset(k for k in keys | set(cat.localities) if k)
         # a locality that is also a loaded province or district is already scoped by that name
@@ -169,13 +216,55 @@ class Catalog:
         attr = "district" if key == "district" else "province"
         return frozenset(d for d, m in self.docs.items() if getattr(m, attr) == value)
 
+    def _holding(self, words: str, any_of: tuple[str, ...] = ()) -> list[str]:
+        """The plans whose text holds every run of ``words`` (folded), and those of one of the
+        phrases ``any_of``: the only ones a match made of them can occur in; every plan when there
+        are no runs or no index."""
+        names = list(self.doc_folded)
+        runs = word_runs(words)
+        if not runs or self.word_docs is None:
+            return names
+        lists = sorted((self.word_docs.get(w, _NONE) for w in runs), key=len)
+        if any_of and all(word_runs(fold(x)) for x in any_of):
+            lists.append(np.unique(np.concatenate([self._positions(word_runs(fold(x))) for x in any_of])))
+        at = lists[0]
+        for more in lists[1:]:
+            if not at.size:
+                break
+            at = np.intersect1d(at, more, assume_unique=True)
+        return [names[i] for i in at.tolist()]
+
+    def _positions(self, runs: set[str]) -> np.ndarray:
+        assert self.word_docs is not None
+        at = None
+        for w in runs:
+            more = self.word_docs.get(w, _NONE)
+            at = more if at is None else np.intersect1d(at, more, assume_unique=True)
+        return _NONE if at is None else at
+
+    def docs_matching(self, rx: re.Pattern[str], anchor: str, any_of: tuple[str, ...] = ()) -> frozenset[str]:
+        """The plans whose folded text ``rx`` matches. Every match of ``rx`` holds ``anchor`` (the
+        phrase or number it looks for) and one of ``any_of``: only the plans holding their words
+        are read, and only around ``anchor``'s occurrences (``_found``)."""
+        return frozenset(d for d in self._holding(anchor, any_of) if _found(rx, anchor, self.doc_folded[d]))
+
+    def mentions(self, rx: re.Pattern[str], anchor: str) -> bool:
+        """Whether any plan's folded text matches ``rx`` (as ``docs_matching``)."""
+        return any(_found(rx, anchor, self.doc_folded[d]) for d in self._holding(anchor))
+
+    def _title(self, doc: str) -> tuple[str, set[str]]:
+        """The plan's title folded, and its word pairs less those every title holds."""
+        if doc not in self._titles:
+            t = fold(self.docs[doc].title or "")
+            self._titles[doc] = (t, _pairs(t))
+        return self._titles[doc]
+
     def docs_citing(self, num: str, forms: tuple[str, ...]) -> frozenset[str]:
         """The loaded plans that cite document no. ``num`` of a kind written ``forms``
         ("quyết định số 1050/QĐ-SCT", "Chỉ thị số 11-CT/TU"): a plan "theo / thực hiện Quyết
         định 1050" is the plan asked about when that decision itself is not loaded."""
-        rx = _cited_rx(num, forms)
-        return self.docs_implementing(num, forms) or frozenset(
-            d for d, text in self.doc_folded.items() if rx.search(text)
+        return self.docs_implementing(num, forms) or self.docs_matching(
+            _cited_rx(num, forms), str(int(num)), forms
         )
 
     def docs_implementing(self, num: str, forms: tuple[str, ...]) -> frozenset[str]:
@@ -183,7 +272,7 @@ class Catalog:
         số 27/CT-TTg …"): such a plan is about that document; the others merely cite it among
         their grounds."""
         rx = _cited_rx(num, forms)
-        return frozenset(d for d, m in self.docs.items() if rx.search(fold(m.title or "")))
+        return frozenset(d for d in self.docs if rx.search(self._title(d)[0]))
 
     def docs_naming(self, names: list[str]) -> frozenset[str]:
         """The plans whose text holds a proper name the question gives ("Sin Quyền", "Đá quý
@@ -192,7 +281,7 @@ class Catalog:
         out: set[str] = set()
         for name in names:
             rx = re.compile(rf"(?<![a-z0-9]){re.escape(fold(name))}(?![a-z0-9])")
-            hits = {d for d, text in self.doc_folded.items() if rx.search(text)}
+            hits = self.docs_matching(rx, fold(name))
             if hits and len(hits) * 2 <= len(self.doc_folded):
                 out |= hits
         return frozenset(out)
@@ -214,7 +303,7 @@ class Catalog:
             return frozenset()
         scored = sorted(
             (
-                (len(asked & _pairs(fold(m.title))), d)
+                (len(asked & self._title(d)[1]), d)
                 for d, m in self.docs.items()
                 if m.title and (among is None or d in among)
             ),

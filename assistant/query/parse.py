@@ -91,7 +91,7 @@ def _find_places(
             # The plans may themselves mention the place ("tỉnh Preyveng", "Hồ Chí Minh"):
             # a question about that text is fair, a question about that place's plan is not.
             phrase = f"{marker.group(0).strip()} {f}" if marker else f
-            if re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", cat.corpus_folded):
+            if cat.mentions(re.compile(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])"), phrase):
                 continue
             # Resolution 202/2025/QH15 merged provinces: "Hậu Giang" is now part of Cần Thơ,
             # so a plan of the new province is the one asked about
@@ -151,7 +151,8 @@ def _find_docs(
         if hits:
             found.append((m.start, m.end, hits))
             continue
-        if re.search(rf"(?<![0-9]){int(m.number)}\s*[/-]|so\s+{int(m.number)}(?![0-9])", cat.corpus_folded):
+        n = int(m.number)
+        if cat.mentions(re.compile(rf"(?<![0-9]){n}\s*[/-]|so\s+{n}(?![0-9])"), str(n)):
             # a document the loaded plans cite: questions about it are answerable, from the
             # plans that cite it ("theo Quyết định 1050/QĐ-SCT", "kế hoạch thực hiện Chỉ thị 27")
             if citing is not None:
