@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.common import Evidence
+from assistant.answer.evidence import Idf
+from assistant.answer.registry import compose
 from assistant.core import Assistant
 from assistant.query import Catalog
 from assistant.query.model import FactKind, Intent, SectionKind
 from assistant.query.parse import parse_question
 from assistant.query.rules import fact_kind, section_of
-from assistant.records import DocMeta
+from assistant.records import DocMeta, Hit, Passage
 from assistant.settings import Settings
 from assistant.textnorm import fold
 
@@ -43,7 +46,11 @@ Tham mưu nguồn kinh phí, nhằm kịp thời đáp ứng khắc phục môi 
 
 Triển khai kế hoạch trên địa bàn; tổ chức tổng vệ sinh môi trường.
 
-II. KINH PHÍ THỰC HIỆN
+II. THANG ĐIỂM THI ĐUA
+
+Xã, phường có tỷ lệ người hưởng trợ cấp nhận tiền trợ cấp không dùng tiền mặt từ 88% trở lên được cộng điểm: Từ 88 - 90% cộng 02 điểm; từ 90-95% cộng 03 điểm; từ 95- dưới 100% cộng 04 điểm; đạt 100% cộng 05 điểm.
+
+III. KINH PHÍ THỰC HIỆN
 
 - Từ ngân sách tỉnh, ngân sách địa phương theo phân cấp.
 
@@ -164,3 +171,28 @@ def test_money_asked_in_plain_words_is_answered_with_the_budget_section(assistan
     ans = assistant.ask("Tiền để khắc phục môi trường sau lụt bão ở Đắk Lắk lấy từ những nguồn nào?")
     assert not ans.refused and has(ans.answer, "Nguồn dự phòng phòng chống thiên tai"), ans.answer
     assert not has(ans.answer, "Tham mưu nguồn kinh phí"), ans.answer
+
+
+# a row of an emulation plan's thang điểm as the loader gives it: one clause per band
+ROW = Passage(
+    id="grid-5.2",
+    doc="ct.txt",
+    kind="table_row",
+    section=("PHỤ LỤC",),
+    text="STT: 5.2 | TIÊU CHÍ THI ĐUA: Đơn vị có tỷ lệ người hưởng trợ cấp nhận tiền trợ cấp bằng phương thức "
+    "không dùng tiền mặt từ 88% trở lên. | ĐIỂM CHUẨN: 5 | HƯỚNG DẪN CHẤM ĐIỂM: Từ 88 - 90% cộng 02 điểm; "
+    "từ 90-95% cộng 03 điểm; từ 95- dưới 100% cộng 04 điểm; đạt 100% cộng 05 điểm.",
+)
+CT = {
+    "ct.txt": DocMeta(
+        doc="ct.txt", title="Phát động phong trào thi đua", number="157/KH-UBND", province="Cần Thơ"
+    )
+}
+
+
+def test_the_band_asked_picks_its_clause_of_a_scoring_grid():
+    q = parse_question("xa phuong dat ty le nhan tro cap khong dung tien mat tu 90-95% duoc cong may diem")
+    hit = Hit(passage=ROW, score=1.0, dense=0.85, rank=1)
+    ans = compose(q, Evidence(hits=[hit]), CT, idf=Idf.build([ROW.text]))
+    assert not ans.refused and has(ans.answer, "90-95% cộng 03 điểm"), ans.answer
+    assert not has(ans.answer, "cộng 02 điểm"), ans.answer
