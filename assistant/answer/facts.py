@@ -101,6 +101,8 @@ _BAND = re.compile(r"\d+(?:[,.]\d+)?\s*[-–]\s*\d+(?:[,.]\d+)?\s*%|\d+(?:[,.]\d
 
 def _bands(text: str) -> set[str]:
     return {re.sub(r"\s+", "", m.group(0)).replace("–", "-") for m in _BAND.finditer(text)}
+
+
 _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
