@@ -93,6 +93,16 @@ _REQUEST_RE = re.compile(r"\b(xet de nghi|theo de nghi|de nghi cua)\b")
 # per-year figure is a part of it
 _TOTAL_RE = re.compile(r"=\s*\d|\btong (?:cong|so|kinh phi|du toan|von|muc)\b[^.;|]*\d")
 _TOTAL_ASK = re.compile(r"\btong (?:kinh phi|du toan|von|cong|so tien|chi phi|muc)\b")
+# a band or rate the question names ("đạt tỷ lệ từ 90-95% được cộng mấy điểm"): a scoring grid
+# writes one clause per band ("Từ 88 - 90% cộng 02 điểm; từ 90-95% cộng 03 điểm; …", the
+# "Hướng dẫn chấm điểm" column of an emulation plan's thang điểm), so the band asked picks the clause
+_BAND = re.compile(r"\d+(?:[,.]\d+)?\s*[-–]\s*\d+(?:[,.]\d+)?\s*%|\d+(?:[,.]\d+)?\s*%")
+
+
+def _bands(text: str) -> set[str]:
+    return {re.sub(r"\s+", "", m.group(0)).replace("–", "-") for m in _BAND.finditer(text)}
+
+
 _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
@@ -303,6 +313,7 @@ def best_fact_segment(
     to_unit = _addressees(query)
     asked_pairs = _word_pairs(query.folded or fold(query.text))
     asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
+    asked_bands = _bands(query.text)
     for r, h in zip(rel, hits):
         p = h.passage
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
@@ -332,6 +343,8 @@ def best_fact_segment(
                 s += 0.35
             if asks_total and _TOTAL_RE.search(fold(seg)):
                 s += 0.3
+            if asked_bands and asked_bands & _bands(seg):
+                s += 1.0  # the band written as asked outweighs the row head the first clause carries
             if asked_pairs:
                 # of two sentences on the topic, the one that says it as asked: "nếu … không cân
                 # đối được kinh phí" is "Trường hợp không cân đối được kinh phí …", whose words

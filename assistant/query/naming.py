@@ -45,12 +45,13 @@ _AUTHOR = re.compile(
 # Công Thương": the plan named by its trích yếu, then its issuing body after "của/do" — the header's
 # "cơ quan ban hành" (Decree 30/2020), not a unit the question asks about. The clause must open
 # the question (or follow "theo/trong"), repeat two word pairs of a loaded plan's title, and end
-# at a comma or the end of the unit's name.
+# at a comma or the end of the unit's name — or at "căn cứ", the plan's legal basis (its preamble's
+# "Căn cứ Công điện …", Decree 30/2020) asked of it: "Kế hoạch hỗ trợ … của UBND tỉnh X căn cứ …".
 _TITLED_AUTHOR = re.compile(
     r"^\s*((theo|trong|tai|o|voi)\s+)?(ke hoach|kh|van ban|cong van)\b"
     r"(?P<title>(?:(?!\b(?:nhiem vu|giao|trach nhiem|phan cong|cong viec|viec)\b)[^;?]){0,160}?)\s(cua|do)\s+"
     r"(?P<unit>(uy ban nhan dan|ubnd|so)( [a-z0-9&]+){1,6}?)\s*(,|$|\s(dat|co|giao|yeu|de|duoc|ban|ky|"
-    r"gom|neu|quy|xac|thi|ve|nham|theo|trong|thuc)\b)"
+    r"gom|neu|quy|xac|thi|ve|nham|theo|trong|thuc|can cu)\b)"
 )
 
 

@@ -45,17 +45,20 @@ NOT_SIGN = re.compile(
 # "gửi tới cơ quan nào", "kính gửi ai", "nơi nhận": the addressees ("Kính gửi:") and the "Nơi
 # nhận:" list of the header card (Decree 30/2020, Appendix I), not a sentence of the body. That
 # list names its addressees by the kind of office ("- Bộ Công an;", "- Các Sở: XD, TC;", "- UBND
-# các xã, phường;"), so "gửi tới những bộ nào", "gửi các sở, ngành nào" ask it too
-_ADDRESSEE_KIND = r"(ai|co quan|don vi|noi|bo|so|nganh|cap|bo,? nganh|so,? (ban,? )?nganh|co quan,? don vi)"
+# các xã, phường;"), so "gửi tới những bộ nào", "gửi các sở, ngành nào" ask it too; an addressee may
+# carry its tier before "nào" ("những cơ quan trung ương nào"): the list runs from the central
+# bodies ("Văn phòng Chính phủ (để b/c)") down to the local ones
+_ADDRESSEE = (
+    r"(ai|noi nao|cap nao|(co quan|don vi)( [a-z]+){0,3} nao|"
+    r"(bo|so|nganh|bo,? nganh|so,? (ban,? )?nganh|co quan,? don vi) nao)"
+)
 _RECIPIENT = re.compile(
-    r"\b(kinh gui|noi nhan|(duoc |de )?gui (toi|den|cho|ve)? ?(ai|co quan nao|don vi nao|"
-    r"(nhung|cac) (ai|" + _ADDRESSEE_KIND + r" nao|dau)|dau|noi nao))\b"
+    r"\b(kinh gui|noi nhan|(duoc |de )?gui (toi|den|cho|ve)? ?(" + _ADDRESSEE + r"|"
+    r"(nhung|cac) (" + _ADDRESSEE + r"|dau)|dau|noi nao))\b"
 )
 # "được gửi (để) báo cáo những cơ quan nào": the plan itself is sent to them "để báo cáo" — the
 # "(b/c)" marks of its "Nơi nhận:" list (Decree 30/2020, Appendix I) — not a report it asks for
-_SENT_TO_REPORT = re.compile(
-    r"\bgui (de )?bao cao (cho |toi |den |len )?(nhung |cac )?(ai|co quan nao|don vi nao|noi nao|cap nao)\b"
-)
+_SENT_TO_REPORT = re.compile(r"\bgui (de )?bao cao (cho |toi |den |len )?(nhung |cac )?" + _ADDRESSEE + r"\b")
 # "thay thế văn bản nào": a plan that supersedes another says so in its closing words ("Kế hoạch
 # này thay thế Kế hoạch số 076/KH-UBND ngày …", Decree 30/2020 on replacing a document): the
 # document replaced is asked, by its number — not the budget or targets its title words name
@@ -405,6 +408,11 @@ _WHOLE_NUMBER = re.compile(r"\b(bao nhieu|may|ty le|phan tram|top|xep hang|hang 
 _BUDGET_SOURCE = re.compile(
     r"\b(tu dau|nguon nao|tu nguon|lay tu|bo tri tu|do ai chi tra|tu ngan sach nao)\b"
 )
+# money in plain words ("Tiền để khắc phục … lấy từ những nguồn nào?", "nguồn tiền thực hiện …")
+# with its source asked is the "KINH PHÍ" section too; "tiền mặt", "tiền sử dụng đất" are counted
+_MONEY_FOR = re.compile(
+    r"^(nguon |khoan |so )?tien\b(?! mat| su dung)|\b(nguon|khoan) tien (de|cho|thuc hien|phuc vu)\b"
+)
 
 
 # A plan's purpose and requirements asked without their heading words: "ban hành kế hoạch … để làm
@@ -453,6 +461,8 @@ def section_of(folded: str, of_plan: bool = False) -> SectionKind | None:
                     return kind  # "có những yêu cầu gì"
                 if kind is SectionKind.BUDGET and _BUDGET_SOURCE.search(after):
                     return kind
+    if _MONEY_FOR.search(f) and _BUDGET_SOURCE.search(f):
+        return SectionKind.BUDGET
     return None
 
 
