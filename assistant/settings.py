@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         0.4, ge=0.0, le=1.0, description="Weight of the dense side in min-max fusion (lexical gets 1 - this)."
     )
     top_k: int = Field(8, ge=1, le=100, description="Passages retrieved per question.")
+    rerank: bool = Field(
+        True,
+        description="Reorder the retriever's best candidates with the learned passage reranker "
+        "(assistant/data/passage_reranker.json, trained by `python -m eval.rerank_train`); false keeps the fused order.",
+    )
     ann_threshold: int = Field(
         50_000,
         ge=1,
