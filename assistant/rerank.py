@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ __all__ = [
 
 FORMAT = "tlkh-passage-reranker"
 VERSION = 1
+TOKENS_CACHE = 16_384  # passage texts and heading paths whose folded tokens are kept
 RERANKER_PATH = Path(__file__).resolve().parent / "data" / "passage_reranker.json"
 
 FEATURES: tuple[str, ...] = (
@@ -157,12 +158,11 @@ def default_reranker() -> Reranker:
 
 
 # --- features ------------------------------------------------------------------------------
-def _cov(terms: list[str], have: set[str], idf: Idf | None) -> float:
-    if not terms:
-        return 0.0
-    w = idf or (lambda _t: 1.0)
-    total = sum(w(t) for t in terms)
-    return sum(w(t) for t in terms if t in have) / total if total else 0.0
+def _cov(weighted: list[tuple[str, float]], have: frozenset[str]) -> float:
+    """IDF-weighted share of the question's key terms in ``have`` (``answer.evidence.coverage``'s
+    reading, with the weights taken once per question rather than once per candidate)."""
+    total = sum(w for _, w in weighted)
+    return sum(w for t, w in weighted if t in have) / total if total else 0.0
 
 
 def _ranks(vals: list[float]) -> list[int]:
@@ -178,19 +178,27 @@ def _phrase(tokens: list[str]) -> str:
     return " " + " ".join(tokens) + " "
 
 
-def _passage_features(query: Query, p: Passage, idf: Idf | None, units: list[list[str]]) -> dict[str, float]:
-    text_t = folded_tokens(p.text)
-    head_t = folded_tokens(" ".join(p.section))
-    unit_t = folded_tokens(" ".join((*p.lead, *p.partners, *p.requested)))
-    text_s, head_s, unit_s = set(text_t), set(head_t), set(unit_t)
+@lru_cache(maxsize=TOKENS_CACHE)
+def _tokens(text: str) -> tuple[tuple[str, ...], frozenset[str], str]:
+    """A text's folded tokens, as a set and space-joined: the same passages come back question
+    after question, and folding is most of the reranker's own time."""
+    t = tuple(folded_tokens(text))
+    return t, frozenset(t), _phrase(list(t))
+
+
+def _passage_features(
+    query: Query, p: Passage, weighted: list[tuple[str, float]], units: list[list[str]]
+) -> dict[str, float]:
+    text_t, text_s, joined = _tokens(p.text)
+    head_t, head_s, _ = _tokens(" ".join(p.section))
+    _, unit_s, _ = _tokens(" ".join((*p.lead, *p.partners, *p.requested)))
     terms = query.terms
-    joined = _phrase(text_t)
     pairs = [(a, b) for a, b in zip(terms, terms[1:])]
     x = {
-        "cov_text": _cov(terms, text_s, idf),
-        "cov_heading": _cov(terms, head_s, idf),
-        "cov_units": _cov(terms, unit_s, idf),
-        "cov_all": _cov(terms, text_s | head_s | unit_s | set(folded_tokens(p.caption or "")), idf),
+        "cov_text": _cov(weighted, text_s),
+        "cov_heading": _cov(weighted, head_s),
+        "cov_units": _cov(weighted, unit_s),
+        "cov_all": _cov(weighted, text_s | head_s | unit_s | _tokens(p.caption or "")[1]),
         "pairs_text": sum(f" {a} {b} " in joined for a, b in pairs) / len(pairs) if pairs else 0.0,
     }
     if query.units:
@@ -206,7 +214,7 @@ def _passage_features(query: Query, p: Passage, idf: Idf | None, units: list[lis
         found = any(y in have for y in query.years)
         x["year_found"], x["year_absent"] = float(found), float(not found)
     if query.section is not None:
-        x["section_match"] = float(str(query.section.value) in _phrase(head_t + text_t[:12]))
+        x["section_match"] = float(str(query.section.value) in _phrase([*head_t, *text_t[:12]]))
     if query.named:
         x["in_named"] = float(p.doc in query.named)
         x["outside_named"] = 1.0 - x["in_named"]
@@ -233,6 +241,8 @@ def candidate_features(query: Query, hits: list[Hit], idf: Idf | None = None) ->
     top_fused = max(h.score for h in hits) or 1.0
     top_lex = max(lexical) or 1.0
     units = [folded_tokens(u) for u in query.units]
+    w = idf or (lambda _t: 1.0)
+    weighted = [(t, w(t)) for t in query.terms]
     out = []
     for i, h in enumerate(hits):
         x = dict.fromkeys(FEATURES, 0.0)
@@ -244,7 +254,7 @@ def candidate_features(query: Query, hits: list[Hit], idf: Idf | None = None) ->
             lexical_rank_inv=1.0 / l_rank[i],
             lexical_share=lexical[i] / top_lex,
         )
-        x.update(_passage_features(query, h.passage, idf, units))
+        x.update(_passage_features(query, h.passage, weighted, units))
         out.append(x)
     return out
 

@@ -69,6 +69,12 @@ def _dedup_key(body: str) -> tuple[str, frozenset[tuple[str, ...]]]:
     return " ".join(w), frozenset(tuple(w[i : i + 3]) for i in range(max(1, len(w) - 2)))
 
 
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    """|a ∩ b| / |a ∪ b| without building the union (the dedup loop's cost is these sets)."""
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
 def passage_document(hit: Hit, title: str = "") -> Document:
     p = hit.passage
     return Document(
@@ -237,7 +243,7 @@ class HybridRetriever(BaseRetriever):
             p = store.passages[int(pos[j])]
             # same heading and (nearly) same text: a repeated page or a plan loaded twice
             key, sh = _dedup_key(" ".join([*p.section, p.text]))
-            if any(key == k0 or (sh and len(sh & s0) / len(sh | s0) >= DUP_JACCARD) for k0, s0 in kept):
+            if any(key == k0 or (sh and _jaccard(sh, s0) >= DUP_JACCARD) for k0, s0 in kept):
                 continue
             kept.append((key, sh))
             hits.append(
