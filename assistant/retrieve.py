@@ -36,6 +36,7 @@ from pydantic import ConfigDict, PrivateAttr
 from .errors import BadQuestion, ConfigError
 from .query.model import Query
 from .records import Hit
+from .rerank import Reranker, default_reranker, rerank
 from .snapshot import FILTER_KEYS, IndexSnapshot
 from .textnorm import fold
 from .vocab.abbreviations import expand_abbreviations
@@ -66,6 +67,12 @@ def _dedup_key(body: str) -> tuple[str, frozenset[tuple[str, ...]]]:
     """
     w = syllables(fold(body))
     return " ".join(w), frozenset(tuple(w[i : i + 3]) for i in range(max(1, len(w) - 2)))
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    """|a ∩ b| / |a ∪ b| without building the union (the dedup loop's cost is these sets)."""
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
 
 
 def passage_document(hit: Hit, title: str = "") -> Document:
@@ -105,6 +112,9 @@ class HybridRetriever(BaseRetriever):
     scope_bonus: float = SCOPE_BONUS  # 0 turns off the plan-naming boost (ablation)
     drop_places: bool = True  # take plan place names out of the lexical query
     restore_diacritics: bool = True  # embed unaccented questions with their marks restored
+    # the learned reranker (``rerank``): None follows ``settings.rerank``, False keeps the fused
+    # order (what ``eval.rerank_train`` learns from), a ``Reranker`` is used as given
+    reranker: Any = None
     model_config = ConfigDict(arbitrary_types_allowed=True)
     _qcache: OrderedDict[str, np.ndarray] = PrivateAttr(default_factory=OrderedDict)
     _qlock: Any = PrivateAttr(default_factory=threading.Lock)
@@ -139,13 +149,30 @@ class HybridRetriever(BaseRetriever):
                 self._qcache.popitem(last=False)
         return v
 
+    def _reranker(self) -> Reranker | None:
+        if self.reranker is False:
+            return None
+        if isinstance(self.reranker, Reranker):
+            return self.reranker
+        return default_reranker() if getattr(self.settings, "rerank", False) else None
+
     def search(self, query: Query | str, filters: dict | None = None, k: int | None = None) -> list[Hit]:
         """The k best passages for ``query``, restricted by ``filters``, near-duplicates removed.
 
         A ``Query`` brings its boosts (the plans it names) and its lexical text (place names
         out); a bare string is first read by the question parser (``IndexSnapshot.read``) —
-        this module reads no question text itself.
+        this module reads no question text itself.  With the reranker on (``settings.rerank``)
+        its ``depth`` best fused candidates are reordered before the cut to k.
         """
+        query = self._read(query)
+        k = int(k or self.k or self.settings.top_k)
+        model = self._reranker()
+        hits = self.candidates(query, filters, k, model.depth if model else k)
+        if model is not None:
+            hits = rerank(query, hits, model, self.snapshot.idf)
+        return hits[:k]
+
+    def _read(self, query: Query | str) -> Query:
         if isinstance(query, str):
             if not query.strip():
                 raise BadQuestion("Câu hỏi trống.", "Empty question.", hint="hãy nhập câu hỏi")
@@ -153,8 +180,13 @@ class HybridRetriever(BaseRetriever):
             query = snap0.read(query)
         if not query.text or not query.text.strip():
             raise BadQuestion("Câu hỏi trống.", "Empty question.", hint="hãy nhập câu hỏi")
+        return query
+
+    def candidates(self, query: Query | str, filters: dict | None, k: int, depth: int) -> list[Hit]:
+        """The fused order (no reranking): the best ``max(k, depth)`` passages, near-duplicates
+        removed, from the candidate pool a search for k draws (``eval.rerank_train`` learns on it)."""
+        query = self._read(query)
         s = self.settings
-        k = int(k or self.k or s.top_k)
         store = self.store
         if len(store) == 0:
             return []
@@ -163,7 +195,10 @@ class HybridRetriever(BaseRetriever):
         allowed = np.flatnonzero(mask) if mask is not None else None
         if allowed is not None and allowed.size == 0:
             return []
+        # the pool is the one a search for k always drew: min-max fusion scales over it, so a
+        # deeper pool would change the fused order the reranker was trained on
         n_cand = max(50, 5 * k)
+        want = max(k, depth)
 
         # plans mostly write unit names in full; the embedder sees the question that way too
         dense_text = expand_abbreviations(query.text)
@@ -208,7 +243,7 @@ class HybridRetriever(BaseRetriever):
             p = store.passages[int(pos[j])]
             # same heading and (nearly) same text: a repeated page or a plan loaded twice
             key, sh = _dedup_key(" ".join([*p.section, p.text]))
-            if any(key == k0 or (sh and len(sh & s0) / len(sh | s0) >= DUP_JACCARD) for k0, s0 in kept):
+            if any(key == k0 or (sh and _jaccard(sh, s0) >= DUP_JACCARD) for k0, s0 in kept):
                 continue
             kept.append((key, sh))
             hits.append(
@@ -220,7 +255,7 @@ class HybridRetriever(BaseRetriever):
                     rank=len(hits) + 1,
                 )
             )
-            if len(hits) >= k:
+            if len(hits) >= want:
                 break
         return hits
 
