@@ -18,7 +18,6 @@ embedder or the size of the collection.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AssistantError
+from .linear_model import ModelSpec, read_linear_model
 from .query.model import Intent, Query
 from .records import Hit, Passage
 from .vocab.tokens import Idf, folded_tokens
@@ -116,40 +116,26 @@ class Reranker:
         }
 
 
+_SPEC = ModelSpec(
+    fmt=FORMAT,
+    version=VERSION,
+    features=FEATURES,
+    error=RerankerFileError,
+    what_vi="xếp hạng đoạn văn",
+    what_en="reranker",
+    mismatch_en="its features or depth differ from rerank.FEATURES",
+    hints=("Run `python -m eval.rerank_train` to retrain it, or set TLKH_RERANK=false.",) * 3,
+)
+
+
 def load_reranker(path: Path = RERANKER_PATH) -> Reranker:
     """The reranker stored at ``path``; a clear error for another format, version or feature set."""
-    hint = "Run `python -m eval.rerank_train` to retrain it, or set TLKH_RERANK=false."
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise RerankerFileError(
-            "Không đọc được tệp mô hình xếp hạng đoạn văn.",
-            f"cannot read the reranker {path}: {e}",
-            hint=hint,
-        ) from e
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
-        found = (data.get("format"), data.get("version")) if isinstance(data, dict) else type(data).__name__
-        raise RerankerFileError(
-            "Tệp mô hình xếp hạng đoạn văn không đúng phiên bản.",
-            f"{path} is {found}, expected ({FORMAT!r}, {VERSION})",
-            hint=hint,
-        )
-    names = tuple(data.get("features", ()))
-    cols = [data.get(k) for k in ("mean", "scale", "weights")]
-    depth = data.get("depth")
-    if (
-        names != FEATURES
-        or any(not isinstance(c, list) or len(c) != len(names) for c in cols)
-        or not isinstance(depth, int)
-        or depth < 2
-    ):
-        raise RerankerFileError(
-            "Tệp mô hình xếp hạng đoạn văn không khớp với mã nguồn.",
-            f"{path}: its features or depth differ from rerank.FEATURES",
-            hint=hint,
-        )
-    mean, scale, weights = (tuple(float(v) for v in c) for c in cols)  # type: ignore[union-attr]
-    return Reranker(names, mean, tuple(s or 1.0 for s in scale), weights, depth)
+
+    def depth_ok(data: dict[str, Any]) -> bool:
+        return isinstance(data.get("depth"), int) and data["depth"] >= 2
+
+    data, mean, scale, weights = read_linear_model(path, _SPEC, depth_ok)
+    return Reranker(FEATURES, mean, scale, weights, data["depth"])
 
 
 @cache

@@ -18,7 +18,6 @@ features of the question, the retrieved passages and the handler's answer, train
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator
@@ -43,6 +42,7 @@ from assistant.answer.extractive import compose_passages
 from assistant.answer.facts import is_meta
 from assistant.answer.handler import weak
 from assistant.errors import AssistantError
+from assistant.linear_model import ModelSpec, read_linear_model
 from assistant.records import Answer, Citation, DocMeta, Hit, Passage
 from assistant.textnorm import fold, nfc
 from assistant.vocab.tokens import folded_tokens
@@ -154,35 +154,26 @@ class Scorer:
         }
 
 
+_SPEC = ModelSpec(
+    fmt=FORMAT,
+    version=VERSION,
+    features=FEATURES,
+    error=ScorerFileError,
+    what_vi="từ chối trả lời",
+    what_en="refusal scorer",
+    mismatch_en="its features differ from confidence.FEATURES",
+    hints=(
+        "Run `python -m eval.calibrate` to retrain it.",
+        "Run `python -m eval.calibrate` to retrain it for this version.",
+        "Run `python -m eval.calibrate` to retrain it.",
+    ),
+)
+
+
 def load_scorer(path: Path = SCORER_PATH) -> Scorer:
     """The scorer stored at ``path``; a clear error for another format, version or feature set."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ScorerFileError(
-            "Không đọc được tệp mô hình từ chối trả lời.",
-            f"cannot read the refusal scorer {path}: {e}",
-            hint="Run `python -m eval.calibrate` to retrain it.",
-        ) from e
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
-        found = (data.get("format"), data.get("version")) if isinstance(data, dict) else type(data).__name__
-        raise ScorerFileError(
-            "Tệp mô hình từ chối trả lời không đúng phiên bản.",
-            f"{path} is {found}, expected ({FORMAT!r}, {VERSION})",
-            hint="Run `python -m eval.calibrate` to retrain it for this version.",
-        )
-    names = tuple(data.get("features", ()))
-    cols = [data.get(k) for k in ("mean", "scale", "weights")]
-    if names != FEATURES or any(not isinstance(c, list) or len(c) != len(names) for c in cols):
-        raise ScorerFileError(
-            "Tệp mô hình từ chối trả lời không khớp với mã nguồn.",
-            f"{path}: its features differ from confidence.FEATURES",
-            hint="Run `python -m eval.calibrate` to retrain it.",
-        )
-    mean, scale, weights = (tuple(float(v) for v in c) for c in cols)  # type: ignore[union-attr]
-    return Scorer(
-        names, mean, tuple(s or 1.0 for s in scale), weights, float(data["bias"]), float(data["threshold"])
-    )
+    data, mean, scale, weights = read_linear_model(path, _SPEC)
+    return Scorer(FEATURES, mean, scale, weights, float(data["bias"]), float(data["threshold"]))
 
 
 @cache
