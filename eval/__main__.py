@@ -20,7 +20,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m eval", description="Evaluate the assistant on the gold questions, beside its peers."
     )
     p.add_argument("--embedder", help="embedder spec for ours and the peers (default: settings, e5-small)")
-    p.add_argument("--questions", type=Path, default=QUESTIONS, help="gold questions (JSONL)")
+    p.add_argument(
+        "--questions",
+        type=Path,
+        default=QUESTIONS,
+        help="gold questions (JSONL); with --suite realplans, a file in eval/realplans' format instead of its own",
+    )
     p.add_argument("--out", type=Path, default=EVAL_DIR, help="where report.md/json and chart.png go")
     p.add_argument(
         "--fast", action="store_true", help="fake embedder (for tests: figures are not meaningful)"
@@ -144,17 +149,24 @@ def _realplans(args, command: str) -> int:
 
     from .realrun import check_real_gate, run_realplans, write_baseline, write_report
     from .realsuite import BASELINE, SPLITS, SUITE_DIR, data_dir
+    from .realsuite import QUESTIONS as REAL_QUESTIONS
     from .report import splice_realplans
+    from .run import QUESTIONS
     from .systems import CachedEmbedder
 
     if not data_dir().is_dir():
         print(f"No real plans at {data_dir()} (set REAL_PLANS_DIR to another copy).", file=sys.stderr)
         return 2
     splits = SPLITS if args.split == "all" else (args.split,)
-    if args.write_baseline and (args.fast or args.split != "all" or args.corpora):
+    # a named --questions file (a session's fresh questions, say) runs alone; the baseline never from one
+    qpath = REAL_QUESTIONS if args.questions == QUESTIONS else args.questions
+    if args.write_baseline and (args.fast or args.split != "all" or args.corpora or qpath != REAL_QUESTIONS):
         print("The baseline is recorded only from a full run (both splits, every corpus).", file=sys.stderr)
         return 2
     out = args.out if args.out != _parser().get_default("out") else SUITE_DIR / "report"
+    if qpath != REAL_QUESTIONS and out == SUITE_DIR / "report":
+        print("With --questions, name --out: the suite's recorded report stays its own.", file=sys.stderr)
+        return 2
     try:
         settings = load_settings(embedder="fake" if args.fast else args.embedder)
         emb = CachedEmbedder(get_embedder(settings.embedder))
@@ -165,6 +177,7 @@ def _realplans(args, command: str) -> int:
             peers=not args.no_peers,
             work=args.work,
             embedder=emb,
+            questions_path=qpath,
             log=lambda m: print(m, flush=True),
         )
     except AssistantError as e:
