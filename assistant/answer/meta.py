@@ -281,6 +281,20 @@ def merge_answers(answers: list[Answer]) -> Answer:
     return Answer(question=first.question, answer="\n".join(lines), intent=first.intent, citations=cites)
 
 
+# "Kế hoạch thực hiện Nghị quyết 48/NQ-CP … ban hành ngày nào?", "Văn bản … theo Chỉ thị 27/CT-TTg
+# được ban hành ngày nào?": a plan's trích yếu names the document it implements ("Kế hoạch thực hiện
+# / triển khai …", Decree 30/2020); a number inside that clause names the plan, it is not asked
+_IMPLEMENTS_CLAUSE = re.compile(
+    r"^\s*((theo|trong|tai|o)\s+)?(ke hoach|kh|van ban|cong van)\b[^?;]*?"
+    r"\b(thuc hien|trien khai|theo|quan triet)\s+(cac\s+)?[a-z ]{0,20}?(so\s+)?\d"
+)
+
+
+def _names_by_cited(query: Query) -> bool:
+    """The plan asked is the one loaded plan named (filtered) by the document it implements."""
+    return bool(query.filters.get("doc")) and bool(_IMPLEMENTS_CLAUSE.search(query.folded))
+
+
 def is_meta(query: Query) -> bool:
     """Signer, issuer, or the plan's own number/date (not a date or number the plan cites)."""
     if query.fact == "doc_number" and re.search(
@@ -296,7 +310,7 @@ def is_meta(query: Query) -> bool:
         return True
     # "Quyết định số 50/QĐ-SCT ký ngày nào?": a document named by number that is not a loaded
     # plan is one the plans cite; its date is where it is cited, not on the plan's header
-    cites_other = not query.docs and any(m.explicit for m in query.numbers)
+    cites_other = not query.docs and any(m.explicit for m in query.numbers) and not _names_by_cited(query)
     if query.fact == "date" and query.named and _ASK_ISSUE_DATE.search(query.folded) and not cites_other:
         # "Kế hoạch … về bình đẳng giới ký ngày nào?": a plan named (by number, subject or place)
         # was signed on its issue date, which its header gives

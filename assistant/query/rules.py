@@ -82,6 +82,9 @@ _DEADLINE = re.compile(
     r"som hon|muon hon|som nhat|"
     r"bao cao .*(khi nao|ngay nao|truoc)|(khi nao|ngay nao).*bao cao|hang nam|thoi gian)\b"
 )
+_ISSUED_WHEN = re.compile(
+    r"\b(ban hanh|ky)( vao)? (ngay nao|ngay bao nhieu|khi nao|bao gio|luc nao|thang nao|nam nao)\b"
+)
 # "chủ đề" of a campaign month is written in quotes like a slogan ("Chủ đề: “…”")
 # "lực" (force) folds like "lúc" (moment): "chủ lực nào", "nguồn lực nào", "năng lực nào" ask a
 # thing, not a time ("lúc nào")
@@ -198,10 +201,13 @@ def _fact_kind(f: str) -> str | None:
     when = _NOT_WHEN.sub(" ", f)
     if _DATE.search(when) or _DEADLINE.search(when):
         # "ký" the signing, not "kỹ thuật", "định kỳ" (``NOT_SIGN``)
-        issue = re.search(r"\b(ban hanh|ky)\b", NOT_SIGN.sub(" ", f)) and not re.search(
+        signed = NOT_SIGN.sub(" ", f)
+        issue = re.search(r"\b(ban hanh|ky)\b", signed) and not re.search(
             r"\b(bao cao|thuc hien|hoan thanh|gui)\b", f
         )
-        return "date" if issue else "deadline"
+        # "Kế hoạch thực hiện Nghị quyết 48 … ban hành ngày nào?": the issuing verb right before
+        # the time asked is the plan's issue; "thực hiện" then belongs to its trích yếu
+        return "date" if issue or _ISSUED_WHEN.search(signed) else "deadline"
     if _BUDGET.search(f):
         return "budget"
     if _TARGET.search(f):

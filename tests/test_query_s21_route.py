@@ -1,0 +1,123 @@
+"""Session 21, issue 12 classes 5, 8, 9 (routing, sections, catalogue) on tiny inline plans: a plan
+named by the document it implements is asked its own header date; the catalogue narrowed by issuer
+and subject; the "căn cứ" part of a plan asked whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.meta import is_meta
+from assistant.query import Catalog, parse_question
+from assistant.records import DocMeta, Passage
+
+DOCS = {
+    "dan-so.md": DocMeta(
+        doc="dan-so.md",
+        number="165/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Cần Thơ",
+        issuer="Ủy ban nhân dân thành phố Cần Thơ",
+        date="2025-11-21",
+        title="Thực hiện Chỉ thị số 27/CT-TTg ngày 15 tháng 8 năm 2024 của Thủ tướng Chính phủ về công tác dân số",
+    ),
+    "bien.md": DocMeta(
+        doc="bien.md",
+        number="556/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Đồng Tháp",
+        issuer="Ủy ban nhân dân tỉnh Đồng Tháp",
+        date="2025-11-19",
+        title="Thực hiện Nghị quyết số 48/NQ-CP ngày 03/4/2023 của Chính phủ về biển và hải đảo",
+    ),
+    "giao-thong.md": DocMeta(
+        doc="giao-thong.md",
+        number="597/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Đồng Tháp",
+        issuer="Ủy ban nhân dân tỉnh Đồng Tháp",
+        date="2025-11-27",
+        title="Chuyển đổi số trong hoạt động xây dựng, quản lý kết cấu hạ tầng giao thông",
+    ),
+    "kiem-tra.txt": DocMeta(
+        doc="kiem-tra.txt",
+        number="1105/KH-ĐKT",
+        doc_type="Kế hoạch",
+        province="Lào Cai",
+        issuer="Đoàn kiểm tra Sở Công Thương",
+        date="2026-03-10",
+        title="Kiểm tra việc chấp hành quy định pháp luật trong sử dụng vật liệu nổ công nghiệp",
+    ),
+    "huan-luyen.txt": DocMeta(
+        doc="huan-luyen.txt",
+        number="/KH-SCT",
+        doc_type="Kế hoạch",
+        province="Lào Cai",
+        issuer="Sở Công Thương tỉnh Lào Cai",
+        date="2026-06",
+        title="Huấn luyện kỹ thuật an toàn cho người quản lý vật liệu nổ công nghiệp",
+    ),
+    "khoang-san.txt": DocMeta(
+        doc="khoang-san.txt",
+        number="/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Lào Cai",
+        issuer="Ủy ban nhân dân tỉnh Lào Cai",
+        date="2026",
+        title="Triển khai thực hiện Chỉ thị số 11-CT/TU về quản lý nhà nước về khoáng sản",
+    ),
+}
+ROWS = [
+    Passage(
+        id="ds-1",
+        doc="dan-so.md",
+        kind="article",
+        text="Căn cứ Chỉ thị số 27/CT-TTg ngày 15 tháng 8 năm 2024.",
+    ),
+    Passage(id="bi-1", doc="bien.md", kind="article", text="Căn cứ Nghị quyết số 48/NQ-CP ngày 03/4/2023."),
+    Passage(id="gt-1", doc="giao-thong.md", kind="article", text="Sở Xây dựng chủ trì chuyển đổi số."),
+    Passage(
+        id="kt-1",
+        doc="kiem-tra.txt",
+        kind="article",
+        text="Thực hiện Quyết định số 1050/QĐ-SCT ngày 06/3/2026.",
+    ),
+    Passage(id="hl-1", doc="huan-luyen.txt", kind="article", text="Căn cứ Nghị định số 181/2024/NĐ-CP."),
+    Passage(
+        id="ks-1", doc="khoang-san.txt", kind="article", text="Thực hiện Chỉ thị số 11-CT/TU ngày 04/01/2026."
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return Catalog.build(DOCS, ROWS)
+
+
+@pytest.mark.parametrize(
+    ("question", "doc"),
+    [
+        (
+            "Kế hoạch thực hiện Nghị quyết 48/NQ-CP về biển và hải đảo của Đồng Tháp ban hành ngày nào?",
+            "bien.md",
+        ),
+        (
+            "Văn bản của UBND thành phố Cần Thơ về dân số theo Chỉ thị 27/CT-TTg được ban hành ngày nào?",
+            "dan-so.md",
+        ),
+    ],
+)
+def test_a_plan_named_by_what_it_implements_is_asked_its_header_date(cat, question, doc):
+    q = parse_question(question, cat)
+    assert q.fact == "date"  # "ban hành ngày nào", though "thực hiện" is in the plan's title
+    assert q.filters.get("doc") == doc
+    assert is_meta(q)  # the header's date, not the cited document's
+
+
+def test_a_cited_document_asked_alone_is_still_the_cited_one(cat):
+    q = parse_question("Chỉ thị 27/CT-TTg ban hành ngày nào?", cat)
+    assert not is_meta(q)
+
+
+def test_a_report_deadline_is_still_a_deadline(cat):
+    q = parse_question("Kế hoạch 165 yêu cầu báo cáo kết quả thực hiện trước ngày nào?", cat)
+    assert q.fact == "deadline"
