@@ -121,3 +121,45 @@ def test_a_cited_document_asked_alone_is_still_the_cited_one(cat):
 def test_a_report_deadline_is_still_a_deadline(cat):
     q = parse_question("Kế hoạch 165 yêu cầu báo cáo kết quả thực hiện trước ngày nào?", cat)
     assert q.fact == "deadline"
+
+
+@pytest.mark.parametrize(
+    ("question", "among"),
+    [
+        # the issuer, after "của/do" or opening the question; a team under its department is the
+        # department's too (its header's governing line)
+        ("Đã nạp những văn bản nào do Sở Công Thương Lào Cai ban hành?", {"kiem-tra.txt", "huan-luyen.txt"}),
+        ("những văn bản nào của Sở Công Thương", {"kiem-tra.txt", "huan-luyen.txt"}),
+        ("So Cong Thuong co nhung ke hoach nao", {"kiem-tra.txt", "huan-luyen.txt"}),
+        ("Các văn bản của Đoàn kiểm tra đã nạp?", {"kiem-tra.txt"}),
+        # the subject: the plans whose trích yếu is about it
+        ("Những kế hoạch nào về chuyển đổi số?", {"giao-thong.md"}),
+        ("co ke hoach nao ve khoang san khong", {"khoang-san.txt"}),
+        ("Các kế hoạch nào về biển và hải đảo?", {"bien.md"}),
+        ("Những văn bản nào của Sở Công Thương về vật liệu nổ?", {"kiem-tra.txt", "huan-luyen.txt"}),
+        ("Những văn bản nào của Sở Công Thương về khoáng sản?", set()),
+    ],
+)
+def test_the_catalogue_narrowed_by_issuer_and_subject(cat, question, among):
+    q = parse_question(question, cat)
+    assert q.catalogue
+    assert q.catalogue_among == frozenset(among)
+    assert q.units == []  # the issuer names the documents, it is not a unit asked about
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kế hoạch nào về chuyển đổi số giao Sở Xây dựng chủ trì?",
+        "Kế hoạch về chuyển đổi số của Đồng Tháp có mục tiêu gì?",
+        "Văn bản nào của Sở Công Thương quy định thời gian huấn luyện?",
+        "Sở Y tế có những nhiệm vụ nào?",
+    ],
+)
+def test_a_question_about_the_plans_content_is_no_catalogue(cat, question):
+    assert not parse_question(question, cat).catalogue
+
+
+def test_the_bare_catalogue_is_not_narrowed(cat):
+    q = parse_question("Các văn bản đã nạp gồm những gì?", cat)
+    assert q.catalogue and q.catalogue_among is None

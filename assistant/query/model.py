@@ -102,6 +102,9 @@ class Query:
     section: SectionKind | None = None
     # "Các kế hoạch đã nạp?", "có bao nhiêu văn bản": the loaded plans themselves are asked
     catalogue: bool = False
+    # the catalogue narrowed by issuer or subject ("những văn bản nào của Sở Công Thương", "kế
+    # hoạch nào về chuyển đổi số", ``query.collection``): the plans they leave, None when neither
+    catalogue_among: frozenset[str] | None = None
     # a header-card fact (signer, date, number) asked with no plan named while several are
     # loaded: answered for each plan in scope, never for one picked silently
     every_plan: bool = False

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant.query.catalog import Catalog
+from assistant.query.collection import catalogue_ask
 from assistant.query.model import FactKind, Intent, Query
 from assistant.query.naming import (
     cut_folded,
@@ -329,6 +330,10 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     if fact == FactKind.MEMBER:
         query.member = team_role_of(rest)
     query.catalogue = is_catalogue(rest)
+    if not query.catalogue and (narrowed := catalogue_ask(rest, cat)) is not None:
+        # "Những văn bản nào của Sở Công Thương?", "Kế hoạch nào về chuyển đổi số?": the issuer
+        # and the subject narrow the catalogue, they are not units or topics asked
+        query.catalogue, query.catalogue_among, query.units = True, narrowed.among, []
     query.years = years_named(folded)
     query.doc_kind = kind_named(spell_out_kinds(folded))
     if not mentions:

@@ -1,0 +1,134 @@
+"""The catalogue narrowed by who issued the documents and what they are about.
+
+"Những văn bản nào của Sở Công Thương", "Đã nạp những văn bản nào do Sở Công Thương Lào Cai ban
+hành?", "Có kế hoạch nào về chuyển đổi số không?", "Sở Công Thương có những kế hoạch nào?": the
+collection is asked, narrowed by the issuing body (the header's "cơ quan ban hành", Decree
+30/2020, art. 8) or by the subject, which a document states in its trích yếu (its title: "Kế
+hoạch … về …"). ``rules.is_catalogue`` reads the bare catalogue; this module takes the issuer
+and the subject clauses out first and says which loaded plans they name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.query.catalog import Catalog, word_pairs
+from assistant.query.rules import is_catalogue
+from assistant.textnorm import fold
+
+__all__ = ["CatalogueAsk", "catalogue_ask", "docs_issued_by", "docs_about"]
+
+
+@dataclass(frozen=True)
+class CatalogueAsk:
+    """A catalogue question's narrowing: the issuer and the subject as asked (folded), and the
+    loaded plans they leave (``None``: the question narrows by neither)."""
+
+    issuer: str = ""
+    subject: str = ""
+    among: frozenset[str] | None = None
+
+
+# the kinds of issuing body a question names after "của/do" or opens with (Decree 30/2020: an
+# office of the state apparatus, a department, an inspection team a decision sets up)
+_BODY = (
+    r"(?:uy ban nhan dan|ubnd|so|ban|doan kiem tra|doan|to kiem tra|chi cuc|cuc|tong cuc|bo|"
+    r"van phong|thanh tra|hoi dong nhan dan)"
+)
+# words an issuer's name never holds: they end it ("… ban hành", "… về …", "… đã nạp")
+_ISSUER_END = (
+    r"(?=\s+(?:ban hanh|phat hanh|ky|lap|soan thao|da|duoc|ve|lien quan|co|gom|la|nao|gi)\b|\s*\??\s*$)"
+)
+_OF_ISSUER = re.compile(rf"\b(?:cua|do)\s+(?P<issuer>{_BODY}(?:\s+[a-z0-9&]+){{0,8}}?){_ISSUER_END}")
+_ISSUER_FIRST = re.compile(
+    rf"^\s*(?P<issuer>{_BODY}(?:\s+[a-z0-9&]+){{0,8}}?)\s+(?:da\s+)?(?:co|ban hanh|phat hanh)\s+"
+    r"(?:nhung|cac|bao nhieu)\b"
+)
+# the verbs of issuing after the issuer: part of the clause, not of the catalogue's words
+_ISSUE_VERB = re.compile(r"^\s*(ban hanh|phat hanh|ky|lap|soan thao)\b")
+# "về chuyển đổi số", "liên quan đến môi trường", "trong lĩnh vực y tế": the subject, to the end
+_SUBJECT = re.compile(
+    r"\b(?:ve|lien quan (?:den|toi)|(?:trong|thuoc) linh vuc|linh vuc)\s+(?P<subject>[a-z0-9 ,]+?)"
+    r"(?P<tail>\s+(?:khong|chua|vay|a|nhi)|\s+(?:da|duoc) nap|\s+trong he thong)?\s*\??\s*$"
+)
+# a subject holding these asks something of the plans (who leads, what is assigned, a figure):
+# a question about their content, not the catalogue
+_ASKS_CONTENT = re.compile(
+    r"\b(ai|gi|nao|bao nhieu|the nao|ra sao|giao|chu tri|phoi hop|nhiem vu|ky|thoi han|ngay|muc tieu)\b"
+)
+# words a title holds whatever it is about: no evidence of a subject
+_SUBJECT_FILLER = frozenset("cac nhung viec van de cong tac hoat dong ke hoach van ban".split())
+
+
+def _words(folded: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", folded)
+
+
+def _issuer_form(folded: str) -> str:
+    """An issuer's name compared word by word: "thuộc", "của" between a team and its department
+    ("Đoàn kiểm tra thuộc Sở Công Thương") are left out, "UBND" is written in full."""
+    words = [w for w in _words(folded) if w not in ("thuoc", "cua", "truc")]
+    return re.sub(r"\bubnd\b", "uy ban nhan dan", " ".join(words))
+
+
+def docs_issued_by(issuer: str, cat: Catalog) -> frozenset[str]:
+    """The loaded plans whose header's issuer is ``issuer`` or a body under it ("Sở Công
+    Thương" issues "Sở Công Thương tỉnh Lào Cai"'s plans and its inspection team's)."""
+    asked = _issuer_form(issuer)
+    if not asked:
+        return frozenset()
+    rx = re.compile(rf"(?<![a-z0-9]){re.escape(asked)}(?![a-z0-9])")
+    return frozenset(d for d, m in cat.docs.items() if m.issuer and rx.search(_issuer_form(fold(m.issuer))))
+
+
+def docs_about(subject: str, cat: Catalog, among: frozenset[str] | None = None) -> frozenset[str]:
+    """The loaded plans whose trích yếu (title) is about ``subject`` (folded): every word pair of
+    the subject in the title (one word: the word), else the plans sharing the most of them, half
+    at least. A document states its subject in its trích yếu (Decree 30/2020, art. 8)."""
+    words = [w for w in _words(subject) if w not in _SUBJECT_FILLER]
+    if not words:
+        return frozenset()
+    asked = word_pairs(" ".join(words)) if len(words) > 1 else {words[0]}
+    shares: dict[str, float] = {}
+    for d, m in cat.docs.items():
+        if not m.title or (among is not None and d not in among):
+            continue
+        title = fold(m.title)
+        have = word_pairs(title) | set(_words(title))
+        shares[d] = len(asked & have) / len(asked)
+    best = max(shares.values(), default=0.0)
+    if best < 0.5:
+        return frozenset()
+    return frozenset(d for d, s in shares.items() if s == best)
+
+
+def catalogue_ask(folded: str, cat: Catalog) -> CatalogueAsk | None:
+    """The catalogue question ``folded`` (places and numbers blanked) asks, narrowed by an issuer
+    that issued loaded plans and by a subject; None when it is not a catalogue question."""
+    f = " ".join(folded.split())
+    subject = ""
+    sm = _SUBJECT.search(f)
+    if sm and not _ASKS_CONTENT.search(sm.group("subject")):
+        subject = " ".join(sm.group("subject").replace(",", " ").split())
+        f = f[: sm.start()]  # its tail ("… không?", "… đã nạp") asks nothing more
+    issuer = ""
+    im = _OF_ISSUER.search(f) or _ISSUER_FIRST.search(f)
+    if im:
+        named = docs_issued_by(im.group("issuer"), cat)
+        if named:
+            issuer = im.group("issuer")
+            rest = f[im.end("issuer") :]
+            rest = _ISSUE_VERB.sub(" ", rest)
+            # the clause's "của/do" goes with it; "Sở X có những …" keeps its verb
+            head = f[: im.start("issuer")]
+            head = re.sub(r"\b(cua|do)\s*$", " ", head)
+            f = f"{head} {rest}"
+    if not (issuer or subject) or not is_catalogue(f):
+        return None
+    among: frozenset[str] | None = None
+    if issuer:
+        among = docs_issued_by(issuer, cat)
+    if subject:
+        among = docs_about(subject, cat, among)
+    return CatalogueAsk(issuer=issuer, subject=subject, among=among)
