@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.grounds import ground_items, preamble
 from assistant.answer.meta import is_meta
 from assistant.query import Catalog, parse_question
+from assistant.query.model import SectionKind
 from assistant.records import DocMeta, Passage
 
 DOCS = {
@@ -163,3 +165,62 @@ def test_a_question_about_the_plans_content_is_no_catalogue(cat, question):
 def test_the_bare_catalogue_is_not_narrowed(cat):
     q = parse_question("Các văn bản đã nạp gồm những gì?", cat)
     assert q.catalogue and q.catalogue_among is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kế hoạch 1105/KH-ĐKT của Lào Cai được lập để thực hiện quyết định nào?",
+        "Sở Công Thương dựa vào những văn bản nào để ban hành kế hoạch huấn luyện người quản lý vật liệu nổ?",
+        "Căn cứ pháp lý của kế hoạch 556 là gì?",
+        "ke hoach 165 can tho can cu vao nhung van ban nao",
+        "Kế hoạch 165 của Cần Thơ thực hiện chỉ thị nào?",
+    ],
+)
+def test_the_grounds_asked_whole_are_the_basis_section(cat, question):
+    q = parse_question(question, cat)
+    assert q.section == SectionKind.BASIS
+    assert q.units == []  # the issuer named is the document's, not a unit asked about
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # one named ground, qualified: a fact of the preamble, not the whole
+        "Kế hoạch huấn luyện căn cứ quyết định nào về việc thành lập Tổ kiểm tra?",
+        "Kế hoạch 0204 được lập căn cứ Nghị định nào của Chính phủ?",
+        "Sở Y tế thực hiện nhiệm vụ gì?",
+    ],
+)
+def test_one_ground_or_a_task_is_not_the_basis_section(cat, question):
+    assert parse_question(question, cat).section != SectionKind.BASIS
+
+
+PREAMBLE = [
+    Passage(id="m", doc="a.md", kind="metadata", text="Kế hoạch số 5/KH-UBND"),
+    Passage(
+        id="p1",
+        doc="a.md",
+        kind="article",
+        text="Căn cứ Luật Thủy sản năm 2017;\n\nCăn cứ Nghị định số 08/2022/NĐ-CP ngày 10/1/2022 của Chính\nphủ;"
+        " Căn cứ Quyết định số 1746/QĐ-TTg ngày 30/12/2023;\n\nThực hiện Chỉ thị số 27/CT-TTg; Công văn số"
+        " 6676/BYT-CDS, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n\nThời gian qua, công tác dân số đạt"
+        " nhiều kết quả.",
+    ),
+    Passage(id="s1", doc="a.md", kind="article", section=("I. MỤC ĐÍCH",), text="Căn cứ tình hình thực tế."),
+]
+
+
+def test_the_grounds_are_the_preamble_lines_without_the_enacting_clause():
+    before = preamble(PREAMBLE)
+    assert [p.id for p in before] == ["p1"]
+    assert [t for t, _ in ground_items(before)] == [
+        "Căn cứ Luật Thủy sản năm 2017;",
+        "Căn cứ Nghị định số 08/2022/NĐ-CP ngày 10/1/2022 của Chính phủ;",
+        "Căn cứ Quyết định số 1746/QĐ-TTg ngày 30/12/2023;",
+        "Thực hiện Chỉ thị số 27/CT-TTg; Công văn số 6676/BYT-CDS",
+    ]
+    # "thực hiện quyết định nào": the grounds of that kind
+    assert [t for t, _ in ground_items(before, "duoc lap de thuc hien quyet dinh nao")] == [
+        "Căn cứ Quyết định số 1746/QĐ-TTg ngày 30/12/2023;"
+    ]

@@ -16,7 +16,8 @@ import re
 
 from assistant.query.catalog import Catalog
 from assistant.query.collection import catalogue_ask
-from assistant.query.model import FactKind, Intent, Query
+from assistant.query.grounds import asks_basis
+from assistant.query.model import FactKind, Intent, Query, SectionKind
 from assistant.query.naming import (
     cut_folded,
     dated_in_scope,
@@ -311,6 +312,12 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         lexical_text=_without_places(_without_courtesy(original), cat),
     )
     query.terms = content_terms(rest)
+    if asks_basis(rest):
+        # a document's grounds are its own ("Sở X dựa vào văn bản nào để ban hành kế hoạch …"):
+        # a unit named is its issuer, not a unit asked about
+        query.section, query.units = SectionKind.BASIS, []
+        if query.intent not in (Intent.FACT, Intent.LIST):
+            query.intent, query.fact, query.role = Intent.OTHER, None, None
     titled_doc = titled_in_scope(rest, mentions, cat)
     if titled_doc is not None:
         # a place with several plans, one of them named by its title: that plan is asked, and the

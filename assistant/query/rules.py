@@ -391,9 +391,12 @@ SECTION_FORMS: dict[SectionKind, tuple[str, ...]] = {
     SectionKind.SUBJECTS: ("doi tuong",),
     SectionKind.TIME: ("thoi gian thuc hien", "thoi gian kiem tra"),
     SectionKind.ORGANISATION: ("to chuc thuc hien",),
+    SectionKind.BASIS: ("can cu",),
 }
-# sections asked for as a whole; tasks, solutions and organisation are lists (``lists``)
-WHOLE_SECTIONS = frozenset(SectionKind) - {SectionKind.TASKS, SectionKind.SOLUTIONS, SectionKind.ORGANISATION}
+# sections asked for as a whole; tasks, solutions and organisation are lists (``lists``), the
+# grounds are asked in their own words (``query.grounds``: "căn cứ Quyết định …" names one ground)
+_PARTS = (SectionKind.TASKS, SectionKind.SOLUTIONS, SectionKind.ORGANISATION, SectionKind.BASIS)
+WHOLE_SECTIONS = frozenset(SectionKind) - set(_PARTS)
 _PLAN_WORD = (
     r"(ke hoach|kh|van ban|cong van|chi thi|quyet dinh|de an|chuong trinh|dot kiem tra|doan kiem tra)"
 )

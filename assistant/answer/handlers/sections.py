@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label
 from assistant.answer.evidence import coverage, shorten
+from assistant.answer.grounds import BASIS_HEADING, ground_items, preamble
 from assistant.answer.handler import Handler, add_plan_passages
 from assistant.answer.handlers.facts import FactHandler
 from assistant.answer.handlers.lists import ListHandler
 from assistant.answer.handlers.passages import PassagesHandler
-from assistant.query.model import Intent, Query
+from assistant.query.model import Intent, Query, SectionKind
 from assistant.query.rules import SECTION_FORMS
 from assistant.records import Answer, Passage
 from assistant.textnorm import fold
@@ -124,6 +125,8 @@ def find_section(
 ) -> SectionMatch | None:
     """The best heading of the asked section among ``plans`` (best ranked first)."""
     assert query.section is not None
+    if query.section is SectionKind.BASIS:
+        return _find_grounds(query, plans, by_doc)
     forms = SECTION_FORMS[query.section]
     asked_text = query.folded or fold(query.text)
     asked = frozenset(re.findall(r"[a-z0-9]+", asked_text))
@@ -172,6 +175,15 @@ def find_section(
             if best is None or score > best.score:
                 best = SectionMatch(doc, heading, tuple(under), score)
     return best
+
+
+def _find_grounds(query: Query, plans: list[str], by_doc: dict[str, list[Passage]]) -> SectionMatch | None:
+    """The grounds of the best-ranked plan whose preamble gives some (``answer.grounds``)."""
+    for rank, doc in enumerate(plans[:PLANS_TRIED]):
+        before = preamble(by_doc.get(doc, []))
+        if ground_items(before, query.folded):
+            return SectionMatch(doc, BASIS_HEADING, tuple(before), 1.0 - 0.25 * rank)
+    return None
 
 
 # a bullet of a Vietnamese plan opens with a capital ("- Tổ chức …"); a line opening "- 2030 phấn
@@ -241,7 +253,11 @@ class SectionHandler(Handler):
             return _DELEGATES[query.intent].compose(ctx)
         cites = Cites(ctx.docs)
         items: list[tuple[str, int]] = []
-        for p in found.passages[: MAX_ITEMS * 3]:
+        if query.section is SectionKind.BASIS:
+            items = [
+                (t, cites.add(p, p.text, 1.0)) for t, p in ground_items(list(found.passages), query.folded)
+            ]
+        for p in found.passages[: MAX_ITEMS * 3] if query.section is not SectionKind.BASIS else ():
             n = cites.add(p, p.text, 1.0)
             items += [(x, n) for x in section_items(p.text, found.heading)]
         if not items:

@@ -1,0 +1,33 @@
+"""A document's grounds asked whole: "Kế hoạch X căn cứ vào những văn bản nào?", "dựa vào văn bản
+nào để ban hành", "được lập để thực hiện quyết định nào?". Every Vietnamese administrative document
+opens with them, before its first part ("Căn cứ Luật …; Căn cứ Nghị định …; Thực hiện Quyết định
+…", the "căn cứ ban hành" of Decree 30/2020, Appendix I). One named ground ("căn cứ Nghị định nào
+của Chính phủ", "căn cứ quyết định nào về việc thành lập Tổ kiểm tra") is a fact, not this."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["asks_basis", "GROUND_KINDS"]
+
+# the kinds of document a plan is issued on or implements (folded)
+GROUND_KINDS = (
+    "van ban|quyet dinh|nghi quyet|nghi dinh|chi thi|ket luan|cong dien|thong bao|thong tu|luat|"
+    "ke hoach|chuong trinh|de an|cong van|huong dan"
+)
+# what may follow the ask: the purpose of issuing ("… để ban hành kế hoạch …"), nothing else
+_TAIL = r"(?:\s+(?:de|khi|nham) (?:ban hanh|lap|xay dung)\b[^?]*)?\s*\??\s*$"
+_BASIS_ASK = re.compile(
+    r"\bcan cu (?:phap ly|ban hanh)\b|"
+    r"\bcan cu (?:vao )?(?:dau|gi)\b|"
+    rf"\b(?:can cu|dua (?:vao|tren)|tren co so)(?: vao)? (?:nhung |cac )?(?:van ban|co so phap ly|quy dinh)"
+    rf"(?: phap ly)? (?:nao|gi){_TAIL}|"
+    # "được lập để thực hiện quyết định nào?", "Kế hoạch X triển khai chỉ thị nào?": the document
+    # implemented is the ground its preamble's "Thực hiện …" line gives
+    rf"\b(?:thuc hien|trien khai|cu the hoa) (?:nhung |cac )?(?:{GROUND_KINDS}) (?:nao|gi)\s*\??\s*$"
+)
+
+
+def asks_basis(folded: str) -> bool:
+    """Whether the question (folded, places and numbers blanked) asks the document's grounds."""
+    return bool(_BASIS_ASK.search(" ".join(folded.split())))
