@@ -224,3 +224,32 @@ def test_the_grounds_are_the_preamble_lines_without_the_enacting_clause():
     assert [t for t, _ in ground_items(before, "duoc lap de thuc hien quyet dinh nao")] == [
         "Căn cứ Quyết định số 1746/QĐ-TTg ngày 30/12/2023;"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "doc"),
+    [
+        (
+            "Văn bản của Đoàn kiểm tra thuộc Sở Công Thương về vật liệu nổ yêu cầu kiểm tra theo nghị định nào?",
+            "kiem-tra.txt",
+        ),
+        ("Kế hoạch do Sở Công Thương ban hành về huấn luyện tổ chức ở đâu?", "huan-luyen.txt"),
+        ("Theo kế hoạch của UBND tỉnh Lào Cai, ai chủ trì?", "khoang-san.txt"),
+    ],
+)
+def test_a_document_named_by_its_issuer_is_the_one_asked(cat, question, doc):
+    q = parse_question(question, cat)
+    assert q.filters.get("doc") == doc
+    assert q.named == frozenset({doc})
+    assert q.units == []
+
+
+def test_an_issuer_of_several_plans_names_them_all(cat):
+    q = parse_question("Văn bản của Sở Công Thương yêu cầu những gì?", cat)
+    assert "doc" not in q.filters
+    assert q.named == frozenset({"kiem-tra.txt", "huan-luyen.txt"})
+
+
+def test_a_unit_that_issued_nothing_names_no_plan(cat):
+    q = parse_question("Kế hoạch của Sở Y tế giao những nhiệm vụ gì?", cat)
+    assert "doc" not in q.filters

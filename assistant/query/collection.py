@@ -17,7 +17,7 @@ from assistant.query.catalog import Catalog, word_pairs
 from assistant.query.rules import is_catalogue
 from assistant.textnorm import fold
 
-__all__ = ["CatalogueAsk", "catalogue_ask", "docs_issued_by", "docs_about"]
+__all__ = ["CatalogueAsk", "catalogue_ask", "docs_issued_by", "docs_about", "issued_by_clause"]
 
 
 @dataclass(frozen=True)
@@ -132,3 +132,30 @@ def catalogue_ask(folded: str, cat: Catalog) -> CatalogueAsk | None:
     if subject:
         among = docs_about(subject, cat, among)
     return CatalogueAsk(issuer=issuer, subject=subject, among=among)
+
+
+# "Văn bản của Đoàn kiểm tra thuộc Sở Công Thương về vật liệu nổ yêu cầu …", "Theo kế hoạch do Sở
+# Công Thương ban hành, …": a question opening on a document named by its issuing body asks about
+# that body's documents; the body is their author, not a unit asked about
+_DOC_OF = re.compile(
+    r"^\s*(?:(?:theo|trong|tai|o|voi)\s+)?(?:ke hoach|kh|van ban|cong van|quyet dinh|chi thi|thong bao)\s+"
+    rf"(?:cua|do)\s+(?P<words>{_BODY}(?:\s+[a-z0-9&]+){{0,9}})"
+)
+
+
+def issued_by_clause(folded: str, cat: Catalog) -> tuple[frozenset[str], str] | None:
+    """(the loaded plans, the issuer as written) of a question opening on a document and its
+    issuer ("Văn bản của Đoàn kiểm tra …"): the longest run of words after "của/do" that names
+    the issuer of some, but not all, loaded plans; then the words after it that repeat one of
+    their titles ("… về vật liệu nổ") narrow them. None when no such clause names an issuer."""
+    m = _DOC_OF.match(" ".join(folded.split()))
+    if not m:
+        return None
+    words = m.group("words").split()
+    for n in range(len(words), 0, -1):
+        docs = docs_issued_by(" ".join(words[:n]), cat)
+        if docs and len(docs) < len(cat.docs):
+            rest = " ".join(words[n:])
+            titled = cat.docs_titled(rest, among=docs, min_pairs=1) if len(docs) > 1 and rest else frozenset()
+            return (titled or docs), " ".join(words[:n])
+    return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant.query.catalog import Catalog
-from assistant.query.collection import catalogue_ask
+from assistant.query.collection import catalogue_ask, issued_by_clause
 from assistant.query.grounds import asks_basis
 from assistant.query.model import FactKind, Intent, Query, SectionKind
 from assistant.query.naming import (
@@ -279,6 +279,11 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     scope = sorted({d for _, _, ds in mentions for d in ds if d in cat.docs}) if len(mentions) >= 2 else []
 
     units = drop_issuers(cat.match_units(q, filters.get("province")), cat, folded)
+    issued = issued_by_clause(folded, cat) if not numbered else None
+    if issued is not None:
+        # "Văn bản của Đoàn kiểm tra thuộc Sở Công Thương …": the units of the issuer's name are
+        # the document's author, not units asked about
+        units = [u for u in units if fold(u) not in _issuer_words(issued[1])]
     courtesy = courtesy_spans(folded)
     spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered] + courtesy
     rest = spell_out_kinds(strip_spans(folded, spans))
@@ -318,6 +323,11 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         query.section, query.units = SectionKind.BASIS, []
         if query.intent not in (Intent.FACT, Intent.LIST):
             query.intent, query.fact, query.role = Intent.OTHER, None, None
+    if issued is not None and "doc" not in query.filters:
+        among = issued[0] & query.named if query.named & issued[0] else issued[0]
+        query.named = among
+        if len(among) == 1:
+            query.filters = {**query.filters, "doc": next(iter(among))}
     titled_doc = titled_in_scope(rest, mentions, cat)
     if titled_doc is not None:
         # a place with several plans, one of them named by its title: that plan is asked, and the
@@ -387,6 +397,11 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     elif missing_place and not mentions:
         query.missing = missing_place
     return query
+
+
+def _issuer_words(issuer: str) -> str:
+    """The issuer's name as units are compared against it ("… thuộc Sở Công Thương" holds the Sở)."""
+    return " ".join(w for w in issuer.split() if w not in ("thuoc", "cua", "truc"))
 
 
 # header-card facts: the plan's own signer, number, issue date, issuer (Decree 30/2020 layout)
