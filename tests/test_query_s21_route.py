@@ -253,3 +253,26 @@ def test_an_issuer_of_several_plans_names_them_all(cat):
 def test_a_unit_that_issued_nothing_names_no_plan(cat):
     q = parse_question("Kế hoạch của Sở Y tế giao những nhiệm vụ gì?", cat)
     assert "doc" not in q.filters
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "to chuc thuc hien ke hoach 165 ve dan so cua Can Tho the nao",
+        "Kế hoạch 597 được tổ chức thực hiện như thế nào?",
+        "Tổ chức thực hiện kế hoạch 556 gồm những gì?",
+    ],
+)
+def test_the_organisation_part_asked_whole(cat, question):
+    assert parse_question(question, cat).section == SectionKind.ORGANISATION
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Phần tổ chức thực hiện kế hoạch 165 giao nhiệm vụ cho những đơn vị nào?",
+        "Tổ chức thực hiện tuyên truyền về dân số thế nào?",
+    ],
+)
+def test_units_or_an_activity_are_not_the_organisation_part(cat, question):
+    assert parse_question(question, cat).section != SectionKind.ORGANISATION

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asks_basis", "GROUND_KINDS"]
+__all__ = ["asks_basis", "asks_organisation", "GROUND_KINDS"]
 
 # the kinds of document a plan is issued on or implements (folded)
 GROUND_KINDS = (
@@ -31,3 +31,19 @@ _BASIS_ASK = re.compile(
 def asks_basis(folded: str) -> bool:
     """Whether the question (folded, places and numbers blanked) asks the document's grounds."""
     return bool(_BASIS_ASK.search(" ".join(folded.split())))
+
+
+# "Tổ chức thực hiện kế hoạch X thế nào?", "Kế hoạch X được tổ chức thực hiện ra sao?": the plan's
+# closing part ("IV. TỔ CHỨC THỰC HIỆN": one item per unit, Decree 30/2020's plan outline) asked
+# whole; "những đơn vị nào …" asks its units (``rules.asks_assigned_units``), a unit named its tasks
+_ORGANISATION_ASK = re.compile(
+    r"^\s*(?:phan |viec )?to chuc thuc hien (?:cua )?(?:ke hoach|kh|van ban|cong van)\b[^?]{0,120}?"
+    r"(?:nhu )?(?:the nao|ra sao|la gi|gom (?:nhung )?(?:gi|noi dung gi))\s*\??\s*$|"
+    r"^\s*(?:ke hoach|kh|van ban|cong van)\b[^?]{0,120}?\b(?:duoc )?to chuc thuc hien (?:nhu )?(?:the nao|ra sao)"
+    r"\s*\??\s*$"
+)
+
+
+def asks_organisation(folded: str) -> bool:
+    """Whether the question asks the plan's "Tổ chức thực hiện" part whole."""
+    return bool(_ORGANISATION_ASK.search(" ".join(folded.split())))

@@ -16,7 +16,7 @@ import re
 
 from assistant.query.catalog import Catalog
 from assistant.query.collection import catalogue_ask, issued_by_clause
-from assistant.query.grounds import asks_basis
+from assistant.query.grounds import asks_basis, asks_organisation
 from assistant.query.model import FactKind, Intent, Query, SectionKind
 from assistant.query.naming import (
     cut_folded,
@@ -317,6 +317,10 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         lexical_text=_without_places(_without_courtesy(original), cat),
     )
     query.terms = content_terms(rest)
+    if query.section is None and not units and asks_organisation(folded):
+        query.section = SectionKind.ORGANISATION  # "Tổ chức thực hiện kế hoạch X thế nào?"
+        if query.intent not in (Intent.FACT, Intent.LIST):
+            query.intent, query.fact = Intent.OTHER, None
     if asks_basis(rest):
         # a document's grounds are its own ("Sở X dựa vào văn bản nào để ban hành kế hoạch …"):
         # a unit named is its issuer, not a unit asked about
