@@ -13,6 +13,7 @@ from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
 from assistant.query import Catalog, parse_question
+from assistant.query.model import Intent
 from assistant.records import DocMeta, Passage
 
 DOCS = {"c.md": DocMeta(doc="c.md", number="57/KH-UBND", doc_type="Kế hoạch", province="Tỉnh C")}
@@ -86,7 +87,30 @@ COSTS = [
         ("3", "Thuê dịch vụ tin nhắn", "50.000.000"),
     ]
 ]
-ALL = [TARGETS_1, TARGETS_2, SCORES, ASSESS, SPECIES, PLACES, *COSTS]
+MEDIA = Passage(
+    id="c-media",
+    doc="c.md",
+    kind="article",
+    section=("VI. NỘI DUNG HOẠT ĐỘNG", "4. Công tác truyền thông - giáo dục cộng đồng"),
+    text="4. Công tác truyền thông - giáo dục cộng đồng\nTruyền thông trên loa đài, mạng xã hội (zalo, "
+    "facebook...) về: Xử lý nước và thực phẩm; vệ sinh môi trường; dấu hiệu ca bệnh nguy hiểm.",
+)
+HYGIENE = Passage(
+    id="c-hygiene",
+    doc="c.md",
+    kind="article",
+    section=("VI. NỘI DUNG HOẠT ĐỘNG", "1. Công tác vệ sinh môi trường"),
+    text="1. Công tác vệ sinh môi trường\n- Hướng dẫn người dân thu gom rác thải, xử lý xác động vật.",
+)
+NOTICE = Passage(
+    id="c-notice",
+    doc="c.md",
+    kind="article",
+    section=("VII. BÁO CÁO", "2.2. Thông tin, tuyên truyền kết quả quan trắc"),
+    text="2.2. Thông tin, tuyên truyền kết quả quan trắc\nThông tin trực tiếp đến người dân bằng các hình "
+    "thức khác nhau: Nhắn tin qua điện thoại di động; thông báo bằng văn bản; phát bản tin qua đài phát thanh.",
+)
+ALL = [TARGETS_1, TARGETS_2, SCORES, ASSESS, SPECIES, PLACES, *COSTS, MEDIA, HYGIENE, NOTICE]
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +177,37 @@ def test_a_tables_rows_are_named_by_their_values_not_their_column(cat, idf):
         "• Quan trắc môi trường vùng nuôi tôm hùm lồng bè (Thành tiền (đồng): 590.542.236) [2]",
         "• Thuê dịch vụ tin nhắn (Thành tiền (đồng): 50.000.000) [3]",
     ], ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "items"),
+    [
+        (
+            "Kế hoạch 57 truyền thông cho cộng đồng về những nội dung gì?",
+            MEDIA,
+            ["Xử lý nước và thực phẩm", "vệ sinh môi trường", "dấu hiệu ca bệnh nguy hiểm [1]"],
+        ),
+        (
+            "Kết quả quan trắc được báo tới người dân bằng những cách nào?",
+            NOTICE,
+            [
+                "Nhắn tin qua điện thoại di động",
+                "thông báo bằng văn bản",
+                "phát bản tin qua đài phát thanh [1]",
+            ],
+        ),
+    ],
+)
+def test_a_lead_in_in_the_role_asked_answers_a_generic_noun(cat, idf, question, passage, items):
+    # "về những nội dung gì", "bằng những cách nào": the noun names no kind of item; the lead-in
+    # closing on "về:" or writing "bằng các …" gives the items in the role the question asks
+    ans = compose(parse_question(question, cat), ev(HYGIENE, passage), DOCS, idf=idf)
+    assert ans.answer.splitlines()[1:] == [f"• {x}" for x in items], ans.answer
+    assert [c.passage_id for c in ans.citations] == [passage.id]
+    assert not ans.answer.startswith(passage.section[-1])  # the heading line is not the lead-in
+
+
+def test_the_units_of_the_organisation_part_asked_as_nhung_ai(cat):
+    q = parse_question("Phần tổ chức thực hiện kế hoạch 57 giao nhiệm vụ cho những ai?", cat)
+    assert q.intent is Intent.LIST
+    assert parse_question("Kế hoạch 57 do ai chủ trì tuyên truyền?", cat).intent is not Intent.LIST

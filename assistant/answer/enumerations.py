@@ -65,7 +65,7 @@ LEAD_NAMED_WORDS = 3
 LEAD_NAMED_SHARE = 1.0
 # the nouns a question uses for "what is in it" ("gồm những nội dung nào", "làm những việc gì"):
 # they name no kind of item, the rest of the question names the whole the items make up
-GENERIC_NOUNS = frozenset({"noi dung", "viec", "cong viec"})
+GENERIC_NOUNS = frozenset({"noi dung", "viec", "cong viec", "cach"})
 GOM_SHARE = 0.75
 # the enumeration ends with its sentence: ". " before a capital (not "01.6/GĐN", not "dại...")
 _SENTENCE_END = re.compile(r"(?<![.\d])\.\s+(?=[A-ZĐÀ-Ỹ])")
@@ -179,7 +179,29 @@ def _logical_lines(text: str) -> list[str]:
     return out
 
 
-def _names_asked(enum: Enumeration, asked: list[str], question: set[str]) -> bool:
+# the preposition before the plural phrase says the role of the items asked ("truyền thông về
+# những nội dung gì", "báo tới người dân bằng những cách nào"); a lead-in in that role closes on
+# it ("Truyền thông trên loa đài, mạng xã hội về: …") or writes it before its own plural ("…
+# đến người dân bằng các hình thức khác nhau: …")
+_ROLE_PREPOSITIONS = "ve|bang|qua|theo|voi|cho|tai"
+ROLE_SHARED = 2  # words of the question besides the preposition the lead-in holds
+
+
+def asked_role(folded: str, asked: str) -> str | None:
+    """The preposition right before the plural phrase asked ("về những nội dung gì" → "ve")."""
+    m = re.search(rf"\b({_ROLE_PREPOSITIONS}) (?:nhung|cac) {re.escape(asked)}\b", folded)
+    return m.group(1) if m else None
+
+
+def in_role(enum: Enumeration, role: str | None) -> bool:
+    """The lead-in frames its items in the role asked (``asked_role``)."""
+    if not role:
+        return False
+    lead = " ".join(folded_tokens(enum.lead))
+    return lead.endswith(f" {role}") or bool(re.search(rf"\b{role} (?:cac|nhung)\b", lead))
+
+
+def _names_asked(enum: Enumeration, asked: list[str], question: set[str], role: str | None = None) -> bool:
     """The lead-in names the kind of item asked ("các bệnh", "các xã"), or the items open with it
     ("Công ty cổ phần …" for "những công ty nào"), or the lead-in is the whole of what the
     question asks about ("Cơ cấu kinh tế: …" for "cơ cấu kinh tế gồm những khu vực nào")."""
@@ -196,6 +218,8 @@ def _names_asked(enum: Enumeration, asked: list[str], question: set[str]) -> boo
         # when the question holds (nearly) every word of X
         if len(shared) >= LEAD_NAMED_WORDS and len(shared) >= GOM_SHARE * len(lead):
             return True
+    if " ".join(asked) in GENERIC_NOUNS and in_role(enum, role) and len(shared - {role}) >= ROLE_SHARED:
+        return True  # "truyền thông … về những nội dung gì": "Truyền thông trên loa đài … về: …"
     n = len(asked)
     return all(folded_tokens(x)[:n] == asked for x in enum.items)
 
@@ -299,12 +323,16 @@ def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | 
     query = ctx.query
     words = asked.split()
     question = set(folded_tokens(query.folded or query.text))
+    role = asked_role(query.folded or "", asked) if asked in GENERIC_NOUNS else None
     best: tuple[float, Enumeration] | None = None
     for r, e in _candidates(ctx, words):
-        if not _names_asked(e, words, question):
+        if not _names_asked(e, words, question, role):
             continue
         cov = coverage(query.terms, " ".join((e.lead, *e.passage.section[-1:])), ctx.idf)
-        score = cov + 0.1 * r + (PHRASE_BONUS if len(words) >= 2 and holds_phrase(e.lead, words) else 0.0)
+        named = (len(words) >= 2 and asked not in GENERIC_NOUNS and holds_phrase(e.lead, words)) or in_role(
+            e, role
+        )
+        score = cov + 0.1 * r + (PHRASE_BONUS if named else 0.0)
         noun = words[:2]
         if len(noun) == 2 and all(folded_tokens(x)[:2] == noun for x in e.items):
             # "Vùng nuôi tôm nước lợ quanh đầm Cù Mông; vùng nuôi …" for "những vùng nuôi chính nào":
@@ -318,6 +346,9 @@ def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | 
     # a long lead-in is a paragraph: its last sentence introduces the items
     # (not after a numbering: "12. Ủy ban nhân dân các xã" is one heading)
     lead = re.split(r"(?<=[^\d\s][.;])\s+(?=[A-ZĐÀ-Ỹ])", e.lead)[-1].rstrip(":")
+    title = e.passage.section[-1] if e.passage.section else ""
+    if len(title) > 3 and lead.startswith(title) and len(lead) > len(title) + LEAST_CLAUSE:
+        lead = lead[len(title) :].strip(" :-")  # the heading line joined to the lead-in by the wrap
     clause = lead.rsplit(", ", 1)[-1]
     if len(lead) > LINE_CHARS and len(clause) >= LEAST_CLAUSE:
         # a paragraph of one sentence: its last clause announces the items ("…, các nội dung này
