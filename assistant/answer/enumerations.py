@@ -24,7 +24,17 @@ from assistant.records import Answer, Passage
 from assistant.textnorm import fold
 from assistant.vocab.tokens import folded_tokens
 
-__all__ = ["Enumeration", "enumerations", "inline_list", "member_list", "PERSON_NOUNS"]
+__all__ = [
+    "Enumeration",
+    "announced",
+    "enumerations",
+    "inline_list",
+    "member_list",
+    "GENERIC_NOUNS",
+    "PERSON_NOUNS",
+    "PHRASE_BONUS",
+    "holds_phrase",
+]
 
 ITEM_CHARS = 200
 LINE_CHARS = 160  # a line of short names
@@ -53,6 +63,10 @@ _ANNOUNCES = re.compile(r"\b(nhu|cu the|nhu sau|sau|gom|bao gom|cu the nhu sau)\
 # mới") names one kind among those asked ("quảng bá qua những phương thức truyền thông nào"))
 LEAD_NAMED_WORDS = 3
 LEAD_NAMED_SHARE = 1.0
+# the nouns a question uses for "what is in it" ("gồm những nội dung nào", "làm những việc gì"):
+# they name no kind of item, the rest of the question names the whole the items make up
+GENERIC_NOUNS = frozenset({"noi dung", "viec", "cong viec", "cach"})
+GOM_SHARE = 0.75
 # the enumeration ends with its sentence: ". " before a capital (not "01.6/GĐN", not "dại...")
 _SENTENCE_END = re.compile(r"(?<![.\d])\.\s+(?=[A-ZĐÀ-Ỹ])")
 
@@ -65,6 +79,15 @@ class Enumeration:
     lead: str
     items: tuple[str, ...]
     line: str  # the line the enumeration is written on (its quote)
+    # an enumeration written one item a line (``announced``): each item's passage and quote
+    sources: tuple[tuple[Passage, str], ...] = ()
+    by_gom: bool = False  # the lead-in closes with "gồm": it defines the whole the items make up
+
+    def parts(self) -> list[tuple[Passage, str, str]]:
+        """(passage, item, quote) per item: its own line when written one a line."""
+        if self.sources:
+            return [(p, x, q) for x, (p, q) in zip(self.items, self.sources)]
+        return [(self.passage, x, self.line) for x in self.items]
 
 
 def _items(rest: str) -> list[str]:
@@ -86,6 +109,8 @@ def enumerations(p: Passage) -> list[Enumeration]:
         if not m:
             continue
         lead, rest = m.group("lead"), m.group("rest")
+        if " | " in lead:
+            continue  # "STT: 5.2 | TIÊU CHÍ: …": a table row's cells, not a lead-in and its items
         # "- Địa điểm quan trắc: Địa điểm … tại 03 vùng nuôi chính của tỉnh, bao gồm: Vùng …; vùng …":
         # a labelled line whose sentence announces the items itself; they follow its own "gồm:"
         inner = _LEAD_IN.match(rest)
@@ -95,7 +120,39 @@ def enumerations(p: Passage) -> list[Enumeration]:
             continue
         items = _items(rest)
         if 2 <= len(items) <= MAX_ITEMS:
-            out.append(Enumeration(p, lead.strip(" -–•*+,"), tuple(items), line))
+            gom = bool(_BY_GOM.search(line[: len(line) - len(rest)]))
+            out.append(Enumeration(p, lead.strip(" -–•*+,"), tuple(items), line, by_gom=gom))
+    return out
+
+
+_BY_GOM = re.compile(r"\bgồm\s*:?\s*$")
+# an item written on its own line: "(1) …", "1) …", "- …", "+ …", "a) …", "• …"
+_ITEM_LINE = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}\)|[-–•*+]|[a-zđ]\))\s+\S")
+
+
+def announced(section: list[Passage]) -> list[Enumeration]:
+    """Enumerations written one item a line after the sentence that announces them, within one
+    section (its passages in the plan's order): "… các nội dung này được cụ thể hóa bằng các chỉ
+    tiêu cụ thể như sau:" ¶ "(1) 100% số người …;" ¶ "(2) Ít nhất 85% …". A Vietnamese plan closes
+    such a lead-in with ":" ("như sau:", "gồm:", "sau:"); its items open with "(1)", "-", "a)" … and
+    run to the first line that opens none (the loader may cut them across passages)."""
+    lines = [(p, ln) for p in section for ln in _logical_lines(p.text)]
+    out = []
+    for i, (p, ln) in enumerate(lines):
+        if not ln.rstrip(" *_").endswith(":") or _ITEM_LINE.match(ln):
+            continue
+        items: list[tuple[Passage, str]] = []
+        for q, item in lines[i + 1 :]:
+            if not _ITEM_LINE.match(item):
+                break
+            items.append((q, item))
+        if 2 <= len(items) <= MAX_ITEMS:
+            # the lead-in's last sentence introduces the items
+            lead = re.split(r"(?<=[^\d\s][.;])\s+(?=[A-ZĐÀ-Ỹ])", ln.rstrip(" *_:"))[-1]
+            texts = tuple(
+                re.sub(r"^(?:\(\d{1,2}\)|\d{1,2}\)|[-–•*+])\s+", "", x).rstrip(" ;.") for _, x in items
+            )
+            out.append(Enumeration(p, lead, texts, ln, sources=tuple((q, x) for q, x in items)))
     return out
 
 
@@ -122,7 +179,29 @@ def _logical_lines(text: str) -> list[str]:
     return out
 
 
-def _names_asked(enum: Enumeration, asked: list[str], question: set[str]) -> bool:
+# the preposition before the plural phrase says the role of the items asked ("truyền thông về
+# những nội dung gì", "báo tới người dân bằng những cách nào"); a lead-in in that role closes on
+# it ("Truyền thông trên loa đài, mạng xã hội về: …") or writes it before its own plural ("…
+# đến người dân bằng các hình thức khác nhau: …")
+_ROLE_PREPOSITIONS = "ve|bang|qua|theo|voi|cho|tai"
+ROLE_SHARED = 2  # words of the question besides the preposition the lead-in holds
+
+
+def asked_role(folded: str, asked: str) -> str | None:
+    """The preposition right before the plural phrase asked ("về những nội dung gì" → "ve")."""
+    m = re.search(rf"\b({_ROLE_PREPOSITIONS}) (?:nhung|cac) {re.escape(asked)}\b", folded)
+    return m.group(1) if m else None
+
+
+def in_role(enum: Enumeration, role: str | None) -> bool:
+    """The lead-in frames its items in the role asked (``asked_role``)."""
+    if not role:
+        return False
+    lead = " ".join(folded_tokens(enum.lead))
+    return lead.endswith(f" {role}") or bool(re.search(rf"\b{role} (?:cac|nhung)\b", lead))
+
+
+def _names_asked(enum: Enumeration, asked: list[str], question: set[str], role: str | None = None) -> bool:
     """The lead-in names the kind of item asked ("các bệnh", "các xã"), or the items open with it
     ("Công ty cổ phần …" for "những công ty nào"), or the lead-in is the whole of what the
     question asks about ("Cơ cấu kinh tế: …" for "cơ cấu kinh tế gồm những khu vực nào")."""
@@ -133,6 +212,14 @@ def _names_asked(enum: Enumeration, asked: list[str], question: set[str]) -> boo
     shared = lead & question
     if len(shared) >= LEAD_NAMED_WORDS and len(shared) >= LEAD_NAMED_SHARE * len(lead):
         return True
+    if " ".join(asked) in GENERIC_NOUNS and enum.by_gom:
+        # "Đánh giá công tác quản lý … gồm những nội dung nào": the noun asked names no kind of
+        # item, the rest of the question names the whole; "X gồm: a; b; c" defines that whole
+        # when the question holds (nearly) every word of X
+        if len(shared) >= LEAD_NAMED_WORDS and len(shared) >= GOM_SHARE * len(lead):
+            return True
+    if " ".join(asked) in GENERIC_NOUNS and in_role(enum, role) and len(shared - {role}) >= ROLE_SHARED:
+        return True  # "truyền thông … về những nội dung gì": "Truyền thông trên loa đài … về: …"
     n = len(asked)
     return all(folded_tokens(x)[:n] == asked for x in enum.items)
 
@@ -168,30 +255,107 @@ def _answer(ctx: AnswerContext, head: str, parts: list[tuple[Passage, str, str]]
     )
 
 
+# the noun phrase asked, written whole in a lead-in ("tại 03 vùng nuôi chính của tỉnh, bao gồm:"
+# for "tại những vùng nuôi chính nào", "các chỉ tiêu cụ thể như sau:" for "những chỉ tiêu nào"),
+# is the strongest sign that the items after it are the ones asked: worth this much cover
+PHRASE_BONUS = 0.5
+KIND_BONUS = 1.0  # items of the kind asked outweigh any cover of the question
+LEAST_CLAUSE = 20
+
+
+def holds_phrase(text: str, words: list[str]) -> bool:
+    """``text`` holds the (folded) words in a row: the noun phrase asked, written whole."""
+    toks = folded_tokens(text)
+    n = len(words)
+    return n > 0 and any(toks[i : i + n] == words for i in range(len(toks) - n + 1))
+
+
+def _section_of(ctx: AnswerContext, p: Passage) -> list[Passage]:
+    """The passages of ``p``'s section, in the plan's order (one passage when not gathered)."""
+    same = [x for x in ctx.evidence.plan_pool(p.doc) if x.section == p.section]
+    return same if any(x.id == p.id for x in same) else [p]
+
+
+def _candidates(ctx: AnswerContext, words: list[str]) -> list[tuple[float, Enumeration]]:
+    """(relevance, enumeration) of the best passages, each line-enumeration and each list
+    announced in its section; and, of the plan retrieved first, every enumeration whose lead-in
+    writes the noun phrase asked whole (the loader may rank its passage below others)."""
+    query, hits = ctx.query, ctx.hits[:6]
+    seen: set[tuple] = set()
+    out: list[tuple[float, Enumeration]] = []
+
+    def add(r: float, e: Enumeration) -> None:
+        key = (e.passage.id, e.line, e.items[0])
+        if key not in seen:
+            seen.add(key)
+            out.append((r, e))
+
+    done: set[tuple] = set()
+    for r, h in zip(relevance(query, hits, ctx.idf), hits):
+        for e in enumerations(h.passage):
+            add(r, e)
+        where = (h.passage.doc, tuple(h.passage.section))
+        if where not in done:
+            done.add(where)
+            for e in announced(_section_of(ctx, h.passage)):
+                add(r, e)
+    doc = query.filters.get("doc") or (hits[0].passage.doc if hits else None)
+    if doc and len(words) >= 2:
+        pool = ctx.evidence.plan_pool(doc)
+        sections: dict[tuple, list[Passage]] = {}
+        for p in pool:
+            sections.setdefault(tuple(p.section), []).append(p)
+            for e in enumerations(p):
+                if holds_phrase(e.lead, words):
+                    add(0.0, e)
+        for group in sections.values():
+            for e in announced(group):
+                if holds_phrase(e.lead, words):
+                    add(0.0, e)
+    return out
+
+
 def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | None:
     """The enumeration among the best passages whose lead-in names the items asked, when its
     lead-in and heading cover more of the question than ``beat`` (the best heading's cover)."""
     if not asked:
         return None
-    query, hits = ctx.query, ctx.hits[:6]
+    query = ctx.query
     words = asked.split()
+    question = set(folded_tokens(query.folded or query.text))
+    role = asked_role(query.folded or "", asked) if asked in GENERIC_NOUNS else None
     best: tuple[float, Enumeration] | None = None
-    for r, h in zip(relevance(query, hits, ctx.idf), hits):
-        for e in enumerations(h.passage):
-            if not _names_asked(e, words, set(folded_tokens(query.folded or query.text))):
-                continue
-            cov = coverage(query.terms, " ".join((e.lead, *h.passage.section[-1:])), ctx.idf)
-            score = cov + 0.1 * r
-            if best is None or score > best[0]:
-                best = (score, e)
+    for r, e in _candidates(ctx, words):
+        if not _names_asked(e, words, question, role):
+            continue
+        cov = coverage(query.terms, " ".join((e.lead, *e.passage.section[-1:])), ctx.idf)
+        named = (len(words) >= 2 and asked not in GENERIC_NOUNS and holds_phrase(e.lead, words)) or in_role(
+            e, role
+        )
+        score = cov + 0.1 * r + (PHRASE_BONUS if named else 0.0)
+        noun = words[:2]
+        if len(noun) == 2 and all(folded_tokens(x)[:2] == noun for x in e.items):
+            # "Vùng nuôi tôm nước lợ quanh đầm Cù Mông; vùng nuôi …" for "những vùng nuôi chính nào":
+            # every item opens with the head noun asked, it is of the kind asked
+            score += KIND_BONUS
+        if best is None or score > best[0]:
+            best = (score, e)
     if best is None or best[0] <= beat:
         return None
     e = best[1]
     # a long lead-in is a paragraph: its last sentence introduces the items
     # (not after a numbering: "12. Ủy ban nhân dân các xã" is one heading)
-    lead = re.split(r"(?<=[^\d\s][.;])\s+(?=[A-ZĐÀ-Ỹ])", e.lead)[-1]
-    head = f"{shorten(lead.rstrip(':'), LINE_CHARS)} — {plan_label(e.passage.doc, ctx.docs)}:"
-    return _answer(ctx, head, [(e.passage, x, e.line) for x in e.items])
+    lead = re.split(r"(?<=[^\d\s][.;])\s+(?=[A-ZĐÀ-Ỹ])", e.lead)[-1].rstrip(":")
+    title = e.passage.section[-1] if e.passage.section else ""
+    if len(title) > 3 and lead.startswith(title) and len(lead) > len(title) + LEAST_CLAUSE:
+        lead = lead[len(title) :].strip(" :-")  # the heading line joined to the lead-in by the wrap
+    clause = lead.rsplit(", ", 1)[-1]
+    if len(lead) > LINE_CHARS and len(clause) >= LEAST_CLAUSE:
+        # a paragraph of one sentence: its last clause announces the items ("…, các nội dung này
+        # được cụ thể hóa bằng các chỉ tiêu cụ thể như sau")
+        lead = clause[0].upper() + clause[1:]
+    head = f"{shorten(lead, LINE_CHARS)} — {plan_label(e.passage.doc, ctx.docs)}:"
+    return _answer(ctx, head, e.parts())
 
 
 def member_list(ctx: AnswerContext, asked: str | None) -> Answer | None:

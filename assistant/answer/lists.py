@@ -13,7 +13,10 @@ from assistant.answer.common import (
     quote_for,
     relevance,
 )
+from assistant.answer.enumerations import GENERIC_NOUNS
 from assistant.answer.evidence import coverage, segments, shorten
+from assistant.answer.list_items import ENUMERATOR as _ENUMERATOR
+from assistant.answer.list_items import LEAST_ITEM, item_label
 from assistant.query.model import Query
 from assistant.records import Answer, DocMeta, Passage
 from assistant.vocab.tokens import folded_tokens
@@ -35,7 +38,6 @@ MAX_CHILDREN = 12  # sub-sections a count is read from (``count_sections``); mor
 # this many characters, each item shortened to its share (never below ``LEAST_ITEM``), and the
 # citations hold every item whole
 LIST_CHARS = 1400
-LEAST_ITEM = 50
 # a bullet line of one passage is a whole target or task sentence ("Bảo đảm … được tiếp cận hỗ trợ
 # trong 24 giờ đầu"): shown whole up to this when the list is short
 LINE_ITEM = 240
@@ -51,8 +53,6 @@ _LIST_FUNCTION = frozenset(
     "quyet dinh kh qd nhom".split()
 )
 _POINT = re.compile(r"^[a-zđ]\)$")  # a lettered point's label in the heading path
-# "1.", "2.1.", "a)", "IV.": the enumerator opening an item or its heading
-_ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ]\)|[IVXLC]{1,6}\.)\s+", re.I)
 _ENUM_ONLY = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
 
 
@@ -99,49 +99,6 @@ def full_heading(title: str, p: Passage) -> str:
 def _heading_terms(text: str) -> list[str]:
     """Words a section heading may share with the question ("nhiệm vụ trọng tâm" included)."""
     return [t for t in dict.fromkeys(folded_tokens(text)) if t not in _LIST_FUNCTION and not t.isdigit()]
-
-
-# "Ủy ban nhân dân các xã: Gia Thuận, Tân Điền, Gò Công Đông": after the colon, names separated
-# by commas are the members of the group the heading names, not its duties: they stay
-_NAMES = re.compile(r"^[^,;.:]{2,40}(?:,\s*[^,;.:]{2,40})+\.?$")
-
-
-def _item_label(text: str, max_chars: int = 110) -> str:
-    """A list item as an official would name it: the part before ":" when it is short (unless
-    what follows is a list of names)."""
-    line = text.strip().lstrip("-–•*+ ").strip()
-    head, colon, rest = line.partition(":")
-    # "Chỉ tiêu 1: Tỷ số giới tính …": a numbered label names nothing, what follows is the item
-    # ("1.4. Mục tiêu 4: Trong lĩnh vực y tế": the item's own enumerator does not count)
-    bare = _ENUMERATOR.sub("", head)
-    numbered_label = bool(re.search(r"\d", bare)) and len(bare.split()) <= 3
-    if colon and 8 <= len(head) <= 90 and not _NAMES.match(rest.strip()) and not numbered_label:
-        line = head
-    return _keeping_figures(line, max_chars)
-
-
-# a figure: a number that is not a year ("40% GRDP", "150 sản phẩm", "3.000 lượt"); "2030" dates it
-_FIGURE = re.compile(r"(?<![\d/.,])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*(?:\s*%)?")
-_SENTENCE = re.compile(r"(?<=[.;])\s+")
-
-
-def _keeping_figures(line: str, max_chars: int) -> str:
-    """``line`` shortened to ``max_chars``, keeping its later sentences that give a figure:
-    a target item of a plan closes on its figure ("… làm hình mẫu trong phát triển kinh tế số. Quy
-    mô kinh tế số đạt 40% GRDP."), which is what an official asks the target for."""
-    one = " ".join(line.split())
-    short = shorten(one, max_chars)
-    if short == one:
-        return short
-    first, *more = _SENTENCE.split(one)
-    figures = [x for x in more if _FIGURE.search(x)]
-    if not figures:
-        return short
-    tail = shorten(" ".join(figures), max(max_chars // 2, LEAST_ITEM))
-    head = shorten(first, max(max_chars - len(tail) - 3, LEAST_ITEM))
-    if not head.endswith(" …") and len(figures) < len(more):
-        head += " …"  # sentences without a figure left out between them
-    return f"{head} {tail}"
 
 
 def _lines(text: str) -> list[str]:
@@ -222,9 +179,6 @@ def list_section(ctx: AnswerContext, doc: str, prefix: tuple, hit) -> Answer | N
     return _children_answer(query, doc, prefix, children, hit, docs)
 
 
-# the nouns a question uses for "what is in it" ("tập trung vào những nội dung nào", "làm những
-# việc gì"): they name no heading of the plan, the rest of the question does
-_GENERIC_NOUNS = frozenset({"noi dung", "viec", "cong viec"})
 QUOTED_WORDS = 3  # a heading of fewer words ("1. Mục đích", "4. Về nguồn lực") is quoted by chance
 
 
@@ -239,7 +193,8 @@ def quoted_heading(ctx: AnswerContext) -> Answer | None:
     the evidence holds; the heading of most words wins, then the plan retrieved first."""
     query, ev = ctx.query, ctx.evidence
     asked = asked_heading(query.folded or fold_(query.text))
-    if asked is not None and asked not in _GENERIC_NOUNS:
+    # the nouns for "what is in it" (``GENERIC_NOUNS``) name no heading, the rest of the question does
+    if asked is not None and asked not in GENERIC_NOUNS:
         return None
     named = query.filters.get("doc")
     ranked = list(dict.fromkeys(h.passage.doc for h in ev.hits))
@@ -300,7 +255,7 @@ def _children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit,
             # "1.4. Mục tiêu 4" is the loader's title of "1.4. Mục tiêu 4: Trong lĩnh vực y tế"
             label = full_heading(title, first)
         n = cites.add(first, _lines(first.text)[0] if _lines(first.text) else "", hit.score)
-        items.append(f"{_item_label(label, width)} [{n}]")
+        items.append(f"{item_label(label, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(question=query.text, answer=format_items(items, head), intent="list", citations=cites.items)
 
@@ -367,7 +322,7 @@ def _section_lines(
     # each line is a whole target or task sentence ("Chỉ tiêu 2: Tỷ lệ … đạt trên 90%…; … đạt 85%"):
     # shown whole up to ``LINE_ITEM`` while the list is short
     width = _share(len(lines), LINE_ITEM)
-    found = [(_item_label(ln, width), cites.add(p, ln, hit.score)) for p, ln in lines]
+    found = [(item_label(ln, width), cites.add(p, ln, hit.score)) for p, ln in lines]
     if len(found) < 2:
         return None
     # one [n] after the last item each passage gives, not after every item
@@ -464,7 +419,7 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         group = [top]
     if len(lines) >= 3:
         body = [ln for ln in lines if not ln.endswith(":")] or lines
-        items = [_item_label(x, _share(len(body), LINE_ITEM)) for x in body]
+        items = [item_label(x, _share(len(body), LINE_ITEM)) for x in body]
         cites.add(top, lines[0], hit.score)
         for p in group[1:]:
             cites.add(p, _lines(p.text)[0] if _lines(p.text) else "", hit.score)

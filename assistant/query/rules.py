@@ -243,6 +243,8 @@ _PLACE_FACT = re.compile(r"\b(xa nao|huyen nao|o dau|tai dau|dia diem nao)\b")
 _UNITS_ASK = re.compile(
     r"\b(nhung|cac) (don vi|co quan|so|nganh|dia phuong|so,? (ban,? )?nganh|co quan,? don vi)"
     r"(,? [a-z]+){0,2} nao\b"
+    # "phần tổ chức thực hiện giao nhiệm vụ cho những ai": the addressees of the part's items
+    r"|\bcho nhung ai\b"
 )
 _ASSIGN_ALONE = re.compile(
     r"\b(giao|phan cong)( (nhiem vu|viec|thuc hien))?( cho (nhung|cac) [a-z ,]+ nao)?\s*(trong|cua|theo|o|\?|$)"

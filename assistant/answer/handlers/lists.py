@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.assigned import assigned_units
 from assistant.answer.common import AnswerContext, Cites, Evidence, own_heading, plan_label, refusal
-from assistant.answer.enumerations import inline_list, member_list
+from assistant.answer.enumerations import GENERIC_NOUNS, PHRASE_BONUS, holds_phrase, inline_list, member_list
 from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.lists import asked_heading, compose_list, quoted_heading, section_children
@@ -160,8 +160,21 @@ class ListHandler(Handler):
             return members  # "gồm những thành viên nào": the people the plan names, one by one
         listed, heading_cov = heading_match(ctx, subject_free=True)
         # an enumeration whose lead-in names the items asked and covers more of the question than
-        # the heading ("Giám sát trọng điểm các bệnh: …" under "3. Phòng chống dịch bệnh")
-        inline = inline_list(ctx, asked, heading_cov if listed is not None else 0.0)
+        # the heading ("Giám sát trọng điểm các bệnh: …" under "3. Phòng chống dịch bệnh"); each
+        # side that writes the noun phrase asked whole gains the same (``PHRASE_BONUS``)
+        beat = heading_cov if listed is not None else 0.0
+        # (a noun for "what is in it", ``GENERIC_NOUNS``, names no kind of item: no bonus)
+        if (
+            listed is not None
+            and asked
+            and len(asked.split()) >= 2
+            and asked not in GENERIC_NOUNS
+            and listed.citations
+        ):
+            head = listed.answer.split("\n", 1)[0].rsplit(" — ", 1)[0]
+            if holds_phrase(f"{listed.citations[0].section} {head}", asked.split()):
+                beat += PHRASE_BONUS
+        inline = inline_list(ctx, asked, beat)
         if inline is not None:
             return inline
         if listed is not None:

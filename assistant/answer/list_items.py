@@ -1,0 +1,78 @@
+"""How an item of a list is named: a heading's or a line's label, a table row by its cells' values,
+a target kept with its figures."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.common import fold_
+from assistant.answer.evidence import shorten
+
+__all__ = ["ENUMERATOR", "LEAST_ITEM", "item_label"]
+
+LEAST_ITEM = 50  # an item is never shortened below this many characters
+# "1.", "2.1.", "a)", "IV.": the enumerator opening an item or its heading
+ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ]\)|[IVXLC]{1,6}\.)\s+", re.I)
+
+
+# "Ủy ban nhân dân các xã: Gia Thuận, Tân Điền, Gò Công Đông": after the colon, names separated
+# by commas are the members of the group the heading names, not its duties: they stay
+_NAMES = re.compile(r"^[^,;.:]{2,40}(?:,\s*[^,;.:]{2,40})+\.?$")
+
+
+# a table row as the loader writes it: "Chỉ tiêu: Quan trắc … | Thành tiền (đồng): 1.364.329.243"
+_ROW = re.compile(r"^[^|:]{1,60}:\s.*\s\|\s")
+_ORDINAL_COLUMN = frozenset({"stt", "tt", "so tt", "so thu tu"})
+
+
+def _row_item(line: str) -> str:
+    """A table row named by its cells' values, not by its first column's name ("Chỉ tiêu [1];
+    Chỉ tiêu [2]" hid every row): the first value, then the other cells "Thành tiền (đồng): …"."""
+    cells = [c.strip().partition(": ") for c in line.split(" | ")]
+    kept = [
+        (col, val) for col, sep, val in cells if sep and val and fold_(col).strip() not in _ORDINAL_COLUMN
+    ]
+    if not kept:
+        return line
+    (_, first), rest = kept[0], kept[1:]
+    return f"{first} ({'; '.join(f'{c}: {v}' for c, v in rest)})" if rest else first
+
+
+def item_label(text: str, max_chars: int = 110) -> str:
+    """A list item as an official would name it: the part before ":" when it is short (unless
+    what follows is a list of names)."""
+    line = text.strip().lstrip("-–•*+ ").strip()
+    if _ROW.match(line):
+        return _keeping_figures(_row_item(line), max_chars)
+    head, colon, rest = line.partition(":")
+    # "Chỉ tiêu 1: Tỷ số giới tính …": a numbered label names nothing, what follows is the item
+    # ("1.4. Mục tiêu 4: Trong lĩnh vực y tế": the item's own enumerator does not count)
+    bare = ENUMERATOR.sub("", head)
+    numbered_label = bool(re.search(r"\d", bare)) and len(bare.split()) <= 3
+    if colon and 8 <= len(head) <= 90 and not _NAMES.match(rest.strip()) and not numbered_label:
+        line = head
+    return _keeping_figures(line, max_chars)
+
+
+# a figure: a number that is not a year ("40% GRDP", "150 sản phẩm", "3.000 lượt"); "2030" dates it
+_FIGURE = re.compile(r"(?<![\d/.,])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*(?:\s*%)?")
+_SENTENCE = re.compile(r"(?<=[.;])\s+")
+
+
+def _keeping_figures(line: str, max_chars: int) -> str:
+    """``line`` shortened to ``max_chars``, keeping its later sentences that give a figure:
+    a target item of a plan closes on its figure ("… làm hình mẫu trong phát triển kinh tế số. Quy
+    mô kinh tế số đạt 40% GRDP."), which is what an official asks the target for."""
+    one = " ".join(line.split())
+    short = shorten(one, max_chars)
+    if short == one:
+        return short
+    first, *more = _SENTENCE.split(one)
+    figures = [x for x in more if _FIGURE.search(x)]
+    if not figures:
+        return short
+    tail = shorten(" ".join(figures), max(max_chars // 2, LEAST_ITEM))
+    head = shorten(first, max(max_chars - len(tail) - 3, LEAST_ITEM))
+    if not head.endswith(" …") and len(figures) < len(more):
+        head += " …"  # sentences without a figure left out between them
+    return f"{head} {tail}"
