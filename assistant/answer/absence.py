@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 
-from assistant.answer.times import ASK_END, cited_dates_removed, starts_only
+from assistant.answer.times import ASK_END, asks_document_date, cited_dates_removed, starts_only
 from assistant.query.model import FactKind, Query
 from assistant.records import Answer, DocMeta, Passage
 from assistant.textnorm import fold, nfc
@@ -289,6 +289,9 @@ def _slot_missing(query: Query, answer_text: str) -> float:
         # the date of a document the passage cites ("số 21/CT-TTg ngày …") and the plan's own
         # place-and-date line ("Tỉnh Q, ngày 20 tháng 11 năm 2025") are no task's time; a span
         # written "Từ 13h30' ngày 02/6/2026" gives its start, not the end asked ("kết thúc lúc")
+        if asks_document_date(asked):
+            # the date of a document the plan cites is asked: its citation gives it
+            return float(not _TIME.search(fold(answer_text)))
         if not _TIME.search(cited_dates_removed(answer_text)):
             return 1.0
         return float(bool(ASK_END.search(asked)) and starts_only(answer_text))

@@ -16,6 +16,7 @@ __all__ = [
     "Idf",
     "coverage",
     "segments",
+    "qualified_segments",
     "best_segment",
     "with_content",
     "list_lead_in",
@@ -101,6 +102,27 @@ def segments(text: str) -> list[tuple[int, int]]:
             b -= 1
         if b - a >= 2:
             out.append((a, b))
+    return out
+
+
+# a clause after "; " that opens with a short label and a colon ("tần suất quan trắc: 03 đợt/năm",
+# "thời gian: Quý IV/2025", "kinh phí: …") gives a value of what the clause before it names:
+# plans list a thing, then its frequency, time or cost, in one line ("Thuốc bảo vệ thực vật …
+# và kim loại nặng (Cd, Hg, As và Pb); tần suất quan trắc: 03 đợt/năm.")
+_LABELLED = re.compile(r"[^\W\d][^:;,.()\n]{1,40}:\s")
+
+
+def qualified_segments(text: str) -> list[tuple[int, int]]:
+    """``segments(text)``, each labelled value clause also read together with the clause it
+    qualifies (that span placed right after it), so the thing and its value stand in one piece."""
+    segs = segments(text)
+    out: list[tuple[int, int]] = []
+    for i, (a, b) in enumerate(segs):
+        out.append((a, b))
+        if i and _LABELLED.match(text, a):
+            pa, pb = segs[i - 1]
+            if text[pb - 1 : pb] == ";" and "\n" not in text[pb:a]:
+                out.append((pa, b))
     return out
 
 

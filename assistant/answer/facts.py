@@ -22,7 +22,7 @@ from assistant.answer.common import (
     refusal,
     relevance,
 )
-from assistant.answer.evidence import Idf, coverage, list_lead_in, segments, shorten
+from assistant.answer.evidence import Idf, coverage, list_lead_in, qualified_segments, segments, shorten
 from assistant.answer.meta import (
     about_plan,
     is_meta,
@@ -32,7 +32,16 @@ from assistant.answer.meta import (
     meta_slots,
 )
 from assistant.answer.numbers import QUANTITY_NOUNS, anchor_after, number_near, same_year
-from assistant.answer.times import ASK_END, ASK_SPAN, cited_dates_removed, is_span, starts_only, time_cell
+from assistant.answer.times import (
+    ASK_END,
+    ASK_SPAN,
+    asks_document_date,
+    cited_date_in,
+    cited_dates_removed,
+    is_span,
+    starts_only,
+    time_cell,
+)
 from assistant.query.model import Query
 from assistant.query.rules import NOT_SIGN
 from assistant.records import Answer, Hit
@@ -192,13 +201,16 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
     cited = [m.number for m in doc_mentions(anchor_text) if m.explicit]
     if asks_time and cited:
         dated = re.compile(
-            rf"(?<![0-9])0*(?:{'|'.join(cited)})\s*[/-][a-z0-9/.-]*\s*,?\s*(?:cua\s+[^,;.]{{0,60}}?\s*)?ngay\s+\d"
+            rf"(?<![0-9])0*(?:{'|'.join(cited)})\s*[/-][a-z0-9/.&-]*\s*,?\s*(?:cua\s+[^,;.]{{0,60}}?\s*)?ngay\s+\d"
         )
 
         def named_date(seg: str) -> bool:
             return bool(dated.search(fold(seg)))
 
         return FactRule(require=named_date, prefer=named_date, name="cited_date")
+    if asks_time and asks_document_date(f):
+        # "Công ty X gửi văn bản đề nghị vào ngày nào?": the cited document's date, where it is cited
+        return FactRule(require=cited_date_in, prefer=cited_date_in, name="cited_date")
     if asks_time and ASK_SPAN.search(f):
         # "diễn ra từ ngày nào đến ngày nào": the sentence that gives both ends ("b) Thời gian: Từ
         # ngày 15/11/2025 đến ngày 15/12/2025."), often a short labelled line retrieval misses
@@ -319,7 +331,7 @@ def best_fact_segment(
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
             continue  # a value in an unrelated passage (or the header card) is not the answer
         bonus = 0.15 if query.units and set(query.units) & set(p.lead) else 0.0
-        for a, b in segments(p.text):
+        for a, b in qualified_segments(p.text):
             seg = p.text[a:b]
             if own_heading(p, seg):
                 continue  # a heading names what follows, it holds no value

@@ -20,6 +20,7 @@ __all__ = [
     "YEAR",
     "PLACE_DATE",
     "about_plan",
+    "cites_other_document",
     "is_meta",
     "is_meta_question",
     "meta_fact",
@@ -231,9 +232,20 @@ def _find_value(text: str, value: str | None) -> str:
 def _names_no_other_document(query: Query) -> bool:
     """The question's numbers are the loaded plan's own number or a year, nothing else
     ("Quyết định 2797 ban hành ngày nào" asks about a cited document, not the plan)."""
-    if query.docs:
+    if query.docs and not cites_other_document(query):
         return True
     return not re.search(r"\d", YEAR.sub(" ", query.folded))
+
+
+def cites_other_document(query: Query) -> bool:
+    """The question names by its number a document that is no loaded plan: "Công văn
+    8935/BNV-CTTN&BĐG …, được kế hoạch 174 viện dẫn, ban hành ngày nào?" asks the date of the
+    document the plan cites. The parser blanks a loaded plan's number in ``Query.folded``; a
+    number named and still written there is another document's."""
+    return any(
+        m.explicit and re.search(rf"(?<![\d/]){re.escape(m.number)}(?!\d)", query.folded)
+        for m in query.numbers
+    )
 
 
 # the slots of the header card a question may ask together ("ban hành ngày nào, ai ký", "do ai
@@ -310,7 +322,10 @@ def is_meta(query: Query) -> bool:
         return True
     # "Quyết định số 50/QĐ-SCT ký ngày nào?": a document named by number that is not a loaded
     # plan is one the plans cite; its date is where it is cited, not on the plan's header
-    cites_other = not query.docs and any(m.explicit for m in query.numbers) and not _names_by_cited(query)
+    # (a plan named by the document it implements is that plan: its number names it, asks no other)
+    cites_other = not _names_by_cited(query) and (
+        (not query.docs and any(m.explicit for m in query.numbers)) or cites_other_document(query)
+    )
     if query.fact == "date" and query.named and _ASK_ISSUE_DATE.search(query.folded) and not cites_other:
         # "Kế hoạch … về bình đẳng giới ký ngày nào?": a plan named (by number, subject or place)
         # was signed on its issue date, which its header gives

@@ -7,7 +7,17 @@ import re
 
 from assistant.textnorm import fold
 
-__all__ = ["cited_dates_removed", "starts_only", "time_cell", "ASK_END", "ASK_SPAN", "is_span", "PLACE_DATE"]
+__all__ = [
+    "asks_document_date",
+    "cited_date_in",
+    "cited_dates_removed",
+    "starts_only",
+    "time_cell",
+    "ASK_END",
+    "ASK_SPAN",
+    "is_span",
+    "PLACE_DATE",
+]
 
 # The plan's own date line, under the national motto: "Bắc Ninh, ngày 20 tháng 11 năm 2025"
 # (địa danh, ngày … tháng … năm …, Nghị định 30/2020/NĐ-CP, Phụ lục I). It opens a line with
@@ -36,6 +46,29 @@ ASK_END = re.compile(r"\b(ket thuc|den khi nao|den bao gio|den luc nao|den ngay 
 # a span written "Từ 13h30' ngày 02/6/2026" gives its start; its end is written "đến …", "kết thúc …"
 _FROM = re.compile(r"\btu\s+(?:\d|ngay|thang|nam|quy|luc)")
 _TO = re.compile(r"\b(den|toi|ket thuc|hoan thanh|xong|truoc)\b")
+
+
+# "Công ty X gửi văn bản đề nghị vào ngày nào?", "Tờ trình của Sở Y đề ngày nào?": the date asked
+# is that of a document the plan cites, named by its kind or its sender rather than its number;
+# a plan writes it where it cites the document ("… tại Văn bản số 30.6/GĐN-ĐQ&V ngày 30/6/2026").
+# "Kế hoạch" is the plan itself (its header card), and "trước ngày nào" asks a deadline
+_DOCUMENT_ASKED = re.compile(
+    r"\b(van ban|cong van|to trinh|quyet dinh|nghi quyet|nghi dinh|thong tu|chi thi|thong bao|"
+    r"giay de nghi|ket luan|thong tri)\b"
+)
+_DAY_ASKED = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|luc nao)\b")
+_DEADLINE_ASKED = re.compile(r"\b(truoc ngay|han chot|han cuoi|cham nhat|thoi han|han nop)\b")
+
+
+def asks_document_date(folded_question: str) -> bool:
+    """The question asks the date of a cited document it names by kind or sender."""
+    f = folded_question
+    return bool(_DOCUMENT_ASKED.search(f) and _DAY_ASKED.search(f) and not _DEADLINE_ASKED.search(f))
+
+
+def cited_date_in(seg: str) -> bool:
+    """The segment dates a document it cites ("Văn bản số 1230/MĐV-ATMT ngày 20/5/2026")."""
+    return bool(_CITED_DATE.search(fold(seg)))
 
 
 def cited_dates_removed(seg: str) -> str:

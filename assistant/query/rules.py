@@ -108,7 +108,7 @@ _SOURCE = re.compile(
 _BUDGET = re.compile(r"\b(kinh phi|ngan sach|nguon von|chi phi|nguon tien)\b")
 _TARGET = re.compile(r"\b(muc tieu|chi tieu|phan dau|top \d+|top|vi tri|xep hang)\b")
 _NUMBER = re.compile(
-    r"\b(bao nhieu|so luong|ty le|phan tram|may (nam|thang|ngay|km|lan|nhiem vu|tinh|xa)|"
+    r"\b(bao nhieu|so luong|ty le|phan tram|may (nam|thang|ngay|km|lan|nhiem vu|tinh|xa|dot|buoi|luot|diem|nguoi|lop|phien|hoi nghi)|"
     r"dai bao|chieu dai|it nhat|(co|gom|la|cho|dat|duoc) may|thu may|hang may|top may|"
     r"so thu tu|(tu|den) so nao)\b|%"
 )

@@ -1,0 +1,176 @@
+"""The slot asked is answered from the evidence (issue 12, class 2), on two tiny inline plans of
+one province written the way a UBND tỉnh writes them: a frequency written after "; " beside the
+thing it qualifies, the date of a document the plan cites (named by number, or by its sender)
+against the plan's own issue date, and a plan named by number and province in one question."""
+
+from __future__ import annotations
+
+import pytest
+from _inline import hits
+
+from assistant.answer.common import Evidence
+from assistant.answer.evidence import Idf, qualified_segments
+from assistant.answer.registry import compose
+from assistant.answer.times import asks_document_date
+from assistant.query import Catalog, Intent, parse_question
+from assistant.records import DocMeta, Passage
+from assistant.textnorm import fold
+
+WATCH, SHOW = "gia-lai-74.md", "gia-lai-75.md"
+DOCS = {
+    WATCH: DocMeta(
+        doc=WATCH,
+        title="Quan trắc môi trường nuôi trồng thủy sản trên địa bàn tỉnh Gia Lai",
+        number="74/KH-UBND",
+        doc_type="Kế hoạch",
+        issuer="Ủy ban nhân dân tỉnh Gia Lai",
+        province="Gia Lai",
+        date="2025-11-18",
+        date_text="ngày 18 tháng 11 năm 2025",
+        signer="Nguyễn Văn Một",
+    ),
+    SHOW: DocMeta(
+        doc=SHOW,
+        title="Tổ chức Tháng hành động vì bình đẳng giới năm 2025 trên địa bàn tỉnh Gia Lai",
+        number="75/KH-UBND",
+        doc_type="Kế hoạch",
+        issuer="Ủy ban nhân dân tỉnh Gia Lai",
+        province="Gia Lai",
+        date="2025-11-20",
+        date_text="ngày 20 tháng 11 năm 2025",
+        signer="Trần Thị Hai",
+    ),
+}
+
+
+def _p(pid: str, doc: str, section: tuple[str, ...], text: str, kind: str = "article") -> Passage:
+    return Passage(id=pid, doc=doc, kind=kind, section=section, text=text)
+
+
+WATCH_META = _p(
+    "w-meta",
+    WATCH,
+    (),
+    "Kế hoạch số 74/KH-UBND ngày 18/11/2025 của Ủy ban nhân dân tỉnh Gia Lai.",
+    "metadata",
+)
+SHOW_META = _p(
+    "s-meta", SHOW, (), "Kế hoạch số 75/KH-UBND ngày 20/11/2025 của Ủy ban nhân dân tỉnh Gia Lai.", "metadata"
+)
+FREQUENCY = _p(
+    "w-freq",
+    WATCH,
+    ("II. NỘI DUNG", "c) Thông số, tần suất quan trắc"),
+    "c. Thông số (chỉ tiêu), tần suất quan trắc\n- Mẫu nước nguồn cấp:\n"
+    "+ Thủy lý, thủy hóa và vi sinh vật: Nhiệt độ, pH, độ mặn, Coliform; tần suất quan trắc: 2 đợt/tháng "
+    "(18 đợt/năm).\n"
+    "+ Thuốc bảo vệ thực vật (nhóm Photpho hữu cơ) và kim loại nặng (Cd, Hg, As và Pb); tần suất quan "
+    "trắc: 03 đợt/năm.",
+)
+BASIS = _p(
+    "s-basis",
+    SHOW,
+    (),
+    "Thực hiện hướng dẫn của Bộ Nội vụ tại Công văn số 8935/BNV-CTTN&BĐG ngày 03 tháng 10 năm 2025 về "
+    "việc hướng dẫn triển khai Tháng hành động vì bình đẳng giới năm 2025.",
+)
+REQUEST = _p(
+    "w-request",
+    WATCH,
+    (),
+    "Xét đề nghị của 02 đơn vị gồm: Công ty cổ phần Thủy sản Biển Đông tại Văn bản số 12/TS-BĐ ngày "
+    "10/6/2025; Công ty cổ phần Giống Tôm Ngọc tại Văn bản số 30.6/GĐN-GTN ngày 30/6/2025.",
+)
+ALL = [WATCH_META, SHOW_META, FREQUENCY, BASIS, REQUEST]
+METAS = {WATCH: WATCH_META, SHOW: SHOW_META}
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return Catalog.build(DOCS, ALL)
+
+
+@pytest.fixture(scope="module")
+def idf() -> Idf:
+    return Idf.build(p.text for p in ALL)
+
+
+def ask(cat, idf, question: str, *ps: Passage):
+    q = parse_question(question, cat)
+    return q, compose(q, Evidence(hits=hits(*ps), metadata=METAS), DOCS, idf=idf)
+
+
+def test_a_plan_and_its_province_far_apart_name_one_plan(cat):
+    # the "và" inside the clause joins the things asked about, not two plans to compare
+    q = parse_question(
+        "Theo kế hoạch 74, thuốc bảo vệ thực vật và kim loại nặng ở Gia Lai được quan trắc mấy đợt mỗi năm?",
+        cat,
+    )
+    assert (q.intent, q.filters, q.scope) == (Intent.FACT, {"doc": WATCH}, [])
+
+
+def test_two_plans_joined_by_and_are_still_compared(cat):
+    q = parse_question("Kế hoạch 74 và kế hoạch 75 khác nhau thế nào?", cat)
+    assert q.intent is Intent.COMPARE and q.scope == [WATCH, SHOW]
+
+
+def test_a_labelled_value_clause_is_read_with_the_thing_it_qualifies():
+    text = "Thuốc bảo vệ thực vật và kim loại nặng (Cd, Pb); tần suất quan trắc: 03 đợt/năm."
+    spans = [text[a:b] for a, b in qualified_segments(text)]
+    assert spans == [
+        "Thuốc bảo vệ thực vật và kim loại nặng (Cd, Pb);",
+        "tần suất quan trắc: 03 đợt/năm.",
+        text,
+    ]
+    # an ordinary next clause is no value of the one before
+    assert len(qualified_segments("Sở Y tế chủ trì; Sở Tài chính phối hợp.")) == 2
+
+
+def test_how_often_is_the_frequency_of_the_thing_asked(cat, idf):
+    q, ans = ask(
+        cat,
+        idf,
+        "Theo kế hoạch 74, thuốc bảo vệ thực vật và kim loại nặng ở Gia Lai được quan trắc mấy đợt mỗi năm?",
+        FREQUENCY,
+    )
+    assert ans.answer == (
+        "Thuốc bảo vệ thực vật (nhóm Photpho hữu cơ) và kim loại nặng (Cd, Hg, As và Pb); tần suất quan "
+        "trắc: 03 đợt/năm. [1] — Kế hoạch 74/KH-UBND (Gia Lai)."
+    )
+    assert ans.citations[0].passage_id == FREQUENCY.id
+
+
+def test_a_cited_document_named_by_number_is_dated_where_cited_not_on_the_card(cat, idf):
+    q, ans = ask(
+        cat,
+        idf,
+        "Công văn 8935/BNV-CTTN&BĐG của Bộ Nội vụ, được kế hoạch 75 viện dẫn, ban hành ngày nào?",
+        SHOW_META,
+        BASIS,
+    )
+    assert "ngày 03 tháng 10 năm 2025" in ans.answer and "20 tháng 11" not in ans.answer
+    assert ans.citations[0].passage_id == BASIS.id
+
+
+def test_the_plans_own_date_is_still_its_card(cat, idf):
+    _, ans = ask(cat, idf, "Kế hoạch 75 ban hành ngày nào?", BASIS, SHOW_META)
+    assert "20 tháng 11 năm 2025" in ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Công ty cổ phần Giống Tôm Ngọc gửi văn bản đề nghị vào ngày nào?", True),
+        ("Tờ trình của Sở Tài chính đề ngày nào?", True),
+        ("Các đơn vị gửi văn bản báo cáo trước ngày nào?", False),  # a deadline
+        ("Kế hoạch 74 ban hành ngày nào?", False),  # the plan itself: its card
+    ],
+)
+def test_the_date_of_a_document_named_by_kind_or_sender(question, asks):
+    assert asks_document_date(fold(question)) is asks
+
+
+def test_a_document_named_by_its_sender_is_dated_where_cited(cat, idf):
+    _, ans = ask(cat, idf, "Công ty cổ phần Giống Tôm Ngọc gửi văn bản đề nghị vào ngày nào?", REQUEST)
+    assert ans.answer.startswith("Công ty cổ phần Giống Tôm Ngọc tại Văn bản số 30.6/GĐN-GTN ngày 30/6/2025.")
+    assert ans.citations[0].passage_id == REQUEST.id
