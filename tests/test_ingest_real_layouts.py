@@ -96,9 +96,57 @@ def test_department_plan_issuer_signature_row_and_person_table():
     assert (m.signer, m.signer_authority, m.signer_position) == ("Hoàng Văn Thuân", "KT.", "PHÓ GIÁM ĐỐC")
     assert m.recipients == ["Ban Giám đốc Sở", "Lưu: VT, CN(Linh)"]
     rows = {p.text: p.persons for p in doc.passages if p.kind == "table_row"}
+    # the row reads as printed, the task and then who does it
     assert rows == {
-        "Rà soát việc đáp ứng các điều kiện của học viên": ("Vũ Việt Linh", "Nguyễn Thị Loan"),
-        "Xây dựng quyết định công nhận kết quả kiểm tra": ("Vũ Việt Linh",),
+        "Rà soát việc đáp ứng các điều kiện của học viên | Vũ Việt Linh, Nguyễn Thị Loan": (
+            "Vũ Việt Linh",
+            "Nguyễn Thị Loan",
+        ),
+        "Xây dựng quyết định công nhận kết quả kiểm tra | Vũ Việt Linh": ("Vũ Việt Linh",),
+    }
+
+
+def _docx(tmp_path, rows: list[tuple[str, list[str]]]) -> bytes:
+    """A Sở's plan whose task table lists the officials of a row one paragraph each, as Word does."""
+    docx = pytest.importorskip("docx", reason="python-docx writes the DOCX")
+    d = docx.Document()
+    d.add_paragraph("SỞ CÔNG THƯƠNG")
+    d.add_paragraph("Số: 12/KH-SCT")
+    d.add_paragraph("KẾ HOẠCH")
+    d.add_paragraph("Huấn luyện người quản lý vật liệu nổ công nghiệp")
+    d.add_paragraph("1. Tổ công tác tổ chức huấn luyện theo kế hoạch.")
+    t = d.add_table(rows=1, cols=3)
+    for c, h in zip(t.rows[0].cells, ("TT", "Nhiệm vụ thực hiện", "Người thực hiện"), strict=True):
+        c.text = h
+    for i, (task, names) in enumerate(rows, 1):
+        cells = t.add_row().cells
+        cells[0].text, cells[1].text = str(i), task
+        cells[2].text = names[0]
+        for n in names[1:]:
+            cells[2].add_paragraph(n)
+    out = tmp_path / "kh.docx"
+    d.save(str(out))
+    return out.read_bytes()
+
+
+def test_word_cell_of_names_one_a_paragraph(tmp_path):
+    data = _docx(
+        tmp_path,
+        [
+            (
+                "Rà soát việc đáp ứng các điều kiện của học viên",
+                ["Đỗ Mạnh Cường", "Vũ Việt Linh", "Nguyễn Thị thúy Nhung"],
+            ),
+            ("Trình ký chứng chỉ", ["Đỗ Mạnh Cường"]),
+        ],
+    )
+    doc = parse_bytes("kh.docx", data)
+    rows = {p.text: (p.lead, p.persons) for p in doc.passages if p.kind == "table_row"}
+    # each paragraph of the cell is a name, even one typed with a small letter inside it
+    names = ("Đỗ Mạnh Cường", "Vũ Việt Linh", "Nguyễn Thị thúy Nhung")
+    assert rows == {
+        "Rà soát việc đáp ứng các điều kiện của học viên | " + ", ".join(names): (names, names),
+        "Trình ký chứng chỉ | Đỗ Mạnh Cường": (("Đỗ Mạnh Cường",), ("Đỗ Mạnh Cường",)),
     }
 
 
@@ -173,6 +221,10 @@ def test_person_names_are_cut_at_a_surname():
     ]
     assert person_names("Nguyễn Văn Hoàng Anh") == ["Nguyễn Văn Hoàng Anh"]
     assert person_names("Sở Công Thương") == []
+    # one name a line (a Word cell's paragraphs): the lines say where each name ends
+    assert person_names("Nguyễn Văn Hoàng\nphụ trách chung") == []  # a line that is no name: no cell of names
+    assert person_names("Nguyễn Văn Hoàng\nLê Thị thu Hà") == ["Nguyễn Văn Hoàng", "Lê Thị thu Hà"]
+    assert person_names("Sở Công Thương\nSở Tài chính") == []
 
 
 # --- the real plans of the development split ---------------------------------------------------
@@ -204,6 +256,13 @@ def test_real_lao_cai_plans_of_a_department_and_an_inspection_team():
     assert (plan.meta.signer, plan.meta.signer_position) == ("Hoàng Văn Thuân", "PHÓ GIÁM ĐỐC")
     review = [p for p in plan.passages if p.text.startswith("Rà soát chứng chỉ trước khi trình")]
     assert [p.persons for p in review] == [("Nguyễn Thị Loan",)]
+    # the published DOCX: the person cell holds one name a paragraph
+    sin_quyen = parse_file(REAL / "original" / "KH-3024_27.5.2026_Ky-rieng-Sin-Quyen.docx")
+    first = [p for p in sin_quyen.passages if p.text.startswith("Rà soát việc đáp ứng các điều kiện")]
+    assert [p.persons for p in first] == [("Đỗ Mạnh Cường", "Vũ Việt Linh", "Nguyễn Thị thúy Nhung")]
+    assert [p.text for p in sin_quyen.passages if p.text.startswith("Trình ký chứng chỉ")] == [
+        "Trình ký chứng chỉ | Đỗ Mạnh Cường"
+    ]
     ubnd = parse_file(REAL / "plans" / "lao-cai-2026-chi-thi-11-kh-ubnd-khoang-san.txt")
     assert (ubnd.meta.signer, ubnd.meta.signer_position) == ("Nguyễn Thành Sinh", "PHÓ CHỦ TỊCH")
     rows = [p for p in ubnd.passages if p.kind == "table_row"]

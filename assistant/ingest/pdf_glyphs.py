@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .glyph_order import MAC_STANDARD_LETTERS, in_code_point_order
+from .glyph_parts import composite_glyphs, read_composites
 from .glyph_reading import (
     Token,
     cased,
@@ -222,7 +223,28 @@ def _page_tokens(
     return pages
 
 
-def _glyph_maps(runs: list[list[Token]]) -> dict[int, str]:
+def _font_file(font: _Font) -> bytes:
+    """The embedded TrueType file of a composite font (b"" when it has none)."""
+    try:
+        descendant = font.obj["/DescendantFonts"][0].get_object()  # type: ignore[index]
+        return bytes(descendant["/FontDescriptor"].get_object()["/FontFile2"].get_data())
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return b""
+
+
+def _parts(members: list[_Font]) -> dict[int, tuple[int, ...]]:
+    """The family's composite glyphs (``glyph_parts.py``); a glyph drawn otherwise by another
+    member is left out, as its number does not say one drawing."""
+    out: dict[int, tuple[int, ...]] = {}
+    clash: set[int] = set()
+    for font in members:
+        for gid, comps in composite_glyphs(_font_file(font)).items():
+            if out.setdefault(gid, comps) != comps:
+                clash.add(gid)
+    return {g: c for g, c in out.items() if g not in clash}
+
+
+def _glyph_maps(runs: list[list[Token]], parts: dict[int, tuple[int, ...]]) -> dict[int, str]:
     """Composite fonts of one family: glyph numbers read from all their words at once."""
     codes = {c for r in runs for c in r if isinstance(c, int)}
     known = {c: chr(c + 29) for c in codes if c in _ASCII_GLYPHS}
@@ -231,7 +253,8 @@ def _glyph_maps(runs: list[list[Token]]) -> dict[int, str]:
     # surely read ones says more than its one or two words, and says its case (``glyph_order.py``)
     m, placed = in_code_point_order({**known, **resolved})
     m.update(cased(words_of(runs, m), m, {c: ch for c, ch in resolved.items() if c not in placed}))
-    return m
+    # a glyph drawn as a base letter and its marks is that letter, whatever its few words say
+    return {c: ch for c, ch in read_composites(parts, m, set(known)).items() if c in codes}
 
 
 def _maps(
@@ -260,7 +283,7 @@ def _maps(
             else:
                 readings[id(font)] = own
     for members in families.values():
-        shared = _glyph_maps(_page_tokens(streams, members, readings))
+        shared = _glyph_maps(_page_tokens(streams, members, readings), _parts(members))
         for font in members:
             runs = _codes(font)
             codes = {c for r in runs for c in r}

@@ -32,6 +32,12 @@ def person_names(cell: str) -> list[str]:
     "Vũ Việt Linh Nguyễn Thị Loan" → two names: a new name starts at a surname once the current one
     has three words (names of two words are rare, and "Nguyễn Văn Hoàng Anh" must stay one name).
     """
+    lines = [ln.strip() for ln in cell.split("\n") if ln.strip()]
+    if len(lines) > 1:
+        # a Word cell holds one name a paragraph: each line is a name, even one typed with a
+        # small letter inside ("Nguyễn Thị thúy Nhung"), as long as it starts with a surname
+        split = [person_names(ln) if is_person_name(ln) or not _line_name(ln) else [ln] for ln in lines]
+        return [n for names in split for n in names] if all(split) else []
     words = re.sub(r"[,;/]|\bvà\b", " ", cell).split()
     if not words:
         return []
@@ -45,12 +51,23 @@ def person_names(cell: str) -> list[str]:
     return out if all(is_person_name(n) for n in out) else []
 
 
+def _line_name(line: str) -> bool:
+    """A line of a person cell that is one name: a surname, then two to four words, all letters."""
+    words = line.split()
+    return (
+        3 <= len(words) <= 5
+        and words[0] in _SURNAMES
+        and all(w.isalpha() for w in words)
+        and words[1][0].isupper()
+    )
+
+
 def persons_of(lead: tuple[str, ...] | list[str], section: tuple[str, ...], text: str) -> tuple[str, ...]:
     """The people a passage assigns its task to: a lead cell of names, or an "Ông X - <role>" item
     (its heading or its own first line)."""
     found: list[str] = []
     for u in lead:
-        found += person_names(u)
+        found += person_names(u) or ([u] if _line_name(u) else [])
     for line in (section[-1] if section else "", text.split("\n", 1)[0]):
         m = _HONORIFIC.match(line.strip())
         if not m:

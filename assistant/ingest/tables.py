@@ -26,6 +26,7 @@ from ..records import Block
 from ..textnorm import fold
 from .inline import inline_to_text
 from .patterns import is_upper
+from .persons import person_names
 from .roles import Units, resolve, text_roles
 from .units import parse_unit_list
 
@@ -430,6 +431,9 @@ def _row_units(row: TaskRow, province: str | None) -> Units:
     lead = parse_unit_list(row.lead_text, province, cell=True) if row.lead_text else None
     partners = parse_unit_list(row.partners_text, province, cell=True) if row.partners_text else None
     lead_units = list(lead.units) if lead else []
+    names = person_names(row.lead_text)
+    if names and lead and len(lead_units) < len(names):
+        lead_units = names  # a cell of names, one a line: each name leads, however the unit reader cut them
     # the unit-list reader splits "X chủ trì, phối hợp Y"; roles.py's subjects catch the rest
     more_partners: list[str] = list(getattr(lead, "partners", ()) or ())
     if lead and not more_partners and "phoi hop" in fold(row.lead_text):
@@ -464,7 +468,13 @@ def _assign_units(row: TaskRow, province: str | None, has_roles: bool, content_n
             # unit X is X's task, coordinated with Y (``roles.resolve`` adds Y as a partner)
             units = resolve(units, None, text_roles(text, province))
         # units come from the task as written; the passage text carries the row's other cells too
-        row.tasks.append(Task(text, units, row_text(text, row, content_name)))
+        passage = row_text(text, row, content_name)
+        names = person_names(row.lead_text)
+        if names:
+            # an assignment table "Nhiệm vụ | Người thực hiện": the row reads as printed, the task
+            # and then who does it (persons are no unit, and the card's unit line does not say it)
+            passage = _CELL_SEP.join([passage, ", ".join(names)])
+        row.tasks.append(Task(text, units, passage))
 
 
 def row_block(cells, start: int, end: int) -> Block | None:
