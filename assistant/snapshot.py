@@ -191,7 +191,7 @@ class IndexSnapshot:
         """Diacritics for questions typed without them, from this index's vocabulary."""
         from assistant.indexing.lexical import DiacriticRestorer
 
-        return DiacriticRestorer(self.store.lexical)
+        return DiacriticRestorer(self.store.text_df())
 
     # --- filters -------------------------------------------------------------------
     def mask(self, filters: Mapping[str, Any] | None) -> np.ndarray | None:

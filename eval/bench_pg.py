@@ -29,38 +29,68 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eval.bench import _pct, _Precomputed, _questions, _table
-from eval.synthetic import TERM_DROP, synthetic_store
+from eval.synthetic import TERM_DROP, _perturb_text, copy_vectors, exact_top
 
 __all__ = ["measure", "main"]
 
 
 @contextmanager
-def _server(url: str | None):
-    """The given server, or a throwaway one (the wheel's server, deleted on exit)."""
+def _server(url: str | None, keep: Path | None = None):
+    """The given server, or the wheel's server: in ``keep``/pgdata, stopped on exit and kept (its
+    databases reused by the next run with the same ``keep``), else a throwaway one deleted on exit."""
     if url:
         yield url
         return
     import pgserver
 
-    base = Path(tempfile.mkdtemp(prefix="tlkh-benchpg-"))
+    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="tlkh-benchpg-"))
+    base.mkdir(parents=True, exist_ok=True)
     base.chmod(0o755)  # run as root, the wheel's server runs as its own user and must reach its folder
-    srv = pgserver.get_server(base / "data", cleanup_mode="delete")
+    srv = pgserver.get_server(
+        base / "pgdata" if keep else base / "data", cleanup_mode="stop" if keep else "delete"
+    )
     try:
         yield srv.get_uri()
     finally:
         srv.cleanup()
-        shutil.rmtree(base, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _reset_peak() -> None:
+    """Start this process's peak resident memory afresh (Linux: ``clear_refs`` 5), so each phase's
+    peak is its own; elsewhere the peak stays the process's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _peak_mb() -> int:
+    """This process's peak resident memory since ``_reset_peak`` (VmHWM), in MiB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _fresh_db(url: str, name: str) -> str:
@@ -84,49 +114,87 @@ def _base_store(settings, embedder):
         return IndexStore.load(settings.index_dir, embedder.id)
 
 
-def _publish(st, syn, embedder) -> tuple[float, float]:
-    """``syn``'s passages as one plan version per (plan, copy); returns (insert s, HNSW index s)."""
-    from assistant.indexing.pg_schema import hnsw_index_sql, lex_hnsw_sql
+def _plans(base, scale: int, seed: int = 0) -> Iterator[Any]:
+    """The corpus's plans ``scale`` times as ``NewPlan``s, copy by copy, one plan at a time: the
+    passages, texts, vectors and BM25 tokens ``synthetic_store`` and the bench gave when every copy
+    was built first (same seeds, drawn in the same order), never all held (×1000: 235,000 passages).
+
+    A copy's vectors are ``copy_vectors``' (its own seed); its texts lose TERM_DROP of their words
+    (one generator over the copies in order, as ``synthetic_store``); its BM25 tokens are its
+    original's with TERM_DROP of them dropped (re-tokenising every copy would take longer than the
+    whole insert), one generator over the plans in order.
+    """
     from assistant.indexing.pgstore import NewPlan
     from assistant.indexing.store import passage_tokens
 
-    vecs = syn.vectors()
-    # BM25 tokens: the corpus passages' own; a copy's are its original's with TERM_DROP of them
-    # dropped, as synthetic_store drops words from its text and terms (re-tokenising every copy
-    # would take longer than the whole insert)
-    rng = np.random.default_rng(0)
-    own = {p.id: passage_tokens(p) for p in syn.passages if "~" not in p.id}
+    vecs = base.vectors()
+    text_rng, token_rng = np.random.default_rng(seed), np.random.default_rng(0)
+    own = [passage_tokens(p) for p in base.passages]
+    rows_of: dict[str, list[int]] = {}
+    for i, p in enumerate(base.passages):
+        rows_of.setdefault(p.doc, []).append(i)
+    for c in range(scale):
+        if c:
+            ps = [replace(p, id=f"{p.id}~{c}", text=_perturb_text(p.text, text_rng)) for p in base.passages]
+            v = copy_vectors(vecs, range(c, c + 1), seed)
+        else:
+            ps, v = list(base.passages), vecs
+        for doc, rows in rows_of.items():
+            name = doc if c == 0 else f"{doc}~{c}"
+            data = f"{name}\n".encode() + b"synthetic copy"  # distinct bytes per copy (content-addressed)
+            tokens = []
+            for i in rows:
+                text, units = own[i]
+                if c:
+                    keep = token_rng.random(len(text)) > TERM_DROP
+                    text = [t for t, k in zip(text, keep) if k]
+                tokens.append((text, units))
+            yield NewPlan(name, data, base.docs[doc], [ps[i] for i in rows], v[rows], tokens)
 
-    def tokens_of(pid: str) -> tuple[list[str], list[str]]:
-        text, units = own[pid.split("~", 1)[0]]
-        if "~" not in pid:
-            return text, units
-        keep = rng.random(len(text)) > TERM_DROP
-        return [t for t, k in zip(text, keep) if k], units
 
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, p in enumerate(syn.passages):
-        copy = p.id.rsplit("~", 1)[1] if "~" in p.id else "0"
-        groups.setdefault((copy, p.doc), []).append(i)
-    plans = []
-    for (copy, doc), rows in groups.items():
-        name = doc if copy == "0" else f"{doc}~{copy}"
-        data = f"{name}\n".encode() + b"synthetic copy"  # distinct bytes per copy (content-addressed)
-        ps = [syn.passages[i] for i in rows]
-        plans.append(NewPlan(name, data, syn.docs[doc], ps, vecs[rows], [tokens_of(p.id) for p in ps]))
-    t = time.perf_counter()
-    st.publish("build", plans, embedder_id=embedder.id, dim=embedder.dim, actor="bench", replace_all=True)
-    insert_s = time.perf_counter() - t
-    t = time.perf_counter()
+def _publish(st, base, scale: int, embedder) -> dict[str, float]:
+    """The copies published as one generation of one plan version per (plan, copy), streamed plan by
+    plan (``_plans``), then the two HNSW indexes and the planner's statistics; the seconds of each
+    step (``insert_s`` holds the lists, ``lists_s`` of it) and the process's peak memory."""
+    from assistant.indexing import pgstore
+    from assistant.indexing.pg_schema import hnsw_index_sql, lex_hnsw_sql
+
+    _reset_peak()
+    lists: list[float] = []
+    heads = pgstore.write_term_heads
+
+    def timed_heads(*a: Any, **kw: Any) -> None:
+        t = time.perf_counter()
+        heads(*a, **kw)
+        lists.append(time.perf_counter() - t)
+
+    pgstore.write_term_heads = timed_heads  # type: ignore[assignment]  (timed apart, same work)
+    try:
+        t = time.perf_counter()
+        st.publish(
+            "build",
+            _plans(base, scale),
+            embedder_id=embedder.id,
+            dim=embedder.dim,
+            actor="bench",
+            replace_all=True,
+        )
+        insert_s = time.perf_counter() - t
+    finally:
+        pgstore.write_term_heads = heads  # type: ignore[assignment]
+    out = {"insert_s": round(insert_s, 1), "lists_s": round(sum(lists), 1)}
     with st._pools["write"].connection() as conn:
         conn.execute("SET maintenance_work_mem = '2GB'")
         conn.execute("SET max_parallel_maintenance_workers = 1")  # two shared cores
-        conn.execute(hnsw_index_sql(embedder.dim))
-        conn.execute(lex_hnsw_sql())
-    index_s = time.perf_counter() - t
-    with st._pools["write"].connection() as conn:
+        for name, sql in (("hnsw_dense_s", hnsw_index_sql(embedder.dim)), ("hnsw_lexical_s", lex_hnsw_sql())):
+            t = time.perf_counter()
+            conn.execute(sql)
+            out[name] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
         conn.execute("VACUUM ANALYZE")  # statistics for the planner, as a first build's autovacuum
-    return insert_s, index_s
+        out["vacuum_s"] = round(time.perf_counter() - t, 1)
+    out["build_peak_mb"] = _peak_mb()
+    return out
 
 
 def _ms(fn, items) -> list[float]:
@@ -138,7 +206,7 @@ def _ms(fn, items) -> list[float]:
     return out
 
 
-def _completed(served, terms, rows: int = 1024) -> tuple[list[float], float]:
+def _completed(served, terms, exact: list[set[int]], rows: int = 1024) -> tuple[list[float], float]:
     """The lexical top-50's latencies and overlap with exact BM25 with ``COMPLETE_ROWS = rows`` (the
     completion of the graph's candidates, ``PgIndexStore._complete``), the default put back after."""
     from assistant.indexing import pg_search
@@ -151,10 +219,10 @@ def _completed(served, terms, rows: int = 1024) -> tuple[list[float], float]:
         for t in terms[:5]:  # the completed rows' counts into the replica's cache, as a warm replica
             served.lexical_search(t, 50)
         ms = _ms(lambda t: served.lexical_search(t, 50), terms)
-        overlap = []
-        for t in terms[:30]:
-            exact = {i for i, _ in served.exact_top(t, 50)}
-            overlap.append(len(exact & {i for i, _ in served.lexical_search(t, 50)}) / max(1, len(exact)))
+        overlap = [
+            len(x & {i for i, _ in served.lexical_search(t, 50)}) / max(1, len(x))
+            for t, x in zip(terms, exact)
+        ]
     finally:
         pg_search.COMPLETE_ROWS, pg_search.USE_HEADS = default, True
     return ms, round(float(np.mean(overlap)), 3)
@@ -180,7 +248,7 @@ def _old_dense(served, qvec, k: int, allowed=None) -> list[tuple[int, float]]:
     return hits
 
 
-def _old_new(served, r, questions, qv, k: int) -> dict[str, float]:
+def _old_new(served, r, questions, qv, k: int, exact: list[set[int]]) -> dict[str, float]:
     """Old (schema 5) and new (schema 6) alternating per question in one run: p50/p95 of the hybrid
     search, the lexical top 50 and the dense top 50, and each lexical top 50's overlap with exact."""
     from assistant.indexing import pg_search
@@ -213,15 +281,83 @@ def _old_new(served, r, questions, qv, k: int) -> dict[str, float]:
             timed("search", old, lambda: r.search(parsed[j], k=k))  # the question already parsed
             timed("dense", old, lambda: served.dense_search(v, 50))
             got = timed("lexical", old, lambda: served.lexical_search(served.lexical_terms(q), 50))
-            if j < 30:
-                exact = {i for i, _ in served.exact_top(served.lexical_terms(q), 50)}
-                overlap["old" if old else "new"].append(len(exact & {i for i, _ in got}) / max(1, len(exact)))
+            if j < len(exact):
+                x = exact[j]
+                overlap["old" if old else "new"].append(len(x & {i for i, _ in got}) / max(1, len(x)))
     out: dict[str, float] = {}
     for name, xs in sorted(lat.items()):
         out[f"{name}_p50_ms"], out[f"{name}_p95_ms"] = round(_pct(xs, 50), 2), round(_pct(xs, 95), 2)
     for side, xs in overlap.items():
         out[f"overlap_{side}"] = round(float(np.mean(xs)), 3) if xs else 0.0
     return out
+
+
+def _search_figures(
+    st, served, base, scale: int, settings, pre, questions, qv, k: int, overlaps: int
+) -> dict:
+    """The searches' figures on a built database (see the module's docstring)."""
+    from assistant.retrieve import HybridRetriever
+    from assistant.textnorm import fold
+
+    s = settings.model_copy(update={"store": st.url, "store_search": "database"})
+    r = HybridRetriever(served, pre, s)
+    # warm-up: an accented and an unaccented question (the latter builds the diacritic
+    # restorer, once per replica, from the passages)
+    r.search(questions[0], k=k)
+    r.search(fold(questions[0]), k=k)
+    hybrid = _ms(lambda q: r.search(q, k=k), questions)
+    dense = _ms(lambda v: served.dense_search(v, 50), qv)
+    terms = [served.lexical_terms(q) for q in questions]
+    lexical = _ms(lambda t: served.lexical_search(t, 50), terms)
+    # the candidates' other-side scores, as the fusion asks for them (~100 passages)
+    cands = [
+        [i for i, _ in served.dense_search(v, 50)] + [i for i, _ in served.lexical_search(t, 50)]
+        for v, t in zip(qv, terms)
+    ]
+    at = _ms(lambda x: (served.lexical_at(x[0], x[1]), served.vectors(x[1])), list(zip(terms, cands)))
+    # the exact BM25 top 50 of the first questions (every row holding a query term scored: at ×1000
+    # most rows, seconds a question), once, for every overlap below
+    t = time.perf_counter()
+    exact = [{i for i, _ in served.exact_top(x, 50)} for x in terms[:overlaps]]
+    exact_ms = (time.perf_counter() - t) * 1000 / max(1, len(exact))
+    overlap = [
+        len(x & {i for i, _ in served.lexical_search(t, 50)}) / max(1, len(x)) for t, x in zip(terms, exact)
+    ]
+    # recall@10 of HNSW against exact inner product over the same vectors (regenerated copy by copy)
+    n = len(base.passages)
+    index_of = {p.id: i for i, p in enumerate(base.passages)}
+
+    def row(pid: str) -> int:
+        own, _, c = pid.partition("~")
+        return int(c or 0) * n + index_of[own]
+
+    pos = np.array([row(p.id) for p in served.passages])
+    best = exact_top(base.vectors(), scale, np.stack(qv).astype(np.float32), 10)
+    rec = [
+        len(set(b.tolist()) & {int(pos[i]) for i, _ in served.dense_search(v, 10)}) / 10
+        for b, v in zip(best, qv)
+    ]
+    # the same with the max-score completion over the rarest essential terms' rows (GIN)
+    complete, complete_overlap = _completed(served, terms, exact)
+    versus = _old_new(served, r, questions, qv, k, exact)
+    with st._pools["read"].connection() as conn:
+        heads = conn.execute("SELECT pg_total_relation_size('term_heads')").fetchone()[0]
+    return {
+        "hybrid_p50_ms": round(_pct(hybrid, 50), 2),
+        "hybrid_p95_ms": round(_pct(hybrid, 95), 2),
+        "dense_p50_ms": round(_pct(dense, 50), 2),
+        "lexical_p50_ms": round(_pct(lexical, 50), 2),
+        "lexical_p95_ms": round(_pct(lexical, 95), 2),
+        "candidates_p50_ms": round(_pct(at, 50), 2),
+        "lexical_top50_overlap": round(float(np.mean(overlap)), 3) if overlap else float("nan"),
+        "exact_bm25_ms": round(exact_ms, 1),
+        "completed_p50_ms": round(_pct(complete, 50), 2),
+        "completed_p95_ms": round(_pct(complete, 95), 2),
+        "completed_overlap": complete_overlap,
+        "recall_at_10": round(float(np.mean(rec)), 3),
+        "heads_mb": round(heads / 2**20),
+        **versus,
+    }
 
 
 def measure(
@@ -231,14 +367,22 @@ def measure(
     settings: Any = None,
     queries: int = 100,
     k: int = 8,
+    keep: Path | None = None,
+    build_only: bool = False,
+    overlaps: int = 30,
 ) -> list[dict]:
-    """One dict of figures per scale (see the module's docstring)."""
+    """One dict of figures per scale (see the module's docstring).
+
+    ``keep``: the server's data folder and each scale's build figures (``built-<scale>.json``) stay
+    there; a database already built there is searched again without rebuilding. ``build_only``: build
+    (or find) the databases, no searches. ``overlaps``: questions whose lexical top 50 is compared with
+    exact BM25.
+    """
     from assistant.indexing import backend
     from assistant.indexing.embedders import get_embedder
     from assistant.indexing.pgstore import PgStore
     from assistant.retrieve import HybridRetriever
     from assistant.settings import load_settings
-    from assistant.textnorm import fold
 
     settings = settings or load_settings()
     embedder = get_embedder(settings.embedder)
@@ -250,83 +394,44 @@ def measure(
         r0.search(q, k=k)
     qv = list(pre._v.values())
     out = []
-    with _server(store_url) as url:
+    with _server(store_url, keep) as url:
         for scale in scales:
-            syn = synthetic_store(base, scale, hnsw=False)
-            db = _fresh_db(url, f"tlkh_bench_{scale}")
-            st = PgStore(db)
+            name = f"tlkh_bench_{scale}"
+            marker = Path(keep) / f"built-{scale}.json" if keep else None
+            if marker is not None and marker.is_file():  # built by an earlier run with this --keep
+                from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+                db = make_conninfo(**{**conninfo_to_dict(url), "dbname": name})
+                built = {**json.loads(marker.read_text()), "reused": True}
+                st = PgStore(db)
+            else:
+                db = _fresh_db(url, name)
+                st = PgStore(db)
+                built = {
+                    "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                    **_publish(st, base, scale, embedder),
+                }
+                if marker is not None:
+                    marker.write_text(json.dumps(built))
             try:
-                insert_s, index_s = _publish(st, syn, embedder)
-                t = time.perf_counter()
-                served = st.load(embedder.id, settings.ann_threshold, "database")
-                load_s = time.perf_counter() - t
-                s = settings.model_copy(update={"store": db, "store_search": "database"})
-                r = HybridRetriever(served, pre, s)
-                # warm-up: an accented and an unaccented question (the latter builds the diacritic
-                # restorer, once per replica, from the passages)
-                r.search(questions[0], k=k)
-                r.search(fold(questions[0]), k=k)
-                hybrid = _ms(lambda q: r.search(q, k=k), questions)
-                dense = _ms(lambda v: served.dense_search(v, 50), qv)
-                terms = [served.lexical_terms(q) for q in questions]
-                lexical = _ms(lambda t: served.lexical_search(t, 50), terms)
-                # the candidates' other-side scores, as the fusion asks for them (~100 passages)
-                cands = [
-                    [i for i, _ in served.dense_search(v, 50)] + [i for i, _ in served.lexical_search(t, 50)]
-                    for v, t in zip(qv, terms)
-                ]
-                at = _ms(
-                    lambda x: (served.lexical_at(x[0], x[1]), served.vectors(x[1])), list(zip(terms, cands))
-                )
-                # the lexical top-50 against exact BM25 (every row holding a query term scored)
-                overlap = []
-                for t in terms[:30]:
-                    exact = {i for i, _ in served.exact_top(t, 50)}
-                    got = {i for i, _ in served.lexical_search(t, 50)}
-                    overlap.append(len(exact & got) / max(1, len(exact)))
-                # recall@10 of HNSW against exact inner product over the same vectors
-                vecs = syn.vectors()
-                row_of = {p.id: i for i, p in enumerate(syn.passages)}
-                pos = np.array([row_of[p.id] for p in served.passages])
-                rec = []
-                for v in qv:
-                    exact = set(np.argsort(-(vecs @ v), kind="stable")[:10].tolist())
-                    got = {int(pos[i]) for i, _ in served.dense_search(v, 10)}
-                    rec.append(len(exact & got) / 10)
-                # the same with the max-score completion over the rarest essential terms' rows (GIN)
-                complete, complete_overlap = _completed(served, terms)
-                versus = _old_new(served, r, questions, qv, k)
                 with st._pools["read"].connection() as conn:
                     size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-                    heads = conn.execute("SELECT pg_total_relation_size('term_heads')").fetchone()[0]
-                out.append(
-                    {
-                        "scale": scale,
-                        "passages": len(served),
-                        "insert_s": round(insert_s, 1),
-                        "hnsw_index_s": round(index_s, 1),
-                        "load_s": round(load_s, 1),
-                        "db_mb": round(size / 2**20),
-                        "hybrid_p50_ms": round(_pct(hybrid, 50), 2),
-                        "hybrid_p95_ms": round(_pct(hybrid, 95), 2),
-                        "dense_p50_ms": round(_pct(dense, 50), 2),
-                        "lexical_p50_ms": round(_pct(lexical, 50), 2),
-                        "lexical_p95_ms": round(_pct(lexical, 95), 2),
-                        "candidates_p50_ms": round(_pct(at, 50), 2),
-                        "lexical_top50_overlap": round(float(np.mean(overlap)), 3),
-                        "completed_p50_ms": round(_pct(complete, 50), 2),
-                        "completed_p95_ms": round(_pct(complete, 95), 2),
-                        "completed_overlap": complete_overlap,
-                        "recall_at_10": round(float(np.mean(rec)), 3),
-                        "heads_mb": round(heads / 2**20),
-                        **versus,
-                    }
-                )
-                print(f"  ×{scale}: {out[-1]}", file=sys.stderr, flush=True)
+                row: dict[str, Any] = {"scale": scale, **built, "db_mb": round(size / 2**20)}
+                if not build_only:
+                    _reset_peak()
+                    t = time.perf_counter()
+                    served = st.load(embedder.id, settings.ann_threshold, "database")
+                    row["passages"], row["load_s"] = len(served), round(time.perf_counter() - t, 1)
+                    row.update(
+                        _search_figures(st, served, base, scale, settings, pre, questions, qv, k, overlaps)
+                    )
+                    row["search_peak_mb"] = _peak_mb()
+                    del served
+                out.append(row)
+                print(f"  ×{scale}: {row}", file=sys.stderr, flush=True)
             finally:
                 st.close()
                 backend.close_all()
-                del syn
     return out
 
 
@@ -340,6 +445,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=100, help="questions timed per scale")
     p.add_argument("--k", type=int, default=8, help="passages per question")
     p.add_argument("--work", type=Path, help="keep the corpus index and cache here (default: a temp folder)")
+    p.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the server's data and each scale's build figures here; a scale built there is reused",
+    )
+    p.add_argument(
+        "--build-only", action="store_true", help="build the databases (or find them), no searches"
+    )
+    p.add_argument(
+        "--overlaps", type=int, default=30, help="questions compared with exact BM25 (seconds each at ×1000)"
+    )
     a = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tlkh-benchpg-") as tmp:
         work = a.work or Path(tmp)
@@ -350,13 +466,16 @@ def main(argv: list[str] | None = None) -> int:
             settings=settings,
             queries=a.queries,
             k=a.k,
+            keep=a.keep,
+            build_only=a.build_only,
+            overlaps=a.overlaps,
         )
-    keys = list(rows[0]) if rows else []
+    keys = list(dict.fromkeys(c for r in rows for c in r))  # a reused or build-only row lacks some
     print(
         _table(
             f"Search in PostgreSQL (store_search=database, k={a.k}, ms)",
             keys,
-            [[r[c] for c in keys] for r in rows],
+            [[r.get(c, "-") for c in keys] for r in rows],
         )
     )
     return 0

@@ -189,3 +189,21 @@ def test_dense_search_is_one_statement_with_the_sessions_settings(pg_settings):
     for k in (10, ps.PG_EF_SEARCH + 20):  # above the session's list: a transaction with SET LOCAL
         hits = db.dense_search(q, k)
         assert len(hits) == k and [i for i, _ in hits][:5] == want[:5].tolist(), k
+
+
+def test_lists_read_in_pools_equal_lists_cut_after_every_chunk(pg_settings, monkeypatch):
+    """``_plan_entries`` pools chunks of rows before cutting the lists: with tiny chunks and pools
+    (many cuts) or one pool (one cut), the same entries, in the same order, with the same ``rest``."""
+    backend.build(pg_settings)
+    with psycopg.connect(pg_settings.store) as conn:
+        versions = [v for (v,) in conn.execute("SELECT id FROM plan_versions ORDER BY id")]
+        out = []
+        for chunk, pool in ((7, 1), (7, 300), (4096, 10**9)):
+            monkeypatch.setattr(pg_heads, "_CHUNK", chunk)
+            monkeypatch.setattr(pg_heads, "_POOL", pool)
+            rest: dict[int, float] = {}
+            terms, entries = pg_heads._plan_entries(conn, versions, SHORT, rest)
+            out.append((terms.tolist(), entries.tobytes(), rest))
+            conn.rollback()  # the named cursor's transaction
+    assert out[0][0] and sum(1 for x in out[0][2].values() if x > 0) > 100  # lists really cut
+    assert out[0] == out[1] == out[2]

@@ -159,6 +159,29 @@ def test_langchain_interfaces_over_the_store(pg_settings):
     assert [d.id for d in r.invoke(q)] == [h.passage.id for h in mem_r.search(q)]
 
 
+def test_diacritics_are_restored_from_the_databases_words(pg_settings):
+    """A replica searching in the database restores an unaccented question's marks from the
+    generation's document frequencies (one read), not from a BM25 index built from every passage:
+    the same words and counts as in process, so the same restored questions."""
+    from assistant.indexing.lexical import DiacriticRestorer
+    from assistant.snapshot import IndexSnapshot
+    from assistant.textnorm import fold
+
+    backend.build(pg_settings)
+    mem = backend.load(pg_settings, FAKE_ID)
+    db = backend.load(pg_settings.model_copy(update={"store_search": "database"}), FAKE_ID)
+    assert isinstance(db, PgIndexStore)
+    assert db.text_df() == mem.text_df() and len(db.text_df()) > 500
+    assert db._lex is None  # nothing tokenised
+    mem_r, db_r = DiacriticRestorer(mem.lexical), DiacriticRestorer(db.text_df())
+    folded = [fold(q) for q in _questions(60)]
+    restored = [db_r.restore(q) for q in folded]
+    assert restored == [mem_r.restore(q) for q in folded]
+    assert sum(r != q for r, q in zip(restored, folded)) > 40  # marks really put back
+    snap = IndexSnapshot.build(db)
+    assert snap.restorer.restore(folded[0]) == restored[0] and db._lex is None
+
+
 def test_bench_pg_measures_a_real_store(pg_server, tmp_path, capsys):  # noqa: F811  (the fixture)
     """``python -m eval.bench --pg URL`` at 1× on the session's server: the corpus published through
     the store's own path, searched in the database, printed beside the in-process figures."""

@@ -248,6 +248,17 @@ def test_diacritics_are_restored_from_the_indexed_words(tmp_path):
     assert r.restore("Đã có dấu") == "Đã có dấu"  # words it does not know stay as typed
 
 
+def test_restored_diacritics_do_not_depend_on_the_vocabularys_order():
+    """Readings used by as many passages are decided by the word, not by the order the index lists
+    its vocabulary in (bm25s's is hash order, which changes from one process to the next)."""
+    from assistant.indexing.lexical import DiacriticRestorer
+
+    words = {"lo": 4, "lộ": 4, "lò": 2, "việc": 9, "lo_việc": 0}
+    one, other = DiacriticRestorer(words), DiacriticRestorer(dict(reversed(list(words.items()))))
+    assert one.uni == other.uni
+    assert one.restore("lo viec") == other.restore("lo viec") == "lo việc"
+
+
 def test_a_question_naming_a_plan_place_prefers_that_plan(tmp_path):
     store = _store(tmp_path)
     q = "sản xuất video clip quảng bá Lấp Vò"

@@ -16,7 +16,7 @@ A query typed entirely without diacritics is matched on the folded family only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,7 @@ __all__ = [
     "LexicalIndex",
     "top_positive",
     "DiacriticRestorer",
+    "document_frequencies",
 ]
 
 LEXICAL_VERSION = 1  # bump when the token families change (the manifest records it)
@@ -166,6 +167,14 @@ class LexicalIndex:
         return cls(post if post.docs.size else None, post.n_docs)
 
 
+def document_frequencies(lex: LexicalIndex) -> dict[str, int]:
+    """Each term of the index with the number of passages holding it."""
+    if lex.postings is None:
+        return {}
+    df = lex.postings.df
+    return {tok: int(df[i]) for tok, i in lex.postings.vocab.items() if i < len(df)}
+
+
 _QUESTION_WORDS = ("nào", "gì", "đâu", "mấy", "nhiêu", "sao", "hỏi", "không", "được", "những")
 
 
@@ -178,24 +187,25 @@ class DiacriticRestorer:
     plans make likeliest ("so thong tin" → "sở thông tin", "so 183" → "số 183").
     """
 
-    def __init__(self, lex: LexicalIndex) -> None:
+    def __init__(self, lex: LexicalIndex | Mapping[str, int]) -> None:
+        """``lex``: the text field's index, or its terms with their document frequencies (what the
+        PostgreSQL store reads from the database instead of tokenising every passage again)."""
         self.uni: dict[str, list[tuple[str, int]]] = {}
         self.bi: dict[str, int] = {}
-        if lex.postings is None:
-            return
-        df = lex.postings.df
-        for tok, i in lex.postings.vocab.items():
-            if not tok or tok[0] in "~≡" or i >= len(df):
+        for tok, n in (document_frequencies(lex) if isinstance(lex, LexicalIndex) else lex).items():
+            if not tok or tok[0] in "~≡" or n <= 0:
                 continue
             if "_" in tok:
-                self.bi[tok] = int(df[i])
+                self.bi[tok] = int(n)
             else:
-                self.uni.setdefault(fold(tok), []).append((tok, int(df[i])))
+                self.uni.setdefault(fold(tok), []).append((tok, int(n)))
         # question words are rare in plans but common in questions
         for w in _QUESTION_WORDS:
             self.uni.setdefault(fold(w), []).append((w, 3))
+        # ties by the word itself: the index's vocabulary comes in hash order (bm25s, per process),
+        # which decided between readings used by as many passages ("lo" / "lộ") at random
         for v in self.uni.values():
-            v.sort(key=lambda x: -x[1])
+            v.sort(key=lambda x: (-x[1], x[0]))
 
     def restore(self, text: str) -> str:
         text = nfc(text)

@@ -49,6 +49,7 @@ ENTRY = np.dtype([("key", "<i8"), ("tf", "<f4"), ("dl", "<f4"), ("impact", "<f4"
 HEAD_CANDIDATES = 200  # listed passages rescored from their rows at most, best sum first
 HEAD_PART = 360  # entries a row holds (7,200 bytes: the row fits a page, stored PLAIN, no TOAST)
 _CHUNK = 4096  # passage rows read at a time when a generation's lists are built from its rows
+_POOL = 2_000_000  # entries (40 MB) read before the lists are cut, at least
 
 
 def row_key(plan_version: Any, pos: Any) -> Any:
@@ -105,7 +106,7 @@ def _plan_entries(
     conn, versions: Sequence[int], n: int, rest: dict[int, float]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every (term, entry) of the passages of ``versions``, cut to the n best per term as it is read
-    (a ×1000 first build has ~96 M postings; this holds n per term plus one chunk)."""
+    (a ×1000 first build has ~96 M postings; this holds n per term plus at most as many pooled)."""
     units = np.array(sorted(i for (i,) in conn.execute("SELECT id FROM lex_terms WHERE field = 1")), np.int64)
     plans = {
         int(v): (max(int(c), 1), float(a), float(u))
@@ -115,6 +116,16 @@ def _plan_entries(
         )
     }
     terms, entries = np.zeros(0, np.int64), np.zeros(0, ENTRY)
+    # chunks are pooled until they hold as many entries as the lists kept so far (at least
+    # _POOL), then cut together: the same lists as cutting after every chunk (the n best of a
+    # union), but a handful of sorts instead of one over the kept lists per chunk (×1000: ~60)
+    pool_ids: list[np.ndarray] = []
+    pool: list[np.ndarray] = []
+    pooled = 0
+
+    def cut() -> tuple[np.ndarray, np.ndarray]:
+        return _top(np.concatenate([terms, *pool_ids]), np.concatenate([entries, *pool]), n, rest)
+
     with conn.cursor(name="tlkh_term_heads") as cur:  # server-side: the rows stream in chunks
         cur.execute(
             "SELECT plan_version, pos, sparsevec_send(bm25_tf), bm25_dl FROM passages WHERE plan_version = ANY(%s)",
@@ -133,7 +144,14 @@ def _plan_entries(
             stats = np.array([plans[int(v)] for v, *_ in rows], dtype=np.float64)
             avgdl = np.repeat(stats[:, 1:] / stats[:, :1], sizes, axis=0)[np.arange(len(ids)), field]
             e["impact"] = e["tf"] / (e["tf"] + K1 * (1 - B + B * e["dl"] / np.maximum(avgdl, 1e-9)))
-            terms, entries = _top(np.concatenate([terms, ids]), np.concatenate([entries, e]), n, rest)
+            pool_ids.append(ids)
+            pool.append(e)
+            pooled += len(ids)
+            if pooled >= max(len(entries), _POOL):
+                terms, entries = cut()
+                pool_ids, pool, pooled = [], [], 0
+    if pool:
+        terms, entries = cut()
     return terms, entries
 
 

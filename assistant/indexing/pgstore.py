@@ -20,7 +20,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -310,7 +310,7 @@ class PgStore:
     def publish(
         self,
         action: str,
-        new: Sequence[NewPlan],
+        new: Iterable[NewPlan],
         *,
         embedder_id: str,
         dim: int,
@@ -324,17 +324,24 @@ class PgStore:
 
         ``check`` sees the plans being served under the writers' row lock (so two replicas
         uploading the same plan at once cannot both pass) and raises to abort.
+
+        ``new`` is read once, plan by plan, each written as it comes: a first build of thousands
+        of plans (``eval.bench_pg`` at ×1000: 5,000 plans, 235,000 passages) never holds them all.
         """
         drop = set(drop)
         with self._pools["write"].connection() as conn, conn.transaction():
             _old, current = self._current_plans(conn)
             if check is not None:
                 check(current)
-            replaced = {p.doc for p in new}
-            keep = [] if replace_all else [c for c in current if c.doc not in drop and c.doc not in replaced]
-            versions = [c.plan_version for c in keep]
+            written: list[tuple[str, str]] = []  # (doc, sha256) of each new plan, in order
+            added: list[int] = []
             for plan in new:
-                versions.append(self._insert_plan(conn, plan, embedder_id, dim, actor))
+                added.append(self._insert_plan(conn, plan, embedder_id, dim, actor))
+                written.append((plan.doc, plan.sha256))
+            replaced = {doc for doc, _ in written}
+            keep = [] if replace_all else [c for c in current if c.doc not in drop and c.doc not in replaced]
+            # the kept plans first, then the new ones (their order in the generation, as before)
+            versions = [c.plan_version for c in keep] + added
             counts = conn.execute(
                 "SELECT count(*), count(DISTINCT plan_version) FROM passages WHERE plan_version = ANY(%s)",
                 (versions,),
@@ -360,11 +367,11 @@ class PgStore:
             write_generation_terms(conn, gen, versions, _old, [c.plan_version for c in current])
             write_term_heads(conn, gen, versions, _old, [c.plan_version for c in current])
             conn.execute("UPDATE current_generation SET generation = %s", (gen,))
-            for plan in new:
-                self._audit(conn, "upload" if action == "add" else action, plan.doc, plan.sha256, actor, gen)
+            for doc, sha in written:
+                self._audit(conn, "upload" if action == "add" else action, doc, sha, actor, gen)
             for doc in sorted(drop):
                 self._audit(conn, "remove", doc, None, actor, gen, detail)
-            if not new and not drop:
+            if not written and not drop:
                 self._audit(conn, action, None, None, actor, gen, detail)
             self._collect(conn, gen)
             conn.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(gen)))

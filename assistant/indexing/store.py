@@ -32,7 +32,7 @@ from ..errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
 from ..records import SCHEMA_VERSION, DocMeta, Passage
 from ..textnorm import NORMALISER_VERSION
 from .cache import parser_fingerprint
-from .lexical import LexicalIndex, lexical_tokens, lexical_version
+from .lexical import LexicalIndex, document_frequencies, lexical_tokens, lexical_version
 from .postings import TermPostings, score_positions, top_k
 
 __all__ = [
@@ -416,6 +416,10 @@ class IndexStore:
                 self.dense.hnsw.efSearch = k
             scores, ids = self.dense.search(q, min(k, n))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def text_df(self) -> dict[str, int]:
+        """The text field's terms and how many passages hold each (the diacritic restorer's words)."""
+        return document_frequencies(self.lexical)
 
     # What ``lexical_terms`` returns is the store's own handle, handed back unchanged to
     # ``lexical_search``/``lexical_at``: here the postings in memory, in the PostgreSQL store the
