@@ -276,3 +276,11 @@ def test_the_organisation_part_asked_whole(cat, question):
 )
 def test_units_or_an_activity_are_not_the_organisation_part(cat, question):
     assert parse_question(question, cat).section != SectionKind.ORGANISATION
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Kế hoạch huấn luyện của Sở Công Thương ban hành tháng mấy?", "ke hoach 556 ky ngay may"],
+)
+def test_the_month_or_day_asked_with_may_is_the_issue_date(cat, question):
+    assert parse_question(question, cat).fact == "date"
