@@ -9,6 +9,7 @@ import pytest
 from assistant.answer.grounds import ground_items, preamble
 from assistant.answer.meta import is_meta
 from assistant.query import Catalog, parse_question
+from assistant.query.conversation import follow_up
 from assistant.query.model import SectionKind
 from assistant.records import DocMeta, Passage
 
@@ -284,3 +285,44 @@ def test_units_or_an_activity_are_not_the_organisation_part(cat, question):
 )
 def test_the_month_or_day_asked_with_may_is_the_issue_date(cat, question):
     assert parse_question(question, cat).fact == "date"
+
+
+def test_a_header_fact_after_a_place_catalogue_is_asked_of_each_plan(cat):
+    history = [
+        ("Các kế hoạch của Đồng Tháp đã nạp?", "Đã nạp 2 văn bản: Kế hoạch 556/KH-UBND; Kế hoạch 597/KH-UBND")
+    ]
+    q = follow_up(parse_question("Ai ký?", cat), history, cat)
+    assert q.every_plan  # one line per plan, never one picked
+    assert q.filters == {"province": "Đồng Tháp"}
+
+
+def test_a_header_fact_after_an_issuer_catalogue_is_asked_of_the_plans_listed(cat):
+    history = [("Những văn bản nào của Sở Công Thương?", "Đã nạp 2 văn bản: …")]
+    q = follow_up(parse_question("Ai ký?", cat), history, cat)
+    assert q.every_plan
+    assert q.catalogue_among == frozenset({"kiem-tra.txt", "huan-luyen.txt"})
+
+
+def test_a_header_fact_after_a_one_plan_catalogue_is_that_plan(cat):
+    history = [("Có kế hoạch nào về khoáng sản không?", "Đã nạp 1 văn bản: …")]
+    q = follow_up(parse_question("Ai ký?", cat), history, cat)
+    assert not q.every_plan
+    assert q.filters.get("doc") == "khoang-san.txt"
+
+
+@pytest.mark.parametrize(
+    ("question", "docs"),
+    [
+        ("Ai ký kế hoạch 556 và 597?", ["bien.md", "giao-thong.md"]),
+        ("ke hoach 165, 556 va 597 ban hanh ngay nao", ["dan-so.md", "bien.md", "giao-thong.md"]),
+    ],
+)
+def test_numbers_listed_after_one_kind_are_documents_of_that_kind(cat, question, docs):
+    q = parse_question(question, cat)
+    assert q.docs == docs
+    assert sorted(q.scope) == sorted(docs)
+
+
+def test_a_count_after_a_plan_number_is_no_document(cat):
+    q = parse_question("Kế hoạch 165 và 20 xã", cat)
+    assert q.docs == ["dan-so.md"] and q.missing is None

@@ -143,7 +143,7 @@ def _find_docs(
     found: list[tuple[int, int, list[str]]] = []
     numbers: list[DocMention] = []
     missing = None
-    for m in doc_mentions(folded):
+    for m in _with_coordinated(folded, doc_mentions(folded), cat):
         if m.is_period:
             continue  # "kế hoạch 2024": a year, not plan no. 2024
         numbers.append(m)
@@ -174,6 +174,29 @@ def _find_docs(
             if hits := cat.docs_numbered(z.group("num")):
                 found.append((z.start("num"), z.end("num"), hits))
     return found, numbers, missing
+
+
+# "kế hoạch 0129 và 0130", "KH 552, 556 và 597": Vietnamese writes the kind once before a list of
+# numbers; each is a document of that kind when a loaded one bears it (else it may be a count:
+# "kế hoạch 183 và 120 hộ dân"). Two digits at least.
+_COORDINATED = re.compile(r"\s*(?:,|va|hoac|voi)\s*(?:so\s*)?(?P<num>\d{2,5})(?![\d/-])")
+
+
+def _with_coordinated(folded: str, mentions: list[DocMention], cat: Catalog) -> list[DocMention]:
+    """The question's document mentions, with the loaded documents numbered in a list after one."""
+    out: list[DocMention] = []
+    for m in mentions:
+        out.append(m)
+        end = m.end
+        while (more := _COORDINATED.match(folded, end)) and not any(
+            x.start == more.start("num") for x in mentions
+        ):
+            hits = cat.docs_numbered(more.group("num"))
+            if not [d for d in hits if (cat.docs[d].doc_type or "Kế hoạch") == m.kind]:
+                break
+            out.append(DocMention(more.start("num"), more.end(), more.group("num"), m.kind, m.explicit))
+            end = more.end()
+    return out
 
 
 _ZERO_NUMBER = re.compile(
