@@ -326,3 +326,19 @@ def test_numbers_listed_after_one_kind_are_documents_of_that_kind(cat, question,
 def test_a_count_after_a_plan_number_is_no_document(cat):
     q = parse_question("Kế hoạch 165 và 20 xã", cat)
     assert q.docs == ["dan-so.md"] and q.missing is None
+
+
+def test_a_header_fact_of_a_place_s_plans_is_asked_of_each(cat):
+    q = parse_question("Kế hoạch của Đồng Tháp do ai ký?", cat)
+    assert q.every_plan and q.filters == {"province": "Đồng Tháp"}
+
+
+def test_a_header_fact_of_a_subject_several_plans_share_is_asked_of_each(cat):
+    q = parse_question("Ai ký kế hoạch về vật liệu nổ công nghiệp?", cat)
+    assert q.every_plan
+    assert q.catalogue_among == frozenset({"kiem-tra.txt", "huan-luyen.txt"})
+
+
+def test_a_header_fact_of_a_subject_one_plan_holds_is_that_plan(cat):
+    q = parse_question("Kế hoạch về biển và hải đảo của Đồng Tháp ký ngày nào?", cat)
+    assert not q.every_plan and q.filters.get("doc") == "bien.md"

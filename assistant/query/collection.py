@@ -17,7 +17,14 @@ from assistant.query.catalog import Catalog, word_pairs
 from assistant.query.rules import is_catalogue
 from assistant.textnorm import fold
 
-__all__ = ["CatalogueAsk", "catalogue_ask", "docs_issued_by", "docs_about", "issued_by_clause"]
+__all__ = [
+    "CatalogueAsk",
+    "catalogue_ask",
+    "docs_issued_by",
+    "docs_about",
+    "issued_by_clause",
+    "header_scope",
+]
 
 
 @dataclass(frozen=True)
@@ -159,3 +166,22 @@ def issued_by_clause(folded: str, cat: Catalog) -> tuple[frozenset[str], str] | 
             titled = cat.docs_titled(rest, among=docs, min_pairs=1) if len(docs) > 1 and rest else frozenset()
             return (titled or docs), " ".join(words[:n])
     return None
+
+
+# the words a header-card question holds besides the plan's name ("do ai ký", "ban hành ngày nào")
+_HEADER_ASK_WORDS = frozenset(
+    "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day gui kinh noi "
+    "nhan toi den cho la gi cua ve thang nam may thoi diem khi bao gio luc tinh thanh pho uy nhan dan "
+    "ubnd".split()
+)
+
+
+def header_scope(terms: list[str], pool: frozenset[str], cat: Catalog) -> frozenset[str] | None:
+    """The plans a header-card question ("Kế hoạch giảm nghèo của Cần Thơ ký ngày nào?") is about,
+    among ``pool`` (the place's plans, or all): those whose trích yếu its other words repeat
+    ("giảm nghèo": twins both), the whole pool when it says nothing else; None when its words name
+    no title (they may be about something else: retrieval decides)."""
+    words = [t for t in terms if t not in _HEADER_ASK_WORDS]
+    if not words:
+        return pool
+    return docs_about(" ".join(words), cat, pool) or None

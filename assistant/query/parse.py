@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant.query.catalog import Catalog
-from assistant.query.collection import catalogue_ask, issued_by_clause
+from assistant.query.collection import catalogue_ask, header_scope, issued_by_clause
 from assistant.query.grounds import asks_basis, asks_organisation
 from assistant.query.model import FactKind, Intent, Query, SectionKind
 from assistant.query.naming import (
@@ -419,6 +419,23 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         and len(cat.docs) > 1
         and not set(query.terms) - _HEADER_WORDS
     )
+    if (
+        query.fact in _PER_PLAN_FACTS
+        and not units
+        and not docs
+        and "doc" not in query.filters
+        and len(mentions) <= 1
+    ):
+        # "Kế hoạch giảm nghèo của Cần Thơ ký ngày nào?": the place's plans the other words name
+        # (twins both), each answered; one is the plan asked; never one picked among several
+        pool = frozenset(d for d in (mentions[0][2] if mentions else cat.docs) if d in cat.docs)
+        about = header_scope(content_terms(rest), pool, cat) if len(pool) > 1 else None
+        if about is not None and len(about) == 1:
+            query.filters, query.named = {**query.filters, "doc": next(iter(about))}, about
+            query.every_plan = False
+        elif about:
+            query.every_plan, query.named = True, about
+            query.catalogue_among = about if about != pool else None
     if missing_doc and not docs:
         query.missing = missing_doc
     elif missing_place and not mentions:
@@ -435,6 +452,8 @@ def _issuer_words(issuer: str) -> str:
 _HEADER_FACTS = frozenset(
     {FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.DATE, FactKind.ISSUER, FactKind.RECIPIENT}
 )
+# the header facts a plan's card holds in one field (the addressees are "Kính gửi" or "Nơi nhận")
+_PER_PLAN_FACTS = _HEADER_FACTS - {FactKind.RECIPIENT}
 # words a header-card question may hold when it names no plan at all ("Kế hoạch đó do ai ký?")
 _HEADER_WORDS = frozenset(
     "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day gui kinh noi nhan "

@@ -128,7 +128,11 @@ class CatalogueHandler(Handler):
                 answer=_pack([plan_label(d, ctx.docs) for d in plans], head),
                 intent=str(Intent.FACT),
             )
-        head = f"Câu hỏi không nêu kế hoạch nào; theo từng kế hoạch đã nạp ({len(plans)}):"
+        head = (
+            f"Câu hỏi khớp {len(plans)} kế hoạch; theo từng kế hoạch:"
+            if query.catalogue_among is not None or query.filters
+            else f"Câu hỏi không nêu kế hoạch nào; theo từng kế hoạch đã nạp ({len(plans)}):"
+        )
         items = [f"{plan_label(d, ctx.docs)}: {header_fact(query.fact, ctx.docs[d])}{cite(d)}" for d in plans]
         return Answer(
             question=query.text, answer=_pack(items, head), intent=str(Intent.FACT), citations=cites.items
