@@ -342,3 +342,11 @@ def test_a_header_fact_of_a_subject_several_plans_share_is_asked_of_each(cat):
 def test_a_header_fact_of_a_subject_one_plan_holds_is_that_plan(cat):
     q = parse_question("Kế hoạch về biển và hải đảo của Đồng Tháp ký ngày nào?", cat)
     assert not q.every_plan and q.filters.get("doc") == "bien.md"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Các kế hoạch năm 2026 của Lào Cai", "Tất cả văn bản đã nạp", "Toàn bộ kế hoạch của Đồng Tháp"],
+)
+def test_the_catalogue_asked_as_a_bare_noun_phrase(cat, question):
+    assert parse_question(question, cat).catalogue

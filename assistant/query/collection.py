@@ -4,7 +4,7 @@
 hành?", "Có kế hoạch nào về chuyển đổi số không?", "Sở Công Thương có những kế hoạch nào?": the
 collection is asked, narrowed by the issuing body (the header's "cơ quan ban hành", Decree
 30/2020, art. 8) or by the subject, which a document states in its trích yếu (its title: "Kế
-hoạch … về …"). ``rules.is_catalogue`` reads the bare catalogue; this module takes the issuer
+hoạch … về …"). ``is_catalogue`` reads the bare catalogue; this module takes the issuer
 and the subject clauses out first and says which loaded plans they name.
 """
 
@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 from assistant.query.catalog import Catalog, word_pairs
-from assistant.query.rules import is_catalogue
 from assistant.textnorm import fold
 
 __all__ = [
@@ -25,6 +24,33 @@ __all__ = [
     "issued_by_clause",
     "header_scope",
 ]
+
+
+# "Các kế hoạch đã nạp?", "có bao nhiêu văn bản", "những kế hoạch nào của Nghệ An": the
+# collection itself. The words below are all such a question may hold besides places and years.
+_CATALOGUE = re.compile(
+    r"\b(da nap|duoc nap|dang co|hien co|co trong he thong|danh sach|liet ke|bao nhieu|nhung|cac|nao|gi|tat ca|toan bo)\b"
+)
+_CATALOGUE_NOUN = re.compile(r"\b(ke hoach|van ban|tai lieu|cong van|quyet dinh|chi thi|kh|cv)\b")
+_CATALOGUE_WORDS = frozenset(
+    "ke hoach van ban tai lieu cong van quyet dinh chi thi thong bao kh cv da duoc nap dang hien co "
+    "trong he thong danh sach liet ke bao nhieu nhung cac nao gi gom cua o tai tinh thanh pho nam "
+    "xa phuong huyen ban hanh nay hien nay ubnd uy nhan dan so la hay cho toi biet the tat ca toan bo".split()
+)
+
+
+def is_catalogue(folded: str) -> bool:
+    """The question asks which plans are loaded (possibly of a place, kind or year named)."""
+    f = " ".join(folded.split())
+    if not (_CATALOGUE_NOUN.search(f) and _CATALOGUE.search(f)):
+        return False
+    if not re.search(
+        r"\b(da nap|duoc nap|dang co|hien co|he thong|danh sach|liet ke|bao nhieu|nao|gi)\b|^(cac|nhung|tat ca|toan bo)\b",
+        f,
+    ):
+        return False
+    words = [w for w in re.findall(r"[a-z0-9]+", f) if not w.isdigit()]
+    return bool(words) and all(w in _CATALOGUE_WORDS for w in words)
 
 
 @dataclass(frozen=True)

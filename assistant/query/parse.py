@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant.query.catalog import Catalog
-from assistant.query.collection import catalogue_ask, header_scope, issued_by_clause
+from assistant.query.collection import catalogue_ask, header_scope, is_catalogue, issued_by_clause
 from assistant.query.grounds import asks_basis, asks_organisation
 from assistant.query.model import FactKind, Intent, Query, SectionKind
 from assistant.query.naming import (
@@ -33,7 +33,6 @@ from assistant.query.rules import (
     asks_tasks,
     courtesy_spans,
     intent_of,
-    is_catalogue,
     section_of,
     team_role_of,
 )
