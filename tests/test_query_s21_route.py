@@ -350,3 +350,39 @@ def test_a_header_fact_of_a_subject_one_plan_holds_is_that_plan(cat):
 )
 def test_the_catalogue_asked_as_a_bare_noun_phrase(cat, question):
     assert parse_question(question, cat).catalogue
+
+
+def test_a_header_fact_of_an_issuer_s_plans_is_asked_of_each(cat):
+    q = parse_question("Kế hoạch của Sở Công Thương do ai ký?", cat)
+    assert q.every_plan and q.catalogue_among == frozenset({"kiem-tra.txt", "huan-luyen.txt"})
+    q = parse_question("Kế hoạch của Sở Công Thương về huấn luyện do ai ký?", cat)
+    assert not q.every_plan and q.filters.get("doc") == "huan-luyen.txt"
+
+
+def test_a_month_several_documents_share_is_narrowed_by_the_title_words():
+    docs = {
+        "hl.txt": DocMeta(
+            doc="hl.txt",
+            doc_type="Kế hoạch",
+            province="Lào Cai",
+            date="2026-06",
+            title="Huấn luyện người quản lý",
+        ),
+        "cv.txt": DocMeta(
+            doc="cv.txt",
+            doc_type="Công văn",
+            province="Lào Cai",
+            date="2026-06-11",
+            title="Tăng cường kiểm tra khoáng sản",
+        ),
+        "kt.txt": DocMeta(
+            doc="kt.txt",
+            doc_type="Kế hoạch",
+            province="Lào Cai",
+            date="2026-05",
+            title="Kiểm tra vật liệu nổ",
+        ),
+    }
+    rows = [Passage(id=f"{d}-1", doc=d, kind="article", text="Nội dung.") for d in docs]
+    q = parse_question("Kế hoạch huấn luyện tháng 6/2026 do ai ký?", Catalog.build(docs, rows))
+    assert q.filters.get("doc") == "hl.txt"

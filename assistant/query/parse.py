@@ -428,13 +428,16 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         # "Kế hoạch giảm nghèo của Cần Thơ ký ngày nào?": the place's plans the other words name
         # (twins both), each answered; one is the plan asked; never one picked among several
         pool = frozenset(d for d in (mentions[0][2] if mentions else cat.docs) if d in cat.docs)
-        about = header_scope(content_terms(rest), pool, cat) if len(pool) > 1 else None
+        said = rest
+        if issued is not None:  # "Kế hoạch của Sở Công Thương do ai ký?": the issuer's plans
+            pool, said = pool & issued[0], said.replace(issued[1], " ")
+        about = header_scope(content_terms(said), pool, cat) if len(pool) > 1 else None
         if about is not None and len(about) == 1:
             query.filters, query.named = {**query.filters, "doc": next(iter(about))}, about
             query.every_plan = False
         elif about:
             query.every_plan, query.named = True, about
-            query.catalogue_among = about if about != pool else None
+            query.catalogue_among = about if about != frozenset(cat.docs) else None
     if missing_doc and not docs:
         query.missing = missing_doc
     elif missing_place and not mentions:
