@@ -12,8 +12,9 @@ import pytest
 from _small import has, inline_assistant
 
 from assistant.core import Assistant
+from assistant.query.collection import is_catalogue
 from assistant.query.model import SectionKind
-from assistant.query.rules import is_catalogue, section_of
+from assistant.query.rules import section_of
 from assistant.settings import Settings
 from assistant.textnorm import fold
 

@@ -9,6 +9,7 @@ import pytest
 from assistant.answer.grounds import ground_items, preamble
 from assistant.answer.meta import is_meta
 from assistant.query import Catalog, parse_question
+from assistant.query.conversation import follow_up
 from assistant.query.model import SectionKind
 from assistant.records import DocMeta, Passage
 
@@ -276,3 +277,112 @@ def test_the_organisation_part_asked_whole(cat, question):
 )
 def test_units_or_an_activity_are_not_the_organisation_part(cat, question):
     assert parse_question(question, cat).section != SectionKind.ORGANISATION
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Kế hoạch huấn luyện của Sở Công Thương ban hành tháng mấy?", "ke hoach 556 ky ngay may"],
+)
+def test_the_month_or_day_asked_with_may_is_the_issue_date(cat, question):
+    assert parse_question(question, cat).fact == "date"
+
+
+def test_a_header_fact_after_a_place_catalogue_is_asked_of_each_plan(cat):
+    history = [
+        ("Các kế hoạch của Đồng Tháp đã nạp?", "Đã nạp 2 văn bản: Kế hoạch 556/KH-UBND; Kế hoạch 597/KH-UBND")
+    ]
+    q = follow_up(parse_question("Ai ký?", cat), history, cat)
+    assert q.every_plan  # one line per plan, never one picked
+    assert q.filters == {"province": "Đồng Tháp"}
+
+
+def test_a_header_fact_after_an_issuer_catalogue_is_asked_of_the_plans_listed(cat):
+    history = [("Những văn bản nào của Sở Công Thương?", "Đã nạp 2 văn bản: …")]
+    q = follow_up(parse_question("Ai ký?", cat), history, cat)
+    assert q.every_plan
+    assert q.catalogue_among == frozenset({"kiem-tra.txt", "huan-luyen.txt"})
+
+
+def test_a_header_fact_after_a_one_plan_catalogue_is_that_plan(cat):
+    history = [("Có kế hoạch nào về khoáng sản không?", "Đã nạp 1 văn bản: …")]
+    q = follow_up(parse_question("Ai ký?", cat), history, cat)
+    assert not q.every_plan
+    assert q.filters.get("doc") == "khoang-san.txt"
+
+
+@pytest.mark.parametrize(
+    ("question", "docs"),
+    [
+        ("Ai ký kế hoạch 556 và 597?", ["bien.md", "giao-thong.md"]),
+        ("ke hoach 165, 556 va 597 ban hanh ngay nao", ["dan-so.md", "bien.md", "giao-thong.md"]),
+    ],
+)
+def test_numbers_listed_after_one_kind_are_documents_of_that_kind(cat, question, docs):
+    q = parse_question(question, cat)
+    assert q.docs == docs
+    assert sorted(q.scope) == sorted(docs)
+
+
+def test_a_count_after_a_plan_number_is_no_document(cat):
+    q = parse_question("Kế hoạch 165 và 20 xã", cat)
+    assert q.docs == ["dan-so.md"] and q.missing is None
+
+
+def test_a_header_fact_of_a_place_s_plans_is_asked_of_each(cat):
+    q = parse_question("Kế hoạch của Đồng Tháp do ai ký?", cat)
+    assert q.every_plan and q.filters == {"province": "Đồng Tháp"}
+
+
+def test_a_header_fact_of_a_subject_several_plans_share_is_asked_of_each(cat):
+    q = parse_question("Ai ký kế hoạch về vật liệu nổ công nghiệp?", cat)
+    assert q.every_plan
+    assert q.catalogue_among == frozenset({"kiem-tra.txt", "huan-luyen.txt"})
+
+
+def test_a_header_fact_of_a_subject_one_plan_holds_is_that_plan(cat):
+    q = parse_question("Kế hoạch về biển và hải đảo của Đồng Tháp ký ngày nào?", cat)
+    assert not q.every_plan and q.filters.get("doc") == "bien.md"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Các kế hoạch năm 2026 của Lào Cai", "Tất cả văn bản đã nạp", "Toàn bộ kế hoạch của Đồng Tháp"],
+)
+def test_the_catalogue_asked_as_a_bare_noun_phrase(cat, question):
+    assert parse_question(question, cat).catalogue
+
+
+def test_a_header_fact_of_an_issuer_s_plans_is_asked_of_each(cat):
+    q = parse_question("Kế hoạch của Sở Công Thương do ai ký?", cat)
+    assert q.every_plan and q.catalogue_among == frozenset({"kiem-tra.txt", "huan-luyen.txt"})
+    q = parse_question("Kế hoạch của Sở Công Thương về huấn luyện do ai ký?", cat)
+    assert not q.every_plan and q.filters.get("doc") == "huan-luyen.txt"
+
+
+def test_a_month_several_documents_share_is_narrowed_by_the_title_words():
+    docs = {
+        "hl.txt": DocMeta(
+            doc="hl.txt",
+            doc_type="Kế hoạch",
+            province="Lào Cai",
+            date="2026-06",
+            title="Huấn luyện người quản lý",
+        ),
+        "cv.txt": DocMeta(
+            doc="cv.txt",
+            doc_type="Công văn",
+            province="Lào Cai",
+            date="2026-06-11",
+            title="Tăng cường kiểm tra khoáng sản",
+        ),
+        "kt.txt": DocMeta(
+            doc="kt.txt",
+            doc_type="Kế hoạch",
+            province="Lào Cai",
+            date="2026-05",
+            title="Kiểm tra vật liệu nổ",
+        ),
+    }
+    rows = [Passage(id=f"{d}-1", doc=d, kind="article", text="Nội dung.") for d in docs]
+    q = parse_question("Kế hoạch huấn luyện tháng 6/2026 do ai ký?", Catalog.build(docs, rows))
+    assert q.filters.get("doc") == "hl.txt"

@@ -4,7 +4,7 @@
 hành?", "Có kế hoạch nào về chuyển đổi số không?", "Sở Công Thương có những kế hoạch nào?": the
 collection is asked, narrowed by the issuing body (the header's "cơ quan ban hành", Decree
 30/2020, art. 8) or by the subject, which a document states in its trích yếu (its title: "Kế
-hoạch … về …"). ``rules.is_catalogue`` reads the bare catalogue; this module takes the issuer
+hoạch … về …"). ``is_catalogue`` reads the bare catalogue; this module takes the issuer
 and the subject clauses out first and says which loaded plans they name.
 """
 
@@ -14,10 +14,43 @@ import re
 from dataclasses import dataclass
 
 from assistant.query.catalog import Catalog, word_pairs
-from assistant.query.rules import is_catalogue
 from assistant.textnorm import fold
 
-__all__ = ["CatalogueAsk", "catalogue_ask", "docs_issued_by", "docs_about", "issued_by_clause"]
+__all__ = [
+    "CatalogueAsk",
+    "catalogue_ask",
+    "docs_issued_by",
+    "docs_about",
+    "issued_by_clause",
+    "header_scope",
+]
+
+
+# "Các kế hoạch đã nạp?", "có bao nhiêu văn bản", "những kế hoạch nào của Nghệ An": the
+# collection itself. The words below are all such a question may hold besides places and years.
+_CATALOGUE = re.compile(
+    r"\b(da nap|duoc nap|dang co|hien co|co trong he thong|danh sach|liet ke|bao nhieu|nhung|cac|nao|gi|tat ca|toan bo)\b"
+)
+_CATALOGUE_NOUN = re.compile(r"\b(ke hoach|van ban|tai lieu|cong van|quyet dinh|chi thi|kh|cv)\b")
+_CATALOGUE_WORDS = frozenset(
+    "ke hoach van ban tai lieu cong van quyet dinh chi thi thong bao kh cv da duoc nap dang hien co "
+    "trong he thong danh sach liet ke bao nhieu nhung cac nao gi gom cua o tai tinh thanh pho nam "
+    "xa phuong huyen ban hanh nay hien nay ubnd uy nhan dan so la hay cho toi biet the tat ca toan bo".split()
+)
+
+
+def is_catalogue(folded: str) -> bool:
+    """The question asks which plans are loaded (possibly of a place, kind or year named)."""
+    f = " ".join(folded.split())
+    if not (_CATALOGUE_NOUN.search(f) and _CATALOGUE.search(f)):
+        return False
+    if not re.search(
+        r"\b(da nap|duoc nap|dang co|hien co|he thong|danh sach|liet ke|bao nhieu|nao|gi)\b|^(cac|nhung|tat ca|toan bo)\b",
+        f,
+    ):
+        return False
+    words = [w for w in re.findall(r"[a-z0-9]+", f) if not w.isdigit()]
+    return bool(words) and all(w in _CATALOGUE_WORDS for w in words)
 
 
 @dataclass(frozen=True)
@@ -159,3 +192,22 @@ def issued_by_clause(folded: str, cat: Catalog) -> tuple[frozenset[str], str] | 
             titled = cat.docs_titled(rest, among=docs, min_pairs=1) if len(docs) > 1 and rest else frozenset()
             return (titled or docs), " ".join(words[:n])
     return None
+
+
+# the words a header-card question holds besides the plan's name ("do ai ký", "ban hành ngày nào")
+_HEADER_ASK_WORDS = frozenset(
+    "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day gui kinh noi "
+    "nhan toi den cho la gi cua ve thang nam may thoi diem khi bao gio luc tinh thanh pho uy nhan dan "
+    "ubnd".split()
+)
+
+
+def header_scope(terms: list[str], pool: frozenset[str], cat: Catalog) -> frozenset[str] | None:
+    """The plans a header-card question ("Kế hoạch giảm nghèo của Cần Thơ ký ngày nào?") is about,
+    among ``pool`` (the place's plans, or all): those whose trích yếu its other words repeat
+    ("giảm nghèo": twins both), the whole pool when it says nothing else; None when its words name
+    no title (they may be about something else: retrieval decides)."""
+    words = [t for t in terms if t not in _HEADER_ASK_WORDS]
+    if not words:
+        return pool
+    return docs_about(" ".join(words), cat, pool) or None

@@ -90,12 +90,30 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
     own_topic = [t for t in query.terms if t not in _FOLLOW_WORDS and t not in unit_words]
     if _FOLLOW_UP.match(f) and len(f.split()) <= 12 and not own_topic:
         return _ask_again(query, base, names_scope)
+    if not names_scope and base.catalogue and base.catalogue_among is not None:
+        # "Kế hoạch nào về chuyển đổi số?" then "Ai ký?": the plans just listed are the ones asked
+        _within_plans(query, base.catalogue_among)
     if not names_scope and (base.places or base.docs or base.scope or base.filters):
+        every = query.every_plan
         query.filters = {**{k: v for k, v in base.filters.items() if k in _SCOPE_KEYS}, **query.filters}
         query.places, query.docs, query.scope = base.places, base.docs, base.scope
         query.named = query.named | base.named
-        query.every_plan = False
+        # "Các kế hoạch của Đồng Tháp?" then "Ai ký?": a header fact of the several plans in
+        # scope is answered for each of them (the catalogue handler), never for one picked
+        query.every_plan = every and "doc" not in query.filters
+        if query.every_plan and base.scope:
+            query.catalogue_among = frozenset(base.scope)
     return query
+
+
+def _within_plans(query: Query, plans: frozenset[str]) -> None:
+    """The turn asked within these plans: one is the plan asked, several are answered each."""
+    if len(plans) == 1:
+        query.filters = {**query.filters, "doc": next(iter(plans))}
+        query.named, query.every_plan = plans, False
+    elif plans:
+        query.named = plans
+        query.catalogue_among = plans  # a header fact: one line per plan listed
 
 
 def _within(base: Query, query: Query, catalog: Catalog) -> bool:

@@ -168,4 +168,8 @@ def dated_in_scope(rest: str, mentions: list, cat: Catalog) -> str | None:
         frozenset(d for d in mentions[0][2] if d in cat.docs) if len(mentions) == 1 else frozenset(cat.docs)
     )
     hit = cat.docs_dated(int(m.group("year")), int(m.group("month")), among=in_scope) if m else frozenset()
+    if len(hit) > 1 and m:
+        # several issued that month: the clause's title words say which ("kế hoạch huấn luyện tháng
+        # 6/2026" beside a Công văn of June), one word pair is enough among so few
+        hit = cat.docs_titled(m.group(0), among=hit, min_pairs=1) or hit
     return next(iter(hit)) if len(hit) == 1 and len(in_scope) > 1 else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant.query.catalog import Catalog
-from assistant.query.collection import catalogue_ask, issued_by_clause
+from assistant.query.collection import catalogue_ask, header_scope, is_catalogue, issued_by_clause
 from assistant.query.grounds import asks_basis, asks_organisation
 from assistant.query.model import FactKind, Intent, Query, SectionKind
 from assistant.query.naming import (
@@ -33,7 +33,6 @@ from assistant.query.rules import (
     asks_tasks,
     courtesy_spans,
     intent_of,
-    is_catalogue,
     section_of,
     team_role_of,
 )
@@ -143,7 +142,7 @@ def _find_docs(
     found: list[tuple[int, int, list[str]]] = []
     numbers: list[DocMention] = []
     missing = None
-    for m in doc_mentions(folded):
+    for m in _with_coordinated(folded, doc_mentions(folded), cat):
         if m.is_period:
             continue  # "kế hoạch 2024": a year, not plan no. 2024
         numbers.append(m)
@@ -174,6 +173,29 @@ def _find_docs(
             if hits := cat.docs_numbered(z.group("num")):
                 found.append((z.start("num"), z.end("num"), hits))
     return found, numbers, missing
+
+
+# "kế hoạch 0129 và 0130", "KH 552, 556 và 597": Vietnamese writes the kind once before a list of
+# numbers; each is a document of that kind when a loaded one bears it (else it may be a count:
+# "kế hoạch 183 và 120 hộ dân"). Two digits at least.
+_COORDINATED = re.compile(r"\s*(?:,|va|hoac|voi)\s*(?:so\s*)?(?P<num>\d{2,5})(?![\d/-])")
+
+
+def _with_coordinated(folded: str, mentions: list[DocMention], cat: Catalog) -> list[DocMention]:
+    """The question's document mentions, with the loaded documents numbered in a list after one."""
+    out: list[DocMention] = []
+    for m in mentions:
+        out.append(m)
+        end = m.end
+        while (more := _COORDINATED.match(folded, end)) and not any(
+            x.start == more.start("num") for x in mentions
+        ):
+            hits = cat.docs_numbered(more.group("num"))
+            if not [d for d in hits if (cat.docs[d].doc_type or "Kế hoạch") == m.kind]:
+                break
+            out.append(DocMention(more.start("num"), more.end(), more.group("num"), m.kind, m.explicit))
+            end = more.end()
+    return out
 
 
 _ZERO_NUMBER = re.compile(
@@ -405,6 +427,26 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         and len(cat.docs) > 1
         and not set(query.terms) - _HEADER_WORDS
     )
+    if (
+        query.fact in _PER_PLAN_FACTS
+        and not units
+        and not docs
+        and "doc" not in query.filters
+        and len(mentions) <= 1
+    ):
+        # "Kế hoạch giảm nghèo của Cần Thơ ký ngày nào?": the place's plans the other words name
+        # (twins both), each answered; one is the plan asked; never one picked among several
+        pool = frozenset(d for d in (mentions[0][2] if mentions else cat.docs) if d in cat.docs)
+        said = rest
+        if issued is not None:  # "Kế hoạch của Sở Công Thương do ai ký?": the issuer's plans
+            pool, said = pool & issued[0], said.replace(issued[1], " ")
+        about = header_scope(content_terms(said), pool, cat) if len(pool) > 1 else None
+        if about is not None and len(about) == 1:
+            query.filters, query.named = {**query.filters, "doc": next(iter(about))}, about
+            query.every_plan = False
+        elif about:
+            query.every_plan, query.named = True, about
+            query.catalogue_among = about if about != frozenset(cat.docs) else None
     if missing_doc and not docs:
         query.missing = missing_doc
     elif missing_place and not mentions:
@@ -421,6 +463,8 @@ def _issuer_words(issuer: str) -> str:
 _HEADER_FACTS = frozenset(
     {FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.DATE, FactKind.ISSUER, FactKind.RECIPIENT}
 )
+# the header facts a plan's card holds in one field (the addressees are "Kính gửi" or "Nơi nhận")
+_PER_PLAN_FACTS = _HEADER_FACTS - {FactKind.RECIPIENT}
 # words a header-card question may hold when it names no plan at all ("Kế hoạch đó do ai ký?")
 _HEADER_WORDS = frozenset(
     "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day gui kinh noi nhan "

@@ -26,7 +26,6 @@ __all__ = [
     "WHOLE_SECTIONS",
     "fact_kind",
     "intent_of",
-    "is_catalogue",
     "section_of",
 ]
 
@@ -73,7 +72,7 @@ _DOCNUM = re.compile(
     r"\b(so hieu|so ky hieu|so van ban|(ke hoach|quyet dinh|van ban) (co )?so (may|bao nhieu|gi)|mang so)\b"
 )
 _DATE = re.compile(
-    r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|"
+    r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|thang may|"
     r"(luc )?may gio|"  # "mấy giờ"; not "gió nào" (wind), which folds like "giờ nào"
     r"ban hanh (truoc|sau|som|muon)|"
     r"ngay ban hanh|ban hanh ngay|ban hanh (vao )?(ngay|khi|luc|nam)|ngay ky|ky ngay|thoi gian)\b"
@@ -84,7 +83,7 @@ _DEADLINE = re.compile(
     r"bao cao .*(khi nao|ngay nao|truoc)|(khi nao|ngay nao).*bao cao|hang nam|thoi gian)\b"
 )
 _ISSUED_WHEN = re.compile(
-    r"\b(ban hanh|ky)( vao)? (ngay nao|ngay bao nhieu|khi nao|bao gio|luc nao|thang nao|nam nao)\b"
+    r"\b(ban hanh|ky)( vao)? (ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thang nao|thang may|nam nao)\b"
 )
 # "chủ đề" of a campaign month is written in quotes like a slogan ("Chủ đề: “…”")
 # "lực" (force) folds like "lúc" (moment): "chủ lực nào", "nguồn lực nào", "năng lực nào" ask a

@@ -88,8 +88,9 @@ class CatalogueHandler(Handler):
     def gather(self, query: Query, snapshot: IndexSnapshot) -> Evidence:
         kind = query.doc_kind if query.catalogue and query.doc_kind != "Kế hoạch" else None
         plans = snapshot.plans(query.filters, kind=kind, years=query.years if query.catalogue else ())
-        if query.catalogue and query.catalogue_among is not None:
-            plans = [d for d in plans if d in query.catalogue_among]  # of the issuer, on the subject
+        if query.catalogue_among is not None:
+            # of the issuer, on the subject; for a header fact, the plans the conversation listed
+            plans = [d for d in plans if d in query.catalogue_among]
         if query.every_plan and len(plans) <= 1:
             return _FACT_HANDLER.gather(query, snapshot)  # one plan in scope: it is the one asked
         ev = Evidence(metadata=snapshot.metadata)
@@ -127,7 +128,11 @@ class CatalogueHandler(Handler):
                 answer=_pack([plan_label(d, ctx.docs) for d in plans], head),
                 intent=str(Intent.FACT),
             )
-        head = f"Câu hỏi không nêu kế hoạch nào; theo từng kế hoạch đã nạp ({len(plans)}):"
+        head = (
+            f"Câu hỏi khớp {len(plans)} kế hoạch; theo từng kế hoạch:"
+            if query.catalogue_among is not None or query.filters
+            else f"Câu hỏi không nêu kế hoạch nào; theo từng kế hoạch đã nạp ({len(plans)}):"
+        )
         items = [f"{plan_label(d, ctx.docs)}: {header_fact(query.fact, ctx.docs[d])}{cite(d)}" for d in plans]
         return Answer(
             question=query.text, answer=_pack(items, head), intent=str(Intent.FACT), citations=cites.items
