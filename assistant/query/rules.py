@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from assistant.query.catalogue_words import is_catalogue
 from assistant.query.courtesy import courtesy_spans
 from assistant.query.model import FactKind, Intent, Role, SectionKind, TeamRole
 
