@@ -211,3 +211,36 @@ def test_the_units_of_the_organisation_part_asked_as_nhung_ai(cat):
     q = parse_question("Phần tổ chức thực hiện kế hoạch 57 giao nhiệm vụ cho những ai?", cat)
     assert q.intent is Intent.LIST
     assert parse_question("Kế hoạch 57 do ai chủ trì tuyên truyền?", cat).intent is not Intent.LIST
+
+
+def test_a_phrase_early_in_a_long_lead_in_does_not_make_its_items_the_ones_asked(cat, idf):
+    # "khu vực" is written in the first clause of the revenue sentence, not in the one before its
+    # items; the structure sentence names the whole asked ("Cơ cấu kinh tế") and wins
+    revenue = Passage(
+        id="c-revenue",
+        doc="c.md",
+        kind="article",
+        section=("III. GIẢI PHÁP", "2.1. Thu ngân sách"),
+        text="- Theo dõi chặt chẽ tiến độ thu ngân sách, tập trung vào các khu vực kinh tế để có phương án chỉ "
+        "đạo, theo dõi sát nguồn thu lớn như: Thuế phát sinh của cụm Khí - Điện - Đạm; khu vực kinh tế ngoài "
+        "quốc doanh; hoạt động xổ số kiến thiết.",
+    )
+    shares = Passage(
+        id="c-shares",
+        doc="c.md",
+        kind="article",
+        section=("II. DỰ BÁO", "1. Dự báo các chỉ tiêu kinh tế - xã hội đến năm 2026"),
+        text="- Cơ cấu kinh tế: Ngư, nông, lâm nghiệp chiếm khoảng 27,31%; Công nghiệp, xây dựng chiếm khoảng "
+        "27,91%; Dịch vụ chiếm khoảng 40,94%.",
+    )
+    q = parse_question(
+        "Cơ cấu kinh tế năm 2026 được dự báo gồm những khu vực nào, mỗi khu vực chiếm bao nhiêu?", cat
+    )
+    ans = compose(
+        q, Evidence(hits=hits(revenue, shares), doc_passages={"c.md": [*ALL, revenue, shares]}), DOCS, idf=idf
+    )
+    assert ans.answer.splitlines()[1:] == [
+        "• Ngư, nông, lâm nghiệp chiếm khoảng 27,31%",
+        "• Công nghiệp, xây dựng chiếm khoảng 27,91%",
+        "• Dịch vụ chiếm khoảng 40,94% [1]",
+    ], ans.answer
