@@ -211,3 +211,79 @@ def test_the_units_of_the_organisation_part_asked_as_nhung_ai(cat):
     q = parse_question("Phần tổ chức thực hiện kế hoạch 57 giao nhiệm vụ cho những ai?", cat)
     assert q.intent is Intent.LIST
     assert parse_question("Kế hoạch 57 do ai chủ trì tuyên truyền?", cat).intent is not Intent.LIST
+
+
+def test_a_phrase_early_in_a_long_lead_in_does_not_make_its_items_the_ones_asked(cat, idf):
+    # "khu vực" is written in the first clause of the revenue sentence, not in the one before its
+    # items; the structure sentence names the whole asked ("Cơ cấu kinh tế") and wins
+    revenue = Passage(
+        id="c-revenue",
+        doc="c.md",
+        kind="article",
+        section=("III. GIẢI PHÁP", "2.1. Thu ngân sách"),
+        text="- Theo dõi chặt chẽ tiến độ thu ngân sách, tập trung vào các khu vực kinh tế để có phương án chỉ "
+        "đạo, theo dõi sát nguồn thu lớn như: Thuế phát sinh của cụm Khí - Điện - Đạm; khu vực kinh tế ngoài "
+        "quốc doanh; hoạt động xổ số kiến thiết.",
+    )
+    shares = Passage(
+        id="c-shares",
+        doc="c.md",
+        kind="article",
+        section=("II. DỰ BÁO", "1. Dự báo các chỉ tiêu kinh tế - xã hội đến năm 2026"),
+        text="- Cơ cấu kinh tế: Ngư, nông, lâm nghiệp chiếm khoảng 27,31%; Công nghiệp, xây dựng chiếm khoảng "
+        "27,91%; Dịch vụ chiếm khoảng 40,94%.",
+    )
+    q = parse_question(
+        "Cơ cấu kinh tế năm 2026 được dự báo gồm những khu vực nào, mỗi khu vực chiếm bao nhiêu?", cat
+    )
+    ans = compose(
+        q, Evidence(hits=hits(revenue, shares), doc_passages={"c.md": [*ALL, revenue, shares]}), DOCS, idf=idf
+    )
+    assert ans.answer.splitlines()[1:] == [
+        "• Ngư, nông, lâm nghiệp chiếm khoảng 27,31%",
+        "• Công nghiệp, xây dựng chiếm khoảng 27,91%",
+        "• Dịch vụ chiếm khoảng 40,94% [1]",
+    ], ans.answer
+
+
+def test_targets_labelled_by_the_noun_asked_across_the_groups_of_a_field(cat, idf):
+    field = ("II. MỤC TIÊU", "1. Phấn đấu đến cuối năm 2025 đạt các mục tiêu, chỉ tiêu sau", "1.2.")
+    ps = [
+        Passage(
+            id="c-f",
+            doc="c.md",
+            kind="article",
+            section=field,
+            text="1.2. Mục tiêu 2. Lĩnh vực kinh tế, lao động",
+        ),
+        Passage(
+            id="c-fa",
+            doc="c.md",
+            kind="article",
+            section=(*field, "a)"),
+            text="a) Lĩnh vực lao động:\n- Chỉ tiêu 1: Tỷ lệ lao động nữ làm công hưởng lương đạt 50%.\n"
+            "- Chỉ tiêu 2: Tỷ trọng lao động nữ trong nông nghiệp xuống dưới 30%.",
+        ),
+        Passage(
+            id="c-fb",
+            doc="c.md",
+            kind="article",
+            section=(*field, "b)"),
+            text="b) Lĩnh vực kinh tế:\nChỉ tiêu 3: Tỷ lệ nữ giám đốc doanh nghiệp đạt ít nhất 27%.",
+        ),
+        Passage(
+            id="c-g",
+            doc="c.md",
+            kind="article",
+            section=(*field[:2], "1.1."),
+            text="1.1. Mục tiêu 1. Lĩnh vực chính trị\n- Chỉ tiêu 1: Đạt 60% cơ quan có lãnh đạo chủ chốt là nữ.",
+        ),
+    ]
+    q = parse_question("Kế hoạch 57 đặt những chỉ tiêu nào trong lĩnh vực kinh tế, lao động?", cat)
+    ans = compose(q, Evidence(hits=hits(*ps), doc_passages={"c.md": ps}), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        "1.2. Mục tiêu 2. Lĩnh vực kinh tế, lao động — Kế hoạch 57/KH-UBND (Tỉnh C):",
+        "• Chỉ tiêu 1: Tỷ lệ lao động nữ làm công hưởng lương đạt 50%.",
+        "• Chỉ tiêu 2: Tỷ trọng lao động nữ trong nông nghiệp xuống dưới 30%. [1]",
+        "• Chỉ tiêu 3: Tỷ lệ nữ giám đốc doanh nghiệp đạt ít nhất 27%. [2]",
+    ], ans.answer

@@ -197,7 +197,7 @@ def in_role(enum: Enumeration, role: str | None) -> bool:
     """The lead-in frames its items in the role asked (``asked_role``)."""
     if not role:
         return False
-    lead = " ".join(folded_tokens(enum.lead))
+    lead = " ".join(folded_tokens(_last_clause(enum.lead)))
     return lead.endswith(f" {role}") or bool(re.search(rf"\b{role} (?:cac|nhung)\b", lead))
 
 
@@ -270,6 +270,25 @@ def holds_phrase(text: str, words: list[str]) -> bool:
     return n > 0 and any(toks[i : i + n] == words for i in range(len(toks) - n + 1))
 
 
+def introduces(e: Enumeration, words: list[str]) -> bool:
+    """The clause of the lead-in right before the items writes the noun phrase asked ("…, các nội
+    dung này được cụ thể hóa bằng các chỉ tiêu cụ thể như sau:"); a phrase earlier in a long
+    lead-in ("… tập trung vào các khu vực kinh tế để có phương án …, theo dõi sát nguồn thu lớn
+    như: …") is not what the items are."""
+    return holds_phrase(_last_clause(e.lead), words)
+
+
+def _last_clause(lead: str) -> str:
+    return re.split(r"[,;:.]\s+", lead)[-1]
+
+
+def of_kind(e: Enumeration, words: list[str]) -> bool:
+    """ "Vùng nuôi tôm nước lợ quanh đầm Cù Mông; vùng nuôi …" for "những vùng nuôi chính nào":
+    every item opens with the head noun asked (its first two syllables), it is of the kind asked."""
+    noun = words[:2]
+    return len(noun) == 2 and all(folded_tokens(x)[:2] == noun for x in e.items)
+
+
 def _section_of(ctx: AnswerContext, p: Passage) -> list[Passage]:
     """The passages of ``p``'s section, in the plan's order (one passage when not gathered)."""
     same = [x for x in ctx.evidence.plan_pool(p.doc) if x.section == p.section]
@@ -279,7 +298,8 @@ def _section_of(ctx: AnswerContext, p: Passage) -> list[Passage]:
 def _candidates(ctx: AnswerContext, words: list[str]) -> list[tuple[float, Enumeration]]:
     """(relevance, enumeration) of the best passages, each line-enumeration and each list
     announced in its section; and, of the plan retrieved first, every enumeration whose lead-in
-    writes the noun phrase asked whole (the loader may rank its passage below others)."""
+    writes the noun phrase asked whole and whose items are of the kind asked (``of_kind``): the
+    loader may rank its passage below others."""
     query, hits = ctx.query, ctx.hits[:6]
     seen: set[tuple] = set()
     out: list[tuple[float, Enumeration]] = []
@@ -306,11 +326,11 @@ def _candidates(ctx: AnswerContext, words: list[str]) -> list[tuple[float, Enume
         for p in pool:
             sections.setdefault(tuple(p.section), []).append(p)
             for e in enumerations(p):
-                if holds_phrase(e.lead, words):
+                if introduces(e, words) and of_kind(e, words):
                     add(0.0, e)
         for group in sections.values():
             for e in announced(group):
-                if holds_phrase(e.lead, words):
+                if introduces(e, words) and of_kind(e, words):
                     add(0.0, e)
     return out
 
@@ -329,14 +349,9 @@ def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | 
         if not _names_asked(e, words, question, role):
             continue
         cov = coverage(query.terms, " ".join((e.lead, *e.passage.section[-1:])), ctx.idf)
-        named = (len(words) >= 2 and asked not in GENERIC_NOUNS and holds_phrase(e.lead, words)) or in_role(
-            e, role
-        )
+        named = (len(words) >= 2 and asked not in GENERIC_NOUNS and introduces(e, words)) or in_role(e, role)
         score = cov + 0.1 * r + (PHRASE_BONUS if named else 0.0)
-        noun = words[:2]
-        if len(noun) == 2 and all(folded_tokens(x)[:2] == noun for x in e.items):
-            # "Vùng nuôi tôm nước lợ quanh đầm Cù Mông; vùng nuôi …" for "những vùng nuôi chính nào":
-            # every item opens with the head noun asked, it is of the kind asked
+        if of_kind(e, words):
             score += KIND_BONUS
         if best is None or score > best[0]:
             best = (score, e)

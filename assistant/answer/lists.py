@@ -176,7 +176,35 @@ def list_section(ctx: AnswerContext, doc: str, prefix: tuple, hit) -> Answer | N
     if len(children) < 2:
         rows = _section_rows(query, doc, prefix, hit, ev, docs)
         return rows or _section_lines(query, doc, prefix, hit, ev, docs)
+    noun = (asked_heading(query.folded or fold_(query.text)) or "").split()[:2]
+    if (
+        noun
+        and _labelled(pool, prefix, noun) >= 2
+        and not any(_opens(t, ps[0], noun) for t, ps in children.items())
+    ):
+        # "những chỉ tiêu nào trong lĩnh vực kinh tế, lao động": the sub-headings group the items
+        # ("a) Lĩnh vực lao động:", "b) Lĩnh vực kinh tế:"), the lines labelled by the noun asked
+        # ("- Chỉ tiêu 1: …", "Chỉ tiêu 3: …") are the items, across the groups
+        lines = _section_lines(query, doc, prefix, hit, ev, docs)
+        if lines is not None:
+            return lines
     return _children_answer(query, doc, prefix, children, hit, docs)
+
+
+def _opens(title: str, first: Passage, noun: list[str]) -> bool:
+    label = full_heading(title, first) if _ENUM_ONLY.match(title) else title
+    return folded_tokens(_ENUMERATOR.sub("", label))[: len(noun)] == noun
+
+
+def _labelled(pool: list, prefix: tuple, noun: list[str]) -> int:
+    """The lines under ``prefix`` labelled by the noun asked and a number ("Chỉ tiêu 2: …")."""
+    n = 0
+    for p in pool:
+        if tuple(p.section[: len(prefix)]) == tuple(prefix):
+            for ln in _lines(p.text):
+                toks = folded_tokens(ln.lstrip("-–•*+ "))
+                n += toks[: len(noun)] == noun and len(toks) > len(noun) and toks[len(noun)].isdigit()
+    return n
 
 
 QUOTED_WORDS = 3  # a heading of fewer words ("1. Mục đích", "4. Về nguồn lực") is quoted by chance

@@ -29,7 +29,7 @@ HEADING_MATCH = 0.75
 # Trong lĩnh vực y tế"), so "lĩnh vực X" names such a heading with its own words
 _PART = re.compile(
     r"\b(?:trong|o|tai|thuoc) (?:phan |muc |noi dung )?((?:linh vuc )?(?:(?!(?:cua|gom|co|la|nao|gi)\b)"
-    r"[a-z0-9]+\s*){1,6})"
+    r"[a-z0-9]+,?\s*){1,6})"  # "lĩnh vực kinh tế, lao động": one part, named with a comma
 )
 _NAMED_PART = re.compile(r"\b(?:trong|o|tai|thuoc) (?:phan|muc|noi dung|linh vuc)\b")
 
