@@ -23,6 +23,7 @@ from assistant.query.naming import (
     fold_map,
     names_author,
     titled_in_scope,
+    trim_firm_names,
     without_title_runs,
 )
 from assistant.query.rules import (
@@ -285,7 +286,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
             filters["doc"] = next(iter(in_scope))
     scope = sorted({d for _, _, ds in mentions for d in ds if d in cat.docs}) if len(mentions) >= 2 else []
 
-    units = drop_issuers(cat.match_units(q, filters.get("province")), cat, folded)
+    units = trim_firm_names(drop_issuers(cat.match_units(q, filters.get("province")), cat, folded))
     courtesy = courtesy_spans(folded)
     spans = [(a, b) for a, b, _, _ in found_places] + [(a, b) for a, b, _ in numbered] + courtesy
     rest = spell_out_kinds(strip_spans(folded, spans))
