@@ -193,3 +193,35 @@ def test_a_document_named_by_its_sender_is_dated_where_cited(cat, idf):
 )
 def test_an_enterprise_name_ends_with_its_proper_name(units, trimmed):
     assert trim_firm_names(units) == trimmed
+
+
+ZONES_ROW = _p(
+    "w-zones",
+    WATCH,
+    ("PHỤ LỤC", "III. GIẢI PHÁP CHUYỂN ĐỔI CÔNG NGHỆ"),
+    "Phối hợp triển khai đề án hỗ trợ đổi mới công nghệ, ứng dụng công nghệ số trong các khu công nghiệp. "
+    "| THỜI GIAN: 2025 - 2035",
+    "table_row",
+)
+TOURISM_ROW = _p(
+    "w-tourism",
+    WATCH,
+    ("PHỤ LỤC", "III. GIẢI PHÁP CHUYỂN ĐỔI CÔNG NGHỆ"),
+    "Ứng dụng công nghệ số trong quản lý, quảng bá và phát triển du lịch thông minh; hỗ trợ dịch vụ số hóa. "
+    "| THỜI GIAN: 2025 - 2030",
+    "table_row",
+)
+
+
+def test_a_rows_time_cell_dates_each_sentence_of_its_task_cell(cat, idf):
+    # the asked task is the first sentence of its row; the time cell stands after the second
+    _, ans = ask(
+        cat,
+        idf,
+        "Theo phụ lục kế hoạch 74, việc ứng dụng công nghệ số phát triển du lịch thông minh thực hiện trong "
+        "thời gian nào?",
+        ZONES_ROW,
+        TOURISM_ROW,
+    )
+    assert ans.answer.startswith("THỜI GIAN: 2025 - 2030 [1]")
+    assert ans.citations[0].passage_id == TOURISM_ROW.id
