@@ -13,6 +13,7 @@ from assistant.answer.evidence import Idf, qualified_segments
 from assistant.answer.registry import compose
 from assistant.answer.times import asks_document_date
 from assistant.query import Catalog, Intent, parse_question
+from assistant.query.naming import trim_firm_names
 from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold
 
@@ -164,6 +165,9 @@ def test_the_plans_own_date_is_still_its_card(cat, idf):
         ("Tờ trình của Sở Tài chính đề ngày nào?", True),
         ("Các đơn vị gửi văn bản báo cáo trước ngày nào?", False),  # a deadline
         ("Kế hoạch 74 ban hành ngày nào?", False),  # the plan itself: its card
+        # a document the plan implements, an event of its schedule: no cited document's date
+        ("Theo kế hoạch Chỉ thị 11, nhiệm vụ quán triệt Chỉ thị phải xong khi nào?", False),
+        ("Quyết định kiểm tra Công ty X được công bố ngày nào?", False),
     ],
 )
 def test_the_date_of_a_document_named_by_kind_or_sender(question, asks):
@@ -174,3 +178,50 @@ def test_a_document_named_by_its_sender_is_dated_where_cited(cat, idf):
     _, ans = ask(cat, idf, "Công ty cổ phần Giống Tôm Ngọc gửi văn bản đề nghị vào ngày nào?", REQUEST)
     assert ans.answer.startswith("Công ty cổ phần Giống Tôm Ngọc tại Văn bản số 30.6/GĐN-GTN ngày 30/6/2025.")
     assert ans.citations[0].passage_id == REQUEST.id
+
+
+@pytest.mark.parametrize(
+    ("units", "trimmed"),
+    [
+        (["Công ty cổ phần Đá quý và Vàng gửi văn bản"], ["Công ty cổ phần Đá quý và Vàng"]),
+        # a name that ends in capitals, or one typed in lower case, is kept whole
+        (["Công ty cổ phần xây dựng giao thông Yên Bái"], ["Công ty cổ phần xây dựng giao thông Yên Bái"]),
+        (["Công ty TNHH xây dựng Minh Anh"], ["Công ty TNHH xây dựng Minh Anh"]),
+        (["cong ty co phan da quy va vang gui van ban"], ["cong ty co phan da quy va vang gui van ban"]),
+        (["Sở Công Thương"], ["Sở Công Thương"]),
+    ],
+)
+def test_an_enterprise_name_ends_with_its_proper_name(units, trimmed):
+    assert trim_firm_names(units) == trimmed
+
+
+ZONES_ROW = _p(
+    "w-zones",
+    WATCH,
+    ("PHỤ LỤC", "III. GIẢI PHÁP CHUYỂN ĐỔI CÔNG NGHỆ"),
+    "Phối hợp triển khai đề án hỗ trợ đổi mới công nghệ, ứng dụng công nghệ số trong các khu công nghiệp. "
+    "| THỜI GIAN: 2025 - 2035",
+    "table_row",
+)
+TOURISM_ROW = _p(
+    "w-tourism",
+    WATCH,
+    ("PHỤ LỤC", "III. GIẢI PHÁP CHUYỂN ĐỔI CÔNG NGHỆ"),
+    "Ứng dụng công nghệ số trong quản lý, quảng bá và phát triển du lịch thông minh; hỗ trợ dịch vụ số hóa. "
+    "| THỜI GIAN: 2025 - 2030",
+    "table_row",
+)
+
+
+def test_a_rows_time_cell_dates_each_sentence_of_its_task_cell(cat, idf):
+    # the asked task is the first sentence of its row; the time cell stands after the second
+    _, ans = ask(
+        cat,
+        idf,
+        "Theo phụ lục kế hoạch 74, việc ứng dụng công nghệ số phát triển du lịch thông minh thực hiện trong "
+        "thời gian nào?",
+        ZONES_ROW,
+        TOURISM_ROW,
+    )
+    assert ans.answer.startswith("THỜI GIAN: 2025 - 2030 [1]")
+    assert ans.citations[0].passage_id == TOURISM_ROW.id

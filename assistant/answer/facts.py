@@ -331,6 +331,9 @@ def best_fact_segment(
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
             continue  # a value in an unrelated passage (or the header card) is not the answer
         bonus = 0.15 if query.units and set(query.units) & set(p.lead) else 0.0
+        # a table row's cells belong together: its time cell dates each sentence of its task cell
+        # ("Ứng dụng công nghệ số …; hỗ trợ dịch vụ số hóa. | THỜI GIAN: 2025 - 2030")
+        row_time = time_cell(p.text) if p.kind == "table_row" and rule.name in ("when", "day") else None
         for a, b in qualified_segments(p.text):
             seg = p.text[a:b]
             if own_heading(p, seg):
@@ -339,6 +342,8 @@ def best_fact_segment(
             # năm 2025" / "“Bình đẳng giới và …”"): the label says what the quote is
             label = p.text[:a].rstrip().rsplit("\n", 1)[-1] if rule.name == "slogan" and a else ""
             judged = f"{label}\n{seg}" if label else seg
+            if row_time and not time_cell(judged):
+                judged = f"{judged} | {row_time[0]}: {row_time[1]}"
             if rule.require is not None and not rule.require(judged):
                 continue
             # an item of an inline list is read with the list's lead-in ("Phấn đấu … cụ thể:")
@@ -382,7 +387,9 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
     best = None
     if rule.name == "when" and rule.prefer is not None:
         # "khi nào": a sentence that gives a time answers before one that only names the topic
-        best = best_fact_segment(query, hits, idf, FactRule(require=rule.prefer, prefer=rule.prefer))
+        best = best_fact_segment(
+            query, hits, idf, FactRule(require=rule.prefer, prefer=rule.prefer, name=rule.name)
+        )
     best = best or best_fact_segment(query, hits, idf, rule)
     if best is None and rule.name in _SLOT_RULES:
         # the slot's own line ("3.3. Thời gian kiểm tra: …", "2. Địa điểm: …") is often too short

@@ -56,14 +56,23 @@ _DOCUMENT_ASKED = re.compile(
     r"\b(van ban|cong van|to trinh|quyet dinh|nghi quyet|nghi dinh|thong tu|chi thi|thong bao|"
     r"giay de nghi|ket luan|thong tri)\b"
 )
-_DAY_ASKED = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|luc nao)\b")
+_DAY_ASKED = re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may)\b")
+# the document is asked as one sent or issued ("gửi văn bản …", "ban hành", "ký ngày", "đề
+# ngày"): a document the plan implements ("kế hoạch Chỉ thị 11 … xong khi nào") or an event of
+# its schedule ("quyết định kiểm tra được công bố ngày nào") asks no cited document's date
+_ISSUED_ASKED = re.compile(r"\b(gui|ban hanh|ky ngay|de ngay)\b")
 _DEADLINE_ASKED = re.compile(r"\b(truoc ngay|han chot|han cuoi|cham nhat|thoi han|han nop)\b")
 
 
 def asks_document_date(folded_question: str) -> bool:
     """The question asks the date of a cited document it names by kind or sender."""
     f = folded_question
-    return bool(_DOCUMENT_ASKED.search(f) and _DAY_ASKED.search(f) and not _DEADLINE_ASKED.search(f))
+    return bool(
+        _DOCUMENT_ASKED.search(f)
+        and _ISSUED_ASKED.search(f)
+        and _DAY_ASKED.search(f)
+        and not _DEADLINE_ASKED.search(f)
+    )
 
 
 def cited_date_in(seg: str) -> bool:

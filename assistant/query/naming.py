@@ -15,6 +15,7 @@ __all__ = [
     "fold_map",
     "cut_folded",
     "drop_issuers",
+    "trim_firm_names",
     "names_author",
     "without_title_runs",
     "titled_in_scope",
@@ -79,6 +80,26 @@ def drop_issuers(units: list[str], cat: Catalog, folded: str = "") -> list[str]:
         return []
     rest = rest if rest else units
     return [u for u in rest if not any(a == fold(u) or a.startswith(fold(u) + " ") for a in authors)]
+
+
+# an enterprise's name ("Công ty cổ phần Đá quý và Vàng", "Hợp tác xã Nông nghiệp Tân Tiến") is a
+# generic head and a proper name written in capitals (Luật Doanh nghiệp: the "tên riêng" part);
+# a question goes on after it in lower case ("… gửi văn bản đề nghị vào ngày nào?"), words the
+# name reader took in because no unit verb stopped it
+_FIRM_HEAD = re.compile(r"(?i)^(?:tổng công ty|công ty|hợp tác xã|chi nhánh|doanh nghiệp)\b")
+_HEAD_WORDS = 3  # "Công ty cổ phần", "Công ty TNHH": a capital at or past the fourth word is the name
+
+
+def trim_firm_names(units: list[str]) -> list[str]:
+    """Each enterprise name cut after its last capitalised word (the proper name's end)."""
+    out = []
+    for u in units:
+        words = u.split()
+        caps = [i for i, w in enumerate(words) if w[:1].isupper()]
+        if _FIRM_HEAD.match(u) and caps and caps[-1] >= _HEAD_WORDS and caps[-1] < len(words) - 1:
+            u = " ".join(words[: caps[-1] + 1])
+        out.append(u)
+    return out
 
 
 def cut_folded(text: str, spans_of: Callable[[str], Iterable[tuple[int, int]]]) -> str:

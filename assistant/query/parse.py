@@ -25,6 +25,7 @@ from assistant.query.naming import (
     fold_map,
     names_author,
     titled_in_scope,
+    trim_firm_names,
     without_title_runs,
 )
 from assistant.query.rules import (
@@ -309,7 +310,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
             filters["doc"] = next(iter(in_scope))
     scope = sorted({d for _, _, ds in mentions for d in ds if d in cat.docs}) if len(mentions) >= 2 else []
 
-    units = drop_issuers(cat.match_units(q, filters.get("province")), cat, folded)
+    units = trim_firm_names(drop_issuers(cat.match_units(q, filters.get("province")), cat, folded))
     issued = issued_by_clause(folded, cat) if not numbered else None
     if issued is not None:
         # "Văn bản của Đoàn kiểm tra thuộc Sở Công Thương …": the units of the issuer's name are
