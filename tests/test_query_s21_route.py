@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.grounds import ground_items, preamble
+from assistant.answer.handlers.catalogue import catalogue_line
 from assistant.answer.meta import is_meta
 from assistant.query import Catalog, parse_question
 from assistant.query.conversation import follow_up
@@ -386,3 +387,43 @@ def test_a_month_several_documents_share_is_narrowed_by_the_title_words():
     rows = [Passage(id=f"{d}-1", doc=d, kind="article", text="Nội dung.") for d in docs]
     q = parse_question("Kế hoạch huấn luyện tháng 6/2026 do ai ký?", Catalog.build(docs, rows))
     assert q.filters.get("doc") == "hl.txt"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Vì sao Đồng Tháp ban hành kế hoạch 556?", SectionKind.PURPOSE),
+        ("Kế hoạch 556 đặt mục tiêu gì đến năm 2030?", SectionKind.TARGET),
+        ("Kinh phí thực hiện kế hoạch 165 do đâu bảo đảm?", SectionKind.BUDGET),
+        ("Đối tượng áp dụng của kế hoạch 165?", SectionKind.SUBJECTS),
+        ("Trách nhiệm tổ chức thực hiện kế hoạch 597 được phân công thế nào?", SectionKind.ORGANISATION),
+    ],
+)
+def test_a_part_asked_in_an_official_s_words(cat, question, kind):
+    assert parse_question(question, cat).section == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Kế hoạch 556 đặt mục tiêu bao nhiêu phần trăm đến năm 2030?", "Vì sao phải quan trắc môi trường?"],
+)
+def test_a_figure_or_a_reason_inside_the_plan_is_no_part(cat, question):
+    assert parse_question(question, cat).section not in (SectionKind.TARGET, SectionKind.PURPOSE)
+
+
+def test_the_catalogue_line_gives_the_file_s_number_when_the_copy_has_none():
+    docs = {
+        "lao-cai-2026-3898-kh-sct-huan-luyen.txt": DocMeta(
+            doc="lao-cai-2026-3898-kh-sct-huan-luyen.txt",
+            number="/KH-SCT",
+            doc_type="Kế hoạch",
+            title="Huấn luyện",
+        ),
+        "KH-3024_27.5.2026_Ky-rieng.docx": DocMeta(doc="KH-3024_27.5.2026_Ky-rieng.docx", title="Kiểm tra"),
+        "bac-ninh-141-kh-ubnd.md": DocMeta(
+            doc="bac-ninh-141-kh-ubnd.md", number="141/KH-UBND", title="Nâng cao"
+        ),
+    }
+    assert "số 3898 (theo tên tệp)" in catalogue_line("lao-cai-2026-3898-kh-sct-huan-luyen.txt", docs)
+    assert "số 3024 (theo tên tệp)" in catalogue_line("KH-3024_27.5.2026_Ky-rieng.docx", docs)
+    assert "tên tệp" not in catalogue_line("bac-ninh-141-kh-ubnd.md", docs)  # its header gives it

@@ -17,7 +17,7 @@ from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, match_key, nfc
 from assistant.vocab.places import locality_of, place_key, province_of_alias
 
-__all__ = ["Catalog", "FILTER_KEYS", "word_runs"]
+__all__ = ["Catalog", "FILTER_KEYS", "file_number", "word_runs"]
 
 FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 
@@ -60,6 +60,12 @@ def _number_of(doc: str, number: str | None) -> str:
         return number
     m = _FILE_NUMBER.search(doc.lower())
     return f"{m.group(1) or m.group(2)}/" if m else ""
+
+
+def file_number(doc: str) -> str | None:
+    """The register number a published file's name gives ("KH-3898_30.6.2026_….docx" → "3898")."""
+    m = _FILE_NUMBER.search(doc.lower())
+    return (m.group(1) or m.group(2)) if m else None
 
 
 _RUN = re.compile(r"[a-z]+|[0-9]+")

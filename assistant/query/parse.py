@@ -16,7 +16,7 @@ import re
 
 from assistant.query.catalog import Catalog
 from assistant.query.collection import catalogue_ask, header_scope, is_catalogue, issued_by_clause
-from assistant.query.grounds import asks_basis, asks_organisation
+from assistant.query.grounds import asks_basis, asks_organisation, part_asked
 from assistant.query.model import FactKind, Intent, Query, SectionKind
 from assistant.query.naming import (
     cut_folded,
@@ -349,6 +349,8 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         lexical_text=_without_places(_without_courtesy(original), cat),
     )
     query.terms = content_terms(rest)
+    if query.section is None:
+        query.section = part_asked(rest, of_plan=bool(numbered or re.search(PLAN_WORD, rest)) and not units)
     if query.section is None and not units and asks_organisation(folded):
         query.section = SectionKind.ORGANISATION  # "Tổ chức thực hiện kế hoạch X thế nào?"
         if query.intent not in (Intent.FACT, Intent.LIST):

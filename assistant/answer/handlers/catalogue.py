@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label
 from assistant.answer.extractive import MAX_LINES
 from assistant.answer.handler import Handler
 from assistant.answer.handlers.facts import FactHandler
+from assistant.query.catalog import file_number
 from assistant.query.model import FactKind, Intent, Query
 from assistant.records import Answer, DocMeta, Passage
 
@@ -45,8 +47,12 @@ def catalogue_line(doc: str, docs: dict[str, DocMeta]) -> str:
     """One plan as the catalogue lists it: label (number), date, issuer, then its subject."""
     m = docs[doc]
     bits = [plan_label(doc, docs)]
-    if m.number and m.number not in bits[0]:
+    if m.number and m.number not in bits[0] and re.search(r"\d", m.number):
         bits.append(f"số {m.number}")
+    elif (filed := file_number(doc)) and filed not in bits[0]:
+        # an unsigned copy leaves its number blank ("Số: /KH-SCT"); the published file's name
+        # carries the one the register gave it, which officials call it by ("kế hoạch 3898")
+        bits.append(f"số {filed} (theo tên tệp)")
     for b in (_date(m), m.issuer):
         if b:
             bits.append(b)
