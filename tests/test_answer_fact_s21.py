@@ -10,11 +10,12 @@ from _inline import hits
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf, qualified_segments
+from assistant.answer.fact_slots import figure_unfilled
 from assistant.answer.registry import compose
 from assistant.answer.times import asks_document_date
 from assistant.query import Catalog, Intent, parse_question
 from assistant.query.naming import trim_firm_names
-from assistant.records import DocMeta, Passage
+from assistant.records import Answer, Citation, DocMeta, Passage
 from assistant.textnorm import fold
 
 WATCH, SHOW = "gia-lai-74.md", "gia-lai-75.md"
@@ -225,3 +226,41 @@ def test_a_rows_time_cell_dates_each_sentence_of_its_task_cell(cat, idf):
     )
     assert ans.answer.startswith("THỜI GIAN: 2025 - 2030 [1]")
     assert ans.citations[0].passage_id == TOURISM_ROW.id
+
+
+def _answer(text: str, quote: str) -> Answer:
+    cite = Citation(n=1, passage_id="x", doc=WATCH, title="", section="", text=quote, quote=quote, score=1.0)
+    return Answer(question="", answer=text, intent="fact", citations=[cite])
+
+
+@pytest.mark.parametrize(
+    ("question", "quote", "unfilled"),
+    [
+        # the topic without the figure counted: another question's answer
+        (
+            "Theo kế hoạch 74, bếp ăn cộng đồng phải cấp bao nhiêu suất cơm mỗi ngày?",
+            "Tổ chức bếp ăn cộng đồng tại các điểm sơ tán, cấp cơm nóng, thức ăn chín;",
+            True,
+        ),
+        (
+            "Theo kế hoạch 74, bếp ăn cộng đồng phải cấp bao nhiêu suất cơm mỗi ngày?",
+            "Mỗi bếp ăn cộng đồng cấp 500 suất cơm mỗi ngày.",
+            False,
+        ),
+        ("Theo kế hoạch 74, tỷ lệ hộ nghèo giảm bao nhiêu phần trăm?", "Giảm tỷ lệ hộ nghèo hằng năm.", True),
+        (
+            "Theo kế hoạch 74, tỷ lệ hộ nghèo giảm bao nhiêu phần trăm?",
+            "Tỷ lệ hộ nghèo giảm 1,5%/năm.",
+            False,
+        ),
+        # no figure asked: the passages may stand in
+        (
+            "Theo kế hoạch 74, bếp ăn cộng đồng được tổ chức ở đâu?",
+            "Tổ chức bếp ăn cộng đồng tại các điểm sơ tán;",
+            False,
+        ),
+    ],
+)
+def test_a_figure_asked_is_in_the_answer_or_the_passages_do_not_stand_in(cat, question, quote, unfilled):
+    q = parse_question(question, cat)
+    assert figure_unfilled(q, _answer(f"{quote} [1] — Kế hoạch 74/KH-UBND (Gia Lai).", quote)) is unfilled

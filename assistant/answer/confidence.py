@@ -39,6 +39,7 @@ from assistant.answer.absence import (
 from assistant.answer.common import AnswerContext, evidence_score, plan_label, refusal, title_of
 from assistant.answer.evidence import coverage
 from assistant.answer.extractive import compose_passages
+from assistant.answer.fact_slots import figure_unfilled
 from assistant.answer.facts import is_meta
 from assistant.answer.handler import weak
 from assistant.errors import AssistantError
@@ -393,6 +394,11 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
     # header card), never in body passages: when the handler found none for the document asked,
     # a passage quoted in its place would answer another question
     floor_ok = floor_ok and (answered or not x["meta_fact"])
+    # a figure asked that the fact handler found in no sentence: passages on the topic without
+    # it would answer another question ("bao nhiêu suất cơm" answered "cấp cơm nóng")
+    floor_ok = floor_ok and not (
+        handler == "fact" and not answered and candidate is not None and figure_unfilled(ctx.query, candidate)
+    )
     if p >= sc.threshold and candidate is not None and floor_ok:
         if not answered:
             candidate.intent = ctx.query.intent

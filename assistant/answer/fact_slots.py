@@ -6,11 +6,13 @@ import re
 from dataclasses import replace
 
 from assistant.answer.common import AnswerContext, Cites
+from assistant.answer.evidence import segments
 from assistant.answer.facts import FactRule, best_fact_segment, fact_line, fact_rule, is_meta
+from assistant.query.model import Query
 from assistant.records import Answer
 from assistant.textnorm import fold
 
-__all__ = ["two_slots"]
+__all__ = ["figure_unfilled", "two_slots"]
 
 # the words a fact question asks its slot with: a time ("khi nào", "trước ngày nào") or a number
 _ASK_SLOT = re.compile(r"\b(khi nao|luc nao|ngay nao|thoi han nao|bao gio|bao nhieu|bao lau)\b")
@@ -52,3 +54,21 @@ def two_slots(ctx: AnswerContext) -> Answer | None:
     cites = Cites(ctx.docs)
     lines = [fact_line(ctx, rule, best, cites) for rule, best in found]
     return Answer(question=query.text, answer="\n".join(lines), intent="fact", citations=cites.items)
+
+
+# the figure rules of ``facts.fact_rule``: a number beside the noun counted ("bao nhiêu suất cơm"
+# → a number beside "suất"), a percentage, a rank
+_FIGURE_RULES = ("number", "percent", "rank")
+
+
+def figure_unfilled(query: Query, candidate: Answer) -> bool:
+    """The question asks a figure and no sentence the candidate answer gives or quotes holds it
+    (issue 12, class 4). A plan that sets a figure writes it beside the noun it counts ("02 hội
+    nghị/năm", "ít nhất 80% người hưởng trợ cấp"); passages on the topic without it ("tổ chức bếp
+    ăn cộng đồng, cấp cơm nóng" for "bao nhiêu suất cơm") answer another question. The fact
+    handler, which found no such sentence, refuses; its refusal then stands."""
+    rule = fact_rule(query.text, query.fact, query.terms, query.folded)
+    if rule.require is None or not rule.name.startswith(_FIGURE_RULES):
+        return False
+    texts = [candidate.answer, *(c.quote for c in candidate.citations if not c.related_only)]
+    return not any(rule.require(t[a:b]) for t in texts for a, b in segments(t))
