@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.ingest import parse_file
-from assistant.ingest.glyph_parts import composite_glyphs, read_composites
+from assistant.ingest.glyph_parts import Shape, composite_glyphs, drawn_as, read_composites
 
 ROOT = Path(__file__).resolve().parents[1]
 SERIF = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
@@ -81,3 +81,46 @@ def test_real_plan_1105_rare_letters():
     # the secretary's name: its "ũ" is drawn once in the plan; "kỹ thuật" five times, never a capital
     assert "4.3. Ông. Vũ Việt Linh - Thư ký đoàn" in text
     assert "kỹ thuật an toàn" in text and "kỸ" not in text
+
+
+# --- a simple glyph's shape rules out letters (``drawn_as``) --------------------------------------
+# Times New Roman Bold Italic as the published plan 1105 embeds it (units of a 2048 em): "o", "u"
+# and the one glyph of "Nơi nhận" and "hồ sơ" the words alone read as "ở" ("Nởi", "sở")
+_BOLD_ITALIC = {"o": Shape(2, -28, 927), "u": Shape(1, -28, 927), "i": Shape(2, -28, 1387)}
+_GLYPH_751 = Shape(2, -28, 1049)
+
+
+def _base(letter: str):
+    return _BOLD_ITALIC.get(letter)
+
+
+def test_a_mark_is_drawn_apart_from_its_letter():
+    # two outlines, no higher than a small letter with its horn, nothing below the line: "ơ"
+    assert drawn_as("ơ", _GLYPH_751, _base, 2048)
+    assert not drawn_as("ở", _GLYPH_751, _base, 2048)  # a hook is an outline of its own
+    assert not drawn_as("ử", _GLYPH_751, _base, 2048)  # a mark above rises far above the letter
+    assert not drawn_as("ự", _GLYPH_751, _base, 2048)  # a dot below reaches below the line
+    # "Ư" of Times New Roman Bold: its horn rises 14 % of the em above "U", as a mark would
+    upright = {"u": Shape(1, -28, 935), "U": Shape(1, -32, 1356)}
+    assert drawn_as("ư", Shape(1, -32, 1641), upright.get, 2048)
+    # a letter the font does not draw bare says nothing
+    assert drawn_as("ế", Shape(1, 0, 900), lambda b: None, 2048)
+
+
+def test_real_plan_1105_recipients_beside_the_signature():
+    if not os.environ.get("REAL_PLANS_DIR") and not _real_plans().is_dir():
+        pytest.skip("the real plans are absent (set REAL_PLANS_DIR)")
+    pdf = _real_plans() / "original" / "KH-1105-DKT-ke-hoach-kiem-tra.pdf"
+    if not pdf.is_file():
+        pytest.skip(f"no {pdf}")
+    parsed = parse_file(pdf)
+    text = unicodedata.normalize("NFC", "\n".join(p.text for p in parsed.passages))
+    # "Nơi nhận" in bold italic: its "ơ" is drawn in no other word of that font
+    assert "Kiểm tra hồ sơ, tài liệu" in text
+    assert parsed.meta.recipients == [
+        "Giám đốc Sở (để báo cáo và phê duyệt)",
+        "Văn phòng Sở (Bố trí kinh phí, phương tiện Phục vụ Đoàn kiểm tra)",
+        "Thành viên Đoàn (để thực hiện)",
+        "Các đơn vị được kiểm tra (để phối hợp)",
+        "Lưu: VT, CN(M. Cường)",
+    ]

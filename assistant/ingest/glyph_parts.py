@@ -8,7 +8,10 @@ Unicode map still embeds those outlines (the font subset's 'glyf' table), so a g
 rare in the text — a name's "Vũ", a "kỹ" read as a capital — is read from its drawing: its base
 glyph (a letter read surely, or learned from the other composites that share it) and its mark
 glyphs, each mark learned from the composites the word-based reading of ``glyph_reading.py``
-already read (the tilde is the mark every "ã", "ẽ", "ĩ", "õ" shares).  Used by ``pdf_glyphs.py``.
+already read (the tilde is the mark every "ã", "ẽ", "ĩ", "õ" shares).  A letter drawn as one
+simple glyph still shows its marks in its shape (``drawn_as``): an outline more than the bare
+letter, a reach below the line or above the letter, which rules out the letters it cannot be
+("ở" for the "ơ" of "Nơi nhận").  Used by ``pdf_glyphs.py`` and ``glyph_reading.py``.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from __future__ import annotations
 import struct
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import combinations
 
-__all__ = ["composite_glyphs", "read_composites"]
+__all__ = ["Outlines", "outlines", "composite_glyphs", "Shape", "drawn_as", "read_composites"]
 
 # composite glyph flags (TrueType 'glyf' table)
 _WORDS = 0x0001
@@ -39,12 +44,32 @@ def _tables(data: bytes) -> dict[bytes, tuple[int, int]]:
     return out
 
 
-def composite_glyphs(data: bytes) -> dict[int, tuple[int, ...]]:
-    """Glyph number -> its component glyph numbers, in drawing order, for every composite glyph
-    of a TrueType font file ({} when the file cannot be read as one)."""
+@dataclass(frozen=True)
+class Shape:
+    """A simple glyph's drawing, as far as reading it needs: its closed outlines and its height."""
+
+    contours: int
+    y_min: int
+    y_max: int
+
+
+@dataclass
+class Outlines:
+    """What a font file's 'glyf' table says of each glyph: its components, or its shape."""
+
+    parts: dict[int, tuple[int, ...]] = field(default_factory=dict)  # composite glyph -> components
+    shapes: dict[int, Shape] = field(default_factory=dict)  # simple glyph -> its shape
+    em: int = 2048  # the font's units per em
+
+
+def outlines(data: bytes) -> Outlines:
+    """The composite glyphs (components in drawing order) and the simple glyphs' shapes of a
+    TrueType font file (empty when the file cannot be read as one)."""
+    out = Outlines()
     try:
         tables = _tables(data)
         head, loca, glyf = tables[b"head"], tables[b"loca"], tables[b"glyf"]
+        (out.em,) = struct.unpack_from(">H", data, head[0] + 18)
         (long_offsets,) = struct.unpack_from(">h", data, head[0] + 50)
         if long_offsets:
             n = loca[1] // 4
@@ -52,14 +77,14 @@ def composite_glyphs(data: bytes) -> dict[int, tuple[int, ...]]:
         else:
             n = loca[1] // 2
             starts = [2 * v for v in struct.unpack_from(f">{n}H", data, loca[0])]
-        out: dict[int, tuple[int, ...]] = {}
         for gid in range(n - 1):
             if starts[gid + 1] - starts[gid] < 10:
                 continue  # an empty glyph
             at = glyf[0] + starts[gid]
-            (contours,) = struct.unpack_from(">h", data, at)
+            contours, _, y_min, _, y_max = struct.unpack_from(">hhhhh", data, at)
             if contours >= 0:
-                continue  # a simple glyph: its own outline
+                out.shapes[gid] = Shape(contours, y_min, y_max)  # a simple glyph: its own outline
+                continue
             at += 10
             parts = []
             while True:
@@ -69,10 +94,55 @@ def composite_glyphs(data: bytes) -> dict[int, tuple[int, ...]]:
                 at += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO else 0
                 if not flags & _MORE:
                     break
-            out[gid] = tuple(parts)
+            out.parts[gid] = tuple(parts)
         return out
     except (KeyError, struct.error):
-        return {}
+        return Outlines()
+
+
+def composite_glyphs(data: bytes) -> dict[int, tuple[int, ...]]:
+    """Glyph number -> its component glyph numbers, in drawing order, for every composite glyph
+    of a TrueType font file ({} when the file cannot be read as one)."""
+    return outlines(data).parts
+
+
+_HORN = "\u031b"  # the horn of ơ, ư joins the letter's outline
+_BELOW = "\u0323"  # dot below; every other Vietnamese mark stands above the letter
+_MARGIN = 0.06  # of the em: how far a mark stands beyond the bare letter, at the least
+
+
+def drawn_as(letter: str, glyph: Shape, base_shape: Callable[[str], Shape | None], em: int) -> bool:
+    """Can a simple glyph drawn as ``glyph`` be ``letter``, small or capital?  Its marks are drawn
+    apart from the bare letter: each mark adds an outline ("ở" is the two of "o" and a hook, where
+    "ơ" has two), a dot below reaches below the letter, a mark above rises above it.
+    ``base_shape``: the bare letter's glyph in the same font (None when the subset does not draw
+    it).  What a case alone says is used only when that case is drawn: a glyph no taller than the
+    small letter has no mark above (a capital is taller still), one taller than the capital has one."""
+    d = unicodedata.normalize("NFD", letter)
+    base, marks = d[0].lower(), d[1:]
+    if not base.isascii() or not base.isalpha():
+        return True
+    small, capital = base_shape(base), base_shape(base.upper())
+    drawn = [sh for sh in (small, capital) if sh is not None]
+    if not drawn:
+        return True
+    margin = _MARGIN * em
+    below, above = _BELOW in marks, any(m not in (_HORN, _BELOW) for m in marks)
+    # the outlines of the bare letter: "a o u y" have as many small as capital; the dot of "i"
+    # and "j" is where its mark goes
+    bare = [sh.contours - (1 if base in "ij" and sh is small else 0) for sh in drawn]
+    if (base in "aouy" or len(drawn) == 2) and glyph.contours < min(bare) + (1 if below or above else 0):
+        return False
+    if below != (glyph.y_min < min(sh.y_min for sh in drawn) - margin):
+        return False
+    if base in "ij":
+        return True  # the dot already rises where a mark would
+    # a mark above rises 20 % of the em and more above a small letter, a horn only 2-6 %; on a
+    # capital the horn of "Ư" rises as far as a mark (Times New Roman: 14 %)
+    if above and small is not None and glyph.y_max <= small.y_max + 2 * margin:
+        return False
+    tall = capital is not None and glyph.y_max > capital.y_max + 2 * margin
+    return not (tall and not above and _HORN not in marks)
 
 
 def _splits(letter: str, n_marks: int) -> list[tuple[str, tuple[str, ...]]]:

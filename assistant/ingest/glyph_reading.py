@@ -13,7 +13,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from ..vocab.data import SYLLABLES_PATH, file_stamp, syllable_counts, syllable_pairs
@@ -165,7 +165,11 @@ def _pairs(stamp: tuple[int, int]) -> dict[str, int]:
 
 
 def _decipher(
-    contexts: Counter[_Context], known: dict[int, str], unknown: set[int], prior: dict[int, str] | None = None
+    contexts: Counter[_Context],
+    known: dict[int, str],
+    unknown: set[int],
+    prior: dict[int, str] | None = None,
+    fits: Callable[[int, str], bool] | None = None,
 ) -> dict[int, str]:
     """Read each unknown code as the letter (or punctuation) whose words score best, most sure first.
 
@@ -173,7 +177,8 @@ def _decipher(
     neighbours ("sử dụng", not "sở dụng").  A font draws each letter with a glyph per case
     (and per weight, when its styles are read together), so a letter already read for that
     many codes is not a candidate any more.  ``prior``: the letter a code's place in a standard
-    glyph order gives, worth ``_PRIOR_BONUS`` to that candidate.
+    glyph order gives, worth ``_PRIOR_BONUS`` to that candidate.  ``fits``: whether a code's
+    drawing can be a letter at all (``glyph_parts.drawn_apart``); a letter it cannot be is no candidate.
     """
     m = dict(known)
     prior = {c: ch.lower() for c, ch in (prior or {}).items()}
@@ -201,6 +206,8 @@ def _decipher(
         scores = []
         for cand in _CANDIDATES:
             if cand.isalpha() and taken[cand] >= _PER_LETTER:
+                continue
+            if fits is not None and cand.isalpha() and not fits(c, cand):
                 continue
             total = 0.0
             for n, parts, prev, nxt in prepared:

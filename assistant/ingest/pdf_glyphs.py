@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .glyph_order import MAC_STANDARD_LETTERS, in_code_point_order
-from .glyph_parts import composite_glyphs, read_composites
+from .glyph_parts import Outlines, Shape, drawn_as, outlines, read_composites
 from .glyph_reading import (
     Token,
     cased,
@@ -232,23 +233,47 @@ def _font_file(font: _Font) -> bytes:
         return b""
 
 
-def _parts(members: list[_Font]) -> dict[int, tuple[int, ...]]:
+def _parts(drawn: list[Outlines]) -> dict[int, tuple[int, ...]]:
     """The family's composite glyphs (``glyph_parts.py``); a glyph drawn otherwise by another
     member is left out, as its number does not say one drawing."""
     out: dict[int, tuple[int, ...]] = {}
     clash: set[int] = set()
-    for font in members:
-        for gid, comps in composite_glyphs(_font_file(font)).items():
+    for font in drawn:
+        for gid, comps in font.parts.items():
             if out.setdefault(gid, comps) != comps:
                 clash.add(gid)
     return {g: c for g, c in out.items() if g not in clash}
 
 
-def _glyph_maps(runs: list[list[Token]], parts: dict[int, tuple[int, ...]]) -> dict[int, str]:
+def _fits(drawn: list[Outlines]) -> Callable[[int, str], bool]:
+    """Whether glyph ``c`` can be ``letter`` in every member font that draws it as a simple glyph
+    (``glyph_parts.drawn_as``); the bare letter is its glyph in Apple's standard order, in that font."""
+
+    def fits(c: int, letter: str) -> bool:
+        for font in drawn:
+            shape = font.shapes.get(c)
+            if shape is None:
+                continue
+            shapes = font.shapes
+
+            def bare(b: str, shapes: dict[int, Shape] = shapes) -> Shape | None:
+                return shapes.get(ord(b) - 29)
+
+            if not drawn_as(letter, shape, bare, font.em):
+                return False
+        return True
+
+    return fits
+
+
+def _glyph_maps(runs: list[list[Token]], drawn: list[Outlines]) -> dict[int, str]:
     """Composite fonts of one family: glyph numbers read from all their words at once."""
     codes = {c for r in runs for c in r if isinstance(c, int)}
     known = {c: chr(c + 29) for c in codes if c in _ASCII_GLYPHS}
-    resolved = decipher(contexts_of(runs, known), known, codes - set(known), MAC_STANDARD_LETTERS)
+    parts = _parts(drawn)
+    resolved = decipher(
+        contexts_of(runs, known), known, codes - set(known), MAC_STANDARD_LETTERS, _fits(drawn)
+    )
     # the Vietnamese letters lie in code point order: the place of a rare glyph between two
     # surely read ones says more than its one or two words, and says its case (``glyph_order.py``)
     m, placed = in_code_point_order({**known, **resolved})
@@ -283,7 +308,8 @@ def _maps(
             else:
                 readings[id(font)] = own
     for members in families.values():
-        shared = _glyph_maps(_page_tokens(streams, members, readings), _parts(members))
+        drawn = [outlines(_font_file(font)) for font in members]
+        shared = _glyph_maps(_page_tokens(streams, members, readings), drawn)
         for font in members:
             runs = _codes(font)
             codes = {c for r in runs for c in r}
