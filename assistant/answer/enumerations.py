@@ -8,9 +8,14 @@ A team (đoàn kiểm tra, tổ công tác, ban chỉ đạo) lists its members 
 an honorific and closed by the member's role ("4.1. Ông Hoàng Văn Thuân - Trưởng đoàn: …"); the
 loader records those names as the passage's ``persons``.
 
+A lead-in closed by ":" may also announce items written one a line after it ("… các chỉ tiêu cụ
+thể như sau:" ¶ "(1) …" ¶ "(2) …"), cut by the loader across passages (``announced``).
+
 ``inline_list`` answers "những X nào" from such an enumeration when its lead-in names the X
-asked (and covers more of the question than any heading does); ``member_list`` answers "gồm
-những thành viên nào" from the items naming people.
+asked (and covers more of the question than any heading does): the noun phrase asked written
+whole in the clause before the items, items of the kind asked, or a lead-in in the role a
+generic noun is asked in ("về những nội dung gì", "bằng những cách nào"); ``member_list``
+answers "gồm những thành viên nào" from the items naming people.
 """
 
 from __future__ import annotations
@@ -260,7 +265,7 @@ def _answer(ctx: AnswerContext, head: str, parts: list[tuple[Passage, str, str]]
 # is the strongest sign that the items after it are the ones asked: worth this much cover
 PHRASE_BONUS = 0.5
 KIND_BONUS = 1.0  # items of the kind asked outweigh any cover of the question
-LEAST_CLAUSE = 20
+LEAST_CLAUSE = 20  # a clause shorter than this does not stand for its lead-in in the answer's head
 
 
 def holds_phrase(text: str, words: list[str]) -> bool:
