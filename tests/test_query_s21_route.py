@@ -143,6 +143,10 @@ def test_a_report_deadline_is_still_a_deadline(cat):
         ("Các kế hoạch nào về biển và hải đảo?", {"bien.md"}),
         ("Những văn bản nào của Sở Công Thương về vật liệu nổ?", {"kiem-tra.txt", "huan-luyen.txt"}),
         ("Những văn bản nào của Sở Công Thương về khoáng sản?", set()),
+        # the subject right after the kind, a "nói về" before it, a year after the issuer
+        ("Các kế hoạch kiểm tra vật liệu nổ đã nạp", {"kiem-tra.txt"}),
+        ("Văn bản nào nói về khoáng sản?", {"khoang-san.txt"}),
+        ("Những kế hoạch của Sở Công Thương năm 2026", {"kiem-tra.txt", "huan-luyen.txt"}),
     ],
 )
 def test_the_catalogue_narrowed_by_issuer_and_subject(cat, question, among):
