@@ -260,6 +260,7 @@ def test_an_issuer_of_several_plans_names_them_all(cat):
 def test_a_unit_that_issued_nothing_names_no_plan(cat):
     q = parse_question("Kế hoạch của Sở Y tế giao những nhiệm vụ gì?", cat)
     assert "doc" not in q.filters
+    assert not q.named & {"kiem-tra.txt", "huan-luyen.txt"}  # another Sở's plans are not named
 
 
 @pytest.mark.parametrize(

@@ -197,7 +197,9 @@ def issued_by_clause(folded: str, cat: Catalog) -> tuple[frozenset[str], str] | 
     if not m:
         return None
     words = m.group("words").split()
-    for n in range(len(words), 0, -1):
+    # the body's kind alone ("Sở", "Ban") names no issuer: "Kế hoạch của Sở Y tế …" is no Sở Công
+    # Thương's plan because both are a "Sở"
+    for n in range(len(words), 1, -1):
         docs = docs_issued_by(" ".join(words[:n]), cat)
         if docs and len(docs) < len(cat.docs):
             rest = " ".join(words[n:])
