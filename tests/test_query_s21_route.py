@@ -163,6 +163,7 @@ def test_the_catalogue_narrowed_by_issuer_and_subject(cat, question, among):
         "Kế hoạch về chuyển đổi số của Đồng Tháp có mục tiêu gì?",
         "Văn bản nào của Sở Công Thương quy định thời gian huấn luyện?",
         "Sở Y tế có những nhiệm vụ nào?",
+        "Kế hoạch kiểm tra việc chấp hành quy định pháp luật trong sử dụng vật liệu nổ công nghiệp gửi tới những nơi nào?",
     ],
 )
 def test_a_question_about_the_plans_content_is_no_catalogue(cat, question):

@@ -154,7 +154,9 @@ def catalogue_ask(folded: str, cat: Catalog) -> CatalogueAsk | None:
         subject = " ".join(sm.group("subject").replace(",", " ").split())
         f = _SAYS.sub("", f[: sm.start()])  # its tail ("… không?", "… đã nạp") asks nothing more
     elif (nm := _NOUN_SUBJECT.search(f)) and not _ASKS_CONTENT.search(nm.group("subject")):
-        if docs_about(nm.group("subject"), cat):  # the words are a loaded plan's title's
+        about = docs_about(nm.group("subject"), cat)
+        said = set(_words(" ".join(fold(cat.docs[d].title or "") for d in about)))
+        if about and set(_words(nm.group("subject"))) <= said:  # every word a loaded title's
             subject = nm.group("subject")
             f = f[: nm.start("subject")] + f[nm.start("tail") :]
     issuer = ""
