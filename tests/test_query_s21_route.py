@@ -8,10 +8,11 @@ import pytest
 
 from assistant.answer.grounds import ground_items, preamble
 from assistant.answer.handlers.catalogue import catalogue_line
+from assistant.answer.handlers.sections import find_section
 from assistant.answer.meta import is_meta
 from assistant.query import Catalog, parse_question
 from assistant.query.conversation import follow_up
-from assistant.query.model import SectionKind
+from assistant.query.model import Query, SectionKind
 from assistant.records import DocMeta, Passage
 
 DOCS = {
@@ -142,6 +143,10 @@ def test_a_report_deadline_is_still_a_deadline(cat):
         ("Các kế hoạch nào về biển và hải đảo?", {"bien.md"}),
         ("Những văn bản nào của Sở Công Thương về vật liệu nổ?", {"kiem-tra.txt", "huan-luyen.txt"}),
         ("Những văn bản nào của Sở Công Thương về khoáng sản?", set()),
+        # the subject right after the kind, a "nói về" before it, a year after the issuer
+        ("Các kế hoạch kiểm tra vật liệu nổ đã nạp", {"kiem-tra.txt"}),
+        ("Văn bản nào nói về khoáng sản?", {"khoang-san.txt"}),
+        ("Những kế hoạch của Sở Công Thương năm 2026", {"kiem-tra.txt", "huan-luyen.txt"}),
     ],
 )
 def test_the_catalogue_narrowed_by_issuer_and_subject(cat, question, among):
@@ -158,6 +163,7 @@ def test_the_catalogue_narrowed_by_issuer_and_subject(cat, question, among):
         "Kế hoạch về chuyển đổi số của Đồng Tháp có mục tiêu gì?",
         "Văn bản nào của Sở Công Thương quy định thời gian huấn luyện?",
         "Sở Y tế có những nhiệm vụ nào?",
+        "Kế hoạch kiểm tra việc chấp hành quy định pháp luật trong sử dụng vật liệu nổ công nghiệp gửi tới những nơi nào?",
     ],
 )
 def test_a_question_about_the_plans_content_is_no_catalogue(cat, question):
@@ -255,6 +261,7 @@ def test_an_issuer_of_several_plans_names_them_all(cat):
 def test_a_unit_that_issued_nothing_names_no_plan(cat):
     q = parse_question("Kế hoạch của Sở Y tế giao những nhiệm vụ gì?", cat)
     assert "doc" not in q.filters
+    assert not q.named & {"kiem-tra.txt", "huan-luyen.txt"}  # another Sở's plans are not named
 
 
 @pytest.mark.parametrize(
@@ -427,3 +434,34 @@ def test_the_catalogue_line_gives_the_file_s_number_when_the_copy_has_none():
     assert "số 3898 (theo tên tệp)" in catalogue_line("lao-cai-2026-3898-kh-sct-huan-luyen.txt", docs)
     assert "số 3024 (theo tên tệp)" in catalogue_line("KH-3024_27.5.2026_Ky-rieng.docx", docs)
     assert "tên tệp" not in catalogue_line("bac-ninh-141-kh-ubnd.md", docs)  # its header gives it
+
+
+def test_a_follow_up_naming_another_plan_by_its_title_asks_the_same_of_it(cat):
+    history = [("Ai ký kế hoạch 165?", "Kế hoạch 165/KH-UBND (Cần Thơ) do … ký [1].")]
+    q = follow_up(
+        parse_question("Còn kế hoạch về chuyển đổi số kết cấu hạ tầng giao thông thì sao?", cat), history, cat
+    )
+    assert q.fact == "signer"
+    assert q.filters.get("doc") == "giao-thong.md"
+
+
+def test_a_plan_with_no_purpose_heading_answers_with_its_targets():
+    rows = [
+        Passage(id="t0", doc="a.md", kind="article", section=("I. MỤC TIÊU",), text="I. MỤC TIÊU"),
+        Passage(
+            id="t1",
+            doc="a.md",
+            kind="article",
+            section=("I. MỤC TIÊU", "1. Mục tiêu chung"),
+            text="Quan trắc môi trường nuôi trồng thủy sản.",
+        ),
+        Passage(
+            id="n1", doc="a.md", kind="article", section=("II. NỘI DUNG",), text="Lấy mẫu nước hằng tháng."
+        ),
+    ]
+    asked = Query(text="Mục đích của kế hoạch là gì?", section=SectionKind.PURPOSE, filters={"doc": "a.md"})
+    found = find_section(asked, ["a.md"], {"a.md": rows}, None)
+    assert found is not None and found.heading == "I. MỤC TIÊU"
+    assert [p.id for p in found.passages] == ["t0", "t1"]
+    unnamed = Query(text="Mục đích là gì?", section=SectionKind.PURPOSE)
+    assert find_section(unnamed, ["a.md"], {"a.md": rows}, None) is None  # no plan named: no stand-in

@@ -71,7 +71,7 @@ _BODY = (
 )
 # words an issuer's name never holds: they end it ("… ban hành", "… về …", "… đã nạp")
 _ISSUER_END = (
-    r"(?=\s+(?:ban hanh|phat hanh|ky|lap|soan thao|da|duoc|ve|lien quan|co|gom|la|nao|gi)\b|\s*\??\s*$)"
+    r"(?=\s+(?:ban hanh|phat hanh|ky|lap|soan thao|da|duoc|ve|lien quan|co|gom|la|nao|gi|nam)\b|\s*\??\s*$)"
 )
 _OF_ISSUER = re.compile(rf"\b(?:cua|do)\s+(?P<issuer>{_BODY}(?:\s+[a-z0-9&]+){{0,8}}?){_ISSUER_END}")
 _ISSUER_FIRST = re.compile(
@@ -85,6 +85,14 @@ _SUBJECT = re.compile(
     r"\b(?:ve|lien quan (?:den|toi)|(?:trong|thuoc) linh vuc|linh vuc)\s+(?P<subject>[a-z0-9 ,]+?)"
     r"(?P<tail>\s+(?:khong|chua|vay|a|nhi)|\s+(?:da|duoc) nap|\s+trong he thong)?\s*\??\s*$"
 )
+# "Các kế hoạch kiểm tra vật liệu nổ đã nạp", "Có những kế hoạch huấn luyện nào?": the title's
+# words right after the kind, before the catalogue's own words
+_NOUN_SUBJECT = re.compile(
+    r"\b(?:ke hoach|van ban|cong van|quyet dinh)\s+(?P<subject>[a-z0-9 ]+?)\s+"
+    r"(?P<tail>nao|(?:da|duoc) nap|trong he thong|hien co|dang co)\b"
+)
+# "Văn bản nào nói về …", "đề cập đến …": the verb before the subject asks nothing more
+_SAYS = re.compile(r"\s+(?:noi|de cap(?: den| toi)?|viet)\s*$")
 # a subject holding these asks something of the plans (who leads, what is assigned, a figure):
 # a question about their content, not the catalogue
 _ASKS_CONTENT = re.compile(
@@ -144,7 +152,13 @@ def catalogue_ask(folded: str, cat: Catalog) -> CatalogueAsk | None:
     sm = _SUBJECT.search(f)
     if sm and not _ASKS_CONTENT.search(sm.group("subject")):
         subject = " ".join(sm.group("subject").replace(",", " ").split())
-        f = f[: sm.start()]  # its tail ("… không?", "… đã nạp") asks nothing more
+        f = _SAYS.sub("", f[: sm.start()])  # its tail ("… không?", "… đã nạp") asks nothing more
+    elif (nm := _NOUN_SUBJECT.search(f)) and not _ASKS_CONTENT.search(nm.group("subject")):
+        about = docs_about(nm.group("subject"), cat)
+        said = set(_words(" ".join(fold(cat.docs[d].title or "") for d in about)))
+        if about and set(_words(nm.group("subject"))) <= said:  # every word a loaded title's
+            subject = nm.group("subject")
+            f = f[: nm.start("subject")] + f[nm.start("tail") :]
     issuer = ""
     im = _OF_ISSUER.search(f) or _ISSUER_FIRST.search(f)
     if im:
@@ -185,7 +199,9 @@ def issued_by_clause(folded: str, cat: Catalog) -> tuple[frozenset[str], str] | 
     if not m:
         return None
     words = m.group("words").split()
-    for n in range(len(words), 0, -1):
+    # the body's kind alone ("Sở", "Ban") names no issuer: "Kế hoạch của Sở Y tế …" is no Sở Công
+    # Thương's plan because both are a "Sở"
+    for n in range(len(words), 1, -1):
         docs = docs_issued_by(" ".join(words[:n]), cat)
         if docs and len(docs) < len(cat.docs):
             rest = " ".join(words[n:])

@@ -84,11 +84,20 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
     # a turn asked within a chosen scope (a province, a plan) that the earlier turn's plans lie
     # outside of is a question of its own: its scope replaces the conversation's
     names_scope = bool(query.places or query.docs or query.scope) or not _within(base, query, catalog)
+    # "Còn kế hoạch quan trắc môi trường thủy sản thì sao?": a plan named by its title words is a
+    # scope of its own too
+    titled = len(query.named) == 1 and not query.named & base.named and not query.units
+    names_scope = names_scope or titled
     f = fold(query.text)
     f = " ".join(strip_spans(f, courtesy_spans(f)).split())
     unit_words = {w for u in query.units for w in fold(u).split()}
     own_topic = [t for t in query.terms if t not in _FOLLOW_WORDS and t not in unit_words]
-    if _FOLLOW_UP.match(f) and len(f.split()) <= 12 and not own_topic:
+    title: set[str] = set()
+    if titled:  # the title's words name the plan, they are no topic of the turn
+        title = set(re.findall(r"[a-z0-9]+", fold(catalog.docs[next(iter(query.named))].title or "")))
+        own_topic = [t for t in own_topic if t not in title]
+    said = [w for w in re.findall(r"[a-z0-9]+", f) if w not in title]
+    if _FOLLOW_UP.match(f) and len(said) <= 12 and not own_topic:
         return _ask_again(query, base, names_scope)
     if not names_scope and base.catalogue and base.catalogue_among is not None:
         # "Kế hoạch nào về chuyển đổi số?" then "Ai ký?": the plans just listed are the ones asked
@@ -131,6 +140,8 @@ def _ask_again(query: Query, base: Query, names_scope: bool) -> Query:
     if names_scope:
         out.filters = dict(query.filters)
         out.places, out.docs, out.scope, out.named = query.places, query.docs, query.scope, query.named
+        if len(query.named) == 1 and not query.docs and not query.places:
+            out.filters["doc"] = next(iter(query.named))  # named by its title words
         if out.intent == Intent.COMPARE and len(query.places) <= 1:
             out.intent = Intent.OTHER
     if query.units and query.units != base.units:

@@ -120,14 +120,29 @@ def _heading_line(text: str, forms: tuple[str, ...] | None) -> bool:
     return any(re.match(rf"{form}\b", f) for form in forms)
 
 
+# A plan that heads no "Mục đích" states its aims under "MỤC TIÊU", and one with no "Mục tiêu"
+# under "Mục đích" (plans of an emergency or an inspection often write only one of the two)
+_AKIN = {SectionKind.PURPOSE: SectionKind.TARGET, SectionKind.TARGET: SectionKind.PURPOSE}
+
+
 def find_section(
     query: Query, plans: list[str], by_doc: dict[str, list[Passage]], idf
 ) -> SectionMatch | None:
-    """The best heading of the asked section among ``plans`` (best ranked first)."""
+    """The best heading of the asked section among ``plans`` (best ranked first); else, for a
+    plan named, its akin section (``_AKIN``)."""
     assert query.section is not None
     if query.section is SectionKind.BASIS:
         return _find_grounds(query, plans, by_doc)
-    forms = SECTION_FORMS[query.section]
+    found = _find_heading(query, query.section, plans, by_doc, idf)
+    if found is None and query.section in _AKIN and (query.filters.get("doc") or len(query.named) == 1):
+        found = _find_heading(query, _AKIN[query.section], plans[:1], by_doc, idf)
+    return found
+
+
+def _find_heading(
+    query: Query, kind: SectionKind, plans: list[str], by_doc: dict[str, list[Passage]], idf
+) -> SectionMatch | None:
+    forms = SECTION_FORMS[kind]
     asked_text = query.folded or fold(query.text)
     asked = frozenset(re.findall(r"[a-z0-9]+", asked_text))
     best: SectionMatch | None = None
