@@ -11,6 +11,7 @@ from _inline import hits
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf, qualified_segments
 from assistant.answer.fact_slots import figure_unfilled
+from assistant.answer.meta import other_documents
 from assistant.answer.registry import compose
 from assistant.answer.times import asks_document_date
 from assistant.query import Catalog, Intent, parse_question
@@ -264,3 +265,37 @@ def _answer(text: str, quote: str) -> Answer:
 def test_a_figure_asked_is_in_the_answer_or_the_passages_do_not_stand_in(cat, question, quote, unfilled):
     q = parse_question(question, cat)
     assert figure_unfilled(q, _answer(f"{quote} [1] — Kế hoạch 74/KH-UBND (Gia Lai).", quote)) is unfilled
+
+
+@pytest.mark.parametrize(
+    ("folded", "fact", "numbers"),
+    [
+        # a kind of document written with its number, the issue date asked: a document cited
+        ("thong tu 56/2025/tt-btc ma gia lai can cu ban hanh ngay nao?", "date", ["56"]),
+        ("theo                , chi thi 27 duoc ban hanh ngay nao?", "date", ["27"]),
+        # the document the plan implements names the plan (its trích yếu)
+        ("ke hoach trien khai chi thi 11 ban hanh ngay nao?", "date", []),
+        # a deadline asked beside a document the task implements: that task's time, not the document's
+        ("nhiem vu trien khai chi thi 27 phai xong khi nao?", "deadline", []),
+        ("cong van so 8935/bnv-cttn&bdg ban hanh ngay nao?", "date", ["8935"]),
+    ],
+)
+def test_the_documents_a_question_names_that_are_no_loaded_plan(folded, fact, numbers):
+    assert other_documents(folded, fact) == numbers
+
+
+def test_a_cited_circular_asked_with_the_plans_province_is_dated_where_cited(cat, idf):
+    basis = _p(
+        "w-basis",
+        WATCH,
+        (),
+        "Căn cứ Thông tư số 56/2025/TT-BTC ngày 25/6/2025 của Bộ Tài chính hướng dẫn quan trắc môi trường.",
+    )
+    _, ans = ask(
+        cat,
+        idf,
+        "Thông tư 56/2025/TT-BTC mà kế hoạch quan trắc của Gia Lai căn cứ ban hành ngày nào?",
+        WATCH_META,
+        basis,
+    )
+    assert ans.answer.startswith("Căn cứ Thông tư số 56/2025/TT-BTC ngày 25/6/2025")

@@ -30,6 +30,7 @@ from assistant.answer.meta import (
     merge_answers,
     meta_fact,
     meta_slots,
+    other_documents,
 )
 from assistant.answer.numbers import QUANTITY_NOUNS, anchor_after, number_near, same_year
 from assistant.answer.times import (
@@ -46,7 +47,6 @@ from assistant.query.model import Query
 from assistant.query.rules import NOT_SIGN
 from assistant.records import Answer, Hit
 from assistant.textnorm import fold
-from assistant.vocab.documents import doc_mentions
 from assistant.vocab.tokens import folded_tokens
 
 __all__ = [
@@ -198,7 +198,7 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
     asks_time = kind in ("deadline", "date") or (_ASK_WHEN.search(f) and not _ASK_NUMBER.search(f))
     # a document the plans cite, named by number ("Kết luận 480-KL/TU ngày nào?"; the loaded
     # plans' own numbers are blanked in ``folded``): its date is written where it is cited
-    cited = [m.number for m in doc_mentions(anchor_text) if m.explicit]
+    cited = other_documents(anchor_text, kind)
     if asks_time and cited:
         dated = re.compile(
             rf"(?<![0-9])0*(?:{'|'.join(cited)})\s*[/-][a-z0-9/.&-]*\s*,?\s*(?:cua\s+[^,;.]{{0,60}}?\s*)?ngay\s+\d"

@@ -15,12 +15,14 @@ from assistant.answer.times import PLACE_DATE
 from assistant.query.model import FactKind, Query
 from assistant.query.rules import PERSON_ASK
 from assistant.records import Answer, Citation, DocMeta, Passage
+from assistant.vocab.documents import doc_mentions
 
 __all__ = [
     "YEAR",
     "PLACE_DATE",
     "about_plan",
     "cites_other_document",
+    "other_documents",
     "is_meta",
     "is_meta_question",
     "meta_fact",
@@ -240,12 +242,27 @@ def _names_no_other_document(query: Query) -> bool:
 def cites_other_document(query: Query) -> bool:
     """The question names by its number a document that is no loaded plan: "Công văn
     8935/BNV-CTTN&BĐG …, được kế hoạch 174 viện dẫn, ban hành ngày nào?" asks the date of the
-    document the plan cites. The parser blanks a loaded plan's number in ``Query.folded``; a
-    number named and still written there is another document's."""
-    return any(
-        m.explicit and re.search(rf"(?<![\d/]){re.escape(m.number)}(?!\d)", query.folded)
-        for m in query.numbers
-    )
+    document the plan cites."""
+    return bool(other_documents(query.folded, query.fact))
+
+
+# "kế hoạch (triển khai / thực hiện) Chỉ thị 11": the document a plan implements, named as its
+# subject, names the plan (its trích yếu), not a document asked about
+_PLAN_SUBJECT = re.compile(r"\b(?:ke hoach|kh)(?:\s+(?:trien khai|thuc hien|ve))*\s*$")
+
+
+def other_documents(folded: str, fact: str | None) -> list[str]:
+    """The numbers of the documents a question names that are no loaded plan. The parser blanks a
+    loaded plan's number in ``Query.folded``: a number still written there is another document's,
+    when written in full ("8935/BNV-CTTN&BĐG", "số 50") or, for the issue date asked ("Thông tư
+    56 … ban hành ngày nào", "Chỉ thị 27 được ban hành ngày nào"), as a kind of document other
+    than a Kế hoạch that is not the subject of the plan named before it."""
+    out = []
+    for m in doc_mentions(folded):
+        loose = fact == "date" and m.kind != "Kế hoạch" and not _PLAN_SUBJECT.search(folded[: m.start])
+        if m.explicit or loose:
+            out.append(m.number)
+    return out
 
 
 # the slots of the header card a question may ask together ("ban hành ngày nào, ai ký", "do ai
