@@ -1,13 +1,16 @@
 """Search inside PostgreSQL at scale: ``python -m eval.bench_pg [--scales 1,100,1000] [--store URL]``.
 
-For each scale the corpus index is copied ``scale`` times with ``eval.synthetic.synthetic_store`` (the
-same noisy vectors and term-dropped texts the in-process bench uses), published into an empty
-database through the store's own path (``PgStore.publish``: COPY of the passages with their BM25
-sparse vectors and term tsvectors, and the per-plan document frequencies), the two HNSW indexes (dense, BM25
-weights) built after the rows (as a first build should), then searched with ``store_search =
-database``. Printed per scale:
+For each scale the corpus index is copied ``scale`` times (the noisy vectors and term-dropped texts
+of ``eval.synthetic.synthetic_store``, which the in-process bench uses), streamed plan by plan
+(``_plans``: never every copy at once) into an empty database through the store's own path
+(``PgStore.publish``: COPY of the passages with their BM25 sparse vectors and term tsvectors, the
+per-plan document frequencies, the term lists), the two HNSW indexes (dense, BM25 weights) built after
+the rows (as a first build should), then searched with ``store_search = database``. ``--keep DIR``
+keeps the server's data and each scale's build figures in DIR, and a later run searches a scale built
+there without rebuilding (``--build-only``: build alone). Printed per scale:
 
-- build: insert seconds (one transaction), HNSW index seconds, database size;
+- build: seconds of the insert (one transaction; of it the term lists), of each HNSW index and of
+  the vacuum, database size, and the bench process's peak memory while building and searching;
 - hybrid search p50/p95 in ms (``HybridRetriever`` over ``PgIndexStore``: dense top-k over HNSW,
   BM25 top-k from the sparse-vector HNSW's candidates, both raw scores of the candidate union,
   fusion), the question's embedding excluded (vectors precomputed); the dense and lexical SQL alone;
