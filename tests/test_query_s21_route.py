@@ -465,3 +465,15 @@ def test_a_plan_with_no_purpose_heading_answers_with_its_targets():
     assert [p.id for p in found.passages] == ["t0", "t1"]
     unnamed = Query(text="Mục đích là gì?", section=SectionKind.PURPOSE)
     assert find_section(unnamed, ["a.md"], {"a.md": rows}, None) is None  # no plan named: no stand-in
+
+
+def test_a_header_fact_per_plan_gives_that_fact():
+    from assistant.answer.handlers.catalogue import header_fact
+    from assistant.query.model import FactKind
+
+    m = DocMeta(
+        doc="a.md", date="2025-11-19", signer="Nguyễn Văn A", recipients=["Bộ Xây dựng", "UBND các xã"]
+    )
+    assert header_fact(FactKind.RECIPIENT, m) == "Bộ Xây dựng; UBND các xã"  # not the issue date
+    assert header_fact(FactKind.DATE, m) == "ngày 19/11/2025"
+    assert header_fact(FactKind.SIGNER, m) == "Nguyễn Văn A"

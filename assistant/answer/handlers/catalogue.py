@@ -79,6 +79,9 @@ def header_fact(fact: FactKind | None, m: DocMeta) -> str:
         return m.number or "văn bản không ghi số"
     if fact == FactKind.ISSUER:
         return m.issuer or "không đọc được cơ quan ban hành"
+    if fact == FactKind.RECIPIENT:
+        # the card's "Nơi nhận" list (Decree 30/2020, Appendix I), not its date
+        return "; ".join(m.recipients[:8]) if m.recipients else "không đọc được nơi nhận"
     return _date(m) or m.date_text or "không ghi ngày ban hành"
 
 
