@@ -299,3 +299,21 @@ def test_a_cited_circular_asked_with_the_plans_province_is_dated_where_cited(cat
         basis,
     )
     assert ans.answer.startswith("Căn cứ Thông tư số 56/2025/TT-BTC ngày 25/6/2025")
+
+
+def test_a_figure_ranked_past_the_first_six_passages_still_answers(cat, idf):
+    fillers = [
+        _p(
+            f"w-f{i}",
+            WATCH,
+            (),
+            f"Đánh giá thiệt hại do mưa lũ tại khu vực {name}; hỗ trợ Nhân dân khắc phục.",
+        )
+        for i, name in enumerate(("phía Đông", "phía Tây", "ven sông", "giáp ranh", "thấp trũng", "ven biển"))
+    ]
+    loss = _p(
+        "w-loss", WATCH, (), "Tổng thiệt hại do mưa lũ ước trên 4.500 tỷ đồng (chưa kể tài sản trong dân)."
+    )
+    _, ans = ask(cat, idf, "Tổng thiệt hại do mưa lũ theo kế hoạch 74 ước tính bao nhiêu?", *fillers, loss)
+    assert ans.answer.startswith("Tổng thiệt hại do mưa lũ ước trên 4.500 tỷ đồng")
+    assert ans.citations[0].passage_id == loss.id

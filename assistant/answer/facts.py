@@ -391,6 +391,8 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
             query, hits, idf, FactRule(require=rule.prefer, prefer=rule.prefer, name=rule.name)
         )
     best = best or best_fact_segment(query, hits, idf, rule)
+    if best is None and rule.name.startswith(("number", "percent")):  # a figure's line ranked lower
+        best = best_fact_segment(query, ev.hits[:10], idf, rule)
     if best is None and rule.name in _SLOT_RULES:
         # the slot's own line ("3.3. Thời gian kiểm tra: …", "2. Địa điểm: …") is often too short
         # to be retrieved: read the rest of the plan the question is about
