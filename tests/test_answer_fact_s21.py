@@ -15,7 +15,7 @@ from assistant.answer.meta import other_documents
 from assistant.answer.registry import compose
 from assistant.answer.times import asks_document_date
 from assistant.query import Catalog, Intent, parse_question
-from assistant.query.naming import trim_firm_names
+from assistant.query.naming import set_apart, trim_firm_names
 from assistant.records import Answer, Citation, DocMeta, Passage
 from assistant.textnorm import fold
 
@@ -115,6 +115,14 @@ def test_a_plan_and_its_province_far_apart_name_one_plan(cat):
 def test_two_plans_joined_by_and_are_still_compared(cat):
     q = parse_question("Kế hoạch 74 và kế hoạch 75 khác nhau thế nào?", cat)
     assert q.intent is Intent.COMPARE and q.scope == [WATCH, SHOW]
+
+
+def test_an_aside_in_brackets_does_not_join_two_names_compared():
+    # "ở tỉnh Đồng Tháp (thông tin đối ngoại 2024) và ở huyện Lấp Vò": the bracketed aside says
+    # more of the first place's plan; "và ở huyện" still sets the two apart
+    assert set_apart(" (thong tin doi ngoai 2024) va o huyen ")
+    assert not set_apart(" (thong tin doi ngoai 2024) va kim loai nang duoc quan trac o ")
+    assert not set_apart(", thuoc bao ve thuc vat va kim loai nang o ")
 
 
 def test_a_labelled_value_clause_is_read_with_the_thing_it_qualifies():

@@ -15,6 +15,7 @@ __all__ = [
     "fold_map",
     "cut_folded",
     "drop_issuers",
+    "set_apart",
     "trim_firm_names",
     "names_author",
     "without_title_runs",
@@ -194,3 +195,18 @@ def dated_in_scope(rest: str, mentions: list, cat: Catalog) -> str | None:
         # 6/2026" beside a Công văn of June), one word pair is enough among so few
         hit = cat.docs_titled(m.group(0), among=hit, min_pairs=1) or hit
     return next(iter(hit)) if len(hit) == 1 and len(in_scope) > 1 else None
+
+
+_APART = re.compile(r"\b(va|voi|hay|hoac|so voi|con|cung nhu)\b")
+# A conjunction sets two names apart only where it joins them ("Đồng Tháp và Lấp Vò", "kế hoạch
+# 0134 với kế hoạch 0129"): a "và" inside the clause between a plan and its province ("Theo kế
+# hoạch 0134, thuốc bảo vệ thực vật và kim loại nặng … ở Đắk Lắk") joins the things asked about
+_JOINED_WORDS = 4
+
+
+def set_apart(gap: str) -> bool:
+    """The text between two names joins them as two ("và", "so với" …, a few words at most); an
+    aside in brackets that says more of the first ("Đồng Tháp (thông tin đối ngoại 2024) và ở
+    huyện Lấp Vò") is not counted."""
+    gap = re.sub(r"\([^()]*\)", " ", gap)
+    return bool(_APART.search(gap)) and len(re.findall(r"[a-z0-9]+", gap)) <= _JOINED_WORDS

@@ -24,6 +24,7 @@ from assistant.query.naming import (
     drop_issuers,
     fold_map,
     names_author,
+    set_apart,
     titled_in_scope,
     trim_firm_names,
     without_title_runs,
@@ -228,18 +229,6 @@ def _without_places(text: str, cat: Catalog) -> str:
     return rest if syllables(rest) else text
 
 
-_APART = re.compile(r"\b(va|voi|hay|hoac|so voi|con|cung nhu)\b")
-# A conjunction sets two names apart only where it joins them ("Đồng Tháp và Lấp Vò", "kế hoạch
-# 0134 với kế hoạch 0129"): a "và" inside the clause between a plan and its province ("Theo kế
-# hoạch 0134, thuốc bảo vệ thực vật và kim loại nặng … ở Đắk Lắk") joins the things asked about
-_JOINED_WORDS = 4
-
-
-def _set_apart(gap: str) -> bool:
-    """The text between two names joins them as two ("và", "so với" …, a few words at most)."""
-    return bool(_APART.search(gap)) and len(re.findall(r"[a-z0-9]+", gap)) <= _JOINED_WORDS
-
-
 def _mentions(folded: str, places: list, numbered: list, cat: Catalog) -> list[tuple[str, str, frozenset]]:
     """The distinct plan scopes a question names, as (key, value, docs in scope).
 
@@ -260,7 +249,7 @@ def _mentions(folded: str, places: list, numbered: list, cat: Catalog) -> list[t
                 continue
             if y[4] <= x[4] and (y[4] != x[4] or raw.index(y) < raw.index(x)):
                 lo, hi = sorted((x, y))
-                if not _set_apart(folded[lo[1] : hi[0]]) or x[4] == y[4]:
+                if not set_apart(folded[lo[1] : hi[0]]) or x[4] == y[4]:
                     keep.remove(x)
     out: list[tuple[str, str, frozenset]] = []
     for _, _, key, value, docs in keep:
