@@ -58,6 +58,14 @@ Phối hợp Sở Y tế thẩm định hồ sơ, trình tặng Bằng khen cho 
 
 Chỉ đạo các ngân hàng thương mại mở tài khoản, thẻ cho người hưởng trợ cấp xã hội.
 
+4. Ủy ban nhân dân các xã: Thới Lai, Cờ Đỏ
+
+Tổ chức phiên giao dịch lưu động cho người cao tuổi tại nhà văn hóa ấp.
+
+5. Sở Tư pháp
+
+Chủ trì, phối hợp với Ủy ban nhân dân 02 xã: Thới Lai, Cờ Đỏ công chứng giấy ủy quyền nhận trợ cấp tại nhà.
+
 Nơi nhận:
 - Như trên;
 - Sở Tài chính;
@@ -125,6 +133,16 @@ def test_a_phoi_hop_line_under_a_unit_heading_stays_that_units_task(assistant):
         ans.answer.splitlines()[0]
         == "Sở Y tế chủ trì [1]; phối hợp: Sở Tư pháp — Kế hoạch 157/KH-UBND (Cần Thơ)."
     )
+
+
+def test_communes_named_after_a_colon_are_kept_in_the_party(assistant):
+    # "Ủy ban nhân dân các xã: Thới Lai, Cờ Đỏ" heads its item: the named communes are the lead,
+    # and a partner written so in the body is not cut at its colon
+    ans = assistant.ask("Ai tổ chức phiên giao dịch lưu động cho người cao tuổi ở Cần Thơ?")
+    assert ans.units["lead"] == ["Ủy ban nhân dân các xã: Thới Lai, Cờ Đỏ"], ans.answer
+    ans = assistant.ask("Sở Tư pháp Cần Thơ phối hợp với ai công chứng giấy ủy quyền nhận trợ cấp tại nhà?")
+    assert ans.units["lead"] == ["Sở Tư pháp"], ans.answer
+    assert ans.units["partners"] == ["Ủy ban nhân dân 02 xã: Thới Lai, Cờ Đỏ"], ans.answer
 
 
 def test_a_numbered_office_asked_without_diacritics_gets_its_own_tasks(assistant):

@@ -231,3 +231,38 @@ def test_the_tax_bodies_of_the_2025_reorganisation_are_units():
     doc = parse_bytes("kh-thue.txt", plan.encode())
     tax = [p for p in doc.passages if "hóa đơn" in p.text]
     assert [p.lead for p in tax] == [("Thuế tỉnh",)]
+
+
+def test_communes_named_after_a_colon_stay_in_the_party():
+    # "UBND 04 xã: A, B, C": the named communes are the party, not every commune
+    roles = text_roles(
+        "- Phối hợp với Ủy ban nhân dân\n04 xã: Gia Thuận, Tân Điền, Gò Công Đông, Tân Phú Đông thành lập mới khu bảo vệ.",
+        "Đồng Tháp",
+    )
+    assert roles.flip == ["Ủy ban nhân dân 04 xã: Gia Thuận, Tân Điền, Gò Công Đông, Tân Phú Đông"]
+    heading = parse_unit_list("Ủy ban nhân dân các xã: Gia Thuận, Tân Điền và Tân Phú Đông", "Đồng Tháp")
+    assert heading.units == ("Ủy ban nhân dân các xã: Gia Thuận, Tân Điền và Tân Phú Đông",)
+    # a capitalised verb after the colon is the task, not a commune
+    task = parse_unit_list("UBND các xã, phường: Chủ trì, phối hợp với Công an tỉnh", "Đồng Tháp")
+    assert task.units == ("Ủy ban nhân dân các xã, phường",)
+    assert task.partners == ("Công an tỉnh",)
+
+
+@pytest.mark.parametrize(
+    "text, partners",
+    [
+        # the localities written after a collective partner are partners too, not dropped
+        (
+            "- Chủ trì, phối hợp với các sở, ban, ngành và địa phương có liên quan hướng dẫn.",
+            ["Các sở, ban, ngành", "Địa phương có liên quan"],
+        ),
+        (
+            "- Chủ trì, phối hợp với các sở, ngành, địa phương có liên quan xây dựng đề án.",
+            ["Các sở, ban, ngành", "Địa phương có liên quan"],
+        ),
+        # a vague party after a named unit adds nobody
+        ("- Chủ trì, phối hợp với Sở Tư pháp và các cơ quan liên quan rà soát.", ["Sở Tư pháp"]),
+    ],
+)
+def test_a_collective_partner_keeps_the_parties_written_with_it(text, partners):
+    assert text_roles(text, "Đồng Tháp").partners == partners

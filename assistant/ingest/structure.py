@@ -43,7 +43,7 @@ from .patterns import (
     roman_value,
 )
 from .roles import Units, opening_units
-from .units import find_units, parse_unit_list
+from .units import find_units, parse_unit_list, places_after_colon
 
 __all__ = ["Node", "Table", "build_tree", "closing_line", "SHORT_LABEL"]
 
@@ -131,6 +131,9 @@ def _label(prefix: str, title: str, marked: bool = False) -> tuple[str, str]:
     one_clause = not re.search(r"\.\s+[A-ZĐÀ-Ỹ]", title)
     if 0 < colon <= 100 and colon < len(title.rstrip()) - 1:
         head = title[:colon]
+        # "Ủy ban nhân dân các xã: Gia Thuận, Tân Điền": the communes after the colon are the party
+        if places_after_colon(title, colon) >= len(title.rstrip(" .;")):
+            head = title.rstrip(" .;")
     elif marked and one_clause and title.rstrip().endswith(".") and len(title.split()) <= _MARKED_WORDS:
         head = title.rstrip().rstrip(".")
     elif not one_clause or title.rstrip().endswith((".", ";")):

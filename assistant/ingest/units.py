@@ -43,6 +43,7 @@ __all__ = [
     "canonical_province",
     "province_in",
     "UnitList",
+    "places_after_colon",
 ]
 
 
@@ -82,6 +83,8 @@ def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tupl
     spans = [(m.start, m.end, m) for m in matches] + [(len(text), len(text), None)]
     qualified: _Match | None = None  # a vague party right before this gap ("các tổ chức, cá nhân")
     for start, end, m in spans:
+        if start < pos:  # inside a list of place names already read into the unit before it
+            continue
         gap = text[pos:start]
         q = re.match(r"[ \t]+([^\W\d_][^,;()]*)", gap) if qualified is not None and (cell or whole) else None
         qtoks = _tokens(q.group(1)) if q and q.group(1)[:1].islower() else []
@@ -135,12 +138,59 @@ def _list_events(text: str, matches, cell: bool, whole: bool) -> tuple[list[tupl
                 elif whole:
                     complete = False
         if m is not None:
+            pos = end
             if not m.vague:
-                events.append((m.start, "unit", m.canonical))
+                name = m.canonical
+                if _local_unit(name) and (stop := _named_places(text, end)) > end:
+                    name, pos = _with_places(name, text[end:stop]), stop
+                events.append((m.start, "unit", name))
             else:
                 qualified = m
-            pos = end
     return sorted(events, key=lambda e: e[0]), complete
+
+
+def _named_places(text: str, pos: int) -> int:
+    """End of a ": Gia Thuận, Tân Điền và Tân Phú Đông" list of place names right after ``pos``; else ``pos``.
+
+    Convention: a plan assigns a task to some communes only by naming them after a colon,
+    "Ủy ban nhân dân các xã: Gia Thuận, Tân Điền, Tân Phú Đông"; the names are part of the party
+    (cut at the colon it would read as every commune). A name is a run of capitalised words; the
+    list is joined by commas or "và" and ends at the first lower-case word or other punctuation.
+    """
+    m = re.match(r"[ \t]*:[ \t\n]*", text[pos:])
+    if not m:
+        return pos
+    # a place name has two syllables or more ("Gia Thuận", "A Lưới"): a capitalised verb after the
+    # colon ("Ủy ban nhân dân các xã: Chủ trì, …") is one capitalised word, not a name
+    i, end, words = pos + m.end(), pos, 0
+    for w in re.finditer(r"\s*(,|\bvà\b|[^\W\d_]+|\S)", text[i:]):
+        word = w.group(1)
+        if word[:1].isalpha() and word[:1].isupper():
+            words += 1
+            if words >= 2:
+                end = i + w.end()
+            continue
+        if word not in (",", "và") or words < 2:
+            break
+        words = 0
+    return end
+
+
+def places_after_colon(title: str, colon: int) -> int:
+    """End of the communes a local party heading names after its colon ("UBND các xã: A, B"); else ``colon``."""
+    if not _local_unit(title[:colon].strip()):
+        return colon
+    return _named_places(title, colon)
+
+
+def _local_unit(name: str) -> bool:
+    """ "Ủy ban nhân dân các xã", "UBND 04 xã": a party named by its kind of local unit, no name of its own."""
+    return any(fold(name).endswith(" " + w) for w in _LOCAL_KINDS)
+
+
+def _with_places(name: str, places: str) -> str:
+    """ "Ủy ban nhân dân 04 xã" + ": Gia Thuận,  Tân Điền" → "Ủy ban nhân dân 04 xã: Gia Thuận, Tân Điền"."""
+    return f"{name}: {' '.join(places.split()).lstrip(': ')}"
 
 
 def _vague_name(name: str) -> str:
@@ -215,11 +265,15 @@ def parse_unit_list(
     return UnitList(tuple(lead), complete and found, tuple(lead) if requested else (), tuple(partners))
 
 
-def units_after(text: str, pos: int = 0, province: str | None = None) -> tuple[list[str], int]:
+def units_after(
+    text: str, pos: int = 0, province: str | None = None, *, whole: bool = False
+) -> tuple[list[str], int]:
     """Units written one after another from char offset ``pos`` ("X, Y và các đơn vị …").
 
     Stops at the first word that is neither a unit, a vague phrase nor a connector;
-    returns the units and the char offset where the run ended.
+    returns the units and the char offset where the run ended. With ``whole`` (a partner
+    list), a vague party written right after a collective one is kept as written:
+    "các sở, ngành, địa phương có liên quan" names the localities too, not only "Các sở, ban, ngành".
     """
     text = normalize_tones(nfc(text))
     toks, matches = _scan(text, province)
@@ -230,9 +284,21 @@ def units_after(text: str, pos: int = 0, province: str | None = None) -> tuple[l
     while i < len(toks):
         if i in by_tok:
             m = by_tok[i]
-            if not m.vague:
-                units.append(m.canonical)
+            if m.vague and whole and units and units[-1][:4].lower() == "các " and ":" not in units[-1]:
+                rel = re.match(r"\s+(?:có\s+)?liên\s+quan\b", text[m.end :])
+                stop = m.end + (rel.end() if rel else 0)
+                party = " ".join(text[m.start : stop].split())
+                units.append(party[:1].upper() + party[1:])
+                i = next((k for k, t in enumerate(toks) if t.start >= stop), len(toks))
+                end = stop
+                continue
             i, end = m.t1, m.end
+            if not m.vague:
+                name = m.canonical
+                if _local_unit(name) and (stop := _named_places(text, m.end)) > m.end:
+                    name, end = _with_places(name, text[m.end : stop]), stop
+                    i = next((k for k, t in enumerate(toks) if t.start >= stop), len(toks))
+                units.append(name)
             continue
         if toks[i].fold in _CONNECTORS and not (units and toks[i].fold == "giao"):
             i += 1  # "Giao X, Y"; but in "UBND huyện giao X" the units before "giao" assign, X does
