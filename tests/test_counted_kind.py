@@ -41,3 +41,11 @@ def test_a_mine_kind_the_plan_never_counts_is_refused(assistant):
     assert ans.refused, ans.answer
     ans = assistant.ask("Theo kế hoạch 11, mỗi năm phải tổ chức đấu giá bao nhiêu mỏ khoáng sản?")
     assert not ans.refused and "05 mỏ" in ans.answer, ans.answer
+
+
+def test_a_bare_count_or_a_relation_after_the_noun_still_answers():
+    # "bao nhiêu điểm tại vùng nuôi": "tại" relates the count to a place, it names no kind
+    points = counted_near("lay mau quan trac o bao nhieu diem tai vung nuoi tom nuoc lo?", "diem")
+    assert points("Số điểm quan trắc: 08 điểm, trong đó: 06 điểm vùng nước cấp và 02 ao nuôi đại diện.")
+    mines = counted_near("bao nhieu mo vang?", "mo")
+    assert mines("Trong năm, 03 mỏ, trong đó 01 mỏ đá.")

@@ -139,11 +139,35 @@ def same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]
     return dated
 
 
+# words after a counted noun that relate it rather than say its kind ("điểm tại vùng nuôi",
+# "người trong danh sách", "mỏ mỗi năm")
+_RELATIONAL = frozenset(
+    (
+        "tai",
+        "o",
+        "trong",
+        "tren",
+        "duoi",
+        "cho",
+        "cua",
+        "ve",
+        "theo",
+        "voi",
+        "tu",
+        "den",
+        "moi",
+        "va",
+        "dat",
+        "la",
+    )
+)
+
+
 def _qualifier(f: str, anchor: str) -> str | None:
     """The word that qualifies the noun counted in the question: "bao nhiêu mỏ vàng" → "vang"."""
     m = re.search(rf"\b(?:bao nhieu|may)\s+{re.escape(anchor)}\s+([a-z]+)\b", f)
     word = m.group(1) if m else None
-    return word if word and word not in STOPWORDS and word not in _AFTER_SKIP else None
+    return word if word and word not in STOPWORDS and word not in _AFTER_SKIP | _RELATIONAL else None
 
 
 def counted_near(f: str, anchor: str) -> Callable[[str], bool]:
@@ -156,17 +180,16 @@ def counted_near(f: str, anchor: str) -> Callable[[str], bool]:
     if qual is None:
         return near
 
-    counted = re.compile(rf"\d[\d.,]*\s+{re.escape(anchor)}\s+([a-z]+)")
+    counted = re.compile(rf"\d[\d.,]*\s+{re.escape(anchor)}\b(?:\s+([a-z]+))?")
 
     def ok(seg: str) -> bool:
         if not near(seg):
             return False
-        f_seg = fold(seg)
         if qual in folded_tokens(seg):
             return True
-        # every count of the noun in the sentence is qualified as another kind, by a word right
-        # after it (no punctuation between: "(100 người), cụ thể" leaves it bare)
-        after = [m.group(1) for m in counted.finditer(f_seg)]
-        return not after or any(w in STOPWORDS for w in after)
+        # every count of the noun in the sentence is qualified as another kind by a content word
+        # right after it; a bare count ("08 điểm, trong đó …", "(100 người), cụ thể") answers
+        after = [m.group(1) for m in counted.finditer(fold(seg))]
+        return not after or any(w is None or w in STOPWORDS or w in _RELATIONAL for w in after)
 
     return ok
