@@ -392,3 +392,24 @@ def test_the_plan_of_the_last_answer_is_the_conversation_s_plan(assistant):
     history[1]["content"] = "… — Kế hoạch 982/KH-UBND (Nghệ An). … — Kế hoạch 57/KH-UBND (Đồng Tháp)."
     ans = assistant.ask("Kế hoạch đó do ai ký?", history=history)
     assert "Lê Hồng Vinh" in ans.answer and "Nguyễn Văn Dương" in ans.answer, ans.answer
+
+
+def test_a_loaded_plans_number_after_its_kind_and_subject_names_that_plan():
+    from assistant.query import Catalog, parse_question
+    from assistant.records import DocMeta
+
+    docs = {
+        "a.txt": DocMeta(doc="a.txt", number="1105/KH-ĐKT", doc_type="Kế hoạch", province="Lào Cai"),
+        "b.txt": DocMeta(doc="b.txt", number="3024/KH-SCT", doc_type="Kế hoạch", province="Lào Cai"),
+    }
+    cat = Catalog.build(docs, [])
+    # typed without diacritics, the subject between the kind and the number
+    q = parse_question("ke hoach kiem tra 1105 kiem tra o dau", cat)
+    assert q.filters.get("doc") == "a.txt" and "1105" not in q.folded
+    q = parse_question("Kế hoạch kiểm tra 3024 giao ai chủ trì?", cat)
+    assert q.filters.get("doc") == "b.txt"
+    # a count after the subject is a figure even when a plan bears that number; a year is a year
+    q = parse_question("Kế hoạch kiểm tra 1105 người giao ai chủ trì?", cat)
+    assert "doc" not in q.filters
+    q = parse_question("Kế hoạch hành động năm 2026 giao ai chủ trì?", cat)
+    assert "doc" not in q.filters

@@ -42,6 +42,7 @@ from assistant.answer.extractive import compose_passages
 from assistant.answer.fact_slots import figure_unfilled
 from assistant.answer.facts import is_meta
 from assistant.answer.handler import weak
+from assistant.answer.task_named import TASK_ABSENT
 from assistant.errors import AssistantError
 from assistant.linear_model import ModelSpec, read_linear_model
 from assistant.records import Answer, Citation, DocMeta, Hit, Passage
@@ -399,6 +400,9 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
     floor_ok = floor_ok and not (
         handler == "fact" and not answered and candidate is not None and figure_unfilled(ctx.query, candidate)
     )
+    # the handler found the rows of another task than the one asked (``task_named``): the
+    # passages would name that task's unit again
+    floor_ok = floor_ok and not (own is not None and own.refused and own.notice == TASK_ABSENT)
     if p >= sc.threshold and candidate is not None and floor_ok:
         if not answered:
             candidate.intent = ctx.query.intent

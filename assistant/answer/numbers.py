@@ -8,9 +8,10 @@ import re
 from collections.abc import Callable
 
 from assistant.answer.meta import YEAR
+from assistant.textnorm import fold
 from assistant.vocab.tokens import STOPWORDS, folded_tokens
 
-__all__ = ["QUANTITY_NOUNS", "anchor_after", "number_near", "same_year"]
+__all__ = ["QUANTITY_NOUNS", "anchor_after", "counted_near", "number_near", "same_year"]
 
 
 # Nouns a "bao nhiêu" question counts or measures. The value may sit anywhere in the
@@ -136,3 +137,59 @@ def same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]
         return ok(seg) and (not years or bool(years & asked))
 
     return dated
+
+
+# words after a counted noun that relate it rather than say its kind ("điểm tại vùng nuôi",
+# "người trong danh sách", "mỏ mỗi năm")
+_RELATIONAL = frozenset(
+    (
+        "tai",
+        "o",
+        "trong",
+        "tren",
+        "duoi",
+        "cho",
+        "cua",
+        "ve",
+        "theo",
+        "voi",
+        "tu",
+        "den",
+        "moi",
+        "va",
+        "dat",
+        "la",
+    )
+)
+
+
+def _qualifier(f: str, anchor: str) -> str | None:
+    """The word that qualifies the noun counted in the question: "bao nhiêu mỏ vàng" → "vang"."""
+    m = re.search(rf"\b(?:bao nhieu|may)\s+{re.escape(anchor)}\s+([a-z]+)\b", f)
+    word = m.group(1) if m else None
+    return word if word and word not in STOPWORDS and word not in _AFTER_SKIP | _RELATIONAL else None
+
+
+def counted_near(f: str, anchor: str) -> Callable[[str], bool]:
+    """``number_near``, and the number counts the kind of thing asked: a plan qualifies the noun
+    it counts right after it ("05 mỏ khoáng sản", "100 học sinh tiểu học"), so "bao nhiêu mỏ vàng"
+    is not answered by "05 mỏ khoáng sản" unless the sentence says "vàng" (issue 12, class 4);
+    a noun the sentence leaves bare ("(100 người)") is no other kind."""
+    near = number_near(anchor)
+    qual = _qualifier(f, anchor)
+    if qual is None:
+        return near
+
+    counted = re.compile(rf"\d[\d.,]*\s+{re.escape(anchor)}\b(?:\s+([a-z]+))?")
+
+    def ok(seg: str) -> bool:
+        if not near(seg):
+            return False
+        if qual in folded_tokens(seg):
+            return True
+        # every count of the noun in the sentence is qualified as another kind by a content word
+        # right after it; a bare count ("08 điểm, trong đó …", "(100 người), cụ thể") answers
+        after = [m.group(1) for m in counted.finditer(fold(seg))]
+        return not after or any(w is None or w in STOPWORDS or w in _RELATIONAL for w in after)
+
+    return ok

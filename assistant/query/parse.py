@@ -29,6 +29,7 @@ from assistant.query.naming import (
     trim_firm_names,
     without_title_runs,
 )
+from assistant.query.numbered import subject_numbered
 from assistant.query.rules import (
     PLAN_WORD,
     asks_destination,
@@ -168,12 +169,7 @@ def _find_docs(
             continue  # "Chương trình 135" is a programme's name as often as a number
         missing = missing or f"{kind_label(m.kind)} số {m.number}"
     if not numbers:
-        # "kế hoạch cứu trợ 0129": a number written with its leading zero, as the document
-        # registers of some provinces write it ("Số: 0129/KH-UBND"), after the plan's subject is
-        # that plan's when one is loaded; nothing else is said of it (a figure is never "0129")
-        for z in _ZERO_NUMBER.finditer(folded):
-            if hits := cat.docs_numbered(z.group("num")):
-                found.append((z.start("num"), z.end("num"), hits))
+        found.extend(subject_numbered(folded, cat))
     return found, numbers, missing
 
 
@@ -198,11 +194,6 @@ def _with_coordinated(folded: str, mentions: list[DocMention], cat: Catalog) -> 
             out.append(DocMention(more.start("num"), more.end(), more.group("num"), m.kind, m.explicit))
             end = more.end()
     return out
-
-
-_ZERO_NUMBER = re.compile(
-    r"\b(?:ke hoach|kh|quyet dinh|qd|cong van|cv)\s+(?:[a-z]+\s+){1,3}(?P<num>0\d{2,4})(?![\d/])"
-)
 
 
 def _without_places(text: str, cat: Catalog) -> str:

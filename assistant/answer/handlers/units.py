@@ -10,6 +10,7 @@ from assistant.answer.evidence import shorten
 from assistant.answer.extractive import compose_units
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.handlers.lists import heading_items
+from assistant.answer.task_named import TASK_ABSENT, task_absent
 from assistant.query.model import Intent, Query
 from assistant.records import Answer, Passage
 from assistant.textnorm import fold
@@ -101,7 +102,11 @@ class LeadUnitHandler(Handler):
                 return led
         if weak(ctx):
             return refusal(ctx)
-        return compose_units(ctx, self.need)
+        ans = compose_units(ctx, self.need)
+        if ans is not None and task_absent(ctx, ans):
+            # the row cited assigns another task: the plan does not have the one asked
+            return refusal(ctx, notice=TASK_ABSENT)
+        return ans
 
 
 class PartnerUnitHandler(LeadUnitHandler):

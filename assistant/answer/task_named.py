@@ -1,0 +1,72 @@
+"""Whether the row a unit answer cites is the task asked: "đơn vị nào chủ trì tổ chức hội thi …"
+answered with the row of "Tổ chức hội nghị, hội thảo …" names the wrong task's unit.
+
+A plan names each task in the row (or item) that assigns it, so the task's words are written
+there. A question is about another task when its words are missing from the cited row *and* it
+holds a phrase that some loaded plan writes but the answer's plan never does ("hội thi" asked
+of a plan of "hội nghị, hội thảo"): one missing word is a paraphrase ("đưa … vào chương trình"
+for "nâng cao … trong chương trình"); a phrase the plan never writes plus a second word the row
+lacks is a task the plan does not have (issue 12, failure class 4).
+
+Words are compared folded, so a question typed without diacritics reads the same; typed with
+them, the function words a fold would merge with content words ("thì" with "thi" of "hội thi",
+"để" with "đề") are left out.
+"""
+
+from __future__ import annotations
+
+from assistant.answer.absence import question_pairs
+from assistant.answer.common import AnswerContext
+from assistant.records import Answer
+from assistant.textnorm import fold, nfc
+from assistant.vocab.tokens import folded_tokens
+
+__all__ = ["TASK_ABSENT", "task_absent"]
+
+TASK_ABSENT = "Kế hoạch không nêu nhiệm vụ này; các đoạn dưới đây chỉ có thể liên quan."
+# the words that ask (the role, the assignment), not the task
+_ASKING = frozenset({"giao", "chiu", "trach", "nhiem", "chu", "tri", "phoi", "hop", "ai", "nao", "don", "vi"})
+# function words as typed with diacritics
+_FUNCTION = frozenset({"thì", "khi", "để", "còn", "cần", "phải", "hãy", "được", "những", "các"})
+LEAST_MISSING_WORDS = 2
+
+
+def _cited_words(ctx: AnswerContext, ans: Answer) -> set[str]:
+    by_id = {h.passage.id: h.passage for h in ctx.evidence.hits}
+    for ps in ctx.evidence.doc_passages.values():
+        by_id.update({p.id: p for p in ps})
+    words: set[str] = set()
+    for c in ans.citations:
+        p = by_id.get(c.passage_id)
+        lines = [*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text] if p else [c.text]
+        m = ctx.docs.get(c.doc)
+        lines.append(m.title if m and m.title else "")
+        for line in lines:
+            words.update(folded_tokens(line))
+    return words
+
+
+def task_absent(ctx: AnswerContext, ans: Answer) -> bool:
+    """True when the unit answer ``ans`` cites rows of another task than the one asked."""
+    vocabulary, query = ctx.vocabulary, ctx.query
+    if vocabulary is None or not ans.citations or ans.refused:
+        return False
+    plans = {c.doc for c in ans.citations}
+    written = frozenset().union(*(vocabulary.plans[d].pairs for d in plans if d in vocabulary.plans))
+    if not written:
+        return False
+    unit_words = {t for u in query.units for t in folded_tokens(u)}
+    words = nfc(query.text).split()
+    typed = {fold(w) for w in (x.lower() for x in words) if w.strip("?.,!:;") in _FUNCTION}
+    # a capitalised name inside the question ("đợt kiểm tra Sin Quyền") names the site or plan
+    # the question is about, which the plan's header and first parts write, not the task's row
+    names = {fold(w.strip("?.,!:;()")).lower() for w in words[1:] if w[:1].isupper()}
+    skip = _ASKING | unit_words | typed | names
+    asked = [t for t in query.terms if t not in skip]
+    have = _cited_words(ctx, ans)
+    missing = {t for t in asked if t not in have and not t.isdigit()}
+    if len(missing) < LEAST_MISSING_WORDS:
+        return False
+    # a phrase of the question some loaded plan writes, this plan never, one of its words not in the row
+    pairs = [p for p in question_pairs(query.folded or query.text) if p in vocabulary.known]
+    return any(p not in written and missing & set(p.split()) for p in pairs)
