@@ -27,7 +27,7 @@ from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, match_key, nfc
 from assistant.vocab.places import place_key
 from assistant.vocab.tokens import Idf, syllables
-from assistant.vocab.units import local_tier
+from assistant.vocab.units import lists_commune, local_tier
 
 if TYPE_CHECKING:
     from assistant.answer.absence import Vocabulary
@@ -81,7 +81,16 @@ class UnitIndex:
         each plan lists its kinds ("UBND các xã" asked, "UBND xã, phường" written)."""
         tier = local_tier(unit)
         if tier is None:
-            return self.rows.get(unit, ())
+            # "UBND xã Gia Thuận" asked: also the tasks of "UBND các xã: Gia Thuận, Tân Điền"
+            listed = [
+                r
+                for name, rows in self.rows.items()
+                if ":" in name and lists_commune(name, unit)
+                for r in rows
+            ]
+            if not listed:
+                return self.rows.get(unit, ())
+            return tuple(sorted({*self.rows.get(unit, ()), *listed}, key=lambda r: r[0]))
         same = (r for name, rows in self.rows.items() if local_tier(name) == tier for r in rows)
         return tuple(sorted(set(same), key=lambda r: r[0]))
 

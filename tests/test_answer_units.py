@@ -145,6 +145,15 @@ def test_communes_named_after_a_colon_are_kept_in_the_party(assistant):
     assert ans.units["partners"] == ["Ủy ban nhân dân 02 xã: Thới Lai, Cờ Đỏ"], ans.answer
 
 
+def test_a_listed_commune_gets_the_task_of_its_list(assistant):
+    # "UBND xã Cờ Đỏ" asked: the item headed "Ủy ban nhân dân các xã: Thới Lai, Cờ Đỏ" is its task
+    ans = assistant.ask("UBND xã Cờ Đỏ của Cần Thơ phải làm gì?")
+    assert "phiên giao dịch lưu động" in ans.answer, ans.answer
+    # a commune the list does not name gets none of it
+    ans = assistant.ask("UBND xã Phong Điền của Cần Thơ phải làm gì?")
+    assert "phiên giao dịch lưu động" not in ans.answer, ans.answer
+
+
 def test_a_numbered_office_asked_without_diacritics_gets_its_own_tasks(assistant):
     ans = assistant.ask("ngan hang nha nuoc chi nhanh khu vuc 14 phai lam gi")
     assert ans.answer.splitlines()[0] == f"Nhiệm vụ của {NHNN} (Kế hoạch 157/KH-UBND (Cần Thơ)):"

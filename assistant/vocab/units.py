@@ -23,6 +23,7 @@ from assistant.textnorm import match_key, nfc
 from assistant.vocab.data import units_data
 
 __all__ = [
+    "lists_commune",
     "ADMIN_LEVELS",
     "CONNECTORS",
     "LOWER_TAIL",
@@ -454,3 +455,19 @@ def local_tier(name: str) -> str | None:
         ):
             return tier
     return None
+
+
+def lists_commune(party: str, unit: str) -> bool:
+    """Whether ``party`` ("Ủy ban nhân dân các xã: Gia Thuận, Tân Điền") names the committee ``unit``
+    ("Ủy ban nhân dân xã Gia Thuận") among the communes it lists after its colon.
+
+    Convention: a plan gives some communes one task by listing their names after the kind of
+    committee; each listed commune's committee has that task.
+    """
+    head, sep, places = party.partition(":")
+    m = re.match(
+        r"^(?:ủy|uỷ) ban nhân dân (?P<kind>xã|phường|thị trấn|đặc khu) (?P<name>.+)$", match_key(unit)
+    )
+    if not sep or not m or m.group("kind") not in match_key(head):
+        return False
+    return m.group("name").strip() in {match_key(p).strip() for p in re.split(r",|\bvà\b", places)}
