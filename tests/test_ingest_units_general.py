@@ -251,14 +251,14 @@ def test_communes_named_after_a_colon_stay_in_the_party():
 @pytest.mark.parametrize(
     "text, partners",
     [
-        # the localities written after a collective partner are partners too, not dropped
+        # the localities written after a collective partner are part of it, not dropped
         (
             "- Chủ trì, phối hợp với các sở, ban, ngành và địa phương có liên quan hướng dẫn.",
-            ["Các sở, ban, ngành", "Địa phương có liên quan"],
+            ["Các sở, ban, ngành và địa phương có liên quan"],
         ),
         (
             "- Chủ trì, phối hợp với các sở, ngành, địa phương có liên quan xây dựng đề án.",
-            ["Các sở, ban, ngành", "Địa phương có liên quan"],
+            ["Các sở, ban, ngành, địa phương có liên quan"],
         ),
         # a vague party after a named unit adds nobody
         ("- Chủ trì, phối hợp với Sở Tư pháp và các cơ quan liên quan rà soát.", ["Sở Tư pháp"]),

@@ -272,8 +272,8 @@ def units_after(
 
     Stops at the first word that is neither a unit, a vague phrase nor a connector;
     returns the units and the char offset where the run ended. With ``whole`` (a partner
-    list), a vague party written right after a collective one is kept as written:
-    "các sở, ngành, địa phương có liên quan" names the localities too, not only "Các sở, ban, ngành".
+    list), a vague party written right after a collective one stays with it as written:
+    "các sở, ngành, địa phương có liên quan" is one party, not "Các sở, ban, ngành".
     """
     text = normalize_tones(nfc(text))
     toks, matches = _scan(text, province)
@@ -287,8 +287,8 @@ def units_after(
             if m.vague and whole and units and units[-1][:4].lower() == "các " and ":" not in units[-1]:
                 rel = re.match(r"\s+(?:có\s+)?liên\s+quan\b", text[m.end :])
                 stop = m.end + (rel.end() if rel else 0)
-                party = " ".join(text[m.start : stop].split())
-                units.append(party[:1].upper() + party[1:])
+                tail = " ".join(text[end:stop].split())
+                units[-1] += tail if tail.startswith(",") else " " + tail
                 i = next((k for k, t in enumerate(toks) if t.start >= stop), len(toks))
                 end = stop
                 continue
