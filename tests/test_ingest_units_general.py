@@ -246,23 +246,3 @@ def test_communes_named_after_a_colon_stay_in_the_party():
     task = parse_unit_list("UBND các xã, phường: Chủ trì, phối hợp với Công an tỉnh", "Đồng Tháp")
     assert task.units == ("Ủy ban nhân dân các xã, phường",)
     assert task.partners == ("Công an tỉnh",)
-
-
-@pytest.mark.parametrize(
-    "text, partners",
-    [
-        # the localities written after a collective partner are part of it, not dropped
-        (
-            "- Chủ trì, phối hợp với các sở, ban, ngành và địa phương có liên quan hướng dẫn.",
-            ["Các sở, ban, ngành và địa phương có liên quan"],
-        ),
-        (
-            "- Chủ trì, phối hợp với các sở, ngành, địa phương có liên quan xây dựng đề án.",
-            ["Các sở, ban, ngành, địa phương có liên quan"],
-        ),
-        # a vague party after a named unit adds nobody
-        ("- Chủ trì, phối hợp với Sở Tư pháp và các cơ quan liên quan rà soát.", ["Sở Tư pháp"]),
-    ],
-)
-def test_a_collective_partner_keeps_the_parties_written_with_it(text, partners):
-    assert text_roles(text, "Đồng Tháp").partners == partners

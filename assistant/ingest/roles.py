@@ -139,7 +139,7 @@ def text_roles(text: str, province: str | None = None) -> TextRoles:
     if m:
         r.flip, _ = units_after(body, m.end(), province)
     for m in _COTRI.finditer(text):
-        units, _ = units_after(text, m.end(), province, whole=True)
+        units, _ = units_after(text, m.end(), province)
         r.partners += [u for u in units if u not in r.flip]
     for m in _POST_PARTNER.finditer(text):
         r.partners += units_before(text, m.start(), province)

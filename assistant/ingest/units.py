@@ -265,15 +265,11 @@ def parse_unit_list(
     return UnitList(tuple(lead), complete and found, tuple(lead) if requested else (), tuple(partners))
 
 
-def units_after(
-    text: str, pos: int = 0, province: str | None = None, *, whole: bool = False
-) -> tuple[list[str], int]:
+def units_after(text: str, pos: int = 0, province: str | None = None) -> tuple[list[str], int]:
     """Units written one after another from char offset ``pos`` ("X, Y và các đơn vị …").
 
     Stops at the first word that is neither a unit, a vague phrase nor a connector;
-    returns the units and the char offset where the run ended. With ``whole`` (a partner
-    list), a vague party written right after a collective one stays with it as written:
-    "các sở, ngành, địa phương có liên quan" is one party, not "Các sở, ban, ngành".
+    returns the units and the char offset where the run ended.
     """
     text = normalize_tones(nfc(text))
     toks, matches = _scan(text, province)
@@ -284,14 +280,6 @@ def units_after(
     while i < len(toks):
         if i in by_tok:
             m = by_tok[i]
-            if m.vague and whole and units and units[-1][:4].lower() == "các " and ":" not in units[-1]:
-                rel = re.match(r"\s+(?:có\s+)?liên\s+quan\b", text[m.end :])
-                stop = m.end + (rel.end() if rel else 0)
-                tail = " ".join(text[end:stop].split())
-                units[-1] += tail if tail.startswith(",") else " " + tail
-                i = next((k for k, t in enumerate(toks) if t.start >= stop), len(toks))
-                end = stop
-                continue
             i, end = m.t1, m.end
             if not m.vague:
                 name = m.canonical
