@@ -164,7 +164,9 @@ def _realplans(args, command: str) -> int:
         print("The baseline is recorded only from a full run (both splits, every corpus).", file=sys.stderr)
         return 2
     out = args.out if args.out != _parser().get_default("out") else SUITE_DIR / "report"
-    if qpath != REAL_QUESTIONS and out == SUITE_DIR / "report":
+    # the suite's own report folder however it is named ("eval/realplans/report" from the root too)
+    own_report = out.resolve() == (SUITE_DIR / "report").resolve()
+    if qpath != REAL_QUESTIONS and own_report:
         print("With --questions, name --out: the suite's recorded report stays its own.", file=sys.stderr)
         return 2
     try:
@@ -188,7 +190,7 @@ def _realplans(args, command: str) -> int:
     print("Wrote " + ", ".join(str(p) for p in paths))
     # the corpus report (eval/report.md) carries this suite's figures too, beside ours and the peers
     report_md = SUITE_DIR.parent / "report.md"
-    if out == SUITE_DIR / "report" and splice_realplans(report_md, paths[0]):
+    if own_report and splice_realplans(report_md, paths[0]):
         print(f"Updated its section of {report_md}")
     if args.write_baseline:
         write_baseline(report, BASELINE, command)
