@@ -265,6 +265,10 @@ class Catalog:
             self._titles[doc] = (t, _pairs(t))
         return self._titles[doc]
 
+    def title_folded(self, doc: str) -> str:
+        """The plan's title folded (made once, on first use)."""
+        return self._title(doc)[0]
+
     def docs_citing(self, num: str, forms: tuple[str, ...]) -> frozenset[str]:
         """The loaded plans that cite document no. ``num`` of a kind written ``forms``
         ("quyết định số 1050/QĐ-SCT", "Chỉ thị số 11-CT/TU"): a plan "theo / thực hiện Quyết

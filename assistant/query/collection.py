@@ -135,7 +135,7 @@ def docs_about(subject: str, cat: Catalog, among: frozenset[str] | None = None) 
     for d, m in cat.docs.items():
         if not m.title or (among is not None and d not in among):
             continue
-        title = fold(m.title)
+        title = cat.title_folded(d)
         have = word_pairs(title) | set(_words(title))
         shares[d] = len(asked & have) / len(asked)
     best = max(shares.values(), default=0.0)
@@ -155,11 +155,11 @@ def catalogue_ask(folded: str, cat: Catalog) -> CatalogueAsk | None:
         f = _SAYS.sub("", f[: sm.start()])  # its tail ("… không?", "… đã nạp") asks nothing more
     elif (nm := _NOUN_SUBJECT.search(f)) and not _ASKS_CONTENT.search(nm.group("subject")):
         about = docs_about(nm.group("subject"), cat)
-        said = set(_words(" ".join(fold(cat.docs[d].title or "") for d in about)))
+        said = set(_words(" ".join(cat.title_folded(d) for d in about)))
         if about and set(_words(nm.group("subject"))) <= said:  # every word a loaded title's
             subject = nm.group("subject")
             f = f[: nm.start("subject")] + f[nm.start("tail") :]
-    issuer = ""
+    issuer, named = "", frozenset[str]()
     im = _OF_ISSUER.search(f) or _ISSUER_FIRST.search(f)
     if im:
         named = docs_issued_by(im.group("issuer"), cat)
@@ -173,9 +173,7 @@ def catalogue_ask(folded: str, cat: Catalog) -> CatalogueAsk | None:
             f = f"{head} {rest}"
     if not (issuer or subject) or not is_catalogue(f):
         return None
-    among: frozenset[str] | None = None
-    if issuer:
-        among = docs_issued_by(issuer, cat)
+    among: frozenset[str] | None = named if issuer else None
     if subject:
         among = docs_about(subject, cat, among)
     return CatalogueAsk(issuer=issuer, subject=subject, among=among)
