@@ -17,7 +17,7 @@ from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, match_key, nfc
 from assistant.vocab.places import locality_of, place_key, province_of_alias
 
-__all__ = ["Catalog", "FILTER_KEYS", "file_number", "word_runs"]
+__all__ = ["Catalog", "FILTER_KEYS", "file_number", "proper_runs", "word_runs"]
 
 FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 
@@ -70,6 +70,37 @@ def file_number(doc: str) -> str | None:
 
 _RUN = re.compile(r"[a-z]+|[0-9]+")
 _NONE = np.zeros(0, dtype=np.int32)
+
+
+_EDGE = ',.;:?!()[]"“”*|'
+
+
+def proper_runs(text: str) -> list[list[str]]:
+    """The proper names written in ``text``: runs of two to five capitalised words ("Chi nhánh
+    Mỏ tuyển đồng Sin Quyền, Lào Cai" holds "Sin Quyền" and "Lào Cai"). Vietnamese capitalises
+    each syllable of a proper name (a mine, a company, a commune) and only the first word of a
+    common noun phrase, so two capitalised syllables together are a name. A punctuation mark
+    ends a run; words in capitals throughout (a heading, an abbreviation) are no part of one."""
+    runs: list[list[str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if 2 <= len(run) <= 5:
+            runs.append(list(run))
+        run.clear()
+
+    for w in text.split():
+        word = w.strip(_EDGE)
+        if w.lstrip(_EDGE) != w:
+            close()  # "(Sin Quyền": an opening mark starts anew
+        if len(word) > 1 and word[0].isupper() and word[0].isalpha() and not word.isupper():
+            run.append(word)
+        else:
+            close()
+        if w.rstrip(_EDGE) != w:
+            close()  # "Sin Quyền, Lào Cai": a mark after the word ends the name
+    close()
+    return runs
 
 
 def word_runs(folded: str) -> set[str]:
@@ -131,6 +162,9 @@ class Catalog:
     # each plan's title folded and its word pairs, made on first use (every question compares them)
     _titles: dict[str, tuple[str, set[str]]] = field(default_factory=dict, compare=False, repr=False)
     unit_matcher: Callable[[str, str | None], list[str]] | None = None
+    # folded proper names of the plans' text ("Sin Quyền", "Yên Phú Đông Đô": runs of two or more
+    # capitalised words, ``proper_runs``): how a question typed in lower case names one
+    proper_names: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -156,7 +190,9 @@ class Catalog:
             if m.district:
                 cat.districts[fold(m.district)] = m.district
         by_doc: dict[str, list[str]] = {}
+        proper: set[str] = set()
         for p in passages:
+            proper.update(fold(" ".join(run)) for run in proper_runs(p.text))
             texts.append(fold(p.text))
             by_doc.setdefault(p.doc, []).append(texts[-1])
             if p.province:
@@ -180,6 +216,7 @@ class Catalog:
             loaded = cat.provinces.get(fold(name))
             if loaded:
                 cat.provinces.setdefault(alias, loaded)
+        cat.proper_names = frozenset(proper)
         cat.corpus_folded = " \n ".join(texts)
         cat.doc_folded = {d: " \n ".join(t) for d, t in by_doc.items()}
         cat.word_docs = _word_index(cat.doc_folded)

@@ -21,6 +21,7 @@ __all__ = [
     "without_title_runs",
     "titled_in_scope",
     "dated_in_scope",
+    "names_in_lower_case",
 ]
 
 
@@ -210,3 +211,33 @@ def set_apart(gap: str) -> bool:
     huyện Lấp Vò") is not counted."""
     gap = re.sub(r"\([^()]*\)", " ", gap)
     return bool(_APART.search(gap)) and len(re.findall(r"[a-z0-9]+", gap)) <= _JOINED_WORDS
+
+
+# the run a question's own words open with that names a kind of body or document, not a proper
+# name ("Sở Công Thương", "Kế hoạch …" hold capitals too): as ``parse._proper_names`` skips them
+_NOT_A_NAME = re.compile(r"(ubnd|uy ban|so |ke hoach|quyet dinh|cong van|chi thi|thong bao)")
+
+
+def names_in_lower_case(original: str, folded: str, cat: Catalog) -> list[str]:
+    """The plans' proper names (``Catalog.proper_names``) a question typed in lower case gives:
+    "ai ký … cho mo tuyen dong sin quyen" names "Sin Quyền" as "… Mỏ tuyển đồng Sin Quyền"
+    does, though no capital marks it. Only a question without any capital is read so (one
+    typed with capitals says its names itself), longest name first, and never a place, a
+    unit, or the head of a unit's name ("bo chi" of "Bộ Chỉ huy Quân sự tỉnh")."""
+    if any(ch.isupper() for ch in original[1:]) or not cat.proper_names:
+        return []
+    words = re.findall(r"[a-z0-9]+", folded)
+    taken = [False] * len(words)
+    out = []
+    for n in range(5, 1, -1):
+        for i in range(len(words) - n + 1):
+            name = " ".join(words[i : i + n])
+            if any(taken[i : i + n]) or name not in cat.proper_names or _NOT_A_NAME.match(name):
+                continue
+            if name in cat.provinces or name in cat.districts or name in cat.units or name in cat.localities:
+                continue
+            if any(u.startswith(name + " ") for u in cat.units):
+                continue
+            taken[i : i + n] = [True] * n
+            out.append(name)
+    return out

@@ -24,6 +24,7 @@ from assistant.query.naming import (
     drop_issuers,
     fold_map,
     names_author,
+    names_in_lower_case,
     set_apart,
     titled_in_scope,
     trim_firm_names,
@@ -372,7 +373,8 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     query.years = years_named(folded)
     query.doc_kind = kind_named(spell_out_kinds(folded))
     if not mentions:
-        named_in_text = cat.docs_naming(_proper_names(original, cat))
+        names = _proper_names(original, cat) + names_in_lower_case(original, folded, cat)
+        named_in_text = cat.docs_naming(names)
         if named_in_text:
             query.named = query.named | named_in_text
     if query.doc_kind and query.doc_kind != "Kế hoạch" and not docs:
