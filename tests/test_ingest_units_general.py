@@ -246,3 +246,28 @@ def test_communes_named_after_a_colon_stay_in_the_party():
     task = parse_unit_list("UBND các xã, phường: Chủ trì, phối hợp với Công an tỉnh", "Đồng Tháp")
     assert task.units == ("Ủy ban nhân dân các xã, phường",)
     assert task.partners == ("Công an tỉnh",)
+
+
+@pytest.mark.parametrize(
+    ("text", "partners"),
+    [
+        # the tier after a plural of bodies is theirs: the list goes on past it (HCM 174's lists)
+        (
+            "Sở Văn hóa và Thể thao chủ trì, phối hợp với các sở, ban, ngành, đoàn thể Thành phố, "
+            "Ủy ban nhân dân phường, xã, đặc khu, báo, đài và các đơn vị có liên quan.",
+            ["Các sở, ban, ngành", "Ủy ban nhân dân phường, xã, đặc khu"],
+        ),
+        # the alias holds the tier; the place after it is the collective's too
+        (
+            "Sở Y tế chủ trì, phối hợp với các sở, ngành tỉnh Đồng Tháp, Ủy ban nhân dân các xã, phường.",
+            ["Các sở, ban, ngành", "Ủy ban nhân dân các xã, phường"],
+        ),
+        # a kind of commune after the collective is no tier of it
+        (
+            "Sở Y tế chủ trì, phối hợp với các sở, ngành, xã, phường tổ chức tiêm chủng.",
+            ["Các sở, ban, ngành"],
+        ),
+    ],
+)
+def test_a_collectives_tier_does_not_end_the_partner_list(text, partners):
+    assert text_roles(text, "Hồ Chí Minh").partners == partners

@@ -106,9 +106,26 @@ def _scan(text: str, province: str | None) -> tuple[tuple[_Tok, ...], tuple[_Mat
             i += 1
             continue
         j = i + len(a.toks)
+        j += _collective_level(toks, j, a)
         out.append(_Match(toks[i].start, toks[j - 1].end, i, j, a.canonical, a.vague))
         i = j
     return tuple(toks), tuple(_local_kinds(text, toks, [_numbered(text, toks, m) for m in out]))
+
+
+def _collective_level(toks, j: int, a: _Alias) -> int:
+    """Tokens after a collective's name that say its level: "các sở, ban, ngành, đoàn thể Thành
+    phố", "các sở, ngành tỉnh Đồng Tháp". Plans write the tier (and its place) after a plural of
+    bodies to mean those of that tier; it belongs to the collective, and a list of units goes on
+    after it ("…, đoàn thể Thành phố, Ủy ban nhân dân phường, xã, đặc khu"), where the bare scope
+    word would end the list (issue 12, class 1: the units after it were lost)."""
+    if a.vague or not a.canonical.startswith("Các ") or j >= len(toks) or not toks[j].joined:
+        return 0
+    if " ".join(f for f, _ in a.toks[-2:]).endswith(_LEVELS):
+        return _place(toks, j)  # the alias holds the tier ("các sở, ngành tỉnh"): its place follows
+    n = _scope_at(toks, j)
+    if not n or " ".join(t.fold for t in toks[j : j + n]) in _COMMUNE_KINDS:
+        return 0  # "các sở, ngành, xã, phường": a kind of commune is a unit of its own
+    return n + _place(toks, j + n)
 
 
 # Regional offices numbered after the 2025 reorganisation of the state apparatus: "Ngân hàng Nhà
@@ -377,6 +394,8 @@ def _tidy(name: str) -> str:
 
 # role words inside a unit list; "với" after "phối hợp" always introduces the partner
 _LOCAL_KINDS = frozenset(fold(w) for w in (*_SCOPE_WORDS, "đặc khu"))
+_COMMUNE_KINDS = frozenset({"xa", "phuong", "thi tran"})
+_LEVELS = ("tinh", "thanh pho", "huyen", "quan", "thi xa")
 
 
 def _admin_ubnd(toks, i: int) -> int:
