@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.query import Catalog, FactKind, parse_question
+from assistant.query import Catalog, FactKind, Intent, parse_question
 from assistant.query.catalog import proper_runs
 from assistant.records import DocMeta, Passage
 
@@ -48,6 +48,14 @@ PASSAGES = [
         section=("3. Bộ Chỉ huy Quân sự tỉnh",),
         text="Bảo đảm an ninh khu vực kho vật liệu nổ.",
         lead=("Bộ Chỉ huy Quân sự tỉnh",),
+    ),
+    Passage(
+        id="t-communes",
+        doc=TRAIN,
+        kind="article",
+        section=("4. Ủy ban nhân dân cấp xã",),
+        text="Phối hợp kiểm tra kho vật liệu nổ trên địa bàn.",
+        lead=("Ủy ban nhân dân cấp xã",),
     ),
 ]
 
@@ -91,3 +99,18 @@ def test_the_head_of_a_units_name_is_no_proper_name(cat):
 def test_words_that_are_no_name_of_the_plans_name_none(cat):
     q = parse_question("ai ky ke hoach kiem tra cap giay chung nhan", cat)
     assert q.named != frozenset({CHECK})
+
+
+@pytest.mark.parametrize(
+    "question", ["ubnd cap xa duoc giao nhiem vu gi", "UBND cấp xã được giao nhiệm vụ gì?"]
+)
+def test_ubnd_in_lower_case_is_the_peoples_committee(cat, question):
+    """ "ubnd" typed in lower case is the abbreviation "UBND" (the unit was not read: the
+    question went to a list of the plan's headings)."""
+    q = parse_question(question, cat)
+    assert q.units == ["Ủy ban nhân dân cấp xã"]
+    assert q.intent is Intent.UNIT_TASKS
+
+
+def test_ubnd_inside_a_word_is_no_abbreviation(cat):
+    assert cat.match_units("xubnd cap xa") == []

@@ -72,6 +72,7 @@ _RUN = re.compile(r"[a-z]+|[0-9]+")
 _NONE = np.zeros(0, dtype=np.int32)
 
 
+_UBND = re.compile(r"(?<![^\W\d_])ubnd(?![^\W\d_])")
 _EDGE = ',.;:?!()[]"“”*|'
 
 
@@ -408,6 +409,10 @@ class Catalog:
     def match_units(self, text: str, province: str | None = None) -> list[str]:
         """Units named in ``text``: the ingest matcher's reading first (aliases, generic names),
         else the loaded units' names and aliases as whole words."""
+        # "ubnd" typed in lower case is "Ủy ban nhân dân" as "UBND" is: every plan's header
+        # writes the council's executive so (Decree 30/2020); the abbreviation step expands only
+        # forms written as listed, and a question typed without capitals writes none so
+        text = _UBND.sub("uy ban nhan dan", text)
         if self.unit_matcher is not None:
             named = list(self.unit_matcher(text, province))
             if named:
