@@ -23,7 +23,8 @@ from assistant.answer.common import (
 )
 from assistant.answer.evidence import Idf, shorten, verbatim_quote
 from assistant.query.model import Query
-from assistant.records import Answer, Hit
+from assistant.records import Answer, Hit, Passage
+from assistant.textnorm import fold
 
 __all__ = ["compose_units", "compose_passages", "finalize", "MAX_LINES"]
 
@@ -44,6 +45,23 @@ def _lead_candidates(query: Query, hits: list[Hit], idf: Idf | None, need: str) 
     # it: "kế hoạch kiểm tra cho Mỏ tuyển đồng Sin Quyền" is not answered by another plan's row
     named = [x for x in out if x[1].passage.doc in query.named]
     return named or out
+
+
+# the clause naming the coordinating parties: "X chủ trì, phối hợp với Y, Z và các đơn vị có liên quan"
+_PARTNER_CLAUSE = re.compile(r"[^.;:\n]*\bphối\s+hợp\s+(?:với\s+)?[^.;\n]+", re.I)
+
+
+def _partners_written(p: Passage) -> str | None:
+    """The partners as the plan writes them. A collective's canonical name merges its wordings
+    ("các sở, ban, ngành, đoàn thể Thành phố" is "Các sở, ban, ngành"), so the clause of the
+    plan is shown beside the names: it says who takes part, the mass organisations included."""
+    if not p.partners:
+        return None
+    for m in _PARTNER_CLAUSE.finditer(" ".join(p.text.split())):
+        clause = m.group(0).strip(" -+•")
+        if any(fold(u.split(",")[0]) in fold(clause) for u in p.partners):
+            return clause
+    return None
 
 
 def compose_units(ctx: AnswerContext, need: str) -> Answer | None:
@@ -99,6 +117,9 @@ def compose_units(ctx: AnswerContext, need: str) -> Answer | None:
     first = chosen[0].passage
     task = cites.items[0].quote or shorten(first.text, 160)
     lines.append(f"Nhiệm vụ: “{shorten(task, 220)}”")
+    written = _partners_written(first) if need == "partners" else None
+    if written and written not in task:
+        lines.append(f"Văn bản ghi: “{shorten(written, 260)}” [1]")
     return Answer(
         question=query.text,
         answer="\n".join(lines),

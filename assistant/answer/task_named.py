@@ -15,6 +15,8 @@ them, the function words a fold would merge with content words ("thì" with "thi
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.absence import question_pairs
 from assistant.answer.common import AnswerContext
 from assistant.records import Answer
@@ -26,6 +28,9 @@ __all__ = ["TASK_ABSENT", "task_absent"]
 TASK_ABSENT = "Kế hoạch không nêu nhiệm vụ này; các đoạn dưới đây chỉ có thể liên quan."
 # the words that ask (the role, the assignment), not the task
 _ASKING = frozenset({"giao", "chiu", "trach", "nhiem", "chu", "tri", "phoi", "hop", "ai", "nao", "don", "vi"})
+# "cùng tham gia", "cùng thực hiện": how a question asks who joins the unit leading (the plan's
+# "phối hợp với"), no words of the task
+_JOINING = re.compile(r"\bcung (tham gia|thuc hien|phoi hop)\b")
 # function words as typed with diacritics
 _FUNCTION = frozenset({"thì", "khi", "để", "còn", "cần", "phải", "hãy", "được", "những", "các"})
 LEAST_MISSING_WORDS = 2
@@ -62,6 +67,9 @@ def task_absent(ctx: AnswerContext, ans: Answer) -> bool:
     # the question is about, which the plan's header and first parts write, not the task's row
     names = {fold(w.strip("?.,!:;()")).lower() for w in words[1:] if w[:1].isupper()}
     skip = _ASKING | unit_words | typed | names
+    joined = _JOINING.search(query.folded or "")
+    if joined:
+        skip = skip | set(joined.group(0).split())  # "những đơn vị nào cùng tham gia" asks the partners
     asked = [t for t in query.terms if t not in skip]
     have = _cited_words(ctx, ans)
     missing = {t for t in asked if t not in have and not t.isdigit()}

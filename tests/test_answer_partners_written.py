@@ -1,0 +1,110 @@
+"""Who takes part with the unit leading: "những đơn vị nào cùng tham gia" is a partner question,
+and the partners of a long HCM-style list ("các sở, ban, ngành, đoàn thể Thành phố, Ủy ban nhân
+dân phường, xã, đặc khu …") are all read and shown as the plan writes them (issue 12, classes 1
+and 2), end to end through the Assistant on two tiny inline plans (fake embedder).
+"""
+
+from __future__ import annotations
+
+import pytest
+from _small import inline_assistant
+
+from assistant.query.model import Intent
+
+HCM = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ HỒ CHÍ MINH
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 174/KH-UBND
+
+Thành phố Hồ Chí Minh, ngày 10 tháng 11 năm 2025
+
+KẾ HOẠCH
+Tổ chức Tháng hành động vì bình đẳng giới năm 2025
+
+I. NỘI DUNG HOẠT ĐỘNG
+
+1. Hoạt động truyền thông
+
+a) Hoạt động 1
+
+- Nội dung: Triển khai lồng ghép nội dung về phòng ngừa bạo lực trên cơ sở giới trong công tác
+truyền thông Luật Phòng chống bạo lực gia đình.
+
+- Cơ quan thực hiện: Sở Văn hóa và Thể thao chủ trì, phối hợp với các sở, ban, ngành, đoàn thể
+Thành phố, Ủy ban nhân dân phường, xã, đặc khu, báo, đài và các đơn vị có liên quan.
+
+b) Hoạt động 2
+
+- Nội dung: Tổng kết mô hình một cửa hỗ trợ phụ nữ và trẻ em.
+
+- Cơ quan thực hiện: Sở Y tế chủ trì.
+
+Nơi nhận:
+- Lưu: VT.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Trần Thị Ba
+"""
+
+DONG_THAP = """ỦY BAN NHÂN DÂN
+TỈNH ĐỒNG THÁP
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 597/KH-UBND
+
+Đồng Tháp, ngày 27 tháng 11 năm 2025
+
+KẾ HOẠCH
+Chuyển đổi số hạ tầng giao thông
+
+I. TỔ CHỨC THỰC HIỆN
+
+1. Các doanh nghiệp
+
+Mời gọi các doanh nghiệp công nghệ cùng tham gia vào các dự án chuyển đổi số.
+
+Nơi nhận:
+- Lưu: VT.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Nguyễn Văn Một
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    return inline_assistant(
+        tmp_path_factory.mktemp("partners"),
+        {"hcm-174-kh-ubnd.txt": HCM, "dong-thap-597-kh-ubnd.txt": DONG_THAP},
+    )
+
+
+def test_who_joins_the_lead_is_asked_and_every_partner_is_read(assistant):
+    ans = assistant.ask(
+        "Ở TP HCM, khi Sở Văn hóa và Thể thao lồng ghép nội dung phòng ngừa bạo lực trên cơ sở giới vào "
+        "truyền thông Luật Phòng chống bạo lực gia đình thì những đơn vị nào cùng tham gia?"
+    )
+    assert ans.intent == Intent.PARTNER_UNIT and not ans.refused, ans.answer
+    assert ans.units["lead"] == ["Sở Văn hóa và Thể thao"], ans.answer
+    # the tier "Thành phố" after the collective does not end the list
+    assert ans.units["partners"] == ["Các sở, ban, ngành", "Ủy ban nhân dân phường, xã, đặc khu"], ans.answer
+    # the collective's canonical name merges "đoàn thể": the plan's own clause is shown too
+    assert ans.answer.splitlines()[-1] == (
+        "Văn bản ghi: “Sở Văn hóa và Thể thao chủ trì, phối hợp với các sở, ban, ngành, đoàn thể Thành phố, "
+        "Ủy ban nhân dân phường, xã, đặc khu, báo, đài và các đơn vị có liên quan” [1]"
+    )
+
+
+def test_a_lead_question_shows_no_partner_clause(assistant):
+    ans = assistant.ask("Ở TP HCM, cơ quan nào chủ trì tổng kết mô hình một cửa hỗ trợ phụ nữ và trẻ em?")
+    assert ans.units["lead"] == ["Sở Y tế"], ans.answer
+    assert not any(line.startswith("Văn bản ghi") for line in ans.answer.splitlines())
