@@ -10,6 +10,7 @@ import pytest
 from _small import inline_assistant
 
 from assistant.query.model import Intent
+from assistant.query.rules import intent_of
 
 HCM = """ỦY BAN NHÂN DÂN
 THÀNH PHỐ HỒ CHÍ MINH
@@ -108,3 +109,19 @@ def test_a_lead_question_shows_no_partner_clause(assistant):
     ans = assistant.ask("Ở TP HCM, cơ quan nào chủ trì tổng kết mô hình một cửa hỗ trợ phụ nữ và trẻ em?")
     assert ans.units["lead"] == ["Sở Y tế"], ans.answer
     assert not any(line.startswith("Văn bản ghi") for line in ans.answer.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("folded", "intent"),
+    [
+        (
+            "so khoa hoc va cong nghe cung nhung don vi nao lien ket de chuyen giao cong nghe",
+            Intent.PARTNER_UNIT,
+        ),
+        ("khi so van hoa long ghep noi dung thi nhung don vi nao cung tham gia", Intent.PARTNER_UNIT),
+        # the one leading is asked, "cùng" aside
+        ("don vi nao chu tri cung cac so to chuc hoi thi", Intent.LEAD_UNIT),
+    ],
+)
+def test_who_goes_with_the_unit_is_its_partner(folded, intent):
+    assert intent_of(folded, ["Sở Văn hóa và Thể thao"], False)[0] == intent

@@ -131,11 +131,11 @@ _WHO = re.compile(
 _ORDINAL = re.compile(r"\b(so thu tu|(tu|den) so)\b")
 # a unit asked for by name of its kind ("cơ quan nào", "đơn vị nào", "sở nào"), not "ai" (a person)
 _WHO_UNIT = re.compile(r"\b(co quan|don vi|" + _NOT_DEPT + r"so|nganh|phong|bo phan|luc luong) nao\b")
-# "những đơn vị nào cùng tham gia": the units that join the one leading coordinate with it (a
-# plan's "X chủ trì, phối hợp với Y": Y takes part in X's task)
+# "những đơn vị nào cùng tham gia", "Sở X cùng những đơn vị nào …": the units that join the one
+# leading coordinate with it (a plan's "X chủ trì, phối hợp với Y": Y takes part in X's task)
 _PARTNER = re.compile(
     r"\bphoi hop\b|\b(hop tac|trao doi|lien he|bao|lien ket) (voi|cho) (ai|don vi nao|co quan nao|nhung ai)\b|"
-    r"\b(ai|nao) cung (tham gia|thuc hien)\b"
+    r"\b(ai|nao) cung (tham gia|thuc hien)\b|\bcung (voi )?(nhung |cac )?(ai|(don vi|co quan)( [a-z]+)? nao)\b"
 )
 # the partner asked by who-word ("đơn vị nào phối hợp", "ai phối hợp"), not what a partner does
 # ("phối hợp làm gì", "phối hợp những việc nào": ``_PARTNER_TASKS``)
