@@ -1,7 +1,7 @@
 """Who takes part with the unit leading: "những đơn vị nào cùng tham gia" is a partner question,
 and the partners of a long HCM-style list ("các sở, ban, ngành, đoàn thể Thành phố, Ủy ban nhân
-dân phường, xã, đặc khu …") are all read and shown as the plan writes them (issue 12, classes 1
-and 2), end to end through the Assistant on two tiny inline plans (fake embedder).
+dân phường, xã, đặc khu …") are all read and shown as the plan writes them; a unit's own heading is no task of it
+(issue 12, classes 1 and 2), end to end through the Assistant on two tiny inline plans (fake embedder).
 """
 
 from __future__ import annotations
@@ -42,6 +42,14 @@ b) Hoạt động 2
 - Nội dung: Tổng kết mô hình một cửa hỗ trợ phụ nữ và trẻ em.
 
 - Cơ quan thực hiện: Sở Y tế chủ trì.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Sở Nội vụ (Cơ quan thường trực Ban Vì sự tiến bộ phụ nữ và Bình đẳng giới Thành phố):
+
+- Chủ trì rà soát nhân sự, tham mưu kiện toàn Ban Vì sự tiến bộ phụ nữ và Bình đẳng giới Thành phố.
+
+- Theo dõi, tổng hợp báo cáo kết quả triển khai thực hiện Kế hoạch này.
 
 Nơi nhận:
 - Lưu: VT.
@@ -125,3 +133,12 @@ def test_a_lead_question_shows_no_partner_clause(assistant):
 )
 def test_who_goes_with_the_unit_is_its_partner(folded, intent):
     assert intent_of(folded, ["Sở Văn hóa và Thể thao"], False)[0] == intent
+
+
+def test_a_units_heading_with_its_role_in_brackets_is_no_task(assistant):
+    """ "1. Sở Nội vụ (Cơ quan thường trực …):" opens the unit's item: its tasks are the lines below."""
+    ans = assistant.ask("Sở Nội vụ TP HCM có nhiệm vụ gì?")
+    assert ans.answer.splitlines()[1:] == [
+        "• Chủ trì rà soát nhân sự, tham mưu kiện toàn Ban Vì sự tiến bộ phụ nữ và Bình đẳng giới Thành phố",
+        "• Theo dõi, tổng hợp báo cáo kết quả triển khai thực hiện Kế hoạch này [1]",
+    ], ans.answer

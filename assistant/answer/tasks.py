@@ -23,14 +23,20 @@ def _task_segment(p: Passage, unit_terms: set[str], task_terms: list[str], idf: 
         span = best_segment(p.text, task_terms, idf=idf)
         if span:
             seg = p.text[span[0] : span[1]]
-            if coverage(task_terms, seg, idf) >= 0.34:
+            if coverage(task_terms, seg, idf) >= 0.34 and not _unit_heading(seg, unit_terms):
                 return seg
     for a, b in segments(p.text):
         seg = p.text[a:b]
         words = [t for t in folded_tokens(seg) if not _ENUM_TOKEN.fullmatch(t)]
-        if len(words) >= 3 and set(words) - unit_terms - STOPWORDS and not _is_heading(seg):
+        if len(words) >= 3 and not _unit_heading(seg, unit_terms) and not _is_heading(seg):
             return seg
     return p.text
+
+
+def _unit_heading(para: str, unit_terms: set[str]) -> bool:
+    """Whether ``para`` only names the unit, its number and what it is written in brackets."""
+    bare = [t for t in folded_tokens(_BRACKETED.sub(" ", para)) if not _ENUM_TOKEN.fullmatch(t)]
+    return not set(bare) - unit_terms - STOPWORDS
 
 
 def _is_heading(seg: str) -> bool:
@@ -53,8 +59,11 @@ def _paragraphs(text: str, unit_terms: set[str]) -> list[str]:
         words = [t for t in folded_tokens(para) if not _ENUM_TOKEN.fullmatch(t)]
         if not words or _is_heading(para):
             continue
-        if not set(words) - unit_terms - STOPWORDS:
-            continue  # the unit's own heading
+        # the unit's own heading, also with what it is written in brackets: "1. Sở Nội vụ (Cơ quan
+        # thường trực Ban Vì sự tiến bộ phụ nữ …):" (a "Tổ chức thực hiện" item opens with its
+        # unit and the unit's standing role, then its tasks below)
+        if _unit_heading(para, unit_terms):
+            continue
         opens_block = not para.startswith(("-", "+", "•", "*")) and len(para) <= 80
         if opens_block and (para.endswith(":") or not para.endswith((".", ";", ","))) and len(words) <= 10:
             if out:
@@ -111,6 +120,7 @@ SHOWN = 12
 _LINES = 4  # lines of tasks under the heading (finalize keeps six lines in all)
 _INLINE_BULLET = re.compile(r"(?<=[.;:])\s+(?=[-–+•]\s)")
 _ENUM_TOKEN = re.compile(r"\d{1,3}|[ivxlc]{1,6}|[a-z]")
+_BRACKETED = re.compile(r"\([^()]*\)\s*:?\s*$")
 
 
 def _pack(items: list[str], rows: int) -> list[str]:
