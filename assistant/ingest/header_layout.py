@@ -204,7 +204,7 @@ def _gap_columns(b: Block, source: str | None) -> list[Block]:
         return [b]
     raw = source[b.start : b.end]
     if "\n" in raw.strip("\n"):
-        return [b]  # the block was joined from several lines by the cleaner
+        return _wrapped_beside(b, raw)  # the block was joined from several lines by the cleaner
     pieces = [p for p in (x.strip() for x in _GAP.split(raw.strip())) if p]
     if len(pieces) < 2:
         return [b]
@@ -214,6 +214,35 @@ def _gap_columns(b: Block, source: str | None) -> list[Block]:
     if not (_recipient_beside_signature(texts) or all(_field(x) for x in texts)):
         return [b]
     return [_line_block(b, x) for x in texts]
+
+
+def _wrapped_beside(b: Block, raw: str) -> list[Block]:
+    """ "- Văn phòng Sở (Bố trí kinh phí, phương      TRƯỞNG ĐOÀN" ¶ "tiện Phục vụ Đoàn kiểm tra);":
+    a recipient wrapped onto the next line while the signature column goes on beside it.
+
+    Nghị định 30/2020/NĐ-CP (Phụ lục I) lays "Nơi nhận" out left and the signature block right on
+    the same lines, so a text printed with its layout (pdftotext -layout, a Word export) interleaves
+    them; the cleaner then joins the wrapped recipient with the signature line in between. The right
+    column is pulled out only when every piece of it is a signature line and the left starts a recipient.
+    """
+    left: list[str] = []
+    right: list[str] = []
+    written: list[str] = []  # every piece in reading order, to check the block is these lines
+    for line in raw.strip("\n").split("\n"):
+        pieces = [p for p in (x.strip() for x in _GAP.split(line.strip())) if p]
+        if len(pieces) > 2:
+            return [b]
+        if pieces:
+            left.append(pieces[0])
+            right += pieces[1:]
+            written += pieces
+    if not right or not (is_recipients_head(left[0]) or _ITEM.match(left[0])):
+        return [b]
+    if not all(is_signature_line(r) for r in right):
+        return [b]
+    if re.sub(r"\s+", "", "".join(written)) != re.sub(r"\s+", "", b.text):
+        return [b]  # the block is not these lines as written (markup, repairs): keep it
+    return [_line_block(b, " ".join(left)), *(_line_block(b, r) for r in right)]
 
 
 def _pdf_columns(b: Block) -> list[Block]:
