@@ -104,3 +104,46 @@ def test_passages_of_the_draft_hold_its_tasks_and_units():
     row = next(p for p in doc.passages if p.kind == "table_row" and "Kiểm tra các xã" in p.text)
     assert row.text == "Nhiệm vụ: Kiểm tra các xã | Thời gian: Đợt 1, Quý II Đợt 2, Quý IV"
     assert doc.meta.signer == "Lê Văn Ba"
+
+
+def _with_footnote() -> bytes:
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    d = docx.Document()
+    for line in HEADER:
+        d.add_paragraph(line)
+    p = d.add_paragraph("1. Sở Tư pháp chủ trì phổ biến các văn bản pháp luật về khoáng sản")
+    # Word's ids are keys (here 7): the note prints as ¹, the first referenced
+    p._p.append(
+        parse_xml(
+            f'<w:r {W}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="7"/></w:r>'
+        )
+    )
+    p.add_run(" đến Nhân dân.")
+    d.add_paragraph("2. Sở Tài chính bố trí kinh phí.")
+    for line in FOOTER:
+        d.add_paragraph(line)
+    notes = (
+        f'<w:footnotes {W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:id="7"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> Luật Địa chất và khoáng sản</w:t>'
+        "<w:br/><w:t>ngày 29/11/2024.</w:t></w:r></w:p></w:footnote></w:footnotes>"
+    )
+    part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, notes.encode(), d.part.package)
+    d.part.relate_to(part, RT.FOOTNOTES)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_word_footnote_is_a_passage_linked_from_the_line_citing_it():
+    doc = parse_bytes("kh.docx", _with_footnote())
+    note = next(p for p in doc.passages if p.kind == "footnote")
+    assert note.text == "¹ Luật Địa chất và khoáng sản ngày 29/11/2024."
+    citing = next(p for p in doc.passages if p.text.startswith("1. Sở Tư pháp"))
+    assert citing.text == "1. Sở Tư pháp chủ trì phổ biến các văn bản pháp luật về khoáng sản¹ đến Nhân dân."
+    assert citing.footnotes == (note.id,) and citing.lead == ("Sở Tư pháp",)
+    assert note.section == citing.section
+    assert doc.meta.signer == "Lê Văn Ba"

@@ -54,3 +54,16 @@ def test_text_printed_with_its_layout_keeps_the_signature_out_of_the_recipients(
     )
     assert (t.meta.signer_authority, t.meta.signer_position) == ("T/M.", "TRƯỞNG ĐOÀN")
     assert "Văn phòng Sở (Bố trí kinh phí, phương tiện Phục vụ Đoàn kiểm tra)" in t.meta.recipients
+
+
+def test_word_footnote_of_the_original_is_read():
+    # the Chỉ thị 11 DOCX cites its laws in a Word footnote, which the text copy lost
+    text = "lao-cai-2026-chi-thi-11-kh-ubnd-khoang-san.txt"
+    t, o = _pair(text, DEV_PAIRS[text])
+    notes = [p for p in o.passages if p.kind == "footnote"]
+    assert len(notes) == 1 and notes[0].text.startswith(
+        "¹ Đặc biệt: Luật Địa chất và khoáng sản ngày 29/11/2024;"
+    )
+    citing = [p for p in o.passages if notes[0].id in p.footnotes]
+    assert len(citing) == 1 and "pháp luật của Nhà nước về địa chất, khoáng sản¹ đến cán bộ" in citing[0].text
+    assert not any(p.kind == "footnote" for p in t.passages)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-__all__ = ["block_items", "paragraph_runs"]
+__all__ = ["block_items", "paragraph_runs", "footnote_numbers", "footnote_refs", "footnote_texts"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # wrappers whose content Word shows as if it stood in their place
@@ -71,3 +71,57 @@ def paragraph_runs(p) -> Iterator:
 
     for r in _runs(p._p):
         yield Run(r, p)
+
+
+# --- footnotes -----------------------------------------------------------------------------------
+# Word numbers footnotes 1, 2, 3 … in the order their references stand in the body (the w:id of a
+# footnote is only a key); a plan's footnotes give the documents a line cites ("Đặc biệt: Luật …").
+
+
+def footnote_numbers(document) -> dict[str, int]:
+    """footnote id → the number Word prints at its reference, in body order."""
+    out: dict[str, int] = {}
+    for ref in document.element.body.iter(_W + "footnoteReference"):
+        if ref.get(_W + "customMarkFollows") in ("1", "true"):
+            continue  # the author typed a mark of their own after the reference
+        fid = ref.get(_W + "id")
+        if fid is not None and fid not in out:
+            out[fid] = len(out) + 1
+    return out
+
+
+def footnote_refs(run) -> list[str]:
+    """Ids of the footnotes referenced in a run (python-docx ``Run``)."""
+    return [fid for ref in run._r.iterchildren(_W + "footnoteReference") if (fid := ref.get(_W + "id"))]
+
+
+def footnote_texts(document) -> dict[str, str]:
+    """footnote id → its text (paragraphs joined by a space); {} without a footnotes part."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    try:
+        part = document.part.part_related_by(RT.FOOTNOTES)
+        root = getattr(part, "element", None)
+        if root is None:
+            root = etree.fromstring(part.blob)
+    except (KeyError, AttributeError, ValueError, etree.LxmlError):
+        return {}  # no footnotes part, or one that does not parse: the body reads without them
+    out = {}
+    for fn in root.iterchildren(_W + "footnote"):
+        if fn.get(_W + "type") not in (None, "normal") or fn.get(_W + "id") is None:
+            continue  # the separator lines Word draws above the notes
+        paras = []
+        for p in fn.iter(_W + "p"):
+            words = []
+            for r in _runs(p):
+                for el in r.iterchildren():
+                    if el.tag == _W + "t":
+                        words.append(el.text or "")
+                    elif el.tag in (_W + "tab", _W + "br"):
+                        words.append(" ")
+            paras.append("".join(words))
+        text = " ".join(" ".join(paras).split())
+        if text:
+            out[fn.get(_W + "id")] = text
+    return out

@@ -21,7 +21,7 @@ from ..errors import CorruptDocument, FileTooLarge
 from ..records import Block
 from ..textnorm import nfc
 from .base import PARSER_ERRORS, SUPERSCRIPT, Loaded
-from .docx_content import block_items, paragraph_runs
+from .docx_content import block_items, footnote_numbers, footnote_refs, footnote_texts, paragraph_runs
 from .legacy import decode_legacy, legacy_of_font
 
 __all__ = ["load_docx", "number_labels", "MAX_UNZIPPED", "MAX_RATIO"]
@@ -328,7 +328,9 @@ def number_labels(document) -> dict:
     return labels
 
 
-def _paragraph(p, labels: dict | None = None, *, bare_label: bool = False) -> tuple[str, bool, int | None]:
+def _paragraph(
+    p, labels: dict | None = None, *, bare_label: bool = False, notes: dict[str, int] | None = None
+) -> tuple[str, bool, int | None]:
     """(text with superscripts and its Word numbering label, all bold, heading level).
 
     A label alone (an empty numbered paragraph) is kept only with ``bare_label``: in a
@@ -341,6 +343,8 @@ def _paragraph(p, labels: dict | None = None, *, bare_label: bool = False) -> tu
             t = decode_legacy(t, *legacy)
         if r.font.superscript:
             t = t.strip().translate(SUPERSCRIPT)
+        # a footnote reference prints its number raised after the word, as a text copy writes "sản¹"
+        t += "".join(str(notes[f]).translate(SUPERSCRIPT) for f in footnote_refs(r) if notes and f in notes)
         parts.append(t)
         visible = len(t.strip())
         chars += visible
@@ -424,6 +428,8 @@ def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded
         document = docx.Document(io.BytesIO(data))
         body = list(block_items(document.element.body, document._body))
         labels = number_labels(document)
+        notes = footnote_numbers(document)
+        note_texts = footnote_texts(document) if notes else {}
     except _docx_errors() as e:
         raise _corrupt(name, f"{type(e).__name__}: {e}") from e
     blocks: list[Block] = []
@@ -438,7 +444,7 @@ def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded
 
     for item in body:
         if isinstance(item, Paragraph):
-            text, bold, level = _paragraph(item, labels)
+            text, bold, level = _paragraph(item, labels, notes=notes)
             for line in text.split("\n"):
                 line = line.strip()
                 if line:
@@ -453,4 +459,9 @@ def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded
                         kind="table_row",
                         cells=tuple(cells),
                     )
+    # the notes after the body, each opening with its raised number: the cleaner takes them out of
+    # the text flow and the passages that cite them link to them, as for a text copy's footnotes
+    for fid, n in notes.items():
+        if fid in note_texts:
+            add(f"{str(n).translate(SUPERSCRIPT)} {note_texts[fid]}", kind="para")
     return Loaded("\n\n".join(texts), blocks, "docx")
