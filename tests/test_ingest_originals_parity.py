@@ -67,3 +67,29 @@ def test_word_footnote_of_the_original_is_read():
     citing = [p for p in o.passages if notes[0].id in p.footnotes]
     assert len(citing) == 1 and "pháp luật của Nhà nước về địa chất, khoáng sản¹ đến cán bộ" in citing[0].text
     assert not any(p.kind == "footnote" for p in t.passages)
+
+
+@pytest.mark.parametrize(
+    "text", ["lao-cai-2026-3024-kh-sct-kiem-tra-sin-quyen.txt", "lao-cai-2026-3898-kh-sct-huan-luyen.txt"]
+)
+def test_person_rows_of_the_original_are_those_of_the_text(text):
+    # "Nhiệm vụ | Người thực hiện": a Word cell holds a name a line, its text copy runs them
+    # together ("Đỗ Mạnh Cường Vũ Việt Linh Nguyễn Thị thúy Nhung", a small letter inside a name)
+    t, o = _pair(text, DEV_PAIRS[text])
+
+    def rows(doc):
+        return [(p.text, p.persons, p.lead) for p in doc.passages if p.kind == "table_row"]
+
+    assert rows(t) == rows(o) and len(rows(t)) == 9
+    assert all(persons for _, persons, _ in rows(t))
+
+
+def test_names_run_together_with_a_slip_inside_one():
+    from assistant.ingest.persons import person_names
+
+    assert person_names("Đỗ Mạnh Cường Vũ Việt Linh Nguyễn Thị thúy Nhung") == [
+        "Đỗ Mạnh Cường",
+        "Vũ Việt Linh",
+        "Nguyễn Thị thúy Nhung",
+    ]
+    assert person_names("Nguyễn Văn Tèo chủ trì") == []  # a name then a verb is no name
