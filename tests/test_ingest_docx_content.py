@@ -147,3 +147,65 @@ def test_word_footnote_is_a_passage_linked_from_the_line_citing_it():
     assert citing.footnotes == (note.id,) and citing.lead == ("Sở Tư pháp",)
     assert note.section == citing.section
     assert doc.meta.signer == "Lê Văn Ba"
+
+
+def _cell_lines(cell, lines: list[str]) -> None:
+    for k, line in enumerate(lines):
+        (cell.paragraphs[0] if k == 0 else cell.add_paragraph()).add_run(line)
+
+
+def _letter() -> tuple[bytes, str]:
+    """A công văn as Word lays it out, and its text copy (paragraphs and rows in body order, a row's
+    cells joined by " | ", a cell's paragraphs by a space), as offices paste one."""
+    from docx.table import Table
+
+    d = docx.Document()
+    head = d.add_table(rows=2, cols=2)
+    _cell_lines(head.cell(0, 0), ["ỦY BAN NHÂN DÂN", "TỈNH YÊN BÁI"])
+    _cell_lines(head.cell(0, 1), ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
+    # the number, then the subject wrapped over two lines, in the left cell
+    _cell_lines(head.cell(1, 0), ["Số:        /UBND-KT", "V/v tăng cường quản lý cát, sỏi", "lòng sông"])
+    _cell_lines(head.cell(1, 1), ["Yên Bái, ngày      tháng 6 năm 2026"])
+    for line in ("Kính gửi:", "- Sở Xây dựng;", "- Công an tỉnh."):
+        d.add_paragraph(line)
+    d.add_paragraph("1. Sở Xây dựng rà soát các bến thủy nội địa, đình chỉ các bến không đủ điều kiện.")
+    d.add_paragraph("2. Công an tỉnh tăng cường tuần tra trên các tuyến sông./.")
+    sign = d.add_table(rows=1, cols=2)
+    _cell_lines(sign.cell(0, 0), ["Nơi nhận:", "- Như trên;", "- Lưu: VT, KT."])
+    _cell_lines(sign.cell(0, 1), ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An"])
+    buf = io.BytesIO()
+    d.save(buf)
+    text = []
+    for item in d.iter_inner_content():
+        if isinstance(item, Table):
+            text += [" | ".join(c.text.replace("\n", " ") for c in r.cells) for r in item.rows]
+        else:
+            text.append(item.text)
+    return buf.getvalue(), "\n".join(text)
+
+
+def test_letter_header_of_the_docx_reads_as_its_text_copy():
+    data, text = _letter()
+    original, copy = parse_bytes("cv.docx", data), parse_bytes("cv.txt", text.encode())
+    m = original.meta
+    assert (m.doc_type, m.number_text, m.date, m.title) == (
+        "Công văn",
+        "Số: /UBND-KT",
+        "2026-06",
+        "Tăng cường quản lý cát, sỏi lòng sông",
+    )
+    assert m.recipients == ["Sở Xây dựng", "Công an tỉnh", "Như trên", "Lưu: VT, KT"]
+    assert not any(p.kind == "table_row" for p in original.passages)  # the header is no table
+    for fact in (
+        "doc_type",
+        "number_text",
+        "date",
+        "issuer",
+        "title",
+        "signer",
+        "signer_position",
+        "recipients",
+    ):
+        assert getattr(copy.meta, fact) == getattr(m, fact), fact
+    body = [(p.kind, p.section, p.lead, p.text) for p in original.passages if p.kind != "metadata"]
+    assert body == [(p.kind, p.section, p.lead, p.text) for p in copy.passages if p.kind != "metadata"]
