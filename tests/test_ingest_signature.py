@@ -90,6 +90,36 @@ def test_two_columns_with_tabs():
     assert [p["doc_type"] for p in d.meta.parts] == ["Kế hoạch"]  # no part started by a signature row
 
 
+def test_recipient_wrapped_beside_the_signature_column():
+    # pdftotext -layout: a recipient wraps onto the next line while the signature column goes on
+    # beside it; the cleaner joins the wrapped line, the signature line must not stay inside it
+    sign = (
+        "Nơi nhận:                                   T/M. ĐOÀN KIỂM TRA\n"
+        "- Giám đốc Sở (để báo cáo);\n"
+        "- Văn phòng Sở (Bố trí kinh phí, phương     TRƯỞNG ĐOÀN\n"
+        "tiện phục vụ Đoàn kiểm tra);\n"
+        "- Lưu: VT.\n\n\n"
+        "                                            Hoàng Văn Thuân\n"
+    )
+    d = parse(HEAD + BODY + "\n" + sign)
+    assert signature(d) == ("Hoàng Văn Thuân", "T/M.", "TRƯỞNG ĐOÀN")
+    assert d.meta.recipients == [
+        "Giám đốc Sở (để báo cáo)",
+        "Văn phòng Sở (Bố trí kinh phí, phương tiện phục vụ Đoàn kiểm tra)",
+        "Lưu: VT",
+    ]
+
+
+def test_wrapped_body_line_with_a_wide_gap_is_left_whole():
+    # a wide gap inside a wrapped sentence is no signature column: nothing is pulled out of it
+    body = (
+        "I. NHIỆM VỤ\n1. Sở Y tế chủ trì giám sát dịch bệnh tại       CHỦ TỊCH\n"
+        "các xã trong tỉnh.\nTrong quá trình thực hiện, các đơn vị báo cáo về Sở Y tế./.\n"
+    )
+    d = parse(HEAD + body)
+    assert any("giám sát dịch bệnh tại CHỦ TỊCH các xã" in p.text for p in d.passages)
+
+
 def test_signature_column_indented_with_tabs_after_the_list():
     sign = "Nơi nhận:\n- Bộ Y tế;\n- Lưu: VT.\n\tKT. CHỦ TỊCH\n\tPHÓ CHỦ TỊCH\n\n\tHà Thị Lan\n"
     d = parse(HEAD + BODY + "\n" + sign)

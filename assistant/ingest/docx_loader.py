@@ -21,6 +21,7 @@ from ..errors import CorruptDocument, FileTooLarge
 from ..records import Block
 from ..textnorm import nfc
 from .base import PARSER_ERRORS, SUPERSCRIPT, Loaded
+from .docx_content import block_items, footnote_numbers, footnote_refs, footnote_texts, paragraph_runs
 from .legacy import decode_legacy, legacy_of_font
 
 __all__ = ["load_docx", "number_labels", "MAX_UNZIPPED", "MAX_RATIO"]
@@ -327,28 +328,28 @@ def number_labels(document) -> dict:
     return labels
 
 
-def _paragraph(p, labels: dict | None = None, *, bare_label: bool = False) -> tuple[str, bool, int | None]:
+def _paragraph(
+    p, labels: dict | None = None, *, bare_label: bool = False, notes: dict[str, int] | None = None
+) -> tuple[str, bool, int | None]:
     """(text with superscripts and its Word numbering label, all bold, heading level).
 
     A label alone (an empty numbered paragraph) is kept only with ``bare_label``: in a
     table's STT cell it is the row number, in the body it is noise."""
-    from docx.text.run import Run
-
     parts, bold_chars, chars = [], 0, 0
-    for item in p.iter_inner_content():
-        runs = [item] if isinstance(item, Run) else list(getattr(item, "runs", []))
-        for r in runs:
-            t = r.text or ""
-            legacy = legacy_of_font(_run_font(r, p))
-            if legacy is not None:
-                t = decode_legacy(t, *legacy)
-            if r.font.superscript:
-                t = t.strip().translate(SUPERSCRIPT)
-            parts.append(t)
-            visible = len(t.strip())
-            chars += visible
-            if r.bold or (r.bold is None and p.style is not None and p.style.font.bold):
-                bold_chars += visible
+    for r in paragraph_runs(p):
+        t = r.text or ""
+        legacy = legacy_of_font(_run_font(r, p))
+        if legacy is not None:
+            t = decode_legacy(t, *legacy)
+        if r.font.superscript:
+            t = t.strip().translate(SUPERSCRIPT)
+        # a footnote reference prints its number raised after the word, as a text copy writes "sản¹"
+        t += "".join(str(notes[f]).translate(SUPERSCRIPT) for f in footnote_refs(r) if notes and f in notes)
+        parts.append(t)
+        visible = len(t.strip())
+        chars += visible
+        if r.bold or (r.bold is None and p.style is not None and p.style.font.bold):
+            bold_chars += visible
     text = nfc(re.sub(r"[ \t\u00a0]+", " ", "".join(parts)).strip())
     style = (p.style.name if p.style is not None else "") or ""
     m = re.match(r"(?i)heading\s*(\d)", style)
@@ -384,7 +385,16 @@ def _run_font(run, p) -> str | None:
 
 
 def _cell_text(cell, labels: dict | None = None) -> str:
-    lines = [_paragraph(p, labels, bare_label=True)[0] for p in cell.paragraphs]
+    """A cell's paragraphs one line each; a table inside the cell gives one line per row, its cells
+    joined by ", " (a " | " would read as a column of the outer table)."""
+    from docx.text.paragraph import Paragraph
+
+    lines = []
+    for item in block_items(cell._tc, cell):
+        if isinstance(item, Paragraph):
+            lines.append(_paragraph(item, labels, bare_label=True)[0])
+        else:
+            lines += [", ".join(c.replace("\n", " ") for c in _row_cells(r, labels) if c) for r in item.rows]
     return "\n".join(ln for ln in lines if ln)
 
 
@@ -416,8 +426,10 @@ def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded
         from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(data))
-        body = list(document.iter_inner_content())
+        body = list(block_items(document.element.body, document._body))
         labels = number_labels(document)
+        notes = footnote_numbers(document)
+        note_texts = footnote_texts(document) if notes else {}
     except _docx_errors() as e:
         raise _corrupt(name, f"{type(e).__name__}: {e}") from e
     blocks: list[Block] = []
@@ -432,7 +444,7 @@ def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded
 
     for item in body:
         if isinstance(item, Paragraph):
-            text, bold, level = _paragraph(item, labels)
+            text, bold, level = _paragraph(item, labels, notes=notes)
             for line in text.split("\n"):
                 line = line.strip()
                 if line:
@@ -447,4 +459,9 @@ def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded
                         kind="table_row",
                         cells=tuple(cells),
                     )
+    # the notes after the body, each opening with its raised number: the cleaner takes them out of
+    # the text flow and the passages that cite them link to them, as for a text copy's footnotes
+    for fid, n in notes.items():
+        if fid in note_texts:
+            add(f"{str(n).translate(SUPERSCRIPT)} {note_texts[fid]}", kind="para")
     return Loaded("\n\n".join(texts), blocks, "docx")

@@ -34,6 +34,7 @@ from .units import provinces
 __all__ = [
     "Part",
     "NUMBER_IN",
+    "SUBJECT",
     "parse_date",
     "parse_number",
     "smart_case",
@@ -54,7 +55,7 @@ NUMBER_IN = re.compile(
     re.I,
 )
 # "V/v hưởng ứng …": the subject line of a công văn, printed under its number
-_SUBJECT = re.compile(r"^(?:V/v|V/V|Về việc)\s*:?\s*(?P<t>\S.*)$")
+SUBJECT = re.compile(r"^(?:V/v|V/V|Về việc)\s*:?\s*(?P<t>\S.*)$")
 _ADDRESSEES = re.compile(r"^Kính gửi\s*:?\s*(?P<rest>.*)$")
 
 
@@ -199,7 +200,7 @@ def _before_doc_type(cur: Part, b: Block, t: str) -> bool:
         cur.doc_type = _doc_type_name(dt[0])
         cur.title = dt[1]
         return True
-    s = _SUBJECT.match(t)
+    s = SUBJECT.match(t)
     if s and (cur.number_text or cur.date):
         subject = s.group("t")
         cur.doc_type, cur.title = "Công văn", subject[:1].upper() + subject[1:]  # the letter's subject line

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..records import Block
 from ..textnorm import fold
-from .header import NUMBER_IN, bare
+from .header import NUMBER_IN, SUBJECT, bare
 from .inline import inline_to_text
 from .patterns import (
     DATE_LINE,
@@ -40,6 +40,8 @@ def _field(text: str) -> str | None:
         return None
     if is_motto(t):
         return "motto"
+    if SUBJECT.match(t):
+        return "subject"  # a công văn's "V/v …" line, under its number in the header's left cell
     if is_number_line(t) and NUMBER_IN.search(t):
         return "number"
     if DATE_LINE.match(t):
@@ -64,6 +66,7 @@ def normalise_header(blocks: list[Block], source: str | None = None) -> list[Blo
         lambda b: _gap_columns(b, source),
         _head_beside,
         _pdf_columns,
+        _number_subject,
     ):
         out = [c for b in out for c in step(b)]
     return _join_wrapped(out)
@@ -165,7 +168,7 @@ def _table_cells(b: Block) -> list[Block]:
     "Nơi nhận:" list on the left and "TM. ỦY BAN NHÂN DÂN<br>CHỦ TỊCH<br>…<br>Name" on the right.
     A row with any other line (a task, a number column) is a real table and stays whole.
     """
-    cells = [_cell_lines(c) for c in b.cells]
+    cells = [_subject_joined(_cell_lines(c)) for c in b.cells]
     lines = [ln for c in cells for ln in c]
     if not lines or any(len(ln) > 120 for ln in lines):
         return [b]
@@ -178,6 +181,30 @@ def _table_cells(b: Block) -> list[Block]:
     if not beside and (not ok or not (recipients or lone or any(_field(ln) for ln in lines))):
         return [b]
     return [_line_block(b, ln) for ln in lines]
+
+
+_NUMBER_THEN_SUBJECT = re.compile(r"^(?P<num>.+?)\s+(?P<subject>(?:V/v|V/V)\s*:?\s*\S.*)$")
+
+
+def _number_subject(b: Block) -> list[Block]:
+    """ "Số: 12/UBND-KT V/v tăng cường …": the number and the subject under it, run together by a
+    text copy of the header cell (Nghị định 30/2020/NĐ-CP, Phụ lục I), are two fields."""
+    m = _NUMBER_THEN_SUBJECT.match(bare(b.text)) if b.kind != "table_row" else None
+    if not m or not is_number_line(m.group("num")) or not NUMBER_IN.search(m.group("num")):
+        return [b]
+    return [_line_block(b, m.group("num")), _line_block(b, m.group("subject"))]
+
+
+def _subject_joined(lines: list[str]) -> list[str]:
+    """ "V/v tăng cường quản lý cát, sỏi" ¶ "lòng sông": a công văn's subject wrapped in its header cell
+    (Nghị định 30/2020/NĐ-CP, Phụ lục I: the "V/v" trích yếu stands under the number) is one line."""
+    out: list[str] = []
+    for ln in lines:
+        if out and SUBJECT.match(out[-1]) and not _field(ln) and not is_upper(ln):
+            out[-1] = f"{out[-1]} {ln}"
+        else:
+            out.append(ln)
+    return out
 
 
 def _recipient_beside_signature(texts: list[str]) -> bool:
@@ -204,7 +231,7 @@ def _gap_columns(b: Block, source: str | None) -> list[Block]:
         return [b]
     raw = source[b.start : b.end]
     if "\n" in raw.strip("\n"):
-        return [b]  # the block was joined from several lines by the cleaner
+        return _wrapped_beside(b, raw)  # the block was joined from several lines by the cleaner
     pieces = [p for p in (x.strip() for x in _GAP.split(raw.strip())) if p]
     if len(pieces) < 2:
         return [b]
@@ -214,6 +241,35 @@ def _gap_columns(b: Block, source: str | None) -> list[Block]:
     if not (_recipient_beside_signature(texts) or all(_field(x) for x in texts)):
         return [b]
     return [_line_block(b, x) for x in texts]
+
+
+def _wrapped_beside(b: Block, raw: str) -> list[Block]:
+    """ "- Văn phòng Sở (Bố trí kinh phí, phương      TRƯỞNG ĐOÀN" ¶ "tiện Phục vụ Đoàn kiểm tra);":
+    a recipient wrapped onto the next line while the signature column goes on beside it.
+
+    Nghị định 30/2020/NĐ-CP (Phụ lục I) lays "Nơi nhận" out left and the signature block right on
+    the same lines, so a text printed with its layout (pdftotext -layout, a Word export) interleaves
+    them; the cleaner then joins the wrapped recipient with the signature line in between. The right
+    column is pulled out only when every piece of it is a signature line and the left starts a recipient.
+    """
+    left: list[str] = []
+    right: list[str] = []
+    written: list[str] = []  # every piece in reading order, to check the block is these lines
+    for line in raw.strip("\n").split("\n"):
+        pieces = [p for p in (x.strip() for x in _GAP.split(line.strip())) if p]
+        if len(pieces) > 2:
+            return [b]
+        if pieces:
+            left.append(pieces[0])
+            right += pieces[1:]
+            written += pieces
+    if not right or not (is_recipients_head(left[0]) or _ITEM.match(left[0])):
+        return [b]
+    if not all(is_signature_line(r) for r in right):
+        return [b]
+    if re.sub(r"\s+", "", "".join(written)) != re.sub(r"\s+", "", b.text):
+        return [b]  # the block is not these lines as written (markup, repairs): keep it
+    return [_line_block(b, " ".join(left)), *(_line_block(b, r) for r in right)]
 
 
 def _pdf_columns(b: Block) -> list[Block]:

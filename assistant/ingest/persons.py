@@ -48,7 +48,11 @@ def person_names(cell: str) -> list[str]:
             names.append([])
         names[-1].append(w)
     out = [" ".join(n) for n in names]
-    return out if all(is_person_name(n) for n in out) else []
+    # a name typed with a small letter inside ("Nguyễn Thị thúy Nhung") is still one: a surname, then
+    # capitalised words, the given name last, but for a slip inside (as a one-name line is read above)
+    return (
+        out if all(is_person_name(n) or (_line_name(n) and n.split()[-1][0].isupper()) for n in out) else []
+    )
 
 
 def _line_name(line: str) -> bool:
