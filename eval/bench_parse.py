@@ -33,7 +33,7 @@ from eval.bench_ab import load_old, resolve
 __all__ = ["PARSE_MODULES", "copies_catalog", "main", "measure"]
 
 # the parser's modules that read the catalogue, loaded old from the ``--ab`` revision
-PARSE_MODULES = ("assistant.query.catalog", "assistant.query.parse")
+PARSE_MODULES = ("assistant.query.catalog", "assistant.query.collection", "assistant.query.parse")
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION_FILES = (ROOT / "eval" / "questions.jsonl", ROOT / "eval" / "realplans" / "questions.jsonl")

@@ -162,6 +162,10 @@ class Catalog:
     word_docs: dict[str, np.ndarray] | None = field(default=None, compare=False, repr=False)
     # each plan's title folded and its word pairs, made on first use (every question compares them)
     _titles: dict[str, tuple[str, set[str]]] = field(default_factory=dict, compare=False, repr=False)
+    # the look-ups a question makes by a plan's header, made once on first use (``_lookups``): a
+    # portal's thousands of plans share few issuers, places and titles, and each plan's number is
+    # one key, so a question reads these instead of every plan's header (issue 15: 5,000 plans)
+    _index: _Lookups | None = field(default=None, compare=False, repr=False)
     unit_matcher: Callable[[str, str | None], list[str]] | None = None
     # folded proper names of the plans' text ("Sin Quyền", "Yên Phú Đông Đô": runs of two or more
     # capitalised words, ``proper_runs``): how a question typed in lower case names one
@@ -253,12 +257,28 @@ class Catalog:
             out[k] = v
         return out
 
+    def _lookups(self) -> _Lookups:
+        """The header look-ups (``_Lookups``), built on first use (the catalogue is not changed
+        after ``build``: a new generation builds a new one)."""
+        if self._index is None:
+            self._index = _Lookups.of(self)
+        return self._index
+
     def docs_of_place(self, key: str, value: str) -> frozenset[str]:
         """The loaded plans of a place named in a question (key: province, district or commune)."""
         if key == "commune":
             return frozenset(self.localities.get(value, ()))
         attr = "district" if key == "district" else "province"
-        return frozenset(d for d, m in self.docs.items() if getattr(m, attr) == value)
+        return self._lookups().places.get((attr, value), frozenset())
+
+    def issuer_docs(self) -> dict[str, list[str]]:
+        """Each issuer as its plans' headers write it → those plans (in catalogue order)."""
+        return self._lookups().issuers
+
+    def title_docs(self) -> dict[str, list[str]]:
+        """Each plan title, folded → the plans bearing it (in catalogue order); untitled plans
+        under ""."""
+        return self._lookups().titles
 
     def _holding(self, words: str, any_of: tuple[str, ...] = ()) -> list[str]:
         """The plans whose text holds every run of ``words`` (folded), and those of one of the
@@ -320,7 +340,7 @@ class Catalog:
         số 27/CT-TTg …"): such a plan is about that document; the others merely cite it among
         their grounds."""
         rx = _cited_rx(num, forms)
-        return frozenset(d for d in self.docs if rx.search(self._title(d)[0]))
+        return frozenset(d for t, ds in self.title_docs().items() if rx.search(t) for d in ds)
 
     def docs_naming(self, names: list[str]) -> frozenset[str]:
         """The plans whose text holds a proper name the question gives ("Sin Quyền", "Đá quý
@@ -349,17 +369,22 @@ class Catalog:
         asked = _pairs(folded)
         if not asked:
             return frozenset()
-        scored = sorted(
-            (
-                (len(asked & self._title(d)[1]), d)
-                for d, m in self.docs.items()
-                if m.title and (among is None or d in among)
-            ),
-            reverse=True,
-        )
-        if not scored or scored[0][0] < min_pairs or (len(scored) > 1 and scored[1][0] >= scored[0][0]):
+        best, named = -1, list[str]()  # the highest share and the plans with it
+        for title, ds in self.title_docs().items():
+            if not title:
+                continue
+            share = len(asked & self._title(ds[0])[1])
+            if share < best:
+                continue
+            have = [d for d in ds if among is None or d in among]
+            if not have:
+                continue
+            if share > best:
+                best, named = share, []
+            named.extend(have)
+        if best < min_pairs or len(named) != 1:
             return frozenset()
-        return frozenset({scored[0][1]})
+        return frozenset(named)
 
     def docs_dated(self, year: int, month: int, among: frozenset[str] | None = None) -> frozenset[str]:
         """The plans issued in that month (their header's date line, ISO ``DocMeta.date``)."""
@@ -375,7 +400,7 @@ class Catalog:
         included: which plan it is does not matter, only that a title is being said)."""
         asked = _pairs(folded)
         return bool(asked) and any(
-            len(asked & _pairs(fold(m.title))) >= min_pairs for m in self.docs.values() if m.title
+            len(asked & self._title(ds[0])[1]) >= min_pairs for t, ds in self.title_docs().items() if t
         )
 
     def docs_of_place_filters(self, filters: dict[str, str]) -> frozenset[str]:
@@ -389,7 +414,8 @@ class Catalog:
         return frozenset(keep)
 
     def docs_numbered(self, num: str) -> list[str]:
-        return [d for d, m in self.docs.items() if re.match(rf"0*{int(num)}\s*/", _number_of(d, m.number))]
+        """The loaded plans numbered ``num`` ("183" is "183/KH-UBND" and "0183/KH-UBND")."""
+        return list(self._lookups().numbers.get(int(num), ()))
 
     def resolve_doc(self, value: str) -> str | None:
         """A doc file name from a file name, a stem, or a document number ("183", "183/KH-UBND")."""
@@ -435,6 +461,37 @@ class Catalog:
             out.append(canon)
             taken_until = start - neg_len
         return out
+
+
+# a document's number as its header writes it: the register number, then "/" and its symbol
+# (Decree 30/2020, art. 8: "Số: 183/KH-UBND"); leading zeros are not part of the number
+_LEAD_NUMBER = re.compile(r"0*([0-9]+)\s*/")
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """A catalogue's plans by the fields of their headers a question names."""
+
+    numbers: dict[int, list[str]]  # the register number → the plans bearing it
+    places: dict[tuple[str, str], frozenset[str]]  # ("province" | "district", name) → its plans
+    issuers: dict[str, list[str]]  # the issuer as written → its plans
+    titles: dict[str, list[str]]  # the folded title → its plans ("": untitled)
+
+    @classmethod
+    def of(cls, cat: Catalog) -> _Lookups:
+        numbers: dict[int, list[str]] = {}
+        places: dict[tuple[str, str], set[str]] = {}
+        issuers: dict[str, list[str]] = {}
+        titles: dict[str, list[str]] = {}
+        for d, m in cat.docs.items():
+            if x := _LEAD_NUMBER.match(_number_of(d, m.number)):
+                numbers.setdefault(int(x.group(1)), []).append(d)
+            for attr in ("province", "district"):
+                places.setdefault((attr, getattr(m, attr)), set()).add(d)
+            if m.issuer:
+                issuers.setdefault(m.issuer, []).append(d)
+            titles.setdefault(cat.title_folded(d) if m.title else "", []).append(d)
+        return cls(numbers, {k: frozenset(v) for k, v in places.items()}, issuers, titles)
 
 
 def _cited_rx(num: str, forms: tuple[str, ...]) -> re.Pattern[str]:

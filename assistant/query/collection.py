@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.query.catalog import Catalog, word_pairs
 from assistant.textnorm import fold
@@ -120,7 +121,14 @@ def docs_issued_by(issuer: str, cat: Catalog) -> frozenset[str]:
     if not asked:
         return frozenset()
     rx = re.compile(rf"(?<![a-z0-9]){re.escape(asked)}(?![a-z0-9])")
-    return frozenset(d for d, m in cat.docs.items() if m.issuer and rx.search(_issuer_form(fold(m.issuer))))
+    # each issuer once, not each plan: a collection's plans share few issuers
+    return frozenset(d for i, ds in cat.issuer_docs().items() if rx.search(_written_issuer(i)) for d in ds)
+
+
+@lru_cache(maxsize=4096)
+def _written_issuer(issuer: str) -> str:
+    """A plan header's issuer as ``docs_issued_by`` compares it (folded, ``_issuer_form``)."""
+    return _issuer_form(fold(issuer))
 
 
 def docs_about(subject: str, cat: Catalog, among: frozenset[str] | None = None) -> frozenset[str]:
@@ -132,12 +140,12 @@ def docs_about(subject: str, cat: Catalog, among: frozenset[str] | None = None) 
         return frozenset()
     asked = word_pairs(" ".join(words)) if len(words) > 1 else {words[0]}
     shares: dict[str, float] = {}
-    for d, m in cat.docs.items():
-        if not m.title or (among is not None and d not in among):
+    for title, ds in cat.title_docs().items():  # each title once: twins and copies share one
+        have = [d for d in ds if cat.docs[d].title and (among is None or d in among)]
+        if not have:
             continue
-        title = cat.title_folded(d)
-        have = word_pairs(title) | set(_words(title))
-        shares[d] = len(asked & have) / len(asked)
+        share = len(asked & (word_pairs(title) | set(_words(title)))) / len(asked)
+        shares.update(dict.fromkeys(have, share))
     best = max(shares.values(), default=0.0)
     if best < 0.5:
         return frozenset()
