@@ -123,10 +123,12 @@ def metadata_text(meta: DocMeta, parts: list[Part]) -> str:
         s += f" của {att['issuer']}." if att.get("issuer") else "."
     if meta.place:
         s += f" Nơi ban hành: {meta.place}."
-    if meta.place and meta.date_text and re.search(r"ngày\s+\d", meta.date_text):
+    if meta.place and meta.date_text and re.search(r"(ngày|tháng)\s+\d", meta.date_text):
         # the plan's own date line as written under the national motto ("Bắc Ninh, ngày 20 tháng
         # 11 năm 2025", Nghị định 30/2020/NĐ-CP, Phụ lục I): the header that holds it is no passage
-        # of its own, so the card quotes it for an issue-date answer to cite
+        # of its own, so the card quotes it for an issue-date answer to cite. A draft or a copy
+        # filed before its day was stamped leaves the day blank ("Lào Cai, ngày   tháng 6 năm
+        # 2026"): the line as written is still what an answer "tháng 6/2026" cites
         s += f" {meta.place}, {meta.date_text}."
     where = ", ".join(
         x

@@ -86,7 +86,10 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
     names_scope = bool(query.places or query.docs or query.scope) or not _within(base, query, catalog)
     # "Còn kế hoạch quan trắc môi trường thủy sản thì sao?": a plan named by its title words is a
     # scope of its own too
-    titled = len(query.named) == 1 and not query.named & base.named and not query.units
+    # ("Còn kế hoạch triển khai Chỉ thị 11 thì sao?" after a question that named the issuer or
+    # the province only, whose ``named`` holds every plan of it: the one plan named now narrows
+    # to a plan of its own, unless it is the very plan the earlier turn was about)
+    titled = len(query.named) == 1 and not query.named & _earlier_plans(base) and not query.units
     names_scope = names_scope or titled
     f = fold(query.text)
     f = " ".join(strip_spans(f, courtesy_spans(f)).split())
@@ -113,6 +116,14 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
         if query.every_plan and base.scope:
             query.catalogue_among = frozenset(base.scope)
     return query
+
+
+def _earlier_plans(base: Query) -> frozenset[str]:
+    """The plan(s) the earlier turn was about: its plan filter, else the plans it named when they
+    are one; several named through a province or an issuer are no one plan asked."""
+    if base.filters.get("doc"):
+        return frozenset({base.filters["doc"]})
+    return base.named if len(base.named) == 1 else frozenset()
 
 
 def _within_plans(query: Query, plans: frozenset[str]) -> None:
