@@ -42,6 +42,7 @@ from assistant.answer.extractive import compose_passages
 from assistant.answer.fact_slots import figure_unfilled
 from assistant.answer.facts import is_meta
 from assistant.answer.handler import weak
+from assistant.answer.outcome import outcome_unreported
 from assistant.answer.task_named import TASK_ABSENT
 from assistant.errors import AssistantError
 from assistant.linear_model import ModelSpec, read_linear_model
@@ -403,6 +404,13 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
     # the handler found the rows of another task than the one asked (``task_named``): the
     # passages would name that task's unit again
     floor_ok = floor_ok and not (own is not None and own.refused and own.notice == TASK_ABSENT)
+    # a result of the planned event asked ("bao nhiêu người đạt yêu cầu") that no cited passage
+    # reports: a plan is issued before its event, the figure cited answers another question
+    if candidate is not None and not candidate.refused:
+        by_id = {h.passage.id: h.passage for h in ctx.hits}
+        cited = [c for c in candidate.citations if not c.related_only]
+        lines = [t for c in cited for t in _cited_texts(c, by_id, ctx.docs)]
+        floor_ok = floor_ok and not outcome_unreported(ctx.query, lines)
     if p >= sc.threshold and candidate is not None and floor_ok:
         if not answered:
             candidate.intent = ctx.query.intent
