@@ -9,7 +9,8 @@ import re
 import pytest
 
 from assistant.ingest import parse_file
-from assistant.query.catalog import Catalog, _cited_rx, word_runs
+from assistant.query.catalog import Catalog, _cited_rx
+from assistant.query.catalog_words import word_runs
 from assistant.vocab.documents import CITED_KINDS, DOC_KINDS
 from eval.bench_parse import main as bench_parse
 

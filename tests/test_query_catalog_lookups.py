@@ -9,7 +9,10 @@ import re
 
 import pytest
 
-from assistant.query.catalog import Catalog, _number_of, _pairs, word_pairs
+from assistant.query.catalog import Catalog
+from assistant.query.catalog_words import number_of as _number_of
+from assistant.query.catalog_words import title_pairs as _pairs
+from assistant.query.catalog_words import word_pairs
 from assistant.query.collection import _SUBJECT_FILLER, _issuer_form, docs_about, docs_issued_by
 from assistant.textnorm import fold
 from eval.bench_parse import ROOT, copies_catalog

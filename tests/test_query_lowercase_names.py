@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.query import Catalog, FactKind, Intent, parse_question
-from assistant.query.catalog import proper_runs
+from assistant.query.catalog_words import proper_runs
 from assistant.records import DocMeta, Passage
 
 CHECK = "sct-kiem-tra-a.txt"

@@ -13,128 +13,25 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.errors import BadQuestion
+from assistant.query.catalog_words import (
+    NONE,
+    found,
+    number_of,
+    proper_runs,
+    title_pairs,
+    word_index,
+    word_runs,
+)
 from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, match_key, nfc
 from assistant.vocab.places import locality_of, place_key, province_of_alias
 
-__all__ = ["Catalog", "FILTER_KEYS", "file_number", "proper_runs", "word_runs"]
+__all__ = ["Catalog", "FILTER_KEYS"]
 
 FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 
 
-# word pairs every plan title holds ("kế hoạch triển khai … trên địa bàn tỉnh"): no evidence
-_TITLE_COMMON = frozenset(
-    {
-        "ke hoach",
-        "thuc hien",
-        "trien khai",
-        "tren dia",
-        "dia ban",
-        "ban tinh",
-        "ban thanh",
-        "thanh pho",
-        "nam 2025",
-        "nam 2026",
-    }
-)
-
-
-def word_pairs(folded: str) -> set[str]:
-    """The neighbouring word pairs of a folded text ("ke hoach", "hoach kiem", …)."""
-    words = re.findall(r"[a-z0-9]+", folded)
-    return {f"{a} {b}" for a, b in zip(words, words[1:])}
-
-
-def _pairs(folded: str) -> set[str]:
-    return word_pairs(folded) - _TITLE_COMMON
-
-
-# a published file is named by its symbol and number ("KH-3024_27.5.2026_….docx", "…-2026-3024-kh-
-# sct-….txt"): the number the register gave it, which an unsigned copy's "Số:      /KH-SCT" leaves blank
-_FILE_NUMBER = re.compile(r"(?:^|[-_])(?:kh|qd|cv)-0*(\d{3,5})[_-]|[-_]0*(\d{3,5})-(?:kh|qd|cv)(?:[-_.]|$)")
-
-
-def _number_of(doc: str, number: str | None) -> str:
-    """The plan's number as its header writes it, else (no digit there) as its file name does."""
-    if number and re.search(r"\d", number):
-        return number
-    m = _FILE_NUMBER.search(doc.lower())
-    return f"{m.group(1) or m.group(2)}/" if m else ""
-
-
-def file_number(doc: str) -> str | None:
-    """The register number a published file's name gives ("KH-3898_30.6.2026_….docx" → "3898")."""
-    m = _FILE_NUMBER.search(doc.lower())
-    return (m.group(1) or m.group(2)) if m else None
-
-
-_RUN = re.compile(r"[a-z]+|[0-9]+")
-_NONE = np.zeros(0, dtype=np.int32)
-
-
 _UBND = re.compile(r"(?<![^\W\d_])ubnd(?![^\W\d_])")
-_EDGE = ',.;:?!()[]"“”*|'
-
-
-def proper_runs(text: str) -> list[list[str]]:
-    """The proper names written in ``text``: runs of two to five capitalised words ("Chi nhánh
-    Mỏ tuyển đồng Sin Quyền, Lào Cai" holds "Sin Quyền" and "Lào Cai"). Vietnamese capitalises
-    each syllable of a proper name (a mine, a company, a commune) and only the first word of a
-    common noun phrase, so two capitalised syllables together are a name. A punctuation mark
-    ends a run; words in capitals throughout (a heading, an abbreviation) are no part of one."""
-    runs: list[list[str]] = []
-    run: list[str] = []
-
-    def close() -> None:
-        if 2 <= len(run) <= 5:
-            runs.append(list(run))
-        run.clear()
-
-    for w in text.split():
-        word = w.strip(_EDGE)
-        if w.lstrip(_EDGE) != w:
-            close()  # "(Sin Quyền": an opening mark starts anew
-        if len(word) > 1 and word[0].isupper() and word[0].isalpha() and not word.isupper():
-            run.append(word)
-        else:
-            close()
-        if w.rstrip(_EDGE) != w:
-            close()  # "Sin Quyền, Lào Cai": a mark after the word ends the name
-    close()
-    return runs
-
-
-def word_runs(folded: str) -> set[str]:
-    """The runs of letters and of digits of a folded text, a number without its leading zeros
-    ("0124/kh-ubnd" → {"124", "kh", "ubnd"}): every word a match of a folded phrase or a document
-    number spans is one of its text's runs, whatever the punctuation around it."""
-    return {w.lstrip("0") or "0" if w[0].isdigit() else w for w in _RUN.findall(folded)}
-
-
-# how far a match may reach on either side of its anchor: a document's kind and "số" before its
-# number ("nghị quyết liên tịch số 03/…"), its issuer's symbol after it
-_REACH = 80
-
-
-def _found(rx: re.Pattern[str], anchor: str, text: str) -> bool:
-    """Whether ``rx``, each of whose matches holds ``anchor``, matches ``text``: tried only around
-    the anchor's occurrences (``str.find`` runs in C, a pattern of alternatives at every position
-    of a whole plan does not); the look-behinds still see the text before the window."""
-    i = text.find(anchor)
-    while i >= 0:
-        if rx.search(text, max(0, i - _REACH), i + len(anchor) + _REACH):
-            return True
-        i = text.find(anchor, i + 1)
-    return False
-
-
-def _word_index(doc_folded: dict[str, str]) -> dict[str, np.ndarray]:
-    """Folded word → positions (in ``doc_folded``'s order) of the plans whose text holds it."""
-    lists: dict[str, list[int]] = {}
-    for i, text in enumerate(doc_folded.values()):
-        for w in word_runs(text):
-            lists.setdefault(w, []).append(i)
-    return {w: np.asarray(docs, dtype=np.int32) for w, docs in lists.items()}
 
 
 @dataclass
@@ -224,7 +121,7 @@ class Catalog:
         cat.proper_names = frozenset(proper)
         cat.corpus_folded = " \n ".join(texts)
         cat.doc_folded = {d: " \n ".join(t) for d, t in by_doc.items()}
-        cat.word_docs = _word_index(cat.doc_folded)
+        cat.word_docs = word_index(cat.doc_folded)
         keys = {place_key(x) for m in docs.values() for x in (m.province, m.district) if x}
         cat.place_keys = frozenset(k for k in keys | set(cat.localities) if k)
         # a locality that is also a loaded province or district is already scoped by that name
@@ -288,7 +185,7 @@ class Catalog:
         runs = word_runs(words)
         if not runs or self.word_docs is None:
             return names
-        lists = sorted((self.word_docs.get(w, _NONE) for w in runs), key=len)
+        lists = sorted((self.word_docs.get(w, NONE) for w in runs), key=len)
         if any_of and all(word_runs(fold(x)) for x in any_of):
             lists.append(np.unique(np.concatenate([self._positions(word_runs(fold(x))) for x in any_of])))
         at = lists[0]
@@ -302,25 +199,25 @@ class Catalog:
         assert self.word_docs is not None
         at = None
         for w in runs:
-            more = self.word_docs.get(w, _NONE)
+            more = self.word_docs.get(w, NONE)
             at = more if at is None else np.intersect1d(at, more, assume_unique=True)
-        return _NONE if at is None else at
+        return NONE if at is None else at
 
     def docs_matching(self, rx: re.Pattern[str], anchor: str, any_of: tuple[str, ...] = ()) -> frozenset[str]:
         """The plans whose folded text ``rx`` matches. Every match of ``rx`` holds ``anchor`` (the
         phrase or number it looks for) and one of ``any_of``: only the plans holding their words
         are read, and only around ``anchor``'s occurrences (``_found``)."""
-        return frozenset(d for d in self._holding(anchor, any_of) if _found(rx, anchor, self.doc_folded[d]))
+        return frozenset(d for d in self._holding(anchor, any_of) if found(rx, anchor, self.doc_folded[d]))
 
     def mentions(self, rx: re.Pattern[str], anchor: str) -> bool:
         """Whether any plan's folded text matches ``rx`` (as ``docs_matching``)."""
-        return any(_found(rx, anchor, self.doc_folded[d]) for d in self._holding(anchor))
+        return any(found(rx, anchor, self.doc_folded[d]) for d in self._holding(anchor))
 
     def _title(self, doc: str) -> tuple[str, set[str]]:
         """The plan's title folded, and its word pairs less those every title holds."""
         if doc not in self._titles:
             t = fold(self.docs[doc].title or "")
-            self._titles[doc] = (t, _pairs(t))
+            self._titles[doc] = (t, title_pairs(t))
         return self._titles[doc]
 
     def title_folded(self, doc: str) -> str:
@@ -366,7 +263,7 @@ class Catalog:
         shared word pairs at least, and more than any other plan shares (twins name none).
         ``among``: only these plans compete (the plans of the place the question names);
         ``min_pairs``: the shared word pairs that name a plan."""
-        asked = _pairs(folded)
+        asked = title_pairs(folded)
         if not asked:
             return frozenset()
         best, named = -1, list[str]()  # the highest share and the plans with it
@@ -398,7 +295,7 @@ class Catalog:
     def names_a_title(self, folded: str, min_pairs: int = 2) -> bool:
         """Whether ``folded`` repeats ``min_pairs`` word pairs of some loaded plan's title (twins
         included: which plan it is does not matter, only that a title is being said)."""
-        asked = _pairs(folded)
+        asked = title_pairs(folded)
         return bool(asked) and any(
             len(asked & self._title(ds[0])[1]) >= min_pairs for t, ds in self.title_docs().items() if t
         )
@@ -484,7 +381,7 @@ class _Lookups:
         issuers: dict[str, list[str]] = {}
         titles: dict[str, list[str]] = {}
         for d, m in cat.docs.items():
-            if x := _LEAD_NUMBER.match(_number_of(d, m.number)):
+            if x := _LEAD_NUMBER.match(number_of(d, m.number)):
                 numbers.setdefault(int(x.group(1)), []).append(d)
             for attr in ("province", "district"):
                 places.setdefault((attr, getattr(m, attr)), set()).add(d)

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.query.catalog import Catalog, word_pairs
+from assistant.query.catalog import Catalog
+from assistant.query.catalog_words import word_pairs
 from assistant.textnorm import fold
 
 __all__ = [

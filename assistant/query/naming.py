@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from assistant.query.catalog import Catalog, word_pairs
+from assistant.query.catalog import Catalog
+from assistant.query.catalog_words import word_pairs
 from assistant.textnorm import fold
 from assistant.vocab.places import place_key, province_of_alias
 

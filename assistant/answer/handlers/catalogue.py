@@ -17,7 +17,7 @@ from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label
 from assistant.answer.extractive import MAX_LINES
 from assistant.answer.handler import Handler
 from assistant.answer.handlers.facts import FactHandler
-from assistant.query.catalog import file_number
+from assistant.query.catalog_words import file_number
 from assistant.query.model import FactKind, Intent, Query
 from assistant.records import Answer, DocMeta, Passage
 
