@@ -10,7 +10,8 @@ from assistant.answer.common import AnswerContext, Cites, Evidence, own_heading,
 from assistant.answer.enumerations import GENERIC_NOUNS, PHRASE_BONUS, holds_phrase, inline_list, member_list
 from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
-from assistant.answer.lists import asked_heading, compose_list, quoted_heading, section_children
+from assistant.answer.list_passage import compose_list
+from assistant.answer.lists import asked_heading, quoted_heading, section_children
 from assistant.query.model import Intent, Query
 from assistant.query.rules import asks_assigned_units
 from assistant.records import Answer, Hit
