@@ -15,9 +15,10 @@ from assistant.answer.common import (
 from assistant.answer.enumerations import GENERIC_NOUNS
 from assistant.answer.evidence import coverage, shorten
 from assistant.answer.list_items import ENUMERATOR as _ENUMERATOR
-from assistant.answer.list_items import LEAST_ITEM, item_label
+from assistant.answer.list_items import LEAST_ITEM, item_label, rejoined
 from assistant.query.model import Query
 from assistant.records import Answer, DocMeta, Passage
+from assistant.vocab.lists import TASK_FIELDS, sheet_field
 from assistant.vocab.tokens import folded_tokens
 
 __all__ = [
@@ -179,6 +180,12 @@ def list_section(ctx: AnswerContext, doc: str, prefix: tuple, hit) -> Answer | N
     if len(children) < 2:
         rows = _section_rows(query, doc, prefix, hit, ev, docs)
         return rows or _section_lines(query, doc, prefix, hit, ev, docs)
+    task = _task_field(children)
+    if task is not None:
+        # a task sheet ("a) Nhiệm vụ: …", "b) Cơ quan thực hiện: …", "c) Thời gian thực hiện: …"):
+        # its labels are fields of one task, the items asked are the lines of its task field
+        inner = (*prefix, task)
+        return _section_lines(query, doc, inner, hit, ev, docs) or _one_task(query, doc, inner, hit, ev, docs)
     noun = (asked_heading(query.folded or fold_(query.text)) or "").split()[:2]
     if (
         noun
@@ -192,6 +199,46 @@ def list_section(ctx: AnswerContext, doc: str, prefix: tuple, hit) -> Answer | N
         if lines is not None:
             return lines
     return children_answer(query, doc, prefix, children, hit, docs)
+
+
+def _task_field(children: dict[str, list]) -> str | None:
+    """The child holding the task of a task sheet (``vocab.lists``): at least two children
+    labelled as its fields, one of them the task ("Nhiệm vụ", "Nội dung"); else None."""
+    fields = {}
+    for title, ps in children.items():
+        label = full_heading(title, ps[0]) if _ENUM_ONLY.match(title) else title
+        field = sheet_field(label)
+        if field is not None:
+            fields[field] = title
+    tasks = [t for f, t in fields.items() if f in TASK_FIELDS]
+    return tasks[0] if len(fields) >= 2 and len(tasks) == 1 else None
+
+
+def _one_task(
+    query: Query, doc: str, prefix: tuple, hit, ev: Evidence, docs: dict[str, DocMeta]
+) -> Answer | None:
+    """A task field written in one sentence ("a) Nhiệm vụ: Lựa chọn kiến trúc sư trưởng …"): that
+    sentence, whole, after its label."""
+    own = [p for p in ev.plan_pool(doc) if tuple(p.section[: len(prefix)]) == tuple(prefix)]
+    if not own:
+        return None
+    text = " ".join(lines_of(own[0].text))
+    body = text.split(":", 1)[1].strip() if ":" in text[:40] else text
+    if not body:
+        return None
+    cites = Cites(docs)
+    n = cites.add(own[0], lines_of(own[0].text)[0], hit.score)
+    head = (
+        f"{prefix[-2].rstrip(':')} — {plan_label(doc, docs)}:"
+        if len(prefix) >= 2
+        else f"{plan_label(doc, docs)}:"
+    )
+    return Answer(
+        question=query.text,
+        answer=format_items([f"{shorten(body, 450)} [{n}]"], head),
+        intent="list",
+        citations=cites.items,
+    )
 
 
 def _opens(title: str, first: Passage, noun: list[str]) -> bool:
@@ -337,13 +384,15 @@ def _section_lines(
     own = [p for p in pool if tuple(p.section[:n]) == tuple(prefix)]
     title = full_heading(prefix[-1], own[0]) if own and prefix and len(own[0].section) == n else ""
     heading = fold_(title or (prefix[-1] if prefix else "")).strip()
-    lines = [
-        (p, ln)
-        for p in own
-        for ln in lines_of(p.text)
-        # the heading repeated as the passage's first line, or a lead-in, is not an item
-        if fold_(ln).strip() != heading and not (ln.endswith(":") and len(ln) < 60)
-    ]
+    lines = rejoined(
+        [
+            (p, ln)
+            for p in own
+            for ln in lines_of(p.text)
+            # the heading repeated as the passage's first line, or a lead-in, is not an item
+            if fold_(ln).strip() != heading and not (ln.endswith(":") and len(ln) < 60)
+        ]
+    )
     if lines and lines[0][1].rstrip(" *_").endswith(":"):
         # the section opens with the sentence that introduces its items ("Căn cứ tình hình thực
         # tế, các cơ quan … phối hợp thực hiện các hoạt động sau:"): the heading names them already
