@@ -124,3 +124,45 @@ def test_a_line_broken_out_of_a_sentence_is_joined_back_items_stay_apart():
         "2. Hướng dẫn các Sở",
         "tiếp tục ở đoạn khác",
     ]
+
+
+# "Thành phần thực hiện giám sát … gồm những ai?": "ai" names no part of the plan, the subject
+# before "gồm" opens with the heading's words; the headings sharing the rest ("giám sát, đánh
+# giá") are not asked
+G_DOCS = {"g.md": DocMeta(doc="g.md", number="160/KH-UBND", doc_type="Kế hoạch", province="Thành phố G")}
+MEMBERS = Passage(
+    id="g-2.3",
+    doc="g.md",
+    kind="article",
+    section=("II. ĐỐI TƯỢNG, THỜI GIAN VÀ THÀNH PHẦN THỰC HIỆN", "3. Thành phần thực hiện"),
+    text="3. Thành phần thực hiện\n- Đại diện Ban Giám đốc và lãnh đạo các sở, ban, ngành là thành viên Ban Chỉ đạo.\n"
+    "- Lãnh đạo và chuyên viên các phòng chuyên môn và đoàn thể cấp xã.",
+)
+WATCH = Passage(
+    id="g-3.1",
+    doc="g.md",
+    kind="article",
+    section=("III. NỘI DUNG GIÁM SÁT, ĐÁNH GIÁ", "1. Nội dung giám sát"),
+    text="1. Nội dung giám sát\n- Giám sát việc thực hiện chương trình giảm nghèo.",
+)
+JUDGE = Passage(
+    id="g-3.2",
+    doc="g.md",
+    kind="article",
+    section=("III. NỘI DUNG GIÁM SÁT, ĐÁNH GIÁ", "2. Nội dung đánh giá"),
+    text="2. Nội dung đánh giá\n- Đánh giá kết quả thực hiện chương trình giảm nghèo.",
+)
+
+
+def test_the_subject_before_gom_names_the_heading_when_the_noun_asked_names_none():
+    g_all = [MEMBERS, WATCH, JUDGE]
+    q = parse_question(
+        "thanh phan thuc hien giam sat danh gia chuong trinh giam ngheo gom nhung ai",
+        Catalog.build(G_DOCS, g_all),
+    )
+    ev_g = Evidence(hits=hits(WATCH, JUDGE, MEMBERS), doc_passages={"g.md": g_all})
+    ans = compose(q, ev_g, G_DOCS, idf=Idf.build(p.text for p in g_all))
+    assert ans.answer.splitlines()[1:] == [
+        "• Đại diện Ban Giám đốc và lãnh đạo các sở, ban, ngành là thành viên Ban Chỉ đạo.",
+        "• Lãnh đạo và chuyên viên các phòng chuyên môn và đoàn thể cấp xã. [1]",
+    ], ans.answer
