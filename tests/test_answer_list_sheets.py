@@ -166,3 +166,36 @@ def test_the_subject_before_gom_names_the_heading_when_the_noun_asked_names_none
         "• Đại diện Ban Giám đốc và lãnh đạo các sở, ban, ngành là thành viên Ban Chỉ đạo.",
         "• Lãnh đạo và chuyên viên các phòng chuyên môn và đoàn thể cấp xã. [1]",
     ], ans.answer
+
+
+# "… xử lý nghiêm các hành vi: A; B. Trong đó tập trung xử lý các hành vi: C, D, E.": the second
+# enumeration of the paragraph narrows the first; the question asks the narrower one
+K_DOCS = {"k.txt": DocMeta(doc="k.txt", number="11/KH-UBND", doc_type="Kế hoạch", province="Tỉnh K")}
+ACTS = Passage(
+    id="k-6",
+    doc="k.txt",
+    kind="article",
+    section=("II. NHIỆM VỤ, GIẢI PHÁP", "6. Tăng cường thanh tra, kiểm tra và xử lý vi phạm về khoáng sản"),
+    text="6. Tăng cường thanh tra, kiểm tra và xử lý vi phạm về khoáng sản\n- Các Sở, ngành phối hợp phát hiện, "
+    "ngăn chặn và xử lý nghiêm các hành vi: Khai thác, vận chuyển, kinh doanh khoáng sản trái phép; tiêu cực, "
+    "sai phạm trong hoạt động khoáng sản; vận chuyển quá tải trọng. Trong đó tập trung xử lý các hành vi: "
+    "Khai thác trái phép, vượt ranh giới, vượt công suất, sai thiết kế, trốn thuế.\n- Kiên quyết thu hồi giấy "
+    "phép đối với các trường hợp vi phạm nghiêm trọng.",
+)
+
+
+def test_the_second_enumeration_of_a_paragraph_narrowing_the_first_is_found():
+    k_all = [ACTS]
+    q = parse_question(
+        "ke hoach 11 tap trung xu ly nhung hanh vi vi pham nao ve khoang san", Catalog.build(K_DOCS, k_all)
+    )
+    ev_k = Evidence(hits=hits(ACTS), doc_passages={"k.txt": k_all})
+    ans = compose(q, ev_k, K_DOCS, idf=Idf.build(p.text for p in k_all))
+    assert ans.answer.splitlines() == [
+        "Trong đó tập trung xử lý các hành vi — Kế hoạch 11/KH-UBND (Tỉnh K):",
+        "• Khai thác trái phép",
+        "• vượt ranh giới",
+        "• vượt công suất",
+        "• sai thiết kế",
+        "• trốn thuế [1]",
+    ], ans.answer
