@@ -104,3 +104,15 @@ def test_the_author_named_with_no_task_word_is_not_asked_for_its_tasks(assistant
         "Kế hoạch 412 của Sở Công Thương Lào Cai tập huấn theo quy định tại điều nào?"
     )
     assert query.units == [] and query.intent != Intent.UNIT_TASKS
+
+
+def test_a_working_body_the_issuer_set_up_is_the_subject_not_the_issuer(assistant):
+    # "Tổ công tác … của Sở Công Thương phải làm những việc gì?": the team's work is asked (its
+    # plan's list), not every task any plan gives the Sở
+    query = assistant.snapshot().read(
+        "Tổ công tác tập huấn an toàn hóa chất của Sở Công Thương phải làm những việc gì?"
+    )
+    assert query.units == [] and query.intent == Intent.LIST
+    # the Sở asked for its own tasks still gets them
+    query = assistant.snapshot().read("Sở Công Thương phải làm những việc gì?")
+    assert query.units == ["Sở Công Thương"] and query.intent == Intent.UNIT_TASKS

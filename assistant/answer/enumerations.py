@@ -109,7 +109,7 @@ def _items(rest: str) -> list[str]:
 def enumerations(p: Passage) -> list[Enumeration]:
     """The enumerations a passage writes, one per line that holds one."""
     out = []
-    for line in _logical_lines(p.text):
+    for line in _sentences_with_lead_ins(_logical_lines(p.text)):
         m = _LEAD_IN.match(line)
         if not m:
             continue
@@ -127,6 +127,21 @@ def enumerations(p: Passage) -> list[Enumeration]:
         if 2 <= len(items) <= MAX_ITEMS:
             gom = bool(_BY_GOM.search(line[: len(line) - len(rest)]))
             out.append(Enumeration(p, lead.strip(" -–•*+,"), tuple(items), line, by_gom=gom))
+    return out
+
+
+def _sentences_with_lead_ins(lines: list[str]) -> list[str]:
+    """Each line, and the rest of it after each sentence that holds an enumeration: a paragraph
+    may enumerate twice, the second list narrowing the first ("… xử lý nghiêm các hành vi: Khai
+    thác, vận chuyển … trái phép; …. Trong đó tập trung xử lý các hành vi: Khai thác trái phép,
+    vượt ranh giới, …" — "Trong đó" opens a sub-list in Vietnamese administrative writing)."""
+    out = []
+    for line in lines:
+        while line:
+            out.append(line)
+            m = _LEAD_IN.match(line)
+            rest = _SENTENCE_END.split(m.group("rest"), maxsplit=1) if m else []
+            line = rest[1] if len(rest) == 2 and ":" in rest[1] else ""
     return out
 
 
@@ -225,8 +240,19 @@ def _names_asked(enum: Enumeration, asked: list[str], question: set[str], role: 
             return True
     if " ".join(asked) in GENERIC_NOUNS and in_role(enum, role) and len(shared - {role}) >= ROLE_SHARED:
         return True  # "truyền thông … về những nội dung gì": "Truyền thông trên loa đài … về: …"
+    if _announces_kind(enum, asked):
+        return True
     n = len(asked)
     return all(folded_tokens(x)[:n] == asked for x in enum.items)
+
+
+def _announces_kind(enum: Enumeration, asked: list[str]) -> bool:
+    """The lead-in closes on the head noun asked, its plural marker before it ("… tập trung xử
+    lý các hành vi: …" for "những hành vi vi phạm nào"): a Vietnamese lead-in names the kind of
+    its items last, right before the colon; the head noun is the phrase's first two syllables."""
+    head = asked[:2]
+    lead = folded_tokens(enum.lead)
+    return len(head) == 2 and lead[-3:] in (["cac", *head], ["nhung", *head])
 
 
 def _answer(ctx: AnswerContext, head: str, parts: list[tuple[Passage, str, str]]) -> Answer:

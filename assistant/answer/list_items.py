@@ -8,11 +8,43 @@ import re
 from assistant.answer.common import fold_
 from assistant.answer.evidence import shorten
 
-__all__ = ["ENUMERATOR", "LEAST_ITEM", "item_label"]
+__all__ = ["ENUMERATOR", "LEAST_ITEM", "item_label", "opens_item", "rejoined"]
 
 LEAST_ITEM = 50  # an item is never shortened below this many characters
 # "1.", "2.1.", "a)", "IV.": the enumerator opening an item or its heading
 ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ]\)|[IVXLC]{1,6}\.)\s+", re.I)
+
+
+# a line that opens an item: a bullet ("-", "+", "•"), an enumerator ("1.", "2.1.", "a)", "IV."),
+# a parenthesised number ("(1)"), a label in italics or bold ("*Nhóm 1:*")
+_OPENS_ITEM = re.compile(
+    r"^\s*(?:[-–•*+]|\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*[.)]\s|[a-zđ][.)]\s|[IVXLC]{1,6}\.\s)", re.I
+)
+_CLOSES = '.;:!?…)”"*_'
+
+
+def opens_item(line: str) -> bool:
+    """The line opens an item of a list (``_OPENS_ITEM``)."""
+    return bool(_OPENS_ITEM.match(line))
+
+
+def rejoined(lines: list[tuple]) -> list[tuple]:
+    """``(passage, line)`` pairs with the lines the loader broke out of a sentence joined back.
+    Plans published as web pages are hard-wrapped, and the loader starts a line where a wrapped
+    line begins with a figure ("… theo tiêu chuẩn TCVN" ¶ "14423:2025 về An ninh mạng …"): a line
+    that opens no item, after a line of the same passage that closes no sentence, continues it."""
+    out: list[tuple] = []
+    for p, ln in lines:
+        if (
+            out
+            and out[-1][0] is p
+            and not opens_item(ln)
+            and not out[-1][1].rstrip().endswith(tuple(_CLOSES))
+        ):
+            out[-1] = (p, f"{out[-1][1].rstrip()} {ln.strip()}")
+        else:
+            out.append((p, ln))
+    return out
 
 
 # "Ủy ban nhân dân các xã: Gia Thuận, Tân Điền, Gò Công Đông": after the colon, names separated

@@ -10,19 +10,18 @@ from assistant.answer.common import (
     Evidence,
     fold_,
     plan_label,
-    quote_for,
     relevance,
 )
 from assistant.answer.enumerations import GENERIC_NOUNS
-from assistant.answer.evidence import coverage, segments, shorten
+from assistant.answer.evidence import coverage, shorten
 from assistant.answer.list_items import ENUMERATOR as _ENUMERATOR
-from assistant.answer.list_items import LEAST_ITEM, item_label
+from assistant.answer.list_items import LEAST_ITEM, item_label, rejoined
 from assistant.query.model import Query
 from assistant.records import Answer, DocMeta, Passage
+from assistant.vocab.lists import TASK_FIELDS, sheet_field
 from assistant.vocab.tokens import folded_tokens
 
 __all__ = [
-    "compose_list",
     "section_children",
     "list_section",
     "quoted_heading",
@@ -31,6 +30,11 @@ __all__ = [
     "MAX_CHILDREN",
     "children_of",
     "format_items",
+    "children_answer",
+    "lines_of",
+    "share",
+    "LINE_ITEM",
+    "POINT",
 ]
 
 MAX_CHILDREN = 12  # sub-sections a count is read from (``count_sections``); more are listed, not counted
@@ -43,7 +47,7 @@ LIST_CHARS = 1400
 LINE_ITEM = 240
 
 
-def _share(n: int, most: int) -> int:
+def share(n: int, most: int) -> int:
     """The characters each of ``n`` items may take."""
     return max(LEAST_ITEM, min(most, LIST_CHARS // max(n, 1)))
 
@@ -52,7 +56,7 @@ _LIST_FUNCTION = frozenset(
     "nhung nao gi cac co la gom bao ke ten cua ve va duoc o tai cho mot the ra sao hoach "
     "quyet dinh kh qd nhom".split()
 )
-_POINT = re.compile(r"^[a-zđ]\)$")  # a lettered point's label in the heading path
+POINT = re.compile(r"^[a-zđ]\)$")  # a lettered point's label in the heading path
 _ENUM_ONLY = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?\s*$", re.I)
 
 
@@ -101,7 +105,7 @@ def _heading_terms(text: str) -> list[str]:
     return [t for t in dict.fromkeys(folded_tokens(text)) if t not in _LIST_FUNCTION and not t.isdigit()]
 
 
-def _lines(text: str) -> list[str]:
+def lines_of(text: str) -> list[str]:
     return [ln for ln in (x.strip() for x in text.split("\n")) if len(ln) > 3]
 
 
@@ -176,6 +180,12 @@ def list_section(ctx: AnswerContext, doc: str, prefix: tuple, hit) -> Answer | N
     if len(children) < 2:
         rows = _section_rows(query, doc, prefix, hit, ev, docs)
         return rows or _section_lines(query, doc, prefix, hit, ev, docs)
+    task = _task_field(children)
+    if task is not None:
+        # a task sheet ("a) Nhiệm vụ: …", "b) Cơ quan thực hiện: …", "c) Thời gian thực hiện: …"):
+        # its labels are fields of one task, the items asked are the lines of its task field
+        inner = (*prefix, task)
+        return _section_lines(query, doc, inner, hit, ev, docs) or _one_task(query, doc, inner, hit, ev, docs)
     noun = (asked_heading(query.folded or fold_(query.text)) or "").split()[:2]
     if (
         noun
@@ -188,7 +198,47 @@ def list_section(ctx: AnswerContext, doc: str, prefix: tuple, hit) -> Answer | N
         lines = _section_lines(query, doc, prefix, hit, ev, docs)
         if lines is not None:
             return lines
-    return _children_answer(query, doc, prefix, children, hit, docs)
+    return children_answer(query, doc, prefix, children, hit, docs)
+
+
+def _task_field(children: dict[str, list]) -> str | None:
+    """The child holding the task of a task sheet (``vocab.lists``): at least two children
+    labelled as its fields, one of them the task ("Nhiệm vụ", "Nội dung"); else None."""
+    fields = {}
+    for title, ps in children.items():
+        label = full_heading(title, ps[0]) if _ENUM_ONLY.match(title) else title
+        field = sheet_field(label)
+        if field is not None:
+            fields[field] = title
+    tasks = [t for f, t in fields.items() if f in TASK_FIELDS]
+    return tasks[0] if len(fields) >= 2 and len(tasks) == 1 else None
+
+
+def _one_task(
+    query: Query, doc: str, prefix: tuple, hit, ev: Evidence, docs: dict[str, DocMeta]
+) -> Answer | None:
+    """A task field written in one sentence ("a) Nhiệm vụ: Lựa chọn kiến trúc sư trưởng …"): that
+    sentence, whole, after its label."""
+    own = [p for p in ev.plan_pool(doc) if tuple(p.section[: len(prefix)]) == tuple(prefix)]
+    if not own:
+        return None
+    text = " ".join(lines_of(own[0].text))
+    body = text.split(":", 1)[1].strip() if ":" in text[:40] else text
+    if not body:
+        return None
+    cites = Cites(docs)
+    n = cites.add(own[0], lines_of(own[0].text)[0], hit.score)
+    head = (
+        f"{prefix[-2].rstrip(':')} — {plan_label(doc, docs)}:"
+        if len(prefix) >= 2
+        else f"{plan_label(doc, docs)}:"
+    )
+    return Answer(
+        question=query.text,
+        answer=format_items([f"{shorten(body, 450)} [{n}]"], head),
+        intent="list",
+        citations=cites.items,
+    )
 
 
 def _opens(title: str, first: Passage, noun: list[str]) -> bool:
@@ -201,7 +251,7 @@ def _labelled(pool: list, prefix: tuple, noun: list[str]) -> int:
     n = 0
     for p in pool:
         if tuple(p.section[: len(prefix)]) == tuple(prefix):
-            for ln in _lines(p.text):
+            for ln in lines_of(p.text):
                 toks = folded_tokens(ln.lstrip("-–•*+ "))
                 n += toks[: len(noun)] == noun and len(toks) > len(noun) and toks[len(noun)].isdigit()
     return n
@@ -271,18 +321,18 @@ def _numbered_by(pool: list, doc: str, prefix: tuple, noun: list[str]) -> tuple:
     return found[0] if len(found) == 1 else prefix
 
 
-def _children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit, docs) -> Answer:
+def children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit, docs) -> Answer:
     """The sub-headings (or points) under ``prefix``, one item each, in the plan's order."""
     cites = Cites(docs)
     items = []
-    width = _share(len(children), 110)
+    width = share(len(children), 110)
     for title, ps in children.items():
         first = ps[0]
-        label = title if not _ENUM_ONLY.match(title) else (_lines(first.text) or [first.text])[0]
+        label = title if not _ENUM_ONLY.match(title) else (lines_of(first.text) or [first.text])[0]
         if label == title and len(first.section) == len(prefix) + 1:
             # "1.4. Mục tiêu 4" is the loader's title of "1.4. Mục tiêu 4: Trong lĩnh vực y tế"
             label = full_heading(title, first)
-        n = cites.add(first, _lines(first.text)[0] if _lines(first.text) else "", hit.score)
+        n = cites.add(first, lines_of(first.text)[0] if lines_of(first.text) else "", hit.score)
         items.append(f"{item_label(label, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(question=query.text, answer=format_items(items, head), intent="list", citations=cites.items)
@@ -314,9 +364,9 @@ def _section_rows(
         return None
     cites = Cites(docs)
     items = []
-    width = _share(len(rows), 200)
+    width = share(len(rows), 200)
     for p in rows:
-        first = _lines(p.text)[0] if _lines(p.text) else p.text
+        first = lines_of(p.text)[0] if lines_of(p.text) else p.text
         n = cites.add(p, first, hit.score)
         items.append(f"{shorten(first, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
@@ -334,13 +384,15 @@ def _section_lines(
     own = [p for p in pool if tuple(p.section[:n]) == tuple(prefix)]
     title = full_heading(prefix[-1], own[0]) if own and prefix and len(own[0].section) == n else ""
     heading = fold_(title or (prefix[-1] if prefix else "")).strip()
-    lines = [
-        (p, ln)
-        for p in own
-        for ln in _lines(p.text)
-        # the heading repeated as the passage's first line, or a lead-in, is not an item
-        if fold_(ln).strip() != heading and not (ln.endswith(":") and len(ln) < 60)
-    ]
+    lines = rejoined(
+        [
+            (p, ln)
+            for p in own
+            for ln in lines_of(p.text)
+            # the heading repeated as the passage's first line, or a lead-in, is not an item
+            if fold_(ln).strip() != heading and not (ln.endswith(":") and len(ln) < 60)
+        ]
+    )
     if lines and lines[0][1].rstrip(" *_").endswith(":"):
         # the section opens with the sentence that introduces its items ("Căn cứ tình hình thực
         # tế, các cơ quan … phối hợp thực hiện các hoạt động sau:"): the heading names them already
@@ -349,7 +401,7 @@ def _section_lines(
     cites = Cites(docs)
     # each line is a whole target or task sentence ("Chỉ tiêu 2: Tỷ lệ … đạt trên 90%…; … đạt 85%"):
     # shown whole up to ``LINE_ITEM`` while the list is short
-    width = _share(len(lines), LINE_ITEM)
+    width = share(len(lines), LINE_ITEM)
     found = [(item_label(ln, width), cites.add(p, ln, hit.score)) for p, ln in lines]
     if len(found) < 2:
         return None
@@ -380,94 +432,3 @@ def _named_group(lines: list[tuple], asked: set[str]) -> list[tuple]:
             break
         sub.append((p, ln))
     return sub if len(sub) >= 2 else lines
-
-
-def _continued(top, ev: Evidence) -> list:
-    """A passage ending "… gồm:" continues in the next passages of its section."""
-    same = [p for p in ev.doc_passages.get(top.doc, []) if p.section == top.section]
-    ids = [p.id for p in same]
-    if top.id not in ids:
-        return [top]
-    return [top, *same[ids.index(top.id) + 1 : ids.index(top.id) + 4]]
-
-
-def _unbroken(top: Passage, ev: Evidence) -> tuple[str, Passage | None]:
-    """A passage that stops mid-sentence ("… ưu tiên các địa bàn cấp độ") was cut by the loader
-    where a hard-wrapped line began with a number ("1. Cấp ngay mì tôm, …"): the sentence ends
-    on the first line of the plan's next passage, which is joined back (and that passage returned)."""
-    text = top.text.rstrip()
-    if not text or text[-1] in '.;:!?…)”"':
-        return top.text, None
-    same = ev.doc_passages.get(top.doc, [])
-    ids = [p.id for p in same]
-    if top.id not in ids or ids.index(top.id) + 1 >= len(same):
-        return top.text, None
-    after = same[ids.index(top.id) + 1]
-    first = _lines(after.text)[:1]
-    if not first:
-        return top.text, None
-    return f"{text} {first[0]}", after
-
-
-def compose_list(ctx: AnswerContext) -> Answer | None:
-    """A section's sub-sections, else the items (lines, bullets) of the best passage."""
-    query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
-    ans, _ = section_children(ctx)
-    if ans is not None:
-        return ans
-    rel = relevance(query, ev.hits[:6], idf)
-    ranked = sorted(zip(rel, ev.hits[:6]), key=lambda x: -x[0])
-    # the text before a plan's first heading is its title block and preamble ("KẾ HOẠCH …",
-    # "Căn cứ …"): never the items of a list when a passage under a heading is at hand
-    ranked = [x for x in ranked if x[1].passage.section and x[1].passage.kind != "metadata"] or ranked
-    if not ranked:
-        return None
-    hit = ranked[0][1]
-    top = hit.passage
-    # the best passage is one point of an enumeration ("c. Kiểm tra thực tế …" under "3.5.
-    # Phương thức kiểm tra"): the items asked are that heading's points, not the one point,
-    # unless the point names what is asked ("những cụm thông tin điện tử nào": the point lists them)
-    asked = (asked_heading(query.folded) or "").split()
-    if (
-        asked
-        and len(top.section) >= 2
-        and _POINT.match(top.section[-1])
-        and not set(asked) <= set(folded_tokens(top.text))
-    ):
-        pool = ev.plan_pool(top.doc)
-        points = children_of(pool, top.doc, tuple(top.section[:-1]))
-        if len(points) >= 2 and all(_POINT.match(t) for t in points):
-            return _children_answer(query, top.doc, tuple(top.section[:-1]), points, hit, docs)
-    cites = Cites(docs)
-    lines = _lines(top.text)
-    if lines and lines[-1].endswith(":"):
-        group = _continued(top, ev)
-        lines = [ln for p in group for ln in _lines(p.text)]
-    else:
-        group = [top]
-    if len(lines) >= 3:
-        body = [ln for ln in lines if not ln.endswith(":")] or lines
-        items = [item_label(x, _share(len(body), LINE_ITEM)) for x in body]
-        cites.add(top, lines[0], hit.score)
-        for p in group[1:]:
-            cites.add(p, _lines(p.text)[0] if _lines(p.text) else "", hit.score)
-        items[-1] += " " + "".join(f"[{c.n}]" for c in cites.items)
-    else:
-        cites.add(top, quote_for(top, query, idf), hit.score)
-        text, after = _unbroken(top, ev)
-        if after is not None:
-            cites.add(after, _lines(after.text)[0], hit.score)
-        segs = segments(text)
-        if len(segs) >= 3:
-            # the segments that cover the question, in the plan's order
-            scored = sorted(segs, key=lambda ab: -coverage(query.terms, text[ab[0] : ab[1]], idf))[:4]
-            items = [shorten(text[a:b], 160) for a, b in sorted(scored)]
-        else:
-            items = [shorten(text, 450)]
-        items[-1] += " " + "".join(f"[{c.n}]" for c in cites.items)
-    return Answer(
-        question=query.text,
-        answer=format_items(items, f"Theo {plan_label(top.doc, docs)}:"),
-        intent="list",
-        citations=cites.items,
-    )

@@ -19,6 +19,7 @@ __all__ = [
     "set_apart",
     "trim_firm_names",
     "names_author",
+    "owned_body",
     "without_title_runs",
     "titled_in_scope",
     "dated_in_scope",
@@ -144,6 +145,17 @@ def names_author(unit: str, folded: str, cat: Catalog) -> bool:
     keys = {_issuer_key(i) for i in cat.issuers}
     keys |= {m.group(1) for i in cat.issuers if (m := _DEPARTMENT_OF.match(i))}
     return u in keys or _issuer_key(unit) in keys
+
+
+# a working body a Sở or UBND sets up for one plan (Decree 30/2020 calls its decision "quyết định
+# thành lập"): the team of a plan, its inspection round, its steering board, its council
+_BODY = r"(?:to cong tac|to kiem tra|doan kiem tra|doan cong tac|ban chi dao|hoi dong|to giup viec|to thu ky)"
+
+
+def owned_body(unit: str, folded: str) -> bool:
+    """ "Tổ công tác huấn luyện … của Sở Công Thương phải làm những việc gì?": the unit after "của"
+    owns a working body named before it; the body is the subject asked, not the unit."""
+    return bool(re.search(rf"\b{_BODY}\b[^?]*\bcua {re.escape(fold(unit))}\b", folded))
 
 
 # "Theo kế hoạch huấn luyện … của Sở Công Thương, ai …?", "Trong KH kiểm tra Sin Quyền, …": the

@@ -25,6 +25,7 @@ from assistant.query.naming import (
     fold_map,
     names_author,
     names_in_lower_case,
+    owned_body,
     set_apart,
     titled_in_scope,
     trim_firm_names,
@@ -310,7 +311,9 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         alone = intent_of(rest, [], len(mentions) >= 2)
         # so is anything else asked of the plan when no task word is ("Kế hoạch 3024 của Sở Công
         # Thương kiểm tra theo nội dung quy định tại điều nào?"): the author is not the subject
-        if (alone[0] == Intent.FACT and alone[1] is not None) or not asks_tasks(rest):
+        # and so is a working body the issuer set up ("Tổ công tác … của Sở Công Thương", ``owned_body``)
+        owned = all(owned_body(u, folded) for u in units)
+        if (alone[0] == Intent.FACT and alone[1] is not None) or not asks_tasks(rest) or owned:
             units, (intent, fact, role) = [], alone
     named = {d for _, _, key, canon in found_places for d in cat.docs_of_place(key, canon)} | set(docs)
     query = Query(

@@ -7,10 +7,18 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.assigned import assigned_units
 from assistant.answer.common import AnswerContext, Cites, Evidence, own_heading, plan_label, refusal
-from assistant.answer.enumerations import GENERIC_NOUNS, PHRASE_BONUS, holds_phrase, inline_list, member_list
+from assistant.answer.enumerations import (
+    GENERIC_NOUNS,
+    PERSON_NOUNS,
+    PHRASE_BONUS,
+    holds_phrase,
+    inline_list,
+    member_list,
+)
 from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
-from assistant.answer.lists import asked_heading, compose_list, quoted_heading, section_children
+from assistant.answer.list_passage import compose_list
+from assistant.answer.lists import asked_heading, quoted_heading, section_children
 from assistant.query.model import Intent, Query
 from assistant.query.rules import asks_assigned_units
 from assistant.records import Answer, Hit
@@ -51,6 +59,10 @@ def heading_match(ctx: AnswerContext, subject_free: bool = False) -> tuple[Answe
     phrases = [part.group(1) if part else None, asked]
     if subject_free and asked:
         phrases.append(_head_noun(ctx, asked))
+    if asked is None or asked in PERSON_NOUNS or asked in GENERIC_NOUNS:
+        # "Thành phần thực hiện giám sát … gồm những ai?": the noun after "những" names no part
+        # of the plan; the subject before "gồm" does, opening with the heading's own words
+        phrases += _subject_heads(folded)
     for i, phrase in enumerate(phrases):
         if not phrase or phrase in phrases[:i]:
             continue
@@ -58,6 +70,23 @@ def heading_match(ctx: AnswerContext, subject_free: bool = False) -> tuple[Answe
         if listed is not None and cov >= HEADING_MATCH:
             return listed, _heading_cover(ctx, listed)
     return None, 0.0
+
+
+# "<subject> gồm / bao gồm / có những …": a Vietnamese definition question names the whole first
+_GOM_SUBJECT = re.compile(r"^(?P<subject>.+?)\s+(?:bao\s+)?gom\b")
+SUBJECT_WORDS = (6, 2)  # the subject's first words tried as a heading, the longest first
+
+
+def _subject_heads(folded: str) -> list[str]:
+    """The subject of "X gồm những ai/gì" as heading phrases: its first six words down to two
+    (a heading is a noun phrase opening the subject, "thành phần thực hiện" of "thành phần thực
+    hiện giám sát, đánh giá chương trình … năm 2025")."""
+    m = _GOM_SUBJECT.match(folded)
+    if m is None:
+        return []
+    words = [w for w in folded_tokens(m.group("subject")) if not w.isdigit()]
+    most, least = SUBJECT_WORDS
+    return [" ".join(words[:n]) for n in range(min(most, len(words)), least - 1, -1)]
 
 
 # a Vietnamese noun phrase opens with its head noun, most often of two syllables ("mục tiêu",

@@ -1,0 +1,49 @@
+"""The words of lists in Vietnamese plans: the fields of a task sheet, and what an official calls
+the parts of a plan when asking for its items.
+
+A plan that assigns its tasks one by one often writes each task as a small sheet of labelled
+points under the task's heading ("3. Về đảm bảo an toàn thông tin" › "a) Nhiệm vụ: …", "b) Cơ
+quan thực hiện: …", "c) Thời gian thực hiện: …"; also "Sản phẩm", "Kinh phí", "Đơn vị chủ trì").
+Those labels are fields of the one task, not items of a list: the items asked ("những giải pháp
+gì", "những việc gì") are the lines of its task field ("Nhiệm vụ", "Nội dung").
+"""
+
+from __future__ import annotations
+
+from assistant.vocab.tokens import folded_tokens
+
+__all__ = ["SHEET_FIELDS", "TASK_FIELDS", "sheet_field"]
+
+# the labels of a task sheet's fields (folded), the task's own text first
+TASK_FIELDS = frozenset({"nhiem vu", "noi dung", "noi dung thuc hien", "nhiem vu giai phap", "giai phap"})
+SHEET_FIELDS = TASK_FIELDS | frozenset(
+    {
+        "co quan thuc hien",
+        "don vi thuc hien",
+        "co quan chu tri",
+        "don vi chu tri",
+        "co quan phoi hop",
+        "don vi phoi hop",
+        "thoi gian thuc hien",
+        "thoi gian hoan thanh",
+        "thoi han hoan thanh",
+        "tien do thuc hien",
+        "san pham",
+        "ket qua",
+        "ket qua dau ra",
+        "kinh phi",
+        "kinh phi thuc hien",
+        "nguon kinh phi",
+    }
+)
+
+
+def sheet_field(label: str) -> str | None:
+    """The task-sheet field a point's label names ("a) Nhiệm vụ:" → "nhiem vu"), else None.
+    The label is the point's text before its first colon, its enumerator ("a)", "1.") dropped."""
+    head = label.split(":", 1)[0]
+    words = folded_tokens(head)
+    while words and (len(words[0]) == 1 or words[0].isdigit()):
+        words = words[1:]  # the point's enumerator ("a", "1")
+    field = " ".join(words)
+    return field if field in SHEET_FIELDS else None

@@ -1,0 +1,201 @@
+"""Lists written the way plans assign and group their work (issue 12, class 3): a task written as a
+sheet of labelled fields ("a) Nhiệm vụ: …", "b) Cơ quan thực hiện: …", "c) Thời gian thực hiện:
+…") lists the lines of its task field, not its field labels; a line the loader broke out of a
+hard-wrapped sentence is joined back. Tiny inline plans written the way Vietnamese plans are,
+exact answers."""
+
+from __future__ import annotations
+
+import pytest
+from _inline import hits
+
+from assistant.answer.common import Evidence
+from assistant.answer.evidence import Idf
+from assistant.answer.list_items import rejoined
+from assistant.answer.registry import compose
+from assistant.query import Catalog, parse_question
+from assistant.records import DocMeta, Passage
+from assistant.vocab.lists import sheet_field
+
+DOCS = {"h.md": DocMeta(doc="h.md", number="308/KH-UBND", doc_type="Kế hoạch", province="Thành phố H")}
+SAFE = ("II. NHIỆM VỤ", "3. Về đảm bảo an toàn thông tin")
+TASK = Passage(
+    id="h-3a",
+    doc="h.md",
+    kind="article",
+    section=(*SAFE, "a)"),
+    text="a) Nhiệm vụ:\n- Triển khai các phương án bảo đảm an toàn thông tin cho các cơ sở dữ liệu theo tiêu chuẩn TCVN\n"
+    "14423:2025 về An ninh mạng.\n- Phối hợp với Bộ Công an kịp thời ứng cứu sự cố cho hạ tầng kỹ thuật.\n"
+    "- Hướng dẫn các Sở, ban, ngành kết nối dữ liệu dân cư gắn với triển khai Đề án 06.",
+)
+WHO = Passage(
+    id="h-3b",
+    doc="h.md",
+    kind="article",
+    section=(*SAFE, "b)"),
+    text="b) Cơ quan thực hiện:\n- Đơn vị chủ trì: Công an Thành phố.\n- Đơn vị phối hợp: Các Sở, ban, ngành.",
+)
+WHEN = Passage(
+    id="h-3c",
+    doc="h.md",
+    kind="article",
+    section=(*SAFE, "c)"),
+    text="c) Thời gian thực hiện: Thực hiện thường xuyên.",
+)
+STAFF = ("II. NHIỆM VỤ", "4. Về nguồn nhân lực")
+ONE_TASK = Passage(
+    id="h-4a",
+    doc="h.md",
+    kind="article",
+    section=(*STAFF, "a)"),
+    text="a) Nhiệm vụ: Lựa chọn kiến trúc sư trưởng về chuyển đổi số, xây dựng Khung Kiến trúc số của Thành phố.",
+)
+ONE_WHO = Passage(
+    id="h-4b",
+    doc="h.md",
+    kind="article",
+    section=(*STAFF, "b)"),
+    text="b) Cơ quan thực hiện:\n- Đơn vị chủ trì: Sở Khoa học và Công nghệ.",
+)
+ALL = [TASK, WHO, WHEN, ONE_TASK, ONE_WHO]
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return Catalog.build(DOCS, ALL)
+
+
+@pytest.fixture(scope="module")
+def idf() -> Idf:
+    return Idf.build(p.text for p in ALL)
+
+
+def ev(*ps: Passage) -> Evidence:
+    return Evidence(hits=hits(*ps), doc_passages={"h.md": ALL})
+
+
+def test_a_task_sheet_lists_the_lines_of_its_task_not_its_field_labels(cat, idf):
+    q = parse_question(
+        "Thành phố H có những giải pháp gì để bảo đảm an toàn thông tin theo kế hoạch 308?", cat
+    )
+    ans = compose(q, ev(WHO, TASK, WHEN), DOCS, idf=idf)
+    assert ans.answer.splitlines()[1:] == [
+        "• Triển khai các phương án bảo đảm an toàn thông tin cho các cơ sở dữ liệu theo tiêu chuẩn TCVN "
+        "14423:2025 về An ninh mạng.",
+        "• Phối hợp với Bộ Công an kịp thời ứng cứu sự cố cho hạ tầng kỹ thuật.",
+        "• Hướng dẫn các Sở, ban, ngành kết nối dữ liệu dân cư gắn với triển khai Đề án 06. [1]",
+    ], ans.answer
+    assert [c.passage_id for c in ans.citations] == [TASK.id]
+
+
+def test_a_task_sheet_of_one_sentence_gives_that_sentence(cat, idf):
+    q = parse_question("Kế hoạch 308 có những nhiệm vụ gì về nguồn nhân lực?", cat)
+    ans = compose(q, ev(ONE_WHO, ONE_TASK), DOCS, idf=idf)
+    assert "Lựa chọn kiến trúc sư trưởng về chuyển đổi số" in ans.answer, ans.answer
+    assert "Cơ quan thực hiện" not in ans.answer
+    assert [c.passage_id for c in ans.citations] == [ONE_TASK.id]
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("a) Nhiệm vụ:", "nhiem vu"),
+        ("b) Cơ quan thực hiện:", "co quan thuc hien"),
+        ("c) Thời gian thực hiện: Thực hiện thường xuyên.", "thoi gian thuc hien"),
+        ("a) Tuyên truyền, vận động", None),
+        ("1. Sở Y tế", None),
+    ],
+)
+def test_the_fields_of_a_task_sheet_are_known_by_their_labels(label, field):
+    assert sheet_field(label) == field
+
+
+def test_a_line_broken_out_of_a_sentence_is_joined_back_items_stay_apart():
+    lines = [
+        (TASK, "- Triển khai theo tiêu chuẩn TCVN"),
+        (TASK, "14423:2025 về An ninh mạng."),
+        (TASK, "- Phối hợp với Bộ Công an"),
+        (TASK, "2. Hướng dẫn các Sở"),
+        (WHO, "tiếp tục ở đoạn khác"),
+    ]
+    assert [ln for _, ln in rejoined(lines)] == [
+        "- Triển khai theo tiêu chuẩn TCVN 14423:2025 về An ninh mạng.",
+        "- Phối hợp với Bộ Công an",
+        "2. Hướng dẫn các Sở",
+        "tiếp tục ở đoạn khác",
+    ]
+
+
+# "Thành phần thực hiện giám sát … gồm những ai?": "ai" names no part of the plan, the subject
+# before "gồm" opens with the heading's words; the headings sharing the rest ("giám sát, đánh
+# giá") are not asked
+G_DOCS = {"g.md": DocMeta(doc="g.md", number="160/KH-UBND", doc_type="Kế hoạch", province="Thành phố G")}
+MEMBERS = Passage(
+    id="g-2.3",
+    doc="g.md",
+    kind="article",
+    section=("II. ĐỐI TƯỢNG, THỜI GIAN VÀ THÀNH PHẦN THỰC HIỆN", "3. Thành phần thực hiện"),
+    text="3. Thành phần thực hiện\n- Đại diện Ban Giám đốc và lãnh đạo các sở, ban, ngành là thành viên Ban Chỉ đạo.\n"
+    "- Lãnh đạo và chuyên viên các phòng chuyên môn và đoàn thể cấp xã.",
+)
+WATCH = Passage(
+    id="g-3.1",
+    doc="g.md",
+    kind="article",
+    section=("III. NỘI DUNG GIÁM SÁT, ĐÁNH GIÁ", "1. Nội dung giám sát"),
+    text="1. Nội dung giám sát\n- Giám sát việc thực hiện chương trình giảm nghèo.",
+)
+JUDGE = Passage(
+    id="g-3.2",
+    doc="g.md",
+    kind="article",
+    section=("III. NỘI DUNG GIÁM SÁT, ĐÁNH GIÁ", "2. Nội dung đánh giá"),
+    text="2. Nội dung đánh giá\n- Đánh giá kết quả thực hiện chương trình giảm nghèo.",
+)
+
+
+def test_the_subject_before_gom_names_the_heading_when_the_noun_asked_names_none():
+    g_all = [MEMBERS, WATCH, JUDGE]
+    q = parse_question(
+        "thanh phan thuc hien giam sat danh gia chuong trinh giam ngheo gom nhung ai",
+        Catalog.build(G_DOCS, g_all),
+    )
+    ev_g = Evidence(hits=hits(WATCH, JUDGE, MEMBERS), doc_passages={"g.md": g_all})
+    ans = compose(q, ev_g, G_DOCS, idf=Idf.build(p.text for p in g_all))
+    assert ans.answer.splitlines()[1:] == [
+        "• Đại diện Ban Giám đốc và lãnh đạo các sở, ban, ngành là thành viên Ban Chỉ đạo.",
+        "• Lãnh đạo và chuyên viên các phòng chuyên môn và đoàn thể cấp xã. [1]",
+    ], ans.answer
+
+
+# "… xử lý nghiêm các hành vi: A; B. Trong đó tập trung xử lý các hành vi: C, D, E.": the second
+# enumeration of the paragraph narrows the first; the question asks the narrower one
+K_DOCS = {"k.txt": DocMeta(doc="k.txt", number="11/KH-UBND", doc_type="Kế hoạch", province="Tỉnh K")}
+ACTS = Passage(
+    id="k-6",
+    doc="k.txt",
+    kind="article",
+    section=("II. NHIỆM VỤ, GIẢI PHÁP", "6. Tăng cường thanh tra, kiểm tra và xử lý vi phạm về khoáng sản"),
+    text="6. Tăng cường thanh tra, kiểm tra và xử lý vi phạm về khoáng sản\n- Các Sở, ngành phối hợp phát hiện, "
+    "ngăn chặn và xử lý nghiêm các hành vi: Khai thác, vận chuyển, kinh doanh khoáng sản trái phép; tiêu cực, "
+    "sai phạm trong hoạt động khoáng sản; vận chuyển quá tải trọng. Trong đó tập trung xử lý các hành vi: "
+    "Khai thác trái phép, vượt ranh giới, vượt công suất, sai thiết kế, trốn thuế.\n- Kiên quyết thu hồi giấy "
+    "phép đối với các trường hợp vi phạm nghiêm trọng.",
+)
+
+
+def test_the_second_enumeration_of_a_paragraph_narrowing_the_first_is_found():
+    k_all = [ACTS]
+    q = parse_question(
+        "ke hoach 11 tap trung xu ly nhung hanh vi vi pham nao ve khoang san", Catalog.build(K_DOCS, k_all)
+    )
+    ev_k = Evidence(hits=hits(ACTS), doc_passages={"k.txt": k_all})
+    ans = compose(q, ev_k, K_DOCS, idf=Idf.build(p.text for p in k_all))
+    assert ans.answer.splitlines() == [
+        "Trong đó tập trung xử lý các hành vi — Kế hoạch 11/KH-UBND (Tỉnh K):",
+        "• Khai thác trái phép",
+        "• vượt ranh giới",
+        "• vượt công suất",
+        "• sai thiết kế",
+        "• trốn thuế [1]",
+    ], ans.answer
