@@ -15,6 +15,8 @@ them, the function words a fold would merge with content words ("thì" with "thi
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.absence import question_pairs
 from assistant.answer.common import AnswerContext
 from assistant.records import Answer
@@ -29,6 +31,10 @@ _ASKING = frozenset({"giao", "chiu", "trach", "nhiem", "chu", "tri", "phoi", "ho
 # function words as typed with diacritics
 _FUNCTION = frozenset({"thì", "khi", "để", "còn", "cần", "phải", "hãy", "được", "những", "các"})
 LEAST_MISSING_WORDS = 2
+# a leading frame, "Trong đợt kiểm tra … Sin Quyền, ai …", "Theo kế hoạch 141, …", sets the event or
+# the plan the question is about (its scope); the task asked follows it, and the row that assigns
+# the task need not repeat the frame (the plan's title and first parts name the event)
+_FRAME = re.compile(r"^\s*(?:trong|theo|tai|o|doi voi)\b[^,?]*,")
 
 
 def _cited_words(ctx: AnswerContext, ans: Answer) -> set[str]:
@@ -62,11 +68,15 @@ def task_absent(ctx: AnswerContext, ans: Answer) -> bool:
     # the question is about, which the plan's header and first parts write, not the task's row
     names = {fold(w.strip("?.,!:;()")).lower() for w in words[1:] if w[:1].isupper()}
     skip = _ASKING | unit_words | typed | names
-    asked = [t for t in query.terms if t not in skip]
+    said = query.folded or fold(nfc(query.text)).lower()
+    frame = _FRAME.match(said)
+    task = said[frame.end() :] if frame else said
+    in_task = set(folded_tokens(task))
+    asked = [t for t in query.terms if t not in skip and t in in_task]
     have = _cited_words(ctx, ans)
     missing = {t for t in asked if t not in have and not t.isdigit()}
     if len(missing) < LEAST_MISSING_WORDS:
         return False
     # a phrase of the question some loaded plan writes, this plan never, one of its words not in the row
-    pairs = [p for p in question_pairs(query.folded or query.text) if p in vocabulary.known]
+    pairs = [p for p in question_pairs(task) if p in vocabulary.known]
     return any(p not in written and missing & set(p.split()) for p in pairs)
