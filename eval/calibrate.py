@@ -29,7 +29,7 @@ from .realsuite import corpora, data_dir, load_suite, questions_for
 from .run import QUESTIONS as CORPUS_QUESTIONS
 from .run import _history, load_questions
 
-__all__ = ["collect", "fit", "curve", "choose_threshold", "main"]
+__all__ = ["collect", "fit", "curve", "choose_threshold", "flips", "main"]
 
 TARGET_ANSWERABLE_REFUSED = 0.05  # issue 12: answerable refused ≤ 5 %
 TARGET_UNANSWERABLE_REFUSED = 0.85  # issue 12: unanswerable refused ≥ 85 %
@@ -256,6 +256,21 @@ def choose_threshold(points: Sequence[dict]) -> float:
     return min(p["threshold"] for p in ok if p["unanswerable_refused"] == best)
 
 
+def flips(rows: Sequence[dict], new, stored) -> list[str]:
+    """The dev decisions whose refusal the model to be written changes against the stored scorer
+    (both at their own thresholds, on the same recorded features): a retrain's curve can improve
+    out of fold and still answer unanswerable questions the stored scorer refuses."""
+    out = []
+    for r in rows:
+        old_p, new_p = stored.prob(r["features"]), new.prob(r["features"])
+        before, after = old_p < stored.threshold, new_p < new.threshold
+        if before != after:
+            kind = "answerable" if r["answerable"] else "unanswerable"
+            verb = "refused" if after else "answered"
+            out.append(f"{r['corpus']} {r['id']} ({kind}) now {verb}: p {old_p:.2f} → {new_p:.2f}")
+    return out
+
+
 def _pct(a: int, n: int) -> str:
     return f"{a}/{n} ({100 * a / n:.1f} %)" if n else "—"
 
@@ -318,7 +333,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    from assistant.answer.confidence import FEATURES, SCORER_PATH, Scorer
+    from assistant.answer.confidence import FEATURES, SCORER_PATH, Scorer, ScorerFileError, load_scorer
 
     names = args.corpora.split(",")
     work: Path = args.work
@@ -353,6 +368,16 @@ def main(argv: list[str] | None = None) -> int:
         tp = [scorer.prob(r["features"]) for r in test]
         print("\n" + render(curve(test, tp), chosen, f"Test (figures only, {len(test)} questions):"))
         print("\n" + before_after(test, tp, chosen))
+    try:
+        stored = load_scorer(SCORER_PATH)
+    except ScorerFileError:
+        stored = None  # another version: nothing to compare against
+    if stored is not None:
+        changed = flips(dev, scorer, stored)
+        print(
+            f"\nAgainst the stored scorer (threshold {stored.threshold:.2f}), dev, in sample: {len(changed)} changed"
+        )
+        print("\n".join(f"  {c}" for c in changed))
     for name, wt in sorted(zip(FEATURES, w), key=lambda t: -abs(t[1]))[:10]:
         print(f"  {name:>16} {wt:+.2f}")
     if not args.no_write:

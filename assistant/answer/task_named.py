@@ -34,6 +34,10 @@ _JOINING = re.compile(r"\bcung (tham gia|thuc hien|phoi hop)\b")
 # function words as typed with diacritics
 _FUNCTION = frozenset({"thì", "khi", "để", "còn", "cần", "phải", "hãy", "được", "những", "các"})
 LEAST_MISSING_WORDS = 2
+# a leading frame, "Trong đợt kiểm tra … Sin Quyền, ai …", "Theo kế hoạch 141, …", sets the event or
+# the plan the question is about (its scope); the task asked follows it, and the row that assigns
+# the task need not repeat the frame (the plan's title and first parts name the event)
+_FRAME = re.compile(r"^\s*(?:trong|theo|tai|o|doi voi)\b[^,?]*,")
 
 
 def _cited_words(ctx: AnswerContext, ans: Answer) -> set[str]:
@@ -70,11 +74,15 @@ def task_absent(ctx: AnswerContext, ans: Answer) -> bool:
     joined = _JOINING.search(query.folded or "")
     if joined:
         skip = skip | set(joined.group(0).split())  # "những đơn vị nào cùng tham gia" asks the partners
-    asked = [t for t in query.terms if t not in skip]
+    said = query.folded or fold(nfc(query.text)).lower()
+    frame = _FRAME.match(said)
+    task = said[frame.end() :] if frame else said
+    in_task = set(folded_tokens(task))
+    asked = [t for t in query.terms if t not in skip and t in in_task]
     have = _cited_words(ctx, ans)
     missing = {t for t in asked if t not in have and not t.isdigit()}
     if len(missing) < LEAST_MISSING_WORDS:
         return False
     # a phrase of the question some loaded plan writes, this plan never, one of its words not in the row
-    pairs = [p for p in question_pairs(query.folded or query.text) if p in vocabulary.known]
+    pairs = [p for p in question_pairs(task) if p in vocabulary.known]
     return any(p not in written and missing & set(p.split()) for p in pairs)

@@ -56,6 +56,7 @@ from assistant.vocab.documents import (
 )
 from assistant.vocab.places import PLACE_MARKER, merged_into, province_names, province_of_alias
 from assistant.vocab.places import locality_of as issuer_locality
+from assistant.vocab.synonyms import as_plans_write
 from assistant.vocab.tokens import content_terms, syllables
 
 __all__ = ["parse_question", "locality_of", "strip_spans"]
@@ -269,8 +270,10 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     """Understand ``text``. Without a catalog, places, numbers and units are not resolved."""
     cat = catalog or Catalog()
     original = " ".join(nfc(text).split())
+    # an everyday phrase read in the form plans write ("soạn đề" → "xây dựng bài kiểm tra")
+    said = as_plans_write(original)
     # two-letter forms ("KH", "TU") stay: "KH 183" is a plan number, not an expansion
-    q = expand_abbreviations(original, min_chars=3, as_written=True)
+    q = expand_abbreviations(said, min_chars=3, as_written=True)
     folded, idx = fold_map(q)
     found_places, missing_place = _find_places(q, folded, idx, cat)
     citing: set[str] = set()
@@ -330,7 +333,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         scope=scope,
         folded=rest,
         named=frozenset(named),
-        lexical_text=_without_places(_without_courtesy(original), cat),
+        lexical_text=_without_places(_without_courtesy(said), cat),
     )
     query.terms = content_terms(rest)
     if query.section is None:

@@ -1,0 +1,56 @@
+"""How a question says an administrative task, and how plans write it.
+
+Plans write their tasks in the fixed verbs of administrative Vietnamese; a question asks in
+everyday words. Where the everyday phrase has one written form in plans, the question is read
+with that form (its terms and its BM25 text), so the row assigning the task is found and is
+not taken for another task (issue 12, failure class 4: "ai soạn đề kiểm tra" was refused, the
+plan's row says "Xây dựng bài kiểm tra, đáp án").
+
+Each pair is one convention of Vietnamese administrative documents, never one plan's wording:
+
+- drafting a document is written "xây dựng" (xây dựng kế hoạch, xây dựng dự thảo, xây dựng bài
+  kiểm tra), and a test is "bài kiểm tra", where one says "soạn đề", "ra đề kiểm tra";
+- marking a test is "chấm bài", where one says "chấm thi";
+- checking papers again before they go on is "rà soát" (rà soát hồ sơ, rà soát chứng chỉ trước
+  khi trình), where one says "kiểm tra lại", "soát lại", "duyệt lại".
+
+Only the phrase is replaced; the rest of the question, its diacritics and case are kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.textnorm import fold, nfc
+
+__all__ = ["WRITTEN_FORMS", "as_plans_write"]
+
+# (the asked phrase, folded, as a pattern) → the form plans write
+WRITTEN_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:soan|ra) (?:de|bai) (?:kiem tra|thi)\b"), "xây dựng bài kiểm tra"),
+    (re.compile(r"\bsoan de\b"), "xây dựng bài kiểm tra"),
+    (re.compile(r"\bcham thi\b"), "chấm bài"),
+    (re.compile(r"\b(?:kiem tra|soat|duyet|xem) lai\b"), "rà soát"),
+)
+
+
+def _fold_map(text: str) -> tuple[str, list[int]]:
+    """Folded ``text`` and, for each folded character, the index of the character it came from."""
+    out: list[str] = []
+    idx: list[int] = []
+    for i, ch in enumerate(text):
+        f = fold(ch).lower()
+        out.append(f)
+        idx.extend([i] * len(f))
+    return "".join(out), idx
+
+
+def as_plans_write(text: str) -> str:
+    """``text`` with each everyday phrase of ``WRITTEN_FORMS`` in the form plans write."""
+    text = nfc(text)
+    for pattern, written in WRITTEN_FORMS:
+        folded, idx = _fold_map(text)
+        spans = [(idx[m.start()], idx[m.end() - 1] + 1) for m in pattern.finditer(folded)]
+        for a, b in reversed(spans):
+            text = text[:a] + written + text[b:]
+    return text
