@@ -44,6 +44,9 @@ from assistant.records import DocMeta, Passage
         ("thu ky doan la ai", Intent.FACT, FactKind.MEMBER),
         # a comma inside the asked noun
         ("ke hoach de ra nhung nhom nhiem vu, giai phap nao", Intent.LIST, None),
+        # the proposal the preamble cites ("Xét đề nghị của X tại Văn bản số N"), not the plan's number
+        ("chi nhanh mo de nghi so cong thuong kiem tra bang van ban so may", Intent.FACT, FactKind.REFNUM),
+        ("ke hoach kiem tra o mo co so hieu gi", Intent.FACT, FactKind.DOC_NUMBER),
     ],
 )
 def test_question_forms(folded, intent, fact):

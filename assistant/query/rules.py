@@ -180,7 +180,9 @@ def _fact_kind(f: str) -> str | None:
         return "refnum"  # the document the plan supersedes, not the plan's own number
     if _DOCNUM.search(f) and (
         re.search(r"\b(so hieu|so ky hieu|mang so)\b", f)
-        or not re.search(r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)
+        # "X đề nghị … bằng văn bản số mấy": the proposal the preamble cites ("Xét đề nghị của X
+        # tại Văn bản số N"), not the plan's own number
+        or not re.search(r"\b(thuc hien|trien khai|can cu|kem theo|theo|de nghi)\b", f)
     ):
         return "doc_number"  # the plan's own number, not one it implements or cites
     if _DOCNUM.search(f):
