@@ -79,6 +79,12 @@ I. TỔ CHỨC THỰC HIỆN
 
 Mời gọi các doanh nghiệp công nghệ cùng tham gia vào các dự án chuyển đổi số.
 
+2. Bộ Chỉ huy Quân sự tỉnh
+
+Chỉ đạo lực lượng chức năng tăng cường triển khai các biện pháp phòng ngừa, phát hiện, đấu tranh và xử lý
+tội phạm, vi phạm pháp luật về thăm dò, khai thác, vận chuyển, mua bán và xuất khẩu trái phép khoáng sản
+tại khu vực các xã biên giới theo quy định.
+
 Nơi nhận:
 - Lưu: VT.
 
@@ -142,3 +148,9 @@ def test_a_units_heading_with_its_role_in_brackets_is_no_task(assistant):
         "• Chủ trì rà soát nhân sự, tham mưu kiện toàn Ban Vì sự tiến bộ phụ nữ và Bình đẳng giới Thành phố",
         "• Theo dõi, tổng hợp báo cáo kết quả triển khai thực hiện Kế hoạch này [1]",
     ], ans.answer
+
+
+def test_a_units_one_long_task_is_written_out(assistant):
+    """One task has the answer's lines to itself: its place ("các xã biên giới") is not cut off."""
+    ans = assistant.ask("bo chi huy quan su tinh dong thap duoc giao nhiem vu gi")
+    assert ans.answer.splitlines()[1].endswith("tại khu vực các xã biên giới theo quy định [1]"), ans.answer
