@@ -369,6 +369,11 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "list", None, None
     if units:
         return "unit_tasks", None, None
+    if asks_tasks(f) and re.match(r"\s*(cac|nhung) ", f):
+        # "Các cơ sở sản xuất giống … phải làm gì": a party that is no state body (facilities,
+        # firms, households) heads its item of "Tổ chức thực hiện" as a unit does; its tasks are
+        # the items under that heading
+        return "list", None, None
     return "other", None, None
 
 
