@@ -51,6 +51,11 @@ II. TỔ CHỨC THỰC HIỆN
 
 - Theo dõi, tổng hợp báo cáo kết quả triển khai thực hiện Kế hoạch này.
 
+2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố, Hội Liên hiệp
+Phụ nữ Thành phố và các tổ chức thành viên của Mặt trận
+
+- Duy trì kết quả của chuỗi hoạt động “Tháng cùng phụ nữ hành động” nhằm nâng cao nhận thức của người dân.
+
 Nơi nhận:
 - Lưu: VT.
 
@@ -154,3 +159,20 @@ def test_a_units_one_long_task_is_written_out(assistant):
     """One task has the answer's lines to itself: its place ("các xã biên giới") is not cut off."""
     ans = assistant.ask("bo chi huy quan su tinh dong thap duoc giao nhiem vu gi")
     assert ans.answer.splitlines()[1].endswith("tại khu vực các xã biên giới theo quy định [1]"), ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hội Liên hiệp Phụ nữ TP HCM có nhiệm vụ gì?",
+        "Hội Liên hiệp Phụ nữ Thành phố Hồ Chí Minh có nhiệm vụ gì?",
+    ],
+)
+def test_a_body_named_with_its_province_is_the_plans_body_of_that_tier(assistant, question):
+    """ "Hội Liên hiệp Phụ nữ TP HCM" is the plan's "Hội Liên hiệp Phụ nữ Thành phố"; the item's
+    heading that requests it (with the Front) is no task of it."""
+    ans = assistant.ask(question)
+    assert ans.answer.splitlines() == [
+        "Nhiệm vụ của Hội Liên hiệp Phụ nữ thành phố (Kế hoạch 174/KH-UBND (Hồ Chí Minh)):",
+        "• Duy trì kết quả của chuỗi hoạt động “Tháng cùng phụ nữ hành động” nhằm nâng cao nhận thức của người dân [1]",
+    ], ans.answer

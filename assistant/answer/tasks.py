@@ -39,6 +39,18 @@ def _unit_heading(para: str, unit_terms: set[str]) -> bool:
     return not set(bare) - unit_terms - STOPWORDS
 
 
+def _own_heading(para: str, p: Passage) -> bool:
+    """Whether ``para`` is the heading of the item ``p`` (its section's last title, wrapped on)
+    naming the units it assigns: "3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố, Hội Liên
+    hiệp Phụ nữ Thành phố và các tổ chức thành viên của Mặt trận" heads the item of "Tổ chức thực
+    hiện" that requests them; their tasks are the lines under it."""
+    head = p.section[-1] if p.section else ""
+    if not head or para.rstrip().endswith((".", ";")):
+        return False
+    f = fold_(" ".join(para.split()))
+    return f.startswith(fold_(" ".join(head.split()))) and any(fold_(u) in f for u in (*p.lead, *p.requested))
+
+
 def _is_heading(seg: str) -> bool:
     """ "IV. TỔ CHỨC THỰC HIỆN": a section title in capitals names where the task sits, not the task."""
     letters = [c for c in seg if c.isalpha()]
@@ -169,8 +181,8 @@ def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
                 continue  # counted and cited, not written out
             tag = "" if role == "lead" else f" ({'phối hợp' if role == 'partner' else 'được đề nghị'})"
             # a unit's section is often one passage of several paragraphs: each is a task
-            paras = _paragraphs(p.text, unit_terms)
-            if not any(seg.strip() in x or x in seg for x in paras):
+            paras = [x for x in _paragraphs(p.text, unit_terms) if not _own_heading(x, p)]
+            if not any(seg.strip() in x or x in seg for x in paras) and not (paras and _own_heading(seg, p)):
                 paras = [seg, *paras]
             for para in paras[: SHOWN - len(raw)]:
                 # joined by "; ": the task's own closing "." or ";" would double it
