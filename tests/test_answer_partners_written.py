@@ -51,6 +51,11 @@ II. TỔ CHỨC THỰC HIỆN
 
 - Theo dõi, tổng hợp báo cáo kết quả triển khai thực hiện Kế hoạch này.
 
+2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố, Hội Liên hiệp
+Phụ nữ Thành phố và các tổ chức thành viên của Mặt trận
+
+- Duy trì kết quả của chuỗi hoạt động “Tháng cùng phụ nữ hành động” nhằm nâng cao nhận thức của người dân.
+
 Nơi nhận:
 - Lưu: VT.
 
@@ -78,6 +83,12 @@ I. TỔ CHỨC THỰC HIỆN
 1. Các doanh nghiệp
 
 Mời gọi các doanh nghiệp công nghệ cùng tham gia vào các dự án chuyển đổi số.
+
+2. Bộ Chỉ huy Quân sự tỉnh
+
+Chỉ đạo lực lượng chức năng tăng cường triển khai các biện pháp phòng ngừa, phát hiện, đấu tranh và xử lý
+tội phạm, vi phạm pháp luật về thăm dò, khai thác, vận chuyển, mua bán và xuất khẩu trái phép khoáng sản
+tại khu vực các xã biên giới theo quy định.
 
 Nơi nhận:
 - Lưu: VT.
@@ -141,4 +152,27 @@ def test_a_units_heading_with_its_role_in_brackets_is_no_task(assistant):
     assert ans.answer.splitlines()[1:] == [
         "• Chủ trì rà soát nhân sự, tham mưu kiện toàn Ban Vì sự tiến bộ phụ nữ và Bình đẳng giới Thành phố",
         "• Theo dõi, tổng hợp báo cáo kết quả triển khai thực hiện Kế hoạch này [1]",
+    ], ans.answer
+
+
+def test_a_units_one_long_task_is_written_out(assistant):
+    """One task has the answer's lines to itself: its place ("các xã biên giới") is not cut off."""
+    ans = assistant.ask("bo chi huy quan su tinh dong thap duoc giao nhiem vu gi")
+    assert ans.answer.splitlines()[1].endswith("tại khu vực các xã biên giới theo quy định [1]"), ans.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hội Liên hiệp Phụ nữ TP HCM có nhiệm vụ gì?",
+        "Hội Liên hiệp Phụ nữ Thành phố Hồ Chí Minh có nhiệm vụ gì?",
+    ],
+)
+def test_a_body_named_with_its_province_is_the_plans_body_of_that_tier(assistant, question):
+    """ "Hội Liên hiệp Phụ nữ TP HCM" is the plan's "Hội Liên hiệp Phụ nữ Thành phố"; the item's
+    heading that requests it (with the Front) is no task of it."""
+    ans = assistant.ask(question)
+    assert ans.answer.splitlines() == [
+        "Nhiệm vụ của Hội Liên hiệp Phụ nữ thành phố (Kế hoạch 174/KH-UBND (Hồ Chí Minh)):",
+        "• Duy trì kết quả của chuỗi hoạt động “Tháng cùng phụ nữ hành động” nhằm nâng cao nhận thức của người dân [1]",
     ], ans.answer

@@ -33,7 +33,7 @@ PASSAGES = [
         id="b-root",
         doc=CHECK2,
         kind="article",
-        text="Xét đề nghị của Công ty cổ phần Hồng Phát tại Văn bản số 12.",
+        text="Xét đề nghị của Công ty cổ phần Hồng Phát tại Văn bản số 12 theo hướng dẫn của Bộ Xây dựng.",
     ),
     Passage(
         id="t-root",
@@ -72,6 +72,8 @@ def test_proper_names_are_runs_of_capitalised_words():
     # one capitalised word is a sentence's first or a common noun; a comma ends a name; a word in
     # capitals throughout (an abbreviation) is no part of one
     assert runs == [["Sin", "Quyền"], ["Lào", "Cai"], ["Hội", "Liên"], ["Sở", "Công", "Thương"]]
+    # a sentence's or an item's first word is capitalised whatever it is: it opens no name
+    assert proper_runs("Theo Kế hoạch số 12. Giao Công an tỉnh chủ trì;\n- Giao Công an xã; 2. Sở Y tế") == []
 
 
 def test_a_lower_case_question_names_the_plan_by_its_proper_name(cat):
@@ -86,6 +88,12 @@ def test_a_lower_case_question_names_the_plan_by_its_proper_name(cat):
 def test_a_longer_name_is_read_whole(cat):
     q = parse_question("cong ty khoang san yen phu dong do gui van ban de nghi so may", cat)
     assert q.named == frozenset({TRAIN})
+
+
+def test_a_bodys_name_is_no_site_name(cat):
+    """ "Bộ Xây dựng" (written mid-sentence, two capitals) is a body the unit matcher reads; a
+    lower-case "bo xay dung" names no plan by it."""
+    assert parse_question("bo xay dung huong dan gi ve kiem tra", cat).named == frozenset()
 
 
 def test_the_head_of_a_units_name_is_no_proper_name(cat):

@@ -44,6 +44,11 @@ from assistant.records import DocMeta, Passage
         ("thu ky doan la ai", Intent.FACT, FactKind.MEMBER),
         # a comma inside the asked noun
         ("ke hoach de ra nhung nhom nhiem vu, giai phap nao", Intent.LIST, None),
+        # the proposal the preamble cites ("Xét đề nghị của X tại Văn bản số N"), not the plan's number
+        ("chi nhanh mo de nghi so cong thuong kiem tra bang van ban so may", Intent.FACT, FactKind.REFNUM),
+        ("ke hoach kiem tra o mo co so hieu gi", Intent.FACT, FactKind.DOC_NUMBER),
+        # a party that is no state body heads its item: its tasks are the items under it
+        ("cac co so san xuat giong, nuoi trong thuy san thuong pham phai lam gi", Intent.LIST, None),
     ],
 )
 def test_question_forms(folded, intent, fact):

@@ -39,6 +39,18 @@ def _unit_heading(para: str, unit_terms: set[str]) -> bool:
     return not set(bare) - unit_terms - STOPWORDS
 
 
+def _own_heading(para: str, p: Passage) -> bool:
+    """Whether ``para`` is the heading of the item ``p`` (its section's last title, wrapped on)
+    naming the units it assigns: "3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố, Hội Liên
+    hiệp Phụ nữ Thành phố và các tổ chức thành viên của Mặt trận" heads the item of "Tổ chức thực
+    hiện" that requests them; their tasks are the lines under it."""
+    head = p.section[-1] if p.section else ""
+    if not head or para.rstrip().endswith((".", ";")):
+        return False
+    f = fold_(" ".join(para.split()))
+    return f.startswith(fold_(" ".join(head.split()))) and any(fold_(u) in f for u in (*p.lead, *p.requested))
+
+
 def _is_heading(seg: str) -> bool:
     """ "IV. TỔ CHỨC THỰC HIỆN": a section title in capitals names where the task sits, not the task."""
     letters = [c for c in seg if c.isalpha()]
@@ -118,6 +130,7 @@ def _assigns_only(p: Passage) -> bool:
 # every task is still a citation, and the chat links to the unit tab.
 SHOWN = 12
 _LINES = 4  # lines of tasks under the heading (finalize keeps six lines in all)
+_FEW_WIDTH = 360
 _INLINE_BULLET = re.compile(r"(?<=[.;:])\s+(?=[-–+•]\s)")
 _ENUM_TOKEN = re.compile(r"\d{1,3}|[ivxlc]{1,6}|[a-z]")
 _BRACKETED = re.compile(r"\([^()]*\)\s*:?\s*$")
@@ -160,20 +173,24 @@ def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
     width = 200 if one else 160  # several plans share the lines: each task shorter
     body = []
     for doc, items in plans:
-        parts: list[tuple[str, int]] = []
+        raw: list[tuple[str, str, int]] = []  # (task, role tag, citation)
         for p, role, score in items:
             seg = _task_segment(p, unit_terms, task_terms, idf)
             n = cites.add(p, seg, score)
-            if len(parts) >= SHOWN:
+            if len(raw) >= SHOWN:
                 continue  # counted and cited, not written out
             tag = "" if role == "lead" else f" ({'phối hợp' if role == 'partner' else 'được đề nghị'})"
             # a unit's section is often one passage of several paragraphs: each is a task
-            paras = _paragraphs(p.text, unit_terms)
-            if not any(seg.strip() in x or x in seg for x in paras):
+            paras = [x for x in _paragraphs(p.text, unit_terms) if not _own_heading(x, p)]
+            if not any(seg.strip() in x or x in seg for x in paras) and not (paras and _own_heading(seg, p)):
                 paras = [seg, *paras]
-            for para in paras[: SHOWN - len(parts)]:
+            for para in paras[: SHOWN - len(raw)]:
                 # joined by "; ": the task's own closing "." or ";" would double it
-                parts.append((f"{shorten(para.lstrip('-–+•* ').rstrip(' .;'), width)}{tag}", n))
+                raw.append((para.lstrip("-–+•* ").rstrip(" .;"), tag, n))
+        # a unit given one or two tasks has the lines to itself: each is written out further
+        # (a task cut at 200 characters lost its place: "… tại khu vực các xã biên giới")
+        room = _FEW_WIDTH if len(raw) <= 2 and one else width
+        parts = [(shorten(text, room) + tag, n) for text, tag, n in raw]
         # the marker the chat links to the unit tab with (ui_render.more_tasks_unit); every
         # task is a citation as well
         written = len({n for _, n in parts})

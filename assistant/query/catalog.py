@@ -25,6 +25,7 @@ from assistant.query.catalog_words import (
 from assistant.records import DocMeta, Passage
 from assistant.textnorm import fold, match_key, nfc
 from assistant.vocab.places import locality_of, place_key, province_of_alias
+from assistant.vocab.units import canonical_province
 
 __all__ = ["Catalog", "FILTER_KEYS"]
 
@@ -329,6 +330,24 @@ class Catalog:
                 return hits[0]
         return None
 
+    def _loaded_form(self, unit: str) -> str:
+        """A unit written with its province's name ("Hội Liên hiệp Phụ nữ TP HCM", "… thành phố
+        Hồ Chí Minh") as the plans of that province write it, by its tier ("Hội Liên hiệp Phụ nữ
+        thành phố"): a plan names the bodies of its own province so once the province is said.
+        Only a form some loaded plan writes is taken; else the name stays as read."""
+        if fold(unit) in self.units:
+            return unit
+        words = unit.split()
+        for k in range(2, len(words)):
+            if canonical_province(" ".join(words[k:])) is None:
+                continue
+            head = " ".join(words[:k])
+            for form in (f"{head} thành phố", f"{head} tỉnh", head):
+                if fold(form) in self.units:
+                    return self.units[fold(form)]
+            break
+        return unit
+
     def match_units(self, text: str, province: str | None = None) -> list[str]:
         """Units named in ``text``: the ingest matcher's reading first (aliases, generic names),
         else the loaded units' names and aliases as whole words."""
@@ -339,7 +358,7 @@ class Catalog:
         if self.unit_matcher is not None:
             named = list(self.unit_matcher(text, province))
             if named:
-                return named
+                return [self._loaded_form(u) for u in named]
         key, marked = fold(text), match_key(text)
         same_length = len(key) == len(marked)
         found: list[tuple[int, int, str]] = []

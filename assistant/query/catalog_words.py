@@ -75,6 +75,7 @@ NONE = np.zeros(0, dtype=np.int32)
 
 
 _EDGE = ',.;:?!()[]"“”*|'
+_MARK = re.compile(r"[-–+•|]|\d{1,3}(?:\.\d{1,3})*[.)]?|[a-zđ]\)|[IVXLC]{1,6}\.")
 
 
 def proper_runs(text: str) -> list[list[str]]:
@@ -86,21 +87,34 @@ def proper_runs(text: str) -> list[list[str]]:
     runs: list[list[str]] = []
     run: list[str] = []
 
+    first: list[bool] = [False]  # the run opens a sentence or an item
+
     def close() -> None:
-        if 2 <= len(run) <= 5:
+        # an opening word and one more ("Theo Kế hoạch", "Giao Công an") are no name; three
+        # capitalised words are one even there ("Nguyễn Thị Loan" at the head of a cell)
+        if 2 + first[0] <= len(run) <= 5:
             runs.append(list(run))
         run.clear()
 
+    prev = ""
     for w in text.split():
         word = w.strip(_EDGE)
         if w.lstrip(_EDGE) != w:
             close()  # "(Sin Quyền": an opening mark starts anew
+        # a sentence's or an item's first word is capitalised whatever it is ("Theo Kế hoạch …",
+        # "- Giao Công an tỉnh …"): it opens no name
+        opening = not prev or prev.endswith((".", ":", ";", "?", "!")) or bool(_MARK.fullmatch(prev))
         if len(word) > 1 and word[0].isupper() and word[0].isalpha() and not word.isupper():
+            if opening:
+                close()
+            if not run:
+                first[0] = opening
             run.append(word)
         else:
             close()
         if w.rstrip(_EDGE) != w:
             close()  # "Sin Quyền, Lào Cai": a mark after the word ends the name
+        prev = w.strip('"“”*')
     close()
     return runs
 

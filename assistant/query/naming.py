@@ -11,6 +11,7 @@ from assistant.query.catalog import Catalog
 from assistant.query.catalog_words import word_pairs
 from assistant.textnorm import fold
 from assistant.vocab.places import place_key, province_of_alias
+from assistant.vocab.units import heads
 
 __all__ = [
     "fold_map",
@@ -249,8 +250,15 @@ def names_in_lower_case(original: str, folded: str, cat: Catalog) -> list[str]:
                 continue
             if name in cat.provinces or name in cat.districts or name in cat.units or name in cat.localities:
                 continue
-            if any(u.startswith(name + " ") for u in cat.units):
+            if any(u.startswith(name + " ") for u in cat.units) or _unit_head(name):
                 continue
             taken[i : i + n] = [True] * n
             out.append(name)
     return out
+
+
+def _unit_head(name: str) -> bool:
+    """Whether a name opens with a unit's head word ("Bộ Xây dựng", "Công ty …"): a body, which
+    the unit matcher reads, not the proper name of a site."""
+    words = name.split()
+    return any(tuple(words[: len(h)]) == tuple(f for f, _ in h) for h in heads())

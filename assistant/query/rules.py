@@ -180,7 +180,9 @@ def _fact_kind(f: str) -> str | None:
         return "refnum"  # the document the plan supersedes, not the plan's own number
     if _DOCNUM.search(f) and (
         re.search(r"\b(so hieu|so ky hieu|mang so)\b", f)
-        or not re.search(r"\b(thuc hien|trien khai|can cu|kem theo|theo)\b", f)
+        # "X đề nghị … bằng văn bản số mấy": the proposal the preamble cites ("Xét đề nghị của X
+        # tại Văn bản số N"), not the plan's own number
+        or not re.search(r"\b(thuc hien|trien khai|can cu|kem theo|theo|de nghi)\b", f)
     ):
         return "doc_number"  # the plan's own number, not one it implements or cites
     if _DOCNUM.search(f):
@@ -367,6 +369,11 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "list", None, None
     if units:
         return "unit_tasks", None, None
+    if asks_tasks(f) and re.match(r"\s*(cac|nhung) ", f):
+        # "Các cơ sở sản xuất giống … phải làm gì": a party that is no state body (facilities,
+        # firms, households) heads its item of "Tổ chức thực hiện" as a unit does; its tasks are
+        # the items under that heading
+        return "list", None, None
     return "other", None, None
 
 
