@@ -209,3 +209,40 @@ def test_letter_header_of_the_docx_reads_as_its_text_copy():
         assert getattr(copy.meta, fact) == getattr(m, fact), fact
     body = [(p.kind, p.section, p.lead, p.text) for p in original.passages if p.kind != "metadata"]
     assert body == [(p.kind, p.section, p.lead, p.text) for p in copy.passages if p.kind != "metadata"]
+
+
+def test_group_row_merged_across_the_annex_table_heads_its_rows():
+    """ "I. Công tác chuẩn bị" merged over the whole row, STT cell included: Word's DOCX gives it once,
+    its text copy once per column; in both it heads the task rows under it."""
+    from docx.table import Table
+
+    d = docx.Document()
+    for line in [*HEADER[:6], "I. MỤC ĐÍCH", "Bảo đảm an toàn.", *FOOTER, "PHỤ LỤC"]:
+        d.add_paragraph(line)
+    t = d.add_table(rows=4, cols=4)
+    for i, h in enumerate(("TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian")):
+        t.cell(0, i).text = h
+    t.cell(1, 0).merge(t.cell(1, 3)).text = "I. Công tác chuẩn bị"
+    for r, row in enumerate(
+        [
+            ("1", "Rà soát các điểm sạt lở", "Sở Xây dựng", "Quý II/2026"),
+            ("2", "Diễn tập", "Công an tỉnh", "Tháng 6"),
+        ],
+        2,
+    ):
+        for c, v in enumerate(row):
+            t.cell(r, c).text = v
+    buf = io.BytesIO()
+    d.save(buf)
+    text = []
+    for item in d.iter_inner_content():
+        if isinstance(item, Table):
+            text += [" | ".join(c.text for c in r.cells) for r in item.rows]
+        else:
+            text.append(item.text)
+    for doc in (parse_bytes("kh.docx", buf.getvalue()), parse_bytes("kh.txt", "\n".join(text).encode())):
+        rows = [(p.section[-2:], p.lead) for p in doc.passages if p.kind == "table_row"]
+        assert rows == [
+            (("I. Công tác chuẩn bị", "1. Sở Xây dựng"), ("Sở Xây dựng",)),
+            (("I. Công tác chuẩn bị", "2. Công an tỉnh"), ("Công an tỉnh",)),
+        ]

@@ -20,7 +20,7 @@ phối hợp, thực hiện …) gives units — "Đơn vị tính" is a unit of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..records import Block
 from ..textnorm import fold
@@ -28,6 +28,7 @@ from .inline import inline_to_text
 from .patterns import is_upper
 from .persons import person_names
 from .roles import Units, resolve, text_roles
+from .table_groups import whole_row_group
 from .units import parse_unit_list
 
 __all__ = [
@@ -201,12 +202,15 @@ def _other_cells(
 def _read_cells(b: Block, roles: dict[int, str], names: list[str]) -> _Cells:
     cells = list(b.cells) + [""] * 8
     num_col = next((i for i, r in roles.items() if r == "num"), None)
+    content = next((i for i, r in roles.items() if r == "content"), None)
+    if (merged := whole_row_group(b.cells, num_col, content)) is not None:
+        b = replace(b, cells=merged)
+        cells = list(merged) + [""] * 8
     others = {c.strip() for i, c in enumerate(b.cells) if i != num_col and c.strip()}
     if len(others) == 1 and sum(1 for i, c in enumerate(b.cells) if i != num_col and c.strip()) > 1:
         # a title merged across the row repeats in every cell it spans (Word, HTML exports)
         title = others.pop()
         cells = [c if i == num_col else "" for i, c in enumerate(b.cells)] + [""] * 8
-        content = next((i for i, r in roles.items() if r == "content"), None)
         if content is not None:
             cells[content] = title
     col: dict[str, int] = {}
