@@ -90,6 +90,10 @@ Chỉ đạo lực lượng chức năng tăng cường triển khai các biện
 tội phạm, vi phạm pháp luật về thăm dò, khai thác, vận chuyển, mua bán và xuất khẩu trái phép khoáng sản
 tại khu vực các xã biên giới theo quy định.
 
+3. Ủy ban nhân dân tỉnh
+
+Chỉ đạo các sở, ngành triển khai các dự án chuyển đổi số.
+
 Nơi nhận:
 - Lưu: VT.
 
@@ -176,3 +180,9 @@ def test_a_body_named_with_its_province_is_the_plans_body_of_that_tier(assistant
         "Nhiệm vụ của Hội Liên hiệp Phụ nữ thành phố (Kế hoạch 174/KH-UBND (Hồ Chí Minh)):",
         "• Duy trì kết quả của chuỗi hoạt động “Tháng cùng phụ nữ hành động” nhằm nâng cao nhận thức của người dân [1]",
     ], ans.answer
+
+
+def test_the_issuer_named_with_its_province_stays_the_issuer(assistant):
+    """ "UBND TP HCM" is the plan's author, not a unit asked about: the signer is answered."""
+    ans = assistant.ask("Văn bản của UBND TP HCM về Tháng hành động vì bình đẳng giới do đồng chí nào ký?")
+    assert not ans.refused and "Trần Thị Ba" in ans.answer, ans.answer

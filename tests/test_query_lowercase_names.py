@@ -122,3 +122,34 @@ def test_ubnd_in_lower_case_is_the_peoples_committee(cat, question):
 
 def test_ubnd_inside_a_word_is_no_abbreviation(cat):
     assert cat.match_units("xubnd cap xa") == []
+
+
+def test_a_body_written_with_its_province_reads_as_the_loaded_tier_form():
+    """ "Hội Liên hiệp Phụ nữ TP HCM" is the loaded "Hội Liên hiệp Phụ nữ thành phố" (the tier
+    word said, "TP"); the People's Committee named with its province is left to the issuer rule."""
+    from assistant.ingest.units import match_unit_in_text
+
+    docs = {
+        "hcm.txt": DocMeta(
+            doc="hcm.txt", title="Bình đẳng giới", issuer="Ủy ban nhân dân Thành phố Hồ Chí Minh"
+        )
+    }
+    passages = [
+        Passage(
+            id="w",
+            doc="hcm.txt",
+            kind="article",
+            text="Duy trì các hoạt động.",
+            lead=("Hội Liên hiệp Phụ nữ thành phố",),
+        ),
+        Passage(
+            id="u", doc="hcm.txt", kind="article", text="Chỉ đạo các sở.", lead=("Ủy ban nhân dân tỉnh",)
+        ),
+    ]
+    cat = Catalog.build(docs, passages, unit_matcher=match_unit_in_text)
+    assert cat.match_units("Hội Liên hiệp Phụ nữ TP HCM có nhiệm vụ gì?") == [
+        "Hội Liên hiệp Phụ nữ thành phố"
+    ]
+    assert cat.match_units("Văn bản của Ủy ban nhân dân thành phố Hồ Chí Minh do ai ký?") != [
+        "Ủy ban nhân dân tỉnh"
+    ]

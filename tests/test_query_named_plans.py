@@ -47,6 +47,7 @@ from assistant.records import DocMeta, Passage
         # the proposal the preamble cites ("Xét đề nghị của X tại Văn bản số N"), not the plan's number
         ("chi nhanh mo de nghi so cong thuong kiem tra bang van ban so may", Intent.FACT, FactKind.REFNUM),
         ("ke hoach kiem tra o mo co so hieu gi", Intent.FACT, FactKind.DOC_NUMBER),
+        ("cong ty khoang san gui van ban de nghi huan luyen so may", Intent.FACT, FactKind.REFNUM),
         # a party that is no state body heads its item: its tasks are the items under it
         ("cac co so san xuat giong, nuoi trong thuy san thuong pham phai lam gi", Intent.LIST, None),
     ],

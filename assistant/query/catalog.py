@@ -335,14 +335,15 @@ class Catalog:
         Hồ Chí Minh") as the plans of that province write it, by its tier ("Hội Liên hiệp Phụ nữ
         thành phố"): a plan names the bodies of its own province so once the province is said.
         Only a form some loaded plan writes is taken; else the name stays as read."""
-        if fold(unit) in self.units:
-            return unit
+        if fold(unit) in self.units or fold(unit).startswith("uy ban nhan dan"):
+            return unit  # "UBND tỉnh Đắk Lắk" is the plans' issuer, read as such (``drop_issuers``)
         words = unit.split()
         for k in range(2, len(words)):
             if canonical_province(" ".join(words[k:])) is None:
                 continue
-            head = " ".join(words[:k])
-            for form in (f"{head} thành phố", f"{head} tỉnh", head):
+            head, tier = " ".join(words[:k]), fold(words[k]).rstrip(".")
+            tiers = ["thành phố"] if tier in ("tp", "thanh", "tphcm") else ["tỉnh"] if tier == "tinh" else []
+            for form in [*(f"{head} {t}" for t in tiers or ("thành phố", "tỉnh")), head]:
                 if fold(form) in self.units:
                     return self.units[fold(form)]
             break

@@ -68,7 +68,9 @@ _ISSUER = re.compile(
     r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b"
 )
 _DOCNUM = re.compile(
-    r"\b(so hieu|so ky hieu|so van ban|(ke hoach|quyet dinh|van ban) (co )?so (may|bao nhieu|gi)|mang so)\b"
+    r"\b(so hieu|so ky hieu|so van ban|(ke hoach|quyet dinh|van ban) (co )?so (may|bao nhieu|gi)|mang so|"
+    # "gửi văn bản đề nghị huấn luyện số mấy": the document's number asked after what it is for
+    r"van ban de nghi( [a-z]+){0,3} so (may|bao nhieu|gi))\b"
 )
 _DATE = re.compile(
     r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|thang may|"
