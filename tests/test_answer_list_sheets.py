@@ -199,3 +199,31 @@ def test_the_second_enumeration_of_a_paragraph_narrowing_the_first_is_found():
         "• sai thiết kế",
         "• trốn thuế [1]",
     ], ans.answer
+
+
+# the lettered points of a unit's part are its tasks, written as sentences: each is shown whole up
+# to a line's share, not cut like a sub-heading's title
+P_DOCS = {"p.md": DocMeta(doc="p.md", number="165/KH-UBND", doc_type="Kế hoạch", province="Thành phố P")}
+COMMUNE = ("II. NỘI DUNG THỰC HIỆN", "6. Ủy ban nhân dân xã, phường")
+POINT_TEXTS = [
+    "a) Ban hành theo thẩm quyền hoặc trình cấp có thẩm quyền ban hành các văn bản để triển khai đồng bộ, "
+    "hiệu quả chủ trương, chính sách, pháp luật về dân số;",
+    "b) Kiện toàn Ban Chỉ đạo Dân số và Phát triển cấp xã, phân công nhiệm vụ cho các thành viên, ban hành "
+    "quy chế hoạt động của Ban Chỉ đạo;",
+    "c) Tăng cường kiểm tra, giám sát, tổng hợp đánh giá kết quả thực hiện các Nghị quyết, Kế hoạch, Chương "
+    "trình về công tác dân số theo quy định.",
+]
+POINTS = [
+    Passage(id=f"p-6{t[0]}", doc="p.md", kind="article", section=(*COMMUNE, t[:2]), text=t)
+    for t in POINT_TEXTS
+]
+
+
+def test_lettered_points_are_shown_as_sentences_not_cut_like_titles():
+    q = parse_question(
+        "Ủy ban nhân dân xã, phường được giao những nhiệm vụ nào trong kế hoạch 165?",
+        Catalog.build(P_DOCS, POINTS),
+    )
+    ev_p = Evidence(hits=hits(*POINTS), doc_passages={"p.md": POINTS})
+    ans = compose(q, ev_p, P_DOCS, idf=Idf.build(p.text for p in POINTS))
+    assert ans.answer.splitlines()[1:] == [f"• {t} [{i}]" for i, t in enumerate(POINT_TEXTS, 1)], ans.answer

@@ -325,7 +325,10 @@ def children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit, 
     """The sub-headings (or points) under ``prefix``, one item each, in the plan's order."""
     cites = Cites(docs)
     items = []
-    width = share(len(children), 110)
+    # lettered points ("a) Tiếp tục tổ chức triển khai …") are the tasks themselves, written as
+    # sentences: each gets a line's share; a sub-heading names its part in a few words
+    points = all(POINT.match(t) for t in children)
+    width = share(len(children), LINE_ITEM if points else 110)
     for title, ps in children.items():
         first = ps[0]
         label = title if not _ENUM_ONLY.match(title) else (lines_of(first.text) or [first.text])[0]
