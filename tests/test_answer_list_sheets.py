@@ -227,3 +227,51 @@ def test_lettered_points_are_shown_as_sentences_not_cut_like_titles():
     ev_p = Evidence(hits=hits(*POINTS), doc_passages={"p.md": POINTS})
     ans = compose(q, ev_p, P_DOCS, idf=Idf.build(p.text for p in POINTS))
     assert ans.answer.splitlines()[1:] == [f"• {t} [{i}]" for i, t in enumerate(POINT_TEXTS, 1)], ans.answer
+
+
+# "theo những bước nào": the plan orders the steps of its campaign under "Phương án triển khai"
+# (``vocab.lists.NOUN_PARAPHRASES``), a part retrieval ranks below the units' parts
+S_DOCS = {
+    "s.md": DocMeta(
+        doc="s.md",
+        title="Phát động phong trào thi đua chi trả trợ cấp xã hội không dùng tiền mặt",
+        number="157/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Thành phố S",
+    )
+}
+STEPS = ("III. NỘI DUNG THI ĐUA, PHƯƠNG ÁN TRIỂN KHAI", "2. Phương án triển khai")
+STEP_TEXTS = [
+    "a) Ủy ban nhân dân xã, phường tổ chức tuyên truyền, vận động người hưởng trợ cấp;",
+    "b) Thực hiện mở tài khoản và phát hành thẻ: Ủy ban nhân dân xã, phường phối hợp với ngân hàng;",
+    "c) Xét thi đua khen thưởng và tổng kết Kế hoạch.",
+]
+STEP_PS = [
+    Passage(id=f"s-2{t[0]}", doc="s.md", kind="article", section=(*STEPS, t[:2]), text=t) for t in STEP_TEXTS
+]
+BANKS = [
+    Passage(
+        id=f"s-6{x}",
+        doc="s.md",
+        kind="article",
+        section=("V. TỔ CHỨC THỰC HIỆN", "6. Đề nghị các tổ chức cung cấp dịch vụ chi trả", f"{x})"),
+        text=f"{x}) Tích cực tham gia phong trào thi đua chi trả không dùng tiền mặt đối với người hưởng trợ cấp ({x}).",
+    )
+    for x in "ab"
+]
+
+
+def test_steps_asked_are_the_plans_phuong_an_trien_khai():
+    s_all = [*STEP_PS, *BANKS]
+    q = parse_question(
+        "Phong trào thi đua chi trả không dùng tiền mặt được triển khai theo những bước nào?",
+        Catalog.build(S_DOCS, s_all),
+    )
+    ev_s = Evidence(hits=hits(*BANKS), doc_passages={"s.md": s_all})
+    ans = compose(q, ev_s, S_DOCS, idf=Idf.build(p.text for p in s_all))
+    assert ans.answer.splitlines() == [
+        "2. Phương án triển khai — Kế hoạch 157/KH-UBND (Thành phố S):",
+        "• a) Ủy ban nhân dân xã, phường tổ chức tuyên truyền, vận động người hưởng trợ cấp; [1]",
+        "• b) Thực hiện mở tài khoản và phát hành thẻ [2]",
+        "• c) Xét thi đua khen thưởng và tổng kết Kế hoạch. [3]",
+    ], ans.answer

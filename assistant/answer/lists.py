@@ -25,6 +25,7 @@ __all__ = [
     "section_children",
     "list_section",
     "quoted_heading",
+    "heading_in_plan",
     "asked_heading",
     "full_heading",
     "MAX_CHILDREN",
@@ -297,6 +298,29 @@ def quoted_heading(ctx: AnswerContext) -> Answer | None:
     if best is None:
         return None
     _, doc, prefix = best
+    hit = next((h for h in ev.hits if h.passage.doc == doc), ev.hits[0])
+    return list_section(ctx, doc, prefix, hit)
+
+
+def heading_in_plan(ctx: AnswerContext, phrase: str) -> Answer | None:
+    """The items under the first heading of the plan asked (named, else retrieved first) whose
+    words, enumerator left out, open with ``phrase`` ("2. Phương án triển khai" for "phuong an
+    trien khai"), when there is exactly one such heading; else None."""
+    ev = ctx.evidence
+    doc = ctx.query.filters.get("doc") or (ev.hits[0].passage.doc if ev.hits else None)
+    if doc is None:
+        return None
+    words = phrase.split()
+    found: dict[tuple, Passage] = {}
+    for p in ev.plan_pool(doc):
+        for depth in range(1, len(p.section) + 1):
+            title = p.section[depth - 1]
+            label = full_heading(title, p) if _ENUM_ONLY.match(title) else title
+            if _heading_words(label)[: len(words)] == words:
+                found.setdefault(tuple(p.section[:depth]), p)
+    if len(found) != 1:
+        return None
+    prefix = next(iter(found))
     hit = next((h for h in ev.hits if h.passage.doc == doc), ev.hits[0])
     return list_section(ctx, doc, prefix, hit)
 

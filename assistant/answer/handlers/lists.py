@@ -18,10 +18,11 @@ from assistant.answer.enumerations import (
 from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.list_passage import compose_list
-from assistant.answer.lists import asked_heading, quoted_heading, section_children
+from assistant.answer.lists import asked_heading, heading_in_plan, quoted_heading, section_children
 from assistant.query.model import Intent, Query
 from assistant.query.rules import asks_assigned_units
 from assistant.records import Answer, Hit
+from assistant.vocab.lists import paraphrases
 from assistant.vocab.tokens import folded_tokens
 
 if TYPE_CHECKING:
@@ -69,6 +70,12 @@ def heading_match(ctx: AnswerContext, subject_free: bool = False) -> tuple[Answe
         listed, cov = section_children(ctx, heading=phrase)
         if listed is not None and cov >= HEADING_MATCH:
             return listed, _heading_cover(ctx, listed)
+    for phrase in paraphrases(asked) if asked else ():
+        # "theo những bước nào" of a plan whose steps are its "Phương án triển khai" (``vocab.lists``):
+        # the heading is looked for in the whole plan, its passages may rank low
+        listed = heading_in_plan(ctx, phrase)
+        if listed is not None:
+            return listed, _heading_cover(ctx, listed) + PHRASE_BONUS
     return None, 0.0
 
 
