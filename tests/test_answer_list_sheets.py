@@ -275,3 +275,37 @@ def test_steps_asked_are_the_plans_phuong_an_trien_khai():
         "• b) Thực hiện mở tài khoản và phát hành thẻ [2]",
         "• c) Xét thi đua khen thưởng và tổng kết Kế hoạch. [3]",
     ], ans.answer
+
+
+# a task paragraph with its fields on lines of their own ("*Đơn vị chủ trì thực hiện:* …"), under
+# a heading the loader cut ("… công tác xây…"): the paragraph is the answer, whole; the fields and
+# the heading line repeated are no items
+B_DOCS = {"b.md": DocMeta(doc="b.md", number="141/KH-UBND", doc_type="Kế hoạch", province="Tỉnh B")}
+LAW_TITLE = "2. Tăng cường tuyên truyền, phổ biến, quán triệt chủ trương của Đảng về công tác xây…"
+LAW_BODY = (
+    "- Thường xuyên tuyên truyền, quán triệt Nghị quyết số 27-NQ/TW ngày 09/11/2022 của Ban Chấp hành Trung "
+    "ương; Nghị quyết số 66-NQ/TW ngày 30/4/2025 của Bộ Chính trị; Quy định số 178-QĐ/TW ngày 27/6/2024 của Bộ "
+    "Chính trị; Luật Ban hành văn bản quy phạm pháp luật cho đội ngũ làm công tác xây dựng pháp luật."
+)
+LAW = Passage(
+    id="b-3.2",
+    doc="b.md",
+    kind="article",
+    section=("III. NHIỆM VỤ, GIẢI PHÁP", LAW_TITLE),
+    text="2. Tăng cường tuyên truyền, phổ biến, quán triệt chủ trương của Đảng về công tác xây dựng pháp luật\n"
+    f"{LAW_BODY}\n*Đơn vị chủ trì thực hiện: *Các Sở, ngành, UBND cấp xã.\n*Đơn vị phối hợp: *Sở Tư pháp.\n"
+    "*Thời gian thực hiện: *Thường xuyên.",
+)
+
+
+def test_a_task_paragraph_with_its_fields_apart_is_given_whole():
+    q = parse_question(
+        "Tỉnh B yêu cầu tuyên truyền, quán triệt những văn bản nào cho đội ngũ làm công tác xây dựng pháp luật?",
+        Catalog.build(B_DOCS, [LAW]),
+    )
+    ev_b = Evidence(hits=hits(LAW), doc_passages={"b.md": [LAW]})
+    ans = compose(q, ev_b, B_DOCS, idf=Idf.build([LAW.text]))
+    assert ans.answer.splitlines()[1:] == [f"• {LAW_BODY[2:]} [1]"], ans.answer
+    assert ans.answer.startswith(
+        "2. Tăng cường tuyên truyền, phổ biến, quán triệt chủ trương của Đảng về công tác xây dựng"
+    )

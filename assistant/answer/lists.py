@@ -96,7 +96,8 @@ def full_heading(title: str, p: Passage) -> str:
     before a colon ("1.4. Mục tiêu 4"), the line goes on with what the part is about ("1.4. Mục
     tiêu 4: Trong lĩnh vực y tế", "12. Ủy ban nhân dân các xã: Gia Thuận, Tân Điền")."""
     first = p.text.lstrip().split("\n", 1)[0].strip()
-    if len(first) <= 200 and fold_(first).startswith(fold_(title).strip()):
+    # a long title is cut by the loader ("… về công tác xây…"): its kept part opens the line
+    if len(first) <= 200 and fold_(first).startswith(fold_(title.rstrip("…")).strip()):
         return first
     return title
 
@@ -424,7 +425,24 @@ def _section_lines(
         # the section opens with the sentence that introduces its items ("Căn cứ tình hình thực
         # tế, các cơ quan … phối hợp thực hiện các hoạt động sau:"): the heading names them already
         lines = lines[1:]
-    lines = _named_group(lines, set(folded_tokens(query.folded or query.text)))
+    asked = set(folded_tokens(query.folded or query.text))
+    lines = _named_group(lines, asked)
+    # a task written with its fields on lines of their own ("*Đơn vị chủ trì thực hiện:* …", "*Thời
+    # gian thực hiện:* …", ``vocab.lists``): the fields are not items of the task, unless asked
+    fields = [(p, ln) for p, ln in lines if _other_field(ln, asked)]
+    if fields:
+        lines = [x for x in lines if x not in fields]
+        if len(lines) == 1:
+            # one task paragraph ("Thường xuyên tuyên truyền … Nghị quyết …; Quy định …; Luật …"):
+            # the list asked is inside it, shown whole
+            p, ln = lines[0]
+            cites = Cites(docs)
+            n = cites.add(p, ln, hit.score)
+            head = f"{(title or prefix[-1]).rstrip(':')} — {plan_label(doc, docs)}:"
+            body = f"{shorten(ln.lstrip('-–•*+ '), LIST_CHARS)} [{n}]"
+            return Answer(
+                question=query.text, answer=format_items([body], head), intent="list", citations=cites.items
+            )
     cites = Cites(docs)
     # each line is a whole target or task sentence ("Chỉ tiêu 2: Tỷ lệ … đạt trên 90%…; … đạt 85%"):
     # shown whole up to ``LINE_ITEM`` while the list is short
@@ -439,6 +457,13 @@ def _section_lines(
     ]
     head = f"{(title or prefix[-1]).rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(question=query.text, answer=format_items(items, head), intent="list", citations=cites.items)
+
+
+def _other_field(line: str, asked: set[str]) -> bool:
+    """The line is a task sheet's field other than the task itself, and the question does not
+    name it ("*Đơn vị phối hợp:* Sở Tư pháp." for "những văn bản nào")."""
+    field = sheet_field(line.strip(" -–•*+_"))
+    return field is not None and field not in TASK_FIELDS and not set(field.split()) <= asked
 
 
 def _named_group(lines: list[tuple], asked: set[str]) -> list[tuple]:

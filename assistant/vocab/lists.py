@@ -19,6 +19,10 @@ TASK_FIELDS = frozenset({"nhiem vu", "noi dung", "noi dung thuc hien", "nhiem vu
 SHEET_FIELDS = TASK_FIELDS | frozenset(
     {
         "co quan thuc hien",
+        "co quan chu tri thuc hien",
+        "don vi chu tri thuc hien",
+        "co quan phoi hop thuc hien",
+        "don vi phoi hop thuc hien",
         "don vi thuc hien",
         "co quan chu tri",
         "don vi chu tri",
