@@ -309,3 +309,32 @@ def test_a_task_paragraph_with_its_fields_apart_is_given_whole():
     assert ans.answer.startswith(
         "2. Tăng cường tuyên truyền, phổ biến, quán triệt chủ trương của Đảng về công tác xây dựng"
     )
+
+
+# "sau 72 giờ … hỗ trợ những gì": a plan's schedule labels each period by a kind word and its bound
+# ("- Giai đoạn sau 72 giờ:" with its text on the next line, as web pages write it)
+D_DOCS = {"d.md": DocMeta(doc="d.md", number="129/KH-UBND", doc_type="Kế hoạch", province="Tỉnh D")}
+SCHEDULE = Passage(
+    id="d-3.4",
+    doc="d.md",
+    kind="article",
+    section=("III. PHƯƠNG ÁN HỖ TRỢ", "4. Phương án tổ chức cấp phát"),
+    text="4. Phương án tổ chức cấp phát\n- Giai đoạn 48-72 giờ:\nTổ chức bếp ăn cộng đồng tại các điểm sơ tán; "
+    "phân bổ gạo, thực phẩm khô cho từng nhóm hộ gia đình.\n- Giai đoạn sau 72 giờ:\nHỗ trợ tấm lợp, vật liệu sửa "
+    "nhà cho các hộ dân bị tốc mái;\nphối hợp hỗ trợ Nhân dân dọn dẹp nhà cửa, vệ sinh môi trường;\ncung cấp nước "
+    "sạch, hỗ trợ giống cây trồng, vật nuôi.",
+)
+
+
+def test_a_period_asked_by_its_bound_lists_its_items():
+    q = parse_question(
+        "sau 72 gio tinh D ho tro nguoi dan vung lu nhung gi", Catalog.build(D_DOCS, [SCHEDULE])
+    )
+    ev_d = Evidence(hits=hits(SCHEDULE), doc_passages={"d.md": [SCHEDULE]})
+    ans = compose(q, ev_d, D_DOCS, idf=Idf.build([SCHEDULE.text]))
+    assert ans.answer.splitlines() == [
+        "Giai đoạn sau 72 giờ — Kế hoạch 129/KH-UBND (Tỉnh D):",
+        "• Hỗ trợ tấm lợp, vật liệu sửa nhà cho các hộ dân bị tốc mái",
+        "• phối hợp hỗ trợ Nhân dân dọn dẹp nhà cửa, vệ sinh môi trường",
+        "• cung cấp nước sạch, hỗ trợ giống cây trồng, vật nuôi [1]",
+    ], ans.answer

@@ -19,6 +19,7 @@ from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.list_passage import compose_list
 from assistant.answer.lists import asked_heading, heading_in_plan, quoted_heading, section_children
+from assistant.answer.period_lists import period_list
 from assistant.query.model import Intent, Query
 from assistant.query.rules import asks_assigned_units
 from assistant.records import Answer, Hit
@@ -215,6 +216,11 @@ class ListHandler(Handler):
             return inline
         if listed is not None:
             return _named_in_a_sentence(ctx, listed) or listed
+        if asked is None or asked in GENERIC_NOUNS:
+            # "sau 72 giờ … hỗ trợ những gì": the period's bound names its items (``period_lists``)
+            period = period_list(ctx)
+            if period is not None:
+                return period
         quoted = quoted_heading(ctx)
         if quoted is not None:
             return quoted  # "Để bảo vệ khoáng sản chưa khai thác, … làm những gì?"
