@@ -338,3 +338,63 @@ def test_a_period_asked_by_its_bound_lists_its_items():
         "• phối hợp hỗ trợ Nhân dân dọn dẹp nhà cửa, vệ sinh môi trường",
         "• cung cấp nước sạch, hỗ trợ giống cây trồng, vật nuôi [1]",
     ], ans.answer
+
+
+# a Sở's plan appends its team's division of work ("Nhiệm vụ thực hiện | Người thực hiện"): asked
+# what the team does, every row with its people; asked who does one task, that row's people
+T_DOCS = {
+    "t.txt": DocMeta(
+        doc="t.txt",
+        title="Huấn luyện, kiểm tra kỹ thuật an toàn cho người quản lý vật liệu nổ công nghiệp",
+        number="38/KH-SCT",
+        doc_type="Kế hoạch",
+        province="Lào Cai",
+        issuer="Sở Công Thương",
+    )
+}
+TEAM = [
+    Passage(
+        id=f"t-row-{i}",
+        doc="t.txt",
+        kind="table_row",
+        section=(", ".join(people),),
+        text=f"{task} | {', '.join(people)}",
+        persons=people,
+    )
+    for i, (task, people) in enumerate(
+        [
+            ("Rà soát việc đáp ứng các điều kiện của học viên", ("Vũ Việt Linh", "Nguyễn Thị Loan")),
+            ("Tổ chức huấn luyện, kiểm tra", ("Đỗ Mạnh Cường", "Vũ Việt Linh")),
+            ("Trình ký Quyết định, chứng chỉ", ("Đỗ Mạnh Cường",)),
+        ]
+    )
+]
+AIM = Passage(
+    id="t-aim",
+    doc="t.txt",
+    kind="article",
+    section=("I. MỤC ĐÍCH, YÊU CẦU", "2."),
+    text="2. Đảm bảo kỳ huấn luyện, kiểm tra được tổ chức nghiêm túc, khách quan.",
+)
+
+
+def _ask_team(question: str):
+    t_all = [AIM, *TEAM]
+    q = parse_question(question, Catalog.build(T_DOCS, t_all))
+    ev_t = Evidence(hits=hits(AIM, *TEAM), doc_passages={"t.txt": t_all})
+    return compose(q, ev_t, T_DOCS, idf=Idf.build(p.text for p in t_all))
+
+
+def test_a_teams_tasks_are_its_table_rows_with_their_people():
+    ans = _ask_team("Tổ công tác huấn luyện người quản lý vật liệu nổ phải làm những việc gì?")
+    assert ans.answer.splitlines()[1:] == [
+        "• Rà soát việc đáp ứng các điều kiện của học viên (Vũ Việt Linh, Nguyễn Thị Loan) [1]",
+        "• Tổ chức huấn luyện, kiểm tra (Đỗ Mạnh Cường, Vũ Việt Linh) [2]",
+        "• Trình ký Quyết định, chứng chỉ (Đỗ Mạnh Cường) [3]",
+    ], ans.answer
+
+
+def test_the_people_of_the_row_whose_task_is_named():
+    ans = _ask_team("Trong kỳ huấn luyện, những cán bộ nào trực tiếp tổ chức huấn luyện, kiểm tra?")
+    assert ans.answer.splitlines()[1:] == ["• Đỗ Mạnh Cường", "• Vũ Việt Linh [1]"], ans.answer
+    assert [c.passage_id for c in ans.citations] == ["t-row-1"]

@@ -20,6 +20,7 @@ from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.list_passage import compose_list
 from assistant.answer.lists import asked_heading, heading_in_plan, quoted_heading, section_children
 from assistant.answer.period_lists import period_list
+from assistant.answer.team_tables import team_people, team_tasks
 from assistant.query.model import Intent, Query
 from assistant.query.rules import asks_assigned_units
 from assistant.records import Answer, Hit
@@ -195,6 +196,10 @@ class ListHandler(Handler):
         members = member_list(ctx, asked)
         if members is not None:
             return members  # "gồm những thành viên nào": the people the plan names, one by one
+        # a working body's table of tasks ("Nhiệm vụ thực hiện | Người thực hiện", ``team_tables``)
+        team = team_tasks(ctx, asked) or team_people(ctx, asked)
+        if team is not None:
+            return team
         listed, heading_cov = heading_match(ctx, subject_free=True)
         # an enumeration whose lead-in names the items asked and covers more of the question than
         # the heading ("Giám sát trọng điểm các bệnh: …" under "3. Phòng chống dịch bệnh"); each
