@@ -17,13 +17,14 @@ from assistant.answer.enumerations import PERSON_NOUNS
 from assistant.answer.lists import format_items
 from assistant.records import Answer, Passage
 from assistant.textnorm import fold
+from assistant.vocab.lists import TEAMS
 from assistant.vocab.tokens import folded_tokens
 
 __all__ = ["team_tasks", "team_people", "TASK_WORDS"]
 
 TASK_WORDS = 3  # a task named by fewer words ("In ấn") is named by chance
-# a working body named in the question (the bodies of ``query.naming.owned_body``)
-_BODY = re.compile(r"\b(?:to cong tac|to kiem tra|doan kiem tra|doan cong tac|to giup viec|to thu ky)\b")
+# a team named in the question (``vocab.lists.TEAMS``)
+_BODY = re.compile(r"\b(?:" + "|".join(TEAMS) + r")\b")
 
 
 def _rows(ctx: AnswerContext) -> tuple[str, list[Passage]] | None:

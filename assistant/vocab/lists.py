@@ -12,7 +12,21 @@ from __future__ import annotations
 
 from assistant.vocab.tokens import folded_tokens
 
-__all__ = ["SHEET_FIELDS", "TASK_FIELDS", "sheet_field", "NOUN_PARAPHRASES", "paraphrases"]
+__all__ = [
+    "SHEET_FIELDS",
+    "TASK_FIELDS",
+    "sheet_field",
+    "NOUN_PARAPHRASES",
+    "paraphrases",
+    "TEAMS",
+    "WORKING_BODIES",
+]
+
+# a working body a Sở or UBND sets up for one plan by a "quyết định thành lập": the team of a training
+# or an inspection round (its plan appends the team's division of work, "Nhiệm vụ thực hiện | Người
+# thực hiện"), and the boards and councils that have no such table (folded)
+TEAMS = ("to cong tac", "to kiem tra", "doan kiem tra", "doan cong tac", "to giup viec", "to thu ky")
+WORKING_BODIES = (*TEAMS, "ban chi dao", "hoi dong")
 
 # the labels of a task sheet's fields (folded), the task's own text first
 TASK_FIELDS = frozenset({"nhiem vu", "noi dung", "noi dung thuc hien", "nhiem vu giai phap", "giai phap"})
