@@ -199,3 +199,202 @@ def test_the_second_enumeration_of_a_paragraph_narrowing_the_first_is_found():
         "• sai thiết kế",
         "• trốn thuế [1]",
     ], ans.answer
+
+
+# the lettered points of a unit's part are its tasks, written as sentences: each is shown whole up
+# to a line's share, not cut like a sub-heading's title
+P_DOCS = {"p.md": DocMeta(doc="p.md", number="165/KH-UBND", doc_type="Kế hoạch", province="Thành phố P")}
+COMMUNE = ("II. NỘI DUNG THỰC HIỆN", "6. Ủy ban nhân dân xã, phường")
+POINT_TEXTS = [
+    "a) Ban hành theo thẩm quyền hoặc trình cấp có thẩm quyền ban hành các văn bản để triển khai đồng bộ, "
+    "hiệu quả chủ trương, chính sách, pháp luật về dân số;",
+    "b) Kiện toàn Ban Chỉ đạo Dân số và Phát triển cấp xã, phân công nhiệm vụ cho các thành viên, ban hành "
+    "quy chế hoạt động của Ban Chỉ đạo;",
+    "c) Tăng cường kiểm tra, giám sát, tổng hợp đánh giá kết quả thực hiện các Nghị quyết, Kế hoạch, Chương "
+    "trình về công tác dân số theo quy định.",
+]
+POINTS = [
+    Passage(id=f"p-6{t[0]}", doc="p.md", kind="article", section=(*COMMUNE, t[:2]), text=t)
+    for t in POINT_TEXTS
+]
+
+
+def test_lettered_points_are_shown_as_sentences_not_cut_like_titles():
+    q = parse_question(
+        "Ủy ban nhân dân xã, phường được giao những nhiệm vụ nào trong kế hoạch 165?",
+        Catalog.build(P_DOCS, POINTS),
+    )
+    ev_p = Evidence(hits=hits(*POINTS), doc_passages={"p.md": POINTS})
+    ans = compose(q, ev_p, P_DOCS, idf=Idf.build(p.text for p in POINTS))
+    assert ans.answer.splitlines()[1:] == [f"• {t} [{i}]" for i, t in enumerate(POINT_TEXTS, 1)], ans.answer
+
+
+# "theo những bước nào": the plan orders the steps of its campaign under "Phương án triển khai"
+# (``vocab.lists.NOUN_PARAPHRASES``), a part retrieval ranks below the units' parts
+S_DOCS = {
+    "s.md": DocMeta(
+        doc="s.md",
+        title="Phát động phong trào thi đua chi trả trợ cấp xã hội không dùng tiền mặt",
+        number="157/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Thành phố S",
+    )
+}
+STEPS = ("III. NỘI DUNG THI ĐUA, PHƯƠNG ÁN TRIỂN KHAI", "2. Phương án triển khai")
+STEP_TEXTS = [
+    "a) Ủy ban nhân dân xã, phường tổ chức tuyên truyền, vận động người hưởng trợ cấp;",
+    "b) Thực hiện mở tài khoản và phát hành thẻ: Ủy ban nhân dân xã, phường phối hợp với ngân hàng;",
+    "c) Xét thi đua khen thưởng và tổng kết Kế hoạch.",
+]
+STEP_PS = [
+    Passage(id=f"s-2{t[0]}", doc="s.md", kind="article", section=(*STEPS, t[:2]), text=t) for t in STEP_TEXTS
+]
+BANKS = [
+    Passage(
+        id=f"s-6{x}",
+        doc="s.md",
+        kind="article",
+        section=("V. TỔ CHỨC THỰC HIỆN", "6. Đề nghị các tổ chức cung cấp dịch vụ chi trả", f"{x})"),
+        text=f"{x}) Tích cực tham gia phong trào thi đua chi trả không dùng tiền mặt đối với người hưởng trợ cấp ({x}).",
+    )
+    for x in "ab"
+]
+
+
+def test_steps_asked_are_the_plans_phuong_an_trien_khai():
+    s_all = [*STEP_PS, *BANKS]
+    q = parse_question(
+        "Phong trào thi đua chi trả không dùng tiền mặt được triển khai theo những bước nào?",
+        Catalog.build(S_DOCS, s_all),
+    )
+    ev_s = Evidence(hits=hits(*BANKS), doc_passages={"s.md": s_all})
+    ans = compose(q, ev_s, S_DOCS, idf=Idf.build(p.text for p in s_all))
+    assert ans.answer.splitlines() == [
+        "2. Phương án triển khai — Kế hoạch 157/KH-UBND (Thành phố S):",
+        "• a) Ủy ban nhân dân xã, phường tổ chức tuyên truyền, vận động người hưởng trợ cấp; [1]",
+        "• b) Thực hiện mở tài khoản và phát hành thẻ [2]",
+        "• c) Xét thi đua khen thưởng và tổng kết Kế hoạch. [3]",
+    ], ans.answer
+
+
+# a task paragraph with its fields on lines of their own ("*Đơn vị chủ trì thực hiện:* …"), under
+# a heading the loader cut ("… công tác xây…"): the paragraph is the answer, whole; the fields and
+# the heading line repeated are no items
+B_DOCS = {"b.md": DocMeta(doc="b.md", number="141/KH-UBND", doc_type="Kế hoạch", province="Tỉnh B")}
+LAW_TITLE = "2. Tăng cường tuyên truyền, phổ biến, quán triệt chủ trương của Đảng về công tác xây…"
+LAW_BODY = (
+    "- Thường xuyên tuyên truyền, quán triệt Nghị quyết số 27-NQ/TW ngày 09/11/2022 của Ban Chấp hành Trung "
+    "ương; Nghị quyết số 66-NQ/TW ngày 30/4/2025 của Bộ Chính trị; Quy định số 178-QĐ/TW ngày 27/6/2024 của Bộ "
+    "Chính trị; Luật Ban hành văn bản quy phạm pháp luật cho đội ngũ làm công tác xây dựng pháp luật."
+)
+LAW = Passage(
+    id="b-3.2",
+    doc="b.md",
+    kind="article",
+    section=("III. NHIỆM VỤ, GIẢI PHÁP", LAW_TITLE),
+    text="2. Tăng cường tuyên truyền, phổ biến, quán triệt chủ trương của Đảng về công tác xây dựng pháp luật\n"
+    f"{LAW_BODY}\n*Đơn vị chủ trì thực hiện: *Các Sở, ngành, UBND cấp xã.\n*Đơn vị phối hợp: *Sở Tư pháp.\n"
+    "*Thời gian thực hiện: *Thường xuyên.",
+)
+
+
+def test_a_task_paragraph_with_its_fields_apart_is_given_whole():
+    q = parse_question(
+        "Tỉnh B yêu cầu tuyên truyền, quán triệt những văn bản nào cho đội ngũ làm công tác xây dựng pháp luật?",
+        Catalog.build(B_DOCS, [LAW]),
+    )
+    ev_b = Evidence(hits=hits(LAW), doc_passages={"b.md": [LAW]})
+    ans = compose(q, ev_b, B_DOCS, idf=Idf.build([LAW.text]))
+    assert ans.answer.splitlines()[1:] == [f"• {LAW_BODY[2:]} [1]"], ans.answer
+    assert ans.answer.startswith(
+        "2. Tăng cường tuyên truyền, phổ biến, quán triệt chủ trương của Đảng về công tác xây dựng"
+    )
+
+
+# "sau 72 giờ … hỗ trợ những gì": a plan's schedule labels each period by a kind word and its bound
+# ("- Giai đoạn sau 72 giờ:" with its text on the next line, as web pages write it)
+D_DOCS = {"d.md": DocMeta(doc="d.md", number="129/KH-UBND", doc_type="Kế hoạch", province="Tỉnh D")}
+SCHEDULE = Passage(
+    id="d-3.4",
+    doc="d.md",
+    kind="article",
+    section=("III. PHƯƠNG ÁN HỖ TRỢ", "4. Phương án tổ chức cấp phát"),
+    text="4. Phương án tổ chức cấp phát\n- Giai đoạn 48-72 giờ:\nTổ chức bếp ăn cộng đồng tại các điểm sơ tán; "
+    "phân bổ gạo, thực phẩm khô cho từng nhóm hộ gia đình.\n- Giai đoạn sau 72 giờ:\nHỗ trợ tấm lợp, vật liệu sửa "
+    "nhà cho các hộ dân bị tốc mái;\nphối hợp hỗ trợ Nhân dân dọn dẹp nhà cửa, vệ sinh môi trường;\ncung cấp nước "
+    "sạch, hỗ trợ giống cây trồng, vật nuôi.",
+)
+
+
+def test_a_period_asked_by_its_bound_lists_its_items():
+    q = parse_question(
+        "sau 72 gio tinh D ho tro nguoi dan vung lu nhung gi", Catalog.build(D_DOCS, [SCHEDULE])
+    )
+    ev_d = Evidence(hits=hits(SCHEDULE), doc_passages={"d.md": [SCHEDULE]})
+    ans = compose(q, ev_d, D_DOCS, idf=Idf.build([SCHEDULE.text]))
+    assert ans.answer.splitlines() == [
+        "Giai đoạn sau 72 giờ — Kế hoạch 129/KH-UBND (Tỉnh D):",
+        "• Hỗ trợ tấm lợp, vật liệu sửa nhà cho các hộ dân bị tốc mái",
+        "• phối hợp hỗ trợ Nhân dân dọn dẹp nhà cửa, vệ sinh môi trường",
+        "• cung cấp nước sạch, hỗ trợ giống cây trồng, vật nuôi [1]",
+    ], ans.answer
+
+
+# a Sở's plan appends its team's division of work ("Nhiệm vụ thực hiện | Người thực hiện"): asked
+# what the team does, every row with its people; asked who does one task, that row's people
+T_DOCS = {
+    "t.txt": DocMeta(
+        doc="t.txt",
+        title="Huấn luyện, kiểm tra kỹ thuật an toàn cho người quản lý vật liệu nổ công nghiệp",
+        number="38/KH-SCT",
+        doc_type="Kế hoạch",
+        province="Lào Cai",
+        issuer="Sở Công Thương",
+    )
+}
+TEAM = [
+    Passage(
+        id=f"t-row-{i}",
+        doc="t.txt",
+        kind="table_row",
+        section=(", ".join(people),),
+        text=f"{task} | {', '.join(people)}",
+        persons=people,
+    )
+    for i, (task, people) in enumerate(
+        [
+            ("Rà soát việc đáp ứng các điều kiện của học viên", ("Vũ Việt Linh", "Nguyễn Thị Loan")),
+            ("Tổ chức huấn luyện, kiểm tra", ("Đỗ Mạnh Cường", "Vũ Việt Linh")),
+            ("Trình ký Quyết định, chứng chỉ", ("Đỗ Mạnh Cường",)),
+        ]
+    )
+]
+AIM = Passage(
+    id="t-aim",
+    doc="t.txt",
+    kind="article",
+    section=("I. MỤC ĐÍCH, YÊU CẦU", "2."),
+    text="2. Đảm bảo kỳ huấn luyện, kiểm tra được tổ chức nghiêm túc, khách quan.",
+)
+
+
+def _ask_team(question: str):
+    t_all = [AIM, *TEAM]
+    q = parse_question(question, Catalog.build(T_DOCS, t_all))
+    ev_t = Evidence(hits=hits(AIM, *TEAM), doc_passages={"t.txt": t_all})
+    return compose(q, ev_t, T_DOCS, idf=Idf.build(p.text for p in t_all))
+
+
+def test_a_teams_tasks_are_its_table_rows_with_their_people():
+    ans = _ask_team("Tổ công tác huấn luyện người quản lý vật liệu nổ phải làm những việc gì?")
+    assert ans.answer.splitlines()[1:] == [
+        "• Rà soát việc đáp ứng các điều kiện của học viên (Vũ Việt Linh, Nguyễn Thị Loan) [1]",
+        "• Tổ chức huấn luyện, kiểm tra (Đỗ Mạnh Cường, Vũ Việt Linh) [2]",
+        "• Trình ký Quyết định, chứng chỉ (Đỗ Mạnh Cường) [3]",
+    ], ans.answer
+
+
+def test_the_people_of_the_row_whose_task_is_named():
+    ans = _ask_team("Trong kỳ huấn luyện, những cán bộ nào trực tiếp tổ chức huấn luyện, kiểm tra?")
+    assert ans.answer.splitlines()[1:] == ["• Đỗ Mạnh Cường", "• Vũ Việt Linh [1]"], ans.answer
+    assert [c.passage_id for c in ans.citations] == ["t-row-1"]

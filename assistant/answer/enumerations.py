@@ -39,6 +39,7 @@ __all__ = [
     "PERSON_NOUNS",
     "PHRASE_BONUS",
     "holds_phrase",
+    "items_answer",
 ]
 
 ITEM_CHARS = 200
@@ -181,6 +182,15 @@ def announced(section: list[Passage]) -> list[Enumeration]:
 _OPENS_ITEM = re.compile(r"^(?:[-–•*+]\s|\d{1,3}(?:\.\d{1,3})*[.)]\s|[a-zđ][.)]\s|[IVXLC]{1,6}\.\s)")
 
 
+# "- Giai đoạn sau 72 giờ:" ¶ "Hỗ trợ tấm lợp …; phối hợp …": a bulleted label whose text a web
+# page put on the next line; the label and its text are one item
+LABEL_LINE_CHARS = 60
+
+
+def _label_line(line: str) -> bool:
+    return len(line) <= LABEL_LINE_CHARS and line[0] in "-–•+" and line.rstrip(" *_").endswith(":")
+
+
 def _logical_lines(text: str) -> list[str]:
     """The passage's lines with hard-wrapped sentences joined back: a line that opens no item and
     follows one not closed by "." ";" ":" continues it; so does a line opening on a lower-case
@@ -191,7 +201,9 @@ def _logical_lines(text: str) -> list[str]:
         line = " ".join(raw.split())
         if not line:
             continue
-        wrapped = bool(out) and (out[-1][-1] not in ".;:!?" or (out[-1][-1] in ";:," and line[0].islower()))
+        wrapped = bool(out) and (
+            out[-1][-1] not in ".;:!?" or (out[-1][-1] in ";:," and line[0].islower()) or _label_line(out[-1])
+        )
         if wrapped and not _OPENS_ITEM.match(line):
             out[-1] += " " + line
         else:
@@ -402,6 +414,9 @@ def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | 
         lead = clause[0].upper() + clause[1:]
     head = f"{shorten(lead, LINE_CHARS)} — {plan_label(e.passage.doc, ctx.docs)}:"
     return _answer(ctx, head, e.parts())
+
+
+items_answer = _answer  # the items of an enumeration, one per line, each cited
 
 
 def member_list(ctx: AnswerContext, asked: str | None) -> Answer | None:

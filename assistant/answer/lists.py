@@ -25,6 +25,7 @@ __all__ = [
     "section_children",
     "list_section",
     "quoted_heading",
+    "heading_in_plan",
     "asked_heading",
     "full_heading",
     "MAX_CHILDREN",
@@ -95,7 +96,8 @@ def full_heading(title: str, p: Passage) -> str:
     before a colon ("1.4. Mục tiêu 4"), the line goes on with what the part is about ("1.4. Mục
     tiêu 4: Trong lĩnh vực y tế", "12. Ủy ban nhân dân các xã: Gia Thuận, Tân Điền")."""
     first = p.text.lstrip().split("\n", 1)[0].strip()
-    if len(first) <= 200 and fold_(first).startswith(fold_(title).strip()):
+    # a long title is cut by the loader ("… về công tác xây…"): its kept part opens the line
+    if len(first) <= 200 and fold_(first).startswith(fold_(title.rstrip("…")).strip()):
         return first
     return title
 
@@ -301,6 +303,29 @@ def quoted_heading(ctx: AnswerContext) -> Answer | None:
     return list_section(ctx, doc, prefix, hit)
 
 
+def heading_in_plan(ctx: AnswerContext, phrase: str) -> Answer | None:
+    """The items under the first heading of the plan asked (named, else retrieved first) whose
+    words, enumerator left out, open with ``phrase`` ("2. Phương án triển khai" for "phuong an
+    trien khai"), when there is exactly one such heading; else None."""
+    ev = ctx.evidence
+    doc = ctx.query.filters.get("doc") or (ev.hits[0].passage.doc if ev.hits else None)
+    if doc is None:
+        return None
+    words = phrase.split()
+    found: dict[tuple, Passage] = {}
+    for p in ev.plan_pool(doc):
+        for depth in range(1, len(p.section) + 1):
+            title = p.section[depth - 1]
+            label = full_heading(title, p) if _ENUM_ONLY.match(title) else title
+            if _heading_words(label)[: len(words)] == words:
+                found.setdefault(tuple(p.section[:depth]), p)
+    if len(found) != 1:
+        return None
+    prefix = next(iter(found))
+    hit = next((h for h in ev.hits if h.passage.doc == doc), ev.hits[0])
+    return list_section(ctx, doc, prefix, hit)
+
+
 def _numbered_by(pool: list, doc: str, prefix: tuple, noun: list[str]) -> tuple:
     """A plan may number its items by the noun asked ("1.1. Mục tiêu 1. Lĩnh vực chính trị",
     "1.2. Mục tiêu 2. …"), one level under the heading that holds the noun ("II. MỤC TIÊU" › "1.
@@ -325,7 +350,10 @@ def children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit, 
     """The sub-headings (or points) under ``prefix``, one item each, in the plan's order."""
     cites = Cites(docs)
     items = []
-    width = share(len(children), 110)
+    # lettered points ("a) Tiếp tục tổ chức triển khai …") are the tasks themselves, written as
+    # sentences: each gets a line's share; a sub-heading names its part in a few words
+    points = all(POINT.match(t) for t in children)
+    width = share(len(children), LINE_ITEM if points else 110)
     for title, ps in children.items():
         first = ps[0]
         label = title if not _ENUM_ONLY.match(title) else (lines_of(first.text) or [first.text])[0]
@@ -397,7 +425,24 @@ def _section_lines(
         # the section opens with the sentence that introduces its items ("Căn cứ tình hình thực
         # tế, các cơ quan … phối hợp thực hiện các hoạt động sau:"): the heading names them already
         lines = lines[1:]
-    lines = _named_group(lines, set(folded_tokens(query.folded or query.text)))
+    asked = set(folded_tokens(query.folded or query.text))
+    lines = _named_group(lines, asked)
+    # a task written with its fields on lines of their own ("*Đơn vị chủ trì thực hiện:* …", "*Thời
+    # gian thực hiện:* …", ``vocab.lists``): the fields are not items of the task, unless asked
+    fields = [(p, ln) for p, ln in lines if _other_field(ln, asked)]
+    if fields:
+        lines = [x for x in lines if x not in fields]
+        if len(lines) == 1:
+            # one task paragraph ("Thường xuyên tuyên truyền … Nghị quyết …; Quy định …; Luật …"):
+            # the list asked is inside it, shown whole
+            p, ln = lines[0]
+            cites = Cites(docs)
+            n = cites.add(p, ln, hit.score)
+            head = f"{(title or prefix[-1]).rstrip(':')} — {plan_label(doc, docs)}:"
+            body = f"{shorten(ln.lstrip('-–•*+ '), LIST_CHARS)} [{n}]"
+            return Answer(
+                question=query.text, answer=format_items([body], head), intent="list", citations=cites.items
+            )
     cites = Cites(docs)
     # each line is a whole target or task sentence ("Chỉ tiêu 2: Tỷ lệ … đạt trên 90%…; … đạt 85%"):
     # shown whole up to ``LINE_ITEM`` while the list is short
@@ -412,6 +457,13 @@ def _section_lines(
     ]
     head = f"{(title or prefix[-1]).rstrip(':')} — {plan_label(doc, docs)}:"
     return Answer(question=query.text, answer=format_items(items, head), intent="list", citations=cites.items)
+
+
+def _other_field(line: str, asked: set[str]) -> bool:
+    """The line is a task sheet's field other than the task itself, and the question does not
+    name it ("*Đơn vị phối hợp:* Sở Tư pháp." for "những văn bản nào")."""
+    field = sheet_field(line.strip(" -–•*+_"))
+    return field is not None and field not in TASK_FIELDS and not set(field.split()) <= asked
 
 
 def _named_group(lines: list[tuple], asked: set[str]) -> list[tuple]:

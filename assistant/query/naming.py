@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from assistant.query.catalog import Catalog
 from assistant.query.catalog_words import word_pairs
 from assistant.textnorm import fold
+from assistant.vocab.lists import WORKING_BODIES
 from assistant.vocab.places import place_key, province_of_alias
 from assistant.vocab.units import heads
 
@@ -148,9 +149,8 @@ def names_author(unit: str, folded: str, cat: Catalog) -> bool:
     return u in keys or _issuer_key(unit) in keys
 
 
-# a working body a Sở or UBND sets up for one plan (Decree 30/2020 calls its decision "quyết định
-# thành lập"): the team of a plan, its inspection round, its steering board, its council
-_BODY = r"(?:to cong tac|to kiem tra|doan kiem tra|doan cong tac|ban chi dao|hoi dong|to giup viec|to thu ky)"
+# a working body the issuer set up for one plan (``vocab.lists.WORKING_BODIES``)
+_BODY = "(?:" + "|".join(WORKING_BODIES) + ")"
 
 
 def owned_body(unit: str, folded: str) -> bool:

@@ -18,10 +18,13 @@ from assistant.answer.enumerations import (
 from assistant.answer.evidence import coverage, segments, shorten
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.list_passage import compose_list
-from assistant.answer.lists import asked_heading, quoted_heading, section_children
+from assistant.answer.lists import asked_heading, heading_in_plan, quoted_heading, section_children
+from assistant.answer.period_lists import period_list
+from assistant.answer.team_tables import team_people, team_tasks
 from assistant.query.model import Intent, Query
 from assistant.query.rules import asks_assigned_units
 from assistant.records import Answer, Hit
+from assistant.vocab.lists import paraphrases
 from assistant.vocab.tokens import folded_tokens
 
 if TYPE_CHECKING:
@@ -69,6 +72,12 @@ def heading_match(ctx: AnswerContext, subject_free: bool = False) -> tuple[Answe
         listed, cov = section_children(ctx, heading=phrase)
         if listed is not None and cov >= HEADING_MATCH:
             return listed, _heading_cover(ctx, listed)
+    for phrase in paraphrases(asked) if asked else ():
+        # "theo những bước nào" of a plan whose steps are its "Phương án triển khai" (``vocab.lists``):
+        # the heading is looked for in the whole plan, its passages may rank low
+        listed = heading_in_plan(ctx, phrase)
+        if listed is not None:
+            return listed, _heading_cover(ctx, listed) + PHRASE_BONUS
     return None, 0.0
 
 
@@ -187,6 +196,10 @@ class ListHandler(Handler):
         members = member_list(ctx, asked)
         if members is not None:
             return members  # "gồm những thành viên nào": the people the plan names, one by one
+        # a working body's table of tasks ("Nhiệm vụ thực hiện | Người thực hiện", ``team_tables``)
+        team = team_tasks(ctx, asked) or team_people(ctx, asked)
+        if team is not None:
+            return team
         listed, heading_cov = heading_match(ctx, subject_free=True)
         # an enumeration whose lead-in names the items asked and covers more of the question than
         # the heading ("Giám sát trọng điểm các bệnh: …" under "3. Phòng chống dịch bệnh"); each
@@ -208,6 +221,11 @@ class ListHandler(Handler):
             return inline
         if listed is not None:
             return _named_in_a_sentence(ctx, listed) or listed
+        if asked is None or asked in GENERIC_NOUNS:
+            # "sau 72 giờ … hỗ trợ những gì": the period's bound names its items (``period_lists``)
+            period = period_list(ctx)
+            if period is not None:
+                return period
         quoted = quoted_heading(ctx)
         if quoted is not None:
             return quoted  # "Để bảo vệ khoáng sản chưa khai thác, … làm những gì?"
