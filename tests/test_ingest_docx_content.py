@@ -246,3 +246,32 @@ def test_group_row_merged_across_the_annex_table_heads_its_rows():
             (("I. Công tác chuẩn bị", "1. Sở Xây dựng"), ("Sở Xây dựng",)),
             (("I. Công tác chuẩn bị", "2. Công an tỉnh"), ("Công an tỉnh",)),
         ]
+
+
+def test_word_footnote_in_an_annex_cell_is_linked_from_its_row():
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    d = docx.Document()
+    for line in [*HEADER[:6], "I. MỤC ĐÍCH", "Bảo đảm an toàn.", *FOOTER, "PHỤ LỤC"]:
+        d.add_paragraph(line)
+    t = d.add_table(rows=2, cols=3)
+    for i, h in enumerate(("TT", "Nhiệm vụ", "Cơ quan chủ trì")):
+        t.cell(0, i).text = h
+    t.cell(1, 0).text, t.cell(1, 2).text = "1", "Sở Tư pháp"
+    p = t.cell(1, 1).paragraphs[0]
+    p.add_run("Phổ biến Luật Địa chất và khoáng sản")
+    p._p.append(parse_xml(f'<w:r {W}><w:footnoteReference w:id="3"/></w:r>'))
+    notes = f'<w:footnotes {W}><w:footnote w:id="3"><w:p><w:r><w:t>Luật số 54/2024/QH15.</w:t></w:r></w:p></w:footnote></w:footnotes>'
+    d.part.relate_to(
+        Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, notes.encode(), d.part.package), RT.FOOTNOTES
+    )
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = parse_bytes("kh.docx", buf.getvalue())
+    note = next(p for p in doc.passages if p.kind == "footnote")
+    row = next(p for p in doc.passages if p.kind == "table_row")
+    assert note.text == "¹ Luật số 54/2024/QH15." and row.footnotes == (note.id,)
+    assert row.text.startswith("Phổ biến Luật Địa chất và khoáng sản¹") and row.lead == ("Sở Tư pháp",)

@@ -384,7 +384,7 @@ def _run_font(run, p) -> str | None:
     return None
 
 
-def _cell_text(cell, labels: dict | None = None) -> str:
+def _cell_text(cell, labels: dict | None = None, notes: dict[str, int] | None = None) -> str:
     """A cell's paragraphs one line each; a table inside the cell gives one line per row, its cells
     joined by ", " (a " | " would read as a column of the outer table)."""
     from docx.text.paragraph import Paragraph
@@ -392,20 +392,22 @@ def _cell_text(cell, labels: dict | None = None) -> str:
     lines = []
     for item in block_items(cell._tc, cell):
         if isinstance(item, Paragraph):
-            lines.append(_paragraph(item, labels, bare_label=True)[0])
+            lines.append(_paragraph(item, labels, bare_label=True, notes=notes)[0])
         else:
-            lines += [", ".join(c.replace("\n", " ") for c in _row_cells(r, labels) if c) for r in item.rows]
+            lines += [
+                ", ".join(c.replace("\n", " ") for c in _row_cells(r, labels, notes) if c) for r in item.rows
+            ]
     return "\n".join(ln for ln in lines if ln)
 
 
-def _row_cells(row, labels: dict | None = None) -> list[str]:
+def _row_cells(row, labels: dict | None = None, notes: dict[str, int] | None = None) -> list[str]:
     """One text per grid column, so every cell stays under its header: a cell merged
     across columns gives its text once, at its first column, and "" for the others it
     spans; grid columns a row skips before its first cell are empty cells."""
     cells = [""] * (getattr(row, "grid_cols_before", 0) or 0)
     prev = None
     for c in row.cells:
-        cells.append("" if c._tc is prev else _cell_text(c, labels))
+        cells.append("" if c._tc is prev else _cell_text(c, labels, notes))
         prev = c._tc
     return cells
 
@@ -452,7 +454,7 @@ def load_docx(name: str, data: bytes, *, max_bytes: int | None = None) -> Loaded
                     add(line, kind=kind, bold=bold, level=level)
         elif isinstance(item, Table):
             for row in item.rows:
-                cells = _row_cells(row, labels)
+                cells = _row_cells(row, labels, notes)
                 if any(cells):
                     add(
                         " | ".join(c.replace("\n", " ") for c in cells if c),
