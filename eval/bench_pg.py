@@ -343,12 +343,14 @@ def _search_figures(
     dense = _ms(lambda v: served.dense_search(v, 50), qv)
     terms = [served.lexical_terms(q) for q in questions]
     lexical = _ms(lambda t: served.lexical_search(t, 50), terms)
-    # the candidates' other-side scores, as the fusion asks for them (~100 passages)
+    # the candidates' both scores, as the fusion asks for them (~100 passages, the dense hits' own
+    # inner products given: ``candidate_scores``, session 22; the vectors and ``lexical_at`` before)
+    dense_hits = [served.dense_search(v, 50) for v in qv]
     cands = [
-        [i for i, _ in served.dense_search(v, 50)] + [i for i, _ in served.lexical_search(t, 50)]
-        for v, t in zip(qv, terms)
+        list(dict.fromkeys([i for i, _ in d] + [i for i, _ in served.lexical_search(t, 50)]))
+        for d, t in zip(dense_hits, terms)
     ]
-    at = _ms(lambda x: (served.lexical_at(x[0], x[1]), served.vectors(x[1])), list(zip(terms, cands)))
+    at = _ms(lambda x: served.candidate_scores(*x), list(zip(qv, terms, cands, dense_hits)))
     # the exact BM25 top 50 of the first questions (every row holding a query term scored: at ×1000
     # most rows, seconds a question), once, for every overlap below
     t = time.perf_counter()
