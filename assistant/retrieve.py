@@ -216,9 +216,9 @@ class HybridRetriever(BaseRetriever):
         if not cand:
             return []
         pos = np.array(cand, dtype=np.int64)
-        # both raw scores for every candidate, so neither side's absences read as zeros
-        dense_raw = store.vectors(pos) @ qvec
-        lex_raw = store.lexical_at(terms, pos)
+        # both raw scores for every candidate, so neither side's absences read as zeros (a store in
+        # PostgreSQL reads what it does not know yet in one statement: ``pg_candidates``)
+        dense_raw, lex_raw = store.candidate_scores(qvec, terms, pos, dense)
         if s.fusion == "rrf":
             w = s.dense_weight
             rd = {i: r for r, (i, _) in enumerate(dense, 1)}

@@ -105,6 +105,33 @@ def test_a_kept_database_is_searched_again_without_rebuilding(tmp_path, corpus_d
         assert row["passages"] % 2 == 0 and row["passages"] > 400  # two copies of the corpus
         assert 0 < row["hybrid_p50_ms"] <= row["hybrid_p95_ms"]
         assert row["recall_at_10"] == 1.0 and row["lexical_top50_overlap"] == 1.0
+        # two copies tie two by two: the id overlap may fall below the tie-aware one, never above
+        assert 0 < row["lexical_top50_id_overlap"] <= row["lexical_top50_overlap"]
         assert row["search_peak_mb"] > 0
     finally:
         shutil.rmtree(keep, ignore_errors=True)
+
+
+class _Scores:
+    """A served store's exact BM25 of a few passages (``lexical_at``), as ``reaching`` asks it."""
+
+    def __init__(self, scores: dict[int, float]) -> None:
+        self.scores = scores
+
+    def lexical_at(self, terms, ids):
+        return np.array([self.scores[i] for i in ids], dtype=np.float32)
+
+
+def test_the_overlap_with_exact_bm25_counts_a_tied_passage_as_found():
+    """A top k listing another of the passages tied at the exact k-th score fills that place (the
+    benchmark's copies tie by hundreds); one scoring below it does not; the id overlap counts
+    neither."""
+    served = _Scores({1: 5.0, 2: 4.0, 3: 4.0, 9: 4.0, 7: 3.9, 8: 4.0000005})
+    exact = bench_pg.Exact.of([(1, 5.0), (2, 4.0), (3, 4.0)])
+    assert exact.kth == 4.0 and exact.k == 3
+    tied = [(1, 5.0), (9, 4.0), (8, 4.0)]
+    assert bench_pg.reaching(served, None, tied, exact) == 1.0
+    assert bench_pg._overlap(tied, exact) == pytest.approx(1 / 3)
+    assert bench_pg.reaching(served, None, [(1, 5.0), (2, 4.0), (7, 3.9)], exact) == pytest.approx(2 / 3)
+    assert bench_pg.reaching(served, None, [(1, 5.0)], exact) == pytest.approx(1 / 3)  # too few
+    assert bench_pg.reaching(served, None, [], bench_pg.Exact.of([])) == 1.0  # no term held anywhere

@@ -44,6 +44,7 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
+from .pg_candidates import COUNTS_CACHE, CandidateScores, pg_array
 from .pg_heads import HeadsSearch, RowIndex
 from .pg_lexical import LEX_CANDIDATES, exact_scores, sparse_literal, tf_arrays
 from .pg_schema import LEX_DIM
@@ -113,11 +114,10 @@ COMPLETE_ROWS = 0
 # schema 6 (``pg_heads``): the lexical top k from the terms' impact-ordered lists; False: the
 # sparse-vector HNSW as schema 5 (the benchmark alternates both)
 USE_HEADS = True
-COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
 
 
-class PgIndexStore(HeadsSearch, IndexStore):
+class PgIndexStore(HeadsSearch, CandidateScores, IndexStore):
     """The served generation for ``store_search = database``: passages and metadata in memory (the
     snapshot, filters and answers read them), vectors and BM25 in PostgreSQL.
 
@@ -176,7 +176,7 @@ class PgIndexStore(HeadsSearch, IndexStore):
     # --- positions and rows ----------------------------------------------------------
     def _key_args(self, positions: Sequence[int] | np.ndarray) -> dict[str, Any]:
         k = self._keys[np.asarray(positions, dtype=np.int64)]
-        return {"kv": k[:, 0].tolist(), "kp": k[:, 1].tolist()}
+        return {"kv": pg_array(k[:, 0].tolist()), "kp": pg_array(k[:, 1].tolist())}
 
     def _positions(self, rows: Sequence[tuple[Any, Any, Any]]) -> list[tuple[int, float]]:
         out = []

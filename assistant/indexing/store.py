@@ -466,6 +466,18 @@ class IndexStore:
         """The full BM25 score of the passages at ``positions``."""
         return score_positions(terms, np.asarray(positions, dtype=np.int64))
 
+    def candidate_scores(
+        self,
+        qvec: np.ndarray,
+        terms: Any,
+        positions: Sequence[int] | np.ndarray,
+        dense: Sequence[tuple[int, float]] = (),
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The fusion's raw scores of ``positions``: inner product with ``qvec``, and BM25 (``dense``:
+        the dense search's own hits, which a store reading rows need not read again)."""
+        pos: Any = np.asarray(positions, dtype=np.int64)  # both take positions as an array too
+        return self.vectors(pos) @ qvec, self.lexical_at(terms, pos)
+
     def vectors(self, positions: Sequence[int] | None = None) -> np.ndarray:
         """Stored passage vectors (all, or at ``positions``), read back from FAISS."""
         if positions is None:

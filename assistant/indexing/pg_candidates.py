@@ -1,0 +1,105 @@
+"""The fusion's candidates scored in one read (``store_search = database``, issue 15).
+
+The hybrid search fuses both raw scores of every candidate (``retrieve.HybridRetriever``): the inner
+product with the question's vector and the BM25. Read apart, they cost two round trips and every
+candidate's whole vector (384 float32, 1.5 KB) and term counts (``bm25_tf``, ~3 KB). Here a
+candidate is read only for what is not known yet, in one statement: the dense search's own hits
+bring their inner product (the same pgvector expression, so the same value), the impact-ordered
+lists give the BM25 of every passage all of whose cut lists hold it (``pg_heads.head_sums``), the
+replica's cache gives the counts of the passages rescored a moment before (``_tf_rows``); the rest
+come back as PostgreSQL computes them: the inner product as one float, the counts only for the
+passages whose BM25 is not known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .pg_lexical import exact_scores, tf_arrays
+
+__all__ = ["COUNTS_CACHE", "CandidateScores", "pg_array"]
+
+COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
+
+# per candidate: what is read of it (``ip``: its inner product with the question, ``tf``: its counts)
+_READ_SQL = """
+SELECT p.plan_version, p.pos,
+    CASE WHEN k.ip THEN -((p.embedding::vector({d})) <#> %(q)s::vector({d})) END,
+    CASE WHEN k.tf THEN sparsevec_send(p.bm25_tf) END, p.bm25_dl
+FROM unnest(%(kv)s::int8[], %(kp)s::int4[], %(ip)s::bool[], %(tf)s::bool[]) AS k(v, p, ip, tf)
+JOIN passages p ON p.plan_version = k.v AND p.pos = k.p
+"""
+
+
+def pg_array(xs: Sequence[Any]) -> str:
+    """A list as one PostgreSQL array literal: psycopg adapts a Python list element by element
+    (~1.5 ms a question for the candidates' keys, session 22)."""
+    return "{" + ",".join(map(str, xs)) + "}"
+
+
+class CandidateScores:
+    """``PgIndexStore.candidate_scores`` (its ``_weights``, ``_head_sums``, ``_tf_rows``' cache)."""
+
+    def candidate_scores(
+        self: Any,
+        qvec: np.ndarray,
+        terms: Any,
+        positions: Sequence[int] | np.ndarray,
+        dense: Sequence[tuple[int, float]] = (),
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each candidate's inner product with ``qvec`` and BM25 (``lexical_at``), as float32;
+        ``dense``: the dense search's (position, inner product), not read again."""
+        pos = np.asarray(positions, dtype=np.int64)
+        known = dict(dense)
+        ip = np.array([known.get(int(i), np.nan) for i in pos.tolist()], dtype=np.float32)
+        lex = np.zeros(len(pos), dtype=np.float32)
+        need_tf = np.zeros(len(pos), dtype=bool)
+        weights = self._weights(terms) if terms and len(pos) else {}
+        if weights:
+            sums = self._head_sums(terms)
+            need_tf[:] = True
+            if sums is not None:  # exact from the lists where every cut list holds the passage
+                scores, lacking, _ = sums
+                need_tf = lacking[pos] > 0
+                lex[~need_tf] = scores[pos[~need_tf]]
+        counts: dict[int, Any] = {}
+        if need_tf.any():
+            with self._counts_lock:
+                for i in pos[need_tf].tolist():
+                    hit = self._counts_cache.get(i)
+                    if hit is not None:
+                        self._counts_cache.move_to_end(i)
+                        counts[i] = hit
+        want_tf = need_tf & np.array([i not in counts for i in pos.tolist()], dtype=bool)
+        want_ip = np.isnan(ip)
+        read = np.flatnonzero(want_ip | want_tf)
+        if len(read):
+            keys = self._keys[pos[read]]
+            args = {
+                "q": np.asarray(qvec, dtype=np.float32).reshape(-1),
+                "kv": pg_array(keys[:, 0].tolist()),
+                "kp": pg_array(keys[:, 1].tolist()),
+                "ip": pg_array(["t" if x else "f" for x in want_ip[read].tolist()]),
+                "tf": pg_array(["t" if x else "f" for x in want_tf[read].tolist()]),
+            }
+            with self._pool.connection() as conn:
+                rows = conn.execute(_READ_SQL.format(d=self._dim), args, binary=True).fetchall()
+            at = {(int(v), int(p)): j for j, (v, p) in zip(read.tolist(), keys.tolist())}
+            got = {}
+            for v, p, x, raw, dl in rows:
+                j = at[(int(v), int(p))]
+                if x is not None:
+                    ip[j] = x
+                if raw is not None:
+                    got[int(pos[j])] = tf_arrays(raw, dl)
+            counts.update(got)
+            with self._counts_lock:
+                self._counts_cache.update(got)
+                while len(self._counts_cache) > COUNTS_CACHE:
+                    self._counts_cache.popitem(last=False)
+        if need_tf.any():
+            lex[need_tf] = exact_scores([counts[int(i)] for i in pos[need_tf]], weights)
+        return ip, lex
