@@ -66,3 +66,39 @@ def test_the_plans_own_tasks_keep_their_unit(assistant):
         ans = assistant.ask(q)
         assert ans.notice != TASK_ABSENT, (q, ans.answer)
         assert not ans.refused and any(has(u, unit) for u in ans.units.get("lead", [])), (q, ans.answer)
+
+
+# Hà Nội 308 (dev): the row that names the national data centre, not a city one
+ROW_308 = (
+    "Phối hợp triển khai số hóa theo hướng dẫn của Bộ, ngành chuyên môn đối với các cơ sở dữ liệu quốc "
+    "gia, chuyên ngành, chuẩn hóa, đồng bộ dữ liệu về Trung tâm dữ liệu quốc gia theo lộ trình"
+)
+
+
+def _pairs(*texts: str) -> frozenset[str]:
+    from assistant.vocab.tokens import folded_tokens
+
+    return frozenset(f"{a} {b}" for t in texts for x in [folded_tokens(t)] for a, b in zip(x, x[1:]))
+
+
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [
+        # r286: the plan writes "Trung tâm dữ liệu" and goes on "quốc gia"; the one asked is another
+        (
+            "Kế hoạch 308 của Hà Nội giao đơn vị nào chủ trì xây dựng Trung tâm dữ liệu tập trung của Thành phố?",
+            True,
+        ),
+        ("ke hoach 308 giao ai xay dung Trung tam du lieu tap trung cua thanh pho", True),
+        # the facility the plan names, whole or cut short, or followed by its place
+        ("Đơn vị nào đồng bộ dữ liệu về Trung tâm dữ liệu quốc gia?", False),
+        ("Ai đồng bộ dữ liệu về Trung tâm dữ liệu?", False),
+        ("Ai đồng bộ dữ liệu về Trung tâm dữ liệu quốc gia tại Hà Nội?", False),
+        # a facility the plan never names at all is left to the other checks
+        ("Ai xây dựng Trung tâm IOC của tỉnh?", False),
+    ],
+)
+def test_a_facility_the_plan_names_otherwise(question, other):
+    from assistant.answer.task_named import other_facility
+
+    assert other_facility(question, _pairs(ROW_308)) is other

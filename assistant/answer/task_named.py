@@ -21,7 +21,7 @@ from assistant.answer.absence import question_pairs
 from assistant.answer.common import AnswerContext
 from assistant.records import Answer
 from assistant.textnorm import fold, nfc
-from assistant.vocab.tokens import folded_tokens
+from assistant.vocab.tokens import STOPWORDS, folded_tokens
 
 __all__ = ["TASK_ABSENT", "task_absent"]
 
@@ -55,6 +55,33 @@ def _cited_words(ctx: AnswerContext, ans: Answer) -> set[str]:
     return words
 
 
+# a facility or system a plan names by its kind and what it is for ("Trung tâm dữ liệu quốc gia",
+# "Cổng Dịch vụ công quốc gia", "Hệ thống thông tin giải quyết thủ tục hành chính"): its name
+# runs from the capitalised kind word over the lower-case words that qualify it
+_FACILITY = re.compile(r"(?<=\s)(?:Trung tâm|Cổng|Hệ thống|Cơ sở dữ liệu|Nền tảng|Quỹ|Khu)\s[^,?.;:()]*")
+# typed without diacritics: only the kind words that stay unambiguous ("Cong" is also "Công an")
+_FACILITY_PLAIN = re.compile(r"(?<=\s)(?:Trung tam|He thong|Co so du lieu|Nen tang)\s[^,?.;:()]*")
+# where a facility's name ends: a function word, the place it belongs to, the verb of the task
+_NAME_ENDS = STOPWORDS | {"thanh", "tp", "phuong", "tai", "de", "nam", "chu", "phoi", "giao", "thuc", "trien"}
+LEAST_NAME_WORDS = 3
+
+
+def other_facility(text: str, written: frozenset[str]) -> bool:
+    """The question names a facility the plan names otherwise: the plan writes its kind and first
+    qualifier ("Trung tâm dữ liệu") but continues with other words ("… quốc gia" for the "…
+    tập trung" asked). Two facilities of one kind are two facilities; the row of one is no
+    answer about the other."""
+    text = nfc(text)
+    for m in (*_FACILITY.finditer(text), *_FACILITY_PLAIN.finditer(text)):
+        toks = folded_tokens(m.group(0))
+        name = toks[: next((i for i, t in enumerate(toks[2:], 2) if t in _NAME_ENDS), len(toks))]
+        pairs = [f"{a} {b}" for a, b in zip(name, name[1:])]
+        have = next((i for i, p in enumerate(pairs) if p not in written), len(pairs)) + 1
+        if LEAST_NAME_WORDS <= have < len(name):
+            return True
+    return False
+
+
 def task_absent(ctx: AnswerContext, ans: Answer) -> bool:
     """True when the unit answer ``ans`` cites rows of another task than the one asked."""
     vocabulary, query = ctx.vocabulary, ctx.query
@@ -64,6 +91,8 @@ def task_absent(ctx: AnswerContext, ans: Answer) -> bool:
     written = frozenset().union(*(vocabulary.plans[d].pairs for d in plans if d in vocabulary.plans))
     if not written:
         return False
+    if other_facility(query.text, written):
+        return True
     unit_words = {t for u in query.units for t in folded_tokens(u)}
     words = nfc(query.text).split()
     typed = {fold(w) for w in (x.lower() for x in words) if w.strip("?.,!:;") in _FUNCTION}

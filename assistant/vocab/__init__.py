@@ -5,7 +5,8 @@
 - ``abbreviations``: short forms ↔ long forms, ``expand_abbreviations``;
 - ``places``: provinces (also after the 2025 reorganisation), place prefixes, communes;
 - ``documents``: document kinds and how their numbers are written;
-- ``units``: unit names, aliases, head and role words.
+- ``units``: unit names, aliases, head and role words;
+- ``synonyms``: everyday phrases of a question in the verbs plans write ("soạn đề" → "xây dựng bài kiểm tra").
 """
 
 from assistant.vocab.abbreviations import expand_abbreviations
