@@ -120,7 +120,8 @@ def test_a_long_target_item_keeps_its_figure(idf):
     ans = compose(
         q, Evidence(hits=hits(TARGETS), doc_passages={"t.md": [TARGETS]}), DOCS, idf=idf, refuse_below=0.0
     )
-    assert ans.answer.splitlines()[1].endswith("… Quy mô kinh tế số đạt 40% GRDP."), ans.answer
+    # a short list shares its characters (``fair_widths``): the long target is whole, its figure last
+    assert ans.answer.splitlines()[1].endswith("Quy mô kinh tế số đạt 40% GRDP."), ans.answer
     assert "80% doanh nghiệp" in ans.answer and "150 sản phẩm" in ans.answer
 
 

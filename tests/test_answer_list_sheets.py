@@ -398,3 +398,31 @@ def test_the_people_of_the_row_whose_task_is_named():
     ans = _ask_team("Trong kỳ huấn luyện, những cán bộ nào trực tiếp tổ chức huấn luyện, kiểm tra?")
     assert ans.answer.splitlines()[1:] == ["• Đỗ Mạnh Cường", "• Vũ Việt Linh [1]"], ans.answer
     assert [c.passage_id for c in ans.citations] == ["t-row-1"]
+
+
+def test_fair_widths_give_the_short_items_whole_and_share_the_rest():
+    from assistant.answer.list_items import LEAST_ITEM, fair_widths
+
+    assert fair_widths([100, 100, 900], 1400) == [100, 100, 900]
+    assert fair_widths([100, 800, 900], 1400) == [100, 650, 650]
+    assert fair_widths([3000] * 40, 1400) == [LEAST_ITEM] * 40  # never below the least item
+
+
+def test_a_long_point_among_short_ones_is_shown_whole():
+    long_task = (
+        "a) Tiếp tục tổ chức triển khai thực hiện có hiệu quả các chủ trương, chính sách, giải pháp của Đảng, "
+        "Nhà nước, chỉ đạo của Thành ủy, Hội đồng nhân dân, Ủy ban nhân dân thành phố về công tác dân số, nhất là "
+        "các giải pháp để phấn đấu đạt và duy trì mức sinh thay thế;"
+    )
+    texts = [long_task, *(f"{c}{t[1:]}" for c, t in zip("bcd", POINT_TEXTS))]
+    ps = [
+        Passage(id=f"q-{t[0]}", doc="p.md", kind="article", section=(*COMMUNE, t[:2]), text=t) for t in texts
+    ]
+    q = parse_question(
+        "Ủy ban nhân dân xã, phường được giao những nhiệm vụ nào trong kế hoạch 165?",
+        Catalog.build(P_DOCS, ps),
+    )
+    ans = compose(
+        q, Evidence(hits=hits(*ps), doc_passages={"p.md": ps}), P_DOCS, idf=Idf.build(p.text for p in ps)
+    )
+    assert "duy trì mức sinh thay thế" in ans.answer and "…" not in ans.answer, ans.answer

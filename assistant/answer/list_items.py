@@ -8,11 +8,25 @@ import re
 from assistant.answer.common import fold_
 from assistant.answer.evidence import shorten
 
-__all__ = ["ENUMERATOR", "LEAST_ITEM", "item_label", "opens_item", "rejoined"]
+__all__ = ["ENUMERATOR", "LEAST_ITEM", "item_label", "opens_item", "rejoined", "fair_widths"]
 
 LEAST_ITEM = 50  # an item is never shortened below this many characters
 # "1.", "2.1.", "a)", "IV.": the enumerator opening an item or its heading
 ENUMERATOR = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ]\)|[IVXLC]{1,6}\.)\s+", re.I)
+
+
+def fair_widths(lengths: list[int], total: int) -> list[int]:
+    """How many characters each item may take so that the list fits in ``total``: the short items
+    whole, what they leave shared evenly by the long ones (never below ``LEAST_ITEM``). A list of
+    one long task and short ones shows the long task whole when the short ones leave room for it."""
+    out = [0] * len(lengths)
+    left = total
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    for k, i in enumerate(order):
+        fair = max(LEAST_ITEM, left // (len(order) - k))
+        out[i] = min(lengths[i], fair)
+        left -= out[i]
+    return out
 
 
 # a line that opens an item: a bullet ("-", "+", "•"), an enumerator ("1.", "2.1.", "a)", "IV."),

@@ -15,7 +15,7 @@ from assistant.answer.common import (
 from assistant.answer.enumerations import GENERIC_NOUNS
 from assistant.answer.evidence import coverage, shorten
 from assistant.answer.list_items import ENUMERATOR as _ENUMERATOR
-from assistant.answer.list_items import LEAST_ITEM, item_label, rejoined
+from assistant.answer.list_items import LEAST_ITEM, fair_widths, item_label, rejoined
 from assistant.query.model import Query
 from assistant.records import Answer, DocMeta, Passage
 from assistant.vocab.lists import TASK_FIELDS, sheet_field
@@ -351,15 +351,23 @@ def children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit, 
     cites = Cites(docs)
     items = []
     # lettered points ("a) Tiếp tục tổ chức triển khai …") are the tasks themselves, written as
-    # sentences: each gets a line's share; a sub-heading names its part in a few words
+    # sentences: they share the list's characters (``fair_widths``, the short ones whole); a
+    # sub-heading names its part in a few words
     points = all(POINT.match(t) for t in children)
-    width = share(len(children), LINE_ITEM if points else 110)
+    labels = []
     for title, ps in children.items():
         first = ps[0]
         label = title if not _ENUM_ONLY.match(title) else (lines_of(first.text) or [first.text])[0]
         if label == title and len(first.section) == len(prefix) + 1:
             # "1.4. Mục tiêu 4" is the loader's title of "1.4. Mục tiêu 4: Trong lĩnh vực y tế"
             label = full_heading(title, first)
+        labels.append((first, label))
+    widths = (
+        fair_widths([len(x) for _, x in labels], LIST_CHARS)
+        if points
+        else [share(len(labels), 110)] * len(labels)
+    )
+    for (first, label), width in zip(labels, widths):
         n = cites.add(first, lines_of(first.text)[0] if lines_of(first.text) else "", hit.score)
         items.append(f"{item_label(label, width)} [{n}]")
     head = f"{prefix[-1].rstrip(':')} — {plan_label(doc, docs)}:"
@@ -445,9 +453,9 @@ def _section_lines(
             )
     cites = Cites(docs)
     # each line is a whole target or task sentence ("Chỉ tiêu 2: Tỷ lệ … đạt trên 90%…; … đạt 85%"):
-    # shown whole up to ``LINE_ITEM`` while the list is short
-    width = share(len(lines), LINE_ITEM)
-    found = [(item_label(ln, width), cites.add(p, ln, hit.score)) for p, ln in lines]
+    # the lines share the list's characters, the short ones whole (``fair_widths``)
+    widths = fair_widths([len(ln) for _, ln in lines], LIST_CHARS)
+    found = [(item_label(ln, w), cites.add(p, ln, hit.score)) for (p, ln), w in zip(lines, widths)]
     if len(found) < 2:
         return None
     # one [n] after the last item each passage gives, not after every item
