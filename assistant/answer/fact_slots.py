@@ -7,7 +7,15 @@ from dataclasses import replace
 
 from assistant.answer.common import AnswerContext, Cites
 from assistant.answer.evidence import segments
-from assistant.answer.facts import FactRule, best_fact_segment, fact_line, fact_rule, is_meta
+from assistant.answer.facts import (
+    SLOT_RULES,
+    FactRule,
+    best_fact_segment,
+    fact_line,
+    fact_rule,
+    is_meta,
+    rest_of_plan,
+)
 from assistant.query.model import Query
 from assistant.records import Answer
 from assistant.textnorm import fold
@@ -15,7 +23,9 @@ from assistant.textnorm import fold
 __all__ = ["figure_unfilled", "two_slots"]
 
 # the words a fact question asks its slot with: a time ("khi nào", "trước ngày nào") or a number
-_ASK_SLOT = re.compile(r"\b(khi nao|luc nao|ngay nao|thoi han nao|bao gio|bao nhieu|bao lau)\b")
+# or a venue ("ở đâu": "tổ chức ở đâu và trong bao lâu", the "Thời gian" and "Địa điểm" items an
+# event plan lists side by side, "1. Thời gian: …" ¶ "2. Địa điểm: …")
+_ASK_SLOT = re.compile(r"\b(khi nao|luc nao|ngay nao|thoi han nao|bao gio|bao nhieu|bao lau|o dau|tai dau)\b")
 # where a question joins its two asks: ", và …", "; …", "và …" after the first ask
 _JOINT = re.compile(r"\s*(?:[,;]\s*(?:va|con)?|\bva|\bcon)\s+")
 
@@ -41,11 +51,16 @@ def two_slots(ctx: AnswerContext) -> Answer | None:
         # a clause that asks a time is a deadline ("trước ngày nào" of a report, "xong khi nào")
         asked = _ASK_SLOT.search(fp)
         word = asked.group(1) if asked else ""
-        kind = "duration" if word == "bao lau" else None if word == "bao nhieu" else "deadline"
+        kinds = {"bao lau": "duration", "bao nhieu": None, "o dau": "place", "tai dau": "place"}
+        kind = kinds.get(word, "deadline")
         rule = fact_rule(part, kind, terms, fp)
         if rule.require is None and rule.prefer is not None:
             rule = FactRule(require=rule.prefer, prefer=rule.prefer, name=rule.name)
-        best = best_fact_segment(replace(query, terms=terms, folded=fp), hits, ctx.idf, rule)
+        clause = replace(query, terms=terms, folded=fp)
+        best = best_fact_segment(clause, hits, ctx.idf, rule)
+        if best is None and rule.name in SLOT_RULES:
+            # the slot's own short line ("2. Địa điểm: …") is seldom retrieved: the plan's rest
+            best = best_fact_segment(clause, hits + rest_of_plan(ctx, hits), ctx.idf, rule, cutoff=False)
         if best is None or rule.require is None:
             return None
         found.append((rule, best))

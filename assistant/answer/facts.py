@@ -62,6 +62,8 @@ __all__ = [
     "fact_body",
     "meta_slots",
     "fact_line",
+    "SLOT_RULES",
+    "rest_of_plan",
 ]
 
 _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
@@ -118,7 +120,7 @@ _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
 # slots with a form of their own (an amount of time, a venue, a request): a segment of that form
 # in the plan asked about answers, even when retrieval did not rank its passage
-_SLOT_RULES = frozenset({"duration", "place", "source", "means", "span"})
+SLOT_RULES = frozenset({"duration", "place", "source", "means", "span"})
 # the means an activity is given, asked with "gì/nào" (``query.rules._MEANS``)
 _MEANS_ASK = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu)\s+(gi|nao)\b")
 
@@ -393,10 +395,10 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
     best = best or best_fact_segment(query, hits, idf, rule)
     if best is None and rule.name.startswith(("number", "percent")):  # a figure's line ranked lower
         best = best_fact_segment(query, ev.hits[:10], idf, rule)
-    if best is None and rule.name in _SLOT_RULES:
+    if best is None and rule.name in SLOT_RULES:
         # the slot's own line ("3.3. Thời gian kiểm tra: …", "2. Địa điểm: …") is often too short
         # to be retrieved: read the rest of the plan the question is about
-        more = _rest_of_plan(ctx, hits)
+        more = rest_of_plan(ctx, hits)
         if more:
             best = best_fact_segment(query, hits + more, idf, rule, cutoff=False)
     if _TOTAL_ASK.search(query.folded or fold(query.text)) and not (best and _TOTAL_RE.search(fold(best[2]))):
@@ -437,7 +439,7 @@ def _rate_without_figure(query: Query, hits: list[Hit], valued: str) -> bool:
     )
 
 
-def _rest_of_plan(ctx: AnswerContext, hits: list[Hit]) -> list[Hit]:
+def rest_of_plan(ctx: AnswerContext, hits: list[Hit]) -> list[Hit]:
     """The passages of the plan asked about (the one filtered, else the best hit's) that are not
     among ``hits``, as hits ranked after them with no score."""
     plan = ctx.query.filters.get("doc") or (hits[0].passage.doc if hits else None)
@@ -450,7 +452,7 @@ def _rest_of_plan(ctx: AnswerContext, hits: list[Hit]) -> list[Hit]:
 
 def _plan_total(ctx: AnswerContext, hits: list[Hit], rule: FactRule) -> tuple | None:
     """The sentence of the plan asked about that writes a total of the asked thing."""
-    more = _rest_of_plan(ctx, hits)
+    more = rest_of_plan(ctx, hits)
 
     def total(seg: str) -> bool:
         return bool(_TOTAL_RE.search(fold(seg))) and (rule.require is None or rule.require(seg))

@@ -21,9 +21,12 @@ __all__ = ["BASIS_HEADING", "preamble", "ground_items"]
 BASIS_HEADING = "Căn cứ ban hành"
 # the words a ground opens with (folded)
 _GROUND = re.compile(r"^(can cu|thuc hien|trien khai( thuc hien)?|theo de nghi|xet de nghi|theo)\b")
-# a new ground starts after a ";" or "." or on a new line, with its opening words
+# a new ground starts after a ";" or "." or on a new line, with its opening words; "Trên cơ sở
+# tình hình …" after the last ground opens the lead-in to the enacting clause, no ground: it is
+# split off so as to be left out
 _SPLIT = re.compile(
-    r"(?:(?<=[;.])\s+|\s*\n+\s*)(?=(?:Căn cứ|CĂN CỨ|Thực hiện|THỰC HIỆN|Triển khai|Theo đề nghị|Xét đề nghị)\b)"
+    r"(?:(?<=[;.])\s+|\s*\n+\s*)"
+    r"(?=(?:Căn cứ|CĂN CỨ|Thực hiện|THỰC HIỆN|Triển khai|Theo đề nghị|Xét đề nghị|Trên cơ sở)\b)"
 )
 # a ground ends with its paragraph: a blank line, or a sentence closed at a line's end (a hard
 # wrap, as web pages' markdown has, may fall after a ";" inside a ground, seldom after a ".")

@@ -26,7 +26,12 @@ _BASIS_ASK = re.compile(
     rf"(?: phap ly)? (?:nao|gi){_TAIL}|"
     # "được lập để thực hiện quyết định nào?", "Kế hoạch X triển khai chỉ thị nào?": the document
     # implemented is the ground its preamble's "Thực hiện …" line gives
-    rf"\b(?:thuc hien|trien khai|cu the hoa) (?:nhung |cac )?(?:{GROUND_KINDS}) (?:nao|gi)\s*\??\s*$"
+    rf"\b(?:thuc hien|trien khai|cu the hoa) (?:nhung |cac )?(?:{GROUND_KINDS}) (?:nao|gi)\s*\??\s*$|"
+    # "dựa trên những thông tư nào của Bộ Tài chính": the grounds of one kind asked in the plural
+    # (the preamble lists them one to a line, "Căn cứ Thông tư số …; Căn cứ Thông tư số …"), their
+    # issuer after "của"; one ground asked ("căn cứ Nghị định nào của Chính phủ") is a fact
+    rf"\b(?:can cu|dua (?:vao|tren)|tren co so)(?: vao)? (?:nhung|cac) (?:{GROUND_KINDS}) (?:nao|gi)"
+    r"(?: (?:cua|do) [a-z ]{1,40})?\s*\??\s*$"
 )
 
 

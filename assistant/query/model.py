@@ -82,6 +82,9 @@ class SectionKind(StrEnum):
     SUBJECTS = "doi tuong"  # đối tượng (áp dụng / kiểm tra)
     TIME = "thoi gian thuc hien"  # thời gian thực hiện / thời gian kiểm tra
     ORGANISATION = "to chuc thuc hien"  # IV. TỔ CHỨC THỰC HIỆN
+    # the members of a team, a delegation or a meeting: "3. Thành phần thực hiện", "Thành phần
+    # Đoàn kiểm tra", "Thành phần tham dự" (monitoring, inspection and conference plans)
+    COMPOSITION = "thanh phan"
     # the grounds a document is issued on, before its first part: "Căn cứ Luật …; Căn cứ Nghị định
     # …; Thực hiện Quyết định …" (the "căn cứ ban hành" of Decree 30/2020, Appendix I)
     BASIS = "can cu"

@@ -336,6 +336,8 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         lexical_text=_without_places(_without_courtesy(said), cat),
     )
     query.terms = content_terms(rest)
+    if query.section is SectionKind.COMPOSITION and not units:
+        query.intent, query.fact = Intent.LIST, None  # "những ai" of a team: its members, no lead
     if query.section is None:
         query.section = part_asked(rest, of_plan=bool(numbered or re.search(PLAN_WORD, rest)) and not units)
     if query.section is None and not units and asks_organisation(folded):

@@ -102,6 +102,9 @@ _DURATION = re.compile(
 )
 # where: the venue or address a plan names ("2. Địa điểm: …, địa chỉ: …")
 _PLACE = re.compile(r"\b(o dau|tai dau|dia diem|dia chi|noi nao|cho nao|tru so)\b")
+# "được quy định ở đâu / tại đâu": the provision that lays something down (a plan writes "Đối
+# tượng kiểm tra: Quy định tại khoản 1 Điều 2 Quyết định số …"), not a venue
+_PROVISION_ASK = re.compile(r"\b(duoc )?quy dinh (o|tai) dau\b")
 # on whose request: a Sở's plan made "Xét đề nghị của <company> tại Văn bản số …"
 _SOURCE = re.compile(
     r"\b(theo de nghi cua|xet de nghi|de nghi cua (ai|don vi nao|co quan nao|cong ty nao))\b"
@@ -202,7 +205,9 @@ def _fact_kind(f: str) -> str | None:
         return "source"
     if _DURATION.search(f):
         return "duration"
-    if _PLACE.search(f) and not re.search(r"\b(khi nao|ngay nao|bao gio|thoi gian)\b", f):
+    if _PLACE.search(_PROVISION_ASK.sub(" ", f)) and not re.search(
+        r"\b(khi nao|ngay nao|bao gio|thoi gian)\b", f
+    ):
         return "place"
     when = _NOT_WHEN.sub(" ", f)
     if _DATE.search(when) or _DEADLINE.search(when):
@@ -405,6 +410,7 @@ SECTION_FORMS: dict[SectionKind, tuple[str, ...]] = {
     SectionKind.TIME: ("thoi gian thuc hien", "thoi gian kiem tra"),
     SectionKind.ORGANISATION: ("to chuc thuc hien",),
     SectionKind.BASIS: ("can cu",),
+    SectionKind.COMPOSITION: ("thanh phan",),
 }
 # sections asked for as a whole; tasks, solutions and organisation are lists (``lists``), the
 # grounds are asked in their own words (``query.grounds``: "căn cứ Quyết định …" names one ground)
@@ -420,11 +426,12 @@ PLAN_WORD = re.compile(r"\b(ke hoach|kh|van ban|cong van|chi thi|de an)\b")
 # plans of a programme write their targets per period, so the period still names the section
 _PERIOD = r"(?:den|toi) nam \d{4}|giai doan \d{4}(?:\s*-\s*\d{4})?|nam \d{4}"
 _QUALIFIER = (
+    # and the activity a section heading is of ("Đối tượng kiểm tra", "Thời gian thi đua", "Đối
+    # tượng áp dụng", "Phạm vi điều chỉnh": inspection, emulation and regulation plans' headings)
     r"(?:\s+(?:chung|cu the|chu yeu|tong quat|dat ra|de ra|thuc hien|trien khai|cua|trong|tai|o|"
-    + _PERIOD
-    + r"))*"
+    r"kiem tra|thi dua|ap dung|dieu chinh|huan luyen|giam sat|" + _PERIOD + r"))*"
 )
-_ASK = r"(la gi|la nhung gi|gom( nhung)? gi|gom (nhung|cac) (nguon|noi dung) (nao|gi)|nhu the nao|the nao|ra sao|nao|gi)"
+_ASK = r"((duoc )?quy dinh (o|tai) dau|la gi|la nhung gi|gom( nhung)? gi|gom (nhung|cac) (nguon|noi dung) (nao|gi)|nhu the nao|the nao|ra sao|nao|gi)"
 _WHOLE_NUMBER = re.compile(r"\b(bao nhieu|may|ty le|phan tram|top|xep hang|hang thu)\b|%")
 # "lấy từ đâu", "từ nguồn nào", "được bố trí từ đâu": the source of the money is the budget section
 _BUDGET_SOURCE = re.compile(
@@ -444,6 +451,9 @@ _MONEY_FOR = re.compile(
 _MEMBERS_ASKED = re.compile(
     r"\b((gom|bao gom) (co )?(nhung |cac )?|la (nhung|cac) )(ai|gi|[a-z]+ nao)\s*\??$"
 )
+# "thành phần" names the members of a team or meeting, not a "dự án thành phần" (a programme's
+# component project) nor "các thành phần kinh tế"
+_COMPOSITION_ASK = re.compile(r"(?<!du an )(?<!noi dung )\bthanh phan\b(?! kinh te)")
 _PURPOSE_ASK = re.compile(r"\b(de lam gi|nham (muc dich )?gi)\b")
 _REQUIREMENT_ASK = re.compile(r"\bdoi hoi (nhung |cac )?(gi|dieu gi|yeu cau gi)\b")
 
@@ -463,9 +473,11 @@ def section_of(folded: str, of_plan: bool = False) -> SectionKind | None:
     if _MEMBERS_ASKED.search(f):
         # "Đối tượng thực hiện … gồm những ai?", "Thành phần … là những ai": the question opens
         # with the section's heading words and asks its members: the section's items are them
-        for kind in (SectionKind.SUBJECTS, SectionKind.SCOPE):
+        for kind in (SectionKind.SUBJECTS, SectionKind.SCOPE, SectionKind.COMPOSITION):
             if any(re.match(rf"(cac |nhung )?{form}\b", f) for form in SECTION_FORMS[kind]):
                 return kind
+    if _COMPOSITION_ASK.search(f) and re.search(r"\b(nhung|cac|gom|la) ai\b", f):
+        return SectionKind.COMPOSITION  # "những ai tham gia thành phần đoàn …": its members
     if of_plan:
         if _PURPOSE_ASK.search(f):
             return SectionKind.PURPOSE
@@ -476,6 +488,8 @@ def section_of(folded: str, of_plan: bool = False) -> SectionKind | None:
             continue
         for form in SECTION_FORMS[kind]:
             for m in re.finditer(rf"(?<![a-z0-9]){form}(?![a-z0-9])", f):
+                if kind is SectionKind.COMPOSITION and not _COMPOSITION_ASK.match(f, m.start()):
+                    continue
                 before, after = f[: m.start()].split(), f[m.end() :]
                 if re.match(rf"{_QUALIFIER}\s*({_PLAN_WORD}\b|{_ASK}\s*\??\s*$|\??\s*$)", after):
                     return kind  # "mục đích của kế hoạch …", "yêu cầu là gì?", "… kinh phí?"
