@@ -198,3 +198,24 @@ def test_the_members_of_a_team_are_its_thanh_phan_part(kcat, question):
 )
 def test_a_component_project_is_no_team(kcat, question):
     assert parse_question(question, kcat).section is not SectionKind.COMPOSITION
+
+
+def test_a_line_broken_inside_an_agencys_name_is_one_sentence():
+    from assistant.answer.evidence import segments
+
+    text = (
+        "Trường hợp không cân đối được kinh phí, các đơn vị gửi Sở Khoa học và Công nghệ tổng hợp, "
+        "chủ trì, phối hợp với Sở\nTài chính, báo cáo UBND Thành phố bổ sung kinh phí."
+    )
+    assert [text[a:b] for a, b in segments(text)] == [text]
+    # a heading line, or an item after it, still ends where its line does
+    heading = "1. Mục đích\nChủ động triển khai các biện pháp.\n- Sở Y tế chủ trì."
+    assert len(segments(heading)) == 3
+
+
+def test_an_ordinal_round_is_read_as_its_figure():
+    from assistant.vocab.tokens import content_terms
+
+    terms = content_terms("đợt thi đua thứ hai diễn ra từ ngày nào")
+    assert "02" in terms and "2" in terms and "hai" not in terms
+    assert "02" not in content_terms("Sở thứ hai")  # no round, phase or step: no figure

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant.textnorm import fold
 from assistant.vocab.tokens import Idf, folded_tokens
 
 __all__ = [
@@ -65,6 +66,23 @@ _WRAPPED_FIGURE = re.compile(r"\d+(?:[.,:/%-]\d+)*(?:%|\s|[.,;:)]?$|[.,;:)]\s)")
 _ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*(?:\.|\))(?:\s|$)|\d{1,3}(?:\.\d{1,3})+\s*$")
 
 
+# A printed line may also break inside a phrase before a capital: "phối hợp với Sở\nTài chính",
+# "báo cáo Ủy ban\nNhân dân". A line that ends on a word that never closes a Vietnamese phrase (a
+# preposition or conjunction, or the head noun of an agency's name: "Sở", "Bộ", "Cục", "Phòng")
+# continues on the next; a heading or a sentence never ends on one.
+_OPEN_WORDS = frozenset(
+    "voi cua va cho tai ve cac nhung theo tren trong den de la duoc hoac cung bang so bo cuc phong uy".split()
+)
+
+
+def _wrapped_mid_phrase(text: str, start: int, end: int) -> bool:
+    """Whether the line break at ``text[start:end]`` falls inside a phrase, before a capital."""
+    if not (start > 0 and text[start - 1].isalpha() and text[start:end] == "\n" and end < len(text)):
+        return False
+    words = text[text.rfind("\n", 0, start) + 1 : start].split()
+    return bool(words) and fold(words[-1]) in _OPEN_WORDS and text[end].isupper()
+
+
 def _wrapped_before_figure(text: str, start: int, end: int) -> bool:
     """Whether the line break at ``text[start:end]`` only wraps a sentence before a figure."""
     if not (start > 0 and text[start - 1].isalnum() and set(text[start:end]) <= {"\n"}):
@@ -79,7 +97,9 @@ def segments(text: str) -> list[tuple[int, int]]:
     pos = 0
     for m in _SEG_CAND.finditer(text):
         sep = m.group(0)
-        if "\n" in sep and _wrapped_before_figure(text, m.start(), m.end()):
+        if "\n" in sep and (
+            _wrapped_before_figure(text, m.start(), m.end()) or _wrapped_mid_phrase(text, m.start(), m.end())
+        ):
             continue
         if (
             "\n" not in sep

@@ -87,11 +87,27 @@ STOPWORDS = frozenset(
 _STOP_PHRASE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p.strip()) for p in STOP_PHRASES) + r")\b")
 
 
+# "đợt thứ hai", "giai đoạn thứ ba": plans number their rounds, phases and steps in figures, zero-
+# padded or not ("Đợt 02 dự kiến: …", "Bước 2"): the ordinal asked is read as both figures
+_ORDINALS = {"nhat": "1", "hai": "2", "ba": "3", "tu": "4", "nam": "5", "sau": "6"}
+_ORDINAL_RE = re.compile(
+    r"\b(dot|lan|giai doan|buoc|ky)((?: [a-z]+){0,2}) thu (nhat|hai|ba|tu|nam|sau)\b"
+)  # "đợt thi đua thứ hai": the round's own words may stand between
+
+
+def _ordinal_figures(folded: str) -> str:
+    def figures(m: re.Match[str]) -> str:
+        n = _ORDINALS[m.group(3)]
+        return f"{m.group(1)}{m.group(2)} 0{n} {n}"
+
+    return _ORDINAL_RE.sub(figures, folded)
+
+
 def content_terms(text: str, extra_stop: Iterable[str] = ()) -> list[str]:
     """Folded tokens that carry meaning (stopwords and 1-letter tokens dropped), in order, unique."""
     stop = STOPWORDS | set(extra_stop)
     seen: dict[str, None] = {}
-    folded = _STOP_PHRASE_RE.sub(" | ", fold(nfc(text)))
+    folded = _STOP_PHRASE_RE.sub(" | ", _ordinal_figures(fold(nfc(text))))
     for t in _FOLDED.findall(folded):
         if t in stop or (len(t) < 2 and not t.isdigit()):
             continue
