@@ -219,6 +219,8 @@ def test_an_ordinal_round_is_read_as_its_figure():
     terms = content_terms("đợt thi đua thứ hai diễn ra từ ngày nào")
     assert "02" in terms and "2" in terms and "hai" not in terms
     assert "02" not in content_terms("Sở thứ hai")  # no round, phase or step: no figure
+    assert "04" in content_terms("bước thứ tư là gì")
+    assert "04" not in content_terms("các bước theo thứ tự nào")  # the order, not the fourth
 
 
 def test_items_a_clause_qualifies_are_not_the_whole_section(kcat):
