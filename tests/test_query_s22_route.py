@@ -219,3 +219,12 @@ def test_an_ordinal_round_is_read_as_its_figure():
     terms = content_terms("đợt thi đua thứ hai diễn ra từ ngày nào")
     assert "02" in terms and "2" in terms and "hai" not in terms
     assert "02" not in content_terms("Sở thứ hai")  # no round, phase or step: no figure
+    assert "04" in content_terms("bước thứ tư là gì")
+    assert "04" not in content_terms("các bước theo thứ tự nào")  # the order, not the fourth
+
+
+def test_items_a_clause_qualifies_are_not_the_whole_section(kcat):
+    q = parse_question("Kế hoạch 77 yêu cầu những đối tượng nào được tiếp cận hỗ trợ trong 24 giờ đầu?", kcat)
+    assert q.section is None  # the sentence that qualifies them answers
+    assert parse_question("Kế hoạch 77 có những đối tượng nào?", kcat).section is SectionKind.SUBJECTS
+    assert parse_question("Kế hoạch 77 có những yêu cầu gì?", kcat).section is SectionKind.REQUIREMENT

@@ -72,6 +72,8 @@ _MEMBERS_ASKED = re.compile(
 # "thành phần" names the members of a team or meeting, not a "dự án thành phần" (a programme's
 # component project) nor "các thành phần kinh tế"
 _COMPOSITION_ASK = re.compile(r"(?<!du an )(?<!noi dung )\bthanh phan\b(?! kinh te)")
+# a passive clause after the ask ("… nào được tiếp cận …", "… nào phải …") qualifies the items
+_QUALIFIED = re.compile(r"\s*(duoc|phai|can|se|bi) [a-z]+ [a-z]+")
 _PURPOSE_ASK = re.compile(r"\b(de lam gi|nham (muc dich )?gi)\b")
 _REQUIREMENT_ASK = re.compile(r"\bdoi hoi (nhung |cac )?(gi|dieu gi|yeu cau gi)\b")
 
@@ -111,8 +113,16 @@ def section_of(folded: str, of_plan: bool = False) -> SectionKind | None:
                 before, after = f[: m.start()].split(), f[m.end() :]
                 if re.match(rf"{_QUALIFIER}\s*({_PLAN_WORD}\b|{_ASK}\s*\??\s*$|\??\s*$)", after):
                     return kind  # "mục đích của kế hoạch …", "yêu cầu là gì?", "… kinh phí?"
-                if before and before[-1] in ("nhung", "cac") and re.match(rf"\s*{_ASK}\b", after):
-                    return kind  # "có những yêu cầu gì"
+                asked = re.match(rf"\s*{_ASK}\b", after)
+                # "có những yêu cầu gì"; "những đối tượng nào được tiếp cận hỗ trợ trong 24 giờ
+                # đầu" asks the ones a sentence qualifies, not the section
+                if (
+                    before
+                    and before[-1] in ("nhung", "cac")
+                    and asked
+                    and not _QUALIFIED.match(after[asked.end() :])
+                ):
+                    return kind
                 if kind is SectionKind.BUDGET and _BUDGET_SOURCE.search(after):
                     return kind
     if _MONEY_FOR.search(f) and _BUDGET_SOURCE.search(f):

@@ -97,6 +97,8 @@ _ORDINAL_RE = re.compile(
 
 def _ordinal_figures(folded: str) -> str:
     def figures(m: re.Match[str]) -> str:
+        if m.group(3) == "tu" and m.group(2).endswith(("theo", "dung")):
+            return m.group(0)  # "theo thứ tự", "đúng thứ tự": the order, folded like "thứ tư"
         n = _ORDINALS[m.group(3)]
         return f"{m.group(1)}{m.group(2)} 0{n} {n}"
 
