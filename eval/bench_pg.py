@@ -16,9 +16,10 @@ there without rebuilding (``--build-only``: build alone). Printed per scale:
   fusion), the question's embedding excluded (vectors precomputed); the dense and lexical SQL alone;
   the lexical top 50 again with its completion (``COMPLETE_ROWS`` 1,024) and both overlaps with the
   exact BM25 top 50. An overlap is tie-aware (``reaching``, session 22): the share of the exact top
-  50's places our top 50 fills with a passage whose exact BM25 reaches the exact 50th score (the
-  copies' near-identical texts tie by hundreds at ×1000, so which tied ids an exact top 50 lists is
-  arbitrary); ``lexical_top50_id_overlap`` is the id overlap earlier sessions reported;
+  50's places our top 50 fills with a passage whose exact BM25 reaches the exact 50th score (which
+  of several passages tied there an exact top 50 lists is arbitrary); ``lexical_top50_id_overlap``
+  is the id overlap earlier sessions reported (at ×1000 the two agree: the copies, each missing its
+  own 10 % of the terms, rarely tie; docs/SCALING.md, session 22);
 - HNSW recall@10 of the dense top-10 against exact inner product over the same vectors;
 - old against new, alternating question by question in one run (session 19): the hybrid search (and
   again from the question already parsed: ``search``; ``parse`` the parser's time alone), the
@@ -227,10 +228,9 @@ class Exact:
 
 def reaching(served, terms, ours: list[tuple[int, float]], exact: Exact) -> float:
     """The share of ``exact``'s k places that our top k fills with a passage whose exact BM25
-    reaches the exact k-th score: ties-aware, where an overlap of passage ids is not. The
-    benchmark's copies hold near-identical texts, so up to 1,000 passages tie at one score and
-    which of them an exact top 50 lists is arbitrary (session 22: the id overlap fell to 0.41 at
-    ×1000 with most of our top 50 tied with the exact one's). Scores compared at float32 precision."""
+    reaches the exact k-th score: tie-aware, where an overlap of passage ids is not (a passage tied
+    with the exact k-th is as good a k-th, whichever of them the exact top k happened to list).
+    Scores compared at float32 precision."""
     if not exact.k:
         return 1.0
     ids = [i for i, _ in ours[: exact.k]]

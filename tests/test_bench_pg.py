@@ -124,7 +124,7 @@ class _Scores:
 
 def test_the_overlap_with_exact_bm25_counts_a_tied_passage_as_found():
     """A top k listing another of the passages tied at the exact k-th score fills that place (the
-    benchmark's copies tie by hundreds); one scoring below it does not; the id overlap counts
+    exact top k happened to list another); one scoring below it does not; the id overlap counts
     neither."""
     served = _Scores({1: 5.0, 2: 4.0, 3: 4.0, 9: 4.0, 7: 3.9, 8: 4.0000005})
     exact = bench_pg.Exact.of([(1, 5.0), (2, 4.0), (3, 4.0)])
