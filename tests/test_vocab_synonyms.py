@@ -24,7 +24,14 @@ from eval.realsuite import data_dir
         ("Ai ra đề thi cho học viên?", "Ai xây dựng bài kiểm tra cho học viên?"),
         ("Ai chấm thi?", "Ai chấm bài?"),
         ("Ai kiểm tra lại chứng chỉ trước khi trình?", "Ai rà soát chứng chỉ trước khi trình?"),
-        # what plans write themselves is left as it is
+        # a tie in an emulation ranking, asked as officials say it (fresh dev r805)
+        (
+            "Hai xã bằng điểm nhau thì xã nào được xếp trên?",
+            "Hai xã tổng số điểm bằng nhau thì xã nào được xếp trên?",
+        ),
+        ("hai xa dong diem thi sao", "hai xa tổng số điểm bằng nhau thi sao"),
+        # what plans write themselves is left as it is; "bảng điểm" (a score sheet) is no tie
+        ("Sở Y tế gửi bảng điểm thi đua", "Sở Y tế gửi bảng điểm thi đua"),
         ("Sở Xây dựng rà soát điểm ngập sâu", "Sở Xây dựng rà soát điểm ngập sâu"),
         ("Ai tổ chức kiểm tra kỹ thuật an toàn?", "Ai tổ chức kiểm tra kỹ thuật an toàn?"),
     ],

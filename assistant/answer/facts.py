@@ -32,7 +32,7 @@ from assistant.answer.meta import (
     meta_slots,
     other_documents,
 )
-from assistant.answer.numbers import QUANTITY_NOUNS, anchor_after, counted_near, same_year
+from assistant.answer.numbers import QUANTITY_NOUNS, anchor_after, counted_near, for_route, same_year
 from assistant.answer.times import (
     ASK_END,
     ASK_SPAN,
@@ -251,13 +251,13 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return FactRule(require=rank, prefer=rank, name="rank")
         anchor = anchor_after(anchor_text)
         if anchor:
-            same = same_year(anchor_text, counted_near(anchor_text, anchor[0]))
+            same = for_route(anchor_text, same_year(anchor_text, counted_near(anchor_text, anchor[0])))
 
             def near(seg: str) -> bool:
                 return not _capitals(seg) and same(seg)
 
             return FactRule(require=near, prefer=near, name=f"number:{anchor[0]}")
-        return FactRule(require=_quantity, prefer=_quantity, name="number")
+        return FactRule(require=for_route(anchor_text, _quantity), prefer=_quantity, name="number")
     if kind == "budget":
         return FactRule(prefer=lambda s: bool(_BUDGET_RE.search(fold(s))), name="budget")
     if kind == "target":

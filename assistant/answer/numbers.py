@@ -9,9 +9,10 @@ from collections.abc import Callable
 
 from assistant.answer.meta import YEAR
 from assistant.textnorm import fold
+from assistant.vocab.places import route_names
 from assistant.vocab.tokens import STOPWORDS, folded_tokens
 
-__all__ = ["QUANTITY_NOUNS", "anchor_after", "counted_near", "number_near", "same_year"]
+__all__ = ["QUANTITY_NOUNS", "anchor_after", "counted_near", "for_route", "number_near", "same_year"]
 
 
 # Nouns a "bao nhiêu" question counts or measures. The value may sit anywhere in the
@@ -137,6 +138,22 @@ def same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]
         return ok(seg) and (not years or bool(years & asked))
 
     return dated
+
+
+def for_route(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]:
+    """ "bao nhiêu vốn cho dự án cao tốc Cần Thơ - Cà Mau" is answered by a clause that names the
+    route: a plan allotting money or length to a named road, line or bridge writes the name beside
+    the figure ("Dự án cao tốc Cần Thơ - Cà Mau: … tỷ đồng"); a figure of the plan's other
+    investment ("thu hút 20 dự án … 7.285,7 tỷ đồng") is no answer (``vocab.places.route_names``)."""
+    routes = route_names(question)
+    if not routes:
+        return ok
+
+    def named(seg: str) -> bool:
+        text = " ".join(fold(seg).split())
+        return ok(seg) and any(r in text for r in routes)
+
+    return named
 
 
 # words after a counted noun that relate it rather than say its kind ("điểm tại vùng nuôi",

@@ -54,7 +54,13 @@ from assistant.vocab.documents import (
     spell_out_kinds,
     years_named,
 )
-from assistant.vocab.places import PLACE_MARKER, merged_into, province_names, province_of_alias
+from assistant.vocab.places import (
+    PLACE_MARKER,
+    merged_into,
+    province_names,
+    province_of_alias,
+    route_endpoint,
+)
 from assistant.vocab.places import locality_of as issuer_locality
 from assistant.vocab.synonyms import as_plans_write
 from assistant.vocab.tokens import content_terms, syllables
@@ -79,7 +85,8 @@ def _find_places(
     for name in cat.localities:
         for m in re.finditer(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", folded):
             found.append((m.start(), m.end(), "commune", name))
-    found.sort()
+    # "cao tốc Cần Thơ - Cà Mau": the end points of a named route are no plan's place
+    found = sorted(f for f in found if not route_endpoint(folded, f[0], f[1]))
 
     missing = None
     known = set(cat.provinces) | set(cat.districts) | set(cat.localities)
@@ -90,6 +97,8 @@ def _find_places(
         if any(f in k or k in f or own in k or k in own for k in known):
             continue
         for m in re.finditer(rf"(?<![a-z0-9]){re.escape(f)}(?![a-z0-9])", folded):
+            if route_endpoint(folded, m.start(), m.end()):
+                continue
             orig = q[idx[m.start()] : idx[m.end() - 1] + 1]
             marker = re.search(rf"\b{PLACE_MARKER}\s*$", folded[: m.start()])
             titled = all(w[:1].isupper() for w in orig.replace("-", " ").split())

@@ -6,7 +6,10 @@ Conventions followed:
   "thành phố/TP. Cao Lãnh", "xã Đồng Tâm Phú", "phường", "thị trấn", "đặc khu";
 - since 1 July 2025 (Resolution 202/2025/QH15) there are 34 provincial units and no
   districts: a xã/phường plan names no district, its issuer ("Ủy ban nhân dân xã …")
-  is its place.
+  is its place;
+- a road, rail line, power line or bridge is named by its end points joined by a dash ("cao tốc
+  Cần Thơ - Cà Mau", "tuyến đường sắt Lào Cai - Hà Nội - Hải Phòng", "đường dây 500kV Quảng
+  Trạch - Phố Nối"): a place written there is part of a project's name, not a plan's place.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ __all__ = [
     "locality_of",
     "locality_label",
     "province_of_alias",
+    "route_endpoint",
+    "route_names",
 ]
 
 # words that introduce a place in a question (folded): "tỉnh X", "ở X", "của X"
@@ -99,3 +104,34 @@ def locality_label(issuer: str | None) -> str | None:
             break  # the name ends where the sentence goes on ("xã Tân Phú thực hiện")
         name.append(word.strip(",;.:"))
     return f"{m.group(1)} {' '.join(name)}" if name else None
+
+
+# the nouns a named route is written after (folded), and an optional code after the noun
+# ("quốc lộ 1A", "đường dây 500kV"); a place right after one, followed by a dash and another name,
+# or after one such "name - " chain, is an end point of the route
+_ROUTE_HEAD = (
+    r"\b(?:cao toc|quoc lo|tinh lo|duong sat|duong day|duong bo|tuyen duong|tuyen|duong|cau|"
+    r"hanh lang kinh te|truc)(?:\s+[a-z]*\d[a-z0-9]*)?\s+"
+)
+_DASH = r"\s*[-\u2013\u2014]\s*"
+_ROUTE_FIRST = re.compile(_ROUTE_HEAD + r"$")
+_ROUTE_LATER = re.compile(_ROUTE_HEAD + rf"(?:(?:[a-z]+\s+){{0,3}}[a-z]+{_DASH})+$")
+
+
+def route_endpoint(folded: str, start: int, end: int) -> bool:
+    """Whether the place at ``folded[start:end]`` is an end point of a named route ("cao toc can
+    tho - ca mau"): the first place after the route noun with a dash after it, or a place after
+    the chain's dash."""
+    before, after = folded[max(0, start - 120) : start], folded[end:]
+    if _ROUTE_FIRST.search(before) and re.match(_DASH + r"[a-z]", after):
+        return True
+    return bool(re.search(_DASH + "$", before)) and bool(_ROUTE_LATER.search(before))
+
+
+_ROUTE_NAMED = re.compile(rf"({_ROUTE_HEAD})((?:[a-z]+\s+){{0,3}}[a-z]+){_DASH}[a-z]")
+
+
+def route_names(folded: str) -> list[str]:
+    """The named routes ``folded`` writes, each as its noun and first end point ("cao toc can
+    tho" of "cao toc can tho - ca mau"): a sentence about that route writes it so."""
+    return [" ".join(f"{m.group(1)} {m.group(2)}".split()) for m in _ROUTE_NAMED.finditer(folded)]

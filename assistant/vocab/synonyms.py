@@ -12,7 +12,10 @@ Each pair is one convention of Vietnamese administrative documents, never one pl
   kiểm tra), and a test is "bài kiểm tra", where one says "soạn đề", "ra đề kiểm tra";
 - marking a test is "chấm bài", where one says "chấm thi";
 - checking papers again before they go on is "rà soát" (rà soát hồ sơ, rà soát chứng chỉ trước
-  khi trình), where one says "kiểm tra lại", "soát lại", "duyệt lại".
+  khi trình), where one says "kiểm tra lại", "soát lại", "duyệt lại";
+- an emulation plan's tie-break rule (the "Lưu ý khi bình xét thi đua" of a Kế hoạch thi đua under
+  the Luật Thi đua, khen thưởng) is written "có tổng số điểm bằng nhau … thì đơn vị nào có … cao
+  hơn thì xếp hạng cao hơn", where one says two units "bằng điểm nhau", "đồng điểm", "ngang điểm".
 
 Only the phrase is replaced; the rest of the question, its diacritics and case are kept.
 """
@@ -31,6 +34,8 @@ WRITTEN_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bsoan de\b"), "xây dựng bài kiểm tra"),
     (re.compile(r"\bcham thi\b"), "chấm bài"),
     (re.compile(r"\b(?:kiem tra|soat|duyet|xem) lai\b"), "rà soát"),
+    # "bằng điểm" needs its "nhau": "bảng điểm" (a score sheet) folds the same
+    (re.compile(r"\b(?:bang|dong|ngang) diem nhau\b|\b(?:dong|ngang) diem\b"), "tổng số điểm bằng nhau"),
 )
 
 
