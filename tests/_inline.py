@@ -1,12 +1,28 @@
-"""Helpers for answer tests over tiny inline plans (no index: hits are made by hand)."""
+"""Helpers for answer and query tests over tiny inline plans (no index: passages are written and hits
+ranked by hand), so every such test builds its passages and its evidence the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from assistant.answer.common import Evidence
 from assistant.records import Hit, Passage
 
-__all__ = ["hits"]
+__all__ = ["article", "evidence", "hits"]
 
 
 def hits(*ps: Passage) -> list[Hit]:
     """The passages as retrieval would rank them: first best, scores falling by rank."""
     return [Hit(passage=p, score=1.0 - 0.1 * i, dense=0.85 - 0.02 * i, rank=i + 1) for i, p in enumerate(ps)]
+
+
+def article(pid: str, doc: str, section: tuple[str, ...], text: str, kind: str = "article") -> Passage:
+    """A passage of plan ``doc`` under the heading path ``section`` (an article unless ``kind`` says)."""
+    return Passage(id=pid, doc=doc, kind=kind, section=section, text=text)
+
+
+def evidence(pool: Sequence[Passage], *ps: Passage) -> Evidence:
+    """The evidence an answer reads: ``ps`` ranked as hits, and every plan of ``pool`` gathered whole
+    (its passages in their order), as the handlers gather the plans they answer from."""
+    plans = dict.fromkeys(p.doc for p in pool)
+    return Evidence(hits=hits(*ps), doc_passages={d: [p for p in pool if p.doc == d] for d in plans})

@@ -6,7 +6,7 @@ Tiny inline plans written the way Vietnamese plans are, exact answers."""
 from __future__ import annotations
 
 import pytest
-from _inline import hits
+from _inline import evidence
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
@@ -72,7 +72,7 @@ def idf() -> Idf:
 
 
 def ev(*ps: Passage, pool: list[Passage] = ALL) -> Evidence:
-    return Evidence(hits=hits(*ps), doc_passages={"a.md": list(pool)})
+    return evidence(pool, *ps)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ against the plan's own issue date, and a plan named by number and province in on
 from __future__ import annotations
 
 import pytest
+from _inline import article as _p
 from _inline import hits
 
 from assistant.answer.common import Evidence
@@ -44,10 +45,6 @@ DOCS = {
         signer="Trần Thị Hai",
     ),
 }
-
-
-def _p(pid: str, doc: str, section: tuple[str, ...], text: str, kind: str = "article") -> Passage:
-    return Passage(id=pid, doc=doc, kind=kind, section=section, text=text)
 
 
 WATCH_META = _p(

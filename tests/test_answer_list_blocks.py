@@ -7,7 +7,7 @@ Tiny inline plans written the way Vietnamese plans are, exact answers."""
 from __future__ import annotations
 
 import pytest
-from _inline import hits
+from _inline import evidence
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
@@ -124,7 +124,7 @@ def idf() -> Idf:
 
 
 def ev(*ps: Passage) -> Evidence:
-    return Evidence(hits=hits(*ps), doc_passages={"c.md": ALL})
+    return evidence(ALL, *ps)
 
 
 def test_the_lines_a_lead_in_announces_are_the_list_across_passages(cat, idf):
@@ -236,9 +236,7 @@ def test_a_phrase_early_in_a_long_lead_in_does_not_make_its_items_the_ones_asked
     q = parse_question(
         "Cơ cấu kinh tế năm 2026 được dự báo gồm những khu vực nào, mỗi khu vực chiếm bao nhiêu?", cat
     )
-    ans = compose(
-        q, Evidence(hits=hits(revenue, shares), doc_passages={"c.md": [*ALL, revenue, shares]}), DOCS, idf=idf
-    )
+    ans = compose(q, evidence([*ALL, revenue, shares], revenue, shares), DOCS, idf=idf)
     assert ans.answer.splitlines()[1:] == [
         "• Ngư, nông, lâm nghiệp chiếm khoảng 27,31%",
         "• Công nghiệp, xây dựng chiếm khoảng 27,91%",
@@ -280,7 +278,7 @@ def test_targets_labelled_by_the_noun_asked_across_the_groups_of_a_field(cat, id
         ),
     ]
     q = parse_question("Kế hoạch 57 đặt những chỉ tiêu nào trong lĩnh vực kinh tế, lao động?", cat)
-    ans = compose(q, Evidence(hits=hits(*ps), doc_passages={"c.md": ps}), DOCS, idf=idf)
+    ans = compose(q, evidence(ps, *ps), DOCS, idf=idf)
     assert ans.answer.splitlines() == [
         "1.2. Mục tiêu 2. Lĩnh vực kinh tế, lao động — Kế hoạch 57/KH-UBND (Tỉnh C):",
         "• Chỉ tiêu 1: Tỷ lệ lao động nữ làm công hưởng lương đạt 50%.",

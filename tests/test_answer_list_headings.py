@@ -6,7 +6,8 @@ Tiny inline plans written the way Vietnamese plans are, exact answers."""
 from __future__ import annotations
 
 import pytest
-from _inline import hits
+from _inline import article as _p
+from _inline import evidence
 
 from assistant.answer.common import AnswerContext, Evidence
 from assistant.answer.evidence import Idf
@@ -31,10 +32,6 @@ DOCS = {
         title="Triển khai Chỉ thị 11 về tăng cường quản lý nhà nước về khoáng sản",
     ),
 }
-
-
-def _p(pid: str, doc: str, section: tuple[str, ...], text: str) -> Passage:
-    return Passage(id=pid, doc=doc, kind="article", section=section, text=text)
 
 
 PREAMBLE = _p(
@@ -119,7 +116,7 @@ def idf() -> Idf:
 
 def ev(*ps: Passage) -> Evidence:
     """The passages retrieved, and every plan gathered whole (as the list handler does)."""
-    return Evidence(hits=hits(*ps), doc_passages={d: [p for p in ALL if p.doc == d] for d in DOCS})
+    return evidence(ALL, *ps)
 
 
 def test_the_plural_closed_by_nao_is_the_one_asked():
@@ -199,7 +196,7 @@ def test_a_short_list_of_target_sentences_keeps_each_sentence_whole(idf):
     )
     cat = Catalog.build(docs, [field])
     q = parse_question("Chỉ tiêu trong lĩnh vực giáo dục, đào tạo của kế hoạch 5 gồm những gì?", cat)
-    ans = compose(q, Evidence(hits=hits(field), doc_passages={"e.md": [field]}), docs, idf=idf)
+    ans = compose(q, evidence([field], field), docs, idf=idf)
     assert ans.answer.splitlines()[1:] == [
         "• Chỉ tiêu 1: Nội dung về giới được giảng dạy chính thức ở các trường sư phạm.",
         f"• {line[2:]} [1]",

@@ -7,7 +7,7 @@ exact answers."""
 from __future__ import annotations
 
 import pytest
-from _inline import hits
+from _inline import evidence
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
@@ -71,7 +71,7 @@ def idf() -> Idf:
 
 
 def ev(*ps: Passage) -> Evidence:
-    return Evidence(hits=hits(*ps), doc_passages={"h.md": ALL})
+    return evidence(ALL, *ps)
 
 
 def test_a_task_sheet_lists_the_lines_of_its_task_not_its_field_labels(cat, idf):
@@ -160,7 +160,7 @@ def test_the_subject_before_gom_names_the_heading_when_the_noun_asked_names_none
         "thanh phan thuc hien giam sat danh gia chuong trinh giam ngheo gom nhung ai",
         Catalog.build(G_DOCS, g_all),
     )
-    ev_g = Evidence(hits=hits(WATCH, JUDGE, MEMBERS), doc_passages={"g.md": g_all})
+    ev_g = evidence(g_all, WATCH, JUDGE, MEMBERS)
     ans = compose(q, ev_g, G_DOCS, idf=Idf.build(p.text for p in g_all))
     assert ans.answer.splitlines()[1:] == [
         "• Đại diện Ban Giám đốc và lãnh đạo các sở, ban, ngành là thành viên Ban Chỉ đạo.",
@@ -189,7 +189,7 @@ def test_the_second_enumeration_of_a_paragraph_narrowing_the_first_is_found():
     q = parse_question(
         "ke hoach 11 tap trung xu ly nhung hanh vi vi pham nao ve khoang san", Catalog.build(K_DOCS, k_all)
     )
-    ev_k = Evidence(hits=hits(ACTS), doc_passages={"k.txt": k_all})
+    ev_k = evidence(k_all, ACTS)
     ans = compose(q, ev_k, K_DOCS, idf=Idf.build(p.text for p in k_all))
     assert ans.answer.splitlines() == [
         "Trong đó tập trung xử lý các hành vi — Kế hoạch 11/KH-UBND (Tỉnh K):",
@@ -224,7 +224,7 @@ def test_lettered_points_are_shown_as_sentences_not_cut_like_titles():
         "Ủy ban nhân dân xã, phường được giao những nhiệm vụ nào trong kế hoạch 165?",
         Catalog.build(P_DOCS, POINTS),
     )
-    ev_p = Evidence(hits=hits(*POINTS), doc_passages={"p.md": POINTS})
+    ev_p = evidence(POINTS, *POINTS)
     ans = compose(q, ev_p, P_DOCS, idf=Idf.build(p.text for p in POINTS))
     assert ans.answer.splitlines()[1:] == [f"• {t} [{i}]" for i, t in enumerate(POINT_TEXTS, 1)], ans.answer
 
@@ -267,7 +267,7 @@ def test_steps_asked_are_the_plans_phuong_an_trien_khai():
         "Phong trào thi đua chi trả không dùng tiền mặt được triển khai theo những bước nào?",
         Catalog.build(S_DOCS, s_all),
     )
-    ev_s = Evidence(hits=hits(*BANKS), doc_passages={"s.md": s_all})
+    ev_s = evidence(s_all, *BANKS)
     ans = compose(q, ev_s, S_DOCS, idf=Idf.build(p.text for p in s_all))
     assert ans.answer.splitlines() == [
         "2. Phương án triển khai — Kế hoạch 157/KH-UBND (Thành phố S):",
@@ -303,7 +303,7 @@ def test_a_task_paragraph_with_its_fields_apart_is_given_whole():
         "Tỉnh B yêu cầu tuyên truyền, quán triệt những văn bản nào cho đội ngũ làm công tác xây dựng pháp luật?",
         Catalog.build(B_DOCS, [LAW]),
     )
-    ev_b = Evidence(hits=hits(LAW), doc_passages={"b.md": [LAW]})
+    ev_b = evidence([LAW], LAW)
     ans = compose(q, ev_b, B_DOCS, idf=Idf.build([LAW.text]))
     assert ans.answer.splitlines()[1:] == [f"• {LAW_BODY[2:]} [1]"], ans.answer
     assert ans.answer.startswith(
@@ -330,7 +330,7 @@ def test_a_period_asked_by_its_bound_lists_its_items():
     q = parse_question(
         "sau 72 gio tinh D ho tro nguoi dan vung lu nhung gi", Catalog.build(D_DOCS, [SCHEDULE])
     )
-    ev_d = Evidence(hits=hits(SCHEDULE), doc_passages={"d.md": [SCHEDULE]})
+    ev_d = evidence([SCHEDULE], SCHEDULE)
     ans = compose(q, ev_d, D_DOCS, idf=Idf.build([SCHEDULE.text]))
     assert ans.answer.splitlines() == [
         "Giai đoạn sau 72 giờ — Kế hoạch 129/KH-UBND (Tỉnh D):",
@@ -381,7 +381,7 @@ AIM = Passage(
 def _ask_team(question: str):
     t_all = [AIM, *TEAM]
     q = parse_question(question, Catalog.build(T_DOCS, t_all))
-    ev_t = Evidence(hits=hits(AIM, *TEAM), doc_passages={"t.txt": t_all})
+    ev_t = evidence(t_all, AIM, *TEAM)
     return compose(q, ev_t, T_DOCS, idf=Idf.build(p.text for p in t_all))
 
 
@@ -422,7 +422,5 @@ def test_a_long_point_among_short_ones_is_shown_whole():
         "Ủy ban nhân dân xã, phường được giao những nhiệm vụ nào trong kế hoạch 165?",
         Catalog.build(P_DOCS, ps),
     )
-    ans = compose(
-        q, Evidence(hits=hits(*ps), doc_passages={"p.md": ps}), P_DOCS, idf=Idf.build(p.text for p in ps)
-    )
+    ans = compose(q, evidence(ps, *ps), P_DOCS, idf=Idf.build(p.text for p in ps))
     assert "duy trì mức sinh thay thế" in ans.answer and "…" not in ans.answer, ans.answer

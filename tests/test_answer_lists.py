@@ -5,7 +5,7 @@ section of numbered lines. Tiny inline plans written the way Vietnamese plans ar
 from __future__ import annotations
 
 import pytest
-from _inline import hits
+from _inline import evidence, hits
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
@@ -117,7 +117,7 @@ def idf() -> Idf:
 
 
 def ev(*ps: Passage) -> Evidence:
-    return Evidence(hits=hits(*ps), doc_passages={d: [p for p in ALL if p.doc == d] for d in DOCS})
+    return evidence(ALL, *ps)
 
 
 @pytest.mark.parametrize(
@@ -235,7 +235,7 @@ def test_a_heading_that_names_a_group_keeps_its_members(idf):
     )
     cat = Catalog.build(docs, [communes])
     q = parse_question("Các xã nào được giao nhiệm vụ trong kế hoạch 556?", cat)
-    ans = compose(q, Evidence(hits=hits(communes), doc_passages={"m.md": [communes]}), docs, idf=idf)
+    ans = compose(q, evidence([communes], communes), docs, idf=idf)
     assert ans.answer.splitlines() == [
         "12. Ủy ban nhân dân các xã — Kế hoạch 556/KH-UBND (Tỉnh M):",
         "• Gia Thuận",
@@ -305,7 +305,7 @@ def test_a_long_list_is_written_whole_not_cut(idf):
     ]
     cat = Catalog.build(docs, parts)
     q = parse_question("Kế hoạch 9 có những nhiệm vụ, giải pháp nào?", cat)
-    ans = compose(q, Evidence(hits=hits(*parts[:4]), doc_passages={"w.md": parts}), docs, idf=idf)
+    ans = compose(q, evidence(parts, *parts[:4]), docs, idf=idf)
     assert len(ans.answer.splitlines()) <= 6
     for i in range(1, 16):
         assert f"{i}. Giải pháp số {i} về chuyển đổi số [{i}]" in ans.answer, ans.answer
@@ -358,8 +358,8 @@ def test_words_of_the_plans_title_do_not_name_one_of_its_parts(cat, idf):
         for i, (title, text) in enumerate(groups)
     ]
     q = parse_question("Kế hoạch 308 về tạo lập dữ liệu gồm những nhóm nhiệm vụ nào?", cat)
-    evidence = Evidence(hits=hits(*ps), doc_passages={"h.md": ps})
-    ans = compose(q, evidence, docs, idf=idf)
+    ev_h = evidence(ps, *ps)
+    ans = compose(q, ev_h, docs, idf=idf)
     assert ans.answer.splitlines() == [
         "II. NHIỆM VỤ — Kế hoạch 308/KH-UBND (Tỉnh H):",
         "• 1. Về dữ liệu [1]",

@@ -9,6 +9,7 @@ parser rules on their own first.
 from __future__ import annotations
 
 import pytest
+from _inline import article as _p
 from _inline import hits
 
 from assistant.answer.common import Evidence
@@ -110,10 +111,6 @@ DOCS = {
         signer_position="PHÓ GIÁM ĐỐC",
     ),
 }
-
-
-def _p(pid: str, doc: str, section: tuple[str, ...], text: str, kind: str = "article") -> Passage:
-    return Passage(id=pid, doc=doc, kind=kind, section=section, text=text)
 
 
 TRAIN_META = _p(

@@ -5,7 +5,7 @@ blank-day date line on the header card; the section words an official asks by.""
 from __future__ import annotations
 
 import pytest
-from _inline import hits
+from _inline import article, hits
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
@@ -111,7 +111,7 @@ KDOCS = {
 
 
 def _k(pid: str, section: tuple[str, ...], text: str) -> Passage:
-    return Passage(id=pid, doc=K, kind="article", section=section, text=text)
+    return article(pid, K, section, text)
 
 
 PRE = _k(
