@@ -19,6 +19,7 @@ from ..vocab.units import MAX_NAME as _MAX_NAME
 from ..vocab.units import NAME_STOP_WORDS as _STOP_WORDS
 from ..vocab.units import SCOPE_WORDS as _SCOPE_WORDS
 from ..vocab.units import SECTORS as _SECTORS
+from ..vocab.units import TIER_WORDS as _TIER_WORDS
 from ..vocab.units import Alias as _Alias
 from ..vocab.units import Tok as _Tok
 from ..vocab.units import admin_words as _admin_words
@@ -394,8 +395,10 @@ def _tidy(name: str) -> str:
 
 # role words inside a unit list; "với" after "phối hợp" always introduces the partner
 _LOCAL_KINDS = frozenset(fold(w) for w in (*_SCOPE_WORDS, "đặc khu"))
-_COMMUNE_KINDS = frozenset({"xa", "phuong", "thi tran"})
-_LEVELS = ("tinh", "thanh pho", "huyen", "quan", "thi xa")
+# the kinds of the commune tier, and the tiers above it a collective's level is written by
+# (``vocab.units.TIER_WORDS``, Luật Tổ chức chính quyền địa phương)
+_COMMUNE_KINDS = frozenset(fold(w) for w in _TIER_WORDS["commune"])
+_LEVELS = tuple(fold(w) for w in ("tỉnh", *_TIER_WORDS["district"]))
 
 
 def _admin_ubnd(toks, i: int) -> int:

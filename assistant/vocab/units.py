@@ -28,6 +28,7 @@ __all__ = [
     "CONNECTORS",
     "LOWER_TAIL",
     "SCOPE_WORDS",
+    "TIER_WORDS",
     "ROLE_VERBS",
     "NAME_STOP_WORDS",
     "MAX_NAME",
@@ -433,7 +434,7 @@ def unit_aliases(province: str | None = None) -> dict[str, list[str]]:
 # thị trấn and, since 2025, đặc khu; "cấp huyện" the huyện, quận, thị xã and thành phố of a tỉnh.
 # Plans name the People's Committees of a whole tier by listing its kinds, each plan its own way
 # ("UBND các xã", "UBND xã, phường", "UBND các xã, phường, đặc khu", "UBND cấp xã").
-_TIER_WORDS = {
+TIER_WORDS = {
     "commune": ("xã", "phường", "thị trấn", "đặc khu"),
     "district": ("huyện", "quận", "thị xã", "thành phố"),
 }
@@ -447,7 +448,7 @@ def local_tier(name: str) -> str | None:
     if not m:
         return None
     kinds = [k.strip() for k in re.split(r",|\bvà\b", m.group("kinds")) if k.strip()]
-    for tier, words in _TIER_WORDS.items():
+    for tier, words in TIER_WORDS.items():
         if (
             kinds
             and all(k in words for k in kinds)
