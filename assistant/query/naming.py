@@ -26,6 +26,7 @@ __all__ = [
     "titled_in_scope",
     "dated_in_scope",
     "names_in_lower_case",
+    "names_written",
 ]
 
 
@@ -228,8 +229,33 @@ def set_apart(gap: str) -> bool:
 
 
 # the run a question's own words open with that names a kind of body or document, not a proper
-# name ("Sở Công Thương", "Kế hoạch …" hold capitals too): as ``parse._proper_names`` skips them
+# name ("Sở Công Thương", "Kế hoạch …" hold capitals too), typed with capitals or not
 _NOT_A_NAME = re.compile(r"(ubnd|uy ban|so |ke hoach|quyet dinh|cong van|chi thi|thong bao)")
+
+
+def names_written(text: str, cat: Catalog) -> list[str]:
+    """Proper names in the question ("Sin Quyền", "Bản Vược": two or more capitalised words
+    together, the question's first word aside) that are not a loaded place or unit (those
+    route already) nor an issuer or a document."""
+    words = [w.strip(',.;:?!()"“”') for w in text.split()]
+    runs: list[list[str]] = [[]]
+    for i, w in enumerate(words):
+        if i > 0 and w[:1].isupper() and w[:1].isalpha():
+            runs[-1].append(w)
+        elif runs[-1]:
+            runs.append([])
+    out = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        name = " ".join(run)
+        f = fold(name)
+        if f in cat.provinces or f in cat.districts or f in cat.units or f in cat.localities:
+            continue
+        if _NOT_A_NAME.match(f):
+            continue
+        out.append(name)
+    return out
 
 
 def names_in_lower_case(original: str, folded: str, cat: Catalog) -> list[str]:

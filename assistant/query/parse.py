@@ -25,6 +25,7 @@ from assistant.query.naming import (
     fold_map,
     names_author,
     names_in_lower_case,
+    names_written,
     owned_body,
     set_apart,
     titled_in_scope,
@@ -390,7 +391,7 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
     query.years = years_named(folded)
     query.doc_kind = kind_named(spell_out_kinds(folded))
     if not mentions:
-        names = _proper_names(original, cat) + names_in_lower_case(original, folded, cat)
+        names = names_written(original, cat) + names_in_lower_case(original, folded, cat)
         named_in_text = cat.docs_naming(names)
         if named_in_text:
             query.named = query.named | named_in_text
@@ -472,28 +473,3 @@ _HEADER_WORDS = frozenset(
     "ky ban hanh ngay nao so hieu ky hieu co quan don vi nguoi do ai ke hoach van ban nay day gui kinh noi nhan "
     "toi den cho".split()
 )
-
-
-def _proper_names(text: str, cat: Catalog) -> list[str]:
-    """Proper names in the question ("Sin Quyền", "Bản Vược": two or more capitalised words
-    together, the question's first word aside) that are not a loaded place or unit (those
-    route already) nor an issuer or a document."""
-    words = [w.strip(',.;:?!()"“”') for w in text.split()]
-    runs: list[list[str]] = [[]]
-    for i, w in enumerate(words):
-        if i > 0 and w[:1].isupper() and w[:1].isalpha():
-            runs[-1].append(w)
-        elif runs[-1]:
-            runs.append([])
-    out = []
-    for run in runs:
-        if len(run) < 2:
-            continue
-        name = " ".join(run)
-        f = fold(name)
-        if f in cat.provinces or f in cat.districts or f in cat.units or f in cat.localities:
-            continue
-        if re.match(r"(ubnd|uy ban|so |ke hoach|quyet dinh|cong van|chi thi|thong bao)", f):
-            continue
-        out.append(name)
-    return out
