@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from _docx import FOOTER, W, run_xml
+from _docx import HEADER as PLAN_HEADER
 
 from assistant.ingest import parse_bytes
 from assistant.ingest.docx_loader import load_docx
@@ -16,21 +18,7 @@ pytest.importorskip("docx")
 import docx  # noqa: E402
 from docx.oxml import parse_xml  # noqa: E402
 
-W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-HEADER = [
-    "ỦY BAN NHÂN DÂN",
-    "TỈNH BẾN TRE",
-    "Số: 9/KH-UBND",
-    "Bến Tre, ngày 3 tháng 5 năm 2024",
-    "KẾ HOẠCH",
-    "Phòng chống dịch bệnh",
-    "I. NHIỆM VỤ",
-]
-FOOTER = ["Nơi nhận:", "- Lưu: VT.", "CHỦ TỊCH", "Lê Văn Ba"]
-
-
-def _run(text: str) -> str:
-    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+HEADER = [*PLAN_HEADER, "I. NHIỆM VỤ"]
 
 
 def _plan() -> bytes:
@@ -41,7 +29,7 @@ def _plan() -> bytes:
     p = d.add_paragraph("1. Sở Y tế chủ trì ")
     p._p.append(
         parse_xml(
-            f'<w:ins {W} w:id="1" w:author="VP" w:date="2024-05-01T00:00:00Z">{_run("giám sát dịch bệnh")}</w:ins>'
+            f'<w:ins {W} w:id="1" w:author="VP" w:date="2024-05-01T00:00:00Z">{run_xml("giám sát dịch bệnh")}</w:ins>'
         )
     )
     p._p.append(
@@ -52,18 +40,20 @@ def _plan() -> bytes:
     p.add_run(" tại các xã.")
     # a template's fill-in field (inline content control), a smart tag and a simple field
     p = d.add_paragraph("2. Sở Tài chính bố trí kinh phí ")
-    p._p.append(parse_xml(f"<w:sdt {W}><w:sdtContent>{_run('trước ngày 30/6/2024')}</w:sdtContent></w:sdt>"))
     p._p.append(
-        parse_xml(f'<w:smartTag {W} w:uri="u" w:element="place">{_run(" cho các huyện")}</w:smartTag>')
+        parse_xml(f"<w:sdt {W}><w:sdtContent>{run_xml('trước ngày 30/6/2024')}</w:sdtContent></w:sdt>")
     )
-    p._p.append(parse_xml(f'<w:fldSimple {W} w:instr="DOCPROPERTY Nam">{_run(" năm 2024")}</w:fldSimple>'))
+    p._p.append(
+        parse_xml(f'<w:smartTag {W} w:uri="u" w:element="place">{run_xml(" cho các huyện")}</w:smartTag>')
+    )
+    p._p.append(parse_xml(f'<w:fldSimple {W} w:instr="DOCPROPERTY Nam">{run_xml(" năm 2024")}</w:fldSimple>'))
     p.add_run(".")
     # a whole paragraph inside a block content control
     body = d.element.body
     body.insert(
         len(body) - 1,
         parse_xml(
-            f"<w:sdt {W}><w:sdtContent><w:p>{_run('3. Sở Nội vụ hướng dẫn thi đua, khen thưởng.')}</w:p></w:sdtContent></w:sdt>"
+            f"<w:sdt {W}><w:sdtContent><w:p>{run_xml('3. Sở Nội vụ hướng dẫn thi đua, khen thưởng.')}</w:p></w:sdtContent></w:sdt>"
         ),
     )
     d.add_paragraph("Trên đây là Kế hoạch phòng chống dịch bệnh./.")

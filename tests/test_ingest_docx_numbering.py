@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from _docx import FOOTER, HEADER, W
 
 from assistant.ingest import parse_bytes, parse_file
 from assistant.ingest.docx_loader import load_docx
@@ -14,17 +15,6 @@ from assistant.ingest.docx_loader import load_docx
 pytest.importorskip("docx")
 import docx.enum.style  # noqa: E402
 from docx.oxml import parse_xml  # noqa: E402
-
-W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-HEADER = [
-    "ỦY BAN NHÂN DÂN",
-    "TỈNH BẾN TRE",
-    "Số: 9/KH-UBND",
-    "Bến Tre, ngày 3 tháng 5 năm 2024",
-    "KẾ HOẠCH",
-    "Phòng chống dịch bệnh",
-]
-FOOTER = ["Nơi nhận:", "- Lưu: VT.", "CHỦ TỊCH", "Lê Văn Ba"]
 
 # (typed label, Word level, text): level 0 Roman sections, 1 numbered items, 2 lettered points, "b" bullets
 PLAN = [
