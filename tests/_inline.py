@@ -21,8 +21,13 @@ def article(pid: str, doc: str, section: tuple[str, ...], text: str, kind: str =
     return Passage(id=pid, doc=doc, kind=kind, section=section, text=text)
 
 
-def evidence(pool: Sequence[Passage], *ps: Passage) -> Evidence:
-    """The evidence an answer reads: ``ps`` ranked as hits, and every plan of ``pool`` gathered whole
-    (its passages in their order), as the handlers gather the plans they answer from."""
+def evidence(pool: Sequence[Passage], *ps: Passage, metadata: dict[str, Passage] | None = None) -> Evidence:
+    """The evidence an answer reads: ``ps`` ranked as hits, every plan of ``pool`` gathered whole
+    (its passages in their order), as the handlers gather the plans they answer from, and the
+    plans' ``metadata`` passages (their header cards) when given."""
     plans = dict.fromkeys(p.doc for p in pool)
-    return Evidence(hits=hits(*ps), doc_passages={d: [p for p in pool if p.doc == d] for d in plans})
+    return Evidence(
+        hits=hits(*ps),
+        doc_passages={d: [p for p in pool if p.doc == d] for d in plans},
+        metadata={} if metadata is None else metadata,
+    )

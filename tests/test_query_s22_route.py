@@ -5,9 +5,8 @@ blank-day date line on the header card; the section words an official asks by.""
 from __future__ import annotations
 
 import pytest
-from _inline import article, hits
+from _inline import article, evidence
 
-from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
 from assistant.ingest.document import metadata_text
@@ -151,9 +150,7 @@ def kcat() -> Catalog:
 
 def _ask(kcat, question: str, *ps: Passage):
     q = parse_question(question, kcat)
-    ev = Evidence(hits=hits(*ps), metadata={K: KMETA})
-    ev.doc_passages[K] = list(KALL)
-    return q, compose(q, ev, KDOCS, idf=Idf.build(p.text for p in KALL))
+    return q, compose(q, evidence(KALL, *ps, metadata={K: KMETA}), KDOCS, idf=Idf.build(p.text for p in KALL))
 
 
 def test_where_and_how_long_asked_together_are_both_answered(kcat):
