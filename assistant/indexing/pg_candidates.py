@@ -13,16 +13,53 @@ passages whose BM25 is not known.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from .pg_lexical import exact_scores, tf_arrays
 
-__all__ = ["COUNTS_CACHE", "CandidateScores", "pg_array"]
+__all__ = ["COUNTS_CACHE", "CandidateScores", "TermCounts", "pg_array"]
 
 COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
+
+
+class TermCounts:
+    """The term counts (``tf_arrays``) of the passages a replica rescored lately, by position: a
+    question's candidates are often the last one's (a follow-up, a retry), and their ``bm25_tf``
+    is the heaviest column read. Least recently used dropped past ``most``; the serving threads
+    share it."""
+
+    def __init__(self, most: int = COUNTS_CACHE) -> None:
+        self._most = most
+        self._lru: OrderedDict[int, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def cached(self, positions: Iterable[int]) -> dict[int, Any]:
+        """The counts kept of ``positions`` (those not kept are left out), each marked as used."""
+        out = {}
+        with self._lock:
+            for i in positions:
+                hit = self._lru.get(i)
+                if hit is not None:
+                    self._lru.move_to_end(i)
+                    out[i] = hit
+        return out
+
+    def keep(self, got: Mapping[int, Any]) -> None:
+        """Keep the counts just read, dropping the least recently used past the bound."""
+        with self._lock:
+            self._lru.update(got)
+            while len(self._lru) > self._most:
+                self._lru.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._lru.clear()
+
 
 # per candidate: what is read of it (``ip``: its inner product with the question, ``tf``: its counts)
 _READ_SQL = """
@@ -65,14 +102,7 @@ class CandidateScores:
                 scores, lacking, _ = sums
                 need_tf = lacking[pos] > 0
                 lex[~need_tf] = scores[pos[~need_tf]]
-        counts: dict[int, Any] = {}
-        if need_tf.any():
-            with self._counts_lock:
-                for i in pos[need_tf].tolist():
-                    hit = self._counts_cache.get(i)
-                    if hit is not None:
-                        self._counts_cache.move_to_end(i)
-                        counts[i] = hit
+        counts: dict[int, Any] = self._counts_cache.cached(pos[need_tf].tolist()) if need_tf.any() else {}
         want_tf = need_tf & np.array([i not in counts for i in pos.tolist()], dtype=bool)
         want_ip = np.isnan(ip)
         read = np.flatnonzero(want_ip | want_tf)
@@ -96,10 +126,7 @@ class CandidateScores:
                 if raw is not None:
                     got[int(pos[j])] = tf_arrays(raw, dl)
             counts.update(got)
-            with self._counts_lock:
-                self._counts_cache.update(got)
-                while len(self._counts_cache) > COUNTS_CACHE:
-                    self._counts_cache.popitem(last=False)
+            self._counts_cache.keep(got)
         if need_tf.any():
             lex[need_tf] = exact_scores([counts[int(i)] for i in pos[need_tf]], weights)
         return ip, lex

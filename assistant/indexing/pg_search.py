@@ -32,8 +32,7 @@ calls as the in-memory ``IndexStore`` (positions in, positions out) from SQL.
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +43,7 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
-from .pg_candidates import COUNTS_CACHE, CandidateScores, pg_array
+from .pg_candidates import CandidateScores, TermCounts, pg_array
 from .pg_heads import HeadsSearch, RowIndex
 from .pg_lexical import LEX_CANDIDATES, exact_scores, sparse_literal, tf_arrays
 from .pg_schema import LEX_DIM
@@ -129,8 +128,7 @@ class PgIndexStore(HeadsSearch, CandidateScores, IndexStore):
         self._lex_units: LexicalIndex | None = None
         super().__init__(*args, **kw)
         self._pool, self._keys = pool, keys  # keys: int64 (n, 2)
-        self._counts_cache: OrderedDict[int, Any] = OrderedDict()
-        self._counts_lock = threading.Lock()
+        self._counts_cache = TermCounts()  # the rows' term counts read lately (``_tf_rows``)
         self._row = {(int(v), int(p)): i for i, (v, p) in enumerate(keys)}
         self._versions = sorted({int(v) for v in keys[:, 0]}) if len(keys) else []
         # the versions as one int8[] literal: a Python list is adapted element by element per query
@@ -422,13 +420,7 @@ class PgIndexStore(HeadsSearch, CandidateScores, IndexStore):
 
     def _tf_rows(self, positions: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Each position's term ids, tf and field lengths (``tf_arrays``), from the cache or the rows."""
-        out: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        with self._counts_lock:
-            for i in positions:
-                hit = self._counts_cache.get(i)
-                if hit is not None:
-                    self._counts_cache.move_to_end(i)
-                    out[i] = hit
+        out: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = self._counts_cache.cached(positions)
         missing = sorted(set(positions) - out.keys())
         if missing:
             with self._pool.connection() as conn:
@@ -440,10 +432,7 @@ class PgIndexStore(HeadsSearch, CandidateScores, IndexStore):
                 ).fetchall()
             got = {self._row[(int(v), int(p))]: tf_arrays(raw, dl) for v, p, raw, dl in rows}
             out.update(got)
-            with self._counts_lock:
-                self._counts_cache.update(got)
-                while len(self._counts_cache) > COUNTS_CACHE:
-                    self._counts_cache.popitem(last=False)
+            self._counts_cache.keep(got)
         return out
 
     def exact_top(
