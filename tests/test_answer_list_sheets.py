@@ -7,7 +7,7 @@ exact answers."""
 from __future__ import annotations
 
 import pytest
-from _inline import evidence
+from _inline import article, evidence
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
@@ -19,43 +19,30 @@ from assistant.vocab.lists import sheet_field
 
 DOCS = {"h.md": DocMeta(doc="h.md", number="308/KH-UBND", doc_type="Kế hoạch", province="Thành phố H")}
 SAFE = ("II. NHIỆM VỤ", "3. Về đảm bảo an toàn thông tin")
-TASK = Passage(
-    id="h-3a",
-    doc="h.md",
-    kind="article",
-    section=(*SAFE, "a)"),
-    text="a) Nhiệm vụ:\n- Triển khai các phương án bảo đảm an toàn thông tin cho các cơ sở dữ liệu theo tiêu chuẩn TCVN\n"
+TASK = article(
+    "h-3a",
+    "h.md",
+    (*SAFE, "a)"),
+    "a) Nhiệm vụ:\n- Triển khai các phương án bảo đảm an toàn thông tin cho các cơ sở dữ liệu theo tiêu chuẩn TCVN\n"
     "14423:2025 về An ninh mạng.\n- Phối hợp với Bộ Công an kịp thời ứng cứu sự cố cho hạ tầng kỹ thuật.\n"
     "- Hướng dẫn các Sở, ban, ngành kết nối dữ liệu dân cư gắn với triển khai Đề án 06.",
 )
-WHO = Passage(
-    id="h-3b",
-    doc="h.md",
-    kind="article",
-    section=(*SAFE, "b)"),
-    text="b) Cơ quan thực hiện:\n- Đơn vị chủ trì: Công an Thành phố.\n- Đơn vị phối hợp: Các Sở, ban, ngành.",
+WHO = article(
+    "h-3b",
+    "h.md",
+    (*SAFE, "b)"),
+    "b) Cơ quan thực hiện:\n- Đơn vị chủ trì: Công an Thành phố.\n- Đơn vị phối hợp: Các Sở, ban, ngành.",
 )
-WHEN = Passage(
-    id="h-3c",
-    doc="h.md",
-    kind="article",
-    section=(*SAFE, "c)"),
-    text="c) Thời gian thực hiện: Thực hiện thường xuyên.",
-)
+WHEN = article("h-3c", "h.md", (*SAFE, "c)"), "c) Thời gian thực hiện: Thực hiện thường xuyên.")
 STAFF = ("II. NHIỆM VỤ", "4. Về nguồn nhân lực")
-ONE_TASK = Passage(
-    id="h-4a",
-    doc="h.md",
-    kind="article",
-    section=(*STAFF, "a)"),
-    text="a) Nhiệm vụ: Lựa chọn kiến trúc sư trưởng về chuyển đổi số, xây dựng Khung Kiến trúc số của Thành phố.",
+ONE_TASK = article(
+    "h-4a",
+    "h.md",
+    (*STAFF, "a)"),
+    "a) Nhiệm vụ: Lựa chọn kiến trúc sư trưởng về chuyển đổi số, xây dựng Khung Kiến trúc số của Thành phố.",
 )
-ONE_WHO = Passage(
-    id="h-4b",
-    doc="h.md",
-    kind="article",
-    section=(*STAFF, "b)"),
-    text="b) Cơ quan thực hiện:\n- Đơn vị chủ trì: Sở Khoa học và Công nghệ.",
+ONE_WHO = article(
+    "h-4b", "h.md", (*STAFF, "b)"), "b) Cơ quan thực hiện:\n- Đơn vị chủ trì: Sở Khoa học và Công nghệ."
 )
 ALL = [TASK, WHO, WHEN, ONE_TASK, ONE_WHO]
 
@@ -130,27 +117,24 @@ def test_a_line_broken_out_of_a_sentence_is_joined_back_items_stay_apart():
 # before "gồm" opens with the heading's words; the headings sharing the rest ("giám sát, đánh
 # giá") are not asked
 G_DOCS = {"g.md": DocMeta(doc="g.md", number="160/KH-UBND", doc_type="Kế hoạch", province="Thành phố G")}
-MEMBERS = Passage(
-    id="g-2.3",
-    doc="g.md",
-    kind="article",
-    section=("II. ĐỐI TƯỢNG, THỜI GIAN VÀ THÀNH PHẦN THỰC HIỆN", "3. Thành phần thực hiện"),
-    text="3. Thành phần thực hiện\n- Đại diện Ban Giám đốc và lãnh đạo các sở, ban, ngành là thành viên Ban Chỉ đạo.\n"
+MEMBERS = article(
+    "g-2.3",
+    "g.md",
+    ("II. ĐỐI TƯỢNG, THỜI GIAN VÀ THÀNH PHẦN THỰC HIỆN", "3. Thành phần thực hiện"),
+    "3. Thành phần thực hiện\n- Đại diện Ban Giám đốc và lãnh đạo các sở, ban, ngành là thành viên Ban Chỉ đạo.\n"
     "- Lãnh đạo và chuyên viên các phòng chuyên môn và đoàn thể cấp xã.",
 )
-WATCH = Passage(
-    id="g-3.1",
-    doc="g.md",
-    kind="article",
-    section=("III. NỘI DUNG GIÁM SÁT, ĐÁNH GIÁ", "1. Nội dung giám sát"),
-    text="1. Nội dung giám sát\n- Giám sát việc thực hiện chương trình giảm nghèo.",
+WATCH = article(
+    "g-3.1",
+    "g.md",
+    ("III. NỘI DUNG GIÁM SÁT, ĐÁNH GIÁ", "1. Nội dung giám sát"),
+    "1. Nội dung giám sát\n- Giám sát việc thực hiện chương trình giảm nghèo.",
 )
-JUDGE = Passage(
-    id="g-3.2",
-    doc="g.md",
-    kind="article",
-    section=("III. NỘI DUNG GIÁM SÁT, ĐÁNH GIÁ", "2. Nội dung đánh giá"),
-    text="2. Nội dung đánh giá\n- Đánh giá kết quả thực hiện chương trình giảm nghèo.",
+JUDGE = article(
+    "g-3.2",
+    "g.md",
+    ("III. NỘI DUNG GIÁM SÁT, ĐÁNH GIÁ", "2. Nội dung đánh giá"),
+    "2. Nội dung đánh giá\n- Đánh giá kết quả thực hiện chương trình giảm nghèo.",
 )
 
 
@@ -171,12 +155,11 @@ def test_the_subject_before_gom_names_the_heading_when_the_noun_asked_names_none
 # "… xử lý nghiêm các hành vi: A; B. Trong đó tập trung xử lý các hành vi: C, D, E.": the second
 # enumeration of the paragraph narrows the first; the question asks the narrower one
 K_DOCS = {"k.txt": DocMeta(doc="k.txt", number="11/KH-UBND", doc_type="Kế hoạch", province="Tỉnh K")}
-ACTS = Passage(
-    id="k-6",
-    doc="k.txt",
-    kind="article",
-    section=("II. NHIỆM VỤ, GIẢI PHÁP", "6. Tăng cường thanh tra, kiểm tra và xử lý vi phạm về khoáng sản"),
-    text="6. Tăng cường thanh tra, kiểm tra và xử lý vi phạm về khoáng sản\n- Các Sở, ngành phối hợp phát hiện, "
+ACTS = article(
+    "k-6",
+    "k.txt",
+    ("II. NHIỆM VỤ, GIẢI PHÁP", "6. Tăng cường thanh tra, kiểm tra và xử lý vi phạm về khoáng sản"),
+    "6. Tăng cường thanh tra, kiểm tra và xử lý vi phạm về khoáng sản\n- Các Sở, ngành phối hợp phát hiện, "
     "ngăn chặn và xử lý nghiêm các hành vi: Khai thác, vận chuyển, kinh doanh khoáng sản trái phép; tiêu cực, "
     "sai phạm trong hoạt động khoáng sản; vận chuyển quá tải trọng. Trong đó tập trung xử lý các hành vi: "
     "Khai thác trái phép, vượt ranh giới, vượt công suất, sai thiết kế, trốn thuế.\n- Kiên quyết thu hồi giấy "
@@ -213,10 +196,7 @@ POINT_TEXTS = [
     "c) Tăng cường kiểm tra, giám sát, tổng hợp đánh giá kết quả thực hiện các Nghị quyết, Kế hoạch, Chương "
     "trình về công tác dân số theo quy định.",
 ]
-POINTS = [
-    Passage(id=f"p-6{t[0]}", doc="p.md", kind="article", section=(*COMMUNE, t[:2]), text=t)
-    for t in POINT_TEXTS
-]
+POINTS = [article(f"p-6{t[0]}", "p.md", (*COMMUNE, t[:2]), t) for t in POINT_TEXTS]
 
 
 def test_lettered_points_are_shown_as_sentences_not_cut_like_titles():
@@ -246,16 +226,13 @@ STEP_TEXTS = [
     "b) Thực hiện mở tài khoản và phát hành thẻ: Ủy ban nhân dân xã, phường phối hợp với ngân hàng;",
     "c) Xét thi đua khen thưởng và tổng kết Kế hoạch.",
 ]
-STEP_PS = [
-    Passage(id=f"s-2{t[0]}", doc="s.md", kind="article", section=(*STEPS, t[:2]), text=t) for t in STEP_TEXTS
-]
+STEP_PS = [article(f"s-2{t[0]}", "s.md", (*STEPS, t[:2]), t) for t in STEP_TEXTS]
 BANKS = [
-    Passage(
-        id=f"s-6{x}",
-        doc="s.md",
-        kind="article",
-        section=("V. TỔ CHỨC THỰC HIỆN", "6. Đề nghị các tổ chức cung cấp dịch vụ chi trả", f"{x})"),
-        text=f"{x}) Tích cực tham gia phong trào thi đua chi trả không dùng tiền mặt đối với người hưởng trợ cấp ({x}).",
+    article(
+        f"s-6{x}",
+        "s.md",
+        ("V. TỔ CHỨC THỰC HIỆN", "6. Đề nghị các tổ chức cung cấp dịch vụ chi trả", f"{x})"),
+        f"{x}) Tích cực tham gia phong trào thi đua chi trả không dùng tiền mặt đối với người hưởng trợ cấp ({x}).",
     )
     for x in "ab"
 ]
@@ -287,12 +264,11 @@ LAW_BODY = (
     "ương; Nghị quyết số 66-NQ/TW ngày 30/4/2025 của Bộ Chính trị; Quy định số 178-QĐ/TW ngày 27/6/2024 của Bộ "
     "Chính trị; Luật Ban hành văn bản quy phạm pháp luật cho đội ngũ làm công tác xây dựng pháp luật."
 )
-LAW = Passage(
-    id="b-3.2",
-    doc="b.md",
-    kind="article",
-    section=("III. NHIỆM VỤ, GIẢI PHÁP", LAW_TITLE),
-    text="2. Tăng cường tuyên truyền, phổ biến, quán triệt chủ trương của Đảng về công tác xây dựng pháp luật\n"
+LAW = article(
+    "b-3.2",
+    "b.md",
+    ("III. NHIỆM VỤ, GIẢI PHÁP", LAW_TITLE),
+    "2. Tăng cường tuyên truyền, phổ biến, quán triệt chủ trương của Đảng về công tác xây dựng pháp luật\n"
     f"{LAW_BODY}\n*Đơn vị chủ trì thực hiện: *Các Sở, ngành, UBND cấp xã.\n*Đơn vị phối hợp: *Sở Tư pháp.\n"
     "*Thời gian thực hiện: *Thường xuyên.",
 )
@@ -314,12 +290,11 @@ def test_a_task_paragraph_with_its_fields_apart_is_given_whole():
 # "sau 72 giờ … hỗ trợ những gì": a plan's schedule labels each period by a kind word and its bound
 # ("- Giai đoạn sau 72 giờ:" with its text on the next line, as web pages write it)
 D_DOCS = {"d.md": DocMeta(doc="d.md", number="129/KH-UBND", doc_type="Kế hoạch", province="Tỉnh D")}
-SCHEDULE = Passage(
-    id="d-3.4",
-    doc="d.md",
-    kind="article",
-    section=("III. PHƯƠNG ÁN HỖ TRỢ", "4. Phương án tổ chức cấp phát"),
-    text="4. Phương án tổ chức cấp phát\n- Giai đoạn 48-72 giờ:\nTổ chức bếp ăn cộng đồng tại các điểm sơ tán; "
+SCHEDULE = article(
+    "d-3.4",
+    "d.md",
+    ("III. PHƯƠNG ÁN HỖ TRỢ", "4. Phương án tổ chức cấp phát"),
+    "4. Phương án tổ chức cấp phát\n- Giai đoạn 48-72 giờ:\nTổ chức bếp ăn cộng đồng tại các điểm sơ tán; "
     "phân bổ gạo, thực phẩm khô cho từng nhóm hộ gia đình.\n- Giai đoạn sau 72 giờ:\nHỗ trợ tấm lợp, vật liệu sửa "
     "nhà cho các hộ dân bị tốc mái;\nphối hợp hỗ trợ Nhân dân dọn dẹp nhà cửa, vệ sinh môi trường;\ncung cấp nước "
     "sạch, hỗ trợ giống cây trồng, vật nuôi.",
@@ -369,12 +344,11 @@ TEAM = [
         ]
     )
 ]
-AIM = Passage(
-    id="t-aim",
-    doc="t.txt",
-    kind="article",
-    section=("I. MỤC ĐÍCH, YÊU CẦU", "2."),
-    text="2. Đảm bảo kỳ huấn luyện, kiểm tra được tổ chức nghiêm túc, khách quan.",
+AIM = article(
+    "t-aim",
+    "t.txt",
+    ("I. MỤC ĐÍCH, YÊU CẦU", "2."),
+    "2. Đảm bảo kỳ huấn luyện, kiểm tra được tổ chức nghiêm túc, khách quan.",
 )
 
 
@@ -415,9 +389,7 @@ def test_a_long_point_among_short_ones_is_shown_whole():
         "các giải pháp để phấn đấu đạt và duy trì mức sinh thay thế;"
     )
     texts = [long_task, *(f"{c}{t[1:]}" for c, t in zip("bcd", POINT_TEXTS))]
-    ps = [
-        Passage(id=f"q-{t[0]}", doc="p.md", kind="article", section=(*COMMUNE, t[:2]), text=t) for t in texts
-    ]
+    ps = [article(f"q-{t[0]}", "p.md", (*COMMUNE, t[:2]), t) for t in texts]
     q = parse_question(
         "Ủy ban nhân dân xã, phường được giao những nhiệm vụ nào trong kế hoạch 165?",
         Catalog.build(P_DOCS, ps),
