@@ -72,7 +72,7 @@ def assigned_units(ctx: AnswerContext) -> Answer | None:
     docs = [wanted] if wanted else list(dict.fromkeys(h.passage.doc for h in ev.hits[:3]))
     named = _ORGANISATION in (query.folded or fold(query.text))
     for doc in docs:
-        pool = ev.doc_passages.get(doc) or [h.passage for h in ev.hits if h.passage.doc == doc]
+        pool = ev.plan_pool(doc)
         best: tuple[tuple[bool, int], str, list] | None = None
         for top in dict.fromkeys(p.section[0] for p in pool if len(p.section) >= 2):
             items = [(_label(t, ps), ps) for t, ps in children_of(pool, doc, (top,)).items()]

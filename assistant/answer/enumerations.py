@@ -426,7 +426,7 @@ def member_list(ctx: AnswerContext, asked: str | None) -> Answer | None:
         return None
     docs = list(dict.fromkeys(h.passage.doc for h in ctx.hits[:3]))
     for doc in docs:
-        pool = ctx.evidence.doc_passages.get(doc) or [h.passage for h in ctx.hits if h.passage.doc == doc]
+        pool = ctx.evidence.plan_pool(doc)
         people = [p for p in pool if p.persons]
         if len(people) < 2:
             continue
