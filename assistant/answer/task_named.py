@@ -58,9 +58,13 @@ def _cited_words(ctx: AnswerContext, ans: Answer) -> set[str]:
 # a facility or system a plan names by its kind and what it is for ("Trung tâm dữ liệu quốc gia",
 # "Cổng Dịch vụ công quốc gia", "Hệ thống thông tin giải quyết thủ tục hành chính"): its name
 # runs from the capitalised kind word over the lower-case words that qualify it
-_FACILITY = re.compile(r"(?<=\s)(?:Trung tâm|Cổng|Hệ thống|Cơ sở dữ liệu|Nền tảng|Quỹ|Khu)\s[^,?.;:()]*")
+_FACILITY_KINDS = ("Trung tâm", "Cổng", "Hệ thống", "Cơ sở dữ liệu", "Nền tảng", "Quỹ", "Khu")
 # typed without diacritics: only the kind words that stay unambiguous ("Cong" is also "Công an")
-_FACILITY_PLAIN = re.compile(r"(?<=\s)(?:Trung tam|He thong|Co so du lieu|Nen tang)\s[^,?.;:()]*")
+_PLAIN_KINDS = ("Trung tâm", "Hệ thống", "Cơ sở dữ liệu", "Nền tảng")
+_FACILITY = re.compile(r"(?<=\s)(?:" + "|".join(_FACILITY_KINDS) + r")\s[^,?.;:()]*")
+_FACILITY_PLAIN = re.compile(
+    r"(?<=\s)(?:" + "|".join(fold(k).capitalize() for k in _PLAIN_KINDS) + r")\s[^,?.;:()]*"
+)
 # where a facility's name ends: a function word, the place it belongs to, the verb of the task
 _NAME_ENDS = STOPWORDS | {"thanh", "tp", "phuong", "tai", "de", "nam", "chu", "phoi", "giao", "thuc", "trien"}
 LEAST_NAME_WORDS = 3
