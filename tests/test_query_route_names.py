@@ -37,6 +37,7 @@ def _ends(text: str) -> list[str]:
         ("So sánh kế hoạch Cần Thơ - Cà Mau", []),
         ("đường ở Cần Thơ và Cà Mau", []),
         ("kế hoạch của Cà Mau về cao tốc", []),
+        ("nhu cầu Cần Thơ - Cà Mau", []),
     ],
 )
 def test_the_end_points_of_a_named_route_are_found(text, ends):

@@ -109,9 +109,10 @@ def locality_label(issuer: str | None) -> str | None:
 # the nouns a named route is written after (folded), and an optional code after the noun
 # ("quốc lộ 1A", "đường dây 500kV"); a place right after one, followed by a dash and another name,
 # or after one such "name - " chain, is an end point of the route
+# ("nhu cầu", "yêu cầu", "trực tuyến" end in a route noun's syllable: they name no route)
 _ROUTE_HEAD = (
-    r"\b(?:cao toc|quoc lo|tinh lo|duong sat|duong day|duong bo|tuyen duong|tuyen|duong|cau|"
-    r"hanh lang kinh te|truc)(?:\s+[a-z]*\d[a-z0-9]*)?\s+"
+    r"\b(?<!nhu )(?<!yeu )(?<!truc )(?:cao toc|quoc lo|tinh lo|duong sat|duong day|duong bo|tuyen duong|"
+    r"tuyen|duong|cau|hanh lang kinh te|truc)(?:\s+[a-z]*\d[a-z0-9]*)?\s+"
 )
 _DASH = r"\s*[-\u2013\u2014]\s*"
 _ROUTE_FIRST = re.compile(_ROUTE_HEAD + r"$")
