@@ -263,6 +263,16 @@ def test_real_lao_cai_plans_of_a_department_and_an_inspection_team():
     assert [p.text for p in sin_quyen.passages if p.text.startswith("Trình ký chứng chỉ")] == [
         "Trình ký chứng chỉ | Đỗ Mạnh Cường"
     ]
+    # every row of the annexed team table is headed by the annex's title, never by its people
+    for team_plan in (
+        sin_quyen,
+        plan,
+        parse_file(REAL / "original" / "KH-3898_30.6.2026_Huan-luyen-nguoi-quan-ly.docx"),
+    ):
+        rows = [p for p in team_plan.passages if p.kind == "table_row"]
+        assert len(rows) == 9 and all(p.persons for p in rows)
+        assert {p.section for p in rows} == {(rows[0].section[0],)}
+        assert rows[0].section[0].startswith("Phân công nhiệm vụ của tổ công tác")
     ubnd = parse_file(REAL / "plans" / "lao-cai-2026-chi-thi-11-kh-ubnd-khoang-san.txt")
     assert (ubnd.meta.signer, ubnd.meta.signer_position) == ("Nguyễn Thành Sinh", "PHÓ CHỦ TỊCH")
     rows = [p for p in ubnd.passages if p.kind == "table_row"]

@@ -223,24 +223,50 @@ def test_word_table_cells_stay_under_their_columns():
     ]
 
 
-def test_word_cell_of_one_person_a_paragraph_is_a_one_line_heading():
+def _team_table(d, rows) -> None:
+    t = d.add_table(rows=0, cols=3)
+    for values in (("TT", "Nhiệm vụ thực hiện", "Người thực hiện"), *rows):
+        for c, v in zip(t.add_row().cells, values):
+            c.text = v
+
+
+def test_an_assignment_row_is_headed_by_its_section_not_by_its_people():
     # "Người thực hiện" written one name per paragraph in its Word cell (the plans of a Sở's
-    # tổ công tác): the row's heading path is one line, as in the plan typed as text
+    # tổ công tác): the people are who does the row's task (its persons), not a heading
     d = docx.Document()
     for line in (HEADER + "III. PHÂN CÔNG").split("\n"):
         if line.strip():
             d.add_paragraph(line)
-    t = d.add_table(rows=0, cols=3)
-    for values in (
-        ("TT", "Nhiệm vụ thực hiện", "Người thực hiện"),
-        ("1", "Rà soát vào điểm", "Vũ Việt Linh"),
-    ):
-        for c, v in zip(t.add_row().cells, values):
-            c.text = v
-    t.rows[1].cells[2].add_paragraph("Nguyễn Thị Loan")
+    _team_table(d, [("1", "Rà soát vào điểm", "Vũ Việt Linh")])
+    d.tables[0].rows[1].cells[2].add_paragraph("Nguyễn Thị Loan")
     bio = io.BytesIO()
     d.save(bio)
     rows = [p for p in parse_bytes("kh.docx", bio.getvalue()).passages if p.kind == "table_row"]
-    assert [(p.section[-1], p.persons) for p in rows] == [
-        ("1. Vũ Việt Linh Nguyễn Thị Loan", ("Vũ Việt Linh", "Nguyễn Thị Loan"))
+    assert [(p.section, p.persons, p.text) for p in rows] == [
+        (
+            ("III. PHÂN CÔNG",),
+            ("Vũ Việt Linh", "Nguyễn Thị Loan"),
+            "Rà soát vào điểm | Vũ Việt Linh, Nguyễn Thị Loan",
+        )
+    ]
+
+
+def test_an_annex_team_table_after_the_signature_keeps_its_title():
+    # the plan's annex "PHÂN CÔNG NHIỆM VỤ CỦA TỔ CÔNG TÁC …" "(Kèm theo Kế hoạch số …)" printed after
+    # the signature: its rows are headed by that title, and no row by its people
+    d = docx.Document()
+    for line in (HEADER + "I. MỤC ĐÍCH\nTổ chức tập huấn chuyển đổi số." + FOOTER.replace("\t", "")).split(
+        "\n"
+    ):
+        if line.strip():
+            d.add_paragraph(line)
+    d.add_paragraph("PHÂN CÔNG NHIỆM VỤ CỦA TỔ CÔNG TÁC TẬP HUẤN")
+    d.add_paragraph("(Kèm theo Kế hoạch số 12/KH-UBND ngày 5/3/2025 của Ủy ban nhân dân xã)")
+    _team_table(d, [("1", "Trình ký chứng chỉ", "Lê Văn Tâm"), ("2", "In ấn chứng chỉ", "Vũ Việt Linh")])
+    bio = io.BytesIO()
+    d.save(bio)
+    rows = [p for p in parse_bytes("kh.docx", bio.getvalue()).passages if p.kind == "table_row"]
+    assert [(p.section, p.persons) for p in rows] == [
+        (("Phân công nhiệm vụ của tổ công tác tập huấn",), ("Lê Văn Tâm",)),
+        (("Phân công nhiệm vụ của tổ công tác tập huấn",), ("Vũ Việt Linh",)),
     ]

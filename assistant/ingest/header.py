@@ -42,6 +42,7 @@ __all__ = [
     "header_line",
     "title_open_after",
     "end_header",
+    "attached_line",
 ]
 
 _ATTACHED = re.compile(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\s+(?P<what>.+?)\)?\s*$")
@@ -244,6 +245,12 @@ def _attached(t: str, what: str) -> dict:
         "issuer": issuer.group(1).strip() if issuer else None,
         "text": t.strip("()"),
     }
+
+
+def attached_line(t: str) -> dict | None:
+    """ "(Kèm theo Kế hoạch số …/KH-SCT ngày …)": the document an annex is attached to, else None."""
+    a = _ATTACHED.match(t.strip())
+    return _attached(t.strip(), a.group("what")) if a else None
 
 
 def end_header(cur: Part) -> None:

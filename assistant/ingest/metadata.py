@@ -13,7 +13,7 @@ import re
 
 from ..records import Block
 from .clean import is_header_start
-from .header import Part, bare, end_header, header_line, title_open_after
+from .header import Part, attached_line, bare, end_header, header_line, title_open_after
 from .header_layout import normalise_header
 from .patterns import (
     doc_type_of,
@@ -58,6 +58,8 @@ def split_parts(blocks: list[Block], source: str | None = None) -> tuple[list[Pa
         ):
             parts.append(cur)
             cur, state, title_open, listing, beside = Part(start=b.start), "header", False, False, False
+            if b.kind == "table_row":
+                _annex_title(cur, dropped)
         if state == "body" and (is_motto(t) or _new_appendix(t)) and cur.body:
             parts.append(cur)
             cur, state, title_open = Part(start=b.start), "header", False
@@ -102,6 +104,27 @@ def split_parts(blocks: list[Block], source: str | None = None) -> tuple[list[Pa
         end_header(cur)
     parts.append(cur)
     return [p for p in parts if p.body or p.doc_type or p.signer], dropped
+
+
+def _annex_title(cur: Part, dropped: list[Block]) -> None:
+    """An annex table after the signature takes its title back from the dropped lines.
+
+    An annex sent with a plan (Nghị định 30/2020/NĐ-CP, Phụ lục I: an appendix's title in capitals,
+    "(Kèm theo Kế hoạch số … ngày …)" under it) is headed "PHÂN CÔNG NHIỆM VỤ CỦA TỔ CÔNG TÁC …"
+    before its table; read after the signature, those lines looked like page chrome, and the rows lost
+    their table's title. Only that pattern is taken: capitals lines right before the "Kèm theo" line.
+    """
+    if not dropped or (att := attached_line(bare(dropped[-1].text))) is None:
+        return
+    k = len(dropped) - 1
+    while k > 0 and is_upper(bare(dropped[k - 1].text)) and len(bare(dropped[k - 1].text)) < 300:
+        k -= 1
+    if k == len(dropped) - 1:
+        return
+    cur.title = " ".join(bare(b.text) for b in dropped[k:-1])
+    cur.attached_to = att
+    cur.start = dropped[k].start
+    del dropped[k:]
 
 
 def _signature_line(cur: Part, t: str) -> str | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..records import Block
 from .patterns import BULLET, LETTERED, NUMBERED, UNIT_LINE, ends_sentence, is_structural
+from .persons import person_names
 from .roles import Opening, Units, opening_units, resolve, text_roles
 from .structure import SHORT_LABEL, Node, Table, closing_line
 from .tables import read_table
@@ -291,8 +292,13 @@ def drafts(root: Node, province: str | None) -> list[Draft]:
     def table(node: Node, tab: Table) -> None:
         rows, roles = read_table(tab.rows, province)
         for row in rows:
-            # a Word cell lists its units or persons one paragraph each: a heading path is one line
+            # a Word cell lists its units one paragraph each: a heading path is one line. A row of an
+            # assignment table ("Nhiệm vụ | Người thực hiện") is headed by no one: its people are who
+            # does the task (the passage's persons), not a section of the plan; its path is the table's
+            # caption in the section it sits in
             label = ". ".join(x for x in (row.num, " ".join(row.lead_text.split())) if x).strip()
+            if person_names(row.lead_text):
+                label = ""
             section = node.section + tuple(x for x in (tab.caption, *row.groups, label) if x)
             key = f"{node.keypath}.row-{row.num or len(out)}"
             if not row.tasks:
