@@ -55,10 +55,37 @@ from eval.synthetic import TERM_DROP, _perturb_text, copy_vectors, exact_top
 __all__ = ["Exact", "measure", "main", "reaching"]
 
 
+# the wheel's server as initdb leaves it (PostgreSQL's defaults): shared_buffers 128 MB,
+# effective_cache_size 4 GB. A production server is given ~25 % of RAM and the page cache it can count
+# on (docs/SCALING.md, "Session 22, the server's memory"); ``--shared-buffers`` sets the same here
+SERVER_MEMORY = {"shared_buffers": "128MB", "effective_cache_size": "4GB"}
+
+
+def _configure(srv: Any, pgdata: Path, memory: dict[str, str]) -> Any:
+    """The server with ``memory`` in effect: written by ALTER SYSTEM (kept in the data folder, so each
+    run sets its own), and the server restarted when a setting needs it (shared_buffers does)."""
+    import psycopg
+
+    with psycopg.connect(srv.get_uri(), autocommit=True) as conn:
+        # restarted when a value differs from the one in effect (SHOW's form: "6GB" as written; a
+        # value SHOW writes otherwise costs one needless restart); not ``pending_restart``, which the
+        # postmaster sets only once it has handled the reload's signal, later
+        restart = [n for n, v in memory.items() if str(conn.execute(f"SHOW {n}").fetchone()[0]) != v]
+        for name, value in memory.items():
+            conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+    if not restart:
+        return srv
+    srv.cleanup()  # cleanup_mode "stop": stopped, its data kept
+    import pgserver
+
+    return pgserver.get_server(pgdata, cleanup_mode="stop")
+
+
 @contextmanager
-def _server(url: str | None, keep: Path | None = None):
+def _server(url: str | None, keep: Path | None = None, memory: dict[str, str] | None = None):
     """The given server, or the wheel's server: in ``keep``/pgdata, stopped on exit and kept (its
-    databases reused by the next run with the same ``keep``), else a throwaway one deleted on exit."""
+    databases reused by the next run with the same ``keep``), else a throwaway one deleted on exit;
+    the wheel's server runs with ``memory`` (SERVER_MEMORY's settings, by default its own)."""
     if url:
         yield url
         return
@@ -67,8 +94,11 @@ def _server(url: str | None, keep: Path | None = None):
     base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="tlkh-benchpg-"))
     base.mkdir(parents=True, exist_ok=True)
     base.chmod(0o755)  # run as root, the wheel's server runs as its own user and must reach its folder
-    srv = pgserver.get_server(
-        base / "pgdata" if keep else base / "data", cleanup_mode="stop" if keep else "delete"
+    pgdata = base / "pgdata" if keep else base / "data"
+    # stopped, never deleted by pgserver: a restart (``_configure``) must keep the data; a throwaway
+    # folder is removed below
+    srv = _configure(
+        pgserver.get_server(pgdata, cleanup_mode="stop"), pgdata, {**SERVER_MEMORY, **(memory or {})}
     )
     try:
         yield srv.get_uri()
@@ -76,6 +106,14 @@ def _server(url: str | None, keep: Path | None = None):
         srv.cleanup()
         if not keep:
             shutil.rmtree(base, ignore_errors=True)
+
+
+def _server_memory(url: str) -> dict[str, str]:
+    """The server's memory settings in effect, as SHOW prints them (the bench's rows say them)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return {n: str(conn.execute(f"SHOW {n}").fetchone()[0]) for n in SERVER_MEMORY}
 
 
 def _reset_peak() -> None:
@@ -407,13 +445,15 @@ def measure(
     keep: Path | None = None,
     build_only: bool = False,
     overlaps: int = 30,
+    memory: dict[str, str] | None = None,
 ) -> list[dict]:
     """One dict of figures per scale (see the module's docstring).
 
     ``keep``: the server's data folder and each scale's build figures (``built-<scale>.json``) stay
     there; a database already built there is searched again without rebuilding. ``build_only``: build
     (or find) the databases, no searches. ``overlaps``: questions whose lexical top 50 is compared with
-    exact BM25.
+    exact BM25. ``memory``: the wheel's server's memory settings (``SERVER_MEMORY``'s names), each row
+    saying those in effect.
     """
     from assistant.indexing import backend
     from assistant.indexing.embedders import get_embedder
@@ -431,7 +471,8 @@ def measure(
         r0.search(q, k=k)
     qv = list(pre._v.values())
     out = []
-    with _server(store_url, keep) as url:
+    with _server(store_url, keep, memory) as url:
+        server = _server_memory(url)
         for scale in scales:
             name = f"tlkh_bench_{scale}"
             marker = Path(keep) / f"built-{scale}.json" if keep else None
@@ -453,7 +494,7 @@ def measure(
             try:
                 with st._pools["read"].connection() as conn:
                     size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-                row: dict[str, Any] = {"scale": scale, **built, "db_mb": round(size / 2**20)}
+                row: dict[str, Any] = {"scale": scale, **built, "db_mb": round(size / 2**20), **server}
                 if not build_only:
                     _reset_peak()
                     t = time.perf_counter()
@@ -493,7 +534,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--overlaps", type=int, default=30, help="questions compared with exact BM25 (seconds each at ×1000)"
     )
+    p.add_argument(
+        "--shared-buffers",
+        help=f"the wheel's server's shared_buffers (default {SERVER_MEMORY['shared_buffers']}; production: ~25%% of RAM)",
+    )
+    p.add_argument(
+        "--effective-cache-size",
+        help=f"the wheel's server's effective_cache_size (default {SERVER_MEMORY['effective_cache_size']})",
+    )
     a = p.parse_args(argv)
+    memory = {
+        n: v
+        for n, v in (("shared_buffers", a.shared_buffers), ("effective_cache_size", a.effective_cache_size))
+        if v
+    }
     with tempfile.TemporaryDirectory(prefix="tlkh-benchpg-") as tmp:
         work = a.work or Path(tmp)
         settings = load_settings(embedder=a.embedder, index_dir=work / "index", data_dir=work / "data")
@@ -506,6 +560,7 @@ def main(argv: list[str] | None = None) -> int:
             keep=a.keep,
             build_only=a.build_only,
             overlaps=a.overlaps,
+            memory=memory,
         )
     keys = list(dict.fromkeys(c for r in rows for c in r))  # a reused or build-only row lacks some
     print(

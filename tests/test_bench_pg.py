@@ -87,6 +87,7 @@ def test_a_kept_database_is_searched_again_without_rebuilding(tmp_path, corpus_d
         assert {"hnsw_dense_s", "hnsw_lexical_s", "vacuum_s"} <= set(built) and built["build_peak_mb"] > 0
         assert "hybrid_p50_ms" not in first.err and "reused" not in first.err
         assert (keep / "pgdata").is_dir()  # the server's data stays
+        assert "'shared_buffers': '128MB'" in first.err  # the wheel's default, said in the row
 
         rows = bench_pg.measure(
             [2],
@@ -99,8 +100,10 @@ def test_a_kept_database_is_searched_again_without_rebuilding(tmp_path, corpus_d
             queries=4,
             keep=keep,
             overlaps=3,
+            memory={"shared_buffers": "160MB"},  # needs a restart: the kept data stays
         )
         (row,) = rows
+        assert row["shared_buffers"] == "160MB" and row["effective_cache_size"] == "4GB"
         assert row["reused"] is True and row["insert_s"] == built["insert_s"]
         assert row["passages"] % 2 == 0 and row["passages"] > 400  # two copies of the corpus
         assert 0 < row["hybrid_p50_ms"] <= row["hybrid_p95_ms"]
