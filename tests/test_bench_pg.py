@@ -14,7 +14,7 @@ import pytest
 from assistant.indexing.embedders import get_embedder
 from assistant.indexing.store import passage_tokens
 from assistant.settings import Settings
-from eval import bench_pg
+from eval import bench_pg, bench_pg_build
 from eval.synthetic import TERM_DROP, synthetic_store
 
 
@@ -23,7 +23,7 @@ def base(tmp_path, corpus_dir):
     s = Settings(
         embedder="fake", corpus_dir=corpus_dir, index_dir=tmp_path / "index", data_dir=tmp_path / "data"
     )
-    return bench_pg._base_store(s, get_embedder("fake"))
+    return bench_pg_build.base_store(s, get_embedder("fake"))
 
 
 def test_plans_stream_the_synthetic_copies_one_plan_at_a_time(base):
@@ -32,7 +32,7 @@ def test_plans_stream_the_synthetic_copies_one_plan_at_a_time(base):
     scale = 3
     syn = synthetic_store(base, scale, hnsw=False)
     want = {p.id: (p.text, p.doc, v) for p, v in zip(syn.passages, syn.vectors())}
-    plans = bench_pg._plans(base, scale)
+    plans = bench_pg_build.plans(base, scale)
     assert iter(plans) is plans  # a generator: nothing built before publish asks for it
     got = list(plans)
     assert len(got) == scale * len(base.docs)
