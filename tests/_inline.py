@@ -4,11 +4,16 @@ ranked by hand), so every such test builds its passages and its evidence the sam
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+
+import pytest
 
 from assistant.answer.common import Evidence
-from assistant.records import Hit, Passage
+from assistant.answer.evidence import Idf
+from assistant.query.catalog import Catalog
+from assistant.records import DocMeta, Hit, Passage
 
-__all__ = ["article", "evidence", "hits"]
+__all__ = ["article", "evidence", "hits", "plan_fixtures"]
 
 
 def hits(*ps: Passage) -> list[Hit]:
@@ -31,3 +36,19 @@ def evidence(pool: Sequence[Passage], *ps: Passage, metadata: dict[str, Passage]
         doc_passages={d: [p for p in pool if p.doc == d] for d in plans},
         metadata={} if metadata is None else metadata,
     )
+
+
+def plan_fixtures(docs: dict[str, DocMeta], pool: Sequence[Passage]) -> tuple[Any, Any]:
+    """The module-scoped ``cat`` and ``idf`` fixtures of a test module's inline plans: the catalogue
+    the parser reads them through and the IDF the answers weigh terms by. A module writes
+    ``cat, idf = plan_fixtures(DOCS, ALL)``; pytest finds each fixture by its name."""
+
+    @pytest.fixture(scope="module")
+    def cat() -> Catalog:
+        return Catalog.build(docs, list(pool))
+
+    @pytest.fixture(scope="module")
+    def idf() -> Idf:
+        return Idf.build(p.text for p in pool)
+
+    return cat, idf

@@ -6,12 +6,12 @@ Tiny inline plans written the way Vietnamese plans are, exact answers."""
 from __future__ import annotations
 
 import pytest
-from _inline import evidence
+from _inline import evidence, plan_fixtures
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
-from assistant.query import Catalog, parse_question
+from assistant.query import parse_question
 from assistant.query.model import Intent
 from assistant.records import DocMeta, Passage
 
@@ -61,14 +61,7 @@ ORG = [
 ALL = [TASKS, TASKS_2, *ORG]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def ev(*ps: Passage, pool: list[Passage] = ALL) -> Evidence:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from _inline import hits
+from _inline import hits, plan_fixtures
 
 from assistant.answer.common import Evidence, plan_label
-from assistant.answer.evidence import Idf, segments, verbatim_quote
+from assistant.answer.evidence import segments, verbatim_quote
 from assistant.answer.extractive import finalize
 from assistant.answer.registry import compose
-from assistant.query import Catalog, parse_question
+from assistant.query import parse_question
 from assistant.records import REFUSAL_TEXT, Answer, Citation, DocMeta, Passage
 
 SO_A = "Sở Văn hóa, Thể thao và Du lịch"
@@ -100,14 +99,7 @@ META_X = Passage(
 ALL = [ROW, POINT, REPORT, SLOGAN, FORMS, Y_TASK, META_X]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def _check_quotes(ans: Answer) -> None:

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import pytest
 from _inline import article as _p
-from _inline import hits
+from _inline import hits, plan_fixtures
 
 from assistant.answer.common import Evidence
-from assistant.answer.evidence import Idf, qualified_segments
+from assistant.answer.evidence import qualified_segments
 from assistant.answer.fact_slots import figure_unfilled
 from assistant.answer.meta import other_documents
 from assistant.answer.registry import compose
 from assistant.answer.times import asks_document_date
-from assistant.query import Catalog, Intent, parse_question
+from assistant.query import Intent, parse_question
 from assistant.query.naming import set_apart, trim_firm_names
 from assistant.records import Answer, Citation, DocMeta, Passage
 from assistant.textnorm import fold
@@ -85,14 +85,7 @@ ALL = [WATCH_META, SHOW_META, FREQUENCY, BASIS, REQUEST]
 METAS = {WATCH: WATCH_META, SHOW: SHOW_META}
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def ask(cat, idf, question: str, *ps: Passage):

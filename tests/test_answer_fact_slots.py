@@ -5,14 +5,13 @@ inspection plans are, with exact expected answers and citations."""
 from __future__ import annotations
 
 import pytest
-from _inline import hits
+from _inline import hits, plan_fixtures
 
 from assistant.answer.common import Evidence
-from assistant.answer.evidence import Idf
 from assistant.answer.members import member_role
 from assistant.answer.registry import compose
 from assistant.ingest.document import metadata_text
-from assistant.query import Catalog, FactKind, Intent, TeamRole, parse_question
+from assistant.query import FactKind, Intent, TeamRole, parse_question
 from assistant.records import DocMeta, Passage
 
 DOC = "k.txt"
@@ -76,14 +75,7 @@ META = Passage(id="k-meta", doc=DOC, kind="metadata", text="Kế hoạch số 77
 ALL = [PREAMBLE, TIME, PLACE, HEAD, DEPUTY, SECRETARY, META]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def ask(cat, idf, question: str, *ps: Passage, plan: bool = False):

@@ -4,8 +4,7 @@ answered by the sentence that holds its own value. A tiny inline plan, exact ans
 
 from __future__ import annotations
 
-import pytest
-from _inline import hits
+from _inline import hits, plan_fixtures
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
@@ -47,14 +46,7 @@ META = Passage(id="b-meta", doc=DOC, kind="metadata", text="Kế hoạch số 41
 ALL = [ORG, FUND, META]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def test_a_task_deadline_and_its_report_deadline_are_both_answered(cat, idf):

@@ -4,11 +4,10 @@ run on them): tiny inline plans written the way Vietnamese plans are, with exact
 from __future__ import annotations
 
 import pytest
-from _inline import hits
+from _inline import hits, plan_fixtures
 
 from assistant.answer.common import Evidence
 from assistant.answer.enumerations import enumerations
-from assistant.answer.evidence import Idf
 from assistant.answer.numbers import number_near
 from assistant.answer.registry import compose
 from assistant.query import Catalog, parse_question
@@ -41,14 +40,7 @@ MEETINGS = Passage(
 ALL = [MEETINGS]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def test_an_outline_label_is_no_amount():

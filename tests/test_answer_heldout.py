@@ -4,12 +4,12 @@ place words in the refusal score, question-side abbreviations, signer precision.
 from __future__ import annotations
 
 import pytest
+from _inline import plan_fixtures
 
 from assistant.answer.common import Evidence
-from assistant.answer.evidence import Idf
 from assistant.answer.facts import fact_rule
 from assistant.answer.registry import compose
-from assistant.query import Catalog, parse_question
+from assistant.query import parse_question
 from assistant.query.parse import locality_of
 from assistant.records import REFUSAL_TEXT, DocMeta, Hit, Passage
 from assistant.textnorm import fold
@@ -117,14 +117,7 @@ X_ISSUER = Passage(
 ALL = [BUDGET, T_REPORT, T_BAN, H_BUDGET, H_ROW, X_STANDING, X_ASK, X_ISSUER]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def hits(*ps: Passage) -> list[Hit]:

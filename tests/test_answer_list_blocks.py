@@ -7,12 +7,11 @@ Tiny inline plans written the way Vietnamese plans are, exact answers."""
 from __future__ import annotations
 
 import pytest
-from _inline import evidence
+from _inline import evidence, plan_fixtures
 
 from assistant.answer.common import Evidence
-from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
-from assistant.query import Catalog, parse_question
+from assistant.query import parse_question
 from assistant.query.model import Intent
 from assistant.records import DocMeta, Passage
 
@@ -113,14 +112,7 @@ NOTICE = Passage(
 ALL = [TARGETS_1, TARGETS_2, SCORES, ASSESS, SPECIES, PLACES, *COSTS, MEDIA, HYGIENE, NOTICE]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def ev(*ps: Passage) -> Evidence:

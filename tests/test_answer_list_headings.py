@@ -5,12 +5,10 @@ Tiny inline plans written the way Vietnamese plans are, exact answers."""
 
 from __future__ import annotations
 
-import pytest
 from _inline import article as _p
-from _inline import evidence
+from _inline import evidence, plan_fixtures
 
 from assistant.answer.common import AnswerContext, Evidence
-from assistant.answer.evidence import Idf
 from assistant.answer.lists import asked_heading, quoted_heading
 from assistant.answer.registry import compose
 from assistant.query import Catalog, parse_question
@@ -104,14 +102,7 @@ UNTIL_2030 = _p(
 ALL = [PREAMBLE, TARGET_1, TARGET_2, MONTH, *SOLUTIONS, HOME_AFFAIRS, INSPECT, PROTECT, UNTIL_2030]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def ev(*ps: Passage) -> Evidence:

@@ -7,7 +7,7 @@ exact answers."""
 from __future__ import annotations
 
 import pytest
-from _inline import article, evidence
+from _inline import article, evidence, plan_fixtures
 
 from assistant.answer.common import Evidence
 from assistant.answer.evidence import Idf
@@ -47,14 +47,7 @@ ONE_WHO = article(
 ALL = [TASK, WHO, WHEN, ONE_TASK, ONE_WHO]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def ev(*ps: Passage) -> Evidence:

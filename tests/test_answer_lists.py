@@ -5,10 +5,9 @@ section of numbered lines. Tiny inline plans written the way Vietnamese plans ar
 from __future__ import annotations
 
 import pytest
-from _inline import evidence, hits
+from _inline import evidence, hits, plan_fixtures
 
 from assistant.answer.common import Evidence
-from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
 from assistant.query import Catalog, parse_question
 from assistant.query.model import Intent
@@ -106,14 +105,7 @@ TEAM_DUTY = Passage(
 ALL = [HEALTH, INTESTINE, ZOONOSIS, TARGETS, OTHER_TARGETS, GOALS, GOALS_2, *TEAM, TEAM_DUTY]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def ev(*ps: Passage) -> Evidence:

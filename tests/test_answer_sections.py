@@ -5,12 +5,11 @@ A tiny inline plan laid out as Vietnamese programme plans are, with exact expect
 from __future__ import annotations
 
 import pytest
-from _inline import hits
+from _inline import hits, plan_fixtures
 
 from assistant.answer.common import Evidence
-from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
-from assistant.query import Catalog, parse_question
+from assistant.query import parse_question
 from assistant.query.model import SectionKind
 from assistant.query.rules import section_of
 from assistant.records import DocMeta, Passage
@@ -52,14 +51,7 @@ TASK = Passage(
 ALL = [GENERAL, SPECIFIC, TASK]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,9 @@ written the way Vietnamese plans are, with exact expected answers."""
 
 from __future__ import annotations
 
-import pytest
-from _inline import hits
+from _inline import hits, plan_fixtures
 
 from assistant.answer.common import Evidence
-from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
 from assistant.query import Catalog, parse_question
 from assistant.records import DocMeta, Passage
@@ -81,14 +79,7 @@ TASKS = [
 ALL = [CAN_CU, GOALS, PURPOSE, ROW, META, *TASKS]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def test_issue_date_is_the_plans_own_not_a_cited_documents(cat, idf):

@@ -4,13 +4,11 @@ written whole, and the "Cơ quan thực hiện" lines that assign it are not cou
 
 from __future__ import annotations
 
-import pytest
-from _inline import hits
+from _inline import hits, plan_fixtures
 
 from assistant.answer.common import Evidence
-from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
-from assistant.query import Catalog, parse_question
+from assistant.query import parse_question
 from assistant.records import DocMeta, Passage
 
 UNIT = "Sở Khoa học và Công nghệ"
@@ -46,14 +44,7 @@ TRAINING = _block(
 ALL = [*STRATEGY, *ARCHITECT, *TRAINING]
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def test_a_units_tasks_are_the_nhiem_vu_lines_its_co_quan_thuc_hien_lines_assign(cat, idf):

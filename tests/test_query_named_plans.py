@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import pytest
 from _inline import article as _p
-from _inline import hits
+from _inline import hits, plan_fixtures
 
 from assistant.answer.common import Evidence
-from assistant.answer.evidence import Idf
 from assistant.answer.registry import compose
-from assistant.query import Catalog, FactKind, Intent, parse_question
+from assistant.query import FactKind, Intent, parse_question
 from assistant.query.model import SectionKind
 from assistant.query.rules import intent_of, section_of
 from assistant.records import DocMeta, Passage
@@ -131,14 +130,7 @@ ALL = [TRAIN_META, CHECK_META, TRAIN_ROW, CHECK_ROW, PURPOSE]
 METAS = {TRAIN: TRAIN_META, CHECK: CHECK_META}
 
 
-@pytest.fixture(scope="module")
-def cat() -> Catalog:
-    return Catalog.build(DOCS, ALL)
-
-
-@pytest.fixture(scope="module")
-def idf() -> Idf:
-    return Idf.build(p.text for p in ALL)
+cat, idf = plan_fixtures(DOCS, ALL)
 
 
 def ask(cat, idf, question: str, *ps: Passage):
