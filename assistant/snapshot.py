@@ -52,6 +52,9 @@ class UnitIndex:
 
     rows: Mapping[str, tuple[tuple[int, Role], ...]]  # canonical name → (passage position, role)
     by_key: Mapping[str, tuple[int, ...]]  # unit_key → positions where it leads or coordinates
+    # the parties that list communes after a colon ("Ủy ban nhân dân các xã: Gia Thuận, Tân Điền"),
+    # found once here rather than among every unit's name on each question
+    listing: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, passages: list[Passage]) -> UnitIndex:
@@ -74,6 +77,7 @@ class UnitIndex:
         return cls(
             {k: tuple(v) for k, v in rows.items()},
             {k: tuple(v) for k, v in by_key.items()},
+            tuple(name for name in rows if ":" in name),
         )
 
     def role_rows(self, unit: str) -> tuple[tuple[int, Role], ...]:
@@ -82,12 +86,7 @@ class UnitIndex:
         tier = local_tier(unit)
         if tier is None:
             # "UBND xã Gia Thuận" asked: also the tasks of "UBND các xã: Gia Thuận, Tân Điền"
-            listed = [
-                r
-                for name, rows in self.rows.items()
-                if ":" in name and lists_commune(name, unit)
-                for r in rows
-            ]
+            listed = [r for name in self.listing if lists_commune(name, unit) for r in self.rows[name]]
             if not listed:
                 return self.rows.get(unit, ())
             return tuple(sorted({*self.rows.get(unit, ()), *listed}, key=lambda r: r[0]))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["NORMALISER_VERSION", "nfc", "normalize_tones", "fold", "match_key"]
+__all__ = ["NORMALISER_VERSION", "nfc", "normalize_tones", "fold", "fold_map", "match_key"]
 
 NORMALISER_VERSION = 1
 
@@ -65,6 +65,17 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFD", text.lower())
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
     return text.replace("đ", "d")
+
+
+def fold_map(text: str) -> tuple[str, list[int]]:
+    """Folded text and, for each folded char, the index of the original char it came from (a
+    match found in the folded text is cut from the text as written)."""
+    out, idx = [], []
+    for i, ch in enumerate(text):
+        f = fold(ch)
+        out.append(f)
+        idx.extend([i] * len(f))
+    return "".join(out), idx
 
 
 def match_key(text: str) -> str:

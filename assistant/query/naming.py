@@ -9,13 +9,12 @@ from collections.abc import Callable, Iterable, Iterator
 
 from assistant.query.catalog import Catalog
 from assistant.query.catalog_words import word_pairs
-from assistant.textnorm import fold
+from assistant.textnorm import fold, fold_map
 from assistant.vocab.lists import WORKING_BODIES
 from assistant.vocab.places import place_key, province_of_alias
 from assistant.vocab.units import heads
 
 __all__ = [
-    "fold_map",
     "cut_folded",
     "drop_issuers",
     "set_apart",
@@ -28,16 +27,6 @@ __all__ = [
     "names_in_lower_case",
     "names_written",
 ]
-
-
-def fold_map(text: str) -> tuple[str, list[int]]:
-    """Folded text and, for each folded char, the index of the original char it came from."""
-    out, idx = [], []
-    for i, ch in enumerate(text):
-        f = fold(ch)
-        out.append(f)
-        idx.extend([i] * len(f))
-    return "".join(out), idx
 
 
 # "Kế hoạch 0130 của UBND tỉnh Đắk Lắk", "KH do Sở Công Thương ban hành": a unit written after

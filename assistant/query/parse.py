@@ -22,7 +22,6 @@ from assistant.query.naming import (
     cut_folded,
     dated_in_scope,
     drop_issuers,
-    fold_map,
     names_author,
     names_in_lower_case,
     names_written,
@@ -43,7 +42,7 @@ from assistant.query.rules import (
     team_role_of,
 )
 from assistant.records import DocMeta
-from assistant.textnorm import fold, nfc
+from assistant.textnorm import fold, fold_map, nfc
 from assistant.vocab.abbreviations import expand_abbreviations
 from assistant.vocab.documents import (
     CITED_KINDS,

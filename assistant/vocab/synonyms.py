@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.textnorm import fold, nfc
+from assistant.textnorm import fold_map, nfc
 
 __all__ = ["WRITTEN_FORMS", "as_plans_write"]
 
@@ -39,23 +39,15 @@ WRITTEN_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def _fold_map(text: str) -> tuple[str, list[int]]:
-    """Folded ``text`` and, for each folded character, the index of the character it came from."""
-    out: list[str] = []
-    idx: list[int] = []
-    for i, ch in enumerate(text):
-        f = fold(ch).lower()
-        out.append(f)
-        idx.extend([i] * len(f))
-    return "".join(out), idx
-
-
 def as_plans_write(text: str) -> str:
     """``text`` with each everyday phrase of ``WRITTEN_FORMS`` in the form plans write."""
     text = nfc(text)
+    folded, idx = fold_map(text)
     for pattern, written in WRITTEN_FORMS:
-        folded, idx = _fold_map(text)
         spans = [(idx[m.start()], idx[m.end() - 1] + 1) for m in pattern.finditer(folded)]
+        if not spans:
+            continue
         for a, b in reversed(spans):
             text = text[:a] + written + text[b:]
+        folded, idx = fold_map(text)  # the next phrase is looked for in the text as replaced
     return text
