@@ -96,25 +96,30 @@ def proper_runs(text: str) -> list[list[str]]:
             runs.append(list(run))
         run.clear()
 
+    # only a capitalised word reads its predecessor (``opening``) and only a run in progress is
+    # closed: most words of a plan are neither, and this runs over every passage at each load
     prev = ""
     for w in text.split():
         word = w.strip(_EDGE)
-        if w.lstrip(_EDGE) != w:
+        if run and w[0] in _EDGE:
             close()  # "(Sin Quyền": an opening mark starts anew
-        # a sentence's or an item's first word is capitalised whatever it is ("Theo Kế hoạch …",
-        # "- Giao Công an tỉnh …"): it opens no name
-        opening = not prev or prev.endswith((".", ":", ";", "?", "!")) or bool(_MARK.fullmatch(prev))
         if len(word) > 1 and word[0].isupper() and word[0].isalpha() and not word.isupper():
-            if opening:
+            # a sentence's or an item's first word is capitalised whatever it is ("Theo Kế hoạch …",
+            # "- Giao Công an tỉnh …"): it opens no name
+            before = prev.strip('"“”*')
+            opening = (
+                not before or before.endswith((".", ":", ";", "?", "!")) or bool(_MARK.fullmatch(before))
+            )
+            if opening and run:
                 close()
             if not run:
                 first[0] = opening
             run.append(word)
-        else:
+        elif run:
             close()
-        if w.rstrip(_EDGE) != w:
+        if run and w[-1] in _EDGE:
             close()  # "Sin Quyền, Lào Cai": a mark after the word ends the name
-        prev = w.strip('"“”*')
+        prev = w
     close()
     return runs
 
