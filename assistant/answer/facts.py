@@ -22,7 +22,7 @@ from assistant.answer.common import (
     refusal,
     relevance,
 )
-from assistant.answer.evidence import Idf, coverage, list_lead_in, qualified_segments, segments, shorten
+from assistant.answer.evidence import Idf, coverage, list_lead_in, qualified_segments, shorten
 from assistant.answer.meta import (
     about_plan,
     is_meta,
@@ -33,6 +33,7 @@ from assistant.answer.meta import (
     other_documents,
 )
 from assistant.answer.numbers import QUANTITY_NOUNS, anchor_after, counted_near, for_route, same_year
+from assistant.answer.rates import rate_without_figure
 from assistant.answer.times import (
     ASK_END,
     ASK_SPAN,
@@ -44,7 +45,7 @@ from assistant.answer.times import (
     time_cell,
 )
 from assistant.query.model import Query
-from assistant.query.rules import NOT_SIGN
+from assistant.query.rules import NOT_SIGN, asks_destination
 from assistant.records import Answer, Hit
 from assistant.textnorm import fold
 from assistant.vocab.tokens import folded_tokens
@@ -118,6 +119,13 @@ _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
 
+# a report sent to an office, as plans write it: "báo cáo (ngay) về", "gửi về", "phản ánh về"
+# then the office ("Sở …", "Trung tâm …", "Ủy ban nhân dân …"); information passed on is
+# written "kịp thời trao đổi với Công an …, Phòng …" (what "báo cho ai" asks as well)
+_SENDS_TO = re.compile(
+    r"\b(bao cao|bao|gui|phan anh|chuyen|trao doi)( [a-z]+){0,2}? (ve|len|toi|den|cho|voi) (qua )?"
+    r"(so|uy ban|ubnd|ban|phong|bo|trung tam|cuc|chi cuc|van phong|cong an|thanh tra|co quan)\b"
+)
 # slots with a form of their own (an amount of time, a venue, a request): a segment of that form
 # in the plan asked about answers, even when retrieval did not rank its passage
 SLOT_RULES = frozenset({"duration", "place", "source", "means", "span"})
@@ -197,6 +205,10 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return bool(_REFNUM_RE.search(fold(seg)))
 
         return FactRule(require=refnum, prefer=refnum, name="refnum")
+    if kind is None and asks_destination(anchor_text):
+        # "báo cho ai", "gửi về đâu": the sentence that sends to an office ("báo cáo ngay về Trung
+        # tâm … và Sở Y tế"), not one that names the office doing something else
+        return FactRule(prefer=lambda seg: bool(_SENDS_TO.search(fold(seg))), name="destination")
     asks_time = kind in ("deadline", "date") or (_ASK_WHEN.search(f) and not _ASK_NUMBER.search(f))
     # a document the plans cite, named by number ("Kết luận 480-KL/TU ngày nào?"; the loaded
     # plans' own numbers are blanked in ``folded``): its date is written where it is cited
@@ -328,11 +340,15 @@ def best_fact_segment(
     asked_pairs = _word_pairs(query.folded or fold(query.text))
     asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
     asked_bands = _bands(query.text)
+    # "phụ lục …: nhiệm vụ X thực hiện khi nào": the annex a plan attaches ("Phụ lục … (Kèm theo
+    # Kế hoạch số …)", Decree 30/2020) is asked; its rows answer before the body's prose
+    annex = bool(re.search(r"\bphu luc\b", query.folded or fold(query.text)))
     for r, h in zip(rel, hits):
         p = h.passage
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
             continue  # a value in an unrelated passage (or the header card) is not the answer
         bonus = 0.15 if query.units and set(query.units) & set(p.lead) else 0.0
+        bonus += 0.35 if annex and p.embed_text.startswith("Phụ lục") else 0.0
         # a table row's cells belong together: its time cell dates each sentence of its task cell
         # ("Ứng dụng công nghệ số …; hỗ trợ dịch vụ số hóa. | THỜI GIAN: 2025 - 2030")
         row_time = time_cell(p.text) if p.kind == "table_row" and rule.name in ("when", "day") else None
@@ -342,7 +358,10 @@ def best_fact_segment(
                 continue  # a heading names what follows, it holds no value
             # a quoted theme or slogan stands under its label line ("a) Chủ đề Tháng hành động
             # năm 2025" / "“Bình đẳng giới và …”"): the label says what the quote is
-            label = p.text[:a].rstrip().rsplit("\n", 1)[-1] if rule.name == "slogan" and a else ""
+            # — the line above; a clause after the quote on its own line ("theo phương châm “4
+            # tại chỗ”; nước rút đến đâu …") is no quote with a label, the quote's clause answers
+            above = rule.name == "slogan" and a and p.text[:a].rstrip(" \t").endswith("\n")
+            label = p.text[:a].rstrip().rsplit("\n", 1)[-1] if above else ""
             judged = f"{label}\n{seg}" if label else seg
             if row_time and not time_cell(judged):
                 judged = f"{judged} | {row_time[0]}: {row_time[1]}"
@@ -387,8 +406,9 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
     rule = fact_rule(query.text, query.fact, query.terms, query.folded)
     hits = ev.hits[:6]
     best = None
-    if rule.name == "when" and rule.prefer is not None:
-        # "khi nào": a sentence that gives a time answers before one that only names the topic
+    if rule.name in ("when", "destination") and rule.prefer is not None:
+        # "khi nào": a sentence that gives a time answers before one that only names the topic;
+        # "báo cho ai": one that sends to an office before one naming the office at other work
         best = best_fact_segment(
             query, hits, idf, FactRule(require=rule.prefer, prefer=rule.prefer, name=rule.name)
         )
@@ -397,46 +417,20 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
         best = best_fact_segment(query, ev.hits[:10], idf, rule)
     if best is None and rule.name in SLOT_RULES:
         # the slot's own line ("3.3. Thời gian kiểm tra: …", "2. Địa điểm: …") is often too short
-        # to be retrieved: read the rest of the plan the question is about
-        more = rest_of_plan(ctx, hits)
-        if more:
-            best = best_fact_segment(query, hits + more, idf, rule, cutoff=False)
+        # to be retrieved: read the rest of the plan the question is about, and the hits below
+        # the relevance cutoff (its line shares few words with the question: "đến đâu")
+        best = best_fact_segment(query, hits + rest_of_plan(ctx, hits), idf, rule, cutoff=False)
     if _TOTAL_ASK.search(query.folded or fold(query.text)) and not (best and _TOTAL_RE.search(fold(best[2]))):
         # a total the retrieved passages only give in parts (a table's rows): the plan writes it
         # once, worked out or named ("… x 05 năm = 7.500.000.000 đồng"), often in a short line
         best = _plan_total(ctx, hits, rule) or best
     if best is None:
         return refusal(ctx, hits) if rule.require is not None else None
-    if rule.name == "percent" and _rate_without_figure(query, hits, best[2]):
+    if rule.name == "percent" and rate_without_figure(query, hits, best[2]):
         return refusal(ctx, hits)
     cites = Cites(docs)
     text = fact_line(ctx, rule, best, cites)
     return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)
-
-
-# the rate asked: "tỷ lệ <X> (là / đạt …) bao nhiêu", "bao nhiêu phần trăm <X>"
-_RATE_ASKED = re.compile(
-    r"\bty le ((?:[a-z0-9]+ ){2,8}?)(?:(?:la|dat|phai dat|duoc|cua|nam \d{4}) )*(?:bao nhieu|may|la gi)|"
-    r"\b(?:bao nhieu|may) phan tram ((?:[a-z0-9]+ ?){2,4})"
-)
-
-
-def _rate_without_figure(query: Query, hits: list[Hit], valued: str) -> bool:
-    """The rate asked ("tỷ lệ che phủ rừng ven biển bao nhiêu %") is one the retrieved passages
-    name without a figure ("duy trì tỷ lệ che phủ rừng ven biển"), and the sentence with a
-    percentage is about another rate: a plan that sets a rate writes its figure beside its name
-    ("tỷ lệ lao động nữ làm công hưởng lương đạt 50%"), so that figure is no answer."""
-    m = _RATE_ASKED.search(query.folded or fold(query.text))
-    if not m:
-        return False
-    rate = " ".join((m.group(1) or m.group(2) or "").split()[:4])
-    if len(rate.split()) < 2 or rate in " ".join(folded_tokens(valued)):
-        return False
-    return any(
-        rate in " ".join(folded_tokens(h.passage.text[a:b])) and not re.search(r"\d\s*%", h.passage.text[a:b])
-        for h in hits
-        for a, b in segments(h.passage.text)
-    )
 
 
 def rest_of_plan(ctx: AnswerContext, hits: list[Hit]) -> list[Hit]:

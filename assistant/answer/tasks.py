@@ -163,7 +163,12 @@ def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
     for doc, items in by_doc.items():
         # the assignment line of a task written beside it is left out: the task itself is listed
         tasks = {p.section[:-1] for p, _, _ in items if not _assigns_only(p)}
-        by_doc[doc] = [r for r in items if not (_assigns_only(r[0]) and r[0].section[:-1] in tasks)]
+        items = [r for r in items if not (_assigns_only(r[0]) and r[0].section[:-1] in tasks)]
+        if len(items) <= SHOWN:
+            # every task is written out: in the plan's order, as its items are lettered and
+            # numbered (a), b), c) …), not by score (issue 12: "a) …; d) …; g) …; e) …")
+            items.sort(key=lambda r: r[0].span[0] if r[0].span else 1 << 30)
+        by_doc[doc] = items
     cites = Cites(docs)
     unit_terms = set(folded_tokens(unit))
     task_terms = [t for t in query.terms if t not in unit_terms and not t.isdigit()]
