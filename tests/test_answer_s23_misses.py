@@ -204,3 +204,14 @@ def test_a_question_naming_the_annex_is_answered_from_its_row(assistant):
     hits = [Hit(passage=prose, score=1.0, rank=1), Hit(passage=row, score=0.9, rank=2)]
     best = best_fact_segment(q, hits, snap.idf, fact_rule(q.text, q.fact, q.terms, q.folded))
     assert best is not None and best[1].passage.id == row.id
+
+
+def test_the_annex_a_question_names_keeps_its_tasks_first(assistant):
+    # document order holds within a part of the plan; the annex ranked first stays first
+    ans = assistant.ask("Phụ lục kế hoạch 302 giao Sở Y tế chủ trì những nhiệm vụ trọng tâm nào?")
+    text = fold(ans.answer)
+    row, body = (
+        text.find(fold("bếp ăn tập thể của khu công nghiệp")),
+        text.find(fold("chủ trì thực hiện Kế hoạch")),
+    )
+    assert row != -1 and (body == -1 or row < body), ans.answer
