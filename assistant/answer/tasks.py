@@ -175,8 +175,10 @@ def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
             # numbered (a), b), c) …), not by score (issue 12: "a) …; d) …; g) …; e) …"); a part
             # of the plan (its body, an annex "Phụ lục … kèm theo") keeps the rank of its best
             # task, so the annex a question names still comes first
-            parts = list(dict.fromkeys(_part(r[0]) for r in items))
-            items.sort(key=lambda r: (parts.index(_part(r[0])), r[0].span[0] if r[0].span else 1 << 30))
+            ranked_parts = list(dict.fromkeys(_part(r[0]) for r in items))
+            items.sort(
+                key=lambda r: (ranked_parts.index(_part(r[0])), r[0].span[0] if r[0].span else 1 << 30)
+            )
         by_doc[doc] = items
     cites = Cites(docs)
     unit_terms = set(folded_tokens(unit))
