@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.answer.addressees import SENDS_TO, addressees
 from assistant.answer.common import (
     QUOTE_RE,
     AnswerContext,
@@ -104,6 +105,7 @@ _REQUEST_RE = re.compile(r"\b(xet de nghi|theo de nghi|de nghi cua)\b")
 # năm = 7.500.000.000 đồng") or named ("Tổng kinh phí: …", "tổng cộng …"); a table's row or a
 # per-year figure is a part of it
 _TOTAL_RE = re.compile(r"=\s*\d|\btong (?:cong|so|kinh phi|du toan|von|muc)\b[^.;|]*\d")
+_YEARLY = re.compile(r"/\s*nam\b|\b(?:moi|hang|mot) nam\b")
 _TOTAL_ASK = re.compile(r"\btong (?:kinh phi|du toan|von|cong|so tien|chi phi|muc)\b")
 # a band or rate the question names ("đạt tỷ lệ từ 90-95% được cộng mấy điểm"): a scoring grid
 # writes one clause per band ("Từ 88 - 90% cộng 02 điểm; từ 90-95% cộng 03 điểm; …", the
@@ -119,13 +121,6 @@ _BUDGET_RE = re.compile(r"\b(kinh phi|ngan sach|du toan|nguon)\b")
 _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
 
-# a report sent to an office, as plans write it: "báo cáo (ngay) về", "gửi về", "phản ánh về"
-# then the office ("Sở …", "Trung tâm …", "Ủy ban nhân dân …"); information passed on is
-# written "kịp thời trao đổi với Công an …, Phòng …" (what "báo cho ai" asks as well)
-_SENDS_TO = re.compile(
-    r"\b(bao cao|bao|gui|phan anh|chuyen|trao doi)( [a-z]+){0,2}? (ve|len|toi|den|cho|voi) (qua )?"
-    r"(so|uy ban|ubnd|ban|phong|bo|trung tam|cuc|chi cuc|van phong|cong an|thanh tra|co quan)\b"
-)
 # slots with a form of their own (an amount of time, a venue, a request): a segment of that form
 # in the plan asked about answers, even when retrieval did not rank its passage
 SLOT_RULES = frozenset({"duration", "place", "source", "means", "span"})
@@ -208,7 +203,7 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
     if kind is None and asks_destination(anchor_text):
         # "báo cho ai", "gửi về đâu": the sentence that sends to an office ("báo cáo ngay về Trung
         # tâm … và Sở Y tế"), not one that names the office doing something else
-        return FactRule(prefer=lambda seg: bool(_SENDS_TO.search(fold(seg))), name="destination")
+        return FactRule(prefer=lambda seg: bool(SENDS_TO.search(fold(seg))), name="destination")
     asks_time = kind in ("deadline", "date") or (_ASK_WHEN.search(f) and not _ASK_NUMBER.search(f))
     # a document the plans cite, named by number ("Kết luận 480-KL/TU ngày nào?"; the loaded
     # plans' own numbers are blanked in ``folded``): its date is written where it is cited
@@ -277,26 +272,6 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
     return FactRule(name="any")
 
 
-# an office written after the report verb's "về / gửi / lên": "về Sở Khoa học và Công nghệ trước …"
-_ADDRESSEE = re.compile(
-    r"\b(?:ve|gui|len|toi)\s+((?:so|uy ban nhan dan|ubnd|ban|phong|bo|cuc|van phong|cong an)\s[a-z&\s]+?)"
-    r"(?=\s+(?:truoc|trong|de|cham|hang|dinh ky|khi|vao|theo)\b|\s*[,?.;]|\s*$)"
-)
-
-
-def _addressees(query: Query) -> list[str]:
-    """The offices a question sends a report to ("báo cáo kết quả về Sở X trước ngày nào"),
-    folded: the units it names there, and any office phrase written after "về / gửi / lên"."""
-    out = [
-        fold(u)
-        for u in query.units
-        if re.search(rf"\b(ve|gui|len|toi|den) {re.escape(fold(u))}", query.folded)
-    ]
-    if re.search(r"\bbao cao\b", query.folded):
-        out += [" ".join(m.group(1).split()) for m in _ADDRESSEE.finditer(query.folded)]
-    return list(dict.fromkeys(out))
-
-
 def _capitals(seg: str) -> bool:
     """A heading line in capitals ("II. DỰ BÁO … 03 NĂM 2026 - 2028"): plans write their headings
     so; the years and periods of a heading name the part that follows, they are no figure."""
@@ -336,9 +311,12 @@ def best_fact_segment(
     # "báo cáo kết quả về Sở X trước ngày nào": a unit written after "về / gửi / lên" is where the
     # report goes (Vietnamese reporting lines name the addressee so); the sentence that sends it
     # there answers, not one where that unit reports on to someone else
-    to_unit = _addressees(query)
+    to_unit = addressees(query)
     asked_pairs = _word_pairs(query.folded or fold(query.text))
     asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
+    # "mỗi năm bao nhiêu": a yearly figure is written "/năm" ("590.542.236 đồng/năm", "26 đợt/năm")
+    # or "hằng năm"; of two rows on the topic, the one per year answers
+    yearly = rule.name.startswith("number") and bool(_YEARLY.search(query.folded or fold(query.text)))
     asked_bands = _bands(query.text)
     # "phụ lục …: nhiệm vụ X thực hiện khi nào": the annex a plan attaches ("Phụ lục … (Kèm theo
     # Kế hoạch số …)", Decree 30/2020) is asked; its rows answer before the body's prose
@@ -370,6 +348,10 @@ def best_fact_segment(
             # an item of an inline list is read with the list's lead-in ("Phấn đấu … cụ thể:")
             lead = list_lead_in(p.text, a)
             scored = f"{lead} {judged}" if lead else judged
+            if p.kind == "table_row" and a > 0:
+                # a row's later cell is read with its first, which names what the figure is of
+                # ("Chỉ tiêu: Vùng nuôi tôm hùm lồng bè … | Thành tiền (đồng): 590.542.236")
+                scored = f"{p.text.split(' | ', 1)[0]} {scored}"
             s = coverage(query.terms, scored, idf) + 0.6 * r + bonus
             for u in to_unit:
                 fs = fold(seg)
@@ -379,6 +361,8 @@ def best_fact_segment(
                     s -= 0.3
             if rule.prefer is not None and rule.prefer(scored):
                 s += 0.35
+            if yearly and _YEARLY.search(fold(p.text if p.kind == "table_row" else seg)):  # a row's cells
+                s += 0.3
             if asks_total and _TOTAL_RE.search(fold(seg)):
                 s += 0.3
             if asked_bands and asked_bands & _bands(seg):
@@ -457,6 +441,9 @@ def _plan_total(ctx: AnswerContext, hits: list[Hit], rule: FactRule) -> tuple | 
 def fact_line(ctx: AnswerContext, rule: FactRule, best: tuple, cites: Cites) -> str:
     """One answer line: the sentence that holds the value, or a table row's time cell."""
     _, h, seg = best
+    text = h.passage.text
+    if h.passage.kind == "table_row" and seg in text and not text.startswith(seg):
+        seg = text[: text.index(seg) + len(seg)]  # the row up to the cell that holds the value
     n = cites.add(h.passage, seg, h.score)
     cell = time_cell(seg) or (time_cell(h.passage.text) if h.passage.kind == "table_row" else None)
     label = plan_label(h.passage.doc, ctx.docs)
