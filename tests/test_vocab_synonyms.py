@@ -27,8 +27,11 @@ from eval.realsuite import data_dir
         # a tie in an emulation ranking, asked as officials say it (fresh dev r805)
         (
             "Hai xã bằng điểm nhau thì xã nào được xếp trên?",
-            "Hai xã tổng số điểm bằng nhau thì xã nào được xếp trên?",
+            "Hai xã tổng số điểm bằng nhau thì xã nào xếp hạng cao hơn?",
         ),
+        ("don vi nao xep cao hon", "don vi nao xếp hạng cao hơn"),
+        # "xếp trên địa bàn", "xếp trên cơ sở": a place or a ground follows, no ranking
+        ("Sắp xếp trên địa bàn các xã", "Sắp xếp trên địa bàn các xã"),
         ("hai xa dong diem thi sao", "hai xa tổng số điểm bằng nhau thi sao"),
         # what plans write themselves is left as it is; "bảng điểm" (a score sheet) is no tie
         ("Sở Y tế gửi bảng điểm thi đua", "Sở Y tế gửi bảng điểm thi đua"),

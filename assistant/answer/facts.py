@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.answer.addressees import SENDS_TO, addressees
 from assistant.answer.common import (
     QUOTE_RE,
     AnswerContext,
@@ -22,7 +23,7 @@ from assistant.answer.common import (
     refusal,
     relevance,
 )
-from assistant.answer.evidence import Idf, coverage, list_lead_in, qualified_segments, segments, shorten
+from assistant.answer.evidence import Idf, coverage, list_lead_in, qualified_segments, shorten
 from assistant.answer.meta import (
     about_plan,
     is_meta,
@@ -33,6 +34,7 @@ from assistant.answer.meta import (
     other_documents,
 )
 from assistant.answer.numbers import QUANTITY_NOUNS, anchor_after, counted_near, for_route, same_year
+from assistant.answer.rates import rate_without_figure
 from assistant.answer.times import (
     ASK_END,
     ASK_SPAN,
@@ -44,7 +46,7 @@ from assistant.answer.times import (
     time_cell,
 )
 from assistant.query.model import Query
-from assistant.query.rules import NOT_SIGN
+from assistant.query.rules import NOT_SIGN, asks_destination
 from assistant.records import Answer, Hit
 from assistant.textnorm import fold
 from assistant.vocab.tokens import folded_tokens
@@ -103,6 +105,7 @@ _REQUEST_RE = re.compile(r"\b(xet de nghi|theo de nghi|de nghi cua)\b")
 # năm = 7.500.000.000 đồng") or named ("Tổng kinh phí: …", "tổng cộng …"); a table's row or a
 # per-year figure is a part of it
 _TOTAL_RE = re.compile(r"=\s*\d|\btong (?:cong|so|kinh phi|du toan|von|muc)\b[^.;|]*\d")
+_YEARLY = re.compile(r"/\s*nam\b|\b(?:moi|hang|mot) nam\b")
 _TOTAL_ASK = re.compile(r"\btong (?:kinh phi|du toan|von|cong|so tien|chi phi|muc)\b")
 # a band or rate the question names ("đạt tỷ lệ từ 90-95% được cộng mấy điểm"): a scoring grid
 # writes one clause per band ("Từ 88 - 90% cộng 02 điểm; từ 90-95% cộng 03 điểm; …", the
@@ -197,6 +200,10 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return bool(_REFNUM_RE.search(fold(seg)))
 
         return FactRule(require=refnum, prefer=refnum, name="refnum")
+    if kind is None and asks_destination(anchor_text):
+        # "báo cho ai", "gửi về đâu": the sentence that sends to an office ("báo cáo ngay về Trung
+        # tâm … và Sở Y tế"), not one that names the office doing something else
+        return FactRule(prefer=lambda seg: bool(SENDS_TO.search(fold(seg))), name="destination")
     asks_time = kind in ("deadline", "date") or (_ASK_WHEN.search(f) and not _ASK_NUMBER.search(f))
     # a document the plans cite, named by number ("Kết luận 480-KL/TU ngày nào?"; the loaded
     # plans' own numbers are blanked in ``folded``): its date is written where it is cited
@@ -265,26 +272,6 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
     return FactRule(name="any")
 
 
-# an office written after the report verb's "về / gửi / lên": "về Sở Khoa học và Công nghệ trước …"
-_ADDRESSEE = re.compile(
-    r"\b(?:ve|gui|len|toi)\s+((?:so|uy ban nhan dan|ubnd|ban|phong|bo|cuc|van phong|cong an)\s[a-z&\s]+?)"
-    r"(?=\s+(?:truoc|trong|de|cham|hang|dinh ky|khi|vao|theo)\b|\s*[,?.;]|\s*$)"
-)
-
-
-def _addressees(query: Query) -> list[str]:
-    """The offices a question sends a report to ("báo cáo kết quả về Sở X trước ngày nào"),
-    folded: the units it names there, and any office phrase written after "về / gửi / lên"."""
-    out = [
-        fold(u)
-        for u in query.units
-        if re.search(rf"\b(ve|gui|len|toi|den) {re.escape(fold(u))}", query.folded)
-    ]
-    if re.search(r"\bbao cao\b", query.folded):
-        out += [" ".join(m.group(1).split()) for m in _ADDRESSEE.finditer(query.folded)]
-    return list(dict.fromkeys(out))
-
-
 def _capitals(seg: str) -> bool:
     """A heading line in capitals ("II. DỰ BÁO … 03 NĂM 2026 - 2028"): plans write their headings
     so; the years and periods of a heading name the part that follows, they are no figure."""
@@ -324,15 +311,22 @@ def best_fact_segment(
     # "báo cáo kết quả về Sở X trước ngày nào": a unit written after "về / gửi / lên" is where the
     # report goes (Vietnamese reporting lines name the addressee so); the sentence that sends it
     # there answers, not one where that unit reports on to someone else
-    to_unit = _addressees(query)
+    to_unit = addressees(query)
     asked_pairs = _word_pairs(query.folded or fold(query.text))
     asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
+    # "mỗi năm bao nhiêu": a yearly figure is written "/năm" ("590.542.236 đồng/năm", "26 đợt/năm")
+    # or "hằng năm"; of two rows on the topic, the one per year answers
+    yearly = rule.name.startswith("number") and bool(_YEARLY.search(query.folded or fold(query.text)))
     asked_bands = _bands(query.text)
+    # "phụ lục …: nhiệm vụ X thực hiện khi nào": the annex a plan attaches ("Phụ lục … (Kèm theo
+    # Kế hoạch số …)", Decree 30/2020) is asked; its rows answer before the body's prose
+    annex = bool(re.search(r"\bphu luc\b", query.folded or fold(query.text)))
     for r, h in zip(rel, hits):
         p = h.passage
         if (cutoff and r < 0.5 * top_rel) or (p.kind == "metadata" and rule.name != "refnum"):
             continue  # a value in an unrelated passage (or the header card) is not the answer
         bonus = 0.15 if query.units and set(query.units) & set(p.lead) else 0.0
+        bonus += 0.35 if annex and p.embed_text.startswith("Phụ lục") else 0.0
         # a table row's cells belong together: its time cell dates each sentence of its task cell
         # ("Ứng dụng công nghệ số …; hỗ trợ dịch vụ số hóa. | THỜI GIAN: 2025 - 2030")
         row_time = time_cell(p.text) if p.kind == "table_row" and rule.name in ("when", "day") else None
@@ -342,7 +336,10 @@ def best_fact_segment(
                 continue  # a heading names what follows, it holds no value
             # a quoted theme or slogan stands under its label line ("a) Chủ đề Tháng hành động
             # năm 2025" / "“Bình đẳng giới và …”"): the label says what the quote is
-            label = p.text[:a].rstrip().rsplit("\n", 1)[-1] if rule.name == "slogan" and a else ""
+            # — the line above; a clause after the quote on its own line ("theo phương châm “4
+            # tại chỗ”; nước rút đến đâu …") is no quote with a label, the quote's clause answers
+            above = rule.name == "slogan" and a and p.text[:a].rstrip(" \t").endswith("\n")
+            label = p.text[:a].rstrip().rsplit("\n", 1)[-1] if above else ""
             judged = f"{label}\n{seg}" if label else seg
             if row_time and not time_cell(judged):
                 judged = f"{judged} | {row_time[0]}: {row_time[1]}"
@@ -351,6 +348,10 @@ def best_fact_segment(
             # an item of an inline list is read with the list's lead-in ("Phấn đấu … cụ thể:")
             lead = list_lead_in(p.text, a)
             scored = f"{lead} {judged}" if lead else judged
+            if p.kind == "table_row" and a > 0:
+                # a row's later cell is read with its first, which names what the figure is of
+                # ("Chỉ tiêu: Vùng nuôi tôm hùm lồng bè … | Thành tiền (đồng): 590.542.236")
+                scored = f"{p.text.split(' | ', 1)[0]} {scored}"
             s = coverage(query.terms, scored, idf) + 0.6 * r + bonus
             for u in to_unit:
                 fs = fold(seg)
@@ -360,6 +361,8 @@ def best_fact_segment(
                     s -= 0.3
             if rule.prefer is not None and rule.prefer(scored):
                 s += 0.35
+            if yearly and _YEARLY.search(fold(p.text if p.kind == "table_row" else seg)):  # a row's cells
+                s += 0.3
             if asks_total and _TOTAL_RE.search(fold(seg)):
                 s += 0.3
             if asked_bands and asked_bands & _bands(seg):
@@ -387,8 +390,9 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
     rule = fact_rule(query.text, query.fact, query.terms, query.folded)
     hits = ev.hits[:6]
     best = None
-    if rule.name == "when" and rule.prefer is not None:
-        # "khi nào": a sentence that gives a time answers before one that only names the topic
+    if rule.name in ("when", "destination") and rule.prefer is not None:
+        # "khi nào": a sentence that gives a time answers before one that only names the topic;
+        # "báo cho ai": one that sends to an office before one naming the office at other work
         best = best_fact_segment(
             query, hits, idf, FactRule(require=rule.prefer, prefer=rule.prefer, name=rule.name)
         )
@@ -397,46 +401,20 @@ def compose_fact(ctx: AnswerContext) -> Answer | None:
         best = best_fact_segment(query, ev.hits[:10], idf, rule)
     if best is None and rule.name in SLOT_RULES:
         # the slot's own line ("3.3. Thời gian kiểm tra: …", "2. Địa điểm: …") is often too short
-        # to be retrieved: read the rest of the plan the question is about
-        more = rest_of_plan(ctx, hits)
-        if more:
-            best = best_fact_segment(query, hits + more, idf, rule, cutoff=False)
+        # to be retrieved: read the rest of the plan the question is about, and the hits below
+        # the relevance cutoff (its line shares few words with the question: "đến đâu")
+        best = best_fact_segment(query, hits + rest_of_plan(ctx, hits), idf, rule, cutoff=False)
     if _TOTAL_ASK.search(query.folded or fold(query.text)) and not (best and _TOTAL_RE.search(fold(best[2]))):
         # a total the retrieved passages only give in parts (a table's rows): the plan writes it
         # once, worked out or named ("… x 05 năm = 7.500.000.000 đồng"), often in a short line
         best = _plan_total(ctx, hits, rule) or best
     if best is None:
         return refusal(ctx, hits) if rule.require is not None else None
-    if rule.name == "percent" and _rate_without_figure(query, hits, best[2]):
+    if rule.name == "percent" and rate_without_figure(query, hits, best[2]):
         return refusal(ctx, hits)
     cites = Cites(docs)
     text = fact_line(ctx, rule, best, cites)
     return Answer(question=query.text, answer=text, intent="fact", citations=cites.items)
-
-
-# the rate asked: "tỷ lệ <X> (là / đạt …) bao nhiêu", "bao nhiêu phần trăm <X>"
-_RATE_ASKED = re.compile(
-    r"\bty le ((?:[a-z0-9]+ ){2,8}?)(?:(?:la|dat|phai dat|duoc|cua|nam \d{4}) )*(?:bao nhieu|may|la gi)|"
-    r"\b(?:bao nhieu|may) phan tram ((?:[a-z0-9]+ ?){2,4})"
-)
-
-
-def _rate_without_figure(query: Query, hits: list[Hit], valued: str) -> bool:
-    """The rate asked ("tỷ lệ che phủ rừng ven biển bao nhiêu %") is one the retrieved passages
-    name without a figure ("duy trì tỷ lệ che phủ rừng ven biển"), and the sentence with a
-    percentage is about another rate: a plan that sets a rate writes its figure beside its name
-    ("tỷ lệ lao động nữ làm công hưởng lương đạt 50%"), so that figure is no answer."""
-    m = _RATE_ASKED.search(query.folded or fold(query.text))
-    if not m:
-        return False
-    rate = " ".join((m.group(1) or m.group(2) or "").split()[:4])
-    if len(rate.split()) < 2 or rate in " ".join(folded_tokens(valued)):
-        return False
-    return any(
-        rate in " ".join(folded_tokens(h.passage.text[a:b])) and not re.search(r"\d\s*%", h.passage.text[a:b])
-        for h in hits
-        for a, b in segments(h.passage.text)
-    )
 
 
 def rest_of_plan(ctx: AnswerContext, hits: list[Hit]) -> list[Hit]:
@@ -463,6 +441,9 @@ def _plan_total(ctx: AnswerContext, hits: list[Hit], rule: FactRule) -> tuple | 
 def fact_line(ctx: AnswerContext, rule: FactRule, best: tuple, cites: Cites) -> str:
     """One answer line: the sentence that holds the value, or a table row's time cell."""
     _, h, seg = best
+    text = h.passage.text
+    if h.passage.kind == "table_row" and seg in text and not text.startswith(seg):
+        seg = text[: text.index(seg) + len(seg)]  # the row up to the cell that holds the value
     n = cites.add(h.passage, seg, h.score)
     cell = time_cell(seg) or (time_cell(h.passage.text) if h.passage.kind == "table_row" else None)
     label = plan_label(h.passage.doc, ctx.docs)

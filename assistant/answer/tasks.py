@@ -136,6 +136,12 @@ _ENUM_TOKEN = re.compile(r"\d{1,3}|[ivxlc]{1,6}|[a-z]")
 _BRACKETED = re.compile(r"\([^()]*\)\s*:?\s*$")
 
 
+def _part(p: Passage) -> str:
+    """The part of its plan a passage is in: the first line of its embedding names it (the plan,
+    or "Phụ lục: … (kèm theo …)" for an annex)."""
+    return p.embed_text.split("\n", 1)[0]
+
+
 def _pack(items: list[str], rows: int) -> list[str]:
     """``items`` joined "; " into at most ``rows`` lines, in order."""
     if len(items) <= rows:
@@ -163,7 +169,17 @@ def compose_unit_tasks(ctx: AnswerContext) -> Answer | None:
     for doc, items in by_doc.items():
         # the assignment line of a task written beside it is left out: the task itself is listed
         tasks = {p.section[:-1] for p, _, _ in items if not _assigns_only(p)}
-        by_doc[doc] = [r for r in items if not (_assigns_only(r[0]) and r[0].section[:-1] in tasks)]
+        items = [r for r in items if not (_assigns_only(r[0]) and r[0].section[:-1] in tasks)]
+        if len(items) <= SHOWN:
+            # every task is written out: in the plan's order, as its items are lettered and
+            # numbered (a), b), c) …), not by score (issue 12: "a) …; d) …; g) …; e) …"); a part
+            # of the plan (its body, an annex "Phụ lục … kèm theo") keeps the rank of its best
+            # task, so the annex a question names still comes first
+            ranked_parts = list(dict.fromkeys(_part(r[0]) for r in items))
+            items.sort(
+                key=lambda r: (ranked_parts.index(_part(r[0])), r[0].span[0] if r[0].span else 1 << 30)
+            )
+        by_doc[doc] = items
     cites = Cites(docs)
     unit_terms = set(folded_tokens(unit))
     task_terms = [t for t in query.terms if t not in unit_terms and not t.isdigit()]

@@ -33,6 +33,11 @@ FILTER_KEYS = ("province", "district", "doc", "kind", "unit")
 
 
 _UBND = re.compile(r"(?<![^\W\d_])ubnd(?![^\W\d_])")
+# the commune level named by its kinds, "xã, phường" (and "thị trấn", "đặc khu"): plans write the
+# pair with a comma ("Ủy ban nhân dân các xã, phường"), a question typed in haste often without
+# ("ubnd cac xa phuong"); the comma is put back so the unit reads as the plans name it
+_COMMUNE_KIND = r"(?:xã|xa|phường|phuong|thị trấn|thi tran|đặc khu|dac khu)"
+_COMMUNE_PAIR = re.compile(rf"(?<![^\W\d_])({_COMMUNE_KIND}) (?={_COMMUNE_KIND}(?![^\W\d_]))", re.IGNORECASE)
 
 
 @dataclass
@@ -356,6 +361,16 @@ class Catalog:
         # writes the council's executive so (Decree 30/2020); the abbreviation step expands only
         # forms written as listed, and a question typed without capitals writes none so
         text = _UBND.sub("uy ban nhan dan", text)
+        named = self._named_units(text, province)
+        if _COMMUNE_PAIR.search(text):
+            # read so only when it names more than the words as typed ("các xã" → "các xã,
+            # phường"): "xa phuong tra" may be the commune Phương Trà, whose unit reads first
+            paired = self._named_units(_COMMUNE_PAIR.sub(r"\1, ", text), province)
+            if paired and (not named or _extends(paired[0], named[0])):
+                return paired
+        return named
+
+    def _named_units(self, text: str, province: str | None) -> list[str]:
         if self.unit_matcher is not None:
             named = list(self.unit_matcher(text, province))
             if named:
@@ -378,6 +393,11 @@ class Catalog:
             out.append(canon)
             taken_until = start - neg_len
         return out
+
+
+def _extends(longer: str, shorter: str) -> bool:
+    a, b = fold(longer), fold(shorter)
+    return len(a) > len(b) and a.startswith(b)
 
 
 # a document's number as its header writes it: the register number, then "/" and its symbol

@@ -102,7 +102,13 @@ _DURATION = re.compile(
     r"trong (bao nhieu|may) (ngay|thang|gio|tuan|buoi)|mat (bao nhieu|may) (ngay|thang|gio|tuan|buoi))\b"
 )
 # where: the venue or address a plan names ("2. Địa điểm: …, địa chỉ: …")
-_PLACE = re.compile(r"\b(o dau|tai dau|dia diem|dia chi|noi nao|cho nao|tru so)\b")
+_PLACE = re.compile(
+    r"\b(o dau|tai dau|dia diem|dia chi|noi nao|cho nao|tru so)\b"
+    # "phải đến đâu để dự kiểm tra", "đi đâu": a person goes to a venue; the plan writes it as
+    # its "Địa điểm: …" line (a Sở's plan of a training or inspection round). Only with a verb of
+    # going before it: "triển khai đến đâu" asks how far a task has come, not a place
+    r"|\b(phai|can|se|di|toi) den dau\b|\bden dau de\b"
+)
 # "được quy định ở đâu / tại đâu": the provision that lays something down (a plan writes "Đối
 # tượng kiểm tra: Quy định tại khoản 1 Điều 2 Quyết định số …"), not a venue
 _PROVISION_ASK = re.compile(r"\b(duoc )?quy dinh (o|tai) dau\b")
@@ -206,8 +212,10 @@ def _fact_kind(f: str) -> str | None:
         return "source"
     if _DURATION.search(f):
         return "duration"
-    if _PLACE.search(_PROVISION_ASK.sub(" ", f)) and not re.search(
-        r"\b(khi nao|ngay nao|bao gio|thoi gian)\b", f
+    if (
+        _PLACE.search(_PROVISION_ASK.sub(" ", f))
+        and not re.search(r"\b(khi nao|ngay nao|bao gio|thoi gian)\b", f)
+        and not _DESTINATION.search(f)  # "báo cáo … phải gửi đến đâu": the office receiving it
     ):
         return "place"
     when = _NOT_WHEN.sub(" ", f)
@@ -300,7 +308,11 @@ def team_role_of(folded: str) -> TeamRole | None:
 # proposal or report (plans write "đề xuất gửi Sở Xây dựng tổng hợp", "phản ánh về Sở …"); the
 # units the question names are the senders, whose own tasks are not asked
 _DESTINATION = re.compile(
-    r"\b(gui|de xuat|bao cao|phan anh|kien nghi)\b.*\b(ve|len|toi|den|cho) (dau|noi nao|co quan nao|don vi nao)\b"
+    r"\b(gui|de xuat|bao cao|phan anh|kien nghi)\b.*\b(ve|len|toi|den|cho) (ai|dau|noi nao|co quan nao|don vi nao)\b"
+    # "phát hiện ca bệnh thì phải báo cho ai": "báo" (notify) with its direction is the short
+    # form of "báo cáo về" (plans write "báo cáo ngay về Trung tâm … và Sở Y tế"); only right
+    # before the direction, so "bảo vệ", "bảo đảm" (folded alike) never count
+    r"|\bbao (ngay |kip thoi |lai )?(ve|len|toi|den|cho) (ai|dau|noi nao|co quan nao|don vi nao)\b"
 )
 
 

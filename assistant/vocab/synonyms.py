@@ -15,7 +15,9 @@ Each pair is one convention of Vietnamese administrative documents, never one pl
   khi trình), where one says "kiểm tra lại", "soát lại", "duyệt lại";
 - an emulation plan's tie-break rule (the "Lưu ý khi bình xét thi đua" of a Kế hoạch thi đua under
   the Luật Thi đua, khen thưởng) is written "có tổng số điểm bằng nhau … thì đơn vị nào có … cao
-  hơn thì xếp hạng cao hơn", where one says two units "bằng điểm nhau", "đồng điểm", "ngang điểm".
+  hơn thì xếp hạng cao hơn", where one says two units "bằng điểm nhau", "đồng điểm", "ngang điểm";
+- ranking above another is written "xếp hạng cao hơn" (the same rule, and the "xếp hạng" of an
+  emulation's results), where one says "xếp trên", "xếp cao hơn".
 
 Only the phrase is replaced; the rest of the question, its diacritics and case are kept.
 """
@@ -36,6 +38,11 @@ WRITTEN_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:kiem tra|soat|duyet|xem) lai\b"), "rà soát"),
     # "bằng điểm" needs its "nhau": "bảng điểm" (a score sheet) folds the same
     (re.compile(r"\b(?:bang|dong|ngang) diem nhau\b|\b(?:dong|ngang) diem\b"), "tổng số điểm bằng nhau"),
+    # "xếp trên", not "xếp trên địa bàn" / "xếp trên cơ sở" (a place or a ground follows there)
+    (
+        re.compile(r"\b(?:duoc xep|xep) tren\b(?! (?:dia ban|co so|toan|cac|nhung|moi))|\bxep cao hon\b"),
+        "xếp hạng cao hơn",
+    ),
 )
 
 
