@@ -8,7 +8,9 @@ import pytest
 from _small import has, inline_assistant
 
 from assistant.answer.enumerations import enumerations
-from assistant.records import Passage
+from assistant.answer.unit_price import price_per_item_missing
+from assistant.records import Answer, Citation, Passage
+from assistant.textnorm import fold
 
 # Đồng Tháp 556 (dev), r1007: the items follow a count ("4 ngành công nghiệp chính:") at the end of
 # a sentence far longer than a lead-in
@@ -62,3 +64,37 @@ def test_the_counted_items_answer_which_ones(assistant):
     for item in ("dịch vụ cảng", "hậu cần", "công nghệ xanh", "tài chính"):
         assert has(ans.answer, item), ans.answer
     assert not has(ans.answer, "hải cảng"), ans.answer
+
+
+# Đắk Lắk 0134 (dev), r1014: the estimate's lines, as the loader reads its table rows
+LUMP = "Chỉ tiêu: Thuê dịch vụ tin nhắn | Thành tiền (đồng): 50.000.000"
+PRICED = (
+    "Chỉ tiêu: Xăng, xe | Tần suất (đợt/tháng): Lít | Số lượng (mẫu): 120 | Đơn giá (đồng): 21.000 | "
+    "Thành tiền (đồng): 2.520.000"
+)
+RATE = "Công tác phí báo cáo viên, lái xe (định mức 150.000 đồng/người/ngày)"
+
+
+def _cited(text: str) -> Answer:
+    c = Citation(n=1, passage_id="x", doc="t.md", title="t", section="III", text=text, quote=text, score=1.0)
+    return Answer(question="q", answer=text, intent="fact", citations=[c])
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        # a price per item asked, the line gives only its lump sum
+        ("Mỗi tin nhắn gửi kết quả quan trắc có giá bao nhiêu đồng?", LUMP, True),
+        ("moi tin nhan gui ket qua quan trac tri gia bao nhieu tien", LUMP, True),
+        ("Đơn giá thuê dịch vụ tin nhắn là bao nhiêu?", LUMP, True),
+        # the line gives the price of one item: its "Đơn giá" cell, or an amount per unit
+        ("Mỗi lít xăng giá bao nhiêu đồng?", PRICED, False),
+        ("Mỗi người được chi công tác phí bao nhiêu tiền?", RATE, False),
+        # a period is no item: a yearly estimate's totals are its yearly amounts
+        ("Mỗi năm dành bao nhiêu tiền cho thuê dịch vụ tin nhắn?", LUMP, False),
+        # no price asked
+        ("Thuê dịch vụ tin nhắn hết bao nhiêu tiền?", LUMP, False),
+    ],
+)
+def test_a_lump_sum_is_no_price_per_item(question, text, missing):
+    assert price_per_item_missing(fold(question).lower(), _cited(text)) is missing
