@@ -191,6 +191,9 @@ def test_where_proposals_are_sent(assistant):
         ("Những dịch vụ chuyển đổi số nào được triển khai?", Intent.LIST),
         ("Sở nào chủ trì kiểm tra công tác dân số?", Intent.LEAD_UNIT),
         ("so nao chu tri xay dung trung tam cham soc nguoi cao tuoi", Intent.LEAD_UNIT),
+        # "chỉ số" (an index): "theo chỉ số nào" asks the index, not a department
+        ("Kế hoạch đánh giá chất lượng môi trường vùng nuôi theo chỉ số nào?", Intent.OTHER),
+        ("Sở nào chủ trì theo dõi chỉ số PCI?", Intent.LEAD_UNIT),
     ],
 )
 def test_so_of_dan_so_and_of_digital_compounds_is_not_a_department(question, intent):

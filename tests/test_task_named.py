@@ -102,3 +102,31 @@ def test_a_facility_the_plan_names_otherwise(question, other):
     from assistant.answer.task_named import other_facility
 
     assert other_facility(question, _pairs(ROW_308)) is other
+
+
+PLAN_30 = """ỦY BAN NHÂN DÂN TỈNH NINH BÌNH
+Số: 30/KH-UBND
+KẾ HOẠCH
+Trợ giúp pháp lý năm 2026
+
+I. NHIỆM VỤ
+1. Trợ giúp pháp lý cho người dân
+- Cử trợ giúp viên pháp lý giúp công chức cấp xã giải đáp pháp luật cho người dân.
+Đơn vị chủ trì: Sở Tư pháp.
+"""
+
+
+@pytest.fixture(scope="module")
+def three_plans(tmp_path_factory):
+    docs = {"bn-141.md": PLAN_141, "hn-22.md": PLAN_22, "nb-30.md": PLAN_30}
+    return inline_assistant(tmp_path_factory.mktemp("lo"), docs)
+
+
+def test_lo_after_the_who_word_asks_who_is_in_charge_not_a_task_word(three_plans):
+    # "ai lo …" is the plain way to ask "ai chủ trì …": "lo" is not missing from the row; with
+    # it counted, "lo" and "giúp" (a connective another plan writes as "giúp công chức") made
+    # two missing words and the row's own task was refused (fresh r1005, Đồng Tháp 556)
+    q = "Kế hoạch 141: ai lo bồi dưỡng kỹ năng soạn thảo văn bản giúp công chức cấp xã?"
+    ans = three_plans.ask(q)
+    assert ans.notice != TASK_ABSENT, ans.answer
+    assert not ans.refused and any(has(u, "Sở Nội vụ") for u in ans.units.get("lead", [])), ans.answer

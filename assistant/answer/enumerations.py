@@ -122,13 +122,27 @@ def enumerations(p: Passage) -> list[Enumeration]:
         inner = _LEAD_IN.match(rest)
         if inner and len(_items(inner.group("rest"))) >= 2:
             lead, rest = f"{lead}: {inner.group('lead')}", inner.group("rest")
-        if len(lead) > LEAD_CHARS and not _ANNOUNCES.search(fold(lead).rstrip(" ,")):
-            continue
         items = _items(rest)
+        if len(lead) > LEAD_CHARS and not (
+            _ANNOUNCES.search(fold(lead).rstrip(" ,")) or _counts(lead, items)
+        ):
+            continue
         if 2 <= len(items) <= MAX_ITEMS:
             gom = bool(_BY_GOM.search(line[: len(line) - len(rest)]))
             out.append(Enumeration(p, lead.strip(" -–•*+,"), tuple(items), line, by_gom=gom))
     return out
+
+
+# "… lấp đầy các khu, cụm công nghiệp … và đổi mới trên 4 ngành công nghiệp chính: dịch vụ cảng, hậu
+# cần, công nghệ xanh và tài chính": a lead-in that counts its items right before the colon (the
+# number, then the kind of item, as plans write "03 vùng nuôi chính", "02 nhóm") announces them
+# however long the sentence before it runs; the count must be the number of items read
+_COUNTED = re.compile(r"\b0?(\d{1,2})((?: [a-z]+){1,5})\s*$")
+
+
+def _counts(lead: str, items: list[str]) -> bool:
+    m = _COUNTED.search(fold(lead).rstrip(" ,"))
+    return m is not None and int(m.group(1)) == len(items) >= 2
 
 
 def _sentences_with_lead_ins(lines: list[str]) -> list[str]:

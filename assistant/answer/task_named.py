@@ -31,6 +31,10 @@ _ASKING = frozenset({"giao", "chiu", "trach", "nhiem", "chu", "tri", "phoi", "ho
 # "cùng tham gia", "cùng thực hiện": how a question asks who joins the unit leading (the plan's
 # "phối hợp với"), no words of the task
 _JOINING = re.compile(r"\bcung (tham gia|thuc hien|phoi hop)\b")
+# "ai lo …", "cơ quan nào lo việc …": "lo" (to take charge of) is how an official asks who is in
+# charge, the plain word for the plan's "chủ trì" / "phụ trách"; it is no word of the task (after
+# the who-word only, as "lò" of "lò đốt" folds alike)
+_IN_CHARGE = re.compile(r"\b(ai|nao) lo\b")
 # function words as typed with diacritics
 _FUNCTION = frozenset({"thì", "khi", "để", "còn", "cần", "phải", "hãy", "được", "những", "các"})
 LEAST_MISSING_WORDS = 2
@@ -107,6 +111,8 @@ def task_absent(ctx: AnswerContext, ans: Answer) -> bool:
     joined = _JOINING.search(query.folded or "")
     if joined:
         skip = skip | set(joined.group(0).split())  # "những đơn vị nào cùng tham gia" asks the partners
+    if _IN_CHARGE.search(query.folded or ""):
+        skip = skip | {"lo"}
     said = query.folded or fold(nfc(query.text)).lower()
     frame = _FRAME.match(said)
     task = said[frame.end() :] if frame else said

@@ -134,8 +134,9 @@ _LEAD = re.compile(
 )
 # "số" of "dân số" (population) and of the digital-transformation compounds ("chuyển đổi số", "ứng
 # dụng số", "nền tảng số", "kinh tế số") folds like "sở" (a department): "những chỉ tiêu dân số
-# nào", "những ứng dụng số nào" ask for items, not for a department
-_NOT_DEPT = r"(?<!dan )(?<!doi )(?<!dung )(?<!tang )(?<!te )(?<!thuat )(?<!lieu )(?<!phu )(?<!hoi )"
+# nào", "những ứng dụng số nào" ask for items, not for a department; nor does "chỉ số" (an index
+# a plan measures by: "đánh giá theo chỉ số VN-WQI", "chỉ số PCI"): "theo chỉ số nào" asks the index
+_NOT_DEPT = r"(?<!chi )(?<!dan )(?<!doi )(?<!dung )(?<!tang )(?<!te )(?<!thuat )(?<!lieu )(?<!phu )(?<!hoi )"
 _WHO = re.compile(
     r"\b(ai|(" + _NOT_DEPT + r"so|don vi|co quan|(?<!van )ban|phong|to chuc|cap|luc luong|bo phan|trung tam|"
     r"doan the|tap the)\s+(nao|gi))\b"

@@ -16,6 +16,7 @@ from assistant.answer.lists import MAX_CHILDREN, section_children
 from assistant.answer.members import compose_member
 from assistant.answer.tasks import TASK_FIELD
 from assistant.answer.times import time_cell
+from assistant.answer.unit_price import price_per_item_missing
 from assistant.query.model import FactKind, Intent, Query
 from assistant.records import Answer
 from assistant.textnorm import fold
@@ -69,6 +70,8 @@ class FactHandler(Handler):
         ans = task_time_point(ctx) or two_slots(ctx) or compose_fact(ctx)
         if ans is not None and ans.refused and re.search(r"\b(may|bao nhieu)\b", ctx.query.folded):
             ans = count_sections(ctx) or ans
+        if ans is not None and price_per_item_missing(ctx.query.folded or fold(ctx.query.text), ans):
+            return refusal(ctx)  # a lump sum ("Thành tiền") is no price per item
         return ans
 
 

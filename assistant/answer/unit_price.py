@@ -1,0 +1,38 @@
+"""A price per item asked ("mỗi tin nhắn giá bao nhiêu đồng") that the plan only gives as a total.
+
+A Vietnamese cost estimate (dự toán kinh phí) writes each line as "Nội dung | Đơn vị tính | Số
+lượng | Đơn giá | Thành tiền", or in prose as a rate ("150.000 đồng/người/ngày", "21.000
+đồng/lít"). A line that gives only its "Thành tiền" (a lump sum: "Thuê dịch vụ tin nhắn | Thành
+tiền: 50.000.000") says what the whole costs, not what one item costs; answering a price per item
+with it states a figure the plan never gives. A period ("mỗi năm", "mỗi đợt") is no item: an
+estimate made for a year writes its yearly amounts as its totals.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.records import Answer
+from assistant.textnorm import fold
+
+__all__ = ["price_per_item_missing"]
+
+# periods a budget is drawn up for: their amounts are the lines' totals
+_PERIODS = r"(?:nam|thang|quy|tuan|ngay|dot|ky|lan|giai doan|dip|buoi)"
+_EACH_ITEM = re.compile(rf"\b(?:moi|mot) (?!{_PERIODS}\b)[a-z]+")
+_MONEY_ASKED = re.compile(
+    r"\b(?:bao nhieu (?:tien|dong)|(?:gia|tri gia|chi phi|muc chi|le phi) (?:la )?bao nhieu|"
+    r"co gia|tri gia|gia bao nhieu)\b"
+)
+_UNIT_PRICE_ASKED = re.compile(r"\bdon gia\b")
+# the price of one item in the line cited: its "Đơn giá" cell, or an amount per unit
+_UNIT_PRICE = re.compile(r"\bdon gia\b|\d[\d.,]*\s*(?:trieu |nghin |ty )?dong\s*/\s*[a-z]|\bdong moi\b")
+
+
+def price_per_item_missing(folded_question: str, ans: Answer) -> bool:
+    """True when the question asks what one item costs and no cited line gives a price per item."""
+    q = folded_question
+    asked = _UNIT_PRICE_ASKED.search(q) or (_EACH_ITEM.search(q) and _MONEY_ASKED.search(q))
+    if not asked or ans.refused or not ans.citations:
+        return False
+    return not any(_UNIT_PRICE.search(fold(c.quote or c.text).lower()) for c in ans.citations)

@@ -1,0 +1,100 @@
+"""Classes found by session 23's fresh dev questions on the provinces' plans (r1001–r1015, written
+before the assistant was run on them): tiny inline plans written the way Vietnamese plans are,
+with exact expected answers."""
+
+from __future__ import annotations
+
+import pytest
+from _small import has, inline_assistant
+
+from assistant.answer.enumerations import enumerations
+from assistant.answer.unit_price import price_per_item_missing
+from assistant.records import Answer, Citation, Passage
+from assistant.textnorm import fold
+
+# Đồng Tháp 556 (dev), r1007: the items follow a count ("4 ngành công nghiệp chính:") at the end of
+# a sentence far longer than a lead-in
+INDUSTRY = (
+    "- Phát triển công nghiệp, cảng biển, trung tâm logistics: Tiếp tục mời gọi đầu tư lấp đầy các "
+    "khu, cụm công nghiệp vùng phía Đông của tỉnh dọc sông Soài Rạp và đổi mới trên 4 ngành công "
+    "nghiệp chính: dịch vụ cảng, hậu cần, công nghệ xanh và tài chính. Các lĩnh vực chính bao gồm "
+    "hải cảng, logistics sau cảng và các khu công nghiệp hậu cảng, đóng tàu."
+)
+
+PLAN_556 = f"""ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP
+Số: 556/KH-UBND
+Đồng Tháp, ngày 19 tháng 11 năm 2025
+KẾ HOẠCH
+Thực hiện chiến lược khai thác, sử dụng bền vững tài nguyên biển và hải đảo
+
+III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU
+1. Công tác tuyên truyền
+- Tuyên truyền sâu rộng chiến lược với nhiều hình thức phù hợp với từng đối tượng.
+2. Tập trung hoàn thiện các quy hoạch, kế hoạch liên quan đến biển và hải đảo
+- Triển khai thực hiện quy hoạch các khu vực cần bảo vệ nguồn lợi thủy sản.
+{INDUSTRY}
+- Tăng cường đầu tư xây dựng, nâng cấp các cảng cá, khu neo đậu tránh trú bão cho tàu cá.
+"""
+
+
+def _passage(text: str) -> Passage:
+    return Passage(id="x", doc="t.md", kind="article", section=("III. NHIỆM VỤ", "2. Quy hoạch"), text=text)
+
+
+def test_a_counted_lead_in_announces_its_items_however_long_the_sentence():
+    (enum,) = [e for e in enumerations(_passage(INDUSTRY)) if "dịch vụ cảng" in e.items]
+    assert enum.items == ("dịch vụ cảng", "hậu cần", "công nghệ xanh", "tài chính")
+
+
+def test_a_count_that_is_not_the_number_of_items_announces_nothing():
+    text = INDUSTRY.replace("4 ngành", "3 ngành")
+    assert not [e for e in enumerations(_passage(text)) if "dịch vụ cảng" in e.items]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    return inline_assistant(tmp_path_factory.mktemp("s23p"), {"dt-556.md": PLAN_556})
+
+
+def test_the_counted_items_answer_which_ones(assistant):
+    ans = assistant.ask(
+        "Theo kế hoạch 556, các khu, cụm công nghiệp vùng phía Đông đổi mới trên những ngành công nghiệp chính nào?"
+    )
+    assert not ans.refused
+    for item in ("dịch vụ cảng", "hậu cần", "công nghệ xanh", "tài chính"):
+        assert has(ans.answer, item), ans.answer
+    assert not has(ans.answer, "hải cảng"), ans.answer
+
+
+# Đắk Lắk 0134 (dev), r1014: the estimate's lines, as the loader reads its table rows
+LUMP = "Chỉ tiêu: Thuê dịch vụ tin nhắn | Thành tiền (đồng): 50.000.000"
+PRICED = (
+    "Chỉ tiêu: Xăng, xe | Tần suất (đợt/tháng): Lít | Số lượng (mẫu): 120 | Đơn giá (đồng): 21.000 | "
+    "Thành tiền (đồng): 2.520.000"
+)
+RATE = "Công tác phí báo cáo viên, lái xe (định mức 150.000 đồng/người/ngày)"
+
+
+def _cited(text: str) -> Answer:
+    c = Citation(n=1, passage_id="x", doc="t.md", title="t", section="III", text=text, quote=text, score=1.0)
+    return Answer(question="q", answer=text, intent="fact", citations=[c])
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "missing"),
+    [
+        # a price per item asked, the line gives only its lump sum
+        ("Mỗi tin nhắn gửi kết quả quan trắc có giá bao nhiêu đồng?", LUMP, True),
+        ("moi tin nhan gui ket qua quan trac tri gia bao nhieu tien", LUMP, True),
+        ("Đơn giá thuê dịch vụ tin nhắn là bao nhiêu?", LUMP, True),
+        # the line gives the price of one item: its "Đơn giá" cell, or an amount per unit
+        ("Mỗi lít xăng giá bao nhiêu đồng?", PRICED, False),
+        ("Mỗi người được chi công tác phí bao nhiêu tiền?", RATE, False),
+        # a period is no item: a yearly estimate's totals are its yearly amounts
+        ("Mỗi năm dành bao nhiêu tiền cho thuê dịch vụ tin nhắn?", LUMP, False),
+        # no price asked
+        ("Thuê dịch vụ tin nhắn hết bao nhiêu tiền?", LUMP, False),
+    ],
+)
+def test_a_lump_sum_is_no_price_per_item(question, text, missing):
+    assert price_per_item_missing(fold(question).lower(), _cited(text)) is missing
