@@ -37,11 +37,13 @@ from assistant.answer.absence import (
     years_in,
 )
 from assistant.answer.common import AnswerContext, evidence_score, plan_label, refusal, title_of
+from assistant.answer.contact import contact_unfilled
 from assistant.answer.evidence import coverage
 from assistant.answer.extractive import compose_passages
 from assistant.answer.fact_slots import figure_unfilled
 from assistant.answer.facts import is_meta
 from assistant.answer.handler import weak
+from assistant.answer.names import unwritten_names
 from assistant.answer.outcome import outcome_unreported
 from assistant.answer.task_named import TASK_ABSENT
 from assistant.errors import AssistantError
@@ -355,6 +357,19 @@ def features(
     return x
 
 
+def _answering_plans(ctx: AnswerContext, answer: Answer) -> list[str]:
+    """The plan asked, else the plans the answer cites, else the best passage's."""
+    cited = [c.doc for c in answer.citations if not c.related_only]
+    return sorted(ctx.query.named) or list(dict.fromkeys(cited)) or [h.passage.doc for h in ctx.hits[:1]]
+
+
+def _names_unwritten(ctx: AnswerContext, answer: Answer) -> bool:
+    # a catalogue question names what it looks for among the plans, not inside one
+    if ctx.vocabulary is None or ctx.query.catalogue:
+        return False
+    return bool(unwritten_names(ctx.query.text, _answering_plans(ctx, answer), ctx.vocabulary))
+
+
 # --- the decision --------------------------------------------------------------------------
 _RECORD: list[dict[str, Any]] | None = None
 
@@ -411,6 +426,13 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
         cited = [c for c in candidate.citations if not c.related_only]
         lines = [t for c in cited for t in _cited_texts(c, by_id, ctx.docs)]
         floor_ok = floor_ok and not outcome_unreported(ctx.query, lines)
+        # a phone number, email or website asked that neither the answer nor its passages write
+        # (``answer.contact``): a plan gives a contact as the number or address itself
+        floor_ok = floor_ok and not contact_unfilled(ctx.query.text, [candidate.answer, *lines])
+    # a commune, work, project or person the question names in title case that the plan the
+    # answer comes from never writes (``answer.names``): the plan holds nothing about it
+    if floor_ok and candidate is not None and not candidate.refused and ctx.vocabulary is not None:
+        floor_ok = not _names_unwritten(ctx, candidate)
     if p >= sc.threshold and candidate is not None and floor_ok:
         if not answered:
             candidate.intent = ctx.query.intent

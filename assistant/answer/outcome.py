@@ -64,12 +64,24 @@ def _folded(text: str) -> str:
 _FIGURE = re.compile(r"\b(?:bao nhieu|may \w+|ty le|phan tram)\b")
 
 
+# who came out of a selection, asked by "ai" / "… nào": a plan holds the bidding or the contest
+# ("lựa chọn nhà thầu", "Giải Nhất: 01 giải"); the winner is named afterwards, in the Quyết định
+# that approves the bidding result or awards the prizes. Read only with a who-question: "bao
+# nhiêu giải" asks the plan's own prize structure.
+_WINNERS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"\b(?:trung|thang) thau\b"), re.compile(r"\b(?:trung|thang) thau\b")),
+    (re.compile(r"\b(?:dat|gianh|doat) giai\b"), re.compile(r"\b(?:dat|gianh|doat) giai\b")),
+)
+_WHO = re.compile(r"\bai\b|\b(?!giai\b)\w+ nao\b")
+
+
 def _reports(query: Query) -> list[re.Pattern[str]]:
     """What a passage must write to report the result the question asks ([] when none is asked)."""
     asked = _folded(query.text)
+    found = [report for ask, report in _WINNERS if ask.search(asked)] if _WHO.search(asked) else []
     if not _FIGURE.search(asked):
-        return []
-    return [report for ask, report in _RESULTS if ask.search(asked)]
+        return found
+    return found + [report for ask, report in _RESULTS if ask.search(asked)]
 
 
 def asks_outcome(query: Query) -> bool:
@@ -83,4 +95,8 @@ def outcome_unreported(query: Query, cited: Iterable[str]) -> bool:
     if not reports:
         return False
     sentences = [_folded(x) for t in cited for x in _SENTENCE.split(t)]
-    return not any(_NUMBER.search(x) and r.search(x) for x in sentences for r in reports)
+    # a winner is reported by name, a figure by its number
+    winners = [r for _a, r in _WINNERS if r in reports]
+    if any(r.search(x) for x in sentences for r in winners):
+        return False
+    return not any(_NUMBER.search(x) and r.search(x) for x in sentences for r in reports if r not in winners)
