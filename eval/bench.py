@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .bench_tables import _pg_table, _scale_table, _table
+
 __all__ = ["main"]
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
@@ -59,23 +61,6 @@ def _questions(limit: int) -> list[str]:
         if qs:
             return qs[:limit]
     return FALLBACK_QUESTIONS[:limit]
-
-
-def _table(title: str, header: list[str], rows: list[list]) -> str:
-    def fmt(c) -> str:
-        if isinstance(c, str):
-            return c
-        if isinstance(c, (float, np.floating)):
-            if c != c:
-                return "-"
-            return f"{c:,.0f}" if abs(c) >= 100 else f"{c:.2f}" if abs(c) >= 1 else f"{c:.3f}"
-        return f"{c:,}"
-
-    cells = [[str(c) for c in header]] + [[fmt(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
-    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    return "\n".join([f"\n{title}", line(cells[0]), sep, *(line(r) for r in cells[1:])])
 
 
 # --- builds --------------------------------------------------------------------------
@@ -314,90 +299,6 @@ def _scale_figures(store, embedder, settings, a, questions, work: Path) -> list[
     return rows
 
 
-def _scale_table(rows: list[dict], k: int) -> str:
-    base = next((r for r in rows if "p50_ms" in r), None)
-    body = []
-    for r in rows:
-        if "error" in r:
-            body.append([f"×{r['scale']}", r["error"], *["-"] * 12])
-            continue
-        body.append(
-            [
-                f"×{r['scale']}",
-                r["passages"],
-                r["index"],
-                r["build_s"],
-                r["p50_ms"],
-                r["p95_ms"],
-                r["cpu_p50_ms"],
-                r["cpu_p95_ms"],
-                r["dense_p50_ms"],
-                r["recall10"],
-                r["parse_p50_ms"],
-                round(r["peak_mb"]),
-                r["passages"] / base["passages"] if base else "-",
-                r["p95_ms"] / base["p95_ms"] if base else "-",
-            ]
-        )
-    return _table(
-        f"In-process hybrid search, ms (k={k}; retrieval only: the question's embedding and parsing excluded; "
-        "ratios against the first scale)",
-        [
-            "scale",
-            "passages",
-            "index",
-            "build s",
-            "p50",
-            "p95",
-            "CPU p50",
-            "CPU p95",
-            "dense p50",
-            "recall@10",
-            "parse p50",
-            "peak MB",
-            "× passages",
-            "× p95",
-        ],
-        body,
-    )
-
-
-def _pg_table(rows: list[dict], pg_rows: list[dict]) -> str:
-    """In-process and PostgreSQL side by side (``eval.bench_pg.measure``'s rows, by scale)."""
-    by_scale = {r.get("scale"): r for r in pg_rows}
-    body = []
-    for r in rows:
-        g = by_scale.get(r["scale"], {})
-        body.append(
-            [
-                f"×{r['scale']}",
-                r.get("passages", "-"),
-                r.get("p50_ms", "-"),
-                r.get("p95_ms", "-"),
-                r.get("recall10", "-"),
-                g.get("hybrid_p50_ms", "-"),
-                g.get("hybrid_p95_ms", "-"),
-                g.get("recall_at_10", "-"),
-                g.get("insert_s", "-"),
-            ]
-        )
-    return _table(
-        "In process vs PostgreSQL (ms)",
-        [
-            "scale",
-            "passages",
-            "in-proc p50",
-            "in-proc p95",
-            "recall@10",
-            "pg p50",
-            "pg p95",
-            "pg recall@10",
-            "pg insert s",
-        ],
-        body,
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     from assistant.settings import load_settings
 
@@ -415,6 +316,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pg", nargs="?", const="", help="also measure PostgreSQL (eval.bench_pg), optional URL")
     p.add_argument(
         "--pg-scales", help="scales for PostgreSQL (default: --scales; its writes are the slow part)"
+    )
+    p.add_argument(
+        "--pg-keep",
+        type=Path,
+        help="eval.bench_pg --keep: a scale already built in this folder is searched, not rebuilt",
+    )
+    p.add_argument(
+        "--pg-overlaps", type=int, default=30, help="eval.bench_pg --overlaps (at ×1000 ~25 s a question)"
     )
     p.add_argument(
         "--ab", metavar="REV", help="also time the search of git revision REV against this one, interleaved"
@@ -474,7 +383,15 @@ def main(argv: list[str] | None = None) -> int:
             from . import bench_pg
 
             pg_scales = [int(x) for x in a.pg_scales.split(",")] if a.pg_scales else a.scales
-            pg_rows = bench_pg.measure(pg_scales, a.pg or None, settings=settings, queries=a.queries, k=a.k)
+            pg_rows = bench_pg.measure(
+                pg_scales,
+                a.pg or None,
+                settings=settings,
+                queries=a.queries,
+                k=a.k,
+                keep=a.pg_keep,
+                overlaps=a.pg_overlaps,
+            )
             print(_pg_table(rows, pg_rows), flush=True)
     return 0
 

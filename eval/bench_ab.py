@@ -31,6 +31,7 @@ __all__ = ["SEARCH_MODULES", "ab_table", "load_old", "measure_ab", "old_store", 
 SEARCH_MODULES = (
     "assistant.indexing.selection",
     "assistant.indexing.twins",
+    "assistant.indexing.rows",
     "assistant.indexing.postings",
     "assistant.indexing.lexical",
     "assistant.indexing.store",

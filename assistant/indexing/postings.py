@@ -40,10 +40,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ..errors import IndexMismatch
+from .rows import add_terms, passage_rows
 from .selection import leaders as _leaders
 from .twins import Twins, derive_twins, twin_key
 
@@ -122,6 +124,12 @@ class Postings:
             col.setflags(write=False)
             out[int(i)] = col
         return out
+
+    @cached_property
+    def rows(self) -> Any:
+        """The same postings passage by passage (``rows``: a few hundred passages scored in full in
+        two compiled calls); derived on first use, never saved."""
+        return passage_rows(self.indptr, self.docs, self.weights, self.n_docs)
 
     @cached_property
     def twins(self) -> Twins:
@@ -224,6 +232,8 @@ class TermPostings:
     scale: float  # field weight × how often the query repeats the term
     bound: float  # scale × the term's largest weight: no passage gets more from it
     column: np.ndarray | None = None  # the weights as one value per passage (a common term), or None
+    field: Postings | None = None  # the field's postings it was read from (``rows``), or None
+    ids: tuple[int, ...] = ()  # its term ids there (a twin pair: both), each counting at ``scale``
 
 
 def query_terms(
@@ -258,40 +268,29 @@ def query_terms(
                 left[f] -= c
                 d, w = tw.pair(f, post.docs[post.indptr[f] : post.indptr[f + 1]])
                 s = field_weight * c
-                out.append(TermPostings(d, w, s, s * tw.maxw[f], tw.columns.get(f)))
+                out.append(TermPostings(d, w, s, s * tw.maxw[f], tw.columns.get(f), post, (f, t)))
         for i, c in left.items():
             if not c:
                 continue
             a, b = int(post.indptr[i]), int(post.indptr[i + 1])
             sc = field_weight * c
             col = post.columns.get(i)
-            out.append(TermPostings(post.docs[a:b], post.weights[a:b], sc, sc * float(post.maxw[i]), col))
+            out.append(
+                TermPostings(post.docs[a:b], post.weights[a:b], sc, sc * float(post.maxw[i]), col, post, (i,))
+            )
     return out
 
 
 def score_positions(terms: Sequence[TermPostings], positions: np.ndarray) -> np.ndarray:
-    """The full BM25 score of the passages at ``positions`` (any order): binary search per term,
-    or one pass over every posting when they are few (``SCAN_POSTINGS``)."""
+    """The full BM25 score of the passages at ``positions`` (any order): one pass over every
+    posting when they are few (``SCAN_POSTINGS``), else from the passages' rows or a binary search
+    per term (``rows.add_terms``)."""
     positions = np.asarray(positions, dtype=np.int64)
     if positions.size and sum(t.docs.size for t in terms) <= SCAN_POSTINGS:
         return _scan(terms, 1 + int(positions.max()))[positions].astype(np.float32)
     out = np.zeros(positions.size, dtype=np.float64)
-    for t in terms:
-        _add_at(out, positions, t)
+    add_terms(out, positions, terms)
     return out.astype(np.float32)
-
-
-def _add_at(acc: np.ndarray, positions: np.ndarray, t: TermPostings) -> None:
-    """``acc[i] +=`` term ``t``'s weight of the passage ``positions[i]`` (ascending or not)."""
-    if not positions.size:
-        return
-    if t.column is not None:
-        acc += np.multiply(t.column[positions], t.scale, dtype=np.float64)
-        return
-    # int32 keys as the postings: with int64 ones numpy first copies the postings (0.2 ms at 200,000)
-    j = np.searchsorted(t.docs, positions.astype(t.docs.dtype, copy=False))
-    hit = t.docs.take(j, mode="clip") == positions  # a position past the last posting: no hit
-    acc[hit] += np.multiply(t.weights[j[hit]], t.scale, dtype=np.float64)
 
 
 def top_k(
@@ -377,8 +376,7 @@ def top_k(
     cand_s = acc[cand]
     lead = cand[_leaders(cand_s, m)] if m < cand.size else cand
     lead_score = acc[lead]
-    for t in nonessential:
-        _add_at(lead_score, lead, t)
+    add_terms(lead_score, lead, nonessential)
     if m < k or m == cand.size:
         return _best(lead, lead_score, k)
     theta = max(theta, float(np.partition(lead_score, lead.size - k)[lead.size - k]) * (1 - 1e-6))
