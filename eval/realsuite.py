@@ -125,7 +125,8 @@ _FIELDS: dict[str, Any] = {
     "corpus": str,
 }
 _OPTIONAL = {"history": list, "plan": str}
-_ID = re.compile(r"^r\d{3}$")
+# ids grew past r999 in session 23 (each helper takes a range of its own: r1031–r1042)
+_ID = re.compile(r"^r\d{3,4}$")
 _QUOTE_MIN, _QUOTE_MAX = 30, 240
 _MARKUP = re.compile(r"[<>*\t\r\n|]")
 
