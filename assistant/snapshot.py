@@ -55,6 +55,10 @@ class UnitIndex:
     # the parties that list communes after a colon ("Ủy ban nhân dân các xã: Gia Thuận, Tân Điền"),
     # found once here rather than among every unit's name on each question
     listing: tuple[str, ...] = ()
+    # unit_key → every spelling of the name: a name typed by hand varies in case and tone placement
+    # from one cell to the next ("Nguyễn Thị thúy Nhung", "Nguyễn Thị Thúy Nhung" in one table),
+    # and is still one unit or person
+    spellings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, passages: list[Passage]) -> UnitIndex:
@@ -74,10 +78,14 @@ class UnitIndex:
                         rows.setdefault(u, []).append((i, role))
             for u in {*p.lead, *p.partners}:
                 by_key.setdefault(unit_key(u), []).append(i)
+        spellings: dict[str, list[str]] = {}
+        for name in rows:
+            spellings.setdefault(unit_key(name), []).append(name)
         return cls(
             {k: tuple(v) for k, v in rows.items()},
             {k: tuple(v) for k, v in by_key.items()},
             tuple(name for name in rows if ":" in name),
+            {k: tuple(v) for k, v in spellings.items() if len(v) > 1},
         )
 
     def role_rows(self, unit: str) -> tuple[tuple[int, Role], ...]:
@@ -87,9 +95,11 @@ class UnitIndex:
         if tier is None:
             # "UBND xã Gia Thuận" asked: also the tasks of "UBND các xã: Gia Thuận, Tân Điền"
             listed = [r for name in self.listing if lists_commune(name, unit) for r in self.rows[name]]
-            if not listed:
+            names = self.spellings.get(unit_key(unit), (unit,))
+            own = [r for name in names for r in self.rows.get(name, ())]
+            if not listed and len(names) == 1:
                 return self.rows.get(unit, ())
-            return tuple(sorted({*self.rows.get(unit, ()), *listed}, key=lambda r: r[0]))
+            return tuple(sorted({*own, *listed}, key=lambda r: r[0]))
         same = (r for name, rows in self.rows.items() if local_tier(name) == tier for r in rows)
         return tuple(sorted(set(same), key=lambda r: r[0]))
 

@@ -263,3 +263,17 @@ def test_submitting_for_signature_is_a_task_not_the_signer():
         None,
     )
     assert intent_of("ai ky ke hoach kiem tra", [], False)[1] is FactKind.SIGNER
+
+
+def test_the_noi_nhan_list_named_asks_the_card_not_the_unit_s_tasks():
+    """ "Theo nơi nhận …, Văn phòng Sở nhận kế hoạch để làm gì?": each line of a "Nơi nhận:" list
+    writes why that recipient gets the document; a unit named beside it asks no tasks of its own."""
+    folded = "theo noi nhan cua ke hoach, van phong so nhan ke hoach de lam gi"
+    assert intent_of(folded, ["Văn phòng Sở"], False)[:2] == (Intent.FACT, FactKind.RECIPIENT)
+    # without the list named, the unit's tasks are asked
+    assert intent_of("van phong so co nhiem vu gi", ["Văn phòng Sở"], False)[0] is Intent.UNIT_TASKS
+
+
+def test_one_recipient_named_is_answered_by_its_own_line(cat, idf):
+    _, ans = ask(cat, idf, "Theo nơi nhận, kế hoạch 38 gửi Bộ Công Thương để làm gì?", TRAIN_META)
+    assert ans.answer == "Kế hoạch 38/KH-SCT (Tỉnh K) gửi Bộ Công Thương (b/c) [1]."

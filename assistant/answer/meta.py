@@ -15,6 +15,7 @@ from assistant.answer.times import PLACE_DATE
 from assistant.query.model import FactKind, Query
 from assistant.query.rules import PERSON_ASK
 from assistant.records import Answer, Citation, DocMeta, Passage
+from assistant.textnorm import fold
 from assistant.vocab.documents import doc_mentions
 
 __all__ = [
@@ -161,9 +162,15 @@ def meta_fact(ctx: AnswerContext) -> Answer | None:
         sent = [r for r in m.recipients if not re.match(r"(?i)(lưu|như trên)\b", r)]
         if not sent:
             return None
-        more = f" và {len(sent) - _RECIPIENTS_SHOWN} nơi khác" if len(sent) > _RECIPIENTS_SHOWN else ""
-        text = f"{label} gửi: {'; '.join(sent[:_RECIPIENTS_SHOWN])}{more}"
-        value = sent[0]
+        named = _named_recipients(query.text, sent)
+        if named:
+            # "Văn phòng Sở nhận kế hoạch để làm gì?": that recipient's own line, whose brackets
+            # say why it gets the document ("Văn phòng Sở (Bố trí kinh phí, phương tiện …)")
+            text, value = f"{label} gửi {'; '.join(named)}", named[0]
+        else:
+            more = f" và {len(sent) - _RECIPIENTS_SHOWN} nơi khác" if len(sent) > _RECIPIENTS_SHOWN else ""
+            text = f"{label} gửi: {'; '.join(sent[:_RECIPIENTS_SHOWN])}{more}"
+            value = sent[0]
     else:  # date
         written = None if m.date and len(m.date) == 10 else _header_date(ev.doc_passages.get(doc, []))
         if m.date and len(m.date) == 10:
@@ -190,6 +197,19 @@ def meta_fact(ctx: AnswerContext) -> Answer | None:
         n = cites.add(holders[0], "", 1.0)
     answer = text + (f" [{n}]." if n else ".")
     return Answer(question=query.text, answer=answer, intent="fact", citations=cites.items)
+
+
+def _named_recipients(question: str, sent: list[str]) -> list[str]:
+    """The lines of the recipient list the question names: the name before the bracketed purpose,
+    of two words at least, in the folded question ("Văn phòng Sở" asked, "Văn phòng Sở (Bố trí …)"
+    written)."""
+    f = f" {' '.join(re.findall(r'[a-z0-9]+', fold(question)))} "
+    out = []
+    for r in sent:
+        name = " ".join(re.findall(r"[a-z0-9]+", fold(r.split("(", 1)[0])))
+        if len(name.split()) >= 2 and f" {name} " in f:
+            out.append(r)
+    return out
 
 
 def _header_date(passages: list[Passage]) -> str | None:

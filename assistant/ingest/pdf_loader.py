@@ -21,6 +21,7 @@ from .base import PARSER_ERRORS, Loaded
 from .patterns import ends_sentence, is_structural, is_upper
 from .pdf_fillins import fragments_of, place_fillins
 from .pdf_glyphs import repair_fonts
+from .pdf_tables import PdfTable, covered, tables_of
 
 __all__ = ["load_pdf", "MAX_PAGES"]
 
@@ -203,8 +204,11 @@ def _load(name: str, data: bytes) -> Loaded:
     blocks: list[Block] = []
     text_parts: list[str] = []
     pos = 0
-    for pno, lines in enumerate(pages, start=1):
-        for i, para in enumerate(_paragraphs(lines, running)):
+    for pno, (lines, table) in enumerate(zip(pages, _tables(reader)), start=1):
+        before, after = _around(lines, table) if table else (lines, [])
+        if after is None:  # the table's lines were not found: the layout reading stands
+            before, after, table = lines, [], None
+        for i, para in enumerate(_paragraphs(before, running)):
             para = re.sub(r"\s{2,}", " ", para).strip()
             if i == 0 and blocks and _continues_page(blocks[-1].text, para):
                 # a paragraph running over the page break: one block, on the page it starts
@@ -229,4 +233,38 @@ def _load(name: str, data: bytes) -> Loaded:
             )
             text_parts.append(para)
             pos += len(para) + 2
+        if table is None:
+            continue
+        for row in table.rows:
+            text = " | ".join(c.replace("\n", " ") for c in row if c)
+            blocks.append(Block(text, kind="table_row", cells=row, page=pno, start=pos, end=pos + len(text)))
+            text_parts.append(text)
+            pos += len(text) + 2
+        for para in _paragraphs(after, running):
+            para = re.sub(r"\s{2,}", " ", para).strip()
+            blocks.append(Block(para, kind="para", page=pno, start=pos, end=pos + len(para)))
+            text_parts.append(para)
+            pos += len(para) + 2
     return Loaded("\n\n".join(text_parts), blocks, "pdf")
+
+
+def _tables(reader) -> list[PdfTable | None]:
+    """Each page's ruled annex table, None where it has none or it cannot be read."""
+    out: list[PdfTable | None] = []
+    for page in reader.pages:
+        try:
+            found = tables_of(page)
+        except _pypdf_errors():
+            found = []
+        out.append(found[0] if found else None)
+    return out
+
+
+def _around(lines: list[str], table: PdfTable) -> tuple[list[str], list[str] | None]:
+    """The page's lines above and below the table, or (lines, None) when its lines are not found:
+    the first and last lines naming a cell at length bound it, every line between is its own."""
+    marks = [covered(ln, table) for ln in lines]
+    sure = [i for i, m in enumerate(marks) if m]
+    if not sure or any(marks[i] is False for i in range(sure[0], sure[-1] + 1) if lines[i].strip()):
+        return lines, None
+    return lines[: sure[0]], lines[sure[-1] + 1 :]

@@ -56,6 +56,8 @@ _RECIPIENT = re.compile(
     r"\b(kinh gui|noi nhan|(duoc |de )?gui (toi|den|cho|ve)? ?(" + _ADDRESSEE + r"|"
     r"(nhung|cac) (" + _ADDRESSEE + r"|dau)|dau|noi nao))\b"
 )
+# the recipient list named as such: "theo nơi nhận", "phần kính gửi"
+_RECIPIENT_LIST = re.compile(r"\b(noi nhan|kinh gui)\b")
 # "được gửi (để) báo cáo những cơ quan nào": the plan itself is sent to them "để báo cáo" — the
 # "(b/c)" marks of its "Nơi nhận:" list (Decree 30/2020, Appendix I) — not a report it asks for
 _SENT_TO_REPORT = re.compile(r"\bgui (de )?bao cao (cho |toi |den |len )?(nhung |cac )?" + _ADDRESSEE + r"\b")
@@ -330,6 +332,12 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
     fact = _fact_kind(f)
     if not several and asks_destination(f):
         return "fact", None, None
+    if fact == "recipient" and not several and _RECIPIENT_LIST.search(f):
+        # "Theo nơi nhận …, Văn phòng Sở nhận kế hoạch để làm gì?": the question names the plan's
+        # "Nơi nhận:" / "Kính gửi:" list, whose lines write why each recipient gets the document
+        # ("Văn phòng Sở (bố trí kinh phí …)", "(để báo cáo)"; Decree 30/2020, Appendix I): the
+        # header card answers, not the unit's tasks in the body
+        return "fact", fact, None
     # "từ số thứ tự nào đến số nào": "số" (a number) folds like "sở" (a department)
     who = bool(_WHO.search(_ORDINAL.sub(" ", f)))
     if not several and _PARTNER_ASKED.search(f) and not _PARTNER_TASKS.search(f):

@@ -75,6 +75,7 @@ _COMPOSITION_ASK = re.compile(r"(?<!du an )(?<!noi dung )\bthanh phan\b(?! kinh 
 # a passive clause after the ask ("… nào được tiếp cận …", "… nào phải …") qualifies the items
 _QUALIFIED = re.compile(r"\s*(duoc|phai|can|se|bi) [a-z]+ [a-z]+")
 _PURPOSE_ASK = re.compile(r"\b(de lam gi|nham (muc dich )?gi)\b")
+_RECIPIENT_LIST = re.compile(r"\b(noi nhan|kinh gui)\b")
 _REQUIREMENT_ASK = re.compile(r"\bdoi hoi (nhung |cac )?(gi|dieu gi|yeu cau gi)\b")
 
 
@@ -99,7 +100,9 @@ def section_of(folded: str, of_plan: bool = False) -> SectionKind | None:
     if _COMPOSITION_ASK.search(f) and re.search(r"\b(nhung|cac|gom|la) ai\b", f):
         return SectionKind.COMPOSITION  # "những ai tham gia thành phần đoàn …": its members
     if of_plan:
-        if _PURPOSE_ASK.search(f):
+        # "theo nơi nhận, kế hoạch gửi X để làm gì": why one recipient gets it (its line of the
+        # "Nơi nhận:" list), not the plan's purpose
+        if _PURPOSE_ASK.search(f) and not _RECIPIENT_LIST.search(f):
             return SectionKind.PURPOSE
         if _REQUIREMENT_ASK.search(f):
             return SectionKind.REQUIREMENT

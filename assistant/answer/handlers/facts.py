@@ -7,6 +7,8 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label, refusal
+from assistant.answer.contacts import phone_fact
+from assistant.answer.each_party import without_rows
 from assistant.answer.evidence import shorten
 from assistant.answer.fact_slots import two_slots
 from assistant.answer.facts import compose_fact, fact_rule, is_meta
@@ -62,12 +64,16 @@ class FactHandler(Handler):
             listed = heading_items(ctx)
             if listed is not None:
                 return listed
+        phone = phone_fact(ctx)
+        if phone is not None:
+            # a telephone number is a slot of its own form, looked for in all of the plan asked
+            return phone
         slot_in_plan = ctx.query.fact in SLOT_FACTS and bool(ctx.query.filters.get("doc"))
         if not is_meta(ctx.query) and not slot_in_plan and weak(ctx):
             # a slot of its own form (how long, where, on whose request) asked of a named plan is
             # looked for in all of that plan (``compose_fact``): few of its words are the plan's
             return refusal(ctx)
-        ans = task_time_point(ctx) or two_slots(ctx) or compose_fact(ctx)
+        ans = without_rows(ctx, task_time_point(ctx) or two_slots(ctx) or compose_fact(ctx), compose_fact)
         if ans is not None and ans.refused and re.search(r"\b(may|bao nhieu)\b", ctx.query.folded):
             ans = count_sections(ctx) or ans
         if ans is not None and price_per_item_missing(ctx.query.folded or fold(ctx.query.text), ans):

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.answer.assigned import assigned_units
+from assistant.answer.column_list import column_list
 from assistant.answer.common import AnswerContext, Cites, Evidence, own_heading, plan_label, refusal
 from assistant.answer.enumerations import (
     GENERIC_NOUNS,
@@ -200,6 +201,9 @@ class ListHandler(Handler):
         team = team_tasks(ctx, asked) or team_people(ctx, asked)
         if team is not None:
             return team
+        column = column_list(ctx)
+        if column is not None:
+            return column  # "gồm những đơn vị nào" of an annex's "Tên đơn vị …" column
         listed, heading_cov = heading_match(ctx, subject_free=True)
         # an enumeration whose lead-in names the items asked and covers more of the question than
         # the heading ("Giám sát trọng điểm các bệnh: …" under "3. Phòng chống dịch bệnh"); each

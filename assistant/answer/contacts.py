@@ -1,0 +1,52 @@
+"""A contact's telephone number: "số điện thoại liên hệ … là bao nhiêu?".
+
+Vietnamese administrative documents close an annex or an item with whom to call ("Thông tin liên
+hệ: Ông Đỗ Mạnh Cường, SĐT: 0983 134 682", "đầu mối liên hệ: …, điện thoại: 0214.3840.xxx",
+"Đường dây nóng: …"). The number asked is the one such a line writes, in the plan asked about,
+even where retrieval did not rank its line: a figure rule would take any number of the best
+passages (a row's dates, a package number) instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.common import AnswerContext, Cites
+from assistant.answer.facts import FactRule, best_fact_segment, fact_line, rest_of_plan
+from assistant.records import Answer
+from assistant.textnorm import fold
+
+__all__ = ["asks_phone", "phone_fact"]
+
+# the question asks a telephone number: "số điện thoại", "SĐT", "đường dây nóng", "hotline"
+_PHONE_ASK = re.compile(r"\b(so dien thoai|dien thoai|sdt|so dt|duong day nong|hotline)\b")
+# a Vietnamese telephone number: a mobile (0 + 9 digits, "0983 134 682") or a landline with its
+# area code (0 + 10 digits, "0214 3840 123"), grouped by spaces, dots or dashes; "+84" for the 0
+_PHONE = re.compile(r"(?<![\d/.,])(?:\+84|0)\d{2,3}(?:[ .-]?\d){6,8}(?![\d/])")
+# the label a document writes before the number
+_PHONE_LABEL = re.compile(r"\b(sdt|dt|dien thoai|di dong|duong day nong|hotline|lien he)\b")
+
+
+def asks_phone(folded: str) -> bool:
+    return bool(_PHONE_ASK.search(folded))
+
+
+def _phone_line(seg: str) -> bool:
+    return bool(_PHONE.search(seg)) and bool(_PHONE_LABEL.search(fold(seg)))
+
+
+def phone_fact(ctx: AnswerContext) -> Answer | None:
+    """The sentence that gives a contact's number, in the passages retrieved, then in the rest of
+    the plan asked about; None when the question asks no number or no such sentence is there."""
+    query = ctx.query
+    if not asks_phone(query.folded or fold(query.text)):
+        return None
+    hits = ctx.evidence.hits[:6]
+    rule = FactRule(require=_phone_line, prefer=_phone_line, name="phone")
+    best = best_fact_segment(query, hits + rest_of_plan(ctx, hits), ctx.idf, rule, cutoff=False)
+    if best is None:
+        return None
+    cites = Cites(ctx.docs)
+    return Answer(
+        question=query.text, answer=fact_line(ctx, rule, best, cites), intent="fact", citations=cites.items
+    )
