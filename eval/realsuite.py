@@ -125,7 +125,7 @@ _FIELDS: dict[str, Any] = {
     "corpus": str,
 }
 _OPTIONAL = {"history": list, "plan": str}
-_ID = re.compile(r"^r\d{3}$")
+_ID = re.compile(r"^r\d{3,4}$")  # r001..r999, then r1000.. as sessions add questions
 _QUOTE_MIN, _QUOTE_MAX = 30, 240
 _MARKUP = re.compile(r"[<>*\t\r\n|]")
 
