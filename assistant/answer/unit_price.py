@@ -13,13 +13,27 @@ from __future__ import annotations
 import re
 
 from assistant.records import Answer
-from assistant.textnorm import fold
+from assistant.textnorm import fold, nfc
 
 __all__ = ["price_per_item_missing"]
 
 # periods a budget is drawn up for: their amounts are the lines' totals
-_PERIODS = r"(?:nam|thang|quy|tuan|ngay|dot|ky|lan|giai doan|dip|buoi)"
-_EACH_ITEM = re.compile(rf"\b(?:moi|mot) (?!{_PERIODS}\b)[a-z]+")
+_PERIODS = frozenset({"nam", "thang", "quy", "tuan", "ngay", "dot", "ky", "lan", "giai", "dip", "buoi"})
+# "mỗi <item>" as typed; typed without diacritics, "moi" is also "môi" ("môi trường") and "mới"
+# (new: "mới nhất", "dự án mới được"), "mot" also "một số" (some): those readings are left out
+_EACH = re.compile(r"(?<!\w)(mỗi|một) (\w+)")
+_EACH_PLAIN = re.compile(r"\b(moi|mot) ([a-z]+)")
+_NOT_EACH = frozenset({"so", "truong", "nhat", "duoc", "co", "la", "day", "den"})
+
+
+def _each_item(question: str) -> bool:
+    text = nfc(question).lower()
+    typed = fold(text) != text  # with diacritics, "mỗi" is read as typed
+    pairs = _EACH.findall(text) if typed else _EACH_PLAIN.findall(text)
+    skip = _PERIODS | ({"so"} if typed else _NOT_EACH)
+    return any(fold(word) not in skip for _, word in pairs)
+
+
 _MONEY_ASKED = re.compile(
     r"\b(?:bao nhieu (?:tien|dong)|(?:gia|tri gia|chi phi|muc chi|le phi) (?:la )?bao nhieu|"
     r"co gia|tri gia|gia bao nhieu)\b"
@@ -29,10 +43,10 @@ _UNIT_PRICE_ASKED = re.compile(r"\bdon gia\b")
 _UNIT_PRICE = re.compile(r"\bdon gia\b|\d[\d.,]*\s*(?:trieu |nghin |ty )?dong\s*/\s*[a-z]|\bdong moi\b")
 
 
-def price_per_item_missing(folded_question: str, ans: Answer) -> bool:
+def price_per_item_missing(question: str, folded_question: str, ans: Answer) -> bool:
     """True when the question asks what one item costs and no cited line gives a price per item."""
     q = folded_question
-    asked = _UNIT_PRICE_ASKED.search(q) or (_EACH_ITEM.search(q) and _MONEY_ASKED.search(q))
+    asked = _UNIT_PRICE_ASKED.search(q) or (_each_item(question) and _MONEY_ASKED.search(q))
     if not asked or ans.refused or not ans.citations:
         return False
     return not any(_UNIT_PRICE.search(fold(c.quote or c.text).lower()) for c in ans.citations)

@@ -76,7 +76,9 @@ class FactHandler(Handler):
         ans = without_rows(ctx, task_time_point(ctx) or two_slots(ctx) or compose_fact(ctx), compose_fact)
         if ans is not None and ans.refused and re.search(r"\b(may|bao nhieu)\b", ctx.query.folded):
             ans = count_sections(ctx) or ans
-        if ans is not None and price_per_item_missing(ctx.query.folded or fold(ctx.query.text), ans):
+        if ans is not None and price_per_item_missing(
+            ctx.query.text, ctx.query.folded or fold(ctx.query.text), ans
+        ):
             return refusal(ctx)  # a lump sum ("Thành tiền") is no price per item
         return ans
 
