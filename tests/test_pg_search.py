@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import uuid
 from pathlib import Path
 
@@ -111,6 +112,21 @@ def test_database_search_equals_in_process_search(pg_settings):
         for sql, args in sent:
             plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql, args).fetchall())
             assert "ANY ('{" not in plan, plan  # no array of versions in a condition
+    # begun ahead: the same hits, from a worker thread while this one goes on (in process: now)
+    threads: list[str] = []
+    search = db.dense_search
+
+    def traced(*a):
+        threads.append(threading.current_thread().name)
+        return search(*a)
+
+    db.dense_search = traced
+    pending = db.dense_begin(v, 5, allowed)
+    assert db.lexical_search("kinh phí thực hiện", 5)  # the lexical side meanwhile, on its own connection
+    assert pending() == hits and threads[0].startswith("tlkh-dense")
+    assert mem.dense_begin(v, 5, allowed)() == mem.dense_search(v, 5, allowed)
+    with pytest.raises(psycopg.Error):  # a failed statement raises where its hits are asked for
+        db.dense_begin(np.ones(3, dtype=np.float32), 5)()
 
 
 def test_hybrid_answers_agree_on_the_eval_questions(pg_settings):

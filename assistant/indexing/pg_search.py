@@ -43,7 +43,7 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
-from .pg_candidates import CandidateScores, TermCounts, pg_array
+from .pg_candidates import CandidateScores, DenseAhead, TermCounts, pg_array
 from .pg_heads import HeadsSearch, RowIndex
 from .pg_lexical import LEX_CANDIDATES, exact_scores, sparse_literal, tf_arrays
 from .pg_schema import LEX_DIM
@@ -121,7 +121,7 @@ _BY_KEYS = "FROM passages p " + _KEYS
 _SERVED = "plan_version IN (SELECT plan_version FROM generation_plans WHERE generation = %(g)s)"
 
 
-class PgIndexStore(HeadsSearch, CandidateScores, IndexStore):
+class PgIndexStore(HeadsSearch, CandidateScores, DenseAhead, IndexStore):
     """The served generation for ``store_search = database``: passages and metadata in memory (the
     snapshot, filters and answers read them), vectors and BM25 in PostgreSQL.
 
