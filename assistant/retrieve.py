@@ -205,12 +205,14 @@ class HybridRetriever(BaseRetriever):
         if self.restore_diacritics and not has_diacritics(query.text):
             dense_text = snap.restorer.restore(dense_text)
         qvec = self._qvec(dense_text)
-        dense = store.dense_search(qvec, n_cand, allowed)
+        # begun before the lexical side: a store in PostgreSQL runs both statements at once
+        dense_hits = store.dense_begin(qvec, n_cand, allowed)
         named = query.named
         lex_text = (query.lexical_text or query.text) if self.drop_places else query.text
         # the lexical top candidates from the query's postings only, never every passage's score
         terms = store.lexical_terms(lex_text, use_units=s.use_units)
         lex = store.lexical_search(terms, n_cand, mask=mask, allowed=allowed)
+        dense = dense_hits()
 
         cand = list(dict.fromkeys([i for i, _ in dense] + [i for i, _ in lex]))
         if not cand:

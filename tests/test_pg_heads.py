@@ -207,3 +207,42 @@ def test_lists_read_in_pools_equal_lists_cut_after_every_chunk(pg_settings, monk
             conn.rollback()  # the named cursor's transaction
     assert out[0][0] and sum(1 for x in out[0][2].values() if x > 0) > 100  # lists really cut
     assert out[0] == out[1] == out[2]
+
+
+def test_row_index_and_head_sums_against_entry_by_entry():
+    """No server: ``RowIndex.find`` (-1 for a row not served, a version or a position out of range)
+    and ``head_sums`` equal a loop over the entries, with lists holding rows not served."""
+    keys = np.array([[3, 0], [3, 1], [3, 2], [5, 0], [5, 1], [7, 4]], dtype=np.int64)
+    rows = pg_heads.RowIndex(keys)
+    probe = np.array(
+        [pg_heads.row_key(v, p) for v, p in [(3, 2), (5, 1), (7, 4), (7, 0), (2, 0), (9, 1), (5, 7), (3, 0)]]
+    )
+    assert rows.find(probe).tolist() == [2, 4, 5, -1, -1, -1, -1, 0]
+
+    def entries(items):
+        e = np.zeros(len(items), pg_heads.ENTRY)
+        e["key"] = [pg_heads.row_key(v, p) for v, p, _, _ in items]
+        e["tf"], e["dl"] = [i[2] for i in items], [i[3] for i in items]
+        return e.tobytes()
+
+    lists = [
+        [(3, 1, 2.0, 10.0), (5, 0, 1.0, 4.0), (9, 9, 3.0, 5.0)],  # (9, 9): a row not served
+        [(3, 1, 1.0, 10.0), (7, 4, 4.0, 30.0)],
+    ]
+    params = [(1.5, 0.3, 0.1, 0.4, 0.8), (0.7, 0.3, 0.05, 0.0, 1.0)]  # w, a, bc, rest, r
+    heads = [(entries(items), *p) for items, p in zip(lists, params)]
+    scores, lacking, bounds = pg_heads.head_sums(heads, rows)
+    want = np.zeros(len(keys))
+    holding = np.zeros(len(keys))
+    bound = [w * x / (x + r * (1 - x)) if x > 0 else 0.0 for w, _, _, x, r in params]
+    at = {(int(v), int(p)): i for i, (v, p) in enumerate(keys)}
+    for items, (w, a, bc, _, _), b in zip(lists, params, bound):
+        for v, p, tf, dl in items:
+            if (v, p) in at:
+                want[at[(v, p)]] += w * tf / (tf + a + bc * dl)
+                holding[at[(v, p)]] += b
+    assert np.allclose(scores, want, rtol=1e-12) and np.allclose(bounds, bound)
+    assert np.allclose(lacking, np.maximum(sum(bound) - holding, 0.0))
+    # every entry served: the same sums without the unserved one
+    scores2, _, _ = pg_heads.head_sums([(entries(lists[0][:2]), *params[0]), heads[1]], rows)
+    assert np.allclose(scores2, want, rtol=1e-12)

@@ -7,7 +7,9 @@ same scores and the same top passages; feedback and uploads through the API land
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import uuid
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import psycopg
 import pytest
 from _live import LiveServer
 from _pg import fresh_db, pg_server, plan_text  # noqa: F401  (fixtures)
+from pgvector.psycopg import register_vector
 
 from assistant.indexing import backend, get_embedder
 from assistant.indexing.pg_search import PgIndexStore
@@ -78,6 +81,52 @@ def test_database_search_equals_in_process_search(pg_settings):
     hits = db.dense_search(v, 5, allowed)
     assert hits and all(db.passages[i].doc == doc for i, _ in hits)
     assert [i for i, _ in hits] == [i for i, _ in mem.dense_search(v, 5, allowed)]
+    # no statement sends the served plan versions as an array: beside the keys a ``plan_version =
+    # ANY(versions)`` went into every probe of the primary key (×1000: 31 against 5 ms for 200 rows),
+    # and the planner estimated its elements one by one (7.6 ms for a 2.2 ms dense search; session 23)
+    sent: list[tuple[str, dict]] = []
+    pool = db._pool
+
+    class Spy:
+        def __init__(self, conn):
+            self._conn = conn
+
+        def execute(self, sql, args=None, **kw):
+            sent.append((sql, args))
+            return self._conn.execute(sql, args, **kw)
+
+    class SpyPool:
+        @contextlib.contextmanager
+        def connection(self):
+            with pool.connection() as conn:
+                yield Spy(conn)
+
+    db._pool, db._counts_cache = SpyPool(), type(db._counts_cache)()
+    db.vectors([0, 5, 17])
+    db._tf_rows([1, 2, 3])
+    db.dense_search(v, 5)  # the served generation's versions read in the statement, not sent (5,000 at ×1000)
+    db._pool = pool
+    assert len(sent) == 3 and "generation_plans" in sent[2][0]
+    with psycopg.connect(pg_settings.store) as conn:
+        register_vector(conn)
+        for sql, args in sent:
+            plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql, args).fetchall())
+            assert "ANY ('{" not in plan, plan  # no array of versions in a condition
+    # begun ahead: the same hits, from a worker thread while this one goes on (in process: now)
+    threads: list[str] = []
+    search = db.dense_search
+
+    def traced(*a):
+        threads.append(threading.current_thread().name)
+        return search(*a)
+
+    db.dense_search = traced
+    pending = db.dense_begin(v, 5, allowed)
+    assert db.lexical_search("kinh phí thực hiện", 5)  # the lexical side meanwhile, on its own connection
+    assert pending() == hits and threads[0].startswith("tlkh-dense")
+    assert mem.dense_begin(v, 5, allowed)() == mem.dense_search(v, 5, allowed)
+    with pytest.raises(psycopg.Error):  # a failed statement raises where its hits are asked for
+        db.dense_begin(np.ones(3, dtype=np.float32), 5)()
 
 
 def test_hybrid_answers_agree_on_the_eval_questions(pg_settings):

@@ -9,22 +9,40 @@ lists give the BM25 of every passage all of whose cut lists hold it (``pg_heads.
 replica's cache gives the counts of the passages rescored a moment before (``_tf_rows``); the rest
 come back as PostgreSQL computes them: the inner product as one float, the counts only for the
 passages whose BM25 is not known.
+
+The two sides' top k come first, and they are independent: ``dense_begin`` sends the dense
+statement from a worker thread on its own pooled connection while the caller reads the lexical
+lists and rescores their passages, so a search waits for the slower side, not for their sum (psycopg
+releases the GIL while it waits on the server). No connection is held while waiting for the worker.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
 from .pg_lexical import exact_scores, tf_arrays
 
-__all__ = ["COUNTS_CACHE", "CandidateScores", "TermCounts", "pg_array"]
+__all__ = ["COUNTS_CACHE", "AHEAD_WORKERS", "CandidateScores", "DenseAhead", "TermCounts", "pg_array"]
 
 COUNTS_CACHE = 16_384  # passages whose term counts a replica keeps (least recently used dropped)
+# dense searches running ahead at once in a process (``PgStore``'s pools hold 4 connections each)
+AHEAD_WORKERS = 4
+_ahead: list[ThreadPoolExecutor] = []
+_ahead_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The process's one pool of dense-ahead workers, started on first use."""
+    with _ahead_lock:
+        if not _ahead:
+            _ahead.append(ThreadPoolExecutor(AHEAD_WORKERS, thread_name_prefix="tlkh-dense"))
+        return _ahead[0]
 
 
 class TermCounts:
@@ -130,3 +148,13 @@ class CandidateScores:
         if need_tf.any():
             lex[need_tf] = exact_scores([counts[int(i)] for i in pos[need_tf]], weights)
         return ip, lex
+
+
+class DenseAhead:
+    """``PgIndexStore.dense_begin``: the dense statement sent from a worker (see the module's
+    docstring); its hits, or its error, when the returned call is made."""
+
+    def dense_begin(
+        self: Any, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> Callable[[], list[tuple[int, float]]]:
+        return _executor().submit(self.dense_search, qvec, k, allowed).result

@@ -43,7 +43,7 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
-from .pg_candidates import CandidateScores, TermCounts, pg_array
+from .pg_candidates import CandidateScores, DenseAhead, TermCounts, pg_array
 from .pg_heads import HeadsSearch, RowIndex
 from .pg_lexical import LEX_CANDIDATES, exact_scores, sparse_literal, tf_arrays
 from .pg_schema import LEX_DIM
@@ -114,9 +114,14 @@ COMPLETE_ROWS = 0
 # sparse-vector HNSW as schema 5 (the benchmark alternates both)
 USE_HEADS = True
 _KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
+# rows read by their keys, which are served rows already: no ``plan_version = ANY(versions)`` beside
+# them, which the primary key's index took into every probe and sorted again each time (×1000, 5,000
+# versions: 0.14 ms a probe against 0.007, 31 against 5 ms for 200 rows; docs/SCALING.md, session 23)
+_BY_KEYS = "FROM passages p " + _KEYS
+_SERVED = "plan_version IN (SELECT plan_version FROM generation_plans WHERE generation = %(g)s)"
 
 
-class PgIndexStore(HeadsSearch, CandidateScores, IndexStore):
+class PgIndexStore(HeadsSearch, CandidateScores, DenseAhead, IndexStore):
     """The served generation for ``store_search = database``: passages and metadata in memory (the
     snapshot, filters and answers read them), vectors and BM25 in PostgreSQL.
 
@@ -131,8 +136,6 @@ class PgIndexStore(HeadsSearch, CandidateScores, IndexStore):
         self._counts_cache = TermCounts()  # the rows' term counts read lately (``_tf_rows``)
         self._row = {(int(v), int(p)): i for i, (v, p) in enumerate(keys)}
         self._versions = sorted({int(v) for v in keys[:, 0]}) if len(keys) else []
-        # the versions as one int8[] literal: a Python list is adapted element by element per query
-        self._versions_lit = "{" + ",".join(map(str, self._versions)) + "}"
         # a list entry's row → its position (``pg_heads.RowIndex``)
         self._rows = RowIndex(keys)
         self._heads: bool | None = None  # whether the generation has impact-ordered lists (schema 6)
@@ -193,14 +196,17 @@ class PgIndexStore(HeadsSearch, CandidateScores, IndexStore):
         d = self._dim
         q = np.asarray(qvec, dtype=np.float32).reshape(-1)
         expr = f"(embedding::vector({d}))"
-        args: dict[str, Any] = {"q": q, "v": self._versions_lit, "k": int(k)}
-        keys = ""
+        args: dict[str, Any] = {"q": q, "g": self._generation, "k": int(k)}
+        # the served generation's rows: its plan versions read by the statement itself, not sent as a
+        # literal, whose elements the planner estimated one by one (×1000, 5,000 versions: 7.6 ms of
+        # planning for a 2.2 ms search; session 23); a filter's keys are served rows already
+        served = _SERVED
         if allowed is not None:  # a filter: score exactly the allowed rows (as the in-process path)
-            keys = " AND " + _KEYS.replace("WHERE ", "").replace("p.", "")
+            served = _KEYS.replace("WHERE ", "").replace("p.", "")
             args.update(self._key_args(allowed))
         sql = (
             f"SELECT plan_version, pos, -({expr} <#> %(q)s::vector({d})) FROM passages "
-            f"WHERE vector_dims(embedding) = {d} AND plan_version = ANY(%(v)s::int8[]){keys} "
+            f"WHERE vector_dims(embedding) = {d} AND {served} "
             f"ORDER BY {expr} <#> %(q)s::vector({d}) LIMIT %(k)s"
         )
         if k <= PG_EF_SEARCH:  # the session's settings (``PgStore._configure``): one round trip
@@ -224,9 +230,8 @@ class PgIndexStore(HeadsSearch, CandidateScores, IndexStore):
         # (24 ms for a question's ~100 candidates, the largest part of a hybrid search at ×1)
         with self._pool.connection() as conn:
             rows = conn.execute(
-                "SELECT p.plan_version, p.pos, vector_send(p.embedding) FROM passages p "
-                + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s::int8[]) AND"),
-                {"v": self._versions_lit, **self._key_args(pos)},
+                "SELECT p.plan_version, p.pos, vector_send(p.embedding) " + _BY_KEYS,
+                self._key_args(pos),
                 binary=True,  # the vector bytes as they are, not hex
             ).fetchall()
         where = {(int(v), int(p)): j for j, (v, p) in enumerate(self._keys[pos].tolist())}
@@ -425,9 +430,8 @@ class PgIndexStore(HeadsSearch, CandidateScores, IndexStore):
         if missing:
             with self._pool.connection() as conn:
                 rows = conn.execute(
-                    "SELECT p.plan_version, p.pos, sparsevec_send(p.bm25_tf), p.bm25_dl FROM passages p "
-                    + _KEYS.replace("WHERE", "WHERE p.plan_version = ANY(%(v)s::int8[]) AND"),
-                    {"v": self._versions_lit, **self._key_args(missing)},
+                    "SELECT p.plan_version, p.pos, sparsevec_send(p.bm25_tf), p.bm25_dl " + _BY_KEYS,
+                    self._key_args(missing),
                     binary=True,  # the sparsevec bytes as they are, not hex
                 ).fetchall()
             got = {self._row[(int(v), int(p))]: tf_arrays(raw, dl) for v, p, raw, dl in rows}

@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -416,6 +416,14 @@ class IndexStore:
                 self.dense.hnsw.efSearch = k
             scores, ids = self.dense.search(q, min(k, n))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def dense_begin(
+        self, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> Callable[[], list[tuple[int, float]]]:
+        """``dense_search`` begun now, its hits when the returned call is made: a store asking a
+        server overlaps it with the lexical side (``pg_search``); in process it is computed now."""
+        hits = self.dense_search(qvec, k, allowed)
+        return lambda: hits
 
     def text_df(self) -> dict[str, int]:
         """The text field's terms and how many passages hold each (the diacritic restorer's words)."""
