@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from assistant.answer.common import AnswerContext, Cites, plan_label, relevance
 from assistant.answer.evidence import coverage, shorten
+from assistant.query.model import FactKind
 from assistant.records import Answer, Passage
 from assistant.textnorm import fold
 from assistant.vocab.tokens import folded_tokens
@@ -369,6 +370,11 @@ def _candidates(ctx: AnswerContext, words: list[str]) -> list[tuple[float, Enume
 
     done: set[tuple] = set()
     for r, h in zip(relevance(query, hits, ctx.idf), hits):
+        if h.passage.kind == "metadata" and query.fact != FactKind.RECIPIENT:
+            # the header card's lists are the document's own addressees ("Kính gửi", "Nơi nhận",
+            # Decree 30/2020, Appendix I), never items of the plan's content: only a question
+            # asking whom the document is sent to lists them (``answer.meta`` does)
+            continue
         for e in enumerations(h.passage):
             add(r, e)
         where = (h.passage.doc, tuple(h.passage.section))

@@ -132,6 +132,7 @@ def _heading_cover(ctx: AnswerContext, listed: Answer, terms: list[str] | None =
 # question's words and clearly more of them than the heading path does
 SENTENCE_COVER = 0.75
 SENTENCE_MARGIN = 0.2
+SENTENCE_TERMS = 2  # the question's words left past the plan's title that a sentence must hold
 _LABELLED = re.compile(r"^[-+•*]?\s*[^:]{3,100}:(\s|$)")
 
 
@@ -155,6 +156,11 @@ def _named_in_a_sentence(ctx: AnswerContext, listed: Answer | None) -> Answer | 
     best: tuple[float, Hit, str] | None = None
     for h in ctx.hits[:3]:
         terms = _untitled(ctx, h.passage.doc)
+        if len(terms) < SENTENCE_TERMS:
+            # "Bắc Ninh đề ra những nhiệm vụ, giải pháp nào": past the title's words only "đề"
+            # is left, one syllable any sentence may hold ("đề xuất"); a Vietnamese word is mostly
+            # two syllables, so fewer than two words left name nothing to find in a sentence
+            continue
         text = h.passage.text
         for a, b in segments(text):
             seg = text[a:b]
