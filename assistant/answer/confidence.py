@@ -370,7 +370,8 @@ def _names_unwritten(ctx: AnswerContext, answer: Answer) -> bool:
     # a catalogue question names what it looks for among the plans, not inside one
     if ctx.vocabulary is None or ctx.query.catalogue:
         return False
-    return bool(unwritten_names(ctx.query.text, _answering_plans(ctx, answer), ctx.vocabulary))
+    scopes = {x for m in ctx.docs.values() for x in (m.province, m.district) if x}
+    return bool(unwritten_names(ctx.query.text, _answering_plans(ctx, answer), ctx.vocabulary, scopes))
 
 
 # --- the decision --------------------------------------------------------------------------

@@ -82,11 +82,20 @@ def _written(run: tuple[str, ...], pairs: frozenset[str]) -> bool:
     return any(f"{a} {b}" in pairs for a, b in zip(run, run[1:]))
 
 
-def unwritten_names(text: str, plans: Iterable[str], vocabulary: Vocabulary) -> list[str]:
+def unwritten_names(
+    text: str, plans: Iterable[str], vocabulary: Vocabulary, scopes: Iterable[str] = ()
+) -> list[str]:
     """The proper names ``text`` asks about that none of ``plans`` writes (none when no plan's
-    vocabulary is known: nothing is known of what an unknown plan writes)."""
+    vocabulary is known: nothing is known of what an unknown plan writes).
+
+    ``scopes``: the provinces and districts the loaded plans are issued for. Such a name chooses
+    the plans a question is asked of (routing reads it, and says when it is not loaded); it is
+    no commune, work or person inside a plan. A follow-up "Còn kế hoạch 0130 của Đắk Lắk thì
+    sao?" asks the earlier turn's question, whose text names the earlier province, of another
+    province's plan."""
     have: list[PlanVocab] = [v for d in plans if (v := vocabulary.plans.get(d)) is not None]
     if not have:
         return []
+    skip = {" ".join(re.findall(r"\w+", fold(s))) for s in scopes}
     pairs = frozenset().union(*(v.pairs for v in have))
-    return [" ".join(r) for r in title_runs(text) if not _written(r, pairs)]
+    return [" ".join(r) for r in title_runs(text) if not _written(r, pairs) and " ".join(r) not in skip]
