@@ -438,12 +438,17 @@ def _plan_total(ctx: AnswerContext, hits: list[Hit], rule: FactRule) -> tuple | 
     return best_fact_segment(ctx.query, hits + more, ctx.idf, FactRule(require=total), cutoff=False)
 
 
+_ROW_LEAD = 200
+
+
 def fact_line(ctx: AnswerContext, rule: FactRule, best: tuple, cites: Cites) -> str:
     """One answer line: the sentence that holds the value, or a table row's time cell."""
     _, h, seg = best
     text = h.passage.text
-    if h.passage.kind == "table_row" and seg in text and not text.startswith(seg):
-        seg = text[: text.index(seg) + len(seg)]  # the row up to the cell that holds the value
+    if h.passage.kind == "table_row" and seg in text and 0 < text.index(seg) <= _ROW_LEAD:
+        # the row up to the cell that holds the value, when the cells before it are short (a
+        # label, a rate); after long cells the value itself would be cut from the answer line
+        seg = text[: text.index(seg) + len(seg)]
     n = cites.add(h.passage, seg, h.score)
     cell = time_cell(seg) or (time_cell(h.passage.text) if h.passage.kind == "table_row" else None)
     label = plan_label(h.passage.doc, ctx.docs)
