@@ -8,6 +8,7 @@ import pytest
 from _small import has, inline_assistant
 
 from assistant.answer.enumerations import enumerations
+from assistant.answer.numbers import anchor_after, number_near
 from assistant.answer.unit_price import price_per_item_missing
 from assistant.records import Answer, Citation, Passage
 from assistant.textnorm import fold
@@ -103,3 +104,12 @@ def _cited(text: str) -> Answer:
 )
 def test_a_lump_sum_is_no_price_per_item(question, text, missing):
     assert price_per_item_missing(question, fold(question).lower(), _cited(text)) is missing
+
+
+def test_a_cost_estimates_column_is_the_amount_asked_not_a_count_of_the_last_noun():
+    # "đơn giá xăng xe là bao nhiêu" asks the "Đơn giá" cell of the line "Xăng, xe"; read as "how
+    # many xe" it wanted a number beside "xe" and the line was refused
+    f = fold("Theo kế hoạch 0134, đơn giá xăng xe là bao nhiêu?").lower()
+    assert anchor_after(f) == ["don gia"]
+    assert number_near("don gia")(PRICED)
+    assert anchor_after(fold("thành tiền thuê dịch vụ tin nhắn là bao nhiêu").lower()) == ["thanh tien"]
