@@ -10,6 +10,8 @@ from _small import has, inline_assistant
 from assistant.answer.enumerations import enumerations
 from assistant.answer.numbers import anchor_after, number_near
 from assistant.answer.unit_price import price_per_item_missing
+from assistant.query.model import Intent
+from assistant.query.parse import parse_question
 from assistant.records import Answer, Citation, Passage
 from assistant.textnorm import fold
 
@@ -52,9 +54,38 @@ def test_a_count_that_is_not_the_number_of_items_announces_nothing():
     assert not [e for e in enumerations(_passage(text)) if "dịch vụ cảng" in e.items]
 
 
+# Hà Nội 308 (dev): the reporting line runs through an office ("thông qua Sở …")
+PLAN_308 = """ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI
+Số: 308/KH-UBND
+Hà Nội, ngày 17 tháng 11 năm 2025
+KẾ HOẠCH
+Thúc đẩy tạo lập dữ liệu phục vụ chuyển đổi số toàn diện
+
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Khoa học và Công nghệ theo dõi, đôn đốc các Sở, ban, ngành triển khai thực hiện Kế hoạch.
+2. Các Sở, ban, ngành, UBND xã, phường căn cứ Kế hoạch này xây dựng Kế hoạch triển khai tại đơn vị; báo \
+cáo UBND Thành phố kết quả thực hiện thông qua Sở Khoa học và Công nghệ trước ngày 15 hằng tháng.
+"""
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    return inline_assistant(tmp_path_factory.mktemp("s23p"), {"dt-556.md": PLAN_556})
+    return inline_assistant(tmp_path_factory.mktemp("s23p"), {"dt-556.md": PLAN_556, "hn-308.md": PLAN_308})
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Các đơn vị ở Hà Nội báo cáo kết quả thực hiện kế hoạch 308 thông qua cơ quan nào?",
+        "cac so ban nganh ha noi bao cao ket qua ke hoach 308 thong qua co quan nao",
+    ],
+)
+def test_a_report_sent_through_an_office_names_that_office(assistant, question):
+    # "báo cáo … thông qua cơ quan nào" asks the office the reporting line runs through, not who
+    # leads: the units the question names are the senders
+    assert parse_question(question).intent == Intent.FACT
+    ans = assistant.ask(question)
+    assert not ans.refused and has(ans.answer, "thông qua Sở Khoa học và Công nghệ"), ans.answer
 
 
 def test_the_counted_items_answer_which_ones(assistant):
