@@ -41,6 +41,7 @@ __all__ = [
     "PHRASE_BONUS",
     "holds_phrase",
     "items_answer",
+    "logical_lines",
 ]
 
 ITEM_CHARS = 200
@@ -437,6 +438,7 @@ def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | 
 
 
 items_answer = _answer  # the items of an enumeration, one per line, each cited
+logical_lines = _logical_lines  # a passage's lines, hard wraps joined back
 
 
 def member_list(ctx: AnswerContext, asked: str | None) -> Answer | None:

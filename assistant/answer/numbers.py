@@ -39,6 +39,10 @@ QUANTITY_NOUNS = (
     "thoi gian",
     "so lop",
     "so nguoi",
+    # the columns of a cost estimate's line (dự toán: "Đơn vị tính | Số lượng | Đơn giá | Thành
+    # tiền"): "đơn giá xăng xe là bao nhiêu" asks the amount of that cell, not a count of "xe"
+    "don gia",
+    "thanh tien",
 )
 _QUANTITY_RE = re.compile(r"\b(" + "|".join(QUANTITY_NOUNS) + r")\b")
 # after "bao nhiêu": a unit of measure or the counted noun ("lượt khách", "tỷ đồng")

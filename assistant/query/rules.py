@@ -309,9 +309,12 @@ def team_role_of(folded: str) -> TeamRole | None:
 
 # "các sở gửi đề xuất về đâu", "vướng mắc phản ánh về cơ quan nào": the office that receives a
 # proposal or report (plans write "đề xuất gửi Sở Xây dựng tổng hợp", "phản ánh về Sở …"); the
-# units the question names are the senders, whose own tasks are not asked
+# units the question names are the senders, whose own tasks are not asked; "báo cáo … thông qua cơ
+# quan nào": a reporting line through an office ("báo cáo UBND Thành phố … thông qua Sở Khoa học
+# và Công nghệ"), the office that collects the reports
 _DESTINATION = re.compile(
-    r"\b(gui|de xuat|bao cao|phan anh|kien nghi)\b.*\b(ve|len|toi|den|cho) (ai|dau|noi nao|co quan nao|don vi nao)\b"
+    r"\b(gui|de xuat|bao cao|phan anh|kien nghi)\b.*\b(ve|len|toi|den|cho|thong qua) "
+    r"(ai|dau|noi nao|co quan nao|don vi nao)\b"
     # "phát hiện ca bệnh thì phải báo cho ai": "báo" (notify) with its direction is the short
     # form of "báo cáo về" (plans write "báo cáo ngay về Trung tâm … và Sở Y tế"); only right
     # before the direction, so "bảo vệ", "bảo đảm" (folded alike) never count

@@ -17,6 +17,7 @@ from assistant.answer.enumerations import (
     member_list,
 )
 from assistant.answer.evidence import coverage, segments, shorten
+from assistant.answer.fields import labelled_field
 from assistant.answer.handler import Handler, add_plan_passages, search, weak
 from assistant.answer.list_passage import compose_list
 from assistant.answer.lists import asked_heading, heading_in_plan, quoted_heading, section_children
@@ -200,6 +201,9 @@ class ListHandler(Handler):
             if units is not None:
                 return units
         asked = asked_heading(folded)
+        field = labelled_field(ctx, asked)
+        if field is not None:
+            return field  # "hội nghị có những thành phần nào": the "- Thành phần: …" line's content
         members = member_list(ctx, asked)
         if members is not None:
             return members  # "gồm những thành viên nào": the people the plan names, one by one
