@@ -56,6 +56,13 @@ PATHS = {
     "cut": {"SCAN_POSTINGS": 0, "DENSE_MIN_DOCS": 10**12},
     "cut+columns": {"SCAN_POSTINGS": 0, "DENSE_MIN_DOCS": 0, "DENSE_SHARE": 0.05},
     "cut+rows": {"SCAN_POSTINGS": 0, "rows.ROWS_MIN_DOCS": 0, "rows.ROWS_MIN_TERMS": 1},
+    "cut+columns+rows": {
+        "SCAN_POSTINGS": 0,
+        "DENSE_MIN_DOCS": 0,
+        "DENSE_SHARE": 0.05,
+        "rows.ROWS_MIN_DOCS": 0,
+        "rows.ROWS_MIN_TERMS": 1,
+    },
 }
 
 
@@ -72,7 +79,8 @@ def search_path(request, monkeypatch):
 def _fresh_columns(*posts) -> None:
     for p in posts:
         if p is not None:
-            p.__dict__.pop("columns", None)  # derived at first use under the current settings
+            for derived in ("columns", "rows"):  # derived at first use under the current settings
+                p.__dict__.pop(derived, None)  # (the rows leave the columns' terms out)
 
 
 def test_topk_equals_full_scoring_on_every_eval_question(corpus_store, search_path):
@@ -328,10 +336,13 @@ def test_rows_score_the_passages_as_the_terms_do(monkeypatch):
     """``rows.add_terms`` from the passages' rows gives each passage the sum of its terms' weights
     read term by term (twin pairs as their two terms: float32 rounding of the pair's sum apart),
     in two fields, for positions in any order and repeated; the rows are the postings transposed."""
-    from assistant.indexing import rows
+    from assistant.indexing import postings, rows
 
     rng = np.random.default_rng(5)
     n, vocab = 2000, 300
+    # the common terms get dense columns, so the rows leave them out and they are read from those
+    monkeypatch.setattr(postings, "DENSE_MIN_DOCS", 0)
+    monkeypatch.setattr(postings, "DENSE_SHARE", 0.1)
     fields = []
     for f in range(2):
         docs = []
@@ -341,10 +352,14 @@ def test_rows_score_the_passages_as_the_terms_do(monkeypatch):
         fields.append(LexicalIndex.build(docs).postings)
     post = fields[0]
     dense = post.rows.toarray()
-    for i in list(post.vocab.values())[:50]:
+    assert 10 < len(post.columns) < len(post.vocab) // 2
+    for i in post.vocab.values():
         a, b = post.indptr[i], post.indptr[i + 1]
-        assert np.array_equal(np.flatnonzero(dense[:, i]), post.docs[a:b])
-        assert np.array_equal(dense[post.docs[a:b], i], post.weights[a:b])
+        if i in post.columns:
+            assert not dense[:, i].any()
+        else:
+            assert np.array_equal(np.flatnonzero(dense[:, i]), post.docs[a:b])
+            assert np.array_equal(dense[post.docs[a:b], i], post.weights[a:b])
     monkeypatch.setattr(rows, "ROWS_MIN_DOCS", 0)
     used = []
     monkeypatch.setattr(rows, "add_at", lambda *a: used.append(1) or _per_term_add_at(*a))
@@ -360,11 +375,16 @@ def test_rows_score_the_passages_as_the_terms_do(monkeypatch):
         got = np.zeros(pos.size)
         rows.add_terms(got, pos, terms)
         assert np.allclose(got, want, rtol=1e-6, atol=1e-9)
-        assert bool(used) == (len(terms) < rows.ROWS_MIN_TERMS)  # many terms: the rows, not per term
+        # many terms: the rows, and term by term only the common ones (their columns)
+        common = sum(t.column is not None or any(i in t.field.columns for i in t.ids) for t in terms)
+        assert len(used) == (len(terms) if len(terms) < rows.ROWS_MIN_TERMS else common)
 
 
 def _per_term_add_at(acc, positions, t):
     """The reference: term ``t``'s weight of each passage looked up in its own postings."""
+    if t.column is not None:
+        acc += t.column[positions].astype(np.float64) * t.scale
+        return
     j = np.searchsorted(t.docs, positions)
     hit = t.docs.take(j, mode="clip") == positions
     acc[hit] += t.weights[j[hit]].astype(np.float64) * t.scale

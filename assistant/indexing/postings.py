@@ -127,9 +127,9 @@ class Postings:
 
     @cached_property
     def rows(self) -> Any:
-        """The same postings passage by passage (``rows``: a few hundred passages scored in full in
-        two compiled calls); derived on first use, never saved."""
-        return passage_rows(self.indptr, self.docs, self.weights, self.n_docs)
+        """The same postings passage by passage, but for the terms with a dense column (``rows``: a
+        few hundred passages scored in full in two compiled calls); derived on first use, never saved."""
+        return passage_rows(self.indptr, self.docs, self.weights, self.n_docs, self.columns)
 
     @cached_property
     def twins(self) -> Twins:

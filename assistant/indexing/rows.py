@@ -6,9 +6,12 @@ candidates), and a question reads 40–70 terms. Looked up term by term, each te
 search and half a dozen numpy calls whatever the number of passages, so at that scale the calls,
 not the lookups, are the time. The same scores read from the passages' side (the postings as a
 passage-major sparse matrix, scipy's compiled row gather and product with the query's term weights)
-cost two compiled calls for all the terms. The rows hold every posting once more (8 bytes each), so
-they are derived on first use and only for a collection of at least ``ROWS_MIN_DOCS`` passages (a
-smaller one is scored whole or term by term as before: every plan set we hold is smaller).
+cost two compiled calls for all the terms. A common term (one with a dense column, ``postings``) is
+still read from its column, one gather: it is left out of the rows, which hold most postings (at
+1000× the corpus ~43 % of them are the common terms'), so the rows hold every other posting once
+more (8 bytes each, ~370 MB at 1000×). They are derived on first use and only read in a collection
+of at least ``ROWS_MIN_DOCS`` passages (a smaller one is scored whole or term by term as before:
+every plan set we hold is smaller).
 
 A twin pair (``twins``) is read as its two terms, each at the pair's factor: ``w_folded +
 w_accented`` summed in float64 rather than the pair's float32 sum, the same score up to float32
@@ -17,7 +20,7 @@ rounding (about 1e-7 of it), as ``twins`` says of the pairs themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,12 +31,23 @@ ROWS_MIN_DOCS = 4096  # a collection at least this large reads the rows (below: 
 ROWS_MIN_TERMS = 8  # fewer terms than this cost less looked up term by term than a row's every term
 
 
-def passage_rows(indptr: np.ndarray, docs: np.ndarray, weights: np.ndarray, n_docs: int) -> Any:
+def passage_rows(
+    indptr: np.ndarray, docs: np.ndarray, weights: np.ndarray, n_docs: int, skip: Collection[int] = ()
+) -> Any:
     """The postings (term-major) as a passage-major ``scipy.sparse.csr_matrix`` (passages × terms),
-    read-only: the same weights, one row per passage."""
+    read-only: the same weights, one row per passage, none of the terms in ``skip`` (their columns
+    are empty: ``add_terms`` reads those terms elsewhere)."""
     from scipy.sparse import csc_matrix
 
-    m = csc_matrix((weights, docs, indptr), shape=(int(n_docs), len(indptr) - 1)).tocsr()
+    df = np.diff(indptr)
+    gone = np.array([i for i in skip if 0 <= i < df.size], dtype=np.int64) if skip else np.zeros(0, np.int64)
+    if gone.size:
+        keep = np.ones(df.size, dtype=bool)
+        keep[gone] = False
+        entries = np.repeat(keep, df)
+        docs, weights = docs[entries], weights[entries]
+        indptr = np.concatenate([[0], np.cumsum(np.where(keep, df, 0))])
+    m = csc_matrix((weights, docs, indptr), shape=(int(n_docs), df.size)).tocsr()
     for a in (m.data, m.indices, m.indptr):
         a.setflags(write=False)
     return m
@@ -69,7 +83,18 @@ def add_terms(acc: np.ndarray, positions: np.ndarray, terms: Sequence[Any]) -> N
         for t in terms:
             add_at(acc, positions, t)
         return
+    for key, (post, ts) in list(fields.items()):
+        rest = []
+        for t in ts:
+            # a term with a dense column (or a pair holding one) is not in the rows: one gather
+            if t.column is not None or any(i in post.columns for i in t.ids):
+                add_at(acc, positions, t)
+            else:
+                rest.append(t)
+        fields[key] = (post, rest)
     for post, ts in fields.values():
+        if not ts:
+            continue
         qw = np.zeros(len(post.indptr) - 1, dtype=np.float64)  # the query's factor per term id
         for t in ts:
             for i in t.ids:
