@@ -105,7 +105,6 @@ _REQUEST_RE = re.compile(r"\b(xet de nghi|theo de nghi|de nghi cua)\b")
 # năm = 7.500.000.000 đồng") or named ("Tổng kinh phí: …", "tổng cộng …"); a table's row or a
 # per-year figure is a part of it
 _TOTAL_RE = re.compile(r"=\s*\d|\btong (?:cong|so|kinh phi|du toan|von|muc)\b[^.;|]*\d")
-_YEARLY = re.compile(r"/\s*nam\b|\b(?:moi|hang|mot) nam\b")
 _TOTAL_ASK = re.compile(r"\btong (?:kinh phi|du toan|von|cong|so tien|chi phi|muc)\b")
 # a band or rate the question names ("đạt tỷ lệ từ 90-95% được cộng mấy điểm"): a scoring grid
 # writes one clause per band ("Từ 88 - 90% cộng 02 điểm; từ 90-95% cộng 03 điểm; …", the
@@ -314,9 +313,6 @@ def best_fact_segment(
     to_unit = addressees(query)
     asked_pairs = _word_pairs(query.folded or fold(query.text))
     asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
-    # "mỗi năm bao nhiêu": a yearly figure is written "/năm" ("590.542.236 đồng/năm", "26 đợt/năm")
-    # or "hằng năm"; of two rows on the topic, the one per year answers
-    yearly = rule.name.startswith("number") and bool(_YEARLY.search(query.folded or fold(query.text)))
     asked_bands = _bands(query.text)
     # "phụ lục …: nhiệm vụ X thực hiện khi nào": the annex a plan attaches ("Phụ lục … (Kèm theo
     # Kế hoạch số …)", Decree 30/2020) is asked; its rows answer before the body's prose
@@ -348,10 +344,6 @@ def best_fact_segment(
             # an item of an inline list is read with the list's lead-in ("Phấn đấu … cụ thể:")
             lead = list_lead_in(p.text, a)
             scored = f"{lead} {judged}" if lead else judged
-            if p.kind == "table_row" and a > 0:
-                # a row's later cell is read with its first, which names what the figure is of
-                # ("Chỉ tiêu: Vùng nuôi tôm hùm lồng bè … | Thành tiền (đồng): 590.542.236")
-                scored = f"{p.text.split(' | ', 1)[0]} {scored}"
             s = coverage(query.terms, scored, idf) + 0.6 * r + bonus
             for u in to_unit:
                 fs = fold(seg)
@@ -361,8 +353,6 @@ def best_fact_segment(
                     s -= 0.3
             if rule.prefer is not None and rule.prefer(scored):
                 s += 0.35
-            if yearly and _YEARLY.search(fold(p.text if p.kind == "table_row" else seg)):  # a row's cells
-                s += 0.3
             if asks_total and _TOTAL_RE.search(fold(seg)):
                 s += 0.3
             if asked_bands and asked_bands & _bands(seg):
@@ -438,17 +428,9 @@ def _plan_total(ctx: AnswerContext, hits: list[Hit], rule: FactRule) -> tuple | 
     return best_fact_segment(ctx.query, hits + more, ctx.idf, FactRule(require=total), cutoff=False)
 
 
-_ROW_LEAD = 200
-
-
 def fact_line(ctx: AnswerContext, rule: FactRule, best: tuple, cites: Cites) -> str:
     """One answer line: the sentence that holds the value, or a table row's time cell."""
     _, h, seg = best
-    text = h.passage.text
-    if h.passage.kind == "table_row" and seg in text and 0 < text.index(seg) <= _ROW_LEAD:
-        # the row up to the cell that holds the value, when the cells before it are short (a
-        # label, a rate); after long cells the value itself would be cut from the answer line
-        seg = text[: text.index(seg) + len(seg)]
     n = cites.add(h.passage, seg, h.score)
     cell = time_cell(seg) or (time_cell(h.passage.text) if h.passage.kind == "table_row" else None)
     label = plan_label(h.passage.doc, ctx.docs)
