@@ -56,9 +56,9 @@ class Settings(BaseSettings):
         0.4, ge=0.0, le=1.0, description="Weight of the dense side in min-max fusion (lexical gets 1 - this)."
     )
     top_k: int = Field(8, ge=1, le=100, description="Passages retrieved per question.")
-    # off by default: on the real-plan dev split it lifts out-of-fold hit@1 62.1 -> 69.1 and hit@3
-    # 80.4 -> 85.2, but the answer handlers and the refusal scorer were tuned on the fused order
-    # and answer 7 more dev questions wrongly with it (27 -> 34 misses) until they are retrained
+    # off by default: retrained on the real-plan dev split (session 23) it lifts out-of-fold hit@1
+    # 62.3 -> 67.5 and hit@3 79.9 -> 85.5, but the answer handlers and the refusal scorer were tuned
+    # on the fused order and still answer 2 more dev questions wrongly with it (22 -> 24 misses)
     rerank: bool = Field(
         False,
         description="Reorder the retriever's best candidates with the learned passage reranker "
