@@ -179,3 +179,22 @@ def test_a_cost_estimates_column_is_the_amount_asked_not_a_count_of_the_last_nou
     assert anchor_after(f) == ["don gia"]
     assert number_near("don gia")(PRICED)
     assert anchor_after(fold("thành tiền thuê dịch vụ tin nhắn là bao nhiêu").lower()) == ["thanh tien"]
+
+
+def test_a_counted_lead_in_answers_only_its_own_kind_of_item() -> None:
+    """Lấp Vò's plan (corpus) writes "… tuyên truyền về sự tiện ích của dịch vụ công liên thông 02
+    nhóm thủ tục hành chính: “…”, “…”": a list of two procedure groups, announced by its count
+    alone; "ưu tiên truyền thông chuyển đổi số cho những ngành nào" asks sectors, not groups."""
+    from _inline import article
+
+    from assistant.answer.enumerations import counted_kind, enumerations
+
+    text = (
+        "c) Truyền thông về cải cách hành chính, nâng cao năng lực cạnh tranh của địa phương; tuyên "
+        "truyền về sự tiện ích của dịch vụ công liên thông 02 nhóm thủ tục hành chính: “Đăng ký khai "
+        "sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi”; “Đăng ký khai tử, xóa "
+        "đăng ký thường trú, hưởng chế độ tử tuất”."
+    )
+    (e,) = [x for x in enumerations(article("p", "lap-vo.txt", ("II. NỘI DUNG",), text)) if len(x.items) == 2]
+    assert counted_kind(e) == ["nhom", "thu", "tuc", "hanh", "chinh"]
+    assert "nganh" not in (counted_kind(e) or [])

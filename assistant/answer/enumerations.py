@@ -31,6 +31,7 @@ from assistant.textnorm import fold
 from assistant.vocab.tokens import folded_tokens
 
 __all__ = [
+    "counted_kind",
     "Enumeration",
     "announced",
     "enumerations",
@@ -145,6 +146,17 @@ _COUNTED = re.compile(r"\b0?(\d{1,2})((?: [a-z]+){1,5})\s*$")
 def _counts(lead: str, items: list[str]) -> bool:
     m = _COUNTED.search(fold(lead).rstrip(" ,"))
     return m is not None and int(m.group(1)) == len(items) >= 2
+
+
+def counted_kind(e: Enumeration) -> list[str] | None:
+    """The kind of item a long lead-in counts ("… 02 nhóm thủ tục hành chính:" → nhóm thủ tục hành
+    chính), when only its count made it a lead-in (``_counts``): such a list answers a question
+    asking for that kind of item, not another ("những ngành nào" is no "02 nhóm thủ tục")."""
+    lead = fold(e.lead).rstrip(" ,:")
+    if len(e.lead) <= LEAD_CHARS or _ANNOUNCES.search(lead):
+        return None
+    m = _COUNTED.search(lead)
+    return m.group(2).split() if m else None
 
 
 def _sentences_with_lead_ins(lines: list[str]) -> list[str]:
@@ -411,6 +423,9 @@ def inline_list(ctx: AnswerContext, asked: str | None, beat: float) -> Answer | 
     best: tuple[float, Enumeration] | None = None
     for r, e in _candidates(ctx, words):
         if not _names_asked(e, words, question, role):
+            continue
+        kind = counted_kind(e)
+        if kind is not None and words and words[0] not in kind:
             continue
         cov = coverage(query.terms, " ".join((e.lead, *e.passage.section[-1:])), ctx.idf)
         named = (len(words) >= 2 and asked not in GENERIC_NOUNS and introduces(e, words)) or in_role(e, role)
