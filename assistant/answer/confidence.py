@@ -367,7 +367,9 @@ def _names_unwritten(ctx: AnswerContext, answer: Answer) -> bool:
     # a catalogue question names what it looks for among the plans, not inside one
     if ctx.vocabulary is None or ctx.query.catalogue:
         return False
-    return bool(unwritten_names(ctx.query.text, _answering_plans(ctx, answer), ctx.vocabulary))
+    places = [v for m in ctx.docs.values() for v in (m.province, m.district) if v]
+    places += [v for _k, v in ctx.query.places]
+    return bool(unwritten_names(ctx.query.text, _answering_plans(ctx, answer), ctx.vocabulary, places))
 
 
 # --- the decision --------------------------------------------------------------------------

@@ -82,11 +82,17 @@ def _written(run: tuple[str, ...], pairs: frozenset[str]) -> bool:
     return any(f"{a} {b}" in pairs for a, b in zip(run, run[1:]))
 
 
-def unwritten_names(text: str, plans: Iterable[str], vocabulary: Vocabulary) -> list[str]:
+def unwritten_names(
+    text: str, plans: Iterable[str], vocabulary: Vocabulary, places: Iterable[str] = ()
+) -> list[str]:
     """The proper names ``text`` asks about that none of ``plans`` writes (none when no plan's
-    vocabulary is known: nothing is known of what an unknown plan writes)."""
+    vocabulary is known: nothing is known of what an unknown plan writes). ``places`` are the
+    provinces and districts of the loaded plans: they route a question to its plan (the query
+    parser reads them), and a follow-up asked of another plan keeps the first turn's place in
+    its text ("Còn kế hoạch 0130 của Đắk Lắk thì sao?" after a question on Cần Thơ)."""
     have: list[PlanVocab] = [v for d in plans if (v := vocabulary.plans.get(d)) is not None]
     if not have:
         return []
     pairs = frozenset().union(*(v.pairs for v in have))
-    return [" ".join(r) for r in title_runs(text) if not _written(r, pairs)]
+    routed = {" ".join(fold(p).split()) for p in places if p}
+    return [n for r in title_runs(text) if not _written(r, pairs) and (n := " ".join(r)) not in routed]
