@@ -27,9 +27,9 @@ ASKED = "Kinh phí thực hiện kế hoạch 160 của Cần Thơ lấy từ ng
 def test_a_loaded_province_is_no_unwritten_name() -> None:
     # without the loaded places, "Cần Thơ" reads as a name the plan never writes
     assert unwritten_names(ASKED, [DOC], VOCAB) == ["can tho"]
-    assert unwritten_names(ASKED, [DOC], VOCAB, scopes=["Cần Thơ", "Đắk Lắk"]) == []
+    assert unwritten_names(ASKED, [DOC], VOCAB, places=["Cần Thơ", "Đắk Lắk"]) == []
 
 
 def test_a_commune_is_still_read_beside_the_scopes() -> None:
     asked = "Kế hoạch 0130 hỗ trợ xã Ea Kly những gì?"
-    assert unwritten_names(asked, [DOC], VOCAB, scopes=["Cần Thơ", "Đắk Lắk"]) == ["ea kly"]
+    assert unwritten_names(asked, [DOC], VOCAB, places=["Cần Thơ", "Đắk Lắk"]) == ["ea kly"]

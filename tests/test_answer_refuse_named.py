@@ -90,6 +90,16 @@ def test_a_name_the_plan_never_writes(question, missing):
     assert unwritten_names(question, [DOC], VOCAB) == missing
 
 
+def test_a_loaded_place_routes_it_is_no_name_asked():
+    # a follow-up asked of another plan keeps the first turn's place in its text (dev r704:
+    # "Còn kế hoạch 0130 của Đắk Lắk thì sao?" after a question on Cần Thơ 160)
+    question = "Kinh phí thực hiện kế hoạch 160 của Cần Thơ lấy từ nguồn nào?"
+    assert unwritten_names(question, [DOC], VOCAB) == ["can tho"]
+    assert unwritten_names(question, [DOC], VOCAB, places=["Cần Thơ", "Đắk Lắk"]) == []
+    # a commune is no loaded plan's province or district: still asked
+    assert unwritten_names("Xã Vàm Láng ở Cần Thơ làm gì?", [DOC], VOCAB, places=["Cần Thơ"]) == ["vam lang"]
+
+
 def test_no_vocabulary_no_verdict():
     # a plan whose words are not known (not loaded): nothing is said to be missing from it
     assert unwritten_names("Xã Vàm Láng làm gì?", ["khac.md"], VOCAB) == []

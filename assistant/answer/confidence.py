@@ -240,10 +240,7 @@ def _margin(vals: list[float]) -> float:
 
 
 def _retrieval(hits: list[Hit]) -> dict[str, float]:
-    # the fused scores best first: the scorer was trained on the fused order, where the first hit
-    # holds the best score; the learned reranker (``assistant.rerank``) may put a lower one first,
-    # and a negative margin is a reading the scorer never saw
-    fused = sorted((h.score for h in hits[:5]), reverse=True)
+    fused = [h.score for h in hits[:5]]
     dense = sorted((h.dense for h in hits[:10] if h.dense is not None), reverse=True)
     lexical = sorted((h.lexical for h in hits[:10] if h.lexical is not None), reverse=True)
     return {
@@ -370,8 +367,9 @@ def _names_unwritten(ctx: AnswerContext, answer: Answer) -> bool:
     # a catalogue question names what it looks for among the plans, not inside one
     if ctx.vocabulary is None or ctx.query.catalogue:
         return False
-    scopes = {x for m in ctx.docs.values() for x in (m.province, m.district) if x}
-    return bool(unwritten_names(ctx.query.text, _answering_plans(ctx, answer), ctx.vocabulary, scopes))
+    places = [v for m in ctx.docs.values() for v in (m.province, m.district) if v]
+    places += [v for _k, v in ctx.query.places]
+    return bool(unwritten_names(ctx.query.text, _answering_plans(ctx, answer), ctx.vocabulary, places))
 
 
 # --- the decision --------------------------------------------------------------------------

@@ -83,19 +83,16 @@ def _written(run: tuple[str, ...], pairs: frozenset[str]) -> bool:
 
 
 def unwritten_names(
-    text: str, plans: Iterable[str], vocabulary: Vocabulary, scopes: Iterable[str] = ()
+    text: str, plans: Iterable[str], vocabulary: Vocabulary, places: Iterable[str] = ()
 ) -> list[str]:
     """The proper names ``text`` asks about that none of ``plans`` writes (none when no plan's
-    vocabulary is known: nothing is known of what an unknown plan writes).
-
-    ``scopes``: the provinces and districts the loaded plans are issued for. Such a name chooses
-    the plans a question is asked of (routing reads it, and says when it is not loaded); it is
-    no commune, work or person inside a plan. A follow-up "Còn kế hoạch 0130 của Đắk Lắk thì
-    sao?" asks the earlier turn's question, whose text names the earlier province, of another
-    province's plan."""
+    vocabulary is known: nothing is known of what an unknown plan writes). ``places`` are the
+    provinces and districts of the loaded plans: they route a question to its plan (the query
+    parser reads them), and a follow-up asked of another plan keeps the first turn's place in
+    its text ("Còn kế hoạch 0130 của Đắk Lắk thì sao?" after a question on Cần Thơ)."""
     have: list[PlanVocab] = [v for d in plans if (v := vocabulary.plans.get(d)) is not None]
     if not have:
         return []
-    skip = {" ".join(re.findall(r"\w+", fold(s))) for s in scopes}
     pairs = frozenset().union(*(v.pairs for v in have))
-    return [" ".join(r) for r in title_runs(text) if not _written(r, pairs) and " ".join(r) not in skip]
+    routed = {" ".join(fold(p).split()) for p in places if p}
+    return [n for r in title_runs(text) if not _written(r, pairs) and (n := " ".join(r)) not in routed]
