@@ -25,7 +25,13 @@ _WEB = re.compile(r"\bhttps?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)*\.(?:gov\.vn|vn|com
 _ASKS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"\b(?:so )?dien thoai\b|\bsdt\b|\bhotline\b|\bduong day nong\b|\bso fax\b|\bfax\b"), _PHONE),
     (re.compile(r"\be-?mail\b|\bthu dien tu\b"), _EMAIL),
-    (re.compile(r"\bwebsite\b|\btrang (?:web|thong tin dien tu)\b|\bcong thong tin dien tu\b"), _WEB),
+    # a portal ("Cổng Thông tin điện tử tỉnh", "Trang thông tin điện tử") is also a body that is
+    # given tasks ("… và Cổng Thông tin điện tử Đồng Tháp phải làm gì"): its address is asked only
+    # as an address ("địa chỉ …", "tên miền"); the loanword "website" asks the site itself
+    (
+        re.compile(r"\bwebsite\b|\btrang web\b|\bten mien\b|\bdia chi (?:trang|cong) thong tin dien tu\b"),
+        _WEB,
+    ),
 )
 # asked as the thing to find, not as a channel ("nhắn tin qua điện thoại", "gửi qua email"): the
 # question asks for the contact itself ("số điện thoại …", "… email nào / là gì / gì")
