@@ -240,7 +240,10 @@ def _margin(vals: list[float]) -> float:
 
 
 def _retrieval(hits: list[Hit]) -> dict[str, float]:
-    fused = [h.score for h in hits[:5]]
+    # the fused scores best first: the scorer was trained on the fused order, where the first hit
+    # holds the best score; the learned reranker (``assistant.rerank``) may put a lower one first,
+    # and a negative margin is a reading the scorer never saw
+    fused = sorted((h.score for h in hits[:5]), reverse=True)
     dense = sorted((h.dense for h in hits[:10] if h.dense is not None), reverse=True)
     lexical = sorted((h.lexical for h in hits[:10] if h.lexical is not None), reverse=True)
     return {
