@@ -114,7 +114,7 @@ def plain_emphasis(text: str) -> str:
             out.append("")
             continue
         line = line.replace("**", "")
-        line = re.sub(r"(?<=\S)\*|\*(?=\S)", "", line)
+        line = re.sub(r"(?<=\S)\*|\*(?=\S)|[ \t]+\*[ \t]*$", "", line)
         out.append(line)
     return "\n".join(out)
 
@@ -307,8 +307,10 @@ def stacked_header_signature(text: str) -> str:
     rec = _RECIPIENTS.search(text, head_end)
     if rec is None:
         return stack(text[:head_end]) + text[head_end:]
+    # the closing table ends at the lone "|" after the signer's name, followed by a blank line
+    close = re.compile(r"\n[ \t]*\|[ \t]*\n[ \t]*(?:\n|$)").search(text, rec.end())
     app = _APPENDIX.search(text, rec.end())
-    tail_end = app.start() if app else len(text)
+    tail_end = min([len(text)] + ([close.end()] if close else []) + ([app.start()] if app else []))
     # the closing table opens with a lone "|" just before "Nơi nhận"
     tail_start = text.rfind("\n\n", head_end, rec.start())
     tail_start = rec.start() if tail_start < 0 else tail_start

@@ -1,0 +1,50 @@
+"""Plans in the plain layouts a conversion gives (issue 12, ``eval.doc_perturb``): the reading of a
+plan must not depend on markdown emphasis, hard wraps or the numbering style it was written in."""
+
+from __future__ import annotations
+
+from assistant.ingest import parse_bytes
+
+# a web page's header table copied as plain text: no bold holding the narrow cell's wrapped
+# issuer name ("ỦY BAN NHÂN" / "DÂN") together
+PLAIN_HEADER = """|
+ỦY BAN NHÂN
+DÂN
+TỈNH ĐỒNG THÁP
+--------
+|
+CỘNG HÒA XÃ
+HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số: 552/KH-UBND
+|
+Đồng Tháp,
+ngày 19 tháng 11 năm 2025
+|
+
+KẾ HOẠCH
+
+THỰC HIỆN LỘ TRÌNH ĐỔI MỚI CÔNG NGHỆ ĐẾN NĂM 2035
+
+I. MỤC ĐÍCH, YÊU CẦU
+
+1. Mục đích
+
+- Khuyến khích ứng dụng, đổi mới và chuyển giao công nghệ.
+"""
+
+
+def test_issuer_name_cut_by_a_narrow_cell_keeps_the_header():
+    meta = parse_bytes("dt-552.md", PLAIN_HEADER.encode()).meta
+    assert meta.issuer == "Ủy ban nhân dân tỉnh Đồng Tháp"
+    assert (meta.number, meta.date, meta.doc_type) == ("552/KH-UBND", "2025-11-19", "Kế hoạch")
+    assert meta.title.startswith("Thực hiện lộ trình đổi mới công nghệ")
+
+
+def test_issuer_lines_already_whole_are_not_joined():
+    text = PLAIN_HEADER.replace("ỦY BAN NHÂN\nDÂN\n", "ỦY BAN NHÂN DÂN\n")
+    meta = parse_bytes("dt-552.md", text.encode()).meta
+    assert meta.issuer == "Ủy ban nhân dân tỉnh Đồng Tháp" and meta.number == "552/KH-UBND"
