@@ -48,3 +48,15 @@ def test_issuer_lines_already_whole_are_not_joined():
     text = PLAIN_HEADER.replace("ỦY BAN NHÂN\nDÂN\n", "ỦY BAN NHÂN DÂN\n")
     meta = parse_bytes("dt-552.md", text.encode()).meta
     assert meta.issuer == "Ủy ban nhân dân tỉnh Đồng Tháp" and meta.number == "552/KH-UBND"
+
+
+def test_padded_closing_emphasis_on_one_line_still_closes_the_span():
+    # the same header with no hard wraps (a Word/web export): the converter padded the closing
+    # marks ("*… 2025 *", "**KT. CHỦ TỊCH **"), which must not hide the date or the signer's title
+    text = PLAIN_HEADER.replace(
+        "Đồng Tháp,\nngày 19 tháng 11 năm 2025", "*Đồng Tháp, ngày 19 tháng 11 năm 2025 *"
+    )
+    text += "\n|\nNơi nhận:\n- Lưu: VT.\n|\n**TM. ỦY BAN NHÂN DÂN**\n**KT. CHỦ TỊCH **\nPHÓ CHỦ TỊCH\n**Trần Văn An**\n|\n"
+    meta = parse_bytes("dt-552.md", text.encode()).meta
+    assert (meta.date, meta.place) == ("2025-11-19", "Đồng Tháp")
+    assert (meta.signer, meta.signer_authority) == ("Trần Văn An", "KT.")
