@@ -60,3 +60,15 @@ def test_padded_closing_emphasis_on_one_line_still_closes_the_span():
     meta = parse_bytes("dt-552.md", text.encode()).meta
     assert (meta.date, meta.place) == ("2025-11-19", "Đồng Tháp")
     assert (meta.signer, meta.signer_authority) == ("Trần Văn An", "KT.")
+
+
+def test_bold_division_title_closed_by_a_full_stop_keeps_its_title():
+    # numbering in parts ("Phần IV." for "IV.", Decree 30's division of a long plan): a bold
+    # heading keeps its title though it ends with a full stop, like a Roman section's
+    body = (
+        "\n\n**Phần IV. Tổ chức thực hiện.**\n\n1. Sở Y tế: Chủ trì tổ chức tập huấn cho cán bộ y tế cơ sở.\n"
+    )
+    doc = parse_bytes("dt-552.md", (PLAIN_HEADER + body).encode())
+    p = next(p for p in doc.passages if "tập huấn cho cán bộ y tế" in p.text)
+    assert p.section[0] == "Phần IV. Tổ chức thực hiện"
+    assert p.lead == ("Sở Y tế",)
