@@ -72,3 +72,22 @@ def test_bold_division_title_closed_by_a_full_stop_keeps_its_title():
     p = next(p for p in doc.passages if "tập huấn cho cán bộ y tế" in p.text)
     assert p.section[0] == "Phần IV. Tổ chức thực hiện"
     assert p.lead == ("Sở Y tế",)
+
+
+# a scoring table converted to a GFM pipe table: its column names are none the project knows
+SCORING = """
+
+III. TIÊU CHÍ THI ĐUA
+
+| STT | TIÊU CHÍ THI ĐUA | ĐIỂM CHUẨN | HƯỚNG DẪN CHẤM ĐIỂM |
+|---|---|---|---|
+| 1 | Tỷ lệ người hưởng trợ cấp có tài khoản | 20 | Theo báo cáo của xã |
+| 2 | Điểm cộng cho đơn vị hoàn thành sớm | 15 | Cộng trực tiếp |
+"""
+
+
+def test_pipe_table_row_above_the_rule_is_the_header():
+    doc = parse_bytes("ct-157.md", (PLAIN_HEADER + SCORING).encode())
+    row = next(p for p in doc.passages if "Điểm cộng cho đơn vị" in p.text)
+    assert "ĐIỂM CHUẨN: 15" in row.text and "TIÊU CHÍ THI ĐUA: Điểm cộng" in row.text
+    assert not any(p.text.startswith("STT | TIÊU CHÍ") for p in doc.passages)  # not a row of its own
