@@ -91,3 +91,35 @@ def test_pipe_table_row_above_the_rule_is_the_header():
     row = next(p for p in doc.passages if "Điểm cộng cho đơn vị" in p.text)
     assert "ĐIỂM CHUẨN: 15" in row.text and "TIÊU CHÍ THI ĐUA: Điểm cộng" in row.text
     assert not any(p.text.startswith("STT | TIÊU CHÍ") for p in doc.passages)  # not a row of its own
+
+
+# bold headings wrapped by the page, copied without their bold: the number alone on its line, or
+# a title in capitals cut after a comma whose rest reads like a header line ("PHƯƠNG ÁN …")
+WRAPPED_HEADINGS = """
+
+II.
+PHẠM VI, ĐỐI TƯỢNG HỖ TRỢ
+
+1.
+Công tác vệ sinh môi trường
+
+- Sở Y tế chủ trì hướng dẫn xử lý nước sinh hoạt.
+
+III. NỘI DUNG THI ĐUA,
+PHƯƠNG ÁN TRIỂN KHAI, TIÊU CHÍ ĐÁNH GIÁ
+
+1. Nội dung thi đua
+
+- Ủy ban nhân dân xã, phường tổ chức tuyên truyền cho người hưởng trợ cấp.
+"""
+
+
+def test_bare_numbers_and_cut_capital_titles_keep_their_headings():
+    doc = parse_bytes("dl-0130.md", (PLAIN_HEADER + WRAPPED_HEADINGS).encode())
+    water = next(p for p in doc.passages if "xử lý nước sinh hoạt" in p.text)
+    assert water.section[-2:] == ("II. PHẠM VI, ĐỐI TƯỢNG HỖ TRỢ", "1. Công tác vệ sinh môi trường")
+    contest = next(p for p in doc.passages if "tuyên truyền cho người hưởng trợ cấp" in p.text)
+    assert contest.section[-2:] == (
+        "III. NỘI DUNG THI ĐUA, PHƯƠNG ÁN TRIỂN KHAI, TIÊU CHÍ ĐÁNH GIÁ",
+        "1. Nội dung thi đua",
+    )
