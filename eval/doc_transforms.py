@@ -37,6 +37,7 @@ _LONE_PIPE = re.compile(r"^[ \t\u00a0]*\|[ \t\u00a0]*$")
 # a line that opens a list item or a numbered division (Decree 30: "I.", "1.", "1.1.", "a)", "-", "+")
 _ITEM = re.compile(
     r"^\s*(?:[-–—+•]\s|\*\s|#|\||(?:\*\*)?(?:[IVXL]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s|"
+    r"\d{1,2}(?:\.\d{1,2})+\s|[a-zđ]/\.?\s|"
     r"(?:\*\*)?(?:Phần|PHẦN|Điều|Mục|Chương)\s)"
 )
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -57,14 +58,20 @@ def _caps_line(line: str) -> bool:
 
 def _joins(prev: str, nxt: str, carried: bool) -> bool:
     """Is ``nxt`` the hard-wrapped rest of ``prev`` (same paragraph)?"""
-    if not prev.strip() or not nxt.strip() or _LONE_PIPE.match(prev) or _LONE_PIPE.match(nxt):
-        return False
+    if not prev.strip() or not nxt.strip() or "|" in prev or "|" in nxt or "\t" in prev + nxt:
+        return False  # a table's rows and cells are lines of their own in every export
+    if re.search(r"\S {3,}\S", prev) or re.search(r"\S {3,}\S", nxt):
+        return False  # two columns side by side in a PDF's text layout (header, signature)
     if not (_LETTER.search(prev) or re.search(r"\d", prev)) or not (
         _LETTER.search(nxt) or re.search(r"\d", nxt)
     ):
         return False
     if carried:  # inside an emphasis span the source wrapped: always one line
         return True
+    if re.fullmatch(r"\s*\d{1,3}\s*", nxt):
+        return False  # a page number of a PDF's text
+    if re.search(r"[.;:!?]\s*$", prev) and nxt.lstrip()[:1].isupper():
+        return False  # a sentence ended and the next line opens one: a paragraph of its own
     if _ITEM.match(nxt) or re.match(r"^\s*[-_=]{3,}\s*$", nxt):
         return False
     if prev.rstrip().endswith("**") or nxt.lstrip().startswith("**"):
