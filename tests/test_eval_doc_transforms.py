@@ -166,3 +166,22 @@ def test_header_and_signature_stacked():
     tail = rest[rest.index("Nơi nhận") - 2 :]
     assert not re.search(r"^\|$", tail, re.M) and "**Trần Văn A**" in tail
     assert re.search(r"^\|$", rest[: rest.index("Nơi nhận")], re.M)  # the task table keeps its cells
+
+
+def test_dev_plans_leave_the_test_split_out(tmp_path):
+    import pytest
+
+    from eval.doc_perturb import dev_plans, write_corpus
+    from eval.realsuite import data_dir, split_table
+
+    folder = data_dir() / "vn-provinces"
+    if not folder.is_dir():
+        pytest.skip("real plans not present (REAL_PLANS_DIR)")
+    plans = dev_plans(folder)
+    table = split_table()
+    assert plans and all(table[p.name] == "dev" for p in plans)
+    assert {n for n, s in table.items() if s == "test" and n.endswith(".md")}.isdisjoint(
+        p.name for p in plans
+    )
+    assert write_corpus(plans[:2], tmp_path, nfd) == 2 and write_corpus(plans[:2], tmp_path, None) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in plans[:2])
