@@ -209,7 +209,13 @@ def clean(blocks: list[Block]) -> Cleaned:
     kept: list[Block] = []
     footnotes: list[Footnote] = []
     cut = False  # something was taken out since the last kept block
+    marker: Block | None = None  # a bare heading number waiting for its title
     for i, b in enumerate(blocks):
+        if marker is not None:
+            b, marker = _join(marker, b), None
+        elif _bare_marker(b) and i + 1 < len(blocks) and _titles_marker(blocks[i + 1]):
+            marker = b
+            continue
         if kept and _COUNTER.match(b.text.strip()) and _number_continues(kept[-1], b):
             kept[-1] = _join(kept[-1], b)  # "… giai đoạn 2011 -" + "2020;" is a wrapped line, not a counter
             cut = False
@@ -282,6 +288,35 @@ def _heading_like(t: str) -> bool:
     return bool(is_structural(t) or is_division(t))
 
 
+# a heading's or a point's number alone on its line: "III.", "1.", "2.3.", "a)", "Phần II."
+_BARE_MARKER = re.compile(r"^(?:(?:PHẦN|Phần)\s+)?(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]$")
+
+
+def _bare_marker(b: Block) -> bool:
+    return b.kind in ("para", "list_item", "heading") and bool(_BARE_MARKER.match(b.text.strip()))
+
+
+def _titles_marker(b: Block) -> bool:
+    """Can ``b`` be the title of the bare number above it?  Decree 30 prints a heading's or a
+    point's number and its title on one line; a plain-text copy of a wrapped bold heading or a
+    narrow cell leaves the number alone ("III." / "PHẠM VI, ĐỐI TƯỢNG, …", "1." / "Công tác …")."""
+    t = b.text.strip()
+    return (
+        b.kind in ("para", "list_item", "heading")
+        and "|" not in t
+        and re.search(r"[^\W\d_]", t) is not None
+        and not _heading_like(t)
+        and not re.match(r"^[-–+•*]\s", t)
+    )
+
+
+def _heading_cut(a: Block) -> bool:
+    """A heading in capitals cut after a comma or a dash: its next line in capitals is the rest of
+    its title even when it reads like a header line ("III. NỘI DUNG THI ĐUA," / "PHƯƠNG ÁN …")."""
+    t = a.text.strip()
+    return is_upper(t) and _heading_like(t) and bool(re.search(r"[,\-–]$", t.rstrip(" *_")))
+
+
 def _continues(a: Block, b: Block, cut: bool) -> bool:
     """Is ``b`` the rest of the line ``a``, cut by the page width, a page break or a footnote block?
 
@@ -291,8 +326,12 @@ def _continues(a: Block, b: Block, cut: bool) -> bool:
     number a word like "ngày" asks for, or when both are the upper-case pieces of one
     heading.  A short heading followed by a capitalised sentence stays apart.
     """
+    if _heading_cut(a) and b.kind == "para" and is_upper(b.text) and "|" not in b.text:
+        return not _heading_like(b.text) and len(a.text) + len(b.text) < 250
     if not (_joinable(a) and _joinable(b)) or ends_sentence(a.text) or _heading_like(b.text):
         return False
+    if _bare_marker(b):
+        return False  # a number alone opens the next point; it is no piece of this line
     text_b = b.text.strip()
     first = text_b.lstrip("(“\"'")[:1]
     a_upper, b_upper = is_upper(a.text), is_upper(text_b)

@@ -310,6 +310,9 @@ def _join_wrapped(blocks: list[Block]) -> list[Block]:
 
 def _wrapped_field(blocks: list[Block], i: int) -> tuple[Block, int] | None:
     first = blocks[i]
+    body = _wrapped_body(blocks, i)
+    if body:
+        return body
     if first.kind == "table_row" or _field(first.text):
         return None
     if (
@@ -339,6 +342,25 @@ def _wrapped_field(blocks: list[Block], i: int) -> tuple[Block, int] | None:
             return replace(first, text=text, end=group[-1].end), n
         return None  # each line is a field of its own
     return None
+
+
+# the names of the collective bodies that issue plans (Decree 30/2020/NĐ-CP, Phụ lục I: the issuer
+# line "ỦY BAN NHÂN DÂN" above "TỈNH …"): a plain-text copy of a narrow header cell cuts the name
+# ("ỦY BAN NHÂN" / "DÂN"), which bold markup no longer holds together
+_BODY_NAME = re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan)\b")
+
+
+def _wrapped_body(blocks: list[Block], i: int) -> tuple[Block, int] | None:
+    """ "ỦY BAN NHÂN" + "DÂN" (+ "TỈNH ĐỒNG THÁP" stays its own line) as one issuer line."""
+    if i + 1 >= len(blocks):
+        return None
+    first, second = blocks[i], blocks[i + 1]
+    a, b = bare(first.text), bare(second.text)
+    if first.kind == "table_row" or second.kind == "table_row" or not (is_upper(a) and is_upper(b)):
+        return None
+    if _BODY_NAME.match(fold(a)) or not _BODY_NAME.match(fold(f"{a} {b}")) or len(a) + len(b) > 90:
+        return None
+    return replace(first, text=f"{a} {b}", end=second.end), 2
 
 
 def _wrapped_attachment(blocks: list[Block], i: int) -> tuple[Block, int] | None:

@@ -11,6 +11,7 @@ from .base import SUPERSCRIPT
 __all__ = ["inline_to_text"]
 
 _B0, _B1, _I0, _I1 = "\x01", "\x02", "\x03", "\x04"
+_PADDED_CLOSE = re.compile(r"^(\*\*|\*)(?=[^\s*])([^*]*[^\s*])[ \t]+\1[ \t]*$")
 _JUNK = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\u25a0-\u25ff]")
 
 
@@ -32,6 +33,10 @@ def inline_to_text(s: str, *, keep_lines: bool = False) -> tuple[str, bool, bool
     s = re.sub(r"(?i)<(?:i|em)(?:\s[^>]*)?>", _I0, s)
     s = re.sub(r"(?i)</(?:i|em)>", _I1, s)
     s = re.sub(r"<[^>]+>", "", s)
+    # a web page's converter pads the closing mark of a span whose HTML ended in a space
+    # ("<em>Cần Thơ, ngày 21 tháng 11 năm 2025 </em>" → "*… 2025 *", "**KT. CHỦ TỊCH **"); markdown
+    # would not close it there, but a line opened and ended by the same mark is that one span
+    s = _PADDED_CLOSE.sub(r"\1\2\1", s)
     s = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", _B0 + r"\1" + _B1, s, flags=re.S)
     s = re.sub(r"__(?=\S)(.+?)(?<=\S)__", _B0 + r"\1" + _B1, s, flags=re.S)
     s = re.sub(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", _I0 + r"\1" + _I1, s, flags=re.S)

@@ -163,7 +163,10 @@ def _division(b: Block) -> tuple[Node, int] | None:
     value = _division_value(m.group("m"))
     prefix = b.text.strip()[: m.start("t")]
     bare = not m.group("t").strip()
-    label = prefix.strip(" .:-–") if bare else _label(prefix, m.group("t"))[0]
+    # a short title set apart by markup keeps its closing full stop, as a Roman section's does
+    # ("**Phần IV. Tổ chức thực hiện.**" is the "**IV. Tổ chức thực hiện.**" of a plan in parts)
+    marked = b.kind == "heading" or b.bold
+    label = prefix.strip(" .:-–") if bare else _label(prefix, m.group("t"), marked)[0]
     return Node("division", f"{fold(kw)}{value}", label, _DIVISION_RANK[kw], head=b, bare=bare), value
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..records import Block
 from ..textnorm import nfc
@@ -15,6 +16,7 @@ __all__ = ["load_text"]
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
 _BULLET = re.compile(r"^[-+•*–]\s+\S")
+_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 
 
 def load_text(name: str, text: str, fmt: str = "txt") -> Loaded:
@@ -33,10 +35,21 @@ def load_text(name: str, text: str, fmt: str = "txt") -> Loaded:
             continue
         stripped = para.strip()
         para_bold = stripped.startswith("**") and stripped.endswith("**") and "\t" not in para
-        for start, line in _logical_lines(para, pos, tables):
+        lines = _logical_lines(para, pos, tables)
+        for k, (start, line) in enumerate(lines):
             if not line.strip(" \t\u00a0\u3000"):
                 continue
             blk = tables[start] if start in tables else _line_block(line, start, para_bold)
+            if (
+                blk is not None
+                and blk.kind == "table_row"
+                and k + 1 < len(lines)
+                and "|" in lines[k + 1][1]
+                and _RULE.fullmatch(lines[k + 1][1].strip())
+            ):
+                # the row above a "|---|---|" rule is the table's header (GitHub-flavoured markdown);
+                # a browser sets its <th> cells in bold, as official tables bold their header row
+                blk = replace(blk, bold=True)
             if blk is not None:
                 blocks.append(blk)
         pos += len(para)
