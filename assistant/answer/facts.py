@@ -33,7 +33,14 @@ from assistant.answer.meta import (
     meta_slots,
     other_documents,
 )
-from assistant.answer.numbers import QUANTITY_NOUNS, anchor_after, counted_near, for_route, same_year
+from assistant.answer.numbers import (
+    QUANTITY_NOUNS,
+    anchor_after,
+    counted_near,
+    for_route,
+    per_period,
+    same_year,
+)
 from assistant.answer.rates import rate_without_figure
 from assistant.answer.times import (
     ASK_END,
@@ -257,7 +264,8 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return FactRule(require=rank, prefer=rank, name="rank")
         anchor = anchor_after(anchor_text)
         if anchor:
-            same = for_route(anchor_text, same_year(anchor_text, counted_near(anchor_text, anchor[0])))
+            counted = per_period(anchor_text, counted_near(anchor_text, anchor[0]))
+            same = for_route(anchor_text, same_year(anchor_text, counted))
 
             def near(seg: str) -> bool:
                 return not _capitals(seg) and same(seg)

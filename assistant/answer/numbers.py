@@ -12,7 +12,15 @@ from assistant.textnorm import fold
 from assistant.vocab.places import route_names
 from assistant.vocab.tokens import STOPWORDS, folded_tokens
 
-__all__ = ["QUANTITY_NOUNS", "anchor_after", "counted_near", "for_route", "number_near", "same_year"]
+__all__ = [
+    "QUANTITY_NOUNS",
+    "anchor_after",
+    "counted_near",
+    "for_route",
+    "number_near",
+    "per_period",
+    "same_year",
+]
 
 
 # Nouns a "bao nhiêu" question counts or measures. The value may sit anywhere in the
@@ -214,3 +222,27 @@ def counted_near(f: str, anchor: str) -> Callable[[str], bool]:
         return not after or any(w is None or w in STOPWORDS or w in _RELATIONAL for w in after)
 
     return ok
+
+
+# the period a frequency is asked per: "mấy đợt mỗi tháng", "bao nhiêu lần một năm", "hằng quý"
+_ASKED_PER = re.compile(r"\b(?:moi|hang|mot)\s+(nam|thang|quy|tuan|ngay)\b")
+# a rate as plans write it, the period after a slash: "04 đợt/tháng", "02 hội nghị/năm",
+# "26 đợt/năm", "1 lần / quý" (the unit of a frequency in a plan's text and its cost tables)
+_RATE_PER = re.compile(r"\d[\d.,]*\s*(?:[a-z]+\s+){0,2}?[a-z]+\s*/\s*(nam|thang|quy|tuan|ngay)\b")
+
+
+def per_period(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]:
+    """ "quan trắc mấy đợt mỗi tháng" is not answered by "tần suất 4 đợt/năm": a plan writes a
+    frequency with its period after a slash ("04 đợt/tháng (26 đợt/năm)"); a sentence whose
+    rates are all per another period than the one asked gives another figure. A sentence with
+    no rate written so is left to ``ok``."""
+    m = _ASKED_PER.search(question)
+    if not m:
+        return ok
+    asked = m.group(1)
+
+    def per_asked(seg: str) -> bool:
+        periods = {r.group(1) for r in _RATE_PER.finditer(fold(seg))}
+        return ok(seg) and (not periods or asked in periods)
+
+    return per_asked

@@ -1,0 +1,113 @@
+"""Fact slots that fresh blind questions on the provinces' dev plans missed (session 24, issue 12
+class 2), on a tiny inline plan written the way a UBND thành phố writes one: the date a strategy
+was approved (the approving decision's, cited in a task's wording) against the task's own time
+point, and a frequency asked per month against a cost table's rate per year."""
+
+from __future__ import annotations
+
+import pytest
+from _inline import article as _p
+from _inline import evidence, plan_fixtures
+
+from assistant.answer.numbers import per_period
+from assistant.answer.registry import compose
+from assistant.answer.times import asks_document_date
+from assistant.query import parse_question
+from assistant.records import DocMeta
+from assistant.textnorm import fold
+
+DATA = "quang-tri-88.md"
+DOCS = {
+    DATA: DocMeta(
+        doc=DATA,
+        title="Triển khai thực hiện Nghị quyết về tạo lập dữ liệu và quan trắc môi trường nuôi trồng thủy sản",
+        number="88/KH-UBND",
+        doc_type="Kế hoạch",
+        issuer="Ủy ban nhân dân tỉnh Quảng Trị",
+        province="Quảng Trị",
+        date="2025-11-10",
+        date_text="ngày 10 tháng 11 năm 2025",
+        signer="Lê Văn Ba",
+    ),
+}
+META = _p("q-meta", DATA, (), "Kế hoạch số 88/KH-UBND ngày 10/11/2025 của UBND tỉnh Quảng Trị.", "metadata")
+ITEM = ("II. NHIỆM VỤ", "1. Hoàn thiện chiến lược dữ liệu")
+TASK = _p(
+    "q-task",
+    DATA,
+    (*ITEM, "a)"),
+    "a) Nhiệm vụ: Tham mưu UBND tỉnh rà soát, hoàn thiện Chiến lược dữ liệu tỉnh Quảng Trị đến năm 2030 "
+    "được UBND tỉnh phê duyệt tại Quyết định số 512/QĐ-UBND ngày 14/3/2025 của UBND tỉnh.",
+)
+WHO = _p("q-who", DATA, (*ITEM, "b)"), "b) Cơ quan thực hiện: Sở Khoa học và Công nghệ.")
+WHEN = _p("q-when", DATA, (*ITEM, "c)"), "c) Thời gian thực hiện: Hoàn thành trong năm 2025.")
+FREQUENCY = _p(
+    "q-freq",
+    DATA,
+    ("III. QUAN TRẮC", "1. Tần suất quan trắc"),
+    "+ Mẫu nước tại vùng nuôi tôm nước lợ: tháng 3, 4 và tháng 9 đến tháng 11 tần suất quan trắc 02 "
+    "đợt/tháng; tháng 5 đến tháng 8 tần suất quan trắc 04 đợt/tháng (26 đợt/năm).",
+)
+COST_ROW = _p(
+    "q-cost",
+    DATA,
+    ("PHỤ LỤC", "Dự toán kinh phí quan trắc"),
+    "Mẫu nước trong ao nuôi tôm: tháng 5 - tháng 8 tần suất 4 đợt/năm (theo đơn giá của Quyết định số "
+    "66/2018/QĐ-UBND) | Thành tiền (đồng): 590.542.236",
+    "table_row",
+)
+ALL = [META, TASK, WHO, WHEN, FREQUENCY, COST_ROW]
+
+cat, idf = plan_fixtures(DOCS, ALL)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("chien luoc du lieu tinh quang tri den nam 2030 duoc ubnd tinh phe duyet ngay nao", True),
+        ("Đề án này được phê duyệt ngày nào?", True),
+        # still to be done: a task's time, not a cited decision's date
+        ("Kế hoạch giám sát phải được phê duyệt vào ngày nào?", False),
+        ("Kế hoạch giám sát được phê duyệt trước ngày nào?", False),  # a deadline
+        ("UBND xã phê duyệt kế hoạch giám sát khi nào?", False),
+    ],
+)
+def test_the_date_something_was_approved_is_its_decisions(question, asks):
+    assert asks_document_date(fold(question)) is asks
+
+
+def test_an_approval_date_is_the_cited_decisions_not_the_tasks_time_point(cat, idf):
+    q = parse_question(
+        "Chiến lược dữ liệu tỉnh Quảng Trị đến năm 2030 được UBND tỉnh phê duyệt ngày nào?", cat
+    )
+    ans = compose(q, evidence(ALL, TASK, WHEN, WHO, metadata={DATA: META}), DOCS, idf=idf)
+    assert "ngày 14/3/2025" in ans.answer and "Hoàn thành trong năm 2025" not in ans.answer
+    assert ans.citations[0].passage_id == TASK.id
+
+
+def test_the_tasks_time_point_still_answers_when_it_is_done(cat, idf):
+    q = parse_question("Việc hoàn thiện chiến lược dữ liệu tỉnh Quảng Trị phải hoàn thành khi nào?", cat)
+    ans = compose(q, evidence(ALL, TASK, WHEN, WHO, metadata={DATA: META}), DOCS, idf=idf)
+    assert ans.answer.startswith("Thời gian thực hiện: Hoàn thành trong năm 2025")
+
+
+@pytest.mark.parametrize(
+    ("segment", "answers"),
+    [
+        ("tháng 5 - tháng 8 tần suất 4 đợt/năm", False),  # a rate per another period
+        ("tháng 5 đến tháng 8 tần suất quan trắc 04 đợt/tháng (26 đợt/năm).", True),
+        ("Quan trắc 4 đợt trong các tháng mùa nuôi.", True),  # no rate written: left to the count
+    ],
+)
+def test_a_frequency_asked_per_month_needs_a_rate_per_month(segment, answers):
+    asked = fold("Từ tháng 5 đến tháng 8 quan trắc mấy đợt mỗi tháng?")
+    assert per_period(asked, lambda s: True)(segment) is answers
+
+
+def test_how_many_rounds_a_month_is_not_a_cost_rows_rounds_a_year(cat, idf):
+    q = parse_question(
+        "Từ tháng 5 đến tháng 8, nước ở vùng nuôi tôm tỉnh Quảng Trị được quan trắc mấy đợt mỗi tháng?", cat
+    )
+    ans = compose(q, evidence(ALL, COST_ROW, FREQUENCY, metadata={DATA: META}), DOCS, idf=idf)
+    assert "04 đợt/tháng" in ans.answer and "4 đợt/năm" not in ans.answer
+    assert ans.citations[0].passage_id == FREQUENCY.id
