@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import pytest
 from _inline import article as _p
-from _inline import evidence, plan_fixtures
+from _inline import evidence, hits, plan_fixtures
 
-from assistant.answer.numbers import per_period
+from assistant.answer.numbers import number_near, per_period
+from assistant.answer.rates import rate_without_figure
 from assistant.answer.registry import compose
 from assistant.answer.times import asks_document_date
-from assistant.query import parse_question
+from assistant.ingest.units import match_unit_in_text
+from assistant.query import Intent, parse_question
+from assistant.query.catalog import Catalog
 from assistant.records import DocMeta
 from assistant.textnorm import fold
 
@@ -111,3 +114,76 @@ def test_how_many_rounds_a_month_is_not_a_cost_rows_rounds_a_year(cat, idf):
     ans = compose(q, evidence(ALL, COST_ROW, FREQUENCY, metadata={DATA: META}), DOCS, idf=idf)
     assert "04 đợt/tháng" in ans.answer and "4 đợt/năm" not in ans.answer
     assert ans.citations[0].passage_id == FREQUENCY.id
+
+
+@pytest.mark.parametrize(
+    ("segment", "answers"),
+    [
+        ("Quỹ “Vì người nghèo” được 164,3 tỷ đồng.", True),
+        ("Thuê dịch vụ tin nhắn: 50.000.000 đồng/năm.", True),
+        # a cost table's cell under a column that names the currency
+        ("Vùng nuôi tôm hùm lồng bè | Thành tiền (đồng): 24.082.830", True),
+        ("Quỹ “Vì người nghèo” hỗ trợ 1.200 hộ nghèo.", False),  # a count, no money
+    ],
+)
+def test_how_much_money_is_an_amount_in_its_currency(segment, answers):
+    assert number_near("tien")(segment) is answers
+
+
+FUND = _p(
+    "q-fund",
+    DATA,
+    ("I. TÌNH HÌNH", "3. Văn hóa - xã hội"),
+    "Quỹ Đền ơn đáp nghĩa vận động được 12.375 triệu đồng, vượt 21,3% kế hoạch; Quỹ “Vì người nghèo” được "
+    "164,3 tỷ đồng, hỗ trợ 1.200 hộ nghèo.",
+)
+ECONOMY = _p(
+    "q-economy",
+    DATA,
+    ("I. TÌNH HÌNH", "1. Kinh tế"),
+    "GRDP theo giá hiện hành ước đạt 72.033 tỷ đồng, trong đó: khu vực nông, lâm nghiệp và thủy sản chiếm "
+    "34,86%, công nghiệp - xây dựng chiếm 24,23% và dịch vụ chiếm 36,49% trong GRDP.",
+)
+POOR = _p("q-poor", DATA, ("II. MỤC TIÊU",), "Giảm tỷ lệ hộ nghèo của tỉnh hằng năm theo chuẩn mới.")
+SCALE = _p(
+    "q-scale",
+    DATA,
+    ("I. TÌNH HÌNH", "2. Hạn chế"),
+    "Quy mô nền kinh tế còn nhỏ; tỷ trọng khu vực nông nghiệp trong GRDP của tỉnh còn cao so với bình quân.",
+)
+
+
+def test_a_fund_asked_how_much_money_is_answered_with_its_amount(cat, idf):
+    q = parse_question("Quỹ Vì người nghèo của tỉnh Quảng Trị vận động được bao nhiêu tiền?", cat)
+    ans = compose(q, evidence([*ALL, FUND], FUND, metadata={DATA: META}), DOCS, idf=idf)
+    assert "164,3 tỷ đồng" in ans.answer and not ans.refused
+
+
+def test_a_share_asked_of_a_whole_is_the_parts_percentage(cat, idf):
+    # "X chiếm bao nhiêu phần trăm GRDP": GRDP is the whole; a sentence naming GRDP without a
+    # figure is no sign that the asked rate has none
+    q = parse_question("Khu vực dịch vụ chiếm bao nhiêu phần trăm GRDP của tỉnh Quảng Trị?", cat)
+    ev = evidence([*ALL, ECONOMY, SCALE], ECONOMY, SCALE, metadata={DATA: META})
+    assert not rate_without_figure(q, ev.hits, "dịch vụ chiếm 36,49% trong GRDP.")
+    ans = compose(q, ev, DOCS, idf=idf)
+    assert "36,49%" in ans.answer and not ans.refused
+    # a rate named before its owner ("tỷ lệ hộ nghèo của tỉnh") is still that rate
+    poor = parse_question("Tỷ lệ hộ nghèo của tỉnh là bao nhiêu?", cat)
+    assert rate_without_figure(poor, hits(POOR), "Tỷ lệ lao động qua đào tạo đạt 70%.")
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        (
+            "Nhiệm vụ phối hợp với Sở Khoa học và Công nghệ hoàn thiện chiến lược dữ liệu tỉnh Quảng Trị "
+            "thực hiện năm nào?",
+            Intent.FACT,
+        ),
+        ("Sở Khoa học và Công nghệ tỉnh Quảng Trị có nhiệm vụ gì?", Intent.UNIT_TASKS),
+        ("Nhiệm vụ của Sở Khoa học và Công nghệ tỉnh Quảng Trị phải xong khi nào?", Intent.UNIT_TASKS),
+    ],
+)
+def test_a_task_named_with_its_time_asked_is_a_fact(question, intent):
+    units = Catalog.build(DOCS, ALL, unit_matcher=match_unit_in_text)  # units found as the index does
+    assert parse_question(question, units).intent is intent

@@ -108,9 +108,23 @@ _OUTLINE_LABEL = re.compile(r"^[\s*_-]*(?:\d{1,2}(?:\.\d{1,2})*\.|[IVX]{1,4}\.|[
 _NOT_AMOUNT = re.compile(r"^\d+/[a-z]|^\d{1,2}/\d{1,2}/\d{2,4}$")
 
 
+# an amount of money as plans write it: "164,3 tỷ đồng", "50.000.000 đồng/năm", "4,87 tỷ USD",
+# or a cost table's cell under a column that names the currency ("Thành tiền (đồng): 24.082.830",
+# as the loader writes a row: the column header, then its cell)
+_MONEY_AMOUNT = re.compile(
+    r"\d[\d.,]*\s*(?:ty|trieu|nghin|ngan)?\s*(?:dong|vnd|usd)\b"
+    r"|\(\s*(?:ty|trieu|nghin|ngan)?\s*(?:dong|vnd|usd)\s*\)\s*:\s*\d"
+)
+
+
 def number_near(anchor: str) -> Callable[[str], bool]:
     """A number beside the anchor (a unit after "bao nhiêu"), or, for a quantity noun,
     an amount anywhere in the same clause."""
+    if anchor == "tien":
+        # "bao nhiêu tiền" asks an amount of money, which a plan writes in its currency unit
+        # ("Quỹ “Vì người nghèo” được 164,3 tỷ đồng", "Thuê dịch vụ tin nhắn: 50.000.000
+        # đồng/năm"), never beside the word "tiền"
+        return lambda seg: bool(_MONEY_AMOUNT.search(fold(seg)))
     words = anchor.split()
     in_clause = anchor in QUANTITY_NOUNS
 
