@@ -9,7 +9,7 @@ import pytest
 from _inline import article as _p
 from _inline import evidence, hits, plan_fixtures
 
-from assistant.answer.numbers import number_near, per_period
+from assistant.answer.numbers import anchor_after, asks_count, number_near, per_period
 from assistant.answer.rates import rate_without_figure
 from assistant.answer.registry import compose
 from assistant.answer.times import asks_document_date
@@ -187,3 +187,62 @@ def test_a_share_asked_of_a_whole_is_the_parts_percentage(cat, idf):
 def test_a_task_named_with_its_time_asked_is_a_fact(question, intent):
     units = Catalog.build(DOCS, ALL, unit_matcher=match_unit_in_text)  # units found as the index does
     assert parse_question(question, units).intent is intent
+
+
+@pytest.mark.parametrize(
+    ("question", "counts"),
+    [
+        ("thoi gian thi dua chi tra tro cap khong dung tien mat chia lam may dot", True),
+        ("Mỗi năm tổ chức bao nhiêu lần kiểm tra?", True),
+        ("Hạn nộp báo cáo là ngày mấy?", False),  # a day
+        ("Hội nghị bắt đầu lúc mấy giờ?", False),  # an hour
+        ("Thời gian thực hiện kéo dài bao nhiêu ngày?", False),
+    ],
+)
+def test_a_noun_counted_after_the_ask_word_asks_a_count(question, counts):
+    assert asks_count(fold(question)) is counts
+
+
+ROUNDS = _p(
+    "q-rounds",
+    DATA,
+    ("IV. THỜI GIAN THI ĐUA", "1. Thời gian thi đua"),
+    "a) Thời gian thi đua chia thành 02 đợt:\n- Đợt 1: Từ khi ban hành kế hoạch đến hết quý II.\n"
+    "- Đợt 2: Từ quý III đến cuối năm.",
+)
+REVIEW = _p(
+    "q-review",
+    DATA,
+    ("IV. THỜI GIAN THI ĐUA",),
+    "b) Thời gian kiểm tra, đánh giá kết quả thi đua trước ngày 31 tháng 12 năm 2026.",
+)
+
+
+def test_how_many_rounds_the_emulation_time_has_is_a_count_not_its_deadline(cat, idf):
+    q = parse_question("thoi gian thi dua cua tinh quang tri chia lam may dot", cat)
+    ans = compose(q, evidence([*ALL, ROUNDS, REVIEW], REVIEW, ROUNDS, metadata={DATA: META}), DOCS, idf=idf)
+    assert "02 đợt" in ans.answer and "31 tháng 12" not in ans.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "segment", "answers"),
+    [
+        # a spelled-out unit is the symbol the plan writes
+        ("Diện tích rừng ngập mặn đạt bao nhiêu héc ta?", "diện tích rừng ngập mặn đạt 1.700 ha.", True),
+        ("Diện tích rừng ngập mặn đạt bao nhiêu héc ta?", "trồng mới 1.700 cây ngập mặn.", False),
+        # a rate written as its percentage, without the words "tỷ lệ"
+        (
+            "Tỷ lệ xã, phường bố trí công chức pháp chế là bao nhiêu?",
+            "100% các xã, phường bố trí công chức.",
+            True,
+        ),
+        (
+            "Tỷ lệ xã, phường bố trí công chức pháp chế là bao nhiêu?",
+            "Các xã, phường bố trí 02 công chức.",
+            False,
+        ),
+    ],
+)
+def test_the_figure_is_written_as_plans_write_it(question, segment, answers):
+    f = fold(question)
+    assert number_near(anchor_after(f)[0])(segment) is answers

@@ -36,6 +36,7 @@ from assistant.answer.meta import (
 from assistant.answer.numbers import (
     QUANTITY_NOUNS,
     anchor_after,
+    asks_count,
     counted_near,
     for_route,
     per_period,
@@ -211,6 +212,7 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
         # tâm … và Sở Y tế"), not one that names the office doing something else
         return FactRule(prefer=lambda seg: bool(SENDS_TO.search(fold(seg))), name="destination")
     asks_time = kind in ("deadline", "date") or (_ASK_WHEN.search(f) and not _ASK_NUMBER.search(f))
+    asks_time = asks_time and not asks_count(f)  # "thời gian thi đua chia làm mấy đợt": a count
     # a document the plans cite, named by number ("Kết luận 480-KL/TU ngày nào?"; the loaded
     # plans' own numbers are blanked in ``folded``): its date is written where it is cited
     cited = other_documents(anchor_text, kind)

@@ -15,6 +15,7 @@ from assistant.vocab.tokens import STOPWORDS, folded_tokens
 __all__ = [
     "QUANTITY_NOUNS",
     "anchor_after",
+    "asks_count",
     "counted_near",
     "for_route",
     "number_near",
@@ -60,6 +61,38 @@ _DETERMINERS = frozenset(("cac", "nhung", "moi", "tung"))
 _PER_PERIOD = re.compile(r"\b(moi|hang)\s+(nam|thang|quy|tuan|ngay|dot|ky)\b")
 
 
+# units of measure a question spells out and a plan writes by their symbol ("bao nhiêu héc ta" →
+# "1.700 ha", "bao nhiêu ki-lô-mét" → "12 km"; the units of TCVN 7870 / Nghị định 86/2012 as
+# administrative documents write them)
+_UNIT_SYMBOL = {
+    "hec ta": "ha",
+    "hecta": "ha",
+    "hec-ta": "ha",
+    "ki lo met": "km",
+    "ki-lo-met": "km",
+    "kilomet": "km",
+    "met vuong": "m2",
+    "met khoi": "m3",
+    "kilogam": "kg",
+    "ki lo gam": "kg",
+    "megawatt": "mw",
+    "mega oat": "mw",
+}
+_SPELLED_UNIT = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _UNIT_SYMBOL), key=len, reverse=True)) + r")\b"
+)
+# words that make "mấy / bao nhiêu" ask a time ("ngày mấy", "mấy giờ", "năm bao nhiêu"), not a count
+_TIME_WORDS = frozenset(("ngay", "thang", "nam", "gio", "quy", "tuan", "phut", "buoi", "luc", "khi", "han"))
+_COUNTED = re.compile(r"\b(?:may|bao nhieu)\s+([a-z]+)")
+
+
+def asks_count(f: str) -> bool:
+    """ "chia làm mấy đợt", "bao nhiêu lần": a noun counted right after the ask word asks a count,
+    even when the question's topic is a time ("thời gian thi đua chia làm mấy đợt")."""
+    m = _COUNTED.search(f)
+    return bool(m) and m.group(1) not in _TIME_WORDS and m.group(1) not in STOPWORDS
+
+
 def anchor_after(f: str) -> list[str]:
     """The words the number should stand with, from the folded question (places and
     plan numbers already blanked, see ``Query.folded``).
@@ -68,6 +101,7 @@ def anchor_after(f: str) -> list[str]:
     là bao nhiêu" → ["kinh phi"] (anywhere in the same clause). A place or plan number
     is never an anchor: it says which plan, not what is counted.
     """
+    f = _SPELLED_UNIT.sub(lambda u: _UNIT_SYMBOL[u.group(0)], f)
     m = re.search(r"\b(bao nhieu|may)\b((?:\s+[a-z0-9%&]+){0,3})", f)
     if not m:
         return []
@@ -146,6 +180,10 @@ def number_near(anchor: str) -> Callable[[str], bool]:
         # the phrase as asked ("co so du"), else its last word alone ("bao nhiêu các xã" → "40 xã")
         return near(toks, words) or (len(words) > 1 and near(toks, words[-1:]))
 
+    if anchor == "ty le":
+        # a rate is written as its percentage ("100% các xã, phường bố trí công chức …"), seldom
+        # beside the words "tỷ lệ"; a rate written so ("tỷ lệ … đạt 1,5/1.000") answers as before
+        return lambda seg: ok(seg) or bool(re.search(r"\d\s*%", seg))
     return ok
 
 
