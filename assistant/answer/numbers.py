@@ -90,7 +90,7 @@ def asks_count(f: str) -> bool:
     """ "chia làm mấy đợt", "bao nhiêu lần": a noun counted right after the ask word asks a count,
     even when the question's topic is a time ("thời gian thi đua chia làm mấy đợt")."""
     m = _COUNTED.search(f)
-    return bool(m) and m.group(1) not in _TIME_WORDS and m.group(1) not in STOPWORDS
+    return m is not None and m.group(1) not in _TIME_WORDS and m.group(1) not in STOPWORDS
 
 
 def anchor_after(f: str) -> list[str]:
