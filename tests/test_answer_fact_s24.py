@@ -246,3 +246,32 @@ def test_how_many_rounds_the_emulation_time_has_is_a_count_not_its_deadline(cat,
 def test_the_figure_is_written_as_plans_write_it(question, segment, answers):
     f = fold(question)
     assert number_near(anchor_after(f)[0])(segment) is answers
+
+
+WATER = _p(
+    "q-water",
+    DATA,
+    ("IV. NỘI DUNG", "2. Bảo đảm nước sạch"),
+    "- Lấy mẫu xét nghiệm nhanh các nguồn nước: giếng, bể chứa, trạm cấp nước tập trung.\n"
+    "- Hỗ trợ tạm thời nước sạch bằng xe téc tại khu vực thiếu nước.",
+)
+CHEMICALS = _p(
+    "q-chem",
+    DATA,
+    ("IV. NỘI DUNG", "1. Tiêu độc, khử trùng"),
+    "- Trung tâm Kiểm soát bệnh tật tỉnh điều phối, cấp hóa chất Cloramin B, Chlorine 70%, máy phun phục vụ "
+    "xử lý môi trường.",
+)
+
+
+def test_by_what_means_is_the_thing_written_after_bang(cat, idf):
+    # the plan names the means ("bằng xe téc"), not the word "phương tiện" the question asks with
+    q = parse_question("Ở Quảng Trị, nước sạch được hỗ trợ tạm thời bằng phương tiện gì?", cat)
+    ans = compose(q, evidence([*ALL, WATER], WATER, metadata={DATA: META}), DOCS, idf=idf)
+    assert ans.answer.startswith("Hỗ trợ tạm thời nước sạch bằng xe téc")
+
+
+def test_a_concentration_is_a_percentage_beside_the_substance(cat, idf):
+    q = parse_question("Chlorine dùng khử trùng ở Quảng Trị có nồng độ bao nhiêu?", cat)
+    ans = compose(q, evidence([*ALL, CHEMICALS], CHEMICALS, metadata={DATA: META}), DOCS, idf=idf)
+    assert "Chlorine 70%" in ans.answer and not ans.refused

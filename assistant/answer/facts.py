@@ -132,6 +132,8 @@ _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 # in the plan asked about answers, even when retrieval did not rank its passage
 SLOT_RULES = frozenset({"duration", "place", "source", "means", "span"})
 # the means an activity is given, asked with "gì/nào" (``query.rules._MEANS``)
+# "bằng <phương tiện>" as plans write the means of an activity (not "bảng", a table)
+_BY_MEANS = re.compile(r"\bbằng\s+(?!nhau\b|văn bản\b)\w", re.IGNORECASE)
 _MEANS_ASK = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu)\s+(gi|nao)\b")
 
 
@@ -193,7 +195,12 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
         def names_it(seg: str) -> bool:
             return bool(re.search(rf"\b{noun}\b", fold(seg)))
 
-        return FactRule(require=names_it, prefer=names_it, name="means")
+        def by_means(seg: str) -> bool:
+            # "hỗ trợ nước sạch bằng xe téc": the means is written after "bằng", unnamed as such
+            return names_it(seg) or bool(_BY_MEANS.search(seg))
+
+        asked_by = bool(re.search(rf"\bbang {noun}\b", f))
+        return FactRule(require=by_means if asked_by else names_it, prefer=names_it, name="means")
     if _REPLACED_ASK.search(f):
         # "thay thế văn bản nào": the closing sentence that names the document replaced
         def replaced(seg: str) -> bool:

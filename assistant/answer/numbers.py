@@ -52,7 +52,13 @@ QUANTITY_NOUNS = (
     # tiền"): "đơn giá xăng xe là bao nhiêu" asks the amount of that cell, not a count of "xe"
     "don gia",
     "thanh tien",
+    # a share or a concentration ("tỷ trọng", "nồng độ Chlorine"), written as a percentage
+    "ty trong",
+    "nong do",
 )
+# the nouns of a rate, which a plan writes as a percentage beside what it measures ("100% các xã,
+# phường bố trí …", "Chlorine 70%"), seldom beside the noun itself
+_RATE_NOUNS = frozenset(("ty le", "ty trong", "nong do"))
 _QUANTITY_RE = re.compile(r"\b(" + "|".join(QUANTITY_NOUNS) + r")\b")
 # after "bao nhiêu": a unit of measure or the counted noun ("lượt khách", "tỷ đồng")
 _AFTER_SKIP = frozenset(("nam", "ca", "nuoc", "thi", "tat"))
@@ -180,7 +186,7 @@ def number_near(anchor: str) -> Callable[[str], bool]:
         # the phrase as asked ("co so du"), else its last word alone ("bao nhiêu các xã" → "40 xã")
         return near(toks, words) or (len(words) > 1 and near(toks, words[-1:]))
 
-    if anchor == "ty le":
+    if anchor in _RATE_NOUNS:
         # a rate is written as its percentage ("100% các xã, phường bố trí công chức …"), seldom
         # beside the words "tỷ lệ"; a rate written so ("tỷ lệ … đạt 1,5/1.000") answers as before
         return lambda seg: ok(seg) or bool(re.search(r"\d\s*%", seg))
