@@ -9,10 +9,11 @@ import pytest
 from _inline import article as _p
 from _inline import evidence, hits, plan_fixtures
 
+from assistant.answer.facts import fact_rule
 from assistant.answer.numbers import anchor_after, asks_count, number_near, per_period
 from assistant.answer.rates import rate_without_figure
 from assistant.answer.registry import compose
-from assistant.answer.times import asks_document_date
+from assistant.answer.times import asks_document_date, cited_date_in
 from assistant.ingest.units import match_unit_in_text
 from assistant.query import Intent, parse_question
 from assistant.query.catalog import Catalog
@@ -275,3 +276,34 @@ def test_a_concentration_is_a_percentage_beside_the_substance(cat, idf):
     q = parse_question("Chlorine dùng khử trùng ở Quảng Trị có nồng độ bao nhiêu?", cat)
     ans = compose(q, evidence([*ALL, CHEMICALS], CHEMICALS, metadata={DATA: META}), DOCS, idf=idf)
     assert "Chlorine 70%" in ans.answer and not ans.refused
+
+
+def _province_plan(name: str) -> str:
+    """The text the assistant loads from a development province plan; skipped when absent."""
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from assistant.ingest.loaders import load_bytes
+    from eval.realsuite import data_dir
+
+    path = data_dir() / "vn-provinces" / name
+    if not path.is_file():
+        pytest.skip(f"the real plans are absent (set REAL_PLANS_DIR): no {path}")
+    return load_bytes(path.name, path.read_bytes()).text
+
+
+def test_real_plans_write_the_values_as_the_rules_expect():
+    # Hà Nội 308 (dev): the strategy's approval is dated in the task's wording, the task's own
+    # time in a point of its own; Đắk Lắk 0134 (dev): a rate per month beside its yearly sum
+    hanoi = " ".join(_province_plan("ha-noi-308-kh-ubnd.md").split())
+    approval = hanoi[hanoi.index("được UBND Thành phố phê duyệt tại") :][:120]
+    assert cited_date_in(approval) and "28/02/2025" in approval
+    asked = fold("chien luoc du lieu thanh pho ha noi den nam 2030 duoc ubnd thanh pho phe duyet ngay nao")
+    assert fact_rule(asked, "deadline", [], asked).name == "cited_date"
+    daklak = " ".join(_province_plan("dak-lak-0134-kh-ubnd.md").split())
+    rate = daklak[daklak.index("tháng 5 đến tháng 8 tần suất quan trắc") :][:80]
+    per_month = per_period(fold("quan trắc mấy đợt mỗi tháng"), lambda s: True)
+    assert per_month(rate) and not per_month("tháng 5 - tháng 8 tần suất 4 đợt/năm")
