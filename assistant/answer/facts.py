@@ -33,7 +33,15 @@ from assistant.answer.meta import (
     meta_slots,
     other_documents,
 )
-from assistant.answer.numbers import QUANTITY_NOUNS, anchor_after, counted_near, for_route, same_year
+from assistant.answer.numbers import (
+    QUANTITY_NOUNS,
+    anchor_after,
+    asks_count,
+    counted_near,
+    for_route,
+    per_period,
+    same_year,
+)
 from assistant.answer.rates import rate_without_figure
 from assistant.answer.times import (
     ASK_END,
@@ -124,6 +132,8 @@ _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 # in the plan asked about answers, even when retrieval did not rank its passage
 SLOT_RULES = frozenset({"duration", "place", "source", "means", "span"})
 # the means an activity is given, asked with "gì/nào" (``query.rules._MEANS``)
+# "bằng <phương tiện>" as plans write the means of an activity (not "bảng", a table)
+_BY_MEANS = re.compile(r"\bbằng\s+(?!nhau\b|văn bản\b)\w", re.IGNORECASE)
 _MEANS_ASK = re.compile(r"\b(phuong tien|trang thiet bi|thiet bi|vat tu)\s+(gi|nao)\b")
 
 
@@ -185,7 +195,12 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
         def names_it(seg: str) -> bool:
             return bool(re.search(rf"\b{noun}\b", fold(seg)))
 
-        return FactRule(require=names_it, prefer=names_it, name="means")
+        def by_means(seg: str) -> bool:
+            # "hỗ trợ nước sạch bằng xe téc": the means is written after "bằng", unnamed as such
+            return names_it(seg) or bool(_BY_MEANS.search(seg))
+
+        asked_by = bool(re.search(rf"\bbang {noun}\b", f))
+        return FactRule(require=by_means if asked_by else names_it, prefer=names_it, name="means")
     if _REPLACED_ASK.search(f):
         # "thay thế văn bản nào": the closing sentence that names the document replaced
         def replaced(seg: str) -> bool:
@@ -204,6 +219,7 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
         # tâm … và Sở Y tế"), not one that names the office doing something else
         return FactRule(prefer=lambda seg: bool(SENDS_TO.search(fold(seg))), name="destination")
     asks_time = kind in ("deadline", "date") or (_ASK_WHEN.search(f) and not _ASK_NUMBER.search(f))
+    asks_time = asks_time and not asks_count(f)  # "thời gian thi đua chia làm mấy đợt": a count
     # a document the plans cite, named by number ("Kết luận 480-KL/TU ngày nào?"; the loaded
     # plans' own numbers are blanked in ``folded``): its date is written where it is cited
     cited = other_documents(anchor_text, kind)
@@ -257,7 +273,8 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
             return FactRule(require=rank, prefer=rank, name="rank")
         anchor = anchor_after(anchor_text)
         if anchor:
-            same = for_route(anchor_text, same_year(anchor_text, counted_near(anchor_text, anchor[0])))
+            counted = per_period(anchor_text, counted_near(anchor_text, anchor[0]))
+            same = for_route(anchor_text, same_year(anchor_text, counted))
 
             def near(seg: str) -> bool:
                 return not _capitals(seg) and same(seg)

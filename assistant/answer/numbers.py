@@ -12,7 +12,16 @@ from assistant.textnorm import fold
 from assistant.vocab.places import route_names
 from assistant.vocab.tokens import STOPWORDS, folded_tokens
 
-__all__ = ["QUANTITY_NOUNS", "anchor_after", "counted_near", "for_route", "number_near", "same_year"]
+__all__ = [
+    "QUANTITY_NOUNS",
+    "anchor_after",
+    "asks_count",
+    "counted_near",
+    "for_route",
+    "number_near",
+    "per_period",
+    "same_year",
+]
 
 
 # Nouns a "bao nhiêu" question counts or measures. The value may sit anywhere in the
@@ -43,13 +52,51 @@ QUANTITY_NOUNS = (
     # tiền"): "đơn giá xăng xe là bao nhiêu" asks the amount of that cell, not a count of "xe"
     "don gia",
     "thanh tien",
+    # a share or a concentration ("tỷ trọng", "nồng độ Chlorine"), written as a percentage
+    "ty trong",
+    "nong do",
 )
+# the nouns of a rate, which a plan writes as a percentage beside what it measures ("100% các xã,
+# phường bố trí …", "Chlorine 70%"), seldom beside the noun itself
+_RATE_NOUNS = frozenset(("ty le", "ty trong", "nong do"))
 _QUANTITY_RE = re.compile(r"\b(" + "|".join(QUANTITY_NOUNS) + r")\b")
 # after "bao nhiêu": a unit of measure or the counted noun ("lượt khách", "tỷ đồng")
 _AFTER_SKIP = frozenset(("nam", "ca", "nuoc", "thi", "tat"))
 _DETERMINERS = frozenset(("cac", "nhung", "moi", "tung"))
 # "mỗi năm", "hằng năm", "hàng tháng" after "bao nhiêu" say per what period, not what is counted
 _PER_PERIOD = re.compile(r"\b(moi|hang)\s+(nam|thang|quy|tuan|ngay|dot|ky)\b")
+
+
+# units of measure a question spells out and a plan writes by their symbol ("bao nhiêu héc ta" →
+# "1.700 ha", "bao nhiêu ki-lô-mét" → "12 km"; the units of TCVN 7870 / Nghị định 86/2012 as
+# administrative documents write them)
+_UNIT_SYMBOL = {
+    "hec ta": "ha",
+    "hecta": "ha",
+    "hec-ta": "ha",
+    "ki lo met": "km",
+    "ki-lo-met": "km",
+    "kilomet": "km",
+    "met vuong": "m2",
+    "met khoi": "m3",
+    "kilogam": "kg",
+    "ki lo gam": "kg",
+    "megawatt": "mw",
+    "mega oat": "mw",
+}
+_SPELLED_UNIT = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _UNIT_SYMBOL), key=len, reverse=True)) + r")\b"
+)
+# words that make "mấy / bao nhiêu" ask a time ("ngày mấy", "mấy giờ", "năm bao nhiêu"), not a count
+_TIME_WORDS = frozenset(("ngay", "thang", "nam", "gio", "quy", "tuan", "phut", "buoi", "luc", "khi", "han"))
+_COUNTED = re.compile(r"\b(?:may|bao nhieu)\s+([a-z]+)")
+
+
+def asks_count(f: str) -> bool:
+    """ "chia làm mấy đợt", "bao nhiêu lần": a noun counted right after the ask word asks a count,
+    even when the question's topic is a time ("thời gian thi đua chia làm mấy đợt")."""
+    m = _COUNTED.search(f)
+    return m is not None and m.group(1) not in _TIME_WORDS and m.group(1) not in STOPWORDS
 
 
 def anchor_after(f: str) -> list[str]:
@@ -60,6 +107,7 @@ def anchor_after(f: str) -> list[str]:
     là bao nhiêu" → ["kinh phi"] (anywhere in the same clause). A place or plan number
     is never an anchor: it says which plan, not what is counted.
     """
+    f = _SPELLED_UNIT.sub(lambda u: _UNIT_SYMBOL[u.group(0)], f)
     m = re.search(r"\b(bao nhieu|may)\b((?:\s+[a-z0-9%&]+){0,3})", f)
     if not m:
         return []
@@ -100,9 +148,23 @@ _OUTLINE_LABEL = re.compile(r"^[\s*_-]*(?:\d{1,2}(?:\.\d{1,2})*\.|[IVX]{1,4}\.|[
 _NOT_AMOUNT = re.compile(r"^\d+/[a-z]|^\d{1,2}/\d{1,2}/\d{2,4}$")
 
 
+# an amount of money as plans write it: "164,3 tỷ đồng", "50.000.000 đồng/năm", "4,87 tỷ USD",
+# or a cost table's cell under a column that names the currency ("Thành tiền (đồng): 24.082.830",
+# as the loader writes a row: the column header, then its cell)
+_MONEY_AMOUNT = re.compile(
+    r"\d[\d.,]*\s*(?:ty|trieu|nghin|ngan)?\s*(?:dong|vnd|usd)\b"
+    r"|\(\s*(?:ty|trieu|nghin|ngan)?\s*(?:dong|vnd|usd)\s*\)\s*:\s*\d"
+)
+
+
 def number_near(anchor: str) -> Callable[[str], bool]:
     """A number beside the anchor (a unit after "bao nhiêu"), or, for a quantity noun,
     an amount anywhere in the same clause."""
+    if anchor == "tien":
+        # "bao nhiêu tiền" asks an amount of money, which a plan writes in its currency unit
+        # ("Quỹ “Vì người nghèo” được 164,3 tỷ đồng", "Thuê dịch vụ tin nhắn: 50.000.000
+        # đồng/năm"), never beside the word "tiền"
+        return lambda seg: bool(_MONEY_AMOUNT.search(fold(seg)))
     words = anchor.split()
     in_clause = anchor in QUANTITY_NOUNS
 
@@ -124,6 +186,10 @@ def number_near(anchor: str) -> Callable[[str], bool]:
         # the phrase as asked ("co so du"), else its last word alone ("bao nhiêu các xã" → "40 xã")
         return near(toks, words) or (len(words) > 1 and near(toks, words[-1:]))
 
+    if anchor in _RATE_NOUNS:
+        # a rate is written as its percentage ("100% các xã, phường bố trí công chức …"), seldom
+        # beside the words "tỷ lệ"; a rate written so ("tỷ lệ … đạt 1,5/1.000") answers as before
+        return lambda seg: ok(seg) or bool(re.search(r"\d\s*%", seg))
     return ok
 
 
@@ -214,3 +280,27 @@ def counted_near(f: str, anchor: str) -> Callable[[str], bool]:
         return not after or any(w is None or w in STOPWORDS or w in _RELATIONAL for w in after)
 
     return ok
+
+
+# the period a frequency is asked per: "mấy đợt mỗi tháng", "bao nhiêu lần một năm", "hằng quý"
+_ASKED_PER = re.compile(r"\b(?:moi|hang|mot)\s+(nam|thang|quy|tuan|ngay)\b")
+# a rate as plans write it, the period after a slash: "04 đợt/tháng", "02 hội nghị/năm",
+# "26 đợt/năm", "1 lần / quý" (the unit of a frequency in a plan's text and its cost tables)
+_RATE_PER = re.compile(r"\d[\d.,]*\s*(?:[a-z]+\s+){0,2}?[a-z]+\s*/\s*(nam|thang|quy|tuan|ngay)\b")
+
+
+def per_period(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]:
+    """ "quan trắc mấy đợt mỗi tháng" is not answered by "tần suất 4 đợt/năm": a plan writes a
+    frequency with its period after a slash ("04 đợt/tháng (26 đợt/năm)"); a sentence whose
+    rates are all per another period than the one asked gives another figure. A sentence with
+    no rate written so is left to ``ok``."""
+    m = _ASKED_PER.search(question)
+    if not m:
+        return ok
+    asked = m.group(1)
+
+    def per_asked(seg: str) -> bool:
+        periods = {r.group(1) for r in _RATE_PER.finditer(fold(seg))}
+        return ok(seg) and (not periods or asked in periods)
+
+    return per_asked

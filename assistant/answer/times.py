@@ -64,14 +64,21 @@ _ISSUED_ASKED = re.compile(r"\b(gui|ban hanh|ky ngay|de ngay)\b")
 _DEADLINE_ASKED = re.compile(r"\b(truoc ngay|han chot|han cuoi|cham nhat|thoi han|han nop)\b")
 
 
+# "Chiến lược dữ liệu … được UBND Thành phố phê duyệt ngày nào?": a strategy, scheme, programme
+# or planning is approved by a decision ("Quyết định … về việc phê duyệt …"), and a plan that
+# names it cites that decision with its number and date ("… được UBND Thành phố phê duyệt tại
+# Quyết định số 1229/QĐ-UBND ngày 28/02/2025"); "được … phê duyệt" is done, so the date asked is
+# that decision's, never a task's time. "phải / cần / sẽ được phê duyệt" is a task still to do.
+_APPROVED_ASKED = re.compile(r"(?<!phai )(?<!can )(?<!se )\bduoc\b(?:\s+[a-z0-9]+){0,4}?\s+phe duyet\b")
+
+
 def asks_document_date(folded_question: str) -> bool:
-    """The question asks the date of a cited document it names by kind or sender."""
+    """The question asks the date of a cited document it names by kind or sender, or the date
+    something was approved (the approving decision's, cited in the plan)."""
     f = folded_question
+    named = bool(_DOCUMENT_ASKED.search(f) and _ISSUED_ASKED.search(f))
     return bool(
-        _DOCUMENT_ASKED.search(f)
-        and _ISSUED_ASKED.search(f)
-        and _DAY_ASKED.search(f)
-        and not _DEADLINE_ASKED.search(f)
+        (named or _APPROVED_ASKED.search(f)) and _DAY_ASKED.search(f) and not _DEADLINE_ASKED.search(f)
     )
 
 

@@ -251,6 +251,12 @@ _MEMBERS = re.compile(
 # "đặt chỉ tiêu gì trong lĩnh vực y tế": a plan's targets are grouped under a heading per field;
 # the targets of one field are asked, not one figure
 _TARGETS_ASK = re.compile(r"\b(chi tieu|muc tieu) (gi|nao)\b(?!.*\b(bao nhieu|may)\b)")
+# "Nhiệm vụ hỗ trợ … cho doanh nghiệp thực hiện năm nào?": a task named by its wording and its
+# time asked; a plan's task table gives each task its time cell ("Thời gian thực hiện"), and the
+# units in the task's wording are whom it serves, not whose tasks are asked
+_TASK_TIME = re.compile(
+    r"\b(nhiem vu|cong viec)\b(?!\s+(gi|nao|cua)\b).*\b(khi nao|bao gio|(nam|thang|quy|ngay|giai doan) nao)\b"
+)
 _UNIT_ABOUT = re.compile(r"\b(gop phan|gop suc|dong gop|ky vong|chuan bi|the nao|ra sao|lam sao|o dau)\b")
 _SOURCE_FACT = re.compile(r"\b(theo de nghi cua|can cu (vao )?(van ban|ke hoach|nghi quyet|ket luan) nao)\b")
 # the means an activity is given (vehicles, equipment), asked with "gì/nào"
@@ -352,6 +358,7 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         units
         and (_TASKS.search(f) or _UNIT_ABOUT.search(f))
         and not (who and not re.search(r"\b(cua|chu tri|phoi hop) .*\b(gi|nhung|nao)\b", f))
+        and not (fact in ("deadline", "date") and _TASK_TIME.search(f))
     ):
         role = (
             "lead" if re.search(r"\bchu tri\b", f) else "partner" if re.search(r"\bphoi hop\b", f) else None
