@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.query.catalog import Catalog
 from assistant.query.model import Intent, Query
+from assistant.query.naming import cut_folded
 from assistant.query.parse import parse_question, strip_spans
 from assistant.query.rules import courtesy_spans
 from assistant.textnorm import fold
@@ -101,7 +102,10 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
         own_topic = [t for t in own_topic if t not in title]
     said = [w for w in re.findall(r"[a-z0-9]+", f) if w not in title]
     if _FOLLOW_UP.match(f) and len(said) <= 12 and not own_topic:
-        return _ask_again(query, base, names_scope)
+        out = _ask_again(query, base, names_scope)
+        if names_scope:
+            _unname(out, _earlier_plans(base), _earlier_plans(out), catalog)
+        return out
     if not names_scope and base.catalogue and base.catalogue_among is not None:
         # "Kế hoạch nào về chuyển đổi số?" then "Ai ký?": the plans just listed are the ones asked
         _within_plans(query, base.catalogue_among)
@@ -134,6 +138,51 @@ def _within_plans(query: Query, plans: frozenset[str]) -> None:
     elif plans:
         query.named = plans
         query.catalogue_among = plans  # a header fact: one line per plan listed
+
+
+# The earlier turn named its plan by its trích yếu ("Kế hoạch triển khai Chỉ thị 11 về khoáng sản
+# được gửi tới những nơi nào?"); asked again of another plan ("Còn kế hoạch 1105 thì sao?") those
+# words named the plan left behind, not what is asked: a run of two words or more of the earlier
+# plan's title (its trích yếu, Decree 30/2020) that the plan now asked does not share is cut
+_TITLE_RUN = 2
+
+
+def _unname(query: Query, before: frozenset[str], now: frozenset[str], catalog: Catalog) -> None:
+    """``query`` (an earlier question asked again of ``now``) without the words that named ``before``."""
+    if not before or not now or before & now:
+        return
+    old = _title_words(before, catalog) - _title_words(now, catalog)
+    if not old:
+        return
+
+    def runs(folded: str) -> list[tuple[int, int]]:
+        out, run = [], []
+        for m in [*re.finditer(r"[a-z0-9]+", folded), None]:
+            if m is not None and m.group() in old:
+                run.append(m)
+                continue
+            if len(run) >= _TITLE_RUN:
+                out.append((run[0].start(), run[-1].end()))
+            run = []
+        return out
+
+    cut = {w for a, b in runs(fold(query.text)) for w in re.findall(r"[a-z0-9]+", fold(query.text)[a:b])}
+    if not cut:
+        return
+    query.text = cut_folded(query.text, runs)
+    query.lexical_text = cut_folded(query.lexical_text or query.text, runs)
+    query.folded = " ".join(strip_spans(query.folded, runs(query.folded)).split())
+    query.terms = [t for t in query.terms if t not in cut]
+
+
+def _title_words(docs: frozenset[str], catalog: Catalog) -> set[str]:
+    """The folded words of these plans' titles (their trích yếu) and numbers."""
+    out: set[str] = set()
+    for d in docs:
+        m = catalog.docs.get(d)
+        if m is not None:
+            out |= set(re.findall(r"[a-z0-9]+", fold(f"{m.title or ''} {m.number or ''}")))
+    return out
 
 
 def _within(base: Query, query: Query, catalog: Catalog) -> bool:
