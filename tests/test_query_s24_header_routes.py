@@ -159,11 +159,96 @@ Trần Văn Cường
 """
 
 
+LETTER = """ỦY BAN NHÂN DÂN                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH YÊN BÁI                              Độc lập - Tự do - Hạnh phúc
+Số: 2150/UBND-TNMT                    Yên Bái, ngày 12 tháng 8 năm 2025
+V/v tăng cường quản lý hoạt động khai thác cát, sỏi lòng sông
+
+Kính gửi:
+- Sở Nông nghiệp và Môi trường;
+- Công an tỉnh.
+
+Ủy ban nhân dân tỉnh yêu cầu:
+
+1. Sở Nông nghiệp và Môi trường chủ trì kiểm tra, xử lý nghiêm các trường hợp khai thác cát trái phép.
+
+2. Công an tỉnh phối hợp truy quét các điểm khai thác trái phép.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT, TNMT.
+                                              KT. CHỦ TỊCH
+                                              PHÓ CHỦ TỊCH
+                                              (Đã ký)
+                                              Nguyễn Thế Phước
+"""
+
+LETTER_2 = """ỦY BAN NHÂN DÂN
+TỈNH HÀ GIANG
+Số: 301/UBND-KT
+V/v rà soát hồ sơ cấp phép khai thác khoáng sản
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Giang, ngày 14 tháng 3 năm 2026
+
+Kính gửi: Sở Tài chính.
+
+Ủy ban nhân dân tỉnh giao Sở Tài chính rà soát hồ sơ cấp phép khai thác khoáng sản, báo cáo trước ngày 30/4/2026.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Hoàng Gia Long
+"""
+
+DECISION = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG NINH
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 3456/QĐ-UBND
+
+Quảng Ninh, ngày 03 tháng 10 năm 2025
+
+QUYẾT ĐỊNH
+Về việc ban hành Kế hoạch phòng, chống thiên tai năm 2026
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH
+
+Căn cứ Luật Phòng, chống thiên tai ngày 19 tháng 6 năm 2013;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng, chống thiên tai năm 2026.
+
+Điều 2. Quyết định có hiệu lực kể từ ngày ký và thay thế Quyết định số 1200/QĐ-UBND ngày 05/4/2024 của UBND tỉnh.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+CHỦ TỊCH
+
+Cao Tường Huy
+"""
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
     return inline_assistant(
         tmp_path_factory.mktemp("s24-header-routes"),
-        {"ha-giang-0412-kh-dkt.txt": TEAM_PLAN, "ha-giang-77-kh-ubnd.txt": UBND_PLAN},
+        {
+            "ha-giang-0412-kh-dkt.txt": TEAM_PLAN,
+            "ha-giang-77-kh-ubnd.txt": UBND_PLAN,
+            "yen-bai-2150-cv-ubnd.txt": LETTER,
+            "ha-giang-301-cv-ubnd.txt": LETTER_2,
+            "quang-ninh-3456-qd-ubnd.txt": DECISION,
+        },
     )
 
 
@@ -179,3 +264,25 @@ def test_the_document_superseded_asked_in_other_words(assistant):
     # a plan that supersedes nothing says nothing of it
     ans = assistant.ask("Kế hoạch 77 của Hà Giang bãi bỏ văn bản nào?")
     assert ans.refused or not has(ans.answer, "88/KH-ĐKT"), ans.answer
+
+
+def test_a_letter_named_by_its_subject_gives_its_addressees(assistant):
+    ans = assistant.ask("Công văn về khai thác cát, sỏi lòng sông gửi những cơ quan nào?")
+    assert not ans.refused and has(ans.answer, "Công an tỉnh") and has(ans.answer, "Sở Nông nghiệp"), (
+        ans.answer
+    )
+    assert "2150" in ans.answer, ans.answer
+
+
+def test_a_year_of_the_title_names_the_decision_it_is_not_asked(assistant):
+    ans = assistant.ask("Quyết định về phòng, chống thiên tai năm 2026 thay thế quyết định nào?")
+    assert not ans.refused and has(ans.answer, "1200/QĐ-UBND"), ans.answer
+
+
+def test_a_follow_up_names_the_next_document_by_its_kind_and_issuer(assistant):
+    first = "Quyết định 3456 ban hành ngày nào?"
+    earlier = assistant.ask(first)
+    assert has(earlier.answer, "03 tháng 10 năm 2025"), earlier.answer
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": earlier.answer}]
+    ans = assistant.ask("Còn kế hoạch của Đoàn kiểm tra thì sao?", history=history)
+    assert not ans.refused and has(ans.answer, "05 tháng 4 năm 2026"), ans.answer

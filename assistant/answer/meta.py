@@ -77,7 +77,10 @@ def _doc_of(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> str | None:
     return cand[0] if len(cand) == 1 else None
 
 
-_META_WORDS = frozenset("ban hanh ngay ky nam thang kem theo hieu luc ten nguoi chu tich pho so".split())
+# the words that ask the card (issue, signature, the "Kính gửi" / "Nơi nhận" addressees), not a plan
+_META_WORDS = frozenset(
+    "ban hanh ngay ky nam thang kem theo hieu luc ten nguoi chu tich pho so gui toi den cho kinh noi nhan".split()
+)
 
 
 def about_plan(query: Query, m: DocMeta, title_block: str = "") -> bool:

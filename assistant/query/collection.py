@@ -192,7 +192,9 @@ def catalogue_ask(folded: str, cat: Catalog) -> CatalogueAsk | None:
 # Công Thương ban hành, …": a question opening on a document named by its issuing body asks about
 # that body's documents; the body is their author, not a unit asked about
 _DOC_OF = re.compile(
-    r"^\s*(?:(?:theo|trong|tai|o|voi)\s+)?(?:ke hoach|kh|van ban|cong van|quyet dinh|chi thi|thong bao)\s+"
+    # "Còn công văn của Cục Hóa chất thì sao?": a follow-up opens on "(vậy) còn" before the document
+    r"^\s*(?:(?:vay|the)\s+)?(?:con\s+)?(?:(?:theo|trong|tai|o|voi)\s+)?"
+    r"(?:ke hoach|kh|van ban|cong van|quyet dinh|chi thi|thong bao)\s+"
     rf"(?:cua|do)\s+(?P<words>{_BODY}(?:\s+[a-z0-9&]+){{0,9}})"
 )
 
