@@ -286,3 +286,38 @@ def test_a_follow_up_names_the_next_document_by_its_kind_and_issuer(assistant):
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": earlier.answer}]
     ans = assistant.ask("Còn kế hoạch của Đoàn kiểm tra thì sao?", history=history)
     assert not ans.refused and has(ans.answer, "05 tháng 4 năm 2026"), ans.answer
+
+
+def test_a_document_named_by_its_kind_and_subject_is_the_one_asked():
+    docs = {
+        "cat.txt": DocMeta(
+            doc="cat.txt",
+            number="2150/UBND-TNMT",
+            doc_type="Công văn",
+            province="Yên Bái",
+            issuer="Ủy ban nhân dân tỉnh Yên Bái",
+            title="Tăng cường quản lý hoạt động khai thác cát, sỏi lòng sông",
+        ),
+        "ks.txt": DocMeta(
+            doc="ks.txt",
+            number="301/UBND-KT",
+            doc_type="Công văn",
+            province="Yên Bái",
+            issuer="Ủy ban nhân dân tỉnh Yên Bái",
+            title="Rà soát hồ sơ cấp phép khai thác khoáng sản",
+        ),
+        "kh.txt": DocMeta(
+            doc="kh.txt",
+            number="77/KH-UBND",
+            doc_type="Kế hoạch",
+            province="Yên Bái",
+            issuer="Ủy ban nhân dân tỉnh Yên Bái",
+            title="Quản lý khai thác cát, sỏi lòng sông năm 2026",
+        ),
+    }
+    cat = Catalog.build(docs, [], aliases={"Công an tỉnh": []})
+    q = parse_question("Công văn về khai thác cát, sỏi lòng sông yêu cầu Công an tỉnh làm gì?", cat)
+    assert q.filters.get("doc") == "cat.txt" and q.units == ["Công an tỉnh"]
+    # named by number, or by words no title of that kind repeats: no plan picked by its kind
+    assert "doc" not in parse_question("Công văn 999 yêu cầu Công an tỉnh làm gì?", cat).filters
+    assert "doc" not in parse_question("Công văn nào yêu cầu Công an tỉnh báo cáo?", cat).filters
