@@ -170,3 +170,12 @@ def test_the_conventions_on_their_own_lines():
         "PHÓ GIÁM ĐỐC",
         "Hoàng Văn Thuân",
     ]
+
+
+def test_a_name_opening_on_a_one_letter_particle_in_a_flattened_signature():
+    assert signature_lines("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Y Thanh Hà Niê Kdăm") == [
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Y Thanh Hà Niê Kdăm",
+    ]

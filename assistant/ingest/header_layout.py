@@ -107,6 +107,10 @@ def signature_lines(text: str, *, unmarked: bool = False) -> list[str] | None:
     k = len(words)
     while k > 0 and not is_upper(words[k - 1]):
         k -= 1
+    # a one-letter particle opens many Ê Đê and Jrai names ("Y Thanh Hà Niê Kdăm", "H Yim"): a
+    # position never ends on one letter, so it is the name's first word
+    while 0 < k < len(words) and len(words[k - 1]) == 1 and words[k - 1].isalpha():
+        k -= 1
     head, name = " ".join(words[:k]), " ".join(words[k:])
     if (name and not is_person_name(name)) or not is_upper(head):
         return None
