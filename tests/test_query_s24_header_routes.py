@@ -321,3 +321,18 @@ def test_a_document_named_by_its_kind_and_subject_is_the_one_asked():
     # named by number, or by words no title of that kind repeats: no plan picked by its kind
     assert "doc" not in parse_question("Công văn 999 yêu cầu Công an tỉnh làm gì?", cat).filters
     assert "doc" not in parse_question("Công văn nào yêu cầu Công an tỉnh báo cáo?", cat).filters
+
+
+def test_the_catalogue_asked_as_an_uploader_and_as_a_yes_no_question():
+    cat = _catalog()
+    for question in (
+        "Liệt kê các kế hoạch đã tải lên",
+        "Hệ thống có kế hoạch của Lào Cai không?",
+        "co nhung van ban nao da tai len",
+    ):
+        assert parse_question(question, cat).catalogue, question
+    q = parse_question("Có văn bản nào do Đoàn kiểm tra ban hành không?", cat)
+    assert q.catalogue and q.catalogue_among == frozenset({"kt.txt"})
+    # a question about a plan's content is none, "không" or not
+    assert not parse_question("Kế hoạch 1105 không giao Sở Công Thương việc gì?", cat).catalogue
+    assert not parse_question("Đoàn kiểm tra có kiểm tra kho vật liệu nổ không?", cat).catalogue
