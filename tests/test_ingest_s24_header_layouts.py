@@ -179,3 +179,29 @@ def test_a_name_opening_on_a_one_letter_particle_in_a_flattened_signature():
         "PHÓ CHỦ TỊCH",
         "Y Thanh Hà Niê Kdăm",
     ]
+
+
+LETTER_WEB = """| **ỦY BAN NHÂN DÂN TỈNH HẬU GIANG** ------- | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc** --------------- |
+|---|---|
+| Số: 1789/UBND-VX V/v triển khai Tháng hành động vì an toàn thực phẩm năm 2026 | *Hậu Giang, ngày 20 tháng 3 năm 2026* |
+
+Kính gửi:
+
+- Sở Y tế;
+- Ủy ban nhân dân các xã, phường.
+
+Ủy ban nhân dân tỉnh có ý kiến như sau:
+
+1. Giao Sở Y tế chủ trì tổ chức Tháng hành động vì an toàn thực phẩm năm 2026.
+
+| ***Nơi nhận:*** - Như trên; - Lưu: VT. | **KT. CHỦ TỊCH PHÓ CHỦ TỊCH** **Trương Cảnh Tuyên** |
+|---|---|
+"""
+
+
+def test_a_web_letter_whose_number_cell_holds_its_subject():
+    m = parse(LETTER_WEB, "cv-web.md").meta
+    assert (m.doc_type, m.number, m.date) == ("Công văn", "1789/UBND-VX", "2026-03-20")
+    assert m.title == "Triển khai Tháng hành động vì an toàn thực phẩm năm 2026"
+    assert m.recipients[:2] == ["Sở Y tế", "Ủy ban nhân dân các xã, phường"]
+    assert (m.signer, m.signer_position) == ("Trương Cảnh Tuyên", "PHÓ CHỦ TỊCH")

@@ -211,7 +211,7 @@ def _table_cells(b: Block) -> list[Block]:
     "Nơi nhận:" list on the left and "TM. ỦY BAN NHÂN DÂN<br>CHỦ TỊCH<br>…<br>Name" on the right.
     A row with any other line (a task, a number column) is a real table and stays whole.
     """
-    cells = [_subject_joined(_cell_lines(c)) for c in b.cells]
+    cells = [_subject_joined([x for ln in _cell_lines(c) for x in _number_then_subject(ln)]) for c in b.cells]
     lines = [ln for c in cells for ln in c]
     if not lines or any(len(ln) > 120 for ln in lines):
         return [b]
@@ -227,6 +227,15 @@ def _table_cells(b: Block) -> list[Block]:
 
 
 _NUMBER_THEN_SUBJECT = re.compile(r"^(?P<num>.+?)\s+(?P<subject>(?:V/v|V/V)\s*:?\s*\S.*)$")
+
+
+def _number_then_subject(line: str) -> list[str]:
+    """ "Số: 1789/UBND-VX V/v triển khai …" (a web page's header cell without its line break) → the
+    number line and the subject line."""
+    m = _NUMBER_THEN_SUBJECT.match(bare(line))
+    if not m or not is_number_line(m.group("num")) or not NUMBER_IN.search(m.group("num")):
+        return [line]
+    return [m.group("num"), m.group("subject")]
 
 
 def _number_subject(b: Block) -> list[Block]:
