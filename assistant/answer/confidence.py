@@ -122,6 +122,11 @@ _RANGE = re.compile(r"((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def _year_of_title(year: int) -> re.Pattern[str]:
+    """ "năm 2026", "đến năm 2030": a year as a trích yếu writes it (folded)."""
+    return re.compile(rf"\b(?:nam|den nam|giai doan|dot)\s+{year}\b")
+
+
 class ScorerFileError(AssistantError):
     """The refusal scorer's JSON is missing, of another format or version, or malformed."""
 
@@ -305,6 +310,13 @@ def features(
     titles = " ".join(m.title or "" for m in cards)
     named_periods = {r for r in _RANGE.findall(query.text) if r in set(_RANGE.findall(titles))}
     asked = years_in(_RANGE.sub(lambda r: "" if r.groups() in named_periods else r.group(0), query.text))
+    # "Quyết định về phòng, chống thiên tai năm 2026 …": a year the question quotes with the word
+    # before it from the cited plan's trích yếu names the plan, as a period does
+    asked -= {
+        y
+        for y in asked
+        if _year_of_title(y).search(fold(titles)) and _year_of_title(y).search(fold(query.text))
+    }
     issued = {int(m.date[:4]) for m in cards if m.date and m.date[:4].isdigit()}
     x["year_missing_cited"] = float(bool(asked - stated - issued))
     # a year the question writes on its own, not a period it asks about ("giai đoạn 2026 - 2028")

@@ -54,7 +54,7 @@ from assistant.answer.times import (
     time_cell,
 )
 from assistant.query.model import Query
-from assistant.query.rules import NOT_SIGN, asks_destination
+from assistant.query.rules import NOT_SIGN, SUPERSEDE_ASK, SUPERSEDES, asks_destination
 from assistant.records import Answer, Hit
 from assistant.textnorm import fold
 from assistant.vocab.tokens import folded_tokens
@@ -80,8 +80,6 @@ _ASK_NUMBER = re.compile(r"\b(bao nhieu|may)\b|%")
 _RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\b(top|xep hang|thu hang)\b")
 _PERCENT = re.compile(r"\bphan tram\b|%")
 _DOCNUM_ASK = re.compile(r"\bso (may|bao nhieu|gi)\b")
-# "thay thế văn bản nào" (``query.rules._REPLACED``): the document the plan supersedes
-_REPLACED_ASK = re.compile(r"\bthay (the|cho)\b.*\b(nao|gi|so may)\b")
 _ASK_DAY = re.compile(
     r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b"
 )
@@ -130,7 +128,10 @@ _TARGET_RE = re.compile(r"\b(top\s*\d+|\d+\s*%|phan dau|muc tieu|chi tieu)\b")
 
 # slots with a form of their own (an amount of time, a venue, a request): a segment of that form
 # in the plan asked about answers, even when retrieval did not rank its passage
-SLOT_RULES = frozenset({"duration", "place", "source", "means", "span"})
+# "replaced": the closing sentence that supersedes an earlier document ("Kế hoạch này thay thế …")
+# sits at the plan's end and shares few words with a paraphrased question ("văn bản cũ nào không
+# còn áp dụng"): like a slot's own short line, it is looked for in the whole plan asked
+SLOT_RULES = frozenset({"duration", "place", "source", "means", "span", "replaced"})
 # the means an activity is given, asked with "gì/nào" (``query.rules._MEANS``)
 # "bằng <phương tiện>" as plans write the means of an activity (not "bảng", a table)
 _BY_MEANS = re.compile(r"\bbằng\s+(?!nhau\b|văn bản\b)\w", re.IGNORECASE)
@@ -201,13 +202,14 @@ def fact_rule(question: str, kind: str | None, terms: list[str], folded: str | N
 
         asked_by = bool(re.search(rf"\bbang {noun}\b", f))
         return FactRule(require=by_means if asked_by else names_it, prefer=names_it, name="means")
-    if _REPLACED_ASK.search(f):
-        # "thay thế văn bản nào": the closing sentence that names the document replaced
+    if SUPERSEDE_ASK.search(f):
+        # "thay thế văn bản nào", "văn bản cũ nào không còn áp dụng": the closing sentence that
+        # names the document replaced
         def replaced(seg: str) -> bool:
             fs = fold(seg)
-            return bool(re.search(r"\bthay the\b", fs)) and bool(_REFNUM_RE.search(fs))
+            return bool(SUPERSEDES.search(fs)) and bool(_REFNUM_RE.search(fs))
 
-        return FactRule(require=replaced, prefer=replaced, name="refnum")
+        return FactRule(require=replaced, prefer=replaced, name="replaced")
     if _DOCNUM_ASK.search(f):
 
         def refnum(seg: str) -> bool:

@@ -13,7 +13,7 @@ from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label
 from assistant.answer.evidence import coverage, segments
 from assistant.answer.times import PLACE_DATE
 from assistant.query.model import FactKind, Query
-from assistant.query.rules import PERSON_ASK
+from assistant.query.rules import MADE_VERB, PERSON_ASK
 from assistant.records import Answer, Citation, DocMeta, Passage
 from assistant.textnorm import fold
 from assistant.vocab.documents import doc_mentions
@@ -77,7 +77,10 @@ def _doc_of(query: Query, ev: Evidence, docs: dict[str, DocMeta]) -> str | None:
     return cand[0] if len(cand) == 1 else None
 
 
-_META_WORDS = frozenset("ban hanh ngay ky nam thang kem theo hieu luc ten nguoi chu tich pho so".split())
+# the words that ask the card (issue, signature, the "Kính gửi" / "Nơi nhận" addressees), not a plan
+_META_WORDS = frozenset(
+    "ban hanh ngay ky nam thang kem theo hieu luc ten nguoi chu tich pho so gui toi den cho kinh noi nhan".split()
+)
 
 
 def about_plan(query: Query, m: DocMeta, title_block: str = "") -> bool:
@@ -289,8 +292,10 @@ def other_documents(folded: str, fact: str | None) -> list[str]:
 # ký, ngày nào", "ban hành ngày nào, về việc gì"): số, ngày, trích yếu and the signature are the
 # parts of the card (Decree 30/2020, Appendix I)
 _ASK_SIGNER = re.compile(rf"\b(ai ky|nguoi ky|do ai ky|ky boi|ky ten|{PERSON_ASK} ky)\b")
+# "được lập / ra đời ngày nào" of the plan itself (``query.rules.MADE_VERB``) asks its date line too
 _ASK_ISSUE_DATE = re.compile(
-    r"\b(ban hanh (vao )?(ngay|thoi gian|luc) nao|ngay ban hanh|ban hanh khi nao|ky (vao )?ngay nao|ngay ky)\b"
+    rf"\b((ban hanh|{MADE_VERB}) (vao )?(ngay|thoi gian|luc) nao|ngay ban hanh|(ban hanh|{MADE_VERB}) khi nao|"
+    r"ky (vao )?ngay nao|ngay ky)\b"
 )
 # beside a signer, a bare "ngày nào" asks the date the plan was signed, which is its issue date
 _ASK_BARE_DATE = re.compile(r"\b(ngay nao|ngay bao nhieu|khi nao)\b")

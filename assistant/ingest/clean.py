@@ -160,12 +160,21 @@ class Cleaned:
 
 def is_header_start(b: Block) -> bool:
     t = b.text
+    if b.kind == "table_row" and b.cells and len(b.cells) > 1:
+        # a web page's header table: the issuer cell beside the motto cell, each flattened onto one
+        # line with the rule printed under it ("ỦY BAN NHÂN DÂN TỈNH X ------- | CỘNG HÒA …")
+        return any(_header_cell(c) for c in b.cells)
     return (
         is_motto(t)
         or is_number_line(t)
         or (is_issuer_line(t) and len(t) < 60)
         or (doc_type_of(t) is not None and b.kind != "table_row")
     )
+
+
+def _header_cell(cell: str) -> bool:
+    t = re.sub(r"\s+[-_=~]{3,}\s*$", "", cell.strip())
+    return is_motto(t) or is_number_line(t) or (is_issuer_line(t) and len(t) < 60)
 
 
 def _ui_key(t: str) -> str:

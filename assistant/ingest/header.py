@@ -152,9 +152,15 @@ def _title_continues(title: str, b: Block) -> bool:
     return True
 
 
+# the short rule printed under the issuer's name and under the motto (Nghị định 30/2020/NĐ-CP, Phụ
+# lục I); a web page's table cell loses its line break and keeps it after the name: "ỦY BAN NHÂN DÂN
+# TỈNH THANH HÓA -------"
+_TRAILING_RULE = re.compile(r"\s+[-_=~]{3,}\s*$")
+
+
 def header_line(cur: Part, b: Block, title_open: bool) -> bool:
     """Consume one header block into ``cur``; False when the body starts here."""
-    t = bare(b.text)
+    t = _TRAILING_RULE.sub("", bare(b.text))
     if not t or is_separator(t) or is_motto(t) or is_table_rule(b.text):
         return True
     if _addressees(cur, b, t):

@@ -27,6 +27,7 @@ from .patterns import (
     is_position,
     is_recipients_head,
     is_signature_line,
+    is_signed_mark,
     is_upper,
 )
 
@@ -79,25 +80,44 @@ _MARK = re.compile(r"(?<!\S)(?:TM|KT|Q|TL|TUQ|T/M|K/T)\.\s*")
 _DEPUTY = re.compile(r"(?<=[A-ZÀ-ỸĐ])(?=PHÓ\s)|\s+(?=PHÓ\s)")
 
 
-def signature_lines(text: str) -> list[str] | None:
+# "(Đã ký)", "[Đã ký]", "(Đã ký và đóng dấu)": a published copy prints a mark where the signature
+# was (``patterns.is_signed_mark``); flattened into the block it stands between position and name
+_SIGNED_IN = re.compile(r"[(\[][^()\[\]]{1,38}[)\]]|\b[ĐđDd]ã ký\b")
+
+
+def _without_signed_marks(text: str) -> str:
+    return _SIGNED_IN.sub(lambda m: " " if is_signed_mark(m.group()) else m.group(), text)
+
+
+def signature_lines(text: str, *, unmarked: bool = False) -> list[str] | None:
     """A signature block flattened onto one line → its lines, or None when it is not one.
 
     "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Thành Sinh" (a markdown paragraph, or a
     table cell whose line breaks were lost) → "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH",
     "Nguyễn Thành Sinh": authority marks, then the position in capitals, then the name in Title Case.
+    A "(Đã ký)" mark between them is dropped. ``unmarked``: the head of the body may sign in his own
+    name, with no authority mark (Nghị định 30/2020/NĐ-CP, Điều 13: "CHỦ TỊCH" ¶ name) — read so
+    only where the block is known to be the signature's place (the cell beside "Nơi nhận:").
     """
-    t = re.sub(r"\s+", " ", bare(text)).strip()
-    if not _MARK.match(t):
+    t = re.sub(r"\s+", " ", _without_signed_marks(bare(text))).strip()
+    marked = bool(_MARK.match(t))
+    if not marked and not unmarked:
         return None
     words = t.split(" ")
     k = len(words)
     while k > 0 and not is_upper(words[k - 1]):
         k -= 1
+    # a one-letter particle opens many Ê Đê and Jrai names ("Y Thanh Hà Niê Kdăm", "H Yim"): a
+    # position never ends on one letter, so it is the name's first word
+    while 0 < k < len(words) and len(words[k - 1]) == 1 and words[k - 1].isalpha():
+        k -= 1
     head, name = " ".join(words[:k]), " ".join(words[k:])
     if (name and not is_person_name(name)) or not is_upper(head):
         return None
+    if not marked:
+        return [head, name] if name and is_position(head) else None
     starts = [m.start() for m in _MARK.finditer(head)]
-    lines = [head[a:b].strip() for a, b in zip(starts, [*starts[1:], len(head)])]
+    lines = [x for a, b in zip(starts, [*starts[1:], len(head)]) for x in _on_behalf(head[a:b].strip())]
     last = [x.strip() for x in _DEPUTY.split(lines[-1]) if x.strip()]
     lines[-1:] = [last[0], " ".join(last[1:])] if len(last) > 1 else last
     if not all(is_authority(x) or is_position(x) for x in lines) or (not name and len(lines) < 2):
@@ -105,13 +125,36 @@ def signature_lines(text: str) -> list[str] | None:
     return [*lines, name] if name else lines
 
 
+def _on_behalf(line: str) -> list[str]:
+    """ "T/M. ĐOÀN KIỂM TRA TRƯỞNG ĐOÀN" → "T/M. ĐOÀN KIỂM TRA", "TRƯỞNG ĐOÀN": signing on behalf of a
+    collective body ("TM.", Nghị định 30/2020/NĐ-CP, Điều 13) names the body, then the signer's
+    position on the next line; flattened, the position is the line's tail."""
+    words = line.split()
+    if not re.match(r"(TM|T/M)\.", line):
+        return [line]
+    for i in range(2, len(words)):
+        if is_position(" ".join(words[i:])):
+            return [" ".join(words[:i]), " ".join(words[i:])]
+    return [line]
+
+
 def _flat_signature(b: Block) -> list[Block]:
     """ "Nơi nhận: - A; - B. | | KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Hoàng Văn Thuân": the signature table row
-    (recipients left, signature right) exported as one line, or a signature block as one paragraph."""
+    (recipients left, signature right) exported as one line, or a signature block as one paragraph.
+    A markdown table row ("| Nơi nhận: - A; - B. | CHỦ TỊCH Cao Tường Huy |", a web page's table
+    with its cells' line breaks lost) is read the same way from its cells."""
     if b.kind == "table_row":
-        return [b]
-    cells = [c.strip() for c in b.text.split("|") if c.strip()]
-    sig = signature_lines(cells[-1]) if cells else None
+        cells = [c.strip() for c in b.cells if c.strip()] if b.cells else []
+        if (
+            not cells
+            or not re.match(r"Nơi nhận\s*:", bare(cells[0]))
+            or any(len(_cell_lines(c)) > 1 for c in cells)
+        ):
+            return [b]  # cells that kept their lines (a DOCX table) are read line by line (``_table_cells``)
+    else:
+        cells = [c.strip() for c in b.text.split("|") if c.strip()]
+    beside = len(cells) > 1 and bool(re.match(r"Nơi nhận\s*:", bare(cells[0])))
+    sig = signature_lines(cells[-1], unmarked=beside) if cells else None
     if sig is None:
         return [b]
     left = cells[:-1]
@@ -168,7 +211,7 @@ def _table_cells(b: Block) -> list[Block]:
     "Nơi nhận:" list on the left and "TM. ỦY BAN NHÂN DÂN<br>CHỦ TỊCH<br>…<br>Name" on the right.
     A row with any other line (a task, a number column) is a real table and stays whole.
     """
-    cells = [_subject_joined(_cell_lines(c)) for c in b.cells]
+    cells = [_subject_joined([x for ln in _cell_lines(c) for x in _number_then_subject(ln)]) for c in b.cells]
     lines = [ln for c in cells for ln in c]
     if not lines or any(len(ln) > 120 for ln in lines):
         return [b]
@@ -184,6 +227,15 @@ def _table_cells(b: Block) -> list[Block]:
 
 
 _NUMBER_THEN_SUBJECT = re.compile(r"^(?P<num>.+?)\s+(?P<subject>(?:V/v|V/V)\s*:?\s*\S.*)$")
+
+
+def _number_then_subject(line: str) -> list[str]:
+    """ "Số: 1789/UBND-VX V/v triển khai …" (a web page's header cell without its line break) → the
+    number line and the subject line."""
+    m = _NUMBER_THEN_SUBJECT.match(bare(line))
+    if not m or not is_number_line(m.group("num")) or not NUMBER_IN.search(m.group("num")):
+        return [line]
+    return [m.group("num"), m.group("subject")]
 
 
 def _number_subject(b: Block) -> list[Block]:

@@ -15,10 +15,22 @@ __all__ = ["locate"]
 
 # a line that starts a body's name; "TỈNH LÀO CAI" under "ỦY BAN NHÂN DÂN" goes on with the same one
 _BODY_START = re.compile(
-    r"(uy ban nhan dan|ubnd|hoi dong|so |bo |ban |phong |cong an|van phong|tinh uy|huyen uy|thanh uy|doan |to )"
+    r"(uy ban nhan dan|ubnd|hoi dong|so |bo |ban |phong |cong an|van phong|tinh uy|huyen uy|thanh uy|doan |to |"
+    # a ministry's or department's own office ("BỘ CÔNG THƯƠNG" / "CỤC HÓA CHẤT"): a body of its own
+    r"(?:chi |tong )?cuc |thanh tra )"
 )
 # "THEO QUYẾT ĐỊNH SỐ 1050/QĐ-SCT": the decision that formed an ad-hoc body, not part of its name
 _FORMED_BY = re.compile(r"(\(?theo quyet dinh\b|so\s*\d)")
+
+
+# the header's left column flattened onto one line (a web page's table cell without its line breaks):
+# "UBND TỈNH THANH HÓA SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "SỞ CÔNG THƯƠNG ĐOÀN KIỂM TRA THEO QUYẾT ĐỊNH
+# SỐ …": each body's name starts a line again. Only in capitals, and not the "BAN" of "ỦY BAN", the
+# "PHÒNG" of "VĂN PHÒNG", the "SỞ" of "CƠ SỞ"
+_BODY_SPLIT = re.compile(
+    r"(?<!ỦY)(?<!UỶ)(?<!VĂN)(?<!CƠ)(?<!CHI)(?<!TỔNG)\s+"
+    r"(?=(?:SỞ|BAN|CỤC|CHI CỤC|TỔNG CỤC|ĐOÀN|PHÒNG|VĂN PHÒNG|THANH TRA|THEO QUYẾT ĐỊNH)\s)"
+)
 
 
 def _issuing_body(lines: list[str]) -> str:
@@ -30,7 +42,7 @@ def _issuing_body(lines: list[str]) -> str:
     same kind from different bodies are never merged into "Ủy ban nhân dân tỉnh Lào Cai Sở Công Thương".
     """
     bodies: list[list[str]] = []
-    for ln in lines:
+    for ln in (x for line in lines for x in _BODY_SPLIT.split(line) if x.strip()):
         f = fold(ln).strip()
         if ln.startswith("CHỦ TỊCH") or _FORMED_BY.match(f):
             continue

@@ -126,6 +126,15 @@ _POSITIONS = (
     "TRƯỞNG ĐOÀN",
     "PHÓ TRƯỞNG ĐOÀN",
     "TỔ TRƯỞNG",
+    # a ministry's department signs "TUQ. BỘ TRƯỞNG" / "CỤC TRƯỞNG …"; an inspectorate "CHÁNH THANH TRA"
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "CỤC TRƯỞNG",
+    "PHÓ CỤC TRƯỞNG",
+    "CHI CỤC TRƯỞNG",
+    "PHÓ CHI CỤC TRƯỞNG",
+    "CHÁNH THANH TRA",
+    "PHÓ CHÁNH THANH TRA",
 )
 # a name word is capitalised; one-letter particles ("Y" in Ê Đê names) and apostrophes (H'Hen) occur
 _NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ](?:'?[a-zđà-ỹ]+)?$")
@@ -170,7 +179,12 @@ def is_issuer_line(text: str) -> bool:
             r"chu tich uy ban nhan dan|"
             # an ad-hoc body formed by a decision prints its name and that decision under its parent:
             # "SỞ CÔNG THƯƠNG / ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT"
-            r"doan |to |hoi dong |theo quyet dinh)",
+            r"doan |to |hoi dong |theo quyet dinh|"
+            # a ministry's or department's own office under it (Nghị định 30/2020/NĐ-CP, Phụ lục I: the
+            # "cơ quan chủ quản" over the issuing body): "BỘ CÔNG THƯƠNG / CỤC HÓA CHẤT", "SỞ Y TẾ /
+            # CHI CỤC AN TOÀN VỆ SINH THỰC PHẨM", "THANH TRA TỈNH"
+            # (not "CỤC TRƯỞNG", "THANH TRA VIÊN": the signer's position)
+            r"(?:chi |tong )?cuc (?!truong)|thanh tra (?!vien))",
             f,
         )
     )
@@ -196,7 +210,11 @@ def doc_type_from_number(number: str | None) -> str | None:
 
 
 def is_number_line(text: str) -> bool:
-    return bool(re.match(r"^Số\s*:\s*\S*", text)) and len(text) < 60
+    # "Số: 183/KH-UBND" (Nghị định 30/2020/NĐ-CP, Phụ lục I); a copy typed again may drop the colon
+    # ("Số 215/HC-VLNCN"): then the number and its "/CODE" must follow, not "Số lượng", "Số 5 đường"
+    return (
+        bool(re.match(r"^Số\s*(?::\s*\S*|\d[\d.]*\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐ])", text)) and len(text) < 60
+    )
 
 
 def doc_type_of(text: str) -> tuple[str, str] | None:

@@ -30,14 +30,18 @@ __all__ = [
 
 # "Các kế hoạch đã nạp?", "có bao nhiêu văn bản", "những kế hoạch nào của Nghệ An": the
 # collection itself. The words below are all such a question may hold besides places and years.
+# "đã tải lên" is how an official who uploaded the files says "đã nạp"; "… không?", "… chưa?" close
+# a yes-no question ("Hệ thống có kế hoạch của Thanh Hóa không?")
 _CATALOGUE = re.compile(
-    r"\b(da nap|duoc nap|dang co|hien co|co trong he thong|danh sach|liet ke|bao nhieu|nhung|cac|nao|gi|tat ca|toan bo)\b"
+    r"\b(da nap|duoc nap|dang co|hien co|co trong he thong|danh sach|liet ke|bao nhieu|nhung|cac|nao|gi|tat ca|"
+    r"toan bo|(da |duoc )?tai len|he thong co)\b"
 )
 _CATALOGUE_NOUN = re.compile(r"\b(ke hoach|van ban|tai lieu|cong van|quyet dinh|chi thi|kh|cv)\b")
 _CATALOGUE_WORDS = frozenset(
     "ke hoach van ban tai lieu cong van quyet dinh chi thi thong bao kh cv da duoc nap dang hien co "
     "trong he thong danh sach liet ke bao nhieu nhung cac nao gi gom cua o tai tinh thanh pho nam "
-    "xa phuong huyen ban hanh nay hien nay ubnd uy nhan dan so la hay cho toi biet the tat ca toan bo".split()
+    "xa phuong huyen ban hanh nay hien nay ubnd uy nhan dan so la hay cho toi biet the tat ca toan bo "
+    "len khong chua".split()
 )
 
 
@@ -47,7 +51,8 @@ def is_catalogue(folded: str) -> bool:
     if not (_CATALOGUE_NOUN.search(f) and _CATALOGUE.search(f)):
         return False
     if not re.search(
-        r"\b(da nap|duoc nap|dang co|hien co|he thong|danh sach|liet ke|bao nhieu|nao|gi)\b|^(cac|nhung|tat ca|toan bo)\b",
+        r"\b(da nap|duoc nap|dang co|hien co|he thong|danh sach|liet ke|bao nhieu|nao|gi|tai len)\b"
+        r"|^(cac|nhung|tat ca|toan bo)\b",
         f,
     ):
         return False
@@ -192,7 +197,9 @@ def catalogue_ask(folded: str, cat: Catalog) -> CatalogueAsk | None:
 # Công Thương ban hành, …": a question opening on a document named by its issuing body asks about
 # that body's documents; the body is their author, not a unit asked about
 _DOC_OF = re.compile(
-    r"^\s*(?:(?:theo|trong|tai|o|voi)\s+)?(?:ke hoach|kh|van ban|cong van|quyet dinh|chi thi|thong bao)\s+"
+    # "Còn công văn của Cục Hóa chất thì sao?": a follow-up opens on "(vậy) còn" before the document
+    r"^\s*(?:(?:vay|the)\s+)?(?:con\s+)?(?:(?:theo|trong|tai|o|voi)\s+)?"
+    r"(?:ke hoach|kh|van ban|cong van|quyet dinh|chi thi|thong bao)\s+"
     rf"(?:cua|do)\s+(?P<words>{_BODY}(?:\s+[a-z0-9&]+){{0,9}})"
 )
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.query.catalog import Catalog
 from assistant.query.model import Intent, Query
+from assistant.query.naming import cut_folded
 from assistant.query.parse import parse_question, strip_spans
 from assistant.query.rules import courtesy_spans
 from assistant.textnorm import fold
@@ -89,19 +90,29 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
     # ("Còn kế hoạch triển khai Chỉ thị 11 thì sao?" after a question that named the issuer or
     # the province only, whose ``named`` holds every plan of it: the one plan named now narrows
     # to a plan of its own, unless it is the very plan the earlier turn was about)
-    titled = len(query.named) == 1 and not query.named & _earlier_plans(base) and not query.units
+    # (a plan this turn filters to, by its issuer — "Còn công văn của Cục Hóa chất thì sao?" — is
+    # such a plan too, though the kind named adds every loaded plan of that kind to ``named``)
+    own_plan = query.filters.get("doc") or (next(iter(query.named)) if len(query.named) == 1 else None)
+    titled = own_plan is not None and own_plan not in _earlier_plans(base) and not query.units
     names_scope = names_scope or titled
     f = fold(query.text)
     f = " ".join(strip_spans(f, courtesy_spans(f)).split())
     unit_words = {w for u in query.units for w in fold(u).split()}
+    # "Còn công văn … thì sao?": the kind of document named ("Công văn", "Quyết định") is no topic
+    unit_words |= set(fold(query.doc_kind or "").split())
     own_topic = [t for t in query.terms if t not in _FOLLOW_WORDS and t not in unit_words]
     title: set[str] = set()
-    if titled:  # the title's words name the plan, they are no topic of the turn
-        title = set(re.findall(r"[a-z0-9]+", fold(catalog.docs[next(iter(query.named))].title or "")))
+    if titled and own_plan:  # the title's words name the plan, they are no topic of the turn
+        # (nor its issuer's name: "Còn công văn của Cục Hóa chất thì sao?" names the plan by its author)
+        meta = catalog.docs[own_plan]
+        title = set(re.findall(r"[a-z0-9]+", fold(f"{meta.title or ''} {meta.issuer or ''}")))
         own_topic = [t for t in own_topic if t not in title]
     said = [w for w in re.findall(r"[a-z0-9]+", f) if w not in title]
     if _FOLLOW_UP.match(f) and len(said) <= 12 and not own_topic:
-        return _ask_again(query, base, names_scope)
+        out = _ask_again(query, base, names_scope)
+        if names_scope:
+            _unname(out, _earlier_plans(base), _earlier_plans(out), catalog)
+        return out
     if not names_scope and base.catalogue and base.catalogue_among is not None:
         # "Kế hoạch nào về chuyển đổi số?" then "Ai ký?": the plans just listed are the ones asked
         _within_plans(query, base.catalogue_among)
@@ -134,6 +145,53 @@ def _within_plans(query: Query, plans: frozenset[str]) -> None:
     elif plans:
         query.named = plans
         query.catalogue_among = plans  # a header fact: one line per plan listed
+
+
+# The earlier turn named its plan by its trích yếu ("Kế hoạch triển khai Chỉ thị 11 về khoáng sản
+# được gửi tới những nơi nào?"); asked again of another plan ("Còn kế hoạch 1105 thì sao?") those
+# words named the plan left behind, not what is asked: a run of two words or more of the earlier
+# plan's title (its trích yếu, Decree 30/2020) that the plan now asked does not share is cut
+_TITLE_RUN = 2
+# the words that ask the header card stay though a title holds them ("Về việc ban hành Kế hoạch …")
+_ASKING = frozenset("ban hanh ky ngay nao so hieu gui noi nhan toi den cho ai do lap ra doi khi gi".split())
+
+
+def _unname(query: Query, before: frozenset[str], now: frozenset[str], catalog: Catalog) -> None:
+    """``query`` (an earlier question asked again of ``now``) without the words that named ``before``."""
+    if not before or not now or before & now:
+        return
+    old = _title_words(before, catalog) - _title_words(now, catalog) - _ASKING
+    if not old:
+        return
+
+    def runs(folded: str) -> list[tuple[int, int]]:
+        out, run = [], []
+        for m in [*re.finditer(r"[a-z0-9]+", folded), None]:
+            if m is not None and m.group() in old:
+                run.append(m)
+                continue
+            if len(run) >= _TITLE_RUN:
+                out.append((run[0].start(), run[-1].end()))
+            run = []
+        return out
+
+    cut = {w for a, b in runs(fold(query.text)) for w in re.findall(r"[a-z0-9]+", fold(query.text)[a:b])}
+    if not cut:
+        return
+    query.text = cut_folded(query.text, runs)
+    query.lexical_text = cut_folded(query.lexical_text or query.text, runs)
+    query.folded = " ".join(strip_spans(query.folded, runs(query.folded)).split())
+    query.terms = [t for t in query.terms if t not in cut]
+
+
+def _title_words(docs: frozenset[str], catalog: Catalog) -> set[str]:
+    """The folded words of these plans' titles (their trích yếu) and numbers."""
+    out: set[str] = set()
+    for d in docs:
+        m = catalog.docs.get(d)
+        if m is not None:
+            out |= set(re.findall(r"[a-z0-9]+", fold(f"{m.title or ''} {m.number or ''}")))
+    return out
 
 
 def _within(base: Query, query: Query, catalog: Catalog) -> bool:

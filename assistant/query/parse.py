@@ -399,6 +399,11 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         of_kind = cat.docs_of_kind(query.doc_kind)
         if of_kind and len(of_kind) < len(cat.docs):
             query.named = query.named | of_kind
+            # "Chỉ thị về phòng cháy, chữa cháy mùa khô yêu cầu Sở Công Thương làm gì?": a document
+            # named by its kind and its trích yếu (Decree 30/2020, art. 8) is the one asked
+            pick = cat.docs_titled(rest, among=of_kind, min_pairs=1) if "doc" not in query.filters else None
+            if pick and not numbers and (not mentions or pick <= set(mentions[0][2])):
+                query.filters, query.named = {**query.filters, "doc": next(iter(pick))}, pick
     own = implementing & query.named if len(mentions) == 1 and not docs else set()
     if len(own) == 1 and "doc" not in query.filters:
         # "UBND xã, phường ở Cần Thơ phải làm gì để thực hiện Chỉ thị 27": of the place's plans, the

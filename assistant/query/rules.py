@@ -14,11 +14,14 @@ from assistant.query.model import FactKind, Intent, Role, TeamRole
 from assistant.query.section_words import PLAN_WORD, SECTION_FORMS, WHOLE_SECTIONS, section_of
 
 __all__ = [
+    "MADE_VERB",
     "NOT_SIGN",
     "PERSON_ASK",
     "asks_assigned_units",
     "asks_tasks",
     "asks_destination",
+    "SUPERSEDE_ASK",
+    "SUPERSEDES",
     "courtesy_spans",
     "PLAN_WORD",
     "team_role_of",
@@ -61,11 +64,19 @@ _RECIPIENT_LIST = re.compile(r"\b(noi nhan|kinh gui)\b")
 # "được gửi (để) báo cáo những cơ quan nào": the plan itself is sent to them "để báo cáo" — the
 # "(b/c)" marks of its "Nơi nhận:" list (Decree 30/2020, Appendix I) — not a report it asks for
 _SENT_TO_REPORT = re.compile(r"\bgui (de )?bao cao (cho |toi |den |len )?(nhung |cac )?" + _ADDRESSEE + r"\b")
-# "thay thế văn bản nào": a plan that supersedes another says so in its closing words ("Kế hoạch
-# này thay thế Kế hoạch số 076/KH-UBND ngày …", Decree 30/2020 on replacing a document): the
-# document replaced is asked, by its number — not the budget or targets its title words name
-_REPLACED = re.compile(
-    r"\bthay (the|cho) (cho )?((van ban|ke hoach|quyet dinh|cong van|chi thi|kh)( so)? )?(nao|gi|so (may|nao))\b"
+# A document that supersedes another says so in its closing words: "Kế hoạch này thay thế Kế hoạch
+# số 371/KH-UBND …", "… và bãi bỏ Quyết định số …", "Quyết định số … hết hiệu lực" (Decree
+# 30/2020/NĐ-CP; Luật Ban hành văn bản quy phạm pháp luật on replacing and repealing). A question
+# asks it by any of those verbs, or as the old document "no longer applied": "thay thế văn bản
+# nào", "văn bản cũ nào không còn áp dụng", "bãi bỏ kế hoạch nào", "kế hoạch nào hết hiệu lực".
+# The document replaced is asked, by its number — not the budget or targets its title words name
+SUPERSEDES = re.compile(r"\b(thay the|bai bo|het hieu luc)\b")
+_DOC_NOUN = r"(van ban|ke hoach|quyet dinh|cong van|chi thi|thong bao|kh)"
+_REPEALED = r"(thay the|bai bo|het hieu luc|khong con (hieu luc|ap dung|gia tri|duoc ap dung|dung))"
+SUPERSEDE_ASK = re.compile(
+    rf"\bthay (the|cho) (cho )?({_DOC_NOUN}( so)? )?(nao|gi|so (may|nao))\b|"
+    rf"\b{_DOC_NOUN}( cu)?( so)? (nao|gi) (da |se |bi |duoc )?{_REPEALED}|"
+    rf"\b(bai bo|lam het hieu luc) ({_DOC_NOUN}( cu)?( so)? )?(nao|gi)\b"
 )
 _ISSUER = re.compile(
     r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b"
@@ -86,9 +97,18 @@ _DEADLINE = re.compile(
     r"som hon|muon hon|som nhat|"
     r"bao cao .*(khi nao|ngay nao|truoc)|(khi nao|ngay nao).*bao cao|hang nam|thoi gian)\b"
 )
-_ISSUED_WHEN = re.compile(
-    r"\b(ban hanh|ky)( vao)? (ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thang nao|thang may|nam nao)\b"
+_WHEN_ASKED = (
+    r"( vao)? (ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thang nao|thang may|nam nao)\b"
 )
+_ISSUED_WHEN = re.compile(r"\b(ban hanh|ky)" + _WHEN_ASKED)
+# "Kế hoạch kiểm tra … được lập ngày nào?", "văn bản ra đời khi nào": the plan made ("Trưởng đoàn
+# kiểm tra lập kế hoạch", a Sở's plan "xây dựng" by it) is dated by its date line ("Lào Cai, ngày 10
+# tháng 3 năm 2026", Decree 30/2020 art. 8: the date a document is signed and issued). Not a team
+# set up ("thành lập"), nor another paper the plan has made (a report, a record, a list: their
+# dates are deadlines of the plan's tasks)
+MADE_VERB = r"((?<!thanh )lap|ra doi|phat hanh|soan thao)"
+_MADE_WHEN = re.compile(r"\b" + MADE_VERB + _WHEN_ASKED)
+_MADE_PAPER = re.compile(r"\b(bao cao|bien ban|danh sach|ho so|du toan|to trinh|phuong an|ket luan)\b")
 # "chủ đề" of a campaign month is written in quotes like a slogan ("Chủ đề: “…”")
 # "lực" (force) folds like "lúc" (moment): "chủ lực nào", "nguồn lực nào", "năng lực nào" ask a
 # thing, not a time ("lúc nào")
@@ -191,7 +211,7 @@ def _fact_kind(f: str) -> str | None:
         and not re.search(r"\b(bao cao|de xuat|ho so|danh sach|du toan|ket qua|tai lieu|y kien)\b", f)
     ):
         return "recipient"  # "báo cáo gửi về đâu" asks where a report goes: a task, not the card
-    if _REPLACED.search(f):
+    if SUPERSEDE_ASK.search(f):
         return "refnum"  # the document the plan supersedes, not the plan's own number
     if _DOCNUM.search(f) and (
         re.search(r"\b(so hieu|so ky hieu|mang so)\b", f)
@@ -230,7 +250,8 @@ def _fact_kind(f: str) -> str | None:
         )
         # "Kế hoạch thực hiện Nghị quyết 48 … ban hành ngày nào?": the issuing verb right before
         # the time asked is the plan's issue; "thực hiện" then belongs to its trích yếu
-        return "date" if issue or _ISSUED_WHEN.search(signed) else "deadline"
+        made = _MADE_WHEN.search(f) and not _MADE_PAPER.search(f)
+        return "date" if issue or made or _ISSUED_WHEN.search(signed) else "deadline"
     if _BUDGET.search(f):
         return "budget"
     if _TARGET.search(f):

@@ -20,6 +20,7 @@ from assistant.answer.tasks import TASK_FIELD
 from assistant.answer.times import time_cell
 from assistant.answer.unit_price import price_per_item_missing
 from assistant.query.model import FactKind, Intent, Query
+from assistant.query.rules import SUPERSEDE_ASK
 from assistant.records import Answer
 from assistant.textnorm import fold
 
@@ -68,7 +69,10 @@ class FactHandler(Handler):
         if phone is not None:
             # a telephone number is a slot of its own form, looked for in all of the plan asked
             return phone
-        slot_in_plan = ctx.query.fact in SLOT_FACTS and bool(ctx.query.filters.get("doc"))
+        # so is the document a named plan supersedes: its closing "Kế hoạch này thay thế …" shares
+        # few words with a question asking it in other words ("văn bản cũ nào không còn áp dụng")
+        own_form = ctx.query.fact in SLOT_FACTS or bool(SUPERSEDE_ASK.search(ctx.query.folded))
+        slot_in_plan = own_form and bool(ctx.query.filters.get("doc"))
         if not is_meta(ctx.query) and not slot_in_plan and weak(ctx):
             # a slot of its own form (how long, where, on whose request) asked of a named plan is
             # looked for in all of that plan (``compose_fact``): few of its words are the plan's
