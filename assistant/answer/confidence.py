@@ -32,6 +32,7 @@ from assistant.answer.absence import (
     absence_features,
     asks_figure,
     numbers_in,
+    same_tier,
     single_years,
     slot_missing,
     years_in,
@@ -51,6 +52,7 @@ from assistant.linear_model import ModelSpec, read_linear_model
 from assistant.records import Answer, Citation, DocMeta, Hit, Passage
 from assistant.textnorm import fold, nfc
 from assistant.vocab.tokens import folded_tokens
+from assistant.vocab.units import local_tier
 
 __all__ = [
     "FORMAT",
@@ -195,6 +197,14 @@ def _view(p: Passage, docs: dict[str, DocMeta]) -> str:
     return "\n".join([*_own_lines(p), *card])
 
 
+def _units(p: Passage) -> tuple[str, ...]:
+    return (*p.lead, *p.partners, *p.requested)
+
+
+def _tiers(units: set[str]) -> set[str]:
+    return {t for u in units if (t := local_tier(u))}
+
+
 def _own_lines(p: Passage) -> list[str]:
     """What a passage itself writes: heading path, unit cells, caption, text."""
     return [*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text]
@@ -324,7 +334,18 @@ def features(
     folded_ev = " ".join(folded_tokens(evidence))
     if query.units:
         named = {u for h in top for u in (*h.passage.lead, *h.passage.partners, *h.passage.requested)}
-        found = [u in named or " ".join(folded_tokens(u)) in folded_ev for u in query.units]
+        # the units of the passages cited (a handler may cite a plan's passage retrieval did not rank)
+        own_units = {p.id: p for ps in ctx.evidence.doc_passages.values() for p in ps}
+        named |= {
+            u
+            for c in cited
+            if (p := by_id.get(c.passage_id) or own_units.get(c.passage_id))
+            for u in _units(p)
+        }
+        found = [
+            u in named or " ".join(folded_tokens(u)) in folded_ev or same_tier(u, _tiers(named))
+            for u in query.units
+        ]
         x["asks_unit"], x["unit_missing"] = 1.0, 1.0 - sum(found) / len(found)
     if query.places:
         seen = {fold(v) for h in top for v in (h.passage.province or "", h.passage.district or "") if v}
