@@ -33,10 +33,26 @@ def test_a_number_asked_by_both(question):
     assert asks_phone(question) and asks_contact(question)
 
 
-def test_a_channel_is_no_number_asked_by_either():
-    # Đắk Lắk 0134 tells farmers "qua điện thoại di động": the channel, not a number asked
-    q = "Kết quả quan trắc được báo cho người nuôi qua điện thoại thế nào?"
-    assert not asks_phone(q) and not asks_contact(q)
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Đắk Lắk 0134 tells farmers "qua điện thoại di động": the channel, not a number asked
+        "Kết quả quan trắc được báo cho người nuôi qua điện thoại thế nào?",
+        # the device counted by a digital-transformation target: no number asked (a contact rule
+        # reading "điện thoại" alone refused these; the answer is a percentage)
+        "Đến năm 2030 bao nhiêu phần trăm dân số trưởng thành có điện thoại thông minh?",
+        "ty le ho gia dinh su dung dien thoai di dong la bao nhieu",
+        "Tỉnh đặt mục tiêu bao nhiêu thuê bao điện thoại di động?",
+    ],
+)
+def test_a_channel_or_a_device_is_no_number_asked_by_either(question):
+    assert not asks_phone(question) and not asks_contact(question)
+    assert not contact_unfilled(question, ["đạt 85% dân số trưởng thành"])
+
+
+def test_a_mobile_number_asked_stays_asked():
+    assert asks_phone("Số điện thoại di động của ông Đỗ Mạnh Cường là gì?")
+    assert asks_phone("Điện thoại của Văn phòng Sở là bao nhiêu?")
 
 
 @pytest.mark.parametrize(

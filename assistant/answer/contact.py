@@ -35,6 +35,12 @@ PHONE_LABEL = re.compile(r"\b(?:sdt|dt|dien thoai|di dong|duong day nong|hotline
 # asked as a channel, not as the thing to find ("nhắn tin qua điện thoại", "gửi qua email"): the
 # question asks for the contact itself ("số điện thoại …", "… email nào / là gì / gì")
 _AS_CHANNEL = re.compile(r"\bqua (?:dien thoai|e-?mail|thu dien tu|website|fax)\b")
+# the telephone as a device owned or used, not a number asked: the digital-transformation targets
+# count "tỷ lệ dân số trưởng thành có điện thoại thông minh", "thuê bao điện thoại di động"
+_AS_DEVICE = re.compile(
+    r"\bdien thoai thong minh\b|\bthue bao (?:dien thoai|di dong)\b"
+    r"|\b(?:co|su dung|dung|so huu|trang bi) (?:may )?dien thoai(?: (?:di dong|co dinh))?\b"
+)
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WEB = re.compile(r"\bhttps?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)*\.(?:gov\.vn|vn|com|org)\b", re.IGNORECASE)
@@ -53,7 +59,7 @@ _ASKS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
 
 
 def _folded(question: str) -> str:
-    return _AS_CHANNEL.sub(" ", fold(nfc(question)).lower())
+    return _AS_DEVICE.sub(" ", _AS_CHANNEL.sub(" ", fold(nfc(question)).lower()))
 
 
 def asks_phone(question: str) -> bool:
