@@ -453,8 +453,14 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
         lines = [t for c in cited for t in _cited_texts(c, by_id, ctx.docs)]
         floor_ok = floor_ok and not outcome_unreported(ctx.query, lines)
         # a phone number, email or website asked that neither the answer nor its passages write
-        # (``answer.contact``): a plan gives a contact as the number or address itself
-        floor_ok = floor_ok and not contact_unfilled(ctx.query.text, [candidate.answer, *lines])
+        # (``answer.contact``): a plan gives a contact as the number or address itself. A contact
+        # asked of a named plan is the one that plan writes: another plan's "Thông tin liên hệ"
+        # line is another team's (the same official may sit on both)
+        asked = ctx.query.named
+        of_plan = [c for c in cited if not asked or c.doc in asked]
+        plan_lines = [t for c in of_plan for t in _cited_texts(c, by_id, ctx.docs)]
+        given = [candidate.answer] if len(of_plan) == len(cited) else []
+        floor_ok = floor_ok and not contact_unfilled(ctx.query.text, [*given, *plan_lines])
     # a commune, work, project or person the question names in title case that the plan the
     # answer comes from never writes (``answer.names``): the plan holds nothing about it
     if floor_ok and candidate is not None and not candidate.refused and ctx.vocabulary is not None:

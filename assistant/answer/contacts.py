@@ -30,8 +30,12 @@ def phone_fact(ctx: AnswerContext) -> Answer | None:
     if not asks_phone(query.folded or fold(query.text)):
         return None
     hits = ctx.evidence.hits[:6]
+    pool = hits + rest_of_plan(ctx, hits)
+    if query.named:
+        # the contact of the plan asked: another plan's contact line is another team's
+        pool = [h for h in pool if h.passage.doc in query.named]
     rule = FactRule(require=_phone_line, prefer=_phone_line, name="phone")
-    best = best_fact_segment(query, hits + rest_of_plan(ctx, hits), ctx.idf, rule, cutoff=False)
+    best = best_fact_segment(query, pool, ctx.idf, rule, cutoff=False)
     if best is None:
         return None
     cites = Cites(ctx.docs)
