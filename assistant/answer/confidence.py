@@ -381,6 +381,11 @@ def features(
     return x
 
 
+def _labels(answer: Answer, docs: dict[str, DocMeta]) -> list[str]:
+    """The names of the plans an answer cites, as its text writes them after each quote."""
+    return [f(d, docs) for d in {c.doc for c in answer.citations} for f in (plan_label, title_of)]
+
+
 def _answering_plans(ctx: AnswerContext, answer: Answer) -> list[str]:
     """The plan asked, else the plans the answer cites, else the best passage's."""
     cited = [c.doc for c in answer.citations if not c.related_only]
@@ -440,7 +445,10 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
     # a figure asked that the fact handler found in no sentence: passages on the topic without
     # it would answer another question ("bao nhiêu suất cơm" answered "cấp cơm nóng")
     floor_ok = floor_ok and not (
-        handler == "fact" and not answered and candidate is not None and figure_unfilled(ctx.query, candidate)
+        handler == "fact"
+        and not answered
+        and candidate is not None
+        and figure_unfilled(ctx.query, candidate, _labels(candidate, ctx.docs))
     )
     # the handler found the rows of another task than the one asked (``task_named``): the
     # passages would name that task's unit again
