@@ -38,3 +38,13 @@ def test_the_plan_s_name_is_no_figure_given():
 def test_the_count_in_the_plan_s_sentence_fills_it():
     count = _answer("Công ty cổ phần Đá quý và Vàng: 12 người quản lý tham gia huấn luyện.")
     assert figure_unfilled(_query(), count, [LABEL]) is False
+
+
+def test_where_the_value_is_written_is_not_what_is_counted():
+    # "tọa độ X của điểm Xuân Cảnh trong phụ lục kế hoạch 0134 là bao nhiêu" (Đắk Lắk 0134, dev
+    # r1153): the anchor was "lục" of "phụ lục", and the annex row's coordinate was refused
+    from assistant.answer.numbers import anchor_after
+
+    located = "toa do x cua diem quan trac xuan canh trong phu luc ke hoach        la bao nhieu"
+    assert anchor_after(located) == anchor_after("toa do x cua diem quan trac xuan canh la bao nhieu")
+    assert anchor_after("tong kinh phi cua ke hoach        la bao nhieu") == ["kinh phi"]
