@@ -157,6 +157,16 @@ def _cited(text: str) -> Answer:
         # the line gives the price of one item: its "Đơn giá" cell, or an amount per unit
         ("Mỗi lít xăng giá bao nhiêu đồng?", PRICED, False),
         ("Mỗi người được chi công tác phí bao nhiêu tiền?", RATE, False),
+        # …or written in words: the clause names the item its amount is for
+        (
+            "Mỗi hộ bị sập nhà được hỗ trợ bao nhiêu tiền?",
+            "Mỗi hộ có nhà bị sập được hỗ trợ 40.000.000 đồng.",
+            False,
+        ),
+        ("Mỗi lớp tập huấn có kinh phí bao nhiêu?", "Kinh phí tổ chức: 20 triệu đồng cho mỗi lớp.", False),
+        # an amount for a period is still no price of one item
+        ("Mỗi tin nhắn có giá bao nhiêu đồng?", "Thuê dịch vụ tin nhắn: 50.000.000 đồng mỗi năm.", True),
+        ("Mỗi tin nhắn có giá bao nhiêu đồng?", "Thuê dịch vụ tin nhắn: 50.000.000 đồng/năm.", True),
         # a period is no item: a yearly estimate's totals are its yearly amounts
         ("Mỗi năm dành bao nhiêu tiền cho thuê dịch vụ tin nhắn?", LUMP, False),
         # no price asked

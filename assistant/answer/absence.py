@@ -33,6 +33,7 @@ from assistant.query.model import FactKind, Query
 from assistant.records import Answer, DocMeta, Passage
 from assistant.textnorm import fold, nfc
 from assistant.vocab.tokens import STOP_PHRASES, STOPWORDS, Idf, folded_tokens
+from assistant.vocab.units import local_tier
 
 __all__ = [
     "ABSENCE_FEATURES",
@@ -48,6 +49,7 @@ __all__ = [
     "absence_features",
     "asks_figure",
     "slot_missing",
+    "same_tier",
 ]
 
 ABSENCE_FEATURES: tuple[str, ...] = (
@@ -142,10 +144,25 @@ class PlanVocab:
     years: frozenset[int]
     numbers: frozenset[str]
     months: frozenset[tuple[int, int]] = frozenset()
+    # the tiers of local People's Committees the plan gives tasks to (``vocab.units.local_tier``)
+    tiers: frozenset[str] = frozenset()
 
 
 def _pairs(tokens: list[str]) -> set[str]:
     return {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
+
+
+def _units(p: Passage) -> tuple[str, ...]:
+    return (*p.lead, *p.partners, *p.requested)
+
+
+def same_tier(unit: str, tiers: Iterable[str]) -> bool:
+    """``unit`` is the People's Committees of a whole tier ("Ủy ban nhân dân xã, phường") and a
+    plan names that tier in one of its spellings. Since the 2025 two-tier local government a plan
+    writes the commune tier "UBND các xã", "UBND xã, phường", "UBND các xã/phường" or "UBND cấp
+    xã" as it pleases: the words differ, the addressee is one (``vocab.units.local_tier``)."""
+    tier = local_tier(unit)
+    return tier is not None and tier in set(tiers)
 
 
 def _texts(p: Passage) -> list[str]:
@@ -176,6 +193,10 @@ def plan_vocab(passages: Iterable[Passage], docs: Mapping[str, DocMeta]) -> dict
     terms: dict[str, set[str]] = {}
     pairs: dict[str, set[str]] = {}
     raw: dict[str, list[str]] = {}
+    tiers: dict[str, set[str]] = {}
+    passages = list(passages)  # read twice: the committees' tiers, then the words
+    for p in passages:
+        tiers.setdefault(p.doc, set()).update(t for u in _units(p) if (t := local_tier(u)))
     cards = ((d, [*_card(m), _issued(m.date), m.date_text or ""]) for d, m in docs.items())
     for doc, texts in chain(((p.doc, _texts(p)) for p in passages), cards):
         for t in texts:
@@ -194,6 +215,7 @@ def plan_vocab(passages: Iterable[Passage], docs: Mapping[str, DocMeta]) -> dict
             frozenset(years_in(text)),
             frozenset(numbers_in(text)),
             frozenset(months_in(text)),
+            frozenset(tiers.get(doc, ())),
         )
     return out
 
@@ -362,7 +384,9 @@ def absence_features(
             x["number_missing_plan"] = sum(1 for n in nums if n not in numbers) / len(nums)
         if query.units:
             # a unit is named when every word pair of its name is written ("so giao", "giao duc", …)
-            named = [_pairs(folded_tokens(u)) <= pairs for u in query.units]
+            # …or is the tier of committees the plan addresses in its own spelling
+            tiers = frozenset().union(*(v.tiers for v in have))
+            named = [_pairs(folded_tokens(u)) <= pairs or same_tier(u, tiers) for u in query.units]
             x["unit_missing_plan"] = 1.0 - sum(named) / len(named)
     if candidate is not None and not candidate.refused:
         qp = _asked_pairs(query, known)

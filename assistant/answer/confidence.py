@@ -32,6 +32,7 @@ from assistant.answer.absence import (
     absence_features,
     asks_figure,
     numbers_in,
+    same_tier,
     single_years,
     slot_missing,
     years_in,
@@ -51,6 +52,7 @@ from assistant.linear_model import ModelSpec, read_linear_model
 from assistant.records import Answer, Citation, DocMeta, Hit, Passage
 from assistant.textnorm import fold, nfc
 from assistant.vocab.tokens import folded_tokens
+from assistant.vocab.units import local_tier
 
 __all__ = [
     "FORMAT",
@@ -200,6 +202,14 @@ def _view(p: Passage, docs: dict[str, DocMeta]) -> str:
     return "\n".join([*_own_lines(p), *card])
 
 
+def _units(p: Passage) -> tuple[str, ...]:
+    return (*p.lead, *p.partners, *p.requested)
+
+
+def _tiers(units: set[str]) -> set[str]:
+    return {t for u in units if (t := local_tier(u))}
+
+
 def _own_lines(p: Passage) -> list[str]:
     """What a passage itself writes: heading path, unit cells, caption, text."""
     return [*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text]
@@ -336,7 +346,18 @@ def features(
     folded_ev = " ".join(folded_tokens(evidence))
     if query.units:
         named = {u for h in top for u in (*h.passage.lead, *h.passage.partners, *h.passage.requested)}
-        found = [u in named or " ".join(folded_tokens(u)) in folded_ev for u in query.units]
+        # the units of the passages cited (a handler may cite a plan's passage retrieval did not rank)
+        own_units = {p.id: p for ps in ctx.evidence.doc_passages.values() for p in ps}
+        named |= {
+            u
+            for c in cited
+            if (p := by_id.get(c.passage_id) or own_units.get(c.passage_id))
+            for u in _units(p)
+        }
+        found = [
+            u in named or " ".join(folded_tokens(u)) in folded_ev or same_tier(u, _tiers(named))
+            for u in query.units
+        ]
         x["asks_unit"], x["unit_missing"] = 1.0, 1.0 - sum(found) / len(found)
     if query.places:
         seen = {fold(v) for h in top for v in (h.passage.province or "", h.passage.district or "") if v}
@@ -370,6 +391,11 @@ def features(
     elif candidate is not None and not candidate.refused:
         x["slot_missing"] = slot_missing(query, candidate, labels)  # read from the answer alone
     return x
+
+
+def _labels(answer: Answer, docs: dict[str, DocMeta]) -> list[str]:
+    """The names of the plans an answer cites, as its text writes them after each quote."""
+    return [f(d, docs) for d in {c.doc for c in answer.citations} for f in (plan_label, title_of)]
 
 
 def _answering_plans(ctx: AnswerContext, answer: Answer) -> list[str]:
@@ -431,7 +457,10 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
     # a figure asked that the fact handler found in no sentence: passages on the topic without
     # it would answer another question ("bao nhiêu suất cơm" answered "cấp cơm nóng")
     floor_ok = floor_ok and not (
-        handler == "fact" and not answered and candidate is not None and figure_unfilled(ctx.query, candidate)
+        handler == "fact"
+        and not answered
+        and candidate is not None
+        and figure_unfilled(ctx.query, candidate, _labels(candidate, ctx.docs))
     )
     # the handler found the rows of another task than the one asked (``task_named``): the
     # passages would name that task's unit again
@@ -444,8 +473,14 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
         lines = [t for c in cited for t in _cited_texts(c, by_id, ctx.docs)]
         floor_ok = floor_ok and not outcome_unreported(ctx.query, lines)
         # a phone number, email or website asked that neither the answer nor its passages write
-        # (``answer.contact``): a plan gives a contact as the number or address itself
-        floor_ok = floor_ok and not contact_unfilled(ctx.query.text, [candidate.answer, *lines])
+        # (``answer.contact``): a plan gives a contact as the number or address itself. A contact
+        # asked of a named plan is the one that plan writes: another plan's "Thông tin liên hệ"
+        # line is another team's (the same official may sit on both)
+        asked = ctx.query.named
+        of_plan = [c for c in cited if not asked or c.doc in asked]
+        plan_lines = [t for c in of_plan for t in _cited_texts(c, by_id, ctx.docs)]
+        given = [candidate.answer] if len(of_plan) == len(cited) else []
+        floor_ok = floor_ok and not contact_unfilled(ctx.query.text, [*given, *plan_lines])
     # a commune, work, project or person the question names in title case that the plan the
     # answer comes from never writes (``answer.names``): the plan holds nothing about it
     if floor_ok and candidate is not None and not candidate.refused and ctx.vocabulary is not None:

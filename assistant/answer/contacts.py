@@ -9,30 +9,18 @@ passages (a row's dates, a package number) instead.
 
 from __future__ import annotations
 
-import re
-
 from assistant.answer.common import AnswerContext, Cites
+from assistant.answer.contact import PHONE_LABEL, PHONE_NUMBER, asks_phone
 from assistant.answer.facts import FactRule, best_fact_segment, fact_line, rest_of_plan
 from assistant.records import Answer
 from assistant.textnorm import fold
 
 __all__ = ["asks_phone", "phone_fact"]
 
-# the question asks a telephone number: "số điện thoại", "SĐT", "đường dây nóng", "hotline"
-_PHONE_ASK = re.compile(r"\b(so dien thoai|dien thoai|sdt|so dt|duong day nong|hotline)\b")
-# a Vietnamese telephone number: a mobile (0 + 9 digits, "0983 134 682") or a landline with its
-# area code (0 + 10 digits, "0214 3840 123"), grouped by spaces, dots or dashes; "+84" for the 0
-_PHONE = re.compile(r"(?<![\d/.,])(?:\+84|0)\d{2,3}(?:[ .-]?\d){6,8}(?![\d/])")
-# the label a document writes before the number
-_PHONE_LABEL = re.compile(r"\b(sdt|dt|dien thoai|di dong|duong day nong|hotline|lien he)\b")
-
-
-def asks_phone(folded: str) -> bool:
-    return bool(_PHONE_ASK.search(folded))
-
 
 def _phone_line(seg: str) -> bool:
-    return bool(_PHONE.search(seg)) and bool(_PHONE_LABEL.search(fold(seg)))
+    # the number and its label, by the one telephone vocabulary (``answer.contact``)
+    return bool(PHONE_NUMBER.search(seg)) and bool(PHONE_LABEL.search(fold(seg)))
 
 
 def phone_fact(ctx: AnswerContext) -> Answer | None:
@@ -42,8 +30,12 @@ def phone_fact(ctx: AnswerContext) -> Answer | None:
     if not asks_phone(query.folded or fold(query.text)):
         return None
     hits = ctx.evidence.hits[:6]
+    pool = hits + rest_of_plan(ctx, hits)
+    if query.named:
+        # the contact of the plan asked: another plan's contact line is another team's
+        pool = [h for h in pool if h.passage.doc in query.named]
     rule = FactRule(require=_phone_line, prefer=_phone_line, name="phone")
-    best = best_fact_segment(query, hits + rest_of_plan(ctx, hits), ctx.idf, rule, cutoff=False)
+    best = best_fact_segment(query, pool, ctx.idf, rule, cutoff=False)
     if best is None:
         return None
     cites = Cites(ctx.docs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from assistant.answer.common import AnswerContext, Cites
@@ -76,7 +77,7 @@ def two_slots(ctx: AnswerContext) -> Answer | None:
 _FIGURE_RULES = ("number", "percent", "rank")
 
 
-def figure_unfilled(query: Query, candidate: Answer) -> bool:
+def figure_unfilled(query: Query, candidate: Answer, labels: Iterable[str] = ()) -> bool:
     """The question asks a figure and no sentence the candidate answer gives or quotes holds it
     (issue 12, class 4). A plan that sets a figure writes it beside the noun it counts ("02 hội
     nghị/năm", "ít nhất 80% người hưởng trợ cấp"); passages on the topic without it ("tổ chức bếp
@@ -85,5 +86,10 @@ def figure_unfilled(query: Query, candidate: Answer) -> bool:
     rule = fact_rule(query.text, query.fact, query.terms, query.folded)
     if rule.require is None or not rule.name.startswith(_FIGURE_RULES):
         return False
-    texts = [candidate.answer, *(c.quote for c in candidate.citations if not c.related_only)]
+    # the answer's text without the names of the plans it cites ("Kế hoạch huấn luyện … cho Người …
+    # (tháng 6/2026)"): a plan's title or number is no figure of the thing asked
+    text = candidate.answer
+    for label in sorted({x for x in labels if x}, key=len, reverse=True):
+        text = text.replace(label, " ")
+    texts = [text, *(c.quote for c in candidate.citations if not c.related_only)]
     return not any(rule.require(t[a:b]) for t in texts for a, b in segments(t))

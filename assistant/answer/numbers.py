@@ -132,11 +132,23 @@ def anchor_after(f: str) -> list[str]:
     counted = [w for w in toks if w not in _DETERMINERS and w not in _AFTER_SKIP and not _NUMERIC.search(w)]
     if counted:
         return counted[:1]
-    nouns = list(_QUANTITY_RE.finditer(f[: m.start()]))
+    # "X trong phụ lục kế hoạch 0134 là bao nhiêu": the words after X say where the plan writes it,
+    # not what is counted; the thing asked is the subject before them
+    head = _LOCATOR.sub(" ", f[: m.start()])
+    nouns = list(_QUANTITY_RE.finditer(head))
     if nouns:  # "... kinh phí (của kế hoạch X) là bao nhiêu": the closest quantity noun
         return [nouns[-1].group(1)]
-    before = [w for w in f[: m.start()].split() if w not in STOPWORDS and not _NUMERIC.search(w)]
+    before = [w for w in head.split() if w not in STOPWORDS and not _NUMERIC.search(w)]
     return before[-1:]
+
+
+# where the question says the value is written: "trong phụ lục (kế hoạch …)", "theo kế hoạch …",
+# "tại bảng …", up to the "là" that opens the question's slot (a plan's parts are its annexes,
+# tables, sections and items; the document they belong to is named by kind)
+_LOCATOR = re.compile(
+    r"\b(?:trong|theo|tai|o|cua)\s+(?:cac\s+)?(?:phu luc|bang|muc|phan|ke hoach|van ban|quyet dinh|"
+    r"cong van|chi thi|de an|du toan)\b[^,;?]*?(?=\s+la\s*$|\s*$)"
+)
 
 
 _NUMERIC = re.compile(r"\d")

@@ -39,8 +39,21 @@ _MONEY_ASKED = re.compile(
     r"co gia|tri gia|gia bao nhieu)\b"
 )
 _UNIT_PRICE_ASKED = re.compile(r"\bdon gia\b")
-# the price of one item in the line cited: its "Đơn giá" cell, or an amount per unit
-_UNIT_PRICE = re.compile(r"\bdon gia\b|\d[\d.,]*\s*(?:trieu |nghin |ty )?dong\s*/\s*[a-z]|\bdong moi\b")
+# the price of one item in the line cited: its "Đơn giá" cell, or an amount per unit ("150.000
+# đồng/người/ngày", "21.000 đồng/lít"), or an amount in a clause that names the item it is for
+# ("Mỗi hộ được hỗ trợ 2.000.000 đồng", "20 triệu đồng cho mỗi lớp": a rate written in words). An
+# amount per period ("50.000.000 đồng/năm", "… đồng mỗi năm") is a budget line's total, as in the
+# question: no item's price
+_UNIT_PRICE = re.compile(r"\bdon gia\b")
+_AMOUNT = r"\d[\d.,]*\s*(?:trieu |nghin |ngan |ty )?dong\b"
+_PER = re.compile(rf"{_AMOUNT}\s*/\s*([a-z]+)")
+_EACH_CLAUSE = re.compile(rf"\bmoi ([a-z]+)\b[^;.]*?{_AMOUNT}|{_AMOUNT}[^;.]*?\bmoi ([a-z]+)\b")
+
+
+def _priced_each(line: str) -> bool:
+    per = [m.group(1) for m in _PER.finditer(line)]
+    each = [m.group(1) or m.group(2) for m in _EACH_CLAUSE.finditer(line)]
+    return any(item not in _PERIODS for item in per + each)
 
 
 def price_per_item_missing(question: str, folded_question: str, ans: Answer) -> bool:
@@ -49,4 +62,5 @@ def price_per_item_missing(question: str, folded_question: str, ans: Answer) -> 
     asked = _UNIT_PRICE_ASKED.search(q) or (_each_item(question) and _MONEY_ASKED.search(q))
     if not asked or ans.refused or not ans.citations:
         return False
-    return not any(_UNIT_PRICE.search(fold(c.quote or c.text).lower()) for c in ans.citations)
+    lines = [fold(c.quote or c.text).lower() for c in ans.citations]
+    return not any(_UNIT_PRICE.search(line) or _priced_each(line) for line in lines)
