@@ -258,7 +258,9 @@ _PLURAL_NOUN = re.compile(r"\b(?:nhung|cac) ((?:[a-z0-9]+ ){1,4})nao\b")
 
 def _plural_items(f: str) -> bool:
     m = _PLURAL_NOUN.search(f)
-    return bool(m) and not _BUDGET.search(m.group(1)) and not re.search(r"\b(bao nhieu|may)\b", f)
+    if m is None:
+        return False
+    return not _BUDGET.search(m.group(1)) and not re.search(r"\b(bao nhieu|may)\b", f)
 
 
 _TARGETS_ASK = re.compile(r"\b(chi tieu|muc tieu) (gi|nao)\b(?!.*\b(bao nhieu|may)\b)")
