@@ -11,6 +11,7 @@ answer handlers both use it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,12 +34,33 @@ if TYPE_CHECKING:
     from assistant.answer.absence import Vocabulary
     from assistant.indexing.lexical import DiacriticRestorer
 
-__all__ = ["FILTER_KEYS", "IndexSnapshot", "UnitIndex", "unit_key", "aliases_by_unit"]
+__all__ = ["FILTER_KEYS", "IndexSnapshot", "UnitIndex", "unit_key", "spelling_key", "aliases_by_unit"]
 
 
 def unit_key(name: str) -> str:
     """A unit name compared by its words (case, tone placement, accents aside)."""
     return " ".join(syllables(fold(match_key(name))))
+
+
+# A plan names a body of its own province with or without its level, and the province's name
+# after it ("Ban Quản lý Khu kinh tế tỉnh", "Ban Quản lý khu Kinh tế", "Ban Quản lý khu Kinh tế
+# tỉnh Đồng Tháp"; "Sở Tài chính thành phố"): Vietnamese administrative names put the level and
+# the place last, and within one province the names are one body. Their spellings are grouped
+# without that tail, only when the name left has three words or more and is no People's Council
+# or Committee ("Công an tỉnh", "Ủy ban nhân dân tỉnh" without their level name another body).
+# (the place is a name: "tỉnh về …", "tỉnh và …" go on with what the body is for, no place)
+_LEVEL_TAIL = re.compile(r" (?:tinh|thanh pho|tp)(?: (?!(?:ve|va|cua|trong|tai)\b)\S+){0,3}$")
+_BARE_COUNCILS = frozenset({"uy ban nhan dan", "ubnd", "hoi dong nhan dan", "hdnd"})
+LEAST_NAME = 3
+
+
+def spelling_key(name: str) -> str:
+    """The key the spellings of one unit share (``unit_key`` less a trailing level, ``_LEVEL_TAIL``)."""
+    key = unit_key(name)
+    bare = _LEVEL_TAIL.sub("", key)
+    if bare != key and len(bare.split()) >= LEAST_NAME and bare not in _BARE_COUNCILS:
+        return bare
+    return key
 
 
 def aliases_by_unit() -> dict[str, list[str]]:
@@ -80,7 +102,7 @@ class UnitIndex:
                 by_key.setdefault(unit_key(u), []).append(i)
         spellings: dict[str, list[str]] = {}
         for name in rows:
-            spellings.setdefault(unit_key(name), []).append(name)
+            spellings.setdefault(spelling_key(name), []).append(name)
         return cls(
             {k: tuple(v) for k, v in rows.items()},
             {k: tuple(v) for k, v in by_key.items()},
@@ -95,7 +117,7 @@ class UnitIndex:
         if tier is None:
             # "UBND xã Gia Thuận" asked: also the tasks of "UBND các xã: Gia Thuận, Tân Điền"
             listed = [r for name in self.listing if lists_commune(name, unit) for r in self.rows[name]]
-            names = self.spellings.get(unit_key(unit), (unit,))
+            names = self.spellings.get(spelling_key(unit), (unit,))
             own = [r for name in names for r in self.rows.get(name, ())]
             if not listed and len(names) == 1:
                 return self.rows.get(unit, ())

@@ -83,6 +83,31 @@ def _wrapped_mid_phrase(text: str, start: int, end: int) -> bool:
     return bool(words) and fold(words[-1]) in _OPEN_WORDS and text[end].isupper()
 
 
+# A bullet of a list ("- …", "+ …") is one sentence, closed by ";" or "." (Decree 30/2020 writes
+# the items of a list so); a web page hard-wraps it anywhere, also before a capital that names a
+# body ("- Mặt trận Tổ quốc, Đoàn" ¶ "Thanh niên, Hội Phụ nữ hỗ trợ …"). A line after a bullet
+# not yet closed, that opens no item of its own, goes on with the bullet.
+_BULLET_LINE = re.compile(r"^\s*[-–•+]\s")
+_OPENS_ITEM = re.compile(
+    r"^\s*(?:[-–•*+]|\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*[.)]\s|[a-zđ][.)]\s|[IVXLC]{1,6}\.\s)", re.I
+)
+_CLOSED = re.compile(r"[.;:!?…”\")]\s*$")
+
+
+def _wrapped_bullet(text: str, start: int, end: int) -> bool:
+    """Whether the line break at ``text[start:end]`` only wraps a bullet not yet closed."""
+    if text[start:end] != "\n" or end >= len(text):
+        return False
+    line = text[text.rfind("\n", 0, start) + 1 : start]
+    nxt = text[end : text.find("\n", end) if "\n" in text[end:] else len(text)]
+    return (
+        bool(_BULLET_LINE.match(line))
+        and not _CLOSED.search(line.rstrip("*_ "))
+        and bool(nxt.strip())
+        and not _OPENS_ITEM.match(nxt)
+    )
+
+
 def _wrapped_before_figure(text: str, start: int, end: int) -> bool:
     """Whether the line break at ``text[start:end]`` only wraps a sentence before a figure."""
     if not (start > 0 and text[start - 1].isalnum() and set(text[start:end]) <= {"\n"}):
@@ -98,7 +123,9 @@ def segments(text: str) -> list[tuple[int, int]]:
     for m in _SEG_CAND.finditer(text):
         sep = m.group(0)
         if "\n" in sep and (
-            _wrapped_before_figure(text, m.start(), m.end()) or _wrapped_mid_phrase(text, m.start(), m.end())
+            _wrapped_before_figure(text, m.start(), m.end())
+            or _wrapped_mid_phrase(text, m.start(), m.end())
+            or _wrapped_bullet(text, m.start(), m.end())
         ):
             continue
         if (

@@ -44,11 +44,15 @@ def _own_heading(para: str, p: Passage) -> bool:
     naming the units it assigns: "3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố, Hội Liên
     hiệp Phụ nữ Thành phố và các tổ chức thành viên của Mặt trận" heads the item of "Tổ chức thực
     hiện" that requests them; their tasks are the lines under it."""
-    head = p.section[-1] if p.section else ""
+    # (a long heading is kept cut by the loader: "… trên địa bàn…")
+    head = (p.section[-1] if p.section else "").rstrip("…").strip()
     if not head or para.rstrip().endswith((".", ";")):
         return False
     f = fold_(" ".join(para.split()))
-    return f.startswith(fold_(" ".join(head.split()))) and any(fold_(u) in f for u in (*p.lead, *p.requested))
+    # an item the loader read no unit in ("7. Các doanh nghiệp hoạt động trong lĩnh vực …") is
+    # still headed by its party: the heading repeated on its first line is no task of it
+    named = any(fold_(u) in f for u in (*p.lead, *p.requested)) or not (p.lead or p.requested)
+    return f.startswith(fold_(" ".join(head.split()))) and named
 
 
 def _is_heading(seg: str) -> bool:

@@ -271,6 +271,19 @@ _MEMBERS = re.compile(
 )
 # "đặt chỉ tiêu gì trong lĩnh vực y tế": a plan's targets are grouped under a heading per field;
 # the targets of one field are asked, not one figure
+# "những nguồn thu lớn nào", "các khoản chi nào": Vietnamese asks several things of a kind with the
+# plural marker, the noun and "nào"; one amount is asked "bao nhiêu". When that noun is no money
+# word of its own, "ngân sách" or "kinh phí" elsewhere in the question is only the topic of the items
+_PLURAL_NOUN = re.compile(r"\b(?:nhung|cac) ((?:[a-z0-9]+ ){1,4})nao\b")
+
+
+def _plural_items(f: str) -> bool:
+    m = _PLURAL_NOUN.search(f)
+    if m is None:
+        return False
+    return not _BUDGET.search(m.group(1)) and not re.search(r"\b(bao nhieu|may)\b", f)
+
+
 _TARGETS_ASK = re.compile(r"\b(chi tieu|muc tieu) (gi|nao)\b(?!.*\b(bao nhieu|may)\b)")
 # "Nhiệm vụ hỗ trợ … cho doanh nghiệp thực hiện năm nào?": a task named by its wording and its
 # time asked; a plan's task table gives each task its time cell ("Thời gian thực hiện"), and the
@@ -417,6 +430,8 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         return "lead_unit", None, None
     if _PARTNER.search(f) and re.search(r"\b(don vi|co quan)\s+phoi hop\b", f):
         return "partner_unit", None, None
+    if fact == "budget" and _plural_items(f):
+        return "list", None, None  # "thu ngân sách … bám sát những nguồn thu lớn nào": the sources
     if re.search(r"\b(liet ke|ke ten|ke ra)\b", f) or (
         fact == "target" and (_LIST.search(f) or _TARGETS_ASK.search(f))
     ):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from assistant.answer.assigned import assigned_units
 from assistant.answer.column_list import column_list
 from assistant.answer.common import AnswerContext, Cites, Evidence, own_heading, plan_label, refusal
+from assistant.answer.due_rows import due_rows
 from assistant.answer.enumerations import (
     GENERIC_NOUNS,
     PERSON_NOUNS,
@@ -214,6 +215,9 @@ class ListHandler(Handler):
         column = column_list(ctx)
         if column is not None:
             return column  # "gồm những đơn vị nào" of an annex's "Tên đơn vị …" column
+        due = due_rows(ctx)
+        if due is not None:
+            return due  # "những việc nào phải xong trong Quý II/2026": the rows of that time cell
         listed, heading_cov = heading_match(ctx, subject_free=True)
         # an enumeration whose lead-in names the items asked and covers more of the question than
         # the heading ("Giám sát trọng điểm các bệnh: …" under "3. Phòng chống dịch bệnh"); each
