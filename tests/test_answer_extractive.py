@@ -277,3 +277,34 @@ def test_plan_label():
     # unnumbered: named by its title and date, not "Kế hoạch Y 2024" like every draft of the place
     assert plan_label("y.txt", DOCS) == "Kế hoạch thông tin đối ngoại huyện Y (2024)"
     assert plan_label("z.txt", DOCS) == "z.txt"
+
+
+# a task written under its heading with no unit the parser could attach (its unit is named
+# elsewhere in running text, or not at all); another task of the plan has a lead unit
+UNITLESS = Passage(
+    id="y-4c",
+    doc="y.txt",
+    kind="article",
+    section=("II. NỘI DUNG", "4. Chuyển đổi số", "c)"),
+    text="c) Số hóa toàn bộ hồ sơ di tích cấp huyện và đưa lên bản đồ số du lịch trước ngày 30/9/2024.",
+)
+
+
+def test_lead_answer_also_quotes_the_best_matching_passage_when_it_has_no_unit(cat, idf):
+    """The structured lead comes from a clearly less relevant passage (another task): the passage
+    that matches the task asked is quoted too, after the units, never as the claim."""
+    q = parse_question("Ai chủ trì số hóa hồ sơ di tích cấp huyện lên bản đồ số du lịch?", cat)
+    ans = compose(q, Evidence(hits=hits(UNITLESS, Y_TASK)), DOCS, idf=idf)
+    assert not ans.refused and ans.intent == "lead_unit"
+    assert ans.answer.startswith(f"{SO_A} chủ trì [1]")  # the claim is still the structure's
+    last = ans.answer.splitlines()[-1]
+    assert last.startswith("Đoạn khớp nhất — mục “4. Chuyển đổi số › c)”: “c) Số hóa toàn bộ hồ sơ di tích")
+    assert "[2]" in last and ans.citations[1].passage_id == UNITLESS.id
+    _check_quotes(ans)
+
+
+def test_lead_answer_adds_nothing_when_the_unit_bearing_passage_matches_as_well(cat, idf):
+    q = parse_question("Đơn vị nào chủ trì tổ chức các lễ hội văn hóa và quảng bá du lịch của huyện?", cat)
+    ans = compose(q, Evidence(hits=hits(UNITLESS, Y_TASK)), DOCS, idf=idf)
+    assert ans.answer.startswith(f"{SO_A} chủ trì [1]")
+    assert "Đoạn khớp nhất" not in ans.answer and len(ans.citations) == 1

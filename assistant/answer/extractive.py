@@ -47,6 +47,40 @@ def _lead_candidates(query: Query, hits: list[Hit], idf: Idf | None, need: str) 
     return named or out
 
 
+# how far below the passage that best matches the task the best one with units may rank before the
+# former is quoted too: below this ratio the unit-bearing passage is likely another task's (set at
+# 0.8 before any run; no development question changes between 0.8 and 1.0)
+UNITLESS_RATIO = 0.8
+
+
+def _unitless_best(query: Query, hits: list[Hit], idf: Idf | None, need: str, best_r: float) -> Hit | None:
+    """The passage that matches the asked task best when the parser gave it no unit of the kind
+    asked and the best passage that has one matches clearly less. Plans often assign a task in
+    running text ("giao …", "đề nghị …") or under a heading naming the unit, which the passage's
+    structure does not always carry; answering only from the passages that carry units would then
+    give another task's unit."""
+    rel = relevance(query, hits, idf)
+    if not rel:
+        return None
+    i = max(range(len(rel)), key=rel.__getitem__)
+    p = hits[i].passage
+    has = (p.lead or p.requested) if need == "lead" else p.partners
+    if has or p.kind == "metadata" or best_r >= rel[i] * UNITLESS_RATIO:
+        return None
+    return hits[i]
+
+
+def _unitless_line(h: Hit, query: Query, idf: Idf | None, cites: Cites, docs) -> str:
+    """The best-matching passage quoted with the headings it sits under (a heading may name the
+    unit the items below it are given to: "2. Sở Tài chính" › "a) …")."""
+    p = h.passage
+    quote = quote_for(p, query, idf) or p.text
+    n = cites.add(p, quote, h.score)
+    where = " › ".join(p.section[-2:])
+    head = f" — mục “{shorten(where, 160)}”" if where else ""
+    return f"Đoạn khớp nhất{head}: “{shorten(quote, 260)}” [{n}] — {plan_label(p.doc, docs)}."
+
+
 # the clause naming the coordinating parties: "X chủ trì, phối hợp với Y, Z và các đơn vị có liên quan"
 _PARTNER_CLAUSE = re.compile(r"[^.;:\n]*\bphối\s+hợp\s+(?:với\s+)?[^.;\n]+", re.I)
 
@@ -71,6 +105,7 @@ def compose_units(ctx: AnswerContext, need: str) -> Answer | None:
     if not cands:
         return None
     best_r = cands[0][0]
+    unitless = _unitless_best(query, ev.hits[:8], idf, need, best_r)
     chosen: list[Hit] = []
     support: list[Hit] = []  # the same unit for the same task, written again (a text and its table)
     seen_units: set[tuple[str, ...]] = set()
@@ -120,6 +155,9 @@ def compose_units(ctx: AnswerContext, need: str) -> Answer | None:
     written = _partners_written(first) if need == "partners" else None
     if written and written not in task:
         lines.append(f"Văn bản ghi: “{shorten(written, 260)}” [1]")
+    if unitless is not None:
+        # after the units the structure gives, never before: a quote is no claim of who leads
+        lines.append(_unitless_line(unitless, query, idf, cites, docs))
     return Answer(
         question=query.text,
         answer="\n".join(lines),
