@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         description="Reorder the retriever's best candidates with the learned passage reranker "
         "(assistant/data/passage_reranker.json, trained by `python -m eval.rerank_train`); false keeps the fused order.",
     )
+    fact_scorer: bool = Field(
+        False,
+        description="Choose a fact question's answer sentence with the learned fact scorer "
+        "(assistant/data/fact_scorer.json, trained by `python -m eval.fact_train`); false keeps the hand-weighted sum.",
+    )
     ann_threshold: int = Field(
         50_000,
         ge=1,
