@@ -35,21 +35,61 @@ KINDS = ("fact", "routing")
 COMMAND = "python -m eval.fact_train --work W"
 
 
-def collect(work: Path, names: Sequence[str], log=print, split: str = "dev") -> list[dict]:
-    """One row per question that reached ``best_fact_segment``: its calls, each with its
-    candidates' features, hand scores and labels. ``split`` "test" only serves ``--show-test``'s
-    figures: its rows are never written nor trained on."""
+def _asked(assistant, qs: Sequence[dict], corpus: str) -> list[dict]:
+    """Each question asked with the hand score, every call of ``best_fact_segment`` recorded."""
     from assistant.answer.fact_scorer import FEATURES, recording
-    from assistant.indexing.embedders import get_embedder
-    from assistant.settings import load_settings
 
     from .metrics import AnswerJudge
-    from .run import _answerable, _history
+    from .run import _history
+
+    judge = AnswerJudge()
+    got = []
+    for q in qs:
+        history = _history(assistant, q.get("history"))
+        with recording() as calls:
+            assistant.ask(q["question"], history=history)
+        if not calls:
+            continue
+        got.append(
+            {
+                "id": q["id"],
+                "corpus": corpus,
+                "plan": _plan_of(q),
+                "calls": [
+                    {
+                        "rule": c.rule,
+                        "x": [[x[f] for f in FEATURES] for x in c.x],
+                        "hand": c.hand,
+                        "y": [judge.judge(q, text, [], False)[0] for text in c.texts],
+                    }
+                    for c in calls
+                ],
+            }
+        )
+    return got
+
+
+def _settings(index: Path, data: Path, corpus: Path):
+    from assistant.settings import load_settings
+
+    return load_settings().model_copy(
+        update={"fact_scorer": False, "index_dir": index, "data_dir": data, "corpus_dir": corpus}
+    )
+
+
+def collect(
+    work: Path, names: Sequence[str], log=print, split: str = "dev", corpus_work: Path | None = None
+) -> list[dict]:
+    """One row per question that reached ``best_fact_segment``: its calls, each with its
+    candidates' features, hand scores and labels. ``split`` "test" only serves ``--show-test``'s
+    figures: its rows are never written nor trained on. ``corpus_work``: also the fact questions
+    of the corpus suite (``eval/questions.jsonl``, the five corpus plans), over its eval work dir."""
+    from assistant.indexing.embedders import get_embedder
+
+    from .run import QUESTIONS, _answerable, load_questions
     from .systems import CachedEmbedder, open_assistant
 
-    settings = load_settings().model_copy(update={"fact_scorer": False})
-    emb = CachedEmbedder(get_embedder(settings.embedder))
-    judge = AnswerJudge()
+    emb = CachedEmbedder(get_embedder(_settings(work, work, work).embedder))
     allq = load_suite(REAL_QUESTIONS)
     rows: list[dict] = []
     for spec in corpora():
@@ -57,37 +97,10 @@ def collect(work: Path, names: Sequence[str], log=print, split: str = "dev") -> 
             continue
         t = time.perf_counter()
         qs = [q for q in questions_for(spec, allq, split) if q["kind"] in KINDS and _answerable(q)]
-        s = settings.model_copy(
-            update={
-                "index_dir": work / spec.name / "index",
-                "data_dir": work / spec.name / "data",
-                "corpus_dir": data_dir() / spec.folder,
-            }
+        w = work / spec.name
+        got = _asked(
+            open_assistant(_settings(w / "index", w / "data", data_dir() / spec.folder), emb), qs, spec.name
         )
-        assistant = open_assistant(s, emb)
-        got = []
-        for q in qs:
-            history = _history(assistant, q.get("history"))
-            with recording() as calls:
-                assistant.ask(q["question"], history=history)
-            if not calls:
-                continue
-            got.append(
-                {
-                    "id": q["id"],
-                    "corpus": spec.name,
-                    "plan": _plan_of(q),
-                    "calls": [
-                        {
-                            "rule": c.rule,
-                            "x": [[x[f] for f in FEATURES] for x in c.x],
-                            "hand": c.hand,
-                            "y": [judge.judge(q, text, [], False)[0] for text in c.texts],
-                        }
-                        for c in calls
-                    ],
-                }
-            )
         if split == "dev":
             (work / f"fact-{spec.name}.jsonl").write_text(
                 "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
@@ -95,6 +108,16 @@ def collect(work: Path, names: Sequence[str], log=print, split: str = "dev") -> 
         log(
             f"[{spec.name}] {len(got)} of {len(qs)} questions reached the fact scorer ({time.perf_counter() - t:.0f} s)"
         )
+        rows += got
+    if corpus_work is not None and split == "dev":
+        qs = [q for q in load_questions(QUESTIONS) if q["kind"] in KINDS]
+        corpus_dir = Path(__file__).resolve().parent.parent / "corpus"
+        s = _settings(corpus_work / "index", corpus_work / "data", corpus_dir)
+        got = _asked(open_assistant(s, emb), qs, "corpus")
+        (work / "fact-corpus.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
+        )
+        log(f"[corpus] {len(got)} of {len(qs)} questions reached the fact scorer")
         rows += got
     return rows
 
@@ -161,6 +184,11 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eval.fact_train", description=__doc__.split("\n\n")[0])
     p.add_argument("--work", type=Path, required=True, help="an eval work dir (W/<corpus>/index)")
     p.add_argument("--corpora", default="provinces,laocai,originals")
+    p.add_argument(
+        "--corpus-work",
+        type=Path,
+        help="also train on the corpus suite's fact questions, over this eval work dir (its index)",
+    )
     p.add_argument("--reuse", action="store_true", help="retrain from W/fact-<corpus>.jsonl")
     p.add_argument("--folds", type=int, default=FOLDS)
     p.add_argument("--no-write", action="store_true", help="print the figures, keep the stored model")
@@ -178,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
 
     names = args.corpora.split(",")
     work: Path = args.work
+    if args.corpus_work is not None:
+        names.append("corpus")  # --reuse reads W/fact-corpus.jsonl too
     if args.reuse:
         rows = [
             json.loads(line)
@@ -186,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             for line in (work / f"fact-{n}.jsonl").read_text(encoding="utf-8").splitlines()
         ]
     else:
-        rows = collect(work, names)
+        rows = collect(work, names, corpus_work=args.corpus_work)
     corp = list(dict.fromkeys(r["corpus"] for r in rows))
     reach = sum(any(r["calls"][0]["y"]) for r in rows) / len(rows)
     hand = chosen_ok(rows, [None] * len(rows))
