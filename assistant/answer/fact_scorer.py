@@ -247,8 +247,9 @@ _LAST: list[tuple[Query, str, _Asked]] = []
 
 
 def _asked(query: Query, rule: FactRule) -> _Asked:
-    if _LAST and _LAST[0][0] is query and _LAST[0][1] == rule.name:
-        return _LAST[0][2]
+    last = _LAST[0] if _LAST else None  # one read: another thread may replace it meanwhile
+    if last is not None and last[0] is query and last[1] == rule.name:
+        return last[2]
     folded = query.folded or fold(query.text)
     said = _SLOGAN_ASK.search(query.folded) if rule.name == "slogan" else None
     a = _Asked(
