@@ -24,6 +24,7 @@ from assistant.answer.common import (
     relevance,
 )
 from assistant.answer.evidence import Idf, coverage, list_lead_in, qualified_segments, shorten
+from assistant.answer.fact_hook import Candidate, rescore
 from assistant.answer.meta import (
     about_plan,
     is_meta,
@@ -383,6 +384,7 @@ def best_fact_segment(
                 s += 0.1 * len(asked_pairs & _word_pairs(fold(scored))) / len(asked_pairs)
             if label and asked_label and asked_label in fold(label):
                 s += 0.35  # the label names what was asked ("Chủ đề" asked, "a) Chủ đề …" above)
+            s = rescore(s, Candidate(query, rule, r, top_rel, h, a, seg, judged, scored, label, idf), rel)
             if best is None or s > best[0] + 1e-9:
                 best = (s, h, seg)
     return best

@@ -13,6 +13,7 @@ from assistant.answer.common import REFUSE_BELOW, AnswerContext, Evidence, refus
 from assistant.answer.confidence import decide
 from assistant.answer.evidence import Idf
 from assistant.answer.extractive import finalize
+from assistant.answer.fact_scorer import for_settings, scoring
 from assistant.answer.handler import Handler
 from assistant.answer.handlers.catalogue import CatalogueHandler
 from assistant.answer.handlers.compare import CompareHandler
@@ -94,4 +95,6 @@ def answer(
     """Gather and compose with the handler ``query`` belongs to; the context serves the LLM too."""
     ev = gather(query, snapshot)
     ctx = AnswerContext(query, ev, snapshot.docs, snapshot.idf, refuse_below, snapshot.vocabulary)
-    return compose_context(ctx), ctx
+    # the fact sentence ranked by the learned scorer when the settings ask for it (``Settings.fact_scorer``)
+    with scoring(for_settings(getattr(snapshot.retriever, "settings", None))):
+        return compose_context(ctx), ctx
