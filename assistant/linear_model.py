@@ -5,14 +5,47 @@ error class per model, with what to run to retrain it. Never a pickle: the files
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import AssistantError
 
-__all__ = ["ModelSpec", "read_linear_model"]
+__all__ = ["LinearModel", "ModelSpec", "read_linear_model"]
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A linear score over standardised features: what the saved models (refusal scorer, passage
+    reranker, fact scorer) share; each adds its own fields and reads its own file."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+
+    def score(self, x: Mapping[str, float]) -> float:
+        """The weighted sum; a feature absent or NaN (a score the retriever did not give) counts
+        as the average one."""
+        z = 0.0
+        for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights):
+            v = x.get(n, 0.0)
+            if not math.isnan(v):
+                z += w * (v - m) / s
+        return z
+
+    def columns(self, fmt: str, version: int) -> dict[str, Any]:
+        """The fields every model file holds, in the order the readers expect."""
+        return {
+            "format": fmt,
+            "version": version,
+            "features": list(self.names),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+        }
 
 
 @dataclass(frozen=True)

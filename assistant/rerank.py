@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AssistantError
-from .linear_model import ModelSpec, read_linear_model
+from .linear_model import LinearModel, ModelSpec, read_linear_model
 from .query.model import Intent, Query
 from .records import Hit, Passage
 from .vocab.tokens import Idf, folded_tokens
@@ -89,31 +89,13 @@ class RerankerFileError(AssistantError):
 
 
 @dataclass(frozen=True)
-class Reranker:
+class Reranker(LinearModel):
     """A linear score over standardised ``FEATURES``; the first ``depth`` candidates are reordered."""
 
-    names: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
     depth: int
 
-    def score(self, x: dict[str, float]) -> float:
-        return sum(
-            w * (x.get(n, 0.0) - m) / s for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights)
-        )
-
     def to_json(self, **meta: Any) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "features": list(self.names),
-            "mean": list(self.mean),
-            "scale": list(self.scale),
-            "weights": list(self.weights),
-            "depth": self.depth,
-            **meta,
-        }
+        return {**self.columns(FORMAT, VERSION), "depth": self.depth, **meta}
 
 
 _SPEC = ModelSpec(

@@ -48,7 +48,7 @@ from assistant.answer.names import unwritten_names
 from assistant.answer.outcome import outcome_unreported
 from assistant.answer.task_named import TASK_ABSENT
 from assistant.errors import AssistantError
-from assistant.linear_model import ModelSpec, read_linear_model
+from assistant.linear_model import LinearModel, ModelSpec, read_linear_model
 from assistant.records import Answer, Citation, DocMeta, Hit, Passage
 from assistant.textnorm import fold, nfc
 from assistant.vocab.tokens import folded_tokens
@@ -134,36 +134,18 @@ class ScorerFileError(AssistantError):
 
 
 @dataclass(frozen=True)
-class Scorer:
+class Scorer(LinearModel):
     """Logistic regression over standardised ``FEATURES``; ``threshold`` chosen on the dev split."""
 
-    names: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
     bias: float
     threshold: float
 
     def prob(self, x: dict[str, float]) -> float:
-        z = self.bias
-        for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights):
-            v = x.get(n, 0.0)
-            if not math.isnan(v):  # a score the retriever did not give counts as the average one
-                z += w * (v - m) / s
+        z = self.bias + self.score(x)
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
     def to_json(self, **meta: Any) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "features": list(self.names),
-            "mean": list(self.mean),
-            "scale": list(self.scale),
-            "weights": list(self.weights),
-            "bias": self.bias,
-            "threshold": self.threshold,
-            **meta,
-        }
+        return {**self.columns(FORMAT, VERSION), "bias": self.bias, "threshold": self.threshold, **meta}
 
 
 _SPEC = ModelSpec(

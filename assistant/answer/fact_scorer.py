@@ -47,7 +47,7 @@ from assistant.answer.facts import (
 )
 from assistant.answer.times import cited_dates_removed, time_cell
 from assistant.errors import AssistantError
-from assistant.linear_model import ModelSpec, read_linear_model
+from assistant.linear_model import LinearModel, ModelSpec, read_linear_model
 from assistant.query.model import Query
 from assistant.textnorm import fold
 
@@ -120,29 +120,11 @@ class FactScorerFileError(AssistantError):
 
 
 @dataclass(frozen=True)
-class FactScorer:
+class FactScorer(LinearModel):
     """A linear score over standardised ``FEATURES``: higher is the likelier answer."""
 
-    names: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-
-    def score(self, x: dict[str, float]) -> float:
-        return sum(
-            w * (x.get(n, 0.0) - m) / s for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights)
-        )
-
     def to_json(self, **meta: Any) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "features": list(self.names),
-            "mean": list(self.mean),
-            "scale": list(self.scale),
-            "weights": list(self.weights),
-            **meta,
-        }
+        return {**self.columns(FORMAT, VERSION), **meta}
 
 
 _SPEC = ModelSpec(
