@@ -103,6 +103,26 @@ def test_a_follow_up_on_another_plan_drops_the_words_that_named_the_first():
     assert "khoang" in q.terms or q.filters.get("doc") in (None, "ct11.txt")
 
 
+def test_a_follow_up_filtered_to_a_plan_not_loaded_is_read_without_its_title():
+    """A caller's filter may name no loaded plan (an API client's stale or mistyped file name):
+    the follow-up is read as asked, nothing to drop (the OpenAPI fuzz sent one: KeyError, 500)."""
+    cat = _catalog()
+    history = [
+        {
+            "role": "user",
+            "content": "Kế hoạch triển khai Chỉ thị 11 về khoáng sản được gửi tới những nơi nào?",
+        },
+        {
+            "role": "assistant",
+            "content": "Kế hoạch triển khai Chỉ thị 11 gửi: Bộ Nông nghiệp và Môi trường [1].",
+        },
+    ]
+    q = parse_question("Còn kế hoạch đó thì sao?", cat)
+    q.filters = {**q.filters, "doc": "khong-co.txt"}
+    out = follow_up(q, history, cat)
+    assert out.filters.get("doc") == "khong-co.txt"
+
+
 # --- end to end -----------------------------------------------------------------------------
 TEAM_PLAN = """   SỞ CÔNG THƯƠNG                 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
     ĐOÀN KIỂM TRA                         Độc lập - Tự do - Hạnh Phúc

@@ -102,9 +102,10 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
     unit_words |= set(fold(query.doc_kind or "").split())
     own_topic = [t for t in query.terms if t not in _FOLLOW_WORDS and t not in unit_words]
     title: set[str] = set()
-    if titled and own_plan:  # the title's words name the plan, they are no topic of the turn
+    # (a plan filter the caller sent that names no loaded plan has no title: nothing to drop)
+    meta = catalog.docs.get(own_plan) if titled and own_plan else None
+    if meta is not None:  # the title's words name the plan, they are no topic of the turn
         # (nor its issuer's name: "Còn công văn của Cục Hóa chất thì sao?" names the plan by its author)
-        meta = catalog.docs[own_plan]
         title = set(re.findall(r"[a-z0-9]+", fold(f"{meta.title or ''} {meta.issuer or ''}")))
         own_topic = [t for t in own_topic if t not in title]
     said = [w for w in re.findall(r"[a-z0-9]+", f) if w not in title]
