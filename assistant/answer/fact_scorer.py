@@ -176,8 +176,13 @@ def scoring(model: FactScorer | None) -> Iterator[None]:
     """Within the block, ``best_fact_segment`` ranks its candidates by ``model`` (None: by hand)."""
     token = _ACTIVE.set(model)
     try:
-        with rescoring(_rescore):
+        if model is None:
+            # off (the default): no rescorer installed, so the hand score stands without a
+            # per-segment call on every answer (a recorder's own, if any, still runs)
             yield
+        else:
+            with rescoring(_rescore):
+                yield
     finally:
         _ACTIVE.reset(token)
 
