@@ -18,7 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.common import AnswerContext, Evidence, plan_label, refusal
+from assistant import browse
+from assistant.answer.common import AnswerContext, Evidence, refusal
 from assistant.answer.extractive import finalize
 from assistant.answer.registry import answer
 from assistant.errors import (
@@ -29,15 +30,14 @@ from assistant.errors import (
     IndexMissing,
     PlanNotFound,
 )
-from assistant.ingest.units import canonical_unit
 from assistant.publish import staging_box
 from assistant.query import follow_up
 from assistant.query.catalog import FILTER_KEYS
 from assistant.records import Answer, DocMeta, Hit, Passage
 from assistant.settings import Settings
-from assistant.snapshot import IndexSnapshot, aliases_by_unit
-from assistant.textnorm import fold, nfc
-from assistant.uploads import check_plan_content, stored_name
+from assistant.snapshot import IndexSnapshot
+from assistant.textnorm import nfc
+from assistant.uploads import check_plan_content, docs_with_same_content, free_name, stored_name
 from assistant.watch import manifest_mark, recover_at_start
 
 __all__ = ["Assistant", "PassageNotFound", "FILTER_KEYS"]
@@ -216,64 +216,11 @@ class Assistant:
 
     def units(self) -> list[dict]:
         """Every unit named in the plans: canonical name, province, aliases, task counts."""
-        snap = self.snapshot()
-        aliases = aliases_by_unit()
-        table: dict[tuple[str, str | None], dict] = {}
-        for p in snap.passages:
-            meta = snap.docs.get(p.doc)
-            prov = p.province or (meta.province if meta else None)
-            for role, names in (("lead", p.lead), ("partner", p.partners), ("requested", p.requested)):
-                for u in names:
-                    row = table.setdefault(
-                        (u, prov),
-                        {
-                            "name": u,
-                            "province": prov,
-                            "aliases": sorted(set(aliases.get(u, []))),
-                            "lead_count": 0,
-                            "partner_count": 0,
-                            "requested_count": 0,
-                        },
-                    )
-                    row[f"{role}_count"] += 1
-        return sorted(table.values(), key=lambda r: (-(r["lead_count"] + r["partner_count"]), r["name"]))
-
-    @staticmethod
-    def _canonical(unit: str, province: str | None, snap: IndexSnapshot) -> str:
-        """The unit's canonical name: the data file's, else the loaded units' reading of it."""
-        name = canonical_unit(unit, province)
-        if name:
-            return name
-        found = snap.catalog.match_units(unit, province)
-        return found[0] if found else nfc(unit).strip()
+        return browse.unit_table(self.snapshot())
 
     def unit_tasks(self, unit: str, province: str | None = None) -> list[dict]:
         """Every task a unit leads, coordinates or is requested to do, in plan order."""
-        if not isinstance(unit, str) or not unit.strip():
-            raise BadQuestion("Hãy chọn đơn vị.", "The unit name is empty.")
-        snap = self.snapshot()
-        name = self._canonical(unit, province, snap)
-        docs = snap.docs
-        out = []
-        for p, role in snap.unit_rows(name):
-            meta = docs.get(p.doc)
-            prov = p.province or (meta.province if meta else None)
-            if province and prov and fold(prov) != fold(province):
-                continue
-            out.append(
-                {
-                    "unit": name,
-                    "doc": p.doc,
-                    "plan": plan_label(p.doc, docs),
-                    "title": (meta.title if meta else "") or p.doc,
-                    "section": p.section_path,
-                    "text": p.text,
-                    "role": str(role),
-                    "passage_id": p.id,
-                    "province": prov,
-                }
-            )
-        return out
+        return browse.unit_tasks(self.snapshot(), unit, province)
 
     def passage(self, passage_id: str) -> Passage:
         p = self.snapshot().store.by_id.get(passage_id)
@@ -328,14 +275,14 @@ class Assistant:
                     doc for doc, sha in (snap.store.manifest.get("sources") or {}).items() if sha == digest
                 }
                 # the same plan re-saved (CRLF, BOM, another encoding) has other bytes but the same passages
-                same |= _docs_with_same_content(snap.passages, parsed.passages)
+                same |= docs_with_same_content(snap.passages, parsed.passages)
                 if same:
                     doc = sorted(same)[0]
                     raise DocumentError(
                         f"Kế hoạch này đã được nạp ({doc}).", f"This plan is already loaded ({doc})."
                     )
             corpus = Path(self.settings.corpus_dir)
-            name = _unique(corpus, name)
+            name = free_name(corpus, name)
             # one folder per upload: the plan keeps its name, and a crash leaves a folder the sweep removes
             box = staging_box(Path(self.settings.data_dir))
             staged = box / name
@@ -474,27 +421,4 @@ class Assistant:
         return info
 
 
-def _content_key(passages) -> str:
-    texts = sorted(" ".join(p.text.split()) for p in passages if p.kind != "metadata")
-    return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
-
-
-def _docs_with_same_content(existing, new) -> set[str]:
-    """Loaded plans whose passages (metadata card aside) are exactly the new plan's."""
-    key = _content_key(new)
-    by_doc: dict[str, list] = {}
-    for p in existing:
-        by_doc.setdefault(p.doc, []).append(p)
-    return {doc for doc, ps in by_doc.items() if _content_key(ps) == key}
-
-
 _safe_name = stored_name  # the one upload-name policy lives in assistant.uploads
-
-
-def _unique(folder: Path, name: str) -> str:
-    stem, _, suffix = name.rpartition(".")
-    candidate, i = name, 2
-    while (folder / candidate).exists():
-        candidate = f"{stem}-{i}.{suffix}"
-        i += 1
-    return candidate

@@ -5,12 +5,14 @@ the client's name is reduced to a plain lower-case ASCII name that cannot leave 
 folder (:func:`stored_name`). The parser's own ``ingest.safe_name`` only guards document
 ids handed to it directly; a stored name always passes it.
 
-Also here: the refusal of documents that carry nothing but the administrative frame, and
+Also here: the refusal of documents that repeat a loaded plan (:func:`docs_with_same_content`),
+the free name in the plan folder (:func:`free_name`), the refusal of documents that carry nothing but the administrative frame, and
 the folders Gradio must never serve.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 import uuid
@@ -20,7 +22,15 @@ from .errors import NoPlanContent, UnsafeFileName
 from .records import ParsedDoc
 from .textnorm import fold, nfc
 
-__all__ = ["stored_name", "check_plan_content", "ui_blocked_paths", "MAX_STEM", "uploaded_file"]
+__all__ = [
+    "stored_name",
+    "check_plan_content",
+    "docs_with_same_content",
+    "free_name",
+    "ui_blocked_paths",
+    "MAX_STEM",
+    "uploaded_file",
+]
 
 MAX_STEM = 80  # characters kept of the name's stem: enough to recognise a plan, short for every file system
 _SAFE = re.compile(r"[^a-z0-9._-]+")
@@ -88,6 +98,30 @@ def check_plan_content(parsed: ParsedDoc, name: str) -> None:
             f"'{name}' has no plan content: only the administrative frame (recipients, signature, motto).",
             hint="Kiểm tra đã chọn đúng tệp, và tệp có phần nội dung (mục đích, nhiệm vụ…).",
         )
+
+
+def _content_key(passages) -> str:
+    texts = sorted(" ".join(p.text.split()) for p in passages if p.kind != "metadata")
+    return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
+
+
+def docs_with_same_content(existing, new) -> set[str]:
+    """Loaded plans whose passages (metadata card aside) are exactly the new plan's."""
+    key = _content_key(new)
+    by_doc: dict[str, list] = {}
+    for p in existing:
+        by_doc.setdefault(p.doc, []).append(p)
+    return {doc for doc, ps in by_doc.items() if _content_key(ps) == key}
+
+
+def free_name(folder: Path, name: str) -> str:
+    """``name``, or ``stem-2.ext``, ``stem-3.ext`` …: the first not taken in ``folder``."""
+    stem, _, suffix = name.rpartition(".")
+    candidate, i = name, 2
+    while (folder / candidate).exists():
+        candidate = f"{stem}-{i}.{suffix}"
+        i += 1
+    return candidate
 
 
 def ui_blocked_paths(settings) -> list[str]:
