@@ -10,30 +10,51 @@ Layout (every file's size and sha256 are in the manifest)::
                          vocabulary and a versioned manifest (JSON); ``postings.py``
     lexical_units/       the same for lead/partner unit names (dropped when use_units is off)
 
+The files' names, format versions, writing and checksum checks are ``store_files``; here the
+directory is read (retrying across a build's swap) and searched.
 Nothing here is ever unpickled: JSON, ``np.load(allow_pickle=False)``, ``faiss.read_index``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .. import __version__
 from ..errors import IndexBusy, IndexCorrupt, IndexMismatch, IndexMissing
-from ..records import SCHEMA_VERSION, DocMeta, Passage
-from ..textnorm import NORMALISER_VERSION
+from ..records import DocMeta, Passage
 from .cache import parser_fingerprint
-from .lexical import LexicalIndex, document_frequencies, lexical_tokens, lexical_version
+from .lexical import LexicalIndex, document_frequencies, lexical_tokens
 from .postings import TermPostings, score_positions, top_k
+
+# the format half (file names, versions, writing and checking): imported from here too
+from .store_files import (
+    DENSE,
+    DOCS,
+    FORMAT_VERSION,
+    HNSW_EF_CONSTRUCTION,
+    HNSW_EF_SEARCH,
+    HNSW_M,
+    INDEX_COMMAND,
+    LEX_TEXT,
+    LEX_UNITS,
+    MANIFEST,
+    PASSAGES,
+    check_manifest,
+    corrupt,
+    file_sha256,
+    lexical_text,
+    passage_tokens,
+    unit_text,
+    verify_files,
+    write_index,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -47,145 +68,14 @@ __all__ = [
     "HNSW_M",
     "HNSW_EF_CONSTRUCTION",
     "HNSW_EF_SEARCH",
+    "UNIT_FIELD_WEIGHT",
 ]
 
-FORMAT_VERSION = 2  # 2: the lexical fields are our postings (were bm25s files)
-INDEX_COMMAND = "python -m assistant index"
-MANIFEST, PASSAGES, DOCS, DENSE = "manifest.json", "passages.jsonl", "docs.json", "dense.faiss"
-LEX_TEXT, LEX_UNITS = "lexical", "lexical_units"
-HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 64, 96
 # the unit-name field is short and its words rare, so its BM25 is steep: damped when added
 UNIT_FIELD_WEIGHT = 0.3
 # below this many allowed passages a filtered dense search is done exactly on their vectors:
 # HNSW with a restrictive selector can miss most of a small allowed set
 EXACT_FILTER_LIMIT = 4096
-
-
-def lexical_text(p: Passage) -> str:
-    """What the BM25 text field sees: title + heading path + text (as the embedder does)."""
-    return p.embed_text or " \n".join([*p.section, p.text])
-
-
-def unit_text(p: Passage) -> str:
-    return " ; ".join([*p.lead, *p.partners])
-
-
-def passage_tokens(p: Passage) -> tuple[list[str], list[str]]:
-    """The BM25 tokens of a passage's two fields (text, unit names), as every store indexes them."""
-    return lexical_tokens(lexical_text(p)), lexical_tokens(unit_text(p))
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _rebuild_hint() -> str:
-    return f"chạy `{INDEX_COMMAND}` để xây lại chỉ mục"
-
-
-def _corrupt(what_vi: str, what_en: str) -> IndexCorrupt:
-    return IndexCorrupt(f"Chỉ mục bị hỏng: {what_vi}.", f"Index is corrupt: {what_en}.", hint=_rebuild_hint())
-
-
-def _mismatch(what_vi: str, what_en: str, hint: str | None = None) -> IndexMismatch:
-    return IndexMismatch(
-        f"Chỉ mục không khớp với phần mềm/cấu hình hiện tại: {what_vi}.",
-        f"Index does not match the current software/configuration: {what_en}.",
-        hint=hint or _rebuild_hint(),
-    )
-
-
-def write_index(
-    directory: Path,
-    passages: Sequence[Passage],
-    docs: Sequence[DocMeta],
-    vectors: np.ndarray,
-    *,
-    embedder_id: str,
-    dim: int,
-    sources: dict[str, str],
-    ann_threshold: int,
-    build_seconds: float = 0.0,
-    extra: dict[str, Any] | None = None,
-) -> dict:
-    """Write every component into ``directory`` (a fresh temp dir), manifest last; returns it."""
-    import faiss
-
-    directory.mkdir(parents=True, exist_ok=True)
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(passages), dim)
-    with open(directory / PASSAGES, "w", encoding="utf-8") as f:
-        for p in passages:
-            f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
-    (directory / DOCS).write_text(
-        json.dumps({"docs": [d.to_dict() for d in docs]}, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-
-    index: faiss.Index
-    if len(passages) > ann_threshold:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-        faiss_info = {
-            "type": "IndexHNSWFlat",
-            "metric": "inner_product",
-            "M": HNSW_M,
-            "efConstruction": HNSW_EF_CONSTRUCTION,
-            "efSearch": HNSW_EF_SEARCH,
-        }
-    else:
-        index = faiss.IndexFlatIP(dim)
-        faiss_info = {"type": "IndexFlatIP", "metric": "inner_product"}
-    if len(passages):
-        index.add(vectors)
-    faiss.write_index(index, str(directory / DENSE))
-
-    written = [PASSAGES, DOCS, DENSE]
-    for sub, text_of in ((LEX_TEXT, lexical_text), (LEX_UNITS, unit_text)):
-        lex = LexicalIndex.build(lexical_tokens(text_of(p)) for p in passages)
-        written += [f"{sub}/{name}" for name in lex.save(directory / sub)]
-
-    files = {}
-    for rel in written:
-        path = directory / rel
-        _fsync(path)
-        files[rel] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
-    manifest = {
-        "format_version": FORMAT_VERSION,
-        "package_version": __version__,
-        "schema_version": SCHEMA_VERSION,
-        "normaliser_version": NORMALISER_VERSION,
-        "lexical_version": lexical_version(),
-        # the parser that made these passages: an index of another parser still serves, but
-        # answers from it are that parser's (``IndexStore.parser_stale``)
-        "parser_fingerprint": parser_fingerprint(),
-        "embedder": {"id": embedder_id, "dim": int(dim)},
-        "faiss": faiss_info,
-        "ann_threshold": int(ann_threshold),
-        "passage_count": len(passages),
-        "doc_count": len(docs),
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "build_seconds": round(build_seconds, 3),
-        "sources": dict(sorted(sources.items())),
-        "files": files,
-        **(extra or {}),
-    }
-    tmp = directory / (MANIFEST + ".part")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    _fsync(tmp)
-    os.replace(tmp, directory / MANIFEST)
-    return manifest
 
 
 def _dir_id(path: Path) -> tuple[int, int] | None:
@@ -259,7 +149,7 @@ class IndexStore:
                     time.sleep(0.02 * (attempt + 1))
                     continue
                 if isinstance(e, OSError):
-                    raise _corrupt(
+                    raise corrupt(
                         f"không đọc được tệp chỉ mục ({e.strerror or e})", f"index file unreadable ({e})"
                     ) from e
                 raise
@@ -290,45 +180,15 @@ class IndexStore:
             )
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            fv = manifest["format_version"]
-            emb = manifest["embedder"]
+            for key in ("format_version", "embedder"):  # check_manifest reads them
+                manifest[key]  # noqa: B018 - a KeyError here is an unreadable manifest
             files = manifest["files"]
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
-            raise _corrupt("manifest.json không đọc được", f"manifest.json unreadable ({e})") from e
+            raise corrupt("manifest.json không đọc được", f"manifest.json unreadable ({e})") from e
 
-        if fv != FORMAT_VERSION:
-            raise _mismatch(
-                f"định dạng chỉ mục là {fv}, phần mềm cần {FORMAT_VERSION}",
-                f"index format {fv}, software needs {FORMAT_VERSION}",
-            )
-        if manifest.get("normaliser_version") != NORMALISER_VERSION:
-            raise _mismatch(
-                f"bộ chuẩn hóa văn bản phiên bản {manifest.get('normaliser_version')}, phần mềm dùng {NORMALISER_VERSION}",
-                f"text normaliser version {manifest.get('normaliser_version')}, software uses {NORMALISER_VERSION}",
-            )
-        if manifest.get("lexical_version") != lexical_version():
-            raise _mismatch(
-                f"bộ tách từ/bảng viết tắt {manifest.get('lexical_version')}, hiện tại {lexical_version()}",
-                f"lexical tokenizer/abbreviations {manifest.get('lexical_version')}, current {lexical_version()}",
-            )
-        if embedder_id is not None and emb.get("id") != embedder_id:
-            raise _mismatch(
-                f"chỉ mục được xây bằng mô hình nhúng '{emb.get('id')}', cấu hình hiện dùng '{embedder_id}'",
-                f"index was built with embedder '{emb.get('id')}', configuration uses '{embedder_id}'",
-                hint=f"chạy `{INDEX_COMMAND}` để xây lại với '{embedder_id}', "
-                f"hoặc đặt TLKH_EMBEDDER={emb.get('id')} để dùng chỉ mục cũ",
-            )
-
+        check_manifest(manifest, embedder_id)
         if verify:
-            for rel, info in files.items():
-                path = index_dir / rel
-                if not path.is_file():
-                    raise _corrupt(f"thiếu tệp {rel}", f"missing file {rel}")
-                if path.stat().st_size != info.get("bytes") or file_sha256(path) != info.get("sha256"):
-                    raise _corrupt(
-                        f"tệp {rel} bị cắt cụt hoặc bị sửa (sai mã kiểm tra)",
-                        f"file {rel} is truncated or altered (checksum mismatch)",
-                    )
+            verify_files(index_dir, files)
         try:
             return cls._read(index_dir, manifest)
         except (IndexCorrupt, IndexMismatch):
@@ -336,7 +196,7 @@ class IndexStore:
         # any reader failure on verified files is still damage: json (ValueError), missing keys or
         # fields (LookupError, TypeError), faiss (RuntimeError), numpy/bm25s arrays (ValueError, EOFError)
         except (OSError, ValueError, LookupError, TypeError, RuntimeError, EOFError) as e:
-            raise _corrupt(
+            raise corrupt(
                 f"không đọc được thành phần ({type(e).__name__})",
                 f"component unreadable ({type(e).__name__}: {e})",
             ) from e
@@ -362,12 +222,12 @@ class IndexStore:
             "lexical_units": lex_units.n_docs,
         }
         if any(c != n for c in counts.values()):
-            raise _corrupt(
+            raise corrupt(
                 f"số đoạn không khớp ({counts}, manifest {n})",
                 f"passage counts disagree ({counts}, manifest {n})",
             )
         if int(dense.d) != int(manifest["embedder"]["dim"]):
-            raise _corrupt("số chiều vector không khớp", "vector dimension mismatch")
+            raise corrupt("số chiều vector không khớp", "vector dimension mismatch")
         return cls(index_dir, manifest, passages, docs, dense, lex, lex_units)
 
     # searching -------------------------------------------------------------
