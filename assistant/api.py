@@ -1,6 +1,7 @@
 """HTTP API for portals, and the one web process (API + Gradio UI).
 
-Routes (all JSON; errors are ``{error, message, message_en, hint}``):
+Routes (all JSON; errors are ``{error, message, message_en, hint}``; the /api/v1 group is
+``assistant.api_v1``):
   POST   /api/v1/ask                  {"question", "filters"?, "history"?} → Answer.to_dict()
   GET    /api/v1/plans                loaded plans (DocMeta)
   POST   /api/v1/plans                admin: multipart upload "file" → DocMeta   (HTTP Basic)
@@ -41,7 +42,7 @@ from functools import partial
 from pathlib import Path as FilePath
 
 import anyio
-from fastapi import APIRouter, Depends, FastAPI, File, Path, Request, UploadFile
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPBasicCredentials
@@ -63,12 +64,10 @@ from .api_access import (
     match_key,
     parse_networks,
 )
-from .api_docs import NOT_BLANK, MethodGuard, check_question, http_error, responses
-from .api_models import AskRequest, FeedbackRequest
+from .api_docs import MethodGuard, http_error
 from .api_openai import BearerKeys, openai_router
-from .audit import audit
-from .errors import AssistantError, FileTooLarge
-from .feedback import FeedbackStore, make_record
+from .api_v1 import client_host, v1_router
+from .errors import AssistantError
 from .login_guard import AdminGate, Lockout, locked_out
 from .mcp_server import mount_mcp
 from .uploads import ui_blocked_paths
@@ -103,7 +102,6 @@ def create_api(
     key_fails = Lockout(settings.key_max_failures, settings.lockout_seconds, clock=clock)
     trusted = parse_networks(settings.trusted_proxies)
     workers = anyio.CapacityLimiter(settings.concurrency)
-    feedback = FeedbackStore.for_settings(settings)  # the store's table when the store is PostgreSQL
     max_upload = int(settings.max_upload_mb * 1024 * 1024)
     basic = UTF8Basic(
         auto_error=False,
@@ -113,9 +111,6 @@ def create_api(
 
     async def run(fn, *args, **kw):
         return await anyio.to_thread.run_sync(partial(fn, *args, **kw), limiter=workers)
-
-    def client_host(request: Request) -> str | None:
-        return request.client.host if request.client else None
 
     def gate(request: Request) -> str:
         """Decide who is calling; returns the rate-limit identity."""
@@ -195,7 +190,6 @@ def create_api(
     app.state.loopback_networks = networks  # the mounted UI's gate applies the same rule
     app.state.admin_gate = admin_gate
     app.state.trusted_proxies = trusted
-    unit_param = Path(description="Unit name or alias; not blank.", json_schema_extra={"pattern": NOT_BLANK})
 
     app.add_exception_handler(StarletteHTTPException, http_error)  # unparsable body, unknown path
 
@@ -264,104 +258,7 @@ def create_api(
             status_code=500,
         )
 
-    v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(gate)])
-
-    @v1.post(
-        "/ask",
-        summary="Hỏi một câu; trả về câu trả lời kèm trích dẫn (schema 1)",
-        responses=responses(400, 409, 422, 503),
-    )
-    async def ask(body: AskRequest) -> dict:
-        check_question(body.question)  # the schema's pattern, so the description is the rule
-        history = [t.model_dump() for t in body.history] if body.history else None
-        answer = await run(assistant.ask, body.question, filters=body.filters, history=history)
-        return answer.to_dict()
-
-    @v1.get("/plans", summary="Các kế hoạch đã nạp", responses=responses(409, 503))
-    async def plans() -> dict:
-        metas = await run(assistant.plans)
-        return {"schema": 1, "plans": [m.to_dict() for m in metas]}
-
-    @v1.post(
-        "/plans",
-        status_code=201,
-        summary="Nạp kế hoạch (quản trị viên, HTTP Basic)",
-        responses=responses(
-            400,
-            409,
-            422,
-            503,
-            r400="Malformed multipart body.",
-            r413="File over max_upload_mb.",
-            r422="Not a readable plan.",
-        ),
-    )
-    async def upload(request: Request, file: UploadFile = File(...), user: str = Depends(admin)) -> dict:
-        data = bytearray()
-        while chunk := await file.read(1 << 16):
-            data += chunk
-            if len(data) > max_upload:
-                raise FileTooLarge(
-                    f"Tệp quá lớn: tối đa {settings.max_upload_mb:g} MB.",
-                    f"File too large: max {settings.max_upload_mb:g} MB.",
-                    hint="Tách tệp hoặc tăng TLKH_MAX_UPLOAD_MB.",
-                )
-        try:
-            meta = await run(assistant.add_plan, file.filename or "", bytes(data), actor=user)
-        except AssistantError as e:
-            audit(
-                "upload", who=user, client=client_host(request), what=file.filename, result=e.code, via="api"
-            )
-            raise
-        audit("upload", who=user, client=client_host(request), what=file.filename, result="ok", doc=meta.doc)
-        return meta.to_dict()
-
-    @v1.delete(
-        "/plans/{doc}",
-        summary="Gỡ kế hoạch (quản trị viên, HTTP Basic)",
-        responses=responses(400, 404, 409, 503, r404="No such plan."),
-    )
-    async def remove(request: Request, doc: str, user: str = Depends(admin)) -> dict:
-        try:
-            await run(assistant.remove_plan, doc, actor=user)
-        except AssistantError as e:
-            audit("remove", who=user, client=client_host(request), what=doc, result=e.code, via="api")
-            raise
-        audit("remove", who=user, client=client_host(request), what=doc, result="ok", via="api")
-        return {"schema": 1, "removed": doc}
-
-    @v1.get("/units", summary="Các đơn vị (tên chuẩn, bí danh, số nhiệm vụ)", responses=responses(409, 503))
-    async def units() -> dict:
-        return {"schema": 1, "units": await run(assistant.units)}
-
-    @v1.get(
-        "/units/{unit}/tasks",
-        summary="Mọi nhiệm vụ đơn vị chủ trì hoặc phối hợp",
-        responses=responses(400, 409, 422, 503, r400="Blank unit name."),
-    )
-    async def unit_tasks(unit: str = unit_param, province: str | None = None) -> dict:
-        tasks = await run(assistant.unit_tasks, unit, province)
-        return {"schema": 1, "unit": unit, "province": province, "tasks": tasks}
-
-    @v1.get(
-        "/passages/{passage_id}/context",
-        summary="Đoạn trích trong ngữ cảnh kế hoạch",
-        responses=responses(404, 409, 503, r404="No such passage (the index may have been rebuilt)."),
-    )
-    async def context(passage_id: str) -> dict:
-        passages = await run(assistant.context, passage_id)
-        return {"schema": 1, "passage_id": passage_id, "passages": [p.to_dict() for p in passages]}
-
-    @v1.post("/feedback", status_code=201, summary="Góp ý về một câu trả lời", responses=responses(400, 422))
-    async def post_feedback(body: FeedbackRequest) -> dict:
-        answer = body.answer.model_dump() if body.answer else None
-        rec = make_record(
-            body.rating, body.question, answer, comment=body.comment, filters=body.filters, origin="api"
-        )
-        await anyio.to_thread.run_sync(feedback.append, rec)
-        return {"schema": 1, "id": rec["id"]}
-
-    app.include_router(v1)
+    app.include_router(v1_router(assistant, settings, gate=gate, admin=admin, run=run))
     app.include_router(
         openai_router(assistant, gate, run)
     )  # the OpenAI door: /v1/models, /v1/chat/completions
