@@ -8,7 +8,8 @@ what is kept is its column-compressed matrix as three arrays, one entry per (ter
 - ``weights`` (float32): that passage's BM25 weight for the term,
 
 plus each term's largest weight (``maxw``, the bound the max-score cut needs). Saved as ``.npy``
-(``allow_pickle=False``) and a JSON manifest carrying ``POSTINGS_VERSION``, checked on load.
+(``allow_pickle=False``) and a JSON manifest carrying ``POSTINGS_VERSION``, checked on load
+(``postings_files``).
 
 ``top_k`` is the max-score evaluation of Turtle & Flood (1995), term at a time, in four steps:
 1. a lower bound of the k-th best score: the full scores of the passages the most selective terms
@@ -34,7 +35,6 @@ the lists, one bound for two.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -44,14 +44,13 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import IndexMismatch
+from .postings_files import POSTINGS_VERSION, load_arrays, read_manifest, save_postings, sorted_within_terms
 from .rows import add_terms, passage_rows
 from .selection import leaders as _leaders
 from .twins import Twins, derive_twins, twin_key
 
 __all__ = ["POSTINGS_VERSION", "Postings", "TermPostings", "query_terms", "score_positions", "top_k"]
 
-POSTINGS_VERSION = 1
 LOWER_BOUND_POSTINGS = 16_384  # postings of the most selective terms read to seed the cut
 LOWER_BOUND_PROBES = 4  # passages fully scored per result wanted, to seed it
 DENSE_SHARE = 0.25  # a term in this share of the passages gets a dense column
@@ -62,9 +61,6 @@ SCRATCH_RATIO = 8  # step 4 spreads a term into a scratch column when its postin
 # longer grows with the collection. Beyond it the top k is approximate; an index of at most this many
 # passages never reaches it (every plan set we know: 1,656 for the 20 provinces' plans), so is exact
 STEP4_CANDIDATES = 4096
-MANIFEST = "postings.json"
-ARRAYS = ("indptr", "docs", "weights")
-VOCAB = "vocab.json"
 
 
 @dataclass(frozen=True)
@@ -93,7 +89,7 @@ class Postings:
         indptr = np.asarray(indptr, dtype=np.int64)
         docs = np.asarray(indices, dtype=np.int32)
         weights = np.asarray(data, dtype=np.float32)
-        if not _sorted_within_terms(docs, indptr):
+        if not sorted_within_terms(docs, indptr):
             col = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
             order = np.lexsort((docs, col))
             docs, weights = docs[order], weights[order]
@@ -137,82 +133,19 @@ class Postings:
         return derive_twins(self.vocab, self.indptr, self.docs, self.weights, self.n_docs, self.columns)
 
     def save(self, directory: Path) -> list[str]:
-        directory.mkdir(parents=True, exist_ok=True)
-        names = []
-        for name in ARRAYS:
-            np.save(directory / f"{name}.npy", getattr(self, name), allow_pickle=False)
-            names.append(f"{name}.npy")
-        terms = [""] * (len(self.indptr) - 1)
-        for t, i in self.vocab.items():
-            terms[i] = t
-        (directory / VOCAB).write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
-        manifest = {
-            "format": "tlkh-postings",
-            "version": POSTINGS_VERSION,
-            "num_docs": self.n_docs,
-            "num_terms": len(terms),
-            "nnz": int(self.docs.size),
-            "params": self.params,
-        }
-        (directory / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        return [*names, VOCAB, MANIFEST]
+        """Write the arrays, vocabulary and manifest (``postings_files``); returns the file names."""
+        arrays = {"indptr": self.indptr, "docs": self.docs, "weights": self.weights}
+        return save_postings(directory, self.vocab, arrays, self.n_docs, self.params)
 
     @staticmethod
     def manifest(directory: Path) -> dict:
         """The manifest, its version checked (another version is refused: rebuild the index)."""
-        path = directory / MANIFEST
-        if not path.is_file():
-            raise _old_format(directory, "no postings manifest")
-        m = json.loads(path.read_text(encoding="utf-8"))
-        if m.get("format") != "tlkh-postings" or m.get("version") != POSTINGS_VERSION:
-            raise _old_format(directory, f"postings {m.get('format')} v{m.get('version')}")
-        return m
+        return read_manifest(directory)
 
     @classmethod
     def load(cls, directory: Path) -> Postings:
-        m = cls.manifest(directory)
-        arrays = {name: np.load(directory / f"{name}.npy", allow_pickle=False) for name in ARRAYS}
-        terms = json.loads((directory / VOCAB).read_text(encoding="utf-8"))
-        indptr, docs, weights = arrays["indptr"], arrays["docs"], arrays["weights"]
-        n = int(m["num_docs"])
-        # a damaged or foreign file must not become wrong scores: shapes, ranges and order checked
-        if (
-            indptr.dtype != np.int64
-            or docs.dtype != np.int32
-            or weights.dtype != np.float32
-            or len(indptr) != len(terms) + 1
-            or len(terms) != int(m["num_terms"])
-            or docs.size != weights.size
-            or docs.size != int(m["nnz"])
-            or int(indptr[0]) != 0
-            or int(indptr[-1]) != docs.size
-            or np.any(np.diff(indptr) < 0)
-            or (docs.size and (int(docs.min()) < 0 or int(docs.max()) >= n))
-            or not _sorted_within_terms(docs, indptr)
-        ):
-            raise ValueError(f"postings arrays in {directory} are inconsistent")
-        vocab = {t: i for i, t in enumerate(terms) if t}
-        return cls(
-            vocab, indptr, docs, weights, _max_per_term(weights, indptr), n, dict(m.get("params") or {})
-        )
-
-
-def _old_format(directory: Path, what: str) -> IndexMismatch:
-    return IndexMismatch(
-        f"chỉ mục từ khóa tại {directory} có định dạng cũ ({what}), phần mềm cần phiên bản {POSTINGS_VERSION}.",
-        f"Lexical index at {directory} has another format ({what}); software needs {POSTINGS_VERSION}.",
-        hint="chạy `python -m assistant index` để xây lại chỉ mục",
-    )
-
-
-def _sorted_within_terms(docs: np.ndarray, indptr: np.ndarray) -> bool:
-    if docs.size < 2:
-        return True
-    rising = np.diff(docs.astype(np.int64)) > 0
-    starts = indptr[1:-1]
-    starts = starts[(starts > 0) & (starts < docs.size)]
-    rising[starts - 1] = True  # a new term may start lower
-    return bool(rising.all())
+        vocab, indptr, docs, weights, n, params = load_arrays(directory)
+        return cls(vocab, indptr, docs, weights, _max_per_term(weights, indptr), n, params)
 
 
 def _max_per_term(weights: np.ndarray, indptr: np.ndarray) -> np.ndarray:
