@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import ConfigError, DocumentError, IndexBusy, IndexMissing
 from ..records import ParsedDoc
-from .build import BuildReport, Progress, _dedupe, _error_text, _parse_cached, _vectors_for, corpus_files
+from .build_inputs import BuildReport, Progress, corpus_files, dedupe, error_text, parse_cached, vectors_for
 from .embedders import Embedder, get_embedder
 from .store import IndexStore, file_sha256
 
@@ -139,10 +139,10 @@ def build(settings, *, progress: Progress | None = None, embedder: Embedder | No
     parsed: list[tuple[Path, ParsedDoc]] = []
     for f in corpus_files(Path(settings.corpus_dir)):
         try:
-            parsed.append((f, _parse_cached(settings, f, file_sha256(f))))
+            parsed.append((f, parse_cached(settings, f, file_sha256(f))))
         except Exception as e:  # one bad plan must not stop the others
             log.warning("not indexed: %s: %s", f.name, e)
-            report.errors.append((f.name, _error_text(e)))
+            report.errors.append((f.name, error_text(e)))
     if not parsed:
         raise ConfigError(
             f"Không có kế hoạch nào lập chỉ mục được trong {settings.corpus_dir}.",
@@ -150,8 +150,8 @@ def build(settings, *, progress: Progress | None = None, embedder: Embedder | No
             hint="chép các kế hoạch (.txt .md .pdf .docx) vào thư mục rồi chạy lại",
         )
     cache = PgEmbeddingCache(st, embedder.id)
-    everything = _dedupe([p for _, d in parsed for p in d.passages])
-    vectors = _vectors_for(everything, embedder, cache, report, progress)  # type: ignore[arg-type]
+    everything = dedupe([p for _, d in parsed for p in d.passages])
+    vectors = vectors_for(everything, embedder, cache, report, progress)  # type: ignore[arg-type]
     row_of = {p.id: i for i, p in enumerate(everything)}
     plans = []
     for f, d in parsed:
@@ -198,8 +198,8 @@ def add_upload(
     final = _unique(name, st.served_docs())
     parsed = parse(final, data)
     report = BuildReport("add")
-    passages = _dedupe(list(parsed.passages))
-    vectors = _vectors_for(passages, embedder, PgEmbeddingCache(st, embedder.id), report, progress)  # type: ignore[arg-type]
+    passages = dedupe(list(parsed.passages))
+    vectors = vectors_for(passages, embedder, PgEmbeddingCache(st, embedder.id), report, progress)  # type: ignore[arg-type]
     plan = NewPlan(final, data, parsed.meta, passages, vectors)
     key = content_key(passages)
 

@@ -4,6 +4,7 @@ Every build runs under a file lock in ``data_dir`` (so two builds serialize), wr
 into a temporary directory beside ``index_dir`` and swaps it in with renames: a build
 that fails or is killed leaves the previous index serving. Vectors come from the
 embedding cache (or, failing that, from the live index) so only new text is embedded.
+What a build reads (plan files, parses, vectors) and reports is ``build_inputs``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,17 +22,26 @@ import numpy as np
 from ..errors import (
     AssistantError,
     ConfigError,
-    DocumentError,
     IndexBusy,
     IndexCorrupt,
     IndexMismatch,
     IndexMissing,
     PlanNotFound,
 )
-from ..ingest import SUPPORTED_SUFFIXES, parse_file
 from ..publish import commit_pending, place_pending, recover
 from ..records import DocMeta, ParsedDoc, Passage
-from .cache import EmbeddingCache, ParseCache, text_key
+from .build_inputs import (
+    EMBED_BATCH,
+    BuildReport,
+    Progress,
+    corpus_files,
+    dedupe,
+    embedding_cache,
+    error_text,
+    parse_cached,
+    vectors_for,
+)
+from .cache import ParseCache, text_key
 from .embedders import Embedder, get_embedder
 from .store import IndexStore, file_sha256, write_index
 
@@ -50,68 +59,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, str], None]
 LOCK_TIMEOUT = 1800.0  # seconds a build waits for another build before IndexBusy
-EMBED_BATCH = 16  # texts per embedder call: small enough for a lively progress bar
-FLUSH_EVERY = 128  # new vectors per cache shard: a killed build keeps most of its work
-
-
-@dataclass
-class BuildReport:
-    action: str = "build"  # "build" | "add" | "remove"
-    docs: int = 0  # plans in the index after the operation
-    passages: int = 0  # passages in the index after the operation
-    embedded_new: int = 0  # texts sent to the embedder
-    cache_hits: int = 0  # vectors reused (cache or live index)
-    seconds: float = 0.0
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, message) not indexed
-    faiss_type: str = ""
-    index_dir: str = ""
-
-    @property
-    def passages_per_second(self) -> float:
-        return self.passages / self.seconds if self.seconds > 0 else 0.0
-
-
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    corpus_dir = Path(corpus_dir)
-    if not corpus_dir.is_dir():
-        raise ConfigError(
-            f"Không thấy thư mục kế hoạch {corpus_dir}.",
-            f"Plan folder {corpus_dir} not found.",
-            hint="đặt TLKH_CORPUS_DIR hoặc tạo thư mục và chép các kế hoạch vào",
-        )
-    suf = SUPPORTED_SUFFIXES
-    return sorted(
-        p
-        for p in corpus_dir.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suf
-    )
-
-
-def _parse(path: Path) -> ParsedDoc:
-    doc = parse_file(path)
-    if not doc.passages:
-        raise DocumentError(
-            f"Không tách được đoạn nào từ {path.name}.", f"No passages could be extracted from {path.name}."
-        )
-    return doc
-
-
-def _parse_cached(settings, path: Path, sha: str) -> ParsedDoc:
-    """``parse_file`` through the parse cache (parsing, not embedding, dominates a warm rebuild)."""
-    pc = ParseCache(Path(settings.data_dir) / "cache" / "parsed")
-    doc = pc.get(path.name, sha)
-    if doc is None:
-        doc = _parse(path)
-        pc.put(path.name, sha, doc)
-    return doc
-
-
-def _error_text(e: Exception) -> str:
-    if isinstance(e, AssistantError):
-        return e.user_message()
-    return f"{type(e).__name__}: {e}"
 
 
 # --- locking, temp dirs, swap --------------------------------------------------
@@ -212,82 +160,6 @@ def _write_and_swap(
         progress(len(passages), len(passages), "xong")
 
 
-# --- embedding -------------------------------------------------------------------
-def _vectors_for(
-    passages: Sequence[Passage],
-    embedder: Embedder,
-    cache: EmbeddingCache,
-    report: BuildReport,
-    progress: Progress | None,
-    fallback: dict[str, np.ndarray] | None = None,
-) -> np.ndarray:
-    """Vectors of all passages: cached, then ``fallback`` (live index), then embedded."""
-    texts = [p.embed_text or p.text for p in passages]
-    keys = [text_key(t) for t in texts]
-    found = cache.lookup(keys)
-    if fallback:
-        reuse = {k: v for k, v in fallback.items() if k not in found}
-        if reuse:
-            # the live index had them: keep them in the cache for the next build too
-            ks = list(reuse)
-            cache.add(ks, np.stack([reuse[k] for k in ks]))
-            found.update(reuse)
-    missing = list(dict.fromkeys(k for k in keys if k not in found))
-    text_of = dict(zip(keys, texts))
-    total = len(passages)
-    done = sum(1 for k in keys if k in found)
-    report.cache_hits += done
-    if progress:
-        progress(done, total, "bộ nhớ đệm")
-    pending_k: list[str] = []
-    pending_v: list[np.ndarray] = []
-    per_key: dict[str, int] = {}
-    for k in keys:
-        per_key[k] = per_key.get(k, 0) + 1
-    for i in range(0, len(missing), EMBED_BATCH):
-        batch = missing[i : i + EMBED_BATCH]
-        vecs = embedder.encode_passages([text_of[k] for k in batch])
-        if vecs.shape != (len(batch), embedder.dim):
-            raise ConfigError(
-                "Mô hình nhúng trả về kích thước sai.",
-                f"Embedder returned shape {vecs.shape}, expected ({len(batch)}, {embedder.dim}).",
-            )
-        report.embedded_new += len(batch)
-        for k, v in zip(batch, vecs):
-            found[k] = v
-        pending_k += batch
-        pending_v.append(vecs)
-        if len(pending_k) >= FLUSH_EVERY:
-            cache.add(pending_k, np.concatenate(pending_v))
-            pending_k, pending_v = [], []
-        done += sum(per_key[k] for k in batch)
-        if progress:
-            progress(done, total, "nhúng")
-    if pending_k:
-        cache.add(pending_k, np.concatenate(pending_v))
-    if not passages:
-        return np.zeros((0, embedder.dim), np.float32)
-    return np.stack([found[k] for k in keys]).astype(np.float32)
-
-
-def _cache(settings, embedder: Embedder) -> EmbeddingCache:
-    c = EmbeddingCache(Path(settings.data_dir) / "cache", embedder.id, embedder.dim)
-    c.compact()
-    return c
-
-
-def _dedupe(passages: list[Passage]) -> list[Passage]:
-    seen: set[str] = set()
-    out = []
-    for p in passages:
-        if p.id in seen:
-            log.warning("duplicate passage id %s in %s skipped", p.id, p.doc)
-            continue
-        seen.add(p.id)
-        out.append(p)
-    return out
-
-
 # --- public operations ---------------------------------------------------------
 def _full_build(
     settings,
@@ -305,11 +177,11 @@ def _full_build(
     for f in files:
         try:
             sha = file_sha256(f)
-            parsed.append((f, _parse_cached(settings, f, sha)))
+            parsed.append((f, parse_cached(settings, f, sha)))
             sources[f.name] = sha
         except (AssistantError, OSError) as e:  # one unreadable plan must not stop the others
             log.warning("not indexed: %s: %s", f.name, e)
-            report.errors.append((f.name, _error_text(e)))
+            report.errors.append((f.name, error_text(e)))
     if not parsed:
         detail = "; ".join(f"{n}: {m}" for n, m in report.errors) or "thư mục trống"
         raise ConfigError(
@@ -317,9 +189,9 @@ def _full_build(
             f"No plan in {settings.corpus_dir} could be indexed ({detail}).",
             hint="chép các kế hoạch (.txt .md .pdf .docx) vào thư mục rồi chạy lại",
         )
-    passages = _dedupe([p for _, d in parsed for p in d.passages])
+    passages = dedupe([p for _, d in parsed for p in d.passages])
     docs = [d.meta for _, d in parsed]
-    vectors = _vectors_for(passages, embedder, _cache(settings, embedder), report, progress)
+    vectors = vectors_for(passages, embedder, embedding_cache(settings, embedder), report, progress)
     _write_and_swap(
         settings, passages, docs, vectors, embedder.id, embedder.dim, sources, t0, report, progress
     )
@@ -374,7 +246,7 @@ def add_document(
         _tidy(index_dir)
         recover(settings)
         sha = file_sha256(path)
-        parsed = _parse_cached(settings, path, sha)
+        parsed = parse_cached(settings, path, sha)
         corpus = Path(settings.corpus_dir)
         name = path.name
         dest = corpus / name
@@ -388,14 +260,14 @@ def add_document(
                 _full_build(settings, embedder, progress, t0, report, extra=[path] if outside else [])
             else:
                 keep = [i for i, p in enumerate(live.passages) if p.doc != name]
-                passages = _dedupe([live.passages[i] for i in keep] + list(parsed.passages))
+                passages = dedupe([live.passages[i] for i in keep] + list(parsed.passages))
                 docs = [m for d, m in live.docs.items() if d != name] + [parsed.meta]
                 sources = {k: v for k, v in live.manifest.get("sources", {}).items() if k != name}
                 sources[name] = sha
-                vectors = _vectors_for(
+                vectors = vectors_for(
                     passages,
                     embedder,
-                    _cache(settings, embedder),
+                    embedding_cache(settings, embedder),
                     report,
                     progress,
                     fallback=_live_vectors(live, keep),
