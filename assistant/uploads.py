@@ -25,6 +25,7 @@ from .textnorm import fold, nfc
 __all__ = [
     "stored_name",
     "check_plan_content",
+    "content_key",
     "docs_with_same_content",
     "free_name",
     "ui_blocked_paths",
@@ -100,18 +101,19 @@ def check_plan_content(parsed: ParsedDoc, name: str) -> None:
         )
 
 
-def _content_key(passages) -> str:
+def content_key(passages) -> str:
+    """The same plan re-saved (CRLF, BOM, another encoding) has other bytes but these passages."""
     texts = sorted(" ".join(p.text.split()) for p in passages if p.kind != "metadata")
     return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()
 
 
 def docs_with_same_content(existing, new) -> set[str]:
     """Loaded plans whose passages (metadata card aside) are exactly the new plan's."""
-    key = _content_key(new)
+    key = content_key(new)
     by_doc: dict[str, list] = {}
     for p in existing:
         by_doc.setdefault(p.doc, []).append(p)
-    return {doc for doc, ps in by_doc.items() if _content_key(ps) == key}
+    return {doc for doc, ps in by_doc.items() if content_key(ps) == key}
 
 
 def free_name(folder: Path, name: str) -> str:
