@@ -25,7 +25,7 @@ generation shares its plans' rows with the others, so weights tied to it would b
 every plan on every upload): its inner product only chooses the candidates, and the scores
 returned are computed with the generation's statistics, equal to the in-process ones.
 
-The fusion stays the retriever's (``retrieve.HybridRetriever``): ``PgIndexStore`` answers the same
+The dense side and the row keys (positions ↔ rows) are ``pg_dense``. The fusion stays the retriever's (``retrieve.HybridRetriever``): ``PgIndexStore`` answers the same
 calls as the in-memory ``IndexStore`` (positions in, positions out) from SQL.
 """
 
@@ -43,7 +43,8 @@ import numpy as np
 from ..errors import IndexMismatch
 from ..records import DocMeta, Passage
 from .lexical import LexicalIndex, lexical_tokens
-from .pg_candidates import CandidateScores, DenseAhead, TermCounts, pg_array
+from .pg_candidates import CandidateScores, DenseAhead, TermCounts
+from .pg_dense import BY_KEYS, PG_EF_SEARCH, DenseRows
 from .pg_heads import HeadsSearch, RowIndex
 from .pg_lexical import LEX_CANDIDATES, exact_scores, sparse_literal, tf_arrays
 from .pg_schema import LEX_DIM
@@ -51,8 +52,6 @@ from .pg_write import K1, TEXT, UNITS, B, tsquery_any
 from .store import INDEX_COMMAND, UNIT_FIELD_WEIGHT, IndexStore, lexical_text, unit_text
 
 __all__ = ["PG_EF_SEARCH", "PgIndexStore", "SqlTerms", "in_database"]
-
-PG_EF_SEARCH = 100  # HNSW candidate list per search (at least k); recall measured in eval/bench_pg.py
 
 
 @dataclass(frozen=True)
@@ -113,15 +112,9 @@ COMPLETE_ROWS = 0
 # schema 6 (``pg_heads``): the lexical top k from the terms' impact-ordered lists; False: the
 # sparse-vector HNSW as schema 5 (the benchmark alternates both)
 USE_HEADS = True
-_KEYS = "WHERE (p.plan_version, p.pos) IN (SELECT * FROM unnest(%(kv)s::int8[], %(kp)s::int4[]))"
-# rows read by their keys, which are served rows already: no ``plan_version = ANY(versions)`` beside
-# them, which the primary key's index took into every probe and sorted again each time (×1000, 5,000
-# versions: 0.14 ms a probe against 0.007, 31 against 5 ms for 200 rows; docs/SCALING.md, session 23)
-_BY_KEYS = "FROM passages p " + _KEYS
-_SERVED = "plan_version IN (SELECT plan_version FROM generation_plans WHERE generation = %(g)s)"
 
 
-class PgIndexStore(HeadsSearch, CandidateScores, DenseAhead, IndexStore):
+class PgIndexStore(HeadsSearch, CandidateScores, DenseAhead, DenseRows, IndexStore):
     """The served generation for ``store_search = database``: passages and metadata in memory (the
     snapshot, filters and answers read them), vectors and BM25 in PostgreSQL.
 
@@ -173,71 +166,6 @@ class PgIndexStore(HeadsSearch, CandidateScores, DenseAhead, IndexStore):
         one read, where ``lexical`` tokenises every passage (×100: 77 s and 1.3 GB; session 21)."""
         with self._pool.connection() as conn:
             return dict(conn.execute(_TEXT_DF_SQL, (self._generation,)).fetchall())
-
-    # --- positions and rows ----------------------------------------------------------
-    def _key_args(self, positions: Sequence[int] | np.ndarray) -> dict[str, Any]:
-        k = self._keys[np.asarray(positions, dtype=np.int64)]
-        return {"kv": pg_array(k[:, 0].tolist()), "kp": pg_array(k[:, 1].tolist())}
-
-    def _positions(self, rows: Sequence[tuple[Any, Any, Any]]) -> list[tuple[int, float]]:
-        out = []
-        for v, p, s in rows:
-            i = self._row.get((int(v), int(p)))
-            if i is not None:  # a row whose passage id repeats an earlier plan's is not served
-                out.append((i, float(s)))
-        return out
-
-    # --- dense ---------------------------------------------------------------------------
-    def dense_search(
-        self, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
-        if not len(self.passages) or k <= 0 or (allowed is not None and len(allowed) == 0):
-            return []
-        d = self._dim
-        q = np.asarray(qvec, dtype=np.float32).reshape(-1)
-        expr = f"(embedding::vector({d}))"
-        args: dict[str, Any] = {"q": q, "g": self._generation, "k": int(k)}
-        # the served generation's rows: its plan versions read by the statement itself, not sent as a
-        # literal, whose elements the planner estimated one by one (×1000, 5,000 versions: 7.6 ms of
-        # planning for a 2.2 ms search; session 23); a filter's keys are served rows already
-        served = _SERVED
-        if allowed is not None:  # a filter: score exactly the allowed rows (as the in-process path)
-            served = _KEYS.replace("WHERE ", "").replace("p.", "")
-            args.update(self._key_args(allowed))
-        sql = (
-            f"SELECT plan_version, pos, -({expr} <#> %(q)s::vector({d})) FROM passages "
-            f"WHERE vector_dims(embedding) = {d} AND {served} "
-            f"ORDER BY {expr} <#> %(q)s::vector({d}) LIMIT %(k)s"
-        )
-        if k <= PG_EF_SEARCH:  # the session's settings (``PgStore._configure``): one round trip
-            with self._pool.connection() as conn:
-                rows = conn.execute(sql, args).fetchall()
-        else:  # a longer candidate list for this search only (five round trips)
-            with self._pool.connection() as conn, conn.transaction():
-                conn.execute(f"SET LOCAL hnsw.ef_search = {int(k)}")
-                rows = conn.execute(sql, args).fetchall()
-        hits = self._positions(rows)
-        hits.sort(key=lambda x: -x[1])  # relaxed_order may hand rows slightly out of order
-        return hits
-
-    def vectors(self, positions: Sequence[int] | None = None) -> np.ndarray:
-        pos = np.arange(len(self.passages)) if positions is None else np.asarray(positions, dtype=np.int64)
-        out = np.zeros((len(pos), self._dim), dtype=np.float32)
-        if not len(pos):
-            return out
-        # pgvector's binary form (``vector_send``: int16 dim, int16 unused, big-endian float32s) read
-        # straight into the array: its text form, parsed into Python floats, cost ~0.25 ms a vector
-        # (24 ms for a question's ~100 candidates, the largest part of a hybrid search at ×1)
-        with self._pool.connection() as conn:
-            rows = conn.execute(
-                "SELECT p.plan_version, p.pos, vector_send(p.embedding) " + _BY_KEYS,
-                self._key_args(pos),
-                binary=True,  # the vector bytes as they are, not hex
-            ).fetchall()
-        where = {(int(v), int(p)): j for j, (v, p) in enumerate(self._keys[pos].tolist())}
-        for v, p, raw in rows:
-            out[where[(int(v), int(p))]] = np.frombuffer(raw, dtype=">f4", count=self._dim, offset=4)
-        return out
 
     # --- lexical ----------------------------------------------------------------------------
     def lexical_terms(self, query: str, *, use_units: bool = True) -> SqlTerms:
@@ -430,7 +358,7 @@ class PgIndexStore(HeadsSearch, CandidateScores, DenseAhead, IndexStore):
         if missing:
             with self._pool.connection() as conn:
                 rows = conn.execute(
-                    "SELECT p.plan_version, p.pos, sparsevec_send(p.bm25_tf), p.bm25_dl " + _BY_KEYS,
+                    "SELECT p.plan_version, p.pos, sparsevec_send(p.bm25_tf), p.bm25_dl " + BY_KEYS,
                     self._key_args(missing),
                     binary=True,  # the sparsevec bytes as they are, not hex
                 ).fetchall()

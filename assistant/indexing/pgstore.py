@@ -31,11 +31,11 @@ from ..errors import DocumentError, StoreUnavailable
 from ..records import DocMeta, Passage
 from ..uploads import content_key
 from .cache import parser_fingerprint
+from .pg_dense import PG_EF_SEARCH
 from .pg_heads import write_term_heads
 from .pg_lexical import write_generation_terms
 from .pg_load import load_generation
 from .pg_schema import MIGRATIONS, NOTIFY_CHANNEL, SCHEMA_VERSION, hnsw_index_sql, lex_hnsw_sql
-from .pg_search import PG_EF_SEARCH
 from .pg_write import write_passages
 from .store import IndexStore
 
