@@ -29,6 +29,7 @@ SECTION_FORMS: dict[SectionKind, tuple[str, ...]] = {
     SectionKind.ORGANISATION: ("to chuc thuc hien",),
     SectionKind.BASIS: ("can cu",),
     SectionKind.COMPOSITION: ("thanh phan",),
+    SectionKind.REPORTING: ("che do thong tin bao cao", "che do bao cao"),
 }
 # sections asked for as a whole; tasks, solutions and organisation are lists (``lists``), the
 # grounds are asked in their own words (``query.grounds``: "căn cứ Quyết định …" names one ground)

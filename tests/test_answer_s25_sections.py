@@ -1,0 +1,88 @@
+"""Sections asked whole and lists asked by a paraphrase (issue 12, classes 3 and 9), on tiny inline
+plans written the way Vietnamese plans are: the reporting a plan requires ("2. Chế độ báo cáo"),
+its hard-wrapped lines joined back, exact answers."""
+
+from __future__ import annotations
+
+from _inline import article, evidence, plan_fixtures
+
+from assistant.answer.common import Evidence
+from assistant.answer.handlers.sections import section_items
+from assistant.answer.registry import compose
+from assistant.query import parse_question
+from assistant.query.model import SectionKind
+from assistant.query.section_words import section_of
+from assistant.records import DocMeta, Passage
+from assistant.textnorm import fold
+
+DOCS = {"t.md": DocMeta(doc="t.md", number="552/KH-UBND", doc_type="Kế hoạch", province="Đồng Tháp")}
+WATCH = ("VI. TỔ CHỨC THEO DÕI, KIỂM TRA VÀ CHẾ ĐỘ BÁO CÁO",)
+CHECKS = article(
+    "t-6-1",
+    "t.md",
+    (*WATCH, "1. Công tác theo dõi, kiểm tra"),
+    "- Sở Khoa học và Công nghệ là cơ quan thường trực, chủ trì theo dõi, đôn đốc, kiểm tra việc thực hiện.",
+)
+REPORTS = article(
+    "t-6-2",
+    "t.md",
+    (*WATCH, "2. Chế độ báo cáo"),
+    # hard-wrapped as markdown converted from a web page is: a sentence runs over three lines
+    "- Các sở, ban, ngành, Ủy ban nhân dân xã, phường định kỳ báo cáo kết quả thực hiện trước ngày 20/11 về Sở\n"
+    "Khoa học và Công nghệ để tổng hợp.\n"
+    "- Sở Khoa học và Công nghệ tổng hợp, báo cáo Ủy ban nhân dân Tỉnh trước ngày 30/11 hằng năm.",
+)
+MONEY = article(
+    "t-4",
+    "t.md",
+    ("IV. KINH PHÍ THỰC HIỆN",),
+    "Kinh phí thực hiện lồng ghép từ các chương trình, dự án, đề án.",
+)
+ALL = [MONEY, CHECKS, REPORTS]
+
+cat, idf = plan_fixtures(DOCS, ALL)
+
+
+def ev(*ps: Passage) -> Evidence:
+    return evidence(ALL, *ps)
+
+
+def test_the_reporting_regime_is_a_section_asked_whole():
+    for q in (
+        "Kế hoạch 552 Đồng Tháp quy định chế độ báo cáo thế nào?",
+        "che do bao cao cua ke hoach 174 tp hcm quy dinh the nao",
+    ):
+        assert section_of(fold(q).lower()) is SectionKind.REPORTING, q
+    # a date or an addressee of one report is a fact, not the section
+    assert section_of(fold("Các sở phải báo cáo trước ngày nào?").lower()) is None
+
+
+def test_the_reporting_section_answers_with_its_items_whole(cat, idf):
+    q = parse_question("Kế hoạch 552 quy định chế độ báo cáo thế nào?", cat)
+    assert q.section is SectionKind.REPORTING
+    ans = compose(q, ev(CHECKS, MONEY, REPORTS), DOCS, idf=idf)
+    assert ans.answer.splitlines() == [
+        "2. Chế độ báo cáo — Kế hoạch 552/KH-UBND (Đồng Tháp):",
+        "• Các sở, ban, ngành, Ủy ban nhân dân xã, phường định kỳ báo cáo kết quả thực hiện trước ngày 20/11 về "
+        "Sở Khoa học và Công nghệ để tổng hợp.",
+        "• Sở Khoa học và Công nghệ tổng hợp, báo cáo Ủy ban nhân dân Tỉnh trước ngày 30/11 hằng năm. [1]",
+    ], ans.answer
+    assert [c.passage_id for c in ans.citations] == [REPORTS.id]
+
+
+def test_a_hard_wrapped_line_joins_its_sentence_but_a_new_item_does_not():
+    text = (
+        "- Thu thập thông tin theo các mẫu biểu quy định tại Thông tư số\n"
+        "10/2022/TT-BLĐTBXH của Bộ trưởng.\n"
+        "Tổng hợp, báo cáo ở cấp thành phố\n"
+        "+ Các cơ quan, đơn vị liên quan tổng hợp biểu mẫu báo cáo theo dự án được phân công\n"
+        "a) Sở Y tế\n"
+        "b) Sở Tài chính"
+    )
+    assert section_items(text) == [
+        "Thu thập thông tin theo các mẫu biểu quy định tại Thông tư số 10/2022/TT-BLĐTBXH của Bộ trưởng.",
+        "Tổng hợp, báo cáo ở cấp thành phố",
+        "Các cơ quan, đơn vị liên quan tổng hợp biểu mẫu báo cáo theo dự án được phân công",
+        "a) Sở Y tế",
+        "b) Sở Tài chính",
+    ]
