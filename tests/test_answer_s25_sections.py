@@ -86,3 +86,39 @@ def test_a_hard_wrapped_line_joins_its_sentence_but_a_new_item_does_not():
         "a) Sở Y tế",
         "b) Sở Tài chính",
     ]
+
+
+MEET_DOCS = {"m.md": DocMeta(doc="m.md", number="0134/KH-UBND", doc_type="Kế hoạch", province="Đắk Lắk")}
+MEETING = article(
+    "m-3",
+    "m.md",
+    ("II. NỘI DUNG KẾ HOẠCH", "3. Hội nghị phổ biến, tuyên truyền, vận động người dân"),
+    "- Nội dung: Phổ biến, hướng dẫn người dân các biện pháp xử lý về môi trường.\n"
+    "- Số lượng: 02 hội nghị/năm × 50 đại biểu/hội nghị.\n"
+    "- Thành phần: Đại diện Lãnh đạo Chi cục Thủy sản, đại diện Chi cục Chăn nuôi và Thú y, một số hộ dân.\n"
+    "- Thời gian: 01 ngày/hội nghị.",
+)
+LEAD = article(
+    "m-4",
+    "m.md",
+    ("IV. Tổ chức thực hiện", "1. Sở Nông nghiệp và Môi trường:"),
+    "- Tổ chức tập huấn về kỹ thuật nuôi cho người dân.",
+)
+meet_cat, meet_idf = plan_fixtures(MEET_DOCS, [MEETING, LEAD])
+
+
+def test_who_attends_a_conference_is_its_participants_field(meet_cat, meet_idf):
+    for question in (
+        "Những ai được mời dự hội nghị phổ biến, tuyên truyền của kế hoạch 0134?",
+        "nhung ai tham du hoi nghi pho bien tuyen truyen cua ke hoach 0134",
+    ):
+        q = parse_question(question, meet_cat)
+        assert q.section is SectionKind.COMPOSITION, question
+        ans = compose(q, evidence([MEETING, LEAD], LEAD, MEETING), MEET_DOCS, idf=meet_idf)
+        assert ans.answer == (
+            "Thành phần — Kế hoạch 0134/KH-UBND (Đắk Lắk): Đại diện Lãnh đạo Chi cục Thủy sản, đại diện Chi cục "
+            "Chăn nuôi và Thú y, một số hộ dân. [1]"
+        ), ans.answer
+        assert [c.passage_id for c in ans.citations] == [MEETING.id]
+    # who does a task is its lead, not a conference's participants
+    assert section_of(fold("Ai tổ chức hội nghị phổ biến của kế hoạch 0134?").lower()) is None
