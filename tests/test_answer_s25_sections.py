@@ -8,6 +8,7 @@ from _inline import article, evidence, plan_fixtures
 
 from assistant.answer.common import Evidence
 from assistant.answer.handlers.sections import section_items
+from assistant.answer.list_items import qualified_child
 from assistant.answer.registry import compose
 from assistant.query import parse_question
 from assistant.query.model import SectionKind
@@ -122,3 +123,59 @@ def test_who_attends_a_conference_is_its_participants_field(meet_cat, meet_idf):
         assert [c.passage_id for c in ans.citations] == [MEETING.id]
     # who does a task is its lead, not a conference's participants
     assert section_of(fold("Ai tổ chức hội nghị phổ biến của kế hoạch 0134?").lower()) is None
+
+
+WATCH_DOCS = {
+    "w.md": DocMeta(
+        doc="w.md",
+        number="160/KH-UBND",
+        doc_type="Kế hoạch",
+        province="Cần Thơ",
+        title="Giám sát, đánh giá Chương trình mục tiêu quốc gia giảm nghèo bền vững năm 2025",
+    )
+}
+STEPS = "IV. PHƯƠNG PHÁP, CÁC BƯỚC GIÁM SÁT, ĐÁNH GIÁ"
+METHOD = article(
+    "w-1", "w.md", (STEPS, "1. Phương pháp"), "- Thu thập các văn bản chỉ đạo, hướng dẫn của địa phương."
+)
+WATCH_STEPS = article(
+    "w-2",
+    "w.md",
+    (STEPS, "2. Các bước giám sát"),
+    "- Chọn ngẫu nhiên ấp/khu vực để tiến hành giám sát.\n- Thu thập các tài liệu liên quan.",
+)
+RATE_STEPS = article(
+    "w-3",
+    "w.md",
+    (STEPS, "3. Các bước đánh giá"),
+    "- Tổng hợp, báo cáo ở cấp thành phố.\n- Thu thập thông tin, tổng hợp, báo cáo ở địa phương.",
+)
+WATCH_ALL = [METHOD, WATCH_STEPS, RATE_STEPS]
+watch_cat, watch_idf = plan_fixtures(WATCH_DOCS, WATCH_ALL)
+
+
+def test_the_sibling_heading_whose_qualifier_is_asked_is_listed(watch_cat, watch_idf):
+    # the plan's title holds both qualifiers ("giám sát, đánh giá"); the question says one of them
+    q = parse_question(
+        "Ở Cần Thơ, việc đánh giá chương trình giảm nghèo được thực hiện qua những bước nào?", watch_cat
+    )
+    ans = compose(q, evidence(WATCH_ALL, METHOD, WATCH_STEPS, RATE_STEPS), WATCH_DOCS, idf=watch_idf)
+    assert ans.answer.splitlines()[0].startswith("3. Các bước đánh giá"), ans.answer
+    assert "ở cấp thành phố" in ans.answer and "ở địa phương" in ans.answer
+    assert [c.passage_id for c in ans.citations] == [RATE_STEPS.id]
+
+
+def test_a_qualified_child_needs_the_noun_asked_and_one_match():
+    children = {
+        "2. Các bước giám sát": ["buoc", "giam", "sat"],
+        "3. Các bước đánh giá": ["buoc", "danh", "gia"],
+    }
+    said = {"viec", "danh", "gia", "giam", "ngheo", "buoc", "nao"}
+    assert qualified_child(children, ["buoc"], said) == "3. Các bước đánh giá"
+    # both qualifiers said: no one sibling is asked
+    assert qualified_child(children, ["buoc"], said | {"giam", "sat"}) is None
+    # "1. Về dữ liệu" under "những nhóm nhiệm vụ nào": the noun asked is not the sibling's head
+    assert (
+        qualified_child({"1. Về dữ liệu": ["du", "lieu"]}, ["nhom", "nhiem", "vu"], {"du", "lieu", "nhom"})
+        is None
+    )

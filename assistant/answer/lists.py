@@ -15,7 +15,14 @@ from assistant.answer.common import (
 from assistant.answer.enumerations import GENERIC_NOUNS
 from assistant.answer.evidence import coverage, shorten
 from assistant.answer.list_items import ENUMERATOR as _ENUMERATOR
-from assistant.answer.list_items import LEAST_ITEM, fair_widths, item_label, rejoined
+from assistant.answer.list_items import (
+    LEAST_ITEM,
+    children_of,
+    fair_widths,
+    item_label,
+    qualified_child,
+    rejoined,
+)
 from assistant.query.model import Query
 from assistant.records import Answer, DocMeta, Passage
 from assistant.vocab.lists import TASK_FIELDS, sheet_field
@@ -159,12 +166,19 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     # nhiệm vụ nào"): words of the plan's title (trích yếu) identify the plan, they do not name
     # one of its parts ("1. Về dữ liệu"), so they never pick a sub-heading
     title = set(folded_tokens(docs[doc].title)) if doc in docs and docs[doc].title else set()
-    asked = set(folded_tokens(query.folded or query.text)) - title
+    said = set(folded_tokens(query.folded or query.text))
+    asked = said - title
+    if noun and len(prefix) > 1:
+        # the heading found may be a sibling of the one asked, both repeating the noun asked
+        siblings = {t: _heading_words(t) for t in children_of(pool, doc, prefix[:-1])}
+        prefix = (*prefix[:-1], qualified_child(siblings, noun, said) or prefix[-1])
     for _ in range(3):
         children = children_of(pool, doc, prefix)
         # "Giám sát cấp xã theo những bước nào?": one sub-heading ("Cấp xã") is named by the
         # question as well: its items are asked, not the list of sub-headings
         named = [t for t in children if (w := _heading_words(t)) and all(x in asked for x in w)]
+        if not named and (one := qualified_child({t: _heading_words(t) for t in children}, noun, said)):
+            named = [one]  # "2. Các bước giám sát", "3. Các bước đánh giá": the one the question says
         if len(named) != 1:
             break
         prefix = (*prefix, named[0])
@@ -376,15 +390,6 @@ def children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit, 
 
 def _heading_words(title: str) -> list[str]:
     return [t for t in folded_tokens(title) if t not in _LIST_FUNCTION and not _ENUM_ONLY.match(t)]
-
-
-def children_of(pool: list, doc: str, prefix: tuple) -> dict[str, list]:
-    """The sub-headings right under ``prefix``, each with its passages, in the plan's order."""
-    children: dict[str, list] = {}
-    for p in pool:
-        if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[: len(prefix)]) == tuple(prefix):
-            children.setdefault(p.section[len(prefix)], []).append(p)
-    return children
 
 
 def _section_rows(
