@@ -179,3 +179,36 @@ def test_a_qualified_child_needs_the_noun_asked_and_one_match():
         qualified_child({"1. Về dữ liệu": ["du", "lieu"]}, ["nhom", "nhiem", "vu"], {"du", "lieu", "nhom"})
         is None
     )
+
+
+DATA = ("II. NỘI DUNG KẾ HOẠCH", "2. Xử lý số liệu, thông tin, tuyên truyền")
+PROCESS = article(
+    "d-2-1",
+    "m.md",
+    (*DATA, "2.1. Xử lý số liệu"),
+    "- Thông số môi trường được xử lý, đánh giá theo chỉ số VN-WQI.\n"
+    "- So sánh, đối chiếu với các tiêu chuẩn, quy chuẩn, khuyến cáo phương pháp xử lý phù hợp.\n"
+    "- Kết quả quan trắc được lưu trữ bằng văn bản giấy, văn bản số.",
+)
+INFORM = article(
+    "d-2-2",
+    "m.md",
+    (*DATA, "2.2. Thông tin, tuyên truyền"),
+    "Thông tin trực tiếp đến người dân bằng tin nhắn qua điện thoại di động.",
+)
+data_cat, data_idf = plan_fixtures(MEET_DOCS, [PROCESS, INFORM, MEETING])
+
+
+def test_a_heading_named_by_a_how_question_is_answered_with_its_items(data_cat, data_idf):
+    q = parse_question("so lieu quan trac cua ke hoach 0134 duoc xu ly the nao", data_cat)
+    ans = compose(q, evidence([PROCESS, INFORM, MEETING], PROCESS, INFORM), MEET_DOCS, idf=data_idf)
+    assert ans.answer.splitlines() == [
+        "2.1. Xử lý số liệu — Kế hoạch 0134/KH-UBND (Đắk Lắk):",
+        "• Thông số môi trường được xử lý, đánh giá theo chỉ số VN-WQI.",
+        "• So sánh, đối chiếu với các tiêu chuẩn, quy chuẩn, khuyến cáo phương pháp xử lý phù hợp.",
+        "• Kết quả quan trắc được lưu trữ bằng văn bản giấy, văn bản số. [1]",
+    ], ans.answer
+    # a question that says only some of the heading's words gets the best passage, not the heading
+    q = parse_question("ket qua quan trac cua ke hoach 0134 duoc luu tru the nao", data_cat)
+    ans = compose(q, evidence([PROCESS, INFORM, MEETING], PROCESS, INFORM), MEET_DOCS, idf=data_idf)
+    assert not ans.answer.startswith("2.1. Xử lý số liệu —"), ans.answer
