@@ -212,3 +212,41 @@ def test_a_heading_named_by_a_how_question_is_answered_with_its_items(data_cat, 
     q = parse_question("ket qua quan trac cua ke hoach 0134 duoc luu tru the nao", data_cat)
     ans = compose(q, evidence([PROCESS, INFORM, MEETING], PROCESS, INFORM), MEET_DOCS, idf=data_idf)
     assert not ans.answer.startswith("2.1. Xử lý số liệu —"), ans.answer
+
+
+GOAL_DOCS = {"g.md": DocMeta(doc="g.md", number="552/KH-UBND", doc_type="Kế hoạch", province="Đồng Tháp")}
+BY_2030 = ("II. MỤC TIÊU", "2. Mục tiêu cụ thể", "2.1. Đến năm 2030")
+GOALS_A = article(
+    "g-1",
+    "g.md",
+    BY_2030,
+    "- Thủy sản\nĐảm bảo trên 70% diện tích nuôi cá tra áp dụng công nghệ nuôi an toàn sinh học.\n"
+    "Hình thành ít nhất 02 vùng nuôi thủy sản thông minh.\n- Nguồn nhân lực\n"
+    "Đảm bảo 100% khu công nghiệp triển khai chương trình hỗ trợ đổi mới công nghệ.",
+)
+# the group runs on into the next passage; a wrapped line broken before a figure is joined back
+GOALS_B = article(
+    "g-2",
+    "g.md",
+    BY_2030,
+    "Hình thành ít nhất 100 doanh nghiệp khởi nghiệp sáng tạo.\nTổ chức đào tạo, bồi dưỡng\n"
+    "3.000 lượt nhân lực về ứng dụng công nghệ.",
+)
+goal_cat, goal_idf = plan_fixtures(GOAL_DOCS, [GOALS_A, GOALS_B])
+
+
+def test_a_group_label_named_by_the_question_lists_that_group_only(goal_cat, goal_idf):
+    q = parse_question("Đến năm 2030, kế hoạch 552 đặt những chỉ tiêu gì về nguồn nhân lực?", goal_cat)
+    ans = compose(q, evidence([GOALS_A, GOALS_B], GOALS_B, GOALS_A), GOAL_DOCS, idf=goal_idf)
+    assert ans.answer.splitlines() == [
+        "2.1. Đến năm 2030 — Kế hoạch 552/KH-UBND (Đồng Tháp):",
+        "• Đảm bảo 100% khu công nghiệp triển khai chương trình hỗ trợ đổi mới công nghệ. [1]",
+        "• Hình thành ít nhất 100 doanh nghiệp khởi nghiệp sáng tạo.",
+        "• Tổ chức đào tạo, bồi dưỡng 3.000 lượt nhân lực về ứng dụng công nghệ. [2]",
+    ], ans.answer
+    q = parse_question("den nam 2030 ke hoach 552 dat nhung chi tieu nao cho thuy san", goal_cat)
+    ans = compose(q, evidence([GOALS_A, GOALS_B], GOALS_A, GOALS_B), GOAL_DOCS, idf=goal_idf)
+    assert ans.answer.splitlines()[1:] == [
+        "• Đảm bảo trên 70% diện tích nuôi cá tra áp dụng công nghệ nuôi an toàn sinh học.",
+        "• Hình thành ít nhất 02 vùng nuôi thủy sản thông minh. [1]",
+    ], ans.answer

@@ -7,6 +7,7 @@ import re
 
 from assistant.answer.common import fold_
 from assistant.answer.evidence import shorten
+from assistant.answer.list_groups import label_line
 
 __all__ = [
     "ENUMERATOR",
@@ -62,6 +63,9 @@ def rejoined(lines: list[tuple]) -> list[tuple]:
             and out[-1][0] is p
             and not opens_item(ln)
             and not out[-1][1].rstrip().endswith(tuple(_CLOSES))
+            # a group's label ("- Nguồn nhân lực") over a sentence of its own ("Đảm bảo 100% …"):
+            # the loader breaks a wrapped line only before a figure, so a capital opens a sentence
+            and not (label_line(out[-1][1]) and ln.strip()[:1].isupper())
         ):
             out[-1] = (p, f"{out[-1][1].rstrip()} {ln.strip()}")
         else:
