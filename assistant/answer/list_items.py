@@ -7,8 +7,17 @@ import re
 
 from assistant.answer.common import fold_
 from assistant.answer.evidence import shorten
+from assistant.answer.list_groups import label_line
 
-__all__ = ["ENUMERATOR", "LEAST_ITEM", "item_label", "opens_item", "rejoined", "fair_widths"]
+__all__ = [
+    "ENUMERATOR",
+    "LEAST_ITEM",
+    "item_label",
+    "opens_item",
+    "rejoined",
+    "fair_widths",
+    "qualified_child",
+]
 
 LEAST_ITEM = 50  # an item is never shortened below this many characters
 # "1.", "2.1.", "a)", "IV.": the enumerator opening an item or its heading
@@ -54,6 +63,9 @@ def rejoined(lines: list[tuple]) -> list[tuple]:
             and out[-1][0] is p
             and not opens_item(ln)
             and not out[-1][1].rstrip().endswith(tuple(_CLOSES))
+            # a group's label ("- Nguồn nhân lực") over a sentence of its own ("Đảm bảo 100% …"):
+            # the loader breaks a wrapped line only before a figure, so a capital opens a sentence
+            and not (label_line(out[-1][1]) and ln.strip()[:1].isupper())
         ):
             out[-1] = (p, f"{out[-1][1].rstrip()} {ln.strip()}")
         else:
@@ -122,3 +134,30 @@ def _keeping_figures(line: str, max_chars: int) -> str:
     if not head.endswith(" …") and len(figures) < len(more):
         head += " …"  # sentences without a figure left out between them
     return f"{head} {tail}"
+
+
+def qualified_child(children: dict[str, list[str]], noun: list[str], said: set[str]) -> str | None:
+    """The one sub-heading that repeats the noun asked with a qualifier the question says.
+
+    Sibling headings of a plan repeat their head noun and differ by its qualifier ("2. Các bước
+    giám sát", "3. Các bước đánh giá"; "1. Mục tiêu chung", "2. Mục tiêu cụ thể"): "đánh giá …
+    qua những bước nào" asks the one whose qualifier it says, even when the plan's title holds the
+    qualifier too ("Kế hoạch giám sát, đánh giá …"), for the title holds every sibling's. ``children``
+    maps each sub-heading to its words; ``said``: all the question's words."""
+    if not noun:
+        return None
+    named = [
+        t
+        for t, words in children.items()
+        if len(words) > len(noun) and set(noun) <= set(words) and all(w in said for w in words)
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def children_of(pool: list, doc: str, prefix: tuple) -> dict[str, list]:
+    """The sub-headings right under ``prefix``, each with its passages, in the plan's order."""
+    children: dict[str, list] = {}
+    for p in pool:
+        if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[: len(prefix)]) == tuple(prefix):
+            children.setdefault(p.section[len(prefix)], []).append(p)
+    return children

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from assistant.answer.common import AnswerContext, Cites, Evidence, plan_label, quote_for, relevance
 from assistant.answer.evidence import coverage, segments, shorten
+from assistant.answer.list_groups import names_a_group
 from assistant.answer.list_items import item_label
 from assistant.answer.lists import (
     LINE_ITEM,
@@ -14,7 +15,9 @@ from assistant.answer.lists import (
     children_answer,
     children_of,
     format_items,
+    heading_words,
     lines_of,
+    list_section,
     section_children,
     share,
 )
@@ -66,6 +69,14 @@ def compose_list(ctx: AnswerContext) -> Answer | None:
         return None
     hit = ranked[0][1]
     top = hit.passage
+    said = set(folded_tokens(query.folded or query.text))
+    own = [p.text for p in ev.plan_pool(top.doc) if p.section == top.section]
+    if top.section and names_a_group(own, said, heading_words):
+        # "những chỉ tiêu gì về nguồn nhân lực": a label line of the best passage's heading names
+        # the group asked ("- Nguồn nhân lực"); its lines may run on into the next passages
+        grouped = list_section(ctx, top.doc, tuple(top.section), hit)
+        if grouped is not None:
+            return grouped
     # the best passage is one point of an enumeration ("c. Kiểm tra thực tế …" under "3.5.
     # Phương thức kiểm tra"): the items asked are that heading's points, not the one point,
     # unless the point names what is asked ("những cụm thông tin điện tử nào": the point lists them)

@@ -14,8 +14,16 @@ from assistant.answer.common import (
 )
 from assistant.answer.enumerations import GENERIC_NOUNS
 from assistant.answer.evidence import coverage, shorten
+from assistant.answer.list_groups import named_group
 from assistant.answer.list_items import ENUMERATOR as _ENUMERATOR
-from assistant.answer.list_items import LEAST_ITEM, fair_widths, item_label, rejoined
+from assistant.answer.list_items import (
+    LEAST_ITEM,
+    children_of,
+    fair_widths,
+    item_label,
+    qualified_child,
+    rejoined,
+)
 from assistant.query.model import Query
 from assistant.records import Answer, DocMeta, Passage
 from assistant.vocab.lists import TASK_FIELDS, sheet_field
@@ -36,6 +44,7 @@ __all__ = [
     "share",
     "LINE_ITEM",
     "POINT",
+    "heading_words",
 ]
 
 MAX_CHILDREN = 12  # sub-sections a count is read from (``count_sections``); more are listed, not counted
@@ -159,12 +168,19 @@ def section_children(ctx: AnswerContext, heading: str | None = None) -> tuple[An
     # nhiệm vụ nào"): words of the plan's title (trích yếu) identify the plan, they do not name
     # one of its parts ("1. Về dữ liệu"), so they never pick a sub-heading
     title = set(folded_tokens(docs[doc].title)) if doc in docs and docs[doc].title else set()
-    asked = set(folded_tokens(query.folded or query.text)) - title
+    said = set(folded_tokens(query.folded or query.text))
+    asked = said - title
+    if noun and len(prefix) > 1:
+        # the heading found may be a sibling of the one asked, both repeating the noun asked
+        siblings = {t: heading_words(t) for t in children_of(pool, doc, prefix[:-1])}
+        prefix = (*prefix[:-1], qualified_child(siblings, noun, said) or prefix[-1])
     for _ in range(3):
         children = children_of(pool, doc, prefix)
         # "Giám sát cấp xã theo những bước nào?": one sub-heading ("Cấp xã") is named by the
         # question as well: its items are asked, not the list of sub-headings
-        named = [t for t in children if (w := _heading_words(t)) and all(x in asked for x in w)]
+        named = [t for t in children if (w := heading_words(t)) and all(x in asked for x in w)]
+        if not named and (one := qualified_child({t: heading_words(t) for t in children}, noun, said)):
+            named = [one]  # "2. Các bước giám sát", "3. Các bước đánh giá": the one the question says
         if len(named) != 1:
             break
         prefix = (*prefix, named[0])
@@ -317,7 +333,7 @@ def heading_in_plan(ctx: AnswerContext, phrase: str) -> Answer | None:
         for depth in range(1, len(p.section) + 1):
             title = p.section[depth - 1]
             label = full_heading(title, p) if _ENUM_ONLY.match(title) else title
-            if _heading_words(label)[: len(words)] == words:
+            if heading_words(label)[: len(words)] == words:
                 found.setdefault(tuple(p.section[:depth]), p)
     if len(found) != 1:
         return None
@@ -374,17 +390,9 @@ def children_answer(query: Query, doc: str, prefix: tuple, children: dict, hit, 
     return Answer(question=query.text, answer=format_items(items, head), intent="list", citations=cites.items)
 
 
-def _heading_words(title: str) -> list[str]:
+def heading_words(title: str) -> list[str]:
+    """A heading's words, its enumerator and the words of asking left out."""
     return [t for t in folded_tokens(title) if t not in _LIST_FUNCTION and not _ENUM_ONLY.match(t)]
-
-
-def children_of(pool: list, doc: str, prefix: tuple) -> dict[str, list]:
-    """The sub-headings right under ``prefix``, each with its passages, in the plan's order."""
-    children: dict[str, list] = {}
-    for p in pool:
-        if p.doc == doc and len(p.section) > len(prefix) and tuple(p.section[: len(prefix)]) == tuple(prefix):
-            children.setdefault(p.section[len(prefix)], []).append(p)
-    return children
 
 
 def _section_rows(
@@ -434,7 +442,7 @@ def _section_lines(
         # tế, các cơ quan … phối hợp thực hiện các hoạt động sau:"): the heading names them already
         lines = lines[1:]
     asked = set(folded_tokens(query.folded or query.text))
-    lines = _named_group(lines, asked)
+    lines = named_group(lines, asked, heading_words)
     # a task written with its fields on lines of their own ("*Đơn vị chủ trì thực hiện:* …", "*Thời
     # gian thực hiện:* …", ``vocab.lists``): the fields are not items of the task, unless asked
     fields = [(p, ln) for p, ln in lines if _other_field(ln, asked)]
@@ -472,23 +480,3 @@ def _other_field(line: str, asked: set[str]) -> bool:
     name it ("*Đơn vị phối hợp:* Sở Tư pháp." for "những văn bản nào")."""
     field = sheet_field(line.strip(" -–•*+_"))
     return field is not None and field not in TASK_FIELDS and not set(field.split()) <= asked
-
-
-def _named_group(lines: list[tuple], asked: set[str]) -> list[tuple]:
-    """Nested bullets ("- Cấp xã" over "+ Chọn ngẫu nhiên …"): when the question names exactly
-    one "-" group, its "+" items are the answer, not every group's."""
-    groups: list[tuple[int, list[str]]] = [
-        (i, w)
-        for i, (_, ln) in enumerate(lines)
-        if ln.lstrip().startswith(("-", "–")) and (w := _heading_words(ln))
-    ]
-    named = [i for i, w in groups if len(w) <= 6 and all(x in asked for x in w)]
-    if len(named) != 1:
-        return lines
-    i = named[0]
-    sub = []
-    for p, ln in lines[i + 1 :]:
-        if not ln.lstrip().startswith("+"):
-            break
-        sub.append((p, ln))
-    return sub if len(sub) >= 2 else lines

@@ -88,6 +88,10 @@ class SectionKind(StrEnum):
     # the grounds a document is issued on, before its first part: "Căn cứ Luật …; Căn cứ Nghị định
     # …; Thực hiện Quyết định …" (the "căn cứ ban hành" of Decree 30/2020, Appendix I)
     BASIS = "can cu"
+    # the reporting a plan requires of its units, under its own heading near the end: "2. Chế độ
+    # báo cáo", "VI. TỔ CHỨC THEO DÕI, KIỂM TRA VÀ CHẾ ĐỘ BÁO CÁO", "Chế độ thông tin, báo cáo"
+    # (Decree 09/2019 on the reporting regime of state administrative bodies names it so)
+    REPORTING = "che do bao cao"
 
 
 @dataclass

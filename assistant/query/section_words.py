@@ -29,6 +29,7 @@ SECTION_FORMS: dict[SectionKind, tuple[str, ...]] = {
     SectionKind.ORGANISATION: ("to chuc thuc hien",),
     SectionKind.BASIS: ("can cu",),
     SectionKind.COMPOSITION: ("thanh phan",),
+    SectionKind.REPORTING: ("che do thong tin bao cao", "che do bao cao"),
 }
 # sections asked for as a whole; tasks, solutions and organisation are lists (``lists``), the
 # grounds are asked in their own words (``query.grounds``: "căn cứ Quyết định …" names one ground)
@@ -72,6 +73,10 @@ _MEMBERS_ASKED = re.compile(
 # "thành phần" names the members of a team or meeting, not a "dự án thành phần" (a programme's
 # component project) nor "các thành phần kinh tế"
 _COMPOSITION_ASK = re.compile(r"(?<!du an )(?<!noi dung )\bthanh phan\b(?! kinh te)")
+# "những ai được mời dự hội nghị …", "những ai tham dự lớp tập huấn": who attends a conference, a
+# training or a round of work is its "Thành phần", the participants' field plans give each such
+# activity ("- Thành phần: Đại diện Lãnh đạo Chi cục …", "Thành phần tham dự: …")
+_ATTENDEES_ASK = re.compile(r"\b(nhung|cac) ai (se |phai )?(duoc (moi|trieu tap) )?(du|tham du|tham gia)\b")
 # a passive clause after the ask ("… nào được tiếp cận …", "… nào phải …") qualifies the items
 _QUALIFIED = re.compile(r"\s*(duoc|phai|can|se|bi) [a-z]+ [a-z]+")
 _PURPOSE_ASK = re.compile(r"\b(de lam gi|nham (muc dich )?gi)\b")
@@ -99,6 +104,8 @@ def section_of(folded: str, of_plan: bool = False) -> SectionKind | None:
                 return kind
     if _COMPOSITION_ASK.search(f) and re.search(r"\b(nhung|cac|gom|la) ai\b", f):
         return SectionKind.COMPOSITION  # "những ai tham gia thành phần đoàn …": its members
+    if _ATTENDEES_ASK.search(f):
+        return SectionKind.COMPOSITION
     if of_plan:
         # "theo nơi nhận, kế hoạch gửi X để làm gì": why one recipient gets it (its line of the
         # "Nơi nhận:" list), not the plan's purpose

@@ -24,7 +24,7 @@ from assistant.answer.list_passage import compose_list
 from assistant.answer.lists import asked_heading, heading_in_plan, quoted_heading, section_children
 from assistant.answer.period_lists import period_list
 from assistant.answer.team_tables import team_people, team_tasks
-from assistant.query.model import Intent, Query
+from assistant.query.model import Intent, Query, SectionKind
 from assistant.query.rules import asks_assigned_units
 from assistant.records import Answer, Hit
 from assistant.vocab.lists import paraphrases
@@ -202,7 +202,9 @@ class ListHandler(Handler):
             if units is not None:
                 return units
         asked = asked_heading(folded)
-        field = labelled_field(ctx, asked)
+        # "những ai được mời dự hội nghị": the attendees asked are the activity's "Thành phần" field
+        composition = ctx.query.section is SectionKind.COMPOSITION
+        field = labelled_field(ctx, SectionKind.COMPOSITION.value if composition else asked)
         if field is not None:
             return field  # "hội nghị có những thành phần nào": the "- Thành phần: …" line's content
         members = member_list(ctx, asked)

@@ -151,7 +151,9 @@ def _find_heading(
         candidates: dict[tuple[str, ...], list[Passage]] = {}
         for p in passages:
             for depth in range(1, len(p.section) + 1):
-                h = fold(p.section[depth - 1])
+                # the heading's words alone: "CHẾ ĐỘ THÔNG TIN, BÁO CÁO" holds the form "che do
+                # thong tin bao cao" across its comma
+                h = " ".join(_heading_words(p.section[depth - 1]))
                 if any(re.search(rf"(?<![a-z0-9]){f}(?![a-z0-9])", h) for f in forms):
                     candidates.setdefault(tuple(p.section[:depth]), [])
             if _opens_with(p.text, forms):
@@ -204,15 +206,27 @@ def _find_grounds(query: Query, plans: list[str], by_doc: dict[str, list[Passage
 # a bullet of a Vietnamese plan opens with a capital ("- Tổ chức …"); a line opening "- 2030 phấn
 # đấu …" is the rest of "giai đoạn 2026 - 2030" cut by a hard wrap, not an item of its own
 _CONTINUATION = re.compile(r"^[-–]\s*(?:\d|[a-zđà-ỹ])")
+# an item of a plan opens with its enumerator or bullet ("I.", "2.", "2.1.", "a)", "-", "+") and
+# closes with "." or ";": a line of markdown hard-wrapped from a web page ("… trước ngày 20/11 về
+# Sở" / "Khoa học và Công nghệ để tổng hợp.") that follows an unclosed full-width line and opens
+# with neither goes on the same sentence
+_OPENS_ITEM = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\))\s|^[-–•*+]")
+WRAP_WIDTH = 40  # a raw line this long that stops unclosed was cut by the wrap, not a short label
 
 
 def section_items(text: str, heading: str = "") -> list[str]:
     """The items of a section's passage, one per line, in the plan's order: the heading said in
     the answer's head line is left out, and a line broken by a hard wrap is joined again."""
     items: list[str] = []
+    last = ""  # the previous raw line
     for raw in text.split("\n"):
         line = " ".join(raw.split())
         if not line:
+            continue
+        wrapped = len(last) >= WRAP_WIDTH and not last.endswith((".", ";", ":", "!", "?", "*"))
+        last = line
+        if items and wrapped and not _OPENS_ITEM.match(line):
+            items[-1] += " " + line
             continue
         if not items and heading and line.startswith(heading):
             line = line[len(heading) :].strip(" :-–")  # said in the head line
