@@ -166,8 +166,9 @@ def _flat_signature(b: Block) -> list[Block]:
         if m:
             out.append(m.group(1))
             cell = m.group(2)
-        # the recipients are "- A; - B;" items, one per line in the printed list
-        out += ["- " + x.strip() for x in re.split(r"(?:^|(?<=[;.,)]))\s*-\s+", cell) if x.strip()]
+        # the recipients are "- A; - B;" items, one per line in the printed list; Word autocorrects
+        # the hyphen bullets of Nơi nhận (Nghị định 30/2020/NĐ-CP, Phụ lục I) to en dashes "– A; – B"
+        out += ["- " + x.strip() for x in re.split(r"(?:^|(?<=[;.,)]))\s*[-–]\s+", cell) if x.strip()]
     return [_line_block(b, x) for x in [*out, *sig]]
 
 

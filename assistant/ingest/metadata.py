@@ -85,7 +85,8 @@ def split_parts(blocks: list[Block], source: str | None = None) -> tuple[list[Pa
                 continue
             if b.kind == "list_item" and listing:
                 item, right = _beside(t)
-                cur.recipients.append(re.sub(r"^[-+•*]\s*", "", item).rstrip(";.").strip())
+                # an en dash is Word's autocorrected hyphen bullet of the list (Nghị định 30/2020/NĐ-CP, Phụ lục I)
+                cur.recipients.append(re.sub(r"^[-+•*–]\s*", "", item).rstrip(";.").strip())
                 beside = beside or bool(right or cur.authority or cur.position)
                 if right is None or _signature_line(cur, right) != "signer":
                     continue
