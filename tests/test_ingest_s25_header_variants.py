@@ -44,3 +44,21 @@ def test_en_dash_bullets_one_per_line_are_the_recipients():
     m = parse(text, "kh-412b.txt").meta
     assert m.recipients == ["Ban Giám đốc Sở", "Các phòng chuyên môn", "Lưu: VT, CN"]
     assert m.signer == "Trần Văn Bình"
+
+
+SIGNED = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHồ Thị Nguyên Thảo\n"
+
+
+def test_the_first_recipient_on_the_head_line_and_the_list_on_one_line():
+    body = SCT.split("Nơi nhận:")[0]
+    want = ["Bộ Y tế (b/c)", "CT, PCT UBND tỉnh", "Lưu: VT, KGVX"]
+    first = "Nơi nhận: - Bộ Y tế (b/c);\n- CT, PCT UBND tỉnh;\n- Lưu: VT, KGVX.\n"
+    web = "|\nNơi nhận: *-* Bộ Y tế (b/c);\n- CT, PCT UBND tỉnh;\n- Lưu: VT, KGVX.\n|\n**KT. CHỦ TỊCH**\n"
+    one = "Nơi nhận: - Bộ Y tế (b/c); - CT, PCT UBND tỉnh; - Lưu: VT, KGVX.\n"
+    for name, tail in (
+        ("first.txt", first + SIGNED),
+        ("web.md", web + "PHÓ CHỦ TỊCH\nHồ Thị Nguyên Thảo\n|\n"),
+        ("one.txt", one + SIGNED),
+    ):
+        m = parse(body + tail, name).meta
+        assert (name, m.recipients, m.signer) == (name, want, "Hồ Thị Nguyên Thảo")
