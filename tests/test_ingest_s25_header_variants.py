@@ -62,3 +62,18 @@ def test_the_first_recipient_on_the_head_line_and_the_list_on_one_line():
     ):
         m = parse(body + tail, name).meta
         assert (name, m.recipients, m.signer) == (name, want, "Hồ Thị Nguyên Thảo")
+
+
+def test_a_recipient_hard_wrapped_in_two_lines_is_one_item_and_the_list_goes_on():
+    tail = (
+        "Nơi nhận:\n- Bộ Xây dựng (b/c);\n- VPUB: CVP, các PCVP, các Phòng: ĐTQH,\nTH, KGVX, NgV;\n"
+        "- Cổng Thông tin Điện tử tỉnh;\n- Lưu: VT, KT.\n" + SIGNED
+    )
+    m = parse(SCT.split("Nơi nhận:")[0] + tail, "wrapped.txt").meta
+    assert m.recipients == [
+        "Bộ Xây dựng (b/c)",
+        "VPUB: CVP, các PCVP, các Phòng: ĐTQH, TH, KGVX, NgV",
+        "Cổng Thông tin Điện tử tỉnh",
+        "Lưu: VT, KT",
+    ]
+    assert m.signer == "Hồ Thị Nguyên Thảo"
