@@ -106,7 +106,10 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
     meta = catalog.docs.get(own_plan) if titled and own_plan else None
     if meta is not None:  # the title's words name the plan, they are no topic of the turn
         # (nor its issuer's name: "Còn công văn của Cục Hóa chất thì sao?" names the plan by its author)
-        title = set(re.findall(r"[a-z0-9]+", fold(f"{meta.title or ''} {meta.issuer or ''}")))
+        # (nor a proper name of its text that named it: "Còn kế hoạch kiểm tra ở Sin Quyền thì sao?")
+        plan = frozenset({meta.doc})
+        title = set(re.findall(r"[a-z0-9]+", fold(meta.issuer or "")))
+        title |= _title_words(plan, catalog) | _proper_words(f, plan, catalog)
         own_topic = [t for t in own_topic if t not in title]
     said = [w for w in re.findall(r"[a-z0-9]+", f) if w not in title]
     if _FOLLOW_UP.match(f) and len(said) <= 12 and not own_topic:
@@ -161,7 +164,8 @@ def _unname(query: Query, before: frozenset[str], now: frozenset[str], catalog: 
     """``query`` (an earlier question asked again of ``now``) without the words that named ``before``."""
     if not before or not now or before & now:
         return
-    old = _title_words(before, catalog) - _title_words(now, catalog) - _ASKING
+    named_before = _title_words(before, catalog) | _proper_words(query.folded, before, catalog)
+    old = named_before - _title_words(now, catalog) - _proper_words(query.folded, now, catalog) - _ASKING
     if not old:
         return
 
@@ -192,6 +196,17 @@ def _title_words(docs: frozenset[str], catalog: Catalog) -> set[str]:
         m = catalog.docs.get(d)
         if m is not None:
             out |= set(re.findall(r"[a-z0-9]+", fold(f"{m.title or ''} {m.number or ''}")))
+    return out
+
+
+def _proper_words(folded: str, docs: frozenset[str], catalog: Catalog) -> set[str]:
+    """The words of the proper names in ``folded`` that name one of these plans ("Sin Quyền", a mine
+    only one plan's text holds: ``Catalog.docs_naming``), as a question names an unnumbered plan."""
+    out: set[str] = set()
+    for name in catalog.proper_names:
+        if name in folded and re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", folded):
+            if catalog.docs_naming([name]) & docs:
+                out |= set(name.split())
     return out
 
 
