@@ -231,7 +231,8 @@ def _addressees(cur: Part, b: Block, t: str) -> bool:
         cur.addressing = True
         return True
     if cur.addressing and b.kind == "list_item":
-        cur.recipients.append(re.sub(r"^[-+•*]\s*", "", t).rstrip(";.").strip())
+        # an en dash is Word's autocorrected hyphen bullet of the list (Nghị định 30/2020/NĐ-CP, Phụ lục I)
+        cur.recipients.append(re.sub(r"^[-+•*–]\s*", "", t).rstrip(";.").strip())
         return True
     cur.addressing = False
     return False

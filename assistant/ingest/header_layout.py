@@ -166,8 +166,9 @@ def _flat_signature(b: Block) -> list[Block]:
         if m:
             out.append(m.group(1))
             cell = m.group(2)
-        # the recipients are "- A; - B;" items, one per line in the printed list
-        out += ["- " + x.strip() for x in re.split(r"(?:^|(?<=[;.,)]))\s*-\s+", cell) if x.strip()]
+        # the recipients are "- A; - B;" items, one per line in the printed list; Word autocorrects
+        # the hyphen bullets of Nơi nhận (Nghị định 30/2020/NĐ-CP, Phụ lục I) to en dashes "– A; – B"
+        out += ["- " + x.strip() for x in re.split(r"(?:^|(?<=[;.,)]))\s*[-–]\s+", cell) if x.strip()]
     return [_line_block(b, x) for x in [*out, *sig]]
 
 
@@ -180,11 +181,25 @@ _HEAD_BESIDE = re.compile(r"^(?P<head>Nơi nhận\s*:)\s*(?P<right>\S.*)$")
 
 
 def _head_beside(b: Block) -> list[Block]:
-    """ "Nơi nhận: KT. CHỦ TỊCH": the head of the list with the signature column on its line."""
+    """ "Nơi nhận: KT. CHỦ TỊCH": the head of the list with the signature column on its line.
+    "Nơi nhận: - Bộ Y tế (b/c);": the first recipient typed after the head, on its line (a tab
+    between them in the Word original, Nghị định 30/2020/NĐ-CP, Phụ lục I), or the whole list
+    "Nơi nhận: - A; - B; - Lưu: VT." as one paragraph: one item block per recipient."""
     m = _HEAD_BESIDE.match(bare(b.text)) if b.kind != "table_row" else None
-    if not m or not is_signature_line(m.group("right")):
+    if not m:
         return [b]
-    return [_line_block(b, m.group("head")), _line_block(b, m.group("right"))]
+    right = m.group("right")
+    if is_signature_line(right):
+        return [_line_block(b, m.group("head")), _line_block(b, right)]
+    if not _FIRST_ITEM.match(right):
+        return [b]
+    right = _FIRST_ITEM.sub("- ", right, count=1)
+    items = ["- " + x.strip() for x in re.split(r"(?:^|(?<=[;.,)]))\s*[-–]\s+", right) if x.strip()]
+    return [_line_block(b, m.group("head")), *(_line_block(b, x) for x in items)]
+
+
+# a list bullet, its emphasis marks kept by a web page's markdown ("*-* Bộ Y tế")
+_FIRST_ITEM = re.compile(r"^\**[-–+•]\**\s+")
 
 
 def _split_cells(b: Block) -> list[Block]:

@@ -48,6 +48,7 @@ def split_parts(blocks: list[Block], source: str | None = None) -> tuple[list[Pa
     title_open = False
     listing = False  # inside the "Nơi nhận:" list
     beside = False  # the signature column is read between the recipients (two columns, line by line)
+    open_item = False  # the last recipient read has no closing ";" or "." yet
     for b in blocks:
         t = b.text.strip() if state in ("header", "body") else bare(b.text)
         if (
@@ -83,9 +84,18 @@ def split_parts(blocks: list[Block], source: str | None = None) -> tuple[list[Pa
             if is_recipients_head(t):
                 listing = True
                 continue
+            if listing and open_item and _continues(cur, b, t):
+                # a recipient hard-wrapped in a PDF/print export ("- VPUB: CVP, các Phòng: ĐTQH," then
+                # "TH, KGVX;"): each item of Nơi nhận ends with ";" or "." (Nghị định 30/2020/NĐ-CP,
+                # Phụ lục I), so a bulletless line after an unfinished item is its continuation
+                cur.recipients[-1] = f"{cur.recipients[-1]} {t}".rstrip(";.").strip()
+                open_item = not t.endswith((";", "."))
+                continue
             if b.kind == "list_item" and listing:
                 item, right = _beside(t)
-                cur.recipients.append(re.sub(r"^[-+•*]\s*", "", item).rstrip(";.").strip())
+                # an en dash is Word's autocorrected hyphen bullet of the list (Nghị định 30/2020/NĐ-CP, Phụ lục I)
+                cur.recipients.append(re.sub(r"^[-+•*–]\s*", "", item).rstrip(";.").strip())
+                open_item = not item.rstrip().endswith((";", "."))
                 beside = beside or bool(right or cur.authority or cur.position)
                 if right is None or _signature_line(cur, right) != "signer":
                     continue
@@ -141,6 +151,19 @@ def _signature_line(cur: Part, t: str) -> str | None:
         cur.signer = t
         return "signer"
     return None
+
+
+def _continues(cur: Part, b: Block, t: str) -> bool:
+    """A line that may carry on the last recipient (whose item is unfinished): no new item, no
+    signature line, no person's name (the signer under an open last item); abbreviations of
+    offices in capitals ("TH, KGVX, NgV;") do carry an item on."""
+    return (
+        bool(cur.recipients)
+        and len(t) <= 100
+        and b.kind != "list_item"
+        and not is_signature_line(t)
+        and not is_person_name(t)
+    )
 
 
 def _beside(t: str) -> tuple[str, str | None]:

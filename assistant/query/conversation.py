@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.query.catalog import Catalog
-from assistant.query.model import Intent, Query
+from assistant.query.model import FactKind, Intent, Query
 from assistant.query.naming import cut_folded
 from assistant.query.parse import parse_question, strip_spans
 from assistant.query.rules import courtesy_spans
@@ -106,9 +106,24 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
     meta = catalog.docs.get(own_plan) if titled and own_plan else None
     if meta is not None:  # the title's words name the plan, they are no topic of the turn
         # (nor its issuer's name: "Còn công văn của Cục Hóa chất thì sao?" names the plan by its author)
-        title = set(re.findall(r"[a-z0-9]+", fold(f"{meta.title or ''} {meta.issuer or ''}")))
+        # (nor a proper name of its text that named it: "Còn kế hoạch kiểm tra ở Sin Quyền thì sao?")
+        plan = frozenset({meta.doc})
+        title = set(re.findall(r"[a-z0-9]+", fold(meta.issuer or "")))
+        title |= _title_words(plan, catalog) | _proper_words(f, plan, catalog)
         own_topic = [t for t in own_topic if t not in title]
     said = [w for w in re.findall(r"[a-z0-9]+", f) if w not in title]
+    other = _the_other_plans(f, base, query, catalog)
+    if other:
+        # "Còn kế hoạch kia?": the earlier question asked of the plan(s) the conversation was not about
+        query.named, query.filters = other, {k: v for k, v in query.filters.items() if k != "doc"}
+        if len(other) == 1:
+            query.filters["doc"] = next(iter(other))
+        out = _ask_again(query, base, True)
+        _unname(out, _earlier_plans(base), other, catalog)
+        if len(other) > 1 and out.fact in _CARD_FACTS:
+            # a header fact of several plans is answered for each of them, never for one picked
+            out.every_plan, out.catalogue_among = True, other
+        return out
     if _FOLLOW_UP.match(f) and len(said) <= 12 and not own_topic:
         out = _ask_again(query, base, names_scope)
         if names_scope:
@@ -128,6 +143,35 @@ def follow_up(query: Query, history: Iterable[Any] | None, catalog: Catalog, _de
         if query.every_plan and base.scope:
             query.catalogue_among = frozenset(base.scope)
     return query
+
+
+# "Còn kế hoạch kia?", "Văn bản còn lại thì sao?": the plan(s) the conversation was not about, the
+# document named by its kind (Nghị định 30/2020/NĐ-CP, Phụ lục III: Kế hoạch, Công văn, Quyết định …)
+_OTHER = re.compile(
+    r"^(?:con |vay con |the con )?(?P<kind>ke hoach|van ban|cong van|quyet dinh|thong bao|chi thi)"
+    r" (?:kia|con lai|khac)(?: thi sao| the nao| ra sao)?\s*\??$"
+)
+# the header card's facts (Nghị định 30/2020/NĐ-CP, Phụ lục I): one line per plan when several are asked
+_CARD_FACTS = frozenset(
+    {FactKind.SIGNER, FactKind.DOC_NUMBER, FactKind.DATE, FactKind.ISSUER, FactKind.RECIPIENT}
+)
+_KIND_OF = {
+    "ke hoach": "Kế hoạch",
+    "cong van": "Công văn",
+    "quyet dinh": "Quyết định",
+    "thong bao": "Thông báo",
+}
+
+
+def _the_other_plans(f: str, base: Query, query: Query, catalog: Catalog) -> frozenset[str]:
+    """The loaded documents (of the kind named) other than the one(s) the earlier turn was about."""
+    m = _OTHER.match(f)
+    before = _earlier_plans(base)
+    if not m or not before or query.docs or query.places or query.units:
+        return frozenset()
+    kind = _KIND_OF.get(m.group("kind"))
+    pool = catalog.docs_of_kind(kind) if kind else frozenset(catalog.docs)
+    return frozenset(pool) - before
 
 
 def _earlier_plans(base: Query) -> frozenset[str]:
@@ -161,7 +205,8 @@ def _unname(query: Query, before: frozenset[str], now: frozenset[str], catalog: 
     """``query`` (an earlier question asked again of ``now``) without the words that named ``before``."""
     if not before or not now or before & now:
         return
-    old = _title_words(before, catalog) - _title_words(now, catalog) - _ASKING
+    named_before = _title_words(before, catalog) | _proper_words(query.folded, before, catalog)
+    old = named_before - _title_words(now, catalog) - _proper_words(query.folded, now, catalog) - _ASKING
     if not old:
         return
 
@@ -192,6 +237,17 @@ def _title_words(docs: frozenset[str], catalog: Catalog) -> set[str]:
         m = catalog.docs.get(d)
         if m is not None:
             out |= set(re.findall(r"[a-z0-9]+", fold(f"{m.title or ''} {m.number or ''}")))
+    return out
+
+
+def _proper_words(folded: str, docs: frozenset[str], catalog: Catalog) -> set[str]:
+    """The words of the proper names in ``folded`` that name one of these plans ("Sin Quyền", a mine
+    only one plan's text holds: ``Catalog.docs_naming``), as a question names an unnumbered plan."""
+    out: set[str] = set()
+    for name in catalog.proper_names:
+        if name in folded and re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", folded):
+            if catalog.docs_naming([name]) & docs:
+                out |= set(name.split())
     return out
 
 

@@ -81,10 +81,30 @@ SUPERSEDE_ASK = re.compile(
 _ISSUER = re.compile(
     r"\b(co quan nao|ai|don vi nao|cap nao)\b.*\bban hanh\b|\bban hanh boi\b|\bcua co quan nao\b"
 )
+# the numbered parts and items of a plan (its tasks, sections, appendices, packages, rounds)
+_ITEM_NOUNS = (
+    "tong",
+    "nhiem vu",
+    "muc",
+    "phu luc",
+    "dieu",
+    "khoan",
+    "diem",
+    "chi tieu",
+    "goi thau",
+    "dot",
+    "mau",
+)
 _DOCNUM = re.compile(
     r"\b(so hieu|so ky hieu|so van ban|(ke hoach|quyet dinh|van ban) (co )?so (may|bao nhieu|gi)|mang so|"
     # "gửi văn bản đề nghị huấn luyện số mấy": the document's number asked after what it is for
     r"van ban de nghi( [a-z]+){0,3} so (may|bao nhieu|gi))\b"
+    # "Kế hoạch huấn luyện người quản lý VLNCN số mấy?": a document named by its kind and trích yếu,
+    # then "số mấy" closing the question, asks its "Số: …" line (Nghị định 30/2020/NĐ-CP, Phụ lục I);
+    # "tổng số bao nhiêu" counts; "nhiệm vụ số mấy", "mục số mấy", "gói thầu số mấy" ask an item's number
+    r"|^(ke hoach|kh|quyet dinh|van ban|cong van|chi thi|thong bao)\b[^?]{0,100}?"
+    + "".join(rf"(?<!\b{w} )" for w in _ITEM_NOUNS)
+    + r"\bso (may|bao nhieu|gi)\s*\??$"
 )
 _DATE = re.compile(
     r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|thang may|"
