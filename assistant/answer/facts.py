@@ -82,7 +82,7 @@ _RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\b(top|xep hang|th
 _PERCENT = re.compile(r"\bphan tram\b|%")
 _DOCNUM_ASK = re.compile(r"\bso (may|bao nhieu|gi)\b")
 _ASK_DAY = re.compile(
-    r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b"
+    r"\b(ngay nao|ngay bao nhieu|ngay may|hom nao|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b"
 )
 # "khi nào", "bao giờ", "thời gian/thời hạn … là gì", "từ ngày nào": the asked slot is a time
 _ASK_WHEN = re.compile(r"\b(khi nao|bao gio|luc nao|thoi gian|thoi han|tien do|tu ngay nao|den ngay nao)\b")

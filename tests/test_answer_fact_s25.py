@@ -1,0 +1,127 @@
+"""The slot asked is answered from the evidence (issue 12, class 2), on a tiny inline plan of a
+UBND tỉnh: the plan's own issue date against the date of a document its "Căn cứ" preamble cites
+(named by its issuer, not its number) and against a deadline the plan sets for the documents of
+the bodies it addresses."""
+
+from __future__ import annotations
+
+import pytest
+from _inline import article as _p
+from _inline import hits, plan_fixtures
+
+from assistant.answer.common import Evidence
+from assistant.answer.meta import asks_cited_or_owed
+from assistant.answer.registry import compose
+from assistant.query import parse_question
+from assistant.records import DocMeta, Passage
+from assistant.textnorm import fold
+
+PLAN = "quang-tri-88.md"
+DOCS = {
+    PLAN: DocMeta(
+        doc=PLAN,
+        title="Tài chính - ngân sách nhà nước 03 năm 2026 - 2028 tỉnh Quảng Trị",
+        number="88/KH-UBND",
+        doc_type="Kế hoạch",
+        issuer="Ủy ban nhân dân tỉnh Quảng Trị",
+        province="Quảng Trị",
+        date="2025-11-24",
+        date_text="ngày 24 tháng 11 năm 2025",
+        signer="Lê Văn Ba",
+    ),
+}
+META = _p(
+    "m", PLAN, (), "Kế hoạch số 88/KH-UBND ngày 24/11/2025 của Ủy ban nhân dân tỉnh Quảng Trị.", "metadata"
+)
+BASIS = _p(
+    "basis",
+    PLAN,
+    (),
+    "Căn cứ Nghị định số 45/2017/NĐ-CP ngày 21/4/2017 của Chính phủ quy định chi tiết lập kế hoạch tài "
+    "chính 05 năm;\nCăn cứ Thông tư số 56/2025/TT-BTC ngày 25/6/2025 của Bộ Tài chính hướng dẫn xây dựng "
+    "dự toán ngân sách nhà nước năm 2026;",
+)
+OWED = _p(
+    "owed",
+    PLAN,
+    ("IV. TỔ CHỨC THỰC HIỆN",),
+    "1. Các sở, ban, ngành, địa phương xây dựng kế hoạch triển khai thực hiện phù hợp với chức năng, "
+    "nhiệm vụ của từng cơ quan, đơn vị xong trong tháng 12/2025. Định kỳ báo cáo UBND tỉnh (qua Sở "
+    "Tài chính) kết quả thực hiện hằng năm (trước ngày 15 tháng 11).",
+)
+# the other passages of the plan: "ban hành", "chậm nhất", "thời điểm" are words plans write often
+GUIDE = _p(
+    "guide",
+    PLAN,
+    ("IV. TỔ CHỨC THỰC HIỆN",),
+    "2. Sở Tài chính tham mưu UBND tỉnh ban hành văn bản hướng dẫn; chậm nhất tại thời điểm giao dự "
+    "toán, các đơn vị ban hành quyết định phân bổ của mình.",
+)
+REVIEW = _p(
+    "review",
+    PLAN,
+    ("IV. TỔ CHỨC THỰC HIỆN",),
+    "3. Các cơ quan rà soát các văn bản đã ban hành, báo cáo chậm nhất tại thời điểm tổng kết năm.",
+)
+ALL = [META, BASIS, OWED, GUIDE, REVIEW]
+
+cat, idf = plan_fixtures(DOCS, ALL)
+
+
+def ask(cat, idf, question: str, *ps: Passage):
+    q = parse_question(question, cat)
+    return compose(q, Evidence(hits=hits(*ps), metadata={PLAN: META}), DOCS, idf=idf)
+
+
+@pytest.mark.parametrize(
+    "question, cited",
+    [
+        (
+            "Văn bản hướng dẫn dự toán năm 2026 mà kế hoạch căn cứ vào được Bộ Tài chính ban hành ngày nào?",
+            True,
+        ),
+        ("Thông tư hướng dẫn dự toán do Bộ Tài chính ban hành ngày nào?", True),
+        ("Các địa phương phải ban hành kế hoạch triển khai chậm nhất khi nào?", True),
+        ("Kế hoạch tài chính 3 năm của Quảng Trị ban hành ngày nào?", False),
+        ("Kế hoạch của Bộ Tài chính ban hành ngày nào?", False),  # no other document named
+    ],
+)
+def test_a_cited_or_owed_date_is_told_from_the_plans_own(question, cited):
+    assert asks_cited_or_owed(fold(question)) is cited
+
+
+def test_a_document_issued_by_a_ministry_is_dated_where_the_preamble_cites_it(cat, idf):
+    ans = ask(
+        cat,
+        idf,
+        "Văn bản hướng dẫn lập dự toán ngân sách năm 2026 mà kế hoạch tài chính Quảng Trị căn cứ vào được "
+        "Bộ Tài chính ban hành ngày nào?",
+        META,
+        BASIS,
+        OWED,
+    )
+    assert ans.answer.startswith("Căn cứ Thông tư số 56/2025/TT-BTC ngày 25/6/2025 của Bộ Tài chính")
+    assert ans.citations[0].passage_id == BASIS.id
+
+
+def test_a_deadline_for_the_addressees_plans_is_not_the_plans_issue_date(cat, idf):
+    ans = ask(
+        cat,
+        idf,
+        "Các cơ quan, địa phương Quảng Trị phải ban hành kế hoạch triển khai của mình chậm nhất vào thời điểm nào?",
+        OWED,
+        BASIS,
+    )
+    assert "xong trong tháng 12/2025" in ans.answer
+    assert "24 tháng 11 năm 2025" not in ans.answer
+
+
+def test_the_plans_own_issue_date_is_still_read_from_its_card(cat, idf):
+    ans = ask(cat, idf, "Kế hoạch 88 của Quảng Trị ban hành ngày nào?", BASIS, OWED)
+    assert "24 tháng 11 năm 2025" in ans.answer
+
+
+def test_hom_nao_asks_the_day(cat):
+    # "hôm nào" is the spoken "ngày nào": a time is asked, not a passage on the topic
+    q = parse_question("Buổi tổng kết thực hiện kế hoạch tài chính của Quảng Trị tổ chức hôm nào?", cat)
+    assert q.fact in ("date", "deadline")
