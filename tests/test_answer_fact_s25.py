@@ -125,3 +125,55 @@ def test_hom_nao_asks_the_day(cat):
     # "hôm nào" is the spoken "ngày nào": a time is asked, not a passage on the topic
     q = parse_question("Buổi tổng kết thực hiện kế hoạch tài chính của Quảng Trị tổ chức hôm nào?", cat)
     assert q.fact in ("date", "deadline")
+
+
+# a financial plan heads its review of the past year and its forecast apart; the items under each
+# write no year of their own (Cà Mau 0204/KH-UBND is written so)
+REVIEW_2025 = _p(
+    "rev25",
+    PLAN,
+    ("I. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ KINH TẾ - XÃ HỘI NĂM 2025", "1. Đánh giá tình hình năm 2025"),
+    "- Đẩy mạnh công tác giải quyết việc làm, đưa người lao động đi làm việc ở nước ngoài, giải quyết "
+    "việc làm cho 62.000 lao động, đạt 105,1% kế hoạch.",
+)
+FORECAST_2026 = _p(
+    "fc26",
+    PLAN,
+    ("II. DỰ BÁO CÁC CHỈ TIÊU KINH TẾ - XÃ HỘI 03 NĂM 2026 - 2028", "1. Dự báo các chỉ tiêu đến năm 2026"),
+    "1. Dự báo các chỉ tiêu kinh tế - xã hội đến năm 2026, mục tiêu đạt được\n- Tổng vốn đầu tư xã hội đạt "
+    "khoảng 270.000 tỷ đồng.\n- Giải quyết việc làm cho khoảng 59.000 người.",
+)
+SITES = _p(
+    "sites",
+    PLAN,
+    ("II. NỘI DUNG", "b. Địa điểm, số điểm quan trắc"),
+    "b. Địa điểm, số điểm quan trắc\n- Địa điểm quan trắc: Vùng nuôi tôm hùm lồng, bè thuộc đầm Cù Mông.\n"
+    "- Số điểm quan trắc: 03 điểm; mỗi điểm thu mẫu theo 02 tầng nước.",
+)
+
+
+def test_a_figure_of_the_year_asked_is_read_under_the_heading_of_that_year(cat, idf):
+    ans = ask(
+        cat,
+        idf,
+        "Quảng Trị đặt mục tiêu năm 2026 tạo công ăn việc làm cho bao nhiêu lao động?",
+        REVIEW_2025,
+        FORECAST_2026,
+    )
+    assert ans.answer.startswith("Giải quyết việc làm cho khoảng 59.000 người.")
+    assert ans.citations[0].passage_id == FORECAST_2026.id
+
+
+def test_a_count_of_sites_is_written_in_diem(cat, idf):
+    ans = ask(cat, idf, "Ở vùng nuôi tôm hùm lồng bè, Quảng Trị lấy mẫu quan trắc tại mấy vị trí?", SITES)
+    assert ans.answer.startswith("Số điểm quan trắc: 03 điểm;")
+
+
+def test_dated_elsewhere_reads_the_headings_years():
+    from assistant.answer.numbers import dated_elsewhere
+
+    heads = ("II. DỰ BÁO … 03 NĂM 2026 - 2028",)
+    assert not dated_elsewhere("nam 2027 bao nhieu", heads, "Đạt khoảng 11.400 doanh nghiệp.")
+    assert dated_elsewhere("nam 2025 bao nhieu", heads, "Đạt khoảng 11.400 doanh nghiệp.")
+    assert not dated_elsewhere("nam 2025 bao nhieu", heads, "Năm 2025 đạt 10.000 doanh nghiệp.")
+    assert not dated_elsewhere("bao nhieu doanh nghiep", heads, "Đạt khoảng 11.400 doanh nghiệp.")

@@ -39,6 +39,7 @@ from assistant.answer.numbers import (
     anchor_after,
     asks_count,
     counted_near,
+    dated_elsewhere,
     for_route,
     per_period,
     same_year,
@@ -331,7 +332,8 @@ def best_fact_segment(
     # report goes (Vietnamese reporting lines name the addressee so); the sentence that sends it
     # there answers, not one where that unit reports on to someone else
     to_unit = addressees(query)
-    asked_pairs = _word_pairs(query.folded or fold(query.text))
+    asked_text = query.folded or fold(query.text)
+    asked_pairs = _word_pairs(asked_text)
     asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
     asked_bands = _bands(query.text)
     # "phụ lục …: nhiệm vụ X thực hiện khi nào": the annex a plan attaches ("Phụ lục … (Kèm theo
@@ -361,6 +363,8 @@ def best_fact_segment(
                 judged = f"{judged} | {row_time[0]}: {row_time[1]}"
             if rule.require is not None and not rule.require(judged):
                 continue
+            if rule.name.startswith(("number", "percent")) and dated_elsewhere(asked_text, p.section, seg):
+                continue  # a figure of the year its heading names, not the year asked
             # an item of an inline list is read with the list's lead-in ("Phấn đấu … cụ thể:")
             lead = list_lead_in(p.text, a)
             scored = f"{lead} {judged}" if lead else judged

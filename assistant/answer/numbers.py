@@ -5,7 +5,7 @@ it ("tổng kinh phí là bao nhiêu"); a clause dated by other years gives anot
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from assistant.answer.meta import YEAR
 from assistant.textnorm import fold
@@ -17,6 +17,7 @@ __all__ = [
     "anchor_after",
     "asks_count",
     "counted_near",
+    "dated_elsewhere",
     "for_route",
     "number_near",
     "per_period",
@@ -169,6 +170,19 @@ _MONEY_AMOUNT = re.compile(
 )
 
 
+# the classifier a plan counts some nouns with: people of any kind are counted in "người"
+# ("giải quyết việc làm cho khoảng 59.000 người", "(100 người)"), places sampled or visited in
+# "điểm" ("Số điểm quan trắc: 03 điểm"), so "bao nhiêu lao động", "mấy vị trí" stand there too
+_WRITTEN_AS = {
+    "lao": ("nguoi",),
+    "lao dong": ("nguoi",),
+    "hoc vien": ("nguoi",),
+    "thi sinh": ("nguoi",),
+    "vi tri": ("diem",),
+    "dia diem": ("diem",),
+}
+
+
 def number_near(anchor: str) -> Callable[[str], bool]:
     """A number beside the anchor (a unit after "bao nhiêu"), or, for a quantity noun,
     an amount anywhere in the same clause."""
@@ -196,7 +210,9 @@ def number_near(anchor: str) -> Callable[[str], bool]:
         seg = _OUTLINE_LABEL.sub("", seg, count=1)
         toks = [w for t in folded_tokens(seg) for w in (t.split("/") if _RATE_UNIT.match(t) else (t,))]
         # the phrase as asked ("co so du"), else its last word alone ("bao nhiêu các xã" → "40 xã")
-        return near(toks, words) or (len(words) > 1 and near(toks, words[-1:]))
+        if near(toks, words) or (len(words) > 1 and near(toks, words[-1:])):
+            return True
+        return any(near(toks, alt.split()) for alt in _WRITTEN_AS.get(anchor, ()))
 
     if anchor in _RATE_NOUNS:
         # a rate is written as its percentage ("100% các xã, phường bố trí công chức …"), seldom
@@ -220,6 +236,26 @@ def same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]
         return ok(seg) and (not years or bool(years & asked))
 
     return dated
+
+
+_PERIOD = re.compile(r"\b(20\d\d)\s*[-–]\s*(20\d\d)\b")
+
+
+def dated_elsewhere(question: str, section: Sequence[str], seg: str) -> bool:
+    """A figure under a heading that dates it by other years than the one asked: a plan heads its
+    review of the past year and its forecast apart ("I. TÌNH HÌNH THỰC HIỆN … NĂM 2025", "II. DỰ
+    BÁO … 03 NĂM 2026 - 2028"), and the items under each write no year of their own, so "năm 2026
+    … bao nhiêu" is not answered from the 2025 review. A clause that writes a year is
+    ``same_year``'s to judge; a heading that names no year dates nothing."""
+    asked = {int(y) for y in YEAR.findall(question)}
+    if not asked or YEAR.search(seg):
+        return False
+    heads = " ".join(section)
+    years = {int(y) for y in YEAR.findall(heads)}
+    for a, b in _PERIOD.findall(heads):
+        if 0 < int(b) - int(a) <= 30:
+            years.update(range(int(a), int(b) + 1))
+    return bool(years) and not years & asked
 
 
 def for_route(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]:
