@@ -177,3 +177,53 @@ def test_dated_elsewhere_reads_the_headings_years():
     assert dated_elsewhere("nam 2025 bao nhieu", heads, "Đạt khoảng 11.400 doanh nghiệp.")
     assert not dated_elsewhere("nam 2025 bao nhieu", heads, "Năm 2025 đạt 10.000 doanh nghiệp.")
     assert not dated_elsewhere("bao nhieu doanh nghiep", heads, "Đạt khoảng 11.400 doanh nghiệp.")
+
+
+ROUNDS = _p(
+    "rounds",
+    PLAN,
+    ("II. ĐỐI TƯỢNG VÀ THỜI GIAN THI ĐUA", "2. Thời gian thi đua"),
+    "a) Thời gian thi đua chia thành\n02 đợt:\n- Đợt 01 dự kiến: Cao điểm tập trung trong 10 ngày làm việc (từ "
+    "ngày 20 tháng 11 năm 2025 đến ngày 03 tháng 12 năm 2025);\n- Đợt 02 dự kiến: Thực hiện vét trong 03 "
+    "ngày làm việc (từ ngày 08 đến ngày 10 tháng 12 năm 2025).",
+)
+
+
+@pytest.mark.parametrize(
+    "question, opening",
+    [
+        ("Đợt thi đua thứ hai ở Quảng Trị diễn ra những ngày nào?", "Đợt 02 dự kiến"),
+        ("Đợt 1 thi đua ở Quảng Trị diễn ra những ngày nào?", "Đợt 01 dự kiến"),
+        # "thực hiện" is written in round 2's sentence: the label, not that word, says which round
+        ("Đợt 1 thực hiện trong mấy ngày làm việc?", "Đợt 01 dự kiến"),
+    ],
+)
+def test_the_round_asked_by_its_number_is_the_one_labelled_so(cat, idf, question, opening):
+    ans = ask(cat, idf, question, ROUNDS)
+    assert ans.answer.startswith(opening)
+
+
+def test_a_weekday_after_a_numbered_round_is_no_ordinal():
+    from assistant.answer.phases import asked_round
+
+    assert asked_round("luot kiem tra thu hai to chuc hom nao") == 2
+    assert asked_round("dot 1 vao thu hai to chuc o dau") == 1
+    assert asked_round("khai giang vao thu hai") is None
+
+
+POOR = _p(
+    "poor",
+    PLAN,
+    ("II. DỰ BÁO CÁC CHỈ TIÊU KINH TẾ - XÃ HỘI 03 NĂM 2026 - 2028",),
+    "- Tổng sản phẩm trong tỉnh (GRDP) tăng khoảng 10%.\n- Tỷ lệ hộ nghèo giảm hàng năm 1%-1,5%.",
+)
+
+
+def test_what_follows_a_preposition_after_bao_nhieu_is_not_what_is_counted(cat, idf):
+    from assistant.answer.numbers import anchor_after
+
+    assert anchor_after("ty le ho ngheo giam bao nhieu moi nam theo du bao?") == ["ty le"]
+    assert anchor_after("co bao nhieu xa trong ke hoach?") == ["xa"]
+    assert anchor_after("bao nhieu cua hang") == ["cua hang"]  # "cửa hàng", no preposition
+    ans = ask(cat, idf, "Tỷ lệ hộ nghèo của Quảng Trị giảm bao nhiêu mỗi năm theo dự báo?", POOR)
+    assert ans.answer.startswith("Tỷ lệ hộ nghèo giảm hàng năm 1%-1,5%.")

@@ -44,6 +44,7 @@ from assistant.answer.numbers import (
     per_period,
     same_year,
 )
+from assistant.answer.phases import asked_round, round_bonus
 from assistant.answer.rates import rate_without_figure
 from assistant.answer.times import (
     ASK_END,
@@ -333,6 +334,7 @@ def best_fact_segment(
     # there answers, not one where that unit reports on to someone else
     to_unit = addressees(query)
     asked_text = query.folded or fold(query.text)
+    asked_round_no = asked_round(asked_text)  # "đợt 1", "lượt … thứ hai": its label answers
     asked_pairs = _word_pairs(asked_text)
     asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
     asked_bands = _bands(query.text)
@@ -377,6 +379,7 @@ def best_fact_segment(
                     s -= 0.3
             if rule.prefer is not None and rule.prefer(scored):
                 s += 0.35
+            s += round_bonus(asked_round_no, seg)
             if asks_total and _TOTAL_RE.search(fold(seg)):
                 s += 0.3
             if asked_bands and asked_bands & _bands(seg):

@@ -113,6 +113,9 @@ def anchor_after(f: str) -> list[str]:
     if not m:
         return []
     after = " ".join(_PER_PERIOD.sub(" ", m.group(2)).split())
+    # "giảm bao nhiêu mỗi năm theo dự báo", "bao nhiêu xã trong kế hoạch": a phrase opened by a
+    # preposition says by whose reckoning or where, it is not what is counted
+    after = _PREPOSITION.split(f" {after} ", maxsplit=1)[0].strip()
     q_after = _QUANTITY_RE.match(after)
     if q_after:
         return [q_after.group(1)]
@@ -153,6 +156,8 @@ _LOCATOR = re.compile(
 
 
 _NUMERIC = re.compile(r"\d")
+# (not "tai", "cua": folded they are also "tài", "cửa" of a noun counted: "tài liệu", "cửa hàng")
+_PREPOSITION = re.compile(r"\s(?:theo|trong|so voi|o|doi voi)\s")
 _RATE_UNIT = re.compile(r"^[a-z]+/[a-z0-9]")
 # the label a plan's part opens with: "3. ", "1.2. ", "II. ", "a) " (plans number their parts so,
 # Decree 30/2020 on the body's layout); "02 hội nghị/năm" and "1.500.000.000 đồng" are amounts
