@@ -209,6 +209,7 @@ def test_a_weekday_after_a_numbered_round_is_no_ordinal():
     assert asked_round("luot kiem tra thu hai to chuc hom nao") == 2
     assert asked_round("dot 1 vao thu hai to chuc o dau") == 1
     assert asked_round("khai giang vao thu hai") is None
+    assert asked_round("cac lan kiem tra lan luot theo thu tu nao") is None  # the order, not round 4
 
 
 POOR = _p(

@@ -20,7 +20,8 @@ _ORDINAL = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6}
 _DIGIT = re.compile(rf"\b{_ROUND}\s+(?:thu\s+)?0*(\d{{1,2}})\b")
 # "lượt kiểm tra thứ hai": up to two words may name what the round is of; a digit between
 # ("đợt 1 vào thứ hai") ends it, so a weekday after a numbered round is no ordinal
-_WORD = re.compile(rf"\b{_ROUND}(?:\s+[a-z]+){{0,2}}?\s+thu\s+({'|'.join(_ORDINAL)})\b")
+# ("theo / đúng thứ tự" is the order, folded like "thứ tư": ``vocab.tokens`` reads it so too)
+_WORD = re.compile(rf"\b{_ROUND}(?:\s+[a-z]+){{0,2}}?(?<!theo)(?<!dung)\s+thu\s+({'|'.join(_ORDINAL)})\b")
 
 
 def _rounds(folded: str) -> set[int]:
