@@ -228,3 +228,32 @@ def test_what_follows_a_preposition_after_bao_nhieu_is_not_what_is_counted(cat, 
     assert anchor_after("bao nhieu cua hang") == ["cua hang"]  # "cửa hàng", no preposition
     ans = ask(cat, idf, "Tỷ lệ hộ nghèo của Quảng Trị giảm bao nhiêu mỗi năm theo dự báo?", POOR)
     assert ans.answer.startswith("Tỷ lệ hộ nghèo giảm hàng năm 1%-1,5%.")
+
+
+ROUND_1 = _p(
+    "round1",
+    PLAN,
+    ("II. NỘI DUNG", "1. Thời gian, đối tượng kiểm tra", "1.1. Đợt 1"),
+    "1.1. Đợt 1: Từ 13h30’ ngày 02/6/2026 (Thứ Ba).\nĐối tượng: Theo danh sách đơn vị đăng ký (100 người), cụ "
+    "thể:\n- Chỉ huy nổ mìn: Từ số thứ tự 01 đến số thứ tự 07.\n- Thợ nổ mìn: Từ số thứ tự 01 đến số thứ tự 38.",
+)
+ROUND_2 = _p(
+    "round2",
+    PLAN,
+    ("II. NỘI DUNG", "1. Thời gian, đối tượng kiểm tra", "1.2. Đợt 2"),
+    "1.2. Đợt 2: Từ 13h30’ ngày 03/6/2026 (Thứ Tư).\nĐối tượng: Theo danh sách đơn vị đăng ký (100 người), cụ "
+    "thể:\n- Chỉ huy nổ mìn: Từ số thứ tự 08 đến số thứ tự 14.\n- Thợ nổ mìn: Từ số thứ tự 39 đến số thứ tự 76.",
+)
+
+
+def test_an_item_under_a_rounds_label_belongs_to_that_round(cat, idf):
+    ans = ask(
+        cat, idf, "Đợt 1 ở Quảng Trị kiểm tra thợ nổ mìn từ số thứ tự nào đến số nào?", ROUND_1, ROUND_2
+    )
+    assert ans.answer.startswith("- Thợ nổ mìn: Từ số thứ tự 01 đến số thứ tự 38.") or ans.answer.startswith(
+        "Thợ nổ mìn: Từ số thứ tự 01 đến số thứ tự 38."
+    )
+    ans = ask(
+        cat, idf, "Đợt 2 ở Quảng Trị kiểm tra thợ nổ mìn từ số thứ tự nào đến số nào?", ROUND_1, ROUND_2
+    )
+    assert "39 đến số thứ tự 76" in ans.answer

@@ -379,7 +379,7 @@ def best_fact_segment(
                     s -= 0.3
             if rule.prefer is not None and rule.prefer(scored):
                 s += 0.35
-            s += round_bonus(asked_round_no, seg)
+            s += round_bonus(asked_round_no, seg, p.text.split("\n", 1)[0])
             if asks_total and _TOTAL_RE.search(fold(seg)):
                 s += 0.3
             if asked_bands and asked_bands & _bands(seg):

@@ -35,8 +35,11 @@ def asked_round(folded_question: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-def round_bonus(asked: int | None, seg: str) -> float:
-    """A bonus for the sentence labelled with the round asked, none for a sister round's."""
+def round_bonus(asked: int | None, seg: str, label: str = "") -> float:
+    """A bonus for the sentence labelled with the round asked, none for a sister round's. A
+    sentence that names no round belongs to the round its passage's label line opens ("1.1. Đợt
+    1: Từ 13h30' ngày 02/6/2026" above "- Thợ nổ mìn: Từ số thứ tự 01 đến số thứ tự 38.")."""
     if asked is None:
         return 0.0
-    return 0.3 if asked in _rounds(fold(seg)) else 0.0
+    own = _rounds(fold(seg)) or _rounds(fold(label))
+    return 0.3 if asked in own else 0.0
