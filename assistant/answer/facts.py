@@ -39,10 +39,12 @@ from assistant.answer.numbers import (
     anchor_after,
     asks_count,
     counted_near,
+    dated_elsewhere,
     for_route,
     per_period,
     same_year,
 )
+from assistant.answer.phases import asked_round, round_bonus
 from assistant.answer.rates import rate_without_figure
 from assistant.answer.times import (
     ASK_END,
@@ -82,7 +84,7 @@ _RANK = re.compile(r"\b(thu|top|hang|vi tri|xep hang)\s+may\b|\b(top|xep hang|th
 _PERCENT = re.compile(r"\bphan tram\b|%")
 _DOCNUM_ASK = re.compile(r"\bso (may|bao nhieu|gi)\b")
 _ASK_DAY = re.compile(
-    r"\b(ngay nao|ngay bao nhieu|ngay may|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b"
+    r"\b(ngay nao|ngay bao nhieu|ngay may|hom nao|truoc ngay|han chot|han cuoi|cham nhat|thoi han|han)\b"
 )
 # "khi nào", "bao giờ", "thời gian/thời hạn … là gì", "từ ngày nào": the asked slot is a time
 _ASK_WHEN = re.compile(r"\b(khi nao|bao gio|luc nao|thoi gian|thoi han|tien do|tu ngay nao|den ngay nao)\b")
@@ -331,7 +333,9 @@ def best_fact_segment(
     # report goes (Vietnamese reporting lines name the addressee so); the sentence that sends it
     # there answers, not one where that unit reports on to someone else
     to_unit = addressees(query)
-    asked_pairs = _word_pairs(query.folded or fold(query.text))
+    asked_text = query.folded or fold(query.text)
+    asked_round_no = asked_round(asked_text)  # "đợt 1", "lượt … thứ hai": its label answers
+    asked_pairs = _word_pairs(asked_text)
     asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
     asked_bands = _bands(query.text)
     # "phụ lục …: nhiệm vụ X thực hiện khi nào": the annex a plan attaches ("Phụ lục … (Kèm theo
@@ -361,6 +365,8 @@ def best_fact_segment(
                 judged = f"{judged} | {row_time[0]}: {row_time[1]}"
             if rule.require is not None and not rule.require(judged):
                 continue
+            if rule.name.startswith(("number", "percent")) and dated_elsewhere(asked_text, p.section, seg):
+                continue  # a figure of the year its heading names, not the year asked
             # an item of an inline list is read with the list's lead-in ("Phấn đấu … cụ thể:")
             lead = list_lead_in(p.text, a)
             scored = f"{lead} {judged}" if lead else judged
@@ -373,6 +379,7 @@ def best_fact_segment(
                     s -= 0.3
             if rule.prefer is not None and rule.prefer(scored):
                 s += 0.35
+            s += round_bonus(asked_round_no, seg, p.text.split("\n", 1)[0])
             if asks_total and _TOTAL_RE.search(fold(seg)):
                 s += 0.3
             if asked_bands and asked_bands & _bands(seg):

@@ -22,6 +22,7 @@ __all__ = [
     "YEAR",
     "PLACE_DATE",
     "about_plan",
+    "asks_cited_or_owed",
     "cites_other_document",
     "other_documents",
     "is_meta",
@@ -262,6 +263,13 @@ def _names_no_other_document(query: Query) -> bool:
     return not re.search(r"\d", YEAR.sub(" ", query.folded))
 
 
+def asks_cited_or_owed(folded: str) -> bool:
+    """The date asked is a cited document's ("văn bản … được Bộ Tài chính ban hành", "… mà kế
+    hoạch căn cứ") or a deadline the plan sets ("phải ban hành … chậm nhất"), not the plan's own."""
+    central = bool(_CENTRAL_ISSUED.search(folded) and _OTHER_KIND.search(folded))
+    return central or bool(_BASED_ON.search(folded)) or bool(_OWED.search(folded))
+
+
 def cites_other_document(query: Query) -> bool:
     """The question names by its number a document that is no loaded plan: "Công văn
     8935/BNV-CTTN&BĐG …, được kế hoạch 174 viện dẫn, ban hành ngày nào?" asks the date of the
@@ -299,6 +307,22 @@ _ASK_ISSUE_DATE = re.compile(
 )
 # beside a signer, a bare "ngày nào" asks the date the plan was signed, which is its issue date
 _ASK_BARE_DATE = re.compile(r"\b(ngay nao|ngay bao nhieu|khi nao)\b")
+# A plan cites the documents it rests on in its "Căn cứ …" preamble, each with its issuer and date
+# ("Căn cứ Thông tư số 56/2025/TT-BTC ngày 25/6/2025 của Bộ Tài chính …", Decree 30/2020 form);
+# a provincial plan is issued by the People's Committee or a Sở. So a document the question says
+# was issued by a central body (a Bộ, the Chính phủ, the Thủ tướng, the Quốc hội, the Party's
+# central organs) or that the plan "căn cứ / viện dẫn" is a cited one, even named without number
+_CENTRAL_ISSUED = re.compile(
+    r"\b(?:do|duoc|cua)\s+(?:bo(?:\s+[a-z]+){1,4}?|chinh phu|thu tuong(?: chinh phu)?|quoc hoi|"
+    r"bo chinh tri|ban bi thu|trung uong)\s+(?:ban hanh|ky)\b"
+)
+_OTHER_KIND = re.compile(
+    r"\b(van ban|thong tu|nghi dinh|nghi quyet|quyet dinh|chi thi|cong van|luat|huong dan)\b"
+)
+_BASED_ON = re.compile(r"\b(?:ma|duoc)\s+(?:[a-z0-9]+\s+){0,6}?(?:can cu|vien dan|dan chieu)\b")
+# "phải ban hành kế hoạch … chậm nhất khi nào": a deadline the plan sets for the documents of
+# the bodies it addresses; its own issue date is past, never one "phải" meet "chậm nhất"
+_OWED = re.compile(r"\b(?:phai|can) ban hanh\b|\b(?:cham nhat|han chot|han cuoi|truoc ngay nao|thoi han)\b")
 _ASK_TITLE = re.compile(r"\b(ve viec gi|ve (noi dung|van de|linh vuc) gi|trich yeu|ten (goi )?(la )?gi)\b")
 
 
@@ -358,6 +382,8 @@ def is_meta(query: Query) -> bool:
         # "số hiệu" is always the plan's own number; so is "là kế hoạch số mấy" (the parser calls
         # a number the plan implements or cites ``refnum``: "theo kế hoạch số mấy")
         return True
+    if query.fact == "date" and asks_cited_or_owed(query.folded):
+        return False
     if query.fact == "date" and re.search(r"\bban hanh\b", query.folded) and _names_no_other_document(query):
         # "Kế hoạch 141/KH-UBND … ban hành ngày nào?": the plan's own date (its header), not
         # the date of a document it cites; meta_fact checks the plan is the one asked about

@@ -5,7 +5,7 @@ it ("tổng kinh phí là bao nhiêu"); a clause dated by other years gives anot
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from assistant.answer.meta import YEAR
 from assistant.textnorm import fold
@@ -17,6 +17,7 @@ __all__ = [
     "anchor_after",
     "asks_count",
     "counted_near",
+    "dated_elsewhere",
     "for_route",
     "number_near",
     "per_period",
@@ -112,6 +113,9 @@ def anchor_after(f: str) -> list[str]:
     if not m:
         return []
     after = " ".join(_PER_PERIOD.sub(" ", m.group(2)).split())
+    # "giảm bao nhiêu mỗi năm theo dự báo", "bao nhiêu xã trong kế hoạch": a phrase opened by a
+    # preposition says by whose reckoning or where, it is not what is counted
+    after = _PREPOSITION.split(f" {after} ", maxsplit=1)[0].strip()
     q_after = _QUANTITY_RE.match(after)
     if q_after:
         return [q_after.group(1)]
@@ -152,6 +156,8 @@ _LOCATOR = re.compile(
 
 
 _NUMERIC = re.compile(r"\d")
+# (not "tai", "cua": folded they are also "tài", "cửa" of a noun counted: "tài liệu", "cửa hàng")
+_PREPOSITION = re.compile(r"\s(?:theo|trong|so voi|o|doi voi)\s")
 _RATE_UNIT = re.compile(r"^[a-z]+/[a-z0-9]")
 # the label a plan's part opens with: "3. ", "1.2. ", "II. ", "a) " (plans number their parts so,
 # Decree 30/2020 on the body's layout); "02 hội nghị/năm" and "1.500.000.000 đồng" are amounts
@@ -167,6 +173,19 @@ _MONEY_AMOUNT = re.compile(
     r"\d[\d.,]*\s*(?:ty|trieu|nghin|ngan)?\s*(?:dong|vnd|usd)\b"
     r"|\(\s*(?:ty|trieu|nghin|ngan)?\s*(?:dong|vnd|usd)\s*\)\s*:\s*\d"
 )
+
+
+# the classifier a plan counts some nouns with: people of any kind are counted in "người"
+# ("giải quyết việc làm cho khoảng 59.000 người", "(100 người)"), places sampled or visited in
+# "điểm" ("Số điểm quan trắc: 03 điểm"), so "bao nhiêu lao động", "mấy vị trí" stand there too
+_WRITTEN_AS = {
+    "lao": ("nguoi",),
+    "lao dong": ("nguoi",),
+    "hoc vien": ("nguoi",),
+    "thi sinh": ("nguoi",),
+    "vi tri": ("diem",),
+    "dia diem": ("diem",),
+}
 
 
 def number_near(anchor: str) -> Callable[[str], bool]:
@@ -196,7 +215,9 @@ def number_near(anchor: str) -> Callable[[str], bool]:
         seg = _OUTLINE_LABEL.sub("", seg, count=1)
         toks = [w for t in folded_tokens(seg) for w in (t.split("/") if _RATE_UNIT.match(t) else (t,))]
         # the phrase as asked ("co so du"), else its last word alone ("bao nhiêu các xã" → "40 xã")
-        return near(toks, words) or (len(words) > 1 and near(toks, words[-1:]))
+        if near(toks, words) or (len(words) > 1 and near(toks, words[-1:])):
+            return True
+        return any(near(toks, alt.split()) for alt in _WRITTEN_AS.get(anchor, ()))
 
     if anchor in _RATE_NOUNS:
         # a rate is written as its percentage ("100% các xã, phường bố trí công chức …"), seldom
@@ -220,6 +241,26 @@ def same_year(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]
         return ok(seg) and (not years or bool(years & asked))
 
     return dated
+
+
+_PERIOD = re.compile(r"\b(20\d\d)\s*[-–]\s*(20\d\d)\b")
+
+
+def dated_elsewhere(question: str, section: Sequence[str], seg: str) -> bool:
+    """A figure under a heading that dates it by other years than the one asked: a plan heads its
+    review of the past year and its forecast apart ("I. TÌNH HÌNH THỰC HIỆN … NĂM 2025", "II. DỰ
+    BÁO … 03 NĂM 2026 - 2028"), and the items under each write no year of their own, so "năm 2026
+    … bao nhiêu" is not answered from the 2025 review. A clause that writes a year is
+    ``same_year``'s to judge; a heading that names no year dates nothing."""
+    asked = {int(y) for y in YEAR.findall(question)}
+    if not asked or YEAR.search(seg):
+        return False
+    heads = " ".join(section)
+    years = {int(y) for y in YEAR.findall(heads)}
+    for a, b in _PERIOD.findall(heads):
+        if 0 < int(b) - int(a) <= 30:
+            years.update(range(int(a), int(b) + 1))
+    return bool(years) and not years & asked
 
 
 def for_route(question: str, ok: Callable[[str], bool]) -> Callable[[str], bool]:

@@ -108,6 +108,7 @@ _DOCNUM = re.compile(
 )
 _DATE = re.compile(
     r"\b(ngay nao|ngay bao nhieu|ngay may|khi nao|bao gio|luc nao|thoi diem|nam nao|thang nao|thang may|"
+    r"hom nao|"  # "tổ chức hôm nào": the spoken word for the day asked ("ngày nào")
     r"(luc )?may gio|"  # "mấy giờ"; not "gió nào" (wind), which folds like "giờ nào"
     r"ban hanh (truoc|sau|som|muon)|"
     r"ngay ban hanh|ban hanh ngay|ban hanh (vao )?(ngay|khi|luc|nam)|ngay ky|ky ngay|thoi gian)\b"
@@ -265,8 +266,9 @@ def _fact_kind(f: str) -> str | None:
     if _DATE.search(when) or _DEADLINE.search(when):
         # "ký" the signing, not "kỹ thuật", "định kỳ" (``NOT_SIGN``)
         signed = NOT_SIGN.sub(" ", f)
+        # "phải ban hành … chậm nhất": a deadline the plan sets for its addressees' documents
         issue = re.search(r"\b(ban hanh|ky)\b", signed) and not re.search(
-            r"\b(bao cao|thuc hien|hoan thanh|gui)\b", f
+            r"\b(bao cao|thuc hien|hoan thanh|gui|(phai|can) ban hanh|cham nhat)\b", f
         )
         # "Kế hoạch thực hiện Nghị quyết 48 … ban hành ngày nào?": the issuing verb right before
         # the time asked is the plan's issue; "thực hiện" then belongs to its trích yếu
