@@ -43,6 +43,7 @@ from assistant.answer.numbers import (
     per_period,
     same_year,
 )
+from assistant.answer.ordinals import asked_ordinals, ordinal_fit
 from assistant.answer.rates import rate_without_figure
 from assistant.answer.times import (
     ASK_END,
@@ -334,6 +335,7 @@ def best_fact_segment(
     asked_pairs = _word_pairs(query.folded or fold(query.text))
     asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
     asked_bands = _bands(query.text)
+    asked_items = asked_ordinals(query.folded or fold(query.text))  # "nhóm 1": not its sibling "Nhóm 2"
     # "phụ lục …: nhiệm vụ X thực hiện khi nào": the annex a plan attaches ("Phụ lục … (Kèm theo
     # Kế hoạch số …)", Decree 30/2020) is asked; its rows answer before the body's prose
     annex = bool(re.search(r"\bphu luc\b", query.folded or fold(query.text)))
@@ -382,6 +384,7 @@ def best_fact_segment(
                 # đối được kinh phí" is "Trường hợp không cân đối được kinh phí …", whose words
                 # retrieval drops ("không", "được") still stand in pairs with the topic's
                 s += 0.1 * len(asked_pairs & _word_pairs(fold(scored))) / len(asked_pairs)
+            s += ordinal_fit(asked_items, seg)
             if label and asked_label and asked_label in fold(label):
                 s += 0.35  # the label names what was asked ("Chủ đề" asked, "a) Chủ đề …" above)
             s = rescore(s, Candidate(query, rule, r, top_rel, h, a, seg, judged, scored, label, idf), rel)
