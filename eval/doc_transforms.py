@@ -76,6 +76,11 @@ def _joins(prev: str, nxt: str, carried: bool) -> bool:
         return False  # a sentence ended and the next line opens one: a paragraph of its own
     if _ITEM.match(nxt) or re.match(r"^\s*[-_=]{3,}\s*$", nxt):
         return False
+    if _ITEM.match(prev) and len(prev.strip()) <= 60 and not re.search(r"[,;:]\s*$", prev):
+        # a short numbered heading ("11. Bộ Chỉ huy Quân sự tỉnh", "1. Mục đích") is a paragraph of
+        # its own in Decree 30's layout, and the body under it opens with a capital: no wrap there
+        if nxt.lstrip("*_ ")[:1].isupper():
+            return False
     if prev.rstrip().endswith("**") or nxt.lstrip().startswith("**"):
         return False  # two bold paragraphs (issuer lines, signature lines), not one wrapped
     if _caps_line(prev) and _caps_line(nxt):

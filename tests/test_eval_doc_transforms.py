@@ -209,3 +209,18 @@ def test_row_blocks_label_with_the_header_the_page_marks_and_stack_a_table_witho
     assert out.startswith(
         "UBND TỈNH LÀO CAI\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nSỞ CÔNG THƯƠNG\nĐộc lập - Tự do - Hạnh phúc\n\n"
     )
+
+
+def test_unwrap_keeps_a_short_numbered_heading_apart_from_its_body():
+    # a plan already written one paragraph a line (a Word export): the heading "11. Bộ Chỉ huy Quân
+    # sự tỉnh" and the body under it are two paragraphs, which no export joins
+    text = (
+        "11. Bộ Chỉ huy Quân sự tỉnh\n"
+        "Chỉ đạo lực lượng chức năng tăng cường phối hợp kiểm tra khu vực biên giới.\n"
+        "1. Tổ chức kiểm tra kỹ thuật an toàn cho các đối tượng liên\n"
+        "quan đến vật liệu nổ công nghiệp.\n"
+    )
+    out = unwrap(text)
+    assert out.startswith("11. Bộ Chỉ huy Quân sự tỉnh\nChỉ đạo lực lượng")
+    # a wrapped line still joins (the rest of the sentence opens in lower case)
+    assert "các đối tượng liên quan đến vật liệu nổ công nghiệp." in out
