@@ -155,3 +155,17 @@ def test_a_real_plan_as_labelled_records_reads_as_its_table():
     as_written = units(text)
     assert len(as_written) >= 19
     assert units(row_blocks(text)) == as_written
+
+
+def test_a_numbered_table_that_assigns_no_task_keeps_its_names_on_every_cell():
+    # a criteria table (STT | Tiêu chí thi đua | Điểm chuẩn): no unit column, but every record opens
+    # with its row number, so its records are rows whose cells its labels name
+    text = (
+        "STT: 1\nTIÊU CHÍ THI ĐUA: Tỷ lệ người hưởng trợ cấp được tuyên truyền\nĐIỂM CHUẨN: 20\n\n"
+        "STT: 2\nTIÊU CHÍ THI ĐUA: Tỷ lệ người mở mới tài khoản\nĐIỂM CHUẨN: 40\n"
+    )
+    rows = _rows(HEAD + text)
+    assert [r[2] for r in rows] == [
+        "STT: 1 | TIÊU CHÍ THI ĐUA: Tỷ lệ người hưởng trợ cấp được tuyên truyền | ĐIỂM CHUẨN: 20",
+        "STT: 2 | TIÊU CHÍ THI ĐUA: Tỷ lệ người mở mới tài khoản | ĐIỂM CHUẨN: 40",
+    ]

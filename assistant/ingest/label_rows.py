@@ -162,6 +162,18 @@ def _columns(records: list[_Record], labels: dict[str, str]) -> list[str]:
     return [k for k in cols if k in labels]
 
 
+def _numbered(records: list[_Record], cols: list[str], names: list[str]) -> bool:
+    """A table that assigns no task (criteria and their points, targets and their values) is still
+    a table when its records open with the STT column (the row number an official table gives every
+    row) and carry at least three columns; its labels then name each row's cells."""
+    return (
+        len(cols) >= 3
+        and header_roles(names[:1]) == {0: "num"}
+        and records[0].cells.get(cols[0], "") != ""
+        and sum(1 for r in records if cols[0] in r.cells) >= 2
+    )
+
+
 def _read_run(
     run: list[list[tuple[int, str]]], labels: dict[str, str], found: dict[int, Block | None]
 ) -> None:
@@ -184,8 +196,8 @@ def _read_run(
         start=h_start,
         end=h_start + len(h_line),
     )
-    if not is_header_row(head):
-        return  # labels that do not name a task table's columns ("Địa chỉ", "Điện thoại")
+    if not (is_header_row(head) or _numbered(records, cols, names)):
+        return  # labels that do not name a table's columns ("Địa chỉ", "Điện thoại")
     found[h_start] = head
     for n, rec in enumerate(records):
         row_start = rec.lines[0][0]
