@@ -43,6 +43,8 @@ _ITEM = re.compile(
     r"(?:\*\*)?(?:Phần|PHẦN|Điều|Mục|Chương)\s)"
 )
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# a numbered heading's marker ("II.", "1.", "2.3.", "1)"), bold or not: a bullet opens no heading
+_NUMBERED = re.compile(r"^\s*(?:\*\*)?(?:[IVXL]{1,5}|\d{1,2}(?:\.\d{1,2})*)[.)]\s")
 
 
 def _open_emphasis(line: str) -> bool:
@@ -76,7 +78,7 @@ def _joins(prev: str, nxt: str, carried: bool) -> bool:
         return False  # a sentence ended and the next line opens one: a paragraph of its own
     if _ITEM.match(nxt) or re.match(r"^\s*[-_=]{3,}\s*$", nxt):
         return False
-    if _ITEM.match(prev) and len(prev.strip()) <= 60 and not re.search(r"[,;:]\s*$", prev):
+    if _NUMBERED.match(prev) and len(prev.strip()) <= 60 and not re.search(r"[,;:]$", prev.rstrip("*_ \t")):
         # a short numbered heading ("11. Bộ Chỉ huy Quân sự tỉnh", "1. Mục đích") is a paragraph of
         # its own in Decree 30's layout, and the body under it opens with a capital: no wrap there
         if nxt.lstrip("*_ ")[:1].isupper():

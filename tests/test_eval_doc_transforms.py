@@ -224,3 +224,9 @@ def test_unwrap_keeps_a_short_numbered_heading_apart_from_its_body():
     assert out.startswith("11. Bộ Chỉ huy Quân sự tỉnh\nChỉ đạo lực lượng")
     # a wrapped line still joins (the rest of the sentence opens in lower case)
     assert "các đối tượng liên quan đến vật liệu nổ công nghiệp." in out
+
+
+def test_unwrap_joins_a_bulleted_label_with_its_wrapped_content():
+    # "- *Giai đoạn 48-72 giờ:*" ¶ "Hỗ trợ …": one paragraph of the web page, wrapped after its label
+    text = "- *Giai đoạn 48-72 giờ:*\nHỗ trợ tấm lợp, vật liệu sửa nhà cho các hộ dân.\n"
+    assert unwrap(text) == "- *Giai đoạn 48-72 giờ:* Hỗ trợ tấm lợp, vật liệu sửa nhà cho các hộ dân.\n"
