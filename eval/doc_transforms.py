@@ -16,6 +16,8 @@ import textwrap
 import unicodedata
 from collections.abc import Callable
 
+from assistant.records import Block
+
 __all__ = [
     "DOC_TRANSFORMS",
     "unwrap",
@@ -41,6 +43,8 @@ _ITEM = re.compile(
     r"(?:\*\*)?(?:Phần|PHẦN|Điều|Mục|Chương)\s)"
 )
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# a numbered heading's marker ("II.", "1.", "2.3.", "1)"), bold or not: a bullet opens no heading
+_NUMBERED = re.compile(r"^\s*(?:\*\*)?(?:[IVXL]{1,5}|\d{1,2}(?:\.\d{1,2})*)[.)]\s")
 
 
 def _open_emphasis(line: str) -> bool:
@@ -74,6 +78,11 @@ def _joins(prev: str, nxt: str, carried: bool) -> bool:
         return False  # a sentence ended and the next line opens one: a paragraph of its own
     if _ITEM.match(nxt) or re.match(r"^\s*[-_=]{3,}\s*$", nxt):
         return False
+    if _NUMBERED.match(prev) and len(prev.strip()) <= 60 and not re.search(r"[,;:]$", prev.rstrip("*_ \t")):
+        # a short numbered heading ("11. Bộ Chỉ huy Quân sự tỉnh", "1. Mục đích") is a paragraph of
+        # its own in Decree 30's layout, and the body under it opens with a capital: no wrap there
+        if nxt.lstrip("*_ ")[:1].isupper():
+            return False
     if prev.rstrip().endswith("**") or nxt.lstrip().startswith("**"):
         return False  # two bold paragraphs (issuer lines, signature lines), not one wrapped
     if _caps_line(prev) and _caps_line(nxt):
@@ -211,18 +220,18 @@ def en_dash(text: str) -> str:
     return text.replace(" - ", " – ")
 
 
-def _rows(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """(start, end, cells) of every table row the assistant's own table reader finds, in order."""
+def _rows(text: str) -> list[Block]:
+    """Every table row the assistant's own table reader finds, in order."""
     from assistant.ingest.text_tables import text_tables
 
-    return sorted((b.start, b.end, b.cells) for b in text_tables(text).values() if b is not None)
+    return sorted((b for b in text_tables(text).values() if b is not None), key=lambda b: (b.start, b.end))
 
 
-def _tables(text: str) -> list[list[tuple[int, int, tuple[str, ...]]]]:
+def _tables(text: str) -> list[list[Block]]:
     """Rows grouped into tables: consecutive rows with only blank or lone-pipe text between them."""
-    groups: list[list[tuple[int, int, tuple[str, ...]]]] = []
+    groups: list[list[Block]] = []
     for row in _rows(text):
-        gap = text[groups[-1][-1][1] : row[0]] if groups else "x"
+        gap = text[groups[-1][-1].end : row.start] if groups else "x"
         if groups and not gap.replace("|", "").strip():
             groups[-1].append(row)
         else:
@@ -234,17 +243,17 @@ def _cell(c: str) -> str:
     return " ".join(c.replace("|", "/").split())
 
 
-def _replace_tables(text: str, render: Callable[[list[tuple[str, ...]]], str]) -> str:
+def _replace_tables(text: str, render: Callable[[list[Block]], str]) -> str:
     out, last = [], 0
     for group in _tables(text):
-        start = text.rfind("\n", 0, group[0][0]) + 1
+        start = text.rfind("\n", 0, group[0].start) + 1
         # a lone "|" opening the first cell belongs to the table too
         while (m := re.search(r"(?:^|\n)[ \t]*\|[ \t]*\n$", text[:start])) is not None:
             before = max(last, m.start() + (1 if text[m.start()] == "\n" else 0))
             if before >= start:
                 break
             start = before
-        end = group[-1][1]
+        end = group[-1].end
         nl = text.find("\n", end)
         end = len(text) if nl < 0 else nl
         # a lone "|" closing the last cell belongs to the table
@@ -253,7 +262,7 @@ def _replace_tables(text: str, render: Callable[[list[tuple[str, ...]]], str]) -
             if not m:
                 break
             end += m.end()
-        out += [text[last:start], render([r[2] for r in group])]
+        out += [text[last:start], render(group)]
         last = end
     return "".join(out) + text[last:]
 
@@ -262,29 +271,39 @@ def pipe_tables(text: str) -> str:
     """Every table as a markdown pipe table ("| STT | Nội dung | … |", a "|---|" rule under the
     first row), as a converter of a Word document writes it, one row per line."""
 
-    def render(rows: list[tuple[str, ...]]) -> str:
-        width = max(len(r) for r in rows)
-        lines = ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    def render(rows: list[Block]) -> str:
+        width = max(len(r.cells) for r in rows)
+        lines = ["| " + " | ".join(_cell(c) for c in r.cells) + " |" for r in rows]
         lines.insert(1, "|" + "---|" * width)
         return "\n".join(lines)
 
     return _replace_tables(text, render)
 
 
+def _names_columns(first: Block) -> bool:
+    """Is a table's first row its header, as a page's markup says it (<th> cells, set in bold as
+    official tables bold their header) or as its names do (column names, no values)?"""
+    from assistant.ingest.tables import is_header_cells, is_label_row
+
+    return first.bold or is_header_cells(first.cells) or is_label_row(first.cells)
+
+
 def row_blocks(text: str) -> str:
     """A table given as one block per row, each cell after its column's name
     ("STT: 1 / Nội dung: … / Đơn vị chủ trì: … / Thời gian: …" on separate lines), as a
-    mobile web page or a screen reader's export lays a table out."""
-    from assistant.ingest.tables import is_header_cells
+    mobile web page or a screen reader's export lays a table out. A table without a header row
+    (the issuer | national motto table of a Decree 30 header) has no names to repeat: its cells
+    are stacked one a line, a blank line between rows, as the same export gives them."""
 
-    def render(rows: list[tuple[str, ...]]) -> str:
-        head = [_cell(c) for c in rows[0]] if is_header_cells(rows[0]) else []
-        body = rows[1:] if head else rows
+    def render(rows: list[Block]) -> str:
+        head = [_cell(c) for c in rows[0].cells] if _names_columns(rows[0]) else []
+        if not head:
+            return "\n\n".join("\n".join(_cell(c) for c in r.cells if _cell(c)) for r in rows)
         blocks = []
-        for r in body:
+        for r in rows[1:]:
             lines = [
                 f"{head[i] if i < len(head) and head[i] else f'Cột {i + 1}'}: {_cell(c)}"
-                for i, c in enumerate(r)
+                for i, c in enumerate(r.cells)
                 if _cell(c)
             ]
             blocks.append("\n".join(lines))

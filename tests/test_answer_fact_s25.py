@@ -204,12 +204,12 @@ def test_the_round_asked_by_its_number_is_the_one_labelled_so(cat, idf, question
 
 
 def test_a_weekday_after_a_numbered_round_is_no_ordinal():
-    from assistant.answer.phases import asked_round
+    from assistant.answer.ordinals import asked_ordinals
 
-    assert asked_round("luot kiem tra thu hai to chuc hom nao") == 2
-    assert asked_round("dot 1 vao thu hai to chuc o dau") == 1
-    assert asked_round("khai giang vao thu hai") is None
-    assert asked_round("cac lan kiem tra lan luot theo thu tu nao") is None  # the order, not round 4
+    assert asked_ordinals("luot kiem tra thu hai to chuc hom nao") == {"luot": "2"}
+    assert asked_ordinals("dot 1 vao thu hai to chuc o dau") == {"dot": "1"}
+    assert asked_ordinals("khai giang vao thu hai") == {}
+    assert asked_ordinals("cac lan kiem tra lan luot theo thu tu nao") == {}  # the order, not round 4
 
 
 POOR = _p(

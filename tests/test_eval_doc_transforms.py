@@ -185,3 +185,48 @@ def test_dev_plans_leave_the_test_split_out(tmp_path):
     )
     assert write_corpus(plans[:2], tmp_path, nfd) == 2 and write_corpus(plans[:2], tmp_path, None) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in plans[:2])
+
+
+def test_row_blocks_label_with_the_header_the_page_marks_and_stack_a_table_without_one():
+    # a criteria table whose header names no task column, set in bold as an official table's
+    # header (a web page's <th>): its names still label every record
+    criteria = (
+        "|\n**STT**\n|\n**TIÊU CHÍ THI ĐUA**\n|\n**ĐIỂM CHUẨN**\n|\n|\n"
+        "1\n|\nTỷ lệ người hưởng trợ cấp được tuyên truyền\n|\n20\n|\n|\n"
+        "2\n|\nTỷ lệ người mở mới tài khoản\n|\n40\n|\n"
+    )
+    out = row_blocks(criteria)
+    assert "STT: 2\nTIÊU CHÍ THI ĐUA: Tỷ lệ người mở mới tài khoản\nĐIỂM CHUẨN: 40" in out
+    # the Decree 30 header table (issuer | motto) has no header row: no "Cột 1:" names invented,
+    # its cells stacked one a line, a blank line between rows
+    header = (
+        "UBND TỈNH LÀO CAI |  | CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "SỞ CÔNG THƯƠNG |  | Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/KH-SCT |  | Lào Cai, ngày 3 tháng 6 năm 2026\n"
+    )
+    out = row_blocks(header)
+    assert "Cột" not in out
+    assert out.startswith(
+        "UBND TỈNH LÀO CAI\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nSỞ CÔNG THƯƠNG\nĐộc lập - Tự do - Hạnh phúc\n\n"
+    )
+
+
+def test_unwrap_keeps_a_short_numbered_heading_apart_from_its_body():
+    # a plan already written one paragraph a line (a Word export): the heading "11. Bộ Chỉ huy Quân
+    # sự tỉnh" and the body under it are two paragraphs, which no export joins
+    text = (
+        "11. Bộ Chỉ huy Quân sự tỉnh\n"
+        "Chỉ đạo lực lượng chức năng tăng cường phối hợp kiểm tra khu vực biên giới.\n"
+        "1. Tổ chức kiểm tra kỹ thuật an toàn cho các đối tượng liên\n"
+        "quan đến vật liệu nổ công nghiệp.\n"
+    )
+    out = unwrap(text)
+    assert out.startswith("11. Bộ Chỉ huy Quân sự tỉnh\nChỉ đạo lực lượng")
+    # a wrapped line still joins (the rest of the sentence opens in lower case)
+    assert "các đối tượng liên quan đến vật liệu nổ công nghiệp." in out
+
+
+def test_unwrap_joins_a_bulleted_label_with_its_wrapped_content():
+    # "- *Giai đoạn 48-72 giờ:*" ¶ "Hỗ trợ …": one paragraph of the web page, wrapped after its label
+    text = "- *Giai đoạn 48-72 giờ:*\nHỗ trợ tấm lợp, vật liệu sửa nhà cho các hộ dân.\n"
+    assert unwrap(text) == "- *Giai đoạn 48-72 giờ:* Hỗ trợ tấm lợp, vật liệu sửa nhà cho các hộ dân.\n"

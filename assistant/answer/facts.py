@@ -44,7 +44,7 @@ from assistant.answer.numbers import (
     per_period,
     same_year,
 )
-from assistant.answer.phases import asked_round, round_bonus
+from assistant.answer.ordinals import asked_ordinals, ordinal_fit
 from assistant.answer.rates import rate_without_figure
 from assistant.answer.times import (
     ASK_END,
@@ -334,7 +334,8 @@ def best_fact_segment(
     # there answers, not one where that unit reports on to someone else
     to_unit = addressees(query)
     asked_text = query.folded or fold(query.text)
-    asked_round_no = asked_round(asked_text)  # "đợt 1", "lượt … thứ hai": its label answers
+    # "nhóm 1", "đợt 01", "lượt … thứ hai": that item's or round's label answers, not a sibling's
+    asked_items = asked_ordinals(asked_text)
     asked_pairs = _word_pairs(asked_text)
     asks_total = bool(_TOTAL_ASK.search(query.folded or fold(query.text)))
     asked_bands = _bands(query.text)
@@ -379,7 +380,6 @@ def best_fact_segment(
                     s -= 0.3
             if rule.prefer is not None and rule.prefer(scored):
                 s += 0.35
-            s += round_bonus(asked_round_no, seg, p.text.split("\n", 1)[0])
             if asks_total and _TOTAL_RE.search(fold(seg)):
                 s += 0.3
             if asked_bands and asked_bands & _bands(seg):
@@ -389,6 +389,7 @@ def best_fact_segment(
                 # đối được kinh phí" is "Trường hợp không cân đối được kinh phí …", whose words
                 # retrieval drops ("không", "được") still stand in pairs with the topic's
                 s += 0.1 * len(asked_pairs & _word_pairs(fold(scored))) / len(asked_pairs)
+            s += ordinal_fit(asked_items, seg, p.text.split("\n", 1)[0])
             if label and asked_label and asked_label in fold(label):
                 s += 0.35  # the label names what was asked ("Chủ đề" asked, "a) Chủ đề …" above)
             s = rescore(s, Candidate(query, rule, r, top_rel, h, a, seg, judged, scored, label, idf), rel)

@@ -11,14 +11,16 @@ import re
 
 from ..records import Block
 from .cell_tables import cell_per_line
+from .label_rows import label_rows
 from .tables import is_header_cells, is_label_row, row_block
 
 __all__ = ["text_tables", "row_block"]
 
 # Besides tab rows and "| a | b |" markdown rows (one line each, see text_loader._line_block), text
 # exports of web pages write tables two more ways, recognised over several lines:
-# rows without outer pipes ("1 | Nội dung | Sở Y tế | …"), and one cell per line with a
-# lone "|" line closing each cell (cell_tables.py).
+# rows without outer pipes ("1 | Nội dung | Sở Y tế | …"), one cell per line with a
+# lone "|" line closing each cell (cell_tables.py), and one block per row with each cell after its
+# column's name ("STT: 1" / "Nội dung: …" / "Đơn vị chủ trì: …", label_rows.py).
 
 
 def text_tables(text: str) -> dict[int, Block | None]:
@@ -31,6 +33,7 @@ def text_tables(text: str) -> dict[int, Block | None]:
     _tab_rows(lines, found)
     _pipe_rows(lines, found)
     cell_per_line(lines, found)
+    label_rows(lines, found)  # last: a line another reader took is never a labelled record
     return found
 
 
