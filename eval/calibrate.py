@@ -164,6 +164,13 @@ _NON_POSITIVE = (
 ).split()
 
 
+# A feature seen on a few questions only (a binary one set on 1 % of them has a standard
+# deviation near 0.1) is standardised to a value of 10 and more when set: its weight, barely
+# penalised, becomes a hard rule learned from those few questions. A floor on the scale keeps
+# such a feature's pull at what a common one of the same weight has.
+SCALE_FLOOR = 0.0
+
+
 def _bounds(names: Sequence[str]) -> list[tuple[float | None, float | None]]:
     out: list[tuple[float | None, float | None]] = []
     for n in names:
@@ -188,6 +195,7 @@ def fit(rows: Sequence[dict], c: float = 0.5) -> tuple[np.ndarray, np.ndarray, n
     x, y = _matrix(rows)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
+    scale = np.maximum(scale, SCALE_FLOOR)
     z = (x - mean) / scale
     # class-balanced sample weights, as scikit-learn's class_weight="balanced"
     counts = np.bincount(y, minlength=2).astype(float)

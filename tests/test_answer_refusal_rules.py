@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.absence import build_vocabulary
 from assistant.answer.common import AnswerContext, Evidence
 from assistant.answer.confidence import decide, recording
 from assistant.answer.evidence import Idf
@@ -55,7 +56,11 @@ def _ctx(question: str, cat: Catalog) -> AnswerContext:
         Hit(passage=TEAM, score=0.7, dense=0.85, lexical=4.0, rank=2),
     ]
     return AnswerContext(
-        parse_question(question, cat), Evidence(hits=hits), DOCS, Idf.build(p.text for p in ALL)
+        parse_question(question, cat),
+        Evidence(hits=hits),
+        DOCS,
+        Idf.build(p.text for p in ALL),
+        vocabulary=build_vocabulary(ALL, DOCS),
     )
 
 
@@ -91,3 +96,35 @@ def test_the_place_written_is_answered_with_no_rule_blocking(cat):
         ans = decide(ctx, "fact", own)
     assert not ans.refused and "165 Lý Thường Kiệt" in ans.answer
     assert rec[-1]["blocks"] == []
+
+
+def test_a_document_kind_no_plan_is_and_the_plan_never_names_is_refused(cat):
+    # "Chỉ thị của …": a Chỉ thị is its own document (Decree 30/2020, art. 7); the loaded plan is
+    # a Kế hoạch that never writes "chỉ thị", so its place passage answers for nothing loaded
+    ctx = _ctx("Chỉ thị của Sở Công Thương về kiểm tra an toàn vật liệu nổ yêu cầu địa điểm ở đâu?", cat)
+    own = _cited(PLACE, "Sở Công Thương tỉnh Lào Cai, số 165 Lý Thường Kiệt")
+    assert ctx.query.doc_kind == "Chỉ thị"
+    assert floor_blocks(ctx, "fact", own, own, cov_top3=1.0, meta=False)["kind_unwritten"]
+    # the plan's own kind asked: no block
+    ctx = _ctx("Kế hoạch của Sở Công Thương về kiểm tra an toàn vật liệu nổ tổ chức ở đâu?", cat)
+    assert not floor_blocks(ctx, "fact", own, own, cov_top3=1.0, meta=False)["kind_unwritten"]
+
+
+def test_a_kind_the_plan_writes_is_no_block(cat):
+    # a plan carrying out a decision names it ("theo Quyết định số …"): the question may be
+    # answered from it
+    cited = Passage(
+        id="k-3",
+        doc="k.txt",
+        kind="article",
+        section=("I. CĂN CỨ",),
+        text="Căn cứ Quyết định số 2797/QĐ-SCT ngày 28/11/2025 về việc thành lập Tổ kiểm tra.",
+        province="Lào Cai",
+    )
+    ctx = _ctx("Quyết định thành lập Tổ kiểm tra ban hành ngày nào?", cat)
+    ctx = AnswerContext(
+        ctx.query, ctx.evidence, DOCS, ctx.idf, vocabulary=build_vocabulary([*ALL, cited], DOCS)
+    )
+    own = _cited(cited, "Ngày 28/11/2025.")
+    assert ctx.query.doc_kind == "Quyết định"
+    assert not floor_blocks(ctx, "fact", own, own, cov_top3=1.0, meta=False)["kind_unwritten"]

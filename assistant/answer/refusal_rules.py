@@ -17,6 +17,7 @@ from assistant.answer.names import unwritten_names
 from assistant.answer.outcome import outcome_unreported
 from assistant.answer.task_named import TASK_ABSENT
 from assistant.records import Answer, Citation, DocMeta, Passage
+from assistant.vocab.documents import DOC_KINDS
 
 __all__ = ["RULES", "own_lines", "cited_texts", "floor_blocks"]
 
@@ -29,6 +30,7 @@ RULES = (
     "outcome_unreported",
     "contact_unfilled",
     "names_unwritten",
+    "kind_unwritten",
 )
 
 
@@ -64,6 +66,24 @@ def _names_unwritten(ctx: AnswerContext, answer: Answer) -> bool:
     places = [v for m in ctx.docs.values() for v in (m.province, m.district) if v]
     places += [v for _k, v in ctx.query.places]
     return bool(unwritten_names(ctx.query.text, _answering_plans(ctx, answer), ctx.vocabulary, places))
+
+
+def _kind_unwritten(ctx: AnswerContext, answer: Answer) -> bool:
+    """The question is about a document of a kind (Quyết định, Công văn, Thông báo, Chỉ thị) that
+    no loaded document is, and the plan the answer comes from never writes that kind's name.
+
+    Decree 30/2020 (art. 7, Appendix III) sets the kinds of administrative documents apart: a
+    "Chỉ thị của Chủ tịch UBND …" is its own document, not the Kế hoạch of the same issuer. A
+    plan carrying out or citing one names it ("thực hiện Chỉ thị số 27/CT-TTg", "theo Quyết định
+    số 1050/QĐ-SCT"), so a plan that never writes the word holds nothing of it, and its passages
+    on the same topic would answer for a document nobody loaded."""
+    kind, vocabulary = ctx.query.doc_kind, ctx.vocabulary
+    if vocabulary is None or ctx.query.catalogue or kind not in DOC_KINDS or kind == "Kế hoạch":
+        return False
+    if any((m.doc_type or "Kế hoạch") == kind for m in ctx.docs.values()):
+        return False  # a loaded document of that kind: routing (query.parse) chose among them
+    have = [v for d in _answering_plans(ctx, answer) if (v := vocabulary.plans.get(d)) is not None]
+    return bool(have) and not any(DOC_KINDS[kind][0] in v.pairs for v in have)
 
 
 def floor_blocks(
@@ -115,4 +135,5 @@ def floor_blocks(
     # a commune, work, project or person the question names in title case that the plan the
     # answer comes from never writes (``answer.names``): the plan holds nothing about it
     out["names_unwritten"] = ctx.vocabulary is not None and _names_unwritten(ctx, candidate)
+    out["kind_unwritten"] = _kind_unwritten(ctx, candidate)
     return out
