@@ -240,12 +240,12 @@ def out_of_fold(
     return p
 
 
-def curve(rows: Sequence[dict], probs: Sequence[float]) -> list[dict[str, Any]]:
+def curve(rows: Sequence[dict], probs: Sequence[float], grid: Sequence[float] = GRID) -> list[dict[str, Any]]:
     """At each threshold: answerable refused and unanswerable refused (counts and shares)."""
     ans = [p for r, p in zip(rows, probs) if r["answerable"]]
     un = [p for r, p in zip(rows, probs) if not r["answerable"]]
     out = []
-    for t in GRID:
+    for t in grid:
         a, u = sum(1 for p in ans if p < t), sum(1 for p in un if p < t)
         out.append(
             {
@@ -354,6 +354,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--test", action="store_true", help="also print the test split's curve (figures only)")
     p.add_argument("--no-write", action="store_true", help="print the curve, keep the stored scorer")
     p.add_argument("--c", type=float, default=0.5, help="inverse L2 strength")
+    p.add_argument("--scale-floor", type=float, default=None, help="floor on a feature's scale")
     p.add_argument(
         "--augment", action="store_true", help="also ask one variant of each dev question (same label)"
     )
@@ -364,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     from assistant.answer.confidence import FEATURES, SCORER_PATH, Scorer, ScorerFileError, load_scorer
 
+    global SCALE_FLOOR
+    if args.scale_floor is not None:
+        SCALE_FLOOR = args.scale_floor
     names = args.corpora.split(",")
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -408,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     except ScorerFileError:
         stored = None  # another version: nothing to compare against
     if stored is not None:
-        kept = curve(dev, [stored.prob(r["features"]) for r in dev])
+        kept = curve(dev, [stored.prob(r["features"]) for r in dev], (stored.threshold,))
         print(
             f"\n  the stored scorer on these dev questions (partly in sample) {summary_at(kept, stored.threshold)}"
         )
@@ -422,12 +426,17 @@ def main(argv: list[str] | None = None) -> int:
     for name, wt in sorted(zip(FEATURES, w), key=lambda t: -abs(t[1]))[:10]:
         print(f"  {name:>16} {wt:+.2f}")
     if not args.no_write:
-        command = "python -m eval.calibrate" + (" --augment" if args.augment else "") + f" --c {args.c}"
+        command = (
+            "python -m eval.calibrate"
+            + (" --augment" if args.augment else "")
+            + f" --c {args.c} --scale-floor {SCALE_FLOOR}"
+        )
         meta = {
             "trained_on": sorted({r["corpus"] for r in dev}),
             "n": len(dev),
             "n_variants": len(variants),
             "c": args.c,
+            "scale_floor": SCALE_FLOOR,
             "command": command + " --work <a work folder of indexes> (REAL_PLANS_DIR set)",
         }
         SCORER_PATH.write_text(json.dumps(scorer.to_json(**meta), indent=1) + "\n", encoding="utf-8")
