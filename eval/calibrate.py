@@ -67,7 +67,11 @@ def _ask_all(assistant, qs: Sequence[dict], corpus: str, log, augment: bool = Fa
     for i, (q, text, variant) in enumerate(asks):
         history = _history(assistant, q.get("history"))
         with recording() as rec:
-            ans = assistant.ask(text, history=history)
+            try:
+                ans = assistant.ask(text, history=history)
+            except (IndexError, ValueError, KeyError) as e:  # a variant the parser fails on: logged, skipped
+                log(f"    {q['id']} {variant or ''}: {type(e).__name__} {e} on {text!r}")
+                continue
         if not rec:  # the plan named is not loaded: refused before any evidence is weighed
             continue
         old, candidate = rec[-1].pop("answers")
