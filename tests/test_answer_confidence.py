@@ -80,6 +80,8 @@ def test_the_stored_scorer_loads_with_its_version():
     sc = load_scorer(SCORER_PATH)
     assert sc.names == FEATURES and 0.0 < sc.threshold < 1.0
     assert default_scorer().weights == sc.weights
+    # reproducible: the file names the command that trained it
+    assert data["command"].startswith("python -m eval.calibrate")
 
 
 def test_a_scorer_of_another_version_is_a_clear_error(tmp_path):
