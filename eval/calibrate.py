@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .calibrate_aug import originals, render_rules, rule_counts, summary_at, variant_of
 from .realsuite import QUESTIONS as REAL_QUESTIONS
 from .realsuite import corpora, data_dir, load_suite, questions_for
 from .run import QUESTIONS as CORPUS_QUESTIONS
@@ -49,17 +50,28 @@ def _judged(judge, q: dict, ans) -> bool:
     return bool(judge.judge(q, ans.answer, units, False)[0])
 
 
-def _ask_all(assistant, qs: Sequence[dict], corpus: str, log) -> list[dict]:
+def _ask_all(assistant, qs: Sequence[dict], corpus: str, log, augment: bool = False) -> list[dict]:
     from assistant.answer.confidence import recording
 
     from .metrics import AnswerJudge
 
     judge = AnswerJudge()
     rows = []
-    for i, q in enumerate(qs):
+    # each dev question as written, then (``augment``) one variant of it with the same label
+    asks: list[tuple[dict, str, str | None]] = []
+    for q in qs:
+        asks.append((q, q["question"], None))
+        v = variant_of(q) if augment and q.get("split", "dev") == "dev" else None
+        if v:
+            asks.append((q, v[1], v[0]))
+    for i, (q, text, variant) in enumerate(asks):
         history = _history(assistant, q.get("history"))
         with recording() as rec:
-            ans = assistant.ask(q["question"], history=history)
+            try:
+                ans = assistant.ask(text, history=history)
+            except (IndexError, ValueError, KeyError) as e:  # a variant the parser fails on: logged, skipped
+                log(f"    {q['id']} {variant or ''}: {type(e).__name__} {e} on {text!r}")
+                continue
         if not rec:  # the plan named is not loaded: refused before any evidence is weighed
             continue
         old, candidate = rec[-1].pop("answers")
@@ -79,15 +91,18 @@ def _ask_all(assistant, qs: Sequence[dict], corpus: str, log) -> list[dict]:
                 "plan": _plan_of(q),
                 "answerable": q["kind"] != "unanswerable",
                 "refused_now": bool(ans.refused),
+                **({"variant": variant} if variant else {}),
                 **rec[-1],
             }
         )
         if (i + 1) % 25 == 0:
-            log(f"    {i + 1}/{len(qs)}")
+            log(f"    {i + 1}/{len(asks)}")
     return rows
 
 
-def collect(work: Path, splits: Sequence[str], names: Sequence[str], log=print) -> list[dict]:
+def collect(
+    work: Path, splits: Sequence[str], names: Sequence[str], log=print, augment: bool = False
+) -> list[dict]:
     """Ask the questions of each corpus (its own index under ``work``) and record the features."""
     from assistant.indexing.embedders import get_embedder
     from assistant.settings import load_settings
@@ -115,7 +130,7 @@ def collect(work: Path, splits: Sequence[str], names: Sequence[str], log=print) 
                 **({"corpus_dir": folder} if folder else {}),
             }
         )
-        got = _ask_all(open_assistant(s, emb), qs, name, log)
+        got = _ask_all(open_assistant(s, emb), qs, name, log, augment)
         (work / f"rows-{name}.jsonl").write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
         )
@@ -153,6 +168,13 @@ _NON_POSITIVE = (
 ).split()
 
 
+# A feature seen on a few questions only (a binary one set on 1 % of them has a standard
+# deviation near 0.1) is standardised to a value of 10 and more when set: its weight, barely
+# penalised, becomes a hard rule learned from those few questions. A floor on the scale keeps
+# such a feature's pull at what a common one of the same weight has.
+SCALE_FLOOR = 0.0
+
+
 def _bounds(names: Sequence[str]) -> list[tuple[float | None, float | None]]:
     out: list[tuple[float | None, float | None]] = []
     for n in names:
@@ -177,6 +199,7 @@ def fit(rows: Sequence[dict], c: float = 0.5) -> tuple[np.ndarray, np.ndarray, n
     x, y = _matrix(rows)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
+    scale = np.maximum(scale, SCALE_FLOOR)
     z = (x - mean) / scale
     # class-balanced sample weights, as scikit-learn's class_weight="balanced"
     counts = np.bincount(y, minlength=2).astype(float)
@@ -198,28 +221,35 @@ def fit(rows: Sequence[dict], c: float = 0.5) -> tuple[np.ndarray, np.ndarray, n
     return mean, scale, res.x[:-1], float(res.x[-1])
 
 
-def out_of_fold(rows: Sequence[dict], folds: int = 5, c: float = 0.5) -> np.ndarray:
-    """Each row's probability from a model trained without its plan (k folds of whole plans)."""
+def out_of_fold(
+    rows: Sequence[dict], folds: int = 5, c: float = 0.5, extra: Sequence[dict] = ()
+) -> np.ndarray:
+    """Each row's probability from a model trained without its plan (k folds of whole plans);
+    ``extra`` rows (variants of the questions) train with their plan's fold, never scored."""
     x, _ = _matrix(rows)
     plans = sorted({f"{r['corpus']}:{r['plan']}" for r in rows})
     fold_of = {g: i % folds for i, g in enumerate(plans)}
     fold = np.array([fold_of[f"{r['corpus']}:{r['plan']}"] for r in rows])
+    fold_extra = [fold_of.get(f"{r['corpus']}:{r['plan']}", -1) for r in extra]
     p = np.zeros(len(rows))
     for k in range(folds):
         te = np.flatnonzero(fold == k)
         if not len(te):
             continue
-        mean, scale, w, b = fit([rows[i] for i in np.flatnonzero(fold != k)], c)
+        train = [rows[i] for i in np.flatnonzero(fold != k)] + [
+            r for r, f in zip(extra, fold_extra) if f != k
+        ]
+        mean, scale, w, b = fit(train, c)
         p[te] = 1 / (1 + np.exp(-(((x[te] - mean) / scale) @ w + b)))
     return p
 
 
-def curve(rows: Sequence[dict], probs: Sequence[float]) -> list[dict[str, Any]]:
+def curve(rows: Sequence[dict], probs: Sequence[float], grid: Sequence[float] = GRID) -> list[dict[str, Any]]:
     """At each threshold: answerable refused and unanswerable refused (counts and shares)."""
     ans = [p for r, p in zip(rows, probs) if r["answerable"]]
     un = [p for r, p in zip(rows, probs) if not r["answerable"]]
     out = []
-    for t in GRID:
+    for t in grid:
         a, u = sum(1 for p in ans if p < t), sum(1 for p in un if p < t)
         out.append(
             {
@@ -328,6 +358,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--test", action="store_true", help="also print the test split's curve (figures only)")
     p.add_argument("--no-write", action="store_true", help="print the curve, keep the stored scorer")
     p.add_argument("--c", type=float, default=0.5, help="inverse L2 strength")
+    p.add_argument("--scale-floor", type=float, default=None, help="floor on a feature's scale")
+    p.add_argument(
+        "--augment", action="store_true", help="also ask one variant of each dev question (same label)"
+    )
     return p
 
 
@@ -335,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     from assistant.answer.confidence import FEATURES, SCORER_PATH, Scorer, ScorerFileError, load_scorer
 
+    global SCALE_FLOOR
+    if args.scale_floor is not None:
+        SCALE_FLOOR = args.scale_floor
     names = args.corpora.split(",")
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -347,18 +384,24 @@ def main(argv: list[str] | None = None) -> int:
             for line in (work / f"rows-{n}.jsonl").read_text(encoding="utf-8").splitlines()
         ]
     else:
-        rows = collect(work, splits, names)
-    dev = [r for r in rows if r["split"] == "dev"]
-    test = [r for r in rows if r["split"] == "test"]
-    oof = out_of_fold(dev, c=args.c)
+        rows = collect(work, splits, names, augment=args.augment)
+    dev = originals([r for r in rows if r["split"] == "dev"])
+    variants = [r for r in rows if r["split"] == "dev" and r.get("variant")] if args.augment else []
+    test = originals([r for r in rows if r["split"] == "test"])
+    if variants:
+        # the recipe without the variants, on the same questions: the new one is adopted only if
+        # out of fold it refuses more unanswerable questions at no more answerable refused
+        plain = curve(dev, out_of_fold(dev, c=args.c))
+        at = choose_threshold(plain)
+        print(render(plain, at, f"Dev, out-of-fold by plan, WITHOUT variants ({len(dev)} questions):"))
+        print(f"\n  without variants {summary_at(plain, at)}\n")
+    oof = out_of_fold(dev, c=args.c, extra=variants)
     points = curve(dev, oof)
     chosen = choose_threshold(points)
-    print(
-        render(
-            points, chosen, f"Dev (out-of-fold by plan, {len(dev)} questions), chosen threshold {chosen:.2f}:"
-        )
-    )
-    mean, scale, w, b = fit(dev, c=args.c)
+    what = f"with {len(variants)} variants" if variants else "no variants"
+    print(render(points, chosen, f"Dev (out-of-fold by plan, {len(dev)} questions, {what}):"))
+    print(f"\n  {what} {summary_at(points, chosen)}")
+    mean, scale, w, b = fit([*dev, *variants], c=args.c)
     scorer = Scorer(FEATURES, tuple(mean), tuple(scale), tuple(w), b, chosen)
     print("\nDev, out-of-fold probabilities (each plan scored by a model that never saw it):\n")
     print(before_after(dev, oof, chosen))
@@ -373,6 +416,12 @@ def main(argv: list[str] | None = None) -> int:
     except ScorerFileError:
         stored = None  # another version: nothing to compare against
     if stored is not None:
+        kept = curve(dev, [stored.prob(r["features"]) for r in dev], (stored.threshold,))
+        print(
+            f"\n  the stored scorer on these dev questions (partly in sample) {summary_at(kept, stored.threshold)}"
+        )
+        print("\nRules that refuse what the scorer would answer (dev, as recorded):\n")
+        print(render_rules(rule_counts(dev, stored.threshold)))
         changed = flips(dev, scorer, stored)
         print(
             f"\nAgainst the stored scorer (threshold {stored.threshold:.2f}), dev, in sample: {len(changed)} changed"
@@ -381,7 +430,19 @@ def main(argv: list[str] | None = None) -> int:
     for name, wt in sorted(zip(FEATURES, w), key=lambda t: -abs(t[1]))[:10]:
         print(f"  {name:>16} {wt:+.2f}")
     if not args.no_write:
-        meta = {"trained_on": sorted({r["corpus"] for r in dev}), "n": len(dev), "c": args.c}
+        command = (
+            "python -m eval.calibrate"
+            + (" --augment" if args.augment else "")
+            + f" --c {args.c} --scale-floor {SCALE_FLOOR}"
+        )
+        meta = {
+            "trained_on": sorted({r["corpus"] for r in dev}),
+            "n": len(dev),
+            "n_variants": len(variants),
+            "c": args.c,
+            "scale_floor": SCALE_FLOOR,
+            "command": command + " --work <a work folder of indexes> (REAL_PLANS_DIR set)",
+        }
         SCORER_PATH.write_text(json.dumps(scorer.to_json(**meta), indent=1) + "\n", encoding="utf-8")
         print(f"\nWrote {SCORER_PATH}")
     return 0

@@ -80,6 +80,8 @@ def test_the_stored_scorer_loads_with_its_version():
     sc = load_scorer(SCORER_PATH)
     assert sc.names == FEATURES and 0.0 < sc.threshold < 1.0
     assert default_scorer().weights == sc.weights
+    # reproducible: the file names the command that trained it
+    assert data["command"].startswith("python -m eval.calibrate")
 
 
 def test_a_scorer_of_another_version_is_a_clear_error(tmp_path):
@@ -157,3 +159,25 @@ def test_a_year_the_plan_does_not_cover_is_refused_and_its_own_year_answered(rea
     assert any("nguồn ngân sách nhà nước theo phân cấp" in c.text for c in own.citations)
     other = real_assistant.ask(asked.format(2018))
     assert other.refused, other.answer
+
+
+def test_the_stored_scorer_refuses_a_year_the_inline_plan_never_covers_and_answers_its_own(cat):
+    # the plan is for 2021 - 2025 and gives its 2024 figure: asked for 2030, the same row would
+    # answer another question; asked for 2024, it answers
+    from assistant.answer.confidence import decide
+
+    said = "Đón 1.500 nghìn lượt khách du lịch trong năm 2024."
+    other = decide(
+        _ctx("Năm 2030 tỉnh đón bao nhiêu lượt khách du lịch?", cat), "fact", _cited_as(TARGET, said)
+    )
+    assert other.refused, other.answer
+    own = decide(
+        _ctx("Năm 2024 tỉnh đón bao nhiêu lượt khách du lịch?", cat), "fact", _cited_as(TARGET, said)
+    )
+    assert not own.refused and "1.500" in own.answer
+
+
+def _cited_as(p: Passage, answer: str) -> Answer:
+    a = _cited(p)
+    a.answer = answer
+    return a

@@ -38,18 +38,14 @@ from assistant.answer.absence import (
     years_in,
 )
 from assistant.answer.common import AnswerContext, evidence_score, plan_label, refusal, title_of
-from assistant.answer.contact import contact_unfilled
 from assistant.answer.evidence import coverage
 from assistant.answer.extractive import compose_passages
-from assistant.answer.fact_slots import figure_unfilled
 from assistant.answer.facts import is_meta
 from assistant.answer.handler import weak
-from assistant.answer.names import unwritten_names
-from assistant.answer.outcome import outcome_unreported
-from assistant.answer.task_named import TASK_ABSENT
+from assistant.answer.refusal_rules import cited_texts, floor_blocks, own_lines
 from assistant.errors import AssistantError
 from assistant.linear_model import LinearModel, ModelSpec, read_linear_model
-from assistant.records import Answer, Citation, DocMeta, Hit, Passage
+from assistant.records import Answer, DocMeta, Hit, Passage
 from assistant.textnorm import fold, nfc
 from assistant.vocab.tokens import folded_tokens
 from assistant.vocab.units import local_tier
@@ -181,7 +177,7 @@ def _view(p: Passage, docs: dict[str, DocMeta]) -> str:
     card (title, number, date, signer), where a question's year or number is usually named."""
     m = docs.get(p.doc)
     card = [m.title, m.number or "", m.date or "", m.date_text or "", m.signer or ""] if m else []
-    return "\n".join([*_own_lines(p), *card])
+    return "\n".join([*own_lines(p), *card])
 
 
 def _units(p: Passage) -> tuple[str, ...]:
@@ -190,20 +186,6 @@ def _units(p: Passage) -> tuple[str, ...]:
 
 def _tiers(units: set[str]) -> set[str]:
     return {t for u in units if (t := local_tier(u))}
-
-
-def _own_lines(p: Passage) -> list[str]:
-    """What a passage itself writes: heading path, unit cells, caption, text."""
-    return [*p.section, *p.lead, *p.partners, *p.requested, p.caption or "", p.text]
-
-
-def _cited_texts(c: Citation, by_id: dict[str, Passage], docs: dict[str, DocMeta]) -> list[str]:
-    """What a cited passage writes, line by line: its text, headings and unit cells, and its
-    plan's title (where the question's context, "kỳ huấn luyện …", is usually named)."""
-    p = by_id.get(c.passage_id)
-    m = docs.get(c.doc)
-    own = _own_lines(p) if p else [c.text]
-    return [*own, m.title if m and m.title else ""]
 
 
 def _stated_level(p: Passage, docs: dict[str, DocMeta]) -> str:
@@ -368,31 +350,11 @@ def features(
     # known of what the plan never writes: a few passages would make every other word "absent"
     labels = [f(d, docs) for d in {c.doc for c in cited} for f in (plan_label, title_of)]
     if ctx.vocabulary is not None:
-        texts = [t for c in cited for t in _cited_texts(c, by_id, docs)]
+        texts = [t for c in cited for t in cited_texts(c, by_id, docs)]
         x.update(absence_features(query, plans, ctx.vocabulary, docs, ctx.idf, candidate, labels, texts))
     elif candidate is not None and not candidate.refused:
         x["slot_missing"] = slot_missing(query, candidate, labels)  # read from the answer alone
     return x
-
-
-def _labels(answer: Answer, docs: dict[str, DocMeta]) -> list[str]:
-    """The names of the plans an answer cites, as its text writes them after each quote."""
-    return [f(d, docs) for d in {c.doc for c in answer.citations} for f in (plan_label, title_of)]
-
-
-def _answering_plans(ctx: AnswerContext, answer: Answer) -> list[str]:
-    """The plan asked, else the plans the answer cites, else the best passage's."""
-    cited = [c.doc for c in answer.citations if not c.related_only]
-    return sorted(ctx.query.named) or list(dict.fromkeys(cited)) or [h.passage.doc for h in ctx.hits[:1]]
-
-
-def _names_unwritten(ctx: AnswerContext, answer: Answer) -> bool:
-    # a catalogue question names what it looks for among the plans, not inside one
-    if ctx.vocabulary is None or ctx.query.catalogue:
-        return False
-    places = [v for m in ctx.docs.values() for v in (m.province, m.district) if v]
-    places += [v for _k, v in ctx.query.places]
-    return bool(unwritten_names(ctx.query.text, _answering_plans(ctx, answer), ctx.vocabulary, places))
 
 
 # --- the decision --------------------------------------------------------------------------
@@ -417,6 +379,9 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
     x = features(ctx, handler, own, candidate)
     sc = scorer or default_scorer()
     p = sc.prob(x)
+    # the rules that hold whatever the scorer says (``answer.refusal_rules``), each named
+    blocks = floor_blocks(ctx, handler, own, candidate, x["cov_top3"], bool(x["meta_fact"]))
+    floor_ok = not any(blocks.values())
     if _RECORD is not None:
         # the rule this scorer replaced: the handler's answer, else the passages unless weak
         old = own if own is not None else (None if weak(ctx) else candidate)
@@ -426,47 +391,10 @@ def decide(ctx: AnswerContext, handler: str, own: Answer | None, scorer: Scorer 
                 "handler": handler,
                 "features": x,
                 "p": p,
+                "blocks": [k for k, v in blocks.items() if v],
                 "answers": (old, candidate),
             }
         )
-    # the passages may stand in for a handler that declined only when they cover the question
-    # (``refuse_below``, the settings' floor); below it the scorer can refuse, never answer
-    floor_ok = answered or x["cov_top3"] >= ctx.refuse_below
-    # a document's signer, issue date and number stand in its header and signature block (the
-    # header card), never in body passages: when the handler found none for the document asked,
-    # a passage quoted in its place would answer another question
-    floor_ok = floor_ok and (answered or not x["meta_fact"])
-    # a figure asked that the fact handler found in no sentence: passages on the topic without
-    # it would answer another question ("bao nhiêu suất cơm" answered "cấp cơm nóng")
-    floor_ok = floor_ok and not (
-        handler == "fact"
-        and not answered
-        and candidate is not None
-        and figure_unfilled(ctx.query, candidate, _labels(candidate, ctx.docs))
-    )
-    # the handler found the rows of another task than the one asked (``task_named``): the
-    # passages would name that task's unit again
-    floor_ok = floor_ok and not (own is not None and own.refused and own.notice == TASK_ABSENT)
-    # a result of the planned event asked ("bao nhiêu người đạt yêu cầu") that no cited passage
-    # reports: a plan is issued before its event, the figure cited answers another question
-    if candidate is not None and not candidate.refused:
-        by_id = {h.passage.id: h.passage for h in ctx.hits}
-        cited = [c for c in candidate.citations if not c.related_only]
-        lines = [t for c in cited for t in _cited_texts(c, by_id, ctx.docs)]
-        floor_ok = floor_ok and not outcome_unreported(ctx.query, lines)
-        # a phone number, email or website asked that neither the answer nor its passages write
-        # (``answer.contact``): a plan gives a contact as the number or address itself. A contact
-        # asked of a named plan is the one that plan writes: another plan's "Thông tin liên hệ"
-        # line is another team's (the same official may sit on both)
-        asked = ctx.query.named
-        of_plan = [c for c in cited if not asked or c.doc in asked]
-        plan_lines = [t for c in of_plan for t in _cited_texts(c, by_id, ctx.docs)]
-        given = [candidate.answer] if len(of_plan) == len(cited) else []
-        floor_ok = floor_ok and not contact_unfilled(ctx.query.text, [*given, *plan_lines])
-    # a commune, work, project or person the question names in title case that the plan the
-    # answer comes from never writes (``answer.names``): the plan holds nothing about it
-    if floor_ok and candidate is not None and not candidate.refused and ctx.vocabulary is not None:
-        floor_ok = not _names_unwritten(ctx, candidate)
     if p >= sc.threshold and candidate is not None and floor_ok:
         if not answered:
             candidate.intent = ctx.query.intent
