@@ -374,7 +374,10 @@ def parse_question(text: str, catalog: Catalog | None = None) -> Query:
         asked = content_terms(rest[:a] + " " + rest[b:])
         if asked:
             query.terms = asked
-            query.lexical_text = _without_places(q[: idx[a]] + " " + q[idx[b - 1] + 1 :], cat)
+            if len(rest) == len(folded):
+                # (a, b) are offsets of ``rest``; a bare kind code written out ("KH" → "kế
+                # hoạch") shifts them off the question's, so then the question stays whole
+                query.lexical_text = _without_places(q[: idx[a]] + " " + q[idx[b - 1] + 1 :], cat)
     if titled_doc is None and "doc" not in query.filters:
         dated = dated_in_scope(rest, mentions, cat)
         if dated is not None:
