@@ -359,8 +359,8 @@ def test_the_catalogue_asked_as_an_uploader_and_as_a_yes_no_question():
 
 
 def test_a_plan_named_by_title_after_a_bare_kind_code_parses():
-    """A title after a bare kind code ("theo KH chỉ thị 11"):: the bare code is written out ("kế hoạch") before the title is looked
-    for, which shifts offsets off the question's; the question used to raise IndexError (HTTP 500)."""
+    """A title after a bare kind code ("theo KH chỉ thị 11"): the code is written out ("kế hoạch")
+    before the title is looked for, which shifts offsets off the question's; it raised IndexError."""
     cat = _catalog()
     q = parse_question("so noi vu lao cai duoc giao nhung viec gi ve khoang san theo KH chi thi 11", cat)
     assert q.filters.get("doc") == "ct11.txt"
