@@ -1,0 +1,107 @@
+"""Who does a task, read from where the plan writes it (issue 12, class 1 "wrong unit").
+
+Session 25's blind dev questions asked the lead of a task by its content: "ai tham mưu … bảng
+giá tính thuế tài nguyên hằng năm", "đơn vị nào chia sẻ kinh nghiệm … để nâng tỷ lệ chi trả …".
+The who-word opens the question as the subject of its verb; the value word after it is the
+task's object or frequency. The parser's rule on its own, then end to end on a tiny inline plan
+in the layout of the real ones (a unit heading over its items in "Tổ chức thực hiện"), with the
+exact unit expected.
+"""
+
+from __future__ import annotations
+
+import pytest
+from _small import has, inline_assistant
+
+from assistant.query.model import Intent
+from assistant.query.parse import parse_question
+
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH LÀO CAI
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 77/KH-UBND
+
+Lào Cai, ngày 12 tháng 01 năm 2026
+
+KẾ HOẠCH
+Tăng cường quản lý nhà nước về khoáng sản năm 2026
+
+I. TỔ CHỨC THỰC HIỆN
+
+1. Sở Tài chính
+
+- Chủ trì, phối hợp với các Sở, ngành liên quan tham mưu UBND tỉnh ban hành bảng giá tính thuế tài nguyên trên địa bàn tỉnh hằng năm theo quy định.
+
+2. Thuế tỉnh
+
+- Tổ chức kiểm tra, đối chiếu khối lượng khoáng sản kê khai, nộp thuế, phí của các đơn vị khai thác khoáng sản.
+
+3. Sở Khoa học và Công nghệ
+
+Theo chức năng, nhiệm vụ của đơn vị phối hợp, hỗ trợ, chia sẻ kinh nghiệm chuyển đổi số để nâng cao tỷ lệ chi trả trợ cấp xã hội bằng phương thức không dùng tiền mặt.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+
+Nguyễn Văn An
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ai tham muu ubnd tinh ban hanh bang gia tinh thue tai nguyen hang nam",
+        "Ở Lào Cai, đơn vị nào chia sẻ kinh nghiệm chuyển đổi số để nâng tỷ lệ chi trả trợ cấp?",
+        "Theo kế hoạch 77, cơ quan nào tham mưu ban hành bảng giá tính thuế tài nguyên hằng năm?",
+    ],
+)
+def test_who_word_as_subject_asks_the_agent(question):
+    assert parse_question(question).intent == Intent.LEAD_UNIT
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a value interrogative asks the value, whoever is named
+        "Đơn vị nào chi trả trợ cấp và tỷ lệ chi trả không dùng tiền mặt là bao nhiêu?",
+        "Tỷ lệ chi trả trợ cấp không dùng tiền mặt năm 2026 đạt bao nhiêu?",
+        # "ai là …" asks a person's role; "Ai ký" the signer
+        "Ai ký kế hoạch tăng cường quản lý khoáng sản năm 2026?",
+    ],
+)
+def test_value_asked_stays_a_fact(question):
+    assert parse_question(question).intent == Intent.FACT
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory):
+    return inline_assistant(tmp_path_factory.mktemp("units"), {"lao-cai-77-kh.txt": PLAN})
+
+
+@pytest.mark.parametrize(
+    ("question", "unit", "other"),
+    [
+        (
+            "ai tham muu ubnd tinh ban hanh bang gia tinh thue tai nguyen hang nam",
+            "Sở Tài chính",
+            "Thuế tỉnh",
+        ),
+        (
+            "Đơn vị nào chia sẻ kinh nghiệm chuyển đổi số để nâng tỷ lệ chi trả trợ cấp xã hội?",
+            "Sở Khoa học và Công nghệ",
+            "Sở Tài chính",
+        ),
+    ],
+)
+def test_lead_named_from_the_heading_over_the_item(plan, question, unit, other):
+    ans = plan.ask(question)
+    assert ans.intent == Intent.LEAD_UNIT and not ans.refused, ans.answer
+    first = ans.answer.splitlines()[0]
+    assert has(first, unit) and not has(first, other), ans.answer
