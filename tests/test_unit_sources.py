@@ -105,3 +105,49 @@ def test_lead_named_from_the_heading_over_the_item(plan, question, unit, other):
     assert ans.intent == Intent.LEAD_UNIT and not ans.refused, ans.answer
     first = ans.answer.splitlines()[0]
     assert has(first, unit) and not has(first, other), ans.answer
+
+
+# --- structure: the passage knows its units (convention (b): assignment in running text) ---
+
+ASSIGNED = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ CẦN THƠ
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 88/KH-UBND
+
+Cần Thơ, ngày 05 tháng 12 năm 2025
+
+KẾ HOẠCH
+Phát động phong trào thi đua năm 2026
+
+I. TIÊU CHÍ ĐÁNH GIÁ
+
+a) Trên cơ sở kết quả thực hiện các chỉ tiêu của Kế hoạch, giao Sở Y tế thành lập đoàn kiểm tra, đánh giá kết quả thực hiện.
+
+b) Các tập thể được đánh giá theo thang điểm của Kế hoạch này.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Căn cứ Kế hoạch này, Sở Nội vụ xây dựng kế hoạch chi tiết và tổ chức thực hiện.
+
+2. Các nhiệm vụ được giao phải hoàn thành đúng hạn.
+"""
+
+
+def test_units_written_in_running_text():
+    from assistant.ingest import parse_bytes
+    from assistant.ingest.roles import text_roles
+
+    # "…, giao X <việc>": X does the task; "được giao" names nobody
+    assert text_roles("Trên cơ sở kết quả, giao Sở Y tế thành lập đoàn kiểm tra.").subjects == ["Sở Y tế"]
+    assert text_roles("Các nhiệm vụ được giao Sở Tài chính tổng hợp.").subjects == []
+    # a framing phrase before the subject: "Căn cứ Kế hoạch này, Sở Nội vụ …"
+    assert text_roles("Căn cứ Kế hoạch này, Sở Nội vụ xây dựng kế hoạch chi tiết.").subjects == ["Sở Nội vụ"]
+    leads = {
+        p.text.split(")")[0].split(".")[0]: p.lead
+        for p in parse_bytes("ct-88.txt", ASSIGNED.encode()).passages
+    }
+    assert leads["a"] == ("Sở Y tế",) and leads["b"] == ()
+    assert leads["1"] == ("Sở Nội vụ",) and leads["2"] == ()
