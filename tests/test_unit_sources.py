@@ -151,3 +151,49 @@ def test_units_written_in_running_text():
     }
     assert leads["a"] == ("Sở Y tế",) and leads["b"] == ()
     assert leads["1"] == ("Sở Nội vụ",) and leads["2"] == ()
+
+
+# --- answer: the unit as the plan's heading writes it, when the canonical name renames it ---
+
+HEADED = """ỦY BAN NHÂN DÂN
+TỈNH ĐẮK LẮK
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 99/KH-UBND
+
+Đắk Lắk, ngày 20 tháng 11 năm 2025
+
+KẾ HOẠCH
+Khắc phục môi trường sau mưa lũ
+
+I. TỔ CHỨC THỰC HIỆN
+
+1. Sở Y tế:
+
+Chủ trì triển khai kế hoạch; hướng dẫn chuyên môn; phân bổ hóa chất, vật tư.
+
+2. UBND các xã, phường:
+
+Triển khai kế hoạch trên địa bàn; tổ chức tổng vệ sinh môi trường sau lũ.
+
+3. Các đoàn thể, tổ chức xã hội:
+
+Huy động hội viên tham gia vệ sinh môi trường, hỗ trợ nước sạch cho người dân.
+"""
+
+
+@pytest.fixture(scope="module")
+def headed(tmp_path_factory):
+    return inline_assistant(tmp_path_factory.mktemp("headed"), {"dak-lak-99-kh.txt": HEADED})
+
+
+def test_claim_shows_the_heading_that_names_the_unit(headed):
+    ans = headed.ask("Ai huy động hội viên tham gia vệ sinh môi trường, hỗ trợ nước sạch?")
+    first = ans.answer.splitlines()[0]
+    assert has(first, "Các đoàn thể, tổ chức xã hội") and not has(first, "Sở Y tế"), ans.answer
+    # an abbreviation is no renaming: "UBND các xã, phường" is "Ủy ban nhân dân các xã, phường"
+    ans = headed.ask("Đơn vị nào tổ chức tổng vệ sinh môi trường sau lũ trên địa bàn?")
+    first = ans.answer.splitlines()[0]
+    assert has(first, "xã, phường") and "văn bản ghi" not in first, ans.answer
