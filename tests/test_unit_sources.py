@@ -197,3 +197,64 @@ def test_claim_shows_the_heading_that_names_the_unit(headed):
     ans = headed.ask("Đơn vị nào tổ chức tổng vệ sinh môi trường sau lũ trên địa bàn?")
     first = ans.answer.splitlines()[0]
     assert has(first, "xã, phường") and "văn bản ghi" not in first, ans.answer
+
+
+# --- structure: a party heading among unit headings (convention (a), open-class parties) ---
+
+PARTIES = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ CẦN THƠ
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 66/KH-UBND
+
+Cần Thơ, ngày 05 tháng 12 năm 2025
+
+KẾ HOẠCH
+Chi trả trợ cấp xã hội không dùng tiền mặt
+
+I. TỔ CHỨC THỰC HIỆN
+
+1. Sở Y tế
+
+a) Chủ trì triển khai, đôn đốc, kiểm tra việc thực hiện Kế hoạch này.
+
+2. Sở Nội vụ
+
+Phối hợp Sở Y tế thẩm định hồ sơ khen thưởng.
+
+3. Đề nghị các tổ chức cung cấp dịch vụ chi trả
+
+a) Bố trí nguồn lực tổ chức chi trả trực tiếp cho người cao tuổi sống một mình.
+
+4. Các cơ sở sản xuất giống thủy sản: Giám sát chất lượng nước cấp, nước thải của cơ sở.
+
+5. Tất cả lực lượng tham gia phải tuân thủ quy định an toàn.
+
+II. KINH PHÍ
+
+1. Các cơ sở đào tạo
+
+Kinh phí do ngân sách thành phố bảo đảm.
+"""
+
+
+def test_party_heading_among_unit_headings_leads_its_items(tmp_path):
+    from assistant.ingest import parse_bytes
+
+    payer = "Các tổ chức cung cấp dịch vụ chi trả"
+    got = {
+        p.section[1]: (p.lead, p.requested)
+        for p in parse_bytes("ct-66.txt", PARTIES.encode()).passages
+        if p.section
+    }
+    assert got["1. Sở Y tế"] == (("Sở Y tế",), ())
+    assert got[f"3. Đề nghị {payer[0].lower()}{payer[1:]}"] == ((payer,), (payer,))  # "Đề nghị": requested
+    assert got["4. Các cơ sở sản xuất giống thủy sản"] == (("Các cơ sở sản xuất giống thủy sản",), ())
+    assert got["5."] == ((), ())  # a rule for everyone ("… phải tuân thủ …") is no party
+    assert got["1. Các cơ sở đào tạo"] == ((), ())  # no unit headings beside it: not read as a party
+    a = inline_assistant(tmp_path, {"ct-66.txt": PARTIES})
+    ans = a.ask("Ai phải bố trí nguồn lực chi trả trực tiếp cho người cao tuổi sống một mình?")
+    first = ans.answer.splitlines()[0]
+    assert has(first, payer) and not has(first, "Sở Y tế"), ans.answer
