@@ -22,6 +22,8 @@ from assistant.answer.common import (
     units_line,
 )
 from assistant.answer.evidence import Idf, shorten, verbatim_quote
+from assistant.ingest.roles import strip_marker
+from assistant.ingest.units import find_units
 from assistant.query.model import Query
 from assistant.records import Answer, Hit, Passage
 from assistant.textnorm import fold
@@ -98,6 +100,28 @@ def _partners_written(p: Passage) -> str | None:
     return None
 
 
+# words that place or qualify a unit without renaming it ("… Tỉnh", "… có liên quan")
+_QUALIFIERS = frozenset(("tinh", "thanh", "pho", "huyen", "lien", "quan", "co", "cac", "nhung"))
+
+
+def _written_heading(p: Passage, unit: str) -> str | None:
+    """The heading over ``p`` that names ``unit``, as the plan writes it, when the canonical name
+    renames it ("5. Các đoàn thể, tổ chức xã hội:" is read as "Các tổ chức chính trị - xã hội").
+    Under "Tổ chức thực hiện" a plan heads each unit's items with its name (Decree 30/2020): the
+    official checks the answer against that heading, so the claim shows it beside the canonical
+    name. An abbreviation ("UBND"), a place or a request ("Đề nghị …") is no renaming."""
+    canon = set(re.split(r"[\s,;/()-]+", fold(unit)))
+    for elem in reversed(p.section):
+        name = re.sub(r"(?i)^đề\s+nghị\s+", "", strip_marker(elem).strip(" *_:"))
+        name = re.sub(r"\s*\([^()]*\)", "", name).strip()
+        if not name or len(name) > 80 or unit not in find_units(name, p.province):
+            continue
+        words = [w for w in re.split(r"[\s,;/()-]+", name) if len(w) > 2 and not w.isupper()]
+        renamed = any(fold(w) not in canon and fold(w) not in _QUALIFIERS for w in words)
+        return name if renamed else None
+    return None
+
+
 def compose_units(ctx: AnswerContext, need: str) -> Answer | None:
     """Who leads (``need="lead"``) or coordinates (``"partners"``) the asked task, per plan."""
     query, ev, docs, idf = ctx.query, ctx.evidence, ctx.docs, ctx.idf
@@ -136,6 +160,9 @@ def compose_units(ctx: AnswerContext, need: str) -> Answer | None:
         where = plan_label(p.doc, docs)
         if need == "lead":
             who = units_line(lead) if lead else ""
+            written = _written_heading(p, lead[0]) if len(lead) == 1 else None
+            if written:
+                who += f" (văn bản ghi: “{written}”)"
             if requested:
                 who = (who + "; " if who else "") + units_line(requested) + " (được đề nghị)"
             line = f"{who} chủ trì [{n}]"

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import Block
+from .parties import name_parties
 from .patterns import BULLET, LETTERED, NUMBERED, UNIT_LINE, ends_sentence, is_structural
 from .persons import person_names
 from .roles import Opening, Units, opening_units, resolve, text_roles
@@ -336,5 +337,6 @@ def drafts(root: Node, province: str | None) -> list[Draft]:
                 table(node, it)
         flush(node, run, not seen_child)
 
+    name_parties(root)
     walk(root)
     return out

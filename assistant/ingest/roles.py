@@ -36,6 +36,12 @@ _POST_PARTNER = re.compile(
 )
 _FLIP = re.compile(r"^(?:tham\s+gia\s*,?\s*)?phối\s+hợp\s+(?:với\s+)?", re.I)
 _REQUEST = re.compile(r"\bđề\s+nghị\s+", re.I)
+# "…, giao Sở Y tế thành lập đoàn kiểm tra": the assigning verb of administrative writing names the
+# unit that does the task after it, also inside a sentence ("được giao" is passive: nobody follows)
+_ASSIGN = re.compile(r"(?<!được )(?<!bàn )\bgiao\s+(?:cho\s+)?(?=\S)", re.I)
+# a directive may open on a framing phrase before its subject: "Căn cứ Kế hoạch này, các sở, ban,
+# ngành …, Ủy ban nhân dân các xã, phường nghiên cứu triển khai …", "Trên cơ sở …, Sở X …"
+_FRAME = re.compile(r"\s*(?:căn\s+cứ|trên\s+cơ\s+sở|theo\s+chức\s+năng)[^,;:.\n]{0,120},\s*", re.I)
 # what follows the unit that opens an assignment ("- Sở Y tế: …", "- Sở Công Thương chủ trì …",
 # "- Sở NN&PTNT (cơ quan thường trực): …"): a colon or dash, or a verb of doing — never one of
 # assigning or asking ("UBND tỉnh giao …", "Sở X đề nghị …"), which makes the unit the assigner
@@ -148,12 +154,17 @@ def text_roles(text: str, province: str | None = None) -> TextRoles:
         r.requested += units
     for m in _SUBJECT.finditer(text):
         r.subjects += units_before(text, m.start(), province)
+    for m in _ASSIGN.finditer(text):
+        units, end = units_after(text, m.end(), province)
+        if units and end > m.end():
+            r.subjects += units
     # a task that opens with unit names has them as its subject ("Các cơ quan báo chí … tăng cường …"),
     # unless they are the ones asking or assigning ("Ủy ban nhân dân huyện đề nghị …") or only
     # coordinating ("Sở Nội vụ phối hợp.")
     for line in text.split("\n"):
         line = strip_marker(line)
-        units, end = units_after(line, 0, province)
+        frame = _FRAME.match(line)
+        units, end = units_after(line, frame.end() if frame else 0, province)
         if (
             units
             and not re.match(

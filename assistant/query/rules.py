@@ -219,6 +219,27 @@ _LIST = re.compile(
 )
 
 
+# Vietnamese puts the subject before its verb: a who-word that opens the question (after a frame
+# such as "Ở Cần Thơ," or "Theo kế hoạch 157,") and is followed by a verb ("ai tham mưu …", "đơn vị
+# nào chia sẻ kinh nghiệm … để nâng tỷ lệ …") asks the agent of the task; a value word further on
+# ("tỷ lệ", "hằng năm") is the task's object or frequency. A value interrogative still asks the value
+# ("ai … khi nào", "đơn vị nào … bao nhiêu"), and "ai là …" asks a person's role
+_AGENT_ASK = re.compile(
+    r"^\s*(?:[^,]{0,80},\s*)?(?:ai|(?:don vi|co quan|"
+    + _NOT_DEPT
+    + r"so|nganh|luc luong|bo phan) nao)\s+(?!la\b)[a-z]"
+)
+_VALUE_ASK = re.compile(
+    r"\b(bao nhieu|khi nao|bao gio|luc nao|o dau|tai dau|"
+    r"(thoi gian|thoi han|thoi diem|ngay|thang|nam|quy|dip|muc|so luong|ty le) (nao|bao nhieu|la gi))\b"
+)
+
+
+def asks_agent(f: str) -> bool:
+    """Does the folded question ask who does a task, its who-word the subject of the first verb?"""
+    return bool(_AGENT_ASK.search(f)) and not _VALUE_ASK.search(f)
+
+
 def _fact_kind(f: str) -> str | None:
     loose_sign = (
         re.search(r"\bky\b", NOT_SIGN.sub(" ", f))
@@ -441,7 +462,7 @@ def _intent(f: str, units: list[str], several: bool) -> tuple[str, str | None, s
         # only the topic of a task when a unit is asked ("Cơ quan nào đăng thông điệp …?",
         # "Sở nào bố trí kinh phí?"): the unit is the answer
         topic_only = fact in ("slogan", "budget", "target") and _WHO_UNIT.search(f)
-        if fact in _VALUE_FACTS and not (_LEAD.search(f) or topic_only):
+        if fact in _VALUE_FACTS and not (_LEAD.search(f) or topic_only or asks_agent(f)):
             return "fact", fact, None
         return "lead_unit", None, None
     if (
