@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.query.header_words import RECIPIENT_LIST
 from assistant.query.model import SectionKind
 
 __all__ = ["PLAN_WORD", "SECTION_FORMS", "WHOLE_SECTIONS", "section_of"]
@@ -80,7 +81,6 @@ _ATTENDEES_ASK = re.compile(r"\b(nhung|cac) ai (se |phai )?(duoc (moi|trieu tap)
 # a passive clause after the ask ("… nào được tiếp cận …", "… nào phải …") qualifies the items
 _QUALIFIED = re.compile(r"\s*(duoc|phai|can|se|bi) [a-z]+ [a-z]+")
 _PURPOSE_ASK = re.compile(r"\b(de lam gi|nham (muc dich )?gi)\b")
-_RECIPIENT_LIST = re.compile(r"\b(noi nhan|kinh gui)\b")
 _REQUIREMENT_ASK = re.compile(r"\bdoi hoi (nhung |cac )?(gi|dieu gi|yeu cau gi)\b")
 
 
@@ -109,7 +109,7 @@ def section_of(folded: str, of_plan: bool = False) -> SectionKind | None:
     if of_plan:
         # "theo nơi nhận, kế hoạch gửi X để làm gì": why one recipient gets it (its line of the
         # "Nơi nhận:" list), not the plan's purpose
-        if _PURPOSE_ASK.search(f) and not _RECIPIENT_LIST.search(f):
+        if _PURPOSE_ASK.search(f) and not RECIPIENT_LIST.search(f):
             return SectionKind.PURPOSE
         if _REQUIREMENT_ASK.search(f):
             return SectionKind.REQUIREMENT
