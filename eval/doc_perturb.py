@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .doc_transforms import DOC_TRANSFORMS
+from .doc_transforms import DOC_TRANSFORMS, chosen_transforms
 from .perturb import _outcome, dev_questions, render
 
 __all__ = ["dev_plans", "write_corpus", "run_doc_perturb", "flips_of", "main"]
@@ -171,10 +171,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    transforms = [t for t in args.transforms.split(",") if t]
-    unknown = [t for t in transforms if t not in DOC_TRANSFORMS]
-    if unknown:
-        raise SystemExit(f"unknown transforms {unknown}; known: {', '.join(DOC_TRANSFORMS)}")
+    transforms = chosen_transforms(args.transforms)
     only = None
     if args.questions:
         lines = args.questions.read_text(encoding="utf-8").splitlines()

@@ -20,6 +20,7 @@ from assistant.records import Block
 
 __all__ = [
     "DOC_TRANSFORMS",
+    "chosen_transforms",
     "unwrap",
     "wrap80",
     "plain_emphasis",
@@ -363,3 +364,12 @@ DOC_TRANSFORMS: dict[str, Callable[[str], str]] = {
     "row_blocks": row_blocks,
     "stacked_header_signature": stacked_header_signature,
 }
+
+
+def chosen_transforms(arg: str) -> list[str]:
+    """The transforms a comma-separated command-line value names; an unknown name stops the run."""
+    transforms = [t for t in arg.split(",") if t]
+    unknown = [t for t in transforms if t not in DOC_TRANSFORMS]
+    if unknown:
+        raise SystemExit(f"unknown transforms {unknown}; known: {', '.join(DOC_TRANSFORMS)}")
+    return transforms

@@ -22,7 +22,7 @@ from pathlib import Path
 from assistant.ingest import parse_bytes
 from assistant.textnorm import fold
 
-from .doc_transforms import DOC_TRANSFORMS
+from .doc_transforms import DOC_TRANSFORMS, chosen_transforms
 
 __all__ = ["FIELDS", "MetaFlip", "header_fields", "meta_flips", "main"]
 
@@ -77,10 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     from .realsuite import corpora, data_dir
 
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
-    transforms = [t for t in args.transforms.split(",") if t]
-    unknown = [t for t in transforms if t not in DOC_TRANSFORMS]
-    if unknown:
-        raise SystemExit(f"unknown transforms {unknown}; known: {', '.join(DOC_TRANSFORMS)}")
+    transforms = chosen_transforms(args.transforms)
     folders = {c.name: c.folder for c in corpora()}
     plans = [p for c in args.corpora.split(",") if c for p in dev_plans(data_dir() / folders[c])]
     flips = meta_flips(plans, transforms)
